@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Globalization;
+using Podnet.Aws.InstanceTypes;
+using Podnet.Cli.Output;
+
+namespace Podnet.Cli.Commands;
+
+/// <summary><c>podnet instance-types [T…] [-o json]</c>: the network limits of instance types.</summary>
+public static class InstanceTypesCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var types = new Argument<string[]>("instance-type")
+        {
+            Description = "Instance types to show (all when none is given), e.g. m5.large t3.medium",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var format = new Option<string>("--output", "-o")
+        {
+            Description = "Output format: table or json (the shape of aws ec2 describe-instance-types)",
+            DefaultValueFactory = _ => "table",
+        };
+        format.AcceptOnlyFromAmong("table", "json");
+
+        var command = new Command("instance-types", "Show ENIs, IPv4 addresses per ENI, trunking, branch interfaces and max pods of instance types")
+        {
+            types,
+            format,
+        };
+        command.SetAction(parse => Execute(parse.GetValue(types) ?? [], parse.GetValue(format)!, InstanceTypeCatalog.Default, output, error));
+        return command;
+    }
+
+    public static int Execute(IReadOnlyList<string> names, string format, InstanceTypeCatalog catalog, TextWriter output, TextWriter error)
+    {
+        var unknown = names.Where(n => catalog.Find(n) is null).ToList();
+        if (unknown.Count > 0)
+        {
+            foreach (var name in unknown)
+            {
+                var hint = Suggest(name, catalog.Names) is { } near ? $" (did you mean {near}?)" : string.Empty;
+                error.WriteLine($"error: instance type \"{name}\" is not known{hint}");
+            }
+
+            return PodnetCommand.ErrorExitCode;
+        }
+
+        var selected = names.Count == 0 ? catalog.All.ToList() : [.. names.Distinct(StringComparer.Ordinal).Select(n => catalog.Find(n)!)];
+        if (format == "json")
+        {
+            output.Write(AwsJson.Serialize(new { InstanceTypes = selected.Select(Ec2InstanceType.From) }));
+            return 0;
+        }
+
+        var table = new TextTable("INSTANCE TYPE", "VCPUS", "ENIS", "IPV4 PER ENI", "TRUNKING", "BRANCH ENIS", "MAX PODS");
+        foreach (var type in selected)
+        {
+            table.Add(
+                type.InstanceType,
+                Text(type.DefaultVCpus),
+                Text(type.MaximumNetworkInterfaces),
+                Text(type.Ipv4AddressesPerInterface),
+                type.IsTrunkingCompatible switch { true => "yes", false => "no", null => "<unknown>" },
+                type.IsTrunkingCompatible is null ? "<unknown>" : Text(type.BranchInterfaces),
+                Text(type.MaxPods));
+        }
+
+        output.Write(table.ToString());
+        return 0;
+    }
+
+    private static string Text(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "<unknown>";
+
+    /// <summary>The nearest known name within two edits, to catch typos such as m5.larg.</summary>
+    private static string? Suggest(string name, IEnumerable<string> known)
+        => known.Select(k => (Name: k, Distance: EditDistance(name, k)))
+            .Where(c => c.Distance <= 2)
+            .OrderBy(c => c.Distance)
+            .ThenBy(c => c.Name, StringComparer.Ordinal)
+            .Select(c => c.Name)
+            .FirstOrDefault();
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+}

@@ -1,0 +1,3 @@
+using Podnet.Cli;
+
+return PodnetCommand.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,52 @@
+using Podnet.Aws.Ec2;
+using Podnet.Aws.Eks;
+using Podnet.Aws.Iam;
+using Podnet.Aws.InstanceTypes;
+
+namespace Podnet.Aws;
+
+/// <summary>
+/// The emulated AWS of one account and region: EC2, IAM and EKS sharing one ID generator and one clock. Hand
+/// controllers an <see cref="IEc2"/> bound to the principal they act as.
+/// </summary>
+public sealed class AwsCloud
+{
+    private readonly Ec2Throttle? _throttle;
+
+    public AwsCloud(AwsOptions options, TimeProvider time, InstanceTypeCatalog? instanceTypes = null)
+    {
+        options.Validate();
+        Options = options;
+        Time = time;
+        Ids = new ResourceIdGenerator(options.Seed);
+        Ec2Backend = new Ec2Backend(options, Ids, time, instanceTypes);
+        Iam = new IamBackend(options, Ids, time);
+        Eks = new EksBackend(options, Ec2Backend, Iam, Ids, time);
+        _throttle = options.RateLimits is null ? null : new Ec2Throttle(options.RateLimits, time);
+        Ec2 = Ec2For(AwsPrincipal.Administrator(options.AccountId));
+    }
+
+    public AwsOptions Options { get; }
+
+    public TimeProvider Time { get; }
+
+    public ResourceIdGenerator Ids { get; }
+
+    public Ec2Backend Ec2Backend { get; }
+
+    public IamBackend Iam { get; }
+
+    public EksBackend Eks { get; }
+
+    /// <summary>EC2 as the account administrator sees it (what the aws CLI user does).</summary>
+    public IEc2 Ec2 { get; }
+
+    public IEc2 Ec2For(AwsPrincipal principal) => new Ec2Client(Ec2Backend, Iam, _throttle, principal);
+
+    /// <summary>EC2 as a session of a role sees it: allowed only what the role's policies allow.</summary>
+    public IEc2 Ec2ForRole(string roleArn, string sessionName)
+    {
+        var roleName = Iam.RoleNameOf(roleArn) ?? throw new AwsException("AccessDenied", $"User: {AwsPrincipal.Administrator(Options.AccountId).Arn} is not authorized to perform: sts:AssumeRole on resource: {roleArn}", 403);
+        return Ec2For(AwsPrincipal.AssumedRole(Options.AccountId, roleName, sessionName));
+    }
+}

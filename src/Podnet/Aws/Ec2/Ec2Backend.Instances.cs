@@ -1,0 +1,234 @@
+using System.Globalization;
+using System.Net;
+using Podnet.Aws.InstanceTypes;
+
+namespace Podnet.Aws.Ec2;
+
+public sealed partial class Ec2Backend
+{
+    private readonly Dictionary<string, InstanceEntity> _instances = new(StringComparer.Ordinal);
+
+    public Reservation RunInstances(RunInstancesRequest request)
+    {
+        lock (_lock)
+        {
+            var type = InstanceTypes.Find(request.InstanceType);
+            if (type is null || !type.HasNetworkLimits)
+            {
+                throw Ec2Errors.InvalidParameterValue($"Invalid value '{request.InstanceType}' for InstanceType.");
+            }
+
+            if (request.MinCount < 1 || request.MaxCount < request.MinCount)
+            {
+                throw Ec2Errors.InvalidParameterValue($"MinCount ({request.MinCount}) must be at least 1 and no more than MaxCount ({request.MaxCount}).");
+            }
+
+            if (request.PrivateIpAddress is not null && request.MaxCount > 1)
+            {
+                throw new AwsException("InvalidParameterCombination", "Cannot specify a private IP address when launching more than one instance.");
+            }
+
+            var subnet = FindSubnet(request.SubnetId);
+            var vpc = _vpcs[subnet.VpcId];
+            var groups = ResolveInterfaceGroups(
+                request.SecurityGroupIds,
+                subnet,
+                id => new AwsException("InvalidGroup.NotFound", $"The security group '{id}' does not exist in VPC '{vpc.Id}'"));
+
+            // EC2 launches as many as fit, down to MinCount.
+            var count = Math.Min(request.MaxCount, subnet.Pool.FreeCount);
+            if (count < request.MinCount)
+            {
+                throw Ec2Errors.InsufficientFreeAddresses(subnet.Id);
+            }
+
+            var tags = TagsOf(request.Tags);
+            var reservationId = _ids.Next("r");
+            var launched = new List<InstanceEntity>(count);
+            foreach (var _ in Enumerable.Range(0, count))
+            {
+                var eni = CreateInterfaceEntity(subnet, NetworkInterfaceTypes.Interface, [.. groups], string.Empty, [], request.PrivateIpAddress, _ => { });
+                var profile = request.IamInstanceProfileRoleArn is { } roleArn
+                    ? new IamInstanceProfile($"arn:aws:iam::{AccountId}:instance-profile/{roleArn[(roleArn.LastIndexOf('/') + 1)..]}", roleArn)
+                    : null;
+                var instance = new InstanceEntity(_ids.Next("i"), reservationId, request.ImageId, type, subnet.Id, subnet.VpcId, subnet.AvailabilityZone, eni.PrimaryAddress, _time.GetUtcNow())
+                {
+                    IamInstanceProfile = profile,
+                    Tags = [.. tags],
+                };
+                _instances.Add(instance.Id, instance);
+                eni.Attachment = new AttachmentState(_ids.Next("eni-attach"), instance.Id, 0, 0, instance.LaunchTime, DeleteOnTermination: true);
+                launched.Add(instance);
+            }
+
+            // The answer shows the instances pending; describe-instances shows them running.
+            return new Reservation(reservationId, AccountId, [.. launched.Select(i => ToInstance(i) with { State = InstanceState.Pending })]);
+        }
+    }
+
+    public IReadOnlyList<InstanceStateChange> TerminateInstances(IReadOnlyList<string> instanceIds)
+    {
+        lock (_lock)
+        {
+            if (instanceIds.Count == 0)
+            {
+                throw Ec2Errors.MissingParameter("InstanceId");
+            }
+
+            var instances = instanceIds.Distinct(StringComparer.Ordinal).Select(FindInstance).ToList();
+            var changes = new List<InstanceStateChange>();
+            foreach (var instance in instances)
+            {
+                var previous = instance.State;
+                if (previous != InstanceState.Terminated)
+                {
+                    Terminate(instance);
+                }
+
+                changes.Add(new InstanceStateChange(instance.Id, previous == InstanceState.Terminated ? previous : InstanceState.ShuttingDown, previous));
+            }
+
+            return changes;
+        }
+    }
+
+    public IReadOnlyList<Reservation> DescribeInstances(DescribeRequest? request = null)
+    {
+        request ??= DescribeRequest.All;
+        lock (_lock)
+        {
+            var selected = Select(request.Ids, id => _instances.GetValueOrDefault(id), Ec2Errors.InstanceNotFound, _instances.Values);
+            var instances = InstanceFilters.Apply(selected.Select(ToInstance), request.Filters).ToList();
+            return [.. instances
+                .GroupBy(i => _instances[i.InstanceId].ReservationId)
+                .Select(g => new Reservation(g.Key, AccountId, [.. g]))];
+        }
+    }
+
+    public IReadOnlyList<InstanceTypeInfo> DescribeInstanceTypes(IReadOnlyList<string>? instanceTypes = null)
+    {
+        if (instanceTypes is null || instanceTypes.Count == 0)
+        {
+            return [.. InstanceTypes.All];
+        }
+
+        var unknown = instanceTypes.Where(t => InstanceTypes.Find(t) is null).ToList();
+        if (unknown.Count > 0)
+        {
+            throw Ec2Errors.InvalidInstanceType(unknown);
+        }
+
+        return [.. instanceTypes.Distinct(StringComparer.Ordinal).Select(t => InstanceTypes.Find(t)!)];
+    }
+
+    private InstanceEntity FindInstance(string id) => _instances.GetValueOrDefault(id) ?? throw Ec2Errors.InstanceNotFound(id);
+
+    /// <summary>
+    /// Terminating detaches every interface; those marked delete-on-termination go (a trunk takes its VLAN
+    /// associations with it), the rest stay available. Branch interfaces are never attached, so they are left
+    /// behind exactly as on AWS, for the resource controller's garbage collector.
+    /// </summary>
+    private void Terminate(InstanceEntity instance)
+    {
+        foreach (var eni in AttachedTo(instance.Id).ToList())
+        {
+            var deleteOnTermination = eni.Attachment!.DeleteOnTermination;
+            eni.Attachment = null;
+            if (!deleteOnTermination)
+            {
+                continue;
+            }
+
+            foreach (var association in _trunkAssociations.Values.Where(a => a.TrunkInterfaceId == eni.Id).ToList())
+            {
+                _trunkAssociations.Remove(association.AssociationId);
+            }
+
+            RemoveInterface(eni);
+        }
+
+        instance.State = InstanceState.Terminated;
+    }
+
+    private Instance ToInstance(InstanceEntity instance)
+    {
+        var running = instance.State != InstanceState.Terminated;
+        var interfaces = AttachedTo(instance.Id).OrderBy(e => e.Attachment!.NetworkCardIndex).ThenBy(e => e.Attachment!.DeviceIndex).ToList();
+        var primary = interfaces.FirstOrDefault(e => e.Attachment!.DeviceIndex == 0);
+        return new Instance(
+            instance.Id,
+            instance.ImageId,
+            instance.State,
+            instance.Type.InstanceType,
+            new Placement(instance.AvailabilityZone),
+            running ? instance.SubnetId : null,
+            running ? instance.VpcId : null,
+            running ? instance.PrimaryAddress.ToString() : null,
+            running ? PrivateDnsName(instance.PrimaryAddress) : string.Empty,
+            instance.LaunchTime,
+            primary is null ? [] : GroupIdentifiers(primary.GroupIds),
+            [.. interfaces.Select(e => new InstanceNetworkInterface(
+                e.Id,
+                e.SubnetId,
+                e.VpcId,
+                e.MacAddress,
+                e.PrimaryAddress.ToString(),
+                PrivateDnsName(e.PrimaryAddress),
+                "in-use",
+                e.Type,
+                new InstanceNetworkInterfaceAttachment(e.Attachment!.Id, e.Attachment.DeviceIndex, e.Attachment.NetworkCardIndex, "attached", e.Attachment.AttachTime, e.Attachment.DeleteOnTermination),
+                GroupIdentifiers(e.GroupIds),
+                PrivateAddressesOf(e),
+                [.. e.Prefixes.Select(p => new Ipv4PrefixSpecification(p.ToString()))]))],
+            instance.IamInstanceProfile,
+            [.. instance.Tags]);
+    }
+
+    private static readonly FilterMatcher<Instance> InstanceFilters = new(
+        new Dictionary<string, Func<Instance, IEnumerable<string?>>>(StringComparer.Ordinal)
+        {
+            ["instance-id"] = i => Field.One(i.InstanceId),
+            ["instance-type"] = i => Field.One(i.InstanceType),
+            ["instance-state-name"] = i => Field.One(i.State.Name),
+            ["instance-state-code"] = i => Field.One(i.State.Code.ToString(CultureInfo.InvariantCulture)),
+            ["availability-zone"] = i => Field.One(i.Placement.AvailabilityZone),
+            ["subnet-id"] = i => Field.One(i.SubnetId),
+            ["vpc-id"] = i => Field.One(i.VpcId),
+            ["image-id"] = i => Field.One(i.ImageId),
+            ["private-ip-address"] = i => Field.One(i.PrivateIpAddress),
+            ["private-dns-name"] = i => Field.One(i.PrivateDnsName),
+            ["network-interface.network-interface-id"] = i => i.NetworkInterfaces.Select(n => n.NetworkInterfaceId),
+            ["network-interface.addresses.private-ip-address"] = i => i.NetworkInterfaces.SelectMany(n => n.PrivateIpAddresses).Select(a => a.PrivateIpAddress),
+            ["instance.group-id"] = i => i.SecurityGroups.Select(g => g.GroupId),
+            ["iam-instance-profile.arn"] = i => Field.One(i.IamInstanceProfile?.Arn),
+        },
+        i => i.Tags);
+
+    private sealed class InstanceEntity(
+        string id, string reservationId, string imageId, InstanceTypeInfo type, string subnetId, string vpcId, string zone, IPAddress primaryAddress, DateTimeOffset launchTime)
+    {
+        public string Id { get; } = id;
+
+        public string ReservationId { get; } = reservationId;
+
+        public string ImageId { get; } = imageId;
+
+        public InstanceTypeInfo Type { get; } = type;
+
+        public string SubnetId { get; } = subnetId;
+
+        public string VpcId { get; } = vpcId;
+
+        public string AvailabilityZone { get; } = zone;
+
+        public IPAddress PrimaryAddress { get; } = primaryAddress;
+
+        public DateTimeOffset LaunchTime { get; } = launchTime;
+
+        public InstanceState State { get; set; } = InstanceState.Running;
+
+        public IamInstanceProfile? IamInstanceProfile { get; init; }
+
+        public List<Tag> Tags { get; set; } = [];
+    }
+}

@@ -1,0 +1,534 @@
+using System.Globalization;
+using System.Net;
+using Podnet.Net;
+
+namespace Podnet.Aws.Ec2;
+
+public sealed partial class Ec2Backend
+{
+    private readonly Dictionary<string, InterfaceEntity> _interfaces = new(StringComparer.Ordinal);
+
+    public NetworkInterface CreateNetworkInterface(CreateNetworkInterfaceRequest request)
+    {
+        lock (_lock)
+        {
+            var subnet = FindSubnet(request.SubnetId);
+            var type = request.InterfaceType ?? NetworkInterfaceTypes.Interface;
+            if (request.InterfaceType is not null && !NetworkInterfaceTypes.Creatable.Contains(type))
+            {
+                throw Ec2Errors.InvalidParameterValue(type, "InterfaceType", $"Valid values are {string.Join(", ", NetworkInterfaceTypes.Creatable)}.");
+            }
+
+            var groups = ResolveInterfaceGroups(request.Groups, subnet, Ec2Errors.SecurityGroupIdNotFound);
+            var tags = TagsOf(request.Tags);
+            var entity = CreateInterfaceEntity(subnet, type, groups, request.Description ?? string.Empty, tags, request.PrivateIpAddress, claims =>
+            {
+                ClaimAddresses(subnet, claims, request.SecondaryPrivateIpAddresses, request.SecondaryPrivateIpAddressCount, request.Ipv4Prefixes, request.Ipv4PrefixCount);
+            });
+            return ToNetworkInterface(entity);
+        }
+    }
+
+    public IReadOnlyList<NetworkInterface> DescribeNetworkInterfaces(DescribeRequest? request = null)
+    {
+        request ??= DescribeRequest.All;
+        lock (_lock)
+        {
+            var selected = Select(request.Ids, id => _interfaces.GetValueOrDefault(id), Ec2Errors.NetworkInterfaceNotFound, _interfaces.Values);
+            return [.. InterfaceFilters.Apply(selected.Select(ToNetworkInterface), request.Filters)];
+        }
+    }
+
+    public string AttachNetworkInterface(AttachNetworkInterfaceRequest request)
+    {
+        lock (_lock)
+        {
+            var eni = FindInterface(request.NetworkInterfaceId);
+            var instance = FindInstance(request.InstanceId);
+            if (instance.State != InstanceState.Running && instance.State != InstanceState.Pending)
+            {
+                throw Ec2Errors.IncorrectInstanceState(instance.Id, instance.State.Name);
+            }
+
+            if (eni.Attachment is not null)
+            {
+                throw Ec2Errors.InterfaceAlreadyAttached(eni.Id);
+            }
+
+            if (eni.Type == NetworkInterfaceTypes.Branch)
+            {
+                throw Ec2Errors.InvalidParameterValue($"Network interface '{eni.Id}' is a branch interface: associate it with a trunk interface instead of attaching it.");
+            }
+
+            if (eni.AvailabilityZone != instance.AvailabilityZone)
+            {
+                throw Ec2Errors.DifferentAvailabilityZone();
+            }
+
+            if (request.DeviceIndex < 0)
+            {
+                throw Ec2Errors.InvalidParameterValue(request.DeviceIndex.ToString(CultureInfo.InvariantCulture), "DeviceIndex", "The device index must be 0 or greater.");
+            }
+
+            var card = instance.Type.NetworkCards.FirstOrDefault(c => c.NetworkCardIndex == request.NetworkCardIndex)
+                       ?? throw Ec2Errors.NetworkCardIndexInvalid(request.NetworkCardIndex, instance.Type.InstanceType);
+            var onCard = AttachedTo(instance.Id).Where(e => e.Attachment!.NetworkCardIndex == card.NetworkCardIndex).ToList();
+            if (onCard.Exists(e => e.Attachment!.DeviceIndex == request.DeviceIndex))
+            {
+                throw Ec2Errors.DeviceIndexInUse(instance.Id, request.DeviceIndex);
+            }
+
+            if (onCard.Count + 1 > card.MaximumNetworkInterfaces)
+            {
+                throw Ec2Errors.AttachmentLimitExceeded(onCard.Count + 1, instance.Type.InstanceType);
+            }
+
+            if (eni.AddressSlots > instance.Type.Ipv4AddressesPerInterface)
+            {
+                throw Ec2Errors.PrivateIpAddressLimitExceeded();
+            }
+
+            if (eni.VpcId != instance.VpcId)
+            {
+                throw Ec2Errors.InvalidParameterValue($"Network interface '{eni.Id}' and instance '{instance.Id}' are in different VPCs.");
+            }
+
+            eni.Attachment = new AttachmentState(_ids.Next("eni-attach"), instance.Id, request.DeviceIndex, card.NetworkCardIndex, _time.GetUtcNow(), DeleteOnTermination: false);
+            return eni.Attachment.Id;
+        }
+    }
+
+    public void DetachNetworkInterface(DetachNetworkInterfaceRequest request)
+    {
+        lock (_lock)
+        {
+            var eni = _interfaces.Values.FirstOrDefault(e => e.Attachment?.Id == request.AttachmentId)
+                      ?? throw Ec2Errors.AttachmentNotFound(request.AttachmentId);
+            if (eni.Attachment!.DeviceIndex == 0 && eni.Attachment.NetworkCardIndex == 0)
+            {
+                throw Ec2Errors.PrimaryInterfaceNotDetachable();
+            }
+
+            eni.Attachment = null;
+        }
+    }
+
+    public void DeleteNetworkInterface(string networkInterfaceId)
+    {
+        lock (_lock)
+        {
+            var eni = FindInterface(networkInterfaceId);
+            if (eni.Attachment is not null || _trunkAssociations.Values.Any(a => a.BranchInterfaceId == eni.Id || a.TrunkInterfaceId == eni.Id))
+            {
+                throw Ec2Errors.InterfaceInUse(eni.Id);
+            }
+
+            RemoveInterface(eni);
+        }
+    }
+
+    public void ModifyNetworkInterfaceAttribute(ModifyNetworkInterfaceAttributeRequest request)
+    {
+        lock (_lock)
+        {
+            var eni = FindInterface(request.NetworkInterfaceId);
+            var given = new object?[] { request.Description, request.SourceDestCheck, request.Groups, request.DeleteOnTermination }.Count(v => v is not null);
+            if (given != 1)
+            {
+                throw Ec2Errors.InvalidParameterValue("Exactly one attribute may be modified at a time: Description, SourceDestCheck, Groups or Attachment.DeleteOnTermination.");
+            }
+
+            if (request.Groups is not null)
+            {
+                eni.GroupIds = ResolveInterfaceGroups(request.Groups, FindSubnet(eni.SubnetId), Ec2Errors.SecurityGroupIdNotFound);
+            }
+            else if (request.DeleteOnTermination is { } deleteOnTermination)
+            {
+                if (request.AttachmentId is null)
+                {
+                    throw Ec2Errors.MissingParameter("attachment.attachmentId");
+                }
+
+                if (eni.Attachment is null || eni.Attachment.Id != request.AttachmentId)
+                {
+                    throw Ec2Errors.AttachmentNotFound(request.AttachmentId);
+                }
+
+                eni.Attachment = eni.Attachment with { DeleteOnTermination = deleteOnTermination };
+            }
+            else if (request.Description is not null)
+            {
+                eni.Description = request.Description;
+            }
+            else
+            {
+                eni.SourceDestCheck = request.SourceDestCheck!.Value;
+            }
+        }
+    }
+
+    public AssignPrivateIpAddressesResult AssignPrivateIpAddresses(AssignPrivateIpAddressesRequest request)
+    {
+        lock (_lock)
+        {
+            var eni = FindInterface(request.NetworkInterfaceId);
+            var subnet = FindSubnet(eni.SubnetId);
+            var wantsAddresses = request.PrivateIpAddresses is { Count: > 0 } || request.SecondaryPrivateIpAddressCount > 0;
+            var wantsPrefixes = request.Ipv4Prefixes is { Count: > 0 } || request.Ipv4PrefixCount > 0;
+            if (!wantsAddresses && !wantsPrefixes)
+            {
+                throw Ec2Errors.MissingParameter("privateIpAddress, secondaryPrivateIpAddressCount, ipv4Prefix or ipv4PrefixCount");
+            }
+
+            var adding = (request.PrivateIpAddresses?.Count ?? request.SecondaryPrivateIpAddressCount)
+                         + (request.Ipv4Prefixes?.Count ?? request.Ipv4PrefixCount);
+            var limit = LimitFor(eni);
+            if (limit is { } max && eni.AddressSlots + adding > max)
+            {
+                throw Ec2Errors.PrivateIpAddressLimitExceeded();
+            }
+
+            // Reassignment moves a secondary address from another interface in the same subnet.
+            var moved = new List<(InterfaceEntity From, IPAddress Address)>();
+            if (request.AllowReassignment)
+            {
+                foreach (var text in request.PrivateIpAddresses ?? [])
+                {
+                    if (IPAddress.TryParse(text, out var address)
+                        && _interfaces.Values.FirstOrDefault(e => e != eni && e.SubnetId == eni.SubnetId && e.SecondaryAddresses.Contains(address)) is { } holder)
+                    {
+                        moved.Add((holder, address));
+                    }
+                }
+            }
+
+            var claims = new AddressClaims(subnet);
+            foreach (var (from, address) in moved)
+            {
+                from.SecondaryAddresses.Remove(address);
+                subnet.Pool.Release(address);
+            }
+
+            try
+            {
+                ClaimAddresses(subnet, claims, request.PrivateIpAddresses, request.SecondaryPrivateIpAddressCount, request.Ipv4Prefixes, request.Ipv4PrefixCount);
+            }
+            catch (AwsException)
+            {
+                claims.Rollback();
+                foreach (var (from, address) in moved)
+                {
+                    subnet.Pool.TryAllocate(address);
+                    from.SecondaryAddresses.Add(address);
+                }
+
+                throw;
+            }
+
+            eni.SecondaryAddresses.AddRange(claims.Addresses);
+            eni.Prefixes.AddRange(claims.Prefixes);
+            return new AssignPrivateIpAddressesResult(eni.Id, [.. claims.Addresses.Select(a => a.ToString())], [.. claims.Prefixes.Select(p => p.ToString())]);
+        }
+    }
+
+    public void UnassignPrivateIpAddresses(UnassignPrivateIpAddressesRequest request)
+    {
+        lock (_lock)
+        {
+            var eni = FindInterface(request.NetworkInterfaceId);
+            var subnet = FindSubnet(eni.SubnetId);
+            var addresses = new List<IPAddress>();
+            foreach (var text in request.PrivateIpAddresses ?? [])
+            {
+                if (!IPAddress.TryParse(text, out var address))
+                {
+                    throw Ec2Errors.InvalidParameterValue(text, "PrivateIpAddress", "This is not a valid IPv4 address.");
+                }
+
+                if (address.Equals(eni.PrimaryAddress))
+                {
+                    throw Ec2Errors.PrimaryAddressNotUnassignable(text);
+                }
+
+                if (!eni.SecondaryAddresses.Contains(address))
+                {
+                    throw Ec2Errors.AddressNotAssigned(text, eni.Id);
+                }
+
+                addresses.Add(address);
+            }
+
+            var prefixes = new List<CidrBlock>();
+            foreach (var text in request.Ipv4Prefixes ?? [])
+            {
+                if (!CidrBlock.TryParse(text, out var prefix) || !eni.Prefixes.Contains(prefix))
+                {
+                    throw Ec2Errors.AddressNotAssigned(text, eni.Id);
+                }
+
+                prefixes.Add(prefix);
+            }
+
+            if (addresses.Count == 0 && prefixes.Count == 0)
+            {
+                throw Ec2Errors.MissingParameter("privateIpAddress or ipv4Prefix");
+            }
+
+            foreach (var address in addresses)
+            {
+                eni.SecondaryAddresses.Remove(address);
+                subnet.Pool.Release(address);
+            }
+
+            foreach (var prefix in prefixes)
+            {
+                eni.Prefixes.Remove(prefix);
+                subnet.Pool.Release(prefix);
+            }
+        }
+    }
+
+    private InterfaceEntity FindInterface(string id) => _interfaces.GetValueOrDefault(id) ?? throw Ec2Errors.NetworkInterfaceNotFound(id);
+
+    private IEnumerable<InterfaceEntity> AttachedTo(string instanceId) => _interfaces.Values.Where(e => e.Attachment?.InstanceId == instanceId);
+
+    /// <summary>The instance type's address limit for an attached interface; none for one not attached.</summary>
+    private int? LimitFor(InterfaceEntity eni)
+        => eni.Attachment is { } attachment ? _instances[attachment.InstanceId].Type.Ipv4AddressesPerInterface : null;
+
+    /// <summary>Creates an interface and its primary address, then lets <paramref name="more"/> claim the rest; all or nothing.</summary>
+    private InterfaceEntity CreateInterfaceEntity(
+        SubnetEntity subnet, string type, List<string> groups, string description, IReadOnlyList<Tag> tags, string? primaryAddress, Action<AddressClaims> more)
+    {
+        var claims = new AddressClaims(subnet);
+        IPAddress primary;
+        try
+        {
+            primary = primaryAddress is null ? claims.Lowest() : claims.Specific(primaryAddress);
+            more(claims);
+        }
+        catch (AwsException)
+        {
+            claims.Rollback();
+            throw;
+        }
+
+        var entity = new InterfaceEntity(_ids.Next("eni"), subnet.Id, subnet.VpcId, subnet.AvailabilityZone, type, _ids.NextMacAddress(), primary)
+        {
+            Description = description,
+            GroupIds = groups,
+            Tags = [.. tags],
+        };
+        entity.SecondaryAddresses.AddRange(claims.Addresses.Skip(1));
+        entity.Prefixes.AddRange(claims.Prefixes);
+        _interfaces.Add(entity.Id, entity);
+        return entity;
+    }
+
+    private static void ClaimAddresses(
+        SubnetEntity subnet, AddressClaims claims, IReadOnlyList<string>? addresses, int addressCount, IReadOnlyList<string>? prefixes, int prefixCount)
+    {
+        if ((addresses is { Count: > 0 } && addressCount > 0) || (prefixes is { Count: > 0 } && prefixCount > 0))
+        {
+            throw new AwsException("InvalidParameterCombination", "Specify either a list of addresses (prefixes) or a count, not both.");
+        }
+
+        if (addressCount < 0 || prefixCount < 0)
+        {
+            throw Ec2Errors.InvalidParameterValue("The number of addresses or prefixes to assign must not be negative.");
+        }
+
+        foreach (var text in addresses ?? [])
+        {
+            claims.Specific(text);
+        }
+
+        for (var i = 0; i < addressCount; i++)
+        {
+            claims.Lowest();
+        }
+
+        foreach (var text in prefixes ?? [])
+        {
+            claims.SpecificPrefix(text);
+        }
+
+        for (var i = 0; i < prefixCount; i++)
+        {
+            claims.LowestPrefix();
+        }
+    }
+
+    private List<string> ResolveInterfaceGroups(IReadOnlyList<string>? groupIds, SubnetEntity subnet, Func<string, AwsException> notFound)
+    {
+        var ids = groupIds is { Count: > 0 } ? groupIds.Distinct(StringComparer.Ordinal).ToList() : [_vpcs[subnet.VpcId].DefaultGroupId];
+        if (ids.Count > Options.SecurityGroupsPerNetworkInterface)
+        {
+            throw Ec2Errors.InterfaceSecurityGroupLimit(AccountId, Options.SecurityGroupsPerNetworkInterface);
+        }
+
+        foreach (var id in ids)
+        {
+            var group = _groups.GetValueOrDefault(id) ?? throw notFound(id);
+            if (group.VpcId != subnet.VpcId)
+            {
+                throw Ec2Errors.GroupInOtherNetwork(id, subnet.Id);
+            }
+        }
+
+        return ids;
+    }
+
+    private void RemoveInterface(InterfaceEntity eni)
+    {
+        var subnet = _subnets[eni.SubnetId];
+        subnet.Pool.Release(eni.PrimaryAddress);
+        foreach (var address in eni.SecondaryAddresses)
+        {
+            subnet.Pool.Release(address);
+        }
+
+        foreach (var prefix in eni.Prefixes)
+        {
+            subnet.Pool.Release(prefix);
+        }
+
+        _interfaces.Remove(eni.Id);
+    }
+
+    private string StatusOf(InterfaceEntity eni)
+        => eni.Attachment is not null || _trunkAssociations.Values.Any(a => a.BranchInterfaceId == eni.Id) ? "in-use" : "available";
+
+    private NetworkInterface ToNetworkInterface(InterfaceEntity eni) => new(
+        eni.Id,
+        eni.SubnetId,
+        eni.VpcId,
+        eni.AvailabilityZone,
+        eni.Description,
+        AccountId,
+        RequesterManaged: false,
+        StatusOf(eni),
+        eni.MacAddress,
+        eni.PrimaryAddress.ToString(),
+        PrivateDnsName(eni.PrimaryAddress),
+        eni.SourceDestCheck,
+        eni.Type,
+        GroupIdentifiers(eni.GroupIds),
+        PrivateAddressesOf(eni),
+        [.. eni.Prefixes.Select(p => new Ipv4PrefixSpecification(p.ToString()))],
+        [],
+        eni.Attachment is { } a ? new NetworkInterfaceAttachment(a.Id, a.InstanceId, AccountId, a.DeviceIndex, a.NetworkCardIndex, "attached", a.AttachTime, a.DeleteOnTermination) : null,
+        [.. eni.Tags]);
+
+    private List<NetworkInterfacePrivateIpAddress> PrivateAddressesOf(InterfaceEntity eni)
+        => [new(eni.PrimaryAddress.ToString(), PrivateDnsName(eni.PrimaryAddress), true),
+            .. eni.SecondaryAddresses.Select(a => new NetworkInterfacePrivateIpAddress(a.ToString(), PrivateDnsName(a), false))];
+
+    private List<GroupIdentifier> GroupIdentifiers(IEnumerable<string> groupIds)
+        => [.. groupIds.Select(id => new GroupIdentifier(id, _groups.GetValueOrDefault(id)?.Name ?? string.Empty))];
+
+    private static readonly FilterMatcher<NetworkInterface> InterfaceFilters = new(
+        new Dictionary<string, Func<NetworkInterface, IEnumerable<string?>>>(StringComparer.Ordinal)
+        {
+            ["network-interface-id"] = e => Field.One(e.NetworkInterfaceId),
+            ["subnet-id"] = e => Field.One(e.SubnetId),
+            ["vpc-id"] = e => Field.One(e.VpcId),
+            ["availability-zone"] = e => Field.One(e.AvailabilityZone),
+            ["status"] = e => Field.One(e.Status),
+            ["interface-type"] = e => Field.One(e.InterfaceType),
+            ["description"] = e => Field.One(e.Description),
+            ["mac-address"] = e => Field.One(e.MacAddress),
+            ["owner-id"] = e => Field.One(e.OwnerId),
+            ["requester-managed"] = e => Field.Bool(e.RequesterManaged),
+            ["source-dest-check"] = e => Field.Bool(e.SourceDestCheck),
+            ["private-dns-name"] = e => Field.One(e.PrivateDnsName),
+            ["private-ip-address"] = e => e.PrivateIpAddresses.Select(p => p.PrivateIpAddress),
+            ["addresses.private-ip-address"] = e => e.PrivateIpAddresses.Select(p => p.PrivateIpAddress),
+            ["addresses.primary"] = e => e.PrivateIpAddresses.Select(p => p.Primary ? "true" : "false"),
+            ["ipv4-prefix"] = e => e.Ipv4Prefixes.Select(p => p.Ipv4Prefix),
+            ["group-id"] = e => e.Groups.Select(g => g.GroupId),
+            ["group-name"] = e => e.Groups.Select(g => g.GroupName),
+            ["attachment.attachment-id"] = e => Field.One(e.Attachment?.AttachmentId),
+            ["attachment.instance-id"] = e => Field.One(e.Attachment?.InstanceId),
+            ["attachment.instance-owner-id"] = e => Field.One(e.Attachment?.InstanceOwnerId),
+            ["attachment.device-index"] = e => Field.One(e.Attachment?.DeviceIndex.ToString(CultureInfo.InvariantCulture)),
+            ["attachment.network-card-index"] = e => Field.One(e.Attachment?.NetworkCardIndex.ToString(CultureInfo.InvariantCulture)),
+            ["attachment.status"] = e => Field.One(e.Attachment?.Status),
+            ["attachment.delete-on-termination"] = e => e.Attachment is null ? [] : Field.Bool(e.Attachment.DeleteOnTermination),
+        },
+        e => e.TagSet);
+
+    private sealed class InterfaceEntity(string id, string subnetId, string vpcId, string zone, string type, string macAddress, IPAddress primaryAddress)
+    {
+        public string Id { get; } = id;
+
+        public string SubnetId { get; } = subnetId;
+
+        public string VpcId { get; } = vpcId;
+
+        public string AvailabilityZone { get; } = zone;
+
+        public string Type { get; } = type;
+
+        public string MacAddress { get; } = macAddress;
+
+        public IPAddress PrimaryAddress { get; } = primaryAddress;
+
+        public List<IPAddress> SecondaryAddresses { get; } = [];
+
+        public List<CidrBlock> Prefixes { get; } = [];
+
+        public string Description { get; set; } = string.Empty;
+
+        public bool SourceDestCheck { get; set; } = true;
+
+        public List<string> GroupIds { get; set; } = [];
+
+        public List<Tag> Tags { get; set; } = [];
+
+        public AttachmentState? Attachment { get; set; }
+
+        /// <summary>EC2 counts every address and every prefix against the per-interface IPv4 limit.</summary>
+        public int AddressSlots => 1 + SecondaryAddresses.Count + Prefixes.Count;
+    }
+
+    private sealed record AttachmentState(string Id, string InstanceId, int DeviceIndex, int NetworkCardIndex, DateTimeOffset AttachTime, bool DeleteOnTermination);
+
+    /// <summary>Addresses and prefixes claimed from one subnet during a call, so a failure can give them all back.</summary>
+    private sealed class AddressClaims(SubnetEntity subnet)
+    {
+        public List<IPAddress> Addresses { get; } = [];
+
+        public List<CidrBlock> Prefixes { get; } = [];
+
+        public IPAddress Lowest() => Track(ClaimLowestAddress(subnet));
+
+        public IPAddress Specific(string text) => Track(ClaimAddress(subnet, text));
+
+        public void LowestPrefix() => Prefixes.Add(ClaimLowestPrefix(subnet));
+
+        public void SpecificPrefix(string text) => Prefixes.Add(ClaimPrefix(subnet, text));
+
+        public void Rollback()
+        {
+            foreach (var address in Addresses)
+            {
+                subnet.Pool.Release(address);
+            }
+
+            foreach (var prefix in Prefixes)
+            {
+                subnet.Pool.Release(prefix);
+            }
+
+            Addresses.Clear();
+            Prefixes.Clear();
+        }
+
+        private IPAddress Track(IPAddress address)
+        {
+            Addresses.Add(address);
+            return address;
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using System.Net;
+using Podnet.Net;
+
+namespace Podnet.Aws.Ec2;
+
+public sealed partial class Ec2Backend
+{
+    private readonly Dictionary<string, SubnetEntity> _subnets = new(StringComparer.Ordinal);
+
+    public Subnet CreateSubnet(CreateSubnetRequest request)
+    {
+        lock (_lock)
+        {
+            var vpc = FindVpc(request.VpcId);
+            if (!CidrBlock.TryParse(request.CidrBlock, out var cidr) || !cidr.IsIPv4)
+            {
+                throw Ec2Errors.InvalidCidr(request.CidrBlock);
+            }
+
+            if (cidr.PrefixLength is < 16 or > 28 || !vpc.CidrBlocks.Exists(b => b.Cidr.Contains(cidr)))
+            {
+                throw Ec2Errors.SubnetRangeInvalid(request.CidrBlock);
+            }
+
+            if (_subnets.Values.Any(s => s.VpcId == vpc.Id && s.Cidr.Overlaps(cidr)))
+            {
+                throw Ec2Errors.SubnetConflict(request.CidrBlock);
+            }
+
+            var zone = ResolveZone(request.AvailabilityZone, request.AvailabilityZoneId);
+            var tags = TagsOf(request.Tags);
+            var subnetId = NewId("subnet", request.SubnetId, "InvalidSubnetID.Malformed");
+            var subnet = new SubnetEntity(subnetId, vpc.Id, cidr, zone, Options.ZoneIdOf(zone), new SubnetAddressPool(cidr))
+            {
+                MapPublicIpOnLaunch = request.MapPublicIpOnLaunch,
+                Tags = [.. tags],
+            };
+            _subnets.Add(subnetId, subnet);
+            return ToSubnet(subnet);
+        }
+    }
+
+    public IReadOnlyList<Subnet> DescribeSubnets(DescribeRequest? request = null)
+    {
+        request ??= DescribeRequest.All;
+        lock (_lock)
+        {
+            var selected = Select(request.Ids, id => _subnets.GetValueOrDefault(id), Ec2Errors.SubnetNotFound, _subnets.Values);
+            return [.. SubnetFilters.Apply(selected.Select(ToSubnet), request.Filters)];
+        }
+    }
+
+    public void DeleteSubnet(string subnetId)
+    {
+        lock (_lock)
+        {
+            var subnet = FindSubnet(subnetId);
+            if (_interfaces.Values.Any(e => e.SubnetId == subnetId))
+            {
+                throw Ec2Errors.SubnetHasDependencies(subnetId);
+            }
+
+            _subnets.Remove(subnet.Id);
+        }
+    }
+
+    private SubnetEntity FindSubnet(string subnetId) => _subnets.GetValueOrDefault(subnetId) ?? throw Ec2Errors.SubnetNotFound(subnetId);
+
+    private string ResolveZone(string? zone, string? zoneId)
+    {
+        if (zone is null && zoneId is not null)
+        {
+            zone = Options.Zones.FirstOrDefault(z => Options.ZoneIdOf(z) == zoneId)
+                   ?? throw Ec2Errors.InvalidParameterValue(zoneId, "availabilityZoneId", $"Subnets can currently only be created in the following availability zones: {string.Join(", ", Options.Zones.Select(Options.ZoneIdOf))}.");
+        }
+
+        // Without a zone EC2 picks one; the emulator picks the first, so runs are reproducible.
+        zone ??= Options.Zones[0];
+        if (!Options.Zones.Contains(zone))
+        {
+            throw Ec2Errors.InvalidAvailabilityZone(zone, Options.Zones);
+        }
+
+        return zone;
+    }
+
+    /// <summary>Claims a specific address in a subnet, with EC2's errors.</summary>
+    private static IPAddress ClaimAddress(SubnetEntity subnet, string text)
+    {
+        if (!IPAddress.TryParse(text, out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            throw Ec2Errors.InvalidParameterValue(text, "PrivateIpAddress", "This is not a valid IPv4 address.");
+        }
+
+        return subnet.Pool.TryAllocate(address) switch
+        {
+            AddressClaim.Claimed => address,
+            AddressClaim.InUse => throw Ec2Errors.AddressInUse(),
+            AddressClaim.Reserved => throw Ec2Errors.AddressReserved(text),
+            _ => throw Ec2Errors.AddressOutsideSubnet(text, subnet.Id),
+        };
+    }
+
+    private static IPAddress ClaimLowestAddress(SubnetEntity subnet)
+        => subnet.Pool.TryAllocateLowest(out var address) ? address : throw Ec2Errors.InsufficientFreeAddresses(subnet.Id);
+
+    private static CidrBlock ClaimPrefix(SubnetEntity subnet, string text)
+    {
+        if (!CidrBlock.TryParse(text, out var prefix) || !prefix.IsIPv4 || prefix.PrefixLength != 28)
+        {
+            throw Ec2Errors.PrefixInvalid(text);
+        }
+
+        return subnet.Pool.TryAllocatePrefix(prefix) switch
+        {
+            AddressClaim.Claimed => prefix,
+            AddressClaim.InUse => throw Ec2Errors.AddressInUse(),
+            AddressClaim.Reserved => throw Ec2Errors.AddressReserved(text),
+            _ => throw Ec2Errors.AddressOutsideSubnet(text, subnet.Id),
+        };
+    }
+
+    private static CidrBlock ClaimLowestPrefix(SubnetEntity subnet)
+        => subnet.Pool.TryAllocatePrefix(28, out var prefix) ? prefix : throw Ec2Errors.InsufficientCidrBlocks(subnet.Id);
+
+    private Subnet ToSubnet(SubnetEntity subnet) => new(
+        subnet.Id,
+        Arn("subnet", subnet.Id),
+        subnet.VpcId,
+        subnet.Cidr.ToString(),
+        subnet.AvailabilityZone,
+        subnet.AvailabilityZoneId,
+        subnet.Pool.FreeCount,
+        "available",
+        DefaultForAz: false,
+        subnet.MapPublicIpOnLaunch,
+        AccountId,
+        [.. subnet.Tags]);
+
+    private static readonly FilterMatcher<Subnet> SubnetFilters = new(
+        new Dictionary<string, Func<Subnet, IEnumerable<string?>>>(StringComparer.Ordinal)
+        {
+            ["subnet-id"] = s => Field.One(s.SubnetId),
+            ["vpc-id"] = s => Field.One(s.VpcId),
+            ["cidr-block"] = s => Field.One(s.CidrBlock),
+            ["cidr"] = s => Field.One(s.CidrBlock),
+            ["availability-zone"] = s => Field.One(s.AvailabilityZone),
+            ["availability-zone-id"] = s => Field.One(s.AvailabilityZoneId),
+            ["available-ip-address-count"] = s => Field.One(s.AvailableIpAddressCount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ["state"] = s => Field.One(s.State),
+            ["owner-id"] = s => Field.One(s.OwnerId),
+            ["default-for-az"] = s => Field.Bool(s.DefaultForAz),
+            ["map-public-ip-on-launch"] = s => Field.Bool(s.MapPublicIpOnLaunch),
+            ["subnet-arn"] = s => Field.One(s.SubnetArn),
+        },
+        s => s.Tags);
+
+    private sealed class SubnetEntity(string id, string vpcId, CidrBlock cidr, string zone, string zoneId, SubnetAddressPool pool)
+    {
+        public string Id { get; } = id;
+
+        public string VpcId { get; } = vpcId;
+
+        public CidrBlock Cidr { get; } = cidr;
+
+        public string AvailabilityZone { get; } = zone;
+
+        public string AvailabilityZoneId { get; } = zoneId;
+
+        public SubnetAddressPool Pool { get; } = pool;
+
+        public bool MapPublicIpOnLaunch { get; init; }
+
+        public List<Tag> Tags { get; set; } = [];
+    }
+}

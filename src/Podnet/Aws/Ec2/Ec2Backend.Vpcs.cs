@@ -1,0 +1,176 @@
+using Podnet.Net;
+
+namespace Podnet.Aws.Ec2;
+
+public sealed partial class Ec2Backend
+{
+    private static readonly CidrBlock[] PrivateRanges =
+        [CidrBlock.Parse("10.0.0.0/8"), CidrBlock.Parse("172.16.0.0/12"), CidrBlock.Parse("192.168.0.0/16")];
+
+    private readonly Dictionary<string, VpcEntity> _vpcs = new(StringComparer.Ordinal);
+
+    public Vpc CreateVpc(CreateVpcRequest request)
+    {
+        lock (_lock)
+        {
+            var cidr = ParseVpcCidr(request.CidrBlock);
+            var tags = TagsOf(request.Tags);
+            var vpcId = NewId("vpc", request.VpcId, "InvalidVpcID.Malformed");
+            var vpc = new VpcEntity(vpcId, _ids.Next("dopt"), request.InstanceTenancy)
+            {
+                Tags = [.. tags],
+            };
+            vpc.CidrBlocks.Add(new VpcCidr(_ids.Next("vpc-cidr-assoc"), cidr));
+            _vpcs.Add(vpcId, vpc);
+
+            // Every VPC comes with a "default" group: all traffic from itself in, everything out.
+            var group = AddSecurityGroup(vpc, "default", "default VPC security group", givenId: null, tags: []);
+            AddRule(group, egress: false, "-1", null, null, new RulePeer(GroupId: group.Id), description: null);
+            vpc.DefaultGroupId = group.Id;
+            return ToVpc(vpc);
+        }
+    }
+
+    public VpcCidrBlockAssociation AssociateVpcCidrBlock(string vpcId, string cidrBlock)
+    {
+        lock (_lock)
+        {
+            var vpc = FindVpc(vpcId);
+            var cidr = ParseVpcCidr(cidrBlock);
+            if (vpc.CidrBlocks.Count >= Options.CidrBlocksPerVpc)
+            {
+                throw Ec2Errors.CidrLimitExceeded(vpcId, Options.CidrBlocksPerVpc);
+            }
+
+            var conflict = vpc.CidrBlocks.FirstOrDefault(b => b.Cidr.Overlaps(cidr));
+            if (conflict is not null)
+            {
+                throw Ec2Errors.VpcRangeConflict(cidrBlock, conflict.Cidr.ToString());
+            }
+
+            // A private primary block only takes secondary blocks from its own RFC 1918 range (or public space).
+            var primaryRange = PrivateRanges.FirstOrDefault(r => r.Contains(vpc.CidrBlocks[0].Cidr));
+            var newRange = PrivateRanges.FirstOrDefault(r => r.Contains(cidr));
+            if (primaryRange != default && newRange != default && primaryRange != newRange)
+            {
+                throw Ec2Errors.VpcRangeRestricted(cidrBlock);
+            }
+
+            var association = new VpcCidr(_ids.Next("vpc-cidr-assoc"), cidr);
+            vpc.CidrBlocks.Add(association);
+
+            // The answer shows the block while EC2 is still associating it; describe-vpcs shows it associated.
+            return new VpcCidrBlockAssociation(association.AssociationId, cidr.ToString(), new VpcCidrBlockState("associating"));
+        }
+    }
+
+    public VpcCidrBlockAssociation DisassociateVpcCidrBlock(string associationId)
+    {
+        lock (_lock)
+        {
+            var vpc = _vpcs.Values.FirstOrDefault(v => v.CidrBlocks.Exists(b => b.AssociationId == associationId))
+                      ?? throw Ec2Errors.VpcCidrAssociationNotFound(associationId);
+            var block = vpc.CidrBlocks.Single(b => b.AssociationId == associationId);
+            if (ReferenceEquals(block, vpc.CidrBlocks[0]))
+            {
+                throw Ec2Errors.PrimaryCidrNotDisassociable(associationId);
+            }
+
+            if (_subnets.Values.Any(s => s.VpcId == vpc.Id && block.Cidr.Contains(s.Cidr)))
+            {
+                throw Ec2Errors.CidrBlockInUse(associationId);
+            }
+
+            vpc.CidrBlocks.Remove(block);
+            return new VpcCidrBlockAssociation(associationId, block.Cidr.ToString(), new VpcCidrBlockState("disassociating"));
+        }
+    }
+
+    public IReadOnlyList<Vpc> DescribeVpcs(DescribeRequest? request = null)
+    {
+        request ??= DescribeRequest.All;
+        lock (_lock)
+        {
+            var selected = Select(request.Ids, id => _vpcs.GetValueOrDefault(id), Ec2Errors.VpcNotFound, _vpcs.Values);
+            return [.. VpcFilters.Apply(selected.Select(ToVpc), request.Filters)];
+        }
+    }
+
+    public void DeleteVpc(string vpcId)
+    {
+        lock (_lock)
+        {
+            var vpc = FindVpc(vpcId);
+            var hasDependencies = _subnets.Values.Any(s => s.VpcId == vpcId)
+                                  || _groups.Values.Any(g => g.VpcId == vpcId && g.Id != vpc.DefaultGroupId);
+            if (hasDependencies)
+            {
+                throw Ec2Errors.VpcHasDependencies(vpcId);
+            }
+
+            _groups.Remove(vpc.DefaultGroupId);
+            _vpcs.Remove(vpcId);
+        }
+    }
+
+    private VpcEntity FindVpc(string vpcId) => _vpcs.GetValueOrDefault(vpcId) ?? throw Ec2Errors.VpcNotFound(vpcId);
+
+    private static CidrBlock ParseVpcCidr(string text)
+    {
+        if (!CidrBlock.TryParse(text, out var cidr) || !cidr.IsIPv4)
+        {
+            throw Ec2Errors.InvalidCidr(text);
+        }
+
+        if (cidr.PrefixLength is < 16 or > 28)
+        {
+            throw Ec2Errors.VpcRangeInvalid(text);
+        }
+
+        return cidr;
+    }
+
+    private Vpc ToVpc(VpcEntity vpc) => new(
+        vpc.Id,
+        AccountId,
+        "available",
+        vpc.CidrBlocks[0].Cidr.ToString(),
+        vpc.DhcpOptionsId,
+        vpc.InstanceTenancy,
+        IsDefault: false,
+        [.. vpc.CidrBlocks.Select(b => new VpcCidrBlockAssociation(b.AssociationId, b.Cidr.ToString(), new VpcCidrBlockState("associated")))],
+        [.. vpc.Tags]);
+
+    private static readonly FilterMatcher<Vpc> VpcFilters = new(
+        new Dictionary<string, Func<Vpc, IEnumerable<string?>>>(StringComparer.Ordinal)
+        {
+            ["vpc-id"] = v => Field.One(v.VpcId),
+            ["cidr"] = v => Field.One(v.CidrBlock),
+            ["cidr-block-association.cidr-block"] = v => v.CidrBlockAssociationSet.Select(a => a.CidrBlock),
+            ["cidr-block-association.association-id"] = v => v.CidrBlockAssociationSet.Select(a => a.AssociationId),
+            ["cidr-block-association.state"] = v => v.CidrBlockAssociationSet.Select(a => a.CidrBlockState.State),
+            ["state"] = v => Field.One(v.State),
+            ["owner-id"] = v => Field.One(v.OwnerId),
+            ["is-default"] = v => Field.Bool(v.IsDefault),
+            ["dhcp-options-id"] = v => Field.One(v.DhcpOptionsId),
+        },
+        v => v.Tags);
+
+    private sealed class VpcEntity(string id, string dhcpOptionsId, string instanceTenancy)
+    {
+        public string Id { get; } = id;
+
+        public string DhcpOptionsId { get; } = dhcpOptionsId;
+
+        public string InstanceTenancy { get; } = instanceTenancy;
+
+        /// <summary>The primary block first, then secondary blocks in association order.</summary>
+        public List<VpcCidr> CidrBlocks { get; } = [];
+
+        public string DefaultGroupId { get; set; } = string.Empty;
+
+        public List<Tag> Tags { get; set; } = [];
+    }
+
+    private sealed record VpcCidr(string AssociationId, CidrBlock Cidr);
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using Podnet.Aws.InstanceTypes;
+
+namespace Podnet.Aws.Ec2;
+
+/// <summary>
+/// The state of the emulated EC2 in one account and region, and the rules EC2 applies to changing it. One partial
+/// file per resource, like moto's backends. Every operation validates everything before it changes anything, so a
+/// failed call leaves no trace. Callers go through <see cref="Ec2Client"/>, which adds authorization and
+/// throttling.
+/// </summary>
+public sealed partial class Ec2Backend
+{
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+
+    private readonly Lock _lock = new();
+    private readonly ResourceIdGenerator _ids;
+    private readonly TimeProvider _time;
+
+    public Ec2Backend(AwsOptions options, ResourceIdGenerator ids, TimeProvider time, InstanceTypeCatalog? instanceTypes = null)
+    {
+        options.Validate();
+        Options = options;
+        _ids = ids;
+        _time = time;
+        InstanceTypes = instanceTypes ?? InstanceTypeCatalog.Default;
+    }
+
+    public AwsOptions Options { get; }
+
+    public InstanceTypeCatalog InstanceTypes { get; }
+
+    private string AccountId => Options.AccountId;
+
+    private string Arn(string resourceType, string id) => $"arn:aws:ec2:{Options.Region}:{AccountId}:{resourceType}/{id}";
+
+    private string PrivateDnsName(IPAddress address) => $"ip-{address.ToString().Replace('.', '-')}.{Options.PrivateDnsSuffix}";
+
+    /// <summary>Takes a user-given ID (checked for shape) or generates one.</summary>
+    private string NewId(string prefix, string? given, string malformedCode)
+    {
+        if (given is null)
+        {
+            return _ids.Next(prefix);
+        }
+
+        if (!IsWellFormedId(given, prefix))
+        {
+            throw Ec2Errors.MalformedId(malformedCode, prefix, given);
+        }
+
+        if (!_ids.Reserve(given))
+        {
+            throw Ec2Errors.InvalidParameterValue(given, "id", "An object with this ID already exists.");
+        }
+
+        return given;
+    }
+
+    /// <summary>AWS IDs are the prefix, a dash, and 8 or 17 lowercase hex digits.</summary>
+    public static bool IsWellFormedId(string id, string prefix)
+    {
+        if (!id.StartsWith(prefix + "-", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var hex = id.AsSpan(prefix.Length + 1);
+        return hex.Length is 8 or 17 && hex.IndexOfAnyExcept(LowerHex) < 0;
+    }
+
+    private static IReadOnlyList<Tag> TagsOf(IReadOnlyList<Tag>? tags) => tags is null ? [] : ValidateTags([.. tags]);
+
+    private static List<T> Select<T>(IReadOnlyList<string>? ids, Func<string, T?> find, Func<string, AwsException> notFound, IEnumerable<T> all)
+        where T : class
+    {
+        if (ids is null || ids.Count == 0)
+        {
+            return [.. all];
+        }
+
+        var result = new List<T>(ids.Count);
+        foreach (var id in ids.Distinct(StringComparer.Ordinal))
+        {
+            result.Add(find(id) ?? throw notFound(id));
+        }
+
+        return result;
+    }
+}

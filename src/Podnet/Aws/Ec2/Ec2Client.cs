@@ -1,0 +1,151 @@
+using Podnet.Aws.Iam;
+using Podnet.Aws.InstanceTypes;
+
+namespace Podnet.Aws.Ec2;
+
+/// <summary>
+/// The emulated EC2 endpoint as one principal sees it: every call is authorized against the principal's IAM
+/// policies (<c>UnauthorizedOperation</c>), throttled (<c>RequestLimitExceeded</c>), and its errors name the
+/// operation, as the aws CLI shows them.
+/// </summary>
+public sealed class Ec2Client : IEc2
+{
+    private readonly Ec2Backend _backend;
+    private readonly IamBackend _iam;
+    private readonly Ec2Throttle? _throttle;
+
+    public Ec2Client(Ec2Backend backend, IamBackend iam, Ec2Throttle? throttle, AwsPrincipal principal)
+    {
+        _backend = backend;
+        _iam = iam;
+        _throttle = throttle;
+        Principal = principal;
+    }
+
+    public AwsPrincipal Principal { get; }
+
+    public Task<Vpc> CreateVpcAsync(CreateVpcRequest request, CancellationToken cancellationToken = default)
+        => Call("CreateVpc", () => _backend.CreateVpc(request));
+
+    public Task<VpcCidrBlockAssociation> AssociateVpcCidrBlockAsync(string vpcId, string cidrBlock, CancellationToken cancellationToken = default)
+        => Call("AssociateVpcCidrBlock", () => _backend.AssociateVpcCidrBlock(vpcId, cidrBlock));
+
+    public Task<VpcCidrBlockAssociation> DisassociateVpcCidrBlockAsync(string associationId, CancellationToken cancellationToken = default)
+        => Call("DisassociateVpcCidrBlock", () => _backend.DisassociateVpcCidrBlock(associationId));
+
+    public Task<IReadOnlyList<Vpc>> DescribeVpcsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribeVpcs", () => _backend.DescribeVpcs(request), request);
+
+    public Task DeleteVpcAsync(string vpcId, CancellationToken cancellationToken = default)
+        => Call("DeleteVpc", () => _backend.DeleteVpc(vpcId));
+
+    public Task<Subnet> CreateSubnetAsync(CreateSubnetRequest request, CancellationToken cancellationToken = default)
+        => Call("CreateSubnet", () => _backend.CreateSubnet(request));
+
+    public Task<IReadOnlyList<Subnet>> DescribeSubnetsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribeSubnets", () => _backend.DescribeSubnets(request), request);
+
+    public Task DeleteSubnetAsync(string subnetId, CancellationToken cancellationToken = default)
+        => Call("DeleteSubnet", () => _backend.DeleteSubnet(subnetId));
+
+    public Task<string> CreateSecurityGroupAsync(CreateSecurityGroupRequest request, CancellationToken cancellationToken = default)
+        => Call("CreateSecurityGroup", () => _backend.CreateSecurityGroup(request));
+
+    public Task<IReadOnlyList<SecurityGroup>> DescribeSecurityGroupsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribeSecurityGroups", () => _backend.DescribeSecurityGroups(request), request);
+
+    public Task<IReadOnlyList<SecurityGroupRule>> DescribeSecurityGroupRulesAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribeSecurityGroupRules", () => _backend.DescribeSecurityGroupRules(request), request);
+
+    public Task<IReadOnlyList<SecurityGroupRule>> AuthorizeSecurityGroupIngressAsync(string groupId, IReadOnlyList<IpPermission> permissions, CancellationToken cancellationToken = default)
+        => Call("AuthorizeSecurityGroupIngress", () => _backend.AuthorizeSecurityGroupIngress(groupId, permissions));
+
+    public Task<IReadOnlyList<SecurityGroupRule>> AuthorizeSecurityGroupEgressAsync(string groupId, IReadOnlyList<IpPermission> permissions, CancellationToken cancellationToken = default)
+        => Call("AuthorizeSecurityGroupEgress", () => _backend.AuthorizeSecurityGroupEgress(groupId, permissions));
+
+    public Task<RevokeSecurityGroupResult> RevokeSecurityGroupIngressAsync(RevokeSecurityGroupRequest request, CancellationToken cancellationToken = default)
+        => Call("RevokeSecurityGroupIngress", () => _backend.RevokeSecurityGroupIngress(request));
+
+    public Task<RevokeSecurityGroupResult> RevokeSecurityGroupEgressAsync(RevokeSecurityGroupRequest request, CancellationToken cancellationToken = default)
+        => Call("RevokeSecurityGroupEgress", () => _backend.RevokeSecurityGroupEgress(request));
+
+    public Task DeleteSecurityGroupAsync(string groupId, CancellationToken cancellationToken = default)
+        => Call("DeleteSecurityGroup", () => _backend.DeleteSecurityGroup(groupId));
+
+    public Task<NetworkInterface> CreateNetworkInterfaceAsync(CreateNetworkInterfaceRequest request, CancellationToken cancellationToken = default)
+        => Call("CreateNetworkInterface", () => _backend.CreateNetworkInterface(request));
+
+    public Task<IReadOnlyList<NetworkInterface>> DescribeNetworkInterfacesAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribeNetworkInterfaces", () => _backend.DescribeNetworkInterfaces(request), request);
+
+    public Task<string> AttachNetworkInterfaceAsync(AttachNetworkInterfaceRequest request, CancellationToken cancellationToken = default)
+        => Call("AttachNetworkInterface", () => _backend.AttachNetworkInterface(request));
+
+    public Task DetachNetworkInterfaceAsync(DetachNetworkInterfaceRequest request, CancellationToken cancellationToken = default)
+        => Call("DetachNetworkInterface", () => _backend.DetachNetworkInterface(request));
+
+    public Task DeleteNetworkInterfaceAsync(string networkInterfaceId, CancellationToken cancellationToken = default)
+        => Call("DeleteNetworkInterface", () => _backend.DeleteNetworkInterface(networkInterfaceId));
+
+    public Task ModifyNetworkInterfaceAttributeAsync(ModifyNetworkInterfaceAttributeRequest request, CancellationToken cancellationToken = default)
+        => Call("ModifyNetworkInterfaceAttribute", () => _backend.ModifyNetworkInterfaceAttribute(request));
+
+    public Task<AssignPrivateIpAddressesResult> AssignPrivateIpAddressesAsync(AssignPrivateIpAddressesRequest request, CancellationToken cancellationToken = default)
+        => Call("AssignPrivateIpAddresses", () => _backend.AssignPrivateIpAddresses(request));
+
+    public Task UnassignPrivateIpAddressesAsync(UnassignPrivateIpAddressesRequest request, CancellationToken cancellationToken = default)
+        => Call("UnassignPrivateIpAddresses", () => _backend.UnassignPrivateIpAddresses(request));
+
+    public Task<TrunkInterfaceAssociation> AssociateTrunkInterfaceAsync(AssociateTrunkInterfaceRequest request, CancellationToken cancellationToken = default)
+        => Call("AssociateTrunkInterface", () => _backend.AssociateTrunkInterface(request));
+
+    public Task<TrunkInterfaceAssociation> DisassociateTrunkInterfaceAsync(string associationId, CancellationToken cancellationToken = default)
+        => Call("DisassociateTrunkInterface", () => _backend.DisassociateTrunkInterface(associationId));
+
+    public Task<IReadOnlyList<TrunkInterfaceAssociation>> DescribeTrunkInterfaceAssociationsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribeTrunkInterfaceAssociations", () => _backend.DescribeTrunkInterfaceAssociations(request), request);
+
+    public Task<Reservation> RunInstancesAsync(RunInstancesRequest request, CancellationToken cancellationToken = default)
+        => Call("RunInstances", () => _backend.RunInstances(request), instances: request.MaxCount);
+
+    public Task<IReadOnlyList<InstanceStateChange>> TerminateInstancesAsync(IReadOnlyList<string> instanceIds, CancellationToken cancellationToken = default)
+        => Call("TerminateInstances", () => _backend.TerminateInstances(instanceIds), instances: instanceIds.Count);
+
+    public Task<IReadOnlyList<Reservation>> DescribeInstancesAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribeInstances", () => _backend.DescribeInstances(request), request);
+
+    public Task<IReadOnlyList<InstanceTypeInfo>> DescribeInstanceTypesAsync(IReadOnlyList<string>? instanceTypes = null, CancellationToken cancellationToken = default)
+        => Call("DescribeInstanceTypes", () => _backend.DescribeInstanceTypes(instanceTypes));
+
+    public Task CreateTagsAsync(IReadOnlyList<string> resourceIds, IReadOnlyList<Tag> tags, CancellationToken cancellationToken = default)
+        => Call("CreateTags", () => _backend.CreateTags(resourceIds, tags));
+
+    public Task DeleteTagsAsync(IReadOnlyList<string> resourceIds, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+        => Call("DeleteTags", () => _backend.DeleteTags(resourceIds, keys));
+
+    private Task Call(string operation, Action action)
+        => Call<object?>(operation, () =>
+        {
+            action();
+            return null;
+        });
+
+    private Task<T> Call<T>(string operation, Func<T> action, DescribeRequest? describe = null, int instances = 0)
+    {
+        try
+        {
+            // EC2 authorizes before it throttles: a denied call costs no token.
+            if (!_iam.IsAllowed(Principal, "ec2:" + operation))
+            {
+                throw Ec2Errors.Unauthorized(Principal.Arn, "ec2:" + operation);
+            }
+
+            _throttle?.Admit(operation, filteredOrPaginated: describe is { Filters.Count: > 0 } or { Ids.Count: > 0 }, instances);
+            return Task.FromResult(action());
+        }
+        catch (AwsException e)
+        {
+            return Task.FromException<T>(e.InOperation(operation));
+        }
+    }
+}

@@ -1,0 +1,182 @@
+using System.Globalization;
+
+namespace Podnet.Aws.Ec2;
+
+/// <summary>
+/// EC2's error answers, with the codes and message texts the real service sends (see
+/// shared/reference/wire-protocols.md §1.4). Where AWS's wording is not public, the text follows the closest
+/// real message and is marked so.
+/// </summary>
+public static class Ec2Errors
+{
+    private static AwsException E(string code, string message) => new(code, message);
+
+    private static string Join(IEnumerable<int> values) => string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
+
+    // Not found
+    public static AwsException VpcNotFound(string id) => E("InvalidVpcID.NotFound", $"The vpc ID '{id}' does not exist");
+
+    public static AwsException SubnetNotFound(string id) => E("InvalidSubnetID.NotFound", $"The subnet ID '{id}' does not exist");
+
+    /// <summary>A group named by a call about the group itself (describe, delete, authorize, revoke).</summary>
+    public static AwsException GroupNotFound(string id) => E("InvalidGroup.NotFound", $"The security group '{id}' does not exist");
+
+    /// <summary>A group referenced by a call about another resource (interfaces, instances).</summary>
+    public static AwsException SecurityGroupIdNotFound(string id) => E("InvalidSecurityGroupID.NotFound", $"The securityGroup ID '{id}' does not exist");
+
+    public static AwsException SecurityGroupRuleNotFound(string id) => E("InvalidSecurityGroupRuleId.NotFound", $"The security group rule ID '{id}' does not exist");
+
+    public static AwsException NetworkInterfaceNotFound(string id) => E("InvalidNetworkInterfaceID.NotFound", $"The networkInterface ID '{id}' does not exist");
+
+    public static AwsException InstanceNotFound(string id) => E("InvalidInstanceID.NotFound", $"The instance ID '{id}' does not exist");
+
+    public static AwsException AttachmentNotFound(string id) => E("InvalidAttachmentID.NotFound", $"The network interface attachment ID '{id}' does not exist");
+
+    public static AwsException TrunkAssociationNotFound(string id) => E("InvalidAssociationID.NotFound", $"The association ID '{id}' does not exist");
+
+    public static AwsException VpcCidrAssociationNotFound(string id) => E("InvalidVpcCidrBlockAssociationID.NotFound", $"The vpc CIDR block association ID '{id}' does not exist");
+
+    public static AwsException InvalidInstanceType(IEnumerable<string> types) => E("InvalidInstanceType", $"The following supplied instance types do not exist: [{string.Join(", ", types)}]");
+
+    public static AwsException MalformedId(string code, string kind, string id) => E(code, $"Invalid id: \"{id}\" (expecting \"{kind}-...\")");
+
+    // Parameters
+    public static AwsException InvalidParameterValue(string message) => E("InvalidParameterValue", message);
+
+    public static AwsException InvalidParameterValue(string value, string parameter, string reason)
+        => E("InvalidParameterValue", $"Value ({value}) for parameter {parameter} is invalid. {reason}");
+
+    public static AwsException InvalidCidr(string value, string parameter = "cidrBlock")
+        => InvalidParameterValue(value, parameter, "This is not a valid CIDR block.");
+
+    public static AwsException MissingParameter(string parameter) => E("MissingParameter", $"The request must contain the parameter {parameter}");
+
+    public static AwsException InvalidFilter(string name) => E("InvalidParameterValue", $"The filter '{name}' is invalid");
+
+    // VPCs and subnets
+    public static AwsException VpcRangeInvalid(string cidr) => E("InvalidVpc.Range", $"The CIDR '{cidr}' is invalid.");
+
+    public static AwsException VpcRangeRestricted(string cidr) => E(
+        "InvalidVpc.Range",
+        $"The CIDR '{cidr}' is restricted. Use a CIDR from the same private address range as the current VPC CIDR, or use a publicly-routable CIDR. For additional restrictions, see https://docs.aws.amazon.com/AmazonVPC/latest/UserGuide/VPC_Subnets.html#VPC_Sizing");
+
+    /// <summary>AWS's text for an overlapping VPC block is not public; the code is the one AWS uses for VPC ranges.</summary>
+    public static AwsException VpcRangeConflict(string cidr, string existing) => E("InvalidVpc.Range", $"The CIDR '{cidr}' conflicts with another CIDR block in the VPC ({existing}).");
+
+    public static AwsException CidrLimitExceeded(string vpcId, int limit) => E("CidrLimitExceeded", $"This network '{vpcId}' has met its maximum number of allowed CIDRs: {limit}");
+
+    public static AwsException PrimaryCidrNotDisassociable(string associationId) => E("OperationNotPermitted", $"The vpc CIDR block with association ID {associationId} may not be disassociated. It is the primary IPv4 CIDR block of the VPC");
+
+    public static AwsException CidrBlockInUse(string associationId) => E("InvalidCidrBlock.InUse", $"The vpc CIDR block with association ID {associationId} may not be disassociated because it has dependencies (subnets).");
+
+    public static AwsException SubnetRangeInvalid(string cidr) => E("InvalidSubnet.Range", $"The CIDR '{cidr}' is invalid.");
+
+    public static AwsException SubnetConflict(string cidr) => E("InvalidSubnet.Conflict", $"The CIDR '{cidr}' conflicts with another subnet");
+
+    public static AwsException InvalidAvailabilityZone(string zone, IEnumerable<string> zones)
+        => InvalidParameterValue(zone, "availabilityZone", $"Subnets can currently only be created in the following availability zones: {string.Join(", ", zones)}.");
+
+    public static AwsException SubnetHasDependencies(string subnetId) => E("DependencyViolation", $"The subnet '{subnetId}' has dependencies and cannot be deleted.");
+
+    public static AwsException VpcHasDependencies(string vpcId) => E("DependencyViolation", $"The vpc '{vpcId}' has dependencies and cannot be deleted.");
+
+    // Security groups
+    public static AwsException GroupDuplicate(string name, string vpcId) => E("InvalidGroup.Duplicate", $"The security group '{name}' already exists for VPC '{vpcId}'");
+
+    public static AwsException GroupNameReserved(string name) => E("InvalidGroup.Reserved", $"The security group '{name}' is reserved");
+
+    public static AwsException GroupNameMalformed() => InvalidParameterValue("Group names may not be in the format sg-*");
+
+    public static AwsException PermissionDuplicate(string peer, string protocol, int? fromPort, int? toPort)
+        => E("InvalidPermission.Duplicate", $"the specified rule \"peer: {peer}, {DescribeProtocol(protocol, fromPort, toPort)}, ALLOW\" already exists");
+
+    public static AwsException PermissionNotFound() => E("InvalidPermission.NotFound", "The specified rule does not exist in this security group.");
+
+    public static AwsException PermissionMalformed(string message) => E("InvalidPermission.Malformed", message);
+
+    public static AwsException RulesPerSecurityGroupLimitExceeded() => E("RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.");
+
+    public static AwsException SecurityGroupLimitExceeded(string vpcId) => E("SecurityGroupLimitExceeded", $"The maximum number of security groups for VPC '{vpcId}' has been reached.");
+
+    public static AwsException GroupHasDependents(string groupId) => E("DependencyViolation", $"resource {groupId} has a dependent object");
+
+    public static AwsException DefaultGroupNotDeletable(string groupId) => E("CannotDelete", $"the specified group: \"{groupId}\" name: \"default\" cannot be deleted by a user");
+
+    public static AwsException GroupInOtherNetwork(string groupId, string subnetOrVpcId)
+        => E("InvalidParameter", $"Security group {groupId} and subnet {subnetOrVpcId} belong to different networks.");
+
+    public static AwsException InterfaceSecurityGroupLimit(string accountId, int limit)
+        => InvalidParameterValue($"user {accountId} exceeded limit {limit} on the number of interface security group memberships");
+
+    // Network interfaces and addresses
+    public static AwsException InterfaceInUse(string eniId) => InvalidParameterValue($"Network interface '{eniId}' is currently in use.");
+
+    public static AwsException InterfaceAlreadyAttached(string eniId) => E("InvalidNetworkInterface.InUse", $"Interface: [{eniId}] in use.");
+
+    public static AwsException AttachmentLimitExceeded(int count, string instanceType) => E("AttachmentLimitExceeded", $"Interface count {count} exceeds the limit for {instanceType}");
+
+    public static AwsException DeviceIndexInUse(string instanceId, int deviceIndex) => InvalidParameterValue($"Instance '{instanceId}' already has an interface attached at device index '{deviceIndex}'.");
+
+    public static AwsException NetworkCardIndexInvalid(int index, string instanceType) => InvalidParameterValue(index.ToString(CultureInfo.InvariantCulture), "NetworkCardIndex", $"Network card index {index} is not supported by {instanceType}.");
+
+    public static AwsException DifferentAvailabilityZone() => E("InvalidParameterCombination", "You may not attach a network interface to an instance if they are not in the same availability zone");
+
+    public static AwsException PrimaryInterfaceNotDetachable() => E("OperationNotPermitted", "The network interface at device index 0 and networkCard index 0 cannot be detached.");
+
+    public static AwsException PrivateIpAddressLimitExceeded() => E("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.");
+
+    public static AwsException AddressInUse() => E("InvalidIPAddress.InUse", "The specified address is already in use.");
+
+    public static AwsException AddressInUse(string address) => E("InvalidIPAddress.InUse", $"Address {address} is in use.");
+
+    public static AwsException AddressOutsideSubnet(string address, string subnetId) => InvalidParameterValue($"Address {address} does not fall within the subnet's address range ({subnetId})");
+
+    public static AwsException AddressReserved(string address) => InvalidParameterValue($"Address {address} is in subnet's reserved address range");
+
+    public static AwsException PrefixInvalid(string prefix) => InvalidParameterValue(prefix, "Ipv4Prefix", "Only /28 IPv4 prefixes are supported.");
+
+    public static AwsException InsufficientFreeAddresses(string subnetId) => E("InsufficientFreeAddressesInSubnet", $"There are not enough free addresses in subnet '{subnetId}' to satisfy the requested number of instances.");
+
+    public static AwsException InsufficientCidrBlocks(string subnetId) => E("InsufficientCidrBlocks", $"The specified subnet '{subnetId}' does not have enough contiguous free space for the requested prefixes.");
+
+    public static AwsException PrimaryAddressNotUnassignable(string address) => InvalidParameterValue($"The primary IP address {address} of an interface cannot be unassigned.");
+
+    public static AwsException AddressNotAssigned(string address, string eniId) => InvalidParameterValue($"Address {address} is not assigned to interface {eniId}");
+
+    public static AwsException IncorrectInstanceState(string instanceId, string state) => E("IncorrectInstanceState", $"The instance '{instanceId}' is not in a valid state for this operation (state: {state}).");
+
+    // Trunk interfaces: AWS keeps these texts private; codes follow EC2's conventions.
+    public static AwsException NotATrunk(string eniId, string type) => InvalidParameterValue($"Network interface '{eniId}' is of type '{type}'; a trunk interface is required.");
+
+    public static AwsException NotABranch(string eniId, string type) => InvalidParameterValue($"Network interface '{eniId}' is of type '{type}'; a branch interface is required.");
+
+    public static AwsException VlanInUse(int vlanId, string trunkId) => InvalidParameterValue($"VLAN ID {vlanId} is already in use on trunk interface '{trunkId}'.");
+
+    public static AwsException VlanOutOfRange(int vlanId) => InvalidParameterValue(vlanId.ToString(CultureInfo.InvariantCulture), "VlanId", "The VLAN ID must be between 1 and 4094.");
+
+    public static AwsException BranchAlreadyAssociated(string eniId, string associationId) => InvalidParameterValue($"Network interface '{eniId}' is already associated with a trunk interface ({associationId}).");
+
+    public static AwsException TrunkNotAttached(string trunkId) => E("IncorrectState", $"Trunk interface '{trunkId}' must be attached to an instance.");
+
+    public static AwsException BranchLimitExceeded(string trunkId, int limit, string instanceType)
+        => E("BranchInterfaceLimitExceeded", $"Trunk interface '{trunkId}' already has the maximum of {limit} branch interfaces for {instanceType}.");
+
+    public static AwsException DifferentNetwork(string branchId, string trunkId) => E("InvalidParameterCombination", $"Branch interface '{branchId}' and trunk interface '{trunkId}' are not in the same VPC.");
+
+    // Throttling and authorization
+    public static AwsException RequestLimitExceeded() => new("RequestLimitExceeded", "Request limit exceeded.", 503);
+
+    public static AwsException Unauthorized(string principalArn, string action)
+        => new("UnauthorizedOperation", $"You are not authorized to perform this operation. User: {principalArn} is not authorized to perform: {action} because no identity-based policy allows the {action} action", 403);
+
+    /// <summary>The protocol part of EC2's rule description: "TCP, from port: 80, to port: 80" or "ALL".</summary>
+    internal static string DescribeProtocol(string protocol, int? fromPort, int? toPort) => protocol switch
+    {
+        "-1" => "ALL",
+        "tcp" or "udp" => $"{protocol.ToUpperInvariant()}, from port: {fromPort}, to port: {toPort}",
+        "icmp" or "icmpv6" => $"{protocol.ToUpperInvariant()}, type: {fromPort}, code: {toPort}",
+        _ => $"protocol: {protocol}",
+    };
+
+    internal static string PortList(IEnumerable<int> ports) => Join(ports);
+}

@@ -1,0 +1,77 @@
+using Podnet.Aws.InstanceTypes;
+
+namespace Podnet.Aws.Ec2;
+
+/// <summary>
+/// The EC2 API as the controllers use it, named as EC2 names its actions. The emulator implements it in process
+/// (<see cref="Ec2Client"/>); a client for real EC2 can implement it too. Errors are <see cref="AwsException"/>s
+/// carrying EC2's code and message.
+/// </summary>
+public interface IEc2
+{
+    Task<Vpc> CreateVpcAsync(CreateVpcRequest request, CancellationToken cancellationToken = default);
+
+    Task<VpcCidrBlockAssociation> AssociateVpcCidrBlockAsync(string vpcId, string cidrBlock, CancellationToken cancellationToken = default);
+
+    Task<VpcCidrBlockAssociation> DisassociateVpcCidrBlockAsync(string associationId, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<Vpc>> DescribeVpcsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default);
+
+    Task DeleteVpcAsync(string vpcId, CancellationToken cancellationToken = default);
+
+    Task<Subnet> CreateSubnetAsync(CreateSubnetRequest request, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<Subnet>> DescribeSubnetsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default);
+
+    Task DeleteSubnetAsync(string subnetId, CancellationToken cancellationToken = default);
+
+    Task<string> CreateSecurityGroupAsync(CreateSecurityGroupRequest request, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<SecurityGroup>> DescribeSecurityGroupsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<SecurityGroupRule>> DescribeSecurityGroupRulesAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<SecurityGroupRule>> AuthorizeSecurityGroupIngressAsync(string groupId, IReadOnlyList<IpPermission> permissions, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<SecurityGroupRule>> AuthorizeSecurityGroupEgressAsync(string groupId, IReadOnlyList<IpPermission> permissions, CancellationToken cancellationToken = default);
+
+    Task<RevokeSecurityGroupResult> RevokeSecurityGroupIngressAsync(RevokeSecurityGroupRequest request, CancellationToken cancellationToken = default);
+
+    Task<RevokeSecurityGroupResult> RevokeSecurityGroupEgressAsync(RevokeSecurityGroupRequest request, CancellationToken cancellationToken = default);
+
+    Task DeleteSecurityGroupAsync(string groupId, CancellationToken cancellationToken = default);
+
+    Task<NetworkInterface> CreateNetworkInterfaceAsync(CreateNetworkInterfaceRequest request, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<NetworkInterface>> DescribeNetworkInterfacesAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default);
+
+    Task<string> AttachNetworkInterfaceAsync(AttachNetworkInterfaceRequest request, CancellationToken cancellationToken = default);
+
+    Task DetachNetworkInterfaceAsync(DetachNetworkInterfaceRequest request, CancellationToken cancellationToken = default);
+
+    Task DeleteNetworkInterfaceAsync(string networkInterfaceId, CancellationToken cancellationToken = default);
+
+    Task ModifyNetworkInterfaceAttributeAsync(ModifyNetworkInterfaceAttributeRequest request, CancellationToken cancellationToken = default);
+
+    Task<AssignPrivateIpAddressesResult> AssignPrivateIpAddressesAsync(AssignPrivateIpAddressesRequest request, CancellationToken cancellationToken = default);
+
+    Task UnassignPrivateIpAddressesAsync(UnassignPrivateIpAddressesRequest request, CancellationToken cancellationToken = default);
+
+    Task<TrunkInterfaceAssociation> AssociateTrunkInterfaceAsync(AssociateTrunkInterfaceRequest request, CancellationToken cancellationToken = default);
+
+    Task<TrunkInterfaceAssociation> DisassociateTrunkInterfaceAsync(string associationId, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<TrunkInterfaceAssociation>> DescribeTrunkInterfaceAssociationsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default);
+
+    Task<Reservation> RunInstancesAsync(RunInstancesRequest request, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<InstanceStateChange>> TerminateInstancesAsync(IReadOnlyList<string> instanceIds, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<Reservation>> DescribeInstancesAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<InstanceTypeInfo>> DescribeInstanceTypesAsync(IReadOnlyList<string>? instanceTypes = null, CancellationToken cancellationToken = default);
+
+    Task CreateTagsAsync(IReadOnlyList<string> resourceIds, IReadOnlyList<Tag> tags, CancellationToken cancellationToken = default);
+
+    Task DeleteTagsAsync(IReadOnlyList<string> resourceIds, IReadOnlyList<string> keys, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,68 @@
+namespace Podnet.Aws.Ec2;
+
+/// <summary>An EC2 instance in the shape <c>aws ec2 describe-instances</c> prints (the fields Podnet uses).</summary>
+public sealed record Instance(
+    string InstanceId,
+    string ImageId,
+    InstanceState State,
+    string InstanceType,
+    Placement Placement,
+    string? SubnetId,
+    string? VpcId,
+    string? PrivateIpAddress,
+    string PrivateDnsName,
+    DateTimeOffset LaunchTime,
+    IReadOnlyList<GroupIdentifier> SecurityGroups,
+    IReadOnlyList<InstanceNetworkInterface> NetworkInterfaces,
+    IamInstanceProfile? IamInstanceProfile,
+    IReadOnlyList<Tag> Tags);
+
+public sealed record InstanceState(int Code, string Name)
+{
+    public static InstanceState Pending { get; } = new(0, "pending");
+    public static InstanceState Running { get; } = new(16, "running");
+    public static InstanceState ShuttingDown { get; } = new(32, "shutting-down");
+    public static InstanceState Terminated { get; } = new(48, "terminated");
+}
+
+public sealed record Placement(string AvailabilityZone);
+
+/// <summary>The role an instance's processes (kubelet, aws-node) act as.</summary>
+public sealed record IamInstanceProfile(string Arn, string RoleArn);
+
+public sealed record InstanceNetworkInterface(
+    string NetworkInterfaceId,
+    string SubnetId,
+    string VpcId,
+    string MacAddress,
+    string PrivateIpAddress,
+    string PrivateDnsName,
+    string Status,
+    string InterfaceType,
+    InstanceNetworkInterfaceAttachment Attachment,
+    IReadOnlyList<GroupIdentifier> Groups,
+    IReadOnlyList<NetworkInterfacePrivateIpAddress> PrivateIpAddresses,
+    IReadOnlyList<Ipv4PrefixSpecification> Ipv4Prefixes);
+
+public sealed record InstanceNetworkInterfaceAttachment(
+    string AttachmentId,
+    int DeviceIndex,
+    int NetworkCardIndex,
+    string Status,
+    DateTimeOffset AttachTime,
+    bool DeleteOnTermination);
+
+public sealed record Reservation(string ReservationId, string OwnerId, IReadOnlyList<Instance> Instances);
+
+public sealed record InstanceStateChange(string InstanceId, InstanceState CurrentState, InstanceState PreviousState);
+
+public sealed record RunInstancesRequest(
+    string InstanceType,
+    string SubnetId,
+    int MinCount = 1,
+    int MaxCount = 1,
+    string ImageId = "ami-0a1b2c3d4e5f60718",
+    IReadOnlyList<string>? SecurityGroupIds = null,
+    string? PrivateIpAddress = null,
+    IReadOnlyList<Tag>? Tags = null,
+    string? IamInstanceProfileRoleArn = null);

@@ -1,0 +1,98 @@
+namespace Podnet.Aws.Ec2;
+
+/// <summary>A network interface in the shape <c>aws ec2 describe-network-interfaces</c> prints.</summary>
+public sealed record NetworkInterface(
+    string NetworkInterfaceId,
+    string SubnetId,
+    string VpcId,
+    string AvailabilityZone,
+    string Description,
+    string OwnerId,
+    bool RequesterManaged,
+    string Status,
+    string MacAddress,
+    string PrivateIpAddress,
+    string PrivateDnsName,
+    bool SourceDestCheck,
+    string InterfaceType,
+    IReadOnlyList<GroupIdentifier> Groups,
+    IReadOnlyList<NetworkInterfacePrivateIpAddress> PrivateIpAddresses,
+    IReadOnlyList<Ipv4PrefixSpecification> Ipv4Prefixes,
+    IReadOnlyList<NetworkInterfaceIpv6Address> Ipv6Addresses,
+    NetworkInterfaceAttachment? Attachment,
+    IReadOnlyList<Tag> TagSet);
+
+public sealed record NetworkInterfacePrivateIpAddress(string PrivateIpAddress, string PrivateDnsName, bool Primary);
+
+public sealed record Ipv4PrefixSpecification(string Ipv4Prefix);
+
+public sealed record NetworkInterfaceIpv6Address(string Ipv6Address);
+
+public sealed record NetworkInterfaceAttachment(
+    string AttachmentId,
+    string InstanceId,
+    string InstanceOwnerId,
+    int DeviceIndex,
+    int NetworkCardIndex,
+    string Status,
+    DateTimeOffset AttachTime,
+    bool DeleteOnTermination);
+
+/// <summary>Interface types EC2 accepts on create, plus the default.</summary>
+public static class NetworkInterfaceTypes
+{
+    public const string Interface = "interface";
+    public const string Trunk = "trunk";
+    public const string Branch = "branch";
+    public const string Efa = "efa";
+    public const string EfaOnly = "efa-only";
+
+    public static readonly IReadOnlyList<string> Creatable = [Efa, EfaOnly, Branch, Trunk];
+}
+
+public sealed record CreateNetworkInterfaceRequest(
+    string SubnetId,
+    IReadOnlyList<string>? Groups = null,
+    string? Description = null,
+    string? PrivateIpAddress = null,
+    IReadOnlyList<string>? SecondaryPrivateIpAddresses = null,
+    int SecondaryPrivateIpAddressCount = 0,
+    IReadOnlyList<string>? Ipv4Prefixes = null,
+    int Ipv4PrefixCount = 0,
+    string? InterfaceType = null,
+    IReadOnlyList<Tag>? Tags = null);
+
+public sealed record AttachNetworkInterfaceRequest(
+    string NetworkInterfaceId,
+    string InstanceId,
+    int DeviceIndex,
+    int NetworkCardIndex = 0);
+
+public sealed record DetachNetworkInterfaceRequest(string AttachmentId, bool Force = false);
+
+/// <summary>One attribute at a time, as EC2's ModifyNetworkInterfaceAttribute takes them.</summary>
+public sealed record ModifyNetworkInterfaceAttributeRequest(
+    string NetworkInterfaceId,
+    string? Description = null,
+    bool? SourceDestCheck = null,
+    IReadOnlyList<string>? Groups = null,
+    string? AttachmentId = null,
+    bool? DeleteOnTermination = null);
+
+public sealed record AssignPrivateIpAddressesRequest(
+    string NetworkInterfaceId,
+    IReadOnlyList<string>? PrivateIpAddresses = null,
+    int SecondaryPrivateIpAddressCount = 0,
+    IReadOnlyList<string>? Ipv4Prefixes = null,
+    int Ipv4PrefixCount = 0,
+    bool AllowReassignment = false);
+
+public sealed record AssignPrivateIpAddressesResult(
+    string NetworkInterfaceId,
+    IReadOnlyList<string> AssignedPrivateIpAddresses,
+    IReadOnlyList<string> AssignedIpv4Prefixes);
+
+public sealed record UnassignPrivateIpAddressesRequest(
+    string NetworkInterfaceId,
+    IReadOnlyList<string>? PrivateIpAddresses = null,
+    IReadOnlyList<string>? Ipv4Prefixes = null);

@@ -1,0 +1,327 @@
+using System.Globalization;
+using Podnet.Aws.Ec2;
+using Podnet.Aws.Iam;
+using Podnet.Net;
+
+namespace Podnet.Aws.Eks;
+
+/// <summary>
+/// EKS clusters and managed node groups. EKS acts on EC2 as the service itself: it creates the cluster security
+/// group and launches the node group's instances into the chosen subnets, spread over their zones.
+/// </summary>
+public sealed class EksBackend
+{
+    public const string DefaultVersion = "1.31";
+
+    private static readonly string[] SupportedVersions = ["1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34"];
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, ClusterEntity> _clusters = new(StringComparer.Ordinal);
+    private readonly AwsOptions _options;
+    private readonly Ec2Backend _ec2;
+    private readonly IamBackend _iam;
+    private readonly ResourceIdGenerator _ids;
+    private readonly TimeProvider _time;
+    private readonly Random _digits;
+
+    public EksBackend(AwsOptions options, Ec2Backend ec2, IamBackend iam, ResourceIdGenerator ids, TimeProvider time)
+    {
+        _options = options;
+        _ec2 = ec2;
+        _iam = iam;
+        _ids = ids;
+        _time = time;
+#pragma warning disable CA5394 // names must be reproducible from the seed
+        _digits = new Random(options.Seed);
+#pragma warning restore CA5394
+    }
+
+    public Cluster CreateCluster(CreateClusterRequest request)
+    {
+        lock (_lock)
+        {
+            if (_clusters.ContainsKey(request.Name))
+            {
+                throw EksErrors.ResourceInUse($"Cluster already exists with name: {request.Name}");
+            }
+
+            var version = request.Version ?? DefaultVersion;
+            if (!SupportedVersions.Contains(version))
+            {
+                throw EksErrors.InvalidParameter($"unsupported Kubernetes version {version}");
+            }
+
+            if (_iam.RoleNameOf(request.RoleArn) is null)
+            {
+                throw EksErrors.InvalidParameter($"Role with arn: {request.RoleArn}, does not exist.");
+            }
+
+            var subnets = DescribeSubnets(request.SubnetIds);
+            if (subnets.Select(s => s.AvailabilityZone).Distinct().Count() < 2)
+            {
+                throw EksErrors.InvalidParameter("Subnets specified must be in at least two different AZs");
+            }
+
+            var vpcId = subnets[0].VpcId;
+            if (subnets.Any(s => s.VpcId != vpcId))
+            {
+                throw EksErrors.InvalidParameter("Subnets specified must belong to the same VPC.");
+            }
+
+            var vpc = _ec2.DescribeVpcs(DescribeRequest.ForIds(vpcId))[0];
+            var serviceCidr = request.ServiceIpv4Cidr ?? DefaultServiceCidr(vpc);
+            ValidateServiceCidr(serviceCidr, vpc);
+            var additionalGroups = request.SecurityGroupIds ?? [];
+            if (additionalGroups.Count > 0)
+            {
+                Wrap(() => _ec2.DescribeSecurityGroups(new DescribeRequest(additionalGroups)));
+            }
+
+            // EKS names the group after the cluster with a number of its own.
+            var groupName = $"eks-cluster-sg-{request.Name}-{_digits.Next(100_000_000, int.MaxValue).ToString(CultureInfo.InvariantCulture)}";
+            var groupId = _ec2.CreateSecurityGroup(new CreateSecurityGroupRequest(
+                groupName,
+                "EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, as well as any managed workloads.",
+                vpcId,
+                [new Tag($"kubernetes.io/cluster/{request.Name}", "owned"), new Tag("aws:eks:cluster-name", request.Name), new Tag("Name", groupName)]));
+            _ec2.AuthorizeSecurityGroupIngress(groupId, [IpPermission.FromGroup("-1", null, null, groupId)]);
+
+            var cluster = new ClusterEntity(
+                new Cluster(
+                    request.Name,
+                    $"arn:aws:eks:{_options.Region}:{_options.AccountId}:cluster/{request.Name}",
+                    _time.GetUtcNow(),
+                    version,
+                    $"https://{_ids.Next("x")[2..].ToUpperInvariant()}{_ids.Next("x")[2..17].ToUpperInvariant()}.gr7.{_options.Region}.eks.amazonaws.com",
+                    request.RoleArn,
+                    new VpcConfigResponse([.. request.SubnetIds], [.. additionalGroups], groupId, vpcId, true, false, ["0.0.0.0/0"]),
+                    new KubernetesNetworkConfigResponse(serviceCidr, "ipv4"),
+                    "ACTIVE",
+                    "eks.1",
+                    request.Tags ?? new Dictionary<string, string>()));
+            _clusters.Add(request.Name, cluster);
+            return cluster.Cluster;
+        }
+    }
+
+    public Cluster DescribeCluster(string name)
+    {
+        lock (_lock)
+        {
+            return FindCluster(name).Cluster;
+        }
+    }
+
+    public IReadOnlyList<string> ListClusters()
+    {
+        lock (_lock)
+        {
+            return [.. _clusters.Keys.Order(StringComparer.Ordinal)];
+        }
+    }
+
+    public Nodegroup CreateNodegroup(CreateNodegroupRequest request)
+    {
+        lock (_lock)
+        {
+            var cluster = FindCluster(request.ClusterName);
+            if (cluster.Nodegroups.ContainsKey(request.NodegroupName))
+            {
+                throw EksErrors.ResourceInUse($"NodeGroup already exists with name {request.NodegroupName} and cluster name {request.ClusterName}");
+            }
+
+            if (_iam.RoleNameOf(request.NodeRole) is null)
+            {
+                throw EksErrors.InvalidParameter($"The role with name {request.NodeRole} cannot be found.");
+            }
+
+            var scaling = request.ScalingConfig ?? new NodegroupScalingConfig(1, 2, 2);
+            if (scaling.MinSize < 0 || scaling.MaxSize < 1 || scaling.DesiredSize < scaling.MinSize || scaling.DesiredSize > scaling.MaxSize)
+            {
+                throw EksErrors.InvalidParameter($"scalingConfig is invalid: minSize {scaling.MinSize} <= desiredSize {scaling.DesiredSize} <= maxSize {scaling.MaxSize} is required, and maxSize must be at least 1");
+            }
+
+            var instanceTypes = request.InstanceTypes is { Count: > 0 } given ? given : ["t3.medium"];
+            foreach (var type in instanceTypes)
+            {
+                if (_ec2.InstanceTypes.Find(type) is not { HasNetworkLimits: true })
+                {
+                    throw EksErrors.InvalidParameter($"Instance type {type} is not supported.");
+                }
+            }
+
+            var subnets = DescribeSubnets(request.Subnets);
+            if (subnets.Any(s => s.VpcId != cluster.Cluster.ResourcesVpcConfig.VpcId))
+            {
+                throw EksErrors.InvalidParameter("Subnets are not in the same VPC as the cluster.");
+            }
+
+            var nodegroup = new NodegroupEntity(
+                new Nodegroup(
+                    request.NodegroupName,
+                    $"arn:aws:eks:{_options.Region}:{_options.AccountId}:nodegroup/{request.ClusterName}/{request.NodegroupName}/{_ids.NextRequestId()}",
+                    request.ClusterName,
+                    cluster.Cluster.Version,
+                    _time.GetUtcNow(),
+                    "ACTIVE",
+                    "ON_DEMAND",
+                    scaling,
+                    [.. instanceTypes],
+                    [.. request.Subnets],
+                    request.AmiType,
+                    request.NodeRole,
+                    request.Labels ?? new Dictionary<string, string>(),
+                    new NodegroupResources([new AutoScalingGroup($"eks-{request.NodegroupName}-{_ids.NextRequestId()}")]),
+                    request.Tags ?? new Dictionary<string, string>()));
+            try
+            {
+                Scale(cluster, nodegroup, subnets, scaling.DesiredSize);
+            }
+            catch (AwsException)
+            {
+                Scale(cluster, nodegroup, subnets, 0);
+                throw;
+            }
+
+            cluster.Nodegroups.Add(request.NodegroupName, nodegroup);
+            return nodegroup.Nodegroup;
+        }
+    }
+
+    public Nodegroup DescribeNodegroup(string clusterName, string nodegroupName)
+    {
+        lock (_lock)
+        {
+            return FindNodegroup(clusterName, nodegroupName).Nodegroup;
+        }
+    }
+
+    public IReadOnlyList<string> ListNodegroups(string clusterName)
+    {
+        lock (_lock)
+        {
+            return [.. FindCluster(clusterName).Nodegroups.Keys.Order(StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>Changes the desired size: new instances are launched, or the newest ones terminated.</summary>
+    public Nodegroup UpdateNodegroupDesiredSize(string clusterName, string nodegroupName, int desiredSize)
+    {
+        lock (_lock)
+        {
+            var cluster = FindCluster(clusterName);
+            var nodegroup = FindNodegroup(clusterName, nodegroupName);
+            var scaling = nodegroup.Nodegroup.ScalingConfig;
+            if (desiredSize < scaling.MinSize || desiredSize > scaling.MaxSize)
+            {
+                throw EksErrors.InvalidParameter($"desiredSize {desiredSize} must be between minSize {scaling.MinSize} and maxSize {scaling.MaxSize}");
+            }
+
+            Scale(cluster, nodegroup, DescribeSubnets(nodegroup.Nodegroup.Subnets), desiredSize);
+            nodegroup.Nodegroup = nodegroup.Nodegroup with { ScalingConfig = scaling with { DesiredSize = desiredSize } };
+            return nodegroup.Nodegroup;
+        }
+    }
+
+    /// <summary>The instances a node group runs now, oldest first.</summary>
+    public IReadOnlyList<string> NodegroupInstanceIds(string clusterName, string nodegroupName)
+    {
+        lock (_lock)
+        {
+            return [.. FindNodegroup(clusterName, nodegroupName).InstanceIds];
+        }
+    }
+
+    private void Scale(ClusterEntity cluster, NodegroupEntity nodegroup, IReadOnlyList<Subnet> subnets, int desired)
+    {
+        var group = nodegroup.Nodegroup;
+        while (nodegroup.InstanceIds.Count > desired)
+        {
+            var newest = nodegroup.InstanceIds[^1];
+            _ec2.TerminateInstances([newest]);
+            nodegroup.InstanceIds.RemoveAt(nodegroup.InstanceIds.Count - 1);
+        }
+
+        // Like the Auto Scaling group behind a node group, launch round-robin over the subnets (and so the zones).
+        while (nodegroup.InstanceIds.Count < desired)
+        {
+            var subnet = subnets[nodegroup.Launched % subnets.Count];
+            var reservation = _ec2.RunInstances(new RunInstancesRequest(
+                group.InstanceTypes[0],
+                subnet.SubnetId,
+                SecurityGroupIds: [cluster.Cluster.ResourcesVpcConfig.ClusterSecurityGroupId],
+                Tags:
+                [
+                    new Tag("eks:cluster-name", group.ClusterName),
+                    new Tag("eks:nodegroup-name", group.NodegroupName),
+                    new Tag($"kubernetes.io/cluster/{group.ClusterName}", "owned"),
+                    new Tag("aws:autoscaling:groupName", group.Resources.AutoScalingGroups[0].Name),
+                ],
+                IamInstanceProfileRoleArn: group.NodeRole));
+            nodegroup.InstanceIds.Add(reservation.Instances[0].InstanceId);
+            nodegroup.Launched++;
+        }
+    }
+
+    private List<Subnet> DescribeSubnets(IReadOnlyList<string> subnetIds)
+    {
+        if (subnetIds.Count == 0)
+        {
+            throw EksErrors.InvalidParameter("At least one subnet is required.");
+        }
+
+        return [.. Wrap(() => _ec2.DescribeSubnets(new DescribeRequest(subnetIds)))];
+    }
+
+    /// <summary>EKS reports EC2 problems with its request as its own InvalidParameterException.</summary>
+    private static T Wrap<T>(Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (AwsException e)
+        {
+            throw EksErrors.InvalidParameter(e.Message);
+        }
+    }
+
+    /// <summary>10.100.0.0/16 unless the VPC uses 10.0.0.0/8 space, then 172.20.0.0/16 (as the EKS AMI computes it).</summary>
+    private static string DefaultServiceCidr(Vpc vpc)
+        => vpc.CidrBlockAssociationSet.Any(a => a.CidrBlock.StartsWith("10.", StringComparison.Ordinal)) ? "172.20.0.0/16" : "10.100.0.0/16";
+
+    private static void ValidateServiceCidr(string text, Vpc vpc)
+    {
+        CidrBlock[] privateRanges = [CidrBlock.Parse("10.0.0.0/8"), CidrBlock.Parse("172.16.0.0/12"), CidrBlock.Parse("192.168.0.0/16")];
+        if (!CidrBlock.TryParse(text, out var cidr) || !cidr.IsIPv4 || cidr.PrefixLength is < 12 or > 24 || !privateRanges.Any(r => r.Contains(cidr)))
+        {
+            throw EksErrors.InvalidParameter($"serviceIpv4Cidr {text} must be a /12 to /24 block within 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16");
+        }
+
+        if (vpc.CidrBlockAssociationSet.Any(a => CidrBlock.Parse(a.CidrBlock).Overlaps(cidr)))
+        {
+            throw EksErrors.InvalidParameter($"serviceIpv4Cidr {text} overlaps the VPC's CIDR blocks");
+        }
+    }
+
+    private ClusterEntity FindCluster(string name) => _clusters.GetValueOrDefault(name) ?? throw EksErrors.ClusterNotFound(name);
+
+    private NodegroupEntity FindNodegroup(string clusterName, string nodegroupName)
+        => FindCluster(clusterName).Nodegroups.GetValueOrDefault(nodegroupName) ?? throw EksErrors.NodegroupNotFound(nodegroupName);
+
+    private sealed class ClusterEntity(Cluster cluster)
+    {
+        public Cluster Cluster { get; } = cluster;
+
+        public Dictionary<string, NodegroupEntity> Nodegroups { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed class NodegroupEntity(Nodegroup nodegroup)
+    {
+        public Nodegroup Nodegroup { get; set; } = nodegroup;
+
+        public List<string> InstanceIds { get; } = [];
+
+        public int Launched { get; set; }
+    }
+}
