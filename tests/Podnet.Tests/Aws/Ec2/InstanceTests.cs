@@ -1,0 +1,149 @@
+using Podnet.Aws.Ec2;
+using Podnet.Tests.TestSupport;
+using static Podnet.Tests.TestSupport.TestCloud;
+
+namespace Podnet.Tests.Aws.Ec2;
+
+public class InstanceTests
+{
+    private readonly TestCloud _cloud = new();
+
+    private Ec2Backend Ec2 => _cloud.Ec2;
+
+    private Instance Describe(string id) => Ec2.DescribeInstances(DescribeRequest.ForIds(id))[0].Instances[0];
+
+    [Fact]
+    public void RunInstances_GivesPrimaryInterfaceAndAddress()
+    {
+        var reservation = Ec2.RunInstances(new RunInstancesRequest("m5.large", _cloud.SubnetA.SubnetId, Tags: [new Tag("Name", "node-1")]));
+        var launched = Assert.Single(reservation.Instances);
+
+        Assert.Matches("^r-[0-9a-f]{17}$", reservation.ReservationId);
+        Assert.Matches("^i-[0-9a-f]{17}$", launched.InstanceId);
+        Assert.Equal("pending", launched.State.Name);
+
+        var instance = Describe(launched.InstanceId);
+        Assert.Equal(("running", 16), (instance.State.Name, instance.State.Code));
+        Assert.Equal("192.168.0.4", instance.PrivateIpAddress);
+        Assert.Equal("ip-192-168-0-4.us-west-2.compute.internal", instance.PrivateDnsName);
+        Assert.Equal("us-west-2a", instance.Placement.AvailabilityZone);
+        Assert.Equal(_cloud.DefaultGroupId, Assert.Single(instance.SecurityGroups).GroupId);
+
+        var primary = Assert.Single(instance.NetworkInterfaces);
+        Assert.Equal((0, true), (primary.Attachment.DeviceIndex, primary.Attachment.DeleteOnTermination));
+        Assert.Equal("interface", primary.InterfaceType);
+        Assert.Equal(_cloud.Time.GetUtcNow(), instance.LaunchTime);
+    }
+
+    [Fact]
+    public void RunInstances_UnknownType_IsInvalidParameterValue()
+    {
+        var error = Throws(() => Ec2.RunInstances(new RunInstancesRequest("m5.larg", _cloud.SubnetA.SubnetId)));
+        Assert.Equal("InvalidParameterValue", error.Code);
+        Assert.Equal("Invalid value 'm5.larg' for InstanceType.", error.Message);
+    }
+
+    [Fact]
+    public void RunInstances_UnknownGroup_NamesTheVpc()
+    {
+        var error = Throws(() => Ec2.RunInstances(new RunInstancesRequest("m5.large", _cloud.SubnetA.SubnetId, SecurityGroupIds: ["sg-0123456789abcdef0"])));
+        Assert.Equal("InvalidGroup.NotFound", error.Code);
+        Assert.Equal($"The security group 'sg-0123456789abcdef0' does not exist in VPC '{_cloud.Vpc.VpcId}'", error.Message);
+    }
+
+    [Fact]
+    public void RunInstances_LaunchesWhatFits_DownToMinCount()
+    {
+        var small = Ec2.CreateSubnet(new CreateSubnetRequest(_cloud.Vpc.VpcId, "192.168.5.0/28", "us-west-2a"));
+        var reservation = Ec2.RunInstances(new RunInstancesRequest("m5.large", small.SubnetId, MinCount: 5, MaxCount: 20));
+        Assert.Equal(11, reservation.Instances.Count);
+
+        var error = Throws(() => Ec2.RunInstances(new RunInstancesRequest("m5.large", small.SubnetId)));
+        Assert.Equal("InsufficientFreeAddressesInSubnet", error.Code);
+        Assert.Equal($"There are not enough free addresses in subnet '{small.SubnetId}' to satisfy the requested number of instances.", error.Message);
+    }
+
+    [Fact]
+    public void Terminate_DeletesDeleteOnTerminationInterfaces_AndKeepsOthers()
+    {
+        var instance = _cloud.Run();
+        var kept = Ec2.CreateNetworkInterface(new CreateNetworkInterfaceRequest(_cloud.SubnetA.SubnetId));
+        Ec2.AttachNetworkInterface(new AttachNetworkInterfaceRequest(kept.NetworkInterfaceId, instance.InstanceId, 1));
+        var freeBefore = _cloud.Subnet(_cloud.SubnetA.SubnetId).AvailableIpAddressCount;
+
+        var change = Assert.Single(Ec2.TerminateInstances([instance.InstanceId]));
+        Assert.Equal(("running", "shutting-down"), (change.PreviousState.Name, change.CurrentState.Name));
+
+        Assert.Equal("terminated", Describe(instance.InstanceId).State.Name);
+        Assert.Equal("InvalidNetworkInterfaceID.NotFound", Throws(() => _cloud.Eni(instance.NetworkInterfaces[0].NetworkInterfaceId)).Code);
+        var survivor = _cloud.Eni(kept.NetworkInterfaceId);
+        Assert.Equal("available", survivor.Status);
+        Assert.Null(survivor.Attachment);
+        Assert.Equal(freeBefore + 1, _cloud.Subnet(_cloud.SubnetA.SubnetId).AvailableIpAddressCount);
+    }
+
+    [Fact]
+    public void Terminate_TrunkGoes_BranchesLeakAsAvailable()
+    {
+        var instance = _cloud.Run();
+        var trunk = Ec2.CreateNetworkInterface(new CreateNetworkInterfaceRequest(_cloud.SubnetA.SubnetId, InterfaceType: "trunk"));
+        var attachmentId = Ec2.AttachNetworkInterface(new AttachNetworkInterfaceRequest(trunk.NetworkInterfaceId, instance.InstanceId, 2));
+        Ec2.ModifyNetworkInterfaceAttribute(new ModifyNetworkInterfaceAttributeRequest(trunk.NetworkInterfaceId, AttachmentId: attachmentId, DeleteOnTermination: true));
+        var branches = Enumerable.Range(1, 3).Select(vlan =>
+        {
+            var branch = Ec2.CreateNetworkInterface(new CreateNetworkInterfaceRequest(_cloud.SubnetA.SubnetId, Description: "aws-k8s-branch-eni", InterfaceType: "branch"));
+            Ec2.AssociateTrunkInterface(new AssociateTrunkInterfaceRequest(branch.NetworkInterfaceId, trunk.NetworkInterfaceId, vlan));
+            return branch.NetworkInterfaceId;
+        }).ToList();
+
+        Ec2.TerminateInstances([instance.InstanceId]);
+
+        Assert.Equal("InvalidNetworkInterfaceID.NotFound", Throws(() => _cloud.Eni(trunk.NetworkInterfaceId)).Code);
+        Assert.Empty(Ec2.DescribeTrunkInterfaceAssociations());
+        var leaked = Ec2.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("interface-type", "branch"), new Filter("status", "available")));
+        Assert.Equal(branches.Order(), leaked.Select(e => e.NetworkInterfaceId).Order());
+
+        // The leaked branches still hold their addresses until someone deletes them.
+        Assert.Equal(251 - 3, _cloud.Subnet(_cloud.SubnetA.SubnetId).AvailableIpAddressCount);
+    }
+
+    [Fact]
+    public void Terminate_Twice_IsHarmless_UnknownIdIsNotFound()
+    {
+        var instance = _cloud.Run();
+        Ec2.TerminateInstances([instance.InstanceId]);
+        Assert.Equal("terminated", Ec2.TerminateInstances([instance.InstanceId])[0].CurrentState.Name);
+        Assert.Equal("InvalidInstanceID.NotFound", Throws(() => Ec2.TerminateInstances([instance.InstanceId, "i-00000000000000000"])).Code);
+    }
+
+    [Fact]
+    public void Attach_ToTerminatedInstance_IsIncorrectInstanceState()
+    {
+        var instance = _cloud.Run();
+        Ec2.TerminateInstances([instance.InstanceId]);
+        var eni = Ec2.CreateNetworkInterface(new CreateNetworkInterfaceRequest(_cloud.SubnetA.SubnetId));
+        Assert.Equal("IncorrectInstanceState", Throws(() => Ec2.AttachNetworkInterface(new AttachNetworkInterfaceRequest(eni.NetworkInterfaceId, instance.InstanceId, 1))).Code);
+    }
+
+    [Fact]
+    public void DescribeInstances_FiltersByStateAndType()
+    {
+        var a = _cloud.Run("m5.large");
+        var b = _cloud.Run("t3.medium", _cloud.SubnetB);
+        Ec2.TerminateInstances([a.InstanceId]);
+
+        var running = Ec2.DescribeInstances(DescribeRequest.Where(new Filter("instance-state-name", "running"))).SelectMany(r => r.Instances);
+        Assert.Equal(b.InstanceId, Assert.Single(running).InstanceId);
+        Assert.Single(Ec2.DescribeInstances(DescribeRequest.Where(new Filter("instance-type", "m5.*"))));
+    }
+
+    [Fact]
+    public void DescribeInstanceTypes_FromTheData_UnknownIsRejected()
+    {
+        var m5 = Assert.Single(Ec2.DescribeInstanceTypes(["m5.large"]));
+        Assert.Equal((3, 10, true, 9), (m5.MaximumNetworkInterfaces, m5.Ipv4AddressesPerInterface, m5.IsTrunkingCompatible, m5.BranchInterfaces));
+        var error = Throws(() => Ec2.DescribeInstanceTypes(["m5.large", "m9.huge"]));
+        Assert.Equal("InvalidInstanceType", error.Code);
+        Assert.Equal("The following supplied instance types do not exist: [m9.huge]", error.Message);
+    }
+}

@@ -1,0 +1,113 @@
+using Podnet.Aws;
+using Podnet.Aws.Ec2;
+using Podnet.Aws.Eks;
+using Podnet.Aws.Iam;
+using Podnet.Tests.TestSupport;
+
+namespace Podnet.Tests.Aws.Eks;
+
+public class EksBackendTests
+{
+    private readonly TestCloud _cloud = new();
+
+    private EksBackend Eks => _cloud.Cloud.Eks;
+
+    private Cluster CreateCluster(string name = "demo")
+    {
+        var role = _cloud.Cloud.Iam.CreateRole(name + "ClusterRole");
+        _cloud.Cloud.Iam.AttachRolePolicy(role.RoleName, ManagedPolicy.AmazonEKSClusterPolicy.Arn);
+        return Eks.CreateCluster(new CreateClusterRequest(name, role.Arn, [_cloud.SubnetA.SubnetId, _cloud.SubnetB.SubnetId]));
+    }
+
+    [Fact]
+    public void CreateCluster_IsActive_WithClusterSecurityGroup()
+    {
+        var cluster = CreateCluster();
+
+        Assert.Equal(("ACTIVE", EksBackend.DefaultVersion, "10.100.0.0/16"), (cluster.Status, cluster.Version, cluster.KubernetesNetworkConfig.ServiceIpv4Cidr));
+        Assert.Equal(_cloud.Vpc.VpcId, cluster.ResourcesVpcConfig.VpcId);
+        Assert.Equal("arn:aws:eks:us-west-2:123456789012:cluster/demo", cluster.Arn);
+
+        var group = _cloud.Ec2.DescribeSecurityGroups(DescribeRequest.ForIds(cluster.ResourcesVpcConfig.ClusterSecurityGroupId))[0];
+        Assert.Matches("^eks-cluster-sg-demo-[0-9]+$", group.GroupName);
+        Assert.Equal("EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, as well as any managed workloads.", group.Description);
+        Assert.Contains(new Tag("aws:eks:cluster-name", "demo"), group.Tags);
+        Assert.Contains(new Tag("kubernetes.io/cluster/demo", "owned"), group.Tags);
+        var inbound = Assert.Single(group.IpPermissions);
+        Assert.Equal(("-1", group.GroupId), (inbound.IpProtocol, Assert.Single(inbound.UserIdGroupPairs!).GroupId));
+        Assert.Equal("0.0.0.0/0", Assert.Single(Assert.Single(group.IpPermissionsEgress).IpRanges!).CidrIp);
+    }
+
+    [Fact]
+    public void CreateCluster_InTenSlashEightVpc_DefaultsServiceCidrTo172_20()
+    {
+        var cloud = new TestCloud();
+        var vpc = cloud.Ec2.CreateVpc(new CreateVpcRequest("10.0.0.0/16"));
+        var a = cloud.Ec2.CreateSubnet(new CreateSubnetRequest(vpc.VpcId, "10.0.0.0/24", "us-west-2a"));
+        var b = cloud.Ec2.CreateSubnet(new CreateSubnetRequest(vpc.VpcId, "10.0.1.0/24", "us-west-2b"));
+        var role = cloud.Cloud.Iam.CreateRole("r");
+        var cluster = cloud.Cloud.Eks.CreateCluster(new CreateClusterRequest("c", role.Arn, [a.SubnetId, b.SubnetId]));
+        Assert.Equal("172.20.0.0/16", cluster.KubernetesNetworkConfig.ServiceIpv4Cidr);
+    }
+
+    [Fact]
+    public void CreateCluster_Validation()
+    {
+        var role = _cloud.Cloud.Iam.CreateRole("r");
+        Assert.Equal("InvalidParameterException", Assert.Throws<AwsException>(() => Eks.CreateCluster(new CreateClusterRequest("c", role.Arn, [_cloud.SubnetA.SubnetId]))).Code);
+        Assert.Equal("InvalidParameterException", Assert.Throws<AwsException>(() => Eks.CreateCluster(new CreateClusterRequest("c", "arn:aws:iam::123456789012:role/missing", [_cloud.SubnetA.SubnetId, _cloud.SubnetB.SubnetId]))).Code);
+        Assert.Equal("InvalidParameterException", Assert.Throws<AwsException>(() => Eks.CreateCluster(new CreateClusterRequest("c", role.Arn, [_cloud.SubnetA.SubnetId, "subnet-00000000000000000"]))).Code);
+        Assert.Equal("InvalidParameterException", Assert.Throws<AwsException>(() => Eks.CreateCluster(new CreateClusterRequest("c", role.Arn, [_cloud.SubnetA.SubnetId, _cloud.SubnetB.SubnetId], ServiceIpv4Cidr: "192.168.0.0/16"))).Code);
+        Eks.CreateCluster(new CreateClusterRequest("c", role.Arn, [_cloud.SubnetA.SubnetId, _cloud.SubnetB.SubnetId]));
+        Assert.Equal("ResourceInUseException", Assert.Throws<AwsException>(() => Eks.CreateCluster(new CreateClusterRequest("c", role.Arn, [_cloud.SubnetA.SubnetId, _cloud.SubnetB.SubnetId]))).Code);
+        Assert.Equal("ResourceNotFoundException", Assert.Throws<AwsException>(() => Eks.DescribeCluster("nope")).Code);
+    }
+
+    [Fact]
+    public void Nodegroup_SpreadsInstancesOverZones_WithClusterGroupAndTags()
+    {
+        var cluster = CreateCluster();
+        var nodeRole = _cloud.Cloud.Iam.CreateRole("nodeRole");
+        var nodegroup = Eks.CreateNodegroup(new CreateNodegroupRequest("demo", "ng-1", nodeRole.Arn, [_cloud.SubnetA.SubnetId, _cloud.SubnetB.SubnetId], ["m5.large"], new NodegroupScalingConfig(1, 5, 3)));
+
+        Assert.Equal("ACTIVE", nodegroup.Status);
+        var instances = _cloud.Ec2.DescribeInstances(DescribeRequest.Where(new Filter("tag:eks:nodegroup-name", "ng-1"))).SelectMany(r => r.Instances).ToList();
+        Assert.Equal(3, instances.Count);
+        Assert.Equal(["us-west-2a", "us-west-2a", "us-west-2b"], instances.Select(i => i.Placement.AvailabilityZone).Order());
+        Assert.All(instances, i =>
+        {
+            Assert.Equal("m5.large", i.InstanceType);
+            Assert.Equal(cluster.ResourcesVpcConfig.ClusterSecurityGroupId, Assert.Single(i.SecurityGroups).GroupId);
+            Assert.Contains(new Tag("kubernetes.io/cluster/demo", "owned"), i.Tags);
+            Assert.Equal(nodeRole.Arn, i.IamInstanceProfile!.RoleArn);
+        });
+    }
+
+    [Fact]
+    public void Nodegroup_ScaleDown_TerminatesNewest_ScaleUpLaunches()
+    {
+        CreateCluster();
+        var nodeRole = _cloud.Cloud.Iam.CreateRole("nodeRole");
+        Eks.CreateNodegroup(new CreateNodegroupRequest("demo", "ng", nodeRole.Arn, [_cloud.SubnetA.SubnetId], ["m5.large"], new NodegroupScalingConfig(0, 4, 3)));
+        var before = Eks.NodegroupInstanceIds("demo", "ng");
+
+        Eks.UpdateNodegroupDesiredSize("demo", "ng", 1);
+        Assert.Equal([before[0]], Eks.NodegroupInstanceIds("demo", "ng"));
+        Assert.Equal("terminated", _cloud.Ec2.DescribeInstances(DescribeRequest.ForIds(before[2]))[0].Instances[0].State.Name);
+
+        Eks.UpdateNodegroupDesiredSize("demo", "ng", 4);
+        Assert.Equal(4, Eks.NodegroupInstanceIds("demo", "ng").Count);
+        Assert.Equal("InvalidParameterException", Assert.Throws<AwsException>(() => Eks.UpdateNodegroupDesiredSize("demo", "ng", 5)).Code);
+    }
+
+    [Fact]
+    public void Nodegroup_SubnetTooSmall_LaunchesNothing()
+    {
+        CreateCluster();
+        var small = _cloud.Ec2.CreateSubnet(new CreateSubnetRequest(_cloud.Vpc.VpcId, "192.168.7.0/28", "us-west-2a"));
+        var nodeRole = _cloud.Cloud.Iam.CreateRole("nodeRole");
+        Assert.Equal("InsufficientFreeAddressesInSubnet", Assert.Throws<AwsException>(() => Eks.CreateNodegroup(new CreateNodegroupRequest("demo", "big", nodeRole.Arn, [small.SubnetId], ["m5.large"], new NodegroupScalingConfig(1, 20, 12)))).Code);
+        Assert.Empty(_cloud.Ec2.DescribeInstances(DescribeRequest.Where(new Filter("instance-state-name", "running"))).SelectMany(r => r.Instances));
+        Assert.Empty(Eks.ListNodegroups("demo"));
+    }
+}
