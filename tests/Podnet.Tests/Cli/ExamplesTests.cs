@@ -1,0 +1,23 @@
+using Podnet.Cli;
+
+namespace Podnet.Tests.Cli;
+
+/// <summary>The examples in the repository print what their expected files say.</summary>
+public class ExamplesTests
+{
+    private static string Examples([System.Runtime.CompilerServices.CallerFilePath] string here = "")
+        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "..", "examples"));
+
+    [Fact]
+    public void InstanceTypes_PrintsExpected()
+    {
+        var folder = Path.Combine(Examples(), "instance-types");
+        var args = File.ReadAllText(Path.Combine(folder, "args")).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var output = new StringWriter();
+
+        var exit = PodnetCommand.Run(["instance-types", .. args], output, new StringWriter());
+
+        Assert.Equal(0, exit);
+        Assert.Equal(File.ReadAllText(Path.Combine(folder, "expected.txt")), output.ToString());
+    }
+}
