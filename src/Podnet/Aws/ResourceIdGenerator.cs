@@ -12,6 +12,9 @@ public sealed class ResourceIdGenerator
     private readonly Random _random;
     private readonly HashSet<string> _issued = new(StringComparer.Ordinal);
 
+    // Shared by every service of one cloud, each with its own lock.
+    private readonly Lock _lock = new();
+
     public ResourceIdGenerator(int seed)
     {
 #pragma warning disable CA5394 // IDs must be reproducible from a seed, not unpredictable.
@@ -21,6 +24,14 @@ public sealed class ResourceIdGenerator
 
     /// <summary>A new ID such as <c>vpc-0f3e…</c>; never repeats one already issued or reserved.</summary>
     public string Next(string prefix)
+    {
+        lock (_lock)
+        {
+            return NextUnlocked(prefix);
+        }
+    }
+
+    private string NextUnlocked(string prefix)
     {
         while (true)
         {
@@ -33,9 +44,23 @@ public sealed class ResourceIdGenerator
     }
 
     /// <summary>Records an ID given by the user so a generated one never collides with it.</summary>
-    public bool Reserve(string id) => _issued.Add(id);
+    public bool Reserve(string id)
+    {
+        lock (_lock)
+        {
+            return _issued.Add(id);
+        }
+    }
 
     public string NextMacAddress()
+    {
+        lock (_lock)
+        {
+            return NextMacAddressUnlocked();
+        }
+    }
+
+    private string NextMacAddressUnlocked()
     {
         while (true)
         {
@@ -55,7 +80,12 @@ public sealed class ResourceIdGenerator
 
     /// <summary>A request ID in the GUID shape EC2 answers with.</summary>
     public string NextRequestId()
-        => string.Create(CultureInfo.InvariantCulture, $"{Hex(8)}-{Hex(4)}-{Hex(4)}-{Hex(4)}-{Hex(12)}");
+    {
+        lock (_lock)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{Hex(8)}-{Hex(4)}-{Hex(4)}-{Hex(4)}-{Hex(12)}");
+        }
+    }
 
     private string Hex(int digits)
     {

@@ -180,8 +180,8 @@ public sealed partial class Ec2Backend
                 throw Ec2Errors.MissingParameter("privateIpAddress, secondaryPrivateIpAddressCount, ipv4Prefix or ipv4PrefixCount");
             }
 
-            var adding = (request.PrivateIpAddresses?.Count ?? request.SecondaryPrivateIpAddressCount)
-                         + (request.Ipv4Prefixes?.Count ?? request.Ipv4PrefixCount);
+            var adding = (request.PrivateIpAddresses is { Count: > 0 } addresses ? addresses.Count : request.SecondaryPrivateIpAddressCount)
+                         + (request.Ipv4Prefixes is { Count: > 0 } prefixes ? prefixes.Count : request.Ipv4PrefixCount);
             var limit = LimitFor(eni);
             if (limit is { } max && eni.AddressSlots + adding > max)
             {

@@ -92,13 +92,8 @@ public sealed partial class Ec2Backend
             throw Ec2Errors.InvalidParameterValue(text, "PrivateIpAddress", "This is not a valid IPv4 address.");
         }
 
-        return subnet.Pool.TryAllocate(address) switch
-        {
-            AddressClaim.Claimed => address,
-            AddressClaim.InUse => throw Ec2Errors.AddressInUse(),
-            AddressClaim.Reserved => throw Ec2Errors.AddressReserved(text),
-            _ => throw Ec2Errors.AddressOutsideSubnet(text, subnet.Id),
-        };
+        EnsureClaimed(subnet.Pool.TryAllocate(address), subnet, text);
+        return address;
     }
 
     private static IPAddress ClaimLowestAddress(SubnetEntity subnet)
@@ -111,13 +106,23 @@ public sealed partial class Ec2Backend
             throw Ec2Errors.PrefixInvalid(text);
         }
 
-        return subnet.Pool.TryAllocatePrefix(prefix) switch
+        EnsureClaimed(subnet.Pool.TryAllocatePrefix(prefix), subnet, text);
+        return prefix;
+    }
+
+    private static void EnsureClaimed(AddressClaim claim, SubnetEntity subnet, string requested)
+    {
+        switch (claim)
         {
-            AddressClaim.Claimed => prefix,
-            AddressClaim.InUse => throw Ec2Errors.AddressInUse(),
-            AddressClaim.Reserved => throw Ec2Errors.AddressReserved(text),
-            _ => throw Ec2Errors.AddressOutsideSubnet(text, subnet.Id),
-        };
+            case AddressClaim.Claimed:
+                return;
+            case AddressClaim.InUse:
+                throw Ec2Errors.AddressInUse();
+            case AddressClaim.Reserved:
+                throw Ec2Errors.AddressReserved(requested);
+            default:
+                throw Ec2Errors.AddressOutsideSubnet(requested, subnet.Id);
+        }
     }
 
     private static CidrBlock ClaimLowestPrefix(SubnetEntity subnet)

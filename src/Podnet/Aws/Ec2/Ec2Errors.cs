@@ -11,8 +11,6 @@ public static class Ec2Errors
 {
     private static AwsException E(string code, string message) => new(code, message);
 
-    private static string Join(IEnumerable<int> values) => string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
-
     // Not found
     public static AwsException VpcNotFound(string id) => E("InvalidVpcID.NotFound", $"The vpc ID '{id}' does not exist");
 
@@ -177,6 +175,4 @@ public static class Ec2Errors
         "icmp" or "icmpv6" => $"{protocol.ToUpperInvariant()}, type: {fromPort}, code: {toPort}",
         _ => $"protocol: {protocol}",
     };
-
-    internal static string PortList(IEnumerable<int> ports) => Join(ports);
 }

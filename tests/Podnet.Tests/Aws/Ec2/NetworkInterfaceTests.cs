@@ -326,6 +326,18 @@ public class NetworkInterfaceTests
     }
 
     [Fact]
+    public void Assign_ExplicitAddresses_CountAgainstTheLimitToo()
+    {
+        var instance = _cloud.Run("t3.medium");
+        var primary = instance.NetworkInterfaces[0].NetworkInterfaceId;
+        Ec2.AssignPrivateIpAddresses(new AssignPrivateIpAddressesRequest(primary, SecondaryPrivateIpAddressCount: 4));
+        var explicitTwo = new AssignPrivateIpAddressesRequest(primary, ["192.168.0.200", "192.168.0.201"]);
+        Assert.Equal("PrivateIpAddressLimitExceeded", Throws(() => Ec2.AssignPrivateIpAddresses(explicitTwo)).Code);
+        Ec2.AssignPrivateIpAddresses(explicitTwo with { PrivateIpAddresses = ["192.168.0.200"] });
+        Assert.Equal(6, _cloud.Eni(primary).PrivateIpAddresses.Count);
+    }
+
+    [Fact]
     public void Assign_ExplicitAddressInUse_NeedsReassignment()
     {
         var holder = Ec2.CreateNetworkInterface(new CreateNetworkInterfaceRequest(SubnetA, SecondaryPrivateIpAddresses: ["192.168.0.50"]));
