@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+
+namespace Podnet.Kube.Serialization;
+
+/// <summary>
+/// Kubernetes manifests in YAML, converted to and from JSON exactly as kubectl does it (sigs.k8s.io/yaml on go-yaml v2):
+/// YAML 1.1 typing of unquoted scalars (yes/no/on/off are booleans, 0755 is octal, 1.20 is the number 1.2),
+/// anchors and merge keys resolved, keys made strings. Parses text given to it; reading files is the caller's job.
+/// </summary>
+public static class YamlManifests
+{
+    /// <summary>
+    /// Splits a YAML stream ("---" separated; JSON is YAML too) into documents and converts each to JSON.
+    /// Empty documents are kept, with null content. Throws <see cref="ManifestSyntaxException"/> with the source, line and column.
+    /// </summary>
+    public static IReadOnlyList<YamlDocument> Parse(string text, string source)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(source);
+        return new YamlManifestReader(text, source).ReadAll();
+    }
+
+    /// <summary>Parses a single-document manifest; null when the text holds no document or only an empty one.</summary>
+    public static JsonNode? ParseSingle(string text, string source)
+    {
+        var documents = Parse(text, source);
+        if (documents.Count > 1)
+        {
+            var second = documents[1];
+            throw new ManifestSyntaxException(source, second.Line, 1, $"expected a single document but found {documents.Count}");
+        }
+
+        return documents.Count == 0 ? null : documents[0].Content;
+    }
+
+    /// <summary>
+    /// Writes JSON as YAML like <c>kubectl get -o yaml</c> (go-yaml v2 style: 2-space indent, list items at their key's
+    /// indent, strings quoted only when they would read back as something else), keeping the node's key order.
+    /// </summary>
+    public static string ToYaml(JsonNode? node) => YamlManifestWriter.Write(node);
+
+    /// <summary>Writes several documents separated by "---" lines, as <c>kubectl get -o yaml</c> does for a list of files.</summary>
+    public static string ToYamlDocuments(IEnumerable<JsonNode?> documents)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        return string.Join("---\n", documents.Select(ToYaml));
+    }
+}
