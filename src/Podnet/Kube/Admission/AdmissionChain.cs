@@ -1,0 +1,107 @@
+using Podnet.Kube.Api;
+
+namespace Podnet.Kube.Admission;
+
+/// <summary>
+/// Admission in the API server's order: built-in mutation (defaulting and the built-in plugins), mutating
+/// webhooks in registration order, object validation, then validating webhooks. A webhook that fails is
+/// skipped under <see cref="FailurePolicy.Ignore"/> and rejects the request under <see cref="FailurePolicy.Fail"/>.
+/// </summary>
+public sealed class AdmissionChain
+{
+    private readonly List<AdmissionWebhook> _webhooks = [];
+    private readonly List<IAdmissionPlugin> _plugins = [];
+
+    public AdmissionChain(IEnumerable<IAdmissionPlugin>? plugins = null)
+    {
+        _plugins.AddRange(plugins ?? []);
+    }
+
+    public IReadOnlyList<AdmissionWebhook> Webhooks => _webhooks;
+
+    public void AddPlugin(IAdmissionPlugin plugin) => _plugins.Add(plugin);
+
+    public void Register(AdmissionWebhook webhook)
+    {
+        if (_webhooks.Exists(w => w.Name == webhook.Name))
+        {
+            throw new ArgumentException($"an admission webhook named {webhook.Name} is already registered", nameof(webhook));
+        }
+
+        _webhooks.Add(webhook);
+    }
+
+    public void Unregister(string name) => _webhooks.RemoveAll(w => w.Name == name);
+
+    /// <summary>Runs the chain; returns the admitted object (possibly mutated) or throws the API server's error.</summary>
+    public KubeObject? Admit(AdmissionRequest request)
+    {
+        var current = request;
+        foreach (var plugin in _plugins)
+        {
+            current = current with { Object = plugin.Mutate(current) };
+        }
+
+        foreach (var webhook in _webhooks.Where(w => w.Mutating))
+        {
+            current = current with { Object = Call(webhook, current) ?? current.Object };
+        }
+
+        foreach (var plugin in _plugins)
+        {
+            var causes = plugin.Validate(current);
+            if (causes.Count > 0)
+            {
+                throw KubeException.Invalid(current.Resource, current.Name, causes);
+            }
+        }
+
+        foreach (var webhook in _webhooks.Where(w => !w.Mutating))
+        {
+            Call(webhook, current);
+        }
+
+        return current.Object;
+    }
+
+    private static KubeObject? Call(AdmissionWebhook webhook, AdmissionRequest request)
+    {
+        if (!webhook.Matches(request))
+        {
+            return null;
+        }
+
+        AdmissionResult result;
+        try
+        {
+            result = webhook.Handle(request);
+        }
+        catch (Exception e) when (e is not KubeException)
+        {
+            if (webhook.FailurePolicy == FailurePolicy.Ignore)
+            {
+                return null;
+            }
+
+            throw new KubeException("InternalError", $"Internal error occurred: failed calling webhook \"{webhook.Name}\": {e.Message}", 500);
+        }
+
+        if (!result.Allowed)
+        {
+            // The API server never answers a rejection with a code below 400.
+            var code = result.Code < 400 ? 400 : result.Code;
+            var message = $"admission webhook \"{webhook.Name}\" denied the request" + (string.IsNullOrEmpty(result.Message) ? " without explanation" : $": {result.Message}");
+            throw new KubeException(result.Reason, message, code);
+        }
+
+        return webhook.Mutating ? result.Patched : null;
+    }
+}
+
+/// <summary>A built-in admission step: defaulting and plugins mutate, then validation reports causes.</summary>
+public interface IAdmissionPlugin
+{
+    KubeObject? Mutate(AdmissionRequest request) => request.Object;
+
+    IReadOnlyList<StatusCause> Validate(AdmissionRequest request) => [];
+}

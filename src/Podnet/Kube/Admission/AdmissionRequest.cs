@@ -1,0 +1,47 @@
+using Podnet.Kube.Api;
+
+namespace Podnet.Kube.Admission;
+
+public enum AdmissionOperation
+{
+    Create,
+    Update,
+    Delete,
+}
+
+/// <summary>What admission sees of one request, like <c>admission.k8s.io/v1</c> AdmissionRequest.</summary>
+public sealed record AdmissionRequest(
+    AdmissionOperation Operation,
+    KubeResource Resource,
+    string? Namespace,
+    string Name,
+    KubeObject? Object,
+    KubeObject? OldObject,
+    string UserName,
+    string? SubResource = null);
+
+/// <summary>
+/// A webhook's answer: allowed (a mutating webhook may return the changed object) or denied with a message (and
+/// optionally a code and reason, as in the AdmissionReview response's <c>status</c>).
+/// </summary>
+public sealed record AdmissionResult(bool Allowed, KubeObject? Patched = null, string? Message = null, int Code = 0, string Reason = "")
+{
+    public static AdmissionResult Allow(KubeObject? patched = null) => new(true, patched);
+
+    public static AdmissionResult Deny(string message, int code = 0, string reason = "") => new(false, null, message, code, reason);
+}
+
+public enum FailurePolicy
+{
+    Fail,
+    Ignore,
+}
+
+/// <summary>An in-process admission webhook, registered the way a MutatingWebhookConfiguration or
+/// ValidatingWebhookConfiguration would be.</summary>
+public sealed record AdmissionWebhook(
+    string Name,
+    bool Mutating,
+    FailurePolicy FailurePolicy,
+    Func<AdmissionRequest, bool> Matches,
+    Func<AdmissionRequest, AdmissionResult> Handle);

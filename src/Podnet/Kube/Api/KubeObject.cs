@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Podnet.Kube.Api;
+
+/// <summary>
+/// A Kubernetes object of any kind, kept whole: every field survives a round trip. Immutable: the JSON is
+/// copied in and out, and changes make a new object.
+/// </summary>
+public sealed class KubeObject
+{
+    private readonly JsonObject _json;
+
+    private KubeObject(JsonObject json)
+    {
+        _json = json;
+    }
+
+    public static KubeObject From(JsonObject json) => new((JsonObject)json.DeepClone());
+
+    public static KubeObject Parse(string json)
+        => JsonNode.Parse(json) is JsonObject obj ? new KubeObject(obj) : throw new FormatException("a Kubernetes object must be a JSON object");
+
+    public static KubeObject Create(string apiVersion, string kind, string name, string? @namespace = null)
+    {
+        var metadata = new JsonObject { ["name"] = name };
+        if (@namespace is not null)
+        {
+            metadata["namespace"] = @namespace;
+        }
+
+        return new KubeObject(new JsonObject { ["apiVersion"] = apiVersion, ["kind"] = kind, ["metadata"] = metadata });
+    }
+
+    public string ApiVersion => String("apiVersion") ?? string.Empty;
+
+    public string Kind => String("kind") ?? string.Empty;
+
+    public string Name => Metadata("name") ?? string.Empty;
+
+    public string? GenerateName => Metadata("generateName");
+
+    public string? Namespace => Metadata("namespace") is { Length: > 0 } ns ? ns : null;
+
+    public string? Uid => Metadata("uid");
+
+    public string? ResourceVersion => Metadata("resourceVersion") is { Length: > 0 } rv ? rv : null;
+
+    public long Generation => _json["metadata"]?["generation"] is JsonValue v && v.TryGetValue<long>(out var g) ? g : 0;
+
+    public DateTimeOffset? CreationTimestamp => Timestamp(Metadata("creationTimestamp"));
+
+    public DateTimeOffset? DeletionTimestamp => Timestamp(Metadata("deletionTimestamp"));
+
+    public bool IsTerminating => DeletionTimestamp is not null;
+
+    public IReadOnlyDictionary<string, string> Labels => StringMap("labels");
+
+    public IReadOnlyDictionary<string, string> Annotations => StringMap("annotations");
+
+    public IReadOnlyList<string> Finalizers
+        => _json["metadata"]?["finalizers"] is JsonArray a ? [.. a.Select(f => f?.GetValue<string>() ?? string.Empty)] : [];
+
+    public IReadOnlyList<OwnerReference> OwnerReferences
+        => _json["metadata"]?["ownerReferences"] is JsonArray a ? [.. a.OfType<JsonObject>().Select(OwnerReference.FromJson)] : [];
+
+    /// <summary>Reads a value by a dotted path (<c>spec.nodeName</c>); null when absent.</summary>
+    public JsonNode? this[string path]
+    {
+        get
+        {
+            JsonNode? node = _json;
+            foreach (var part in path.Split('.'))
+            {
+                node = node is JsonObject o ? o[part] : null;
+                if (node is null)
+                {
+                    return null;
+                }
+            }
+
+            return node?.DeepClone();
+        }
+    }
+
+    /// <summary>A string at a dotted path, or null.</summary>
+    public string? GetString(string path)
+        => this[path] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    /// <summary>A deep copy of the whole object.</summary>
+    public JsonObject ToJson() => (JsonObject)_json.DeepClone();
+
+    /// <summary>A changed copy; <paramref name="change"/> edits a deep copy of the JSON.</summary>
+    public KubeObject With(Action<JsonObject> change)
+    {
+        var copy = ToJson();
+        change(copy);
+        return new KubeObject(copy);
+    }
+
+    public KubeObject WithMetadata(string field, JsonNode? value) => With(o => EnsureMetadata(o)[field] = value);
+
+    public KubeObject WithLabel(string key, string? value) => WithMapEntry("labels", key, value);
+
+    public KubeObject WithAnnotation(string key, string? value) => WithMapEntry("annotations", key, value);
+
+    public override string ToString() => $"{Kind}/{(Namespace is null ? string.Empty : Namespace + "/")}{Name}";
+
+    public string ToJsonString() => _json.ToJsonString();
+
+    internal static JsonObject EnsureMetadata(JsonObject json)
+    {
+        if (json["metadata"] is not JsonObject metadata)
+        {
+            metadata = [];
+            json["metadata"] = metadata;
+        }
+
+        return metadata;
+    }
+
+    public static string FormatTimestamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private KubeObject WithMapEntry(string map, string key, string? value) => With(o =>
+    {
+        var metadata = EnsureMetadata(o);
+        if (metadata[map] is not JsonObject entries)
+        {
+            entries = [];
+            metadata[map] = entries;
+        }
+
+        if (value is null)
+        {
+            entries.Remove(key);
+        }
+        else
+        {
+            entries[key] = value;
+        }
+    });
+
+    private string? String(string field) => _json[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private string? Metadata(string field) => _json["metadata"]?[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private Dictionary<string, string> StringMap(string field)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (_json["metadata"]?[field] is JsonObject map)
+        {
+            foreach (var (key, value) in map)
+            {
+                result[key] = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value?.ToJsonString() ?? string.Empty;
+            }
+        }
+
+        return result;
+    }
+
+    private static DateTimeOffset? Timestamp(string? text)
+        => text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+}
+
+public sealed record OwnerReference(string ApiVersion, string Kind, string Name, string Uid, bool Controller, bool BlockOwnerDeletion)
+{
+    public static OwnerReference FromJson(JsonObject json) => new(
+        json["apiVersion"]?.GetValue<string>() ?? string.Empty,
+        json["kind"]?.GetValue<string>() ?? string.Empty,
+        json["name"]?.GetValue<string>() ?? string.Empty,
+        json["uid"]?.GetValue<string>() ?? string.Empty,
+        json["controller"] is JsonValue c && c.TryGetValue<bool>(out var controller) && controller,
+        json["blockOwnerDeletion"] is JsonValue b && b.TryGetValue<bool>(out var block) && block);
+
+    public static OwnerReference ControllerOf(KubeObject owner)
+        => new(owner.ApiVersion, owner.Kind, owner.Name, owner.Uid ?? string.Empty, true, true);
+
+    public JsonObject ToJson() => new()
+    {
+        ["apiVersion"] = ApiVersion,
+        ["kind"] = Kind,
+        ["name"] = Name,
+        ["uid"] = Uid,
+        ["controller"] = Controller,
+        ["blockOwnerDeletion"] = BlockOwnerDeletion,
+    };
+}

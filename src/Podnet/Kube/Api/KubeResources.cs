@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+
+namespace Podnet.Kube.Api;
+
+/// <summary>
+/// The kinds the emulated API server knows. Built-in and AWS kinds are listed; a kind nobody registered (a CRD in a
+/// world) is served as a namespaced resource with the usual plural.
+/// </summary>
+public sealed class KubeResources
+{
+    private readonly ConcurrentDictionary<(string ApiVersion, string Kind), KubeResource> _byKind = new();
+
+    public KubeResources()
+    {
+        foreach (var resource in BuiltIn)
+        {
+            Register(resource);
+        }
+    }
+
+    public static IReadOnlyList<KubeResource> BuiltIn { get; } =
+    [
+        new(string.Empty, "v1", "Namespace", "namespaces", false, ["ns"]),
+        new(string.Empty, "v1", "Node", "nodes", false, ["no"]),
+        new(string.Empty, "v1", "Pod", "pods", true, ["po"]),
+        new(string.Empty, "v1", "Service", "services", true, ["svc"]),
+        new(string.Empty, "v1", "Endpoints", "endpoints", true, ["ep"]),
+        new(string.Empty, "v1", "ServiceAccount", "serviceaccounts", true, ["sa"]),
+        new(string.Empty, "v1", "ConfigMap", "configmaps", true, ["cm"]),
+        new(string.Empty, "v1", "Secret", "secrets", true, []),
+        new(string.Empty, "v1", "Event", "events", true, ["ev"]),
+        new("apps", "v1", "Deployment", "deployments", true, ["deploy"]),
+        new("apps", "v1", "ReplicaSet", "replicasets", true, ["rs"]),
+        new("apps", "v1", "DaemonSet", "daemonsets", true, ["ds"]),
+        new("apps", "v1", "StatefulSet", "statefulsets", true, ["sts"]),
+        new("batch", "v1", "Job", "jobs", true, []),
+        new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true, []),
+        new("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", true, ["netpol"]),
+        new("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, []),
+        new("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, []),
+        new("rbac.authorization.k8s.io", "v1", "Role", "roles", true, []),
+        new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true, []),
+        new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"]),
+        new("vpcresources.k8s.aws", "v1beta1", "SecurityGroupPolicy", "securitygrouppolicies", true, ["sgp"]),
+        new("vpcresources.k8s.aws", "v1alpha1", "CNINode", "cninodes", false, ["cnd"]),
+        new("crd.k8s.amazonaws.com", "v1alpha1", "ENIConfig", "eniconfigs", false, []),
+    ];
+
+    public void Register(KubeResource resource) => _byKind[(resource.ApiVersion, resource.Kind)] = resource;
+
+    public KubeResource? Find(string apiVersion, string kind) => _byKind.GetValueOrDefault((apiVersion, kind));
+
+    /// <summary>The registered resource, or a namespaced one with the conventional plural for an unknown kind.</summary>
+    public KubeResource For(string apiVersion, string kind)
+    {
+        if (Find(apiVersion, kind) is { } known)
+        {
+            return known;
+        }
+
+        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+        var group = slash < 0 ? string.Empty : apiVersion[..slash];
+        var version = slash < 0 ? apiVersion : apiVersion[(slash + 1)..];
+        return _byKind.GetOrAdd((apiVersion, kind), _ => new KubeResource(group, version, kind, Pluralize(kind.ToLowerInvariant()), true, []));
+    }
+
+    public KubeResource For(KubeObject obj) => For(obj.ApiVersion, obj.Kind);
+
+    public IEnumerable<KubeResource> All => _byKind.Values.OrderBy(r => r.ApiVersion, StringComparer.Ordinal).ThenBy(r => r.Kind, StringComparer.Ordinal);
+
+    private static string Pluralize(string singular) => singular switch
+    {
+        _ when singular.EndsWith('y') && !singular.EndsWith("ey", StringComparison.Ordinal) => singular[..^1] + "ies",
+        _ when singular.EndsWith('s') || singular.EndsWith('x') || singular.EndsWith("ch", StringComparison.Ordinal) => singular + "es",
+        _ => singular + "s",
+    };
+}

@@ -1,0 +1,161 @@
+using System.Text.Json.Nodes;
+using Podnet.Kube.Admission;
+using Podnet.Kube.Api;
+using Podnet.Kube.Controllers;
+using Podnet.Kube.Nodes;
+using Podnet.Kube.Store;
+using Podnet.Kube.Views;
+using Podnet.Net;
+
+namespace Podnet.Kube;
+
+/// <summary>
+/// The emulated Kubernetes control plane: the API server's store and admission, the controllers of
+/// kube-controller-manager, kube-scheduler, and the kubelets. It does work when asked (<see cref="RunReady"/>);
+/// the world decides when time moves.
+/// </summary>
+public sealed class ControlPlane
+{
+    public static readonly CidrBlock DefaultServiceCidr = CidrBlock.Parse("10.100.0.0/16");
+
+    private readonly List<IController> _controllers = [];
+    private readonly Dictionary<string, IPodSandboxNetwork> _networks = new(StringComparer.Ordinal);
+    private readonly IPodSandboxNetwork _fallbackNetwork = new NodeLocalPodNetwork();
+
+    public ControlPlane(TimeProvider time, int seed, CidrBlock? serviceCidr = null)
+    {
+        Time = time;
+        var names = new NameGenerator(seed);
+        var admission = new AdmissionChain();
+        Store = new ObjectStore(time, names, admission);
+        ServiceCidr = serviceCidr ?? DefaultServiceCidr;
+        admission.AddPlugin(new ObjectDefaults());
+        admission.AddPlugin(new ServiceAccountAdmission((ns, name) => Store.TryGet(Store.Resources.For("v1", "ServiceAccount"), ns, name) is not null));
+        admission.AddPlugin(new ServiceClusterIpAllocator(ServiceCidr, AllocatedClusterIps, seed));
+        admission.AddPlugin(new ObjectValidation());
+        Events = new EventRecorder(Store, time);
+        Kubelet = new Nodes.Kubelet(Store, time, Events, NetworkOf);
+        Store.Subscribe(change =>
+        {
+            foreach (var controller in _controllers)
+            {
+                controller.OnChange(change);
+            }
+        });
+        foreach (var controller in new IController[]
+                 {
+                     new ServiceAccountController(Store, time),
+                     new DeploymentController(Store, time, Events),
+                     new ReplicaSetController(Store, time, Events),
+                     new DaemonSetController(Store, time, Events),
+                     new EndpointsController(Store, time),
+                     new Scheduler(Store, time, Events),
+                     Kubelet,
+                 })
+        {
+            AddController(controller);
+        }
+    }
+
+    public TimeProvider Time { get; }
+
+    public ObjectStore Store { get; }
+
+    public EventRecorder Events { get; }
+
+    public Nodes.Kubelet Kubelet { get; }
+
+    public CidrBlock ServiceCidr { get; }
+
+    public IReadOnlyList<IController> Controllers => _controllers;
+
+    /// <summary>Adds a controller and lets it hear about everything that already exists, as an informer's first list does.</summary>
+    public void AddController(IController controller)
+    {
+        _controllers.Add(controller);
+        foreach (var obj in Store.All())
+        {
+            controller.OnChange(new WatchEvent(WatchEventType.Added, obj, long.Parse(obj.ResourceVersion!, System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
+    /// <summary>The network plugin of a node; nodes without one get a node-local bridge.</summary>
+    public void SetNetwork(string nodeName, IPodSandboxNetwork network)
+    {
+        _networks[nodeName] = network;
+        Kubelet.RefreshNodes();
+    }
+
+    /// <summary>Creates what a new cluster has: the system namespaces and the <c>kubernetes</c> Service.</summary>
+    public void Bootstrap()
+    {
+        foreach (var name in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
+        {
+            if (Store.TryGet(Store.Resources.For("v1", "Namespace"), null, name) is null)
+            {
+                Store.Create(KubeObject.From(new JsonObject
+                {
+                    ["apiVersion"] = "v1",
+                    ["kind"] = "Namespace",
+                    ["metadata"] = new JsonObject { ["name"] = name },
+                    ["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") },
+                    ["status"] = new JsonObject { ["phase"] = "Active" },
+                }), keepStatus: true);
+            }
+        }
+
+        RunReady();
+        if (Store.TryGet(Store.Resources.For("v1", "Service"), "default", "kubernetes") is null)
+        {
+            Store.Create(KubeObject.From(new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "Service",
+                ["metadata"] = new JsonObject
+                {
+                    ["name"] = "kubernetes",
+                    ["namespace"] = "default",
+                    ["labels"] = new JsonObject { ["component"] = "apiserver", ["provider"] = "kubernetes" },
+                },
+                ["spec"] = new JsonObject
+                {
+                    ["clusterIP"] = ServiceCidr.AddressAt(1).ToString(),
+                    ["ports"] = new JsonArray(new JsonObject { ["name"] = "https", ["port"] = 443, ["protocol"] = "TCP", ["targetPort"] = 443 }),
+                },
+            }));
+        }
+    }
+
+    /// <summary>Runs every controller until none has work ready now; returns how many items were done.</summary>
+    public int RunReady(int limit = 1_000_000)
+    {
+        var done = 0;
+        bool progressed;
+        do
+        {
+            progressed = false;
+            foreach (var controller in _controllers)
+            {
+                while (done < limit && controller.ProcessNext())
+                {
+                    done++;
+                    progressed = true;
+                }
+            }
+        }
+        while (progressed && done < limit);
+
+        return done;
+    }
+
+    /// <summary>The earliest moment any controller has delayed work for, or null.</summary>
+    public DateTimeOffset? NextDue => _controllers.Select(c => c.NextDue).Where(d => d is not null).Min();
+
+    private IPodSandboxNetwork NetworkOf(NodeView node) => _networks.GetValueOrDefault(node.Name) ?? _fallbackNetwork;
+
+    private IEnumerable<string> AllocatedClusterIps()
+        => Store.List(Store.Resources.For("v1", "Service")).Items
+            .SelectMany(s => (s["spec.clusterIPs"] as JsonArray)?.Select(ip => ip?.GetValue<string>()) ?? [s.GetString("spec.clusterIP")])
+            .Where(ip => !string.IsNullOrEmpty(ip) && ip != "None")
+            .Select(ip => ip!);
+}

@@ -1,0 +1,189 @@
+using System.Text.Json.Nodes;
+using Podnet.Kube.Api;
+using Podnet.Kube.Store;
+using Podnet.Kube.Views;
+
+namespace Podnet.Kube.Controllers;
+
+/// <summary>
+/// Runs one pod of a DaemonSet on every node it fits (node selector and taints), pinned by node affinity on the
+/// node's name as the real controller does. When the template changes (<c>kubectl set env daemonset aws-node …</c>)
+/// the pods are replaced one node at a time (rolling update, maxUnavailable 1).
+/// </summary>
+public sealed class DaemonSetController : QueueController
+{
+    public const string Component = "daemonset-controller";
+    public const string RevisionHashLabel = "controller-revision-hash";
+
+    private readonly EventRecorder _events;
+
+    public DaemonSetController(ObjectStore store, TimeProvider time, EventRecorder events)
+        : base(store, time)
+    {
+        _events = events;
+    }
+
+    public override string Name => Component;
+
+    private KubeResource DaemonSets => Store.Resources.For("apps/v1", "DaemonSet");
+
+    private KubeResource Pods => Store.Resources.For("v1", "Pod");
+
+    private KubeResource Nodes => Store.Resources.For("v1", "Node");
+
+    public override void OnChange(WatchEvent change)
+    {
+        if (Is(change, "apps", "DaemonSet"))
+        {
+            Queue.Add(ObjectKey.Of(change.Object));
+        }
+        else if (Is(change, string.Empty, "Pod") && PodTemplates.ControllerOf(change.Object) is { Kind: "DaemonSet" } owner)
+        {
+            Queue.Add(new ObjectKey(change.Object.Namespace, owner.Name));
+        }
+        else if (Is(change, string.Empty, "Node"))
+        {
+            foreach (var daemonSet in Store.List(DaemonSets).Items)
+            {
+                Queue.Add(ObjectKey.Of(daemonSet));
+            }
+        }
+    }
+
+    protected override TimeSpan? Reconcile(ObjectKey key)
+    {
+        var daemonSet = Store.TryGet(DaemonSets, key.Namespace, key.Name);
+        if (daemonSet is null || daemonSet.IsTerminating)
+        {
+            return null;
+        }
+
+        var context = RequestContext.ServiceAccount("kube-system", Component);
+        var template = (JsonObject)daemonSet["spec.template"]!;
+        var hash = TemplateHash.Of(template);
+        var pods = Store.List(Pods, key.Namespace).Items.Where(p => PodTemplates.IsControlledBy(p, daemonSet)).Select(p => new PodView(p)).ToList();
+        var nodes = Store.List(Nodes).Items.Select(n => new NodeView(n)).Where(n => !n.Object.IsTerminating).ToList();
+        var eligible = nodes.Where(n => Fits(template, n)).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+
+        // Pods on nodes that no longer qualify (or are gone) go.
+        foreach (var pod in pods.Where(p => !p.IsTerminating && !eligible.Contains(TargetNode(p) ?? string.Empty)))
+        {
+            Store.Delete(Pods, pod.Namespace, pod.Name, DeleteOptions.Default, context);
+            _events.Normal(daemonSet, "SuccessfulDelete", $"Deleted pod: {pod.Name}", Component);
+        }
+
+        // Rolling update: replace at most one out-of-date pod at a time.
+        var replacing = pods.Any(p => p.IsTerminating) || pods.Any(p => !p.IsTerminating && p.Object.Labels.GetValueOrDefault(RevisionHashLabel) == hash && !p.IsReady);
+        var outdated = pods.Where(p => !p.IsTerminating && p.Object.Labels.GetValueOrDefault(RevisionHashLabel) != hash).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        if (!replacing && outdated.Count > 0)
+        {
+            var pod = outdated[0];
+            Store.Delete(Pods, pod.Namespace, pod.Name, DeleteOptions.Default, context);
+            _events.Normal(daemonSet, "SuccessfulDelete", $"Deleted pod: {pod.Name}", Component);
+        }
+
+        foreach (var node in eligible.Order(StringComparer.Ordinal))
+        {
+            if (pods.Any(p => TargetNode(p) == node))
+            {
+                continue;
+            }
+
+            var pod = Store.Create(PodTemplates.NewPod(daemonSet, template, daemonSet.Name + "-", json => PinToNode(json, node, hash, daemonSet.Generation)), context);
+            _events.Normal(daemonSet, "SuccessfulCreate", $"Created pod: {pod.Name}", Component);
+        }
+
+        UpdateStatus(daemonSet, eligible.Count, hash, context);
+        return null;
+    }
+
+    private static string? TargetNode(PodView pod) => pod.NodeName ?? pod.AffinityNodeName;
+
+    /// <summary>Node selector and NoSchedule/NoExecute taints; DaemonSet pods tolerate unschedulable and not-ready nodes.</summary>
+    private static bool Fits(JsonObject template, NodeView node)
+    {
+        var selector = template["spec"]?["nodeSelector"] as JsonObject ?? [];
+        if (selector.Any(p => node.Object.Labels.GetValueOrDefault(p.Key) != p.Value?.GetValue<string>()))
+        {
+            return false;
+        }
+
+        var tolerations = (template["spec"]?["tolerations"] as JsonArray ?? []).OfType<JsonObject>().Concat(DaemonTolerations()).ToList();
+        return node.Taints.Where(t => t.Effect is "NoSchedule" or "NoExecute").All(t => t.IsToleratedBy(tolerations));
+    }
+
+    private static IEnumerable<JsonObject> DaemonTolerations()
+    {
+        foreach (var (key, effect) in new[]
+                 {
+                     ("node.kubernetes.io/not-ready", "NoExecute"), ("node.kubernetes.io/unreachable", "NoExecute"),
+                     ("node.kubernetes.io/disk-pressure", "NoSchedule"), ("node.kubernetes.io/memory-pressure", "NoSchedule"),
+                     ("node.kubernetes.io/pid-pressure", "NoSchedule"), ("node.kubernetes.io/unschedulable", "NoSchedule"),
+                 })
+        {
+            yield return new JsonObject { ["key"] = key, ["operator"] = "Exists", ["effect"] = effect };
+        }
+    }
+
+    private static void PinToNode(JsonObject pod, string node, string hash, long generation)
+    {
+        var labels = (JsonObject)(pod["metadata"]!["labels"] ??= new JsonObject());
+        labels[RevisionHashLabel] = hash;
+        labels["pod-template-generation"] = generation.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var spec = (JsonObject)pod["spec"]!;
+        spec["affinity"] = new JsonObject
+        {
+            ["nodeAffinity"] = new JsonObject
+            {
+                ["requiredDuringSchedulingIgnoredDuringExecution"] = new JsonObject
+                {
+                    ["nodeSelectorTerms"] = new JsonArray(new JsonObject
+                    {
+                        ["matchFields"] = new JsonArray(new JsonObject
+                        {
+                            ["key"] = "metadata.name",
+                            ["operator"] = "In",
+                            ["values"] = new JsonArray(node),
+                        }),
+                    }),
+                },
+            },
+        };
+        var tolerations = spec["tolerations"] as JsonArray ?? [];
+        foreach (var toleration in DaemonTolerations())
+        {
+            if (!tolerations.OfType<JsonObject>().Any(t => t["key"]?.GetValue<string>() == toleration["key"]!.GetValue<string>()))
+            {
+                tolerations.Add(toleration);
+            }
+        }
+
+        spec["tolerations"] = tolerations;
+    }
+
+    private void UpdateStatus(KubeObject daemonSet, int desired, string hash, RequestContext context)
+    {
+        var pods = Store.List(Pods, daemonSet.Namespace).Items.Where(p => PodTemplates.IsControlledBy(p, daemonSet)).Select(p => new PodView(p)).Where(p => !p.IsTerminating).ToList();
+        var ready = pods.Count(p => p.IsReady);
+        var status = new JsonObject
+        {
+            ["currentNumberScheduled"] = pods.Count(p => p.NodeName is not null),
+            ["desiredNumberScheduled"] = desired,
+            ["numberMisscheduled"] = 0,
+            ["numberReady"] = ready,
+            ["numberAvailable"] = ready,
+            ["numberUnavailable"] = desired - ready,
+            ["observedGeneration"] = daemonSet.Generation,
+            ["updatedNumberScheduled"] = pods.Count(p => p.Object.Labels.GetValueOrDefault(RevisionHashLabel) == hash),
+        };
+        if (desired - ready <= 0)
+        {
+            status.Remove("numberUnavailable");
+        }
+
+        if (!JsonNode.DeepEquals(daemonSet["status"], status))
+        {
+            Store.UpdateStatus(Store.Get(DaemonSets, daemonSet.Namespace, daemonSet.Name).With(j => j["status"] = status), context);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Podnet.Kube.Api;
+using Podnet.Kube.Store;
+
+namespace Podnet.Kube.Controllers;
+
+/// <summary>
+/// Records Events as a component does (kube-scheduler, kubelet, vpc-resource-controller …): an event equal to
+/// an earlier one about the same object (same reason, message, type and source) bumps its count and last
+/// timestamp instead of adding another, which kubectl describe shows as "(x3 over 2m)".
+/// </summary>
+public sealed class EventRecorder
+{
+    private static readonly KubeResource Events = new(string.Empty, "v1", "Event", "events", true, ["ev"]);
+
+    private readonly ObjectStore _store;
+    private readonly TimeProvider _time;
+
+    public EventRecorder(ObjectStore store, TimeProvider time)
+    {
+        _store = store;
+        _time = time;
+    }
+
+    public KubeObject Normal(KubeObject about, string reason, string message, string component, string? host = null)
+        => Record(about, "Normal", reason, message, component, host);
+
+    public KubeObject Warning(KubeObject about, string reason, string message, string component, string? host = null)
+        => Record(about, "Warning", reason, message, component, host);
+
+    public KubeObject Record(KubeObject about, string type, string reason, string message, string component, string? host)
+    {
+        var now = KubeObject.FormatTimestamp(_time.GetUtcNow());
+        var ns = about.Namespace ?? "default";
+        var existing = _store.List(Events, ns).Items.FirstOrDefault(e =>
+            e.GetString("involvedObject.uid") == about.Uid
+            && e.GetString("reason") == reason
+            && e.GetString("message") == message
+            && e.GetString("type") == type
+            && e.GetString("source.component") == component);
+        if (existing is not null)
+        {
+            var count = existing["count"]?.GetValue<int>() ?? 1;
+            return _store.Update(existing.With(json =>
+            {
+                json["count"] = count + 1;
+                json["lastTimestamp"] = now;
+            }));
+        }
+
+        var source = new JsonObject { ["component"] = component };
+        if (host is not null)
+        {
+            source["host"] = host;
+        }
+
+        var involved = new JsonObject
+        {
+            ["kind"] = about.Kind,
+            ["namespace"] = about.Namespace,
+            ["name"] = about.Name,
+            ["uid"] = about.Uid,
+            ["apiVersion"] = about.ApiVersion,
+            ["resourceVersion"] = about.ResourceVersion,
+        };
+        if (about.Namespace is null)
+        {
+            involved.Remove("namespace");
+        }
+
+        var suffix = _time.GetUtcNow().ToUnixTimeMilliseconds().ToString("x", CultureInfo.InvariantCulture) + _store.Names.Suffix(3);
+        var eventObject = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Event",
+            ["metadata"] = new JsonObject { ["name"] = $"{about.Name}.{suffix}", ["namespace"] = ns },
+            ["involvedObject"] = involved,
+            ["reason"] = reason,
+            ["message"] = message,
+            ["source"] = source,
+            ["firstTimestamp"] = now,
+            ["lastTimestamp"] = now,
+            ["count"] = 1,
+            ["type"] = type,
+            ["reportingComponent"] = component,
+            ["reportingInstance"] = host ?? string.Empty,
+        };
+        return _store.Create(KubeObject.From(eventObject), RequestContext.ServiceAccount("kube-system", component));
+    }
+
+    /// <summary>The events about an object, oldest first, as kubectl describe lists them.</summary>
+    public IReadOnlyList<KubeObject> About(KubeObject obj)
+        => [.. _store.List(Events, obj.Namespace ?? "default").Items
+            .Where(e => e.GetString("involvedObject.uid") == obj.Uid)
+            .OrderBy(e => e.GetString("firstTimestamp"), StringComparer.Ordinal)];
+}

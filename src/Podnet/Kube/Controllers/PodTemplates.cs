@@ -1,0 +1,31 @@
+using System.Text.Json.Nodes;
+using Podnet.Kube.Api;
+
+namespace Podnet.Kube.Controllers;
+
+/// <summary>Pods from a workload's template, owned by the workload, as the workload controllers make them.</summary>
+internal static class PodTemplates
+{
+    public static KubeObject NewPod(KubeObject owner, JsonObject template, string generateName, Action<JsonObject>? adjust = null)
+    {
+        var metadata = (template["metadata"] as JsonObject)?.DeepClone() as JsonObject ?? [];
+        metadata.Remove("name");
+        metadata["generateName"] = generateName;
+        metadata["namespace"] = owner.Namespace;
+        metadata["ownerReferences"] = new JsonArray(OwnerReference.ControllerOf(owner).ToJson());
+        var pod = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Pod",
+            ["metadata"] = metadata,
+            ["spec"] = template["spec"]?.DeepClone() ?? new JsonObject(),
+        };
+        adjust?.Invoke(pod);
+        return KubeObject.From(pod);
+    }
+
+    public static bool IsControlledBy(KubeObject obj, KubeObject owner)
+        => obj.OwnerReferences.Any(r => r.Controller && r.Uid == owner.Uid);
+
+    public static OwnerReference? ControllerOf(KubeObject obj) => obj.OwnerReferences.FirstOrDefault(r => r.Controller);
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Podnet.Aws.Ec2;
+using Podnet.Aws.InstanceTypes;
+using Podnet.Kube.Api;
+
+namespace Podnet.Kube.Nodes;
+
+/// <summary>
+/// The Node object a kubelet on an EKS AMI registers for an EC2 instance: named after the private DNS name, with
+/// the labels EKS and the cloud provider put on it, its addresses, and capacity and allocatable as the AMI's
+/// bootstrap computes them (max pods from the VPC CNI's table, kube-reserved cpu and memory).
+/// </summary>
+public static class NodeRegistration
+{
+    public static KubeObject NodeFor(Instance instance, InstanceTypeInfo type, string kubernetesVersion, string? nodegroup, string zoneId, int? maxPodsOverride = null)
+    {
+        var zone = instance.Placement.AvailabilityZone;
+        var region = zone[..^1];
+        var maxPods = maxPodsOverride ?? type.MaxPods ?? 110;
+        var cpu = (decimal)(type.DefaultVCpus ?? 2);
+        var memoryBytes = (decimal)(type.MemoryMiB ?? 4096) * 1024 * 1024;
+        var reservedCpu = ReservedCpu(cpu);
+        var reservedMemory = ((11m * maxPods) + 255 + 100) * 1024 * 1024;
+        var labels = new JsonObject
+        {
+            ["beta.kubernetes.io/arch"] = "amd64",
+            ["beta.kubernetes.io/instance-type"] = type.InstanceType,
+            ["beta.kubernetes.io/os"] = "linux",
+            ["eks.amazonaws.com/capacityType"] = "ON_DEMAND",
+            ["failure-domain.beta.kubernetes.io/region"] = region,
+            ["failure-domain.beta.kubernetes.io/zone"] = zone,
+            ["kubernetes.io/arch"] = "amd64",
+            ["kubernetes.io/hostname"] = instance.PrivateDnsName,
+            ["kubernetes.io/os"] = "linux",
+            ["node.kubernetes.io/instance-type"] = type.InstanceType,
+            ["topology.k8s.aws/zone-id"] = zoneId,
+            ["topology.kubernetes.io/region"] = region,
+            ["topology.kubernetes.io/zone"] = zone,
+        };
+        if (nodegroup is not null)
+        {
+            labels["eks.amazonaws.com/nodegroup"] = nodegroup;
+            labels["eks.amazonaws.com/nodegroup-image"] = instance.ImageId;
+        }
+
+        var resources = new Func<decimal, decimal, int, JsonObject>((cores, memory, pods) => new JsonObject
+        {
+            ["cpu"] = Quantity.FormatCpu(cores),
+            ["ephemeral-storage"] = "20959212Ki",
+            ["hugepages-1Gi"] = "0",
+            ["hugepages-2Mi"] = "0",
+            ["memory"] = Quantity.FormatKi(memory),
+            ["pods"] = pods.ToString(CultureInfo.InvariantCulture),
+        });
+
+        return KubeObject.From(new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Node",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = instance.PrivateDnsName,
+                ["labels"] = labels,
+                ["annotations"] = new JsonObject
+                {
+                    ["alpha.kubernetes.io/provided-node-ip"] = instance.PrivateIpAddress,
+                    ["node.alpha.kubernetes.io/ttl"] = "0",
+                    ["volumes.kubernetes.io/controller-managed-attach-detach"] = "true",
+                },
+            },
+            ["spec"] = new JsonObject
+            {
+                ["providerID"] = $"aws:///{zone}/{instance.InstanceId}",
+                ["taints"] = new JsonArray(new JsonObject { ["key"] = Kubelet.NotReadyTaint, ["effect"] = "NoSchedule" }),
+            },
+            ["status"] = new JsonObject
+            {
+                ["addresses"] = new JsonArray(
+                    new JsonObject { ["type"] = "InternalIP", ["address"] = instance.PrivateIpAddress },
+                    new JsonObject { ["type"] = "InternalDNS", ["address"] = instance.PrivateDnsName },
+                    new JsonObject { ["type"] = "Hostname", ["address"] = instance.PrivateDnsName }),
+                ["capacity"] = resources(cpu, memoryBytes, maxPods),
+                ["allocatable"] = resources(cpu - reservedCpu, memoryBytes - reservedMemory, maxPods),
+                ["conditions"] = new JsonArray(
+                    Condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                    Condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                    Condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                    Condition("Ready", "False", "KubeletNotReady", "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized")),
+                ["daemonEndpoints"] = new JsonObject { ["kubeletEndpoint"] = new JsonObject { ["Port"] = 10250 } },
+                ["nodeInfo"] = new JsonObject
+                {
+                    ["architecture"] = "amd64",
+                    ["containerRuntimeVersion"] = "containerd://1.7.27",
+                    ["kernelVersion"] = "6.1.141-155.222.amzn2023.x86_64",
+                    ["kubeProxyVersion"] = $"v{kubernetesVersion}.0-eks-3abbec1",
+                    ["kubeletVersion"] = $"v{kubernetesVersion}.0-eks-3abbec1",
+                    ["operatingSystem"] = "linux",
+                    ["osImage"] = "Amazon Linux 2023.8.20250715",
+                    ["machineID"] = instance.InstanceId.Replace("i-", "ec2", StringComparison.Ordinal),
+                    ["systemUUID"] = instance.InstanceId.Replace("i-", "ec2", StringComparison.Ordinal),
+                    ["bootID"] = instance.InstanceId,
+                },
+            },
+        });
+    }
+
+    /// <summary>The EKS AMI's kube-reserved cpu: 6% of the first core, 1% of the second, 0.5% of the next two, 0.25% above.</summary>
+    public static decimal ReservedCpu(decimal cores)
+    {
+        var reserved = 0m;
+        var steps = new (decimal Cores, decimal Fraction)[] { (1, 0.06m), (1, 0.01m), (2, 0.005m), (decimal.MaxValue, 0.0025m) };
+        var left = cores;
+        foreach (var (span, fraction) in steps)
+        {
+            var take = Math.Min(left, span);
+            reserved += take * fraction;
+            left -= take;
+            if (left <= 0)
+            {
+                break;
+            }
+        }
+
+        return reserved;
+    }
+
+    private static JsonObject Condition(string type, string status, string reason, string message) => new()
+    {
+        ["type"] = type,
+        ["status"] = status,
+        ["reason"] = reason,
+        ["message"] = message,
+    };
+}

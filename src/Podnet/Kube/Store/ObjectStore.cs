@@ -1,0 +1,355 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Podnet.Kube.Admission;
+using Podnet.Kube.Api;
+using Podnet.Kube.Patching;
+using Podnet.Kube.Selectors;
+
+namespace Podnet.Kube.Store;
+
+/// <summary>
+/// The emulated API server's storage and request handling: create, get, list, update, patch, delete and watch,
+/// with one cluster-wide resourceVersion counter, optimistic concurrency, admission, finalizers, garbage
+/// collection through ownerReferences and namespace deletion. Objects are kept whole, whatever their kind.
+/// </summary>
+public sealed partial class ObjectStore
+{
+    /// <summary>Kinds whose <c>status</c> is written only through the status subresource.</summary>
+    private static readonly FrozenSet<string> StatusSubresourceKinds = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "Pod", "Node", "Namespace", "Service", "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CNINode");
+
+    /// <summary>Kinds whose metadata.generation counts spec changes.</summary>
+    private static readonly FrozenSet<string> GenerationKinds = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "NetworkPolicy", "SecurityGroupPolicy", "ENIConfig", "CNINode", "CustomResourceDefinition");
+
+    /// <summary>Metadata a client cannot change by update.</summary>
+    private static readonly string[] ServerOwnedMetadata = ["name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"];
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(string Group, string Kind), SortedDictionary<(string Namespace, string Name), KubeObject>> _objects = new();
+    private readonly TimeProvider _time;
+    private long _resourceVersion;
+
+    public ObjectStore(TimeProvider time, NameGenerator names, AdmissionChain? admission = null, KubeResources? resources = null, int watchHistory = 10_000)
+    {
+        _time = time;
+        Names = names;
+        Admission = admission ?? new AdmissionChain();
+        Resources = resources ?? new KubeResources();
+        _watchHistory = watchHistory;
+    }
+
+    public KubeResources Resources { get; }
+
+    public AdmissionChain Admission { get; }
+
+    public NameGenerator Names { get; }
+
+    /// <summary>The newest resourceVersion handed out.</summary>
+    public long CurrentResourceVersion
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _resourceVersion;
+            }
+        }
+    }
+
+    public KubeObject Create(KubeObject obj, RequestContext? context = null, bool keepStatus = false)
+    {
+        context ??= RequestContext.Admin;
+        lock (_lock)
+        {
+            var resource = Resources.For(obj);
+            var name = obj.Name;
+            if (name.Length == 0)
+            {
+                name = obj.GenerateName is { Length: > 0 } prefix
+                    ? prefix + Names.Suffix()
+                    : throw KubeException.Invalid(resource, string.Empty, [new StatusCause("FieldValueRequired", "Required value: name or generateName is required", "metadata.name")]);
+            }
+
+            var ns = resource.Namespaced ? obj.Namespace ?? "default" : null;
+            CheckNamespaceAcceptsContent(resource, ns, name);
+
+            var now = KubeObject.FormatTimestamp(_time.GetUtcNow());
+            var prepared = obj.With(json =>
+            {
+                var metadata = KubeObject.EnsureMetadata(json);
+                metadata["name"] = name;
+                if (ns is null)
+                {
+                    metadata.Remove("namespace");
+                }
+                else
+                {
+                    metadata["namespace"] = ns;
+                }
+
+                metadata["uid"] = Names.Uid();
+                metadata["creationTimestamp"] = now;
+                metadata.Remove("resourceVersion");
+                metadata.Remove("deletionTimestamp");
+                metadata.Remove("deletionGracePeriodSeconds");
+                if (GenerationKinds.Contains(resource.Kind))
+                {
+                    metadata["generation"] = 1;
+                }
+                else
+                {
+                    metadata.Remove("generation");
+                }
+
+                if (!keepStatus && StatusSubresourceKinds.Contains(resource.Kind) && resource.Kind != "Node")
+                {
+                    json.Remove("status");
+                }
+            });
+
+            var admitted = Admission.Admit(new AdmissionRequest(AdmissionOperation.Create, resource, ns, name, prepared, null, context.UserName))!;
+            var key = (ns ?? string.Empty, name);
+            var table = Table(resource);
+            if (table.ContainsKey(key))
+            {
+                throw KubeException.AlreadyExists(resource, name);
+            }
+
+            var stored = Stamp(admitted);
+            table[key] = stored;
+            Record(WatchEventType.Added, stored);
+            return stored;
+        }
+    }
+
+    public KubeObject Get(KubeResource resource, string? @namespace, string name)
+        => TryGet(resource, @namespace, name) ?? throw KubeException.NotFound(resource, name);
+
+    public KubeObject Get(string apiVersion, string kind, string? @namespace, string name)
+        => Get(Resources.For(apiVersion, kind), @namespace, name);
+
+    public KubeObject? TryGet(KubeResource resource, string? @namespace, string name)
+    {
+        lock (_lock)
+        {
+            return Table(resource).GetValueOrDefault((resource.Namespaced ? @namespace ?? "default" : string.Empty, name));
+        }
+    }
+
+    /// <summary>Lists a kind, in one namespace or all (null), filtered by label and field selectors.</summary>
+    public ObjectList List(KubeResource resource, string? @namespace = null, LabelSelector? labels = null, FieldSelector? fields = null)
+    {
+        if (fields is not null)
+        {
+            FieldLabels.Check(resource, fields.Requirements.Select(r => r.Field));
+        }
+
+        lock (_lock)
+        {
+            var items = Table(resource).Values
+                .Where(o => @namespace is null || !resource.Namespaced || o.Namespace == @namespace)
+                .Where(o => labels is null || labels.Matches(o.Labels))
+                .Where(o => fields is null || fields.Matches(f => FieldLabels.Value(o, f)))
+                .ToList();
+            return new ObjectList(items, _resourceVersion);
+        }
+    }
+
+    public ObjectList List(string apiVersion, string kind, string? @namespace = null, LabelSelector? labels = null, FieldSelector? fields = null)
+        => List(Resources.For(apiVersion, kind), @namespace, labels, fields);
+
+    /// <summary>Every object of every kind, as <c>kubectl get all</c> never quite shows it.</summary>
+    public IReadOnlyList<KubeObject> All()
+    {
+        lock (_lock)
+        {
+            return [.. _objects.Values.SelectMany(t => t.Values)];
+        }
+    }
+
+    /// <summary>
+    /// Replaces an object (PUT). A resourceVersion in the object must be the current one (409 Conflict otherwise).
+    /// The main resource ignores status changes and the status subresource ignores everything else, for kinds that
+    /// have one.
+    /// </summary>
+    public KubeObject Update(KubeObject obj, RequestContext? context = null, bool status = false)
+    {
+        context ??= RequestContext.Admin;
+        lock (_lock)
+        {
+            var resource = Resources.For(obj);
+            var current = Get(resource, obj.Namespace, obj.Name);
+            return UpdateLocked(resource, current, obj, context, status);
+        }
+    }
+
+    public KubeObject UpdateStatus(KubeObject obj, RequestContext? context = null) => Update(obj, context, status: true);
+
+    /// <summary>Applies a patch to the current object and stores the result as an update.</summary>
+    public KubeObject Patch(KubeResource resource, string? @namespace, string name, PatchType type, JsonNode patch, RequestContext? context = null, bool status = false)
+    {
+        context ??= RequestContext.Admin;
+        lock (_lock)
+        {
+            var current = Get(resource, @namespace, name);
+            JsonNode? patched;
+            try
+            {
+                patched = type switch
+                {
+                    PatchType.Merge => JsonMergePatch.Apply(current.ToJson(), patch),
+                    PatchType.Json => JsonPatch.Apply(current.ToJson(), patch as JsonArray ?? throw new PatchException("a JSON patch must be an array of operations")),
+                    _ when !StrategicMergePatch.Supports(resource.ApiVersion, resource.Kind) => throw KubeException.UnsupportedMediaType(
+                        "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"),
+                    _ => StrategicMergePatch.Apply(current.ToJson(), patch, resource.ApiVersion, resource.Kind),
+                };
+            }
+            catch (PatchException e)
+            {
+                throw KubeException.BadRequest(e.Message);
+            }
+
+            if (patched is not JsonObject patchedObject)
+            {
+                throw KubeException.BadRequest("the patch must leave a JSON object");
+            }
+
+            // A patch without a resourceVersion applies to whatever is current.
+            var next = KubeObject.From(patchedObject);
+            if (patch is JsonObject p && p["metadata"]?["resourceVersion"] is null)
+            {
+                next = next.WithMetadata("resourceVersion", current.ResourceVersion);
+            }
+
+            return UpdateLocked(resource, current, next, context, status);
+        }
+    }
+
+    public KubeObject Patch(KubeObject target, PatchType type, JsonNode patch, RequestContext? context = null, bool status = false)
+        => Patch(Resources.For(target), target.Namespace, target.Name, type, patch, context, status);
+
+    private KubeObject UpdateLocked(KubeResource resource, KubeObject current, KubeObject requested, RequestContext context, bool status)
+    {
+        if (requested.ResourceVersion is { } rv && rv != current.ResourceVersion)
+        {
+            throw KubeException.Conflict(resource, current.Name);
+        }
+
+        if (requested.Uid is { } uid && uid != current.Uid)
+        {
+            throw KubeException.Conflict(resource, current.Name);
+        }
+
+        var hasStatusSubresource = StatusSubresourceKinds.Contains(resource.Kind);
+        var currentJson = current.ToJson();
+        var next = requested.With(json =>
+        {
+            var metadata = KubeObject.EnsureMetadata(json);
+            var kept = (JsonObject)currentJson["metadata"]!;
+            foreach (var field in ServerOwnedMetadata)
+            {
+                metadata[field] = kept[field]?.DeepClone();
+                if (metadata[field] is null)
+                {
+                    metadata.Remove(field);
+                }
+            }
+
+            metadata.Remove("resourceVersion");
+            if (hasStatusSubresource && status)
+            {
+                // The status subresource changes status only.
+                var newStatus = json["status"]?.DeepClone();
+                json.Clear();
+                foreach (var (key, value) in currentJson)
+                {
+                    json[key] = value?.DeepClone();
+                }
+
+                ((JsonObject)json["metadata"]!).Remove("resourceVersion");
+                json["status"] = newStatus;
+            }
+            else if (hasStatusSubresource)
+            {
+                json["status"] = currentJson["status"]?.DeepClone();
+                if (json["status"] is null)
+                {
+                    json.Remove("status");
+                }
+            }
+
+            if (GenerationKinds.Contains(resource.Kind) && !JsonNode.DeepEquals(json["spec"], currentJson["spec"]))
+            {
+                metadata["generation"] = current.Generation + 1;
+            }
+        });
+
+        var admitted = status
+            ? next
+            : Admission.Admit(new AdmissionRequest(AdmissionOperation.Update, resource, current.Namespace, current.Name, next, current, context.UserName))!;
+
+        var withoutVersion = current.With(j => ((JsonObject)j["metadata"]!).Remove("resourceVersion"));
+        if (JsonNode.DeepEquals(admitted.ToJson(), withoutVersion.ToJson()))
+        {
+            return current;
+        }
+
+        // A terminating object whose last finalizer went is now deleted.
+        if (admitted.IsTerminating && admitted.Finalizers.Count == 0)
+        {
+            RemoveLocked(resource, Stamp(admitted));
+            return Table(resource).GetValueOrDefault(KeyOf(resource, admitted)) ?? admitted;
+        }
+
+        var stored = Stamp(admitted);
+        Table(resource)[KeyOf(resource, stored)] = stored;
+        Record(WatchEventType.Modified, stored);
+        return stored;
+    }
+
+    private void CheckNamespaceAcceptsContent(KubeResource resource, string? ns, string name)
+    {
+        if (ns is null)
+        {
+            return;
+        }
+
+        var namespaces = Resources.For("v1", "Namespace");
+        var found = Table(namespaces).GetValueOrDefault((string.Empty, ns)) ?? throw KubeException.NotFound(namespaces, ns);
+        if (found.IsTerminating)
+        {
+            throw KubeException.Forbidden(resource, name, $"unable to create new content in namespace {ns} because it is being terminated");
+        }
+    }
+
+    private KubeObject Stamp(KubeObject obj)
+    {
+        _resourceVersion++;
+        return obj.WithMetadata("resourceVersion", _resourceVersion.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private SortedDictionary<(string Namespace, string Name), KubeObject> Table(KubeResource resource)
+    {
+        if (!_objects.TryGetValue((resource.Group, resource.Kind), out var table))
+        {
+            table = new SortedDictionary<(string, string), KubeObject>(Comparer<(string, string)>.Create((a, b) =>
+            {
+                var byNamespace = string.CompareOrdinal(a.Item1, b.Item1);
+                return byNamespace != 0 ? byNamespace : string.CompareOrdinal(a.Item2, b.Item2);
+            }));
+            _objects[(resource.Group, resource.Kind)] = table;
+        }
+
+        return table;
+    }
+
+    private static (string, string) KeyOf(KubeResource resource, KubeObject obj)
+        => (resource.Namespaced ? obj.Namespace ?? "default" : string.Empty, obj.Name);
+}
+
+/// <summary>A list answer: the items and the resourceVersion to watch from.</summary>
+public sealed record ObjectList(IReadOnlyList<KubeObject> Items, long ResourceVersion);

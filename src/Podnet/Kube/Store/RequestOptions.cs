@@ -1,0 +1,41 @@
+namespace Podnet.Kube.Store;
+
+/// <summary>Who makes a request, as admission sees it (<c>system:serviceaccount:kube-system:aws-node</c>).</summary>
+public sealed record RequestContext(string UserName)
+{
+    public static RequestContext Admin { get; } = new("kubernetes-admin");
+
+    /// <summary>A controller of the control plane, e.g. <c>system:serviceaccount:kube-system:replicaset-controller</c>.</summary>
+    public static RequestContext ServiceAccount(string @namespace, string name) => new($"system:serviceaccount:{@namespace}:{name}");
+}
+
+public enum PropagationPolicy
+{
+    Background,
+    Foreground,
+    Orphan,
+}
+
+/// <summary>DeleteOptions: propagation, grace period and preconditions.</summary>
+public sealed record DeleteOptions(
+    PropagationPolicy? PropagationPolicy = null,
+    long? GracePeriodSeconds = null,
+    string? PreconditionUid = null,
+    string? PreconditionResourceVersion = null)
+{
+    public static DeleteOptions Default { get; } = new();
+
+    public static DeleteOptions Now { get; } = new(GracePeriodSeconds: 0);
+}
+
+public enum PatchType
+{
+    /// <summary><c>application/merge-patch+json</c> (RFC 7386).</summary>
+    Merge,
+
+    /// <summary><c>application/strategic-merge-patch+json</c>.</summary>
+    StrategicMerge,
+
+    /// <summary><c>application/json-patch+json</c> (RFC 6902).</summary>
+    Json,
+}

@@ -1,0 +1,88 @@
+using System.Text.Json.Nodes;
+using Podnet.Kube.Api;
+
+namespace Podnet.Kube.Views;
+
+/// <summary>The parts of a Node the scheduler and controllers read.</summary>
+public sealed class NodeView
+{
+    private readonly JsonObject _json;
+
+    public NodeView(KubeObject node)
+    {
+        Object = node;
+        _json = node.ToJson();
+    }
+
+    public KubeObject Object { get; }
+
+    public string Name => Object.Name;
+
+    public bool Unschedulable => _json["spec"]?["unschedulable"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+
+    public bool IsReady => Condition("Ready") == "True";
+
+    public string? InternalIP => Address("InternalIP");
+
+    public string? ProviderId => _json["spec"]?["providerID"]?.GetValue<string>();
+
+    /// <summary>The instance ID in <c>aws:///us-west-2a/i-0123…</c>.</summary>
+    public string? InstanceId => ProviderId?[(ProviderId.LastIndexOf('/') + 1)..];
+
+    public IReadOnlyList<Taint> Taints
+        => [.. (_json["spec"]?["taints"] as JsonArray ?? []).OfType<JsonObject>().Select(t => new Taint(
+            t["key"]?.GetValue<string>() ?? string.Empty,
+            t["value"]?.GetValue<string>(),
+            t["effect"]?.GetValue<string>() ?? "NoSchedule"))];
+
+    public IReadOnlyDictionary<string, decimal> Allocatable => Resources("allocatable");
+
+    public IReadOnlyDictionary<string, decimal> Capacity => Resources("capacity");
+
+    public string? Condition(string type)
+        => (_json["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>()
+            .FirstOrDefault(c => c["type"]?.GetValue<string>() == type)?["status"]?.GetValue<string>();
+
+    public string? Address(string type)
+        => (_json["status"]?["addresses"] as JsonArray ?? []).OfType<JsonObject>()
+            .FirstOrDefault(a => a["type"]?.GetValue<string>() == type)?["address"]?.GetValue<string>();
+
+    private Dictionary<string, decimal> Resources(string section)
+    {
+        var result = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var (name, value) in _json["status"]?[section] as JsonObject ?? [])
+        {
+            if (Quantity.TryParse(value?.GetValue<string>(), out var amount))
+            {
+                result[name] = amount;
+            }
+        }
+
+        return result;
+    }
+}
+
+public sealed record Taint(string Key, string? Value, string Effect)
+{
+    /// <summary>Whether one of the tolerations tolerates this taint (the rules of ToleratesTaint).</summary>
+    public bool IsToleratedBy(IEnumerable<JsonObject> tolerations) => tolerations.Any(t =>
+    {
+        var effect = t["effect"]?.GetValue<string>();
+        if (!string.IsNullOrEmpty(effect) && effect != Effect)
+        {
+            return false;
+        }
+
+        var key = t["key"]?.GetValue<string>();
+        var op = t["operator"]?.GetValue<string>() ?? "Equal";
+        if (string.IsNullOrEmpty(key))
+        {
+            return op == "Exists";
+        }
+
+        return key == Key && (op == "Exists" || (t["value"]?.GetValue<string>() ?? string.Empty) == (Value ?? string.Empty));
+    });
+
+    /// <summary>How the scheduler writes it: <c>{node.kubernetes.io/not-ready: }</c>.</summary>
+    public override string ToString() => $"{{{Key}: {Value}}}";
+}

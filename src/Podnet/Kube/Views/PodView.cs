@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+using Podnet.Kube.Api;
+
+namespace Podnet.Kube.Views;
+
+/// <summary>The parts of a Pod the controllers read.</summary>
+public sealed class PodView
+{
+    private readonly JsonObject _json;
+
+    public PodView(KubeObject pod)
+    {
+        Object = pod;
+        _json = pod.ToJson();
+    }
+
+    public KubeObject Object { get; }
+
+    public string Name => Object.Name;
+
+    public string Namespace => Object.Namespace ?? "default";
+
+    public string? NodeName => _json["spec"]?["nodeName"]?.GetValue<string>() is { Length: > 0 } n ? n : null;
+
+    public string SchedulerName => _json["spec"]?["schedulerName"]?.GetValue<string>() ?? "default-scheduler";
+
+    public bool HostNetwork => _json["spec"]?["hostNetwork"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+
+    public string Phase => _json["status"]?["phase"]?.GetValue<string>() ?? "Pending";
+
+    public string? PodIP => _json["status"]?["podIP"]?.GetValue<string>() is { Length: > 0 } ip ? ip : null;
+
+    public bool IsTerminating => Object.IsTerminating;
+
+    public bool IsFinished => Phase is "Succeeded" or "Failed";
+
+    public bool IsReady => Condition("Ready") == "True";
+
+    public string? Condition(string type)
+        => (_json["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>()
+            .FirstOrDefault(c => c["type"]?.GetValue<string>() == type)?["status"]?.GetValue<string>();
+
+    public IReadOnlyDictionary<string, string> NodeSelector
+        => (_json["spec"]?["nodeSelector"] as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal);
+
+    public IReadOnlyList<JsonObject> Tolerations => [.. (_json["spec"]?["tolerations"] as JsonArray ?? []).OfType<JsonObject>()];
+
+    public IReadOnlyList<JsonObject> Containers => [.. (_json["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>()];
+
+    public IReadOnlyList<JsonObject> InitContainers => [.. (_json["spec"]?["initContainers"] as JsonArray ?? []).OfType<JsonObject>()];
+
+    /// <summary>
+    /// What the pod asks of a node, as the scheduler sums it: containers added up, init containers as a maximum,
+    /// per resource name (cpu in cores, memory in bytes, extended resources as counts).
+    /// </summary>
+    public IReadOnlyDictionary<string, decimal> Requests
+    {
+        get
+        {
+            var sum = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            foreach (var container in Containers)
+            {
+                foreach (var (name, value) in RequestsOf(container))
+                {
+                    sum[name] = sum.GetValueOrDefault(name) + value;
+                }
+            }
+
+            foreach (var container in InitContainers)
+            {
+                foreach (var (name, value) in RequestsOf(container))
+                {
+                    sum[name] = Math.Max(sum.GetValueOrDefault(name), value);
+                }
+            }
+
+            return sum;
+        }
+    }
+
+    /// <summary>Host ports the pod's containers claim, as (protocol, port).</summary>
+    public IEnumerable<(string Protocol, int Port)> HostPorts
+        => Containers.SelectMany(c => (c["ports"] as JsonArray ?? []).OfType<JsonObject>())
+            .Where(p => p["hostPort"] is not null)
+            .Select(p => (p["protocol"]?.GetValue<string>() ?? "TCP", p["hostPort"]!.GetValue<int>()));
+
+    /// <summary>The node a DaemonSet pod is pinned to through node affinity on metadata.name.</summary>
+    public string? AffinityNodeName
+        => (_json["spec"]?["affinity"]?["nodeAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?["nodeSelectorTerms"] as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .SelectMany(t => (t["matchFields"] as JsonArray ?? []).OfType<JsonObject>())
+            .Where(f => f["key"]?.GetValue<string>() == "metadata.name")
+            .Select(f => (f["values"] as JsonArray)?.FirstOrDefault()?.GetValue<string>())
+            .FirstOrDefault();
+
+    /// <summary>Limits count as requests when no request is given, as the API server defaults them.</summary>
+    private static Dictionary<string, decimal> RequestsOf(JsonObject container)
+    {
+        var result = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var section in new[] { "limits", "requests" })
+        {
+            foreach (var (name, value) in container["resources"]?[section] as JsonObject ?? [])
+            {
+                var text = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value?.ToJsonString();
+                if (Quantity.TryParse(text, out var amount))
+                {
+                    result[name] = amount;
+                }
+            }
+        }
+
+        return result;
+    }
+}
