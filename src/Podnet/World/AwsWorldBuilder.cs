@@ -1,0 +1,261 @@
+using System.Text.Json.Nodes;
+using Podnet.Aws;
+using Podnet.Aws.Ec2;
+using Podnet.Aws.Eks;
+using Podnet.Aws.Iam;
+
+namespace Podnet.World;
+
+/// <summary>
+/// Creates a world's AWS resources (kinds of <c>aws.podnet.dev/v1alpha1</c>) in the emulated cloud, in dependency
+/// order: VPCs, subnets, security groups (then their rules, which may name each other), IAM roles, EKS clusters and
+/// node groups. References take a name from the world or an AWS ID, so IDs from a real account work verbatim.
+/// </summary>
+internal sealed class AwsWorldBuilder
+{
+    public const string ApiGroup = "aws.podnet.dev";
+
+    private static readonly string[] Order = ["Vpc", "Subnet", "SecurityGroup", "Role", "Cluster", "NodeGroup"];
+
+    private readonly AwsCloud _cloud;
+    private readonly Dictionary<(string Kind, string Name), string> _ids = [];
+
+    public AwsWorldBuilder(AwsCloud cloud)
+    {
+        _cloud = cloud;
+    }
+
+    public List<(string Cluster, string Nodegroup)> Nodegroups { get; } = [];
+
+    public List<Cluster> Clusters { get; } = [];
+
+    public void Apply(IReadOnlyList<WorldDocument> documents)
+    {
+        foreach (var doc in documents)
+        {
+            if (!Order.Contains(doc.Kind))
+            {
+                throw doc.Error("kind", $"Unsupported value: \"{doc.Kind}\": supported kinds of {ApiGroup}/v1alpha1: {string.Join(", ", Order)}");
+            }
+
+            if (doc.Name.Length == 0)
+            {
+                throw doc.Error("metadata.name", "Required value");
+            }
+        }
+
+        var ordered = documents.OrderBy(d => Array.IndexOf(Order, d.Kind)).ToList();
+        foreach (var doc in ordered)
+        {
+            Run(doc, () => Create(doc));
+        }
+
+        foreach (var doc in ordered.Where(d => d.Kind == "SecurityGroup"))
+        {
+            Run(doc, () => AuthorizeRules(doc));
+        }
+
+        foreach (var doc in ordered.Where(d => d.Kind == "NodeGroup"))
+        {
+            Run(doc, () => CreateNodegroup(doc));
+        }
+    }
+
+    private void Create(WorldDocument doc)
+    {
+        var ec2 = _cloud.Ec2Backend;
+        switch (doc.Kind)
+        {
+            case "Vpc":
+                var vpc = ec2.CreateVpc(new CreateVpcRequest(
+                    DocumentFields.RequiredString(doc, "CidrBlock"),
+                    WithName(DocumentFields.Tags(doc), doc.Name),
+                    VpcId: DocumentFields.String(doc, "VpcId")));
+                Remember(doc, vpc.VpcId);
+                foreach (var block in DocumentFields.Strings(doc, "SecondaryCidrBlocks"))
+                {
+                    ec2.AssociateVpcCidrBlock(vpc.VpcId, block);
+                }
+
+                break;
+            case "Subnet":
+                var subnet = ec2.CreateSubnet(new CreateSubnetRequest(
+                    Resolve(doc, "Vpc", "Vpc", "vpc"),
+                    DocumentFields.RequiredString(doc, "CidrBlock"),
+                    DocumentFields.String(doc, "AvailabilityZone"),
+                    DocumentFields.String(doc, "AvailabilityZoneId"),
+                    WithName(DocumentFields.Tags(doc), doc.Name),
+                    DocumentFields.String(doc, "SubnetId"),
+                    DocumentFields.Bool(doc, "MapPublicIpOnLaunch") ?? false));
+                Remember(doc, subnet.SubnetId);
+                break;
+            case "SecurityGroup":
+                var groupId = ec2.CreateSecurityGroup(new CreateSecurityGroupRequest(
+                    DocumentFields.String(doc, "GroupName") ?? doc.Name,
+                    DocumentFields.String(doc, "Description") ?? $"{doc.Name} (created by Podnet)",
+                    Resolve(doc, "Vpc", "Vpc", "vpc"),
+                    DocumentFields.Tags(doc),
+                    DocumentFields.String(doc, "GroupId")));
+                Remember(doc, groupId);
+                break;
+            case "Role":
+                var role = _cloud.Iam.CreateRole(DocumentFields.String(doc, "RoleName") ?? doc.Name);
+                foreach (var policy in DocumentFields.Strings(doc, "ManagedPolicies"))
+                {
+                    _cloud.Iam.AttachRolePolicy(role.RoleName, policy.StartsWith("arn:", StringComparison.Ordinal) ? policy : $"arn:aws:iam::aws:policy/{policy}");
+                }
+
+                Remember(doc, role.Arn);
+                break;
+            case "Cluster":
+                var roleArn = RoleArn(doc, "Role", [ManagedPolicy.AmazonEKSClusterPolicy, ManagedPolicy.AmazonEKSVPCResourceController], "cluster");
+                var cluster = _cloud.Eks.CreateCluster(new CreateClusterRequest(
+                    doc.Name,
+                    roleArn,
+                    [.. DocumentFields.Strings(doc, "Subnets").Select(s => Resolve(doc, "Subnets", "Subnet", "subnet", s))],
+                    [.. DocumentFields.Strings(doc, "SecurityGroups").Select(s => Resolve(doc, "SecurityGroups", "SecurityGroup", "sg", s))],
+                    DocumentFields.String(doc, "Version"),
+                    DocumentFields.String(doc, "ServiceIpv4Cidr")));
+                Clusters.Add(cluster);
+                Remember(doc, cluster.Name);
+                break;
+        }
+    }
+
+    private void AuthorizeRules(WorldDocument doc)
+    {
+        var groupId = _ids[("SecurityGroup", doc.Name)];
+        var ingress = Permissions(doc, "IpPermissions");
+        if (ingress.Count > 0)
+        {
+            _cloud.Ec2Backend.AuthorizeSecurityGroupIngress(groupId, ingress);
+        }
+
+        if (DocumentFields.Spec(doc)["IpPermissionsEgress"] is not null)
+        {
+            // Given egress rules replace the default allow-all, as Terraform and CloudFormation do.
+            _cloud.Ec2Backend.RevokeSecurityGroupEgress(new RevokeSecurityGroupRequest(groupId, [IpPermission.AllTraffic("0.0.0.0/0")]));
+            var egress = Permissions(doc, "IpPermissionsEgress");
+            if (egress.Count > 0)
+            {
+                _cloud.Ec2Backend.AuthorizeSecurityGroupEgress(groupId, egress);
+            }
+        }
+    }
+
+    private void CreateNodegroup(WorldDocument doc)
+    {
+        var clusterName = DocumentFields.RequiredString(doc, "Cluster");
+        if (!_ids.ContainsKey(("Cluster", clusterName)))
+        {
+            throw doc.Error("spec.Cluster", $"no Cluster named \"{clusterName}\" in the world");
+        }
+
+        var nodeRole = RoleArn(doc, "NodeRole", [ManagedPolicy.AmazonEKSWorkerNodePolicy, ManagedPolicy.AmazonEKS_CNI_Policy, ManagedPolicy.AmazonEC2ContainerRegistryReadOnly], "node");
+        var types = DocumentFields.Strings(doc, "InstanceTypes") is { Count: > 0 } list ? list : DocumentFields.Strings(doc, "InstanceType");
+        var desired = DocumentFields.Int(doc, "DesiredSize") ?? 2;
+        var labels = (DocumentFields.Spec(doc)["Labels"] as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal);
+        _cloud.Eks.CreateNodegroup(new CreateNodegroupRequest(
+            clusterName,
+            doc.Name,
+            nodeRole,
+            [.. DocumentFields.Strings(doc, "Subnets").Select(s => Resolve(doc, "Subnets", "Subnet", "subnet", s))],
+            types.Count == 0 ? null : types,
+            new NodegroupScalingConfig(DocumentFields.Int(doc, "MinSize") ?? Math.Min(1, desired), DocumentFields.Int(doc, "MaxSize") ?? Math.Max(desired, 1), desired),
+            labels));
+        Nodegroups.Add((clusterName, doc.Name));
+    }
+
+    private List<IpPermission> Permissions(WorldDocument doc, string field)
+    {
+        var list = DocumentFields.Spec(doc)[field] as JsonArray ?? [];
+        var result = new List<IpPermission>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            var path = $"spec.{field}[{i}]";
+            if (list[i] is not JsonObject p)
+            {
+                throw doc.Error(path, "must be an IpPermission (IpProtocol, FromPort, ToPort, IpRanges, …)");
+            }
+
+            result.Add(new IpPermission(
+                p["IpProtocol"]?.GetValue<string>() ?? throw doc.Error($"{path}.IpProtocol", "Required value"),
+                p["FromPort"]?.GetValue<int>(),
+                p["ToPort"]?.GetValue<int>(),
+                [.. (p["IpRanges"] as JsonArray ?? []).Select(r => new IpRange(r?["CidrIp"]?.GetValue<string>() ?? throw doc.Error($"{path}.IpRanges", "CidrIp is required"), r["Description"]?.GetValue<string>()))],
+                [.. (p["Ipv6Ranges"] as JsonArray ?? []).Select(r => new Ipv6Range(r?["CidrIpv6"]?.GetValue<string>() ?? throw doc.Error($"{path}.Ipv6Ranges", "CidrIpv6 is required"), r["Description"]?.GetValue<string>()))],
+                [.. (p["PrefixListIds"] as JsonArray ?? []).Select(r => new PrefixListId(r?["PrefixListId"]?.GetValue<string>() ?? throw doc.Error($"{path}.PrefixListIds", "PrefixListId is required"), r["Description"]?.GetValue<string>()))],
+                [.. (p["UserIdGroupPairs"] as JsonArray ?? []).Select(r => new UserIdGroupPair(
+                    Resolve(doc, $"{field}[{i}].UserIdGroupPairs", "SecurityGroup", "sg", r?["GroupId"]?.GetValue<string>() ?? throw doc.Error($"{path}.UserIdGroupPairs", "GroupId is required")),
+                    Description: r["Description"]?.GetValue<string>()))]));
+        }
+
+        return result;
+    }
+
+    private string RoleArn(WorldDocument doc, string field, ManagedPolicy[] defaults, string purpose)
+    {
+        if (DocumentFields.String(doc, field) is { } given)
+        {
+            if (given.StartsWith("arn:", StringComparison.Ordinal))
+            {
+                return given;
+            }
+
+            return _ids.TryGetValue(("Role", given), out var arn) ? arn : throw doc.Error($"spec.{field}", $"no Role named \"{given}\" in the world");
+        }
+
+        // No role given: one with the policies EKS's getting-started guide attaches.
+        var role = _cloud.Iam.CreateRole($"{doc.Name}-{purpose}-role");
+        foreach (var policy in defaults)
+        {
+            _cloud.Iam.AttachRolePolicy(role.RoleName, policy.Arn);
+        }
+
+        return role.Arn;
+    }
+
+    /// <summary>A reference to another world object by name, or an AWS ID used as it is.</summary>
+    private string Resolve(WorldDocument doc, string field, string kind, string idPrefix, string? value = null)
+    {
+        value ??= DocumentFields.RequiredString(doc, field);
+        if (_ids.TryGetValue((kind, value), out var id))
+        {
+            return id;
+        }
+
+        if (value.StartsWith(idPrefix + "-", StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        throw doc.Error($"spec.{field}", $"no {kind} named \"{value}\" in the world (give a name from the world or an ID such as {idPrefix}-0123456789abcdef0)");
+    }
+
+    private void Remember(WorldDocument doc, string id)
+    {
+        if (!_ids.TryAdd((doc.Kind, doc.Name), id))
+        {
+            throw doc.Error("metadata.name", $"Duplicate value: another {doc.Kind} is named \"{doc.Name}\"");
+        }
+    }
+
+    private static IReadOnlyList<Tag> WithName(IReadOnlyList<Tag> tags, string name)
+        => tags.Any(t => t.Key == "Name") ? tags : [.. tags, new Tag("Name", name)];
+
+    private static void Run(WorldDocument doc, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (AwsException e)
+        {
+            throw new WorldException($"{doc.Where}: {e.Code}: {e.Message}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new WorldException($"{doc.Where}: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using System.Globalization;
+using Podnet.Aws;
+using Podnet.Aws.Ec2;
+using Podnet.Aws.Eks;
+using Podnet.Kube;
+using Podnet.Kube.Api;
+using Podnet.Kube.Nodes;
+using Podnet.Net;
+
+namespace Podnet.World;
+
+/// <summary>
+/// Everything Podnet emulates for one scenario: the AWS account (absent in a policy-only world), the EKS cluster's
+/// control plane, and a virtual clock. <see cref="Settle"/> runs the controllers and moves the clock to the next
+/// moment something is due, until nothing is.
+/// </summary>
+public sealed class World
+{
+    /// <summary>Where virtual time starts, so runs are reproducible.</summary>
+    public static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly HashSet<string> _registeredInstances = new(StringComparer.Ordinal);
+
+    public World(int seed = 1, AwsCloud? cloud = null, CidrBlock? serviceCidr = null, VirtualTimeProvider? time = null)
+    {
+        Seed = seed;
+        Time = time ?? new VirtualTimeProvider(Epoch);
+        Cloud = cloud;
+        ControlPlane = new ControlPlane(Time, seed, serviceCidr);
+    }
+
+    public int Seed { get; }
+
+    public VirtualTimeProvider Time { get; }
+
+    public AwsCloud? Cloud { get; }
+
+    public ControlPlane ControlPlane { get; }
+
+    /// <summary>The EKS cluster the Kubernetes side belongs to, when the world has one.</summary>
+    public Cluster? Cluster { get; internal set; }
+
+    public bool IsPolicyOnly => Cloud is null;
+
+    /// <summary>
+    /// Runs the control plane until it is settled: no work ready, and nothing due within <paramref name="horizon"/>
+    /// (default 10 minutes of virtual time) — so a controller that waits 60 s costs nothing.
+    /// </summary>
+    public SettleResult Settle(TimeSpan? horizon = null)
+    {
+        var limit = Time.GetUtcNow() + (horizon ?? TimeSpan.FromMinutes(10));
+        var started = Time.GetUtcNow();
+        var steps = 0;
+        while (true)
+        {
+            RegisterNodes();
+            steps += ControlPlane.RunReady();
+            var next = ControlPlane.NextDue;
+            if (next is null)
+            {
+                return new SettleResult(true, steps, Time.GetUtcNow() - started);
+            }
+
+            if (next > limit)
+            {
+                return new SettleResult(false, steps, Time.GetUtcNow() - started);
+            }
+
+            Time.AdvanceTo(next.Value);
+        }
+    }
+
+    /// <summary>Registers a Node for every running instance of the cluster's node groups, as each kubelet does at boot.</summary>
+    public void RegisterNodes()
+    {
+        if (Cloud is null || Cluster is null)
+        {
+            return;
+        }
+
+        foreach (var nodegroupName in Cloud.Eks.ListNodegroups(Cluster.Name))
+        {
+            foreach (var instanceId in Cloud.Eks.NodegroupInstanceIds(Cluster.Name, nodegroupName))
+            {
+                if (_registeredInstances.Contains(instanceId))
+                {
+                    continue;
+                }
+
+                var instance = Cloud.Ec2Backend.DescribeInstances(DescribeRequest.ForIds(instanceId))[0].Instances[0];
+                if (instance.State.Name != "running")
+                {
+                    continue;
+                }
+
+                var type = Cloud.Ec2Backend.InstanceTypes.Find(instance.InstanceType)!;
+                var node = NodeRegistration.NodeFor(instance, type, Cluster.Version, nodegroupName, Cloud.Options.ZoneIdOf(instance.Placement.AvailabilityZone));
+                var nodes = ControlPlane.Store.Resources.For("v1", "Node");
+                if (ControlPlane.Store.TryGet(nodes, null, node.Name) is null)
+                {
+                    ControlPlane.Store.Create(node, Kube.Store.RequestContext.ServiceAccount("kube-system", "node:" + node.Name), keepStatus: true);
+                }
+
+                _registeredInstances.Add(instanceId);
+            }
+        }
+    }
+
+    /// <summary>How long ago, in virtual time, as kubectl's AGE column shows it (45s, 3m12s, 2d).</summary>
+    public string Age(DateTimeOffset? since)
+    {
+        if (since is null)
+        {
+            return "<unknown>";
+        }
+
+        var age = Time.GetUtcNow() - since.Value;
+        return age.TotalSeconds < 0 ? "0s" : HumanDuration(age);
+    }
+
+    /// <summary>kubectl's duration.HumanDuration.</summary>
+    public static string HumanDuration(TimeSpan d)
+    {
+        var seconds = (long)d.TotalSeconds;
+        string S(long v) => v.ToString(CultureInfo.InvariantCulture);
+        if (seconds < 120)
+        {
+            return S(seconds) + "s";
+        }
+
+        var minutes = seconds / 60;
+        if (minutes < 10)
+        {
+            return seconds % 60 == 0 ? S(minutes) + "m" : $"{S(minutes)}m{S(seconds % 60)}s";
+        }
+
+        if (minutes < 180)
+        {
+            return S(minutes) + "m";
+        }
+
+        var hours = minutes / 60;
+        if (hours < 8)
+        {
+            return minutes % 60 == 0 ? S(hours) + "h" : $"{S(hours)}h{S(minutes % 60)}m";
+        }
+
+        if (hours < 48)
+        {
+            return S(hours) + "h";
+        }
+
+        return hours < 24 * 8 && hours % 24 != 0 ? $"{S(hours / 24)}d{S(hours % 24)}h" : S(hours / 24) + "d";
+    }
+}
+
+/// <summary>Whether the world settled, how much work that took, and how much virtual time passed.</summary>
+public sealed record SettleResult(bool Settled, int Steps, TimeSpan Elapsed);

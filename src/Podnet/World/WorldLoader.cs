@@ -1,0 +1,158 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Podnet.Aws;
+using Podnet.Kube.Api;
+using Podnet.Kube.Serialization;
+using Podnet.Net;
+
+namespace Podnet.World;
+
+/// <summary>
+/// Builds a world from YAML documents: AWS resources of <c>aws.podnet.dev/v1alpha1</c> into the emulated cloud,
+/// Kubernetes objects into the control plane in the order Helm installs kinds. An object that carries
+/// <c>status</c> is taken as it is (so a dump of a real cluster can be analysed). A world with no AWS resources is
+/// policy-only. Any problem stops the load with a message that names the file, document, object and field.
+/// </summary>
+public static class WorldLoader
+{
+    public const string DefaultWorldName = "<default world>";
+
+    /// <summary>Helm's install order: what others depend on first.</summary>
+    private static readonly string[] KindOrder =
+    [
+        "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodDisruptionBudget", "ServiceAccount", "Secret",
+        "ConfigMap", "StorageClass", "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition",
+        "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "ENIConfig", "SecurityGroupPolicy", "Service",
+        "DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment", "StatefulSet", "Job", "CronJob",
+    ];
+
+    public static World LoadDefault(int seed = 1) => Load([DefaultSource()], seed);
+
+    /// <summary>The default world's YAML, for users to start from.</summary>
+    public static WorldSource DefaultSource()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Podnet.World.DefaultWorld.yaml")
+                           ?? throw new InvalidOperationException("the default world is missing from the Podnet assembly");
+        using var reader = new StreamReader(stream);
+        return new WorldSource(DefaultWorldName, reader.ReadToEnd());
+    }
+
+    public static World Load(IReadOnlyList<WorldSource> sources, int seed = 1)
+    {
+        var documents = Parse(sources);
+        var aws = documents.Where(d => d.ApiVersion.StartsWith(AwsWorldBuilder.ApiGroup + "/", StringComparison.Ordinal)).ToList();
+        var kube = documents.Except(aws).ToList();
+
+        var time = new VirtualTimeProvider(World.Epoch);
+        AwsCloud? cloud = null;
+        AwsWorldBuilder? builder = null;
+        if (aws.Count > 0)
+        {
+            cloud = new AwsCloud(new AwsOptions { Seed = seed }, time);
+            builder = new AwsWorldBuilder(cloud);
+            builder.Apply(aws);
+            if (builder.Clusters.Count > 1)
+            {
+                throw new WorldException($"{aws.First(d => d.Kind == "Cluster").Source}: a world holds one EKS cluster; found {builder.Clusters.Count}: {string.Join(", ", builder.Clusters.Select(c => c.Name))}");
+            }
+        }
+
+        var cluster = builder?.Clusters.FirstOrDefault();
+        var serviceCidr = cluster is null ? null : (CidrBlock?)CidrBlock.Parse(cluster.KubernetesNetworkConfig.ServiceIpv4Cidr);
+        var world = new World(seed, cloud, serviceCidr, time) { Cluster = cluster };
+        world.ControlPlane.Bootstrap();
+        world.Settle();
+        Apply(world, kube);
+        return world;
+    }
+
+    private static List<WorldDocument> Parse(IReadOnlyList<WorldSource> sources)
+    {
+        var documents = new List<WorldDocument>();
+        foreach (var source in sources)
+        {
+            IReadOnlyList<YamlDocument> parsed;
+            try
+            {
+                parsed = YamlManifests.Parse(source.Text, source.Name);
+            }
+            catch (ManifestSyntaxException e)
+            {
+                throw new WorldException(e.Message, e);
+            }
+
+            foreach (var doc in parsed)
+            {
+                if (doc.Content is null)
+                {
+                    continue;
+                }
+
+                if (doc.Content is not JsonObject obj)
+                {
+                    throw new WorldException($"{source.Name}: document {doc.Index + 1} (line {doc.Line}): a document must be an object with apiVersion and kind");
+                }
+
+                var document = new WorldDocument(source.Name, doc.Index, doc.Line, obj);
+                if (document.Kind == "List" && obj["items"] is JsonArray items)
+                {
+                    documents.AddRange(items.OfType<JsonObject>().Select(item => document with { Content = item }));
+                    continue;
+                }
+
+                if (document.ApiVersion.Length == 0)
+                {
+                    throw document.Error("apiVersion", "Required value");
+                }
+
+                if (document.Kind.Length == 0)
+                {
+                    throw document.Error("kind", "Required value");
+                }
+
+                documents.Add(document);
+            }
+        }
+
+        return documents;
+    }
+
+    private static void Apply(World world, List<WorldDocument> documents)
+    {
+        var store = world.ControlPlane.Store;
+        int Rank(WorldDocument d) => Array.IndexOf(KindOrder, d.Kind) is var i and >= 0 ? i : Array.IndexOf(KindOrder, "Service") - 1;
+        var ordered = documents.OrderBy(Rank).ToList();
+
+        // Namespaces first, and their default service accounts, so pods in them are admitted.
+        foreach (var batch in new[] { ordered.Where(d => d.Kind == "Namespace"), ordered.Where(d => d.Kind != "Namespace") })
+        {
+            foreach (var doc in batch)
+            {
+                try
+                {
+                    var obj = KubeObject.From(doc.Content);
+                    var resource = store.Resources.For(obj);
+                    if (resource.Namespaced && obj.Namespace is null)
+                    {
+                        obj = obj.WithMetadata("namespace", "default");
+                    }
+
+                    if (store.TryGet(resource, obj.Namespace, obj.Name) is { } existing)
+                    {
+                        // The bootstrap already made it (kube-system, default …): the world's copy wins.
+                        store.Update(obj.WithMetadata("resourceVersion", existing.ResourceVersion));
+                        continue;
+                    }
+
+                    store.Create(obj, keepStatus: doc.Content["status"] is not null);
+                }
+                catch (KubeException e)
+                {
+                    throw new WorldException($"{doc.Where}: {e.KubectlText}", e);
+                }
+            }
+
+            world.Settle();
+        }
+    }
+}
