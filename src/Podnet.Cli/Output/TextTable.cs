@@ -13,6 +13,9 @@ public sealed class TextTable
         _headers = headers;
     }
 
+    /// <summary>Spaces between columns: 3 as <c>kubectl get</c>, 2 as the event table of <c>kubectl describe</c>.</summary>
+    public int Gap { get; init; } = 3;
+
     public void Add(params string[] cells)
     {
         if (cells.Length != _headers.Length)
@@ -31,7 +34,7 @@ public sealed class TextTable
         {
             for (var i = 0; i < row.Length; i++)
             {
-                text.Append(i == row.Length - 1 ? row[i] : row[i].PadRight(widths[i] + 3));
+                text.Append(i == row.Length - 1 ? row[i] : row[i].PadRight(widths[i] + Gap));
             }
 
             text.Append('\n');

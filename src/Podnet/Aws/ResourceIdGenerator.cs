@@ -4,7 +4,7 @@ using System.Text;
 namespace Podnet.Aws;
 
 /// <summary>
-/// Deterministic AWS-style identifiers: a prefix and 17 hex digits (<c>eni-0a1b2c3d4e5f67890</c>), MAC addresses
+/// Deterministic AWS-style identifiers: a prefix and 17 hex digits, the first 0 (<c>eni-0a1b2c3d4e5f67890</c>), MAC addresses
 /// in the locally administered <c>02:</c> range, and request IDs. Same seed, same calls → same IDs.
 /// </summary>
 public sealed class ResourceIdGenerator
@@ -35,7 +35,8 @@ public sealed class ResourceIdGenerator
     {
         while (true)
         {
-            var id = prefix + "-" + Hex(17);
+            // AWS's 17-digit IDs begin with 0 (the long-ID format).
+            var id = prefix + "-0" + Hex(16);
             if (_issued.Add(id))
             {
                 return id;

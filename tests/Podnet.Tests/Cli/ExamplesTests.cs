@@ -20,4 +20,8 @@ public class ExamplesTests
         Assert.Equal(0, exit);
         Assert.Equal(File.ReadAllText(Path.Combine(folder, "expected.txt")), output.ToString());
     }
+
+    [Fact]
+    public void HelloEks_ClusterIsTheDefaultWorld()
+        => Assert.Equal(Podnet.World.WorldLoader.DefaultSource().Text, File.ReadAllText(Path.Combine(Examples(), "hello-eks", "cluster.yaml")));
 }

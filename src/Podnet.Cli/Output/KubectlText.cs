@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Podnet.Kube.Api;
+using Podnet.Kube.Views;
+
+namespace Podnet.Cli.Output;
+
+/// <summary>Pods, nodes and events as kubectl prints them (<c>get -o wide</c> columns, <c>describe</c> blocks).</summary>
+public static class KubectlText
+{
+    /// <summary>The STATUS column of <c>kubectl get pods</c>, by kubectl's printPod rules.</summary>
+    public static string PodStatus(KubeObject pod)
+    {
+        var reason = pod.GetString("status.reason") ?? pod.GetString("status.phase") ?? "Pending";
+        var statuses = pod["status.containerStatuses"] as JsonArray ?? [];
+        var hasRunning = false;
+        foreach (var status in statuses.OfType<JsonObject>().Reverse())
+        {
+            if (status["state"]?["waiting"]?["reason"]?.GetValue<string>() is { Length: > 0 } waiting)
+            {
+                reason = waiting;
+            }
+            else if (status["state"]?["terminated"] is JsonObject terminated)
+            {
+                reason = terminated["reason"]?.GetValue<string>() ?? "Terminated";
+            }
+            else if (status["state"]?["running"] is not null && status["ready"]?.GetValue<bool>() == true)
+            {
+                hasRunning = true;
+            }
+        }
+
+        if (reason == "Completed" && hasRunning)
+        {
+            reason = "Running";
+        }
+
+        return pod.IsTerminating ? "Terminating" : reason;
+    }
+
+    public static string PodReady(KubeObject pod)
+    {
+        var containers = (pod["spec.containers"] as JsonArray)?.Count ?? 0;
+        var ready = (pod["status.containerStatuses"] as JsonArray ?? []).OfType<JsonObject>().Count(s => s["ready"]?.GetValue<bool>() == true);
+        return $"{ready}/{containers}";
+    }
+
+    public static string PodRestarts(KubeObject pod)
+        => (pod["status.containerStatuses"] as JsonArray ?? []).OfType<JsonObject>().Sum(s => s["restartCount"]?.GetValue<int>() ?? 0).ToString(CultureInfo.InvariantCulture);
+
+    public static string NodeStatus(NodeView node)
+        => (node.IsReady ? "Ready" : "NotReady") + (node.Unschedulable ? ",SchedulingDisabled" : string.Empty);
+
+    /// <summary>The Age column of describe's events: "45s", or "2m (x3 over 5m)" for repeated events.</summary>
+    public static string EventAge(KubeObject ev, Func<DateTimeOffset?, string> age)
+    {
+        var count = ev["count"]?.GetValue<int>() ?? 1;
+        var first = Timestamp(ev.GetString("firstTimestamp"));
+        var last = Timestamp(ev.GetString("lastTimestamp"));
+        return count > 1 ? $"{age(last)} (x{count} over {age(first)})" : age(first);
+    }
+
+    /// <summary>The parts of <c>kubectl describe pod</c> that explain a pod that is not running.</summary>
+    public static string DescribePod(KubeObject pod, IReadOnlyList<KubeObject> events, Func<DateTimeOffset?, string> age)
+    {
+        var text = new StringBuilder();
+        void Field(string name, string? value) => text.Append(CultureInfo.InvariantCulture, $"{name + ":",-18}{value}\n");
+        var view = new PodView(pod);
+        Field("Name", pod.Name);
+        Field("Namespace", pod.Namespace);
+        Field("Priority", pod["spec.priority"]?.ToJsonString() ?? "0");
+        Field("Service Account", pod.GetString("spec.serviceAccountName"));
+        Field("Node", view.NodeName is null ? "<none>" : $"{view.NodeName}/{pod.GetString("status.hostIP")}");
+        var labels = pod.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}").ToList();
+        Field("Labels", labels.Count == 0 ? "<none>" : string.Join("\n" + new string(' ', 18), labels));
+        var annotations = pod.Annotations.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}: {a.Value}").ToList();
+        Field("Annotations", annotations.Count == 0 ? "<none>" : string.Join("\n" + new string(' ', 18), annotations));
+        Field("Status", pod.IsTerminating ? $"Terminating (lasts {age(pod.DeletionTimestamp)})" : view.Phase);
+        Field("IP", view.PodIP ?? string.Empty);
+        if (pod.OwnerReferences.FirstOrDefault(o => o.Controller) is { } owner)
+        {
+            Field("Controlled By", $"{owner.Kind}/{owner.Name}");
+        }
+
+        text.Append("Containers:\n");
+        var statuses = (pod["status.containerStatuses"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        foreach (var container in view.Containers)
+        {
+            var name = container["name"]?.GetValue<string>();
+            text.Append(CultureInfo.InvariantCulture, $"  {name}:\n");
+            text.Append(CultureInfo.InvariantCulture, $"    Image:          {container["image"]?.GetValue<string>()}\n");
+            var status = statuses.FirstOrDefault(s => s["name"]?.GetValue<string>() == name);
+            var waiting = status?["state"]?["waiting"]?["reason"]?.GetValue<string>();
+            text.Append(CultureInfo.InvariantCulture, $"    State:          {(waiting is null ? (status?["state"]?["running"] is null ? "Waiting" : "Running") : "Waiting")}\n");
+            if (waiting is not null)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"      Reason:       {waiting}\n");
+            }
+
+            foreach (var section in new[] { "Limits", "Requests" })
+            {
+                if (container["resources"]?[section.ToLowerInvariant()] is JsonObject { Count: > 0 } resources)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"    {section}:\n");
+                    foreach (var (resource, value) in resources.OrderBy(r => r.Key, StringComparer.Ordinal))
+                    {
+                        text.Append(CultureInfo.InvariantCulture, $"      {resource}:  {(value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value?.ToJsonString())}\n");
+                    }
+                }
+            }
+        }
+
+        var conditions = (pod["status.conditions"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        if (conditions.Count > 0)
+        {
+            text.Append("Conditions:\n  Type                        Status\n");
+            foreach (var condition in conditions)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  {condition["type"]?.GetValue<string>(),-28}{condition["status"]?.GetValue<string>()}\n");
+            }
+        }
+
+        text.Append(Events(events, age));
+        return text.ToString();
+    }
+
+    public static string Events(IReadOnlyList<KubeObject> events, Func<DateTimeOffset?, string> age)
+    {
+        if (events.Count == 0)
+        {
+            return "Events:            <none>\n";
+        }
+
+        var table = new TextTable("Type", "Reason", "Age", "From", "Message") { Gap = 2 };
+        table.Add("----", "------", "----", "----", "-------");
+        foreach (var ev in events)
+        {
+            table.Add(ev.GetString("type") ?? string.Empty, ev.GetString("reason") ?? string.Empty, EventAge(ev, age), ev.GetString("source.component") ?? string.Empty, ev.GetString("message") ?? string.Empty);
+        }
+
+        var lines = table.ToString().TrimEnd('\n').Split('\n').Select(l => "  " + l);
+        return "Events:\n" + string.Join("\n", lines) + "\n";
+    }
+
+    private static DateTimeOffset? Timestamp(string? text)
+        => text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+}

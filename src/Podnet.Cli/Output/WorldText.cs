@@ -1,0 +1,90 @@
+using System.Text;
+using Podnet.Aws.Ec2;
+using Podnet.Kube.Api;
+using Podnet.Kube.Views;
+
+namespace Podnet.Cli.Output;
+
+/// <summary>What <c>podnet run</c> prints for a settled world.</summary>
+public static class WorldText
+{
+    public static string Render(Podnet.World.World world)
+    {
+        var store = world.ControlPlane.Store;
+        var text = new StringBuilder();
+
+        var pods = new TextTable("NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE", "READINESS GATES");
+        foreach (var pod in store.List("v1", "Pod").Items)
+        {
+            var view = new PodView(pod);
+            pods.Add(pod.Namespace ?? string.Empty, pod.Name, KubectlText.PodReady(pod), KubectlText.PodStatus(pod), KubectlText.PodRestarts(pod), world.Age(pod.CreationTimestamp), view.PodIP ?? "<none>", view.NodeName ?? "<none>", "<none>", "<none>");
+        }
+
+        text.Append("$ kubectl get pods -A -o wide\n").Append(pods).Append('\n');
+
+        var nodes = store.List("v1", "Node").Items.Select(n => new NodeView(n)).ToList();
+        if (nodes.Count > 0)
+        {
+            var table = new TextTable("NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "ZONE", "INSTANCE-TYPE", "POD-ENI", "MAX-PODS");
+            foreach (var node in nodes)
+            {
+                table.Add(
+                    node.Name,
+                    KubectlText.NodeStatus(node),
+                    "<none>",
+                    world.Age(node.Object.CreationTimestamp),
+                    node.Object.GetString("status.nodeInfo.kubeletVersion") ?? string.Empty,
+                    node.InternalIP ?? "<none>",
+                    node.Object.Labels.GetValueOrDefault("topology.kubernetes.io/zone", string.Empty),
+                    node.Object.Labels.GetValueOrDefault("node.kubernetes.io/instance-type", string.Empty),
+                    Capacity(node, "vpc.amazonaws.com/pod-eni"),
+                    Capacity(node, "pods"));
+            }
+
+            text.Append("$ kubectl get nodes -L topology.kubernetes.io/zone,node.kubernetes.io/instance-type\n").Append(table).Append('\n');
+        }
+
+        if (world.Cloud is { } cloud)
+        {
+            var ec2 = cloud.Ec2Backend;
+            var subnets = ec2.DescribeSubnets();
+            var vlans = ec2.DescribeTrunkInterfaceAssociations().ToDictionary(a => a.BranchInterfaceId, a => a.VlanId);
+            var enis = new TextTable("NETWORK INTERFACE", "TYPE", "DESCRIPTION", "SUBNET", "ADDRESSES", "SECURITY GROUPS", "INSTANCE", "DEVICE", "VLAN");
+            foreach (var eni in ec2.DescribeNetworkInterfaces().OrderBy(e => e.Attachment?.InstanceId ?? "~", StringComparer.Ordinal).ThenBy(e => e.Attachment?.DeviceIndex ?? int.MaxValue))
+            {
+                var addresses = eni.PrivateIpAddresses.Select(a => a.PrivateIpAddress).Concat(eni.Ipv4Prefixes.Select(p => p.Ipv4Prefix));
+                enis.Add(
+                    eni.NetworkInterfaceId,
+                    eni.InterfaceType,
+                    eni.Description.Length == 0 ? "-" : eni.Description,
+                    eni.SubnetId,
+                    string.Join(",", addresses),
+                    string.Join(",", eni.Groups.Select(g => g.GroupId)),
+                    eni.Attachment?.InstanceId ?? "-",
+                    eni.Attachment?.DeviceIndex.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                    vlans.TryGetValue(eni.NetworkInterfaceId, out var vlan) ? vlan.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-");
+            }
+
+            text.Append("$ aws ec2 describe-network-interfaces\n").Append(enis).Append('\n');
+
+            var subnetTable = new TextTable("SUBNET", "NAME", "ZONE", "CIDR", "AVAILABLE IPS");
+            foreach (var subnet in subnets)
+            {
+                subnetTable.Add(subnet.SubnetId, subnet.Tags.FirstOrDefault(t => t.Key == "Name")?.Value ?? "-", subnet.AvailabilityZone, subnet.CidrBlock, subnet.AvailableIpAddressCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            text.Append("$ aws ec2 describe-subnets\n").Append(subnetTable).Append('\n');
+        }
+
+        foreach (var pod in store.List("v1", "Pod").Items.Where(p => KubectlText.PodStatus(p) != "Running"))
+        {
+            text.Append("$ kubectl describe pod -n ").Append(pod.Namespace).Append(' ').Append(pod.Name).Append('\n');
+            text.Append(KubectlText.DescribePod(pod, world.ControlPlane.Events.About(pod), world.Age)).Append('\n');
+        }
+
+        return text.ToString().TrimEnd('\n') + "\n";
+    }
+
+    private static string Capacity(NodeView node, string resource)
+        => node.Capacity.TryGetValue(resource, out var value) ? value.ToString("0", System.Globalization.CultureInfo.InvariantCulture) : "<none>";
+}
