@@ -5,14 +5,21 @@ namespace Podnet.World;
 /// <summary>One object of a world, with where it came from for error messages.</summary>
 public sealed record WorldDocument(string Source, int Index, int Line, JsonObject Content)
 {
-    public string ApiVersion => Content["apiVersion"]?.GetValue<string>() ?? string.Empty;
+    public string ApiVersion => Text(Content["apiVersion"]);
 
-    public string Kind => Content["kind"]?.GetValue<string>() ?? string.Empty;
+    public string Kind => Text(Content["kind"]);
 
-    public string Name => Content["metadata"]?["name"]?.GetValue<string>() ?? string.Empty;
+    public string Name => Text(Content["metadata"]?["name"]);
 
     /// <summary>"world.yaml: document 3 (Subnet private-a)", the prefix of every error about this object.</summary>
     public string Where => $"{Source}: document {Index + 1} (line {Line}, {Kind} {(Name.Length == 0 ? "<unnamed>" : Name)})";
 
     public WorldException Error(string field, string problem) => new($"{Where}: {field}: {problem}");
+
+    private static string Text(JsonNode? node) => node switch
+    {
+        null => string.Empty,
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        _ => node.ToJsonString(),
+    };
 }

@@ -74,7 +74,8 @@ public static class WorldLoader
             IReadOnlyList<YamlDocument> parsed;
             try
             {
-                parsed = YamlManifests.Parse(source.Text, source.Name);
+                // Worlds read y/n/yes/no/on/off as strings: kubectl would make `name: y` a boolean the API server rejects.
+                parsed = YamlManifests.Parse(source.Text, source.Name, yaml11Booleans: false);
             }
             catch (ManifestSyntaxException e)
             {

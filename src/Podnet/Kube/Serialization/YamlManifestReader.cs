@@ -20,10 +20,13 @@ internal sealed class YamlManifestReader
     private readonly Dictionary<string, Anchored> _anchors = new(StringComparer.Ordinal);
     private long _aliasedNodes;
 
-    public YamlManifestReader(string text, string source)
+    private readonly bool _yaml11Booleans;
+
+    public YamlManifestReader(string text, string source, bool yaml11Booleans = true)
     {
         _parser = new Parser(new StringReader(text));
         _source = source;
+        _yaml11Booleans = yaml11Booleans;
     }
 
     public List<YamlDocument> ReadAll()
@@ -230,14 +233,20 @@ internal sealed class YamlManifestReader
         };
     }
 
-    private static YamlScalar Resolve(Scalar scalar)
+    private YamlScalar Resolve(Scalar scalar)
     {
         if (scalar.Tag.IsEmpty)
         {
             // Quoted and block scalars without a tag are strings; only plain ones are typed.
-            return scalar.Style == ScalarStyle.Plain
-                ? YamlScalarResolver.ResolvePlain(scalar.Value)
-                : new YamlScalar(YamlScalarKind.String, scalar.Value);
+            if (scalar.Style != ScalarStyle.Plain)
+            {
+                return new YamlScalar(YamlScalarKind.String, scalar.Value);
+            }
+
+            var plain = YamlScalarResolver.ResolvePlain(scalar.Value);
+            return !_yaml11Booleans && plain.Kind == YamlScalarKind.Bool && !YamlScalarResolver.IsCoreSchemaBool(scalar.Value)
+                ? new YamlScalar(YamlScalarKind.String, scalar.Value)
+                : plain;
         }
 
         if (scalar.Tag.IsNonSpecific)

@@ -13,11 +13,17 @@ public static class YamlManifests
     /// Splits a YAML stream ("---" separated; JSON is YAML too) into documents and converts each to JSON.
     /// Empty documents are kept, with null content. Throws <see cref="ManifestSyntaxException"/> with the source, line and column.
     /// </summary>
-    public static IReadOnlyList<YamlDocument> Parse(string text, string source)
+    public static IReadOnlyList<YamlDocument> Parse(string text, string source) => Parse(text, source, yaml11Booleans: true);
+
+    /// <summary>
+    /// As <see cref="Parse(string, string)"/>; with <paramref name="yaml11Booleans"/> false, unquoted y/n/yes/no/on/off
+    /// stay strings (YAML 1.2's core schema), so a namespace named <c>y</c> is the string "y".
+    /// </summary>
+    public static IReadOnlyList<YamlDocument> Parse(string text, string source, bool yaml11Booleans)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(source);
-        return new YamlManifestReader(text, source).ReadAll();
+        return new YamlManifestReader(text, source, yaml11Booleans).ReadAll();
     }
 
     /// <summary>Parses a single-document manifest; null when the text holds no document or only an empty one.</summary>

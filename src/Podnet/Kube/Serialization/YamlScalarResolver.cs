@@ -87,6 +87,9 @@ internal static partial class YamlScalarResolver
     /// <summary>Types a plain (unquoted, untagged) scalar.</summary>
     public static YamlScalar ResolvePlain(string text) => ResolveImplicit(text, allowTimestamp: true);
 
+    /// <summary>The spellings YAML 1.2's core schema reads as booleans (yes/no/on/off/y/n are YAML 1.1 only).</summary>
+    public static bool IsCoreSchemaBool(string text) => text is "true" or "True" or "TRUE" or "false" or "False" or "FALSE";
+
     /// <summary>
     /// Types a scalar carrying a tag (long form, e.g. tag:yaml.org,2002:int). Tags other than the core ones leave the text a
     /// string, as go-yaml v2 does. Returns an error text when the value can't have the tag ("cannot decode !!str `x` as a !!int").
