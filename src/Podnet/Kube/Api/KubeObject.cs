@@ -10,11 +10,19 @@ namespace Podnet.Kube.Api;
 public sealed class KubeObject
 {
     private readonly JsonObject _json;
+    private IReadOnlyDictionary<string, string>? _labels;
+    private IReadOnlyDictionary<string, string>? _annotations;
 
     private KubeObject(JsonObject json)
     {
         _json = json;
     }
+
+    /// <summary>
+    /// The object's own JSON, for read-only views inside the core that must not pay for a copy on every read
+    /// (the object is immutable only as long as nobody writes through this).
+    /// </summary>
+    internal JsonObject Raw => _json;
 
     public static KubeObject From(JsonObject json) => new((JsonObject)json.DeepClone());
 
@@ -54,9 +62,9 @@ public sealed class KubeObject
 
     public bool IsTerminating => DeletionTimestamp is not null;
 
-    public IReadOnlyDictionary<string, string> Labels => StringMap("labels");
+    public IReadOnlyDictionary<string, string> Labels => _labels ??= StringMap("labels");
 
-    public IReadOnlyDictionary<string, string> Annotations => StringMap("annotations");
+    public IReadOnlyDictionary<string, string> Annotations => _annotations ??= StringMap("annotations");
 
     public IReadOnlyList<string> Finalizers
         => _json["metadata"]?["finalizers"] is JsonArray a ? [.. a.Select(f => f?.GetValue<string>() ?? string.Empty)] : [];
@@ -64,28 +72,33 @@ public sealed class KubeObject
     public IReadOnlyList<OwnerReference> OwnerReferences
         => _json["metadata"]?["ownerReferences"] is JsonArray a ? [.. a.OfType<JsonObject>().Select(OwnerReference.FromJson)] : [];
 
-    /// <summary>Reads a value by a dotted path (<c>spec.nodeName</c>); null when absent.</summary>
-    public JsonNode? this[string path]
-    {
-        get
-        {
-            JsonNode? node = _json;
-            foreach (var part in path.Split('.'))
-            {
-                node = node is JsonObject o ? o[part] : null;
-                if (node is null)
-                {
-                    return null;
-                }
-            }
-
-            return node?.DeepClone();
-        }
-    }
+    /// <summary>Reads a copy of the value at a dotted path (<c>spec.nodeName</c>); null when absent.</summary>
+    public JsonNode? this[string path] => Peek(path)?.DeepClone();
 
     /// <summary>A string at a dotted path, or null.</summary>
     public string? GetString(string path)
-        => this[path] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        => Peek(path) is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    /// <summary>The value at a dotted path without copying it; callers inside the core only read it.</summary>
+    internal JsonNode? Peek(string path)
+    {
+        JsonNode? node = _json;
+        var start = 0;
+        while (node is not null && start <= path.Length)
+        {
+            var dot = path.IndexOf('.', start);
+            var part = dot < 0 ? path[start..] : path[start..dot];
+            node = node is JsonObject o ? o[part] : null;
+            if (dot < 0)
+            {
+                break;
+            }
+
+            start = dot + 1;
+        }
+
+        return node;
+    }
 
     /// <summary>A deep copy of the whole object.</summary>
     public JsonObject ToJson() => (JsonObject)_json.DeepClone();

@@ -38,7 +38,7 @@ internal static class FieldLabels
     /// <summary>The value a field selector compares: strings as they are, other scalars in their JSON form.</summary>
     public static string? Value(KubeObject obj, string field)
     {
-        var node = obj[field];
+        var node = obj.Peek(field);
         return node switch
         {
             null => null,

@@ -11,7 +11,7 @@ public sealed class NodeView
     public NodeView(KubeObject node)
     {
         Object = node;
-        _json = node.ToJson();
+        _json = node.Raw;
     }
 
     public KubeObject Object { get; }

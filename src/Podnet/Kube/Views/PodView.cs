@@ -11,7 +11,7 @@ public sealed class PodView
     public PodView(KubeObject pod)
     {
         Object = pod;
-        _json = pod.ToJson();
+        _json = pod.Raw;
     }
 
     public KubeObject Object { get; }
