@@ -73,7 +73,10 @@ public sealed class DaemonSetController : QueueController
         }
 
         // Rolling update: replace at most one out-of-date pod at a time.
-        var replacing = pods.Any(p => p.IsTerminating) || pods.Any(p => !p.IsTerminating && p.Object.Labels.GetValueOrDefault(RevisionHashLabel) == hash && !p.IsReady);
+        // A node whose old pod is gone and whose replacement is not made yet is unavailable too.
+        var replacing = pods.Any(p => p.IsTerminating)
+                        || pods.Any(p => !p.IsTerminating && p.Object.Labels.GetValueOrDefault(RevisionHashLabel) == hash && !p.IsReady)
+                        || eligible.Any(node => !pods.Any(p => TargetNode(p) == node));
         var outdated = pods.Where(p => !p.IsTerminating && p.Object.Labels.GetValueOrDefault(RevisionHashLabel) != hash).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
         if (!replacing && outdated.Count > 0)
         {
@@ -89,7 +92,7 @@ public sealed class DaemonSetController : QueueController
                 continue;
             }
 
-            var pod = Store.Create(PodTemplates.NewPod(daemonSet, template, daemonSet.Name + "-", json => PinToNode(json, node, hash, daemonSet.Generation)), context);
+            var pod = Store.Create(PodTemplates.NewPod(daemonSet, template, daemonSet.Name + "-", json => PinToNode(json, node, hash, GenerationOf(daemonSet))), context);
             _events.Normal(daemonSet, "SuccessfulCreate", $"Created pod: {pod.Name}", Component);
         }
 
@@ -173,7 +176,7 @@ public sealed class DaemonSetController : QueueController
             ["numberReady"] = ready,
             ["numberAvailable"] = ready,
             ["numberUnavailable"] = desired - ready,
-            ["observedGeneration"] = daemonSet.Generation,
+            ["observedGeneration"] = GenerationOf(daemonSet),
             ["updatedNumberScheduled"] = pods.Count(p => p.Object.Labels.GetValueOrDefault(RevisionHashLabel) == hash),
         };
         if (desired - ready <= 0)

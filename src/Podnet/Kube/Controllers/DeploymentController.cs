@@ -124,7 +124,7 @@ public sealed class DeploymentController : QueueController
         var previous = deployment["status.conditions"] as JsonArray;
         var status = new JsonObject
         {
-            ["observedGeneration"] = deployment.Generation,
+            ["observedGeneration"] = GenerationOf(deployment),
             ["replicas"] = replicas,
             ["updatedReplicas"] = updated,
             ["readyReplicas"] = ready,

@@ -69,10 +69,11 @@ public sealed class EndpointsController : QueueController
     {
         // Pods that resolve the ports to the same numbers share a subset.
         var subsets = new JsonArray();
-        foreach (var group in pods.GroupBy(p => string.Join(",", ResolvePorts(p, ports).Select(r => r.ToJsonString()))))
+        // Terminating pods leave Endpoints at once (EndpointSlices keep them, marked terminating).
+        foreach (var group in pods.Where(p => !p.IsTerminating).GroupBy(p => string.Join(",", ResolvePorts(p, ports).Select(r => r.ToJsonString()))))
         {
-            var ready = group.Where(p => p.IsReady && !p.IsTerminating).Select(Address).ToArray();
-            var notReady = group.Where(p => !p.IsReady || p.IsTerminating).Select(Address).ToArray();
+            var ready = group.Where(p => p.IsReady).Select(Address).ToArray();
+            var notReady = group.Where(p => !p.IsReady).Select(Address).ToArray();
             var subset = new JsonObject();
             if (ready.Length > 0)
             {

@@ -17,6 +17,10 @@ public sealed class EventRecorder
     private readonly ObjectStore _store;
     private readonly TimeProvider _time;
 
+    /// <summary>The order events were first recorded in, by uid: timestamps have whole seconds, names a random part.</summary>
+    private readonly Dictionary<string, long> _recorded = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
     public EventRecorder(ObjectStore store, TimeProvider time)
     {
         _store = store;
@@ -86,12 +90,24 @@ public sealed class EventRecorder
             ["reportingComponent"] = component,
             ["reportingInstance"] = host ?? string.Empty,
         };
-        return _store.Create(KubeObject.From(eventObject), RequestContext.ServiceAccount("kube-system", component));
+        var created = _store.Create(KubeObject.From(eventObject), RequestContext.ServiceAccount("kube-system", component));
+        lock (_lock)
+        {
+            _recorded[created.Uid!] = _recorded.Count;
+        }
+
+        return created;
     }
 
     /// <summary>The events about an object, oldest first, as kubectl describe lists them.</summary>
     public IReadOnlyList<KubeObject> About(KubeObject obj)
-        => [.. _store.List(Events, obj.Namespace ?? "default").Items
-            .Where(e => e.GetString("involvedObject.uid") == obj.Uid)
-            .OrderBy(e => e.GetString("firstTimestamp"), StringComparer.Ordinal)];
+    {
+        lock (_lock)
+        {
+            return [.. _store.List(Events, obj.Namespace ?? "default").Items
+                .Where(e => e.GetString("involvedObject.uid") == obj.Uid)
+                .OrderBy(e => e.GetString("firstTimestamp"), StringComparer.Ordinal)
+                .ThenBy(e => _recorded.TryGetValue(e.Uid ?? string.Empty, out var order) ? order : long.MaxValue)];
+        }
+    }
 }

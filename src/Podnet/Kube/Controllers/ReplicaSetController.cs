@@ -86,7 +86,7 @@ public sealed class ReplicaSetController : QueueController
             ["fullyLabeledReplicas"] = current.Count,
             ["readyReplicas"] = ready,
             ["availableReplicas"] = ready,
-            ["observedGeneration"] = replicaSet.Generation,
+            ["observedGeneration"] = GenerationOf(replicaSet),
         };
         if (!JsonNode.DeepEquals(replicaSet["status"], status))
         {

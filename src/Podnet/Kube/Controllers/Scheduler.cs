@@ -22,6 +22,7 @@ public sealed class Scheduler : QueueController
 
     private readonly EventRecorder _events;
     private readonly HashSet<ObjectKey> _unschedulable = [];
+    private readonly Dictionary<ObjectKey, string> _heard = [];
 
     public Scheduler(ObjectStore store, TimeProvider time, EventRecorder events)
         : base(store, time)
@@ -40,9 +41,26 @@ public sealed class Scheduler : QueueController
         if (Is(change, string.Empty, "Pod"))
         {
             var pod = new PodView(change.Object);
+            var key = ObjectKey.Of(change.Object);
+            var statusOnly = false;
+            if (change.Type == WatchEventType.Deleted)
+            {
+                _heard.Remove(key);
+            }
+            else
+            {
+                var seen = WithoutStatus(change.Object);
+                statusOnly = change.Type == WatchEventType.Modified && _heard.GetValueOrDefault(key) == seen;
+                _heard[key] = seen;
+            }
+
+            // A status-only update (such as this scheduler's own PodScheduled=False) is no reason to try again.
             if (change.Type != WatchEventType.Deleted && pod.NodeName is null && !pod.IsTerminating && pod.SchedulerName == Component)
             {
-                Queue.Add(ObjectKey.Of(change.Object));
+                if (!statusOnly)
+                {
+                    Queue.Add(key);
+                }
             }
             else if (change.Type == WatchEventType.Deleted || pod.IsTerminating)
             {

@@ -23,6 +23,7 @@ public sealed class Kubelet : QueueController
 
     private readonly EventRecorder _events;
     private readonly Func<NodeView, IPodSandboxNetwork> _networkOf;
+    private readonly Dictionary<ObjectKey, string> _heard = [];
 
     public Kubelet(ObjectStore store, TimeProvider time, EventRecorder events, Func<NodeView, IPodSandboxNetwork> networkOf)
         : base(store, time)
@@ -43,9 +44,23 @@ public sealed class Kubelet : QueueController
         {
             Queue.Add(new ObjectKey(null, change.Object.Name));
         }
-        else if (Is(change, string.Empty, "Pod") && change.Type != WatchEventType.Deleted && new PodView(change.Object).NodeName is not null)
+        else if (Is(change, string.Empty, "Pod"))
         {
-            Queue.Add(ObjectKey.Of(change.Object));
+            // Like the kubelet's pod config, a change of status only (such as its own) is no reason to sync again.
+            var key = ObjectKey.Of(change.Object);
+            if (change.Type == WatchEventType.Deleted)
+            {
+                _heard.Remove(key);
+                return;
+            }
+
+            var seen = WithoutStatus(change.Object);
+            var statusOnly = change.Type == WatchEventType.Modified && _heard.GetValueOrDefault(key) == seen;
+            _heard[key] = seen;
+            if (!statusOnly && new PodView(change.Object).NodeName is not null)
+            {
+                Queue.Add(key);
+            }
         }
     }
 
@@ -155,6 +170,12 @@ public sealed class Kubelet : QueueController
         var nodeObject = pod.NodeName is null ? null : Store.TryGet(Nodes, null, pod.NodeName);
         if (nodeObject is null)
         {
+            // No kubelet will finish a terminating pod of a node that is gone: the pod garbage collector deletes it.
+            if (pod.NodeName is not null && pod.IsTerminating)
+            {
+                Store.Delete(Pods, pod.Namespace, pod.Name, DeleteOptions.Now, RequestContext.ServiceAccount("kube-system", "pod-garbage-collector"));
+            }
+
             return null;
         }
 

