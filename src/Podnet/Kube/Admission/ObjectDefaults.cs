@@ -153,7 +153,7 @@ public sealed class ObjectDefaults : IAdmissionPlugin
         if (spec["policyTypes"] is not JsonArray { Count: > 0 })
         {
             var types = new JsonArray("Ingress");
-            if (spec["egress"] is JsonArray)
+            if (spec["egress"] is JsonArray { Count: > 0 })
             {
                 types.Add("Egress");
             }

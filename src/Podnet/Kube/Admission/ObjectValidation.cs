@@ -174,7 +174,9 @@ public sealed partial class ObjectValidation : IAdmissionPlugin
             var port = ports[i]?["port"];
             if (port is not JsonValue v || !v.TryGetValue<int>(out var number) || number is < 1 or > 65535)
             {
-                causes.Add(port is null ? StatusCause.Required($"spec.ports[{i}].port") : StatusCause.Invalid($"spec.ports[{i}].port", port.ToJsonString(), "must be between 1 and 65535, inclusive"));
+                causes.Add(port is null ? StatusCause.Required($"spec.ports[{i}].port")
+                    : port is JsonValue n && n.TryGetValue<int>(out var outOfRange) ? InvalidNumber($"spec.ports[{i}].port", outOfRange, "must be between 1 and 65535, inclusive")
+                    : StatusCause.Invalid($"spec.ports[{i}].port", port.ToJsonString(), "must be between 1 and 65535, inclusive"));
             }
 
             if (ports.Count > 1 && ports[i]?["name"] is null)
@@ -235,7 +237,7 @@ public sealed partial class ObjectValidation : IAdmissionPlugin
         int? number = portNode is JsonValue v && v.TryGetValue<int>(out var n) ? n : null;
         if (number is { } p && p is < 1 or > 65535)
         {
-            causes.Add(StatusCause.Invalid($"{path}.port", p.ToString(CultureInfo.InvariantCulture), "must be between 1 and 65535, inclusive"));
+            causes.Add(InvalidNumber($"{path}.port", p, "must be between 1 and 65535, inclusive"));
         }
 
         if (port["endPort"] is not JsonValue endValue || !endValue.TryGetValue<int>(out var endPort))
@@ -243,17 +245,18 @@ public sealed partial class ObjectValidation : IAdmissionPlugin
             return;
         }
 
+        // As the API server words them: field.Invalid with the number unquoted (and `port` shown when endPort is below it).
         if (portNode is null)
         {
-            causes.Add(StatusCause.Forbidden($"{path}.endPort", "may not be specified when `port` is not specified"));
+            causes.Add(InvalidNumber($"{path}.endPort", endPort, "may not be specified when `port` is not specified"));
         }
         else if (number is null)
         {
-            causes.Add(StatusCause.Forbidden($"{path}.endPort", "may not be specified when `port` is non-numeric"));
+            causes.Add(InvalidNumber($"{path}.endPort", endPort, "may not be specified when `port` is non-numeric"));
         }
         else if (endPort < number)
         {
-            causes.Add(StatusCause.Invalid($"{path}.endPort", endPort.ToString(CultureInfo.InvariantCulture), "must be greater than or equal to `port`"));
+            causes.Add(InvalidNumber($"{path}.endPort", number.Value, "must be greater than or equal to `port`"));
         }
     }
 
@@ -286,6 +289,10 @@ public sealed partial class ObjectValidation : IAdmissionPlugin
             }
         }
     }
+
+    /// <summary>field.Invalid for a number: Go prints it without quotes.</summary>
+    private static StatusCause InvalidNumber(string field, int value, string detail)
+        => new("FieldValueInvalid", string.Create(CultureInfo.InvariantCulture, $"Invalid value: {value}: {detail}"), field);
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     private static partial Regex Dns1123Subdomain();

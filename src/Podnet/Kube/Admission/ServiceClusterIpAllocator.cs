@@ -46,12 +46,12 @@ public sealed class ServiceClusterIpAllocator : IAdmissionPlugin
         {
             if (!IPAddress.TryParse(asked, out var ip) || !ServiceCidr.Contains(ip))
             {
-                throw KubeException.Invalid(request.Resource, service.Name, [StatusCause.Invalid("spec.clusterIPs", $"[]string{{\"{asked}\"}}", $"failed to allocate IP {asked}: the provided IP ({asked}) is not in the valid range. The range of valid IPs is {ServiceCidr}")]);
+                throw KubeException.Invalid(request.Resource, service.Name, [ClusterIpsInvalid(asked, $"the provided IP ({asked}) is not in the valid range. The range of valid IPs is {ServiceCidr}")]);
             }
 
             if (used.Contains(asked))
             {
-                throw KubeException.Invalid(request.Resource, service.Name, [StatusCause.Invalid("spec.clusterIPs", $"[]string{{\"{asked}\"}}", $"failed to allocate IP {asked}: provided IP is already allocated")]);
+                throw KubeException.Invalid(request.Resource, service.Name, [ClusterIpsInvalid(asked, "provided IP is already allocated")]);
             }
 
             address = asked;
@@ -68,6 +68,10 @@ public sealed class ServiceClusterIpAllocator : IAdmissionPlugin
             spec["clusterIPs"] = new JsonArray(address);
         });
     }
+
+    /// <summary>The API server shows the []string value as Go prints it, without quotes around it.</summary>
+    private static StatusCause ClusterIpsInvalid(string asked, string why)
+        => new("FieldValueInvalid", $"Invalid value: []string{{\"{asked}\"}}: failed to allocate IP {asked}: {why}", "spec.clusterIPs");
 
     private string Next(HashSet<string> used)
     {

@@ -55,12 +55,13 @@ public sealed partial class ObjectStore
 
             if (finalizers.Count > 0 || graceful)
             {
-                if (current.IsTerminating && finalizers.SequenceEqual(current.Finalizers))
+                var grace = options.GracePeriodSeconds ?? AsLong(current["spec.terminationGracePeriodSeconds"]) ?? 30;
+                if (current.IsTerminating && finalizers.SequenceEqual(current.Finalizers)
+                    && (AsLong(current["metadata.deletionGracePeriodSeconds"]) ?? 0) <= (graceful ? grace : 0))
                 {
                     return current;
                 }
 
-                var grace = options.GracePeriodSeconds ?? current["spec.terminationGracePeriodSeconds"]?.GetValue<long>() ?? 30;
                 var terminating = Stamp(current.With(json =>
                 {
                     var metadata = KubeObject.EnsureMetadata(json);
@@ -227,6 +228,12 @@ public sealed partial class ObjectStore
 
             foreach (var obj in table.Values.Where(o => o.Namespace == ns && !o.IsTerminating).ToList())
             {
+                // Deleting an owner may already have collected a later object of the same kind.
+                if (table.GetValueOrDefault(KeyOf(resource, obj)) is not { IsTerminating: false })
+                {
+                    continue;
+                }
+
                 Delete(resource, ns, obj.Name, DeleteOptions.Now, RequestContext.ServiceAccount("kube-system", "namespace-controller"));
             }
         }

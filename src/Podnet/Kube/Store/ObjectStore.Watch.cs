@@ -59,7 +59,7 @@ public sealed partial class ObjectStore
                 var oldest = _history.Count == 0 ? _resourceVersion + 1 : _history[0].ResourceVersion;
                 if (from < oldest - 1)
                 {
-                    throw KubeException.Gone($"too old resource version: {from} ({_resourceVersion})");
+                    throw KubeException.Gone($"too old resource version: {from} ({oldest - 1})");
                 }
 
                 foreach (var change in _history.Where(e => e.ResourceVersion > from))

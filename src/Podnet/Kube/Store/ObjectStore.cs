@@ -98,7 +98,7 @@ public sealed partial class ObjectStore
                 metadata.Remove("deletionGracePeriodSeconds");
                 if (GenerationKinds.Contains(resource.Kind))
                 {
-                    metadata["generation"] = 1;
+                    metadata["generation"] = 1L;
                 }
                 else
                 {
@@ -281,16 +281,17 @@ public sealed partial class ObjectStore
                     json.Remove("status");
                 }
             }
-
-            if (GenerationKinds.Contains(resource.Kind) && !JsonNode.DeepEquals(json["spec"], currentJson["spec"]))
-            {
-                metadata["generation"] = current.Generation + 1;
-            }
         });
 
         var admitted = status
             ? next
             : Admission.Admit(new AdmissionRequest(AdmissionOperation.Update, resource, current.Namespace, current.Name, next, current, context.UserName))!;
+
+        // The spec compared is the one admission defaulted, as the API server compares decoded objects.
+        if (GenerationKinds.Contains(resource.Kind) && !JsonNode.DeepEquals(admitted["spec"], currentJson["spec"]))
+        {
+            admitted = admitted.WithMetadata("generation", current.Generation + 1);
+        }
 
         var withoutVersion = current.With(j => ((JsonObject)j["metadata"]!).Remove("resourceVersion"));
         if (JsonNode.DeepEquals(admitted.ToJson(), withoutVersion.ToJson()))
@@ -298,8 +299,9 @@ public sealed partial class ObjectStore
             return current;
         }
 
-        // A terminating object whose last finalizer went is now deleted.
-        if (admitted.IsTerminating && admitted.Finalizers.Count == 0)
+        // A terminating object whose last finalizer went is now deleted, unless it is still in its grace period (a
+        // pod on a node, which its kubelet deletes).
+        if (admitted.IsTerminating && admitted.Finalizers.Count == 0 && (AsLong(current["metadata.deletionGracePeriodSeconds"]) ?? 0) == 0)
         {
             RemoveLocked(resource, Stamp(admitted));
             return Table(resource).GetValueOrDefault(KeyOf(resource, admitted)) ?? admitted;
@@ -346,6 +348,10 @@ public sealed partial class ObjectStore
 
         return table;
     }
+
+    /// <summary>A whole number however the JSON holds it (int, long or parsed text); null when absent.</summary>
+    private static long? AsLong(JsonNode? node)
+        => node is JsonValue value && long.TryParse(value.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : null;
 
     private static (string, string) KeyOf(KubeResource resource, KubeObject obj)
         => (resource.Namespaced ? obj.Namespace ?? "default" : string.Empty, obj.Name);

@@ -1,0 +1,223 @@
+using System.Globalization;
+using Podnet.Kube.Selectors;
+using Podnet.Kube.Store;
+using static Podnet.Tests.Kube.Store.StoreHarness;
+
+namespace Podnet.Tests.Kube.Store;
+
+public class ObjectStoreWatchTests
+{
+    private readonly StoreHarness _h = new(namespaces: "other");
+
+    private static string Rv(long version) => version.ToString(CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Watch_FromResourceVersion_ReplaysLaterChangesInOrder()
+    {
+        _h.CreatePod("before");
+        var from = _h.Store.CurrentResourceVersion;
+        var a = _h.CreatePod("a");
+        _h.CreateConfigMap("not-a-pod");
+        var a2 = _h.Store.Update(a.WithLabel("x", "y"));
+        _h.CreatePod("b");
+        _h.Store.Delete(a2);
+
+        var watch = _h.Store.Watch(_h.Pods, resourceVersion: Rv(from));
+
+        var events = watch.Read();
+        Assert.Equal(["ADDED Pod a", "MODIFIED Pod a", "ADDED Pod b", "DELETED Pod a"], events.Select(Describe));
+        Assert.Equal(events.Select(e => e.ResourceVersion).Order(), events.Select(e => e.ResourceVersion));
+        Assert.All(events, e => Assert.Equal(e.Object.ResourceVersion, Rv(e.ResourceVersion)));
+        Assert.Equal("y", events[1].Object.Labels["x"]);
+    }
+
+    [Fact]
+    public void Watch_WithoutResourceVersion_StartsWithAddedForExistingObjects()
+    {
+        _h.CreatePod("b");
+        _h.CreatePod("a");
+        _h.CreatePod("c", "other");
+
+        var watch = _h.Store.Watch(_h.Pods);
+        Assert.Equal(["ADDED Pod a", "ADDED Pod b", "ADDED Pod c"], watch.Read().Select(Describe));
+
+        _h.CreatePod("d");
+        Assert.Equal(["ADDED Pod d"], watch.Read().Select(Describe));
+    }
+
+    [Fact]
+    public void Watch_FromZero_IsLikeWithoutResourceVersion()
+    {
+        _h.CreatePod("a");
+        Assert.Equal(["ADDED Pod a"], _h.Store.Watch(_h.Pods, resourceVersion: "0").Read().Select(Describe));
+    }
+
+    [Fact]
+    public void Watch_InNamespace_SeesOnlyThatNamespace()
+    {
+        var watch = _h.Store.Watch(_h.Pods, "other");
+
+        _h.CreatePod("a");
+        _h.CreatePod("b", "other");
+
+        Assert.Equal(["ADDED Pod b"], watch.Read().Select(Describe));
+    }
+
+    [Fact]
+    public void Watch_WithLabelSelector_Filters()
+    {
+        var watch = _h.Store.Watch(_h.Pods, labels: LabelSelector.Parse("app=web"));
+
+        _h.CreatePod("web-1", labels: new Dictionary<string, string> { ["app"] = "web" });
+        _h.CreatePod("db-1", labels: new Dictionary<string, string> { ["app"] = "db" });
+        var web2 = _h.CreatePod("web-2", labels: new Dictionary<string, string> { ["app"] = "web" });
+        _h.Store.Update(web2.WithLabel("version", "2"));
+
+        Assert.Equal(["ADDED Pod web-1", "ADDED Pod web-2", "MODIFIED Pod web-2"], watch.Read().Select(Describe));
+    }
+
+    [Fact]
+    public void Watch_WithFieldSelector_Filters()
+    {
+        _h.CreatePod("a", nodeName: "node-1");
+        _h.CreatePod("b", nodeName: "node-2");
+
+        var watch = _h.Store.Watch(_h.Pods, fields: FieldSelector.Parse("spec.nodeName=node-1"));
+
+        Assert.Equal(["ADDED Pod a"], watch.Read().Select(Describe));
+    }
+
+    [Fact]
+    public void Watch_UnsupportedField_IsBadRequest()
+    {
+        var error = Throws(() => _h.Store.Watch(_h.Pods, fields: FieldSelector.Parse("spec.foo=bar")));
+        Assert.Equal(400, error.Code);
+        Assert.Equal("field label not supported: spec.foo", error.Message);
+    }
+
+    [Fact]
+    public void Watch_ReadAgain_ResumesAfterWhatWasRead()
+    {
+        var watch = _h.Store.Watch(_h.Pods);
+        _h.CreatePod("a");
+        Assert.Equal(["ADDED Pod a"], watch.Read().Select(Describe));
+
+        Assert.Empty(watch.Read());
+
+        _h.CreatePod("b");
+        _h.CreatePod("c");
+        Assert.Equal(["ADDED Pod b", "ADDED Pod c"], watch.Read().Select(Describe));
+    }
+
+    [Fact]
+    public void Watch_ResumeFromLastSeenResourceVersion_MissesNothing()
+    {
+        var first = _h.Store.Watch(_h.Pods);
+        _h.CreatePod("a");
+        var last = first.Read()[^1].ResourceVersion;
+        first.Stop();
+        _h.CreatePod("b");
+
+        var second = _h.Store.Watch(_h.Pods, resourceVersion: Rv(last));
+
+        Assert.Equal(["ADDED Pod b"], second.Read().Select(Describe));
+        Assert.Empty(first.Read());
+    }
+
+    [Fact]
+    public void Watch_Stopped_GetsNothingMore()
+    {
+        var watch = _h.Store.Watch(_h.Pods);
+        watch.Stop();
+        _h.CreatePod("a");
+
+        Assert.True(watch.IsStopped);
+        Assert.Empty(watch.Read());
+    }
+
+    [Fact]
+    public void Watch_TooOldResourceVersion_IsExpired()
+    {
+        var h = new StoreHarness(watchHistory: 3);
+        for (var i = 0; i < 5; i++)
+        {
+            h.CreateConfigMap($"cm-{i}");
+        }
+
+        // Six changes (the default namespace and five ConfigMaps): the history keeps 4, 5 and 6.
+        Assert.Equal(6, h.Store.CurrentResourceVersion);
+
+        var error = Throws(() => h.Store.Watch(h.ConfigMaps, resourceVersion: "2"));
+
+        Assert.Equal("Expired", error.Reason);
+        Assert.Equal(410, error.Code);
+        Assert.Equal("too old resource version: 2 (3)", error.Message);
+        Assert.Equal("Error from server (Expired): too old resource version: 2 (3)", error.KubectlText);
+
+        var oldestKept = h.Store.Watch(h.ConfigMaps, resourceVersion: "3");
+        Assert.Equal(["ADDED ConfigMap cm-2", "ADDED ConfigMap cm-3", "ADDED ConfigMap cm-4"], oldestKept.Read().Select(Describe));
+    }
+
+    [Fact]
+    public void Watch_CurrentResourceVersion_StartsEmpty()
+    {
+        _h.CreatePod("a");
+        var watch = _h.Store.Watch(_h.Pods, resourceVersion: Rv(_h.Store.CurrentResourceVersion));
+        Assert.Empty(watch.Read());
+    }
+
+    [Fact]
+    public void Watch_NonNumericResourceVersion_IsBadRequest()
+    {
+        var error = Throws(() => _h.Store.Watch(_h.Pods, resourceVersion: "abc"));
+        Assert.Equal(400, error.Code);
+        Assert.Equal("invalid resource version \"abc\"", error.Message);
+    }
+
+    [Fact]
+    public void Watch_CascadeDeletion_IsSeenAsDeleted()
+    {
+        var owner = _h.CreateConfigMap("owner");
+        _h.Store.Create(OwnedPod("child", owner));
+        var watch = _h.Store.Watch(_h.Pods, resourceVersion: Rv(_h.Store.CurrentResourceVersion));
+
+        _h.Store.Delete(owner);
+
+        var deleted = Assert.Single(watch.Read());
+        Assert.Equal("DELETED Pod child", Describe(deleted));
+        Assert.Equal(deleted.ResourceVersion, long.Parse(deleted.Object.ResourceVersion!, CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Subscribe_ListenerSeesEveryChange()
+    {
+        var seen = new List<string>();
+        _h.Store.Subscribe(e => seen.Add($"{Describe(e)} {e.ResourceVersion}"));
+        var start = _h.Store.CurrentResourceVersion;
+
+        var pod = _h.CreatePod("a");
+        _h.CreateConfigMap("b");
+        _h.Store.Update(pod.WithLabel("x", "y"));
+        _h.Store.Delete(_h.Pods, "default", "a");
+        _h.Store.Update(_h.Store.Get(_h.ConfigMaps, "default", "b"));
+
+        Assert.Equal(
+            [$"ADDED Pod a {start + 1}", $"ADDED ConfigMap b {start + 2}", $"MODIFIED Pod a {start + 3}", $"DELETED Pod a {start + 4}"],
+            seen);
+    }
+
+    [Fact]
+    public void Subscribe_SeveralListeners_AllHearInTheSameOrder()
+    {
+        var first = new List<long>();
+        var second = new List<long>();
+        _h.Store.Subscribe(e => first.Add(e.ResourceVersion));
+        _h.Store.Subscribe(e => second.Add(e.ResourceVersion));
+
+        _h.CreatePod("a");
+        _h.CreatePod("b");
+
+        Assert.Equal(2, first.Count);
+        Assert.Equal(first, second);
+    }
+}
