@@ -258,7 +258,7 @@ public class KubeletTests
         Assert.Equal("Stopping container app", killing.GetString("message"));
     }
 
-    [Fact(Skip = "Store bug outside this area: ObjectStore.Delete reads spec.terminationGracePeriodSeconds with GetValue<long>, which throws for the Int32 that ObjectDefaults writes")]
+    [Fact]
     public void Kubelet_DeletePodWithDefaultedGracePeriod_Terminates()
     {
         var cluster = new TestCluster();
