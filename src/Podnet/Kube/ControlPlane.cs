@@ -22,7 +22,8 @@ public sealed class ControlPlane
     private readonly Dictionary<string, IPodSandboxNetwork> _networks = new(StringComparer.Ordinal);
     private readonly IPodSandboxNetwork _fallbackNetwork = new NodeLocalPodNetwork();
 
-    public ControlPlane(TimeProvider time, int seed, CidrBlock? serviceCidr = null)
+    /// <param name="scheduling">False for a policy-only world: no nodes, so nothing is scheduled or started.</param>
+    public ControlPlane(TimeProvider time, int seed, CidrBlock? serviceCidr = null, bool scheduling = true)
     {
         Time = time;
         var names = new NameGenerator(seed);
@@ -51,7 +52,7 @@ public sealed class ControlPlane
                      new EndpointsController(Store, time),
                      new Scheduler(Store, time, Events),
                      Kubelet,
-                 })
+                 }.Where(c => scheduling || c is not (Scheduler or Nodes.Kubelet)))
         {
             AddController(controller);
         }

@@ -26,7 +26,7 @@ public sealed class World
         Seed = seed;
         Time = time ?? new VirtualTimeProvider(Epoch);
         Cloud = cloud;
-        ControlPlane = new ControlPlane(Time, seed, serviceCidr);
+        ControlPlane = new ControlPlane(Time, seed, serviceCidr, scheduling: cloud is not null);
     }
 
     public int Seed { get; }

@@ -1,7 +1,9 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Podnet.Aws;
+using Podnet.Kube.Admission;
 using Podnet.Kube.Api;
+using Podnet.Kube.Store;
 using Podnet.Kube.Serialization;
 using Podnet.Net;
 
@@ -145,7 +147,7 @@ public static class WorldLoader
                         continue;
                     }
 
-                    store.Create(obj, keepStatus: doc.Content["status"] is not null);
+                    store.Create(obj, new RequestContext(ObjectValidation.WorldLoaderUser), keepStatus: doc.Content["status"] is not null);
                 }
                 catch (KubeException e)
                 {

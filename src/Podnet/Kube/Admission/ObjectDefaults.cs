@@ -61,10 +61,16 @@ public sealed class ObjectDefaults : IAdmissionPlugin
     {
         var spec = Map(json, "spec");
         DefaultPodSpec(spec);
-        if (create)
+        if (!create)
         {
-            json["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = QosClass(spec) };
+            return;
         }
+
+        // A pod restored with its status (a dump of a running cluster) keeps it; one with an address is running.
+        var status = json["status"] as JsonObject ?? [];
+        status["phase"] ??= status["podIP"] is null ? "Pending" : "Running";
+        status["qosClass"] ??= QosClass(spec);
+        json["status"] = status;
     }
 
     /// <summary>PodSpec defaults as the API server fills them, plus the ServiceAccount and DefaultTolerationSeconds plugins.</summary>

@@ -14,6 +14,13 @@ namespace Podnet.Kube.Admission;
 /// </summary>
 public sealed partial class ObjectValidation : IAdmissionPlugin
 {
+    /// <summary>
+    /// The user a world is loaded as. Worlds describe networking, and test manifests generated from code bend rules
+    /// that do not touch it: names outside RFC 1123, containers without an image or sharing a name. A world may do
+    /// that; an API client may not.
+    /// </summary>
+    public const string WorldLoaderUser = "podnet:world-loader";
+
     private const string Dns1123SubdomainMessage = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
     private const string Dns1123LabelMessage = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
     private const string Dns1035LabelMessage = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
@@ -26,12 +33,13 @@ public sealed partial class ObjectValidation : IAdmissionPlugin
         }
 
         var causes = new List<StatusCause>();
-        ValidateMetadata(request.Resource, obj, causes);
+        var lenient = request.UserName == WorldLoaderUser;
+        ValidateMetadata(request.Resource, obj, causes, lenient);
         var json = obj.ToJson();
         switch (request.Resource.Group, request.Resource.Kind)
         {
             case ("", "Pod"):
-                ValidatePodSpec(json["spec"] as JsonObject, "spec", causes);
+                ValidatePodSpec(json["spec"] as JsonObject, "spec", causes, lenient);
                 break;
             case ("", "Service"):
                 ValidateService(json, causes);
@@ -62,7 +70,7 @@ public sealed partial class ObjectValidation : IAdmissionPlugin
         return causes;
     }
 
-    private static void ValidateMetadata(KubeResource resource, KubeObject obj, List<StatusCause> causes)
+    private static void ValidateMetadata(KubeResource resource, KubeObject obj, List<StatusCause> causes, bool lenient)
     {
         var name = obj.Name;
         var labelNamed = resource.Kind is "Namespace" && resource.Group.Length == 0;
@@ -70,7 +78,7 @@ public sealed partial class ObjectValidation : IAdmissionPlugin
         var valid = dns1035 ? Dns1035Label().IsMatch(name) && name.Length <= 63
             : labelNamed ? Dns1123Label().IsMatch(name) && name.Length <= 63
             : Dns1123Subdomain().IsMatch(name) && name.Length <= 253;
-        if (!valid && resource.Kind is not "Event")
+        if (!valid && !lenient && resource.Kind is not "Event")
         {
             causes.Add(StatusCause.Invalid("metadata.name", name, dns1035 ? Dns1035LabelMessage : labelNamed ? Dns1123LabelMessage : Dns1123SubdomainMessage));
         }
@@ -89,7 +97,7 @@ public sealed partial class ObjectValidation : IAdmissionPlugin
         }
     }
 
-    private static void ValidatePodSpec(JsonObject? spec, string path, List<StatusCause> causes)
+    private static void ValidatePodSpec(JsonObject? spec, string path, List<StatusCause> causes, bool lenient = false)
     {
         if (spec?["containers"] is not JsonArray { Count: > 0 } containers)
         {
@@ -106,12 +114,12 @@ public sealed partial class ObjectValidation : IAdmissionPlugin
             {
                 causes.Add(StatusCause.Required($"{path}.containers[{i}].name"));
             }
-            else if (!names.Add(name))
+            else if (!names.Add(name) && !lenient)
             {
                 causes.Add(new StatusCause("FieldValueDuplicate", $"Duplicate value: \"{name}\"", $"{path}.containers[{i}].name"));
             }
 
-            if (container?["image"] is null)
+            if (container?["image"] is null && !lenient)
             {
                 causes.Add(StatusCause.Required($"{path}.containers[{i}].image"));
             }

@@ -104,7 +104,9 @@ public sealed class KubeException : Exception
         var summary = causes.Count == 1
             ? $"{causes[0].Field}: {causes[0].Message}"
             : "[" + string.Join(", ", causes.Select(c => $"{c.Field}: {c.Message}")) + "]";
-        return new("Invalid", $"{resource.Kind} \"{name}\" is invalid: {summary}", 422, name, resource.Kind, resource.Group, causes);
+        // The API server qualifies kinds outside the core group: Deployment.apps "web" is invalid.
+        var kind = resource.Group.Length == 0 ? resource.Kind : $"{resource.Kind}.{resource.Group}";
+        return new("Invalid", $"{kind} \"{name}\" is invalid: {summary}", 422, name, resource.Kind, resource.Group, causes);
     }
 
     public static KubeException Forbidden(KubeResource resource, string name, string why)

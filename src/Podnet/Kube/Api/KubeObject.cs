@@ -54,7 +54,7 @@ public sealed class KubeObject
 
     public string? ResourceVersion => Metadata("resourceVersion") is { Length: > 0 } rv ? rv : null;
 
-    public long Generation => _json["metadata"]?["generation"] is JsonValue v && v.TryGetValue<long>(out var g) ? g : 0;
+    public long Generation => _json["metadata"]?["generation"] is JsonValue v && (v.TryGetValue<long>(out var g) || (v.TryGetValue<int>(out var i) && (g = i) == i)) ? g : 0;
 
     public DateTimeOffset? CreationTimestamp => Timestamp(Metadata("creationTimestamp"));
 

@@ -55,7 +55,7 @@ public sealed class Scheduler : QueueController
             }
 
             // A status-only update (such as this scheduler's own PodScheduled=False) is no reason to try again.
-            if (change.Type != WatchEventType.Deleted && pod.NodeName is null && !pod.IsTerminating && pod.SchedulerName == Component)
+            if (change.Type != WatchEventType.Deleted && pod.NodeName is null && pod.PodIP is null && !pod.IsTerminating && pod.SchedulerName == Component)
             {
                 if (!statusOnly)
                 {
