@@ -15,6 +15,7 @@ public sealed class EventRecorder
     private static readonly KubeResource Events = new(string.Empty, "v1", "Event", "events", true, ["ev"]);
 
     private readonly ObjectStore _store;
+    private readonly Dictionary<(string About, string Type, string Reason, string Message, string Component), string> _byKey = [];
     private readonly TimeProvider _time;
 
     /// <summary>The order events were first recorded in, by uid: timestamps have whole seconds, names a random part.</summary>
@@ -37,12 +38,13 @@ public sealed class EventRecorder
     {
         var now = KubeObject.FormatTimestamp(_time.GetUtcNow());
         var ns = about.Namespace ?? "default";
-        var existing = _store.List(Events, ns).Items.FirstOrDefault(e =>
-            e.GetString("involvedObject.uid") == about.Uid
-            && e.GetString("reason") == reason
-            && e.GetString("message") == message
-            && e.GetString("type") == type
-            && e.GetString("source.component") == component);
+        // The event correlator's key; the index only remembers names, the store decides what still exists.
+        var key = (about.Uid ?? about.ToString(), type, reason, message, component);
+        KubeObject? existing;
+        lock (_lock)
+        {
+            existing = _byKey.TryGetValue(key, out var name) ? _store.TryGet(Events, ns, name) : null;
+        }
         if (existing is not null)
         {
             var count = existing["count"]?.GetValue<int>() ?? 1;
@@ -94,6 +96,7 @@ public sealed class EventRecorder
         lock (_lock)
         {
             _recorded[created.Uid!] = _recorded.Count;
+            _byKey[key] = created.Name;
         }
 
         return created;

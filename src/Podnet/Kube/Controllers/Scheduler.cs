@@ -93,11 +93,12 @@ public sealed class Scheduler : QueueController
         var pod = new PodView(found);
         var nodes = Store.List(Nodes).Items.Select(n => new NodeView(n)).ToList();
         var pods = Store.List(Pods).Items.Select(p => new PodView(p)).Where(p => p.NodeName is not null && !p.IsFinished).ToList();
+        var byNode = pods.ToLookup(p => p.NodeName!, StringComparer.Ordinal);
         var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
         var fits = new List<(NodeView Node, double Score)>();
         foreach (var node in nodes)
         {
-            var onNode = pods.Where(p => p.NodeName == node.Name).ToList();
+            var onNode = byNode[node.Name].ToList();
             var why = Filter(pod, node, onNode);
             if (why.Count == 0)
             {

@@ -7,7 +7,8 @@ namespace Podnet.Kube.Store;
 public sealed partial class ObjectStore
 {
     private readonly int _watchHistory;
-    private readonly List<WatchEvent> _history = [];
+    // Oldest first; a queue, so dropping the oldest of a full history costs nothing.
+    private readonly Queue<WatchEvent> _history = new();
     private readonly List<Action<WatchEvent>> _listeners = [];
 
     /// <summary>
@@ -56,7 +57,7 @@ public sealed partial class ObjectStore
                     throw KubeException.BadRequest($"invalid resource version \"{resourceVersion}\"");
                 }
 
-                var oldest = _history.Count == 0 ? _resourceVersion + 1 : _history[0].ResourceVersion;
+                var oldest = _history.Count == 0 ? _resourceVersion + 1 : _history.Peek().ResourceVersion;
                 if (from < oldest - 1)
                 {
                     throw KubeException.Gone($"too old resource version: {from} ({oldest - 1})");
@@ -78,10 +79,10 @@ public sealed partial class ObjectStore
     private void Record(WatchEventType type, KubeObject obj)
     {
         var change = new WatchEvent(type, obj, long.Parse(obj.ResourceVersion!, CultureInfo.InvariantCulture));
-        _history.Add(change);
-        if (_history.Count > _watchHistory)
+        _history.Enqueue(change);
+        while (_history.Count > _watchHistory)
         {
-            _history.RemoveRange(0, _history.Count - _watchHistory);
+            _history.Dequeue();
         }
 
         _watches.RemoveAll(w => w.IsStopped);

@@ -35,9 +35,12 @@ public sealed class NodeView
             t["value"]?.GetValue<string>(),
             t["effect"]?.GetValue<string>() ?? "NoSchedule"))];
 
-    public IReadOnlyDictionary<string, decimal> Allocatable => Resources("allocatable");
+    public IReadOnlyDictionary<string, decimal> Allocatable => _allocatable ??= Resources("allocatable");
 
-    public IReadOnlyDictionary<string, decimal> Capacity => Resources("capacity");
+    public IReadOnlyDictionary<string, decimal> Capacity => _capacity ??= Resources("capacity");
+
+    private IReadOnlyDictionary<string, decimal>? _allocatable;
+    private IReadOnlyDictionary<string, decimal>? _capacity;
 
     public string? Condition(string type)
         => (_json["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>()

@@ -53,29 +53,30 @@ public sealed class PodView
     /// What the pod asks of a node, as the scheduler sums it: containers added up, init containers as a maximum,
     /// per resource name (cpu in cores, memory in bytes, extended resources as counts).
     /// </summary>
-    public IReadOnlyDictionary<string, decimal> Requests
+    public IReadOnlyDictionary<string, decimal> Requests => _requests ??= SumRequests();
+
+    private IReadOnlyDictionary<string, decimal>? _requests;
+
+    private Dictionary<string, decimal> SumRequests()
     {
-        get
+        var sum = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var container in Containers)
         {
-            var sum = new Dictionary<string, decimal>(StringComparer.Ordinal);
-            foreach (var container in Containers)
+            foreach (var (name, value) in RequestsOf(container))
             {
-                foreach (var (name, value) in RequestsOf(container))
-                {
-                    sum[name] = sum.GetValueOrDefault(name) + value;
-                }
+                sum[name] = sum.GetValueOrDefault(name) + value;
             }
-
-            foreach (var container in InitContainers)
-            {
-                foreach (var (name, value) in RequestsOf(container))
-                {
-                    sum[name] = Math.Max(sum.GetValueOrDefault(name), value);
-                }
-            }
-
-            return sum;
         }
+
+        foreach (var container in InitContainers)
+        {
+            foreach (var (name, value) in RequestsOf(container))
+            {
+                sum[name] = Math.Max(sum.GetValueOrDefault(name), value);
+            }
+        }
+
+        return sum;
     }
 
     /// <summary>Host ports the pod's containers claim, as (protocol, port).</summary>
