@@ -1,12 +1,12 @@
 using Podnet.Cli;
+using Podnet.Tests.TestSupport;
 
 namespace Podnet.Tests.Cli;
 
 /// <summary>The examples in the repository print what their expected files say.</summary>
 public class ExamplesTests
 {
-    private static string Examples([System.Runtime.CompilerServices.CallerFilePath] string here = "")
-        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "..", "examples"));
+    private static string Examples() => PodnetCli.Examples();
 
     [Fact]
     public void InstanceTypes_PrintsExpected()

@@ -1,17 +1,12 @@
 using System.Text.Json;
 using Podnet.Cli;
+using Podnet.Tests.TestSupport;
 
 namespace Podnet.Tests.Cli;
 
 public class InstanceTypesCommandTests
 {
-    private static (int Exit, string Out, string Err) Podnet(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = PodnetCommand.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static (int Exit, string Out, string Err) Podnet(params string[] args) => PodnetCli.Run(args);
 
     private static string[] Row(string table, string type)
         => table.Split('\n').First(l => l.StartsWith(type + " ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);

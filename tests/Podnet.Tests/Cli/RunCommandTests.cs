@@ -1,20 +1,14 @@
 using System.Text.Json;
 using Podnet.Cli;
+using Podnet.Tests.TestSupport;
 
 namespace Podnet.Tests.Cli;
 
 public class RunCommandTests
 {
-    private static (int Exit, string Out, string Err) Podnet(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = PodnetCommand.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static (int Exit, string Out, string Err) Podnet(params string[] args) => PodnetCli.Run(args);
 
-    private static string Example(string name, [System.Runtime.CompilerServices.CallerFilePath] string here = "")
-        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "..", "examples", name));
+    private static string Example(string name) => Path.Combine(PodnetCli.Examples(), name);
 
     [Fact]
     public void DefaultWorld_PrintsPodsNodesInterfacesAndSubnets()

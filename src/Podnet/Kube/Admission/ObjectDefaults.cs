@@ -24,7 +24,7 @@ public sealed class ObjectDefaults : IAdmissionPlugin
             ("", "Service") => obj.With(DefaultService),
             ("apps", "Deployment") => obj.With(json =>
             {
-                var spec = Map(json, "spec");
+                var spec = json.GetOrAddObject("spec");
                 spec["replicas"] ??= 1;
                 spec["revisionHistoryLimit"] ??= 10;
                 spec["progressDeadlineSeconds"] ??= 600;
@@ -33,24 +33,24 @@ public sealed class ObjectDefaults : IAdmissionPlugin
                     ["type"] = "RollingUpdate",
                     ["rollingUpdate"] = new JsonObject { ["maxUnavailable"] = "25%", ["maxSurge"] = "25%" },
                 };
-                DefaultPodSpec(Map(Map(spec, "template"), "spec"));
+                DefaultPodSpec(spec.GetOrAddObject("template").GetOrAddObject("spec"));
             }),
             ("apps", "ReplicaSet") => obj.With(json =>
             {
-                var spec = Map(json, "spec");
+                var spec = json.GetOrAddObject("spec");
                 spec["replicas"] ??= 1;
-                DefaultPodSpec(Map(Map(spec, "template"), "spec"));
+                DefaultPodSpec(spec.GetOrAddObject("template").GetOrAddObject("spec"));
             }),
             ("apps", "DaemonSet") => obj.With(json =>
             {
-                var spec = Map(json, "spec");
+                var spec = json.GetOrAddObject("spec");
                 spec["revisionHistoryLimit"] ??= 10;
                 spec["updateStrategy"] ??= new JsonObject
                 {
                     ["type"] = "RollingUpdate",
                     ["rollingUpdate"] = new JsonObject { ["maxUnavailable"] = 1, ["maxSurge"] = 0 },
                 };
-                DefaultPodSpec(Map(Map(spec, "template"), "spec"));
+                DefaultPodSpec(spec.GetOrAddObject("template").GetOrAddObject("spec"));
             }),
             ("networking.k8s.io", "NetworkPolicy") => obj.With(DefaultNetworkPolicy),
             _ => obj,
@@ -59,7 +59,7 @@ public sealed class ObjectDefaults : IAdmissionPlugin
 
     private static void DefaultPod(JsonObject json, bool create)
     {
-        var spec = Map(json, "spec");
+        var spec = json.GetOrAddObject("spec");
         DefaultPodSpec(spec);
         if (!create)
         {
@@ -140,7 +140,7 @@ public sealed class ObjectDefaults : IAdmissionPlugin
 
     private static void DefaultService(JsonObject json)
     {
-        var spec = Map(json, "spec");
+        var spec = json.GetOrAddObject("spec");
         spec["type"] ??= "ClusterIP";
         spec["sessionAffinity"] ??= "None";
         spec["internalTrafficPolicy"] ??= "Cluster";
@@ -155,7 +155,7 @@ public sealed class ObjectDefaults : IAdmissionPlugin
 
     private static void DefaultNetworkPolicy(JsonObject json)
     {
-        var spec = Map(json, "spec");
+        var spec = json.GetOrAddObject("spec");
         if (spec["policyTypes"] is not JsonArray { Count: > 0 })
         {
             var types = new JsonArray("Ingress");
@@ -177,16 +177,5 @@ public sealed class ObjectDefaults : IAdmissionPlugin
                 }
             }
         }
-    }
-
-    internal static JsonObject Map(JsonObject parent, string field)
-    {
-        if (parent[field] is not JsonObject child)
-        {
-            child = [];
-            parent[field] = child;
-        }
-
-        return child;
     }
 }

@@ -83,10 +83,10 @@ public sealed class DeploymentController : QueueController
     private static KubeObject NewReplicaSet(KubeObject deployment, JsonObject template, string hash, int replicas, int revision)
     {
         var podTemplate = (JsonObject)template.DeepClone();
-        var labels = (JsonObject)ObjectMap(ObjectMap(podTemplate, "metadata"), "labels");
+        var labels = (JsonObject)podTemplate.GetOrAddObject("metadata").GetOrAddObject("labels");
         labels[PodTemplateHashLabel] = hash;
         var selector = (JsonObject)(deployment["spec.selector"] ?? new JsonObject());
-        ObjectMap(selector, "matchLabels")[PodTemplateHashLabel] = hash;
+        selector.GetOrAddObject("matchLabels")[PodTemplateHashLabel] = hash;
         var rsLabels = labels.DeepClone();
         return KubeObject.From(new JsonObject
         {
@@ -164,16 +164,5 @@ public sealed class DeploymentController : QueueController
             ["reason"] = reason,
             ["message"] = message,
         };
-    }
-
-    private static JsonObject ObjectMap(JsonObject parent, string field)
-    {
-        if (parent[field] is not JsonObject child)
-        {
-            child = [];
-            parent[field] = child;
-        }
-
-        return child;
     }
 }
