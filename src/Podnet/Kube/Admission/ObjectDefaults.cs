@@ -19,7 +19,14 @@ public sealed class ObjectDefaults : IAdmissionPlugin
 
         return (request.Resource.Group, request.Resource.Kind) switch
         {
-            ("", "Namespace") => obj.WithLabel("kubernetes.io/metadata.name", obj.Name),
+            ("", "Namespace") => obj.WithLabel("kubernetes.io/metadata.name", obj.Name).With(json =>
+            {
+                json.GetOrAddObject("spec")["finalizers"] ??= new JsonArray("kubernetes");
+                if (request.Operation == AdmissionOperation.Create)
+                {
+                    json.GetOrAddObject("status")["phase"] ??= "Active";
+                }
+            }),
             ("", "Pod") => obj.With(json => DefaultPod(json, request.Operation == AdmissionOperation.Create)),
             ("", "Service") => obj.With(DefaultService),
             ("apps", "Deployment") => obj.With(json =>

@@ -102,14 +102,14 @@ public sealed class EventRecorder
         return created;
     }
 
-    /// <summary>The events about an object, oldest first, as kubectl describe lists them.</summary>
+    /// <summary>The events about an object, by last occurrence, as kubectl describe sorts them.</summary>
     public IReadOnlyList<KubeObject> About(KubeObject obj)
     {
         lock (_lock)
         {
             return [.. _store.List(Events, obj.Namespace ?? "default").Items
                 .Where(e => e.GetString("involvedObject.uid") == obj.Uid)
-                .OrderBy(e => e.GetString("firstTimestamp"), StringComparer.Ordinal)
+                .OrderBy(e => e.GetString("lastTimestamp"), StringComparer.Ordinal)
                 .ThenBy(e => _recorded.TryGetValue(e.Uid ?? string.Empty, out var order) ? order : long.MaxValue)];
         }
     }
