@@ -1,0 +1,59 @@
+using Podnet.Cni;
+
+namespace Podnet.Tests.Cni;
+
+public class CniSettingsTests
+{
+    private static CniSettings From(params (string Key, string Value)[] env)
+        => CniSettings.FromEnvironment(env.ToDictionary(e => e.Key, e => e.Value));
+
+    [Fact]
+    public void Defaults_AreTheRealOnes()
+    {
+        var settings = From();
+        Assert.Equal((1, 0, 0, 0, false, false, "strict"), (settings.WarmEniTarget, settings.WarmIpTarget, settings.MinimumIpTarget, settings.WarmPrefixTarget, settings.CustomNetwork, settings.PrefixDelegation, settings.PodSecurityGroupEnforcingMode));
+        Assert.Equal(TimeSpan.FromSeconds(30), settings.IpCooldown);
+        Assert.Null(settings.MaxEni);
+        Assert.Equal("k8s.amazonaws.com/eniConfig", settings.EniConfigLabelKey);
+        Assert.Null(settings.ConfigError());
+    }
+
+    [Theory]
+    [InlineData("-3", 1)]
+    [InlineData("banana", 1)]
+    [InlineData("0", 0)]
+    [InlineData("2", 2)]
+    public void WarmEniTarget_NegativeOrInvalid_ReadsAsOne(string value, int expected)
+        => Assert.Equal(expected, From(("WARM_ENI_TARGET", value)).WarmEniTarget);
+
+    [Fact]
+    public void MaxEniBelowOne_IsIgnored()
+        => Assert.Null(From(("MAX_ENI", "0")).MaxEni);
+
+    [Fact]
+    public void WarmIpDefined_ByEitherTarget()
+    {
+        Assert.True(From(("MINIMUM_IP_TARGET", "5")).WarmIpDefined);
+        Assert.True(From(("WARM_IP_TARGET", "1")).WarmIpDefined);
+        Assert.False(From(("WARM_IP_TARGET", "-1")).WarmIpDefined);
+    }
+
+    [Theory]
+    [InlineData("602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.11.2-eksbuild.1", "1.11.2")]
+    [InlineData("amazon-k8s-cni:v1.8.0", "1.8.0")]
+    [InlineData("registry:5000/amazon-k8s-cni:1.19", "1.19.0")]
+    public void Version_ComesFromTheImageTag(string image, string version)
+        => Assert.Equal(Version.Parse(version), CniSettings.VersionFromImage(image));
+
+    [Fact]
+    public void InvalidConfigurations_AreRejected_InIpamdsWords()
+    {
+        Assert.Equal("Custom Networking is not supported in IPv6 mode", From(("ENABLE_IPv6", "true"), ("ENABLE_IPv4", "false"), ("AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG", "true")).ConfigError());
+        Assert.StartsWith("Setting WARM_PREFIX_TARGET = 0 is not supported", From(("ENABLE_PREFIX_DELEGATION", "true"), ("WARM_PREFIX_TARGET", "0")).ConfigError(), StringComparison.Ordinal);
+        Assert.Null(From(("ENABLE_PREFIX_DELEGATION", "true"), ("WARM_PREFIX_TARGET", "1")).ConfigError());
+    }
+
+    [Fact]
+    public void ExcludeSnatCidrs_AreParsed()
+        => Assert.Equal(["10.0.0.0/8", "172.16.0.0/12"], From(("AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS", "10.0.0.0/8, 172.16.0.0/12,bogus")).ExcludeSnatCidrs.Select(c => c.ToString()));
+}
