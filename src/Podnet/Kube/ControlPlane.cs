@@ -20,7 +20,8 @@ public sealed class ControlPlane
 
     private readonly List<IController> _controllers = [];
     private readonly Dictionary<string, IPodSandboxNetwork> _networks = new(StringComparer.Ordinal);
-    private readonly IPodSandboxNetwork _fallbackNetwork = new NodeLocalPodNetwork();
+    private readonly List<Func<PodView, string?>> _readinessProbes = [];
+    private IPodSandboxNetwork _defaultNetwork = new NodeLocalPodNetwork();
 
     /// <param name="scheduling">False for a policy-only world: no nodes, so nothing is scheduled or started.</param>
     public ControlPlane(TimeProvider time, int seed, CidrBlock? serviceCidr = null, bool scheduling = true)
@@ -35,7 +36,7 @@ public sealed class ControlPlane
         admission.AddPlugin(new ServiceClusterIpAllocator(ServiceCidr, AllocatedClusterIps, seed));
         admission.AddPlugin(new ObjectValidation());
         Events = new EventRecorder(Store, time);
-        Kubelet = new Nodes.Kubelet(Store, time, Events, NetworkOf);
+        Kubelet = new Nodes.Kubelet(Store, time, Events, NetworkOf, NotReadyReason);
         Store.Subscribe(change =>
         {
             foreach (var controller in _controllers)
@@ -86,6 +87,16 @@ public sealed class ControlPlane
         _networks[nodeName] = network;
         Kubelet.RefreshNodes();
     }
+
+    /// <summary>The network plugin of every node without one of its own (the VPC CNI, once a world runs it).</summary>
+    public void UseNetwork(IPodSandboxNetwork network)
+    {
+        _defaultNetwork = network;
+        Kubelet.RefreshNodes();
+    }
+
+    /// <summary>Adds a readiness probe: it answers for the pods it knows (null = ready) and null for the others.</summary>
+    public void AddReadinessProbe(Func<PodView, string?> probe) => _readinessProbes.Add(probe);
 
     /// <summary>Creates what a new cluster has: the system namespaces and the <c>kubernetes</c> Service.</summary>
     public void Bootstrap()
@@ -152,7 +163,9 @@ public sealed class ControlPlane
     /// <summary>The earliest moment any controller has delayed work for, or null.</summary>
     public DateTimeOffset? NextDue => _controllers.Select(c => c.NextDue).Where(d => d is not null).Min();
 
-    private IPodSandboxNetwork NetworkOf(NodeView node) => _networks.GetValueOrDefault(node.Name) ?? _fallbackNetwork;
+    private IPodSandboxNetwork NetworkOf(NodeView node) => _networks.GetValueOrDefault(node.Name) ?? _defaultNetwork;
+
+    private string? NotReadyReason(PodView pod) => _readinessProbes.Select(probe => probe(pod)).FirstOrDefault(reason => reason is not null);
 
     private IEnumerable<string> AllocatedClusterIps()
         => Store.List(Store.Resources.For("v1", "Service")).Items

@@ -22,14 +22,19 @@ public sealed class Kubelet : QueueController
     private static readonly TimeSpan SandboxRetry = TimeSpan.FromSeconds(10);
 
     private readonly EventRecorder _events;
+    private static readonly TimeSpan ProbePeriod = TimeSpan.FromSeconds(5);
+
     private readonly Func<NodeView, IPodSandboxNetwork> _networkOf;
+    private readonly Func<PodView, string?> _notReadyReason;
     private readonly Dictionary<ObjectKey, string> _heard = [];
 
-    public Kubelet(ObjectStore store, TimeProvider time, EventRecorder events, Func<NodeView, IPodSandboxNetwork> networkOf)
+    /// <param name="notReadyReason">The pod's readiness probe: null when ready, otherwise why not.</param>
+    public Kubelet(ObjectStore store, TimeProvider time, EventRecorder events, Func<NodeView, IPodSandboxNetwork> networkOf, Func<PodView, string?>? notReadyReason = null)
         : base(store, time)
     {
         _events = events;
         _networkOf = networkOf;
+        _notReadyReason = notReadyReason ?? (_ => null);
     }
 
     public override string Name => Component;
@@ -197,6 +202,11 @@ public sealed class Kubelet : QueueController
             return null;
         }
 
+        if (pod.Phase == "Running")
+        {
+            return Probe(found, context);
+        }
+
         if (pod.Phase != "Pending" || pod.PodIP is not null)
         {
             return null;
@@ -220,8 +230,37 @@ public sealed class Kubelet : QueueController
             podIp = result.PodIp!;
         }
 
-        Start(found, node, podIp, context);
-        return null;
+        var started = Start(found, node, podIp, context);
+        return new PodView(started).IsReady ? null : ProbePeriod;
+    }
+
+    /// <summary>The readiness probe of a running pod: Ready and ContainersReady follow it; a pod not ready is probed again.</summary>
+    private TimeSpan? Probe(KubeObject pod, RequestContext context)
+    {
+        var view = new PodView(pod);
+        var ready = _notReadyReason(view) is null;
+        if (view.IsReady != ready)
+        {
+            var now = KubeObject.FormatTimestamp(Time.GetUtcNow());
+            Store.UpdateStatus(pod.With(json =>
+            {
+                foreach (var condition in (json["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    if (condition["type"]?.GetValue<string>() is "Ready" or "ContainersReady")
+                    {
+                        condition["status"] = ready ? "True" : "False";
+                        condition["lastTransitionTime"] = now;
+                    }
+                }
+
+                foreach (var status in (json["status"]?["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    status["ready"] = ready;
+                }
+            }), context);
+        }
+
+        return ready ? null : ProbePeriod;
     }
 
     private void ShowContainerCreating(KubeObject pod, NodeView node, RequestContext context)
@@ -251,9 +290,10 @@ public sealed class Kubelet : QueueController
         }), context);
     }
 
-    private void Start(KubeObject pod, NodeView node, string podIp, RequestContext context)
+    private KubeObject Start(KubeObject pod, NodeView node, string podIp, RequestContext context)
     {
         var view = new PodView(pod);
+        var ready = _notReadyReason(view) is null ? "True" : "False";
         var now = KubeObject.FormatTimestamp(Time.GetUtcNow());
         foreach (var container in view.Containers)
         {
@@ -263,7 +303,7 @@ public sealed class Kubelet : QueueController
             _events.Normal(pod, "Started", $"Started container {name}", Component, node.Name);
         }
 
-        Store.UpdateStatus(pod.With(json =>
+        return Store.UpdateStatus(pod.With(json =>
         {
             var status = (JsonObject)(json["status"] ??= new JsonObject());
             status["phase"] = "Running";
@@ -277,8 +317,8 @@ public sealed class Kubelet : QueueController
             status["conditions"] = new JsonArray(
                 Condition("PodReadyToStartContainers", now),
                 Condition("Initialized", now),
-                Condition("Ready", now),
-                Condition("ContainersReady", now),
+                Condition("Ready", now, ready),
+                Condition("ContainersReady", now, ready),
                 scheduled);
             status["containerStatuses"] = new JsonArray([.. view.Containers.Select(c => (JsonNode)new JsonObject
             {
@@ -286,7 +326,7 @@ public sealed class Kubelet : QueueController
                 ["image"] = c["image"]?.DeepClone(),
                 ["imageID"] = c["image"]?.DeepClone(),
                 ["containerID"] = "containerd://" + Hex(pod.Uid + c["name"]),
-                ["ready"] = true,
+                ["ready"] = ready == "True",
                 ["restartCount"] = 0,
                 ["started"] = true,
                 ["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } },
@@ -294,10 +334,10 @@ public sealed class Kubelet : QueueController
         }), context);
     }
 
-    private static JsonObject Condition(string type, string now) => new()
+    private static JsonObject Condition(string type, string now, string status = "True") => new()
     {
         ["type"] = type,
-        ["status"] = "True",
+        ["status"] = status,
         ["lastProbeTime"] = null,
         ["lastTransitionTime"] = now,
     };
