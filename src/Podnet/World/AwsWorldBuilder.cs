@@ -27,6 +27,9 @@ internal sealed class AwsWorldBuilder
 
     public List<(string Cluster, string Nodegroup)> Nodegroups { get; } = [];
 
+    /// <summary>Node groups whose nodes' kubelets get <c>--max-pods</c> from the world instead of the AMI's table.</summary>
+    public Dictionary<string, int> MaxPods { get; } = new(StringComparer.Ordinal);
+
     public List<Cluster> Clusters { get; } = [];
 
     public void Apply(IReadOnlyList<WorldDocument> documents)
@@ -164,6 +167,10 @@ internal sealed class AwsWorldBuilder
             new NodegroupScalingConfig(DocumentFields.Int(doc, "MinSize") ?? Math.Min(1, desired), DocumentFields.Int(doc, "MaxSize") ?? Math.Max(desired, 1), desired),
             labels));
         Nodegroups.Add((clusterName, doc.Name));
+        if (DocumentFields.Int(doc, "MaxPods") is { } maxPods)
+        {
+            MaxPods[doc.Name] = maxPods > 0 ? maxPods : throw doc.Error("spec.MaxPods", $"Invalid value: {maxPods}: must be greater than 0");
+        }
     }
 
     private List<IpPermission> Permissions(WorldDocument doc, string field)

@@ -42,6 +42,9 @@ public sealed class World
 
     public bool IsPolicyOnly => Cloud is null;
 
+    /// <summary>The kubelet's <c>--max-pods</c> per node group, where the world sets it (bootstrap's --use-max-pods false).</summary>
+    public IReadOnlyDictionary<string, int> NodegroupMaxPods { get; internal set; } = new Dictionary<string, int>();
+
     /// <summary>
     /// Runs the control plane until it is settled: no work ready, and nothing due within <paramref name="horizon"/>
     /// (default 10 minutes of virtual time) — so a controller that waits 60 s costs nothing.
@@ -94,7 +97,7 @@ public sealed class World
                 }
 
                 var type = Cloud.Ec2Backend.InstanceTypes.Find(instance.InstanceType)!;
-                var node = NodeRegistration.NodeFor(instance, type, Cluster.Version, nodegroupName, Cloud.Options.ZoneIdOf(instance.Placement.AvailabilityZone));
+                var node = NodeRegistration.NodeFor(instance, type, Cluster.Version, nodegroupName, Cloud.Options.ZoneIdOf(instance.Placement.AvailabilityZone), NodegroupMaxPods.TryGetValue(nodegroupName, out var maxPods) ? maxPods : null);
                 var nodes = ControlPlane.Store.Resources.For("v1", "Node");
                 if (ControlPlane.Store.TryGet(nodes, null, node.Name) is null)
                 {

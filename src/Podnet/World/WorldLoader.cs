@@ -61,7 +61,7 @@ public static class WorldLoader
 
         var cluster = builder?.Clusters.FirstOrDefault();
         var serviceCidr = cluster is null ? null : (CidrBlock?)CidrBlock.Parse(cluster.KubernetesNetworkConfig.ServiceIpv4Cidr);
-        var world = new World(seed, cloud, serviceCidr, time) { Cluster = cluster };
+        var world = new World(seed, cloud, serviceCidr, time) { Cluster = cluster, NodegroupMaxPods = builder?.MaxPods ?? [] };
         world.ControlPlane.Bootstrap();
         world.Settle();
         Apply(world, kube);
