@@ -15,7 +15,9 @@ internal sealed class AwsWorldBuilder
 {
     public const string ApiGroup = "aws.podnet.dev";
 
-    private static readonly string[] Order = ["Vpc", "Subnet", "SecurityGroup", "Role", "Cluster", "NodeGroup"];
+    private static readonly string[] Order = ["Vpc", "Subnet", "SecurityGroup", "Role", "Cluster", "Addon", "NodeGroup"];
+
+    private static readonly string[] AddonNames = ["vpc-cni", "kube-proxy", "coredns"];
 
     private readonly AwsCloud _cloud;
     private readonly Dictionary<(string Kind, string Name), string> _ids = [];
@@ -26,6 +28,9 @@ internal sealed class AwsWorldBuilder
     }
 
     public List<(string Cluster, string Nodegroup)> Nodegroups { get; } = [];
+
+    /// <summary>The configuration values of the cluster's add-ons, by add-on name (e.g. vpc-cni's <c>env</c>).</summary>
+    public Dictionary<string, JsonObject> AddonConfiguration { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Node groups whose nodes' kubelets get <c>--max-pods</c> from the world instead of the AMI's table.</summary>
     public Dictionary<string, int> MaxPods { get; } = new(StringComparer.Ordinal);
@@ -121,6 +126,26 @@ internal sealed class AwsWorldBuilder
                     DocumentFields.String(doc, "ServiceIpv4Cidr")));
                 Clusters.Add(cluster);
                 Remember(doc, cluster.Name);
+                break;
+            case "Addon":
+                var addon = DocumentFields.String(doc, "AddonName") ?? doc.Name;
+                if (!AddonNames.Contains(addon))
+                {
+                    throw doc.Error("spec.AddonName", $"Unsupported value: \"{addon}\": supported values: {string.Join(", ", AddonNames.Select(a => $"\"{a}\""))}");
+                }
+
+                var values = DocumentFields.Spec(doc)["ConfigurationValues"] switch
+                {
+                    null => [],
+                    JsonObject o => (JsonObject)o.DeepClone(),
+                    _ => throw doc.Error("spec.ConfigurationValues", "must be a map, e.g. {env: {AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: \"true\"}}"),
+                };
+                if (values["env"] is { } env && env is not JsonObject)
+                {
+                    throw doc.Error("spec.ConfigurationValues.env", "must be a map of environment variables");
+                }
+
+                AddonConfiguration[addon] = values;
                 break;
         }
     }

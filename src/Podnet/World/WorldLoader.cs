@@ -64,8 +64,53 @@ public static class WorldLoader
         var world = new World(seed, cloud, serviceCidr, time) { Cluster = cluster, NodegroupMaxPods = builder?.MaxPods ?? [] };
         world.ControlPlane.Bootstrap();
         world.Settle();
+        if (cluster is not null)
+        {
+            kube = [.. Addons(kube, builder!.AddonConfiguration), .. kube];
+        }
+
         Apply(world, kube);
         return world;
+    }
+
+    /// <summary>
+    /// The default add-ons of an EKS cluster, less the objects the world defines itself, with the vpc-cni add-on's
+    /// configuration values (<c>env</c>) applied to the aws-node container.
+    /// </summary>
+    private static IEnumerable<WorldDocument> Addons(List<WorldDocument> world, IReadOnlyDictionary<string, JsonObject> configuration)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Podnet.World.EksAddons.yaml")
+                           ?? throw new InvalidOperationException("the EKS add-ons are missing from the Podnet assembly");
+        using var reader = new StreamReader(stream);
+        var defined = world.Select(Key).ToHashSet();
+        foreach (var addon in Parse([new WorldSource("<EKS add-ons>", reader.ReadToEnd())]).Where(d => !defined.Contains(Key(d))))
+        {
+            if (addon.Kind == "DaemonSet" && addon.Name == "aws-node" && configuration.TryGetValue("vpc-cni", out var values) && values["env"] is JsonObject env)
+            {
+                var container = addon.Content["spec"]!["template"]!["spec"]!["containers"]!.AsArray().OfType<JsonObject>().First(c => c["name"]!.GetValue<string>() == "aws-node");
+                var list = container["env"] as JsonArray ?? [];
+                foreach (var (name, value) in env)
+                {
+                    var text = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value?.ToJsonString() ?? string.Empty;
+                    var existing = list.OfType<JsonObject>().FirstOrDefault(e => e["name"]?.GetValue<string>() == name);
+                    if (existing is null)
+                    {
+                        list.Add(new JsonObject { ["name"] = name, ["value"] = text });
+                    }
+                    else
+                    {
+                        existing["value"] = text;
+                    }
+                }
+
+                container["env"] = list;
+            }
+
+            yield return addon;
+        }
+
+        static (string Kind, string Namespace, string Name) Key(WorldDocument d)
+            => (d.Kind, d.Content["metadata"]?["namespace"]?.GetValue<string>() ?? string.Empty, d.Name);
     }
 
     private static List<WorldDocument> Parse(IReadOnlyList<WorldSource> sources)
