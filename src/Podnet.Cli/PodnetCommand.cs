@@ -15,6 +15,7 @@ public static class PodnetCommand
         {
             RunCommand.Create(output, error),
             InstanceTypesCommand.Create(output, error),
+            MaxPodsCommand.Create(output, error),
         };
 
         var parse = root.Parse(args);

@@ -38,8 +38,7 @@ public static class InstanceTypesCommand
         {
             foreach (var name in unknown)
             {
-                var hint = Suggest(name, catalog.Names) is { } near ? $" (did you mean {near}?)" : string.Empty;
-                error.WriteLine($"error: instance type \"{name}\" is not known{hint}");
+                error.WriteLine($"error: {catalog.NotKnownMessage(name)}");
             }
 
             return PodnetCommand.ErrorExitCode;
@@ -70,32 +69,4 @@ public static class InstanceTypesCommand
     }
 
     private static string Text(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "<unknown>";
-
-    /// <summary>The nearest known name within two edits, to catch typos such as m5.larg.</summary>
-    private static string? Suggest(string name, IEnumerable<string> known)
-        => known.Select(k => (Name: k, Distance: EditDistance(name, k)))
-            .Where(c => c.Distance <= 2)
-            .OrderBy(c => c.Distance)
-            .ThenBy(c => c.Name, StringComparer.Ordinal)
-            .Select(c => c.Name)
-            .FirstOrDefault();
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            previous = current;
-        }
-
-        return previous[b.Length];
-    }
 }

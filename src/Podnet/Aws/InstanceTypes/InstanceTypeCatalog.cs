@@ -33,6 +33,19 @@ public sealed class InstanceTypeCatalog
 
     public IEnumerable<InstanceTypeInfo> All => Names.Select(n => _types[n]);
 
+    /// <summary>The nearest known name within two edits, to catch typos such as m5.larg; null when none is that near.</summary>
+    public string? Suggest(string name)
+        => Names.Select(k => (Name: k, Distance: EditDistance(name, k)))
+            .Where(c => c.Distance <= 2)
+            .OrderBy(c => c.Distance)
+            .ThenBy(c => c.Name, StringComparer.Ordinal)
+            .Select(c => c.Name)
+            .FirstOrDefault();
+
+    /// <summary>The error text for a name the catalog does not hold, with the nearest known name if there is one.</summary>
+    public string NotKnownMessage(string name)
+        => $"instance type \"{name}\" is not known" + (Suggest(name) is { } near ? $" (did you mean {near}?)" : string.Empty);
+
     private static InstanceTypeCatalog LoadEmbedded()
     {
         var limits = ReadLimits(Open("instance-limits.json"));
@@ -127,6 +140,25 @@ public sealed class InstanceTypeCatalog
         }
 
         return result;
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
     }
 
     /// <summary>One row of the VPC resource controller's limits table.</summary>

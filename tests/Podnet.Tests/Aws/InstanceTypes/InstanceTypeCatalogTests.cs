@@ -53,4 +53,13 @@ public class InstanceTypeCatalogTests
     [Fact]
     public void Unknown_IsNull()
         => Assert.Null(Catalog.Find("m9.huge"));
+
+    [Fact]
+    public void Suggest_GivesTheNearestNameWithinTwoEdits()
+    {
+        Assert.Equal("m5.large", Catalog.Suggest("m5.larg"));
+        Assert.Null(Catalog.Suggest("nothing-like-it"));
+        Assert.Equal("instance type \"t3.mediun\" is not known (did you mean t3.medium?)", Catalog.NotKnownMessage("t3.mediun"));
+        Assert.Equal("instance type \"zz\" is not known", Catalog.NotKnownMessage("zz"));
+    }
 }
