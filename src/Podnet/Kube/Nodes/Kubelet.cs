@@ -222,8 +222,15 @@ public sealed class Kubelet : QueueController
             var result = _networkOf(node).Add(pod, node);
             if (!result.Succeeded)
             {
+                // The words of seed 001's describe output: the sandbox is torn down and made again for the retry.
+                var retrying = found["status.containerStatuses"] is JsonArray;
                 ShowContainerCreating(found, node, context);
-                _events.Warning(found, "FailedCreatePodSandBox", $"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"{SandboxId(found)}\": {result.Error}", Component, node.Name);
+                _events.Warning(found, "FailedCreatePodSandBox", $"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"{SandboxId(found)}\" network for pod \"{pod.Name}\": {result.Error}", Component, node.Name);
+                if (retrying)
+                {
+                    _events.Normal(found, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.", Component, node.Name);
+                }
+
                 return result.RetryAfter ?? SandboxRetry;
             }
 

@@ -175,7 +175,7 @@ public class KubeletTests
         Assert.Equal("kubelet", failed.GetString("source.component"));
         Assert.Equal(node.Name, failed.GetString("source.host"));
         Assert.Matches(
-            "^Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"[0-9a-f]{64}\": add cmd: failed to assign an IP address to container$",
+            "^Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"[0-9a-f]{64}\" network for pod \"web\": add cmd: failed to assign an IP address to container$",
             failed.GetString("message"));
 
         // The kubelet tries again after its back-off, not before.
@@ -188,6 +188,7 @@ public class KubeletTests
         Assert.Equal(2, network.Added.Count);
         failed = Assert.Single(cluster.Events("FailedCreatePodSandBox"));
         Assert.Equal(2, failed["count"]!.GetValue<int>());
+        Assert.Equal("Pod sandbox changed, it will be killed and re-created.", Assert.Single(cluster.Events("SandboxChanged")).GetString("message"));
         Assert.Equal(KubeObject.FormatTimestamp(cluster.Time.GetUtcNow()), failed.GetString("lastTimestamp"));
 
         network.AddError = null;
