@@ -1,0 +1,365 @@
+using System.Net;
+using Podnet.Net;
+
+namespace Podnet.Cni.Ipamd;
+
+/// <summary>
+/// ipamd's in-memory view of one node's ENIs and pod addresses (<c>pkg/ipamd/datastore/data_store.go</c>, the
+/// datastore of network card 0): ENIs with their CIDRs, and per address the pod holding it. Hands addresses to
+/// pods and takes them back into cooldown. Thread-safe; every answer is a snapshot.
+/// </summary>
+public sealed class Datastore
+{
+    /// <summary><c>ErrNoAvailableIPInDataStore</c>.</summary>
+    public const string NoAvailableAddresses = "AssignPodIPAddress: no available IP/Prefix addresses";
+
+    /// <summary>Addresses in one /28 prefix.</summary>
+    public const int AddressesPerPrefix = 16;
+
+    private readonly Lock _lock = new();
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, EniState> _enis = new(StringComparer.Ordinal);
+
+    public Datastore(TimeProvider time, bool prefixDelegation, TimeSpan ipCooldown)
+    {
+        _time = time;
+        PrefixDelegation = prefixDelegation;
+        IpCooldown = ipCooldown;
+    }
+
+    public bool PrefixDelegation { get; }
+
+    public TimeSpan IpCooldown { get; }
+
+    /// <summary>
+    /// The ENIs by device number. The real <c>eniPool</c> is a Go map, iterated in random order; the emulator walks
+    /// it by device number ascending so that runs are reproducible.
+    /// </summary>
+    public IReadOnlyList<EniInfo> Enis
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. Ordered().Select(e => e.ToInfo())];
+            }
+        }
+    }
+
+    public EniInfo? FindEni(string eniId)
+    {
+        lock (_lock)
+        {
+            return _enis.GetValueOrDefault(eniId)?.ToInfo();
+        }
+    }
+
+    public int EniCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _enis.Count;
+            }
+        }
+    }
+
+    public int ExcludedEniCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _enis.Values.Count(e => e.IsExcludedForPodIps);
+            }
+        }
+    }
+
+    public bool HasTrunk
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _enis.Values.Any(e => e.IsTrunk);
+            }
+        }
+    }
+
+    /// <summary><c>AddENI</c>: a new ENI without addresses, created now. False when the ENI is already known.</summary>
+    public bool AddEni(string eniId, int deviceNumber, bool isPrimary, bool isTrunk, bool isExcludedForPodIps, string subnetId)
+    {
+        lock (_lock)
+        {
+            return _enis.TryAdd(eniId, new EniState(eniId, deviceNumber, isPrimary, isTrunk, isExcludedForPodIps, _time.GetUtcNow(), subnetId));
+        }
+    }
+
+    /// <summary><c>AddIPv4CidrToStore</c>: a /32 secondary address or a /28 prefix of an ENI. False when already there.</summary>
+    public bool AddCidr(string eniId, CidrBlock cidr, bool isPrefix)
+    {
+        lock (_lock)
+        {
+            var eni = _enis.GetValueOrDefault(eniId) ?? throw new InvalidOperationException($"datastore: unknown ENI {eniId}");
+            if (eni.Cidrs.Exists(c => c.Cidr == cidr))
+            {
+                return false;
+            }
+
+            eni.Cidrs.Add(new CidrState(cidr, isPrefix));
+            eni.Cidrs.Sort((a, b) => a.Cidr.CompareTo(b.Cidr));
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// <c>DelIPv4CidrFromStore</c>: removes a CIDR; unless forced, not one with addresses handed to pods. False when
+    /// the CIDR is unknown or in use.
+    /// </summary>
+    public bool RemoveCidr(string eniId, CidrBlock cidr, bool force = false)
+    {
+        lock (_lock)
+        {
+            if (_enis.GetValueOrDefault(eniId) is not { } eni || eni.Cidrs.Find(c => c.Cidr == cidr) is not { } state)
+            {
+                return false;
+            }
+
+            if (!force && state.AssignedCount > 0)
+            {
+                return false;
+            }
+
+            eni.Cidrs.Remove(state);
+            return true;
+        }
+    }
+
+    /// <summary>Forgets an ENI (after it is detached and deleted).</summary>
+    public bool RemoveEni(string eniId)
+    {
+        lock (_lock)
+        {
+            return _enis.Remove(eniId);
+        }
+    }
+
+    /// <summary>
+    /// <c>GetIPStats</c> over the CIDRs of the current mode. ENIs excluded for pod IPs (the primary under custom
+    /// networking) are left out: none of their addresses can ever be handed to a pod.
+    /// </summary>
+    public DatastoreStats GetStats()
+    {
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            int total = 0, assigned = 0, cooldown = 0, prefixes = 0;
+            foreach (var cidr in _enis.Values.Where(e => !e.IsExcludedForPodIps).SelectMany(e => e.Cidrs).Where(c => c.IsPrefix == PrefixDelegation))
+            {
+                total += cidr.Size;
+                assigned += cidr.AssignedCount;
+                cooldown += cidr.Addresses.Values.Count(a => a.InCooldown(now, IpCooldown));
+                prefixes += cidr.IsPrefix ? 1 : 0;
+            }
+
+            return new DatastoreStats(total, assigned, cooldown, prefixes);
+        }
+    }
+
+    /// <summary><c>GetFreePrefixes</c>: prefixes with no address handed out (prefix-delegation mode).</summary>
+    public int FreePrefixes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _enis.Values.Where(e => !e.IsExcludedForPodIps).SelectMany(e => e.Cidrs).Count(c => c.IsPrefix && PrefixDelegation && c.AssignedCount == 0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>AssignPodIPv4Address</c>: the same address again for a key that holds one; else walks the ENIs (device
+    /// number ascending, excluded ENIs skipped) and their CIDRs of the current mode (ascending), and in the first
+    /// CIDR with room takes the first unassigned address out of cooldown, else the lowest address never handed out.
+    /// </summary>
+    public AssignResult AssignPodIPv4Address(PodKey key)
+    {
+        lock (_lock)
+        {
+            if (FindByKey(key) is var (heldOn, _, held))
+            {
+                return AssignResult.Assigned(held.Address, heldOn.Id, heldOn.DeviceNumber);
+            }
+
+            var now = _time.GetUtcNow();
+            foreach (var eni in Ordered())
+            {
+                if (eni.IsExcludedForPodIps)
+                {
+                    continue;
+                }
+
+                foreach (var cidr in eni.Cidrs.Where(c => c.IsPrefix == PrefixDelegation))
+                {
+                    if (UnusedAddress(cidr, now) is not { } address)
+                    {
+                        continue;
+                    }
+
+                    var state = cidr.Addresses.GetValueOrDefault(address) ?? new AddressState(address);
+                    cidr.Addresses[address] = state;
+                    state.Pod = key;
+                    state.AssignedTime = now;
+                    return AssignResult.Assigned(address, eni.Id, eni.DeviceNumber);
+                }
+            }
+
+            return AssignResult.Failed(NoAvailableAddresses);
+        }
+    }
+
+    /// <summary>
+    /// <c>UnassignPodIPAddress</c>: the key's address goes back to the pool and into cooldown. Null for a key that
+    /// holds no address (<c>datastore: unknown pod</c>).
+    /// </summary>
+    public AddressInfo? UnassignPodIPv4Address(PodKey key)
+    {
+        lock (_lock)
+        {
+            if (FindByKey(key) is not var (_, _, held))
+            {
+                return null;
+            }
+
+            held.Pod = null;
+            held.UnassignedTime = _time.GetUtcNow();
+            return held.ToInfo();
+        }
+    }
+
+    /// <summary>The ENI and address a key holds, if any.</summary>
+    public (EniInfo Eni, AddressInfo Address)? FindAddress(PodKey key)
+    {
+        lock (_lock)
+        {
+            return FindByKey(key) is var (eni, _, address) ? (eni.ToInfo(), address.ToInfo()) : null;
+        }
+    }
+
+    /// <summary><c>FindFreeableCidrs</c>: the CIDRs of the current mode on an ENI with no address handed out.</summary>
+    public IReadOnlyList<CidrInfo> FindFreeableCidrs(string eniId)
+    {
+        lock (_lock)
+        {
+            return _enis.GetValueOrDefault(eniId) is { } eni
+                ? [.. eni.Cidrs.Where(c => c.IsPrefix == PrefixDelegation && c.AssignedCount == 0).Select(c => c.ToInfo())]
+                : [];
+        }
+    }
+
+    private IEnumerable<EniState> Ordered() => _enis.Values.OrderBy(e => e.DeviceNumber).ThenBy(e => e.Id, StringComparer.Ordinal);
+
+    private (EniState Eni, CidrState Cidr, AddressState Address)? FindByKey(PodKey key)
+    {
+        foreach (var eni in _enis.Values)
+        {
+            foreach (var cidr in eni.Cidrs)
+            {
+                foreach (var address in cidr.Addresses.Values)
+                {
+                    if (address.Pod == key)
+                    {
+                        return (eni, cidr, address);
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// <c>getUnusedIP</c>: the first unassigned address out of cooldown (the real code then drops every such stale
+    /// entry, which changes nothing observable), else the lowest address of the CIDR with no entry.
+    /// </summary>
+    private IPAddress? UnusedAddress(CidrState cidr, DateTimeOffset now)
+    {
+        var reusable = cidr.Addresses.Values
+            .Where(a => a.Pod is null && !a.ToInfo().InCooldown(now, IpCooldown))
+            .OrderBy(a => IpAddressMath.ToNumber(a.Address))
+            .ToList();
+        foreach (var stale in reusable.Skip(1))
+        {
+            cidr.Addresses.Remove(stale.Address);
+        }
+
+        if (reusable.Count > 0)
+        {
+            return reusable[0].Address;
+        }
+
+        for (UInt128 offset = 0; offset < cidr.Cidr.Size; offset++)
+        {
+            var address = cidr.Cidr.AddressAt(offset);
+            if (!cidr.Addresses.ContainsKey(address))
+            {
+                return address;
+            }
+        }
+
+        return null;
+    }
+
+    private sealed class EniState(string id, int deviceNumber, bool isPrimary, bool isTrunk, bool isExcluded, DateTimeOffset createdAt, string subnetId)
+    {
+        public string Id { get; } = id;
+
+        public int DeviceNumber { get; } = deviceNumber;
+
+        public bool IsPrimary { get; } = isPrimary;
+
+        public bool IsTrunk { get; } = isTrunk;
+
+        public bool IsExcludedForPodIps { get; } = isExcluded;
+
+        public DateTimeOffset CreatedAt { get; } = createdAt;
+
+        public string SubnetId { get; } = subnetId;
+
+        public List<CidrState> Cidrs { get; } = [];
+
+        public EniInfo ToInfo() => new(Id, DeviceNumber, IsPrimary, IsTrunk, IsExcludedForPodIps, CreatedAt, SubnetId, [.. Cidrs.Select(c => c.ToInfo())]);
+    }
+
+    private sealed class CidrState(CidrBlock cidr, bool isPrefix)
+    {
+        public CidrBlock Cidr { get; } = cidr;
+
+        public bool IsPrefix { get; } = isPrefix;
+
+        public int Size => (int)Cidr.Size;
+
+        public Dictionary<IPAddress, AddressState> Addresses { get; } = [];
+
+        public int AssignedCount => Addresses.Values.Count(a => a.Pod is not null);
+
+        public CidrInfo ToInfo() => new(Cidr, IsPrefix, [.. Addresses.Values.OrderBy(a => IpAddressMath.ToNumber(a.Address)).Select(a => a.ToInfo())]);
+    }
+
+    private sealed class AddressState(IPAddress address)
+    {
+        public IPAddress Address { get; } = address;
+
+        public PodKey? Pod { get; set; }
+
+        public DateTimeOffset? AssignedTime { get; set; }
+
+        public DateTimeOffset? UnassignedTime { get; set; }
+
+        public AddressInfo ToInfo() => new(Address, Pod, AssignedTime, UnassignedTime);
+
+        public bool InCooldown(DateTimeOffset now, TimeSpan cooldown) => ToInfo().InCooldown(now, cooldown);
+    }
+}

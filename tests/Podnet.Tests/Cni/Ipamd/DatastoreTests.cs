@@ -1,0 +1,108 @@
+using System.Net;
+using Podnet.Cni.Ipamd;
+using Podnet.Net;
+using Podnet.Tests.TestSupport;
+
+namespace Podnet.Tests.Cni.Ipamd;
+
+public class DatastoreTests
+{
+    private readonly ManualTimeProvider _time = new();
+
+    private static PodKey Pod(int i) => new("default", $"pod-{i}", $"sandbox-{i}");
+
+    private static CidrBlock Ip(string address) => CidrBlock.Single(IPAddress.Parse(address));
+
+    private Datastore SecondaryIpStore()
+    {
+        var store = new Datastore(_time, prefixDelegation: false, TimeSpan.FromSeconds(30));
+        store.AddEni("eni-b", 1, isPrimary: false, isTrunk: false, isExcludedForPodIps: false, "subnet-1");
+        store.AddEni("eni-a", 0, isPrimary: true, isTrunk: false, isExcludedForPodIps: false, "subnet-1");
+        store.AddCidr("eni-b", Ip("10.0.0.20"), isPrefix: false);
+        store.AddCidr("eni-a", Ip("10.0.0.12"), isPrefix: false);
+        store.AddCidr("eni-a", Ip("10.0.0.11"), isPrefix: false);
+        return store;
+    }
+
+    [Fact]
+    public void Assign_ByDeviceNumberThenAddress_IdempotentPerKey_ThenNoneLeft()
+    {
+        var store = SecondaryIpStore();
+
+        var first = store.AssignPodIPv4Address(Pod(1));
+        Assert.Equal(("10.0.0.11", "eni-a", 0), (first.Address!.ToString(), first.EniId, first.DeviceNumber));
+        Assert.Equal(first, store.AssignPodIPv4Address(Pod(1)));
+        Assert.Equal("10.0.0.12", store.AssignPodIPv4Address(Pod(2)).Address!.ToString());
+        Assert.Equal(("10.0.0.20", 1), (store.AssignPodIPv4Address(Pod(3)).Address!.ToString(), 1));
+
+        var none = store.AssignPodIPv4Address(Pod(4));
+        Assert.False(none.Success);
+        Assert.Equal("AssignPodIPAddress: no available IP/Prefix addresses", none.Error);
+        Assert.Equal(new DatastoreStats(3, 3, 0, 0), store.GetStats());
+    }
+
+    [Fact]
+    public void Release_PutsAddressInCooldown_CountedAsAvailable_NotReusedUntilCooldownEnds()
+    {
+        var store = new Datastore(_time, prefixDelegation: false, TimeSpan.FromSeconds(30));
+        store.AddEni("eni-a", 0, true, false, false, "subnet-1");
+        store.AddCidr("eni-a", Ip("10.0.0.11"), false);
+        var address = store.AssignPodIPv4Address(Pod(1)).Address;
+
+        var released = store.UnassignPodIPv4Address(Pod(1));
+        Assert.Equal(address, released!.Address);
+        Assert.Equal(_time.GetUtcNow(), released.UnassignedTime);
+        Assert.Null(store.UnassignPodIPv4Address(Pod(1)));
+
+        // Cooldown addresses are available in the stats (#2896) but not handed out.
+        Assert.Equal(new DatastoreStats(1, 0, 1, 0), store.GetStats());
+        Assert.Equal(1, store.GetStats().AvailableIPs);
+        Assert.False(store.AssignPodIPv4Address(Pod(2)).Success);
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.False(store.AssignPodIPv4Address(Pod(2)).Success);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(new DatastoreStats(1, 0, 0, 0), store.GetStats());
+        Assert.Equal(address, store.AssignPodIPv4Address(Pod(2)).Address);
+    }
+
+    [Fact]
+    public void Assign_SkipsExcludedEnis_AndCidrsOfTheOtherMode()
+    {
+        var store = new Datastore(_time, prefixDelegation: false, TimeSpan.FromSeconds(30));
+        store.AddEni("eni-a", 0, isPrimary: true, isTrunk: false, isExcludedForPodIps: true, "subnet-1");
+        store.AddEni("eni-b", 1, false, false, false, "subnet-2");
+        store.AddCidr("eni-a", Ip("10.0.0.11"), false);
+        store.AddCidr("eni-b", CidrBlock.Parse("10.0.64.16/28"), isPrefix: true);
+        store.AddCidr("eni-b", Ip("10.0.64.5"), false);
+
+        Assert.Equal(("10.0.64.5", "eni-b"), (store.AssignPodIPv4Address(Pod(1)).Address!.ToString(), store.FindAddress(Pod(1))!.Value.Eni.Id));
+        Assert.False(store.AssignPodIPv4Address(Pod(2)).Success);
+
+        // The excluded ENI's address and the prefix are not in the secondary-IP stats.
+        Assert.Equal(new DatastoreStats(1, 1, 0, 0), store.GetStats());
+    }
+
+    [Fact]
+    public void PrefixDelegation_HandsOutLowestNeverUsed_ThenReusesOutOfCooldown()
+    {
+        var store = new Datastore(_time, prefixDelegation: true, TimeSpan.FromSeconds(30));
+        store.AddEni("eni-a", 0, true, false, false, "subnet-1");
+        store.AddCidr("eni-a", CidrBlock.Parse("10.0.0.32/28"), true);
+        store.AddCidr("eni-a", CidrBlock.Parse("10.0.0.16/28"), true);
+
+        Assert.Equal("10.0.0.16", store.AssignPodIPv4Address(Pod(1)).Address!.ToString());
+        Assert.Equal("10.0.0.17", store.AssignPodIPv4Address(Pod(2)).Address!.ToString());
+        store.UnassignPodIPv4Address(Pod(1));
+        Assert.Equal("10.0.0.18", store.AssignPodIPv4Address(Pod(3)).Address!.ToString());
+        Assert.Equal(new DatastoreStats(32, 2, 1, 2), store.GetStats());
+        Assert.Equal(1, store.FreePrefixes);
+
+        _time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal("10.0.0.16", store.AssignPodIPv4Address(Pod(4)).Address!.ToString());
+        Assert.Equal(["10.0.0.32/28"], store.FindFreeableCidrs("eni-a").Select(c => c.Cidr.ToString()));
+        Assert.False(store.RemoveCidr("eni-a", CidrBlock.Parse("10.0.0.16/28")));
+        Assert.True(store.RemoveCidr("eni-a", CidrBlock.Parse("10.0.0.32/28")));
+    }
+}
