@@ -1,5 +1,6 @@
 using System.Globalization;
 using Podnet.Aws;
+using Podnet.Cni;
 using Podnet.Aws.Ec2;
 using Podnet.Aws.Eks;
 using Podnet.Kube;
@@ -27,7 +28,18 @@ public sealed class World
         Time = time ?? new VirtualTimeProvider(Epoch);
         Cloud = cloud;
         ControlPlane = new ControlPlane(Time, seed, serviceCidr, scheduling: cloud is not null);
+        if (cloud is not null)
+        {
+            // The VPC CNI is every EKS node's network plugin: aws-node's ipamd hands out VPC addresses.
+            AwsNode = new AwsNode(ControlPlane.Store, Time, cloud, ControlPlane.Kubelet.RefreshNodes);
+            ControlPlane.AddController(AwsNode);
+            ControlPlane.UseNetwork(AwsNode);
+            ControlPlane.AddReadinessProbe(AwsNode.AwsNodeNotReadyReason);
+        }
     }
+
+    /// <summary>The VPC CNI's node agents, in a world with AWS.</summary>
+    public AwsNode? AwsNode { get; }
 
     public int Seed { get; }
 

@@ -239,6 +239,49 @@ public sealed class Datastore
         }
     }
 
+    /// <summary>
+    /// Gives a key the address it held before a restart (ipamd's checkpoint, <c>/var/run/aws-node/ipam.json</c>);
+    /// false when the datastore has no such address or another key holds it.
+    /// </summary>
+    public bool RestoreAssignment(PodKey key, IPAddress address)
+    {
+        lock (_lock)
+        {
+            if (FindByKey(key) is not null)
+            {
+                return false;
+            }
+
+            foreach (var eni in _enis.Values)
+            {
+                foreach (var cidr in eni.Cidrs.Where(c => c.Cidr.Contains(address)))
+                {
+                    var state = cidr.Addresses.GetValueOrDefault(address) ?? new AddressState(address);
+                    if (state.Pod is not null)
+                    {
+                        return false;
+                    }
+
+                    cidr.Addresses[address] = state;
+                    state.Pod = key;
+                    state.AssignedTime = _time.GetUtcNow();
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Every address handed out, by key (what ipamd checkpoints).</summary>
+    public IReadOnlyList<(PodKey Key, IPAddress Address)> Allocations()
+    {
+        lock (_lock)
+        {
+            return [.. _enis.Values.SelectMany(e => e.Cidrs).SelectMany(c => c.Addresses.Values).Where(a => a.Pod is not null).Select(a => (a.Pod!.Value, a.Address))];
+        }
+    }
+
     /// <summary>The ENI and address a key holds, if any.</summary>
     public (EniInfo Eni, AddressInfo Address)? FindAddress(PodKey key)
     {

@@ -1,0 +1,225 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Podnet.Aws;
+using Podnet.Aws.Ec2;
+using Podnet.Cni.Ipamd;
+using Podnet.Kube.Api;
+using Podnet.Kube.Controllers;
+using Podnet.Kube.Nodes;
+using Podnet.Kube.Store;
+using Podnet.Kube.Views;
+
+namespace Podnet.Cni;
+
+/// <summary>
+/// The aws-node DaemonSet at work: on every node where an aws-node pod runs, an ipamd configured from that pod's
+/// environment manages the node's interfaces and addresses through EC2 (as the node role), and the CNI plugin
+/// hands pods their addresses. The node's network is ready, and aws-node Ready, once ipamd has initialised. A new
+/// aws-node pod (after <c>kubectl set env daemonset aws-node …</c>) starts a new ipamd with the new settings, which
+/// restores the node's pod addresses from the old one, as ipamd does from its checkpoint file.
+/// </summary>
+public sealed class AwsNode : QueueController, IPodSandboxNetwork
+{
+    public const string Component = "aws-node";
+    public const string NotReadyMessage = "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized";
+
+    private readonly AwsCloud _cloud;
+    private readonly Action _networkChanged;
+    private readonly Dictionary<string, NodeAgent> _agents = new(StringComparer.Ordinal);
+
+    /// <param name="networkChanged">Tells the kubelets to look at their nodes' network again.</param>
+    public AwsNode(ObjectStore store, TimeProvider time, AwsCloud cloud, Action networkChanged)
+        : base(store, time)
+    {
+        _cloud = cloud;
+        _networkChanged = networkChanged;
+    }
+
+    public override string Name => Component;
+
+    /// <summary>The ipamd of a node, when aws-node runs there.</summary>
+    public Ipamd.Ipamd? IpamdOf(string nodeName) => _agents.GetValueOrDefault(nodeName)?.Ipamd;
+
+    private KubeResource Nodes => Store.Resources.For("v1", "Node");
+
+    private KubeResource Pods => Store.Resources.For("v1", "Pod");
+
+    public override void OnChange(WatchEvent change)
+    {
+        if (Is(change, string.Empty, "Node"))
+        {
+            Queue.Add(new ObjectKey(null, change.Object.Name));
+        }
+        else if (Is(change, string.Empty, "Pod") && IsAwsNodePod(change.Object) && new PodView(change.Object).NodeName is { } node)
+        {
+            Queue.Add(new ObjectKey(null, node));
+        }
+    }
+
+    protected override TimeSpan? Reconcile(ObjectKey key)
+    {
+        var node = Store.TryGet(Nodes, null, key.Name);
+        if (node is null)
+        {
+            _agents.Remove(key.Name);
+            return null;
+        }
+
+        var awsNode = Store.List(Pods, "kube-system").Items
+            .Select(p => new PodView(p))
+            .FirstOrDefault(p => IsAwsNodePod(p.Object) && p.NodeName == key.Name && p.Phase == "Running" && !p.IsTerminating);
+        if (awsNode is null)
+        {
+            return null;
+        }
+
+        var agent = _agents.GetValueOrDefault(key.Name);
+        if (agent is null || agent.PodUid != awsNode.Object.Uid)
+        {
+            agent = Start(node, awsNode, agent);
+            if (agent is null)
+            {
+                return null;
+            }
+
+            _agents[key.Name] = agent;
+        }
+
+        var ipamd = agent.Ipamd;
+        if (!ipamd.Initialized)
+        {
+            ipamd.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
+            if (!ipamd.Initialized)
+            {
+                // ipamd exits and the kubelet restarts it; try again as the restart would.
+                return TimeSpan.FromSeconds(10);
+            }
+
+            agent.RestoreInto(ipamd);
+            _networkChanged();
+        }
+
+        var next = ipamd.ReconcileAsync(CancellationToken.None).GetAwaiter().GetResult();
+
+        // ipamd polls forever; the emulator stops polling a node whose pool has not changed for a while (every
+        // timer of the pool — cooldown, minimum ENI age, scale-down interval — is shorter), and starts again when a
+        // pod comes or goes.
+        var signature = Signature(ipamd);
+        if (signature != agent.Signature)
+        {
+            agent.Signature = signature;
+            agent.LastChange = Time.GetUtcNow();
+        }
+
+        return Time.GetUtcNow() - agent.LastChange < QuietAfter ? next : null;
+    }
+
+    /// <summary>How long a pool must stay unchanged before the emulator stops polling it.</summary>
+    public static readonly TimeSpan QuietAfter = TimeSpan.FromMinutes(3);
+
+    private static string Signature(Ipamd.Ipamd ipamd)
+        => string.Join(";", ipamd.Enis.Select(e => $"{e.Id}:{string.Join(",", e.Cidrs.Select(c => $"{c.Cidr}/{c.AssignedCount}"))}")) + "|" + ipamd.Stats;
+
+    /// <summary>The kubelet asks: is the node's network up?</summary>
+    public string? NotReadyReason(NodeView node)
+        => _agents.TryGetValue(node.Name, out var agent) && agent.Ipamd.Initialized ? null : NotReadyMessage;
+
+    /// <summary>CNI ADD: an address from the node's ipamd, the same one for a repeated ADD of the same pod.</summary>
+    public SandboxResult Add(PodView pod, NodeView node)
+    {
+        if (!_agents.TryGetValue(node.Name, out var agent) || !agent.Ipamd.Initialized)
+        {
+            return SandboxResult.Failed($"plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): {NotReadyMessage}", TimeSpan.FromSeconds(10));
+        }
+
+        var result = agent.Ipamd.Assign(KeyOf(pod));
+        if (!result.Success)
+        {
+            // The kubelet retries; meanwhile ipamd's pool loop may add addresses.
+            Queue.Add(new ObjectKey(null, node.Name));
+            return SandboxResult.Failed($"networkPlugin cni failed to set up pod \"{pod.Name}_{pod.Namespace}\" network: add cmd: failed to assign an IP address to container", TimeSpan.FromSeconds(10));
+        }
+
+        // The pool may now be low: ipamd looks again.
+        Queue.Add(new ObjectKey(null, node.Name));
+        return SandboxResult.Assigned(result.Address!.ToString());
+    }
+
+    /// <summary>CNI DEL: the address goes back to the datastore, into cooldown.</summary>
+    public void Delete(PodView pod, NodeView node)
+    {
+        if (_agents.TryGetValue(node.Name, out var agent))
+        {
+            agent.Ipamd.Release(KeyOf(pod));
+            Queue.Add(new ObjectKey(null, node.Name));
+        }
+    }
+
+    /// <summary>aws-node's readiness probe: ready once its node's ipamd has initialised.</summary>
+    public string? AwsNodeNotReadyReason(PodView pod)
+    {
+        if (!IsAwsNodePod(pod.Object) || pod.NodeName is not { } node)
+        {
+            return null;
+        }
+
+        return _agents.TryGetValue(node, out var agent) && agent.PodUid == pod.Object.Uid && agent.Ipamd.Initialized
+            ? null
+            : "Readiness probe failed: {\"level\":\"info\",\"msg\":\"timeout: failed to connect service \\\":50051\\\" within 5s\"}";
+    }
+
+    public static bool IsAwsNodePod(KubeObject pod)
+        => pod.Namespace == "kube-system" && pod.Labels.GetValueOrDefault("k8s-app") == "aws-node";
+
+    private NodeAgent? Start(KubeObject node, PodView awsNode, NodeAgent? previous)
+    {
+        var view = new NodeView(node);
+        if (view.InstanceId is not { } instanceId)
+        {
+            return null;
+        }
+
+        var instance = _cloud.Ec2Backend.DescribeInstances(DescribeRequest.ForIds(instanceId))[0].Instances[0];
+        var type = _cloud.Ec2Backend.InstanceTypes.Find(instance.InstanceType)!;
+        var container = awsNode.Containers.FirstOrDefault(c => c["name"]?.GetValue<string>() == "aws-node") ?? awsNode.Containers[0];
+        var env = (container["env"] as JsonArray ?? []).OfType<JsonObject>()
+            .Where(e => e["value"] is not null)
+            .ToDictionary(e => e["name"]!.GetValue<string>(), e => e["value"]!.GetValue<string>(), StringComparer.Ordinal);
+        var settings = CniSettings.FromEnvironment(env, container["image"]?.GetValue<string>());
+        var ec2 = instance.IamInstanceProfile is { } profile
+            ? _cloud.Ec2ForRole(profile.RoleArn, instanceId)
+            : _cloud.Ec2;
+        var maxPods = (int)view.Capacity.GetValueOrDefault("pods", 110);
+        var ipamd = new Ipamd.Ipamd(ec2, Time, settings, instance, type, maxPods, () => EniConfigSelector.For(Store.Get(Nodes, null, node.Name), settings, Store));
+        return new NodeAgent(awsNode.Object.Uid!, settings, ipamd, previous?.Ipamd);
+    }
+
+    private static PodKey KeyOf(PodView pod) => new(pod.Namespace, pod.Name, pod.Object.Uid ?? string.Empty);
+
+    private sealed class NodeAgent(string podUid, CniSettings settings, Ipamd.Ipamd ipamd, Ipamd.Ipamd? previous)
+    {
+        public string PodUid { get; } = podUid;
+
+        public CniSettings Settings { get; } = settings;
+
+        public Ipamd.Ipamd Ipamd { get; } = ipamd;
+
+        public string Signature { get; set; } = string.Empty;
+
+        public DateTimeOffset LastChange { get; set; }
+
+        /// <summary>Gives the new ipamd the pod addresses the old one handed out (its checkpoint).</summary>
+        public void RestoreInto(Ipamd.Ipamd current)
+        {
+            if (previous is null)
+            {
+                return;
+            }
+
+            foreach (var (key, address) in previous.Datastore.Allocations())
+            {
+                current.Datastore.RestoreAssignment(key, address);
+            }
+        }
+    }
+}
