@@ -43,8 +43,9 @@ public static class RunCommand
             return PodnetCommand.ErrorExitCode;
         }
 
-        world.Settle();
-        output.Write(format == "json" ? WorldJson.Render(world) : WorldText.Render(world));
+        // Loading settled the world already; this tells whether anything is still going on.
+        var settled = world.Settle(TimeSpan.Zero);
+        output.Write(format == "json" ? WorldJson.Render(world) : WorldText.Render(world, settled));
         return 0;
     }
 }

@@ -8,10 +8,14 @@ namespace Podnet.Cli.Output;
 /// <summary>What <c>podnet run</c> prints for a settled world.</summary>
 public static class WorldText
 {
-    public static string Render(Podnet.World.World world)
+    public static string Render(Podnet.World.World world, Podnet.World.SettleResult? settled = null)
     {
         var store = world.ControlPlane.Store;
         var text = new StringBuilder();
+        if (settled is { Settled: false })
+        {
+            text.Append("# Not settled: something is still retrying (see the events below).\n\n");
+        }
 
         var pods = new TextTable("NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE", "READINESS GATES");
         foreach (var pod in store.List("v1", "Pod").Items)
@@ -76,6 +80,8 @@ public static class WorldText
             text.Append("$ aws ec2 describe-subnets\n").Append(subnetTable).Append('\n');
         }
 
+        AppendIpamdLogs(world, text);
+
         foreach (var pod in store.List("v1", "Pod").Items.Where(p => KubectlText.PodStatus(p) != "Running"))
         {
             text.Append("$ kubectl describe pod -n ").Append(pod.Namespace).Append(' ').Append(pod.Name).Append('\n');
@@ -83,6 +89,36 @@ public static class WorldText
         }
 
         return text.ToString().TrimEnd('\n') + "\n";
+    }
+
+    /// <summary>ipamd's last words on nodes where pods wait for addresses or aws-node is not ready.</summary>
+    private static void AppendIpamdLogs(Podnet.World.World world, StringBuilder text)
+    {
+        if (world.AwsNode is not { } awsNode)
+        {
+            return;
+        }
+
+        var store = world.ControlPlane.Store;
+        var pods = store.List("v1", "Pod").Items.Select(p => new PodView(p)).ToList();
+        foreach (var node in store.List("v1", "Node").Items.Select(n => new NodeView(n)))
+        {
+            var ipamd = awsNode.IpamdOf(node.Name);
+            var waiting = pods.Any(p => p.NodeName == node.Name && KubectlText.PodStatus(p.Object) == "ContainerCreating");
+            if (ipamd is null || (ipamd.Initialized && !waiting))
+            {
+                continue;
+            }
+
+            var awsNodePod = pods.FirstOrDefault(p => p.NodeName == node.Name && Podnet.Cni.AwsNode.IsAwsNodePod(p.Object));
+            text.Append("$ kubectl logs -n kube-system ").Append(awsNodePod?.Name ?? "aws-node").Append(" | tail   # ipamd on ").Append(node.Name).Append('\n');
+            foreach (var line in ipamd.Log.TakeLast(8))
+            {
+                text.Append(line).Append('\n');
+            }
+
+            text.Append('\n');
+        }
     }
 
     private static string Capacity(NodeView node, string resource)

@@ -66,7 +66,7 @@ public static class WorldLoader
         world.Settle();
         if (cluster is not null)
         {
-            kube = [.. Addons(kube, builder!.AddonConfiguration), .. kube];
+            kube = [.. Addons(kube, builder!.AddonConfiguration, world.ControlPlane.ServiceCidr), .. kube];
         }
 
         Apply(world, kube);
@@ -77,7 +77,7 @@ public static class WorldLoader
     /// The default add-ons of an EKS cluster, less the objects the world defines itself, with the vpc-cni add-on's
     /// configuration values (<c>env</c>) applied to the aws-node container.
     /// </summary>
-    private static IEnumerable<WorldDocument> Addons(List<WorldDocument> world, IReadOnlyDictionary<string, JsonObject> configuration)
+    private static IEnumerable<WorldDocument> Addons(List<WorldDocument> world, IReadOnlyDictionary<string, JsonObject> configuration, CidrBlock serviceCidr)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Podnet.World.EksAddons.yaml")
                            ?? throw new InvalidOperationException("the EKS add-ons are missing from the Podnet assembly");
@@ -104,6 +104,12 @@ public static class WorldLoader
                 }
 
                 container["env"] = list;
+            }
+
+            if (addon.Kind == "Service" && addon.Name == "kube-dns")
+            {
+                // The cluster DNS address is the tenth of the service range: 10.100.0.10 or 172.20.0.10 on EKS.
+                addon.Content["spec"]!["clusterIP"] = serviceCidr.AddressAt(10).ToString();
             }
 
             yield return addon;
