@@ -26,6 +26,7 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
     private readonly AwsCloud _cloud;
     private readonly Action _networkChanged;
     private readonly Dictionary<string, NodeAgent> _agents = new(StringComparer.Ordinal);
+    private readonly Dictionary<PodKey, PodNetwork> _podNetworks = [];
 
     /// <param name="networkChanged">Tells the kubelets to look at their nodes' network again.</param>
     public AwsNode(ObjectStore store, TimeProvider time, AwsCloud cloud, Action networkChanged)
@@ -36,6 +37,9 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
     }
 
     public override string Name => Component;
+
+    /// <summary>What the CNI set up for each pod it gave an address: interface, branch, and the SNAT settings in force.</summary>
+    public IReadOnlyCollection<PodNetwork> PodNetworks => _podNetworks.Values;
 
     /// <summary>The ipamd of a node, when aws-node runs there.</summary>
     public Ipamd.Ipamd? IpamdOf(string nodeName) => _agents.GetValueOrDefault(nodeName)?.Ipamd;
@@ -96,6 +100,7 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
             }
 
             agent.RestoreInto(ipamd);
+            AdvertiseFeatures(node, agent);
             _networkChanged();
         }
 
@@ -132,6 +137,11 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
             return SandboxResult.Failed($"plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): {NotReadyMessage}", TimeSpan.FromSeconds(10));
         }
 
+        if (agent.Settings.EnablePodEni && RequestsPodEni(pod))
+        {
+            return AddBranchPod(pod, agent);
+        }
+
         var result = agent.Ipamd.Assign(KeyOf(pod));
         if (!result.Success)
         {
@@ -142,12 +152,14 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
 
         // The pool may now be low: ipamd looks again.
         Queue.Add(new ObjectKey(null, node.Name));
+        _podNetworks[KeyOf(pod)] = new PodNetwork(pod.Namespace, pod.Name, node.Name, result.Address!.ToString(), result.EniId!, result.DeviceNumber, null, agent.Settings);
         return SandboxResult.Assigned(result.Address!.ToString());
     }
 
     /// <summary>CNI DEL: the address goes back to the datastore, into cooldown.</summary>
     public void Delete(PodView pod, NodeView node)
     {
+        _podNetworks.Remove(KeyOf(pod));
         if (_agents.TryGetValue(node.Name, out var agent))
         {
             agent.Ipamd.Release(KeyOf(pod));
@@ -166,6 +178,105 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
         return _agents.TryGetValue(node, out var agent) && agent.PodUid == pod.Object.Uid && agent.Ipamd.Initialized
             ? null
             : "Readiness probe failed: {\"level\":\"info\",\"msg\":\"timeout: failed to connect service \\\":50051\\\" within 5s\"}";
+    }
+
+    public const string PodEniResource = "vpc.amazonaws.com/pod-eni";
+    public const string CniNodeFeatureSecurityGroupsForPods = "SecurityGroupsForPods";
+    public const string CniNodeFeatureCustomNetworking = "CustomNetworking";
+
+    /// <summary>A pod with security groups: its first container asks for <c>vpc.amazonaws.com/pod-eni</c>.</summary>
+    public static bool RequestsPodEni(PodView pod)
+        => pod.Containers.Count > 0
+           && (pod.Containers[0]["resources"]?["limits"]?[PodEniResource] is not null || pod.Containers[0]["resources"]?["requests"]?[PodEniResource] is not null);
+
+    /// <summary>
+    /// A pod with security groups takes the address of its branch interface from the annotation the VPC resource
+    /// controller writes; until the annotation is there the ADD fails and the kubelet retries (seed 001).
+    /// </summary>
+    private SandboxResult AddBranchPod(PodView pod, NodeAgent agent)
+    {
+        var failure = SandboxResult.Failed($"networkPlugin cni failed to set up pod \"{pod.Name}_{pod.Namespace}\" network: add cmd: failed to assign an IP address to container", TimeSpan.FromSeconds(1));
+        if (!pod.Object.Annotations.TryGetValue(PodEniResource, out var annotation))
+        {
+            return failure;
+        }
+
+        try
+        {
+            if (JsonNode.Parse(annotation) is not JsonArray { Count: > 0 } branches || branches[0] is not JsonObject branch
+                || branch["privateIp"]?.GetValue<string>() is not { Length: > 0 } ip)
+            {
+                return failure;
+            }
+
+            var vlan = branch["vlanId"] ?? branch["vlanID"];
+            _podNetworks[KeyOf(pod)] = new PodNetwork(
+                pod.Namespace,
+                pod.Name,
+                pod.NodeName!,
+                ip,
+                branch["eniId"]?.GetValue<string>() ?? string.Empty,
+                -1,
+                vlan is JsonValue v && v.TryGetValue<int>(out var id) ? id : null,
+                agent.Settings);
+            return SandboxResult.Assigned(ip);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return failure;
+        }
+    }
+
+    /// <summary>
+    /// With ENABLE_POD_ENI, ipamd tells the VPC resource controller through the node's CNINode that the node wants a
+    /// trunk — only when the type supports trunking and an interface slot is free for it (else it logs "No slot
+    /// available for a trunk ENI to be attached."). With custom networking it names the node's ENIConfig too.
+    /// </summary>
+    private void AdvertiseFeatures(KubeObject node, NodeAgent agent)
+    {
+        var settings = agent.Settings;
+        var instanceType = _cloud.Ec2Backend.InstanceTypes.Find(node.Labels.GetValueOrDefault("node.kubernetes.io/instance-type", string.Empty));
+        if (!settings.EnablePodEni || instanceType?.IsTrunkingCompatible != true)
+        {
+            return;
+        }
+
+        var ipamd = agent.Ipamd;
+        var hasTrunk = ipamd.Enis.Any(e => e.IsTrunk);
+        if (!hasTrunk && ipamd.Enis.Count >= ipamd.MaxEni)
+        {
+            return;
+        }
+
+        var features = new JsonArray(new JsonObject { ["name"] = CniNodeFeatureSecurityGroupsForPods });
+        if (settings.CustomNetwork && EniConfigSelector.NameFor(node, settings) is var eniConfig && eniConfig != EniConfigSelector.DefaultName)
+        {
+            features.Add(new JsonObject { ["name"] = CniNodeFeatureCustomNetworking, ["value"] = eniConfig });
+        }
+
+        var cniNodes = Store.Resources.For("vpcresources.k8s.aws/v1alpha1", "CNINode");
+        var context = RequestContext.ServiceAccount("kube-system", "aws-node");
+        var existing = Store.TryGet(cniNodes, null, node.Name);
+        if (existing is null)
+        {
+            // On EKS the resource controller makes the CNINode and ipamd adds its features; here whoever comes first makes it.
+            Store.Create(KubeObject.From(new JsonObject
+            {
+                ["apiVersion"] = "vpcresources.k8s.aws/v1alpha1",
+                ["kind"] = "CNINode",
+                ["metadata"] = new JsonObject
+                {
+                    ["name"] = node.Name,
+                    ["labels"] = new JsonObject { ["kubernetes.io/os"] = "linux" },
+                    ["ownerReferences"] = new JsonArray(OwnerReference.ControllerOf(node).ToJson()),
+                },
+                ["spec"] = new JsonObject { ["features"] = features },
+            }), context);
+        }
+        else if (!JsonNode.DeepEquals(existing["spec.features"], features))
+        {
+            Store.Update(existing.With(j => j.GetOrAddObject("spec")["features"] = features), context);
+        }
     }
 
     public static bool IsAwsNodePod(KubeObject pod)
