@@ -407,6 +407,12 @@ public sealed class Ipamd
             {
                 groups = spec.SecurityGroups;
             }
+            else if (_settings.CniVersion < new Version(1, 8, 0))
+            {
+                // Before 1.8.0 an ENIConfig without groups left the choice to EC2: the VPC's default group.
+                groups = [];
+                Record("No custom networking security group found, the VPC's default security group applies");
+            }
             else
             {
                 Record($"No custom networking security group found, will use the node's primary ENI's SG: [{string.Join(' ', _primaryGroups)}]");

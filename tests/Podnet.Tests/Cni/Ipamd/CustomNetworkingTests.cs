@@ -38,6 +38,22 @@ public class CustomNetworkingTests
     }
 
     [Fact]
+    public async Task EniConfigWithoutGroups_BeforeCni18_UsesTheVpcDefaultGroup()
+    {
+        var node = IpamdNode.Create("t3.small", Custom with { CniVersion = new Version(1, 7, 10) });
+        var nodeGroup = node.CreateGroup("nodes");
+        var podSubnet = node.CreateSubnet("10.0.64.0/24");
+        var primary = node.Ec2Enis()[0];
+        node.Backend.ModifyNetworkInterfaceAttribute(new ModifyNetworkInterfaceAttributeRequest(primary.NetworkInterfaceId, Groups: [nodeGroup]));
+        node.EniConfig = new EniConfigSpec("default", podSubnet.SubnetId, []);
+
+        await node.Ipamd.InitializeAsync(CancellationToken.None);
+
+        var created = node.Ec2Enis()[1];
+        Assert.Equal("default", Assert.Single(created.Groups).GroupName);
+    }
+
+    [Fact]
     public async Task EniConfigWithoutGroups_UsesPrimaryEniGroups()
     {
         var node = IpamdNode.Create("t3.small", Custom);
