@@ -15,7 +15,7 @@ internal sealed class AwsWorldBuilder
 {
     public const string ApiGroup = "aws.podnet.dev";
 
-    private static readonly string[] Order = ["Vpc", "Subnet", "SecurityGroup", "Role", "Cluster", "Addon", "NodeGroup"];
+    private static readonly string[] Order = ["Vpc", "Subnet", "SecurityGroup", "Role", "Cluster", "Addon", "SecurityGroupIngress", "NodeGroup"];
 
     private static readonly string[] AddonNames = ["vpc-cni", "kube-proxy", "coredns"];
 
@@ -61,6 +61,11 @@ internal sealed class AwsWorldBuilder
         foreach (var doc in ordered.Where(d => d.Kind == "SecurityGroup"))
         {
             Run(doc, () => AuthorizeRules(doc));
+        }
+
+        foreach (var doc in ordered.Where(d => d.Kind == "SecurityGroupIngress"))
+        {
+            Run(doc, () => AuthorizeIngress(doc));
         }
 
         foreach (var doc in ordered.Where(d => d.Kind == "NodeGroup"))
@@ -127,6 +132,8 @@ internal sealed class AwsWorldBuilder
                 Clusters.Add(cluster);
                 Remember(doc, cluster.Name);
                 break;
+            case "SecurityGroupIngress":
+                break;
             case "Addon":
                 var addon = DocumentFields.String(doc, "AddonName") ?? doc.Name;
                 if (!AddonNames.Contains(addon))
@@ -169,6 +176,32 @@ internal sealed class AwsWorldBuilder
                 _cloud.Ec2Backend.AuthorizeSecurityGroupEgress(groupId, egress);
             }
         }
+    }
+
+    /// <summary>
+    /// Rules added to a group the world does not define, as <c>aws ec2 authorize-security-group-ingress</c> does:
+    /// <c>GroupId</c> (a name or ID) or <c>ClusterSecurityGroup</c> (a Cluster's name: the group EKS made for it).
+    /// </summary>
+    private void AuthorizeIngress(WorldDocument doc)
+    {
+        string groupId;
+        if (DocumentFields.String(doc, "ClusterSecurityGroup") is { } clusterName)
+        {
+            groupId = Clusters.FirstOrDefault(c => c.Name == clusterName)?.ResourcesVpcConfig.ClusterSecurityGroupId
+                      ?? throw doc.Error("spec.ClusterSecurityGroup", $"no Cluster named \"{clusterName}\" in the world");
+        }
+        else
+        {
+            groupId = Resolve(doc, "GroupId", "SecurityGroup", "sg");
+        }
+
+        var permissions = Permissions(doc, "IpPermissions");
+        if (permissions.Count == 0)
+        {
+            throw doc.Error("spec.IpPermissions", "Required value");
+        }
+
+        _cloud.Ec2Backend.AuthorizeSecurityGroupIngress(groupId, permissions);
     }
 
     private void CreateNodegroup(WorldDocument doc)

@@ -1,0 +1,610 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Podnet.Aws;
+using Podnet.Aws.Ec2;
+using Podnet.Cni;
+using Podnet.Kube.Api;
+using Podnet.Kube.Controllers;
+using Podnet.Kube.Store;
+using Podnet.Kube.Views;
+
+namespace Podnet.ResourceController;
+
+/// <summary>
+/// The VPC resource controller of EKS (aws/amazon-vpc-resource-controller-k8s), security groups for pods: a trunk
+/// interface for every managed, trunking-compatible node, advertised as the node's <c>vpc.amazonaws.com/pod-eni</c>
+/// capacity; a branch interface with the pod's security groups for every scheduled pod that asks for one, on the
+/// lowest free VLAN, written into the pod's <c>vpc.amazonaws.com/pod-eni</c> annotation; and released branches
+/// deleted after the cooldown. EC2 calls go through its own token bucket (12/s, burst 18), as the cluster role for
+/// interface changes and as EKS itself for describes and trunk associations.
+/// </summary>
+public sealed class VpcResourceController : QueueController
+{
+    public const string Component = "vpc-resource-controller";
+    public const string PodEniAnnotation = "vpc.amazonaws.com/pod-eni";
+    public const string PodEniResource = "vpc.amazonaws.com/pod-eni";
+    public const string HasTrunkAttachedLabel = "vpc.amazonaws.com/has-trunk-attached";
+    public const string OwnerTagValue = "eks-vpc-resource-controller";
+    public const string TrunkDescription = "aws-k8s-trunk-eni";
+    public const string BranchDescription = "aws-k8s-branch-eni";
+    public const string CooldownKey = "branch-eni-cooldown";
+
+    private readonly AwsCloud _cloud;
+    private readonly IEc2 _user;
+    private readonly IEc2 _service;
+    private readonly string _clusterName;
+    private readonly ResourceControllerOptions _options;
+    private readonly Func<KubeObject, (IReadOnlyList<string> Groups, string? Error)> _matchGroups;
+    private readonly EventRecorder _events;
+    private readonly TokenBucket _bucket;
+    private readonly Dictionary<string, TrunkState> _trunks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _announced = new(StringComparer.Ordinal);
+    private TimeSpan _cooldown;
+
+    public VpcResourceController(
+        ObjectStore store,
+        TimeProvider time,
+        EventRecorder events,
+        AwsCloud cloud,
+        string clusterName,
+        string clusterRoleArn,
+        Func<KubeObject, (IReadOnlyList<string> Groups, string? Error)> matchGroups,
+        ResourceControllerOptions? options = null)
+        : base(store, time)
+    {
+        _cloud = cloud;
+        _events = events;
+        _clusterName = clusterName;
+        _options = options ?? new ResourceControllerOptions();
+        _matchGroups = matchGroups;
+        _cooldown = _options.DefaultCooldown;
+        _user = cloud.Ec2ForRole(clusterRoleArn, Component);
+        _service = cloud.Ec2For(Aws.Iam.AwsPrincipal.Service("eks.amazonaws.com"));
+        _bucket = new TokenBucket(new TokenBucketSettings(_options.UserClientBurst, _options.UserClientQps), time);
+    }
+
+    public override string Name => Component;
+
+    /// <summary>The trunk of each managed node, by node name.</summary>
+    public IReadOnlyDictionary<string, TrunkState> Trunks => _trunks;
+
+    /// <summary>The branch cooldown now in force (the ConfigMap's <c>branch-eni-cooldown</c>, at least 30 s).</summary>
+    public TimeSpan Cooldown => _cooldown;
+
+    private KubeResource Nodes => Store.Resources.For("v1", "Node");
+
+    private KubeResource Pods => Store.Resources.For("v1", "Pod");
+
+    private static RequestContext Context => new($"system:serviceaccount:kube-system:{Component}");
+
+    public override void OnChange(WatchEvent change)
+    {
+        var obj = change.Object;
+        if (Is(change, string.Empty, "Node"))
+        {
+            Queue.Add(new ObjectKey(null, obj.Name));
+        }
+        else if (Is(change, "vpcresources.k8s.aws", "CNINode"))
+        {
+            Queue.Add(new ObjectKey(null, obj.Name));
+        }
+        else if (Is(change, string.Empty, "Pod") && PodEniCount(new PodView(obj)) > 0)
+        {
+            Queue.Add(ObjectKey.Of(obj));
+        }
+        else if (Is(change, string.Empty, "ConfigMap") && obj.Namespace == "kube-system" && obj.Name == "amazon-vpc-cni")
+        {
+            UpdateCooldown(change.Type == WatchEventType.Deleted ? null : obj);
+        }
+    }
+
+    protected override TimeSpan? Reconcile(ObjectKey key) => key.Namespace is null ? ReconcileNode(key.Name) : ReconcilePod(key);
+
+    /// <summary>The branches a pod asks for: <c>vpc.amazonaws.com/pod-eni</c> summed over its containers.</summary>
+    public static int PodEniCount(PodView pod)
+        => (int)pod.Containers.Sum(c => c["resources"]?["limits"]?[PodEniResource] is { } limit && Quantity.TryParse(limit.ToString(), out var n) ? n
+            : c["resources"]?["requests"]?[PodEniResource] is { } request && Quantity.TryParse(request.ToString(), out var m) ? m : 0);
+
+    private TimeSpan? ReconcileNode(string name)
+    {
+        var node = Store.TryGet(Nodes, null, name);
+        if (node is null)
+        {
+            return _trunks.ContainsKey(name) ? DeleteNodeBranches(name) : null;
+        }
+
+        if (!IsManaged(node))
+        {
+            return null;
+        }
+
+        var view = new NodeView(node);
+        var typeName = node.Labels.GetValueOrDefault("node.kubernetes.io/instance-type", string.Empty);
+        var type = _cloud.Ec2Backend.InstanceTypes.Find(typeName);
+        if (Once(name, "version"))
+        {
+            _events.Normal(node, "ControllerVersionNotice", $"The node is managed by VPC resource controller version {ResourceControllerOptions.Version}", Component);
+        }
+
+        if (type?.IsTrunkingCompatible is null)
+        {
+            if (Once(name, "unsupported"))
+            {
+                _events.Warning(node, "Unsupported", $"The instance type {typeName} is not supported yet by the vpc resource controller", Component);
+            }
+
+            return null;
+        }
+
+        if (type.IsTrunkingCompatible != true)
+        {
+            if (Once(name, "unsupported"))
+            {
+                _events.Warning(node, "Unsupported", $"The instance type {typeName} is not supported for trunk interface (Security Group for Pods)", Component);
+            }
+
+            return null;
+        }
+
+        if (_trunks.TryGetValue(name, out var trunk))
+        {
+            EnsureAdvertised(node, trunk);
+            return ProcessDeleteQueue(trunk);
+        }
+
+        if (view.InstanceId is not { } instanceId)
+        {
+            return null;
+        }
+
+        return InitTrunk(node, instanceId, type);
+    }
+
+    private bool IsManaged(KubeObject node)
+    {
+        if (node.Labels.ContainsKey(HasTrunkAttachedLabel))
+        {
+            return true;
+        }
+
+        var cniNode = Store.TryGet(Store.Resources.For("vpcresources.k8s.aws/v1alpha1", "CNINode"), null, node.Name);
+        return (cniNode?["spec.features"] as JsonArray ?? []).OfType<JsonObject>().Any(f => f["name"]?.GetValue<string>() == AwsNode.CniNodeFeatureSecurityGroupsForPods);
+    }
+
+    /// <summary>
+    /// Reuses an attached trunk or creates one: CreateNetworkInterface (aws-k8s-trunk-eni, type trunk, the primary
+    /// interface's subnet and groups, or the node's ENIConfig's), AttachNetworkInterface at the highest free device
+    /// index, DeleteOnTermination. No free slot: wait. An EC2 error: TrunkENICreationFailed, retried later.
+    /// </summary>
+    private TimeSpan? InitTrunk(KubeObject node, string instanceId, Aws.InstanceTypes.InstanceTypeInfo type)
+    {
+        if (Throttled(4) is { } wait)
+        {
+            return wait;
+        }
+
+        var attached = _service.DescribeNetworkInterfacesAsync(DescribeRequest.Where(new Filter("attachment.instance-id", instanceId))).GetAwaiter().GetResult();
+        var trunk = attached.FirstOrDefault(e => e.InterfaceType == NetworkInterfaceTypes.Trunk);
+        if (trunk is null)
+        {
+            var primary = attached.First(e => e.Attachment!.DeviceIndex == 0);
+            var subnetId = primary.SubnetId;
+            IReadOnlyList<string> groups = [.. primary.Groups.Select(g => g.GroupId)];
+            if (CustomNetworkingEniConfig(node) is { } eniConfig)
+            {
+                subnetId = eniConfig.Subnet;
+                if (eniConfig.SecurityGroups.Count > 0)
+                {
+                    groups = eniConfig.SecurityGroups;
+                }
+            }
+
+            var limit = Math.Min(type.MaximumNetworkInterfaces ?? 0, type.DefaultCardMaximumNetworkInterfaces ?? 0);
+            var used = attached.Where(e => e.Attachment!.NetworkCardIndex == 0).Select(e => e.Attachment!.DeviceIndex).ToHashSet();
+            var free = Enumerable.Range(1, Math.Max(0, limit - 1)).Reverse().Where(i => !used.Contains(i)).Cast<int?>().FirstOrDefault();
+            if (free is null || attached.Count(e => e.Attachment!.NetworkCardIndex == 0) >= limit)
+            {
+                // Seed 000: no free slot until pods go and ipamd frees a standard interface.
+                return TimeSpan.FromSeconds(30);
+            }
+
+            try
+            {
+                trunk = _user.CreateNetworkInterfaceAsync(new CreateNetworkInterfaceRequest(
+                    subnetId, groups, TrunkDescription, InterfaceType: NetworkInterfaceTypes.Trunk, Tags: Tags(instanceId))).GetAwaiter().GetResult();
+                try
+                {
+                    var attachmentId = _user.AttachNetworkInterfaceAsync(new AttachNetworkInterfaceRequest(trunk.NetworkInterfaceId, instanceId, free.Value)).GetAwaiter().GetResult();
+                    _user.ModifyNetworkInterfaceAttributeAsync(new ModifyNetworkInterfaceAttributeRequest(trunk.NetworkInterfaceId, AttachmentId: attachmentId, DeleteOnTermination: true)).GetAwaiter().GetResult();
+                }
+                catch (AwsException)
+                {
+                    _service.DeleteNetworkInterfaceAsync(trunk.NetworkInterfaceId).GetAwaiter().GetResult();
+                    throw;
+                }
+            }
+            catch (AwsException e)
+            {
+                var hint = e.Code == "UnauthorizedOperation" ? ": Please verify the cluster IAM role has AmazonEKSVPCResourceController policy" : string.Empty;
+                _events.Warning(node, "TrunkENICreationFailed", $"Failed to create trunk interface: Error Code: {e.Code}{hint}", Component);
+                _events.Normal(node, "NodeTrunkFailedInit", "The node failed initializing trunk interface", Component);
+                return TimeSpan.FromMinutes(1);
+            }
+
+            trunk = _service.DescribeNetworkInterfacesAsync(DescribeRequest.ForIds(trunk.NetworkInterfaceId)).GetAwaiter().GetResult()[0];
+        }
+
+        var subnet = _service.DescribeSubnetsAsync(DescribeRequest.ForIds(trunk.SubnetId)).GetAwaiter().GetResult()[0];
+        var state = new TrunkState(node.Name, instanceId, trunk.NetworkInterfaceId, trunk.SubnetId, subnet.CidrBlock, [.. trunk.Groups.Select(g => g.GroupId)], type.BranchInterfaces, _options.MaxVlanId);
+        Rehydrate(state);
+        _trunks[node.Name] = state;
+        _events.Normal(node, "NodeTrunkInitiated", "The node has trunk interface initialized successfully", Component);
+        EnsureAdvertised(node, state);
+
+        // Pods waiting for this node can have their branches now.
+        foreach (var pod in Store.List(Pods).Items.Select(p => new PodView(p)).Where(p => p.NodeName == node.Name && PodEniCount(p) > 0))
+        {
+            Queue.Add(ObjectKey.Of(pod.Object));
+        }
+
+        return null;
+    }
+
+    /// <summary>Branches that pods' annotations name are kept (their VLANs reserved); the trunk's others are queued for deletion.</summary>
+    private void Rehydrate(TrunkState state)
+    {
+        var branches = _service.DescribeNetworkInterfacesAsync(DescribeRequest.Where(new Filter("tag:vpcresources.k8s.aws/trunk-eni-id", state.TrunkId))).GetAwaiter().GetResult();
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pod in Store.List(Pods).Items.Where(p => new PodView(p).NodeName == state.NodeName && p.Annotations.ContainsKey(PodEniAnnotation)))
+        {
+            var owned = BranchEni.Parse(pod.Annotations[PodEniAnnotation]);
+            state.Assign(pod.Uid!, owned);
+            claimed.UnionWith(owned.Select(b => b.EniId));
+        }
+
+        foreach (var orphan in branches.Where(b => !claimed.Contains(b.NetworkInterfaceId)))
+        {
+            var vlan = int.TryParse(orphan.TagSet.FirstOrDefault(t => t.Key == "vpcresources.k8s.aws/vlan-id")?.Value, out var v) ? v : 0;
+            state.ReserveVlan(vlan);
+            state.Enqueue(new BranchEni(orphan.NetworkInterfaceId, orphan.MacAddress, orphan.PrivateIpAddress, string.Empty, vlan, state.SubnetCidr, string.Empty, string.Empty), Time.GetUtcNow());
+        }
+    }
+
+    /// <summary>Node status capacity and allocatable <c>vpc.amazonaws.com/pod-eni</c>, and the has-trunk-attached label.</summary>
+    private void EnsureAdvertised(KubeObject node, TrunkState trunk)
+    {
+        var count = trunk.BranchLimit.ToString(CultureInfo.InvariantCulture);
+        if ((node.Peek("status.capacity") as JsonObject)?[PodEniResource]?.GetValue<string>() != count)
+        {
+            node = Store.UpdateStatus(node.With(json =>
+            {
+                json.GetOrAddObject("status").GetOrAddObject("capacity")[PodEniResource] = count;
+                json.GetOrAddObject("status").GetOrAddObject("allocatable")[PodEniResource] = count;
+            }), Context);
+        }
+
+        if (node.Labels.GetValueOrDefault(HasTrunkAttachedLabel) != "true")
+        {
+            Store.Update(node.WithLabel(HasTrunkAttachedLabel, "true"), Context);
+        }
+    }
+
+    private TimeSpan? ReconcilePod(ObjectKey key)
+    {
+        var found = Store.TryGet(Pods, key.Namespace, key.Name);
+        if (found is null || new PodView(found) is { IsTerminating: true } or { IsFinished: true })
+        {
+            ReleaseGone(found);
+            return null;
+        }
+
+        var pod = new PodView(found);
+        var count = PodEniCount(pod);
+        if (count == 0 || pod.NodeName is not { } nodeName || !_trunks.TryGetValue(nodeName, out var trunk))
+        {
+            return null;
+        }
+
+        if (trunk.HasPod(found.Uid!) || found.Annotations.ContainsKey(PodEniAnnotation))
+        {
+            return null;
+        }
+
+        if (_failures.GetValueOrDefault(found.Uid!) >= _options.MaxRetries)
+        {
+            return null;
+        }
+
+        if (!trunk.HasCapacity(count))
+        {
+            // ErrCurrentlyAtMaxCapacity: no EC2 call, try again once the cooldown can have freed a branch.
+            return _cooldown;
+        }
+
+        if (Throttled(3 * count + 1) is { } wait)
+        {
+            return wait;
+        }
+
+        var (groups, error) = _matchGroups(found);
+        if (error is not null)
+        {
+            return TimeSpan.FromSeconds(1);
+        }
+
+        if (groups.Count == 0)
+        {
+            groups = trunk.Groups;
+            _events.Warning(found, "SecurityGroupRequested", "Pod will get the instance security group as the pod didn't match any Security Group from SecurityGroupPolicy", Component);
+        }
+        else
+        {
+            _events.Normal(found, "SecurityGroupRequested", $"Pod will get the following Security Groups [{string.Join(" ", groups)}]", Component);
+        }
+
+        var branches = new List<BranchEni>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                branches.Add(CreateBranch(trunk, groups));
+            }
+        }
+        catch (AwsException e)
+        {
+            foreach (var branch in branches)
+            {
+                trunk.Enqueue(branch, DateTimeOffset.MinValue);
+            }
+
+            _failures[found.Uid!] = _failures.GetValueOrDefault(found.Uid!) + 1;
+            var text = e.Code == "UnauthorizedOperation"
+                ? "Insufficient permissions: Unable to create Elastic Network Interface."
+                : $"{e.Code}: {e.Message}\n\tstatus code: {e.HttpStatusCode}, request id: {_cloud.Ids.NextRequestId()}";
+            _events.Warning(found, "BranchAllocationFailed", $"failed to allocate branch ENI to pod: {text}", Component);
+            Queue.Add(new ObjectKey(null, nodeName));
+            return _failures[found.Uid!] < _options.MaxRetries ? TimeSpan.FromSeconds(Math.Pow(2, _failures[found.Uid!])) : null;
+        }
+
+        var annotation = BranchEni.Annotation(branches);
+        try
+        {
+            var current = Store.Get(Pods, key.Namespace, key.Name);
+            if (current.Uid != found.Uid)
+            {
+                throw new KubeException("Conflict", "pod UID changed", 409);
+            }
+
+            Store.Patch(Pods, key.Namespace, key.Name, PatchType.Merge, new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [PodEniAnnotation] = annotation } } }, Context);
+        }
+        catch (KubeException e)
+        {
+            foreach (var branch in branches)
+            {
+                trunk.Enqueue(branch, DateTimeOffset.MinValue);
+            }
+
+            _events.Warning(found, "BranchENIAnnotationFailed", $"failed to annotate pod with branch ENI details: {e.Message}", Component);
+            return null;
+        }
+
+        trunk.Assign(found.Uid!, branches);
+        _failures.Remove(found.Uid!);
+        _events.Normal(found, "ResourceAllocated", $"Allocated {annotation} to the pod", Component);
+        return null;
+    }
+
+    /// <summary>Lowest free VLAN, CreateNetworkInterface in the trunk's subnet, AssociateTrunkInterface; a failure frees the VLAN.</summary>
+    private BranchEni CreateBranch(TrunkState trunk, IReadOnlyList<string> groups)
+    {
+        var vlan = trunk.TakeLowestFreeVlan() ?? throw new AwsException("VlanExhausted", $"no free VLAN ID on trunk {trunk.TrunkId}");
+        NetworkInterface? eni = null;
+        try
+        {
+            var tags = Tags(trunk.InstanceId).Concat([
+                new Tag("vpcresources.k8s.aws/vlan-id", vlan.ToString(CultureInfo.InvariantCulture)),
+                new Tag("vpcresources.k8s.aws/trunk-eni-id", trunk.TrunkId)]).ToList();
+            eni = _user.CreateNetworkInterfaceAsync(new CreateNetworkInterfaceRequest(trunk.SubnetId, groups, BranchDescription, InterfaceType: NetworkInterfaceTypes.Branch, Tags: tags)).GetAwaiter().GetResult();
+            var association = _service.AssociateTrunkInterfaceAsync(new AssociateTrunkInterfaceRequest(eni.NetworkInterfaceId, trunk.TrunkId, vlan)).GetAwaiter().GetResult();
+            return new BranchEni(eni.NetworkInterfaceId, eni.MacAddress, eni.PrivateIpAddress, string.Empty, vlan, trunk.SubnetCidr, string.Empty, association.AssociationId);
+        }
+        catch (AwsException)
+        {
+            if (eni is not null)
+            {
+                _service.DeleteNetworkInterfaceAsync(eni.NetworkInterfaceId).GetAwaiter().GetResult();
+            }
+
+            trunk.FreeVlan(vlan);
+            throw;
+        }
+    }
+
+    /// <summary>A pod that is gone or finished gives its branches to the delete queue; they go after the cooldown.</summary>
+    private void ReleaseGone(KubeObject? pod)
+    {
+        foreach (var trunk in _trunks.Values)
+        {
+            var gone = trunk.ByPod.Keys.Where(uid => pod is null
+                ? !Store.List(Pods).Items.Any(p => p.Uid == uid && !new PodView(p).IsFinished && !p.IsTerminating)
+                : uid == pod.Uid).ToList();
+            foreach (var uid in gone)
+            {
+                trunk.Release(uid, Time.GetUtcNow());
+                _failures.Remove(uid);
+                Queue.AddAfter(new ObjectKey(null, trunk.NodeName), _cooldown);
+            }
+        }
+    }
+
+    /// <summary>Disassociates and deletes the branches whose cooldown has passed, then frees their VLANs.</summary>
+    private TimeSpan? ProcessDeleteQueue(TrunkState trunk)
+    {
+        foreach (var queued in trunk.Due(Time.GetUtcNow(), _cooldown))
+        {
+            if (Throttled(2) is { } wait)
+            {
+                return wait;
+            }
+
+            try
+            {
+                if (queued.Branch.AssociationId.Length > 0)
+                {
+                    _service.DisassociateTrunkInterfaceAsync(queued.Branch.AssociationId).GetAwaiter().GetResult();
+                }
+            }
+            catch (AwsException e) when (e.Code == "InvalidAssociationID.NotFound")
+            {
+                // Already gone: nothing to undo.
+            }
+
+            try
+            {
+                _user.DeleteNetworkInterfaceAsync(queued.Branch.EniId).GetAwaiter().GetResult();
+            }
+            catch (AwsException e) when (e.Code == "InvalidNetworkInterfaceID.NotFound")
+            {
+                // Deleted by someone else.
+            }
+            catch (AwsException e) when (e.Code == "InvalidParameterValue")
+            {
+                // Still associated (not found by association ID): disassociate by the trunk's view and retry next pass.
+                foreach (var association in _service.DescribeTrunkInterfaceAssociationsAsync(DescribeRequest.Where(new Filter("branch-interface-id", queued.Branch.EniId))).GetAwaiter().GetResult())
+                {
+                    _service.DisassociateTrunkInterfaceAsync(association.AssociationId).GetAwaiter().GetResult();
+                }
+
+                continue;
+            }
+
+            trunk.Deleted(queued);
+        }
+
+        // Pods waiting for capacity on this node may fit now.
+        foreach (var pod in Store.List(Pods).Items.Select(p => new PodView(p)).Where(p => p.NodeName == trunk.NodeName && PodEniCount(p) > 0 && !p.Object.Annotations.ContainsKey(PodEniAnnotation)))
+        {
+            Queue.Add(ObjectKey.Of(pod.Object));
+        }
+
+        if (trunk.DeleteQueue.Count == 0)
+        {
+            return null;
+        }
+
+        var next = trunk.DeleteQueue.Min(q => q.QueuedAt) + _cooldown - Time.GetUtcNow();
+        return next > TimeSpan.Zero ? next : TimeSpan.FromSeconds(1);
+    }
+
+    /// <summary>A deleted node's branches go a minute later (its trunk goes with the instance).</summary>
+    private TimeSpan? DeleteNodeBranches(string nodeName)
+    {
+        var trunk = _trunks[nodeName];
+        if (!_announced.Contains(nodeName + "/deleted-at"))
+        {
+            _announced.Add(nodeName + "/deleted-at");
+            return _options.NodeDeleteDelay;
+        }
+
+        foreach (var uid in trunk.ByPod.Keys.ToList())
+        {
+            trunk.Release(uid, DateTimeOffset.MinValue);
+        }
+
+        foreach (var queued in trunk.DeleteQueue.ToList())
+        {
+            try
+            {
+                if (queued.Branch.AssociationId.Length > 0)
+                {
+                    _service.DisassociateTrunkInterfaceAsync(queued.Branch.AssociationId).GetAwaiter().GetResult();
+                }
+            }
+            catch (AwsException)
+            {
+                // The trunk may be gone with the instance, and its associations with it.
+            }
+
+            try
+            {
+                _user.DeleteNetworkInterfaceAsync(queued.Branch.EniId).GetAwaiter().GetResult();
+            }
+            catch (AwsException)
+            {
+                // Already deleted.
+            }
+
+            trunk.Deleted(queued);
+        }
+
+        _trunks.Remove(nodeName);
+        return null;
+    }
+
+    private void UpdateCooldown(KubeObject? configMap)
+    {
+        var seconds = configMap?.GetString("data." + CooldownKey) is { } text && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? TimeSpan.FromSeconds(s) : _options.DefaultCooldown;
+        var cooldown = seconds < _options.MinimumCooldown ? _options.MinimumCooldown : seconds;
+        if (cooldown == _cooldown)
+        {
+            return;
+        }
+
+        _cooldown = cooldown;
+        foreach (var node in _trunks.Keys)
+        {
+            if (Store.TryGet(Nodes, null, node) is { } obj)
+            {
+                _events.Normal(obj, "BranchENICoolDownPeriodUpdated", $"Branch ENI cool down period has been updated to {GoDuration(cooldown)}", Component);
+            }
+        }
+    }
+
+    private EniConfigSpec? CustomNetworkingEniConfig(KubeObject node)
+    {
+        var cniNode = Store.TryGet(Store.Resources.For("vpcresources.k8s.aws/v1alpha1", "CNINode"), null, node.Name);
+        var name = (cniNode?["spec.features"] as JsonArray ?? []).OfType<JsonObject>()
+            .FirstOrDefault(f => f["name"]?.GetValue<string>() == AwsNode.CniNodeFeatureCustomNetworking)?["value"]?.GetValue<string>()
+            ?? node.Labels.GetValueOrDefault("vpc.amazonaws.com/eniConfig");
+        if (name is null)
+        {
+            return null;
+        }
+
+        var found = Store.TryGet(Store.Resources.For("crd.k8s.amazonaws.com/v1alpha1", "ENIConfig"), null, name);
+        if (found is null)
+        {
+            _events.Warning(node, "EniConfigNameNotFound", $"eniconfig {name} not found", Component);
+            return null;
+        }
+
+        return new EniConfigSpec(name, found.GetString("spec.subnet") ?? string.Empty, [.. (found["spec.securityGroups"] as JsonArray ?? []).Select(g => g?.GetValue<string>() ?? string.Empty)]);
+    }
+
+    private List<Tag> Tags(string instanceId) =>
+    [
+        new("eks:eni:owner", OwnerTagValue),
+        new($"kubernetes.io/cluster/{_clusterName}", "owned"),
+        new("node.k8s.amazonaws.com/instance_id", instanceId),
+    ];
+
+    /// <summary>The controller's client-side token bucket: null when the calls may go now, else how long to wait.</summary>
+    private TimeSpan? Throttled(int calls)
+    {
+        calls = Math.Min(calls, _options.UserClientBurst);
+        if (_bucket.TryTake(calls))
+        {
+            return null;
+        }
+
+        var missing = calls - _bucket.Available;
+        return TimeSpan.FromSeconds(Math.Max(missing / _options.UserClientQps, 0.01));
+    }
+
+    private bool Once(string node, string what) => _announced.Add(node + "/" + what);
+
+    /// <summary>Go's time.Duration formatting, as the controller's messages print it: 1m30s, 30s.</summary>
+    private static string GoDuration(TimeSpan d)
+        => d.TotalMinutes >= 1 ? $"{(int)d.TotalMinutes}m{d.Seconds}s" : $"{(int)d.TotalSeconds}s";
+}
