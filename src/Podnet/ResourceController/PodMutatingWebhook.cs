@@ -1,0 +1,108 @@
+using System.Text.Json.Nodes;
+using Podnet.Kube.Admission;
+using Podnet.Kube.Api;
+
+namespace Podnet.ResourceController;
+
+/// <summary>
+/// The mutating webhook <c>mpod.vpc.k8s.aws</c> on pod CREATE. Host-network pods are left alone; Fargate pods get
+/// the matching security groups in <c>fargate.amazonaws.com/pod-sg</c> (or lose a user-set value when nothing
+/// matches); Windows pods are left alone (Windows IPAM is not emulated); other pods matching a SecurityGroupPolicy
+/// get <c>vpc.amazonaws.com/pod-eni: "1"</c> in the first container's requests and limits. A failed lookup denies.
+/// </summary>
+public sealed class PodMutatingWebhook
+{
+    /// <summary>The pod-eni count the webhook writes, whatever the pod asked for.</summary>
+    public const string ResourceLimit = "1";
+
+    /// <summary>The start of the denial when the matching fails; the error follows.</summary>
+    public const string MatchFailedMessage = "Failed to get Matching SGP for Pods, rejecting event";
+
+    private static readonly string[] OsLabels = ["kubernetes.io/os", "beta.kubernetes.io/os"];
+
+    private readonly SecurityGroupPolicyMatcher _matcher;
+
+    public PodMutatingWebhook(SecurityGroupPolicyMatcher matcher)
+    {
+        _matcher = matcher;
+    }
+
+    public static bool Matches(AdmissionRequest request)
+        => request is { Operation: AdmissionOperation.Create, Resource: { Group: "", Kind: "Pod" }, SubResource: null };
+
+    public AdmissionWebhook ToWebhook() => new(ResourceControllerNames.MutatingPodWebhook, true, FailurePolicy.Ignore, Matches, Handle);
+
+    public AdmissionResult Handle(AdmissionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Object is not { } pod || pod.Peek("spec.containers") is not JsonArray { Count: > 0 } containers || containers[0] is not JsonObject)
+        {
+            return AdmissionResult.Allow();
+        }
+
+        // An empty namespace is taken from the request, so the ServiceAccount is looked up where the pod goes.
+        if (pod.Namespace is null && request.Namespace is { Length: > 0 } ns)
+        {
+            pod = pod.WithMetadata("namespace", ns);
+        }
+
+        if (pod.Peek("spec.hostNetwork") is JsonValue hostNetwork && hostNetwork.TryGetValue<bool>(out var isHostNetwork) && isHostNetwork)
+        {
+            return AdmissionResult.Allow();
+        }
+
+        if (pod.Labels.ContainsKey(ResourceControllerNames.FargateProfileLabel))
+        {
+            return HandleFargate(pod);
+        }
+
+        if (IsWindows(pod))
+        {
+            return AdmissionResult.Allow();
+        }
+
+        var match = _matcher.Match(pod);
+        if (match.Failed)
+        {
+            return Denied(match);
+        }
+
+        if (match.GroupIds.Count == 0)
+        {
+            return AdmissionResult.Allow();
+        }
+
+        return AdmissionResult.Allow(pod.With(json =>
+        {
+            var resources = ((JsonObject)json["spec"]!["containers"]![0]!).GetOrAddObject("resources");
+            resources.GetOrAddObject("limits")[ResourceControllerNames.PodEni] = ResourceLimit;
+            resources.GetOrAddObject("requests")[ResourceControllerNames.PodEni] = ResourceLimit;
+        }));
+    }
+
+    private AdmissionResult HandleFargate(KubeObject pod)
+    {
+        var match = _matcher.Match(pod);
+        if (match.Failed)
+        {
+            return Denied(match);
+        }
+
+        if (match.GroupIds.Count > 0)
+        {
+            return AdmissionResult.Allow(pod.WithAnnotation(ResourceControllerNames.FargatePodSecurityGroupsAnnotation, string.Join(",", match.GroupIds)));
+        }
+
+        // Only the webhook may set the annotation: a value the user gave is dropped.
+        return pod.Annotations.ContainsKey(ResourceControllerNames.FargatePodSecurityGroupsAnnotation)
+            ? AdmissionResult.Allow(pod.WithAnnotation(ResourceControllerNames.FargatePodSecurityGroupsAnnotation, null))
+            : AdmissionResult.Allow();
+    }
+
+    private static AdmissionResult Denied(SecurityGroupMatch match)
+        => AdmissionResult.Deny($"{MatchFailedMessage}, error {match.Error}", 403, "Forbidden");
+
+    private static bool IsWindows(KubeObject pod)
+        => pod.Peek("spec.nodeSelector") is JsonObject selector
+           && OsLabels.Any(label => selector[label] is JsonValue v && v.TryGetValue<string>(out var os) && os == "windows");
+}
