@@ -361,7 +361,7 @@ public sealed class VpcResourceController : QueueController
             _failures[found.Uid!] = _failures.GetValueOrDefault(found.Uid!) + 1;
             var text = e.Code == "UnauthorizedOperation"
                 ? "Insufficient permissions: Unable to create Elastic Network Interface."
-                : $"{e.Code}: {e.Message}\n\tstatus code: {e.HttpStatusCode}, request id: {_cloud.Ids.NextRequestId()}";
+                : $"{e.Code}: {e.Message}";
             _events.Warning(found, "BranchAllocationFailed", $"failed to allocate branch ENI to pod: {text}", Component);
             Queue.Add(new ObjectKey(null, nodeName));
             return _failures[found.Uid!] < _options.MaxRetries ? TimeSpan.FromSeconds(Math.Pow(2, _failures[found.Uid!])) : null;

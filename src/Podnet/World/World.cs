@@ -1,6 +1,7 @@
 using System.Globalization;
 using Podnet.Aws;
 using Podnet.Cni;
+using Podnet.ResourceController;
 using Podnet.Aws.Ec2;
 using Podnet.Aws.Eks;
 using Podnet.Kube;
@@ -40,6 +41,32 @@ public sealed class World
 
     /// <summary>The VPC CNI's node agents, in a world with AWS.</summary>
     public AwsNode? AwsNode { get; }
+
+    /// <summary>The VPC resource controller (security groups for pods), in a world with an EKS cluster.</summary>
+    public VpcResourceController? ResourceController { get; private set; }
+
+    /// <summary>
+    /// Starts what runs on the EKS control plane for a cluster: the VPC resource controller and its webhooks, acting
+    /// with the cluster's role.
+    /// </summary>
+    internal void StartClusterControllers(Cluster cluster)
+    {
+        Cluster = cluster;
+        if (Cloud is null)
+        {
+            return;
+        }
+
+        var store = ControlPlane.Store;
+        ResourceControllerWebhooks.Register(store.Admission, store);
+        var matcher = new SecurityGroupPolicyMatcher(store);
+        ResourceController = new VpcResourceController(store, Time, ControlPlane.Events, Cloud, cluster.Name, cluster.RoleArn, pod =>
+        {
+            var match = matcher.Match(pod);
+            return (match.GroupIds, match.Error);
+        });
+        ControlPlane.AddController(ResourceController);
+    }
 
     public int Seed { get; }
 

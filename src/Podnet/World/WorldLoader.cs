@@ -61,7 +61,12 @@ public static class WorldLoader
 
         var cluster = builder?.Clusters.FirstOrDefault();
         var serviceCidr = cluster is null ? null : (CidrBlock?)CidrBlock.Parse(cluster.KubernetesNetworkConfig.ServiceIpv4Cidr);
-        var world = new World(seed, cloud, serviceCidr, time) { Cluster = cluster, NodegroupMaxPods = builder?.MaxPods ?? [] };
+        var world = new World(seed, cloud, serviceCidr, time) { NodegroupMaxPods = builder?.MaxPods ?? [] };
+        if (cluster is not null)
+        {
+            world.StartClusterControllers(cluster);
+        }
+
         world.ControlPlane.Bootstrap();
         world.Settle();
         if (cluster is not null)
