@@ -14,6 +14,7 @@ public static class PodnetCommand
         var root = new RootCommand("Podnet: Amazon EKS pod networking (security groups for pods, custom networking, VPC CNI IPAM, network policy) on an emulated AWS and Kubernetes.")
         {
             RunCommand.Create(output, error),
+            LeakedEnisCommand.Create(output, error),
             InstanceTypesCommand.Create(output, error),
             MaxPodsCommand.Create(output, error),
         };

@@ -25,6 +25,7 @@ public static class WorldText
         }
 
         text.Append("$ kubectl get pods -A -o wide\n").Append(pods).Append('\n');
+        AppendStartup(store.List("v1", "Pod").Items, text);
 
         var nodes = store.List("v1", "Node").Items.Select(n => new NodeView(n)).ToList();
         if (nodes.Count > 0)
@@ -89,6 +90,28 @@ public static class WorldText
         }
 
         return text.ToString().TrimEnd('\n') + "\n";
+    }
+
+    /// <summary>
+    /// How long pods took from creation to Running (their containers' start), on virtual time: where rate limits,
+    /// warm pools and branch interfaces show up.
+    /// </summary>
+    private static void AppendStartup(IReadOnlyList<KubeObject> pods, StringBuilder text)
+    {
+        var started = pods
+            .Select(p => (Pod: p, Started: (p["status.containerStatuses"] as System.Text.Json.Nodes.JsonArray)?.FirstOrDefault()?["state"]?["running"]?["startedAt"]?.GetValue<string>()))
+            .Where(p => p.Started is not null && p.Pod.CreationTimestamp is not null && !new PodView(p.Pod).HostNetwork)
+            .Select(p => (p.Pod, Latency: DateTimeOffset.Parse(p.Started!, System.Globalization.CultureInfo.InvariantCulture) - p.Pod.CreationTimestamp!.Value))
+            .OrderBy(p => p.Latency)
+            .ToList();
+        if (started.Count == 0)
+        {
+            return;
+        }
+
+        string At(double q) => Podnet.World.World.HumanDuration(started[(int)Math.Min(started.Count - 1, Math.Floor(q * started.Count))].Latency);
+        var slowest = started[^1];
+        text.Append(System.Globalization.CultureInfo.InvariantCulture, $"# Start-up, creation to Running ({started.Count} pods not on the host network): p50 {At(0.5)}, p90 {At(0.9)}, max {Podnet.World.World.HumanDuration(slowest.Latency)} ({slowest.Pod.Namespace}/{slowest.Pod.Name})\n\n");
     }
 
     /// <summary>ipamd's last words on nodes where pods wait for addresses or aws-node is not ready.</summary>

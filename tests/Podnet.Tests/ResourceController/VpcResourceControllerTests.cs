@@ -206,4 +206,44 @@ public class VpcResourceControllerTests
         world.Settle(TimeSpan.FromMinutes(3));
         Assert.Equal("InvalidNetworkInterfaceID.NotFound", Assert.Throws<Podnet.Aws.AwsException>(() => world.Cloud!.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.ForIds(branchId))).Code);
     }
+
+    [Fact]
+    public void T3Node_MarkedForTrunking_IsUnsupported_AndGetsNoTrunk()
+    {
+        var world = Example("security-groups-for-pods", text => text.Replace("InstanceTypes: [m5.large]", "InstanceTypes: [t3.medium]", StringComparison.Ordinal));
+        var store = world.ControlPlane.Store;
+        var node = store.List("v1", "Node").Items[0];
+        store.Update(node.WithLabel("vpc.amazonaws.com/has-trunk-attached", "false"));
+        world.Settle(TimeSpan.FromMinutes(1));
+
+        var unsupported = world.ControlPlane.Events.About(node).Single(e => e.GetString("reason") == "Unsupported");
+        Assert.Equal(("Warning", "The instance type t3.medium is not supported for trunk interface (Security Group for Pods)"), (unsupported.GetString("type"), unsupported.GetString("message")));
+        Assert.False(new NodeView(store.Get("v1", "Node", null, node.Name)).Capacity.ContainsKey("vpc.amazonaws.com/pod-eni"));
+        Assert.Empty(world.Cloud!.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("interface-type", "trunk"))));
+    }
+
+    [Fact]
+    public void DeletedNode_ItsBranchesGoAMinuteLater()
+    {
+        var world = Example("security-groups-for-pods");
+        var store = world.ControlPlane.Store;
+        var pod = Pods(world, "my-namespace")[0];
+        var branchId = JsonNode.Parse(pod.Object.Annotations["vpc.amazonaws.com/pod-eni"])![0]!["eniId"]!.GetValue<string>();
+
+        store.Delete(store.Get("v1", "Node", null, pod.NodeName!));
+        world.Settle(TimeSpan.FromSeconds(30));
+        Assert.Single(world.Cloud!.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.ForIds(branchId)));
+        world.Settle(TimeSpan.FromMinutes(2));
+        Assert.Equal("InvalidNetworkInterfaceID.NotFound", Assert.Throws<Podnet.Aws.AwsException>(() => world.Cloud!.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.ForIds(branchId))).Code);
+    }
+
+    [Fact]
+    public void OnlyTheController_MayChangeTheAnnotation()
+    {
+        var world = Example("security-groups-for-pods");
+        var store = world.ControlPlane.Store;
+        var pod = Pods(world, "my-namespace")[0].Object;
+        var error = Assert.Throws<KubeException>(() => store.Update(pod.WithAnnotation("vpc.amazonaws.com/pod-eni", "[]")));
+        Assert.Equal("admission webhook \"vpod.vpc.k8s.aws\" denied the request: annotation is not set by vpc-resource-controller", error.Message);
+    }
 }

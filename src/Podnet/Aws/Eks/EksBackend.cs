@@ -223,6 +223,50 @@ public sealed class EksBackend
         }
     }
 
+    /// <summary>Deletes a node group: its instances are terminated (what they leave behind stays).</summary>
+    public void DeleteNodegroup(string clusterName, string nodegroupName)
+    {
+        lock (_lock)
+        {
+            var cluster = FindCluster(clusterName);
+            var nodegroup = FindNodegroup(clusterName, nodegroupName);
+            if (nodegroup.InstanceIds.Count > 0)
+            {
+                _ec2.TerminateInstances([.. nodegroup.InstanceIds]);
+                nodegroup.InstanceIds.Clear();
+            }
+
+            cluster.Nodegroups.Remove(nodegroupName);
+        }
+    }
+
+    /// <summary>
+    /// Deletes a cluster once it has no node groups (EKS refuses otherwise), and its cluster security group when
+    /// nothing uses it any more.
+    /// </summary>
+    public void DeleteCluster(string name)
+    {
+        lock (_lock)
+        {
+            var cluster = FindCluster(name);
+            if (cluster.Nodegroups.Count > 0)
+            {
+                throw EksErrors.ResourceInUse($"Cluster has nodegroups attached");
+            }
+
+            try
+            {
+                _ec2.DeleteSecurityGroup(cluster.Cluster.ResourcesVpcConfig.ClusterSecurityGroupId);
+            }
+            catch (AwsException e) when (e.Code == "DependencyViolation")
+            {
+                // Left behind with whatever still uses it, as on AWS.
+            }
+
+            _clusters.Remove(name);
+        }
+    }
+
     /// <summary>The instances a node group runs now, oldest first.</summary>
     public IReadOnlyList<string> NodegroupInstanceIds(string clusterName, string nodegroupName)
     {
