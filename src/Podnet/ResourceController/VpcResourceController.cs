@@ -542,6 +542,37 @@ public sealed class VpcResourceController : QueueController
         return null;
     }
 
+    /// <summary>
+    /// One pass of the cluster-wide garbage collector (every 30 minutes on EKS): an <c>available</c> interface with
+    /// the controller's owner tag and the cluster's tag is deleted only when the previous pass saw it too. Returns
+    /// what this pass deleted.
+    /// </summary>
+    public IReadOnlyList<string> CollectGarbage()
+    {
+        var seen = LeakedInterfaces.Find(_cloud.Ec2Backend, _clusterName)
+            .Where(e => e.TagSet.Any(t => t.Key == "eks:eni:owner" && t.Value == OwnerTagValue))
+            .Select(e => e.NetworkInterfaceId)
+            .ToHashSet(StringComparer.Ordinal);
+        var deleted = new List<string>();
+        foreach (var id in seen.Where(_seenLastPass.Contains))
+        {
+            try
+            {
+                _service.DeleteNetworkInterfaceAsync(id).GetAwaiter().GetResult();
+                deleted.Add(id);
+            }
+            catch (AwsException)
+            {
+                // In use again or already gone: the next pass decides.
+            }
+        }
+
+        _seenLastPass = [.. seen.Except(deleted)];
+        return deleted;
+    }
+
+    private HashSet<string> _seenLastPass = new(StringComparer.Ordinal);
+
     private void UpdateCooldown(KubeObject? configMap)
     {
         var seconds = configMap?.GetString("data." + CooldownKey) is { } text && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? TimeSpan.FromSeconds(s) : _options.DefaultCooldown;

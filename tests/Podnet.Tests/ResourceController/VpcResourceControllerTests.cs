@@ -246,4 +246,22 @@ public class VpcResourceControllerTests
         var error = Assert.Throws<KubeException>(() => store.Update(pod.WithAnnotation("vpc.amazonaws.com/pod-eni", "[]")));
         Assert.Equal("admission webhook \"vpod.vpc.k8s.aws\" denied the request: annotation is not set by vpc-resource-controller", error.Message);
     }
+
+    [Fact]
+    public void GarbageCollector_DeletesALeakedBranch_OnlyOnTheSecondPass()
+    {
+        var world = Example("security-groups-for-pods");
+        var ec2 = world.Cloud!.Ec2Backend;
+        var trunk = world.ResourceController!.Trunks.Values.First();
+        var leaked = ec2.CreateNetworkInterface(new CreateNetworkInterfaceRequest(trunk.SubnetId, Description: "aws-k8s-branch-eni", InterfaceType: "branch",
+            Tags: [new Tag("eks:eni:owner", "eks-vpc-resource-controller"), new Tag("kubernetes.io/cluster/podnet", "owned")]));
+
+        Assert.Empty(world.ResourceController.CollectGarbage());
+        Assert.Single(ec2.DescribeNetworkInterfaces(DescribeRequest.ForIds(leaked.NetworkInterfaceId)));
+        Assert.Equal([leaked.NetworkInterfaceId], world.ResourceController.CollectGarbage());
+        Assert.Empty(ec2.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("network-interface-id", leaked.NetworkInterfaceId))));
+
+        // Branches in use are never collected.
+        Assert.Equal(4, ec2.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("interface-type", "branch"))).Count);
+    }
 }
