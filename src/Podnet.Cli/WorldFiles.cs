@@ -7,6 +7,20 @@ public static class WorldFiles
 {
     private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
 
+    /// <summary>Loads the world at <paramref name="path"/> (the default world when null), or says why not on <paramref name="error"/>.</summary>
+    public static Podnet.World.World? TryLoad(string? path, TextWriter error)
+    {
+        try
+        {
+            return path is null ? WorldLoader.LoadDefault() : WorldLoader.Load(Read(path));
+        }
+        catch (WorldException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return null;
+        }
+    }
+
     public static IReadOnlyList<WorldSource> Read(string path)
     {
         if (File.Exists(path))

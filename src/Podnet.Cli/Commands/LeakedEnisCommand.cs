@@ -23,14 +23,8 @@ public static class LeakedEnisCommand
 
     public static int Execute(string? path, bool deleteCluster, bool delete, TextWriter output, TextWriter error)
     {
-        Podnet.World.World loaded;
-        try
+        if (WorldFiles.TryLoad(path, error) is not { } loaded)
         {
-            loaded = path is null ? WorldLoader.LoadDefault() : WorldLoader.Load(WorldFiles.Read(path));
-        }
-        catch (WorldException e)
-        {
-            error.WriteLine($"error: {e.Message}");
             return PodnetCommand.ErrorExitCode;
         }
 

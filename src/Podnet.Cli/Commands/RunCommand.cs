@@ -32,14 +32,8 @@ public static class RunCommand
 
     public static int Execute(string? path, string format, TextWriter output, TextWriter error)
     {
-        Podnet.World.World world;
-        try
+        if (WorldFiles.TryLoad(path, error) is not { } world)
         {
-            world = path is null ? WorldLoader.LoadDefault() : WorldLoader.Load(WorldFiles.Read(path));
-        }
-        catch (WorldException e)
-        {
-            error.WriteLine($"error: {e.Message}");
             return PodnetCommand.ErrorExitCode;
         }
 

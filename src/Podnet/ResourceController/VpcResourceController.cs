@@ -21,9 +21,9 @@ namespace Podnet.ResourceController;
 public sealed class VpcResourceController : QueueController
 {
     public const string Component = "vpc-resource-controller";
-    public const string PodEniAnnotation = "vpc.amazonaws.com/pod-eni";
-    public const string PodEniResource = "vpc.amazonaws.com/pod-eni";
-    public const string HasTrunkAttachedLabel = "vpc.amazonaws.com/has-trunk-attached";
+    public const string PodEniAnnotation = ResourceControllerNames.PodEni;
+    public const string PodEniResource = ResourceControllerNames.PodEni;
+    public const string HasTrunkAttachedLabel = ResourceControllerNames.HasTrunkAttachedLabel;
     public const string OwnerTagValue = "eks-vpc-resource-controller";
     public const string TrunkDescription = "aws-k8s-trunk-eni";
     public const string BranchDescription = "aws-k8s-branch-eni";
@@ -76,7 +76,7 @@ public sealed class VpcResourceController : QueueController
 
     private KubeResource Pods => Store.Resources.For("v1", "Pod");
 
-    private static RequestContext Context => new($"system:serviceaccount:kube-system:{Component}");
+    private static RequestContext Context { get; } = new(ResourceControllerNames.LegacyControllerServiceAccountUser);
 
     public override void OnChange(WatchEvent change)
     {
@@ -597,7 +597,7 @@ public sealed class VpcResourceController : QueueController
         var cniNode = Store.TryGet(Store.Resources.For("vpcresources.k8s.aws/v1alpha1", "CNINode"), null, node.Name);
         var name = (cniNode?["spec.features"] as JsonArray ?? []).OfType<JsonObject>()
             .FirstOrDefault(f => f["name"]?.GetValue<string>() == AwsNode.CniNodeFeatureCustomNetworking)?["value"]?.GetValue<string>()
-            ?? node.Labels.GetValueOrDefault("vpc.amazonaws.com/eniConfig");
+            ?? node.Labels.GetValueOrDefault(ResourceControllerNames.EniConfigLabel);
         if (name is null)
         {
             return null;
