@@ -15,6 +15,8 @@ public static class PodnetCommand
         {
             RunCommand.Create(output, error),
             LeakedEnisCommand.Create(output, error),
+            ReachCommand.Create(output, error),
+            TestCommand.Create(output, error),
             InstanceTypesCommand.Create(output, error),
             MaxPodsCommand.Create(output, error),
         };

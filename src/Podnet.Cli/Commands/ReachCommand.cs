@@ -1,0 +1,62 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Podnet.Cli.Output;
+using Podnet.Policy;
+
+namespace Podnet.Cli.Commands;
+
+/// <summary><c>podnet reach WORLD FROM TO PORT [-o json]</c>: can FROM connect to TO, and why.</summary>
+public static class ReachCommand
+{
+    public const int DeniedExitCode = 1;
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var world = new Argument<string>("world") { Description = "A directory of YAML files or one YAML file" };
+        var from = new Argument<string>("from") { Description = "namespace/pod, node/NAME or an IP address" };
+        var to = new Argument<string>("to") { Description = "namespace/pod, svc/namespace/name, node/NAME or an IP address" };
+        var port = new Argument<string>("port") { Description = "80, 80/tcp, 53/udp or TCP/80" };
+        var format = new Option<string>("--output", "-o") { Description = "text or json", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("reach", "Say whether a connection is allowed, and which rule, policy or setting decided it") { world, from, to, port, format };
+        command.SetAction(parse => Execute(parse.GetValue(world)!, parse.GetValue(from)!, parse.GetValue(to)!, parse.GetValue(port)!, parse.GetValue(format)!, output, error));
+        return command;
+    }
+
+    public static int Execute(string path, string from, string to, string port, string format, TextWriter output, TextWriter error)
+    {
+        if (WorldFiles.TryLoad(path, error) is not { } world)
+        {
+            return PodnetCommand.ErrorExitCode;
+        }
+
+        var result = new Reachability(world).Evaluate(from, to, port);
+        if (result.ErrorMessage is { } message)
+        {
+            error.WriteLine($"error: {message}");
+            return PodnetCommand.ErrorExitCode;
+        }
+
+        if (format == "json")
+        {
+            var json = new JsonObject
+            {
+                ["from"] = from,
+                ["to"] = to,
+                ["port"] = port,
+                ["allowed"] = result.Allowed,
+                ["hops"] = new JsonArray([.. result.Hops.Select(h => (JsonNode)new JsonObject { ["step"] = h.Step, ["allowed"] = h.Allowed, ["detail"] = h.Detail })]),
+            };
+            output.Write(json.ToJsonString(AwsJson.Options) + "\n");
+        }
+        else
+        {
+            output.Write(Render(result));
+        }
+
+        return result.Allowed ? 0 : DeniedExitCode;
+    }
+
+    public static string Render(ReachResult result)
+        => (result.Allowed ? "ALLOWED" : "DENIED") + "\n" + string.Concat(result.Hops.Select(h => $"  {(h.Allowed ? "ok  " : "FAIL")}  {h.Step}: {h.Detail}\n"));
+}

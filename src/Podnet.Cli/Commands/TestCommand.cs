@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Podnet.Policy;
+
+namespace Podnet.Cli.Commands;
+
+/// <summary><c>podnet test WORLD EXPECTED.tsv</c>: expected connectivity, row by row; the last line says how many passed.</summary>
+public static class TestCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var world = new Argument<string>("world") { Description = "A directory of YAML files or one YAML file" };
+        var expected = new Argument<string>("expected") { Description = "Rows from<TAB>to<TAB>PROTOCOL/port<TAB>allowed|denied; # lines are comments" };
+        var command = new Command("test", "Check a table of expected connectivity against the world") { world, expected };
+        command.SetAction(parse => Execute(parse.GetValue(world)!, parse.GetValue(expected)!, output, error));
+        return command;
+    }
+
+    public static int Execute(string path, string expectedPath, TextWriter output, TextWriter error)
+    {
+        if (!File.Exists(expectedPath))
+        {
+            error.WriteLine($"error: {expectedPath}: no such file");
+            return PodnetCommand.ErrorExitCode;
+        }
+
+        if (WorldFiles.TryLoad(path, error) is not { } world)
+        {
+            return PodnetCommand.ErrorExitCode;
+        }
+
+        var reach = new Reachability(world);
+        var passed = 0;
+        var failed = 0;
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(expectedPath))
+        {
+            lineNumber++;
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            var cells = line.Split('\t');
+            if (cells.Length != 4 || cells[3] is not ("allowed" or "denied"))
+            {
+                error.WriteLine($"error: {expectedPath}:{lineNumber}: expected from<TAB>to<TAB>PROTOCOL/port<TAB>allowed|denied, got \"{line}\"");
+                return PodnetCommand.ErrorExitCode;
+            }
+
+            var result = reach.Evaluate(cells[0], cells[1], cells[2]);
+            if (result.ErrorMessage is { } message)
+            {
+                error.WriteLine($"error: {expectedPath}:{lineNumber}: {message}");
+                return PodnetCommand.ErrorExitCode;
+            }
+
+            var actual = result.Allowed ? "allowed" : "denied";
+            if (actual == cells[3])
+            {
+                passed++;
+                continue;
+            }
+
+            failed++;
+            output.Write($"FAIL {expectedPath}:{lineNumber}: {cells[0]} -> {cells[1]} {cells[2]}: expected {cells[3]}, got {actual}\n");
+            output.Write(ReachCommand.Render(result));
+        }
+
+        output.Write($"{passed} passed, {failed} failed\n");
+        return failed == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,376 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Podnet.Aws.Ec2;
+using Podnet.Cni;
+using Podnet.Kube.Api;
+using Podnet.Kube.Views;
+using Podnet.Net;
+using Podnet.Policy.SecurityGroups;
+
+namespace Podnet.Policy;
+
+/// <summary>
+/// Decides whether a connection can be made in a settled world, the way the data path decides it, and says why:
+/// DNS and the Service for a Service name, NetworkPolicy when the cluster enforces it, security groups of the
+/// interfaces the packets really cross (branch interfaces for pods with security groups, the node's primary
+/// interface for hostNetwork pods, nodes and SNATed traffic), the enforcing mode and SNAT settings of the CNI.
+/// </summary>
+public sealed partial class Reachability
+{
+    private readonly Podnet.World.World _world;
+    private readonly SecurityGroupEvaluator? _groups;
+    private readonly IReadOnlyList<NetworkInterface> _interfaces;
+    private readonly IReadOnlyList<CidrBlock> _vpcCidrs;
+
+    public Reachability(Podnet.World.World world)
+    {
+        _world = world;
+        if (world.Cloud is { } cloud)
+        {
+            _groups = new SecurityGroupEvaluator(cloud.Ec2Backend.DescribeSecurityGroups());
+            _interfaces = cloud.Ec2Backend.DescribeNetworkInterfaces();
+            _vpcCidrs = [.. cloud.Ec2Backend.DescribeVpcs().SelectMany(v => v.CidrBlockAssociationSet).Select(a => CidrBlock.Parse(a.CidrBlock))];
+        }
+        else
+        {
+            _interfaces = [];
+            _vpcCidrs = [];
+        }
+
+        NetworkPolicies = CreateNetworkPolicyDecider(world);
+        Enforcer = FindEnforcer(world);
+    }
+
+    /// <summary>Who enforces NetworkPolicy: the VPC CNI's agent, Calico, "policy-only world", or null (nobody).</summary>
+    public string? Enforcer { get; }
+
+    private INetworkPolicyDecider NetworkPolicies { get; }
+
+    /// <summary>Evaluates <c>FROM TO PORT</c> as <c>podnet reach</c> takes them.</summary>
+    public ReachResult Evaluate(string from, string to, string port)
+    {
+        if (!PortSpec.TryParse(port, out var spec, out var portError))
+        {
+            return ReachResult.Error(portError);
+        }
+
+        if (Resolve(from) is not { } source)
+        {
+            return ReachResult.Error($"FROM \"{from}\": no pod, node or address by that name (use namespace/pod, node/NAME, svc/namespace/name or an IP address)");
+        }
+
+        if (to.StartsWith("svc/", StringComparison.Ordinal))
+        {
+            return ToService(source, to, spec);
+        }
+
+        if (Resolve(to) is not { } destination)
+        {
+            return ReachResult.Error($"TO \"{to}\": no pod, node, Service or address by that name");
+        }
+
+        var hops = new List<Hop>();
+        var allowed = Flow(source, destination, spec, hops, string.Empty);
+        return new ReachResult(allowed, hops, null);
+    }
+
+    private ReachResult ToService(Endpoint source, string to, PortSpec spec)
+    {
+        var parts = to.Split('/');
+        if (parts.Length != 3)
+        {
+            return ReachResult.Error($"TO \"{to}\": a Service is svc/namespace/name");
+        }
+
+        var store = _world.ControlPlane.Store;
+        var service = store.TryGet(store.Resources.For("v1", "Service"), parts[1], parts[2]);
+        if (service is null)
+        {
+            return ReachResult.Error($"TO \"{to}\": services \"{parts[2]}\" not found in namespace {parts[1]}");
+        }
+
+        var hops = new List<Hop>();
+
+        // 1. The name: a DNS query to CoreDNS behind kube-dns, judged like any other flow.
+        var dnsPods = ServicePods("kube-system", "kube-dns");
+        if (dnsPods.Count == 0)
+        {
+            hops.Add(new Hop("dns", false, "kube-system/kube-dns has no ready endpoints: the name cannot be resolved"));
+            return new ReachResult(false, hops, null);
+        }
+
+        var dnsOk = false;
+        foreach (var dns in dnsPods)
+        {
+            var dnsHops = new List<Hop>();
+            var ok = Flow(source, PodEndpoint(dns), new PortSpec("UDP", 53), dnsHops, "dns: ");
+            hops.AddRange(dnsHops);
+            dnsOk |= ok;
+        }
+
+        hops.Add(new Hop("dns", dnsOk, dnsOk
+            ? $"{parts[2]}.{parts[1]}.svc.cluster.local resolves to {service.GetString("spec.clusterIP")} (kube-dns)"
+            : $"the DNS query (UDP/53) to CoreDNS is denied: {parts[2]}.{parts[1]}.svc.cluster.local does not resolve"));
+        if (!dnsOk)
+        {
+            return new ReachResult(false, hops, null);
+        }
+
+        // 2. The ClusterIP and port, then kube-proxy's choice of endpoint.
+        var servicePort = (service["spec.ports"] as JsonArray ?? []).OfType<JsonObject>()
+            .FirstOrDefault(p => p["port"]?.GetValue<int>() == spec.Port && (p["protocol"]?.GetValue<string>() ?? "TCP") == spec.Protocol);
+        if (servicePort is null)
+        {
+            hops.Add(new Hop("service", false, $"Service {parts[1]}/{parts[2]} has no port {spec}: the connection to {service.GetString("spec.clusterIP")}:{spec.Port} is refused"));
+            return new ReachResult(false, hops, null);
+        }
+
+        var endpoints = ServicePods(parts[1], parts[2]);
+        if (endpoints.Count == 0)
+        {
+            hops.Add(new Hop("service", false, $"Service {parts[1]}/{parts[2]} has no ready endpoints"));
+            return new ReachResult(false, hops, null);
+        }
+
+        var all = true;
+        foreach (var pod in endpoints)
+        {
+            var target = TargetPort(servicePort, pod);
+            hops.Add(new Hop("service", true, $"{service.GetString("spec.clusterIP")}:{spec.Port} → {pod.Namespace}/{pod.Name} {pod.PodIP}:{target} (kube-proxy)"));
+            all &= Flow(source, PodEndpoint(pod), spec with { Port = target }, hops, $"to {pod.Name}: ");
+        }
+
+        return new ReachResult(all, hops, null);
+    }
+
+    /// <summary>One connection between two endpoints: NetworkPolicy (if enforced), then security groups along the path.</summary>
+    private bool Flow(Endpoint source, Endpoint destination, PortSpec spec, List<Hop> hops, string prefix)
+    {
+        if (Enforcer is not null && !GovernedOnlyBySecurityGroups(source, destination))
+        {
+            var decision = NetworkPolicies.Decide(source, destination, spec.Protocol, spec.Port);
+            hops.Add(new Hop(prefix + "networkpolicy", decision.Allowed, $"{decision.Explanation} (enforced by {Enforcer})"));
+            if (!decision.Allowed)
+            {
+                return false;
+            }
+        }
+        else if (Enforcer is null && HasNetworkPolicies())
+        {
+            hops.Add(new Hop(prefix + "networkpolicy", true, "NetworkPolicies exist but nothing enforces them (no VPC CNI network policy agent, no Calico)"));
+        }
+
+        if (_groups is null)
+        {
+            return true;
+        }
+
+        return SecurityGroups(source, destination, spec, hops, prefix);
+    }
+
+    private bool SecurityGroups(Endpoint source, Endpoint destination, PortSpec spec, List<Hop> hops, string prefix)
+    {
+        var src = Network(source);
+        var dst = Network(destination);
+        var sameNode = source.Node is not null && destination.Node is not null && source.Node.Name == destination.Node.Name;
+        var outside = destination.IsExternal && !_vpcCidrs.Any(c => c.Contains(destination.Address));
+
+        // Which interface the packet leaves by, and with which source address.
+        var srcSide = src.Side;
+        var srcNote = src.Note;
+        if (outside && source.IsPod)
+        {
+            var settings = src.Pod?.Settings;
+            var excluded = settings?.ExcludeSnatCidrs.Any(c => c.Contains(destination.Address)) == true;
+            var externalSnat = settings?.ExternalSnat == true;
+            var strictBranch = src.Pod?.IsBranch == true && settings?.PodSecurityGroupEnforcingMode == "strict";
+            if (!externalSnat && !excluded && !strictBranch)
+            {
+                srcSide = PrimarySide(source.Node!);
+                srcNote = $"SNAT to the node's primary address {srcSide.Address} (AWS_VPC_K8S_CNI_EXTERNALSNAT=false): the primary interface's groups apply";
+            }
+            else
+            {
+                srcNote += strictBranch ? "; strict mode: not SNATed, leaves by its branch interface" : "; not SNATed";
+            }
+
+            hops.Add(new Hop(prefix + "route", true, Route(source, strictBranch && !externalSnat)));
+        }
+
+        // Same node: pod-to-pod traffic stays on the node unless a pod with security groups is in strict mode.
+        if (sameNode && !(src.Pod?.IsBranch == true && src.Pod.PodSecurityGroupEnforcingMode == "strict")
+                     && !(dst.Pod?.IsBranch == true && dst.Pod.PodSecurityGroupEnforcingMode == "strict"))
+        {
+            hops.Add(new Hop(prefix + "securitygroups", true, "same node: the traffic does not cross a VPC interface, security groups are not involved"));
+            return true;
+        }
+
+        var egress = _groups!.Check(srcSide, dst.Side, egress: true, spec.Protocol, spec.Port);
+        hops.Add(new Hop(prefix + "egress", egress.Allowed, $"{source.Display} via {srcNote}: {egress.Explanation}"));
+        if (!egress.Allowed)
+        {
+            return false;
+        }
+
+        var ingress = _groups.Check(dst.Side, srcSide, egress: false, spec.Protocol, spec.Port);
+        hops.Add(new Hop(prefix + "ingress", ingress.Allowed, $"{destination.Display} via {dst.Note}: {ingress.Explanation}"));
+        return ingress.Allowed;
+    }
+
+    private string Route(Endpoint source, bool noSnat)
+    {
+        var node = new NodeView(source.Node!);
+        var subnetId = _interfaces.FirstOrDefault(e => e.Attachment is { } a && a.InstanceId == node.InstanceId && a.DeviceIndex == 0)?.SubnetId;
+        var subnet = subnetId is null ? null : _world.Cloud!.Ec2Backend.DescribeSubnets(DescribeRequest.ForIds(subnetId))[0];
+        var isPublic = subnet?.MapPublicIpOnLaunch == true;
+        if (noSnat && isPublic)
+        {
+            return $"{subnet!.SubnetId} is public, but the pod's own address has no public IP: the internet gateway drops it";
+        }
+
+        return isPublic ? $"{subnet!.SubnetId} is public: out through the internet gateway" : $"{subnetId} is private: out through the NAT gateway";
+    }
+
+    private (SecurityGroupEvaluator.Side Side, string Note, PodNetwork? Pod) Network(Endpoint endpoint)
+    {
+        if (endpoint.IsExternal)
+        {
+            return (new SecurityGroupEvaluator.Side(endpoint.Address, []), "outside the VPC", null);
+        }
+
+        var podNetwork = endpoint.Pod is { } pod ? _world.AwsNode?.PodNetworks.FirstOrDefault(n => n.Namespace == pod.Namespace && n.Name == pod.Name) : null;
+        var hostNetwork = endpoint.Pod is { } p && new PodView(p).HostNetwork;
+        if (endpoint.IsNode || hostNetwork)
+        {
+            var primary = PrimarySide(endpoint.Node!);
+            return (primary, $"the node's primary interface {primary.InterfaceId}", null);
+        }
+
+        var eni = _interfaces.FirstOrDefault(e => e.PrivateIpAddresses.Any(a => a.PrivateIpAddress == endpoint.Address.ToString()));
+        if (eni is null)
+        {
+            return (new SecurityGroupEvaluator.Side(endpoint.Address, []), "no VPC interface", podNetwork);
+        }
+
+        var kind = eni.InterfaceType == "branch" ? "branch interface" : eni.Attachment?.DeviceIndex == 0 ? "primary interface" : "interface";
+        return (new SecurityGroupEvaluator.Side(endpoint.Address, [.. eni.Groups.Select(g => g.GroupId)], eni.NetworkInterfaceId), $"its {kind} {eni.NetworkInterfaceId}", podNetwork);
+    }
+
+    private SecurityGroupEvaluator.Side PrimarySide(KubeObject node)
+    {
+        var view = new NodeView(node);
+        var primary = _interfaces.First(e => e.Attachment is { } a && a.InstanceId == view.InstanceId && a.DeviceIndex == 0);
+        return new SecurityGroupEvaluator.Side(IPAddress.Parse(primary.PrivateIpAddress), [.. primary.Groups.Select(g => g.GroupId)], primary.NetworkInterfaceId);
+    }
+
+    /// <summary>Calico does not govern pods with security groups in strict mode (seed 000).</summary>
+    private bool GovernedOnlyBySecurityGroups(Endpoint source, Endpoint destination)
+    {
+        if (Enforcer != "Calico")
+        {
+            return false;
+        }
+
+        bool StrictBranch(Endpoint e) => e.Pod is { } pod && _world.AwsNode?.PodNetworks.FirstOrDefault(n => n.Namespace == pod.Namespace && n.Name == pod.Name) is { IsBranch: true, PodSecurityGroupEnforcingMode: "strict" };
+        return StrictBranch(source) || StrictBranch(destination);
+    }
+
+    private bool HasNetworkPolicies() => _world.ControlPlane.Store.List("networking.k8s.io/v1", "NetworkPolicy").Items.Count > 0;
+
+    private static string? FindEnforcer(Podnet.World.World world)
+    {
+        if (world.IsPolicyOnly)
+        {
+            return "policy-only world";
+        }
+
+        var store = world.ControlPlane.Store;
+        var configMap = store.TryGet(store.Resources.For("v1", "ConfigMap"), "kube-system", "amazon-vpc-cni");
+        if (configMap?.GetString("data.enable-network-policy-controller") == "true")
+        {
+            return "the VPC CNI's network policy agent";
+        }
+
+        return store.List("apps/v1", "DaemonSet").Items.Any(d => d.Name == "calico-node") ? "Calico" : null;
+    }
+
+    private Endpoint? Resolve(string text)
+    {
+        var store = _world.ControlPlane.Store;
+        if (text.StartsWith("node/", StringComparison.Ordinal))
+        {
+            var node = store.TryGet(store.Resources.For("v1", "Node"), null, text[5..]);
+            return node is null ? null : new Endpoint(text, IPAddress.Parse(new NodeView(node).InternalIP!), null, node);
+        }
+
+        if (IPAddress.TryParse(text, out var address))
+        {
+            var pod = store.List("v1", "Pod").Items.FirstOrDefault(p => new PodView(p) is { HostNetwork: false } v && v.PodIP == text);
+            if (pod is not null)
+            {
+                return PodEndpoint(new PodView(pod));
+            }
+
+            var node = store.List("v1", "Node").Items.FirstOrDefault(n => new NodeView(n).InternalIP == text);
+            return node is null ? new Endpoint(text, address, null, null) : new Endpoint($"node/{node.Name}", address, null, node);
+        }
+
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0)
+        {
+            return null;
+        }
+
+        var found = store.TryGet(store.Resources.For("v1", "Pod"), text[..slash], text[(slash + 1)..]);
+        return found is null ? null : PodEndpoint(new PodView(found));
+    }
+
+    private Endpoint PodEndpoint(PodView pod)
+    {
+        var store = _world.ControlPlane.Store;
+        var node = pod.NodeName is null ? null : store.TryGet(store.Resources.For("v1", "Node"), null, pod.NodeName);
+        var address = pod.PodIP is { } ip ? IPAddress.Parse(ip) : IPAddress.None;
+        return new Endpoint($"{pod.Namespace}/{pod.Name}", address, pod.Object, node);
+    }
+
+    private List<PodView> ServicePods(string ns, string name)
+    {
+        var store = _world.ControlPlane.Store;
+        var endpoints = store.TryGet(store.Resources.For("v1", "Endpoints"), ns, name);
+        var ips = (endpoints?["subsets"] as JsonArray ?? []).OfType<JsonObject>()
+            .SelectMany(s => (s["addresses"] as JsonArray ?? []).OfType<JsonObject>())
+            .Select(a => a["ip"]?.GetValue<string>())
+            .ToHashSet(StringComparer.Ordinal);
+        return [.. store.List("v1", "Pod", ns).Items.Select(p => new PodView(p)).Where(p => p.PodIP is not null && ips.Contains(p.PodIP))];
+    }
+
+    private static int TargetPort(JsonObject servicePort, PodView pod)
+    {
+        var target = servicePort["targetPort"] ?? servicePort["port"];
+        if (target is JsonValue v && v.TryGetValue<int>(out var number))
+        {
+            return number;
+        }
+
+        var name = target?.GetValue<string>();
+        var protocol = servicePort["protocol"]?.GetValue<string>() ?? "TCP";
+        return pod.Containers.SelectMany(c => (c["ports"] as JsonArray ?? []).OfType<JsonObject>())
+            .FirstOrDefault(p => p["name"]?.GetValue<string>() == name && (p["protocol"]?.GetValue<string>() ?? "TCP") == protocol)?["containerPort"]?.GetValue<int>()
+            ?? servicePort["port"]!.GetValue<int>();
+    }
+}
+
+/// <summary>One step of the explanation: what was checked, whether it passed, and what decided it.</summary>
+public sealed record Hop(string Step, bool Allowed, string Detail);
+
+/// <summary>The verdict and its explanation, or why the question could not be answered.</summary>
+public sealed record ReachResult(bool Allowed, IReadOnlyList<Hop> Hops, string? ErrorMessage)
+{
+    public static ReachResult Error(string message) => new(false, [], message);
+}
+
+/// <summary>The NetworkPolicy verdict for one connection between two endpoints.</summary>
+public interface INetworkPolicyDecider
+{
+    (bool Allowed, string Explanation) Decide(Endpoint source, Endpoint destination, string protocol, int port);
+}

@@ -1,0 +1,121 @@
+using System.Net;
+using Podnet.Aws.Ec2;
+using Podnet.Net;
+
+namespace Podnet.Policy.SecurityGroups;
+
+/// <summary>
+/// Stateful security-group evaluation as EC2 does it: a connection is allowed when the union of the source
+/// interface's groups allows it out (egress) and the union of the destination interface's groups allows it in
+/// (ingress); replies of an allowed connection are allowed. A rule's peer is a CIDR (IPv4 or IPv6), a referenced
+/// group (any interface in the VPC that has that group) or a prefix list.
+/// </summary>
+public sealed class SecurityGroupEvaluator
+{
+    private readonly IReadOnlyDictionary<string, SecurityGroup> _groups;
+
+    public SecurityGroupEvaluator(IEnumerable<SecurityGroup> groups)
+    {
+        _groups = groups.ToDictionary(g => g.GroupId, StringComparer.Ordinal);
+    }
+
+    /// <summary>The interface on one side of a connection: its address and groups (none outside the VPC).</summary>
+    public sealed record Side(IPAddress Address, IReadOnlyList<string> GroupIds, string? InterfaceId = null);
+
+    /// <summary>Whether the side's groups let the connection out (egress) or in (ingress), and which rule did.</summary>
+    public SecurityGroupDecision Check(Side self, Side peer, bool egress, string protocol, int port)
+    {
+        if (self.GroupIds.Count == 0)
+        {
+            return new SecurityGroupDecision(true, null, null, "no security groups apply (not a VPC interface)");
+        }
+
+        foreach (var groupId in self.GroupIds)
+        {
+            if (!_groups.TryGetValue(groupId, out var group))
+            {
+                continue;
+            }
+
+            foreach (var permission in egress ? group.IpPermissionsEgress : group.IpPermissions)
+            {
+                if (!ProtocolMatches(permission, protocol, port))
+                {
+                    continue;
+                }
+
+                var source = PeerMatch(permission, peer);
+                if (source is not null)
+                {
+                    return new SecurityGroupDecision(true, group, permission, $"{group.GroupId} ({group.GroupName}) {(egress ? "egress" : "ingress")} {Describe(permission)} {(egress ? "to" : "from")} {source}");
+                }
+            }
+        }
+
+        var names = string.Join(", ", self.GroupIds.Select(id => _groups.TryGetValue(id, out var g) ? $"{id} ({g.GroupName})" : $"{id} (does not exist)"));
+        return new SecurityGroupDecision(false, null, null, $"no {(egress ? "egress" : "ingress")} rule of {names} allows {protocol.ToUpperInvariant()}/{port} {(egress ? "to" : "from")} {peer.Address}");
+    }
+
+    private static bool ProtocolMatches(IpPermission permission, string protocol, int port)
+    {
+        var p = permission.IpProtocol.ToLowerInvariant();
+        var wanted = protocol.ToLowerInvariant();
+        if (p == "-1")
+        {
+            return true;
+        }
+
+        var number = wanted switch { "tcp" => "6", "udp" => "17", "icmp" => "1", "sctp" => "132", _ => wanted };
+        if (p != wanted && p != number)
+        {
+            return false;
+        }
+
+        if (p is "tcp" or "udp" or "6" or "17")
+        {
+            return permission.FromPort is not { } from || permission.ToPort is not { } to || (port >= from && port <= to);
+        }
+
+        return true;
+    }
+
+    private string? PeerMatch(IpPermission permission, Side peer)
+    {
+        foreach (var range in permission.IpRanges ?? [])
+        {
+            if (CidrBlock.TryParse(range.CidrIp, out var cidr) && cidr.Contains(peer.Address))
+            {
+                return range.CidrIp;
+            }
+        }
+
+        foreach (var range in permission.Ipv6Ranges ?? [])
+        {
+            if (CidrBlock.TryParse(range.CidrIpv6, out var cidr) && cidr.Contains(peer.Address))
+            {
+                return range.CidrIpv6;
+            }
+        }
+
+        foreach (var pair in permission.UserIdGroupPairs ?? [])
+        {
+            if (peer.GroupIds.Contains(pair.GroupId))
+            {
+                return $"{pair.GroupId} ({(_groups.TryGetValue(pair.GroupId, out var g) ? g.GroupName : "?")})";
+            }
+        }
+
+        // Prefix lists are not modelled with their entries: they match nothing here.
+        return null;
+    }
+
+    private static string Describe(IpPermission permission) => permission.IpProtocol switch
+    {
+        "-1" => "all traffic",
+        _ when permission.FromPort == permission.ToPort => $"{permission.IpProtocol.ToUpperInvariant()}/{permission.FromPort}",
+        _ => $"{permission.IpProtocol.ToUpperInvariant()}/{permission.FromPort}-{permission.ToPort}",
+    };
+}
+
+/// <summary>A security-group decision and the rule that made it.</summary>
+public sealed record SecurityGroupDecision(bool Allowed, SecurityGroup? Group, IpPermission? Permission, string Explanation);
