@@ -1,12 +1,35 @@
+using Podnet.Kube.Views;
+using Podnet.Policy.NetworkPolicies;
+
 namespace Podnet.Policy;
 
 public sealed partial class Reachability
 {
-    /// <summary>Stands in until the NetworkPolicy engine is wired: allows everything and says so.</summary>
-    private static INetworkPolicyDecider CreateNetworkPolicyDecider(Podnet.World.World world) => new AllowAll();
-
-    private sealed class AllowAll : INetworkPolicyDecider
+    private static INetworkPolicyDecider CreateNetworkPolicyDecider(Podnet.World.World world)
     {
-        public (bool Allowed, string Explanation) Decide(Endpoint source, Endpoint destination, string protocol, int port) => (true, "NetworkPolicy is not evaluated yet");
+        var store = world.ControlPlane.Store;
+        var engine = new NetworkPolicyEngine(store.List("networking.k8s.io/v1", "NetworkPolicy").Items);
+        var peers = PolicyPeer.FromPods(store.List("v1", "Pod").Items, store.List("v1", "Namespace").Items);
+        return new EngineDecider(engine, peers);
+    }
+
+    /// <summary>
+    /// NetworkPolicy through the engine. A hostNetwork pod or a node is not a pod to NetworkPolicy: it is its
+    /// address, which only ipBlocks can match.
+    /// </summary>
+    private sealed class EngineDecider(NetworkPolicyEngine engine, IReadOnlyDictionary<string, PolicyPeer> peers) : INetworkPolicyDecider
+    {
+        public NetworkPolicyEngine Engine { get; } = engine;
+
+        public (bool Allowed, string Explanation) Decide(Endpoint source, Endpoint destination, string protocol, int port)
+        {
+            var verdict = Engine.Evaluate(Peer(source), Peer(destination), protocol, port);
+            return (verdict.Allowed, verdict.ToString().Replace("\n", "; ", StringComparison.Ordinal));
+        }
+
+        private PolicyPeer Peer(Endpoint endpoint)
+            => endpoint.Pod is { } pod && !new PodView(pod).HostNetwork && peers.TryGetValue($"{pod.Namespace ?? "default"}/{pod.Name}", out var peer)
+                ? peer
+                : PolicyPeer.External(endpoint.Address);
     }
 }
