@@ -19,6 +19,7 @@ public static class PodnetCommand
             TestCommand.Create(output, error),
             InstanceTypesCommand.Create(output, error),
             MaxPodsCommand.Create(output, error),
+            NetpolCommand.Create(output, error),
         };
 
         var parse = root.Parse(args);
