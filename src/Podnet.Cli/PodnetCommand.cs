@@ -20,6 +20,7 @@ public static class PodnetCommand
             InstanceTypesCommand.Create(output, error),
             MaxPodsCommand.Create(output, error),
             NetpolCommand.Create(output, error),
+            LintCommand.Create(output, error),
         };
 
         var parse = root.Parse(args);

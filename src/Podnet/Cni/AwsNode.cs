@@ -293,10 +293,7 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
         var instance = _cloud.Ec2Backend.DescribeInstances(DescribeRequest.ForIds(instanceId))[0].Instances[0];
         var type = _cloud.Ec2Backend.InstanceTypes.Find(instance.InstanceType)!;
         var container = awsNode.Containers.FirstOrDefault(c => c["name"]?.GetValue<string>() == "aws-node") ?? awsNode.Containers[0];
-        var env = (container["env"] as JsonArray ?? []).OfType<JsonObject>()
-            .Where(e => e["value"] is not null)
-            .ToDictionary(e => e["name"]!.GetValue<string>(), e => e["value"]!.GetValue<string>(), StringComparer.Ordinal);
-        var settings = CniSettings.FromEnvironment(env, container["image"]?.GetValue<string>());
+        var settings = CniSettings.FromContainer(container);
         var ec2 = instance.IamInstanceProfile is { } profile
             ? _cloud.Ec2ForRole(profile.RoleArn, instanceId)
             : _cloud.Ec2;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Podnet.Net;
 
@@ -123,6 +124,17 @@ public sealed partial record CniSettings
             ClusterName = Get("CLUSTER_NAME") ?? string.Empty,
             AdditionalEniTags = tags,
         };
+    }
+
+    /// <summary>Reads the settings from the aws-node container of a pod or of the DaemonSet's template.</summary>
+    public static CniSettings FromContainer(JsonObject container)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        var env = (container["env"] as JsonArray ?? []).OfType<JsonObject>()
+            .Where(e => e["name"] is not null && e["value"] is not null)
+            .GroupBy(e => e["name"]!.GetValue<string>(), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Last()["value"]!.GetValue<string>(), StringComparer.Ordinal);
+        return FromEnvironment(env, container["image"]?.GetValue<string>());
     }
 
     /// <summary>Why ipamd would refuse to start with these settings, in its words; null when they are valid.</summary>

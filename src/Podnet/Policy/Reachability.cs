@@ -38,7 +38,7 @@ public sealed partial class Reachability
         }
 
         NetworkPolicies = CreateNetworkPolicyDecider(world);
-        Enforcer = FindEnforcer(world);
+        Enforcer = NetworkPolicyEnforcer.Find(world);
     }
 
     /// <summary>Who enforces NetworkPolicy: the VPC CNI's agent, Calico, "policy-only world", or null (nobody).</summary>
@@ -266,7 +266,7 @@ public sealed partial class Reachability
     /// <summary>Calico does not govern pods with security groups in strict mode (seed 000).</summary>
     private bool GovernedOnlyBySecurityGroups(Endpoint source, Endpoint destination)
     {
-        if (Enforcer != "Calico")
+        if (Enforcer != NetworkPolicyEnforcer.Calico)
         {
             return false;
         }
@@ -276,23 +276,6 @@ public sealed partial class Reachability
     }
 
     private bool HasNetworkPolicies() => _world.ControlPlane.Store.List("networking.k8s.io/v1", "NetworkPolicy").Items.Count > 0;
-
-    private static string? FindEnforcer(Podnet.World.World world)
-    {
-        if (world.IsPolicyOnly)
-        {
-            return "policy-only world";
-        }
-
-        var store = world.ControlPlane.Store;
-        var configMap = store.TryGet(store.Resources.For("v1", "ConfigMap"), "kube-system", "amazon-vpc-cni");
-        if (configMap?.GetString("data.enable-network-policy-controller") == "true")
-        {
-            return "the VPC CNI's network policy agent";
-        }
-
-        return store.List("apps/v1", "DaemonSet").Items.Any(d => d.Name == "calico-node") ? "Calico" : null;
-    }
 
     private Endpoint? Resolve(string text)
     {

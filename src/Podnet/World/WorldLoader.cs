@@ -111,6 +111,13 @@ public static class WorldLoader
                 container["env"] = list;
             }
 
+            if (addon.Kind == "ConfigMap" && addon.Name == "amazon-vpc-cni" && configuration.TryGetValue("vpc-cni", out var cni)
+                && cni["enableNetworkPolicy"] is JsonValue enable && (enable.TryGetValue<bool>(out var on) ? on : string.Equals(enable.ToString(), "true", StringComparison.OrdinalIgnoreCase)))
+            {
+                // The add-on's enableNetworkPolicy turns on the network policy controller and agent.
+                addon.Content["data"]!["enable-network-policy-controller"] = "true";
+            }
+
             if (addon.Kind == "Service" && addon.Name == "kube-dns")
             {
                 // The cluster DNS address is the tenth of the service range: 10.100.0.10 or 172.20.0.10 on EKS.

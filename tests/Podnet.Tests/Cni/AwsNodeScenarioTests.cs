@@ -12,12 +12,6 @@ namespace Podnet.Tests.Cni;
 /// <summary>The VPC CNI at work in whole worlds, as a user of EKS would check it.</summary>
 public class AwsNodeScenarioTests
 {
-    private static Podnet.World.World Example(string name)
-    {
-        var folder = Path.Combine(PodnetCli.Examples(), name);
-        return WorldLoader.Load([.. Directory.GetFiles(folder, "*.yaml").Order(StringComparer.Ordinal).Select(f => new WorldSource(f, File.ReadAllText(f)))]);
-    }
-
     private static List<PodView> Pods(Podnet.World.World world, string? ns = null)
         => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new PodView(p))];
 
@@ -61,7 +55,7 @@ public class AwsNodeScenarioTests
     [Fact]
     public void CustomNetworking_PodsInTheSecondBlock_NodesAndHostNetworkPodsInTheFirst()
     {
-        var world = Example("custom-networking");
+        var world = ExampleWorlds.Load("custom-networking");
         var secondBlock = CidrBlock.Parse("192.168.1.0/24");
         var firstBlock = CidrBlock.Parse("192.168.0.0/24");
 
@@ -110,7 +104,7 @@ public class AwsNodeScenarioTests
     [Fact]
     public void SubnetExhaustion_SurplusPodsWaitInContainerCreating_WithTheKubeletsEvent()
     {
-        var world = Example("subnet-exhaustion");
+        var world = ExampleWorlds.Load("subnet-exhaustion");
         var pods = Pods(world).Where(p => !p.HostNetwork).ToList();
         var waiting = pods.Where(p => p.PodIP is null).ToList();
 

@@ -8,20 +8,13 @@ namespace Podnet.Tests.Policy;
 /// <summary>Seed 000's experiment and the path rules (security groups, same node, SNAT), on whole worlds.</summary>
 public class ReachabilityTests
 {
-    private static Podnet.World.World Example(string name, Func<string, string>? edit = null)
-    {
-        var folder = Path.Combine(PodnetCli.Examples(), name);
-        return WorldLoader.Load([.. Directory.GetFiles(folder, "*.yaml").Order(StringComparer.Ordinal)
-            .Select(f => new WorldSource(f, (edit ?? (t => t))(File.ReadAllText(f))))]);
-    }
-
     private static List<PodView> Replicas(Podnet.World.World world)
         => [.. world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal)];
 
     [Fact]
     public void Seed000_WithTheDnsRules_CurlMyAppWorks()
     {
-        var world = Example("security-groups-for-pods");
+        var world = ExampleWorlds.Load("security-groups-for-pods");
         var from = Replicas(world)[0];
         var result = new Reachability(world).Evaluate($"my-namespace/{from.Name}", "svc/my-namespace/my-app", "80");
 
@@ -34,7 +27,7 @@ public class ReachabilityTests
     [Fact]
     public void Seed000_WithoutTheDnsRules_TheNameFailsAtDns_ButThePodIpWorks()
     {
-        var world = Example("security-groups-for-pods", text => text.Contains("kind: SecurityGroupIngress", StringComparison.Ordinal)
+        var world = ExampleWorlds.Load("security-groups-for-pods", text => text.Contains("kind: SecurityGroupIngress", StringComparison.Ordinal)
             ? string.Join("---\n", text.Split("---\n").Where(d => !d.Contains("kind: SecurityGroupIngress", StringComparison.Ordinal)))
             : text);
         var replicas = Replicas(world);
@@ -54,7 +47,7 @@ public class ReachabilityTests
     [Fact]
     public void PodWithoutAMatchingIngressRule_IsDenied_ByItsBranchGroups()
     {
-        var world = Example("security-groups-for-pods");
+        var world = ExampleWorlds.Load("security-groups-for-pods");
         var replica = Replicas(world)[0];
         var coredns = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new PodView(p)).First(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal));
 

@@ -14,13 +14,6 @@ public class VpcResourceControllerTests
 {
     private const string PodSecurityGroup = "sg-05b1d815d1e4a1b2c";
 
-    private static Podnet.World.World Example(string name, Func<string, string>? edit = null)
-    {
-        var folder = Path.Combine(PodnetCli.Examples(), name);
-        return WorldLoader.Load([.. Directory.GetFiles(folder, "*.yaml").Order(StringComparer.Ordinal)
-            .Select(f => new WorldSource(f, (edit ?? (t => t))(File.ReadAllText(f))))]);
-    }
-
     private static List<PodView> Pods(Podnet.World.World world, string ns)
         => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new PodView(p))];
 
@@ -30,7 +23,7 @@ public class VpcResourceControllerTests
     [Fact]
     public void ManagedNode_GetsTrunk_Capacity_Label_AndEvents()
     {
-        var world = Example("security-groups-for-pods");
+        var world = ExampleWorlds.Load("security-groups-for-pods");
         var ec2 = world.Cloud!.Ec2Backend;
         foreach (var node in world.ControlPlane.Store.List("v1", "Node").Items)
         {
@@ -52,7 +45,7 @@ public class VpcResourceControllerTests
     [Fact]
     public void MatchingPods_RunOnBranchInterfaces_WithTheAnnotationAndEvents()
     {
-        var world = Example("security-groups-for-pods");
+        var world = ExampleWorlds.Load("security-groups-for-pods");
         var ec2 = world.Cloud!.Ec2Backend;
         var pods = Pods(world, "my-namespace");
         Assert.Equal(4, pods.Count);
@@ -85,7 +78,7 @@ public class VpcResourceControllerTests
     [Fact]
     public void MissingGroup_BranchAllocationFails_WithEc2sMessage_AndNothingLeaks()
     {
-        var world = Example("sgp-missing-group");
+        var world = ExampleWorlds.Load("sgp-missing-group");
         var pod = Pods(world, "default").Single(p => p.Name == "my-pod");
         Assert.Null(pod.PodIP);
         var failed = world.ControlPlane.Events.About(pod.Object).Single(e => e.GetString("reason") == "BranchAllocationFailed");
@@ -99,7 +92,7 @@ public class VpcResourceControllerTests
     [Fact]
     public void FortySixthPod_StaysPending_UntilAnotherGoes()
     {
-        var world = Example("sgp-capacity");
+        var world = ExampleWorlds.Load("sgp-capacity");
         var pods = Pods(world, "default");
         Assert.Equal(45, pods.Count(p => p.Phase == "Running"));
         var pending = pods.Single(p => p.NodeName is null);
@@ -120,7 +113,7 @@ public class VpcResourceControllerTests
     [Fact]
     public void DeletedPod_BranchGoesAfterTheCooldown_AndItsVlanIsReused()
     {
-        var world = Example("security-groups-for-pods");
+        var world = ExampleWorlds.Load("security-groups-for-pods");
         var store = world.ControlPlane.Store;
         var ec2 = world.Cloud!.Ec2Backend;
         var pod = Pods(world, "my-namespace")[0];
@@ -138,7 +131,7 @@ public class VpcResourceControllerTests
     [Fact]
     public void CooldownFromTheConfigMap_NeverUnder30Seconds_AndAnnounced()
     {
-        var world = Example("security-groups-for-pods");
+        var world = ExampleWorlds.Load("security-groups-for-pods");
         var store = world.ControlPlane.Store;
         var configMap = store.Get("v1", "ConfigMap", "kube-system", "amazon-vpc-cni");
         store.Update(configMap.With(j => j["data"]!["branch-eni-cooldown"] = "10"));
@@ -160,7 +153,7 @@ public class VpcResourceControllerTests
             spec:
               ManagedPolicies: [AmazonEKSClusterPolicy]
             """;
-        var world = Example("security-groups-for-pods", text => text.Contains("kind: Cluster", StringComparison.Ordinal)
+        var world = ExampleWorlds.Load("security-groups-for-pods", text => text.Contains("kind: Cluster", StringComparison.Ordinal)
             ? text.Replace("  Version: \"1.31\"", "  Version: \"1.31\"\n  Role: eksClusterRole", StringComparison.Ordinal) + role
             : text);
 
@@ -178,7 +171,7 @@ public class VpcResourceControllerTests
     [Fact]
     public void PodAskingForTwoBranches_WithoutAPolicy_GetsTwoVlansAndTheInstanceGroups()
     {
-        var world = Example("security-groups-for-pods");
+        var world = ExampleWorlds.Load("security-groups-for-pods");
         var store = world.ControlPlane.Store;
         store.Create(KubeObject.From(JsonNode.Parse("""
             {"apiVersion":"v1","kind":"Pod","metadata":{"name":"two","namespace":"default"},
@@ -198,7 +191,7 @@ public class VpcResourceControllerTests
     [Fact]
     public void FinishedPod_ReleasesItsBranch_ThoughTheObjectRemains()
     {
-        var world = Example("security-groups-for-pods");
+        var world = ExampleWorlds.Load("security-groups-for-pods");
         var store = world.ControlPlane.Store;
         var pod = Pods(world, "my-namespace")[0];
         var branchId = JsonNode.Parse(pod.Object.Annotations["vpc.amazonaws.com/pod-eni"])![0]!["eniId"]!.GetValue<string>();
@@ -210,7 +203,7 @@ public class VpcResourceControllerTests
     [Fact]
     public void T3Node_MarkedForTrunking_IsUnsupported_AndGetsNoTrunk()
     {
-        var world = Example("security-groups-for-pods", text => text.Replace("InstanceTypes: [m5.large]", "InstanceTypes: [t3.medium]", StringComparison.Ordinal));
+        var world = ExampleWorlds.Load("security-groups-for-pods", text => text.Replace("InstanceTypes: [m5.large]", "InstanceTypes: [t3.medium]", StringComparison.Ordinal));
         var store = world.ControlPlane.Store;
         var node = store.List("v1", "Node").Items[0];
         store.Update(node.WithLabel("vpc.amazonaws.com/has-trunk-attached", "false"));
@@ -225,7 +218,7 @@ public class VpcResourceControllerTests
     [Fact]
     public void DeletedNode_ItsBranchesGoAMinuteLater()
     {
-        var world = Example("security-groups-for-pods");
+        var world = ExampleWorlds.Load("security-groups-for-pods");
         var store = world.ControlPlane.Store;
         var pod = Pods(world, "my-namespace")[0];
         var branchId = JsonNode.Parse(pod.Object.Annotations["vpc.amazonaws.com/pod-eni"])![0]!["eniId"]!.GetValue<string>();
@@ -240,7 +233,7 @@ public class VpcResourceControllerTests
     [Fact]
     public void OnlyTheController_MayChangeTheAnnotation()
     {
-        var world = Example("security-groups-for-pods");
+        var world = ExampleWorlds.Load("security-groups-for-pods");
         var store = world.ControlPlane.Store;
         var pod = Pods(world, "my-namespace")[0].Object;
         var error = Assert.Throws<KubeException>(() => store.Update(pod.WithAnnotation("vpc.amazonaws.com/pod-eni", "[]")));
@@ -250,7 +243,7 @@ public class VpcResourceControllerTests
     [Fact]
     public void GarbageCollector_DeletesALeakedBranch_OnlyOnTheSecondPass()
     {
-        var world = Example("security-groups-for-pods");
+        var world = ExampleWorlds.Load("security-groups-for-pods");
         var ec2 = world.Cloud!.Ec2Backend;
         var trunk = world.ResourceController!.Trunks.Values.First();
         var leaked = ec2.CreateNetworkInterface(new CreateNetworkInterfaceRequest(trunk.SubnetId, Description: "aws-k8s-branch-eni", InterfaceType: "branch",

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Podnet.Cli.Output;
+using Podnet.Lint;
+
+namespace Podnet.Cli.Commands;
+
+/// <summary><c>podnet lint WORLD [-o json]</c>: what in the world's networking will break or surprise, with the fix.</summary>
+public static class LintCommand
+{
+    /// <summary>Exit code when a finding is an error (warnings alone exit 0).</summary>
+    public const int ErrorsFoundExitCode = 1;
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var world = new Argument<string>("world") { Description = "A directory of YAML files or one YAML file" };
+        var format = new Option<string>("--output", "-o") { Description = "text or json", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("lint", "Find networking settings that will break pods or connections, with severity, object and fix") { world, format };
+        command.SetAction(parse => Execute(parse.GetValue(world)!, parse.GetValue(format)!, output, error));
+        return command;
+    }
+
+    public static int Execute(string path, string format, TextWriter output, TextWriter error)
+    {
+        if (WorldFiles.TryLoad(path, error) is not { } world)
+        {
+            return PodnetCommand.ErrorExitCode;
+        }
+
+        var findings = WorldLint.Run(world);
+        if (format == "json")
+        {
+            var json = new JsonArray([.. findings.Select(f => (JsonNode)new JsonObject
+            {
+                ["severity"] = Severity(f.Severity),
+                ["check"] = f.Check,
+                ["object"] = f.Object,
+                ["message"] = f.Message,
+                ["fix"] = f.Fix,
+            })]);
+            output.Write(json.ToJsonString(AwsJson.Options) + "\n");
+        }
+        else
+        {
+            output.Write(Render(findings));
+        }
+
+        return findings.Any(f => f.Severity == LintSeverity.Error) ? ErrorsFoundExitCode : 0;
+    }
+
+    public static string Render(IReadOnlyList<LintFinding> findings)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var f in findings)
+        {
+            text.Append($"{Severity(f.Severity)}  {f.Object}  [{f.Check}]\n  {f.Message}\n  fix: {f.Fix}\n\n");
+        }
+
+        var count = (LintSeverity s) => findings.Count(f => f.Severity == s);
+        text.Append(findings.Count == 0
+            ? "no findings\n"
+            : $"{findings.Count} finding{(findings.Count == 1 ? string.Empty : "s")}: {count(LintSeverity.Error)} error(s), {count(LintSeverity.Warning)} warning(s), {count(LintSeverity.Info)} info\n");
+        return text.ToString();
+    }
+
+    private static string Severity(LintSeverity severity) => severity.ToString().ToLowerInvariant();
+}

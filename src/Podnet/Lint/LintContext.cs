@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using Podnet.Aws.Ec2;
+using Podnet.Aws.InstanceTypes;
+using Podnet.Cni;
+using Podnet.Kube.Api;
+using Podnet.Kube.Store;
+using Podnet.Kube.Views;
+using Podnet.Policy;
+using Podnet.ResourceController;
+
+namespace Podnet.Lint;
+
+/// <summary>What the checks look at, read once from a settled world: objects, the CNI's settings, security groups.</summary>
+public sealed class LintContext
+{
+    private readonly Lazy<Reachability> _reachability;
+    private readonly Lazy<IReadOnlyList<SecurityGroupPodSet>> _securityGroupPods;
+
+    public LintContext(Podnet.World.World world)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        World = world;
+        AwsNodeDaemonSet = Store.TryGet(Store.Resources.For("apps/v1", "DaemonSet"), "kube-system", "aws-node");
+        Settings = AwsNodeContainer is { } container ? CniSettings.FromContainer(container) : null;
+        SecurityGroups = world.Cloud?.Ec2Backend.DescribeSecurityGroups().ToDictionary(g => g.GroupId, StringComparer.Ordinal)
+                         ?? new Dictionary<string, SecurityGroup>(StringComparer.Ordinal);
+        Pods = [.. Store.List("v1", "Pod").Items.Select(p => new PodView(p)).Where(p => !p.IsFinished && !p.IsTerminating)];
+        Nodes = [.. Store.List("v1", "Node").Items.Select(n => new NodeView(n))];
+        Enforcer = NetworkPolicyEnforcer.Find(world);
+        _reachability = new(() => new Reachability(world));
+        _securityGroupPods = new(FindSecurityGroupPods);
+    }
+
+    public Podnet.World.World World { get; }
+
+    public ObjectStore Store => World.ControlPlane.Store;
+
+    public KubeObject? AwsNodeDaemonSet { get; }
+
+    /// <summary>The aws-node container of the DaemonSet's template.</summary>
+    public JsonObject? AwsNodeContainer => AwsNodeDaemonSet?.ToJson()["spec"]?["template"]?["spec"]?["containers"] is JsonArray containers
+        ? containers.OfType<JsonObject>().FirstOrDefault(c => c["name"]?.GetValue<string>() == "aws-node") ?? containers.OfType<JsonObject>().FirstOrDefault()
+        : null;
+
+    /// <summary>The VPC CNI's settings as the DaemonSet gives them to new aws-node pods; null without aws-node.</summary>
+    public CniSettings? Settings { get; }
+
+    /// <summary>Whether security groups for pods are on: ENABLE_POD_ENI, or SecurityGroupPolicies exist.</summary>
+    public bool UsesSecurityGroupsForPods => Settings?.EnablePodEni == true || SecurityGroupPolicies.Count > 0;
+
+    public bool StrictMode => Settings?.PodSecurityGroupEnforcingMode != "standard";
+
+    public IReadOnlyDictionary<string, SecurityGroup> SecurityGroups { get; }
+
+    public IReadOnlyList<PodView> Pods { get; }
+
+    public IReadOnlyList<NodeView> Nodes { get; }
+
+    /// <summary>Who enforces NetworkPolicy (<see cref="NetworkPolicyEnforcer"/>); null for nobody.</summary>
+    public string? Enforcer { get; }
+
+    public Reachability Reachability => _reachability.Value;
+
+    public IReadOnlyList<KubeObject> SecurityGroupPolicies => Store.List(ResourceControllerNames.SecurityGroupPolicyApiVersion, ResourceControllerNames.SecurityGroupPolicyKind).Items;
+
+    public IReadOnlyList<KubeObject> NetworkPolicies => Store.List("networking.k8s.io/v1", "NetworkPolicy").Items;
+
+    /// <summary>Pods that get security groups, one set per namespace and list of groups, so a Deployment is one finding.</summary>
+    public IReadOnlyList<SecurityGroupPodSet> SecurityGroupPods => _securityGroupPods.Value;
+
+    /// <summary><c>sg-… (name)</c>, or the bare ID for a group that does not exist.</summary>
+    public string Describe(string groupId) => SecurityGroups.TryGetValue(groupId, out var g) ? $"{groupId} ({g.GroupName})" : groupId;
+
+    public static InstanceTypeInfo? InstanceType(NodeView node)
+        => node.Object.Labels.TryGetValue("node.kubernetes.io/instance-type", out var type) ? InstanceTypeCatalog.Default.Find(type) : null;
+
+    public static string Zone(NodeView node) => node.Object.Labels.GetValueOrDefault("topology.kubernetes.io/zone") ?? string.Empty;
+
+    private List<SecurityGroupPodSet> FindSecurityGroupPods()
+    {
+        if (SecurityGroupPolicies.Count == 0)
+        {
+            return [];
+        }
+
+        var matcher = new SecurityGroupPolicyMatcher(Store);
+        return [.. Pods.Where(p => !p.HostNetwork)
+            .Select(p => (Pod: p, Match: matcher.Match(p.Object)))
+            .Where(m => m.Match.GroupIds.Count > 0)
+            .GroupBy(m => (m.Pod.Namespace, Groups: string.Join(",", m.Match.GroupIds)))
+            .Select(g => new SecurityGroupPodSet(g.Key.Namespace, g.First().Match.GroupIds, [.. g.Select(m => m.Pod).OrderBy(p => p.Name, StringComparer.Ordinal)]))
+            .OrderBy(s => s.Namespace, StringComparer.Ordinal).ThenBy(s => s.Pods[0].Name, StringComparer.Ordinal)];
+    }
+}
+
+/// <summary>Pods of one namespace that get the same security groups.</summary>
+public sealed record SecurityGroupPodSet(string Namespace, IReadOnlyList<string> Groups, IReadOnlyList<PodView> Pods)
+{
+    /// <summary><c>Pod ns/first</c>, with how many more pods share the groups.</summary>
+    public string Display => Pods.Count == 1 ? $"Pod {Namespace}/{Pods[0].Name}" : $"Pod {Namespace}/{Pods[0].Name} (and {Pods.Count - 1} more with the same groups)";
+}

@@ -1,0 +1,107 @@
+using System.Text.Json.Nodes;
+using Podnet.Kube.Views;
+
+namespace Podnet.Lint;
+
+/// <summary>
+/// The kubelet probes a pod from its node, which speaks with the primary interface's groups (the cluster security
+/// group on EKS). A pod with its own groups must admit those probes, or it never becomes Ready; in strict mode TCP
+/// probes also need DISABLE_TCP_EARLY_DEMUX=true on aws-vpc-cni-init, because the reply leaves by the branch
+/// interface while the kernel's early demux expects it on the host.
+/// </summary>
+public sealed class SecurityGroupPodProbes : ILintCheck
+{
+    public const string Id = "security-group-pod-blocks-probes";
+    public const string EarlyDemuxId = "tcp-early-demux-enabled";
+
+    private static readonly string[] ProbeKinds = ["startupProbe", "livenessProbe", "readinessProbe"];
+
+    public IEnumerable<LintFinding> Check(LintContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.World.Cloud is null)
+        {
+            yield break;
+        }
+
+        var anyProbed = false;
+        foreach (var set in context.SecurityGroupPods)
+        {
+            if (set.Pods.FirstOrDefault(p => p.PodIP is not null && p.NodeName is not null) is not { } pod)
+            {
+                continue;
+            }
+
+            var ports = ProbePorts(pod).Distinct().ToList();
+            anyProbed |= ports.Count > 0;
+            foreach (var port in ports)
+            {
+                var result = context.Reachability.Evaluate($"node/{pod.NodeName}", $"{pod.Namespace}/{pod.Name}", $"{port}/tcp");
+                if (result.Allowed || result.Hops.LastOrDefault(h => !h.Allowed) is not { Step: "egress" or "ingress" } failed)
+                {
+                    continue;
+                }
+
+                var clusterGroup = context.World.Cluster?.ResourcesVpcConfig.ClusterSecurityGroupId ?? "CLUSTER_SECURITY_GROUP";
+                yield return new LintFinding(
+                    LintSeverity.Warning,
+                    Id,
+                    set.Display,
+                    $"the kubelet probes TCP/{port} from node {pod.NodeName}, but its security groups do not let the probe in, so the pod never becomes Ready: {failed.Detail}",
+                    $"`aws ec2 authorize-security-group-ingress --group-id {set.Groups[0]} --protocol tcp --port {port} --source-group {clusterGroup}`");
+            }
+        }
+
+        if (anyProbed && context.StrictMode && context.Settings is { } settings && !EarlyDemuxDisabled(context))
+        {
+            yield return new LintFinding(
+                LintSeverity.Warning,
+                EarlyDemuxId,
+                "DaemonSet kube-system/aws-node",
+                $"pods with security groups have TCP probes, POD_SECURITY_GROUP_ENFORCING_MODE is strict (CNI {settings.CniVersion.ToString(3)}) and DISABLE_TCP_EARLY_DEMUX is not \"true\" on aws-vpc-cni-init: the kubelet's TCP connections to pods on branch interfaces fail",
+                "`kubectl patch daemonset aws-node -n kube-system -p '{\"spec\": {\"template\": {\"spec\": {\"initContainers\": [{\"env\":[{\"name\":\"DISABLE_TCP_EARLY_DEMUX\",\"value\":\"true\"}],\"name\":\"aws-vpc-cni-init\"}]}}}}'`, or use POD_SECURITY_GROUP_ENFORCING_MODE=standard");
+        }
+    }
+
+    /// <summary>Numeric ports of the pod's TCP and HTTP probes (named ports resolved on the container), which the kubelet opens from the node.</summary>
+    private static IEnumerable<int> ProbePorts(PodView pod)
+    {
+        foreach (var container in pod.Containers)
+        {
+            foreach (var kind in ProbeKinds)
+            {
+                if (container[kind] is not JsonObject probe)
+                {
+                    continue;
+                }
+
+                var port = (probe["tcpSocket"] ?? probe["httpGet"] ?? probe["grpc"])?["port"];
+                if (port is JsonValue v && v.TryGetValue<int>(out var number))
+                {
+                    yield return number;
+                }
+                else if (port is JsonValue s && s.TryGetValue<string>(out var name))
+                {
+                    var named = (container["ports"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(p => p["name"]?.GetValue<string>() == name);
+                    if (named?["containerPort"] is JsonValue c && c.TryGetValue<int>(out var resolved))
+                    {
+                        yield return resolved;
+                    }
+                    else if (int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+                    {
+                        yield return parsed;
+                    }
+                }
+            }
+        }
+    }
+
+    private static bool EarlyDemuxDisabled(LintContext context)
+    {
+        var init = context.AwsNodeDaemonSet?.ToJson()["spec"]?["template"]?["spec"]?["initContainers"] as JsonArray ?? [];
+        return init.OfType<JsonObject>()
+            .Where(c => c["name"]?.GetValue<string>() == "aws-vpc-cni-init")
+            .SelectMany(c => (c["env"] as JsonArray ?? []).OfType<JsonObject>())
+            .Any(e => e["name"]?.GetValue<string>() == "DISABLE_TCP_EARLY_DEMUX" && string.Equals(e["value"]?.GetValue<string>(), "true", StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -1,0 +1,74 @@
+using Podnet.Kube.Selectors;
+
+namespace Podnet.Lint;
+
+/// <summary>
+/// What strict mode (POD_SECURITY_GROUP_ENFORCING_MODE=strict, the default) does not support for pods with security
+/// groups (seed 000): NodeLocal DNSCache, Calico network policy, and NodePort/LoadBalancer Services with instance
+/// targets and externalTrafficPolicy: Local. All three need CNI 1.11.0 or later in standard mode.
+/// </summary>
+public sealed class StrictModeConflicts : ILintCheck
+{
+    public const string NodeLocalDnsId = "strict-mode-nodelocal-dnscache";
+    public const string CalicoId = "strict-mode-calico";
+    public const string LocalTrafficId = "strict-mode-external-traffic-policy-local";
+
+    private static readonly Version StandardModeSince = new(1, 11, 0);
+
+    public IEnumerable<LintFinding> Check(LintContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!context.UsesSecurityGroupsForPods || context.Settings is not { } settings)
+        {
+            yield break;
+        }
+
+        var standardSupported = settings.CniVersion >= StandardModeSince;
+        if (standardSupported && !context.StrictMode)
+        {
+            yield break;
+        }
+
+        var fix = standardSupported
+            ? "`kubectl set env daemonset aws-node -n kube-system POD_SECURITY_GROUP_ENFORCING_MODE=standard` (applies to pods created afterwards)"
+            : $"upgrade the VPC CNI to 1.11.0 or later (it is {settings.CniVersion.ToString(3)}), then `kubectl set env daemonset aws-node -n kube-system POD_SECURITY_GROUP_ENFORCING_MODE=standard`";
+        var mode = standardSupported ? "POD_SECURITY_GROUP_ENFORCING_MODE is strict" : $"CNI {settings.CniVersion.ToString(3)} has only strict mode";
+
+        if (context.Store.List("apps/v1", "DaemonSet").Items.FirstOrDefault(d => d.Name == "node-local-dns") is { } nodeLocal)
+        {
+            yield return new LintFinding(LintSeverity.Warning, NodeLocalDnsId, $"DaemonSet {nodeLocal.Namespace}/{nodeLocal.Name}",
+                $"the cluster uses NodeLocal DNSCache and security groups for pods, but {mode}: pods with security groups are supported with NodeLocal DNSCache only in standard mode", fix);
+        }
+
+        if (context.Enforcer == Policy.NetworkPolicyEnforcer.Calico && context.SecurityGroupPods.Count > 0)
+        {
+            var calico = context.Store.List("apps/v1", "DaemonSet").Items.First(d => d.Name == "calico-node");
+            var pods = context.SecurityGroupPods.Sum(s => s.Pods.Count);
+            yield return new LintFinding(LintSeverity.Warning, CalicoId, $"DaemonSet {calico.Namespace}/{calico.Name}",
+                $"Calico enforces NetworkPolicy, but {mode}: traffic to and from the {pods} pods with security groups is not governed by Calico policies, only by their security groups", fix);
+        }
+
+        foreach (var service in context.Store.List("v1", "Service").Items)
+        {
+            var json = service.ToJson();
+            var type = json["spec"]?["type"]?.GetValue<string>();
+            if (type is not ("NodePort" or "LoadBalancer") || json["spec"]?["externalTrafficPolicy"]?.GetValue<string>() != "Local"
+                || service.Annotations.GetValueOrDefault("service.beta.kubernetes.io/aws-load-balancer-nlb-target-type") == "ip"
+                || json["spec"]?["selector"] is not System.Text.Json.Nodes.JsonObject selector || selector.Count == 0)
+            {
+                continue;
+            }
+
+            var labels = LabelSelector.FromSet(selector.ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? string.Empty));
+            var selected = context.SecurityGroupPods.Where(s => s.Namespace == service.Namespace && s.Pods.Any(p => labels.Matches(p.Object.Labels))).ToList();
+            if (selected.Count == 0)
+            {
+                continue;
+            }
+
+            yield return new LintFinding(LintSeverity.Warning, LocalTrafficId, $"Service {service.Namespace}/{service.Name}",
+                $"type {type} with externalTrafficPolicy: Local sends instance-target traffic to pods with security groups ({selected[0].Display[4..]}), which {mode} does not support",
+                fix + ", or use IP targets (service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip)");
+        }
+    }
+}

@@ -1,0 +1,28 @@
+namespace Podnet.Lint;
+
+/// <summary>Runs every check of <c>podnet lint</c> on a settled world; findings come errors first, then by object.</summary>
+public static class WorldLint
+{
+    public static IReadOnlyList<ILintCheck> Checks { get; } =
+    [
+        new DnsEgressToAnyAddress(),
+        new UnenforcedNetworkPolicies(),
+        new SecurityGroupReferences(),
+        new SecurityGroupPodDns(),
+        new SecurityGroupPodProbes(),
+        new TrunkIncompatibleNodes(),
+        new StrictModeConflicts(),
+        new CniVersionRequirements(),
+        new EniConfigSubnets(),
+        new CustomNetworkingMaxPods(),
+    ];
+
+    public static IReadOnlyList<LintFinding> Run(Podnet.World.World world)
+    {
+        var context = new LintContext(world);
+        return [.. Checks.SelectMany(c => c.Check(context))
+            .OrderBy(f => f.Severity)
+            .ThenBy(f => f.Object, StringComparer.Ordinal)
+            .ThenBy(f => f.Check, StringComparer.Ordinal)];
+    }
+}

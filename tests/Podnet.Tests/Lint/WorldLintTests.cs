@@ -1,0 +1,210 @@
+using Podnet.Lint;
+using Podnet.Tests.TestSupport;
+using Podnet.World;
+
+namespace Podnet.Tests.Lint;
+
+/// <summary>Each check of <c>podnet lint</c> on a world that has the problem, and on one that does not.</summary>
+public class WorldLintTests
+{
+    private const string SgExample = "security-groups-for-pods";
+
+    private static List<LintFinding> Lint(Podnet.World.World world, string check)
+        => [.. WorldLint.Run(world).Where(f => f.Check == check)];
+
+    private static string WithEnv(string text, string name, string value)
+        => text.Replace("      ENABLE_POD_ENI: \"true\"", $"      ENABLE_POD_ENI: \"true\"\n      {name}: \"{value}\"", StringComparison.Ordinal);
+
+    [Fact]
+    public void EgressPolicies_Port53ToAnyAddress_IsTheExfiltrationWarning()
+    {
+        var findings = WorldLint.Run(ExampleWorlds.Load("egress-policies"));
+
+        var finding = Assert.Single(findings);
+        Assert.Equal((LintSeverity.Warning, DnsEgressToAnyAddress.Id, "NetworkPolicy team-a/default-deny-all-egress"), (finding.Severity, finding.Check, finding.Object));
+        Assert.StartsWith("spec.egress[0] allows UDP/53 and TCP/53 to any address", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("k8s-app: kube-dns", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NetworkPolicies_WithoutAnEnforcer_AreReported_AndNotOnceTheAddonEnablesIt()
+    {
+        const string policy = """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: deny-all, namespace: default}
+            spec: {podSelector: {}}
+            """;
+        var unenforced = Assert.Single(Lint(WorldLoader.Load([WorldLoader.DefaultSource(), new WorldSource("p.yaml", policy)]), UnenforcedNetworkPolicies.Id));
+        Assert.Equal("ConfigMap kube-system/amazon-vpc-cni", unenforced.Object);
+        Assert.StartsWith("1 NetworkPolicies (default/deny-all) are not enforced", unenforced.Message, StringComparison.Ordinal);
+
+        const string addon = """
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: Addon
+            metadata: {name: vpc-cni}
+            spec: {ConfigurationValues: {enableNetworkPolicy: "true"}}
+            """;
+        Assert.Empty(Lint(WorldLoader.Load([WorldLoader.DefaultSource(), new WorldSource("p.yaml", policy), new WorldSource("a.yaml", addon)]), UnenforcedNetworkPolicies.Id));
+    }
+
+    [Fact]
+    public void SecurityGroupPolicy_WithAGroupThatDoesNotExist_IsAnError()
+    {
+        var finding = Assert.Single(Lint(ExampleWorlds.Load("sgp-missing-group"), SecurityGroupReferences.NotFoundId));
+        Assert.Equal((LintSeverity.Error, "SecurityGroupPolicy default/my-security-group-policy"), (finding.Severity, finding.Object));
+        Assert.StartsWith("spec.securityGroups.groupIds[0]: the security group 'sg-abc123' does not exist", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SixGroupsForAPod_ExceedTheInterfaceLimitOfFive()
+    {
+        var groups = string.Concat(Enumerable.Range(1, 6).Select(i => $"""
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: SecurityGroup
+            metadata: {"{"}name: extra-{i}{"}"}
+            spec: {"{"}Vpc: podnet-vpc, GroupId: sg-0000000000000000{i}, Description: extra{"}"}
+            ---
+
+            """));
+        var world = ExampleWorlds.Load(SgExample, text => text.Replace(
+            "    - sg-05b1d815d1e4a1b2c\n",
+            "    - sg-05b1d815d1e4a1b2c\n" + string.Concat(Enumerable.Range(1, 5).Select(i => $"    - sg-0000000000000000{i}\n")),
+            StringComparison.Ordinal), groups.TrimEnd('-', '\n'));
+
+        var finding = Assert.Single(Lint(world, SecurityGroupReferences.TooManyId));
+        Assert.StartsWith("Pod my-namespace/my-deployment-", finding.Object, StringComparison.Ordinal);
+        Assert.EndsWith("(and 3 more with the same groups)", finding.Object, StringComparison.Ordinal);
+        Assert.Contains("6 security groups", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("exceeded limit 5 on the number of interface security group memberships", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SecurityGroupPods_WithoutTheDnsRules_HaveNoDnsPath()
+    {
+        Assert.Empty(Lint(ExampleWorlds.Load(SgExample), SecurityGroupPodDns.Id));
+
+        var world = ExampleWorlds.Load(SgExample, text => ExampleWorlds.WithoutKind(text, "SecurityGroupIngress"));
+        var finding = Assert.Single(Lint(world, SecurityGroupPodDns.Id));
+        Assert.Contains("allow no DNS path to CoreDNS", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("--protocol udp --port 53 --source-group sg-05b1d815d1e4a1b2c", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SecurityGroupPods_WithAProbeTheirGroupsRefuse_AreReported_WithTheEarlyDemuxSetting()
+    {
+        var world = ExampleWorlds.Load(SgExample, text => text.Replace(
+            "        - containerPort: 80\n",
+            "        - containerPort: 80\n          name: http\n        readinessProbe:\n          httpGet: {path: /, port: http}\n",
+            StringComparison.Ordinal));
+        var findings = WorldLint.Run(world);
+
+        var probe = Assert.Single(findings, f => f.Check == SecurityGroupPodProbes.Id);
+        Assert.Contains("the kubelet probes TCP/80 from node", probe.Message, StringComparison.Ordinal);
+        Assert.StartsWith("`aws ec2 authorize-security-group-ingress --group-id sg-05b1d815d1e4a1b2c --protocol tcp --port 80 --source-group sg-", probe.Fix, StringComparison.Ordinal);
+        Assert.Single(findings, f => f.Check == SecurityGroupPodProbes.EarlyDemuxId);
+    }
+
+    [Fact]
+    public void SecurityGroupPods_SelectedForT3Nodes_AreAnError()
+    {
+        var world = ExampleWorlds.Load(SgExample, text => text.Replace(
+            "      containers:\n      - name: nginx",
+            "      nodeSelector: {node.kubernetes.io/instance-type: t3.medium}\n      containers:\n      - name: nginx",
+            StringComparison.Ordinal));
+
+        var finding = Assert.Single(Lint(world, TrunkIncompatibleNodes.Id));
+        Assert.Equal(LintSeverity.Error, finding.Severity);
+        Assert.Contains("can only run on t3.medium, which is not trunking-compatible", finding.Message, StringComparison.Ordinal);
+        Assert.Empty(Lint(ExampleWorlds.Load(SgExample), TrunkIncompatibleNodes.Id));
+    }
+
+    [Fact]
+    public void StrictMode_WithNodeLocalDnsCacheCalicoAndLocalTrafficPolicy_IsReported_AndStandardModeIsNot()
+    {
+        const string extra = """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: node-local-dns, namespace: kube-system}
+            spec:
+              selector: {matchLabels: {k8s-app: node-local-dns}}
+              template:
+                metadata: {labels: {k8s-app: node-local-dns}}
+                spec: {hostNetwork: true, containers: [{name: node-cache, image: registry.k8s.io/dns/k8s-dns-node-cache:1.23.1}]}
+            ---
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: calico-node, namespace: kube-system}
+            spec:
+              selector: {matchLabels: {k8s-app: calico-node}}
+              template:
+                metadata: {labels: {k8s-app: calico-node}}
+                spec: {hostNetwork: true, containers: [{name: calico-node, image: docker.io/calico/node:v3.28.0}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: my-app-public, namespace: my-namespace}
+            spec: {type: NodePort, externalTrafficPolicy: Local, selector: {app: my-app}, ports: [{port: 80}]}
+            """;
+        var strict = WorldLint.Run(ExampleWorlds.Load(SgExample, null, extra));
+        Assert.Contains(strict, f => f.Check == StrictModeConflicts.NodeLocalDnsId && f.Object == "DaemonSet kube-system/node-local-dns");
+        Assert.Contains(strict, f => f.Check == StrictModeConflicts.CalicoId && f.Message.Contains("4 pods with security groups is not governed by Calico", StringComparison.Ordinal));
+        var local = Assert.Single(strict, f => f.Check == StrictModeConflicts.LocalTrafficId);
+        Assert.Equal("Service my-namespace/my-app-public", local.Object);
+        Assert.Contains("POD_SECURITY_GROUP_ENFORCING_MODE=standard", local.Fix, StringComparison.Ordinal);
+
+        var standard = WorldLint.Run(ExampleWorlds.Load(SgExample, text => WithEnv(text, "POD_SECURITY_GROUP_ENFORCING_MODE", "standard"), extra));
+        Assert.DoesNotContain(standard, f => f.Check.StartsWith("strict-mode-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OldCni_WithPodEni_AndZeroGracePeriod_AreErrors()
+    {
+        var addons = EksAddons()
+            .Replace(":v1.19.2-eksbuild.1", ":v1.7.5-eksbuild.1", StringComparison.Ordinal)
+            .Replace("- name: ENABLE_POD_ENI\n          value: \"false\"", "- name: ENABLE_POD_ENI\n          value: \"true\"", StringComparison.Ordinal);
+        var world = ExampleWorlds.Load(SgExample, text => text.Replace("      containers:\n      - name: nginx", "      terminationGracePeriodSeconds: 0\n      containers:\n      - name: nginx", StringComparison.Ordinal), addons);
+        var findings = WorldLint.Run(world);
+
+        var version = Assert.Single(findings, f => f.Check == CniVersionRequirements.PodEniVersionId);
+        Assert.Equal(("DaemonSet kube-system/aws-node", "ENABLE_POD_ENI is true, but the VPC CNI is 1.7.5: security groups for pods need 1.7.7 or later"), (version.Object, version.Message));
+        var grace = Assert.Single(findings, f => f.Check == CniVersionRequirements.GracePeriodId);
+        Assert.Contains("terminationGracePeriodSeconds: 0", grace.Message, StringComparison.Ordinal);
+
+        Assert.DoesNotContain(WorldLint.Run(ExampleWorlds.Load(SgExample)), f => f.Check.StartsWith("pod-eni", StringComparison.Ordinal) || f.Check.StartsWith("zero-grace", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void EniConfig_WithASubnetInAnotherZone_IsAnError()
+    {
+        Assert.Empty(Lint(ExampleWorlds.Load("custom-networking"), EniConfigSubnets.Id));
+
+        var world = ExampleWorlds.Load("custom-networking", text => text.Replace("subnet: subnet-0a1b2c3d4e5f60a01", "subnet: subnet-0a1b2c3d4e5f60d02", StringComparison.Ordinal));
+        var finding = Assert.Single(Lint(world, EniConfigSubnets.Id));
+        Assert.Equal("ENIConfig us-west-2a", finding.Object);
+        Assert.Contains("subnet-0a1b2c3d4e5f60d02 is in us-west-2d, but node", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CustomNetworking_WithTheTableMaxPods_IsReported_WithTheCalculatorsValue()
+    {
+        Assert.Empty(Lint(ExampleWorlds.Load("custom-networking"), CustomNetworkingMaxPods.Id));
+
+        var world = ExampleWorlds.Load("custom-networking", text => text.Replace("  MaxPods: 12\n", string.Empty, StringComparison.Ordinal));
+        var finding = Assert.Single(Lint(world, CustomNetworkingMaxPods.Id));
+        Assert.Equal("Nodegroup my-nodegroup", finding.Object);
+        Assert.Contains("allow 17 pods, but with custom networking the primary interface takes none: 12 fit", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("spec.MaxPods: 12", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheDefaultWorld_HasNoFindings()
+        => Assert.Empty(WorldLint.Run(WorldLoader.LoadDefault()));
+
+    private static string EksAddons()
+    {
+        using var stream = typeof(WorldLoader).Assembly.GetManifestResourceStream("Podnet.World.EksAddons.yaml")!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
