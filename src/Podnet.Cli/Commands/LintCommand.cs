@@ -60,7 +60,7 @@ public static class LintCommand
         var count = (LintSeverity s) => findings.Count(f => f.Severity == s);
         text.Append(findings.Count == 0
             ? "no findings\n"
-            : $"{findings.Count} finding{(findings.Count == 1 ? string.Empty : "s")}: {count(LintSeverity.Error)} error(s), {count(LintSeverity.Warning)} warning(s), {count(LintSeverity.Info)} info\n");
+            : $"{findings.Count} finding{(findings.Count == 1 ? string.Empty : "s")}: {count(LintSeverity.Error)} error(s), {count(LintSeverity.Warning)} warning(s)\n");
         return text.ToString();
     }
 

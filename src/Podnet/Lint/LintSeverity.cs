@@ -5,5 +5,4 @@ public enum LintSeverity
 {
     Error,
     Warning,
-    Info,
 }

@@ -67,7 +67,7 @@ public sealed class StrictModeConflicts : ILintCheck
             }
 
             yield return new LintFinding(LintSeverity.Warning, LocalTrafficId, $"Service {service.Namespace}/{service.Name}",
-                $"type {type} with externalTrafficPolicy: Local sends instance-target traffic to pods with security groups ({selected[0].Display[4..]}), which {mode} does not support",
+                $"type {type} with externalTrafficPolicy: Local sends instance-target traffic to pods with security groups ({selected[0].Namespace}/{selected[0].Pods[0].Name}{(selected.Sum(x => x.Pods.Count) > 1 ? " and others" : string.Empty)}), which {mode} does not support",
                 fix + ", or use IP targets (service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip)");
         }
     }
