@@ -17,6 +17,7 @@ public static class PodnetCommand
             LeakedEnisCommand.Create(output, error),
             ReachCommand.Create(output, error),
             TestCommand.Create(output, error),
+            MatrixCommand.Create(output, error),
             InstanceTypesCommand.Create(output, error),
             MaxPodsCommand.Create(output, error),
             NetpolCommand.Create(output, error),

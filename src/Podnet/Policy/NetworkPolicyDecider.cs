@@ -27,7 +27,11 @@ public sealed partial class Reachability
             return (verdict.Allowed, verdict.ToString().Replace("\n", "; ", StringComparison.Ordinal));
         }
 
-        private PolicyPeer Peer(Endpoint endpoint)
+        public bool IsAllowed(Endpoint source, Endpoint destination, string protocol, int port)
+            => Engine.IsAllowed(Peer(source), Peer(destination), protocol, port);
+
+        /// <summary>The endpoint as the engine sees it: the pod's peer, or an address.</summary>
+        public PolicyPeer Peer(Endpoint endpoint)
             => endpoint.Pod is { } pod && !new PodView(pod).HostNetwork && peers.TryGetValue($"{pod.Namespace ?? "default"}/{pod.Name}", out var peer)
                 ? peer
                 : PolicyPeer.External(endpoint.Address);

@@ -21,13 +21,15 @@ public sealed partial class Reachability
     private readonly SecurityGroupEvaluator? _groups;
     private readonly IReadOnlyList<NetworkInterface> _interfaces;
     private readonly IReadOnlyList<CidrBlock> _vpcCidrs;
+    private readonly IReadOnlyList<SecurityGroup> _securityGroups;
 
     public Reachability(Podnet.World.World world)
     {
         _world = world;
         if (world.Cloud is { } cloud)
         {
-            _groups = new SecurityGroupEvaluator(cloud.Ec2Backend.DescribeSecurityGroups());
+            _securityGroups = cloud.Ec2Backend.DescribeSecurityGroups();
+            _groups = new SecurityGroupEvaluator(_securityGroups);
             _interfaces = cloud.Ec2Backend.DescribeNetworkInterfaces();
             _vpcCidrs = [.. cloud.Ec2Backend.DescribeVpcs().SelectMany(v => v.CidrBlockAssociationSet).Select(a => CidrBlock.Parse(a.CidrBlock))];
         }
@@ -35,6 +37,7 @@ public sealed partial class Reachability
         {
             _interfaces = [];
             _vpcCidrs = [];
+            _securityGroups = [];
         }
 
         NetworkPolicies = CreateNetworkPolicyDecider(world);
@@ -72,6 +75,39 @@ public sealed partial class Reachability
         var hops = new List<Hop>();
         var allowed = Flow(source, destination, spec, hops, string.Empty);
         return new ReachResult(allowed, hops, null);
+    }
+
+    /// <summary>
+    /// Evaluates a connection between two endpoints already resolved (see <see cref="ResolveEndpoint"/>), with the
+    /// explanation: the same checks as <see cref="Evaluate(string, string, string)"/> for two pods, nodes or addresses.
+    /// </summary>
+    public ReachResult Evaluate(Endpoint from, Endpoint to, PortSpec port)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(port);
+        var hops = new List<Hop>();
+        var allowed = Flow(from, to, port, hops, string.Empty);
+        return new ReachResult(allowed, hops, null);
+    }
+
+    /// <summary>
+    /// The verdict of <see cref="Evaluate(Endpoint, Endpoint, PortSpec)"/> without its explanation (no hops, and the
+    /// NetworkPolicy engine's fast path): what matrices use.
+    /// </summary>
+    public bool IsAllowed(Endpoint from, Endpoint to, PortSpec port)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(port);
+        return Flow(from, to, port, null, string.Empty);
+    }
+
+    /// <summary>A pod (<c>namespace/name</c>), <c>node/NAME</c> or an IP address as an endpoint; null when there is no such thing.</summary>
+    public Endpoint? ResolveEndpoint(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Resolve(text);
     }
 
     private ReachResult ToService(Endpoint source, string to, PortSpec spec)
@@ -143,19 +179,32 @@ public sealed partial class Reachability
         return new ReachResult(all, hops, null);
     }
 
-    /// <summary>One connection between two endpoints: NetworkPolicy (if enforced), then security groups along the path.</summary>
-    private bool Flow(Endpoint source, Endpoint destination, PortSpec spec, List<Hop> hops, string prefix)
+    /// <summary>
+    /// One connection between two endpoints: NetworkPolicy (if enforced), then security groups along the path. With
+    /// no <paramref name="hops"/> only the verdict is computed.
+    /// </summary>
+    private bool Flow(Endpoint source, Endpoint destination, PortSpec spec, List<Hop>? hops, string prefix)
     {
         if (Enforcer is not null && !GovernedOnlyBySecurityGroups(source, destination))
         {
-            var decision = NetworkPolicies.Decide(source, destination, spec.Protocol, spec.Port);
-            hops.Add(new Hop(prefix + "networkpolicy", decision.Allowed, $"{decision.Explanation} (enforced by {Enforcer})"));
-            if (!decision.Allowed)
+            if (hops is null)
             {
-                return false;
+                if (!NetworkPolicies.IsAllowed(source, destination, spec.Protocol, spec.Port))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                var decision = NetworkPolicies.Decide(source, destination, spec.Protocol, spec.Port);
+                hops.Add(new Hop(prefix + "networkpolicy", decision.Allowed, $"{decision.Explanation} (enforced by {Enforcer})"));
+                if (!decision.Allowed)
+                {
+                    return false;
+                }
             }
         }
-        else if (Enforcer is null && HasNetworkPolicies())
+        else if (hops is not null && Enforcer is null && HasNetworkPolicies())
         {
             hops.Add(new Hop(prefix + "networkpolicy", true, "NetworkPolicies exist but nothing enforces them (no VPC CNI network policy agent, no Calico)"));
         }
@@ -168,7 +217,7 @@ public sealed partial class Reachability
         return SecurityGroups(source, destination, spec, hops, prefix);
     }
 
-    private bool SecurityGroups(Endpoint source, Endpoint destination, PortSpec spec, List<Hop> hops, string prefix)
+    private bool SecurityGroups(Endpoint source, Endpoint destination, PortSpec spec, List<Hop>? hops, string prefix)
     {
         var src = Network(source);
         var dst = Network(destination);
@@ -194,26 +243,26 @@ public sealed partial class Reachability
                 srcNote += strictBranch ? "; strict mode: not SNATed, leaves by its branch interface" : "; not SNATed";
             }
 
-            hops.Add(new Hop(prefix + "route", true, Route(source, strictBranch && !externalSnat)));
+            hops?.Add(new Hop(prefix + "route", true, Route(source, strictBranch && !externalSnat)));
         }
 
         // Same node: pod-to-pod traffic stays on the node unless a pod with security groups is in strict mode.
         if (sameNode && !(src.Pod?.IsBranch == true && src.Pod.PodSecurityGroupEnforcingMode == "strict")
                      && !(dst.Pod?.IsBranch == true && dst.Pod.PodSecurityGroupEnforcingMode == "strict"))
         {
-            hops.Add(new Hop(prefix + "securitygroups", true, "same node: the traffic does not cross a VPC interface, security groups are not involved"));
+            hops?.Add(new Hop(prefix + "securitygroups", true, "same node: the traffic does not cross a VPC interface, security groups are not involved"));
             return true;
         }
 
         var egress = _groups!.Check(srcSide, dst.Side, egress: true, spec.Protocol, spec.Port);
-        hops.Add(new Hop(prefix + "egress", egress.Allowed, $"{source.Display} via {srcNote}: {egress.Explanation}"));
+        hops?.Add(new Hop(prefix + "egress", egress.Allowed, $"{source.Display} via {srcNote}: {egress.Explanation}"));
         if (!egress.Allowed)
         {
             return false;
         }
 
         var ingress = _groups.Check(dst.Side, srcSide, egress: false, spec.Protocol, spec.Port);
-        hops.Add(new Hop(prefix + "ingress", ingress.Allowed, $"{destination.Display} via {dst.Note}: {ingress.Explanation}"));
+        hops?.Add(new Hop(prefix + "ingress", ingress.Allowed, $"{destination.Display} via {dst.Note}: {ingress.Explanation}"));
         return ingress.Allowed;
     }
 
@@ -356,4 +405,7 @@ public sealed record ReachResult(bool Allowed, IReadOnlyList<Hop> Hops, string? 
 public interface INetworkPolicyDecider
 {
     (bool Allowed, string Explanation) Decide(Endpoint source, Endpoint destination, string protocol, int port);
+
+    /// <summary>The verdict of <see cref="Decide"/> without the explanation.</summary>
+    bool IsAllowed(Endpoint source, Endpoint destination, string protocol, int port) => Decide(source, destination, protocol, port).Allowed;
 }

@@ -1,0 +1,182 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Podnet.Policy;
+
+namespace Podnet.Cli.Commands;
+
+/// <summary>
+/// <c>podnet matrix WORLD [--port P] [-o table|json|html]</c>: for every pod (with an IP, not on the host network),
+/// which other pods it may open a connection to on one port.
+/// </summary>
+public static class MatrixCommand
+{
+    private static readonly JsonSerializerOptions CompactJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var world = new Argument<string>("world") { Description = "A directory of YAML files or one YAML file" };
+        var port = new Option<string>("--port") { Description = "80, 80/tcp, 53/udp or TCP/80", DefaultValueFactory = _ => "TCP/80" };
+        var format = new Option<string>("--output", "-o") { Description = "table, json or html", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json", "html");
+        var command = new Command("matrix", "Show which pods may connect to which, on one port: pods alike are decided once") { world, port, format };
+        command.SetAction(parse => Execute(parse.GetValue(world)!, parse.GetValue(port)!, parse.GetValue(format)!, output, error));
+        return command;
+    }
+
+    public static int Execute(string path, string port, string format, TextWriter output, TextWriter error)
+    {
+        if (!PortSpec.TryParse(port, out var spec, out var portError))
+        {
+            error.WriteLine($"error: --port: {portError}");
+            return PodnetCommand.ErrorExitCode;
+        }
+
+        if (WorldFiles.TryLoad(path, error) is not { } world)
+        {
+            return PodnetCommand.ErrorExitCode;
+        }
+
+        var matrix = ConnectivityMatrix.Compute(world, spec);
+        output.Write(format switch
+        {
+            "json" => Json(matrix),
+            "html" => Html(matrix),
+            _ => Table(matrix),
+        });
+        return 0;
+    }
+
+    /// <summary>
+    /// The legend (index and pod), then one row per source and one column per destination, headed by index:
+    /// <c>.</c> allowed, <c>X</c> denied, <c>-</c> the pod itself.
+    /// </summary>
+    public static string Table(MatrixResult matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        var text = new StringBuilder();
+        var count = matrix.Pods.Count;
+        text.Append(CultureInfo.InvariantCulture, $"{matrix.Port}: {count} pods, {matrix.Classes} classes, {matrix.Evaluations} evaluations\n");
+        if (count == 0)
+        {
+            text.Append("no pods with an IP (hostNetwork pods are left out)\n");
+            return text.ToString();
+        }
+
+        var width = (count - 1).ToString(CultureInfo.InvariantCulture).Length;
+        string Index(int i) => i.ToString(CultureInfo.InvariantCulture).PadLeft(width);
+        text.Append('\n');
+        for (var i = 0; i < count; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{Index(i)}  {matrix.Pods[i]}\n");
+        }
+
+        // Column headers are written vertically when indices have more than one digit, so the cells stay one wide.
+        text.Append('\n');
+        var margin = new string(' ', width + 7);
+        for (var digit = 0; digit < width; digit++)
+        {
+            text.Append(digit == width - 1 ? "from\\to".PadRight(width + 7) : margin);
+            for (var to = 0; to < count; to++)
+            {
+                text.Append(Index(to)[digit]);
+                text.Append(to == count - 1 ? string.Empty : " ");
+            }
+
+            text.Append('\n');
+        }
+
+        for (var from = 0; from < count; from++)
+        {
+            text.Append(Index(from).PadLeft(width + 6)).Append(' ');
+            for (var to = 0; to < count; to++)
+            {
+                text.Append(to == 0 ? string.Empty : " ");
+                text.Append(from == to ? '-' : matrix.Allowed(from, to) ? '.' : 'X');
+            }
+
+            text.Append('\n');
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"\n. allowed, X denied, - self; {matrix.AllowedPairs()} of {(long)count * (count - 1)} pairs allowed\n");
+        return text.ToString();
+    }
+
+    /// <summary><c>{"port", "pods", "classes", "evaluations", "allowed": [[from, to], …]}</c>, one pair per line.</summary>
+    public static string Json(MatrixResult matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        var count = matrix.Pods.Count;
+        var pairs = new List<string>();
+        for (var from = 0; from < count; from++)
+        {
+            for (var to = 0; to < count; to++)
+            {
+                if (from != to && matrix.Allowed(from, to))
+                {
+                    pairs.Add(string.Create(CultureInfo.InvariantCulture, $"[{from}, {to}]"));
+                }
+            }
+        }
+
+        var text = new StringBuilder("{\n");
+        text.Append("    \"port\": ").Append(JsonSerializer.Serialize(matrix.Port.ToString(), CompactJson)).Append(",\n");
+        text.Append("    \"pods\": [");
+        text.AppendJoin(",", matrix.Pods.Select(p => "\n        " + JsonSerializer.Serialize(p, CompactJson)));
+        text.Append(count == 0 ? "],\n" : "\n    ],\n");
+        text.Append(CultureInfo.InvariantCulture, $"    \"classes\": {matrix.Classes},\n");
+        text.Append(CultureInfo.InvariantCulture, $"    \"evaluations\": {matrix.Evaluations},\n");
+        text.Append("    \"allowed\": [");
+        text.AppendJoin(",", pairs.Select(p => "\n        " + p));
+        text.Append(pairs.Count == 0 ? "]\n" : "\n    ]\n");
+        text.Append("}\n");
+        return text.ToString();
+    }
+
+    /// <summary>A self-contained HTML page with the matrix as a table; pod names are escaped.</summary>
+    public static string Html(MatrixResult matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        var count = matrix.Pods.Count;
+        var port = WebUtility.HtmlEncode(matrix.Port.ToString());
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        html.Append(CultureInfo.InvariantCulture, $"<title>podnet matrix {port}</title>\n");
+        html.Append("<style>\n")
+            .Append("body { font-family: sans-serif; }\n")
+            .Append("table { border-collapse: collapse; }\n")
+            .Append("th, td { border: 1px solid #ccc; padding: 2px 5px; text-align: center; }\n")
+            .Append("th.pod { text-align: left; font-weight: normal; white-space: nowrap; }\n")
+            .Append("td.allowed { background: #c8e6c9; }\n")
+            .Append("td.denied { background: #ffcdd2; }\n")
+            .Append("td.self { background: #eee; }\n")
+            .Append("</style>\n</head>\n<body>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<h1>Connectivity matrix, {port}</h1>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<p>{count} pods, {matrix.Classes} classes, {matrix.Evaluations} evaluations; rows are sources, columns destinations: . allowed, X denied, - self.</p>\n");
+        html.Append("<table>\n<thead>\n<tr><th>#</th><th class=\"pod\">from \\ to</th>");
+        for (var to = 0; to < count; to++)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<th title=\"{WebUtility.HtmlEncode(matrix.Pods[to])}\">{to}</th>");
+        }
+
+        html.Append("</tr>\n</thead>\n<tbody>\n");
+        for (var from = 0; from < count; from++)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><th>{from}</th><th class=\"pod\">{WebUtility.HtmlEncode(matrix.Pods[from])}</th>");
+            for (var to = 0; to < count; to++)
+            {
+                html.Append(from == to
+                    ? "<td class=\"self\">-</td>"
+                    : matrix.Allowed(from, to) ? "<td class=\"allowed\">.</td>" : "<td class=\"denied\">X</td>");
+            }
+
+            html.Append("</tr>\n");
+        }
+
+        html.Append("</tbody>\n</table>\n</body>\n</html>\n");
+        return html.ToString();
+    }
+}

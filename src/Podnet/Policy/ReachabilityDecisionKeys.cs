@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Podnet.Aws.Ec2;
+using Podnet.Cni;
+using Podnet.Kube.Views;
+using Podnet.Net;
+using Podnet.Policy.NetworkPolicies;
+
+namespace Podnet.Policy;
+
+public sealed partial class Reachability
+{
+    /// <summary>
+    /// The pods a connectivity matrix is about: those that have a pod IP and are not on the host network, by
+    /// namespace and name.
+    /// </summary>
+    internal List<Endpoint> MatrixPods()
+    {
+        var store = _world.ControlPlane.Store;
+        return
+        [
+            .. store.List("v1", "Pod").Items
+                .Select(p => new PodView(p))
+                .Where(v => v.PodIP is { } ip && IPAddress.TryParse(ip, out _) && !v.HostNetwork)
+                .OrderBy(v => v.Namespace, StringComparer.Ordinal)
+                .ThenBy(v => v.Name, StringComparer.Ordinal)
+                .Select(PodEndpoint),
+        ];
+    }
+
+    /// <summary>
+    /// For each pod of <paramref name="pods"/>, a key holding everything a pod-to-pod verdict of <see cref="Flow"/>
+    /// can depend on, so two pods with equal keys get the same verdicts to and from every other pod:
+    /// <list type="bullet">
+    /// <item>NetworkPolicy: the peer the engine sees (namespace, labels, namespace labels, container ports);</item>
+    /// <item>same-node rules: the node;</item>
+    /// <item>security groups: the groups of the interface that holds the pod IP (or that there is none), whether the
+    /// pod is a branch pod and its enforcing mode (strict mode, Calico);</item>
+    /// <item>the address, as far as any rule can see it: which CIDRs (ipBlock <c>cidr</c> and <c>except</c>,
+    /// security-group IPv4/IPv6 ranges) contain it. CIDRs that contain every pod or none cannot tell pods apart and
+    /// are left out; with no ipBlock or CIDR rule the address is not part of the key at all.</item>
+    /// </list>
+    /// The pod's name is not: no rule looks at it.
+    /// </summary>
+    internal string[] DecisionKeys(IReadOnlyList<Endpoint> pods)
+    {
+        var decider = (EngineDecider)NetworkPolicies;
+        var podNetworks = new Dictionary<(string Namespace, string Name), PodNetwork>();
+        foreach (var network in _world.AwsNode?.PodNetworks ?? [])
+        {
+            podNetworks.TryAdd((network.Namespace, network.Name), network);
+        }
+
+        // The first interface that holds an address, as Network() finds it.
+        var interfaceByAddress = new Dictionary<string, NetworkInterface>(StringComparer.Ordinal);
+        foreach (var eni in _interfaces)
+        {
+            foreach (var address in eni.PrivateIpAddresses)
+            {
+                interfaceByAddress.TryAdd(address.PrivateIpAddress, eni);
+            }
+        }
+
+        var peers = pods.Select(decider.Peer).ToArray();
+        var policyCidrs = decider.Engine.Policies
+            .SelectMany(p => p.IngressRules.Concat(p.EgressRules))
+            .SelectMany(r => r.Peers)
+            .Where(p => p.IsValid && p.IpBlock is not null)
+            .SelectMany(p => p.IpBlock!.Except.Prepend(p.IpBlock.Cidr))
+            .Distinct()
+            .ToList();
+        var groupCidrs = _groups is null ? [] : GroupCidrs();
+
+        // Which CIDRs contain which pods; a CIDR that gives every pod the same answer tells none apart.
+        var bits = new List<bool[]>();
+        foreach (var cidr in policyCidrs)
+        {
+            bits.Add([.. peers.Select(p => p.IP is { } ip && cidr.Contains(ip))]);
+        }
+
+        foreach (var cidr in groupCidrs)
+        {
+            bits.Add([.. pods.Select(p => cidr.Contains(p.Address))]);
+        }
+
+        bits.RemoveAll(column => column.All(b => b) || column.All(b => !b));
+
+        var keys = new string[pods.Count];
+        var key = new StringBuilder();
+        for (var i = 0; i < pods.Count; i++)
+        {
+            key.Clear();
+            var pod = pods[i];
+            var peer = peers[i];
+            if (peer.IsPod)
+            {
+                Append(key, "pod");
+                Append(key, peer.Namespace!);
+                AppendMap(key, peer.Labels);
+                AppendMap(key, peer.NamespaceLabels);
+                Append(key, peer.ContainerPorts.Count.ToString(CultureInfo.InvariantCulture));
+                foreach (var port in peer.ContainerPorts)
+                {
+                    Append(key, port.Name ?? "\0");
+                    Append(key, port.Port.ToString(CultureInfo.InvariantCulture));
+                    Append(key, port.Protocol);
+                }
+            }
+            else
+            {
+                // Not a pod to NetworkPolicy: only its address matters, and that is below.
+                Append(key, "address");
+            }
+
+            Append(key, pod.Node?.Name ?? "\0");
+
+            if (podNetworks.TryGetValue((pod.Pod!.Namespace ?? string.Empty, pod.Pod.Name), out var network))
+            {
+                Append(key, network.IsBranch ? "branch" : "not-branch");
+                Append(key, network.PodSecurityGroupEnforcingMode);
+            }
+            else
+            {
+                Append(key, "\0");
+            }
+
+            if (_groups is not null)
+            {
+                if (interfaceByAddress.TryGetValue(pod.Address.ToString(), out var eni))
+                {
+                    Append(key, eni.Groups.Count.ToString(CultureInfo.InvariantCulture));
+                    foreach (var group in eni.Groups)
+                    {
+                        Append(key, group.GroupId);
+                    }
+                }
+                else
+                {
+                    Append(key, "\0");
+                }
+            }
+
+            key.Append('|');
+            foreach (var column in bits)
+            {
+                key.Append(column[i] ? '1' : '0');
+            }
+
+            keys[i] = key.ToString();
+        }
+
+        return keys;
+    }
+
+    private List<CidrBlock> GroupCidrs()
+    {
+        var cidrs = new List<CidrBlock>();
+        foreach (var group in _securityGroups)
+        {
+            foreach (var permission in group.IpPermissions.Concat(group.IpPermissionsEgress))
+            {
+                foreach (var text in (permission.IpRanges ?? []).Select(r => r.CidrIp).Concat((permission.Ipv6Ranges ?? []).Select(r => r.CidrIpv6)))
+                {
+                    if (CidrBlock.TryParse(text, out var cidr))
+                    {
+                        cidrs.Add(cidr);
+                    }
+                }
+            }
+        }
+
+        return [.. cidrs.Distinct()];
+    }
+
+    private static void Append(StringBuilder key, string value)
+        => key.Append(value.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(value);
+
+    private static void AppendMap(StringBuilder key, IReadOnlyDictionary<string, string> map)
+    {
+        Append(key, map.Count.ToString(CultureInfo.InvariantCulture));
+        foreach (var (name, value) in map.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            Append(key, name);
+            Append(key, value);
+        }
+    }
+}
