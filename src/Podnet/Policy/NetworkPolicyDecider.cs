@@ -24,7 +24,18 @@ public sealed partial class Reachability
         public (bool Allowed, string Explanation) Decide(Endpoint source, Endpoint destination, string protocol, int port)
         {
             var verdict = Engine.Evaluate(Peer(source), Peer(destination), protocol, port);
-            return (verdict.Allowed, verdict.ToString().Replace("\n", "; ", StringComparison.Ordinal));
+            var explanation = verdict.ToString().Replace("\n", "; ", StringComparison.Ordinal);
+            if (verdict.Egress is { Allowed: false })
+            {
+                explanation += $"; to allow it, add an egress rule to a policy selecting {verdict.From} whose `to` matches {verdict.To} on {protocol}/{port}";
+            }
+
+            if (verdict.Ingress is { Allowed: false })
+            {
+                explanation += $"; to allow it, add an ingress rule to a policy selecting {verdict.To} whose `from` matches {verdict.From} on {protocol}/{port}";
+            }
+
+            return (verdict.Allowed, explanation);
         }
 
         public bool IsAllowed(Endpoint source, Endpoint destination, string protocol, int port)

@@ -255,15 +255,27 @@ public sealed partial class Reachability
         }
 
         var egress = _groups!.Check(srcSide, dst.Side, egress: true, spec.Protocol, spec.Port);
-        hops?.Add(new Hop(prefix + "egress", egress.Allowed, $"{source.Display} via {srcNote}: {egress.Explanation}"));
+        hops?.Add(new Hop(prefix + "egress", egress.Allowed, $"{source.Display} via {srcNote}: {egress.Explanation}{(egress.Allowed ? string.Empty : AllowHint(srcSide, dst.Side, egress: true, spec))}"));
         if (!egress.Allowed)
         {
             return false;
         }
 
         var ingress = _groups.Check(dst.Side, srcSide, egress: false, spec.Protocol, spec.Port);
-        hops?.Add(new Hop(prefix + "ingress", ingress.Allowed, $"{destination.Display} via {dst.Note}: {ingress.Explanation}"));
+        hops?.Add(new Hop(prefix + "ingress", ingress.Allowed, $"{destination.Display} via {dst.Note}: {ingress.Explanation}{(ingress.Allowed ? string.Empty : AllowHint(dst.Side, srcSide, egress: false, spec))}"));
         return ingress.Allowed;
+    }
+
+    /// <summary>What would let a denied flow through: a rule on the interface's first group naming the peer's group or address.</summary>
+    private static string AllowHint(SecurityGroupEvaluator.Side self, SecurityGroupEvaluator.Side peer, bool egress, PortSpec spec)
+    {
+        if (self.GroupIds.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var peerText = peer.GroupIds.Count > 0 ? $"{peer.GroupIds[0]} or {peer.Address}/32" : $"{peer.Address}/32";
+        return $"; to allow it, add an {(egress ? "egress" : "ingress")} rule to {self.GroupIds[0]} for {spec.Protocol}/{spec.Port} {(egress ? "to" : "from")} {peerText}";
     }
 
     private string Route(Endpoint source, bool noSnat)

@@ -144,6 +144,7 @@ public class PathSettingsTests
         Assert.Equal(NetworkPolicyEnforcer.VpcCni, new Reachability(world).Enforcer);
         Assert.Equal("networkpolicy", result.Hops[^1].Step);
         Assert.EndsWith($"(enforced by {NetworkPolicyEnforcer.VpcCni})", result.Hops[^1].Detail, StringComparison.Ordinal);
+        Assert.Contains($"to allow it, add an ingress rule to a policy selecting my-namespace/{replicas[1].Name} whose `from` matches my-namespace/{replicas[0].Name} on TCP/80", result.Hops[^1].Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -38,7 +38,8 @@ public class ReachabilityTests
         var dns = byName.Hops[^1];
         Assert.Equal(("dns", false), (dns.Step, dns.Allowed));
         Assert.Contains("does not resolve", dns.Detail, StringComparison.Ordinal);
-        Assert.Contains(byName.Hops, h => h.Step == "dns: ingress" && !h.Allowed && h.Detail.Contains("allows UDP/53", StringComparison.Ordinal));
+        Assert.Contains(byName.Hops, h => h.Step == "dns: ingress" && !h.Allowed && h.Detail.Contains("allows UDP/53", StringComparison.Ordinal)
+            && h.Detail.Contains("; to allow it, add an ingress rule to sg-", StringComparison.Ordinal) && h.Detail.Contains(" for UDP/53 from sg-05b1d815d1e4a1b2c or ", StringComparison.Ordinal));
 
         var byIp = reach.Evaluate($"my-namespace/{replicas[0].Name}", replicas[1].PodIP!, "80/tcp");
         Assert.True(byIp.Allowed, ReachText(byIp));
