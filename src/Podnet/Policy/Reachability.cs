@@ -243,7 +243,12 @@ public sealed partial class Reachability
                 srcNote += strictBranch ? "; strict mode: not SNATed, leaves by its branch interface" : "; not SNATed";
             }
 
-            hops?.Add(new Hop(prefix + "route", true, Route(source, strictBranch && !externalSnat)));
+            var (routed, route) = Route(source, noSnat: strictBranch || externalSnat || excluded);
+            hops?.Add(new Hop(prefix + "route", routed, route));
+            if (!routed)
+            {
+                return false;
+            }
         }
 
         // Same node: pod-to-pod traffic stays on the node unless a pod with security groups is in strict mode.
@@ -278,7 +283,11 @@ public sealed partial class Reachability
         return $"; to allow it, add an {(egress ? "egress" : "ingress")} rule to {self.GroupIds[0]} for {spec.Protocol}/{spec.Port} {(egress ? "to" : "from")} {peerText}";
     }
 
-    private string Route(Endpoint source, bool noSnat)
+    /// <summary>
+    /// The way out of the VPC from the source's node: a public subnet's internet gateway translates only addresses
+    /// with a public IP (the node's primary address, after SNAT), a private subnet's NAT gateway translates any.
+    /// </summary>
+    private (bool Routed, string Detail) Route(Endpoint source, bool noSnat)
     {
         var node = new NodeView(source.Node!);
         var subnetId = _interfaces.FirstOrDefault(e => e.Attachment is { } a && a.InstanceId == node.InstanceId && a.DeviceIndex == 0)?.SubnetId;
@@ -286,10 +295,10 @@ public sealed partial class Reachability
         var isPublic = subnet?.MapPublicIpOnLaunch == true;
         if (noSnat && isPublic)
         {
-            return $"{subnet!.SubnetId} is public, but the pod's own address has no public IP: the internet gateway drops it";
+            return (false, $"{subnet!.SubnetId} is public, but the packet keeps the pod's own address, which has no public IP: the internet gateway drops it (a pod that is not SNATed needs a private subnet with a NAT gateway)");
         }
 
-        return isPublic ? $"{subnet!.SubnetId} is public: out through the internet gateway" : $"{subnetId} is private: out through the NAT gateway";
+        return (true, isPublic ? $"{subnet!.SubnetId} is public: out through the internet gateway" : $"{subnetId} is private: out through the NAT gateway");
     }
 
     private (SecurityGroupEvaluator.Side Side, string Note, PodNetwork? Pod) Network(Endpoint endpoint)

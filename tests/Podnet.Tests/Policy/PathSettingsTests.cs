@@ -86,6 +86,23 @@ public class PathSettingsTests
     }
 
     [Fact]
+    public void StrictMode_FromAPublicSubnet_HasNoInternet_ButStandardModeDoes()
+    {
+        static string Public(string text) => text.Replace("  Subnets: [private-us-west-2a, private-us-west-2b]", "  Subnets: [public-us-west-2a, public-us-west-2b]", StringComparison.Ordinal);
+
+        var strict = ExampleWorlds.Load(SgExample, Public);
+        var result = new Reachability(strict).Evaluate($"my-namespace/{Pods(strict, "my-namespace")[0].Name}", "1.1.1.1", "443");
+        Assert.False(result.Allowed);
+        Assert.Equal(("route", false), (result.Hops[^1].Step, result.Hops[^1].Allowed));
+        Assert.Contains("is public, but the packet keeps the pod's own address, which has no public IP: the internet gateway drops it", result.Hops[^1].Detail, StringComparison.Ordinal);
+
+        var standard = ExampleWorlds.Load(SgExample, text => Public(Settings(("POD_SECURITY_GROUP_ENFORCING_MODE", "standard"))(text)));
+        var snated = new Reachability(standard).Evaluate($"my-namespace/{Pods(standard, "my-namespace")[0].Name}", "1.1.1.1", "443");
+        Assert.True(snated.Allowed);
+        Assert.Contains(snated.Hops, h => h.Step == "route" && h.Detail.EndsWith("is public: out through the internet gateway", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void StandardMode_InternetEgress_IsSnatedToThePrimaryInterface()
     {
         var world = ExampleWorlds.Load(SgExample, Settings(("POD_SECURITY_GROUP_ENFORCING_MODE", "standard")));
