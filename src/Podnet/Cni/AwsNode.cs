@@ -279,6 +279,10 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
         }
     }
 
+    /// <summary>The container whose environment configures ipamd: the one named aws-node, else the first.</summary>
+    public static JsonObject? CniContainer(IReadOnlyList<JsonObject> containers)
+        => containers.FirstOrDefault(c => c["name"]?.GetValue<string>() == Component) ?? (containers.Count > 0 ? containers[0] : null);
+
     public static bool IsAwsNodePod(KubeObject pod)
         => pod.Namespace == "kube-system" && pod.Labels.GetValueOrDefault("k8s-app") == "aws-node";
 
@@ -292,8 +296,7 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
 
         var instance = _cloud.Ec2Backend.DescribeInstances(DescribeRequest.ForIds(instanceId))[0].Instances[0];
         var type = _cloud.Ec2Backend.InstanceTypes.Find(instance.InstanceType)!;
-        var container = awsNode.Containers.FirstOrDefault(c => c["name"]?.GetValue<string>() == "aws-node") ?? awsNode.Containers[0];
-        var settings = CniSettings.FromContainer(container);
+        var settings = CniSettings.FromContainer(CniContainer(awsNode.Containers)!);
         var ec2 = instance.IamInstanceProfile is { } profile
             ? _cloud.Ec2ForRole(profile.RoleArn, instanceId)
             : _cloud.Ec2;

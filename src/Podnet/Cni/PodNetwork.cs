@@ -17,6 +17,9 @@ public sealed record PodNetwork(
 {
     public bool IsBranch => BranchVlanId is not null;
 
+    /// <summary>A pod with security groups in strict mode: every packet, same node included, passes its branch interface, unSNATed.</summary>
+    public bool IsStrictBranch => IsBranch && PodSecurityGroupEnforcingMode == "strict";
+
     public string PodSecurityGroupEnforcingMode => Settings.PodSecurityGroupEnforcingMode;
 
     public bool ExternalSnat => Settings.ExternalSnat;

@@ -24,7 +24,7 @@ public sealed class EniConfigSubnets : ILintCheck
         var zones = subnets.Values.Select(s => s.AvailabilityZone).ToHashSet(StringComparer.Ordinal);
         var clusterVpc = context.World.Cluster?.ResourcesVpcConfig.VpcId;
         var settings = context.Settings ?? new CniSettings();
-        foreach (var eniConfig in context.Store.List("crd.k8s.amazonaws.com/v1alpha1", "ENIConfig").Items)
+        foreach (var eniConfig in context.EniConfigs)
         {
             var obj = $"ENIConfig {eniConfig.Name}";
             var subnetId = eniConfig.GetString("spec.subnet") ?? string.Empty;

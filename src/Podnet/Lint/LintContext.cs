@@ -22,6 +22,7 @@ public sealed class LintContext
         World = world;
         AwsNodeDaemonSet = Store.TryGet(Store.Resources.For("apps/v1", "DaemonSet"), "kube-system", "aws-node");
         Settings = AwsNodeContainer is { } container ? CniSettings.FromContainer(container) : null;
+        SecurityGroupPolicies = Store.List(ResourceControllerNames.SecurityGroupPolicyApiVersion, ResourceControllerNames.SecurityGroupPolicyKind).Items;
         SecurityGroups = world.Cloud?.Ec2Backend.DescribeSecurityGroups().ToDictionary(g => g.GroupId, StringComparer.Ordinal)
                          ?? new Dictionary<string, SecurityGroup>(StringComparer.Ordinal);
         Pods = [.. Store.List("v1", "Pod").Items.Select(p => new PodView(p)).Where(p => !p.IsFinished && !p.IsTerminating)];
@@ -39,7 +40,7 @@ public sealed class LintContext
 
     /// <summary>The aws-node container of the DaemonSet's template.</summary>
     public JsonObject? AwsNodeContainer => AwsNodeDaemonSet?.ToJson()["spec"]?["template"]?["spec"]?["containers"] is JsonArray containers
-        ? containers.OfType<JsonObject>().FirstOrDefault(c => c["name"]?.GetValue<string>() == "aws-node") ?? containers.OfType<JsonObject>().FirstOrDefault()
+        ? AwsNode.CniContainer([.. containers.OfType<JsonObject>()])
         : null;
 
     /// <summary>The VPC CNI's settings as the DaemonSet gives them to new aws-node pods; null without aws-node.</summary>
@@ -61,12 +62,24 @@ public sealed class LintContext
 
     public Reachability Reachability => _reachability.Value;
 
-    public IReadOnlyList<KubeObject> SecurityGroupPolicies => Store.List(ResourceControllerNames.SecurityGroupPolicyApiVersion, ResourceControllerNames.SecurityGroupPolicyKind).Items;
+    public IReadOnlyList<KubeObject> SecurityGroupPolicies { get; }
+
+    public IReadOnlyList<KubeObject> EniConfigs => Store.List("crd.k8s.amazonaws.com/v1alpha1", "ENIConfig").Items;
 
     public IReadOnlyList<KubeObject> NetworkPolicies => Store.List("networking.k8s.io/v1", "NetworkPolicy").Items;
 
     /// <summary>Pods that get security groups, one set per namespace and list of groups, so a Deployment is one finding.</summary>
     public IReadOnlyList<SecurityGroupPodSet> SecurityGroupPods => _securityGroupPods.Value;
+
+    /// <summary>The cluster security group EKS made (what nodes and CoreDNS speak with), or a placeholder for fixes.</summary>
+    public string ClusterSecurityGroup => World.Cluster?.ResourcesVpcConfig.ClusterSecurityGroupId ?? "CLUSTER_SECURITY_GROUP";
+
+    /// <summary>The hop that denied a connection when security groups did (egress or ingress); null otherwise.</summary>
+    public static Hop? SecurityGroupDenial(ReachResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Allowed ? null : result.Hops.LastOrDefault(h => !h.Allowed) is { Step: "egress" or "ingress" } failed ? failed : null;
+    }
 
     /// <summary><c>sg-… (name)</c>, or the bare ID for a group that does not exist.</summary>
     public string Describe(string groupId) => SecurityGroups.TryGetValue(groupId, out var g) ? $"{groupId} ({g.GroupName})" : groupId;

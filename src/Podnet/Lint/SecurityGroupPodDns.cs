@@ -1,5 +1,3 @@
-using Podnet.Kube.Views;
-
 namespace Podnet.Lint;
 
 /// <summary>
@@ -42,7 +40,7 @@ public sealed class SecurityGroupPodDns : ILintCheck
                     break;
                 }
 
-                if (result.Hops.LastOrDefault(h => !h.Allowed) is { Step: "egress" or "ingress" } failed)
+                if (LintContext.SecurityGroupDenial(result) is { } failed)
                 {
                     failures.Add($"to {dns.Name}: {failed.Detail}");
                 }
@@ -53,13 +51,12 @@ public sealed class SecurityGroupPodDns : ILintCheck
                 continue;
             }
 
-            var clusterGroup = context.World.Cluster?.ResourcesVpcConfig.ClusterSecurityGroupId ?? "CLUSTER_SECURITY_GROUP";
             yield return new LintFinding(
                 LintSeverity.Warning,
                 Id,
                 set.Display,
                 $"its security groups ({string.Join(", ", set.Groups.Select(context.Describe))}) allow no DNS path to CoreDNS, so Service names do not resolve (pod IPs still work); {failures[0]}",
-                $"allow UDP and TCP 53 between the pod's groups and CoreDNS's: `aws ec2 authorize-security-group-ingress --group-id {clusterGroup} --protocol udp --port 53 --source-group {set.Groups[0]}` (and --protocol tcp), and egress to it if the pod's groups restrict egress");
+                $"allow UDP and TCP 53 between the pod's groups and CoreDNS's: `aws ec2 authorize-security-group-ingress --group-id {context.ClusterSecurityGroup} --protocol udp --port 53 --source-group {set.Groups[0]}` (and --protocol tcp), and egress to it if the pod's groups restrict egress");
         }
     }
 }

@@ -37,18 +37,17 @@ public sealed class SecurityGroupPodProbes : ILintCheck
             foreach (var port in ports)
             {
                 var result = context.Reachability.Evaluate($"node/{pod.NodeName}", $"{pod.Namespace}/{pod.Name}", $"{port}/tcp");
-                if (result.Allowed || result.Hops.LastOrDefault(h => !h.Allowed) is not { Step: "egress" or "ingress" } failed)
+                if (LintContext.SecurityGroupDenial(result) is not { } failed)
                 {
                     continue;
                 }
 
-                var clusterGroup = context.World.Cluster?.ResourcesVpcConfig.ClusterSecurityGroupId ?? "CLUSTER_SECURITY_GROUP";
                 yield return new LintFinding(
                     LintSeverity.Warning,
                     Id,
                     set.Display,
                     $"the kubelet probes TCP/{port} from node {pod.NodeName}, but its security groups do not let the probe in, so the pod never becomes Ready: {failed.Detail}",
-                    $"`aws ec2 authorize-security-group-ingress --group-id {set.Groups[0]} --protocol tcp --port {port} --source-group {clusterGroup}`");
+                    $"`aws ec2 authorize-security-group-ingress --group-id {set.Groups[0]} --protocol tcp --port {port} --source-group {context.ClusterSecurityGroup}`");
             }
         }
 

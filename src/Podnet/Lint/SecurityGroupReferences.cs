@@ -35,7 +35,7 @@ public sealed class SecurityGroupReferences : ILintCheck
             }
         }
 
-        foreach (var eniConfig in context.Store.List("crd.k8s.amazonaws.com/v1alpha1", "ENIConfig").Items)
+        foreach (var eniConfig in context.EniConfigs)
         {
             var groups = eniConfig.ToJson()["spec"]?["securityGroups"] as JsonArray ?? [];
             for (var i = 0; i < groups.Count; i++)

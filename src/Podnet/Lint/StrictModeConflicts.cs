@@ -1,4 +1,5 @@
 using Podnet.Kube.Selectors;
+using Podnet.Policy;
 
 namespace Podnet.Lint;
 
@@ -40,9 +41,8 @@ public sealed class StrictModeConflicts : ILintCheck
                 $"the cluster uses NodeLocal DNSCache and security groups for pods, but {mode}: pods with security groups are supported with NodeLocal DNSCache only in standard mode", fix);
         }
 
-        if (context.Enforcer == Policy.NetworkPolicyEnforcer.Calico && context.SecurityGroupPods.Count > 0)
+        if (context.Enforcer == NetworkPolicyEnforcer.Calico && context.SecurityGroupPods.Count > 0 && NetworkPolicyEnforcer.CalicoDaemonSet(context.World) is { } calico)
         {
-            var calico = context.Store.List("apps/v1", "DaemonSet").Items.First(d => d.Name == "calico-node");
             var pods = context.SecurityGroupPods.Sum(s => s.Pods.Count);
             yield return new LintFinding(LintSeverity.Warning, CalicoId, $"DaemonSet {calico.Namespace}/{calico.Name}",
                 $"Calico enforces NetworkPolicy, but {mode}: traffic to and from the {pods} pods with security groups is not governed by Calico policies, only by their security groups", fix);

@@ -28,9 +28,13 @@ public static class NetworkPolicyEnforcer
             return VpcCni;
         }
 
-        return HasCalico(world) ? Calico : null;
+        return CalicoDaemonSet(world) is null ? null : Calico;
     }
 
-    public static bool HasCalico(Podnet.World.World world)
-        => world.ControlPlane.Store.List("apps/v1", "DaemonSet").Items.Any(d => d.Name == "calico-node");
+    /// <summary>Calico's <c>calico-node</c> DaemonSet, in whatever namespace it was installed; null without Calico.</summary>
+    public static KubeObject? CalicoDaemonSet(Podnet.World.World world)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        return world.ControlPlane.Store.List("apps/v1", "DaemonSet").Items.FirstOrDefault(d => d.Name == "calico-node");
+    }
 }

@@ -23,8 +23,15 @@ public sealed partial class Reachability
     private readonly IReadOnlyList<CidrBlock> _vpcCidrs;
     private readonly IReadOnlyList<SecurityGroup> _securityGroups;
 
+    // Indexes over the settled world, so that a query (and a matrix's many) looks things up instead of scanning.
+    private readonly Dictionary<(string Namespace, string Name), PodNetwork> _podNetworks = [];
+    private readonly Dictionary<string, NetworkInterface> _interfaceByAddress = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NetworkInterface> _primaryByInstance = new(StringComparer.Ordinal);
+    private readonly bool _hasNetworkPolicies;
+
     public Reachability(Podnet.World.World world)
     {
+        ArgumentNullException.ThrowIfNull(world);
         _world = world;
         if (world.Cloud is { } cloud)
         {
@@ -40,6 +47,26 @@ public sealed partial class Reachability
             _securityGroups = [];
         }
 
+        foreach (var eni in _interfaces)
+        {
+            // The first interface that holds an address speaks for it.
+            foreach (var address in eni.PrivateIpAddresses)
+            {
+                _interfaceByAddress.TryAdd(address.PrivateIpAddress, eni);
+            }
+
+            if (eni.Attachment is { DeviceIndex: 0 } attachment)
+            {
+                _primaryByInstance.TryAdd(attachment.InstanceId, eni);
+            }
+        }
+
+        foreach (var network in world.AwsNode?.PodNetworks ?? [])
+        {
+            _podNetworks.TryAdd((network.Namespace, network.Name), network);
+        }
+
+        _hasNetworkPolicies = world.ControlPlane.Store.List("networking.k8s.io/v1", "NetworkPolicy").Items.Count > 0;
         NetworkPolicies = CreateNetworkPolicyDecider(world);
         Enforcer = NetworkPolicyEnforcer.Find(world);
     }
@@ -57,7 +84,7 @@ public sealed partial class Reachability
             return ReachResult.Error(portError);
         }
 
-        if (Resolve(from) is not { } source)
+        if (ResolveEndpoint(from) is not { } source)
         {
             return ReachResult.Error($"FROM \"{from}\": no pod, node or address by that name (use namespace/pod, node/NAME, svc/namespace/name or an IP address)");
         }
@@ -67,14 +94,12 @@ public sealed partial class Reachability
             return ToService(source, to, spec);
         }
 
-        if (Resolve(to) is not { } destination)
+        if (ResolveEndpoint(to) is not { } destination)
         {
             return ReachResult.Error($"TO \"{to}\": no pod, node, Service or address by that name");
         }
 
-        var hops = new List<Hop>();
-        var allowed = Flow(source, destination, spec, hops, string.Empty);
-        return new ReachResult(allowed, hops, null);
+        return Evaluate(source, destination, spec);
     }
 
     /// <summary>
@@ -101,13 +126,6 @@ public sealed partial class Reachability
         ArgumentNullException.ThrowIfNull(to);
         ArgumentNullException.ThrowIfNull(port);
         return Flow(from, to, port, null, string.Empty);
-    }
-
-    /// <summary>A pod (<c>namespace/name</c>), <c>node/NAME</c> or an IP address as an endpoint; null when there is no such thing.</summary>
-    public Endpoint? ResolveEndpoint(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        return Resolve(text);
     }
 
     private ReachResult ToService(Endpoint source, string to, PortSpec spec)
@@ -204,7 +222,7 @@ public sealed partial class Reachability
                 }
             }
         }
-        else if (hops is not null && Enforcer is null && HasNetworkPolicies())
+        else if (hops is not null && Enforcer is null && _hasNetworkPolicies)
         {
             hops.Add(new Hop(prefix + "networkpolicy", true, "NetworkPolicies exist but nothing enforces them (no VPC CNI network policy agent, no Calico)"));
         }
@@ -232,7 +250,7 @@ public sealed partial class Reachability
             var settings = src.Pod?.Settings;
             var excluded = settings?.ExcludeSnatCidrs.Any(c => c.Contains(destination.Address)) == true;
             var externalSnat = settings?.ExternalSnat == true;
-            var strictBranch = src.Pod?.IsBranch == true && settings?.PodSecurityGroupEnforcingMode == "strict";
+            var strictBranch = src.Pod?.IsStrictBranch == true;
             if (!externalSnat && !excluded && !strictBranch)
             {
                 srcSide = PrimarySide(source.Node!);
@@ -252,8 +270,7 @@ public sealed partial class Reachability
         }
 
         // Same node: pod-to-pod traffic stays on the node unless a pod with security groups is in strict mode.
-        if (sameNode && !(src.Pod?.IsBranch == true && src.Pod.PodSecurityGroupEnforcingMode == "strict")
-                     && !(dst.Pod?.IsBranch == true && dst.Pod.PodSecurityGroupEnforcingMode == "strict"))
+        if (sameNode && src.Pod?.IsStrictBranch != true && dst.Pod?.IsStrictBranch != true)
         {
             hops?.Add(new Hop(prefix + "securitygroups", true, "same node: the traffic does not cross a VPC interface, security groups are not involved"));
             return true;
@@ -289,8 +306,7 @@ public sealed partial class Reachability
     /// </summary>
     private (bool Routed, string Detail) Route(Endpoint source, bool noSnat)
     {
-        var node = new NodeView(source.Node!);
-        var subnetId = _interfaces.FirstOrDefault(e => e.Attachment is { } a && a.InstanceId == node.InstanceId && a.DeviceIndex == 0)?.SubnetId;
+        var subnetId = PrimaryInterface(source.Node!)?.SubnetId;
         var subnet = subnetId is null ? null : _world.Cloud!.Ec2Backend.DescribeSubnets(DescribeRequest.ForIds(subnetId))[0];
         var isPublic = subnet?.MapPublicIpOnLaunch == true;
         if (noSnat && isPublic)
@@ -308,7 +324,7 @@ public sealed partial class Reachability
             return (new SecurityGroupEvaluator.Side(endpoint.Address, []), "outside the VPC", null);
         }
 
-        var podNetwork = endpoint.Pod is { } pod ? _world.AwsNode?.PodNetworks.FirstOrDefault(n => n.Namespace == pod.Namespace && n.Name == pod.Name) : null;
+        var podNetwork = PodNetworkOf(endpoint);
         var hostNetwork = endpoint.Pod is { } p && new PodView(p).HostNetwork;
         if (endpoint.IsNode || hostNetwork)
         {
@@ -316,8 +332,7 @@ public sealed partial class Reachability
             return (primary, $"the node's primary interface {primary.InterfaceId}", null);
         }
 
-        var eni = _interfaces.FirstOrDefault(e => e.PrivateIpAddresses.Any(a => a.PrivateIpAddress == endpoint.Address.ToString()));
-        if (eni is null)
+        if (!_interfaceByAddress.TryGetValue(endpoint.Address.ToString(), out var eni))
         {
             return (new SecurityGroupEvaluator.Side(endpoint.Address, []), "no VPC interface", podNetwork);
         }
@@ -328,10 +343,15 @@ public sealed partial class Reachability
 
     private SecurityGroupEvaluator.Side PrimarySide(KubeObject node)
     {
-        var view = new NodeView(node);
-        var primary = _interfaces.First(e => e.Attachment is { } a && a.InstanceId == view.InstanceId && a.DeviceIndex == 0);
+        var primary = PrimaryInterface(node) ?? throw new InvalidOperationException($"node {node.Name} has no primary network interface");
         return new SecurityGroupEvaluator.Side(IPAddress.Parse(primary.PrivateIpAddress), [.. primary.Groups.Select(g => g.GroupId)], primary.NetworkInterfaceId);
     }
+
+    private NetworkInterface? PrimaryInterface(KubeObject node)
+        => new NodeView(node).InstanceId is { } instanceId ? _primaryByInstance.GetValueOrDefault(instanceId) : null;
+
+    private PodNetwork? PodNetworkOf(Endpoint endpoint)
+        => endpoint.Pod is { } pod ? _podNetworks.GetValueOrDefault((pod.Namespace ?? "default", pod.Name)) : null;
 
     /// <summary>Calico does not govern pods with security groups in strict mode (seed 000).</summary>
     private bool GovernedOnlyBySecurityGroups(Endpoint source, Endpoint destination)
@@ -341,14 +361,13 @@ public sealed partial class Reachability
             return false;
         }
 
-        bool StrictBranch(Endpoint e) => e.Pod is { } pod && _world.AwsNode?.PodNetworks.FirstOrDefault(n => n.Namespace == pod.Namespace && n.Name == pod.Name) is { IsBranch: true, PodSecurityGroupEnforcingMode: "strict" };
-        return StrictBranch(source) || StrictBranch(destination);
+        return PodNetworkOf(source)?.IsStrictBranch == true || PodNetworkOf(destination)?.IsStrictBranch == true;
     }
 
-    private bool HasNetworkPolicies() => _world.ControlPlane.Store.List("networking.k8s.io/v1", "NetworkPolicy").Items.Count > 0;
-
-    private Endpoint? Resolve(string text)
+    /// <summary>A pod (<c>namespace/name</c>), <c>node/NAME</c> or an IP address as an endpoint; null when there is no such thing.</summary>
+    public Endpoint? ResolveEndpoint(string text)
     {
+        ArgumentNullException.ThrowIfNull(text);
         var store = _world.ControlPlane.Store;
         if (text.StartsWith("node/", StringComparison.Ordinal))
         {

@@ -46,22 +46,6 @@ public sealed partial class Reachability
     internal string[] DecisionKeys(IReadOnlyList<Endpoint> pods)
     {
         var decider = (EngineDecider)NetworkPolicies;
-        var podNetworks = new Dictionary<(string Namespace, string Name), PodNetwork>();
-        foreach (var network in _world.AwsNode?.PodNetworks ?? [])
-        {
-            podNetworks.TryAdd((network.Namespace, network.Name), network);
-        }
-
-        // The first interface that holds an address, as Network() finds it.
-        var interfaceByAddress = new Dictionary<string, NetworkInterface>(StringComparer.Ordinal);
-        foreach (var eni in _interfaces)
-        {
-            foreach (var address in eni.PrivateIpAddresses)
-            {
-                interfaceByAddress.TryAdd(address.PrivateIpAddress, eni);
-            }
-        }
-
         var peers = pods.Select(decider.Peer).ToArray();
         var policyCidrs = decider.Engine.Policies
             .SelectMany(p => p.IngressRules.Concat(p.EgressRules))
@@ -115,7 +99,7 @@ public sealed partial class Reachability
 
             Append(key, pod.Node?.Name ?? "\0");
 
-            if (podNetworks.TryGetValue((pod.Pod!.Namespace ?? string.Empty, pod.Pod.Name), out var network))
+            if (PodNetworkOf(pod) is { } network)
             {
                 Append(key, network.IsBranch ? "branch" : "not-branch");
                 Append(key, network.PodSecurityGroupEnforcingMode);
@@ -127,7 +111,7 @@ public sealed partial class Reachability
 
             if (_groups is not null)
             {
-                if (interfaceByAddress.TryGetValue(pod.Address.ToString(), out var eni))
+                if (_interfaceByAddress.TryGetValue(pod.Address.ToString(), out var eni))
                 {
                     Append(key, eni.Groups.Count.ToString(CultureInfo.InvariantCulture));
                     foreach (var group in eni.Groups)

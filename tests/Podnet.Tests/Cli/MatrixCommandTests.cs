@@ -7,7 +7,7 @@ namespace Podnet.Tests.Cli;
 public class MatrixCommandTests
 {
     private static string Case(string name)
-        => Path.GetFullPath(Path.Combine(PodnetCli.Examples(), "..", "..", "shared", "netpol-cases", name, "manifests.yaml"));
+        => Path.Combine(NetpolCorpus.Root, name, "manifests.yaml");
 
     [Fact]
     public void Table_RowsAreSources_ColumnsDestinations()

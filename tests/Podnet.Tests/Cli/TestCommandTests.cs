@@ -5,31 +5,20 @@ namespace Podnet.Tests.Cli;
 /// <summary><c>podnet test</c> on the shared NetworkPolicy corpus and on the egress-policies example.</summary>
 public class TestCommandTests
 {
-    public static TheoryData<string> Cases()
-    {
-        var data = new TheoryData<string>();
-        foreach (var dir in Directory.Exists(CasesRoot) ? Directory.GetDirectories(CasesRoot).Order(StringComparer.Ordinal).ToArray() : [])
-        {
-            data.Add(Path.GetFileName(dir));
-        }
-
-        return data;
-    }
-
-    private static string CasesRoot => Path.GetFullPath(Path.Combine(PodnetCli.Examples(), "..", "..", "shared", "netpol-cases"));
+    private static string CasesRoot => NetpolCorpus.Root;
 
     [Fact]
     public void TheCorpus_IsThere()
         => Assert.True(Directory.Exists(CasesRoot) && Directory.GetDirectories(CasesRoot).Length == 44, $"the NetworkPolicy cases are expected at {CasesRoot} (../shared next to the repository)");
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(NetpolCorpus.Cases), MemberType = typeof(NetpolCorpus))]
     public void NetworkPolicyCase_AllRowsPass(string name)
     {
-        var dir = Path.Combine(CasesRoot, name);
+        var dir = NetpolCorpus.Case(name);
         var (exit, output, error) = PodnetCli.Run("test", Path.Combine(dir, "manifests.yaml"), Path.Combine(dir, "expected.tsv"));
 
-        var rows = File.ReadLines(Path.Combine(dir, "expected.tsv")).Count(l => l.Length > 0 && !l.StartsWith('#'));
+        var rows = NetpolCorpus.Rows(dir).Count;
         Assert.True(exit == 0, $"{name}: {error}{output}");
         Assert.EndsWith($"{rows} passed, 0 failed\n", output, StringComparison.Ordinal);
     }

@@ -12,9 +12,6 @@ public class WorldLintTests
     private static List<LintFinding> Lint(Podnet.World.World world, string check)
         => [.. WorldLint.Run(world).Where(f => f.Check == check)];
 
-    private static string WithEnv(string text, string name, string value)
-        => text.Replace("      ENABLE_POD_ENI: \"true\"", $"      ENABLE_POD_ENI: \"true\"\n      {name}: \"{value}\"", StringComparison.Ordinal);
-
     [Fact]
     public void EgressPolicies_Port53ToAnyAddress_IsTheExfiltrationWarning()
     {
@@ -132,28 +129,19 @@ public class WorldLintTests
                 metadata: {labels: {k8s-app: node-local-dns}}
                 spec: {hostNetwork: true, containers: [{name: node-cache, image: registry.k8s.io/dns/k8s-dns-node-cache:1.23.1}]}
             ---
-            apiVersion: apps/v1
-            kind: DaemonSet
-            metadata: {name: calico-node, namespace: kube-system}
-            spec:
-              selector: {matchLabels: {k8s-app: calico-node}}
-              template:
-                metadata: {labels: {k8s-app: calico-node}}
-                spec: {hostNetwork: true, containers: [{name: calico-node, image: docker.io/calico/node:v3.28.0}]}
-            ---
             apiVersion: v1
             kind: Service
             metadata: {name: my-app-public, namespace: my-namespace}
             spec: {type: NodePort, externalTrafficPolicy: Local, selector: {app: my-app}, ports: [{port: 80}]}
             """;
-        var strict = WorldLint.Run(ExampleWorlds.Load(SgExample, null, extra));
+        var strict = WorldLint.Run(ExampleWorlds.Load(SgExample, null, extra, ExampleWorlds.CalicoDaemonSet));
         Assert.Contains(strict, f => f.Check == StrictModeConflicts.NodeLocalDnsId && f.Object == "DaemonSet kube-system/node-local-dns");
         Assert.Contains(strict, f => f.Check == StrictModeConflicts.CalicoId && f.Message.Contains("4 pods with security groups is not governed by Calico", StringComparison.Ordinal));
         var local = Assert.Single(strict, f => f.Check == StrictModeConflicts.LocalTrafficId);
         Assert.Equal("Service my-namespace/my-app-public", local.Object);
         Assert.Contains("POD_SECURITY_GROUP_ENFORCING_MODE=standard", local.Fix, StringComparison.Ordinal);
 
-        var standard = WorldLint.Run(ExampleWorlds.Load(SgExample, text => WithEnv(text, "POD_SECURITY_GROUP_ENFORCING_MODE", "standard"), extra));
+        var standard = WorldLint.Run(ExampleWorlds.Load(SgExample, text => ExampleWorlds.WithCniEnv(text, ("POD_SECURITY_GROUP_ENFORCING_MODE", "standard")), extra, ExampleWorlds.CalicoDaemonSet));
         Assert.DoesNotContain(standard, f => f.Check.StartsWith("strict-mode-", StringComparison.Ordinal));
     }
 

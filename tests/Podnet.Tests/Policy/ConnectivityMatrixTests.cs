@@ -17,41 +17,18 @@ namespace Podnet.Tests.Policy;
 /// </summary>
 public class ConnectivityMatrixTests
 {
-    private const string MissingCorpus = "(corpus missing)";
-
     /// <summary>Addresses for pods of cases that have none (np-guard's): spread over the corpus's ipBlocks and excepts.</summary>
     private static readonly string[] SyntheticPrefixes =
         ["10.10.0.", "10.11.0.", "10.200.0.", "172.21.0.", "192.168.0.", "192.168.242.", "10.64.0.", "172.16.5.", "8.8.4."];
 
-    public static TheoryData<string> Cases()
-    {
-        var data = new TheoryData<string>();
-        var root = CasesRoot();
-        if (!Directory.Exists(root))
-        {
-            data.Add(MissingCorpus);
-            return data;
-        }
-
-        foreach (var dir in Directory.GetDirectories(root).Select(Path.GetFileName).Order(StringComparer.Ordinal))
-        {
-            data.Add(dir!);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(NetpolCorpus.Cases), MemberType = typeof(NetpolCorpus))]
     public void NetworkPolicyCase_MatrixEqualsPairwiseEvaluation(string name)
     {
-        var root = CasesRoot();
-        Assert.True(name != MissingCorpus && Directory.Exists(root), $"NetworkPolicy cases not found: expected them at {root} (../shared/netpol-cases next to the repository)");
-        var dir = Path.Combine(root, name);
+        var dir = NetpolCorpus.Case(name);
         var text = File.ReadAllText(Path.Combine(dir, "manifests.yaml"));
-        var ports = File.ReadLines(Path.Combine(dir, "expected.tsv"))
-            .Where(l => l.Length > 0 && !l.StartsWith('#'))
-            .Select(l => l.Split('\t')[2])
+        var ports = NetpolCorpus.Rows(dir)
+            .Select(row => row[2])
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -311,16 +288,4 @@ public class ConnectivityMatrixTests
         return string.Join("\n---\n", documents.Select(d => d.ToJsonString()));
     }
 
-    /// <summary>Walks up from the test assembly to the repository (the folder with Podnet.slnx) and into its parent's shared/netpol-cases.</summary>
-    private static string CasesRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Podnet.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        var repoParent = dir?.Parent?.FullName ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", ".."));
-        return Path.Combine(repoParent, "shared", "netpol-cases");
-    }
 }

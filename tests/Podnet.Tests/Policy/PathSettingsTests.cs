@@ -20,22 +20,8 @@ public class PathSettingsTests
         spec: {podSelector: {}, policyTypes: [Ingress]}
         """;
 
-    private const string Calico = """
-        apiVersion: apps/v1
-        kind: DaemonSet
-        metadata: {name: calico-node, namespace: kube-system}
-        spec:
-          selector: {matchLabels: {k8s-app: calico-node}}
-          template:
-            metadata: {labels: {k8s-app: calico-node}}
-            spec: {hostNetwork: true, containers: [{name: calico-node, image: docker.io/calico/node:v3.28.0}]}
-        """;
-
-    private static string Env(string text, string name, string value)
-        => text.Replace("      ENABLE_POD_ENI: \"true\"", $"      ENABLE_POD_ENI: \"true\"\n      {name}: \"{value}\"", StringComparison.Ordinal);
-
     private static Func<string, string> Settings(params (string Name, string Value)[] env)
-        => text => env.Aggregate(text, (t, e) => Env(t, e.Name, e.Value));
+        => text => ExampleWorlds.WithCniEnv(text, env);
 
     private static List<PodView> Pods(Podnet.World.World world, string ns)
         => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal)];
@@ -167,13 +153,13 @@ public class PathSettingsTests
     [Fact]
     public void Calico_DoesNotGovernPodsWithSecurityGroupsInStrictMode_ButDoesInStandardMode()
     {
-        var strict = ExampleWorlds.Load(SgExample, null, DenyAllIngress, Calico);
+        var strict = ExampleWorlds.Load(SgExample, null, DenyAllIngress, ExampleWorlds.CalicoDaemonSet);
         var replicas = Pods(strict, "my-namespace");
         var strictResult = new Reachability(strict).Evaluate($"my-namespace/{replicas[0].Name}", $"my-namespace/{replicas[1].Name}", "80");
         Assert.True(strictResult.Allowed);
         Assert.DoesNotContain(strictResult.Hops, h => h.Step == "networkpolicy");
 
-        var standard = ExampleWorlds.Load(SgExample, Settings(("POD_SECURITY_GROUP_ENFORCING_MODE", "standard")), DenyAllIngress, Calico);
+        var standard = ExampleWorlds.Load(SgExample, Settings(("POD_SECURITY_GROUP_ENFORCING_MODE", "standard")), DenyAllIngress, ExampleWorlds.CalicoDaemonSet);
         replicas = Pods(standard, "my-namespace");
         var standardResult = new Reachability(standard).Evaluate($"my-namespace/{replicas[0].Name}", $"my-namespace/{replicas[1].Name}", "80");
         Assert.False(standardResult.Allowed);

@@ -27,9 +27,7 @@ public class ReachabilityTests
     [Fact]
     public void Seed000_WithoutTheDnsRules_TheNameFailsAtDns_ButThePodIpWorks()
     {
-        var world = ExampleWorlds.Load("security-groups-for-pods", text => text.Contains("kind: SecurityGroupIngress", StringComparison.Ordinal)
-            ? string.Join("---\n", text.Split("---\n").Where(d => !d.Contains("kind: SecurityGroupIngress", StringComparison.Ordinal)))
-            : text);
+        var world = ExampleWorlds.Load("security-groups-for-pods", text => ExampleWorlds.WithoutKind(text, "SecurityGroupIngress"));
         var replicas = Replicas(world);
         var reach = new Reachability(world);
 

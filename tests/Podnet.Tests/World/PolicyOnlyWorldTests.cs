@@ -1,4 +1,5 @@
 using Podnet.Kube.Views;
+using Podnet.Tests.TestSupport;
 using Podnet.World;
 
 namespace Podnet.Tests.World;
@@ -56,7 +57,7 @@ public class PolicyOnlyWorldTests
     [Fact]
     public void EveryNetworkPolicyCase_Loads()
     {
-        var cases = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "shared", "netpol-cases"));
+        var cases = NetpolCorpus.Root;
         Assert.True(Directory.Exists(cases), $"the NetworkPolicy cases are expected at {cases} (../shared next to the repository); they were not found");
         var loaded = 0;
         foreach (var manifest in Directory.GetDirectories(cases).Select(d => Path.Combine(d, "manifests.yaml")).Where(File.Exists))

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
 using Podnet.Kube.Serialization;
 using Podnet.Policy.NetworkPolicies;
+using Podnet.Tests.TestSupport;
 using Podnet.World;
 
 namespace Podnet.Tests.Policy.NetworkPolicies;
@@ -14,44 +15,22 @@ namespace Podnet.Tests.Policy.NetworkPolicies;
 /// </summary>
 public class NetworkPolicyCasesTests
 {
-    private const string MissingCorpus = "(corpus missing)";
-
-    public static TheoryData<string> Cases()
-    {
-        var data = new TheoryData<string>();
-        var root = CasesRoot();
-        if (!Directory.Exists(root))
-        {
-            data.Add(MissingCorpus);
-            return data;
-        }
-
-        foreach (var dir in Directory.GetDirectories(root).Select(Path.GetFileName).Order(StringComparer.Ordinal))
-        {
-            data.Add(dir!);
-        }
-
-        return data;
-    }
-
     [Fact]
     public void Corpus_HasAllCases()
     {
-        var root = CasesRoot();
+        var root = NetpolCorpus.Root;
         Assert.True(Directory.Exists(root), $"NetworkPolicy cases not found: expected them at {root}");
         var dirs = Directory.GetDirectories(root);
         Assert.Equal(44, dirs.Length);
-        var rows = dirs.Sum(d => File.ReadLines(Path.Combine(d, "expected.tsv")).Count(l => l.Length > 0 && !l.StartsWith('#')));
+        var rows = dirs.Sum(d => NetpolCorpus.Rows(d).Count);
         Assert.Equal(41801, rows);
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(NetpolCorpus.Cases), MemberType = typeof(NetpolCorpus))]
     public void Case_AllVerdictsMatch(string name)
     {
-        var root = CasesRoot();
-        Assert.True(name != MissingCorpus && Directory.Exists(root), $"NetworkPolicy cases not found: expected them at {root}");
-        var dir = Path.Combine(root, name);
+        var dir = NetpolCorpus.Case(name);
 
         var world = WorldLoader.Load([new WorldSource($"{name}/manifests.yaml", File.ReadAllText(Path.Combine(dir, "manifests.yaml")))]);
         var store = world.ControlPlane.Store;
@@ -104,19 +83,6 @@ public class NetworkPolicyCasesTests
                 .AppendLine("problems: " + string.Join("; ", engine.Problems));
             Assert.Fail(message.ToString());
         }
-    }
-
-    /// <summary>Walks up from the test assembly to the repository (the folder with Podnet.slnx) and into its parent's shared/netpol-cases.</summary>
-    private static string CasesRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Podnet.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        var repoParent = dir?.Parent?.FullName ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", ".."));
-        return Path.Combine(repoParent, "shared", "netpol-cases");
     }
 
     private static PolicyPeer Resolve(IReadOnlyDictionary<string, PolicyPeer> pods, string name, string endpoint)
