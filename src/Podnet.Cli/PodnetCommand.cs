@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.Reflection;
+using Podnet.Cli.Output;
 using Podnet.Cli.Commands;
 
 namespace Podnet.Cli;
@@ -22,9 +25,48 @@ public static class PodnetCommand
             MaxPodsCommand.Create(output, error),
             NetpolCommand.Create(output, error),
             LintCommand.Create(output, error),
+            ReportCommand.Create(output, error),
+            CompletionCommand.Create(output),
         };
+        var noColor = new Option<bool>("--no-color")
+        {
+            Description = "Write no colours, even on a terminal (the NO_COLOR environment variable does the same)",
+            Recursive = true,
+        };
+        root.Options.Add(noColor);
+        foreach (var version in root.Options.OfType<VersionOption>())
+        {
+            version.Action = new VersionAction();
+        }
 
         var parse = root.Parse(args);
+        if (parse.GetValue(noColor))
+        {
+            foreach (var writer in new[] { output, error }.OfType<ConsoleWriter>())
+            {
+                writer.NoColor = true;
+            }
+        }
+
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    /// <summary>The version, from the assembly's informational version: <c>podnet 0.7.0 (commit 2811cb1)</c>.</summary>
+    public static string Version()
+    {
+        var informational = typeof(PodnetCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        var plus = informational.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0
+            ? $"podnet {informational}"
+            : $"podnet {informational[..plus]} (commit {informational[(plus + 1)..Math.Min(informational.Length, plus + 8)]})";
+    }
+
+    private sealed class VersionAction : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(Version());
+            return 0;
+        }
     }
 }

@@ -85,6 +85,12 @@ public sealed class World
     public IReadOnlyDictionary<string, int> NodegroupMaxPods { get; internal set; } = new Dictionary<string, int>();
 
     /// <summary>
+    /// Called after every batch of work and every step of virtual time while <see cref="Settle"/> runs, with this
+    /// world, so a caller at the edge can show progress (it should do so rarely: it is called often).
+    /// </summary>
+    public Action<World>? SettleProgress { get; set; }
+
+    /// <summary>
     /// Runs the control plane until it is settled: no work ready, and nothing due within <paramref name="horizon"/>
     /// (default 10 minutes of virtual time) — so a controller that waits 60 s costs nothing.
     /// </summary>
@@ -97,6 +103,7 @@ public sealed class World
         {
             RegisterNodes();
             steps += ControlPlane.RunReady();
+            SettleProgress?.Invoke(this);
             var next = ControlPlane.NextDue;
             if (next is null)
             {
