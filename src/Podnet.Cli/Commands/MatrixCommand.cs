@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Podnet.Cli.Output;
 using Podnet.Policy;
 
 namespace Podnet.Cli.Commands;
@@ -40,7 +41,10 @@ public static class MatrixCommand
             return PodnetCommand.ErrorExitCode;
         }
 
-        var matrix = ConnectivityMatrix.Compute(world, spec);
+        var matrix = ProgressLine.Run(error, "deciding the matrix", line => ConnectivityMatrix.Compute(
+            new Reachability(world),
+            spec,
+            line.IsShown ? (done, classes) => line.Report(() => $"deciding the matrix on {spec}: {done:N0} of {classes:N0} classes of alike pods") : null));
         output.Write(format switch
         {
             "json" => Json(matrix),

@@ -15,7 +15,7 @@ public sealed class ProgressLine
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(200);
 
     private readonly Stopwatch? _clock;
-    private TimeSpan _lastReport = TimeSpan.MinValue;
+    private TimeSpan _lastReport = -ReportEvery;
     private volatile string _text;
 
     private ProgressLine(string title, bool shown)
@@ -55,7 +55,10 @@ public sealed class ProgressLine
 
         var line = new ProgressLine(title, shown: true);
         var task = Task.Run(() => work(line));
-        if (!task.Wait(Delay))
+
+        // Waiting on the handle, not Task.Wait, so the work's own exception comes out of GetResult unwrapped.
+        var done = ((IAsyncResult)task).AsyncWaitHandle;
+        if (!done.WaitOne(Delay))
         {
             var terminal = AnsiConsole.Create(new AnsiConsoleSettings
             {
@@ -66,7 +69,7 @@ public sealed class ProgressLine
             });
             terminal.Status().Start(Markup.Escape(line._text), status =>
             {
-                while (!task.Wait(TimeSpan.FromMilliseconds(100)))
+                while (!done.WaitOne(TimeSpan.FromMilliseconds(100)))
                 {
                     status.Status(Markup.Escape(line._text));
                 }

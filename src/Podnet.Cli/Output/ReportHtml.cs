@@ -47,7 +47,6 @@ public static class ReportHtml
         }
 
         AppendPods(html, world, pods);
-        progress?.Report(() => $"deciding the connectivity matrix on {port}");
         AppendMatrix(html, new Reachability(world), port, progress);
         html.Append("<script>\n").Append(Script).Append("</script>\n</body>\n</html>\n");
         return html.ToString();
@@ -176,7 +175,7 @@ public static class ReportHtml
 
     private static void AppendMatrix(StringBuilder html, Reachability reachability, PortSpec port, ProgressLine? progress)
     {
-        var matrix = ConnectivityMatrix.Compute(reachability, port);
+        var matrix = ConnectivityMatrix.Compute(reachability, port, progress is { IsShown: true } ? (done, classes) => progress.Report(() => $"deciding the matrix on {port}: {done:N0} of {classes:N0} classes of alike pods") : null);
         var count = matrix.Pods.Count;
         html.Append(CultureInfo.InvariantCulture, $"<section id=\"matrix\"><h2>Connectivity on {E(port.ToString())}</h2>\n")
             .Append(CultureInfo.InvariantCulture, $"<p>{count} pods in {matrix.Classes} classes of alike pods; {matrix.AllowedPairs():N0} of {(long)count * Math.Max(0, count - 1):N0} pairs allowed. Rows are sources, columns destinations. Point at a cell for its verdict, click it for the whole path.</p>\n");
