@@ -71,6 +71,12 @@ internal sealed record PodUsage(string NodeName, IReadOnlyDictionary<string, dec
     /// <summary>The scorer's default memory request (DefaultMemoryRequest, 200 MiB).</summary>
     public const decimal DefaultMemory = 200 * 1024 * 1024;
 
+    /// <summary>True when <paramref name="other"/> takes the same of the same node.</summary>
+    public bool SameAs(PodUsage other)
+        => NodeName == other.NodeName && NonZeroCpu == other.NonZeroCpu && NonZeroMemory == other.NonZeroMemory
+           && HostPorts.SequenceEqual(other.HostPorts)
+           && Requests.Count == other.Requests.Count && Requests.All(r => other.Requests.TryGetValue(r.Key, out var v) && v == r.Value);
+
     public static PodUsage Of(PodView pod)
         => new(pod.NodeName!, pod.Requests, NonZero(pod, "cpu", DefaultCpu), NonZero(pod, "memory", DefaultMemory), [.. pod.HostPorts]);
 

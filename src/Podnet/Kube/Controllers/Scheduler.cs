@@ -24,6 +24,15 @@ public sealed class Scheduler : QueueController
     private readonly SortedDictionary<string, NodeInfo> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<ObjectKey, PodUsage> _bound = [];
 
+    /// <summary>
+    /// The cache's version, bumped whenever a node or what its pods take changes; failed attempts remembered at
+    /// it. Pods alike (a Deployment's replicas) that find the same nodes in the same state fail for the same
+    /// reasons, so while nothing changes a retry wave costs one pass over the nodes per kind of pod, not per pod.
+    /// </summary>
+    private long _version;
+    private long _failuresAt = -1;
+    private readonly Dictionary<string, (int Nodes, string Message)> _failures = new(StringComparer.Ordinal);
+
     public Scheduler(ObjectStore store, TimeProvider time, EventRecorder events)
         : base(store, time)
     {
@@ -71,6 +80,7 @@ public sealed class Scheduler : QueueController
             var info = Info(change.Object.Name);
             info.Node = change.Type == WatchEventType.Deleted ? null : new NodeView(change.Object);
             Forget(change.Object.Name, info);
+            _version++;
             RetryUnschedulable();
         }
     }
@@ -78,8 +88,16 @@ public sealed class Scheduler : QueueController
     /// <summary>Moves a pod's usage in the cache: off the node it was on, onto the one it is on now (if any).</summary>
     private void Account(ObjectKey key, PodUsage? usage)
     {
-        if (_bound.Remove(key, out var before))
+        var before = _bound.GetValueOrDefault(key);
+        if ((before is null && usage is null) || (before is not null && usage is not null && before.SameAs(usage)))
         {
+            return;
+        }
+
+        _version++;
+        if (before is not null)
+        {
+            _bound.Remove(key);
             var info = Info(before.NodeName);
             info.Remove(before);
             Forget(before.NodeName, info);
@@ -129,6 +147,21 @@ public sealed class Scheduler : QueueController
         }
 
         var pod = new PodView(found);
+        var context = RequestContext.ServiceAccount("kube-system", "kube-scheduler");
+        if (_failuresAt != _version)
+        {
+            _failures.Clear();
+            _failuresAt = _version;
+        }
+
+        var signature = SchedulingSignature(pod);
+        if (_failures.TryGetValue(signature, out var failed))
+        {
+            _unschedulable.Add(key);
+            MarkUnschedulable(found, failed.Message, context);
+            return null;
+        }
+
         var nodes = 0;
         var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
         var fits = new List<(NodeView Node, double Score)>();
@@ -152,10 +185,10 @@ public sealed class Scheduler : QueueController
             }
         }
 
-        var context = RequestContext.ServiceAccount("kube-system", "kube-scheduler");
         if (fits.Count == 0)
         {
             var message = $"0/{nodes} nodes are available" + (reasons.Count == 0 ? "." : ": " + string.Join(", ", reasons.Select(r => $"{r.Value} {r.Key}").Order(StringComparer.Ordinal)) + ".");
+            _failures[signature] = (nodes, message);
             _unschedulable.Add(key);
             MarkUnschedulable(found, message, context);
             return null;
@@ -166,6 +199,16 @@ public sealed class Scheduler : QueueController
         Bind(found, best.Name, context);
         return null;
     }
+
+    /// <summary>Everything of a pod that <see cref="Filter(PodView, NodeView, NodeInfo)"/> reads.</summary>
+    private static string SchedulingSignature(PodView pod)
+        => string.Join(
+            '\u001f',
+            pod.AffinityNodeName ?? string.Empty,
+            string.Join(',', pod.Tolerations.Select(t => t.ToJsonString())),
+            string.Join(',', pod.NodeSelector.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}")),
+            string.Join(',', pod.HostPorts.Select(p => $"{p.Protocol}/{p.Port}")),
+            string.Join(',', pod.Requests.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key}={r.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}")));
 
     /// <summary>Why a node cannot take the pod, in kube-scheduler's words; empty when it can.</summary>
     /// <param name="pod">The pod to place.</param>

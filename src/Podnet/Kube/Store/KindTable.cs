@@ -18,6 +18,9 @@ internal sealed class KindTable
     });
 
     private readonly SortedDictionary<(string Namespace, string Name), KubeObject> _objects = new(KeyOrder);
+
+    // The same objects by hash, for gets: a sorted lookup compares strings at every level of the tree.
+    private readonly Dictionary<(string Namespace, string Name), KubeObject> _byKey = [];
     private readonly Dictionary<string, SortedDictionary<string, KubeObject>> _byNamespace = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Index> _indexes = new(StringComparer.Ordinal);
 
@@ -38,7 +41,7 @@ internal sealed class KindTable
     /// <summary>Every object, by namespace and name.</summary>
     public IEnumerable<KubeObject> Values => _objects.Values;
 
-    public KubeObject? Get((string Namespace, string Name) key) => _objects.GetValueOrDefault(key);
+    public KubeObject? Get((string Namespace, string Name) key) => _byKey.GetValueOrDefault(key);
 
     /// <summary>Objects of one namespace, by name (the key's namespace, so cluster-scoped objects are in "").</summary>
     public IEnumerable<KubeObject> InNamespace(string ns)
@@ -47,8 +50,9 @@ internal sealed class KindTable
     /// <summary>Stores <paramref name="obj"/> under <paramref name="key"/>; returns what it replaced.</summary>
     public KubeObject? Set((string Namespace, string Name) key, KubeObject obj)
     {
-        var previous = _objects.GetValueOrDefault(key);
+        var previous = _byKey.GetValueOrDefault(key);
         _objects[key] = obj;
+        _byKey[key] = obj;
         if (!_byNamespace.TryGetValue(key.Namespace, out var objects))
         {
             objects = new SortedDictionary<string, KubeObject>(StringComparer.Ordinal);
@@ -67,10 +71,12 @@ internal sealed class KindTable
     /// <summary>Removes the object under <paramref name="key"/>; returns it, or null when there was none.</summary>
     public KubeObject? Remove((string Namespace, string Name) key)
     {
-        if (!_objects.Remove(key, out var removed))
+        if (!_byKey.Remove(key, out var removed))
         {
             return null;
         }
+
+        _objects.Remove(key);
 
         if (_byNamespace.TryGetValue(key.Namespace, out var objects))
         {
@@ -120,7 +126,7 @@ internal sealed class KindTable
             throw new InvalidOperationException($"{Resource.Kind} has no index {name}");
         }
 
-        return index.Keys(value).Select(k => _objects[k]);
+        return index.Keys(value).Select(k => _byKey[k]);
     }
 
     private sealed class Index(Func<KubeObject, IEnumerable<string>> values)

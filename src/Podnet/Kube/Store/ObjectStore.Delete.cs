@@ -62,7 +62,7 @@ public sealed partial class ObjectStore
                     return current;
                 }
 
-                var terminating = Stamp(current.With(json =>
+                var terminating = StampFresh(current.With(json =>
                 {
                     var metadata = KubeObject.EnsureMetadata(json);
                     metadata["deletionTimestamp"] ??= KubeObject.FormatTimestamp(_time.GetUtcNow().AddSeconds(graceful ? grace : 0));
@@ -207,7 +207,7 @@ public sealed partial class ObjectStore
     private KubeObject? DeleteNamespaceLocked(KubeResource namespaces, KubeObject current)
     {
         var ns = current.Name;
-        var terminating = current.IsTerminating ? current : Stamp(current.With(json =>
+        var terminating = current.IsTerminating ? current : StampFresh(current.With(json =>
         {
             KubeObject.EnsureMetadata(json)["deletionTimestamp"] = KubeObject.FormatTimestamp(_time.GetUtcNow());
             json["status"] = new JsonObject { ["phase"] = "Terminating" };

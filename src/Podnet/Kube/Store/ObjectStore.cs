@@ -119,7 +119,7 @@ public sealed partial class ObjectStore
                 throw KubeException.AlreadyExists(resource, name);
             }
 
-            var stored = Stamp(admitted);
+            var stored = StampFresh(admitted);
             Put(table, key, stored);
             Record(WatchEventType.Added, stored);
             return stored;
@@ -293,8 +293,7 @@ public sealed partial class ObjectStore
             admitted = admitted.WithMetadata("generation", current.Generation + 1);
         }
 
-        var withoutVersion = current.With(j => ((JsonObject)j["metadata"]!).Remove("resourceVersion"));
-        if (JsonNode.DeepEquals(admitted.ToJson(), withoutVersion.ToJson()))
+        if (EqualButResourceVersion(admitted.Raw, current.Raw))
         {
             return current;
         }
@@ -303,11 +302,11 @@ public sealed partial class ObjectStore
         // pod on a node, which its kubelet deletes).
         if (admitted.IsTerminating && admitted.Finalizers.Count == 0 && (AsLong(current["metadata.deletionGracePeriodSeconds"]) ?? 0) == 0)
         {
-            RemoveLocked(resource, Stamp(admitted));
+            RemoveLocked(resource, StampFresh(admitted, current));
             return Table(resource).Get(KeyOf(resource, admitted)) ?? admitted;
         }
 
-        var stored = Stamp(admitted);
+        var stored = StampFresh(admitted, current);
         Put(Table(resource), KeyOf(resource, stored), stored);
         Record(WatchEventType.Modified, stored);
         return stored;
@@ -332,6 +331,62 @@ public sealed partial class ObjectStore
     {
         _resourceVersion++;
         return obj.WithMetadata("resourceVersion", _resourceVersion.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// <see cref="Stamp"/> for an object this write made (a copy the store and admission hold alone): stamped in
+    /// place. <paramref name="stored"/>, the object it replaces, is copied if admission handed it back.
+    /// </summary>
+    private KubeObject StampFresh(KubeObject made, KubeObject? stored = null)
+    {
+        if (ReferenceEquals(made, stored))
+        {
+            return Stamp(made);
+        }
+
+        _resourceVersion++;
+        return made.StampResourceVersion(_resourceVersion.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Whether two objects are equal but for metadata.resourceVersion (a no-op write), without copying either.</summary>
+    private static bool EqualButResourceVersion(JsonObject a, JsonObject b)
+    {
+        static int CountBut(JsonObject o, string skipped) => o.Count - (o.ContainsKey(skipped) ? 1 : 0);
+
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in a)
+        {
+            if (!b.TryGetPropertyValue(key, out var other))
+            {
+                return false;
+            }
+
+            if (key == "metadata" && value is JsonObject ma && other is JsonObject mb)
+            {
+                if (CountBut(ma, "resourceVersion") != CountBut(mb, "resourceVersion"))
+                {
+                    return false;
+                }
+
+                foreach (var (field, item) in ma)
+                {
+                    if (field != "resourceVersion" && (!mb.TryGetPropertyValue(field, out var otherItem) || !JsonNode.DeepEquals(item, otherItem)))
+                    {
+                        return false;
+                    }
+                }
+            }
+            else if (!JsonNode.DeepEquals(value, other))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private KindTable Table(KubeResource resource)
