@@ -51,6 +51,21 @@ public sealed partial class ObjectStore
         }
     }
 
+    /// <summary>
+    /// The objects of a kind whose ownerReferences name <paramref name="ownerUid"/>, by namespace and name: the
+    /// garbage collector's owner index, which controllers use to find what they own instead of listing a namespace.
+    /// </summary>
+    public IReadOnlyList<KubeObject> ListOwnedBy(KubeResource resource, string ownerUid)
+    {
+        lock (_lock)
+        {
+            var table = Table(resource);
+            return _dependents.TryGetValue(ownerUid, out var keys)
+                ? [.. keys.Where(k => k.Table == table).Select(k => table.Get(k.Key)).OfType<KubeObject>()]
+                : [];
+        }
+    }
+
     /// <summary>Stores an object and keeps the store-wide indexes (uid, owners, namespace content) with it.</summary>
     private void Put(KindTable table, (string Namespace, string Name) key, KubeObject obj)
     {
