@@ -12,7 +12,7 @@ namespace Podnet.Benchmarks;
 /// </summary>
 public static class ScaleRun
 {
-    public const string Header = "variant\tpods\tnodes\trunning\tsettled\tvirtual\twall_s\tcpu_s\tpeak_ws_mb\talloc_mb";
+    public const string Header = "variant\tpods\tnodes\trunning\tsettled\tvirtual\twall_s\tcpu_s\tpeak_ws_mb\talloc_mb\twhole_kind_lists";
 
     public static string Run(string variant, int pods)
     {
@@ -40,6 +40,7 @@ public static class ScaleRun
             clock.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
             (process.TotalProcessorTime - cpu).TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
             (process.PeakWorkingSet64 / (1024 * 1024)).ToString(CultureInfo.InvariantCulture),
-            ((GC.GetTotalAllocatedBytes(precise: true) - allocated) / (1024 * 1024)).ToString(CultureInfo.InvariantCulture));
+            ((GC.GetTotalAllocatedBytes(precise: true) - allocated) / (1024 * 1024)).ToString(CultureInfo.InvariantCulture),
+            string.Join(",", world.ControlPlane.Store.WholeKindLists.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")));
     }
 }

@@ -140,6 +140,23 @@ public sealed partial class ObjectStore
         }
     }
 
+    /// <summary>
+    /// How many lists of a whole kind (every namespace) have been made, by kind: what a controller that scans a kind
+    /// per object would drive up, counted so tests can hold the control plane to its indexes.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> WholeKindLists
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new Dictionary<string, long>(_wholeKindLists, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    private readonly Dictionary<string, long> _wholeKindLists = new(StringComparer.Ordinal);
+
     /// <summary>Lists a kind, in one namespace or all (null), filtered by label and field selectors.</summary>
     public ObjectList List(KubeResource resource, string? @namespace = null, LabelSelector? labels = null, FieldSelector? fields = null)
     {
@@ -151,6 +168,11 @@ public sealed partial class ObjectStore
         lock (_lock)
         {
             var table = Table(resource);
+            if (@namespace is null)
+            {
+                _wholeKindLists[resource.Kind] = _wholeKindLists.GetValueOrDefault(resource.Kind) + 1;
+            }
+
             var items = (@namespace is null || !resource.Namespaced ? table.Values : table.InNamespace(@namespace))
                 .Where(o => labels is null || labels.Matches(o.Labels))
                 .Where(o => fields is null || fields.Matches(f => FieldLabels.Value(o, f)))
