@@ -8,8 +8,10 @@ namespace Podnet.Kube.Controllers;
 /// <summary>
 /// kube-scheduler for pods of the default scheduler: filters nodes (unschedulable, node selector and DaemonSet
 /// node affinity, taints, host ports, pod count, cpu, memory and extended resources such as
-/// <c>vpc.amazonaws.com/pod-eni</c>), scores the rest by least allocation and binds to the best, ties going to
-/// the first name. A pod that fits nowhere gets PodScheduled=False and a FailedScheduling event in the
+/// <c>vpc.amazonaws.com/pod-eni</c>), scores the feasible nodes by least allocation and binds to the best, ties
+/// going to the first name. From 100 nodes on it stops looking once it has found <see cref="NumFeasibleNodesToFind"/>
+/// feasible nodes, starting where the previous attempt stopped, as kube-scheduler does. Nodes and what their pods take
+/// come from a cache fed by watch events (<see cref="NodeInfo"/>), not from lists. A pod that fits nowhere gets PodScheduled=False and a FailedScheduling event in the
 /// scheduler's words, and is tried again whenever nodes or pods change.
 /// </summary>
 public sealed class Scheduler : QueueController
@@ -30,6 +32,12 @@ public sealed class Scheduler : QueueController
     /// reasons, so while nothing changes a retry wave costs one pass over the nodes per kind of pod, not per pod.
     /// </summary>
     private long _version;
+
+    /// <summary>The nodes that exist, in name order; rebuilt when one comes or goes.</summary>
+    private List<NodeInfo>? _nodeList;
+
+    /// <summary>Where the next attempt starts looking (kube-scheduler's nextStartNodeIndex).</summary>
+    private int _nextStartNodeIndex;
     private long _failuresAt = -1;
     private readonly Dictionary<string, (int Nodes, string Message)> _failures = new(StringComparer.Ordinal);
 
@@ -78,6 +86,11 @@ public sealed class Scheduler : QueueController
         else if (Is(change, string.Empty, "Node"))
         {
             var info = Info(change.Object.Name);
+            if ((info.Node is null) != (change.Type == WatchEventType.Deleted))
+            {
+                _nodeList = null;
+            }
+
             info.Node = change.Type == WatchEventType.Deleted ? null : new NodeView(change.Object);
             Forget(change.Object.Name, info);
             _version++;
@@ -162,17 +175,16 @@ public sealed class Scheduler : QueueController
             return null;
         }
 
-        var nodes = 0;
+        _nodeList ??= [.. _nodes.Values.Where(i => i.Node is not null)];
+        var nodes = _nodeList.Count;
+        var wanted = NumFeasibleNodesToFind(nodes);
         var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
         var fits = new List<(NodeView Node, double Score)>();
-        foreach (var info in _nodes.Values)
+        var processed = 0;
+        for (; processed < nodes && fits.Count < wanted; processed++)
         {
-            if (info.Node is not { } node)
-            {
-                continue;
-            }
-
-            nodes++;
+            var info = _nodeList[(_nextStartNodeIndex + processed) % nodes];
+            var node = info.Node!;
             var why = Filter(pod, node, info);
             if (why.Count == 0)
             {
@@ -185,6 +197,7 @@ public sealed class Scheduler : QueueController
             }
         }
 
+        _nextStartNodeIndex = nodes == 0 ? 0 : (_nextStartNodeIndex + processed) % nodes;
         if (fits.Count == 0)
         {
             var message = $"0/{nodes} nodes are available" + (reasons.Count == 0 ? "." : ": " + string.Join(", ", reasons.Select(r => $"{r.Value} {r.Key}").Order(StringComparer.Ordinal)) + ".");
@@ -198,6 +211,24 @@ public sealed class Scheduler : QueueController
         _unschedulable.Remove(key);
         Bind(found, best.Name, context);
         return null;
+    }
+
+    /// <summary>
+    /// How many feasible nodes an attempt looks for before it stops filtering (kube-scheduler's
+    /// <c>numFeasibleNodesToFind</c>, schedule_one.go, with the default adaptive percentageOfNodesToScore): every node
+    /// below 100 nodes, else 50% less 1% per 125 nodes, at least 5% and at least 100 nodes.
+    /// </summary>
+    internal static int NumFeasibleNodesToFind(int nodes)
+    {
+        const int MinFeasibleNodesToFind = 100;
+        const int MinFeasibleNodesPercentageToFind = 5;
+        if (nodes < MinFeasibleNodesToFind)
+        {
+            return nodes;
+        }
+
+        var percentage = Math.Max(50 - (nodes / 125), MinFeasibleNodesPercentageToFind);
+        return Math.Max(nodes * percentage / 100, MinFeasibleNodesToFind);
     }
 
     /// <summary>Everything of a pod that <see cref="Filter(PodView, NodeView, NodeInfo)"/> reads.</summary>
