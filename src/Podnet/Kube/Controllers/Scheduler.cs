@@ -10,9 +10,10 @@ namespace Podnet.Kube.Controllers;
 /// node affinity, taints, host ports, pod count, cpu, memory and extended resources such as
 /// <c>vpc.amazonaws.com/pod-eni</c>), scores the feasible nodes by least allocation and binds to the best, ties
 /// going to the first name. From 100 nodes on it stops looking once it has found <see cref="NumFeasibleNodesToFind"/>
-/// feasible nodes, starting where the previous attempt stopped, as kube-scheduler does. Nodes and what their pods take
-/// come from a cache fed by watch events (<see cref="NodeInfo"/>), not from lists. A pod that fits nowhere gets PodScheduled=False and a FailedScheduling event in the
-/// scheduler's words, and is tried again whenever nodes or pods change.
+/// feasible nodes, starting where the previous attempt stopped, as kube-scheduler does. Nodes and what their pods
+/// take come from a cache fed by watch events (<see cref="NodeInfo"/>), not from lists. A pod that fits nowhere gets
+/// PodScheduled=False and a FailedScheduling event in the scheduler's words, and is tried again whenever nodes or
+/// pods change.
 /// </summary>
 public sealed class Scheduler : QueueController
 {
@@ -32,14 +33,14 @@ public sealed class Scheduler : QueueController
     /// reasons, so while nothing changes a retry wave costs one pass over the nodes per kind of pod, not per pod.
     /// </summary>
     private long _version;
+    private long _failuresAt = -1;
+    private readonly Dictionary<string, (int Nodes, string Message)> _failures = new(StringComparer.Ordinal);
 
     /// <summary>The nodes that exist, in name order; rebuilt when one comes or goes.</summary>
     private List<NodeInfo>? _nodeList;
 
     /// <summary>Where the next attempt starts looking (kube-scheduler's nextStartNodeIndex).</summary>
     private int _nextStartNodeIndex;
-    private long _failuresAt = -1;
-    private readonly Dictionary<string, (int Nodes, string Message)> _failures = new(StringComparer.Ordinal);
 
     public Scheduler(ObjectStore store, TimeProvider time, EventRecorder events)
         : base(store, time)

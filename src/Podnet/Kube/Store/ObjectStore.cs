@@ -30,6 +30,7 @@ public sealed partial class ObjectStore
 
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Group, string Kind), KindTable> _objects = new();
+    private readonly Dictionary<string, long> _wholeKindLists = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private long _resourceVersion;
 
@@ -154,8 +155,6 @@ public sealed partial class ObjectStore
             }
         }
     }
-
-    private readonly Dictionary<string, long> _wholeKindLists = new(StringComparer.Ordinal);
 
     /// <summary>Lists a kind, in one namespace or all (null), filtered by label and field selectors.</summary>
     public ObjectList List(KubeResource resource, string? @namespace = null, LabelSelector? labels = null, FieldSelector? fields = null)
