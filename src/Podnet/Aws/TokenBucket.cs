@@ -39,6 +39,18 @@ public sealed class TokenBucket
         return true;
     }
 
+    /// <summary>
+    /// Reserves <paramref name="count"/> tokens now, going into debt if they are not there, and says how long the
+    /// caller must wait before using them (golang.org/x/time/rate's <c>Limiter.Reserve</c>, behind client-go's
+    /// token-bucket rate limiter): callers are served in the order they asked, each waiting only for its own tokens.
+    /// </summary>
+    public TimeSpan Reserve(int count = 1)
+    {
+        Refill();
+        _tokens -= count;
+        return _tokens >= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(-_tokens / Settings.RefillPerSecond);
+    }
+
     private void Refill()
     {
         var now = _time.GetTimestamp();

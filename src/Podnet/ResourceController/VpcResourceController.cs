@@ -37,6 +37,9 @@ public sealed class VpcResourceController : QueueController
     private readonly Func<KubeObject, (IReadOnlyList<string> Groups, string? Error)> _matchGroups;
     private readonly EventRecorder _events;
     private readonly TokenBucket _bucket;
+
+    /// <summary>When each piece of work that reserved calls may make them.</summary>
+    private readonly Dictionary<string, DateTimeOffset> _reservations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TrunkState> _trunks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly HashSet<string> _announced = new(StringComparer.Ordinal);
@@ -179,7 +182,7 @@ public sealed class VpcResourceController : QueueController
     /// </summary>
     private TimeSpan? InitTrunk(KubeObject node, string instanceId, Aws.InstanceTypes.InstanceTypeInfo type)
     {
-        if (Throttled(4) is { } wait)
+        if (Throttled($"trunk/{node.Name}", 4) is { } wait)
         {
             return wait;
         }
@@ -325,7 +328,7 @@ public sealed class VpcResourceController : QueueController
             return _cooldown;
         }
 
-        if (Throttled(3 * count + 1) is { } wait)
+        if (Throttled($"pod/{found.Uid}", (3 * count) + 1) is { } wait)
         {
             return wait;
         }
@@ -447,7 +450,7 @@ public sealed class VpcResourceController : QueueController
     {
         foreach (var queued in trunk.Due(Time.GetUtcNow(), _cooldown))
         {
-            if (Throttled(2) is { } wait)
+            if (Throttled($"delete/{queued.Branch.EniId}", 2) is { } wait)
             {
                 return wait;
             }
@@ -624,17 +627,33 @@ public sealed class VpcResourceController : QueueController
         new("node.k8s.amazonaws.com/instance_id", instanceId),
     ];
 
-    /// <summary>The controller's client-side token bucket: null when the calls may go now, else how long to wait.</summary>
-    private TimeSpan? Throttled(int calls)
+    /// <summary>
+    /// The controller's client-side token bucket (client-go's token-bucket rate limiter, x/time/rate underneath): the
+    /// work named <paramref name="work"/> reserves its calls the first time it asks and waits its turn; null when it
+    /// may go now, else how long to wait. Asking again before the turn comes reserves nothing more.
+    /// </summary>
+    private TimeSpan? Throttled(string work, int calls)
     {
-        calls = Math.Min(calls, _options.UserClientBurst);
-        if (_bucket.TryTake(calls))
+        var now = Time.GetUtcNow();
+        if (_reservations.Remove(work, out var turn))
+        {
+            if (turn <= now)
+            {
+                return null;
+            }
+
+            _reservations[work] = turn;
+            return turn - now;
+        }
+
+        var wait = _bucket.Reserve(Math.Min(calls, _options.UserClientBurst));
+        if (wait <= TimeSpan.Zero)
         {
             return null;
         }
 
-        var missing = calls - _bucket.Available;
-        return TimeSpan.FromSeconds(Math.Max(missing / _options.UserClientQps, 0.01));
+        _reservations[work] = now + wait;
+        return wait;
     }
 
     private bool Once(string node, string what) => _announced.Add(node + "/" + what);
