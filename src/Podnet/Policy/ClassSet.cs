@@ -1,0 +1,122 @@
+using System.Numerics;
+
+namespace Podnet.Policy;
+
+/// <summary>
+/// A set of a connectivity matrix's classes (numbered 0 … <see cref="Capacity"/> − 1) as a bitset, 64 classes a
+/// word: the unit of the matrix's set algebra. The peers a policy rule or a security-group rule admits, what one
+/// direction of one class allows and a row of the matrix are all such sets, so combining them costs a word
+/// operation per 64 classes instead of a query per pair.
+/// </summary>
+internal sealed class ClassSet
+{
+    private readonly ulong[] _words;
+
+    /// <summary>An empty set over <paramref name="capacity"/> classes.</summary>
+    public ClassSet(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        Capacity = capacity;
+        _words = new ulong[(capacity + 63) >> 6];
+    }
+
+    /// <summary>How many classes the set ranges over.</summary>
+    public int Capacity { get; }
+
+    /// <summary>How many classes are in the set.</summary>
+    public int Count
+    {
+        get
+        {
+            var count = 0;
+            foreach (var word in _words)
+            {
+                count += BitOperations.PopCount(word);
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>Every class of <paramref name="capacity"/>.</summary>
+    public static ClassSet All(int capacity)
+    {
+        var set = new ClassSet(capacity);
+        Array.Fill(set._words, ulong.MaxValue);
+        if ((capacity & 63) != 0)
+        {
+            set._words[^1] = (1UL << (capacity & 63)) - 1;
+        }
+
+        return set;
+    }
+
+    public bool Contains(int item) => (_words[item >> 6] & (1UL << item)) != 0;
+
+    public void Add(int item) => _words[item >> 6] |= 1UL << item;
+
+    public void Remove(int item) => _words[item >> 6] &= ~(1UL << item);
+
+    public ClassSet Copy()
+    {
+        var copy = new ClassSet(Capacity);
+        _words.CopyTo(copy._words, 0);
+        return copy;
+    }
+
+    public void UnionWith(ClassSet other)
+    {
+        var words = other._words;
+        for (var i = 0; i < _words.Length; i++)
+        {
+            _words[i] |= words[i];
+        }
+    }
+
+    public void IntersectWith(ClassSet other)
+    {
+        var words = other._words;
+        for (var i = 0; i < _words.Length; i++)
+        {
+            _words[i] &= words[i];
+        }
+    }
+
+    public void ExceptWith(ClassSet other)
+    {
+        var words = other._words;
+        for (var i = 0; i < _words.Length; i++)
+        {
+            _words[i] &= ~words[i];
+        }
+    }
+
+    /// <summary>The classes of the set in increasing order, without allocating (<c>foreach (var c in set)</c>).</summary>
+    public Enumerator GetEnumerator() => new(_words);
+
+    /// <summary>Walks the set bits word by word: the lowest bit of the word, then the word without it.</summary>
+    public struct Enumerator(ulong[] words)
+    {
+        private int _index = -1;
+        private ulong _word;
+
+        public int Current { get; private set; }
+
+        public bool MoveNext()
+        {
+            while (_word == 0)
+            {
+                if (++_index >= words.Length)
+                {
+                    return false;
+                }
+
+                _word = words[_index];
+            }
+
+            Current = (_index << 6) + BitOperations.TrailingZeroCount(_word);
+            _word &= _word - 1;
+            return true;
+        }
+    }
+}
