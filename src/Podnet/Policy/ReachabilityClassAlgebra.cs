@@ -11,12 +11,12 @@ public sealed partial class Reachability
     /// the representative of <c>s</c> to that of <c>d</c> is true. <see cref="Flow"/>'s steps for two pods, combined
     /// per direction:
     /// <list type="bullet">
-    /// <item>NetworkPolicy, when enforced: the source's egress set ∩ the destinations whose ingress set holds the
-    /// source — except, under Calico, pairs with a pod with security groups in strict mode, which Calico does not
+    /// <item>NetworkPolicy, when enforced: the source's egress set ∩ the destinations whose ingress lets the source
+    /// in — except, under Calico, pairs with a pod with security groups in strict mode, which Calico does not
     /// govern;</item>
     /// <item>security groups, in a world with AWS: the source interface's egress set ∩ the destinations whose
-    /// interface's ingress set holds the source — or any pod of the same node when neither end is a strict-mode
-    /// branch pod (the traffic stays on the node).</item>
+    /// interface's groups let it in — or any pod of the same node when neither end is a strict-mode branch pod (the
+    /// traffic stays on the node).</item>
     /// </list>
     /// <paramref name="progress"/> is called with (rows done, classes) as rows are combined.
     /// </summary>
@@ -47,96 +47,73 @@ public sealed partial class Reachability
             }
         }
 
-        NetworkPolicyClassSets? policies = null;
-        ClassSet[]? policyIngress = null;
-        if (Enforcer is not null)
+        // NetworkPolicy: the destinations whose ingress lets the source in, less what the source's egress does not allow.
+        ClassSet[] rows;
+        if (Enforcer is null)
+        {
+            rows = new ClassSet[count];
+            for (var s = 0; s < count; s++)
+            {
+                rows[s] = all.Copy();
+            }
+        }
+        else
         {
             var decider = (EngineDecider)NetworkPolicies;
-            policies = NetworkPolicyClassSets.Compute(decider.Engine, [.. representatives.Select(decider.Peer)], spec.Protocol, spec.Port);
-            policyIngress = Transpose(policies.Ingress);
-        }
-
-        SecurityGroupClassSets? groups = null;
-        ClassSet[]? groupIngress = null;
-        if (_groups is not null)
-        {
-            groups = SecurityGroupClassSets.Compute(_groups, [.. representatives.Select(r => Network(r).Side)], spec.Protocol, spec.Port);
-            groupIngress = Transpose(groups.Ingress);
-        }
-
-        var calico = Enforcer == NetworkPolicyEnforcer.Calico;
-        var rows = new ClassSet[count];
-        for (var s = 0; s < count; s++)
-        {
-            var row = all.Copy();
-            if (policies is not null && !(calico && strict.Contains(s)))
+            var policies = NetworkPolicyClassSets.Compute(decider.Engine, [.. representatives.Select(decider.Peer)], spec.Protocol, spec.Port);
+            var calico = Enforcer == NetworkPolicyEnforcer.Calico;
+            rows = policies.Ingress.BySource();
+            for (var s = 0; s < count; s++)
             {
-                if (policies.Egress[s] is { } egress)
-                {
-                    row.IntersectWith(egress);
-                }
-
-                row.IntersectWith(policyIngress![s]);
-                if (calico)
+                if (calico && strict.Contains(s))
                 {
                     // Calico leaves a pair with a strict-mode branch pod to the security groups (seed 000).
-                    row.UnionWith(strict);
+                    rows[s] = all.Copy();
+                    continue;
+                }
+
+                if (policies.Egress[s] is { } egress)
+                {
+                    rows[s].IntersectWith(egress);
+                }
+
+                if (calico)
+                {
+                    rows[s].UnionWith(strict);
                 }
             }
+        }
 
-            if (groups is not null)
+        // Security groups: likewise, or any pod of the same node when neither end is strict (no VPC interface is crossed).
+        if (_groups is not null)
+        {
+            var groups = SecurityGroupClassSets.Compute(_groups, [.. representatives.Select(r => Network(r).Side)], spec.Protocol, spec.Port);
+            var paths = groups.Ingress.BySource();
+            foreach (var set in onNode.Values)
             {
-                var path = groups.Egress[s]?.Copy() ?? all.Copy();
-                path.IntersectWith(groupIngress![s]);
+                set.ExceptWith(strict);
+            }
+
+            for (var s = 0; s < count; s++)
+            {
+                var path = paths[s];
+                if (groups.Egress[s] is { } egress)
+                {
+                    path.IntersectWith(egress);
+                }
+
                 if (!strict.Contains(s) && nodes[s] is { } node)
                 {
-                    // Same node, neither end strict: no VPC interface is crossed.
-                    var sameNode = onNode[node].Copy();
-                    sameNode.ExceptWith(strict);
-                    path.UnionWith(sameNode);
+                    path.UnionWith(onNode[node]);
                 }
 
-                row.IntersectWith(path);
-            }
-
-            rows[s] = row;
-            progress?.Invoke(s + 1, count);
-        }
-
-        return rows;
-    }
-
-    /// <summary>
-    /// From per-destination sets of allowed sources (null: every source) to per-source sets of the destinations that
-    /// let it in: the ingress half of a verdict, turned to read by rows.
-    /// </summary>
-    private static ClassSet[] Transpose(ClassSet?[] bySource)
-    {
-        var count = bySource.Length;
-        var open = new ClassSet(count);
-        for (var d = 0; d < count; d++)
-        {
-            if (bySource[d] is null)
-            {
-                open.Add(d);
+                rows[s].IntersectWith(path);
+                progress?.Invoke(s + 1, count);
             }
         }
-
-        var rows = new ClassSet[count];
-        for (var s = 0; s < count; s++)
+        else
         {
-            rows[s] = open.Copy();
-        }
-
-        for (var d = 0; d < count; d++)
-        {
-            if (bySource[d] is { } sources)
-            {
-                foreach (var s in sources)
-                {
-                    rows[s].Add(d);
-                }
-            }
+            progress?.Invoke(count, count);
         }
 
         return rows;

@@ -1,9 +1,11 @@
+using Podnet.Kube.Selectors;
+
 namespace Podnet.Policy.NetworkPolicies;
 
 /// <summary>
 /// What NetworkPolicy allows between a matrix's classes, decided as sets: for each source class the destination
-/// classes its egress allows, for each destination class the source classes its ingress allows (null: the class is
-/// not isolated in that direction, so every class). Each rule's admitted peers are worked out once, over all
+/// classes its egress allows (null: not isolated, every class), and for the destination classes the source classes
+/// their ingress allows (as <see cref="IngressTerms"/>). Each rule's admitted peers are worked out once, over all
 /// classes, and a direction's set is the union of the sets of the rules of its isolating policies that cover the
 /// port — the same answer as <see cref="NetworkPolicyEngine.IsAllowed"/> on every pair of representatives, since a
 /// connection is allowed in a direction iff the pod is not isolated or some rule of an isolating policy matches both
@@ -21,6 +23,12 @@ internal sealed class NetworkPolicyClassSets
     // Classes grouped by namespace and that namespace's labels, so a selector peer looks only at the namespaces it can match.
     private readonly Dictionary<string, List<NamespaceClasses>> _byNamespace = new(StringComparer.Ordinal);
     private readonly Dictionary<NetworkPolicyPeer, ClassSet> _peerSets = new(ReferenceEqualityComparer.Instance);
+
+    // What a peer matches depends only on its selectors (and, for a podSelector alone, its policy's namespace) or its
+    // ipBlock: peers alike in that share one set. Keyed by canonical text (LabelSelector's round-trips, as
+    // labels.Selector.String() does; an ipBlock's is its CIDR and excepts).
+    private readonly Dictionary<string, ClassSet> _peerSetsByText = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<NamespaceClasses>> _namespacesBySelector = new(StringComparer.Ordinal);
     private readonly Dictionary<NetworkPolicyRule, ClassSet> _ruleSets = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<NetworkPolicyRule, ClassSet> _egressRuleSets = new(ReferenceEqualityComparer.Instance);
 
@@ -57,19 +65,20 @@ internal sealed class NetworkPolicyClassSets
         }
 
         Egress = new ClassSet?[classes.Count];
-        Ingress = new ClassSet?[classes.Count];
+        Ingress = new IngressTerms(classes.Count);
+        var egressByPolicies = new Dictionary<string, ClassSet>(StringComparer.Ordinal);
         for (var c = 0; c < classes.Count; c++)
         {
-            Egress[c] = Direction(c, PolicyDirection.Egress);
-            Ingress[c] = Direction(c, PolicyDirection.Ingress);
+            Egress[c] = EgressOf(c, egressByPolicies);
+            AddIngress(c);
         }
     }
 
     /// <summary>For each source class: the destination classes its egress allows; null when no policy isolates it for egress.</summary>
     public ClassSet?[] Egress { get; }
 
-    /// <summary>For each destination class: the source classes its ingress allows; null when no policy isolates it for ingress.</summary>
-    public ClassSet?[] Ingress { get; }
+    /// <summary>Which destination classes let which source classes in: open when not isolated for ingress, else by rule.</summary>
+    public IngressTerms Ingress { get; }
 
     /// <summary>
     /// The sets for <paramref name="classes"/> (one representative each, indexed by class) on a new
@@ -83,40 +92,59 @@ internal sealed class NetworkPolicyClassSets
         return new NetworkPolicyClassSets(engine, classes, protocol, port);
     }
 
-    private ClassSet? Direction(int self, PolicyDirection direction)
+    /// <summary>
+    /// The destinations the egress of class <paramref name="self"/> allows: the union of the egress rules of the
+    /// policies that isolate it. It depends on those policies alone (a named port resolves on the destination), so
+    /// classes selected by the same policies share the set.
+    /// </summary>
+    private ClassSet? EgressOf(int self, Dictionary<string, ClassSet> byPolicies)
     {
         var pod = _classes[self];
 
         // An external endpoint has no policies: NetworkPolicyEngine.IsAllowed skips its direction.
-        if (!pod.IsPod)
-        {
-            return null;
-        }
-
-        var policies = _engine.IsolatingPolicies(pod, direction);
+        var policies = pod.IsPod ? _engine.IsolatingPolicies(pod, PolicyDirection.Egress) : [];
         if (policies.Count == 0)
         {
             return null;
         }
 
-        var allowed = new ClassSet(_classes.Count);
-        foreach (var policy in policies)
+        var key = string.Join("\n", policies.Select(p => p.FullName));
+        if (!byPolicies.TryGetValue(key, out var allowed))
         {
-            foreach (var rule in policy.Rules(direction))
+            allowed = new ClassSet(_classes.Count);
+            foreach (var rule in policies.SelectMany(p => p.EgressRules))
             {
-                if (direction == PolicyDirection.Egress)
-                {
-                    allowed.UnionWith(EgressRuleSet(rule));
-                }
-                else if (PortsMatch(rule, pod))
-                {
-                    // Ingress: the ports are this destination's, so the rule admits its peers or nothing.
-                    allowed.UnionWith(RuleSet(rule));
-                }
+                allowed.UnionWith(EgressRuleSet(rule));
             }
+
+            byPolicies.Add(key, allowed);
         }
 
         return allowed;
+    }
+
+    /// <summary>
+    /// The ingress of class <paramref name="self"/>: open when no policy isolates it, else a term per rule of its
+    /// isolating policies that covers the port on it (the ports are this destination's: a rule admits its peers or
+    /// nothing).
+    /// </summary>
+    private void AddIngress(int self)
+    {
+        var pod = _classes[self];
+        var policies = pod.IsPod ? _engine.IsolatingPolicies(pod, PolicyDirection.Ingress) : [];
+        if (policies.Count == 0)
+        {
+            Ingress.Open.Add(self);
+            return;
+        }
+
+        foreach (var rule in policies.SelectMany(p => p.IngressRules))
+        {
+            if (PortsMatch(rule, pod))
+            {
+                Ingress.Add(RuleSet(rule), self);
+            }
+        }
     }
 
     /// <summary>An egress rule's admitted destinations: its peers that also have one of its ports (named ports resolve per destination).</summary>
@@ -213,6 +241,13 @@ internal sealed class NetworkPolicyClassSets
             return set;
         }
 
+        var text = PeerText(peer);
+        if (_peerSetsByText.TryGetValue(text, out set))
+        {
+            _peerSets.Add(peer, set);
+            return set;
+        }
+
         set = new ClassSet(_classes.Count);
         if (!peer.IsValid)
         {
@@ -237,17 +272,38 @@ internal sealed class NetworkPolicyClassSets
         }
         else
         {
-            foreach (var group in _byNamespace.Values.SelectMany(g => g))
+            foreach (var group in SelectedNamespaces(peer.NamespaceSelector))
             {
-                if (peer.NamespaceSelector.Matches(group.Labels))
-                {
-                    Add(set, peer, group.Classes);
-                }
+                Add(set, peer, group.Classes);
             }
         }
 
         _peerSets.Add(peer, set);
+        _peerSetsByText.Add(text, set);
         return set;
+    }
+
+    private static string PeerText(NetworkPolicyPeer peer) => peer switch
+    {
+        { IsValid: false } => "invalid",
+        { IpBlock: { } block } => block.ToString(),
+        _ => $"{(peer.NamespaceSelector is null ? "namespace " + peer.PolicyNamespace : "namespaces " + SelectorText(peer.NamespaceSelector))}\n{(peer.PodSelector is null ? "all" : SelectorText(peer.PodSelector))}",
+    };
+
+    /// <summary>A selector's canonical text; Nothing and Everything both print as "", so they are told apart.</summary>
+    private static string SelectorText(LabelSelector selector) => selector.IsNothing ? "nothing" : "{" + selector + "}";
+
+    /// <summary>The namespace groups a namespaceSelector selects, worked out once per distinct selector.</summary>
+    private List<NamespaceClasses> SelectedNamespaces(LabelSelector selector)
+    {
+        var text = SelectorText(selector);
+        if (!_namespacesBySelector.TryGetValue(text, out var groups))
+        {
+            groups = [.. _byNamespace.Values.SelectMany(g => g).Where(g => selector.Matches(g.Labels))];
+            _namespacesBySelector.Add(text, groups);
+        }
+
+        return groups;
     }
 
     private void Add(ClassSet set, NetworkPolicyPeer peer, List<int> candidates)

@@ -5,8 +5,9 @@ namespace Podnet.Policy.SecurityGroups;
 
 /// <summary>
 /// What security groups allow between a matrix's classes, decided as sets: for each source class the destination
-/// classes its interface's groups let out (egress), for each destination class the source classes its groups let in
-/// (ingress); null when the class's interface has no groups (not a VPC interface: nothing to check). Each
+/// classes its interface's groups let out (egress; null when the interface has no groups — not a VPC interface,
+/// nothing to check), and for the destination classes the source classes their groups let in (as
+/// <see cref="IngressTerms"/>). Each
 /// permission's admitted peers (the classes whose address one of its CIDRs contains, or whose interface has a group
 /// it references) are worked out once, each group's set is the union of its permissions that cover the protocol and
 /// port, and an interface's set is the union of its groups' — EC2's rule that an interface's groups are additive,
@@ -23,7 +24,10 @@ internal sealed class SecurityGroupClassSets
     private readonly Dictionary<string, ClassSet> _withGroup = new(StringComparer.Ordinal);
     private readonly Dictionary<IpPermission, ClassSet> _permissionSets = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<(string GroupId, bool Egress), ClassSet> _groupSets = [];
-    private readonly Dictionary<(string Groups, bool Egress), ClassSet> _interfaceSets = [];
+    private readonly Dictionary<string, ClassSet> _egressByGroups = new(StringComparer.Ordinal);
+
+    // The classes a CIDR contains, by its text: groups repeat CIDRs (0.0.0.0/0 in every default egress rule).
+    private readonly Dictionary<string, ClassSet> _cidrSets = new(StringComparer.Ordinal);
 
     private SecurityGroupClassSets(SecurityGroupEvaluator evaluator, IReadOnlyList<SecurityGroupEvaluator.Side> classes, string protocol, int port)
     {
@@ -44,15 +48,29 @@ internal sealed class SecurityGroupClassSets
             }
         }
 
-        Egress = [.. classes.Select(side => InterfaceSet(side, egress: true))];
-        Ingress = [.. classes.Select(side => InterfaceSet(side, egress: false))];
+        Egress = [.. classes.Select(EgressOf)];
+
+        // Ingress: a destination lets in what any of its groups admits, so each group is one term for its holders.
+        Ingress = new IngressTerms(classes.Count);
+        for (var c = 0; c < classes.Count; c++)
+        {
+            if (classes[c].GroupIds.Count == 0)
+            {
+                Ingress.Open.Add(c);
+            }
+        }
+
+        foreach (var (groupId, holders) in _withGroup)
+        {
+            Ingress.Add(GroupSet(groupId, egress: false), holders);
+        }
     }
 
     /// <summary>For each source class: the destination classes its groups let out; null when it has no groups.</summary>
     public ClassSet?[] Egress { get; }
 
-    /// <summary>For each destination class: the source classes its groups let in; null when it has no groups.</summary>
-    public ClassSet?[] Ingress { get; }
+    /// <summary>Which destination classes let which source classes in: open without groups, else by group.</summary>
+    public IngressTerms Ingress { get; }
 
     /// <summary>
     /// The sets for <paramref name="classes"/> (the interface side of one representative each, indexed by class) on
@@ -66,15 +84,16 @@ internal sealed class SecurityGroupClassSets
         return new SecurityGroupClassSets(evaluator, classes, protocol, port);
     }
 
-    private ClassSet? InterfaceSet(SecurityGroupEvaluator.Side side, bool egress)
+    /// <summary>What an interface's groups let out: the union of its groups' egress sets, shared by interfaces with the same groups.</summary>
+    private ClassSet? EgressOf(SecurityGroupEvaluator.Side side)
     {
         if (side.GroupIds.Count == 0)
         {
             return null;
         }
 
-        var key = (string.Join(",", side.GroupIds), egress);
-        if (_interfaceSets.TryGetValue(key, out var set))
+        var key = string.Join(",", side.GroupIds);
+        if (_egressByGroups.TryGetValue(key, out var set))
         {
             return set;
         }
@@ -82,10 +101,10 @@ internal sealed class SecurityGroupClassSets
         set = new ClassSet(_classes.Count);
         foreach (var groupId in side.GroupIds)
         {
-            set.UnionWith(GroupSet(groupId, egress));
+            set.UnionWith(GroupSet(groupId, egress: true));
         }
 
-        _interfaceSets.Add(key, set);
+        _egressByGroups.Add(key, set);
         return set;
     }
 
@@ -125,25 +144,9 @@ internal sealed class SecurityGroupClassSets
         }
 
         set = new ClassSet(_classes.Count);
-        var cidrs = new List<CidrBlock>();
         foreach (var text in (permission.IpRanges ?? []).Select(r => r.CidrIp).Concat((permission.Ipv6Ranges ?? []).Select(r => r.CidrIpv6)))
         {
-            if (CidrBlock.TryParse(text, out var cidr))
-            {
-                cidrs.Add(cidr);
-            }
-        }
-
-        if (cidrs.Count > 0)
-        {
-            for (var c = 0; c < _classes.Count; c++)
-            {
-                var address = _classes[c].Address;
-                if (cidrs.Exists(cidr => cidr.Contains(address)))
-                {
-                    set.Add(c);
-                }
-            }
+            set.UnionWith(CidrSet(text));
         }
 
         foreach (var pair in permission.UserIdGroupPairs ?? [])
@@ -155,6 +158,30 @@ internal sealed class SecurityGroupClassSets
         }
 
         _permissionSets.Add(permission, set);
+        return set;
+    }
+
+    /// <summary>The classes whose address the range contains; none for text that is not a CIDR.</summary>
+    private ClassSet CidrSet(string text)
+    {
+        if (_cidrSets.TryGetValue(text, out var set))
+        {
+            return set;
+        }
+
+        set = new ClassSet(_classes.Count);
+        if (CidrBlock.TryParse(text, out var cidr))
+        {
+            for (var c = 0; c < _classes.Count; c++)
+            {
+                if (cidr.Contains(_classes[c].Address))
+                {
+                    set.Add(c);
+                }
+            }
+        }
+
+        _cidrSets.Add(text, set);
         return set;
     }
 }
