@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Podnet.Policy;
 
@@ -64,10 +65,22 @@ internal sealed class ClassSet
         return copy;
     }
 
+    // The set operations run four words at a time where the processor has 256-bit vectors (AVX2 on this EPYC).
     public void UnionWith(ClassSet other)
     {
         var words = other._words;
-        for (var i = 0; i < _words.Length; i++)
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 4 <= _words.Length; i += 4)
+            {
+                var a = Vector256.Create<ulong>(_words.AsSpan(i, 4));
+                var b = Vector256.Create<ulong>(words.AsSpan(i, 4));
+                (a | b).CopyTo(_words.AsSpan(i, 4));
+            }
+        }
+
+        for (; i < _words.Length; i++)
         {
             _words[i] |= words[i];
         }
@@ -76,7 +89,18 @@ internal sealed class ClassSet
     public void IntersectWith(ClassSet other)
     {
         var words = other._words;
-        for (var i = 0; i < _words.Length; i++)
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 4 <= _words.Length; i += 4)
+            {
+                var a = Vector256.Create<ulong>(_words.AsSpan(i, 4));
+                var b = Vector256.Create<ulong>(words.AsSpan(i, 4));
+                (a & b).CopyTo(_words.AsSpan(i, 4));
+            }
+        }
+
+        for (; i < _words.Length; i++)
         {
             _words[i] &= words[i];
         }
@@ -85,7 +109,18 @@ internal sealed class ClassSet
     public void ExceptWith(ClassSet other)
     {
         var words = other._words;
-        for (var i = 0; i < _words.Length; i++)
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 4 <= _words.Length; i += 4)
+            {
+                var a = Vector256.Create<ulong>(_words.AsSpan(i, 4));
+                var b = Vector256.Create<ulong>(words.AsSpan(i, 4));
+                (Vector256.AndNot(a, b)).CopyTo(_words.AsSpan(i, 4));
+            }
+        }
+
+        for (; i < _words.Length; i++)
         {
             _words[i] &= ~words[i];
         }
