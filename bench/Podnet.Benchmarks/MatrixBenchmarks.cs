@@ -134,9 +134,9 @@ public class SecurityGroupMatrixBenchmarks
 /// The algebra against the pairwise oracle on the security-group worlds of <see cref="SecurityGroupMatrixBenchmarks"/>,
 /// in one run. The pairwise matrix of 10,000 pods asks about 10⁸ queries (minutes), so this class runs each benchmark
 /// once, cold (no warm-up: the algebra's figure includes its JIT, which favours the pairwise side); its name leaves it
-/// out of <c>--filter '*Matrix*'</c>. Run it with <c>--filter '*SecurityGroupPairwise*'</c>.
+/// out of <c>--filter '*Matrix*'</c>. Run it with <c>--filter '*SecurityGroupPairwise*'</c>. No memory diagnoser: it
+/// would run each benchmark a second time.
 /// </summary>
-[MemoryDiagnoser]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 1)]
 public class SecurityGroupPairwiseComparison
 {

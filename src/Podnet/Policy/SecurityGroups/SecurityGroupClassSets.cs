@@ -7,11 +7,11 @@ namespace Podnet.Policy.SecurityGroups;
 /// What security groups allow between a matrix's classes, decided as sets: for each source class the destination
 /// classes its interface's groups let out (egress; null when the interface has no groups — not a VPC interface,
 /// nothing to check), and for the destination classes the source classes their groups let in (as
-/// <see cref="IngressTerms"/>). Each
-/// permission's admitted peers (the classes whose address one of its CIDRs contains, or whose interface has a group
-/// it references) are worked out once, each group's set is the union of its permissions that cover the protocol and
-/// port, and an interface's set is the union of its groups' — EC2's rule that an interface's groups are additive,
-/// the same answer as <see cref="SecurityGroupEvaluator.Check"/> on every pair of representatives.
+/// <see cref="IngressTerms"/>). Each permission's admitted peers (the classes whose address one of its CIDRs
+/// contains, or whose interface has a group it references) are worked out once, each group's set is the union of its
+/// permissions that cover the protocol and port, and an interface's set is the union of its groups' — EC2's rule
+/// that an interface's groups are additive — the same answer as <see cref="SecurityGroupEvaluator.Check"/> on every
+/// pair of representatives.
 /// </summary>
 internal sealed class SecurityGroupClassSets
 {
