@@ -41,6 +41,29 @@ public class AlgebraicMatrixTests
         }
     }
 
+    [Fact]
+    public void LargeRandomPolicyWorld_AlgebraEqualsPairwise_ClassByClass()
+    {
+        // Hundreds of classes: several words a row, so the bitsets' vector paths run (the worlds above fit in one word).
+        var world = RandomMatrixWorlds.PolicyOnly(seed: 7, pods: 600);
+        var reach = new Reachability(world);
+
+        foreach (var port in RandomMatrixWorlds.Ports)
+        {
+            var algebra = ConnectivityMatrix.Compute(reach, Spec(port));
+            var pairwise = ConnectivityMatrix.ComputePairwise(reach, Spec(port));
+
+            Assert.True(algebra.Classes > 256, $"{algebra.Classes} classes");
+            Assert.Equal(pairwise.Evaluations, algebra.Evaluations);
+            var mismatches = Enumerable.Range(0, algebra.Classes)
+                .SelectMany(from => Enumerable.Range(0, algebra.Classes).Select(to => (from, to)))
+                .Where(p => algebra.ClassAllowed(p.from, p.to) != pairwise.ClassAllowed(p.from, p.to))
+                .ToList();
+            Assert.True(mismatches.Count == 0, $"{port}: {mismatches.Count} pairs of classes differ, e.g. {string.Join(", ", mismatches.Take(10))}");
+            Assert.Equal(pairwise.AllowedPairs(), algebra.AllowedPairs());
+        }
+    }
+
     public static TheoryData<int, string, string> ClusterCases() => new()
     {
         { 1, "strict", "none" },

@@ -44,19 +44,22 @@ internal static class RandomMatrixWorlds
         "{port: assoc, protocol: SCTP}",
     ];
 
-    /// <summary>A policy-only world: 3 namespaces, 10-24 pods with addresses in 10.0.0.0/15, 3-8 NetworkPolicies.</summary>
-    public static Podnet.World.World PolicyOnly(int seed)
+    /// <summary>
+    /// A policy-only world: 3 namespaces, 10-24 pods (or <paramref name="pods"/>) with addresses in 10.0.0.0/15,
+    /// 3-8 NetworkPolicies.
+    /// </summary>
+    public static Podnet.World.World PolicyOnly(int seed, int? pods = null)
     {
         var random = new Random(seed);
         var yaml = new StringBuilder();
         var namespaces = Namespaces(random, yaml, 3);
-        var pods = random.Next(10, 25);
+        pods ??= random.Next(10, 25);
         for (var i = 0; i < pods; i++)
         {
             var ip = random.Next(15) switch
             {
                 0 => null,
-                _ => string.Create(CultureInfo.InvariantCulture, $"10.{random.Next(2)}.{random.Next(4)}.{i + 1}"),
+                _ => string.Create(CultureInfo.InvariantCulture, $"10.{random.Next(2)}.{random.Next(4)}.{(i % 250) + 1}"),
             };
             Pod(random, yaml, namespaces[random.Next(namespaces.Length)], $"p{i}", ip, hostNetwork: random.Next(10) == 0);
         }
