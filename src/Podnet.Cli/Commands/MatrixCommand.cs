@@ -51,7 +51,7 @@ public static class MatrixCommand
             "classes" => Classes(matrix),
             "json" => Json(matrix),
             "html" => Html(matrix),
-            _ => Table(matrix),
+            _ => Table(matrix, Painter.For(output)),
         });
         return 0;
     }
@@ -60,9 +60,12 @@ public static class MatrixCommand
     /// The legend (index and pod), then one row per source and one column per destination, headed by index:
     /// <c>.</c> allowed, <c>X</c> denied, <c>-</c> the pod itself.
     /// </summary>
-    public static string Table(MatrixResult matrix)
+    public static string Table(MatrixResult matrix, Painter? painter = null)
     {
         ArgumentNullException.ThrowIfNull(matrix);
+        var paint = painter ?? Painter.Plain;
+        var allowedCell = paint.Allowed(".");
+        var deniedCell = paint.Denied("X");
         var text = new StringBuilder();
         var count = matrix.Pods.Count;
         text.Append(CultureInfo.InvariantCulture, $"{matrix.Port}: {count} pods, {matrix.Classes} classes, {matrix.Evaluations} evaluations\n");
@@ -101,7 +104,7 @@ public static class MatrixCommand
             for (var to = 0; to < count; to++)
             {
                 text.Append(to == 0 ? string.Empty : " ");
-                text.Append(from == to ? '-' : matrix.Allowed(from, to) ? '.' : 'X');
+                text.Append(from == to ? "-" : matrix.Allowed(from, to) ? allowedCell : deniedCell);
             }
 
             text.Append('\n');

@@ -243,7 +243,7 @@ public sealed class VpcResourceController : QueueController
         EnsureAdvertised(node, state);
 
         // Pods waiting for this node can have their branches now.
-        foreach (var pod in Store.List(Pods).Items.Select(p => new PodView(p)).Where(p => p.NodeName == node.Name && PodEniCount(p) > 0))
+        foreach (var pod in PodsOn(node.Name).Where(p => PodEniCount(p) > 0))
         {
             Queue.Add(ObjectKey.Of(pod.Object));
         }
@@ -251,12 +251,15 @@ public sealed class VpcResourceController : QueueController
         return null;
     }
 
+    /// <summary>The pods bound to a node, by namespace and name, from the store's node index.</summary>
+    private IEnumerable<PodView> PodsOn(string nodeName) => Store.ListByIndex(Pods, ObjectStore.NodeNameIndex, nodeName).Select(p => new PodView(p));
+
     /// <summary>Branches that pods' annotations name are kept (their VLANs reserved); the trunk's others are queued for deletion.</summary>
     private void Rehydrate(TrunkState state)
     {
         var branches = _service.DescribeNetworkInterfacesAsync(DescribeRequest.Where(new Filter("tag:vpcresources.k8s.aws/trunk-eni-id", state.TrunkId))).GetAwaiter().GetResult();
         var claimed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var pod in Store.List(Pods).Items.Where(p => new PodView(p).NodeName == state.NodeName && p.Annotations.ContainsKey(PodEniAnnotation)))
+        foreach (var pod in PodsOn(state.NodeName).Select(p => p.Object).Where(p => p.Annotations.ContainsKey(PodEniAnnotation)))
         {
             var owned = BranchEni.Parse(pod.Annotations[PodEniAnnotation]);
             state.Assign(pod.Uid!, owned);
@@ -426,9 +429,10 @@ public sealed class VpcResourceController : QueueController
     {
         foreach (var trunk in _trunks.Values)
         {
-            var gone = trunk.ByPod.Keys.Where(uid => pod is null
-                ? !Store.List(Pods).Items.Any(p => p.Uid == uid && !new PodView(p).IsFinished && !p.IsTerminating)
-                : uid == pod.Uid).ToList();
+            var live = pod is null
+                ? PodsOn(trunk.NodeName).Where(p => !p.IsFinished && !p.IsTerminating).Select(p => p.Object.Uid).OfType<string>().ToHashSet(StringComparer.Ordinal)
+                : null;
+            var gone = trunk.ByPod.Keys.Where(uid => live is null ? uid == pod!.Uid : !live.Contains(uid)).ToList();
             foreach (var uid in gone)
             {
                 trunk.Release(uid, Time.GetUtcNow());
@@ -483,7 +487,7 @@ public sealed class VpcResourceController : QueueController
         }
 
         // Pods waiting for capacity on this node may fit now.
-        foreach (var pod in Store.List(Pods).Items.Select(p => new PodView(p)).Where(p => p.NodeName == trunk.NodeName && PodEniCount(p) > 0 && !p.Object.Annotations.ContainsKey(PodEniAnnotation)))
+        foreach (var pod in PodsOn(trunk.NodeName).Where(p => PodEniCount(p) > 0 && !p.Object.Annotations.ContainsKey(PodEniAnnotation)))
         {
             Queue.Add(ObjectKey.Of(pod.Object));
         }

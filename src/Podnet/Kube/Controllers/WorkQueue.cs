@@ -11,6 +11,10 @@ public sealed class WorkQueue<TKey>
     private readonly LinkedList<TKey> _ready = new();
     private readonly HashSet<TKey> _queued = [];
     private readonly Dictionary<TKey, DateTimeOffset> _later = [];
+
+    // How many keys wait for each due time: the earliest is known without a scan, and a take with nothing due (the
+    // common case) costs nothing. The keys themselves are promoted from _later, in its order, as before.
+    private readonly SortedDictionary<DateTimeOffset, int> _dueTimes = [];
     private readonly Lock _lock = new();
 
     public WorkQueue(TimeProvider time)
@@ -22,7 +26,7 @@ public sealed class WorkQueue<TKey>
     {
         lock (_lock)
         {
-            _later.Remove(key);
+            Unschedule(key);
             if (_queued.Add(key))
             {
                 _ready.AddLast(key);
@@ -49,7 +53,9 @@ public sealed class WorkQueue<TKey>
             var due = _time.GetUtcNow() + delay;
             if (!_later.TryGetValue(key, out var existing) || due < existing)
             {
+                Unschedule(key);
                 _later[key] = due;
+                _dueTimes[due] = _dueTimes.GetValueOrDefault(due) + 1;
             }
         }
     }
@@ -91,7 +97,7 @@ public sealed class WorkQueue<TKey>
         {
             lock (_lock)
             {
-                return _later.Count == 0 ? null : _later.Values.Min();
+                return _dueTimes.Count == 0 ? null : _dueTimes.First().Key;
             }
         }
     }
@@ -110,13 +116,37 @@ public sealed class WorkQueue<TKey>
     private void PromoteDue()
     {
         var now = _time.GetUtcNow();
+        if (_dueTimes.Count == 0 || _dueTimes.First().Key > now)
+        {
+            return;
+        }
+
         foreach (var (key, due) in _later.Where(p => p.Value <= now).OrderBy(p => p.Value).ToList())
         {
-            _later.Remove(key);
+            Unschedule(key);
             if (_queued.Add(key))
             {
                 _ready.AddLast(key);
             }
+        }
+    }
+
+    /// <summary>Takes a key off the delayed set, and its due time off the counts.</summary>
+    private void Unschedule(TKey key)
+    {
+        if (!_later.Remove(key, out var due))
+        {
+            return;
+        }
+
+        var count = _dueTimes[due] - 1;
+        if (count == 0)
+        {
+            _dueTimes.Remove(due);
+        }
+        else
+        {
+            _dueTimes[due] = count;
         }
     }
 }

@@ -18,7 +18,7 @@ public sealed class NodeView
 
     public string Name => Object.Name;
 
-    public bool Unschedulable => _json["spec"]?["unschedulable"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+    public bool Unschedulable => _unschedulable ??= _json["spec"]?["unschedulable"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
 
     public bool IsReady => Condition("Ready") == "True";
 
@@ -30,7 +30,7 @@ public sealed class NodeView
     public string? InstanceId => ProviderId?[(ProviderId.LastIndexOf('/') + 1)..];
 
     public IReadOnlyList<Taint> Taints
-        => [.. (_json["spec"]?["taints"] as JsonArray ?? []).OfType<JsonObject>().Select(t => new Taint(
+        => _taints ??= [.. (_json["spec"]?["taints"] as JsonArray ?? []).OfType<JsonObject>().Select(t => new Taint(
             t["key"]?.GetValue<string>() ?? string.Empty,
             t["value"]?.GetValue<string>(),
             t["effect"]?.GetValue<string>() ?? "NoSchedule"))];
@@ -39,6 +39,9 @@ public sealed class NodeView
 
     public IReadOnlyDictionary<string, decimal> Capacity => _capacity ??= Resources("capacity");
 
+    // A view reads an object that never changes, so what it parses once holds (the scheduler asks per attempt).
+    private bool? _unschedulable;
+    private IReadOnlyList<Taint>? _taints;
     private IReadOnlyDictionary<string, decimal>? _allocatable;
     private IReadOnlyDictionary<string, decimal>? _capacity;
 

@@ -308,4 +308,15 @@ public class SchedulerTests
         AssertUnschedulable(cluster, "plain", "0/1 nodes are available: 1 node(s) had untolerated taint {dedicated: infra}.");
         Assert.Equal("infra", cluster.Pod("tolerant").GetString("spec.nodeName"));
     }
+
+    [Theory]
+    [InlineData(3, 3)]
+    [InlineData(99, 99)]
+    [InlineData(100, 100)]
+    [InlineData(500, 230)]
+    [InlineData(1000, 420)]
+    [InlineData(5000, 500)]
+    [InlineData(6000, 300)]
+    public void Scheduler_NumFeasibleNodesToFind_IsKubeSchedulersAdaptivePercentage(int nodes, int expected)
+        => Assert.Equal(expected, Podnet.Kube.Controllers.Scheduler.NumFeasibleNodesToFind(nodes));
 }

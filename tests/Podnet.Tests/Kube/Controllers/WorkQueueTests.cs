@@ -85,4 +85,26 @@ public class WorkQueueTests
         Assert.Equal(("a", "b"), (first, second));
         Assert.False(queue.TryTake(out _));
     }
+
+    [Fact]
+    public void WorkQueue_NextDue_IsTheEarliestLeft_AfterAddsReplaceDelays()
+    {
+        var time = new ManualTimeProvider();
+        var queue = new WorkQueue<string>(time);
+        queue.AddAfter("a", TimeSpan.FromSeconds(30));
+        queue.AddAfter("b", TimeSpan.FromSeconds(10));
+        queue.AddAfter("b", TimeSpan.FromSeconds(5));
+        Assert.Equal(time.GetUtcNow().AddSeconds(5), queue.NextDue);
+
+        queue.Add("b");
+        Assert.Equal(time.GetUtcNow().AddSeconds(30), queue.NextDue);
+        Assert.True(queue.TryTake(out var b));
+        Assert.Equal("b", b);
+        Assert.False(queue.TryTake(out _));
+
+        time.Advance(TimeSpan.FromSeconds(30));
+        Assert.True(queue.TryTake(out var a));
+        Assert.Equal("a", a);
+        Assert.Null(queue.NextDue);
+    }
 }
