@@ -66,12 +66,10 @@ public static class MatrixCommand
         var paint = painter ?? Painter.Plain;
         var allowedCell = paint.Allowed(".");
         var deniedCell = paint.Denied("X");
-        var text = new StringBuilder();
+        var text = Headline(matrix);
         var count = matrix.Pods.Count;
-        text.Append(CultureInfo.InvariantCulture, $"{matrix.Port}: {count} pods, {matrix.Classes} classes, {matrix.Evaluations} evaluations\n");
         if (count == 0)
         {
-            text.Append("no pods with an IP (hostNetwork pods are left out)\n");
             return text.ToString();
         }
 
@@ -122,12 +120,10 @@ public static class MatrixCommand
     public static string Classes(MatrixResult matrix)
     {
         ArgumentNullException.ThrowIfNull(matrix);
-        var text = new StringBuilder();
+        var text = Headline(matrix);
         var count = matrix.Pods.Count;
-        text.Append(CultureInfo.InvariantCulture, $"{matrix.Port}: {count} pods, {matrix.Classes} classes, {matrix.Evaluations} evaluations\n");
         if (count == 0)
         {
-            text.Append("no pods with an IP (hostNetwork pods are left out)\n");
             return text.ToString();
         }
 
@@ -167,6 +163,19 @@ public static class MatrixCommand
 
         text.Append(CultureInfo.InvariantCulture, $"\n{matrix.AllowedPairs()} of {(long)count * (count - 1)} pairs of pods allowed\n");
         return text.ToString();
+    }
+
+    /// <summary>The first line of the table and class forms (port, pods, classes, evaluations), and the line that says there are no pods.</summary>
+    private static StringBuilder Headline(MatrixResult matrix)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{matrix.Port}: {matrix.Pods.Count} pods, {matrix.Classes} classes, {matrix.Evaluations} evaluations\n");
+        if (matrix.Pods.Count == 0)
+        {
+            text.Append("no pods with an IP (hostNetwork pods are left out)\n");
+        }
+
+        return text;
     }
 
     /// <summary><c>{"port", "pods", "classes", "evaluations", "allowed": [[from, to], …]}</c>, one pair per line.</summary>

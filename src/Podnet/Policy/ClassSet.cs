@@ -65,8 +65,18 @@ internal sealed class ClassSet
         return copy;
     }
 
-    // The set operations run four words at a time where the processor has 256-bit vectors (AVX2 on this EPYC).
-    public void UnionWith(ClassSet other)
+    public void UnionWith(ClassSet other) => Combine<Union>(other);
+
+    public void IntersectWith(ClassSet other) => Combine<Intersection>(other);
+
+    public void ExceptWith(ClassSet other) => Combine<Difference>(other);
+
+    /// <summary>
+    /// This set becomes <typeparamref name="TOperation"/> of it and <paramref name="other"/>, four words at a time where
+    /// the processor has 256-bit vectors (AVX2 on this EPYC), then word by word.
+    /// </summary>
+    private void Combine<TOperation>(ClassSet other)
+        where TOperation : IWordOperation
     {
         var words = other._words;
         var i = 0;
@@ -74,55 +84,14 @@ internal sealed class ClassSet
         {
             for (; i + 4 <= _words.Length; i += 4)
             {
-                var a = Vector256.Create<ulong>(_words.AsSpan(i, 4));
-                var b = Vector256.Create<ulong>(words.AsSpan(i, 4));
-                (a | b).CopyTo(_words.AsSpan(i, 4));
+                var result = TOperation.Apply(Vector256.Create<ulong>(_words.AsSpan(i, 4)), Vector256.Create<ulong>(words.AsSpan(i, 4)));
+                result.CopyTo(_words.AsSpan(i, 4));
             }
         }
 
         for (; i < _words.Length; i++)
         {
-            _words[i] |= words[i];
-        }
-    }
-
-    public void IntersectWith(ClassSet other)
-    {
-        var words = other._words;
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 4 <= _words.Length; i += 4)
-            {
-                var a = Vector256.Create<ulong>(_words.AsSpan(i, 4));
-                var b = Vector256.Create<ulong>(words.AsSpan(i, 4));
-                (a & b).CopyTo(_words.AsSpan(i, 4));
-            }
-        }
-
-        for (; i < _words.Length; i++)
-        {
-            _words[i] &= words[i];
-        }
-    }
-
-    public void ExceptWith(ClassSet other)
-    {
-        var words = other._words;
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + 4 <= _words.Length; i += 4)
-            {
-                var a = Vector256.Create<ulong>(_words.AsSpan(i, 4));
-                var b = Vector256.Create<ulong>(words.AsSpan(i, 4));
-                (Vector256.AndNot(a, b)).CopyTo(_words.AsSpan(i, 4));
-            }
-        }
-
-        for (; i < _words.Length; i++)
-        {
-            _words[i] &= ~words[i];
+            _words[i] = TOperation.Apply(_words[i], words[i]);
         }
     }
 
@@ -153,5 +122,34 @@ internal sealed class ClassSet
             _word &= _word - 1;
             return true;
         }
+    }
+
+    /// <summary>A bitwise operation on words and on vectors of four words, chosen at compile time (no delegate per word).</summary>
+    private interface IWordOperation
+    {
+        static abstract ulong Apply(ulong left, ulong right);
+
+        static abstract Vector256<ulong> Apply(Vector256<ulong> left, Vector256<ulong> right);
+    }
+
+    private readonly struct Union : IWordOperation
+    {
+        public static ulong Apply(ulong left, ulong right) => left | right;
+
+        public static Vector256<ulong> Apply(Vector256<ulong> left, Vector256<ulong> right) => left | right;
+    }
+
+    private readonly struct Intersection : IWordOperation
+    {
+        public static ulong Apply(ulong left, ulong right) => left & right;
+
+        public static Vector256<ulong> Apply(Vector256<ulong> left, Vector256<ulong> right) => left & right;
+    }
+
+    private readonly struct Difference : IWordOperation
+    {
+        public static ulong Apply(ulong left, ulong right) => left & ~right;
+
+        public static Vector256<ulong> Apply(Vector256<ulong> left, Vector256<ulong> right) => Vector256.AndNot(left, right);
     }
 }
