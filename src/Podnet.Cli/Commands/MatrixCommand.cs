@@ -10,8 +10,9 @@ using Podnet.Policy;
 namespace Podnet.Cli.Commands;
 
 /// <summary>
-/// <c>podnet matrix WORLD [--port P] [-o table|json|html]</c>: for every pod (with an IP, not on the host network),
-/// which other pods it may open a connection to on one port.
+/// <c>podnet matrix WORLD [--port P] [-o table|json|html|classes]</c>: for every pod (with an IP, not on the host
+/// network), which other pods it may open a connection to on one port; <c>classes</c> gives it by classes of alike
+/// pods, whose size grows with the classes rather than the square of the pods (for large worlds).
 /// </summary>
 public static class MatrixCommand
 {
@@ -21,8 +22,8 @@ public static class MatrixCommand
     {
         var world = new Argument<string>("world") { Description = "A directory of YAML files or one YAML file" };
         var port = new Option<string>("--port") { Description = "80, 80/tcp, 53/udp or TCP/80", DefaultValueFactory = _ => "TCP/80" };
-        var format = new Option<string>("--output", "-o") { Description = "table, json or html", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json", "html");
+        var format = new Option<string>("--output", "-o") { Description = "table, json, html or classes (by classes of alike pods, for large worlds)", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json", "html", "classes");
         var command = new Command("matrix", "Show which pods may connect to which, on one port: pods alike are decided once") { world, port, format };
         command.SetAction(parse => Execute(parse.GetValue(world)!, parse.GetValue(port)!, parse.GetValue(format)!, output, error));
         return command;
@@ -47,6 +48,7 @@ public static class MatrixCommand
             line.IsShown ? (done, classes) => line.Report(() => $"deciding the matrix on {spec}: {done:N0} of {classes:N0} classes of alike pods") : null));
         output.Write(format switch
         {
+            "classes" => Classes(matrix),
             "json" => Json(matrix),
             "html" => Html(matrix),
             _ => Table(matrix, Painter.For(output)),
@@ -64,12 +66,10 @@ public static class MatrixCommand
         var paint = painter ?? Painter.Plain;
         var allowedCell = paint.Allowed(".");
         var deniedCell = paint.Denied("X");
-        var text = new StringBuilder();
+        var text = Headline(matrix);
         var count = matrix.Pods.Count;
-        text.Append(CultureInfo.InvariantCulture, $"{matrix.Port}: {count} pods, {matrix.Classes} classes, {matrix.Evaluations} evaluations\n");
         if (count == 0)
         {
-            text.Append("no pods with an IP (hostNetwork pods are left out)\n");
             return text.ToString();
         }
 
@@ -110,6 +110,72 @@ public static class MatrixCommand
 
         text.Append(CultureInfo.InvariantCulture, $"\n. allowed, X denied, - self; {matrix.AllowedPairs()} of {(long)count * (count - 1)} pairs allowed\n");
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The matrix by classes of alike pods: each class with its pods, then for each class the classes its pods may
+    /// connect to, as ranges (<c>0 -> 0-3, 7</c>; a class to itself means its other pods). A line per class and per
+    /// pod instead of a cell per pair of pods: 10,000 pods take megabytes, not the pod table's hundreds.
+    /// </summary>
+    public static string Classes(MatrixResult matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        var text = Headline(matrix);
+        var count = matrix.Pods.Count;
+        if (count == 0)
+        {
+            return text.ToString();
+        }
+
+        text.Append("\nclasses (pods of a class get the same verdicts):\n");
+        for (var c = 0; c < matrix.Classes; c++)
+        {
+            var pods = matrix.PodsOf(c);
+            text.Append(CultureInfo.InvariantCulture, $"{c}  {pods.Count} {(pods.Count == 1 ? "pod" : "pods")}: ");
+            text.AppendJoin(", ", pods.Select(p => matrix.Pods[p]));
+            text.Append('\n');
+        }
+
+        text.Append("\nallowed (from class -> to classes):\n");
+        for (var from = 0; from < matrix.Classes; from++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{from} -> ");
+            var ranges = new List<string>();
+            for (var to = 0; to < matrix.Classes; to++)
+            {
+                if (!matrix.ClassAllowed(from, to))
+                {
+                    continue;
+                }
+
+                var last = to;
+                while (last + 1 < matrix.Classes && matrix.ClassAllowed(from, last + 1))
+                {
+                    last++;
+                }
+
+                ranges.Add(last == to ? to.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{to}-{last}"));
+                to = last;
+            }
+
+            text.Append(ranges.Count == 0 ? "none" : string.Join(", ", ranges)).Append('\n');
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"\n{matrix.AllowedPairs()} of {(long)count * (count - 1)} pairs of pods allowed\n");
+        return text.ToString();
+    }
+
+    /// <summary>The first line of the table and class forms (port, pods, classes, evaluations), and the line that says there are no pods.</summary>
+    private static StringBuilder Headline(MatrixResult matrix)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{matrix.Port}: {matrix.Pods.Count} pods, {matrix.Classes} classes, {matrix.Evaluations} evaluations\n");
+        if (matrix.Pods.Count == 0)
+        {
+            text.Append("no pods with an IP (hostNetwork pods are left out)\n");
+        }
+
+        return text;
     }
 
     /// <summary><c>{"port", "pods", "classes", "evaluations", "allowed": [[from, to], …]}</c>, one pair per line.</summary>

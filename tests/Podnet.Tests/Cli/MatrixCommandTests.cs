@@ -3,7 +3,7 @@ using Podnet.Tests.TestSupport;
 
 namespace Podnet.Tests.Cli;
 
-/// <summary><c>podnet matrix</c>: the table, JSON and HTML forms, and bad input.</summary>
+/// <summary><c>podnet matrix</c>: the table, JSON, HTML and class forms, and bad input.</summary>
 public class MatrixCommandTests
 {
     private static string Case(string name)
@@ -58,6 +58,59 @@ public class MatrixCommandTests
             Assert.Contains("from\\to  0 1 2 3 4 5 6 7 8 9 0", lines);
             Assert.Contains("       0 - . . . . . . . . . .", lines);
             Assert.Contains("      10 . . . . . . . . . . -", lines);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Classes_ListsEachClassWithItsPods_AndTheClassesItReaches()
+    {
+        var (exit, output, error) = PodnetCli.Run("matrix", Case("knp-02-deny-ingress"), "-o", "classes");
+
+        Assert.True(exit == 0, error);
+        Assert.Equal(
+            """
+            TCP/80: 4 pods, 4 classes, 12 evaluations
+
+            classes (pods of a class get the same verdicts):
+            0  1 pod: bar/b
+            1  1 pod: bar/d
+            2  1 pod: blocked/c
+            3  1 pod: foo/a
+
+            allowed (from class -> to classes):
+            0 -> 2-3
+            1 -> 2-3
+            2 -> 3
+            3 -> 2
+
+            6 of 12 pairs of pods allowed
+
+            """.ReplaceLineEndings("\n"),
+            output);
+    }
+
+    [Fact]
+    public void Classes_AlikePodsShareALine()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"podnet-matrix-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var yaml = string.Join("---\n", Enumerable.Range(0, 11).Select(i => $"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i:00}, namespace: default}}\nspec: {{containers: [{{name: main}}]}}\nstatus: {{podIP: 10.0.0.{i + 1}}}\n"));
+            File.WriteAllText(Path.Combine(dir, "pods.yaml"), yaml);
+
+            var (exit, output, error) = PodnetCli.Run("matrix", dir, "-o", "classes");
+
+            Assert.True(exit == 0, error);
+            var lines = output.Split('\n');
+            Assert.Equal("TCP/80: 11 pods, 1 classes, 1 evaluations", lines[0]);
+            Assert.Contains("0  11 pods: " + string.Join(", ", Enumerable.Range(0, 11).Select(i => $"default/p{i:00}")), lines);
+            Assert.Contains("0 -> 0", lines);
+            Assert.Contains("110 of 110 pairs of pods allowed", lines);
         }
         finally
         {

@@ -56,7 +56,11 @@ public sealed class SecurityGroupEvaluator
         return new SecurityGroupDecision(false, null, null, $"no {(egress ? "egress" : "ingress")} rule of {names} allows {protocol.ToUpperInvariant()}/{port} {(egress ? "to" : "from")} {peer.Address}");
     }
 
-    private static bool ProtocolMatches(IpPermission permission, string protocol, int port)
+    /// <summary>The group of <paramref name="groupId"/>; null when the account has no such group (it then allows nothing).</summary>
+    internal SecurityGroup? Group(string groupId) => _groups.GetValueOrDefault(groupId);
+
+    /// <summary>Whether a permission covers <paramref name="protocol"/>/<paramref name="port"/>, whatever its peers.</summary>
+    internal static bool ProtocolMatches(IpPermission permission, string protocol, int port)
     {
         var p = permission.IpProtocol.ToLowerInvariant();
         var wanted = protocol.ToLowerInvariant();
