@@ -46,7 +46,8 @@ public static class LeakedEnisCommand
             cloud.Eks.DeleteCluster(cluster.Name);
         }
 
-        var leaked = LeakedInterfaces.Find(cloud.Ec2Backend, cluster.Name);
+        // As the account's administrator would run the aws CLI: through EC2's API, with IAM and throttling.
+        var leaked = LeakedInterfaces.FindAsync(cloud.Ec2, cluster.Name).GetAwaiter().GetResult();
         var table = new TextTable("NETWORK INTERFACE", "TYPE", "DESCRIPTION", "SUBNET", "PRIVATE IP", "OWNER");
         foreach (var eni in leaked)
         {
@@ -57,7 +58,7 @@ public static class LeakedEnisCommand
         output.Write(leaked.Count == 0 ? "No leaked network interfaces.\n" : table.ToString());
         if (delete)
         {
-            foreach (var id in LeakedInterfaces.Delete(cloud.Ec2Backend, cluster.Name))
+            foreach (var id in LeakedInterfaces.DeleteAsync(cloud.Ec2, cluster.Name).GetAwaiter().GetResult())
             {
                 output.WriteLine($"$ aws ec2 delete-network-interface --network-interface-id {id}");
             }

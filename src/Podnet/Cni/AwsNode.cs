@@ -295,6 +295,7 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
             return null;
         }
 
+        // What ipamd reads from the instance metadata service (IMDS), not from EC2's API: no IAM, no throttling.
         var instance = _cloud.Ec2Backend.DescribeInstances(DescribeRequest.ForIds(instanceId))[0].Instances[0];
         var type = _cloud.Ec2Backend.InstanceTypes.Find(instance.InstanceType)!;
         var settings = CniSettings.FromContainer(CniContainer(awsNode.Containers)!);

@@ -11,17 +11,27 @@ public static class LeakedInterfaces
 {
     public static readonly IReadOnlyList<string> Owners = ["eks-vpc-resource-controller", "amazon-vpc-cni"];
 
-    public static IReadOnlyList<NetworkInterface> Find(Ec2Backend ec2, string clusterName)
-        => [.. ec2.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("status", "available"), new Filter("tag:eks:eni:owner", [.. Owners])))
-            .Where(e => e.TagSet.Any(t => (t.Key == $"kubernetes.io/cluster/{clusterName}" && t.Value == "owned") || (t.Key == "cluster.k8s.amazonaws.com/name" && t.Value == clusterName)))];
+    /// <summary>
+    /// The leaked interfaces of <paramref name="clusterName"/>, asked of EC2 as the caller (so its IAM policy and EC2's
+    /// throttling apply): <c>describe-network-interfaces</c> filtered by status and owner tag, then by cluster tag.
+    /// </summary>
+    /// <exception cref="Aws.AwsException">EC2 refused the describe (UnauthorizedOperation, RequestLimitExceeded …).</exception>
+    public static async Task<IReadOnlyList<NetworkInterface>> FindAsync(IEc2 ec2, string clusterName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ec2);
+        var available = await ec2.DescribeNetworkInterfacesAsync(
+            DescribeRequest.Where(new Filter("status", "available"), new Filter("tag:eks:eni:owner", [.. Owners])), cancellationToken).ConfigureAwait(false);
+        return [.. available.Where(e => e.TagSet.Any(t => (t.Key == $"kubernetes.io/cluster/{clusterName}" && t.Value == "owned") || (t.Key == "cluster.k8s.amazonaws.com/name" && t.Value == clusterName)))];
+    }
 
-    /// <summary>Deletes them; returns the IDs deleted.</summary>
-    public static IReadOnlyList<string> Delete(Ec2Backend ec2, string clusterName)
+    /// <summary>Deletes them, as the caller; returns the IDs deleted.</summary>
+    /// <exception cref="Aws.AwsException">EC2 refused a call; the interfaces deleted before it stay deleted.</exception>
+    public static async Task<IReadOnlyList<string>> DeleteAsync(IEc2 ec2, string clusterName, CancellationToken cancellationToken = default)
     {
         var deleted = new List<string>();
-        foreach (var eni in Find(ec2, clusterName))
+        foreach (var eni in await FindAsync(ec2, clusterName, cancellationToken).ConfigureAwait(false))
         {
-            ec2.DeleteNetworkInterface(eni.NetworkInterfaceId);
+            await ec2.DeleteNetworkInterfaceAsync(eni.NetworkInterfaceId, cancellationToken).ConfigureAwait(false);
             deleted.Add(eni.NetworkInterfaceId);
         }
 

@@ -556,7 +556,7 @@ public sealed class VpcResourceController : QueueController
     /// </summary>
     public IReadOnlyList<string> CollectGarbage()
     {
-        var seen = LeakedInterfaces.Find(_cloud.Ec2Backend, _clusterName)
+        var seen = LeakedInterfaces.FindAsync(_service, _clusterName).GetAwaiter().GetResult()
             .Where(e => e.TagSet.Any(t => t.Key == "eks:eni:owner" && t.Value == OwnerTagValue))
             .Select(e => e.NetworkInterfaceId)
             .ToHashSet(StringComparer.Ordinal);
