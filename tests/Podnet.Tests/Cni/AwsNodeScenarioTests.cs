@@ -154,4 +154,45 @@ public class AwsNodeScenarioTests
             Assert.Equal(2, stats.TotalIPs - stats.AssignedIPs);
         }
     }
+
+    /// <summary>
+    /// The VPC CNI documentation's warm-pool table: one t3.small, WARM_IP_TARGET=1 and MINIMUM_IP_TARGET=1, 9 pods run
+    /// on 3 interfaces of 3 pod addresses each. Pods that asked before ipamd grew the pool get their address at the
+    /// kubelet's next retry, 10 s later (pod_workers.go), not after a back-off doubling to minutes.
+    /// </summary>
+    [Fact]
+    public void WarmIpTargetOne_OnT3Small_NinePodsRunOnThreeInterfaces()
+    {
+        var cluster = WorldLoader.DefaultSource().Text
+            .Replace("InstanceTypes: [m5.large]", "InstanceTypes: [t3.small]", StringComparison.Ordinal)
+            .Replace("Subnets: [private-us-west-2a, private-us-west-2b]\n  DesiredSize: 3", "Subnets: [private-us-west-2a]\n  DesiredSize: 1", StringComparison.Ordinal);
+        Assert.Contains("DesiredSize: 1", cluster, StringComparison.Ordinal);
+        var app = """
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: Addon
+            metadata: {name: vpc-cni}
+            spec:
+              ConfigurationValues:
+                env: {WARM_IP_TARGET: "1", MINIMUM_IP_TARGET: "1"}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web, namespace: default}
+            spec:
+              replicas: 7
+              selector: {matchLabels: {app: web} }
+              template:
+                metadata: {labels: {app: web} }
+                spec:
+                  containers: [{name: web, image: nginx, resources: {requests: {cpu: 10m} } }]
+            """;
+
+        var world = WorldLoader.Load([new WorldSource("cluster.yaml", cluster), new WorldSource("app.yaml", app)]);
+
+        var pods = Pods(world).Where(p => !p.HostNetwork).ToList();
+        Assert.Equal(9, pods.Count);
+        Assert.All(pods, p => Assert.Equal("Running", p.Phase));
+        var ipamd = world.AwsNode!.IpamdOf(Assert.Single(Nodes(world)).Name)!;
+        Assert.Equal([3, 3, 3], ipamd.Enis.Select(e => e.Cidrs.Sum(c => c.AssignedCount)).Order());
+    }
 }

@@ -231,7 +231,10 @@ public sealed class Kubelet : QueueController
                     _events.Normal(found, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.", Component, node.Name);
                 }
 
-                return result.RetryAfter is { } after ? Backoff(found, after) : Backoff(found, SandboxRetry);
+                // The pod worker's retry after a failed sync (pod_workers.go, completeWork): the plugin's delay, or
+                // backOffPeriod (10 s) — every time, not doubling. The kubelet adds up to half again as jitter
+                // (wait.Jitter(backOffPeriod, 0.5)); Podnet leaves it out so a run's timeline is exact and repeatable.
+                return result.RetryAfter ?? SandboxRetry;
             }
 
             podIp = result.PodIp!;
@@ -241,18 +244,6 @@ public sealed class Kubelet : QueueController
         return new PodView(started).IsReady ? null : ProbePeriod;
     }
 
-    /// <summary>
-    /// The pod worker's back-off: the first retry after the plugin's delay, doubling with each failure (counted by
-    /// the FailedCreatePodSandBox event), at most 5 minutes.
-    /// </summary>
-    private TimeSpan Backoff(KubeObject pod, TimeSpan first)
-    {
-        var failures = _events.About(pod).Where(e => e.GetString("reason") == "FailedCreatePodSandBox").Sum(e => e["count"]?.GetValue<int>() ?? 1);
-        var delay = first * Math.Pow(2, Math.Max(0, Math.Min(failures - 1, 10)));
-        return delay > MaxBackoff ? MaxBackoff : delay;
-    }
-
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
 
     /// <summary>The readiness probe of a running pod: Ready and ContainersReady follow it; a pod not ready is probed again.</summary>
     private TimeSpan? Probe(KubeObject pod, RequestContext context)
