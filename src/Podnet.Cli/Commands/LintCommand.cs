@@ -9,7 +9,7 @@ namespace Podnet.Cli.Commands;
 public static class LintCommand
 {
     /// <summary>Exit code when a finding is an error (warnings alone exit 0).</summary>
-    public const int ErrorsFoundExitCode = 1;
+    public const int ErrorsFoundExitCode = ExitCodes.Verdict;
 
     public static Command Create(TextWriter output, TextWriter error)
     {

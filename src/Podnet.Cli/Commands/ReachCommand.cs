@@ -8,7 +8,7 @@ namespace Podnet.Cli.Commands;
 /// <summary><c>podnet reach WORLD FROM TO PORT [-o json]</c>: can FROM connect to TO, and why.</summary>
 public static class ReachCommand
 {
-    public const int DeniedExitCode = 1;
+    public const int DeniedExitCode = ExitCodes.Verdict;
 
     public static Command Create(TextWriter output, TextWriter error)
     {
