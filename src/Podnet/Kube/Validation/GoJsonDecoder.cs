@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Podnet.Kube.Validation;
+
+/// <summary>
+/// Checks that a request body decodes into its Go type, and says why not in encoding/json's words
+/// (<c>json: cannot unmarshal number into Go struct field ObjectMeta.metadata.namespace of type string</c>).
+/// Like Go's decoder it keeps going after a type mismatch and reports the first one (decodeState.saveError); the
+/// struct named is the innermost one, the field path the JSON names from the top (decodeState.addErrorContext).
+/// </summary>
+public static class GoJsonDecoder
+{
+    /// <summary>The first decoding error of <paramref name="node"/> as <paramref name="type"/>, or null when it decodes.</summary>
+    public static string? FirstError(JsonNode? node, GoType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return Check(node, type, null, []);
+    }
+
+    private static string? Check(JsonNode? node, GoType type, string? structName, List<string> fields)
+    {
+        // null leaves a Go value as it is, whatever its type.
+        if (node is null || type.Kind == GoTypeKind.Any)
+        {
+            return null;
+        }
+
+        switch (type.Kind)
+        {
+            case GoTypeKind.Struct when node is JsonObject obj:
+                foreach (var (name, value) in obj)
+                {
+                    if (type.Field(name) is not { } fieldType)
+                    {
+                        continue;
+                    }
+
+                    fields.Add(name);
+                    var error = Check(value, fieldType, type.StructName, fields);
+                    fields.RemoveAt(fields.Count - 1);
+                    if (error is not null)
+                    {
+                        return error;
+                    }
+                }
+
+                return null;
+            case GoTypeKind.Slice when node is JsonArray array:
+                return array.Select(item => Check(item, type.Element!, structName, fields)).FirstOrDefault(e => e is not null);
+            case GoTypeKind.Map when node is JsonObject map:
+                // encoding/json names the map field, not the key, in an error about one of its values.
+                return map.Select(p => Check(p.Value, type.Element!, structName, fields)).FirstOrDefault(e => e is not null);
+            case GoTypeKind.String when Kind(node) == JsonValueKind.String:
+            case GoTypeKind.Bool when Kind(node) is JsonValueKind.True or JsonValueKind.False:
+            case GoTypeKind.IntOrString when Kind(node) == JsonValueKind.String:
+                return null;
+            case GoTypeKind.Int32 or GoTypeKind.Int64 or GoTypeKind.IntOrString when Kind(node) == JsonValueKind.Number:
+                var literal = node.ToJsonString();
+                var fits = long.TryParse(literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+                           && (type.Kind == GoTypeKind.Int64 || number is >= int.MinValue and <= int.MaxValue);
+                // literalStore: a number that is not a whole number of the right size names its literal.
+                return fits ? null : Error($"number {literal}", type.Kind == GoTypeKind.IntOrString ? "int32" : type.Name, structName, fields);
+            default:
+                // IntOrString.UnmarshalJSON decodes anything but a string as an int32.
+                return Error(Kind(node) switch
+                {
+                    JsonValueKind.Object => "object",
+                    JsonValueKind.Array => "array",
+                    JsonValueKind.String => "string",
+                    JsonValueKind.Number => "number",
+                    _ => "bool",
+                }, type.Kind == GoTypeKind.IntOrString ? "int32" : type.Name, structName, fields);
+        }
+    }
+
+    private static JsonValueKind Kind(JsonNode node) => node.GetValueKind();
+
+    /// <summary>json.UnmarshalTypeError.Error().</summary>
+    private static string Error(string value, string typeName, string? structName, List<string> fields)
+        => structName is null || fields.Count == 0
+            ? $"json: cannot unmarshal {value} into Go value of type {typeName}"
+            : $"json: cannot unmarshal {value} into Go struct field {structName}.{string.Join('.', fields)} of type {typeName}";
+}

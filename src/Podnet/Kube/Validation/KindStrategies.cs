@@ -1,0 +1,73 @@
+using System.Collections.Frozen;
+using Podnet.Kube.Api;
+
+namespace Podnet.Kube.Validation;
+
+/// <summary>
+/// The strategies of the kinds Podnet reads, by group and kind, and the decoding step that runs before admission.
+/// A kind without a strategy (a CRD of the user's) is kept whole and not checked.
+/// </summary>
+public static class KindStrategies
+{
+    private static readonly FrozenDictionary<(string Group, string Kind), IKindStrategy> ByKind = new IKindStrategy[]
+    {
+        new PodStrategy(),
+        new ServiceStrategy(),
+        new WorkloadStrategy("Deployment", GoTypes.WorkloadSpec("v1.DeploymentSpec", replicas: true, ("strategy", GoType.Any), ("paused", GoType.Bool), ("progressDeadlineSeconds", GoType.Int32)), emptySelectorName: "deployment"),
+        new WorkloadStrategy("ReplicaSet", GoTypes.WorkloadSpec("v1.ReplicaSetSpec", replicas: true), emptySelectorName: "deployment"),
+        new WorkloadStrategy("DaemonSet", GoTypes.WorkloadSpec("v1.DaemonSetSpec", replicas: false, ("updateStrategy", GoType.Any)), emptySelectorName: "daemonset"),
+        new WorkloadStrategy("StatefulSet", GoTypes.WorkloadSpec("v1.StatefulSetSpec", replicas: true, ("serviceName", GoType.String())), emptySelectorName: "statefulset"),
+        new NetworkPolicyStrategy(),
+        new SecurityGroupPolicyStrategy(),
+        new EniConfigStrategy(),
+        new TypedKindStrategy(string.Empty, "Namespace", GoTypes.Kind("v1.Namespace", ("spec", GoType.Any), ("status", GoType.Any))),
+        new TypedKindStrategy(string.Empty, "ConfigMap", GoTypes.Kind("v1.ConfigMap", ("data", GoType.MapOf(GoType.String())), ("binaryData", GoType.Any), ("immutable", GoType.Bool))),
+        new TypedKindStrategy(string.Empty, "ServiceAccount", GoTypes.Kind("v1.ServiceAccount", ("automountServiceAccountToken", GoType.Bool), ("secrets", GoType.Any), ("imagePullSecrets", GoType.Any))),
+        new TypedKindStrategy(string.Empty, "Node", GoTypes.Kind("v1.Node", ("spec", GoTypes.NodeSpec), ("status", GoTypes.NodeStatus))),
+    }.ToFrozenDictionary(s => (s.Group, s.Kind));
+
+    /// <summary>The strategy of a kind, or null for a kind Podnet does not check.</summary>
+    public static IKindStrategy? For(KubeResource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return ByKind.GetValueOrDefault((resource.Group, resource.Kind));
+    }
+
+    /// <summary>
+    /// The API server's answer when <paramref name="obj"/> does not fit its kind's type, or null when it does. A
+    /// built-in kind answers as the decoder does (400: <c>Pod in version "v1" cannot be handled as a Pod: json: …</c>),
+    /// a custom resource as its schema does (422 with a cause per field).
+    /// </summary>
+    public static KubeException? Decode(KubeResource resource, KubeObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        if (For(resource) is not { } strategy)
+        {
+            return null;
+        }
+
+        var json = obj.Raw;
+        if (!strategy.IsCustomResource)
+        {
+            return GoJsonDecoder.FirstError(json, strategy.Schema) is { } error
+                ? KubeException.BadRequest($"{resource.Kind} in version \"{resource.Version}\" cannot be handled as a {resource.Kind}: {error}")
+                : null;
+        }
+
+        if (GoJsonDecoder.FirstError(json["metadata"], GoTypes.ObjectMeta) is { } metaError)
+        {
+            return KubeException.BadRequest($"{resource.Kind} in version \"{resource.Version}\" cannot be handled as a {resource.Kind}: {metaError}");
+        }
+
+        var causes = new List<StatusCause>();
+        foreach (var (name, value) in json)
+        {
+            if (name is not ("apiVersion" or "kind" or "metadata") && strategy.Schema.Field(name) is { } field)
+            {
+                CrdSchemaValidator.Validate(value, field, name, causes);
+            }
+        }
+
+        return causes.Count == 0 ? null : KubeException.Invalid(resource, obj.Name, causes);
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+using Podnet.Kube.Api;
+using Podnet.Net;
+
+namespace Podnet.Kube.Validation;
+
+/// <summary>
+/// Pods (pkg/registry/core/pod/strategy.go): the spec as ValidatePodSpec checks it, and the addresses of a status a
+/// world carries as ValidatePodStatusUpdate's validatePodIPs checks them (status.podIP is status.podIPs[0] once
+/// converted, so that is the field named).
+/// </summary>
+public sealed class PodStrategy : IKindStrategy
+{
+    /// <inheritdoc/>
+    public string Group => string.Empty;
+
+    /// <inheritdoc/>
+    public string Kind => "Pod";
+
+    /// <inheritdoc/>
+    public GoType Schema { get; } = GoTypes.Kind("v1.Pod", ("spec", GoTypes.PodSpec), ("status", GoTypes.PodStatus));
+
+    /// <inheritdoc/>
+    public void Validate(JsonObject obj, ValidationOptions options, List<StatusCause> causes)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        PodSpecValidation.Validate(obj["spec"] as JsonObject, "spec", options, causes);
+        var status = obj["status"] as JsonObject;
+        var ips = JsonText.Objects(status?["podIPs"]).Select(p => JsonText.String(p?["ip"]) ?? string.Empty).ToList();
+        if (ips.Count == 0 && JsonText.String(status?["podIP"]) is { Length: > 0 } podIP)
+        {
+            ips.Add(podIP);
+        }
+
+        for (var i = 0; i < ips.Count; i++)
+        {
+            if (!IpAddressText.TryParse(ips[i], out _))
+            {
+                causes.Add(StatusCause.Invalid($"status.podIPs[{i}]", ips[i], ValidationMessages.IpAddress));
+            }
+        }
+    }
+}
