@@ -14,7 +14,7 @@ public sealed class SchemaDecoding : IAdmissionPlugin
     public KubeObject? Mutate(AdmissionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Object is { } obj && request.Operation != AdmissionOperation.Delete && KindStrategies.Decode(request.Resource, obj) is { } error)
+        if (request.Object is { } obj && request.Operation != AdmissionOperation.Delete && KindStrategies.Decode(request.Resource, obj.Raw, obj.Name) is { } error)
         {
             throw error;
         }

@@ -11,6 +11,9 @@ public static class GoTypes
     private static readonly GoType Strings = GoType.SliceOf(Str);
     private static readonly GoType StringMap = GoType.MapOf(Str);
 
+    /// <summary>metav1.TypeMeta: what every document must name before anything else is read.</summary>
+    public static GoType TypeMeta { get; } = GoType.Struct("v1.TypeMeta", new Dictionary<string, GoType> { ["apiVersion"] = Str, ["kind"] = Str });
+
     /// <summary>metav1.OwnerReference.</summary>
     public static GoType OwnerReference { get; } = GoType.Struct("v1.OwnerReference", new Dictionary<string, GoType>
     {

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
 
 namespace Podnet.Kube.Validation;
@@ -34,40 +35,44 @@ public static class KindStrategies
     }
 
     /// <summary>
-    /// The API server's answer when <paramref name="obj"/> does not fit its kind's type, or null when it does. A
+    /// The API server's answer when <paramref name="json"/> (the object <paramref name="name"/>) does not fit its kind's type, or null when it does. A
     /// built-in kind answers as the decoder does (400: <c>Pod in version "v1" cannot be handled as a Pod: json: …</c>),
     /// a custom resource as its schema does (422 with a cause per field).
     /// </summary>
-    public static KubeException? Decode(KubeResource resource, KubeObject obj)
+    public static KubeException? Decode(KubeResource resource, JsonObject json, string name)
     {
-        ArgumentNullException.ThrowIfNull(obj);
+        ArgumentNullException.ThrowIfNull(json);
         if (For(resource) is not { } strategy)
         {
-            return null;
+            // Any kind's metadata is an ObjectMeta, a kind the API server does not know in detail included.
+            return GoJsonDecoder.FirstError(json["metadata"], GoTypes.ObjectMeta) is { } unknownKindError
+                ? CannotBeHandled(resource, unknownKindError)
+                : null;
         }
 
-        var json = obj.Raw;
         if (!strategy.IsCustomResource)
         {
-            return GoJsonDecoder.FirstError(json, strategy.Schema) is { } error
-                ? KubeException.BadRequest($"{resource.Kind} in version \"{resource.Version}\" cannot be handled as a {resource.Kind}: {error}")
-                : null;
+            return GoJsonDecoder.FirstError(json, strategy.Schema) is { } error ? CannotBeHandled(resource, error) : null;
         }
 
         if (GoJsonDecoder.FirstError(json["metadata"], GoTypes.ObjectMeta) is { } metaError)
         {
-            return KubeException.BadRequest($"{resource.Kind} in version \"{resource.Version}\" cannot be handled as a {resource.Kind}: {metaError}");
+            return CannotBeHandled(resource, metaError);
         }
 
         var causes = new List<StatusCause>();
-        foreach (var (name, value) in json)
+        foreach (var (top, value) in json)
         {
-            if (name is not ("apiVersion" or "kind" or "metadata") && strategy.Schema.Field(name) is { } field)
+            if (top is not ("apiVersion" or "kind" or "metadata") && strategy.Schema.Field(top) is { } field)
             {
-                CrdSchemaValidator.Validate(value, field, name, causes);
+                CrdSchemaValidator.Validate(value, field, top, causes);
             }
         }
 
-        return causes.Count == 0 ? null : KubeException.Invalid(resource, obj.Name, causes);
+        return causes.Count == 0 ? null : KubeException.Invalid(resource, name, causes);
     }
+
+    /// <summary>The API server's answer to a body that does not decode (transformDecodeError in apiserver's handlers).</summary>
+    private static KubeException CannotBeHandled(KubeResource resource, string error)
+        => KubeException.BadRequest($"{resource.Kind} in version \"{resource.Version}\" cannot be handled as a {resource.Kind}: {error}");
 }

@@ -25,13 +25,7 @@ public sealed class PodStrategy : IKindStrategy
     {
         ArgumentNullException.ThrowIfNull(obj);
         PodSpecValidation.Validate(obj["spec"] as JsonObject, "spec", options, causes);
-        var status = obj["status"] as JsonObject;
-        var ips = JsonText.Objects(status?["podIPs"]).Select(p => JsonText.String(p?["ip"]) ?? string.Empty).ToList();
-        if (ips.Count == 0 && JsonText.String(status?["podIP"]) is { Length: > 0 } podIP)
-        {
-            ips.Add(podIP);
-        }
-
+        var ips = Addresses(obj);
         for (var i = 0; i < ips.Count; i++)
         {
             if (!IpAddressText.TryParse(ips[i], out _))
@@ -39,5 +33,22 @@ public sealed class PodStrategy : IKindStrategy
                 causes.Add(StatusCause.Invalid($"status.podIPs[{i}]", ips[i], ValidationMessages.IpAddress));
             }
         }
+    }
+
+    /// <summary>
+    /// The pod's addresses as the API server sees them: status.podIPs, or status.podIP as its only element
+    /// (Convert_v1_PodStatus_To_core_PodStatus), as written.
+    /// </summary>
+    public static IReadOnlyList<string> Addresses(JsonObject pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var status = pod["status"] as JsonObject;
+        var ips = JsonText.Objects(status?["podIPs"]).Select(p => JsonText.String(p?["ip"]) ?? string.Empty).ToList();
+        if (ips.Count == 0 && JsonText.String(status?["podIP"]) is { Length: > 0 } podIP)
+        {
+            ips.Add(podIP);
+        }
+
+        return ips;
     }
 }
