@@ -33,7 +33,8 @@ public static class ReachCommand
         var result = new Reachability(world).Evaluate(from, to, port);
         if (result.ErrorMessage is { } message)
         {
-            error.WriteLine($"error: {message}");
+            // Named by the world: FROM and TO are looked up in it.
+            error.WriteLine($"error: {path}: {message}");
             return PodnetCommand.ErrorExitCode;
         }
 
