@@ -30,6 +30,7 @@ public static class CrdSchemaValidator
             GoTypeKind.Int32 or GoTypeKind.Int64 => "integer",
             GoTypeKind.Bool => "boolean",
             GoTypeKind.Slice => "array",
+            GoTypeKind.Quantity => actual is "integer" or "number" ? actual : "string",
             _ => "object",
         };
         if (actual != expected && !(schema.Kind == GoTypeKind.IntOrString && actual is "integer" or "string"))

@@ -52,6 +52,12 @@ public static class GoJsonDecoder
             case GoTypeKind.Map when node is JsonObject map:
                 // encoding/json names the map field, not the key, in an error about one of its values.
                 return map.Select(p => Check(p.Value, type.Element!, structName, fields)).FirstOrDefault(e => e is not null);
+            case GoTypeKind.Quantity:
+                // Quantity.UnmarshalJSON parses the text (quotes dropped) and returns ParseQuantity's error as it is.
+                var text = Kind(node) == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString();
+                return Kind(node) is JsonValueKind.String or JsonValueKind.Number && Podnet.Kube.Api.Quantity.TryParse(text.Trim(), out _)
+                    ? null
+                    : QuantityFormatError;
             case GoTypeKind.String when Kind(node) == JsonValueKind.String:
             case GoTypeKind.Bool when Kind(node) is JsonValueKind.True or JsonValueKind.False:
             case GoTypeKind.IntOrString when Kind(node) == JsonValueKind.String:
@@ -74,6 +80,9 @@ public static class GoJsonDecoder
                 }, type.Kind == GoTypeKind.IntOrString ? "int32" : type.Name, structName, fields);
         }
     }
+
+    /// <summary>resource.ErrFormatWrong.</summary>
+    public const string QuantityFormatError = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
     private static JsonValueKind Kind(JsonNode node) => node.GetValueKind();
 

@@ -18,6 +18,9 @@ public enum GoTypeKind
     /// <summary><c>intstr.IntOrString</c>: a string, or else what an int32 accepts.</summary>
     IntOrString,
 
+    /// <summary><c>resource.Quantity</c>: a string or number in the quantity syntax (<c>100m</c>, <c>1Gi</c>, <c>1</c>).</summary>
+    Quantity,
+
     /// <summary>A struct: an object whose known fields have types (unknown fields are kept, not checked).</summary>
     Struct,
 
@@ -74,6 +77,9 @@ public sealed class GoType
 
     /// <summary><c>intstr.IntOrString</c>.</summary>
     public static GoType IntOrString { get; } = new(GoTypeKind.IntOrString, "intstr.IntOrString", null, null);
+
+    /// <summary><c>resource.Quantity</c>.</summary>
+    public static GoType Quantity { get; } = new(GoTypeKind.Quantity, "resource.Quantity", null, null);
 
     /// <summary>A field whose content is not checked.</summary>
     public static GoType Any { get; } = new(GoTypeKind.Any, "interface {}", null, null);

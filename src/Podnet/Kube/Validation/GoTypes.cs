@@ -64,11 +64,17 @@ public static class GoTypes
         ["successThreshold"] = GoType.Int32, ["failureThreshold"] = GoType.Int32, ["terminationGracePeriodSeconds"] = GoType.Int64,
     });
 
+    /// <summary>core/v1 ResourceRequirements: requests and limits by resource name (the pod-eni branch request among them).</summary>
+    public static GoType ResourceRequirements { get; } = GoType.Struct("v1.ResourceRequirements", new Dictionary<string, GoType>
+    {
+        ["limits"] = GoType.MapOf(GoType.Quantity), ["requests"] = GoType.MapOf(GoType.Quantity), ["claims"] = GoType.Any,
+    });
+
     /// <summary>core/v1 Container.</summary>
     public static GoType Container { get; } = GoType.Struct("v1.Container", new Dictionary<string, GoType>
     {
         ["name"] = Str, ["image"] = Str, ["command"] = Strings, ["args"] = Strings, ["workingDir"] = Str,
-        ["ports"] = GoType.SliceOf(ContainerPort), ["env"] = GoType.SliceOf(EnvVar), ["resources"] = GoType.Any,
+        ["ports"] = GoType.SliceOf(ContainerPort), ["env"] = GoType.SliceOf(EnvVar), ["resources"] = ResourceRequirements,
         ["livenessProbe"] = Probe, ["readinessProbe"] = Probe, ["startupProbe"] = Probe, ["imagePullPolicy"] = GoType.String("v1.PullPolicy"),
     });
 
