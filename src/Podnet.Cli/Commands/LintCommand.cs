@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Podnet.Cli.Output;
 using Podnet.Lint;
+using Podnet.World;
 
 namespace Podnet.Cli.Commands;
 
@@ -29,6 +30,15 @@ public static class LintCommand
         }
 
         var findings = WorldLint.Run(world);
+        if (!world.Settle(TimeSpan.Zero).Settled)
+        {
+            // Findings are about settings; what is still stuck goes beside them (stderr keeps -o json parseable).
+            foreach (var stuck in StuckObjects.Find(world))
+            {
+                error.WriteLine($"note: not settled: {stuck}");
+            }
+        }
+
         if (format == "json")
         {
             var json = new JsonArray([.. findings.Select(f => (JsonNode)new JsonObject
