@@ -72,6 +72,23 @@ public static class KindStrategies
         return causes.Count == 0 ? null : KubeException.Invalid(resource, name, causes);
     }
 
+    /// <summary>
+    /// The whole check of one object outside the API server (a file a command reads): decoding, then the kind's
+    /// validation; the API server's answer when it would refuse the object, or null.
+    /// </summary>
+    public static KubeException? Check(KubeResource resource, JsonObject json, string name, ValidationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (Decode(resource, json, name) is { } decodeError)
+        {
+            return decodeError;
+        }
+
+        var causes = new List<StatusCause>();
+        For(resource)?.Validate(json, options, causes);
+        return causes.Count == 0 ? null : KubeException.Invalid(resource, name, causes);
+    }
+
     /// <summary>The API server's answer to a body that does not decode (transformDecodeError in apiserver's handlers).</summary>
     private static KubeException CannotBeHandled(KubeResource resource, string error)
         => KubeException.BadRequest($"{resource.Kind} in version \"{resource.Version}\" cannot be handled as a {resource.Kind}: {error}");
