@@ -64,6 +64,12 @@ public static class WorldFiles
 
         foreach (var entry in entries)
         {
+            if (entry.Contains('\uFFFD', StringComparison.Ordinal))
+            {
+                // .NET decodes a name that is not UTF-8 with replacement characters, and can then not open it.
+                throw new WorldException($"{entry}: the name is not valid UTF-8 (shown with \uFFFD where the bad bytes are); rename it");
+            }
+
             var target = Resolve(entry);
             if (target is DirectoryInfo dir)
             {

@@ -152,6 +152,24 @@ internal sealed class AwsWorldBuilder
                     throw doc.Error("spec.ConfigurationValues.env", "must be a map of environment variables");
                 }
 
+                // The add-on's configuration schema types every env value as a string; EKS refuses an unquoted true or 5
+                // (as UpdateAddon/CreateAddon answer, networknt's JSON-schema wording), rather than run aws-node without it.
+                foreach (var (name, value) in values["env"] as JsonObject ?? [])
+                {
+                    if (value is not JsonValue v || !v.TryGetValue<string>(out _))
+                    {
+                        var found = value?.GetValueKind() switch
+                        {
+                            System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => "boolean",
+                            System.Text.Json.JsonValueKind.Number => "integer",
+                            System.Text.Json.JsonValueKind.Array => "array",
+                            System.Text.Json.JsonValueKind.Object => "object",
+                            _ => "null",
+                        };
+                        throw doc.Error($"spec.ConfigurationValues.env.{name}", $"InvalidParameterException: ConfigurationValue provided in request is not supported: Json schema validation failed with error: [$.env.{name}: {found} found, string expected]");
+                    }
+                }
+
                 AddonConfiguration[addon] = values;
                 break;
         }

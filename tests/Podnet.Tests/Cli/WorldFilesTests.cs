@@ -51,6 +51,28 @@ public sealed class WorldFilesTests : IDisposable
     }
 
     [Fact]
+    public void FileNameNotUtf8_IsAnError_NamingIt()
+    {
+        // A name of raw bytes, 'w' 0xFF ".yaml": Linux allows it, and .NET cannot open it by its decoded name.
+        byte[] name = [.. Encoding.UTF8.GetBytes(Path.Combine(_dir, "w")), 0xFF, .. ".yaml"u8, 0];
+        var fd = Creat(name, 0x1A4);
+        Assert.True(fd >= 0, "could not create the file");
+        Assert.Equal(0, Close(fd));
+        var (exit, _, error) = PodnetCli.Run("run", _dir);
+        Assert.Equal(0, Unlink(name));
+        Assert.Equal((2, $"error: {Path.Combine(_dir, "w\uFFFD.yaml")}: the name is not valid UTF-8 (shown with \uFFFD where the bad bytes are); rename it\n"), (exit, error));
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "creat", SetLastError = true)]
+    private static extern int Creat(byte[] path, int mode);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "close")]
+    private static extern int Close(int fd);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "unlink")]
+    private static extern int Unlink(byte[] path);
+
+    [Fact]
     public void EmptyWorldFile_IsAnError()
     {
         var file = Path.Combine(_dir, "w.yaml");

@@ -81,6 +81,18 @@ public class WorldLoaderBadInputTests
     }
 
     [Fact]
+    public void AddonEnvValueUnquotedTrue_IsRefusedAsEksRefusesIt()
+    {
+        var text = File.ReadAllText(Path.Combine(PodnetCli.Examples(), "security-groups-for-pods", "app.yaml"));
+        Assert.Contains("ENABLE_POD_ENI: \"true\"", text, StringComparison.Ordinal);
+        var error = Assert.Throws<WorldException>(() => ExampleWorlds.Load("security-groups-for-pods", t => t.Replace("ENABLE_POD_ENI: \"true\"", "ENABLE_POD_ENI: true", StringComparison.Ordinal))).Message;
+        Assert.EndsWith(
+            "app.yaml: document 1 (line 3, Addon vpc-cni): spec.ConfigurationValues.env.ENABLE_POD_ENI: InvalidParameterException: ConfigurationValue provided in request is not supported: Json schema validation failed with error: [$.env.ENABLE_POD_ENI: boolean found, string expected]",
+            error,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NodegroupOverTheEksQuota_IsEksError()
     {
         var folder = Path.Combine(PodnetCli.Examples(), "hello-eks");

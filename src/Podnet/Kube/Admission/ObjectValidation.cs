@@ -7,7 +7,7 @@ namespace Podnet.Kube.Admission;
 
 /// <summary>
 /// The API server's validation step of admission: object metadata (names, labels) for every kind, then the kind's
-/// own field validation from its <see cref="IKindStrategy"/>, in the API server's words.
+/// own field validation from its <see cref="KindStrategy"/>, in the API server's words.
 /// </summary>
 public sealed partial class ObjectValidation : IAdmissionPlugin
 {

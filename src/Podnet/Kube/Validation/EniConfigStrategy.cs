@@ -4,26 +4,17 @@ using Podnet.Kube.Api;
 namespace Podnet.Kube.Validation;
 
 /// <summary>ENIConfig (crd.k8s.amazonaws.com/v1alpha1), a custom resource of the VPC CNI: a subnet and security groups.</summary>
-public sealed class EniConfigStrategy : IKindStrategy
+public sealed class EniConfigStrategy() : KindStrategy("crd.k8s.amazonaws.com", "ENIConfig", Spec, isCustomResource: true)
 {
-    /// <inheritdoc/>
-    public string Group => "crd.k8s.amazonaws.com";
-
-    /// <inheritdoc/>
-    public string Kind => "ENIConfig";
-
-    /// <inheritdoc/>
-    public bool IsCustomResource => true;
-
-    /// <inheritdoc/>
-    public GoType Schema { get; } = GoTypes.Kind("v1alpha1.ENIConfig", ("spec", GoType.Struct("v1alpha1.ENIConfigSpec", new Dictionary<string, GoType>
+    /// <summary>The CRD's schema: a subnet and security groups.</summary>
+    private static GoType Spec => GoTypes.Kind("v1alpha1.ENIConfig", ("spec", GoType.Struct("v1alpha1.ENIConfigSpec", new Dictionary<string, GoType>
     {
         ["subnet"] = GoType.String(),
         ["securityGroups"] = GoType.SliceOf(GoType.String()),
     })));
 
     /// <inheritdoc/>
-    public void Validate(JsonObject obj, ValidationOptions options, List<StatusCause> causes)
+    public override void Validate(JsonObject obj, ValidationOptions options, List<StatusCause> causes)
     {
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(causes);

@@ -10,7 +10,7 @@ namespace Podnet.Kube.Validation;
 /// </summary>
 public static class KindStrategies
 {
-    private static readonly FrozenDictionary<(string Group, string Kind), IKindStrategy> ByKind = new IKindStrategy[]
+    private static readonly FrozenDictionary<(string Group, string Kind), KindStrategy> ByKind = new KindStrategy[]
     {
         new PodStrategy(),
         new ServiceStrategy(),
@@ -21,14 +21,14 @@ public static class KindStrategies
         new NetworkPolicyStrategy(),
         new SecurityGroupPolicyStrategy(),
         new EniConfigStrategy(),
-        new TypedKindStrategy(string.Empty, "Namespace", GoTypes.Kind("v1.Namespace", ("spec", GoType.Any), ("status", GoType.Any))),
-        new TypedKindStrategy(string.Empty, "ConfigMap", GoTypes.Kind("v1.ConfigMap", ("data", GoType.MapOf(GoType.String())), ("binaryData", GoType.Any), ("immutable", GoType.Bool))),
-        new TypedKindStrategy(string.Empty, "ServiceAccount", GoTypes.Kind("v1.ServiceAccount", ("automountServiceAccountToken", GoType.Bool), ("secrets", GoType.Any), ("imagePullSecrets", GoType.Any))),
-        new TypedKindStrategy(string.Empty, "Node", GoTypes.Kind("v1.Node", ("spec", GoTypes.NodeSpec), ("status", GoTypes.NodeStatus))),
+        new KindStrategy(string.Empty, "Namespace", GoTypes.Kind("v1.Namespace", ("spec", GoType.Any), ("status", GoType.Any))),
+        new KindStrategy(string.Empty, "ConfigMap", GoTypes.Kind("v1.ConfigMap", ("data", GoType.MapOf(GoType.String())), ("binaryData", GoType.Any), ("immutable", GoType.Bool))),
+        new KindStrategy(string.Empty, "ServiceAccount", GoTypes.Kind("v1.ServiceAccount", ("automountServiceAccountToken", GoType.Bool), ("secrets", GoType.Any), ("imagePullSecrets", GoType.Any))),
+        new KindStrategy(string.Empty, "Node", GoTypes.Kind("v1.Node", ("spec", GoTypes.NodeSpec), ("status", GoTypes.NodeStatus))),
     }.ToFrozenDictionary(s => (s.Group, s.Kind));
 
     /// <summary>The strategy of a kind, or null for a kind Podnet does not check.</summary>
-    public static IKindStrategy? For(KubeResource resource)
+    public static KindStrategy? For(KubeResource resource)
     {
         ArgumentNullException.ThrowIfNull(resource);
         return ByKind.GetValueOrDefault((resource.Group, resource.Kind));

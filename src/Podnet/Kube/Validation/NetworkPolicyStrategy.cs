@@ -8,19 +8,10 @@ namespace Podnet.Kube.Validation;
 /// NetworkPolicies (pkg/apis/networking/validation: ValidateNetworkPolicySpec): the pod selector, policy types,
 /// and every rule's ports (ValidateNetworkPolicyPort) and peers (ValidateNetworkPolicyPeer, ValidateIPBlock).
 /// </summary>
-public sealed class NetworkPolicyStrategy : IKindStrategy
+public sealed class NetworkPolicyStrategy() : KindStrategy("networking.k8s.io", "NetworkPolicy", GoTypes.Kind("v1.NetworkPolicy", ("spec", GoTypes.NetworkPolicySpec), ("status", GoType.Any)))
 {
     /// <inheritdoc/>
-    public string Group => "networking.k8s.io";
-
-    /// <inheritdoc/>
-    public string Kind => "NetworkPolicy";
-
-    /// <inheritdoc/>
-    public GoType Schema { get; } = GoTypes.Kind("v1.NetworkPolicy", ("spec", GoTypes.NetworkPolicySpec), ("status", GoType.Any));
-
-    /// <inheritdoc/>
-    public void Validate(JsonObject obj, ValidationOptions options, List<StatusCause> causes)
+    public override void Validate(JsonObject obj, ValidationOptions options, List<StatusCause> causes)
     {
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(causes);

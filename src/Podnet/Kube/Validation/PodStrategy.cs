@@ -9,19 +9,10 @@ namespace Podnet.Kube.Validation;
 /// world carries as ValidatePodStatusUpdate's validatePodIPs checks them (status.podIP is status.podIPs[0] once
 /// converted, so that is the field named).
 /// </summary>
-public sealed class PodStrategy : IKindStrategy
+public sealed class PodStrategy() : KindStrategy(string.Empty, "Pod", GoTypes.Kind("v1.Pod", ("spec", GoTypes.PodSpec), ("status", GoTypes.PodStatus)))
 {
     /// <inheritdoc/>
-    public string Group => string.Empty;
-
-    /// <inheritdoc/>
-    public string Kind => "Pod";
-
-    /// <inheritdoc/>
-    public GoType Schema { get; } = GoTypes.Kind("v1.Pod", ("spec", GoTypes.PodSpec), ("status", GoTypes.PodStatus));
-
-    /// <inheritdoc/>
-    public void Validate(JsonObject obj, ValidationOptions options, List<StatusCause> causes)
+    public override void Validate(JsonObject obj, ValidationOptions options, List<StatusCause> causes)
     {
         ArgumentNullException.ThrowIfNull(obj);
         PodSpecValidation.Validate(obj["spec"] as JsonObject, "spec", options, causes);

@@ -7,29 +7,18 @@ namespace Podnet.Kube.Validation;
 /// SecurityGroupPolicy (vpcresources.k8s.aws/v1beta1), a custom resource: its CRD's schema (amazon-vpc-resource-
 /// controller-k8s config/crd/bases) types the selectors and groupIds, and requires at least one group id.
 /// </summary>
-public sealed class SecurityGroupPolicyStrategy : IKindStrategy
+public sealed class SecurityGroupPolicyStrategy() : KindStrategy("vpcresources.k8s.aws", "SecurityGroupPolicy", Spec, isCustomResource: true)
 {
-    private static readonly GoType Selector = GoTypes.LabelSelector;
-
-    /// <inheritdoc/>
-    public string Group => "vpcresources.k8s.aws";
-
-    /// <inheritdoc/>
-    public string Kind => "SecurityGroupPolicy";
-
-    /// <inheritdoc/>
-    public bool IsCustomResource => true;
-
-    /// <inheritdoc/>
-    public GoType Schema { get; } = GoTypes.Kind("v1beta1.SecurityGroupPolicy", ("spec", GoType.Struct("v1beta1.SecurityGroupPolicySpec", new Dictionary<string, GoType>
+    /// <summary>The CRD's schema: selectors and group ids.</summary>
+    private static GoType Spec => GoTypes.Kind("v1beta1.SecurityGroupPolicy", ("spec", GoType.Struct("v1beta1.SecurityGroupPolicySpec", new Dictionary<string, GoType>
     {
-        ["podSelector"] = Selector,
-        ["serviceAccountSelector"] = Selector,
+        ["podSelector"] = GoTypes.LabelSelector,
+        ["serviceAccountSelector"] = GoTypes.LabelSelector,
         ["securityGroups"] = GoType.Struct("v1beta1.GroupIds", new Dictionary<string, GoType> { ["groupIds"] = GoType.SliceOf(GoType.String()) }),
     })));
 
     /// <inheritdoc/>
-    public void Validate(JsonObject obj, ValidationOptions options, List<StatusCause> causes)
+    public override void Validate(JsonObject obj, ValidationOptions options, List<StatusCause> causes)
     {
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(causes);

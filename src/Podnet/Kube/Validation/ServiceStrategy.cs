@@ -7,19 +7,10 @@ namespace Podnet.Kube.Validation;
 /// Services (core validation's ValidateService, the networking parts): ports required unless headless or
 /// ExternalName, each port and numeric targetPort in range, a known protocol, names when there are several.
 /// </summary>
-public sealed class ServiceStrategy : IKindStrategy
+public sealed class ServiceStrategy() : KindStrategy(string.Empty, "Service", GoTypes.Kind("v1.Service", ("spec", GoTypes.ServiceSpec), ("status", GoType.Any)))
 {
     /// <inheritdoc/>
-    public string Group => string.Empty;
-
-    /// <inheritdoc/>
-    public string Kind => "Service";
-
-    /// <inheritdoc/>
-    public GoType Schema { get; } = GoTypes.Kind("v1.Service", ("spec", GoTypes.ServiceSpec), ("status", GoType.Any));
-
-    /// <inheritdoc/>
-    public void Validate(JsonObject obj, ValidationOptions options, List<StatusCause> causes)
+    public override void Validate(JsonObject obj, ValidationOptions options, List<StatusCause> causes)
     {
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(causes);

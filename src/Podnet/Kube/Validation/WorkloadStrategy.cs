@@ -8,19 +8,11 @@ namespace Podnet.Kube.Validation;
 /// The apps/v1 workloads (Deployment, ReplicaSet, DaemonSet, StatefulSet; pkg/apis/apps/validation): replicas not
 /// negative, a selector that is valid, not empty and matches the template's labels, and the template's pod spec.
 /// </summary>
-public sealed class WorkloadStrategy(string kind, GoType spec, string emptySelectorName) : IKindStrategy
+public sealed class WorkloadStrategy(string kind, GoType spec, string emptySelectorName)
+    : KindStrategy("apps", kind, GoTypes.Kind($"v1.{kind}", ("spec", spec), ("status", GoType.Any)))
 {
     /// <inheritdoc/>
-    public string Group => "apps";
-
-    /// <inheritdoc/>
-    public string Kind { get; } = kind;
-
-    /// <inheritdoc/>
-    public GoType Schema { get; } = GoTypes.Kind($"v1.{kind}", ("spec", spec), ("status", GoType.Any));
-
-    /// <inheritdoc/>
-    public void Validate(JsonObject obj, ValidationOptions options, List<StatusCause> causes)
+    public override void Validate(JsonObject obj, ValidationOptions options, List<StatusCause> causes)
     {
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(causes);
