@@ -8,4 +8,19 @@ if (args is ["--generate-policy-world", var pods])
     return;
 }
 
+// `dotnet run -c Release -- --generate-scale-world plain|sg|custom N > world.yaml` writes a cluster-scale world;
+// `dotnet run -c Release -- --scale plain|sg|custom N` loads and settles it here and prints one row of figures.
+if (args is ["--generate-scale-world", var variant, var count])
+{
+    Console.Write(Podnet.Benchmarks.ScaleWorldGenerator.Yaml(variant, int.Parse(count, CultureInfo.InvariantCulture)));
+    return;
+}
+
+if (args is ["--scale", var scaleVariant, var scalePods])
+{
+    Console.WriteLine(Podnet.Benchmarks.ScaleRun.Header);
+    Console.WriteLine(Podnet.Benchmarks.ScaleRun.Run(scaleVariant, int.Parse(scalePods, CultureInfo.InvariantCulture)));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Podnet.Benchmarks.SubnetAddressPoolBenchmarks).Assembly).Run(args);

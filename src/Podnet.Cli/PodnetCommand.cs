@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
+using System.Reflection;
+using Podnet.Cli.Output;
 using Podnet.Cli.Commands;
 
 namespace Podnet.Cli;
@@ -31,11 +34,31 @@ public static class PodnetCommand
             MaxPodsCommand.Create(output, error),
             NetpolCommand.Create(output, error),
             LintCommand.Create(output, error),
+            ReportCommand.Create(output, error),
+            CompletionCommand.Create(output),
         };
+        var noColor = new Option<bool>("--no-color")
+        {
+            Description = "Write no colours, even on a terminal (the NO_COLOR environment variable does the same)",
+            Recursive = true,
+        };
+        root.Options.Add(noColor);
+        foreach (var version in root.Options.OfType<VersionOption>())
+        {
+            version.Action = new VersionAction();
+        }
 
         try
         {
             var parse = root.Parse(args);
+            if (parse.GetValue(noColor))
+            {
+                foreach (var writer in new[] { output, error }.OfType<ConsoleWriter>())
+                {
+                    writer.NoColor = true;
+                }
+            }
+
             if (parse.Errors.Count > 0)
             {
                 // System.CommandLine would print help and exit 1, which is reach's DENIED.
@@ -70,4 +93,23 @@ public static class PodnetCommand
     /// <summary>A message on one line: System.CommandLine lists choices on lines of their own.</summary>
     internal static string OneLine(string message)
         => string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    /// <summary>The version, from the assembly's informational version: <c>podnet 0.7.0 (commit 2811cb1)</c>.</summary>
+    public static string Version()
+    {
+        var informational = typeof(PodnetCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        var plus = informational.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0
+            ? $"podnet {informational}"
+            : $"podnet {informational[..plus]} (commit {informational[(plus + 1)..Math.Min(informational.Length, plus + 8)]})";
+    }
+
+    private sealed class VersionAction : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(Version());
+            return 0;
+        }
+    }
 }

@@ -1,3 +1,4 @@
 using Podnet.Cli;
+using Podnet.Cli.Output;
 
-return PodnetCommand.Run(args, Console.Out, Console.Error);
+return PodnetCommand.Run(args, ConsoleWriter.StandardOutput(), ConsoleWriter.StandardError());

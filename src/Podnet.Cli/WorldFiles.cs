@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text;
+using Podnet.Cli.Output;
+using Podnet.Kube.Views;
 using Podnet.World;
 
 namespace Podnet.Cli;
@@ -11,19 +14,35 @@ public static class WorldFiles
     /// <summary>UTF-8 that refuses invalid bytes instead of turning them into U+FFFD (kubectl refuses them too).</summary>
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Loads the world at <paramref name="path"/> (the default world when null), or says why not on <paramref name="error"/>.</summary>
+    /// <summary>
+    /// Loads the world at <paramref name="path"/> (the default world when null), or says why not on
+    /// <paramref name="error"/>. Settling a world that takes longer than a second shows a progress line on a terminal:
+    /// pods Running of all pods, and the virtual time settling has reached.
+    /// </summary>
     public static Podnet.World.World? TryLoad(string? path, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(error);
         try
         {
-            return path is null ? WorldLoader.LoadDefault() : WorldLoader.Load(Read(path));
+            return ProgressLine.Run(error, "loading the world", line =>
+            {
+                Action<Podnet.World.World>? report = line.IsShown ? w => line.Report(() => Describe(w)) : null;
+                return path is null ? WorldLoader.LoadDefault(settleProgress: report) : WorldLoader.Load(Read(path), settleProgress: report);
+            });
         }
         catch (WorldException e)
         {
             error.WriteLine($"error: {e.Message}");
             return null;
         }
+    }
+
+    private static string Describe(Podnet.World.World world)
+    {
+        var pods = world.ControlPlane.Store.List("v1", "Pod").Items;
+        var running = pods.Count(p => new PodView(p).Phase == "Running");
+        var elapsed = world.Time.GetUtcNow() - Podnet.World.World.Epoch;
+        return string.Create(CultureInfo.InvariantCulture, $"settling the world: {running:N0}/{pods.Count:N0} pods Running, {Podnet.World.World.HumanDuration(elapsed)} of virtual time");
     }
 
     /// <summary>

@@ -53,18 +53,22 @@ public static class LintCommand
         }
         else
         {
-            output.Write(Render(findings));
+            output.Write(Render(findings, Painter.For(output)));
         }
 
         return findings.Any(f => f.Severity == LintSeverity.Error) ? ErrorsFoundExitCode : 0;
     }
 
-    public static string Render(IReadOnlyList<LintFinding> findings)
+    /// <summary>Each finding as severity, object and check, then its message and fix; a count at the end.</summary>
+    public static string Render(IReadOnlyList<LintFinding> findings, Painter? painter = null)
     {
+        ArgumentNullException.ThrowIfNull(findings);
+        var paint = painter ?? Painter.Plain;
         var text = new System.Text.StringBuilder();
         foreach (var f in findings)
         {
-            text.Append($"{Severity(f.Severity)}  {f.Object}  [{f.Check}]\n  {f.Message}\n  fix: {f.Fix}\n\n");
+            var severity = f.Severity == LintSeverity.Error ? paint.Denied(Severity(f.Severity)) : paint.Warning(Severity(f.Severity));
+            text.Append($"{severity}  {f.Object}  [{f.Check}]\n  {f.Message}\n  fix: {f.Fix}\n\n");
         }
 
         var count = (LintSeverity s) => findings.Count(f => f.Severity == s);

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Podnet.Cli.Output;
 using Podnet.Policy;
 
 namespace Podnet.Cli.Commands;
@@ -40,12 +41,15 @@ public static class MatrixCommand
             return PodnetCommand.ErrorExitCode;
         }
 
-        var matrix = ConnectivityMatrix.Compute(world, spec);
+        var matrix = ProgressLine.Run(error, "deciding the matrix", line => ConnectivityMatrix.Compute(
+            new Reachability(world),
+            spec,
+            line.IsShown ? (done, classes) => line.Report(() => $"deciding the matrix on {spec}: {done:N0} of {classes:N0} classes of alike pods") : null));
         output.Write(format switch
         {
             "json" => Json(matrix),
             "html" => Html(matrix),
-            _ => Table(matrix),
+            _ => Table(matrix, Painter.For(output)),
         });
         return 0;
     }
@@ -54,9 +58,12 @@ public static class MatrixCommand
     /// The legend (index and pod), then one row per source and one column per destination, headed by index:
     /// <c>.</c> allowed, <c>X</c> denied, <c>-</c> the pod itself.
     /// </summary>
-    public static string Table(MatrixResult matrix)
+    public static string Table(MatrixResult matrix, Painter? painter = null)
     {
         ArgumentNullException.ThrowIfNull(matrix);
+        var paint = painter ?? Painter.Plain;
+        var allowedCell = paint.Allowed(".");
+        var deniedCell = paint.Denied("X");
         var text = new StringBuilder();
         var count = matrix.Pods.Count;
         text.Append(CultureInfo.InvariantCulture, $"{matrix.Port}: {count} pods, {matrix.Classes} classes, {matrix.Evaluations} evaluations\n");
@@ -95,7 +102,7 @@ public static class MatrixCommand
             for (var to = 0; to < count; to++)
             {
                 text.Append(to == 0 ? string.Empty : " ");
-                text.Append(from == to ? '-' : matrix.Allowed(from, to) ? '.' : 'X');
+                text.Append(from == to ? "-" : matrix.Allowed(from, to) ? allowedCell : deniedCell);
             }
 
             text.Append('\n');

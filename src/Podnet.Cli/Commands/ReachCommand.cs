@@ -52,12 +52,18 @@ public static class ReachCommand
         }
         else
         {
-            output.Write(Render(result));
+            output.Write(Render(result, Painter.For(output)));
         }
 
         return result.Allowed ? 0 : DeniedExitCode;
     }
 
-    public static string Render(ReachResult result)
-        => (result.Allowed ? "ALLOWED" : "DENIED") + "\n" + string.Concat(result.Hops.Select(h => $"  {(h.Allowed ? "ok  " : "FAIL")}  {h.Step}: {h.Detail}\n"));
+    /// <summary>The verdict on its own line, then one line per hop: <c>ok</c> or <c>FAIL</c>, the step and its detail.</summary>
+    public static string Render(ReachResult result, Painter? painter = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var paint = painter ?? Painter.Plain;
+        return (result.Allowed ? paint.Allowed("ALLOWED") : paint.Denied("DENIED")) + "\n"
+               + string.Concat(result.Hops.Select(h => $"  {(h.Allowed ? paint.Allowed("ok") + "  " : paint.Denied("FAIL"))}  {h.Step}: {h.Detail}\n"));
+    }
 }

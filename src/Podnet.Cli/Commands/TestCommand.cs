@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Podnet.Cli.Output;
 using Podnet.Policy;
 using Podnet.World;
 
@@ -47,6 +48,7 @@ public static class TestCommand
             return PodnetCommand.ErrorExitCode;
         }
 
+        var paint = Painter.For(output);
         var reach = new Reachability(world);
         var passed = 0;
         var failed = 0;
@@ -81,11 +83,11 @@ public static class TestCommand
             }
 
             failed++;
-            output.Write($"FAIL {expectedPath}:{lineNumber}: {cells[0]} -> {cells[1]} {cells[2]}: expected {cells[3]}, got {actual}\n");
-            output.Write(ReachCommand.Render(result));
+            output.Write($"{paint.Denied("FAIL")} {expectedPath}:{lineNumber}: {cells[0]} -> {cells[1]} {cells[2]}: expected {cells[3]}, got {actual}\n");
+            output.Write(ReachCommand.Render(result, paint));
         }
 
-        output.Write($"{passed} passed, {failed} failed\n");
+        output.Write(failed == 0 ? paint.Allowed($"{passed} passed, {failed} failed") + "\n" : $"{passed} passed, {paint.Denied($"{failed} failed")}\n");
         return failed == 0 ? ExitCodes.Ok : ExitCodes.Verdict;
     }
 

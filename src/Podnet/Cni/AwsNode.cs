@@ -69,9 +69,10 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
             return null;
         }
 
-        var awsNode = Store.List(Pods, "kube-system").Items
+        var awsNode = Store.ListByIndex(Pods, ObjectStore.NodeNameIndex, key.Name)
+            .Where(p => p.Namespace == "kube-system")
             .Select(p => new PodView(p))
-            .FirstOrDefault(p => IsAwsNodePod(p.Object) && p.NodeName == key.Name && p.Phase == "Running" && !p.IsTerminating);
+            .FirstOrDefault(p => IsAwsNodePod(p.Object) && p.Phase == "Running" && !p.IsTerminating);
         if (awsNode is null)
         {
             return null;

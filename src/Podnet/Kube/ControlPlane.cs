@@ -140,6 +140,15 @@ public sealed class ControlPlane
     }
 
     /// <summary>Runs every controller until none has work ready now; returns how many items were done.</summary>
+    /// <summary>
+    /// Called every <see cref="ProgressEvery"/> items of work inside <see cref="RunReady"/>, so a long batch can show
+    /// progress; it must not touch the control plane's queues (it does not change the order work is done in).
+    /// </summary>
+    public Action? Progress { get; set; }
+
+    /// <summary>How many items of work pass between two calls of <see cref="Progress"/>.</summary>
+    public const int ProgressEvery = 256;
+
     public int RunReady(int limit = 1_000_000)
     {
         var done = 0;
@@ -153,6 +162,10 @@ public sealed class ControlPlane
                 {
                     done++;
                     progressed = true;
+                    if (done % ProgressEvery == 0)
+                    {
+                        Progress?.Invoke();
+                    }
                 }
             }
         }

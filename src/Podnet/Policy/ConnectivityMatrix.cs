@@ -18,7 +18,11 @@ public static class ConnectivityMatrix
         return Compute(new Reachability(world), port);
     }
 
-    public static MatrixResult Compute(Reachability reachability, PortSpec? port = null)
+    /// <summary>
+    /// The matrix of <paramref name="reachability"/>'s world on <paramref name="port"/> (TCP/80 by default);
+    /// <paramref name="progress"/>, when given, is called with (source classes done, classes) after each row of classes.
+    /// </summary>
+    public static MatrixResult Compute(Reachability reachability, PortSpec? port = null, Action<int, int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(reachability);
         var spec = port ?? DefaultPort;
@@ -64,6 +68,8 @@ public static class ConnectivityMatrix
                 allowed[(from * classes) + to] = reachability.IsAllowed(pods[source], pods[destination], spec);
                 evaluations++;
             }
+
+            progress?.Invoke(from + 1, classes);
         }
 
         return new MatrixResult(spec, [.. pods.Select(p => p.Display)], classOf, classes, allowed, evaluations);

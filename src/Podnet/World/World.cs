@@ -22,6 +22,7 @@ public sealed class World
     public static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly HashSet<string> _registeredInstances = new(StringComparer.Ordinal);
+    private Action<World>? _settleProgress;
 
     public World(int seed = 1, AwsCloud? cloud = null, CidrBlock? serviceCidr = null, VirtualTimeProvider? time = null)
     {
@@ -85,6 +86,20 @@ public sealed class World
     public IReadOnlyDictionary<string, int> NodegroupMaxPods { get; internal set; } = new Dictionary<string, int>();
 
     /// <summary>
+    /// Called after every batch of work and every step of virtual time while <see cref="Settle"/> runs, with this
+    /// world, so a caller at the edge can show progress (it should do so rarely: it is called often).
+    /// </summary>
+    public Action<World>? SettleProgress
+    {
+        get => _settleProgress;
+        set
+        {
+            _settleProgress = value;
+            ControlPlane.Progress = value is null ? null : () => value(this);
+        }
+    }
+
+    /// <summary>
     /// Runs the control plane until it is settled: no work ready, and nothing due within <paramref name="horizon"/>
     /// (default 10 minutes of virtual time) — so a controller that waits 60 s costs nothing.
     /// </summary>
@@ -97,6 +112,7 @@ public sealed class World
         {
             RegisterNodes();
             steps += ControlPlane.RunReady();
+            SettleProgress?.Invoke(this);
             var next = ControlPlane.NextDue;
             if (next is null)
             {

@@ -30,7 +30,7 @@ public static class WorldLoader
         "DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment", "StatefulSet", "Job", "CronJob",
     ];
 
-    public static World LoadDefault(int seed = 1) => Load([DefaultSource()], seed);
+    public static World LoadDefault(int seed = 1, Action<World>? settleProgress = null) => Load([DefaultSource()], seed, settleProgress);
 
     /// <summary>The default world's YAML, for users to start from.</summary>
     public static WorldSource DefaultSource()
@@ -41,7 +41,12 @@ public static class WorldLoader
         return new WorldSource(DefaultWorldName, reader.ReadToEnd());
     }
 
-    public static World Load(IReadOnlyList<WorldSource> sources, int seed = 1)
+    /// <summary>
+    /// Loads <paramref name="sources"/> into a new world and settles it; <paramref name="settleProgress"/> becomes the
+    /// world's <see cref="World.SettleProgress"/> before anything runs.
+    /// </summary>
+    /// <exception cref="WorldException">The world is not valid: the message names the file, document, object and field.</exception>
+    public static World Load(IReadOnlyList<WorldSource> sources, int seed = 1, Action<World>? settleProgress = null)
     {
         var documents = Parse(sources);
         var aws = documents.Where(d => d.ApiVersion.StartsWith(AwsWorldBuilder.ApiGroup + "/", StringComparison.Ordinal)).ToList();
@@ -63,7 +68,7 @@ public static class WorldLoader
 
         var cluster = builder?.Clusters.FirstOrDefault();
         var serviceCidr = cluster is null ? null : (CidrBlock?)CidrBlock.Parse(cluster.KubernetesNetworkConfig.ServiceIpv4Cidr);
-        var world = new World(seed, cloud, serviceCidr, time) { NodegroupMaxPods = builder?.MaxPods ?? [] };
+        var world = new World(seed, cloud, serviceCidr, time) { NodegroupMaxPods = builder?.MaxPods ?? [], SettleProgress = settleProgress };
         if (cluster is not null)
         {
             world.StartClusterControllers(cluster);

@@ -141,7 +141,7 @@ public sealed partial class Ec2Backend
 
             foreach (var association in _trunkAssociations.Values.Where(a => a.TrunkInterfaceId == eni.Id).ToList())
             {
-                _trunkAssociations.Remove(association.AssociationId);
+                RemoveAssociation(association);
             }
 
             RemoveInterface(eni);

@@ -34,7 +34,15 @@ public sealed partial class Ec2Backend
         request ??= DescribeRequest.All;
         lock (_lock)
         {
-            var selected = Select(request.Ids, id => _interfaces.GetValueOrDefault(id), Ec2Errors.NetworkInterfaceNotFound, _interfaces.Values);
+            // ipamd and the resource controller ask for one instance's interfaces: read those from the attachment
+            // index, not every interface of the account (the other filters still apply, to these alone).
+            var byInstance = request.Ids is null or { Count: 0 }
+                ? request.Filters?.FirstOrDefault(f => f.Name == "attachment.instance-id" && f.Values.All(v => v.IndexOfAny(['*', '?']) < 0))
+                : null;
+            IEnumerable<InterfaceEntity> candidates = byInstance is null
+                ? _interfaces.Values
+                : byInstance.Values.Distinct(StringComparer.Ordinal).SelectMany(v => _attachedTo.GetValueOrDefault(v) ?? []).OrderBy(e => e.Sequence);
+            var selected = Select(request.Ids, id => _interfaces.GetValueOrDefault(id), Ec2Errors.NetworkInterfaceNotFound, candidates);
             return [.. InterfaceFilters.Apply(selected.Select(ToNetworkInterface), request.Filters)];
         }
     }
@@ -118,7 +126,7 @@ public sealed partial class Ec2Backend
         lock (_lock)
         {
             var eni = FindInterface(networkInterfaceId);
-            if (eni.Attachment is not null || _trunkAssociations.Values.Any(a => a.BranchInterfaceId == eni.Id || a.TrunkInterfaceId == eni.Id))
+            if (eni.Attachment is not null || _associationOfBranch.ContainsKey(eni.Id) || AssociationsOf(eni.Id).Count > 0)
             {
                 throw Ec2Errors.InterfaceInUse(eni.Id);
             }
@@ -292,6 +300,10 @@ public sealed partial class Ec2Backend
 
     private IEnumerable<InterfaceEntity> AttachedTo(string instanceId) => _interfaces.Values.Where(e => e.Attachment?.InstanceId == instanceId);
 
+    /// <summary>Interfaces by the instance they are attached to, kept by <see cref="InterfaceEntity.Attachment"/>.</summary>
+    private readonly Dictionary<string, List<InterfaceEntity>> _attachedTo = new(StringComparer.Ordinal);
+    private long _interfaceSequence;
+
     /// <summary>The instance type's address limit for an attached interface; none for one not attached.</summary>
     private int? LimitFor(InterfaceEntity eni)
         => eni.Attachment is { } attachment ? _instances[attachment.InstanceId].Type.Ipv4AddressesPerInterface : null;
@@ -313,7 +325,7 @@ public sealed partial class Ec2Backend
             throw;
         }
 
-        var entity = new InterfaceEntity(_ids.Next("eni"), subnet.Id, subnet.VpcId, subnet.AvailabilityZone, type, _ids.NextMacAddress(), primary)
+        var entity = new InterfaceEntity(_ids.Next("eni"), subnet.Id, subnet.VpcId, subnet.AvailabilityZone, type, _ids.NextMacAddress(), primary, _attachedTo, ++_interfaceSequence)
         {
             Description = description,
             GroupIds = groups,
@@ -393,11 +405,12 @@ public sealed partial class Ec2Backend
             subnet.Pool.Release(prefix);
         }
 
+        eni.Attachment = null;
         _interfaces.Remove(eni.Id);
     }
 
     private string StatusOf(InterfaceEntity eni)
-        => eni.Attachment is not null || _trunkAssociations.Values.Any(a => a.BranchInterfaceId == eni.Id) ? "in-use" : "available";
+        => eni.Attachment is not null || _associationOfBranch.ContainsKey(eni.Id) ? "in-use" : "available";
 
     private NetworkInterface ToNetworkInterface(InterfaceEntity eni) => new(
         eni.Id,
@@ -458,9 +471,15 @@ public sealed partial class Ec2Backend
         },
         e => e.TagSet);
 
-    private sealed class InterfaceEntity(string id, string subnetId, string vpcId, string zone, string type, string macAddress, IPAddress primaryAddress)
+    /// <param name="attachedTo">The backend's interfaces by instance, which <see cref="Attachment"/> keeps.</param>
+    /// <param name="sequence">The order interfaces were made in.</param>
+    private sealed class InterfaceEntity(string id, string subnetId, string vpcId, string zone, string type, string macAddress, IPAddress primaryAddress, Dictionary<string, List<InterfaceEntity>> attachedTo, long sequence)
     {
+        private AttachmentState? _attachment;
+
         public string Id { get; } = id;
+
+        public long Sequence { get; } = sequence;
 
         public string SubnetId { get; } = subnetId;
 
@@ -486,7 +505,34 @@ public sealed partial class Ec2Backend
 
         public List<Tag> Tags { get; set; } = [];
 
-        public AttachmentState? Attachment { get; set; }
+        /// <summary>The attachment; setting it moves the interface in the backend's by-instance index.</summary>
+        public AttachmentState? Attachment
+        {
+            get => _attachment;
+            set
+            {
+                if (_attachment?.InstanceId is { } before && attachedTo.TryGetValue(before, out var old))
+                {
+                    old.Remove(this);
+                    if (old.Count == 0)
+                    {
+                        attachedTo.Remove(before);
+                    }
+                }
+
+                _attachment = value;
+                if (value?.InstanceId is { } after)
+                {
+                    if (!attachedTo.TryGetValue(after, out var list))
+                    {
+                        list = [];
+                        attachedTo[after] = list;
+                    }
+
+                    list.Add(this);
+                }
+            }
+        }
 
         /// <summary>EC2 counts every address and every prefix against the per-interface IPv4 limit.</summary>
         public int AddressSlots => 1 + SecondaryAddresses.Count + Prefixes.Count;

@@ -6,6 +6,10 @@ public sealed partial class Ec2Backend
 {
     private readonly Dictionary<string, TrunkInterfaceAssociation> _trunkAssociations = new(StringComparer.Ordinal);
 
+    // The same associations by branch and by trunk, so an interface's status and a trunk's VLANs need no scan.
+    private readonly Dictionary<string, TrunkInterfaceAssociation> _associationOfBranch = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<TrunkInterfaceAssociation>> _associationsOfTrunk = new(StringComparer.Ordinal);
+
     public TrunkInterfaceAssociation AssociateTrunkInterface(AssociateTrunkInterfaceRequest request)
     {
         lock (_lock)
@@ -27,7 +31,7 @@ public sealed partial class Ec2Backend
                 throw Ec2Errors.DifferentNetwork(branch.Id, trunk.Id);
             }
 
-            if (_trunkAssociations.Values.FirstOrDefault(a => a.BranchInterfaceId == branch.Id) is { } existing)
+            if (_associationOfBranch.GetValueOrDefault(branch.Id) is { } existing)
             {
                 throw Ec2Errors.BranchAlreadyAssociated(branch.Id, existing.AssociationId);
             }
@@ -42,8 +46,8 @@ public sealed partial class Ec2Backend
                 throw Ec2Errors.VlanOutOfRange(request.VlanId);
             }
 
-            var onTrunk = _trunkAssociations.Values.Where(a => a.TrunkInterfaceId == trunk.Id).ToList();
-            if (onTrunk.Exists(a => a.VlanId == request.VlanId))
+            var onTrunk = AssociationsOf(trunk.Id);
+            if (onTrunk.Any(a => a.VlanId == request.VlanId))
             {
                 throw Ec2Errors.VlanInUse(request.VlanId, trunk.Id);
             }
@@ -62,7 +66,7 @@ public sealed partial class Ec2Backend
                 request.VlanId,
                 request.GreKey,
                 []);
-            _trunkAssociations.Add(association.AssociationId, association);
+            AddAssociation(association);
             return association;
         }
     }
@@ -71,10 +75,12 @@ public sealed partial class Ec2Backend
     {
         lock (_lock)
         {
-            if (!_trunkAssociations.Remove(associationId, out var association))
+            if (_trunkAssociations.GetValueOrDefault(associationId) is not { } association)
             {
                 throw Ec2Errors.TrunkAssociationNotFound(associationId);
             }
+
+            RemoveAssociation(association);
 
             return association;
         }
@@ -100,4 +106,33 @@ public sealed partial class Ec2Backend
             ["gre-key"] = a => Field.One(a.GreKey?.ToString(CultureInfo.InvariantCulture)),
         },
         a => a.Tags);
+
+    private IReadOnlyList<TrunkInterfaceAssociation> AssociationsOf(string trunkId) => _associationsOfTrunk.GetValueOrDefault(trunkId) ?? [];
+
+    private void AddAssociation(TrunkInterfaceAssociation association)
+    {
+        _trunkAssociations.Add(association.AssociationId, association);
+        _associationOfBranch[association.BranchInterfaceId] = association;
+        if (!_associationsOfTrunk.TryGetValue(association.TrunkInterfaceId, out var onTrunk))
+        {
+            onTrunk = [];
+            _associationsOfTrunk[association.TrunkInterfaceId] = onTrunk;
+        }
+
+        onTrunk.Add(association);
+    }
+
+    private void RemoveAssociation(TrunkInterfaceAssociation association)
+    {
+        _trunkAssociations.Remove(association.AssociationId);
+        _associationOfBranch.Remove(association.BranchInterfaceId);
+        if (_associationsOfTrunk.TryGetValue(association.TrunkInterfaceId, out var onTrunk))
+        {
+            onTrunk.Remove(association);
+            if (onTrunk.Count == 0)
+            {
+                _associationsOfTrunk.Remove(association.TrunkInterfaceId);
+            }
+        }
+    }
 }

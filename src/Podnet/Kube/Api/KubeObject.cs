@@ -113,6 +113,16 @@ public sealed class KubeObject
 
     public KubeObject WithMetadata(string field, JsonNode? value) => With(o => EnsureMetadata(o)[field] = value);
 
+    /// <summary>
+    /// Sets metadata.resourceVersion on this very object, without a copy: only for an object the store has just
+    /// made for a write and nobody else holds yet (a copy of a whole object per write is what it saves).
+    /// </summary>
+    internal KubeObject StampResourceVersion(string resourceVersion)
+    {
+        EnsureMetadata(_json)["resourceVersion"] = resourceVersion;
+        return this;
+    }
+
     public KubeObject WithLabel(string key, string? value) => WithMapEntry("labels", key, value);
 
     public KubeObject WithAnnotation(string key, string? value) => WithMapEntry("annotations", key, value);

@@ -61,9 +61,10 @@ public sealed class DaemonSetController : QueueController
         var context = RequestContext.ServiceAccount("kube-system", Component);
         var template = (JsonObject)daemonSet["spec.template"]!;
         var hash = TemplateHash.Of(template);
-        var pods = Store.List(Pods, key.Namespace).Items.Where(p => PodTemplates.IsControlledBy(p, daemonSet)).Select(p => new PodView(p)).ToList();
+        var pods = PodTemplates.Controlled(Store, Pods, daemonSet).Select(p => new PodView(p)).ToList();
         var nodes = Store.List(Nodes).Items.Select(n => new NodeView(n)).Where(n => !n.Object.IsTerminating).ToList();
         var eligible = nodes.Where(n => Fits(template, n)).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var covered = pods.Select(TargetNode).OfType<string>().ToHashSet(StringComparer.Ordinal);
 
         // Pods on nodes that no longer qualify (or are gone) go.
         foreach (var pod in pods.Where(p => !p.IsTerminating && !eligible.Contains(TargetNode(p) ?? string.Empty)))
@@ -76,7 +77,7 @@ public sealed class DaemonSetController : QueueController
         // A node whose old pod is gone and whose replacement is not made yet is unavailable too.
         var replacing = pods.Any(p => p.IsTerminating)
                         || pods.Any(p => !p.IsTerminating && p.Object.Labels.GetValueOrDefault(RevisionHashLabel) == hash && !p.IsReady)
-                        || eligible.Any(node => !pods.Any(p => TargetNode(p) == node));
+                        || eligible.Any(node => !covered.Contains(node));
         var outdated = pods.Where(p => !p.IsTerminating && p.Object.Labels.GetValueOrDefault(RevisionHashLabel) != hash).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
         if (!replacing && outdated.Count > 0)
         {
@@ -87,7 +88,7 @@ public sealed class DaemonSetController : QueueController
 
         foreach (var node in eligible.Order(StringComparer.Ordinal))
         {
-            if (pods.Any(p => TargetNode(p) == node))
+            if (covered.Contains(node))
             {
                 continue;
             }
@@ -166,7 +167,7 @@ public sealed class DaemonSetController : QueueController
 
     private void UpdateStatus(KubeObject daemonSet, int desired, string hash, RequestContext context)
     {
-        var pods = Store.List(Pods, daemonSet.Namespace).Items.Where(p => PodTemplates.IsControlledBy(p, daemonSet)).Select(p => new PodView(p)).Where(p => !p.IsTerminating).ToList();
+        var pods = PodTemplates.Controlled(Store, Pods, daemonSet).Select(p => new PodView(p)).Where(p => !p.IsTerminating).ToList();
         var ready = pods.Count(p => p.IsReady);
         var status = new JsonObject
         {

@@ -53,7 +53,7 @@ public sealed class DeploymentController : QueueController
         var template = (JsonObject)deployment["spec.template"]!;
         var hash = TemplateHash.Of(template);
         var desired = deployment["spec.replicas"]?.GetValue<int>() ?? 1;
-        var owned = Store.List(ReplicaSets, key.Namespace).Items.Where(rs => PodTemplates.IsControlledBy(rs, deployment)).ToList();
+        var owned = PodTemplates.Controlled(Store, ReplicaSets, deployment).ToList();
         var current = owned.FirstOrDefault(rs => rs.Labels.GetValueOrDefault(PodTemplateHashLabel) == hash);
 
         if (current is null)
@@ -116,7 +116,7 @@ public sealed class DeploymentController : QueueController
 
     private void UpdateStatus(KubeObject deployment, KubeObject current, int desired, RequestContext context)
     {
-        var fresh = Store.List(ReplicaSets, deployment.Namespace).Items.Where(rs => PodTemplates.IsControlledBy(rs, deployment)).ToList();
+        var fresh = PodTemplates.Controlled(Store, ReplicaSets, deployment).ToList();
         var replicas = fresh.Sum(rs => rs["status.replicas"]?.GetValue<int>() ?? 0);
         var updated = fresh.FirstOrDefault(rs => rs.Uid == current.Uid)?["status.replicas"]?.GetValue<int>() ?? 0;
         var ready = fresh.Sum(rs => rs["status.readyReplicas"]?.GetValue<int>() ?? 0);

@@ -107,8 +107,9 @@ public sealed class EventRecorder
     {
         lock (_lock)
         {
-            return [.. _store.List(Events, obj.Namespace ?? "default").Items
-                .Where(e => e.GetString("involvedObject.uid") == obj.Uid)
+            var ns = obj.Namespace ?? "default";
+            return [.. (obj.Uid is { } uid ? _store.ListByIndex(Events, ObjectStore.InvolvedObjectUidIndex, uid) : [])
+                .Where(e => e.Namespace == ns)
                 .OrderBy(e => e.GetString("lastTimestamp"), StringComparer.Ordinal)
                 .ThenBy(e => _recorded.TryGetValue(e.Uid ?? string.Empty, out var order) ? order : long.MaxValue)];
         }

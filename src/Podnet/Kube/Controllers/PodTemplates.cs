@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
+using Podnet.Kube.Store;
 
 namespace Podnet.Kube.Controllers;
 
@@ -26,6 +27,15 @@ internal static class PodTemplates
 
     public static bool IsControlledBy(KubeObject obj, KubeObject owner)
         => obj.OwnerReferences.Any(r => r.Controller && r.Uid == owner.Uid);
+
+    /// <summary>
+    /// The objects of <paramref name="resource"/> in <paramref name="owner"/>'s namespace that it controls, by name,
+    /// from the store's owner index (what a list of the namespace filtered by controller reference gives).
+    /// </summary>
+    public static IEnumerable<KubeObject> Controlled(ObjectStore store, KubeResource resource, KubeObject owner)
+        => owner.Uid is { } uid
+            ? store.ListOwnedBy(resource, uid).Where(o => o.Namespace == owner.Namespace && IsControlledBy(o, owner))
+            : [];
 
     public static OwnerReference? ControllerOf(KubeObject obj) => obj.OwnerReferences.FirstOrDefault(r => r.Controller);
 }

@@ -48,7 +48,7 @@ public sealed class ReplicaSetController : QueueController
         }
 
         var context = RequestContext.ServiceAccount("kube-system", Component);
-        var pods = Store.List(Pods, key.Namespace).Items.Where(p => PodTemplates.IsControlledBy(p, replicaSet)).Select(p => new PodView(p)).ToList();
+        var pods = PodTemplates.Controlled(Store, Pods, replicaSet).Select(p => new PodView(p)).ToList();
         var active = pods.Where(p => !p.IsTerminating && !p.IsFinished).ToList();
         var desired = replicaSet["spec.replicas"]?.GetValue<int>() ?? 1;
 
@@ -77,7 +77,7 @@ public sealed class ReplicaSetController : QueueController
             }
         }
 
-        var current = Store.List(Pods, key.Namespace).Items.Where(p => PodTemplates.IsControlledBy(p, replicaSet)).Select(p => new PodView(p))
+        var current = PodTemplates.Controlled(Store, Pods, replicaSet).Select(p => new PodView(p))
             .Where(p => !p.IsTerminating && !p.IsFinished).ToList();
         var ready = current.Count(p => p.IsReady);
         var status = new JsonObject

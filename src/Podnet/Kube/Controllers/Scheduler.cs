@@ -16,13 +16,22 @@ public sealed class Scheduler : QueueController
 {
     public const string Component = "default-scheduler";
 
-    /// <summary>What the scheduler assumes a container without requests uses, for scoring only.</summary>
-    private const decimal NonZeroCpu = 0.1m;
-    private const decimal NonZeroMemory = 200 * 1024 * 1024;
-
     private readonly EventRecorder _events;
     private readonly HashSet<ObjectKey> _unschedulable = [];
     private readonly Dictionary<ObjectKey, string> _heard = [];
+
+    /// <summary>The scheduler cache: every node by name (the order nodes are tried in), with what its pods take.</summary>
+    private readonly SortedDictionary<string, NodeInfo> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<ObjectKey, PodUsage> _bound = [];
+
+    /// <summary>
+    /// The cache's version, bumped whenever a node or what its pods take changes; failed attempts remembered at
+    /// it. Pods alike (a Deployment's replicas) that find the same nodes in the same state fail for the same
+    /// reasons, so while nothing changes a retry wave costs one pass over the nodes per kind of pod, not per pod.
+    /// </summary>
+    private long _version;
+    private long _failuresAt = -1;
+    private readonly Dictionary<string, (int Nodes, string Message)> _failures = new(StringComparer.Ordinal);
 
     public Scheduler(ObjectStore store, TimeProvider time, EventRecorder events)
         : base(store, time)
@@ -34,14 +43,13 @@ public sealed class Scheduler : QueueController
 
     private KubeResource Pods => Store.Resources.For("v1", "Pod");
 
-    private KubeResource Nodes => Store.Resources.For("v1", "Node");
-
     public override void OnChange(WatchEvent change)
     {
         if (Is(change, string.Empty, "Pod"))
         {
             var pod = new PodView(change.Object);
             var key = ObjectKey.Of(change.Object);
+            Account(key, change.Type == WatchEventType.Deleted || pod.NodeName is null || pod.IsFinished ? null : PodUsage.Of(pod));
             var statusOnly = false;
             if (change.Type == WatchEventType.Deleted)
             {
@@ -69,7 +77,55 @@ public sealed class Scheduler : QueueController
         }
         else if (Is(change, string.Empty, "Node"))
         {
+            var info = Info(change.Object.Name);
+            info.Node = change.Type == WatchEventType.Deleted ? null : new NodeView(change.Object);
+            Forget(change.Object.Name, info);
+            _version++;
             RetryUnschedulable();
+        }
+    }
+
+    /// <summary>Moves a pod's usage in the cache: off the node it was on, onto the one it is on now (if any).</summary>
+    private void Account(ObjectKey key, PodUsage? usage)
+    {
+        var before = _bound.GetValueOrDefault(key);
+        if ((before is null && usage is null) || (before is not null && usage is not null && before.SameAs(usage)))
+        {
+            return;
+        }
+
+        _version++;
+        if (before is not null)
+        {
+            _bound.Remove(key);
+            var info = Info(before.NodeName);
+            info.Remove(before);
+            Forget(before.NodeName, info);
+        }
+
+        if (usage is not null)
+        {
+            Info(usage.NodeName).Add(usage);
+            _bound[key] = usage;
+        }
+    }
+
+    private NodeInfo Info(string nodeName)
+    {
+        if (!_nodes.TryGetValue(nodeName, out var info))
+        {
+            info = new NodeInfo();
+            _nodes[nodeName] = info;
+        }
+
+        return info;
+    }
+
+    private void Forget(string nodeName, NodeInfo info)
+    {
+        if (info.IsEmpty)
+        {
+            _nodes.Remove(nodeName);
         }
     }
 
@@ -91,18 +147,36 @@ public sealed class Scheduler : QueueController
         }
 
         var pod = new PodView(found);
-        var nodes = Store.List(Nodes).Items.Select(n => new NodeView(n)).ToList();
-        var pods = Store.List(Pods).Items.Select(p => new PodView(p)).Where(p => p.NodeName is not null && !p.IsFinished).ToList();
-        var byNode = pods.ToLookup(p => p.NodeName!, StringComparer.Ordinal);
+        var context = RequestContext.ServiceAccount("kube-system", "kube-scheduler");
+        if (_failuresAt != _version)
+        {
+            _failures.Clear();
+            _failuresAt = _version;
+        }
+
+        var signature = SchedulingSignature(pod);
+        if (_failures.TryGetValue(signature, out var failed))
+        {
+            _unschedulable.Add(key);
+            MarkUnschedulable(found, failed.Message, context);
+            return null;
+        }
+
+        var nodes = 0;
         var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
         var fits = new List<(NodeView Node, double Score)>();
-        foreach (var node in nodes)
+        foreach (var info in _nodes.Values)
         {
-            var onNode = byNode[node.Name].ToList();
-            var why = Filter(pod, node, onNode);
+            if (info.Node is not { } node)
+            {
+                continue;
+            }
+
+            nodes++;
+            var why = Filter(pod, node, info);
             if (why.Count == 0)
             {
-                fits.Add((node, Score(pod, node, onNode)));
+                fits.Add((node, Score(pod, node, info)));
             }
 
             foreach (var reason in why)
@@ -111,10 +185,10 @@ public sealed class Scheduler : QueueController
             }
         }
 
-        var context = RequestContext.ServiceAccount("kube-system", "kube-scheduler");
         if (fits.Count == 0)
         {
-            var message = $"0/{nodes.Count} nodes are available" + (reasons.Count == 0 ? "." : ": " + string.Join(", ", reasons.Select(r => $"{r.Value} {r.Key}").Order(StringComparer.Ordinal)) + ".");
+            var message = $"0/{nodes} nodes are available" + (reasons.Count == 0 ? "." : ": " + string.Join(", ", reasons.Select(r => $"{r.Value} {r.Key}").Order(StringComparer.Ordinal)) + ".");
+            _failures[signature] = (nodes, message);
             _unschedulable.Add(key);
             MarkUnschedulable(found, message, context);
             return null;
@@ -126,8 +200,33 @@ public sealed class Scheduler : QueueController
         return null;
     }
 
+    /// <summary>Everything of a pod that <see cref="Filter(PodView, NodeView, NodeInfo)"/> reads.</summary>
+    private static string SchedulingSignature(PodView pod)
+        => string.Join(
+            '\u001f',
+            pod.AffinityNodeName ?? string.Empty,
+            string.Join(',', pod.Tolerations.Select(t => t.ToJsonString())),
+            string.Join(',', pod.NodeSelector.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}")),
+            string.Join(',', pod.HostPorts.Select(p => $"{p.Protocol}/{p.Port}")),
+            string.Join(',', pod.Requests.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key}={r.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}")));
+
     /// <summary>Why a node cannot take the pod, in kube-scheduler's words; empty when it can.</summary>
+    /// <param name="pod">The pod to place.</param>
+    /// <param name="node">The node.</param>
+    /// <param name="onNode">The pods bound to the node that have not finished.</param>
     public static List<string> Filter(PodView pod, NodeView node, IReadOnlyList<PodView> onNode)
+    {
+        ArgumentNullException.ThrowIfNull(onNode);
+        var info = new NodeInfo { Node = node };
+        foreach (var other in onNode)
+        {
+            info.Add(PodUsage.Of(other));
+        }
+
+        return Filter(pod, node, info);
+    }
+
+    private static List<string> Filter(PodView pod, NodeView node, NodeInfo info)
     {
         var reasons = new List<string>();
         if (pod.AffinityNodeName is { } pinned && pinned != node.Name)
@@ -155,14 +254,13 @@ public sealed class Scheduler : QueueController
             return reasons;
         }
 
-        var usedPorts = onNode.SelectMany(p => p.HostPorts).ToHashSet();
-        if (pod.HostPorts.Any(usedPorts.Contains))
+        if (pod.HostPorts.Any(info.HoldsHostPort))
         {
             reasons.Add("node(s) didn't have free ports for the requested pod ports");
         }
 
         var allocatable = node.Allocatable;
-        if (onNode.Count + 1 > allocatable.GetValueOrDefault("pods", 110))
+        if (info.PodCount + 1 > allocatable.GetValueOrDefault("pods", 110))
         {
             reasons.Add("Too many pods");
         }
@@ -174,7 +272,7 @@ public sealed class Scheduler : QueueController
                 continue;
             }
 
-            var used = onNode.Sum(p => p.Requests.GetValueOrDefault(resource));
+            var used = info.Requested.GetValueOrDefault(resource);
             if (used + amount > allocatable.GetValueOrDefault(resource))
             {
                 reasons.Add($"Insufficient {resource}");
@@ -185,9 +283,9 @@ public sealed class Scheduler : QueueController
     }
 
     /// <summary>NodeResourcesFit's LeastAllocated score over cpu and memory, with non-zero defaults for empty requests.</summary>
-    private static double Score(PodView pod, NodeView node, IReadOnlyList<PodView> onNode)
+    private static double Score(PodView pod, NodeView node, NodeInfo info)
     {
-        double Fraction(string resource, decimal fallback)
+        double Fraction(string resource, decimal onNode, decimal fallback)
         {
             var capacity = node.Allocatable.GetValueOrDefault(resource);
             if (capacity <= 0)
@@ -195,12 +293,11 @@ public sealed class Scheduler : QueueController
                 return 0;
             }
 
-            decimal Request(PodView p) => p.Requests.TryGetValue(resource, out var r) && r > 0 ? r : fallback * Math.Max(1, p.Containers.Count);
-            var requested = onNode.Sum(Request) + Request(pod);
+            var requested = onNode + PodUsage.NonZero(pod, resource, fallback);
             return (double)Math.Max(0, (capacity - requested) / capacity);
         }
 
-        return (Fraction("cpu", NonZeroCpu) + Fraction("memory", NonZeroMemory)) / 2;
+        return (Fraction("cpu", info.NonZeroCpu, PodUsage.DefaultCpu) + Fraction("memory", info.NonZeroMemory, PodUsage.DefaultMemory)) / 2;
     }
 
     private void Bind(KubeObject pod, string nodeName, RequestContext context)

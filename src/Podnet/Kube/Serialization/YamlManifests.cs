@@ -49,7 +49,7 @@ public static class YamlManifests
     /// Writes JSON as YAML like <c>kubectl get -o yaml</c> (go-yaml v2 style: 2-space indent, list items at their key's
     /// indent, strings quoted only when they would read back as something else), keeping the node's key order.
     /// </summary>
-    public static string ToYaml(JsonNode? node) => YamlManifestWriter.Write(node);
+    public static string ToYaml(JsonNode? node) => YamlEventWriter.Write(node);
 
     /// <summary>Writes several documents separated by "---" lines, as <c>kubectl get -o yaml</c> does for a list of files.</summary>
     public static string ToYamlDocuments(IEnumerable<JsonNode?> documents)

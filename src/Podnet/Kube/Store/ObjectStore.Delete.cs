@@ -62,7 +62,7 @@ public sealed partial class ObjectStore
                     return current;
                 }
 
-                var terminating = Stamp(current.With(json =>
+                var terminating = StampFresh(current.With(json =>
                 {
                     var metadata = KubeObject.EnsureMetadata(json);
                     metadata["deletionTimestamp"] ??= KubeObject.FormatTimestamp(_time.GetUtcNow().AddSeconds(graceful ? grace : 0));
@@ -73,14 +73,14 @@ public sealed partial class ObjectStore
                         metadata.Remove("finalizers");
                     }
                 }));
-                Table(resource)[KeyOf(resource, terminating)] = terminating;
+                Put(Table(resource), KeyOf(resource, terminating), terminating);
                 Record(WatchEventType.Modified, terminating);
                 if (policy == PropagationPolicy.Foreground)
                 {
                     CollectDependents(terminating);
                 }
 
-                return Table(resource).GetValueOrDefault(KeyOf(resource, terminating));
+                return Table(resource).Get(KeyOf(resource, terminating));
             }
 
             RemoveLocked(resource, Stamp(current));
@@ -94,7 +94,7 @@ public sealed partial class ObjectStore
     /// <summary>Removes the object for good, then collects what it owned and what waited for it.</summary>
     private void RemoveLocked(KubeResource resource, KubeObject stamped)
     {
-        Table(resource).Remove(KeyOf(resource, stamped));
+        Drop(Table(resource), KeyOf(resource, stamped));
         Record(WatchEventType.Deleted, stamped);
         CollectDependents(stamped);
         ReleaseForegroundOwners(stamped);
@@ -104,22 +104,22 @@ public sealed partial class ObjectStore
         }
     }
 
-    /// <summary>Objects whose ownerReferences name <paramref name="owner"/>'s uid.</summary>
+    /// <summary>
+    /// Objects whose ownerReferences name <paramref name="owner"/>'s uid, from the owner index (the garbage
+    /// collector's graph), in the order a walk over every kind and object would find them.
+    /// </summary>
     private IEnumerable<(KubeResource Resource, KubeObject Object)> Dependents(KubeObject owner)
     {
-        if (owner.Uid is not { } uid)
+        if (owner.Uid is not { } uid || !_dependents.TryGetValue(uid, out var keys))
         {
             yield break;
         }
 
-        foreach (var ((group, kind), table) in _objects.ToList())
+        foreach (var (table, key) in keys.ToList())
         {
-            foreach (var dependent in table.Values.ToList())
+            if (table.Get(key) is { } dependent)
             {
-                if (dependent.OwnerReferences.Any(r => r.Uid == uid))
-                {
-                    yield return (Resources.All.First(r => r.Group == group && r.Kind == kind), dependent);
-                }
+                yield return (ResourceOf(table), dependent);
             }
         }
     }
@@ -133,7 +133,7 @@ public sealed partial class ObjectStore
         foreach (var (resource, dependent) in Dependents(owner).ToList())
         {
             var stillOwned = dependent.OwnerReferences.Any(r => r.Uid != owner.Uid && OwnerExists(r, dependent.Namespace));
-            var current = Table(resource).GetValueOrDefault(KeyOf(resource, dependent));
+            var current = Table(resource).Get(KeyOf(resource, dependent));
             if (stillOwned || current is null || current.IsTerminating)
             {
                 continue;
@@ -144,14 +144,14 @@ public sealed partial class ObjectStore
     }
 
     private bool OwnerExists(OwnerReference reference, string? ns)
-        => _objects.Values.Any(t => t.Values.Any(o => o.Uid == reference.Uid && (o.Namespace == ns || o.Namespace is null)));
+        => _byUid.TryGetValue(reference.Uid, out var found) && found.Table.Get(found.Key) is { } o && (o.Namespace == ns || o.Namespace is null);
 
     /// <summary>An owner waiting in the foreground loses its finalizer once no dependent blocks it.</summary>
     private void ReleaseForegroundOwners(KubeObject removed)
     {
         foreach (var reference in removed.OwnerReferences)
         {
-            var owner = _objects.SelectMany(t => t.Value.Values.Select(o => (Key: t.Key, Object: o))).FirstOrDefault(p => p.Object.Uid == reference.Uid);
+            var owner = _byUid.TryGetValue(reference.Uid, out var found) ? (found.Table, Object: found.Table.Get(found.Key)) : default;
             if (owner.Object is not { IsTerminating: true } waiting || !waiting.Finalizers.Contains(ForegroundDeletionFinalizer))
             {
                 continue;
@@ -162,7 +162,7 @@ public sealed partial class ObjectStore
                 continue;
             }
 
-            var resource = Resources.All.First(r => r.Group == owner.Key.Group && r.Kind == owner.Key.Kind);
+            var resource = ResourceOf(owner.Table!);
             var remaining = waiting.Finalizers.Where(f => f != ForegroundDeletionFinalizer).ToList();
             UpdateLocked(resource, waiting, waiting.With(json =>
             {
@@ -207,29 +207,29 @@ public sealed partial class ObjectStore
     private KubeObject? DeleteNamespaceLocked(KubeResource namespaces, KubeObject current)
     {
         var ns = current.Name;
-        var terminating = current.IsTerminating ? current : Stamp(current.With(json =>
+        var terminating = current.IsTerminating ? current : StampFresh(current.With(json =>
         {
             KubeObject.EnsureMetadata(json)["deletionTimestamp"] = KubeObject.FormatTimestamp(_time.GetUtcNow());
             json["status"] = new JsonObject { ["phase"] = "Terminating" };
         }));
         if (!current.IsTerminating)
         {
-            Table(namespaces)[KeyOf(namespaces, terminating)] = terminating;
+            Put(Table(namespaces), KeyOf(namespaces, terminating), terminating);
             Record(WatchEventType.Modified, terminating);
         }
 
-        foreach (var ((group, kind), table) in _objects.ToList())
+        foreach (var table in _objects.Values.ToList())
         {
-            var resource = Resources.All.First(r => r.Group == group && r.Kind == kind);
+            var resource = ResourceOf(table);
             if (!resource.Namespaced)
             {
                 continue;
             }
 
-            foreach (var obj in table.Values.Where(o => o.Namespace == ns && !o.IsTerminating).ToList())
+            foreach (var obj in table.InNamespace(ns).Where(o => o.Namespace == ns && !o.IsTerminating).ToList())
             {
                 // Deleting an owner may already have collected a later object of the same kind.
-                if (table.GetValueOrDefault(KeyOf(resource, obj)) is not { IsTerminating: false })
+                if (table.Get(KeyOf(resource, obj)) is not { IsTerminating: false })
                 {
                     continue;
                 }
@@ -239,23 +239,23 @@ public sealed partial class ObjectStore
         }
 
         FinishNamespaceIfEmpty(ns);
-        return Table(namespaces).GetValueOrDefault((string.Empty, ns));
+        return Table(namespaces).Get((string.Empty, ns));
     }
 
     private void FinishNamespaceIfEmpty(string ns)
     {
         var namespaces = Resources.For("v1", "Namespace");
-        if (Table(namespaces).GetValueOrDefault((string.Empty, ns)) is not { IsTerminating: true } terminating)
+        if (Table(namespaces).Get((string.Empty, ns)) is not { IsTerminating: true } terminating)
         {
             return;
         }
 
-        if (_objects.Any(t => t.Value.Values.Any(o => o.Namespace == ns)))
+        if (_inNamespace.GetValueOrDefault(ns) > 0)
         {
             return;
         }
 
-        Table(namespaces).Remove((string.Empty, ns));
+        Drop(Table(namespaces), (string.Empty, ns));
         Record(WatchEventType.Deleted, Stamp(terminating));
     }
 }

@@ -29,7 +29,7 @@ public sealed partial class ObjectStore
     private static readonly string[] ServerOwnedMetadata = ["name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"];
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<(string Group, string Kind), SortedDictionary<(string Namespace, string Name), KubeObject>> _objects = new();
+    private readonly Dictionary<(string Group, string Kind), KindTable> _objects = new();
     private readonly TimeProvider _time;
     private long _resourceVersion;
 
@@ -114,13 +114,13 @@ public sealed partial class ObjectStore
             var admitted = Admission.Admit(new AdmissionRequest(AdmissionOperation.Create, resource, ns, name, prepared, null, context.UserName))!;
             var key = (ns ?? string.Empty, name);
             var table = Table(resource);
-            if (table.ContainsKey(key))
+            if (table.Get(key) is not null)
             {
                 throw KubeException.AlreadyExists(resource, name);
             }
 
-            var stored = Stamp(admitted);
-            table[key] = stored;
+            var stored = StampFresh(admitted);
+            Put(table, key, stored);
             Record(WatchEventType.Added, stored);
             return stored;
         }
@@ -136,7 +136,7 @@ public sealed partial class ObjectStore
     {
         lock (_lock)
         {
-            return Table(resource).GetValueOrDefault((resource.Namespaced ? @namespace ?? "default" : string.Empty, name));
+            return Table(resource).Get((resource.Namespaced ? @namespace ?? "default" : string.Empty, name));
         }
     }
 
@@ -150,8 +150,8 @@ public sealed partial class ObjectStore
 
         lock (_lock)
         {
-            var items = Table(resource).Values
-                .Where(o => @namespace is null || !resource.Namespaced || o.Namespace == @namespace)
+            var table = Table(resource);
+            var items = (@namespace is null || !resource.Namespaced ? table.Values : table.InNamespace(@namespace))
                 .Where(o => labels is null || labels.Matches(o.Labels))
                 .Where(o => fields is null || fields.Matches(f => FieldLabels.Value(o, f)))
                 .ToList();
@@ -293,8 +293,7 @@ public sealed partial class ObjectStore
             admitted = admitted.WithMetadata("generation", current.Generation + 1);
         }
 
-        var withoutVersion = current.With(j => ((JsonObject)j["metadata"]!).Remove("resourceVersion"));
-        if (JsonNode.DeepEquals(admitted.ToJson(), withoutVersion.ToJson()))
+        if (EqualButResourceVersion(admitted.Raw, current.Raw))
         {
             return current;
         }
@@ -303,12 +302,12 @@ public sealed partial class ObjectStore
         // pod on a node, which its kubelet deletes).
         if (admitted.IsTerminating && admitted.Finalizers.Count == 0 && (AsLong(current["metadata.deletionGracePeriodSeconds"]) ?? 0) == 0)
         {
-            RemoveLocked(resource, Stamp(admitted));
-            return Table(resource).GetValueOrDefault(KeyOf(resource, admitted)) ?? admitted;
+            RemoveLocked(resource, StampFresh(admitted, current));
+            return Table(resource).Get(KeyOf(resource, admitted)) ?? admitted;
         }
 
-        var stored = Stamp(admitted);
-        Table(resource)[KeyOf(resource, stored)] = stored;
+        var stored = StampFresh(admitted, current);
+        Put(Table(resource), KeyOf(resource, stored), stored);
         Record(WatchEventType.Modified, stored);
         return stored;
     }
@@ -321,7 +320,7 @@ public sealed partial class ObjectStore
         }
 
         var namespaces = Resources.For("v1", "Namespace");
-        var found = Table(namespaces).GetValueOrDefault((string.Empty, ns)) ?? throw KubeException.NotFound(namespaces, ns);
+        var found = Table(namespaces).Get((string.Empty, ns)) ?? throw KubeException.NotFound(namespaces, ns);
         if (found.IsTerminating)
         {
             throw KubeException.Forbidden(resource, name, $"unable to create new content in namespace {ns} because it is being terminated");
@@ -334,15 +333,72 @@ public sealed partial class ObjectStore
         return obj.WithMetadata("resourceVersion", _resourceVersion.ToString(CultureInfo.InvariantCulture));
     }
 
-    private SortedDictionary<(string Namespace, string Name), KubeObject> Table(KubeResource resource)
+    /// <summary>
+    /// <see cref="Stamp"/> for an object this write made (a copy the store and admission hold alone): stamped in
+    /// place. <paramref name="stored"/>, the object it replaces, is copied if admission handed it back.
+    /// </summary>
+    private KubeObject StampFresh(KubeObject made, KubeObject? stored = null)
+    {
+        if (ReferenceEquals(made, stored))
+        {
+            return Stamp(made);
+        }
+
+        _resourceVersion++;
+        return made.StampResourceVersion(_resourceVersion.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Whether two objects are equal but for metadata.resourceVersion (a no-op write), without copying either.</summary>
+    private static bool EqualButResourceVersion(JsonObject a, JsonObject b)
+    {
+        static int CountBut(JsonObject o, string skipped) => o.Count - (o.ContainsKey(skipped) ? 1 : 0);
+
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in a)
+        {
+            if (!b.TryGetPropertyValue(key, out var other))
+            {
+                return false;
+            }
+
+            if (key == "metadata" && value is JsonObject ma && other is JsonObject mb)
+            {
+                if (CountBut(ma, "resourceVersion") != CountBut(mb, "resourceVersion"))
+                {
+                    return false;
+                }
+
+                foreach (var (field, item) in ma)
+                {
+                    if (field != "resourceVersion" && (!mb.TryGetPropertyValue(field, out var otherItem) || !JsonNode.DeepEquals(item, otherItem)))
+                    {
+                        return false;
+                    }
+                }
+            }
+            else if (!JsonNode.DeepEquals(value, other))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private KindTable Table(KubeResource resource)
     {
         if (!_objects.TryGetValue((resource.Group, resource.Kind), out var table))
         {
-            table = new SortedDictionary<(string, string), KubeObject>(Comparer<(string, string)>.Create((a, b) =>
+            table = new KindTable(resource, _objects.Count);
+            foreach (var (name, values) in BuiltInIndexes.Where(i => i.Group == resource.Group && i.Kind == resource.Kind).Select(i => (i.Name, i.Values)))
             {
-                var byNamespace = string.CompareOrdinal(a.Item1, b.Item1);
-                return byNamespace != 0 ? byNamespace : string.CompareOrdinal(a.Item2, b.Item2);
-            }));
+                table.AddIndex(name, values);
+            }
+
             _objects[(resource.Group, resource.Kind)] = table;
         }
 

@@ -1,0 +1,167 @@
+using Podnet.Kube.Api;
+
+namespace Podnet.Kube.Store;
+
+/// <summary>
+/// The stored objects of one kind, by (namespace, name) in ordinal order, with the indexes client-go's
+/// <c>cache.Indexer</c> keeps (<c>cache.NamespaceIndex</c> and named ones such as a pod's <c>spec.nodeName</c>),
+/// updated on every write so that a list by namespace or by index reads only what it returns, in the same order a
+/// full scan would.
+/// </summary>
+internal sealed class KindTable
+{
+    /// <summary>(namespace, name), ordinal: the order lists and watches have always had.</summary>
+    public static readonly IComparer<(string Namespace, string Name)> KeyOrder = Comparer<(string Namespace, string Name)>.Create((a, b) =>
+    {
+        var byNamespace = string.CompareOrdinal(a.Namespace, b.Namespace);
+        return byNamespace != 0 ? byNamespace : string.CompareOrdinal(a.Name, b.Name);
+    });
+
+    private readonly SortedDictionary<(string Namespace, string Name), KubeObject> _objects = new(KeyOrder);
+
+    // The same objects by hash, for gets: a sorted lookup compares strings at every level of the tree.
+    private readonly Dictionary<(string Namespace, string Name), KubeObject> _byKey = [];
+    private readonly Dictionary<string, SortedDictionary<string, KubeObject>> _byNamespace = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Index> _indexes = new(StringComparer.Ordinal);
+
+    public KindTable(KubeResource resource, int ordinal)
+    {
+        Resource = resource;
+        Ordinal = ordinal;
+    }
+
+    /// <summary>The resource the table was made for (any version of the kind).</summary>
+    public KubeResource Resource { get; }
+
+    /// <summary>When the table was made, among all tables: the order kinds are walked in.</summary>
+    public int Ordinal { get; }
+
+    public int Count => _objects.Count;
+
+    /// <summary>Every object, by namespace and name.</summary>
+    public IEnumerable<KubeObject> Values => _objects.Values;
+
+    public KubeObject? Get((string Namespace, string Name) key) => _byKey.GetValueOrDefault(key);
+
+    /// <summary>Objects of one namespace, by name (the key's namespace, so cluster-scoped objects are in "").</summary>
+    public IEnumerable<KubeObject> InNamespace(string ns)
+        => _byNamespace.TryGetValue(ns, out var objects) ? objects.Values : [];
+
+    /// <summary>Stores <paramref name="obj"/> under <paramref name="key"/>; returns what it replaced.</summary>
+    public KubeObject? Set((string Namespace, string Name) key, KubeObject obj)
+    {
+        var previous = _byKey.GetValueOrDefault(key);
+        _objects[key] = obj;
+        _byKey[key] = obj;
+        if (!_byNamespace.TryGetValue(key.Namespace, out var objects))
+        {
+            objects = new SortedDictionary<string, KubeObject>(StringComparer.Ordinal);
+            _byNamespace[key.Namespace] = objects;
+        }
+
+        objects[key.Name] = obj;
+        foreach (var index in _indexes.Values)
+        {
+            index.Replace(key, previous, obj);
+        }
+
+        return previous;
+    }
+
+    /// <summary>Removes the object under <paramref name="key"/>; returns it, or null when there was none.</summary>
+    public KubeObject? Remove((string Namespace, string Name) key)
+    {
+        if (!_byKey.Remove(key, out var removed))
+        {
+            return null;
+        }
+
+        _objects.Remove(key);
+
+        if (_byNamespace.TryGetValue(key.Namespace, out var objects))
+        {
+            objects.Remove(key.Name);
+            if (objects.Count == 0)
+            {
+                _byNamespace.Remove(key.Namespace);
+            }
+        }
+
+        foreach (var index in _indexes.Values)
+        {
+            index.Replace(key, removed, null);
+        }
+
+        return removed;
+    }
+
+    /// <summary>
+    /// Adds a named index: <paramref name="values"/> gives the values an object is found under (none, one or
+    /// several). Objects already stored are indexed at once. Adding a name twice keeps the first.
+    /// </summary>
+    public void AddIndex(string name, Func<KubeObject, IEnumerable<string>> values)
+    {
+        if (_indexes.ContainsKey(name))
+        {
+            return;
+        }
+
+        var index = new Index(values);
+        foreach (var (key, obj) in _objects)
+        {
+            index.Replace(key, null, obj);
+        }
+
+        _indexes[name] = index;
+    }
+
+    public bool HasIndex(string name) => _indexes.ContainsKey(name);
+
+    /// <summary>The objects found under <paramref name="value"/> in index <paramref name="name"/>, by namespace and name.</summary>
+    /// <exception cref="InvalidOperationException">There is no such index.</exception>
+    public IEnumerable<KubeObject> ByIndex(string name, string value)
+    {
+        if (!_indexes.TryGetValue(name, out var index))
+        {
+            throw new InvalidOperationException($"{Resource.Kind} has no index {name}");
+        }
+
+        return index.Keys(value).Select(k => _byKey[k]);
+    }
+
+    private sealed class Index(Func<KubeObject, IEnumerable<string>> values)
+    {
+        private readonly Dictionary<string, SortedSet<(string Namespace, string Name)>> _keys = new(StringComparer.Ordinal);
+
+        public IEnumerable<(string Namespace, string Name)> Keys(string value)
+            => _keys.TryGetValue(value, out var keys) ? keys : [];
+
+        public void Replace((string Namespace, string Name) key, KubeObject? before, KubeObject? after)
+        {
+            var old = before is null ? [] : values(before).ToHashSet(StringComparer.Ordinal);
+            var now = after is null ? [] : values(after).ToHashSet(StringComparer.Ordinal);
+            foreach (var value in old.Where(v => !now.Contains(v)))
+            {
+                if (_keys.TryGetValue(value, out var keys))
+                {
+                    keys.Remove(key);
+                    if (keys.Count == 0)
+                    {
+                        _keys.Remove(value);
+                    }
+                }
+            }
+
+            foreach (var value in now.Where(v => !old.Contains(v)))
+            {
+                if (!_keys.TryGetValue(value, out var keys))
+                {
+                    keys = new SortedSet<(string Namespace, string Name)>(KeyOrder);
+                    _keys[value] = keys;
+                }
+
+                keys.Add(key);
+            }
+        }
+    }
+}
