@@ -32,7 +32,7 @@ public sealed class BadInputFuzzTests(ITestOutputHelper output)
         // Half the inputs come from the examples (AWS worlds, few but slow), half from the NetworkPolicy cases.
         var examples = seeds.Count(s => s.Expected is null || !s.Directory.StartsWith(NetpolCorpus.Root, StringComparison.Ordinal));
         var seedIndex = Gen.OneOf(Gen.Int[0, examples - 1], Gen.Int[examples, seeds.Count - 1]);
-        var gen = Gen.Select(seedIndex, Gen.Int[0, int.MaxValue], Gen.Int[0, 5]);
+        var gen = Gen.Select(seedIndex, Gen.Int[0, int.MaxValue], Gen.Int[0, 6]);
         gen.Sample(
             (index, mutationSeed, command) =>
             {
@@ -96,6 +96,7 @@ public sealed class BadInputFuzzTests(ITestOutputHelper output)
                 2 => ["lint", dir],
                 3 => ["matrix", dir],
                 4 => ["netpol", "egress-for", dir],
+                5 => ["report", dir, "-o", "-"],
                 _ => ["run", dir, "-o", random.Next(2) == 0 ? "json" : "text"],
             };
             var clock = Stopwatch.StartNew();
