@@ -146,6 +146,12 @@ public static class GoTypes
         ["policyTypes"] = GoType.SliceOf(GoType.String("v1.PolicyType")),
     });
 
+    /// <summary>core/v1 EndpointAddress.</summary>
+    public static GoType EndpointAddress { get; } = GoType.Struct("v1.EndpointAddress", new Dictionary<string, GoType>
+    {
+        ["ip"] = Str, ["hostname"] = Str, ["nodeName"] = Str, ["targetRef"] = GoType.Any,
+    });
+
     /// <summary>core/v1 NodeSpec and NodeStatus, as far as Podnet reads them.</summary>
     public static GoType NodeSpec { get; } = GoType.Struct("v1.NodeSpec", new Dictionary<string, GoType>
     {
@@ -158,6 +164,14 @@ public static class GoTypes
     {
         ["addresses"] = GoType.SliceOf(GoType.Struct("v1.NodeAddress", new Dictionary<string, GoType> { ["type"] = GoType.String("v1.NodeAddressType"), ["address"] = Str })),
         ["capacity"] = GoType.Any, ["allocatable"] = GoType.Any, ["conditions"] = GoType.Any,
+    });
+
+    /// <summary>core/v1 EndpointSubset: the addresses and ports behind a Service (a dump may carry its own).</summary>
+    public static GoType EndpointSubset { get; } = GoType.Struct("v1.EndpointSubset", new Dictionary<string, GoType>
+    {
+        ["addresses"] = GoType.SliceOf(EndpointAddress),
+        ["notReadyAddresses"] = GoType.SliceOf(EndpointAddress),
+        ["ports"] = GoType.SliceOf(GoType.Struct("v1.EndpointPort", new Dictionary<string, GoType> { ["name"] = Str, ["port"] = GoType.Int32, ["protocol"] = GoType.String("v1.Protocol"), ["appProtocol"] = Str })),
     });
 
     /// <summary>A top-level kind: apiVersion, kind, metadata and the given fields.</summary>

@@ -24,6 +24,7 @@ public static class KindStrategies
         new KindStrategy(string.Empty, "Namespace", GoTypes.Kind("v1.Namespace", ("spec", GoType.Any), ("status", GoType.Any))),
         new KindStrategy(string.Empty, "ConfigMap", GoTypes.Kind("v1.ConfigMap", ("data", GoType.MapOf(GoType.String())), ("binaryData", GoType.Any), ("immutable", GoType.Bool))),
         new KindStrategy(string.Empty, "ServiceAccount", GoTypes.Kind("v1.ServiceAccount", ("automountServiceAccountToken", GoType.Bool), ("secrets", GoType.Any), ("imagePullSecrets", GoType.Any))),
+        new KindStrategy(string.Empty, "Endpoints", GoTypes.Kind("v1.Endpoints", ("subsets", GoType.SliceOf(GoTypes.EndpointSubset)))),
         new KindStrategy(string.Empty, "Node", GoTypes.Kind("v1.Node", ("spec", GoTypes.NodeSpec), ("status", GoTypes.NodeStatus))),
     }.ToFrozenDictionary(s => (s.Group, s.Kind));
 

@@ -45,4 +45,10 @@ public class GoJsonDecoderTests
             "json: cannot unmarshal string into Go struct field NetworkPolicySpec.spec.ingress of type []v1.NetworkPolicyIngressRule",
             GoJsonDecoder.FirstError(JsonNode.Parse("""{"spec":{"ingress":"hello"}}"""), policy));
     }
+
+    [Fact]
+    public void Endpoints_AddressIpANumber_IsTheDecodersMessage()
+        => Assert.Equal(
+            "json: cannot unmarshal number into Go struct field EndpointAddress.subsets.addresses.ip of type string",
+            GoJsonDecoder.FirstError(JsonNode.Parse("""{"subsets":[{"addresses":[{"ip":5}]}]}"""), GoTypes.Kind("v1.Endpoints", ("subsets", GoType.SliceOf(GoTypes.EndpointSubset)))));
 }
