@@ -9,6 +9,9 @@ namespace Podnet.Kube.Validation;
 /// (<c>json: cannot unmarshal number into Go struct field ObjectMeta.metadata.namespace of type string</c>).
 /// Like Go's decoder it keeps going after a type mismatch and reports the first one (decodeState.saveError); the
 /// struct named is the innermost one, the field path the JSON names from the top (decodeState.addErrorContext).
+/// A body that decodes may still name fields a complete (<see cref="GoType.IsClosed"/>) struct does not have: the
+/// API server's strict field validation (kubectl's default) refuses those, all of them in one message
+/// (<c>strict decoding error: unknown field "spec.ingres"</c>), as sigs.k8s.io/json's UnmarshalStrict does.
 /// </summary>
 public static class GoJsonDecoder
 {
@@ -16,7 +19,51 @@ public static class GoJsonDecoder
     public static string? FirstError(JsonNode? node, GoType type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        return Check(node, type, null, []);
+        if (Check(node, type, null, []) is { } error)
+        {
+            return error;
+        }
+
+        var unknown = new List<string>();
+        Unknown(node, type, string.Empty, unknown);
+        return unknown.Count == 0 ? null : "strict decoding error: " + string.Join(", ", unknown.Select(u => $"unknown field \"{u}\""));
+    }
+
+    /// <summary>The fields of closed structs that their type does not declare, with their paths (indices included).</summary>
+    private static void Unknown(JsonNode? node, GoType type, string path, List<string> unknown)
+    {
+        switch (type.Kind, node)
+        {
+            case (GoTypeKind.Struct, JsonObject obj):
+                foreach (var (name, value) in obj)
+                {
+                    var at = path.Length == 0 ? name : $"{path}.{name}";
+                    if (type.Field(name) is { } field)
+                    {
+                        Unknown(value, field, at, unknown);
+                    }
+                    else if (type.IsClosed)
+                    {
+                        unknown.Add(at);
+                    }
+                }
+
+                break;
+            case (GoTypeKind.Slice, JsonArray array):
+                for (var i = 0; i < array.Count; i++)
+                {
+                    Unknown(array[i], type.Element!, string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]"), unknown);
+                }
+
+                break;
+            case (GoTypeKind.Map, JsonObject map):
+                foreach (var (key, value) in map)
+                {
+                    Unknown(value, type.Element!, $"{path}[{key}]", unknown);
+                }
+
+                break;
+        }
     }
 
     private static string? Check(JsonNode? node, GoType type, string? structName, List<string> fields)

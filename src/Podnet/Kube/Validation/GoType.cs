@@ -43,12 +43,13 @@ public sealed class GoType
 {
     private readonly IReadOnlyDictionary<string, GoType>? _fields;
 
-    private GoType(GoTypeKind kind, string name, GoType? element, IReadOnlyDictionary<string, GoType>? fields)
+    private GoType(GoTypeKind kind, string name, GoType? element, IReadOnlyDictionary<string, GoType>? fields, bool closed = false)
     {
         Kind = kind;
         Name = name;
         Element = element;
         _fields = fields;
+        IsClosed = closed;
     }
 
     /// <summary>What JSON the type accepts.</summary>
@@ -84,8 +85,14 @@ public sealed class GoType
     /// <summary>A field whose content is not checked.</summary>
     public static GoType Any { get; } = new(GoTypeKind.Any, "interface {}", null, null);
 
-    /// <summary>A struct of the given fields (JSON names).</summary>
-    public static GoType Struct(string name, IReadOnlyDictionary<string, GoType> fields) => new(GoTypeKind.Struct, name, null, fields);
+    /// <summary>
+    /// Whether the struct's fields are all declared here, so a field it does not declare is unknown to the API server
+    /// too (a typo such as <c>ingres</c>) rather than one Podnet keeps without reading.
+    /// </summary>
+    public bool IsClosed { get; }
+
+    /// <summary>A struct of the given fields (JSON names); <paramref name="closed"/> when they are all of its fields.</summary>
+    public static GoType Struct(string name, IReadOnlyDictionary<string, GoType> fields, bool closed = false) => new(GoTypeKind.Struct, name, null, fields, closed);
 
     /// <summary><c>[]T</c>.</summary>
     public static GoType SliceOf(GoType element) => new(GoTypeKind.Slice, "[]" + element.Name, element, null);

@@ -33,13 +33,13 @@ public static class GoTypes
     public static GoType LabelSelectorRequirement { get; } = GoType.Struct("v1.LabelSelectorRequirement", new Dictionary<string, GoType>
     {
         ["key"] = Str, ["operator"] = GoType.String("v1.LabelSelectorOperator"), ["values"] = Strings,
-    });
+    }, closed: true);
 
     /// <summary>metav1.LabelSelector.</summary>
     public static GoType LabelSelector { get; } = GoType.Struct("v1.LabelSelector", new Dictionary<string, GoType>
     {
         ["matchLabels"] = StringMap, ["matchExpressions"] = GoType.SliceOf(LabelSelectorRequirement),
-    });
+    }, closed: true);
 
     /// <summary>core/v1 ContainerPort.</summary>
     public static GoType ContainerPort { get; } = GoType.Struct("v1.ContainerPort", new Dictionary<string, GoType>
@@ -128,23 +128,23 @@ public static class GoTypes
     public static GoType NetworkPolicyPort { get; } = GoType.Struct("v1.NetworkPolicyPort", new Dictionary<string, GoType>
     {
         ["protocol"] = GoType.String("v1.Protocol"), ["port"] = GoType.IntOrString, ["endPort"] = GoType.Int32,
-    });
+    }, closed: true);
 
     /// <summary>networking/v1 NetworkPolicyPeer.</summary>
     public static GoType NetworkPolicyPeer { get; } = GoType.Struct("v1.NetworkPolicyPeer", new Dictionary<string, GoType>
     {
         ["podSelector"] = LabelSelector, ["namespaceSelector"] = LabelSelector,
-        ["ipBlock"] = GoType.Struct("v1.IPBlock", new Dictionary<string, GoType> { ["cidr"] = Str, ["except"] = Strings }),
-    });
+        ["ipBlock"] = GoType.Struct("v1.IPBlock", new Dictionary<string, GoType> { ["cidr"] = Str, ["except"] = Strings }, closed: true),
+    }, closed: true);
 
     /// <summary>networking/v1 NetworkPolicySpec.</summary>
     public static GoType NetworkPolicySpec { get; } = GoType.Struct("v1.NetworkPolicySpec", new Dictionary<string, GoType>
     {
         ["podSelector"] = LabelSelector,
-        ["ingress"] = GoType.SliceOf(GoType.Struct("v1.NetworkPolicyIngressRule", new Dictionary<string, GoType> { ["ports"] = GoType.SliceOf(NetworkPolicyPort), ["from"] = GoType.SliceOf(NetworkPolicyPeer) })),
-        ["egress"] = GoType.SliceOf(GoType.Struct("v1.NetworkPolicyEgressRule", new Dictionary<string, GoType> { ["ports"] = GoType.SliceOf(NetworkPolicyPort), ["to"] = GoType.SliceOf(NetworkPolicyPeer) })),
+        ["ingress"] = GoType.SliceOf(GoType.Struct("v1.NetworkPolicyIngressRule", new Dictionary<string, GoType> { ["ports"] = GoType.SliceOf(NetworkPolicyPort), ["from"] = GoType.SliceOf(NetworkPolicyPeer) }, closed: true)),
+        ["egress"] = GoType.SliceOf(GoType.Struct("v1.NetworkPolicyEgressRule", new Dictionary<string, GoType> { ["ports"] = GoType.SliceOf(NetworkPolicyPort), ["to"] = GoType.SliceOf(NetworkPolicyPeer) }, closed: true)),
         ["policyTypes"] = GoType.SliceOf(GoType.String("v1.PolicyType")),
-    });
+    }, closed: true);
 
     /// <summary>core/v1 EndpointAddress.</summary>
     public static GoType EndpointAddress { get; } = GoType.Struct("v1.EndpointAddress", new Dictionary<string, GoType>

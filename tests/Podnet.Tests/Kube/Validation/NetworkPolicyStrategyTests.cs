@@ -32,6 +32,18 @@ public class NetworkPolicyStrategyTests
             BadWorlds.LoadError(BadWorlds.Policy("p", spec)));
 
     [Fact]
+    public void NetworkPolicy_MistypedField_IsAStrictDecodingError_NotADenyAll()
+        => Assert.Equal(
+            "w.yaml: document 1 (line 1, NetworkPolicy p): Error from server (BadRequest): NetworkPolicy in version \"v1\" cannot be handled as a NetworkPolicy: strict decoding error: unknown field \"spec.podSelector.matchLabel\", unknown field \"spec.ingres\"",
+            BadWorlds.LoadError(BadWorlds.Policy("p", "{podSelector: {matchLabel: {app: a}}, ingres: [{}]}")));
+
+    [Fact]
+    public void NetworkPolicy_MistypedFieldInARule_IsNamedWithItsIndex()
+        => Assert.Equal(
+            "w.yaml: document 1 (line 1, NetworkPolicy p): Error from server (BadRequest): NetworkPolicy in version \"v1\" cannot be handled as a NetworkPolicy: strict decoding error: unknown field \"spec.ingress[1].form\"",
+            BadWorlds.LoadError(BadWorlds.Policy("p", "{podSelector: {}, ingress: [{}, {form: [{podSelector: {}}]}]}")));
+
+    [Fact]
     public void NetworkPolicy_MistypedKind_IsNoMatchesForKind_NotSilentlyDropped()
         => Assert.Equal(
             "w.yaml: document 1 (line 1, NetworkPolicie p): no matches for kind \"NetworkPolicie\" in version \"networking.k8s.io/v1\" (ensure CRDs are installed first)",
