@@ -109,7 +109,7 @@ public static class PodnetCommand
         public override int Invoke(ParseResult parseResult)
         {
             parseResult.InvocationConfiguration.Output.WriteLine(Version());
-            return 0;
+            return ExitCodes.Ok;
         }
     }
 }

@@ -63,6 +63,6 @@ public static class LeakedEnisCommand
             }
         }
 
-        return 0;
+        return ExitCodes.Ok;
     }
 }

@@ -29,7 +29,6 @@ public static class LintCommand
             return PodnetCommand.ErrorExitCode;
         }
 
-        var findings = WorldLint.Run(world);
         if (!world.Settle(TimeSpan.Zero).Settled)
         {
             // Findings are about settings; what is still stuck goes beside them (stderr keeps -o json parseable).
@@ -38,6 +37,8 @@ public static class LintCommand
                 error.WriteLine($"note: not settled: {stuck}");
             }
         }
+
+        var findings = WorldLint.Run(world);
 
         if (format == "json")
         {
@@ -56,7 +57,7 @@ public static class LintCommand
             output.Write(Render(findings, Painter.For(output)));
         }
 
-        return findings.Any(f => f.Severity == LintSeverity.Error) ? ErrorsFoundExitCode : 0;
+        return findings.Any(f => f.Severity == LintSeverity.Error) ? ErrorsFoundExitCode : ExitCodes.Ok;
     }
 
     /// <summary>Each finding as severity, object and check, then its message and fix; a count at the end.</summary>

@@ -89,7 +89,7 @@ public static class NetpolCommand
         }
 
         output.Write(text.ToString());
-        return 0;
+        return ExitCodes.Ok;
     }
 
     /// <summary>The objects of a document: the document itself, or the items of a <c>kind: List</c> (as <c>kubectl get -o yaml</c> writes).</summary>

@@ -55,7 +55,7 @@ public static class ReachCommand
             output.Write(Render(result, Painter.For(output)));
         }
 
-        return result.Allowed ? 0 : DeniedExitCode;
+        return result.Allowed ? ExitCodes.Ok : DeniedExitCode;
     }
 
     /// <summary>The verdict on its own line, then one line per hop: <c>ok</c> or <c>FAIL</c>, the step and its detail.</summary>
