@@ -96,6 +96,11 @@ public sealed class NetworkPolicyStrategy() : KindStrategy("networking.k8s.io", 
             causes.Add(StatusCause.Invalid($"{path}.port", p, ValidationMessages.PortNumber));
         }
 
+        if (JsonText.String(portNode) is { } name)
+        {
+            causes.AddRange(PortNameValidation.Errors(name).Select(e => StatusCause.Invalid($"{path}.port", name, e)));
+        }
+
         if (JsonText.Integer(port["endPort"]) is not { } endPort)
         {
             return;

@@ -44,7 +44,7 @@ public static class PodSpecValidation
         }
     }
 
-    /// <summary>validateContainerPorts: containerPort required and in range, hostPort in range, a protocol the API knows.</summary>
+    /// <summary>validateContainerPorts: containerPort required and in range, hostPort in range, a valid name, a protocol the API knows.</summary>
     private static void ValidatePorts(JsonNode? ports, string path, List<StatusCause> causes)
     {
         var list = JsonText.Objects(ports);
@@ -65,6 +65,11 @@ public static class PodSpecValidation
             if (JsonText.Integer(port?["hostPort"]) is { } hostPort and not 0 && hostPort is < 1 or > 65535)
             {
                 causes.Add(StatusCause.Invalid($"{at}.hostPort", hostPort, ValidationMessages.PortNumber));
+            }
+
+            if (JsonText.String(port?["name"]) is { Length: > 0 } name)
+            {
+                causes.AddRange(PortNameValidation.Errors(name).Select(e => StatusCause.Invalid($"{at}.name", name, e)));
             }
 
             if (JsonText.String(port?["protocol"]) is { } protocol && !ValidationMessages.Protocols.Contains(protocol))

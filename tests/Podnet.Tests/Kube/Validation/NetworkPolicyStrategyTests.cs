@@ -18,6 +18,7 @@ public class NetworkPolicyStrategyTests
     [InlineData("{podSelector: {}, egress: [{to: [{}]}]}", "spec.egress[0].to[0]: Required value: must specify a peer")]
     [InlineData("{podSelector: {}, ingress: [{ports: [{port: 80, endPort: 79}]}]}", "spec.ingress[0].ports[0].endPort: Invalid value: 80: must be greater than or equal to `port`")]
     [InlineData("{podSelector: {}, ingress: [{ports: [{port: 70000}]}]}", "spec.ingress[0].ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive")]
+    [InlineData("{podSelector: {}, ingress: [{ports: [{port: Http}]}]}", "spec.ingress[0].ports[0].port: Invalid value: \"Http\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")]
     public void NetworkPolicy_InvalidField_IsRejectedWithApiServerMessage(string spec, string cause)
         => Assert.Equal(Prefix + cause, BadWorlds.LoadError(BadWorlds.Policy("p", spec)));
 

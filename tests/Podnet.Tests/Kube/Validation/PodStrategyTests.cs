@@ -34,6 +34,12 @@ public class PodStrategyTests
             BadWorlds.LoadError(BadWorlds.Pod("a", "{containers: [{name: c}]}", $"{{podIP: \"{ip}\"}}")));
 
     [Fact]
+    public void Pod_PortNameTooLongWithDoubleHyphen_GetsEachMessage()
+        => Assert.Equal(
+            "w.yaml: document 1 (line 1, Pod a): Error from server (Invalid): Pod \"a\" is invalid: [spec.containers[0].ports[0].name: Invalid value: \"metrics--endpoint\": must be no more than 15 bytes, spec.containers[0].ports[0].name: Invalid value: \"metrics--endpoint\": must not contain consecutive hyphens]",
+            BadWorlds.LoadError(BadWorlds.Pod("a", "{containers: [{name: c, ports: [{containerPort: 80, name: metrics--endpoint}]}]}")));
+
+    [Fact]
     public void Pod_PortProtocolUnknown_IsUnsupported()
         => Assert.Equal(
             "w.yaml: document 1 (line 1, Pod a): Error from server (Invalid): Pod \"a\" is invalid: spec.containers[0].ports[0].protocol: Unsupported value: \"ICMP\": supported values: \"SCTP\", \"TCP\", \"UDP\"",
