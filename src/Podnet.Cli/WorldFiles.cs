@@ -109,6 +109,11 @@ public static class WorldFiles
     /// <summary>The file or directory <paramref name="entry"/> names, through symbolic links.</summary>
     private static FileSystemInfo Resolve(string entry)
     {
+        if (string.IsNullOrWhiteSpace(entry))
+        {
+            throw new WorldException($"\"{entry}\": an empty path names no file or directory");
+        }
+
         FileSystemInfo info = Directory.Exists(entry) ? new DirectoryInfo(entry) : new FileInfo(entry);
         try
         {

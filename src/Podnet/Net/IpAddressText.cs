@@ -29,7 +29,8 @@ public static class IpAddressText
                 return false;
             }
 
-            address = v6;
+            // Go keeps an IPv4-mapped address (::ffff:10.0.0.1) as the IPv4 address it maps (To4 is not nil).
+            address = v6.IsIPv4MappedToIPv6 ? v6.MapToIPv4() : v6;
             return true;
         }
 

@@ -72,6 +72,16 @@ public sealed class WorldFilesTests : IDisposable
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "unlink")]
     private static extern int Unlink(byte[] path);
 
+    [Theory]
+    [InlineData("run")]
+    [InlineData("lint")]
+    [InlineData("netpol", "egress-for")]
+    public void EmptyPath_IsAnError_NotACrash(params string[] command)
+    {
+        var (exit, _, error) = PodnetCli.Run([.. command, string.Empty]);
+        Assert.Equal((2, "error: \"\": an empty path names no file or directory\n"), (exit, error));
+    }
+
     [Fact]
     public void EmptyWorldFile_IsAnError()
     {

@@ -11,6 +11,7 @@ public class IpAddressTextTests
     [InlineData("10.0.0.01", "10.0.0.1")]
     [InlineData("10.0.0.010", "10.0.0.10")]
     [InlineData("2001:db8::1", "2001:db8::1")]
+    [InlineData("::ffff:10.0.0.1", "10.0.0.1")]
     public void Accepted_AsKubernetesReadsThem(string text, string value)
     {
         Assert.True(IpAddressText.TryParse(text, out var address));
