@@ -6,7 +6,7 @@ namespace Podnet.World;
 /// <summary>A pod that has not come up, and why, as <c>kubectl describe</c> would show it.</summary>
 /// <param name="Object">The pod: <c>Pod namespace/name</c>.</param>
 /// <param name="Status">Its phase (and node, when it has one).</param>
-/// <param name="Reason">The newest Warning event about it (<c>Reason: message</c>), else its PodScheduled condition, else that nothing has said why yet.</param>
+/// <param name="Reason">Its Warning events, one per reason, newest first (<c>Reason: message; …</c>), else its PodScheduled condition, else that nothing has said why yet.</param>
 public sealed record StuckObject(string Object, string Status, string Reason)
 {
     /// <inheritdoc/>
@@ -33,11 +33,18 @@ public static class StuckObjects
                 continue;
             }
 
-            var warning = world.ControlPlane.Events.About(pod).LastOrDefault(e => e.GetString("type") == "Warning");
+            // Each kind of warning once, newest first: the sandbox failing is often only the echo of an earlier cause
+            // (BranchAllocationFailed: InvalidSecurityGroupID.NotFound), and that cause is what the user must fix.
+            var warnings = world.ControlPlane.Events.About(pod)
+                .Where(e => e.GetString("type") == "Warning" && !(view.NodeName is not null && e.GetString("reason") == "FailedScheduling"))
+                .Reverse()
+                .DistinctBy(e => e.GetString("reason"))
+                .Select(e => $"{e.GetString("reason")}: {e.GetString("message")}")
+                .ToList();
             var scheduled = (pod["status.conditions"] as JsonArray ?? [])
                 .OfType<JsonObject>()
                 .FirstOrDefault(c => c["type"]?.ToString() == "PodScheduled" && c["status"]?.ToString() == "False");
-            var reason = warning is not null ? $"{warning.GetString("reason")}: {warning.GetString("message")}"
+            var reason = warnings.Count > 0 ? string.Join("; ", warnings)
                 : scheduled is not null ? $"{scheduled["reason"]}: {scheduled["message"]}"
                 : "no event says why yet";
             stuck.Add(new StuckObject($"Pod {view.Namespace}/{view.Name}", view.NodeName is { } node ? $"{view.Phase} on {node}" : view.Phase, reason));
