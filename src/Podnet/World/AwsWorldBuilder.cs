@@ -3,6 +3,7 @@ using Podnet.Aws;
 using Podnet.Aws.Ec2;
 using Podnet.Aws.Eks;
 using Podnet.Aws.Iam;
+using Podnet.Kube.Selectors;
 
 namespace Podnet.World;
 
@@ -234,6 +235,20 @@ internal sealed class AwsWorldBuilder
         var types = DocumentFields.Strings(doc, "InstanceTypes") is { Count: > 0 } list ? list : DocumentFields.Strings(doc, "InstanceType");
         var desired = DocumentFields.Int(doc, "DesiredSize") ?? 2;
         var labels = (DocumentFields.Spec(doc)["Labels"] as JsonObject ?? []).ToDictionary(p => p.Key, p => DocumentFields.StringAt(doc, p.Value, $"spec.Labels.{p.Key}") ?? string.Empty, StringComparer.Ordinal);
+        foreach (var (key, value) in labels)
+        {
+            // The node group's labels become its nodes' labels: a kubelet could not register with one the API refuses.
+            if (LabelValidation.ValidateKey(key) is { } keyError)
+            {
+                throw doc.Error($"spec.Labels.{key}", $"Invalid value: \"{key}\": {keyError}");
+            }
+
+            if (LabelValidation.ValidateValue(value) is { } valueError)
+            {
+                throw doc.Error($"spec.Labels.{key}", $"Invalid value: \"{value}\": {valueError}");
+            }
+        }
+
         _cloud.Eks.CreateNodegroup(new CreateNodegroupRequest(
             clusterName,
             doc.Name,

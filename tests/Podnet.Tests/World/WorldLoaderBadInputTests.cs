@@ -93,6 +93,18 @@ public class WorldLoaderBadInputTests
     }
 
     [Fact]
+    public void NodegroupLabelTheApiRefuses_IsAnError_NotACrashAtNodeRegistration()
+    {
+        var text = File.ReadAllText(Path.Combine(PodnetCli.Examples(), "hello-eks", "cluster.yaml"));
+        Assert.Contains("MaxSize: 5", text, StringComparison.Ordinal);
+        var error = Assert.Throws<WorldException>(() => WorldLoader.Load([new WorldSource("cluster.yaml", text.Replace("MaxSize: 5", "MaxSize: 5\n  Labels: {tier: -1}", StringComparison.Ordinal))])).Message;
+        Assert.EndsWith(
+            "spec.Labels.tier: Invalid value: \"-1\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+            error,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NodegroupOverTheEksQuota_IsEksError()
     {
         var folder = Path.Combine(PodnetCli.Examples(), "hello-eks");

@@ -6,8 +6,8 @@ namespace Podnet.Kube.Validation;
 /// <summary>
 /// What the API server knows about one kind, as its registry strategies do (pkg/registry/*/strategy.go): the type
 /// a request body decodes into, and Validate, which returns field errors. Used at load time and at admission alike.
-/// This base checks the type only (ConfigMap, Namespace, Node …); kinds with field rules override
-/// <see cref="Validate"/>.
+/// This base checks the type only (ConfigMap, Node …); kinds with defaults or field rules override
+/// <see cref="Default"/> and <see cref="Validate"/>.
 /// </summary>
 /// <param name="group">The API group (empty for the core group).</param>
 /// <param name="kind">The kind.</param>
@@ -29,6 +29,17 @@ public class KindStrategy(string group, string kind, GoType schema, bool isCusto
 
     /// <summary>Whether the kind is a custom resource (see the constructor).</summary>
     public bool IsCustomResource { get; } = isCustomResource;
+
+    /// <summary>Whether <see cref="Default"/> changes anything (so admission copies only objects it defaults).</summary>
+    public virtual bool HasDefaults => false;
+
+    /// <summary>
+    /// Fills the defaults the API server fills (the scheme's SetDefaults_* functions, the strategy's
+    /// PrepareForCreate); <paramref name="create"/> is false for an update.
+    /// </summary>
+    public virtual void Default(JsonObject obj, bool create)
+    {
+    }
 
     /// <summary>Adds the object's field errors to <paramref name="causes"/>; the object has passed the type check.</summary>
     public virtual void Validate(JsonObject obj, ValidationOptions options, List<StatusCause> causes)

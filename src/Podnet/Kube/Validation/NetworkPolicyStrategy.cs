@@ -11,6 +11,36 @@ namespace Podnet.Kube.Validation;
 public sealed class NetworkPolicyStrategy() : KindStrategy("networking.k8s.io", "NetworkPolicy", GoTypes.Kind("v1.NetworkPolicy", ("spec", GoTypes.NetworkPolicySpec), ("status", GoType.Any)))
 {
     /// <inheritdoc/>
+    public override bool HasDefaults => true;
+
+    /// <inheritdoc/>
+    public override void Default(JsonObject obj, bool create)
+    {
+        var spec = obj.GetOrAddObject("spec");
+        if (spec["policyTypes"] is not JsonArray { Count: > 0 })
+        {
+            var types = new JsonArray("Ingress");
+            if (spec["egress"] is JsonArray { Count: > 0 })
+            {
+                types.Add("Egress");
+            }
+
+            spec["policyTypes"] = types;
+        }
+
+        foreach (var direction in new[] { "ingress", "egress" })
+        {
+            foreach (var rule in (spec[direction] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                foreach (var port in (rule["ports"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    port["protocol"] ??= "TCP";
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
     public override void Validate(JsonObject obj, ValidationOptions options, List<StatusCause> causes)
     {
         ArgumentNullException.ThrowIfNull(obj);

@@ -12,6 +12,27 @@ namespace Podnet.Kube.Validation;
 public sealed class PodStrategy() : KindStrategy(string.Empty, "Pod", GoTypes.Kind("v1.Pod", ("spec", GoTypes.PodSpec), ("status", GoTypes.PodStatus)))
 {
     /// <inheritdoc/>
+    public override bool HasDefaults => true;
+
+    /// <inheritdoc/>
+    public override void Default(JsonObject obj, bool create)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var spec = obj.GetOrAddObject("spec");
+        PodSpecDefaults.Apply(spec);
+        if (!create)
+        {
+            return;
+        }
+
+        // A pod restored with its status (a dump of a running cluster) keeps it; one with an address is running.
+        var status = obj["status"] as JsonObject ?? [];
+        status["phase"] ??= status["podIP"] is null ? "Pending" : "Running";
+        status["qosClass"] ??= PodSpecDefaults.QosClass(spec);
+        obj["status"] = status;
+    }
+
+    /// <inheritdoc/>
     public override void Validate(JsonObject obj, ValidationOptions options, List<StatusCause> causes)
     {
         ArgumentNullException.ThrowIfNull(obj);

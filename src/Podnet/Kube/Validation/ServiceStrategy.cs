@@ -10,6 +10,25 @@ namespace Podnet.Kube.Validation;
 public sealed class ServiceStrategy() : KindStrategy(string.Empty, "Service", GoTypes.Kind("v1.Service", ("spec", GoTypes.ServiceSpec), ("status", GoType.Any)))
 {
     /// <inheritdoc/>
+    public override bool HasDefaults => true;
+
+    /// <inheritdoc/>
+    public override void Default(JsonObject obj, bool create)
+    {
+        var spec = obj.GetOrAddObject("spec");
+        spec["type"] ??= "ClusterIP";
+        spec["sessionAffinity"] ??= "None";
+        spec["internalTrafficPolicy"] ??= "Cluster";
+        spec["ipFamilyPolicy"] ??= "SingleStack";
+        spec["ipFamilies"] ??= new JsonArray("IPv4");
+        foreach (var port in (spec["ports"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            port["protocol"] ??= "TCP";
+            port["targetPort"] ??= port["port"]?.DeepClone();
+        }
+    }
+
+    /// <inheritdoc/>
     public override void Validate(JsonObject obj, ValidationOptions options, List<StatusCause> causes)
     {
         ArgumentNullException.ThrowIfNull(obj);

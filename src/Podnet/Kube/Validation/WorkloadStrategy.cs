@@ -8,9 +8,25 @@ namespace Podnet.Kube.Validation;
 /// The apps/v1 workloads (Deployment, ReplicaSet, DaemonSet, StatefulSet; pkg/apis/apps/validation): replicas not
 /// negative, a selector that is valid, not empty and matches the template's labels, and the template's pod spec.
 /// </summary>
-public sealed class WorkloadStrategy(string kind, GoType spec, string emptySelectorName)
+/// <param name="kind">Deployment, ReplicaSet, DaemonSet or StatefulSet.</param>
+/// <param name="spec">The kind's spec type.</param>
+/// <param name="emptySelectorName">The kind as the "empty selector is invalid for …" message names it.</param>
+/// <param name="specDefaults">The kind's own spec defaults (SetDefaults_Deployment …); null when Podnet fills none.</param>
+public sealed class WorkloadStrategy(string kind, GoType spec, string emptySelectorName, Action<JsonObject>? specDefaults)
     : KindStrategy("apps", kind, GoTypes.Kind($"v1.{kind}", ("spec", spec), ("status", GoType.Any)))
 {
+    /// <inheritdoc/>
+    public override bool HasDefaults => specDefaults is not null;
+
+    /// <inheritdoc/>
+    public override void Default(JsonObject obj, bool create)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var specJson = obj.GetOrAddObject("spec");
+        specDefaults?.Invoke(specJson);
+        PodSpecDefaults.Apply(specJson.GetOrAddObject("template").GetOrAddObject("spec"));
+    }
+
     /// <inheritdoc/>
     public override void Validate(JsonObject obj, ValidationOptions options, List<StatusCause> causes)
     {
