@@ -61,7 +61,7 @@ public static class CompletionCommand
         command.SetAction(parse =>
         {
             output.Write(parse.GetValue(shell) == "zsh" ? Zsh : Bash);
-            return 0;
+            return ExitCodes.Ok;
         });
         return command;
     }

@@ -48,7 +48,7 @@ public static class InstanceTypesCommand
         if (format == "json")
         {
             output.Write(AwsJson.Serialize(new { InstanceTypes = selected.Select(Ec2InstanceType.From) }));
-            return 0;
+            return ExitCodes.Ok;
         }
 
         var table = new TextTable("INSTANCE TYPE", "VCPUS", "ENIS", "IPV4 PER ENI", "TRUNKING", "BRANCH ENIS", "MAX PODS");
@@ -65,7 +65,7 @@ public static class InstanceTypesCommand
         }
 
         output.Write(table.ToString());
-        return 0;
+        return ExitCodes.Ok;
     }
 
     private static string Text(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "<unknown>";

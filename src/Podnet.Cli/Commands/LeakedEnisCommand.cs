@@ -64,6 +64,6 @@ public static class LeakedEnisCommand
             }
         }
 
-        return 0;
+        return ExitCodes.Ok;
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Podnet.Cli.Output;
 using Podnet.Lint;
+using Podnet.World;
 
 namespace Podnet.Cli.Commands;
 
@@ -9,7 +10,7 @@ namespace Podnet.Cli.Commands;
 public static class LintCommand
 {
     /// <summary>Exit code when a finding is an error (warnings alone exit 0).</summary>
-    public const int ErrorsFoundExitCode = 1;
+    public const int ErrorsFoundExitCode = ExitCodes.Verdict;
 
     public static Command Create(TextWriter output, TextWriter error)
     {
@@ -28,7 +29,17 @@ public static class LintCommand
             return PodnetCommand.ErrorExitCode;
         }
 
+        if (!world.Settle(TimeSpan.Zero).Settled)
+        {
+            // Findings are about settings; what is still stuck goes beside them (stderr keeps -o json parseable).
+            foreach (var stuck in StuckObjects.Find(world))
+            {
+                error.WriteLine($"note: not settled: {stuck}");
+            }
+        }
+
         var findings = WorldLint.Run(world);
+
         if (format == "json")
         {
             var json = new JsonArray([.. findings.Select(f => (JsonNode)new JsonObject
@@ -46,7 +57,7 @@ public static class LintCommand
             output.Write(Render(findings, Painter.For(output)));
         }
 
-        return findings.Any(f => f.Severity == LintSeverity.Error) ? ErrorsFoundExitCode : 0;
+        return findings.Any(f => f.Severity == LintSeverity.Error) ? ErrorsFoundExitCode : ExitCodes.Ok;
     }
 
     /// <summary>Each finding as severity, object and check, then its message and fix; a count at the end.</summary>

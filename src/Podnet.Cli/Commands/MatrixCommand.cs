@@ -53,7 +53,7 @@ public static class MatrixCommand
             "html" => Html(matrix),
             _ => Table(matrix, Painter.For(output)),
         });
-        return 0;
+        return ExitCodes.Ok;
     }
 
     /// <summary>

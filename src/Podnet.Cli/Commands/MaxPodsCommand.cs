@@ -82,6 +82,6 @@ public static class MaxPodsCommand
         }
 
         output.Write(string.Create(CultureInfo.InvariantCulture, $"{result.MaxPods}\n"));
-        return 0;
+        return ExitCodes.Ok;
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
 using Podnet.Kube.Serialization;
+using Podnet.Kube.Validation;
 using Podnet.Policy.NetworkPolicies;
 using Podnet.World;
 
@@ -15,6 +16,8 @@ namespace Podnet.Cli.Commands;
 /// </summary>
 public static class NetpolCommand
 {
+    private static readonly KubeResource NetworkPolicies = new KubeResources().Find("networking.k8s.io/v1", "NetworkPolicy")!;
+
     public static Command Create(TextWriter output, TextWriter error)
     {
         var path = new Argument<string>("path") { Description = "A YAML file or a directory of YAML files holding ingress NetworkPolicies (other kinds are skipped)" };
@@ -36,6 +39,13 @@ public static class NetpolCommand
                     {
                         if (String(item, "apiVersion") == "networking.k8s.io/v1" && String(item, "kind") == "NetworkPolicy")
                         {
+                            // An invalid policy would be copied into output that looks appliable: refuse it as the API server would.
+                            var where = new WorldDocument(source.Name, document.Index, document.Line, item);
+                            if (KindStrategies.Check(NetworkPolicies, item, where.Name, new ValidationOptions(Lenient: false)) is { } invalid)
+                            {
+                                throw new WorldException($"{where.Where}: {invalid.KubectlText}", invalid);
+                            }
+
                             policies.Add(KubeObject.From(item));
                         }
                     }
@@ -79,7 +89,7 @@ public static class NetpolCommand
         }
 
         output.Write(text.ToString());
-        return 0;
+        return ExitCodes.Ok;
     }
 
     /// <summary>The objects of a document: the document itself, or the items of a <c>kind: List</c> (as <c>kubectl get -o yaml</c> writes).</summary>

@@ -8,7 +8,7 @@ namespace Podnet.Cli.Commands;
 /// <summary><c>podnet reach WORLD FROM TO PORT [-o json]</c>: can FROM connect to TO, and why.</summary>
 public static class ReachCommand
 {
-    public const int DeniedExitCode = 1;
+    public const int DeniedExitCode = ExitCodes.Verdict;
 
     public static Command Create(TextWriter output, TextWriter error)
     {
@@ -33,7 +33,8 @@ public static class ReachCommand
         var result = new Reachability(world).Evaluate(from, to, port);
         if (result.ErrorMessage is { } message)
         {
-            error.WriteLine($"error: {message}");
+            // Named by the world: FROM and TO are looked up in it.
+            error.WriteLine($"error: {path}: {message}");
             return PodnetCommand.ErrorExitCode;
         }
 
@@ -54,7 +55,7 @@ public static class ReachCommand
             output.Write(Render(result, Painter.For(output)));
         }
 
-        return result.Allowed ? 0 : DeniedExitCode;
+        return result.Allowed ? ExitCodes.Ok : DeniedExitCode;
     }
 
     /// <summary>The verdict on its own line, then one line per hop: <c>ok</c> or <c>FAIL</c>, the step and its detail.</summary>

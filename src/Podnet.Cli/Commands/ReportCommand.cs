@@ -49,7 +49,7 @@ public static class ReportCommand
         if (file == "-")
         {
             output.Write(page);
-            return 0;
+            return ExitCodes.Ok;
         }
 
         try
@@ -63,6 +63,6 @@ public static class ReportCommand
         }
 
         error.WriteLine($"wrote {file}");
-        return 0;
+        return ExitCodes.Ok;
     }
 }

@@ -40,6 +40,6 @@ public static class RunCommand
         // Loading settled the world already; this tells whether anything is still going on.
         var settled = world.Settle(TimeSpan.Zero);
         output.Write(format == "json" ? WorldJson.Render(world) : WorldText.Render(world, settled));
-        return 0;
+        return ExitCodes.Ok;
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Podnet.Cli.Output;
 using Podnet.Policy;
+using Podnet.World;
 
 namespace Podnet.Cli.Commands;
 
@@ -24,6 +25,24 @@ public static class TestCommand
             return PodnetCommand.ErrorExitCode;
         }
 
+        string[] lines;
+        try
+        {
+            lines = WorldFiles.ReadText(expectedPath).ReplaceLineEndings("\n").Split('\n');
+        }
+        catch (WorldException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return PodnetCommand.ErrorExitCode;
+        }
+
+        if (!lines.Any(IsRow))
+        {
+            // "0 passed, 0 failed" would let a truncated or emptied table pass CI.
+            error.WriteLine($"error: {expectedPath}: no rows to check (only blank lines and # comments); expected from<TAB>to<TAB>PROTOCOL/port<TAB>allowed|denied");
+            return PodnetCommand.ErrorExitCode;
+        }
+
         if (WorldFiles.TryLoad(path, error) is not { } world)
         {
             return PodnetCommand.ErrorExitCode;
@@ -34,10 +53,10 @@ public static class TestCommand
         var passed = 0;
         var failed = 0;
         var lineNumber = 0;
-        foreach (var line in File.ReadLines(expectedPath))
+        foreach (var line in lines)
         {
             lineNumber++;
-            if (line.Length == 0 || line.StartsWith('#'))
+            if (!IsRow(line))
             {
                 continue;
             }
@@ -69,6 +88,9 @@ public static class TestCommand
         }
 
         output.Write(failed == 0 ? paint.Allowed($"{passed} passed, {failed} failed") + "\n" : $"{passed} passed, {paint.Denied($"{failed} failed")}\n");
-        return failed == 0 ? 0 : 1;
+        return failed == 0 ? ExitCodes.Ok : ExitCodes.Verdict;
     }
+
+    /// <summary>Blank lines and lines starting with # are not rows.</summary>
+    private static bool IsRow(string line) => line.Trim().Length > 0 && !line.StartsWith('#');
 }

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Podnet.Kube.Serialization;
 
 namespace Podnet.Cli.Output;
 
@@ -13,6 +14,9 @@ public static class AwsJson
         IndentSize = 4,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+
+        // A world's objects are printed whole (a v1 List around them adds a few levels).
+        MaxDepth = YamlManifests.MaxDepth + 16,
     };
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options) + "\n";

@@ -14,7 +14,12 @@ public static class WorldText
         var text = new StringBuilder();
         if (settled is { Settled: false })
         {
-            text.Append("# Not settled: something is still retrying (see the events below).\n\n");
+            // Say what is stuck and why, not only that something is.
+            var stuck = Podnet.World.StuckObjects.Find(world);
+            text.Append(stuck.Count == 0
+                ? "# Not settled: a controller is still retrying, though every pod is running (see the events below).\n\n"
+                : $"# Not settled: {stuck.Count} pod{(stuck.Count == 1 ? " is" : "s are")} not running, and controllers are still retrying:\n"
+                  + string.Concat(stuck.Select(s => $"#   {s}\n")) + "\n");
         }
 
         var pods = new TextTable("NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE", "READINESS GATES");

@@ -15,6 +15,7 @@ public static class WorldLint
         new CniVersionRequirements(),
         new EniConfigSubnets(),
         new CustomNetworkingMaxPods(),
+        new UnusableNetworkPolicyFields(),
     ];
 
     public static IReadOnlyList<LintFinding> Run(Podnet.World.World world)

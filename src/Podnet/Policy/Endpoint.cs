@@ -22,11 +22,13 @@ public sealed record PortSpec(string Protocol, int Port)
         var parts = text.Split('/');
         string? protocol = null;
         string? number = null;
+        var numbers = 0;
         foreach (var part in parts)
         {
             if (int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
             {
                 number = part;
+                numbers++;
             }
             else
             {
@@ -34,7 +36,8 @@ public sealed record PortSpec(string Protocol, int Port)
             }
         }
 
-        if (parts.Length > 2 || number is null || !int.TryParse(number, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        // "80/80" names two ports and no protocol: an error, not the last number.
+        if (parts.Length > 2 || numbers != 1 || number is null || !int.TryParse(number, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
             error = $"port \"{text}\": expected a port number 1-65535, optionally with a protocol (80, 80/tcp, 53/udp, TCP/80)";
             return false;

@@ -1,8 +1,10 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Podnet.Aws.Ec2;
 using Podnet.Cni;
 using Podnet.Kube.Api;
+using Podnet.Kube.Validation;
 using Podnet.Kube.Views;
 using Podnet.Net;
 using Podnet.Policy.SecurityGroups;
@@ -28,6 +30,7 @@ public sealed partial class Reachability
     private readonly Dictionary<string, NetworkInterface> _interfaceByAddress = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NetworkInterface> _primaryByInstance = new(StringComparer.Ordinal);
     private readonly bool _hasNetworkPolicies;
+    private bool? _hasIpv6;
 
     public Reachability(Podnet.World.World world)
     {
@@ -82,6 +85,11 @@ public sealed partial class Reachability
         if (!PortSpec.TryParse(port, out var spec, out var portError))
         {
             return ReachResult.Error(portError);
+        }
+
+        if ((AddressError("FROM", from) ?? AddressError("TO", to)) is { } addressError)
+        {
+            return ReachResult.Error(addressError);
         }
 
         if (ResolveEndpoint(from) is not { } source)
@@ -364,6 +372,35 @@ public sealed partial class Reachability
         return PodNetworkOf(source)?.IsStrictBranch == true || PodNetworkOf(destination)?.IsStrictBranch == true;
     }
 
+    /// <summary>
+    /// Why an endpoint written as an address cannot be asked about: a form Kubernetes rejects (<c>10.1</c>,
+    /// <c>167772161</c>, <c>300.1.1.1</c>), or an IPv6 address in a world that has none (a verdict would be invented).
+    /// </summary>
+    private string? AddressError(string role, string text)
+    {
+        var looksLikeAddress = !text.Contains('/', StringComparison.Ordinal)
+                               && (IPAddress.TryParse(text, out _) || (text.Length > 0 && text.All(c => char.IsAsciiDigit(c) || c is '.' or ':')));
+        if (!looksLikeAddress)
+        {
+            return null;
+        }
+
+        if (!IpAddressText.TryParse(text, out var address))
+        {
+            return $"{role} \"{text}\": {ValidationMessages.IpAddress}";
+        }
+
+        return address.AddressFamily == AddressFamily.InterNetworkV6 && !HasIpv6
+            ? $"{role} \"{text}\": an IPv6 address, but this world is IPv4 only (no pod, node or VPC has an IPv6 address)"
+            : null;
+    }
+
+    /// <summary>Whether any pod, node or VPC of the world has an IPv6 address.</summary>
+    private bool HasIpv6 => _hasIpv6 ??=
+        _vpcCidrs.Any(c => c.Network.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6)
+        || _world.ControlPlane.Store.List("v1", "Pod").Items.Any(p => new PodView(p).PodAddress?.AddressFamily == AddressFamily.InterNetworkV6)
+        || _world.ControlPlane.Store.List("v1", "Node").Items.Any(n => IpAddressText.ParseOrNull(new NodeView(n).InternalIP)?.AddressFamily == AddressFamily.InterNetworkV6);
+
     /// <summary>A pod (<c>namespace/name</c>), <c>node/NAME</c> or an IP address as an endpoint; null when there is no such thing.</summary>
     public Endpoint? ResolveEndpoint(string text)
     {
@@ -375,15 +412,17 @@ public sealed partial class Reachability
             return node is null ? null : new Endpoint(text, IPAddress.Parse(new NodeView(node).InternalIP!), null, node);
         }
 
-        if (IPAddress.TryParse(text, out var address))
+        // Addresses are compared as values: 10.0.0.01 is the pod at 10.0.0.1 (Kubernetes' sloppy parse), and forms
+        // Kubernetes rejects (10.1, 167772161) are no address at all.
+        if (IpAddressText.TryParse(text, out var address))
         {
-            var pod = store.List("v1", "Pod").Items.FirstOrDefault(p => new PodView(p) is { HostNetwork: false } v && v.PodIP == text);
+            var pod = store.List("v1", "Pod").Items.FirstOrDefault(p => new PodView(p) is { HostNetwork: false } v && address.Equals(v.PodAddress));
             if (pod is not null)
             {
                 return PodEndpoint(new PodView(pod));
             }
 
-            var node = store.List("v1", "Node").Items.FirstOrDefault(n => new NodeView(n).InternalIP == text);
+            var node = store.List("v1", "Node").Items.FirstOrDefault(n => address.Equals(IpAddressText.ParseOrNull(new NodeView(n).InternalIP)));
             return node is null ? new Endpoint(text, address, null, null) : new Endpoint($"node/{node.Name}", address, null, node);
         }
 
@@ -401,7 +440,7 @@ public sealed partial class Reachability
     {
         var store = _world.ControlPlane.Store;
         var node = pod.NodeName is null ? null : store.TryGet(store.Resources.For("v1", "Node"), null, pod.NodeName);
-        var address = pod.PodIP is { } ip ? IPAddress.Parse(ip) : IPAddress.None;
+        var address = pod.PodAddress ?? IPAddress.None;
         return new Endpoint($"{pod.Namespace}/{pod.Name}", address, pod.Object, node);
     }
 

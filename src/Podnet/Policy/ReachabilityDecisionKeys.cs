@@ -22,7 +22,7 @@ public sealed partial class Reachability
         [
             .. store.List("v1", "Pod").Items
                 .Select(p => new PodView(p))
-                .Where(v => v.PodIP is { } ip && IPAddress.TryParse(ip, out _) && !v.HostNetwork)
+                .Where(v => v.PodAddress is not null && !v.HostNetwork)
                 .OrderBy(v => v.Namespace, StringComparer.Ordinal)
                 .ThenBy(v => v.Name, StringComparer.Ordinal)
                 .Select(PodEndpoint),

@@ -3,6 +3,7 @@ using Podnet.Aws;
 using Podnet.Aws.Ec2;
 using Podnet.Aws.Eks;
 using Podnet.Aws.Iam;
+using Podnet.Kube.Selectors;
 
 namespace Podnet.World;
 
@@ -152,6 +153,24 @@ internal sealed class AwsWorldBuilder
                     throw doc.Error("spec.ConfigurationValues.env", "must be a map of environment variables");
                 }
 
+                // The add-on's configuration schema types every env value as a string; EKS refuses an unquoted true or 5
+                // (as UpdateAddon/CreateAddon answer, networknt's JSON-schema wording), rather than run aws-node without it.
+                foreach (var (name, value) in values["env"] as JsonObject ?? [])
+                {
+                    if (value is not JsonValue v || !v.TryGetValue<string>(out _))
+                    {
+                        var found = value?.GetValueKind() switch
+                        {
+                            System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => "boolean",
+                            System.Text.Json.JsonValueKind.Number => "integer",
+                            System.Text.Json.JsonValueKind.Array => "array",
+                            System.Text.Json.JsonValueKind.Object => "object",
+                            _ => "null",
+                        };
+                        throw doc.Error($"spec.ConfigurationValues.env.{name}", $"InvalidParameterException: ConfigurationValue provided in request is not supported: Json schema validation failed with error: [$.env.{name}: {found} found, string expected]");
+                    }
+                }
+
                 AddonConfiguration[addon] = values;
                 break;
         }
@@ -215,7 +234,21 @@ internal sealed class AwsWorldBuilder
         var nodeRole = RoleArn(doc, "NodeRole", [ManagedPolicy.AmazonEKSWorkerNodePolicy, ManagedPolicy.AmazonEKS_CNI_Policy, ManagedPolicy.AmazonEC2ContainerRegistryReadOnly], "node");
         var types = DocumentFields.Strings(doc, "InstanceTypes") is { Count: > 0 } list ? list : DocumentFields.Strings(doc, "InstanceType");
         var desired = DocumentFields.Int(doc, "DesiredSize") ?? 2;
-        var labels = (DocumentFields.Spec(doc)["Labels"] as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal);
+        var labels = (DocumentFields.Spec(doc)["Labels"] as JsonObject ?? []).ToDictionary(p => p.Key, p => DocumentFields.StringAt(doc, p.Value, $"spec.Labels.{p.Key}") ?? string.Empty, StringComparer.Ordinal);
+        foreach (var (key, value) in labels)
+        {
+            // The node group's labels become its nodes' labels: a kubelet could not register with one the API refuses.
+            if (LabelValidation.ValidateKey(key) is { } keyError)
+            {
+                throw doc.Error($"spec.Labels.{key}", $"Invalid value: \"{key}\": {keyError}");
+            }
+
+            if (LabelValidation.ValidateValue(value) is { } valueError)
+            {
+                throw doc.Error($"spec.Labels.{key}", $"Invalid value: \"{value}\": {valueError}");
+            }
+        }
+
         _cloud.Eks.CreateNodegroup(new CreateNodegroupRequest(
             clusterName,
             doc.Name,
@@ -244,15 +277,15 @@ internal sealed class AwsWorldBuilder
             }
 
             result.Add(new IpPermission(
-                p["IpProtocol"]?.GetValue<string>() ?? throw doc.Error($"{path}.IpProtocol", "Required value"),
-                p["FromPort"]?.GetValue<int>(),
-                p["ToPort"]?.GetValue<int>(),
-                [.. (p["IpRanges"] as JsonArray ?? []).Select(r => new IpRange(r?["CidrIp"]?.GetValue<string>() ?? throw doc.Error($"{path}.IpRanges", "CidrIp is required"), r["Description"]?.GetValue<string>()))],
-                [.. (p["Ipv6Ranges"] as JsonArray ?? []).Select(r => new Ipv6Range(r?["CidrIpv6"]?.GetValue<string>() ?? throw doc.Error($"{path}.Ipv6Ranges", "CidrIpv6 is required"), r["Description"]?.GetValue<string>()))],
-                [.. (p["PrefixListIds"] as JsonArray ?? []).Select(r => new PrefixListId(r?["PrefixListId"]?.GetValue<string>() ?? throw doc.Error($"{path}.PrefixListIds", "PrefixListId is required"), r["Description"]?.GetValue<string>()))],
-                [.. (p["UserIdGroupPairs"] as JsonArray ?? []).Select(r => new UserIdGroupPair(
-                    Resolve(doc, $"{field}[{i}].UserIdGroupPairs", "SecurityGroup", "sg", r?["GroupId"]?.GetValue<string>() ?? throw doc.Error($"{path}.UserIdGroupPairs", "GroupId is required")),
-                    Description: r["Description"]?.GetValue<string>()))]));
+                DocumentFields.StringAt(doc, p["IpProtocol"], $"{path}.IpProtocol") ?? throw doc.Error($"{path}.IpProtocol", "Required value"),
+                DocumentFields.IntAt(doc, p["FromPort"], $"{path}.FromPort"),
+                DocumentFields.IntAt(doc, p["ToPort"], $"{path}.ToPort"),
+                [.. Entries(doc, p, path, "IpRanges").Select(r => new IpRange(Required(doc, r.Entry, r.Path, "CidrIp"), DocumentFields.StringAt(doc, r.Entry["Description"], $"{r.Path}.Description")))],
+                [.. Entries(doc, p, path, "Ipv6Ranges").Select(r => new Ipv6Range(Required(doc, r.Entry, r.Path, "CidrIpv6"), DocumentFields.StringAt(doc, r.Entry["Description"], $"{r.Path}.Description")))],
+                [.. Entries(doc, p, path, "PrefixListIds").Select(r => new PrefixListId(Required(doc, r.Entry, r.Path, "PrefixListId"), DocumentFields.StringAt(doc, r.Entry["Description"], $"{r.Path}.Description")))],
+                [.. Entries(doc, p, path, "UserIdGroupPairs").Select(r => new UserIdGroupPair(
+                    Resolve(doc, $"{field}[{i}].UserIdGroupPairs", "SecurityGroup", "sg", Required(doc, r.Entry, r.Path, "GroupId")),
+                    Description: DocumentFields.StringAt(doc, r.Entry["Description"], $"{r.Path}.Description")))]));
         }
 
         return result;
@@ -305,6 +338,18 @@ internal sealed class AwsWorldBuilder
         }
     }
 
+    /// <summary>The maps of the list <paramref name="list"/> of a permission, each with its path for errors.</summary>
+    private static IEnumerable<(JsonObject Entry, string Path)> Entries(WorldDocument doc, JsonObject permission, string path, string list)
+        => permission[list] switch
+        {
+            null => [],
+            JsonArray items => items.Select((item, i) => item as JsonObject is { } entry ? (entry, $"{path}.{list}[{i}]") : throw doc.Error($"{path}.{list}[{i}]", "must be a map")),
+            _ => throw doc.Error($"{path}.{list}", "must be a list"),
+        };
+
+    private static string Required(WorldDocument doc, JsonObject entry, string path, string field)
+        => DocumentFields.StringAt(doc, entry[field], $"{path}.{field}") ?? throw doc.Error($"{path}.{field}", "Required value");
+
     private static IReadOnlyList<Tag> WithName(IReadOnlyList<Tag> tags, string name)
         => tags.Any(t => t.Key == "Name") ? tags : [.. tags, new Tag("Name", name)];
 
@@ -317,10 +362,6 @@ internal sealed class AwsWorldBuilder
         catch (AwsException e)
         {
             throw new WorldException($"{doc.Where}: {e.Code}: {e.Message}", e);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new WorldException($"{doc.Where}: {e.Message}", e);
         }
     }
 }

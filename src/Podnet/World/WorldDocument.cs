@@ -9,10 +9,10 @@ public sealed record WorldDocument(string Source, int Index, int Line, JsonObjec
 
     public string Kind => Text(Content["kind"]);
 
-    public string Name => Text(Content["metadata"]?["name"]);
+    public string Name => Text((Content["metadata"] as JsonObject)?["name"]);
 
     /// <summary>"world.yaml: document 3 (Subnet private-a)", the prefix of every error about this object.</summary>
-    public string Where => $"{Source}: document {Index + 1} (line {Line}, {Kind} {(Name.Length == 0 ? "<unnamed>" : Name)})";
+    public string Where => $"{Source}: document {Index + 1} (line {Line}, {(Kind.Length == 0 ? "<no kind>" : Kind)} {(Name.Length == 0 ? "<unnamed>" : Name)})";
 
     public WorldException Error(string field, string problem) => new($"{Where}: {field}: {problem}");
 

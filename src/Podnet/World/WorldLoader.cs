@@ -1,3 +1,4 @@
+using System.Net;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Podnet.Aws;
@@ -5,6 +6,7 @@ using Podnet.Kube.Admission;
 using Podnet.Kube.Api;
 using Podnet.Kube.Store;
 using Podnet.Kube.Serialization;
+using Podnet.Kube.Validation;
 using Podnet.Net;
 
 namespace Podnet.World;
@@ -133,7 +135,7 @@ public static class WorldLoader
         }
 
         static (string Kind, string Namespace, string Name) Key(WorldDocument d)
-            => (d.Kind, d.Content["metadata"]?["namespace"]?.GetValue<string>() ?? string.Empty, d.Name);
+            => (d.Kind, Metadata(d, "namespace") ?? string.Empty, d.Name);
     }
 
     private static List<WorldDocument> Parse(IReadOnlyList<WorldSource> sources)
@@ -167,30 +169,128 @@ public static class WorldLoader
                 var document = new WorldDocument(source.Name, doc.Index, doc.Line, obj);
                 if (document.Kind == "List" && obj["items"] is JsonArray items)
                 {
-                    documents.AddRange(items.OfType<JsonObject>().Select(item => document with { Content = item }));
+                    for (var i = 0; i < items.Count; i++)
+                    {
+                        documents.Add(Checked(items[i] is JsonObject item ? document with { Content = item } : throw document.Error($"items[{i}]", "must be an object with apiVersion and kind")));
+                    }
+
                     continue;
                 }
 
-                if (document.ApiVersion.Length == 0)
-                {
-                    throw document.Error("apiVersion", "Required value");
-                }
-
-                if (document.Kind.Length == 0)
-                {
-                    throw document.Error("kind", "Required value");
-                }
-
-                documents.Add(document);
+                documents.Add(Checked(document));
             }
+        }
+
+        if (documents.Count == 0 && sources.Count > 0)
+        {
+            // An empty world is almost always a mistake (a wrong path, a truncated file), and would settle to nothing.
+            throw new WorldException($"{string.Join(", ", sources.Select(s => s.Name))}: no objects (only empty documents or comments)");
         }
 
         return documents;
     }
 
+    /// <summary>A document whose apiVersion and kind are strings and present, as kubectl requires before it sends anything.</summary>
+    private static WorldDocument Checked(WorldDocument document)
+    {
+        if (GoJsonDecoder.FirstError(document.Content, GoTypes.TypeMeta) is { } error)
+        {
+            throw new WorldException($"{document.Where}: unable to decode: {error}");
+        }
+
+        if (document.ApiVersion.Length == 0)
+        {
+            throw document.Error("apiVersion", "Required value");
+        }
+
+        if (document.Kind.Length == 0)
+        {
+            throw document.Error("kind", "Required value");
+        }
+
+        return document;
+    }
+
+    /// <summary>
+    /// Everything that can be said about the documents before one is applied, so a bad world changes nothing: each
+    /// kind is one the API server serves (or a CRD of the world defines), each object decodes into its kind's type,
+    /// no object is defined twice, and no two pods claim one address.
+    /// </summary>
+    private static void Check(KubeResources resources, List<WorldDocument> documents)
+    {
+        var defined = documents.Where(d => d.Kind == "CustomResourceDefinition").SelectMany(DefinedKinds).ToHashSet();
+        var objects = new Dictionary<(string Group, string Kind, string Namespace, string Name), WorldDocument>();
+        var addresses = new Dictionary<IPAddress, (WorldDocument Document, string Pod)>();
+        foreach (var doc in documents)
+        {
+            if (resources.Find(doc.ApiVersion, doc.Kind) is null && !defined.Contains((doc.ApiVersion, doc.Kind)))
+            {
+                // kubectl's RESTMapper answer for a mistyped kind or version: the object would never reach the cluster.
+                throw new WorldException($"{doc.Where}: no matches for kind \"{doc.Kind}\" in version \"{doc.ApiVersion}\" (ensure CRDs are installed first)");
+            }
+
+            var resource = resources.For(doc.ApiVersion, doc.Kind);
+            if (KindStrategies.Decode(resource, doc.Content, doc.Name) is { } decodeError)
+            {
+                throw new WorldException($"{doc.Where}: {decodeError.KubectlText}", decodeError);
+            }
+
+            var ns = resource.Namespaced ? Metadata(doc, "namespace") ?? "default" : string.Empty;
+            if (doc.Name.Length > 0 && !objects.TryAdd((resource.Group, resource.Kind, ns, doc.Name), doc))
+            {
+                // kubectl apply would let the later copy win without a word; a world defines each object once.
+                var where = ns.Length == 0 ? string.Empty : $" in namespace \"{ns}\"";
+                throw new WorldException($"{doc.Where}: {resource.QualifiedResource} \"{doc.Name}\"{where} is defined twice; the first is {objects[(resource.Group, resource.Kind, ns, doc.Name)].Where}");
+            }
+
+            // Pods on the host network share their node's address.
+            if (!(doc.Content["spec"] is JsonObject spec && spec["hostNetwork"] is JsonValue h && h.TryGetValue<bool>(out var onHost) && onHost))
+            {
+                CheckAddresses(doc, ns, resource, addresses);
+            }
+        }
+    }
+
+    /// <summary>Two pods with one address would make every verdict about that address a guess.</summary>
+    private static void CheckAddresses(WorldDocument doc, string ns, KubeResource resource, Dictionary<IPAddress, (WorldDocument Document, string Pod)> addresses)
+    {
+        if (resource is not { Group: "", Kind: "Pod" })
+        {
+            return;
+        }
+
+        foreach (var text in PodStrategy.Addresses(doc.Content))
+        {
+            if (IpAddressText.TryParse(text, out var address) && !addresses.TryAdd(address, (doc, $"{ns}/{doc.Name}")))
+            {
+                var first = addresses[address];
+                throw new WorldException($"{doc.Where}: status.podIP: Duplicate value: \"{text}\": Pod {first.Pod} has this address too ({first.Document.Where})");
+            }
+        }
+    }
+
+    /// <summary>The (apiVersion, kind) pairs a CustomResourceDefinition document serves.</summary>
+    private static IEnumerable<(string ApiVersion, string Kind)> DefinedKinds(WorldDocument crd)
+    {
+        var spec = crd.Content["spec"] as JsonObject;
+        var group = spec?["group"] is JsonValue g && g.TryGetValue<string>(out var gs) ? gs : string.Empty;
+        var kind = spec?["names"] is JsonObject names && names["kind"] is JsonValue k && k.TryGetValue<string>(out var ks) ? ks : string.Empty;
+        foreach (var version in (spec?["versions"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (version["name"] is JsonValue v && v.TryGetValue<string>(out var name))
+            {
+                yield return ($"{group}/{name}", kind);
+            }
+        }
+    }
+
+    private static string? Metadata(WorldDocument doc, string field)
+        => doc.Content["metadata"] is JsonObject metadata && metadata[field] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
+
     private static void Apply(World world, List<WorldDocument> documents)
     {
         var store = world.ControlPlane.Store;
+        Check(store.Resources, documents);
         int Rank(WorldDocument d) => Array.IndexOf(KindOrder, d.Kind) is var i and >= 0 ? i : Array.IndexOf(KindOrder, "Service") - 1;
         var ordered = documents.OrderBy(Rank).ToList();
 

@@ -141,6 +141,11 @@ public sealed class EksBackend
                 throw EksErrors.InvalidParameter($"scalingConfig is invalid: minSize {scaling.MinSize} <= desiredSize {scaling.DesiredSize} <= maxSize {scaling.MaxSize} is required, and maxSize must be at least 1");
             }
 
+            if (scaling.MaxSize > EksErrors.MaxNodesPerNodegroup)
+            {
+                throw EksErrors.NodegroupTooLarge(scaling.MaxSize);
+            }
+
             var instanceTypes = request.InstanceTypes is { Count: > 0 } given ? given : ["t3.medium"];
             foreach (var type in instanceTypes)
             {

@@ -126,6 +126,16 @@ public sealed record StatusCause(string Reason, string Message, string Field)
 
     public static StatusCause Invalid(string field, string value, string detail) => new("FieldValueInvalid", $"Invalid value: \"{value}\": {detail}", field);
 
+    /// <summary>field.Required with a detail: <c>Required value: must specify a peer</c>.</summary>
+    public static StatusCause Required(string field, string detail) => new("FieldValueRequired", $"Required value: {detail}", field);
+
+    /// <summary>field.Invalid for a number, which Go prints without quotes: <c>Invalid value: 70000: must be …</c>.</summary>
+    public static StatusCause Invalid(string field, long value, string detail)
+        => new("FieldValueInvalid", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Invalid value: {value}: {detail}"), field);
+
+    /// <summary>field.Duplicate of a string value.</summary>
+    public static StatusCause Duplicate(string field, string value) => new("FieldValueDuplicate", $"Duplicate value: \"{value}\"", field);
+
     public static StatusCause Forbidden(string field, string detail) => new("FieldValueForbidden", $"Forbidden: {detail}", field);
 
     public static StatusCause NotSupported(string field, string value, IEnumerable<string> supported)

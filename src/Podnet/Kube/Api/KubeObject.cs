@@ -54,7 +54,7 @@ public sealed class KubeObject
 
     public string? ResourceVersion => Metadata("resourceVersion") is { Length: > 0 } rv ? rv : null;
 
-    public long Generation => _json["metadata"]?["generation"] is JsonValue v && (v.TryGetValue<long>(out var g) || (v.TryGetValue<int>(out var i) && (g = i) == i)) ? g : 0;
+    public long Generation => (_json["metadata"] as JsonObject)?["generation"] is JsonValue v && (v.TryGetValue<long>(out var g) || (v.TryGetValue<int>(out var i) && (g = i) == i)) ? g : 0;
 
     public DateTimeOffset? CreationTimestamp => Timestamp(Metadata("creationTimestamp"));
 
@@ -67,10 +67,10 @@ public sealed class KubeObject
     public IReadOnlyDictionary<string, string> Annotations => _annotations ??= StringMap("annotations");
 
     public IReadOnlyList<string> Finalizers
-        => _json["metadata"]?["finalizers"] is JsonArray a ? [.. a.Select(f => f?.GetValue<string>() ?? string.Empty)] : [];
+        => (_json["metadata"] as JsonObject)?["finalizers"] is JsonArray a ? [.. a.Select(f => f is JsonValue v && v.TryGetValue<string>(out var s) ? s : string.Empty)] : [];
 
     public IReadOnlyList<OwnerReference> OwnerReferences
-        => _json["metadata"]?["ownerReferences"] is JsonArray a ? [.. a.OfType<JsonObject>().Select(OwnerReference.FromJson)] : [];
+        => (_json["metadata"] as JsonObject)?["ownerReferences"] is JsonArray a ? [.. a.OfType<JsonObject>().Select(OwnerReference.FromJson)] : [];
 
     /// <summary>Reads a copy of the value at a dotted path (<c>spec.nodeName</c>); null when absent.</summary>
     public JsonNode? this[string path] => Peek(path)?.DeepClone();
@@ -165,12 +165,12 @@ public sealed class KubeObject
 
     private string? String(string field) => _json[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    private string? Metadata(string field) => _json["metadata"]?[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    private string? Metadata(string field) => (_json["metadata"] as JsonObject)?[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     private Dictionary<string, string> StringMap(string field)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (_json["metadata"]?[field] is JsonObject map)
+        if ((_json["metadata"] as JsonObject)?[field] is JsonObject map)
         {
             foreach (var (key, value) in map)
             {

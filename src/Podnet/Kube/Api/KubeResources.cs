@@ -44,6 +44,29 @@ public sealed class KubeResources
         new("vpcresources.k8s.aws", "v1beta1", "SecurityGroupPolicy", "securitygrouppolicies", true, ["sgp"]),
         new("vpcresources.k8s.aws", "v1alpha1", "CNINode", "cninodes", false, ["cnd"]),
         new("crd.k8s.amazonaws.com", "v1alpha1", "ENIConfig", "eniconfigs", false, []),
+
+        // Served, kept whole, not modelled: kinds a dump of a real cluster holds, so that they load rather than
+        // being taken for a mistyped kind ("no matches for kind").
+        new(string.Empty, "v1", "ResourceQuota", "resourcequotas", true, ["quota"]),
+        new(string.Empty, "v1", "LimitRange", "limitranges", true, ["limits"]),
+        new(string.Empty, "v1", "PersistentVolume", "persistentvolumes", false, ["pv"]),
+        new(string.Empty, "v1", "PersistentVolumeClaim", "persistentvolumeclaims", true, ["pvc"]),
+        new(string.Empty, "v1", "ReplicationController", "replicationcontrollers", true, ["rc"]),
+        new(string.Empty, "v1", "PodTemplate", "podtemplates", true, []),
+        new("batch", "v1", "CronJob", "cronjobs", true, ["cj"]),
+        new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, ["pdb"]),
+        new("storage.k8s.io", "v1", "StorageClass", "storageclasses", false, ["sc"]),
+        new("networking.k8s.io", "v1", "Ingress", "ingresses", true, ["ing"]),
+        new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", false, []),
+        new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, ["hpa"]),
+        new("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, ["hpa"]),
+        new("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", false, ["pc"]),
+        new("coordination.k8s.io", "v1", "Lease", "leases", true, []),
+        new("events.k8s.io", "v1", "Event", "events", true, ["ev"]),
+        new("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration", "mutatingwebhookconfigurations", false, []),
+        new("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", false, []),
+        new("apiregistration.k8s.io", "v1", "APIService", "apiservices", false, []),
+        new("node.k8s.io", "v1", "RuntimeClass", "runtimeclasses", false, []),
     ];
 
     public void Register(KubeResource resource) => _byKind[(resource.ApiVersion, resource.Kind)] = resource;

@@ -12,7 +12,7 @@ namespace Podnet.Kube.Serialization;
 /// </summary>
 internal sealed class YamlManifestReader
 {
-    private const int MaxDepth = 1000;
+    private const int MaxDepth = YamlManifests.MaxDepth;
     private const long MaxAliasedNodes = 1_000_000;
 
     private readonly IParser _parser;

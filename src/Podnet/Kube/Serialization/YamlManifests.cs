@@ -10,6 +10,12 @@ namespace Podnet.Kube.Serialization;
 public static class YamlManifests
 {
     /// <summary>
+    /// How deeply a manifest may nest. Everything that writes a manifest's JSON again must allow at least this much
+    /// (System.Text.Json stops at 64 by default, and a world may nest a value 70 levels deep).
+    /// </summary>
+    public const int MaxDepth = 1000;
+
+    /// <summary>
     /// Splits a YAML stream ("---" separated; JSON is YAML too) into documents and converts each to JSON.
     /// Empty documents are kept, with null content. Throws <see cref="ManifestSyntaxException"/> with the source, line and column.
     /// </summary>

@@ -1,5 +1,7 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
+using Podnet.Net;
 
 namespace Podnet.Kube.Views;
 
@@ -29,6 +31,12 @@ public sealed class PodView
     public string Phase => _json["status"]?["phase"]?.GetValue<string>() ?? "Pending";
 
     public string? PodIP => _json["status"]?["podIP"]?.GetValue<string>() is { Length: > 0 } ip ? ip : null;
+
+    /// <summary>
+    /// <see cref="PodIP"/> as Kubernetes parses it (ParseIPSloppy: <c>10.0.0.01</c> is 10.0.0.1); null when absent.
+    /// Compare this, not the text.
+    /// </summary>
+    public IPAddress? PodAddress => IpAddressText.ParseOrNull(PodIP);
 
     public bool IsTerminating => Object.IsTerminating;
 

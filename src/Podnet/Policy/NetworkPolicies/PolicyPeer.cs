@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
+using Podnet.Net;
 using Podnet.Kube.Views;
 
 namespace Podnet.Policy.NetworkPolicies;
@@ -68,7 +69,7 @@ public sealed record PolicyPeer
         ArgumentNullException.ThrowIfNull(namespaceLabels);
         var view = new PodView(pod);
         var ipText = view.PodIP ?? (pod.Peek("status.podIPs") as JsonArray)?.OfType<JsonObject>().Select(p => p["ip"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null).FirstOrDefault(s => s is { Length: > 0 });
-        var ip = ipText is not null && IPAddress.TryParse(ipText, out var parsed) ? parsed : null;
+        var ip = IpAddressText.ParseOrNull(ipText);
         var ports = new List<PodContainerPort>();
         foreach (var container in view.Containers)
         {

@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+
+namespace Podnet.Kube.Validation;
+
+/// <summary>
+/// core/v1 SetDefaults_PodSpec and SetDefaults_Container as the API server applies them to pods and pod templates,
+/// with the ServiceAccount and DefaultTolerationSeconds admission plugins' additions, and the QoS class it records.
+/// </summary>
+public static class PodSpecDefaults
+{
+    /// <summary>PodSpec defaults as the API server fills them, plus the ServiceAccount and DefaultTolerationSeconds plugins.</summary>
+    public static void Apply(JsonObject spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec["restartPolicy"] ??= "Always";
+        spec["terminationGracePeriodSeconds"] ??= 30;
+        spec["dnsPolicy"] ??= "ClusterFirst";
+        spec["schedulerName"] ??= "default-scheduler";
+        spec["securityContext"] ??= new JsonObject();
+        spec["enableServiceLinks"] ??= true;
+        spec["priority"] ??= 0;
+        spec["preemptionPolicy"] ??= "PreemptLowerPriority";
+        spec["serviceAccountName"] ??= spec["serviceAccount"]?.DeepClone() ?? "default";
+        spec["serviceAccount"] ??= spec["serviceAccountName"]!.DeepClone();
+        foreach (var list in new[] { "initContainers", "containers" })
+        {
+            foreach (var container in (spec[list] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                DefaultContainer(container);
+            }
+        }
+
+        var tolerations = spec["tolerations"] as JsonArray ?? [];
+        foreach (var key in new[] { "node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable" })
+        {
+            var tolerated = tolerations.OfType<JsonObject>().Any(t =>
+                (t["key"]?.GetValue<string>() == key || (t["key"] is null && t["operator"]?.GetValue<string>() == "Exists"))
+                && (t["effect"] is null || t["effect"]!.GetValue<string>() == "NoExecute"));
+            if (!tolerated)
+            {
+                tolerations.Add(new JsonObject { ["key"] = key, ["operator"] = "Exists", ["effect"] = "NoExecute", ["tolerationSeconds"] = 300 });
+            }
+        }
+
+        spec["tolerations"] = tolerations;
+    }
+
+    private static void DefaultContainer(JsonObject container)
+    {
+        var image = container["image"]?.GetValue<string>() ?? string.Empty;
+        var tag = image.Contains('@', StringComparison.Ordinal) ? "digest" : image[(image.LastIndexOf('/') + 1)..].Split(':') is [_, var t] ? t : "latest";
+        container["imagePullPolicy"] ??= tag == "latest" ? "Always" : "IfNotPresent";
+        container["terminationMessagePath"] ??= "/dev/termination-log";
+        container["terminationMessagePolicy"] ??= "File";
+        container["resources"] ??= new JsonObject();
+        foreach (var port in (container["ports"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            port["protocol"] ??= "TCP";
+        }
+    }
+
+    /// <summary>The pod's QoS class (qos.GetPodQOS): BestEffort, Guaranteed or Burstable.</summary>
+    public static string QosClass(JsonObject spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var containers = (spec["containers"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var requestsOrLimits = containers.Select(c => (Requests: c["resources"]?["requests"] as JsonObject, Limits: c["resources"]?["limits"] as JsonObject)).ToList();
+        if (requestsOrLimits.TrueForAll(r => (r.Requests is null || r.Requests.Count == 0) && (r.Limits is null || r.Limits.Count == 0)))
+        {
+            return "BestEffort";
+        }
+
+        var guaranteed = requestsOrLimits.TrueForAll(r =>
+            r.Limits?["cpu"] is not null && r.Limits["memory"] is not null
+            && (r.Requests is null || ((r.Requests["cpu"] is null || JsonNode.DeepEquals(r.Requests["cpu"], r.Limits["cpu"])) && (r.Requests["memory"] is null || JsonNode.DeepEquals(r.Requests["memory"], r.Limits["memory"])))));
+        return guaranteed ? "Guaranteed" : "Burstable";
+    }
+}
