@@ -235,6 +235,13 @@ internal sealed class AwsWorldBuilder
         var types = DocumentFields.Strings(doc, "InstanceTypes") is { Count: > 0 } list ? list : DocumentFields.Strings(doc, "InstanceType");
         var desired = DocumentFields.Int(doc, "DesiredSize") ?? 2;
         var labels = (DocumentFields.Spec(doc)["Labels"] as JsonObject ?? []).ToDictionary(p => p.Key, p => DocumentFields.StringAt(doc, p.Value, $"spec.Labels.{p.Key}") ?? string.Empty, StringComparer.Ordinal);
+        // EKS labels every node of the group eks.amazonaws.com/nodegroup=<name>: a name no label value can hold would
+        // keep its nodes from registering (the fuzzer's crash on metadata.name: 1e30).
+        if (LabelValidation.ValidateValue(doc.Name) is { } nameError)
+        {
+            throw doc.Error("metadata.name", $"Invalid value: \"{doc.Name}\": {nameError}");
+        }
+
         foreach (var (key, value) in labels)
         {
             // The node group's labels become its nodes' labels: a kubelet could not register with one the API refuses.

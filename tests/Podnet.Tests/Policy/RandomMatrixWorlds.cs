@@ -59,7 +59,8 @@ internal static class RandomMatrixWorlds
             var ip = random.Next(15) switch
             {
                 0 => null,
-                _ => string.Create(CultureInfo.InvariantCulture, $"10.{random.Next(2)}.{random.Next(4)}.{(i % 250) + 1}"),
+                // Unique per pod (a world may not give two pods one address): the last octet and the block of 250 pods.
+                _ => string.Create(CultureInfo.InvariantCulture, $"10.{random.Next(2)}.{((i / 250) * 4) + random.Next(4)}.{(i % 250) + 1}"),
             };
             Pod(random, yaml, namespaces[random.Next(namespaces.Length)], $"p{i}", ip, hostNetwork: random.Next(10) == 0);
         }

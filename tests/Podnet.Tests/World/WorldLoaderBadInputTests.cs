@@ -105,6 +105,16 @@ public class WorldLoaderBadInputTests
     }
 
     [Fact]
+    public void NodegroupNameNoLabelCanHold_IsAnError_NotACrashAtNodeRegistration()
+    {
+        var text = File.ReadAllText(Path.Combine(PodnetCli.Examples(), "hello-eks", "cluster.yaml"));
+        Assert.Contains("name: ng-1", text, StringComparison.Ordinal);
+        var error = Assert.Throws<WorldException>(() => WorldLoader.Load([new WorldSource("cluster.yaml", text.Replace("name: ng-1", "name: 1e30", StringComparison.Ordinal))])).Message;
+        Assert.Contains("(line ", error, StringComparison.Ordinal);
+        Assert.Contains("metadata.name: Invalid value: \"1e+30\": a valid label must be an empty string", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NodegroupOverTheEksQuota_IsEksError()
     {
         var folder = Path.Combine(PodnetCli.Examples(), "hello-eks");
