@@ -185,32 +185,16 @@ public static class ReportHtml
             return;
         }
 
-        // Rows: one per pod, or, for large worlds, one per class (named by its first pod).
-        var firstOf = new List<int>();
-        var secondOf = new List<int>();
-        var members = new List<int>();
-        for (var pod = 0; pod < count; pod++)
-        {
-            var cls = matrix.ClassOf(pod);
-            if (cls == firstOf.Count)
-            {
-                firstOf.Add(pod);
-                secondOf.Add(-1);
-                members.Add(0);
-            }
-            else if (secondOf[cls] < 0)
-            {
-                secondOf[cls] = pod;
-            }
-
-            members[cls]++;
-        }
-
+        // Rows: one per pod, or, for large worlds, one per class (named by its first pod); a class to itself is decided
+        // on its first two pods, as the matrix decides it.
+        var classes = matrix.Classes;
+        int First(int cls) => matrix.PodsOf(cls)[0];
+        int Second(int cls) => matrix.PodsOf(cls) is { Count: > 1 } pods ? pods[1] : -1;
         var byClass = count > MaxPodRows;
-        var rows = byClass ? firstOf.Count : count;
-        string Label(int row) => byClass ? $"{matrix.Pods[firstOf[row]]}{(members[row] > 1 ? $" (+{members[row] - 1} alike)" : string.Empty)}" : matrix.Pods[row];
+        var rows = byClass ? classes : count;
+        string Label(int row) => byClass ? $"{matrix.Pods[First(row)]}{(matrix.PodsOf(row).Count > 1 ? $" (+{matrix.PodsOf(row).Count - 1} alike)" : string.Empty)}" : matrix.Pods[row];
         int ClassOfRow(int row) => byClass ? row : matrix.ClassOf(row);
-        int PodOfRow(int row) => byClass ? firstOf[row] : row;
+        int PodOfRow(int row) => byClass ? First(row) : row;
 
         html.Append("<div class=\"scroll\"><table class=\"matrix\"><thead><tr><th></th><th class=\"pod\">from \\ to</th>");
         for (var to = 0; to < rows; to++)
@@ -233,7 +217,7 @@ public static class ReportHtml
                 var (source, destination) = (PodOfRow(from), PodOfRow(to));
                 if (byClass && from == to)
                 {
-                    destination = secondOf[from];
+                    destination = Second(from);
                     if (destination < 0)
                     {
                         html.Append("<td class=\"self\">-</td>");
@@ -252,7 +236,6 @@ public static class ReportHtml
 
         // One explanation per pair of classes, decided on the classes' representative pods, as the matrix decides them.
         var explanations = new JsonObject();
-        var classes = firstOf.Count;
         if (classes <= MaxExplainedClasses)
         {
             for (var from = 0; from < classes; from++)
@@ -260,13 +243,13 @@ public static class ReportHtml
                 progress?.Report(() => $"explaining the matrix: class {from + 1} of {classes}");
                 for (var to = 0; to < classes; to++)
                 {
-                    var destination = from == to ? secondOf[to] : firstOf[to];
+                    var destination = from == to ? Second(to) : First(to);
                     if (destination < 0)
                     {
                         continue;
                     }
 
-                    var result = reachability.Evaluate(matrix.Pods[firstOf[from]], matrix.Pods[destination], port.ToString());
+                    var result = reachability.Evaluate(matrix.Pods[First(from)], matrix.Pods[destination], port.ToString());
                     explanations[$"{from},{to}"] = new JsonObject
                     {
                         ["allowed"] = result.Allowed,

@@ -139,7 +139,7 @@ public sealed partial class Ec2Backend
                 continue;
             }
 
-            foreach (var association in _trunkAssociations.Values.Where(a => a.TrunkInterfaceId == eni.Id).ToList())
+            foreach (var association in AssociationsOf(eni.Id).ToList())
             {
                 RemoveAssociation(association);
             }

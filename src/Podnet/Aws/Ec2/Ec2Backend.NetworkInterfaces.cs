@@ -41,7 +41,7 @@ public sealed partial class Ec2Backend
                 : null;
             IEnumerable<InterfaceEntity> candidates = byInstance is null
                 ? _interfaces.Values
-                : byInstance.Values.Distinct(StringComparer.Ordinal).SelectMany(v => _attachedTo.GetValueOrDefault(v) ?? []).OrderBy(e => e.Sequence);
+                : byInstance.Values.Distinct(StringComparer.Ordinal).SelectMany(AttachedTo).OrderBy(e => e.Sequence);
             var selected = Select(request.Ids, id => _interfaces.GetValueOrDefault(id), Ec2Errors.NetworkInterfaceNotFound, candidates);
             return [.. InterfaceFilters.Apply(selected.Select(ToNetworkInterface), request.Filters)];
         }
@@ -298,7 +298,8 @@ public sealed partial class Ec2Backend
 
     private InterfaceEntity FindInterface(string id) => _interfaces.GetValueOrDefault(id) ?? throw Ec2Errors.NetworkInterfaceNotFound(id);
 
-    private IEnumerable<InterfaceEntity> AttachedTo(string instanceId) => _interfaces.Values.Where(e => e.Attachment?.InstanceId == instanceId);
+    /// <summary>The interfaces attached to an instance, in the order they were made, from the attachment index.</summary>
+    private IEnumerable<InterfaceEntity> AttachedTo(string instanceId) => (_attachedTo.GetValueOrDefault(instanceId) ?? []).OrderBy(e => e.Sequence);
 
     /// <summary>Interfaces by the instance they are attached to, kept by <see cref="InterfaceEntity.Attachment"/>.</summary>
     private readonly Dictionary<string, List<InterfaceEntity>> _attachedTo = new(StringComparer.Ordinal);

@@ -34,7 +34,7 @@ public sealed class Scheduler : QueueController
     /// </summary>
     private long _version;
     private long _failuresAt = -1;
-    private readonly Dictionary<string, (int Nodes, string Message)> _failures = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _failures = new(StringComparer.Ordinal);
 
     /// <summary>The nodes that exist, in name order; rebuilt when one comes or goes.</summary>
     private List<NodeInfo>? _nodeList;
@@ -172,7 +172,7 @@ public sealed class Scheduler : QueueController
         if (_failures.TryGetValue(signature, out var failed))
         {
             _unschedulable.Add(key);
-            MarkUnschedulable(found, failed.Message, context);
+            MarkUnschedulable(found, failed, context);
             return null;
         }
 
@@ -202,7 +202,7 @@ public sealed class Scheduler : QueueController
         if (fits.Count == 0)
         {
             var message = $"0/{nodes} nodes are available" + (reasons.Count == 0 ? "." : ": " + string.Join(", ", reasons.Select(r => $"{r.Value} {r.Key}").Order(StringComparer.Ordinal)) + ".");
-            _failures[signature] = (nodes, message);
+            _failures[signature] = message;
             _unschedulable.Add(key);
             MarkUnschedulable(found, message, context);
             return null;

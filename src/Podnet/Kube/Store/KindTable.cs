@@ -115,8 +115,6 @@ internal sealed class KindTable
         _indexes[name] = index;
     }
 
-    public bool HasIndex(string name) => _indexes.ContainsKey(name);
-
     /// <summary>The objects found under <paramref name="value"/> in index <paramref name="name"/>, by namespace and name.</summary>
     /// <exception cref="InvalidOperationException">There is no such index.</exception>
     public IEnumerable<KubeObject> ByIndex(string name, string value)
