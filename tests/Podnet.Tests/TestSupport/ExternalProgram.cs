@@ -19,7 +19,11 @@ public static class ExternalProgram
         return found!;
     }
 
-    /// <summary>Runs <paramref name="program"/> with <paramref name="arguments"/> and no stdin; kills it after <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="program"/> with <paramref name="arguments"/> and no stdin; kills it (and what it started)
+    /// after <paramref name="timeout"/>. Output is read line by line and taken as it is a few seconds after the
+    /// program exits, because a helper it leaves behind (Chromium's crash handler) can hold its pipes open for ever.
+    /// </summary>
     public static (int Exit, string Out, string Err) Run(string program, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program)
@@ -39,16 +43,47 @@ public static class ExternalProgram
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start)!;
+        using var process = new Process { StartInfo = start };
+        var (output, outputDone) = Collect(h => process.OutputDataReceived += h);
+        var (error, errorDone) = Collect(h => process.ErrorDataReceived += h);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
             Assert.Fail($"{program} {string.Join(' ', arguments)} did not finish within {timeout.TotalSeconds} s");
         }
 
-        return (process.ExitCode, output.Result, error.Result);
+        Task.WaitAll([outputDone, errorDone], TimeSpan.FromSeconds(5));
+        lock (output)
+        {
+            lock (error)
+            {
+                return (process.ExitCode, output.ToString(), error.ToString());
+            }
+        }
+    }
+
+    /// <summary>Collects the lines of one stream; the task ends at the stream's end.</summary>
+    private static (System.Text.StringBuilder Text, Task Done) Collect(Action<DataReceivedEventHandler> subscribe)
+    {
+        var text = new System.Text.StringBuilder();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        subscribe((_, e) =>
+        {
+            if (e.Data is null)
+            {
+                done.TrySetResult();
+                return;
+            }
+
+            lock (text)
+            {
+                text.Append(e.Data).Append('\n');
+            }
+        });
+        return (text, done.Task);
     }
 }

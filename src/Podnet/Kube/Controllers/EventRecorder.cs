@@ -18,9 +18,12 @@ public sealed class EventRecorder
     private readonly Dictionary<(string About, string Type, string Reason, string Message, string Component), string> _byKey = [];
     private readonly TimeProvider _time;
 
-    /// <summary>The order events were first recorded in, by uid: timestamps have whole seconds, names a random part.</summary>
+    /// <summary>The order events were first recorded in, by uid: timestamps have whole seconds.</summary>
     private readonly Dictionary<string, long> _recorded = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+
+    /// <summary>The nanosecond the last new event was named after.</summary>
+    private long _lastNanos;
 
     public EventRecorder(ObjectStore store, TimeProvider time)
     {
@@ -75,7 +78,16 @@ public sealed class EventRecorder
             involved.Remove("namespace");
         }
 
-        var suffix = _time.GetUtcNow().ToUnixTimeMilliseconds().ToString("x", CultureInfo.InvariantCulture) + _store.Names.Suffix(3);
+        // client-go's makeEvent names an event "<object>.<%x of the time in nanoseconds>", unique because real time
+        // moves between two events; virtual time does not, so two events at one instant take the next nanosecond.
+        long nanos;
+        lock (_lock)
+        {
+            nanos = Math.Max((_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100, _lastNanos + 1);
+            _lastNanos = nanos;
+        }
+
+        var suffix = nanos.ToString("x", CultureInfo.InvariantCulture);
         var eventObject = new JsonObject
         {
             ["apiVersion"] = "v1",

@@ -76,6 +76,14 @@ public sealed partial class ObjectStore
             }
 
             var ns = resource.Namespaced ? obj.Namespace ?? "default" : null;
+
+            // A generated name that is taken is drawn again, up to 8 times in all, as the API server does since
+            // RetryGenerateName (maxNameGenerationCreateAttempts, apiserver's registry/generic/registry/store.go).
+            for (var attempt = 1; obj.Name.Length == 0 && attempt < 8 && Table(resource).Get((ns ?? string.Empty, name)) is not null; attempt++)
+            {
+                name = obj.GenerateName + Names.Suffix();
+            }
+
             CheckNamespaceAcceptsContent(resource, ns, name);
 
             var now = KubeObject.FormatTimestamp(_time.GetUtcNow());

@@ -28,6 +28,23 @@ public class EventRecorderTests
         Assert.Single(cluster.EventsAbout(pod));
     }
 
+    /// <summary>
+    /// client-go names an event after the time in nanoseconds; in virtual time thousands fall in one instant (a
+    /// ReplicaSet creating its pods), and each still gets a name of its own instead of a 409 that stops the controller.
+    /// </summary>
+    [Fact]
+    public void EventRecorder_ManyEventsInOneInstant_GetNamesOfTheirOwn()
+    {
+        var cluster = new TestCluster();
+        var pod = cluster.Create(TestCluster.PodJson("web"));
+
+        var names = Enumerable.Range(0, 3000).Select(i => cluster.Plane.Events.Normal(pod, "SuccessfulCreate", $"Created pod: web-{i}", "replicaset-controller").Name).ToList();
+
+        Assert.Equal(3000, names.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(names, n => Assert.Matches("^web\\.[0-9a-f]{16}$", n));
+        Assert.Equal(3000, cluster.EventsAbout(pod).Count);
+    }
+
     [Fact]
     public void EventRecorder_DifferentMessageTypeOrComponent_RecordsAnother()
     {

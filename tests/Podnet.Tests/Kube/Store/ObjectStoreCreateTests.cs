@@ -75,6 +75,30 @@ public class ObjectStoreCreateTests
         Assert.Equal(first.Name, _h.Store.Get(_h.Pods, "default", first.Name).Name);
     }
 
+    /// <summary>The API server draws a taken generated name again (RetryGenerateName) instead of answering 409.</summary>
+    [Fact]
+    public void Create_GeneratedNameTaken_DrawsAnother()
+    {
+        var template = Pod(string.Empty).With(json =>
+        {
+            var metadata = (JsonObject)json["metadata"]!;
+            metadata.Remove("name");
+            metadata["generateName"] = "web-";
+        });
+
+        // Two stores from one seed draw the same names: learn the name the second create draws, then take it first.
+        var probe = new StoreHarness();
+        probe.Store.Create(Pod("placeholder"));
+        var drawn = probe.Store.Create(template).Name;
+        _h.Store.Create(Pod(drawn));
+
+        var created = _h.Store.Create(template);
+
+        Assert.NotEqual(drawn, created.Name);
+        Assert.Matches("^web-[bcdfghjklmnpqrstvwxz2456789]{5}$", created.Name);
+        Assert.Equal(2, _h.Store.List(_h.Pods, "default").Items.Count);
+    }
+
     [Fact]
     public void Create_WithoutNameOrGenerateName_IsInvalid()
     {
