@@ -23,4 +23,16 @@ if (args is ["--scale", var scaleVariant, var scalePods])
     return;
 }
 
+// `dotnet run -c Release -- --store WRITES WATCHERS` measures the in-process store: writes/s and watch delivery latency.
+if (args is ["--store", var storeWrites, var storeWatchers])
+{
+    Console.WriteLine(Podnet.Benchmarks.StoreRun.Header);
+    foreach (var row in Podnet.Benchmarks.StoreRun.Run(int.Parse(storeWrites, CultureInfo.InvariantCulture), int.Parse(storeWatchers, CultureInfo.InvariantCulture)))
+    {
+        Console.WriteLine(row);
+    }
+
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Podnet.Benchmarks.SubnetAddressPoolBenchmarks).Assembly).Run(args);

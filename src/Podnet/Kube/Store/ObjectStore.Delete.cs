@@ -18,6 +18,7 @@ public sealed partial class ObjectStore
     /// </summary>
     public KubeObject? Delete(KubeResource resource, string? @namespace, string name, DeleteOptions? options = null, RequestContext? context = null)
     {
+        using var delivery = Delivering();
         options ??= DeleteOptions.Default;
         context ??= RequestContext.Admin;
         lock (_lock)

@@ -63,6 +63,7 @@ public sealed partial class ObjectStore
 
     public KubeObject Create(KubeObject obj, RequestContext? context = null, bool keepStatus = false)
     {
+        using var delivery = Delivering();
         context ??= RequestContext.Admin;
         lock (_lock)
         {
@@ -207,6 +208,7 @@ public sealed partial class ObjectStore
     /// </summary>
     public KubeObject Update(KubeObject obj, RequestContext? context = null, bool status = false)
     {
+        using var delivery = Delivering();
         context ??= RequestContext.Admin;
         lock (_lock)
         {
@@ -221,6 +223,7 @@ public sealed partial class ObjectStore
     /// <summary>Applies a patch to the current object and stores the result as an update.</summary>
     public KubeObject Patch(KubeResource resource, string? @namespace, string name, PatchType type, JsonNode patch, RequestContext? context = null, bool status = false)
     {
+        using var delivery = Delivering();
         context ??= RequestContext.Admin;
         lock (_lock)
         {

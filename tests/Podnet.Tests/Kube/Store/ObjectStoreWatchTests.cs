@@ -220,4 +220,94 @@ public class ObjectStoreWatchTests
         Assert.Equal(2, first.Count);
         Assert.Equal(first, second);
     }
+
+    /// <summary>A server hands the watch to a client as a stream: events arrive while the reader waits.</summary>
+    [Fact]
+    public async Task Watch_ReadAllAsync_PushesChangesAsTheyHappen()
+    {
+        _h.CreatePod("before");
+        var watch = _h.Store.Watch(_h.Pods, resourceVersion: Rv(_h.Store.CurrentResourceVersion));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var seen = new List<string>();
+        var reader = Task.Run(
+            async () =>
+            {
+                await foreach (var change in watch.ReadAllAsync(timeout.Token))
+                {
+                    seen.Add(Describe(change));
+                }
+            },
+            timeout.Token);
+
+        await Task.Run(() =>
+        {
+            _h.CreatePod("a");
+            _h.CreateConfigMap("not-a-pod");
+            _h.Store.Delete(_h.Pods, "default", "a");
+        });
+        watch.Stop();
+        await reader;
+
+        Assert.Equal(["ADDED Pod a", "DELETED Pod a"], seen);
+    }
+
+    /// <summary>Listeners run after the store lock is released: another thread can read the store meanwhile.</summary>
+    [Fact]
+    public void Subscribe_ListenerRunsOutsideTheStoreLock()
+    {
+        var readElsewhere = new List<bool>();
+        _h.Store.Subscribe(e =>
+        {
+            var read = Task.Run(() => _h.Store.List(_h.Pods).Items.Count);
+            readElsewhere.Add(read.Wait(TimeSpan.FromSeconds(10)));
+        });
+
+        _h.CreatePod("a");
+
+        Assert.Equal([true], readElsewhere);
+    }
+
+    /// <summary>A write a listener makes is heard by every listener after the change that caused it, never before.</summary>
+    [Fact]
+    public void Subscribe_WriteByAListener_IsDeliveredAfterTheChangeAtHand()
+    {
+        _h.Store.Subscribe(e =>
+        {
+            if (e.Object.Name == "a" && e.Type == WatchEventType.Added)
+            {
+                _h.CreatePod("b");
+            }
+        });
+        var heard = new List<string>();
+        _h.Store.Subscribe(e => heard.Add(Describe(e)));
+
+        _h.CreatePod("a");
+
+        Assert.Equal(["ADDED Pod a", "ADDED Pod b"], heard);
+    }
+
+    /// <summary>Writers on several threads: every watch sees every change once, in resourceVersion order.</summary>
+    [Fact]
+    public void Watch_WritersOnSeveralThreads_EveryWatchSeesEachChangeOnceInOrder()
+    {
+        var watches = Enumerable.Range(0, 8).Select(_ => _h.Store.Watch(_h.Pods, resourceVersion: Rv(_h.Store.CurrentResourceVersion))).ToList();
+        var heard = new List<long>();
+        _h.Store.Subscribe(e => heard.Add(e.ResourceVersion));
+
+        Parallel.For(0, 4, writer =>
+        {
+            for (var i = 0; i < 250; i++)
+            {
+                _h.CreatePod($"w{writer}-{i}");
+            }
+        });
+
+        Assert.Equal(1000, heard.Count);
+        Assert.Equal(heard.Order(), heard);
+        foreach (var watch in watches)
+        {
+            var events = watch.Read();
+            Assert.Equal(heard, events.Select(e => e.ResourceVersion));
+        }
+    }
 }

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Podnet.Kube;
+using Podnet.Kube.Api;
+using Podnet.Kube.Store;
+
+namespace Podnet.Benchmarks;
+
+/// <summary>
+/// The in-process store under load, as issue 9's targets put it: writes per second through admission (a control
+/// plane's store, its controllers listening), and how long a change takes to reach each of many watchers that read
+/// their watch as a stream (<see cref="Watch.ReadAllAsync"/>), each on its own task — as a server's watch
+/// connections would. Prints tab-separated rows: what, writes, watchers, seconds, writes/s, p50 ms, p99 ms, max ms.
+/// </summary>
+public static class StoreRun
+{
+    public const string Header = "run\twrites\twatchers\tseconds\twrites_per_s\tp50_ms\tp99_ms\tmax_ms";
+
+    /// <param name="writes">How many writes each run makes: half pod creates, then a status update of each.</param>
+    /// <param name="watchers">How many watchers listen in the runs with watchers.</param>
+    public static IEnumerable<string> Run(int writes, int watchers)
+    {
+        yield return Row("no watchers, as fast as possible", Measure(writes, 0, pace: null));
+        yield return Row($"{watchers} watchers, as fast as possible", Measure(writes, watchers, pace: null));
+        yield return Row($"{watchers} watchers, 1,000 writes/s", Measure(Math.Min(writes, 5_000), watchers, pace: 1_000));
+    }
+
+    private sealed record Figures(int Writes, int Watchers, double Seconds, double[] LatenciesMs);
+
+    private static string Row(string what, Figures f)
+    {
+        var sorted = f.LatenciesMs.Order().ToArray();
+        string Ms(double q) => sorted.Length == 0 ? "-" : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))].ToString("0.00", CultureInfo.InvariantCulture);
+        return string.Join('\t', what, f.Writes.ToString(CultureInfo.InvariantCulture), f.Watchers.ToString(CultureInfo.InvariantCulture),
+            f.Seconds.ToString("0.00", CultureInfo.InvariantCulture), (f.Writes / f.Seconds).ToString("0", CultureInfo.InvariantCulture),
+            Ms(0.50), Ms(0.99), sorted.Length == 0 ? "-" : sorted[^1].ToString("0.00", CultureInfo.InvariantCulture));
+    }
+
+    private static Figures Measure(int writes, int watchers, int? pace)
+    {
+        var plane = new ControlPlane(TimeProvider.System, seed: 1, scheduling: false);
+        var store = plane.Store;
+        var pods = store.Resources.For("v1", "Pod");
+        store.Create(KubeObject.From(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = "default" } }));
+        plane.RunReady(); // the service account controller makes the namespace's default ServiceAccount, which admission wants
+        var from = store.CurrentResourceVersion.ToString(CultureInfo.InvariantCulture);
+
+        // When each write started, by the resourceVersion it made; each watcher notes when it heard of it.
+        var started = new ConcurrentDictionary<long, long>();
+        var latencies = new ConcurrentBag<double>();
+        using var done = new CancellationTokenSource();
+        var readers = Enumerable.Range(0, watchers).Select(_ =>
+        {
+            var watch = store.Watch(pods, "default", from);
+            return Task.Run(async () =>
+            {
+                var heard = 0;
+                await foreach (var change in watch.ReadAllAsync(done.Token))
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    if (started.TryGetValue(change.ResourceVersion, out var at))
+                    {
+                        latencies.Add(Stopwatch.GetElapsedTime(at, now).TotalMilliseconds);
+                    }
+
+                    if (++heard == writes)
+                    {
+                        watch.Stop();
+                    }
+                }
+            });
+        }).ToList();
+
+        var context = RequestContext.ServiceAccount("kube-system", "bench");
+        var created = new List<KubeObject>(writes / 2);
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < writes; i++)
+        {
+            if (pace is { } rate)
+            {
+                var due = TimeSpan.FromSeconds((double)i / rate);
+                while (clock.Elapsed < due)
+                {
+                    Thread.Sleep(due - clock.Elapsed);
+                }
+            }
+
+            var at = Stopwatch.GetTimestamp();
+            KubeObject written;
+            if (i < writes / 2)
+            {
+                written = store.Create(Pod(i), context);
+                created.Add(written);
+            }
+            else
+            {
+                var pod = created[i - (writes / 2)];
+                written = store.UpdateStatus(pod.With(j => j["status"] = new JsonObject { ["phase"] = "Running", ["podIP"] = $"10.{i / 65536 % 256}.{i / 256 % 256}.{i % 256}" }), context);
+            }
+
+            started[long.Parse(written.ResourceVersion!, CultureInfo.InvariantCulture)] = at;
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        if (!Task.WaitAll([.. readers], TimeSpan.FromMinutes(5)))
+        {
+            done.Cancel();
+            throw new TimeoutException("the watchers did not hear every write within 5 minutes");
+        }
+
+        return new Figures(writes, watchers, seconds, [.. latencies]);
+    }
+
+    private static KubeObject Pod(int i) => KubeObject.From(new JsonObject
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "Pod",
+        ["metadata"] = new JsonObject { ["name"] = $"pod-{i}", ["namespace"] = "default", ["labels"] = new JsonObject { ["app"] = $"app-{i % 50}" } },
+        ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "app", ["image"] = "public.ecr.aws/nginx/nginx:1.27" }) },
+    });
+}
