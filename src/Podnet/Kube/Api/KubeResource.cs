@@ -1,6 +1,14 @@
+using System.Collections.Frozen;
+
 namespace Podnet.Kube.Api;
 
-/// <summary>A kind the API server serves: its group, version, plural resource name, scope and short names.</summary>
+/// <summary>
+/// A kind the API server serves: its group, version, plural resource name, scope and short names, and what its
+/// registry strategy decides for every object of the kind (k8s.io/apiserver's <c>rest.RESTCreateStrategy</c> and
+/// <c>RESTUpdateStrategy</c>, one per kind under pkg/registry): whether status is a subresource, whether
+/// <c>metadata.generation</c> counts spec changes, whether a create keeps the status it is given, and which fields
+/// a field selector may name. A kind nobody registered (a custom resource of a world) has none of them.
+/// </summary>
 public sealed record KubeResource(string Group, string Version, string Kind, string Plural, bool Namespaced, IReadOnlyList<string> ShortNames)
 {
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
@@ -9,4 +17,23 @@ public sealed record KubeResource(string Group, string Version, string Kind, str
     public string QualifiedResource => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
 
     public string Singular => Kind.ToLowerInvariant();
+
+    /// <summary>
+    /// Status is written through <c>/status</c> only: an update of the main resource keeps the stored status, an
+    /// update of the status keeps everything else, and a create drops the status it is given (unless
+    /// <see cref="KeepsStatusOnCreate"/>), as the strategies' PrepareForCreate and PrepareForUpdate do.
+    /// </summary>
+    public bool HasStatusSubresource { get; init; }
+
+    /// <summary>A create sets <c>metadata.generation</c> to 1 and every change of <c>spec</c> adds one.</summary>
+    public bool TracksGeneration { get; init; }
+
+    /// <summary>A create keeps the given status (nodeStrategy.PrepareForCreate: a kubelet registers its node with status).</summary>
+    public bool KeepsStatusOnCreate { get; init; }
+
+    /// <summary>
+    /// The fields a field selector may name besides <c>metadata.name</c> and <c>metadata.namespace</c> (the kind's
+    /// registered field label conversion); any other is a BadRequest "field label not supported".
+    /// </summary>
+    public FrozenSet<string> FieldSelectors { get; init; } = FrozenSet<string>.Empty;
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 
 namespace Podnet.Kube.Api;
 
@@ -18,32 +19,35 @@ public sealed class KubeResources
         }
     }
 
+    /// <summary>An Event's field labels (pkg/registry/core/event/strategy.go ToSelectableFields), served by both Event APIs.</summary>
+    private static readonly FrozenSet<string> EventFields = Fields("involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type");
+
     public static IReadOnlyList<KubeResource> BuiltIn { get; } =
     [
-        new(string.Empty, "v1", "Namespace", "namespaces", false, ["ns"]),
-        new(string.Empty, "v1", "Node", "nodes", false, ["no"]),
-        new(string.Empty, "v1", "Pod", "pods", true, ["po"]),
-        new(string.Empty, "v1", "Service", "services", true, ["svc"]),
+        new(string.Empty, "v1", "Namespace", "namespaces", false, ["ns"]) { HasStatusSubresource = true, FieldSelectors = Fields("status.phase") },
+        new(string.Empty, "v1", "Node", "nodes", false, ["no"]) { HasStatusSubresource = true, KeepsStatusOnCreate = true, FieldSelectors = Fields("spec.unschedulable") },
+        new(string.Empty, "v1", "Pod", "pods", true, ["po"]) { HasStatusSubresource = true, FieldSelectors = Fields("spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName") },
+        new(string.Empty, "v1", "Service", "services", true, ["svc"]) { HasStatusSubresource = true },
         new(string.Empty, "v1", "Endpoints", "endpoints", true, ["ep"]),
         new(string.Empty, "v1", "ServiceAccount", "serviceaccounts", true, ["sa"]),
         new(string.Empty, "v1", "ConfigMap", "configmaps", true, ["cm"]),
-        new(string.Empty, "v1", "Secret", "secrets", true, []),
-        new(string.Empty, "v1", "Event", "events", true, ["ev"]),
-        new("apps", "v1", "Deployment", "deployments", true, ["deploy"]),
-        new("apps", "v1", "ReplicaSet", "replicasets", true, ["rs"]),
-        new("apps", "v1", "DaemonSet", "daemonsets", true, ["ds"]),
-        new("apps", "v1", "StatefulSet", "statefulsets", true, ["sts"]),
-        new("batch", "v1", "Job", "jobs", true, []),
+        new(string.Empty, "v1", "Secret", "secrets", true, []) { FieldSelectors = Fields("type") },
+        new(string.Empty, "v1", "Event", "events", true, ["ev"]) { FieldSelectors = EventFields },
+        new("apps", "v1", "Deployment", "deployments", true, ["deploy"]) { HasStatusSubresource = true, TracksGeneration = true },
+        new("apps", "v1", "ReplicaSet", "replicasets", true, ["rs"]) { HasStatusSubresource = true, TracksGeneration = true, FieldSelectors = Fields("status.replicas") },
+        new("apps", "v1", "DaemonSet", "daemonsets", true, ["ds"]) { HasStatusSubresource = true, TracksGeneration = true },
+        new("apps", "v1", "StatefulSet", "statefulsets", true, ["sts"]) { HasStatusSubresource = true, TracksGeneration = true },
+        new("batch", "v1", "Job", "jobs", true, []) { HasStatusSubresource = true, TracksGeneration = true },
         new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true, []),
-        new("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", true, ["netpol"]),
+        new("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", true, ["netpol"]) { TracksGeneration = true },
         new("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, []),
         new("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, []),
         new("rbac.authorization.k8s.io", "v1", "Role", "roles", true, []),
         new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true, []),
-        new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"]),
-        new("vpcresources.k8s.aws", "v1beta1", "SecurityGroupPolicy", "securitygrouppolicies", true, ["sgp"]),
-        new("vpcresources.k8s.aws", "v1alpha1", "CNINode", "cninodes", false, ["cnd"]),
-        new("crd.k8s.amazonaws.com", "v1alpha1", "ENIConfig", "eniconfigs", false, []),
+        new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"]) { TracksGeneration = true },
+        new("vpcresources.k8s.aws", "v1beta1", "SecurityGroupPolicy", "securitygrouppolicies", true, ["sgp"]) { TracksGeneration = true },
+        new("vpcresources.k8s.aws", "v1alpha1", "CNINode", "cninodes", false, ["cnd"]) { HasStatusSubresource = true, TracksGeneration = true },
+        new("crd.k8s.amazonaws.com", "v1alpha1", "ENIConfig", "eniconfigs", false, []) { TracksGeneration = true },
 
         // Served, kept whole, not modelled: kinds a dump of a real cluster holds, so that they load rather than
         // being taken for a mistyped kind ("no matches for kind").
@@ -62,12 +66,14 @@ public sealed class KubeResources
         new("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, ["hpa"]),
         new("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", false, ["pc"]),
         new("coordination.k8s.io", "v1", "Lease", "leases", true, []),
-        new("events.k8s.io", "v1", "Event", "events", true, ["ev"]),
+        new("events.k8s.io", "v1", "Event", "events", true, ["ev"]) { FieldSelectors = EventFields },
         new("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration", "mutatingwebhookconfigurations", false, []),
         new("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", false, []),
         new("apiregistration.k8s.io", "v1", "APIService", "apiservices", false, []),
         new("node.k8s.io", "v1", "RuntimeClass", "runtimeclasses", false, []),
     ];
+
+    private static FrozenSet<string> Fields(params string[] fields) => fields.ToFrozenSet(StringComparer.Ordinal);
 
     public void Register(KubeResource resource) => _byKind[(resource.ApiVersion, resource.Kind)] = resource;
 

@@ -12,7 +12,7 @@ namespace Podnet.Kube.Controllers;
 /// </summary>
 public sealed class EventRecorder
 {
-    private static readonly KubeResource Events = new(string.Empty, "v1", "Event", "events", true, ["ev"]);
+    private static readonly KubeResource Events = KubeResources.BuiltIn.Single(r => r is { Group: "", Kind: "Event" });
 
     private readonly ObjectStore _store;
     private readonly Dictionary<(string About, string Type, string Reason, string Message, string Component), string> _byKey = [];

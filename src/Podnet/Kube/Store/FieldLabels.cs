@@ -1,24 +1,13 @@
-using System.Collections.Frozen;
 using Podnet.Kube.Api;
 
 namespace Podnet.Kube.Store;
 
 /// <summary>
-/// The fields each kind can be selected by (<c>--field-selector</c>), as the API server registers them; any other
-/// field is a BadRequest "field label not supported".
+/// Field selectors (<c>--field-selector</c>): the fields a kind may be selected by are its resource's
+/// <see cref="KubeResource.FieldSelectors"/>; any other field is a BadRequest "field label not supported".
 /// </summary>
 internal static class FieldLabels
 {
-    private static readonly FrozenDictionary<string, FrozenSet<string>> ByKind = new Dictionary<string, FrozenSet<string>>(StringComparer.Ordinal)
-    {
-        ["Pod"] = Set("spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"),
-        ["Event"] = Set("involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"),
-        ["Node"] = Set("spec.unschedulable"),
-        ["Namespace"] = Set("status.phase"),
-        ["Secret"] = Set("type"),
-        ["ReplicaSet"] = Set("status.replicas"),
-    }.ToFrozenDictionary(StringComparer.Ordinal);
-
     public static void Check(KubeResource resource, IEnumerable<string> fields)
     {
         foreach (var field in fields)
@@ -28,7 +17,7 @@ internal static class FieldLabels
                 continue;
             }
 
-            if (!ByKind.TryGetValue(resource.Kind, out var allowed) || !allowed.Contains(field))
+            if (!resource.FieldSelectors.Contains(field))
             {
                 throw KubeException.BadRequest($"field label not supported: {field}");
             }
@@ -46,6 +35,4 @@ internal static class FieldLabels
             _ => node.ToJsonString(),
         };
     }
-
-    private static FrozenSet<string> Set(params string[] fields) => fields.ToFrozenSet(StringComparer.Ordinal);
 }

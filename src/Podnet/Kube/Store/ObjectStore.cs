@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Podnet.Kube.Admission;
@@ -15,16 +14,6 @@ namespace Podnet.Kube.Store;
 /// </summary>
 public sealed partial class ObjectStore
 {
-    /// <summary>Kinds whose <c>status</c> is written only through the status subresource.</summary>
-    private static readonly FrozenSet<string> StatusSubresourceKinds = FrozenSet.Create(
-        StringComparer.Ordinal,
-        "Pod", "Node", "Namespace", "Service", "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CNINode");
-
-    /// <summary>Kinds whose metadata.generation counts spec changes.</summary>
-    private static readonly FrozenSet<string> GenerationKinds = FrozenSet.Create(
-        StringComparer.Ordinal,
-        "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "NetworkPolicy", "SecurityGroupPolicy", "ENIConfig", "CNINode", "CustomResourceDefinition");
-
     /// <summary>Metadata a client cannot change by update.</summary>
     private static readonly string[] ServerOwnedMetadata = ["name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"];
 
@@ -106,7 +95,7 @@ public sealed partial class ObjectStore
                 metadata.Remove("resourceVersion");
                 metadata.Remove("deletionTimestamp");
                 metadata.Remove("deletionGracePeriodSeconds");
-                if (GenerationKinds.Contains(resource.Kind))
+                if (resource.TracksGeneration)
                 {
                     metadata["generation"] = 1L;
                 }
@@ -115,7 +104,7 @@ public sealed partial class ObjectStore
                     metadata.Remove("generation");
                 }
 
-                if (!keepStatus && StatusSubresourceKinds.Contains(resource.Kind) && resource.Kind != "Node")
+                if (!keepStatus && resource.HasStatusSubresource && !resource.KeepsStatusOnCreate)
                 {
                     json.Remove("status");
                 }
@@ -276,7 +265,7 @@ public sealed partial class ObjectStore
             throw KubeException.Conflict(resource, current.Name);
         }
 
-        var hasStatusSubresource = StatusSubresourceKinds.Contains(resource.Kind);
+        var hasStatusSubresource = resource.HasStatusSubresource;
         var currentJson = current.ToJson();
         var next = requested.With(json =>
         {
@@ -320,7 +309,7 @@ public sealed partial class ObjectStore
             : Admission.Admit(new AdmissionRequest(AdmissionOperation.Update, resource, current.Namespace, current.Name, next, current, context.UserName))!;
 
         // The spec compared is the one admission defaulted, as the API server compares decoded objects.
-        if (GenerationKinds.Contains(resource.Kind) && !JsonNode.DeepEquals(admitted["spec"], currentJson["spec"]))
+        if (resource.TracksGeneration && !JsonNode.DeepEquals(admitted["spec"], currentJson["spec"]))
         {
             admitted = admitted.WithMetadata("generation", current.Generation + 1);
         }
