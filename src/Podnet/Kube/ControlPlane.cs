@@ -34,6 +34,8 @@ public sealed class ControlPlane
         admission.AddPlugin(new SchemaDecoding());
         admission.AddPlugin(new ObjectDefaults());
         admission.AddPlugin(new ServiceAccountAdmission((ns, name) => Store.TryGet(Store.Resources.For("v1", "ServiceAccount"), ns, name) is not null));
+        // Not on in upstream kube-apiserver by default; EKS turns it on (its list of enabled admission controllers).
+        admission.AddPlugin(new ExtendedResourceToleration());
         admission.AddPlugin(new ServiceClusterIpAllocator(ServiceCidr, AllocatedClusterIps, seed));
         admission.AddPlugin(new ObjectValidation());
         Events = new EventRecorder(Store, time);

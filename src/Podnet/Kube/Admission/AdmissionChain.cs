@@ -1,10 +1,12 @@
+using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
 
 namespace Podnet.Kube.Admission;
 
 /// <summary>
 /// Admission in the API server's order: built-in mutation (defaulting and the built-in plugins), mutating
-/// webhooks in registration order, object validation, then validating webhooks. A webhook that fails is
+/// webhooks in registration order (then the built-in plugins once more if a webhook changed the object), object
+/// validation, then validating webhooks. A webhook that fails is
 /// skipped under <see cref="FailurePolicy.Ignore"/> and rejects the request under <see cref="FailurePolicy.Fail"/>.
 /// </summary>
 public sealed class AdmissionChain
@@ -42,9 +44,26 @@ public sealed class AdmissionChain
             current = current with { Object = plugin.Mutate(current) };
         }
 
+        var changed = false;
         foreach (var webhook in _webhooks.Where(w => w.Mutating))
         {
-            current = current with { Object = Call(webhook, current) ?? current.Object };
+            var mutated = Call(webhook, current);
+            if (mutated is not null && !JsonNode.DeepEquals(mutated.Raw, current.Object?.Raw))
+            {
+                changed = true;
+                current = current with { Object = mutated };
+            }
+        }
+
+        // A webhook changed the object: the built-in plugins run once more on what it made, as the API server's
+        // reinvoker does (apiserver's admission/reinvocation.go; the mutating dispatcher sets ShouldReinvoke on a
+        // change). So a pod-eni request added by the resource controller's webhook gets its toleration.
+        if (changed)
+        {
+            foreach (var plugin in _plugins)
+            {
+                current = current with { Object = plugin.Mutate(current) };
+            }
         }
 
         foreach (var plugin in _plugins)

@@ -42,7 +42,7 @@ public class AdmissionChainTests
         });
 
     [Fact]
-    public void Admit_RunsMutationThenMutatingWebhooksThenValidationThenValidatingWebhooks()
+    public void Admit_RunsMutationThenMutatingWebhooksThenMutationAgainThenValidationThenValidatingWebhooks()
     {
         var chain = new AdmissionChain([new RecordingPlugin("p1", _calls), new RecordingPlugin("p2", _calls)]);
         chain.Register(Validating("v"));
@@ -55,9 +55,27 @@ public class AdmissionChainTests
 
         const string AllLabels = "hook-m1,hook-m2,mutated-by-p1,mutated-by-p2";
         Assert.Equal(
-            ["p1.mutate", "p2.mutate", "m1", "m2", $"p1.validate sees {AllLabels}", $"p2.validate sees {AllLabels}", $"v sees {AllLabels}"],
+            // The webhooks changed the pod, so the built-in plugins run once more (the API server's reinvocation).
+            ["p1.mutate", "p2.mutate", "m1", "m2", "p1.mutate", "p2.mutate", $"p1.validate sees {AllLabels}", $"p2.validate sees {AllLabels}", $"v sees {AllLabels}"],
             _calls);
         Assert.Equal(AllLabels, string.Join(",", pod.Labels.Keys.Order(StringComparer.Ordinal)));
+    }
+
+    [Fact]
+    public void Admit_WebhookThatChangesNothing_BuiltInPluginsRunOnce()
+    {
+        var chain = new AdmissionChain([new RecordingPlugin("p1", _calls)]);
+        chain.Register(new AdmissionWebhook("same", true, FailurePolicy.Fail, r => r.Resource.Kind == "Pod", r =>
+        {
+            _calls.Add("same");
+            return AdmissionResult.Allow(r.Object);
+        }));
+        var h = new StoreHarness(chain);
+        _calls.Clear();
+
+        h.CreatePod("x");
+
+        Assert.Equal(["p1.mutate", "same", "p1.validate sees mutated-by-p1"], _calls);
     }
 
     [Fact]
