@@ -15,7 +15,7 @@ public class RunNotSettledTests
         var lines = output.Split('\n');
         Assert.Equal("# Not settled: 1 pod is not running, and controllers are still retrying:", lines[0]);
         Assert.StartsWith("#   Pod default/my-pod (Pending on ip-", lines[1], StringComparison.Ordinal);
-        Assert.Contains("): FailedCreatePodSandBox: Failed to create pod sandbox: ", lines[1], StringComparison.Ordinal);
+        Assert.Contains("): FailedCreatePodSandBox: (combined from similar events): Failed to create pod sandbox: ", lines[1], StringComparison.Ordinal);
         Assert.EndsWith("; BranchAllocationFailed: failed to allocate branch ENI to pod: InvalidSecurityGroupID.NotFound: The securityGroup ID 'sg-abc123' does not exist", lines[1], StringComparison.Ordinal);
         Assert.DoesNotContain("FailedScheduling", lines[1], StringComparison.Ordinal);
     }

@@ -15,7 +15,8 @@ public sealed class EventRecorder
     private static readonly KubeResource Events = KubeResources.BuiltIn.Single(r => r is { Group: "", Kind: "Event" });
 
     private readonly ObjectStore _store;
-    private readonly Dictionary<(string About, string Type, string Reason, string Message, string Component), string> _byKey = [];
+    private readonly Dictionary<string, string> _byKey = new(StringComparer.Ordinal);
+    private readonly EventCorrelator _correlator = new();
     private readonly TimeProvider _time;
 
     /// <summary>The order events were first recorded in, by uid: timestamps have whole seconds.</summary>
@@ -31,23 +32,38 @@ public sealed class EventRecorder
         _time = time;
     }
 
-    public KubeObject Normal(KubeObject about, string reason, string message, string component, string? host = null)
+    /// <inheritdoc cref="Record"/>
+    public KubeObject? Normal(KubeObject about, string reason, string message, string component, string? host = null)
         => Record(about, "Normal", reason, message, component, host);
 
-    public KubeObject Warning(KubeObject about, string reason, string message, string component, string? host = null)
+    /// <inheritdoc cref="Record"/>
+    public KubeObject? Warning(KubeObject about, string reason, string message, string component, string? host = null)
         => Record(about, "Warning", reason, message, component, host);
 
-    public KubeObject Record(KubeObject about, string type, string reason, string message, string component, string? host)
+    /// <summary>
+    /// Records an event about <paramref name="about"/> through client-go's correlator (<see cref="EventCorrelator"/>):
+    /// returns the Event written (new, or an earlier one counted up), or null when the spam filter dropped it.
+    /// </summary>
+    public KubeObject? Record(KubeObject about, string type, string reason, string message, string component, string? host)
     {
         var now = KubeObject.FormatTimestamp(_time.GetUtcNow());
         var ns = about.Namespace ?? "default";
-        // The event correlator's key; the index only remembers names, the store decides what still exists.
-        var key = (about.Uid ?? about.ToString(), type, reason, message, component);
         KubeObject? existing;
+        EventCorrelator.Correlated correlated;
         lock (_lock)
         {
-            existing = _byKey.TryGetValue(key, out var name) ? _store.TryGet(Events, ns, name) : null;
+            if (_correlator.Correlate(new EventCorrelator.Draft(about.Uid ?? about.ToString(), component, host, type, reason, message), _time.GetUtcNow()) is not { } accepted)
+            {
+                return null;
+            }
+
+            correlated = accepted;
+
+            // The index only remembers names; the store decides what still exists.
+            existing = _byKey.TryGetValue(correlated.Key, out var name) ? _store.TryGet(Events, ns, name) : null;
         }
+
+        message = correlated.Message;
         if (existing is not null)
         {
             var count = existing["count"]?.GetValue<int>() ?? 1;
@@ -55,6 +71,7 @@ public sealed class EventRecorder
             {
                 json["count"] = count + 1;
                 json["lastTimestamp"] = now;
+                json["message"] = message;
             }));
         }
 
@@ -108,7 +125,7 @@ public sealed class EventRecorder
         lock (_lock)
         {
             _recorded[created.Uid!] = _recorded.Count;
-            _byKey[key] = created.Name;
+            _byKey[correlated.Key] = created.Name;
         }
 
         return created;

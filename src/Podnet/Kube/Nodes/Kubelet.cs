@@ -225,7 +225,7 @@ public sealed class Kubelet : QueueController
                 // The words of seed 001's describe output: the sandbox is torn down and made again for the retry.
                 var retrying = found["status.containerStatuses"] is JsonArray;
                 ShowContainerCreating(found, node, context);
-                _events.Warning(found, "FailedCreatePodSandBox", $"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"{SandboxId(found)}\" network for pod \"{pod.Name}\": {result.Error}", Component, node.Name);
+                _events.Warning(found, "FailedCreatePodSandBox", $"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"{SandboxId(found, Time.GetUtcNow())}\" network for pod \"{pod.Name}\": {result.Error}", Component, node.Name);
                 if (retrying)
                 {
                     _events.Normal(found, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.", Component, node.Name);
@@ -354,7 +354,8 @@ public sealed class Kubelet : QueueController
     };
 
     /// <summary>A stable 64-hex sandbox ID per pod, as containerd shows them.</summary>
-    private static string SandboxId(KubeObject pod) => Hex("sandbox" + pod.Uid);
+    /// <summary>A new sandbox per attempt, as containerd makes one each time (so the retries' messages differ and aggregate).</summary>
+    private static string SandboxId(KubeObject pod, DateTimeOffset attempt) => Hex($"sandbox{pod.Uid}{attempt.UtcTicks}");
 
     private static string Hex(string seed) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(seed)));
 }

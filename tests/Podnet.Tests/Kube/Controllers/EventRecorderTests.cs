@@ -11,9 +11,9 @@ public class EventRecorderTests
         var pod = cluster.Create(TestCluster.PodJson("web"));
         var start = KubeObject.FormatTimestamp(cluster.Time.GetUtcNow());
 
-        var first = cluster.Plane.Events.Warning(pod, "FailedMount", "MountVolume.SetUp failed", "kubelet", "node-1");
+        var first = cluster.Plane.Events.Warning(pod, "FailedMount", "MountVolume.SetUp failed", "kubelet", "node-1")!;
         cluster.Time.Advance(TimeSpan.FromSeconds(90));
-        var second = cluster.Plane.Events.Warning(pod, "FailedMount", "MountVolume.SetUp failed", "kubelet", "node-1");
+        var second = cluster.Plane.Events.Warning(pod, "FailedMount", "MountVolume.SetUp failed", "kubelet", "node-1")!;
 
         Assert.Equal(first.Name, second.Name);
         Assert.StartsWith("web.", first.Name, StringComparison.Ordinal);
@@ -30,19 +30,66 @@ public class EventRecorderTests
 
     /// <summary>
     /// client-go names an event after the time in nanoseconds; in virtual time thousands fall in one instant (a
-    /// ReplicaSet creating its pods), and each still gets a name of its own instead of a 409 that stops the controller.
+    /// scheduler's first pass over new pods), and each still gets a name of its own instead of a 409 that stops the
+    /// controller.
     /// </summary>
     [Fact]
     public void EventRecorder_ManyEventsInOneInstant_GetNamesOfTheirOwn()
     {
         var cluster = new TestCluster();
+        var pods = Enumerable.Range(0, 300).Select(i => cluster.Create(TestCluster.PodJson($"web-{i}"))).ToList();
+
+        var names = pods.SelectMany(pod => new[] { "Scheduled", "Pulled", "Created", "Started", "Killing" }
+            .Select(reason => cluster.Plane.Events.Normal(pod, reason, reason.ToLowerInvariant(), "kubelet")!.Name)).ToList();
+
+        Assert.Equal(1500, names.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(names, n => Assert.Matches("^web-[0-9]+\\.[0-9a-f]{16}$", n));
+    }
+
+    /// <summary>
+    /// client-go's aggregation: from the 10th different message of one reason about one object within 10 minutes,
+    /// the events go to one event "(combined from similar events): …" that counts up — what describe shows for a
+    /// ReplicaSet that created many pods, or a pod whose sandbox keeps failing.
+    /// </summary>
+    [Fact]
+    public void EventRecorder_TenthDifferentMessage_IsCombinedFromSimilarEvents()
+    {
+        var cluster = new TestCluster();
+        var replicaSet = cluster.Create(TestCluster.PodJson("owner"));
+
+        for (var i = 0; i < 15; i++)
+        {
+            cluster.Plane.Events.Normal(replicaSet, "SuccessfulCreate", $"Created pod: web-{i}", "replicaset-controller");
+        }
+
+        var events = cluster.EventsAbout(replicaSet);
+        Assert.Equal(10, events.Count);
+        Assert.Equal(Enumerable.Range(0, 9).Select(i => $"Created pod: web-{i}"), events.Take(9).Select(e => e.GetString("message")));
+        var combined = events[9];
+        Assert.Equal("(combined from similar events): Created pod: web-14", combined.GetString("message"));
+        Assert.Equal(6, combined["count"]!.GetValue<int>());
+    }
+
+    /// <summary>
+    /// client-go's spam filter: one source writes at most 25 events about one object at once, then one every 5
+    /// minutes; what is dropped is not counted either.
+    /// </summary>
+    [Fact]
+    public void EventRecorder_SpamFilter_25AtOnceThenOneEveryFiveMinutes()
+    {
+        var cluster = new TestCluster();
         var pod = cluster.Create(TestCluster.PodJson("web"));
+        var events = cluster.Plane.Events;
 
-        var names = Enumerable.Range(0, 3000).Select(i => cluster.Plane.Events.Normal(pod, "SuccessfulCreate", $"Created pod: web-{i}", "replicaset-controller").Name).ToList();
+        var written = Enumerable.Range(0, 40).Count(_ => events.Warning(pod, "BackOff", "Back-off restarting failed container", "kubelet", "node-1") is not null);
+        var other = events.Normal(pod, "Scheduled", "Successfully assigned default/web to node-1", "default-scheduler");
+        cluster.Time.Advance(TimeSpan.FromMinutes(5));
+        var afterFiveMinutes = Enumerable.Range(0, 3).Count(_ => events.Warning(pod, "BackOff", "Back-off restarting failed container", "kubelet", "node-1") is not null);
 
-        Assert.Equal(3000, names.Distinct(StringComparer.Ordinal).Count());
-        Assert.All(names, n => Assert.Matches("^web\\.[0-9a-f]{16}$", n));
-        Assert.Equal(3000, cluster.EventsAbout(pod).Count);
+        Assert.Equal(25, written);
+        Assert.NotNull(other);
+        Assert.Equal(1, afterFiveMinutes);
+        Assert.Equal(26, cluster.EventsAbout(pod).Single(e => e.GetString("reason") == "BackOff")["count"]!.GetValue<int>());
     }
 
     [Fact]
