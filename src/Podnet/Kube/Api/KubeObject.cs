@@ -26,6 +26,64 @@ public sealed class KubeObject
 
     public static KubeObject From(JsonObject json) => new((JsonObject)json.DeepClone());
 
+    /// <summary>Whether two versions of an object differ in status (and resourceVersion or managedFields) only.</summary>
+    public static bool EqualButStatus(KubeObject a, KubeObject b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return EqualExcept(a._json, b._json, "status", ["resourceVersion", "managedFields"]);
+    }
+
+    /// <summary>
+    /// Whether two objects are equal but for the top-level field <paramref name="field"/> and the metadata fields
+    /// <paramref name="metadataFields"/>, without copying either.
+    /// </summary>
+    internal static bool EqualExcept(JsonObject a, JsonObject b, string? field, IReadOnlyCollection<string> metadataFields)
+    {
+        static int CountBut(JsonObject o, IEnumerable<string> skipped) => o.Count - skipped.Count(o.ContainsKey);
+
+        string[] top = field is null ? [] : [field];
+        if (CountBut(a, top) != CountBut(b, top))
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in a)
+        {
+            if (key == field)
+            {
+                continue;
+            }
+
+            if (!b.TryGetPropertyValue(key, out var other))
+            {
+                return false;
+            }
+
+            if (key == "metadata" && value is JsonObject ma && other is JsonObject mb)
+            {
+                if (CountBut(ma, metadataFields) != CountBut(mb, metadataFields))
+                {
+                    return false;
+                }
+
+                foreach (var (name, item) in ma)
+                {
+                    if (!metadataFields.Contains(name) && (!mb.TryGetPropertyValue(name, out var otherItem) || !JsonNode.DeepEquals(item, otherItem)))
+                    {
+                        return false;
+                    }
+                }
+            }
+            else if (!JsonNode.DeepEquals(value, other))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static KubeObject Parse(string json)
         => JsonNode.Parse(json) is JsonObject obj ? new KubeObject(obj) : throw new FormatException("a Kubernetes object must be a JSON object");
 

@@ -76,24 +76,6 @@ public abstract class QueueController : IController
     private static TimeSpan Backoff(int failures)
         => TimeSpan.FromMilliseconds(Math.Min(5 * Math.Pow(2, failures - 1), 1_000_000));
 
-    /// <summary>
-    /// The object without status and resourceVersion: equal for two versions when only status changed, which
-    /// informer handlers of kube-scheduler and the kubelet treat as no news (a component's own status write must
-    /// not make it do its work again at once).
-    /// </summary>
-    protected static string WithoutStatus(KubeObject obj)
-    {
-        var json = obj.ToJson();
-        json.Remove("status");
-        if (json["metadata"] is System.Text.Json.Nodes.JsonObject metadata)
-        {
-            metadata.Remove("resourceVersion");
-            metadata.Remove("managedFields");
-        }
-
-        return json.ToJsonString();
-    }
-
     /// <summary>metadata.generation however the number is held (the store writes an Int32 on create, an Int64 on update).</summary>
     protected static long GenerationOf(KubeObject obj)
         => obj["metadata.generation"] is System.Text.Json.Nodes.JsonValue v

@@ -21,7 +21,6 @@ public sealed class Scheduler : QueueController
 
     private readonly EventRecorder _events;
     private readonly HashSet<ObjectKey> _unschedulable = [];
-    private readonly Dictionary<ObjectKey, string> _heard = [];
 
     /// <summary>The scheduler cache: every node by name (the order nodes are tried in), with what its pods take.</summary>
     private readonly SortedDictionary<string, NodeInfo> _nodes = new(StringComparer.Ordinal);
@@ -59,17 +58,7 @@ public sealed class Scheduler : QueueController
             var pod = new PodView(change.Object);
             var key = ObjectKey.Of(change.Object);
             Account(key, change.Type == WatchEventType.Deleted || pod.NodeName is null || pod.IsFinished ? null : PodUsage.Of(pod));
-            var statusOnly = false;
-            if (change.Type == WatchEventType.Deleted)
-            {
-                _heard.Remove(key);
-            }
-            else
-            {
-                var seen = WithoutStatus(change.Object);
-                statusOnly = change.Type == WatchEventType.Modified && _heard.GetValueOrDefault(key) == seen;
-                _heard[key] = seen;
-            }
+            var statusOnly = change.OnlyStatusChanged;
 
             // A status-only update (such as this scheduler's own PodScheduled=False) is no reason to try again.
             if (change.Type != WatchEventType.Deleted && pod.NodeName is null && pod.PodIP is null && !pod.IsTerminating && pod.SchedulerName == Component)

@@ -26,7 +26,6 @@ public sealed class Kubelet : QueueController
 
     private readonly Func<NodeView, IPodSandboxNetwork> _networkOf;
     private readonly Func<PodView, string?> _notReadyReason;
-    private readonly Dictionary<ObjectKey, string> _heard = [];
 
     /// <param name="notReadyReason">The pod's readiness probe: null when ready, otherwise why not.</param>
     public Kubelet(ObjectStore store, TimeProvider time, EventRecorder events, Func<NodeView, IPodSandboxNetwork> networkOf, Func<PodView, string?>? notReadyReason = null)
@@ -52,19 +51,9 @@ public sealed class Kubelet : QueueController
         else if (Is(change, string.Empty, "Pod"))
         {
             // Like the kubelet's pod config, a change of status only (such as its own) is no reason to sync again.
-            var key = ObjectKey.Of(change.Object);
-            if (change.Type == WatchEventType.Deleted)
+            if (change.Type != WatchEventType.Deleted && !change.OnlyStatusChanged && new PodView(change.Object).NodeName is not null)
             {
-                _heard.Remove(key);
-                return;
-            }
-
-            var seen = WithoutStatus(change.Object);
-            var statusOnly = change.Type == WatchEventType.Modified && _heard.GetValueOrDefault(key) == seen;
-            _heard[key] = seen;
-            if (!statusOnly && new PodView(change.Object).NodeName is not null)
-            {
-                Queue.Add(key);
+                Queue.Add(ObjectKey.Of(change.Object));
             }
         }
     }

@@ -75,7 +75,7 @@ public sealed partial class ObjectStore
                     }
                 }));
                 Put(Table(resource), KeyOf(resource, terminating), terminating);
-                Record(WatchEventType.Modified, terminating);
+                Record(WatchEventType.Modified, terminating, current);
                 if (policy == PropagationPolicy.Foreground)
                 {
                     CollectDependents(terminating);
@@ -216,7 +216,7 @@ public sealed partial class ObjectStore
         if (!current.IsTerminating)
         {
             Put(Table(namespaces), KeyOf(namespaces, terminating), terminating);
-            Record(WatchEventType.Modified, terminating);
+            Record(WatchEventType.Modified, terminating, current);
         }
 
         foreach (var table in _objects.Values.ToList())

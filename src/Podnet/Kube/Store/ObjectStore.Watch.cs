@@ -87,9 +87,10 @@ public sealed partial class ObjectStore
     }
 
     /// <summary>Keeps a change for watches that resume from an older resourceVersion, and queues it for delivery; under the lock.</summary>
-    private void Record(WatchEventType type, KubeObject obj)
+    /// <param name="previous">The object before a MODIFIED change, for handlers that compare (an informer's oldObj).</param>
+    private void Record(WatchEventType type, KubeObject obj, KubeObject? previous = null)
     {
-        var change = new WatchEvent(type, obj, long.Parse(obj.ResourceVersion!, CultureInfo.InvariantCulture));
+        var change = new WatchEvent(type, obj, long.Parse(obj.ResourceVersion!, CultureInfo.InvariantCulture)) { Previous = previous };
         _history.Enqueue(change);
         while (_history.Count > _watchHistory)
         {

@@ -329,7 +329,7 @@ public sealed partial class ObjectStore
 
         var stored = StampFresh(admitted, current);
         Put(Table(resource), KeyOf(resource, stored), stored);
-        Record(WatchEventType.Modified, stored);
+        Record(WatchEventType.Modified, stored, current);
         return stored;
     }
 
@@ -370,45 +370,7 @@ public sealed partial class ObjectStore
     }
 
     /// <summary>Whether two objects are equal but for metadata.resourceVersion (a no-op write), without copying either.</summary>
-    private static bool EqualButResourceVersion(JsonObject a, JsonObject b)
-    {
-        static int CountBut(JsonObject o, string skipped) => o.Count - (o.ContainsKey(skipped) ? 1 : 0);
-
-        if (a.Count != b.Count)
-        {
-            return false;
-        }
-
-        foreach (var (key, value) in a)
-        {
-            if (!b.TryGetPropertyValue(key, out var other))
-            {
-                return false;
-            }
-
-            if (key == "metadata" && value is JsonObject ma && other is JsonObject mb)
-            {
-                if (CountBut(ma, "resourceVersion") != CountBut(mb, "resourceVersion"))
-                {
-                    return false;
-                }
-
-                foreach (var (field, item) in ma)
-                {
-                    if (field != "resourceVersion" && (!mb.TryGetPropertyValue(field, out var otherItem) || !JsonNode.DeepEquals(item, otherItem)))
-                    {
-                        return false;
-                    }
-                }
-            }
-            else if (!JsonNode.DeepEquals(value, other))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool EqualButResourceVersion(JsonObject a, JsonObject b) => KubeObject.EqualExcept(a, b, null, ["resourceVersion"]);
 
     private KindTable Table(KubeResource resource)
     {

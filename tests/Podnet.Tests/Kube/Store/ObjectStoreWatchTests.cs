@@ -310,4 +310,24 @@ public class ObjectStoreWatchTests
             Assert.Equal(heard, events.Select(e => e.ResourceVersion));
         }
     }
+
+    /// <summary>A MODIFIED change carries the object before it, as an informer's UpdateFunc gets oldObj.</summary>
+    [Fact]
+    public void Subscribe_ModifiedChange_CarriesThePreviousObject_AndTellsAStatusOnlyChange()
+    {
+        var heard = new List<WatchEvent>();
+        _h.Store.Subscribe(heard.Add);
+        var pod = _h.CreatePod("a");
+
+        var statusWritten = _h.Store.UpdateStatus(pod.With(j => j["status"] = new System.Text.Json.Nodes.JsonObject { ["phase"] = "Running" }));
+        _h.Store.Update(statusWritten.WithLabel("x", "y"));
+
+        Assert.Equal(["ADDED Pod a", "MODIFIED Pod a", "MODIFIED Pod a"], heard.Select(Describe));
+        Assert.Null(heard[0].Previous);
+        Assert.False(heard[0].OnlyStatusChanged);
+        Assert.Equal(pod.ResourceVersion, heard[1].Previous!.ResourceVersion);
+        Assert.True(heard[1].OnlyStatusChanged);
+        Assert.Equal(statusWritten.ResourceVersion, heard[2].Previous!.ResourceVersion);
+        Assert.False(heard[2].OnlyStatusChanged);
+    }
 }
