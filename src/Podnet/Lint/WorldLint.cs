@@ -6,6 +6,7 @@ public static class WorldLint
     public static IReadOnlyList<ILintCheck> Checks { get; } =
     [
         new DnsEgressToAnyAddress(),
+        new KubeSystemDnsIsolated(),
         new UnenforcedNetworkPolicies(),
         new SecurityGroupReferences(),
         new SecurityGroupPodDns(),

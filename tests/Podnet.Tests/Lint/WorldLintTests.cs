@@ -23,6 +23,49 @@ public class WorldLintTests
         Assert.Contains("k8s-app: kube-dns", finding.Fix, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Seed 004: "best not to apply it to the kube-system namespace". A default-deny egress policy there is decided
+    /// like any other — CoreDNS can no longer ask its upstream — and lint says so, with the seed's advice.
+    /// </summary>
+    [Fact]
+    public void KubeSystem_DefaultDenyEgress_CoreDnsLosesItsUpstream()
+    {
+        const string policy = """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: default-deny-all-egress, namespace: kube-system}
+            spec: {podSelector: {}, policyTypes: [Egress]}
+            """;
+        var world = ExampleWorlds.Load("egress-policies", null, policy);
+
+        var finding = Assert.Single(Lint(world, KubeSystemDnsIsolated.Id));
+        Assert.Equal((LintSeverity.Warning, "NetworkPolicy kube-system/default-deny-all-egress"), (finding.Severity, finding.Object));
+        Assert.StartsWith("it isolates CoreDNS in kube-system: CoreDNS cannot ask its upstream resolver: kube-system/coredns -> 203.0.113.53 UDP/53: denied;", finding.Message, StringComparison.Ordinal);
+        Assert.StartsWith("seed 004 advises not to apply default-deny policies to kube-system", finding.Fix, StringComparison.Ordinal);
+        Assert.False(new Podnet.Policy.Reachability(world).Evaluate("kube-system/coredns", "203.0.113.53", "53/udp").Allowed);
+        Assert.Empty(Lint(ExampleWorlds.Load("egress-policies"), KubeSystemDnsIsolated.Id));
+    }
+
+    /// <summary>A default-deny ingress policy in kube-system: pods' DNS queries to CoreDNS are denied, and lint says so.</summary>
+    [Fact]
+    public void KubeSystem_DefaultDenyIngress_PodsCannotAskCoreDns()
+    {
+        const string policy = """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: default-deny-ingress, namespace: kube-system}
+            spec: {podSelector: {}}
+            """;
+        var world = ExampleWorlds.Load("egress-policies", null, policy);
+
+        var finding = Assert.Single(Lint(world, KubeSystemDnsIsolated.Id));
+        Assert.Equal("NetworkPolicy kube-system/default-deny-ingress", finding.Object);
+        Assert.Contains("pods cannot ask CoreDNS: ", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("Service names do not resolve", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("namespaceSelector: {}", finding.Fix, StringComparison.Ordinal);
+        Assert.False(new Podnet.Policy.Reachability(world).Evaluate("team-a/web", "kube-system/coredns", "53/udp").Allowed);
+    }
+
     [Fact]
     public void NetworkPolicies_WithoutAnEnforcer_AreReported_AndNotOnceTheAddonEnablesIt()
     {
