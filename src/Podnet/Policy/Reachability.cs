@@ -97,6 +97,11 @@ public sealed partial class Reachability
             return ReachResult.Error($"FROM \"{from}\": no pod, node or address by that name (use namespace/pod, node/NAME, svc/namespace/name or an IP address)");
         }
 
+        if (NotRunning(source) is { } sourceDown)
+        {
+            return new ReachResult(false, [sourceDown], null);
+        }
+
         if (to.StartsWith("svc/", StringComparison.Ordinal))
         {
             return ToService(source, to, spec);
@@ -119,9 +124,35 @@ public sealed partial class Reachability
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
         ArgumentNullException.ThrowIfNull(port);
+        var down = new[] { NotRunning(from), NotRunning(to) }.OfType<Hop>().ToList();
+        if (down.Count > 0)
+        {
+            return new ReachResult(false, down, null);
+        }
+
         var hops = new List<Hop>();
         var allowed = Flow(from, to, port, hops, string.Empty);
         return new ReachResult(allowed, hops, null);
+    }
+
+    /// <summary>
+    /// A pod of a cluster without an address yet (Pending, ContainerCreating) can neither open nor accept a
+    /// connection: the step that says so, what state it is in and why (the same reason <c>podnet run</c> and
+    /// <c>lint</c> give for a pod that is stuck); null for anything else. In a policy-only world a pod without
+    /// <c>status.podIP</c> is not waiting for anything: its address is unknown, and only selectors can match it (the
+    /// NetworkPolicy cases' rule 5, np-guard's worlds).
+    /// </summary>
+    private Hop? NotRunning(Endpoint endpoint)
+    {
+        if (_world.IsPolicyOnly || endpoint.Pod is not { } pod || new PodView(pod).PodAddress is not null)
+        {
+            return null;
+        }
+
+        var stuck = Podnet.World.StuckObjects.Of(_world, pod);
+        var state = stuck?.Status ?? new PodView(pod).Phase;
+        var why = stuck?.Reason ?? "it has finished or is being deleted";
+        return new Hop("pod", false, $"{endpoint.Display} is not running ({state}): it has no address yet, so it can neither open nor accept a connection; {why}");
     }
 
     /// <summary>
