@@ -92,28 +92,62 @@ public sealed partial class Reachability
             return ReachResult.Error(addressError);
         }
 
-        if (ResolveEndpoint(from) is not { } source)
+        var fromGroup = GroupPods("FROM", from, out var fromError);
+        if (fromError is not null)
         {
-            return ReachResult.Error($"FROM \"{from}\": no pod, node or address by that name (use namespace/pod, node/NAME, svc/namespace/name or an IP address)");
+            return ReachResult.Error(fromError);
         }
 
-        if (NotRunning(source) is { } sourceDown)
+        var isService = to.StartsWith("svc/", StringComparison.Ordinal);
+        string? toError = null;
+        var toGroup = isService ? null : GroupPods("TO", to, out toError);
+        if (toError is not null)
         {
-            return new ReachResult(false, [sourceDown], null);
+            return ReachResult.Error(toError);
         }
 
-        if (to.StartsWith("svc/", StringComparison.Ordinal))
+        List<Endpoint> sources;
+        if (fromGroup is not null)
         {
-            return ToService(source, to, spec);
+            sources = Members(fromGroup);
+        }
+        else if (ResolveEndpoint(from) is { } one)
+        {
+            sources = [one];
+        }
+        else
+        {
+            return ReachResult.Error($"FROM \"{from}\": no pod, node or address by that name (use namespace/pod, deploy/namespace/name, namespace/label=value, node/NAME or an IP address)");
         }
 
-        if (ResolveEndpoint(to) is not { } destination)
+        List<Endpoint>? destinations = null;
+        if (!isService)
         {
-            return ReachResult.Error($"TO \"{to}\": no pod, node, Service or address by that name");
+            if (toGroup is not null)
+            {
+                destinations = Members(toGroup);
+            }
+            else if (ResolveEndpoint(to) is { } one)
+            {
+                destinations = [one];
+            }
+            else
+            {
+                return ReachResult.Error($"TO \"{to}\": no pod, node, Service or address by that name");
+            }
         }
 
-        return Evaluate(source, destination, spec);
+        if (fromGroup is not null || toGroup is not null)
+        {
+            return EvaluateGroups(from, sources, fromGroup, to, destinations, toGroup, (source, service) => ToServiceFrom(source, service, spec), spec);
+        }
+
+        return isService ? ToServiceFrom(sources[0], to, spec) : Evaluate(sources[0], destinations![0], spec);
     }
+
+    /// <summary>A Service from one source: a source that is not running says so before any DNS query.</summary>
+    private ReachResult ToServiceFrom(Endpoint source, string to, PortSpec spec)
+        => NotRunning(source) is { } down ? new ReachResult(false, [down], null) : ToService(source, to, spec);
 
     /// <summary>
     /// Evaluates a connection between two endpoints already resolved (see <see cref="ResolveEndpoint"/>), with the
