@@ -152,7 +152,16 @@ public sealed class World
                 }
 
                 var type = Cloud.Ec2Backend.InstanceTypes.Find(instance.InstanceType)!;
-                var node = NodeRegistration.NodeFor(instance, type, Cluster.Version, nodegroupName, Cloud.Options.ZoneIdOf(instance.Placement.AvailabilityZone), NodegroupMaxPods.TryGetValue(nodegroupName, out var maxPods) ? maxPods : null);
+                var nodegroup = Cloud.Eks.DescribeNodegroup(Cluster.Name, nodegroupName);
+                var node = NodeRegistration.NodeFor(
+                    instance,
+                    type,
+                    Cluster.Version,
+                    nodegroupName,
+                    Cloud.Options.ZoneIdOf(instance.Placement.AvailabilityZone),
+                    NodegroupMaxPods.TryGetValue(nodegroupName, out var maxPods) ? maxPods : null,
+                    nodegroup.Labels,
+                    nodegroup.Taints);
                 var nodes = ControlPlane.Store.Resources.For("v1", "Node");
                 if (ControlPlane.Store.TryGet(nodes, null, node.Name) is null)
                 {

@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using Podnet.Aws;
 using Podnet.Kube.Admission;
+using Podnet.Kube.Patching;
 using Podnet.Kube.Api;
 using Podnet.Kube.Store;
 using Podnet.Kube.Serialization;
@@ -287,6 +288,30 @@ public static class WorldLoader
     private static string? Metadata(WorldDocument doc, string field)
         => doc.Content["metadata"] is JsonObject metadata && metadata[field] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
 
+    /// <summary>
+    /// A world's <c>Node</c> document in a world with a cluster: the node is the one its node group's kubelet
+    /// registered, and the document changes it as <c>kubectl label</c>, <c>kubectl annotate</c> and <c>kubectl
+    /// taint</c> would (a strategic merge patch of its metadata and spec), before aws-node starts there — so a node
+    /// keeps its zone, instance type and addresses, and an annotation such as <c>k8s.amazonaws.com/eniConfig</c>
+    /// picks its ENIConfig as on EKS. The document's <c>status</c> is the kubelet's to write and is not taken.
+    /// </summary>
+    /// <exception cref="WorldException">No node of the world has the document's name.</exception>
+    private static void OverlayNode(World world, WorldDocument doc, KubeObject overlay)
+    {
+        var store = world.ControlPlane.Store;
+        var nodes = store.Resources.For("v1", "Node");
+        if (store.TryGet(nodes, null, overlay.Name) is not { } node)
+        {
+            var names = store.List("v1", "Node").Items.Select(n => n.Name).Order(StringComparer.Ordinal).ToList();
+            throw doc.Error("metadata.name", $"Not found: \"{overlay.Name}\": a Node document changes a node the world's node groups registered; they are {(names.Count == 0 ? "none" : string.Join(", ", names))}");
+        }
+
+        var patch = overlay.ToJson();
+        patch.Remove("status");
+        var merged = (JsonObject)StrategicMergePatch.Apply(node.ToJson(), patch, "v1", "Node");
+        store.Update(KubeObject.From(merged).WithMetadata("resourceVersion", node.ResourceVersion), new RequestContext(ObjectValidation.WorldLoaderUser));
+    }
+
     private static void Apply(World world, List<WorldDocument> documents)
     {
         var store = world.ControlPlane.Store;
@@ -306,6 +331,12 @@ public static class WorldLoader
                     if (resource.Namespaced && obj.Namespace is null)
                     {
                         obj = obj.WithMetadata("namespace", "default");
+                    }
+
+                    if (resource is { Group: "", Kind: "Node" } && !world.IsPolicyOnly)
+                    {
+                        OverlayNode(world, doc, obj);
+                        continue;
                     }
 
                     if (store.TryGet(resource, obj.Namespace, obj.Name) is { } existing)

@@ -146,6 +146,14 @@ public sealed class EksBackend
                 throw EksErrors.NodegroupTooLarge(scaling.MaxSize);
             }
 
+            foreach (var taint in request.Taints ?? [])
+            {
+                if (!NodegroupTaint.Effects.Contains(taint.Effect))
+                {
+                    throw EksErrors.InvalidParameter($"Taint effect {taint.Effect} is not valid; valid values: {string.Join(", ", NodegroupTaint.Effects)}");
+                }
+            }
+
             var instanceTypes = request.InstanceTypes is { Count: > 0 } given ? given : ["t3.medium"];
             foreach (var type in instanceTypes)
             {
@@ -177,7 +185,8 @@ public sealed class EksBackend
                     request.NodeRole,
                     request.Labels ?? new Dictionary<string, string>(),
                     new NodegroupResources([new AutoScalingGroup($"eks-{request.NodegroupName}-{_ids.NextRequestId()}")]),
-                    request.Tags ?? new Dictionary<string, string>()));
+                    request.Tags ?? new Dictionary<string, string>(),
+                    [.. request.Taints ?? []]));
             try
             {
                 Scale(cluster, nodegroup, subnets, scaling.DesiredSize);
