@@ -3,6 +3,7 @@ using Podnet.Aws;
 using Podnet.Aws.Ec2;
 using Podnet.Aws.Eks;
 using Podnet.Aws.Iam;
+using Podnet.Cni;
 using Podnet.Kube.Selectors;
 
 namespace Podnet.World;
@@ -271,6 +272,11 @@ internal sealed class AwsWorldBuilder
         {
             MaxPods[doc.Name] = maxPods > 0 ? maxPods : throw doc.Error("spec.MaxPods", $"Invalid value: {maxPods}: must be greater than 0");
         }
+        else if (NodegroupMaxPods.For(_cloud.Eks.DescribeNodegroup(clusterName, doc.Name).InstanceTypes, VpcCniAddonSettings(), _cloud.Ec2Backend.InstanceTypes) is { } computed)
+        {
+            // EKS's own launch template: with prefix delegation on in the add-on, max pods as EKS computes it.
+            MaxPods[doc.Name] = computed;
+        }
     }
 
     /// <summary>
@@ -329,6 +335,15 @@ internal sealed class AwsWorldBuilder
         }
 
         return taints;
+    }
+
+    /// <summary>The VPC CNI's settings as the vpc-cni add-on's configuration values (<c>env</c>) make them, now.</summary>
+    private CniSettings VpcCniAddonSettings()
+    {
+        var env = AddonConfiguration.TryGetValue("vpc-cni", out var values) && values["env"] is JsonObject given
+            ? given.ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal)
+            : [];
+        return CniSettings.FromEnvironment(env);
     }
 
     private List<IpPermission> Permissions(WorldDocument doc, string field)

@@ -82,7 +82,10 @@ public sealed class World
 
     public bool IsPolicyOnly => Cloud is null;
 
-    /// <summary>The kubelet's <c>--max-pods</c> per node group, where the world sets it (bootstrap's --use-max-pods false).</summary>
+    /// <summary>
+    /// The kubelet's <c>--max-pods</c> per node group, where the world sets it (bootstrap's --use-max-pods false) or
+    /// EKS computes it (prefix delegation on in the vpc-cni add-on, see <see cref="NodegroupMaxPods"/>).
+    /// </summary>
     public IReadOnlyDictionary<string, int> NodegroupMaxPods { get; internal set; } = new Dictionary<string, int>();
 
     /// <summary>
