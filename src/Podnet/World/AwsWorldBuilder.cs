@@ -130,7 +130,8 @@ internal sealed class AwsWorldBuilder
                     [.. DocumentFields.Strings(doc, "Subnets").Select(s => Resolve(doc, "Subnets", "Subnet", "subnet", s))],
                     [.. DocumentFields.Strings(doc, "SecurityGroups").Select(s => Resolve(doc, "SecurityGroups", "SecurityGroup", "sg", s))],
                     DocumentFields.String(doc, "Version"),
-                    DocumentFields.String(doc, "ServiceIpv4Cidr")));
+                    DocumentFields.String(doc, "ServiceIpv4Cidr"),
+                    Existing: true));
                 Clusters.Add(cluster);
                 Remember(doc, cluster.Name);
                 break;

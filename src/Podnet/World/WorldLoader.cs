@@ -58,7 +58,7 @@ public static class WorldLoader
         AwsWorldBuilder? builder = null;
         if (aws.Count > 0)
         {
-            cloud = new AwsCloud(new AwsOptions { Seed = seed }, time);
+            cloud = new AwsCloud(new AwsOptions { Seed = seed, Region = Region(aws) }, time);
             builder = new AwsWorldBuilder(cloud);
             builder.Apply(aws);
             if (builder.Clusters.Count > 1)
@@ -79,7 +79,7 @@ public static class WorldLoader
         world.Settle();
         if (cluster is not null)
         {
-            kube = [.. Addons(kube, builder!.AddonConfiguration, world.ControlPlane.ServiceCidr), .. kube];
+            kube = [.. Addons(kube, builder!.AddonConfiguration, world.ControlPlane.ServiceCidr, cloud!.Options.Region), .. kube];
         }
 
         Apply(world, kube);
@@ -90,13 +90,16 @@ public static class WorldLoader
     /// The default add-ons of an EKS cluster, less the objects the world defines itself, with the vpc-cni add-on's
     /// configuration values (<c>env</c>) applied to the aws-node container.
     /// </summary>
-    private static IEnumerable<WorldDocument> Addons(List<WorldDocument> world, IReadOnlyDictionary<string, JsonObject> configuration, CidrBlock serviceCidr)
+    private static IEnumerable<WorldDocument> Addons(List<WorldDocument> world, IReadOnlyDictionary<string, JsonObject> configuration, CidrBlock serviceCidr, string region)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Podnet.World.EksAddons.yaml")
                            ?? throw new InvalidOperationException("the EKS add-ons are missing from the Podnet assembly");
         using var reader = new StreamReader(stream);
         var defined = world.Select(Key).ToHashSet();
-        foreach (var addon in Parse([new WorldSource("<EKS add-ons>", reader.ReadToEnd())]).Where(d => !defined.Contains(Key(d))))
+
+        // EKS pulls the add-ons' images from the ECR registry of the cluster's region (account 602401143452 in most).
+        var manifests = reader.ReadToEnd().Replace($".dkr.ecr.{AwsRegions.Default}.amazonaws.com/", $".dkr.ecr.{region}.amazonaws.com/", StringComparison.Ordinal);
+        foreach (var addon in Parse([new WorldSource("<EKS add-ons>", manifests)]).Where(d => !defined.Contains(Key(d))))
         {
             if (addon.Kind == "DaemonSet" && addon.Name == "aws-node" && configuration.TryGetValue("vpc-cni", out var values) && values["env"] is JsonObject env)
             {
@@ -137,6 +140,49 @@ public static class WorldLoader
 
         static (string Kind, string Namespace, string Name) Key(WorldDocument d)
             => (d.Kind, Metadata(d, "namespace") ?? string.Empty, d.Name);
+    }
+
+    /// <summary>
+    /// The region the world's AWS resources are in: the one its subnets' zones name (<c>AvailabilityZone:
+    /// eu-west-1a</c> or <c>AvailabilityZoneId: euw1-az1</c>), so that zones, node names
+    /// (<c>ip-192-168-3-47.eu-west-1.compute.internal</c>) and ARNs follow it; us-west-2 when no subnet names a zone.
+    /// </summary>
+    /// <exception cref="WorldException">A zone of no known region, or subnets in two regions.</exception>
+    private static string Region(List<WorldDocument> aws)
+    {
+        (string Region, WorldDocument Doc, string Zone)? first = null;
+        foreach (var doc in aws.Where(d => d.Kind == "Subnet"))
+        {
+            string? region;
+            string field;
+            string zone;
+            if (DocumentFields.String(doc, "AvailabilityZone") is { } name)
+            {
+                (region, field, zone) = (AwsRegions.RegionOfZone(name), "spec.AvailabilityZone", name);
+            }
+            else if (DocumentFields.String(doc, "AvailabilityZoneId") is { } id)
+            {
+                (region, field, zone) = (AwsRegions.RegionOfZoneId(id), "spec.AvailabilityZoneId", id);
+            }
+            else
+            {
+                continue;
+            }
+
+            if (region is null || !AwsRegions.IsKnown(region))
+            {
+                throw doc.Error(field, $"Invalid value: \"{zone}\": not a zone of an AWS region (regions: {string.Join(", ", AwsRegions.Names)})");
+            }
+
+            if (first is { } seen && seen.Region != region)
+            {
+                throw doc.Error(field, $"Invalid value: \"{zone}\": a world is one region, and {seen.Doc.Where} is in {seen.Region} ({seen.Zone})");
+            }
+
+            first ??= (region, doc, zone);
+        }
+
+        return first?.Region ?? AwsRegions.Default;
     }
 
     private static List<WorldDocument> Parse(IReadOnlyList<WorldSource> sources)

@@ -13,7 +13,14 @@ public sealed class EksBackend
 {
     public const string DefaultVersion = "1.31";
 
-    private static readonly string[] SupportedVersions = ["1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34"];
+    /// <summary>The Kubernetes versions EKS offers for new clusters (standard and extended support).</summary>
+    public static IReadOnlyList<string> OfferedVersions { get; } = ["1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35"];
+
+    /// <summary>
+    /// Versions EKS offered once and no longer does (1.10, its first, to 1.27): a cluster of one exists only from
+    /// back then — seeds 001 and 003 show 1.22 — so a world may describe one (see <see cref="CreateClusterRequest.Existing"/>).
+    /// </summary>
+    public static IReadOnlyList<string> RetiredVersions { get; } = [.. Enumerable.Range(10, 18).Select(minor => $"1.{minor}")];
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ClusterEntity> _clusters = new(StringComparer.Ordinal);
@@ -46,9 +53,10 @@ public sealed class EksBackend
             }
 
             var version = request.Version ?? DefaultVersion;
-            if (!SupportedVersions.Contains(version))
+            if (!OfferedVersions.Contains(version) && !(request.Existing && RetiredVersions.Contains(version)))
             {
-                throw EksErrors.InvalidParameter($"unsupported Kubernetes version {version}");
+                // EKS's answer, then what it would take: its message names no version it offers.
+                throw EksErrors.InvalidParameter($"unsupported Kubernetes version {version} (Amazon EKS offers {string.Join(", ", OfferedVersions)}{(request.Existing ? $"; a world may also describe a cluster of a version EKS offered before, {RetiredVersions[0]} to {RetiredVersions[^1]}" : string.Empty)})");
             }
 
             if (_iam.RoleNameOf(request.RoleArn) is null)
