@@ -92,6 +92,11 @@ public sealed partial class Reachability
             return ReachResult.Error(addressError);
         }
 
+        if ((NodeWithoutAddress("FROM", from) ?? NodeWithoutAddress("TO", to)) is { } nodeError)
+        {
+            return ReachResult.Error(nodeError);
+        }
+
         var fromGroup = GroupPods("FROM", from, out var fromError);
         if (fromError is not null)
         {
@@ -457,6 +462,23 @@ public sealed partial class Reachability
 
         return address.AddressFamily == AddressFamily.InterNetworkV6 && !HasIpv6
             ? $"{role} \"{text}\": an IPv6 address, but this world is IPv4 only (no pod, node or VPC has an IPv6 address)"
+            : null;
+    }
+
+    /// <summary>
+    /// Why <c>node/NAME</c> cannot be asked about: a node of a policy-only world given without
+    /// <c>status.addresses</c> has no address a packet could carry (before, a crash).
+    /// </summary>
+    private string? NodeWithoutAddress(string role, string text)
+    {
+        if (!text.StartsWith("node/", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var store = _world.ControlPlane.Store;
+        return store.TryGet(store.Resources.For("v1", "Node"), null, text[5..]) is { } node && IpAddressText.ParseOrNull(new NodeView(node).InternalIP) is null
+            ? $"{role} \"{text}\": the node has no InternalIP address (status.addresses), so no connection from or to it can be judged"
             : null;
     }
 
