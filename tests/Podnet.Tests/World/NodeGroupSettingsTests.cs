@@ -212,4 +212,24 @@ public class NodeGroupSettingsTests
         var error = Assert.Throws<WorldException>(() => WorldLoader.Load([new WorldSource("cluster.yaml", text)]));
         Assert.EndsWith($"NodeGroup ng-1): {message}", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{team: \"\"}", "ValidationException: 1 validation error detected: Value '' at 'labels' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 63, Member must have length greater than or equal to 1]")]
+    [InlineData("{example.com/a-label-key-that-is-long-enough-to-pass-kubernetes-1: x}", "ValidationException: 1 validation error detected: Value 'example.com/a-label-key-that-is-long-enough-to-pass-kubernetes-1' at 'labels' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 63, Member must have length greater than or equal to 1]")]
+    public void NodeGroupLabel_TheEksApiRefuses_IsAnError(string labels, string message)
+    {
+        // Kubernetes takes both (an empty value; a 64-character key); EKS's API does not.
+        var text = ExampleWorlds.Text("hello-eks", "cluster.yaml").Replace("  MaxSize: 5\n", $"  MaxSize: 5\n  Labels: {labels}\n", StringComparison.Ordinal);
+        var error = Assert.Throws<WorldException>(() => WorldLoader.Load([new WorldSource("cluster.yaml", text)]));
+        Assert.EndsWith($"NodeGroup ng-1): {message}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NodeGroupWithMoreThan50Taints_IsAnError()
+    {
+        var taints = string.Concat(Enumerable.Range(0, 51).Select(i => $"  - {{key: t{i}, effect: NO_SCHEDULE}}\n"));
+        var text = ExampleWorlds.Text("hello-eks", "cluster.yaml").Replace("  MaxSize: 5\n", $"  MaxSize: 5\n  Taints:\n{taints}", StringComparison.Ordinal);
+        var error = Assert.Throws<WorldException>(() => WorldLoader.Load([new WorldSource("cluster.yaml", text)]));
+        Assert.EndsWith("NodeGroup ng-1): ValidationException: 1 validation error detected: Value '51 taints' at 'taints' failed to satisfy constraint: Member must have length less than or equal to 50", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -154,8 +154,38 @@ public sealed class EksBackend
                 throw EksErrors.NodegroupTooLarge(scaling.MaxSize);
             }
 
+            // The API's constraints on labels and taints (CreateNodegroup in the Amazon EKS API reference).
+            foreach (var (key, value) in request.Labels ?? new Dictionary<string, string>())
+            {
+                var length = $"[Member must have length less than or equal to {EksErrors.MaxLabelOrTaintLength}, Member must have length greater than or equal to 1]";
+                if (key.Length is < 1 or > EksErrors.MaxLabelOrTaintLength)
+                {
+                    throw EksErrors.NodegroupConstraint(key, "labels", $"Map keys must satisfy constraint: {length}");
+                }
+
+                if (value.Length is < 1 or > EksErrors.MaxLabelOrTaintLength)
+                {
+                    throw EksErrors.NodegroupConstraint(value, "labels", $"Map value must satisfy constraint: {length}");
+                }
+            }
+
+            if (request.Taints is { Count: > EksErrors.MaxTaintsPerNodegroup } many)
+            {
+                throw EksErrors.NodegroupConstraint($"{many.Count} taints", "taints", $"Member must have length less than or equal to {EksErrors.MaxTaintsPerNodegroup}");
+            }
+
             foreach (var taint in request.Taints ?? [])
             {
+                if (taint.Key.Length is < 1 or > EksErrors.MaxLabelOrTaintLength)
+                {
+                    throw EksErrors.NodegroupConstraint(taint.Key, "taints.member.key", $"Member must have length less than or equal to {EksErrors.MaxLabelOrTaintLength}");
+                }
+
+                if (taint.Value?.Length > EksErrors.MaxLabelOrTaintLength)
+                {
+                    throw EksErrors.NodegroupConstraint(taint.Value, "taints.member.value", $"Member must have length less than or equal to {EksErrors.MaxLabelOrTaintLength}");
+                }
+
                 if (!NodegroupTaint.Effects.Contains(taint.Effect))
                 {
                     throw EksErrors.InvalidParameter($"Taint effect {taint.Effect} is not valid; valid values: {string.Join(", ", NodegroupTaint.Effects)}");
