@@ -7,6 +7,7 @@ namespace Podnet.Aws;
 /// </summary>
 public static class AwsRegions
 {
+    /// <summary>The region of a world whose subnets name no zone, and of the default world.</summary>
     public const string Default = "us-west-2";
 
     /// <summary>Region → the letters of its zones (us-west-2 → a, b, c, d).</summary>
@@ -46,6 +47,7 @@ public static class AwsRegions
     /// <summary>Every region, in the order above.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. ZoneLetters.Keys];
 
+    /// <summary>Whether <paramref name="region"/> is one of <see cref="Names"/>.</summary>
     public static bool IsKnown(string region) => ZoneLetters.ContainsKey(region);
 
     /// <summary>The zones of <paramref name="region"/> (eu-west-1a, eu-west-1b, eu-west-1c); a, b, c and d for a region not listed.</summary>

@@ -4,6 +4,7 @@ using Podnet.Aws.Ec2;
 using Podnet.Aws.Eks;
 using Podnet.Aws.Iam;
 using Podnet.Cni;
+using Podnet.Kube.Nodes;
 using Podnet.Kube.Selectors;
 
 namespace Podnet.World;
@@ -256,6 +257,12 @@ internal sealed class AwsWorldBuilder
             {
                 throw doc.Error($"spec.Labels.{key}", $"Invalid value: \"{value}\": {valueError}");
             }
+        }
+
+        if (KubeletNodeLabels.Error(labels.Keys) is { } kubeletError)
+        {
+            // EKS takes the node group, but its nodes' kubelets exit at start and never join.
+            throw doc.Error("spec.Labels", $"the nodes would never join the cluster (NodeCreationFailure: Instances failed to join the kubernetes cluster): their kubelet exits: {kubeletError}");
         }
 
         var taints = Taints(doc);

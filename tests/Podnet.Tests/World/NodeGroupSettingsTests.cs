@@ -232,4 +232,17 @@ public class NodeGroupSettingsTests
         var error = Assert.Throws<WorldException>(() => WorldLoader.Load([new WorldSource("cluster.yaml", text)]));
         Assert.EndsWith("NodeGroup ng-1): ValidationException: 1 validation error detected: Value '51 taints' at 'taints' failed to satisfy constraint: Member must have length less than or equal to 50", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void NodeGroupLabel_TheKubeletRefuses_IsAnError_InTheKubeletsWords()
+    {
+        // node-role.kubernetes.io/worker: a favourite that kubelets since 1.16 refuse in --node-labels.
+        var text = ExampleWorlds.Text("hello-eks", "cluster.yaml").Replace("  MaxSize: 5\n", "  MaxSize: 5\n  Labels: {node-role.kubernetes.io/worker: \"true\", node.kubernetes.io/lifecycle: spot, team: shop}\n", StringComparison.Ordinal);
+        var error = Assert.Throws<WorldException>(() => WorldLoader.Load([new WorldSource("cluster.yaml", text)]));
+        Assert.EndsWith("NodeGroup ng-1): spec.Labels: the nodes would never join the cluster (NodeCreationFailure: Instances failed to join the kubernetes cluster): their kubelet exits: failed to validate kubelet flags: unknown 'kubernetes.io' or 'k8s.io' labels specified with --node-labels: [node-role.kubernetes.io/worker] --node-labels in the 'kubernetes.io' namespace must begin with an allowed prefix (kubelet.kubernetes.io, node.kubernetes.io) or be in the specifically allowed set (beta.kubernetes.io/arch, beta.kubernetes.io/instance-type, beta.kubernetes.io/os, failure-domain.beta.kubernetes.io/region, failure-domain.beta.kubernetes.io/zone, kubernetes.io/arch, kubernetes.io/hostname, kubernetes.io/os, node.kubernetes.io/instance-type, topology.kubernetes.io/region, topology.kubernetes.io/zone)", error.Message, StringComparison.Ordinal);
+
+        // Under node.kubernetes.io the kubelet takes it.
+        var allowed = WorldLoader.Load([new WorldSource("cluster.yaml", text.Replace("node-role.kubernetes.io/worker: \"true\", ", string.Empty, StringComparison.Ordinal))]);
+        Assert.All(allowed.ControlPlane.Store.List("v1", "Node").Items, n => Assert.Equal("spot", n.Labels["node.kubernetes.io/lifecycle"]));
+    }
 }
