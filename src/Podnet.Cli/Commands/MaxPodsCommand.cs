@@ -24,7 +24,7 @@ public static class MaxPodsCommand
         };
         var cniVersion = new Option<string>(CniVersionFlag)
         {
-            Description = "The VPC CNI version as X.Y.Z, e.g. 1.19.2 (prefix delegation needs 1.9.0 or later)",
+            Description = "The VPC CNI version as X.Y.Z, e.g. 1.19.2, v1.19.2 or 1.19.2-eksbuild.1 (prefix delegation needs 1.9.0 or later)",
             Required = true,
         };
         var customNetworking = new Option<bool>("--cni-custom-networking-enabled")

@@ -13,8 +13,8 @@ public static class ReachCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var world = new Argument<string>("world") { Description = "A directory of YAML files or one YAML file" };
-        var from = new Argument<string>("from") { Description = "namespace/pod, node/NAME or an IP address" };
-        var to = new Argument<string>("to") { Description = "namespace/pod, svc/namespace/name, node/NAME or an IP address" };
+        var from = new Argument<string>("from") { Description = "namespace/pod, deploy/namespace/name (ds/, sts/, rs/), namespace/label=value, node/NAME or an IP address" };
+        var to = new Argument<string>("to") { Description = "namespace/pod, svc/namespace/name, deploy/namespace/name (ds/, sts/, rs/), namespace/label=value, node/NAME or an IP address" };
         var port = new Argument<string>("port") { Description = "80, 80/tcp, 53/udp or TCP/80" };
         var format = new Option<string>("--output", "-o") { Description = "text or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");

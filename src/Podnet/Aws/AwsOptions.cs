@@ -8,7 +8,7 @@ namespace Podnet.Aws;
 /// </summary>
 public sealed record AwsOptions
 {
-    public string Region { get; init; } = "us-west-2";
+    public string Region { get; init; } = AwsRegions.Default;
 
     public string AccountId { get; init; } = "123456789012";
 
@@ -27,10 +27,10 @@ public sealed record AwsOptions
     /// <summary>EC2 API throttling; null (the default) means no throttling.</summary>
     public Ec2RateLimits? RateLimits { get; init; }
 
-    /// <summary>Availability zones of the region; by default a, b, c and d.</summary>
+    /// <summary>Availability zones of the region; by default those a new account sees (<see cref="AwsRegions.ZonesOf"/>).</summary>
     public IReadOnlyList<string>? AvailabilityZones { get; init; }
 
-    public IReadOnlyList<string> Zones => AvailabilityZones ?? [.. "abcd".Select(c => Region + c)];
+    public IReadOnlyList<string> Zones => AvailabilityZones ?? AwsRegions.ZonesOf(Region);
 
     /// <summary>Checks the quotas the way AWS's Service Quotas console does.</summary>
     public void Validate()

@@ -95,7 +95,7 @@ public static partial class MaxPodsCalculator
 
         if (!TryParseCniVersion(options.CniVersion, out var version))
         {
-            error = new MaxPodsError(MaxPodsInput.CniVersion, $"\"{options.CniVersion}\" is not a CNI version of the form X.Y.Z, e.g. 1.19.2");
+            error = new MaxPodsError(MaxPodsInput.CniVersion, $"\"{options.CniVersion}\" is not a CNI version of the form X.Y.Z, e.g. 1.19.2, v1.19.2 or 1.19.2-eksbuild.1");
             return false;
         }
 
@@ -151,7 +151,15 @@ public static partial class MaxPodsCalculator
         return true;
     }
 
-    /// <summary>Reads X.Y.Z (digits only, as the script's example 1.7.5); a v prefix or a build suffix is not accepted.</summary>
+    /// <summary>
+    /// Reads a CNI version as the seeds and EKS print it: <c>X.Y.Z</c> (the script's example 1.7.5), with or without
+    /// the image tag's <c>v</c> (<c>v1.11.2</c>, what <c>kubectl describe daemonset aws-node</c> shows) and an EKS
+    /// build suffix (<c>1.11.2-eksbuild.1</c>, what <c>aws eks describe-addon-versions</c> lists). The script itself
+    /// splits on dots and compares the first two fields numerically: <c>1.11.2-eksbuild.1</c> reads right there, but
+    /// <c>v1.11.2</c> makes bash's <c>-gt</c> read "v1" as an unset variable (0), so prefix delegation would silently
+    /// count as unsupported; Podnet reads the version the user meant. Anything else (<c>1.9</c>, <c>1.x.0</c>) is
+    /// refused.
+    /// </summary>
     public static bool TryParseCniVersion(string? text, [NotNullWhen(true)] out Version? version)
     {
         version = null;
@@ -160,10 +168,10 @@ public static partial class MaxPodsCalculator
             return false;
         }
 
-        var parts = text.Split('.');
-        if (!int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major)
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var minor)
-            || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var patch))
+        var match = CniVersionPattern().Match(text);
+        if (!int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var major)
+            || !int.TryParse(match.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var minor)
+            || !int.TryParse(match.Groups[3].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var patch))
         {
             return false;
         }
@@ -172,6 +180,6 @@ public static partial class MaxPodsCalculator
         return true;
     }
 
-    [GeneratedRegex(@"^[0-9]+\.[0-9]+\.[0-9]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^v?([0-9]+)\.([0-9]+)\.([0-9]+)(?:-eksbuild\.[0-9]+)?$", RegexOptions.CultureInvariant)]
     private static partial Regex CniVersionPattern();
 }

@@ -17,6 +17,7 @@ public static class WorldLint
         new EniConfigSubnets(),
         new CustomNetworkingMaxPods(),
         new UnusableNetworkPolicyFields(),
+        new EksVersionNotOffered(),
     ];
 
     public static IReadOnlyList<LintFinding> Run(Podnet.World.World world)

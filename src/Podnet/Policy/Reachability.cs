@@ -92,23 +92,67 @@ public sealed partial class Reachability
             return ReachResult.Error(addressError);
         }
 
-        if (ResolveEndpoint(from) is not { } source)
+        if ((NodeWithoutAddress("FROM", from) ?? NodeWithoutAddress("TO", to)) is { } nodeError)
         {
-            return ReachResult.Error($"FROM \"{from}\": no pod, node or address by that name (use namespace/pod, node/NAME, svc/namespace/name or an IP address)");
+            return ReachResult.Error(nodeError);
         }
 
-        if (to.StartsWith("svc/", StringComparison.Ordinal))
+        var fromGroup = GroupPods("FROM", from, out var fromError);
+        if (fromError is not null)
         {
-            return ToService(source, to, spec);
+            return ReachResult.Error(fromError);
         }
 
-        if (ResolveEndpoint(to) is not { } destination)
+        var isService = to.StartsWith("svc/", StringComparison.Ordinal);
+        string? toError = null;
+        var toGroup = isService ? null : GroupPods("TO", to, out toError);
+        if (toError is not null)
         {
-            return ReachResult.Error($"TO \"{to}\": no pod, node, Service or address by that name");
+            return ReachResult.Error(toError);
         }
 
-        return Evaluate(source, destination, spec);
+        List<Endpoint> sources;
+        if (fromGroup is not null)
+        {
+            sources = Members(fromGroup);
+        }
+        else if (ResolveEndpoint(from) is { } one)
+        {
+            sources = [one];
+        }
+        else
+        {
+            return ReachResult.Error($"FROM \"{from}\": no pod, node or address by that name (use namespace/pod, deploy/namespace/name, namespace/label=value, node/NAME or an IP address)");
+        }
+
+        List<Endpoint>? destinations = null;
+        if (!isService)
+        {
+            if (toGroup is not null)
+            {
+                destinations = Members(toGroup);
+            }
+            else if (ResolveEndpoint(to) is { } one)
+            {
+                destinations = [one];
+            }
+            else
+            {
+                return ReachResult.Error($"TO \"{to}\": no pod, node, Service or address by that name");
+            }
+        }
+
+        if (fromGroup is not null || toGroup is not null)
+        {
+            return EvaluateGroups(from, sources, fromGroup, to, destinations, toGroup, (source, service) => ToServiceFrom(source, service, spec), spec);
+        }
+
+        return isService ? ToServiceFrom(sources[0], to, spec) : Evaluate(sources[0], destinations![0], spec);
     }
+
+    /// <summary>A Service from one source: a source that is not running says so before any DNS query.</summary>
+    private ReachResult ToServiceFrom(Endpoint source, string to, PortSpec spec)
+        => NotRunning(source) is { } down ? new ReachResult(false, [down], null) : ToService(source, to, spec);
 
     /// <summary>
     /// Evaluates a connection between two endpoints already resolved (see <see cref="ResolveEndpoint"/>), with the
@@ -119,9 +163,35 @@ public sealed partial class Reachability
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
         ArgumentNullException.ThrowIfNull(port);
+        var down = new[] { NotRunning(from), NotRunning(to) }.OfType<Hop>().ToList();
+        if (down.Count > 0)
+        {
+            return new ReachResult(false, down, null);
+        }
+
         var hops = new List<Hop>();
         var allowed = Flow(from, to, port, hops, string.Empty);
         return new ReachResult(allowed, hops, null);
+    }
+
+    /// <summary>
+    /// A pod of a cluster without an address yet (Pending, ContainerCreating) can neither open nor accept a
+    /// connection: the step that says so, what state it is in and why (the same reason <c>podnet run</c> and
+    /// <c>lint</c> give for a pod that is stuck); null for anything else. In a policy-only world a pod without
+    /// <c>status.podIP</c> is not waiting for anything: its address is unknown, and only selectors can match it (the
+    /// NetworkPolicy cases' rule 5, np-guard's worlds).
+    /// </summary>
+    private Hop? NotRunning(Endpoint endpoint)
+    {
+        if (_world.IsPolicyOnly || endpoint.Pod is not { } pod || new PodView(pod).PodAddress is not null)
+        {
+            return null;
+        }
+
+        var stuck = Podnet.World.StuckObjects.Of(_world, pod);
+        var state = stuck?.Status ?? new PodView(pod).Phase;
+        var why = stuck?.Reason ?? "it has finished or is being deleted";
+        return new Hop("pod", false, $"{endpoint.Display} is not running ({state}): it has no address yet, so it can neither open nor accept a connection; {why}");
     }
 
     /// <summary>
@@ -392,6 +462,23 @@ public sealed partial class Reachability
 
         return address.AddressFamily == AddressFamily.InterNetworkV6 && !HasIpv6
             ? $"{role} \"{text}\": an IPv6 address, but this world is IPv4 only (no pod, node or VPC has an IPv6 address)"
+            : null;
+    }
+
+    /// <summary>
+    /// Why <c>node/NAME</c> cannot be asked about: a node of a policy-only world given without
+    /// <c>status.addresses</c> has no address a packet could carry (before, a crash).
+    /// </summary>
+    private string? NodeWithoutAddress(string role, string text)
+    {
+        if (!text.StartsWith("node/", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var store = _world.ControlPlane.Store;
+        return store.TryGet(store.Resources.For("v1", "Node"), null, text[5..]) is { } node && IpAddressText.ParseOrNull(new NodeView(node).InternalIP) is null
+            ? $"{role} \"{text}\": the node has no InternalIP address (status.addresses), so no connection from or to it can be judged"
             : null;
     }
 

@@ -3,6 +3,8 @@ using Podnet.Aws;
 using Podnet.Aws.Ec2;
 using Podnet.Aws.Eks;
 using Podnet.Aws.Iam;
+using Podnet.Cni;
+using Podnet.Kube.Nodes;
 using Podnet.Kube.Selectors;
 
 namespace Podnet.World;
@@ -129,7 +131,8 @@ internal sealed class AwsWorldBuilder
                     [.. DocumentFields.Strings(doc, "Subnets").Select(s => Resolve(doc, "Subnets", "Subnet", "subnet", s))],
                     [.. DocumentFields.Strings(doc, "SecurityGroups").Select(s => Resolve(doc, "SecurityGroups", "SecurityGroup", "sg", s))],
                     DocumentFields.String(doc, "Version"),
-                    DocumentFields.String(doc, "ServiceIpv4Cidr")));
+                    DocumentFields.String(doc, "ServiceIpv4Cidr"),
+                    Existing: true));
                 Clusters.Add(cluster);
                 Remember(doc, cluster.Name);
                 break;
@@ -256,6 +259,13 @@ internal sealed class AwsWorldBuilder
             }
         }
 
+        if (KubeletNodeLabels.Error(labels.Keys) is { } kubeletError)
+        {
+            // EKS takes the node group, but its nodes' kubelets exit at start and never join.
+            throw doc.Error("spec.Labels", $"the nodes would never join the cluster (NodeCreationFailure: Instances failed to join the kubernetes cluster): their kubelet exits: {kubeletError}");
+        }
+
+        var taints = Taints(doc);
         _cloud.Eks.CreateNodegroup(new CreateNodegroupRequest(
             clusterName,
             doc.Name,
@@ -263,12 +273,85 @@ internal sealed class AwsWorldBuilder
             [.. DocumentFields.Strings(doc, "Subnets").Select(s => Resolve(doc, "Subnets", "Subnet", "subnet", s))],
             types.Count == 0 ? null : types,
             new NodegroupScalingConfig(DocumentFields.Int(doc, "MinSize") ?? Math.Min(1, desired), DocumentFields.Int(doc, "MaxSize") ?? Math.Max(desired, 1), desired),
-            labels));
+            labels,
+            Taints: taints));
         Nodegroups.Add((clusterName, doc.Name));
         if (DocumentFields.Int(doc, "MaxPods") is { } maxPods)
         {
             MaxPods[doc.Name] = maxPods > 0 ? maxPods : throw doc.Error("spec.MaxPods", $"Invalid value: {maxPods}: must be greater than 0");
         }
+        else if (NodegroupMaxPods.For(_cloud.Eks.DescribeNodegroup(clusterName, doc.Name).InstanceTypes, VpcCniAddonSettings(), _cloud.Ec2Backend.InstanceTypes) is { } computed)
+        {
+            // EKS's own launch template: with prefix delegation on in the add-on, max pods as EKS computes it.
+            MaxPods[doc.Name] = computed;
+        }
+    }
+
+    /// <summary>
+    /// The node group's <c>Taints</c>, as <c>aws eks create-nodegroup --taints</c> takes them in JSON: a list of
+    /// <c>{key, value, effect}</c> with EKS's effects (NO_SCHEDULE, NO_EXECUTE, PREFER_NO_SCHEDULE). The kubelet
+    /// registers its node with them, so each must be a taint the API server accepts: a label key, a label value, and
+    /// one taint per key and effect (ValidateNodeSpecificAnnotations/validateNodeTaints in the API server).
+    /// </summary>
+    private static List<NodegroupTaint> Taints(WorldDocument doc)
+    {
+        var list = DocumentFields.Spec(doc)["Taints"] switch
+        {
+            null => [],
+            JsonArray a => a,
+            _ => throw doc.Error("spec.Taints", "must be a list of {key, value, effect}, as aws eks create-nodegroup --taints takes them"),
+        };
+        var taints = new List<NodegroupTaint>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            var path = $"spec.Taints[{i}]";
+            if (list[i] is not JsonObject entry)
+            {
+                throw doc.Error(path, "must be a map with key, value and effect");
+            }
+
+            if (entry.Select(p => p.Key).FirstOrDefault(k => k is not ("key" or "value" or "effect")) is { } unknown)
+            {
+                throw doc.Error($"{path}.{unknown}", "unknown field: a taint has key, value and effect");
+            }
+
+            var key = DocumentFields.StringAt(doc, entry["key"], $"{path}.key") ?? throw doc.Error($"{path}.key", "Required value");
+            if (LabelValidation.ValidateKey(key) is { } keyError)
+            {
+                throw doc.Error($"{path}.key", $"Invalid value: \"{key}\": {keyError}");
+            }
+
+            var value = DocumentFields.StringAt(doc, entry["value"], $"{path}.value");
+            if (value is not null && LabelValidation.ValidateValue(value) is { } valueError)
+            {
+                throw doc.Error($"{path}.value", $"Invalid value: \"{value}\": {valueError}");
+            }
+
+            var effect = DocumentFields.StringAt(doc, entry["effect"], $"{path}.effect") ?? throw doc.Error($"{path}.effect", "Required value");
+            if (!NodegroupTaint.Effects.Contains(effect))
+            {
+                throw doc.Error($"{path}.effect", $"Unsupported value: \"{effect}\": supported values: {string.Join(", ", NodegroupTaint.Effects.Select(e => $"\"{e}\""))}");
+            }
+
+            var taint = new NodegroupTaint(key, value, effect);
+            if (taints.Any(t => t.Key == key && t.Effect == effect))
+            {
+                throw doc.Error(path, $"Duplicate value: \"{key}:{taint.KubernetesEffect}\": taints must be unique by key and effect pair");
+            }
+
+            taints.Add(taint);
+        }
+
+        return taints;
+    }
+
+    /// <summary>The VPC CNI's settings as the vpc-cni add-on's configuration values (<c>env</c>) make them, now.</summary>
+    private CniSettings VpcCniAddonSettings()
+    {
+        var env = AddonConfiguration.TryGetValue("vpc-cni", out var values) && values["env"] is JsonObject given
+            ? given.ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal)
+            : [];
+        return CniSettings.FromEnvironment(env);
     }
 
     private List<IpPermission> Permissions(WorldDocument doc, string field)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Podnet.Kube.Api;
 using Podnet.Kube.Views;
 
 namespace Podnet.World;
@@ -27,29 +28,43 @@ public static class StuckObjects
         var stuck = new List<StuckObject>();
         foreach (var pod in world.ControlPlane.Store.List("v1", "Pod").Items)
         {
-            var view = new PodView(pod);
-            if (view.Phase is "Running" or "Succeeded" or "Failed" || view.IsTerminating)
+            if (Of(world, pod) is { } found)
             {
-                continue;
+                stuck.Add(found);
             }
-
-            // Each kind of warning once, newest first: the sandbox failing is often only the echo of an earlier cause
-            // (BranchAllocationFailed: InvalidSecurityGroupID.NotFound), and that cause is what the user must fix.
-            var warnings = world.ControlPlane.Events.About(pod)
-                .Where(e => e.GetString("type") == "Warning" && !(view.NodeName is not null && e.GetString("reason") == "FailedScheduling"))
-                .Reverse()
-                .DistinctBy(e => e.GetString("reason"))
-                .Select(e => $"{e.GetString("reason")}: {e.GetString("message")}")
-                .ToList();
-            var scheduled = (pod["status.conditions"] as JsonArray ?? [])
-                .OfType<JsonObject>()
-                .FirstOrDefault(c => c["type"]?.ToString() == "PodScheduled" && c["status"]?.ToString() == "False");
-            var reason = warnings.Count > 0 ? string.Join("; ", warnings)
-                : scheduled is not null ? $"{scheduled["reason"]}: {scheduled["message"]}"
-                : "no event says why yet";
-            stuck.Add(new StuckObject($"Pod {view.Namespace}/{view.Name}", view.NodeName is { } node ? $"{view.Phase} on {node}" : view.Phase, reason));
         }
 
         return [.. stuck.OrderBy(s => s.Object, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Why one pod has not come up, or null when it is running, finished or terminating: its phase (and node), and the
+    /// reason its Warning events give (each reason once, newest first), else its PodScheduled condition.
+    /// </summary>
+    public static StuckObject? Of(World world, KubeObject pod)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        ArgumentNullException.ThrowIfNull(pod);
+        var view = new PodView(pod);
+        if (view.Phase is "Running" or "Succeeded" or "Failed" || view.IsTerminating)
+        {
+            return null;
+        }
+
+        // Each kind of warning once, newest first: the sandbox failing is often only the echo of an earlier cause
+        // (BranchAllocationFailed: InvalidSecurityGroupID.NotFound), and that cause is what the user must fix.
+        var warnings = world.ControlPlane.Events.About(pod)
+            .Where(e => e.GetString("type") == "Warning" && !(view.NodeName is not null && e.GetString("reason") == "FailedScheduling"))
+            .Reverse()
+            .DistinctBy(e => e.GetString("reason"))
+            .Select(e => $"{e.GetString("reason")}: {e.GetString("message")}")
+            .ToList();
+        var scheduled = (pod["status.conditions"] as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .FirstOrDefault(c => c["type"]?.ToString() == "PodScheduled" && c["status"]?.ToString() == "False");
+        var reason = warnings.Count > 0 ? string.Join("; ", warnings)
+            : scheduled is not null ? $"{scheduled["reason"]}: {scheduled["message"]}"
+            : "no event says why yet";
+        return new StuckObject($"Pod {view.Namespace}/{view.Name}", view.NodeName is { } node ? $"{view.Phase} on {node}" : view.Phase, reason);
     }
 }

@@ -82,7 +82,10 @@ public sealed class World
 
     public bool IsPolicyOnly => Cloud is null;
 
-    /// <summary>The kubelet's <c>--max-pods</c> per node group, where the world sets it (bootstrap's --use-max-pods false).</summary>
+    /// <summary>
+    /// The kubelet's <c>--max-pods</c> per node group, where the world sets it (bootstrap's --use-max-pods false) or
+    /// EKS computes it (prefix delegation on in the vpc-cni add-on, see <see cref="NodegroupMaxPods"/>).
+    /// </summary>
     public IReadOnlyDictionary<string, int> NodegroupMaxPods { get; internal set; } = new Dictionary<string, int>();
 
     /// <summary>
@@ -152,7 +155,16 @@ public sealed class World
                 }
 
                 var type = Cloud.Ec2Backend.InstanceTypes.Find(instance.InstanceType)!;
-                var node = NodeRegistration.NodeFor(instance, type, Cluster.Version, nodegroupName, Cloud.Options.ZoneIdOf(instance.Placement.AvailabilityZone), NodegroupMaxPods.TryGetValue(nodegroupName, out var maxPods) ? maxPods : null);
+                var nodegroup = Cloud.Eks.DescribeNodegroup(Cluster.Name, nodegroupName);
+                var node = NodeRegistration.NodeFor(
+                    instance,
+                    type,
+                    Cluster.Version,
+                    nodegroupName,
+                    Cloud.Options.ZoneIdOf(instance.Placement.AvailabilityZone),
+                    NodegroupMaxPods.TryGetValue(nodegroupName, out var maxPods) ? maxPods : null,
+                    nodegroup.Labels,
+                    nodegroup.Taints);
                 var nodes = ControlPlane.Store.Resources.For("v1", "Node");
                 if (ControlPlane.Store.TryGet(nodes, null, node.Name) is null)
                 {

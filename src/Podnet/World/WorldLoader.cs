@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using Podnet.Aws;
 using Podnet.Kube.Admission;
+using Podnet.Kube.Patching;
 using Podnet.Kube.Api;
 using Podnet.Kube.Store;
 using Podnet.Kube.Serialization;
@@ -57,7 +58,7 @@ public static class WorldLoader
         AwsWorldBuilder? builder = null;
         if (aws.Count > 0)
         {
-            cloud = new AwsCloud(new AwsOptions { Seed = seed }, time);
+            cloud = new AwsCloud(new AwsOptions { Seed = seed, Region = Region(aws) }, time);
             builder = new AwsWorldBuilder(cloud);
             builder.Apply(aws);
             if (builder.Clusters.Count > 1)
@@ -78,7 +79,7 @@ public static class WorldLoader
         world.Settle();
         if (cluster is not null)
         {
-            kube = [.. Addons(kube, builder!.AddonConfiguration, world.ControlPlane.ServiceCidr), .. kube];
+            kube = [.. Addons(kube, builder!.AddonConfiguration, world.ControlPlane.ServiceCidr, cloud!.Options.Region), .. kube];
         }
 
         Apply(world, kube);
@@ -89,13 +90,16 @@ public static class WorldLoader
     /// The default add-ons of an EKS cluster, less the objects the world defines itself, with the vpc-cni add-on's
     /// configuration values (<c>env</c>) applied to the aws-node container.
     /// </summary>
-    private static IEnumerable<WorldDocument> Addons(List<WorldDocument> world, IReadOnlyDictionary<string, JsonObject> configuration, CidrBlock serviceCidr)
+    private static IEnumerable<WorldDocument> Addons(List<WorldDocument> world, IReadOnlyDictionary<string, JsonObject> configuration, CidrBlock serviceCidr, string region)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Podnet.World.EksAddons.yaml")
                            ?? throw new InvalidOperationException("the EKS add-ons are missing from the Podnet assembly");
         using var reader = new StreamReader(stream);
         var defined = world.Select(Key).ToHashSet();
-        foreach (var addon in Parse([new WorldSource("<EKS add-ons>", reader.ReadToEnd())]).Where(d => !defined.Contains(Key(d))))
+
+        // EKS pulls the add-ons' images from the ECR registry of the cluster's region (account 602401143452 in most).
+        var manifests = reader.ReadToEnd().Replace($".dkr.ecr.{AwsRegions.Default}.amazonaws.com/", $".dkr.ecr.{region}.amazonaws.com/", StringComparison.Ordinal);
+        foreach (var addon in Parse([new WorldSource("<EKS add-ons>", manifests)]).Where(d => !defined.Contains(Key(d))))
         {
             if (addon.Kind == "DaemonSet" && addon.Name == "aws-node" && configuration.TryGetValue("vpc-cni", out var values) && values["env"] is JsonObject env)
             {
@@ -136,6 +140,49 @@ public static class WorldLoader
 
         static (string Kind, string Namespace, string Name) Key(WorldDocument d)
             => (d.Kind, Metadata(d, "namespace") ?? string.Empty, d.Name);
+    }
+
+    /// <summary>
+    /// The region the world's AWS resources are in: the one its subnets' zones name (<c>AvailabilityZone:
+    /// eu-west-1a</c> or <c>AvailabilityZoneId: euw1-az1</c>), so that zones, node names
+    /// (<c>ip-192-168-3-47.eu-west-1.compute.internal</c>) and ARNs follow it; us-west-2 when no subnet names a zone.
+    /// </summary>
+    /// <exception cref="WorldException">A zone of no known region, or subnets in two regions.</exception>
+    private static string Region(List<WorldDocument> aws)
+    {
+        (string Region, WorldDocument Doc, string Zone)? first = null;
+        foreach (var doc in aws.Where(d => d.Kind == "Subnet"))
+        {
+            string? region;
+            string field;
+            string zone;
+            if (DocumentFields.String(doc, "AvailabilityZone") is { } name)
+            {
+                (region, field, zone) = (AwsRegions.RegionOfZone(name), "spec.AvailabilityZone", name);
+            }
+            else if (DocumentFields.String(doc, "AvailabilityZoneId") is { } id)
+            {
+                (region, field, zone) = (AwsRegions.RegionOfZoneId(id), "spec.AvailabilityZoneId", id);
+            }
+            else
+            {
+                continue;
+            }
+
+            if (region is null || !AwsRegions.IsKnown(region))
+            {
+                throw doc.Error(field, $"Invalid value: \"{zone}\": not a zone of an AWS region (regions: {string.Join(", ", AwsRegions.Names)})");
+            }
+
+            if (first is { } seen && seen.Region != region)
+            {
+                throw doc.Error(field, $"Invalid value: \"{zone}\": a world is one region, and {seen.Doc.Where} is in {seen.Region} ({seen.Zone})");
+            }
+
+            first ??= (region, doc, zone);
+        }
+
+        return first?.Region ?? AwsRegions.Default;
     }
 
     private static List<WorldDocument> Parse(IReadOnlyList<WorldSource> sources)
@@ -287,6 +334,30 @@ public static class WorldLoader
     private static string? Metadata(WorldDocument doc, string field)
         => doc.Content["metadata"] is JsonObject metadata && metadata[field] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
 
+    /// <summary>
+    /// A world's <c>Node</c> document in a world with a cluster: the node is the one its node group's kubelet
+    /// registered, and the document changes it as <c>kubectl label</c>, <c>kubectl annotate</c> and <c>kubectl
+    /// taint</c> would (a strategic merge patch of its metadata and spec), before aws-node starts there — so a node
+    /// keeps its zone, instance type and addresses, and an annotation such as <c>k8s.amazonaws.com/eniConfig</c>
+    /// picks its ENIConfig as on EKS. The document's <c>status</c> is the kubelet's to write and is not taken.
+    /// </summary>
+    /// <exception cref="WorldException">No node of the world has the document's name.</exception>
+    private static void OverlayNode(World world, WorldDocument doc, KubeObject overlay)
+    {
+        var store = world.ControlPlane.Store;
+        var nodes = store.Resources.For("v1", "Node");
+        if (store.TryGet(nodes, null, overlay.Name) is not { } node)
+        {
+            var names = store.List("v1", "Node").Items.Select(n => n.Name).Order(StringComparer.Ordinal).ToList();
+            throw doc.Error("metadata.name", $"Not found: \"{overlay.Name}\": a Node document changes a node the world's node groups registered; they are {(names.Count == 0 ? "none" : string.Join(", ", names))}");
+        }
+
+        var patch = overlay.ToJson();
+        patch.Remove("status");
+        var merged = (JsonObject)StrategicMergePatch.Apply(node.ToJson(), patch, "v1", "Node");
+        store.Update(KubeObject.From(merged).WithMetadata("resourceVersion", node.ResourceVersion), new RequestContext(ObjectValidation.WorldLoaderUser));
+    }
+
     private static void Apply(World world, List<WorldDocument> documents)
     {
         var store = world.ControlPlane.Store;
@@ -306,6 +377,12 @@ public static class WorldLoader
                     if (resource.Namespaced && obj.Namespace is null)
                     {
                         obj = obj.WithMetadata("namespace", "default");
+                    }
+
+                    if (resource is { Group: "", Kind: "Node" } && !world.IsPolicyOnly)
+                    {
+                        OverlayNode(world, doc, obj);
+                        continue;
                     }
 
                     if (store.TryGet(resource, obj.Namespace, obj.Name) is { } existing)

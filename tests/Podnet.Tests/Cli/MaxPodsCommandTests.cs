@@ -46,7 +46,19 @@ public class MaxPodsCommandTests
         var (exit, output, error) = Podnet("maxpods", "--instance-type", "m5.large", "--cni-version", "v1.9");
         Assert.Equal(2, exit);
         Assert.Empty(output);
-        Assert.Equal("error: --cni-version: \"v1.9\" is not a CNI version of the form X.Y.Z, e.g. 1.19.2\n", error);
+        Assert.Equal("error: --cni-version: \"v1.9\" is not a CNI version of the form X.Y.Z, e.g. 1.19.2, v1.19.2 or 1.19.2-eksbuild.1\n", error);
+    }
+
+    [Theory]
+    [InlineData("1.11.2")]
+    [InlineData("v1.11.2")]
+    [InlineData("1.11.2-eksbuild.1")]
+    [InlineData("v1.11.2-eksbuild.1")]
+    public void CniVersion_AsTheSeedsPrintIt_GivesTheSameAnswer(string version)
+    {
+        // Seed 001 prints the image tag v1.11.2-eksbuild.1; aws eks describe-addon-versions lists v1.11.2-eksbuild.1 too.
+        Assert.Equal((0, "110\n", string.Empty), Podnet("maxpods", "--instance-type", "t3.small", "--cni-version", version, "--cni-prefix-delegation-enabled"));
+        Assert.Equal((0, "11\n", string.Empty), Podnet("maxpods", "--instance-type", "t3.small", "--cni-version", version));
     }
 
     [Fact]

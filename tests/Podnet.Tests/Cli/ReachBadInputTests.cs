@@ -50,4 +50,31 @@ public class ReachBadInputTests
             System.Text.Json.Nodes.JsonNode.Parse(byName)!["hops"]!.ToJsonString(),
             System.Text.Json.Nodes.JsonNode.Parse(byAddress)!["hops"]!.ToJsonString());
     }
+
+    [Fact]
+    public void NodeWithoutAddress_IsAnError_NotACrash()
+    {
+        var dir = Directory.CreateTempSubdirectory("podnet-reach-").FullName;
+        try
+        {
+            var world = Path.Combine(dir, "world.yaml");
+            File.WriteAllText(world, """
+                apiVersion: v1
+                kind: Node
+                metadata: {name: n1}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: a, namespace: default}
+                spec: {nodeName: n1, containers: [{name: c, image: nginx}]}
+                status: {podIP: 10.0.0.1}
+                """);
+            Assert.Equal((2, string.Empty, $"error: {world}: FROM \"node/n1\": the node has no InternalIP address (status.addresses), so no connection from or to it can be judged\n"), PodnetCli.Run("reach", world, "node/n1", "default/a", "80"));
+            Assert.Equal(2, PodnetCli.Run("reach", world, "default/a", "node/n1", "80").Exit);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

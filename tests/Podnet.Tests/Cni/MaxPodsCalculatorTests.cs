@@ -152,8 +152,9 @@ public class MaxPodsCalculatorTests
 
     [Theory]
     [InlineData("1.9")]
-    [InlineData("v1.9.0")]
-    [InlineData("1.9.0-eksbuild.1")]
+    [InlineData("v1.9")]
+    [InlineData("1.9.0-rc1")]
+    [InlineData("V1.9.0")]
     [InlineData("1.x.0")]
     [InlineData("")]
     public void MalformedCniVersion_IsAnError(string version)

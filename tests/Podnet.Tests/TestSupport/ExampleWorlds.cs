@@ -13,6 +13,9 @@ public static class ExampleWorlds
         return WorldLoader.Load([.. files, .. extra.Select((text, i) => new WorldSource($"extra-{i}.yaml", text))]);
     }
 
+    /// <summary>The text of one file of an example, e.g. <c>("hello-eks", "cluster.yaml")</c>, for tests that edit it.</summary>
+    public static string Text(string name, string file) => File.ReadAllText(Path.Combine(PodnetCli.Examples(), name, file));
+
     /// <summary>Calico's node agent as a DaemonSet: what makes Calico the cluster's NetworkPolicy enforcer.</summary>
     public const string CalicoDaemonSet = """
         apiVersion: apps/v1

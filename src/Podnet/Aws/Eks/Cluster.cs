@@ -25,6 +25,12 @@ public sealed record VpcConfigResponse(
 
 public sealed record KubernetesNetworkConfigResponse(string ServiceIpv4Cidr, string IpFamily);
 
+/// <summary>What <c>aws eks create-cluster</c> sends: name, role, subnets, groups, Kubernetes version, service range, tags.</summary>
+/// <param name="Existing">
+/// The cluster exists already and is being described, not created now (a world, a dump of a real account): a version
+/// EKS no longer offers (<see cref="EksBackend.RetiredVersions"/>) is then accepted, as such clusters were made when
+/// it was offered. <c>podnet lint</c> warns about it.
+/// </param>
 public sealed record CreateClusterRequest(
     string Name,
     string RoleArn,
@@ -32,4 +38,5 @@ public sealed record CreateClusterRequest(
     IReadOnlyList<string>? SecurityGroupIds = null,
     string? Version = null,
     string? ServiceIpv4Cidr = null,
-    IReadOnlyDictionary<string, string>? Tags = null);
+    IReadOnlyDictionary<string, string>? Tags = null,
+    bool Existing = false);

@@ -13,7 +13,14 @@ public sealed class EksBackend
 {
     public const string DefaultVersion = "1.31";
 
-    private static readonly string[] SupportedVersions = ["1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34"];
+    /// <summary>The Kubernetes versions EKS offers for new clusters (standard and extended support).</summary>
+    public static IReadOnlyList<string> OfferedVersions { get; } = ["1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35"];
+
+    /// <summary>
+    /// Versions EKS offered once and no longer does (1.10, its first, to 1.27): a cluster of one exists only from
+    /// back then — seeds 001 and 003 show 1.22 — so a world may describe one (see <see cref="CreateClusterRequest.Existing"/>).
+    /// </summary>
+    public static IReadOnlyList<string> RetiredVersions { get; } = [.. Enumerable.Range(10, 18).Select(minor => $"1.{minor}")];
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ClusterEntity> _clusters = new(StringComparer.Ordinal);
@@ -46,9 +53,10 @@ public sealed class EksBackend
             }
 
             var version = request.Version ?? DefaultVersion;
-            if (!SupportedVersions.Contains(version))
+            if (!OfferedVersions.Contains(version) && !(request.Existing && RetiredVersions.Contains(version)))
             {
-                throw EksErrors.InvalidParameter($"unsupported Kubernetes version {version}");
+                // EKS's answer, then what it would take: its message names no version it offers.
+                throw EksErrors.InvalidParameter($"unsupported Kubernetes version {version} (Amazon EKS offers {string.Join(", ", OfferedVersions)}{(request.Existing ? $"; a world may also describe a cluster of a version EKS offered before, {RetiredVersions[0]} to {RetiredVersions[^1]}" : string.Empty)})");
             }
 
             if (_iam.RoleNameOf(request.RoleArn) is null)
@@ -146,6 +154,44 @@ public sealed class EksBackend
                 throw EksErrors.NodegroupTooLarge(scaling.MaxSize);
             }
 
+            // The API's constraints on labels and taints (CreateNodegroup in the Amazon EKS API reference).
+            foreach (var (key, value) in request.Labels ?? new Dictionary<string, string>())
+            {
+                var length = $"[Member must have length less than or equal to {EksErrors.MaxLabelOrTaintLength}, Member must have length greater than or equal to 1]";
+                if (key.Length is < 1 or > EksErrors.MaxLabelOrTaintLength)
+                {
+                    throw EksErrors.NodegroupConstraint(key, "labels", $"Map keys must satisfy constraint: {length}");
+                }
+
+                if (value.Length is < 1 or > EksErrors.MaxLabelOrTaintLength)
+                {
+                    throw EksErrors.NodegroupConstraint(value, "labels", $"Map value must satisfy constraint: {length}");
+                }
+            }
+
+            if (request.Taints is { Count: > EksErrors.MaxTaintsPerNodegroup } many)
+            {
+                throw EksErrors.NodegroupConstraint($"{many.Count} taints", "taints", $"Member must have length less than or equal to {EksErrors.MaxTaintsPerNodegroup}");
+            }
+
+            foreach (var taint in request.Taints ?? [])
+            {
+                if (taint.Key.Length is < 1 or > EksErrors.MaxLabelOrTaintLength)
+                {
+                    throw EksErrors.NodegroupConstraint(taint.Key, "taints.member.key", $"Member must have length less than or equal to {EksErrors.MaxLabelOrTaintLength}");
+                }
+
+                if (taint.Value?.Length > EksErrors.MaxLabelOrTaintLength)
+                {
+                    throw EksErrors.NodegroupConstraint(taint.Value, "taints.member.value", $"Member must have length less than or equal to {EksErrors.MaxLabelOrTaintLength}");
+                }
+
+                if (!NodegroupTaint.Effects.Contains(taint.Effect))
+                {
+                    throw EksErrors.InvalidParameter($"Taint effect {taint.Effect} is not valid; valid values: {string.Join(", ", NodegroupTaint.Effects)}");
+                }
+            }
+
             var instanceTypes = request.InstanceTypes is { Count: > 0 } given ? given : ["t3.medium"];
             foreach (var type in instanceTypes)
             {
@@ -177,7 +223,8 @@ public sealed class EksBackend
                     request.NodeRole,
                     request.Labels ?? new Dictionary<string, string>(),
                     new NodegroupResources([new AutoScalingGroup($"eks-{request.NodegroupName}-{_ids.NextRequestId()}")]),
-                    request.Tags ?? new Dictionary<string, string>()));
+                    request.Tags ?? new Dictionary<string, string>(),
+                    [.. request.Taints ?? []]));
             try
             {
                 Scale(cluster, nodegroup, subnets, scaling.DesiredSize);

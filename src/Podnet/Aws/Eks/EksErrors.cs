@@ -15,6 +15,19 @@ public static class EksErrors
     public static AwsException NodegroupTooLarge(int maxSize)
         => InvalidParameter($"scalingConfig.maxSize {maxSize} exceeds the quota of {MaxNodesPerNodegroup} nodes per managed node group (service quota \"Nodes per managed node group\")");
 
+    /// <summary>The API's limit on taints per managed node group (CreateNodegroup: "Maximum of 50 taints per node group").</summary>
+    public const int MaxTaintsPerNodegroup = 50;
+
+    /// <summary>The API's length limit on label keys and values and taint keys and values (1 to 63 characters).</summary>
+    public const int MaxLabelOrTaintLength = 63;
+
+    /// <summary>
+    /// A label or taint the CreateNodegroup API's constraints refuse (key and value 1 to 63 characters, at most 50
+    /// taints). The wording is AWS's model-validation form; EKS's exact text is not in the reference.
+    /// </summary>
+    public static AwsException NodegroupConstraint(string value, string member, string constraint)
+        => new("ValidationException", $"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {constraint}");
+
     public static AwsException ResourceInUse(string message) => new("ResourceInUseException", message, 409);
 
     public static AwsException ClusterNotFound(string name) => new("ResourceNotFoundException", $"No cluster found for name: {name}.", 404);

@@ -16,7 +16,31 @@ public sealed record Nodegroup(
     string NodeRole,
     IReadOnlyDictionary<string, string> Labels,
     NodegroupResources Resources,
-    IReadOnlyDictionary<string, string> Tags);
+    IReadOnlyDictionary<string, string> Tags,
+    IReadOnlyList<NodegroupTaint> Taints);
+
+/// <summary>
+/// A taint EKS puts on every node of a managed node group (<c>aws eks create-nodegroup --taints
+/// key=dedicated,value=gpu,effect=NO_SCHEDULE</c>): EKS's effect names, which the nodes carry as Kubernetes'
+/// (<see cref="KubernetesEffect"/>).
+/// </summary>
+/// <param name="Key">The taint's key, a label key (e.g. <c>dedicated</c>).</param>
+/// <param name="Value">Its value, or null.</param>
+/// <param name="Effect"><c>NO_SCHEDULE</c>, <c>NO_EXECUTE</c> or <c>PREFER_NO_SCHEDULE</c>.</param>
+public sealed record NodegroupTaint(string Key, string? Value, string Effect)
+{
+    /// <summary>EKS's effects, in the order its API documents them.</summary>
+    public static IReadOnlyList<string> Effects { get; } = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"];
+
+    /// <summary>The effect as the Node's <c>spec.taints[].effect</c> says it: NoSchedule, NoExecute, PreferNoSchedule.</summary>
+    public string KubernetesEffect => Effect switch
+    {
+        "NO_SCHEDULE" => "NoSchedule",
+        "NO_EXECUTE" => "NoExecute",
+        "PREFER_NO_SCHEDULE" => "PreferNoSchedule",
+        _ => throw new InvalidOperationException($"not an EKS taint effect: {Effect}"),
+    };
+}
 
 public sealed record NodegroupScalingConfig(int MinSize, int MaxSize, int DesiredSize);
 
@@ -33,4 +57,5 @@ public sealed record CreateNodegroupRequest(
     NodegroupScalingConfig? ScalingConfig = null,
     IReadOnlyDictionary<string, string>? Labels = null,
     IReadOnlyDictionary<string, string>? Tags = null,
-    string AmiType = "AL2023_x86_64_STANDARD");
+    string AmiType = "AL2023_x86_64_STANDARD",
+    IReadOnlyList<NodegroupTaint>? Taints = null);

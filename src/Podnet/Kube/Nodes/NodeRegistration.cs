@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Podnet.Aws.Ec2;
+using Podnet.Aws.Eks;
 using Podnet.Aws.InstanceTypes;
 using Podnet.Kube.Api;
 
@@ -13,8 +14,24 @@ namespace Podnet.Kube.Nodes;
 /// </summary>
 public static class NodeRegistration
 {
-    public static KubeObject NodeFor(Instance instance, InstanceTypeInfo type, string kubernetesVersion, string? nodegroup, string zoneId, int? maxPodsOverride = null)
+    /// <summary>
+    /// The Node the kubelet of <paramref name="instance"/> registers. <paramref name="nodegroupLabels"/> and
+    /// <paramref name="taints"/> are the managed node group's <c>labels</c> and <c>taints</c>, which EKS's bootstrap
+    /// hands the kubelet as <c>--node-labels</c> and <c>--register-with-taints</c>.
+    /// </summary>
+    /// <param name="instance">The EC2 instance: its private DNS name names the node.</param>
+    /// <param name="type">Its instance type (capacity, allocatable, max pods from the table).</param>
+    /// <param name="kubernetesVersion">The cluster's version, e.g. 1.31 (the kubelet reports v1.31.0-eks-…).</param>
+    /// <param name="nodegroup">The managed node group, or null for a node outside one.</param>
+    /// <param name="zoneId">The zone's ID (usw2-az1), for <c>topology.k8s.aws/zone-id</c>.</param>
+    /// <param name="maxPodsOverride">The kubelet's <c>--max-pods</c> when set; else the table's value.</param>
+    /// <param name="nodegroupLabels">The node group's labels; null for none.</param>
+    /// <param name="taints">The node group's taints; null for none.</param>
+    public static KubeObject NodeFor(Instance instance, InstanceTypeInfo type, string kubernetesVersion, string? nodegroup, string zoneId, int? maxPodsOverride = null,
+        IReadOnlyDictionary<string, string>? nodegroupLabels = null, IReadOnlyList<NodegroupTaint>? taints = null)
     {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(type);
         var zone = instance.Placement.AvailabilityZone;
         var region = zone[..^1];
         var maxPods = maxPodsOverride ?? type.MaxPods ?? 110;
@@ -22,26 +39,56 @@ public static class NodeRegistration
         var memoryBytes = (decimal)(type.MemoryMiB ?? 4096) * 1024 * 1024;
         var reservedCpu = ReservedCpu(cpu);
         var reservedMemory = ((11m * maxPods) + 255 + 100) * 1024 * 1024;
-        var labels = new JsonObject
+
+        // In the kubelet's order (kubelet_node_status.go, initialNode): its own labels, then --node-labels over them
+        // ("the node label will overwrite default setting"), then what the cloud provider says of the instance
+        // (instance type, zone, region), which no label of the node group can change. EKS's own node group labels
+        // come with --node-labels too, and a node group cannot take them over.
+        var set = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["beta.kubernetes.io/arch"] = "amd64",
-            ["beta.kubernetes.io/instance-type"] = type.InstanceType,
             ["beta.kubernetes.io/os"] = "linux",
-            ["eks.amazonaws.com/capacityType"] = "ON_DEMAND",
-            ["failure-domain.beta.kubernetes.io/region"] = region,
-            ["failure-domain.beta.kubernetes.io/zone"] = zone,
             ["kubernetes.io/arch"] = "amd64",
             ["kubernetes.io/hostname"] = instance.PrivateDnsName,
             ["kubernetes.io/os"] = "linux",
-            ["node.kubernetes.io/instance-type"] = type.InstanceType,
-            ["topology.k8s.aws/zone-id"] = zoneId,
-            ["topology.kubernetes.io/region"] = region,
-            ["topology.kubernetes.io/zone"] = zone,
         };
+        foreach (var (key, value) in nodegroupLabels ?? new Dictionary<string, string>())
+        {
+            set[key] = value;
+        }
+
+        set["beta.kubernetes.io/instance-type"] = type.InstanceType;
+        set["node.kubernetes.io/instance-type"] = type.InstanceType;
+        set["failure-domain.beta.kubernetes.io/region"] = region;
+        set["failure-domain.beta.kubernetes.io/zone"] = zone;
+        set["topology.kubernetes.io/region"] = region;
+        set["topology.kubernetes.io/zone"] = zone;
+        set["topology.k8s.aws/zone-id"] = zoneId;
+        set["eks.amazonaws.com/capacityType"] = "ON_DEMAND";
         if (nodegroup is not null)
         {
-            labels["eks.amazonaws.com/nodegroup"] = nodegroup;
-            labels["eks.amazonaws.com/nodegroup-image"] = instance.ImageId;
+            set["eks.amazonaws.com/nodegroup"] = nodegroup;
+            set["eks.amazonaws.com/nodegroup-image"] = instance.ImageId;
+        }
+
+        var labels = new JsonObject();
+        foreach (var (key, value) in set)
+        {
+            labels[key] = value;
+        }
+
+        // --register-with-taints: the node group's taints, beside the not-ready taint the node starts with.
+        var nodeTaints = new JsonArray(new JsonObject { ["key"] = Kubelet.NotReadyTaint, ["effect"] = "NoSchedule" });
+        foreach (var taint in taints ?? [])
+        {
+            var entry = new JsonObject { ["key"] = taint.Key };
+            if (taint.Value is { Length: > 0 } value)
+            {
+                entry["value"] = value;
+            }
+
+            entry["effect"] = taint.KubernetesEffect;
+            nodeTaints.Add(entry);
         }
 
         var resources = new Func<decimal, decimal, int, JsonObject>((cores, memory, pods) => new JsonObject
@@ -72,7 +119,7 @@ public static class NodeRegistration
             ["spec"] = new JsonObject
             {
                 ["providerID"] = $"aws:///{zone}/{instance.InstanceId}",
-                ["taints"] = new JsonArray(new JsonObject { ["key"] = Kubelet.NotReadyTaint, ["effect"] = "NoSchedule" }),
+                ["taints"] = nodeTaints,
             },
             ["status"] = new JsonObject
             {
