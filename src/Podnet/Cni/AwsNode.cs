@@ -284,6 +284,20 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
     public static JsonObject? CniContainer(IReadOnlyList<JsonObject> containers)
         => containers.FirstOrDefault(c => c["name"]?.GetValue<string>() == Component) ?? (containers.Count > 0 ? containers[0] : null);
 
+    /// <summary>
+    /// The settings the aws-node DaemonSet's template gives new aws-node pods (its aws-node container's environment
+    /// and image); null when the cluster has no aws-node DaemonSet.
+    /// </summary>
+    public static CniSettings? DaemonSetSettings(ObjectStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var daemonSet = store.TryGet(store.Resources.For("apps/v1", "DaemonSet"), "kube-system", Component);
+        return daemonSet?.ToJson()["spec"]?["template"]?["spec"]?["containers"] is JsonArray containers
+               && CniContainer([.. containers.OfType<JsonObject>()]) is { } container
+            ? CniSettings.FromContainer(container)
+            : null;
+    }
+
     public static bool IsAwsNodePod(KubeObject pod)
         => pod.Namespace == "kube-system" && pod.Labels.GetValueOrDefault("k8s-app") == "aws-node";
 

@@ -40,7 +40,7 @@ public class CustomNetworkingTests
     [Fact]
     public async Task EniConfigWithoutGroups_BeforeCni18_UsesTheVpcDefaultGroup()
     {
-        var node = IpamdNode.Create("t3.small", Custom with { CniVersion = new Version(1, 7, 10) });
+        var node = IpamdNode.Create("t3.small", Custom with { Release = new CniRelease(1, 7, 10) });
         var nodeGroup = node.CreateGroup("nodes");
         var podSubnet = node.CreateSubnet("10.0.64.0/24");
         var primary = node.Ec2Enis()[0];
