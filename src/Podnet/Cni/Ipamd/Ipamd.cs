@@ -323,7 +323,6 @@ public sealed class Ipamd
             perEni = MaxIpsPerEni;
         }
 
-        var kind = PrefixDelegation ? "IPv4 prefixes" : "IP addresses";
         foreach (var eni in _datastore.Enis)
         {
             if (eni.IsExcludedForPodIps || eni.IsTrunk || (_settings.CustomNetwork && eni.IsPrimary) || eni.Cidrs.Count >= perEni)
@@ -338,18 +337,24 @@ public sealed class Ipamd
                 AddCidrs(eni.Id, result.AssignedPrivateIpAddresses, result.AssignedIpv4Prefixes);
                 return (true, null);
             }
-            catch (AwsException e) when (e.Code != "PrivateIpAddressLimitExceeded")
+            catch (AwsException e) when (e.Code != Ec2Errors.Codes.PrivateIpAddressLimitExceeded)
             {
-                Record($"failed to allocate all available {kind} on ENI {eni.Id}, err: {Describe(e)}");
+                // tryAssignIPs / tryAssignPrefixes (pkg/ipamd/ipamd.go) word the two cases differently; the "one" error is
+                // wrapped with errors.Wrap, so the prefix case prints EC2's error twice, as ipamd's log does.
+                Record(PrefixDelegation
+                    ? $"failed to allocate all available IPv4 Prefixes on ENI {eni.Id}, err: {Describe(e)}"
+                    : $"failed to allocate all available IP addresses on ENI {eni.Id}, err: {Describe(e)}");
                 try
                 {
                     var result = await AllocCidrsAsync(eni.Id, 1, cancellationToken).ConfigureAwait(false);
                     AddCidrs(eni.Id, result.AssignedPrivateIpAddresses, result.AssignedIpv4Prefixes);
                     return (true, null);
                 }
-                catch (AwsException retry) when (retry.Code != "PrivateIpAddressLimitExceeded")
+                catch (AwsException retry) when (retry.Code != Ec2Errors.Codes.PrivateIpAddressLimitExceeded)
                 {
-                    return (false, ($"failed to allocate one {kind} on ENI {eni.Id}, err: {Describe(retry)}", retry));
+                    return (false, (PrefixDelegation
+                        ? $"failed to allocate one IPv4 prefix on ENI {eni.Id}, err: {Describe(retry)}: {Describe(retry)}"
+                        : $"failed to allocate one IP addresses on ENI {eni.Id}, err : {Describe(retry)}", retry));
                 }
                 catch (AwsException)
                 {
@@ -727,7 +732,8 @@ public sealed class Ipamd
         Record(InsufficientAddressesAdvice);
     }
 
-    private static bool IsInsufficientAddresses(AwsException e) => e.Code is "InsufficientFreeAddressesInSubnet" or "InsufficientCidrBlocks";
+    /// <summary><c>containsInsufficientCIDRsOrSubnetIPs</c> (pkg/ipamd/ipamd.go): the subnet has no room for the addresses or prefixes asked for.</summary>
+    private static bool IsInsufficientAddresses(AwsException e) => e.Code is Ec2Errors.Codes.InsufficientFreeAddressesInSubnet or Ec2Errors.Codes.InsufficientCidrBlocks;
 
     private void Fail(string error)
     {
@@ -756,6 +762,6 @@ public sealed class Ipamd
 
     private static string Describe(DatastoreStats stats) => $"total: {stats.TotalIPs}, used: {stats.AssignedIPs}";
 
-    /// <summary>An EC2 error as the AWS SDK for Go prints it, with its code and message.</summary>
-    private static string Describe(AwsException e) => $"operation error EC2: {e.Operation ?? "unknown"}, api error {e.Code}: {e.Message}";
+    /// <summary>An EC2 error as the AWS SDK for Go v2 prints it, with its status, request ID, code and message.</summary>
+    private static string Describe(AwsException e) => e.SdkText;
 }
