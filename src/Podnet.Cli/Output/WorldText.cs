@@ -90,6 +90,17 @@ public static class WorldText
 
         AppendIpamdLogs(world, text);
 
+        // Nodes with a Warning (the resource controller's TrunkENICreationFailed, say): where a user looks next.
+        foreach (var node in nodes)
+        {
+            var events = world.ControlPlane.Events.About(node.Object);
+            if (events.Any(e => e.GetString("type") == "Warning"))
+            {
+                text.Append("$ kubectl describe node ").Append(node.Name).Append('\n');
+                text.Append(KubectlText.DescribeNode(node, events, world.Age)).Append('\n');
+            }
+        }
+
         foreach (var pod in store.List("v1", "Pod").Items.Where(p => KubectlText.PodStatus(p) != "Running"))
         {
             text.Append("$ kubectl describe pod -n ").Append(pod.Namespace).Append(' ').Append(pod.Name).Append('\n');

@@ -8,6 +8,7 @@ public static class WorldLint
         new DnsEgressToAnyAddress(),
         new UnenforcedNetworkPolicies(),
         new SecurityGroupReferences(),
+        new ClusterRolePolicies(),
         new SecurityGroupPodDns(),
         new SecurityGroupPodProbes(),
         new TrunkIncompatibleNodes(),
