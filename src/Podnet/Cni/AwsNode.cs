@@ -317,9 +317,17 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
             ? _cloud.Ec2ForRole(profile.RoleArn, instanceId)
             : _cloud.Ec2;
         var maxPods = (int)view.Capacity.GetValueOrDefault("pods", 110);
-        var ipamd = new Ipamd.Ipamd(ec2, Time, settings, instance, type, maxPods, () => EniConfigSelector.For(Store.Get(Nodes, null, node.Name), settings, Store));
+        var ipamd = new Ipamd.Ipamd(ec2, Time, settings, instance, type, maxPods, () => EniConfigSelector.For(Store.Get(Nodes, null, node.Name), settings, Store), () => IsUnschedulable(node.Name));
         return new NodeAgent(awsNode.Object.Uid!, settings, ipamd, previous?.Ipamd);
     }
+
+    /// <summary>
+    /// ipamd's <c>isNodeNonSchedulable</c>: the node has the taint <c>node.kubernetes.io/unschedulable:NoSchedule</c>,
+    /// which the node lifecycle controller adds to a cordoned node (<c>spec.unschedulable</c>), so either counts.
+    /// </summary>
+    private bool IsUnschedulable(string nodeName)
+        => Store.TryGet(Nodes, null, nodeName) is { } node && new NodeView(node) is var view
+           && (view.Unschedulable || view.Taints.Any(t => t.Key == "node.kubernetes.io/unschedulable" && t.Effect == "NoSchedule"));
 
     private static PodKey KeyOf(PodView pod) => new(pod.Namespace, pod.Name, pod.Object.Uid ?? string.Empty);
 

@@ -64,8 +64,16 @@ public sealed record CniSettings
 
     public bool EnableIPv6 { get; init; }
 
+    /// <summary>ENABLE_SUBNET_DISCOVERY (from 1.18.0, default true): new ENIs may go to other subnets of the zone tagged kubernetes.io/role/cni.</summary>
     public bool EnableSubnetDiscovery { get; init; } = true;
 
+    /// <summary>ENABLE_MULTI_NIC (from 1.20.0): ENIs on every network card; refused by Podnet (<see cref="Unsupported"/>).</summary>
+    public bool EnableMultiNic { get; init; }
+
+    /// <summary>
+    /// AWS_MANAGE_ENIS_NON_SCHEDULABLE (from 1.12.6, default false): whether ipamd still attaches and frees ENIs on a
+    /// cordoned node; releases before 1.12.6 always did.
+    /// </summary>
     public bool ManageEnisOnUnschedulable { get; init; }
 
     public bool DisableNetworkResourceProvisioning { get; init; }
@@ -136,6 +144,7 @@ public sealed record CniSettings
             EnableIPv6 = Bool(CniSetting.EnableIPv6, false),
             EnableSubnetDiscovery = Bool(CniSetting.EnableSubnetDiscovery, CniSetting.EnableSubnetDiscovery.ReadBy(release)),
             ManageEnisOnUnschedulable = Bool(CniSetting.ManageEnisNonSchedulable, !CniSetting.ManageEnisNonSchedulable.ReadBy(release)),
+            EnableMultiNic = Bool(CniSetting.EnableMultiNic, false),
             DisableNetworkResourceProvisioning = Bool(CniSetting.DisableNetworkResourceProvisioning, false) || Bool(CniSetting.EnableImdsOnlyMode, false),
             NetworkPolicyEnforcingMode = Get(CniSetting.NetworkPolicyEnforcingMode) ?? string.Empty,
             ClusterName = Get(CniSetting.ClusterName) ?? string.Empty,
@@ -152,6 +161,28 @@ public sealed record CniSettings
             .GroupBy(e => e["name"]!.GetValue<string>(), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Last()["value"]!.GetValue<string>(), StringComparer.Ordinal);
         return FromEnvironment(env, container["image"]?.GetValue<string>());
+    }
+
+    /// <summary>
+    /// The settings in effect that Podnet does not emulate, with the value and why: IPv6 (ENABLE_IPv6=true; Podnet's
+    /// VPCs, subnets and pods are IPv4 only) and ENIs on more than one network card (ENABLE_MULTI_NIC=true). A world
+    /// that sets one is refused (exit 2), and an ipamd started with one fails, so neither is ever silently ignored.
+    /// Settings the release does not read (<see cref="Unread"/>) are not in effect and not listed.
+    /// </summary>
+    public IReadOnlyList<(CniSetting Setting, string Value, string Reason)> Unsupported()
+    {
+        var unsupported = new List<(CniSetting, string, string)>();
+        if (EnableIPv6)
+        {
+            unsupported.Add((CniSetting.EnableIPv6, "true", "Podnet emulates IPv4 clusters only (no IPv6 CIDR blocks, subnets or pod addresses); use ENABLE_IPv6=false"));
+        }
+
+        if (EnableMultiNic)
+        {
+            unsupported.Add((CniSetting.EnableMultiNic, "true", "Podnet manages the interfaces of network card 0 only; use ENABLE_MULTI_NIC=false"));
+        }
+
+        return unsupported;
     }
 
     /// <summary>Why ipamd would refuse to start with these settings, in its words; null when they are valid.</summary>
