@@ -165,7 +165,8 @@ public sealed record CniSettings
 
     /// <summary>
     /// The settings in effect that Podnet does not emulate, with the value and why: IPv6 (ENABLE_IPv6=true; Podnet's
-    /// VPCs, subnets and pods are IPv4 only) and ENIs on more than one network card (ENABLE_MULTI_NIC=true). A world
+    /// VPCs, subnets and pods are IPv4 only), ENIs on more than one network card (ENABLE_MULTI_NIC=true), and the
+    /// network policy agent's strict mode (NETWORK_POLICY_ENFORCING_MODE=strict). A world
     /// that sets one is refused (exit 2), and an ipamd started with one fails, so neither is ever silently ignored.
     /// Settings the release does not read (<see cref="Unread"/>) are not in effect and not listed.
     /// </summary>
@@ -180,6 +181,12 @@ public sealed record CniSettings
         if (EnableMultiNic)
         {
             unsupported.Add((CniSetting.EnableMultiNic, "true", "Podnet manages the interfaces of network card 0 only; use ENABLE_MULTI_NIC=false"));
+        }
+
+        if (string.Equals(NetworkPolicyEnforcingMode, "strict", StringComparison.OrdinalIgnoreCase))
+        {
+            unsupported.Add((CniSetting.NetworkPolicyEnforcingMode, NetworkPolicyEnforcingMode,
+                "Podnet's network policy agent enforces standard mode only (strict mode's default deny for pods at start is not emulated); use NETWORK_POLICY_ENFORCING_MODE=standard"));
         }
 
         return unsupported;

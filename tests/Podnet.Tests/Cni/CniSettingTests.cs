@@ -261,4 +261,16 @@ public class CniSettingTests
         Assert.Contains("# Not read: aws-node's ENABLE_MULTI_NIC=\"true\" has no effect, the VPC CNI 1.19.2-eksbuild.1 does not read it (it is read from 1.20.0 on)\n", run, StringComparison.Ordinal);
         Assert.Contains("ENABLE_MULTI_NIC is \"true\", but the VPC CNI 1.19.2-eksbuild.1 does not read it (it is read from 1.20.0 on): ipamd keeps the default", PodnetCli.Run("lint", older.Directory).Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void NetworkPolicyStrictMode_IsRefused_StandardIsTheEmulatedDefault()
+    {
+        using var strict = new ScenarioWorld("hello-eks", null, VpcCniEnv(("NETWORK_POLICY_ENFORCING_MODE", "strict")));
+        var (exit, _, error) = PodnetCli.Run("lint", strict.Directory);
+        Assert.Equal(2, exit);
+        Assert.Matches(@"^error: .*: spec\.ConfigurationValues\.env\.NETWORK_POLICY_ENFORCING_MODE: Unsupported value: ""strict"": Podnet's network policy agent enforces standard mode only \(strict mode's default deny for pods at start is not emulated\); use NETWORK_POLICY_ENFORCING_MODE=standard\n$", error);
+
+        using var standard = new ScenarioWorld("hello-eks", null, VpcCniEnv(("NETWORK_POLICY_ENFORCING_MODE", "standard")));
+        Assert.Equal(0, PodnetCli.Run("run", standard.Directory).Exit);
+    }
 }
