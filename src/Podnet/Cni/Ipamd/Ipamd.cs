@@ -505,7 +505,8 @@ public sealed class Ipamd
 
         if (created is null)
         {
-            Record("Failed to increase pool size due to not able to allocate ENI AllocENI: failed to create ENI: " + Describe(failure!));
+            // AllocENI and createENI (pkg/awsutils/awsutils.go, v1.19.2) wrap EC2's error twice.
+            Record("Failed to increase pool size due to not able to allocate ENI AllocENI: failed to create ENI: failed to create network interface: " + Describe(failure!));
             if (IsInsufficientAddresses(failure!))
             {
                 NoteInsufficientAddresses();
@@ -525,7 +526,7 @@ public sealed class Ipamd
         catch (AwsException e)
         {
             await DeleteQuietlyAsync(created.NetworkInterfaceId, cancellationToken).ConfigureAwait(false);
-            Record("Failed to increase pool size due to not able to allocate ENI AllocENI: error attaching ENI: " + Describe(e));
+            Record("Failed to increase pool size due to not able to allocate ENI AllocENI: error attaching ENI: attachENI: failed to attach ENI: " + Describe(e));
             return;
         }
 

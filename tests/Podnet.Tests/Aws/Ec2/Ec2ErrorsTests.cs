@@ -44,7 +44,7 @@ public class Ec2ErrorsTests
         var (_, run, _) = PodnetCli.Run("run", scenario.Directory);
 
         Assert.Matches(
-            $@"\nFailed to increase pool size due to not able to allocate ENI AllocENI: failed to create ENI: operation error EC2: CreateNetworkInterface, https response error StatusCode: 400, RequestID: {RequestId}, api error InsufficientFreeAddressesInSubnet: The specified subnet does not have enough free addresses to satisfy the request\.\n",
+            $@"\nFailed to increase pool size due to not able to allocate ENI AllocENI: failed to create ENI: failed to create network interface: operation error EC2: CreateNetworkInterface, https response error StatusCode: 400, RequestID: {RequestId}, api error InsufficientFreeAddressesInSubnet: The specified subnet does not have enough free addresses to satisfy the request\.\n",
             run);
         Assert.DoesNotContain("to satisfy the requested number of instances", run, StringComparison.Ordinal);
     }
