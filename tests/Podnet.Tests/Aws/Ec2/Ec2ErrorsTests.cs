@@ -67,4 +67,22 @@ public class Ec2ErrorsTests
         Assert.Contains("with InvalidSecurityGroupID.NotFound: The securityGroup ID 'sg-abc123' does not exist\n", lint, StringComparison.Ordinal);
         Assert.DoesNotContain("InvalidGroup.NotFound", lint + run, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void EniConfigWithAMissingGroup_IsInvalidSecurityGroupIdNotFound_InIpamdsLogAndLint()
+    {
+        // The us-west-2a ENIConfig names a group that does not exist: ipamd's CreateNetworkInterface is refused.
+        using var scenario = new ScenarioWorld("custom-networking", text => text.Replace(
+            "  securityGroups: [sg-0c1d2e3f4a5b6c7d8]\n  subnet: subnet-0a1b2c3d4e5f60a01\n",
+            "  securityGroups: [sg-0123456789abcdef0]\n  subnet: subnet-0a1b2c3d4e5f60a01\n",
+            StringComparison.Ordinal));
+        var (_, run, _) = PodnetCli.Run("run", scenario.Directory);
+        var (_, lint, _) = PodnetCli.Run("lint", scenario.Directory);
+
+        Assert.Matches(
+            $@"\nFailed to increase pool size due to not able to allocate ENI AllocENI: failed to create ENI: failed to create network interface: operation error EC2: CreateNetworkInterface, https response error StatusCode: 400, RequestID: {RequestId}, api error InvalidSecurityGroupID\.NotFound: The securityGroup ID 'sg-0123456789abcdef0' does not exist\n",
+            run);
+        Assert.Contains("ENIConfig us-west-2a  [security-group-not-found]\n", lint, StringComparison.Ordinal);
+        Assert.Contains("with InvalidSecurityGroupID.NotFound: The securityGroup ID 'sg-0123456789abcdef0' does not exist\n", lint, StringComparison.Ordinal);
+    }
 }
