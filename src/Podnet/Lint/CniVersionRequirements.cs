@@ -19,11 +19,11 @@ public sealed class CniVersionRequirements : ILintCheck
 
     private static readonly Version ZeroGraceUntil = new(1, 10, 2);
 
-    /// <summary>The features EKS documents a minimum release for: the setting, the check's id, and what the feature needs.</summary>
-    private static readonly (CniSetting Setting, string Id, string Feature)[] Floors =
+    /// <summary>The features EKS documents a minimum release for: the setting, whether it is on, the check's id, and what the feature needs.</summary>
+    private static readonly (CniSetting Setting, Func<CniSettings, bool> Enabled, string Id, string Feature)[] Floors =
     [
-        (CniSetting.EnablePodEni, PodEniVersionId, "security groups for pods need"),
-        (CniSetting.CustomNetworkCfg, CustomNetworkingVersionId, "custom networking needs"),
+        (CniSetting.EnablePodEni, s => s.EnablePodEni, PodEniVersionId, "security groups for pods need"),
+        (CniSetting.CustomNetworkCfg, s => s.CustomNetwork, CustomNetworkingVersionId, "custom networking needs"),
     ];
 
     public IEnumerable<LintFinding> Check(LintContext context)
@@ -36,10 +36,10 @@ public sealed class CniVersionRequirements : ILintCheck
 
         var release = settings.Release;
         var floorsMissed = new HashSet<CniSetting>();
-        foreach (var (setting, id, feature) in Floors)
+        foreach (var (setting, enabled, id, feature) in Floors)
         {
-            var enabled = setting == CniSetting.EnablePodEni ? settings.EnablePodEni : settings.CustomNetwork;
-            var requested = enabled || settings.Unread.Any(u => u.Setting == setting && string.Equals(u.Value, "true", StringComparison.OrdinalIgnoreCase));
+            // On, or asked for on a release too old to read it.
+            var requested = enabled(settings) || settings.Unread.Any(u => u.Setting == setting && string.Equals(u.Value, "true", StringComparison.OrdinalIgnoreCase));
             if (requested && setting.EksMinimum is { } minimum && release < minimum)
             {
                 floorsMissed.Add(setting);
