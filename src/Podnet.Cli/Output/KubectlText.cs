@@ -125,6 +125,39 @@ public static class KubectlText
         return text.ToString();
     }
 
+    /// <summary>
+    /// The parts of <c>kubectl describe node</c> that explain a node's trouble: labels, taints, the Ready condition,
+    /// capacity and allocatable (pods, <c>vpc.amazonaws.com/pod-eni</c>), and its events (the resource controller's
+    /// TrunkENICreationFailed, Unsupported, …).
+    /// </summary>
+    public static string DescribeNode(NodeView node, IReadOnlyList<KubeObject> events, Func<DateTimeOffset?, string> age)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var text = new StringBuilder();
+        void Field(string name, string? value) => text.Append(CultureInfo.InvariantCulture, $"{name + ":",-20}{value}\n");
+        var indent = "\n" + new string(' ', 20);
+        Field("Name", node.Name);
+        Field("Roles", "<none>");
+        var labels = node.Object.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}").ToList();
+        Field("Labels", labels.Count == 0 ? "<none>" : string.Join(indent, labels));
+        Field("Taints", node.Taints.Count == 0 ? "<none>" : string.Join(indent, node.Taints.Select(t => $"{t.Key}{(t.Value is null ? string.Empty : "=" + t.Value)}:{t.Effect}")));
+        Field("Unschedulable", node.Unschedulable ? "true" : "false");
+        text.Append(CultureInfo.InvariantCulture, $"Conditions:\n  Type    Status\n  Ready   {node.Condition("Ready") ?? "Unknown"}\n");
+        foreach (var title in new[] { "Capacity", "Allocatable" })
+        {
+            // The quantities as the node reports them (8Gi, 1930m), as kubectl prints them.
+            text.Append(title).Append(":\n");
+            var resources = node.Object[$"status.{title.ToLowerInvariant()}"] as JsonObject ?? [];
+            foreach (var (resource, value) in resources.OrderBy(r => r.Key, StringComparer.Ordinal))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  {resource + ":",-28}{(value is JsonValue v && v.TryGetValue<string>(out var q) ? q : value?.ToJsonString())}\n");
+            }
+        }
+
+        text.Append(Events(events, age));
+        return text.ToString();
+    }
+
     public static string Events(IReadOnlyList<KubeObject> events, Func<DateTimeOffset?, string> age)
     {
         if (events.Count == 0)

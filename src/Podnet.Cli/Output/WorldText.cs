@@ -22,6 +22,8 @@ public static class WorldText
                   + string.Concat(stuck.Select(s => $"#   {s}\n")) + "\n");
         }
 
+        AppendUnreadSettings(world, text);
+
         var pods = new TextTable("NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE", "READINESS GATES");
         foreach (var pod in store.List("v1", "Pod").Items)
         {
@@ -88,6 +90,17 @@ public static class WorldText
 
         AppendIpamdLogs(world, text);
 
+        // Nodes with a Warning (the resource controller's TrunkENICreationFailed, say): where a user looks next.
+        foreach (var node in nodes)
+        {
+            var events = world.ControlPlane.Events.About(node.Object);
+            if (events.Any(e => e.GetString("type") == "Warning"))
+            {
+                text.Append("$ kubectl describe node ").Append(node.Name).Append('\n');
+                text.Append(KubectlText.DescribeNode(node, events, world.Age)).Append('\n');
+            }
+        }
+
         foreach (var pod in store.List("v1", "Pod").Items.Where(p => KubectlText.PodStatus(p) != "Running"))
         {
             text.Append("$ kubectl describe pod -n ").Append(pod.Namespace).Append(' ').Append(pod.Name).Append('\n');
@@ -117,6 +130,26 @@ public static class WorldText
         string At(double q) => Podnet.World.World.HumanDuration(started[(int)Math.Min(started.Count - 1, Math.Floor(q * started.Count))].Latency);
         var slowest = started[^1];
         text.Append(System.Globalization.CultureInfo.InvariantCulture, $"# Start-up, creation to Running ({started.Count} pods not on the host network): p50 {At(0.5)}, p90 {At(0.9)}, max {Podnet.World.World.HumanDuration(slowest.Latency)} ({slowest.Pod.Namespace}/{slowest.Pod.Name})\n\n");
+    }
+
+    /// <summary>
+    /// aws-node settings the VPC CNI release in use does not read (it has no such setting yet), from the same
+    /// <see cref="Podnet.Cni.CniSettings.Unread"/> that ipamd's emulation and <c>podnet lint</c> use: the setting
+    /// has no effect, and <c>run</c> says so instead of leaving it to be found out.
+    /// </summary>
+    private static void AppendUnreadSettings(Podnet.World.World world, StringBuilder text)
+    {
+        if (Podnet.Cni.AwsNode.DaemonSetSettings(world.ControlPlane.Store) is not { Unread.Count: > 0 } settings)
+        {
+            return;
+        }
+
+        foreach (var (setting, value) in settings.Unread)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"# Not read: aws-node's {setting.Name}=\"{value}\" has no effect, the VPC CNI {settings.Release} does not read it (it is read from {setting.Since} on)\n");
+        }
+
+        text.Append('\n');
     }
 
     /// <summary>ipamd's last words on nodes where pods wait for addresses or aws-node is not ready.</summary>

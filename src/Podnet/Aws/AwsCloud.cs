@@ -13,12 +13,16 @@ public sealed class AwsCloud
 {
     private readonly Ec2Throttle? _throttle;
 
+    // Request IDs of failed calls come from a generator of their own: an error must not change the IDs of resources.
+    private readonly ResourceIdGenerator _requestIds;
+
     public AwsCloud(AwsOptions options, TimeProvider time, InstanceTypeCatalog? instanceTypes = null)
     {
         options.Validate();
         Options = options;
         Time = time;
         Ids = new ResourceIdGenerator(options.Seed);
+        _requestIds = new ResourceIdGenerator(unchecked((options.Seed * 31) + 17));
         Ec2Backend = new Ec2Backend(options, Ids, time, instanceTypes);
         Iam = new IamBackend(options, Ids, time);
         Eks = new EksBackend(options, Ec2Backend, Iam, Ids, time);
@@ -41,7 +45,7 @@ public sealed class AwsCloud
     /// <summary>EC2 as the account administrator sees it (what the aws CLI user does).</summary>
     public IEc2 Ec2 { get; }
 
-    public IEc2 Ec2For(AwsPrincipal principal) => new Ec2Client(Ec2Backend, Iam, _throttle, principal);
+    public IEc2 Ec2For(AwsPrincipal principal) => new Ec2Client(Ec2Backend, Iam, _throttle, principal, _requestIds);
 
     /// <summary>EC2 as a session of a role sees it: allowed only what the role's policies allow.</summary>
     public IEc2 Ec2ForRole(string roleArn, string sessionName)

@@ -284,6 +284,20 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
     public static JsonObject? CniContainer(IReadOnlyList<JsonObject> containers)
         => containers.FirstOrDefault(c => c["name"]?.GetValue<string>() == Component) ?? (containers.Count > 0 ? containers[0] : null);
 
+    /// <summary>
+    /// The settings the aws-node DaemonSet's template gives new aws-node pods (its aws-node container's environment
+    /// and image); null when the cluster has no aws-node DaemonSet.
+    /// </summary>
+    public static CniSettings? DaemonSetSettings(ObjectStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var daemonSet = store.TryGet(store.Resources.For("apps/v1", "DaemonSet"), "kube-system", Component);
+        return daemonSet?.ToJson()["spec"]?["template"]?["spec"]?["containers"] is JsonArray containers
+               && CniContainer([.. containers.OfType<JsonObject>()]) is { } container
+            ? CniSettings.FromContainer(container)
+            : null;
+    }
+
     public static bool IsAwsNodePod(KubeObject pod)
         => pod.Namespace == "kube-system" && pod.Labels.GetValueOrDefault("k8s-app") == "aws-node";
 
@@ -303,9 +317,17 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
             ? _cloud.Ec2ForRole(profile.RoleArn, instanceId)
             : _cloud.Ec2;
         var maxPods = (int)view.Capacity.GetValueOrDefault("pods", 110);
-        var ipamd = new Ipamd.Ipamd(ec2, Time, settings, instance, type, maxPods, () => EniConfigSelector.For(Store.Get(Nodes, null, node.Name), settings, Store));
+        var ipamd = new Ipamd.Ipamd(ec2, Time, settings, instance, type, maxPods, () => EniConfigSelector.For(Store.Get(Nodes, null, node.Name), settings, Store), () => IsUnschedulable(node.Name));
         return new NodeAgent(awsNode.Object.Uid!, settings, ipamd, previous?.Ipamd);
     }
+
+    /// <summary>
+    /// ipamd's <c>isNodeNonSchedulable</c>: the node has the taint <c>node.kubernetes.io/unschedulable:NoSchedule</c>,
+    /// which the node lifecycle controller adds to a cordoned node (<c>spec.unschedulable</c>), so either counts.
+    /// </summary>
+    private bool IsUnschedulable(string nodeName)
+        => Store.TryGet(Nodes, null, nodeName) is { } node && new NodeView(node) is var view
+           && (view.Unschedulable || view.Taints.Any(t => t.Key == "node.kubernetes.io/unschedulable" && t.Effect == "NoSchedule"));
 
     private static PodKey KeyOf(PodView pod) => new(pod.Namespace, pod.Name, pod.Object.Uid ?? string.Empty);
 

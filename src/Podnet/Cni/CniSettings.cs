@@ -1,19 +1,33 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Podnet.Net;
 
 namespace Podnet.Cni;
 
 /// <summary>
 /// The VPC CNI's configuration as ipamd reads it from the aws-node container's environment, with the real
-/// defaults (shared/reference/vpc-cni.md §4), and the CNI version from the image tag.
+/// defaults (shared/reference/vpc-cni.md §4), and the CNI release from the image tag. A variable the release does
+/// not read yet (<see cref="CniSetting.Since"/>) keeps its default here, as the real release ignores it, and is
+/// listed in <see cref="Unread"/>.
 /// </summary>
-public sealed partial record CniSettings
+public sealed record CniSettings
 {
-    public const string DefaultEniConfigKey = "k8s.amazonaws.com/eniConfig";
+    public const string DefaultEniConfigKey = CniSetting.DefaultEniConfigKey;
 
-    public Version CniVersion { get; init; } = new(1, 19, 2);
+    /// <summary>The release when the image has no version tag: the add-on's default.</summary>
+    public static readonly CniRelease DefaultRelease = new(1, 19, 2, 1);
+
+    /// <summary>The release in use, from the aws-node image tag (<c>v1.11.2-eksbuild.1</c>).</summary>
+    public CniRelease Release { get; init; } = DefaultRelease;
+
+    /// <summary>The release's version without the EKS build (1.11.2).</summary>
+    public Version CniVersion => Release.Version;
+
+    /// <summary>
+    /// Settings the environment sets that this release does not read (they came later), with their values; only
+    /// values that ask for something the release does not do (ENABLE_IPv6=false on 1.9 asks for nothing new).
+    /// </summary>
+    public IReadOnlyList<(CniSetting Setting, string Value)> Unread { get; init; } = [];
 
     public bool CustomNetwork { get; init; }
 
@@ -39,7 +53,7 @@ public sealed partial record CniSettings
 
     public bool EnablePodEni { get; init; }
 
-    /// <summary>strict (the default) or standard.</summary>
+    /// <summary>strict (the default) or standard; always strict before 1.11.0, which has no standard mode.</summary>
     public string PodSecurityGroupEnforcingMode { get; init; } = "strict";
 
     public bool ExternalSnat { get; init; }
@@ -50,8 +64,16 @@ public sealed partial record CniSettings
 
     public bool EnableIPv6 { get; init; }
 
+    /// <summary>ENABLE_SUBNET_DISCOVERY (from 1.18.0, default true): new ENIs may go to other subnets of the zone tagged kubernetes.io/role/cni.</summary>
     public bool EnableSubnetDiscovery { get; init; } = true;
 
+    /// <summary>ENABLE_MULTI_NIC (from 1.20.0): ENIs on every network card; refused by Podnet (<see cref="Unsupported"/>).</summary>
+    public bool EnableMultiNic { get; init; }
+
+    /// <summary>
+    /// AWS_MANAGE_ENIS_NON_SCHEDULABLE (from 1.12.6, default false): whether ipamd still attaches and frees ENIs on a
+    /// cordoned node; releases before 1.12.6 always did.
+    /// </summary>
     public bool ManageEnisOnUnschedulable { get; init; }
 
     public bool DisableNetworkResourceProvisioning { get; init; }
@@ -71,15 +93,17 @@ public sealed partial record CniSettings
     /// </summary>
     public static CniSettings FromEnvironment(IReadOnlyDictionary<string, string> env, string? image = null)
     {
-        string? Get(string name) => env.TryGetValue(name, out var value) ? value.Trim() : null;
-        bool Bool(string name, bool fallback) => Get(name) is { } v && bool.TryParse(v, out var b) ? b : fallback;
-        int Int(string name) => Get(name) is { } v && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) && i > 0 ? i : 0;
+        ArgumentNullException.ThrowIfNull(env);
+        var release = CniRelease.FromImage(image) ?? DefaultRelease;
+        string? Get(CniSetting setting) => setting.ReadBy(release) && env.TryGetValue(setting.Name, out var value) ? value.Trim() : null;
+        bool Bool(CniSetting setting, bool fallback) => Get(setting) is { } v && bool.TryParse(v, out var b) ? b : fallback;
+        int Int(CniSetting setting) => Get(setting) is { } v && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) && i > 0 ? i : 0;
 
-        var warmEni = Get("WARM_ENI_TARGET") is { } w && int.TryParse(w, NumberStyles.Integer, CultureInfo.InvariantCulture, out var we) ? (we < 0 ? 1 : we) : 1;
-        var cooldown = Get("IP_COOLDOWN_PERIOD") is { } c && int.TryParse(c, NumberStyles.Integer, CultureInfo.InvariantCulture, out var cs) && cs >= 0 ? cs : 30;
-        var maxEni = Get("MAX_ENI") is { } m && int.TryParse(m, NumberStyles.Integer, CultureInfo.InvariantCulture, out var me) && me >= 1 ? me : (int?)null;
+        var warmEni = Get(CniSetting.WarmEniTarget) is { } w && int.TryParse(w, NumberStyles.Integer, CultureInfo.InvariantCulture, out var we) ? (we < 0 ? 1 : we) : 1;
+        var cooldown = Get(CniSetting.IpCooldownPeriod) is { } c && int.TryParse(c, NumberStyles.Integer, CultureInfo.InvariantCulture, out var cs) && cs >= 0 ? cs : 30;
+        var maxEni = Get(CniSetting.MaxEni) is { } m && int.TryParse(m, NumberStyles.Integer, CultureInfo.InvariantCulture, out var me) && me >= 1 ? me : (int?)null;
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (Get("ADDITIONAL_ENI_TAGS") is { Length: > 2 } json)
+        if (Get(CniSetting.AdditionalEniTags) is { Length: > 2 } json)
         {
             try
             {
@@ -96,32 +120,34 @@ public sealed partial record CniSettings
 
         return new CniSettings
         {
-            CniVersion = VersionFromImage(image) ?? new Version(1, 19, 2),
-            CustomNetwork = Bool("AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG", false),
-            EniConfigAnnotationKey = Get("ENI_CONFIG_ANNOTATION_DEF") is { Length: > 0 } a ? a : DefaultEniConfigKey,
-            EniConfigLabelKey = Get("ENI_CONFIG_LABEL_DEF") is { Length: > 0 } l ? l : DefaultEniConfigKey,
+            Release = release,
+            Unread = [.. CniSetting.All.Where(s => !s.ReadBy(release) && env.TryGetValue(s.Name, out var v) && s.ChangesOlderReleases(v)).Select(s => (s, env[s.Name].Trim()))],
+            CustomNetwork = Bool(CniSetting.CustomNetworkCfg, false),
+            EniConfigAnnotationKey = Get(CniSetting.EniConfigAnnotationDef) is { Length: > 0 } a ? a : DefaultEniConfigKey,
+            EniConfigLabelKey = Get(CniSetting.EniConfigLabelDef) is { Length: > 0 } l ? l : DefaultEniConfigKey,
             WarmEniTarget = warmEni,
-            WarmIpTarget = Int("WARM_IP_TARGET"),
-            MinimumIpTarget = Int("MINIMUM_IP_TARGET"),
-            WarmPrefixTarget = Int("WARM_PREFIX_TARGET"),
+            WarmIpTarget = Int(CniSetting.WarmIpTarget),
+            MinimumIpTarget = Int(CniSetting.MinimumIpTarget),
+            WarmPrefixTarget = Int(CniSetting.WarmPrefixTarget),
             MaxEni = maxEni,
-            PrefixDelegation = Bool("ENABLE_PREFIX_DELEGATION", false),
+            PrefixDelegation = Bool(CniSetting.EnablePrefixDelegation, false),
             IpCooldown = TimeSpan.FromSeconds(cooldown),
-            EnablePodEni = Bool("ENABLE_POD_ENI", false),
-            PodSecurityGroupEnforcingMode = Get("POD_SECURITY_GROUP_ENFORCING_MODE") is "standard" ? "standard" : "strict",
-            ExternalSnat = Bool("AWS_VPC_K8S_CNI_EXTERNALSNAT", false),
-            ExcludeSnatCidrs = [.. (Get("AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS") ?? string.Empty)
+            EnablePodEni = Bool(CniSetting.EnablePodEni, false),
+            PodSecurityGroupEnforcingMode = Get(CniSetting.PodSecurityGroupEnforcingMode) is "standard" ? "standard" : "strict",
+            ExternalSnat = Bool(CniSetting.ExternalSnat, false),
+            ExcludeSnatCidrs = [.. (Get(CniSetting.ExcludeSnatCidrs) ?? string.Empty)
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(text => CidrBlock.TryParseAllowingHostBits(text, out var cidr, out _) ? cidr : (CidrBlock?)null)
                 .Where(cidr => cidr is not null)
                 .Select(cidr => cidr!.Value)],
-            EnableIPv4 = Bool("ENABLE_IPv4", true),
-            EnableIPv6 = Bool("ENABLE_IPv6", false),
-            EnableSubnetDiscovery = Bool("ENABLE_SUBNET_DISCOVERY", true),
-            ManageEnisOnUnschedulable = Bool("AWS_MANAGE_ENIS_NON_SCHEDULABLE", false),
-            DisableNetworkResourceProvisioning = Bool("DISABLE_NETWORK_RESOURCE_PROVISIONING", false) || Bool("ENABLE_IMDS_ONLY_MODE", false),
-            NetworkPolicyEnforcingMode = Get("NETWORK_POLICY_ENFORCING_MODE") ?? string.Empty,
-            ClusterName = Get("CLUSTER_NAME") ?? string.Empty,
+            EnableIPv4 = Bool(CniSetting.EnableIPv4, true),
+            EnableIPv6 = Bool(CniSetting.EnableIPv6, false),
+            EnableSubnetDiscovery = Bool(CniSetting.EnableSubnetDiscovery, CniSetting.EnableSubnetDiscovery.ReadBy(release)),
+            ManageEnisOnUnschedulable = Bool(CniSetting.ManageEnisNonSchedulable, !CniSetting.ManageEnisNonSchedulable.ReadBy(release)),
+            EnableMultiNic = Bool(CniSetting.EnableMultiNic, false),
+            DisableNetworkResourceProvisioning = Bool(CniSetting.DisableNetworkResourceProvisioning, false) || Bool(CniSetting.EnableImdsOnlyMode, false),
+            NetworkPolicyEnforcingMode = Get(CniSetting.NetworkPolicyEnforcingMode) ?? string.Empty,
+            ClusterName = Get(CniSetting.ClusterName) ?? string.Empty,
             AdditionalEniTags = tags,
         };
     }
@@ -135,6 +161,35 @@ public sealed partial record CniSettings
             .GroupBy(e => e["name"]!.GetValue<string>(), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Last()["value"]!.GetValue<string>(), StringComparer.Ordinal);
         return FromEnvironment(env, container["image"]?.GetValue<string>());
+    }
+
+    /// <summary>
+    /// The settings in effect that Podnet does not emulate, with the value and why: IPv6 (ENABLE_IPv6=true; Podnet's
+    /// VPCs, subnets and pods are IPv4 only), ENIs on more than one network card (ENABLE_MULTI_NIC=true), and the
+    /// network policy agent's strict mode (NETWORK_POLICY_ENFORCING_MODE=strict). A world
+    /// that sets one is refused (exit 2), and an ipamd started with one fails, so neither is ever silently ignored.
+    /// Settings the release does not read (<see cref="Unread"/>) are not in effect and not listed.
+    /// </summary>
+    public IReadOnlyList<(CniSetting Setting, string Value, string Reason)> Unsupported()
+    {
+        var unsupported = new List<(CniSetting, string, string)>();
+        if (EnableIPv6)
+        {
+            unsupported.Add((CniSetting.EnableIPv6, "true", "Podnet emulates IPv4 clusters only (no IPv6 CIDR blocks, subnets or pod addresses); use ENABLE_IPv6=false"));
+        }
+
+        if (EnableMultiNic)
+        {
+            unsupported.Add((CniSetting.EnableMultiNic, "true", "Podnet manages the interfaces of network card 0 only; use ENABLE_MULTI_NIC=false"));
+        }
+
+        if (string.Equals(NetworkPolicyEnforcingMode, "strict", StringComparison.OrdinalIgnoreCase))
+        {
+            unsupported.Add((CniSetting.NetworkPolicyEnforcingMode, NetworkPolicyEnforcingMode,
+                "Podnet's network policy agent enforces standard mode only (strict mode's default deny for pods at start is not emulated); use NETWORK_POLICY_ENFORCING_MODE=standard"));
+        }
+
+        return unsupported;
     }
 
     /// <summary>Why ipamd would refuse to start with these settings, in its words; null when they are valid.</summary>
@@ -157,19 +212,4 @@ public sealed partial record CniSettings
 
         return null;
     }
-
-    /// <summary>The version in an amazon-k8s-cni image tag: <c>v1.11.2-eksbuild.1</c> → 1.11.2.</summary>
-    public static Version? VersionFromImage(string? image)
-    {
-        if (image is null || image.LastIndexOf(':') is var colon && colon < 0)
-        {
-            return null;
-        }
-
-        var match = VersionPattern().Match(image[(colon + 1)..]);
-        return match.Success ? new Version(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture), match.Groups[3].Success ? int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture) : 0) : null;
-    }
-
-    [GeneratedRegex(@"^v?(\d+)\.(\d+)(?:\.(\d+))?")]
-    private static partial Regex VersionPattern();
 }

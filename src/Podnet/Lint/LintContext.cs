@@ -21,7 +21,7 @@ public sealed class LintContext
         ArgumentNullException.ThrowIfNull(world);
         World = world;
         AwsNodeDaemonSet = Store.TryGet(Store.Resources.For("apps/v1", "DaemonSet"), "kube-system", "aws-node");
-        Settings = AwsNodeContainer is { } container ? CniSettings.FromContainer(container) : null;
+        Settings = AwsNode.DaemonSetSettings(Store);
         SecurityGroupPolicies = Store.List(ResourceControllerNames.SecurityGroupPolicyApiVersion, ResourceControllerNames.SecurityGroupPolicyKind).Items;
         SecurityGroups = world.Cloud?.Ec2Backend.DescribeSecurityGroups().ToDictionary(g => g.GroupId, StringComparer.Ordinal)
                          ?? new Dictionary<string, SecurityGroup>(StringComparer.Ordinal);

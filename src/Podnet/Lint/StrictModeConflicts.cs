@@ -1,3 +1,4 @@
+using Podnet.Cni;
 using Podnet.Kube.Selectors;
 using Podnet.Policy;
 
@@ -14,8 +15,6 @@ public sealed class StrictModeConflicts : ILintCheck
     public const string CalicoId = "strict-mode-calico";
     public const string LocalTrafficId = "strict-mode-external-traffic-policy-local";
 
-    private static readonly Version StandardModeSince = new(1, 11, 0);
-
     public IEnumerable<LintFinding> Check(LintContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -24,7 +23,8 @@ public sealed class StrictModeConflicts : ILintCheck
             yield break;
         }
 
-        var standardSupported = settings.CniVersion >= StandardModeSince;
+        // The same gate ipamd's settings apply (CniSettings.FromEnvironment): before 1.11.0 the variable is not read.
+        var standardSupported = CniSetting.PodSecurityGroupEnforcingMode.ReadBy(settings.Release);
         if (standardSupported && !context.StrictMode)
         {
             yield break;
@@ -32,8 +32,8 @@ public sealed class StrictModeConflicts : ILintCheck
 
         var fix = standardSupported
             ? "`kubectl set env daemonset aws-node -n kube-system POD_SECURITY_GROUP_ENFORCING_MODE=standard` (applies to pods created afterwards)"
-            : $"upgrade the VPC CNI to 1.11.0 or later (it is {settings.CniVersion.ToString(3)}), then `kubectl set env daemonset aws-node -n kube-system POD_SECURITY_GROUP_ENFORCING_MODE=standard`";
-        var mode = standardSupported ? "POD_SECURITY_GROUP_ENFORCING_MODE is strict" : $"CNI {settings.CniVersion.ToString(3)} has only strict mode";
+            : $"upgrade the VPC CNI to {CniSetting.PodSecurityGroupEnforcingMode.Since} or later (it is {settings.Release}), then `kubectl set env daemonset aws-node -n kube-system POD_SECURITY_GROUP_ENFORCING_MODE=standard`";
+        var mode = standardSupported ? "POD_SECURITY_GROUP_ENFORCING_MODE is strict" : $"CNI {settings.Release} has only strict mode";
 
         if (context.Store.List("apps/v1", "DaemonSet").Items.FirstOrDefault(d => d.Name == "node-local-dns") is { } nodeLocal)
         {

@@ -9,6 +9,7 @@ public static class WorldLint
         new KubeSystemDnsIsolated(),
         new UnenforcedNetworkPolicies(),
         new SecurityGroupReferences(),
+        new ClusterRolePolicies(),
         new SecurityGroupPodDns(),
         new SecurityGroupPodProbes(),
         new TrunkIncompatibleNodes(),

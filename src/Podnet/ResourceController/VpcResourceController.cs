@@ -29,6 +29,9 @@ public sealed class VpcResourceController : QueueController
     public const string BranchDescription = "aws-k8s-branch-eni";
     public const string CooldownKey = "branch-eni-cooldown";
 
+    /// <summary>What a pod's describe shows when the cluster role may not create its branch interface (seed 000).</summary>
+    public const string InsufficientPermissions = "Insufficient permissions: Unable to create Elastic Network Interface.";
+
     private readonly AwsCloud _cloud;
     private readonly IEc2 _user;
     private readonly IEc2 _service;
@@ -229,7 +232,7 @@ public sealed class VpcResourceController : QueueController
             }
             catch (AwsException e)
             {
-                var hint = e.Code == "UnauthorizedOperation" ? ": Please verify the cluster IAM role has AmazonEKSVPCResourceController policy" : string.Empty;
+                var hint = e.Code == Ec2Errors.Codes.UnauthorizedOperation ? ": Please verify the cluster IAM role has AmazonEKSVPCResourceController policy" : string.Empty;
                 _events.Warning(node, "TrunkENICreationFailed", $"Failed to create trunk interface: Error Code: {e.Code}{hint}", Component);
                 _events.Normal(node, "NodeTrunkFailedInit", "The node failed initializing trunk interface", Component);
                 return TimeSpan.FromMinutes(1);
@@ -365,9 +368,7 @@ public sealed class VpcResourceController : QueueController
             }
 
             _failures[found.Uid!] = _failures.GetValueOrDefault(found.Uid!) + 1;
-            var text = e.Code == "UnauthorizedOperation"
-                ? "Insufficient permissions: Unable to create Elastic Network Interface."
-                : $"{e.Code}: {e.Message}";
+            var text = BranchFailure(e);
             _events.Warning(found, "BranchAllocationFailed", $"failed to allocate branch ENI to pod: {text}", Component);
             Queue.Add(new ObjectKey(null, nodeName));
             return _failures[found.Uid!] < _options.MaxRetries ? TimeSpan.FromSeconds(Math.Pow(2, _failures[found.Uid!])) : null;
@@ -399,6 +400,25 @@ public sealed class VpcResourceController : QueueController
         _failures.Remove(found.Uid!);
         _events.Normal(found, "ResourceAllocated", $"Allocated {annotation} to the pod", Component);
         return null;
+    }
+
+    /// <summary>
+    /// Why a pod got no branch, after "failed to allocate branch ENI to pod: ": the error of the call that failed,
+    /// wrapped as <c>CreateAndAssociateBranchENIs</c> (pkg/provider/branch/trunk/trunk.go) wraps it — "creating network
+    /// interface, " or "associating branch to trunk, " and the SDK's text with EC2's code and message. A cluster role
+    /// without AmazonEKSVPCResourceController is the seed's "Insufficient permissions: Unable to create Elastic Network
+    /// Interface." (seed 000).
+    /// </summary>
+    public static string BranchFailure(AwsException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error switch
+        {
+            { Code: Ec2Errors.Codes.UnauthorizedOperation } => InsufficientPermissions,
+            { Operation: "CreateNetworkInterface" } => "creating network interface, " + error.SdkText,
+            { Operation: "AssociateTrunkInterface" } => "associating branch to trunk, " + error.SdkText,
+            _ => $"{error.Code}: {error.Message}",
+        };
     }
 
     /// <summary>Lowest free VLAN, CreateNetworkInterface in the trunk's subnet, AssociateTrunkInterface; a failure frees the VLAN.</summary>
@@ -462,7 +482,7 @@ public sealed class VpcResourceController : QueueController
                     _service.DisassociateTrunkInterfaceAsync(queued.Branch.AssociationId).GetAwaiter().GetResult();
                 }
             }
-            catch (AwsException e) when (e.Code == "InvalidAssociationID.NotFound")
+            catch (AwsException e) when (e.Code == Ec2Errors.Codes.AssociationNotFound)
             {
                 // Already gone: nothing to undo.
             }
@@ -471,11 +491,11 @@ public sealed class VpcResourceController : QueueController
             {
                 _user.DeleteNetworkInterfaceAsync(queued.Branch.EniId).GetAwaiter().GetResult();
             }
-            catch (AwsException e) when (e.Code == "InvalidNetworkInterfaceID.NotFound")
+            catch (AwsException e) when (e.Code == Ec2Errors.Codes.NetworkInterfaceNotFound)
             {
                 // Deleted by someone else.
             }
-            catch (AwsException e) when (e.Code == "InvalidParameterValue")
+            catch (AwsException e) when (e.Code == Ec2Errors.Codes.InvalidParameterValue)
             {
                 // Still associated (not found by association ID): disassociate by the trunk's view and retry next pass.
                 foreach (var association in _service.DescribeTrunkInterfaceAssociationsAsync(DescribeRequest.Where(new Filter("branch-interface-id", queued.Branch.EniId))).GetAwaiter().GetResult())

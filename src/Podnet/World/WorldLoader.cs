@@ -2,6 +2,7 @@ using System.Net;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Podnet.Aws;
+using Podnet.Cni;
 using Podnet.Kube.Admission;
 using Podnet.Kube.Patching;
 using Podnet.Kube.Api;
@@ -42,6 +43,9 @@ public static class WorldLoader
         return new WorldSource(DefaultWorldName, reader.ReadToEnd());
     }
 
+    /// <summary>The source name of the add-ons' documents.</summary>
+    private const string AddonsSource = "<EKS add-ons>";
+
     /// <summary>
     /// Loads <paramref name="sources"/> into a new world and settles it; <paramref name="settleProgress"/> becomes the
     /// world's <see cref="World.SettleProgress"/> before anything runs.
@@ -80,6 +84,7 @@ public static class WorldLoader
         if (cluster is not null)
         {
             kube = [.. Addons(kube, builder!.AddonConfiguration, world.ControlPlane.ServiceCidr, cloud!.Options.Region), .. kube];
+            RefuseUnsupportedCniSettings(kube, aws);
         }
 
         Apply(world, kube);
@@ -99,7 +104,7 @@ public static class WorldLoader
 
         // EKS pulls the add-ons' images from the ECR registry of the cluster's region (account 602401143452 in most).
         var manifests = reader.ReadToEnd().Replace($".dkr.ecr.{AwsRegions.Default}.amazonaws.com/", $".dkr.ecr.{region}.amazonaws.com/", StringComparison.Ordinal);
-        foreach (var addon in Parse([new WorldSource("<EKS add-ons>", manifests)]).Where(d => !defined.Contains(Key(d))))
+        foreach (var addon in Parse([new WorldSource(AddonsSource, manifests)]).Where(d => !defined.Contains(Key(d))))
         {
             if (addon.Kind == "DaemonSet" && addon.Name == "aws-node" && configuration.TryGetValue("vpc-cni", out var values) && values["env"] is JsonObject env)
             {
@@ -183,6 +188,33 @@ public static class WorldLoader
         }
 
         return first?.Region ?? AwsRegions.Default;
+    }
+
+    /// <summary>
+    /// A VPC CNI setting that the aws-node release in use reads but Podnet does not emulate (IPv6, multiple network
+    /// cards: <see cref="CniSettings.Unsupported"/>) is an error naming the field that sets it — the Addon's
+    /// configuration value, or the env entry of the world's own aws-node DaemonSet — never a setting silently ignored.
+    /// </summary>
+    private static void RefuseUnsupportedCniSettings(IReadOnlyList<WorldDocument> kube, IReadOnlyList<WorldDocument> aws)
+    {
+        var daemonSet = kube.FirstOrDefault(d => d.Kind == "DaemonSet" && d.Name == AwsNode.Component && (Metadata(d, "namespace") ?? "default") == "kube-system");
+        if (daemonSet?.Content["spec"]?["template"]?["spec"]?["containers"] is not JsonArray containers
+            || AwsNode.CniContainer([.. containers.OfType<JsonObject>()]) is not { } container
+            || CniSettings.FromContainer(container).Unsupported() is not [var (setting, value, reason), ..])
+        {
+            return;
+        }
+
+        var problem = $"Unsupported value: \"{value}\": {reason}";
+        var addon = aws.LastOrDefault(d => d.Kind == "Addon" && DocumentFields.Spec(d)["ConfigurationValues"]?["env"]?[setting.Name] is not null);
+        if (addon is not null && daemonSet.Source == AddonsSource)
+        {
+            throw addon.Error($"spec.ConfigurationValues.env.{setting.Name}", problem);
+        }
+
+        var env = container["env"] as JsonArray ?? [];
+        var entry = env.Select((e, i) => (Entry: e, Index: i)).Last(e => e.Entry?["name"]?.GetValue<string>() == setting.Name).Index;
+        throw daemonSet.Error($"spec.template.spec.containers[{containers.IndexOf(container)}].env[{entry}].value", problem);
     }
 
     private static List<WorldDocument> Parse(IReadOnlyList<WorldSource> sources)

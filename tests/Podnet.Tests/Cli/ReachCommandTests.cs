@@ -42,7 +42,7 @@ public class ReachCommandTests
         var state = stuck[..stuck.IndexOf("): ", StringComparison.Ordinal)];
         var reason = stuck[(state.Length + 3)..];
         Assert.StartsWith("Pending on ip-", state, StringComparison.Ordinal);
-        Assert.EndsWith("BranchAllocationFailed: failed to allocate branch ENI to pod: InvalidSecurityGroupID.NotFound: The securityGroup ID 'sg-abc123' does not exist", reason, StringComparison.Ordinal);
+        Assert.Matches(@"BranchAllocationFailed: failed to allocate branch ENI to pod: creating network interface, operation error EC2: CreateNetworkInterface, https response error StatusCode: 400, RequestID: [0-9a-f-]{36}, api error InvalidSecurityGroupID\.NotFound: The securityGroup ID 'sg-abc123' does not exist$", reason);
 
         var (exit, output, error) = PodnetCli.Run("reach", world, "default/my-pod", "svc/kube-system/kube-dns", "53/udp");
         Assert.Equal((1, string.Empty), (exit, error));

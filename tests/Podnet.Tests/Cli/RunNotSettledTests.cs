@@ -16,7 +16,7 @@ public class RunNotSettledTests
         Assert.Equal("# Not settled: 1 pod is not running, and controllers are still retrying:", lines[0]);
         Assert.StartsWith("#   Pod default/my-pod (Pending on ip-", lines[1], StringComparison.Ordinal);
         Assert.Contains("): FailedCreatePodSandBox: (combined from similar events): Failed to create pod sandbox: ", lines[1], StringComparison.Ordinal);
-        Assert.EndsWith("; BranchAllocationFailed: failed to allocate branch ENI to pod: InvalidSecurityGroupID.NotFound: The securityGroup ID 'sg-abc123' does not exist", lines[1], StringComparison.Ordinal);
+        Assert.Matches(@"; BranchAllocationFailed: failed to allocate branch ENI to pod: creating network interface, operation error EC2: CreateNetworkInterface, https response error StatusCode: 400, RequestID: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}, api error InvalidSecurityGroupID\.NotFound: The securityGroup ID 'sg-abc123' does not exist$", lines[1]);
         Assert.DoesNotContain("FailedScheduling", lines[1], StringComparison.Ordinal);
     }
 

@@ -39,11 +39,34 @@ public class CniSettingsTests
     }
 
     [Theory]
-    [InlineData("602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.11.2-eksbuild.1", "1.11.2")]
-    [InlineData("amazon-k8s-cni:v1.8.0", "1.8.0")]
-    [InlineData("registry:5000/amazon-k8s-cni:1.19", "1.19.0")]
-    public void Version_ComesFromTheImageTag(string image, string version)
-        => Assert.Equal(Version.Parse(version), CniSettings.VersionFromImage(image));
+    [InlineData("602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.11.2-eksbuild.1", "1.11.2", 1)]
+    [InlineData("amazon-k8s-cni:v1.8.0", "1.8.0", 0)]
+    [InlineData("registry:5000/amazon-k8s-cni:1.19", "1.19.0", 0)]
+    [InlineData("amazon-k8s-cni:1.6.3-eksbuild.2", "1.6.3", 2)]
+    public void Release_ComesFromTheImageTag(string image, string version, int eksBuild)
+        => Assert.Equal(new CniRelease(Version.Parse(version), eksBuild), CniRelease.FromImage(image));
+
+    [Fact]
+    public void EksBuilds_OrderAfterTheirVersion_AndBeforeTheNext()
+    {
+        Assert.True(new CniRelease(1, 6, 3, 1) < new CniRelease(1, 6, 3, 2));
+        Assert.True(new CniRelease(1, 6, 3) < new CniRelease(1, 6, 3, 2));
+        Assert.True(new CniRelease(1, 6, 4) > new CniRelease(1, 6, 3, 2));
+        Assert.Equal("1.6.3-eksbuild.2", new CniRelease(1, 6, 3, 2).ToString());
+    }
+
+    [Fact]
+    public void SettingsTheReleaseDoesNotRead_KeepTheirDefault_AndAreListed()
+    {
+        var env = new Dictionary<string, string> { ["POD_SECURITY_GROUP_ENFORCING_MODE"] = "standard", ["ENABLE_POD_ENI"] = "true" };
+        var old = CniSettings.FromEnvironment(env, "amazon-k8s-cni:v1.10.1-eksbuild.1");
+        Assert.Equal(("strict", true), (old.PodSecurityGroupEnforcingMode, old.EnablePodEni));
+        Assert.Equal([(CniSetting.PodSecurityGroupEnforcingMode, "standard")], old.Unread);
+
+        var current = CniSettings.FromEnvironment(env, "amazon-k8s-cni:v1.11.0-eksbuild.1");
+        Assert.Equal("standard", current.PodSecurityGroupEnforcingMode);
+        Assert.Empty(current.Unread);
+    }
 
     [Fact]
     public void InvalidConfigurations_AreRejected_InIpamdsWords()

@@ -198,7 +198,7 @@ public class WorldLintTests
         var findings = WorldLint.Run(world);
 
         var version = Assert.Single(findings, f => f.Check == CniVersionRequirements.PodEniVersionId);
-        Assert.Equal(("DaemonSet kube-system/aws-node", "ENABLE_POD_ENI is true, but the VPC CNI is 1.7.5: security groups for pods need 1.7.7 or later"), (version.Object, version.Message));
+        Assert.Equal(("DaemonSet kube-system/aws-node", "ENABLE_POD_ENI is true, but the VPC CNI is 1.7.5-eksbuild.1: security groups for pods need 1.7.7 or later"), (version.Object, version.Message));
         var grace = Assert.Single(findings, f => f.Check == CniVersionRequirements.GracePeriodId);
         Assert.Contains("terminationGracePeriodSeconds: 0", grace.Message, StringComparison.Ordinal);
 

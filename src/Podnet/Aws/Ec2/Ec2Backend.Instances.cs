@@ -25,7 +25,7 @@ public sealed partial class Ec2Backend
 
             if (request.PrivateIpAddress is not null && request.MaxCount > 1)
             {
-                throw new AwsException("InvalidParameterCombination", "Cannot specify a private IP address when launching more than one instance.");
+                throw Ec2Errors.AddressWithManyInstances();
             }
 
             var subnet = FindSubnet(request.SubnetId);
@@ -33,13 +33,13 @@ public sealed partial class Ec2Backend
             var groups = ResolveInterfaceGroups(
                 request.SecurityGroupIds,
                 subnet,
-                id => new AwsException("InvalidGroup.NotFound", $"The security group '{id}' does not exist in VPC '{vpc.Id}'"));
+                id => Ec2Errors.GroupNotFoundInVpc(id, vpc.Id));
 
             // EC2 launches as many as fit, down to MinCount.
             var count = Math.Min(request.MaxCount, subnet.Pool.FreeCount);
             if (count < request.MinCount)
             {
-                throw Ec2Errors.InsufficientFreeAddresses(subnet.Id);
+                throw Ec2Errors.InsufficientFreeAddressesForInstances(subnet.Id);
             }
 
             var tags = TagsOf(request.Tags);

@@ -343,7 +343,7 @@ public sealed partial class Ec2Backend
     {
         if ((addresses is { Count: > 0 } && addressCount > 0) || (prefixes is { Count: > 0 } && prefixCount > 0))
         {
-            throw new AwsException("InvalidParameterCombination", "Specify either a list of addresses (prefixes) or a count, not both.");
+            throw Ec2Errors.AddressesAndCount();
         }
 
         if (addressCount < 0 || prefixCount < 0)

@@ -97,7 +97,7 @@ public sealed partial class Ec2Backend
     }
 
     private static IPAddress ClaimLowestAddress(SubnetEntity subnet)
-        => subnet.Pool.TryAllocateLowest(out var address) ? address : throw Ec2Errors.InsufficientFreeAddresses(subnet.Id);
+        => subnet.Pool.TryAllocateLowest(out var address) ? address : throw Ec2Errors.InsufficientFreeAddressesInSubnet();
 
     private static CidrBlock ClaimPrefix(SubnetEntity subnet, string text)
     {
@@ -126,7 +126,7 @@ public sealed partial class Ec2Backend
     }
 
     private static CidrBlock ClaimLowestPrefix(SubnetEntity subnet)
-        => subnet.Pool.TryAllocatePrefix(28, out var prefix) ? prefix : throw Ec2Errors.InsufficientCidrBlocks(subnet.Id);
+        => subnet.Pool.TryAllocatePrefix(28, out var prefix) ? prefix : throw Ec2Errors.InsufficientCidrBlocks();
 
     private Subnet ToSubnet(SubnetEntity subnet) => new(
         subnet.Id,

@@ -15,7 +15,7 @@ public sealed partial class Ec2Backend
                 var merged = target.Get().Where(t => !tags.Any(n => n.Key == t.Key)).Concat(tags).ToList();
                 if (merged.Count > MaxTagsPerResource)
                 {
-                    throw new AwsException("TagLimitExceeded", $"The maximum number of tags per resource ({MaxTagsPerResource}) has been reached.");
+                    throw Ec2Errors.TagLimitExceeded(MaxTagsPerResource);
                 }
             }
 
@@ -42,7 +42,7 @@ public sealed partial class Ec2Backend
     {
         if (tags.Count > MaxTagsPerResource)
         {
-            throw new AwsException("TagLimitExceeded", $"The maximum number of tags per resource ({MaxTagsPerResource}) has been reached.");
+            throw Ec2Errors.TagLimitExceeded(MaxTagsPerResource);
         }
 
         foreach (var tag in tags)
@@ -87,7 +87,7 @@ public sealed partial class Ec2Backend
                 var instance = FindInstance(id);
                 return (() => instance.Tags, t => instance.Tags = t);
             default:
-                throw new AwsException("InvalidID", $"The ID '{id}' is not valid");
+                throw Ec2Errors.InvalidTaggedId(id);
         }
     }
 }

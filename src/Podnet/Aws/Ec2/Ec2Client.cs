@@ -13,12 +13,15 @@ public sealed class Ec2Client : IEc2
     private readonly Ec2Backend _backend;
     private readonly IamBackend _iam;
     private readonly Ec2Throttle? _throttle;
+    private readonly ResourceIdGenerator _requestIds;
 
-    public Ec2Client(Ec2Backend backend, IamBackend iam, Ec2Throttle? throttle, AwsPrincipal principal)
+    /// <param name="requestIds">Request IDs for failed calls; a generator of their own, so that errors do not shift the resources' IDs.</param>
+    public Ec2Client(Ec2Backend backend, IamBackend iam, Ec2Throttle? throttle, AwsPrincipal principal, ResourceIdGenerator requestIds)
     {
         _backend = backend;
         _iam = iam;
         _throttle = throttle;
+        _requestIds = requestIds;
         Principal = principal;
     }
 
@@ -145,7 +148,7 @@ public sealed class Ec2Client : IEc2
         }
         catch (AwsException e)
         {
-            return Task.FromException<T>(e.InOperation(operation));
+            return Task.FromException<T>(e.InOperation("EC2", operation, _requestIds.NextRequestId()));
         }
     }
 }

@@ -9,6 +9,21 @@ namespace Podnet.Aws.Ec2;
 /// </summary>
 public static class Ec2Errors
 {
+    /// <summary>The error codes that callers test for (ipamd's <c>INSUFFICIENT_CIDR_BLOCKS</c> and the like), defined once.</summary>
+    public static class Codes
+    {
+        public const string GroupNotFound = "InvalidGroup.NotFound";
+        public const string SecurityGroupIdNotFound = "InvalidSecurityGroupID.NotFound";
+        public const string NetworkInterfaceNotFound = "InvalidNetworkInterfaceID.NotFound";
+        public const string AssociationNotFound = "InvalidAssociationID.NotFound";
+        public const string InvalidParameterValue = "InvalidParameterValue";
+        public const string DependencyViolation = "DependencyViolation";
+        public const string PrivateIpAddressLimitExceeded = "PrivateIpAddressLimitExceeded";
+        public const string InsufficientFreeAddressesInSubnet = "InsufficientFreeAddressesInSubnet";
+        public const string InsufficientCidrBlocks = "InsufficientCidrBlocks";
+        public const string UnauthorizedOperation = "UnauthorizedOperation";
+    }
+
     private static AwsException E(string code, string message) => new(code, message);
 
     // Not found
@@ -17,20 +32,23 @@ public static class Ec2Errors
     public static AwsException SubnetNotFound(string id) => E("InvalidSubnetID.NotFound", $"The subnet ID '{id}' does not exist");
 
     /// <summary>A group named by a call about the group itself (describe, delete, authorize, revoke).</summary>
-    public static AwsException GroupNotFound(string id) => E("InvalidGroup.NotFound", $"The security group '{id}' does not exist");
+    public static AwsException GroupNotFound(string id) => E(Codes.GroupNotFound, $"The security group '{id}' does not exist");
 
-    /// <summary>A group referenced by a call about another resource (interfaces, instances).</summary>
-    public static AwsException SecurityGroupIdNotFound(string id) => E("InvalidSecurityGroupID.NotFound", $"The securityGroup ID '{id}' does not exist");
+    /// <summary>A group of RunInstances' <c>SecurityGroupIds</c> that the subnet's VPC does not have.</summary>
+    public static AwsException GroupNotFoundInVpc(string id, string vpcId) => E(Codes.GroupNotFound, $"The security group '{id}' does not exist in VPC '{vpcId}'");
+
+    /// <summary>A group referenced by a call about a network interface (CreateNetworkInterface, ModifyNetworkInterfaceAttribute).</summary>
+    public static AwsException SecurityGroupIdNotFound(string id) => E(Codes.SecurityGroupIdNotFound, $"The securityGroup ID '{id}' does not exist");
 
     public static AwsException SecurityGroupRuleNotFound(string id) => E("InvalidSecurityGroupRuleId.NotFound", $"The security group rule ID '{id}' does not exist");
 
-    public static AwsException NetworkInterfaceNotFound(string id) => E("InvalidNetworkInterfaceID.NotFound", $"The networkInterface ID '{id}' does not exist");
+    public static AwsException NetworkInterfaceNotFound(string id) => E(Codes.NetworkInterfaceNotFound, $"The networkInterface ID '{id}' does not exist");
 
     public static AwsException InstanceNotFound(string id) => E("InvalidInstanceID.NotFound", $"The instance ID '{id}' does not exist");
 
     public static AwsException AttachmentNotFound(string id) => E("InvalidAttachmentID.NotFound", $"The network interface attachment ID '{id}' does not exist");
 
-    public static AwsException TrunkAssociationNotFound(string id) => E("InvalidAssociationID.NotFound", $"The association ID '{id}' does not exist");
+    public static AwsException TrunkAssociationNotFound(string id) => E(Codes.AssociationNotFound, $"The association ID '{id}' does not exist");
 
     public static AwsException VpcCidrAssociationNotFound(string id) => E("InvalidVpcCidrBlockAssociationID.NotFound", $"The vpc CIDR block association ID '{id}' does not exist");
 
@@ -39,17 +57,17 @@ public static class Ec2Errors
     public static AwsException MalformedId(string code, string kind, string id) => E(code, $"Invalid id: \"{id}\" (expecting \"{kind}-...\")");
 
     // Parameters
-    public static AwsException InvalidParameterValue(string message) => E("InvalidParameterValue", message);
+    public static AwsException InvalidParameterValue(string message) => E(Codes.InvalidParameterValue, message);
 
     public static AwsException InvalidParameterValue(string value, string parameter, string reason)
-        => E("InvalidParameterValue", $"Value ({value}) for parameter {parameter} is invalid. {reason}");
+        => E(Codes.InvalidParameterValue, $"Value ({value}) for parameter {parameter} is invalid. {reason}");
 
     public static AwsException InvalidCidr(string value, string parameter = "cidrBlock")
         => InvalidParameterValue(value, parameter, "This is not a valid CIDR block.");
 
     public static AwsException MissingParameter(string parameter) => E("MissingParameter", $"The request must contain the parameter {parameter}");
 
-    public static AwsException InvalidFilter(string name) => E("InvalidParameterValue", $"The filter '{name}' is invalid");
+    public static AwsException InvalidFilter(string name) => E(Codes.InvalidParameterValue, $"The filter '{name}' is invalid");
 
     // VPCs and subnets
     public static AwsException VpcRangeInvalid(string cidr) => E("InvalidVpc.Range", $"The CIDR '{cidr}' is invalid.");
@@ -74,9 +92,9 @@ public static class Ec2Errors
     public static AwsException InvalidAvailabilityZone(string zone, IEnumerable<string> zones)
         => InvalidParameterValue(zone, "availabilityZone", $"Subnets can currently only be created in the following availability zones: {string.Join(", ", zones)}.");
 
-    public static AwsException SubnetHasDependencies(string subnetId) => E("DependencyViolation", $"The subnet '{subnetId}' has dependencies and cannot be deleted.");
+    public static AwsException SubnetHasDependencies(string subnetId) => E(Codes.DependencyViolation, $"The subnet '{subnetId}' has dependencies and cannot be deleted.");
 
-    public static AwsException VpcHasDependencies(string vpcId) => E("DependencyViolation", $"The vpc '{vpcId}' has dependencies and cannot be deleted.");
+    public static AwsException VpcHasDependencies(string vpcId) => E(Codes.DependencyViolation, $"The vpc '{vpcId}' has dependencies and cannot be deleted.");
 
     // Security groups
     public static AwsException GroupDuplicate(string name, string vpcId) => E("InvalidGroup.Duplicate", $"The security group '{name}' already exists for VPC '{vpcId}'");
@@ -96,7 +114,7 @@ public static class Ec2Errors
 
     public static AwsException SecurityGroupLimitExceeded(string vpcId) => E("SecurityGroupLimitExceeded", $"The maximum number of security groups for VPC '{vpcId}' has been reached.");
 
-    public static AwsException GroupHasDependents(string groupId) => E("DependencyViolation", $"resource {groupId} has a dependent object");
+    public static AwsException GroupHasDependents(string groupId) => E(Codes.DependencyViolation, $"resource {groupId} has a dependent object");
 
     public static AwsException DefaultGroupNotDeletable(string groupId) => E("CannotDelete", $"the specified group: \"{groupId}\" name: \"default\" cannot be deleted by a user");
 
@@ -121,7 +139,7 @@ public static class Ec2Errors
 
     public static AwsException PrimaryInterfaceNotDetachable() => E("OperationNotPermitted", "The network interface at device index 0 and networkCard index 0 cannot be detached.");
 
-    public static AwsException PrivateIpAddressLimitExceeded() => E("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.");
+    public static AwsException PrivateIpAddressLimitExceeded() => E(Codes.PrivateIpAddressLimitExceeded, "Number of private addresses will exceed limit.");
 
     public static AwsException AddressInUse() => E("InvalidIPAddress.InUse", "The specified address is already in use.");
 
@@ -133,9 +151,22 @@ public static class Ec2Errors
 
     public static AwsException PrefixInvalid(string prefix) => InvalidParameterValue(prefix, "Ipv4Prefix", "Only /28 IPv4 prefixes are supported.");
 
-    public static AwsException InsufficientFreeAddresses(string subnetId) => E("InsufficientFreeAddressesInSubnet", $"There are not enough free addresses in subnet '{subnetId}' to satisfy the requested number of instances.");
+    /// <summary>RunInstances with fewer free addresses in the subnet than MinCount instances need.</summary>
+    public static AwsException InsufficientFreeAddressesForInstances(string subnetId) => E(Codes.InsufficientFreeAddressesInSubnet, $"There are not enough free addresses in subnet '{subnetId}' to satisfy the requested number of instances.");
 
-    public static AwsException InsufficientCidrBlocks(string subnetId) => E("InsufficientCidrBlocks", $"The specified subnet '{subnetId}' does not have enough contiguous free space for the requested prefixes.");
+    /// <summary>
+    /// CreateNetworkInterface or AssignPrivateIpAddresses asking for more addresses than the subnet has free, as
+    /// ipamd logs it (aws/amazon-vpc-cni-k8s#1773: "InsufficientFreeAddressesInSubnet: The specified subnet does not
+    /// have enough free addresses to satisfy the request.").
+    /// </summary>
+    public static AwsException InsufficientFreeAddressesInSubnet() => E(Codes.InsufficientFreeAddressesInSubnet, "The specified subnet does not have enough free addresses to satisfy the request.");
+
+    /// <summary>
+    /// A /28 prefix (Ipv4PrefixCount) that the subnet has no free aligned block for, as ipamd logs it
+    /// (aws/amazon-vpc-cni-k8s#1585, #1836) and the resource controller quotes it (<c>pkg/utils/errors.go</c>,
+    /// <c>ErrInsufficientCidrBlocks</c>): "The specified subnet does not have enough free cidr blocks to satisfy the request."
+    /// </summary>
+    public static AwsException InsufficientCidrBlocks() => E(Codes.InsufficientCidrBlocks, "The specified subnet does not have enough free cidr blocks to satisfy the request.");
 
     public static AwsException PrimaryAddressNotUnassignable(string address) => InvalidParameterValue($"The primary IP address {address} of an interface cannot be unassigned.");
 
@@ -161,11 +192,20 @@ public static class Ec2Errors
 
     public static AwsException DifferentNetwork(string branchId, string trunkId) => E("InvalidParameterCombination", $"Branch interface '{branchId}' and trunk interface '{trunkId}' are not in the same VPC.");
 
+    // Tags and requests
+    public static AwsException TagLimitExceeded(int limit) => E("TagLimitExceeded", $"The maximum number of tags per resource ({limit}) has been reached.");
+
+    public static AwsException InvalidTaggedId(string id) => E("InvalidID", $"The ID '{id}' is not valid");
+
+    public static AwsException AddressWithManyInstances() => E("InvalidParameterCombination", "Cannot specify a private IP address when launching more than one instance.");
+
+    public static AwsException AddressesAndCount() => E("InvalidParameterCombination", "Specify either a list of addresses (prefixes) or a count, not both.");
+
     // Throttling and authorization
     public static AwsException RequestLimitExceeded() => new("RequestLimitExceeded", "Request limit exceeded.", 503);
 
     public static AwsException Unauthorized(string principalArn, string action)
-        => new("UnauthorizedOperation", $"You are not authorized to perform this operation. User: {principalArn} is not authorized to perform: {action} because no identity-based policy allows the {action} action", 403);
+        => new(Codes.UnauthorizedOperation, $"You are not authorized to perform this operation. User: {principalArn} is not authorized to perform: {action} because no identity-based policy allows the {action} action", 403);
 
     /// <summary>The protocol part of EC2's rule description: "TCP, from port: 80, to port: 80" or "ALL".</summary>
     internal static string DescribeProtocol(string protocol, int? fromPort, int? toPort) => protocol switch

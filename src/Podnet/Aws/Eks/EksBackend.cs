@@ -310,7 +310,7 @@ public sealed class EksBackend
             {
                 _ec2.DeleteSecurityGroup(cluster.Cluster.ResourcesVpcConfig.ClusterSecurityGroupId);
             }
-            catch (AwsException e) when (e.Code == "DependencyViolation")
+            catch (AwsException e) when (e.Code == Ec2Errors.Codes.DependencyViolation)
             {
                 // Left behind with whatever still uses it, as on AWS.
             }

@@ -45,6 +45,15 @@ public sealed class Ipamd
     public const string CustomNetworkingInitError = "Failed to attach any ENIs for custom networking";
     public const string InsufficientAddressesAdvice = "Unable to attach IPs/Prefixes for the ENI, subnet doesn't seem to have enough IPs/Prefixes. Consider using new subnet or carve a reserved range using create-subnet-cidr-reservation";
     public const string MaxEniReached = "Skipping ENI allocation as the max ENI limit is already reached";
+    public const string NonSchedulableNoAttach = "AWS CNI is on a non schedulable node, will not try to attach any new IPs or ENIs right now";
+    public const string NonSchedulableNoDetach = "AWS CNI is on a non schedulable node, not detaching any ENIs";
+    public const string NoValidSubnets = "no valid subnets available for ENI creation - all subnets are either not tagged or tagged with kubernetes.io/role/cni=0";
+
+    /// <summary>The subnet tag of subnet discovery (<c>subnetDiscoveryTagKey</c> in pkg/awsutils/awsutils.go): "1" opts a subnet in, "0" out.</summary>
+    public const string SubnetDiscoveryTagKey = "kubernetes.io/role/cni";
+
+    /// <summary>Subnet tags that tie a subnet to clusters (<c>clusterTagKeyPrefix</c>).</summary>
+    public const string ClusterTagKeyPrefix = "kubernetes.io/cluster/";
 
     private readonly IEc2 _ec2;
     private readonly TimeProvider _time;
@@ -53,6 +62,7 @@ public sealed class Ipamd
     private readonly InstanceTypeInfo _instanceType;
     private readonly int _maxPods;
     private readonly Func<EniConfigSpec?> _eniConfig;
+    private readonly Func<bool> _nodeUnschedulable;
     private readonly Lock _logLock = new();
     private readonly Queue<string> _log = new();
     private string? _lastLine;
@@ -66,8 +76,14 @@ public sealed class Ipamd
     private bool _insufficientCooldownLogged;
     private DateTimeOffset _lastPoolAction;
 
-    public Ipamd(IEc2 ec2, TimeProvider time, CniSettings settings, Instance instance, InstanceTypeInfo instanceType, int maxPods, Func<EniConfigSpec?> eniConfig)
+    /// <param name="nodeUnschedulable">
+    /// Whether the node is unschedulable now (<c>isNodeNonSchedulable</c>: the taint
+    /// <c>node.kubernetes.io/unschedulable:NoSchedule</c>, which the node lifecycle controller puts on a cordoned node);
+    /// null for a node that always is schedulable.
+    /// </param>
+    public Ipamd(IEc2 ec2, TimeProvider time, CniSettings settings, Instance instance, InstanceTypeInfo instanceType, int maxPods, Func<EniConfigSpec?> eniConfig, Func<bool>? nodeUnschedulable = null)
     {
+        _nodeUnschedulable = nodeUnschedulable ?? (() => false);
         _ec2 = ec2;
         _time = time;
         _settings = settings;
@@ -140,6 +156,13 @@ public sealed class Ipamd
         if (_settings.ConfigError() is { } configError)
         {
             Fail(configError);
+            return;
+        }
+
+        if (_settings.Unsupported() is [var unsupported, ..])
+        {
+            // Podnet refuses worlds with these settings; one set later through the API stops ipamd rather than being ignored.
+            Fail($"{unsupported.Setting.Name}={unsupported.Value} is not supported by Podnet: {unsupported.Reason}");
             return;
         }
 
@@ -256,6 +279,13 @@ public sealed class Ipamd
     /// <summary><c>increaseDatastorePool</c>: addresses on an existing ENI first, else a new ENI if there is room.</summary>
     private async Task IncreasePoolAsync(CancellationToken cancellationToken)
     {
+        // isENIAttachmentAllowed: a cordoned node gets no new addresses or ENIs unless AWS_MANAGE_ENIS_NON_SCHEDULABLE.
+        if (!_settings.ManageEnisOnUnschedulable && _nodeUnschedulable())
+        {
+            Record(NonSchedulableNoAttach);
+            return;
+        }
+
         var target = Target();
         if (target.Enabled && target.Short == 0)
         {
@@ -323,7 +353,6 @@ public sealed class Ipamd
             perEni = MaxIpsPerEni;
         }
 
-        var kind = PrefixDelegation ? "IPv4 prefixes" : "IP addresses";
         foreach (var eni in _datastore.Enis)
         {
             if (eni.IsExcludedForPodIps || eni.IsTrunk || (_settings.CustomNetwork && eni.IsPrimary) || eni.Cidrs.Count >= perEni)
@@ -338,18 +367,30 @@ public sealed class Ipamd
                 AddCidrs(eni.Id, result.AssignedPrivateIpAddresses, result.AssignedIpv4Prefixes);
                 return (true, null);
             }
-            catch (AwsException e) when (e.Code != "PrivateIpAddressLimitExceeded")
+            catch (AwsException e) when (e.Code != Ec2Errors.Codes.PrivateIpAddressLimitExceeded)
             {
-                Record($"failed to allocate all available {kind} on ENI {eni.Id}, err: {Describe(e)}");
+                // tryAssignIPs / tryAssignPrefixes (pkg/ipamd/ipamd.go) word the two cases differently; the "one" error is
+                // wrapped with errors.Wrap, so the prefix case prints EC2's error twice, as ipamd's log does.
+                Record(PrefixDelegation
+                    ? $"failed to allocate all available IPv4 Prefixes on ENI {eni.Id}, err: {Describe(e)}"
+                    : $"failed to allocate all available IP addresses on ENI {eni.Id}, err: {Describe(e)}");
                 try
                 {
                     var result = await AllocCidrsAsync(eni.Id, 1, cancellationToken).ConfigureAwait(false);
                     AddCidrs(eni.Id, result.AssignedPrivateIpAddresses, result.AssignedIpv4Prefixes);
                     return (true, null);
                 }
-                catch (AwsException retry) when (retry.Code != "PrivateIpAddressLimitExceeded")
+                catch (AwsException retry) when (_settings.EnableSubnetDiscovery && IsInsufficientAddresses(retry))
                 {
-                    return (false, ($"failed to allocate one {kind} on ENI {eni.Id}, err: {Describe(retry)}", retry));
+                    // tryAssignIPs/tryAssignPrefixes: with subnet discovery an ENI whose subnet is full is skipped, so that
+                    // the pool grows by a new ENI in another subnet instead.
+                    continue;
+                }
+                catch (AwsException retry) when (retry.Code != Ec2Errors.Codes.PrivateIpAddressLimitExceeded)
+                {
+                    return (false, (PrefixDelegation
+                        ? $"failed to allocate one IPv4 prefix on ENI {eni.Id}, err: {Describe(retry)}: {Describe(retry)}"
+                        : $"failed to allocate one IP addresses on ENI {eni.Id}, err : {Describe(retry)}", retry));
                 }
                 catch (AwsException)
                 {
@@ -426,23 +467,47 @@ public sealed class Ipamd
             return;
         }
 
-        NetworkInterface created;
-        try
+        IReadOnlyList<string> subnets = [subnetId];
+        if (!_settings.CustomNetwork && _settings.EnableSubnetDiscovery)
         {
-            created = await _ec2.CreateNetworkInterfaceAsync(
-                new CreateNetworkInterfaceRequest(
-                    subnetId,
-                    Groups: groups,
-                    Description: EniDescriptionPrefix + _instance.InstanceId,
-                    SecondaryPrivateIpAddressCount: PrefixDelegation ? 0 : resources,
-                    Ipv4PrefixCount: PrefixDelegation ? resources : 0,
-                    Tags: EniTags()),
-                cancellationToken).ConfigureAwait(false);
+            subnets = await DiscoverSubnetsAsync(cancellationToken).ConfigureAwait(false);
+            if (subnets.Count == 0)
+            {
+                Record("Failed to increase pool size due to not able to allocate ENI AllocENI: failed to create ENI: " + NoValidSubnets);
+                return;
+            }
         }
-        catch (AwsException e)
+
+        NetworkInterface? created = null;
+        AwsException? failure = null;
+        foreach (var subnet in subnets)
         {
-            Record("Failed to increase pool size due to not able to allocate ENI AllocENI: failed to create ENI: " + Describe(e));
-            if (IsInsufficientAddresses(e))
+            // createENI tries the subnets in order (most free addresses first) until one takes the ENI.
+            Record($"Creating ENI with security groups: [{string.Join(' ', groups)}] in subnet: {subnet}");
+            try
+            {
+                created = await _ec2.CreateNetworkInterfaceAsync(
+                    new CreateNetworkInterfaceRequest(
+                        subnet,
+                        Groups: groups,
+                        Description: EniDescriptionPrefix + _instance.InstanceId,
+                        SecondaryPrivateIpAddressCount: PrefixDelegation ? 0 : resources,
+                        Ipv4PrefixCount: PrefixDelegation ? resources : 0,
+                        Tags: EniTags()),
+                    cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (AwsException e)
+            {
+                failure = e;
+            }
+        }
+
+        if (created is null)
+        {
+            // AllocENI and createENI (pkg/awsutils/awsutils.go, v1.19.2) wrap EC2's error twice.
+            Record("Failed to increase pool size due to not able to allocate ENI AllocENI: failed to create ENI: failed to create network interface: " + Describe(failure!));
+            if (IsInsufficientAddresses(failure!))
             {
                 NoteInsufficientAddresses();
             }
@@ -461,7 +526,7 @@ public sealed class Ipamd
         catch (AwsException e)
         {
             await DeleteQuietlyAsync(created.NetworkInterfaceId, cancellationToken).ConfigureAwait(false);
-            Record("Failed to increase pool size due to not able to allocate ENI AllocENI: error attaching ENI: " + Describe(e));
+            Record("Failed to increase pool size due to not able to allocate ENI AllocENI: error attaching ENI: attachENI: failed to attach ENI: " + Describe(e));
             return;
         }
 
@@ -485,6 +550,49 @@ public sealed class Ipamd
         _lastPoolAction = _time.GetUtcNow();
         Record($"Created and attached ENI {created.NetworkInterfaceId} at device index {deviceIndex} in subnet {created.SubnetId}");
         Record("Successfully increased IP pool, " + Describe(_datastore.GetStats()));
+    }
+
+    /// <summary>
+    /// <c>GetVpcSubnets</c> and <c>isSubnetValidForENICreation</c> (pkg/awsutils/awsutils.go): the subnets of the node's
+    /// VPC and zone, most free addresses first, that may take a new ENI — tagged <c>kubernetes.io/role/cni</c> (not
+    /// "0"), or the primary interface's subnet unless it is tagged "0"; a subnet tagged for other clusters only
+    /// (<c>kubernetes.io/cluster/NAME</c>, with CLUSTER_NAME set) is left out. If DescribeSubnets fails, the primary
+    /// interface's subnet.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> DiscoverSubnetsAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Subnet> found;
+        try
+        {
+            found = await _ec2.DescribeSubnetsAsync(
+                DescribeRequest.Where(new Filter("vpc-id", _instance.VpcId ?? string.Empty), new Filter("availability-zone", _instance.Placement.AvailabilityZone)),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (AwsException e)
+        {
+            Record("Failed to call ec2:DescribeSubnets: AllocENI: unable to describe subnets: " + Describe(e));
+            Record("Defaulting to same subnet as the primary interface for the new ENI");
+            return [_primarySubnetId];
+        }
+
+        return [.. found.OrderByDescending(s => s.AvailableIpAddressCount).Where(IsValidForEni).Select(s => s.SubnetId)];
+    }
+
+    private bool IsValidForEni(Subnet subnet)
+    {
+        var tag = subnet.Tags.FirstOrDefault(t => t.Key == SubnetDiscoveryTagKey)?.Value ?? string.Empty;
+        if (tag == "0")
+        {
+            return false;
+        }
+
+        if (tag.Length == 0)
+        {
+            return subnet.SubnetId == _primarySubnetId;
+        }
+
+        var clusterTags = subnet.Tags.Where(t => t.Key.StartsWith(ClusterTagKeyPrefix, StringComparison.Ordinal)).ToList();
+        return _settings.ClusterName.Length == 0 || clusterTags.Count == 0 || clusterTags.Any(t => t.Key == ClusterTagKeyPrefix + _settings.ClusterName);
     }
 
     private List<Tag> EniTags()
@@ -582,6 +690,13 @@ public sealed class Ipamd
     /// <summary><c>tryFreeENI</c>: frees one deletable ENI, if any.</summary>
     private async Task TryFreeEniAsync(CancellationToken cancellationToken)
     {
+        // tryFreeENI: nor are ENIs detached from a cordoned node, unless AWS_MANAGE_ENIS_NON_SCHEDULABLE.
+        if (!_settings.ManageEnisOnUnschedulable && _nodeUnschedulable())
+        {
+            Record(NonSchedulableNoDetach);
+            return;
+        }
+
         var now = _time.GetUtcNow();
         var eni = WarmPool.GetDeletableEni(_settings, _datastore.Enis, PrefixDelegation, now, _settings.IpCooldown, MinimumEniAge);
         if (eni is null || !_datastore.RemoveEni(eni.Id))
@@ -727,7 +842,8 @@ public sealed class Ipamd
         Record(InsufficientAddressesAdvice);
     }
 
-    private static bool IsInsufficientAddresses(AwsException e) => e.Code is "InsufficientFreeAddressesInSubnet" or "InsufficientCidrBlocks";
+    /// <summary><c>containsInsufficientCIDRsOrSubnetIPs</c> (pkg/ipamd/ipamd.go): the subnet has no room for the addresses or prefixes asked for.</summary>
+    private static bool IsInsufficientAddresses(AwsException e) => e.Code is Ec2Errors.Codes.InsufficientFreeAddressesInSubnet or Ec2Errors.Codes.InsufficientCidrBlocks;
 
     private void Fail(string error)
     {
@@ -756,6 +872,6 @@ public sealed class Ipamd
 
     private static string Describe(DatastoreStats stats) => $"total: {stats.TotalIPs}, used: {stats.AssignedIPs}";
 
-    /// <summary>An EC2 error as the AWS SDK for Go prints it, with its code and message.</summary>
-    private static string Describe(AwsException e) => $"operation error EC2: {e.Operation ?? "unknown"}, api error {e.Code}: {e.Message}";
+    /// <summary>An EC2 error as the AWS SDK for Go v2 prints it, with its status, request ID, code and message.</summary>
+    private static string Describe(AwsException e) => e.SdkText;
 }

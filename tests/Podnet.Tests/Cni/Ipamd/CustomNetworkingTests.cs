@@ -40,7 +40,7 @@ public class CustomNetworkingTests
     [Fact]
     public async Task EniConfigWithoutGroups_BeforeCni18_UsesTheVpcDefaultGroup()
     {
-        var node = IpamdNode.Create("t3.small", Custom with { CniVersion = new Version(1, 7, 10) });
+        var node = IpamdNode.Create("t3.small", Custom with { Release = new CniRelease(1, 7, 10) });
         var nodeGroup = node.CreateGroup("nodes");
         var podSubnet = node.CreateSubnet("10.0.64.0/24");
         var primary = node.Ec2Enis()[0];
@@ -106,8 +106,8 @@ public class CustomNetworkingTests
 
         Assert.Equal("Failed to attach any ENIs for custom networking", node.Ipamd.InitError);
         Assert.Contains(
-            "Failed to increase pool size due to not able to allocate ENI AllocENI: error attaching ENI: operation error EC2: AttachNetworkInterface, api error InvalidParameterCombination: You may not attach a network interface to an instance if they are not in the same availability zone",
-            node.Ipamd.Log);
+            node.Ipamd.Log,
+            l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^Failed to increase pool size due to not able to allocate ENI AllocENI: error attaching ENI: attachENI: failed to attach ENI: operation error EC2: AttachNetworkInterface, https response error StatusCode: 400, RequestID: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}, api error InvalidParameterCombination: You may not attach a network interface to an instance if they are not in the same availability zone$"));
         Assert.Empty(node.Backend.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("subnet-id", otherZone.SubnetId))));
         Assert.Equal(freeBefore, node.SubnetFree(otherZone.SubnetId));
         Assert.Equal([0], node.IpsPerEni());

@@ -216,8 +216,8 @@ public class IpamdPoolTests
 
         await node.CycleAsync();
         Assert.Equal(1, Failures());
-        Assert.Equal(
-            $"Failed to increase pool size due to not able to allocate ENI AllocENI: failed to create ENI: operation error EC2: CreateNetworkInterface, api error InsufficientFreeAddressesInSubnet: There are not enough free addresses in subnet '{node.NodeSubnet.SubnetId}' to satisfy the requested number of instances.",
+        Assert.Matches(
+            @"^Failed to increase pool size due to not able to allocate ENI AllocENI: failed to create ENI: failed to create network interface: operation error EC2: CreateNetworkInterface, https response error StatusCode: 400, RequestID: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}, api error InsufficientFreeAddressesInSubnet: The specified subnet does not have enough free addresses to satisfy the request\.$",
             node.Ipamd.Log[^2]);
         Assert.Equal(Podnet.Cni.Ipamd.Ipamd.InsufficientAddressesAdvice, node.Ipamd.Log[^1]);
 
