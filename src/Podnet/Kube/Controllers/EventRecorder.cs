@@ -46,13 +46,14 @@ public sealed class EventRecorder
     /// </summary>
     public KubeObject? Record(KubeObject about, string type, string reason, string message, string component, string? host)
     {
-        var now = KubeObject.FormatTimestamp(_time.GetUtcNow());
+        var at = _time.GetUtcNow();
+        var now = KubeObject.FormatTimestamp(at);
         var ns = about.Namespace ?? "default";
         KubeObject? existing;
         EventCorrelator.Correlated correlated;
         lock (_lock)
         {
-            if (_correlator.Correlate(new EventCorrelator.Draft(about.Uid ?? about.ToString(), component, host, type, reason, message), _time.GetUtcNow()) is not { } accepted)
+            if (_correlator.Correlate(new EventCorrelator.Draft(about.Uid ?? about.ToString(), component, host, type, reason, message), at) is not { } accepted)
             {
                 return null;
             }
@@ -100,7 +101,7 @@ public sealed class EventRecorder
         long nanos;
         lock (_lock)
         {
-            nanos = Math.Max((_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100, _lastNanos + 1);
+            nanos = Math.Max((at - DateTimeOffset.UnixEpoch).Ticks * 100, _lastNanos + 1);
             _lastNanos = nanos;
         }
 
