@@ -79,6 +79,18 @@ public sealed partial class Reachability
 
     private INetworkPolicyDecider NetworkPolicies { get; }
 
+    /// <summary>
+    /// The network interface of the account that holds <paramref name="address"/> as its primary or a secondary
+    /// private address (a branch interface's too): the interface a pod with that address sends and receives by, and
+    /// whose groups apply to it. Null when none does (a policy-only world, or a pod given with an address no
+    /// interface holds).
+    /// </summary>
+    public NetworkInterface? InterfaceHolding(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return _interfaceByAddress.GetValueOrDefault(address.ToString());
+    }
+
     /// <summary>Evaluates <c>FROM TO PORT</c> as <c>podnet reach</c> takes them.</summary>
     public ReachResult Evaluate(string from, string to, string port)
     {
@@ -410,9 +422,12 @@ public sealed partial class Reachability
             return (primary, $"the node's primary interface {primary.InterfaceId}", null);
         }
 
-        if (!_interfaceByAddress.TryGetValue(endpoint.Address.ToString(), out var eni))
+        if (InterfaceHolding(endpoint.Address) is not { } eni)
         {
-            return (new SecurityGroupEvaluator.Side(endpoint.Address, []), "no VPC interface", podNetwork);
+            // A pod is judged by the interface that holds its address (a pod given as running keeps the one it had).
+            // When no interface of the account holds it, say so rather than borrow another interface's groups.
+            var none = endpoint.IsPod ? $"no VPC interface: no network interface holds {endpoint.Address}" : "no VPC interface";
+            return (new SecurityGroupEvaluator.Side(endpoint.Address, []), none, podNetwork);
         }
 
         var kind = eni.InterfaceType == "branch" ? "branch interface" : eni.Attachment?.DeviceIndex == 0 ? "primary interface" : "interface";
