@@ -142,4 +142,30 @@ public class PodsRunningBeforePoliciesTests
         Assert.True(fresh.Object.Annotations.ContainsKey("vpc.amazonaws.com/pod-eni"));
         Assert.True(fresh.IsReady);
     }
+
+    [Fact]
+    public void RunningPodFromADump_WithItsPodEniAnnotation_Loads_AndKeepsIt()
+    {
+        // kubectl get pod -o yaml of a pod with security groups: the request and the controller's annotation. Only a new
+        // pod is refused the annotation (vpod.vpc.k8s.aws: "pod cannot be created with vpc.amazonaws.com/pod-eni annotation").
+        const string annotation = """[{"eniId":"eni-0123456789abcdef0","ifAddress":"02:4d:9d:de:c5:bb","privateIp":"192.168.70.7","vlanId":1,"subnetCidr":"192.168.64.0/19"}]""";
+        var dumped = RunningPod("192.168.70.7")
+            .Replace("  labels: {role: my-role}\n", $"  labels: {{role: my-role}}\n  annotations:\n    vpc.amazonaws.com/pod-eni: '{annotation}'\n", StringComparison.Ordinal)
+            .Replace("    image: public.ecr.aws/nginx/nginx:1.23\n", "    image: public.ecr.aws/nginx/nginx:1.23\n    resources:\n      limits: {vpc.amazonaws.com/pod-eni: \"1\"}\n      requests: {vpc.amazonaws.com/pod-eni: \"1\"}\n", StringComparison.Ordinal);
+        using var scenario = new ScenarioWorld(SgExample, null, dumped);
+        var (exit, run, err) = PodnetCli.Run("run", scenario.Directory);
+        Assert.True(exit == 0, err);
+        Assert.Matches(@"\nmy-namespace +old-pod +1/1 +Running +0 +\S+ +192\.168\.70\.7 ", run);
+        var old = Pod(scenario.Load(), "old-pod");
+        Assert.Equal(annotation, old.Object.Annotations["vpc.amazonaws.com/pod-eni"]);
+
+        // A new pod with the annotation is still refused.
+        var created = RunningPod("192.168.70.8");
+        created = created[..created.IndexOf("status:", StringComparison.Ordinal)]
+            .Replace("  labels: {role: my-role}\n", $"  labels: {{role: my-role}}\n  annotations:\n    vpc.amazonaws.com/pod-eni: '{annotation}'\n", StringComparison.Ordinal);
+        using var refused = new ScenarioWorld(SgExample, null, created);
+        var (refusedExit, _, refusedErr) = PodnetCli.Run("run", refused.Directory);
+        Assert.Equal(2, refusedExit);
+        Assert.Contains("admission webhook \"vpod.vpc.k8s.aws\" denied the request: pod cannot be created with vpc.amazonaws.com/pod-eni annotation", refusedErr, StringComparison.Ordinal);
+    }
 }
