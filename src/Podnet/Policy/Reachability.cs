@@ -249,14 +249,15 @@ public sealed partial class Reachability
         var name = $"{parts[2]}.{parts[1]}.svc.cluster.local";
         var resolver = source.Pod is { } client ? NodeLocalDns.ResolverOf(new PodView(client), ClusterDns) : null;
         bool dnsOk;
-        if (_nodeLocalDns is { } cache && cache.Serves(resolver) && source.Node is { } node && cache.PodOn(node.Name) is { } local)
+        if (_nodeLocalDns is { } cache && !_world.IsPolicyOnly && cache.Serves(resolver) && source.Node is { } node
+            && IpAddressText.ParseOrNull(new NodeView(node).InternalIP) is { } nodeAddress && cache.PodOn(node.Name) is { } local)
         {
             var query = Flow(source, new Endpoint(resolver!.ToString(), resolver, null, null), new PortSpec("UDP", 53), hops, "dns: ");
             var upstream = false;
             if (query)
             {
                 // nodelocaldns.yaml's Corefile forwards cluster.local to kube-dns with force_tcp, from the host network.
-                var nodeEndpoint = new Endpoint($"node/{node.Name}", IPAddress.Parse(new NodeView(node).InternalIP!), null, node);
+                var nodeEndpoint = new Endpoint($"node/{node.Name}", nodeAddress, null, node);
                 foreach (var dns in dnsPods)
                 {
                     upstream |= Flow(nodeEndpoint, PodEndpoint(dns), new PortSpec("TCP", 53), hops, $"dns: {local.Name} to {dns.Name}: ");
