@@ -168,4 +168,31 @@ public class PodsRunningBeforePoliciesTests
         Assert.Equal(2, refusedExit);
         Assert.Contains("admission webhook \"vpod.vpc.k8s.aws\" denied the request: pod cannot be created with vpc.amazonaws.com/pod-eni annotation", refusedErr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void RunningPod_KeepsItsPrimarySubnetAddress_UnderCustomNetworking()
+    {
+        // Seed 003: pods created after the ENIConfig get addresses of its subnet (192.168.1.0/24); a pod that ran
+        // before keeps its address of the node's subnet until it is re-created, and no interface holds that address now.
+        const string before = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: before-eniconfig, namespace: default}
+            spec:
+              nodeName: ip-192-168-0-68.us-west-2.compute.internal
+              containers: [{name: app, image: public.ecr.aws/nginx/nginx:1.23}]
+            status:
+              phase: Running
+              podIP: 192.168.0.70
+              podIPs: [{ip: 192.168.0.70}]
+            """;
+        using var scenario = new ScenarioWorld("custom-networking", null, before);
+        var (_, run, _) = PodnetCli.Run("run", scenario.Directory);
+        Assert.Matches(@"\ndefault +before-eniconfig +1/1 +Running +0 +\S+ +192\.168\.0\.70 +ip-192-168-0-68\.us-west-2\.compute\.internal ", run);
+        Assert.Matches(@"\nkube-system +coredns-\S+ +1/1 +Running +0 +\S+ +192\.168\.1\.\d+ ", run);
+
+        var coredns = scenario.Load().ControlPlane.Store.List("v1", "Pod", "kube-system").Items.First(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal));
+        var (_, reach, _) = PodnetCli.Run("reach", scenario.Directory, "default/before-eniconfig", $"kube-system/{coredns.Name}", "53/udp");
+        Assert.Contains("  ok    egress: default/before-eniconfig via no VPC interface: no network interface holds 192.168.0.70: no security groups apply (not a VPC interface)\n", reach, StringComparison.Ordinal);
+    }
 }
