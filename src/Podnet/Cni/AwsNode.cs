@@ -101,11 +101,14 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
             }
 
             agent.RestoreInto(ipamd);
+            agent.Running = [.. RunningBefore(key.Name, ipamd)];
+            AdoptRunning(agent);
             AdvertiseFeatures(node, agent);
             _networkChanged();
         }
 
         var next = ipamd.ReconcileAsync(CancellationToken.None).GetAwaiter().GetResult();
+        AdoptRunning(agent);
 
         // ipamd polls forever; the emulator stops polling a node whose pool has not changed for a while (every
         // timer of the pool — cooldown, minimum ENI age, scale-down interval — is shorter), and starts again when a
@@ -118,6 +121,54 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
         }
 
         return Time.GetUtcNow() - agent.LastChange < QuietAfter ? next : null;
+    }
+
+    /// <summary>
+    /// The pods of a node that were running before its ipamd started, with an address no ipamd handed out here: a
+    /// world's pods given with <c>status.podIP</c>. ipamd's checkpoint (<c>/var/run/aws-node/ipam.json</c>, read by
+    /// <c>nodeInit</c> through <c>ReadBackingStore</c> in pkg/ipamd/ipamd.go) lists every pod it gave an address, so
+    /// their addresses are taken, never handed to another pod. Host-network pods and pods on branch interfaces hold
+    /// no address of ipamd's pool.
+    /// </summary>
+    private IEnumerable<PodView> RunningBefore(string nodeName, Ipamd.Ipamd ipamd)
+    {
+        var restored = ipamd.Datastore.Allocations().Select(a => a.Key).ToHashSet();
+        return Store.ListByIndex(Pods, ObjectStore.NodeNameIndex, nodeName)
+            .Select(p => new PodView(p))
+            .Where(p => p is { HostNetwork: false, IsTerminating: false, PodAddress: not null } && !restored.Contains(KeyOf(p)) && !RequestsPodEni(p));
+    }
+
+    /// <summary>
+    /// Takes the addresses of <see cref="NodeAgent.Running"/> pods into the datastore as soon as one of the node's
+    /// ENIs holds them (at start, or once the pool has read or grown that ENI), and records what the CNI set up for
+    /// them. A pod whose address no ENI of its node holds is left waiting: reach then judges it by whichever
+    /// interface holds the address, or says none does.
+    /// </summary>
+    private void AdoptRunning(NodeAgent agent)
+    {
+        if (agent.Running.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var pod in agent.Running.ToList())
+        {
+            var key = KeyOf(pod);
+            if (Store.TryGet(Pods, pod.Namespace, pod.Name) is not { } current || current.Uid != pod.Object.Uid || new PodView(current).IsTerminating)
+            {
+                // Gone (or going) before its address was taken: nothing to keep.
+                agent.Running.Remove(pod);
+                continue;
+            }
+
+            if (!agent.Ipamd.Datastore.RestoreAssignment(key, pod.PodAddress!) || agent.Ipamd.Datastore.FindAddress(key) is not var (eni, _))
+            {
+                continue;
+            }
+
+            agent.Running.Remove(pod);
+            _podNetworks[key] = new PodNetwork(pod.Namespace, pod.Name, pod.NodeName!, pod.PodIP!, eni.Id, eni.DeviceNumber, null, agent.Settings);
+        }
     }
 
     /// <summary>How long a pool must stay unchanged before the emulator stops polling it.</summary>
@@ -342,6 +393,9 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
         public string Signature { get; set; } = string.Empty;
 
         public DateTimeOffset LastChange { get; set; }
+
+        /// <summary>Pods that ran before this ipamd started and whose address it has not taken yet (see <c>AdoptRunning</c>).</summary>
+        public List<PodView> Running { get; set; } = [];
 
         /// <summary>Gives the new ipamd the pod addresses the old one handed out (its checkpoint).</summary>
         public void RestoreInto(Ipamd.Ipamd current)

@@ -89,6 +89,19 @@ public sealed class LintContext
 
     public static string Zone(NodeView node) => node.Object.Labels.GetValueOrDefault("topology.kubernetes.io/zone") ?? string.Empty;
 
+    /// <summary>
+    /// A pod of a cluster that runs without the webhook's <c>vpc.amazonaws.com/pod-eni</c> request (and is not a
+    /// Fargate pod): it was running before any SecurityGroupPolicy matched it — the webhook mutates on CREATE only
+    /// (<see cref="PodMutatingWebhook.WasAlreadyRunning"/>) — so it has no branch interface and the policies' groups
+    /// do not apply to it until it is re-created. In a policy-only world no webhook runs, and this is never said.
+    /// </summary>
+    public bool PredatesSecurityGroupPolicies(PodView pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        return World.Cluster is not null && pod is { HostNetwork: false, PodAddress: not null }
+               && !AwsNode.RequestsPodEni(pod) && !pod.Object.Labels.ContainsKey(ResourceControllerNames.FargateProfileLabel);
+    }
+
     private List<SecurityGroupPodSet> FindSecurityGroupPods()
     {
         if (SecurityGroupPolicies.Count == 0)
@@ -97,7 +110,7 @@ public sealed class LintContext
         }
 
         var matcher = new SecurityGroupPolicyMatcher(Store);
-        return [.. Pods.Where(p => !p.HostNetwork)
+        return [.. Pods.Where(p => !p.HostNetwork && !PredatesSecurityGroupPolicies(p))
             .Select(p => (Pod: p, Match: matcher.Match(p.Object)))
             .Where(m => m.Match.GroupIds.Count > 0)
             .GroupBy(m => (m.Pod.Namespace, Groups: string.Join(",", m.Match.GroupIds)))

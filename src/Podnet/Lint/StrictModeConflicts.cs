@@ -35,10 +35,10 @@ public sealed class StrictModeConflicts : ILintCheck
             : $"upgrade the VPC CNI to {CniSetting.PodSecurityGroupEnforcingMode.Since} or later (it is {settings.Release}), then `kubectl set env daemonset aws-node -n kube-system POD_SECURITY_GROUP_ENFORCING_MODE=standard`";
         var mode = standardSupported ? "POD_SECURITY_GROUP_ENFORCING_MODE is strict" : $"CNI {settings.Release} has only strict mode";
 
-        if (context.Store.List("apps/v1", "DaemonSet").Items.FirstOrDefault(d => d.Name == "node-local-dns") is { } nodeLocal)
+        if (context.Store.List("apps/v1", "DaemonSet").Items.FirstOrDefault(d => d.Name == NodeLocalDns.Name) is { } nodeLocal)
         {
             yield return new LintFinding(LintSeverity.Warning, NodeLocalDnsId, $"DaemonSet {nodeLocal.Namespace}/{nodeLocal.Name}",
-                $"the cluster uses NodeLocal DNSCache and security groups for pods, but {mode}: pods with security groups are supported with NodeLocal DNSCache only in standard mode", fix);
+                $"the cluster uses NodeLocal DNSCache and security groups for pods, but {mode}: pods with security groups are supported with NodeLocal DNSCache only in standard mode{FailingDns(context)}", fix);
         }
 
         if (context.Enforcer == NetworkPolicyEnforcer.Calico && context.SecurityGroupPods.Count > 0 && NetworkPolicyEnforcer.CalicoDaemonSet(context.World) is { } calico)
@@ -70,5 +70,33 @@ public sealed class StrictModeConflicts : ILintCheck
                 $"type {type} with externalTrafficPolicy: Local sends instance-target traffic to pods with security groups ({selected[0].Namespace}/{selected[0].Pods[0].Name}{(selected.Sum(x => x.Pods.Count) > 1 ? " and others" : string.Empty)}), which {mode} does not support",
                 fix + ", or use IP targets (service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip)");
         }
+    }
+
+    /// <summary>
+    /// The pods with security groups whose resolver the cache serves and whose query to it <c>reach</c> denies (the
+    /// same decision: <see cref="Reachability"/>), as "; DNS fails for Pod ns/name (…): why"; empty when none.
+    /// </summary>
+    private static string FailingDns(LintContext context)
+    {
+        if (NodeLocalDns.Find(context.Store) is not { } cache)
+        {
+            return string.Empty;
+        }
+
+        var store = context.Store;
+        var clusterDns = Podnet.Net.IpAddressText.ParseOrNull(store.TryGet(store.Resources.For("v1", "Service"), "kube-system", "kube-dns")?.GetString("spec.clusterIP"));
+        var failing = new List<(string Pod, string Why)>();
+        foreach (var pod in context.SecurityGroupPods.SelectMany(s => s.Pods).Where(p => p.PodIP is not null))
+        {
+            if (NodeLocalDns.ResolverOf(pod, clusterDns) is { } resolver && cache.Serves(resolver)
+                && context.Reachability.Evaluate($"{pod.Namespace}/{pod.Name}", resolver.ToString(), "53/udp") is { Allowed: false } result)
+            {
+                failing.Add(($"Pod {pod.Namespace}/{pod.Name}", result.Hops.LastOrDefault(h => !h.Allowed)?.Detail ?? string.Empty));
+            }
+        }
+
+        return failing.Count == 0
+            ? string.Empty
+            : $"; DNS fails for {failing[0].Pod}{(failing.Count > 1 ? $" and {failing.Count - 1} more" : string.Empty)}: {failing[0].Why}";
     }
 }

@@ -13,6 +13,7 @@ public static class WorldLint
         new SecurityGroupPodDns(),
         new SecurityGroupPodProbes(),
         new TrunkIncompatibleNodes(),
+        new SecurityGroupPolicyAfterPod(),
         new StrictModeConflicts(),
         new CniVersionRequirements(),
         new EniConfigSubnets(),

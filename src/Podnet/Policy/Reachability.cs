@@ -30,6 +30,7 @@ public sealed partial class Reachability
     private readonly Dictionary<string, NetworkInterface> _interfaceByAddress = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NetworkInterface> _primaryByInstance = new(StringComparer.Ordinal);
     private readonly bool _hasNetworkPolicies;
+    private readonly NodeLocalDns? _nodeLocalDns;
     private bool? _hasIpv6;
 
     public Reachability(Podnet.World.World world)
@@ -70,6 +71,7 @@ public sealed partial class Reachability
         }
 
         _hasNetworkPolicies = world.ControlPlane.Store.List("networking.k8s.io/v1", "NetworkPolicy").Items.Count > 0;
+        _nodeLocalDns = NodeLocalDns.Find(world.ControlPlane.Store);
         NetworkPolicies = CreateNetworkPolicyDecider(world);
         Enforcer = NetworkPolicyEnforcer.Find(world);
     }
@@ -78,6 +80,18 @@ public sealed partial class Reachability
     public string? Enforcer { get; }
 
     private INetworkPolicyDecider NetworkPolicies { get; }
+
+    /// <summary>
+    /// The network interface of the account that holds <paramref name="address"/> as its primary or a secondary
+    /// private address (a branch interface's too): the interface a pod with that address sends and receives by, and
+    /// whose groups apply to it. Null when none does (a policy-only world, or a pod given with an address no
+    /// interface holds).
+    /// </summary>
+    public NetworkInterface? InterfaceHolding(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return _interfaceByAddress.GetValueOrDefault(address.ToString());
+    }
 
     /// <summary>Evaluates <c>FROM TO PORT</c> as <c>podnet reach</c> takes them.</summary>
     public ReachResult Evaluate(string from, string to, string port)
@@ -223,7 +237,8 @@ public sealed partial class Reachability
 
         var hops = new List<Hop>();
 
-        // 1. The name: a DNS query to CoreDNS behind kube-dns, judged like any other flow.
+        // 1. The name: a DNS query to CoreDNS behind kube-dns, judged like any other flow — or, when the pod's resolver
+        // is an address NodeLocal DNSCache binds on its node, to that cache, which asks CoreDNS from the node.
         var dnsPods = ServicePods("kube-system", "kube-dns");
         if (dnsPods.Count == 0)
         {
@@ -231,18 +246,46 @@ public sealed partial class Reachability
             return new ReachResult(false, hops, null);
         }
 
-        var dnsOk = false;
-        foreach (var dns in dnsPods)
+        var name = $"{parts[2]}.{parts[1]}.svc.cluster.local";
+        var resolver = source.Pod is { } client ? NodeLocalDns.ResolverOf(new PodView(client), ClusterDns) : null;
+        bool dnsOk;
+        if (_nodeLocalDns is { } cache && !_world.IsPolicyOnly && cache.Serves(resolver) && source.Node is { } node
+            && IpAddressText.ParseOrNull(new NodeView(node).InternalIP) is { } nodeAddress && cache.PodOn(node.Name) is { } local)
         {
-            var dnsHops = new List<Hop>();
-            var ok = Flow(source, PodEndpoint(dns), new PortSpec("UDP", 53), dnsHops, "dns: ");
-            hops.AddRange(dnsHops);
-            dnsOk |= ok;
-        }
+            var query = Flow(source, new Endpoint(resolver!.ToString(), resolver, null, null), new PortSpec("UDP", 53), hops, "dns: ");
+            var upstream = false;
+            if (query)
+            {
+                // nodelocaldns.yaml's Corefile forwards cluster.local to kube-dns with force_tcp, from the host network.
+                var nodeEndpoint = new Endpoint($"node/{node.Name}", nodeAddress, null, node);
+                foreach (var dns in dnsPods)
+                {
+                    upstream |= Flow(nodeEndpoint, PodEndpoint(dns), new PortSpec("TCP", 53), hops, $"dns: {local.Name} to {dns.Name}: ");
+                }
+            }
 
-        hops.Add(new Hop("dns", dnsOk, dnsOk
-            ? $"{parts[2]}.{parts[1]}.svc.cluster.local resolves to {service.GetString("spec.clusterIP")} (kube-dns)"
-            : $"the DNS query (UDP/53) to CoreDNS is denied: {parts[2]}.{parts[1]}.svc.cluster.local does not resolve"));
+            dnsOk = query && upstream;
+            hops.Add(new Hop("dns", dnsOk, dnsOk
+                ? $"{name} resolves to {service.GetString("spec.clusterIP")} (NodeLocal DNSCache kube-system/{local.Name} at {resolver}, then kube-dns)"
+                : query
+                    ? $"NodeLocal DNSCache kube-system/{local.Name} cannot ask CoreDNS (TCP/53 from the node): {name} does not resolve"
+                    : $"the DNS query (UDP/53) to NodeLocal DNSCache at {resolver} fails: {name} does not resolve"));
+        }
+        else
+        {
+            dnsOk = false;
+            foreach (var dns in dnsPods)
+            {
+                var dnsHops = new List<Hop>();
+                var ok = Flow(source, PodEndpoint(dns), new PortSpec("UDP", 53), dnsHops, "dns: ");
+                hops.AddRange(dnsHops);
+                dnsOk |= ok;
+            }
+
+            hops.Add(new Hop("dns", dnsOk, dnsOk
+                ? $"{name} resolves to {service.GetString("spec.clusterIP")} (kube-dns)"
+                : $"the DNS query (UDP/53) to CoreDNS is denied: {name} does not resolve"));
+        }
         if (!dnsOk)
         {
             return new ReachResult(false, hops, null);
@@ -313,9 +356,72 @@ public sealed partial class Reachability
         return SecurityGroups(source, destination, spec, hops, prefix);
     }
 
+    /// <summary>kube-dns's ClusterIP: the cluster DNS the kubelet writes into ClusterFirst pods' resolv.conf.</summary>
+    private IPAddress? ClusterDns
+    {
+        get
+        {
+            var store = _world.ControlPlane.Store;
+            return IpAddressText.ParseOrNull(store.TryGet(store.Resources.For("v1", "Service"), "kube-system", "kube-dns")?.GetString("spec.clusterIP"));
+        }
+    }
+
+    /// <summary>
+    /// A packet to an address of the source's own node that is not a VPC address: a link-local address (RFC 3927,
+    /// never routed, so never out through a NAT or internet gateway) or one NodeLocal DNSCache binds there. It stays
+    /// on the node — unless the source is a pod with security groups in strict mode, whose every packet leaves by its
+    /// branch interface (the CNI's VLAN routing) and so never reaches the node's listener (seed 000: NodeLocal
+    /// DNSCache is supported with security groups for pods only in standard mode). Null when the destination is not
+    /// such an address.
+    /// </summary>
+    private bool? OnTheNode(Endpoint source, Endpoint destination, PortSpec spec, PodNetwork? sourcePod, List<Hop>? hops, string prefix)
+    {
+        var cacheAddress = _nodeLocalDns?.Serves(destination.Address) == true;
+        if (!destination.IsExternal || source.Node is not { } node || !(cacheAddress || NodeLocalDns.LinkLocal.Contains(destination.Address)))
+        {
+            return null;
+        }
+
+        var cache = cacheAddress ? _nodeLocalDns!.PodOn(node.Name) : null;
+        var what = cache is not null
+            ? $"{destination.Address} is NodeLocal DNSCache's (kube-system/{cache.Name}, host network on {node.Name})"
+            : $"{destination.Address} is link-local, on the node {node.Name}";
+        if (sourcePod?.IsStrictBranch == true)
+        {
+            hops?.Add(new Hop(prefix + "node", false, $"{what}: in strict mode {source.Display} sends every packet by its branch interface {sourcePod.EniId}, so it never reaches the node's listener (POD_SECURITY_GROUP_ENFORCING_MODE=standard lets it)"));
+            return false;
+        }
+
+        if (cacheAddress && cache is null && NodeLocalDns.LinkLocal.Contains(destination.Address))
+        {
+            hops?.Add(new Hop(prefix + "node", false, $"{destination.Address} is link-local and no node-local-dns pod runs on {node.Name}: nothing there listens on it"));
+            return false;
+        }
+
+        if (cache is not null && spec.Port != 53)
+        {
+            hops?.Add(new Hop(prefix + "node", false, $"{what}: it listens on port 53 only, not {spec}"));
+            return false;
+        }
+
+        if (cacheAddress && cache is null)
+        {
+            // The kube-dns ClusterIP with no cache on this node: kube-proxy's rules take it to CoreDNS as usual.
+            return null;
+        }
+
+        hops?.Add(new Hop(prefix + "node", true, $"{what}: the packet stays on the node, crosses no VPC interface and is never routed out of the VPC: security groups do not apply"));
+        return true;
+    }
+
     private bool SecurityGroups(Endpoint source, Endpoint destination, PortSpec spec, List<Hop>? hops, string prefix)
     {
         var src = Network(source);
+        if (OnTheNode(source, destination, spec, src.Pod, hops, prefix) is { } local)
+        {
+            return local;
+        }
+
         var dst = Network(destination);
         var sameNode = source.Node is not null && destination.Node is not null && source.Node.Name == destination.Node.Name;
         var outside = destination.IsExternal && !_vpcCidrs.Any(c => c.Contains(destination.Address));
@@ -410,9 +516,12 @@ public sealed partial class Reachability
             return (primary, $"the node's primary interface {primary.InterfaceId}", null);
         }
 
-        if (!_interfaceByAddress.TryGetValue(endpoint.Address.ToString(), out var eni))
+        if (InterfaceHolding(endpoint.Address) is not { } eni)
         {
-            return (new SecurityGroupEvaluator.Side(endpoint.Address, []), "no VPC interface", podNetwork);
+            // A pod is judged by the interface that holds its address (a pod given as running keeps the one it had).
+            // When no interface of the account holds it, say so rather than borrow another interface's groups.
+            var none = endpoint.IsPod ? $"no VPC interface: no network interface holds {endpoint.Address}" : "no VPC interface";
+            return (new SecurityGroupEvaluator.Side(endpoint.Address, []), none, podNetwork);
         }
 
         var kind = eni.InterfaceType == "branch" ? "branch interface" : eni.Attachment?.DeviceIndex == 0 ? "primary interface" : "interface";

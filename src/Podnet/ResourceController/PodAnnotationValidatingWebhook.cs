@@ -31,8 +31,13 @@ public static class PodAnnotationValidatingWebhook
         };
     }
 
+    /// <summary>
+    /// A new pod may not carry the pod-eni annotation. A pod that arrives already running (a world's dump of a real
+    /// cluster, see <see cref="PodMutatingWebhook.WasAlreadyRunning"/>) got it from the controller by an UPDATE long
+    /// ago, so it is kept: it names the branch interface the pod runs on.
+    /// </summary>
     private static AdmissionResult HandleCreate(AdmissionRequest request)
-        => request.Object is { } pod && pod.Annotations.ContainsKey(ResourceControllerNames.PodEni)
+        => request.Object is { } pod && pod.Annotations.ContainsKey(ResourceControllerNames.PodEni) && !PodMutatingWebhook.WasAlreadyRunning(pod)
             ? Denied(CreatedWithAnnotationMessage(ResourceControllerNames.PodEni))
             : AdmissionResult.Allow();
 

@@ -9,6 +9,8 @@ namespace Podnet.ResourceController;
 /// the matching security groups in <c>fargate.amazonaws.com/pod-sg</c> (or lose a user-set value when nothing
 /// matches); Windows pods are left alone (Windows IPAM is not emulated); other pods matching a SecurityGroupPolicy
 /// get <c>vpc.amazonaws.com/pod-eni: "1"</c> in the first container's requests and limits. A failed lookup denies.
+/// A pod that arrives already running (a world's pod given with <c>status.podIP</c>) is left as it is: it was created
+/// before, and the webhook acts on CREATE only (<c>config/webhook/manifests.yaml</c>: <c>operations: [CREATE]</c>).
 /// </summary>
 public sealed class PodMutatingWebhook
 {
@@ -36,6 +38,11 @@ public sealed class PodMutatingWebhook
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Object is not { } pod || pod.Peek("spec.containers") is not JsonArray { Count: > 0 } containers || containers[0] is not JsonObject)
+        {
+            return AdmissionResult.Allow();
+        }
+
+        if (WasAlreadyRunning(pod))
         {
             return AdmissionResult.Allow();
         }
@@ -97,6 +104,19 @@ public sealed class PodMutatingWebhook
         return pod.Annotations.ContainsKey(ResourceControllerNames.FargatePodSecurityGroupsAnnotation)
             ? AdmissionResult.Allow(pod.WithAnnotation(ResourceControllerNames.FargatePodSecurityGroupsAnnotation, null))
             : AdmissionResult.Allow();
+    }
+
+    /// <summary>
+    /// A pod that already has an address: the API server clears a new pod's status (the pod strategy's
+    /// PrepareForCreate), so only a world's pod given as running (a dump of a real cluster) reaches CREATE with one.
+    /// That pod was created before this webhook or policy could see it, and mpod.vpc.k8s.aws is registered for
+    /// CREATE only, so it never gets the pod-eni request — nor, therefore, a branch interface from the resource
+    /// controller, which acts only on pods with the request (<c>branchENIProvider.CreateAndAnnotateResources</c>).
+    /// </summary>
+    public static bool WasAlreadyRunning(KubeObject pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        return pod.Peek("status.podIP") is JsonValue ip && ip.TryGetValue<string>(out var text) && text.Length > 0;
     }
 
     private static AdmissionResult Denied(SecurityGroupMatch match)

@@ -193,6 +193,14 @@ public sealed class Kubelet : QueueController
 
         if (pod.Phase == "Running")
         {
+            if (found["status.containerStatuses"] is not JsonArray && pod.PodIP is { } running)
+            {
+                // A world's pod given as running with only its phase and address: the kubelet's status manager posts
+                // the state of the containers it runs (ready, as no probe says otherwise), keeping the address. Its
+                // containers started before the world began, so no Pulled/Created/Started events are written now.
+                found = Start(found, node, running, context, announce: false);
+            }
+
             return Probe(found, context);
         }
 
@@ -290,12 +298,12 @@ public sealed class Kubelet : QueueController
         }), context);
     }
 
-    private KubeObject Start(KubeObject pod, NodeView node, string podIp, RequestContext context)
+    private KubeObject Start(KubeObject pod, NodeView node, string podIp, RequestContext context, bool announce = true)
     {
         var view = new PodView(pod);
         var ready = _notReadyReason(view) is null ? "True" : "False";
         var now = KubeObject.FormatTimestamp(Time.GetUtcNow());
-        foreach (var container in view.Containers)
+        foreach (var container in view.Containers.Where(_ => announce))
         {
             var name = container["name"]?.GetValue<string>();
             _events.Normal(pod, "Pulled", $"Container image \"{container["image"]?.GetValue<string>()}\" already present on machine", Component, node.Name);
