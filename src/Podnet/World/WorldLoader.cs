@@ -43,6 +43,9 @@ public static class WorldLoader
         return new WorldSource(DefaultWorldName, reader.ReadToEnd());
     }
 
+    /// <summary>The kinds that make pods (and pods themselves): what a user applies once the cluster's nodes are Ready.</summary>
+    private static readonly HashSet<string> WorkloadKinds = ["Pod", "ReplicationController", "ReplicaSet", "Deployment", "StatefulSet", "Job", "CronJob"];
+
     /// <summary>A pod spec's lists of containers, init containers first.</summary>
     private static readonly string[] ContainerLists = ["initContainers", "containers"];
 
@@ -535,8 +538,12 @@ public static class WorldLoader
         int Rank(WorldDocument d) => Array.IndexOf(KindOrder, d.Kind) is var i and >= 0 ? i : Array.IndexOf(KindOrder, "Service") - 1;
         var ordered = documents.OrderBy(Rank).ToList();
 
-        // Namespaces first, and their default service accounts, so pods in them are admitted.
-        foreach (var batch in new[] { ordered.Where(d => d.Kind == "Namespace"), ordered.Where(d => d.Kind != "Namespace") })
+        // Namespaces first, and their default service accounts, so pods in them are admitted. The world's workloads
+        // come last, once the cluster has settled: on EKS the node group's nodes are Ready (aws-node running) before
+        // anyone applies a Deployment, so its pods are scheduled at once, with no FailedScheduling for the not-ready
+        // taint. The add-ons' CoreDNS is created with the cluster, before nodes are Ready, and keeps that event.
+        bool Workload(WorldDocument d) => WorkloadKinds.Contains(d.Kind) && d.Source != AddonsSource;
+        foreach (var batch in new[] { ordered.Where(d => d.Kind == "Namespace"), ordered.Where(d => d.Kind != "Namespace" && !Workload(d)), ordered.Where(Workload) })
         {
             foreach (var doc in batch)
             {
