@@ -49,6 +49,13 @@ public static class RunCommand
     /// </summary>
     public static int Execute(string? path, string format, TextWriter output, TextWriter error, string? selector = null, IReadOnlyList<string>? describe = null)
     {
+        if (format == "json" && (selector is not null || describe is { Count: > 0 }))
+        {
+            // -o json prints every object whole; a filter it would not apply is refused rather than ignored.
+            error.WriteLine($"error: {(selector is not null ? "--selector" : "--describe")} applies to the text output; -o json prints the whole world");
+            return PodnetCommand.ErrorExitCode;
+        }
+
         if (selector is not null && !LabelSelector.TryParse(selector, out _, out var selectorError))
         {
             error.WriteLine($"error: --selector \"{selector}\": {selectorError}");

@@ -110,6 +110,18 @@ public class RunTextOutputTests
     }
 
     [Theory]
+    [InlineData("-l", "app=my-app", "error: --selector applies to the text output; -o json prints the whole world\n")]
+    [InlineData("--describe", "node/x", "error: --describe applies to the text output; -o json prints the whole world\n")]
+    public void TextOnlyFlags_WithJsonOutput_AreRefused_NotIgnored(string flag, string value, string expected)
+    {
+        var (exit, output, error) = PodnetCli.Run("run", Example(SgExample), "-o", "json", flag, value);
+
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        Assert.Equal(expected, error);
+    }
+
+    [Theory]
     [InlineData(SgExample)]
     [InlineData("hello-eks")]
     [InlineData("subnet-exhaustion")]
