@@ -125,7 +125,7 @@ public static class WorldLoader
         var manifests = reader.ReadToEnd().Replace($".dkr.ecr.{AwsRegions.Default}.amazonaws.com/", $".dkr.ecr.{region}.amazonaws.com/", StringComparison.Ordinal);
         foreach (var addon in Parse([new WorldSource(AddonsSource, manifests)]).Concat(EniConfigs(cni)).Where(d => !defined.Contains(Key(d))))
         {
-            if (addon.Kind == "DaemonSet" && AddonOf(addon) is { } name && builder.AddonVersions.TryGetValue(name, out var version))
+            if (AddonOf(addon) is { } name && builder.AddonVersions.TryGetValue(name, out var version))
             {
                 PinVersion(addon, name, version);
             }
@@ -160,11 +160,12 @@ public static class WorldLoader
             => (d.Kind, Metadata(d, "namespace") ?? string.Empty, d.Name);
     }
 
-    /// <summary>The add-on a DaemonSet of EksAddons.yaml belongs to: aws-node is vpc-cni's, the others are named as their add-on.</summary>
-    private static string? AddonOf(WorldDocument daemonSet) => daemonSet.Name switch
+    /// <summary>The add-on whose images a workload of EksAddons.yaml runs: aws-node is vpc-cni's, kube-proxy and coredns their own.</summary>
+    private static string? AddonOf(WorldDocument workload) => (workload.Kind, workload.Name) switch
     {
-        AwsNode.Component => AwsWorldBuilder.VpcCniAddon,
-        "kube-proxy" => "kube-proxy",
+        ("DaemonSet", AwsNode.Component) => AwsWorldBuilder.VpcCniAddon,
+        ("DaemonSet", "kube-proxy") => "kube-proxy",
+        ("Deployment", "coredns") => "coredns",
         _ => null,
     };
 
@@ -174,9 +175,9 @@ public static class WorldLoader
     /// kube-proxy's default image is the minimal one (<c>v1.29.0-minimal-eksbuild.1</c> for add-on v1.29.0-eksbuild.1). aws-node
     /// loses the default env entries its release does not read, as that release's manifest never had them.
     /// </summary>
-    private static void PinVersion(WorldDocument daemonSet, string addon, string version)
+    private static void PinVersion(WorldDocument workload, string addon, string version)
     {
-        var spec = daemonSet.Content["spec"]!["template"]!["spec"]!;
+        var spec = workload.Content["spec"]!["template"]!["spec"]!;
         var tag = addon == "kube-proxy" ? version.Replace("-eksbuild.", "-minimal-eksbuild.", StringComparison.Ordinal) : version;
         foreach (var container in ContainerLists.SelectMany(list => (spec[list] as JsonArray ?? []).OfType<JsonObject>()))
         {

@@ -162,17 +162,24 @@ public class AddonTests
     }
 
     [Fact]
-    public void KubeProxyAddonVersion_PinsTheMinimalImage()
+    public void KubeProxyAndCoreDnsAddonVersions_PinTheirImages_KubeProxysMinimalOne()
     {
-        const string kubeProxy = """
+        const string addons = """
             apiVersion: aws.podnet.dev/v1alpha1
             kind: Addon
             metadata: {name: kube-proxy}
             spec: {AddonVersion: v1.29.0-eksbuild.1}
+            ---
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: Addon
+            metadata: {name: coredns}
+            spec: {AddonVersion: v1.11.1-eksbuild.4}
             """;
-        var world = ExampleWorlds.Load(SgExample, null, kubeProxy);
+        var world = ExampleWorlds.Load(SgExample, null, addons);
 
         var ds = world.ControlPlane.Store.List("apps/v1", "DaemonSet").Items.Single(d => d.Name == "kube-proxy").ToJson();
         Assert.EndsWith("/eks/kube-proxy:v1.29.0-minimal-eksbuild.1", ds["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>(), StringComparison.Ordinal);
+        var coredns = world.ControlPlane.Store.List("apps/v1", "Deployment").Items.Single(d => d.Name == "coredns").ToJson();
+        Assert.EndsWith("/eks/coredns:v1.11.1-eksbuild.4", coredns["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 }
