@@ -111,7 +111,7 @@ public static class WorldLoader
     /// <c>enableWindowsIpam</c> and <c>enableWindowsPrefixDelegation</c> in the amazon-vpc-cni ConfigMap,
     /// <c>tolerations</c>, <c>affinity</c>, <c>resources</c>, <c>podAnnotations</c>, <c>podLabels</c> and
     /// <c>updateStrategy</c> on the DaemonSet, and <c>eniConfig</c> (with <c>create: true</c>) an ENIConfig per zone
-    /// (eks-charts stable/aws-vpc-cni templates/eniconfig.yaml).
+    /// (aws/amazon-vpc-cni-k8s charts/aws-vpc-cni/templates/eniconfig.yaml; values.yaml for where each key lands).
     /// </summary>
     private static IEnumerable<WorldDocument> Addons(List<WorldDocument> world, AwsWorldBuilder builder, CidrBlock serviceCidr, string region)
     {
@@ -261,7 +261,7 @@ public static class WorldLoader
 
     /// <summary>
     /// The ENIConfigs the vpc-cni add-on creates from <c>eniConfig: {create: true, region, subnets: {ZONE: {id,
-    /// securityGroups}}}</c>: one per zone, named as the zone, as the chart's templates/eniconfig.yaml renders them.
+    /// securityGroups}}}</c>: one per zone, named as the zone, as charts/aws-vpc-cni/templates/eniconfig.yaml renders them.
     /// </summary>
     private static IEnumerable<WorldDocument> EniConfigs(JsonObject values)
     {

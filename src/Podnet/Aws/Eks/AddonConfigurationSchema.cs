@@ -13,6 +13,13 @@ namespace Podnet.Aws.Eks;
 /// does not allow additional properties</c>, <c>$.eniConfig.region: is missing but it is required</c>) in document
 /// order, the form EKS wraps in <see cref="EksErrors.ConfigurationValueNotSupported"/>.
 /// </summary>
+/// <remarks>
+/// The embedded schema's keys are the add-on's subset of the chart's values (aws/amazon-vpc-cni-k8s
+/// charts/aws-vpc-cni/values.yaml: <c>env</c>, <c>init.env</c>, <c>eniConfig</c>, <c>tolerations</c>, <c>affinity</c>,
+/// <c>resources</c>, <c>podAnnotations</c>, <c>podLabels</c>, <c>updateStrategy</c>, the probe timeouts) plus the
+/// add-on's own switches (<c>enableNetworkPolicy</c>, <c>nodeAgent</c>, <c>enableWindowsIpam</c>,
+/// <c>enableWindowsPrefixDelegation</c>), typed as describe-addon-configuration types them (env values strings).
+/// </remarks>
 public sealed class AddonConfigurationSchema
 {
     /// <summary>
