@@ -1,6 +1,8 @@
 using System.Text;
+using System.Text.Json;
 using Podnet.Aws.Ec2;
 using Podnet.Kube.Api;
+using Podnet.Kube.Selectors;
 using Podnet.Kube.Views;
 
 namespace Podnet.Cli.Output;
@@ -8,8 +10,15 @@ namespace Podnet.Cli.Output;
 /// <summary>What <c>podnet run</c> prints for a settled world.</summary>
 public static class WorldText
 {
-    public static string Render(Podnet.World.World world, Podnet.World.SettleResult? settled = null)
+    /// <summary>
+    /// The world as the seeds show it: pods (only those <paramref name="selector"/> matches, as <c>kubectl get pods -l</c>),
+    /// nodes, network interfaces, subnets, security groups (<c>aws ec2 describe-security-groups --output text</c>),
+    /// ipamd's logs, then <c>kubectl describe</c> of every node with a Warning event, every selected pod that is not
+    /// Running, and each object of <paramref name="describe"/> (pods and nodes asked for with <c>--describe</c>).
+    /// </summary>
+    public static string Render(Podnet.World.World world, Podnet.World.SettleResult? settled = null, string? selector = null, IReadOnlyList<KubeObject>? describe = null)
     {
+        var selected = selector is null ? LabelSelector.Everything : LabelSelector.Parse(selector);
         var store = world.ControlPlane.Store;
         var text = new StringBuilder();
         if (settled is { Settled: false })
@@ -25,14 +34,15 @@ public static class WorldText
         AppendUnreadSettings(world, text);
 
         var pods = new TextTable("NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE", "READINESS GATES");
-        foreach (var pod in store.List("v1", "Pod").Items)
+        var podList = store.List("v1", "Pod").Items.Where(p => selected.Matches(p.Labels)).ToList();
+        foreach (var pod in podList)
         {
             var view = new PodView(pod);
             pods.Add(pod.Namespace ?? string.Empty, pod.Name, KubectlText.PodReady(pod), KubectlText.PodStatus(pod), KubectlText.PodRestarts(pod), world.Age(pod.CreationTimestamp), view.PodIP ?? "<none>", view.NodeName ?? "<none>", "<none>", "<none>");
         }
 
-        text.Append("$ kubectl get pods -A -o wide\n").Append(pods).Append('\n');
-        AppendStartup(store.List("v1", "Pod").Items, text);
+        text.Append("$ kubectl get pods -A -o wide").Append(selector is null ? string.Empty : $" -l {selector}").Append('\n').Append(podList.Count == 0 ? "No resources found\n" : pods.ToString()).Append('\n');
+        AppendStartup(podList, text);
 
         var nodes = store.List("v1", "Node").Items.Select(n => new NodeView(n)).ToList();
         if (nodes.Count > 0)
@@ -86,25 +96,34 @@ public static class WorldText
             }
 
             text.Append("$ aws ec2 describe-subnets\n").Append(subnetTable).Append('\n');
+
+            // The groups with their rules, as the aws CLI prints them in text (the form the seeds' commands use).
+            var groups = JsonSerializer.SerializeToNode(new { SecurityGroups = ec2.DescribeSecurityGroups() }, AwsJson.Options);
+            text.Append("$ aws ec2 describe-security-groups --output text\n").Append(AwsText.Format(groups)).Append('\n');
         }
 
         AppendIpamdLogs(world, text);
 
-        // Nodes with a Warning (the resource controller's TrunkENICreationFailed, say): where a user looks next.
-        foreach (var node in nodes)
+        // Nodes with a Warning (the resource controller's TrunkENICreationFailed, say) and pods that are not Running:
+        // where a user looks next; then what was asked for, each object once.
+        var described = new HashSet<(string Kind, string? Namespace, string Name)>();
+        var asked = describe ?? [];
+        foreach (var obj in nodes.Select(n => n.Object).Where(n => world.ControlPlane.Events.About(n).Any(e => e.GetString("type") == "Warning"))
+                     .Concat(podList.Where(p => KubectlText.PodStatus(p) != "Running"))
+                     .Concat(asked)
+                     .Where(o => described.Add((o.Kind, o.Namespace, o.Name))))
         {
-            var events = world.ControlPlane.Events.About(node.Object);
-            if (events.Any(e => e.GetString("type") == "Warning"))
+            var events = world.ControlPlane.Events.About(obj);
+            if (obj.Kind == "Node")
             {
-                text.Append("$ kubectl describe node ").Append(node.Name).Append('\n');
-                text.Append(KubectlText.DescribeNode(node, events, world.Age)).Append('\n');
+                text.Append("$ kubectl describe node ").Append(obj.Name).Append('\n');
+                text.Append(KubectlText.DescribeNode(new NodeView(obj), events, world.Age)).Append('\n');
             }
-        }
-
-        foreach (var pod in store.List("v1", "Pod").Items.Where(p => KubectlText.PodStatus(p) != "Running"))
-        {
-            text.Append("$ kubectl describe pod -n ").Append(pod.Namespace).Append(' ').Append(pod.Name).Append('\n');
-            text.Append(KubectlText.DescribePod(pod, world.ControlPlane.Events.About(pod), world.Age)).Append('\n');
+            else
+            {
+                text.Append("$ kubectl describe pod -n ").Append(obj.Namespace).Append(' ').Append(obj.Name).Append('\n');
+                text.Append(KubectlText.DescribePod(obj, events, world.Age)).Append('\n');
+            }
         }
 
         return text.ToString().TrimEnd('\n') + "\n";

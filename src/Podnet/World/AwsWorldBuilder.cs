@@ -20,7 +20,10 @@ internal sealed class AwsWorldBuilder
 
     private static readonly string[] Order = ["Vpc", "Subnet", "SecurityGroup", "Role", "Cluster", "Addon", "SecurityGroupIngress", "NodeGroup"];
 
-    private static readonly string[] AddonNames = ["vpc-cni", "kube-proxy", "coredns"];
+    /// <summary>The name of the VPC CNI's add-on (<c>aws eks create-addon --addon-name vpc-cni</c>).</summary>
+    public const string VpcCniAddon = "vpc-cni";
+
+    private static readonly string[] AddonNames = [VpcCniAddon, "kube-proxy", "coredns"];
 
     private readonly AwsCloud _cloud;
     private readonly Dictionary<(string Kind, string Name), string> _ids = [];
@@ -34,6 +37,12 @@ internal sealed class AwsWorldBuilder
 
     /// <summary>The configuration values of the cluster's add-ons, by add-on name (e.g. vpc-cni's <c>env</c>).</summary>
     public Dictionary<string, JsonObject> AddonConfiguration { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The add-on versions the world's Addon documents pin (<c>AddonVersion</c>, as <c>aws eks create-addon
+    /// --addon-version v1.11.2-eksbuild.1</c>), by add-on name; an add-on without one runs EKS's default version.
+    /// </summary>
+    public Dictionary<string, string> AddonVersions { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Node groups whose nodes' kubelets get <c>--max-pods</c> from the world instead of the AMI's table.</summary>
     public Dictionary<string, int> MaxPods { get; } = new(StringComparer.Ordinal);
@@ -145,33 +154,32 @@ internal sealed class AwsWorldBuilder
                     throw doc.Error("spec.AddonName", $"Unsupported value: \"{addon}\": supported values: {string.Join(", ", AddonNames.Select(a => $"\"{a}\""))}");
                 }
 
+                var version = DocumentFields.String(doc, "AddonVersion");
+                var release = version is null ? null : AddonRelease(doc, version);
                 var values = DocumentFields.Spec(doc)["ConfigurationValues"] switch
                 {
                     null => [],
                     JsonObject o => (JsonObject)o.DeepClone(),
                     _ => throw doc.Error("spec.ConfigurationValues", "must be a map, e.g. {env: {AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: \"true\"}}"),
                 };
-                if (values["env"] is { } env && env is not JsonObject)
+                if (values.Count > 0 && addon != VpcCniAddon)
                 {
-                    throw doc.Error("spec.ConfigurationValues.env", "must be a map of environment variables");
+                    // kube-proxy's and CoreDNS's schemas configure nothing Podnet emulates; accepting them would ignore them.
+                    throw doc.Error("spec.ConfigurationValues", $"Unsupported value: Podnet applies the configuration values of the {VpcCniAddon} add-on only, not of {addon}");
                 }
 
-                // The add-on's configuration schema types every env value as a string; EKS refuses an unquoted true or 5
-                // (as UpdateAddon/CreateAddon answer, networknt's JSON-schema wording), rather than run aws-node without it.
-                foreach (var (name, value) in values["env"] as JsonObject ?? [])
+                // EKS checks the values against the add-on version's configuration schema (describe-addon-configuration)
+                // and refuses the call, rather than install the add-on without them: an unknown key, an env value that is
+                // not a string (an unquoted true or 5), a missing required field.
+                if (addon == VpcCniAddon && AddonConfigurationSchema.VpcCni((release ?? CniSettings.DefaultRelease).Version).Validate(values) is [var (path, _), ..] errors)
                 {
-                    if (value is not JsonValue v || !v.TryGetValue<string>(out _))
-                    {
-                        var found = value?.GetValueKind() switch
-                        {
-                            System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => "boolean",
-                            System.Text.Json.JsonValueKind.Number => "integer",
-                            System.Text.Json.JsonValueKind.Array => "array",
-                            System.Text.Json.JsonValueKind.Object => "object",
-                            _ => "null",
-                        };
-                        throw doc.Error($"spec.ConfigurationValues.env.{name}", $"InvalidParameterException: ConfigurationValue provided in request is not supported: Json schema validation failed with error: [$.env.{name}: {found} found, string expected]");
-                    }
+                    var refused = EksErrors.ConfigurationValueNotSupported(errors.Select(e => e.Message));
+                    throw doc.Error("spec.ConfigurationValues" + path[1..], $"{refused.Code}: {refused.Message}");
+                }
+
+                if (version is not null)
+                {
+                    AddonVersions[addon] = version;
                 }
 
                 AddonConfiguration[addon] = values;
@@ -345,13 +353,29 @@ internal sealed class AwsWorldBuilder
         return taints;
     }
 
-    /// <summary>The VPC CNI's settings as the vpc-cni add-on's configuration values (<c>env</c>) make them, now.</summary>
+    /// <summary>The VPC CNI's settings as the vpc-cni add-on's version and configuration values (<c>env</c>) make them, now.</summary>
     private CniSettings VpcCniAddonSettings()
     {
-        var env = AddonConfiguration.TryGetValue("vpc-cni", out var values) && values["env"] is JsonObject given
+        var env = AddonConfiguration.TryGetValue(VpcCniAddon, out var values) && values["env"] is JsonObject given
             ? given.ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal)
             : [];
-        return CniSettings.FromEnvironment(env);
+        return CniSettings.FromEnvironment(env, AddonVersions.TryGetValue(VpcCniAddon, out var version) ? $"amazon-k8s-cni:{version}" : null);
+    }
+
+    /// <summary>
+    /// The release an add-on version names. EKS's add-on versions are <c>vMAJOR.MINOR.PATCH-eksbuild.N</c>
+    /// (DescribeAddonVersions); any other text is refused as CreateAddon refuses a version it does not list.
+    /// </summary>
+    private static CniRelease AddonRelease(WorldDocument doc, string version)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(version, @"^v\d+\.\d+\.\d+-eksbuild\.\d+$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)
+            || CniRelease.FromImage($"addon:{version}") is not { } release)
+        {
+            var error = EksErrors.AddonVersionNotSupported();
+            throw doc.Error("spec.AddonVersion", $"Invalid value: \"{version}\": {error.Code}: {error.Message} (add-on versions look like v1.11.2-eksbuild.1)");
+        }
+
+        return release;
     }
 
     private List<IpPermission> Permissions(WorldDocument doc, string field)

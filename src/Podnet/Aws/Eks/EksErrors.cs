@@ -28,6 +28,17 @@ public static class EksErrors
     public static AwsException NodegroupConstraint(string value, string member, string constraint)
         => new("ValidationException", $"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {constraint}");
 
+    /// <summary>
+    /// CreateAddon/UpdateAddon refusing <c>--configuration-values</c> that the add-on version's configuration schema
+    /// (<c>aws eks describe-addon-configuration</c>) does not validate: EKS wraps the JSON-schema validator's
+    /// (networknt) messages, e.g. <c>[$.env.FOO: is not defined in the schema and the schema does not allow additional properties]</c>.
+    /// </summary>
+    public static AwsException ConfigurationValueNotSupported(IEnumerable<string> schemaErrors)
+        => InvalidParameter($"ConfigurationValue provided in request is not supported: Json schema validation failed with error: [{string.Join(", ", schemaErrors)}]");
+
+    /// <summary>CreateAddon with an <c>--addon-version</c> that DescribeAddonVersions does not list for the add-on.</summary>
+    public static AwsException AddonVersionNotSupported() => InvalidParameter("Addon version specified is not supported");
+
     public static AwsException ResourceInUse(string message) => new("ResourceInUseException", message, 409);
 
     public static AwsException ClusterNotFound(string name) => new("ResourceNotFoundException", $"No cluster found for name: {name}.", 404);
