@@ -543,7 +543,10 @@ public static class WorldLoader
         // come last, once the cluster has settled: on EKS the node group's nodes are Ready (aws-node running) before
         // anyone applies a Deployment, so its pods are scheduled at once, with no FailedScheduling for the not-ready
         // taint. The add-ons' CoreDNS is created with the cluster, before nodes are Ready, and keeps that event.
-        bool Workload(WorldDocument d) => WorkloadKinds.Contains(d.Kind) && d.Source != AddonsSource;
+        // A pod given already running (with its address) is not applied by a user: it was there when the world
+        // begins, so it comes with the cluster, before ipamd reads what its node's interfaces already hold.
+        bool Workload(WorldDocument d) => WorkloadKinds.Contains(d.Kind) && d.Source != AddonsSource
+                                          && !(d.Kind == "Pod" && d.Content["status"]?["podIP"] is not null);
         foreach (var batch in new[] { ordered.Where(d => d.Kind == "Namespace"), ordered.Where(d => d.Kind != "Namespace" && !Workload(d)), ordered.Where(Workload) })
         {
             foreach (var doc in batch)
