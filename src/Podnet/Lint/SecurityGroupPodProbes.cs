@@ -95,12 +95,5 @@ public sealed class SecurityGroupPodProbes : ILintCheck
         }
     }
 
-    private static bool EarlyDemuxDisabled(LintContext context)
-    {
-        var init = context.AwsNodeDaemonSet?.ToJson()["spec"]?["template"]?["spec"]?["initContainers"] as JsonArray ?? [];
-        return init.OfType<JsonObject>()
-            .Where(c => c["name"]?.GetValue<string>() == "aws-vpc-cni-init")
-            .SelectMany(c => (c["env"] as JsonArray ?? []).OfType<JsonObject>())
-            .Any(e => e["name"]?.GetValue<string>() == "DISABLE_TCP_EARLY_DEMUX" && string.Equals(e["value"]?.GetValue<string>(), "true", StringComparison.OrdinalIgnoreCase));
-    }
+    private static bool EarlyDemuxDisabled(LintContext context) => Podnet.Cni.TcpEarlyDemux.Disabled(context.AwsNodeDaemonSet);
 }

@@ -31,6 +31,9 @@ public sealed partial class Reachability
     private readonly Dictionary<string, NetworkInterface> _primaryByInstance = new(StringComparer.Ordinal);
     private readonly bool _hasNetworkPolicies;
     private readonly NodeLocalDns? _nodeLocalDns;
+
+    // aws-vpc-cni-init's DISABLE_TCP_EARLY_DEMUX: without it the node's TCP to a strict-mode branch pod fails.
+    private readonly bool _earlyDemuxDisabled;
     private bool? _hasIpv6;
 
     public Reachability(Podnet.World.World world)
@@ -72,6 +75,7 @@ public sealed partial class Reachability
 
         _hasNetworkPolicies = world.ControlPlane.Store.List("networking.k8s.io/v1", "NetworkPolicy").Items.Count > 0;
         _nodeLocalDns = NodeLocalDns.Find(world.ControlPlane.Store);
+        _earlyDemuxDisabled = TcpEarlyDemux.Disabled(world.ControlPlane.Store.TryGet(world.ControlPlane.Store.Resources.For("apps/v1", "DaemonSet"), "kube-system", "aws-node"));
         NetworkPolicies = CreateNetworkPolicyDecider(world);
         Enforcer = NetworkPolicyEnforcer.Find(world);
     }
@@ -469,6 +473,12 @@ public sealed partial class Reachability
 
         var ingress = _groups.Check(dst.Side, srcSide, egress: false, spec.Protocol, spec.Port);
         hops?.Add(new Hop(prefix + "ingress", ingress.Allowed, $"{destination.Display} via {dst.Note}: {ingress.Explanation}{(ingress.Allowed ? string.Empty : AllowHint(dst.Side, srcSide, egress: false, spec))}"));
+        if (ingress.Allowed && sameNode && source.IsNode && dst.Pod?.IsStrictBranch == true && string.Equals(spec.Protocol, "TCP", StringComparison.OrdinalIgnoreCase) && !_earlyDemuxDisabled)
+        {
+            hops?.Add(new Hop(prefix + "earlydemux", false, $"{destination.Display} is in strict mode on its branch interface and TCP early demux is on: the node's TCP connection gets no answer ({TcpEarlyDemux.EnvName}=true on {TcpEarlyDemux.InitContainer} lets it)"));
+            return false;
+        }
+
         return ingress.Allowed;
     }
 

@@ -37,6 +37,7 @@ public sealed class World
             ControlPlane.AddController(AwsNode);
             ControlPlane.UseNetwork(AwsNode);
             ControlPlane.AddReadinessProbe(AwsNode.AwsNodeNotReadyReason);
+            ControlPlane.AddReadinessProbe(new KubeletReadinessProbes(this).NotReadyReason);
         }
     }
 
