@@ -23,6 +23,9 @@ public sealed partial class Reachability
     private readonly SecurityGroupEvaluator? _groups;
     private readonly IReadOnlyList<NetworkInterface> _interfaces;
     private readonly IReadOnlyList<CidrBlock> _vpcCidrs;
+
+    /// <summary>Each VPC's Amazon-provided DNS server: its primary CIDR block's base + 2 (secondary blocks have none).</summary>
+    private readonly IReadOnlyList<IPAddress> _vpcResolvers;
     private readonly IReadOnlyList<SecurityGroup> _securityGroups;
 
     // Indexes over the settled world, so that a query (and a matrix's many) looks things up instead of scanning.
@@ -45,12 +48,15 @@ public sealed partial class Reachability
             _securityGroups = cloud.Ec2Backend.DescribeSecurityGroups();
             _groups = new SecurityGroupEvaluator(_securityGroups);
             _interfaces = cloud.Ec2Backend.DescribeNetworkInterfaces();
-            _vpcCidrs = [.. cloud.Ec2Backend.DescribeVpcs().SelectMany(v => v.CidrBlockAssociationSet).Select(a => CidrBlock.Parse(a.CidrBlock))];
+            var vpcs = cloud.Ec2Backend.DescribeVpcs();
+            _vpcCidrs = [.. vpcs.SelectMany(v => v.CidrBlockAssociationSet).Select(a => CidrBlock.Parse(a.CidrBlock))];
+            _vpcResolvers = [.. vpcs.Select(v => CidrBlock.Parse(v.CidrBlock).AddressAt(2))];
         }
         else
         {
             _interfaces = [];
             _vpcCidrs = [];
+            _vpcResolvers = [];
             _securityGroups = [];
         }
 
@@ -511,11 +517,20 @@ public sealed partial class Reachability
         return (true, isPublic ? $"{subnet!.SubnetId} is public: out through the internet gateway" : $"{subnetId} is private: out through the NAT gateway");
     }
 
+    /// <summary>
+    /// Where an address without a pod, node or interface is: the VPC's Amazon-provided DNS server (the Route 53
+    /// Resolver that nodes and CoreDNS ask), another address of the VPC, or outside it.
+    /// </summary>
+    private string ExternalNote(IPAddress address)
+        => _vpcResolvers.Contains(address) ? "the VPC's Amazon-provided DNS server (the Route 53 Resolver at the VPC's primary CIDR block + 2, not a network interface)"
+           : _vpcCidrs.Any(c => c.Contains(address)) ? "an address of the VPC that no network interface holds"
+           : "outside the VPC";
+
     private (SecurityGroupEvaluator.Side Side, string Note, PodNetwork? Pod) Network(Endpoint endpoint)
     {
         if (endpoint.IsExternal)
         {
-            return (new SecurityGroupEvaluator.Side(endpoint.Address, []), "outside the VPC", null);
+            return (new SecurityGroupEvaluator.Side(endpoint.Address, []), ExternalNote(endpoint.Address), null);
         }
 
         var podNetwork = PodNetworkOf(endpoint);

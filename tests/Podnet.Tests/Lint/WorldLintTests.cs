@@ -46,6 +46,21 @@ public class WorldLintTests
         Assert.Empty(Lint(ExampleWorlds.Load("egress-policies"), KubeSystemDnsIsolated.Id));
     }
 
+    /// <summary>reach names the VPC's resolver as such: no interface, no security groups, inside the VPC.</summary>
+    [Fact]
+    public void Reach_ToTheVpcResolver_NamesItTheAmazonProvidedDnsServer()
+    {
+        var world = ExampleWorlds.Load("hello-eks");
+        var coreDns = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.First(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal));
+
+        var result = new Podnet.Policy.Reachability(world).Evaluate($"kube-system/{coreDns.Name}", "192.168.0.2", "53/udp");
+
+        Assert.True(result.Allowed);
+        Assert.Contains(result.Hops, h => h.Detail.StartsWith("192.168.0.2 via the VPC's Amazon-provided DNS server (the Route 53 Resolver", StringComparison.Ordinal));
+        var other = new Podnet.Policy.Reachability(world).Evaluate($"kube-system/{coreDns.Name}", "192.168.0.3", "53/udp");
+        Assert.Contains(other.Hops, h => h.Detail.StartsWith("192.168.0.3 via an address of the VPC that no network interface holds", StringComparison.Ordinal));
+    }
+
     /// <summary>A default-deny ingress policy in kube-system: pods' DNS queries to CoreDNS are denied, and lint says so.</summary>
     [Fact]
     public void KubeSystem_DefaultDenyIngress_PodsCannotAskCoreDns()
