@@ -64,36 +64,9 @@ public sealed class SecurityGroupPodProbes : ILintCheck
 
     /// <summary>Numeric ports of the pod's TCP and HTTP probes (named ports resolved on the container), which the kubelet opens from the node.</summary>
     private static IEnumerable<int> ProbePorts(PodView pod)
-    {
-        foreach (var container in pod.Containers)
-        {
-            foreach (var kind in ProbeKinds)
-            {
-                if (container[kind] is not JsonObject probe)
-                {
-                    continue;
-                }
-
-                var port = (probe["tcpSocket"] ?? probe["httpGet"] ?? probe["grpc"])?["port"];
-                if (port is JsonValue v && v.TryGetValue<int>(out var number))
-                {
-                    yield return number;
-                }
-                else if (port is JsonValue s && s.TryGetValue<string>(out var name))
-                {
-                    var named = (container["ports"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(p => p["name"]?.GetValue<string>() == name);
-                    if (named?["containerPort"] is JsonValue c && c.TryGetValue<int>(out var resolved))
-                    {
-                        yield return resolved;
-                    }
-                    else if (int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
-                    {
-                        yield return parsed;
-                    }
-                }
-            }
-        }
-    }
+        => pod.Containers.SelectMany(container => ProbeKinds
+            .Select(kind => container[kind] is JsonObject probe ? ContainerProbe.Port(container, probe) : null)
+            .OfType<int>());
 
     private static bool EarlyDemuxDisabled(LintContext context) => Podnet.Cni.TcpEarlyDemux.Disabled(context.AwsNodeDaemonSet);
 }

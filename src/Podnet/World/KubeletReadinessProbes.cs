@@ -36,7 +36,8 @@ internal sealed class KubeletReadinessProbes(World world)
         var reachability = new Reachability(world);
         foreach (var container in pod.Containers)
         {
-            if (container["readinessProbe"] is not JsonObject probe || ProbePort(container, probe) is not { } port)
+            // gRPC probes fail in words of their own, which Podnet does not have: only TCP and HTTP probes are judged.
+            if (container["readinessProbe"] is not JsonObject probe || probe["grpc"] is not null || ContainerProbe.Port(container, probe) is not { } port)
             {
                 continue;
             }
@@ -56,25 +57,6 @@ internal sealed class KubeletReadinessProbes(World world)
             var message = $"Readiness probe failed: {output}";
             world.ControlPlane.Events.Warning(pod.Object, UnhealthyReason, message, Kubelet.Component, node);
             return message;
-        }
-
-        return null;
-    }
-
-    /// <summary>The probe's numeric port, a named port resolved on the container (as the kubelet's findPortByName does).</summary>
-    private static int? ProbePort(JsonObject container, JsonObject probe)
-    {
-        var port = (probe["tcpSocket"] ?? probe["httpGet"])?["port"];
-        if (port is JsonValue v && v.TryGetValue<int>(out var number))
-        {
-            return number;
-        }
-
-        if (port is JsonValue s && s.TryGetValue<string>(out var name))
-        {
-            var named = (container["ports"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(p => p["name"]?.GetValue<string>() == name);
-            return named?["containerPort"] is JsonValue c && c.TryGetValue<int>(out var resolved) ? resolved
-                : int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
         }
 
         return null;
