@@ -1,5 +1,4 @@
 using Podnet.Kube.Views;
-using Podnet.Net;
 using Podnet.Policy;
 using Podnet.Policy.NetworkPolicies;
 
@@ -66,7 +65,7 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
     /// <summary>The VPC's Amazon-provided DNS server (its primary CIDR's base + 2), or a resolver outside the cluster.</summary>
     private static string Upstream(LintContext context)
         => context.World.Cloud?.Ec2Backend.DescribeVpcs() is [var vpc, ..]
-            ? CidrBlock.Parse(vpc.CidrBlock).AddressAt(2).ToString()
+            ? vpc.AmazonProvidedDnsServer().ToString()
             : SomeUpstreamResolver;
 
     /// <summary>The NetworkPolicy step that denied the connection; null when it was allowed or something else denied it.</summary>

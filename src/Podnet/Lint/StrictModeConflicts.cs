@@ -35,10 +35,11 @@ public sealed class StrictModeConflicts : ILintCheck
             : $"upgrade the VPC CNI to {CniSetting.PodSecurityGroupEnforcingMode.Since} or later (it is {settings.Release}), then `kubectl set env daemonset aws-node -n kube-system POD_SECURITY_GROUP_ENFORCING_MODE=standard`";
         var mode = standardSupported ? "POD_SECURITY_GROUP_ENFORCING_MODE is strict" : $"CNI {settings.Release} has only strict mode";
 
-        if (context.Store.List("apps/v1", "DaemonSet").Items.FirstOrDefault(d => d.Name == NodeLocalDns.Name) is { } nodeLocal)
+        // The same cache reach puts on the DNS path: one lookup, not a second rule for finding it.
+        if (NodeLocalDns.Find(context.Store) is { } cache)
         {
-            yield return new LintFinding(LintSeverity.Warning, NodeLocalDnsId, $"DaemonSet {nodeLocal.Namespace}/{nodeLocal.Name}",
-                $"the cluster uses NodeLocal DNSCache and security groups for pods, but {mode}: pods with security groups are supported with NodeLocal DNSCache only in standard mode{FailingDns(context)}", fix);
+            yield return new LintFinding(LintSeverity.Warning, NodeLocalDnsId, $"DaemonSet {cache.DaemonSet.Namespace}/{cache.DaemonSet.Name}",
+                $"the cluster uses NodeLocal DNSCache and security groups for pods, but {mode}: pods with security groups are supported with NodeLocal DNSCache only in standard mode{FailingDns(context, cache)}", fix);
         }
 
         if (context.Enforcer == NetworkPolicyEnforcer.Calico && context.SecurityGroupPods.Count > 0 && NetworkPolicyEnforcer.CalicoDaemonSet(context.World) is { } calico)
@@ -76,13 +77,8 @@ public sealed class StrictModeConflicts : ILintCheck
     /// The pods with security groups whose resolver the cache serves and whose query to it <c>reach</c> denies (the
     /// same decision: <see cref="Reachability"/>), as "; DNS fails for Pod ns/name (…): why"; empty when none.
     /// </summary>
-    private static string FailingDns(LintContext context)
+    private static string FailingDns(LintContext context, NodeLocalDns cache)
     {
-        if (NodeLocalDns.Find(context.Store) is not { } cache)
-        {
-            return string.Empty;
-        }
-
         var store = context.Store;
         var clusterDns = Podnet.Net.IpAddressText.ParseOrNull(store.TryGet(store.Resources.For("v1", "Service"), "kube-system", "kube-dns")?.GetString("spec.clusterIP"));
         var failing = new List<(string Pod, string Why)>();

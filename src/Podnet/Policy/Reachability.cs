@@ -50,7 +50,7 @@ public sealed partial class Reachability
             _interfaces = cloud.Ec2Backend.DescribeNetworkInterfaces();
             var vpcs = cloud.Ec2Backend.DescribeVpcs();
             _vpcCidrs = [.. vpcs.SelectMany(v => v.CidrBlockAssociationSet).Select(a => CidrBlock.Parse(a.CidrBlock))];
-            _vpcResolvers = [.. vpcs.Select(v => CidrBlock.Parse(v.CidrBlock).AddressAt(2))];
+            _vpcResolvers = [.. vpcs.Select(v => v.AmazonProvidedDnsServer())];
         }
         else
         {
