@@ -35,6 +35,8 @@ public static class PodnetCommand
             NetpolCommand.Create(output, error),
             LintCommand.Create(output, error),
             ReportCommand.Create(output, error),
+            UpCommand.Create(output, error),
+            UpCommand.CreateDown(output, error),
             CompletionCommand.Create(output),
         };
         var noColor = new Option<bool>("--no-color")

@@ -19,7 +19,7 @@ public static class WorldFiles
     /// <paramref name="error"/>. Settling a world that takes longer than a second shows a progress line on a terminal:
     /// pods Running of all pods, and the virtual time settling has reached.
     /// </summary>
-    public static Podnet.World.World? TryLoad(string? path, TextWriter error)
+    public static Podnet.World.World? TryLoad(string? path, TextWriter error, VirtualTimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(error);
         try
@@ -27,7 +27,7 @@ public static class WorldFiles
             return ProgressLine.Run(error, "loading the world", line =>
             {
                 Action<Podnet.World.World>? report = line.IsShown ? w => line.Report(() => Describe(w)) : null;
-                return path is null ? WorldLoader.LoadDefault(settleProgress: report) : WorldLoader.Load(Read(path), settleProgress: report);
+                return path is null ? WorldLoader.LoadDefault(settleProgress: report, time: time) : WorldLoader.Load(Read(path), settleProgress: report, time: time);
             });
         }
         catch (WorldException e)

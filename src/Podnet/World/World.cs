@@ -123,7 +123,7 @@ public sealed class World
                 return new SettleResult(true, steps, Time.GetUtcNow() - started);
             }
 
-            if (next > limit)
+            if (next > limit || !Time.CanReach(next.Value))
             {
                 return new SettleResult(false, steps, Time.GetUtcNow() - started);
             }

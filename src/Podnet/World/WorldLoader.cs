@@ -32,7 +32,7 @@ public static class WorldLoader
         "DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment", "StatefulSet", "Job", "CronJob",
     ];
 
-    public static World LoadDefault(int seed = 1, Action<World>? settleProgress = null) => Load([DefaultSource()], seed, settleProgress);
+    public static World LoadDefault(int seed = 1, Action<World>? settleProgress = null, VirtualTimeProvider? time = null) => Load([DefaultSource()], seed, settleProgress, time);
 
     /// <summary>The default world's YAML, for users to start from.</summary>
     public static WorldSource DefaultSource()
@@ -54,17 +54,18 @@ public static class WorldLoader
 
     /// <summary>
     /// Loads <paramref name="sources"/> into a new world and settles it; <paramref name="settleProgress"/> becomes the
-    /// world's <see cref="World.SettleProgress"/> before anything runs.
+    /// world's <see cref="World.SettleProgress"/> before anything runs. Virtual time starts at <see cref="World.Epoch"/>
+    /// unless <paramref name="time"/> is given (<c>podnet up</c> gives a clock anchored to the wall clock).
     /// </summary>
     /// <exception cref="WorldException">The world is not valid: the message names the file, document, object and field.</exception>
-    public static World Load(IReadOnlyList<WorldSource> sources, int seed = 1, Action<World>? settleProgress = null)
+    public static World Load(IReadOnlyList<WorldSource> sources, int seed = 1, Action<World>? settleProgress = null, VirtualTimeProvider? time = null)
     {
         var documents = Parse(sources);
         var aws = documents.Where(d => d.ApiVersion.StartsWith(AwsWorldBuilder.ApiGroup + "/", StringComparison.Ordinal)).ToList();
         var patches = documents.Where(WorldPatch.Is).ToList();
         var kube = documents.Except(aws).Except(patches).ToList();
 
-        var time = new VirtualTimeProvider(World.Epoch);
+        time ??= new VirtualTimeProvider(World.Epoch);
         AwsCloud? cloud = null;
         AwsWorldBuilder? builder = null;
         if (aws.Count > 0)

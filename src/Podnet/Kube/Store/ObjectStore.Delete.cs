@@ -35,6 +35,10 @@ public sealed partial class ObjectStore
             }
 
             Admission.Admit(new AdmissionRequest(AdmissionOperation.Delete, resource, current.Namespace, name, null, current, context.UserName));
+            if (context.DryRun)
+            {
+                return current;
+            }
 
             if (resource.Kind == "Namespace" && resource.Group.Length == 0)
             {

@@ -51,10 +51,30 @@ public sealed partial class ObjectStore
                && (labels is null || labels.Matches(o.Labels))
                && (fields is null || fields.Matches(f => FieldLabels.Value(o, f)));
 
+        // An object that starts or stops matching the selectors arrives as ADDED or DELETED, as the watch cache's
+        // filtering does (k8s.io/apiserver storage/cacher cacheWatcher.convertToWatchEvent).
+        WatchEvent? Select(WatchEvent e)
+        {
+            var now = Wanted(e.Object);
+            if (e.Type != WatchEventType.Modified || e.Previous is null || (labels is null && fields is null))
+            {
+                return now ? e : null;
+            }
+
+            var before = Wanted(e.Previous);
+            return (before, now) switch
+            {
+                (true, true) => e,
+                (false, true) => e with { Type = WatchEventType.Added },
+                (true, false) => e with { Type = WatchEventType.Deleted },
+                _ => null,
+            };
+        }
+
         lock (_lock)
         {
             // Changes up to now reach the watch through the listing or the replay below, never again from the outbox.
-            var watch = new Watch(e => Wanted(e.Object), _resourceVersion);
+            var watch = new Watch(Select, _resourceVersion);
             if (string.IsNullOrEmpty(resourceVersion) || resourceVersion == "0")
             {
                 foreach (var obj in Table(resource).Values.Where(Wanted))
@@ -75,7 +95,7 @@ public sealed partial class ObjectStore
                     throw KubeException.Gone($"too old resource version: {from} ({oldest - 1})");
                 }
 
-                foreach (var change in _history.Where(e => e.ResourceVersion > from && Wanted(e.Object)))
+                foreach (var change in _history.Where(e => e.ResourceVersion > from).Select(Select).OfType<WatchEvent>())
                 {
                     watch.Push(change);
                 }
@@ -159,15 +179,15 @@ public sealed partial class ObjectStore
 /// </summary>
 public sealed class Watch
 {
-    private readonly Func<WatchEvent, bool> _wanted;
+    private readonly Func<WatchEvent, WatchEvent?> _select;
     private readonly long _after;
     private readonly Channel<WatchEvent> _events = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
 
-    /// <param name="wanted">Whether an event belongs to this watch.</param>
+    /// <param name="select">The event as this watch sees it (a change that makes an object match is ADDED), or null when it is not for it.</param>
     /// <param name="after">The store's resourceVersion when the watch began: older changes came with its listing or replay.</param>
-    internal Watch(Func<WatchEvent, bool> wanted, long after)
+    internal Watch(Func<WatchEvent, WatchEvent?> select, long after)
     {
-        _wanted = wanted;
+        _select = select;
         _after = after;
     }
 
@@ -201,11 +221,11 @@ public sealed class Watch
     /// <summary>A change of the store, unless it is older than the watch or not for it.</summary>
     internal void Deliver(WatchEvent change)
     {
-        if (IsStopped || change.ResourceVersion <= _after || !_wanted(change))
+        if (IsStopped || change.ResourceVersion <= _after || _select(change) is not { } selected)
         {
             return;
         }
 
-        _events.Writer.TryWrite(change);
+        _events.Writer.TryWrite(selected);
     }
 }

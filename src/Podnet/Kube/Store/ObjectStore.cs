@@ -118,6 +118,11 @@ public sealed partial class ObjectStore
                 throw KubeException.AlreadyExists(resource, name);
             }
 
+            if (context.DryRun)
+            {
+                return admitted;
+            }
+
             var stored = StampFresh(admitted);
             Put(table, key, stored);
             Record(WatchEventType.Added, stored);
@@ -317,6 +322,11 @@ public sealed partial class ObjectStore
         if (EqualButResourceVersion(admitted.Raw, current.Raw))
         {
             return current;
+        }
+
+        if (context.DryRun)
+        {
+            return admitted.WithMetadata("resourceVersion", current.ResourceVersion);
         }
 
         // A terminating object whose last finalizer went is now deleted, unless it is still in its grace period (a

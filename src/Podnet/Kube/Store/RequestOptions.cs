@@ -1,8 +1,15 @@
 namespace Podnet.Kube.Store;
 
-/// <summary>Who makes a request, as admission sees it (<c>system:serviceaccount:kube-system:aws-node</c>).</summary>
+/// <summary>
+/// Who makes a request, as admission sees it (<c>system:serviceaccount:kube-system:aws-node</c>), and whether it is a
+/// dry run (<c>?dryRun=All</c>: defaulting, admission and validation run, nothing is stored, the answer is the
+/// object as it would have been).
+/// </summary>
 public sealed record RequestContext(string UserName)
 {
+    /// <summary>Run the request through admission and validation but store nothing (<c>dryRun=All</c>).</summary>
+    public bool DryRun { get; init; }
+
     public static RequestContext Admin { get; } = new("kubernetes-admin");
 
     /// <summary>A controller of the control plane, e.g. <c>system:serviceaccount:kube-system:replicaset-controller</c>.</summary>

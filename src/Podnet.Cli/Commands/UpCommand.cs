@@ -1,0 +1,215 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using Podnet.Server;
+using Podnet.Server.Kube;
+using Podnet.World;
+
+namespace Podnet.Cli.Commands;
+
+/// <summary>
+/// <c>podnet up [WORLD] [--port P] [--http] [--clock fast|real] [--env]</c>: loads a world (or the default one),
+/// runs its control plane continuously and serves the cluster's Kubernetes API to the real kubectl, until Ctrl-C
+/// (or <c>podnet down</c> for one started with <c>--env</c>).
+/// </summary>
+public static class UpCommand
+{
+    /// <summary>How far in the past a served world starts: its history (nodes joined, add-ons rolled out) fits in it.</summary>
+    private static readonly TimeSpan History = TimeSpan.FromDays(1);
+
+    /// <summary>The budget of controller waits that cost no real time in the default clock mode.</summary>
+    public static readonly TimeSpan FastForwardBudget = TimeSpan.FromMinutes(10);
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var world = new Argument<string?>("world") { Description = "A directory of YAML files or one YAML file; without it, the default world", Arity = ArgumentArity.ZeroOrOne };
+        var port = new Option<int>("--port") { Description = "The Kubernetes API's port (default: a free one)" };
+        var http = new Option<bool>("--http") { Description = "Serve plain HTTP (debugging: kubectl then sends no token, everything is the cluster admin)" };
+        var address = new Option<string>("--address") { Description = "The address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
+        var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow an address other than loopback (anyone who can reach it can use the cluster)" };
+        var clock = new Option<string>("--clock") { Description = "fast: controller waits cost no real time (up to 10 minutes of them, timestamps never in the future); real: every wait takes real time", DefaultValueFactory = _ => "fast" };
+        clock.AcceptOnlyFromAmong("fast", "real");
+        var env = new Option<bool>("--env") { Description = "Start in the background and print only the export lines, for eval \"$(podnet up --env)\"; podnet down stops it" };
+        var state = new Option<string?>("--state") { Description = "Keep the cluster's state in DIR across restarts (reserved; not available yet)" };
+        var home = new Option<string?>("--home") { Description = "Where the kubeconfig, log and process ID are written (default: $PODNET_HOME, else ~/.podnet)" };
+        var command = new Command("up", "Serve the world's cluster over the Kubernetes API, for kubectl") { world, port, http, address, allowRemote, clock, env, state, home };
+        command.SetAction((parse, cancellation) =>
+        {
+            var options = new UpOptions(parse.GetValue(world), parse.GetValue(port), parse.GetValue(http), parse.GetValue(address)!, parse.GetValue(allowRemote), parse.GetValue(clock)!, parse.GetValue(state), HomeOf(parse.GetValue(home)));
+            return parse.GetValue(env) ? Task.FromResult(StartInBackground(options, args: parse.Tokens.Select(t => t.Value).Where(t => t != "--env").ToArray(), output, error)) : ServeAsync(options, output, error, cancellation);
+        });
+        return command;
+    }
+
+    /// <summary><c>podnet down [--home DIR]</c>: stops the server <c>podnet up --env</c> started.</summary>
+    public static Command CreateDown(TextWriter output, TextWriter error)
+    {
+        var home = new Option<string?>("--home") { Description = "Where podnet up --env wrote its process ID (default: $PODNET_HOME, else ~/.podnet)" };
+        var command = new Command("down", "Stop the cluster podnet up --env started") { home };
+        command.SetAction(parse => Down(HomeOf(parse.GetValue(home)), output, error));
+        return command;
+    }
+
+    private sealed record UpOptions(string? World, int Port, bool Http, string Address, bool AllowRemote, string Clock, string? State, string Home);
+
+    private static string HomeOf(string? given)
+        => given ?? (Environment.GetEnvironmentVariable("PODNET_HOME") is { Length: > 0 } fromEnv
+            ? fromEnv
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".podnet"));
+
+    private static string KubeconfigPath(string home) => Path.Combine(home, "kubeconfig");
+
+    private static string PidPath(string home) => Path.Combine(home, "up.pid");
+
+    private static string LogPath(string home) => Path.Combine(home, "up.log");
+
+    private static async Task<int> ServeAsync(UpOptions options, TextWriter output, TextWriter error, CancellationToken cancellation)
+    {
+        if (options.State is not null)
+        {
+            error.WriteLine("error: --state: keeping state across restarts is not available yet; without --state the cluster lives in memory");
+            return PodnetCommand.ErrorExitCode;
+        }
+
+        if (!IPAddress.TryParse(options.Address, out var address))
+        {
+            error.WriteLine($"error: --address \"{options.Address}\": not an IP address");
+            return PodnetCommand.ErrorExitCode;
+        }
+
+        if (!IPAddress.IsLoopback(address) && !options.AllowRemote)
+        {
+            error.WriteLine($"error: --address {address}: not a loopback address; anyone who can reach it could use the cluster as its admin — add --allow-remote to serve it anyway");
+            return PodnetCommand.ErrorExitCode;
+        }
+
+        var time = VirtualTimeProvider.AnchoredTo(TimeProvider.System, History);
+        if (WorldFiles.TryLoad(options.World, error, time) is not { } world)
+        {
+            return PodnetCommand.ErrorExitCode;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+        var budget = options.Clock == "real" ? TimeSpan.Zero : FastForwardBudget;
+        PodnetServer server;
+        try
+        {
+            server = await PodnetServer.StartAsync(world, new KubeApiServerOptions { Address = address, Port = options.Port, Http = options.Http }, budget, stop.Token).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            error.WriteLine($"error: --port {options.Port}: {e.Message}");
+            return PodnetCommand.ErrorExitCode;
+        }
+
+        await using (server.ConfigureAwait(false))
+        {
+            Directory.CreateDirectory(options.Home);
+            var kubeconfig = KubeconfigPath(options.Home);
+            await File.WriteAllTextAsync(kubeconfig, server.Kube.Kubeconfig, stop.Token).ConfigureAwait(false);
+            if (!OperatingSystem.IsWindows())
+            {
+                // The token in it is the cluster admin's.
+                File.SetUnixFileMode(kubeconfig, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+            await File.WriteAllTextAsync(PidPath(options.Home), Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n", stop.Token).ConfigureAwait(false);
+            output.WriteLine($"Serving EKS cluster {world.Cluster?.Name ?? "podnet"} (Kubernetes {server.Kube.KubernetesVersion}) at {server.Kube.Address.ToString().TrimEnd('/')}; Ctrl-C stops it.");
+            output.WriteLine(options.Clock == "real"
+                ? "Clock: real time (controller waits take as long as on EKS)."
+                : $"Clock: fast (the cluster's history starts {Podnet.World.World.HumanDuration(History)} ago; up to {Podnet.World.World.HumanDuration(FastForwardBudget)} of controller waits cost no real time).");
+            output.WriteLine(ExportLine(kubeconfig));
+            output.Flush();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl-C or SIGTERM: stop cleanly.
+            }
+
+            File.Delete(PidPath(options.Home));
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static string ExportLine(string kubeconfig) => $"export KUBECONFIG={kubeconfig}";
+
+    /// <summary>
+    /// <c>--env</c>: starts <c>podnet up</c> again as a process of its own (output to <c>up.log</c>), waits until it
+    /// serves, and prints the export lines; the shell's <c>$(…)</c> ends because the server holds none of its pipes.
+    /// </summary>
+    private static int StartInBackground(UpOptions options, string[] args, TextWriter output, TextWriter error)
+    {
+        Directory.CreateDirectory(options.Home);
+        var pidFile = PidPath(options.Home);
+        File.Delete(pidFile);
+        var (program, prefix) = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet"
+            ? (path, new[] { Environment.GetCommandLineArgs()[0] })
+            : (Environment.ProcessPath!, Array.Empty<string>());
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"exec \"$0\" \"$@\" </dev/null >'{LogPath(options.Home).Replace("'", "'\\''", StringComparison.Ordinal)}' 2>&1");
+        start.ArgumentList.Add(program);
+        foreach (var arg in prefix.Concat(["up"]).Concat(args.SkipWhile(a => a == "up")))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (!args.Contains("--home"))
+        {
+            start.ArgumentList.Add("--home");
+            start.ArgumentList.Add(options.Home);
+        }
+
+        using var child = Process.Start(start)!;
+        var deadline = Stopwatch.StartNew();
+        while (!File.Exists(pidFile))
+        {
+            if (child.HasExited || deadline.Elapsed > TimeSpan.FromMinutes(5))
+            {
+                var log = File.Exists(LogPath(options.Home)) ? File.ReadAllLines(LogPath(options.Home)).LastOrDefault(l => l.StartsWith("error:", StringComparison.Ordinal)) : null;
+                error.WriteLine(log ?? $"error: podnet up did not start; see {LogPath(options.Home)}");
+                return PodnetCommand.ErrorExitCode;
+            }
+
+            Thread.Sleep(100);
+        }
+
+        output.WriteLine(ExportLine(KubeconfigPath(options.Home)));
+        return ExitCodes.Ok;
+    }
+
+    private static int Down(string home, TextWriter output, TextWriter error)
+    {
+        var pidFile = PidPath(home);
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        {
+            error.WriteLine($"error: no podnet up is running from {home} (no {pidFile})");
+            return PodnetCommand.ErrorExitCode;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            process.Kill(entireProcessTree: false);
+            process.WaitForExit(TimeSpan.FromSeconds(30));
+        }
+        catch (ArgumentException)
+        {
+            // Gone already.
+        }
+
+        File.Delete(pidFile);
+        output.WriteLine($"Stopped podnet up (process {pid}).");
+        return ExitCodes.Ok;
+    }
+}

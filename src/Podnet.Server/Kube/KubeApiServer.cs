@@ -1,0 +1,246 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Podnet.Kube.Api;
+using Podnet.Kube.Store;
+using Podnet.Server.Tls;
+
+namespace Podnet.Server.Kube;
+
+/// <summary>What <c>podnet up</c> serves a cluster's Kubernetes API on.</summary>
+public sealed record KubeApiServerOptions
+{
+    /// <summary>The address to listen on; loopback unless the user asks otherwise.</summary>
+    public IPAddress Address { get; init; } = IPAddress.Loopback;
+
+    /// <summary>The port; 0 picks a free one.</summary>
+    public int Port { get; init; }
+
+    /// <summary>Plain HTTP (debugging): kubectl then sends no token, and every request is the cluster admin's.</summary>
+    public bool Http { get; init; }
+
+    /// <summary>The bearer token of the cluster admin written into the kubeconfig.</summary>
+    public string Token { get; init; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+}
+
+/// <summary>
+/// The Kubernetes API of one served cluster, for the real kubectl: version, discovery, OpenAPI v3, every resource
+/// the store serves with its verbs and subresources, over HTTPS with a CA made in process (Kestrel). One port per
+/// cluster, because kubectl caches discovery per host and port.
+/// </summary>
+public sealed class KubeApiServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ServedCluster _cluster;
+    private readonly KubeApiServerOptions _options;
+    private readonly ResourceHandler _resources;
+
+    private KubeApiServer(WebApplication app, ServedCluster cluster, KubeApiServerOptions options, ServingCertificates? certificates)
+    {
+        _app = app;
+        _cluster = cluster;
+        _options = options;
+        Certificates = certificates;
+        _resources = new ResourceHandler(cluster);
+    }
+
+    /// <summary>The server's base address, e.g. <c>https://127.0.0.1:40123</c>.</summary>
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>The CA and serving certificate; null over plain HTTP.</summary>
+    public ServingCertificates? Certificates { get; }
+
+    /// <summary>The cluster admin's bearer token.</summary>
+    public string Token => _options.Token;
+
+    /// <summary>The cluster's ARN: the kubeconfig's cluster, context and user name.</summary>
+    public string ClusterArn
+        => _cluster.World.Cluster?.Arn ?? $"arn:aws:eks:{_cluster.World.Cloud?.Options.Region ?? "us-west-2"}:{_cluster.World.Cloud?.Options.AccountId ?? "123456789012"}:cluster/podnet";
+
+    /// <summary>A kubeconfig for this server.</summary>
+    public string Kubeconfig => Kube.Kubeconfig.Render(ClusterArn, Address.ToString().TrimEnd('/'), Certificates?.AuthorityData, Token);
+
+    /// <summary>The Kubernetes version served, from the cluster (<c>1.31</c>).</summary>
+    public string KubernetesVersion => _cluster.World.Cluster?.Version ?? "1.31";
+
+    /// <summary>Starts serving; the port is bound when this returns.</summary>
+    /// <exception cref="ArgumentException">A non-loopback address (the caller must refuse it unless asked).</exception>
+    public static async Task<KubeApiServer> StartAsync(ServedCluster cluster, KubeApiServerOptions options, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(options);
+        var certificates = options.Http ? null : ServingCertificates.Create(cluster.World.Cluster?.Name ?? "podnet", DateTimeOffset.UtcNow);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = RequestBodies.MaxBytes + 1;
+            kestrel.Listen(options.Address, options.Port, listen =>
+            {
+                if (certificates is not null)
+                {
+                    listen.UseHttps(certificates.Serving);
+                }
+            });
+        });
+        var app = builder.Build();
+        var server = new KubeApiServer(app, cluster, options, certificates);
+        app.UseWebSockets();
+        app.Run(server.HandleAsync);
+        await app.StartAsync(cancellation).ConfigureAwait(false);
+        var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var port = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
+        var host = options.Address.Equals(IPAddress.Any) ? "127.0.0.1" : options.Address.ToString();
+        server.Address = new Uri($"{(options.Http ? "http" : "https")}://{host}:{port}");
+        return server;
+    }
+
+    /// <summary>Stops serving: open watches end, pending requests finish.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        Certificates?.Dispose();
+    }
+
+    /// <summary>The user a request is made by, or null when its credentials are not valid.</summary>
+    private RequestContext? Authenticate(HttpRequest request)
+    {
+        // kubectl sends no token over plain HTTP: there everything is the cluster admin (the --http debugging mode).
+        if (!request.IsHttps)
+        {
+            return RequestContext.Admin;
+        }
+
+        var header = request.Headers.Authorization.FirstOrDefault();
+        if (header is null || !header.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var token = header["Bearer ".Length..].Trim();
+
+        // An EKS token (aws eks get-token: k8s-aws-v1.<presigned STS URL>) is the cluster's creator, whom EKS maps to
+        // the cluster admin.
+        return token == _options.Token || token.StartsWith("k8s-aws-v1.", StringComparison.Ordinal) ? RequestContext.Admin : null;
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        try
+        {
+            var segments = (context.Request.Path.Value ?? "/").Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (segments is ["version"] or ["healthz"] or ["livez"] or ["readyz"])
+            {
+                // Public, as the API server's system:public-info-viewer role makes them.
+                await (segments[0] == "version"
+                    ? HttpAnswers.JsonAsync(context, 200, VersionInfo())
+                    : HttpAnswers.RawJsonAsync(context, 200, "ok", "text/plain; charset=utf-8")).ConfigureAwait(false);
+                return;
+            }
+
+            var user = Authenticate(context.Request) ?? throw StatusResponses.Unauthorized();
+            await RouteAsync(context, segments, user).ConfigureAwait(false);
+        }
+        catch (KubeException e)
+        {
+            if (!context.Response.HasStarted)
+            {
+                await HttpAnswers.StatusAsync(context, e).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or System.Text.Json.JsonException or NotSupportedException or KeyNotFoundException or InvalidCastException or NullReferenceException)
+        {
+            if (!context.Response.HasStarted)
+            {
+                await HttpAnswers.StatusAsync(context, new KubeException("InternalError", $"Internal error occurred: {e.Message}", 500)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RouteAsync(HttpContext context, string[] segments, RequestContext user)
+    {
+        var served = _cluster.Store.Resources.All.ToList();
+        var request = context.Request;
+        var get = request.Method == HttpMethods.Get;
+        switch (segments)
+        {
+            case ["api"] or ["apis"] when get:
+            {
+                var core = segments[0] == "api";
+                if (KubeMediaTypes.DiscoveryVersion(request) is { } version)
+                {
+                    var contentType = version == "v2" ? KubeMediaTypes.DiscoveryV2 : KubeMediaTypes.DiscoveryV2Beta1;
+                    await HttpAnswers.JsonAsync(context, 200, Discovery.Aggregated(served, core, version), contentType).ConfigureAwait(false);
+                }
+                else
+                {
+                    await HttpAnswers.JsonAsync(context, 200, core ? Discovery.ApiVersions($"{request.Host}") : Discovery.ApiGroupList(served)).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            case ["api", var version] when get:
+                await HttpAnswers.JsonAsync(context, 200, Discovery.ApiResourceList(served, string.Empty, version) ?? throw StatusResponses.PathNotFound()).ConfigureAwait(false);
+                return;
+            case ["apis", var group] when get:
+                await HttpAnswers.JsonAsync(context, 200, Discovery.ApiGroup(served, group) ?? throw StatusResponses.PathNotFound()).ConfigureAwait(false);
+                return;
+            case ["apis", var group, var version] when get:
+                await HttpAnswers.JsonAsync(context, 200, Discovery.ApiResourceList(served, group, version) ?? throw StatusResponses.PathNotFound()).ConfigureAwait(false);
+                return;
+            case ["openapi", "v3"] when get:
+                await HttpAnswers.JsonAsync(context, 200, OpenApiDocuments.Index(served, GitVersion)).ConfigureAwait(false);
+                return;
+            case ["openapi", "v3", "api", var version] when get:
+                await HttpAnswers.JsonAsync(context, 200, OpenApiDocuments.Document(served, string.Empty, version, GitVersion) ?? throw StatusResponses.PathNotFound()).ConfigureAwait(false);
+                return;
+            case ["openapi", "v3", "apis", var group, var version] when get:
+                await HttpAnswers.JsonAsync(context, 200, OpenApiDocuments.Document(served, group, version, GitVersion) ?? throw StatusResponses.PathNotFound()).ConfigureAwait(false);
+                return;
+            case ["api", var version, .. var rest] when ApiPath.Parse(served, string.Empty, version, rest) is { } path:
+                await _resources.HandleAsync(context, path, user).ConfigureAwait(false);
+                return;
+            case ["apis", var group, var version, .. var rest] when ApiPath.Parse(served, group, version, rest) is { } path:
+                await _resources.HandleAsync(context, path, user).ConfigureAwait(false);
+                return;
+            default:
+                throw StatusResponses.PathNotFound();
+        }
+    }
+
+    /// <summary>The EKS build of the cluster's Kubernetes version, as <c>/version</c> reports it (<c>v1.31.0-eks-3abbec1</c>).</summary>
+    private string GitVersion => $"v{KubernetesVersion}.0-eks-3abbec1";
+
+    /// <summary>
+    /// <c>/version</c> as EKS answers it: the minor version carries a <c>+</c> (<c>"31+"</c>), which the kubectl
+    /// dispatcher reads to pick the kubectl of that minor version.
+    /// </summary>
+    private JsonObject VersionInfo()
+    {
+        var parts = KubernetesVersion.Split('.');
+        return new JsonObject
+        {
+            ["major"] = parts[0],
+            ["minor"] = (parts.Length > 1 ? parts[1] : "0") + "+",
+            ["gitVersion"] = GitVersion,
+            ["gitCommit"] = "3abbec1b5bde1b5e8b4bd0e4a4f4e0d4c0f7c1a2",
+            ["gitTreeState"] = "clean",
+            ["buildDate"] = "2024-11-20T19:21:49Z",
+            ["goVersion"] = "go1.22.9",
+            ["compiler"] = "gc",
+            ["platform"] = "linux/amd64",
+        };
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Podnet.Kube.Api;
+using Podnet.Kube.Serialization;
+
+namespace Podnet.Server.Kube;
+
+/// <summary>Reads a request body into JSON as the API server's decoders do, answering 400/415 as it does for bodies it cannot read.</summary>
+public static class RequestBodies
+{
+    /// <summary>The most a body may hold (the API server's default MaxRequestBodyBytes, 3 MiB).</summary>
+    public const int MaxBytes = 3 * 1024 * 1024;
+
+    /// <summary>The body's bytes.</summary>
+    /// <exception cref="KubeException">413 when the body is larger than <see cref="MaxBytes"/>.</exception>
+    public static async Task<byte[]> ReadAsync(HttpRequest request, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellation).ConfigureAwait(false)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBytes)
+            {
+                throw new KubeException("RequestEntityTooLarge", "Request entity too large: limit is 3145728", 413);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>A JSON (or YAML, for apply patches) body as a node.</summary>
+    /// <exception cref="KubeException">400 with the decoder's message for a body that is not JSON.</exception>
+    public static JsonNode ParseJson(byte[] body, bool yaml = false)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        try
+        {
+            if (yaml)
+            {
+                return YamlManifests.ParseSingle(System.Text.Encoding.UTF8.GetString(body), "request body")
+                       ?? throw KubeException.BadRequest("error decoding YAML: the body is empty");
+            }
+
+            return JsonNode.Parse(body) ?? throw KubeException.BadRequest("the body of the request is null");
+        }
+        catch (JsonException e)
+        {
+            throw KubeException.BadRequest($"error decoding JSON: {e.Message}");
+        }
+        catch (ManifestSyntaxException e)
+        {
+            throw KubeException.BadRequest($"error decoding YAML: {e.Message}");
+        }
+    }
+
+    /// <summary>An object body (create, update) as JSON: <c>application/json</c>, or protobuf as kubectl 1.32 sends for typed clients.</summary>
+    public static JsonObject ParseObject(HttpRequest request, byte[] body)
+    {
+        var type = KubeMediaTypes.BodyType(request);
+        JsonNode node = type switch
+        {
+            KubeMediaTypes.Json or "application/yaml" or "*/*" => ParseJson(body, yaml: type == "application/yaml"),
+            KubeMediaTypes.Protobuf => Protobuf.KubeProtobuf.Decode(body),
+            _ => throw KubeException.UnsupportedMediaType($"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf"),
+        };
+        return node as JsonObject ?? throw KubeException.BadRequest("the body of the request must be a JSON object");
+    }
+}

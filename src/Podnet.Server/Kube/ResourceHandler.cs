@@ -1,0 +1,446 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Podnet.Kube.Api;
+using Podnet.Kube.Selectors;
+using Podnet.Kube.Store;
+
+namespace Podnet.Server.Kube;
+
+/// <summary>
+/// The verbs on one resource path (k8s.io/apiserver endpoints/handlers: get, list, watch, create, update, patch,
+/// delete, deletecollection, and the status and scale subresources) against the served cluster's store. Writes go
+/// through the cluster's gate so the controllers see them in order; reads go to the store directly.
+/// </summary>
+public sealed class ResourceHandler
+{
+    private readonly ServedCluster _cluster;
+
+    public ResourceHandler(ServedCluster cluster)
+    {
+        _cluster = cluster;
+    }
+
+    private ObjectStore Store => _cluster.Store;
+
+    /// <summary>Answers one request on <paramref name="path"/> for <paramref name="user"/>.</summary>
+    public async Task HandleAsync(HttpContext context, ApiPath path, RequestContext user)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(path);
+        var request = context.Request;
+        var query = request.Query;
+        var method = request.Method;
+        if (query["dryRun"].Count > 0)
+        {
+            if (query["dryRun"].Any(v => v != "All"))
+            {
+                throw KubeException.BadRequest($"Invalid dry run value: {string.Join(",", query["dryRun"].ToArray())}; supported values: All");
+            }
+
+            user = user with { DryRun = true };
+        }
+
+        switch (path.Subresource)
+        {
+            case null:
+                break;
+            case "status" when path.Resource.HasStatusSubresource:
+                break;
+            case "scale" when Discovery.Subresources(path.Resource).Any(s => s.Name == "scale"):
+                await ScaleAsync(context, path, user).ConfigureAwait(false);
+                return;
+            case "eviction" when path.Resource is { Group: "", Kind: "Pod" } && method == HttpMethods.Post:
+                await EvictAsync(context, path, user).ConfigureAwait(false);
+                return;
+            case "log" when path.Resource is { Group: "", Kind: "Pod" } && method == HttpMethods.Get:
+                await LogAsync(context, path).ConfigureAwait(false);
+                return;
+            default:
+                throw StatusResponses.PathNotFound();
+        }
+
+        var status = path.Subresource == "status";
+        if (path.Name is null)
+        {
+            if (method == HttpMethods.Get && IsWatch(query))
+            {
+                await WatchStream.ServeAsync(context, Store, path, _cluster.World.Time).ConfigureAwait(false);
+            }
+            else if (method == HttpMethods.Get)
+            {
+                await ListAsync(context, path).ConfigureAwait(false);
+            }
+            else if (method == HttpMethods.Post)
+            {
+                await CreateAsync(context, path, user).ConfigureAwait(false);
+            }
+            else if (method == HttpMethods.Delete)
+            {
+                await DeleteCollectionAsync(context, path, user).ConfigureAwait(false);
+            }
+            else
+            {
+                throw StatusResponses.MethodNotSupported(method, path.Resource.Plural);
+            }
+
+            return;
+        }
+
+        if (method == HttpMethods.Get)
+        {
+            var found = Store.Get(path.Resource, path.Namespace, path.Name);
+            await WriteObjectAsync(context, 200, path.Resource, found).ConfigureAwait(false);
+        }
+        else if (method == HttpMethods.Put)
+        {
+            await UpdateAsync(context, path, user, status).ConfigureAwait(false);
+        }
+        else if (method == HttpMethods.Patch)
+        {
+            await PatchAsync(context, path, user, status).ConfigureAwait(false);
+        }
+        else if (method == HttpMethods.Delete && !status)
+        {
+            await DeleteAsync(context, path, user).ConfigureAwait(false);
+        }
+        else
+        {
+            throw StatusResponses.MethodNotSupported(method, path.Resource.Plural);
+        }
+    }
+
+    private static bool IsWatch(IQueryCollection query) => query["watch"].FirstOrDefault() is "true" or "1";
+
+    private static LabelSelector? Labels(IQueryCollection query)
+    {
+        var text = query["labelSelector"].FirstOrDefault();
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return LabelSelector.TryParse(text, out var selector, out var error) ? selector : throw KubeException.BadRequest($"unable to parse requirement: {error}");
+    }
+
+    private static FieldSelector? Fields(IQueryCollection query)
+    {
+        var text = query["fieldSelector"].FirstOrDefault();
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return FieldSelector.TryParse(text, out var selector, out var error) ? selector : throw KubeException.BadRequest(error);
+    }
+
+    /// <summary>The selectors of a list or watch request.</summary>
+    public static (LabelSelector? Labels, FieldSelector? Fields) Selectors(IQueryCollection query) => (Labels(query), Fields(query));
+
+    private async Task ListAsync(HttpContext context, ApiPath path)
+    {
+        var (labels, fields) = Selectors(context.Request.Query);
+        var list = Store.List(path.Resource, path.Namespace, labels, fields);
+        var rv = list.ResourceVersion.ToString(CultureInfo.InvariantCulture);
+        if (KubeMediaTypes.WantsTable(context.Request))
+        {
+            await HttpAnswers.JsonAsync(context, 200, TablesStandIn.Build(path.Resource, list.Items, _cluster.World.Time.GetUtcNow(), rv)).ConfigureAwait(false);
+            return;
+        }
+
+        // Written item by item: a list of many objects is never one string.
+        await HttpAnswers.ListAsync(context, path.Resource.Kind + "List", path.Resource.ApiVersion, rv, list.Items).ConfigureAwait(false);
+    }
+
+    private async Task WriteObjectAsync(HttpContext context, int code, KubeResource resource, KubeObject obj)
+    {
+        if (KubeMediaTypes.WantsTable(context.Request))
+        {
+            await HttpAnswers.JsonAsync(context, code, TablesStandIn.Build(resource, [obj], _cluster.World.Time.GetUtcNow(), obj.ResourceVersion ?? string.Empty)).ConfigureAwait(false);
+            return;
+        }
+
+        await HttpAnswers.RawJsonAsync(context, code, obj.ToJsonString()).ConfigureAwait(false);
+    }
+
+    /// <summary>The body's object with the path's kind and namespace filled in, or 400 when they disagree with the path.</summary>
+    private static JsonObject ObjectFor(ApiPath path, JsonObject body)
+    {
+        var resource = path.Resource;
+        var apiVersion = body["apiVersion"]?.GetValue<string>();
+        var kind = body["kind"]?.GetValue<string>();
+        if (apiVersion is { Length: > 0 } && apiVersion != resource.ApiVersion)
+        {
+            throw KubeException.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({resource.ApiVersion})");
+        }
+
+        if (kind is { Length: > 0 } && kind != resource.Kind)
+        {
+            throw KubeException.BadRequest($"the kind in the data ({kind}) does not match the expected kind ({resource.Kind})");
+        }
+
+        body["apiVersion"] = resource.ApiVersion;
+        body["kind"] = resource.Kind;
+        var metadata = body["metadata"] as JsonObject ?? new JsonObject();
+        body["metadata"] = metadata;
+        if (resource.Namespaced)
+        {
+            var ns = metadata["namespace"] is JsonValue v && v.TryGetValue<string>(out var given) && given.Length > 0 ? given : null;
+            if (ns is not null && ns != path.Namespace)
+            {
+                throw KubeException.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+            }
+
+            metadata["namespace"] = path.Namespace ?? throw KubeException.BadRequest("a namespaced object needs a namespace in the path");
+        }
+
+        if (path.Name is not null && metadata["name"] is JsonValue n && n.TryGetValue<string>(out var name) && name.Length > 0 && name != path.Name)
+        {
+            throw KubeException.BadRequest($"the name of the object ({name}) does not match the name on the URL ({path.Name})");
+        }
+
+        if (path.Name is not null)
+        {
+            metadata["name"] = path.Name;
+        }
+
+        return body;
+    }
+
+    private async Task CreateAsync(HttpContext context, ApiPath path, RequestContext user)
+    {
+        var body = RequestBodies.ParseObject(context.Request, await RequestBodies.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false));
+        var obj = KubeObject.From(ObjectFor(path, body));
+        var created = _cluster.Write(() => Store.Create(obj, user));
+        await WriteObjectAsync(context, 201, path.Resource, created).ConfigureAwait(false);
+    }
+
+    private async Task UpdateAsync(HttpContext context, ApiPath path, RequestContext user, bool status)
+    {
+        var body = RequestBodies.ParseObject(context.Request, await RequestBodies.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false));
+        var obj = KubeObject.From(ObjectFor(path, body));
+        var updated = _cluster.Write(() => Store.Update(obj, user, status));
+        await WriteObjectAsync(context, 200, path.Resource, updated).ConfigureAwait(false);
+    }
+
+    private async Task PatchAsync(HttpContext context, ApiPath path, RequestContext user, bool status)
+    {
+        var bodyType = KubeMediaTypes.BodyType(context.Request);
+        var bytes = await RequestBodies.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var resource = path.Resource;
+        var custom = Podnet.Kube.Patching.StrategicMergePatch.Supports(resource.ApiVersion, resource.Kind) is false;
+        switch (bodyType)
+        {
+            case KubeMediaTypes.ApplyPatch:
+            {
+                // Server-side apply: the object is created when absent; otherwise the applied configuration is merged
+                // into it as a strategic merge patch (a merge patch for custom resources). Field ownership
+                // (managedFields) and its conflicts are not tracked.
+                var applied = RequestBodies.ParseJson(bytes, yaml: true) as JsonObject ?? throw KubeException.BadRequest("an apply patch must be an object");
+                var obj = ObjectFor(path, applied);
+                var (code, result) = _cluster.Write(() => Store.TryGet(resource, path.Namespace, path.Name!) is null
+                    ? (201, Store.Create(KubeObject.From(obj), user))
+                    : (200, Store.Patch(resource, path.Namespace, path.Name!, custom ? PatchType.Merge : PatchType.StrategicMerge, obj, user, status)));
+                await WriteObjectAsync(context, code, resource, result).ConfigureAwait(false);
+                return;
+            }
+
+            case KubeMediaTypes.MergePatch or KubeMediaTypes.StrategicMergePatch or KubeMediaTypes.JsonPatch:
+            {
+                var patch = RequestBodies.ParseJson(bytes);
+                var type = bodyType switch
+                {
+                    KubeMediaTypes.MergePatch => PatchType.Merge,
+                    KubeMediaTypes.JsonPatch => PatchType.Json,
+                    _ => PatchType.StrategicMerge,
+                };
+                var patched = _cluster.Write(() => Store.Patch(resource, path.Namespace, path.Name!, type, patch, user, status));
+                await WriteObjectAsync(context, 200, resource, patched).ConfigureAwait(false);
+                return;
+            }
+
+            default:
+                throw KubeException.UnsupportedMediaType($"the body of the request was in an unknown format - accepted media types include: {KubeMediaTypes.JsonPatch}, {KubeMediaTypes.MergePatch}, {KubeMediaTypes.ApplyPatch}" + (custom ? string.Empty : $", {KubeMediaTypes.StrategicMergePatch}"));
+        }
+    }
+
+    /// <summary>DeleteOptions from the body (kubectl sends <c>{"propagationPolicy":"Background"}</c>) and the query.</summary>
+    private static async Task<DeleteOptions> DeleteOptionsOf(HttpContext context)
+    {
+        var bytes = await RequestBodies.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var body = bytes.Length == 0 ? new JsonObject() : RequestBodies.ParseJson(bytes) as JsonObject ?? new JsonObject();
+        var query = context.Request.Query;
+        var policyText = body["propagationPolicy"]?.GetValue<string>() ?? query["propagationPolicy"].FirstOrDefault();
+        PropagationPolicy? policy = policyText switch
+        {
+            null or "" => null,
+            "Background" => PropagationPolicy.Background,
+            "Foreground" => PropagationPolicy.Foreground,
+            "Orphan" => PropagationPolicy.Orphan,
+            _ => throw KubeException.BadRequest($"DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"{policyText}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\""),
+        };
+        if (policy is null && (body["orphanDependents"]?.GetValue<bool>() ?? query["orphanDependents"].FirstOrDefault() == "true"))
+        {
+            policy = PropagationPolicy.Orphan;
+        }
+
+        long? grace = body["gracePeriodSeconds"] is JsonValue g ? g.GetValue<long>()
+            : long.TryParse(query["gracePeriodSeconds"].FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var q) ? q : null;
+        var preconditions = body["preconditions"] as JsonObject;
+        return new DeleteOptions(policy, grace, preconditions?["uid"]?.GetValue<string>(), preconditions?["resourceVersion"]?.GetValue<string>());
+    }
+
+    private async Task DeleteAsync(HttpContext context, ApiPath path, RequestContext user)
+    {
+        var options = await DeleteOptionsOf(context).ConfigureAwait(false);
+        var before = Store.Get(path.Resource, path.Namespace, path.Name!);
+        var after = _cluster.Write(() => Store.Delete(path.Resource, path.Namespace, path.Name!, options, user));
+        if (after is null || user.DryRun)
+        {
+            await (after is null
+                ? HttpAnswers.JsonAsync(context, 200, StatusResponses.Deleted(path.Resource, path.Name!, before.Uid))
+                : HttpAnswers.RawJsonAsync(context, 200, after.ToJsonString())).ConfigureAwait(false);
+            return;
+        }
+
+        // Still there: terminating (finalizers, a pod's grace period). The API server answers 202 for an object whose
+        // deletion is still going on and 200 otherwise; kubectl treats both alike.
+        await WriteObjectAsync(context, 200, path.Resource, after).ConfigureAwait(false);
+    }
+
+    private async Task DeleteCollectionAsync(HttpContext context, ApiPath path, RequestContext user)
+    {
+        var options = await DeleteOptionsOf(context).ConfigureAwait(false);
+        var (labels, fields) = Selectors(context.Request.Query);
+        var list = Store.List(path.Resource, path.Namespace, labels, fields);
+        var gone = _cluster.Write(() =>
+        {
+            var deleted = new List<KubeObject>();
+            foreach (var obj in list.Items)
+            {
+                try
+                {
+                    Store.Delete(path.Resource, obj.Namespace, obj.Name, options, user);
+                    deleted.Add(obj);
+                }
+                catch (KubeException e) when (e.Code == 404)
+                {
+                    // Deleted meanwhile (by garbage collection of an earlier item).
+                }
+            }
+
+            return deleted;
+        });
+        await HttpAnswers.ListAsync(context, path.Resource.Kind + "List", path.Resource.ApiVersion, Store.CurrentResourceVersion.ToString(CultureInfo.InvariantCulture), gone).ConfigureAwait(false);
+    }
+
+    /// <summary>The scale subresource (autoscaling/v1 Scale) of a Deployment, ReplicaSet or StatefulSet.</summary>
+    private async Task ScaleAsync(HttpContext context, ApiPath path, RequestContext user)
+    {
+        if (path.Name is null)
+        {
+            throw StatusResponses.PathNotFound();
+        }
+
+        JsonObject ScaleOf(KubeObject parent) => new()
+        {
+            ["kind"] = "Scale",
+            ["apiVersion"] = "autoscaling/v1",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = parent.Name,
+                ["namespace"] = parent.Namespace,
+                ["uid"] = parent.Uid,
+                ["resourceVersion"] = parent.ResourceVersion,
+                ["creationTimestamp"] = parent.GetString("metadata.creationTimestamp"),
+            },
+            ["spec"] = new JsonObject { ["replicas"] = parent["spec.replicas"] ?? 1 },
+            ["status"] = new JsonObject
+            {
+                ["replicas"] = parent["status.replicas"] ?? 0,
+                ["selector"] = LabelSelector.FromLabelSelector(parent["spec.selector"]).ToString(),
+            },
+        };
+
+        var method = context.Request.Method;
+        if (method == HttpMethods.Get)
+        {
+            await HttpAnswers.JsonAsync(context, 200, ScaleOf(Store.Get(path.Resource, path.Namespace, path.Name))).ConfigureAwait(false);
+            return;
+        }
+
+        if (method != HttpMethods.Put && method != HttpMethods.Patch)
+        {
+            throw StatusResponses.MethodNotSupported(method, path.Resource.Plural + "/scale");
+        }
+
+        var bodyType = KubeMediaTypes.BodyType(context.Request);
+        var bytes = await RequestBodies.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var patch = RequestBodies.ParseJson(bytes);
+        var scaled = _cluster.Write(() =>
+        {
+            var parent = Store.Get(path.Resource, path.Namespace, path.Name);
+            var scale = ScaleOf(parent);
+            JsonNode? next = method == HttpMethods.Put ? patch : bodyType switch
+            {
+                KubeMediaTypes.JsonPatch => Podnet.Kube.Patching.JsonPatch.Apply(scale, patch as JsonArray ?? throw KubeException.BadRequest("a JSON patch must be an array of operations")),
+                _ => Podnet.Kube.Patching.JsonMergePatch.Apply(scale, patch),
+            };
+            var replicas = next?["spec"]?["replicas"] is JsonValue r && r.TryGetValue<long>(out var n) ? n : throw KubeException.BadRequest("spec.replicas: a whole number is required");
+            if (next?["metadata"]?["resourceVersion"] is JsonValue rv && rv.GetValue<string>() != parent.ResourceVersion && method == HttpMethods.Put)
+            {
+                throw KubeException.Conflict(path.Resource, path.Name);
+            }
+
+            return ScaleOf(Store.Patch(path.Resource, path.Namespace, path.Name, PatchType.Merge, new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } }, user));
+        });
+        await HttpAnswers.JsonAsync(context, 200, scaled).ConfigureAwait(false);
+    }
+
+    /// <summary>pods/eviction: the pod is deleted as the Eviction's DeleteOptions say (disruption budgets are not checked).</summary>
+    private async Task EvictAsync(HttpContext context, ApiPath path, RequestContext user)
+    {
+        var body = RequestBodies.ParseJson(await RequestBodies.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false)) as JsonObject ?? new JsonObject();
+        var grace = body["deleteOptions"]?["gracePeriodSeconds"] is JsonValue g ? g.GetValue<long>() : (long?)null;
+        _cluster.Write(() => Store.Delete(path.Resource, path.Namespace, path.Name!, new DeleteOptions(GracePeriodSeconds: grace), user));
+        await HttpAnswers.JsonAsync(context, 201, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["code"] = 201 }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// pods/log: the container's log. The emulated containers write nothing, so a running container's log is empty;
+    /// the errors for a container that is not there or not started are the kubelet's.
+    /// </summary>
+    private async Task LogAsync(HttpContext context, ApiPath path)
+    {
+        var pod = Store.Get(path.Resource, path.Namespace, path.Name!);
+        var containers = (pod["spec.containers"] as JsonArray ?? []).Concat(pod["spec.initContainers"] as JsonArray ?? [])
+            .Select(c => c?["name"]?.GetValue<string>()).OfType<string>().ToList();
+        var container = context.Request.Query["container"].FirstOrDefault();
+        if (string.IsNullOrEmpty(container))
+        {
+            if ((pod["spec.containers"] as JsonArray)?.Count > 1)
+            {
+                throw KubeException.BadRequest($"a container name must be specified for pod {pod.Name}, choose one of: [{string.Join(" ", (pod["spec.containers"] as JsonArray)!.Select(c => c?["name"]?.GetValue<string>()))}]");
+            }
+
+            container = containers.FirstOrDefault();
+        }
+
+        if (container is null || !containers.Contains(container))
+        {
+            throw KubeException.BadRequest($"container {container} is not valid for pod {pod.Name}");
+        }
+
+        var state = (pod["status.containerStatuses"] as JsonArray ?? []).Concat(pod["status.initContainerStatuses"] as JsonArray ?? [])
+            .FirstOrDefault(s => s?["name"]?.GetValue<string>() == container)?["state"];
+        if (state is null || state["waiting"] is JsonObject)
+        {
+            var reason = state?["waiting"]?["reason"]?.GetValue<string>() ?? "ContainerCreating";
+            throw KubeException.BadRequest($"container \"{container}\" in pod \"{pod.Name}\" is waiting to start: {reason}");
+        }
+
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/plain";
+        await context.Response.CompleteAsync().ConfigureAwait(false);
+    }
+}
