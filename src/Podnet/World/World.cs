@@ -165,11 +165,19 @@ public sealed class World
                     Cloud.Options.ZoneIdOf(instance.Placement.AvailabilityZone),
                     NodegroupMaxPods.TryGetValue(nodegroupName, out var maxPods) ? maxPods : null,
                     nodegroup.Labels,
-                    nodegroup.Taints);
-                var nodes = ControlPlane.Store.Resources.For("v1", "Node");
-                if (ControlPlane.Store.TryGet(nodes, null, node.Name) is null)
+                    nodegroup.Taints,
+                    Time.GetUtcNow());
+                var store = ControlPlane.Store;
+                var nodes = store.Resources.For("v1", "Node");
+                if (store.TryGet(nodes, null, node.Name) is null)
                 {
-                    ControlPlane.Store.Create(node, Kube.Store.RequestContext.ServiceAccount("kube-system", "node:" + node.Name), keepStatus: true);
+                    var kubelet = Kube.Store.RequestContext.ServiceAccount("kube-system", "node:" + node.Name);
+                    var registered = store.Create(node, kubelet, keepStatus: true);
+                    if (store.TryGet(store.Resources.For("v1", "Namespace"), null, "kube-node-lease") is not null
+                        && store.TryGet(store.Resources.For("coordination.k8s.io/v1", "Lease"), "kube-node-lease", node.Name) is null)
+                    {
+                        store.Create(NodeRegistration.LeaseFor(registered, Time.GetUtcNow()), kubelet);
+                    }
                 }
 
                 _registeredInstances.Add(instanceId);

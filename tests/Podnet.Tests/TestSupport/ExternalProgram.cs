@@ -23,8 +23,9 @@ public static class ExternalProgram
     /// Runs <paramref name="program"/> with <paramref name="arguments"/> and no stdin; kills it (and what it started)
     /// after <paramref name="timeout"/>. Output is read line by line and taken as it is a few seconds after the
     /// program exits, because a helper it leaves behind (Chromium's crash handler) can hold its pipes open for ever.
+    /// <paramref name="stdin"/>, when given, is written to the program's input before it is closed.
     /// </summary>
-    public static (int Exit, string Out, string Err) Run(string program, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
+    public static (int Exit, string Out, string Err) Run(string program, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null, string? stdin = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -49,6 +50,11 @@ public static class ExternalProgram
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (stdin is not null)
+        {
+            process.StandardInput.Write(stdin);
+        }
+
         process.StandardInput.Close();
         if (!process.WaitForExit(timeout))
         {

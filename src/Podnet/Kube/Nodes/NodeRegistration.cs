@@ -27,9 +27,25 @@ public static class NodeRegistration
     /// <param name="maxPodsOverride">The kubelet's <c>--max-pods</c> when set; else the table's value.</param>
     /// <param name="nodegroupLabels">The node group's labels; null for none.</param>
     /// <param name="taints">The node group's taints; null for none.</param>
+    /// <param name="now">When the kubelet registers: its conditions' heartbeat and transition times (none when null).</param>
     public static KubeObject NodeFor(Instance instance, InstanceTypeInfo type, string kubernetesVersion, string? nodegroup, string zoneId, int? maxPodsOverride = null,
-        IReadOnlyDictionary<string, string>? nodegroupLabels = null, IReadOnlyList<NodegroupTaint>? taints = null)
+        IReadOnlyDictionary<string, string>? nodegroupLabels = null, IReadOnlyList<NodegroupTaint>? taints = null, DateTimeOffset? now = null)
     {
+        var at = now is { } t ? KubeObject.FormatTimestamp(t) : null;
+        JsonObject Condition(string type, string status, string reason, string message)
+        {
+            var condition = new JsonObject { ["type"] = type, ["status"] = status };
+            if (at is not null)
+            {
+                condition["lastHeartbeatTime"] = at;
+                condition["lastTransitionTime"] = at;
+            }
+
+            condition["reason"] = reason;
+            condition["message"] = message;
+            return condition;
+        }
+
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(type);
         var zone = instance.Placement.AvailabilityZone;
@@ -172,11 +188,38 @@ public static class NodeRegistration
         return reserved;
     }
 
-    private static JsonObject Condition(string type, string status, string reason, string message) => new()
+    /// <summary>
+    /// The node's Lease in <c>kube-node-lease</c>, which the kubelet takes when it registers and renews every 10 s
+    /// (pkg/kubelet/nodelease, k8s.io/component-helpers/apimachinery/lease controller.go newLease): held by the node,
+    /// 40 s long, owned by the Node. <c>kubectl describe node</c> shows it. Renewals are not modelled: the renew time
+    /// is the registration's.
+    /// </summary>
+    public static KubeObject LeaseFor(KubeObject node, DateTimeOffset now)
     {
-        ["type"] = type,
-        ["status"] = status,
-        ["reason"] = reason,
-        ["message"] = message,
-    };
+        ArgumentNullException.ThrowIfNull(node);
+        var micro = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        return KubeObject.From(new JsonObject
+        {
+            ["apiVersion"] = "coordination.k8s.io/v1",
+            ["kind"] = "Lease",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = node.Name,
+                ["namespace"] = "kube-node-lease",
+                ["ownerReferences"] = new JsonArray(new JsonObject
+                {
+                    ["apiVersion"] = "v1",
+                    ["kind"] = "Node",
+                    ["name"] = node.Name,
+                    ["uid"] = node.Uid,
+                }),
+            },
+            ["spec"] = new JsonObject
+            {
+                ["holderIdentity"] = node.Name,
+                ["leaseDurationSeconds"] = 40,
+                ["renewTime"] = micro,
+            },
+        });
+    }
 }

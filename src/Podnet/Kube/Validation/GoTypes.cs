@@ -174,7 +174,10 @@ public static class GoTypes
         ["ports"] = GoType.SliceOf(GoType.Struct("v1.EndpointPort", new Dictionary<string, GoType> { ["name"] = Str, ["port"] = GoType.Int32, ["protocol"] = GoType.String("v1.Protocol"), ["appProtocol"] = Str })),
     });
 
-    /// <summary>A top-level kind: apiVersion, kind, metadata and the given fields.</summary>
+    /// <summary>
+    /// A top-level kind: apiVersion, kind, metadata and the given fields — all of its fields, so a field it does not
+    /// have is refused under strict field validation (<c>strict decoding error: unknown field "dta"</c>).
+    /// </summary>
     public static GoType Kind(string name, params (string Field, GoType Type)[] fields)
     {
         var all = new Dictionary<string, GoType> { ["apiVersion"] = Str, ["kind"] = Str, ["metadata"] = ObjectMeta };
@@ -183,7 +186,7 @@ public static class GoTypes
             all[field] = type;
         }
 
-        return GoType.Struct(name, all);
+        return GoType.Struct(name, all, closed: true);
     }
 
     /// <summary>An apps/v1 workload spec (Deployment, ReplicaSet, DaemonSet, StatefulSet): replicas, selector, template.</summary>

@@ -1,0 +1,110 @@
+using Podnet.Server;
+using Podnet.Server.Kube;
+using Podnet.World;
+
+namespace Podnet.Tests.TestSupport;
+
+/// <summary>
+/// The default world served in process as <c>podnet up</c> serves it (HTTPS on a free loopback port, the fast
+/// clock), with a kubeconfig in a directory of its own, and the real kubectl binaries to drive it: the dispatcher
+/// on PATH and the <c>kubectl.1.31</c>/<c>kubectl.1.32</c> beside it. A missing binary fails the test naming it.
+/// </summary>
+public sealed class ServedWorld : IAsyncLifetime
+{
+    private const string Install = "the machine image's Google Cloud SDK kubectl (apt package kubectl), which brings kubectl.1.27 … kubectl.1.33 beside the dispatcher";
+
+    public PodnetServer Server { get; private set; } = null!;
+
+    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("podnet-up-").FullName;
+
+    public string KubeconfigPath => Path.Combine(Directory, "kubeconfig");
+
+    public async Task InitializeAsync()
+    {
+        var time = VirtualTimeProvider.AnchoredTo(TimeProvider.System, TimeSpan.FromDays(1));
+        var world = WorldLoader.LoadDefault(time: time);
+        Server = await PodnetServer.StartAsync(world, new KubeApiServerOptions(), TimeSpan.FromMinutes(10));
+        await File.WriteAllTextAsync(KubeconfigPath, Server.Kube.Kubeconfig);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+
+    /// <summary>The kubectl binary for <paramref name="version"/>: <c>1.31</c>, <c>1.32</c> (beside the dispatcher) or <c>dispatcher</c>.</summary>
+    public static string KubectlBinary(string version)
+    {
+        var dispatcher = ExternalProgram.Require("kubectl", Install);
+        if (version == "dispatcher")
+        {
+            return dispatcher;
+        }
+
+        var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(new FileInfo(dispatcher).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? dispatcher))!, "kubectl." + version);
+        Assert.True(File.Exists(beside), $"kubectl {version} is needed at {beside}: install {Install}");
+        return beside;
+    }
+
+    /// <summary>Runs kubectl <paramref name="version"/> against the served cluster, with a fresh discovery cache per call.</summary>
+    public (int Exit, string Out, string Err) Kubectl(string version, string? stdin, params string[] arguments)
+    {
+        var cache = System.IO.Directory.CreateTempSubdirectory("kubectl-cache-").FullName;
+        try
+        {
+            return ExternalProgram.Run(KubectlBinary(version), arguments, TimeSpan.FromSeconds(60), new Dictionary<string, string>
+            {
+                ["KUBECONFIG"] = KubeconfigPath,
+                ["KUBECACHEDIR"] = cache,
+                ["HOME"] = Directory,
+            }, stdin);
+        }
+        finally
+        {
+            System.IO.Directory.Delete(cache, recursive: true);
+        }
+    }
+
+    /// <summary>Runs kubectl and asserts it succeeded; returns its output.</summary>
+    public string KubectlOk(string version, params string[] arguments)
+    {
+        var (exit, output, error) = Kubectl(version, null, arguments);
+        Assert.True(exit == 0, $"kubectl {string.Join(' ', arguments)} exited {exit}: {error}{output}");
+        return output;
+    }
+
+    /// <summary>
+    /// An HTTP client for the served API that trusts the cluster's CA only (as kubectl does with the kubeconfig's
+    /// certificate-authority-data) and sends the admin's bearer token.
+    /// </summary>
+    public HttpClient Http()
+    {
+        var authority = Server.Kube.Certificates!.Authority;
+        var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+            {
+                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(authority);
+                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                return certificate is not null && chain.Build(certificate);
+            },
+        };
+        var client = new HttpClient(handler) { BaseAddress = Server.Kube.Address, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Server.Kube.Token);
+        return client;
+    }
+
+    /// <summary>Waits (real time, up to <paramref name="seconds"/>) until <paramref name="done"/> holds for the store.</summary>
+    public async Task WaitUntil(Func<Podnet.Kube.Store.ObjectStore, bool> done, string what, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!Server.Cluster.Read(() => done(Server.Cluster.Store)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not within {seconds} s: {what}");
+            await Task.Delay(100);
+        }
+    }
+}
