@@ -26,7 +26,7 @@ public static class PodPrinter
     ];
 
     /// <summary>The pod printer registered for core/v1 Pod.</summary>
-    public static TablePrinter Printer { get; } = new(Columns, Cells);
+    public static TablePrinter Printer { get; } = new(Columns, Cells, RowConditions);
 
     /// <summary>The STATUS cell: Running, Pending, ContainerCreating, Init:0/1, Init:CrashLoopBackOff, Completed, Terminating, …</summary>
     public static string Status(KubeObject pod) => Summarize(pod).Reason;
@@ -67,6 +67,17 @@ public static class PodPrinter
             ReadinessGates(json),
         ];
     }
+
+    /// <summary>printPod's podSuccessConditions and podFailedConditions: a finished pod's row is Completed.</summary>
+    private static JsonArray? RowConditions(KubeObject pod) => pod.GetString("status.phase") switch
+    {
+        "Succeeded" => [Completed("Succeeded", "The pod has completed successfully.")],
+        "Failed" => [Completed("Failed", "The pod failed.")],
+        _ => null,
+    };
+
+    private static JsonObject Completed(string reason, string message)
+        => new() { ["type"] = "Completed", ["status"] = "True", ["reason"] = reason, ["message"] = message };
 
     private static string OrNone(string? value) => string.IsNullOrEmpty(value) ? "<none>" : value;
 

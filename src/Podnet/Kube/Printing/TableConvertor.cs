@@ -15,7 +15,8 @@ public static class TableConvertor
     /// for <paramref name="items"/> of <paramref name="resource"/>, in the order given, ages taken at
     /// <paramref name="now"/> (the server's virtual clock). With <paramref name="includeObject"/> each row carries
     /// the object's whole metadata (includeObject=Metadata, kubectl's default, which the NAMESPACE column of
-    /// <c>-A</c> reads); without it rows carry cells only (includeObject=None). A single object is a one-row table.
+    /// <c>-A</c> reads); without it rows carry cells only (includeObject=None). A finished pod's row also carries
+    /// <c>"conditions":[{"type":"Completed",…}]</c>. A single object (a get, or a watch event) is a one-row table.
     /// </summary>
     public static JsonObject Build(KubeResource resource, IReadOnlyList<KubeObject> items, DateTimeOffset now, string resourceVersion, bool includeObject = true)
     {
@@ -26,6 +27,11 @@ public static class TableConvertor
         foreach (var item in items)
         {
             var row = new JsonObject { ["cells"] = new JsonArray([.. printer.Cells(item, now)]) };
+            if (printer.Conditions(item) is { } conditions)
+            {
+                row["conditions"] = conditions;
+            }
+
             if (includeObject)
             {
                 row["object"] = new JsonObject

@@ -13,16 +13,30 @@ namespace Podnet.Kube.Printing;
 public sealed class TablePrinter
 {
     private readonly Func<KubeObject, DateTimeOffset, JsonNode?[]> _cells;
+    private readonly Func<KubeObject, JsonArray?>? _conditions;
 
     /// <param name="columns">The column definitions, in order.</param>
     /// <param name="cells">One cell per column for an object at the server's virtual "now".</param>
-    public TablePrinter(IReadOnlyList<TableColumn> columns, Func<KubeObject, DateTimeOffset, JsonNode?[]> cells)
+    /// <param name="conditions">The row's TableRowConditions, when the kind has any (printPod's Completed).</param>
+    public TablePrinter(IReadOnlyList<TableColumn> columns, Func<KubeObject, DateTimeOffset, JsonNode?[]> cells, Func<KubeObject, JsonArray?>? conditions = null)
     {
         Columns = columns;
         _cells = cells;
+        _conditions = conditions;
     }
 
+    /// <summary>The column definitions, in the order of the cells.</summary>
     public IReadOnlyList<TableColumn> Columns { get; }
+
+    /// <summary>
+    /// The row's <c>conditions</c> (meta.k8s.io/v1 TableRowCondition: <c>{"type","status","reason","message"}</c>), or
+    /// null when the row has none and the field is left out.
+    /// </summary>
+    public JsonArray? Conditions(KubeObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        return _conditions?.Invoke(obj);
+    }
 
     /// <summary>The row of <paramref name="obj"/> at <paramref name="now"/>, one cell per column.</summary>
     /// <exception cref="InvalidOperationException">The printer made a different number of cells than it has columns (a bug).</exception>

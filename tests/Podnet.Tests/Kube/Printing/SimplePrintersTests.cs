@@ -50,6 +50,18 @@ public class SimplePrintersTests
         Assert.Equal(["Last Seen", "Type", "Reason", "Object", "Message"], EventPrinter.Columns.Where(c => c.Priority == 0).Select(c => c.Name));
     }
 
+    [Fact]
+    public void Event_OfTheEventsApi_PrintsAsTheCoreEvent()
+    {
+        var ev = KubeObject.Parse("""
+            {"apiVersion":"events.k8s.io/v1","kind":"Event","metadata":{"name":"n1.1"},"eventTime":"2026-11-29T11:58:00.000000Z",
+             "regarding":{"kind":"Node","name":"n1"},"note":"Node n1 status is now: NodeReady","reason":"NodeReady","type":"Normal",
+             "reportingController":"kubelet","reportingInstance":"n1"}
+            """);
+
+        Assert.Equal("""["2m","Normal","NodeReady","node/n1","","kubelet, n1","Node n1 status is now: NodeReady","2m",1,"n1.1"]""", Json(EventPrinter.Printer.Cells(ev, Now)));
+    }
+
     // Unescaped, as the cells read ("<unknown>", not "\u003Cunknown\u003E").
     private static readonly JsonSerializerOptions Plain = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

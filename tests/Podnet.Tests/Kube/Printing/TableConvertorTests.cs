@@ -84,4 +84,16 @@ public class TableConvertorTests
 
         Assert.Equal(["Name", "Age"], printer.Columns.Select(c => c.Name));
     }
+
+    [Fact]
+    public void Build_SucceededPod_RowIsCompleted()
+    {
+        var done = KubeObject.Parse("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"job-x"},"spec":{"containers":[{"name":"c"}]},"status":{"phase":"Succeeded"}}""");
+        var running = KubeObject.Parse("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web"},"spec":{"containers":[{"name":"c"}]},"status":{"phase":"Running"}}""");
+
+        var rows = TableConvertor.Build(Resources.For("v1", "Pod"), [done, running], Now, "3")["rows"]!.AsArray();
+
+        Assert.Equal("""[{"type":"Completed","status":"True","reason":"Succeeded","message":"The pod has completed successfully."}]""", rows[0]!["conditions"]!.ToJsonString());
+        Assert.Null(rows[1]!["conditions"]);
+    }
 }
