@@ -36,7 +36,7 @@ public static class ScaleRun
             nodes.ToString(CultureInfo.InvariantCulture),
             running.ToString(CultureInfo.InvariantCulture),
             settled.Settled ? "yes" : "no",
-            World.World.HumanDuration(world.Time.GetUtcNow() - World.World.Epoch),
+            Podnet.Kube.Printing.HumanDuration.Format(world.Time.GetUtcNow() - World.World.Epoch),
             clock.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
             (process.TotalProcessorTime - cpu).TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
             (process.PeakWorkingSet64 / (1024 * 1024)).ToString(CultureInfo.InvariantCulture),

@@ -6,52 +6,12 @@ using Podnet.Kube.Views;
 
 namespace Podnet.Cli.Output;
 
-/// <summary>Pods, nodes and events as kubectl prints them (<c>get -o wide</c> columns, <c>describe</c> blocks).</summary>
+/// <summary>
+/// Pods, nodes and events as <c>kubectl describe</c> prints them. The <c>get</c> cells (STATUS, READY, RESTARTS, a
+/// node's STATUS) are the API server's printers in Podnet.Kube.Printing, which the CLI tables call.
+/// </summary>
 public static class KubectlText
 {
-    /// <summary>The STATUS column of <c>kubectl get pods</c>, by kubectl's printPod rules.</summary>
-    public static string PodStatus(KubeObject pod)
-    {
-        var reason = pod.GetString("status.reason") ?? pod.GetString("status.phase") ?? "Pending";
-        var statuses = pod["status.containerStatuses"] as JsonArray ?? [];
-        var hasRunning = false;
-        foreach (var status in statuses.OfType<JsonObject>().Reverse())
-        {
-            if (status["state"]?["waiting"]?["reason"]?.GetValue<string>() is { Length: > 0 } waiting)
-            {
-                reason = waiting;
-            }
-            else if (status["state"]?["terminated"] is JsonObject terminated)
-            {
-                reason = terminated["reason"]?.GetValue<string>() ?? "Terminated";
-            }
-            else if (status["state"]?["running"] is not null && status["ready"]?.GetValue<bool>() == true)
-            {
-                hasRunning = true;
-            }
-        }
-
-        if (reason == "Completed" && hasRunning)
-        {
-            reason = "Running";
-        }
-
-        return pod.IsTerminating ? "Terminating" : reason;
-    }
-
-    public static string PodReady(KubeObject pod)
-    {
-        var containers = (pod["spec.containers"] as JsonArray)?.Count ?? 0;
-        var ready = (pod["status.containerStatuses"] as JsonArray ?? []).OfType<JsonObject>().Count(s => s["ready"]?.GetValue<bool>() == true);
-        return $"{ready}/{containers}";
-    }
-
-    public static string PodRestarts(KubeObject pod)
-        => (pod["status.containerStatuses"] as JsonArray ?? []).OfType<JsonObject>().Sum(s => s["restartCount"]?.GetValue<int>() ?? 0).ToString(CultureInfo.InvariantCulture);
-
-    public static string NodeStatus(NodeView node)
-        => (node.IsReady ? "Ready" : "NotReady") + (node.Unschedulable ? ",SchedulingDisabled" : string.Empty);
-
     /// <summary>The Age column of describe's events: "45s", or "2m (x3 over 5m)" for repeated events.</summary>
     public static string EventAge(KubeObject ev, Func<DateTimeOffset?, string> age)
     {

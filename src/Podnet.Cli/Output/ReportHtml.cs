@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Podnet.Aws.Ec2;
+using Podnet.Kube.Printing;
 using Podnet.Kube.Views;
 using Podnet.Policy;
 
@@ -93,7 +94,7 @@ public static class ReportHtml
             html.Append(CultureInfo.InvariantCulture, $"<div class=\"node\"><h3>{E(node.Name)}</h3><p class=\"sub\">")
                 .Append(E(node.Object.Labels.GetValueOrDefault("node.kubernetes.io/instance-type", "?"))).Append(" · ")
                 .Append(E(node.Object.Labels.GetValueOrDefault("topology.kubernetes.io/zone", "?"))).Append(" · ")
-                .Append(E(KubectlText.NodeStatus(node))).Append(" · max pods ")
+                .Append(E(NodePrinter.Status(node.Object))).Append(" · max pods ")
                 .Append(E(node.Capacity.TryGetValue("pods", out var max) ? max.ToString("0", CultureInfo.InvariantCulture) : "?"))
                 .Append(node.Capacity.TryGetValue("vpc.amazonaws.com/pod-eni", out var podEni) ? $" · pod-eni {podEni.ToString("0", CultureInfo.InvariantCulture)}" : string.Empty)
                 .Append("</p>\n");
@@ -165,7 +166,7 @@ public static class ReportHtml
         html.Append("<section id=\"pods\"><h2>Pods</h2><table class=\"grid\"><thead><tr><th>Namespace</th><th>Name</th><th>Status</th><th>IP</th><th>Node</th><th>Age</th></tr></thead><tbody>\n");
         foreach (var pod in pods)
         {
-            var status = KubectlText.PodStatus(pod.Object);
+            var status = PodPrinter.Status(pod.Object);
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(pod.Namespace)}</td><td>{E(pod.Name)}</td><td class=\"{(status == "Running" ? "ok" : "bad")}\">{E(status)}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td><code>{E(pod.PodIP ?? "<none>")}</code>{(pod.HostNetwork ? " <span class=\"muted\">host network</span>" : string.Empty)}</td><td>{E(pod.NodeName ?? "<none>")}</td><td>{E(world.Age(pod.Object.CreationTimestamp))}</td></tr>\n");
         }

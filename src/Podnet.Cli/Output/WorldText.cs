@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Podnet.Aws.Ec2;
 using Podnet.Kube.Api;
+using Podnet.Kube.Printing;
 using Podnet.Kube.Selectors;
 using Podnet.Kube.Views;
 
@@ -38,7 +39,7 @@ public static class WorldText
         foreach (var pod in podList)
         {
             var view = new PodView(pod);
-            pods.Add(pod.Namespace ?? string.Empty, pod.Name, KubectlText.PodReady(pod), KubectlText.PodStatus(pod), KubectlText.PodRestarts(pod), world.Age(pod.CreationTimestamp), view.PodIP ?? "<none>", view.NodeName ?? "<none>", "<none>", "<none>");
+            pods.Add(pod.Namespace ?? string.Empty, pod.Name, PodPrinter.Ready(pod), PodPrinter.Status(pod), PodPrinter.Restarts(pod, world.Time.GetUtcNow()), world.Age(pod.CreationTimestamp), view.PodIP ?? "<none>", view.NodeName ?? "<none>", "<none>", "<none>");
         }
 
         text.Append("$ kubectl get pods -A -o wide").Append(selector is null ? string.Empty : $" -l {selector}").Append('\n').Append(podList.Count == 0 ? "No resources found\n" : pods.ToString()).Append('\n');
@@ -52,7 +53,7 @@ public static class WorldText
             {
                 table.Add(
                     node.Name,
-                    KubectlText.NodeStatus(node),
+                    NodePrinter.Status(node.Object),
                     "<none>",
                     world.Age(node.Object.CreationTimestamp),
                     node.Object.GetString("status.nodeInfo.kubeletVersion") ?? string.Empty,
@@ -109,7 +110,7 @@ public static class WorldText
         var described = new HashSet<(string Kind, string? Namespace, string Name)>();
         var asked = describe ?? [];
         foreach (var obj in nodes.Select(n => n.Object).Where(n => world.ControlPlane.Events.About(n).Any(e => e.GetString("type") == "Warning"))
-                     .Concat(podList.Where(p => KubectlText.PodStatus(p) != "Running"))
+                     .Concat(podList.Where(p => PodPrinter.Status(p) != "Running"))
                      .Concat(asked)
                      .Where(o => described.Add((o.Kind, o.Namespace, o.Name))))
         {
@@ -146,9 +147,9 @@ public static class WorldText
             return;
         }
 
-        string At(double q) => Podnet.World.World.HumanDuration(started[(int)Math.Min(started.Count - 1, Math.Floor(q * started.Count))].Latency);
+        string At(double q) => Podnet.Kube.Printing.HumanDuration.Format(started[(int)Math.Min(started.Count - 1, Math.Floor(q * started.Count))].Latency);
         var slowest = started[^1];
-        text.Append(System.Globalization.CultureInfo.InvariantCulture, $"# Start-up, creation to Running ({started.Count} pods not on the host network): p50 {At(0.5)}, p90 {At(0.9)}, max {Podnet.World.World.HumanDuration(slowest.Latency)} ({slowest.Pod.Namespace}/{slowest.Pod.Name})\n\n");
+        text.Append(System.Globalization.CultureInfo.InvariantCulture, $"# Start-up, creation to Running ({started.Count} pods not on the host network): p50 {At(0.5)}, p90 {At(0.9)}, max {Podnet.Kube.Printing.HumanDuration.Format(slowest.Latency)} ({slowest.Pod.Namespace}/{slowest.Pod.Name})\n\n");
     }
 
     /// <summary>
@@ -184,7 +185,7 @@ public static class WorldText
         foreach (var node in store.List("v1", "Node").Items.Select(n => new NodeView(n)))
         {
             var ipamd = awsNode.IpamdOf(node.Name);
-            var waiting = pods.Any(p => p.NodeName == node.Name && KubectlText.PodStatus(p.Object) == "ContainerCreating");
+            var waiting = pods.Any(p => p.NodeName == node.Name && PodPrinter.Status(p.Object) == "ContainerCreating");
             if (ipamd is null || (ipamd.Initialized && !waiting))
             {
                 continue;

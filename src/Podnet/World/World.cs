@@ -1,4 +1,3 @@
-using System.Globalization;
 using Podnet.Aws;
 using Podnet.Cni;
 using Podnet.ResourceController;
@@ -7,6 +6,7 @@ using Podnet.Aws.Eks;
 using Podnet.Kube;
 using Podnet.Kube.Api;
 using Podnet.Kube.Nodes;
+using Podnet.Kube.Printing;
 using Podnet.Net;
 
 namespace Podnet.World;
@@ -194,42 +194,7 @@ public sealed class World
         }
 
         var age = Time.GetUtcNow() - since.Value;
-        return age.TotalSeconds < 0 ? "0s" : HumanDuration(age);
-    }
-
-    /// <summary>kubectl's duration.HumanDuration.</summary>
-    public static string HumanDuration(TimeSpan d)
-    {
-        var seconds = (long)d.TotalSeconds;
-        string S(long v) => v.ToString(CultureInfo.InvariantCulture);
-        if (seconds < 120)
-        {
-            return S(seconds) + "s";
-        }
-
-        var minutes = seconds / 60;
-        if (minutes < 10)
-        {
-            return seconds % 60 == 0 ? S(minutes) + "m" : $"{S(minutes)}m{S(seconds % 60)}s";
-        }
-
-        if (minutes < 180)
-        {
-            return S(minutes) + "m";
-        }
-
-        var hours = minutes / 60;
-        if (hours < 8)
-        {
-            return minutes % 60 == 0 ? S(hours) + "h" : $"{S(hours)}h{S(minutes % 60)}m";
-        }
-
-        if (hours < 48)
-        {
-            return S(hours) + "h";
-        }
-
-        return hours < 24 * 8 && hours % 24 != 0 ? $"{S(hours / 24)}d{S(hours % 24)}h" : S(hours / 24) + "d";
+        return age.TotalSeconds < 0 ? "0s" : HumanDuration.Format(age);
     }
 }
 

@@ -3,6 +3,7 @@ using Podnet.Aws.Ec2;
 using Podnet.Cli.Output;
 using Podnet.Cni;
 using Podnet.Kube.Api;
+using Podnet.Kube.Printing;
 using Podnet.Kube.Views;
 using Podnet.Lint;
 using Podnet.Tests.TestSupport;
@@ -219,7 +220,7 @@ public class CniSettingTests
 
         world.Settle(TimeSpan.FromMinutes(5));
         var text = WorldText.Render(world);
-        var waiting = store.List("v1", "Pod", "default").Items.Count(p => KubectlText.PodStatus(p) == "ContainerCreating");
+        var waiting = store.List("v1", "Pod", "default").Items.Count(p => PodPrinter.Status(p) == "ContainerCreating");
         if (grows)
         {
             Assert.True(Enis() > before);

@@ -36,4 +36,17 @@ public sealed record KubeResource(string Group, string Version, string Kind, str
     /// registered field label conversion); any other is a BadRequest "field label not supported".
     /// </summary>
     public FrozenSet<string> FieldSelectors { get; init; } = FrozenSet<string>.Empty;
+
+    /// <summary>
+    /// The kind is a custom resource (served from a CustomResourceDefinition, or unknown and served as one): its
+    /// table is NAME plus <see cref="AdditionalPrinterColumns"/>, or NAME AGE without them (apiextensions-apiserver's
+    /// tableconvertor), never a built-in printer.
+    /// </summary>
+    public bool IsCustomResource { get; init; }
+
+    /// <summary>
+    /// A custom resource version's <c>additionalPrinterColumns</c>, in order (empty for built-in kinds and for
+    /// custom resources without columns).
+    /// </summary>
+    public IReadOnlyList<PrinterColumn> AdditionalPrinterColumns { get; init; } = [];
 }

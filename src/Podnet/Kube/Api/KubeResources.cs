@@ -45,9 +45,23 @@ public sealed class KubeResources
         new("rbac.authorization.k8s.io", "v1", "Role", "roles", true, []),
         new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true, []),
         new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"]) { TracksGeneration = true },
-        new("vpcresources.k8s.aws", "v1beta1", "SecurityGroupPolicy", "securitygrouppolicies", true, ["sgp"]) { TracksGeneration = true },
-        new("vpcresources.k8s.aws", "v1alpha1", "CNINode", "cninodes", false, ["cnd"]) { HasStatusSubresource = true, TracksGeneration = true },
-        new("crd.k8s.amazonaws.com", "v1alpha1", "ENIConfig", "eniconfigs", false, []) { TracksGeneration = true },
+        // The AWS kinds are custom resources; their printer columns are those of their CRDs
+        // (aws/amazon-vpc-resource-controller-k8s config/crd/bases/vpcresources.k8s.aws_securitygrouppolicies.yaml and
+        // _cninodes.yaml; aws/amazon-vpc-cni-k8s charts/aws-vpc-cni/crds/customresourcedefinition.yaml has none).
+        new("vpcresources.k8s.aws", "v1beta1", "SecurityGroupPolicy", "securitygrouppolicies", true, ["sgp"])
+        {
+            TracksGeneration = true,
+            IsCustomResource = true,
+            AdditionalPrinterColumns = [new("Security-Group-Ids", "string", ".spec.securityGroups.groupIds", "The security group IDs to apply to the elastic network interface of pods that match this policy")],
+        },
+        new("vpcresources.k8s.aws", "v1alpha1", "CNINode", "cninodes", false, ["cnd"])
+        {
+            HasStatusSubresource = true,
+            TracksGeneration = true,
+            IsCustomResource = true,
+            AdditionalPrinterColumns = [new("Features", "string", ".spec.features", "The features delegated to VPC resource controller")],
+        },
+        new("crd.k8s.amazonaws.com", "v1alpha1", "ENIConfig", "eniconfigs", false, []) { TracksGeneration = true, IsCustomResource = true },
 
         // Served, kept whole, not modelled: kinds a dump of a real cluster holds, so that they load rather than
         // being taken for a mistyped kind ("no matches for kind").
@@ -79,7 +93,7 @@ public sealed class KubeResources
 
     public KubeResource? Find(string apiVersion, string kind) => _byKind.GetValueOrDefault((apiVersion, kind));
 
-    /// <summary>The registered resource, or a namespaced one with the conventional plural for an unknown kind.</summary>
+    /// <summary>The registered resource, or for an unknown kind a namespaced custom resource with the conventional plural.</summary>
     public KubeResource For(string apiVersion, string kind)
     {
         if (Find(apiVersion, kind) is { } known)
@@ -90,7 +104,7 @@ public sealed class KubeResources
         var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
         var group = slash < 0 ? string.Empty : apiVersion[..slash];
         var version = slash < 0 ? apiVersion : apiVersion[(slash + 1)..];
-        return _byKind.GetOrAdd((apiVersion, kind), _ => new KubeResource(group, version, kind, Pluralize(kind.ToLowerInvariant()), true, []));
+        return _byKind.GetOrAdd((apiVersion, kind), _ => new KubeResource(group, version, kind, Pluralize(kind.ToLowerInvariant()), true, []) { IsCustomResource = true });
     }
 
     public KubeResource For(KubeObject obj) => For(obj.ApiVersion, obj.Kind);

@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using Podnet.Kube.Api;
+
+namespace Podnet.Kube.Printing;
+
+/// <summary>
+/// The meta.k8s.io/v1 Table a <c>kubectl get</c> receives (Accept <c>application/json;as=Table;v=v1;g=meta.k8s.io</c>),
+/// as k8s.io/apiserver's handlers/response.go asTable builds it from the resource's table convertor.
+/// </summary>
+public static class TableConvertor
+{
+    /// <summary>
+    /// <c>{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":{"resourceVersion"},"columnDefinitions":[…],
+    /// "rows":[{"cells":[…],"object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{…}}}]}</c>
+    /// for <paramref name="items"/> of <paramref name="resource"/>, in the order given, ages taken at
+    /// <paramref name="now"/> (the server's virtual clock). With <paramref name="includeObject"/> each row carries
+    /// the object's whole metadata (includeObject=Metadata, kubectl's default, which the NAMESPACE column of
+    /// <c>-A</c> reads); without it rows carry cells only (includeObject=None). A finished pod's row also carries
+    /// <c>"conditions":[{"type":"Completed",…}]</c>. A single object (a get, or a watch event) is a one-row table.
+    /// </summary>
+    public static JsonObject Build(KubeResource resource, IReadOnlyList<KubeObject> items, DateTimeOffset now, string resourceVersion, bool includeObject = true)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(items);
+        var printer = TablePrinters.For(resource);
+        var rows = new JsonArray();
+        foreach (var item in items)
+        {
+            var row = new JsonObject { ["cells"] = new JsonArray([.. printer.Cells(item, now)]) };
+            if (printer.Conditions(item) is { } conditions)
+            {
+                row["conditions"] = conditions;
+            }
+
+            if (includeObject)
+            {
+                row["object"] = new JsonObject
+                {
+                    ["kind"] = "PartialObjectMetadata",
+                    ["apiVersion"] = "meta.k8s.io/v1",
+                    ["metadata"] = item.Raw["metadata"]?.DeepClone() ?? new JsonObject(),
+                };
+            }
+
+            rows.Add(row);
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = "Table",
+            ["apiVersion"] = "meta.k8s.io/v1",
+            ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion },
+            ["columnDefinitions"] = new JsonArray([.. printer.Columns.Select(c => (JsonNode)c.ToJson())]),
+            ["rows"] = rows,
+        };
+    }
+}
