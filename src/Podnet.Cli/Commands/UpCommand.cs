@@ -123,7 +123,7 @@ public static class UpCommand
             output.WriteLine($"Serving EKS cluster {world.Cluster?.Name ?? "podnet"} (Kubernetes {server.Kube.KubernetesVersion}) at {server.Kube.Address.ToString().TrimEnd('/')}; Ctrl-C stops it.");
             output.WriteLine(options.Clock == "real"
                 ? "Clock: real time (controller waits take as long as on EKS)."
-                : $"Clock: fast (the cluster's history starts {Podnet.World.World.HumanDuration(History)} ago; up to {Podnet.World.World.HumanDuration(FastForwardBudget)} of controller waits cost no real time).");
+                : $"Clock: fast (the cluster's history starts {Podnet.Kube.Printing.HumanDuration.Format(History)} ago; up to {Podnet.Kube.Printing.HumanDuration.Format(FastForwardBudget)} of controller waits cost no real time).");
             output.WriteLine(ExportLine(kubeconfig));
             output.Flush();
             try

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Podnet.Kube.Api;
+using Podnet.Kube.Printing;
 using Podnet.Kube.Selectors;
 using Podnet.Kube.Store;
 
@@ -144,7 +145,7 @@ public sealed class ResourceHandler
         var rv = list.ResourceVersion.ToString(CultureInfo.InvariantCulture);
         if (KubeMediaTypes.WantsTable(context.Request))
         {
-            await HttpAnswers.JsonAsync(context, 200, TablesStandIn.Build(path.Resource, list.Items, _cluster.World.Time.GetUtcNow(), rv)).ConfigureAwait(false);
+            await HttpAnswers.JsonAsync(context, 200, TableConvertor.Build(path.Resource, list.Items, _cluster.World.Time.GetUtcNow(), rv)).ConfigureAwait(false);
             return;
         }
 
@@ -156,7 +157,7 @@ public sealed class ResourceHandler
     {
         if (KubeMediaTypes.WantsTable(context.Request))
         {
-            await HttpAnswers.JsonAsync(context, code, TablesStandIn.Build(resource, [obj], _cluster.World.Time.GetUtcNow(), obj.ResourceVersion ?? string.Empty)).ConfigureAwait(false);
+            await HttpAnswers.JsonAsync(context, code, TableConvertor.Build(resource, [obj], _cluster.World.Time.GetUtcNow(), obj.ResourceVersion ?? string.Empty)).ConfigureAwait(false);
             return;
         }
 

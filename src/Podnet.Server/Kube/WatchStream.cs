@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Podnet.Kube.Api;
+using Podnet.Kube.Printing;
 using Podnet.Kube.Store;
 
 namespace Podnet.Server.Kube;
@@ -16,7 +17,7 @@ namespace Podnet.Server.Kube;
 public static class WatchStream
 {
     /// <summary>Serves the watch until it ends.</summary>
-    public static async Task ServeAsync(HttpContext context, ObjectStore store, ApiPath path, TimeProvider clock, Func<KubeResource, IReadOnlyList<KubeObject>, DateTimeOffset, string, JsonObject>? table = null)
+    public static async Task ServeAsync(HttpContext context, ObjectStore store, ApiPath path, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(store);
@@ -53,7 +54,7 @@ public static class WatchStream
             await foreach (var change in watch.ReadAllAsync(timeout.Token).ConfigureAwait(false))
             {
                 var obj = wantsTable
-                    ? (table ?? TablesStandIn.Build)(path.Resource, [change.Object], clock.GetUtcNow(), change.ResourceVersion.ToString(CultureInfo.InvariantCulture)).ToJsonString()
+                    ? TableConvertor.Build(path.Resource, [change.Object], clock.GetUtcNow(), change.ResourceVersion.ToString(CultureInfo.InvariantCulture)).ToJsonString()
                     : change.Object.ToJsonString();
                 await WriteEventAsync(response, change.TypeName, obj, context.RequestAborted).ConfigureAwait(false);
             }

@@ -42,6 +42,7 @@ public sealed class ControlPlane
         Kubelet = new Nodes.Kubelet(Store, time, Events, NetworkOf, NotReadyReason);
         Store.Subscribe(change =>
         {
+            ServeCustomResources(change);
             foreach (var controller in _controllers)
             {
                 controller.OnChange(change);
@@ -178,6 +179,31 @@ public sealed class ControlPlane
 
     /// <summary>The earliest moment any controller has delayed work for, or null.</summary>
     public DateTimeOffset? NextDue => _controllers.Select(c => c.NextDue).Where(d => d is not null).Min();
+
+    /// <summary>
+    /// A CustomResourceDefinition that is created or changed makes its kind served, with its scope, names, status
+    /// subresource and printer columns (apiextensions-apiserver's crdHandler serves a CRD once it is established).
+    /// A deleted definition leaves its kind served (the real server stops serving it and deletes its objects).
+    /// </summary>
+    private void ServeCustomResources(WatchEvent change)
+    {
+        if (change.Type == WatchEventType.Deleted || change.Object is not { Kind: "CustomResourceDefinition", ApiVersion: "apiextensions.k8s.io/v1" } crd)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var resource in CustomResourceDefinitions.FromCustomResourceDefinition(crd.ToJson()))
+            {
+                Store.Resources.Register(resource);
+            }
+        }
+        catch (ArgumentException)
+        {
+            // A definition without a group, kind or plural serves nothing; its validation is the store's.
+        }
+    }
 
     private IPodSandboxNetwork NetworkOf(NodeView node) => _networks.GetValueOrDefault(node.Name) ?? _defaultNetwork;
 

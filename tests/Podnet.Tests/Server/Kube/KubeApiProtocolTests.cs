@@ -36,7 +36,7 @@ public sealed class KubeApiProtocolTests : IClassFixture<ServedWorld>
         return (response.StatusCode, text.Length == 0 || text[0] is not ('{' or '[') ? null : JsonNode.Parse(text), response.Content.Headers.ContentType?.ToString() ?? string.Empty);
     }
 
-    private async Task<string> Namespace(HttpClient client, string name)
+    private static async Task<string> Namespace(HttpClient client, string name)
     {
         var (code, _, _) = await Send(client, HttpMethod.Post, "/api/v1/namespaces", $$$"""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"{{{name}}}"}}""");
         Assert.Equal(HttpStatusCode.Created, code);
