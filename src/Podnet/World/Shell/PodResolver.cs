@@ -71,12 +71,21 @@ internal sealed class PodResolver
         }
     }
 
-    /// <summary>Looks <paramref name="name"/> up as the pod's resolver would, the query judged by <paramref name="reach"/>.</summary>
+    /// <summary>
+    /// Looks <paramref name="name"/> up as the pod's resolver would, the query judged by <paramref name="reach"/>.
+    /// /etc/hosts comes first (nsswitch's <c>files dns</c>): the kubelet's file names <c>localhost</c> and the pod's
+    /// own hostname, which need no query.
+    /// </summary>
     public DnsAnswer Lookup(string name, Reachability reach, Endpoint source)
     {
         if (IpAddressText.TryParse(name, out var literal))
         {
             return new DnsAnswer(DnsOutcome.Resolved, name, literal, null);
+        }
+
+        if (HostsFile(name.TrimEnd('.')) is { } local)
+        {
+            return new DnsAnswer(DnsOutcome.Resolved, name.TrimEnd('.'), local, null);
         }
 
         string? found = null;
@@ -96,6 +105,18 @@ internal sealed class PodResolver
             : found is null
                 ? new DnsAnswer(DnsOutcome.NotFound, name, null, query)
                 : new DnsAnswer(DnsOutcome.Resolved, found, address, query);
+    }
+
+    /// <summary>The kubelet-managed /etc/hosts: <c>127.0.0.1 localhost</c>, and the pod's address with its hostname.</summary>
+    private IPAddress? HostsFile(string name)
+    {
+        if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return IPAddress.Loopback;
+        }
+
+        var hostname = _pod.Object.GetString("spec.hostname") ?? _pod.Name;
+        return name.Equals(hostname, StringComparison.OrdinalIgnoreCase) ? _pod.PodAddress : null;
     }
 
     /// <summary>The names glibc asks, in order: search domains first for a name with fewer than ndots dots.</summary>

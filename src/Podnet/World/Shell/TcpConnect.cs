@@ -27,7 +27,7 @@ internal sealed record ConnectResult(ConnectOutcome Outcome, PodView? Server, Js
 /// Service's ClusterIP, kube-proxy's iptables rules DNAT to an endpoint (a Service without ready endpoints is
 /// REJECTed, which the client sees as refused); to a pod, NetworkPolicy and security groups decide
 /// (<see cref="Reachability.Evaluate(Endpoint, Endpoint, PortSpec)"/>); a denied SYN is dropped, so the client times
-/// out. kube-proxy picks an endpoint at random; the emulation takes the first the Endpoints object lists, so the
+/// out; loopback stays in the pod. kube-proxy picks an endpoint at random; the emulation takes the first the Endpoints object lists, so the
 /// same world always answers the same way (every endpoint's verdict is kept for the explanation). A pod accepts on a
 /// port one of its containers declares (<c>containerPort</c>); a pod that declares no port at all is taken to
 /// listen (Podnet cannot tell). Nodes and addresses without a pod have no emulated server: an allowed connection
@@ -38,6 +38,13 @@ internal static class TcpConnect
     public static ConnectResult To(Podnet.World.World world, Reachability reach, Endpoint source, IPAddress address, int port)
     {
         var spec = new PortSpec("TCP", port);
+        if (IPAddress.IsLoopback(address) && source.IsPod)
+        {
+            // Loopback never leaves the pod's network namespace: no path for reach to judge, only its own listeners.
+            var loopback = new ReachResult(true, [new Hop("loopback", true, $"{address} is the pod's own loopback: the connection stays in {source.Display}'s network namespace")], null);
+            return ToPod(source, port, allowed: true, [loopback]);
+        }
+
         if (ServiceAt(world, address) is { } service)
         {
             var backends = reach.ServiceBackends(service, spec);

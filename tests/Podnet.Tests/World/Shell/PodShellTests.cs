@@ -226,6 +226,69 @@ public class PodShellTests
         Assert.Equal(NginxPages.WelcomePage, shell.Exec(["/bin/sh", "-c", "curl -s my-app"]).Stdout);
     }
 
+    private const string Extras = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: echo, namespace: my-namespace, labels: {app: echo, role: my-role}}
+        spec: {containers: [{name: agnhost, image: registry.k8s.io/e2e-test-images/agnhost:2.39, args: [serve-hostname, --port, "8080"], ports: [{containerPort: 8080}]}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: empty, namespace: my-namespace}
+        spec: {selector: {app: nothing}, ports: [{port: 80, targetPort: 80}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: client, namespace: default}
+        spec: {containers: [{name: client, image: public.ecr.aws/docker/library/busybox:1.36, command: [sleep, "3600"]}]}
+        """;
+
+    [Fact]
+    public void Curl_AnImageOtherThanNginx_AnswersWithThePodsHostname()
+    {
+        var world = ExampleWorlds.Load(Example, null, Extras);
+        var echo = new PodView(world.ControlPlane.Store.Get("v1", "Pod", "my-namespace", "echo"));
+        var result = ShellIn(world, Replicas(world)[0]).Exec(["curl", "-s", $"http://{echo.PodIP}:8080/"]);
+
+        Assert.Equal(("echo\n", 0), (result.Stdout, result.ExitCode));
+    }
+
+    [Fact]
+    public void Curl_AServiceWithoutEndpoints_IsRefused()
+    {
+        var world = ExampleWorlds.Load(Example, null, Extras);
+        var result = ShellIn(world, Replicas(world)[0]).Exec(["curl", "empty"]);
+
+        Assert.Equal(("curl: (7) Failed to connect to empty port 80: Connection refused\n", 7), (result.Stderr, result.ExitCode));
+        Assert.Contains("has no ready endpoints", result.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Curl_FromAClientPodWithoutThePodSecurityGroup_ResolvesButTimesOut()
+    {
+        var world = ExampleWorlds.Load(Example, null, Extras);
+        var client = new PodView(world.ControlPlane.Store.Get("v1", "Pod", "default", "client"));
+        var shell = ShellIn(world, client);
+
+        var lookup = shell.Exec(["getent", "hosts", "my-app.my-namespace"]);
+        Assert.Equal(0, lookup.ExitCode);
+        var result = shell.Exec(["curl", "-sS", "-m", "2", "my-app.my-namespace"]);
+        Assert.Equal(("curl: (28) Connection timed out after 2000 milliseconds\n", 28), (result.Stderr, result.ExitCode));
+        Assert.Contains("no ingress rule of sg-05b1d815d1e4a1b2c (my-pod-security-group) allows TCP/80", result.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Curl_Localhost_IsThePodItself_WithoutTheNetwork()
+    {
+        var world = ExampleWorlds.Load(Example);
+        var replica = Replicas(world)[0];
+        var shell = ShellIn(world, replica);
+
+        Assert.Equal(NginxPages.WelcomePage, shell.Exec(["curl", "-s", "localhost"]).Stdout);
+        Assert.Equal(NginxPages.WelcomePage, shell.Exec(["curl", "-s", replica.Name]).Stdout);
+        Assert.Equal(7, shell.Exec(["curl", "-s", "localhost:8080"]).ExitCode);
+    }
+
     [Fact]
     public void PodShell_ForAMissingPodOrContainer_Throws()
     {
