@@ -4,7 +4,7 @@ using Podnet.Policy;
 namespace Podnet.World.Shell;
 
 /// <summary>How a pod's resolver ends a lookup.</summary>
-public enum DnsOutcome
+internal enum DnsOutcome
 {
     /// <summary>A server answered with an address.</summary>
     Resolved,
@@ -20,4 +20,4 @@ public enum DnsOutcome
 /// One lookup by the pod's resolver: the outcome, the fully qualified name that answered (or the name asked when
 /// none did), its address, and the reach verdict of the DNS query (null for an IP literal, which needs no query).
 /// </summary>
-public sealed record DnsAnswer(DnsOutcome Outcome, string Name, IPAddress? Address, ReachResult? Query);
+internal sealed record DnsAnswer(DnsOutcome Outcome, string Name, IPAddress? Address, ReachResult? Query);

@@ -8,7 +8,7 @@ namespace Podnet.World.Shell;
 /// <c>\r\n</c> on the way out (the tty's ONLCR), and hands over each line when it sees <c>\r</c> (raw tty) or
 /// <c>\n</c> (pipe); a trailing <c>\r</c> or <c>\n</c> on the line is ignored. With a terminal the session prompts
 /// like the container's shell: bash as root in a Debian image <c>root@HOSTNAME:/# </c> (Debian's
-/// <c>/etc/bash.bashrc</c> PS1 <c>\u@\h:\w\$ </c>), dash (<c>sh</c>) <c>#  </c> — and bash says <c>exit</c> on stderr
+/// <c>/etc/bash.bashrc</c> PS1 <c>\u@\h:\w\$ </c>), dash (<c>sh</c>) <c># </c> — and bash says <c>exit</c> on stderr
 /// when it leaves. Without a terminal nothing prompts. <c>exit [N]</c> ends the session with N (modulo 256, the
 /// last status without N); end of input ends it with the last status. Not thread-safe; see <see cref="PodShell"/>
 /// for the lock the world needs.
