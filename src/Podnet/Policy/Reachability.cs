@@ -247,56 +247,9 @@ public sealed partial class Reachability
 
         var hops = new List<Hop>();
 
-        // 1. The name: a DNS query to CoreDNS behind kube-dns, judged like any other flow — or, when the pod's resolver
-        // is an address NodeLocal DNSCache binds on its node, to that cache, which asks CoreDNS from the node.
-        var dnsPods = ServicePods("kube-system", "kube-dns");
-        if (dnsPods.Count == 0)
-        {
-            hops.Add(new Hop("dns", false, "kube-system/kube-dns has no ready endpoints: the name cannot be resolved"));
-            return new ReachResult(false, hops, null);
-        }
-
+        // 1. The name: a DNS query to CoreDNS behind kube-dns (or NodeLocal DNSCache), judged like any other flow.
         var name = $"{parts[2]}.{parts[1]}.svc.cluster.local";
-        var resolver = source.Pod is { } client ? NodeLocalDns.ResolverOf(new PodView(client), ClusterDns) : null;
-        bool dnsOk;
-        if (_nodeLocalDns is { } cache && !_world.IsPolicyOnly && cache.Serves(resolver) && source.Node is { } node
-            && IpAddressText.ParseOrNull(new NodeView(node).InternalIP) is { } nodeAddress && cache.PodOn(node.Name) is { } local)
-        {
-            var query = Flow(source, new Endpoint(resolver!.ToString(), resolver, null, null), new PortSpec("UDP", 53), hops, "dns: ");
-            var upstream = false;
-            if (query)
-            {
-                // nodelocaldns.yaml's Corefile forwards cluster.local to kube-dns with force_tcp, from the host network.
-                var nodeEndpoint = new Endpoint($"node/{node.Name}", nodeAddress, null, node);
-                foreach (var dns in dnsPods)
-                {
-                    upstream |= Flow(nodeEndpoint, PodEndpoint(dns), new PortSpec("TCP", 53), hops, $"dns: {local.Name} to {dns.Name}: ");
-                }
-            }
-
-            dnsOk = query && upstream;
-            hops.Add(new Hop("dns", dnsOk, dnsOk
-                ? $"{name} resolves to {service.GetString("spec.clusterIP")} (NodeLocal DNSCache kube-system/{local.Name} at {resolver}, then kube-dns)"
-                : query
-                    ? $"NodeLocal DNSCache kube-system/{local.Name} cannot ask CoreDNS (TCP/53 from the node): {name} does not resolve"
-                    : $"the DNS query (UDP/53) to NodeLocal DNSCache at {resolver} fails: {name} does not resolve"));
-        }
-        else
-        {
-            dnsOk = false;
-            foreach (var dns in dnsPods)
-            {
-                var dnsHops = new List<Hop>();
-                var ok = Flow(source, PodEndpoint(dns), new PortSpec("UDP", 53), dnsHops, "dns: ");
-                hops.AddRange(dnsHops);
-                dnsOk |= ok;
-            }
-
-            hops.Add(new Hop("dns", dnsOk, dnsOk
-                ? $"{name} resolves to {service.GetString("spec.clusterIP")} (kube-dns)"
-                : $"the DNS query (UDP/53) to CoreDNS is denied: {name} does not resolve"));
-        }
-        if (!dnsOk)
+        if (!Dns(source, name, service.GetString("spec.clusterIP"), hops))
         {
             return new ReachResult(false, hops, null);
         }
@@ -326,6 +279,82 @@ public sealed partial class Reachability
         }
 
         return new ReachResult(all, hops, null);
+    }
+
+    /// <summary>
+    /// Whether a pod's DNS query for <paramref name="name"/> gets an answer, and why: the query to CoreDNS behind
+    /// kube-dns (UDP/53 from the source, through Service, NetworkPolicy and security groups) or, when the source's
+    /// resolver is an address NodeLocal DNSCache binds on its node, to that cache, which asks CoreDNS from the node
+    /// over TCP/53. <paramref name="answer"/> is what CoreDNS answers for the name (an address, or null for NXDOMAIN):
+    /// it only words the last hop, the verdict is whether any answer comes back at all. The same step reach takes
+    /// before a Service (<c>svc/namespace/name</c>), for the emulated shell's resolver (<c>curl</c>, <c>nslookup</c>).
+    /// </summary>
+    public ReachResult Resolve(Endpoint source, string name, string? answer)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(name);
+        if (NotRunning(source) is { } down)
+        {
+            return new ReachResult(false, [down], null);
+        }
+
+        var hops = new List<Hop>();
+        var ok = Dns(source, name, answer, hops);
+        return new ReachResult(ok, hops, null);
+    }
+
+    /// <summary>The DNS step of a Service's path: appends its hops and says whether the query is answered.</summary>
+    private bool Dns(Endpoint source, string name, string? answer, List<Hop> hops)
+    {
+        var answerText = answer is null ? "nothing (NXDOMAIN)" : answer;
+        var dnsPods = ServicePods("kube-system", "kube-dns");
+        if (dnsPods.Count == 0)
+        {
+            hops.Add(new Hop("dns", false, "kube-system/kube-dns has no ready endpoints: the name cannot be resolved"));
+            return false;
+        }
+
+        var resolver = source.Pod is { } client ? NodeLocalDns.ResolverOf(new PodView(client), ClusterDns) : null;
+        bool dnsOk;
+        if (_nodeLocalDns is { } cache && !_world.IsPolicyOnly && cache.Serves(resolver) && source.Node is { } node
+            && IpAddressText.ParseOrNull(new NodeView(node).InternalIP) is { } nodeAddress && cache.PodOn(node.Name) is { } local)
+        {
+            var query = Flow(source, new Endpoint(resolver!.ToString(), resolver, null, null), new PortSpec("UDP", 53), hops, "dns: ");
+            var upstream = false;
+            if (query)
+            {
+                // nodelocaldns.yaml's Corefile forwards cluster.local to kube-dns with force_tcp, from the host network.
+                var nodeEndpoint = new Endpoint($"node/{node.Name}", nodeAddress, null, node);
+                foreach (var dns in dnsPods)
+                {
+                    upstream |= Flow(nodeEndpoint, PodEndpoint(dns), new PortSpec("TCP", 53), hops, $"dns: {local.Name} to {dns.Name}: ");
+                }
+            }
+
+            dnsOk = query && upstream;
+            hops.Add(new Hop("dns", dnsOk, dnsOk
+                ? $"{name} resolves to {answerText} (NodeLocal DNSCache kube-system/{local.Name} at {resolver}, then kube-dns)"
+                : query
+                    ? $"NodeLocal DNSCache kube-system/{local.Name} cannot ask CoreDNS (TCP/53 from the node): {name} does not resolve"
+                    : $"the DNS query (UDP/53) to NodeLocal DNSCache at {resolver} fails: {name} does not resolve"));
+        }
+        else
+        {
+            dnsOk = false;
+            foreach (var dns in dnsPods)
+            {
+                var dnsHops = new List<Hop>();
+                var ok = Flow(source, PodEndpoint(dns), new PortSpec("UDP", 53), dnsHops, "dns: ");
+                hops.AddRange(dnsHops);
+                dnsOk |= ok;
+            }
+
+            hops.Add(new Hop("dns", dnsOk, dnsOk
+                ? $"{name} resolves to {answerText} (kube-dns)"
+                : $"the DNS query (UDP/53) to CoreDNS is denied: {name} does not resolve"));
+        }
+
+        return dnsOk;
     }
 
     /// <summary>
@@ -663,6 +692,26 @@ public sealed partial class Reachability
         var node = pod.NodeName is null ? null : store.TryGet(store.Resources.For("v1", "Node"), null, pod.NodeName);
         var address = pod.PodAddress ?? IPAddress.None;
         return new Endpoint($"{pod.Namespace}/{pod.Name}", address, pod.Object, node);
+    }
+
+    /// <summary>
+    /// Where kube-proxy may send a connection to a Service's ClusterIP and <paramref name="port"/>: each ready
+    /// endpoint pod with the target port the Service maps the port to (a named targetPort read from the pod's
+    /// containers), in the order the Endpoints object lists them. Null when the Service has no such port; empty when
+    /// it has no ready endpoints. Judge each with <see cref="Evaluate(Endpoint, Endpoint, PortSpec)"/>.
+    /// </summary>
+    public IReadOnlyList<(Endpoint Pod, PortSpec Port)>? ServiceBackends(KubeObject service, PortSpec port)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(port);
+        var servicePort = (service["spec.ports"] as JsonArray ?? []).OfType<JsonObject>()
+            .FirstOrDefault(p => p["port"]?.GetValue<int>() == port.Port && (p["protocol"]?.GetValue<string>() ?? "TCP") == port.Protocol);
+        if (servicePort is null)
+        {
+            return null;
+        }
+
+        return [.. ServicePods(service.Namespace ?? "default", service.Name).Select(pod => (PodEndpoint(pod), port with { Port = TargetPort(servicePort, pod) }))];
     }
 
     private List<PodView> ServicePods(string ns, string name)

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Podnet.Kube.Api;
+using Podnet.Kube.Views;
+using Podnet.Policy;
+
+namespace Podnet.World.Shell;
+
+/// <summary>How a TCP connect from the pod ends, as the client's socket sees it.</summary>
+internal enum ConnectOutcome
+{
+    /// <summary>The handshake completed: a pod's container listens there.</summary>
+    Connected,
+
+    /// <summary>An RST or ICMP unreachable came back (ECONNREFUSED): nothing listens, or kube-proxy rejected it.</summary>
+    Refused,
+
+    /// <summary>The SYN was dropped on the way (a security group, a NetworkPolicy): the kernel gives up (ETIMEDOUT).</summary>
+    TimedOut,
+}
+
+/// <summary>The end of a TCP connect, the pod that accepted it, and the reach verdicts it was decided from.</summary>
+internal sealed record ConnectResult(ConnectOutcome Outcome, PodView? Server, JsonObject? Container, IReadOnlyList<ReachResult> Reach);
+
+/// <summary>
+/// A TCP connect from a pod to an address and port, decided by Podnet's reach machinery along the real path: to a
+/// Service's ClusterIP, kube-proxy's iptables rules DNAT to an endpoint (a Service without ready endpoints is
+/// REJECTed, which the client sees as refused); to a pod, NetworkPolicy and security groups decide
+/// (<see cref="Reachability.Evaluate(Endpoint, Endpoint, PortSpec)"/>); a denied SYN is dropped, so the client times
+/// out; loopback stays in the pod. kube-proxy picks an endpoint at random; the emulation takes the first the Endpoints object lists, so the
+/// same world always answers the same way (every endpoint's verdict is kept for the explanation). A pod accepts on a
+/// port one of its containers declares (<c>containerPort</c>); a pod that declares no port at all is taken to
+/// listen (Podnet cannot tell). Nodes and addresses without a pod have no emulated server: an allowed connection
+/// to them is refused.
+/// </summary>
+internal static class TcpConnect
+{
+    public static ConnectResult To(Podnet.World.World world, Reachability reach, Endpoint source, IPAddress address, int port)
+    {
+        var spec = new PortSpec("TCP", port);
+        if (IPAddress.IsLoopback(address) && source.IsPod)
+        {
+            // Loopback never leaves the pod's network namespace: no path for reach to judge, only its own listeners.
+            var loopback = new ReachResult(true, [new Hop("loopback", true, $"{address} is the pod's own loopback: the connection stays in {source.Display}'s network namespace")], null);
+            return ToPod(source, port, allowed: true, [loopback]);
+        }
+
+        if (ServiceAt(world, address) is { } service)
+        {
+            var backends = reach.ServiceBackends(service, spec);
+            if (backends is null || backends.Count == 0)
+            {
+                var why = backends is null
+                    ? $"Service {service.Namespace}/{service.Name} has no port {spec}: the connection to {address}:{port} is refused"
+                    : $"Service {service.Namespace}/{service.Name} has no ready endpoints: kube-proxy rejects the connection to {address}:{port}";
+                return new ConnectResult(ConnectOutcome.Refused, null, null, [new ReachResult(false, [new Hop("service", false, why)], null)]);
+            }
+
+            var verdicts = backends.Select(b => (Backend: b, Verdict: reach.Evaluate(source, b.Pod, b.Port)))
+                .Select(v => v.Verdict with { Hops = [new Hop("service", true, $"{address}:{port} → {v.Backend.Pod.Display} {v.Backend.Pod.Address}:{v.Backend.Port.Port} (kube-proxy)"), .. v.Verdict.Hops] })
+                .ToList();
+            var (chosen, chosenPort) = backends[0];
+            return ToPod(chosen, chosenPort.Port, verdicts[0].Allowed, verdicts);
+        }
+
+        if (reach.ResolveEndpoint(address.ToString()) is not { } destination)
+        {
+            return new ConnectResult(ConnectOutcome.TimedOut, null, null, [ReachResult.Error($"{address}: not an address Podnet knows")]);
+        }
+
+        var verdict = reach.Evaluate(source, destination, spec);
+        if (!destination.IsPod)
+        {
+            var outcome = verdict.Allowed ? ConnectOutcome.Refused : ConnectOutcome.TimedOut;
+            var note = verdict.Allowed ? [new Hop("server", false, $"{destination.Display}: no emulated server listens on {spec}")] : Array.Empty<Hop>();
+            return new ConnectResult(outcome, null, null, [verdict with { Hops = [.. verdict.Hops, .. note] }]);
+        }
+
+        return ToPod(destination, port, verdict.Allowed, [verdict]);
+    }
+
+    private static ConnectResult ToPod(Endpoint destination, int port, bool allowed, IReadOnlyList<ReachResult> verdicts)
+    {
+        var pod = new PodView(destination.Pod!);
+        if (!allowed)
+        {
+            return new ConnectResult(ConnectOutcome.TimedOut, pod, null, verdicts);
+        }
+
+        if (Listener(pod, port) is { } container)
+        {
+            return new ConnectResult(ConnectOutcome.Connected, pod, container, verdicts);
+        }
+
+        var refused = new ReachResult(false, [new Hop("listen", false, $"{pod.Namespace}/{pod.Name} declares no containerPort {port}/TCP: the kernel answers the SYN with RST")], null);
+        return new ConnectResult(ConnectOutcome.Refused, pod, null, [.. verdicts, refused]);
+    }
+
+    /// <summary>The container that accepts on <paramref name="port"/>: one that declares it, or the first when none declares any port.</summary>
+    private static JsonObject? Listener(PodView pod, int port)
+    {
+        var containers = pod.Containers;
+        var declared = containers.Where(c => (c["ports"] as JsonArray ?? []).Count > 0).ToList();
+        if (declared.Count == 0)
+        {
+            return containers.Count > 0 ? containers[0] : null;
+        }
+
+        return declared.FirstOrDefault(c => (c["ports"] as JsonArray ?? []).OfType<JsonObject>()
+            .Any(p => p["containerPort"]?.GetValue<int>() == port && (p["protocol"]?.GetValue<string>() ?? "TCP") == "TCP"));
+    }
+
+    /// <summary>The Service whose ClusterIP is <paramref name="address"/>, or null.</summary>
+    private static KubeObject? ServiceAt(Podnet.World.World world, IPAddress address)
+        => world.ControlPlane.Store.List("v1", "Service").Items.FirstOrDefault(s =>
+            s.GetString("spec.clusterIP") is { } ip && ip != "None" && Podnet.Net.IpAddressText.ParseOrNull(ip) is { } parsed && parsed.Equals(address));
+}
