@@ -1,4 +1,5 @@
 using Podnet.Kube.Store;
+using Podnet.Kube.Views;
 using Podnet.World;
 
 namespace Podnet.Server;
@@ -99,7 +100,7 @@ public sealed class ServedCluster : IDisposable
                     continue;
                 }
 
-                if (next is { } jump && World.Time.CanReach(jump))
+                if (next is { } jump && World.Time.CanReach(jump) && SomeoneWaits())
                 {
                     World.Time.AdvanceTo(jump);
                     continue;
@@ -121,6 +122,23 @@ public sealed class ServedCluster : IDisposable
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the cluster has work a user is waiting for: a pod not yet running and ready, or a pod or namespace
+    /// being deleted. Only then does virtual time jump to the next due moment; background work (ipamd topping up
+    /// its warm pool every few seconds) otherwise runs in real time, so the fast-forward budget is spent on what a
+    /// user would wait for and timestamps stay close to the wall clock.
+    /// </summary>
+    private bool SomeoneWaits()
+    {
+        var pods = Store.List(Store.Resources.For("v1", "Pod")).Items;
+        if (pods.Any(p => new PodView(p) is var view && (view.IsTerminating || (!view.IsFinished && !(view.Phase == "Running" && view.IsReady)))))
+        {
+            return true;
+        }
+
+        return Store.List(Store.Resources.For("v1", "Namespace")).Items.Any(n => n.IsTerminating);
     }
 
     public void Dispose() => _wake.Dispose();

@@ -54,6 +54,9 @@ public sealed class ResourceHandler
             case "eviction" when path.Resource is { Group: "", Kind: "Pod" } && method == HttpMethods.Post:
                 await EvictAsync(context, path, user).ConfigureAwait(false);
                 return;
+            case "exec" when path.Resource is { Group: "", Kind: "Pod" } && path.Name is not null && (method == HttpMethods.Get || method == HttpMethods.Post):
+                await ExecStream.ServeAsync(context, _cluster, path).ConfigureAwait(false);
+                return;
             case "log" when path.Resource is { Group: "", Kind: "Pod" } && method == HttpMethods.Get:
                 await LogAsync(context, path).ConfigureAwait(false);
                 return;
@@ -203,6 +206,13 @@ public sealed class ResourceHandler
         if (path.Name is not null)
         {
             metadata["name"] = path.Name;
+        }
+
+        // The body is decoded into its kind's type before anything reads it: a field of the wrong type is the
+        // decoder's 400, even where it would otherwise be a missing name.
+        if (Podnet.Kube.Validation.KindStrategies.Decode(resource, body, metadata["name"] is JsonValue named && named.TryGetValue<string>(out var decodedName) ? decodedName : string.Empty) is { } undecodable)
+        {
+            throw undecodable;
         }
 
         return body;

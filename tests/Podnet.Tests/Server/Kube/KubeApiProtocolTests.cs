@@ -206,7 +206,18 @@ public sealed class KubeApiProtocolTests : IClassFixture<ServedWorld>
         Assert.Equal("ADDED", change["type"]!.GetValue<string>());
         Assert.Equal("after", change["object"]!["metadata"]!["name"]!.GetValue<string>());
 
-        using var old = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/namespaces/{ns}/configmaps?watch=true&resourceVersion=1");
+        // The store keeps the last 10,000 changes: push the list's resourceVersion out of them.
+        var store = _served.Server.Cluster.Store;
+        _served.Server.Cluster.Write(() =>
+        {
+            for (var i = 0; i < 10_001; i++)
+            {
+                store.Patch(store.Resources.For("v1", "ConfigMap"), ns, "after", Podnet.Kube.Store.PatchType.Merge, new JsonObject { ["data"] = new JsonObject { ["n"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
+            }
+
+            return 0;
+        });
+        using var old = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/namespaces/{ns}/configmaps?watch=true&resourceVersion={rv}");
         using var expired = await client.SendAsync(old, HttpCompletionOption.ResponseHeadersRead);
         var first = JsonNode.Parse((await new StreamReader(await expired.Content.ReadAsStreamAsync()).ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)))!)!;
         Assert.Equal("ERROR", first["type"]!.GetValue<string>());
