@@ -56,24 +56,42 @@ public sealed class DeploymentController : QueueController
         var owned = PodTemplates.Controlled(Store, ReplicaSets, deployment).ToList();
         var current = owned.FirstOrDefault(rs => rs.Labels.GetValueOrDefault(PodTemplateHashLabel) == hash);
 
+        var maxRevision = owned.Select(Revision).DefaultIfEmpty(0).Max();
         if (current is null)
         {
-            var revision = owned.Select(rs => int.TryParse(rs.Annotations.GetValueOrDefault(RevisionAnnotation), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : 0).DefaultIfEmpty(0).Max() + 1;
-            current = Store.Create(NewReplicaSet(deployment, template, hash, desired, revision), context);
-            _events.Normal(deployment, "ScalingReplicaSet", $"Scaled up replica set {current.Name} from 0 to {desired}", Component);
+            // A new template's ReplicaSet starts as large as maxSurge allows next to the old ones
+            // (deploymentutil.NewRSNewReplicas); under Recreate it grows once the old pods are gone.
+            var start = IsRecreate(deployment) ? 0 : Math.Max(0, Math.Min(desired + RollingParameters(deployment, desired).MaxSurge - owned.Sum(Replicas), desired));
+            current = Store.Create(NewReplicaSet(deployment, template, hash, start, maxRevision + 1), context);
+            if (start > 0)
+            {
+                _events.Normal(deployment, "ScalingReplicaSet", $"Scaled up replica set {current.Name} from 0 to {start}", Component);
+            }
         }
-        else if ((current["spec.replicas"]?.GetValue<int>() ?? 0) != desired)
+        else if (Revision(current) < maxRevision)
         {
-            var before = current["spec.replicas"]?.GetValue<int>() ?? 0;
-            Store.Update(current.With(j => j["spec"]!["replicas"] = desired), context);
-            _events.Normal(deployment, "ScalingReplicaSet", $"Scaled {(desired > before ? "up" : "down")} replica set {current.Name} from {before} to {desired}", Component);
+            // A rollback (kubectl rollout undo) brings an old template back: its ReplicaSet becomes the newest
+            // revision again (deploymentutil.SetNewReplicaSetAnnotations).
+            current = Store.Update(current.WithAnnotation(RevisionAnnotation, (maxRevision + 1).ToString(CultureInfo.InvariantCulture)), context);
         }
 
-        foreach (var old in owned.Where(rs => rs.Uid != current.Uid && (rs["spec.replicas"]?.GetValue<int>() ?? 0) > 0))
+        var old = owned.Where(rs => rs.Uid != current.Uid).OrderBy(rs => rs.CreationTimestamp).ToList();
+        if (IsRecreate(deployment))
         {
-            var before = old["spec.replicas"]!.GetValue<int>();
-            Store.Update(old.With(j => j["spec"]!["replicas"] = 0), context);
-            _events.Normal(deployment, "ScalingReplicaSet", $"Scaled down replica set {old.Name} from {before} to 0", Component);
+            // Recreate: every old pod goes before a new one starts (rolloutRecreate).
+            foreach (var rs in old.Where(rs => Replicas(rs) > 0))
+            {
+                Scale(deployment, rs, 0, context);
+            }
+
+            if (old.All(rs => (rs["status.replicas"]?.GetValue<int>() ?? 0) == 0))
+            {
+                Scale(deployment, current, desired, context);
+            }
+        }
+        else
+        {
+            RollOut(deployment, current, old, desired, context);
         }
 
         UpdateStatus(deployment, current, desired, context);
@@ -112,6 +130,107 @@ public sealed class DeploymentController : QueueController
                 ["template"] = podTemplate,
             },
         });
+    }
+
+    private static int Replicas(KubeObject rs) => rs["spec.replicas"]?.GetValue<int>() ?? 0;
+
+    private static int Revision(KubeObject rs)
+        => int.TryParse(rs.Annotations.GetValueOrDefault(RevisionAnnotation), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : 0;
+
+    private static bool IsRecreate(KubeObject deployment) => deployment.GetString("spec.strategy.type") == "Recreate";
+
+    /// <summary>
+    /// One step of a rolling update (pkg/controller/deployment/rolling.go rolloutRolling): the new ReplicaSet grows
+    /// while all ReplicaSets together stay within replicas + maxSurge (reconcileNewReplicaSet), and old ones shrink
+    /// while the available pods stay at replicas − maxUnavailable or more (reconcileOldReplicaSets). The next step
+    /// comes when the ReplicaSets' status changes (pods start, become ready, or go).
+    /// </summary>
+    private void RollOut(KubeObject deployment, KubeObject current, IReadOnlyList<KubeObject> old, int desired, RequestContext context)
+    {
+        var (maxSurge, maxUnavailable) = RollingParameters(deployment, desired);
+        var newReplicas = Replicas(current);
+        var total = newReplicas + old.Sum(Replicas);
+        if (newReplicas > desired)
+        {
+            current = Scale(deployment, current, desired, context);
+        }
+        else if (newReplicas < desired)
+        {
+            var room = Math.Min(desired + maxSurge - total, desired - newReplicas);
+            if (room > 0)
+            {
+                current = Scale(deployment, current, newReplicas + room, context);
+            }
+        }
+
+        // reconcileOldReplicaSets: what may go is counted on the ReplicaSets' sizes, less the new pods not yet
+        // available, so a step never waits for an old ReplicaSet's status to catch up.
+        int Available(KubeObject rs) => rs["status.availableReplicas"]?.GetValue<int>() ?? 0;
+        var minAvailable = desired - maxUnavailable;
+        var maxScaledDown = Replicas(current) + old.Sum(Replicas) - minAvailable - Math.Max(0, Replicas(current) - Available(current));
+        if (maxScaledDown <= 0)
+        {
+            return;
+        }
+
+        // cleanupUnhealthyReplicas: old pods that are not available cost no availability, so they go first.
+        var remaining = new List<KubeObject>();
+        foreach (var rs in old)
+        {
+            var take = Math.Min(maxScaledDown, Math.Max(0, Replicas(rs) - Available(rs)));
+            maxScaledDown -= take;
+            remaining.Add(take > 0 ? Scale(deployment, rs, Replicas(rs) - take, context) : rs);
+        }
+
+        // scaleDownOldReplicaSetsForRollingUpdate: then as many available ones as keep minAvailable, oldest first.
+        var toRemove = Math.Min(maxScaledDown, remaining.Append(current).Sum(Available) - minAvailable);
+        foreach (var rs in remaining.Where(rs => Replicas(rs) > 0))
+        {
+            if (toRemove <= 0)
+            {
+                break;
+            }
+
+            var take = Math.Min(Replicas(rs), toRemove);
+            Scale(deployment, rs, Replicas(rs) - take, context);
+            toRemove -= take;
+        }
+    }
+
+    /// <summary>maxSurge (rounded up) and maxUnavailable (rounded down) of the RollingUpdate strategy, 25% each by default; never both 0.</summary>
+    private static (int MaxSurge, int MaxUnavailable) RollingParameters(KubeObject deployment, int desired)
+    {
+        static int Resolve(JsonNode? value, int desired, bool roundUp)
+        {
+            var text = value is JsonValue v && v.TryGetValue<int>(out var n) ? n.ToString(CultureInfo.InvariantCulture) : value?.GetValue<string>() ?? "25%";
+            if (!text.EndsWith('%'))
+            {
+                return int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+            }
+
+            var percent = decimal.Parse(text[..^1], NumberStyles.Number, CultureInfo.InvariantCulture);
+            var exact = percent * desired / 100m;
+            return (int)(roundUp ? Math.Ceiling(exact) : Math.Floor(exact));
+        }
+
+        var rolling = deployment["spec.strategy.rollingUpdate"];
+        var surge = Resolve(rolling?["maxSurge"], desired, roundUp: true);
+        var unavailable = Resolve(rolling?["maxUnavailable"], desired, roundUp: false);
+        return (surge, surge == 0 && unavailable == 0 ? 1 : unavailable);
+    }
+
+    /// <summary>Sets a ReplicaSet's replicas, with the deployment controller's ScalingReplicaSet event.</summary>
+    private KubeObject Scale(KubeObject deployment, KubeObject rs, int replicas, RequestContext context)
+    {
+        var before = Replicas(rs);
+        if (before == replicas)
+        {
+            return rs;
+        }
+
+        var scaled = Store.Update(Store.Get(ReplicaSets, rs.Namespace, rs.Name).With(j => j["spec"]!["replicas"] = replicas), context);
+        _events.Normal(deployment, "ScalingReplicaSet", $"Scaled {(replicas > before ? "up" : "down")} replica set {rs.Name} from {before} to {replicas}", Component);
+        return scaled;
     }
 
     private void UpdateStatus(KubeObject deployment, KubeObject current, int desired, RequestContext context)

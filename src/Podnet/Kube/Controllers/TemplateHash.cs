@@ -28,7 +28,9 @@ public static class TemplateHash
 
     private static string Canonical(JsonNode? node) => node switch
     {
-        JsonObject o => "{" + string.Join(",", o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"\"{p.Key}\":{Canonical(p.Value)}")) + "}",
+        // A null field is the Go struct's zero value, the same as an absent one (kubectl rollout undo sends the
+        // template with "creationTimestamp": null): both hash alike, so undo finds the old ReplicaSet again.
+        JsonObject o => "{" + string.Join(",", o.Where(p => p.Value is not null).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"\"{p.Key}\":{Canonical(p.Value)}")) + "}",
         JsonArray a => "[" + string.Join(",", a.Select(Canonical)) + "]",
         null => "null",
         _ => node.ToJsonString(),

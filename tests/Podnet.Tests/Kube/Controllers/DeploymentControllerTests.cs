@@ -231,9 +231,15 @@ public class DeploymentControllerTests
 
         Assert.Equal(
             [
+                // 25% maxSurge of 3 is 1 (rounded up), 25% maxUnavailable is 0 (rounded down): one pod at a time,
+                // a new one available before an old one goes — as the real controller's events read.
                 $"ScalingReplicaSet: Scaled up replica set {oldName} from 0 to 3",
-                $"ScalingReplicaSet: Scaled up replica set {newName} from 0 to 3",
-                $"ScalingReplicaSet: Scaled down replica set {oldName} from 3 to 0",
+                $"ScalingReplicaSet: Scaled up replica set {newName} from 0 to 1",
+                $"ScalingReplicaSet: Scaled down replica set {oldName} from 3 to 2",
+                $"ScalingReplicaSet: Scaled up replica set {newName} from 1 to 2",
+                $"ScalingReplicaSet: Scaled down replica set {oldName} from 2 to 1",
+                $"ScalingReplicaSet: Scaled up replica set {newName} from 2 to 3",
+                $"ScalingReplicaSet: Scaled down replica set {oldName} from 1 to 0",
             ],
             cluster.EventLines(deployment));
         Assert.Equal(deployment["metadata.generation"]!.GetValue<long>(), deployment["status.observedGeneration"]!.GetValue<long>());

@@ -148,4 +148,27 @@ public sealed class KubectlExecAndDescribeTests : IClassFixture<ServedWorld>
         Assert.Contains(images, i => i.StartsWith("amazon-k8s-cni-init:v1.", StringComparison.Ordinal));
         Assert.Contains(images, i => i.StartsWith("amazon-k8s-cni:v1.", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Rollout_SetImageThenUndo_StepsThroughAndReusesTheFirstReplicaSet()
+    {
+        var ns = "rollout";
+        await Deployed("1.31", ns);
+        Assert.Equal("deployment \"my-deployment\" successfully rolled out\n", _served.KubectlOk("1.31", "rollout", "status", "deploy/my-deployment", "-n", ns, "--timeout=60s"));
+        _served.KubectlOk("1.31", "set", "image", "deploy/my-deployment", "nginx=public.ecr.aws/nginx/nginx:1.25", "-n", ns);
+        Assert.EndsWith("deployment \"my-deployment\" successfully rolled out\n", _served.KubectlOk("1.31", "rollout", "status", "deploy/my-deployment", "-n", ns, "--timeout=60s"), StringComparison.Ordinal);
+        Assert.Equal("deployment.apps/my-deployment rolled back\n", _served.KubectlOk("1.31", "rollout", "undo", "deploy/my-deployment", "-n", ns));
+        _served.KubectlOk("1.31", "rollout", "status", "deploy/my-deployment", "-n", ns, "--timeout=60s");
+
+        // The undo brought back the first template: its ReplicaSet is reused as revision 3, no third one is made.
+        var history = _served.KubectlOk("1.31", "rollout", "history", "deploy/my-deployment", "-n", ns);
+        Assert.Matches(@"REVISION\s+CHANGE-CAUSE\n2\s+<none>\n3\s+<none>\n", history);
+        var replicaSets = _served.Server.Cluster.Store.List("apps/v1", "ReplicaSet", ns).Items;
+        Assert.Equal(2, replicaSets.Count);
+
+        // The rollout went one pod at a time (maxSurge 25% of 2 rounds up to 1, maxUnavailable down to 0).
+        var events = _served.KubectlOk("1.31", "get", "events", "-n", ns, "--field-selector", "reason=ScalingReplicaSet", "-o", "custom-columns=MESSAGE:.message", "--no-headers");
+        Assert.Contains("from 0 to 1", events, StringComparison.Ordinal);
+        Assert.Contains("from 2 to 1", events, StringComparison.Ordinal);
+    }
 }
