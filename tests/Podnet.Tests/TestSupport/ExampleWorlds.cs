@@ -13,6 +13,9 @@ public static class ExampleWorlds
         return WorldLoader.Load([.. files, .. extra.Select((text, i) => new WorldSource($"extra-{i}.yaml", text))]);
     }
 
+    /// <summary>The folder of an example, e.g. <c>examples/hello-eks</c>.</summary>
+    public static string Folder(string name) => Path.Combine(PodnetCli.Examples(), name);
+
     /// <summary>The text of one file of an example, e.g. <c>("hello-eks", "cluster.yaml")</c>, for tests that edit it.</summary>
     public static string Text(string name, string file) => File.ReadAllText(Path.Combine(PodnetCli.Examples(), name, file));
 

@@ -9,8 +9,22 @@ namespace Podnet.Tests.TestSupport;
 /// clock), with a kubeconfig in a directory of its own, and the real kubectl binaries to drive it: the dispatcher
 /// on PATH and the <c>kubectl.1.31</c>/<c>kubectl.1.32</c> beside it. A missing binary fails the test naming it.
 /// </summary>
-public sealed class ServedWorld : IAsyncLifetime
+public class ServedWorld : IAsyncLifetime
 {
+    private readonly Func<VirtualTimeProvider, Podnet.World.World> _load;
+
+    /// <summary>Serves the default world.</summary>
+    public ServedWorld()
+        : this(time => WorldLoader.LoadDefault(time: time))
+    {
+    }
+
+    /// <summary>Serves the world <paramref name="load"/> makes with the clock it is given.</summary>
+    protected ServedWorld(Func<VirtualTimeProvider, Podnet.World.World> load)
+    {
+        _load = load;
+    }
+
     private const string Install = "the machine image's Google Cloud SDK kubectl (apt package kubectl), which brings kubectl.1.27 … kubectl.1.33 beside the dispatcher";
 
     public PodnetServer Server { get; private set; } = null!;
@@ -22,7 +36,7 @@ public sealed class ServedWorld : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var time = VirtualTimeProvider.AnchoredTo(TimeProvider.System, TimeSpan.FromDays(1));
-        var world = WorldLoader.LoadDefault(time: time);
+        var world = _load(time);
         Server = await PodnetServer.StartAsync(world, new KubeApiServerOptions(), TimeSpan.FromMinutes(10));
         await File.WriteAllTextAsync(KubeconfigPath, Server.Kube.Kubeconfig);
     }
