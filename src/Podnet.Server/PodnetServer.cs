@@ -11,10 +11,13 @@ public sealed class PodnetServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    private PodnetServer(ServedCluster cluster, KubeApiServer kube)
+    private readonly AuditLog? _audit;
+
+    private PodnetServer(ServedCluster cluster, KubeApiServer kube, AuditLog? audit)
     {
         Cluster = cluster;
         Kube = kube;
+        _audit = audit;
         _loop = Task.Run(() => cluster.RunAsync(_stop.Token));
     }
 
@@ -26,9 +29,18 @@ public sealed class PodnetServer : IAsyncDisposable
     /// <param name="fastForward">The budget of controller waits that cost no real time (see <see cref="ServedCluster"/>).</param>
     public static async Task<PodnetServer> StartAsync(Podnet.World.World world, KubeApiServerOptions options, TimeSpan fastForward, CancellationToken cancellation = default)
     {
+        ArgumentNullException.ThrowIfNull(world);
+        ArgumentNullException.ThrowIfNull(options);
         var cluster = new ServedCluster(world, fastForward);
+        AuditLog? audit = null;
+        if (options.AuditLogPath is { } path)
+        {
+            audit = new AuditLog(new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)), world.Time);
+            world.ControlPlane.Store.Audited = audit.Write;
+        }
+
         var kube = await KubeApiServer.StartAsync(cluster, options, cancellation).ConfigureAwait(false);
-        return new PodnetServer(cluster, kube);
+        return new PodnetServer(cluster, kube, audit);
     }
 
     /// <summary>Stops the API server, then the loop.</summary>
@@ -37,6 +49,8 @@ public sealed class PodnetServer : IAsyncDisposable
         await Kube.DisposeAsync().ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
+        Cluster.World.ControlPlane.Store.Audited = null;
+        _audit?.Dispose();
         Cluster.Dispose();
         _stop.Dispose();
     }

@@ -101,7 +101,8 @@ public static class UpCommand
         PodnetServer server;
         try
         {
-            server = await PodnetServer.StartAsync(world, new KubeApiServerOptions { Address = address, Port = options.Port, Http = options.Http }, budget, stop.Token).ConfigureAwait(false);
+            Directory.CreateDirectory(options.Home);
+            server = await PodnetServer.StartAsync(world, new KubeApiServerOptions { Address = address, Port = options.Port, Http = options.Http, AuditLogPath = Path.Combine(options.Home, "audit.log") }, budget, stop.Token).ConfigureAwait(false);
         }
         catch (IOException e)
         {
@@ -124,6 +125,7 @@ public static class UpCommand
             output.WriteLine(options.Clock == "real"
                 ? "Clock: real time (controller waits take as long as on EKS)."
                 : $"Clock: fast (the cluster's history starts {Podnet.Kube.Printing.HumanDuration.Format(History)} ago; up to {Podnet.Kube.Printing.HumanDuration.Format(FastForwardBudget)} of controller waits cost no real time).");
+            output.WriteLine($"Audit log: {Path.Combine(options.Home, "audit.log")}");
             output.WriteLine(ExportLine(kubeconfig));
             output.Flush();
             try
