@@ -330,9 +330,9 @@ public sealed partial class ObjectStore
             }
         });
 
-        var admitted = status
-            ? next
-            : Admission.Admit(new AdmissionRequest(AdmissionOperation.Update, resource, current.Namespace, current.Name, next, current, context.UserName))!;
+        // A status update goes through admission like any write, as the status subresource (webhooks and plugins
+        // that match only the main resource let it pass).
+        var admitted = Admission.Admit(new AdmissionRequest(AdmissionOperation.Update, resource, current.Namespace, current.Name, next, current, context.UserName, status ? "status" : null))!;
 
         // The spec compared is the one admission defaulted, as the API server compares decoded objects.
         if (resource.TracksGeneration && !JsonNode.DeepEquals(admitted["spec"], currentJson["spec"]))
