@@ -240,4 +240,57 @@ public sealed class KubectlSeedCommandTests : IClassFixture<ServedWorld>
         Assert.Equal("configmap/rehearsal created (server dry run)\n", _served.KubectlOk(version, "apply", "--dry-run=server", "-f", file));
         Assert.Null(_served.Server.Cluster.Store.TryGet(_served.Server.Cluster.Store.Resources.For("v1", "ConfigMap"), ns, "rehearsal"));
     }
+
+    [Fact]
+    public async Task CustomResourceDefinition_AppliedLater_ServedWithItsPrinterColumns()
+    {
+        var file = Path.Combine(_served.Directory, "crd.yaml");
+        File.WriteAllText(file, """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: widgets.example.podnet.dev
+            spec:
+              group: example.podnet.dev
+              scope: Namespaced
+              names:
+                plural: widgets
+                singular: widget
+                kind: Widget
+                shortNames: [wd]
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec:
+                        type: object
+                        properties:
+                          size:
+                            type: integer
+                additionalPrinterColumns:
+                - name: Size
+                  type: integer
+                  jsonPath: .spec.size
+            """);
+        Assert.Equal("customresourcedefinition.apiextensions.k8s.io/widgets.example.podnet.dev created\n", _served.KubectlOk("1.31", "apply", "-f", file));
+        await _served.WaitUntil(s => s.Resources.Find("example.podnet.dev/v1", "Widget") is not null, "Widget served");
+        var widget = Path.Combine(_served.Directory, "widget.yaml");
+        File.WriteAllText(widget, """
+            apiVersion: example.podnet.dev/v1
+            kind: Widget
+            metadata:
+              name: w1
+              namespace: default
+            spec:
+              size: 3
+            """);
+        Assert.Equal("widget.example.podnet.dev/w1 created\n", _served.KubectlOk("1.31", "apply", "-f", widget));
+        var table = _served.KubectlOk("1.31", "get", "wd").TrimEnd('\n').Split('\n');
+        Assert.Matches(@"^NAME\s+SIZE$", table[0]);
+        Assert.Matches(@"^w1\s+3$", table[1]);
+    }
 }
