@@ -15,45 +15,7 @@ public sealed class KubectlExecAndDescribeTests : IClassFixture<ServedWorld>
         _served = served;
     }
 
-    private static string App(string ns) => $"""
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: my-deployment
-          namespace: {ns}
-          labels:
-            app: my-app
-        spec:
-          replicas: 2
-          selector:
-            matchLabels:
-              app: my-app
-          template:
-            metadata:
-              labels:
-                app: my-app
-            spec:
-              containers:
-              - name: nginx
-                image: public.ecr.aws/nginx/nginx:1.23
-                ports:
-                - containerPort: 80
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: my-app
-          namespace: {ns}
-          labels:
-            app: my-app
-        spec:
-          selector:
-            app: my-app
-          ports:
-            - protocol: TCP
-              port: 80
-              targetPort: 80
-        """;
+    private static string App(string ns) => SeedManifests.SampleApplication(ns, 2);
 
     /// <summary>Applies the application in <paramref name="ns"/> and waits for both pods to run and the Service to have them.</summary>
     private async Task<string> Deployed(string version, string ns)

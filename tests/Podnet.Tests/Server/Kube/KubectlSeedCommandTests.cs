@@ -131,45 +131,7 @@ public sealed class KubectlSeedCommandTests : IClassFixture<ServedWorld>
         var ns = Ns("k18", version);
         _served.KubectlOk(version, "create", "namespace", ns);
         var file = Path.Combine(_served.Directory, $"app-{ns}.yaml");
-        string App(int replicas) => $"""
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata:
-              name: my-deployment
-              namespace: {ns}
-              labels:
-                app: my-app
-            spec:
-              replicas: {replicas}
-              selector:
-                matchLabels:
-                  app: my-app
-              template:
-                metadata:
-                  labels:
-                    app: my-app
-                spec:
-                  containers:
-                  - name: nginx
-                    image: public.ecr.aws/nginx/nginx:1.23
-                    ports:
-                    - containerPort: 80
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata:
-              name: my-app
-              namespace: {ns}
-              labels:
-                app: my-app
-            spec:
-              selector:
-                app: my-app
-              ports:
-                - protocol: TCP
-                  port: 80
-                  targetPort: 80
-            """;
+        string App(int replicas) => SeedManifests.SampleApplication(ns, replicas);
         File.WriteAllText(file, App(2));
         Assert.Equal("deployment.apps/my-deployment created\nservice/my-app created\n", _served.KubectlOk(version, "apply", "-f", file));
         Assert.Equal("deployment.apps/my-deployment unchanged\nservice/my-app unchanged\n", _served.KubectlOk(version, "apply", "-f", file));
