@@ -255,4 +255,18 @@ public sealed class KubectlSeedCommandTests : IClassFixture<ServedWorld>
         Assert.Matches(@"^NAME\s+SIZE$", table[0]);
         Assert.Matches(@"^w1\s+3$", table[1]);
     }
+
+    [Theory]
+    [InlineData("1.27")]
+    [InlineData("1.29")]
+    [InlineData("1.33")]
+    public void OtherKubectlVersions_CreateAndGet(string version)
+    {
+        // 1.27–1.29 ask for aggregated discovery v2beta1 only (a v2 answer would break them); 1.33 sends protobuf.
+        var ns = Ns("versions", version);
+        Assert.Equal($"namespace/{ns} created\n", _served.KubectlOk(version, "create", "namespace", ns));
+        var rows = _served.KubectlOk(version, "get", "pods", "-n", "kube-system").TrimEnd('\n').Split('\n');
+        Assert.Matches(@"^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$", rows[0]);
+        Assert.Contains(rows, r => r.StartsWith("aws-node-", StringComparison.Ordinal) && r.Contains("Running", StringComparison.Ordinal));
+    }
 }
