@@ -160,6 +160,13 @@ public sealed class KubectlSeedCommandTests : IClassFixture<ServedWorld>
         var (exit, _, error) = _served.Kubectl(version, null, "apply", "-f", file);
         Assert.Equal(1, exit);
         Assert.Contains("unknown field \"dta\"", error, StringComparison.Ordinal);
+
+        // --validate=warn: the server drops the field and says so; --validate=false: it drops it silently.
+        (exit, var output, error) = _served.Kubectl(version, null, "apply", "--validate=warn", "-f", file);
+        Assert.Equal(0, exit);
+        Assert.Equal("configmap/c created\n", output);
+        Assert.Contains("Warning: unknown field \"dta\"", error, StringComparison.Ordinal);
+        Assert.Null(_served.Server.Cluster.Store.Get("v1", "ConfigMap", ns, "c")["dta"]);
     }
 
     [Theory]
