@@ -441,8 +441,9 @@ public sealed class ResourceHandler
     }
 
     /// <summary>
-    /// pods/log: the container's log. The emulated containers write nothing, so a running container's log is empty;
-    /// the errors for a container that is not there or not started are the kubelet's.
+    /// pods/log: the container's log — aws-node's entrypoint lines (<see cref="Podnet.Cni.AwsNodeContainerLog"/>); the
+    /// other emulated containers write nothing. The errors for a container that is not there or not started are the
+    /// kubelet's.
     /// </summary>
     private async Task LogAsync(HttpContext context, ApiPath path)
     {
@@ -473,8 +474,10 @@ public sealed class ResourceHandler
             throw KubeException.BadRequest($"container \"{container}\" in pod \"{pod.Name}\" is waiting to start: {reason}");
         }
 
+        // aws-node's entrypoint writes its lines; the other emulated containers write nothing.
+        var log = container == Podnet.Cni.AwsNodeContainerLog.Container ? Podnet.Cni.AwsNodeContainerLog.For(pod) ?? string.Empty : string.Empty;
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/plain";
-        await context.Response.CompleteAsync().ConfigureAwait(false);
+        await context.Response.WriteAsync(log, context.RequestAborted).ConfigureAwait(false);
     }
 }

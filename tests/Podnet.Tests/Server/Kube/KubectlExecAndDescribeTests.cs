@@ -133,4 +133,17 @@ public sealed class KubectlExecAndDescribeTests : IClassFixture<ServedWorld>
         Assert.Contains("from 0 to 1", events, StringComparison.Ordinal);
         Assert.Contains("from 2 to 1", events, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Logs_AwsNode_TheEntrypointsLinesOfItsRelease()
+    {
+        var pod = _served.Server.Cluster.Store.List("v1", "Pod", "kube-system").Items.First(p => p.Name.StartsWith("aws-node-", StringComparison.Ordinal)).Name;
+        var (exit, output, error) = _served.Kubectl("1.32", null, "logs", "-n", "kube-system", pod);
+        Assert.True(exit == 0, error);
+        Assert.Contains("Defaulted container \"aws-node\" out of: aws-node", error, StringComparison.Ordinal);
+        var lines = output.TrimEnd('\n').Split('\n');
+        Assert.Equal("Installed /host/opt/cni/bin/aws-cni", lines[0]);
+        Assert.Equal("Installed /host/opt/cni/bin/egress-cni", lines[1]);
+        Assert.Matches(@"^time=""\S+Z"" level=info msg=""Successfully copied CNI plugin binary and config file.""$", lines[^1]);
+    }
 }
