@@ -420,7 +420,10 @@ public sealed class ResourceHandler
                 KubeMediaTypes.JsonPatch => Podnet.Kube.Patching.JsonPatch.Apply(scale, patch as JsonArray ?? throw KubeException.BadRequest("a JSON patch must be an array of operations")),
                 _ => Podnet.Kube.Patching.JsonMergePatch.Apply(scale, patch),
             };
-            var replicas = next?["spec"]?["replicas"] is JsonValue r && r.TryGetValue<long>(out var n) ? n : throw KubeException.BadRequest("spec.replicas: a whole number is required");
+            // An int32, as the Scale type's field is (a long JsonValue would not read back as one).
+            var replicas = next?["spec"]?["replicas"] is JsonValue r && r.TryGetValue<long>(out var n) && n is >= 0 and <= int.MaxValue
+                ? (int)n
+                : throw KubeException.BadRequest("spec.replicas: a whole number between 0 and 2147483647 is required");
             if (next?["metadata"]?["resourceVersion"] is JsonValue rv && rv.GetValue<string>() != parent.ResourceVersion && method == HttpMethods.Put)
             {
                 throw KubeException.Conflict(path.Resource, path.Name);

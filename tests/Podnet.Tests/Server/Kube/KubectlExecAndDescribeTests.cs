@@ -146,4 +146,13 @@ public sealed class KubectlExecAndDescribeTests : IClassFixture<ServedWorld>
         Assert.Equal("Installed /host/opt/cni/bin/egress-cni", lines[1]);
         Assert.Matches(@"^time=""\S+Z"" level=info msg=""Successfully copied CNI plugin binary and config file.""$", lines[^1]);
     }
+
+    [Fact]
+    public async Task Scale_TheDeploymentGrowsThroughItsScaleSubresource()
+    {
+        var ns = "scale";
+        await Deployed("1.31", ns);
+        Assert.Equal("deployment.apps/my-deployment scaled\n", _served.KubectlOk("1.31", "scale", "deploy/my-deployment", "-n", ns, "--replicas=3"));
+        await _served.WaitUntil(s => s.List("v1", "Pod", ns).Items.Count(p => p.GetString("status.phase") == "Running") == 3, "3 pods running", 60);
+    }
 }
