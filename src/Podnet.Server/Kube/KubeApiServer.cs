@@ -166,8 +166,10 @@ public sealed class KubeApiServer : IAsyncDisposable
         {
             // The client went away.
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or System.Text.Json.JsonException or NotSupportedException or KeyNotFoundException or InvalidCastException or NullReferenceException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // A bug of Podnet's, not of the request: the client gets the API server's InternalError Status rather than
+            // a dropped connection, and the server keeps serving.
             if (!context.Response.HasStarted)
             {
                 await HttpAnswers.StatusAsync(context, new KubeException("InternalError", $"Internal error occurred: {e.Message}", 500)).ConfigureAwait(false);

@@ -194,6 +194,14 @@ public sealed class ResourceHandler
         }
 
         var resource = path.Resource;
+
+        // The body is decoded into its kind's type before anything reads it: a field of the wrong type (a kind that
+        // is a number, metadata that is a list) is the decoder's 400, even where it would otherwise be a missing name.
+        if (Podnet.Kube.Validation.KindStrategies.Decode(resource, body, (body["metadata"] as JsonObject)?["name"] is JsonValue named && named.TryGetValue<string>(out var decodedName) ? decodedName : path.Name ?? string.Empty) is { } undecodable)
+        {
+            throw undecodable;
+        }
+
         var apiVersion = body["apiVersion"]?.GetValue<string>();
         var kind = body["kind"]?.GetValue<string>();
         if (apiVersion is { Length: > 0 } && apiVersion != resource.ApiVersion)
@@ -229,13 +237,6 @@ public sealed class ResourceHandler
         if (path.Name is not null)
         {
             metadata["name"] = path.Name;
-        }
-
-        // The body is decoded into its kind's type before anything reads it: a field of the wrong type is the
-        // decoder's 400, even where it would otherwise be a missing name.
-        if (Podnet.Kube.Validation.KindStrategies.Decode(resource, body, metadata["name"] is JsonValue named && named.TryGetValue<string>(out var decodedName) ? decodedName : string.Empty) is { } undecodable)
-        {
-            throw undecodable;
         }
 
         return body;

@@ -265,6 +265,13 @@ public sealed partial class ObjectStore
                 throw KubeException.BadRequest("the patch must leave a JSON object");
             }
 
+            // The patched object is decoded before anything reads it, as the API server decodes a patch's result: a
+            // patch that makes metadata a list or a name a number is refused here.
+            if (Validation.KindStrategies.Decode(resource, patchedObject, name) is { } undecodable)
+            {
+                throw undecodable;
+            }
+
             // A patch without a resourceVersion applies to whatever is current.
             var next = KubeObject.From(patchedObject);
             if (patch is JsonObject p && p["metadata"]?["resourceVersion"] is null)
