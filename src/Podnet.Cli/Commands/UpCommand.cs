@@ -119,12 +119,20 @@ public static class UpCommand
                 // The token in it is the cluster admin's.
                 File.SetUnixFileMode(kubeconfig, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
+            // The export lines, for the parent of --env to print (it cannot know the ports the server picked).
+            var exports = ExportLines(kubeconfig, server);
+            await File.WriteAllTextAsync(EnvPath(options.Home), string.Join('\n', exports) + "\n", stop.Token).ConfigureAwait(false);
             await File.WriteAllTextAsync(PidPath(options.Home), Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n", stop.Token).ConfigureAwait(false);
             output.WriteLine($"Serving EKS cluster {world.Cluster?.Name ?? "podnet"} (Kubernetes {server.Kube.KubernetesVersion}) at {server.Kube.Address.ToString().TrimEnd('/')}; Ctrl-C stops it.");
             output.WriteLine(options.Clock == "real"
                 ? "Clock: real time (controller waits take as long as on EKS)."
                 : $"Clock: fast (the cluster's history starts {Podnet.Kube.Printing.HumanDuration.Format(History)} ago; up to {Podnet.Kube.Printing.HumanDuration.Format(FastForwardBudget)} of controller waits cost no real time).");
-            output.WriteLine(ExportLine(kubeconfig));
+            output.WriteLine($"Serving the AWS API (EC2, IAM, STS, EKS) at {server.Aws.Address.ToString().TrimEnd('/')} for the aws CLI.");
+            foreach (var line in exports)
+            {
+                output.WriteLine(line);
+            }
+
             output.Flush();
             try
             {
@@ -143,6 +151,12 @@ public static class UpCommand
 
     private static string ExportLine(string kubeconfig) => $"export KUBECONFIG={kubeconfig}";
 
+    private static string EnvPath(string home) => Path.Combine(home, "up.env");
+
+    /// <summary>KUBECONFIG, then what points the aws CLI at the served AWS API (endpoint, credentials, region).</summary>
+    private static List<string> ExportLines(string kubeconfig, PodnetServer server)
+        => [ExportLine(kubeconfig), .. server.Aws.Environment.Select(e => $"export {e.Key}={e.Value}")];
+
     /// <summary>
     /// <c>--env</c>: starts <c>podnet up</c> again as a process of its own (output to <c>up.log</c>), waits until it
     /// serves, and prints the export lines; the shell's <c>$(…)</c> ends because the server holds none of its pipes.
@@ -152,6 +166,7 @@ public static class UpCommand
         Directory.CreateDirectory(options.Home);
         var pidFile = PidPath(options.Home);
         File.Delete(pidFile);
+        File.Delete(EnvPath(options.Home));
         var (program, prefix) = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet"
             ? (path, new[] { Environment.GetCommandLineArgs()[0] })
             : (Environment.ProcessPath!, Array.Empty<string>());
@@ -184,7 +199,7 @@ public static class UpCommand
             Thread.Sleep(100);
         }
 
-        output.WriteLine(ExportLine(KubeconfigPath(options.Home)));
+        output.Write(File.Exists(EnvPath(options.Home)) ? File.ReadAllText(EnvPath(options.Home)) : ExportLine(KubeconfigPath(options.Home)) + "\n");
         return ExitCodes.Ok;
     }
 
