@@ -14,11 +14,29 @@ public sealed class QueryRequest
 {
     private readonly IReadOnlyDictionary<string, string> _parameters;
 
+    // Where this view sits in the whole request (IpPermissions.N.), and the names read so far, shared by all views
+    // of one request: the test of the wire names against botocore's models checks them.
+    private readonly string _path;
+    private readonly ISet<string>? _reads;
+
     /// <summary>A request (or one item's view) of these parameters.</summary>
     public QueryRequest(IReadOnlyDictionary<string, string> parameters)
+        : this(parameters, string.Empty, null)
+    {
+    }
+
+    private QueryRequest(IReadOnlyDictionary<string, string> parameters, string path, ISet<string>? reads)
     {
         _parameters = parameters;
+        _path = path;
+        _reads = reads;
     }
+
+    /// <summary>
+    /// The same request, recording into <paramref name="reads"/> every parameter name the handlers ask for, with
+    /// list indexes as <c>N</c> (<c>IpPermissions.N.Groups.N.GroupId</c>).
+    /// </summary>
+    internal QueryRequest Recording(ISet<string> reads) => new(_parameters, _path, reads);
 
     /// <summary>All parameters, by their wire names.</summary>
     public IReadOnlyDictionary<string, string> Parameters => _parameters;
@@ -58,7 +76,11 @@ public sealed class QueryRequest
     }
 
     /// <summary>A parameter's value, or null when absent.</summary>
-    public string? Get(string name) => _parameters.GetValueOrDefault(name);
+    public string? Get(string name)
+    {
+        _reads?.Add(_path + name);
+        return _parameters.GetValueOrDefault(name);
+    }
 
     /// <summary>A parameter that must be there; <paramref name="missing"/> makes the service's error otherwise.</summary>
     public string Required(string name, Func<string, AwsException> missing)
@@ -82,7 +104,10 @@ public sealed class QueryRequest
 
     /// <summary>The values of an EC2 list of scalars, <c>Prefix.1</c>, <c>Prefix.2</c>, … in index order.</summary>
     public IReadOnlyList<string> List(string prefix)
-        => [.. Indexed(prefix + ".").Where(e => e.Tail.Length == 0).Select(e => e.Value)];
+    {
+        _reads?.Add(_path + prefix + ".N");
+        return [.. Indexed(prefix + ".").Where(e => e.Tail.Length == 0).Select(e => e.Value)];
+    }
 
     /// <summary>The values of a query list of scalars, <c>Prefix.member.1</c>, … (IAM, STS, CloudFormation).</summary>
     public IReadOnlyList<string> Members(string prefix) => List(prefix + ".member");
@@ -93,7 +118,7 @@ public sealed class QueryRequest
             .Where(e => e.Tail.Length > 0)
             .GroupBy(e => e.Index)
             .OrderBy(g => g.Key)
-            .Select(g => new QueryRequest(g.ToDictionary(e => e.Tail, e => e.Value, StringComparer.Ordinal)))];
+            .Select(g => new QueryRequest(g.ToDictionary(e => e.Tail, e => e.Value, StringComparer.Ordinal), _path + prefix + ".N.", _reads))];
 
     /// <summary>The items of a query list of structures, <c>Prefix.member.N.Member…</c>.</summary>
     public IReadOnlyList<QueryRequest> MemberStructures(string prefix) => Structures(prefix + ".member");
