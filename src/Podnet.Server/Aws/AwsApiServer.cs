@@ -178,7 +178,10 @@ public sealed class AwsApiServer : IAsyncDisposable
 
                 case "eks":
                 {
-                    var (_, body) = _eks.Handle(request.Method, request.Path.Value ?? "/");
+                    var input = request.ContentLength is > 0 || request.Method == HttpMethods.Post
+                        ? await System.Text.Json.Nodes.JsonNode.ParseAsync(request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false) as System.Text.Json.Nodes.JsonObject
+                        : null;
+                    var (_, body) = _eks.Handle(request.Method, request.Path.Value ?? "/", input);
                     await AwsAnswers.JsonAsync(context, 200, body, requestId).ConfigureAwait(false);
                     return;
                 }
@@ -190,6 +193,10 @@ public sealed class AwsApiServer : IAsyncDisposable
         catch (AwsException e)
         {
             await ErrorAsync(context, service, e, requestId).ConfigureAwait(false);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            await ErrorAsync(context, service, new AwsException("SerializationException", $"The request body is not JSON: {e.Message}"), requestId).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or KeyNotFoundException or NullReferenceException or NotSupportedException)
         {

@@ -111,12 +111,12 @@ public sealed class Ec2Api
             "CreateTags" => Write(() =>
             {
                 Done(ec2.CreateTagsAsync(query.List("ResourceId"), Tags(query.Structures("Tag"))));
-                return [Bool("return", true)];
+                return [];
             }),
             "DeleteTags" => Write(() =>
             {
                 Done(ec2.DeleteTagsAsync(query.List("ResourceId"), [.. query.Structures("Tag").Select(t => t.Get("Key") ?? string.Empty)]));
-                return [Bool("return", true)];
+                return [];
             }),
             _ => throw new AwsException("InvalidAction", $"The action {action} is not valid for this web service."),
         };

@@ -8,7 +8,9 @@ namespace Podnet.Server.Aws;
 /// EKS over rest-json (botocore data/eks/2017-11-01/service-2.json; moto's <c>moto/eks/urls.py</c> routes):
 /// <c>GET /clusters</c> (ListClusters), <c>GET /clusters/{name}</c> (DescribeCluster),
 /// <c>GET /clusters/{name}/node-groups</c> (ListNodegroups), <c>GET /clusters/{name}/node-groups/{nodegroupName}</c>
-/// (DescribeNodegroup). The served cluster's <c>endpoint</c> and <c>certificateAuthority.data</c> are those of its
+/// (DescribeNodegroup), <c>POST /clusters/{name}/node-groups</c> (CreateNodegroup: its instances launch and join the
+/// served cluster as nodes), <c>DELETE /clusters/{name}/node-groups/{nodegroupName}</c> (DeleteNodegroup). Writes
+/// run under the served cluster's gate. The served cluster's <c>endpoint</c> and <c>certificateAuthority.data</c> are those of its
 /// Kubernetes API, so <c>aws eks update-kubeconfig</c> writes a kubeconfig that reaches it.
 /// </summary>
 public sealed class EksApi
@@ -26,10 +28,11 @@ public sealed class EksApi
     }
 
     /// <summary>
-    /// Answers <paramref name="method"/> <paramref name="path"/>: the operation's name (for errors) and its JSON.
+    /// Answers <paramref name="method"/> <paramref name="path"/> (with the JSON <paramref name="body"/> of a POST):
+    /// the operation's name and its JSON.
     /// </summary>
-    /// <exception cref="AwsException">EKS's error: <c>ResourceNotFoundException</c> (404) with the texts the seeds show.</exception>
-    public (string Operation, JsonObject Body) Handle(string method, string path)
+    /// <exception cref="AwsException">EKS's error: <c>ResourceNotFoundException</c> (404) with the texts the seeds show, <c>InvalidParameterException</c>, <c>ResourceInUseException</c>.</exception>
+    public (string Operation, JsonObject Body) Handle(string method, string path, JsonObject? body = null)
     {
         var eks = (_cluster.World.Cloud ?? throw new AwsException("ResourceNotFoundException", "This world has no AWS account (a policy-only world): EKS is not served.", 404)).Eks;
         var segments = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
@@ -39,7 +42,14 @@ public sealed class EksApi
             ("GET", ["clusters", var name]) => ("DescribeCluster", _cluster.Read(() => new JsonObject { ["cluster"] = Cluster(eks.DescribeCluster(name), _endpoints(name)) })),
             ("GET", ["clusters", var name, "node-groups"]) => ("ListNodegroups", _cluster.Read(() => new JsonObject { ["nodegroups"] = Strings(eks.ListNodegroups(name)) })),
             ("GET", ["clusters", var name, "node-groups", var nodegroup]) => ("DescribeNodegroup", _cluster.Read(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.DescribeNodegroup(name, nodegroup)) })),
-            _ => throw new AwsException("UnknownOperationException", $"Podnet's EKS does not serve {method} {path} (it serves ListClusters, DescribeCluster, ListNodegroups, DescribeNodegroup).", 404),
+            ("POST", ["clusters", var name, "node-groups"]) => ("CreateNodegroup", _cluster.Write(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.CreateNodegroup(CreateNodegroupRequestOf(name, body ?? []))) })),
+            ("DELETE", ["clusters", var name, "node-groups", var nodegroup]) => ("DeleteNodegroup", _cluster.Write(() =>
+            {
+                var deleting = eks.DescribeNodegroup(name, nodegroup) with { Status = "DELETING" };
+                eks.DeleteNodegroup(name, nodegroup);
+                return new JsonObject { ["nodegroup"] = Nodegroup(deleting) };
+            })),
+            _ => throw new AwsException("UnknownOperationException", $"Podnet's EKS does not serve {method} {path} (it serves ListClusters, DescribeCluster, ListNodegroups, DescribeNodegroup, CreateNodegroup, DeleteNodegroup).", 404),
         };
     }
 
@@ -111,6 +121,31 @@ public sealed class EksApi
         },
         ["tags"] = Map(nodegroup.Tags),
     };
+
+    /// <summary>CreateNodegroup's body (<c>aws eks create-nodegroup</c>): camelCase members of <c>CreateNodegroupRequest</c>.</summary>
+    public static CreateNodegroupRequest CreateNodegroupRequestOf(string clusterName, JsonObject body)
+    {
+        static AwsException Missing(string member) => new("InvalidParameterException", $"{member} is required", 400);
+        IReadOnlyList<string>? List(string member) => body[member] is JsonArray array ? [.. array.Select(v => v!.GetValue<string>())] : null;
+        IReadOnlyDictionary<string, string>? Map(string member) => body[member] is JsonObject map ? map.ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal) : null;
+        var scaling = body["scalingConfig"] is JsonObject config
+            ? new NodegroupScalingConfig(config["minSize"]?.GetValue<int>() ?? 1, config["maxSize"]?.GetValue<int>() ?? 2, config["desiredSize"]?.GetValue<int>() ?? 2)
+            : null;
+        var taints = body["taints"] is JsonArray list
+            ? list.Select(t => new NodegroupTaint(t!["key"]!.GetValue<string>(), t["value"]?.GetValue<string>(), t["effect"]!.GetValue<string>())).ToList()
+            : null;
+        return new CreateNodegroupRequest(
+            clusterName,
+            body["nodegroupName"]?.GetValue<string>() ?? throw Missing("nodegroupName"),
+            body["nodeRole"]?.GetValue<string>() ?? throw Missing("nodeRole"),
+            List("subnets") ?? throw Missing("subnets"),
+            List("instanceTypes"),
+            scaling,
+            Map("labels"),
+            Map("tags"),
+            body["amiType"]?.GetValue<string>() ?? "AL2023_x86_64_STANDARD",
+            taints);
+    }
 
     private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
 

@@ -203,4 +203,40 @@ public class AwsWireTests : IClassFixture<ServedAwsWorld>
         Assert.Equal(instance.InstanceId, found.Element(Ec2 + "instanceId")!.Value);
         Assert.Equal(instance.Placement.AvailabilityZone, found.Element(Ec2 + "placement")!.Element(Ec2 + "availabilityZone")!.Value);
     }
+
+    [Fact]
+    public async Task EksCreateNodegroup_ItsInstancesJoinAsNodes_DeleteAnswersDeleting()
+    {
+        var (nodeRole, subnets) = _world.Server.Cluster.Read(() =>
+        {
+            var ng = Cloud.Eks.DescribeNodegroup("podnet", "ng-1");
+            return (ng.NodeRole, ng.Subnets);
+        });
+        using var http = _world.AwsHttp();
+        var body = new JsonObject
+        {
+            ["nodegroupName"] = "my-nodegroup",
+            ["subnets"] = new JsonArray([.. subnets.Select(s => (JsonNode)JsonValue.Create(s))]),
+            ["instanceTypes"] = new JsonArray("t3.medium"),
+            ["nodeRole"] = nodeRole,
+            ["scalingConfig"] = new JsonObject { ["minSize"] = 1, ["maxSize"] = 1, ["desiredSize"] = 1 },
+            ["clientRequestToken"] = Guid.NewGuid().ToString(),
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/clusters/podnet/node-groups") { Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Authorization", Scope("eks"));
+        using var created = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        var nodegroup = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["nodegroup"]!;
+        Assert.Equal(("my-nodegroup", "ACTIVE"), (nodegroup["nodegroupName"]!.GetValue<string>(), nodegroup["status"]!.GetValue<string>()));
+
+        var instanceId = _world.Server.Cluster.Read(() => Assert.Single(Cloud.Eks.NodegroupInstanceIds("podnet", "my-nodegroup")));
+        await _world.WaitUntil(
+            store => store.List(store.Resources.For("v1", "Node")).Items.Any(n => new Podnet.Kube.Views.NodeView(n).ProviderId?.EndsWith(instanceId, StringComparison.Ordinal) == true),
+            "the node group's instance joined as a Node");
+
+        using var deleted = await http.DeleteAsync("/clusters/podnet/node-groups/my-nodegroup");
+        Assert.Equal("DELETING", JsonNode.Parse(await deleted.Content.ReadAsStringAsync())!["nodegroup"]!["status"]!.GetValue<string>());
+        using var gone = await http.GetAsync("/clusters/podnet/node-groups/my-nodegroup");
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
 }

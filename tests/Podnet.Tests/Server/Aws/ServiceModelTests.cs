@@ -76,12 +76,12 @@ public class ServiceModelTests : IClassFixture<ServedAwsWorld>
         Run($"Action=AuthorizeSecurityGroupEgress&GroupId={group}&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort=443&IpPermissions.1.ToPort=443&IpPermissions.1.IpRanges.1.CidrIp=0.0.0.0%2F0");
         Run($"Action=DescribeSecurityGroups&GroupId.1={group}&GroupName.1=model-sg&Filter.1.Name=vpc-id&Filter.1.Value.1={vpcId}");
         Run($"Action=DescribeSecurityGroupRules&SecurityGroupRuleId.1={Value(authorized, "securityGroupRuleId")}&Filter.1.Name=group-id&Filter.1.Value.1={group}");
-        Run($"Action=RevokeSecurityGroupIngress&GroupId={group}&SecurityGroupRuleId.1={Value(authorized, "securityGroupRuleId")}");
+        Run($"Action=RevokeSecurityGroupIngress&GroupId={group}&SecurityGroupRuleId.1={authorized.Descendants("securityGroupRuleId").Last().Value}");
         Run($"Action=RevokeSecurityGroupIngress&GroupId={group}&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort=80&IpPermissions.1.ToPort=80&IpPermissions.1.IpRanges.1.CidrIp=10.0.0.0%2F16&IpPermissions.1.IpRanges.2.CidrIp=10.9.0.0%2F16");
         Run($"Action=RevokeSecurityGroupEgress&GroupId={group}&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort=443&IpPermissions.1.ToPort=443&IpPermissions.1.IpRanges.1.CidrIp=0.0.0.0%2F0");
         Run($"Action=CreateTags&ResourceId.1={group}&Tag.1.Key=k&Tag.1.Value=v");
         Run($"Action=DeleteTags&ResourceId.1={group}&Tag.1.Key=k");
-        Run($"Action=RevokeSecurityGroupIngress&GroupId={group}&IpPermissions.1.IpProtocol=-1&IpPermissions.1.Ipv6Ranges.1.CidrIpv6=%3A%3A%2F0");
+        Run($"Action=RevokeSecurityGroupIngress&GroupId={group}&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort=80&IpPermissions.1.ToPort=80&IpPermissions.1.Ipv6Ranges.1.CidrIpv6=%3A%3A%2F0");
         Run($"Action=DeleteSecurityGroup&GroupId={group}");
         Run($"Action=DescribeInstances&InstanceId.1={instance.InstanceId}&Filter.1.Name=network-interface.private-dns-name&Filter.1.Value.1={instance.PrivateDnsName}");
         Run($"Action=DescribeNetworkInterfaces&NetworkInterfaceId.1={eniId}&Filter.1.Name=vpc-id&Filter.1.Value.1={vpcId}");
