@@ -33,7 +33,8 @@ public sealed class Ec2Api
         "CreateSubnet", "DescribeSubnets", "DeleteSubnet",
         "CreateSecurityGroup", "DescribeSecurityGroups", "DeleteSecurityGroup", "DescribeSecurityGroupRules",
         "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress",
-        "DescribeInstances", "DescribeNetworkInterfaces", "CreateTags", "DeleteTags",
+        "DescribeInstances", "DescribeInstanceTypes", "DescribeNetworkInterfaces", "CreateNetworkInterface", "DeleteNetworkInterface",
+        "DescribeTrunkInterfaceAssociations", "CreateTags", "DeleteTags",
     ];
 
     /// <summary>Runs <paramref name="action"/> as <paramref name="principal"/>; returns the members of its answer.</summary>
@@ -108,6 +109,33 @@ public sealed class Ec2Api
             }),
             "DescribeInstances" => Read(() => [Items("reservationSet", Done(ec2.DescribeInstancesAsync(Describe(query, "InstanceId"))), Ec2Shapes.Reservation)]),
             "DescribeNetworkInterfaces" => Read(() => [Items("networkInterfaceSet", Done(ec2.DescribeNetworkInterfacesAsync(Describe(query, "NetworkInterfaceId"))), Ec2Shapes.NetworkInterface)]),
+            "DescribeInstanceTypes" => Read(() =>
+            {
+                var types = query.List("InstanceType");
+                return [Items("instanceTypeSet", Done(ec2.DescribeInstanceTypesAsync(types.Count > 0 ? types : null)), Ec2Shapes.InstanceTypeInfo)];
+            }),
+            "CreateNetworkInterface" => Write(() =>
+            {
+                var addresses = query.Structures("PrivateIpAddresses");
+                var primary = query.Get("PrivateIpAddress") ?? addresses.FirstOrDefault(a => a.Bool("Primary") == true)?.Get("PrivateIpAddress");
+                var secondary = addresses.Select(a => a.Get("PrivateIpAddress")).Where(a => a is not null && a != primary).Select(a => a!).ToList();
+                var prefixes = query.Structures("Ipv4Prefix").Select(p => p.Get("Ipv4Prefix")).Where(p => p is not null).Select(p => p!).ToList();
+                var groups = query.List("SecurityGroupId");
+                var eni = Done(ec2.CreateNetworkInterfaceAsync(new CreateNetworkInterfaceRequest(
+                    Required(query, "SubnetId"),
+                    groups.Count > 0 ? groups : null,
+                    query.Get("Description"),
+                    primary,
+                    secondary.Count > 0 ? secondary : null,
+                    query.Int("SecondaryPrivateIpAddressCount") ?? 0,
+                    prefixes.Count > 0 ? prefixes : null,
+                    query.Int("Ipv4PrefixCount") ?? 0,
+                    query.Get("InterfaceType"),
+                    TagsFor(query, "network-interface"))));
+                return [Structure("networkInterface", Ec2Shapes.NetworkInterface(eni)), Text("clientToken", query.Get("ClientToken"))];
+            }),
+            "DeleteNetworkInterface" => Write(() => Empty(ec2.DeleteNetworkInterfaceAsync(Required(query, "NetworkInterfaceId")))),
+            "DescribeTrunkInterfaceAssociations" => Read(() => [Items("interfaceAssociationSet", Done(ec2.DescribeTrunkInterfaceAssociationsAsync(Describe(query, "AssociationId"))), Ec2Shapes.TrunkInterfaceAssociation)]),
             "CreateTags" => Write(() =>
             {
                 Done(ec2.CreateTagsAsync(query.List("ResourceId"), Tags(query.Structures("Tag"))));

@@ -212,4 +212,35 @@ public static class Ec2Shapes
         Items("ipv6AddressesSet", eni.Ipv6Addresses, a => [Text("ipv6Address", a.Ipv6Address)]),
         TagSet(eni.TagSet),
     ];
+
+    /// <summary>A <c>TrunkInterfaceAssociation</c> (DescribeTrunkInterfaceAssociations' <c>interfaceAssociationSet</c> items).</summary>
+    public static object?[] TrunkInterfaceAssociation(TrunkInterfaceAssociation association) =>
+    [
+        Text("associationId", association.AssociationId),
+        Text("branchInterfaceId", association.BranchInterfaceId),
+        Text("trunkInterfaceId", association.TrunkInterfaceId),
+        Text("interfaceProtocol", association.InterfaceProtocol),
+        Int("vlanId", association.VlanId),
+        Int("greKey", association.GreKey),
+        TagSet(association.Tags),
+    ];
+
+    /// <summary>An <c>InstanceTypeInfo</c>: the fields the emulator has (vCPUs, memory, hypervisor, the network limits).</summary>
+    public static object?[] InstanceTypeInfo(Podnet.Aws.InstanceTypes.InstanceTypeInfo type) =>
+    [
+        Text("instanceType", type.InstanceType),
+        Bool("bareMetal", type.BareMetal),
+        Text("hypervisor", type.Hypervisor),
+        type.DefaultVCpus is { } cpus ? Structure("vCpuInfo", Int("defaultVCpus", cpus)) : null,
+        type.MemoryMiB is { } memory ? Structure("memoryInfo", Text("sizeInMiB", memory.ToString(System.Globalization.CultureInfo.InvariantCulture))) : null,
+        Structure(
+            "networkInfo",
+            Int("maximumNetworkInterfaces", type.MaximumNetworkInterfaces),
+            Int("maximumNetworkCards", type.NetworkCards.Count > 0 ? type.NetworkCards.Count : null),
+            Int("defaultNetworkCardIndex", type.DefaultNetworkCardIndex),
+            Items("networkCards", type.NetworkCards, c => [Int("networkCardIndex", c.NetworkCardIndex), Int("maximumNetworkInterfaces", c.MaximumNetworkInterfaces)]),
+            Int("ipv4AddressesPerInterface", type.Ipv4AddressesPerInterface),
+            Int("ipv6AddressesPerInterface", type.Ipv6AddressesPerInterface),
+            Bool("ipv6Supported", type.Ipv6Supported)),
+    ];
 }

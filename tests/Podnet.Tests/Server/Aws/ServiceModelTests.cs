@@ -85,6 +85,15 @@ public class ServiceModelTests : IClassFixture<ServedAwsWorld>
         Run($"Action=DeleteSecurityGroup&GroupId={group}");
         Run($"Action=DescribeInstances&InstanceId.1={instance.InstanceId}&Filter.1.Name=network-interface.private-dns-name&Filter.1.Value.1={instance.PrivateDnsName}");
         Run($"Action=DescribeNetworkInterfaces&NetworkInterfaceId.1={eniId}&Filter.1.Name=vpc-id&Filter.1.Value.1={vpcId}");
+        Run("Action=DescribeInstanceTypes&InstanceType.1=m5.large&InstanceType.2=t3.medium");
+        var eni = Value(Run(
+            $"Action=CreateNetworkInterface&SubnetId={subnetId}&Description=model&SecurityGroupId.1={Value(Run($"Action=DescribeSecurityGroups&Filter.1.Name=vpc-id&Filter.1.Value.1={vpcId}"), "groupId")}"
+            + "&SecondaryPrivateIpAddressCount=1&Ipv4PrefixCount=1&ClientToken=t&TagSpecification.1.ResourceType=network-interface&TagSpecification.1.Tag.1.Key=k&TagSpecification.1.Tag.1.Value=v"), "networkInterfaceId");
+        var privateA = _world.Server.Cluster.Read(() => Cloud.Ec2Backend.DescribeSubnets().Single(s => s.CidrBlock == "192.168.64.0/19").SubnetId);
+        var addressed = Run($"Action=CreateNetworkInterface&SubnetId={privateA}&PrivateIpAddresses.1.PrivateIpAddress=192.168.70.10&PrivateIpAddresses.1.Primary=true&PrivateIpAddresses.2.PrivateIpAddress=192.168.70.11&Ipv4Prefix.1.Ipv4Prefix=192.168.70.32%2F28&InterfaceType=branch&PrivateIpAddress=192.168.70.10");
+        Run($"Action=DeleteNetworkInterface&NetworkInterfaceId={eni}");
+        Run($"Action=DeleteNetworkInterface&NetworkInterfaceId={Value(addressed, "networkInterfaceId")}");
+        Run($"Action=DescribeTrunkInterfaceAssociations&Filter.1.Name=trunk-interface-id&Filter.1.Value.1={eniId}");
         var vpc = Value(Run("Action=CreateVpc&CidrBlock=10.9.0.0%2F16&InstanceTenancy=default&TagSpecification.1.ResourceType=vpc&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m"), "vpcId");
         Run($"Action=DeleteVpc&VpcId={vpc}");
 
