@@ -4,14 +4,16 @@ using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
 using Podnet.Server;
+using Podnet.Server.Aws;
 using Podnet.Server.Kube;
 using Podnet.World;
 
 namespace Podnet.Cli.Commands;
 
 /// <summary>
-/// <c>podnet up [WORLD] [--port P] [--http] [--clock fast|real] [--env]</c>: loads a world (or the default one),
-/// runs its control plane continuously and serves the cluster's Kubernetes API to the real kubectl, until Ctrl-C
+/// <c>podnet up [WORLD] [--port P] [--aws-port Q] [--http] [--clock fast|real] [--env]</c>: loads a world (or the
+/// default one), runs its control plane continuously and serves the cluster's Kubernetes API to the real kubectl and
+/// its AWS API (EC2, IAM, STS, EKS) to the real aws CLI, until Ctrl-C
 /// (or <c>podnet down</c> for one started with <c>--env</c>).
 /// </summary>
 public static class UpCommand
@@ -26,6 +28,7 @@ public static class UpCommand
     {
         var world = new Argument<string?>("world") { Description = "A directory of YAML files or one YAML file; without it, the default world", Arity = ArgumentArity.ZeroOrOne };
         var port = new Option<int>("--port") { Description = "The Kubernetes API's port (default: a free one)" };
+        var awsPort = new Option<int>("--aws-port") { Description = "The AWS API's port, for the aws CLI (default: a free one)" };
         var http = new Option<bool>("--http") { Description = "Serve plain HTTP (debugging: kubectl then sends no token, everything is the cluster admin)" };
         var address = new Option<string>("--address") { Description = "The address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
         var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow an address other than loopback (anyone who can reach it can use the cluster)" };
@@ -34,10 +37,10 @@ public static class UpCommand
         var env = new Option<bool>("--env") { Description = "Start in the background and print only the export lines, for eval \"$(podnet up --env)\"; podnet down stops it" };
         var state = new Option<string?>("--state") { Description = "Keep the cluster's state in DIR across restarts (reserved; not available yet)" };
         var home = new Option<string?>("--home") { Description = "Where the kubeconfig, log and process ID are written (default: $PODNET_HOME, else ~/.podnet)" };
-        var command = new Command("up", "Serve the world's cluster over the Kubernetes API, for kubectl") { world, port, http, address, allowRemote, clock, env, state, home };
+        var command = new Command("up", "Serve the world's cluster over the Kubernetes API, for kubectl, and its AWS over the AWS API, for the aws CLI") { world, port, awsPort, http, address, allowRemote, clock, env, state, home };
         command.SetAction((parse, cancellation) =>
         {
-            var options = new UpOptions(parse.GetValue(world), parse.GetValue(port), parse.GetValue(http), parse.GetValue(address)!, parse.GetValue(allowRemote), parse.GetValue(clock)!, parse.GetValue(state), HomeOf(parse.GetValue(home)));
+            var options = new UpOptions(parse.GetValue(world), parse.GetValue(port), parse.GetValue(awsPort), parse.GetValue(http), parse.GetValue(address)!, parse.GetValue(allowRemote), parse.GetValue(clock)!, parse.GetValue(state), HomeOf(parse.GetValue(home)));
             return parse.GetValue(env) ? Task.FromResult(StartInBackground(options, args: parse.Tokens.Select(t => t.Value).Where(t => t != "--env").ToArray(), output, error)) : ServeAsync(options, output, error, cancellation);
         });
         return command;
@@ -52,7 +55,7 @@ public static class UpCommand
         return command;
     }
 
-    private sealed record UpOptions(string? World, int Port, bool Http, string Address, bool AllowRemote, string Clock, string? State, string Home);
+    private sealed record UpOptions(string? World, int Port, int AwsPort, bool Http, string Address, bool AllowRemote, string Clock, string? State, string Home);
 
     private static string HomeOf(string? given)
         => given ?? (Environment.GetEnvironmentVariable("PODNET_HOME") is { Length: > 0 } fromEnv
@@ -101,11 +104,11 @@ public static class UpCommand
         PodnetServer server;
         try
         {
-            server = await PodnetServer.StartAsync(world, new KubeApiServerOptions { Address = address, Port = options.Port, Http = options.Http }, budget, stop.Token).ConfigureAwait(false);
+            server = await PodnetServer.StartAsync(world, new KubeApiServerOptions { Address = address, Port = options.Port, Http = options.Http }, new AwsApiServerOptions { Address = address, Port = options.AwsPort }, budget, stop.Token).ConfigureAwait(false);
         }
         catch (IOException e)
         {
-            error.WriteLine($"error: --port {options.Port}: {e.Message}");
+            error.WriteLine($"error: --port {options.Port} / --aws-port {options.AwsPort}: {e.Message}");
             return PodnetCommand.ErrorExitCode;
         }
 
