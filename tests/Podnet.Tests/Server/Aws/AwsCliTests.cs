@@ -98,4 +98,31 @@ public class AwsCliTests : IClassFixture<ServedAwsWorld>
         Assert.StartsWith("NAME ", output, StringComparison.Ordinal);
         Assert.Equal(3, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(" Ready ", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public void Seed003_StsIamAndEc2Forms_WithALiteralRegion()
+    {
+        // s1: the account, captured; seed 003 exports region_code=region-code literally.
+        Assert.Equal("123456789012", _world.AwsOk("sts", "get-caller-identity", "--region", "region-code", "--query", "Account", "--output", "text"));
+
+        // i2, i7: a role from a trust-policy file, its ARN captured, then deleted.
+        var trust = Path.Combine(_world.Directory, "eks-cluster-role-trust-policy.json");
+        File.WriteAllText(trust, "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"Service\": \"eks.amazonaws.com\"}, \"Action\": \"sts:AssumeRole\"}]\n}\n");
+        Assert.Equal(
+            "arn:aws:iam::123456789012:role/myCustomNetworkingAmazonEKSClusterRole",
+            _world.AwsOk("iam", "create-role", "--role-name", "myCustomNetworkingAmazonEKSClusterRole", "--assume-role-policy-document", "file://" + trust, "--query", "Role.Arn", "--output", "text"));
+        Assert.Contains("eks.amazonaws.com", _world.Server.Cluster.Read(() => Cloud.Iam.GetRole("myCustomNetworkingAmazonEKSClusterRole")).AssumeRolePolicyDocument, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, _world.AwsOk("iam", "delete-role", "--role-name", "myCustomNetworkingAmazonEKSClusterRole"));
+
+        // e8: the DescribeVpcs table (--out is --output abbreviated).
+        var table = _world.AwsOk("ec2", "describe-vpcs", "--region", "region-code", "--query", "Vpcs[*].CidrBlockAssociationSet[*].{CIDRBlock: CidrBlock, State: CidrBlockState.State}", "--out", "table");
+        Assert.Contains("|  192.168.0.0/16 |  associated  |", table, StringComparison.Ordinal);
+        Assert.Contains("DescribeVpcs", table, StringComparison.Ordinal);
+
+        // e12: the instance behind a node name.
+        var instance = _world.Server.Cluster.Read(() => Cloud.Ec2Backend.DescribeInstances()[0].Instances[0]);
+        var found = JsonNode.Parse(_world.AwsOk("ec2", "describe-instances", "--filters", $"Name=network-interface.private-dns-name,Values={instance.PrivateDnsName}", "--query", "Reservations[].Instances[].{AvailabilityZone: Placement.AvailabilityZone, SubnetId: SubnetId}"))!;
+        var only = Assert.Single(found.AsArray())!;
+        Assert.Equal((instance.Placement.AvailabilityZone, instance.SubnetId), (only["AvailabilityZone"]!.GetValue<string>(), only["SubnetId"]!.GetValue<string>()));
+    }
 }
