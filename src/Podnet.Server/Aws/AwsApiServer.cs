@@ -24,6 +24,12 @@ public sealed record AwsApiServerOptions
 
     /// <summary>Its secret key (the CLI needs one to sign; Podnet does not check signatures).</summary>
     public string SecretAccessKey { get; init; } = "podnet/emulated/secret/key/not/checked00";
+
+    /// <summary>
+    /// Access keys that act as a session of a role (key → role ARN): a call signed with one is allowed only what the
+    /// role's attached policies allow, as the controllers' calls are (<c>UnauthorizedOperation</c> otherwise).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> RoleAccessKeys { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -117,12 +123,17 @@ public sealed class AwsApiServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// The principal a request acts as. Every key is the account's administrator for now (the CLI user of the
-    /// seeds); the map is where keys of roles and users will go, so that EC2's policy checks apply to them.
+    /// The principal a request acts as: a session of the role a key of <see cref="AwsApiServerOptions.RoleAccessKeys"/>
+    /// names, else the account's administrator (the CLI user of the seeds) — also for unknown keys and unsigned
+    /// requests, as Podnet checks no credentials.
     /// </summary>
     public AwsPrincipal PrincipalFor(CredentialScope? scope)
     {
-        _ = scope;
+        if (scope is not null && _options.RoleAccessKeys.TryGetValue(scope.AccessKeyId, out var roleArn))
+        {
+            return AwsPrincipal.AssumedRole(AccountId, roleArn[(roleArn.LastIndexOf('/') + 1)..], "podnet-cli");
+        }
+
         return AwsPrincipal.Administrator(AccountId);
     }
 

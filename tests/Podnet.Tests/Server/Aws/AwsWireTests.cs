@@ -239,4 +239,30 @@ public class AwsWireTests : IClassFixture<ServedAwsWorld>
         using var gone = await http.GetAsync("/clusters/podnet/node-groups/my-nodegroup");
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
+
+    [Fact]
+    public async Task RoleAccessKey_IsAllowedOnlyWhatTheRolesPoliciesAllow()
+    {
+        var time = Podnet.World.VirtualTimeProvider.AnchoredTo(TimeProvider.System, TimeSpan.FromDays(1));
+        var world = Podnet.World.WorldLoader.LoadDefault(time: time);
+        var nodeRole = world.Cloud!.Eks.DescribeNodegroup("podnet", "ng-1").NodeRole;
+        using var cluster = new Podnet.Server.ServedCluster(world, TimeSpan.Zero);
+        await using var server = await AwsApiServer.StartAsync(cluster, new AwsApiServerOptions { RoleAccessKeys = new Dictionary<string, string> { ["AKIANODEROLE00000001"] = nodeRole } });
+        using var http = new HttpClient { BaseAddress = server.Address };
+
+        async Task<(HttpStatusCode, string)> Call(string form)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent(form, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded") };
+            request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=AKIANODEROLE00000001/20261129/us-west-2/ec2/aws4_request, SignedHeaders=host, Signature=0");
+            using var response = await http.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        // The node role has the worker-node and CNI policies: it may describe, not create security groups.
+        Assert.Equal(HttpStatusCode.OK, (await Call("Action=DescribeSubnets&Version=2016-11-15")).Item1);
+        var (status, body) = await Call("Action=CreateSecurityGroup&Version=2016-11-15&GroupName=x&GroupDescription=x&VpcId=vpc-0123456789abcdef0");
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("UnauthorizedOperation", XElement.Parse(body).Element("Errors")!.Element("Error")!.Element("Code")!.Value);
+        Assert.Equal($"arn:aws:sts::123456789012:assumed-role/{nodeRole[(nodeRole.LastIndexOf('/') + 1)..]}/podnet-cli", server.PrincipalFor(CredentialScope.Parse("AWS4-HMAC-SHA256 Credential=AKIANODEROLE00000001/20261129/us-west-2/ec2/aws4_request")).Arn);
+    }
 }
