@@ -34,7 +34,8 @@ public sealed class Ec2Api
         "CreateSecurityGroup", "DescribeSecurityGroups", "DeleteSecurityGroup", "DescribeSecurityGroupRules",
         "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress",
         "DescribeInstances", "DescribeInstanceTypes", "DescribeNetworkInterfaces", "CreateNetworkInterface", "DeleteNetworkInterface",
-        "DescribeTrunkInterfaceAssociations", "CreateTags", "DeleteTags",
+        "AttachNetworkInterface", "DetachNetworkInterface", "ModifyNetworkInterfaceAttribute", "AssignPrivateIpAddresses", "UnassignPrivateIpAddresses",
+        "AssociateTrunkInterface", "DisassociateTrunkInterface", "DescribeTrunkInterfaceAssociations", "CreateTags", "DeleteTags",
     ];
 
     /// <summary>Runs <paramref name="action"/> as <paramref name="principal"/>; returns the members of its answer.</summary>
@@ -135,6 +136,69 @@ public sealed class Ec2Api
                 return [Structure("networkInterface", Ec2Shapes.NetworkInterface(eni)), Text("clientToken", query.Get("ClientToken"))];
             }),
             "DeleteNetworkInterface" => Write(() => Empty(ec2.DeleteNetworkInterfaceAsync(Required(query, "NetworkInterfaceId")))),
+            "AttachNetworkInterface" => Write(() =>
+            {
+                var cardIndex = query.Int("NetworkCardIndex") ?? 0;
+                var attachmentId = Done(ec2.AttachNetworkInterfaceAsync(new AttachNetworkInterfaceRequest(
+                    Required(query, "NetworkInterfaceId"),
+                    Required(query, "InstanceId"),
+                    query.Int("DeviceIndex") ?? throw Ec2Errors.MissingParameter("DeviceIndex"),
+                    cardIndex)));
+                return [Text("attachmentId", attachmentId), Int("networkCardIndex", cardIndex)];
+            }),
+            "DetachNetworkInterface" => Write(() => Empty(ec2.DetachNetworkInterfaceAsync(new DetachNetworkInterfaceRequest(Required(query, "AttachmentId"), query.Bool("Force") ?? false)))),
+            "ModifyNetworkInterfaceAttribute" => Write(() =>
+            {
+                var groups = query.List("SecurityGroupId");
+                return Empty(ec2.ModifyNetworkInterfaceAttributeAsync(new ModifyNetworkInterfaceAttributeRequest(
+                    Required(query, "NetworkInterfaceId"),
+                    query.Get("Description.Value"),
+                    query.Bool("SourceDestCheck.Value"),
+                    groups.Count > 0 ? groups : null,
+                    query.Get("Attachment.AttachmentId"),
+                    query.Bool("Attachment.DeleteOnTermination"))));
+            }),
+            "AssignPrivateIpAddresses" => Write(() =>
+            {
+                var addresses = query.List("PrivateIpAddress");
+                var prefixes = query.List("Ipv4Prefix");
+                var result = Done(ec2.AssignPrivateIpAddressesAsync(new AssignPrivateIpAddressesRequest(
+                    Required(query, "NetworkInterfaceId"),
+                    addresses.Count > 0 ? addresses : null,
+                    query.Int("SecondaryPrivateIpAddressCount") ?? 0,
+                    prefixes.Count > 0 ? prefixes : null,
+                    query.Int("Ipv4PrefixCount") ?? 0,
+                    query.Bool("AllowReassignment") ?? false)));
+                return
+                [
+                    Text("networkInterfaceId", result.NetworkInterfaceId),
+                    Items("assignedPrivateIpAddressesSet", result.AssignedPrivateIpAddresses, a => [Text("privateIpAddress", a)]),
+                    Items("assignedIpv4PrefixSet", result.AssignedIpv4Prefixes, p => [Text("ipv4Prefix", p)]),
+                ];
+            }),
+            "UnassignPrivateIpAddresses" => Write(() =>
+            {
+                var addresses = query.List("PrivateIpAddress");
+                var prefixes = query.List("Ipv4Prefix");
+                return Empty(ec2.UnassignPrivateIpAddressesAsync(new UnassignPrivateIpAddressesRequest(
+                    Required(query, "NetworkInterfaceId"),
+                    addresses.Count > 0 ? addresses : null,
+                    prefixes.Count > 0 ? prefixes : null)));
+            }),
+            "AssociateTrunkInterface" => Write(() =>
+            {
+                var association = Done(ec2.AssociateTrunkInterfaceAsync(new AssociateTrunkInterfaceRequest(
+                    Required(query, "BranchInterfaceId"),
+                    Required(query, "TrunkInterfaceId"),
+                    query.Int("VlanId") ?? throw Ec2Errors.MissingParameter("VlanId"),
+                    query.Int("GreKey"))));
+                return [Structure("interfaceAssociation", Ec2Shapes.TrunkInterfaceAssociation(association)), Text("clientToken", query.Get("ClientToken"))];
+            }),
+            "DisassociateTrunkInterface" => Write(() =>
+            {
+                Done(ec2.DisassociateTrunkInterfaceAsync(Required(query, "AssociationId")));
+                return [Bool("return", true), Text("clientToken", query.Get("ClientToken"))];
+            }),
             "DescribeTrunkInterfaceAssociations" => Read(() => [Items("interfaceAssociationSet", Done(ec2.DescribeTrunkInterfaceAssociationsAsync(Describe(query, "AssociationId"))), Ec2Shapes.TrunkInterfaceAssociation)]),
             "CreateTags" => Write(() =>
             {

@@ -91,9 +91,24 @@ public class ServiceModelTests : IClassFixture<ServedAwsWorld>
             + "&SecondaryPrivateIpAddressCount=1&Ipv4PrefixCount=1&ClientToken=t&TagSpecification.1.ResourceType=network-interface&TagSpecification.1.Tag.1.Key=k&TagSpecification.1.Tag.1.Value=v"), "networkInterfaceId");
         var privateA = _world.Server.Cluster.Read(() => Cloud.Ec2Backend.DescribeSubnets().Single(s => s.CidrBlock == "192.168.64.0/19").SubnetId);
         var addressed = Run($"Action=CreateNetworkInterface&SubnetId={privateA}&PrivateIpAddresses.1.PrivateIpAddress=192.168.70.10&PrivateIpAddresses.1.Primary=true&PrivateIpAddresses.2.PrivateIpAddress=192.168.70.11&Ipv4Prefix.1.Ipv4Prefix=192.168.70.32%2F28&InterfaceType=branch&PrivateIpAddress=192.168.70.10");
+        Run($"Action=ModifyNetworkInterfaceAttribute&NetworkInterfaceId={eni}&Description.Value=changed");
+        Run($"Action=ModifyNetworkInterfaceAttribute&NetworkInterfaceId={eni}&SourceDestCheck.Value=false");
+        var assigned = Run($"Action=AssignPrivateIpAddresses&NetworkInterfaceId={eni}&SecondaryPrivateIpAddressCount=1&Ipv4PrefixCount=1&AllowReassignment=false");
+        Run($"Action=UnassignPrivateIpAddresses&NetworkInterfaceId={eni}&PrivateIpAddress.1={Value(assigned, "privateIpAddress")}&Ipv4Prefix.1={Value(assigned, "ipv4Prefix")}");
+        Run($"Action=AssignPrivateIpAddresses&NetworkInterfaceId={eni}&PrivateIpAddress.1=192.168.70.20&Ipv4Prefix.1=192.168.70.48%2F28");
+        var spare = _world.Server.Cluster.Write(() => Cloud.Ec2Backend.RunInstances(new Podnet.Aws.Ec2.RunInstancesRequest("m5.large", subnetId)).Instances[0].InstanceId);
+        var attachment = Value(Run($"Action=AttachNetworkInterface&NetworkInterfaceId={eni}&InstanceId={spare}&DeviceIndex=1&NetworkCardIndex=0"), "attachmentId");
+        Run($"Action=ModifyNetworkInterfaceAttribute&NetworkInterfaceId={eni}&Attachment.AttachmentId={attachment}&Attachment.DeleteOnTermination=true");
+        Run($"Action=ModifyNetworkInterfaceAttribute&NetworkInterfaceId={eni}&SecurityGroupId.1={Value(Run($"Action=DescribeSecurityGroups&Filter.1.Name=vpc-id&Filter.1.Value.1={vpcId}"), "groupId")}");
+        Run($"Action=DetachNetworkInterface&AttachmentId={attachment}&Force=false");
         Run($"Action=DeleteNetworkInterface&NetworkInterfaceId={eni}");
+        var trunk = Value(Run($"Action=CreateNetworkInterface&SubnetId={subnetId}&InterfaceType=trunk"), "networkInterfaceId");
+        Run($"Action=AttachNetworkInterface&NetworkInterfaceId={trunk}&InstanceId={spare}&DeviceIndex=2");
+        var branch = Value(Run($"Action=CreateNetworkInterface&SubnetId={subnetId}&InterfaceType=branch&Description=aws-k8s-branch-eni"), "networkInterfaceId");
+        var association = Value(Run($"Action=AssociateTrunkInterface&BranchInterfaceId={branch}&TrunkInterfaceId={trunk}&VlanId=1&GreKey=7&ClientToken=c"), "associationId");
+        Run($"Action=DescribeTrunkInterfaceAssociations&AssociationId.1={association}&Filter.1.Name=trunk-interface-id&Filter.1.Value.1={trunk}");
+        Run($"Action=DisassociateTrunkInterface&AssociationId={association}&ClientToken=c");
         Run($"Action=DeleteNetworkInterface&NetworkInterfaceId={Value(addressed, "networkInterfaceId")}");
-        Run($"Action=DescribeTrunkInterfaceAssociations&Filter.1.Name=trunk-interface-id&Filter.1.Value.1={eniId}");
         var vpc = Value(Run("Action=CreateVpc&CidrBlock=10.9.0.0%2F16&InstanceTenancy=default&TagSpecification.1.ResourceType=vpc&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m"), "vpcId");
         Run($"Action=DeleteVpc&VpcId={vpc}");
 
