@@ -35,4 +35,26 @@ if (args is ["--store", var storeWrites, var storeWatchers])
     return;
 }
 
+// `dotnet run -c Release -- --api PODS WRITERS WATCHERS [--http2]` serves the default world over HTTPS in process and
+// measures its API: a list of PODS pods as a Table, WRITERS concurrent clients creating ConfigMaps then Pods, and
+// WATCHERS watch streams at 200 and 1,000 writes/s then as fast as one client writes; then the in-process store's
+// figures (--store) as the peer. HTTP/1.1 unless --http2 (client-go's protocol over TLS). Takes about 2 minutes.
+if (args is ["--api", var apiPods, var apiWriters, var apiWatchers, .. var apiRest] && apiRest is [] or ["--http2"])
+{
+    Console.WriteLine(Podnet.Benchmarks.ApiRun.Header);
+    await foreach (var row in Podnet.Benchmarks.ApiRun.RunAsync(int.Parse(apiPods, CultureInfo.InvariantCulture), int.Parse(apiWriters, CultureInfo.InvariantCulture), int.Parse(apiWatchers, CultureInfo.InvariantCulture), http2: apiRest is ["--http2"]))
+    {
+        Console.WriteLine(row);
+    }
+
+    Console.WriteLine();
+    Console.WriteLine(Podnet.Benchmarks.StoreRun.Header);
+    foreach (var row in Podnet.Benchmarks.StoreRun.Run(10_000, int.Parse(apiWatchers, CultureInfo.InvariantCulture)))
+    {
+        Console.WriteLine(row);
+    }
+
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Podnet.Benchmarks.SubnetAddressPoolBenchmarks).Assembly).Run(args);

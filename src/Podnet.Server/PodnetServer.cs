@@ -12,11 +12,14 @@ public sealed class PodnetServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    private PodnetServer(ServedCluster cluster, KubeApiServer kube, AwsApiServer aws)
+    private readonly AuditLog? _audit;
+
+    private PodnetServer(ServedCluster cluster, KubeApiServer kube, AwsApiServer aws, AuditLog? audit)
     {
         Cluster = cluster;
         Kube = kube;
         Aws = aws;
+        _audit = audit;
         _loop = Task.Run(() => cluster.RunAsync(_stop.Token));
     }
 
@@ -36,12 +39,21 @@ public sealed class PodnetServer : IAsyncDisposable
     /// <param name="fastForward">The budget of controller waits that cost no real time (see <see cref="ServedCluster"/>).</param>
     public static async Task<PodnetServer> StartAsync(Podnet.World.World world, KubeApiServerOptions options, AwsApiServerOptions awsOptions, TimeSpan fastForward, CancellationToken cancellation = default)
     {
+        ArgumentNullException.ThrowIfNull(world);
+        ArgumentNullException.ThrowIfNull(options);
         var cluster = new ServedCluster(world, fastForward);
+        AuditLog? audit = null;
+        if (options.AuditLogPath is { } path)
+        {
+            audit = new AuditLog(new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)), world.Time);
+            world.ControlPlane.Store.Audited = audit.Write;
+        }
+
         var kube = await KubeApiServer.StartAsync(cluster, options, cancellation).ConfigureAwait(false);
         var served = new ServedEndpoint(kube.Address.ToString().TrimEnd('/'), kube.Certificates?.AuthorityData);
         var servedName = world.Cluster?.Name;
         var aws = await AwsApiServer.StartAsync(cluster, awsOptions, name => name == servedName ? served : null, cancellation).ConfigureAwait(false);
-        return new PodnetServer(cluster, kube, aws);
+        return new PodnetServer(cluster, kube, aws, audit);
     }
 
     /// <summary>Stops the API servers, then the loop.</summary>
@@ -51,6 +63,8 @@ public sealed class PodnetServer : IAsyncDisposable
         await Kube.DisposeAsync().ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
+        Cluster.World.ControlPlane.Store.Audited = null;
+        _audit?.Dispose();
         Cluster.Dispose();
         _stop.Dispose();
     }

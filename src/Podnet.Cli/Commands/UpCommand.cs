@@ -104,7 +104,8 @@ public static class UpCommand
         PodnetServer server;
         try
         {
-            server = await PodnetServer.StartAsync(world, new KubeApiServerOptions { Address = address, Port = options.Port, Http = options.Http }, new AwsApiServerOptions { Address = address, Port = options.AwsPort }, budget, stop.Token).ConfigureAwait(false);
+            Directory.CreateDirectory(options.Home);
+            server = await PodnetServer.StartAsync(world, new KubeApiServerOptions { Address = address, Port = options.Port, Http = options.Http, AuditLogPath = Path.Combine(options.Home, "audit.log") }, new AwsApiServerOptions { Address = address, Port = options.AwsPort }, budget, stop.Token).ConfigureAwait(false);
         }
         catch (IOException e)
         {
@@ -131,6 +132,7 @@ public static class UpCommand
                 ? "Clock: real time (controller waits take as long as on EKS)."
                 : $"Clock: fast (the cluster's history starts {Podnet.Kube.Printing.HumanDuration.Format(History)} ago; up to {Podnet.Kube.Printing.HumanDuration.Format(FastForwardBudget)} of controller waits cost no real time).");
             output.WriteLine($"Serving the AWS API (EC2, IAM, STS, EKS) at {server.Aws.Address.ToString().TrimEnd('/')} for the aws CLI.");
+            output.WriteLine($"Audit log: {Path.Combine(options.Home, "audit.log")}");
             foreach (var line in exports)
             {
                 output.WriteLine(line);

@@ -24,6 +24,9 @@ public sealed record KubeApiServerOptions
     /// <summary>Plain HTTP (debugging): kubectl then sends no token, and every request is the cluster admin's.</summary>
     public bool Http { get; init; }
 
+    /// <summary>Where the audit log's JSON lines go; null keeps none.</summary>
+    public string? AuditLogPath { get; init; }
+
     /// <summary>The bearer token of the cluster admin written into the kubeconfig.</summary>
     public string Token { get; init; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 }
@@ -145,7 +148,11 @@ public sealed class KubeApiServer : IAsyncDisposable
                 return;
             }
 
-            var user = Authenticate(context.Request) ?? throw StatusResponses.Unauthorized();
+            var user = (Authenticate(context.Request) ?? throw StatusResponses.Unauthorized()) with
+            {
+                RequestUri = context.Request.Path + context.Request.QueryString,
+                UserAgent = context.Request.Headers.UserAgent.FirstOrDefault(),
+            };
             await RouteAsync(context, segments, user).ConfigureAwait(false);
         }
         catch (KubeException e)

@@ -167,9 +167,32 @@ public sealed class ResourceHandler
         await HttpAnswers.RawJsonAsync(context, code, obj.ToJsonString()).ConfigureAwait(false);
     }
 
-    /// <summary>The body's object with the path's kind and namespace filled in, or 400 when they disagree with the path.</summary>
-    private static JsonObject ObjectFor(ApiPath path, JsonObject body)
+    /// <summary>
+    /// The body's object with the path's kind and namespace filled in, or 400 when they disagree with the path.
+    /// Fields the kind does not have are refused under <c>fieldValidation=Strict</c> (kubectl's default), dropped
+    /// with a warning under <c>Warn</c> (the API server's default) and dropped silently under <c>Ignore</c>
+    /// (kubectl's <c>--validate=false</c>).
+    /// </summary>
+    private static JsonObject ObjectFor(ApiPath path, JsonObject body, HttpContext context)
     {
+        var validation = context.Request.Query["fieldValidation"].FirstOrDefault() ?? "Warn";
+        if (validation is not ("Strict" or "Warn" or "Ignore"))
+        {
+            throw KubeException.BadRequest($"fieldValidation parameter unsupported: {validation}. Supported values are: Ignore, Warn, Strict");
+        }
+
+        if (validation != "Strict")
+        {
+            foreach (var field in Podnet.Kube.Validation.KindStrategies.PruneUnknownFields(path.Resource, body))
+            {
+                if (validation == "Warn")
+                {
+                    // The API server's warning header (RFC 7234 code 299), which kubectl prints as "Warning: …".
+                    context.Response.Headers.Append("Warning", $"299 - \"unknown field \\\"{field}\\\"\"");
+                }
+            }
+        }
+
         var resource = path.Resource;
         var apiVersion = body["apiVersion"]?.GetValue<string>();
         var kind = body["kind"]?.GetValue<string>();
@@ -221,7 +244,7 @@ public sealed class ResourceHandler
     private async Task CreateAsync(HttpContext context, ApiPath path, RequestContext user)
     {
         var body = RequestBodies.ParseObject(context.Request, await RequestBodies.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false));
-        var obj = KubeObject.From(ObjectFor(path, body));
+        var obj = KubeObject.From(ObjectFor(path, body, context));
         var created = _cluster.Write(() => Store.Create(obj, user));
         await WriteObjectAsync(context, 201, path.Resource, created).ConfigureAwait(false);
     }
@@ -229,7 +252,7 @@ public sealed class ResourceHandler
     private async Task UpdateAsync(HttpContext context, ApiPath path, RequestContext user, bool status)
     {
         var body = RequestBodies.ParseObject(context.Request, await RequestBodies.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false));
-        var obj = KubeObject.From(ObjectFor(path, body));
+        var obj = KubeObject.From(ObjectFor(path, body, context));
         var updated = _cluster.Write(() => Store.Update(obj, user, status));
         await WriteObjectAsync(context, 200, path.Resource, updated).ConfigureAwait(false);
     }
@@ -248,7 +271,7 @@ public sealed class ResourceHandler
                 // into it as a strategic merge patch (a merge patch for custom resources). Field ownership
                 // (managedFields) and its conflicts are not tracked.
                 var applied = RequestBodies.ParseJson(bytes, yaml: true) as JsonObject ?? throw KubeException.BadRequest("an apply patch must be an object");
-                var obj = ObjectFor(path, applied);
+                var obj = ObjectFor(path, applied, context);
                 var (code, result) = _cluster.Write(() => Store.TryGet(resource, path.Namespace, path.Name!) is null
                     ? (201, Store.Create(KubeObject.From(obj), user))
                     : (200, Store.Patch(resource, path.Namespace, path.Name!, custom ? PatchType.Merge : PatchType.StrategicMerge, obj, user, status)));
@@ -418,8 +441,9 @@ public sealed class ResourceHandler
     }
 
     /// <summary>
-    /// pods/log: the container's log. The emulated containers write nothing, so a running container's log is empty;
-    /// the errors for a container that is not there or not started are the kubelet's.
+    /// pods/log: the container's log — aws-node's entrypoint lines (<see cref="Podnet.Cni.AwsNodeContainerLog"/>); the
+    /// other emulated containers write nothing. The errors for a container that is not there or not started are the
+    /// kubelet's.
     /// </summary>
     private async Task LogAsync(HttpContext context, ApiPath path)
     {
@@ -450,8 +474,10 @@ public sealed class ResourceHandler
             throw KubeException.BadRequest($"container \"{container}\" in pod \"{pod.Name}\" is waiting to start: {reason}");
         }
 
+        // aws-node's entrypoint writes its lines; the other emulated containers write nothing.
+        var log = container == Podnet.Cni.AwsNodeContainerLog.Container ? Podnet.Cni.AwsNodeContainerLog.For(pod) ?? string.Empty : string.Empty;
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/plain";
-        await context.Response.CompleteAsync().ConfigureAwait(false);
+        await context.Response.WriteAsync(log, context.RequestAborted).ConfigureAwait(false);
     }
 }

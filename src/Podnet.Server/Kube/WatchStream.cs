@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Podnet.Kube.Api;
@@ -55,7 +56,7 @@ public static class WatchStream
             {
                 var obj = wantsTable
                     ? TableConvertor.Build(path.Resource, [change.Object], clock.GetUtcNow(), change.ResourceVersion.ToString(CultureInfo.InvariantCulture)).ToJsonString()
-                    : change.Object.ToJsonString();
+                    : Serialized.GetValue(change.Object, o => o.ToJsonString());
                 await WriteEventAsync(response, change.TypeName, obj, context.RequestAborted).ConfigureAwait(false);
             }
         }
@@ -69,10 +70,13 @@ public static class WatchStream
         }
     }
 
-    private static async Task WriteEventAsync(HttpResponse response, string type, string objectJson, CancellationToken cancellation)
-    {
-        var line = "{\"type\":\"" + type + "\",\"object\":" + objectJson + "}\n";
-        await response.WriteAsync(line, cancellation).ConfigureAwait(false);
-        await response.Body.FlushAsync(cancellation).ConfigureAwait(false);
-    }
+    /// <summary>
+    /// Each stored object's JSON, made once however many watchers send it (stored objects are never changed in place,
+    /// so an object's text is its text for as long as the object lives).
+    /// </summary>
+    private static readonly ConditionalWeakTable<KubeObject, string> Serialized = new();
+
+    /// <summary>One event line; Kestrel's WriteAsync flushes it to the client.</summary>
+    private static Task WriteEventAsync(HttpResponse response, string type, string objectJson, CancellationToken cancellation)
+        => response.WriteAsync("{\"type\":\"" + type + "\",\"object\":" + objectJson + "}\n", cancellation);
 }

@@ -33,11 +33,22 @@ public class ServedWorld : IAsyncLifetime
 
     public string KubeconfigPath => Path.Combine(Directory, "kubeconfig");
 
+    /// <summary>The served cluster's audit log (JSON lines).</summary>
+    public string AuditLogPath => Path.Combine(Directory, "audit.log");
+
+    /// <summary>The audit log's events so far.</summary>
+    public IReadOnlyList<System.Text.Json.Nodes.JsonNode> AuditEvents()
+    {
+        using var stream = new FileStream(AuditLogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return [.. reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!)];
+    }
+
     public async Task InitializeAsync()
     {
         var time = VirtualTimeProvider.AnchoredTo(TimeProvider.System, TimeSpan.FromDays(1));
         var world = _load(time);
-        Server = await PodnetServer.StartAsync(world, new KubeApiServerOptions(), TimeSpan.FromMinutes(10));
+        Server = await PodnetServer.StartAsync(world, new KubeApiServerOptions { AuditLogPath = AuditLogPath }, TimeSpan.FromMinutes(10));
         await File.WriteAllTextAsync(KubeconfigPath, Server.Kube.Kubeconfig);
     }
 

@@ -73,17 +73,33 @@ public sealed class DaemonSetController : QueueController
             _events.Normal(daemonSet, "SuccessfulDelete", $"Deleted pod: {pod.Name}", Component);
         }
 
-        // Rolling update: replace at most one out-of-date pod at a time.
-        // A node whose old pod is gone and whose replacement is not made yet is unavailable too.
-        var replacing = pods.Any(p => p.IsTerminating)
-                        || pods.Any(p => !p.IsTerminating && p.Object.Labels.GetValueOrDefault(RevisionHashLabel) == hash && !p.IsReady)
-                        || eligible.Any(node => !covered.Contains(node));
-        var outdated = pods.Where(p => !p.IsTerminating && p.Object.Labels.GetValueOrDefault(RevisionHashLabel) != hash).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
-        if (!replacing && outdated.Count > 0)
+        // The update strategy (pkg/controller/daemon/update.go rollingUpdate): OnDelete replaces a pod only when
+        // someone deletes it; RollingUpdate deletes out-of-date pods while the nodes without an available pod stay
+        // within maxUnavailable (1 by default; a percentage of the eligible nodes, rounded up). maxSurge is not
+        // modelled: a node's new pod starts after its old one is gone.
+        var strategy = daemonSet["spec.updateStrategy"];
+        if (strategy?["type"]?.GetValue<string>() != "OnDelete")
         {
-            var pod = outdated[0];
-            Store.Delete(Pods, pod.Namespace, pod.Name, DeleteOptions.Default, context);
-            _events.Normal(daemonSet, "SuccessfulDelete", $"Deleted pod: {pod.Name}", Component);
+            var maxUnavailable = MaxUnavailable(strategy?["rollingUpdate"]?["maxUnavailable"], eligible.Count);
+            var unavailable = eligible.Count(node => !pods.Any(p => !p.IsTerminating && TargetNode(p) == node && p.IsReady));
+            var outdated = pods.Where(p => !p.IsTerminating && p.Object.Labels.GetValueOrDefault(RevisionHashLabel) != hash)
+
+                // Pods that are not available first: replacing them costs no availability.
+                .OrderBy(p => p.IsReady).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
+            foreach (var pod in outdated)
+            {
+                if (pod.IsReady && unavailable >= maxUnavailable)
+                {
+                    break;
+                }
+
+                Store.Delete(Pods, pod.Namespace, pod.Name, DeleteOptions.Default, context);
+                _events.Normal(daemonSet, "SuccessfulDelete", $"Deleted pod: {pod.Name}", Component);
+                if (pod.IsReady)
+                {
+                    unavailable++;
+                }
+            }
         }
 
         foreach (var node in eligible.Order(StringComparer.Ordinal))
@@ -102,6 +118,23 @@ public sealed class DaemonSetController : QueueController
     }
 
     private static string? TargetNode(PodView pod) => pod.NodeName ?? pod.AffinityNodeName;
+
+    /// <summary>maxUnavailable as a count: an integer, or a percentage of <paramref name="nodes"/> rounded up; 1 when absent.</summary>
+    private static int MaxUnavailable(JsonNode? value, int nodes)
+    {
+        if (value is JsonValue v && v.TryGetValue<int>(out var count))
+        {
+            return Math.Max(count, 0);
+        }
+
+        if (value?.GetValue<string>() is { } text && text.EndsWith('%')
+            && decimal.TryParse(text[..^1], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var percent))
+        {
+            return (int)Math.Ceiling(percent * nodes / 100m);
+        }
+
+        return 1;
+    }
 
     /// <summary>Node selector and NoSchedule/NoExecute taints; DaemonSet pods tolerate unschedulable and not-ready nodes.</summary>
     private static bool Fits(JsonObject template, NodeView node)

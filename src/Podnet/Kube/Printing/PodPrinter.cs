@@ -42,9 +42,10 @@ public static class PodPrinter
     /// The RESTARTS cell: "0", or "2 (5m ago)" when a restarted container's <c>lastState.terminated.finishedAt</c>
     /// is known, its age taken at <paramref name="now"/>.
     /// </summary>
-    public static string Restarts(KubeObject pod, DateTimeOffset now)
+    public static string Restarts(KubeObject pod, DateTimeOffset now) => Restarts(Summarize(pod), now);
+
+    private static string Restarts(Summary summary, DateTimeOffset now)
     {
-        var summary = Summarize(pod);
         var count = summary.Restarts.ToString(CultureInfo.InvariantCulture);
         return summary.Restarts != 0 && summary.LastRestart is { } last ? $"{count} ({HumanDuration.Since(last, now)} ago)" : count;
     }
@@ -54,12 +55,14 @@ public static class PodPrinter
         var json = pod.Raw;
         var ip = TablePrinter.Objects(json["status"]?["podIPs"]).Select(p => p["ip"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : string.Empty).FirstOrDefault()
                  ?? pod.GetString("status.podIP"); // the v1 → internal conversion fills podIPs from podIP
+        // One walk over the container statuses gives READY, STATUS and RESTARTS, as printPod's single loop does.
+        var summary = Summarize(pod);
         return
         [
             pod.Name,
-            Ready(pod),
-            Status(pod),
-            Restarts(pod, now),
+            string.Create(CultureInfo.InvariantCulture, $"{summary.Ready}/{summary.Total}"),
+            summary.Reason,
+            Restarts(summary, now),
             TablePrinter.Age(pod, now),
             OrNone(ip),
             OrNone(pod.GetString("spec.nodeName")),

@@ -18,6 +18,13 @@ public sealed partial class ObjectStore
     /// </summary>
     public KubeObject? Delete(KubeResource resource, string? @namespace, string name, DeleteOptions? options = null, RequestContext? context = null)
     {
+        ArgumentNullException.ThrowIfNull(resource);
+        context ??= RequestContext.Admin;
+        return Audit("delete", resource, @namespace, name, null, context, null, () => DeleteUnaudited(resource, @namespace, name, options, context));
+    }
+
+    private KubeObject? DeleteUnaudited(KubeResource resource, string? @namespace, string name, DeleteOptions? options, RequestContext? context)
+    {
         using var delivery = Delivering();
         options ??= DeleteOptions.Default;
         context ??= RequestContext.Admin;

@@ -52,6 +52,13 @@ public sealed partial class ObjectStore
 
     public KubeObject Create(KubeObject obj, RequestContext? context = null, bool keepStatus = false)
     {
+        ArgumentNullException.ThrowIfNull(obj);
+        context ??= RequestContext.Admin;
+        return Audit("create", Resources.For(obj), obj.Namespace, obj.Name.Length > 0 ? obj.Name : null, null, context, obj.Raw, () => CreateUnaudited(obj, context, keepStatus));
+    }
+
+    private KubeObject CreateUnaudited(KubeObject obj, RequestContext? context, bool keepStatus)
+    {
         using var delivery = Delivering();
         context ??= RequestContext.Admin;
         lock (_lock)
@@ -202,6 +209,13 @@ public sealed partial class ObjectStore
     /// </summary>
     public KubeObject Update(KubeObject obj, RequestContext? context = null, bool status = false)
     {
+        ArgumentNullException.ThrowIfNull(obj);
+        context ??= RequestContext.Admin;
+        return Audit("update", Resources.For(obj), obj.Namespace, obj.Name, status ? "status" : null, context, obj.Raw, () => UpdateUnaudited(obj, context, status));
+    }
+
+    private KubeObject UpdateUnaudited(KubeObject obj, RequestContext? context, bool status)
+    {
         using var delivery = Delivering();
         context ??= RequestContext.Admin;
         lock (_lock)
@@ -216,6 +230,13 @@ public sealed partial class ObjectStore
 
     /// <summary>Applies a patch to the current object and stores the result as an update.</summary>
     public KubeObject Patch(KubeResource resource, string? @namespace, string name, PatchType type, JsonNode patch, RequestContext? context = null, bool status = false)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        context ??= RequestContext.Admin;
+        return Audit("patch", resource, @namespace, name, status ? "status" : null, context, patch, () => PatchUnaudited(resource, @namespace, name, type, patch, context, status));
+    }
+
+    private KubeObject PatchUnaudited(KubeResource resource, string? @namespace, string name, PatchType type, JsonNode patch, RequestContext? context, bool status)
     {
         using var delivery = Delivering();
         context ??= RequestContext.Admin;
@@ -309,9 +330,9 @@ public sealed partial class ObjectStore
             }
         });
 
-        var admitted = status
-            ? next
-            : Admission.Admit(new AdmissionRequest(AdmissionOperation.Update, resource, current.Namespace, current.Name, next, current, context.UserName))!;
+        // A status update goes through admission like any write, as the status subresource (webhooks and plugins
+        // that match only the main resource let it pass).
+        var admitted = Admission.Admit(new AdmissionRequest(AdmissionOperation.Update, resource, current.Namespace, current.Name, next, current, context.UserName, status ? "status" : null))!;
 
         // The spec compared is the one admission defaulted, as the API server compares decoded objects.
         if (resource.TracksGeneration && !JsonNode.DeepEquals(admitted["spec"], currentJson["spec"]))

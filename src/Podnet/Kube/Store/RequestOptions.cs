@@ -10,6 +10,12 @@ public sealed record RequestContext(string UserName)
     /// <summary>Run the request through admission and validation but store nothing (<c>dryRun=All</c>).</summary>
     public bool DryRun { get; init; }
 
+    /// <summary>The HTTP request's URI, for the audit log; null for a write made in process.</summary>
+    public string? RequestUri { get; init; }
+
+    /// <summary>The client's User-Agent (<c>kubectl/v1.31.9 …</c>), for the audit log.</summary>
+    public string? UserAgent { get; init; }
+
     public static RequestContext Admin { get; } = new("kubernetes-admin");
 
     /// <summary>A controller of the control plane, e.g. <c>system:serviceaccount:kube-system:replicaset-controller</c>.</summary>

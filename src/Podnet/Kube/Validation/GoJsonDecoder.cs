@@ -29,22 +29,38 @@ public static class GoJsonDecoder
         return unknown.Count == 0 ? null : "strict decoding error: " + string.Join(", ", unknown.Select(u => $"unknown field \"{u}\""));
     }
 
+    /// <summary>
+    /// Removes the fields of closed structs that their type does not declare, as the API server's decoder drops
+    /// them under <c>fieldValidation=Ignore</c> or <c>Warn</c>; returns their paths (for Warn's warnings).
+    /// </summary>
+    public static IReadOnlyList<string> Prune(JsonNode? node, GoType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var unknown = new List<string>();
+        Unknown(node, type, string.Empty, unknown, prune: true);
+        return unknown;
+    }
+
     /// <summary>The fields of closed structs that their type does not declare, with their paths (indices included).</summary>
-    private static void Unknown(JsonNode? node, GoType type, string path, List<string> unknown)
+    private static void Unknown(JsonNode? node, GoType type, string path, List<string> unknown, bool prune = false)
     {
         switch (type.Kind, node)
         {
             case (GoTypeKind.Struct, JsonObject obj):
-                foreach (var (name, value) in obj)
+                foreach (var (name, value) in obj.ToList())
                 {
                     var at = path.Length == 0 ? name : $"{path}.{name}";
                     if (type.Field(name) is { } field)
                     {
-                        Unknown(value, field, at, unknown);
+                        Unknown(value, field, at, unknown, prune);
                     }
                     else if (type.IsClosed)
                     {
                         unknown.Add(at);
+                        if (prune)
+                        {
+                            obj.Remove(name);
+                        }
                     }
                 }
 
@@ -52,14 +68,14 @@ public static class GoJsonDecoder
             case (GoTypeKind.Slice, JsonArray array):
                 for (var i = 0; i < array.Count; i++)
                 {
-                    Unknown(array[i], type.Element!, string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]"), unknown);
+                    Unknown(array[i], type.Element!, string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]"), unknown, prune);
                 }
 
                 break;
             case (GoTypeKind.Map, JsonObject map):
                 foreach (var (key, value) in map)
                 {
-                    Unknown(value, type.Element!, $"{path}[{key}]", unknown);
+                    Unknown(value, type.Element!, $"{path}[{key}]", unknown, prune);
                 }
 
                 break;

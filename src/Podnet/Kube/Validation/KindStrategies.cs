@@ -74,6 +74,13 @@ public static class KindStrategies
     }
 
     /// <summary>
+    /// Drops the fields a built-in kind does not have (<c>fieldValidation=Ignore</c> or <c>Warn</c>) and returns
+    /// their paths; a custom resource's and an unknown kind's objects are left as they are.
+    /// </summary>
+    public static IReadOnlyList<string> PruneUnknownFields(KubeResource resource, JsonObject json)
+        => For(resource) is { IsCustomResource: false } strategy ? GoJsonDecoder.Prune(json, strategy.Schema) : [];
+
+    /// <summary>
     /// The whole check of one object outside the API server (a file a command reads): decoding, then the kind's
     /// validation; the API server's answer when it would refuse the object, or null.
     /// </summary>

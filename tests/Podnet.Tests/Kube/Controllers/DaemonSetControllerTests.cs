@@ -203,6 +203,53 @@ public class DaemonSetControllerTests
         Assert.Equal(3, status["desiredNumberScheduled"]!.GetValue<int>());
     }
 
+    [Theory]
+    [InlineData("{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":2}}", 2)]
+    [InlineData("{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"50%\"}}", 2)]
+    [InlineData("{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"10%\"}}", 1)]
+    public void DaemonSet_RollingUpdate_DeletesUpToMaxUnavailableAtOnce(string strategy, int atOnce)
+    {
+        // aws-node's own strategy is maxUnavailable 10% (rounded up: 1 of 4 nodes); 50% of 4 is 2.
+        var cluster = new TestCluster();
+        foreach (var node in new[] { "node-1", "node-2", "node-3", "node-4" })
+        {
+            cluster.AddNode(node);
+        }
+
+        cluster.Create(TestCluster.DaemonSetJson("aws-node"));
+        cluster.Run();
+        cluster.Store.Patch(DaemonSet(cluster), PatchType.Merge, JsonNode.Parse("{\"spec\":{\"updateStrategy\":" + strategy + "}}")!);
+        cluster.Run();
+        cluster.Store.Patch(DaemonSet(cluster), PatchType.StrategicMerge, JsonNode.Parse("""{"spec":{"template":{"spec":{"containers":[{"name":"aws-node","env":[{"name":"ENABLE_POD_ENI","value":"true"}]}]}}}}""")!);
+        cluster.Run();
+
+        // The events after the four creations: the first batch of deletions is as large as maxUnavailable allows.
+        var rollout = cluster.EventLines(DaemonSet(cluster)).Skip(4).Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]).ToList();
+        Assert.NotEmpty(rollout);
+        Assert.Equal(atOnce, rollout.TakeWhile(e => e == "SuccessfulDelete").Count());
+        Assert.Equal(4, DaemonPods(cluster).Count(p => p["spec.containers"]![0]!["env"]?.ToJsonString().Contains("ENABLE_POD_ENI", StringComparison.Ordinal) == true));
+    }
+
+    [Fact]
+    public void DaemonSet_OnDelete_KeepsOutdatedPodsUntilDeleted()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1");
+        cluster.AddNode("node-2");
+        cluster.Create(TestCluster.DaemonSetJson("aws-node"));
+        cluster.Run();
+        cluster.Store.Patch(DaemonSet(cluster), PatchType.Merge, JsonNode.Parse("""{"spec":{"updateStrategy":{"type":"OnDelete"}}}""")!);
+        var before = DaemonPods(cluster).Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
+        cluster.Store.Patch(DaemonSet(cluster), PatchType.StrategicMerge, JsonNode.Parse("""{"spec":{"template":{"spec":{"containers":[{"name":"aws-node","env":[{"name":"ENABLE_POD_ENI","value":"true"}]}]}}}}""")!);
+        cluster.Run();
+        Assert.Equal(before, DaemonPods(cluster).Select(p => p.Name).Order(StringComparer.Ordinal));
+
+        // A pod deleted by hand comes back with the new template.
+        cluster.Store.Delete(DaemonPods(cluster)[0], DeleteOptions.Now);
+        cluster.Run();
+        Assert.Single(DaemonPods(cluster), p => p["spec.containers"]![0]!["env"]?.ToJsonString().Contains("ENABLE_POD_ENI", StringComparison.Ordinal) == true);
+    }
+
     [Fact]
     public void DaemonSet_RolloutWaitsForReplacementToBeReady()
     {

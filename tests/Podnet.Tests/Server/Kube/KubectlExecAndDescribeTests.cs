@@ -15,45 +15,7 @@ public sealed class KubectlExecAndDescribeTests : IClassFixture<ServedWorld>
         _served = served;
     }
 
-    private static string App(string ns) => $"""
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: my-deployment
-          namespace: {ns}
-          labels:
-            app: my-app
-        spec:
-          replicas: 2
-          selector:
-            matchLabels:
-              app: my-app
-          template:
-            metadata:
-              labels:
-                app: my-app
-            spec:
-              containers:
-              - name: nginx
-                image: public.ecr.aws/nginx/nginx:1.23
-                ports:
-                - containerPort: 80
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: my-app
-          namespace: {ns}
-          labels:
-            app: my-app
-        spec:
-          selector:
-            app: my-app
-          ports:
-            - protocol: TCP
-              port: 80
-              targetPort: 80
-        """;
+    private static string App(string ns) => SeedManifests.SampleApplication(ns, 2);
 
     /// <summary>Applies the application in <paramref name="ns"/> and waits for both pods to run and the Service to have them.</summary>
     private async Task<string> Deployed(string version, string ns)
@@ -170,5 +132,18 @@ public sealed class KubectlExecAndDescribeTests : IClassFixture<ServedWorld>
         var events = _served.KubectlOk("1.31", "get", "events", "-n", ns, "--field-selector", "reason=ScalingReplicaSet", "-o", "custom-columns=MESSAGE:.message", "--no-headers");
         Assert.Contains("from 0 to 1", events, StringComparison.Ordinal);
         Assert.Contains("from 2 to 1", events, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Logs_AwsNode_TheEntrypointsLinesOfItsRelease()
+    {
+        var pod = _served.Server.Cluster.Store.List("v1", "Pod", "kube-system").Items.First(p => p.Name.StartsWith("aws-node-", StringComparison.Ordinal)).Name;
+        var (exit, output, error) = _served.Kubectl("1.32", null, "logs", "-n", "kube-system", pod);
+        Assert.True(exit == 0, error);
+        Assert.Contains("Defaulted container \"aws-node\" out of: aws-node", error, StringComparison.Ordinal);
+        var lines = output.TrimEnd('\n').Split('\n');
+        Assert.Equal("Installed /host/opt/cni/bin/aws-cni", lines[0]);
+        Assert.Equal("Installed /host/opt/cni/bin/egress-cni", lines[1]);
+        Assert.Matches(@"^time=""\S+Z"" level=info msg=""Successfully copied CNI plugin binary and config file.""$", lines[^1]);
     }
 }

@@ -66,6 +66,15 @@ public sealed class KubectlSecurityGroupsForPodsTests : IClassFixture<ServedSecu
         Assert.Matches(@"Limits:\s+vpc\.amazonaws\.com/pod-eni:\s+1", describe);
         Assert.Contains("SecurityGroupRequested", describe, StringComparison.Ordinal);
 
+        // Seed 001's question, answered from the audit log: kubectl created the pod's Deployment; the resource
+        // controller (not the webhook, whose mutation is part of the pod's create) patched the pod and labelled the nodes.
+        var audit = _served.AuditEvents();
+        Assert.Contains(audit, e => e["verb"]!.GetValue<string>() == "create" && e["objectRef"]!["resource"]!.GetValue<string>() == "deployments"
+                                    && e["user"]!["username"]!.GetValue<string>() == "kubernetes-admin" && e["userAgent"]!.GetValue<string>().StartsWith("kubectl", StringComparison.Ordinal));
+        var controllerWrites = audit.Where(e => e["user"]!["username"]!.GetValue<string>() == Podnet.ResourceController.ResourceControllerNames.LegacyControllerServiceAccountUser).ToList();
+        Assert.Contains(controllerWrites, e => e["objectRef"]!["resource"]!.GetValue<string>() == "pods" && e["objectRef"]!["name"]!.GetValue<string>() == pods[0].Name);
+        Assert.Contains(controllerWrites, e => e["objectRef"]!["resource"]!.GetValue<string>() == "nodes");
+
         // k25 + c1: curl my-app from inside a pod answers nginx's page.
         var (exit, output, error) = _served.Kubectl(v, "curl my-app\nexit\n", "exec", "-i", "-n", "my-namespace", pods[0].Name, "--", "/bin/bash");
         Assert.True(exit == 0, error);

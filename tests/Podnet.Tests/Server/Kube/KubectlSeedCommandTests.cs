@@ -131,45 +131,7 @@ public sealed class KubectlSeedCommandTests : IClassFixture<ServedWorld>
         var ns = Ns("k18", version);
         _served.KubectlOk(version, "create", "namespace", ns);
         var file = Path.Combine(_served.Directory, $"app-{ns}.yaml");
-        string App(int replicas) => $"""
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata:
-              name: my-deployment
-              namespace: {ns}
-              labels:
-                app: my-app
-            spec:
-              replicas: {replicas}
-              selector:
-                matchLabels:
-                  app: my-app
-              template:
-                metadata:
-                  labels:
-                    app: my-app
-                spec:
-                  containers:
-                  - name: nginx
-                    image: public.ecr.aws/nginx/nginx:1.23
-                    ports:
-                    - containerPort: 80
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata:
-              name: my-app
-              namespace: {ns}
-              labels:
-                app: my-app
-            spec:
-              selector:
-                app: my-app
-              ports:
-                - protocol: TCP
-                  port: 80
-                  targetPort: 80
-            """;
+        string App(int replicas) => SeedManifests.SampleApplication(ns, replicas);
         File.WriteAllText(file, App(2));
         Assert.Equal("deployment.apps/my-deployment created\nservice/my-app created\n", _served.KubectlOk(version, "apply", "-f", file));
         Assert.Equal("deployment.apps/my-deployment unchanged\nservice/my-app unchanged\n", _served.KubectlOk(version, "apply", "-f", file));
@@ -198,6 +160,13 @@ public sealed class KubectlSeedCommandTests : IClassFixture<ServedWorld>
         var (exit, _, error) = _served.Kubectl(version, null, "apply", "-f", file);
         Assert.Equal(1, exit);
         Assert.Contains("unknown field \"dta\"", error, StringComparison.Ordinal);
+
+        // --validate=warn: the server drops the field and says so; --validate=false: it drops it silently.
+        (exit, var output, error) = _served.Kubectl(version, null, "apply", "--validate=warn", "-f", file);
+        Assert.Equal(0, exit);
+        Assert.Equal("configmap/c created\n", output);
+        Assert.Contains("Warning: unknown field \"dta\"", error, StringComparison.Ordinal);
+        Assert.Null(_served.Server.Cluster.Store.Get("v1", "ConfigMap", ns, "c")["dta"]);
     }
 
     [Theory]
@@ -239,5 +208,72 @@ public sealed class KubectlSeedCommandTests : IClassFixture<ServedWorld>
             """);
         Assert.Equal("configmap/rehearsal created (server dry run)\n", _served.KubectlOk(version, "apply", "--dry-run=server", "-f", file));
         Assert.Null(_served.Server.Cluster.Store.TryGet(_served.Server.Cluster.Store.Resources.For("v1", "ConfigMap"), ns, "rehearsal"));
+    }
+
+    [Fact]
+    public async Task CustomResourceDefinition_AppliedLater_ServedWithItsPrinterColumns()
+    {
+        var file = Path.Combine(_served.Directory, "crd.yaml");
+        File.WriteAllText(file, """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: widgets.example.podnet.dev
+            spec:
+              group: example.podnet.dev
+              scope: Namespaced
+              names:
+                plural: widgets
+                singular: widget
+                kind: Widget
+                shortNames: [wd]
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec:
+                        type: object
+                        properties:
+                          size:
+                            type: integer
+                additionalPrinterColumns:
+                - name: Size
+                  type: integer
+                  jsonPath: .spec.size
+            """);
+        Assert.Equal("customresourcedefinition.apiextensions.k8s.io/widgets.example.podnet.dev created\n", _served.KubectlOk("1.31", "apply", "-f", file));
+        await _served.WaitUntil(s => s.Resources.Find("example.podnet.dev/v1", "Widget") is not null, "Widget served");
+        var widget = Path.Combine(_served.Directory, "widget.yaml");
+        File.WriteAllText(widget, """
+            apiVersion: example.podnet.dev/v1
+            kind: Widget
+            metadata:
+              name: w1
+              namespace: default
+            spec:
+              size: 3
+            """);
+        Assert.Equal("widget.example.podnet.dev/w1 created\n", _served.KubectlOk("1.31", "apply", "-f", widget));
+        var table = _served.KubectlOk("1.31", "get", "wd").TrimEnd('\n').Split('\n');
+        Assert.Matches(@"^NAME\s+SIZE$", table[0]);
+        Assert.Matches(@"^w1\s+3$", table[1]);
+    }
+
+    [Theory]
+    [InlineData("1.27")]
+    [InlineData("1.29")]
+    [InlineData("1.33")]
+    public void OtherKubectlVersions_CreateAndGet(string version)
+    {
+        // 1.27–1.29 ask for aggregated discovery v2beta1 only (a v2 answer would break them); 1.33 sends protobuf.
+        var ns = Ns("versions", version);
+        Assert.Equal($"namespace/{ns} created\n", _served.KubectlOk(version, "create", "namespace", ns));
+        var rows = _served.KubectlOk(version, "get", "pods", "-n", "kube-system").TrimEnd('\n').Split('\n');
+        Assert.Matches(@"^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$", rows[0]);
+        Assert.Contains(rows, r => r.StartsWith("aws-node-", StringComparison.Ordinal) && r.Contains("Running", StringComparison.Ordinal));
     }
 }
