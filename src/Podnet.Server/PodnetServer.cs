@@ -1,10 +1,11 @@
+using Podnet.Server.Aws;
 using Podnet.Server.Kube;
 
 namespace Podnet.Server;
 
 /// <summary>
-/// What <c>podnet up</c> runs: a served world's control-plane loop and its cluster's Kubernetes API, started and
-/// stopped together (the composition root of the served parts).
+/// What <c>podnet up</c> runs: a served world's control-plane loop, its cluster's Kubernetes API and its AWS API,
+/// started and stopped together (the composition root of the served parts).
 /// </summary>
 public sealed class PodnetServer : IAsyncDisposable
 {
@@ -13,10 +14,11 @@ public sealed class PodnetServer : IAsyncDisposable
 
     private readonly AuditLog? _audit;
 
-    private PodnetServer(ServedCluster cluster, KubeApiServer kube, AuditLog? audit)
+    private PodnetServer(ServedCluster cluster, KubeApiServer kube, AwsApiServer aws, AuditLog? audit)
     {
         Cluster = cluster;
         Kube = kube;
+        Aws = aws;
         _audit = audit;
         _loop = Task.Run(() => cluster.RunAsync(_stop.Token));
     }
@@ -25,9 +27,17 @@ public sealed class PodnetServer : IAsyncDisposable
 
     public KubeApiServer Kube { get; }
 
-    /// <summary>Starts the loop and the API server for <paramref name="world"/> (loaded with an anchored clock).</summary>
+    /// <summary>The AWS API (EC2, IAM, STS, EKS) for the aws CLI.</summary>
+    public AwsApiServer Aws { get; }
+
+    /// <summary>Starts the loop and the API servers for <paramref name="world"/> (loaded with an anchored clock), the AWS API on a free port.</summary>
     /// <param name="fastForward">The budget of controller waits that cost no real time (see <see cref="ServedCluster"/>).</param>
-    public static async Task<PodnetServer> StartAsync(Podnet.World.World world, KubeApiServerOptions options, TimeSpan fastForward, CancellationToken cancellation = default)
+    public static Task<PodnetServer> StartAsync(Podnet.World.World world, KubeApiServerOptions options, TimeSpan fastForward, CancellationToken cancellation = default)
+        => StartAsync(world, options, new AwsApiServerOptions { Address = options.Address }, fastForward, cancellation);
+
+    /// <summary>Starts the loop, the Kubernetes API and the AWS API for <paramref name="world"/> (loaded with an anchored clock).</summary>
+    /// <param name="fastForward">The budget of controller waits that cost no real time (see <see cref="ServedCluster"/>).</param>
+    public static async Task<PodnetServer> StartAsync(Podnet.World.World world, KubeApiServerOptions options, AwsApiServerOptions awsOptions, TimeSpan fastForward, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(world);
         ArgumentNullException.ThrowIfNull(options);
@@ -40,12 +50,16 @@ public sealed class PodnetServer : IAsyncDisposable
         }
 
         var kube = await KubeApiServer.StartAsync(cluster, options, cancellation).ConfigureAwait(false);
-        return new PodnetServer(cluster, kube, audit);
+        var served = new ServedEndpoint(kube.Address.ToString().TrimEnd('/'), kube.Certificates?.AuthorityData);
+        var servedName = world.Cluster?.Name;
+        var aws = await AwsApiServer.StartAsync(cluster, awsOptions, name => name == servedName ? served : null, cancellation).ConfigureAwait(false);
+        return new PodnetServer(cluster, kube, aws, audit);
     }
 
-    /// <summary>Stops the API server, then the loop.</summary>
+    /// <summary>Stops the API servers, then the loop.</summary>
     public async ValueTask DisposeAsync()
     {
+        await Aws.DisposeAsync().ConfigureAwait(false);
         await Kube.DisposeAsync().ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);

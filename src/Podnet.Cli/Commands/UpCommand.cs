@@ -4,14 +4,16 @@ using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
 using Podnet.Server;
+using Podnet.Server.Aws;
 using Podnet.Server.Kube;
 using Podnet.World;
 
 namespace Podnet.Cli.Commands;
 
 /// <summary>
-/// <c>podnet up [WORLD] [--port P] [--http] [--clock fast|real] [--env]</c>: loads a world (or the default one),
-/// runs its control plane continuously and serves the cluster's Kubernetes API to the real kubectl, until Ctrl-C
+/// <c>podnet up [WORLD] [--port P] [--aws-port Q] [--http] [--clock fast|real] [--env]</c>: loads a world (or the
+/// default one), runs its control plane continuously and serves the cluster's Kubernetes API to the real kubectl and
+/// its AWS API (EC2, IAM, STS, EKS) to the real aws CLI, until Ctrl-C
 /// (or <c>podnet down</c> for one started with <c>--env</c>).
 /// </summary>
 public static class UpCommand
@@ -26,6 +28,7 @@ public static class UpCommand
     {
         var world = new Argument<string?>("world") { Description = "A directory of YAML files or one YAML file; without it, the default world", Arity = ArgumentArity.ZeroOrOne };
         var port = new Option<int>("--port") { Description = "The Kubernetes API's port (default: a free one)" };
+        var awsPort = new Option<int>("--aws-port") { Description = "The AWS API's port, for the aws CLI (default: a free one)" };
         var http = new Option<bool>("--http") { Description = "Serve plain HTTP (debugging: kubectl then sends no token, everything is the cluster admin)" };
         var address = new Option<string>("--address") { Description = "The address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
         var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow an address other than loopback (anyone who can reach it can use the cluster)" };
@@ -34,10 +37,10 @@ public static class UpCommand
         var env = new Option<bool>("--env") { Description = "Start in the background and print only the export lines, for eval \"$(podnet up --env)\"; podnet down stops it" };
         var state = new Option<string?>("--state") { Description = "Keep the cluster's state in DIR across restarts (reserved; not available yet)" };
         var home = new Option<string?>("--home") { Description = "Where the kubeconfig, log and process ID are written (default: $PODNET_HOME, else ~/.podnet)" };
-        var command = new Command("up", "Serve the world's cluster over the Kubernetes API, for kubectl") { world, port, http, address, allowRemote, clock, env, state, home };
+        var command = new Command("up", "Serve the world's cluster over the Kubernetes API, for kubectl, and its AWS over the AWS API, for the aws CLI") { world, port, awsPort, http, address, allowRemote, clock, env, state, home };
         command.SetAction((parse, cancellation) =>
         {
-            var options = new UpOptions(parse.GetValue(world), parse.GetValue(port), parse.GetValue(http), parse.GetValue(address)!, parse.GetValue(allowRemote), parse.GetValue(clock)!, parse.GetValue(state), HomeOf(parse.GetValue(home)));
+            var options = new UpOptions(parse.GetValue(world), parse.GetValue(port), parse.GetValue(awsPort), parse.GetValue(http), parse.GetValue(address)!, parse.GetValue(allowRemote), parse.GetValue(clock)!, parse.GetValue(state), HomeOf(parse.GetValue(home)));
             return parse.GetValue(env) ? Task.FromResult(StartInBackground(options, args: parse.Tokens.Select(t => t.Value).Where(t => t != "--env").ToArray(), output, error)) : ServeAsync(options, output, error, cancellation);
         });
         return command;
@@ -52,7 +55,7 @@ public static class UpCommand
         return command;
     }
 
-    private sealed record UpOptions(string? World, int Port, bool Http, string Address, bool AllowRemote, string Clock, string? State, string Home);
+    private sealed record UpOptions(string? World, int Port, int AwsPort, bool Http, string Address, bool AllowRemote, string Clock, string? State, string Home);
 
     private static string HomeOf(string? given)
         => given ?? (Environment.GetEnvironmentVariable("PODNET_HOME") is { Length: > 0 } fromEnv
@@ -102,11 +105,11 @@ public static class UpCommand
         try
         {
             Directory.CreateDirectory(options.Home);
-            server = await PodnetServer.StartAsync(world, new KubeApiServerOptions { Address = address, Port = options.Port, Http = options.Http, AuditLogPath = Path.Combine(options.Home, "audit.log") }, budget, stop.Token).ConfigureAwait(false);
+            server = await PodnetServer.StartAsync(world, new KubeApiServerOptions { Address = address, Port = options.Port, Http = options.Http, AuditLogPath = Path.Combine(options.Home, "audit.log") }, new AwsApiServerOptions { Address = address, Port = options.AwsPort }, budget, stop.Token).ConfigureAwait(false);
         }
         catch (IOException e)
         {
-            error.WriteLine($"error: --port {options.Port}: {e.Message}");
+            error.WriteLine($"error: --port {options.Port} / --aws-port {options.AwsPort}: {e.Message}");
             return PodnetCommand.ErrorExitCode;
         }
 
@@ -120,13 +123,21 @@ public static class UpCommand
                 // The token in it is the cluster admin's.
                 File.SetUnixFileMode(kubeconfig, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
+            // The export lines, for the parent of --env to print (it cannot know the ports the server picked).
+            var exports = ExportLines(kubeconfig, server);
+            await File.WriteAllTextAsync(EnvPath(options.Home), string.Join('\n', exports) + "\n", stop.Token).ConfigureAwait(false);
             await File.WriteAllTextAsync(PidPath(options.Home), Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n", stop.Token).ConfigureAwait(false);
             output.WriteLine($"Serving EKS cluster {world.Cluster?.Name ?? "podnet"} (Kubernetes {server.Kube.KubernetesVersion}) at {server.Kube.Address.ToString().TrimEnd('/')}; Ctrl-C stops it.");
             output.WriteLine(options.Clock == "real"
                 ? "Clock: real time (controller waits take as long as on EKS)."
                 : $"Clock: fast (the cluster's history starts {Podnet.Kube.Printing.HumanDuration.Format(History)} ago; up to {Podnet.Kube.Printing.HumanDuration.Format(FastForwardBudget)} of controller waits cost no real time).");
+            output.WriteLine($"Serving the AWS API (EC2, IAM, STS, EKS) at {server.Aws.Address.ToString().TrimEnd('/')} for the aws CLI.");
             output.WriteLine($"Audit log: {Path.Combine(options.Home, "audit.log")}");
-            output.WriteLine(ExportLine(kubeconfig));
+            foreach (var line in exports)
+            {
+                output.WriteLine(line);
+            }
+
             output.Flush();
             try
             {
@@ -145,6 +156,12 @@ public static class UpCommand
 
     private static string ExportLine(string kubeconfig) => $"export KUBECONFIG={kubeconfig}";
 
+    private static string EnvPath(string home) => Path.Combine(home, "up.env");
+
+    /// <summary>KUBECONFIG, then what points the aws CLI at the served AWS API (endpoint, credentials, region).</summary>
+    private static List<string> ExportLines(string kubeconfig, PodnetServer server)
+        => [ExportLine(kubeconfig), .. server.Aws.Environment.Select(e => $"export {e.Key}={e.Value}")];
+
     /// <summary>
     /// <c>--env</c>: starts <c>podnet up</c> again as a process of its own (output to <c>up.log</c>), waits until it
     /// serves, and prints the export lines; the shell's <c>$(…)</c> ends because the server holds none of its pipes.
@@ -154,6 +171,7 @@ public static class UpCommand
         Directory.CreateDirectory(options.Home);
         var pidFile = PidPath(options.Home);
         File.Delete(pidFile);
+        File.Delete(EnvPath(options.Home));
         var (program, prefix) = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet"
             ? (path, new[] { Environment.GetCommandLineArgs()[0] })
             : (Environment.ProcessPath!, Array.Empty<string>());
@@ -186,7 +204,7 @@ public static class UpCommand
             Thread.Sleep(100);
         }
 
-        output.WriteLine(ExportLine(KubeconfigPath(options.Home)));
+        output.Write(File.Exists(EnvPath(options.Home)) ? File.ReadAllText(EnvPath(options.Home)) : ExportLine(KubeconfigPath(options.Home)) + "\n");
         return ExitCodes.Ok;
     }
 

@@ -33,7 +33,14 @@ public sealed class UpCommandTests
             var dotnet = Environment.ProcessPath!;
             var (exit, output, error) = ExternalProgram.Run(dotnet, [podnet, "up", "--env", "--home", home], TimeSpan.FromMinutes(3));
             Assert.True(exit == 0, error);
-            Assert.Equal($"export KUBECONFIG={home}/kubeconfig\n", output);
+            Assert.Matches(
+                $"^export KUBECONFIG={System.Text.RegularExpressions.Regex.Escape(home)}/kubeconfig\n"
+                + "export AWS_ENDPOINT_URL=http://127\\.0\\.0\\.1:[0-9]+\n"
+                + "export AWS_ACCESS_KEY_ID=AKIAPODNETADMIN00001\n"
+                + "export AWS_SECRET_ACCESS_KEY=\\S+\n"
+                + "export AWS_DEFAULT_REGION=us-west-2\n"
+                + "export AWS_EC2_METADATA_DISABLED=true\n$",
+                output);
 
             var (getExit, namespaces, getError) = ExternalProgram.Run(ServedWorld.KubectlBinary("1.31"), ["get", "namespaces", "-o", "name"], TimeSpan.FromSeconds(60), new Dictionary<string, string>
             {

@@ -199,6 +199,9 @@ public sealed partial class Ec2Backend
             ["private-dns-name"] = i => Field.One(i.PrivateDnsName),
             ["network-interface.network-interface-id"] = i => i.NetworkInterfaces.Select(n => n.NetworkInterfaceId),
             ["network-interface.addresses.private-ip-address"] = i => i.NetworkInterfaces.SelectMany(n => n.PrivateIpAddresses).Select(a => a.PrivateIpAddress),
+
+            // The node name a kubelet registers with, which seed 003 looks an instance up by.
+            ["network-interface.private-dns-name"] = i => i.NetworkInterfaces.Select(n => n.PrivateDnsName),
             ["instance.group-id"] = i => i.SecurityGroups.Select(g => g.GroupId),
             ["iam-instance-profile.arn"] = i => Field.One(i.IamInstanceProfile?.Arn),
         },

@@ -19,7 +19,9 @@ public sealed class IamBackend
         _time = time;
     }
 
-    public Role CreateRole(string roleName)
+    /// <summary>IAM CreateRole: the trust policy is kept as given (IAM answers it URL-encoded; the CLI decodes it).</summary>
+    /// <exception cref="AwsException"><c>ValidationError</c> for a malformed name; <c>EntityAlreadyExists</c> (409), names being case-insensitive.</exception>
+    public Role CreateRole(string roleName, string? assumeRolePolicyDocument = null)
     {
         lock (_lock)
         {
@@ -35,7 +37,7 @@ public sealed class IamBackend
 
             // IAM role IDs are AROA followed by 17 upper-case characters.
             var roleId = "AROA" + _ids.Next("x")[2..].ToUpperInvariant();
-            var role = new RoleEntity(roleName, roleId, _time.GetUtcNow());
+            var role = new RoleEntity(roleName, roleId, _time.GetUtcNow()) { AssumeRolePolicyDocument = assumeRolePolicyDocument };
             _roles.Add(roleName, role);
             return ToRole(role);
         }
@@ -54,6 +56,24 @@ public sealed class IamBackend
         lock (_lock)
         {
             return [.. _roles.Values.OrderBy(r => r.Name, StringComparer.Ordinal).Select(ToRole)];
+        }
+    }
+
+    /// <summary>IAM DeleteRole.</summary>
+    /// <exception cref="AwsException">
+    /// <c>NoSuchEntity</c> (404); <c>DeleteConflict</c> (409) while managed policies are attached, as IAM refuses it.
+    /// </exception>
+    public void DeleteRole(string roleName)
+    {
+        lock (_lock)
+        {
+            var role = Find(roleName);
+            if (role.Policies.Count > 0)
+            {
+                throw new AwsException("DeleteConflict", "Cannot delete entity, must detach all policies first.", 409);
+            }
+
+            _roles.Remove(role.Name);
         }
     }
 
@@ -128,7 +148,8 @@ public sealed class IamBackend
         RoleArn(role.Name),
         "/",
         role.Created,
-        [.. role.Policies.Select(p => new AttachedPolicy(p.PolicyName, p.Arn))]);
+        [.. role.Policies.Select(p => new AttachedPolicy(p.PolicyName, p.Arn))],
+        role.AssumeRolePolicyDocument);
 
     private sealed class RoleEntity(string name, string id, DateTimeOffset created)
     {
@@ -139,5 +160,7 @@ public sealed class IamBackend
         public DateTimeOffset Created { get; } = created;
 
         public List<ManagedPolicy> Policies { get; } = [];
+
+        public string? AssumeRolePolicyDocument { get; init; }
     }
 }

@@ -138,6 +138,17 @@ public class InstanceTests
     }
 
     [Fact]
+    public void DescribeInstances_FiltersByInterfacePrivateDnsName()
+    {
+        var a = _cloud.Run("m5.large");
+        _cloud.Run("m5.large");
+
+        var found = Ec2.DescribeInstances(DescribeRequest.Where(new Filter("network-interface.private-dns-name", a.PrivateDnsName))).SelectMany(r => r.Instances);
+        Assert.Equal(a.InstanceId, Assert.Single(found).InstanceId);
+        Assert.Empty(Ec2.DescribeInstances(DescribeRequest.Where(new Filter("network-interface.private-dns-name", "ip-10-9-9-9.us-west-2.compute.internal"))));
+    }
+
+    [Fact]
     public void DescribeInstanceTypes_FromTheData_UnknownIsRejected()
     {
         var m5 = Assert.Single(Ec2.DescribeInstanceTypes(["m5.large"]));

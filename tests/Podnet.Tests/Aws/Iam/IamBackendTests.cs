@@ -19,6 +19,22 @@ public class IamBackendTests
     }
 
     [Fact]
+    public void DeleteRole_RefusedWhilePoliciesAreAttached()
+    {
+        var trust = "{\"Version\":\"2012-10-17\",\"Statement\":[]}";
+        Assert.Equal(trust, _iam.CreateRole("nodeRole", trust).AssumeRolePolicyDocument);
+        _iam.AttachRolePolicy("nodeRole", "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy");
+
+        var conflict = Assert.Throws<AwsException>(() => _iam.DeleteRole("nodeRole"));
+        Assert.Equal(("DeleteConflict", 409), (conflict.Code, conflict.HttpStatusCode));
+
+        _iam.DetachRolePolicy("nodeRole", "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy");
+        _iam.DeleteRole("nodeRole");
+        Assert.Equal("NoSuchEntity", Assert.Throws<AwsException>(() => _iam.GetRole("nodeRole")).Code);
+        Assert.Equal("NoSuchEntity", Assert.Throws<AwsException>(() => _iam.DeleteRole("nodeRole")).Code);
+    }
+
+    [Fact]
     public void AttachedPolicies_DecideActions()
     {
         _iam.CreateRole("r");

@@ -1,0 +1,156 @@
+using System.Text.Json.Nodes;
+using Podnet.Aws;
+using Podnet.Aws.Eks;
+
+namespace Podnet.Server.Aws;
+
+/// <summary>
+/// EKS over rest-json (botocore data/eks/2017-11-01/service-2.json; moto's <c>moto/eks/urls.py</c> routes):
+/// <c>GET /clusters</c> (ListClusters), <c>GET /clusters/{name}</c> (DescribeCluster),
+/// <c>GET /clusters/{name}/node-groups</c> (ListNodegroups), <c>GET /clusters/{name}/node-groups/{nodegroupName}</c>
+/// (DescribeNodegroup), <c>POST /clusters/{name}/node-groups</c> (CreateNodegroup: its instances launch and join the
+/// served cluster as nodes), <c>DELETE /clusters/{name}/node-groups/{nodegroupName}</c> (DeleteNodegroup). Writes
+/// run under the served cluster's gate. The served cluster's <c>endpoint</c> and <c>certificateAuthority.data</c> are those of its
+/// Kubernetes API, so <c>aws eks update-kubeconfig</c> writes a kubeconfig that reaches it.
+/// </summary>
+public sealed class EksApi
+{
+    private readonly ServedCluster _cluster;
+    private readonly Func<string, ServedEndpoint?> _endpoints;
+
+    /// <summary>EKS of <paramref name="cluster"/>'s world.</summary>
+    /// <param name="cluster">The served world.</param>
+    /// <param name="endpoints">The Kubernetes API serving a cluster of that name, if one does.</param>
+    public EksApi(ServedCluster cluster, Func<string, ServedEndpoint?> endpoints)
+    {
+        _cluster = cluster;
+        _endpoints = endpoints;
+    }
+
+    /// <summary>
+    /// Answers <paramref name="method"/> <paramref name="path"/> (with the JSON <paramref name="body"/> of a POST):
+    /// the operation's name and its JSON.
+    /// </summary>
+    /// <exception cref="AwsException">EKS's error: <c>ResourceNotFoundException</c> (404) with the texts the seeds show, <c>InvalidParameterException</c>, <c>ResourceInUseException</c>.</exception>
+    public (string Operation, JsonObject Body) Handle(string method, string path, JsonObject? body = null)
+    {
+        var eks = (_cluster.World.Cloud ?? throw new AwsException("ResourceNotFoundException", "This world has no AWS account (a policy-only world): EKS is not served.", 404)).Eks;
+        var segments = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
+        return (method, segments) switch
+        {
+            ("GET", ["clusters"]) => ("ListClusters", _cluster.Read(() => new JsonObject { ["clusters"] = Strings(eks.ListClusters()) })),
+            ("GET", ["clusters", var name]) => ("DescribeCluster", _cluster.Read(() => new JsonObject { ["cluster"] = Cluster(eks.DescribeCluster(name), _endpoints(name)) })),
+            ("GET", ["clusters", var name, "node-groups"]) => ("ListNodegroups", _cluster.Read(() => new JsonObject { ["nodegroups"] = Strings(eks.ListNodegroups(name)) })),
+            ("GET", ["clusters", var name, "node-groups", var nodegroup]) => ("DescribeNodegroup", _cluster.Read(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.DescribeNodegroup(name, nodegroup)) })),
+            ("POST", ["clusters", var name, "node-groups"]) => ("CreateNodegroup", _cluster.Write(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.CreateNodegroup(CreateNodegroupRequestOf(name, body ?? []))) })),
+            ("DELETE", ["clusters", var name, "node-groups", var nodegroup]) => ("DeleteNodegroup", _cluster.Write(() =>
+            {
+                var deleting = eks.DescribeNodegroup(name, nodegroup) with { Status = "DELETING" };
+                eks.DeleteNodegroup(name, nodegroup);
+                return new JsonObject { ["nodegroup"] = Nodegroup(deleting) };
+            })),
+            _ => throw new AwsException("UnknownOperationException", $"Podnet's EKS does not serve {method} {path} (it serves ListClusters, DescribeCluster, ListNodegroups, DescribeNodegroup, CreateNodegroup, DeleteNodegroup).", 404),
+        };
+    }
+
+    /// <summary>
+    /// A <c>Cluster</c> in rest-json: camelCase members, <c>createdAt</c> in epoch seconds (the CLI v1 prints it so).
+    /// </summary>
+    public static JsonObject Cluster(Cluster cluster, ServedEndpoint? served)
+    {
+        var json = new JsonObject
+        {
+            ["name"] = cluster.Name,
+            ["arn"] = cluster.Arn,
+            ["createdAt"] = cluster.CreatedAt.ToUnixTimeMilliseconds() / 1000.0,
+            ["version"] = cluster.Version,
+            ["endpoint"] = served?.Endpoint ?? cluster.Endpoint,
+            ["roleArn"] = cluster.RoleArn,
+            ["resourcesVpcConfig"] = new JsonObject
+            {
+                ["subnetIds"] = Strings(cluster.ResourcesVpcConfig.SubnetIds),
+                ["securityGroupIds"] = Strings(cluster.ResourcesVpcConfig.SecurityGroupIds),
+                ["clusterSecurityGroupId"] = cluster.ResourcesVpcConfig.ClusterSecurityGroupId,
+                ["vpcId"] = cluster.ResourcesVpcConfig.VpcId,
+                ["endpointPublicAccess"] = cluster.ResourcesVpcConfig.EndpointPublicAccess,
+                ["endpointPrivateAccess"] = cluster.ResourcesVpcConfig.EndpointPrivateAccess,
+                ["publicAccessCidrs"] = Strings(cluster.ResourcesVpcConfig.PublicAccessCidrs),
+            },
+            ["kubernetesNetworkConfig"] = new JsonObject
+            {
+                ["serviceIpv4Cidr"] = cluster.KubernetesNetworkConfig.ServiceIpv4Cidr,
+                ["ipFamily"] = cluster.KubernetesNetworkConfig.IpFamily,
+            },
+            ["status"] = cluster.Status,
+            ["platformVersion"] = cluster.PlatformVersion,
+            ["tags"] = Map(cluster.Tags),
+        };
+        if (served?.CertificateAuthorityData is { } authority)
+        {
+            json["certificateAuthority"] = new JsonObject { ["data"] = authority };
+        }
+
+        return json;
+    }
+
+    /// <summary>A <c>Nodegroup</c> in rest-json.</summary>
+    public static JsonObject Nodegroup(Nodegroup nodegroup) => new()
+    {
+        ["nodegroupName"] = nodegroup.NodegroupName,
+        ["nodegroupArn"] = nodegroup.NodegroupArn,
+        ["clusterName"] = nodegroup.ClusterName,
+        ["version"] = nodegroup.Version,
+        ["createdAt"] = nodegroup.CreatedAt.ToUnixTimeMilliseconds() / 1000.0,
+        ["status"] = nodegroup.Status,
+        ["capacityType"] = nodegroup.CapacityType,
+        ["scalingConfig"] = new JsonObject
+        {
+            ["minSize"] = nodegroup.ScalingConfig.MinSize,
+            ["maxSize"] = nodegroup.ScalingConfig.MaxSize,
+            ["desiredSize"] = nodegroup.ScalingConfig.DesiredSize,
+        },
+        ["instanceTypes"] = Strings(nodegroup.InstanceTypes),
+        ["subnets"] = Strings(nodegroup.Subnets),
+        ["amiType"] = nodegroup.AmiType,
+        ["nodeRole"] = nodegroup.NodeRole,
+        ["labels"] = Map(nodegroup.Labels),
+        ["taints"] = new JsonArray([.. nodegroup.Taints.Select(t => (JsonNode)new JsonObject { ["key"] = t.Key, ["value"] = t.Value, ["effect"] = t.Effect })]),
+        ["resources"] = new JsonObject
+        {
+            ["autoScalingGroups"] = new JsonArray([.. nodegroup.Resources.AutoScalingGroups.Select(g => (JsonNode)new JsonObject { ["name"] = g.Name })]),
+        },
+        ["tags"] = Map(nodegroup.Tags),
+    };
+
+    /// <summary>CreateNodegroup's body (<c>aws eks create-nodegroup</c>): camelCase members of <c>CreateNodegroupRequest</c>.</summary>
+    public static CreateNodegroupRequest CreateNodegroupRequestOf(string clusterName, JsonObject body)
+    {
+        static AwsException Missing(string member) => new("InvalidParameterException", $"{member} is required", 400);
+        IReadOnlyList<string>? List(string member) => body[member] is JsonArray array ? [.. array.Select(v => v!.GetValue<string>())] : null;
+        IReadOnlyDictionary<string, string>? Map(string member) => body[member] is JsonObject map ? map.ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal) : null;
+        var scaling = body["scalingConfig"] is JsonObject config
+            ? new NodegroupScalingConfig(config["minSize"]?.GetValue<int>() ?? 1, config["maxSize"]?.GetValue<int>() ?? 2, config["desiredSize"]?.GetValue<int>() ?? 2)
+            : null;
+        var taints = body["taints"] is JsonArray list
+            ? list.Select(t => new NodegroupTaint(t!["key"]!.GetValue<string>(), t["value"]?.GetValue<string>(), t["effect"]!.GetValue<string>())).ToList()
+            : null;
+        return new CreateNodegroupRequest(
+            clusterName,
+            body["nodegroupName"]?.GetValue<string>() ?? throw Missing("nodegroupName"),
+            body["nodeRole"]?.GetValue<string>() ?? throw Missing("nodeRole"),
+            List("subnets") ?? throw Missing("subnets"),
+            List("instanceTypes"),
+            scaling,
+            Map("labels"),
+            Map("tags"),
+            body["amiType"]?.GetValue<string>() ?? "AL2023_x86_64_STANDARD",
+            taints);
+    }
+
+    private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
+
+    private static JsonObject Map(IReadOnlyDictionary<string, string> values) => new(values.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value))));
+}
+
+/// <summary>Where a cluster's Kubernetes API is served: its URL and the base64 PEM of its CA (null over plain HTTP).</summary>
+public sealed record ServedEndpoint(string Endpoint, string? CertificateAuthorityData);

@@ -1,0 +1,128 @@
+using System.Text.Json.Nodes;
+using Podnet.Aws.Ec2;
+using Podnet.Tests.TestSupport;
+
+namespace Podnet.Tests.Server.Aws;
+
+/// <summary>
+/// Seed 000's aws commands (api-server.md §1.3–1.5: x1–x3, i1, e1–e6) run verbatim by the real aws CLI against
+/// the served default world, whose cluster is <c>podnet</c> (the seed's <c>my-cluster</c>) with the role
+/// <c>podnet-cluster-role</c> (the seed's <c>eksClusterRole</c>); and <c>aws eks update-kubeconfig</c> then
+/// <c>kubectl get nodes</c>. Each aws call costs about 3 s here, so the calls are few.
+/// </summary>
+public class AwsCliTests : IClassFixture<ServedAwsWorld>
+{
+    private readonly ServedAwsWorld _world;
+
+    public AwsCliTests(ServedAwsWorld world)
+    {
+        _world = world;
+    }
+
+    private Podnet.Aws.AwsCloud Cloud => _world.Server.Cluster.World.Cloud!;
+
+    [Fact]
+    public void Seed000_AwsSteps_CreateAuthorizeRevokeDelete_AsTheSeedShows()
+    {
+        var cluster = _world.Server.Cluster.Read(() => Cloud.Eks.DescribeCluster("podnet"));
+
+        // x1, i1: the cluster role, and the VPC resource controller's policy attached to it.
+        var roleArn = _world.AwsOk("eks", "describe-cluster", "--name", "podnet", "--query", "cluster.roleArn", "--output", "text");
+        Assert.Equal("arn:aws:iam::123456789012:role/podnet-cluster-role", roleArn);
+        Assert.Equal(string.Empty, _world.AwsOk("iam", "attach-role-policy", "--policy-arn", "arn:aws:iam::aws:policy/AmazonEKSVPCResourceController", "--role-name", "podnet-cluster-role"));
+        Assert.Contains(_world.Server.Cluster.Read(() => Cloud.Iam.GetRole("podnet-cluster-role")).AttachedPolicies, p => p.PolicyName == "AmazonEKSVPCResourceController");
+
+        // x2, x3: the IDs the seed captures.
+        var vpcId = _world.AwsOk("eks", "describe-cluster", "--name", "podnet", "--query", "cluster.resourcesVpcConfig.vpcId", "--output", "text");
+        var clusterGroupId = _world.AwsOk("eks", "describe-cluster", "--name", "podnet", "--query", "cluster.resourcesVpcConfig.clusterSecurityGroupId", "--output", "text");
+        Assert.Equal((cluster.ResourcesVpcConfig.VpcId, cluster.ResourcesVpcConfig.ClusterSecurityGroupId), (vpcId, clusterGroupId));
+
+        // e1, e2: the pod security group, created and found by name.
+        var created = JsonNode.Parse(_world.AwsOk("ec2", "create-security-group", "--vpc-id", vpcId, "--group-name", "my-pod-security-group", "--description", "My pod security group"))!;
+        var podGroupId = created["GroupId"]!.GetValue<string>();
+        Assert.Matches("^sg-[0-9a-f]{17}$", podGroupId);
+        Assert.Equal(podGroupId, _world.AwsOk("ec2", "describe-security-groups", "--filters", "Name=group-name,Values=my-pod-security-group", "--query", "SecurityGroups[].GroupId", "--output", "text"));
+
+        // e3: DNS from the pods into the cluster group; the answer lists the new rule with its ID.
+        var authorized = JsonNode.Parse(_world.AwsOk("ec2", "authorize-security-group-ingress", "--group-id", clusterGroupId, "--protocol", "tcp", "--port", "53", "--source-group", podGroupId))!;
+        Assert.True(authorized["Return"]!.GetValue<bool>());
+        var rule = Assert.Single(authorized["SecurityGroupRules"]!.AsArray())!;
+        var tcpRuleId = rule["SecurityGroupRuleId"]!.GetValue<string>();
+        Assert.Matches("^sgr-[0-9a-f]{17}$", tcpRuleId);
+        Assert.Equal(
+            (clusterGroupId, "123456789012", false, "tcp", 53, 53, podGroupId, "123456789012"),
+            (rule["GroupId"]!.GetValue<string>(), rule["GroupOwnerId"]!.GetValue<string>(), rule["IsEgress"]!.GetValue<bool>(), rule["IpProtocol"]!.GetValue<string>(),
+             rule["FromPort"]!.GetValue<int>(), rule["ToPort"]!.GetValue<int>(), rule["ReferencedGroupInfo"]!["GroupId"]!.GetValue<string>(), rule["ReferencedGroupInfo"]!["UserId"]!.GetValue<string>()));
+
+        // e4: all traffic among the pods.
+        var selfRuleId = _world.AwsOk("ec2", "authorize-security-group-ingress", "--group-id", podGroupId, "--protocol", "-1", "--port", "-1", "--source-group", podGroupId, "--query", "SecurityGroupRules[].SecurityGroupRuleId", "--output", "text");
+        Assert.Matches("^sgr-[0-9a-f]{17}$", selfRuleId);
+
+        // e5: revoked by rule ID; the cluster's EC2 no longer has it.
+        _world.AwsOk("ec2", "revoke-security-group-ingress", "--group-id", clusterGroupId, "--security-group-rule-ids", tcpRuleId);
+        var left = _world.Server.Cluster.Read(() => Cloud.Ec2Backend.DescribeSecurityGroupRules(DescribeRequest.Where(new Filter("group-id", clusterGroupId))));
+        Assert.DoesNotContain(left, r => r.SecurityGroupRuleId == tcpRuleId);
+
+        // e6: deleted; describing it now is EC2's InvalidGroup.NotFound, exit 255.
+        _world.AwsOk("ec2", "delete-security-group", "--group-id", podGroupId);
+        var (exit, _, error) = _world.Aws("ec2", "describe-security-groups", "--group-ids", podGroupId);
+        Assert.Equal(255, exit);
+        Assert.Equal($"An error occurred (InvalidGroup.NotFound) when calling the DescribeSecurityGroups operation: The security group '{podGroupId}' does not exist", error.Trim());
+    }
+
+    [Fact]
+    public void DescribeCluster_Missing_PrintsTheSeedsResourceNotFoundLine()
+    {
+        var (exit, output, error) = _world.Aws("eks", "describe-cluster", "--name", "my-cluster", "--query", "cluster.status", "--output", "text");
+        Assert.Equal(255, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Equal("An error occurred (ResourceNotFoundException) when calling the DescribeCluster operation: No cluster found for name: my-cluster.", error.Trim());
+    }
+
+    [Fact]
+    public void UpdateKubeconfig_ThenKubectlGetNodes_WithTheEksToken()
+    {
+        var kubeconfig = Path.Combine(_world.Directory, "eks-kubeconfig");
+        var added = _world.AwsOk("eks", "update-kubeconfig", "--name", "podnet", "--kubeconfig", kubeconfig);
+        Assert.Equal($"Added new context arn:aws:eks:us-west-2:123456789012:cluster/podnet to {kubeconfig}", added);
+        var text = File.ReadAllText(kubeconfig);
+        Assert.Contains($"server: {_world.Server.Kube.Address.ToString().TrimEnd('/')}", text, StringComparison.Ordinal);
+        Assert.Contains(_world.Server.Kube.Certificates!.AuthorityData, text, StringComparison.Ordinal);
+
+        // kubectl runs `aws eks get-token` (the exec plugin) with the same environment, and sends its k8s-aws-v1. token.
+        var environment = _world.AwsEnvironment();
+        environment["KUBECONFIG"] = kubeconfig;
+        environment["KUBECACHEDIR"] = Path.Combine(_world.Directory, "eks-kube-cache");
+        var (exit, output, error) = ExternalProgram.Run(ServedWorld.KubectlBinary("1.31"), ["get", "nodes"], TimeSpan.FromSeconds(60), environment);
+        Assert.True(exit == 0, $"kubectl get nodes exited {exit}: {error}");
+        Assert.StartsWith("NAME ", output, StringComparison.Ordinal);
+        Assert.Equal(3, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(" Ready ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Seed003_StsIamAndEc2Forms_WithALiteralRegion()
+    {
+        // s1: the account, captured; seed 003 exports region_code=region-code literally.
+        Assert.Equal("123456789012", _world.AwsOk("sts", "get-caller-identity", "--region", "region-code", "--query", "Account", "--output", "text"));
+
+        // i2, i7: a role from a trust-policy file, its ARN captured, then deleted.
+        var trust = Path.Combine(_world.Directory, "eks-cluster-role-trust-policy.json");
+        File.WriteAllText(trust, "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"Service\": \"eks.amazonaws.com\"}, \"Action\": \"sts:AssumeRole\"}]\n}\n");
+        Assert.Equal(
+            "arn:aws:iam::123456789012:role/myCustomNetworkingAmazonEKSClusterRole",
+            _world.AwsOk("iam", "create-role", "--role-name", "myCustomNetworkingAmazonEKSClusterRole", "--assume-role-policy-document", "file://" + trust, "--query", "Role.Arn", "--output", "text"));
+        Assert.Contains("eks.amazonaws.com", _world.Server.Cluster.Read(() => Cloud.Iam.GetRole("myCustomNetworkingAmazonEKSClusterRole")).AssumeRolePolicyDocument, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, _world.AwsOk("iam", "delete-role", "--role-name", "myCustomNetworkingAmazonEKSClusterRole"));
+
+        // e8: the DescribeVpcs table (--out is --output abbreviated).
+        var table = _world.AwsOk("ec2", "describe-vpcs", "--region", "region-code", "--query", "Vpcs[*].CidrBlockAssociationSet[*].{CIDRBlock: CidrBlock, State: CidrBlockState.State}", "--out", "table");
+        Assert.Contains("|  192.168.0.0/16 |  associated  |", table, StringComparison.Ordinal);
+        Assert.Contains("DescribeVpcs", table, StringComparison.Ordinal);
+
+        // e12: the instance behind a node name.
+        var instance = _world.Server.Cluster.Read(() => Cloud.Ec2Backend.DescribeInstances()[0].Instances[0]);
+        var found = JsonNode.Parse(_world.AwsOk("ec2", "describe-instances", "--filters", $"Name=network-interface.private-dns-name,Values={instance.PrivateDnsName}", "--query", "Reservations[].Instances[].{AvailabilityZone: Placement.AvailabilityZone, SubnetId: SubnetId}"))!;
+        var only = Assert.Single(found.AsArray())!;
+        Assert.Equal((instance.Placement.AvailabilityZone, instance.SubnetId), (only["AvailabilityZone"]!.GetValue<string>(), only["SubnetId"]!.GetValue<string>()));
+    }
+}

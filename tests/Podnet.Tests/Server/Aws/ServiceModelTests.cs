@@ -1,0 +1,334 @@
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+using Podnet.Aws.Iam;
+using Podnet.Server.Aws;
+using Podnet.Tests.TestSupport;
+
+namespace Podnet.Tests.Server.Aws;
+
+/// <summary>
+/// Every parameter name the handlers read and every element or key they answer with, checked against botocore's
+/// service models (the writers are hand-written; these tests keep them to AWS's names): request names as botocore's
+/// serializers write them (EC2: <c>queryName</c>, else the capitalised <c>locationName</c>, else the member name,
+/// lists <c>Name.N</c>; IAM: member names, lists <c>Name.member.N</c>), answer elements by <c>locationName</c>
+/// (EC2) or member name, list items whatever their tag.
+/// </summary>
+public class ServiceModelTests : IClassFixture<ServedAwsWorld>
+{
+    private readonly ServedAwsWorld _world;
+
+    public ServiceModelTests(ServedAwsWorld world)
+    {
+        _world = world;
+    }
+
+    private Podnet.Aws.AwsCloud Cloud => _world.Server.Cluster.World.Cloud!;
+
+    [Fact]
+    public void Ec2_EveryActionsParametersAndAnswer_AreTheModels()
+    {
+        var (vpcId, subnetId, instance, eniId) = _world.Server.Cluster.Read(() =>
+        {
+            var vpc = Cloud.Ec2Backend.DescribeVpcs()[0];
+            var node = Cloud.Ec2Backend.DescribeInstances()[0].Instances[0];
+            return (vpc.VpcId, node.SubnetId!, node, node.NetworkInterfaces[0].NetworkInterfaceId);
+        });
+        var api = new Ec2Api(_world.Server.Cluster);
+        var admin = AwsPrincipal.Administrator("123456789012");
+        var problems = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        XElement Run(string form)
+        {
+            var reads = new HashSet<string>(StringComparer.Ordinal);
+            var query = QueryRequest.Parse(form).Recording(reads);
+            var action = query.Action!;
+            seen.Add(action);
+            var answer = new XElement(action + "Response", api.Handle(action, query, admin));
+            var operation = BotocoreModels.Load("ec2")["operations"]![action]!;
+            foreach (var name in reads.Where(n => n is not ("Action" or "Version")))
+            {
+                if (ResolveInput("ec2", operation["input"]?["shape"]?.GetValue<string>(), name.Split('.')) is { } problem)
+                {
+                    problems.Add($"{action} reads {name}: {problem}");
+                }
+            }
+
+            CheckXml("ec2", action, operation["output"]?["shape"]?.GetValue<string>(), answer, problems);
+            return answer;
+        }
+
+        static string Value(XElement answer, string name) => answer.Descendants(name).First().Value;
+
+        Run($"Action=DescribeVpcs&VpcId.1={vpcId}&Filter.1.Name=vpc-id&Filter.1.Value.1={vpcId}");
+        var associated = Run($"Action=AssociateVpcCidrBlock&VpcId={vpcId}&CidrBlock=100.64.0.0%2F16");
+        var subnet = Run($"Action=CreateSubnet&VpcId={vpcId}&CidrBlock=100.64.0.0%2F24&AvailabilityZone=us-west-2a&TagSpecification.1.ResourceType=subnet&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=model");
+        Run($"Action=DescribeSubnets&SubnetId.1={subnetId}&Filter.1.Name=vpc-id&Filter.1.Value.1={vpcId}");
+        Run($"Action=DeleteSubnet&SubnetId={Value(subnet, "subnetId")}");
+        Run($"Action=DisassociateVpcCidrBlock&AssociationId={Value(associated, "associationId")}");
+        var group = Value(Run($"Action=CreateSecurityGroup&GroupName=model-sg&GroupDescription=model&VpcId={vpcId}&TagSpecification.1.ResourceType=security-group&TagSpecification.1.Tag.1.Key=a&TagSpecification.1.Tag.1.Value=b"), "groupId");
+        var authorized = Run(
+            $"Action=AuthorizeSecurityGroupIngress&GroupId={group}&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort=80&IpPermissions.1.ToPort=80"
+            + $"&IpPermissions.1.IpRanges.1.CidrIp=10.0.0.0%2F16&IpPermissions.1.IpRanges.1.Description=d&IpPermissions.1.Groups.1.GroupId={group}&IpPermissions.1.Groups.1.Description=g"
+            + "&IpPermissions.1.Ipv6Ranges.1.CidrIpv6=%3A%3A%2F0&IpPermissions.1.Ipv6Ranges.1.Description=v6&IpPermissions.1.PrefixListIds.1.PrefixListId=pl-12345678&IpPermissions.1.PrefixListIds.1.Description=p");
+        Run($"Action=AuthorizeSecurityGroupIngress&GroupName=model-sg&IpProtocol=tcp&FromPort=81&ToPort=81&CidrIp=10.1.0.0%2F16");
+        Run($"Action=AuthorizeSecurityGroupIngress&GroupId={group}&IpPermissions.1.IpProtocol=udp&IpPermissions.1.FromPort=53&IpPermissions.1.ToPort=53&IpPermissions.1.Groups.1.GroupName=model-sg");
+        Run($"Action=AuthorizeSecurityGroupEgress&GroupId={group}&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort=443&IpPermissions.1.ToPort=443&IpPermissions.1.IpRanges.1.CidrIp=0.0.0.0%2F0");
+        Run($"Action=DescribeSecurityGroups&GroupId.1={group}&GroupName.1=model-sg&Filter.1.Name=vpc-id&Filter.1.Value.1={vpcId}");
+        Run($"Action=DescribeSecurityGroupRules&SecurityGroupRuleId.1={Value(authorized, "securityGroupRuleId")}&Filter.1.Name=group-id&Filter.1.Value.1={group}");
+        Run($"Action=RevokeSecurityGroupIngress&GroupId={group}&SecurityGroupRuleId.1={authorized.Descendants("securityGroupRuleId").Last().Value}");
+        Run($"Action=RevokeSecurityGroupIngress&GroupId={group}&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort=80&IpPermissions.1.ToPort=80&IpPermissions.1.IpRanges.1.CidrIp=10.0.0.0%2F16&IpPermissions.1.IpRanges.2.CidrIp=10.9.0.0%2F16");
+        Run($"Action=RevokeSecurityGroupEgress&GroupId={group}&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort=443&IpPermissions.1.ToPort=443&IpPermissions.1.IpRanges.1.CidrIp=0.0.0.0%2F0");
+        Run($"Action=CreateTags&ResourceId.1={group}&Tag.1.Key=k&Tag.1.Value=v");
+        Run($"Action=DeleteTags&ResourceId.1={group}&Tag.1.Key=k");
+        Run($"Action=RevokeSecurityGroupIngress&GroupId={group}&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort=80&IpPermissions.1.ToPort=80&IpPermissions.1.Ipv6Ranges.1.CidrIpv6=%3A%3A%2F0");
+        Run($"Action=DeleteSecurityGroup&GroupId={group}");
+        Run($"Action=DescribeInstances&InstanceId.1={instance.InstanceId}&Filter.1.Name=network-interface.private-dns-name&Filter.1.Value.1={instance.PrivateDnsName}");
+        Run($"Action=DescribeNetworkInterfaces&NetworkInterfaceId.1={eniId}&Filter.1.Name=vpc-id&Filter.1.Value.1={vpcId}");
+        Run("Action=DescribeInstanceTypes&InstanceType.1=m5.large&InstanceType.2=t3.medium");
+        var eni = Value(Run(
+            $"Action=CreateNetworkInterface&SubnetId={subnetId}&Description=model&SecurityGroupId.1={Value(Run($"Action=DescribeSecurityGroups&Filter.1.Name=vpc-id&Filter.1.Value.1={vpcId}"), "groupId")}"
+            + "&SecondaryPrivateIpAddressCount=1&Ipv4PrefixCount=1&ClientToken=t&TagSpecification.1.ResourceType=network-interface&TagSpecification.1.Tag.1.Key=k&TagSpecification.1.Tag.1.Value=v"), "networkInterfaceId");
+        var privateA = _world.Server.Cluster.Read(() => Cloud.Ec2Backend.DescribeSubnets().Single(s => s.CidrBlock == "192.168.64.0/19").SubnetId);
+        var addressed = Run($"Action=CreateNetworkInterface&SubnetId={privateA}&PrivateIpAddresses.1.PrivateIpAddress=192.168.70.10&PrivateIpAddresses.1.Primary=true&PrivateIpAddresses.2.PrivateIpAddress=192.168.70.11&Ipv4Prefix.1.Ipv4Prefix=192.168.70.32%2F28&InterfaceType=branch&PrivateIpAddress=192.168.70.10");
+        Run($"Action=ModifyNetworkInterfaceAttribute&NetworkInterfaceId={eni}&Description.Value=changed");
+        Run($"Action=ModifyNetworkInterfaceAttribute&NetworkInterfaceId={eni}&SourceDestCheck.Value=false");
+        var assigned = Run($"Action=AssignPrivateIpAddresses&NetworkInterfaceId={eni}&SecondaryPrivateIpAddressCount=1&Ipv4PrefixCount=1&AllowReassignment=false");
+        Run($"Action=UnassignPrivateIpAddresses&NetworkInterfaceId={eni}&PrivateIpAddress.1={Value(assigned, "privateIpAddress")}&Ipv4Prefix.1={Value(assigned, "ipv4Prefix")}");
+        Run($"Action=AssignPrivateIpAddresses&NetworkInterfaceId={eni}&PrivateIpAddress.1=192.168.70.20&Ipv4Prefix.1=192.168.70.48%2F28");
+        var spare = _world.Server.Cluster.Write(() => Cloud.Ec2Backend.RunInstances(new Podnet.Aws.Ec2.RunInstancesRequest("m5.large", subnetId)).Instances[0].InstanceId);
+        var attachment = Value(Run($"Action=AttachNetworkInterface&NetworkInterfaceId={eni}&InstanceId={spare}&DeviceIndex=1&NetworkCardIndex=0"), "attachmentId");
+        Run($"Action=ModifyNetworkInterfaceAttribute&NetworkInterfaceId={eni}&Attachment.AttachmentId={attachment}&Attachment.DeleteOnTermination=true");
+        Run($"Action=ModifyNetworkInterfaceAttribute&NetworkInterfaceId={eni}&SecurityGroupId.1={Value(Run($"Action=DescribeSecurityGroups&Filter.1.Name=vpc-id&Filter.1.Value.1={vpcId}"), "groupId")}");
+        Run($"Action=DetachNetworkInterface&AttachmentId={attachment}&Force=false");
+        Run($"Action=DeleteNetworkInterface&NetworkInterfaceId={eni}");
+        var trunk = Value(Run($"Action=CreateNetworkInterface&SubnetId={subnetId}&InterfaceType=trunk"), "networkInterfaceId");
+        Run($"Action=AttachNetworkInterface&NetworkInterfaceId={trunk}&InstanceId={spare}&DeviceIndex=2");
+        var branch = Value(Run($"Action=CreateNetworkInterface&SubnetId={subnetId}&InterfaceType=branch&Description=aws-k8s-branch-eni"), "networkInterfaceId");
+        var association = Value(Run($"Action=AssociateTrunkInterface&BranchInterfaceId={branch}&TrunkInterfaceId={trunk}&VlanId=1&GreKey=7&ClientToken=c"), "associationId");
+        Run($"Action=DescribeTrunkInterfaceAssociations&AssociationId.1={association}&Filter.1.Name=trunk-interface-id&Filter.1.Value.1={trunk}");
+        Run($"Action=DisassociateTrunkInterface&AssociationId={association}&ClientToken=c");
+        Run($"Action=DeleteNetworkInterface&NetworkInterfaceId={Value(addressed, "networkInterfaceId")}");
+        var vpc = Value(Run("Action=CreateVpc&CidrBlock=10.9.0.0%2F16&InstanceTenancy=default&TagSpecification.1.ResourceType=vpc&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m"), "vpcId");
+        Run($"Action=DeleteVpc&VpcId={vpc}");
+
+        Assert.Empty(problems);
+        Assert.Equal(Ec2Api.Actions.Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void IamAndSts_EveryActionsParametersAndAnswer_AreTheModels()
+    {
+        var api = new IamApi(_world.Server.Cluster);
+        var problems = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        void Run(string form)
+        {
+            var reads = new HashSet<string>(StringComparer.Ordinal);
+            var query = QueryRequest.Parse(form).Recording(reads);
+            var action = query.Action!;
+            seen.Add(action);
+            var result = api.Handle(action, query);
+            var operation = BotocoreModels.Load("iam")["operations"]![action]!;
+            foreach (var name in reads.Where(n => n is not ("Action" or "Version")))
+            {
+                if (ResolveInput("iam", operation["input"]?["shape"]?.GetValue<string>(), name.Split('.')) is { } problem)
+                {
+                    problems.Add($"{action} reads {name}: {problem}");
+                }
+            }
+
+            if (result is not null)
+            {
+                CheckXml("iam", action, operation["output"]?["shape"]?.GetValue<string>(), new XElement(action + "Result", result), problems);
+            }
+            else if (operation["output"] is not null)
+            {
+                problems.Add($"{action} answers no result though the model has {operation["output"]}");
+            }
+        }
+
+        Run("Action=CreateRole&RoleName=modelRole&AssumeRolePolicyDocument=%7B%7D");
+        Run("Action=GetRole&RoleName=modelRole");
+        Run("Action=ListRoles");
+        Run("Action=AttachRolePolicy&RoleName=modelRole&PolicyArn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FAmazonEKS_CNI_Policy");
+        Run("Action=ListAttachedRolePolicies&RoleName=modelRole");
+        Run("Action=DetachRolePolicy&RoleName=modelRole&PolicyArn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FAmazonEKS_CNI_Policy");
+        Run("Action=DeleteRole&RoleName=modelRole");
+        Assert.Equal(IamApi.Actions.Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
+
+        var sts = new StsApi("123456789012");
+        var identity = new XElement("GetCallerIdentityResult", sts.Handle("GetCallerIdentity", AwsPrincipal.Administrator("123456789012")));
+        CheckXml("sts", "GetCallerIdentity", BotocoreModels.Load("sts")["operations"]!["GetCallerIdentity"]!["output"]!["shape"]!.GetValue<string>(), identity, problems);
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void Eks_EveryAnswerKey_IsTheModels()
+    {
+        var api = new EksApi(_world.Server.Cluster, name => new ServedEndpoint("https://127.0.0.1:1", "Q0E="));
+        var problems = new List<string>();
+        foreach (var path in new[] { "/clusters", "/clusters/podnet", "/clusters/podnet/node-groups", "/clusters/podnet/node-groups/ng-1" })
+        {
+            var (operation, body) = api.Handle("GET", path);
+            var model = BotocoreModels.Load("eks");
+            var http = model["operations"]![operation]!["http"]!;
+            Assert.Equal("GET", http["method"]!.GetValue<string>());
+            CheckJson(model, model["operations"]![operation]!["output"]!["shape"]!.GetValue<string>(), body, operation, problems);
+        }
+
+        Assert.Empty(problems);
+    }
+
+    /// <summary>Resolves a parameter path (<c>IpPermissions.N.Groups.N.GroupId</c>) in an input shape; null when it is the model's.</summary>
+    private static string? ResolveInput(string service, string? shapeName, string[] path)
+    {
+        var shapes = BotocoreModels.Load(service)["shapes"]!;
+        if (shapeName is null)
+        {
+            return "the operation has no input";
+        }
+
+        var shape = shapes[shapeName]!;
+        for (var i = 0; i < path.Length; i++)
+        {
+            var type = shape["type"]!.GetValue<string>();
+            if (type == "list")
+            {
+                // EC2 lists are Name.N; query lists Name.member.N.
+                if (service != "ec2" && path[i] == "member")
+                {
+                    i++;
+                }
+
+                if (i >= path.Length || path[i] != "N")
+                {
+                    return $"a list where {string.Join('.', path[..Math.Min(i + 1, path.Length)])} is not indexed";
+                }
+
+                shape = shapes[shape["member"]!["shape"]!.GetValue<string>()]!;
+                continue;
+            }
+
+            if (type != "structure")
+            {
+                return $"{shapeName} has no members below {string.Join('.', path[..i])}";
+            }
+
+            var member = shape["members"]!.AsObject().FirstOrDefault(m => WireName(service, m.Key, m.Value!) == path[i]);
+            if (member.Key is null)
+            {
+                return $"no member serialised as '{path[i]}' in {string.Join('.', path[..i])}";
+            }
+
+            shape = shapes[member.Value!["shape"]!.GetValue<string>()]!;
+        }
+
+        return null;
+    }
+
+    /// <summary>The name botocore's serializer gives a member on the wire.</summary>
+    private static string WireName(string service, string member, JsonNode reference)
+    {
+        if (service != "ec2")
+        {
+            return reference["locationName"]?.GetValue<string>() ?? member;
+        }
+
+        if (reference["queryName"]?.GetValue<string>() is { } queryName)
+        {
+            return queryName;
+        }
+
+        return reference["locationName"]?.GetValue<string>() is { } location ? char.ToUpperInvariant(location[0]) + location[1..] : member;
+    }
+
+    /// <summary>Checks each child element of <paramref name="element"/> against the members of <paramref name="shapeName"/>.</summary>
+    private static void CheckXml(string service, string operation, string? shapeName, XElement element, List<string> problems)
+    {
+        var shapes = BotocoreModels.Load(service)["shapes"]!;
+        if (shapeName is null)
+        {
+            if (element.HasElements)
+            {
+                problems.Add($"{operation}: answers {string.Join(", ", element.Elements().Select(e => e.Name.LocalName))} though the model has no output");
+            }
+
+            return;
+        }
+
+        var shape = shapes[shapeName]!;
+        switch (shape["type"]!.GetValue<string>())
+        {
+            case "structure":
+                foreach (var child in element.Elements())
+                {
+                    var member = shape["members"]!.AsObject().FirstOrDefault(m => (m.Value!["locationName"]?.GetValue<string>() ?? m.Key) == child.Name.LocalName);
+                    if (member.Key is null)
+                    {
+                        problems.Add($"{operation}: <{child.Name.LocalName}> is not a member of {shapeName}");
+                        continue;
+                    }
+
+                    CheckXml(service, operation, member.Value!["shape"]!.GetValue<string>(), child, problems);
+                }
+
+                break;
+            case "list":
+                foreach (var item in element.Elements())
+                {
+                    CheckXml(service, operation, shape["member"]!["shape"]!.GetValue<string>(), item, problems);
+                }
+
+                break;
+            default:
+                if (element.HasElements)
+                {
+                    problems.Add($"{operation}: <{element.Name.LocalName}> has elements but {shapeName} is a {shape["type"]}");
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Checks a rest-json answer's keys against <paramref name="shapeName"/>.</summary>
+    private static void CheckJson(JsonObject model, string shapeName, JsonNode? node, string operation, List<string> problems)
+    {
+        var shape = model["shapes"]![shapeName]!;
+        switch (shape["type"]!.GetValue<string>())
+        {
+            case "structure":
+                foreach (var (key, value) in node!.AsObject())
+                {
+                    var member = shape["members"]!.AsObject().FirstOrDefault(m => (m.Value!["locationName"]?.GetValue<string>() ?? m.Key) == key);
+                    if (member.Key is null)
+                    {
+                        problems.Add($"{operation}: \"{key}\" is not a member of {shapeName}");
+                        continue;
+                    }
+
+                    CheckJson(model, member.Value!["shape"]!.GetValue<string>(), value, operation, problems);
+                }
+
+                break;
+            case "list":
+                foreach (var item in node!.AsArray())
+                {
+                    CheckJson(model, shape["member"]!["shape"]!.GetValue<string>(), item, operation, problems);
+                }
+
+                break;
+            case "map":
+                if (node is not JsonObject)
+                {
+                    problems.Add($"{operation}: {shapeName} is a map but the answer has {node?.GetValueKind()}");
+                }
+
+                break;
+            case "timestamp" when node is not null && node.GetValueKind() != System.Text.Json.JsonValueKind.Number:
+                problems.Add($"{operation}: {shapeName} is a timestamp, sent in epoch seconds, but the answer has {node.GetValueKind()}");
+                break;
+        }
+    }
+}
