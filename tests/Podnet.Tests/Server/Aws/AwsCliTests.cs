@@ -10,11 +10,11 @@ namespace Podnet.Tests.Server.Aws;
 /// <c>podnet-cluster-role</c> (the seed's <c>eksClusterRole</c>); and <c>aws eks update-kubeconfig</c> then
 /// <c>kubectl get nodes</c>. Each aws call costs about 3 s here, so the calls are few.
 /// </summary>
-public class AwsCliTests : IClassFixture<ServedAwsWorld>
+public class AwsCliTests : IClassFixture<ServedWorld>
 {
-    private readonly ServedAwsWorld _world;
+    private readonly ServedWorld _world;
 
-    public AwsCliTests(ServedAwsWorld world)
+    public AwsCliTests(ServedWorld world)
     {
         _world = world;
     }

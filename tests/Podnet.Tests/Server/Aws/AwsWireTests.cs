@@ -10,13 +10,13 @@ namespace Podnet.Tests.Server.Aws;
 /// The AWS API over HTTP, as the aws CLI sends requests (bodies observed in api-server.md §3.3): routing by the
 /// SigV4 scope, by <c>Version</c>, by <c>/clusters</c>; the query parser; the answers' envelopes; errors.
 /// </summary>
-public class AwsWireTests : IClassFixture<ServedAwsWorld>
+public class AwsWireTests : IClassFixture<ServedWorld>
 {
     private static readonly XNamespace Ec2 = AwsAnswers.Ec2Namespace;
 
-    private readonly ServedAwsWorld _world;
+    private readonly ServedWorld _world;
 
-    public AwsWireTests(ServedAwsWorld world)
+    public AwsWireTests(ServedWorld world)
     {
         _world = world;
     }

@@ -13,11 +13,11 @@ namespace Podnet.Tests.Server.Aws;
 /// lists <c>Name.N</c>; IAM: member names, lists <c>Name.member.N</c>), answer elements by <c>locationName</c>
 /// (EC2) or member name, list items whatever their tag.
 /// </summary>
-public class ServiceModelTests : IClassFixture<ServedAwsWorld>
+public class ServiceModelTests : IClassFixture<ServedWorld>
 {
-    private readonly ServedAwsWorld _world;
+    private readonly ServedWorld _world;
 
-    public ServiceModelTests(ServedAwsWorld world)
+    public ServiceModelTests(ServedWorld world)
     {
         _world = world;
     }

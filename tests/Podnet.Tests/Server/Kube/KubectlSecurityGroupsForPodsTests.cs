@@ -1,4 +1,3 @@
-using Podnet.Aws.Ec2;
 using Podnet.Tests.TestSupport;
 using Podnet.World;
 
@@ -22,8 +21,8 @@ public sealed class ServedSecurityGroupsWorld : ServedWorld
 /// <summary>
 /// Seed 000 (security groups for pods) step by step with the real kubectl against <c>podnet up</c>: turn on
 /// ENABLE_POD_ENI, wait for the trunk label, apply the policy and the application, read the pod's annotation in
-/// <c>describe</c>, curl my-app; then revoke the DNS rules (through the emulated EC2, until the AWS API is served)
-/// and see curl fail at DNS while the pod's IP still answers.
+/// <c>describe</c>, curl my-app; then revoke the DNS rules with the aws CLI, as the seed does, and see curl fail at
+/// DNS while the pod's IP still answers.
 /// </summary>
 public sealed class KubectlSecurityGroupsForPodsTests : IClassFixture<ServedSecurityGroupsWorld>
 {
@@ -80,16 +79,16 @@ public sealed class KubectlSecurityGroupsForPodsTests : IClassFixture<ServedSecu
         Assert.True(exit == 0, error);
         Assert.Contains("<title>Welcome to nginx!</title>", output, StringComparison.Ordinal);
 
-        // e5 + c2: without the DNS rules on the cluster security group, the name no longer resolves; the IP still answers.
-        var cloud = _served.Server.Cluster.World.Cloud!;
-        var clusterGroup = _served.Server.Cluster.World.Cluster!.ResourcesVpcConfig.ClusterSecurityGroupId;
-        _served.Server.Cluster.Write(() =>
+        // e5 + c2: the seed revokes the DNS rules of the cluster security group by their rule IDs, with the aws CLI;
+        // then the name no longer resolves, while the other pod's IP still answers.
+        var clusterGroup = _served.AwsOk("eks", "describe-cluster", "--name", "podnet", "--query", "cluster.resourcesVpcConfig.clusterSecurityGroupId", "--output", "text");
+        var dnsRules = _served.AwsOk("ec2", "describe-security-group-rules", "--filters", $"Name=group-id,Values={clusterGroup}", "--query", "SecurityGroupRules[?FromPort==`53`].SecurityGroupRuleId", "--output", "text").Split('\t', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(dnsRules);
+        foreach (var rule in dnsRules)
         {
-            var group = cloud.Ec2Backend.DescribeSecurityGroups(DescribeRequest.ForIds(clusterGroup))[0];
-            var dns = group.IpPermissions.Where(p => p.FromPort == 53).ToList();
-            Assert.NotEmpty(dns);
-            return cloud.Ec2Backend.RevokeSecurityGroupIngress(new RevokeSecurityGroupRequest(clusterGroup, dns));
-        });
+            Assert.Equal("true", _served.AwsOk("ec2", "revoke-security-group-ingress", "--group-id", clusterGroup, "--security-group-rule-ids", rule, "--query", "Return"));
+        }
+
         (exit, _, error) = _served.Kubectl(v, null, "exec", "-n", "my-namespace", pods[0].Name, "--", "curl", "my-app");
         Assert.Equal(6, exit);
         Assert.Contains("curl: (6) Could not resolve host: my-app", error, StringComparison.Ordinal);
