@@ -14,7 +14,8 @@ public sealed class ObjectDefaults : IAdmissionPlugin
     public KubeObject? Mutate(AdmissionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Object is not { } obj || request.Operation == AdmissionOperation.Delete
+        // The status subresource changes nothing but status, which has no defaults.
+        if (request.Object is not { } obj || request.Operation == AdmissionOperation.Delete || request.SubResource == "status"
             || KindStrategies.For(request.Resource) is not { HasDefaults: true } strategy)
         {
             return request.Object;

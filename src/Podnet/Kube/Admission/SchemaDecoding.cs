@@ -14,7 +14,11 @@ public sealed class SchemaDecoding : IAdmissionPlugin
     public KubeObject? Mutate(AdmissionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Object is { } obj && request.Operation != AdmissionOperation.Delete && KindStrategies.Decode(request.Resource, obj.Raw, obj.Name) is { } error)
+        // A status update carries the stored, already decoded object with a new status. A client's status was decoded
+        // where it arrived (the API server's edge decodes a PUT's body; the store decodes a patch's result), so the
+        // whole object is not decoded again for every status update a kubelet makes.
+        if (request.Object is { } obj && request.Operation != AdmissionOperation.Delete && request.SubResource != "status"
+            && KindStrategies.Decode(request.Resource, obj.Raw, obj.Name) is { } error)
         {
             throw error;
         }
