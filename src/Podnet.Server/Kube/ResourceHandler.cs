@@ -42,6 +42,17 @@ public sealed class ResourceHandler
             user = user with { DryRun = true };
         }
 
+        // The field manager of the write (kubectl names one for every command; otherwise the API server takes the
+        // user agent's first word, as fieldmanager's prefixFromUserAgent does).
+        if (method is not "GET" && query["fieldManager"].FirstOrDefault() is var manager)
+        {
+            user = user with
+            {
+                FieldManager = string.IsNullOrEmpty(manager) ? (request.Headers.UserAgent.FirstOrDefault() ?? "unknown").Split('/')[0] : manager,
+                Force = query["force"].FirstOrDefault() == "true",
+            };
+        }
+
         switch (path.Subresource)
         {
             case null:
@@ -268,14 +279,17 @@ public sealed class ResourceHandler
         {
             case KubeMediaTypes.ApplyPatch:
             {
-                // Server-side apply: the object is created when absent; otherwise the applied configuration is merged
-                // into it as a strategic merge patch (a merge patch for custom resources). Field ownership
-                // (managedFields) and its conflicts are not tracked.
+                // Server-side apply: the store creates the object when absent, merges the applied configuration
+                // otherwise, and keeps the field ownership (409 on another manager's field unless force=true).
+                if (string.IsNullOrEmpty(context.Request.Query["fieldManager"].FirstOrDefault()))
+                {
+                    throw KubeException.BadRequest("fieldManager is required for apply requests");
+                }
+
                 var applied = RequestBodies.ParseJson(bytes, yaml: true) as JsonObject ?? throw KubeException.BadRequest("an apply patch must be an object");
                 var obj = ObjectFor(path, applied, context);
-                var (code, result) = _cluster.Write(() => Store.TryGet(resource, path.Namespace, path.Name!) is null
-                    ? (201, Store.Create(KubeObject.From(obj), user))
-                    : (200, Store.Patch(resource, path.Namespace, path.Name!, custom ? PatchType.Merge : PatchType.StrategicMerge, obj, user, status)));
+                var (code, result) = _cluster.Write(() => (Store.TryGet(resource, path.Namespace, path.Name!) is null ? 201 : 200,
+                    Store.Patch(resource, path.Namespace, path.Name!, PatchType.Apply, obj, user, status)));
                 await WriteObjectAsync(context, code, resource, result).ConfigureAwait(false);
                 return;
             }

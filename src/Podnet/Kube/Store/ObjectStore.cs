@@ -57,7 +57,8 @@ public sealed partial class ObjectStore
         return Audit("create", Resources.For(obj), obj.Namespace, obj.Name.Length > 0 ? obj.Name : null, null, context, obj.Raw, () => CreateUnaudited(obj, context, keepStatus));
     }
 
-    private KubeObject CreateUnaudited(KubeObject obj, RequestContext? context, bool keepStatus)
+    /// <param name="applied">The applied configuration when a server-side apply creates the object.</param>
+    private KubeObject CreateUnaudited(KubeObject obj, RequestContext? context, bool keepStatus, JsonObject? applied = null)
     {
         using var delivery = Delivering();
         context ??= RequestContext.Admin;
@@ -118,6 +119,11 @@ public sealed partial class ObjectStore
             });
 
             var admitted = Admission.Admit(new AdmissionRequest(AdmissionOperation.Create, resource, ns, name, prepared, null, context.UserName))!;
+            if (context.FieldManager is { } manager)
+            {
+                admitted = KubeObject.From(ManagedFields.Record(null, admitted.Raw, manager, applied, KubePatchSchemas.Find(resource.ApiVersion, resource.Kind), _time.GetUtcNow(), resource.ApiVersion));
+            }
+
             var key = (ns ?? string.Empty, name);
             var table = Table(resource);
             if (table.Get(key) is not null)
@@ -242,12 +248,27 @@ public sealed partial class ObjectStore
         context ??= RequestContext.Admin;
         lock (_lock)
         {
+            var schema = KubePatchSchemas.Find(resource.ApiVersion, resource.Kind);
+            var applied = type == PatchType.Apply ? patch as JsonObject ?? throw KubeException.BadRequest("an apply patch must be an object") : null;
+            if (applied is not null && TryGet(resource, @namespace, name) is null)
+            {
+                return CreateUnaudited(KubeObject.From(applied), context with { FieldManager = context.FieldManager ?? "unknown" }, keepStatus: false, applied);
+            }
+
             var current = Get(resource, @namespace, name);
+            if (applied is not null && !context.Force
+                && ManagedFields.Conflicts(current.Raw, applied, context.FieldManager ?? "unknown", schema) is { Count: > 0 } conflicts)
+            {
+                throw ManagedFields.ConflictError(resource, name, conflicts);
+            }
+
             JsonNode? patched;
             try
             {
                 patched = type switch
                 {
+                    PatchType.Apply when schema is null => JsonMergePatch.Apply(current.ToJson(), patch),
+                    PatchType.Apply => StrategicMergePatch.Apply(current.ToJson(), patch, resource.ApiVersion, resource.Kind),
                     PatchType.Merge => JsonMergePatch.Apply(current.ToJson(), patch),
                     PatchType.Json => JsonPatch.Apply(current.ToJson(), patch as JsonArray ?? throw new PatchException("a JSON patch must be an array of operations")),
                     _ when !StrategicMergePatch.Supports(resource.ApiVersion, resource.Kind) => throw KubeException.UnsupportedMediaType(
@@ -279,14 +300,15 @@ public sealed partial class ObjectStore
                 next = next.WithMetadata("resourceVersion", current.ResourceVersion);
             }
 
-            return UpdateLocked(resource, current, next, context, status);
+            return UpdateLocked(resource, current, next, context, status, applied);
         }
     }
 
     public KubeObject Patch(KubeObject target, PatchType type, JsonNode patch, RequestContext? context = null, bool status = false)
         => Patch(Resources.For(target), target.Namespace, target.Name, type, patch, context, status);
 
-    private KubeObject UpdateLocked(KubeResource resource, KubeObject current, KubeObject requested, RequestContext context, bool status)
+    /// <param name="applied">The applied configuration of a server-side apply (the manager owns exactly its fields).</param>
+    private KubeObject UpdateLocked(KubeResource resource, KubeObject current, KubeObject requested, RequestContext context, bool status, JsonObject? applied = null)
     {
         if (requested.ResourceVersion is { } rv && rv != current.ResourceVersion)
         {
@@ -345,6 +367,16 @@ public sealed partial class ObjectStore
         if (resource.TracksGeneration && !JsonNode.DeepEquals(admitted["spec"], currentJson["spec"]))
         {
             admitted = admitted.WithMetadata("generation", current.Generation + 1);
+        }
+
+        // Field ownership: the manager's fields are recorded unless the write changes nothing (a no-op keeps the
+        // object and its resourceVersion, managedFields' times included).
+        if (context.FieldManager is { } manager && !status)
+        {
+            var recorded = ManagedFields.Record(current.Raw, admitted.Raw, manager, applied, KubePatchSchemas.Find(resource.ApiVersion, resource.Kind), _time.GetUtcNow(), resource.ApiVersion);
+            var unchanged = KubeObject.EqualExcept(admitted.Raw, current.Raw, null, ["resourceVersion", "managedFields"])
+                            && ManagedFields.SameOwnership(current.Raw, recorded);
+            admitted = unchanged ? current : KubeObject.From(recorded);
         }
 
         if (EqualButResourceVersion(admitted.Raw, current.Raw))

@@ -10,6 +10,15 @@ public sealed record RequestContext(string UserName)
     /// <summary>Run the request through admission and validation but store nothing (<c>dryRun=All</c>).</summary>
     public bool DryRun { get; init; }
 
+    /// <summary>
+    /// The request's field manager (<c>?fieldManager=kubectl-client-side-apply</c>): the fields it sets are recorded as
+    /// its own in <c>metadata.managedFields</c>. Null (the emulated controllers' writes) records nothing.
+    /// </summary>
+    public string? FieldManager { get; init; }
+
+    /// <summary>A server-side apply takes over fields other managers own instead of failing (<c>?force=true</c>).</summary>
+    public bool Force { get; init; }
+
     /// <summary>The HTTP request's URI, for the audit log; null for a write made in process.</summary>
     public string? RequestUri { get; init; }
 
@@ -51,4 +60,11 @@ public enum PatchType
 
     /// <summary><c>application/json-patch+json</c> (RFC 6902).</summary>
     Json,
+
+    /// <summary>
+    /// <c>application/apply-patch+yaml</c>: server-side apply. The applied configuration is merged in (as a strategic
+    /// merge patch for built-in kinds, a merge patch for custom resources) and becomes the manager's; a field another
+    /// manager owns with another value is a 409 conflict unless forced; the object is created when absent.
+    /// </summary>
+    Apply,
 }

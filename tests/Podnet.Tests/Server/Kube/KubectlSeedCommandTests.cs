@@ -276,4 +276,27 @@ public sealed class KubectlSeedCommandTests : IClassFixture<ServedWorld>
         Assert.Matches(@"^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$", rows[0]);
         Assert.Contains(rows, r => r.StartsWith("aws-node-", StringComparison.Ordinal) && r.Contains("Running", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void ServerSideApply_AfterClientSideApply_ConflictUntilForced()
+    {
+        // The API server's field ownership: kubectl-client-side-apply owns spec.replicas; a server-side apply that
+        // changes it is refused with the manager and the field named, and taken over with --force-conflicts.
+        const string v = "1.31";
+        var ns = "ssa-conflict";
+        _served.KubectlOk(v, "create", "namespace", ns);
+        var file = Path.Combine(_served.Directory, "ssa-conflict.yaml");
+        File.WriteAllText(file, SeedManifests.SampleApplication(ns, 2));
+        _served.KubectlOk(v, "apply", "-f", file);
+        File.WriteAllText(file, SeedManifests.SampleApplication(ns, 3));
+        var (exit, _, error) = _served.Kubectl(v, null, "apply", "--server-side", "-f", file);
+        Assert.Equal(1, exit);
+        Assert.StartsWith("error: Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\" using apps/v1: .spec.replicas\n", error, StringComparison.Ordinal);
+        Assert.Equal("deployment.apps/my-deployment serverside-applied\nservice/my-app serverside-applied\n", _served.KubectlOk(v, "apply", "--server-side", "--force-conflicts", "-f", file));
+        var deployment = _served.Server.Cluster.Store.Get("apps/v1", "Deployment", ns, "my-deployment");
+        Assert.Equal(3, deployment["spec.replicas"]!.GetValue<int>());
+        var managers = deployment["metadata.managedFields"]!.AsArray().Select(e => $"{e!["manager"]} {e["operation"]}").ToList();
+        Assert.Contains("kubectl Apply", managers);
+        Assert.Contains("kubectl-client-side-apply Update", managers);
+    }
 }
