@@ -74,30 +74,61 @@ public sealed class DaemonSetController : QueueController
         }
 
         // The update strategy (pkg/controller/daemon/update.go rollingUpdate): OnDelete replaces a pod only when
-        // someone deletes it; RollingUpdate deletes out-of-date pods while the nodes without an available pod stay
-        // within maxUnavailable (1 by default; a percentage of the eligible nodes, rounded up). maxSurge is not
-        // modelled: a node's new pod starts after its old one is gone.
+        // someone deletes it. RollingUpdate with maxSurge (a count, or a percentage of the eligible nodes rounded up)
+        // starts a node's new pod beside its old one, on up to maxSurge nodes at a time, and deletes the old pod once
+        // the new one is ready; otherwise it deletes out-of-date pods while the nodes without an available pod stay
+        // within maxUnavailable (1 by default; a percentage rounded up), and the node's new pod starts after.
         var strategy = daemonSet["spec.updateStrategy"];
         if (strategy?["type"]?.GetValue<string>() != "OnDelete")
         {
-            var maxUnavailable = MaxUnavailable(strategy?["rollingUpdate"]?["maxUnavailable"], eligible.Count);
-            var unavailable = eligible.Count(node => !pods.Any(p => !p.IsTerminating && TargetNode(p) == node && p.IsReady));
+            var rolling = strategy?["rollingUpdate"];
+            var maxSurge = rolling?["maxSurge"] is { } surgeValue ? MaxUnavailable(surgeValue, eligible.Count) : 0;
             var outdated = pods.Where(p => !p.IsTerminating && p.Object.Labels.GetValueOrDefault(RevisionHashLabel) != hash)
 
                 // Pods that are not available first: replacing them costs no availability.
                 .OrderBy(p => p.IsReady).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
-            foreach (var pod in outdated)
+            if (maxSurge > 0)
             {
-                if (pod.IsReady && unavailable >= maxUnavailable)
+                bool HasCurrent(string node, bool ready) => pods.Any(p => !p.IsTerminating && TargetNode(p) == node && p.Object.Labels.GetValueOrDefault(RevisionHashLabel) == hash && (!ready || p.IsReady));
+                var surging = outdated.Select(TargetNode).OfType<string>().Distinct().Count(node => HasCurrent(node, ready: false));
+                foreach (var pod in outdated)
                 {
-                    break;
-                }
+                    var node = TargetNode(pod);
+                    if (node is null)
+                    {
+                        continue;
+                    }
 
-                Store.Delete(Pods, pod.Namespace, pod.Name, DeleteOptions.Default, context);
-                _events.Normal(daemonSet, "SuccessfulDelete", $"Deleted pod: {pod.Name}", Component);
-                if (pod.IsReady)
+                    if (HasCurrent(node, ready: true) || !pod.IsReady)
+                    {
+                        Store.Delete(Pods, pod.Namespace, pod.Name, DeleteOptions.Default, context);
+                        _events.Normal(daemonSet, "SuccessfulDelete", $"Deleted pod: {pod.Name}", Component);
+                    }
+                    else if (!HasCurrent(node, ready: false) && surging < maxSurge)
+                    {
+                        var surge = Store.Create(PodTemplates.NewPod(daemonSet, template, daemonSet.Name + "-", json => PinToNode(json, node, hash, GenerationOf(daemonSet))), context);
+                        _events.Normal(daemonSet, "SuccessfulCreate", $"Created pod: {surge.Name}", Component);
+                        surging++;
+                    }
+                }
+            }
+            else
+            {
+                var maxUnavailable = MaxUnavailable(rolling?["maxUnavailable"], eligible.Count);
+                var unavailable = eligible.Count(node => !pods.Any(p => !p.IsTerminating && TargetNode(p) == node && p.IsReady));
+                foreach (var pod in outdated)
                 {
-                    unavailable++;
+                    if (pod.IsReady && unavailable >= maxUnavailable)
+                    {
+                        break;
+                    }
+
+                    Store.Delete(Pods, pod.Namespace, pod.Name, DeleteOptions.Default, context);
+                    _events.Normal(daemonSet, "SuccessfulDelete", $"Deleted pod: {pod.Name}", Component);
+                    if (pod.IsReady)
+                    {
+                        unavailable++;
+                    }
                 }
             }
         }
@@ -119,7 +150,7 @@ public sealed class DaemonSetController : QueueController
 
     private static string? TargetNode(PodView pod) => pod.NodeName ?? pod.AffinityNodeName;
 
-    /// <summary>maxUnavailable as a count: an integer, or a percentage of <paramref name="nodes"/> rounded up; 1 when absent.</summary>
+    /// <summary>maxUnavailable (or maxSurge) as a count: an integer, or a percentage of <paramref name="nodes"/> rounded up; 1 when absent.</summary>
     private static int MaxUnavailable(JsonNode? value, int nodes)
     {
         if (value is JsonValue v && v.TryGetValue<int>(out var count))

@@ -231,6 +231,41 @@ public class DaemonSetControllerTests
     }
 
     [Fact]
+    public void DaemonSet_MaxSurge_StartsTheNewPodBesideTheOldOne()
+    {
+        // maxSurge 1 (maxUnavailable 0): a node's new pod runs before its old one goes, one node at a time, so every
+        // node always has a ready pod.
+        var cluster = new TestCluster();
+        foreach (var node in new[] { "node-1", "node-2", "node-3" })
+        {
+            cluster.AddNode(node);
+        }
+
+        cluster.Create(TestCluster.DaemonSetJson("aws-node"));
+        cluster.Run();
+        cluster.Store.Patch(DaemonSet(cluster), PatchType.Merge, JsonNode.Parse("""{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"maxSurge":1,"maxUnavailable":0}}}}""")!);
+        cluster.Run();
+        var lacking = 0;
+        cluster.Store.Subscribe(change =>
+        {
+            if (change.Object.Kind == "Pod")
+            {
+                var ready = DaemonPods(cluster).Select(p => new PodView(p)).Where(p => p.IsReady && !p.IsTerminating).Select(p => p.NodeName).Distinct().Count();
+                lacking = Math.Max(lacking, 3 - ready);
+            }
+        });
+        cluster.Store.Patch(DaemonSet(cluster), PatchType.StrategicMerge, JsonNode.Parse("""{"spec":{"template":{"spec":{"containers":[{"name":"aws-node","env":[{"name":"ENABLE_POD_ENI","value":"true"}]}]}}}}""")!);
+        cluster.Run();
+
+        Assert.Equal(0, lacking);
+        var pods = DaemonPods(cluster);
+        Assert.Equal(3, pods.Count);
+        Assert.All(pods, p => Assert.Contains("ENABLE_POD_ENI", p["spec.containers"]![0]!["env"]!.ToJsonString(), StringComparison.Ordinal));
+        var rollout = cluster.EventLines(DaemonSet(cluster)).Skip(3).Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]).ToList();
+        Assert.Equal(["SuccessfulCreate", "SuccessfulDelete", "SuccessfulCreate", "SuccessfulDelete", "SuccessfulCreate", "SuccessfulDelete"], rollout);
+    }
+
+    [Fact]
     public void DaemonSet_OnDelete_KeepsOutdatedPodsUntilDeleted()
     {
         var cluster = new TestCluster();
