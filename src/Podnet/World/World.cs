@@ -21,7 +21,8 @@ public sealed class World
     /// <summary>Where virtual time starts, so runs are reproducible.</summary>
     public static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly HashSet<string> _registeredInstances = new(StringComparer.Ordinal);
+    /// <summary>The instances whose kubelet registered a Node, and the Node's name.</summary>
+    private readonly Dictionary<string, string> _registeredInstances = new(StringComparer.Ordinal);
     private Action<World>? _settleProgress;
 
     public World(int seed = 1, AwsCloud? cloud = null, CidrBlock? serviceCidr = null, VirtualTimeProvider? time = null)
@@ -132,7 +133,11 @@ public sealed class World
         }
     }
 
-    /// <summary>Registers a Node for every running instance of the cluster's node groups, as each kubelet does at boot.</summary>
+    /// <summary>
+    /// Registers a Node for every running instance of the cluster's node groups, as each kubelet does at boot, and
+    /// removes the Node of an instance that left its node group (terminated, its node group deleted) as the cloud
+    /// node lifecycle controller does, with the pods bound to it, as the pod garbage collector's gcOrphaned does.
+    /// </summary>
     public void RegisterNodes()
     {
         if (Cloud is null || Cluster is null)
@@ -140,11 +145,13 @@ public sealed class World
             return;
         }
 
+        var current = new HashSet<string>(StringComparer.Ordinal);
         foreach (var nodegroupName in Cloud.Eks.ListNodegroups(Cluster.Name))
         {
             foreach (var instanceId in Cloud.Eks.NodegroupInstanceIds(Cluster.Name, nodegroupName))
             {
-                if (_registeredInstances.Contains(instanceId))
+                current.Add(instanceId);
+                if (_registeredInstances.ContainsKey(instanceId))
                 {
                     continue;
                 }
@@ -180,7 +187,34 @@ public sealed class World
                     }
                 }
 
-                _registeredInstances.Add(instanceId);
+                _registeredInstances[instanceId] = node.Name;
+            }
+        }
+
+        foreach (var (instanceId, nodeName) in _registeredInstances.Where(r => !current.Contains(r.Key)).ToList())
+        {
+            RemoveNode(nodeName);
+            _registeredInstances.Remove(instanceId);
+        }
+    }
+
+    /// <summary>The Node of an instance that is gone, and the pods bound to it (k8s.io/cloud-provider nodelifecycle; podgc gcOrphaned).</summary>
+    private void RemoveNode(string nodeName)
+    {
+        var store = ControlPlane.Store;
+        var nodes = store.Resources.For("v1", "Node");
+        if (store.TryGet(nodes, null, nodeName) is not { } node)
+        {
+            return;
+        }
+
+        store.Delete(node, Kube.Store.DeleteOptions.Default, Kube.Store.RequestContext.ServiceAccount("kube-system", "cloud-node-lifecycle-controller"));
+        var pods = store.Resources.For("v1", "Pod");
+        foreach (var pod in store.ListByIndex(pods, Kube.Store.ObjectStore.NodeNameIndex, nodeName))
+        {
+            if (store.TryGet(pods, pod.Namespace, pod.Name) is not null)
+            {
+                store.Delete(pods, pod.Namespace, pod.Name, Kube.Store.DeleteOptions.Now, Kube.Store.RequestContext.ServiceAccount("kube-system", "pod-garbage-collector"));
             }
         }
     }
