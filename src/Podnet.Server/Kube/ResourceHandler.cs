@@ -159,7 +159,7 @@ public sealed class ResourceHandler
         var rv = list.ResourceVersion.ToString(CultureInfo.InvariantCulture);
         if (KubeMediaTypes.WantsTable(context.Request))
         {
-            await HttpAnswers.JsonAsync(context, 200, TableConvertor.Build(path.Resource, list.Items, _cluster.World.Time.GetUtcNow(), rv)).ConfigureAwait(false);
+            await HttpAnswers.TableAsync(context, path.Resource, list.Items, _cluster.World.Time.GetUtcNow(), rv).ConfigureAwait(false);
             return;
         }
 

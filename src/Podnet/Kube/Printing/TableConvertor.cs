@@ -26,23 +26,7 @@ public static class TableConvertor
         var rows = new JsonArray();
         foreach (var item in items)
         {
-            var row = new JsonObject { ["cells"] = new JsonArray([.. printer.Cells(item, now)]) };
-            if (printer.Conditions(item) is { } conditions)
-            {
-                row["conditions"] = conditions;
-            }
-
-            if (includeObject)
-            {
-                row["object"] = new JsonObject
-                {
-                    ["kind"] = "PartialObjectMetadata",
-                    ["apiVersion"] = "meta.k8s.io/v1",
-                    ["metadata"] = item.Raw["metadata"]?.DeepClone() ?? new JsonObject(),
-                };
-            }
-
-            rows.Add(row);
+            rows.Add(Row(printer, item, now, includeObject));
         }
 
         return new JsonObject
@@ -53,5 +37,32 @@ public static class TableConvertor
             ["columnDefinitions"] = new JsonArray([.. printer.Columns.Select(c => (JsonNode)c.ToJson())]),
             ["rows"] = rows,
         };
+    }
+
+    /// <summary>
+    /// One row of a Table: the object's cells, its row conditions, and (with <paramref name="includeObject"/>) its
+    /// metadata as PartialObjectMetadata — for a caller that writes a long Table row by row.
+    /// </summary>
+    public static JsonObject Row(TablePrinter printer, KubeObject item, DateTimeOffset now, bool includeObject = true)
+    {
+        ArgumentNullException.ThrowIfNull(printer);
+        ArgumentNullException.ThrowIfNull(item);
+        var row = new JsonObject { ["cells"] = new JsonArray([.. printer.Cells(item, now)]) };
+        if (printer.Conditions(item) is { } conditions)
+        {
+            row["conditions"] = conditions;
+        }
+
+        if (includeObject)
+        {
+            row["object"] = new JsonObject
+            {
+                ["kind"] = "PartialObjectMetadata",
+                ["apiVersion"] = "meta.k8s.io/v1",
+                ["metadata"] = item.Raw["metadata"]?.DeepClone() ?? new JsonObject(),
+            };
+        }
+
+        return row;
     }
 }

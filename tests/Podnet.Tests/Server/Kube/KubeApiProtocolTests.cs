@@ -296,4 +296,30 @@ public sealed class KubeApiProtocolTests : IClassFixture<ServedWorld>
 
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(12)));
     }
+
+    [Fact]
+    public async Task ListAsTable_WrittenRowByRow_IsTheDocumentTheConvertorBuilds()
+    {
+        using var client = _served.Http();
+        var (_, table, _) = await Send(client, HttpMethod.Get, "/api/v1/namespaces/kube-system/pods", accept: TableAccept);
+        var store = _served.Server.Cluster.Store;
+        var items = store.List(store.Resources.For("v1", "Pod"), "kube-system").Items;
+        var built = Podnet.Kube.Printing.TableConvertor.Build(store.Resources.For("v1", "Pod"), items, _served.Server.Cluster.World.Time.GetUtcNow(), table!["metadata"]!["resourceVersion"]!.GetValue<string>());
+        Assert.NotEmpty(items);
+        Assert.True(JsonNode.DeepEquals(built["columnDefinitions"], table["columnDefinitions"]));
+
+        // Ages (column 4) may differ by the moment of rendering; everything else is the same.
+        static JsonNode WithoutAges(JsonNode t)
+        {
+            var copy = t.DeepClone();
+            foreach (var row in copy["rows"]!.AsArray())
+            {
+                row!["cells"]![4] = null;
+            }
+
+            return copy["rows"]!;
+        }
+
+        Assert.True(JsonNode.DeepEquals(WithoutAges(built), WithoutAges(table)));
+    }
 }
