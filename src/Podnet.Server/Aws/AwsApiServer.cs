@@ -108,10 +108,7 @@ public sealed class AwsApiServer : IAsyncDisposable
         var server = new AwsApiServer(app, cluster, options, endpoints ?? (_ => null));
         app.Run(server.HandleAsync);
         await app.StartAsync(cancellation).ConfigureAwait(false);
-        var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var port = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
-        var host = options.Address.Equals(IPAddress.Any) ? "127.0.0.1" : options.Address.ToString();
-        server.Address = new Uri($"http://{host}:{port}");
+        server.Address = BoundAddress.Of(app, options.Address, "http");
         return server;
     }
 

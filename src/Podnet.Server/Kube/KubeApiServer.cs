@@ -97,10 +97,7 @@ public sealed class KubeApiServer : IAsyncDisposable
         app.UseWebSockets();
         app.Run(server.HandleAsync);
         await app.StartAsync(cancellation).ConfigureAwait(false);
-        var bound = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var port = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
-        var host = options.Address.Equals(IPAddress.Any) ? "127.0.0.1" : options.Address.ToString();
-        server.Address = new Uri($"{(options.Http ? "http" : "https")}://{host}:{port}");
+        server.Address = BoundAddress.Of(app, options.Address, options.Http ? "http" : "https");
         return server;
     }
 

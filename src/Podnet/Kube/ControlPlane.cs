@@ -31,7 +31,6 @@ public sealed class ControlPlane
         var admission = new AdmissionChain();
         Store = new ObjectStore(time, names, admission);
         ServiceCidr = serviceCidr ?? DefaultServiceCidr;
-        admission.AddPlugin(new SchemaDecoding());
         admission.AddPlugin(new ObjectDefaults());
         admission.AddPlugin(new ServiceAccountAdmission((ns, name) => Store.TryGet(Store.Resources.For("v1", "ServiceAccount"), ns, name) is not null));
         // Not on in upstream kube-apiserver by default; EKS turns it on (its list of enabled admission controllers).

@@ -65,6 +65,13 @@ public sealed partial class ObjectStore
         lock (_lock)
         {
             var resource = Resources.For(obj);
+            // The body is decoded into its kind's type before anything reads it (the API server's decoder, 400 on a
+            // field of the wrong type), once per write.
+            if (Validation.KindStrategies.Decode(resource, obj.Raw, obj.Name) is { } undecodable)
+            {
+                throw undecodable;
+            }
+
             var name = obj.Name;
             if (name.Length == 0)
             {
@@ -228,6 +235,15 @@ public sealed partial class ObjectStore
         {
             var resource = Resources.For(obj);
             var current = Get(resource, obj.Namespace, obj.Name);
+
+            // An update's body is decoded before anything reads it. A status update carries the stored, already decoded
+            // object with a new status (a client's status was decoded where it arrived), so the whole object is not
+            // decoded again for every status update a kubelet makes.
+            if (!status && Validation.KindStrategies.Decode(resource, obj.Raw, current.Name) is { } undecodable)
+            {
+                throw undecodable;
+            }
+
             return UpdateLocked(resource, current, obj, context, status);
         }
     }
@@ -293,6 +309,7 @@ public sealed partial class ObjectStore
                 throw undecodable;
             }
 
+
             // A patch without a resourceVersion applies to whatever is current.
             var next = KubeObject.From(patchedObject);
             if (patch is JsonObject p && p["metadata"]?["resourceVersion"] is null)
@@ -310,6 +327,7 @@ public sealed partial class ObjectStore
     /// <param name="applied">The applied configuration of a server-side apply (the manager owns exactly its fields).</param>
     private KubeObject UpdateLocked(KubeResource resource, KubeObject current, KubeObject requested, RequestContext context, bool status, JsonObject? applied = null)
     {
+
         if (requested.ResourceVersion is { } rv && rv != current.ResourceVersion)
         {
             throw KubeException.Conflict(resource, current.Name);
