@@ -42,8 +42,13 @@ public static class LeakedEnisCommand
                 cloud.Eks.DeleteNodegroup(cluster.Name, nodegroup);
             }
 
+            // EKS refuses to delete a cluster while its node groups are still being deleted: wait for them, as a user
+            // does. Only EKS's clock moves: this replays seed 000's warning, a cluster deleted with its pods' branch
+            // interfaces still in place, so the cluster's controllers get no chance to clean up in between.
+            AwaitEks(loaded);
             output.WriteLine($"$ aws eks delete-cluster --name {cluster.Name}");
             cloud.Eks.DeleteCluster(cluster.Name);
+            AwaitEks(loaded);
         }
 
         // As the account's administrator would run the aws CLI: through EC2's API, with IAM and throttling.
@@ -65,5 +70,14 @@ public static class LeakedEnisCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Moves virtual time on until EKS has nothing in progress (node groups and clusters being deleted are gone).</summary>
+    private static void AwaitEks(Podnet.World.World world)
+    {
+        while (world.Cloud!.NextTransition is { } next)
+        {
+            world.Time.AdvanceTo(next);
+        }
     }
 }

@@ -21,9 +21,6 @@ public static class UpCommand
     /// <summary>How far in the past a served world starts: its history (nodes joined, add-ons rolled out) fits in it.</summary>
     private static readonly TimeSpan History = TimeSpan.FromDays(1);
 
-    /// <summary>The budget of controller waits that cost no real time in the default clock mode.</summary>
-    public static readonly TimeSpan FastForwardBudget = TimeSpan.FromMinutes(10);
-
     public static Command Create(TextWriter output, TextWriter error)
     {
         var world = new Argument<string?>("world") { Description = "A directory of YAML files or one YAML file; without it, the default world", Arity = ArgumentArity.ZeroOrOne };
@@ -32,15 +29,16 @@ public static class UpCommand
         var http = new Option<bool>("--http") { Description = "Serve plain HTTP (debugging: kubectl then sends no token, everything is the cluster admin)" };
         var address = new Option<string>("--address") { Description = "The address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
         var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow an address other than loopback (anyone who can reach it can use the cluster)" };
-        var clock = new Option<string>("--clock") { Description = "fast: controller waits cost no real time (up to 10 minutes of them, timestamps never in the future); real: every wait takes real time", DefaultValueFactory = _ => "fast" };
+        var clock = new Option<string>("--clock") { Description = "fast: controller waits cost no real time (up to --fast-forward of them, timestamps never in the future); real: every wait takes real time", DefaultValueFactory = _ => "fast" };
         clock.AcceptOnlyFromAmong("fast", "real");
+        var fastForward = new Option<string>("--fast-forward") { Description = "With --clock fast: how much waiting costs no real time, e.g. 10m, 45m, 2h (creating a cluster takes 10m of it, a node group 3m)", DefaultValueFactory = _ => "10m" };
         var env = new Option<bool>("--env") { Description = "Start in the background and print only the export lines, for eval \"$(podnet up --env)\"; podnet down stops it" };
         var state = new Option<string?>("--state") { Description = "Keep the cluster's state in DIR across restarts (reserved; not available yet)" };
         var home = new Option<string?>("--home") { Description = "Where the kubeconfig, log and process ID are written (default: $PODNET_HOME, else ~/.podnet)" };
-        var command = new Command("up", "Serve the world's cluster over the Kubernetes API, for kubectl, and its AWS over the AWS API, for the aws CLI") { world, port, awsPort, http, address, allowRemote, clock, env, state, home };
+        var command = new Command("up", "Serve the world's cluster over the Kubernetes API, for kubectl, and its AWS over the AWS API, for the aws CLI") { world, port, awsPort, http, address, allowRemote, clock, fastForward, env, state, home };
         command.SetAction((parse, cancellation) =>
         {
-            var options = new UpOptions(parse.GetValue(world), parse.GetValue(port), parse.GetValue(awsPort), parse.GetValue(http), parse.GetValue(address)!, parse.GetValue(allowRemote), parse.GetValue(clock)!, parse.GetValue(state), HomeOf(parse.GetValue(home)));
+            var options = new UpOptions(parse.GetValue(world), parse.GetValue(port), parse.GetValue(awsPort), parse.GetValue(http), parse.GetValue(address)!, parse.GetValue(allowRemote), parse.GetValue(clock)!, parse.GetValue(fastForward)!, parse.GetValue(state), HomeOf(parse.GetValue(home)));
             return parse.GetValue(env) ? Task.FromResult(StartInBackground(options, args: parse.Tokens.Select(t => t.Value).Where(t => t != "--env").ToArray(), output, error)) : ServeAsync(options, output, error, cancellation);
         });
         return command;
@@ -55,7 +53,7 @@ public static class UpCommand
         return command;
     }
 
-    private sealed record UpOptions(string? World, int Port, int AwsPort, bool Http, string Address, bool AllowRemote, string Clock, string? State, string Home);
+    private sealed record UpOptions(string? World, int Port, int AwsPort, bool Http, string Address, bool AllowRemote, string Clock, string FastForward, string? State, string Home);
 
     private static string HomeOf(string? given)
         => given ?? (Environment.GetEnvironmentVariable("PODNET_HOME") is { Length: > 0 } fromEnv
@@ -88,7 +86,13 @@ public static class UpCommand
             return PodnetCommand.ErrorExitCode;
         }
 
-        var time = VirtualTimeProvider.AnchoredTo(TimeProvider.System, History);
+        if (ParseDuration(options.FastForward) is not { } fastForward)
+        {
+            error.WriteLine($"error: --fast-forward \"{options.FastForward}\": not a duration (e.g. 10m, 45m, 2h)");
+            return PodnetCommand.ErrorExitCode;
+        }
+
+        var time = VirtualTimeProvider.AnchoredTo(TimeProvider.System, fastForward > History ? fastForward : History);
         if (WorldFiles.TryLoad(options.World, error, time) is not { } world)
         {
             return PodnetCommand.ErrorExitCode;
@@ -100,7 +104,7 @@ public static class UpCommand
             context.Cancel = true;
             stop.Cancel();
         });
-        var budget = options.Clock == "real" ? TimeSpan.Zero : FastForwardBudget;
+        var budget = options.Clock == "real" ? TimeSpan.Zero : fastForward;
         PodnetServer server;
         try
         {
@@ -117,20 +121,31 @@ public static class UpCommand
         {
             Directory.CreateDirectory(options.Home);
             var kubeconfig = KubeconfigPath(options.Home);
-            await File.WriteAllTextAsync(kubeconfig, server.Kube.Kubeconfig, stop.Token).ConfigureAwait(false);
-            if (!OperatingSystem.IsWindows())
+            if (world.Cluster is not null)
             {
-                // The token in it is the cluster admin's.
-                File.SetUnixFileMode(kubeconfig, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                await File.WriteAllTextAsync(kubeconfig, server.Kube.Kubeconfig, stop.Token).ConfigureAwait(false);
+                if (!OperatingSystem.IsWindows())
+                {
+                    // The token in it is the cluster admin's.
+                    File.SetUnixFileMode(kubeconfig, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
             }
+            else
+            {
+                // A new cluster's context is added by aws eks update-kubeconfig, into $KUBECONFIG, as on AWS.
+                File.Delete(kubeconfig);
+            }
+
             // The export lines, for the parent of --env to print (it cannot know the ports the server picked).
             var exports = ExportLines(kubeconfig, server);
             await File.WriteAllTextAsync(EnvPath(options.Home), string.Join('\n', exports) + "\n", stop.Token).ConfigureAwait(false);
             await File.WriteAllTextAsync(PidPath(options.Home), Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n", stop.Token).ConfigureAwait(false);
-            output.WriteLine($"Serving EKS cluster {world.Cluster?.Name ?? "podnet"} (Kubernetes {server.Kube.KubernetesVersion}) at {server.Kube.Address.ToString().TrimEnd('/')}; Ctrl-C stops it.");
+            output.WriteLine(world.Cluster is null
+                ? "The world has no EKS cluster yet: aws eks create-cluster makes one, with a Kubernetes API of its own; Ctrl-C stops it."
+                : $"Serving EKS cluster {world.Cluster.Name} (Kubernetes {server.Kube.KubernetesVersion}) at {server.Kube.Address.ToString().TrimEnd('/')}; Ctrl-C stops it.");
             output.WriteLine(options.Clock == "real"
                 ? "Clock: real time (controller waits take as long as on EKS)."
-                : $"Clock: fast (the cluster's history starts {Podnet.Kube.Printing.HumanDuration.Format(History)} ago; up to {Podnet.Kube.Printing.HumanDuration.Format(FastForwardBudget)} of controller waits cost no real time).");
+                : $"Clock: fast (the cluster's history starts {Podnet.Kube.Printing.HumanDuration.Format(fastForward > History ? fastForward : History)} ago; up to {Podnet.Kube.Printing.HumanDuration.Format(fastForward)} of controller waits cost no real time).");
             output.WriteLine($"Serving the AWS API (EC2, IAM, STS, EKS) at {server.Aws.Address.ToString().TrimEnd('/')} for the aws CLI.");
             output.WriteLine($"Audit log: {Path.Combine(options.Home, "audit.log")}");
             foreach (var line in exports)
@@ -152,6 +167,28 @@ public static class UpCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>A duration as <c>10m</c>, <c>45m</c>, <c>2h</c>, <c>90s</c>, or <c>0</c>; null if it is not one.</summary>
+    private static TimeSpan? ParseDuration(string text)
+    {
+        if (text == "0")
+        {
+            return TimeSpan.Zero;
+        }
+
+        if (text.Length < 2 || !int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
+        {
+            return null;
+        }
+
+        return text[^1] switch
+        {
+            's' => TimeSpan.FromSeconds(amount),
+            'm' => TimeSpan.FromMinutes(amount),
+            'h' => TimeSpan.FromHours(amount),
+            _ => null,
+        };
     }
 
     private static string ExportLine(string kubeconfig) => $"export KUBECONFIG={kubeconfig}";

@@ -6,7 +6,8 @@ namespace Podnet.Server.Aws;
 
 /// <summary>
 /// EKS over rest-json (botocore data/eks/2017-11-01/service-2.json; moto's <c>moto/eks/urls.py</c> routes):
-/// <c>GET /clusters</c> (ListClusters), <c>GET /clusters/{name}</c> (DescribeCluster),
+/// <c>POST /clusters</c> (CreateCluster: CREATING, then ACTIVE with a Kubernetes API of its own), <c>DELETE
+/// /clusters/{name}</c> (DeleteCluster: DELETING, then gone), <c>GET /clusters</c> (ListClusters), <c>GET /clusters/{name}</c> (DescribeCluster),
 /// <c>GET /clusters/{name}/node-groups</c> (ListNodegroups), <c>GET /clusters/{name}/node-groups/{nodegroupName}</c>
 /// (DescribeNodegroup), <c>POST /clusters/{name}/node-groups</c> (CreateNodegroup: its instances launch and join the
 /// served cluster as nodes), <c>DELETE /clusters/{name}/node-groups/{nodegroupName}</c> (DeleteNodegroup). Writes
@@ -38,33 +39,37 @@ public sealed class EksApi
         var segments = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
         return (method, segments) switch
         {
+            ("POST", ["clusters"]) => ("CreateCluster", _cluster.Write(() => new JsonObject { ["cluster"] = Cluster(eks.CreateCluster(CreateClusterRequestOf(body ?? [])), null) })),
+            ("DELETE", ["clusters", var name]) => ("DeleteCluster", _cluster.Write(() => new JsonObject { ["cluster"] = Cluster(eks.DeleteCluster(name), null) })),
             ("GET", ["clusters"]) => ("ListClusters", _cluster.Read(() => new JsonObject { ["clusters"] = Strings(eks.ListClusters()) })),
             ("GET", ["clusters", var name]) => ("DescribeCluster", _cluster.Read(() => new JsonObject { ["cluster"] = Cluster(eks.DescribeCluster(name), _endpoints(name)) })),
             ("GET", ["clusters", var name, "node-groups"]) => ("ListNodegroups", _cluster.Read(() => new JsonObject { ["nodegroups"] = Strings(eks.ListNodegroups(name)) })),
             ("GET", ["clusters", var name, "node-groups", var nodegroup]) => ("DescribeNodegroup", _cluster.Read(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.DescribeNodegroup(name, nodegroup)) })),
             ("POST", ["clusters", var name, "node-groups"]) => ("CreateNodegroup", _cluster.Write(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.CreateNodegroup(CreateNodegroupRequestOf(name, body ?? []))) })),
-            ("DELETE", ["clusters", var name, "node-groups", var nodegroup]) => ("DeleteNodegroup", _cluster.Write(() =>
-            {
-                var deleting = eks.DescribeNodegroup(name, nodegroup) with { Status = "DELETING" };
-                eks.DeleteNodegroup(name, nodegroup);
-                return new JsonObject { ["nodegroup"] = Nodegroup(deleting) };
-            })),
-            _ => throw new AwsException("UnknownOperationException", $"Podnet's EKS does not serve {method} {path} (it serves ListClusters, DescribeCluster, ListNodegroups, DescribeNodegroup, CreateNodegroup, DeleteNodegroup).", 404),
+            ("DELETE", ["clusters", var name, "node-groups", var nodegroup]) => ("DeleteNodegroup", _cluster.Write(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.DeleteNodegroup(name, nodegroup)) })),
+            _ => throw new AwsException("UnknownOperationException", $"Podnet's EKS does not serve {method} {path} (it serves CreateCluster, DescribeCluster, ListClusters, DeleteCluster, CreateNodegroup, DescribeNodegroup, ListNodegroups, DeleteNodegroup).", 404),
         };
     }
 
     /// <summary>
     /// A <c>Cluster</c> in rest-json: camelCase members, <c>createdAt</c> in epoch seconds (the CLI v1 prints it so).
+    /// The <c>endpoint</c> and <c>certificateAuthority</c> appear once the cluster is ACTIVE, as on EKS (so
+    /// <c>aws eks update-kubeconfig</c> refuses a cluster still being created).
     /// </summary>
     public static JsonObject Cluster(Cluster cluster, ServedEndpoint? served)
     {
+        ArgumentNullException.ThrowIfNull(cluster);
+        if (cluster.Status != ClusterStatus.Active)
+        {
+            served = null;
+        }
+
         var json = new JsonObject
         {
             ["name"] = cluster.Name,
             ["arn"] = cluster.Arn,
             ["createdAt"] = cluster.CreatedAt.ToUnixTimeMilliseconds() / 1000.0,
             ["version"] = cluster.Version,
-            ["endpoint"] = served?.Endpoint ?? cluster.Endpoint,
             ["roleArn"] = cluster.RoleArn,
             ["resourcesVpcConfig"] = new JsonObject
             {
@@ -85,6 +90,11 @@ public sealed class EksApi
             ["platformVersion"] = cluster.PlatformVersion,
             ["tags"] = Map(cluster.Tags),
         };
+        if (cluster.Status == ClusterStatus.Active)
+        {
+            json["endpoint"] = served?.Endpoint ?? cluster.Endpoint;
+        }
+
         if (served?.CertificateAuthorityData is { } authority)
         {
             json["certificateAuthority"] = new JsonObject { ["data"] = authority };
@@ -121,6 +131,24 @@ public sealed class EksApi
         },
         ["tags"] = Map(nodegroup.Tags),
     };
+
+    /// <summary>CreateCluster's body (<c>aws eks create-cluster</c>): camelCase members of <c>CreateClusterRequest</c>.</summary>
+    /// <exception cref="AwsException"><c>InvalidParameterException</c> for a missing required member.</exception>
+    public static CreateClusterRequest CreateClusterRequestOf(JsonObject body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        static AwsException Missing(string member) => new("InvalidParameterException", $"{member} is required", 400);
+        var vpc = body["resourcesVpcConfig"] as JsonObject ?? throw Missing("resourcesVpcConfig");
+        static IReadOnlyList<string>? List(JsonObject json, string member) => json[member] is JsonArray array ? [.. array.Select(v => v!.GetValue<string>())] : null;
+        return new CreateClusterRequest(
+            body["name"]?.GetValue<string>() ?? throw Missing("name"),
+            body["roleArn"]?.GetValue<string>() ?? throw Missing("roleArn"),
+            List(vpc, "subnetIds") ?? [],
+            List(vpc, "securityGroupIds"),
+            body["version"]?.GetValue<string>(),
+            body["kubernetesNetworkConfig"]?["serviceIpv4Cidr"]?.GetValue<string>(),
+            body["tags"] is JsonObject tags ? tags.ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal) : null);
+    }
 
     /// <summary>CreateNodegroup's body (<c>aws eks create-nodegroup</c>): camelCase members of <c>CreateNodegroupRequest</c>.</summary>
     public static CreateNodegroupRequest CreateNodegroupRequestOf(string clusterName, JsonObject body)

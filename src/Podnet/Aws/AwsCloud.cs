@@ -42,6 +42,12 @@ public sealed class AwsCloud
 
     public EksBackend Eks { get; }
 
+    /// <summary>
+    /// The earliest moment something in the account changes status by itself (an EKS cluster or node group becoming
+    /// ACTIVE or gone), or null: a world settling, or a served account whose user waits, advances virtual time to it.
+    /// </summary>
+    public DateTimeOffset? NextTransition => Eks.NextTransition;
+
     /// <summary>EC2 as the account administrator sees it (what the aws CLI user does).</summary>
     public IEc2 Ec2 { get; }
 

@@ -18,7 +18,7 @@ internal sealed class AwsWorldBuilder
 {
     public const string ApiGroup = "aws.podnet.dev";
 
-    private static readonly string[] Order = ["Vpc", "Subnet", "SecurityGroup", "Role", "Cluster", "Addon", "SecurityGroupIngress", "NodeGroup"];
+    private static readonly string[] Order = ["Account", "Vpc", "Subnet", "SecurityGroup", "Role", "Cluster", "Addon", "SecurityGroupIngress", "NodeGroup"];
 
     /// <summary>The name of the VPC CNI's add-on (<c>aws eks create-addon --addon-name vpc-cni</c>).</summary>
     public const string VpcCniAddon = "vpc-cni";
@@ -91,6 +91,10 @@ internal sealed class AwsWorldBuilder
         var ec2 = _cloud.Ec2Backend;
         switch (doc.Kind)
         {
+            case "Account":
+                // The account itself: its region is read before the cloud exists (WorldLoader.Region). A world of an
+                // account alone is where seed 003 starts: the aws CLI creates everything else.
+                break;
             case "Vpc":
                 var vpc = ec2.CreateVpc(new CreateVpcRequest(
                     DocumentFields.RequiredString(doc, "CidrBlock"),

@@ -118,7 +118,7 @@ public sealed class World
             RegisterNodes();
             steps += ControlPlane.RunReady();
             SettleProgress?.Invoke(this);
-            var next = ControlPlane.NextDue;
+            var next = Earliest(ControlPlane.NextDue, Cloud?.NextTransition);
             if (next is null)
             {
                 return new SettleResult(true, steps, Time.GetUtcNow() - started);
@@ -133,6 +133,9 @@ public sealed class World
         }
     }
 
+    /// <summary>The earlier of two moments, either of which may be absent.</summary>
+    public static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
     /// <summary>
     /// Registers a Node for every running instance of the cluster's node groups, as each kubelet does at boot, and
     /// removes the Node of an instance that left its node group (terminated, its node group deleted) as the cloud
@@ -146,7 +149,9 @@ public sealed class World
         }
 
         var current = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var nodegroupName in Cloud.Eks.ListNodegroups(Cluster.Name))
+
+        // A deleted cluster has no node groups left: its nodes go as their instances did.
+        foreach (var nodegroupName in Cloud.Eks.ClusterExists(Cluster.Name) ? Cloud.Eks.ListNodegroups(Cluster.Name) : [])
         {
             foreach (var instanceId in Cloud.Eks.NodegroupInstanceIds(Cluster.Name, nodegroupName))
             {

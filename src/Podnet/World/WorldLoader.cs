@@ -52,6 +52,9 @@ public static class WorldLoader
     /// <summary>The source name of the add-ons' documents.</summary>
     private const string AddonsSource = "<EKS add-ons>";
 
+    /// <summary>The user EKS creates a new cluster's default add-ons as (its audit log's <c>eks:addon-manager</c>).</summary>
+    private const string EksAddonManager = "eks:addon-manager";
+
     /// <summary>
     /// Loads <paramref name="sources"/> into a new world and settles it; <paramref name="settleProgress"/> becomes the
     /// world's <see cref="World.SettleProgress"/> before anything runs. Virtual time starts at <see cref="World.Epoch"/>
@@ -99,6 +102,40 @@ public static class WorldLoader
         foreach (var patch in patches)
         {
             WorldPatch.Apply(world, patch);
+        }
+
+        return world;
+    }
+
+    /// <summary>
+    /// The Kubernetes side of a cluster created now in <paramref name="cloud"/> (<c>aws eks create-cluster</c> on a served
+    /// account): a new control plane on the account's clock with the cluster's controllers, bootstrapped, and the
+    /// cluster's default add-ons (vpc-cni's aws-node, kube-proxy, CoreDNS at their default versions) created as EKS
+    /// creates them. Nothing runs yet: whoever serves the world runs its control plane (it does not settle here, so
+    /// an anchored clock is not moved).
+    /// </summary>
+    /// <param name="cloud">The account the cluster was created in.</param>
+    /// <param name="cluster">The cluster, as EKS created it.</param>
+    /// <param name="seed">Seeds the control plane's generated names and UIDs.</param>
+    /// <param name="time">The account's clock (the one <paramref name="cloud"/> reads).</param>
+    public static World ForCreatedCluster(AwsCloud cloud, Aws.Eks.Cluster cluster, int seed, VirtualTimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(cloud);
+        ArgumentNullException.ThrowIfNull(cluster);
+        var world = new World(seed, cloud, CidrBlock.Parse(cluster.KubernetesNetworkConfig.ServiceIpv4Cidr), time);
+        world.StartClusterControllers(cluster);
+        world.ControlPlane.Bootstrap();
+        var store = world.ControlPlane.Store;
+        var eks = new RequestContext(EksAddonManager);
+        foreach (var addon in Addons([], new AwsWorldBuilder(cloud), world.ControlPlane.ServiceCidr, cloud.Options.Region))
+        {
+            var obj = KubeObject.From(addon.Content);
+            var resource = store.Resources.For(obj);
+            obj = resource.Namespaced && obj.Namespace is null ? obj.WithMetadata("namespace", "default") : obj;
+            if (store.TryGet(resource, obj.Namespace, obj.Name) is null)
+            {
+                store.Create(obj, eks);
+            }
         }
 
         return world;
@@ -299,6 +336,22 @@ public static class WorldLoader
     private static string Region(List<WorldDocument> aws)
     {
         (string Region, WorldDocument Doc, string Zone)? first = null;
+        foreach (var doc in aws.Where(d => d.Kind == "Account"))
+        {
+            var region = DocumentFields.String(doc, "Region") ?? AwsRegions.Default;
+            if (!AwsRegions.IsKnown(region))
+            {
+                throw doc.Error("spec.Region", $"Unsupported value: \"{region}\": supported values: {string.Join(", ", AwsRegions.Names.Select(r => $"\"{r}\""))}");
+            }
+
+            if (first is { } other && other.Region != region)
+            {
+                throw doc.Error("spec.Region", $"Invalid value: \"{region}\": a world is one account in one region, and {other.Doc.Where} is in {other.Region}");
+            }
+
+            first ??= (region, doc, region);
+        }
+
         foreach (var doc in aws.Where(d => d.Kind == "Subnet"))
         {
             string? region;

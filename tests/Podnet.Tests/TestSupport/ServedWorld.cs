@@ -27,6 +27,9 @@ public class ServedWorld : IAsyncLifetime
         _load = load;
     }
 
+    /// <summary>The budget of waits that cost no real time (<c>podnet up --fast-forward</c>).</summary>
+    protected virtual TimeSpan FastForward => TimeSpan.FromMinutes(10);
+
     private const string Install = "the machine image's Google Cloud SDK kubectl (apt package kubectl), which brings kubectl.1.27 … kubectl.1.33 beside the dispatcher";
 
     public PodnetServer Server { get; private set; } = null!;
@@ -50,8 +53,11 @@ public class ServedWorld : IAsyncLifetime
     {
         var time = VirtualTimeProvider.AnchoredTo(TimeProvider.System, TimeSpan.FromDays(1));
         var world = _load(time);
-        Server = await PodnetServer.StartAsync(world, new KubeApiServerOptions { AuditLogPath = AuditLogPath }, TimeSpan.FromMinutes(10));
-        await File.WriteAllTextAsync(KubeconfigPath, Server.Kube.Kubeconfig);
+        Server = await PodnetServer.StartAsync(world, new KubeApiServerOptions { AuditLogPath = AuditLogPath }, FastForward);
+        if (world.Cluster is not null)
+        {
+            await File.WriteAllTextAsync(KubeconfigPath, Server.Kube.Kubeconfig);
+        }
     }
 
     public async Task DisposeAsync()
@@ -122,6 +128,15 @@ public class ServedWorld : IAsyncLifetime
         var client = new HttpClient(handler) { BaseAddress = Server.Kube.Address, Timeout = TimeSpan.FromSeconds(60) };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Server.Kube.Token);
         return client;
+    }
+
+    /// <summary>Runs kubectl 1.31 with the kubeconfig <c>aws eks update-kubeconfig</c> wrote: its exec plugin <c>aws eks get-token</c> gets the aws environment.</summary>
+    public (int Exit, string Out, string Err) KubectlWithAws(string kubeconfig, params string[] arguments)
+    {
+        var environment = AwsEnvironment();
+        environment["KUBECONFIG"] = kubeconfig;
+        environment["KUBECACHEDIR"] = Path.Combine(Directory, "eks-kube-cache");
+        return ExternalProgram.Run(KubectlBinary("1.31"), arguments, TimeSpan.FromSeconds(60), environment);
     }
 
     /// <summary>Waits (real time, up to <paramref name="seconds"/>) until <paramref name="done"/> holds for the store.</summary>

@@ -22,6 +22,12 @@ public sealed class EksBackend
     /// </summary>
     public static IReadOnlyList<string> RetiredVersions { get; } = [.. Enumerable.Range(10, 18).Select(minor => $"1.{minor}")];
 
+    /// <summary>
+    /// The zones (by zone ID) where EKS places no control plane, so a new cluster's subnets may not be there (Amazon
+    /// EKS User Guide, "View Amazon EKS networking requirements for VPC and subnets": use1-az3, usw1-az2, cac1-az3).
+    /// </summary>
+    public static IReadOnlyList<string> ZoneIdsWithoutControlPlane { get; } = ["use1-az3", "usw1-az2", "cac1-az3"];
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ClusterEntity> _clusters = new(StringComparer.Ordinal);
     private readonly AwsOptions _options;
@@ -70,6 +76,12 @@ public sealed class EksBackend
                 throw EksErrors.InvalidParameter("Subnets specified must be in at least two different AZs");
             }
 
+            if (!request.Existing && subnets.FirstOrDefault(s => ZoneIdsWithoutControlPlane.Contains(_options.ZoneIdOf(s.AvailabilityZone))) is { } unsupported)
+            {
+                var valid = _options.Zones.Where(z => !ZoneIdsWithoutControlPlane.Contains(_options.ZoneIdOf(z)));
+                throw EksErrors.UnsupportedAvailabilityZone(request.Name, unsupported.AvailabilityZone, valid);
+            }
+
             var vpcId = subnets[0].VpcId;
             if (subnets.Any(s => s.VpcId != vpcId))
             {
@@ -104,27 +116,65 @@ public sealed class EksBackend
                     request.RoleArn,
                     new VpcConfigResponse([.. request.SubnetIds], [.. additionalGroups], groupId, vpcId, true, false, ["0.0.0.0/0"]),
                     new KubernetesNetworkConfigResponse(serviceCidr, "ipv4"),
-                    "ACTIVE",
+                    request.Existing ? ClusterStatus.Active : ClusterStatus.Creating,
                     "eks.1",
-                    request.Tags ?? new Dictionary<string, string>()));
+                    request.Tags ?? new Dictionary<string, string>()))
+            {
+                // A cluster a world describes exists already; one created now takes EKS's provisioning time.
+                ActiveAt = request.Existing ? _time.GetUtcNow() : _time.GetUtcNow() + EksLifecycle.ClusterCreating,
+            };
             _clusters.Add(request.Name, cluster);
-            return cluster.Cluster;
+            return cluster.Current(_time.GetUtcNow());
         }
     }
 
+    /// <summary>The cluster as <c>aws eks describe-cluster</c> shows it now: CREATING until it is provisioned, DELETING while it goes.</summary>
+    /// <exception cref="AwsException"><c>ResourceNotFoundException</c> "No cluster found for name: NAME." (also once a deleted cluster is gone).</exception>
     public Cluster DescribeCluster(string name)
     {
         lock (_lock)
         {
-            return FindCluster(name).Cluster;
+            return FindCluster(name).Current(_time.GetUtcNow());
         }
     }
 
+    /// <summary>Whether a cluster of that name exists (being created or deleted included).</summary>
+    public bool ClusterExists(string name)
+    {
+        lock (_lock)
+        {
+            Expire();
+            return _clusters.ContainsKey(name);
+        }
+    }
+
+    /// <summary>The account's clusters by name, those being created or deleted included (ListClusters).</summary>
     public IReadOnlyList<string> ListClusters()
     {
         lock (_lock)
         {
+            Expire();
             return [.. _clusters.Keys.Order(StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>
+    /// The earliest moment a cluster or node group changes status by itself (CREATING → ACTIVE, DELETING → gone), or
+    /// null when none is in progress: what a caller waiting on EKS waits for.
+    /// </summary>
+    public DateTimeOffset? NextTransition
+    {
+        get
+        {
+            lock (_lock)
+            {
+                Expire();
+                var now = _time.GetUtcNow();
+                return _clusters.Values
+                    .SelectMany(c => c.Nodegroups.Values.SelectMany(n => new[] { n.ActiveAt, n.GoneAt }).Append(c.ActiveAt).Append(c.GoneAt))
+                    .Where(at => at > now)
+                    .Min();
+            }
         }
     }
 
@@ -214,7 +264,7 @@ public sealed class EksBackend
                     request.ClusterName,
                     cluster.Cluster.Version,
                     _time.GetUtcNow(),
-                    "ACTIVE",
+                    NodegroupStatus.Creating,
                     "ON_DEMAND",
                     scaling,
                     [.. instanceTypes],
@@ -224,7 +274,11 @@ public sealed class EksBackend
                     request.Labels ?? new Dictionary<string, string>(),
                     new NodegroupResources([new AutoScalingGroup($"eks-{request.NodegroupName}-{_ids.NextRequestId()}")]),
                     request.Tags ?? new Dictionary<string, string>(),
-                    [.. request.Taints ?? []]));
+                    [.. request.Taints ?? []]))
+            {
+                // The instances launch at once; EKS reports the group ACTIVE once its nodes have joined.
+                ActiveAt = _time.GetUtcNow() + EksLifecycle.NodegroupCreating,
+            };
             try
             {
                 Scale(cluster, nodegroup, subnets, scaling.DesiredSize);
@@ -236,18 +290,21 @@ public sealed class EksBackend
             }
 
             cluster.Nodegroups.Add(request.NodegroupName, nodegroup);
-            return nodegroup.Nodegroup;
+            return nodegroup.Current(_time.GetUtcNow());
         }
     }
 
+    /// <summary>The node group as <c>aws eks describe-nodegroup</c> shows it now (CREATING, ACTIVE, DELETING).</summary>
+    /// <exception cref="AwsException"><c>ResourceNotFoundException</c> "No node group found for name: NAME." (also once a deleted group is gone).</exception>
     public Nodegroup DescribeNodegroup(string clusterName, string nodegroupName)
     {
         lock (_lock)
         {
-            return FindNodegroup(clusterName, nodegroupName).Nodegroup;
+            return FindNodegroup(clusterName, nodegroupName).Current(_time.GetUtcNow());
         }
     }
 
+    /// <summary>The cluster's node groups by name, those being created or deleted included (ListNodegroups).</summary>
     public IReadOnlyList<string> ListNodegroups(string clusterName)
     {
         lock (_lock)
@@ -271,51 +328,57 @@ public sealed class EksBackend
 
             Scale(cluster, nodegroup, DescribeSubnets(nodegroup.Nodegroup.Subnets), desiredSize);
             nodegroup.Nodegroup = nodegroup.Nodegroup with { ScalingConfig = scaling with { DesiredSize = desiredSize } };
-            return nodegroup.Nodegroup;
+            return nodegroup.Current(_time.GetUtcNow());
         }
     }
 
-    /// <summary>Deletes a node group: its instances are terminated (what they leave behind stays).</summary>
-    public void DeleteNodegroup(string clusterName, string nodegroupName)
+    /// <summary>
+    /// Deletes a node group: its instances are terminated at once (what they leave behind stays), and the group shows
+    /// DELETING until EKS has finished, then is gone.
+    /// </summary>
+    /// <returns>The group as DeleteNodegroup answers: DELETING.</returns>
+    /// <exception cref="AwsException"><c>ResourceNotFoundException</c> for an unknown group; <c>ResourceInUseException</c> while it is being deleted already.</exception>
+    public Nodegroup DeleteNodegroup(string clusterName, string nodegroupName)
     {
         lock (_lock)
         {
-            var cluster = FindCluster(clusterName);
             var nodegroup = FindNodegroup(clusterName, nodegroupName);
+            if (nodegroup.GoneAt is not null)
+            {
+                throw EksErrors.ResourceInUse($"Nodegroup {nodegroupName} is already in progress with deletion");
+            }
+
             if (nodegroup.InstanceIds.Count > 0)
             {
                 _ec2.TerminateInstances([.. nodegroup.InstanceIds]);
                 nodegroup.InstanceIds.Clear();
             }
 
-            cluster.Nodegroups.Remove(nodegroupName);
+            nodegroup.GoneAt = _time.GetUtcNow() + EksLifecycle.NodegroupDeleting;
+            return nodegroup.Current(_time.GetUtcNow());
         }
     }
 
     /// <summary>
-    /// Deletes a cluster once it has no node groups (EKS refuses otherwise), and its cluster security group when
-    /// nothing uses it any more.
+    /// Deletes a cluster once it has no node groups (EKS refuses otherwise, also while they are being deleted): it
+    /// shows DELETING, then is gone with its cluster security group — unless something still uses the group, which
+    /// then stays behind, as on AWS.
     /// </summary>
-    public void DeleteCluster(string name)
+    /// <returns>The cluster as DeleteCluster answers: DELETING.</returns>
+    /// <exception cref="AwsException"><c>ResourceNotFoundException</c> for an unknown cluster; <c>ResourceInUseException</c> "Cluster has nodegroups attached".</exception>
+    public Cluster DeleteCluster(string name)
     {
         lock (_lock)
         {
+            Expire();
             var cluster = FindCluster(name);
             if (cluster.Nodegroups.Count > 0)
             {
-                throw EksErrors.ResourceInUse($"Cluster has nodegroups attached");
+                throw EksErrors.ResourceInUse("Cluster has nodegroups attached");
             }
 
-            try
-            {
-                _ec2.DeleteSecurityGroup(cluster.Cluster.ResourcesVpcConfig.ClusterSecurityGroupId);
-            }
-            catch (AwsException e) when (e.Code == Ec2Errors.Codes.DependencyViolation)
-            {
-                // Left behind with whatever still uses it, as on AWS.
-            }
-
-            _clusters.Remove(name);
+            cluster.GoneAt ??= _time.GetUtcNow() + EksLifecycle.ClusterDeleting;
+            return cluster.Current(_time.GetUtcNow());
         }
     }
 
@@ -400,7 +463,42 @@ public sealed class EksBackend
         }
     }
 
-    private ClusterEntity FindCluster(string name) => _clusters.GetValueOrDefault(name) ?? throw EksErrors.ClusterNotFound(name);
+    private ClusterEntity FindCluster(string name)
+    {
+        Expire();
+        return _clusters.GetValueOrDefault(name) ?? throw EksErrors.ClusterNotFound(name);
+    }
+
+    /// <summary>
+    /// Ends the deletions whose time has come: a deleted node group or cluster is gone (the cluster's security group
+    /// with it, when nothing uses it any more). Called under the lock by every operation, so a status is always read
+    /// as of now.
+    /// </summary>
+    private void Expire()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var cluster in _clusters.Values.ToList())
+        {
+            foreach (var (name, _) in cluster.Nodegroups.Where(n => n.Value.GoneAt <= now).ToList())
+            {
+                cluster.Nodegroups.Remove(name);
+            }
+
+            if (cluster.GoneAt <= now)
+            {
+                try
+                {
+                    _ec2.DeleteSecurityGroup(cluster.Cluster.ResourcesVpcConfig.ClusterSecurityGroupId);
+                }
+                catch (AwsException e) when (e.Code is Ec2Errors.Codes.DependencyViolation or Ec2Errors.Codes.GroupNotFound)
+                {
+                    // Left behind with whatever still uses it, as on AWS.
+                }
+
+                _clusters.Remove(cluster.Cluster.Name);
+            }
+        }
+    }
 
     private NodegroupEntity FindNodegroup(string clusterName, string nodegroupName)
         => FindCluster(clusterName).Nodegroups.GetValueOrDefault(nodegroupName) ?? throw EksErrors.NodegroupNotFound(nodegroupName);
@@ -410,11 +508,31 @@ public sealed class EksBackend
         public Cluster Cluster { get; } = cluster;
 
         public Dictionary<string, NodegroupEntity> Nodegroups { get; } = new(StringComparer.Ordinal);
+
+        public DateTimeOffset ActiveAt { get; init; }
+
+        /// <summary>When a cluster being deleted is gone; null while it is not being deleted.</summary>
+        public DateTimeOffset? GoneAt { get; set; }
+
+        public Cluster Current(DateTimeOffset now) => Cluster with
+        {
+            Status = GoneAt is not null ? ClusterStatus.Deleting : now < ActiveAt ? ClusterStatus.Creating : ClusterStatus.Active,
+        };
     }
 
     private sealed class NodegroupEntity(Nodegroup nodegroup)
     {
         public Nodegroup Nodegroup { get; set; } = nodegroup;
+
+        public DateTimeOffset ActiveAt { get; init; }
+
+        /// <summary>When a node group being deleted is gone; null while it is not being deleted.</summary>
+        public DateTimeOffset? GoneAt { get; set; }
+
+        public Nodegroup Current(DateTimeOffset now) => Nodegroup with
+        {
+            Status = GoneAt is not null ? NodegroupStatus.Deleting : now < ActiveAt ? NodegroupStatus.Creating : NodegroupStatus.Active,
+        };
 
         public List<string> InstanceIds { get; } = [];
 

@@ -41,6 +41,13 @@ public static class EksErrors
 
     public static AwsException ResourceInUse(string message) => new("ResourceInUseException", message, 409);
 
+    /// <summary>
+    /// CreateCluster with a subnet in a zone EKS cannot place a control plane in; the message lists the zones that can
+    /// (seed 003's warning; the text as EKS answers it).
+    /// </summary>
+    public static AwsException UnsupportedAvailabilityZone(string cluster, string zone, IEnumerable<string> validZones)
+        => new("UnsupportedAvailabilityZoneException", $"Cannot create cluster '{cluster}' because {zone}, the targeted availability zone, does not currently have sufficient capacity to support the cluster. Retry and choose from these availability zones: {string.Join(", ", validZones)}");
+
     public static AwsException ClusterNotFound(string name) => new("ResourceNotFoundException", $"No cluster found for name: {name}.", 404);
 
     public static AwsException NodegroupNotFound(string name) => new("ResourceNotFoundException", $"No node group found for name: {name}.", 404);

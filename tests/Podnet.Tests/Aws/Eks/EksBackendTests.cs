@@ -20,11 +20,17 @@ public class EksBackendTests
     }
 
     [Fact]
-    public void CreateCluster_IsActive_WithClusterSecurityGroup()
+    public void CreateCluster_IsCreating_ThenActive_WithClusterSecurityGroup()
     {
         var cluster = CreateCluster();
 
-        Assert.Equal(("ACTIVE", EksBackend.DefaultVersion, "10.100.0.0/16"), (cluster.Status, cluster.Version, cluster.KubernetesNetworkConfig.ServiceIpv4Cidr));
+        Assert.Equal(("CREATING", EksBackend.DefaultVersion, "10.100.0.0/16"), (cluster.Status, cluster.Version, cluster.KubernetesNetworkConfig.ServiceIpv4Cidr));
+        Assert.Equal(cluster.CreatedAt + EksLifecycle.ClusterCreating, Eks.NextTransition);
+        _cloud.Time.Advance(EksLifecycle.ClusterCreating - TimeSpan.FromSeconds(1));
+        Assert.Equal("CREATING", Eks.DescribeCluster("demo").Status);
+        _cloud.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("ACTIVE", Eks.DescribeCluster("demo").Status);
+        Assert.Null(Eks.NextTransition);
         Assert.Equal(_cloud.Vpc.VpcId, cluster.ResourcesVpcConfig.VpcId);
         Assert.Equal("arn:aws:eks:us-west-2:123456789012:cluster/demo", cluster.Arn);
 
@@ -70,7 +76,9 @@ public class EksBackendTests
         var nodeRole = _cloud.Cloud.Iam.CreateRole("nodeRole");
         var nodegroup = Eks.CreateNodegroup(new CreateNodegroupRequest("demo", "ng-1", nodeRole.Arn, [_cloud.SubnetA.SubnetId, _cloud.SubnetB.SubnetId], ["m5.large"], new NodegroupScalingConfig(1, 5, 3)));
 
-        Assert.Equal("ACTIVE", nodegroup.Status);
+        Assert.Equal("CREATING", nodegroup.Status);
+        _cloud.Time.Advance(EksLifecycle.NodegroupCreating);
+        Assert.Equal("ACTIVE", Eks.DescribeNodegroup("demo", "ng-1").Status);
         var instances = _cloud.Ec2.DescribeInstances(DescribeRequest.Where(new Filter("tag:eks:nodegroup-name", "ng-1"))).SelectMany(r => r.Instances).ToList();
         Assert.Equal(3, instances.Count);
         Assert.Equal(["us-west-2a", "us-west-2a", "us-west-2b"], instances.Select(i => i.Placement.AvailabilityZone).Order());
@@ -109,5 +117,48 @@ public class EksBackendTests
         Assert.Equal("InsufficientFreeAddressesInSubnet", Assert.Throws<AwsException>(() => Eks.CreateNodegroup(new CreateNodegroupRequest("demo", "big", nodeRole.Arn, [small.SubnetId], ["m5.large"], new NodegroupScalingConfig(1, 20, 12)))).Code);
         Assert.Empty(_cloud.Ec2.DescribeInstances(DescribeRequest.Where(new Filter("instance-state-name", "running"))).SelectMany(r => r.Instances));
         Assert.Empty(Eks.ListNodegroups("demo"));
+    }
+
+    [Fact]
+    public void DeleteCluster_WithNodegroups_IsResourceInUse_ThenDeletingThenGone_WithItsSecurityGroup()
+    {
+        var cluster = CreateCluster();
+        var nodeRole = _cloud.Cloud.Iam.CreateRole("nodeRole");
+        Eks.CreateNodegroup(new CreateNodegroupRequest("demo", "ng-1", nodeRole.Arn, [_cloud.SubnetA.SubnetId, _cloud.SubnetB.SubnetId]));
+
+        var inUse = Assert.Throws<AwsException>(() => Eks.DeleteCluster("demo"));
+        Assert.Equal(("ResourceInUseException", "Cluster has nodegroups attached"), (inUse.Code, inUse.Message));
+
+        Assert.Equal("DELETING", Eks.DeleteNodegroup("demo", "ng-1").Status);
+        Assert.Empty(_cloud.Ec2.DescribeInstances(DescribeRequest.Where(new Filter("tag:eks:nodegroup-name", "ng-1"), new Filter("instance-state-name", "running"))));
+        Assert.Equal("ResourceInUseException", Assert.Throws<AwsException>(() => Eks.DeleteCluster("demo")).Code);
+        _cloud.Time.Advance(EksLifecycle.NodegroupDeleting);
+        var gone = Assert.Throws<AwsException>(() => Eks.DescribeNodegroup("demo", "ng-1"));
+        Assert.Equal(("ResourceNotFoundException", "No node group found for name: ng-1."), (gone.Code, gone.Message));
+
+        Assert.Equal("DELETING", Eks.DeleteCluster("demo").Status);
+        Assert.Equal("DELETING", Eks.DescribeCluster("demo").Status);
+        _cloud.Time.Advance(EksLifecycle.ClusterDeleting);
+        var notFound = Assert.Throws<AwsException>(() => Eks.DescribeCluster("demo"));
+        Assert.Equal(("ResourceNotFoundException", "No cluster found for name: demo."), (notFound.Code, notFound.Message));
+        Assert.Empty(Eks.ListClusters());
+        Assert.Empty(_cloud.Ec2.DescribeSecurityGroups(DescribeRequest.Where(new Filter("group-id", cluster.ResourcesVpcConfig.ClusterSecurityGroupId))));
+    }
+
+    [Fact]
+    public void CreateCluster_InAZoneWithoutControlPlanes_IsUnsupportedAvailabilityZone()
+    {
+        var cloud = new AwsCloud(new AwsOptions { Region = "us-east-1" }, new Podnet.World.VirtualTimeProvider(Podnet.World.World.Epoch));
+        var vpc = cloud.Ec2Backend.CreateVpc(new CreateVpcRequest("10.1.0.0/16"));
+        var zones = cloud.Options.Zones;
+        var unsupported = zones.Single(z => cloud.Options.ZoneIdOf(z) == "use1-az3");
+        var a = cloud.Ec2Backend.CreateSubnet(new CreateSubnetRequest(vpc.VpcId, "10.1.0.0/24", zones.First(z => z != unsupported)));
+        var b = cloud.Ec2Backend.CreateSubnet(new CreateSubnetRequest(vpc.VpcId, "10.1.1.0/24", unsupported));
+        var role = cloud.Iam.CreateRole("r");
+
+        var error = Assert.Throws<AwsException>(() => cloud.Eks.CreateCluster(new CreateClusterRequest("my-cluster", role.Arn, [a.SubnetId, b.SubnetId])));
+
+        Assert.Equal("UnsupportedAvailabilityZoneException", error.Code);
+        Assert.Equal($"Cannot create cluster 'my-cluster' because {unsupported}, the targeted availability zone, does not currently have sufficient capacity to support the cluster. Retry and choose from these availability zones: {string.Join(", ", zones.Where(z => z != unsupported))}", error.Message);
     }
 }

@@ -90,10 +90,7 @@ public class AwsCliTests : IClassFixture<ServedWorld>
         Assert.Contains(_world.Server.Kube.Certificates!.AuthorityData, text, StringComparison.Ordinal);
 
         // kubectl runs `aws eks get-token` (the exec plugin) with the same environment, and sends its k8s-aws-v1. token.
-        var environment = _world.AwsEnvironment();
-        environment["KUBECONFIG"] = kubeconfig;
-        environment["KUBECACHEDIR"] = Path.Combine(_world.Directory, "eks-kube-cache");
-        var (exit, output, error) = ExternalProgram.Run(ServedWorld.KubectlBinary("1.31"), ["get", "nodes"], TimeSpan.FromSeconds(60), environment);
+        var (exit, output, error) = _world.KubectlWithAws(kubeconfig, "get", "nodes");
         Assert.True(exit == 0, $"kubectl get nodes exited {exit}: {error}");
         Assert.StartsWith("NAME ", output, StringComparison.Ordinal);
         Assert.Equal(3, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(" Ready ", StringComparison.Ordinal)));

@@ -227,17 +227,22 @@ public class AwsWireTests : IClassFixture<ServedWorld>
         using var created = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, created.StatusCode);
         var nodegroup = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["nodegroup"]!;
-        Assert.Equal(("my-nodegroup", "ACTIVE"), (nodegroup["nodegroupName"]!.GetValue<string>(), nodegroup["status"]!.GetValue<string>()));
+        Assert.Equal(("my-nodegroup", "CREATING"), (nodegroup["nodegroupName"]!.GetValue<string>(), nodegroup["status"]!.GetValue<string>()));
 
         var instanceId = _world.Server.Cluster.Read(() => Assert.Single(Cloud.Eks.NodegroupInstanceIds("podnet", "my-nodegroup")));
         await _world.WaitUntil(
             store => store.List(store.Resources.For("v1", "Node")).Items.Any(n => new Podnet.Kube.Views.NodeView(n).ProviderId?.EndsWith(instanceId, StringComparison.Ordinal) == true),
             "the node group's instance joined as a Node");
 
+        // EKS reports the group ACTIVE once its nodes have joined; the served clock jumps there, as a user waits for it.
+        await _world.WaitUntil(_ => Cloud.Eks.DescribeNodegroup("podnet", "my-nodegroup").Status == "ACTIVE", "the node group is ACTIVE");
+
         using var deleted = await http.DeleteAsync("/clusters/podnet/node-groups/my-nodegroup");
         Assert.Equal("DELETING", JsonNode.Parse(await deleted.Content.ReadAsStringAsync())!["nodegroup"]!["status"]!.GetValue<string>());
+        await _world.WaitUntil(_ => !Cloud.Eks.ListNodegroups("podnet").Contains("my-nodegroup"), "the deleted node group is gone");
         using var gone = await http.GetAsync("/clusters/podnet/node-groups/my-nodegroup");
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Equal("No node group found for name: my-nodegroup.", JsonNode.Parse(await gone.Content.ReadAsStringAsync())!["message"]!.GetValue<string>());
     }
 
     [Fact]
@@ -246,8 +251,8 @@ public class AwsWireTests : IClassFixture<ServedWorld>
         var time = Podnet.World.VirtualTimeProvider.AnchoredTo(TimeProvider.System, TimeSpan.FromDays(1));
         var world = Podnet.World.WorldLoader.LoadDefault(time: time);
         var nodeRole = world.Cloud!.Eks.DescribeNodegroup("podnet", "ng-1").NodeRole;
-        using var cluster = new Podnet.Server.ServedCluster(world, TimeSpan.Zero);
-        await using var server = await AwsApiServer.StartAsync(cluster, new AwsApiServerOptions { RoleAccessKeys = new Dictionary<string, string> { ["AKIANODEROLE00000001"] = nodeRole } });
+        using var account = new Podnet.Server.ServedAccount(world, TimeSpan.Zero);
+        await using var server = await AwsApiServer.StartAsync(account.Primary, new AwsApiServerOptions { RoleAccessKeys = new Dictionary<string, string> { ["AKIANODEROLE00000001"] = nodeRole } });
         using var http = new HttpClient { BaseAddress = server.Address };
 
         async Task<(HttpStatusCode, string)> Call(string form)

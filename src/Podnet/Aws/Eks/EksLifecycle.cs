@@ -1,0 +1,37 @@
+namespace Podnet.Aws.Eks;
+
+/// <summary>
+/// How long EKS takes to change a cluster's or a managed node group's status by itself, in virtual time. The seeds
+/// say only that each takes "several minutes" (seed 003: "Die Erstellung des Clusters dauert mehrere Minuten");
+/// these are typical figures of the EKS console's progress for a new cluster and a small node group.
+/// </summary>
+public static class EksLifecycle
+{
+    /// <summary>CreateCluster until ACTIVE: the control plane is provisioned (typically about 10 minutes).</summary>
+    public static readonly TimeSpan ClusterCreating = TimeSpan.FromMinutes(10);
+
+    /// <summary>DeleteCluster until the cluster is gone.</summary>
+    public static readonly TimeSpan ClusterDeleting = TimeSpan.FromMinutes(4);
+
+    /// <summary>CreateNodegroup until ACTIVE: the instances boot and their nodes join.</summary>
+    public static readonly TimeSpan NodegroupCreating = TimeSpan.FromMinutes(3);
+
+    /// <summary>DeleteNodegroup until the group is gone: its nodes are drained and its instances terminated.</summary>
+    public static readonly TimeSpan NodegroupDeleting = TimeSpan.FromMinutes(3);
+}
+
+/// <summary>A cluster's <c>status</c> (botocore's eks model, ClusterStatus); FAILED, UPDATING and PENDING are not modelled.</summary>
+public static class ClusterStatus
+{
+    public const string Creating = "CREATING";
+    public const string Active = "ACTIVE";
+    public const string Deleting = "DELETING";
+}
+
+/// <summary>A managed node group's <c>status</c> (botocore's eks model, NodegroupStatus); the failure states are not modelled.</summary>
+public static class NodegroupStatus
+{
+    public const string Creating = "CREATING";
+    public const string Active = "ACTIVE";
+    public const string Deleting = "DELETING";
+}
