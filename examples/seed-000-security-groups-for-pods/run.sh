@@ -124,7 +124,7 @@ kubectl get pods -n my-namespace -o wide
 
 pod=$(kubectl get pods -n my-namespace -o jsonpath='{.items[0].metadata.name}')
 other_pod_ip=$(kubectl get pods -n my-namespace -o jsonpath='{.items[1].status.podIP}')
-kubectl describe pod $pod -n my-namespace | grep -E 'vpc.amazonaws.com/pod-eni|SecurityGroupRequested|ResourceAllocated'
+kubectl describe pod $pod -n my-namespace
 
 # "TerminalB": the seed's interactive shell, fed the commands it types.
 echo 'curl my-app' | kubectl exec -i -n my-namespace $pod -- /bin/bash | grep '<title>'

@@ -24,7 +24,10 @@ public class SeedScriptTests
 
         // Four pods Running 1/1 with VPC addresses; the first carries its branch interface in the pod-eni annotation.
         Assert.Equal(4, lines.Count(l => l.StartsWith("my-deployment-", StringComparison.Ordinal) && System.Text.RegularExpressions.Regex.IsMatch(l, @"\s1/1\s+Running\s+0\s+\S+\s+192\.168\.")));
-        Assert.Contains(lines, l => l.Contains("vpc.amazonaws.com/pod-eni: [{\"eniId\":\"eni-", StringComparison.Ordinal));
+        var annotation = Array.FindIndex(lines, l => l.StartsWith("Annotations:", StringComparison.Ordinal) && l.EndsWith("vpc.amazonaws.com/pod-eni:", StringComparison.Ordinal));
+        Assert.True(annotation > 0, transcript);
+        Assert.StartsWith("[{\"eniId\":\"eni-", lines[annotation + 1].Trim(), StringComparison.Ordinal);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"Normal\s+SecurityGroupRequested\s+.*vpc-resource-controller\s+Pod will get the following Security Groups \[sg-"));
 
         // curl my-app answers before the revoke; after it, the name no longer resolves while a pod's IP answers.
         var revoke = Array.FindIndex(lines, l => l.StartsWith("$ aws ec2 revoke-security-group-ingress", StringComparison.Ordinal));
