@@ -97,6 +97,27 @@ public sealed class LiveSnapshotTests : IClassFixture<ServedWorld>, IDisposable
     }
 
     [Fact]
+    public void TestAndLint_Kubeconfig_AnswerAsOnTheSnapshotDirectory()
+    {
+        var (a, b) = TwoCoreDnsPods();
+        var expected = Path.Combine(_directory, "expected.tsv");
+        File.WriteAllText(expected, $"{a}\t{b}\tUDP/53\tallowed\n{b}\t8.8.8.8\tTCP/443\tallowed\n");
+        var liveOptions = new[] { "--kubeconfig", _world.KubeconfigPath, "--region", "us-west-2", "--endpoint-url", Endpoint };
+        var written = Run(["snapshot", .. liveOptions, "-o", Path.Combine(_directory, "world")]);
+        Assert.Equal(0, written.Exit);
+
+        var test = Run(["test", .. liveOptions, expected]);
+        Assert.Equal(0, test.Exit);
+        Assert.EndsWith("2 passed, 0 failed\n", test.Out, StringComparison.Ordinal);
+        Assert.Equal((test.Exit, test.Out), Run("test", Path.Combine(_directory, "world"), expected) is var offline ? (offline.Exit, offline.Out) : default);
+
+        var lint = Run(["lint", .. liveOptions, "-o", "json"]);
+        var offlineLint = Run("lint", Path.Combine(_directory, "world"), "-o", "json");
+        Assert.Equal((offlineLint.Exit, offlineLint.Out), (lint.Exit, lint.Out));
+        Assert.StartsWith("[", lint.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Reach_NoSuchKubeconfig_IsOneErrorLine()
     {
         var (exit, output, error) = Run("reach", "--kubeconfig", Path.Combine(_directory, "missing"), "a/b", "c/d", "80");
