@@ -37,6 +37,7 @@ public static class PodnetCommand
             ReportCommand.Create(output, error),
             UpCommand.Create(output, error),
             UpCommand.CreateDown(output, error),
+            SnapshotCommand.Create(output, error),
             CompletionCommand.Create(output),
         };
         var noColor = new Option<bool>("--no-color")

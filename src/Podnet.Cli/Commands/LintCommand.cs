@@ -6,7 +6,7 @@ using Podnet.World;
 
 namespace Podnet.Cli.Commands;
 
-/// <summary><c>podnet lint WORLD [-o json]</c>: what in the world's networking will break or surprise, with the fix.</summary>
+/// <summary><c>podnet lint WORLD [-o json]</c> (or <c>--kubeconfig FILE</c>): what in the world's networking will break or surprise, with the fix.</summary>
 public static class LintCommand
 {
     /// <summary>Exit code when a finding is an error (warnings alone exit 0).</summary>
@@ -14,17 +14,27 @@ public static class LintCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var world = new Argument<string>("world") { Description = "A directory of YAML files or one YAML file" };
+        var world = new Argument<string?>("world") { Description = "A directory of YAML files or one YAML file (none with --kubeconfig)", Arity = ArgumentArity.ZeroOrOne };
         var format = new Option<string>("--output", "-o") { Description = "text or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var command = new Command("lint", "Find networking settings that will break pods or connections, with severity, object and fix") { world, format };
-        command.SetAction(parse => Execute(parse.GetValue(world)!, parse.GetValue(format)!, output, error));
+        var live = new LiveOptions();
+        live.AddTo(command);
+        command.SetAction(parse => live.Resolve(parse, [parse.GetValue(world)], 0, string.Empty, error, out _) is { } input
+            ? Execute(input, parse.GetValue(format)!, output, error)
+            : PodnetCommand.ErrorExitCode);
         return command;
     }
 
     public static int Execute(string path, string format, TextWriter output, TextWriter error)
+        => Execute(new WorldInput.Files(path), format, output, error);
+
+    /// <summary>Lints <paramref name="input"/>: exit 0 no errors, 1 errors found, 2 the input could not be loaded.</summary>
+    public static int Execute(WorldInput input, string format, TextWriter output, TextWriter error)
     {
-        if (WorldFiles.TryLoad(path, error) is not { } world)
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(error);
+        if (input.TryLoad(error) is not { } world)
         {
             return PodnetCommand.ErrorExitCode;
         }

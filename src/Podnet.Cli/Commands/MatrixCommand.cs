@@ -10,7 +10,7 @@ using Podnet.Policy;
 namespace Podnet.Cli.Commands;
 
 /// <summary>
-/// <c>podnet matrix WORLD [--port P] [-o table|json|html|classes]</c>: for every pod (with an IP, not on the host
+/// <c>podnet matrix WORLD [--port P] [-o table|json|html|classes]</c> (or <c>--kubeconfig FILE</c> for a live cluster): for every pod (with an IP, not on the host
 /// network), which other pods it may open a connection to on one port; <c>classes</c> gives it by classes of alike
 /// pods, whose size grows with the classes rather than the square of the pods (for large worlds).
 /// </summary>
@@ -20,24 +20,34 @@ public static class MatrixCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var world = new Argument<string>("world") { Description = "A directory of YAML files or one YAML file" };
+        var world = new Argument<string?>("world") { Description = "A directory of YAML files or one YAML file (none with --kubeconfig)", Arity = ArgumentArity.ZeroOrOne };
         var port = new Option<string>("--port") { Description = "80, 80/tcp, 53/udp or TCP/80", DefaultValueFactory = _ => "TCP/80" };
         var format = new Option<string>("--output", "-o") { Description = "table, json, html or classes (by classes of alike pods, for large worlds)", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "html", "classes");
         var command = new Command("matrix", "Show which pods may connect to which, on one port: pods alike are decided once") { world, port, format };
-        command.SetAction(parse => Execute(parse.GetValue(world)!, parse.GetValue(port)!, parse.GetValue(format)!, output, error));
+        var live = new LiveOptions();
+        live.AddTo(command);
+        command.SetAction(parse => live.Resolve(parse, [parse.GetValue(world)], 0, string.Empty, error, out _) is { } input
+            ? Execute(input, parse.GetValue(port)!, parse.GetValue(format)!, output, error)
+            : PodnetCommand.ErrorExitCode);
         return command;
     }
 
     public static int Execute(string path, string port, string format, TextWriter output, TextWriter error)
+        => Execute(new WorldInput.Files(path), port, format, output, error);
+
+    /// <summary>The matrix of <paramref name="input"/> on <paramref name="port"/>: exit 0, or 2 with one <c>error:</c> line.</summary>
+    public static int Execute(WorldInput input, string port, string format, TextWriter output, TextWriter error)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(error);
         if (!PortSpec.TryParse(port, out var spec, out var portError))
         {
             error.WriteLine($"error: --port: {portError}");
             return PodnetCommand.ErrorExitCode;
         }
 
-        if (WorldFiles.TryLoad(path, error) is not { } world)
+        if (input.TryLoad(error) is not { } world)
         {
             return PodnetCommand.ErrorExitCode;
         }

@@ -5,27 +5,38 @@ using Podnet.Policy;
 
 namespace Podnet.Cli.Commands;
 
-/// <summary><c>podnet reach WORLD FROM TO PORT [-o json]</c>: can FROM connect to TO, and why.</summary>
+/// <summary><c>podnet reach WORLD FROM TO PORT [-o json]</c> (or <c>--kubeconfig FILE FROM TO PORT</c>): can FROM connect to TO, and why.</summary>
 public static class ReachCommand
 {
     public const int DeniedExitCode = ExitCodes.Verdict;
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var world = new Argument<string>("world") { Description = "A directory of YAML files or one YAML file" };
+        var world = new Argument<string>("world") { Description = "A directory of YAML files or one YAML file (none with --kubeconfig)" };
         var from = new Argument<string>("from") { Description = "namespace/pod, deploy/namespace/name (ds/, sts/, rs/), namespace/label=value, node/NAME or an IP address" };
         var to = new Argument<string>("to") { Description = "namespace/pod, svc/namespace/name, deploy/namespace/name (ds/, sts/, rs/), namespace/label=value, node/NAME or an IP address" };
-        var port = new Argument<string>("port") { Description = "80, 80/tcp, 53/udp or TCP/80" };
+        var port = new Argument<string?>("port") { Description = "80, 80/tcp, 53/udp or TCP/80", Arity = ArgumentArity.ZeroOrOne };
         var format = new Option<string>("--output", "-o") { Description = "text or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var command = new Command("reach", "Say whether a connection is allowed, and which rule, policy or setting decided it") { world, from, to, port, format };
-        command.SetAction(parse => Execute(parse.GetValue(world)!, parse.GetValue(from)!, parse.GetValue(to)!, parse.GetValue(port)!, parse.GetValue(format)!, output, error));
+        var live = new LiveOptions();
+        live.AddTo(command);
+        command.SetAction(parse => live.Resolve(parse, [parse.GetValue(world), parse.GetValue(from), parse.GetValue(to), parse.GetValue(port)], 3, "FROM TO PORT", error, out var rest) is { } input
+            ? Execute(input, rest[0], rest[1], rest[2], parse.GetValue(format)!, output, error)
+            : PodnetCommand.ErrorExitCode);
         return command;
     }
 
     public static int Execute(string path, string from, string to, string port, string format, TextWriter output, TextWriter error)
+        => Execute(new WorldInput.Files(path), from, to, port, format, output, error);
+
+    /// <summary>Decides FROM TO PORT on <paramref name="input"/>: exit 0 allowed, 1 denied, 2 an error (one <c>error:</c> line).</summary>
+    public static int Execute(WorldInput input, string from, string to, string port, string format, TextWriter output, TextWriter error)
     {
-        if (WorldFiles.TryLoad(path, error) is not { } world)
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(error);
+        var path = input.Name;
+        if (input.TryLoad(error) is not { } world)
         {
             return PodnetCommand.ErrorExitCode;
         }

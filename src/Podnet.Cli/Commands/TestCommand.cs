@@ -5,20 +5,30 @@ using Podnet.World;
 
 namespace Podnet.Cli.Commands;
 
-/// <summary><c>podnet test WORLD EXPECTED.tsv</c>: expected connectivity, row by row; the last line says how many passed.</summary>
+/// <summary><c>podnet test WORLD EXPECTED.tsv</c> (or <c>--kubeconfig FILE EXPECTED.tsv</c>): expected connectivity, row by row; the last line says how many passed.</summary>
 public static class TestCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var world = new Argument<string>("world") { Description = "A directory of YAML files or one YAML file" };
-        var expected = new Argument<string>("expected") { Description = "Rows from<TAB>to<TAB>PROTOCOL/port<TAB>allowed|denied; # lines are comments" };
+        var world = new Argument<string>("world") { Description = "A directory of YAML files or one YAML file (none with --kubeconfig)" };
+        var expected = new Argument<string?>("expected") { Description = "Rows from<TAB>to<TAB>PROTOCOL/port<TAB>allowed|denied; # lines are comments", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("test", "Check a table of expected connectivity against the world") { world, expected };
-        command.SetAction(parse => Execute(parse.GetValue(world)!, parse.GetValue(expected)!, output, error));
+        var live = new LiveOptions();
+        live.AddTo(command);
+        command.SetAction(parse => live.Resolve(parse, [parse.GetValue(world), parse.GetValue(expected)], 1, "EXPECTED.tsv", error, out var rest) is { } input
+            ? Execute(input, rest[0], output, error)
+            : PodnetCommand.ErrorExitCode);
         return command;
     }
 
     public static int Execute(string path, string expectedPath, TextWriter output, TextWriter error)
+        => Execute(new WorldInput.Files(path), expectedPath, output, error);
+
+    /// <summary>Checks the table at <paramref name="expectedPath"/> on <paramref name="input"/>: exit 0 all passed, 1 some failed, 2 an error.</summary>
+    public static int Execute(WorldInput input, string expectedPath, TextWriter output, TextWriter error)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(error);
         if (!File.Exists(expectedPath))
         {
             error.WriteLine($"error: {expectedPath}: no such file");
@@ -43,7 +53,7 @@ public static class TestCommand
             return PodnetCommand.ErrorExitCode;
         }
 
-        if (WorldFiles.TryLoad(path, error) is not { } world)
+        if (input.TryLoad(error) is not { } world)
         {
             return PodnetCommand.ErrorExitCode;
         }

@@ -145,7 +145,8 @@ internal sealed class AwsWorldBuilder
                     [.. DocumentFields.Strings(doc, "SecurityGroups").Select(s => Resolve(doc, "SecurityGroups", "SecurityGroup", "sg", s))],
                     DocumentFields.String(doc, "Version"),
                     DocumentFields.String(doc, "ServiceIpv4Cidr"),
-                    Existing: true));
+                    Existing: true,
+                    ClusterSecurityGroupId: DocumentFields.String(doc, "ClusterSecurityGroupId")));
                 Clusters.Add(cluster);
                 Remember(doc, cluster.Name);
                 break;

@@ -496,8 +496,15 @@ public static class WorldLoader
         var defined = documents.Where(d => d.Kind == "CustomResourceDefinition").SelectMany(DefinedKinds).ToHashSet();
         var objects = new Dictionary<(string Group, string Kind, string Namespace, string Name), WorldDocument>();
         var addresses = new Dictionary<IPAddress, (WorldDocument Document, string Pod)>();
+        var uids = new Dictionary<string, WorldDocument>(StringComparer.Ordinal);
         foreach (var doc in documents)
         {
+            if (Metadata(doc, "uid") is { } uid && !uids.TryAdd(uid, doc))
+            {
+                // A dump's uids are kept (ownerReferences name owners by them): two objects cannot share one.
+                throw doc.Error("metadata.uid", $"Duplicate value: \"{uid}\": {uids[uid].Where} has this uid too");
+            }
+
             if (resources.Find(doc.ApiVersion, doc.Kind) is null && !defined.Contains((doc.ApiVersion, doc.Kind)))
             {
                 // kubectl's RESTMapper answer for a mistyped kind or version: the object would never reach the cluster.
@@ -622,12 +629,14 @@ public static class WorldLoader
 
                     if (store.TryGet(resource, obj.Namespace, obj.Name) is { } existing)
                     {
-                        // The bootstrap already made it (kube-system, default …): the world's copy wins.
-                        store.Update(obj.WithMetadata("resourceVersion", existing.ResourceVersion));
+                        // The bootstrap already made it (kube-system, default …): the world's copy wins, as the
+                        // object the bootstrap made (a dump's uid for it names the dumped cluster's object).
+                        store.Update(obj.WithMetadata("resourceVersion", existing.ResourceVersion).WithMetadata("uid", existing.Uid));
                         continue;
                     }
 
-                    store.Create(obj, new RequestContext(ObjectValidation.WorldLoaderUser), keepStatus: doc.Content["status"] is not null);
+                    // A dump's uids are kept, so its objects' ownerReferences still name their owners.
+                    store.Create(obj, new RequestContext(ObjectValidation.WorldLoaderUser), keepStatus: doc.Content["status"] is not null, keepUid: true);
                 }
                 catch (KubeException e)
                 {

@@ -39,4 +39,5 @@ public sealed record CreateClusterRequest(
     string? Version = null,
     string? ServiceIpv4Cidr = null,
     IReadOnlyDictionary<string, string>? Tags = null,
-    bool Existing = false);
+    bool Existing = false,
+    string? ClusterSecurityGroupId = null);

@@ -103,7 +103,8 @@ public sealed class EksBackend
                 groupName,
                 "EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, as well as any managed workloads.",
                 vpcId,
-                [new Tag($"kubernetes.io/cluster/{request.Name}", "owned"), new Tag("aws:eks:cluster-name", request.Name), new Tag("Name", groupName)]));
+                [new Tag($"kubernetes.io/cluster/{request.Name}", "owned"), new Tag("aws:eks:cluster-name", request.Name), new Tag("Name", groupName)],
+                request.Existing ? request.ClusterSecurityGroupId : null));
             _ec2.AuthorizeSecurityGroupIngress(groupId, [IpPermission.FromGroup("-1", null, null, groupId)]);
 
             var cluster = new ClusterEntity(

@@ -50,15 +50,21 @@ public sealed partial class ObjectStore
         }
     }
 
-    public KubeObject Create(KubeObject obj, RequestContext? context = null, bool keepStatus = false)
+    /// <summary>Creates <paramref name="obj"/> as the API server's create does (name, uid, timestamps, admission).</summary>
+    /// <param name="keepStatus">Keep the given <c>status</c> (a kubelet registering its Node, a world's dump).</param>
+    /// <param name="keepUid">
+    /// Keep the given <c>metadata.uid</c> instead of drawing one: a world made from a live cluster's objects keeps the
+    /// ownerReferences between them (a pod's ReplicaSet, a ReplicaSet's Deployment), which name their owner by uid.
+    /// </param>
+    public KubeObject Create(KubeObject obj, RequestContext? context = null, bool keepStatus = false, bool keepUid = false)
     {
         ArgumentNullException.ThrowIfNull(obj);
         context ??= RequestContext.Admin;
-        return Audit("create", Resources.For(obj), obj.Namespace, obj.Name.Length > 0 ? obj.Name : null, null, context, obj.Raw, () => CreateUnaudited(obj, context, keepStatus));
+        return Audit("create", Resources.For(obj), obj.Namespace, obj.Name.Length > 0 ? obj.Name : null, null, context, obj.Raw, () => CreateUnaudited(obj, context, keepStatus, keepUid: keepUid));
     }
 
     /// <param name="applied">The applied configuration when a server-side apply creates the object.</param>
-    private KubeObject CreateUnaudited(KubeObject obj, RequestContext? context, bool keepStatus, JsonObject? applied = null)
+    private KubeObject CreateUnaudited(KubeObject obj, RequestContext? context, bool keepStatus, JsonObject? applied = null, bool keepUid = false)
     {
         using var delivery = Delivering();
         context ??= RequestContext.Admin;
@@ -105,7 +111,7 @@ public sealed partial class ObjectStore
                     metadata["namespace"] = ns;
                 }
 
-                metadata["uid"] = Names.Uid();
+                metadata["uid"] = keepUid && metadata["uid"] is JsonValue given && given.TryGetValue<string>(out var uid) && uid.Length > 0 ? uid : Names.Uid();
                 metadata["creationTimestamp"] = now;
                 metadata.Remove("resourceVersion");
                 metadata.Remove("deletionTimestamp");

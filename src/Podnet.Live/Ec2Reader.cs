@@ -1,0 +1,150 @@
+using Amazon;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+
+namespace Podnet.Live;
+
+/// <summary>
+/// Reads a cluster's VPC through EC2's API with the AWS SDK, read-only: <c>DescribeInstances</c>,
+/// <c>DescribeVpcs</c>, <c>DescribeSubnets</c>, <c>DescribeSecurityGroups</c> and <c>DescribeNetworkInterfaces</c>,
+/// each filtered to the VPC and followed through its <c>NextToken</c> pages. A refusal (<c>UnauthorizedOperation</c>,
+/// <c>AuthFailure</c>) or an endpoint that does not answer is a <see cref="LiveClusterException"/> naming the action.
+/// </summary>
+public sealed class Ec2Reader : IDisposable
+{
+    /// <summary>The EC2 actions read (the IAM actions a reader's policy must allow).</summary>
+    public static readonly IReadOnlyList<string> Actions =
+        ["ec2:DescribeInstances", "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces"];
+
+    private readonly IAmazonEC2 _client;
+
+    /// <summary>Reads through <paramref name="client"/> (its region, endpoint and credentials).</summary>
+    public Ec2Reader(IAmazonEC2 client)
+    {
+        _client = client;
+    }
+
+    /// <summary>
+    /// A reader configured as the aws CLI is: <paramref name="region"/> (else the SDK's AWS_REGION, AWS_DEFAULT_REGION
+    /// and profile), <paramref name="endpointUrl"/> (else AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL, the profile's
+    /// endpoint_url, else EC2's own), credentials from the SDK's default chain (environment, AWS_PROFILE, SSO, …).
+    /// </summary>
+    /// <exception cref="LiveClusterException">No region can be found, or no credentials.</exception>
+    public static Ec2Reader Open(string? region, string? endpointUrl = null)
+    {
+        var config = new AmazonEC2Config();
+        if (region is not null)
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+
+        if (endpointUrl is not null)
+        {
+            config.ServiceURL = endpointUrl;
+            if (region is not null)
+            {
+                config.AuthenticationRegion = region;
+            }
+        }
+
+        try
+        {
+            return new Ec2Reader(new AmazonEC2Client(config));
+        }
+        catch (AmazonClientException e)
+        {
+            throw new LiveClusterException($"EC2: {KubernetesReader.OneLine(e.Message)} (give --region, or set AWS_REGION and credentials as for the aws CLI)", e);
+        }
+    }
+
+    /// <summary>The region requests go to.</summary>
+    public string Region => _client.Config.RegionEndpoint?.SystemName ?? _client.Config.AuthenticationRegion ?? "unknown";
+
+    /// <summary>The instances with these IDs (the cluster's nodes, from their providerID) and the VPCs they are in.</summary>
+    public async Task<Ec2Inventory> ReadForInstancesAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(instanceIds);
+        if (instanceIds.Count == 0)
+        {
+            return new Ec2Inventory(Region, [], [], [], [], []);
+        }
+
+        var nodes = await Pages<Instance>("DescribeInstances", async token =>
+        {
+            var page = await _client.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [.. instanceIds], NextToken = token }, cancel).ConfigureAwait(false);
+            return (page.Reservations?.SelectMany(r => r.Instances ?? []) ?? [], page.NextToken);
+        }).ConfigureAwait(false);
+        return await ReadVpcsAsync([.. nodes.Select(i => i.VpcId).Where(v => v is not null).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>Everything of the VPCs <paramref name="vpcIds"/>: the VPCs, their subnets, groups, interfaces and running instances.</summary>
+    public async Task<Ec2Inventory> ReadVpcsAsync(IReadOnlyList<string> vpcIds, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(vpcIds);
+        if (vpcIds.Count == 0)
+        {
+            return new Ec2Inventory(Region, [], [], [], [], []);
+        }
+
+        List<Filter> InVpc() => [new Filter("vpc-id", [.. vpcIds])];
+        var vpcs = await Pages<Vpc>("DescribeVpcs", async token =>
+        {
+            var page = await _client.DescribeVpcsAsync(new DescribeVpcsRequest { VpcIds = [.. vpcIds], NextToken = token }, cancel).ConfigureAwait(false);
+            return (page.Vpcs ?? [], page.NextToken);
+        }).ConfigureAwait(false);
+        var subnets = await Pages<Subnet>("DescribeSubnets", async token =>
+        {
+            var page = await _client.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = InVpc(), NextToken = token }, cancel).ConfigureAwait(false);
+            return (page.Subnets ?? [], page.NextToken);
+        }).ConfigureAwait(false);
+        var groups = await Pages<SecurityGroup>("DescribeSecurityGroups", async token =>
+        {
+            var page = await _client.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = InVpc(), NextToken = token }, cancel).ConfigureAwait(false);
+            return (page.SecurityGroups ?? [], page.NextToken);
+        }).ConfigureAwait(false);
+        var interfaces = await Pages<NetworkInterface>("DescribeNetworkInterfaces", async token =>
+        {
+            var page = await _client.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest { Filters = InVpc(), NextToken = token }, cancel).ConfigureAwait(false);
+            return (page.NetworkInterfaces ?? [], page.NextToken);
+        }).ConfigureAwait(false);
+        var instances = await Pages<Instance>("DescribeInstances", async token =>
+        {
+            var page = await _client.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = [.. InVpc(), new Filter("instance-state-name", ["running"])], NextToken = token }, cancel).ConfigureAwait(false);
+            return (page.Reservations?.SelectMany(r => r.Instances ?? []) ?? [], page.NextToken);
+        }).ConfigureAwait(false);
+        return new Ec2Inventory(Region, vpcs, subnets, groups, interfaces, instances);
+    }
+
+    /// <summary>Every page of one Describe call, as the aws CLI's paginator follows <c>NextToken</c>.</summary>
+    private static async Task<List<T>> Pages<T>(string action, Func<string?, Task<(IEnumerable<T> Items, string? Next)>> page)
+    {
+        var all = new List<T>();
+        string? token = null;
+        try
+        {
+            do
+            {
+                var (items, next) = await page(token).ConfigureAwait(false);
+                all.AddRange(items);
+                token = string.IsNullOrEmpty(next) ? null : next;
+            }
+            while (token is not null);
+        }
+        catch (AmazonServiceException e)
+        {
+            // EC2's own code and message: UnauthorizedOperation, AuthFailure, RequestExpired …
+            throw new LiveClusterException($"EC2 {action}: {(e.ErrorCode is { Length: > 0 } code ? code + ": " : string.Empty)}{KubernetesReader.OneLine(e.Message)}", e);
+        }
+        catch (Exception e) when (e is AmazonClientException or HttpRequestException or TaskCanceledException or IOException)
+        {
+            throw new LiveClusterException($"EC2 {action}: {KubernetesReader.OneLine(Innermost(e).Message)}", e);
+        }
+
+        return all;
+    }
+
+    private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
+
+    public void Dispose() => _client.Dispose();
+}

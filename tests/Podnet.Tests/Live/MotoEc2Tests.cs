@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using Podnet.Live;
+using Podnet.Tests.TestSupport;
+using Podnet.World;
+
+namespace Podnet.Tests.Live;
+
+/// <summary>
+/// The EC2 half of the live adapter against moto's server, an EC2 emulator Podnet did not write: resources created
+/// there with the AWS SDK come back through <see cref="Ec2Reader"/> as the world documents that describe them, and
+/// the world loader builds them again with the same IDs and rules.
+/// </summary>
+public sealed class MotoEc2Tests : IDisposable
+{
+    private const string Install = "moto's server (pip install 'moto[server]', which puts moto_server on PATH)";
+
+    private readonly Process _moto;
+    private readonly AmazonEC2Client _client;
+
+    public MotoEc2Tests()
+    {
+        var program = ExternalProgram.Require("moto_server", Install);
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        _moto = Process.Start(new ProcessStartInfo(program, ["-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+        _moto.OutputDataReceived += (_, _) => { };
+        _moto.ErrorDataReceived += (_, _) => { };
+        _moto.BeginOutputReadLine();
+        _moto.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, port);
+                break;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !_moto.HasExited)
+            {
+                Thread.Sleep(200);
+            }
+        }
+
+        Assert.False(_moto.HasExited, $"moto_server exited at start (code {(_moto.HasExited ? _moto.ExitCode : 0)})");
+        _client = new AmazonEC2Client(new BasicAWSCredentials("testing", "testing"), new AmazonEC2Config { ServiceURL = $"http://127.0.0.1:{port}", AuthenticationRegion = "us-west-2", MaxErrorRetry = 0 });
+    }
+
+    [Fact]
+    public async Task ReadVpcs_MotosResources_AreTheWorldDocumentsThatDescribeThem()
+    {
+        var vpc = (await _client.CreateVpcAsync(new CreateVpcRequest { CidrBlock = "10.20.0.0/16" })).Vpc;
+        await _client.CreateTagsAsync(new CreateTagsRequest { Resources = [vpc.VpcId], Tags = [new Tag("Name", "moto-vpc")] });
+        var subnet = (await _client.CreateSubnetAsync(new CreateSubnetRequest { VpcId = vpc.VpcId, CidrBlock = "10.20.1.0/24", AvailabilityZone = "us-west-2a" })).Subnet;
+        var groupId = (await _client.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { VpcId = vpc.VpcId, GroupName = "web", Description = "web servers" })).GroupId;
+        await _client.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
+        {
+            GroupId = groupId,
+            IpPermissions =
+            [
+                new IpPermission { IpProtocol = "tcp", FromPort = 443, ToPort = 443, Ipv4Ranges = [new IpRange { CidrIp = "10.0.0.0/8", Description = "inside" }] },
+                new IpPermission { IpProtocol = "tcp", FromPort = 8080, ToPort = 8080, UserIdGroupPairs = [new UserIdGroupPair { GroupId = groupId }] },
+            ],
+        });
+        var eni = (await _client.CreateNetworkInterfaceAsync(new CreateNetworkInterfaceRequest { SubnetId = subnet.SubnetId, Groups = [groupId], PrivateIpAddress = "10.20.1.10" })).NetworkInterface;
+
+        using var reader = new Ec2Reader(_client);
+        var inventory = await reader.ReadVpcsAsync([vpc.VpcId]);
+        Assert.Equal(eni.NetworkInterfaceId, Assert.Single(inventory.NetworkInterfaces).NetworkInterfaceId);
+        var result = AwsDocuments.From(inventory, new AwsDocuments.ClusterFacts(null, null, new Dictionary<string, int>()));
+
+        var yaml = Podnet.Kube.Serialization.YamlManifests.ToYamlDocuments(result.Documents);
+        Assert.Equal(
+            $"""
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: Vpc
+            metadata:
+              name: {vpc.VpcId}
+            spec:
+              VpcId: {vpc.VpcId}
+              CidrBlock: 10.20.0.0/16
+              Tags:
+                Name: moto-vpc
+            ---
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: Subnet
+            metadata:
+              name: {subnet.SubnetId}
+            spec:
+              SubnetId: {subnet.SubnetId}
+              Vpc: {vpc.VpcId}
+              CidrBlock: 10.20.1.0/24
+              AvailabilityZone: us-west-2a
+            ---
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: SecurityGroup
+            metadata:
+              name: {groupId}
+            spec:
+              GroupId: {groupId}
+              GroupName: web
+              Description: web servers
+              Vpc: {vpc.VpcId}
+              IpPermissions:
+              - IpProtocol: tcp
+                FromPort: 443
+                ToPort: 443
+                IpRanges:
+                - CidrIp: 10.0.0.0/8
+                  Description: inside
+              - IpProtocol: tcp
+                FromPort: 8080
+                ToPort: 8080
+                UserIdGroupPairs:
+                - GroupId: {groupId}
+              IpPermissionsEgress:
+              - IpProtocol: "-1"
+                IpRanges:
+                - CidrIp: 0.0.0.0/0
+
+            """.ReplaceLineEndings("\n"),
+            yaml);
+
+        // The interface belongs to no instance: a world has no kind for it, and says so.
+        Assert.Contains(result.Notes, n => n.StartsWith($"network interface {eni.NetworkInterfaceId} (10.20.1.10, groups {groupId}) is attached to no instance", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Notes, n => n.Contains("cluster-name", StringComparison.Ordinal) && !n.StartsWith("no security group", StringComparison.Ordinal));
+
+        // The loader builds them again, with moto's IDs and the rules as moto holds them.
+        var world = WorldLoader.Load([new WorldSource("moto.yaml", yaml)]);
+        var group = world.Cloud!.Ec2Backend.DescribeSecurityGroups().Single(g => g.GroupId == groupId);
+        Assert.Equal(vpc.VpcId, group.VpcId);
+        Assert.Equal(["tcp 443-443 10.0.0.0/8", $"tcp 8080-8080 {groupId}"], group.IpPermissions.Select(p => $"{p.IpProtocol} {p.FromPort}-{p.ToPort} {string.Join(",", (p.IpRanges ?? []).Select(r => r.CidrIp).Concat((p.UserIdGroupPairs ?? []).Select(u => u.GroupId)))}"));
+        Assert.Equal(subnet.SubnetId, world.Cloud.Ec2Backend.DescribeSubnets().Single().SubnetId);
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        if (!_moto.HasExited)
+        {
+            _moto.Kill(entireProcessTree: true);
+            _moto.WaitForExit();
+        }
+
+        _moto.Dispose();
+    }
+}
