@@ -13,7 +13,7 @@ namespace Podnet.Server.Aws;
 /// run under the served cluster's gate. The served cluster's <c>endpoint</c> and <c>certificateAuthority.data</c> are those of its
 /// Kubernetes API, so <c>aws eks update-kubeconfig</c> writes a kubeconfig that reaches it.
 /// </summary>
-public sealed class EksApi
+public sealed partial class EksApi
 {
     private readonly ServedCluster _cluster;
     private readonly Func<string, ServedEndpoint?> _endpoints;
@@ -49,6 +49,7 @@ public sealed class EksApi
                 eks.DeleteNodegroup(name, nodegroup);
                 return new JsonObject { ["nodegroup"] = Nodegroup(deleting) };
             })),
+            (_, ["addons", ..] or ["clusters", _, "addons", ..] or ["clusters", _, "updates", _]) => Addons(eks, method, segments, body), // addons
             _ => throw new AwsException("UnknownOperationException", $"Podnet's EKS does not serve {method} {path} (it serves ListClusters, DescribeCluster, ListNodegroups, DescribeNodegroup, CreateNodegroup, DeleteNodegroup).", 404),
         };
     }
