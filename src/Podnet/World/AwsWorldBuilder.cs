@@ -80,8 +80,8 @@ internal sealed class AwsWorldBuilder
             Run(doc, () => AuthorizeIngress(doc));
         }
 
-        // The add-ons the world's Addon documents describe are EKS's (describe-addon, update-addon), ACTIVE; of two
-        // documents for one add-on the later one holds, as its configuration does.
+        // The add-ons the world's Addon documents describe are EKS's (describe-addon, update-addon), ACTIVE, with the
+        // version and configuration values their documents give.
         foreach (var doc in ordered.Where(d => d.Kind == "Addon").GroupBy(d => DocumentFields.String(d, "AddonName") ?? d.Name).Select(g => g.Last()))
         {
             Run(doc, () => RegisterAddon(doc));
@@ -203,7 +203,13 @@ internal sealed class AwsWorldBuilder
                     AddonVersions[addon] = version;
                 }
 
-                AddonConfiguration[addon] = values;
+                // Documents for one add-on compose, later ones winning field by field: the default world's bare
+                // Addon documents (the add-ons eksctl installs) leave the values an application's Addon gives.
+                if (DocumentFields.Spec(doc)["ConfigurationValues"] is not null || !AddonConfiguration.ContainsKey(addon))
+                {
+                    AddonConfiguration[addon] = values;
+                }
+
                 break;
         }
     }

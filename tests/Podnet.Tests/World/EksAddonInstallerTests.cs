@@ -44,6 +44,24 @@ public class EksAddonInstallerTests
     }
 
     [Fact]
+    public void AddonDocuments_ForOneAddon_Compose_ABareOneKeepsTheValuesAnotherGave()
+    {
+        var app = """
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: Addon
+            metadata: {name: vpc-cni}
+            spec:
+              ConfigurationValues:
+                env: {WARM_IP_TARGET: "4"}
+            """;
+
+        // The application's Addon comes first; the default world's bare vpc-cni Addon after it changes nothing.
+        var world = WorldLoader.Load([new WorldSource("app.yaml", app), WorldLoader.DefaultSource()]);
+        Assert.Equal("4", Env(AwsNodeContainer(world), "WARM_IP_TARGET"));
+        Assert.Equal("""{"env":{"WARM_IP_TARGET":"4"}}""", Eks(world).DescribeAddon("podnet", "vpc-cni").ConfigurationValues);
+    }
+
+    [Fact]
     public void UpdateAddon_WarmIpTarget_RollsAwsNodeOut_AndIpamdHonoursIt()
     {
         var world = WorldLoader.LoadDefault();
