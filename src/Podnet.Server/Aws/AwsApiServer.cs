@@ -137,7 +137,7 @@ public sealed class AwsApiServer : IAsyncDisposable
     /// <summary>
     /// The service a request is for: the credential scope's, else the form's <c>Version</c>
     /// (<see cref="Ec2Api.ApiVersion"/>, <see cref="IamApi.ApiVersion"/>, <see cref="StsApi.ApiVersion"/>), else
-    /// <c>eks</c> for <c>/clusters…</c> paths; null when none says.
+    /// <c>eks</c> for <c>/clusters…</c> and <c>/addons…</c> paths; null when none says.
     /// </summary>
     public static string? ServiceOf(CredentialScope? scope, QueryRequest? query, PathString path)
         => scope?.Service
@@ -149,7 +149,7 @@ public sealed class AwsApiServer : IAsyncDisposable
                "2010-05-15" => "cloudformation",
                _ => null,
            }
-           ?? (path.StartsWithSegments("/clusters", StringComparison.Ordinal) ? "eks" : null);
+           ?? (path.StartsWithSegments("/clusters", StringComparison.Ordinal) || path.StartsWithSegments("/addons", StringComparison.Ordinal) ? "eks" : null);
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -189,6 +189,14 @@ public sealed class AwsApiServer : IAsyncDisposable
                     var input = request.ContentLength is > 0 || request.Method == HttpMethods.Post
                         ? await System.Text.Json.Nodes.JsonNode.ParseAsync(request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false) as System.Text.Json.Nodes.JsonObject
                         : null;
+                    // rest-json's querystring members (DeleteAddon's preserve, DescribeAddonVersions' addonName) are
+                    // members of the operation's input as the body's are: the handler reads both from one object.
+                    foreach (var (key, values) in request.Query)
+                    {
+                        input ??= [];
+                        input[key] ??= values.ToString();
+                    }
+
                     var (_, body) = _eks.Handle(request.Method, request.Path.Value ?? "/", input);
                     await AwsAnswers.JsonAsync(context, 200, body, requestId).ConfigureAwait(false);
                     return;

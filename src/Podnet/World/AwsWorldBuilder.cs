@@ -80,10 +80,31 @@ internal sealed class AwsWorldBuilder
             Run(doc, () => AuthorizeIngress(doc));
         }
 
+        // The add-ons the world's Addon documents describe are EKS's (describe-addon, update-addon), ACTIVE, with the
+        // version and configuration values their documents give.
+        foreach (var doc in ordered.Where(d => d.Kind == "Addon").GroupBy(d => DocumentFields.String(d, "AddonName") ?? d.Name).Select(g => g.Last()))
+        {
+            Run(doc, () => RegisterAddon(doc));
+        }
+
         foreach (var doc in ordered.Where(d => d.Kind == "NodeGroup"))
         {
             Run(doc, () => CreateNodegroup(doc));
         }
+    }
+
+    /// <summary>An Addon document's add-on, installed already: EKS knows it at its version with its configuration values.</summary>
+    private void RegisterAddon(WorldDocument doc)
+    {
+        var cluster = Clusters.FirstOrDefault() ?? throw doc.Error("kind", "Invalid value: \"Addon\": an add-on is installed in the world's EKS Cluster, and the world has none");
+        var addon = DocumentFields.String(doc, "AddonName") ?? doc.Name;
+        var values = AddonConfiguration.GetValueOrDefault(addon);
+        _cloud.Eks.CreateAddon(new CreateAddonRequest(
+            cluster.Name,
+            addon,
+            AddonVersions.GetValueOrDefault(addon),
+            ConfigurationValues: values is { Count: > 0 } ? values.ToJsonString() : null,
+            Existing: true));
     }
 
     private void Create(WorldDocument doc)
@@ -187,7 +208,13 @@ internal sealed class AwsWorldBuilder
                     AddonVersions[addon] = version;
                 }
 
-                AddonConfiguration[addon] = values;
+                // Documents for one add-on compose, later ones winning field by field: the default world's bare
+                // Addon documents (the add-ons eksctl installs) leave the values an application's Addon gives.
+                if (DocumentFields.Spec(doc)["ConfigurationValues"] is not null || !AddonConfiguration.ContainsKey(addon))
+                {
+                    AddonConfiguration[addon] = values;
+                }
+
                 break;
         }
     }

@@ -46,12 +46,6 @@ public static class WorldLoader
     /// <summary>The kinds that make pods (and pods themselves): what a user applies once the cluster's nodes are Ready.</summary>
     private static readonly HashSet<string> WorkloadKinds = ["Pod", "ReplicationController", "ReplicaSet", "Deployment", "StatefulSet", "Job", "CronJob"];
 
-    /// <summary>A pod spec's lists of containers, init containers first.</summary>
-    private static readonly string[] ContainerLists = ["initContainers", "containers"];
-
-    /// <summary>The source name of the add-ons' documents.</summary>
-    private const string AddonsSource = "<EKS add-ons>";
-
     /// <summary>The user EKS creates a new cluster's default add-ons as (its audit log's <c>eks:addon-manager</c>).</summary>
     private const string EksAddonManager = "eks:addon-manager";
 
@@ -88,6 +82,9 @@ public static class WorldLoader
         if (cluster is not null)
         {
             world.StartClusterControllers(cluster);
+
+            // EKS's add-on manager: the EKS API's CreateAddon, UpdateAddon and DeleteAddon change the running cluster.
+            cloud!.Eks.UseAddonInstaller(cluster.Name, new EksAddonInstaller(world));
         }
 
         world.ControlPlane.Bootstrap();
@@ -124,6 +121,7 @@ public static class WorldLoader
         ArgumentNullException.ThrowIfNull(cluster);
         var world = new World(seed, cloud, CidrBlock.Parse(cluster.KubernetesNetworkConfig.ServiceIpv4Cidr), time);
         world.StartClusterControllers(cluster);
+        cloud.Eks.UseAddonInstaller(cluster.Name, new EksAddonInstaller(world));
         world.ControlPlane.Bootstrap();
         var store = world.ControlPlane.Store;
         var eks = new RequestContext(EksAddonManager);
@@ -143,188 +141,15 @@ public static class WorldLoader
 
     /// <summary>
     /// The default add-ons of an EKS cluster, less the objects the world defines itself, as the world's Addon documents
-    /// install them: the add-on version (<c>AddonVersion</c>) sets each add-on's image tag (and so the VPC CNI
-    /// release aws-node runs), and the vpc-cni add-on's configuration values land where its chart puts them —
-    /// <c>env</c> on the aws-node container, <c>init.env</c> on aws-vpc-cni-init, <c>enableNetworkPolicy</c>,
-    /// <c>enableWindowsIpam</c> and <c>enableWindowsPrefixDelegation</c> in the amazon-vpc-cni ConfigMap,
-    /// <c>tolerations</c>, <c>affinity</c>, <c>resources</c>, <c>podAnnotations</c>, <c>podLabels</c> and
-    /// <c>updateStrategy</c> on the DaemonSet, and <c>eniConfig</c> (with <c>create: true</c>) an ENIConfig per zone
-    /// (aws/amazon-vpc-cni-k8s charts/aws-vpc-cni/templates/eniconfig.yaml; values.yaml for where each key lands).
+    /// install them (versions and configuration values land where <see cref="EksAddonInstaller.Manifests"/> puts them).
     /// </summary>
     private static IEnumerable<WorldDocument> Addons(List<WorldDocument> world, AwsWorldBuilder builder, CidrBlock serviceCidr, string region)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Podnet.World.EksAddons.yaml")
-                           ?? throw new InvalidOperationException("the EKS add-ons are missing from the Podnet assembly");
-        using var reader = new StreamReader(stream);
         var defined = world.Select(Key).ToHashSet();
-        var cni = builder.AddonConfiguration.GetValueOrDefault(AwsWorldBuilder.VpcCniAddon) ?? [];
-
-        // EKS pulls the add-ons' images from the ECR registry of the cluster's region (account 602401143452 in most).
-        var manifests = reader.ReadToEnd().Replace($".dkr.ecr.{AwsRegions.Default}.amazonaws.com/", $".dkr.ecr.{region}.amazonaws.com/", StringComparison.Ordinal);
-        foreach (var addon in Parse([new WorldSource(AddonsSource, manifests)]).Concat(EniConfigs(cni)).Where(d => !defined.Contains(Key(d))))
-        {
-            if (AddonOf(addon) is { } name && builder.AddonVersions.TryGetValue(name, out var version))
-            {
-                PinVersion(addon, name, version);
-            }
-
-            if (addon.Kind == "DaemonSet" && addon.Name == AwsNode.Component)
-            {
-                ConfigureAwsNode(addon, cni);
-            }
-
-            if (addon.Kind == "ConfigMap" && addon.Name == "amazon-vpc-cni")
-            {
-                // The chart's ConfigMap keys for the add-on's switches: the network policy controller and agent, Windows IPAM.
-                foreach (var (key, data) in new[] { ("enableNetworkPolicy", "enable-network-policy-controller"), ("enableWindowsIpam", "enable-windows-ipam"), ("enableWindowsPrefixDelegation", "enable-windows-prefix-delegation") })
-                {
-                    if (cni[key] is JsonValue value && value.TryGetValue<string>(out var text))
-                    {
-                        addon.Content["data"]![data] = text;
-                    }
-                }
-            }
-
-            if (addon.Kind == "Service" && addon.Name == "kube-dns")
-            {
-                // The cluster DNS address is the tenth of the service range: 10.100.0.10 or 172.20.0.10 on EKS.
-                addon.Content["spec"]!["clusterIP"] = serviceCidr.AddressAt(10).ToString();
-            }
-
-            yield return addon;
-        }
+        return EksAddonInstaller.Manifests(region, serviceCidr, builder.AddonVersions, builder.AddonConfiguration).Where(d => !defined.Contains(Key(d)));
 
         static (string Kind, string Namespace, string Name) Key(WorldDocument d)
             => (d.Kind, Metadata(d, "namespace") ?? string.Empty, d.Name);
-    }
-
-    /// <summary>The add-on whose images a workload of EksAddons.yaml runs: aws-node is vpc-cni's, kube-proxy and coredns their own.</summary>
-    private static string? AddonOf(WorldDocument workload) => (workload.Kind, workload.Name) switch
-    {
-        ("DaemonSet", AwsNode.Component) => AwsWorldBuilder.VpcCniAddon,
-        ("DaemonSet", "kube-proxy") => "kube-proxy",
-        ("Deployment", "coredns") => "coredns",
-        _ => null,
-    };
-
-    /// <summary>
-    /// An add-on version as EKS deploys it: every container image of the add-on gets the version's tag
-    /// (amazon-k8s-cni and amazon-k8s-cni-init <c>v1.11.2-eksbuild.1</c>, aws-node's <c>VPC_CNI_VERSION</c> v1.11.2);
-    /// kube-proxy's default image is the minimal one (<c>v1.29.0-minimal-eksbuild.1</c> for add-on v1.29.0-eksbuild.1). aws-node
-    /// loses the default env entries its release does not read, as that release's manifest never had them.
-    /// </summary>
-    private static void PinVersion(WorldDocument workload, string addon, string version)
-    {
-        var spec = workload.Content["spec"]!["template"]!["spec"]!;
-        var tag = addon == "kube-proxy" ? version.Replace("-eksbuild.", "-minimal-eksbuild.", StringComparison.Ordinal) : version;
-        foreach (var container in ContainerLists.SelectMany(list => (spec[list] as JsonArray ?? []).OfType<JsonObject>()))
-        {
-            var image = container["image"]!.GetValue<string>();
-            container["image"] = $"{image[..image.LastIndexOf(':')]}:{tag}";
-            foreach (var env in (container["env"] as JsonArray ?? []).OfType<JsonObject>().Where(e => e["name"]?.GetValue<string>() == "VPC_CNI_VERSION"))
-            {
-                env["value"] = version[..version.IndexOf('-', StringComparison.Ordinal)];
-            }
-
-            // An older release's manifest does not carry the variables it does not read (no ENABLE_SUBNET_DISCOVERY
-            // before 1.18.0): the add-on's defaults are that release's, not today's with an older image.
-            if (addon == AwsWorldBuilder.VpcCniAddon && CniRelease.FromImage(container["image"]!.GetValue<string>()) is { } release && container["env"] is JsonArray list)
-            {
-                foreach (var unread in list.OfType<JsonObject>().Where(e => CniSetting.All.Any(c => c.Name == e["name"]?.GetValue<string>() && !c.ReadBy(release))).ToList())
-                {
-                    list.Remove(unread);
-                }
-            }
-        }
-    }
-
-    /// <summary>The vpc-cni add-on's configuration values on the aws-node DaemonSet, where the add-on's chart puts them.</summary>
-    private static void ConfigureAwsNode(WorldDocument daemonSet, JsonObject values)
-    {
-        var template = daemonSet.Content["spec"]!["template"]!;
-        var spec = template["spec"]!;
-        SetEnv(Container(spec, "containers", AwsNode.Component), values["env"] as JsonObject);
-        SetEnv(Container(spec, "initContainers", "aws-vpc-cni-init"), values["init"]?["env"] as JsonObject);
-        if (values["resources"] is JsonObject resources)
-        {
-            Container(spec, "containers", AwsNode.Component)["resources"] = resources.DeepClone();
-        }
-
-        foreach (var (key, target) in new[] { ("tolerations", spec), ("affinity", spec), ("updateStrategy", daemonSet.Content["spec"]!) })
-        {
-            if (values[key] is { } value)
-            {
-                target[key] = value.DeepClone();
-            }
-        }
-
-        foreach (var (key, field) in new[] { ("podAnnotations", "annotations"), ("podLabels", "labels") })
-        {
-            foreach (var (name, value) in values[key] as JsonObject ?? [])
-            {
-                var metadata = template["metadata"] as JsonObject ?? (JsonObject)(template["metadata"] = new JsonObject());
-                var map = metadata[field] as JsonObject ?? (JsonObject)(metadata[field] = new JsonObject());
-                map[name] = value?.DeepClone();
-            }
-        }
-
-        static JsonObject Container(JsonNode spec, string list, string name)
-            => spec[list]!.AsArray().OfType<JsonObject>().First(c => c["name"]!.GetValue<string>() == name);
-
-        static void SetEnv(JsonObject container, JsonObject? env)
-        {
-            if (env is null)
-            {
-                return;
-            }
-
-            var list = container["env"] as JsonArray ?? [];
-            foreach (var (name, value) in env)
-            {
-                var text = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value?.ToJsonString() ?? string.Empty;
-                var existing = list.OfType<JsonObject>().FirstOrDefault(e => e["name"]?.GetValue<string>() == name);
-                if (existing is null)
-                {
-                    list.Add(new JsonObject { ["name"] = name, ["value"] = text });
-                }
-                else
-                {
-                    existing["value"] = text;
-                }
-            }
-
-            container["env"] = list;
-        }
-    }
-
-    /// <summary>
-    /// The ENIConfigs the vpc-cni add-on creates from <c>eniConfig: {create: true, region, subnets: {ZONE: {id,
-    /// securityGroups}}}</c>: one per zone, named as the zone, as charts/aws-vpc-cni/templates/eniconfig.yaml renders them.
-    /// </summary>
-    private static IEnumerable<WorldDocument> EniConfigs(JsonObject values)
-    {
-        if (values["eniConfig"] is not JsonObject config || config["create"] is not JsonValue create || !create.GetValue<bool>())
-        {
-            yield break;
-        }
-
-        var index = 0;
-        foreach (var (zone, subnet) in config["subnets"] as JsonObject ?? [])
-        {
-            var spec = new JsonObject { ["subnet"] = subnet!["id"]!.DeepClone() };
-            if (subnet["securityGroups"] is JsonArray groups)
-            {
-                spec["securityGroups"] = groups.DeepClone();
-            }
-
-            yield return new WorldDocument(AddonsSource, index++, 0, new JsonObject
-            {
-                ["apiVersion"] = "crd.k8s.amazonaws.com/v1alpha1",
-                ["kind"] = "ENIConfig",
-                ["metadata"] = new JsonObject { ["name"] = zone },
-                ["spec"] = spec,
-            });
-        }
     }
 
     /// <summary>
@@ -403,7 +228,7 @@ public static class WorldLoader
 
         var problem = $"Unsupported value: \"{value}\": {reason}";
         var addon = aws.LastOrDefault(d => d.Kind == "Addon" && DocumentFields.Spec(d)["ConfigurationValues"]?["env"]?[setting.Name] is not null);
-        if (addon is not null && daemonSet.Source == AddonsSource)
+        if (addon is not null && daemonSet.Source == EksAddonInstaller.Source)
         {
             throw addon.Error($"spec.ConfigurationValues.env.{setting.Name}", problem);
         }
@@ -413,7 +238,9 @@ public static class WorldLoader
         throw daemonSet.Error($"spec.template.spec.containers[{containers.IndexOf(container)}].env[{entry}].value", problem);
     }
 
-    private static List<WorldDocument> Parse(IReadOnlyList<WorldSource> sources)
+    /// <summary>The documents of <paramref name="sources"/>, each checked to have an apiVersion and a kind (a List's items one by one).</summary>
+    /// <exception cref="WorldException">A syntax error, a document that is not an object, or no documents at all.</exception>
+    internal static List<WorldDocument> Parse(IReadOnlyList<WorldSource> sources)
     {
         var documents = new List<WorldDocument>();
         foreach (var source in sources)
@@ -606,7 +433,7 @@ public static class WorldLoader
         // taint. The add-ons' CoreDNS is created with the cluster, before nodes are Ready, and keeps that event.
         // A pod given already running (with its address) is not applied by a user: it was there when the world
         // begins, so it comes with the cluster, before ipamd reads what its node's interfaces already hold.
-        bool Workload(WorldDocument d) => WorkloadKinds.Contains(d.Kind) && d.Source != AddonsSource
+        bool Workload(WorldDocument d) => WorkloadKinds.Contains(d.Kind) && d.Source != EksAddonInstaller.Source
                                           && !(d.Kind == "Pod" && d.Content["status"]?["podIP"] is not null);
         foreach (var batch in new[] { ordered.Where(d => d.Kind == "Namespace"), ordered.Where(d => d.Kind != "Namespace" && !Workload(d)), ordered.Where(Workload) })
         {

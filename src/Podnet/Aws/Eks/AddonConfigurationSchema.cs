@@ -59,6 +59,9 @@ public sealed class AddonConfigurationSchema
         return new AddonConfigurationSchema(root);
     }
 
+    /// <summary>The schema as describe-addon-configuration's <c>configurationSchema</c> carries it: JSON text.</summary>
+    public string ToJsonString() => _root.ToJsonString();
+
     /// <summary>
     /// The schema's errors for <paramref name="values"/>, each <c>$.path: problem</c> as networknt words it, with the
     /// path it names (<c>env.FOO</c>, relative to the configuration values); empty when the values are valid.

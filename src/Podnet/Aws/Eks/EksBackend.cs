@@ -9,7 +9,7 @@ namespace Podnet.Aws.Eks;
 /// EKS clusters and managed node groups. EKS acts on EC2 as the service itself: it creates the cluster security
 /// group and launches the node group's instances into the chosen subnets, spread over their zones.
 /// </summary>
-public sealed class EksBackend
+public sealed partial class EksBackend
 {
     public const string DefaultVersion = "1.31";
 

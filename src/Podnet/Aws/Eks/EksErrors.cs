@@ -39,6 +39,25 @@ public static class EksErrors
     /// <summary>CreateAddon with an <c>--addon-version</c> that DescribeAddonVersions does not list for the add-on.</summary>
     public static AwsException AddonVersionNotSupported() => InvalidParameter("Addon version specified is not supported");
 
+    /// <summary>DescribeAddon, UpdateAddon or DeleteAddon of an add-on the cluster does not have (the CLI prints it as seen in awsdocs/amazon-eks-user-guide#323).</summary>
+    public static AwsException AddonNotFound(string addonName, string clusterName) => new("ResourceNotFoundException", $"No addon: {addonName} found in cluster: {clusterName}.", 404);
+
+    /// <summary>CreateAddon of an add-on the cluster has already.</summary>
+    public static AwsException AddonExists() => ResourceInUse("Addon already exists.");
+
+    /// <summary>CreateAddon of an add-on DescribeAddonVersions does not list for the cluster's Kubernetes version.</summary>
+    public static AwsException AddonNotSupported(string addonName, string kubernetesVersion)
+        => InvalidParameter($"Addon {addonName} specified is not supported in {kubernetesVersion} kubernetes version");
+
+    /// <summary>
+    /// The health issue and update error EKS reports when its server-side apply met fields another manager changed
+    /// and the resolve-conflicts mode forbids taking them over (AWS re:Post "How do I prevent configuration conflicts
+    /// when I create or update my Amazon EKS managed add-ons?"; a line per conflicting field, e.g.
+    /// <c>Deployment.apps coredns - .spec.template.spec.containers[name="coredns"].image</c>).
+    /// </summary>
+    public static string ConfigurationConflictMessage(IEnumerable<string> conflicts)
+        => "Conflicts found when trying to apply. Will not continue due to resolve conflicts mode. Conflicts:\n" + string.Join("\n", conflicts);
+
     public static AwsException ResourceInUse(string message) => new("ResourceInUseException", message, 409);
 
     /// <summary>

@@ -181,6 +181,54 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
         Assert.Empty(problems);
     }
 
+    [Fact]
+    public void EksAddons_EveryAnswerKeyAndRequestMember_IsTheModels()
+    {
+        var api = new EksApi(_world.Server.Cluster, name => null);
+        var model = BotocoreModels.Load("eks");
+        var problems = new List<string>();
+        var version = Podnet.Aws.Eks.AddonVersionCatalog.DefaultVersion("kube-proxy", "1.31")!;
+        var calls = new (string Method, string Path, JsonObject? Body)[]
+        {
+            ("GET", "/clusters/podnet/addons", null),
+            ("GET", "/clusters/podnet/addons/vpc-cni", null),
+            ("GET", "/addons/supported-versions", new JsonObject { ["addonName"] = "vpc-cni", ["kubernetesVersion"] = "1.31", ["types"] = "networking", ["owners"] = "aws", ["publishers"] = "eks" }),
+            ("GET", "/addons/configuration-schemas", new JsonObject { ["addonName"] = "vpc-cni", ["addonVersion"] = "v1.19.2-eksbuild.1" }),
+            ("POST", "/clusters/podnet/addons/kube-proxy/update", new JsonObject { ["addonVersion"] = version, ["resolveConflicts"] = "NONE", ["clientRequestToken"] = "5d0b7f2e-0000-4000-8000-000000000001" }),
+        };
+        string? updateId = null;
+        foreach (var (method, path, body) in calls)
+        {
+            var (operation, answer) = api.Handle(method, path, body);
+            var definition = model["operations"]![operation]!;
+            Assert.Equal(method, definition["http"]!["method"]!.GetValue<string>());
+            CheckJson(model, definition["output"]!["shape"]!.GetValue<string>(), answer, operation, problems);
+            var input = model["shapes"]![definition["input"]!["shape"]!.GetValue<string>()]!["members"]!.AsObject();
+            foreach (var (member, _) in body ?? [])
+            {
+                if (!input.Any(m => (m.Value!["locationName"]?.GetValue<string>() ?? m.Key) == member))
+                {
+                    problems.Add($"{operation}: the request member \"{member}\" is not the model's");
+                }
+            }
+
+            updateId ??= answer["update"]?["id"]?.GetValue<string>();
+        }
+
+        var (describeUpdate, update) = api.Handle("GET", $"/clusters/podnet/updates/{updateId}", new JsonObject { ["addonName"] = "kube-proxy" });
+        Assert.Equal("DescribeUpdate", describeUpdate);
+        CheckJson(model, "DescribeUpdateResponse", update, describeUpdate, problems);
+
+        // DeleteAddon's and CreateAddon's answers, on an add-on made for them.
+        var (create, created) = api.Handle("DELETE", "/clusters/podnet/addons/coredns", new JsonObject { ["preserve"] = "true" });
+        CheckJson(model, "DeleteAddonResponse", created, create, problems);
+        var (recreate, recreated) = api.Handle("POST", "/clusters/podnet/addons", new JsonObject { ["addonName"] = "coredns", ["resolveConflicts"] = "OVERWRITE", ["tags"] = new JsonObject { ["team"] = "net" } });
+        Assert.Equal("CreateAddon", recreate);
+        Assert.Equal("net", recreated["addon"]!["tags"]!["team"]!.GetValue<string>());
+        CheckJson(model, "CreateAddonResponse", recreated, recreate, problems);
+        Assert.Empty(problems);
+    }
+
     /// <summary>Resolves a parameter path (<c>IpPermissions.N.Groups.N.GroupId</c>) in an input shape; null when it is the model's.</summary>
     private static string? ResolveInput(string service, string? shapeName, string[] path)
     {
