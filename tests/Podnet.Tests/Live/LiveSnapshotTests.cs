@@ -156,8 +156,8 @@ public sealed class LiveSnapshotTests : IClassFixture<ServedWorld>, IDisposable
         var time = VirtualTimeProvider.AnchoredTo(TimeProvider.System, TimeSpan.FromDays(1));
         var world = WorldLoader.LoadDefault(time: time);
         var role = world.Cloud!.Iam.CreateRole("no-permissions").Arn;
-        using var cluster = new Podnet.Server.ServedCluster(world, TimeSpan.Zero);
-        await using var server = await Podnet.Server.Aws.AwsApiServer.StartAsync(cluster, new Podnet.Server.Aws.AwsApiServerOptions { RoleAccessKeys = new Dictionary<string, string> { ["AKIANOPERMISSIONS001"] = role } });
+        using var account = new Podnet.Server.ServedAccount(world, TimeSpan.Zero);
+        await using var server = await Podnet.Server.Aws.AwsApiServer.StartAsync(account.Primary, new Podnet.Server.Aws.AwsApiServerOptions { RoleAccessKeys = new Dictionary<string, string> { ["AKIANOPERMISSIONS001"] = role } });
         using var reader = new Ec2Reader(new Amazon.EC2.AmazonEC2Client(
             new Amazon.Runtime.BasicAWSCredentials("AKIANOPERMISSIONS001", "secret"),
             new Amazon.EC2.AmazonEC2Config { ServiceURL = server.Address.ToString(), AuthenticationRegion = "us-west-2", MaxErrorRetry = 0 }));
