@@ -1,3 +1,4 @@
+using Podnet.Aws.CloudFormation;
 using Podnet.Aws.Ec2;
 using Podnet.Aws.Eks;
 using Podnet.Aws.Iam;
@@ -6,7 +7,7 @@ using Podnet.Aws.InstanceTypes;
 namespace Podnet.Aws;
 
 /// <summary>
-/// The emulated AWS of one account and region: EC2, IAM and EKS sharing one ID generator and one clock. Hand
+/// The emulated AWS of one account and region: EC2, IAM, EKS and CloudFormation sharing one ID generator and one clock. Hand
 /// controllers an <see cref="IEc2"/> bound to the principal they act as.
 /// </summary>
 public sealed class AwsCloud
@@ -26,6 +27,7 @@ public sealed class AwsCloud
         Ec2Backend = new Ec2Backend(options, Ids, time, instanceTypes);
         Iam = new IamBackend(options, Ids, time);
         Eks = new EksBackend(options, Ec2Backend, Iam, Ids, time);
+        CloudFormation = new CloudFormationBackend(options, Ec2Backend, Ids, time);
         _throttle = options.RateLimits is null ? null : new Ec2Throttle(options.RateLimits, time);
         Ec2 = Ec2For(AwsPrincipal.Administrator(options.AccountId));
     }
@@ -41,6 +43,9 @@ public sealed class AwsCloud
     public IamBackend Iam { get; }
 
     public EksBackend Eks { get; }
+
+    /// <summary>CloudFormation, for the EKS sample VPC template (seed 003), building through <see cref="Ec2Backend"/>.</summary>
+    public CloudFormationBackend CloudFormation { get; }
 
     /// <summary>EC2 as the account administrator sees it (what the aws CLI user does).</summary>
     public IEc2 Ec2 { get; }
