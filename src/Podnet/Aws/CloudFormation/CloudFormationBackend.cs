@@ -22,6 +22,7 @@ public sealed partial class CloudFormationBackend
     // Every stack ever made, deleted ones too (DescribeStacks by stack ID and ListStacks still show them).
     private readonly List<StackEntity> _stacks = [];
 
+    /// <summary>CloudFormation of the account and region of <paramref name="options"/>, building through <paramref name="ec2"/>, on <paramref name="time"/>'s clock.</summary>
     public CloudFormationBackend(AwsOptions options, Ec2Backend ec2, ResourceIdGenerator ids, TimeProvider time)
     {
         _options = options;
@@ -212,6 +213,7 @@ public sealed partial class CloudFormationBackend
 
             stack.Events.RemoveAll(e => e.Time > now);
             stack.Events.Add(new Event(now, "DELETE_IN_PROGRESS", "User Initiated"));
+            stack.DeletionTime = now;
             stack.Deletion = new DeletionRun(now, Rollback: false);
             AdvanceLocked();
         }
@@ -364,11 +366,6 @@ public sealed partial class CloudFormationBackend
         {
             var end = stack.Resources.SelectMany(r => r.Events).Select(e => e.Time).Append(now).Max();
             stack.Events.Add(new Event(end, run.Rollback ? "ROLLBACK_COMPLETE" : "DELETE_COMPLETE", null));
-            if (!run.Rollback)
-            {
-                stack.DeletionTime = run.NotBefore;
-            }
-
             stack.Deletion = null;
         }
     }
@@ -387,7 +384,7 @@ public sealed partial class CloudFormationBackend
             EksVpcTemplate.Description,
             stack.Parameters,
             stack.CreationTime,
-            current.Status == "DELETE_COMPLETE" ? stack.DeletionTime : null,
+            current.Status.StartsWith("DELETE_", StringComparison.Ordinal) ? stack.DeletionTime : null,
             current.Status,
             current.Reason,
             outputs,
@@ -417,6 +414,7 @@ public sealed partial class CloudFormationBackend
         /// <summary>The deletion (or rollback) under way, if any.</summary>
         public DeletionRun? Deletion { get; set; }
 
+        /// <summary>When DeleteStack was last called (describe-stacks shows it from DELETE_IN_PROGRESS on).</summary>
         public DateTimeOffset? DeletionTime { get; set; }
     }
 

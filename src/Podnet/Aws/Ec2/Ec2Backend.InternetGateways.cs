@@ -77,6 +77,8 @@ public sealed partial class Ec2Backend
         }
     }
 
+    /// <summary>Internet gateways by ID and filters (<c>attachment.vpc-id</c>, <c>internet-gateway-id</c>, tags).</summary>
+    /// <exception cref="AwsException"><c>InvalidInternetGatewayID.NotFound</c>; an unknown filter.</exception>
     public IReadOnlyList<InternetGateway> DescribeInternetGateways(DescribeRequest? request = null)
     {
         request ??= DescribeRequest.All;

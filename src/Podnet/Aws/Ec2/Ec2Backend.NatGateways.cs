@@ -79,6 +79,8 @@ public sealed partial class Ec2Backend
         }
     }
 
+    /// <summary>NAT gateways (deleted ones too) by ID and filters (<c>state</c>, <c>subnet-id</c>, <c>vpc-id</c>, tags), in their state now.</summary>
+    /// <exception cref="AwsException"><c>NatGatewayNotFound</c>; an unknown filter.</exception>
     public IReadOnlyList<NatGateway> DescribeNatGateways(DescribeRequest? request = null)
     {
         request ??= DescribeRequest.All;

@@ -22,6 +22,8 @@ public sealed partial class Ec2Backend
         }
     }
 
+    /// <summary>Route tables by ID and filters (<c>vpc-id</c>, <c>association.subnet-id</c>, <c>association.main</c>, <c>route.*</c>, tags).</summary>
+    /// <exception cref="AwsException"><c>InvalidRouteTableID.NotFound</c>; an unknown filter.</exception>
     public IReadOnlyList<RouteTable> DescribeRouteTables(DescribeRequest? request = null)
     {
         request ??= DescribeRequest.All;

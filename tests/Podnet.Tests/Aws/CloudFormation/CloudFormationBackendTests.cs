@@ -158,8 +158,9 @@ public class CloudFormationBackendTests
         var vpcId = Physical("VPC");
         var subnetId = Physical("PublicSubnet01");
 
+        var deleteTime = _cloud.Time.GetUtcNow();
         Cfn.DeleteStack(Name);
-        Assert.Equal("DELETE_IN_PROGRESS", Cfn.DescribeStacks(Name)[0].StackStatus);
+        Assert.Equal(("DELETE_IN_PROGRESS", deleteTime), (Cfn.DescribeStacks(Name)[0].StackStatus, Cfn.DescribeStacks(Name)[0].DeletionTime));
 
         // The routes and associations go at once; the subnets wait for the NAT gateways' deletion.
         Assert.Equal("deleting", Ec2.DescribeNatGateways(DescribeRequest.ForIds(Physical("NatGateway01")))[0].State);
