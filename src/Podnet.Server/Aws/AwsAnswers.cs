@@ -20,6 +20,9 @@ public static class AwsAnswers
     /// <summary>IAM's XML namespace.</summary>
     public const string IamNamespace = "https://iam.amazonaws.com/doc/2010-05-08/";
 
+    /// <summary>CloudFormation's XML namespace (the model's <c>xmlNamespace</c>, as real answers carry it).</summary>
+    public const string CloudFormationNamespace = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
+
     /// <summary>STS's XML namespace.</summary>
     public const string StsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/";
 

@@ -33,8 +33,8 @@ public sealed record AwsApiServerOptions
 }
 
 /// <summary>
-/// The emulated AWS of a served world on one plain-HTTP port, for the real aws CLI: EC2 (query protocol, XML), IAM
-/// and STS (query protocol), EKS (rest-json). A request goes to the service named by its SigV4 credential scope,
+/// The emulated AWS of a served world on one plain-HTTP port, for the real aws CLI: EC2 (query protocol, XML), IAM,
+/// STS and CloudFormation (query protocol), EKS (rest-json). A request goes to the service named by its SigV4 credential scope,
 /// else by the form's <c>Version</c>, else <c>/clusters…</c> paths go to EKS, as LocalStack routes
 /// (localstack-core/localstack/aws/protocol/service_router.py). Signatures are not verified and unsigned requests
 /// are accepted; any region is; the access key decides the principal EC2 authorizes.
@@ -48,6 +48,7 @@ public sealed class AwsApiServer : IAsyncDisposable
     private readonly IamApi _iam;
     private readonly StsApi _sts;
     private readonly EksApi _eks;
+    private readonly CloudFormationApi _cloudFormation;
 
     private AwsApiServer(WebApplication app, ServedCluster cluster, AwsApiServerOptions options, Func<string, ServedEndpoint?> endpoints)
     {
@@ -58,6 +59,7 @@ public sealed class AwsApiServer : IAsyncDisposable
         _iam = new IamApi(cluster);
         _sts = new StsApi(AccountId);
         _eks = new EksApi(cluster, endpoints);
+        _cloudFormation = new CloudFormationApi(cluster);
     }
 
     /// <summary>The server's base address, e.g. <c>http://127.0.0.1:40124</c> (what <c>AWS_ENDPOINT_URL</c> is set to).</summary>
@@ -136,8 +138,9 @@ public sealed class AwsApiServer : IAsyncDisposable
 
     /// <summary>
     /// The service a request is for: the credential scope's, else the form's <c>Version</c>
-    /// (<see cref="Ec2Api.ApiVersion"/>, <see cref="IamApi.ApiVersion"/>, <see cref="StsApi.ApiVersion"/>), else
-    /// <c>eks</c> for <c>/clusters…</c> and <c>/addons…</c> paths; null when none says.
+    /// (<see cref="Ec2Api.ApiVersion"/>, <see cref="IamApi.ApiVersion"/>, <see cref="StsApi.ApiVersion"/>,
+    /// <see cref="CloudFormationApi.ApiVersion"/>), else <c>eks</c> for <c>/clusters…</c> and <c>/addons…</c> paths;
+    /// null when none says.
     /// </summary>
     public static string? ServiceOf(CredentialScope? scope, QueryRequest? query, PathString path)
         => scope?.Service
@@ -146,7 +149,7 @@ public sealed class AwsApiServer : IAsyncDisposable
                Ec2Api.ApiVersion => "ec2",
                IamApi.ApiVersion => "iam",
                StsApi.ApiVersion => "sts",
-               "2010-05-15" => "cloudformation",
+               CloudFormationApi.ApiVersion => "cloudformation",
                _ => null,
            }
            ?? (path.StartsWithSegments("/clusters", StringComparison.Ordinal) || path.StartsWithSegments("/addons", StringComparison.Ordinal) ? "eks" : null);
@@ -184,6 +187,13 @@ public sealed class AwsApiServer : IAsyncDisposable
                     return;
                 }
 
+                case "cloudformation":
+                {
+                    var action = RequiredAction(query);
+                    await AwsAnswers.QueryAsync(context, AwsAnswers.CloudFormationNamespace, action, _cloudFormation.Handle(action, query!), requestId).ConfigureAwait(false);
+                    return;
+                }
+
                 case "eks":
                 {
                     var input = request.ContentLength is > 0 || request.Method == HttpMethods.Post
@@ -203,7 +213,7 @@ public sealed class AwsApiServer : IAsyncDisposable
                 }
 
                 default:
-                    throw new AwsException("InvalidAction", $"Podnet does not serve the service '{service ?? "(none named)"}': it serves ec2, iam, sts and eks.");
+                    throw new AwsException("InvalidAction", $"Podnet does not serve the service '{service ?? "(none named)"}': it serves ec2, iam, sts, cloudformation and eks.");
             }
         }
         catch (AwsException e)
@@ -235,6 +245,7 @@ public sealed class AwsApiServer : IAsyncDisposable
             "ec2" => AwsAnswers.Ec2ErrorAsync(context, error, requestId),
             "eks" => AwsAnswers.JsonErrorAsync(context, error, requestId),
             "sts" => AwsAnswers.QueryErrorAsync(context, AwsAnswers.StsNamespace, error, requestId),
+            "cloudformation" => AwsAnswers.QueryErrorAsync(context, AwsAnswers.CloudFormationNamespace, error, requestId),
             _ => AwsAnswers.QueryErrorAsync(context, AwsAnswers.IamNamespace, error, requestId),
         };
     }

@@ -13,7 +13,7 @@ namespace Podnet.Server.Aws;
 /// gate, so the controllers see what changed; the result becomes the output shape's XML (<see cref="Ec2Shapes"/>).
 /// Like moto's <c>moto/ec2/responses/*.py</c>: thin, the rules live in <see cref="Ec2Backend"/>.
 /// </summary>
-public sealed class Ec2Api
+public sealed partial class Ec2Api
 {
     /// <summary>The API version EC2 requests carry.</summary>
     public const string ApiVersion = "2016-11-15";
@@ -29,6 +29,7 @@ public sealed class Ec2Api
     /// <summary>The actions served, in the API reference's names.</summary>
     public static IReadOnlyList<string> Actions { get; } =
     [
+        .. RouteActions,
         "CreateVpc", "DescribeVpcs", "DeleteVpc", "AssociateVpcCidrBlock", "DisassociateVpcCidrBlock",
         "CreateSubnet", "DescribeSubnets", "DeleteSubnet",
         "CreateSecurityGroup", "DescribeSecurityGroups", "DeleteSecurityGroup", "DescribeSecurityGroupRules",
@@ -210,7 +211,7 @@ public sealed class Ec2Api
                 Done(ec2.DeleteTagsAsync(query.List("ResourceId"), [.. query.Structures("Tag").Select(t => t.Get("Key") ?? string.Empty)]));
                 return [];
             }),
-            _ => throw new AwsException("InvalidAction", $"The action {action} is not valid for this web service."),
+            _ => HandleRoutes(action, query, ec2) ?? throw new AwsException("InvalidAction", $"The action {action} is not valid for this web service."),
         };
     }
 

@@ -1,3 +1,4 @@
+using Podnet.Aws.CloudFormation;
 using Podnet.Aws.Ec2;
 using Podnet.Aws.Eks;
 using Podnet.Aws.Iam;
@@ -6,7 +7,7 @@ using Podnet.Aws.InstanceTypes;
 namespace Podnet.Aws;
 
 /// <summary>
-/// The emulated AWS of one account and region: EC2, IAM and EKS sharing one ID generator and one clock. Hand
+/// The emulated AWS of one account and region: EC2, IAM, EKS and CloudFormation sharing one ID generator and one clock. Hand
 /// controllers an <see cref="IEc2"/> bound to the principal they act as.
 /// </summary>
 public sealed class AwsCloud
@@ -26,6 +27,7 @@ public sealed class AwsCloud
         Ec2Backend = new Ec2Backend(options, Ids, time, instanceTypes);
         Iam = new IamBackend(options, Ids, time);
         Eks = new EksBackend(options, Ec2Backend, Iam, Ids, time);
+        CloudFormation = new CloudFormationBackend(options, Ec2Backend, Ids, time);
         _throttle = options.RateLimits is null ? null : new Ec2Throttle(options.RateLimits, time);
         Ec2 = Ec2For(AwsPrincipal.Administrator(options.AccountId));
     }
@@ -42,11 +44,16 @@ public sealed class AwsCloud
 
     public EksBackend Eks { get; }
 
+    /// <summary>CloudFormation, for the EKS sample VPC template (seed 003), building through <see cref="Ec2Backend"/>.</summary>
+    public CloudFormationBackend CloudFormation { get; }
+
     /// <summary>
     /// The earliest moment something in the account changes status by itself (an EKS cluster or node group becoming
-    /// ACTIVE or gone), or null: a world settling, or a served account whose user waits, advances virtual time to it.
+    /// ACTIVE or gone, a CloudFormation stack or a NAT gateway finishing), or null: a world settling, or a served
+    /// account whose user waits, advances virtual time to it. Reading it applies what is already due.
     /// </summary>
-    public DateTimeOffset? NextTransition => Eks.NextTransition;
+    public DateTimeOffset? NextTransition
+        => new[] { Eks.NextTransition, CloudFormation.NextTransition, Ec2Backend.NextTransition }.Where(t => t is not null).Min();
 
     /// <summary>EC2 as the account administrator sees it (what the aws CLI user does).</summary>
     public IEc2 Ec2 { get; }

@@ -34,6 +34,8 @@ public sealed partial class Ec2Backend
         request ??= DescribeRequest.All;
         lock (_lock)
         {
+            SettleNatGateways();
+
             // ipamd and the resource controller ask for one instance's interfaces: read those from the attachment
             // index, not every interface of the account (the other filters still apply, to these alone).
             var byInstance = request.Ids is null or { Count: 0 }
@@ -126,7 +128,7 @@ public sealed partial class Ec2Backend
         lock (_lock)
         {
             var eni = FindInterface(networkInterfaceId);
-            if (eni.Attachment is not null || _associationOfBranch.ContainsKey(eni.Id) || AssociationsOf(eni.Id).Count > 0)
+            if (eni.Attachment is not null || eni.ManagedBy is not null || _associationOfBranch.ContainsKey(eni.Id) || AssociationsOf(eni.Id).Count > 0)
             {
                 throw Ec2Errors.InterfaceInUse(eni.Id);
             }
@@ -411,7 +413,7 @@ public sealed partial class Ec2Backend
     }
 
     private string StatusOf(InterfaceEntity eni)
-        => eni.Attachment is not null || _associationOfBranch.ContainsKey(eni.Id) ? "in-use" : "available";
+        => eni.Attachment is not null || eni.ManagedBy is not null || _associationOfBranch.ContainsKey(eni.Id) ? "in-use" : "available";
 
     private NetworkInterface ToNetworkInterface(InterfaceEntity eni) => new(
         eni.Id,
@@ -420,7 +422,7 @@ public sealed partial class Ec2Backend
         eni.AvailabilityZone,
         eni.Description,
         AccountId,
-        RequesterManaged: false,
+        RequesterManaged: eni.ManagedBy is not null,
         StatusOf(eni),
         eni.MacAddress,
         eni.PrimaryAddress.ToString(),
@@ -505,6 +507,9 @@ public sealed partial class Ec2Backend
         public List<string> GroupIds { get; set; } = [];
 
         public List<Tag> Tags { get; set; } = [];
+
+        /// <summary>The NAT gateway that made this interface (requester-managed: only EC2 may delete it).</summary>
+        public string? ManagedBy { get; set; }
 
         /// <summary>The attachment; setting it moves the interface in the backend's by-instance index.</summary>
         public AttachmentState? Attachment

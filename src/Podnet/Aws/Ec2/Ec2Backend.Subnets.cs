@@ -54,12 +54,16 @@ public sealed partial class Ec2Backend
     {
         lock (_lock)
         {
+            SettleNatGateways();
             var subnet = FindSubnet(subnetId);
+
+            // A NAT gateway's interface counts until the gateway is deleted, as on EC2.
             if (_interfaces.Values.Any(e => e.SubnetId == subnetId))
             {
                 throw Ec2Errors.SubnetHasDependencies(subnetId);
             }
 
+            RemoveSubnetAssociations(subnet.Id);
             _subnets.Remove(subnet.Id);
         }
     }

@@ -86,6 +86,18 @@ public sealed partial class Ec2Backend
             case "i":
                 var instance = FindInstance(id);
                 return (() => instance.Tags, t => instance.Tags = t);
+            case "rtb":
+                var table = FindRouteTable(id);
+                return (() => table.Tags, t => table.Tags = t);
+            case "igw":
+                var gateway = FindInternetGateway(id);
+                return (() => gateway.Tags, t => gateway.Tags = t);
+            case "nat":
+                var nat = _natGateways.GetValueOrDefault(id) ?? throw Ec2Errors.NatGatewayNotFound(id);
+                return (() => nat.Tags, t => nat.Tags = t);
+            case "eipalloc":
+                var address = FindAddress(id);
+                return (() => address.Tags, t => address.Tags = t);
             default:
                 throw Ec2Errors.InvalidTaggedId(id);
         }

@@ -27,6 +27,10 @@ public sealed partial class Ec2Backend
             var group = AddSecurityGroup(vpc, "default", "default VPC security group", givenId: null, tags: []);
             AddRule(group, egress: false, "-1", null, null, new RulePeer(GroupId: group.Id), description: null);
             vpc.DefaultGroupId = group.Id;
+
+            // And a main route table, with the local route of each of its CIDR blocks (Amazon VPC user guide,
+            // "Configure route tables": "Your VPC has an implicit router … a main route table").
+            vpc.MainRouteTableId = AddMainRouteTable(vpc.Id).Id;
             return ToVpc(vpc);
         }
     }
@@ -100,15 +104,19 @@ public sealed partial class Ec2Backend
     {
         lock (_lock)
         {
+            SettleNatGateways();
             var vpc = FindVpc(vpcId);
             var hasDependencies = _subnets.Values.Any(s => s.VpcId == vpcId)
-                                  || _groups.Values.Any(g => g.VpcId == vpcId && g.Id != vpc.DefaultGroupId);
+                                  || _groups.Values.Any(g => g.VpcId == vpcId && g.Id != vpc.DefaultGroupId)
+                                  || _routeTables.Values.Any(t => t.VpcId == vpcId && t.Id != vpc.MainRouteTableId)
+                                  || _internetGateways.Values.Any(g => g.VpcId == vpcId);
             if (hasDependencies)
             {
                 throw Ec2Errors.VpcHasDependencies(vpcId);
             }
 
             _groups.Remove(vpc.DefaultGroupId);
+            _routeTables.Remove(vpc.MainRouteTableId);
             _vpcs.Remove(vpcId);
         }
     }
@@ -168,6 +176,8 @@ public sealed partial class Ec2Backend
         public List<VpcCidr> CidrBlocks { get; } = [];
 
         public string DefaultGroupId { get; set; } = string.Empty;
+
+        public string MainRouteTableId { get; set; } = string.Empty;
 
         public List<Tag> Tags { get; set; } = [];
     }

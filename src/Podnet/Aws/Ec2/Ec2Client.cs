@@ -126,6 +126,60 @@ public sealed class Ec2Client : IEc2
     public Task DeleteTagsAsync(IReadOnlyList<string> resourceIds, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
         => Call("DeleteTags", () => _backend.DeleteTags(resourceIds, keys));
 
+    public Task<RouteTable> CreateRouteTableAsync(string vpcId, IReadOnlyList<Tag>? tags = null, CancellationToken cancellationToken = default)
+        => Call("CreateRouteTable", () => _backend.CreateRouteTable(vpcId, tags));
+
+    public Task<IReadOnlyList<RouteTable>> DescribeRouteTablesAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribeRouteTables", () => _backend.DescribeRouteTables(request), request);
+
+    public Task DeleteRouteTableAsync(string routeTableId, CancellationToken cancellationToken = default)
+        => Call("DeleteRouteTable", () => _backend.DeleteRouteTable(routeTableId));
+
+    public Task CreateRouteAsync(CreateRouteRequest request, CancellationToken cancellationToken = default)
+        => Call("CreateRoute", () => _backend.CreateRoute(request));
+
+    public Task DeleteRouteAsync(string routeTableId, string destinationCidrBlock, CancellationToken cancellationToken = default)
+        => Call("DeleteRoute", () => _backend.DeleteRoute(routeTableId, destinationCidrBlock));
+
+    public Task<string> AssociateRouteTableAsync(string routeTableId, string subnetId, CancellationToken cancellationToken = default)
+        => Call("AssociateRouteTable", () => _backend.AssociateRouteTable(routeTableId, subnetId));
+
+    public Task DisassociateRouteTableAsync(string associationId, CancellationToken cancellationToken = default)
+        => Call("DisassociateRouteTable", () => _backend.DisassociateRouteTable(associationId));
+
+    public Task<InternetGateway> CreateInternetGatewayAsync(IReadOnlyList<Tag>? tags = null, CancellationToken cancellationToken = default)
+        => Call("CreateInternetGateway", () => _backend.CreateInternetGateway(tags));
+
+    public Task AttachInternetGatewayAsync(string internetGatewayId, string vpcId, CancellationToken cancellationToken = default)
+        => Call("AttachInternetGateway", () => _backend.AttachInternetGateway(internetGatewayId, vpcId));
+
+    public Task DetachInternetGatewayAsync(string internetGatewayId, string vpcId, CancellationToken cancellationToken = default)
+        => Call("DetachInternetGateway", () => _backend.DetachInternetGateway(internetGatewayId, vpcId));
+
+    public Task DeleteInternetGatewayAsync(string internetGatewayId, CancellationToken cancellationToken = default)
+        => Call("DeleteInternetGateway", () => _backend.DeleteInternetGateway(internetGatewayId));
+
+    public Task<IReadOnlyList<InternetGateway>> DescribeInternetGatewaysAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribeInternetGateways", () => _backend.DescribeInternetGateways(request), request);
+
+    public Task<Address> AllocateAddressAsync(string? domain = "vpc", IReadOnlyList<Tag>? tags = null, CancellationToken cancellationToken = default)
+        => Call("AllocateAddress", () => _backend.AllocateAddress(domain, tags));
+
+    public Task ReleaseAddressAsync(string allocationId, CancellationToken cancellationToken = default)
+        => Call("ReleaseAddress", () => _backend.ReleaseAddress(allocationId));
+
+    public Task<IReadOnlyList<Address>> DescribeAddressesAsync(DescribeRequest? request = null, IReadOnlyList<string>? publicIps = null, CancellationToken cancellationToken = default)
+        => Call("DescribeAddresses", () => _backend.DescribeAddresses(request, publicIps), request);
+
+    public Task<NatGateway> CreateNatGatewayAsync(CreateNatGatewayRequest request, CancellationToken cancellationToken = default)
+        => Call("CreateNatGateway", () => _backend.CreateNatGateway(request));
+
+    public Task<IReadOnlyList<NatGateway>> DescribeNatGatewaysAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribeNatGateways", () => _backend.DescribeNatGateways(request), request);
+
+    public Task<string> DeleteNatGatewayAsync(string natGatewayId, CancellationToken cancellationToken = default)
+        => Call("DeleteNatGateway", () => _backend.DeleteNatGateway(natGatewayId));
+
     private Task Call(string operation, Action action)
         => Call<object?>(operation, () =>
         {

@@ -192,6 +192,61 @@ public static class Ec2Errors
 
     public static AwsException DifferentNetwork(string branchId, string trunkId) => E("InvalidParameterCombination", $"Branch interface '{branchId}' and trunk interface '{trunkId}' are not in the same VPC.");
 
+    // Route tables, internet gateways, Elastic IPs, NAT gateways (texts as EC2 sends them; moto's
+    // moto/ec2/exceptions.py keeps the same codes)
+    public static AwsException RouteTableNotFound(string id) => E("InvalidRouteTableID.NotFound", $"The routeTable ID '{id}' does not exist");
+
+    public static AwsException RouteTableHasDependencies(string id) => E(Codes.DependencyViolation, $"The routeTable '{id}' has dependencies and cannot be deleted.");
+
+    public static AwsException RouteAlreadyExists(string cidr) => E("RouteAlreadyExists", $"The route identified by {cidr} already exists.");
+
+    public static AwsException RouteNotFound(string cidr, string routeTableId) => E("InvalidRoute.NotFound", $"no route with destination-cidr-block {cidr} in route table {routeTableId}");
+
+    /// <summary>CreateRoute with no target, or more than one.</summary>
+    public static AwsException RouteTargetMissing() => E("InvalidParameterCombination", "The request must contain exactly one of gatewayId, natGatewayId, networkInterfaceId, vpcPeeringConnectionId, transitGatewayId, egressOnlyInternetGatewayId, localGatewayId, carrierGatewayId, instanceId, coreNetworkArn or vpcEndpointId");
+
+    public static AwsException RouteTableAssociationNotFound(string id) => E(Codes.AssociationNotFound, $"The association ID '{id}' does not exist");
+
+    public static AwsException RouteTableAlreadyAssociated(string routeTableId) => E("Resource.AlreadyAssociated", $"the specified association for route table {routeTableId} conflicts with an existing association");
+
+    public static AwsException MainAssociationNotDisassociable(string id) => InvalidParameterValue($"cannot disassociate the main route table association {id}");
+
+    public static AwsException DifferentNetworks(string first, string second) => InvalidParameterValue($"route table {first} and network gateway {second} belong to different networks");
+
+    public static AwsException RouteTableAndSubnetInDifferentNetworks(string routeTableId, string subnetId) => InvalidParameterValue($"Route table {routeTableId} and subnet {subnetId} belong to different networks");
+
+    public static AwsException InternetGatewayNotFound(string id) => E("InvalidInternetGatewayID.NotFound", $"The internetGateway ID '{id}' does not exist");
+
+    public static AwsException GatewayNotFound(string id) => E("InvalidGatewayID.NotFound", $"The gateway ID '{id}' does not exist");
+
+    public static AwsException InternetGatewayAlreadyAttached(string id, string vpcId) => E("Resource.AlreadyAssociated", $"resource {id} is already attached to network {vpcId}");
+
+    public static AwsException VpcAlreadyHasInternetGateway(string vpcId, string attachedId) => E("InvalidParameterValue", $"Network {vpcId} already has an internet gateway attached ({attachedId})");
+
+    public static AwsException GatewayNotAttached(string id, string vpcId) => E("Gateway.NotAttached", $"resource {id} is not attached to network {vpcId}");
+
+    public static AwsException InternetGatewayHasDependencies(string id) => E(Codes.DependencyViolation, $"The internetGateway '{id}' has dependencies and cannot be deleted.");
+
+    /// <summary>DetachInternetGateway while the VPC has public addresses mapped (a NAT gateway's Elastic IP).</summary>
+    public static AwsException VpcHasMappedPublicAddresses(string vpcId) => E(Codes.DependencyViolation, $"Network {vpcId} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.");
+
+    public static AwsException AllocationNotFound(string id) => E("InvalidAllocationID.NotFound", $"The allocation ID '{id}' does not exist");
+
+    public static AwsException PublicIpNotFound(string ip) => E("InvalidAddress.NotFound", $"Address '{ip}' not found.");
+
+    public static AwsException AddressLimitExceeded() => E("AddressLimitExceeded", "The maximum number of addresses has been reached.");
+
+    public static AwsException ElasticIpAlreadyAssociated(string allocationId) => E("Resource.AlreadyAssociated", $"Elastic IP address [{allocationId}] is already associated");
+
+    /// <summary>DescribeNatGateways or DeleteNatGateway of an unknown gateway, as EC2 says it (gruntwork-io/cloud-nuke#325).</summary>
+    public static AwsException NatGatewayNotFound(string id) => E("NatGatewayNotFound", $"NAT gateway {id} was not found");
+
+    /// <summary>CreateRoute naming an unknown NAT gateway (boto/boto3#779).</summary>
+    public static AwsException NatGatewayIdNotFound(string id) => E("InvalidNatGatewayID.NotFound", $"The natGateway ID '{id}' does not exist");
+
+    /// <summary>CreateNatGateway in an unknown subnet (hashicorp/terraform#16768: "InvalidSubnet: Subnet … was not found").</summary>
+    public static AwsException NatSubnetNotFound(string id) => E("InvalidSubnet", $"Subnet {id} was not found");
+
     // Tags and requests
     public static AwsException TagLimitExceeded(int limit) => E("TagLimitExceeded", $"The maximum number of tags per resource ({limit}) has been reached.");
 

@@ -74,4 +74,43 @@ public interface IEc2
     Task CreateTagsAsync(IReadOnlyList<string> resourceIds, IReadOnlyList<Tag> tags, CancellationToken cancellationToken = default);
 
     Task DeleteTagsAsync(IReadOnlyList<string> resourceIds, IReadOnlyList<string> keys, CancellationToken cancellationToken = default);
+
+    Task<RouteTable> CreateRouteTableAsync(string vpcId, IReadOnlyList<Tag>? tags = null, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<RouteTable>> DescribeRouteTablesAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default);
+
+    Task DeleteRouteTableAsync(string routeTableId, CancellationToken cancellationToken = default);
+
+    Task CreateRouteAsync(CreateRouteRequest request, CancellationToken cancellationToken = default);
+
+    Task DeleteRouteAsync(string routeTableId, string destinationCidrBlock, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns the association ID (<c>rtbassoc-…</c>).</summary>
+    Task<string> AssociateRouteTableAsync(string routeTableId, string subnetId, CancellationToken cancellationToken = default);
+
+    Task DisassociateRouteTableAsync(string associationId, CancellationToken cancellationToken = default);
+
+    Task<InternetGateway> CreateInternetGatewayAsync(IReadOnlyList<Tag>? tags = null, CancellationToken cancellationToken = default);
+
+    Task AttachInternetGatewayAsync(string internetGatewayId, string vpcId, CancellationToken cancellationToken = default);
+
+    Task DetachInternetGatewayAsync(string internetGatewayId, string vpcId, CancellationToken cancellationToken = default);
+
+    Task DeleteInternetGatewayAsync(string internetGatewayId, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<InternetGateway>> DescribeInternetGatewaysAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default);
+
+    Task<Address> AllocateAddressAsync(string? domain = "vpc", IReadOnlyList<Tag>? tags = null, CancellationToken cancellationToken = default);
+
+    Task ReleaseAddressAsync(string allocationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Addresses by allocation ID (the request's IDs), public IP, and filters.</summary>
+    Task<IReadOnlyList<Address>> DescribeAddressesAsync(DescribeRequest? request = null, IReadOnlyList<string>? publicIps = null, CancellationToken cancellationToken = default);
+
+    Task<NatGateway> CreateNatGatewayAsync(CreateNatGatewayRequest request, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<NatGateway>> DescribeNatGatewaysAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns the gateway's ID.</summary>
+    Task<string> DeleteNatGatewayAsync(string natGatewayId, CancellationToken cancellationToken = default);
 }

@@ -109,6 +109,31 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
         Run($"Action=DescribeTrunkInterfaceAssociations&AssociationId.1={association}&Filter.1.Name=trunk-interface-id&Filter.1.Value.1={trunk}");
         Run($"Action=DisassociateTrunkInterface&AssociationId={association}&ClientToken=c");
         Run($"Action=DeleteNetworkInterface&NetworkInterfaceId={Value(addressed, "networkInterfaceId")}");
+
+        // Routing: a VPC of its own, a route table with a route to an internet gateway, a NAT gateway.
+        var routedVpc = Value(Run("Action=CreateVpc&CidrBlock=10.8.0.0%2F16"), "vpcId");
+        var routedSubnet = Value(Run($"Action=CreateSubnet&VpcId={routedVpc}&CidrBlock=10.8.0.0%2F24"), "subnetId");
+        var table = Value(Run($"Action=CreateRouteTable&VpcId={routedVpc}&ClientToken=c&TagSpecification.1.ResourceType=route-table&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m"), "routeTableId");
+        var gateway = Value(Run("Action=CreateInternetGateway&TagSpecification.1.ResourceType=internet-gateway&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m"), "internetGatewayId");
+        Run($"Action=AttachInternetGateway&InternetGatewayId={gateway}&VpcId={routedVpc}");
+        Run($"Action=DescribeInternetGateways&InternetGatewayId.1={gateway}&Filter.1.Name=attachment.vpc-id&Filter.1.Value.1={routedVpc}");
+        Run($"Action=CreateRoute&RouteTableId={table}&DestinationCidrBlock=0.0.0.0%2F0&GatewayId={gateway}");
+        var routeAssociation = Value(Run($"Action=AssociateRouteTable&RouteTableId={table}&SubnetId={routedSubnet}"), "associationId");
+        Run($"Action=DescribeRouteTables&RouteTableId.1={table}&Filter.1.Name=association.subnet-id&Filter.1.Value.1={routedSubnet}");
+        Run($"Action=DeleteRoute&RouteTableId={table}&DestinationCidrBlock=0.0.0.0%2F0");
+        Run($"Action=DisassociateRouteTable&AssociationId={routeAssociation}");
+        Run($"Action=DeleteRouteTable&RouteTableId={table}");
+        Run($"Action=DetachInternetGateway&InternetGatewayId={gateway}&VpcId={routedVpc}");
+        Run($"Action=DeleteInternetGateway&InternetGatewayId={gateway}");
+        var allocated = Run("Action=AllocateAddress&Domain=vpc&TagSpecification.1.ResourceType=elastic-ip&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m");
+        var natGateway = Value(Run($"Action=CreateNatGateway&SubnetId={routedSubnet}&AllocationId={Value(allocated, "allocationId")}&ConnectivityType=public&ClientToken=n&TagSpecification.1.ResourceType=natgateway&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m"), "natGatewayId");
+        Run($"Action=DescribeNatGateways&NatGatewayId.1={natGateway}&Filter.1.Name=vpc-id&Filter.1.Value.1={routedVpc}");
+        Run($"Action=DescribeAddresses&AllocationId.1={Value(allocated, "allocationId")}&Filter.1.Name=domain&Filter.1.Value.1=vpc");
+        Run($"Action=DescribeAddresses&PublicIp.1={Value(allocated, "publicIp")}");
+        Run($"Action=DeleteNatGateway&NatGatewayId={natGateway}");
+        Run($"Action=ReleaseAddress&AllocationId={Value(Run("Action=AllocateAddress"), "allocationId")}");
+        Run($"Action=ReleaseAddress&PublicIp={Value(Run("Action=AllocateAddress&Domain=vpc"), "publicIp")}");
+
         var vpc = Value(Run("Action=CreateVpc&CidrBlock=10.9.0.0%2F16&InstanceTenancy=default&TagSpecification.1.ResourceType=vpc&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m"), "vpcId");
         Run($"Action=DeleteVpc&VpcId={vpc}");
 
@@ -162,6 +187,58 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
         var identity = new XElement("GetCallerIdentityResult", sts.Handle("GetCallerIdentity", AwsPrincipal.Administrator("123456789012")));
         CheckXml("sts", "GetCallerIdentity", BotocoreModels.Load("sts")["operations"]!["GetCallerIdentity"]!["output"]!["shape"]!.GetValue<string>(), identity, problems);
         Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void CloudFormation_EveryActionsParametersAndAnswer_AreTheModels()
+    {
+        var api = new CloudFormationApi(_world.Server.Cluster);
+        var problems = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        void Run(string form)
+        {
+            var reads = new HashSet<string>(StringComparer.Ordinal);
+            var query = QueryRequest.Parse(form).Recording(reads);
+            var action = query.Action!;
+            seen.Add(action);
+            var result = api.Handle(action, query);
+            var operation = BotocoreModels.Load("cloudformation")["operations"]![action]!;
+            foreach (var name in reads.Where(n => n is not ("Action" or "Version")))
+            {
+                if (ResolveInput("cloudformation", operation["input"]?["shape"]?.GetValue<string>(), name.Split('.')) is { } problem)
+                {
+                    problems.Add($"{action} reads {name}: {problem}");
+                }
+            }
+
+            if (result is not null)
+            {
+                CheckXml("cloudformation", action, operation["output"]?["shape"]?.GetValue<string>(), new XElement(action + "Result", result), problems);
+            }
+            else if (operation["output"] is not null)
+            {
+                problems.Add($"{action} answers no result though the model has {operation["output"]}");
+            }
+        }
+
+        Run("Action=CreateStack&StackName=model-stack&TemplateURL=https%3A%2F%2Fs3.us-west-2.amazonaws.com%2Famazon-eks%2Fcloudformation%2F2020-10-29%2Famazon-eks-vpc-private-subnets.yaml"
+            + "&Parameters.member.1.ParameterKey=VpcBlock&Parameters.member.1.ParameterValue=10.40.0.0%2F24&Parameters.member.2.ParameterKey=PublicSubnet01Block&Parameters.member.2.ParameterValue=10.40.0.0%2F27"
+            + "&Parameters.member.3.ParameterKey=PublicSubnet02Block&Parameters.member.3.ParameterValue=10.40.0.32%2F27&Parameters.member.4.ParameterKey=PrivateSubnet01Block&Parameters.member.4.ParameterValue=10.40.0.64%2F27"
+            + "&Parameters.member.5.ParameterKey=PrivateSubnet02Block&Parameters.member.5.ParameterValue=10.40.0.96%2F27&Tags.member.1.Key=team&Tags.member.1.Value=net");
+        _world.Server.Cluster.Write(() =>
+        {
+            _world.Server.Cluster.World.Time.Advance(TimeSpan.FromMinutes(5));
+            return 0;
+        });
+        Run("Action=DescribeStacks&StackName=model-stack");
+        Run("Action=DescribeStacks");
+        Run("Action=DescribeStackResources&StackName=model-stack&LogicalResourceId=VPC");
+        Run("Action=ListStacks&StackStatusFilter.member.1=CREATE_COMPLETE");
+        Run("Action=DeleteStack&StackName=model-stack");
+
+        Assert.Empty(problems);
+        Assert.Equal(CloudFormationApi.Actions.Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
     }
 
     [Fact]

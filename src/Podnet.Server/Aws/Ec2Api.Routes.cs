@@ -1,0 +1,81 @@
+using System.Xml.Linq;
+using Podnet.Aws.Ec2;
+using static Podnet.Server.Aws.AwsXml;
+
+namespace Podnet.Server.Aws;
+
+/// <summary>
+/// EC2's routing actions: route tables and routes, internet gateways, Elastic IPs and NAT gateways (what the EKS
+/// VPC template builds), parameters by botocore's wire names, answers by <see cref="Ec2RouteShapes"/>.
+/// </summary>
+public sealed partial class Ec2Api
+{
+    // A property, not a field: Actions (in the other part) reads it during static initialisation.
+    private static IReadOnlyList<string> RouteActions =>
+    [
+        "CreateRouteTable", "DescribeRouteTables", "DeleteRouteTable", "CreateRoute", "DeleteRoute", "AssociateRouteTable", "DisassociateRouteTable",
+        "CreateInternetGateway", "AttachInternetGateway", "DetachInternetGateway", "DeleteInternetGateway", "DescribeInternetGateways",
+        "AllocateAddress", "ReleaseAddress", "DescribeAddresses", "CreateNatGateway", "DescribeNatGateways", "DeleteNatGateway",
+    ];
+
+    /// <summary>Runs a routing action; null for an action that is not one.</summary>
+    private IReadOnlyList<XElement?>? HandleRoutes(string action, QueryRequest query, IEc2 ec2) => action switch
+    {
+        "CreateRouteTable" => Write(() => [Structure("routeTable", Ec2RouteShapes.RouteTable(Done(ec2.CreateRouteTableAsync(Required(query, "VpcId"), TagsFor(query, "route-table"))))), Text("clientToken", query.Get("ClientToken"))]),
+        "DescribeRouteTables" => Read(() => [Items("routeTableSet", Done(ec2.DescribeRouteTablesAsync(Describe(query, "RouteTableId"))), Ec2RouteShapes.RouteTable)]),
+        "DeleteRouteTable" => Write(() => Empty(ec2.DeleteRouteTableAsync(Required(query, "RouteTableId")))),
+        "CreateRoute" => Write(() =>
+        {
+            Done(ec2.CreateRouteAsync(new CreateRouteRequest(Required(query, "RouteTableId"), Required(query, "DestinationCidrBlock"), query.Get("GatewayId"), query.Get("NatGatewayId"))));
+            return [Bool("return", true)];
+        }),
+        "DeleteRoute" => Write(() => Empty(ec2.DeleteRouteAsync(Required(query, "RouteTableId"), Required(query, "DestinationCidrBlock")))),
+        "AssociateRouteTable" => Write(() =>
+        {
+            var associationId = Done(ec2.AssociateRouteTableAsync(Required(query, "RouteTableId"), Required(query, "SubnetId")));
+            return [Text("associationId", associationId), Structure("associationState", Text("state", "associated"))];
+        }),
+        "DisassociateRouteTable" => Write(() => Empty(ec2.DisassociateRouteTableAsync(Required(query, "AssociationId")))),
+        "CreateInternetGateway" => Write(() => [Structure("internetGateway", Ec2RouteShapes.InternetGateway(Done(ec2.CreateInternetGatewayAsync(TagsFor(query, "internet-gateway")))))]),
+        "AttachInternetGateway" => Write(() => Empty(ec2.AttachInternetGatewayAsync(Required(query, "InternetGatewayId"), Required(query, "VpcId")))),
+        "DetachInternetGateway" => Write(() => Empty(ec2.DetachInternetGatewayAsync(Required(query, "InternetGatewayId"), Required(query, "VpcId")))),
+        "DeleteInternetGateway" => Write(() => Empty(ec2.DeleteInternetGatewayAsync(Required(query, "InternetGatewayId")))),
+        "DescribeInternetGateways" => Read(() => [Items("internetGatewaySet", Done(ec2.DescribeInternetGatewaysAsync(Describe(query, "InternetGatewayId"))), Ec2RouteShapes.InternetGateway)]),
+        "AllocateAddress" => Write(() =>
+        {
+            var address = Done(ec2.AllocateAddressAsync(query.Get("Domain") ?? "vpc", TagsFor(query, "elastic-ip")));
+            return [Text("publicIp", address.PublicIp), Text("domain", address.Domain), Text("allocationId", address.AllocationId), Text("publicIpv4Pool", address.PublicIpv4Pool), Text("networkBorderGroup", address.NetworkBorderGroup)];
+        }),
+        "ReleaseAddress" => Write(() => Empty(ec2.ReleaseAddressAsync(ReleasedAllocationId(ec2, query)))),
+        "DescribeAddresses" => Read(() =>
+        {
+            var publicIps = query.List("PublicIp");
+            return [Items("addressesSet", Done(ec2.DescribeAddressesAsync(Describe(query, "AllocationId"), publicIps.Count > 0 ? publicIps : null)), Ec2RouteShapes.Address)];
+        }),
+        "CreateNatGateway" => Write(() =>
+        {
+            if (query.Get("ConnectivityType") is { } type && type != "public")
+            {
+                throw Ec2Errors.InvalidParameterValue(type, "ConnectivityType", "Podnet emulates public NAT gateways only.");
+            }
+
+            var nat = Done(ec2.CreateNatGatewayAsync(new CreateNatGatewayRequest(Required(query, "SubnetId"), Required(query, "AllocationId"), TagsFor(query, "natgateway"))));
+            return [Text("clientToken", query.Get("ClientToken")), Structure("natGateway", Ec2RouteShapes.NatGateway(nat))];
+        }),
+        "DescribeNatGateways" => Read(() => [Items("natGatewaySet", Done(ec2.DescribeNatGatewaysAsync(Describe(query, "NatGatewayId"))), Ec2RouteShapes.NatGateway)]),
+        "DeleteNatGateway" => Write(() => [Text("natGatewayId", Done(ec2.DeleteNatGatewayAsync(Required(query, "NatGatewayId"))))]),
+        _ => null,
+    };
+
+    /// <summary>ReleaseAddress names the address by <c>AllocationId</c> or, for an address of the classic domain, <c>PublicIp</c>.</summary>
+    private static string ReleasedAllocationId(IEc2 ec2, QueryRequest query)
+    {
+        if (query.Get("AllocationId") is { Length: > 0 } allocationId)
+        {
+            return allocationId;
+        }
+
+        var publicIp = query.Required("PublicIp", _ => Ec2Errors.MissingParameter("AllocationId"));
+        return Done(ec2.DescribeAddressesAsync(null, [publicIp]))[0].AllocationId;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Net;
+
+namespace Podnet.Aws.Ec2;
+
+public sealed partial class Ec2Backend
+{
+    /// <summary>
+    /// Elastic IPs per Region, the default quota ("EC2-VPC Elastic IPs", Amazon VPC User Guide, "Amazon VPC
+    /// quotas"; Amazon EC2 User Guide, "Elastic IP address limit").
+    /// </summary>
+    public const int ElasticIpsPerRegion = 5;
+
+    // Public addresses come from TEST-NET-3 (RFC 5737), reserved for documentation, so an emulated address can never
+    // be mistaken for, or collide with, a real one.
+    private static readonly byte[] PublicPoolBase = [203, 0, 113, 0];
+
+    private readonly Dictionary<string, AddressEntity> _addresses = new(StringComparer.Ordinal);
+
+    /// <summary>Allocates an Elastic IP for use in a VPC (<c>domain vpc</c>, the only domain there is now).</summary>
+    /// <exception cref="AwsException"><c>AddressLimitExceeded</c> beyond <see cref="ElasticIpsPerRegion"/>; an unknown domain (<c>InvalidParameterValue</c>).</exception>
+    public Address AllocateAddress(string? domain = "vpc", IReadOnlyList<Tag>? tags = null)
+    {
+        lock (_lock)
+        {
+            if (domain is not (null or "vpc" or "standard"))
+            {
+                throw Ec2Errors.InvalidParameterValue(domain, "domain", "Valid values are: vpc, standard");
+            }
+
+            var validTags = TagsOf(tags);
+            if (_addresses.Count >= ElasticIpsPerRegion)
+            {
+                throw Ec2Errors.AddressLimitExceeded();
+            }
+
+            var used = _addresses.Values.Select(a => a.PublicIp).ToHashSet();
+            var last = Enumerable.Range(1, 254).First(n => !used.Contains(PublicIp(n)));
+            var address = new AddressEntity(_ids.Next("eipalloc"), PublicIp(last)) { Tags = [.. validTags] };
+            _addresses.Add(address.AllocationId, address);
+            return ToAddress(address);
+        }
+    }
+
+    /// <summary>Releases an Elastic IP that nothing uses.</summary>
+    /// <exception cref="AwsException"><c>InvalidAllocationID.NotFound</c>; <c>InvalidIPAddress.InUse</c> while associated.</exception>
+    public void ReleaseAddress(string allocationId)
+    {
+        lock (_lock)
+        {
+            SettleNatGateways();
+            var address = FindAddress(allocationId);
+            if (address.NetworkInterfaceId is not null || _natGateways.Values.Any(n => n.AllocationId == allocationId && StateOf(n) is "pending"))
+            {
+                throw Ec2Errors.AddressInUse(address.PublicIp);
+            }
+
+            _addresses.Remove(address.AllocationId);
+        }
+    }
+
+    /// <summary>Addresses by allocation ID (<see cref="DescribeRequest.Ids"/>) or public IP (<paramref name="publicIps"/>) and filters.</summary>
+    public IReadOnlyList<Address> DescribeAddresses(DescribeRequest? request = null, IReadOnlyList<string>? publicIps = null)
+    {
+        request ??= DescribeRequest.All;
+        lock (_lock)
+        {
+            SettleNatGateways();
+            IEnumerable<AddressEntity> selected = Select(request.Ids, id => _addresses.GetValueOrDefault(id), Ec2Errors.AllocationNotFound, _addresses.Values);
+            if (publicIps is { Count: > 0 })
+            {
+                var missing = publicIps.FirstOrDefault(ip => !_addresses.Values.Any(a => a.PublicIp == ip));
+                selected = missing is null ? selected.Where(a => publicIps.Contains(a.PublicIp)) : throw Ec2Errors.PublicIpNotFound(missing);
+            }
+
+            return [.. AddressFilters.Apply(selected.Select(ToAddress), request.Filters)];
+        }
+    }
+
+    private static string PublicIp(int last) => new IPAddress([PublicPoolBase[0], PublicPoolBase[1], PublicPoolBase[2], (byte)last]).ToString();
+
+    private AddressEntity FindAddress(string allocationId) => _addresses.GetValueOrDefault(allocationId) ?? throw Ec2Errors.AllocationNotFound(allocationId);
+
+    private Address ToAddress(AddressEntity address) => new(
+        address.AllocationId,
+        address.PublicIp,
+        "vpc",
+        "amazon",
+        Options.Region,
+        address.AssociationId,
+        address.NetworkInterfaceId,
+        address.NetworkInterfaceId is null ? null : AccountId,
+        address.PrivateIpAddress,
+        [.. address.Tags]);
+
+    private static readonly FilterMatcher<Address> AddressFilters = new(
+        new Dictionary<string, Func<Address, IEnumerable<string?>>>(StringComparer.Ordinal)
+        {
+            ["allocation-id"] = a => Field.One(a.AllocationId),
+            ["association-id"] = a => Field.One(a.AssociationId),
+            ["domain"] = a => Field.One(a.Domain),
+            ["network-border-group"] = a => Field.One(a.NetworkBorderGroup),
+            ["network-interface-id"] = a => Field.One(a.NetworkInterfaceId),
+            ["network-interface-owner-id"] = a => Field.One(a.NetworkInterfaceOwnerId),
+            ["private-ip-address"] = a => Field.One(a.PrivateIpAddress),
+            ["public-ip"] = a => Field.One(a.PublicIp),
+        },
+        a => a.Tags);
+
+    private sealed class AddressEntity(string allocationId, string publicIp)
+    {
+        public string AllocationId { get; } = allocationId;
+
+        public string PublicIp { get; } = publicIp;
+
+        public string? AssociationId { get; set; }
+
+        public string? NetworkInterfaceId { get; set; }
+
+        public string? PrivateIpAddress { get; set; }
+
+        public List<Tag> Tags { get; set; } = [];
+    }
+}

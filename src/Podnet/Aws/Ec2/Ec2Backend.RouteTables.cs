@@ -1,0 +1,278 @@
+using Podnet.Net;
+
+namespace Podnet.Aws.Ec2;
+
+public sealed partial class Ec2Backend
+{
+    private readonly Dictionary<string, RouteTableEntity> _routeTables = new(StringComparer.Ordinal);
+
+    /// <summary>Explicit subnet associations by association ID; a subnet has at most one.</summary>
+    private readonly Dictionary<string, SubnetRouteTableAssociation> _subnetAssociations = new(StringComparer.Ordinal);
+
+    /// <summary>Creates a route table in a VPC: only the <c>local</c> routes of the VPC's CIDR blocks, no associations.</summary>
+    /// <exception cref="AwsException"><c>InvalidVpcID.NotFound</c>.</exception>
+    public RouteTable CreateRouteTable(string vpcId, IReadOnlyList<Tag>? tags = null)
+    {
+        lock (_lock)
+        {
+            var vpc = FindVpc(vpcId);
+            var validTags = TagsOf(tags);
+            var table = AddRouteTable(vpc.Id, validTags);
+            return ToRouteTable(table);
+        }
+    }
+
+    /// <summary>Route tables by ID and filters (<c>vpc-id</c>, <c>association.subnet-id</c>, <c>association.main</c>, <c>route.*</c>, tags).</summary>
+    /// <exception cref="AwsException"><c>InvalidRouteTableID.NotFound</c>; an unknown filter.</exception>
+    public IReadOnlyList<RouteTable> DescribeRouteTables(DescribeRequest? request = null)
+    {
+        request ??= DescribeRequest.All;
+        lock (_lock)
+        {
+            SettleNatGateways();
+            var selected = Select(request.Ids, id => _routeTables.GetValueOrDefault(id), Ec2Errors.RouteTableNotFound, _routeTables.Values);
+            return [.. RouteTableFilters.Apply(selected.Select(ToRouteTable), request.Filters)];
+        }
+    }
+
+    /// <summary>Deletes a route table that no subnet is associated with and that is not its VPC's main table.</summary>
+    /// <exception cref="AwsException"><c>InvalidRouteTableID.NotFound</c>; <c>DependencyViolation</c> while associated or main.</exception>
+    public void DeleteRouteTable(string routeTableId)
+    {
+        lock (_lock)
+        {
+            var table = FindRouteTable(routeTableId);
+            if (table.MainAssociationId is not null || _subnetAssociations.Values.Any(a => a.RouteTableId == table.Id))
+            {
+                throw Ec2Errors.RouteTableHasDependencies(table.Id);
+            }
+
+            _routeTables.Remove(table.Id);
+        }
+    }
+
+    /// <summary>Adds a route to an internet gateway attached to the table's VPC or to a NAT gateway in it.</summary>
+    /// <exception cref="AwsException">
+    /// <c>InvalidRouteTableID.NotFound</c>, <c>InvalidParameterValue</c> (CIDR), <c>InvalidParameterCombination</c> (not
+    /// exactly one target), <c>InvalidGatewayID.NotFound</c>/<c>InvalidNatGatewayID.NotFound</c>, a gateway of
+    /// another network, <c>RouteAlreadyExists</c>.
+    /// </exception>
+    public void CreateRoute(CreateRouteRequest request)
+    {
+        lock (_lock)
+        {
+            SettleNatGateways();
+            var table = FindRouteTable(request.RouteTableId);
+            var destination = ParseDestination(request.DestinationCidrBlock);
+            if ((request.GatewayId is null) == (request.NatGatewayId is null))
+            {
+                throw Ec2Errors.RouteTargetMissing();
+            }
+
+            if (request.GatewayId is { } gatewayId)
+            {
+                var gateway = gatewayId.StartsWith("igw-", StringComparison.Ordinal) ? _internetGateways.GetValueOrDefault(gatewayId) : null;
+                if (gateway is null)
+                {
+                    throw Ec2Errors.GatewayNotFound(gatewayId);
+                }
+
+                if (gateway.VpcId != table.VpcId)
+                {
+                    throw Ec2Errors.DifferentNetworks(table.Id, gatewayId);
+                }
+            }
+
+            if (request.NatGatewayId is { } natId)
+            {
+                var nat = _natGateways.GetValueOrDefault(natId);
+                if (nat is null || StateOf(nat) is "deleted")
+                {
+                    throw Ec2Errors.NatGatewayIdNotFound(natId);
+                }
+
+                if (nat.VpcId != table.VpcId)
+                {
+                    throw Ec2Errors.DifferentNetworks(table.Id, natId);
+                }
+            }
+
+            if (table.Routes.Exists(r => r.Destination == destination) || _vpcs[table.VpcId].CidrBlocks.Exists(b => b.Cidr == destination))
+            {
+                throw Ec2Errors.RouteAlreadyExists(request.DestinationCidrBlock);
+            }
+
+            table.Routes.Add(new RouteEntry(destination, request.GatewayId, request.NatGatewayId));
+        }
+    }
+
+    /// <summary>Removes a route added by CreateRoute (the <c>local</c> routes cannot be removed: they are not found).</summary>
+    /// <exception cref="AwsException"><c>InvalidRouteTableID.NotFound</c>, <c>InvalidRoute.NotFound</c>.</exception>
+    public void DeleteRoute(string routeTableId, string destinationCidrBlock)
+    {
+        lock (_lock)
+        {
+            var table = FindRouteTable(routeTableId);
+            var destination = ParseDestination(destinationCidrBlock);
+            var route = table.Routes.Find(r => r.Destination == destination) ?? throw Ec2Errors.RouteNotFound(destinationCidrBlock, table.Id);
+            table.Routes.Remove(route);
+        }
+    }
+
+    /// <summary>Associates a subnet of the table's VPC with it explicitly; returns the association ID (<c>rtbassoc-…</c>).</summary>
+    /// <exception cref="AwsException">
+    /// Either not found; another VPC's subnet (<c>InvalidParameterValue</c>); a subnet already explicitly
+    /// associated (<c>Resource.AlreadyAssociated</c>).
+    /// </exception>
+    public string AssociateRouteTable(string routeTableId, string subnetId)
+    {
+        lock (_lock)
+        {
+            var table = FindRouteTable(routeTableId);
+            var subnet = FindSubnet(subnetId);
+            if (subnet.VpcId != table.VpcId)
+            {
+                throw Ec2Errors.RouteTableAndSubnetInDifferentNetworks(table.Id, subnet.Id);
+            }
+
+            if (_subnetAssociations.Values.Any(a => a.SubnetId == subnet.Id))
+            {
+                throw Ec2Errors.RouteTableAlreadyAssociated(table.Id);
+            }
+
+            var association = new SubnetRouteTableAssociation(_ids.Next("rtbassoc"), table.Id, subnet.Id);
+            _subnetAssociations.Add(association.AssociationId, association);
+            return association.AssociationId;
+        }
+    }
+
+    /// <summary>Ends an explicit subnet association: the subnet goes back to its VPC's main table.</summary>
+    /// <exception cref="AwsException"><c>InvalidAssociationID.NotFound</c>; the main association (<c>InvalidParameterValue</c>).</exception>
+    public void DisassociateRouteTable(string associationId)
+    {
+        lock (_lock)
+        {
+            if (_routeTables.Values.Any(t => t.MainAssociationId == associationId))
+            {
+                throw Ec2Errors.MainAssociationNotDisassociable(associationId);
+            }
+
+            if (!_subnetAssociations.Remove(associationId))
+            {
+                throw Ec2Errors.RouteTableAssociationNotFound(associationId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The table that routes a subnet's traffic: its explicitly associated table, else its VPC's main table
+    /// (the implicit association, which DescribeRouteTables does not list).
+    /// </summary>
+    /// <exception cref="AwsException"><c>InvalidSubnetID.NotFound</c>.</exception>
+    public RouteTable RouteTableOfSubnet(string subnetId)
+    {
+        lock (_lock)
+        {
+            SettleNatGateways();
+            var subnet = FindSubnet(subnetId);
+            var explicitTable = _subnetAssociations.Values.FirstOrDefault(a => a.SubnetId == subnet.Id)?.RouteTableId;
+            return ToRouteTable(_routeTables[explicitTable ?? _vpcs[subnet.VpcId].MainRouteTableId]);
+        }
+    }
+
+    private RouteTableEntity AddRouteTable(string vpcId, IReadOnlyList<Tag> tags)
+    {
+        var table = new RouteTableEntity(_ids.Next("rtb"), vpcId) { Tags = [.. tags] };
+        _routeTables.Add(table.Id, table);
+        return table;
+    }
+
+    /// <summary>A VPC's main table, made with the VPC, as EC2 makes it.</summary>
+    private RouteTableEntity AddMainRouteTable(string vpcId)
+    {
+        var table = AddRouteTable(vpcId, []);
+        table.MainAssociationId = _ids.Next("rtbassoc");
+        return table;
+    }
+
+    /// <summary>A subnet being deleted loses its explicit association, as EC2 removes it.</summary>
+    private void RemoveSubnetAssociations(string subnetId)
+    {
+        foreach (var id in _subnetAssociations.Values.Where(a => a.SubnetId == subnetId).Select(a => a.AssociationId).ToList())
+        {
+            _subnetAssociations.Remove(id);
+        }
+    }
+
+    private RouteTableEntity FindRouteTable(string id) => _routeTables.GetValueOrDefault(id) ?? throw Ec2Errors.RouteTableNotFound(id);
+
+    private static CidrBlock ParseDestination(string text)
+        => CidrBlock.TryParse(text, out var cidr) && cidr.IsIPv4 ? cidr : throw Ec2Errors.InvalidCidr(text, "destinationCidrBlock");
+
+    private RouteTable ToRouteTable(RouteTableEntity table)
+    {
+        // The local routes follow the VPC's CIDR blocks, so a block associated later has its route at once.
+        var local = _vpcs[table.VpcId].CidrBlocks.Select(b => new Route(b.Cidr.ToString(), "local", null, "CreateRouteTable", "active"));
+        var created = table.Routes.Select(r => new Route(r.Destination.ToString(), r.GatewayId, r.NatGatewayId, "CreateRoute", RouteState(table, r)));
+        var associations = new List<RouteTableAssociation>();
+        if (table.MainAssociationId is { } main)
+        {
+            associations.Add(new RouteTableAssociation(main, table.Id, null, true, new RouteTableAssociationState("associated")));
+        }
+
+        associations.AddRange(_subnetAssociations.Values.Where(a => a.RouteTableId == table.Id)
+            .Select(a => new RouteTableAssociation(a.AssociationId, table.Id, a.SubnetId, false, new RouteTableAssociationState("associated"))));
+        return new RouteTable(table.Id, table.VpcId, AccountId, [.. local, .. created], associations, [.. table.Tags]);
+    }
+
+    /// <summary>A route whose target is gone or detached is a <c>blackhole</c>, as EC2 shows it.</summary>
+    private string RouteState(RouteTableEntity table, RouteEntry route)
+    {
+        if (route.GatewayId is { } gatewayId)
+        {
+            return _internetGateways.GetValueOrDefault(gatewayId)?.VpcId == table.VpcId ? "active" : "blackhole";
+        }
+
+        return route.NatGatewayId is { } natId && _natGateways.GetValueOrDefault(natId) is { } nat && StateOf(nat) is "pending" or "available"
+            ? "active"
+            : "blackhole";
+    }
+
+    private static readonly FilterMatcher<RouteTable> RouteTableFilters = new(
+        new Dictionary<string, Func<RouteTable, IEnumerable<string?>>>(StringComparer.Ordinal)
+        {
+            ["route-table-id"] = t => Field.One(t.RouteTableId),
+            ["vpc-id"] = t => Field.One(t.VpcId),
+            ["owner-id"] = t => Field.One(t.OwnerId),
+            ["association.route-table-association-id"] = t => t.Associations.Select(a => a.RouteTableAssociationId),
+            ["association.route-table-id"] = t => t.Associations.Select(a => a.RouteTableId),
+            ["association.subnet-id"] = t => t.Associations.Select(a => a.SubnetId),
+            ["association.main"] = t => t.Associations.Select(a => a.Main ? "true" : "false"),
+            ["association.association-state"] = t => t.Associations.Select(a => a.AssociationState.State),
+            ["route.destination-cidr-block"] = t => t.Routes.Select(r => r.DestinationCidrBlock),
+            ["route.gateway-id"] = t => t.Routes.Select(r => r.GatewayId),
+            ["route.nat-gateway-id"] = t => t.Routes.Select(r => r.NatGatewayId),
+            ["route.origin"] = t => t.Routes.Select(r => r.Origin),
+            ["route.state"] = t => t.Routes.Select(r => r.State),
+        },
+        t => t.Tags);
+
+    private sealed class RouteTableEntity(string id, string vpcId)
+    {
+        public string Id { get; } = id;
+
+        public string VpcId { get; } = vpcId;
+
+        /// <summary>The routes CreateRoute added, in order; the local routes are derived from the VPC.</summary>
+        public List<RouteEntry> Routes { get; } = [];
+
+        /// <summary>Set on the VPC's main table only.</summary>
+        public string? MainAssociationId { get; set; }
+
+        public List<Tag> Tags { get; set; } = [];
+    }
+
+    private sealed record RouteEntry(CidrBlock Destination, string? GatewayId, string? NatGatewayId);
+
+    private sealed record SubnetRouteTableAssociation(string AssociationId, string RouteTableId, string SubnetId);
+}

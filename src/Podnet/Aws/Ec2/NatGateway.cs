@@ -1,0 +1,28 @@
+namespace Podnet.Aws.Ec2;
+
+/// <summary>
+/// A public NAT gateway in the shape <c>aws ec2 describe-nat-gateways</c> prints. Its <see cref="State"/> follows
+/// the clock: <c>pending</c> → <c>available</c> (or <c>failed</c> when its VPC has no internet gateway), then
+/// <c>deleting</c> → <c>deleted</c>; a deleted gateway stays visible, as EC2 keeps it for about an hour.
+/// </summary>
+public sealed record NatGateway(
+    string NatGatewayId,
+    string VpcId,
+    string SubnetId,
+    string State,
+    string ConnectivityType,
+    DateTimeOffset CreateTime,
+    DateTimeOffset? DeleteTime,
+    IReadOnlyList<NatGatewayAddress> NatGatewayAddresses,
+    string? FailureCode,
+    string? FailureMessage,
+    IReadOnlyList<Tag> Tags);
+
+/// <summary>
+/// A NAT gateway's address: the Elastic IP and the interface EC2 made for it in the subnet. While the gateway is
+/// pending only <see cref="AllocationId"/> is known, as CreateNatGateway answers (boto/boto3#779).
+/// </summary>
+public sealed record NatGatewayAddress(string AllocationId, string? NetworkInterfaceId, string? PrivateIp, string? PublicIp, bool IsPrimary, string Status);
+
+/// <summary>CreateNatGateway's arguments (public NAT gateways only).</summary>
+public sealed record CreateNatGatewayRequest(string SubnetId, string AllocationId, IReadOnlyList<Tag>? Tags = null);

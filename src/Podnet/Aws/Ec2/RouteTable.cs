@@ -1,0 +1,31 @@
+namespace Podnet.Aws.Ec2;
+
+/// <summary>
+/// A route table in the shape <c>aws ec2 describe-route-tables</c> prints. A VPC's main table is made with the VPC;
+/// <see cref="Associations"/> lists the main association (<c>Main: true</c>, no subnet) and the explicit subnet
+/// associations; a subnet without one uses the main table implicitly and is not listed (Amazon VPC user guide,
+/// "Subnet route tables").
+/// </summary>
+public sealed record RouteTable(
+    string RouteTableId,
+    string VpcId,
+    string OwnerId,
+    IReadOnlyList<Route> Routes,
+    IReadOnlyList<RouteTableAssociation> Associations,
+    IReadOnlyList<Tag> Tags);
+
+/// <summary>
+/// A route: <see cref="Origin"/> is <c>CreateRouteTable</c> for the <c>local</c> routes of the VPC's CIDR blocks
+/// (<see cref="GatewayId"/> <c>local</c>) and <c>CreateRoute</c> for the others; <see cref="State"/> is
+/// <c>active</c>, or <c>blackhole</c> when its target is gone (a deleted NAT gateway, a detached internet gateway).
+/// </summary>
+public sealed record Route(string DestinationCidrBlock, string? GatewayId, string? NatGatewayId, string Origin, string State);
+
+/// <summary>An association of a route table: the VPC's main one (<see cref="Main"/>) or one with a subnet; IDs <c>rtbassoc-…</c>.</summary>
+public sealed record RouteTableAssociation(string RouteTableAssociationId, string RouteTableId, string? SubnetId, bool Main, RouteTableAssociationState AssociationState);
+
+/// <summary>The state of a route table association: <c>associated</c> once made (EC2 associates at once).</summary>
+public sealed record RouteTableAssociationState(string State, string? StatusMessage = null);
+
+/// <summary>CreateRoute's arguments: a destination and exactly one target.</summary>
+public sealed record CreateRouteRequest(string RouteTableId, string DestinationCidrBlock, string? GatewayId = null, string? NatGatewayId = null);
