@@ -22,7 +22,11 @@ public static class SeedScript
             var bin = Directory.CreateDirectory(Path.Combine(directory, "bin")).FullName;
             var wrapper = Path.Combine(bin, "podnet");
             File.WriteAllText(wrapper, $"#!/bin/sh\nexec dotnet '{Path.Combine(AppContext.BaseDirectory, "podnet.dll")}' \"$@\"\n");
-            File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            // The scripts are bash scripts: they run where bash does, and there the wrapper must be executable.
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
             var work = Directory.CreateDirectory(Path.Combine(directory, "work")).FullName;
             var environment = new Dictionary<string, string>
             {
