@@ -1,3 +1,6 @@
+using System.Text.RegularExpressions;
+using Podnet.Tests.TestSupport;
+
 namespace Podnet.Tests.Examples;
 
 /// <summary>
@@ -27,7 +30,7 @@ public class SeedScriptTests
         var annotation = Array.FindIndex(lines, l => l.StartsWith("Annotations:", StringComparison.Ordinal) && l.EndsWith("vpc.amazonaws.com/pod-eni:", StringComparison.Ordinal));
         Assert.True(annotation > 0, transcript);
         Assert.StartsWith("[{\"eniId\":\"eni-", lines[annotation + 1].Trim(), StringComparison.Ordinal);
-        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"Normal\s+SecurityGroupRequested\s+.*vpc-resource-controller\s+Pod will get the following Security Groups \[sg-"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"Normal\s+SecurityGroupRequested\s+.*vpc-resource-controller\s+Pod will get the following Security Groups \[sg-"));
 
         // curl my-app answers before the revoke; after it, the name no longer resolves while a pod's IP answers.
         var revoke = Array.FindIndex(lines, l => l.StartsWith("$ aws ec2 revoke-security-group-ingress", StringComparison.Ordinal));
@@ -36,5 +39,154 @@ public class SeedScriptTests
         Assert.Contains(lines.Skip(revoke), l => l == "curl: (6) Could not resolve host: my-app");
         Assert.Contains(lines.Skip(revoke), l => l.Contains("<title>Welcome to nginx!</title>", StringComparison.Ordinal));
         Assert.Contains("namespace \"my-namespace\" deleted", lines);
+    }
+
+    [Fact]
+    public void Seed001_TrunkLabelAndPodEni_AsTheSeedShows()
+    {
+        var (exit, transcript) = SeedScript.Run("seed-001-pod-eni-trunk-label", Timeout);
+
+        Assert.True(exit == 0, transcript);
+        var lines = transcript.Split('\n');
+
+        // The seed's cluster: VPC CNI v1.10.1 and eksctl's service role.
+        Assert.Contains("amazon-k8s-cni-init:v1.10.1-eksbuild.1", lines);
+        Assert.Contains("amazon-k8s-cni:v1.10.1-eksbuild.1", lines);
+        Assert.Contains("arn:aws:iam::123456789012:role/eksctl-ironman-2022-cluster-ServiceRole-33QTRI4AJ85B", lines);
+        Assert.Contains("daemonset.apps/aws-node env updated", lines);
+
+        // All four nodes carry the trunk label, named in eu-west-1 and running 1.22.
+        var trunkNodes = Output(lines, "$ kubectl get nodes -l vpc.amazonaws.com/has-trunk-attached=true");
+        Assert.Equal(4, trunkNodes.Count(l => Regex.IsMatch(l, @"^ip-192-168-\d+-\d+\.eu-west-1\.compute\.internal\s+Ready\s+<none>\s+\S+\s+v1\.22\.")));
+
+        Assert.Contains("securitygrouppolicy.vpcresources.k8s.aws/my-security-group-policy-demo created", lines);
+        Assert.Contains("pod/aws-cli created", lines);
+
+        // describe po: the branch interface in the annotation, one pod-eni as limit and request, the controller's events.
+        var pod = Output(lines, "$ kubectl describe po aws-cli");
+        Assert.Contains(pod, l => l.Contains("[{\"eniId\":\"eni-", StringComparison.Ordinal));
+        Assert.Equal(2, pod.Count(l => Regex.IsMatch(l, @"^\s+vpc\.amazonaws\.com/pod-eni:\s+1$")));
+        Assert.Contains(pod, l => l.Contains("vpc.amazonaws.com/pod-eni:NoSchedule op=Exists", StringComparison.Ordinal));
+        Assert.Contains(pod, l => Regex.IsMatch(l, @"Normal\s+SecurityGroupRequested\s+.*Pod will get the following Security Groups \[sg-079157a483bcb371f\]"));
+        Assert.Contains(pod, l => Regex.IsMatch(l, @"Normal\s+ResourceAllocated\s+.*Allocated \[\{""eniId"":""eni-"));
+
+        // describe no: eksctl's labels, the trunk label, an m5.large's nine branch interfaces, one of them allocated.
+        var node = Output(lines, "$ kubectl describe no ip-");
+        Assert.Contains(node, l => l.EndsWith("alpha.eksctl.io/cluster-name=ironman-2022", StringComparison.Ordinal));
+        Assert.Contains(node, l => l.Trim() == "vpc.amazonaws.com/has-trunk-attached=true");
+        Assert.Equal(2, node.Count(l => Regex.IsMatch(l, @"^\s+vpc\.amazonaws\.com/pod-eni:\s+9$")));
+        Assert.Contains(node, l => Regex.IsMatch(l, @"^\s+vpc\.amazonaws\.com/pod-eni\s+1\s+1$"));
+    }
+
+    [Fact]
+    public void Seed002_PodSecurityGroup_AsTheSeedShows()
+    {
+        var (exit, transcript) = SeedScript.Run("seed-002-pod-security-group", Timeout);
+
+        Assert.True(exit == 0, transcript);
+        var lines = transcript.Split('\n');
+
+        Assert.Contains("daemonset.apps/aws-node env updated", lines);
+        var trunkNodes = Output(lines, "$ kubectl get nodes -o wide -l vpc.amazonaws.com/has-trunk-attached=true");
+        Assert.Equal(3, trunkNodes.Count(l => l.StartsWith("ip-", StringComparison.Ordinal) && l.Contains(" Ready ", StringComparison.Ordinal)));
+        Assert.Contains("daemonset.apps/aws-node patched", lines);
+        Assert.Contains("securitygrouppolicy.vpcresources.k8s.aws/nginx-security-group-policy created", lines);
+
+        // The selected pod gets both groups of the policy, on a branch interface.
+        var pod = Regex.Match(transcript, @"pod_security_group_id=(sg-[0-9a-f]{17})").Groups[1].Value;
+        var node = Regex.Match(transcript, @"node_security_group_id=(sg-[0-9a-f]{17})").Groups[1].Value;
+        Assert.NotEqual(string.Empty, pod);
+        Assert.NotEqual(string.Empty, node);
+        Assert.Contains(lines, l => l.EndsWith($"Pod will get the following Security Groups [{pod} {node}]", StringComparison.Ordinal));
+        Assert.Contains($"{pod}\t{node}", lines);
+
+        // With the nodes' group on it, the pod still resolves names through CoreDNS.
+        Assert.Contains("Name:\tkubernetes.default.svc.cluster.local", lines);
+    }
+
+    [Fact]
+    public void Seed004_EgressPolicies_NarrowDnsToKubeDns_AsPodnetReachDecides()
+    {
+        var (exit, transcript) = SeedScript.Run("seed-004-egress-network-policies", Timeout);
+
+        Assert.True(exit == 0, transcript);
+        var lines = transcript.Split('\n');
+
+        Assert.Contains("namespace/kube-system labeled", lines);
+        Assert.Equal(2, lines.Count(l => l == "networkpolicy.networking.k8s.io/default-deny-all-egress created"));
+        Assert.Contains("networkpolicy.networking.k8s.io/internet-egress created", lines);
+        Assert.Contains("namespace/team-a labeled", lines);
+        Assert.Contains("namespace/team-b labeled", lines);
+
+        // Each try inside a pod, in order: what the pod's shell printed.
+        var tries = Tries(lines);
+        Assert.Equal(
+            [
+                ("team-b", "api", "curl -sS -m 5 web.team-a", "<title>Welcome to nginx!</title>"),
+                ("team-a", "web", "nslookup api.team-b", "Name:\tapi.team-b.svc.cluster.local"),
+                ("team-a", "web", "curl -sS -m 5 api.team-b", "curl: (28) Connection timed out after 5000 milliseconds"),
+                ("team-a", "web", "curl -sS -m 5 API:53", "curl: (7) Failed to connect to API port 53: Connection refused"),
+                ("team-b", "api", "nslookup web.team-a", "Name:\tweb.team-a.svc.cluster.local"),
+                ("team-b", "api", "curl -sS -m 5 web.team-a", "curl: (28) Connection timed out after 5000 milliseconds"),
+                ("team-b", "api", "curl -sS -m 5 WEB:53", "curl: (28) Connection timed out after 5000 milliseconds"),
+                ("team-b", "crawler", "curl -sS -m 5 web.team-a", "<title>Welcome to nginx!</title>"),
+                ("team-b", "api", "curl -sS -m 5 web.team-a", "curl: (28) Connection timed out after 5000 milliseconds"),
+            ],
+            tries);
+
+        // podnet reach decides the same on examples/egress-policies, the same three policies as a policy-only world.
+        var world = Path.Combine(PodnetCli.Examples(), "egress-policies");
+        string Reach(string from, string to, string port) => PodnetCli.Run("reach", world, from, to, port).Out.Split('\n')[0];
+        Assert.Equal("ALLOWED", Reach("team-b/api", "kube-system/coredns", "53/udp"));
+        Assert.Equal("DENIED", Reach("team-b/api", "team-a/web", "8080"));
+        Assert.Equal("DENIED", Reach("team-b/api", "team-a/web", "53/tcp"));
+        Assert.Equal("ALLOWED", Reach("team-a/web", "team-b/api", "53/tcp"));
+        Assert.Equal("DENIED", Reach("team-a/web", "team-b/api", "8080"));
+        Assert.Equal("ALLOWED", Reach("team-b/crawler", "team-a/web", "8080"));
+    }
+
+    /// <summary>The output of the first command that starts with <paramref name="command"/>, up to the next command.</summary>
+    private static List<string> Output(string[] lines, string command)
+        => [.. lines.SkipWhile(l => !l.StartsWith(command, StringComparison.Ordinal)).Skip(1).TakeWhile(l => !l.StartsWith("$ ", StringComparison.Ordinal))];
+
+    /// <summary>
+    /// Seed 004's tries inside pods: each <c>echo '…' | kubectl exec -i -n NS deploy/NAME</c> with the first line of
+    /// the output that tells the result; the pods' addresses are written API and WEB.
+    /// </summary>
+    private static List<(string Namespace, string Pod, string Command, string Result)> Tries(string[] lines)
+    {
+        var web = lines.Select(l => Regex.Match(l, @"^\$ web_ip=(\S+)$")).First(m => m.Success).Groups[1].Value;
+        var api = lines.Select(l => Regex.Match(l, @"^\$ api_ip=(\S+)$")).First(m => m.Success).Groups[1].Value;
+        string Named(string s) => s.Replace(web, "WEB", StringComparison.Ordinal).Replace(api, "API", StringComparison.Ordinal);
+        var tries = new List<(string, string, string, string)>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var exec = Regex.Match(lines[i], @"^\$ kubectl exec -i -n (\S+) deploy/(\S+) -- /bin/bash$");
+            if (!exec.Success)
+            {
+                continue;
+            }
+
+            // bash's xtrace prints a pipeline's commands as each starts, in any order: the echo is among the run of
+            // "$ " lines around the exec, and the pod's output follows that run.
+            var first = i;
+            while (first > 0 && lines[first - 1].StartsWith("$ ", StringComparison.Ordinal))
+            {
+                first--;
+            }
+
+            var last = i;
+            while (last + 1 < lines.Length && lines[last + 1].StartsWith("$ ", StringComparison.Ordinal))
+            {
+                last++;
+            }
+
+            var command = lines[first..(last + 1)].Single(l => l.StartsWith("$ echo ", StringComparison.Ordinal))["$ echo ".Length..].Trim('\'', '"');
+            var output = lines.Skip(last + 1).TakeWhile(l => !l.StartsWith("$ ", StringComparison.Ordinal));
+            var result = output.First(l => l.StartsWith("<title>", StringComparison.Ordinal) || l.StartsWith("curl: ", StringComparison.Ordinal) || l.StartsWith("Name:", StringComparison.Ordinal));
+            tries.Add((exec.Groups[1].Value, exec.Groups[2].Value, Named(command), Named(result)));
+        }
+
+        return tries;
     }
 }
