@@ -189,4 +189,40 @@ public class SeedScriptTests
 
         return tries;
     }
+
+    [Fact]
+    public void Seed003_CustomNetworking_FromAnEmptyAccountAndBack_AsTheSeedShows()
+    {
+        var (exit, transcript) = SeedScript.Run("seed-003-custom-networking", Timeout);
+
+        Assert.True(exit == 0, transcript);
+        var lines = transcript.Split('\n');
+        string[] After(string command) => [.. lines.SkipWhile(l => !l.StartsWith(command, StringComparison.Ordinal)).Skip(1).TakeWhile(l => !l.StartsWith("$ ", StringComparison.Ordinal))];
+
+        // The stack, then the cluster: polled until CREATE_COMPLETE and "ACTIVE" (the served clock skips the wait).
+        Assert.Contains("\"ACTIVE\"", lines);
+        Assert.Contains(lines, l => l.StartsWith("Added new context arn:aws:eks:us-west-2:123456789012:cluster/my-custom-networking-cluster to ", StringComparison.Ordinal));
+
+        // The DescribeVpcs table: one associated block, then two; six subnets, the new ones in the old ones' zones.
+        var tables = lines.Select((l, i) => (l, i)).Where(p => p.l.StartsWith("$ aws ec2 describe-vpcs", StringComparison.Ordinal)).Select(p => After(p.l)).ToList();
+        Assert.Equal(2, tables.Count);
+        Assert.Equal(["192.168.0.0/24"], tables[0].Where(l => l.Contains("associated", StringComparison.Ordinal)).Select(l => l.Split('|', StringSplitOptions.TrimEntries)[1]));
+        Assert.Equal(["192.168.0.0/24", "192.168.1.0/24"], tables[1].Where(l => l.Contains("associated", StringComparison.Ordinal)).Select(l => l.Split('|', StringSplitOptions.TrimEntries)[1]));
+        var subnets = After("$ aws ec2 describe-subnets --region").Where(l => l.Contains("subnet-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(6, subnets.Count);
+        Assert.Equal(2, subnets.Count(l => l.Contains("192.168.1.", StringComparison.Ordinal)));
+
+        // Custom networking: the ENIConfigs per zone; two nodes Ready; CoreDNS on addresses of the new 192.168.1.0/24 subnets.
+        Assert.Equal(3, After("$ kubectl get ENIConfigs").Count(l => l.Length > 0));
+        Assert.Equal(2, After("$ kubectl get nodes").Count(l => Regex.IsMatch(l, @"^ip-192-168-0-\d+\.us-west-2\.compute\.internal\s+Ready\s")));
+        var pods = After("$ kubectl get pods -A -o wide");
+        Assert.Equal(2, pods.Count(l => Regex.IsMatch(l, @"^kube-system\s+coredns-\S+\s+1/1\s+Running\s+0\s+\S+\s+192\.168\.1\.\d+\s")));
+        Assert.Equal(2, pods.Count(l => Regex.IsMatch(l, @"^kube-system\s+aws-node-\S+\s+1/1\s+Running\s+0\s+\S+\s+192\.168\.0\.\d+\s")));
+
+        // Teardown: the seed's two ResourceNotFoundException lines, the stack gone, no network interface left.
+        Assert.Contains("An error occurred (ResourceNotFoundException) when calling the DescribeNodegroup operation: No node group found for name: my-nodegroup.", lines);
+        Assert.Contains("An error occurred (ResourceNotFoundException) when calling the DescribeCluster operation: No cluster found for name: my-custom-networking-cluster.", lines);
+        Assert.Contains("An error occurred (ValidationError) when calling the DescribeStacks operation: Stack with id my-eks-custom-networking-vpc does not exist", lines);
+        Assert.Empty(After("$ aws ec2 describe-network-interfaces").Where(l => l.Length > 0));
+    }
 }
