@@ -13,7 +13,7 @@ namespace Podnet.Server.Aws;
 /// gate, so the controllers see what changed; the result becomes the output shape's XML (<see cref="Ec2Shapes"/>).
 /// Like moto's <c>moto/ec2/responses/*.py</c>: thin, the rules live in <see cref="Ec2Backend"/>.
 /// </summary>
-public sealed class Ec2Api
+public sealed partial class Ec2Api
 {
     /// <summary>The API version EC2 requests carry.</summary>
     public const string ApiVersion = "2016-11-15";
@@ -36,6 +36,7 @@ public sealed class Ec2Api
         "DescribeInstances", "DescribeInstanceTypes", "DescribeNetworkInterfaces", "CreateNetworkInterface", "DeleteNetworkInterface",
         "AttachNetworkInterface", "DetachNetworkInterface", "ModifyNetworkInterfaceAttribute", "AssignPrivateIpAddresses", "UnassignPrivateIpAddresses",
         "AssociateTrunkInterface", "DisassociateTrunkInterface", "DescribeTrunkInterfaceAssociations", "CreateTags", "DeleteTags",
+        .. InstanceActions,
     ];
 
     /// <summary>Runs <paramref name="action"/> as <paramref name="principal"/>; returns the members of its answer.</summary>
@@ -44,6 +45,13 @@ public sealed class Ec2Api
     {
         var cloud = _cluster.World.Cloud ?? throw new AwsException("UnsupportedOperation", "This world has no AWS account (a policy-only world): EC2 is not served.");
         var ec2 = cloud.Ec2For(principal);
+        var page = Ec2Pagination.Begin(action, query);
+        var members = Answer(action, query, ec2);
+        return page is null ? members : page.Cut(members);
+    }
+
+    private IReadOnlyList<XElement?> Answer(string action, QueryRequest query, IEc2 ec2)
+    {
         return action switch
         {
             "CreateVpc" => Write(() => [Structure("vpc", Ec2Shapes.Vpc(Done(ec2.CreateVpcAsync(new CreateVpcRequest(Required(query, "CidrBlock"), TagsFor(query, "vpc"), query.Get("InstanceTenancy") ?? "default")))))]),
@@ -210,6 +218,7 @@ public sealed class Ec2Api
                 Done(ec2.DeleteTagsAsync(query.List("ResourceId"), [.. query.Structures("Tag").Select(t => t.Get("Key") ?? string.Empty)]));
                 return [];
             }),
+            _ when InstanceActions.Contains(action) => AnswerInstances(action, query, ec2),
             _ => throw new AwsException("InvalidAction", $"The action {action} is not valid for this web service."),
         };
     }
