@@ -109,7 +109,10 @@ public static partial class Ec2Shapes
         Text("prefixListId", rule.PrefixListId),
         rule.ReferencedGroupInfo is { } group ? Structure("referencedGroupInfo", Text("groupId", group.GroupId), Text("userId", group.UserId)) : null,
         Text("description", rule.Description),
-        TagSet(rule.Tags),
+
+        // A rule's tagSet is there when empty: describe-security-group-rules prints "Tags": [] for an untagged
+        // rule (the AWS CLI reference's example), unlike describe-security-groups for an untagged group.
+        Items("tagSet", rule.Tags, t => [Text("key", t.Key), Text("value", t.Value)]),
         Text("securityGroupRuleArn", rule.SecurityGroupRuleArn),
     ];
 
