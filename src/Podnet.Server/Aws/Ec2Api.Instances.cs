@@ -20,13 +20,17 @@ public sealed partial class Ec2Api
         // RunInstances answers a Reservation: its members are the answer's (reservationId, ownerId, groupSet, instancesSet).
         "RunInstances" => Write(() =>
         {
+            // The request's own parameters are checked before the account is looked at (its default subnet).
             var groups = query.List("SecurityGroupId");
+            var minCount = query.Int("MinCount") ?? throw Ec2Errors.MissingParameter("MinCount");
+            var maxCount = query.Int("MaxCount") ?? throw Ec2Errors.MissingParameter("MaxCount");
+            var imageId = query.Get("ImageId") ?? throw Ec2Errors.MissingParameter("ImageId");
             var reservation = Done(ec2.RunInstancesAsync(new RunInstancesRequest(
                 query.Get("InstanceType") ?? "m1.small",
                 query.Get("SubnetId") ?? DefaultSubnetId(ec2),
-                query.Int("MinCount") ?? throw Ec2Errors.MissingParameter("MinCount"),
-                query.Int("MaxCount") ?? throw Ec2Errors.MissingParameter("MaxCount"),
-                query.Get("ImageId") ?? throw Ec2Errors.MissingParameter("ImageId"),
+                minCount,
+                maxCount,
+                imageId,
                 groups.Count > 0 ? groups : null,
                 query.Get("PrivateIpAddress"),
                 TagsFor(query, "instance"),

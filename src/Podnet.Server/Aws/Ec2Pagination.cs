@@ -58,9 +58,6 @@ public sealed class Ec2Pagination
         _digest = digest;
     }
 
-    /// <summary>The operations that page, by name.</summary>
-    public static IReadOnlyCollection<string> PaginatedActions => Operations.Keys;
-
     /// <summary>
     /// The paging <paramref name="query"/> asks of <paramref name="action"/>, checked before the operation runs; null
     /// when the operation does not page or the request names neither <c>MaxResults</c> nor <c>NextToken</c>.
