@@ -37,6 +37,7 @@ public sealed partial class Ec2Api
         "DescribeInstances", "DescribeInstanceTypes", "DescribeNetworkInterfaces", "CreateNetworkInterface", "DeleteNetworkInterface",
         "AttachNetworkInterface", "DetachNetworkInterface", "ModifyNetworkInterfaceAttribute", "AssignPrivateIpAddresses", "UnassignPrivateIpAddresses",
         "AssociateTrunkInterface", "DisassociateTrunkInterface", "DescribeTrunkInterfaceAssociations", "CreateTags", "DeleteTags",
+        .. InstanceActions,
     ];
 
     /// <summary>Runs <paramref name="action"/> as <paramref name="principal"/>; returns the members of its answer.</summary>
@@ -45,6 +46,13 @@ public sealed partial class Ec2Api
     {
         var cloud = _cluster.World.Cloud ?? throw new AwsException("UnsupportedOperation", "This world has no AWS account (a policy-only world): EC2 is not served.");
         var ec2 = cloud.Ec2For(principal);
+        var page = Ec2Pagination.Begin(action, query);
+        var members = Answer(action, query, ec2);
+        return page is null ? members : page.Cut(members);
+    }
+
+    private IReadOnlyList<XElement?> Answer(string action, QueryRequest query, IEc2 ec2)
+    {
         return action switch
         {
             "CreateVpc" => Write(() => [Structure("vpc", Ec2Shapes.Vpc(Done(ec2.CreateVpcAsync(new CreateVpcRequest(Required(query, "CidrBlock"), TagsFor(query, "vpc"), query.Get("InstanceTenancy") ?? "default")))))]),
@@ -211,6 +219,7 @@ public sealed partial class Ec2Api
                 Done(ec2.DeleteTagsAsync(query.List("ResourceId"), [.. query.Structures("Tag").Select(t => t.Get("Key") ?? string.Empty)]));
                 return [];
             }),
+            _ when InstanceActions.Contains(action) => AnswerInstances(action, query, ec2),
             _ => HandleRoutes(action, query, ec2) ?? throw new AwsException("InvalidAction", $"The action {action} is not valid for this web service."),
         };
     }

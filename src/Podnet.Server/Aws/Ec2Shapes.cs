@@ -11,7 +11,7 @@ namespace Podnet.Server.Aws;
 /// (botocore data/ec2/2016-11-15/service-2.json; EC2 API Reference, "Data Types"). A test checks every element
 /// against the installed model.
 /// </summary>
-public static class Ec2Shapes
+public static partial class Ec2Shapes
 {
     /// <summary>
     /// <c>tagSet</c>: a list of <c>Tag</c> (<c>key</c>, <c>value</c>); left out when there are none, as EC2 does
@@ -55,6 +55,16 @@ public static class Ec2Shapes
         Bool("defaultForAz", subnet.DefaultForAz),
         Bool("mapPublicIpOnLaunch", subnet.MapPublicIpOnLaunch),
         Text("ownerId", subnet.OwnerId),
+
+        // The emulated subnets are IPv4 only and name hosts by address (ip-10-0-0-1…), as EC2 prints such a subnet.
+        Bool("assignIpv6AddressOnCreation", false),
+        Items("ipv6CidrBlockAssociationSet", Array.Empty<string>(), _ => []),
+        Bool("ipv6Native", false),
+        Structure(
+            "privateDnsNameOptionsOnLaunch",
+            Text("hostnameType", "ip-name"),
+            Bool("enableResourceNameDnsARecord", false),
+            Bool("enableResourceNameDnsAAAARecord", false)),
         TagSet(subnet.Tags),
     ];
 
@@ -99,7 +109,10 @@ public static class Ec2Shapes
         Text("prefixListId", rule.PrefixListId),
         rule.ReferencedGroupInfo is { } group ? Structure("referencedGroupInfo", Text("groupId", group.GroupId), Text("userId", group.UserId)) : null,
         Text("description", rule.Description),
-        TagSet(rule.Tags),
+
+        // A rule's tagSet is there when empty: describe-security-group-rules prints "Tags": [] for an untagged
+        // rule (the AWS CLI reference's example), unlike describe-security-groups for an untagged group.
+        Items("tagSet", rule.Tags, t => [Text("key", t.Key), Text("value", t.Value)]),
         Text("securityGroupRuleArn", rule.SecurityGroupRuleArn),
     ];
 
@@ -210,7 +223,11 @@ public static class Ec2Shapes
         Items("privateIpAddressesSet", eni.PrivateIpAddresses, PrivateIpAddress),
         Items("ipv4PrefixSet", eni.Ipv4Prefixes, p => [Text("ipv4Prefix", p.Ipv4Prefix)]),
         Items("ipv6AddressesSet", eni.Ipv6Addresses, a => [Text("ipv6Address", a.Ipv6Address)]),
-        TagSet(eni.TagSet),
+
+        // Unlike a group's or a subnet's, an interface's tagSet is there when empty: the CLI prints "TagSet": [] for
+        // an untagged interface (the create-network-interface and describe-network-interfaces examples of the
+        // AWS CLI reference).
+        Items("tagSet", eni.TagSet, t => [Text("key", t.Key), Text("value", t.Value)]),
     ];
 
     /// <summary>A <c>TrunkInterfaceAssociation</c> (DescribeTrunkInterfaceAssociations' <c>interfaceAssociationSet</c> items).</summary>

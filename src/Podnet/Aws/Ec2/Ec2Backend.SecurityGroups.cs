@@ -355,7 +355,9 @@ public sealed partial class Ec2Backend
                 [.. same.Where(r => r.CidrIpv4 is not null).Select(r => new IpRange(r.CidrIpv4!, r.Description))],
                 [.. same.Where(r => r.CidrIpv6 is not null).Select(r => new Ipv6Range(r.CidrIpv6!, r.Description))],
                 [.. same.Where(r => r.PrefixListId is not null).Select(r => new PrefixListId(r.PrefixListId!, r.Description))],
-                [.. same.Where(r => r.ReferencedGroupInfo is not null).Select(r => new UserIdGroupPair(r.ReferencedGroupInfo!.GroupId, r.ReferencedGroupInfo.UserId, r.ReferencedGroupInfo.VpcId, r.Description))]));
+                // A pair names a VPC only for a group across a peering; a group of the same VPC (the only kind
+                // authorize accepts here) is GroupId and UserId, as describe-security-groups prints it.
+                [.. same.Where(r => r.ReferencedGroupInfo is not null).Select(r => new UserIdGroupPair(r.ReferencedGroupInfo!.GroupId, r.ReferencedGroupInfo.UserId, null, r.Description))]));
         }
 
         return result;

@@ -104,6 +104,12 @@ public sealed partial class Ec2Backend
             ["trunk-interface-id"] = a => Field.One(a.TrunkInterfaceId),
             ["vlan-id"] = a => Field.One(a.VlanId.ToString(CultureInfo.InvariantCulture)),
             ["gre-key"] = a => Field.One(a.GreKey?.ToString(CultureInfo.InvariantCulture)),
+
+            // The names the VPC resource controller filters by (pkg/aws/ec2/api/helper.go,
+            // DescribeTrunkInterfaceAssociation: "trunk-interface-association.trunk-interface-id").
+            ["trunk-interface-association.association-id"] = a => Field.One(a.AssociationId),
+            ["trunk-interface-association.branch-interface-id"] = a => Field.One(a.BranchInterfaceId),
+            ["trunk-interface-association.trunk-interface-id"] = a => Field.One(a.TrunkInterfaceId),
         },
         a => a.Tags);
 

@@ -120,6 +120,9 @@ public sealed class Ec2Client : IEc2
     public Task<IReadOnlyList<InstanceTypeInfo>> DescribeInstanceTypesAsync(IReadOnlyList<string>? instanceTypes = null, CancellationToken cancellationToken = default)
         => Call("DescribeInstanceTypes", () => _backend.DescribeInstanceTypes(instanceTypes));
 
+    public Task<IReadOnlyList<AvailabilityZone>> DescribeAvailabilityZonesAsync(DescribeAvailabilityZonesRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribeAvailabilityZones", () => _backend.DescribeAvailabilityZones(request), new DescribeRequest(null, request?.Filters));
+
     public Task CreateTagsAsync(IReadOnlyList<string> resourceIds, IReadOnlyList<Tag> tags, CancellationToken cancellationToken = default)
         => Call("CreateTags", () => _backend.CreateTags(resourceIds, tags));
 

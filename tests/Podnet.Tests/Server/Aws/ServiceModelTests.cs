@@ -136,6 +136,14 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
 
         var vpc = Value(Run("Action=CreateVpc&CidrBlock=10.9.0.0%2F16&InstanceTenancy=default&TagSpecification.1.ResourceType=vpc&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m"), "vpcId");
         Run($"Action=DeleteVpc&VpcId={vpc}");
+        Run("Action=DescribeAvailabilityZones&ZoneName.1=us-west-2a&ZoneId.1=usw2-az1&Filter.1.Name=state&Filter.1.Value.1=available");
+        var launched = Value(Run($"Action=RunInstances&ImageId=ami-0a1b2c3d4e5f60718&InstanceType=m5.large&MinCount=1&MaxCount=1&SubnetId={subnetId}&PrivateIpAddress=192.168.95.250"
+            + "&IamInstanceProfile.Name=model-node&TagSpecification.1.ResourceType=instance&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=model"), "instanceId");
+        Run($"Action=TerminateInstances&InstanceId.1={launched}");
+
+        // A page of a paginated answer carries nextToken; the token brings the next one.
+        var page = Run($"Action=DescribeNetworkInterfaces&Filter.1.Name=vpc-id&Filter.1.Value.1={vpcId}&MaxResults=5");
+        Run($"Action=DescribeNetworkInterfaces&Filter.1.Name=vpc-id&Filter.1.Value.1={vpcId}&MaxResults=5&NextToken={Uri.EscapeDataString(Value(page, "nextToken"))}");
 
         Assert.Empty(problems);
         Assert.Equal(Ec2Api.Actions.Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
