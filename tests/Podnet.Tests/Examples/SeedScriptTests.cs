@@ -223,6 +223,6 @@ public class SeedScriptTests
         Assert.Contains("An error occurred (ResourceNotFoundException) when calling the DescribeNodegroup operation: No node group found for name: my-nodegroup.", lines);
         Assert.Contains("An error occurred (ResourceNotFoundException) when calling the DescribeCluster operation: No cluster found for name: my-custom-networking-cluster.", lines);
         Assert.Contains("An error occurred (ValidationError) when calling the DescribeStacks operation: Stack with id my-eks-custom-networking-vpc does not exist", lines);
-        Assert.Empty(After("$ aws ec2 describe-network-interfaces").Where(l => l.Length > 0));
+        Assert.DoesNotContain(After("$ aws ec2 describe-network-interfaces"), l => l.Length > 0);
     }
 }
