@@ -204,7 +204,8 @@ public class SeedScriptTests
         Assert.Contains(lines, l => l.StartsWith("Added new context arn:aws:eks:us-west-2:123456789012:cluster/my-custom-networking-cluster to ", StringComparison.Ordinal));
 
         // The DescribeVpcs table: one associated block, then two; six subnets, the new ones in the old ones' zones.
-        var tables = lines.Select((l, i) => (l, i)).Where(p => p.l.StartsWith("$ aws ec2 describe-vpcs", StringComparison.Ordinal)).Select(p => After(p.l)).ToList();
+        var tables = lines.Select((l, i) => (l, i)).Where(p => p.l.StartsWith("$ aws ec2 describe-vpcs", StringComparison.Ordinal))
+            .Select(p => lines.Skip(p.i + 1).TakeWhile(l => !l.StartsWith("$ ", StringComparison.Ordinal)).ToArray()).ToList();
         Assert.Equal(2, tables.Count);
         Assert.Equal(["192.168.0.0/24"], tables[0].Where(l => l.Contains("associated", StringComparison.Ordinal)).Select(l => l.Split('|', StringSplitOptions.TrimEntries)[1]));
         Assert.Equal(["192.168.0.0/24", "192.168.1.0/24"], tables[1].Where(l => l.Contains("associated", StringComparison.Ordinal)).Select(l => l.Split('|', StringSplitOptions.TrimEntries)[1]));
