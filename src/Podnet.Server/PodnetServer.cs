@@ -72,7 +72,11 @@ public sealed class PodnetServer : IAsyncDisposable
             audit = new AuditLog(new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)), world.Time);
         }
 
+        // The AWS API starts after the first cluster's; a token is checked only once both serve.
+        PodnetServer? started = null;
+        options = options with { PrincipalOfAccessKey = key => started?._aws?.PrincipalOf(key).Arn };
         var server = new PodnetServer(account, options, audit);
+        started = server;
         if (world.Cluster is { } cluster)
         {
             await server.ServeAsync(account.Primary, options, cancellation).ConfigureAwait(false);

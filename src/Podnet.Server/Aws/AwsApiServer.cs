@@ -126,9 +126,12 @@ public sealed class AwsApiServer : IAsyncDisposable
     /// names, else the account's administrator (the CLI user of the seeds) — also for unknown keys and unsigned
     /// requests, as Podnet checks no credentials.
     /// </summary>
-    public AwsPrincipal PrincipalFor(CredentialScope? scope)
+    public AwsPrincipal PrincipalFor(CredentialScope? scope) => PrincipalOf(scope?.AccessKeyId);
+
+    /// <summary>The principal an access key acts as: a session of its role (<see cref="AwsApiServerOptions.RoleAccessKeys"/>), else the administrator.</summary>
+    public AwsPrincipal PrincipalOf(string? accessKeyId)
     {
-        if (scope is not null && _options.RoleAccessKeys.TryGetValue(scope.AccessKeyId, out var roleArn))
+        if (accessKeyId is not null && _options.RoleAccessKeys.TryGetValue(accessKeyId, out var roleArn))
         {
             return AwsPrincipal.AssumedRole(AccountId, roleArn[(roleArn.LastIndexOf('/') + 1)..], "podnet-cli");
         }

@@ -29,6 +29,12 @@ public sealed record KubeApiServerOptions
 
     /// <summary>The bearer token of the cluster admin written into the kubeconfig.</summary>
     public string Token { get; init; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+
+    /// <summary>
+    /// The IAM principal's ARN an access key of the served account belongs to (what EKS's authenticator learns from
+    /// an <c>aws eks get-token</c> token); null accepts no such token.
+    /// </summary>
+    public Func<string, string?>? PrincipalOfAccessKey { get; init; }
 }
 
 /// <summary>
@@ -126,9 +132,16 @@ public sealed class KubeApiServer : IAsyncDisposable
 
         var token = header["Bearer ".Length..].Trim();
 
-        // An EKS token (aws eks get-token: k8s-aws-v1.<presigned STS URL>) is the cluster's creator, whom EKS maps to
-        // the cluster admin.
-        return token == _options.Token || token.StartsWith("k8s-aws-v1.", StringComparison.Ordinal) ? RequestContext.Admin : null;
+        if (token == _options.Token)
+        {
+            return RequestContext.Admin;
+        }
+
+        // An EKS token (aws eks get-token) names its IAM principal; EKS makes the Kubernetes user of that name (the
+        // cluster creator's access entry, with cluster-admin rights, which every Podnet user has).
+        return EksToken.AccessKeyIdOf(token) is { } key && _options.PrincipalOfAccessKey?.Invoke(key) is { } principal
+            ? new RequestContext(principal)
+            : null;
     }
 
     private async Task HandleAsync(HttpContext context)

@@ -94,6 +94,12 @@ public class AwsCliTests : IClassFixture<ServedWorld>
         Assert.True(exit == 0, $"kubectl get nodes exited {exit}: {error}");
         Assert.StartsWith("NAME ", output, StringComparison.Ordinal);
         Assert.Equal(3, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(" Ready ", StringComparison.Ordinal)));
+
+        // The token names its IAM principal: the Kubernetes user is the access key's identity, as the audit log shows.
+        (exit, _, error) = _world.KubectlWithAws(kubeconfig, "create", "configmap", "made-with-eks-token", "--from-literal=a=b");
+        Assert.True(exit == 0, error);
+        var created = Assert.Single(_world.AuditEvents(), e => e["verb"]!.GetValue<string>() == "create" && e["objectRef"]!["name"]?.GetValue<string>() == "made-with-eks-token");
+        Assert.Equal("arn:aws:iam::123456789012:user/podnet-admin", created["user"]!["username"]!.GetValue<string>());
     }
 
     [Fact]
