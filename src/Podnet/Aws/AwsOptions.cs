@@ -32,6 +32,14 @@ public sealed record AwsOptions
 
     public IReadOnlyList<string> Zones => AvailabilityZones ?? AwsRegions.ZonesOf(Region);
 
+    /// <summary>
+    /// Zones (by name) where EKS has no capacity for a new cluster's control plane in this account, besides the zone
+    /// IDs it never supports (<see cref="Eks.EksBackend.ZoneIdsWithoutControlPlane"/>): <c>create-cluster</c> with a
+    /// subnet there fails with <c>UnsupportedAvailabilityZoneException</c>, seed 003's warning. A world's
+    /// <c>Account</c> sets them (<c>ZonesWithoutEksCapacity</c>).
+    /// </summary>
+    public IReadOnlyList<string> ZonesWithoutEksCapacity { get; init; } = [];
+
     /// <summary>Checks the quotas the way AWS's Service Quotas console does.</summary>
     public void Validate()
     {

@@ -67,7 +67,8 @@ public static class WorldLoader
         AwsWorldBuilder? builder = null;
         if (aws.Count > 0)
         {
-            cloud = new AwsCloud(new AwsOptions { Seed = seed, Region = Region(aws) }, time);
+            var region = Region(aws);
+            cloud = new AwsCloud(new AwsOptions { Seed = seed, Region = region, ZonesWithoutEksCapacity = ZonesWithoutEksCapacity(aws, region) }, time);
             builder = new AwsWorldBuilder(cloud);
             builder.Apply(aws);
             if (builder.Clusters.Count > 1)
@@ -150,6 +151,26 @@ public static class WorldLoader
 
         static (string Kind, string Namespace, string Name) Key(WorldDocument d)
             => (d.Kind, Metadata(d, "namespace") ?? string.Empty, d.Name);
+    }
+
+    /// <summary>The zones an <c>Account</c> marks as without EKS capacity (<c>spec.ZonesWithoutEksCapacity</c>), checked to be the region's.</summary>
+    private static List<string> ZonesWithoutEksCapacity(List<WorldDocument> aws, string region)
+    {
+        var zones = new List<string>();
+        foreach (var doc in aws.Where(d => d.Kind == "Account"))
+        {
+            foreach (var zone in DocumentFields.Strings(doc, "ZonesWithoutEksCapacity"))
+            {
+                if (!AwsRegions.ZonesOf(region).Contains(zone))
+                {
+                    throw doc.Error("spec.ZonesWithoutEksCapacity", $"Unsupported value: \"{zone}\": supported values: {string.Join(", ", AwsRegions.ZonesOf(region).Select(z => $"\"{z}\""))}");
+                }
+
+                zones.Add(zone);
+            }
+        }
+
+        return zones;
     }
 
     /// <summary>

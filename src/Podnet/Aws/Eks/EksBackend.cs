@@ -76,9 +76,10 @@ public sealed partial class EksBackend
                 throw EksErrors.InvalidParameter("Subnets specified must be in at least two different AZs");
             }
 
-            if (!request.Existing && subnets.FirstOrDefault(s => ZoneIdsWithoutControlPlane.Contains(_options.ZoneIdOf(s.AvailabilityZone))) is { } unsupported)
+            bool Unsupported(string zone) => ZoneIdsWithoutControlPlane.Contains(_options.ZoneIdOf(zone)) || _options.ZonesWithoutEksCapacity.Contains(zone);
+            if (!request.Existing && subnets.FirstOrDefault(s => Unsupported(s.AvailabilityZone)) is { } unsupported)
             {
-                var valid = _options.Zones.Where(z => !ZoneIdsWithoutControlPlane.Contains(_options.ZoneIdOf(z)));
+                var valid = _options.Zones.Where(z => !Unsupported(z));
                 throw EksErrors.UnsupportedAvailabilityZone(request.Name, unsupported.AvailabilityZone, valid);
             }
 

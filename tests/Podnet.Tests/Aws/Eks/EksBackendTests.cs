@@ -161,4 +161,55 @@ public class EksBackendTests
         Assert.Equal("UnsupportedAvailabilityZoneException", error.Code);
         Assert.Equal($"Cannot create cluster 'my-cluster' because {unsupported}, the targeted availability zone, does not currently have sufficient capacity to support the cluster. Retry and choose from these availability zones: {string.Join(", ", zones.Where(z => z != unsupported))}", error.Message);
     }
+
+    [Fact]
+    public void CreateCluster_InAZoneTheWorldMarksWithoutCapacity_IsUnsupportedAvailabilityZone_ListingTheOthers()
+    {
+        var world = Podnet.World.WorldLoader.Load([new Podnet.World.WorldSource("account.yaml", """
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: Account
+            metadata:
+              name: account
+            spec:
+              Region: us-west-2
+              ZonesWithoutEksCapacity: [us-west-2b]
+            ---
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: Vpc
+            metadata:
+              name: vpc
+            spec:
+              CidrBlock: 10.0.0.0/16
+            ---
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: Subnet
+            metadata:
+              name: a
+            spec:
+              Vpc: vpc
+              CidrBlock: 10.0.0.0/24
+              AvailabilityZone: us-west-2a
+            ---
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: Subnet
+            metadata:
+              name: b
+            spec:
+              Vpc: vpc
+              CidrBlock: 10.0.1.0/24
+              AvailabilityZone: us-west-2b
+            ---
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: Role
+            metadata:
+              name: r
+            """)]);
+        var cloud = world.Cloud!;
+        var subnets = cloud.Ec2Backend.DescribeSubnets(new DescribeRequest()).Select(s => s.SubnetId).ToList();
+
+        var error = Assert.Throws<AwsException>(() => cloud.Eks.CreateCluster(new CreateClusterRequest("my-cluster", cloud.Iam.GetRole("r").Arn, subnets)));
+
+        Assert.Equal("UnsupportedAvailabilityZoneException", error.Code);
+        Assert.EndsWith("us-west-2b, the targeted availability zone, does not currently have sufficient capacity to support the cluster. Retry and choose from these availability zones: us-west-2a, us-west-2c, us-west-2d", error.Message, StringComparison.Ordinal);
+    }
 }
