@@ -39,6 +39,13 @@ public class SeedScriptTests
         Assert.Contains(lines.Skip(revoke), l => l == "curl: (6) Could not resolve host: my-app");
         Assert.Contains(lines.Skip(revoke), l => l.Contains("<title>Welcome to nginx!</title>", StringComparison.Ordinal));
         Assert.Contains("namespace \"my-namespace\" deleted", lines);
+
+        // A security group deleted while the deleted pods' branch interfaces still hold it (the resource controller
+        // deletes them only after its cooldown): EC2 refuses, then, once they are gone, deletes it.
+        var deleted = Array.FindIndex(lines, l => l == "namespace \"my-namespace\" deleted");
+        Assert.Contains(lines.Skip(deleted), l => Regex.IsMatch(l, @"^An error occurred \(DependencyViolation\) when calling the DeleteSecurityGroup operation: resource sg-[0-9a-f]{17} has a dependent object$"));
+        Assert.Equal("$ podnet down", lines.Last(l => l.StartsWith("$ ", StringComparison.Ordinal)));
+        Assert.StartsWith("$ aws ec2 delete-security-group", lines.Last(l => l.StartsWith("$ aws", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
     [Fact]
