@@ -129,14 +129,7 @@ public sealed class PodnetServer : IAsyncDisposable
     private async Task ServeClustersAsync()
     {
         var cloud = Account.Cloud!;
-        var (created, gone) = Account.Read(() =>
-        {
-            var names = cloud.Eks.ListClusters();
-            var servedNames = Account.Clusters.Where(c => c.World.Cluster is not null).Select(c => c.World.Cluster!.Name).ToHashSet(StringComparer.Ordinal);
-            return (
-                names.Where(n => !servedNames.Contains(n)).Select(cloud.Eks.DescribeCluster).ToList(),
-                Account.Clusters.Where(c => c.World.Cluster is { } cluster && !names.Contains(cluster.Name)).ToList());
-        });
+        var (created, gone) = Account.ClusterChanges();
         foreach (var cluster in gone)
         {
             Account.Remove(cluster);

@@ -183,18 +183,25 @@ public sealed class ServedAccount : IDisposable
 
     public void Dispose() => _wake.Dispose();
 
-    /// <summary>Whether EKS has a cluster no world serves yet, or a served cluster is gone from EKS.</summary>
-    private bool ClustersChanged()
+    /// <summary>
+    /// How EKS's clusters differ from the served ones, under the gate: the clusters EKS has and no world serves yet
+    /// (created since), and the served worlds whose cluster EKS no longer has (deleted).
+    /// </summary>
+    public (IReadOnlyList<Podnet.Aws.Eks.Cluster> Created, IReadOnlyList<ServedCluster> Gone) ClusterChanges() => Read(() =>
     {
         if (Cloud is null)
         {
-            return false;
+            return ((IReadOnlyList<Podnet.Aws.Eks.Cluster>)[], (IReadOnlyList<ServedCluster>)[]);
         }
 
         var names = Cloud.Eks.ListClusters();
-        var served = _clusters.Where(c => c.World.Cluster is not null).Select(c => c.World.Cluster!.Name).ToHashSet(StringComparer.Ordinal);
-        return names.Any(n => !served.Contains(n)) || served.Any(n => !names.Contains(n));
-    }
+        var served = _clusters.Where(c => c.World.Cluster is not null).ToList();
+        var servedNames = served.Select(c => c.World.Cluster!.Name).ToHashSet(StringComparer.Ordinal);
+        return ([.. names.Where(n => !servedNames.Contains(n)).Select(Cloud.Eks.DescribeCluster)], [.. served.Where(c => !names.Contains(c.World.Cluster!.Name))]);
+    });
+
+    /// <summary>Whether EKS has a cluster no world serves yet, or a served cluster is gone from EKS.</summary>
+    private bool ClustersChanged() => ClusterChanges() is var (created, gone) && (created.Count > 0 || gone.Count > 0);
 
     /// <summary>
     /// Whether a user is waiting for something: a pod not yet running and ready, a pod or namespace being deleted, or
