@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Behaviours that take a sequence of steps to see, on `podnet up` with the default world, with the real kubectl and
+# aws CLI. Every command is echoed with "$ " before its output (PS4).
+set -euo pipefail
+eval "$(podnet up --env)"
+trap 'podnet down >/dev/null' EXIT
+PS4='$ '
+set -x
+
+# 1. `kubectl set env` on aws-node rolls the DaemonSet out: every aws-node pod is replaced by one with the new env.
+kubectl get pods -n kube-system -l k8s-app=aws-node -o name | sort >aws-node-before.txt
+kubectl set env daemonset aws-node -n kube-system ENABLE_POD_ENI=true
+kubectl rollout status daemonset aws-node -n kube-system --timeout=180s
+kubectl get pods -n kube-system -l k8s-app=aws-node -o name | sort >aws-node-after.txt
+echo "aws-node pods kept: $(comm -12 aws-node-before.txt aws-node-after.txt | wc -l) of $(wc -l <aws-node-before.txt)"
+kubectl get pods -n kube-system -l k8s-app=aws-node -o jsonpath='{range .items[*]}{.spec.containers[0].env[?(@.name=="ENABLE_POD_ENI")].value}{"\n"}{end}'
+
+# 2. A security group deleted while a running pod uses it: EC2 refuses while the pod's branch interface holds it.
+vpc_id=$(aws eks describe-cluster --name podnet --query cluster.resourcesVpcConfig.vpcId --output text)
+group_id=$(aws ec2 create-security-group --vpc-id $vpc_id --group-name in-use --description "A group a pod uses" --query GroupId --output text)
+cat >in-use.yaml <<EOF
+apiVersion: vpcresources.k8s.aws/v1beta1
+kind: SecurityGroupPolicy
+metadata:
+  name: in-use
+spec:
+  podSelector:
+    matchLabels:
+      app: in-use
+  securityGroups:
+    groupIds:
+      - $group_id
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: in-use
+  labels:
+    app: in-use
+spec:
+  containers:
+  - name: nginx
+    image: public.ecr.aws/nginx/nginx:1.21
+EOF
+kubectl apply -f in-use.yaml
+kubectl wait --for=condition=Ready pod/in-use --timeout=120s
+aws ec2 describe-network-interfaces --filters Name=group-id,Values=$group_id \
+  --query 'NetworkInterfaces[].{Id: NetworkInterfaceId, Type: InterfaceType, Ip: PrivateIpAddress}' --output table
+aws ec2 delete-security-group --group-id $group_id || echo "delete-security-group exited $?"
+kubectl get pod in-use -o wide

@@ -1,0 +1,28 @@
+using System.Text.RegularExpressions;
+
+namespace Podnet.Tests.Examples;
+
+/// <summary>examples/sequences/run.sh: behaviours that take several steps, with the real kubectl and aws CLI.</summary>
+public class SequenceScriptTests
+{
+    [Fact]
+    public void SetEnvRollsAwsNodeOut_AndAGroupInUseIsNotDeleted()
+    {
+        var (exit, transcript) = SeedScript.Run("sequences", TimeSpan.FromMinutes(6));
+
+        Assert.True(exit == 0, transcript);
+        var lines = transcript.Split('\n');
+
+        // The env change replaced every aws-node pod with one that has it.
+        Assert.Contains("daemon set \"aws-node\" successfully rolled out", lines);
+        Assert.Contains("aws-node pods kept: 0 of 3", lines);
+        var env = lines.SkipWhile(l => !l.Contains("ENABLE_POD_ENI\")].value}", StringComparison.Ordinal)).Skip(1).TakeWhile(l => !l.StartsWith('$')).ToList();
+        Assert.Equal(["true", "true", "true"], env);
+
+        // The pod's branch interface holds the group: EC2 refuses to delete it, and the pod keeps running.
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^\|\s+eni-[0-9a-f]{17}\s+\|\s+192\.168\.\d+\.\d+\s+\|\s+branch\s+\|$"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^An error occurred \(DependencyViolation\) when calling the DeleteSecurityGroup operation: resource sg-[0-9a-f]{17} has a dependent object$"));
+        Assert.Contains("delete-security-group exited 255", lines);
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^in-use\s+1/1\s+Running\s"));
+    }
+}
