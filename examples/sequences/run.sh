@@ -48,3 +48,26 @@ aws ec2 describe-network-interfaces --filters Name=group-id,Values=$group_id \
   --query 'NetworkInterfaces[].{Id: NetworkInterfaceId, Type: InterfaceType, Ip: PrivateIpAddress}' --output table
 aws ec2 delete-security-group --group-id $group_id || echo "delete-security-group exited $?"
 kubectl get pod in-use -o wide
+
+# 3. A SecurityGroupPolicy applies to pods created after it: the VPC resource controller's webhook equips a pod when
+# it is created, so a pod already running keeps its node's interface and groups; a pod created afterwards gets a
+# branch interface with the policy's group.
+kubectl run early --image=public.ecr.aws/nginx/nginx:1.21 --labels=app=later
+kubectl wait --for=condition=Ready pod/early --timeout=120s
+cat >later.yaml <<EOF
+apiVersion: vpcresources.k8s.aws/v1beta1
+kind: SecurityGroupPolicy
+metadata:
+  name: later
+spec:
+  podSelector:
+    matchLabels:
+      app: later
+  securityGroups:
+    groupIds:
+      - $group_id
+EOF
+kubectl apply -f later.yaml
+kubectl run late --image=public.ecr.aws/nginx/nginx:1.21 --labels=app=later
+kubectl wait --for=condition=Ready pod/late --timeout=120s
+kubectl get pods early late -o custom-columns='NAME:.metadata.name,IP:.status.podIP,POD-ENI:.metadata.annotations.vpc\.amazonaws\.com/pod-eni'

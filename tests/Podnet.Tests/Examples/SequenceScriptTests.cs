@@ -6,7 +6,7 @@ namespace Podnet.Tests.Examples;
 public class SequenceScriptTests
 {
     [Fact]
-    public void SetEnvRollsAwsNodeOut_AndAGroupInUseIsNotDeleted()
+    public void SetEnvRollsAwsNodeOut_AGroupInUseIsNotDeleted_APolicyAppliesToPodsCreatedAfterIt()
     {
         var (exit, transcript) = SeedScript.Run("sequences", TimeSpan.FromMinutes(6));
 
@@ -24,5 +24,9 @@ public class SequenceScriptTests
         Assert.Contains(lines, l => Regex.IsMatch(l, @"^An error occurred \(DependencyViolation\) when calling the DeleteSecurityGroup operation: resource sg-[0-9a-f]{17} has a dependent object$"));
         Assert.Contains("delete-security-group exited 255", lines);
         Assert.Contains(lines, l => Regex.IsMatch(l, @"^in-use\s+1/1\s+Running\s"));
+
+        // The policy applied after "early" started leaves it alone; "late", created after it, has a branch interface.
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^early\s+192\.168\.\d+\.\d+\s+<none>$"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, "^late\\s+192\\.168\\.\\d+\\.\\d+\\s+\\[\\{\"eniId\":\"eni-[0-9a-f]{17}\""));
     }
 }
