@@ -71,3 +71,18 @@ kubectl apply -f later.yaml
 kubectl run late --image=public.ecr.aws/nginx/nginx:1.21 --labels=app=later
 kubectl wait --for=condition=Ready pod/late --timeout=120s
 kubectl get pods early late -o custom-columns='NAME:.metadata.name,IP:.status.podIP,POD-ENI:.metadata.annotations.vpc\.amazonaws\.com/pod-eni'
+
+# 4. A deleted pod's branch interface is not reused at once: the resource controller keeps it for its cooldown (60 s
+# by default, the amazon-vpc-cni ConfigMap's branch-eni-cooldown), then deletes it, and only then is its VLAN free
+# on the node's trunk again.
+node=$(kubectl get pod late -o jsonpath='{.spec.nodeName}')
+old_eni=$(kubectl get pod late -o jsonpath='{.metadata.annotations.vpc\.amazonaws\.com/pod-eni}' | sed -E 's/.*"eniId":"([^"]+)".*/\1/')
+kubectl delete pod late
+kubectl run late-2 --image=public.ecr.aws/nginx/nginx:1.21 --labels=app=later --overrides="{\"spec\":{\"nodeName\":\"$node\"}}"
+kubectl wait --for=condition=Ready pod/late-2 --timeout=120s
+aws ec2 describe-network-interfaces --network-interface-ids $old_eni --query 'NetworkInterfaces[].Status' --output text
+sleep 65
+aws ec2 describe-network-interfaces --network-interface-ids $old_eni --query 'NetworkInterfaces[].Status' --output text || true
+kubectl run late-3 --image=public.ecr.aws/nginx/nginx:1.21 --labels=app=later --overrides="{\"spec\":{\"nodeName\":\"$node\"}}"
+kubectl wait --for=condition=Ready pod/late-3 --timeout=120s
+kubectl get pods late-2 late-3 -o custom-columns='NAME:.metadata.name,POD-ENI:.metadata.annotations.vpc\.amazonaws\.com/pod-eni'

@@ -6,7 +6,7 @@ namespace Podnet.Tests.Examples;
 public class SequenceScriptTests
 {
     [Fact]
-    public void SetEnvRollsAwsNodeOut_AGroupInUseIsNotDeleted_APolicyAppliesToPodsCreatedAfterIt()
+    public void SetEnvRollsAwsNodeOut_GroupInUseNotDeleted_PolicyForLaterPods_BranchAfterCooldown()
     {
         var (exit, transcript) = SeedScript.Run("sequences", TimeSpan.FromMinutes(6));
 
@@ -28,5 +28,14 @@ public class SequenceScriptTests
         // The policy applied after "early" started leaves it alone; "late", created after it, has a branch interface.
         Assert.Contains(lines, l => Regex.IsMatch(l, @"^early\s+192\.168\.\d+\.\d+\s+<none>$"));
         Assert.Contains(lines, l => Regex.IsMatch(l, "^late\\s+192\\.168\\.\\d+\\.\\d+\\s+\\[\\{\"eniId\":\"eni-[0-9a-f]{17}\""));
+
+        // The deleted pod's branch interface stays through the cooldown (late-2 on the same node gets VLAN 2), then is
+        // deleted, and its VLAN is free again (late-3 gets VLAN 1).
+        var sleep = Array.IndexOf(lines, "$ sleep 65");
+        Assert.True(sleep > 0, transcript);
+        Assert.Equal("in-use", lines[sleep - 1]);
+        Assert.Contains(lines.Skip(sleep), l => Regex.IsMatch(l, @"^An error occurred \(InvalidNetworkInterfaceID\.NotFound\) when calling the DescribeNetworkInterfaces operation: The networkInterface ID 'eni-[0-9a-f]{17}' does not exist$"));
+        Assert.Contains(lines, l => l.StartsWith("late-2 ", StringComparison.Ordinal) && l.Contains("\"vlanId\":2,", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("late-3 ", StringComparison.Ordinal) && l.Contains("\"vlanId\":1,", StringComparison.Ordinal));
     }
 }
