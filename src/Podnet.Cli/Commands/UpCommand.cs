@@ -11,7 +11,7 @@ using Podnet.World;
 namespace Podnet.Cli.Commands;
 
 /// <summary>
-/// <c>podnet up [WORLD] [--port P] [--aws-port Q] [--http] [--clock fast|real] [--env]</c>: loads a world (or the
+/// <c>podnet up [WORLD] [--port P] [--aws-port Q] [--http] [--clock fast|real] [--fast-forward 10m] [--env]</c>: loads a world (or the
 /// default one), runs its control plane continuously and serves the cluster's Kubernetes API to the real kubectl and
 /// its AWS API (EC2, IAM, STS, EKS) to the real aws CLI, until Ctrl-C
 /// (or <c>podnet down</c> for one started with <c>--env</c>).
