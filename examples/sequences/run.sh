@@ -86,3 +86,36 @@ aws ec2 describe-network-interfaces --network-interface-ids $old_eni --query 'Ne
 kubectl run late-3 --image=public.ecr.aws/nginx/nginx:1.21 --labels=app=later --overrides="{\"spec\":{\"nodeName\":\"$node\"}}"
 kubectl wait --for=condition=Ready pod/late-3 --timeout=120s
 kubectl get pods late-2 late-3 -o custom-columns='NAME:.metadata.name,POD-ENI:.metadata.annotations.vpc\.amazonaws\.com/pod-eni'
+
+# 5. An ENIConfig named on a node is used only for the interfaces attached afterwards, so the node group is replaced
+# (seed 003's production path). Pods in a second CIDR block, 100.64.0.0/16, through ENIConfigs named on the nodes.
+# A fresh cluster for it: the nodes above have trunk interfaces, which take the interface slot a new one would need.
+podnet down >/dev/null
+eval "$(podnet up --env)"
+vpc_id=$(aws eks describe-cluster --name podnet --query cluster.resourcesVpcConfig.vpcId --output text)
+aws ec2 associate-vpc-cidr-block --vpc-id $vpc_id --cidr-block 100.64.0.0/16 --query CidrBlockAssociation.CidrBlock --output text
+cluster_security_group_id=$(aws eks describe-cluster --name podnet --query cluster.resourcesVpcConfig.clusterSecurityGroupId --output text)
+for zone in a b; do
+  subnet=$(aws ec2 create-subnet --vpc-id $vpc_id --availability-zone us-west-2$zone --cidr-block 100.64.$([ $zone = a ] && echo 0 || echo 32).0/19 --query Subnet.SubnetId --output text)
+  printf 'apiVersion: crd.k8s.amazonaws.com/v1alpha1\nkind: ENIConfig\nmetadata:\n  name: pods-%s\nspec:\n  securityGroups:\n    - %s\n  subnet: %s\n' $zone $cluster_security_group_id $subnet >pods-$zone.yaml
+  kubectl apply -f pods-$zone.yaml
+done
+for node in $(kubectl get nodes -o jsonpath='{.items[*].metadata.name}'); do
+  kubectl annotate node $node k8s.amazonaws.com/eniConfig=pods-$(kubectl get node $node -o jsonpath='{.metadata.labels.topology\.kubernetes\.io/zone}' | tail -c 1)
+done
+kubectl set env daemonset aws-node -n kube-system AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true
+kubectl rollout status daemonset aws-node -n kube-system --timeout=180s
+kubectl create deployment fill --image=public.ecr.aws/nginx/nginx:1.21 --replicas=40
+kubectl rollout status deployment fill --timeout=180s
+echo "fill pods by address block: $(kubectl get pods -l app=fill -o jsonpath='{range .items[*]}{.status.podIP}{"\n"}{end}' | cut -d. -f1-2 | sort | uniq -c | xargs)"
+# The old node group's interfaces stay where they are: replace it with one whose nodes carry the ENIConfig as a label
+# (the label key ENI_CONFIG_LABEL_DEF defaults to, k8s.amazonaws.com/eniConfig) in the zone of that ENIConfig.
+node_role=$(aws eks describe-nodegroup --cluster-name podnet --nodegroup-name ng-1 --query nodegroup.nodeRole --output text)
+subnet_a=$(aws ec2 describe-subnets --filters Name=vpc-id,Values=$vpc_id Name=availability-zone,Values=us-west-2a Name=tag:kubernetes.io/role/internal-elb,Values=1 --query 'Subnets[0].SubnetId' --output text)
+aws eks create-nodegroup --cluster-name podnet --nodegroup-name ng-2 --subnets $subnet_a --instance-types m5.large --node-role $node_role \
+  --scaling-config minSize=1,maxSize=3,desiredSize=3 --labels k8s.amazonaws.com/eniConfig=pods-a --query nodegroup.status --output text
+until [ "$(aws eks describe-nodegroup --cluster-name podnet --nodegroup-name ng-2 --query nodegroup.status --output text)" = ACTIVE ]; do sleep 2; done
+aws eks delete-nodegroup --cluster-name podnet --nodegroup-name ng-1 --query nodegroup.status --output text
+until ! aws eks describe-nodegroup --cluster-name podnet --nodegroup-name ng-1 --query nodegroup.status --output text 2>/dev/null; do sleep 2; done
+kubectl rollout status deployment fill --timeout=180s
+echo "fill pods by address block: $(kubectl get pods -l app=fill -o jsonpath='{range .items[*]}{.status.podIP}{"\n"}{end}' | cut -d. -f1-2 | sort | uniq -c | xargs)"

@@ -6,9 +6,9 @@ namespace Podnet.Tests.Examples;
 public class SequenceScriptTests
 {
     [Fact]
-    public void SetEnvRollsAwsNodeOut_GroupInUseNotDeleted_PolicyForLaterPods_BranchAfterCooldown()
+    public void SetEnvRollsAwsNodeOut_GroupInUseNotDeleted_PolicyForLaterPods_BranchAfterCooldown_EniConfigForNewInterfaces()
     {
-        var (exit, transcript) = SeedScript.Run("sequences", TimeSpan.FromMinutes(6));
+        var (exit, transcript) = SeedScript.Run("sequences", TimeSpan.FromMinutes(9));
 
         Assert.True(exit == 0, transcript);
         var lines = transcript.Split('\n');
@@ -37,5 +37,14 @@ public class SequenceScriptTests
         Assert.Contains(lines.Skip(sleep), l => Regex.IsMatch(l, @"^An error occurred \(InvalidNetworkInterfaceID\.NotFound\) when calling the DescribeNetworkInterfaces operation: The networkInterface ID 'eni-[0-9a-f]{17}' does not exist$"));
         Assert.Contains(lines, l => l.StartsWith("late-2 ", StringComparison.Ordinal) && l.Contains("\"vlanId\":2,", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("late-3 ", StringComparison.Ordinal) && l.Contains("\"vlanId\":1,", StringComparison.Ordinal));
+
+        // An ENIConfig named on running nodes serves only the interfaces attached afterwards: the old interfaces keep
+        // giving addresses of the nodes' subnets; once the node group is replaced, every pod is in the new block.
+        var blocks = lines.Where(l => l.StartsWith("fill pods by address block: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, blocks.Count);
+        var before = Regex.Match(blocks[0], @"^fill pods by address block: (\d+) 100\.64 (\d+) 192\.168$");
+        Assert.True(before.Success, blocks[0]);
+        Assert.True(int.Parse(before.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0 && int.Parse(before.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, blocks[0]);
+        Assert.Equal("fill pods by address block: 40 100.64", blocks[1]);
     }
 }
