@@ -87,6 +87,17 @@ kubectl run late-3 --image=public.ecr.aws/nginx/nginx:1.21 --labels=app=later --
 kubectl wait --for=condition=Ready pod/late-3 --timeout=120s
 kubectl get pods late-2 late-3 -o custom-columns='NAME:.metadata.name,POD-ENI:.metadata.annotations.vpc\.amazonaws\.com/pod-eni'
 
+# 4b. The branch interface limit: an m5.large trunk carries 9 branches, so the nodes' vpc.amazonaws.com/pod-eni
+# capacity is the limit of pods with security groups; one more stays Pending (seed 000: "the 46th pod" of five nodes).
+capacity=$(kubectl get nodes -o jsonpath='{range .items[*]}{.status.allocatable.vpc\.amazonaws\.com/pod-eni}{"\n"}{end}' | awk '{s+=$1} END {print s}')
+used=$(kubectl get pods -A -o jsonpath='{range .items[*]}{.metadata.annotations.vpc\.amazonaws\.com/pod-eni}{"\n"}{end}' | grep -c eniId)
+echo "branch interfaces: $used of $capacity in use"
+kubectl create deployment many --image=public.ecr.aws/nginx/nginx:1.21 --replicas=$((capacity - used + 1)) --dry-run=client -o yaml | sed 's/app: many/app: later/' | kubectl apply -f -
+until [ "$(kubectl get pods -l app=later -o jsonpath='{range .items[*]}{.metadata.annotations.vpc\.amazonaws\.com/pod-eni}{"\n"}{end}' | grep -c eniId)" -ge $((capacity - 3 - 1)) ]; do sleep 1; done
+sleep 5
+echo "pods of many Running: $(kubectl get pods -l app=later --field-selector=status.phase=Running -o name | grep -c many), Pending: $(kubectl get pods -l app=later --field-selector=status.phase=Pending -o name | grep -c many)"
+kubectl describe pods -l app=later | grep 'Insufficient vpc.amazonaws.com/pod-eni'
+
 # 5. An ENIConfig named on a node is used only for the interfaces attached afterwards, so the node group is replaced
 # (seed 003's production path). Pods in a second CIDR block, 100.64.0.0/16, through ENIConfigs named on the nodes.
 # A fresh cluster for it: the nodes above have trunk interfaces, which take the interface slot a new one would need.

@@ -38,6 +38,11 @@ public class SequenceScriptTests
         Assert.Contains(lines, l => l.StartsWith("late-2 ", StringComparison.Ordinal) && l.Contains("\"vlanId\":2,", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("late-3 ", StringComparison.Ordinal) && l.Contains("\"vlanId\":1,", StringComparison.Ordinal));
 
+        // The nodes' branch interface capacity (3 m5.large × 9) is the limit of pods with security groups: one more is Pending.
+        Assert.Contains("branch interfaces: 3 of 27 in use", lines);
+        Assert.Contains("pods of many Running: 24, Pending: 1", lines);
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"Warning\s+FailedScheduling\s+.*default-scheduler\s+0/3 nodes are available: 3 Insufficient vpc\.amazonaws\.com/pod-eni\.$"));
+
         // An ENIConfig named on running nodes serves only the interfaces attached afterwards: the old interfaces keep
         // giving addresses of the nodes' subnets; once the node group is replaced, every pod is in the new block.
         var blocks = lines.Where(l => l.StartsWith("fill pods by address block: ", StringComparison.Ordinal)).ToList();
