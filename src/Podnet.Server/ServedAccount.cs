@@ -129,6 +129,7 @@ public sealed class ServedAccount : IDisposable
         while (!stop.IsCancellationRequested)
         {
             DateTimeOffset? next = null;
+            DateTimeOffset? cloudTransition;
             bool changed;
             bool busy = false;
             lock (Gate)
@@ -140,7 +141,8 @@ public sealed class ServedAccount : IDisposable
                     next = Podnet.World.World.Earliest(next, cluster.World.ControlPlane.NextDue);
                 }
 
-                next = Podnet.World.World.Earliest(next, Cloud?.NextTransition);
+                cloudTransition = Cloud?.NextTransition;
+                next = Podnet.World.World.Earliest(next, cloudTransition);
                 changed = ClustersChanged();
             }
 
@@ -157,7 +159,7 @@ public sealed class ServedAccount : IDisposable
 
             lock (Gate)
             {
-                if (next is { } jump && Time.CanReach(jump) && SomeoneWaits())
+                if (next is { } jump && Time.CanReach(jump) && SomeoneWaits(cloudTransition is not null))
                 {
                     Time.AdvanceTo(jump);
                     continue;
@@ -209,9 +211,10 @@ public sealed class ServedAccount : IDisposable
     /// moment; background work (ipamd topping up its warm pool every few seconds) otherwise runs in real time, so
     /// the fast-forward budget is spent on what a user would wait for and timestamps stay close to the wall clock.
     /// </summary>
-    private bool SomeoneWaits()
+    /// <param name="cloudInProgress">Whether the account has a transition due (read once per pass by the loop).</param>
+    private bool SomeoneWaits(bool cloudInProgress)
     {
-        if (Cloud?.NextTransition is not null)
+        if (cloudInProgress)
         {
             return true;
         }

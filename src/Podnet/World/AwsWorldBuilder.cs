@@ -21,9 +21,9 @@ internal sealed class AwsWorldBuilder
     private static readonly string[] Order = ["Account", "Vpc", "Subnet", "SecurityGroup", "Role", "Cluster", "Addon", "SecurityGroupIngress", "NodeGroup"];
 
     /// <summary>The name of the VPC CNI's add-on (<c>aws eks create-addon --addon-name vpc-cni</c>).</summary>
-    public const string VpcCniAddon = "vpc-cni";
+    public const string VpcCniAddon = AddonVersionCatalog.VpcCni;
 
-    private static readonly string[] AddonNames = [VpcCniAddon, "kube-proxy", "coredns"];
+    private static readonly string[] AddonNames = [.. AddonVersionCatalog.All.Select(a => a.AddonName)];
 
     private readonly AwsCloud _cloud;
     private readonly Dictionary<(string Kind, string Name), string> _ids = [];
