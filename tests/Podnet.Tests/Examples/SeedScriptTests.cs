@@ -227,6 +227,15 @@ public class SeedScriptTests
         Assert.Equal(2, pods.Count(l => Regex.IsMatch(l, @"^kube-system\s+coredns-\S+\s+1/1\s+Running\s+0\s+\S+\s+192\.168\.1\.\d+\s")));
         Assert.Equal(2, pods.Count(l => Regex.IsMatch(l, @"^kube-system\s+aws-node-\S+\s+1/1\s+Running\s+0\s+\S+\s+192\.168\.0\.\d+\s")));
 
+        // The max-pods calculator for the launch-template path: t3.medium with custom networking has 2 usable ENIs of 6
+        // addresses, (3 - 1) × (6 - 1) + 2 = 12; the seed's note: 110 for an m5.large with prefix delegation. The tutorial's
+        // nodes (no launch template) keep EKS's table value for t3.medium, 17.
+        Assert.Equal(["12"], After("$ podnet maxpods --instance-type t3.medium"));
+        Assert.Equal(["110"], After("$ podnet maxpods --instance-type m5.large"));
+        var maxPods = After("$ kubectl get nodes -o custom-columns=NAME:.metadata.name,MAX-PODS:.status.allocatable.pods").Skip(1).Where(l => l.Length > 0).ToList();
+        Assert.Equal(2, maxPods.Count);
+        Assert.All(maxPods, l => Assert.EndsWith(" 17", l, StringComparison.Ordinal));
+
         // Teardown: the seed's two ResourceNotFoundException lines, the stack gone, no network interface left.
         Assert.Contains("An error occurred (ResourceNotFoundException) when calling the DescribeNodegroup operation: No node group found for name: my-nodegroup.", lines);
         Assert.Contains("An error occurred (ResourceNotFoundException) when calling the DescribeCluster operation: No cluster found for name: my-custom-networking-cluster.", lines);
