@@ -8,12 +8,15 @@ namespace Podnet.Live;
 /// A cluster's VPC, as EC2 describes it, in a world's AWS documents (<c>aws.podnet.dev/v1alpha1</c>) with the real
 /// IDs: a <c>Vpc</c> per VPC, a <c>Subnet</c> per subnet, a <c>SecurityGroup</c> per group with its ingress and egress
 /// rules, the EKS <c>Cluster</c> (its name from the cluster security group's <c>aws:eks:cluster-name</c> tag, which
-/// EKS sets; the group kept by ID; its rules beyond EKS's own as a <c>SecurityGroupIngress</c>) and a <c>NodeGroup</c>
-/// per EKS managed node group (instances tagged <c>eks:nodegroup-name</c>: their types, subnets and number).
+/// EKS sets; the group kept by ID; its rules beyond EKS's own as a <c>SecurityGroupIngress</c>), a <c>NodeGroup</c>
+/// per EKS managed node group (instances tagged <c>eks:nodegroup-name</c>, kept as its <c>Instances</c> with their IDs,
+/// addresses and subnets, so the nodes keep their names), and a <c>NetworkInterface</c> per interface of those
+/// instances, trunk, branch or detached interface, with its addresses, groups and tags — so every pod keeps the
+/// interface, and the security groups, that hold its address.
 /// What a world cannot say is left out and said in <see cref="Result.Notes"/>: the VPC's <c>default</c> group (every
-/// VPC of the world gets its own), instances outside managed node groups, the interfaces and addresses the VPC CNI
-/// attached (the world's aws-node attaches them again), the branch interfaces the VPC resource controller attached
-/// (a world has no kind for them), rules naming a group of another VPC, tags with the reserved <c>aws:</c> prefix.
+/// VPC of the world gets its own), instances outside managed node groups and their interfaces, interfaces AWS
+/// services manage (NAT gateways, endpoints, EKS's control plane), rules naming a group of another VPC, tags with the
+/// reserved <c>aws:</c> prefix.
 /// </summary>
 public static class AwsDocuments
 {
@@ -105,20 +108,84 @@ public static class AwsDocuments
             notes.Add("no security group carries EKS's aws:eks:cluster-name tag: not an EKS cluster's VPC, so the world has no Cluster and no NodeGroup (its nodes are left out)");
         }
 
-        foreach (var eni in inventory.NetworkInterfaces.Where(n => n.Attachment?.InstanceId is null && n.InterfaceType?.Value != "branch").OrderBy(n => n.NetworkInterfaceId, StringComparer.Ordinal))
-        {
-            notes.Add($"network interface {eni.NetworkInterfaceId} ({eni.PrivateIpAddress}, groups {string.Join(" ", (eni.Groups ?? []).Select(g => g.GroupId))}) is attached to no instance: a world cannot describe an interface of its own; left out");
-        }
-
-        var branches = inventory.NetworkInterfaces.Count(n => n.InterfaceType?.Value == "branch");
-        if (branches > 0)
-        {
-            // A dumped pod keeps its pod-eni annotation (the resource controller's webhook lets a pod given running keep
-            // it, and the controller takes the branch it names as the pod's), but a world has no kind for the interface.
-            notes.Add($"{branches} branch network interface{(branches == 1 ? " is" : "s are")} not in the world, which has no kind for an existing interface: a pod whose vpc.amazonaws.com/pod-eni annotation names one keeps it, but no interface of the world holds its address, so reach cannot judge that pod by its security groups");
-        }
+        AddInterfaces(documents, notes, inventory, known);
 
         return new Result(documents, notes);
+    }
+
+    /// <summary>
+    /// A NetworkInterface per interface of the node groups' instances (the primary one only for its other addresses),
+    /// per trunk's branch and per detached interface, in ID order; the groups a world does not describe are left out.
+    /// </summary>
+    private static void AddInterfaces(List<JsonObject> documents, List<string> notes, Ec2Inventory inventory, HashSet<string> known)
+    {
+        var nodes = inventory.Instances.Where(i => Tag(i.Tags, "eks:nodegroup-name") is not null).Select(i => i.InstanceId).ToHashSet(StringComparer.Ordinal);
+        foreach (var eni in inventory.NetworkInterfaces.OrderBy(n => n.NetworkInterfaceId, StringComparer.Ordinal))
+        {
+            var type = eni.InterfaceType?.Value ?? "interface";
+            var instance = eni.Attachment?.InstanceId;
+            if (eni.RequesterManaged == true || type is not ("interface" or "trunk" or "branch"))
+            {
+                notes.Add($"network interface {eni.NetworkInterfaceId} ({eni.PrivateIpAddress}, {(eni.RequesterManaged == true ? "managed by " + (eni.RequesterId ?? "an AWS service") : "type " + type)}: {eni.Description}) is AWS's own, which a world does not describe; left out");
+                continue;
+            }
+
+            if (instance is not null && !nodes.Contains(instance))
+            {
+                notes.Add($"network interface {eni.NetworkInterfaceId} ({eni.PrivateIpAddress}) is attached to {instance}, which is in no EKS managed node group; left out");
+                continue;
+            }
+
+            var primary = eni.Attachment?.DeviceIndex == 0;
+            var addresses = (eni.PrivateIpAddresses ?? []).Where(a => !primary || a.Primary != true).ToList();
+            var prefixes = eni.Ipv4Prefixes ?? [];
+            if (primary && addresses.Count + prefixes.Count == 0)
+            {
+                // The instance's primary interface is the NodeGroup instance's own; nothing to add to it.
+                continue;
+            }
+
+            var spec = new JsonObject { ["NetworkInterfaceId"] = eni.NetworkInterfaceId, ["SubnetId"] = eni.SubnetId };
+            if (type != "interface")
+            {
+                spec["InterfaceType"] = type;
+            }
+
+            var groups = (eni.Groups ?? []).Where(g => known.Contains(g.GroupId)).Select(g => (JsonNode)g.GroupId).ToArray();
+            if (!primary && groups.Length > 0)
+            {
+                spec["Groups"] = new JsonArray(groups);
+            }
+
+            spec["PrivateIpAddresses"] = new JsonArray([.. addresses.Select(a => (JsonNode)(a.Primary == true
+                ? new JsonObject { ["PrivateIpAddress"] = a.PrivateIpAddress, ["Primary"] = true }
+                : new JsonObject { ["PrivateIpAddress"] = a.PrivateIpAddress }))]);
+            if (prefixes.Count > 0)
+            {
+                spec["Ipv4Prefixes"] = new JsonArray([.. prefixes.Select(p => (JsonNode)new JsonObject { ["Ipv4Prefix"] = p.Ipv4Prefix })]);
+            }
+
+            if (!primary)
+            {
+                spec["MacAddress"] = eni.MacAddress;
+                if (!string.IsNullOrEmpty(eni.Description))
+                {
+                    spec["Description"] = eni.Description;
+                }
+            }
+
+            if (instance is not null)
+            {
+                spec["Attachment"] = new JsonObject { ["InstanceId"] = instance, ["DeviceIndex"] = eni.Attachment!.DeviceIndex ?? 0 };
+            }
+
+            if (!primary)
+            {
+                AddTags(spec, eni.TagSet, eni.NetworkInterfaceId, notes);
+            }
+
+            documents.Add(Document("NetworkInterface", eni.NetworkInterfaceId, spec));
+        }
     }
 
     /// <summary>The Cluster, the rules added to its group, and a NodeGroup per managed node group.</summary>
@@ -171,6 +238,7 @@ public static class AwsDocuments
                 ["InstanceTypes"] = new JsonArray([.. nodegroup.Select(i => i.InstanceType.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(t => (JsonNode)t)]),
                 ["Subnets"] = new JsonArray([.. subnets.Where(s => subnetIds.Contains(s.SubnetId)).Select(s => (JsonNode)s.SubnetId)]),
                 ["DesiredSize"] = nodegroup.Count(),
+                ["Instances"] = new JsonArray([.. nodegroup.OrderBy(i => i.LaunchTime).ThenBy(i => i.InstanceId, StringComparer.Ordinal).Select(i => (JsonNode)Instance(i))]),
             };
             if (facts.MaxPodsByNodegroup.TryGetValue(nodegroup.Key, out var maxPods))
             {
@@ -180,7 +248,25 @@ public static class AwsDocuments
             documents.Add(Document("NodeGroup", nodegroup.Key, ngSpec));
         }
 
-        notes.Add($"the nodes are the node groups' instances launched again in the world, with addresses the world hands out: a node whose address differs from {string.Join(", ", inNodegroups.Select(i => i.PrivateIpAddress).Order(StringComparer.Ordinal).Take(3))}{(inNodegroups.Count > 3 ? " …" : string.Empty)} has another name, and pods bound to a node the world does not have stay off the network");
+    }
+
+    /// <summary>A node group's instance as it runs: its IDs, address and subnet, and its primary interface's ID and MAC.</summary>
+    private static JsonObject Instance(Instance instance)
+    {
+        var entry = new JsonObject
+        {
+            ["InstanceId"] = instance.InstanceId,
+            ["PrivateIpAddress"] = instance.PrivateIpAddress,
+            ["SubnetId"] = instance.SubnetId,
+            ["InstanceType"] = instance.InstanceType.Value,
+        };
+        if ((instance.NetworkInterfaces ?? []).FirstOrDefault(n => n.Attachment?.DeviceIndex == 0) is { } primary)
+        {
+            entry["NetworkInterfaceId"] = primary.NetworkInterfaceId;
+            entry["MacAddress"] = primary.MacAddress;
+        }
+
+        return entry;
     }
 
     /// <summary>

@@ -103,6 +103,7 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
             agent.RestoreInto(ipamd);
             agent.Running = [.. RunningBefore(key.Name, ipamd)];
             AdoptRunning(agent);
+            RestoreBranchPods(key.Name, agent);
             AdvertiseFeatures(node, agent);
             _networkChanged();
         }
@@ -136,6 +137,24 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
         return Store.ListByIndex(Pods, ObjectStore.NodeNameIndex, nodeName)
             .Select(p => new PodView(p))
             .Where(p => p is { HostNetwork: false, IsTerminating: false, PodAddress: not null } && !restored.Contains(KeyOf(p)) && !RequestsPodEni(p));
+    }
+
+    /// <summary>
+    /// The pods of a node that were running on branch interfaces before its aws-node started (a world's pods given
+    /// with <c>status.podIP</c> and the controller's <c>vpc.amazonaws.com/pod-eni</c> annotation, as a snapshot keeps
+    /// them): the CNI set up their VLAN devices and rules when they started, and those outlive aws-node, so their
+    /// network is the one the annotation names — in the enforcing mode the node's aws-node runs with now.
+    /// </summary>
+    private void RestoreBranchPods(string nodeName, NodeAgent agent)
+    {
+        foreach (var pod in Store.ListByIndex(Pods, ObjectStore.NodeNameIndex, nodeName).Select(p => new PodView(p))
+                     .Where(p => p is { HostNetwork: false, IsTerminating: false, PodAddress: not null } && RequestsPodEni(p) && !_podNetworks.ContainsKey(KeyOf(p))))
+        {
+            if (BranchNetwork(pod, agent) is { } network && network.PodIp == pod.PodIP)
+            {
+                _podNetworks[KeyOf(pod)] = network;
+            }
+        }
     }
 
     /// <summary>
@@ -248,9 +267,21 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
     private SandboxResult AddBranchPod(PodView pod, NodeAgent agent)
     {
         var failure = SandboxResult.Failed($"networkPlugin cni failed to set up pod \"{pod.Name}_{pod.Namespace}\" network: add cmd: failed to assign an IP address to container", TimeSpan.FromSeconds(1));
-        if (!pod.Object.Annotations.TryGetValue(PodEniResource, out var annotation))
+        if (BranchNetwork(pod, agent) is not { } network)
         {
             return failure;
+        }
+
+        _podNetworks[KeyOf(pod)] = network;
+        return SandboxResult.Assigned(network.PodIp);
+    }
+
+    /// <summary>The network the pod's <c>vpc.amazonaws.com/pod-eni</c> annotation gives it (its first branch); null without a readable one.</summary>
+    private static PodNetwork? BranchNetwork(PodView pod, NodeAgent agent)
+    {
+        if (!pod.Object.Annotations.TryGetValue(PodEniResource, out var annotation))
+        {
+            return null;
         }
 
         try
@@ -258,11 +289,11 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
             if (JsonNode.Parse(annotation) is not JsonArray { Count: > 0 } branches || branches[0] is not JsonObject branch
                 || branch["privateIp"]?.GetValue<string>() is not { Length: > 0 } ip)
             {
-                return failure;
+                return null;
             }
 
             var vlan = branch["vlanId"] ?? branch["vlanID"];
-            _podNetworks[KeyOf(pod)] = new PodNetwork(
+            return new PodNetwork(
                 pod.Namespace,
                 pod.Name,
                 pod.NodeName!,
@@ -271,11 +302,10 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
                 -1,
                 vlan is JsonValue v && v.TryGetValue<int>(out var id) ? id : null,
                 agent.Settings);
-            return SandboxResult.Assigned(ip);
         }
         catch (System.Text.Json.JsonException)
         {
-            return failure;
+            return null;
         }
     }
 

@@ -18,6 +18,12 @@ public static class ResourceControllerNames
     /// <summary>The extended resource a branch-ENI pod requests, and the pod annotation carrying its ENI details.</summary>
     public const string PodEni = "vpc.amazonaws.com/pod-eni";
 
+    /// <summary>Tag the controller puts on a branch interface: the trunk it is associated with.</summary>
+    public const string TrunkEniIdTag = "vpcresources.k8s.aws/trunk-eni-id";
+
+    /// <summary>Tag the controller puts on a branch interface: its VLAN on the trunk.</summary>
+    public const string VlanIdTag = "vpcresources.k8s.aws/vlan-id";
+
     /// <summary>Node label aws-node sets once the node has a trunk interface.</summary>
     public const string HasTrunkAttachedLabel = "vpc.amazonaws.com/has-trunk-attached";
 

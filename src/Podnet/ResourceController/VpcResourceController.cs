@@ -263,7 +263,7 @@ public sealed class VpcResourceController : QueueController
     /// <summary>Branches that pods' annotations name are kept (their VLANs reserved); the trunk's others are queued for deletion.</summary>
     private void Rehydrate(TrunkState state)
     {
-        var branches = _service.DescribeNetworkInterfacesAsync(DescribeRequest.Where(new Filter("tag:vpcresources.k8s.aws/trunk-eni-id", state.TrunkId))).GetAwaiter().GetResult();
+        var branches = _service.DescribeNetworkInterfacesAsync(DescribeRequest.Where(new Filter("tag:" + ResourceControllerNames.TrunkEniIdTag, state.TrunkId))).GetAwaiter().GetResult();
         var claimed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pod in PodsOn(state.NodeName).Select(p => p.Object).Where(p => p.Annotations.ContainsKey(PodEniAnnotation)))
         {
@@ -274,7 +274,7 @@ public sealed class VpcResourceController : QueueController
 
         foreach (var orphan in branches.Where(b => !claimed.Contains(b.NetworkInterfaceId)))
         {
-            var vlan = int.TryParse(orphan.TagSet.FirstOrDefault(t => t.Key == "vpcresources.k8s.aws/vlan-id")?.Value, out var v) ? v : 0;
+            var vlan = int.TryParse(orphan.TagSet.FirstOrDefault(t => t.Key == ResourceControllerNames.VlanIdTag)?.Value, out var v) ? v : 0;
             state.ReserveVlan(vlan);
             state.Enqueue(new BranchEni(orphan.NetworkInterfaceId, orphan.MacAddress, orphan.PrivateIpAddress, string.Empty, vlan, state.SubnetCidr, string.Empty, string.Empty), Time.GetUtcNow());
         }
@@ -429,8 +429,8 @@ public sealed class VpcResourceController : QueueController
         try
         {
             var tags = Tags(trunk.InstanceId).Concat([
-                new Tag("vpcresources.k8s.aws/vlan-id", vlan.ToString(CultureInfo.InvariantCulture)),
-                new Tag("vpcresources.k8s.aws/trunk-eni-id", trunk.TrunkId)]).ToList();
+                new Tag(ResourceControllerNames.VlanIdTag, vlan.ToString(CultureInfo.InvariantCulture)),
+                new Tag(ResourceControllerNames.TrunkEniIdTag, trunk.TrunkId)]).ToList();
             eni = _user.CreateNetworkInterfaceAsync(new CreateNetworkInterfaceRequest(trunk.SubnetId, groups, BranchDescription, InterfaceType: NetworkInterfaceTypes.Branch, Tags: tags)).GetAwaiter().GetResult();
             var association = _service.AssociateTrunkInterfaceAsync(new AssociateTrunkInterfaceRequest(eni.NetworkInterfaceId, trunk.TrunkId, vlan)).GetAwaiter().GetResult();
             return new BranchEni(eni.NetworkInterfaceId, eni.MacAddress, eni.PrivateIpAddress, string.Empty, vlan, trunk.SubnetCidr, string.Empty, association.AssociationId);

@@ -11,14 +11,15 @@ namespace Podnet.World;
 
 /// <summary>
 /// Creates a world's AWS resources (kinds of <c>aws.podnet.dev/v1alpha1</c>) in the emulated cloud, in dependency
-/// order: VPCs, subnets, security groups (then their rules, which may name each other), IAM roles, EKS clusters and
-/// node groups. References take a name from the world or an AWS ID, so IDs from a real account work verbatim.
+/// order: VPCs, subnets, security groups (then their rules, which may name each other), IAM roles, EKS clusters,
+/// node groups, and the network interfaces that exist already (a snapshot's: attached to the node groups' instances,
+/// trunks' branches, or detached). References take a name from the world or an AWS ID, so IDs from a real account work verbatim.
 /// </summary>
 internal sealed class AwsWorldBuilder
 {
     public const string ApiGroup = "aws.podnet.dev";
 
-    private static readonly string[] Order = ["Account", "Vpc", "Subnet", "SecurityGroup", "Role", "Cluster", "Addon", "SecurityGroupIngress", "NodeGroup"];
+    private static readonly string[] Order = ["Account", "Vpc", "Subnet", "SecurityGroup", "Role", "Cluster", "Addon", "SecurityGroupIngress", "NodeGroup", "NetworkInterface"];
 
     /// <summary>The name of the VPC CNI's add-on (<c>aws eks create-addon --addon-name vpc-cni</c>).</summary>
     public const string VpcCniAddon = AddonVersionCatalog.VpcCni;
@@ -90,6 +91,12 @@ internal sealed class AwsWorldBuilder
         foreach (var doc in ordered.Where(d => d.Kind == "NodeGroup"))
         {
             Run(doc, () => CreateNodegroup(doc));
+        }
+
+        // Interfaces after the instances they are attached to, trunks before the branches associated with them.
+        foreach (var doc in ordered.Where(d => d.Kind == "NetworkInterface").OrderBy(d => DocumentFields.String(d, "InterfaceType") == NetworkInterfaceTypes.Branch))
+        {
+            Run(doc, () => WorldNetworkInterface.Create(doc, _cloud.Ec2Backend, (field, value) => Resolve(doc, field, field == "SubnetId" ? "Subnet" : "SecurityGroup", field == "SubnetId" ? "subnet" : "sg", value)));
         }
     }
 
@@ -276,7 +283,13 @@ internal sealed class AwsWorldBuilder
 
         var nodeRole = RoleArn(doc, "NodeRole", [ManagedPolicy.AmazonEKSWorkerNodePolicy, ManagedPolicy.AmazonEKS_CNI_Policy, ManagedPolicy.AmazonEC2ContainerRegistryReadOnly], "node");
         var types = DocumentFields.Strings(doc, "InstanceTypes") is { Count: > 0 } list ? list : DocumentFields.Strings(doc, "InstanceType");
-        var desired = DocumentFields.Int(doc, "DesiredSize") ?? 2;
+        var instances = NodeGroupInstances.Read(doc, value => Resolve(doc, "Instances", "Subnet", "subnet", value));
+        var desired = DocumentFields.Int(doc, "DesiredSize") ?? (instances.Count > 0 ? instances.Count : 2);
+        if (desired < instances.Count)
+        {
+            throw doc.Error("spec.DesiredSize", $"Invalid value: {desired}: the node group runs {instances.Count} instances already (spec.Instances)");
+        }
+
         var labels = (DocumentFields.Spec(doc)["Labels"] as JsonObject ?? []).ToDictionary(p => p.Key, p => DocumentFields.StringAt(doc, p.Value, $"spec.Labels.{p.Key}") ?? string.Empty, StringComparer.Ordinal);
         // EKS labels every node of the group eks.amazonaws.com/nodegroup=<name>: a name no label value can hold would
         // keep its nodes from registering (the fuzzer's crash on metadata.name: 1e30).
@@ -314,7 +327,8 @@ internal sealed class AwsWorldBuilder
             types.Count == 0 ? null : types,
             new NodegroupScalingConfig(DocumentFields.Int(doc, "MinSize") ?? Math.Min(1, desired), DocumentFields.Int(doc, "MaxSize") ?? Math.Max(desired, 1), desired),
             labels,
-            Taints: taints));
+            Taints: taints,
+            Instances: instances));
         Nodegroups.Add((clusterName, doc.Name));
         if (DocumentFields.Int(doc, "MaxPods") is { } maxPods)
         {

@@ -45,7 +45,14 @@ public sealed class LiveSnapshotTests : IClassFixture<ServedWorld>, IDisposable
     {
         var snapshot = await LiveSnapshot.ReadAsync(Source, Endpoint);
         var kinds = snapshot.AwsDocuments.Select(d => d["kind"]!.GetValue<string>()).ToList();
-        Assert.Equal(["Vpc", "Subnet", "Subnet", "Subnet", "Subnet", "Cluster", "NodeGroup"], kinds);
+        // The VPC, its subnets, the cluster, the node group with its three instances, and the interfaces aws-node
+        // attached to them (one NetworkInterface per interface beyond a primary; a primary only if it holds pods' addresses).
+        Assert.Equal(["Vpc", "Subnet", "Subnet", "Subnet", "Subnet", "Cluster", "NodeGroup"], kinds.Where(k => k != "NetworkInterface"));
+        Assert.Equal(3, snapshot.AwsDocuments.Single(d => d["kind"]!.GetValue<string>() == "NodeGroup")["spec"]!["Instances"]!.AsArray().Count);
+        var servedInterfaces = _world.Server.Cluster.Read(() => _world.Server.Cluster.World.Cloud!.Ec2Backend.DescribeNetworkInterfaces());
+        Assert.Equal(
+            servedInterfaces.Where(n => n.Attachment is { DeviceIndex: > 0 } || (n.Attachment is { DeviceIndex: 0 } && n.PrivateIpAddresses.Count > 1)).Select(n => n.NetworkInterfaceId).Order(StringComparer.Ordinal),
+            snapshot.AwsDocuments.Where(d => d["kind"]!.GetValue<string>() == "NetworkInterface").Select(d => d["metadata"]!["name"]!.GetValue<string>()));
         Assert.DoesNotContain(snapshot.KubernetesDocuments, d => d["kind"]!.GetValue<string>() == "Node");
         Assert.All(snapshot.KubernetesDocuments, d => Assert.Null(d["metadata"]!["resourceVersion"]));
         Assert.All(snapshot.KubernetesDocuments, d => Assert.Null(d["metadata"]!["managedFields"]));
@@ -65,9 +72,9 @@ public sealed class LiveSnapshotTests : IClassFixture<ServedWorld>, IDisposable
             var actual = replayed.Evaluate(from, to, port);
             Assert.Null(expected.ErrorMessage);
 
-            // The same verdict, by the same steps. The interfaces can differ: the world's aws-node lays its warm
-            // pools out again, so an address of the snapshot may sit on another interface of the same groups.
-            static string Verdict(ReachResult r) => $"{r.Allowed}: {string.Join(", ", r.Hops.Select(h => $"{h.Step} {h.Allowed}"))}";
+            // The same verdict, by the same steps, naming the same interfaces and groups: the snapshot keeps the
+            // interfaces and addresses as they are.
+            static string Verdict(ReachResult r) => $"{r.Allowed}: {string.Join("; ", r.Hops.Select(h => $"{h.Step} {h.Allowed} {h.Detail}"))}";
             Assert.Equal(Verdict(expected), Verdict(actual));
         }
 
@@ -87,7 +94,7 @@ public sealed class LiveSnapshotTests : IClassFixture<ServedWorld>, IDisposable
 
         var written = Run("snapshot", "--kubeconfig", _world.KubeconfigPath, "--region", "us-west-2", "--endpoint-url", Endpoint, "-o", _directory);
         Assert.Equal(0, written.Exit);
-        Assert.Matches(@"^wrote \d+ documents \(7 AWS, \d+ Kubernetes, 8 pods\) to ", written.Out);
+        Assert.Matches(@"^wrote \d+ documents \(\d+ AWS, \d+ Kubernetes, 8 pods\) to ", written.Out);
 
         var offline = Run("reach", _directory, a, b, "53/udp");
         Assert.Equal((live.Exit, live.Out), (offline.Exit, offline.Out));

@@ -129,12 +129,26 @@ public sealed class MotoEc2Tests : IDisposable
               - IpProtocol: "-1"
                 IpRanges:
                 - CidrIp: 0.0.0.0/0
+            ---
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: NetworkInterface
+            metadata:
+              name: {eni.NetworkInterfaceId}
+            spec:
+              NetworkInterfaceId: {eni.NetworkInterfaceId}
+              SubnetId: {subnet.SubnetId}
+              Groups:
+              - {groupId}
+              PrivateIpAddresses:
+              - PrivateIpAddress: 10.20.1.10
+                Primary: true
+              MacAddress: {eni.MacAddress}{(string.IsNullOrEmpty(eni.Description) ? string.Empty : $"\n  Description: {eni.Description}")}
 
             """.ReplaceLineEndings("\n"),
             yaml);
 
-        // The interface belongs to no instance: a world has no kind for it, and says so.
-        Assert.Contains(result.Notes, n => n.StartsWith($"network interface {eni.NetworkInterfaceId} (10.20.1.10, groups {groupId}) is attached to no instance", StringComparison.Ordinal));
+        // The interface belongs to no instance: the world keeps it detached, with moto's ID, MAC, address and group.
+        Assert.DoesNotContain(result.Notes, n => n.Contains(eni.NetworkInterfaceId, StringComparison.Ordinal));
         Assert.DoesNotContain(result.Notes, n => n.Contains("cluster-name", StringComparison.Ordinal) && !n.StartsWith("no security group", StringComparison.Ordinal));
 
         // The loader builds them again, with moto's IDs and the rules as moto holds them.
@@ -143,6 +157,9 @@ public sealed class MotoEc2Tests : IDisposable
         Assert.Equal(vpc.VpcId, group.VpcId);
         Assert.Equal(["tcp 443-443 10.0.0.0/8", $"tcp 8080-8080 {groupId}"], group.IpPermissions.Select(p => $"{p.IpProtocol} {p.FromPort}-{p.ToPort} {string.Join(",", (p.IpRanges ?? []).Select(r => r.CidrIp).Concat((p.UserIdGroupPairs ?? []).Select(u => u.GroupId)))}"));
         Assert.Equal(subnet.SubnetId, world.Cloud.Ec2Backend.DescribeSubnets().Single().SubnetId);
+        var kept = Assert.Single(world.Cloud.Ec2Backend.DescribeNetworkInterfaces(), n => n.NetworkInterfaceId == eni.NetworkInterfaceId);
+        Assert.Equal(("10.20.1.10", eni.MacAddress, "available"), (kept.PrivateIpAddress, kept.MacAddress, kept.Status));
+        Assert.Equal([groupId], kept.Groups.Select(g => g.GroupId));
     }
 
     public void Dispose()

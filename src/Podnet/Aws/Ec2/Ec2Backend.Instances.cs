@@ -28,6 +28,20 @@ public sealed partial class Ec2Backend
                 throw Ec2Errors.AddressWithManyInstances();
             }
 
+            if (request.InstanceId is not null && request.MaxCount > 1)
+            {
+                // A given instance (a world's running one) is one instance.
+                throw Ec2Errors.InvalidParameterValue($"An existing instance ({request.InstanceId}) is launched alone: MaxCount must be 1, not {request.MaxCount}.");
+            }
+
+            if (request.InstanceId is not null && (!IsWellFormedId(request.InstanceId, "i") || _instances.ContainsKey(request.InstanceId)))
+            {
+                // Checked before anything is claimed; NewId below takes it.
+                throw IsWellFormedId(request.InstanceId, "i")
+                    ? Ec2Errors.InvalidParameterValue(request.InstanceId, "InstanceId", "An object with this ID already exists.")
+                    : Ec2Errors.MalformedId("InvalidInstanceID.Malformed", "i", request.InstanceId);
+            }
+
             var subnet = FindSubnet(request.SubnetId);
             var vpc = _vpcs[subnet.VpcId];
             var groups = ResolveInterfaceGroups(
@@ -47,11 +61,11 @@ public sealed partial class Ec2Backend
             var launched = new List<InstanceEntity>(count);
             foreach (var _ in Enumerable.Range(0, count))
             {
-                var eni = CreateInterfaceEntity(subnet, NetworkInterfaceTypes.Interface, [.. groups], string.Empty, [], request.PrivateIpAddress, _ => { });
+                var eni = CreateInterfaceEntity(subnet, NetworkInterfaceTypes.Interface, [.. groups], string.Empty, [], request.PrivateIpAddress, _ => { }, request.NetworkInterfaceId, request.MacAddress);
                 var profile = request.IamInstanceProfileRoleArn is { } roleArn
                     ? new IamInstanceProfile($"arn:aws:iam::{AccountId}:instance-profile/{roleArn[(roleArn.LastIndexOf('/') + 1)..]}", roleArn)
                     : null;
-                var instance = new InstanceEntity(_ids.Next("i"), reservationId, request.ImageId, type, subnet.Id, subnet.VpcId, subnet.AvailabilityZone, eni.PrimaryAddress, _time.GetUtcNow())
+                var instance = new InstanceEntity(NewId("i", request.InstanceId, "InvalidInstanceID.Malformed"), reservationId, request.ImageId, type, subnet.Id, subnet.VpcId, subnet.AvailabilityZone, eni.PrimaryAddress, _time.GetUtcNow())
                 {
                     IamInstanceProfile = profile,
                     Tags = [.. tags],

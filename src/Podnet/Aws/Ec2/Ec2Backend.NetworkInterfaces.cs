@@ -24,7 +24,7 @@ public sealed partial class Ec2Backend
             var entity = CreateInterfaceEntity(subnet, type, groups, request.Description ?? string.Empty, tags, request.PrivateIpAddress, claims =>
             {
                 ClaimAddresses(subnet, claims, request.SecondaryPrivateIpAddresses, request.SecondaryPrivateIpAddressCount, request.Ipv4Prefixes, request.Ipv4PrefixCount);
-            });
+            }, request.NetworkInterfaceId, request.MacAddress);
             return ToNetworkInterface(entity);
         }
     }
@@ -312,9 +312,29 @@ public sealed partial class Ec2Backend
         => eni.Attachment is { } attachment ? _instances[attachment.InstanceId].Type.Ipv4AddressesPerInterface : null;
 
     /// <summary>Creates an interface and its primary address, then lets <paramref name="more"/> claim the rest; all or nothing.</summary>
+    /// <remarks>
+    /// <paramref name="givenId"/> and <paramref name="givenMac"/> are an existing interface's (a world's); checked
+    /// before any address is claimed, so a bad one leaves nothing behind.
+    /// </remarks>
     private InterfaceEntity CreateInterfaceEntity(
-        SubnetEntity subnet, string type, List<string> groups, string description, IReadOnlyList<Tag> tags, string? primaryAddress, Action<AddressClaims> more)
+        SubnetEntity subnet, string type, List<string> groups, string description, IReadOnlyList<Tag> tags, string? primaryAddress, Action<AddressClaims> more,
+        string? givenId = null, string? givenMac = null)
     {
+        if (givenMac is not null && !MacAddressPattern().IsMatch(givenMac))
+        {
+            throw Ec2Errors.InvalidParameterValue(givenMac, "MacAddress", "A MAC address is six two-digit hex numbers separated by colons.");
+        }
+
+        if (givenId is not null && !IsWellFormedId(givenId, "eni"))
+        {
+            throw Ec2Errors.MalformedId("InvalidNetworkInterfaceID.Malformed", "eni", givenId);
+        }
+
+        if (givenId is not null && _interfaces.ContainsKey(givenId))
+        {
+            throw Ec2Errors.InvalidParameterValue(givenId, "id", "An object with this ID already exists.");
+        }
+
         var claims = new AddressClaims(subnet);
         IPAddress primary;
         try
@@ -328,7 +348,8 @@ public sealed partial class Ec2Backend
             throw;
         }
 
-        var entity = new InterfaceEntity(_ids.Next("eni"), subnet.Id, subnet.VpcId, subnet.AvailabilityZone, type, _ids.NextMacAddress(), primary, _attachedTo, ++_interfaceSequence)
+        // The ID is drawn after the addresses are claimed, so a refused create draws none (generated IDs stay as they were).
+        var entity = new InterfaceEntity(NewId("eni", givenId, "InvalidNetworkInterfaceID.Malformed"), subnet.Id, subnet.VpcId, subnet.AvailabilityZone, type, givenMac is null ? _ids.NextMacAddress() : ReserveMac(givenMac), primary, _attachedTo, ++_interfaceSequence)
         {
             Description = description,
             GroupIds = groups,
@@ -582,5 +603,15 @@ public sealed partial class Ec2Backend
             Addresses.Add(address);
             return address;
         }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")]
+    private static partial System.Text.RegularExpressions.Regex MacAddressPattern();
+
+    /// <summary>A given MAC address, kept from the generator so no generated one repeats it.</summary>
+    private string ReserveMac(string mac)
+    {
+        _ids.Reserve(mac);
+        return mac;
     }
 }

@@ -56,6 +56,11 @@ public sealed record Reservation(string ReservationId, string OwnerId, IReadOnly
 
 public sealed record InstanceStateChange(string InstanceId, InstanceState CurrentState, InstanceState PreviousState);
 
+/// <summary>
+/// RunInstances' parameters. <see cref="InstanceId"/>, and the primary interface's <see cref="NetworkInterfaceId"/>
+/// and <see cref="MacAddress"/>, are not EC2's: a world sets them for an instance that runs already (a snapshot of a
+/// real node group keeps its instances), one instance at a time. The wire never sets them.
+/// </summary>
 public sealed record RunInstancesRequest(
     string InstanceType,
     string SubnetId,
@@ -65,4 +70,7 @@ public sealed record RunInstancesRequest(
     IReadOnlyList<string>? SecurityGroupIds = null,
     string? PrivateIpAddress = null,
     IReadOnlyList<Tag>? Tags = null,
-    string? IamInstanceProfileRoleArn = null);
+    string? IamInstanceProfileRoleArn = null,
+    string? InstanceId = null,
+    string? NetworkInterfaceId = null,
+    string? MacAddress = null);

@@ -50,6 +50,11 @@ public static class NetworkInterfaceTypes
     public static readonly IReadOnlyList<string> Creatable = [Efa, EfaOnly, Branch, Trunk];
 }
 
+/// <summary>
+/// CreateNetworkInterface's parameters. <see cref="NetworkInterfaceId"/> and <see cref="MacAddress"/> are not EC2's:
+/// EC2 picks both; a world sets them for an interface that exists already (a snapshot of a real account keeps its
+/// IDs), as <see cref="CreateVpcRequest"/> takes a given VPC ID. The wire never sets them.
+/// </summary>
 public sealed record CreateNetworkInterfaceRequest(
     string SubnetId,
     IReadOnlyList<string>? Groups = null,
@@ -60,7 +65,9 @@ public sealed record CreateNetworkInterfaceRequest(
     IReadOnlyList<string>? Ipv4Prefixes = null,
     int Ipv4PrefixCount = 0,
     string? InterfaceType = null,
-    IReadOnlyList<Tag>? Tags = null);
+    IReadOnlyList<Tag>? Tags = null,
+    string? NetworkInterfaceId = null,
+    string? MacAddress = null);
 
 public sealed record AttachNetworkInterfaceRequest(
     string NetworkInterfaceId,

@@ -281,6 +281,16 @@ public sealed partial class EksBackend
                 // The instances launch at once; EKS reports the group ACTIVE once its nodes have joined.
                 ActiveAt = _time.GetUtcNow() + EksLifecycle.NodegroupCreating,
             };
+            foreach (var existing in request.Instances ?? [])
+            {
+                if (!request.Subnets.Contains(existing.SubnetId, StringComparer.Ordinal))
+                {
+                    throw EksErrors.InvalidParameter($"Instance {existing.InstanceId} is in {existing.SubnetId}, which is not one of the node group's subnets.");
+                }
+
+                nodegroup.Existing.Enqueue(existing);
+            }
+
             try
             {
                 Scale(cluster, nodegroup, subnets, scaling.DesiredSize);
@@ -406,10 +416,15 @@ public sealed partial class EksBackend
         // Like the Auto Scaling group behind a node group, launch round-robin over the subnets (and so the zones).
         while (nodegroup.InstanceIds.Count < desired)
         {
-            var subnet = subnets[nodegroup.Launched % subnets.Count];
+            var existing = nodegroup.Existing.TryDequeue(out var e) ? e : null;
+            var subnet = existing is null ? subnets[nodegroup.Launched % subnets.Count] : subnets.First(s => s.SubnetId == existing.SubnetId);
             var reservation = _ec2.RunInstances(new RunInstancesRequest(
-                group.InstanceTypes[0],
+                existing?.InstanceType ?? group.InstanceTypes[0],
                 subnet.SubnetId,
+                PrivateIpAddress: existing?.PrivateIpAddress,
+                InstanceId: existing?.InstanceId,
+                NetworkInterfaceId: existing?.NetworkInterfaceId,
+                MacAddress: existing?.MacAddress,
                 SecurityGroupIds: [cluster.Cluster.ResourcesVpcConfig.ClusterSecurityGroupId],
                 Tags:
                 [
@@ -539,5 +554,8 @@ public sealed partial class EksBackend
         public List<string> InstanceIds { get; } = [];
 
         public int Launched { get; set; }
+
+        /// <summary>The instances the group runs already (<see cref="CreateNodegroupRequest.Instances"/>), launched before any new one.</summary>
+        public Queue<ExistingInstance> Existing { get; } = new();
     }
 }

@@ -58,4 +58,18 @@ public sealed record CreateNodegroupRequest(
     IReadOnlyDictionary<string, string>? Labels = null,
     IReadOnlyDictionary<string, string>? Tags = null,
     string AmiType = "AL2023_x86_64_STANDARD",
-    IReadOnlyList<NodegroupTaint>? Taints = null);
+    IReadOnlyList<NodegroupTaint>? Taints = null,
+    IReadOnlyList<ExistingInstance>? Instances = null);
+
+/// <summary>
+/// An instance a node group runs already (a world's, e.g. a snapshot of a real node group): launched first, as it is,
+/// with its own IDs, address and subnet (one of the node group's), so its node keeps its name
+/// (<c>ip-10-0-1-23.REGION.compute.internal</c>). Not part of EKS's API: EKS launches a node group's instances itself.
+/// </summary>
+/// <param name="InstanceId">The instance's ID (<c>i-…</c>).</param>
+/// <param name="PrivateIpAddress">Its primary private IPv4 address.</param>
+/// <param name="SubnetId">Its subnet, one of the node group's.</param>
+/// <param name="InstanceType">Its type; the node group's first when null.</param>
+/// <param name="NetworkInterfaceId">Its primary interface's ID; EC2 draws one when null.</param>
+/// <param name="MacAddress">Its primary interface's MAC address; EC2 draws one when null.</param>
+public sealed record ExistingInstance(string InstanceId, string PrivateIpAddress, string SubnetId, string? InstanceType = null, string? NetworkInterfaceId = null, string? MacAddress = null);
