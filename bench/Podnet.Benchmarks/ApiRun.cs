@@ -133,7 +133,7 @@ public static class ApiRun
         using var process = Process.GetCurrentProcess();
         var load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "-";
         yield return $"mixed: machine\t-\t-\t-\t-\t-\t-\t-\t{I(Environment.ProcessorCount)} cores; load average {load} at the end";
-        yield return $"mixed: memory\t-\t{I(samples.Count)}\t{S(clock.Elapsed.TotalSeconds)}\t-\t-\t-\t-\theap after full GC {I(before / (1024 * 1024))} MB before, {I(after / (1024 * 1024))} MB after; heap peak {I(Peak(t => t < seconds / 2.0))} MB in the first half, {I(Peak(t => t >= seconds / 2.0))} MB in the second; peak working set {I((int)(process.PeakWorkingSet64 / (1024 * 1024)))} MB; open watches after {I(store.OpenWatches)}, watchers closed for not keeping up {I(store.TerminatedWatchers)}";
+        yield return $"mixed: memory\t-\t{I(samples.Count)}\t{S(clock.Elapsed.TotalSeconds)}\t-\t-\t-\t-\theap after full GC {I(before / (1024 * 1024))} MB before, {I(after / (1024 * 1024))} MB after; heap peak {I(Peak(t => t < seconds / 2.0))} MB in the first half, {I(Peak(t => t >= seconds / 2.0))} MB in the second; peak working set {I((int)(process.PeakWorkingSet64 / (1024 * 1024)))} MB; watch history {I(store.WatchHistoryLength)} changes (at most 10,000); open watches after {I(store.OpenWatches)}, watchers closed for not keeping up {I(store.TerminatedWatchers)}";
         foreach (var error in result.Errors.Take(5))
         {
             yield return $"mixed: error\t-\t-\t-\t-\t-\t-\t-\t{error}";

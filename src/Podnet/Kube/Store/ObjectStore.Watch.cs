@@ -30,6 +30,18 @@ public sealed partial class ObjectStore
     /// </summary>
     public int WatchBufferSize => 2 * Math.Clamp((int)Math.Ceiling(_watchHistory / 75.0), 10, 100);
 
+    /// <summary>How many changes the history keeps now, for watches that resume from a resourceVersion (at most the <c>watchHistory</c> the store was made with).</summary>
+    public int WatchHistoryLength
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _history.Count;
+            }
+        }
+    }
+
     /// <summary>The watches open now (the API server's <c>apiserver_registered_watchers</c> gauge).</summary>
     public int OpenWatches
     {

@@ -146,6 +146,7 @@ public class ObjectStoreWatchTests
 
         // Six changes (the default namespace and five ConfigMaps): the history keeps 4, 5 and 6.
         Assert.Equal(6, h.Store.CurrentResourceVersion);
+        Assert.Equal(3, h.Store.WatchHistoryLength);
 
         var error = Throws(() => h.Store.Watch(h.ConfigMaps, resourceVersion: "2"));
 

@@ -53,6 +53,8 @@ public sealed class KubeApiLoadTests : IClassFixture<ServedWorld>
         // with every request (10 s of this load allocates gigabytes).
         Assert.True(heapAfter - heapBefore < 200L * 1024 * 1024, $"the heap grew from {heapBefore / (1024 * 1024)} MB to {heapAfter / (1024 * 1024)} MB");
 
+        Assert.InRange(store.WatchHistoryLength, 1, 10_000);
+
         // Every client's watch ended with it.
         await WaitForAsync(() => store.OpenWatches == 0 && _served.Server.Kube.LongRunning.Open("WATCH") == 0, "the watches to close");
     }
