@@ -388,6 +388,9 @@ public static class ApiRun
         var counts = new int[watchers];
         using var stop = new CancellationTokenSource();
 
+        // A watcher that falls behind by its buffer is closed (the API server's rule): its missed deliveries say so.
+        var terminatedBefore = server.Cluster.Store.TerminatedWatchers;
+
         // Watchers spread over clients of 50 streams each, as many informers in as many processes would be.
         var watchClients = Enumerable.Range(0, (watchers + 49) / 50).Select(_ => Client(server, http2)).ToList();
         using var writer = Client(server, http2, InFlight);
@@ -529,7 +532,7 @@ public static class ApiRun
             string Q(double q) => sortedResponse.Length == 0 ? "-" : S(sortedResponse[Math.Min(sortedResponse.Length - 1, (int)(q * sortedResponse.Length))]);
             var what = $"{I(watchers)} watchers, {(rate is { } asked ? $"{I(asked)} writes/s asked" : $"writes as fast as {I(saturators)} in flight go")}, HTTP";
             return Row(what, protocol, written, seconds, fromRequest,
-                $"latency from the write's request; from its response p50/p99/max {Q(0.50)}/{Q(0.99)}/{(sortedResponse.Length == 0 ? "-" : S(sortedResponse[^1]))} ms ({I(early * 100 / Math.Max(1, fromResponse.Count))}% heard before the writer's response); {I(missed)} of {I((long)written * watchers)} deliveries missed; {I(errors)} writes not 201; waited {S(drain.Elapsed.TotalSeconds)} s for the last; {heapNote}");
+                $"latency from the write's request; from its response p50/p99/max {Q(0.50)}/{Q(0.99)}/{(sortedResponse.Length == 0 ? "-" : S(sortedResponse[^1]))} ms ({I(early * 100 / Math.Max(1, fromResponse.Count))}% heard before the writer's response); {I(missed)} of {I((long)written * watchers)} deliveries missed ({I(server.Cluster.Store.TerminatedWatchers - terminatedBefore)} watchers closed for falling 200 changes behind); {I(errors)} writes not 201; waited {S(drain.Elapsed.TotalSeconds)} s for the last; {heapNote}");
         }
         finally
         {
