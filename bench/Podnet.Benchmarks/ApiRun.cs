@@ -81,6 +81,65 @@ public static class ApiRun
         yield return $"process\t-\t-\t{S(clock.Elapsed.TotalSeconds)}\t-\t-\t-\t-\tpeak working set {I((int)(process.PeakWorkingSet64 / (1024 * 1024)))} MB; GCs gen0/1/2 {I(GC.CollectionCount(0))}/{I(GC.CollectionCount(1))}/{I(GC.CollectionCount(2))}; allocated {I((int)(GC.GetTotalAllocatedBytes() / (1024 * 1024)))} MB";
     }
 
+    /// <summary>
+    /// The mixed phase: <paramref name="clients"/> clients (<see cref="MixedLoad"/>: each a reflector's watch beside
+    /// gets, lists, creates, merge patches and deletes over one shared pool of 256 ConfigMap names) against the
+    /// default world served over HTTPS on loopback, for <paramref name="seconds"/> s. Rows: the requests with their
+    /// latency and throughput, each verb's, and the memory — the managed heap as of the last GC sampled every second
+    /// (its peak in each half of the run shows whether it levels off), the heap after a full collection before and
+    /// after, and the store's open and terminated watches.
+    /// </summary>
+    public static async IAsyncEnumerable<string> MixedAsync(int clients, int seconds, bool http2)
+    {
+        var protocol = http2 ? "h2" : "http/1.1";
+        var time = VirtualTimeProvider.AnchoredTo(TimeProvider.System, TimeSpan.FromDays(1));
+        var world = WorldLoader.LoadDefault(time: time);
+        await using var server = await PodnetServer.StartAsync(world, new KubeApiServerOptions(), TimeSpan.Zero);
+        var store = server.Cluster.Store;
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var samples = new List<(double At, long Heap)>();
+        using var sampling = new CancellationTokenSource();
+        var clock = Stopwatch.StartNew();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                samples.Add((clock.Elapsed.TotalSeconds, GC.GetGCMemoryInfo().HeapSizeBytes));
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), sampling.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The run is over.
+                }
+            }
+        });
+        var heap = Heap.Now;
+        var result = await MixedLoad.RunAsync(() => Client(server, http2), clients, TimeSpan.FromSeconds(seconds), "bench-mixed");
+        var heapNote = Heap.Now.Since(heap, result.Total);
+        await sampling.CancelAsync();
+        await sampler;
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+
+        yield return Row($"mixed: {I(clients)} clients, each a watch and get/list/create/patch/delete", protocol, result.Total, result.Seconds, result.LatenciesMs,
+            $"{I(result.Errors.Count)} errors; {I(result.NotFound)} 404 and {I(result.Conflicts)} 409 (clients racing over 256 names); {I(result.WatchEvents)} watch events, {I(result.Rewatches)} rewatches, {I(result.Relists)} relists after 410; {heapNote}");
+        foreach (var (verb, count) in result.Requests)
+        {
+            yield return $"mixed: {verb}\t{protocol}\t{I(count)}\t{S(result.Seconds)}\t{(count / result.Seconds).ToString("0", CultureInfo.InvariantCulture)}\t-\t-\t-\t{S(100.0 * count / Math.Max(1, result.Total))}% of requests";
+        }
+
+        long Peak(Func<double, bool> when) => samples.Where(s => when(s.At)).Select(s => s.Heap).DefaultIfEmpty().Max() / (1024 * 1024);
+        using var process = Process.GetCurrentProcess();
+        var load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "-";
+        yield return $"mixed: machine\t-\t-\t-\t-\t-\t-\t-\t{I(Environment.ProcessorCount)} cores; load average {load} at the end";
+        yield return $"mixed: memory\t-\t{I(samples.Count)}\t{S(clock.Elapsed.TotalSeconds)}\t-\t-\t-\t-\theap after full GC {I(before / (1024 * 1024))} MB before, {I(after / (1024 * 1024))} MB after; heap peak {I(Peak(t => t < seconds / 2.0))} MB in the first half, {I(Peak(t => t >= seconds / 2.0))} MB in the second; peak working set {I((int)(process.PeakWorkingSet64 / (1024 * 1024)))} MB; watch history {I(store.WatchHistoryLength)} changes (at most 10,000); open watches after {I(store.OpenWatches)}, watchers closed for not keeping up {I(store.TerminatedWatchers)}";
+        foreach (var error in result.Errors.Take(5))
+        {
+            yield return $"mixed: error\t-\t-\t-\t-\t-\t-\t-\t{error}";
+        }
+    }
+
     private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
@@ -329,6 +388,9 @@ public static class ApiRun
         var counts = new int[watchers];
         using var stop = new CancellationTokenSource();
 
+        // A watcher that falls behind by its buffer is closed (the API server's rule): its missed deliveries say so.
+        var terminatedBefore = server.Cluster.Store.TerminatedWatchers;
+
         // Watchers spread over clients of 50 streams each, as many informers in as many processes would be.
         var watchClients = Enumerable.Range(0, (watchers + 49) / 50).Select(_ => Client(server, http2)).ToList();
         using var writer = Client(server, http2, InFlight);
@@ -470,7 +532,7 @@ public static class ApiRun
             string Q(double q) => sortedResponse.Length == 0 ? "-" : S(sortedResponse[Math.Min(sortedResponse.Length - 1, (int)(q * sortedResponse.Length))]);
             var what = $"{I(watchers)} watchers, {(rate is { } asked ? $"{I(asked)} writes/s asked" : $"writes as fast as {I(saturators)} in flight go")}, HTTP";
             return Row(what, protocol, written, seconds, fromRequest,
-                $"latency from the write's request; from its response p50/p99/max {Q(0.50)}/{Q(0.99)}/{(sortedResponse.Length == 0 ? "-" : S(sortedResponse[^1]))} ms ({I(early * 100 / Math.Max(1, fromResponse.Count))}% heard before the writer's response); {I(missed)} of {I((long)written * watchers)} deliveries missed; {I(errors)} writes not 201; waited {S(drain.Elapsed.TotalSeconds)} s for the last; {heapNote}");
+                $"latency from the write's request; from its response p50/p99/max {Q(0.50)}/{Q(0.99)}/{(sortedResponse.Length == 0 ? "-" : S(sortedResponse[^1]))} ms ({I(early * 100 / Math.Max(1, fromResponse.Count))}% heard before the writer's response); {I(missed)} of {I((long)written * watchers)} deliveries missed ({I(server.Cluster.Store.TerminatedWatchers - terminatedBefore)} watchers closed for falling 200 changes behind); {I(errors)} writes not 201; waited {S(drain.Elapsed.TotalSeconds)} s for the last; {heapNote}");
         }
         finally
         {

@@ -57,4 +57,17 @@ if (args is ["--api", var apiPods, var apiWriters, var apiWatchers, .. var apiRe
     return;
 }
 
+// `dotnet run -c Release -- --api-mixed CLIENTS SECONDS [--http2]` serves the default world over HTTPS in process and
+// runs CLIENTS clients for SECONDS, each a watch beside gets, lists, creates, patches and deletes (MixedLoad).
+if (args is ["--api-mixed", var mixedClients, var mixedSeconds, .. var mixedRest] && mixedRest is [] or ["--http2"])
+{
+    Console.WriteLine(Podnet.Benchmarks.ApiRun.Header);
+    await foreach (var row in Podnet.Benchmarks.ApiRun.MixedAsync(int.Parse(mixedClients, CultureInfo.InvariantCulture), int.Parse(mixedSeconds, CultureInfo.InvariantCulture), http2: mixedRest is ["--http2"]))
+    {
+        Console.WriteLine(row);
+    }
+
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Podnet.Benchmarks.SubnetAddressPoolBenchmarks).Assembly).Run(args);

@@ -53,7 +53,9 @@ public static class StoreRun
         using var done = new CancellationTokenSource();
         var readers = Enumerable.Range(0, watchers).Select(_ =>
         {
-            var watch = store.Watch(pods, "default", from);
+            // A buffer for every write: this peer measures delivery, not the API server's closing of a watcher
+            // that falls behind (a reader here may lag while the writer runs flat out on the same cores).
+            var watch = store.Watch(pods, "default", from, bufferSize: writes);
             return Task.Run(async () =>
             {
                 var heard = 0;

@@ -1,3 +1,4 @@
+using System.Net;
 using Podnet.Server.Aws;
 using Podnet.Server.Kube;
 using Podnet.World;
@@ -72,9 +73,16 @@ public sealed class PodnetServer : IAsyncDisposable
             audit = new AuditLog(new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)), world.Time);
         }
 
-        // The AWS API starts after the first cluster's; a token is checked only once both serve.
+        // The AWS API starts after the first cluster's; a token is checked only once both serve. Off loopback only the
+        // kubeconfig's token is accepted: the served AWS's keys are fixed and its signatures unchecked, so anyone who
+        // can reach the port could make an EKS token.
         PodnetServer? started = null;
-        options = options with { PrincipalOfAccessKey = key => started?._aws?.PrincipalOf(key).Arn };
+        options = options with
+        {
+            PrincipalOfAccessKey = IPAddress.IsLoopback(options.Address)
+                ? key => started?._aws is { } aws && aws.Knows(key) ? aws.PrincipalOf(key).Arn : null
+                : null,
+        };
         var server = new PodnetServer(account, options, audit);
         started = server;
         if (world.Cluster is { } cluster)

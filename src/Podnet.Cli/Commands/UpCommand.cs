@@ -86,6 +86,12 @@ public static class UpCommand
             return PodnetCommand.ErrorExitCode;
         }
 
+        if (!IPAddress.IsLoopback(address) && options.Http)
+        {
+            error.WriteLine($"error: --address {address} --http: over plain HTTP kubectl sends no token, so every request would be the cluster admin's; off loopback the Kubernetes API is served over HTTPS only, where every request needs the kubeconfig's token");
+            return PodnetCommand.ErrorExitCode;
+        }
+
         if (ParseDuration(options.FastForward) is not { } fastForward)
         {
             error.WriteLine($"error: --fast-forward \"{options.FastForward}\": not a duration (e.g. 10m, 45m, 2h)");

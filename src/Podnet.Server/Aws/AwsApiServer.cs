@@ -41,6 +41,9 @@ public sealed record AwsApiServerOptions
 /// </summary>
 public sealed class AwsApiServer : IAsyncDisposable
 {
+    /// <summary>The most a request body may hold (1 MiB): a larger one is answered 413 before it is read.</summary>
+    public const int MaxRequestBodyBytes = 1 << 20;
+
     private readonly WebApplication _app;
     private readonly ServedCluster _cluster;
     private readonly AwsApiServerOptions _options;
@@ -103,7 +106,7 @@ public sealed class AwsApiServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Limits.MaxRequestBodySize = 1 << 20;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
             kestrel.Listen(options.Address, options.Port);
         });
         var app = builder.Build();
@@ -127,6 +130,9 @@ public sealed class AwsApiServer : IAsyncDisposable
     /// requests, as Podnet checks no credentials.
     /// </summary>
     public AwsPrincipal PrincipalFor(CredentialScope? scope) => PrincipalOf(scope?.AccessKeyId);
+
+    /// <summary>Whether <paramref name="accessKeyId"/> is a key the account handed out: the administrator's or a role session's.</summary>
+    public bool Knows(string accessKeyId) => accessKeyId == _options.AccessKeyId || _options.RoleAccessKeys.ContainsKey(accessKeyId);
 
     /// <summary>The principal an access key acts as: a session of its role (<see cref="AwsApiServerOptions.RoleAccessKeys"/>), else the administrator.</summary>
     public AwsPrincipal PrincipalOf(string? accessKeyId)
@@ -162,7 +168,24 @@ public sealed class AwsApiServer : IAsyncDisposable
         var request = context.Request;
         var requestId = Guid.NewGuid().ToString();
         var scope = CredentialScope.Parse(request.Headers.Authorization.FirstOrDefault());
-        var query = request.HasFormContentType || request.Query.ContainsKey("Action") ? await QueryRequest.ReadAsync(request).ConfigureAwait(false) : null;
+        QueryRequest? query;
+        try
+        {
+            query = request.HasFormContentType || request.Query.ContainsKey("Action") ? await QueryRequest.ReadAsync(request).ConfigureAwait(false) : null;
+        }
+        catch (InvalidDataException)
+        {
+            // A form the reader refuses (more than 1,024 parameters, a name over 2,048 characters): the query
+            // protocol's common error for a query string that does not follow its rules (AWS APIs' Common Errors).
+            await ErrorAsync(context, scope?.Service ?? "ec2", new AwsException("InvalidQueryParameter", "The AWS query string is malformed or does not adhere to AWS standards."), requestId).ConfigureAwait(false);
+            return;
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await TooLargeAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         var service = ServiceOf(scope, query, request.Path);
         var principal = PrincipalFor(scope);
         try
@@ -223,6 +246,10 @@ public sealed class AwsApiServer : IAsyncDisposable
         {
             await ErrorAsync(context, service, e, requestId).ConfigureAwait(false);
         }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await TooLargeAsync(context).ConfigureAwait(false);
+        }
         catch (System.Text.Json.JsonException e)
         {
             await ErrorAsync(context, service, new AwsException("SerializationException", $"The request body is not JSON: {e.Message}"), requestId).ConfigureAwait(false);
@@ -231,6 +258,20 @@ public sealed class AwsApiServer : IAsyncDisposable
         {
             await ErrorAsync(context, service, new AwsException("InternalError", $"Podnet failed to answer: {e.Message}", 500), requestId).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A body over <see cref="MaxRequestBodyBytes"/>: AWS's front end refuses it with a bare 413 before any service
+    /// reads it, so the SDKs see no error code but the status (aws/aws-sdk-js#614: "UnknownError with code 413").
+    /// </summary>
+    private static Task TooLargeAsync(HttpContext context)
+    {
+        if (!context.Response.HasStarted)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        }
+
+        return Task.CompletedTask;
     }
 
     private static string RequiredAction(QueryRequest? query)

@@ -21,7 +21,10 @@ public sealed record KubeApiServerOptions
     /// <summary>The port; 0 picks a free one.</summary>
     public int Port { get; init; }
 
-    /// <summary>Plain HTTP (debugging): kubectl then sends no token, and every request is the cluster admin's.</summary>
+    /// <summary>
+    /// Plain HTTP (debugging): kubectl then sends no token, and every request is the cluster admin's. Only on a
+    /// loopback address: anywhere else a request must carry a token, which needs HTTPS.
+    /// </summary>
     public bool Http { get; init; }
 
     /// <summary>Where the audit log's JSON lines go; null keeps none.</summary>
@@ -32,7 +35,9 @@ public sealed record KubeApiServerOptions
 
     /// <summary>
     /// The IAM principal's ARN an access key of the served account belongs to (what EKS's authenticator learns from
-    /// an <c>aws eks get-token</c> token); null accepts no such token.
+    /// an <c>aws eks get-token</c> token), or null for a key the account does not have; null accepts no such token
+    /// (<c>podnet up</c> on an address other than loopback: the served AWS's keys are fixed and its signatures
+    /// unchecked, so anyone could make one).
     /// </summary>
     public Func<string, string?>? PrincipalOfAccessKey { get; init; }
 }
@@ -64,6 +69,9 @@ public sealed class KubeApiServer : IAsyncDisposable
     /// <summary>The CA and serving certificate; null over plain HTTP.</summary>
     public ServingCertificates? Certificates { get; }
 
+    /// <summary>The watches and exec sessions open now (the API server's <c>apiserver_longrunning_requests</c>).</summary>
+    public LongRunningRequests LongRunning => _resources.LongRunning;
+
     /// <summary>The cluster admin's bearer token.</summary>
     public string Token => _options.Token;
 
@@ -77,12 +85,21 @@ public sealed class KubeApiServer : IAsyncDisposable
     /// <summary>The Kubernetes version served, from the cluster (<c>1.31</c>).</summary>
     public string KubernetesVersion => _cluster.World.Cluster?.Version ?? "1.31";
 
-    /// <summary>Starts serving; the port is bound when this returns.</summary>
-    /// <exception cref="ArgumentException">A non-loopback address (the caller must refuse it unless asked).</exception>
+    /// <summary>
+    /// Starts serving; the port is bound when this returns. A request body may hold up to
+    /// <see cref="RequestBodies.MaxBytes"/>; every request but <c>/version</c> and the health checks needs the
+    /// kubeconfig's bearer token (or an EKS token) over HTTPS, and is 401 <c>Unauthorized</c> without.
+    /// </summary>
+    /// <exception cref="ArgumentException">Plain HTTP on an address other than loopback (it would serve without tokens).</exception>
     public static async Task<KubeApiServer> StartAsync(ServedCluster cluster, KubeApiServerOptions options, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Http && !IPAddress.IsLoopback(options.Address))
+        {
+            throw new ArgumentException($"plain HTTP serves without tokens: only on a loopback address, not on {options.Address}", nameof(options));
+        }
+
         var certificates = options.Http ? null : ServingCertificates.Create(cluster.World.Cluster?.Name ?? "podnet", DateTimeOffset.UtcNow);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

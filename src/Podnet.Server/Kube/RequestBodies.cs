@@ -12,25 +12,42 @@ public static class RequestBodies
     /// <summary>The most a body may hold (the API server's default MaxRequestBodyBytes, 3 MiB).</summary>
     public const int MaxBytes = 3 * 1024 * 1024;
 
-    /// <summary>The body's bytes.</summary>
-    /// <exception cref="KubeException">413 when the body is larger than <see cref="MaxBytes"/>.</exception>
+    /// <summary>
+    /// The body's bytes, read up to one byte past the limit as the API server's <c>limitedReadBody</c> reads them
+    /// (k8s.io/apiserver pkg/endpoints/handlers/rest.go); Kestrel's own limit, one byte higher, refuses a declared
+    /// Content-Length above it before anything is read, with the same answer.
+    /// </summary>
+    /// <exception cref="KubeException">
+    /// 413 <c>RequestEntityTooLarge</c>, <c>Request entity too large: limit is 3145728</c>, when the body is larger than
+    /// <see cref="MaxBytes"/> (apimachinery's <c>NewRequestEntityTooLargeError</c>).
+    /// </exception>
     public static async Task<byte[]> ReadAsync(HttpRequest request, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(request);
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellation).ConfigureAwait(false)) > 0)
+        try
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBytes)
+            while ((read = await request.Body.ReadAsync(chunk, cancellation).ConfigureAwait(false)) > 0)
             {
-                throw new KubeException("RequestEntityTooLarge", "Request entity too large: limit is 3145728", 413);
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > MaxBytes)
+                {
+                    throw TooLarge();
+                }
             }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge();
         }
 
         return buffer.ToArray();
     }
+
+    private static KubeException TooLarge()
+        => new("RequestEntityTooLarge", $"Request entity too large: limit is {MaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)}", 413);
 
     /// <summary>A JSON (or YAML, for apply patches) body as a node.</summary>
     /// <exception cref="KubeException">400 with the decoder's message for a body that is not JSON.</exception>

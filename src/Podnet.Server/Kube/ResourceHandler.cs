@@ -24,6 +24,9 @@ public sealed class ResourceHandler
 
     private ObjectStore Store => _cluster.Store;
 
+    /// <summary>The watches and exec sessions open now.</summary>
+    public LongRunningRequests LongRunning { get; } = new();
+
     /// <summary>Answers one request on <paramref name="path"/> for <paramref name="user"/>.</summary>
     public async Task HandleAsync(HttpContext context, ApiPath path, RequestContext user)
     {
@@ -66,7 +69,11 @@ public sealed class ResourceHandler
                 await EvictAsync(context, path, user).ConfigureAwait(false);
                 return;
             case "exec" when path.Resource is { Group: "", Kind: "Pod" } && path.Name is not null && (method == HttpMethods.Get || method == HttpMethods.Post):
-                await ExecStream.ServeAsync(context, _cluster, path).ConfigureAwait(false);
+                using (LongRunning.Begin("CONNECT"))
+                {
+                    await ExecStream.ServeAsync(context, _cluster, path).ConfigureAwait(false);
+                }
+
                 return;
             case "log" when path.Resource is { Group: "", Kind: "Pod" } && method == HttpMethods.Get:
                 await LogAsync(context, path).ConfigureAwait(false);
@@ -80,7 +87,10 @@ public sealed class ResourceHandler
         {
             if (method == HttpMethods.Get && IsWatch(query))
             {
-                await WatchStream.ServeAsync(context, Store, path, _cluster.World.Time).ConfigureAwait(false);
+                using (LongRunning.Begin("WATCH"))
+                {
+                    await WatchStream.ServeAsync(context, Store, path, _cluster.World.Time).ConfigureAwait(false);
+                }
             }
             else if (method == HttpMethods.Get)
             {

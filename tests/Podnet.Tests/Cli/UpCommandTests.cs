@@ -15,6 +15,16 @@ public sealed class UpCommandTests
     }
 
     [Fact]
+    public void Up_PlainHttpOnAnAddressOtherThanLoopback_IsRefusedEvenWithAllowRemote()
+    {
+        // Off loopback every request must carry a token, and kubectl sends its token only over HTTPS.
+        var (exit, output, error) = PodnetCli.Run("up", "--address", "0.0.0.0", "--allow-remote", "--http");
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.StartsWith("error: --address 0.0.0.0 --http: over plain HTTP kubectl sends no token", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Up_State_SaysItIsNotAvailableYet()
     {
         var (exit, _, error) = PodnetCli.Run("up", "--state", Path.GetTempPath());

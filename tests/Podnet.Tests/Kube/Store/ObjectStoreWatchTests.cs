@@ -146,6 +146,7 @@ public class ObjectStoreWatchTests
 
         // Six changes (the default namespace and five ConfigMaps): the history keeps 4, 5 and 6.
         Assert.Equal(6, h.Store.CurrentResourceVersion);
+        Assert.Equal(3, h.Store.WatchHistoryLength);
 
         var error = Throws(() => h.Store.Watch(h.ConfigMaps, resourceVersion: "2"));
 
@@ -156,6 +157,86 @@ public class ObjectStoreWatchTests
 
         var oldestKept = h.Store.Watch(h.ConfigMaps, resourceVersion: "3");
         Assert.Equal(["ADDED ConfigMap cm-2", "ADDED ConfigMap cm-3", "ADDED ConfigMap cm-4"], oldestKept.Read().Select(Describe));
+    }
+
+    [Fact]
+    public void WatchBufferSize_IsTwiceOneSecondOfHistory_BetweenTenAndAHundred()
+    {
+        Assert.Equal(200, _h.Store.WatchBufferSize);
+        Assert.Equal(20, new StoreHarness(watchHistory: 3).Store.WatchBufferSize);
+        Assert.Equal(2 * 67, new StoreHarness(watchHistory: 5_000).Store.WatchBufferSize);
+    }
+
+    [Fact]
+    public void Watch_BufferFull_TerminatesTheWatch_AndForgetsIt()
+    {
+        var open = _h.Store.OpenWatches;
+        var watch = _h.Store.Watch(_h.Pods, resourceVersion: Rv(_h.Store.CurrentResourceVersion), bufferSize: 3);
+        Assert.Equal(open + 1, _h.Store.OpenWatches);
+
+        for (var i = 0; i < 3; i++)
+        {
+            _h.CreatePod($"p{i}");
+        }
+
+        Assert.False(watch.IsTerminated);
+        _h.CreatePod("one-too-many");
+
+        Assert.True(watch.IsTerminated);
+        Assert.True(watch.IsStopped);
+        Assert.Equal(1, _h.Store.TerminatedWatchers);
+        Assert.Equal(open, _h.Store.OpenWatches);
+
+        // The buffered changes are dropped with the watch: its reader sees the end, and watches again.
+        Assert.Empty(watch.Read());
+        _h.CreatePod("after");
+        Assert.Empty(watch.Read());
+    }
+
+    [Fact]
+    public async Task Watch_Terminated_EndsReadAllAsync()
+    {
+        var watch = _h.Store.Watch(_h.Pods, resourceVersion: Rv(_h.Store.CurrentResourceVersion), bufferSize: 1);
+        _h.CreatePod("a");
+        _h.CreatePod("b");
+
+        var heard = new List<WatchEvent>();
+        await foreach (var change in watch.ReadAllAsync().WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token))
+        {
+            heard.Add(change);
+        }
+
+        Assert.True(watch.IsTerminated);
+        Assert.Empty(heard);
+    }
+
+    [Fact]
+    public void Watch_InitialEventsBeyondTheBuffer_DoNotTerminateIt()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            _h.CreatePod($"p{i}");
+        }
+
+        var watch = _h.Store.Watch(_h.Pods, bufferSize: 2);
+        _h.CreatePod("p5");
+
+        Assert.False(watch.IsTerminated);
+        Assert.Equal(6, watch.Read().Count);
+    }
+
+    [Fact]
+    public void Watch_Stop_LeavesNoOpenWatch_AndCountsNoTermination()
+    {
+        var open = _h.Store.OpenWatches;
+        var watch = _h.Store.Watch(_h.Pods);
+
+        watch.Stop();
+        _h.CreatePod("a");
+
+        Assert.Equal(open, _h.Store.OpenWatches);
+        Assert.Equal(0, _h.Store.TerminatedWatchers);
+        Assert.False(watch.IsTerminated);
     }
 
     [Fact]
@@ -290,7 +371,9 @@ public class ObjectStoreWatchTests
     [Fact]
     public void Watch_WritersOnSeveralThreads_EveryWatchSeesEachChangeOnceInOrder()
     {
-        var watches = Enumerable.Range(0, 8).Select(_ => _h.Store.Watch(_h.Pods, resourceVersion: Rv(_h.Store.CurrentResourceVersion))).ToList();
+        // Read only after all 1,000 writes: buffers that hold them all (the API server's 200 would end these watches,
+        // which Watch_BufferFull_TerminatesTheWatch_AndForgetsIt shows).
+        var watches = Enumerable.Range(0, 8).Select(_ => _h.Store.Watch(_h.Pods, resourceVersion: Rv(_h.Store.CurrentResourceVersion), bufferSize: 1000)).ToList();
         var heard = new List<long>();
         _h.Store.Subscribe(e => heard.Add(e.ResourceVersion));
 

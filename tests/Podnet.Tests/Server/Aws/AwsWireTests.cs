@@ -142,6 +142,53 @@ public class AwsWireTests : IClassFixture<ServedWorld>
     }
 
     [Fact]
+    public async Task Form_OverTheBodyLimit_Is413WithoutABody()
+    {
+        // AWS's front end refuses a request that large before any service reads it: the SDKs get the status alone.
+        var form = "Action=DescribeVpcs&Version=2016-11-15&Filter.1.Name=tag%3AName&Filter.1.Value.1=" + new string('x', AwsApiServer.MaxRequestBodyBytes);
+        var (status, body, _) = await PostAsync(form, Scope("ec2"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal(string.Empty, body);
+
+        // The EKS rest-json body too.
+        using var http = _world.AwsHttp();
+        using var eks = await http.PostAsync("/clusters", new StringContent("{\"name\":\"" + new string('x', AwsApiServer.MaxRequestBodyBytes) + "\"}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, eks.StatusCode);
+    }
+
+    [Fact]
+    public async Task Form_WithMoreParametersThanTheReaderTakes_IsInvalidQueryParameter()
+    {
+        var form = "Action=DescribeVpcs&Version=2016-11-15&" + string.Join('&', Enumerable.Range(1, 1100).Select(i => $"VpcId.{i}=vpc-{i:x8}"));
+        var (status, body, _) = await PostAsync(form, Scope("ec2"));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var error = XElement.Parse(body).Element("Errors")!.Element("Error")!;
+        Assert.Equal(("InvalidQueryParameter", "The AWS query string is malformed or does not adhere to AWS standards."), (error.Element("Code")!.Value, error.Element("Message")!.Value));
+    }
+
+    [Fact]
+    public async Task Ec2_IntegerParameterNotAnInteger_IsInvalidParameterValue()
+    {
+        var subnet = _world.Server.Cluster.Read(() => Cloud.Ec2Backend.DescribeSubnets()[0].SubnetId);
+        var (status, body, _) = await PostAsync($"Action=CreateNetworkInterface&Version=2016-11-15&SubnetId={subnet}&SecondaryPrivateIpAddressCount=two", Scope("ec2"));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var error = XElement.Parse(body).Element("Errors")!.Element("Error")!;
+        Assert.Equal(("InvalidParameterValue", "Value (two) for parameter SecondaryPrivateIpAddressCount is invalid. Expected: 'Integer'."), (error.Element("Code")!.Value, error.Element("Message")!.Value));
+    }
+
+    [Fact]
+    public async Task Eks_MalformedJson_IsSerializationException()
+    {
+        using var http = _world.AwsHttp();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/clusters") { Content = new StringContent("{\"name\": ", System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Authorization", Scope("eks"));
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("SerializationException", response.Headers.GetValues("x-amzn-ErrorType").Single());
+        Assert.StartsWith("The request body is not JSON: ", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task IamError_IsErrorResponseWithTypeAndStatus()
     {
         var (status, body, _) = await PostAsync("Action=GetRole&Version=2010-05-08&RoleName=missing", Scope("iam"));
