@@ -23,6 +23,17 @@ if (args is ["--scale", var scaleVariant, var scalePods])
     return;
 }
 
+// `dotnet run -c Release -- --soak N [FAULTS]` runs the soak of issue 15: N pods (half with security groups) in
+// Deployments scaled down and up in four waves while EC2 fails 10% of calls (or FAULTS, as podnet up --faults takes
+// them); prints each wave, then the figures and every invariant violation. Exit 1 if a pod is not Running or any
+// invariant is broken.
+if (args is ["--soak", var soakPods, .. var soakRest] && soakRest.Length <= 1)
+{
+    var faults = Podnet.Aws.Ec2.Faults.Ec2FaultSettings.Parse(soakRest is [var spec] ? spec : Podnet.Benchmarks.SoakRun.DefaultFaults);
+    Environment.ExitCode = Podnet.Benchmarks.SoakRun.Run(int.Parse(soakPods, CultureInfo.InvariantCulture), faults, Console.Out);
+    return;
+}
+
 // `dotnet run -c Release -- --store WRITES WATCHERS` measures the in-process store: writes/s and watch delivery latency.
 if (args is ["--store", var storeWrites, var storeWatchers])
 {

@@ -27,6 +27,7 @@ public static class PodnetCommand
         {
             RunCommand.Create(output, error),
             LeakedEnisCommand.Create(output, error),
+            CheckCommand.Create(output, error),
             ReachCommand.Create(output, error),
             TestCommand.Create(output, error),
             MatrixCommand.Create(output, error),

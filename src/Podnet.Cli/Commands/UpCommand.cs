@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
+using Podnet.Aws.Ec2.Faults;
 using Podnet.Server;
 using Podnet.Server.Aws;
 using Podnet.Server.Kube;
@@ -11,7 +12,7 @@ using Podnet.World;
 namespace Podnet.Cli.Commands;
 
 /// <summary>
-/// <c>podnet up [WORLD] [--port P] [--aws-port Q] [--http] [--clock fast|real] [--fast-forward 10m] [--env]</c>: loads a world (or the
+/// <c>podnet up [WORLD] [--port P] [--aws-port Q] [--http] [--clock fast|real] [--fast-forward 10m] [--env] [--faults SPEC]</c>: loads a world (or the
 /// default one), runs its control plane continuously and serves the cluster's Kubernetes API to the real kubectl and
 /// its AWS API (EC2, IAM, STS, EKS) to the real aws CLI, until Ctrl-C
 /// (or <c>podnet down</c> for one started with <c>--env</c>).
@@ -35,10 +36,11 @@ public static class UpCommand
         var env = new Option<bool>("--env") { Description = "Start in the background and print only the export lines, for eval \"$(podnet up --env)\"; podnet down stops it" };
         var state = new Option<string?>("--state") { Description = "Keep the cluster's state in DIR across restarts (reserved; not available yet)" };
         var home = new Option<string?>("--home") { Description = "Where the kubeconfig, log and process ID are written (default: $PODNET_HOME, else ~/.podnet)" };
-        var command = new Command("up", "Serve the world's cluster over the Kubernetes API, for kubectl, and its AWS over the AWS API, for the aws CLI") { world, port, awsPort, http, address, allowRemote, clock, fastForward, env, state, home };
+        var faults = new Option<string?>("--faults") { Description = "Inject EC2 faults at these rates, e.g. RequestLimitExceeded=5%,InternalError=2%,InsufficientFreeAddressesInSubnet=1%,EventualConsistency=10% (replaces the world's Account spec.Faults)" };
+        var command = new Command("up", "Serve the world's cluster over the Kubernetes API, for kubectl, and its AWS over the AWS API, for the aws CLI") { world, port, awsPort, http, address, allowRemote, clock, fastForward, env, state, home, faults };
         command.SetAction((parse, cancellation) =>
         {
-            var options = new UpOptions(parse.GetValue(world), parse.GetValue(port), parse.GetValue(awsPort), parse.GetValue(http), parse.GetValue(address)!, parse.GetValue(allowRemote), parse.GetValue(clock)!, parse.GetValue(fastForward)!, parse.GetValue(state), HomeOf(parse.GetValue(home)));
+            var options = new UpOptions(parse.GetValue(world), parse.GetValue(port), parse.GetValue(awsPort), parse.GetValue(http), parse.GetValue(address)!, parse.GetValue(allowRemote), parse.GetValue(clock)!, parse.GetValue(fastForward)!, parse.GetValue(state), HomeOf(parse.GetValue(home)), parse.GetValue(faults));
             return parse.GetValue(env) ? Task.FromResult(StartInBackground(options, args: parse.Tokens.Select(t => t.Value).Where(t => t != "--env").ToArray(), output, error)) : ServeAsync(options, output, error, cancellation);
         });
         return command;
@@ -53,7 +55,7 @@ public static class UpCommand
         return command;
     }
 
-    private sealed record UpOptions(string? World, int Port, int AwsPort, bool Http, string Address, bool AllowRemote, string Clock, string FastForward, string? State, string Home);
+    private sealed record UpOptions(string? World, int Port, int AwsPort, bool Http, string Address, bool AllowRemote, string Clock, string FastForward, string? State, string Home, string? Faults = null);
 
     private static string HomeOf(string? given)
         => given ?? (Environment.GetEnvironmentVariable("PODNET_HOME") is { Length: > 0 } fromEnv
@@ -98,10 +100,33 @@ public static class UpCommand
             return PodnetCommand.ErrorExitCode;
         }
 
+        Ec2FaultSettings? faults = null;
+        try
+        {
+            faults = options.Faults is null ? null : Ec2FaultSettings.Parse(options.Faults);
+        }
+        catch (FormatException e)
+        {
+            error.WriteLine($"error: --faults: {e.Message}");
+            return PodnetCommand.ErrorExitCode;
+        }
+
         var time = VirtualTimeProvider.AnchoredTo(TimeProvider.System, fastForward > History ? fastForward : History);
         if (WorldFiles.TryLoad(options.World, error, time) is not { } world)
         {
             return PodnetCommand.ErrorExitCode;
+        }
+
+        if (faults is not null)
+        {
+            if (world.Cloud is null)
+            {
+                error.WriteLine("error: --faults: the world has no AWS account (it is policy-only)");
+                return PodnetCommand.ErrorExitCode;
+            }
+
+            // From the first request on, every principal's EC2 calls meet these faults, the served aws CLI's too.
+            world.Cloud.Faults.Settings = faults;
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);

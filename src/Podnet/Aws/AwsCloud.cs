@@ -1,5 +1,6 @@
 using Podnet.Aws.CloudFormation;
 using Podnet.Aws.Ec2;
+using Podnet.Aws.Ec2.Faults;
 using Podnet.Aws.Eks;
 using Podnet.Aws.Iam;
 using Podnet.Aws.InstanceTypes;
@@ -29,6 +30,7 @@ public sealed class AwsCloud
         Eks = new EksBackend(options, Ec2Backend, Iam, Ids, time);
         CloudFormation = new CloudFormationBackend(options, Ec2Backend, Ids, time);
         _throttle = options.RateLimits is null ? null : new Ec2Throttle(options.RateLimits, time);
+        Faults = new Ec2Faults(options.Seed, time, _requestIds);
         Ec2 = Ec2For(AwsPrincipal.Administrator(options.AccountId));
     }
 
@@ -58,7 +60,15 @@ public sealed class AwsCloud
     /// <summary>EC2 as the account administrator sees it (what the aws CLI user does).</summary>
     public IEc2 Ec2 { get; }
 
-    public IEc2 Ec2For(AwsPrincipal principal) => new Ec2Client(Ec2Backend, Iam, _throttle, principal, _requestIds);
+    /// <summary>
+    /// The EC2 faults injected into every principal's calls (none until <see cref="Ec2Faults.Settings"/> says so): a
+    /// world's <c>Account</c> <c>spec.Faults</c> turns them on once its AWS resources are built, <c>podnet up
+    /// --faults</c> when it serves.
+    /// </summary>
+    public Ec2Faults Faults { get; }
+
+    /// <summary>EC2 as <paramref name="principal"/> calls it: faults injected first, then IAM, throttling and the backend.</summary>
+    public IEc2 Ec2For(AwsPrincipal principal) => new FaultInjectingEc2(new Ec2Client(Ec2Backend, Iam, _throttle, principal, _requestIds), Faults);
 
     /// <summary>EC2 as a session of a role sees it: allowed only what the role's policies allow.</summary>
     public IEc2 Ec2ForRole(string roleArn, string sessionName)

@@ -394,9 +394,10 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
         var instance = _cloud.Ec2Backend.DescribeInstances(DescribeRequest.ForIds(instanceId))[0].Instances[0];
         var type = _cloud.Ec2Backend.InstanceTypes.Find(instance.InstanceType)!;
         var settings = CniSettings.FromContainer(CniContainer(awsNode.Containers)!);
-        var ec2 = instance.IamInstanceProfile is { } profile
-            ? _cloud.Ec2ForRole(profile.RoleArn, instanceId)
-            : _cloud.Ec2;
+        // ipamd's SDK client retries throttled and failed calls: 10 attempts (maxRetries, pkg/awsutils/awssession/session.go).
+        var ec2 = new StandardRetryer(
+            instance.IamInstanceProfile is { } profile ? _cloud.Ec2ForRole(profile.RoleArn, instanceId) : _cloud.Ec2,
+            StandardRetryer.IpamdMaxAttempts);
         var maxPods = (int)view.Capacity.GetValueOrDefault("pods", 110);
         var ipamd = new Ipamd.Ipamd(ec2, Time, settings, instance, type, maxPods, () => EniConfigSelector.For(Store.Get(Nodes, null, node.Name), settings, Store), () => IsUnschedulable(node.Name));
         return new NodeAgent(awsNode.Object.Uid!, settings, ipamd, previous?.Ipamd);

@@ -115,6 +115,20 @@ public sealed class TrunkState
         _deleteQueue.Remove(queued);
         FreeVlan(queued.Branch.VlanId);
     }
+
+    /// <summary>
+    /// A branch dropped from the queue without being deleted ("forgetting eni as max retries exceeded"): its VLAN
+    /// stays marked used, as in the real controller.
+    /// </summary>
+    public void Forget(QueuedBranch queued) => _deleteQueue.Remove(queued);
+
+    /// <summary>Whether <paramref name="vlan"/> is marked used on this trunk.</summary>
+    public bool IsVlanUsed(int vlan) => vlan > 0 && vlan < _vlans.Length && _vlans[vlan];
 }
 
-public sealed record QueuedBranch(BranchEni Branch, DateTimeOffset QueuedAt);
+/// <summary>A branch in the delete queue: queued at (the cooldown starts then; the minimum date means at once), and its failed delete passes.</summary>
+public sealed record QueuedBranch(BranchEni Branch, DateTimeOffset QueuedAt)
+{
+    /// <summary><c>deleteRetryCount</c>: delete passes that failed.</summary>
+    public int DeleteRetries { get; set; }
+}

@@ -29,6 +29,15 @@ public sealed class VpcResourceController : QueueController
     public const string BranchDescription = "aws-k8s-branch-eni";
     public const string CooldownKey = "branch-eni-cooldown";
 
+    /// <summary><c>MaxDeleteRetries</c> (pkg/provider/branch/trunk/trunk.go): failed delete passes before a branch is forgotten.</summary>
+    public const int MaxDeleteRetries = 3;
+
+    /// <summary>How often EKS's cluster-wide garbage collector of leaked interfaces runs.</summary>
+    public static readonly TimeSpan GarbageCollectionInterval = TimeSpan.FromMinutes(30);
+
+    /// <summary>The work-queue key of a garbage-collection pass: an empty name, which no node has.</summary>
+    private static readonly ObjectKey GarbageCollectionKey = new(null, string.Empty);
+
     /// <summary>What a pod's describe shows when the cluster role may not create its branch interface (seed 000).</summary>
     public const string InsufficientPermissions = "Insufficient permissions: Unable to create Elastic Network Interface.";
 
@@ -46,6 +55,9 @@ public sealed class VpcResourceController : QueueController
     private readonly Dictionary<string, TrunkState> _trunks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly HashSet<string> _announced = new(StringComparer.Ordinal);
+
+    /// <summary>Interfaces the controller gave up deleting (a failed clean-up, a forgotten branch): the garbage collector's business.</summary>
+    private readonly HashSet<string> _leftBehind = new(StringComparer.Ordinal);
     private TimeSpan _cooldown;
 
     public VpcResourceController(
@@ -65,12 +77,20 @@ public sealed class VpcResourceController : QueueController
         _options = options ?? new ResourceControllerOptions();
         _matchGroups = matchGroups;
         _cooldown = _options.DefaultCooldown;
-        _user = cloud.Ec2ForRole(clusterRoleArn, Component);
-        _service = cloud.Ec2For(Aws.Iam.AwsPrincipal.Service("eks.amazonaws.com"));
+        // Both SDK clients retry with the standard retryer, 3 attempts (MaxRetries in pkg/aws/ec2/api/wrapper.go).
+        _user = new StandardRetryer(cloud.Ec2ForRole(clusterRoleArn, Component), StandardRetryer.ResourceControllerMaxAttempts);
+        _service = new StandardRetryer(cloud.Ec2For(Aws.Iam.AwsPrincipal.Service("eks.amazonaws.com")), StandardRetryer.ResourceControllerMaxAttempts);
         _bucket = new TokenBucket(new TokenBucketSettings(_options.UserClientBurst, _options.UserClientQps), time);
     }
 
     public override string Name => Component;
+
+    /// <summary>
+    /// Interfaces the controller gave up on (a creation's failed clean-up, a branch forgotten after
+    /// <see cref="MaxDeleteRetries"/> failed deletes, a deleted node's branch it could not delete) that the garbage
+    /// collector has not deleted yet.
+    /// </summary>
+    public IReadOnlyCollection<string> LeftBehind => _leftBehind;
 
     /// <summary>The trunk of each managed node, by node name.</summary>
     public IReadOnlyDictionary<string, TrunkState> Trunks => _trunks;
@@ -105,7 +125,19 @@ public sealed class VpcResourceController : QueueController
         }
     }
 
-    protected override TimeSpan? Reconcile(ObjectKey key) => key.Namespace is null ? ReconcileNode(key.Name) : ReconcilePod(key);
+    protected override TimeSpan? Reconcile(ObjectKey key)
+        => key == GarbageCollectionKey ? CollectGarbagePass() : key.Namespace is null ? ReconcileNode(key.Name) : ReconcilePod(key);
+
+    /// <summary>
+    /// A garbage-collection pass, run while an interface the controller gave up on may still exist: another pass
+    /// follows in 30 minutes while anything is seen that the next pass would delete.
+    /// </summary>
+    private TimeSpan? CollectGarbagePass()
+    {
+        CollectGarbage();
+        _leftBehind.IntersectWith(_seenLastPass);
+        return _seenLastPass.Count > 0 ? GarbageCollectionInterval : null;
+    }
 
     /// <summary>The branches a pod asks for: <c>vpc.amazonaws.com/pod-eni</c> summed over its containers.</summary>
     public static int PodEniCount(PodView pod)
@@ -217,18 +249,7 @@ public sealed class VpcResourceController : QueueController
 
             try
             {
-                trunk = _user.CreateNetworkInterfaceAsync(new CreateNetworkInterfaceRequest(
-                    subnetId, groups, TrunkDescription, InterfaceType: NetworkInterfaceTypes.Trunk, Tags: Tags(instanceId))).GetAwaiter().GetResult();
-                try
-                {
-                    var attachmentId = _user.AttachNetworkInterfaceAsync(new AttachNetworkInterfaceRequest(trunk.NetworkInterfaceId, instanceId, free.Value)).GetAwaiter().GetResult();
-                    _user.ModifyNetworkInterfaceAttributeAsync(new ModifyNetworkInterfaceAttributeRequest(trunk.NetworkInterfaceId, AttachmentId: attachmentId, DeleteOnTermination: true)).GetAwaiter().GetResult();
-                }
-                catch (AwsException)
-                {
-                    _service.DeleteNetworkInterfaceAsync(trunk.NetworkInterfaceId).GetAwaiter().GetResult();
-                    throw;
-                }
+                trunk = CreateAndAttachNetworkInterface(instanceId, subnetId, groups, free.Value);
             }
             catch (AwsException e)
             {
@@ -237,8 +258,6 @@ public sealed class VpcResourceController : QueueController
                 _events.Normal(node, "NodeTrunkFailedInit", "The node failed initializing trunk interface", Component);
                 return TimeSpan.FromMinutes(1);
             }
-
-            trunk = _service.DescribeNetworkInterfacesAsync(DescribeRequest.ForIds(trunk.NetworkInterfaceId)).GetAwaiter().GetResult()[0];
         }
 
         var subnet = _service.DescribeSubnetsAsync(DescribeRequest.ForIds(trunk.SubnetId)).GetAwaiter().GetResult()[0];
@@ -255,6 +274,103 @@ public sealed class VpcResourceController : QueueController
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// <c>CreateAndAttachNetworkInterface</c> (pkg/aws/ec2/api/helper.go) for a trunk: CreateNetworkInterface,
+    /// AttachNetworkInterface at <paramref name="deviceIndex"/>, DeleteOnTermination, then
+    /// <see cref="WaitForNetworkInterfaceStatusChange"/> until attached. A failed attach deletes the interface; a
+    /// later failure detaches and deletes it (<c>DetachAndDeleteNetworkInterface</c>). When that clean-up fails too,
+    /// the interface is left behind as the real helper leaves it, and the garbage collector is due in 30 minutes.
+    /// </summary>
+    private NetworkInterface CreateAndAttachNetworkInterface(string instanceId, string subnetId, IReadOnlyList<string> groups, int deviceIndex)
+    {
+        var created = _user.CreateNetworkInterfaceAsync(new CreateNetworkInterfaceRequest(
+            subnetId, groups, TrunkDescription, InterfaceType: NetworkInterfaceTypes.Trunk, Tags: Tags(instanceId))).GetAwaiter().GetResult();
+        string attachmentId;
+        try
+        {
+            attachmentId = _user.AttachNetworkInterfaceAsync(new AttachNetworkInterfaceRequest(created.NetworkInterfaceId, instanceId, deviceIndex)).GetAwaiter().GetResult();
+        }
+        catch (AwsException)
+        {
+            CleanUpOrLeave(created.NetworkInterfaceId, () => DeleteNetworkInterface(created.NetworkInterfaceId));
+            throw;
+        }
+
+        try
+        {
+            _user.ModifyNetworkInterfaceAttributeAsync(new ModifyNetworkInterfaceAttributeRequest(created.NetworkInterfaceId, AttachmentId: attachmentId, DeleteOnTermination: true)).GetAwaiter().GetResult();
+            return WaitForNetworkInterfaceStatusChange(created.NetworkInterfaceId, "attached");
+        }
+        catch (AwsException)
+        {
+            CleanUpOrLeave(created.NetworkInterfaceId, () =>
+            {
+                _user.DetachNetworkInterfaceAsync(new DetachNetworkInterfaceRequest(attachmentId)).GetAwaiter().GetResult();
+                WaitForNetworkInterfaceStatusChange(created.NetworkInterfaceId, "detached");
+                DeleteNetworkInterface(created.NetworkInterfaceId);
+            });
+            throw;
+        }
+    }
+
+    /// <summary>Runs a failed creation's clean-up; if it fails as well, the interface stays and the garbage collector is queued.</summary>
+    private void CleanUpOrLeave(string networkInterfaceId, Action cleanUp)
+    {
+        try
+        {
+            cleanUp();
+        }
+        catch (AwsException)
+        {
+            // helper.go returns "failed to delete the nw interface": nothing retries it but the cluster-wide garbage
+            // collector, which deletes an available interface it saw on two passes, 30 minutes apart.
+            _leftBehind.Add(networkInterfaceId);
+            Queue.AddAfter(GarbageCollectionKey, GarbageCollectionInterval);
+        }
+    }
+
+    /// <summary>
+    /// <c>WaitForNetworkInterfaceStatusChange</c> (pkg/aws/ec2/api/helper.go): DescribeNetworkInterfaces by ID until
+    /// the attachment has the status wanted, retried only while the status differs (<c>waitForENIAttachment</c>, 7
+    /// steps); any error — the interface not found yet among them — ends the wait at once.
+    /// </summary>
+    private NetworkInterface WaitForNetworkInterfaceStatusChange(string networkInterfaceId, string status)
+    {
+        for (var step = 1; ; step++)
+        {
+            var found = _service.DescribeNetworkInterfacesAsync(DescribeRequest.ForIds(networkInterfaceId)).GetAwaiter().GetResult();
+            if (found is [var eni] && (status == "detached" ? eni.Attachment is null || eni.Attachment.Status == status : eni.Attachment?.Status == status))
+            {
+                return eni;
+            }
+
+            if (step == 7)
+            {
+                throw new AwsException("InterfaceNotInDesiredStatus", $"interface not in desired status yet {status}, interface id {networkInterfaceId}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>DeleteNetworkInterface</c> of pkg/aws/ec2/api/helper.go: retried on any error with <c>defaultBackOff</c> (100 ms
+    /// ×3, 7 steps, cap 10 s; the waits take no virtual time here), the last error returned.
+    /// </summary>
+    private void DeleteNetworkInterface(string networkInterfaceId)
+    {
+        for (var step = 1; ; step++)
+        {
+            try
+            {
+                _user.DeleteNetworkInterfaceAsync(networkInterfaceId).GetAwaiter().GetResult();
+                return;
+            }
+            catch (AwsException) when (step < 7)
+            {
+                // retry.OnError(defaultBackOff, func(err error) bool { return true }, …): every error is retried.
+            }
+        }
     }
 
     /// <summary>The pods bound to a node, by namespace and name, from the store's node index.</summary>
@@ -357,7 +473,7 @@ public sealed class VpcResourceController : QueueController
         {
             for (var i = 0; i < count; i++)
             {
-                branches.Add(CreateBranch(trunk, groups));
+                CreateBranch(trunk, groups, branches);
             }
         }
         catch (AwsException e)
@@ -421,30 +537,34 @@ public sealed class VpcResourceController : QueueController
         };
     }
 
-    /// <summary>Lowest free VLAN, CreateNetworkInterface in the trunk's subnet, AssociateTrunkInterface; a failure frees the VLAN.</summary>
-    private BranchEni CreateBranch(TrunkState trunk, IReadOnlyList<string> groups)
+    /// <summary>
+    /// One turn of <c>CreateAndAssociateBranchENIs</c> (pkg/provider/branch/trunk/trunk.go): the lowest free VLAN,
+    /// CreateNetworkInterface in the trunk's subnet (a failure frees the VLAN), the new branch added to
+    /// <paramref name="created"/>, then AssociateTrunkInterface. When the association fails the branch stays in
+    /// <paramref name="created"/> without an association ID, and the caller pushes the lot to the front of the
+    /// delete queue — "because it has all the retrying logic in case of failure" — keeping their VLANs until deleted.
+    /// </summary>
+    private void CreateBranch(TrunkState trunk, IReadOnlyList<string> groups, List<BranchEni> created)
     {
         var vlan = trunk.TakeLowestFreeVlan() ?? throw new AwsException("VlanExhausted", $"no free VLAN ID on trunk {trunk.TrunkId}");
-        NetworkInterface? eni = null;
+        NetworkInterface eni;
         try
         {
             var tags = Tags(trunk.InstanceId).Concat([
                 new Tag(ResourceControllerNames.VlanIdTag, vlan.ToString(CultureInfo.InvariantCulture)),
                 new Tag(ResourceControllerNames.TrunkEniIdTag, trunk.TrunkId)]).ToList();
             eni = _user.CreateNetworkInterfaceAsync(new CreateNetworkInterfaceRequest(trunk.SubnetId, groups, BranchDescription, InterfaceType: NetworkInterfaceTypes.Branch, Tags: tags)).GetAwaiter().GetResult();
-            var association = _service.AssociateTrunkInterfaceAsync(new AssociateTrunkInterfaceRequest(eni.NetworkInterfaceId, trunk.TrunkId, vlan)).GetAwaiter().GetResult();
-            return new BranchEni(eni.NetworkInterfaceId, eni.MacAddress, eni.PrivateIpAddress, string.Empty, vlan, trunk.SubnetCidr, string.Empty, association.AssociationId);
         }
         catch (AwsException)
         {
-            if (eni is not null)
-            {
-                _service.DeleteNetworkInterfaceAsync(eni.NetworkInterfaceId).GetAwaiter().GetResult();
-            }
-
             trunk.FreeVlan(vlan);
             throw;
         }
+
+        var branch = new BranchEni(eni.NetworkInterfaceId, eni.MacAddress, eni.PrivateIpAddress, string.Empty, vlan, trunk.SubnetCidr, string.Empty, string.Empty);
+        created.Add(branch);
+        var association = _service.AssociateTrunkInterfaceAsync(new AssociateTrunkInterfaceRequest(eni.NetworkInterfaceId, trunk.TrunkId, vlan)).GetAwaiter().GetResult();
+        created[^1] = branch with { AssociationId = association.AssociationId };
     }
 
     /// <summary>A pod that is gone or finished gives its branches to the delete queue; they go after the cooldown.</summary>
@@ -465,7 +585,12 @@ public sealed class VpcResourceController : QueueController
         }
     }
 
-    /// <summary>Disassociates and deletes the branches whose cooldown has passed, then frees their VLANs.</summary>
+    /// <summary>
+    /// <c>DeleteCooledDownENIs</c> (pkg/provider/branch/trunk/trunk.go): each branch whose cooldown has passed is
+    /// deleted (<see cref="DeleteBranch"/>); one that fails stays queued for the next pass, and after
+    /// <see cref="MaxDeleteRetries"/> failed passes it is forgotten — its VLAN still marked used, as the real
+    /// controller leaves it ("TODO: free vlan id?") — and the garbage collector is due in 30 minutes.
+    /// </summary>
     private TimeSpan? ProcessDeleteQueue(TrunkState trunk)
     {
         foreach (var queued in trunk.Due(Time.GetUtcNow(), _cooldown))
@@ -477,36 +602,18 @@ public sealed class VpcResourceController : QueueController
 
             try
             {
-                if (queued.Branch.AssociationId.Length > 0)
+                DeleteBranch(queued.Branch);
+                trunk.Deleted(queued);
+            }
+            catch (AwsException)
+            {
+                if (++queued.DeleteRetries >= MaxDeleteRetries)
                 {
-                    _service.DisassociateTrunkInterfaceAsync(queued.Branch.AssociationId).GetAwaiter().GetResult();
+                    trunk.Forget(queued);
+                    _leftBehind.Add(queued.Branch.EniId);
+                    Queue.AddAfter(GarbageCollectionKey, GarbageCollectionInterval);
                 }
             }
-            catch (AwsException e) when (e.Code == Ec2Errors.Codes.AssociationNotFound)
-            {
-                // Already gone: nothing to undo.
-            }
-
-            try
-            {
-                _user.DeleteNetworkInterfaceAsync(queued.Branch.EniId).GetAwaiter().GetResult();
-            }
-            catch (AwsException e) when (e.Code == Ec2Errors.Codes.NetworkInterfaceNotFound)
-            {
-                // Deleted by someone else.
-            }
-            catch (AwsException e) when (e.Code == Ec2Errors.Codes.InvalidParameterValue)
-            {
-                // Still associated (not found by association ID): disassociate by the trunk's view and retry next pass.
-                foreach (var association in _service.DescribeTrunkInterfaceAssociationsAsync(DescribeRequest.Where(new Filter("branch-interface-id", queued.Branch.EniId))).GetAwaiter().GetResult())
-                {
-                    _service.DisassociateTrunkInterfaceAsync(association.AssociationId).GetAwaiter().GetResult();
-                }
-
-                continue;
-            }
-
-            trunk.Deleted(queued);
         }
 
         // Pods waiting for capacity on this node may fit now.
@@ -522,6 +629,46 @@ public sealed class VpcResourceController : QueueController
 
         var next = trunk.DeleteQueue.Min(q => q.QueuedAt) + _cooldown - Time.GetUtcNow();
         return next > TimeSpan.Zero ? next : TimeSpan.FromSeconds(1);
+    }
+
+    /// <summary>
+    /// <c>deleteENI</c> (pkg/provider/branch/trunk/trunk.go): DisassociateTrunkInterface when the branch has an
+    /// association (a failure other than <c>InvalidAssociationID.NotFound</c> is logged and the delete tried anyway),
+    /// then <see cref="DeleteNetworkInterface"/>, where <c>InvalidNetworkInterfaceID.NotFound</c> counts as deleted.
+    /// A branch found still associated (a rehydrated one, without its association ID) is disassociated by the
+    /// trunk's associations and the error stands, so the next pass deletes it.
+    /// </summary>
+    private void DeleteBranch(BranchEni branch)
+    {
+        if (branch.AssociationId.Length > 0)
+        {
+            try
+            {
+                _service.DisassociateTrunkInterfaceAsync(branch.AssociationId).GetAwaiter().GetResult();
+            }
+            catch (AwsException)
+            {
+                // "failed to disassociate branch ENI from trunk, will try to delete the branch ENI", or already gone.
+            }
+        }
+
+        try
+        {
+            DeleteNetworkInterface(branch.EniId);
+        }
+        catch (AwsException e) when (e.Code == Ec2Errors.Codes.NetworkInterfaceNotFound)
+        {
+            // "The branch ENI was not found by EC2. Will not call EC2 for deletion again."
+        }
+        catch (AwsException e) when (e.Code == Ec2Errors.Codes.InvalidParameterValue)
+        {
+            foreach (var association in _service.DescribeTrunkInterfaceAssociationsAsync(DescribeRequest.Where(new Filter("branch-interface-id", branch.EniId))).GetAwaiter().GetResult())
+            {
+                _service.DisassociateTrunkInterfaceAsync(association.AssociationId).GetAwaiter().GetResult();
+            }
+
+            throw;
+        }
     }
 
     /// <summary>A deleted node's branches go a minute later (its trunk goes with the instance).</summary>
@@ -555,7 +702,13 @@ public sealed class VpcResourceController : QueueController
 
             try
             {
-                _user.DeleteNetworkInterfaceAsync(queued.Branch.EniId).GetAwaiter().GetResult();
+                DeleteNetworkInterface(queued.Branch.EniId);
+            }
+            catch (AwsException e) when (e.Code != Ec2Errors.Codes.NetworkInterfaceNotFound)
+            {
+                // DeleteAllBranchENIs: "Just log, if the ENI still exists it can be removed by the dangling ENI cleaner routine".
+                _leftBehind.Add(queued.Branch.EniId);
+                Queue.AddAfter(GarbageCollectionKey, GarbageCollectionInterval);
             }
             catch (AwsException)
             {

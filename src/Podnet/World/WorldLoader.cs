@@ -71,6 +71,9 @@ public static class WorldLoader
             cloud = new AwsCloud(new AwsOptions { Seed = seed, Region = region, ZonesWithoutEksCapacity = ZonesWithoutEksCapacity(aws, region) }, time);
             builder = new AwsWorldBuilder(cloud);
             builder.Apply(aws);
+
+            // The account's EC2 misbehaves from here on: its resources exist, the controllers meet the faults.
+            cloud.Faults.Settings = Faults(aws);
             if (builder.Clusters.Count > 1)
             {
                 throw new WorldException($"{aws.First(d => d.Kind == "Cluster").Source}: a world holds one EKS cluster; found {builder.Clusters.Count}: {string.Join(", ", builder.Clusters.Select(c => c.Name))}");
@@ -151,6 +154,38 @@ public static class WorldLoader
 
         static (string Kind, string Namespace, string Name) Key(WorldDocument d)
             => (d.Kind, Metadata(d, "namespace") ?? string.Empty, d.Name);
+    }
+
+    /// <summary>
+    /// The EC2 faults an <c>Account</c> asks for: <c>spec.Faults</c>, a map of <see cref="Aws.Ec2.Faults.Ec2FaultSettings.Keys"/>
+    /// to rates (<c>RequestLimitExceeded: 5%</c>); none when no Account sets it.
+    /// </summary>
+    private static Aws.Ec2.Faults.Ec2FaultSettings Faults(List<WorldDocument> aws)
+    {
+        var settings = new Aws.Ec2.Faults.Ec2FaultSettings();
+        foreach (var doc in aws.Where(d => d.Kind == "Account"))
+        {
+            switch (DocumentFields.Spec(doc)["Faults"])
+            {
+                case null:
+                    continue;
+                case JsonObject map:
+                    try
+                    {
+                        settings = Aws.Ec2.Faults.Ec2FaultSettings.From(map.Select(p => new KeyValuePair<string, string>(p.Key, DocumentFields.StringAt(doc, p.Value, $"spec.Faults.{p.Key}") ?? string.Empty)));
+                    }
+                    catch (FormatException e)
+                    {
+                        throw doc.Error("spec.Faults", "Invalid value: " + e.Message);
+                    }
+
+                    break;
+                default:
+                    throw doc.Error("spec.Faults", $"must be a map of {string.Join(", ", Aws.Ec2.Faults.Ec2FaultSettings.Keys)} to rates (5% or 0.05)");
+            }
+        }
+
+        return settings;
     }
 
     /// <summary>The zones an <c>Account</c> marks as without EKS capacity (<c>spec.ZonesWithoutEksCapacity</c>), checked to be the region's.</summary>

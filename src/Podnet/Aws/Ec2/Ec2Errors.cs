@@ -22,6 +22,8 @@ public static class Ec2Errors
         public const string InsufficientFreeAddressesInSubnet = "InsufficientFreeAddressesInSubnet";
         public const string InsufficientCidrBlocks = "InsufficientCidrBlocks";
         public const string UnauthorizedOperation = "UnauthorizedOperation";
+        public const string RequestLimitExceeded = "RequestLimitExceeded";
+        public const string InternalError = "InternalError";
     }
 
     private static AwsException E(string code, string message) => new(code, message);
@@ -257,7 +259,13 @@ public static class Ec2Errors
     public static AwsException AddressesAndCount() => E("InvalidParameterCombination", "Specify either a list of addresses (prefixes) or a count, not both.");
 
     // Throttling and authorization
-    public static AwsException RequestLimitExceeded() => new("RequestLimitExceeded", "Request limit exceeded.", 503);
+    public static AwsException RequestLimitExceeded() => new(Codes.RequestLimitExceeded, "Request limit exceeded.", 503);
+
+    /// <summary>
+    /// EC2's answer when the service itself failed (HTTP 500): "An internal error has occurred" (the EC2 API
+    /// reference's common client and server errors). The SDKs retry it; a caller may find the call done or not.
+    /// </summary>
+    public static AwsException InternalError() => new(Codes.InternalError, "An internal error has occurred", 500);
 
     public static AwsException Unauthorized(string principalArn, string action)
         => new(Codes.UnauthorizedOperation, $"You are not authorized to perform this operation. User: {principalArn} is not authorized to perform: {action} because no identity-based policy allows the {action} action", 403);

@@ -33,6 +33,9 @@ public sealed class Ipamd
 
     public const int LogCapacity = 500;
 
+    /// <summary><c>maxENIEC2APIRetries</c> (pkg/awsutils/awsutils.go): tries of a detach or a delete before ipamd gives up.</summary>
+    public const int MaxEniEc2ApiRetries = 12;
+
     public const string EniDescriptionPrefix = "aws-K8S-";
     public const string InstanceIdTagKey = "node.k8s.amazonaws.com/instance_id";
     public const string CreatedAtTagKey = "node.k8s.amazonaws.com/createdAt";
@@ -711,36 +714,89 @@ public sealed class Ipamd
         }
     }
 
-    /// <summary><c>FreeENI</c>: detach, then delete.</summary>
+    /// <summary>
+    /// <c>freeENI</c> (pkg/awsutils/awsutils.go): find the attachment (an ENI EC2 does not find is taken as freed
+    /// already), detach it — retried, <see cref="MaxEniEc2ApiRetries"/> tries — then <see cref="DeleteEniAsync"/>.
+    /// The backoff between tries (200 ms doubling, the 2 s after the detach) takes no virtual time here.
+    /// </summary>
     private async Task<bool> FreeEniAsync(string eniId, CancellationToken cancellationToken)
     {
+        NetworkInterfaceAttachment? attachment;
         try
         {
             var found = await _ec2.DescribeNetworkInterfacesAsync(DescribeRequest.ForIds(eniId), cancellationToken).ConfigureAwait(false);
-            if (found.Count > 0 && found[0].Attachment is { } attachment)
-            {
-                await _ec2.DetachNetworkInterfaceAsync(new DetachNetworkInterfaceRequest(attachment.AttachmentId), cancellationToken).ConfigureAwait(false);
-            }
-
-            await _ec2.DeleteNetworkInterfaceAsync(eniId, cancellationToken).ConfigureAwait(false);
+            attachment = found.Count > 0 ? found[0].Attachment : null;
+        }
+        catch (AwsException e) when (e.Code == Ec2Errors.Codes.NetworkInterfaceNotFound)
+        {
+            Record($"ENI {eniId} not found. It seems to be already freed");
             return true;
         }
         catch (AwsException e)
         {
-            Record($"Failed to free ENI {eniId}: {Describe(e)}");
+            Record($"Failed to retrieve ENI {eniId} attachment id: {Describe(e)}");
             return false;
+        }
+
+        if (attachment is not null)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await _ec2.DetachNetworkInterfaceAsync(new DetachNetworkInterfaceRequest(attachment.AttachmentId), cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (AwsException e) when (attempt < MaxEniEc2ApiRetries)
+                {
+                    Record($"Failed to detach ENI {eniId} {Describe(e)}");
+                }
+                catch (AwsException e)
+                {
+                    Record($"Failed to detach ENI {eniId} {Describe(e)}");
+                    return false;
+                }
+            }
+        }
+
+        return await DeleteEniAsync(eniId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>deleteENI</c> (pkg/awsutils/awsutils.go): DeleteNetworkInterface, retried on any error,
+    /// <see cref="MaxEniEc2ApiRetries"/> tries in all; <c>InvalidNetworkInterfaceID.NotFound</c> means deleted already.
+    /// </summary>
+    private async Task<bool> DeleteEniAsync(string eniId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _ec2.DeleteNetworkInterfaceAsync(eniId, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (AwsException e) when (e.Code == Ec2Errors.Codes.NetworkInterfaceNotFound)
+            {
+                Record($"ENI {eniId} has already been deleted");
+                return true;
+            }
+            catch (AwsException e) when (attempt >= MaxEniEc2ApiRetries)
+            {
+                Record($"Failed to free ENI {eniId}: {Describe(e)}");
+                return false;
+            }
+            catch (AwsException)
+            {
+                // retry.NWithBackoff(…, maxENIEC2APIRetries, …): try again.
+            }
         }
     }
 
     private async Task DeleteQuietlyAsync(string eniId, CancellationToken cancellationToken)
     {
-        try
+        if (!await DeleteEniAsync(eniId, cancellationToken).ConfigureAwait(false))
         {
-            await _ec2.DeleteNetworkInterfaceAsync(eniId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AwsException e)
-        {
-            Record($"Failed to delete newly created untagged ENI! {Describe(e)}");
+            Record("Failed to delete newly created untagged ENI!");
         }
     }
 
