@@ -15,14 +15,6 @@ public sealed class UpCommandTests
     }
 
     [Fact]
-    public void Up_State_SaysItIsNotAvailableYet()
-    {
-        var (exit, _, error) = PodnetCli.Run("up", "--state", Path.GetTempPath());
-        Assert.Equal(2, exit);
-        Assert.StartsWith("error: --state: ", error, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void UpEnv_ServesInTheBackground_PrintsTheExportForEval_AndDownStopsIt()
     {
         // eval "$(podnet up --env)" needs the command to end while the server keeps running: run the real program.
