@@ -89,7 +89,7 @@ public sealed class ServedAccount : IDisposable
 
     /// <summary>Runs <paramref name="action"/> under the gate and lets the controllers react to what it changed.</summary>
     /// <exception cref="InvalidOperationException">
-    /// With a journal, a write that is neither a recorded request (<see cref="RecordedRequest.Answering"/>) nor inside a
+    /// With a journal, a write that is neither a recorded request (<see cref="RecordedRequest.AnsweringApi"/>) nor inside a
     /// journaled operation: it could not be replayed.
     /// </exception>
     public T Write<T>(Func<T> action)
@@ -132,14 +132,15 @@ public sealed class ServedAccount : IDisposable
             JournalEntry? entry = null;
             if (_depth == 0 && Journal is { } journal)
             {
-                var request = RecordedRequest.Answering;
-                if (request is not null && (write || request.Api == RecordedRequest.AwsApi))
-                {
-                    entry = journal.Begin(JournalEntry.RequestKind, request);
-                }
-                else if (write)
+                var api = RecordedRequest.AnsweringApi;
+                if (api is null && write)
                 {
                     throw new InvalidOperationException("a write to an account with a journal must come from a recorded request or a journaled operation");
+                }
+
+                if ((write || api == RecordedRequest.AwsApi) && RecordedRequest.TakeAnswering() is { } request)
+                {
+                    entry = journal.Begin(JournalEntry.RequestKind, request);
                 }
             }
 

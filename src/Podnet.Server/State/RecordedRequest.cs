@@ -21,8 +21,25 @@ public sealed record RecordedRequest(string Api, string Method, string Scheme, s
     /// <summary>The <see cref="Api"/> of a request to the Kubernetes API of the cluster named <paramref name="cluster"/>.</summary>
     public static string KubeApi(string cluster) => "kube:" + cluster;
 
-    /// <summary>The request the current asynchronous flow is answering, recorded as far as it was read; null outside one.</summary>
-    public static RecordedRequest? Answering => Current.Value?.Snapshot();
+    /// <summary>The <see cref="Api"/> of the request the current asynchronous flow is answering; null outside one.</summary>
+    public static string? AnsweringApi => Current.Value?.Api;
+
+    /// <summary>
+    /// The request the current asynchronous flow is answering, recorded as far as it was read, for the journal: the
+    /// first time only, so a handler that took the gate twice is journaled (and replayed) once; null after that, or
+    /// outside a request.
+    /// </summary>
+    public static RecordedRequest? TakeAnswering()
+    {
+        var capture = Current.Value;
+        if (capture is null || capture.Taken)
+        {
+            return null;
+        }
+
+        capture.Taken = true;
+        return capture.Snapshot();
+    }
 
     /// <summary>
     /// Runs <paramref name="handler"/> on <paramref name="context"/> with the request captured for the journal: the
@@ -97,6 +114,10 @@ public sealed record RecordedRequest(string Api, string Method, string Scheme, s
 
     private sealed class Capture(string api, HttpRequest request, MemoryStream body)
     {
+        public string Api => api;
+
+        public bool Taken { get; set; }
+
         public RecordedRequest Snapshot()
             => new(api, request.Method, request.Scheme, request.Path.Value ?? "/", request.QueryString.Value ?? string.Empty,
                 [.. request.Headers.SelectMany(h => h.Value.Select(v => KeyValuePair.Create(h.Key, v ?? string.Empty)))], body.ToArray());

@@ -93,7 +93,7 @@ public sealed class ServedState
         }
 
         var recorded = Sources(directory.Meta(WorldKey)!);
-        if (given is not null && !given.SequenceEqual(recorded))
+        if (given is not null && !given.Select(s => s.Text).SequenceEqual(recorded.Select(s => s.Text)))
         {
             throw new StateException($"{directory.Path} keeps the state of another world ({string.Join(", ", recorded.Select(s => s.Name))}); start without the WORLD argument to resume it, or use another --state directory");
         }
