@@ -24,11 +24,7 @@ public static class WorldFiles
         ArgumentNullException.ThrowIfNull(error);
         try
         {
-            return ProgressLine.Run(error, "loading the world", line =>
-            {
-                Action<Podnet.World.World>? report = line.IsShown ? w => line.Report(() => Describe(w)) : null;
-                return path is null ? WorldLoader.LoadDefault(settleProgress: report, time: time) : WorldLoader.Load(Read(path), settleProgress: report, time: time);
-            });
+            return Load(path is null ? [WorldLoader.DefaultSource()] : Read(path), error, time);
         }
         catch (WorldException e)
         {
@@ -36,6 +32,18 @@ public static class WorldFiles
             return null;
         }
     }
+
+    /// <summary>
+    /// Loads a world from its text (<paramref name="sources"/>) with the progress line of <see cref="TryLoad"/> on
+    /// <paramref name="error"/>.
+    /// </summary>
+    /// <exception cref="WorldException">The world is not valid.</exception>
+    public static Podnet.World.World Load(IReadOnlyList<WorldSource> sources, TextWriter error, VirtualTimeProvider? time = null)
+        => ProgressLine.Run(error, "loading the world", line =>
+        {
+            Action<Podnet.World.World>? report = line.IsShown ? w => line.Report(() => Describe(w)) : null;
+            return WorldLoader.Load(sources, settleProgress: report, time: time);
+        });
 
     private static string Describe(Podnet.World.World world)
     {

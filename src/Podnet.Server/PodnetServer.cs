@@ -1,6 +1,7 @@
 using System.Net;
 using Podnet.Server.Aws;
 using Podnet.Server.Kube;
+using Podnet.Server.State;
 using Podnet.World;
 
 namespace Podnet.Server;
@@ -17,17 +18,19 @@ public sealed class PodnetServer : IAsyncDisposable
     private readonly Task _loop;
     private readonly KubeApiServerOptions _kubeOptions;
     private readonly AuditLog? _audit;
+    private readonly ServedState? _state;
 
     // The Kubernetes API of each served cluster by name; read by EKS's DescribeCluster on request threads.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ServedCluster Cluster, KubeApiServer Api)> _served = new(StringComparer.Ordinal);
 
     private AwsApiServer? _aws;
 
-    private PodnetServer(ServedAccount account, KubeApiServerOptions kubeOptions, AuditLog? audit)
+    private PodnetServer(ServedAccount account, KubeApiServerOptions kubeOptions, AuditLog? audit, ServedState? state)
     {
         Account = account;
         _kubeOptions = kubeOptions;
         _audit = audit;
+        _state = state;
         _loop = Task.Run(() => account.RunAsync(ServeClustersAsync, _stop.Token));
     }
 
@@ -62,15 +65,27 @@ public sealed class PodnetServer : IAsyncDisposable
     /// port) and the AWS API for <paramref name="world"/> (loaded with an anchored clock).
     /// </summary>
     /// <param name="fastForward">The budget of controller waits that cost no real time (see <see cref="ServedAccount"/>).</param>
-    public static async Task<PodnetServer> StartAsync(Podnet.World.World world, KubeApiServerOptions options, AwsApiServerOptions awsOptions, TimeSpan fastForward, CancellationToken cancellation = default)
+    public static Task<PodnetServer> StartAsync(Podnet.World.World world, KubeApiServerOptions options, AwsApiServerOptions awsOptions, TimeSpan fastForward, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(world);
+        return StartAsync(new ServedAccount(world, fastForward), options, awsOptions, null, cancellation);
+    }
+
+    /// <summary>
+    /// Starts the loop, the Kubernetes API of each of <paramref name="account"/>'s clusters (the loaded world's on
+    /// <paramref name="options"/>' port, the others on free ports) and the AWS API. With <paramref name="state"/>
+    /// (<c>podnet up --state</c>), the ports and certificates the state kept are served again, and those picked now are
+    /// kept.
+    /// </summary>
+    public static async Task<PodnetServer> StartAsync(ServedAccount account, KubeApiServerOptions options, AwsApiServerOptions awsOptions, ServedState? state, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(options);
-        var account = new ServedAccount(world, fastForward);
+        ArgumentNullException.ThrowIfNull(awsOptions);
         AuditLog? audit = null;
         if (options.AuditLogPath is { } path)
         {
-            audit = new AuditLog(new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)), world.Time);
+            audit = new AuditLog(new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)), account.Time);
         }
 
         // The AWS API starts after the first cluster's; a token is checked only once both serve. Off loopback only the
@@ -83,14 +98,15 @@ public sealed class PodnetServer : IAsyncDisposable
                 ? key => started?._aws is { } aws && aws.Knows(key) ? aws.PrincipalOf(key).Arn : null
                 : null,
         };
-        var server = new PodnetServer(account, options, audit);
+        var server = new PodnetServer(account, options, audit, state);
         started = server;
-        if (world.Cluster is { } cluster)
+        foreach (var cluster in account.Clusters.Where(c => c.World.Cluster is not null))
         {
-            await server.ServeAsync(account.Primary, options, cancellation).ConfigureAwait(false);
+            await server.ServeAsync(cluster, cluster == account.Primary ? options : options with { Port = 0 }, cancellation).ConfigureAwait(false);
         }
 
-        server._aws = await AwsApiServer.StartAsync(account.Primary, awsOptions, server.EndpointOf, cancellation).ConfigureAwait(false);
+        server._aws = await AwsApiServer.StartAsync(account.Primary, state?.ForAws(awsOptions) ?? awsOptions, server.EndpointOf, cancellation).ConfigureAwait(false);
+        state?.Remember(server._aws);
         return server;
     }
 
@@ -125,22 +141,22 @@ public sealed class PodnetServer : IAsyncDisposable
             cluster.World.ControlPlane.Store.Audited = audit.Write;
         }
 
-        var api = await KubeApiServer.StartAsync(cluster, options, cancellation).ConfigureAwait(false);
-        _served[cluster.World.Cluster!.Name] = (cluster, api);
+        var name = cluster.World.Cluster!.Name;
+        var api = await KubeApiServer.StartAsync(cluster, _state?.ForCluster(name, options) ?? options, cancellation).ConfigureAwait(false);
+        _state?.Remember(name, api);
+        _served[name] = (cluster, api);
     }
 
     /// <summary>
     /// Brings the served clusters in line with EKS's (called by the loop, outside the gate): a cluster EKS has and no
-    /// world serves gets a world (<see cref="WorldLoader.ForCreatedCluster"/>) and a Kubernetes API on a free port; a
+    /// world serves gets a world (<see cref="ServedAccount.FollowEks"/>) and a Kubernetes API on a free port; a
     /// served cluster EKS no longer has loses both.
     /// </summary>
     private async Task ServeClustersAsync()
     {
-        var cloud = Account.Cloud!;
-        var (created, gone) = Account.ClusterChanges();
+        var (created, gone) = Account.FollowEks();
         foreach (var cluster in gone)
         {
-            Account.Remove(cluster);
             if (_served.TryRemove(cluster.World.Cluster!.Name, out var served))
             {
                 await served.Api.DisposeAsync().ConfigureAwait(false);
@@ -150,9 +166,7 @@ public sealed class PodnetServer : IAsyncDisposable
 
         foreach (var cluster in created)
         {
-            var world = Account.Read(() => WorldLoader.ForCreatedCluster(cloud, cluster, Account.Seed, Account.Time));
-            var served = Account.Add(world);
-            await ServeAsync(served, _kubeOptions with { Port = 0 }, _stop.Token).ConfigureAwait(false);
+            await ServeAsync(cluster, _kubeOptions with { Port = 0 }, _stop.Token).ConfigureAwait(false);
         }
     }
 }

@@ -1,5 +1,6 @@
 using Podnet.Aws;
 using Podnet.Kube.Views;
+using Podnet.Server.State;
 using Podnet.World;
 
 namespace Podnet.Server;
@@ -16,6 +17,13 @@ namespace Podnet.Server;
 /// share the account's backends; so everything that touches a world — a request's write, a batch of controller work, a
 /// shell command — runs under <see cref="Gate"/>, one at a time. The loop takes the gate for short batches, so a
 /// request waits for at most one batch.
+/// <para>
+/// With a <see cref="Journal"/> (<c>podnet up --state</c>), every operation under the gate that may change the
+/// account — a write request, an AWS request (EKS and CloudFormation move their resources on when read), a pass of the
+/// loop, a jump of the clock, the served clusters following EKS's — is committed to the journal before the gate is
+/// released, so before its answer is written; replaying the journal in order at the recorded wall times rebuilds the
+/// same account, as the core is deterministic (seeded names and IDs, virtual time).
+/// </para>
 /// </remarks>
 public sealed class ServedAccount : IDisposable
 {
@@ -24,6 +32,9 @@ public sealed class ServedAccount : IDisposable
 
     private readonly SemaphoreSlim _wake = new(0);
     private readonly List<ServedCluster> _clusters = [];
+
+    // How deep the current thread is in gated operations: only the outermost one is journaled.
+    private int _depth;
 
     /// <param name="world">The world loaded for <c>podnet up</c>, with a clock anchored to the wall clock (<see cref="VirtualTimeProvider.AnchoredTo"/>): its account, and its cluster if it has one.</param>
     /// <param name="fastForward">
@@ -61,6 +72,9 @@ public sealed class ServedAccount : IDisposable
     /// <summary>Held by whatever touches a world or the account (see the remarks).</summary>
     public Lock Gate { get; } = new();
 
+    /// <summary>The journal gated operations are committed to (<c>podnet up --state</c>); null keeps the account in memory only.</summary>
+    public StateJournal? Journal { get; private set; }
+
     /// <summary>The worlds whose control planes run: the loaded one and those of clusters created since.</summary>
     public IReadOnlyList<ServedCluster> Clusters
     {
@@ -74,15 +88,16 @@ public sealed class ServedAccount : IDisposable
     }
 
     /// <summary>Runs <paramref name="action"/> under the gate and lets the controllers react to what it changed.</summary>
+    /// <exception cref="InvalidOperationException">
+    /// With a journal, a write that is neither a recorded request (<see cref="RecordedRequest.AnsweringApi"/>) nor inside a
+    /// journaled operation: it could not be replayed.
+    /// </exception>
     public T Write<T>(Func<T> action)
     {
         ArgumentNullException.ThrowIfNull(action);
         try
         {
-            lock (Gate)
-            {
-                return action();
-            }
+            return Gated(action, write: true);
         }
         finally
         {
@@ -94,29 +109,110 @@ public sealed class ServedAccount : IDisposable
     public T Read<T>(Func<T> action)
     {
         ArgumentNullException.ThrowIfNull(action);
+        return Gated(action, write: false);
+    }
+
+    /// <summary>Journals the gated operations from now on (after the journal so far was replayed).</summary>
+    internal void Attach(StateJournal journal)
+    {
         lock (Gate)
         {
+            Journal = journal;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> under the gate; the outermost operation of a thread is journaled when it is a
+    /// write or an AWS request.
+    /// </summary>
+    private T Gated<T>(Func<T> action, bool write)
+    {
+        lock (Gate)
+        {
+            JournalEntry? entry = null;
+            if (_depth == 0 && Journal is { } journal)
+            {
+                var api = RecordedRequest.AnsweringApi;
+                if (api is null && write)
+                {
+                    throw new InvalidOperationException("a write to an account with a journal must come from a recorded request or a journaled operation");
+                }
+
+                if ((write || api == RecordedRequest.AwsApi) && RecordedRequest.TakeAnswering() is { } request)
+                {
+                    entry = journal.Begin(JournalEntry.RequestKind, request);
+                }
+            }
+
+            return Run(action, entry);
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> under the gate as one journaled operation of <paramref name="kind"/> (the loop's own).</summary>
+    private T Journaled<T>(string kind, Func<T> action, DateTimeOffset? target = null)
+    {
+        lock (Gate)
+        {
+            return Run(action, _depth == 0 ? Journal?.Begin(kind, target: target) : null);
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> (under the gate) and commits <paramref name="entry"/>, if any, before the gate is released.</summary>
+    private T Run<T>(Func<T> action, JournalEntry? entry)
+    {
+        _depth++;
+        try
+        {
             return action();
+        }
+        finally
+        {
+            _depth--;
+            if (entry is not null)
+            {
+                Journal!.Commit(entry);
+            }
         }
     }
 
     /// <summary>Wakes the loop: something changed.</summary>
     public void Poke() => _wake.Release();
 
-    /// <summary>Runs a new cluster's world in the loop from now on.</summary>
-    internal ServedCluster Add(Podnet.World.World world)
+    /// <summary>
+    /// Brings the served worlds in line with EKS's clusters, as one journaled operation: a cluster EKS has and no
+    /// world serves gets a world (<see cref="WorldLoader.ForCreatedCluster"/>) whose control plane runs from now on; a
+    /// served world whose cluster EKS no longer has stops running. The caller starts and stops their APIs.
+    /// </summary>
+    internal (IReadOnlyList<ServedCluster> Created, IReadOnlyList<ServedCluster> Gone) FollowEks()
     {
-        var served = new ServedCluster(this, world);
-        Write(() =>
+        try
         {
-            _clusters.Add(served);
-            return served;
-        });
-        return served;
-    }
+            return Journaled(JournalEntry.ClustersKind, () =>
+            {
+                var (created, gone) = ClusterChanges();
+                foreach (var cluster in gone)
+                {
+                    _clusters.Remove(cluster);
+                    Journal?.Forget(cluster.World.Cluster!.Name);
+                }
 
-    /// <summary>Stops running a deleted cluster's world.</summary>
-    internal void Remove(ServedCluster cluster) => Write(() => _clusters.Remove(cluster));
+                var worlds = new List<ServedCluster>();
+                foreach (var cluster in created)
+                {
+                    var served = new ServedCluster(this, WorldLoader.ForCreatedCluster(Cloud!, cluster, Seed, Time));
+                    _clusters.Add(served);
+                    Journal?.Track(cluster.Name, served.Store, snapshot: true);
+                    worlds.Add(served);
+                }
+
+                return ((IReadOnlyList<ServedCluster>)worlds, gone);
+            });
+        }
+        finally
+        {
+            Poke();
+        }
+    }
 
     /// <summary>
     /// Runs the control planes until <paramref name="stop"/>. After every pass, <paramref name="clustersChanged"/> is
@@ -128,23 +224,7 @@ public sealed class ServedAccount : IDisposable
         ArgumentNullException.ThrowIfNull(clustersChanged);
         while (!stop.IsCancellationRequested)
         {
-            DateTimeOffset? next = null;
-            DateTimeOffset? cloudTransition;
-            bool changed;
-            bool busy = false;
-            lock (Gate)
-            {
-                foreach (var cluster in _clusters)
-                {
-                    cluster.World.RegisterNodes();
-                    busy |= cluster.World.ControlPlane.RunReady(BatchSize) == BatchSize;
-                    next = Podnet.World.World.Earliest(next, cluster.World.ControlPlane.NextDue);
-                }
-
-                cloudTransition = Cloud?.NextTransition;
-                next = Podnet.World.World.Earliest(next, cloudTransition);
-                changed = ClustersChanged();
-            }
+            var (next, cloudTransition, changed, busy) = Journaled(JournalEntry.PassKind, RunPass);
 
             if (changed)
             {
@@ -161,7 +241,7 @@ public sealed class ServedAccount : IDisposable
             {
                 if (next is { } jump && Time.CanReach(jump) && SomeoneWaits(cloudTransition is not null))
                 {
-                    Time.AdvanceTo(jump);
+                    Journaled(JournalEntry.AdvanceKind, () => Advance(jump), jump);
                     continue;
                 }
             }
@@ -181,6 +261,37 @@ public sealed class ServedAccount : IDisposable
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// One pass of the loop, under the gate: every cluster registers its nodes and does up to a batch of ready work.
+    /// Returns the earliest moment work is due (controllers' and the account's transitions), the account's next
+    /// transition, whether EKS's clusters no longer match the served ones, and whether a batch was full.
+    /// </summary>
+    internal (DateTimeOffset? Next, DateTimeOffset? CloudTransition, bool Changed, bool Busy) RunPass()
+    {
+        lock (Gate)
+        {
+            DateTimeOffset? next = null;
+            var busy = false;
+            foreach (var cluster in _clusters)
+            {
+                cluster.World.RegisterNodes();
+                busy |= cluster.World.ControlPlane.RunReady(BatchSize) == BatchSize;
+                next = Podnet.World.World.Earliest(next, cluster.World.ControlPlane.NextDue);
+            }
+
+            var cloudTransition = Cloud?.NextTransition;
+            next = Podnet.World.World.Earliest(next, cloudTransition);
+            return (next, cloudTransition, ClustersChanged(), busy);
+        }
+    }
+
+    /// <summary>The loop's jump of virtual time to <paramref name="to"/> (a journaled operation; replayed as recorded).</summary>
+    internal bool Advance(DateTimeOffset to)
+    {
+        Time.AdvanceTo(to);
+        return true;
     }
 
     public void Dispose() => _wake.Dispose();

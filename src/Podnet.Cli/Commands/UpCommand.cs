@@ -7,15 +7,17 @@ using Podnet.Aws.Ec2.Faults;
 using Podnet.Server;
 using Podnet.Server.Aws;
 using Podnet.Server.Kube;
+using Podnet.Server.State;
 using Podnet.World;
 
 namespace Podnet.Cli.Commands;
 
 /// <summary>
-/// <c>podnet up [WORLD] [--port P] [--aws-port Q] [--http] [--clock fast|real] [--fast-forward 10m] [--env] [--faults SPEC]</c>: loads a world (or the
+/// <c>podnet up [WORLD] [--port P] [--aws-port Q] [--http] [--clock fast|real] [--fast-forward 10m] [--state DIR] [--env] [--faults SPEC]</c>: loads a world (or the
 /// default one), runs its control plane continuously and serves the cluster's Kubernetes API to the real kubectl and
 /// its AWS API (EC2, IAM, STS, EKS) to the real aws CLI, until Ctrl-C
-/// (or <c>podnet down</c> for one started with <c>--env</c>).
+/// (or <c>podnet down</c> for one started with <c>--env</c>). With <c>--state DIR</c> everything it serves is kept in
+/// DIR (<see cref="ServedState"/>) and a restart resumes it.
 /// </summary>
 public static class UpCommand
 {
@@ -34,7 +36,7 @@ public static class UpCommand
         clock.AcceptOnlyFromAmong("fast", "real");
         var fastForward = new Option<string>("--fast-forward") { Description = "With --clock fast: how much waiting costs no real time, e.g. 10m, 45m, 2h (creating a cluster takes 10m of it, a node group 3m)", DefaultValueFactory = _ => "10m" };
         var env = new Option<bool>("--env") { Description = "Start in the background and print only the export lines, for eval \"$(podnet up --env)\"; podnet down stops it" };
-        var state = new Option<string?>("--state") { Description = "Keep the cluster's state in DIR across restarts (reserved; not available yet)" };
+        var state = new Option<string?>("--state") { Description = "Keep everything served (Kubernetes objects, the AWS account, the clock) in DIR, an SQLite journal; starting again with the same DIR resumes it" };
         var home = new Option<string?>("--home") { Description = "Where the kubeconfig, log and process ID are written (default: $PODNET_HOME, else ~/.podnet)" };
         var faults = new Option<string?>("--faults") { Description = "Inject EC2 faults at these rates, e.g. RequestLimitExceeded=5%,InternalError=2%,InsufficientFreeAddressesInSubnet=1%,EventualConsistency=10% (replaces the world's Account spec.Faults)" };
         var command = new Command("up", "Serve the world's cluster over the Kubernetes API, for kubectl, and its AWS over the AWS API, for the aws CLI") { world, port, awsPort, http, address, allowRemote, clock, fastForward, env, state, home, faults };
@@ -70,12 +72,6 @@ public static class UpCommand
 
     private static async Task<int> ServeAsync(UpOptions options, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
-        if (options.State is not null)
-        {
-            error.WriteLine("error: --state: keeping state across restarts is not available yet; without --state the cluster lives in memory");
-            return PodnetCommand.ErrorExitCode;
-        }
-
         if (!IPAddress.TryParse(options.Address, out var address))
         {
             error.WriteLine($"error: --address \"{options.Address}\": not an IP address");
@@ -111,12 +107,42 @@ public static class UpCommand
             return PodnetCommand.ErrorExitCode;
         }
 
-        var time = VirtualTimeProvider.AnchoredTo(TimeProvider.System, fastForward > History ? fastForward : History);
-        if (WorldFiles.TryLoad(options.World, error, time) is not { } world)
+        if (faults is not null && options.State is not null)
         {
+            // A state directory is replayed from its journal; faults drawn from the seed would have to be replayed at
+            // the same calls, which the journal does not record yet.
+            error.WriteLine("error: --faults with --state: a kept state cannot replay injected faults yet; use one or the other");
             return PodnetCommand.ErrorExitCode;
         }
 
+        var lead = fastForward > History ? fastForward : History;
+        var budget = options.Clock == "real" ? TimeSpan.Zero : fastForward;
+        var kubeOptions = new KubeApiServerOptions { Address = address, Port = options.Port, Http = options.Http, AuditLogPath = Path.Combine(options.Home, "audit.log") };
+        var awsOptions = new AwsApiServerOptions { Address = address, Port = options.AwsPort };
+        ServedAccount account;
+        using var state = options.State is null ? null : await OpenStateAsync(options, lead, budget, kubeOptions, awsOptions, error);
+        if (options.State is not null)
+        {
+            if (state is null)
+            {
+                return PodnetCommand.ErrorExitCode;
+            }
+
+            account = state.State.Account;
+            kubeOptions = state.State.KubeOptions;
+        }
+        else
+        {
+            var time = VirtualTimeProvider.AnchoredTo(TimeProvider.System, lead);
+            if (WorldFiles.TryLoad(options.World, error, time) is not { } loaded)
+            {
+                return PodnetCommand.ErrorExitCode;
+            }
+
+            account = new ServedAccount(loaded, budget);
+        }
+
+        var world = account.Primary.World;
         if (faults is not null)
         {
             if (world.Cloud is null)
@@ -135,12 +161,11 @@ public static class UpCommand
             context.Cancel = true;
             stop.Cancel();
         });
-        var budget = options.Clock == "real" ? TimeSpan.Zero : fastForward;
         PodnetServer server;
         try
         {
             Directory.CreateDirectory(options.Home);
-            server = await PodnetServer.StartAsync(world, new KubeApiServerOptions { Address = address, Port = options.Port, Http = options.Http, AuditLogPath = Path.Combine(options.Home, "audit.log") }, new AwsApiServerOptions { Address = address, Port = options.AwsPort }, budget, stop.Token).ConfigureAwait(false);
+            server = await PodnetServer.StartAsync(account, kubeOptions, awsOptions, state?.State, stop.Token).ConfigureAwait(false);
         }
         catch (IOException e)
         {
@@ -179,6 +204,13 @@ public static class UpCommand
                 : $"Clock: fast (the cluster's history starts {Podnet.Kube.Printing.HumanDuration.Format(fastForward > History ? fastForward : History)} ago; up to {Podnet.Kube.Printing.HumanDuration.Format(fastForward)} of controller waits cost no real time).");
             output.WriteLine($"Serving the AWS API (EC2, IAM, STS, EKS) at {server.Aws.Address.ToString().TrimEnd('/')} for the aws CLI.");
             output.WriteLine($"Audit log: {Path.Combine(options.Home, "audit.log")}");
+            if (state?.State is { } kept)
+            {
+                output.WriteLine(kept.Replayed == 0
+                    ? $"State: {kept.Directory.Path} (new; every change is committed there before it is answered)."
+                    : string.Create(CultureInfo.InvariantCulture, $"State: {kept.Directory.Path} (resumed: {kept.Replayed:N0} journal entries replayed)."));
+            }
+
             foreach (var line in exports)
             {
                 output.WriteLine(line);
@@ -198,6 +230,40 @@ public static class UpCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Opens <c>--state</c>'s directory and the account it keeps (new from the WORLD argument or the default world, or
+    /// resumed), or says why not on <paramref name="error"/> and gives null.
+    /// </summary>
+    private static async Task<OpenedState?> OpenStateAsync(UpOptions options, TimeSpan lead, TimeSpan budget, KubeApiServerOptions kubeOptions, AwsApiServerOptions awsOptions, TextWriter error)
+    {
+        StateDirectory? directory = null;
+        try
+        {
+            directory = StateDirectory.Open(options.State!);
+            var given = options.World is null ? null : WorldFiles.Read(options.World);
+            var state = await ServedState.OpenAsync(directory, new StateClock(TimeProvider.System), given, (sources, time) => WorldFiles.Load(sources, error, time), lead, budget, kubeOptions, awsOptions).ConfigureAwait(false);
+            return new OpenedState(directory, state);
+        }
+        catch (StateException e)
+        {
+            directory?.Dispose();
+            error.WriteLine($"error: --state: {e.Message}");
+            return null;
+        }
+        catch (WorldException e)
+        {
+            directory?.Dispose();
+            error.WriteLine($"error: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>An opened state directory and its account; disposing releases the directory.</summary>
+    private sealed record OpenedState(StateDirectory Directory, ServedState State) : IDisposable
+    {
+        public void Dispose() => Directory.Dispose();
     }
 
     /// <summary>A duration as <c>10m</c>, <c>45m</c>, <c>2h</c>, <c>90s</c>, or <c>0</c>; null if it is not one.</summary>

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Podnet.Aws;
 using Podnet.Aws.Iam;
+using Podnet.Server.State;
 
 namespace Podnet.Server.Aws;
 
@@ -44,7 +45,7 @@ public sealed class AwsApiServer : IAsyncDisposable
     /// <summary>The most a request body may hold (1 MiB): a larger one is answered 413 before it is read.</summary>
     public const int MaxRequestBodyBytes = 1 << 20;
 
-    private readonly WebApplication _app;
+    private readonly WebApplication? _app;
     private readonly ServedCluster _cluster;
     private readonly AwsApiServerOptions _options;
     private readonly Ec2Api _ec2;
@@ -53,7 +54,7 @@ public sealed class AwsApiServer : IAsyncDisposable
     private readonly EksApi _eks;
     private readonly CloudFormationApi _cloudFormation;
 
-    private AwsApiServer(WebApplication app, ServedCluster cluster, AwsApiServerOptions options, Func<string, ServedEndpoint?> endpoints)
+    private AwsApiServer(WebApplication? app, ServedCluster cluster, AwsApiServerOptions options, Func<string, ServedEndpoint?> endpoints)
     {
         _app = app;
         _cluster = cluster;
@@ -111,16 +112,27 @@ public sealed class AwsApiServer : IAsyncDisposable
         });
         var app = builder.Build();
         var server = new AwsApiServer(app, cluster, options, endpoints ?? (_ => null));
-        app.Run(server.HandleAsync);
+        app.Run(context => cluster.Account.Journal is null
+            ? server.HandleAsync(context)
+            : RecordedRequest.CaptureAsync(RecordedRequest.AwsApi, context, server.HandleAsync));
         await app.StartAsync(cancellation).ConfigureAwait(false);
         server.Address = BoundAddress.Of(app, options.Address, "http");
         return server;
     }
 
+    /// <summary>
+    /// The AWS API of <paramref name="cluster"/>'s account with nothing served, to answer a journal's requests again
+    /// (<see cref="ReplayAsync"/>) and to name the principal of an access key.
+    /// </summary>
+    internal static AwsApiServer Unserved(ServedCluster cluster, AwsApiServerOptions options) => new(null, cluster, options, _ => null);
+
+    /// <summary>Answers a request of the journal again (a state directory's replay).</summary>
+    internal Task ReplayAsync(HttpContext context) => HandleAsync(context);
+
     /// <summary>Stops serving.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync().ConfigureAwait(false);
+        await _app!.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Podnet.Kube.Api;
 using Podnet.Kube.Store;
+using Podnet.Server.State;
 using Podnet.Server.Tls;
 
 namespace Podnet.Server.Kube;
@@ -33,6 +34,9 @@ public sealed record KubeApiServerOptions
     /// <summary>The bearer token of the cluster admin written into the kubeconfig.</summary>
     public string Token { get; init; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 
+    /// <summary>The CA and serving certificate to serve with (a restarted <c>podnet up --state</c>'s); null makes new ones.</summary>
+    public ServingCertificates? Certificates { get; init; }
+
     /// <summary>
     /// The IAM principal's ARN an access key of the served account belongs to (what EKS's authenticator learns from
     /// an <c>aws eks get-token</c> token), or null for a key the account does not have; null accepts no such token
@@ -49,12 +53,12 @@ public sealed record KubeApiServerOptions
 /// </summary>
 public sealed class KubeApiServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly WebApplication? _app;
     private readonly ServedCluster _cluster;
     private readonly KubeApiServerOptions _options;
     private readonly ResourceHandler _resources;
 
-    private KubeApiServer(WebApplication app, ServedCluster cluster, KubeApiServerOptions options, ServingCertificates? certificates)
+    private KubeApiServer(WebApplication? app, ServedCluster cluster, KubeApiServerOptions options, ServingCertificates? certificates)
     {
         _app = app;
         _cluster = cluster;
@@ -100,7 +104,7 @@ public sealed class KubeApiServer : IAsyncDisposable
             throw new ArgumentException($"plain HTTP serves without tokens: only on a loopback address, not on {options.Address}", nameof(options));
         }
 
-        var certificates = options.Http ? null : ServingCertificates.Create(cluster.World.Cluster?.Name ?? "podnet", DateTimeOffset.UtcNow);
+        var certificates = options.Http ? null : options.Certificates ?? ServingCertificates.Create(cluster.World.Cluster?.Name ?? "podnet", DateTimeOffset.UtcNow);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrelHttpsConfiguration();
@@ -118,16 +122,26 @@ public sealed class KubeApiServer : IAsyncDisposable
         var app = builder.Build();
         var server = new KubeApiServer(app, cluster, options, certificates);
         app.UseWebSockets();
-        app.Run(server.HandleAsync);
+        var api = RecordedRequest.KubeApi(cluster.World.Cluster?.Name ?? string.Empty);
+        app.Run(context => cluster.Account.Journal is null || HttpMethods.IsGet(context.Request.Method)
+            ? server.HandleAsync(context)
+            : RecordedRequest.CaptureAsync(api, context, server.HandleAsync));
         await app.StartAsync(cancellation).ConfigureAwait(false);
         server.Address = BoundAddress.Of(app, options.Address, options.Http ? "http" : "https");
         return server;
     }
 
+    /// <summary>
+    /// Answers a request of <paramref name="cluster"/>'s journal again, with nothing served (a state directory's replay:
+    /// the same handler on the same request takes the same decisions).
+    /// </summary>
+    internal static Task ReplayAsync(ServedCluster cluster, KubeApiServerOptions options, HttpContext context)
+        => new KubeApiServer(null, cluster, options, null).HandleAsync(context);
+
     /// <summary>Stops serving: open watches end, pending requests finish.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync().ConfigureAwait(false);
+        await _app!.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         Certificates?.Dispose();
     }

@@ -61,6 +61,17 @@ public sealed class ServingCertificates : IDisposable
         return new ServingCertificates(authority, serving);
     }
 
+    /// <summary>
+    /// The serving certificate with its key (PKCS#12) and the CA's certificate (DER), as a state directory keeps them
+    /// so a restarted server serves what the kubeconfigs written before trust.
+    /// </summary>
+    public (byte[] Serving, byte[] Authority) Export() => (Serving.Export(X509ContentType.Pkcs12), Authority.Export(X509ContentType.Cert));
+
+    /// <summary>Loads what <see cref="Export"/> gave.</summary>
+    /// <exception cref="CryptographicException">Bytes that are not such certificates.</exception>
+    public static ServingCertificates Import(byte[] serving, byte[] authority)
+        => new(X509CertificateLoader.LoadCertificate(authority), X509CertificateLoader.LoadPkcs12(serving, null));
+
     public void Dispose()
     {
         Authority.Dispose();

@@ -25,11 +25,12 @@ public sealed class UpCommandTests
     }
 
     [Fact]
-    public void Up_State_SaysItIsNotAvailableYet()
+    public void Up_FaultsWithState_IsRefused()
     {
-        var (exit, _, error) = PodnetCli.Run("up", "--state", Path.GetTempPath());
+        var (exit, output, error) = PodnetCli.Run("up", "--state", Path.GetTempPath(), "--faults", "RequestLimitExceeded=5%");
         Assert.Equal(2, exit);
-        Assert.StartsWith("error: --state: ", error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, output);
+        Assert.StartsWith("error: --faults with --state: ", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Podnet.Server.State;
+using Podnet.Tests.TestSupport;
+using static Podnet.Tests.TestSupport.StateRequests;
+
+namespace Podnet.Tests.Server.State;
+
+/// <summary>
+/// A served account kept in a state directory and served again: the journal replays to the same objects, IDs,
+/// resourceVersions and watch history, which the replay itself checks against the recorded objects.
+/// </summary>
+public sealed class ServedStateTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("podnet-state-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Restart_SameState_ResumesObjectsIdsAndResourceVersions()
+    {
+        JsonNode patched;
+        string groupId;
+        long resourceVersion;
+        DateTimeOffset stoppedAt;
+        IReadOnlyList<ObjectRow> final;
+        var first = await StatefulServer.StartAsync(_directory);
+        Assert.Equal(0, first.State.Replayed);
+        using (var kube = first.Kube())
+        using (var aws = first.Aws())
+        {
+            Assert.Equal(HttpStatusCode.Created, (await CreateConfigMapAsync(kube, "kept", "0")).StatusCode);
+            patched = JsonNode.Parse(await (await PatchConfigMapAsync(kube, "kept", "1")).EnsureSuccessStatusCode().Content.ReadAsStringAsync())!;
+            var vpcId = await VpcIdAsync(aws);
+            groupId = (await Ec2Async(aws, $"Action=CreateSecurityGroup&GroupName=kept&GroupDescription=kept&VpcId={vpcId}")).Element(Ec2 + "groupId")!.Value;
+            await Ec2Async(aws, $"Action=CreateTags&ResourceId.1={groupId}&Tag.1.Key=team&Tag.1.Value=net");
+        }
+
+        await first.DisposeAsync();
+        resourceVersion = first.Server.Cluster.Store.CurrentResourceVersion;
+        stoppedAt = first.Server.Account.Time.GetUtcNow();
+        final = [.. first.Server.Account.Clusters.SelectMany(c => c.Store.All().Select(o => ObjectRow.Of(c.World.Cluster!.Name, o))).OrderBy(r => (r.ApiVersion, r.Kind, r.Namespace, r.Name))];
+
+        // What was served last is what the state recorded (the replay below is checked against the same table).
+        using (var recorded = StateDirectory.Open(_directory))
+        {
+            Assert.Equal(final, recorded.Objects().OrderBy(r => (r.ApiVersion, r.Kind, r.Namespace, r.Name)));
+        }
+
+        await using var second = await StatefulServer.StartAsync(_directory);
+        Assert.True(second.State.Replayed > 4, $"{second.State.Replayed} entries replayed");
+        Assert.True(second.Server.Cluster.Store.CurrentResourceVersion >= resourceVersion);
+        Assert.True(second.Server.Account.Time.GetUtcNow() >= stoppedAt);
+        using var kube2 = second.Kube();
+        using var aws2 = second.Aws();
+        var kept = JsonNode.Parse(await (await GetConfigMapAsync(kube2, "kept")).EnsureSuccessStatusCode().Content.ReadAsStringAsync())!;
+        Assert.Equal(patched["metadata"]!["uid"]!.GetValue<string>(), kept["metadata"]!["uid"]!.GetValue<string>());
+        Assert.Equal(patched["metadata"]!["resourceVersion"]!.GetValue<string>(), kept["metadata"]!["resourceVersion"]!.GetValue<string>());
+        Assert.Equal(patched["metadata"]!["creationTimestamp"]!.GetValue<string>(), kept["metadata"]!["creationTimestamp"]!.GetValue<string>());
+        Assert.Equal("1", kept["data"]!["v"]!.GetValue<string>());
+        var groups = await SecurityGroupsAsync(aws2);
+        Assert.Equal("kept", groups[groupId].Name);
+        Assert.Equal("net", groups[groupId].Tags["team"]);
+
+        // The same ports: a kubeconfig written before the restart still reaches the cluster.
+        Assert.Equal(first.Server.Kube.Address, second.Server.Kube.Address);
+        Assert.Equal(first.Server.Aws.Address, second.Server.Aws.Address);
+    }
+
+    [Fact]
+    public async Task Watch_AfterRestart_ResumesFromResourceVersion()
+    {
+        string created;
+        string modified;
+        await using (var first = await StatefulServer.StartAsync(_directory))
+        {
+            using var kube = first.Kube();
+            created = JsonNode.Parse(await (await CreateConfigMapAsync(kube, "watched", "0")).EnsureSuccessStatusCode().Content.ReadAsStringAsync())!["metadata"]!["resourceVersion"]!.GetValue<string>();
+            modified = JsonNode.Parse(await (await PatchConfigMapAsync(kube, "watched", "1")).EnsureSuccessStatusCode().Content.ReadAsStringAsync())!["metadata"]!["resourceVersion"]!.GetValue<string>();
+        }
+
+        await using var second = await StatefulServer.StartAsync(_directory);
+        using var kube2 = second.Kube();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await kube2.GetAsync($"/api/v1/namespaces/default/configmaps?watch=true&resourceVersion={created}&fieldSelector=metadata.name%3Dwatched", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        response.EnsureSuccessStatusCode();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        var change = JsonNode.Parse((await reader.ReadLineAsync(timeout.Token))!)!;
+
+        // The change made after the watched resourceVersion, before the restart, is the watch's first event.
+        Assert.Equal("MODIFIED", change["type"]!.GetValue<string>());
+        Assert.Equal(modified, change["object"]!["metadata"]!["resourceVersion"]!.GetValue<string>());
+        Assert.Equal("1", change["object"]!["data"]!["v"]!.GetValue<string>());
+    }
+}
