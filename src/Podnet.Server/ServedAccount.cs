@@ -278,7 +278,7 @@ public sealed class ServedAccount : IDisposable
             {
                 cluster.World.RegisterNodes();
                 busy |= cluster.World.ControlPlane.RunReady(BatchSize) == BatchSize;
-                next = Podnet.World.World.Earliest(next, cluster.World.ControlPlane.NextDue);
+                next = Podnet.World.World.Earliest(Podnet.World.World.Earliest(next, cluster.World.ControlPlane.NextDue), cluster.World.NextNodeBoot);
             }
 
             var cloudTransition = Cloud?.NextTransition;

@@ -3,6 +3,7 @@ using Podnet.Kube.Admission;
 using Podnet.Kube.Api;
 using Podnet.Kube.Controllers;
 using Podnet.Kube.Nodes;
+using Podnet.Kube.Nodes.Probes;
 using Podnet.Kube.Store;
 using Podnet.Kube.Views;
 using Podnet.Net;
@@ -21,6 +22,7 @@ public sealed class ControlPlane
     private readonly List<IController> _controllers = [];
     private readonly Dictionary<string, IPodSandboxNetwork> _networks = new(StringComparer.Ordinal);
     private readonly List<Func<PodView, string?>> _readinessProbes = [];
+    private readonly List<ContainerProbeRunner> _probeRunners = [];
     private IPodSandboxNetwork _defaultNetwork = new NodeLocalPodNetwork();
 
     /// <param name="scheduling">False for a policy-only world: no nodes, so nothing is scheduled or started.</param>
@@ -38,7 +40,7 @@ public sealed class ControlPlane
         admission.AddPlugin(new ServiceClusterIpAllocator(ServiceCidr, AllocatedClusterIps, seed));
         admission.AddPlugin(new ObjectValidation());
         Events = new EventRecorder(Store, time);
-        Kubelet = new Nodes.Kubelet(Store, time, Events, NetworkOf, NotReadyReason);
+        Kubelet = new Nodes.Kubelet(Store, time, Events, NetworkOf, NotReadyReason, RunProbe, seed);
         Store.Subscribe(change =>
         {
             ServeCustomResources(change);
@@ -98,8 +100,17 @@ public sealed class ControlPlane
         Kubelet.RefreshNodes();
     }
 
-    /// <summary>Adds a readiness probe: it answers for the pods it knows (null = ready) and null for the others.</summary>
+    /// <summary>
+    /// Adds a readiness check of whole pods besides their containers' probes (aws-node's own, ready once ipamd is):
+    /// it answers for the pods it knows (null = ready) and null for the others.
+    /// </summary>
     public void AddReadinessProbe(Func<PodView, string?> probe) => _readinessProbes.Add(probe);
+
+    /// <summary>
+    /// Adds what runs the containers' probes (a world decides TCP and HTTP probes along the network path): it answers
+    /// with a failure for the probes it fails, null for the others; a probe no runner fails passes.
+    /// </summary>
+    public void AddProbeRunner(ContainerProbeRunner runner) => _probeRunners.Add(runner);
 
     /// <summary>Creates what a new cluster has: the system namespaces and the <c>kubernetes</c> Service.</summary>
     public void Bootstrap()
@@ -205,6 +216,9 @@ public sealed class ControlPlane
     }
 
     private IPodSandboxNetwork NetworkOf(NodeView node) => _networks.GetValueOrDefault(node.Name) ?? _defaultNetwork;
+
+    private ProbeFailure? RunProbe(PodView pod, NodeView node, JsonObject container, ProbeType type, ProbeSpec probe)
+        => _probeRunners.Select(runner => runner(pod, node, container, type, probe)).FirstOrDefault(failure => failure is not null);
 
     private string? NotReadyReason(PodView pod) => _readinessProbes.Select(probe => probe(pod)).FirstOrDefault(reason => reason is not null);
 

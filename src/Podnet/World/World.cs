@@ -38,7 +38,7 @@ public sealed class World
             ControlPlane.AddController(AwsNode);
             ControlPlane.UseNetwork(AwsNode);
             ControlPlane.AddReadinessProbe(AwsNode.AwsNodeNotReadyReason);
-            ControlPlane.AddReadinessProbe(new KubeletReadinessProbes(this).NotReadyReason);
+            ControlPlane.AddProbeRunner(new KubeletProbes(this).Run);
         }
     }
 
@@ -118,7 +118,7 @@ public sealed class World
             RegisterNodes();
             steps += ControlPlane.RunReady();
             SettleProgress?.Invoke(this);
-            var next = Earliest(ControlPlane.NextDue, Cloud?.NextTransition);
+            var next = Earliest(Earliest(ControlPlane.NextDue, Cloud?.NextTransition), NextNodeBoot);
             if (next is null)
             {
                 return new SettleResult(true, steps, Time.GetUtcNow() - started);
@@ -130,6 +130,52 @@ public sealed class World
             }
 
             Time.AdvanceTo(next.Value);
+        }
+    }
+
+    /// <summary>
+    /// Instances launched up to this moment were up when the world began (a world's own node groups): their kubelets
+    /// registered their nodes already. An instance launched later (a node group created or scaled while the world
+    /// runs) boots first (<see cref="NodeBootDuration"/>). Worlds made otherwise than by the loader have no boots.
+    /// </summary>
+    public DateTimeOffset BootedBefore { get; internal set; } = DateTimeOffset.MaxValue;
+
+    /// <summary>
+    /// How long an EC2 instance of a node group takes from its launch until its kubelet registers the Node: the instance
+    /// is pending, boots, and the EKS AMI's bootstrap (nodeadm) starts the kubelet, which registers with the API
+    /// server. AWS publishes no figure; managed nodes are observed to join 40–60 s after launch. Within that range the
+    /// world's seed and the instance ID decide, so runs repeat exactly. The node is Ready later, once aws-node runs on
+    /// it (its image pulled) and ipamd has initialised.
+    /// </summary>
+    public TimeSpan NodeBootDuration(string instanceId)
+    {
+        ArgumentNullException.ThrowIfNull(instanceId);
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{Seed}/boot/{instanceId}"));
+        return TimeSpan.FromMilliseconds(40_000 + (System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hash) % 20_000));
+    }
+
+    /// <summary>When the instance's kubelet registers its node: its launch and boot, or at once for an instance that was up when the world began.</summary>
+    private DateTimeOffset BootsUntil(Aws.Ec2.Instance instance)
+        => instance.LaunchTime <= BootedBefore ? instance.LaunchTime : instance.LaunchTime + NodeBootDuration(instance.InstanceId);
+
+    /// <summary>The next moment a booting instance's kubelet registers its node, or null when none is booting.</summary>
+    public DateTimeOffset? NextNodeBoot
+    {
+        get
+        {
+            if (Cloud is null || Cluster is null || BootedBefore == DateTimeOffset.MaxValue || !Cloud.Eks.ClusterExists(Cluster.Name))
+            {
+                return null;
+            }
+
+            var now = Time.GetUtcNow();
+            return Cloud.Eks.ListNodegroups(Cluster.Name)
+                .SelectMany(n => Cloud.Eks.NodegroupInstanceIds(Cluster.Name, n))
+                .Where(id => !_registeredInstances.ContainsKey(id))
+                .Select(id => BootsUntil(Cloud.Ec2Backend.DescribeInstances(DescribeRequest.ForIds(id))[0].Instances[0]))
+                .Where(at => at > now)
+                .Select(at => (DateTimeOffset?)at)
+                .Min();
         }
     }
 
@@ -162,7 +208,7 @@ public sealed class World
                 }
 
                 var instance = Cloud.Ec2Backend.DescribeInstances(DescribeRequest.ForIds(instanceId))[0].Instances[0];
-                if (instance.State.Name != "running")
+                if (instance.State.Name != "running" || BootsUntil(instance) > Time.GetUtcNow())
                 {
                     continue;
                 }

@@ -31,4 +31,35 @@ public sealed class NodeGroupReplacementTests
         Assert.All(pods, p => Assert.Contains(p.NodeName!, names));
         Assert.Equal(2, pods.Count(p => p.Object.Name.StartsWith("coredns-", StringComparison.Ordinal) && p.Phase == "Running"));
     }
+
+    [Fact]
+    public void NodegroupCreatedLater_InstancesBoot_NodesRegisterTensOfSecondsAfterLaunch_ReadyOnceAwsNodeRuns()
+    {
+        var world = WorldLoader.LoadDefault();
+        var cluster = world.Cluster!.Name;
+        var store = world.ControlPlane.Store;
+
+        // The world's own nodes were up when it began: their kubelets registered them at its start.
+        Assert.All(store.List("v1", "Node").Items, n => Assert.Equal(Podnet.World.World.Epoch, n.CreationTimestamp));
+
+        var old = world.Cloud!.Eks.DescribeNodegroup(cluster, "ng-1");
+        world.Cloud.Eks.CreateNodegroup(new CreateNodegroupRequest(cluster, "ng-2", old.NodeRole, old.Subnets, old.InstanceTypes));
+        world.Settle();
+
+        var ids = world.Cloud.Eks.NodegroupInstanceIds(cluster, "ng-2");
+        Assert.NotEmpty(ids);
+        foreach (var id in ids)
+        {
+            var instance = world.Cloud.Ec2Backend.DescribeInstances(Podnet.Aws.Ec2.DescribeRequest.ForIds(id))[0].Instances[0];
+            var node = store.List("v1", "Node").Items.Single(n => n.GetString("spec.providerID")!.EndsWith("/" + id, StringComparison.Ordinal));
+            var joined = node.CreationTimestamp!.Value - instance.LaunchTime;
+            Assert.InRange(joined.TotalSeconds, 39, 60);
+            Assert.Equal(world.NodeBootDuration(id).TotalSeconds, joined.TotalSeconds, 0.999);
+
+            // Ready only once aws-node runs there (its image pulled) and ipamd has initialised.
+            var ready = DateTimeOffset.Parse(node["status.conditions"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "Ready")!["lastTransitionTime"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(new NodeView(node).IsReady);
+            Assert.True(ready > node.CreationTimestamp, $"{node.Name} Ready at {ready:O}, registered at {node.CreationTimestamp:O}");
+        }
+    }
 }

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
 using Podnet.Kube.Controllers;
+using Podnet.Kube.Nodes.Probes;
+using Podnet.Kube.Serialization;
 using Podnet.Kube.Store;
 using Podnet.Kube.Views;
 
@@ -12,31 +14,58 @@ namespace Podnet.Kube.Nodes;
 /// The kubelets of all nodes. For a node: posts its Ready condition from the network plugin's readiness (a node
 /// whose network is not ready carries the not-ready taint). For a pod bound to a node: sets up its sandbox through
 /// the network plugin, shows ContainerCreating until that works (FailedCreatePodSandBox events while it does not,
-/// retried), then Running with its IP; a terminating pod's network is torn down and the pod deleted.
+/// retried every 10 s); then starts its containers in order, each once its image is on the node (<see
+/// cref="ImageManager"/>: Pulling, then Pulled after the pull's time, or "already present"); runs their startup,
+/// liveness and readiness probes on their own timings (<see cref="ProbeWorker"/>); kills a container whose liveness
+/// or startup probe fails and restarts it, after the back-off of <see cref="ContainerRestartBackOff"/> when it keeps
+/// failing (CrashLoopBackOff); a terminating pod's network is torn down and the pod deleted.
 /// </summary>
 public sealed class Kubelet : QueueController
 {
     public const string Component = "kubelet";
     public const string NotReadyTaint = "node.kubernetes.io/not-ready";
 
+    /// <summary>The event reason of a failed probe (kubelet <c>events.ContainerUnhealthy</c>).</summary>
+    public const string UnhealthyReason = "Unhealthy";
+
+    /// <summary>The pod worker's retry after a failed sync (pod_workers.go backOffPeriod).</summary>
     private static readonly TimeSpan SandboxRetry = TimeSpan.FromSeconds(10);
 
-    private readonly EventRecorder _events;
-    private static readonly TimeSpan ProbePeriod = TimeSpan.FromSeconds(5);
+    /// <summary>How often a pod-level readiness check that says not ready is asked again (a probe's default period).</summary>
+    private static readonly TimeSpan PodReadinessPeriod = TimeSpan.FromSeconds(ProbeSpec.DefaultPeriodSeconds);
 
+    private readonly EventRecorder _events;
     private readonly Func<NodeView, IPodSandboxNetwork> _networkOf;
     private readonly Func<PodView, string?> _notReadyReason;
+    private readonly ContainerProbeRunner _probe;
+    private readonly ImageManager _images;
+    private readonly ContainerRestartBackOff _backOff = new();
+    private readonly Dictionary<string, RuntimePod> _pods = new(StringComparer.Ordinal);
 
-    /// <param name="notReadyReason">The pod's readiness probe: null when ready, otherwise why not.</param>
-    public Kubelet(ObjectStore store, TimeProvider time, EventRecorder events, Func<NodeView, IPodSandboxNetwork> networkOf, Func<PodView, string?>? notReadyReason = null)
+    /// <param name="store">The API server's store.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="events">Where the kubelet's events go.</param>
+    /// <param name="networkOf">The network plugin of a node.</param>
+    /// <param name="notReadyReason">A readiness check of the pod as a whole besides its probes (aws-node's own): null when ready, otherwise why not.</param>
+    /// <param name="probe">Runs one TCP, HTTP, gRPC or exec probe; without it every probe passes.</param>
+    /// <param name="seed">The world's seed, from which image pulls take their durations.</param>
+    public Kubelet(ObjectStore store, TimeProvider time, EventRecorder events, Func<NodeView, IPodSandboxNetwork> networkOf, Func<PodView, string?>? notReadyReason = null, ContainerProbeRunner? probe = null, int seed = 1)
         : base(store, time)
     {
         _events = events;
         _networkOf = networkOf;
         _notReadyReason = notReadyReason ?? (_ => null);
+        _probe = probe ?? ((_, _, _, _, _) => null);
+        _images = new ImageManager(seed);
     }
 
     public override string Name => Component;
+
+    /// <summary>
+    /// Makes the images <paramref name="images"/> accepts present on every node from its boot, as a machine image
+    /// that caches them: a container of such an image starts at once ("already present on machine").
+    /// </summary>
+    public void PreloadImages(Func<string, bool> images) => _images.Preloaded = images;
 
     private KubeResource Pods => Store.Resources.For("v1", "Pod");
 
@@ -44,14 +73,27 @@ public sealed class Kubelet : QueueController
 
     public override void OnChange(WatchEvent change)
     {
-        if (Is(change, string.Empty, "Node") && change.Type != WatchEventType.Deleted)
+        if (Is(change, string.Empty, "Node"))
         {
+            if (change.Type == WatchEventType.Deleted)
+            {
+                // A node that comes back under the same name is a new machine, with none of the old one's images.
+                _images.Forget(change.Object.Name);
+                return;
+            }
+
             Queue.Add(new ObjectKey(null, change.Object.Name));
         }
         else if (Is(change, string.Empty, "Pod"))
         {
+            if (change.Type == WatchEventType.Deleted)
+            {
+                Forget(change.Object);
+                return;
+            }
+
             // Like the kubelet's pod config, a change of status only (such as its own) is no reason to sync again.
-            if (change.Type != WatchEventType.Deleted && !change.OnlyStatusChanged && new PodView(change.Object).NodeName is not null)
+            if (!change.OnlyStatusChanged && new PodView(change.Object).NodeName is not null)
             {
                 Queue.Add(ObjectKey.Of(change.Object));
             }
@@ -167,6 +209,7 @@ public sealed class Kubelet : QueueController
             // No kubelet will finish a terminating pod of a node that is gone: the pod garbage collector deletes it.
             if (pod.NodeName is not null && pod.IsTerminating)
             {
+                Forget(found);
                 Store.Delete(Pods, pod.Namespace, pod.Name, DeleteOptions.Now, RequestContext.ServiceAccount("kube-system", "pod-garbage-collector"));
             }
 
@@ -187,28 +230,46 @@ public sealed class Kubelet : QueueController
                 _networkOf(node).Delete(pod, node);
             }
 
+            Forget(found);
             Store.Delete(Pods, pod.Namespace, pod.Name, DeleteOptions.Now, context);
             return null;
         }
 
-        if (pod.Phase == "Running")
+        if (!_pods.TryGetValue(found.Uid ?? string.Empty, out var runtime))
         {
-            if (found["status.containerStatuses"] is not JsonArray && pod.PodIP is { } running)
+            if (pod.Phase == "Running" && pod.PodIP is { } running)
             {
-                // A world's pod given as running with only its phase and address: the kubelet's status manager posts
-                // the state of the containers it runs (ready, as no probe says otherwise), keeping the address. Its
-                // containers started before the world began, so no Pulled/Created/Started events are written now.
-                found = Start(found, node, running, context, announce: false);
+                // A world's pod given as running: its containers started before the world began, so no Pulled/Created/
+                // Started events are written now; the kubelet's status manager posts the state of the containers it
+                // runs, keeping the address, and its probes start now.
+                runtime = Adopt(found, running);
+            }
+            else if (pod.Phase != "Pending")
+            {
+                return null;
+            }
+            else if (CreateSandbox(found, pod, node, context, out var retry) is { } created)
+            {
+                runtime = created;
+            }
+            else
+            {
+                return retry;
             }
 
-            return Probe(found, context);
+            _pods[found.Uid!] = runtime;
         }
 
-        if (pod.Phase != "Pending" || pod.PodIP is not null)
-        {
-            return null;
-        }
+        return Advance(found, runtime, node, context);
+    }
 
+    /// <summary>
+    /// Sets up the pod's sandbox network through the node's network plugin: the kubelet state of the pod, or null with
+    /// the delay before the pod worker tries again.
+    /// </summary>
+    private RuntimePod? CreateSandbox(KubeObject found, PodView pod, NodeView node, RequestContext context, out TimeSpan? retry)
+    {
+        retry = null;
         string podIp;
         if (pod.HostNetwork)
         {
@@ -231,45 +292,331 @@ public sealed class Kubelet : QueueController
                 // The pod worker's retry after a failed sync (pod_workers.go, completeWork): the plugin's delay, or
                 // backOffPeriod (10 s) — every time, not doubling. The kubelet adds up to half again as jitter
                 // (wait.Jitter(backOffPeriod, 0.5)); Podnet leaves it out so a run's timeline is exact and repeatable.
-                return result.RetryAfter ?? SandboxRetry;
+                retry = result.RetryAfter ?? SandboxRetry;
+                return null;
             }
 
             podIp = result.PodIp!;
         }
 
-        var started = Start(found, node, podIp, context);
-        return new PodView(started).IsReady ? null : ProbePeriod;
+        return new RuntimePod(found.Uid!, podIp, Time.GetUtcNow(), [.. pod.Containers.Select(c => new RuntimeContainer(c))]);
     }
 
-
-    /// <summary>The readiness probe of a running pod: Ready and ContainersReady follow it; a pod not ready is probed again.</summary>
-    private TimeSpan? Probe(KubeObject pod, RequestContext context)
+    /// <summary>The kubelet state of a pod that was running before the world began: its containers run since now.</summary>
+    private RuntimePod Adopt(KubeObject found, string podIp)
     {
-        var view = new PodView(pod);
-        var ready = _notReadyReason(view) is null;
-        if (view.IsReady != ready)
+        var now = Time.GetUtcNow();
+        var statuses = (found["status.containerStatuses"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var runtime = new RuntimePod(found.Uid!, podIp, now, [.. new PodView(found).Containers.Select(c => new RuntimeContainer(c))]);
+        foreach (var container in runtime.Containers)
         {
-            var now = KubeObject.FormatTimestamp(Time.GetUtcNow());
-            Store.UpdateStatus(pod.With(json =>
-            {
-                foreach (var condition in (json["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>())
-                {
-                    if (condition["type"]?.GetValue<string>() is "Ready" or "ContainersReady")
-                    {
-                        condition["status"] = ready ? "True" : "False";
-                        condition["lastTransitionTime"] = now;
-                    }
-                }
-
-                foreach (var status in (json["status"]?["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>())
-                {
-                    status["ready"] = ready;
-                }
-            }), context);
+            var status = statuses.FirstOrDefault(s => s["name"]?.GetValue<string>() == container.Name);
+            container.RestartCount = status?["restartCount"] is JsonValue v && v.TryGetValue<int>(out var restarts) ? restarts : 0;
+            container.LastTerminated = status?["lastState"]?["terminated"]?.DeepClone() as JsonObject;
+            Run(found, container, now);
         }
 
-        return ready ? null : ProbePeriod;
+        return runtime;
     }
+
+    /// <summary>
+    /// Does what is due for a pod whose sandbox is up: starts its containers in order (pulling images as needed),
+    /// runs their probes, kills a container whose liveness or startup probe failed and restarts it after its back-off,
+    /// then posts the pod's status. Returns when something is next due.
+    /// </summary>
+    private TimeSpan? Advance(KubeObject found, RuntimePod runtime, NodeView node, RequestContext context)
+    {
+        var now = Time.GetUtcNow();
+        var restartPolicy = found.GetString("spec.restartPolicy") ?? "Always";
+
+        // kuberuntime_manager.go SyncPod starts the containers one after the other, each after its image is there.
+        foreach (var container in runtime.Containers)
+        {
+            if (container.State == RuntimeContainerState.BackOff && container.RestartAt <= now)
+            {
+                // The back-off since the exit has passed: doBackOff lets the restart through and doubles the back-off.
+                _backOff.Next(BackOffKey(found, container), container.ExitedAt, now);
+                container.State = RuntimeContainerState.Creating;
+            }
+
+            if (container.State == RuntimeContainerState.Creating && !BeginOrFinishStart(found, node, container, now) && !container.EverStarted)
+            {
+                break;
+            }
+        }
+
+        foreach (var container in runtime.Containers.Where(c => c.State == RuntimeContainerState.Running))
+        {
+            RunProbes(found, node, container, now);
+            var failed = container.Worker(ProbeType.Liveness) is { Result: ProbeResult.Failure } ? "liveness"
+                : container.Worker(ProbeType.Startup) is { Result: ProbeResult.Failure } ? "startup"
+                : null;
+            if (failed is not null)
+            {
+                Kill(found, node, container, failed, restartPolicy, now);
+            }
+        }
+
+        foreach (var container in runtime.Containers.Where(c => c.State == RuntimeContainerState.BackOff && c.NextBackOffReport <= now))
+        {
+            // Each sync of a pod in back-off says so again (kuberuntime_manager.go doBackOff), every 10 s.
+            _events.Warning(found, "BackOff", $"Back-off restarting failed container {container.Name} in pod {PodRef(found)}", Component, node.Name);
+            container.NextBackOffReport = now + SandboxRetry;
+        }
+
+        // A pod-level check (aws-node's) stands for its containers' readiness probe: it holds them back too.
+        var podLevelReason = runtime.Containers.All(c => c.Ready) ? _notReadyReason(new PodView(found)) : null;
+        runtime.NextReadinessCheck = podLevelReason is null ? null : now + PodReadinessPeriod;
+        PostStatus(found, runtime, node, podLevelReason is null, now, context);
+
+        var due = runtime.Containers.SelectMany(c => Due(c)).Append(runtime.NextReadinessCheck).Where(d => d is not null).Min();
+        return due is { } next ? (next > now ? next - now : TimeSpan.Zero) : null;
+    }
+
+    /// <summary>When something of a container is next due: its pull's end, its back-off's next report, a probe.</summary>
+    private static IEnumerable<DateTimeOffset?> Due(RuntimeContainer container) => container.State switch
+    {
+        RuntimeContainerState.Creating => [container.Pulling?.DoneAt],
+        RuntimeContainerState.BackOff => [container.NextBackOffReport < container.RestartAt ? container.NextBackOffReport : container.RestartAt],
+        RuntimeContainerState.Running => container.Workers.Select(w => w.Due),
+        _ => [],
+    };
+
+    /// <summary>
+    /// Takes a container toward running: asks the image manager for its image (Pulled "already present", or Pulling
+    /// and, when the pull has ended, Pulled "Successfully pulled …"), then creates and starts it. True once it runs.
+    /// </summary>
+    private bool BeginOrFinishStart(KubeObject pod, NodeView node, RuntimeContainer container, DateTimeOffset now)
+    {
+        if (container.Pulling is { } pulling)
+        {
+            if (pulling.DoneAt > now)
+            {
+                return false;
+            }
+
+            container.Pulling = null;
+            _events.Normal(pod, ImageManager.PulledReason, ImageManager.PulledMessage(container.Image, pulling.Pull), Component, node.Name);
+        }
+        else
+        {
+            var pull = _images.Ensure(node.Name, container.Image, container.Spec["imagePullPolicy"]?.GetValue<string>(), now);
+            if (pull.NeverPullMissing)
+            {
+                if (container.State != RuntimeContainerState.ImageNeverPull)
+                {
+                    _events.Warning(pod, ImageManager.NeverPullReason, ImageManager.NeverPullMessage(container.Image), Component, node.Name);
+                }
+
+                container.State = RuntimeContainerState.ImageNeverPull;
+                return false;
+            }
+
+            if (pull.Pulls)
+            {
+                _events.Normal(pod, ImageManager.PullingReason, ImageManager.PullingMessage(container.Image), Component, node.Name);
+                container.Pulling = (pull, now + pull.Duration);
+                if (pull.Duration > TimeSpan.Zero)
+                {
+                    return false;
+                }
+
+                container.Pulling = null;
+                _events.Normal(pod, ImageManager.PulledReason, ImageManager.PulledMessage(container.Image, pull), Component, node.Name);
+            }
+            else
+            {
+                _events.Normal(pod, ImageManager.PulledReason, ImageManager.PresentMessage(container.Image), Component, node.Name);
+            }
+        }
+
+        if (container.EverStarted)
+        {
+            container.RestartCount++;
+        }
+
+        _events.Normal(pod, "Created", $"Created container {container.Name}", Component, node.Name);
+        _events.Normal(pod, "Started", $"Started container {container.Name}", Component, node.Name);
+        Run(pod, container, now);
+        return true;
+    }
+
+    /// <summary>A new instance of the container runs from <paramref name="now"/>, with new probe workers.</summary>
+    private static void Run(KubeObject pod, RuntimeContainer container, DateTimeOffset now)
+    {
+        container.State = RuntimeContainerState.Running;
+        container.StartedAt = now;
+        container.ContainerId = "containerd://" + Hex(pod.Uid + container.Spec["name"] + (container.RestartCount == 0 ? string.Empty : "/" + container.RestartCount.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        container.EverStarted = true;
+        container.Workers.Clear();
+        foreach (var type in new[] { ProbeType.Startup, ProbeType.Liveness, ProbeType.Readiness })
+        {
+            if (ProbeSpec.Of(container.Spec, type) is { } spec)
+            {
+                container.Workers.Add(new ProbeWorker(type, spec, now));
+            }
+        }
+    }
+
+    /// <summary>Runs the probes of a running container that are due, startup first; each failed run is an Unhealthy event.</summary>
+    private void RunProbes(KubeObject pod, NodeView node, RuntimeContainer container, DateTimeOffset now)
+    {
+        var view = new PodView(pod);
+        foreach (var worker in container.Workers)
+        {
+            while (worker.Due is { } due && due <= now)
+            {
+                var failure = worker.Step(now, container.Started, () => _probe(view, node, container.Spec, worker.Type, worker.Spec));
+                if (failure is not null)
+                {
+                    // prober.go probe: recordContainerEvent(Warning, ContainerUnhealthy, "%s probe failed: %s").
+                    _events.Warning(pod, UnhealthyReason, $"{worker.Type.EventWord()} probe failed: {failure.Output}", Component, node.Name);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Kills a container whose liveness or startup probe failed (kuberuntime_manager.go computePodActions: "Container
+    /// %s failed liveness probe, will be restarted"), and restarts it at once or after its back-off (doBackOff). The
+    /// container ends as a process killed after its grace period does: exit code 137.
+    /// </summary>
+    private void Kill(KubeObject pod, NodeView node, RuntimeContainer container, string probe, string restartPolicy, DateTimeOffset now)
+    {
+        // restartPolicy OnFailure restarts it too: a killed container's exit code is not 0.
+        var restart = restartPolicy != "Never";
+        _events.Normal(pod, "Killing", $"Container {container.Name} failed {probe} probe{(restart ? ", will be restarted" : string.Empty)}", Component, node.Name);
+        container.LastTerminated = new JsonObject
+        {
+            ["containerID"] = container.ContainerId,
+            ["exitCode"] = 137,
+            ["finishedAt"] = KubeObject.FormatTimestamp(now),
+            ["reason"] = "Error",
+            ["startedAt"] = KubeObject.FormatTimestamp(container.StartedAt),
+        };
+        container.ExitedAt = now;
+        container.Workers.Clear();
+        if (!restart)
+        {
+            container.State = RuntimeContainerState.Terminated;
+            return;
+        }
+
+        var key = BackOffKey(pod, container);
+        if (_backOff.IsInBackOffSince(key, now, now))
+        {
+            var backOff = _backOff.Get(key);
+            container.State = RuntimeContainerState.BackOff;
+            container.RestartAt = now + backOff;
+            container.NextBackOffReport = now;
+            container.BackOffMessage = $"back-off {GoDuration.Format(backOff)} restarting failed container={container.Name} pod={PodRef(pod)}";
+            return;
+        }
+
+        _backOff.Next(key, now, now);
+        container.State = RuntimeContainerState.Creating;
+        BeginOrFinishStart(pod, node, container, now);
+    }
+
+    /// <summary>
+    /// Posts the pod's status from the kubelet's state (kubelet_pods.go generateAPIPodStatus): phase, addresses,
+    /// conditions (a condition keeps its transition time while its status holds), and each container's state, last
+    /// termination, restarts, started and ready.
+    /// </summary>
+    /// <param name="found">The pod as stored.</param>
+    /// <param name="runtime">The kubelet's state of it.</param>
+    /// <param name="node">Its node.</param>
+    /// <param name="podLevelReady">False when a pod-level readiness check holds its containers back.</param>
+    /// <param name="now">The moment it is.</param>
+    /// <param name="context">The kubelet's identity.</param>
+    private void PostStatus(KubeObject found, RuntimePod runtime, NodeView node, bool podLevelReady, DateTimeOffset now, RequestContext context)
+    {
+        var stamp = KubeObject.FormatTimestamp(now);
+        var ready = podLevelReady && runtime.Containers.All(c => c.Ready);
+        var containersReady = ready ? "True" : "False";
+        var updated = found.With(json =>
+        {
+            var status = (JsonObject)(json["status"] ??= new JsonObject());
+            var old = (status["conditions"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+            JsonObject Condition(string type, string value)
+            {
+                var previous = old.FirstOrDefault(c => c["type"]?.GetValue<string>() == type);
+                return new JsonObject
+                {
+                    ["type"] = type,
+                    ["status"] = value,
+                    ["lastProbeTime"] = null,
+                    ["lastTransitionTime"] = previous?["status"]?.GetValue<string>() == value ? previous["lastTransitionTime"]?.DeepClone() : stamp,
+                };
+            }
+
+            status["phase"] = runtime.Phase;
+            status["hostIP"] = node.InternalIP;
+            status["hostIPs"] = new JsonArray(new JsonObject { ["ip"] = node.InternalIP });
+            status["podIP"] = runtime.PodIp;
+            status["podIPs"] = new JsonArray(new JsonObject { ["ip"] = runtime.PodIp });
+            status["startTime"] ??= KubeObject.FormatTimestamp(runtime.SandboxReadyAt);
+            var scheduled = old.FirstOrDefault(c => c["type"]?.GetValue<string>() == "PodScheduled")?.DeepClone()
+                            ?? new JsonObject { ["type"] = "PodScheduled", ["status"] = "True", ["lastProbeTime"] = null, ["lastTransitionTime"] = stamp };
+            status["conditions"] = new JsonArray(
+                Condition("PodReadyToStartContainers", "True"),
+                Condition("Initialized", "True"),
+                Condition("Ready", ready ? "True" : "False"),
+                Condition("ContainersReady", containersReady),
+                scheduled);
+            status["containerStatuses"] = new JsonArray([.. runtime.Containers.Select(c => (JsonNode)ContainerStatus(c, podLevelReady))]);
+        });
+        if (!JsonNode.DeepEquals(updated["status"], found["status"]))
+        {
+            Store.UpdateStatus(updated, context);
+        }
+    }
+
+    /// <summary>A container's entry of <c>status.containerStatuses</c>.</summary>
+    private static JsonObject ContainerStatus(RuntimeContainer container, bool podLevelReady)
+    {
+        var status = new JsonObject
+        {
+            ["name"] = container.Name,
+            ["image"] = container.Image,
+            ["imageID"] = container.EverStarted ? container.Image : string.Empty,
+        };
+        if (container.EverStarted)
+        {
+            status["containerID"] = container.ContainerId;
+        }
+
+        status["ready"] = container.Ready && podLevelReady;
+        status["restartCount"] = container.RestartCount;
+        status["started"] = container.Started;
+        status["state"] = container.State switch
+        {
+            RuntimeContainerState.Running => new JsonObject { ["running"] = new JsonObject { ["startedAt"] = KubeObject.FormatTimestamp(container.StartedAt) } },
+            RuntimeContainerState.BackOff => new JsonObject { ["waiting"] = new JsonObject { ["message"] = container.BackOffMessage, ["reason"] = "CrashLoopBackOff" } },
+            RuntimeContainerState.Terminated => new JsonObject { ["terminated"] = container.LastTerminated?.DeepClone() },
+            RuntimeContainerState.ImageNeverPull => new JsonObject { ["waiting"] = new JsonObject { ["message"] = ImageManager.NeverPullMessage(container.Image), ["reason"] = ImageManager.NeverPullReason } },
+            _ => new JsonObject { ["waiting"] = new JsonObject { ["reason"] = "ContainerCreating" } },
+        };
+        if (container.LastTerminated is not null && container.State != RuntimeContainerState.Terminated)
+        {
+            status["lastState"] = new JsonObject { ["terminated"] = container.LastTerminated.DeepClone() };
+        }
+
+        return status;
+    }
+
+    /// <summary>The kubelet forgets a pod that is gone: its state and its containers' back-off.</summary>
+    private void Forget(KubeObject pod)
+    {
+        _pods.Remove(pod.Uid ?? string.Empty);
+        _backOff.Forget(pod.Uid + "/");
+    }
+
+    /// <summary>The back-off key of a container (kuberuntime getStableKey: the pod and the container, by uid and name).</summary>
+    private static string BackOffKey(KubeObject pod, RuntimeContainer container) => $"{pod.Uid}/{container.Name}";
+
+    /// <summary>A pod as the kubelet names it in messages (format.Pod): <c>name_namespace(uid)</c>.</summary>
+    private static string PodRef(KubeObject pod) => $"{pod.Name}_{pod.Namespace ?? "default"}({pod.Uid})";
 
     private void ShowContainerCreating(KubeObject pod, NodeView node, RequestContext context)
     {
@@ -298,59 +645,6 @@ public sealed class Kubelet : QueueController
         }), context);
     }
 
-    private KubeObject Start(KubeObject pod, NodeView node, string podIp, RequestContext context, bool announce = true)
-    {
-        var view = new PodView(pod);
-        var ready = _notReadyReason(view) is null ? "True" : "False";
-        var now = KubeObject.FormatTimestamp(Time.GetUtcNow());
-        foreach (var container in view.Containers.Where(_ => announce))
-        {
-            var name = container["name"]?.GetValue<string>();
-            _events.Normal(pod, "Pulled", $"Container image \"{container["image"]?.GetValue<string>()}\" already present on machine", Component, node.Name);
-            _events.Normal(pod, "Created", $"Created container {name}", Component, node.Name);
-            _events.Normal(pod, "Started", $"Started container {name}", Component, node.Name);
-        }
-
-        return Store.UpdateStatus(pod.With(json =>
-        {
-            var status = (JsonObject)(json["status"] ??= new JsonObject());
-            status["phase"] = "Running";
-            status["hostIP"] = node.InternalIP;
-            status["hostIPs"] = new JsonArray(new JsonObject { ["ip"] = node.InternalIP });
-            status["podIP"] = podIp;
-            status["podIPs"] = new JsonArray(new JsonObject { ["ip"] = podIp });
-            status["startTime"] ??= now;
-            var scheduled = (status["conditions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => c["type"]?.GetValue<string>() == "PodScheduled")?.DeepClone()
-                            ?? new JsonObject { ["type"] = "PodScheduled", ["status"] = "True", ["lastProbeTime"] = null, ["lastTransitionTime"] = now };
-            status["conditions"] = new JsonArray(
-                Condition("PodReadyToStartContainers", now),
-                Condition("Initialized", now),
-                Condition("Ready", now, ready),
-                Condition("ContainersReady", now, ready),
-                scheduled);
-            status["containerStatuses"] = new JsonArray([.. view.Containers.Select(c => (JsonNode)new JsonObject
-            {
-                ["name"] = c["name"]?.DeepClone(),
-                ["image"] = c["image"]?.DeepClone(),
-                ["imageID"] = c["image"]?.DeepClone(),
-                ["containerID"] = "containerd://" + Hex(pod.Uid + c["name"]),
-                ["ready"] = ready == "True",
-                ["restartCount"] = 0,
-                ["started"] = true,
-                ["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } },
-            })]);
-        }), context);
-    }
-
-    private static JsonObject Condition(string type, string now, string status = "True") => new()
-    {
-        ["type"] = type,
-        ["status"] = status,
-        ["lastProbeTime"] = null,
-        ["lastTransitionTime"] = now,
-    };
-
-    /// <summary>A stable 64-hex sandbox ID per pod, as containerd shows them.</summary>
     /// <summary>A new sandbox per attempt, as containerd makes one each time (so the retries' messages differ and aggregate).</summary>
     private static string SandboxId(KubeObject pod, DateTimeOffset attempt) => Hex($"sandbox{pod.Uid}{attempt.UtcTicks}");
 

@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
+using Podnet.Kube.Nodes.Probes;
 
 namespace Podnet.Kube.Validation;
 
 /// <summary>
-/// core/v1 SetDefaults_PodSpec and SetDefaults_Container as the API server applies them to pods and pod templates,
+/// core/v1 SetDefaults_PodSpec, SetDefaults_Container and SetDefaults_Probe as the API server applies them to pods and pod templates,
 /// with the ServiceAccount and DefaultTolerationSeconds admission plugins' additions, and the QoS class it records.
 /// </summary>
 public static class PodSpecDefaults
@@ -53,6 +54,14 @@ public static class PodSpecDefaults
         container["terminationMessagePath"] ??= "/dev/termination-log";
         container["terminationMessagePolicy"] ??= "File";
         container["resources"] ??= new JsonObject();
+        foreach (var type in new[] { ProbeType.Startup, ProbeType.Liveness, ProbeType.Readiness })
+        {
+            if (container[type.Field()] is JsonObject probe)
+            {
+                ProbeSpec.ApplyDefaults(probe);
+            }
+        }
+
         foreach (var port in (container["ports"] as JsonArray ?? []).OfType<JsonObject>())
         {
             port["protocol"] ??= "TCP";

@@ -22,10 +22,20 @@ internal sealed class TestCluster
 
     private int _nextHostOctet = 10;
 
-    public TestCluster(int seed = 7)
+    /// <param name="seed">The control plane's seed.</param>
+    /// <param name="imagesPresent">
+    /// True (the default, for the controllers' tests): every node has every image, so a pod starts at once; false:
+    /// images are pulled, which takes time (the kubelet's own tests).
+    /// </param>
+    public TestCluster(int seed = 7, bool imagesPresent = true)
     {
         Cloud = new TestCloud();
         Plane = new ControlPlane(Time, seed);
+        if (imagesPresent)
+        {
+            Plane.Kubelet.PreloadImages(_ => true);
+        }
+
         Plane.Bootstrap();
         Plane.RunReady();
     }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Podnet.Kube.Views;
 using Podnet.Lint;
@@ -6,18 +8,18 @@ using Podnet.Tests.TestSupport;
 namespace Podnet.Tests.World;
 
 /// <summary>
-/// Issue 11 point 5: the kubelet's readiness probes run from the node and are decided along the real path (the
+/// Issue 11 points 5 and 8: the kubelet's probes (readiness, liveness) run from the node and are decided along the real path (the
 /// pod's security groups, strict mode and TCP early demux). A probe lint says is blocked leaves the pod 0/1 with the
 /// kubelet's <c>Unhealthy</c> events; with lint's fixes applied (the group rule, then the add-on's
 /// <c>init.env.DISABLE_TCP_EARLY_DEMUX</c>) it is 1/1 and lint is silent.
 /// </summary>
-public class KubeletReadinessProbesTests
+public class KubeletProbesTests
 {
     private const string SgExample = "security-groups-for-pods";
 
-    private static string WithProbe(string text, string probe) => text.Replace(
+    private static string WithProbe(string text, string probe, string kind = "readinessProbe") => text.Replace(
         "        - containerPort: 80\n",
-        "        - containerPort: 80\n          name: http\n        readinessProbe:\n" + probe,
+        $"        - containerPort: 80\n          name: http\n        {kind}:\n" + probe,
         StringComparison.Ordinal);
 
     private const string HttpProbe = "          httpGet: {path: /healthz, port: http}\n";
@@ -25,8 +27,10 @@ public class KubeletReadinessProbesTests
     private static List<PodView> Deployment(Podnet.World.World world)
         => [.. world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new PodView(p)).Where(p => p.Name.StartsWith("my-deployment-", StringComparison.Ordinal))];
 
-    private static List<string> Unhealthy(Podnet.World.World world)
-        => [.. world.ControlPlane.Store.List("v1", "Event", "my-namespace").Items.Where(e => e["reason"]?.GetValue<string>() == "Unhealthy").Select(e => e["message"]!.GetValue<string>())];
+    private static List<string> Unhealthy(Podnet.World.World world) => Messages(world, "Unhealthy");
+
+    private static List<string> Messages(Podnet.World.World world, string reason, string ns = "my-namespace")
+        => [.. world.ControlPlane.Store.List("v1", "Event", ns).Items.Where(e => e["reason"]?.GetValue<string>() == reason).Select(e => e["message"]!.GetValue<string>())];
 
     private static string ClusterGroup()
     {
@@ -121,5 +125,70 @@ public class KubeletReadinessProbesTests
 
         Assert.All(Deployment(world), p => Assert.True(p.IsReady, p.Name));
         Assert.Empty(Unhealthy(world));
+    }
+
+    [Fact]
+    public void LivenessProbe_TheGroupsRefuse_ContainersRestart_CrashLoopBackOff_AsLintSays()
+    {
+        using var scenario = new ScenarioWorld(SgExample, t => WithProbe(t, HttpProbe, "livenessProbe"));
+        var world = scenario.Load();
+
+        // The world runs its ten minutes: each container is killed 21 s after each start (three probes 10 s apart,
+        // each timing out after 1 s) and restarted after its back-off.
+        var pods = Deployment(world);
+        Assert.Equal(4, pods.Count);
+        var killing = Messages(world, "Killing");
+        var backOff = Messages(world, "BackOff");
+        var unhealthy = Unhealthy(world);
+        foreach (var pod in pods)
+        {
+            var status = (JsonObject)pod.Object["status.containerStatuses"]![0]!;
+            Assert.InRange(status["restartCount"]!.GetValue<int>(), 4, 7);
+            Assert.Equal(137, status["lastState"]!["terminated"]!["exitCode"]!.GetValue<int>());
+            Assert.False(pod.IsReady, pod.Name);
+            Assert.Contains($"Liveness probe failed: Get \"http://{pod.PodIP}:80/healthz\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)", unhealthy);
+            Assert.Contains($"Back-off restarting failed container nginx in pod {pod.Name}_my-namespace({pod.Object.Uid})", backOff);
+        }
+
+        Assert.Equal(["Container nginx failed liveness probe, will be restarted"], killing.Distinct());
+        Assert.Single(WorldLint.Run(world), f => f.Check == SecurityGroupPodProbes.Id);
+
+        var (exit, run, _) = PodnetCli.Run("run", scenario.Directory);
+        Assert.Equal(0, exit);
+        Assert.Equal(4, Regex.Count(run, @"\nmy-namespace +my-deployment-\S+ +0/1 +(Running|CrashLoopBackOff) +[4-7] \(\S+ ago\) "));
+    }
+
+    [Fact]
+    public void Events_HaveDistinctTimestamps_PullsTakeTheirTime_StartUpIsNotZero()
+    {
+        using var scenario = new ScenarioWorld(SgExample);
+        var world = scenario.Load();
+        var store = world.ControlPlane.Store;
+
+        foreach (var pod in Deployment(world))
+        {
+            var events = world.ControlPlane.Events.About(pod.Object);
+            DateTimeOffset At(string reason) => DateTimeOffset.Parse(events.First(e => e.GetString("reason") == reason).GetString("firstTimestamp")!, CultureInfo.InvariantCulture);
+            var started = DateTimeOffset.Parse(pod.Object["status.containerStatuses"]![0]!["state"]!["running"]!["startedAt"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+            Assert.Equal(started, At("Started"));
+            Assert.True(At("Scheduled") <= At("Started"), pod.Name);
+            if (events.FirstOrDefault(e => e.GetString("reason") == "Pulling") is { } pulling)
+            {
+                // Pulling when the pull begins, Pulled and Started when it ends, the pull's duration later.
+                var pulled = events.Single(e => e.GetString("reason") == "Pulled").GetString("message")!;
+                var took = Regex.Match(pulled, @" in (\d+(\.\d+)?)s \(").Groups[1].Value;
+                Assert.InRange((started - At("Pulling")).TotalSeconds, double.Parse(took, CultureInfo.InvariantCulture) - 1, double.Parse(took, CultureInfo.InvariantCulture) + 1);
+            }
+        }
+
+        // The world's events happen over time, not at one instant: scheduling, pulls, sandboxes, starts.
+        var stamps = store.List("v1", "Event").Items.Select(e => e.GetString("firstTimestamp")).Distinct(StringComparer.Ordinal).Count();
+        Assert.True(stamps >= 5, $"{stamps} distinct event timestamps");
+        Assert.Contains(store.List("v1", "Event", "my-namespace").Items, e => e.GetString("reason") == "Pulling");
+
+        var (_, run, _) = PodnetCli.Run("run", scenario.Directory);
+        var startup = Regex.Match(run, @"# Start-up, creation to Running \(\d+ pods not on the host network\): p50 (\S+), p90 \S+, max (\S+) ");
+        Assert.True(startup.Success, run);
+        Assert.NotEqual("0s", startup.Groups[1].Value);
     }
 }
