@@ -48,7 +48,8 @@ public sealed partial class EksApi
             ("POST", ["clusters", var name, "node-groups"]) => ("CreateNodegroup", _cluster.Write(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.CreateNodegroup(CreateNodegroupRequestOf(name, body ?? []))) })),
             ("DELETE", ["clusters", var name, "node-groups", var nodegroup]) => ("DeleteNodegroup", _cluster.Write(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.DeleteNodegroup(name, nodegroup)) })),
             (_, ["addons", ..] or ["clusters", _, "addons", ..] or ["clusters", _, "updates", _]) => Addons(eks, method, segments, body), // addons
-            _ => throw new AwsException("UnknownOperationException", $"Podnet's EKS does not serve {method} {path} (it serves CreateCluster, DescribeCluster, ListClusters, DeleteCluster, CreateNodegroup, DescribeNodegroup, ListNodegroups, DeleteNodegroup and the add-on operations).", 404),
+            (_, ["clusters", _, "fargate-profiles", ..]) => FargateProfiles(eks, method, segments, body),
+            _ => throw new AwsException("UnknownOperationException", $"Podnet's EKS does not serve {method} {path} (it serves CreateCluster, DescribeCluster, ListClusters, DeleteCluster, CreateNodegroup, DescribeNodegroup, ListNodegroups, DeleteNodegroup, the Fargate profile and the add-on operations).", 404),
         };
     }
 

@@ -311,14 +311,16 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
 
     /// <summary>
     /// With ENABLE_POD_ENI, ipamd tells the VPC resource controller through the node's CNINode that the node wants a
-    /// trunk — only when the type supports trunking and an interface slot is free for it (else it logs "No slot
-    /// available for a trunk ENI to be attached."). With custom networking it names the node's ENIConfig too.
+    /// trunk when an interface slot is free for it (else it logs "No slot available for a trunk ENI to be attached.").
+    /// It does so whatever the instance type: ipamd's <c>tryEnableSecurityGroupsForPods</c> (<c>pkg/ipamd/ipamd.go</c>,
+    /// <c>askForTrunkENIIfNeeded</c> before 1.18) never asks <c>IsTrunkingCompatible</c>; on a t3 it is the resource
+    /// controller that refuses, with its <c>Unsupported</c> node event. With custom networking it names the node's
+    /// ENIConfig too.
     /// </summary>
     private void AdvertiseFeatures(KubeObject node, NodeAgent agent)
     {
         var settings = agent.Settings;
-        var instanceType = _cloud.Ec2Backend.InstanceTypes.Find(node.Labels.GetValueOrDefault("node.kubernetes.io/instance-type", string.Empty));
-        if (!settings.EnablePodEni || instanceType?.IsTrunkingCompatible != true)
+        if (!settings.EnablePodEni)
         {
             return;
         }

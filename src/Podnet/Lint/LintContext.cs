@@ -99,7 +99,8 @@ public sealed class LintContext
     {
         ArgumentNullException.ThrowIfNull(pod);
         return World.Cluster is not null && pod is { HostNetwork: false, PodAddress: not null }
-               && !AwsNode.RequestsPodEni(pod) && !pod.Object.Labels.ContainsKey(ResourceControllerNames.FargateProfileLabel);
+               && !AwsNode.RequestsPodEni(pod) && !pod.Object.Labels.ContainsKey(ResourceControllerNames.FargateProfileLabel)
+               && !PodMutatingWebhook.IsWindows(pod.Object);
     }
 
     private List<SecurityGroupPodSet> FindSecurityGroupPods()
@@ -110,7 +111,7 @@ public sealed class LintContext
         }
 
         var matcher = new SecurityGroupPolicyMatcher(Store);
-        return [.. Pods.Where(p => !p.HostNetwork && !PredatesSecurityGroupPolicies(p))
+        return [.. Pods.Where(p => !p.HostNetwork && !PredatesSecurityGroupPolicies(p) && !PodMutatingWebhook.IsWindows(p.Object))
             .Select(p => (Pod: p, Match: matcher.Match(p.Object)))
             .Where(m => m.Match.GroupIds.Count > 0)
             .GroupBy(m => (m.Pod.Namespace, Groups: string.Join(",", m.Match.GroupIds)))

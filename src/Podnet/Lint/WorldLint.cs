@@ -20,6 +20,8 @@ public static class WorldLint
         new CustomNetworkingMaxPods(),
         new UnusableNetworkPolicyFields(),
         new EksVersionNotOffered(),
+        new FargateControlPlaneRule(),
+        new WindowsSecurityGroupPods(),
     ];
 
     public static IReadOnlyList<LintFinding> Run(Podnet.World.World world)

@@ -474,7 +474,12 @@ public sealed partial class Reachability
             var excluded = settings?.ExcludeSnatCidrs.Any(c => c.Contains(destination.Address)) == true;
             var externalSnat = settings?.ExternalSnat == true;
             var strictBranch = src.Pod?.IsStrictBranch == true;
-            if (!externalSnat && !excluded && !strictBranch)
+            if (new NodeView(source.Node!).IsFargate)
+            {
+                // A Fargate pod's address is its micro-VM's interface's own: there is no node address to SNAT to.
+                srcNote += "; a Fargate pod's own interface: not SNATed";
+            }
+            else if (!externalSnat && !excluded && !strictBranch)
             {
                 srcSide = PrimarySide(source.Node!);
                 srcNote = $"SNAT to the node's primary address {srcSide.Address} (AWS_VPC_K8S_CNI_EXTERNALSNAT=false): the primary interface's groups apply";
@@ -484,7 +489,7 @@ public sealed partial class Reachability
                 srcNote += strictBranch ? "; strict mode: not SNATed, leaves by its branch interface" : "; not SNATed";
             }
 
-            var (routed, route) = Route(source, noSnat: strictBranch || externalSnat || excluded);
+            var (routed, route) = Route(source, noSnat: strictBranch || externalSnat || excluded || new NodeView(source.Node!).IsFargate);
             hops?.Add(new Hop(prefix + "route", routed, route));
             if (!routed)
             {
@@ -588,8 +593,20 @@ public sealed partial class Reachability
         return new SecurityGroupEvaluator.Side(IPAddress.Parse(primary.PrivateIpAddress), [.. primary.Groups.Select(g => g.GroupId)], primary.NetworkInterfaceId);
     }
 
+    /// <summary>
+    /// The node's primary interface: its instance's at device index 0; for a Fargate node, the micro-VM's only
+    /// interface, which holds the node's (and its pod's) address.
+    /// </summary>
     private NetworkInterface? PrimaryInterface(KubeObject node)
-        => new NodeView(node).InstanceId is { } instanceId ? _primaryByInstance.GetValueOrDefault(instanceId) : null;
+    {
+        var view = new NodeView(node);
+        if (view.InstanceId is { } instanceId)
+        {
+            return _primaryByInstance.GetValueOrDefault(instanceId);
+        }
+
+        return view.IsFargate && IpAddressText.ParseOrNull(view.InternalIP) is { } address ? InterfaceHolding(address) : null;
+    }
 
     private PodNetwork? PodNetworkOf(Endpoint endpoint)
         => endpoint.Pod is { } pod ? _podNetworks.GetValueOrDefault((pod.Namespace ?? "default", pod.Name)) : null;

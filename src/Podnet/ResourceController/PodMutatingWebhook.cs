@@ -122,7 +122,12 @@ public sealed class PodMutatingWebhook
     private static AdmissionResult Denied(SecurityGroupMatch match)
         => AdmissionResult.Deny($"{MatchFailedMessage}, error {match.Error}", 403, "Forbidden");
 
-    private static bool IsWindows(KubeObject pod)
-        => pod.Peek("spec.nodeSelector") is JsonObject selector
+    /// <summary>
+    /// A Windows pod as the webhook tells it (<c>hasWindowsNodeSelector</c>, <c>webhooks/core/pod_webhook.go</c>):
+    /// node selector <c>kubernetes.io/os</c> or <c>beta.kubernetes.io/os</c> = <c>windows</c>. Such a pod never gets
+    /// the pod-eni request (<c>HandleWindowsPod</c> only injects Windows IPAM's resource), so no branch interface.
+    /// </summary>
+    public static bool IsWindows(KubeObject pod)
+        => pod is not null && pod.Peek("spec.nodeSelector") is JsonObject selector
            && OsLabels.Any(label => selector[label] is JsonValue v && v.TryGetValue<string>(out var os) && os == "windows");
 }

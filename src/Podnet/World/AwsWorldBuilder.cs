@@ -19,7 +19,7 @@ internal sealed class AwsWorldBuilder
 {
     public const string ApiGroup = "aws.podnet.dev";
 
-    private static readonly string[] Order = ["Account", "Vpc", "Subnet", "SecurityGroup", "Role", "Cluster", "Addon", "SecurityGroupIngress", "NodeGroup", "NetworkInterface"];
+    private static readonly string[] Order = ["Account", "Vpc", "Subnet", "SecurityGroup", "Role", "Cluster", "Addon", "SecurityGroupIngress", "NodeGroup", "NetworkInterface", "FargateProfile"];
 
     /// <summary>The name of the VPC CNI's add-on (<c>aws eks create-addon --addon-name vpc-cni</c>).</summary>
     public const string VpcCniAddon = AddonVersionCatalog.VpcCni;
@@ -28,6 +28,7 @@ internal sealed class AwsWorldBuilder
 
     private readonly AwsCloud _cloud;
     private readonly Dictionary<(string Kind, string Name), string> _ids = [];
+    private IReadOnlyList<WorldDocument> _documents = [];
 
     public AwsWorldBuilder(AwsCloud cloud)
     {
@@ -66,6 +67,7 @@ internal sealed class AwsWorldBuilder
         }
 
         var ordered = documents.OrderBy(d => Array.IndexOf(Order, d.Kind)).ToList();
+        _documents = ordered;
         foreach (var doc in ordered)
         {
             Run(doc, () => Create(doc));
@@ -98,6 +100,116 @@ internal sealed class AwsWorldBuilder
         {
             Run(doc, () => WorldNetworkInterface.Create(doc, _cloud.Ec2Backend, (field, value) => Resolve(doc, field, field == "SubnetId" ? "Subnet" : "SecurityGroup", field == "SubnetId" ? "subnet" : "sg", value)));
         }
+
+        foreach (var doc in ordered.Where(d => d.Kind == "FargateProfile"))
+        {
+            Run(doc, () => CreateFargateProfile(doc));
+        }
+    }
+
+    /// <summary>
+    /// A Fargate profile, as <c>aws eks create-fargate-profile</c> takes it: <c>Cluster</c>, <c>PodExecutionRoleArn</c>
+    /// (a Role of the world or an ARN; default a role with AmazonEKSFargatePodExecutionRolePolicy), <c>Subnets</c>
+    /// (private ones), <c>Selectors</c> (<c>[{namespace, labels}]</c>, as <c>--selectors</c> takes them in JSON), <c>Tags</c>.
+    /// </summary>
+    private void CreateFargateProfile(WorldDocument doc)
+    {
+        var clusterName = DocumentFields.RequiredString(doc, "Cluster");
+        if (!_ids.ContainsKey(("Cluster", clusterName)))
+        {
+            throw doc.Error("spec.Cluster", $"no Cluster named \"{clusterName}\" in the world");
+        }
+
+        var list = DocumentFields.Spec(doc)["Selectors"] switch
+        {
+            null => [],
+            JsonArray a => a,
+            _ => throw doc.Error("spec.Selectors", "must be a list of {namespace, labels}, as aws eks create-fargate-profile --selectors takes them"),
+        };
+        var selectors = new List<FargateProfileSelector>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            var path = $"spec.Selectors[{i}]";
+            if (list[i] is not JsonObject entry)
+            {
+                throw doc.Error(path, "must be a map with namespace and labels");
+            }
+
+            if (entry.Select(p => p.Key).FirstOrDefault(k => k is not ("namespace" or "labels")) is { } unknown)
+            {
+                throw doc.Error($"{path}.{unknown}", "unknown field: a selector has namespace and labels");
+            }
+
+            var labels = entry["labels"] switch
+            {
+                null => [],
+                JsonObject map => map.ToDictionary(p => p.Key, p => DocumentFields.StringAt(doc, p.Value, $"{path}.labels.{p.Key}") ?? string.Empty, StringComparer.Ordinal),
+                _ => throw doc.Error($"{path}.labels", "must be a map of labels"),
+            };
+            selectors.Add(new FargateProfileSelector(DocumentFields.StringAt(doc, entry["namespace"], $"{path}.namespace") ?? string.Empty, labels));
+        }
+
+        var role = RoleArn(doc, "PodExecutionRoleArn", [ManagedPolicy.AmazonEKSFargatePodExecutionRolePolicy], "pod-execution");
+        _cloud.Eks.CreateFargateProfile(new CreateFargateProfileRequest(
+            doc.Name,
+            clusterName,
+            role,
+            [.. DocumentFields.Strings(doc, "Subnets").Select(s => Resolve(doc, "Subnets", "Subnet", "subnet", s))],
+            selectors,
+            DocumentFields.Tags(doc).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal),
+            Existing: true));
+    }
+
+    /// <summary>
+    /// A Cluster's <c>KubernetesNetworkConfig.IpFamily</c> (<c>aws eks create-cluster --kubernetes-network-config
+    /// ipFamily=ipv6</c>): <c>ipv4</c> is what Podnet emulates; <c>ipv6</c> is refused as <c>ENABLE_IPv6=true</c> is
+    /// (no IPv6 CIDR blocks, subnets or pod addresses), naming first what EKS itself would not do in such a cluster
+    /// with the world's settings: custom networking (seed 003; ipamd's "Custom Networking is not supported in IPv6
+    /// mode") and security groups for pods on Amazon EC2 nodes (seed 000: only an IPv6 cluster with Fargate nodes alone
+    /// may use them).
+    /// </summary>
+    private void RefuseIpv6(WorldDocument doc)
+    {
+        var config = DocumentFields.Spec(doc)["KubernetesNetworkConfig"] switch
+        {
+            null => [],
+            JsonObject o => o,
+            _ => throw doc.Error("spec.KubernetesNetworkConfig", "must be a map, e.g. {IpFamily: ipv4}"),
+        };
+        if (config.Select(p => p.Key).FirstOrDefault(k => k != "IpFamily") is { } unknown)
+        {
+            throw doc.Error($"spec.KubernetesNetworkConfig.{unknown}", "unknown field: Podnet reads IpFamily (ServiceIpv4Cidr is the Cluster's own field)");
+        }
+
+        var family = DocumentFields.StringAt(doc, config["IpFamily"], "spec.KubernetesNetworkConfig.IpFamily") ?? "ipv4";
+        if (family == "ipv4")
+        {
+            return;
+        }
+
+        if (family != "ipv6")
+        {
+            var error = EksErrors.InvalidParameter($"1 validation error detected: Value '{family}' at 'kubernetesNetworkConfig.ipFamily' failed to satisfy constraint: Member must satisfy enum value set: [ipv4, ipv6]");
+            throw doc.Error("spec.KubernetesNetworkConfig.IpFamily", $"{error.Code}: {error.Message}");
+        }
+
+        var env = _documents.Where(d => d.Kind == "Addon" && (DocumentFields.String(d, "AddonName") ?? d.Name) == VpcCniAddon)
+            .Select(d => DocumentFields.Spec(d)["ConfigurationValues"]?["env"] as JsonObject)
+            .OfType<JsonObject>()
+            .SelectMany(e => e)
+            .GroupBy(p => p.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Last().Value?.ToString(), StringComparer.Ordinal);
+        string? why = null;
+        if (env.GetValueOrDefault(CniSetting.CustomNetworkCfg.Name) == "true")
+        {
+            why = "custom networking is not available in a cluster of the IPv6 family (seed 003; ipamd: \"Custom Networking is not supported in IPv6 mode\")";
+        }
+        else if (env.GetValueOrDefault(CniSetting.EnablePodEni.Name) == "true" && _documents.Any(d => d.Kind == "NodeGroup"))
+        {
+            why = "security groups for pods cannot be used in a cluster of the IPv6 family that has Amazon EC2 nodes, only in one with Fargate nodes alone (seed 000)";
+        }
+
+        throw doc.Error("spec.KubernetesNetworkConfig.IpFamily", $"Unsupported value: \"ipv6\": {(why is null ? string.Empty : why + "; and ")}Podnet emulates IPv4 clusters only (no IPv6 CIDR blocks, subnets or pod addresses), as it refuses ENABLE_IPv6=true: use ipv4");
     }
 
     /// <summary>An Addon document's add-on, installed already: EKS knows it at its version with its configuration values.</summary>
@@ -165,6 +277,7 @@ internal sealed class AwsWorldBuilder
                 Remember(doc, role.Arn);
                 break;
             case "Cluster":
+                RefuseIpv6(doc);
                 var roleArn = RoleArn(doc, "Role", [ManagedPolicy.AmazonEKSClusterPolicy, ManagedPolicy.AmazonEKSVPCResourceController], "cluster");
                 var cluster = _cloud.Eks.CreateCluster(new CreateClusterRequest(
                     doc.Name,

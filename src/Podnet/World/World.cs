@@ -1,5 +1,6 @@
 using Podnet.Aws;
 using Podnet.Cni;
+using Podnet.Fargate;
 using Podnet.ResourceController;
 using Podnet.Aws.Ec2;
 using Podnet.Aws.Eks;
@@ -61,6 +62,11 @@ public sealed class World
         }
 
         var store = ControlPlane.Store;
+
+        // EKS's Fargate webhook first: its configuration's name (0500-…) sorts before the resource controller's, so
+        // mpod.vpc.k8s.aws sees the Fargate profile label it sets.
+        AwsCloud cloud = Cloud;
+        store.Admission.Register(new FargateProfileWebhook(() => cloud.Eks.ActiveFargateProfiles(cluster.Name)).ToWebhook());
         ResourceControllerWebhooks.Register(store.Admission, store);
         var matcher = new SecurityGroupPolicyMatcher(store);
         ResourceController = new VpcResourceController(store, Time, ControlPlane.Events, Cloud, cluster.Name, cluster.RoleArn, pod =>
@@ -69,7 +75,12 @@ public sealed class World
             return (match.GroupIds, match.Error);
         });
         ControlPlane.AddController(ResourceController);
+        FargateScheduler = new FargateScheduler(store, Time, ControlPlane.Events, Cloud, cluster, ControlPlane.SetNetwork);
+        ControlPlane.AddController(FargateScheduler);
     }
+
+    /// <summary>EKS's fargate-scheduler: the micro-VM, interface and node of each pod a Fargate profile selects.</summary>
+    public FargateScheduler? FargateScheduler { get; private set; }
 
     public int Seed { get; }
 

@@ -173,7 +173,9 @@ public sealed partial class EksBackend
                 Expire();
                 var now = _time.GetUtcNow();
                 return _clusters.Values
-                    .SelectMany(c => c.Nodegroups.Values.SelectMany(n => new[] { n.ActiveAt, n.GoneAt }).Append(c.ActiveAt).Append(c.GoneAt))
+                    .SelectMany(c => c.Nodegroups.Values.SelectMany(n => new[] { n.ActiveAt, n.GoneAt })
+                        .Concat(c.FargateProfiles.Values.SelectMany(f => new[] { f.ActiveAt, f.GoneAt }))
+                        .Append(c.ActiveAt).Append(c.GoneAt))
                     .Where(at => at > now)
                     .Min();
             }
@@ -501,6 +503,11 @@ public sealed partial class EksBackend
                 cluster.Nodegroups.Remove(name);
             }
 
+            foreach (var (name, _) in cluster.FargateProfiles.Where(f => f.Value.GoneAt <= now).ToList())
+            {
+                cluster.FargateProfiles.Remove(name);
+            }
+
             if (cluster.GoneAt <= now)
             {
                 try
@@ -525,6 +532,8 @@ public sealed partial class EksBackend
         public Cluster Cluster { get; } = cluster;
 
         public Dictionary<string, NodegroupEntity> Nodegroups { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, FargateProfileEntity> FargateProfiles { get; } = new(StringComparer.Ordinal);
 
         public DateTimeOffset ActiveAt { get; init; }
 

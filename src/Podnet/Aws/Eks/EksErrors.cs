@@ -69,5 +69,8 @@ public static class EksErrors
 
     public static AwsException ClusterNotFound(string name) => new("ResourceNotFoundException", $"No cluster found for name: {name}.", 404);
 
+    /// <summary>DescribeFargateProfile/DeleteFargateProfile of a profile the cluster has not.</summary>
+    public static AwsException FargateProfileNotFound(string name) => new("ResourceNotFoundException", $"No Fargate Profile found with name: {name}.", 404);
+
     public static AwsException NodegroupNotFound(string name) => new("ResourceNotFoundException", $"No node group found for name: {name}.", 404);
 }

@@ -18,6 +18,12 @@ public static class EksLifecycle
 
     /// <summary>DeleteNodegroup until the group is gone: its nodes are drained and its instances terminated.</summary>
     public static readonly TimeSpan NodegroupDeleting = TimeSpan.FromMinutes(3);
+
+    /// <summary>CreateFargateProfile until ACTIVE (the console shows a few minutes; no pod is placed by it before).</summary>
+    public static readonly TimeSpan FargateProfileCreating = TimeSpan.FromMinutes(2);
+
+    /// <summary>DeleteFargateProfile until the profile is gone.</summary>
+    public static readonly TimeSpan FargateProfileDeleting = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>A cluster's <c>status</c> (botocore's eks model, ClusterStatus); FAILED, UPDATING and PENDING are not modelled.</summary>

@@ -43,8 +43,11 @@ public sealed record ManagedPolicy(string PolicyName, FrozenSet<string> Actions)
 
     public static ManagedPolicy AmazonEC2ContainerRegistryReadOnly { get; } = Of("AmazonEC2ContainerRegistryReadOnly");
 
+    /// <summary>The Fargate pod execution role's policy: ECR image pulls only, no EC2 action.</summary>
+    public static ManagedPolicy AmazonEKSFargatePodExecutionRolePolicy { get; } = Of("AmazonEKSFargatePodExecutionRolePolicy");
+
     public static IReadOnlyList<ManagedPolicy> All { get; } =
-        [AmazonEKSVPCResourceController, AmazonEKS_CNI_Policy, AmazonEKSClusterPolicy, AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryReadOnly];
+        [AmazonEKSVPCResourceController, AmazonEKS_CNI_Policy, AmazonEKSClusterPolicy, AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryReadOnly, AmazonEKSFargatePodExecutionRolePolicy];
 
     private static ManagedPolicy Of(string name, params string[] actions) => new(name, actions.ToFrozenSet(StringComparer.Ordinal));
 }

@@ -183,9 +183,20 @@ public static class WarmPool
         return settings.MaxEni is { } maxEni and >= 1 ? Math.Min(maxEni, limit) : limit;
     }
 
-    /// <summary>One ENI slot is kept for the trunk iff the type can trunk, ENABLE_POD_ENI is on and no trunk is attached yet.</summary>
+    /// <summary>
+    /// The first release whose ipamd keeps no slot for a trunk on a type that cannot trunk: <c>hasRoomForEni</c>
+    /// asks <c>IsTrunkingCompatible</c> since "Optimize ENI slot reservation for non-supported instance type"
+    /// (aws/amazon-vpc-cni-k8s#3250, released in v1.20.4); before, ENABLE_POD_ENI kept one slot on any type
+    /// (aws/amazon-vpc-cni-k8s#3094).
+    /// </summary>
+    public static readonly CniRelease TrunkReserveOnlyOnTrunkingTypes = new(1, 20, 4);
+
+    /// <summary>
+    /// One ENI slot is kept for the trunk iff ENABLE_POD_ENI is on, no trunk is attached yet, and the type can trunk
+    /// (from <see cref="TrunkReserveOnlyOnTrunkingTypes"/>; any type before: a t3 loses an interface for a trunk it never gets).
+    /// </summary>
     public static int TrunkReserve(CniSettings settings, InstanceTypeInfo instanceType, bool hasTrunk)
-        => instanceType.IsTrunkingCompatible == true && settings.EnablePodEni && !hasTrunk ? 1 : 0;
+        => settings.EnablePodEni && !hasTrunk && (instanceType.IsTrunkingCompatible == true || settings.Release < TrunkReserveOnlyOnTrunkingTypes) ? 1 : 0;
 
     /// <summary>
     /// <c>hasRoomForEni</c> as written: <c>(ENIs − excluded) &lt; maxENI − unmanaged − trunkReserve − excluded</c>

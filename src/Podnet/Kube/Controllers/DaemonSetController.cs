@@ -167,7 +167,11 @@ public sealed class DaemonSetController : QueueController
         return 1;
     }
 
-    /// <summary>Node selector and NoSchedule/NoExecute taints; DaemonSet pods tolerate unschedulable and not-ready nodes.</summary>
+    /// <summary>
+    /// Node selector, the template's required node affinity, and NoSchedule/NoExecute taints; DaemonSet pods tolerate
+    /// unschedulable and not-ready nodes. The affinity is how aws-node and kube-proxy stay off Fargate and Windows
+    /// nodes (their manifests: <c>kubernetes.io/os In [linux]</c>, <c>eks.amazonaws.com/compute-type NotIn [fargate, …]</c>).
+    /// </summary>
     private static bool Fits(JsonObject template, NodeView node)
     {
         var selector = template["spec"]?["nodeSelector"] as JsonObject ?? [];
@@ -176,8 +180,44 @@ public sealed class DaemonSetController : QueueController
             return false;
         }
 
+        if (!MatchesRequiredNodeAffinity(template["spec"]?["affinity"], node))
+        {
+            return false;
+        }
+
         var tolerations = (template["spec"]?["tolerations"] as JsonArray ?? []).OfType<JsonObject>().Concat(DaemonTolerations()).ToList();
         return node.Taints.Where(t => t.Effect is "NoSchedule" or "NoExecute").All(t => t.IsToleratedBy(tolerations));
+    }
+
+    /// <summary>
+    /// <c>requiredDuringSchedulingIgnoredDuringExecution</c>: the terms are ORed, a term's expressions ANDed; an empty
+    /// or absent list matches every node (<c>nodeaffinity.NewLazyErrorNodeSelector</c>). <c>matchExpressions</c> take the
+    /// label selector operators (In, NotIn, Exists, DoesNotExist); a term the label selector cannot read (Gt, Lt,
+    /// <c>matchFields</c>) matches no node here.
+    /// </summary>
+    private static bool MatchesRequiredNodeAffinity(JsonNode? affinity, NodeView node)
+    {
+        if (affinity?["nodeAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?["nodeSelectorTerms"] is not JsonArray { Count: > 0 } terms)
+        {
+            return true;
+        }
+
+        return terms.OfType<JsonObject>().Any(term =>
+        {
+            if (term["matchFields"] is JsonArray { Count: > 0 } || term["matchExpressions"] is not JsonArray { Count: > 0 } expressions)
+            {
+                return false;
+            }
+
+            try
+            {
+                return Selectors.LabelSelector.FromLabelSelector(new JsonObject { ["matchExpressions"] = expressions.DeepClone() }).Matches(node.Object.Labels);
+            }
+            catch (Selectors.SelectorException)
+            {
+                return false;
+            }
+        });
     }
 
     private static IEnumerable<JsonObject> DaemonTolerations()

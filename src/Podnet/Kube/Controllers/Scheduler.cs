@@ -342,7 +342,7 @@ public sealed class Scheduler : QueueController
         _events.Warning(pod, "FailedScheduling", message, Component);
     }
 
-    private static void SetScheduledCondition(JsonObject pod, string status, string? reason, string? message, string now)
+    internal static void SetScheduledCondition(JsonObject pod, string status, string? reason, string? message, string now)
     {
         var statusJson = pod["status"] as JsonObject ?? [];
         pod["status"] = statusJson;

@@ -26,8 +26,14 @@ public sealed class NodeView
 
     public string? ProviderId => _json["spec"]?["providerID"]?.GetValue<string>();
 
-    /// <summary>The instance ID in <c>aws:///us-west-2a/i-0123…</c>.</summary>
-    public string? InstanceId => ProviderId?[(ProviderId.LastIndexOf('/') + 1)..];
+    /// <summary>
+    /// The instance ID in <c>aws:///us-west-2a/i-0123…</c>; null for a node that is no EC2 instance, such as a Fargate
+    /// node (<c>aws:///us-west-2a/…/fargate-ip-…</c>).
+    /// </summary>
+    public string? InstanceId => ProviderId?[(ProviderId.LastIndexOf('/') + 1)..] is { } id && id.StartsWith("i-", StringComparison.Ordinal) ? id : null;
+
+    /// <summary>Whether EKS runs this node on Fargate: the label <c>eks.amazonaws.com/compute-type=fargate</c>.</summary>
+    public bool IsFargate => _json["metadata"]?["labels"]?["eks.amazonaws.com/compute-type"] is JsonValue v && v.TryGetValue<string>(out var type) && type == "fargate";
 
     public IReadOnlyList<Taint> Taints
         => _taints ??= [.. (_json["spec"]?["taints"] as JsonArray ?? []).OfType<JsonObject>().Select(t => new Taint(

@@ -193,11 +193,21 @@ public class IpamdPoolTests
     }
 
     [Fact]
-    public async Task PodEni_NotTrunkingCompatible_NoReserve()
+    public async Task PodEni_NotTrunkingCompatible_NoReserveFrom1_20_4()
     {
-        var node = await IpamdNode.StartAsync("t3.small", new CniSettings { EnablePodEni = true, WarmEniTarget = 3 });
+        var node = await IpamdNode.StartAsync("t3.small", new CniSettings { EnablePodEni = true, WarmEniTarget = 3, Release = new CniRelease(1, 20, 4, 1) });
         await node.SettleAsync();
         Assert.Equal([3, 3, 3], node.IpsPerEni());
+    }
+
+    [Fact]
+    public async Task PodEni_NotTrunkingCompatible_SlotKeptBefore1_20_4()
+    {
+        // Fidelity fix: before aws/amazon-vpc-cni-k8s#3250 (v1.20.4) hasRoomForEni kept the trunk's slot on any type,
+        // so the default 1.19.2 leaves a t3.small one interface short (#3094); this test expected the newer rule.
+        var node = await IpamdNode.StartAsync("t3.small", new CniSettings { EnablePodEni = true, WarmEniTarget = 3 });
+        await node.SettleAsync();
+        Assert.Equal([3, 3], node.IpsPerEni());
     }
 
     [Fact]

@@ -129,13 +129,18 @@ public class WarmPoolRuleTests
 
     // §8 case 15: the trunk slot.
     [Fact]
-    public void TrunkReserve_OnlyTrunkingCompatible_PodEniOn_NoTrunkYet()
+    public void TrunkReserve_PodEniOn_NoTrunkYet_OnNonTrunkingTypesOnlyBefore1_20_4()
     {
-        var podEni = new CniSettings { EnablePodEni = true };
+        var podEni = new CniSettings { EnablePodEni = true, Release = new CniRelease(1, 20, 4, 1) };
         Assert.Equal(1, WarmPool.TrunkReserve(podEni, Type("m5.large"), hasTrunk: false));
         Assert.Equal(0, WarmPool.TrunkReserve(podEni, Type("m5.large"), hasTrunk: true));
         Assert.Equal(0, WarmPool.TrunkReserve(new CniSettings(), Type("m5.large"), hasTrunk: false));
         Assert.Equal(0, WarmPool.TrunkReserve(podEni, Type("t3.small"), hasTrunk: false));
+
+        // Fidelity fix: until v1.20.4 (aws/amazon-vpc-cni-k8s#3250) hasRoomForEni kept the slot on any type, so a t3
+        // with ENABLE_POD_ENI on the default 1.19.2 loses an interface to a trunk it never gets (#3094).
+        Assert.Equal(1, WarmPool.TrunkReserve(new CniSettings { EnablePodEni = true }, Type("t3.small"), hasTrunk: false));
+        Assert.Equal(1, WarmPool.TrunkReserve(podEni with { Release = new CniRelease(1, 20, 3, 1) }, Type("t3.small"), hasTrunk: false));
 
         Assert.True(WarmPool.HasRoomForEni(enis: 2, excluded: 0, maxEni: 3, unmanaged: 0, trunkReserve: 0));
         Assert.False(WarmPool.HasRoomForEni(enis: 2, excluded: 0, maxEni: 3, unmanaged: 0, trunkReserve: 1));

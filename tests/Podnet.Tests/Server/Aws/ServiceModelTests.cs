@@ -314,6 +314,55 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
         Assert.Empty(problems);
     }
 
+    [Fact]
+    public void EksFargateProfiles_EveryAnswerKeyAndRequestMember_IsTheModels()
+    {
+        var api = new EksApi(_world.Server.Cluster, name => null);
+        var model = BotocoreModels.Load("eks");
+        var problems = new List<string>();
+        var (subnet, role) = _world.Server.Cluster.Write(() => (
+            Cloud.Ec2Backend.DescribeSubnets().First(s => !s.MapPublicIpOnLaunch).SubnetId,
+            Cloud.Iam.CreateRole("model-fargate-pod-execution").Arn));
+        var create = new JsonObject
+        {
+            ["fargateProfileName"] = "model-profile",
+            ["podExecutionRoleArn"] = role,
+            ["subnets"] = new JsonArray(subnet),
+            ["selectors"] = new JsonArray(new JsonObject { ["namespace"] = "model", ["labels"] = new JsonObject { ["app"] = "web" } }),
+            ["tags"] = new JsonObject { ["team"] = "net" },
+        };
+        var calls = new (string Method, string Path, JsonObject? Body)[]
+        {
+            ("POST", "/clusters/podnet/fargate-profiles", create),
+            ("GET", "/clusters/podnet/fargate-profiles", null),
+            ("GET", "/clusters/podnet/fargate-profiles/model-profile", null),
+            ("DELETE", "/clusters/podnet/fargate-profiles/model-profile", null),
+        };
+        var statuses = new List<string?>();
+        foreach (var (method, path, body) in calls)
+        {
+            var (operation, answer) = api.Handle(method, path, body);
+            var definition = model["operations"]![operation]!;
+            Assert.Equal(method, definition["http"]!["method"]!.GetValue<string>());
+            CheckJson(model, definition["output"]!["shape"]!.GetValue<string>(), answer, operation, problems);
+            var input = model["shapes"]![definition["input"]!["shape"]!.GetValue<string>()]!["members"]!.AsObject();
+            foreach (var (member, _) in body ?? [])
+            {
+                if (!input.Any(m => (m.Value!["locationName"]?.GetValue<string>() ?? m.Key) == member))
+                {
+                    problems.Add($"{operation}: the request member \"{member}\" is not the model's");
+                }
+            }
+
+            statuses.Add(answer["fargateProfile"]?["status"]?.GetValue<string>());
+        }
+
+        Assert.Empty(problems);
+        // The served clock runs: by the describe the profile may be ACTIVE already.
+        Assert.Equal(("CREATING", null, "DELETING"), (statuses[0], statuses[1], statuses[3]));
+        Assert.Contains(statuses[2], new[] { "CREATING", "ACTIVE" });
+    }
+
     /// <summary>Resolves a parameter path (<c>IpPermissions.N.Groups.N.GroupId</c>) in an input shape; null when it is the model's.</summary>
     private static string? ResolveInput(string service, string? shapeName, string[] path)
     {

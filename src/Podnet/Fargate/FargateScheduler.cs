@@ -1,0 +1,185 @@
+using System.Security.Cryptography;
+using System.Text;
+using Podnet.Aws;
+using Podnet.Aws.Ec2;
+using Podnet.Aws.Eks;
+using Podnet.Kube.Api;
+using Podnet.Kube.Controllers;
+using Podnet.Kube.Nodes;
+using Podnet.Kube.Store;
+using Podnet.Kube.Views;
+using Podnet.ResourceController;
+
+namespace Podnet.Fargate;
+
+/// <summary>
+/// EKS's <c>fargate-scheduler</c>: for each pod the Fargate webhook gave to it, a micro-VM with its own network
+/// interface in one of its profile's subnets, registered as its own Node (<see cref="FargateNode"/>), and the pod
+/// bound there (event <c>Scheduled</c> "Successfully assigned NS/POD to fargate-ip-…"). The interface carries the
+/// groups of the pod's <c>fargate.amazonaws.com/pod-sg</c> annotation (the SecurityGroupPolicies that matched), else
+/// the cluster security group, which EKS gives Fargate pods by default. The node registers only if those groups let
+/// the micro-VM reach the control plane (<see cref="FargateControlPlaneAccess"/>). When the pod is gone the node and
+/// the interface go.
+/// </summary>
+public sealed class FargateScheduler : QueueController
+{
+    public const string Component = FargateProfileWebhook.SchedulerName;
+
+    private readonly EventRecorder _events;
+    private readonly AwsCloud _cloud;
+    private readonly Cluster _cluster;
+    private readonly Action<string, IPodSandboxNetwork> _setNetwork;
+
+    /// <summary>How often a pod that could not be placed is looked at again.</summary>
+    private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(30);
+
+    /// <summary>The node and interface of each placed pod, by pod.</summary>
+    private readonly Dictionary<ObjectKey, FargatePlacement> _placements = [];
+
+    /// <param name="setNetwork">Gives a Fargate node its network (the control plane's per-node network plugin).</param>
+    public FargateScheduler(ObjectStore store, TimeProvider time, EventRecorder events, AwsCloud cloud, Cluster cluster, Action<string, IPodSandboxNetwork> setNetwork)
+        : base(store, time)
+    {
+        _events = events;
+        _cloud = cloud;
+        _cluster = cluster;
+        _setNetwork = setNetwork;
+    }
+
+    public override string Name => Component;
+
+    /// <summary>Where each Fargate pod runs: its node and its interface.</summary>
+    public IReadOnlyDictionary<ObjectKey, FargatePlacement> Placements => _placements;
+
+    private KubeResource Pods => Store.Resources.For("v1", "Pod");
+
+    private KubeResource Nodes => Store.Resources.For("v1", "Node");
+
+    public override void OnChange(WatchEvent change)
+    {
+        if (!Is(change, string.Empty, "Pod"))
+        {
+            return;
+        }
+
+        var key = ObjectKey.Of(change.Object);
+        if (new PodView(change.Object).SchedulerName == Component || _placements.ContainsKey(key))
+        {
+            Queue.Add(key);
+        }
+    }
+
+    protected override TimeSpan? Reconcile(ObjectKey key)
+    {
+        var obj = Store.TryGet(Pods, key.Namespace, key.Name);
+        if (obj is null || (_placements.TryGetValue(key, out var placed) && placed.PodUid != obj.Uid))
+        {
+            Release(key);
+            return obj is null ? null : Reconcile(key);
+        }
+
+        var pod = new PodView(obj);
+        if (pod.NodeName is not null || pod.IsTerminating || pod.IsFinished || pod.SchedulerName != Component)
+        {
+            return null;
+        }
+
+        var profiles = _cloud.Eks.ActiveFargateProfiles(_cluster.Name);
+        if (FargateProfileWebhook.ProfileFor(obj, key.Namespace ?? "default", profiles) is not { } profile)
+        {
+            // Its profile was deleted before the pod was placed: nothing places it.
+            return null;
+        }
+
+        if (!_placements.TryGetValue(key, out var placement))
+        {
+            var groups = obj.Annotations.TryGetValue(ResourceControllerNames.FargatePodSecurityGroupsAnnotation, out var annotated) && annotated.Length > 0
+                ? annotated.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : [_cluster.ResourcesVpcConfig.ClusterSecurityGroupId];
+            NetworkInterface created;
+            try
+            {
+                created = _cloud.Ec2Backend.CreateNetworkInterface(new CreateNetworkInterfaceRequest(SubnetFor(obj.Uid ?? key.Name, profile.Subnets), [.. groups]));
+            }
+            catch (AwsException e)
+            {
+                // The micro-VM cannot get its interface (a group that does not exist, a full subnet): the pod waits.
+                _events.Warning(obj, "FailedScheduling", $"Pod provisioning failed: {e.Code}: {e.Message}", Component);
+                return RetryPeriod;
+            }
+
+            placement = new FargatePlacement(obj.Uid ?? string.Empty, null, created.NetworkInterfaceId);
+            _placements[key] = placement;
+        }
+
+        var eni = _cloud.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.ForIds(placement.NetworkInterfaceId))[0];
+        if (FargateControlPlaneAccess.Blocked(_cloud.Ec2Backend, _cluster, System.Net.IPAddress.Parse(eni.PrivateIpAddress), [.. eni.Groups.Select(g => g.GroupId)]) is not null)
+        {
+            // The micro-VM runs, but its kubelet cannot reach the API server to register: no node, the pod stays
+            // Pending. A rule added later lets it through on the next look.
+            return RetryPeriod;
+        }
+
+        var node = FargateNode.For(eni.PrivateIpAddress, _cloud.Options.PrivateDnsSuffix, eni.AvailabilityZone, obj.Uid ?? key.Name, profile.FargateProfileName, _cluster.Version, Time.GetUtcNow());
+        var context = RequestContext.ServiceAccount("kube-system", Component);
+        Store.Create(node, RequestContext.ServiceAccount("kube-system", "node:" + node.Name), keepStatus: true);
+        _placements[key] = placement with { NodeName = node.Name };
+        _setNetwork(node.Name, new FargatePodNetwork(obj.Uid ?? string.Empty, eni.PrivateIpAddress, eni.NetworkInterfaceId));
+
+        var now = KubeObject.FormatTimestamp(Time.GetUtcNow());
+        var bound = Store.Update(obj.With(json => json["spec"]!["nodeName"] = node.Name), context);
+        Store.UpdateStatus(bound.With(json => Scheduler.SetScheduledCondition(json, "True", null, null, now)), context);
+        _events.Normal(bound, "Scheduled", $"Successfully assigned {bound.Namespace}/{bound.Name} to {node.Name}", Component);
+        return null;
+    }
+
+    /// <summary>
+    /// The subnet of the profile the pod's interface goes to: one of them chosen by the pod's UID (EKS spreads Fargate
+    /// pods over the profile's subnets; a hash keeps runs reproducible), the next one with a free address if it is full.
+    /// </summary>
+    private string SubnetFor(string podUid, IReadOnlyList<string> subnetIds)
+    {
+        var start = (int)(BitConverter.ToUInt32(SHA256.HashData(Encoding.UTF8.GetBytes(podUid)), 0) % (uint)subnetIds.Count);
+        var subnets = _cloud.Ec2Backend.DescribeSubnets(new DescribeRequest(subnetIds)).ToDictionary(s => s.SubnetId, StringComparer.Ordinal);
+        for (var i = 0; i < subnetIds.Count; i++)
+        {
+            var id = subnetIds[(start + i) % subnetIds.Count];
+            if (subnets[id].AvailableIpAddressCount > 0)
+            {
+                return id;
+            }
+        }
+
+        // All full: EC2's own error tells.
+        return subnetIds[start];
+    }
+
+    /// <summary>The pod is gone: its node goes, and the micro-VM's interface is deleted.</summary>
+    private void Release(ObjectKey key)
+    {
+        if (!_placements.Remove(key, out var placement))
+        {
+            return;
+        }
+
+        if (placement.NodeName is { } nodeName && Store.TryGet(Nodes, null, nodeName) is not null)
+        {
+            Store.Delete(Nodes, null, nodeName, DeleteOptions.Default, RequestContext.ServiceAccount("kube-system", Component));
+        }
+
+        try
+        {
+            _cloud.Ec2Backend.DeleteNetworkInterface(placement.NetworkInterfaceId);
+        }
+        catch (AwsException e) when (e.Code == "InvalidNetworkInterfaceID.NotFound")
+        {
+            // Deleted already.
+        }
+    }
+}
+
+/// <summary>Where a Fargate pod runs.</summary>
+/// <param name="PodUid">The pod's UID.</param>
+/// <param name="NodeName">Its node, <c>fargate-ip-…</c>; null while the micro-VM cannot register one (see <see cref="FargateControlPlaneAccess"/>).</param>
+/// <param name="NetworkInterfaceId">The micro-VM's interface, which holds the pod's address.</param>
+public sealed record FargatePlacement(string PodUid, string? NodeName, string NetworkInterfaceId);
