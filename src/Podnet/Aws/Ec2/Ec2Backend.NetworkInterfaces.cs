@@ -21,10 +21,13 @@ public sealed partial class Ec2Backend
 
             var groups = ResolveInterfaceGroups(request.Groups, subnet, Ec2Errors.SecurityGroupIdNotFound);
             var tags = TagsOf(request.Tags);
+            // An interface is its subnet, type, description and tags: ipamd's carry the instance in both, the resource
+            // controller's trunk and branch interfaces their instance, trunk and VLAN; the nth alike is told by n.
+            var identity = $"{subnet.Id}|{type}|{request.Description}|{Identity(tags)}";
             var entity = CreateInterfaceEntity(subnet, type, groups, request.Description ?? string.Empty, tags, request.PrivateIpAddress, claims =>
             {
                 ClaimAddresses(subnet, claims, request.SecondaryPrivateIpAddresses, request.SecondaryPrivateIpAddressCount, request.Ipv4Prefixes, request.Ipv4PrefixCount);
-            });
+            }, identity);
             return ToNetworkInterface(entity);
         }
     }
@@ -103,7 +106,7 @@ public sealed partial class Ec2Backend
                 throw Ec2Errors.InvalidParameterValue($"Network interface '{eni.Id}' and instance '{instance.Id}' are in different VPCs.");
             }
 
-            eni.Attachment = new AttachmentState(_ids.Next("eni-attach"), instance.Id, request.DeviceIndex, card.NetworkCardIndex, _time.GetUtcNow(), DeleteOnTermination: false);
+            eni.Attachment = new AttachmentState(_ids.Next("eni-attach", $"{eni.Id}|{instance.Id}|{request.NetworkCardIndex}|{request.DeviceIndex}"), instance.Id, request.DeviceIndex, card.NetworkCardIndex, _time.GetUtcNow(), DeleteOnTermination: false);
             return eni.Attachment.Id;
         }
     }
@@ -311,9 +314,12 @@ public sealed partial class Ec2Backend
     private int? LimitFor(InterfaceEntity eni)
         => eni.Attachment is { } attachment ? _instances[attachment.InstanceId].Type.Ipv4AddressesPerInterface : null;
 
-    /// <summary>Creates an interface and its primary address, then lets <paramref name="more"/> claim the rest; all or nothing.</summary>
+    /// <summary>
+    /// Creates an interface and its primary address, then lets <paramref name="more"/> claim the rest; all or nothing.
+    /// Its ID comes from <paramref name="identity"/> (<see cref="ResourceIdGenerator.Next"/>), its MAC address from its ID.
+    /// </summary>
     private InterfaceEntity CreateInterfaceEntity(
-        SubnetEntity subnet, string type, List<string> groups, string description, IReadOnlyList<Tag> tags, string? primaryAddress, Action<AddressClaims> more)
+        SubnetEntity subnet, string type, List<string> groups, string description, IReadOnlyList<Tag> tags, string? primaryAddress, Action<AddressClaims> more, string identity)
     {
         var claims = new AddressClaims(subnet);
         IPAddress primary;
@@ -328,7 +334,8 @@ public sealed partial class Ec2Backend
             throw;
         }
 
-        var entity = new InterfaceEntity(_ids.Next("eni"), subnet.Id, subnet.VpcId, subnet.AvailabilityZone, type, _ids.NextMacAddress(), primary, _attachedTo, ++_interfaceSequence)
+        var id = _ids.Next("eni", identity);
+        var entity = new InterfaceEntity(id, subnet.Id, subnet.VpcId, subnet.AvailabilityZone, type, _ids.MacAddress(id), primary, _attachedTo, ++_interfaceSequence)
         {
             Description = description,
             GroupIds = groups,
