@@ -1,45 +1,63 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Podnet.Aws;
 
 /// <summary>
-/// Deterministic AWS-style identifiers: a prefix and 17 hex digits, the first 0 (<c>eni-0a1b2c3d4e5f67890</c>), MAC addresses
-/// in the locally administered <c>02:</c> range, and request IDs. Same seed, same calls → same IDs.
+/// Deterministic AWS-style identifiers, each derived from the account's seed and the identity of the thing it names
+/// rather than drawn from a counter: a prefix and 17 hex digits, the first 0 (<c>eni-0a1b2c3d4e5f67890</c>), MAC
+/// addresses in the locally administered <c>02:</c> range, GUID-shaped suffixes (ARNs, Auto Scaling group names) and
+/// decimal numbers (the cluster security group's name). So adding an unrelated subnet to a world changes no other
+/// ID: every ID is <c>SHA-256(seed, prefix, identity, n)</c>, where the identity is the object's natural key
+/// (a subnet's VPC and CIDR block, a security group's VPC and name, an interface's subnet, description and owner
+/// tags, …) and n counts earlier objects of the same identity (a subnet deleted and created again gets a new ID, as
+/// on AWS). Request IDs are the exception: each call is a new request, so they come from a seeded sequence.
+/// Resources the aws CLI creates through <c>podnet up</c> get their IDs the same way, from the request's content:
+/// botocore fills <c>ClientToken</c> (CreateNetworkInterface, RunInstances) with a random UUID when the user gives
+/// none (<c>idempotencyToken</c> in its EC2 model), so the token would make IDs differ from run to run.
 /// </summary>
 public sealed class ResourceIdGenerator
 {
-    private readonly Random _random;
+    private readonly int _seed;
+    private readonly Random _requests;
     private readonly HashSet<string> _issued = new(StringComparer.Ordinal);
+
+    /// <summary>How many IDs each (kind, identity) has had: the n of the next one.</summary>
+    private readonly Dictionary<(string Kind, string Identity), int> _occurrences = [];
 
     // Shared by every service of one cloud, each with its own lock.
     private readonly Lock _lock = new();
 
+    /// <param name="seed">The world's seed (<c>AwsOptions.Seed</c>): the same seed and identities give the same IDs.</param>
     public ResourceIdGenerator(int seed)
     {
-#pragma warning disable CA5394 // IDs must be reproducible from a seed, not unpredictable.
-        _random = new Random(seed);
+        _seed = seed;
+#pragma warning disable CA5394 // request IDs must be reproducible from a seed, not unpredictable.
+        _requests = new Random(seed);
 #pragma warning restore CA5394
     }
 
-    /// <summary>A new ID such as <c>vpc-0f3e…</c>; never repeats one already issued or reserved.</summary>
-    public string Next(string prefix)
+    /// <summary>
+    /// The ID of the next object of <paramref name="prefix"/>'s kind with <paramref name="identity"/>, such as
+    /// <c>vpc-0f3e…</c> (17 hex digits, the long-ID format, which begins with 0); never one already issued or
+    /// reserved (a collision is hashed again with an attempt number, so it too is reproducible).
+    /// </summary>
+    /// <param name="prefix">EC2's resource prefix: <c>vpc</c>, <c>subnet</c>, <c>eni</c>, <c>eni-attach</c>, …</param>
+    /// <param name="identity">What the object is, independent of anything else in the account (its natural key).</param>
+    public string Next(string prefix, string identity)
     {
         lock (_lock)
         {
-            return NextUnlocked(prefix);
-        }
-    }
-
-    private string NextUnlocked(string prefix)
-    {
-        while (true)
-        {
-            // AWS's 17-digit IDs begin with 0 (the long-ID format).
-            var id = prefix + "-0" + Hex(16);
-            if (_issued.Add(id))
+            var n = Occurrence(prefix, identity);
+            for (var attempt = 0; ; attempt++)
             {
-                return id;
+                var id = prefix + "-0" + HexUnlocked(prefix, identity, n, attempt, 16);
+                if (_issued.Add(id))
+                {
+                    return id;
+                }
             }
         }
     }
@@ -53,51 +71,106 @@ public sealed class ResourceIdGenerator
         }
     }
 
-    public string NextMacAddress()
+    /// <summary>
+    /// The MAC address of the network interface <paramref name="interfaceId"/>: <c>02:</c> (locally administered,
+    /// as EC2's are) and five bytes of its hash; never one already issued.
+    /// </summary>
+    public string MacAddress(string interfaceId)
     {
         lock (_lock)
         {
-            return NextMacAddressUnlocked();
+            for (var attempt = 0; ; attempt++)
+            {
+                var hex = HexUnlocked("mac", interfaceId, 0, attempt, 10);
+                var mac = new StringBuilder("02", 17);
+                for (var i = 0; i < hex.Length; i += 2)
+                {
+                    mac.Append(':').Append(hex, i, 2);
+                }
+
+                var text = mac.ToString();
+                if (_issued.Add(text))
+                {
+                    return text;
+                }
+            }
         }
     }
 
-    private string NextMacAddressUnlocked()
+    /// <summary>
+    /// <paramref name="digits"/> lowercase hex digits for the next object of <paramref name="kind"/> with
+    /// <paramref name="identity"/>: the parts of names and ARNs that are not EC2 IDs (an EKS endpoint's host, an IAM
+    /// role's unique ID, a CloudFormation physical name).
+    /// </summary>
+    public string Hex(string kind, string identity, int digits)
     {
-        while (true)
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(digits, 64);
+        lock (_lock)
         {
-            var mac = new StringBuilder("02", 17);
-            for (var i = 0; i < 5; i++)
-            {
-                mac.Append(':').Append(Hex(2));
-            }
-
-            var text = mac.ToString();
-            if (_issued.Add(text))
-            {
-                return text;
-            }
+            return HexUnlocked(kind, identity, Occurrence(kind, identity), 0, digits);
         }
     }
 
-    /// <summary>A request ID in the GUID shape EC2 answers with.</summary>
+    /// <summary>A GUID-shaped suffix (<c>8-4-4-4-12</c> hex digits) for the next object of <paramref name="kind"/> with <paramref name="identity"/>, as in EKS's node group and add-on ARNs.</summary>
+    public string Uuid(string kind, string identity)
+    {
+        var h = Hex(kind, identity, 32);
+        return string.Create(CultureInfo.InvariantCulture, $"{h[..8]}-{h[8..12]}-{h[12..16]}-{h[16..20]}-{h[20..]}");
+    }
+
+    /// <summary>A number in [<paramref name="min"/>, <paramref name="max"/>) for the next object of <paramref name="kind"/> with <paramref name="identity"/>.</summary>
+    public long Number(string kind, string identity, long min, long max)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(min, max);
+        var h = ulong.Parse(Hex(kind, identity, 16), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        return min + (long)(h % (ulong)(max - min));
+    }
+
+    /// <summary>
+    /// A request ID in the GUID shape EC2 answers with. Every call is a request of its own, with no identity to
+    /// derive from, so these come in sequence from the seed.
+    /// </summary>
     public string NextRequestId()
     {
         lock (_lock)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"{Hex(8)}-{Hex(4)}-{Hex(4)}-{Hex(4)}-{Hex(12)}");
+            var chars = new char[32];
+            for (var i = 0; i < chars.Length; i++)
+            {
+#pragma warning disable CA5394
+                chars[i] = "0123456789abcdef"[_requests.Next(16)];
+#pragma warning restore CA5394
+            }
+
+            var h = new string(chars);
+            return string.Create(CultureInfo.InvariantCulture, $"{h[..8]}-{h[8..12]}-{h[12..16]}-{h[16..20]}-{h[20..]}");
         }
     }
 
-    private string Hex(int digits)
+    private int Occurrence(string kind, string identity)
     {
-        var chars = new char[digits];
-        for (var i = 0; i < digits; i++)
-        {
-#pragma warning disable CA5394
-            chars[i] = "0123456789abcdef"[_random.Next(16)];
-#pragma warning restore CA5394
-        }
+        var key = (kind, identity);
+        var n = _occurrences.GetValueOrDefault(key);
+        _occurrences[key] = n + 1;
+        return n;
+    }
 
-        return new string(chars);
+    /// <summary>The first <paramref name="digits"/> hex digits of SHA-256 over the seed and the length-prefixed parts, so no two part lists hash alike.</summary>
+    private string HexUnlocked(string kind, string identity, int n, int attempt, int digits)
+    {
+        var kindBytes = Encoding.UTF8.GetBytes(kind);
+        var identityBytes = Encoding.UTF8.GetBytes(identity);
+        var input = new byte[4 + 4 + kindBytes.Length + 4 + identityBytes.Length + 4 + 4];
+        var span = input.AsSpan();
+        BinaryPrimitives.WriteInt32LittleEndian(span, _seed);
+        BinaryPrimitives.WriteInt32LittleEndian(span[4..], kindBytes.Length);
+        kindBytes.CopyTo(span[8..]);
+        var at = 8 + kindBytes.Length;
+        BinaryPrimitives.WriteInt32LittleEndian(span[at..], identityBytes.Length);
+        identityBytes.CopyTo(span[(at + 4)..]);
+        at += 4 + identityBytes.Length;
+        BinaryPrimitives.WriteInt32LittleEndian(span[at..], n);
+        BinaryPrimitives.WriteInt32LittleEndian(span[(at + 4)..], attempt);
+        return Convert.ToHexStringLower(SHA256.HashData(input))[..digits];
     }
 }

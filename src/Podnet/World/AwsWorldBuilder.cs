@@ -590,6 +590,11 @@ internal sealed class AwsWorldBuilder
     private string Resolve(WorldDocument doc, string field, string kind, string idPrefix, string? value = null)
     {
         value ??= DocumentFields.RequiredString(doc, field);
+        if (kind == "SecurityGroup")
+        {
+            return SecurityGroupId(doc, $"spec.{field}", value, vpcId: null);
+        }
+
         if (_ids.TryGetValue((kind, value), out var id))
         {
             return id;
@@ -601,6 +606,80 @@ internal sealed class AwsWorldBuilder
         }
 
         throw doc.Error($"spec.{field}", $"no {kind} named \"{value}\" in the world (give a name from the world or an ID such as {idPrefix}-0123456789abcdef0)");
+    }
+
+    /// <summary>
+    /// Replaces the security group names in the world's SecurityGroupPolicies (<c>spec.securityGroups.groupIds</c>)
+    /// and ENIConfigs (<c>spec.securityGroups</c>) with the groups' IDs (<see cref="SecurityGroupId"/>), before they
+    /// are applied: the cluster then holds what <c>kubectl apply</c> of the IDs would hold, and the webhook, the
+    /// resource controller and ipamd pass EC2 the IDs, as they must. A name means a group of the cluster's VPC.
+    /// </summary>
+    /// <exception cref="WorldException">A name no group has, naming the file, the object and the field.</exception>
+    public void ResolveSecurityGroupNames(IEnumerable<WorldDocument> kubernetesDocuments)
+    {
+        var vpcId = Clusters.FirstOrDefault()?.ResourcesVpcConfig.VpcId;
+        foreach (var doc in kubernetesDocuments)
+        {
+            var (list, path) = doc switch
+            {
+                { Kind: "SecurityGroupPolicy" } when doc.ApiVersion.StartsWith("vpcresources.k8s.aws/", StringComparison.Ordinal)
+                    => (doc.Content["spec"]?["securityGroups"]?["groupIds"] as JsonArray, "spec.securityGroups.groupIds"),
+                { Kind: "ENIConfig" } when doc.ApiVersion.StartsWith("crd.k8s.amazonaws.com/", StringComparison.Ordinal)
+                    => (doc.Content["spec"]?["securityGroups"] as JsonArray, "spec.securityGroups"),
+                _ => (null, string.Empty),
+            };
+            for (var i = 0; i < (list?.Count ?? 0); i++)
+            {
+                // Anything but a string is left for the API server's decoder to refuse as it would.
+                if (list![i] is JsonValue v && v.TryGetValue<string>(out var value) && SecurityGroupId(doc, $"{path}[{i}]", value, vpcId) is var id && id != value)
+                {
+                    list[i] = id;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The security group a world document names where EC2 expects a group's ID (a SecurityGroupPolicy's
+    /// <c>groupIds</c>, an ENIConfig's <c>securityGroups</c>, a rule's <c>GroupId</c>): an ID (<c>sg-…</c>) as it is,
+    /// so IDs from a real account work verbatim; else a SecurityGroup document of the world by its name, or a group
+    /// of the account by its <c>GroupName</c> as <c>aws ec2 describe-security-groups</c> shows it — which is how a
+    /// world names the group EKS made for its cluster, <c>eks-cluster-sg-CLUSTER-NUMBER</c> (its number, like every
+    /// generated name and ID, is derived from the world's seed and the cluster's name, so it does not change when
+    /// the world grows).
+    /// </summary>
+    /// <param name="doc">The document that names the group, for the error.</param>
+    /// <param name="path">The field that names it, e.g. <c>spec.securityGroups.groupIds[0]</c>.</param>
+    /// <param name="value">The ID or name.</param>
+    /// <param name="vpcId">The VPC whose groups a name may mean (the cluster's, for pods' groups); null: any.</param>
+    /// <exception cref="WorldException">No such group, in EC2's words (<c>InvalidGroup.NotFound: The security group 'x' does not exist in VPC 'vpc-…'</c>), with the groups there are; or a name two groups have.</exception>
+    public string SecurityGroupId(WorldDocument doc, string path, string value, string? vpcId)
+    {
+        if (_ids.TryGetValue(("SecurityGroup", value), out var id))
+        {
+            return id;
+        }
+
+        if (value.StartsWith("sg-", StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        var groups = _cloud.Ec2Backend.DescribeSecurityGroups().Where(g => vpcId is null || g.VpcId == vpcId).ToList();
+        var named = groups.Where(g => g.GroupName == value).ToList();
+        if (named.Count == 1)
+        {
+            return named[0].GroupId;
+        }
+
+        if (named.Count > 1)
+        {
+            throw doc.Error(path, $"Invalid value: \"{value}\": {named.Count} security groups have this name ({string.Join(", ", named.Select(g => $"{g.GroupId} in {g.VpcId}"))}): give the group's ID");
+        }
+
+        var missing = vpcId is null ? Ec2Errors.GroupNotFound(value) : Ec2Errors.GroupNotFoundInVpc(value, vpcId);
+        var known = string.Join(", ", groups.Select(g => g.GroupName).Order(StringComparer.Ordinal));
+        throw doc.Error(path, $"{missing.Code}: {missing.Message} (a group is named by its ID, a SecurityGroup of the world, or its GroupName: {(known.Length == 0 ? "the world has none" : known)})");
     }
 
     private void Remember(WorldDocument doc, string id)

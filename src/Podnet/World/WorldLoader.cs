@@ -100,6 +100,9 @@ public static class WorldLoader
             RefuseUnsupportedCniSettings(kube, aws);
         }
 
+        // A world may name its security groups (the cluster's among them) where its pods' groups are given by ID.
+        builder?.ResolveSecurityGroupNames(kube);
+
         Apply(world, kube);
         foreach (var patch in patches)
         {

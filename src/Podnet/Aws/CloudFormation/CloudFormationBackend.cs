@@ -108,7 +108,7 @@ public sealed partial class CloudFormationBackend
                 .Select(d => given.LastOrDefault(p => p.ParameterKey == d.ParameterKey) is { } p ? new StackParameter(d.ParameterKey, p.ParameterValue) : d)
                 .ToList();
             var now = _time.GetUtcNow();
-            var stackId = $"arn:aws:cloudformation:{_options.Region}:{_options.AccountId}:stack/{request.StackName}/{_ids.NextRequestId()}";
+            var stackId = $"arn:aws:cloudformation:{_options.Region}:{_options.AccountId}:stack/{request.StackName}/{_ids.Uuid("cloudformation-stack", request.StackName)}";
             var context = new TemplateContext(_ec2, request.StackName, stackId, parameters.ToDictionary(p => p.ParameterKey, p => p.ParameterValue, StringComparer.Ordinal), request.Tags ?? [], _ids);
             var stack = new StackEntity(stackId, request.StackName, now, parameters, request.Tags ?? [], context);
             stack.Events.Add(new Event(now, "CREATE_IN_PROGRESS", "User Initiated"));

@@ -207,7 +207,10 @@ internal sealed class TemplateContext(Ec2Backend ec2, string stackName, string s
         return tags;
     }
 
-    /// <summary>A name CloudFormation generates for a resource the template does not name: stack, logical ID, a random suffix.</summary>
+    /// <summary>
+    /// A name CloudFormation generates for a resource the template does not name: stack, logical ID, and a suffix
+    /// of 13 characters (random on AWS; here derived from the stack and logical ID, so it is stable).
+    /// </summary>
     public string GeneratedName(string logicalId)
-        => $"{StackName}-{logicalId}-{ids.Next("n")[3..16].ToUpperInvariant()}";
+        => $"{StackName}-{logicalId}-{ids.Hex("cloudformation-name", $"{StackName}|{logicalId}", 13).ToUpperInvariant()}";
 }

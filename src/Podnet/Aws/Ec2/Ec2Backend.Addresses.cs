@@ -35,7 +35,7 @@ public sealed partial class Ec2Backend
 
             var used = _addresses.Values.Select(a => a.PublicIp).ToHashSet();
             var last = Enumerable.Range(1, 254).First(n => !used.Contains(PublicIp(n)));
-            var address = new AddressEntity(_ids.Next("eipalloc"), PublicIp(last)) { Tags = [.. validTags] };
+            var address = new AddressEntity(_ids.Next("eipalloc", Identity(validTags)), PublicIp(last)) { Tags = [.. validTags] };
             _addresses.Add(address.AllocationId, address);
             return ToAddress(address);
         }

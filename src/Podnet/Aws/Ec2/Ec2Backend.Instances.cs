@@ -57,21 +57,25 @@ public sealed partial class Ec2Backend
             }
 
             var tags = TagsOf(request.Tags);
-            var reservationId = _ids.Next("r");
+            // An instance is what it is launched as (subnet, type, image, tags — an EKS node group's name among them);
+            // the nth alike is told by n, so a node group's third node keeps its ID whatever else the account runs.
+            var identity = $"{subnet.Id}|{type.InstanceType}|{request.ImageId}|{Identity(tags)}";
+            var reservationId = _ids.Next("r", identity);
             var launched = new List<InstanceEntity>(count);
             foreach (var _ in Enumerable.Range(0, count))
             {
-                var eni = CreateInterfaceEntity(subnet, NetworkInterfaceTypes.Interface, [.. groups], string.Empty, [], request.PrivateIpAddress, _ => { }, request.NetworkInterfaceId, request.MacAddress);
+                var instanceId = NewId("i", request.InstanceId, "InvalidInstanceID.Malformed", identity);
+                var eni = CreateInterfaceEntity(subnet, NetworkInterfaceTypes.Interface, [.. groups], string.Empty, [], request.PrivateIpAddress, _ => { }, instanceId, request.NetworkInterfaceId, request.MacAddress);
                 var profile = request.IamInstanceProfileRoleArn is { } roleArn
                     ? new IamInstanceProfile($"arn:aws:iam::{AccountId}:instance-profile/{roleArn[(roleArn.LastIndexOf('/') + 1)..]}", roleArn)
                     : null;
-                var instance = new InstanceEntity(NewId("i", request.InstanceId, "InvalidInstanceID.Malformed"), reservationId, request.ImageId, type, subnet.Id, subnet.VpcId, subnet.AvailabilityZone, eni.PrimaryAddress, _time.GetUtcNow())
+                var instance = new InstanceEntity(instanceId, reservationId, request.ImageId, type, subnet.Id, subnet.VpcId, subnet.AvailabilityZone, eni.PrimaryAddress, _time.GetUtcNow())
                 {
                     IamInstanceProfile = profile,
                     Tags = [.. tags],
                 };
                 _instances.Add(instance.Id, instance);
-                eni.Attachment = new AttachmentState(_ids.Next("eni-attach"), instance.Id, 0, 0, instance.LaunchTime, DeleteOnTermination: true);
+                eni.Attachment = new AttachmentState(_ids.Next("eni-attach", $"{eni.Id}|{instance.Id}|0|0"), instance.Id, 0, 0, instance.LaunchTime, DeleteOnTermination: true);
                 launched.Add(instance);
             }
 

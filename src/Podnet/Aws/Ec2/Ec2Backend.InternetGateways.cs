@@ -10,7 +10,7 @@ public sealed partial class Ec2Backend
         lock (_lock)
         {
             var validTags = TagsOf(tags);
-            var gateway = new InternetGatewayEntity(_ids.Next("igw")) { Tags = [.. validTags] };
+            var gateway = new InternetGatewayEntity(_ids.Next("igw", Identity(validTags))) { Tags = [.. validTags] };
             _internetGateways.Add(gateway.Id, gateway);
             return ToInternetGateway(gateway);
         }

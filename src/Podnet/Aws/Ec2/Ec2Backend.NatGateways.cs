@@ -54,10 +54,10 @@ public sealed partial class Ec2Backend
             }
 
             var tags = TagsOf(request.Tags);
-            var natId = _ids.Next("nat");
-            var eni = CreateInterfaceEntity(subnet, "nat_gateway", [], $"Interface for NAT Gateway {natId}", [], null, _ => { });
+            var natId = _ids.Next("nat", $"{subnet.Id}|{address.AllocationId}|{Identity(tags)}");
+            var eni = CreateInterfaceEntity(subnet, "nat_gateway", [], $"Interface for NAT Gateway {natId}", [], null, _ => { }, natId);
             eni.ManagedBy = natId;
-            address.AssociationId = _ids.Next("eipassoc");
+            address.AssociationId = _ids.Next("eipassoc", $"{address.AllocationId}|{eni.Id}");
             address.NetworkInterfaceId = eni.Id;
             address.PrivateIpAddress = eni.PrimaryAddress.ToString();
             var now = _time.GetUtcNow();

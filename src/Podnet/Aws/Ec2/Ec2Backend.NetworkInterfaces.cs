@@ -21,10 +21,13 @@ public sealed partial class Ec2Backend
 
             var groups = ResolveInterfaceGroups(request.Groups, subnet, Ec2Errors.SecurityGroupIdNotFound);
             var tags = TagsOf(request.Tags);
+            // An interface is its subnet, type, description and tags: ipamd's carry the instance in both, the resource
+            // controller's trunk and branch interfaces their instance, trunk and VLAN; the nth alike is told by n.
+            var identity = $"{subnet.Id}|{type}|{request.Description}|{Identity(tags)}";
             var entity = CreateInterfaceEntity(subnet, type, groups, request.Description ?? string.Empty, tags, request.PrivateIpAddress, claims =>
             {
                 ClaimAddresses(subnet, claims, request.SecondaryPrivateIpAddresses, request.SecondaryPrivateIpAddressCount, request.Ipv4Prefixes, request.Ipv4PrefixCount);
-            }, request.NetworkInterfaceId, request.MacAddress);
+            }, identity, request.NetworkInterfaceId, request.MacAddress);
             return ToNetworkInterface(entity);
         }
     }
@@ -103,7 +106,7 @@ public sealed partial class Ec2Backend
                 throw Ec2Errors.InvalidParameterValue($"Network interface '{eni.Id}' and instance '{instance.Id}' are in different VPCs.");
             }
 
-            eni.Attachment = new AttachmentState(_ids.Next("eni-attach"), instance.Id, request.DeviceIndex, card.NetworkCardIndex, _time.GetUtcNow(), DeleteOnTermination: false);
+            eni.Attachment = new AttachmentState(_ids.Next("eni-attach", $"{eni.Id}|{instance.Id}|{request.NetworkCardIndex}|{request.DeviceIndex}"), instance.Id, request.DeviceIndex, card.NetworkCardIndex, _time.GetUtcNow(), DeleteOnTermination: false);
             return eni.Attachment.Id;
         }
     }
@@ -311,13 +314,16 @@ public sealed partial class Ec2Backend
     private int? LimitFor(InterfaceEntity eni)
         => eni.Attachment is { } attachment ? _instances[attachment.InstanceId].Type.Ipv4AddressesPerInterface : null;
 
-    /// <summary>Creates an interface and its primary address, then lets <paramref name="more"/> claim the rest; all or nothing.</summary>
+    /// <summary>
+    /// Creates an interface and its primary address, then lets <paramref name="more"/> claim the rest; all or nothing.
+    /// Its ID comes from <paramref name="identity"/> (<see cref="ResourceIdGenerator.Next"/>), its MAC address from its ID.
+    /// </summary>
     /// <remarks>
     /// <paramref name="givenId"/> and <paramref name="givenMac"/> are an existing interface's (a world's); checked
     /// before any address is claimed, so a bad one leaves nothing behind.
     /// </remarks>
     private InterfaceEntity CreateInterfaceEntity(
-        SubnetEntity subnet, string type, List<string> groups, string description, IReadOnlyList<Tag> tags, string? primaryAddress, Action<AddressClaims> more,
+        SubnetEntity subnet, string type, List<string> groups, string description, IReadOnlyList<Tag> tags, string? primaryAddress, Action<AddressClaims> more, string identity,
         string? givenId = null, string? givenMac = null)
     {
         if (givenMac is not null && !MacAddressPattern().IsMatch(givenMac))
@@ -348,8 +354,9 @@ public sealed partial class Ec2Backend
             throw;
         }
 
-        // The ID is drawn after the addresses are claimed, so a refused create draws none (generated IDs stay as they were).
-        var entity = new InterfaceEntity(NewId("eni", givenId, "InvalidNetworkInterfaceID.Malformed"), subnet.Id, subnet.VpcId, subnet.AvailabilityZone, type, givenMac is null ? _ids.NextMacAddress() : ReserveMac(givenMac), primary, _attachedTo, ++_interfaceSequence)
+        // The ID is taken once the addresses are claimed, so a refused create takes none.
+        var id = NewId("eni", givenId, "InvalidNetworkInterfaceID.Malformed", identity);
+        var entity = new InterfaceEntity(id, subnet.Id, subnet.VpcId, subnet.AvailabilityZone, type, givenMac is null ? _ids.MacAddress(id) : ReserveMac(givenMac), primary, _attachedTo, ++_interfaceSequence)
         {
             Description = description,
             GroupIds = groups,

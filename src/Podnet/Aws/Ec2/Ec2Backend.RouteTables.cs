@@ -140,7 +140,7 @@ public sealed partial class Ec2Backend
                 throw Ec2Errors.RouteTableAlreadyAssociated(table.Id);
             }
 
-            var association = new SubnetRouteTableAssociation(_ids.Next("rtbassoc"), table.Id, subnet.Id);
+            var association = new SubnetRouteTableAssociation(_ids.Next("rtbassoc", $"{table.Id}|{subnet.Id}"), table.Id, subnet.Id);
             _subnetAssociations.Add(association.AssociationId, association);
             return association.AssociationId;
         }
@@ -182,7 +182,7 @@ public sealed partial class Ec2Backend
 
     private RouteTableEntity AddRouteTable(string vpcId, IReadOnlyList<Tag> tags)
     {
-        var table = new RouteTableEntity(_ids.Next("rtb"), vpcId) { Tags = [.. tags] };
+        var table = new RouteTableEntity(_ids.Next("rtb", $"{vpcId}|{Identity(tags)}"), vpcId) { Tags = [.. tags] };
         _routeTables.Add(table.Id, table);
         return table;
     }
@@ -191,7 +191,7 @@ public sealed partial class Ec2Backend
     private RouteTableEntity AddMainRouteTable(string vpcId)
     {
         var table = AddRouteTable(vpcId, []);
-        table.MainAssociationId = _ids.Next("rtbassoc");
+        table.MainAssociationId = _ids.Next("rtbassoc", $"{table.Id}|main");
         return table;
     }
 

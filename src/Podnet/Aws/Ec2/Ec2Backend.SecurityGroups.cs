@@ -107,7 +107,8 @@ public sealed partial class Ec2Backend
 
     private SecurityGroupEntity AddSecurityGroup(VpcEntity vpc, string name, string description, string? givenId, IReadOnlyList<Tag> tags)
     {
-        var group = new SecurityGroupEntity(NewId("sg", givenId, "InvalidGroupId.Malformed"), name, description, vpc.Id) { Tags = [.. tags] };
+        // A group's name is unique in its VPC (InvalidGroup.Duplicate): the name is the group's identity.
+        var group = new SecurityGroupEntity(NewId("sg", givenId, "InvalidGroupId.Malformed", $"{vpc.Id}|{name}"), name, description, vpc.Id) { Tags = [.. tags] };
         _groups.Add(group.Id, group);
 
         // A new group allows all outbound traffic until its owner says otherwise.
@@ -117,7 +118,8 @@ public sealed partial class Ec2Backend
 
     private SecurityGroupRule AddRule(SecurityGroupEntity group, bool egress, string protocol, int? fromPort, int? toPort, RulePeer peer, string? description)
     {
-        var ruleId = _ids.Next("sgr");
+        // A rule is its group, direction, protocol, ports and peer (EC2 refuses a duplicate).
+        var ruleId = _ids.Next("sgr", $"{group.Id}|{(egress ? "egress" : "ingress")}|{protocol}|{fromPort}|{toPort}|{peer.Display}");
         var rule = new SecurityGroupRule(
             ruleId,
             group.Id,

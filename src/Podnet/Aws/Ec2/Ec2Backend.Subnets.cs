@@ -29,7 +29,8 @@ public sealed partial class Ec2Backend
 
             var zone = ResolveZone(request.AvailabilityZone, request.AvailabilityZoneId);
             var tags = TagsOf(request.Tags);
-            var subnetId = NewId("subnet", request.SubnetId, "InvalidSubnetID.Malformed");
+            // A subnet's block is unique in its VPC while it exists: the block is the subnet's identity.
+            var subnetId = NewId("subnet", request.SubnetId, "InvalidSubnetID.Malformed", $"{vpc.Id}|{cidr}");
             var subnet = new SubnetEntity(subnetId, vpc.Id, cidr, zone, Options.ZoneIdOf(zone), new SubnetAddressPool(cidr))
             {
                 MapPublicIpOnLaunch = request.MapPublicIpOnLaunch,

@@ -59,7 +59,7 @@ public sealed partial class Ec2Backend
             }
 
             var association = new TrunkInterfaceAssociation(
-                _ids.Next("trunk-assoc"),
+                _ids.Next("trunk-assoc", $"{trunk.Id}|{branch.Id}|{request.VlanId}"),
                 branch.Id,
                 trunk.Id,
                 request.GreKey is null ? "VLAN" : "GRE",

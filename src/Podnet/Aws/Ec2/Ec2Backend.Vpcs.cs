@@ -15,12 +15,13 @@ public sealed partial class Ec2Backend
         {
             var cidr = ParseVpcCidr(request.CidrBlock);
             var tags = TagsOf(request.Tags);
-            var vpcId = NewId("vpc", request.VpcId, "InvalidVpcID.Malformed");
-            var vpc = new VpcEntity(vpcId, _ids.Next("dopt"), request.InstanceTenancy)
+            // A VPC is what its tags (its Name) and its primary block say; two alike are told apart by their order.
+            var vpcId = NewId("vpc", request.VpcId, "InvalidVpcID.Malformed", $"{request.CidrBlock}|{Identity(tags)}");
+            var vpc = new VpcEntity(vpcId, _ids.Next("dopt", vpcId), request.InstanceTenancy)
             {
                 Tags = [.. tags],
             };
-            vpc.CidrBlocks.Add(new VpcCidr(_ids.Next("vpc-cidr-assoc"), cidr));
+            vpc.CidrBlocks.Add(new VpcCidr(_ids.Next("vpc-cidr-assoc", $"{vpcId}|{cidr}"), cidr));
             _vpcs.Add(vpcId, vpc);
 
             // Every VPC comes with a "default" group: all traffic from itself in, everything out.
@@ -60,7 +61,7 @@ public sealed partial class Ec2Backend
                 throw Ec2Errors.VpcRangeRestricted(cidrBlock);
             }
 
-            var association = new VpcCidr(_ids.Next("vpc-cidr-assoc"), cidr);
+            var association = new VpcCidr(_ids.Next("vpc-cidr-assoc", $"{vpc.Id}|{cidr}"), cidr);
             vpc.CidrBlocks.Add(association);
 
             // The answer shows the block while EC2 is still associating it; describe-vpcs shows it associated.

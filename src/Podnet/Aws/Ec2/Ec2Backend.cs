@@ -36,12 +36,12 @@ public sealed partial class Ec2Backend
 
     private string PrivateDnsName(IPAddress address) => $"ip-{address.ToString().Replace('.', '-')}.{Options.PrivateDnsSuffix}";
 
-    /// <summary>Takes a user-given ID (checked for shape) or generates one.</summary>
-    private string NewId(string prefix, string? given, string malformedCode)
+    /// <summary>Takes a user-given ID (checked for shape) or generates one from <paramref name="identity"/> (see <see cref="ResourceIdGenerator"/>).</summary>
+    private string NewId(string prefix, string? given, string malformedCode, string identity)
     {
         if (given is null)
         {
-            return _ids.Next(prefix);
+            return _ids.Next(prefix, identity);
         }
 
         if (!IsWellFormedId(given, prefix))
@@ -68,6 +68,15 @@ public sealed partial class Ec2Backend
         var hex = id.AsSpan(prefix.Length + 1);
         return hex.Length is 8 or 17 && hex.IndexOfAnyExcept(LowerHex) < 0;
     }
+
+    /// <summary>
+    /// Tags as part of an object's identity for its ID (<see cref="ResourceIdGenerator.Next"/>): sorted, so the order
+    /// a caller lists them in does not matter. Owners mark what they create with tags (<c>Name</c>, ipamd's
+    /// <c>node.k8s.amazonaws.com/instance_id</c>, the resource controller's trunk and VLAN), so these tell apart
+    /// objects that otherwise look alike.
+    /// </summary>
+    private static string Identity(IEnumerable<Tag>? tags)
+        => string.Join(",", (tags ?? []).Select(t => $"{t.Key}={t.Value}").Order(StringComparer.Ordinal));
 
     private static IReadOnlyList<Tag> TagsOf(IReadOnlyList<Tag>? tags) => tags is null ? [] : ValidateTags([.. tags]);
 

@@ -16,7 +16,6 @@ namespace Podnet.Aws.Eks;
 public sealed partial class EksBackend
 {
     private readonly Dictionary<(string Cluster, string Addon), AddonEntity> _addons = [];
-    private ResourceIdGenerator? _addonIdGenerator;
 
     private readonly Dictionary<string, IAddonInstaller> _addonInstallers = new(StringComparer.Ordinal);
 
@@ -33,12 +32,6 @@ public sealed partial class EksBackend
     }
 
     private IAddonInstaller? AddonInstallerOf(string clusterName) => _addonInstallers.GetValueOrDefault(clusterName);
-
-    /// <summary>
-    /// Add-on ARNs' UUIDs come from a generator of their own, so that a world's add-ons do not change the IDs of the
-    /// resources created after them.
-    /// </summary>
-    private ResourceIdGenerator AddonIds => _addonIdGenerator ??= new ResourceIdGenerator(unchecked((_options.Seed * 37) + 11));
 
     /// <summary>
     /// Creates an add-on (<c>aws eks create-addon</c>) and has it applied to the cluster: the answer is CREATING.
@@ -87,7 +80,7 @@ public sealed partial class EksBackend
                 request.Existing ? AddonStatus.Active : AddonStatus.Creating,
                 version,
                 new AddonHealth([]),
-                $"arn:aws:eks:{_options.Region}:{_options.AccountId}:addon/{request.ClusterName}/{request.AddonName}/{AddonIds.NextRequestId()}",
+                $"arn:aws:eks:{_options.Region}:{_options.AccountId}:addon/{request.ClusterName}/{request.AddonName}/{_ids.Uuid("eks-addon", $"{request.ClusterName}/{request.AddonName}")}",
                 now,
                 now,
                 request.ServiceAccountRoleArn,
@@ -175,7 +168,7 @@ public sealed partial class EksBackend
             }
 
             var now = _time.GetUtcNow();
-            var update = new Update(AddonIds.NextRequestId(), UpdateStatus.InProgress, "AddonUpdate", parameters, now, []);
+            var update = new Update(_ids.Uuid("eks-addon-update", $"{request.ClusterName}/{request.AddonName}"), UpdateStatus.InProgress, "AddonUpdate", parameters, now, []);
             entity.Updates.Add(update);
             entity.Addon = current with
             {

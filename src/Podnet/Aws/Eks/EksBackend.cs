@@ -35,7 +35,6 @@ public sealed partial class EksBackend
     private readonly IamBackend _iam;
     private readonly ResourceIdGenerator _ids;
     private readonly TimeProvider _time;
-    private readonly Random _digits;
 
     public EksBackend(AwsOptions options, Ec2Backend ec2, IamBackend iam, ResourceIdGenerator ids, TimeProvider time)
     {
@@ -44,9 +43,6 @@ public sealed partial class EksBackend
         _iam = iam;
         _ids = ids;
         _time = time;
-#pragma warning disable CA5394 // names must be reproducible from the seed
-        _digits = new Random(options.Seed);
-#pragma warning restore CA5394
     }
 
     public Cluster CreateCluster(CreateClusterRequest request)
@@ -98,8 +94,10 @@ public sealed partial class EksBackend
                 Wrap(() => _ec2.DescribeSecurityGroups(new DescribeRequest(additionalGroups)));
             }
 
-            // EKS names the group after the cluster with a number of its own.
-            var groupName = $"eks-cluster-sg-{request.Name}-{_digits.Next(100_000_000, int.MaxValue).ToString(CultureInfo.InvariantCulture)}";
+            // EKS names the group after the cluster with a number of its own (eks-cluster-sg-my-cluster-1234567890);
+            // here the number is derived from the cluster's name, so the group's name and ID are stable for a world.
+            var number = _ids.Number("eks-cluster-sg", request.Name, 100_000_000, int.MaxValue);
+            var groupName = $"eks-cluster-sg-{request.Name}-{number.ToString(CultureInfo.InvariantCulture)}";
             var groupId = _ec2.CreateSecurityGroup(new CreateSecurityGroupRequest(
                 groupName,
                 "EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, as well as any managed workloads.",
@@ -114,7 +112,7 @@ public sealed partial class EksBackend
                     $"arn:aws:eks:{_options.Region}:{_options.AccountId}:cluster/{request.Name}",
                     _time.GetUtcNow(),
                     version,
-                    $"https://{_ids.Next("x")[2..].ToUpperInvariant()}{_ids.Next("x")[2..17].ToUpperInvariant()}.gr7.{_options.Region}.eks.amazonaws.com",
+                    $"https://{_ids.Hex("eks-endpoint", request.Name, 32).ToUpperInvariant()}.gr7.{_options.Region}.eks.amazonaws.com",
                     request.RoleArn,
                     new VpcConfigResponse([.. request.SubnetIds], [.. additionalGroups], groupId, vpcId, true, false, ["0.0.0.0/0"]),
                     new KubernetesNetworkConfigResponse(serviceCidr, "ipv4"),
@@ -264,7 +262,7 @@ public sealed partial class EksBackend
             var nodegroup = new NodegroupEntity(
                 new Nodegroup(
                     request.NodegroupName,
-                    $"arn:aws:eks:{_options.Region}:{_options.AccountId}:nodegroup/{request.ClusterName}/{request.NodegroupName}/{_ids.NextRequestId()}",
+                    $"arn:aws:eks:{_options.Region}:{_options.AccountId}:nodegroup/{request.ClusterName}/{request.NodegroupName}/{_ids.Uuid("eks-nodegroup", $"{request.ClusterName}/{request.NodegroupName}")}",
                     request.ClusterName,
                     cluster.Cluster.Version,
                     _time.GetUtcNow(),
@@ -276,7 +274,7 @@ public sealed partial class EksBackend
                     request.AmiType,
                     request.NodeRole,
                     request.Labels ?? new Dictionary<string, string>(),
-                    new NodegroupResources([new AutoScalingGroup($"eks-{request.NodegroupName}-{_ids.NextRequestId()}")]),
+                    new NodegroupResources([new AutoScalingGroup($"eks-{request.NodegroupName}-{_ids.Uuid("eks-nodegroup-asg", $"{request.ClusterName}/{request.NodegroupName}")}")]),
                     request.Tags ?? new Dictionary<string, string>(),
                     [.. request.Taints ?? []]))
             {

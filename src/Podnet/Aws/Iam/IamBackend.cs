@@ -36,7 +36,8 @@ public sealed class IamBackend
             }
 
             // IAM role IDs are AROA followed by 17 upper-case characters.
-            var roleId = "AROA" + _ids.Next("x")[2..].ToUpperInvariant();
+            // A role's unique ID (AROA…) is derived from its name, so another role does not change it.
+            var roleId = "AROA" + _ids.Hex("iam-role", roleName, 17).ToUpperInvariant();
             var role = new RoleEntity(roleName, roleId, _time.GetUtcNow()) { AssumeRolePolicyDocument = assumeRolePolicyDocument };
             _roles.Add(roleName, role);
             return ToRole(role);

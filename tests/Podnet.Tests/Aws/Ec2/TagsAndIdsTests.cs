@@ -56,10 +56,10 @@ public class TagsAndIdsTests
     public void IdGenerator_NeverRepeatsAReservedId()
     {
         var ids = new ResourceIdGenerator(7);
-        var first = ids.Next("eni");
+        var first = ids.Next("eni", "subnet-1|interface");
         var again = new ResourceIdGenerator(7);
         Assert.True(again.Reserve(first));
-        Assert.NotEqual(first, again.Next("eni"));
+        Assert.NotEqual(first, again.Next("eni", "subnet-1|interface"));
         Assert.False(again.Reserve(first));
     }
 
