@@ -15,7 +15,8 @@ namespace Podnet.Policy;
 /// Decides whether a connection can be made in a settled world, the way the data path decides it, and says why:
 /// DNS and the Service for a Service name, NetworkPolicy when the cluster enforces it, security groups of the
 /// interfaces the packets really cross (branch interfaces for pods with security groups, the node's primary
-/// interface for hostNetwork pods, nodes and SNATed traffic), the enforcing mode and SNAT settings of the CNI.
+/// interface for hostNetwork pods, nodes and SNATed traffic), the enforcing mode and SNAT settings of the CNI, and for
+/// traffic leaving the VPC the route table of the subnet of the interface it leaves by (<see cref="VpcRouter"/>).
 /// </summary>
 public sealed partial class Reachability
 {

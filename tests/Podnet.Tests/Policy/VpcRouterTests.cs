@@ -1,5 +1,6 @@
 using Podnet.Aws.Ec2;
 using Podnet.Kube.Views;
+using Podnet.Lint;
 using Podnet.Policy;
 using Podnet.Tests.TestSupport;
 using Podnet.World;
@@ -147,5 +148,22 @@ public class VpcRouterTests
         Assert.Matches(@"^DENIED\n(.*\n)*  FAIL  route: no route to 8\.8\.8\.8 in rtb-\w+ \(subnet-0a1b2c3d4e5f60\w+, the VPC's main route table, implicitly associated\): the VPC router drops it\n", reach);
         Assert.NotEqual(0, curl.ExitCode);
         Assert.Contains(curl.Reach.SelectMany(r => r.Hops), h => h is { Step: "route", Allowed: false } && h.Detail.StartsWith("no route to 8.8.8.8 in rtb-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Lint_PodsInASubnetWithoutRoute_AreOneWarning_WithReachsRoute_AndNoneWhenSnated()
+    {
+        // lint asks reach, so both name the same table: seed 003's subnets with the pods' own addresses.
+        var world = ExampleWorlds.Load(CustomNetworking, ExternalSnat);
+        var coredns = CoreDns(world);
+        var route = RouteHop(new Reachability(world).Evaluate($"kube-system/{coredns.Name}", "8.8.8.8", "443"));
+
+        var findings = WorldLint.Run(world).Where(f => f.Check == PodsWithoutRouteOut.Id).ToList();
+
+        var subnet = Ec2(world).DescribeNetworkInterfaces().Single(e => e.PrivateIpAddresses.Any(a => a.PrivateIpAddress == coredns.PodIP)).SubnetId;
+        var finding = Assert.Single(findings, f => f.Object == $"Subnet {subnet}");
+        Assert.Equal(LintSeverity.Warning, finding.Severity);
+        Assert.EndsWith($"cannot reach the Internet (8.8.8.8) by this subnet: {route.Detail}", finding.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(WorldLint.Run(ExampleWorlds.Load(CustomNetworking)), f => f.Check == PodsWithoutRouteOut.Id);
     }
 }
