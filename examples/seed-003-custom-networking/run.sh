@@ -74,6 +74,14 @@ new_subnet_id_2=$(aws ec2 create-subnet --vpc-id $vpc_id --region $region_code -
 aws ec2 describe-subnets --region $region_code --filters "Name=vpc-id,Values=$vpc_id" \
     --query 'Subnets[*].{SubnetId: SubnetId,AvailabilityZone: AvailabilityZone,CidrBlock: CidrBlock}' \
     --output table
+# Not a step of the tutorial: the routes of the new subnets. No route table is associated with them (the first query
+# prints nothing), so the VPC's main table routes them, and it has only the local routes: a packet that keeps a pod's
+# own address (AWS_VPC_K8S_CNI_EXTERNALSNAT=true) has no way out of the VPC. The tutorial keeps the default SNAT, so
+# the pods' traffic leaves by their node's private subnet and its NAT gateway.
+aws ec2 describe-route-tables --region $region_code --filters "Name=association.subnet-id,Values=$new_subnet_id_1,$new_subnet_id_2" \
+    --query 'RouteTables[].RouteTableId' --output text
+aws ec2 describe-route-tables --region $region_code --filters "Name=vpc-id,Values=$vpc_id" "Name=association.main,Values=true" \
+    --query 'RouteTables[].Routes[].[DestinationCidrBlock,GatewayId,State]' --output text
 
 # Step 3: Kubernetes resources.
 kubectl set env daemonset aws-node -n kube-system AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true

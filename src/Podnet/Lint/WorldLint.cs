@@ -17,6 +17,7 @@ public static class WorldLint
         new StrictModeConflicts(),
         new CniVersionRequirements(),
         new EniConfigSubnets(),
+        new PodsWithoutRouteOut(),
         new CustomNetworkingMaxPods(),
         new UnusableNetworkPolicyFields(),
         new EksVersionNotOffered(),

@@ -15,12 +15,14 @@ namespace Podnet.Policy;
 /// Decides whether a connection can be made in a settled world, the way the data path decides it, and says why:
 /// DNS and the Service for a Service name, NetworkPolicy when the cluster enforces it, security groups of the
 /// interfaces the packets really cross (branch interfaces for pods with security groups, the node's primary
-/// interface for hostNetwork pods, nodes and SNATed traffic), the enforcing mode and SNAT settings of the CNI.
+/// interface for hostNetwork pods, nodes and SNATed traffic), the enforcing mode and SNAT settings of the CNI, and for
+/// traffic leaving the VPC the route table of the subnet of the interface it leaves by (<see cref="VpcRouter"/>).
 /// </summary>
 public sealed partial class Reachability
 {
     private readonly Podnet.World.World _world;
     private readonly SecurityGroupEvaluator? _groups;
+    private readonly VpcRouter? _router;
     private readonly IReadOnlyList<NetworkInterface> _interfaces;
     private readonly IReadOnlyList<CidrBlock> _vpcCidrs;
 
@@ -32,6 +34,7 @@ public sealed partial class Reachability
     private readonly Dictionary<(string Namespace, string Name), PodNetwork> _podNetworks = [];
     private readonly Dictionary<string, NetworkInterface> _interfaceByAddress = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NetworkInterface> _primaryByInstance = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NetworkInterface> _interfaceById = new(StringComparer.Ordinal);
     private readonly bool _hasNetworkPolicies;
     private readonly NodeLocalDns? _nodeLocalDns;
 
@@ -47,6 +50,7 @@ public sealed partial class Reachability
         {
             _securityGroups = cloud.Ec2Backend.DescribeSecurityGroups();
             _groups = new SecurityGroupEvaluator(_securityGroups);
+            _router = new VpcRouter(cloud.Ec2Backend);
             _interfaces = cloud.Ec2Backend.DescribeNetworkInterfaces();
             var vpcs = cloud.Ec2Backend.DescribeVpcs();
             _vpcCidrs = [.. vpcs.SelectMany(v => v.CidrBlockAssociationSet).Select(a => CidrBlock.Parse(a.CidrBlock))];
@@ -62,6 +66,7 @@ public sealed partial class Reachability
 
         foreach (var eni in _interfaces)
         {
+            _interfaceById[eni.NetworkInterfaceId] = eni;
             // The first interface that holds an address speaks for it.
             foreach (var address in eni.PrivateIpAddresses)
             {
@@ -488,8 +493,10 @@ public sealed partial class Reachability
             {
                 srcNote += strictBranch ? "; strict mode: not SNATed, leaves by its branch interface" : "; not SNATed";
             }
+        }
 
-            var (routed, route) = Route(source, noSnat: strictBranch || externalSnat || excluded || new NodeView(source.Node!).IsFargate);
+        if (outside && source.Node is not null && Route(source, srcSide, destination.Address) is var (routed, route))
+        {
             hops?.Add(new Hop(prefix + "route", routed, route));
             if (!routed)
             {
@@ -535,20 +542,24 @@ public sealed partial class Reachability
     }
 
     /// <summary>
-    /// The way out of the VPC from the source's node: a public subnet's internet gateway translates only addresses
-    /// with a public IP (the node's primary address, after SNAT), a private subnet's NAT gateway translates any.
+    /// The way out of the VPC for a packet that leaves by <paramref name="side"/>'s interface with its address: the
+    /// node's primary interface for a node, a hostNetwork pod and SNATed pod traffic; the pod's own interface (a
+    /// secondary interface in an ENIConfig's subnet, a branch interface) when it is not SNATed
+    /// (AWS_VPC_K8S_CNI_EXTERNALSNAT, AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS, strict mode): the CNI's policy routing sends
+    /// such a pod's packets by the route table of its interface (networkutils.go, the <c>from POD-IP lookup
+    /// ENI-TABLE</c> rules), so the VPC routes them by that interface's subnet. A pod whose address no interface
+    /// holds leaves by the node's primary interface (the main table), still with its own address.
     /// </summary>
-    private (bool Routed, string Detail) Route(Endpoint source, bool noSnat)
+    private (bool Routed, string Detail) Route(Endpoint source, SecurityGroupEvaluator.Side side, IPAddress destination)
     {
-        var subnetId = PrimaryInterface(source.Node!)?.SubnetId;
-        var subnet = subnetId is null ? null : _world.Cloud!.Ec2Backend.DescribeSubnets(DescribeRequest.ForIds(subnetId))[0];
-        var isPublic = subnet?.MapPublicIpOnLaunch == true;
-        if (noSnat && isPublic)
+        var leaving = side.InterfaceId is { } id ? _interfaceById.GetValueOrDefault(id) : null;
+        leaving ??= PrimaryInterface(source.Node!);
+        if (leaving is null)
         {
-            return (false, $"{subnet!.SubnetId} is public, but the packet keeps the pod's own address, which has no public IP: the internet gateway drops it (a pod that is not SNATed needs a private subnet with a NAT gateway)");
+            return (false, $"{source.Display}'s node has no primary network interface: the packet has no way out of the VPC");
         }
 
-        return (true, isPublic ? $"{subnet!.SubnetId} is public: out through the internet gateway" : $"{subnetId} is private: out through the NAT gateway");
+        return _router!.Out(leaving, side.Address, destination);
     }
 
     /// <summary>

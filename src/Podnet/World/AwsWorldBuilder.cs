@@ -11,15 +11,17 @@ namespace Podnet.World;
 
 /// <summary>
 /// Creates a world's AWS resources (kinds of <c>aws.podnet.dev/v1alpha1</c>) in the emulated cloud, in dependency
-/// order: VPCs, subnets, security groups (then their rules, which may name each other), IAM roles, EKS clusters,
-/// node groups, and the network interfaces that exist already (a snapshot's: attached to the node groups' instances,
-/// trunks' branches, or detached). References take a name from the world or an AWS ID, so IDs from a real account work verbatim.
+/// order: VPCs, subnets, internet and NAT gateways, route tables (or, for a world that declares none, the tables a
+/// fresh EKS VPC has), security groups (then their rules, which may name each other), IAM roles, EKS clusters, node
+/// groups, the network interfaces that exist already (a snapshot's: attached to the node groups' instances, trunks'
+/// branches, or detached) and Fargate profiles. References take a name from the world or an AWS ID, so IDs from a
+/// real account work verbatim.
 /// </summary>
-internal sealed class AwsWorldBuilder
+internal sealed partial class AwsWorldBuilder
 {
     public const string ApiGroup = "aws.podnet.dev";
 
-    private static readonly string[] Order = ["Account", "Vpc", "Subnet", "SecurityGroup", "Role", "Cluster", "Addon", "SecurityGroupIngress", "NodeGroup", "NetworkInterface", "FargateProfile"];
+    private static readonly string[] Order = ["Account", "Vpc", "Subnet", "InternetGateway", "NatGateway", "RouteTable", "SecurityGroup", "Role", "Cluster", "Addon", "SecurityGroupIngress", "NodeGroup", "NetworkInterface", "FargateProfile"];
 
     /// <summary>The name of the VPC CNI's add-on (<c>aws eks create-addon --addon-name vpc-cni</c>).</summary>
     public const string VpcCniAddon = AddonVersionCatalog.VpcCni;
@@ -71,6 +73,11 @@ internal sealed class AwsWorldBuilder
         foreach (var doc in ordered)
         {
             Run(doc, () => Create(doc));
+        }
+
+        if (ordered.FirstOrDefault(d => d.Kind == "Vpc") is { } firstVpc)
+        {
+            Run(firstVpc, () => CreateFreshEksVpcRoutes(ordered));
         }
 
         foreach (var doc in ordered.Where(d => d.Kind == "SecurityGroup"))
@@ -257,6 +264,15 @@ internal sealed class AwsWorldBuilder
                     DocumentFields.String(doc, "SubnetId"),
                     DocumentFields.Bool(doc, "MapPublicIpOnLaunch") ?? false));
                 Remember(doc, subnet.SubnetId);
+                break;
+            case "InternetGateway":
+                CreateInternetGateway(doc);
+                break;
+            case "NatGateway":
+                CreateNatGateway(doc);
+                break;
+            case "RouteTable":
+                CreateRouteTable(doc);
                 break;
             case "SecurityGroup":
                 var groupId = ec2.CreateSecurityGroup(new CreateSecurityGroupRequest(

@@ -52,7 +52,11 @@ public class RunCommandTests
         Assert.Equal(3, kinds.Count(k => k == "Node"));
         var ec2 = json.RootElement.GetProperty("ec2");
         Assert.Equal(3, ec2.GetProperty("Instances").GetArrayLength());
-        var eni = ec2.GetProperty("NetworkInterfaces")[0];
+        // Besides the nodes' interfaces, the default world's NAT gateway has its own (type nat_gateway, no attachment),
+        // as in the VPC eksctl makes; the world had no routes before.
+        var interfaces = ec2.GetProperty("NetworkInterfaces").EnumerateArray().ToList();
+        Assert.Single(interfaces, e => e.GetProperty("InterfaceType").GetString() == "nat_gateway");
+        var eni = interfaces.First(e => e.GetProperty("InterfaceType").GetString() != "nat_gateway");
         Assert.Equal("interface", eni.GetProperty("InterfaceType").GetString());
         Assert.StartsWith("sg-", eni.GetProperty("Groups")[0].GetProperty("GroupId").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("i-", eni.GetProperty("Attachment").GetProperty("InstanceId").GetString(), StringComparison.Ordinal);

@@ -67,7 +67,10 @@ public class AwsNodeScenarioTests
 
         // The primary interfaces hold no addresses for pods; the others sit in the zone's ENIConfig subnet with its group.
         var ec2 = world.Cloud!.Ec2Backend;
-        foreach (var eni in ec2.DescribeNetworkInterfaces())
+
+        // The VPC's NAT gateways have their own requester-managed interfaces (attached to no instance): the world now
+        // has the routes a fresh EKS VPC has, NAT gateways included, as the account would list them.
+        foreach (var eni in ec2.DescribeNetworkInterfaces().Where(e => e.InterfaceType != "nat_gateway"))
         {
             if (eni.Attachment!.DeviceIndex == 0)
             {

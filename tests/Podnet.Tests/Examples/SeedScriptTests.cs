@@ -220,6 +220,13 @@ public class SeedScriptTests
         Assert.Equal(6, subnets.Count);
         Assert.Equal(2, subnets.Count(l => l.Contains("192.168.1.", StringComparison.Ordinal)));
 
+        // The new subnets' routes: no table is associated with them, and the main table has only the local routes.
+        var routes = lines.Select((l, i) => (l, i)).Where(p => p.l.StartsWith("$ aws ec2 describe-route-tables", StringComparison.Ordinal))
+            .Select(p => lines.Skip(p.i + 1).TakeWhile(l => !l.StartsWith("$ ", StringComparison.Ordinal)).Where(l => l.Length > 0).ToArray()).ToList();
+        Assert.Equal(2, routes.Count);
+        Assert.Empty(routes[0]);
+        Assert.Equal(["192.168.0.0/24\tlocal\tactive", "192.168.1.0/24\tlocal\tactive"], routes[1]);
+
         // Custom networking: the ENIConfigs per zone; two nodes Ready; CoreDNS on addresses of the new 192.168.1.0/24 subnets.
         Assert.Equal(3, After("$ kubectl get ENIConfigs").Count(l => l.Length > 0));
         Assert.Equal(2, After("$ kubectl get nodes").Count(l => Regex.IsMatch(l, @"^ip-192-168-0-\d+\.us-west-2\.compute\.internal\s+Ready\s")));

@@ -80,12 +80,14 @@ public class PathSettingsTests
         var result = new Reachability(strict).Evaluate($"my-namespace/{Pods(strict, "my-namespace")[0].Name}", "1.1.1.1", "443");
         Assert.False(result.Allowed);
         Assert.Equal(("route", false), (result.Hops[^1].Step, result.Hops[^1].Allowed));
-        Assert.Contains("is public, but the packet keeps the pod's own address, which has no public IP: the internet gateway drops it", result.Hops[^1].Detail, StringComparison.Ordinal);
+        // The route is looked up in the branch interface's subnet's table (before, "public subnet" was assumed from
+        // MapPublicIpOnLaunch): 0.0.0.0/0 goes to the internet gateway, which drops an address without a public IP.
+        Assert.Matches(@"^rtb-\w+ 0\.0\.0\.0/0 → igw-\w+ \(subnet-\w+ of eni-\w+\), but 192\.168\.\d+\.\d+ has no public IPv4 address .*: the internet gateway drops it", result.Hops[^1].Detail);
 
         var standard = ExampleWorlds.Load(SgExample, text => Public(Settings(("POD_SECURITY_GROUP_ENFORCING_MODE", "standard"))(text)));
         var snated = new Reachability(standard).Evaluate($"my-namespace/{Pods(standard, "my-namespace")[0].Name}", "1.1.1.1", "443");
         Assert.True(snated.Allowed);
-        Assert.Contains(snated.Hops, h => h.Step == "route" && h.Detail.EndsWith("is public: out through the internet gateway", StringComparison.Ordinal));
+        Assert.Contains(snated.Hops, h => h.Step == "route" && h.Detail.EndsWith("'s public IPv4 address", StringComparison.Ordinal) && h.Detail.Contains("out through the internet gateway with 192.168.", StringComparison.Ordinal));
     }
 
     [Fact]

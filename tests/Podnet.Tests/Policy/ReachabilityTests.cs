@@ -85,7 +85,8 @@ public class ReachabilityTests
         var result = new Reachability(world).Evaluate($"kube-system/{coredns.Name}", "1.1.1.1", "443");
 
         Assert.True(result.Allowed);
-        Assert.Contains(result.Hops, h => h.Step == "route" && h.Detail.EndsWith("is private: out through the NAT gateway", StringComparison.Ordinal));
+        // The route is the private subnet's table's, to the world's NAT gateway (routes were assumed, not looked up, before).
+        Assert.Contains(result.Hops, h => h.Step == "route" && System.Text.RegularExpressions.Regex.IsMatch(h.Detail, @"^rtb-\w+ 0\.0\.0\.0/0 → nat-\w+ \(subnet-\w+ of eni-\w+\), then rtb-\w+ 0\.0\.0\.0/0 → igw-\w+ \(subnet-\w+\): out through the internet gateway as the NAT gateway's Elastic IP 203\.0\.113\.1$"));
         Assert.Contains(result.Hops, h => h.Step == "egress" && h.Detail.Contains("SNAT to the node's primary address", StringComparison.Ordinal));
     }
 

@@ -61,7 +61,7 @@ public sealed partial class Ec2Backend
             address.NetworkInterfaceId = eni.Id;
             address.PrivateIpAddress = eni.PrimaryAddress.ToString();
             var now = _time.GetUtcNow();
-            var nat = new NatGatewayEntity(natId, subnet.VpcId, subnet.Id, address.AllocationId, now, now + NatGatewayCreateDuration)
+            var nat = new NatGatewayEntity(natId, subnet.VpcId, subnet.Id, address.AllocationId, now, request.Existing ? now : now + NatGatewayCreateDuration)
             {
                 NetworkInterfaceId = eni.Id,
                 Tags = [.. tags],

@@ -24,5 +24,9 @@ public sealed record NatGateway(
 /// </summary>
 public sealed record NatGatewayAddress(string AllocationId, string? NetworkInterfaceId, string? PrivateIp, string? PublicIp, bool IsPrimary, string Status);
 
-/// <summary>CreateNatGateway's arguments (public NAT gateways only).</summary>
-public sealed record CreateNatGatewayRequest(string SubnetId, string AllocationId, IReadOnlyList<Tag>? Tags = null);
+/// <summary>
+/// CreateNatGateway's arguments (public NAT gateways only). <see cref="Existing"/> describes a gateway that already
+/// exists, as a world declares it: <c>available</c> at once instead of <c>pending</c> for
+/// <see cref="Ec2Backend.NatGatewayCreateDuration"/> (or <c>failed</c> at once when its VPC has no internet gateway).
+/// </summary>
+public sealed record CreateNatGatewayRequest(string SubnetId, string AllocationId, IReadOnlyList<Tag>? Tags = null, bool Existing = false);

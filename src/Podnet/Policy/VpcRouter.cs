@@ -1,0 +1,129 @@
+using System.Net;
+using Podnet.Aws.Ec2;
+using Podnet.Net;
+
+namespace Podnet.Policy;
+
+/// <summary>
+/// The VPC's implied router for a packet bound outside the VPC, as Amazon VPC routes it: the route table of the subnet
+/// of the interface the packet leaves by (the subnet's explicit association, else the VPC's main table — the implicit
+/// association), the most specific route whose destination contains the address (longest prefix match, Amazon VPC
+/// User Guide, "Route priority"), and what the route's target does with the packet:
+/// <list type="bullet">
+/// <item>no route: the router drops it ("no route to … in rtb-…");</item>
+/// <item>a <c>blackhole</c> route (its NAT gateway deleted or failed, its internet gateway detached): dropped;</item>
+/// <item>an internet gateway: it translates only a private address that has a public IPv4 address — the primary
+/// private address of an instance's primary interface in a subnet that maps public IPs on launch, or an address
+/// with an Elastic IP — and drops any other packet (Amazon VPC User Guide, "Enable internet access for a VPC
+/// using an internet gateway": "your instance must have a public IPv4 address or an Elastic IP address that's
+/// associated with a private IPv4 address on your instance");</item>
+/// <item>a NAT gateway: it must be <c>available</c>, and its own subnet's route table must send the destination to
+/// an internet gateway, which translates the gateway's Elastic IP (Amazon VPC User Guide, "NAT gateways": "the
+/// NAT gateway must be in a public subnet … the route table for the public subnet must have a route to the
+/// internet gateway").</item>
+/// </list>
+/// Read-only: built over the backend's state when asked, for one <see cref="Reachability"/>.
+/// </summary>
+internal sealed class VpcRouter(Ec2Backend ec2)
+{
+    /// <summary>
+    /// Whether a packet from <paramref name="source"/>, leaving by <paramref name="leaving"/>, gets out of the VPC
+    /// to <paramref name="destination"/>, and the explanation: the table and route that decided it
+    /// (<c>rtb-… 0.0.0.0/0 → nat-…</c>) or why nothing did.
+    /// </summary>
+    public (bool Routed, string Detail) Out(NetworkInterface leaving, IPAddress source, IPAddress destination)
+    {
+        var table = ec2.RouteTableOfSubnet(leaving.SubnetId);
+        var where = $"{leaving.SubnetId} of {leaving.NetworkInterfaceId}";
+        var route = LongestMatch(table, destination);
+        if (route is null)
+        {
+            return (false, $"no route to {destination} in {table.RouteTableId} ({leaving.SubnetId}, {Association(table, leaving.SubnetId)}): the VPC router drops it");
+        }
+
+        var routeText = $"{table.RouteTableId} {route.DestinationCidrBlock} → {route.NatGatewayId ?? route.GatewayId}";
+        if (route.State == "blackhole")
+        {
+            return (false, $"{routeText} ({where}) is a blackhole: its target is gone or detached, the VPC router drops it");
+        }
+
+        if (route.NatGatewayId is { } natId)
+        {
+            return ThroughNat(routeText, where, natId, destination);
+        }
+
+        if (route.GatewayId is { } gatewayId && gatewayId.StartsWith("igw-", StringComparison.Ordinal))
+        {
+            return HasPublicAddress(leaving, source)
+                ? (true, $"{routeText} ({where}): out through the internet gateway with {source}'s public IPv4 address")
+                : (false, $"{routeText} ({where}), but {source} has no public IPv4 address (only an instance's primary address in a subnet that maps public IPs on launch, or one with an Elastic IP, has one): the internet gateway drops it (a packet that keeps a pod's own address needs a route to a NAT gateway)");
+        }
+
+        // A local route for an address outside every VPC block cannot match; any other target is not emulated.
+        return (false, $"{routeText} ({where}): the target does not lead out of the VPC");
+    }
+
+    private (bool Routed, string Detail) ThroughNat(string routeText, string where, string natId, IPAddress destination)
+    {
+        var nat = ec2.DescribeNatGateways(DescribeRequest.ForIds(natId))[0];
+        if (nat.State != "available")
+        {
+            return (false, $"{routeText} ({where}), but NAT gateway {natId} is {nat.State}: it forwards nothing until available");
+        }
+
+        var natTable = ec2.RouteTableOfSubnet(nat.SubnetId);
+        var onward = LongestMatch(natTable, destination);
+        if (onward is null)
+        {
+            return (false, $"{routeText} ({where}), but no route to {destination} in {natTable.RouteTableId} (the NAT gateway's subnet {nat.SubnetId}, {Association(natTable, nat.SubnetId)}): a NAT gateway needs a public subnet, whose table routes to an internet gateway");
+        }
+
+        var onwardText = $"{natTable.RouteTableId} {onward.DestinationCidrBlock} → {onward.NatGatewayId ?? onward.GatewayId}";
+        if (onward.State == "blackhole" || onward.GatewayId?.StartsWith("igw-", StringComparison.Ordinal) != true)
+        {
+            var why = onward.State == "blackhole" ? "a blackhole" : "not an internet gateway";
+            return (false, $"{routeText} ({where}), then {onwardText} in the NAT gateway's subnet {nat.SubnetId} is {why}: the NAT gateway's traffic does not leave the VPC");
+        }
+
+        var publicIp = nat.NatGatewayAddresses.FirstOrDefault(a => a.IsPrimary)?.PublicIp;
+        return (true, $"{routeText} ({where}), then {onwardText} ({nat.SubnetId}): out through the internet gateway as the NAT gateway's Elastic IP {publicIp}");
+    }
+
+    /// <summary>The most specific active or blackhole route of the table whose IPv4 destination contains the address.</summary>
+    private static Route? LongestMatch(RouteTable table, IPAddress destination)
+    {
+        Route? best = null;
+        var bestLength = -1;
+        foreach (var route in table.Routes)
+        {
+            if (CidrBlock.TryParse(route.DestinationCidrBlock, out var cidr) && cidr.Contains(destination) && cidr.PrefixLength > bestLength)
+            {
+                best = route;
+                bestLength = cidr.PrefixLength;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>How the subnet uses the table: explicitly associated, or implicitly as its VPC's main table.</summary>
+    private static string Association(RouteTable table, string subnetId)
+        => table.Associations.Any(a => a.SubnetId == subnetId) ? "explicitly associated" : "the VPC's main route table, implicitly associated";
+
+    /// <summary>
+    /// Whether the internet gateway can translate <paramref name="source"/>: an Elastic IP mapped to it, or the public
+    /// IPv4 address EC2 gives at launch to the primary private address of an instance's primary interface (device
+    /// index 0) in a subnet with <c>MapPublicIpOnLaunch</c> — never to a secondary address or another interface.
+    /// </summary>
+    private bool HasPublicAddress(NetworkInterface eni, IPAddress source)
+    {
+        var text = source.ToString();
+        if (ec2.DescribeAddresses().Any(a => a.NetworkInterfaceId == eni.NetworkInterfaceId && a.PrivateIpAddress == text))
+        {
+            return true;
+        }
+
+        return eni.Attachment is { DeviceIndex: 0 } && eni.InterfaceType == "interface" && eni.PrivateIpAddress == text
+               && ec2.DescribeSubnets(DescribeRequest.ForIds(eni.SubnetId))[0].MapPublicIpOnLaunch;
+    }
+}

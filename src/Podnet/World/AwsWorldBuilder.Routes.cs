@@ -1,0 +1,212 @@
+using System.Text.Json.Nodes;
+using Podnet.Aws.Ec2;
+using Podnet.Net;
+
+namespace Podnet.World;
+
+/// <summary>
+/// A world's routes: the kinds <c>InternetGateway</c>, <c>NatGateway</c> and <c>RouteTable</c> with the fields
+/// <c>aws ec2 describe-internet-gateways</c>, <c>describe-nat-gateways</c> and <c>describe-route-tables</c> print, and
+/// the tables a fresh EKS VPC has for a world that declares none of them.
+/// </summary>
+internal sealed partial class AwsWorldBuilder
+{
+    /// <summary>The kinds that make a world's routes: a world with any of them declares all its routes itself.</summary>
+    private static readonly string[] RouteKinds = ["InternetGateway", "NatGateway", "RouteTable"];
+
+    /// <summary>
+    /// An <c>InternetGateway</c>: <c>Attachments</c> (at most one <c>{VpcId}</c>, a name from the world or an ID), and
+    /// <c>Tags</c>. Created and attached as <c>aws ec2 create-internet-gateway</c> and <c>attach-internet-gateway</c> do.
+    /// </summary>
+    private void CreateInternetGateway(WorldDocument doc)
+    {
+        var ec2 = _cloud.Ec2Backend;
+        var attachments = Entries(doc, DocumentFields.Spec(doc), "spec", "Attachments").ToList();
+        if (attachments.Count > 1)
+        {
+            throw doc.Error("spec.Attachments", $"Too many: {attachments.Count}: an internet gateway is attached to at most one VPC");
+        }
+
+        var gateway = ec2.CreateInternetGateway(WithName(DocumentFields.Tags(doc), doc.Name));
+        Remember(doc, gateway.InternetGatewayId);
+        foreach (var (entry, path) in attachments)
+        {
+            Known(doc, entry, path, "VpcId");
+            ec2.AttachInternetGateway(gateway.InternetGatewayId, Resolve(doc, path[5..] + ".VpcId", "Vpc", "vpc", Required(doc, entry, path, "VpcId")));
+        }
+    }
+
+    /// <summary>
+    /// A <c>NatGateway</c>: <c>SubnetId</c> (a name from the world or an ID), <c>ConnectivityType</c> (<c>public</c>,
+    /// the only kind Podnet emulates) and <c>Tags</c>; it gets a new Elastic IP and is <c>available</c>, as a gateway
+    /// that exists already. Its VPC needs an internet gateway: EC2 would let it fail (<c>Gateway.NotAttached</c>), and
+    /// a world cannot hold a gateway that never worked.
+    /// </summary>
+    private void CreateNatGateway(WorldDocument doc)
+    {
+        var ec2 = _cloud.Ec2Backend;
+        if (DocumentFields.String(doc, "ConnectivityType") is { } type && type != "public")
+        {
+            throw doc.Error("spec.ConnectivityType", $"Unsupported value: \"{type}\": supported values: \"public\" (Podnet emulates public NAT gateways only)");
+        }
+
+        var subnetId = Resolve(doc, "SubnetId", "Subnet", "subnet");
+        var address = ec2.AllocateAddress("vpc", [new Tag("Name", doc.Name)]);
+        var nat = ec2.CreateNatGateway(new CreateNatGatewayRequest(subnetId, address.AllocationId, WithName(DocumentFields.Tags(doc), doc.Name), Existing: true));
+        if (nat.State == "failed")
+        {
+            throw doc.Error("spec.SubnetId", $"{nat.FailureCode}: {nat.FailureMessage} (declare an InternetGateway attached to the VPC)");
+        }
+
+        Remember(doc, nat.NatGatewayId);
+    }
+
+    /// <summary>
+    /// A <c>RouteTable</c>: <c>VpcId</c>, <c>Routes</c> (<c>{DestinationCidrBlock, GatewayId | NatGatewayId}</c>; the
+    /// VPC's <c>local</c> routes are always there and may be listed) and <c>Associations</c> (<c>{SubnetId}</c>, or
+    /// <c>{Main: true}</c> for the VPC's main table, which EC2 made with the VPC: its routes are added to that table).
+    /// A subnet no table names is implicitly associated with the main table.
+    /// </summary>
+    private void CreateRouteTable(WorldDocument doc)
+    {
+        var ec2 = _cloud.Ec2Backend;
+        var vpcId = Resolve(doc, "VpcId", "Vpc", "vpc");
+        var spec = DocumentFields.Spec(doc);
+        var associations = Entries(doc, spec, "spec", "Associations").ToList();
+        foreach (var (entry, path) in associations)
+        {
+            Known(doc, entry, path, "SubnetId", "Main");
+            if ((entry["SubnetId"] is not null) == IsMain(entry))
+            {
+                throw doc.Error(path, "Invalid value: an association names a SubnetId, or is {Main: true} for the VPC's main route table");
+            }
+        }
+
+        string tableId;
+        if (associations.Any(a => IsMain(a.Entry)))
+        {
+            var mainTable = ec2.DescribeRouteTables(DescribeRequest.Where(new Filter("vpc-id", vpcId), new Filter("association.main", "true")))[0];
+            if (_ids.ContainsValue(mainTable.RouteTableId))
+            {
+                throw doc.Error("spec.Associations", $"Duplicate value: the main route table of {vpcId} is described by another RouteTable");
+            }
+
+            tableId = mainTable.RouteTableId;
+            if (DocumentFields.Tags(doc) is { Count: > 0 } tags)
+            {
+                ec2.CreateTags([tableId], tags);
+            }
+        }
+        else
+        {
+            tableId = ec2.CreateRouteTable(vpcId, WithName(DocumentFields.Tags(doc), doc.Name)).RouteTableId;
+        }
+
+        Remember(doc, tableId);
+        var vpcBlocks = ec2.DescribeVpcs(DescribeRequest.ForIds(vpcId))[0].CidrBlockAssociationSet.Select(b => b.CidrBlock).ToHashSet(StringComparer.Ordinal);
+        foreach (var (entry, path) in Entries(doc, spec, "spec", "Routes"))
+        {
+            Known(doc, entry, path, "DestinationCidrBlock", "GatewayId", "NatGatewayId");
+            var destination = Required(doc, entry, path, "DestinationCidrBlock");
+            var gateway = DocumentFields.StringAt(doc, entry["GatewayId"], $"{path}.GatewayId");
+            if (gateway == "local")
+            {
+                // describe-route-tables lists the local routes; they are the VPC's CIDR blocks, not routes one adds.
+                if (!vpcBlocks.Contains(destination))
+                {
+                    throw doc.Error($"{path}.DestinationCidrBlock", $"Invalid value: \"{destination}\": a local route's destination is one of the VPC's CIDR blocks ({string.Join(", ", vpcBlocks)})");
+                }
+
+                continue;
+            }
+
+            var nat = DocumentFields.StringAt(doc, entry["NatGatewayId"], $"{path}.NatGatewayId");
+            ec2.CreateRoute(new CreateRouteRequest(
+                tableId,
+                destination,
+                gateway is null ? null : Resolve(doc, path[5..] + ".GatewayId", "InternetGateway", "igw", gateway),
+                nat is null ? null : Resolve(doc, path[5..] + ".NatGatewayId", "NatGateway", "nat", nat)));
+        }
+
+        foreach (var (entry, path) in associations.Where(a => a.Entry["SubnetId"] is not null))
+        {
+            var subnetId = Resolve(doc, path[5..] + ".SubnetId", "Subnet", "subnet", Required(doc, entry, path, "SubnetId"));
+            ec2.AssociateRouteTable(tableId, subnetId);
+        }
+    }
+
+    /// <summary>
+    /// The routes of a world that declares none (no <c>InternetGateway</c>, <c>NatGateway</c> or <c>RouteTable</c>):
+    /// each VPC gets what the EKS sample VPC template (<c>amazon-eks-vpc-private-subnets.yaml</c>, the VPC of the EKS
+    /// User Guide's "Create an Amazon VPC for your Amazon EKS cluster") gives it. An internet gateway; a public table
+    /// (<c>0.0.0.0/0</c> → the internet gateway) associated with the subnets that map public IPs on launch; a NAT
+    /// gateway in a public subnet of each zone with private subnets (the first public subnet's when the zone has
+    /// none); and a table per private subnet (<c>0.0.0.0/0</c> → its zone's NAT gateway). Only subnets of the VPC's
+    /// primary CIDR block are the template's: a subnet of a secondary block (the custom-networking subnets users add,
+    /// seed 003) keeps the implicit association with the main table, which has only the local routes — no way out of
+    /// the VPC. Without a public subnet there is nowhere for a NAT gateway, so private subnets have no way out either.
+    /// </summary>
+    private void CreateFreshEksVpcRoutes(IReadOnlyList<WorldDocument> documents)
+    {
+        if (documents.Any(d => RouteKinds.Contains(d.Kind)))
+        {
+            return;
+        }
+
+        var ec2 = _cloud.Ec2Backend;
+        foreach (var vpcDoc in documents.Where(d => d.Kind == "Vpc"))
+        {
+            var vpc = ec2.DescribeVpcs(DescribeRequest.ForIds(_ids[("Vpc", vpcDoc.Name)]))[0];
+            var primary = CidrBlock.Parse(vpc.CidrBlock);
+            var subnets = documents.Where(d => d.Kind == "Subnet" && _ids.ContainsKey(("Subnet", d.Name)))
+                .Select(d => ec2.DescribeSubnets(DescribeRequest.ForIds(_ids[("Subnet", d.Name)]))[0])
+                .Where(s => s.VpcId == vpc.VpcId && primary.Contains(CidrBlock.Parse(s.CidrBlock)))
+                .ToList();
+            var gateway = ec2.CreateInternetGateway([new Tag("Name", $"{vpcDoc.Name}/InternetGateway")]);
+            ec2.AttachInternetGateway(gateway.InternetGatewayId, vpc.VpcId);
+            var publicSubnets = subnets.Where(s => s.MapPublicIpOnLaunch).ToList();
+            if (publicSubnets.Count == 0)
+            {
+                continue;
+            }
+
+            var publicTable = ec2.CreateRouteTable(vpc.VpcId, [new Tag("Name", $"{vpcDoc.Name}/PublicRouteTable")]);
+            ec2.CreateRoute(new CreateRouteRequest(publicTable.RouteTableId, "0.0.0.0/0", GatewayId: gateway.InternetGatewayId));
+            foreach (var subnet in publicSubnets)
+            {
+                ec2.AssociateRouteTable(publicTable.RouteTableId, subnet.SubnetId);
+            }
+
+            var natByZone = new Dictionary<string, string>(StringComparer.Ordinal);
+            var privateSubnets = subnets.Where(s => !s.MapPublicIpOnLaunch).ToList();
+            for (var i = 0; i < privateSubnets.Count; i++)
+            {
+                var subnet = privateSubnets[i];
+                var natSubnet = publicSubnets.FirstOrDefault(p => p.AvailabilityZone == subnet.AvailabilityZone) ?? publicSubnets[0];
+                if (!natByZone.TryGetValue(natSubnet.SubnetId, out var natId))
+                {
+                    var name = $"{vpcDoc.Name}/NatGateway{natByZone.Count + 1:00}";
+                    var address = ec2.AllocateAddress("vpc", [new Tag("Name", name)]);
+                    natId = ec2.CreateNatGateway(new CreateNatGatewayRequest(natSubnet.SubnetId, address.AllocationId, [new Tag("Name", name)], Existing: true)).NatGatewayId;
+                    natByZone.Add(natSubnet.SubnetId, natId);
+                }
+
+                var table = ec2.CreateRouteTable(vpc.VpcId, [new Tag("Name", $"{vpcDoc.Name}/PrivateRouteTable{i + 1:00}")]);
+                ec2.CreateRoute(new CreateRouteRequest(table.RouteTableId, "0.0.0.0/0", NatGatewayId: natId));
+                ec2.AssociateRouteTable(table.RouteTableId, subnet.SubnetId);
+            }
+        }
+    }
+
+    /// <summary>Whether an association is the main one (<c>Main: true</c>).</summary>
+    private static bool IsMain(JsonObject association) => association["Main"] is JsonValue value && value.TryGetValue<bool>(out var main) && main;
+
+    /// <summary>A map of a list entry may hold only the fields its kind has (the aws CLI's names).</summary>
+    private static void Known(WorldDocument doc, JsonObject entry, string path, params string[] fields)
+    {
+        if (entry.Select(p => p.Key).FirstOrDefault(k => !fields.Contains(k)) is { } unknown)
+        {
+            throw doc.Error($"{path}.{unknown}", $"unknown field: supported fields: {string.Join(", ", fields)}");
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using Podnet.Aws.Ec2;
+using Podnet.Kube.Views;
+using Podnet.Lint;
+using Podnet.Policy;
+using Podnet.Tests.TestSupport;
+using Podnet.World;
+using Podnet.World.Shell;
+
+namespace Podnet.Tests.Policy;
+
+/// <summary>
+/// Traffic leaving the VPC is routed by the route table of the subnet of the interface it leaves by: SNATed pod
+/// traffic and nodes by the node's primary interface, pods that are not SNATed by their own interface. Longest prefix
+/// match, blackhole routes, a NAT gateway's own subnet needing a route to an internet gateway, and the public IPv4
+/// address an internet gateway needs, each with the table and route named.
+/// </summary>
+public class VpcRouterTests
+{
+    private const string CustomNetworking = "custom-networking";
+
+    private static string ExternalSnat(string text)
+        => text.Replace("      AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: \"true\"", "      AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: \"true\"\n      AWS_VPC_K8S_CNI_EXTERNALSNAT: \"true\"", StringComparison.Ordinal);
+
+    private static PodView CoreDns(Podnet.World.World world)
+        => world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new PodView(p))
+            .Where(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal)).OrderBy(p => p.Name, StringComparer.Ordinal).First();
+
+    private static Ec2Backend Ec2(Podnet.World.World world) => world.Cloud!.Ec2Backend;
+
+    private static Hop RouteHop(ReachResult result) => Assert.Single(result.Hops, h => h.Step == "route");
+
+    [Fact]
+    public void Reach_PodInSubnetWithoutRoute_IsDenied_NamesRouteTable()
+    {
+        // Seed 003's pod subnets are in the VPC's second CIDR block, associated with nothing: the main table, local only.
+        var world = ExampleWorlds.Load(CustomNetworking, ExternalSnat);
+        var coredns = CoreDns(world);
+        var subnet = Ec2(world).DescribeNetworkInterfaces().Single(e => e.PrivateIpAddresses.Any(a => a.PrivateIpAddress == coredns.PodIP)).SubnetId;
+        var main = Ec2(world).RouteTableOfSubnet(subnet);
+
+        var result = new Reachability(world).Evaluate($"kube-system/{coredns.Name}", "8.8.8.8", "443");
+
+        Assert.False(result.Allowed);
+        Assert.Contains(main.Associations, a => a.Main);
+        Assert.Equal(new Hop("route", false, $"no route to 8.8.8.8 in {main.RouteTableId} ({subnet}, the VPC's main route table, implicitly associated): the VPC router drops it"), result.Hops[^1]);
+        Assert.StartsWith("subnet-0a1b2c3d4e5f6", subnet, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reach_CustomNetworkingPodSnated_LeavesByTheNodesSubnet_ThroughItsNatGateway()
+    {
+        // The seed: with AWS_VPC_K8S_CNI_EXTERNALSNAT=false, traffic outside the VPC uses the primary interface's subnet.
+        var world = ExampleWorlds.Load(CustomNetworking);
+        var coredns = CoreDns(world);
+        var node = Ec2(world).DescribeNetworkInterfaces().Single(e => e.Attachment is { DeviceIndex: 0 } && e.PrivateIpAddress == new NodeView(world.ControlPlane.Store.List("v1", "Node").Items.Single(n => n.Name == coredns.NodeName)).InternalIP);
+        var table = Ec2(world).RouteTableOfSubnet(node.SubnetId);
+        var nat = Assert.Single(table.Routes, r => r.NatGatewayId is not null).NatGatewayId;
+
+        var result = new Reachability(world).Evaluate($"kube-system/{coredns.Name}", "8.8.8.8", "443");
+
+        Assert.True(result.Allowed);
+        Assert.StartsWith($"{table.RouteTableId} 0.0.0.0/0 → {nat} ({node.SubnetId} of {node.NetworkInterfaceId}), then rtb-", RouteHop(result).Detail, StringComparison.Ordinal);
+        var elasticIp = Ec2(world).DescribeNatGateways(DescribeRequest.ForIds(nat!))[0].NatGatewayAddresses[0].PublicIp;
+        Assert.EndsWith($": out through the internet gateway as the NAT gateway's Elastic IP {elasticIp}", RouteHop(result).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reach_RouteToADeletedNatGateway_IsABlackhole()
+    {
+        var world = WorldLoader.LoadDefault();
+        var nat = Assert.Single(Ec2(world).DescribeNatGateways());
+        Ec2(world).DeleteNatGateway(nat.NatGatewayId);
+
+        var result = new Reachability(world).Evaluate($"kube-system/{CoreDns(world).Name}", "1.1.1.1", "443");
+
+        Assert.False(result.Allowed);
+        Assert.Matches($@"^rtb-\w+ 0\.0\.0\.0/0 → {nat.NatGatewayId} \(subnet-\w+ of eni-\w+\) is a blackhole: its target is gone or detached, the VPC router drops it$", RouteHop(result).Detail);
+    }
+
+    [Fact]
+    public void Reach_MoreSpecificRouteWins_AndAnInternetGatewayDropsAnAddressWithoutPublicIp()
+    {
+        // A /24 to the internet gateway in a private subnet's table: 1.1.1.1 takes it (longest prefix), 8.8.8.8 the NAT.
+        var world = WorldLoader.LoadDefault();
+        var ec2 = Ec2(world);
+        var coredns = CoreDns(world);
+        var nodeAddress = new NodeView(world.ControlPlane.Store.List("v1", "Node").Items.Single(n => n.Name == coredns.NodeName)).InternalIP!;
+        var primary = ec2.DescribeNetworkInterfaces().Single(e => e.PrivateIpAddress == nodeAddress);
+        var table = ec2.RouteTableOfSubnet(primary.SubnetId);
+        var igw = Assert.Single(ec2.DescribeInternetGateways()).InternetGatewayId;
+        ec2.CreateRoute(new CreateRouteRequest(table.RouteTableId, "1.1.1.0/24", GatewayId: igw));
+        var reach = new Reachability(world);
+
+        var direct = reach.Evaluate($"kube-system/{coredns.Name}", "1.1.1.1", "443");
+        var nat = reach.Evaluate($"kube-system/{coredns.Name}", "8.8.8.8", "443");
+
+        Assert.False(direct.Allowed);
+        Assert.Equal(
+            $"{table.RouteTableId} 1.1.1.0/24 → {igw} ({primary.SubnetId} of {primary.NetworkInterfaceId}), but {nodeAddress} has no public IPv4 address (only an instance's primary address in a subnet that maps public IPs on launch, or one with an Elastic IP, has one): the internet gateway drops it (a packet that keeps a pod's own address needs a route to a NAT gateway)",
+            RouteHop(direct).Detail);
+        Assert.True(nat.Allowed);
+        Assert.StartsWith($"{table.RouteTableId} 0.0.0.0/0 → nat-", RouteHop(nat).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reach_NatGatewayInASubnetWithoutInternetRoute_DoesNotLeaveTheVpc()
+    {
+        // The NAT gateway's public subnet loses its association: it falls back to the main table, local routes only.
+        var world = WorldLoader.LoadDefault();
+        var ec2 = Ec2(world);
+        var nat = Assert.Single(ec2.DescribeNatGateways());
+        var association = ec2.RouteTableOfSubnet(nat.SubnetId).Associations.Single(a => a.SubnetId == nat.SubnetId);
+        ec2.DisassociateRouteTable(association.RouteTableAssociationId);
+
+        var result = new Reachability(world).Evaluate($"kube-system/{CoreDns(world).Name}", "1.1.1.1", "443");
+
+        Assert.False(result.Allowed);
+        Assert.Matches($@", but no route to 1\.1\.1\.1 in rtb-\w+ \(the NAT gateway's subnet {nat.SubnetId}, the VPC's main route table, implicitly associated\): a NAT gateway needs a public subnet, whose table routes to an internet gateway$", RouteHop(result).Detail);
+    }
+
+    [Fact]
+    public void Reach_NodeInPublicSubnet_LeavesByTheInternetGateway_WithItsPublicAddress()
+    {
+        // Managed nodes in a subnet that maps public IPs on launch get one on their primary address.
+        var world = WorldLoader.Load([new WorldSource("w.yaml", WorldLoader.DefaultSource().Text.Replace(
+            "  Subnets: [private-us-west-2a, private-us-west-2b]\n  DesiredSize: 3", "  Subnets: [public-us-west-2b]\n  DesiredSize: 1", StringComparison.Ordinal))]);
+        var node = Assert.Single(world.ControlPlane.Store.List("v1", "Node").Items);
+        var address = new NodeView(node).InternalIP!;
+
+        var result = new Reachability(world).Evaluate($"node/{node.Name}", "8.8.8.8", "443");
+
+        Assert.True(result.Allowed);
+        Assert.Matches($@"^rtb-\w+ 0\.0\.0\.0/0 → igw-\w+ \(subnet-\w+ of eni-\w+\): out through the internet gateway with {address.Replace(".", "\\.", StringComparison.Ordinal)}'s public IPv4 address$", RouteHop(result).Detail);
+    }
+
+    [Fact]
+    public void ReachCommand_AndThePodsCurl_Agree_OnAPodWithoutRoute()
+    {
+        // podnet reach and a pod's curl (what kubectl exec runs) decide from the same route lookup.
+        using var scenario = new ScenarioWorld(CustomNetworking, ExternalSnat);
+        var world = scenario.Load();
+        var coredns = CoreDns(world);
+
+        var (exit, reach, _) = PodnetCli.Run("reach", scenario.Directory, $"kube-system/{coredns.Name}", "8.8.8.8", "443");
+        var curl = new PodShell(world, "kube-system", coredns.Name).Exec(["curl", "-sS", "-m", "5", "8.8.8.8"]);
+
+        Assert.Equal(1, exit);
+        Assert.Matches(@"^DENIED\n(.*\n)*  FAIL  route: no route to 8\.8\.8\.8 in rtb-\w+ \(subnet-0a1b2c3d4e5f60\w+, the VPC's main route table, implicitly associated\): the VPC router drops it\n", reach);
+        Assert.NotEqual(0, curl.ExitCode);
+        Assert.Contains(curl.Reach.SelectMany(r => r.Hops), h => h is { Step: "route", Allowed: false } && h.Detail.StartsWith("no route to 8.8.8.8 in rtb-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Lint_PodsInASubnetWithoutRoute_AreOneWarning_WithReachsRoute_AndNoneWhenSnated()
+    {
+        // lint asks reach, so both name the same table: seed 003's subnets with the pods' own addresses.
+        var world = ExampleWorlds.Load(CustomNetworking, ExternalSnat);
+        var coredns = CoreDns(world);
+        var route = RouteHop(new Reachability(world).Evaluate($"kube-system/{coredns.Name}", "8.8.8.8", "443"));
+
+        var findings = WorldLint.Run(world).Where(f => f.Check == PodsWithoutRouteOut.Id).ToList();
+
+        var subnet = Ec2(world).DescribeNetworkInterfaces().Single(e => e.PrivateIpAddresses.Any(a => a.PrivateIpAddress == coredns.PodIP)).SubnetId;
+        var finding = Assert.Single(findings, f => f.Object == $"Subnet {subnet}");
+        Assert.Equal(LintSeverity.Warning, finding.Severity);
+        Assert.EndsWith($"cannot reach the Internet (8.8.8.8) by this subnet: {route.Detail}", finding.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(WorldLint.Run(ExampleWorlds.Load(CustomNetworking)), f => f.Check == PodsWithoutRouteOut.Id);
+    }
+}
