@@ -144,15 +144,6 @@ aws eks create-nodegroup --region $region_code --cluster-name $cluster_name --no
 until [ "$(aws eks describe-nodegroup --cluster-name $cluster_name --nodegroup-name my-nodegroup --query nodegroup.status --output text)" = ACTIVE ]; do sleep 2; done
 aws eks describe-nodegroup --cluster-name $cluster_name --nodegroup-name my-nodegroup --query nodegroup.status --output text
 
-# Step 4's other path, a launch template with an AMI ID, needs the max pods EKS recommends: the max-pods calculator
-# (max-pods-calculator.sh; here `podnet maxpods`, the same arithmetic) with --cni-custom-networking-enabled, for the
-# bootstrap's --max-pods. The seed's note then adds --cni-prefix-delegation-enabled: "110 für einen m5.large".
-cni_version=$(kubectl describe daemonset aws-node -n kube-system | grep amazon-k8s-cni: | cut -d ":" -f 3)
-podnet maxpods --instance-type t3.medium --cni-version $cni_version --cni-custom-networking-enabled
-podnet maxpods --instance-type m5.large --cni-version $cni_version --cni-custom-networking-enabled --cni-prefix-delegation-enabled
-# The tutorial's node group has no launch template, so EKS sets the nodes' max pods itself (its table, not the calculator).
-kubectl get nodes -o custom-columns=NAME:.metadata.name,MAX-PODS:.status.allocatable.pods
-
 # The step the tutorial may skip (its ENIConfigs are named after their zones): which zone and subnet a node is in.
 kubectl get nodes
 first_node=$(kubectl get nodes -o jsonpath='{.items[0].metadata.name}')
@@ -161,6 +152,15 @@ aws ec2 describe-instances --filters Name=network-interface.private-dns-name,Val
 
 kubectl wait --for=condition=Ready pods -l k8s-app=kube-dns -n kube-system --timeout=180s >/dev/null
 kubectl get pods -A -o wide
+
+# Step 4's other path, a launch template with an AMI ID, needs the max pods EKS recommends: the max-pods calculator
+# (max-pods-calculator.sh; here `podnet maxpods`, the same arithmetic) with --cni-custom-networking-enabled, for the
+# bootstrap's --max-pods. The seed's note then adds --cni-prefix-delegation-enabled: "110 für einen m5.large".
+cni_version=$(kubectl describe daemonset aws-node -n kube-system | grep amazon-k8s-cni: | cut -d ":" -f 3)
+podnet maxpods --instance-type t3.medium --cni-version $cni_version --cni-custom-networking-enabled
+podnet maxpods --instance-type m5.large --cni-version $cni_version --cni-custom-networking-enabled --cni-prefix-delegation-enabled
+# The tutorial's node group has no launch template, so EKS sets the nodes' max pods itself (its table, not the calculator).
+kubectl get nodes -o custom-columns=NAME:.metadata.name,MAX-PODS:.status.allocatable.pods
 
 # Step 5: teardown.
 aws eks delete-nodegroup --region $region_code --cluster-name $cluster_name --nodegroup-name my-nodegroup

@@ -82,7 +82,11 @@ kubectl run late-2 --image=public.ecr.aws/nginx/nginx:1.21 --labels=app=later --
 kubectl wait --for=condition=Ready pod/late-2 --timeout=120s
 aws ec2 describe-network-interfaces --network-interface-ids $old_eni --query 'NetworkInterfaces[].Status' --output text
 sleep 65
-aws ec2 describe-network-interfaces --network-interface-ids $old_eni --query 'NetworkInterfaces[].Status' --output text || true
+# The controller deletes it once the cooldown is over; on a busy machine that can take a few seconds more.
+for attempt in 1 2 3 4 5 6 7 8 9 10; do
+  aws ec2 describe-network-interfaces --network-interface-ids $old_eni --query 'NetworkInterfaces[].Status' --output text || break
+  sleep 5
+done
 kubectl run late-3 --image=public.ecr.aws/nginx/nginx:1.21 --labels=app=later --overrides="{\"spec\":{\"nodeName\":\"$node\"}}"
 kubectl wait --for=condition=Ready pod/late-3 --timeout=120s
 kubectl get pods late-2 late-3 -o custom-columns='NAME:.metadata.name,POD-ENI:.metadata.annotations.vpc\.amazonaws\.com/pod-eni'

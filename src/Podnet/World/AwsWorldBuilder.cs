@@ -636,12 +636,13 @@ internal sealed partial class AwsWorldBuilder
         var vpcId = Clusters.FirstOrDefault()?.ResourcesVpcConfig.VpcId;
         foreach (var doc in kubernetesDocuments)
         {
+            // A spec or field of the wrong shape is left for the API server's decoder to refuse as it would.
             var (list, path) = doc switch
             {
                 { Kind: "SecurityGroupPolicy" } when doc.ApiVersion.StartsWith("vpcresources.k8s.aws/", StringComparison.Ordinal)
-                    => (doc.Content["spec"]?["securityGroups"]?["groupIds"] as JsonArray, "spec.securityGroups.groupIds"),
+                    => (((doc.Content["spec"] as JsonObject)?["securityGroups"] as JsonObject)?["groupIds"] as JsonArray, "spec.securityGroups.groupIds"),
                 { Kind: "ENIConfig" } when doc.ApiVersion.StartsWith("crd.k8s.amazonaws.com/", StringComparison.Ordinal)
-                    => (doc.Content["spec"]?["securityGroups"] as JsonArray, "spec.securityGroups"),
+                    => ((doc.Content["spec"] as JsonObject)?["securityGroups"] as JsonArray, "spec.securityGroups"),
                 _ => (null, string.Empty),
             };
             for (var i = 0; i < (list?.Count ?? 0); i++)
