@@ -219,34 +219,26 @@ public sealed class StateDirectory : IDisposable
 
     /// <summary>The journal, oldest first.</summary>
     public IReadOnlyList<JournalEntry> Journal()
-    {
-        lock (_access)
-        {
-            using var command = _db.CreateCommand();
-            command.CommandText = "SELECT kind, wall, data FROM journal ORDER BY seq";
-            using var reader = command.ExecuteReader();
-            var entries = new List<JournalEntry>();
-            while (reader.Read())
-            {
-                entries.Add(JournalEntry.From(reader.GetString(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
-            }
-
-            return entries;
-        }
-    }
+        => Rows("SELECT kind, wall, data FROM journal ORDER BY seq", r => JournalEntry.From(r.GetString(0), r.GetInt64(1), r.IsDBNull(2) ? null : r.GetString(2)));
 
     /// <summary>The objects recorded after the last operation.</summary>
     public IReadOnlyList<ObjectRow> Objects()
+        => Rows(
+            "SELECT cluster, api_version, kind, namespace, name, resource_version, json FROM objects ORDER BY cluster, api_version, kind, namespace, name",
+            r => new ObjectRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6)));
+
+    /// <summary>Every row <paramref name="sql"/> selects, read by <paramref name="read"/>, under the access lock.</summary>
+    private List<T> Rows<T>(string sql, Func<Microsoft.Data.Sqlite.SqliteDataReader, T> read)
     {
         lock (_access)
         {
             using var command = _db.CreateCommand();
-            command.CommandText = "SELECT cluster, api_version, kind, namespace, name, resource_version, json FROM objects ORDER BY cluster, api_version, kind, namespace, name";
+            command.CommandText = sql;
             using var reader = command.ExecuteReader();
-            var rows = new List<ObjectRow>();
+            var rows = new List<T>();
             while (reader.Read())
             {
-                rows.Add(new ObjectRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6)));
+                rows.Add(read(reader));
             }
 
             return rows;
