@@ -180,6 +180,12 @@ public sealed class AwsApiServer : IAsyncDisposable
         var request = context.Request;
         var requestId = Guid.NewGuid().ToString();
         var scope = CredentialScope.Parse(request.Headers.Authorization.FirstOrDefault());
+        if (await OversizedBodies.RefuseDeclaredAsync(context, MaxRequestBodyBytes).ConfigureAwait(false))
+        {
+            await TooLargeAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         QueryRequest? query;
         try
         {

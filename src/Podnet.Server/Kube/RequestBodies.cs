@@ -14,8 +14,8 @@ public static class RequestBodies
 
     /// <summary>
     /// The body's bytes, read up to one byte past the limit as the API server's <c>limitedReadBody</c> reads them
-    /// (k8s.io/apiserver pkg/endpoints/handlers/rest.go); Kestrel's own limit, one byte higher, refuses a declared
-    /// Content-Length above it before anything is read, with the same answer.
+    /// (k8s.io/apiserver pkg/endpoints/handlers/rest.go). A declared Content-Length above the limit is refused before
+    /// anything is kept; either way the rest of an oversized body is drained first (<see cref="OversizedBodies"/>).
     /// </summary>
     /// <exception cref="KubeException">
     /// 413 <c>RequestEntityTooLarge</c>, <c>Request entity too large: limit is 3145728</c>, when the body is larger than
@@ -24,6 +24,12 @@ public static class RequestBodies
     public static async Task<byte[]> ReadAsync(HttpRequest request, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (await OversizedBodies.RefuseDeclaredAsync(request.HttpContext, MaxBytes).ConfigureAwait(false))
+        {
+            throw TooLarge();
+        }
+
+        var lifted = OversizedBodies.LiftServerLimit(request.HttpContext);
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
@@ -34,6 +40,11 @@ public static class RequestBodies
                 buffer.Write(chunk, 0, read);
                 if (buffer.Length > MaxBytes)
                 {
+                    if (lifted)
+                    {
+                        await OversizedBodies.DrainAsync(request).ConfigureAwait(false);
+                    }
+
                     throw TooLarge();
                 }
             }

@@ -70,6 +70,24 @@ public sealed class KubeApiSafetyTests : IClassFixture<ServedWorld>
         AssertStatus(status, 413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Post_BodyManyTimesTheLimit_IsAnswered413NotABrokenPipe(bool chunked)
+    {
+        // Far larger than the socket buffers, so the client is still writing when the server decides: the server reads
+        // the rest before answering (as Go's net/http does), or the client sees a broken pipe instead of the Status.
+        using var client = _served.Http();
+        var bytes = ConfigMapOfSize("far-too-large", 4 * RequestBodies.MaxBytes);
+        using HttpContent content = chunked ? new StreamContent(new UnknownLengthStream(bytes)) : new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        var (code, status) = await SendAsync(client, HttpMethod.Post, ConfigMaps, content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, code);
+        AssertStatus(status, 413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728");
+    }
+
     [Fact]
     public async Task Post_ChunkedBodyOverLimit_Is413()
     {
