@@ -8,6 +8,20 @@ if (args is ["--generate-policy-world", var pods])
     return;
 }
 
+// `dotnet run -c Release -- --load N [--security-groups]` times where `podnet reach` and `podnet matrix` spend their
+// time on the generated policy-only world of N pods (reading the YAML, loading, Reachability, a query, the matrix);
+// with --security-groups, then the matrix of the 10,000-pod security-group world, warm.
+if (args is ["--load", var loadPods, .. var loadRest] && loadRest is [] or ["--security-groups"])
+{
+    Console.WriteLine(Podnet.Benchmarks.LoadRun.Header);
+    foreach (var row in Podnet.Benchmarks.LoadRun.Run(int.Parse(loadPods, CultureInfo.InvariantCulture), securityGroups: loadRest is ["--security-groups"]))
+    {
+        Console.WriteLine(row);
+    }
+
+    return;
+}
+
 // `dotnet run -c Release -- --generate-scale-world plain|sg|custom N > world.yaml` writes a cluster-scale world;
 // `dotnet run -c Release -- --scale plain|sg|custom N` loads and settles it here and prints one row of figures.
 if (args is ["--generate-scale-world", var variant, var count])

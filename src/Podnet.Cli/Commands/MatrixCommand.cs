@@ -12,7 +12,8 @@ namespace Podnet.Cli.Commands;
 /// <summary>
 /// <c>podnet matrix WORLD [--port P] [-o table|json|html|classes]</c> (or <c>--kubeconfig FILE</c> for a live cluster): for every pod (with an IP, not on the host
 /// network), which other pods it may open a connection to on one port; <c>classes</c> gives it by classes of alike
-/// pods, whose size grows with the classes rather than the square of the pods (for large worlds).
+/// pods, whose size grows with the classes rather than the square of the pods — the default for worlds of more than
+/// <see cref="ClassesAbove"/> pods.
 /// </summary>
 public static class MatrixCommand
 {
@@ -22,22 +23,32 @@ public static class MatrixCommand
     {
         var world = new Argument<string?>("world") { Description = "A directory of YAML files or one YAML file (none with --kubeconfig)", Arity = ArgumentArity.ZeroOrOne };
         var port = new Option<string>("--port") { Description = "80, 80/tcp, 53/udp or TCP/80", DefaultValueFactory = _ => "TCP/80" };
-        var format = new Option<string>("--output", "-o") { Description = "table, json, html or classes (by classes of alike pods, for large worlds)", DefaultValueFactory = _ => "table" };
+        var format = new Option<string?>("--output", "-o") { Description = $"table, json, html or classes (by classes of alike pods); default: table, or classes above {ClassesAbove:N0} pods" };
         format.AcceptOnlyFromAmong("table", "json", "html", "classes");
         var command = new Command("matrix", "Show which pods may connect to which, on one port: pods alike are decided once") { world, port, format };
         var live = new LiveOptions();
         live.AddTo(command);
         command.SetAction(parse => live.Resolve(parse, [parse.GetValue(world)], 0, string.Empty, error, out _) is { } input
-            ? Execute(input, parse.GetValue(port)!, parse.GetValue(format)!, output, error)
+            ? Execute(input, parse.GetValue(port)!, parse.GetValue(format), output, error)
             : PodnetCommand.ErrorExitCode);
         return command;
     }
 
-    public static int Execute(string path, string port, string format, TextWriter output, TextWriter error)
+    /// <summary>
+    /// Above this many pods the matrix is shown by classes unless <c>-o</c> asks otherwise: the pod table grows with
+    /// the square of the pods (2,000 pods make 8 MB of it, 10,000 pods some 200 MB), the class form with the classes.
+    /// </summary>
+    public const int ClassesAbove = 2_000;
+
+    public static int Execute(string path, string port, string? format, TextWriter output, TextWriter error)
         => Execute(new WorldInput.Files(path), port, format, output, error);
 
-    /// <summary>The matrix of <paramref name="input"/> on <paramref name="port"/>: exit 0, or 2 with one <c>error:</c> line.</summary>
-    public static int Execute(WorldInput input, string port, string format, TextWriter output, TextWriter error)
+    /// <summary>
+    /// The matrix of <paramref name="input"/> on <paramref name="port"/>: exit 0, or 2 with one <c>error:</c> line.
+    /// <paramref name="format"/> null is the table, or the classes above <see cref="ClassesAbove"/> pods (a <c>note:</c>
+    /// on <paramref name="error"/> says so).
+    /// </summary>
+    public static int Execute(WorldInput input, string port, string? format, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(error);
@@ -56,6 +67,12 @@ public static class MatrixCommand
             new Reachability(world),
             spec,
             line.IsShown ? (done, classes) => line.Report(() => $"deciding the matrix on {spec}: {done:N0} of {classes:N0} classes of alike pods") : null));
+        if (format is null && matrix.Pods.Count > ClassesAbove)
+        {
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"note: {matrix.Pods.Count:N0} pods: the matrix is shown by classes of alike pods (-o table for a row per pod)"));
+            format = "classes";
+        }
+
         output.Write(format switch
         {
             "classes" => Classes(matrix),

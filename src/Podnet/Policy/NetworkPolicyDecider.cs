@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Podnet.Kube.Api;
 using Podnet.Kube.Views;
 using Podnet.Policy.NetworkPolicies;
 
@@ -9,16 +11,27 @@ public sealed partial class Reachability
     {
         var store = world.ControlPlane.Store;
         var engine = new NetworkPolicyEngine(store.List("networking.k8s.io/v1", "NetworkPolicy").Items);
-        var peers = PolicyPeer.FromPods(store.List("v1", "Pod").Items, store.List("v1", "Namespace").Items);
-        return new EngineDecider(engine, peers);
+        var pods = new Dictionary<(string Namespace, string Name), KubeObject>();
+        foreach (var pod in store.List("v1", "Pod").Items)
+        {
+            pods[(pod.Namespace ?? "default", pod.Name)] = pod;
+        }
+
+        return new EngineDecider(engine, pods, PolicyPeer.LabelsByNamespace(store.List("v1", "Namespace").Items));
     }
 
     /// <summary>
     /// NetworkPolicy through the engine. A hostNetwork pod or a node is not a pod to NetworkPolicy: it is its
-    /// address, which only ipBlocks can match.
+    /// address, which only ipBlocks can match. The pods and namespaces are those of the world when the decider was
+    /// made; a pod's peer is worked out when a query first needs it (one <c>podnet reach</c> in a world of 50,000
+    /// pods needs two).
     /// </summary>
-    private sealed class EngineDecider(NetworkPolicyEngine engine, IReadOnlyDictionary<string, PolicyPeer> peers) : INetworkPolicyDecider
+    private sealed class EngineDecider(NetworkPolicyEngine engine, Dictionary<(string Namespace, string Name), KubeObject> pods, Dictionary<string, IReadOnlyDictionary<string, string>> namespaceLabels) : INetworkPolicyDecider
     {
+        // Read without a lock: the pairwise matrix asks for two peers per pair of classes.
+        private readonly ConcurrentDictionary<(string Namespace, string Name), PolicyPeer?> _peers = new();
+        private readonly Lock _lock = new();
+
         public NetworkPolicyEngine Engine { get; } = engine;
 
         public (bool Allowed, string Explanation) Decide(Endpoint source, Endpoint destination, string protocol, int port)
@@ -43,8 +56,23 @@ public sealed partial class Reachability
 
         /// <summary>The endpoint as the engine sees it: the pod's peer, or an address.</summary>
         public PolicyPeer Peer(Endpoint endpoint)
-            => endpoint.Pod is { } pod && !new PodView(pod).HostNetwork && peers.TryGetValue($"{pod.Namespace ?? "default"}/{pod.Name}", out var peer)
+            => endpoint.Pod is { } pod && !new PodView(pod).HostNetwork && PeerOf(pod.Namespace ?? "default", pod.Name) is { } peer
                 ? peer
                 : PolicyPeer.External(endpoint.Address);
+
+        /// <summary>The peer of the world's pod <paramref name="ns"/>/<paramref name="name"/>; null when the world had no such pod.</summary>
+        private PolicyPeer? PeerOf(string ns, string name)
+        {
+            if (_peers.TryGetValue((ns, name), out var known))
+            {
+                return known;
+            }
+
+            lock (_lock)
+            {
+                var peer = pods.TryGetValue((ns, name), out var pod) ? PolicyPeer.FromPod(pod, PolicyPeer.LabelsOfNamespace(namespaceLabels, ns)) : null;
+                return _peers.GetOrAdd((ns, name), peer);
+            }
+        }
     }
 }

@@ -94,6 +94,32 @@ public class MatrixCommandTests
     }
 
     [Fact]
+    public void Matrix_MoreThanClassesAbovePods_IsShownByClasses_AndSaysSo()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"podnet-matrix-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var pods = Podnet.Cli.Commands.MatrixCommand.ClassesAbove + 1;
+            var yaml = string.Join("---\n", Enumerable.Range(0, pods).Select(i => $"apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i:0000}, namespace: default}}\nspec: {{containers: [{{name: main}}]}}\nstatus: {{podIP: 10.0.{i / 250}.{(i % 250) + 1}}}\n"));
+            File.WriteAllText(Path.Combine(dir, "pods.yaml"), yaml);
+
+            var (exit, output, error) = PodnetCli.Run("matrix", dir);
+            var (classesExit, classes, _) = PodnetCli.Run("matrix", dir, "-o", "classes");
+
+            Assert.True(exit == 0, error);
+            Assert.Equal(0, classesExit);
+            Assert.Equal("note: 2,001 pods: the matrix is shown by classes of alike pods (-o table for a row per pod)\n", error.ReplaceLineEndings("\n"));
+            Assert.Equal(classes, output);
+            Assert.StartsWith("TCP/80: 2001 pods, 1 classes, 1 evaluations\n\nclasses (pods of a class get the same verdicts):\n", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Classes_AlikePodsShareALine()
     {
         var dir = Path.Combine(Path.GetTempPath(), $"podnet-matrix-{Guid.NewGuid():N}");

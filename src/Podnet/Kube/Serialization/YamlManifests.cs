@@ -23,13 +23,15 @@ public static class YamlManifests
 
     /// <summary>
     /// As <see cref="Parse(string, string)"/>; with <paramref name="yaml11Booleans"/> false, unquoted y/n/yes/no/on/off
-    /// stay strings (YAML 1.2's core schema), so a namespace named <c>y</c> is the string "y".
+    /// stay strings (YAML 1.2's core schema), so a namespace named <c>y</c> is the string "y". A stream of a megabyte
+    /// or more is read in pieces on several threads (<see cref="YamlStreamChunks"/>), to the same documents.
     /// </summary>
     public static IReadOnlyList<YamlDocument> Parse(string text, string source, bool yaml11Booleans)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(source);
-        return new YamlManifestReader(text, source, yaml11Booleans).ReadAll();
+        // A large stream (a generated world of thousands of pods) is read in pieces on every core, with the same result.
+        return YamlStreamChunks.TryRead(text, source, yaml11Booleans) ?? new YamlManifestReader(text, source, yaml11Booleans).ReadAll();
     }
 
     /// <summary>Parses a single-document manifest; null when the text holds no document or only an empty one.</summary>

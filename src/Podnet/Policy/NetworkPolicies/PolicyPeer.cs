@@ -94,6 +94,23 @@ public sealed record PolicyPeer
     public static IReadOnlyDictionary<string, PolicyPeer> FromPods(IEnumerable<KubeObject> pods, IEnumerable<KubeObject> namespaces)
     {
         ArgumentNullException.ThrowIfNull(pods);
+        var namespaceLabels = LabelsByNamespace(namespaces);
+        var result = new Dictionary<string, PolicyPeer>(StringComparer.Ordinal);
+        foreach (var pod in pods)
+        {
+            var peer = FromPod(pod, LabelsOfNamespace(namespaceLabels, pod.Namespace ?? "default"));
+            result[peer.ToString()] = peer;
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Each of <paramref name="namespaces"/>' labels by namespace name, with <c>kubernetes.io/metadata.name</c> as the
+    /// API server sets it; <see cref="LabelsOfNamespace"/> reads them.
+    /// </summary>
+    public static Dictionary<string, IReadOnlyDictionary<string, string>> LabelsByNamespace(IEnumerable<KubeObject> namespaces)
+    {
         ArgumentNullException.ThrowIfNull(namespaces);
         var namespaceLabels = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
         foreach (var ns in namespaces)
@@ -103,21 +120,23 @@ public sealed record PolicyPeer
             namespaceLabels[ns.Name] = labels;
         }
 
-        var result = new Dictionary<string, PolicyPeer>(StringComparer.Ordinal);
-        foreach (var pod in pods)
-        {
-            var ns = pod.Namespace ?? "default";
-            if (!namespaceLabels.TryGetValue(ns, out var labels))
-            {
-                labels = new Dictionary<string, string>(StringComparer.Ordinal) { [NamespaceNameLabel] = ns };
-                namespaceLabels[ns] = labels;
-            }
+        return namespaceLabels;
+    }
 
-            var peer = FromPod(pod, labels);
-            result[peer.ToString()] = peer;
+    /// <summary>
+    /// The labels of namespace <paramref name="ns"/> from <see cref="LabelsByNamespace"/>; a namespace not there gets
+    /// only <c>kubernetes.io/metadata.name</c> (remembered in <paramref name="namespaceLabels"/>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> LabelsOfNamespace(Dictionary<string, IReadOnlyDictionary<string, string>> namespaceLabels, string ns)
+    {
+        ArgumentNullException.ThrowIfNull(namespaceLabels);
+        if (!namespaceLabels.TryGetValue(ns, out var labels))
+        {
+            labels = new Dictionary<string, string>(StringComparer.Ordinal) { [NamespaceNameLabel] = ns };
+            namespaceLabels[ns] = labels;
         }
 
-        return result;
+        return labels;
     }
 
     /// <summary>An endpoint outside the cluster.</summary>
