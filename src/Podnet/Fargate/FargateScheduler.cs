@@ -38,7 +38,7 @@ public sealed class FargateScheduler : QueueController
     private readonly Dictionary<ObjectKey, FargatePlacement> _placements = [];
 
     /// <summary>The interfaces of pods gone whose delete EC2 refused (throttled, failed), by pod: tried again.</summary>
-    private readonly Dictionary<ObjectKey, string> _deleting = [];
+    private readonly Dictionary<ObjectKey, HashSet<string>> _deleting = [];
 
     /// <param name="setNetwork">Gives a Fargate node its network (the control plane's per-node network plugin).</param>
     public FargateScheduler(ObjectStore store, TimeProvider time, EventRecorder events, AwsCloud cloud, Cluster cluster, Action<string, IPodSandboxNetwork> setNetwork)
@@ -185,29 +185,42 @@ public sealed class FargateScheduler : QueueController
             Store.Delete(Nodes, null, nodeName, DeleteOptions.Default, RequestContext.ServiceAccount("kube-system", Component));
         }
 
-        _deleting[key] = placement.NetworkInterfaceId;
+        if (!_deleting.TryGetValue(key, out var pending))
+        {
+            _deleting[key] = pending = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        pending.Add(placement.NetworkInterfaceId);
         TryDelete(key);
     }
 
-    /// <summary>Deletes the interface of a pod gone; whether EC2 took it (or had it gone already).</summary>
-    private bool TryDelete(ObjectKey key)
+    /// <summary>Deletes the interfaces of the pods gone under <paramref name="key"/>; those EC2 refused stay pending.</summary>
+    private void TryDelete(ObjectKey key)
     {
-        try
+        var pending = _deleting[key];
+        foreach (var eniId in pending.Order(StringComparer.Ordinal).ToList())
         {
-            _ec2.DeleteNetworkInterfaceAsync(_deleting[key]).GetAwaiter().GetResult();
-        }
-        catch (AwsException e) when (e.Code == "InvalidNetworkInterfaceID.NotFound")
-        {
-            // Deleted already.
-        }
-        catch (AwsException)
-        {
-            // Throttled or failed inside EC2: Reconcile tries again after RetryPeriod.
-            return false;
+            try
+            {
+                _ec2.DeleteNetworkInterfaceAsync(eniId).GetAwaiter().GetResult();
+            }
+            catch (AwsException e) when (e.Code == "InvalidNetworkInterfaceID.NotFound")
+            {
+                // Deleted already.
+            }
+            catch (AwsException)
+            {
+                // Throttled or failed inside EC2: Reconcile tries again after RetryPeriod.
+                continue;
+            }
+
+            pending.Remove(eniId);
         }
 
-        _deleting.Remove(key);
-        return true;
+        if (pending.Count == 0)
+        {
+            _deleting.Remove(key);
+        }
     }
 }
 
