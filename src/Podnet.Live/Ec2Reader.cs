@@ -15,7 +15,7 @@ public sealed class Ec2Reader : IDisposable
 {
     /// <summary>The EC2 actions read (the IAM actions a reader's policy must allow).</summary>
     public static readonly IReadOnlyList<string> Actions =
-        ["ec2:DescribeInstances", "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces"];
+        ["ec2:DescribeInstances", "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces", "ec2:DescribeTrunkInterfaceAssociations"];
 
     private readonly IAmazonEC2 _client;
 
@@ -114,6 +114,26 @@ public sealed class Ec2Reader : IDisposable
             return (page.Reservations?.SelectMany(r => r.Instances ?? []) ?? [], page.NextToken);
         }).ConfigureAwait(false);
         return new Ec2Inventory(Region, vpcs, subnets, groups, interfaces, instances);
+    }
+
+    /// <summary>
+    /// The branch interfaces associated with the trunks <paramref name="trunkIds"/> and their VLANs
+    /// (<c>aws ec2 describe-trunk-interface-associations --filters
+    /// Name=trunk-interface-association.trunk-interface-id,Values=…</c>), every page; none when there is no trunk.
+    /// </summary>
+    public async Task<IReadOnlyList<TrunkInterfaceAssociation>> ReadTrunkAssociationsAsync(IReadOnlyList<string> trunkIds, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(trunkIds);
+        if (trunkIds.Count == 0)
+        {
+            return [];
+        }
+
+        return await Pages<TrunkInterfaceAssociation>("DescribeTrunkInterfaceAssociations", async token =>
+        {
+            var page = await _client.DescribeTrunkInterfaceAssociationsAsync(new DescribeTrunkInterfaceAssociationsRequest { Filters = [new Filter("trunk-interface-association.trunk-interface-id", [.. trunkIds])], NextToken = token }, cancel).ConfigureAwait(false);
+            return (page.InterfaceAssociations ?? [], page.NextToken);
+        }).ConfigureAwait(false);
     }
 
     /// <summary>Every page of one Describe call, as the aws CLI's paginator follows <c>NextToken</c>.</summary>

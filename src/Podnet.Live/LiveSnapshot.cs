@@ -102,7 +102,7 @@ public sealed record LiveSnapshot(IReadOnlyList<JsonObject> AwsDocuments, IReadO
     private static string Yaml(IReadOnlyList<JsonObject> documents) => YamlManifests.ToYamlDocuments(documents);
 
     /// <summary>The instance of a node: <c>aws:///us-west-2a/i-0123…</c>'s last segment.</summary>
-    private static string? InstanceId(JsonObject node)
+    internal static string? InstanceId(JsonObject node)
         => node["spec"]?["providerID"]?.GetValue<string>() is { } id && id.StartsWith("aws://", StringComparison.Ordinal) && id[(id.LastIndexOf('/') + 1)..] is var instance && instance.StartsWith("i-", StringComparison.Ordinal)
             ? instance
             : null;

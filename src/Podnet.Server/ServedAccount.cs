@@ -175,6 +175,31 @@ public sealed class ServedAccount : IDisposable
         }
     }
 
+    /// <summary>
+    /// Injects <paramref name="settings"/>' EC2 faults into every principal's calls from now on (<c>podnet up
+    /// --faults</c>), as one journaled operation: the faults are drawn from one random sequence seeded by the world's
+    /// seed, and every call that draws from it runs under the gate in a journaled operation (a request, a pass), so a
+    /// replay that sets them at the same point draws the same faults for the same calls. Settings equal to those in
+    /// force journal nothing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The world has no AWS account (it is policy-only).</exception>
+    public void SetFaults(Podnet.Aws.Ec2.Faults.Ec2FaultSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var faults = Cloud?.Faults ?? throw new InvalidOperationException("the world has no AWS account (it is policy-only)");
+        lock (Gate)
+        {
+            if (faults.Settings == settings)
+            {
+                return;
+            }
+
+            Run(() => faults.Settings = settings, _depth == 0 ? Journal?.Begin(JournalEntry.FaultsKind, faults: JournalEntry.FaultsText(settings)) : null);
+        }
+
+        Poke();
+    }
+
     /// <summary>Wakes the loop: something changed.</summary>
     public void Poke() => _wake.Release();
 

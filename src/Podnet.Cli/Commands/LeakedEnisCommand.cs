@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Podnet.Aws;
+using Podnet.Aws.Ec2;
 using Podnet.Cli.Output;
 using Podnet.ResourceController;
 using Podnet.World;
@@ -7,7 +9,10 @@ namespace Podnet.Cli.Commands;
 
 /// <summary>
 /// <c>podnet leaked-enis [WORLD] [--delete-cluster] [--delete]</c>: the tagged, available interfaces a cluster
-/// leaves behind — after deleting the cluster's node groups and the cluster, as the seed warns — and their cleanup.
+/// leaves behind — after deleting the cluster's node groups and the cluster, as the seed warns — and their cleanup,
+/// as the account's administrator with the aws CLI: IAM, EC2's throttling and the world's faults apply, and each call
+/// is retried as the aws CLI retries it; a call that still fails prints the aws CLI's error line on stderr and makes
+/// the exit code 1.
 /// </summary>
 public static class LeakedEnisCommand
 {
@@ -51,25 +56,48 @@ public static class LeakedEnisCommand
             AwaitEks(loaded);
         }
 
-        // As the account's administrator would run the aws CLI: through EC2's API, with IAM and throttling.
-        var leaked = LeakedInterfaces.FindAsync(cloud.Ec2, cluster.Name).GetAwaiter().GetResult();
+        // As the account's administrator runs the aws CLI: through EC2's API — IAM, throttling and the world's faults
+        // apply — with the CLI's own retries (botocore's legacy mode, 5 attempts).
+        var ec2 = new StandardRetryer(cloud.Ec2, StandardRetryer.AwsCliMaxAttempts);
+        var describe = $"$ aws ec2 describe-network-interfaces --filters Name=status,Values=available Name=tag:eks:eni:owner,Values={string.Join(",", LeakedInterfaces.Owners)} Name=tag:kubernetes.io/cluster/{cluster.Name},Values=owned";
+        IReadOnlyList<NetworkInterface> leaked;
+        try
+        {
+            leaked = LeakedInterfaces.FindAsync(ec2, cluster.Name).GetAwaiter().GetResult();
+        }
+        catch (AwsException e)
+        {
+            output.WriteLine(describe);
+            error.WriteLine(ec2.CliText(e));
+            return ExitCodes.Verdict;
+        }
+
         var table = new TextTable("NETWORK INTERFACE", "TYPE", "DESCRIPTION", "SUBNET", "PRIVATE IP", "OWNER");
         foreach (var eni in leaked)
         {
             table.Add(eni.NetworkInterfaceId, eni.InterfaceType, eni.Description, eni.SubnetId, eni.PrivateIpAddress, eni.TagSet.First(t => t.Key == "eks:eni:owner").Value);
         }
 
-        output.WriteLine($"$ aws ec2 describe-network-interfaces --filters Name=status,Values=available Name=tag:eks:eni:owner,Values={string.Join(",", LeakedInterfaces.Owners)} Name=tag:kubernetes.io/cluster/{cluster.Name},Values=owned");
+        output.WriteLine(describe);
         output.Write(leaked.Count == 0 ? "No leaked network interfaces.\n" : table.ToString());
+        var failed = 0;
         if (delete)
         {
-            foreach (var id in LeakedInterfaces.DeleteAsync(cloud.Ec2, cluster.Name).GetAwaiter().GetResult())
+            foreach (var (id, refused) in LeakedInterfaces.DeleteAsync(ec2, leaked).GetAwaiter().GetResult())
             {
                 output.WriteLine($"$ aws ec2 delete-network-interface --network-interface-id {id}");
+                if (refused is not null)
+                {
+                    // The aws CLI's own line for the call that failed; the next interface is still tried, as a loop of
+                    // aws commands in a shell goes on.
+                    output.Flush();
+                    error.WriteLine(ec2.CliText(refused));
+                    failed++;
+                }
             }
         }
 
-        return ExitCodes.Ok;
+        return failed == 0 ? ExitCodes.Ok : ExitCodes.Verdict;
     }
 
     /// <summary>Moves virtual time on until EKS has nothing in progress (node groups and clusters being deleted are gone).</summary>

@@ -107,14 +107,6 @@ public static class UpCommand
             return PodnetCommand.ErrorExitCode;
         }
 
-        if (faults is not null && options.State is not null)
-        {
-            // A state directory is replayed from its journal; faults drawn from the seed would have to be replayed at
-            // the same calls, which the journal does not record yet.
-            error.WriteLine("error: --faults with --state: a kept state cannot replay injected faults yet; use one or the other");
-            return PodnetCommand.ErrorExitCode;
-        }
-
         var lead = fastForward > History ? fastForward : History;
         var budget = options.Clock == "real" ? TimeSpan.Zero : fastForward;
         var kubeOptions = new KubeApiServerOptions { Address = address, Port = options.Port, Http = options.Http, AuditLogPath = Path.Combine(options.Home, "audit.log") };
@@ -151,8 +143,10 @@ public static class UpCommand
                 return PodnetCommand.ErrorExitCode;
             }
 
-            // From the first request on, every principal's EC2 calls meet these faults, the served aws CLI's too.
-            world.Cloud.Faults.Settings = faults;
+            // From the first request on, every principal's EC2 calls meet these faults, the served aws CLI's too. With
+            // --state the setting is journaled, so a restart replays the same draws for the same calls; a restart
+            // without --faults keeps the faults in force when it stopped, as it keeps everything else.
+            account.SetFaults(faults);
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);

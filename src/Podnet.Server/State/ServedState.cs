@@ -201,6 +201,9 @@ public sealed class ServedState
                     case JournalEntry.ClustersKind:
                         account.FollowEks();
                         break;
+                    case JournalEntry.FaultsKind:
+                        account.SetFaults(Podnet.Aws.Ec2.Faults.Ec2FaultSettings.Parse(entry.Faults!));
+                        break;
                     case JournalEntry.RequestKind when entry.Request!.Api == RecordedRequest.AwsApi:
                         await aws.ReplayAsync(entry.Request.ToContext()).ConfigureAwait(false);
                         break;

@@ -59,11 +59,11 @@ public sealed class StateJournal
     }
 
     /// <summary>Starts an operation: holds the wall clock at its current reading, which the entry records.</summary>
-    internal JournalEntry Begin(string kind, RecordedRequest? request = null, DateTimeOffset? target = null)
+    internal JournalEntry Begin(string kind, RecordedRequest? request = null, DateTimeOffset? target = null, string? faults = null)
     {
         var wall = _clock.RealNow;
         _clock.Hold(wall);
-        return new JournalEntry(kind, wall, request, target);
+        return new JournalEntry(kind, wall, request, target, faults);
     }
 
     /// <summary>

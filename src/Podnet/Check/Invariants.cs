@@ -1,5 +1,6 @@
 using System.Globalization;
 using Podnet.Aws.Ec2;
+using Podnet.Kube.Api;
 using Podnet.Kube.Views;
 using Podnet.ResourceController;
 
@@ -11,39 +12,63 @@ namespace Podnet.Check;
 /// pod, waits in its trunk's delete queue (the cooldown) or is left to the garbage collector; every other interface
 /// the controllers made is attached or left to the garbage collector; a node's <c>vpc.amazonaws.com/pod-eni</c>
 /// capacity is its trunk's branch limit and holds the trunk's branches; no interface outlives its cluster but the
-/// available ones EKS leaves behind (seed 000's leak); and every pod that can run is Running. Reads the world's
-/// state directly (no EC2 calls, so no faults and no throttling); changes nothing.
+/// available ones EKS leaves behind (seed 000's leak); and every pod that can run is Running. Checked on
+/// <see cref="InvariantFacts"/>: a world's, read directly (no EC2 calls, so no faults and no throttling), or a live
+/// cluster's, read through its APIs (<c>podnet check --kubeconfig</c>); changes nothing.
 /// </summary>
 public static class Invariants
 {
     /// <summary>The violations of <paramref name="world"/> now, in a stable order; empty when every invariant holds.</summary>
-    public static IReadOnlyList<Violation> Check(World.World world)
+    public static IReadOnlyList<Violation> Check(World.World world) => Check(FactsOf(world));
+
+    /// <summary>
+    /// What the invariants read of <paramref name="world"/>: its pods and nodes, EC2's interfaces and associations read
+    /// directly (an analysis, not a controller's call: no IAM, throttling or fault, and nothing changes), and the VPC
+    /// resource controller's trunks, delete queues and interfaces left to the garbage collector.
+    /// </summary>
+    public static InvariantFacts FactsOf(World.World world)
     {
         ArgumentNullException.ThrowIfNull(world);
-        var violations = new List<Violation>();
-        var pods = world.ControlPlane.Store.List("v1", "Pod").Items.Select(p => new PodView(p)).ToList();
-        var live = pods.Where(p => !p.IsFinished && !p.IsTerminating).ToList();
-        var clusterGone = world.Cloud is { } account && world.Cluster is { } cluster && !account.Eks.ListClusters().Contains(cluster.Name);
+        var store = world.ControlPlane.Store;
+        var cloud = world.Cloud;
+        var controller = world.ResourceController;
+        return new InvariantFacts(
+            world.Cluster?.Name,
+            cloud is not null && world.Cluster is { } cluster && !cloud.Eks.ListClusters().Contains(cluster.Name),
+            store.List("v1", "Pod").Items,
+            store.List("v1", "Node").Items,
+            cloud?.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.All),
+            cloud?.Ec2Backend.DescribeTrunkInterfaceAssociations(DescribeRequest.All) ?? [],
+            controller?.Trunks.Values.Select(t => new NodeTrunk(t.NodeName, t.TrunkId, t.BranchLimit)).ToList(),
+            controller?.Trunks.Values.SelectMany(t => t.DeleteQueue).Select(q => q.Branch.EniId).ToHashSet(StringComparer.Ordinal) ?? [],
+            controller?.LeftBehind.ToHashSet(StringComparer.Ordinal) ?? []);
+    }
 
-        if (!clusterGone)
+    /// <summary>The violations of <paramref name="facts"/>, in a stable order; empty when every invariant holds.</summary>
+    public static IReadOnlyList<Violation> Check(InvariantFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var violations = new List<Violation>();
+        var pods = facts.Pods.Select(p => new PodView(p)).ToList();
+        var live = pods.Where(p => !p.IsFinished && !p.IsTerminating).ToList();
+        if (!facts.ClusterGone)
         {
             PodAddresses(live, violations);
             PodsRunning(live, violations);
         }
 
-        if (world.Cloud is { } cloud)
+        if (facts.Interfaces is { } interfaces)
         {
-            var interfaces = cloud.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.All);
             InterfaceAddresses(interfaces, violations);
-            Vlans(cloud.Ec2Backend.DescribeTrunkInterfaceAssociations(DescribeRequest.All), live, violations);
-            if (clusterGone)
+            Vlans(facts.Associations, live, violations);
+            if (facts.ClusterGone)
             {
-                OutlivesCluster(world.Cluster!.Name, interfaces, violations);
+                OutlivesCluster(facts.ClusterName!, interfaces, violations);
             }
-            else if (world.ResourceController is { } controller)
+            else if (facts.Trunks is { } trunks && facts.ClusterName is { } cluster)
             {
-                Interfaces(world, controller, interfaces, pods, violations);
-                Capacity(world, controller, cloud.Ec2Backend.DescribeTrunkInterfaceAssociations(DescribeRequest.All), live, violations);
+                Interfaces(cluster, facts.Cooling, facts.LeftBehind, interfaces, pods, violations);
+                Capacity(trunks, facts.Nodes, facts.Associations, live, violations);
             }
         }
 
@@ -95,7 +120,7 @@ public static class Invariants
     /// not have; another interface the controllers made (owner tag, or ipamd's <c>aws-K8S-</c> description) that is
     /// not attached; a live pod's annotation that names an interface EC2 does not have.
     /// </summary>
-    private static void Interfaces(World.World world, VpcResourceController controller, IReadOnlyList<NetworkInterface> interfaces, List<PodView> pods, List<Violation> violations)
+    private static void Interfaces(string cluster, IReadOnlySet<string>? cooling, IReadOnlySet<string> leftBehind, IReadOnlyList<NetworkInterface> interfaces, List<PodView> pods, List<Violation> violations)
     {
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pod in pods.Where(p => p.Object.Annotations.ContainsKey(VpcResourceController.PodEniAnnotation)))
@@ -106,9 +131,6 @@ public static class Invariants
             }
         }
 
-        var cooling = controller.Trunks.Values.SelectMany(t => t.DeleteQueue).Select(q => q.Branch.EniId).ToHashSet(StringComparer.Ordinal);
-        var leftBehind = controller.LeftBehind.ToHashSet(StringComparer.Ordinal);
-        var cluster = world.Cluster!.Name;
         foreach (var eni in interfaces.OrderBy(e => e.NetworkInterfaceId, StringComparer.Ordinal))
         {
             if (!IsOfCluster(eni, cluster) || leftBehind.Contains(eni.NetworkInterfaceId))
@@ -118,9 +140,11 @@ public static class Invariants
 
             if (eni.InterfaceType == NetworkInterfaceTypes.Branch)
             {
-                if (!owners.ContainsKey(eni.NetworkInterfaceId) && !cooling.Contains(eni.NetworkInterfaceId))
+                if (!owners.ContainsKey(eni.NetworkInterfaceId) && cooling?.Contains(eni.NetworkInterfaceId) != true)
                 {
-                    violations.Add(new("leaked-interface", $"{eni.NetworkInterfaceId} (branch, {eni.PrivateIpAddress}): no pod's {VpcResourceController.PodEniAnnotation} annotation names it, and it is in no trunk's delete queue"));
+                    // A live cluster's controller keeps its delete queue in memory: a branch in its cooldown (30 s
+                    // after its pod went) cannot be told from a leaked one, and the line says so.
+                    violations.Add(new("leaked-interface", $"{eni.NetworkInterfaceId} (branch, {eni.PrivateIpAddress}): no pod's {VpcResourceController.PodEniAnnotation} annotation names it, and it is in no trunk's delete queue" + (cooling is null ? " (unless in its cooldown: a live cluster's delete queue is not visible)" : string.Empty)));
                 }
             }
             else if (eni.Attachment is null)
@@ -140,16 +164,17 @@ public static class Invariants
     }
 
     /// <summary>A managed node's capacity differs from its trunk's branch limit, or its trunk holds more branches than that.</summary>
-    private static void Capacity(World.World world, VpcResourceController controller, IReadOnlyList<TrunkInterfaceAssociation> associations, List<PodView> live, List<Violation> violations)
+    private static void Capacity(IReadOnlyList<NodeTrunk> trunks, IReadOnlyList<KubeObject> nodes, IReadOnlyList<TrunkInterfaceAssociation> associations, List<PodView> live, List<Violation> violations)
     {
-        var store = world.ControlPlane.Store;
-        foreach (var (nodeName, trunk) in controller.Trunks.OrderBy(t => t.Key, StringComparer.Ordinal))
+        var byName = nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
+        foreach (var trunk in trunks.OrderBy(t => t.NodeName, StringComparer.Ordinal))
         {
-            if (store.TryGet(store.Resources.For("v1", "Node"), null, nodeName) is not { } node)
+            if (!byName.TryGetValue(trunk.NodeName, out var node))
             {
                 continue;
             }
 
+            var nodeName = trunk.NodeName;
             var limit = trunk.BranchLimit.ToString(CultureInfo.InvariantCulture);
             var capacity = new NodeView(node).Capacity.TryGetValue(ResourceControllerNames.PodEni, out var c) ? c.ToString(CultureInfo.InvariantCulture) : "none";
             if (capacity != limit)

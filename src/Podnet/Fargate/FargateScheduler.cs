@@ -29,12 +29,16 @@ public sealed class FargateScheduler : QueueController
     private readonly AwsCloud _cloud;
     private readonly Cluster _cluster;
     private readonly Action<string, IPodSandboxNetwork> _setNetwork;
+    private readonly IEc2 _ec2;
 
     /// <summary>How often a pod that could not be placed is looked at again.</summary>
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(30);
 
     /// <summary>The node and interface of each placed pod, by pod.</summary>
     private readonly Dictionary<ObjectKey, FargatePlacement> _placements = [];
+
+    /// <summary>The interfaces of pods gone whose delete EC2 refused (throttled, failed), by pod: tried again.</summary>
+    private readonly Dictionary<ObjectKey, HashSet<string>> _deleting = [];
 
     /// <param name="setNetwork">Gives a Fargate node its network (the control plane's per-node network plugin).</param>
     public FargateScheduler(ObjectStore store, TimeProvider time, EventRecorder events, AwsCloud cloud, Cluster cluster, Action<string, IPodSandboxNetwork> setNetwork)
@@ -44,6 +48,7 @@ public sealed class FargateScheduler : QueueController
         _cloud = cloud;
         _cluster = cluster;
         _setNetwork = setNetwork;
+        _ec2 = cloud.Ec2For(Aws.Iam.AwsPrincipal.Service("eks-fargate.amazonaws.com"));
     }
 
     public override string Name => Component;
@@ -71,11 +76,23 @@ public sealed class FargateScheduler : QueueController
 
     protected override TimeSpan? Reconcile(ObjectKey key)
     {
+        if (_deleting.ContainsKey(key))
+        {
+            TryDelete(key);
+        }
+
+        var next = Place(key);
+        return _deleting.ContainsKey(key) && (next is null || next > RetryPeriod) ? RetryPeriod : next;
+    }
+
+    /// <summary>Places the pod of <paramref name="key"/> (or releases what a pod gone had); when to look again, or null.</summary>
+    private TimeSpan? Place(ObjectKey key)
+    {
         var obj = Store.TryGet(Pods, key.Namespace, key.Name);
         if (obj is null || (_placements.TryGetValue(key, out var placed) && placed.PodUid != obj.Uid))
         {
             Release(key);
-            return obj is null ? null : Reconcile(key);
+            return obj is null ? null : Place(key);
         }
 
         var pod = new PodView(obj);
@@ -99,11 +116,12 @@ public sealed class FargateScheduler : QueueController
             NetworkInterface created;
             try
             {
-                created = _cloud.Ec2Backend.CreateNetworkInterface(new CreateNetworkInterfaceRequest(SubnetFor(obj.Uid ?? key.Name, profile.Subnets), [.. groups]));
+                created = _ec2.CreateNetworkInterfaceAsync(new CreateNetworkInterfaceRequest(SubnetFor(obj.Uid ?? key.Name, profile.Subnets), [.. groups])).GetAwaiter().GetResult();
             }
             catch (AwsException e)
             {
-                // The micro-VM cannot get its interface (a group that does not exist, a full subnet): the pod waits.
+                // The micro-VM cannot get its interface (a group that does not exist, a full subnet, EC2 throttling or
+                // failing): the pod waits.
                 _events.Warning(obj, "FailedScheduling", $"Pod provisioning failed: {e.Code}: {e.Message}", Component);
                 return RetryPeriod;
             }
@@ -167,13 +185,41 @@ public sealed class FargateScheduler : QueueController
             Store.Delete(Nodes, null, nodeName, DeleteOptions.Default, RequestContext.ServiceAccount("kube-system", Component));
         }
 
-        try
+        if (!_deleting.TryGetValue(key, out var pending))
         {
-            _cloud.Ec2Backend.DeleteNetworkInterface(placement.NetworkInterfaceId);
+            _deleting[key] = pending = new HashSet<string>(StringComparer.Ordinal);
         }
-        catch (AwsException e) when (e.Code == "InvalidNetworkInterfaceID.NotFound")
+
+        pending.Add(placement.NetworkInterfaceId);
+        TryDelete(key);
+    }
+
+    /// <summary>Deletes the interfaces of the pods gone under <paramref name="key"/>; those EC2 refused stay pending.</summary>
+    private void TryDelete(ObjectKey key)
+    {
+        var pending = _deleting[key];
+        foreach (var eniId in pending.Order(StringComparer.Ordinal).ToList())
         {
-            // Deleted already.
+            try
+            {
+                _ec2.DeleteNetworkInterfaceAsync(eniId).GetAwaiter().GetResult();
+            }
+            catch (AwsException e) when (e.Code == "InvalidNetworkInterfaceID.NotFound")
+            {
+                // Deleted already.
+            }
+            catch (AwsException)
+            {
+                // Throttled or failed inside EC2: Reconcile tries again after RetryPeriod.
+                continue;
+            }
+
+            pending.Remove(eniId);
+        }
+
+        if (pending.Count == 0)
+        {
+            _deleting.Remove(key);
         }
     }
 }

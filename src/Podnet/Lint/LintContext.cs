@@ -23,6 +23,8 @@ public sealed class LintContext
         AwsNodeDaemonSet = Store.TryGet(Store.Resources.For("apps/v1", "DaemonSet"), "kube-system", "aws-node");
         Settings = AwsNode.DaemonSetSettings(Store);
         SecurityGroupPolicies = Store.List(ResourceControllerNames.SecurityGroupPolicyApiVersion, ResourceControllerNames.SecurityGroupPolicyKind).Items;
+        // Analysis of the world as it is, not a controller's call: read directly, so no IAM, throttling or fault
+        // changes what lint reports, and nothing in the account changes.
         SecurityGroups = world.Cloud?.Ec2Backend.DescribeSecurityGroups().ToDictionary(g => g.GroupId, StringComparer.Ordinal)
                          ?? new Dictionary<string, SecurityGroup>(StringComparer.Ordinal);
         Pods = [.. Store.List("v1", "Pod").Items.Select(p => new PodView(p)).Where(p => !p.IsFinished && !p.IsTerminating)];

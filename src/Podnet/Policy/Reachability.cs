@@ -48,6 +48,8 @@ public sealed partial class Reachability
         _world = world;
         if (world.Cloud is { } cloud)
         {
+            // Analysis of the world as it is, not a controller's call: EC2's state is read directly, so no IAM,
+            // throttling or fault changes a verdict, and deciding a query changes nothing in the account.
             _securityGroups = cloud.Ec2Backend.DescribeSecurityGroups();
             _groups = new SecurityGroupEvaluator(_securityGroups);
             _router = new VpcRouter(cloud.Ec2Backend);

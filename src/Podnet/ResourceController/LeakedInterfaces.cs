@@ -24,17 +24,30 @@ public static class LeakedInterfaces
         return [.. available.Where(e => e.TagSet.Any(t => (t.Key == $"kubernetes.io/cluster/{clusterName}" && t.Value == "owned") || (t.Key == "cluster.k8s.amazonaws.com/name" && t.Value == clusterName)))];
     }
 
-    /// <summary>Deletes them, as the caller; returns the IDs deleted.</summary>
-    /// <exception cref="Aws.AwsException">EC2 refused a call; the interfaces deleted before it stay deleted.</exception>
-    public static async Task<IReadOnlyList<string>> DeleteAsync(IEc2 ec2, string clusterName, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Deletes <paramref name="leaked"/> one by one as the caller, as a user runs <c>aws ec2
+    /// delete-network-interface</c> for each: a refusal of one (<c>UnauthorizedOperation</c>, or
+    /// <c>RequestLimitExceeded</c> after the caller's retries) is that interface's outcome, and the next is tried.
+    /// </summary>
+    /// <returns>Each interface's ID and the error its delete ended with (null: deleted, or gone already).</returns>
+    public static async Task<IReadOnlyList<(string NetworkInterfaceId, Aws.AwsException? Error)>> DeleteAsync(IEc2 ec2, IReadOnlyList<NetworkInterface> leaked, CancellationToken cancellationToken = default)
     {
-        var deleted = new List<string>();
-        foreach (var eni in await FindAsync(ec2, clusterName, cancellationToken).ConfigureAwait(false))
+        ArgumentNullException.ThrowIfNull(ec2);
+        ArgumentNullException.ThrowIfNull(leaked);
+        var outcomes = new List<(string, Aws.AwsException?)>();
+        foreach (var eni in leaked)
         {
-            await ec2.DeleteNetworkInterfaceAsync(eni.NetworkInterfaceId, cancellationToken).ConfigureAwait(false);
-            deleted.Add(eni.NetworkInterfaceId);
+            try
+            {
+                await ec2.DeleteNetworkInterfaceAsync(eni.NetworkInterfaceId, cancellationToken).ConfigureAwait(false);
+                outcomes.Add((eni.NetworkInterfaceId, null));
+            }
+            catch (Aws.AwsException e)
+            {
+                outcomes.Add((eni.NetworkInterfaceId, e));
+            }
         }
 
-        return deleted;
+        return outcomes;
     }
 }

@@ -159,6 +159,7 @@ public sealed class VpcResourceController : QueueController
 
         var view = new NodeView(node);
         var typeName = node.Labels.GetValueOrDefault("node.kubernetes.io/instance-type", string.Empty);
+        // The controller's compiled-in limits table (pkg/aws/vpc/limits.go), not an EC2 call: no IAM, no throttling.
         var type = _cloud.Ec2Backend.InstanceTypes.Find(typeName);
         if (Once(name, "version"))
         {

@@ -26,13 +26,18 @@ public sealed class StatefulServer : IAsyncDisposable
 
     public PodnetServer Server { get; }
 
-    /// <summary>Opens <paramref name="path"/> and serves its account.</summary>
-    public static async Task<StatefulServer> StartAsync(string path)
+    /// <summary>Opens <paramref name="path"/> and serves its account; with <paramref name="faults"/>, as <c>--faults</c> sets them.</summary>
+    public static async Task<StatefulServer> StartAsync(string path, Podnet.Aws.Ec2.Faults.Ec2FaultSettings? faults = null)
     {
         var directory = StateDirectory.Open(path);
         try
         {
-            var state = await ServedState.OpenAsync(directory, new StateClock(TimeProvider.System), null, (sources, time) => WorldLoader.Load(sources, time: time), TimeSpan.FromDays(1), TimeSpan.FromMinutes(10), new KubeApiServerOptions { Http = true }, new AwsApiServerOptions());
+            var state = await OpenAsync(directory);
+            if (faults is not null)
+            {
+                state.Account.SetFaults(faults);
+            }
+
             var server = await PodnetServer.StartAsync(state.Account, state.KubeOptions, new AwsApiServerOptions(), state);
             return new StatefulServer(directory, state, server);
         }
@@ -42,6 +47,10 @@ public sealed class StatefulServer : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Opens the account <paramref name="directory"/> keeps (new, or replayed), as <c>podnet up --state --http</c> does, without serving it.</summary>
+    public static Task<ServedState> OpenAsync(StateDirectory directory)
+        => ServedState.OpenAsync(directory, new StateClock(TimeProvider.System), null, (sources, time) => WorldLoader.Load(sources, time: time), TimeSpan.FromDays(1), TimeSpan.FromMinutes(10), new KubeApiServerOptions { Http = true }, new AwsApiServerOptions());
 
     /// <summary>A client of the Kubernetes API (plain HTTP: the cluster admin).</summary>
     public HttpClient Kube() => new() { BaseAddress = Server.Kube.Address, Timeout = TimeSpan.FromSeconds(30) };

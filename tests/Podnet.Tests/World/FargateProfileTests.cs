@@ -118,6 +118,31 @@ public class FargateProfileTests
     }
 
     [Fact]
+    public void FargateProfile_Ec2Throttled_PodWaitsAndTheGoneInterfaceIsDeletedOnRetry()
+    {
+        var world = ExampleWorlds.Load(Example, null, Profile("batch"), Batch);
+        var store = world.ControlPlane.Store;
+        var first = Pods(world, "batch")[0];
+        var eniId = InterfaceHolding(world, first.PodIP!).NetworkInterfaceId;
+
+        // EC2 throttles every call: Fargate's own create and delete meet it too, as they go through EC2's API.
+        world.Cloud!.Faults.Settings = Podnet.Aws.Ec2.Faults.Ec2FaultSettings.Parse("RequestLimitExceeded=100%");
+        store.Delete(store.Resources.For("v1", "Pod"), "batch", first.Name, Podnet.Kube.Store.DeleteOptions.Now);
+        world.Settle(TimeSpan.FromMinutes(2));
+
+        Assert.Single(world.Cloud.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.ForIds(eniId)));
+        var waiting = Assert.Single(Pods(world, "batch"), p => p.NodeName is null);
+        Assert.Equal("Pending", waiting.Phase);
+        Assert.Contains(world.ControlPlane.Events.About(waiting.Object), e => e.GetString("reason") == "FailedScheduling" && e.GetString("message")!.StartsWith("Pod provisioning failed: RequestLimitExceeded: ", StringComparison.Ordinal));
+
+        // EC2 answers again: the retries delete the gone pod's interface and place the waiting pod.
+        world.Cloud.Faults.Settings = new Podnet.Aws.Ec2.Faults.Ec2FaultSettings();
+        world.Settle();
+        Assert.Empty(world.Cloud.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("network-interface-id", eniId))));
+        Assert.All(Pods(world, "batch"), p => Assert.Equal("Running", p.Phase));
+    }
+
+    [Fact]
     public void FargateProfile_SecurityGroupPolicyPods_NeedTheControlPlaneRule()
     {
         // The example's policy gives my-namespace's pods only sg-05b1d815d1e4a1b2c: on Fargate they cannot reach the

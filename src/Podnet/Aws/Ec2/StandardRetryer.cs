@@ -41,7 +41,26 @@ public sealed class StandardRetryer : DelegatingEc2
     /// <summary>The VPC resource controller's <c>MaxRetries</c> (pkg/aws/ec2/api/wrapper.go), given to the SDK as MaxAttempts.</summary>
     public const int ResourceControllerMaxAttempts = 3;
 
+    /// <summary>
+    /// The aws CLI v1's attempts: botocore's legacy retry mode (the CLI's default) makes a call up to
+    /// <c>max_attempts</c> 5 times (botocore/data/_retry.json, <c>__default__</c>) on the same errors — HTTP 500, 502,
+    /// 503, 504 and the throttling codes, EC2's <c>RequestLimitExceeded</c> among them (its <c>ec2</c> section).
+    /// </summary>
+    public const int AwsCliMaxAttempts = 5;
+
     public int MaxAttempts { get; }
+
+    /// <summary>
+    /// <paramref name="error"/> as the aws CLI prints it after its retries: a retryable error the last attempt still
+    /// met says <c>(reached max retries: N)</c>, N the retries after the first attempt, as botocore words it.
+    /// </summary>
+    public string CliText(AwsException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return IsRetryable(error)
+            ? $"An error occurred ({error.Code}) when calling the {error.Operation ?? "unknown"} operation (reached max retries: {(MaxAttempts - 1).ToString(System.Globalization.CultureInfo.InvariantCulture)}): {error.Message}"
+            : error.CliText;
+    }
 
     /// <summary>Whether the standard retryer makes a call that failed with <paramref name="error"/> again.</summary>
     public static bool IsRetryable(AwsException error)

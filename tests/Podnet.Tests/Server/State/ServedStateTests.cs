@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Podnet.Aws.Ec2;
+using Podnet.Aws.Ec2.Faults;
 using Podnet.Server.State;
 using Podnet.Tests.TestSupport;
 using static Podnet.Tests.TestSupport.StateRequests;
@@ -91,5 +93,54 @@ public sealed class ServedStateTests : IDisposable
         Assert.Equal("MODIFIED", change["type"]!.GetValue<string>());
         Assert.Equal(modified, change["object"]!["metadata"]!["resourceVersion"]!.GetValue<string>());
         Assert.Equal("1", change["object"]!["data"]!["v"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Restart_WithFaults_ReplaysTheSameFaultsAndDrawsOnIdentically()
+    {
+        var faults = Ec2FaultSettings.Parse("RequestLimitExceeded=30%,InternalError=20%,InsufficientFreeAddressesInSubnet=10%,EventualConsistency=50%");
+        var answers = new List<HttpStatusCode>();
+        long calls;
+        IReadOnlyDictionary<string, long> injected;
+        List<string> interfaces;
+        List<string> groups;
+        List<string?> nextDraws;
+        var first = await StatefulServer.StartAsync(_directory, faults);
+        var cloud = first.Server.Account.Cloud!;
+        using (var aws = first.Aws())
+        {
+            var subnet = cloud.Ec2Backend.DescribeSubnets()[0];
+            for (var i = 0; i < 12; i++)
+            {
+                var form = i % 2 == 0
+                    ? $"Action=CreateSecurityGroup&GroupName=faulty{i}&GroupDescription=faulty&VpcId={subnet.VpcId}"
+                    : $"Action=CreateNetworkInterface&SubnetId={subnet.SubnetId}";
+                using var response = await aws.PostAsync("/", new StringContent(form + "&Version=2016-11-15", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
+                answers.Add(response.StatusCode);
+            }
+        }
+
+        await first.DisposeAsync();
+        calls = cloud.Faults.Calls;
+        injected = cloud.Faults.Injected;
+        interfaces = [.. cloud.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.All).Select(e => $"{e.NetworkInterfaceId} {e.PrivateIpAddress} {e.Status}")];
+        groups = [.. cloud.Ec2Backend.DescribeSecurityGroups().Select(g => $"{g.GroupId} {g.GroupName}")];
+        nextDraws = [.. Enumerable.Range(0, 20).Select(_ => cloud.Faults.Draw("CreateNetworkInterface")?.Code)];
+
+        // The faults hit some of the requests and let others through (the seed decides which).
+        Assert.Contains(answers, a => a == HttpStatusCode.OK);
+        Assert.Contains(answers, a => a != HttpStatusCode.OK);
+
+        // Resumed without --faults: the journal sets the same faults at the same point, so the replayed requests and
+        // loop passes draw the same faults, and the random sequence goes on where it stopped.
+        using var directory = StateDirectory.Open(_directory);
+        var resumed = await StatefulServer.OpenAsync(directory);
+        var replayed = resumed.Account.Cloud!;
+        Assert.Equal(faults, replayed.Faults.Settings);
+        Assert.Equal(calls, replayed.Faults.Calls);
+        Assert.Equal(injected, replayed.Faults.Injected);
+        Assert.Equal(interfaces, replayed.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.All).Select(e => $"{e.NetworkInterfaceId} {e.PrivateIpAddress} {e.Status}"));
+        Assert.Equal(groups, replayed.Ec2Backend.DescribeSecurityGroups().Select(g => $"{g.GroupId} {g.GroupName}"));
+        Assert.Equal(nextDraws, Enumerable.Range(0, 20).Select(_ => replayed.Faults.Draw("CreateNetworkInterface")?.Code));
     }
 }
