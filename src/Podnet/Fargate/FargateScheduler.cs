@@ -21,7 +21,7 @@ namespace Podnet.Fargate;
 /// the micro-VM reach the control plane (<see cref="FargateControlPlaneAccess"/>). When the pod is gone the node and
 /// the interface go.
 /// </summary>
-public sealed class FargateScheduler : QueueController
+public sealed class FargateScheduler : ReconcilingController
 {
     public const string Component = FargateProfileWebhook.SchedulerName;
 
@@ -69,26 +69,30 @@ public sealed class FargateScheduler : QueueController
         }
     }
 
-    protected override TimeSpan? Reconcile(ObjectKey key)
+    /// <inheritdoc/>
+    protected override ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+        => ValueTask.FromResult(Reconcile(key));
+
+    private ReconcileResult Reconcile(ObjectKey key)
     {
         var obj = Store.TryGet(Pods, key.Namespace, key.Name);
         if (obj is null || (_placements.TryGetValue(key, out var placed) && placed.PodUid != obj.Uid))
         {
             Release(key);
-            return obj is null ? null : Reconcile(key);
+            return obj is null ? ReconcileResult.Done : Reconcile(key);
         }
 
         var pod = new PodView(obj);
         if (pod.NodeName is not null || pod.IsTerminating || pod.IsFinished || pod.SchedulerName != Component)
         {
-            return null;
+            return ReconcileResult.Done;
         }
 
         var profiles = _cloud.Eks.ActiveFargateProfiles(_cluster.Name);
         if (FargateProfileWebhook.ProfileFor(obj, key.Namespace ?? "default", profiles) is not { } profile)
         {
             // Its profile was deleted before the pod was placed: nothing places it.
-            return null;
+            return ReconcileResult.Done;
         }
 
         if (!_placements.TryGetValue(key, out var placement))
@@ -105,7 +109,7 @@ public sealed class FargateScheduler : QueueController
             {
                 // The micro-VM cannot get its interface (a group that does not exist, a full subnet): the pod waits.
                 _events.Warning(obj, "FailedScheduling", $"Pod provisioning failed: {e.Code}: {e.Message}", Component);
-                return RetryPeriod;
+                return ReconcileResult.After(RetryPeriod);
             }
 
             placement = new FargatePlacement(obj.Uid ?? string.Empty, null, created.NetworkInterfaceId);
@@ -117,7 +121,7 @@ public sealed class FargateScheduler : QueueController
         {
             // The micro-VM runs, but its kubelet cannot reach the API server to register: no node, the pod stays
             // Pending. A rule added later lets it through on the next look.
-            return RetryPeriod;
+            return ReconcileResult.After(RetryPeriod);
         }
 
         var node = FargateNode.For(eni.PrivateIpAddress, _cloud.Options.PrivateDnsSuffix, eni.AvailabilityZone, obj.Uid ?? key.Name, profile.FargateProfileName, _cluster.Version, Time.GetUtcNow());
@@ -130,7 +134,7 @@ public sealed class FargateScheduler : QueueController
         var bound = Store.Update(obj.With(json => json["spec"]!["nodeName"] = node.Name), context);
         Store.UpdateStatus(bound.With(json => Scheduler.SetScheduledCondition(json, "True", null, null, now)), context);
         _events.Normal(bound, "Scheduled", $"Successfully assigned {bound.Namespace}/{bound.Name} to {node.Name}", Component);
-        return null;
+        return ReconcileResult.Done;
     }
 
     /// <summary>
