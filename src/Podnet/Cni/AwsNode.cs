@@ -18,7 +18,7 @@ namespace Podnet.Cni;
 /// aws-node pod (after <c>kubectl set env daemonset aws-node …</c>) starts a new ipamd with the new settings, which
 /// restores the node's pod addresses from the old one, as ipamd does from its checkpoint file.
 /// </summary>
-public sealed class AwsNode : QueueController, IPodSandboxNetwork
+public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
 {
     public const string Component = "aws-node";
     public const string NotReadyMessage = "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized";
@@ -60,13 +60,17 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
         }
     }
 
-    protected override TimeSpan? Reconcile(ObjectKey key)
+    /// <inheritdoc/>
+    protected override ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+        => ValueTask.FromResult(Reconcile(key));
+
+    private ReconcileResult Reconcile(ObjectKey key)
     {
         var node = Store.TryGet(Nodes, null, key.Name);
         if (node is null)
         {
             _agents.Remove(key.Name);
-            return null;
+            return ReconcileResult.Done;
         }
 
         var awsNode = Store.ListByIndex(Pods, ObjectStore.NodeNameIndex, key.Name)
@@ -75,7 +79,7 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
             .FirstOrDefault(p => IsAwsNodePod(p.Object) && p.Phase == "Running" && !p.IsTerminating);
         if (awsNode is null)
         {
-            return null;
+            return ReconcileResult.Done;
         }
 
         var agent = _agents.GetValueOrDefault(key.Name);
@@ -84,7 +88,7 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
             agent = Start(node, awsNode, agent);
             if (agent is null)
             {
-                return null;
+                return ReconcileResult.Done;
             }
 
             _agents[key.Name] = agent;
@@ -97,7 +101,7 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
             if (!ipamd.Initialized)
             {
                 // ipamd exits and the kubelet restarts it; try again as the restart would.
-                return TimeSpan.FromSeconds(10);
+                return ReconcileResult.After(TimeSpan.FromSeconds(10));
             }
 
             agent.RestoreInto(ipamd);
@@ -121,7 +125,7 @@ public sealed class AwsNode : QueueController, IPodSandboxNetwork
             agent.LastChange = Time.GetUtcNow();
         }
 
-        return Time.GetUtcNow() - agent.LastChange < QuietAfter ? next : null;
+        return ReconcileResult.AfterOrDone(Time.GetUtcNow() - agent.LastChange < QuietAfter ? next : null);
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ namespace Podnet.Fargate;
 /// the micro-VM reach the control plane (<see cref="FargateControlPlaneAccess"/>). When the pod is gone the node and
 /// the interface go.
 /// </summary>
-public sealed class FargateScheduler : QueueController
+public sealed class FargateScheduler : ReconcilingController
 {
     public const string Component = FargateProfileWebhook.SchedulerName;
 
@@ -74,7 +74,11 @@ public sealed class FargateScheduler : QueueController
         }
     }
 
-    protected override TimeSpan? Reconcile(ObjectKey key)
+    /// <inheritdoc/>
+    protected override ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+        => ValueTask.FromResult(Reconcile(key));
+
+    private ReconcileResult Reconcile(ObjectKey key)
     {
         if (_deleting.ContainsKey(key))
         {
@@ -82,7 +86,7 @@ public sealed class FargateScheduler : QueueController
         }
 
         var next = Place(key);
-        return _deleting.ContainsKey(key) && (next is null || next > RetryPeriod) ? RetryPeriod : next;
+        return ReconcileResult.AfterOrDone(_deleting.ContainsKey(key) && (next is null || next > RetryPeriod) ? RetryPeriod : next);
     }
 
     /// <summary>Places the pod of <paramref name="key"/> (or releases what a pod gone had); when to look again, or null.</summary>

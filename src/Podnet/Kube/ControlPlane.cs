@@ -49,8 +49,12 @@ public sealed class ControlPlane
                 controller.OnChange(change);
             }
         });
+        // The garbage collector and the namespace controller come first: their deletes reach the other controllers in
+        // the same pass, as the store's inline cascade did before they were controllers.
         foreach (var controller in new IController[]
                  {
+                     new GarbageCollector(Store, time),
+                     new NamespaceController(Store, time),
                      new ServiceAccountController(Store, time),
                      new DeploymentController(Store, time, Events),
                      new ReplicaSetController(Store, time, Events),

@@ -18,7 +18,7 @@ namespace Podnet.ResourceController;
 /// deleted after the cooldown. EC2 calls go through its own token bucket (12/s, burst 18), as the cluster role for
 /// interface changes and as EKS itself for describes and trunk associations.
 /// </summary>
-public sealed class VpcResourceController : QueueController
+public sealed class VpcResourceController : ReconcilingController
 {
     public const string Component = "vpc-resource-controller";
     public const string PodEniAnnotation = ResourceControllerNames.PodEni;
@@ -53,7 +53,12 @@ public sealed class VpcResourceController : QueueController
     /// <summary>When each piece of work that reserved calls may make them.</summary>
     private readonly Dictionary<string, DateTimeOffset> _reservations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TrunkState> _trunks = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Pods (by UID) whose branch allocation the worker gave up on after <see cref="ResourceControllerOptions.MaxRetries"/>
+    /// retries ("exceeded maximum retries", pkg/worker/worker.go): the node's passes do not queue them again.
+    /// </summary>
+    private readonly HashSet<string> _gaveUp = new(StringComparer.Ordinal);
     private readonly HashSet<string> _announced = new(StringComparer.Ordinal);
 
     /// <summary>Interfaces the controller gave up deleting (a failed clean-up, a forgotten branch): the garbage collector's business.</summary>
@@ -125,8 +130,29 @@ public sealed class VpcResourceController : QueueController
         }
     }
 
-    protected override TimeSpan? Reconcile(ObjectKey key)
-        => key == GarbageCollectionKey ? CollectGarbagePass() : key.Namespace is null ? ReconcileNode(key.Name) : ReconcilePod(key);
+    /// <inheritdoc/>
+    protected override ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+        => ValueTask.FromResult(Reconcile(key));
+
+    private ReconcileResult Reconcile(ObjectKey key)
+        => key == GarbageCollectionKey ? ReconcileResult.AfterOrDone(CollectGarbagePass())
+            : key.Namespace is null ? ReconcileResult.AfterOrDone(ReconcileNode(key.Name))
+            : ReconcilePod(key);
+
+    /// <summary>A pod's branch allocation is retried <see cref="ResourceControllerOptions.MaxRetries"/> times (pkg/worker/worker.go).</summary>
+    protected override int? MaxRetriesOf(ObjectKey key) => key.Namespace is null ? null : _options.MaxRetries;
+
+    /// <inheritdoc/>
+    protected override bool ForgetsOnRequeueAfter => false;
+
+    /// <summary>The worker's "exceeded maximum retries": the pod is left without a branch until it goes.</summary>
+    protected override void GaveUp(ObjectKey key)
+    {
+        if (Store.TryGet(Pods, key.Namespace, key.Name)?.Uid is { } uid)
+        {
+            _gaveUp.Add(uid);
+        }
+    }
 
     /// <summary>
     /// A garbage-collection pass, run while an interface the controller gave up on may still exist: another pass
@@ -416,47 +442,47 @@ public sealed class VpcResourceController : QueueController
         }
     }
 
-    private TimeSpan? ReconcilePod(ObjectKey key)
+    private ReconcileResult ReconcilePod(ObjectKey key)
     {
         var found = Store.TryGet(Pods, key.Namespace, key.Name);
         if (found is null || new PodView(found) is { IsTerminating: true } or { IsFinished: true })
         {
             ReleaseGone(found);
-            return null;
+            return ReconcileResult.Done;
         }
 
         var pod = new PodView(found);
         var count = PodEniCount(pod);
         if (count == 0 || pod.NodeName is not { } nodeName || !_trunks.TryGetValue(nodeName, out var trunk))
         {
-            return null;
+            return ReconcileResult.Done;
         }
 
         if (trunk.HasPod(found.Uid!) || found.Annotations.ContainsKey(PodEniAnnotation))
         {
-            return null;
+            return ReconcileResult.Done;
         }
 
-        if (_failures.GetValueOrDefault(found.Uid!) >= _options.MaxRetries)
+        if (_gaveUp.Contains(found.Uid!))
         {
-            return null;
+            return ReconcileResult.Done;
         }
 
         if (!trunk.HasCapacity(count))
         {
             // ErrCurrentlyAtMaxCapacity: no EC2 call, try again once the cooldown can have freed a branch.
-            return _cooldown;
+            return ReconcileResult.After(_cooldown);
         }
 
         if (Throttled($"pod/{found.Uid}", (3 * count) + 1) is { } wait)
         {
-            return wait;
+            return ReconcileResult.After(wait);
         }
 
         var (groups, error) = _matchGroups(found);
         if (error is not null)
         {
-            return TimeSpan.FromSeconds(1);
+            return ReconcileResult.After(TimeSpan.FromSeconds(1));
         }
 
         if (groups.Count == 0)
@@ -484,11 +510,12 @@ public sealed class VpcResourceController : QueueController
                 trunk.Enqueue(branch, DateTimeOffset.MinValue);
             }
 
-            _failures[found.Uid!] = _failures.GetValueOrDefault(found.Uid!) + 1;
             var text = BranchFailure(e);
             _events.Warning(found, "BranchAllocationFailed", $"failed to allocate branch ENI to pod: {text}", Component);
             Queue.Add(new ObjectKey(null, nodeName));
-            return _failures[found.Uid!] < _options.MaxRetries ? TimeSpan.FromSeconds(Math.Pow(2, _failures[found.Uid!])) : null;
+
+            // The worker retries the job through its rate-limited queue and gives up after MaxRetries (worker.go).
+            return ReconcileResult.Failed(e);
         }
 
         var annotation = BranchEni.Annotation(branches);
@@ -510,13 +537,12 @@ public sealed class VpcResourceController : QueueController
             }
 
             _events.Warning(found, "BranchENIAnnotationFailed", $"failed to annotate pod with branch ENI details: {e.Message}", Component);
-            return null;
+            return ReconcileResult.Done;
         }
 
         trunk.Assign(found.Uid!, branches);
-        _failures.Remove(found.Uid!);
         _events.Normal(found, "ResourceAllocated", $"Allocated {annotation} to the pod", Component);
-        return null;
+        return ReconcileResult.Done;
     }
 
     /// <summary>
@@ -580,7 +606,7 @@ public sealed class VpcResourceController : QueueController
             foreach (var uid in gone)
             {
                 trunk.Release(uid, Time.GetUtcNow());
-                _failures.Remove(uid);
+                _gaveUp.Remove(uid);
                 Queue.AddAfter(new ObjectKey(null, trunk.NodeName), _cooldown);
             }
         }

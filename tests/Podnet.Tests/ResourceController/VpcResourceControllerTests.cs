@@ -81,13 +81,15 @@ public class VpcResourceControllerTests
         var world = ExampleWorlds.Load("sgp-missing-group");
         var pod = Pods(world, "default").Single(p => p.Name == "my-pod");
         Assert.Null(pod.PodIP);
-        // Five tries, five events: each message carries the failed call's own request ID, as the controller's do.
+        // The first try and five retries, six events: each message carries the failed call's own request ID, as the
+        // controller's do. Fidelity: the worker pool (pkg/worker/worker.go) gives up once NumRequeues has reached
+        // WorkQueueDefaultMaxRetries (5), after its sixth failure; Podnet gave up after the fifth before.
         var failed = world.ControlPlane.Events.About(pod.Object).Where(e => e.GetString("reason") == "BranchAllocationFailed").ToList();
-        Assert.Equal(5, failed.Count);
+        Assert.Equal(6, failed.Count);
         Assert.All(failed, e => Assert.Matches(
             @"^failed to allocate branch ENI to pod: creating network interface, operation error EC2: CreateNetworkInterface, https response error StatusCode: 400, RequestID: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}, api error InvalidSecurityGroupID\.NotFound: The securityGroup ID 'sg-abc123' does not exist$",
             e.GetString("message")));
-        Assert.Equal(5, failed.Select(e => e.GetString("message")).Distinct().Count());
+        Assert.Equal(6, failed.Select(e => e.GetString("message")).Distinct().Count());
         Assert.All(failed, e => Assert.Equal("Warning", e.GetString("type")));
         Assert.Empty(world.Cloud!.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("interface-type", "branch"))));
         Assert.All(world.ResourceController!.Trunks.Values, t => Assert.Equal((0, 0), (t.InUse, t.DeleteQueue.Count)));

@@ -10,7 +10,7 @@ namespace Podnet.Kube.Controllers;
 /// node's name as the real controller does. When the template changes (<c>kubectl set env daemonset aws-node …</c>)
 /// the pods are replaced one node at a time (rolling update, maxUnavailable 1).
 /// </summary>
-public sealed class DaemonSetController : QueueController
+public sealed class DaemonSetController : ReconcilingController
 {
     public const string Component = "daemonset-controller";
     public const string RevisionHashLabel = "controller-revision-hash";
@@ -50,12 +50,16 @@ public sealed class DaemonSetController : QueueController
         }
     }
 
-    protected override TimeSpan? Reconcile(ObjectKey key)
+    /// <inheritdoc/>
+    protected override ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+        => ValueTask.FromResult(Reconcile(key));
+
+    private ReconcileResult Reconcile(ObjectKey key)
     {
         var daemonSet = Store.TryGet(DaemonSets, key.Namespace, key.Name);
         if (daemonSet is null || daemonSet.IsTerminating)
         {
-            return null;
+            return ReconcileResult.Done;
         }
 
         var context = RequestContext.ServiceAccount("kube-system", Component);
@@ -145,7 +149,7 @@ public sealed class DaemonSetController : QueueController
         }
 
         UpdateStatus(daemonSet, eligible.Count, hash, context);
-        return null;
+        return ReconcileResult.Done;
     }
 
     private static string? TargetNode(PodView pod) => pod.NodeName ?? pod.AffinityNodeName;

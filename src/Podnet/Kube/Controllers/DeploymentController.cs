@@ -9,7 +9,7 @@ namespace Podnet.Kube.Controllers;
 /// Runs a Deployment through ReplicaSets named <c>&lt;deployment&gt;-&lt;pod-template-hash&gt;</c>: a template change
 /// makes a new ReplicaSet and scales the old ones to zero (a rollout), a replicas change scales the current one.
 /// </summary>
-public sealed class DeploymentController : QueueController
+public sealed class DeploymentController : ReconcilingController
 {
     public const string Component = "deployment-controller";
     public const string PodTemplateHashLabel = "pod-template-hash";
@@ -41,12 +41,16 @@ public sealed class DeploymentController : QueueController
         }
     }
 
-    protected override TimeSpan? Reconcile(ObjectKey key)
+    /// <inheritdoc/>
+    protected override ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+        => ValueTask.FromResult(Reconcile(key));
+
+    private ReconcileResult Reconcile(ObjectKey key)
     {
         var deployment = Store.TryGet(Deployments, key.Namespace, key.Name);
         if (deployment is null || deployment.IsTerminating)
         {
-            return null;
+            return ReconcileResult.Done;
         }
 
         var context = RequestContext.ServiceAccount("kube-system", Component);
@@ -95,7 +99,7 @@ public sealed class DeploymentController : QueueController
         }
 
         UpdateStatus(deployment, current, desired, context);
-        return null;
+        return ReconcileResult.Done;
     }
 
     private static KubeObject NewReplicaSet(KubeObject deployment, JsonObject template, string hash, int replicas, int revision)

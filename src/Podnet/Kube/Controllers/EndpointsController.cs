@@ -10,7 +10,7 @@ namespace Podnet.Kube.Controllers;
 /// Keeps a Service's Endpoints and its EndpointSlice in step with the pods its selector picks: ready pods as
 /// addresses, others as not ready, target ports resolved against each pod's container ports (named ports too).
 /// </summary>
-public sealed class EndpointsController : QueueController
+public sealed class EndpointsController : ReconcilingController
 {
     public const string Component = "endpoint-controller";
     public const string ServiceNameLabel = "kubernetes.io/service-name";
@@ -43,12 +43,16 @@ public sealed class EndpointsController : QueueController
         }
     }
 
-    protected override TimeSpan? Reconcile(ObjectKey key)
+    /// <inheritdoc/>
+    protected override ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+        => ValueTask.FromResult(Reconcile(key));
+
+    private ReconcileResult Reconcile(ObjectKey key)
     {
         var service = Store.TryGet(Services, key.Namespace, key.Name);
         if (service is null || service.IsTerminating || service["spec.selector"] is not JsonObject selectorJson)
         {
-            return null;
+            return ReconcileResult.Done;
         }
 
         var selector = LabelSelector.FromSet(selectorJson.ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal));
@@ -62,7 +66,7 @@ public sealed class EndpointsController : QueueController
 
         ApplyEndpoints(service, pods, ports, context);
         ApplySlice(service, pods, ports, context);
-        return null;
+        return ReconcileResult.Done;
     }
 
     private void ApplyEndpoints(KubeObject service, List<PodView> pods, JsonArray ports, RequestContext context)

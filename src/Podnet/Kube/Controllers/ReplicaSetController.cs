@@ -9,7 +9,7 @@ namespace Podnet.Kube.Controllers;
 /// Keeps a ReplicaSet's number of pods: creates pods named <c>&lt;replicaset&gt;-&lt;5 chars&gt;</c>, deletes surplus ones
 /// (unscheduled, then not ready, then newest first), and reports replicas, ready and available counts.
 /// </summary>
-public sealed class ReplicaSetController : QueueController
+public sealed class ReplicaSetController : ReconcilingController
 {
     public const string Component = "replicaset-controller";
 
@@ -39,12 +39,16 @@ public sealed class ReplicaSetController : QueueController
         }
     }
 
-    protected override TimeSpan? Reconcile(ObjectKey key)
+    /// <inheritdoc/>
+    protected override ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+        => ValueTask.FromResult(Reconcile(key));
+
+    private ReconcileResult Reconcile(ObjectKey key)
     {
         var replicaSet = Store.TryGet(ReplicaSets, key.Namespace, key.Name);
         if (replicaSet is null || replicaSet.IsTerminating)
         {
-            return null;
+            return ReconcileResult.Done;
         }
 
         var context = RequestContext.ServiceAccount("kube-system", Component);
@@ -93,6 +97,6 @@ public sealed class ReplicaSetController : QueueController
             Store.UpdateStatus(Store.Get(ReplicaSets, key.Namespace, key.Name).With(j => j["status"] = status), context);
         }
 
-        return null;
+        return ReconcileResult.Done;
     }
 }

@@ -15,7 +15,7 @@ namespace Podnet.Kube.Controllers;
 /// PodScheduled=False and a FailedScheduling event in the scheduler's words, and is tried again whenever nodes or
 /// pods change.
 /// </summary>
-public sealed class Scheduler : QueueController
+public sealed class Scheduler : ReconcilingController
 {
     public const string Component = "default-scheduler";
 
@@ -140,13 +140,17 @@ public sealed class Scheduler : QueueController
         }
     }
 
-    protected override TimeSpan? Reconcile(ObjectKey key)
+    /// <inheritdoc/>
+    protected override ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+        => ValueTask.FromResult(Reconcile(key));
+
+    private ReconcileResult Reconcile(ObjectKey key)
     {
         var found = Store.TryGet(Pods, key.Namespace, key.Name);
         if (found is null || new PodView(found) is { NodeName: not null } or { IsTerminating: true })
         {
             _unschedulable.Remove(key);
-            return null;
+            return ReconcileResult.Done;
         }
 
         var pod = new PodView(found);
@@ -162,7 +166,7 @@ public sealed class Scheduler : QueueController
         {
             _unschedulable.Add(key);
             MarkUnschedulable(found, failed, context);
-            return null;
+            return ReconcileResult.Done;
         }
 
         _nodeList ??= [.. _nodes.Values.Where(i => i.Node is not null)];
@@ -194,13 +198,13 @@ public sealed class Scheduler : QueueController
             _failures[signature] = message;
             _unschedulable.Add(key);
             MarkUnschedulable(found, message, context);
-            return null;
+            return ReconcileResult.Done;
         }
 
         var best = fits.OrderByDescending(f => f.Score).ThenBy(f => f.Node.Name, StringComparer.Ordinal).First().Node;
         _unschedulable.Remove(key);
         Bind(found, best.Name, context);
-        return null;
+        return ReconcileResult.Done;
     }
 
     /// <summary>

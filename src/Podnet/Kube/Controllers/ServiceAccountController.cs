@@ -4,7 +4,7 @@ using Podnet.Kube.Store;
 namespace Podnet.Kube.Controllers;
 
 /// <summary>Gives every namespace its <c>default</c> ServiceAccount, as kube-controller-manager does.</summary>
-public sealed class ServiceAccountController : QueueController
+public sealed class ServiceAccountController : ReconcilingController
 {
     public const string Component = "serviceaccount-controller";
 
@@ -27,12 +27,16 @@ public sealed class ServiceAccountController : QueueController
         }
     }
 
-    protected override TimeSpan? Reconcile(ObjectKey key)
+    /// <inheritdoc/>
+    protected override ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+        => ValueTask.FromResult(Reconcile(key));
+
+    private ReconcileResult Reconcile(ObjectKey key)
     {
         var ns = Store.TryGet(Store.Resources.For("v1", "Namespace"), null, key.Name);
         if (ns is null || ns.IsTerminating)
         {
-            return null;
+            return ReconcileResult.Done;
         }
 
         var accounts = Store.Resources.For("v1", "ServiceAccount");
@@ -41,6 +45,6 @@ public sealed class ServiceAccountController : QueueController
             Store.Create(KubeObject.Create("v1", "ServiceAccount", "default", key.Name), RequestContext.ServiceAccount("kube-system", Component));
         }
 
-        return null;
+        return ReconcileResult.Done;
     }
 }

@@ -20,7 +20,7 @@ namespace Podnet.Kube.Nodes;
 /// or startup probe fails and restarts it, after the back-off of <see cref="ContainerRestartBackOff"/> when it keeps
 /// failing (CrashLoopBackOff); a terminating pod's network is torn down and the pod deleted.
 /// </summary>
-public sealed class Kubelet : QueueController
+public sealed class Kubelet : ReconcilingController
 {
     public const string Component = "kubelet";
     public const string NotReadyTaint = "node.kubernetes.io/not-ready";
@@ -109,8 +109,12 @@ public sealed class Kubelet : QueueController
         }
     }
 
-    protected override TimeSpan? Reconcile(ObjectKey key)
-        => key.Namespace is null ? SyncNode(key.Name) : SyncPod(key);
+    /// <inheritdoc/>
+    protected override ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+        => ValueTask.FromResult(Reconcile(key));
+
+    private ReconcileResult Reconcile(ObjectKey key)
+        => ReconcileResult.AfterOrDone(key.Namespace is null ? SyncNode(key.Name) : SyncPod(key));
 
     private TimeSpan? SyncNode(string name)
     {

@@ -9,12 +9,17 @@ public sealed partial class ObjectStore
     public const string ForegroundDeletionFinalizer = "foregroundDeletion";
     public const string OrphanFinalizer = "orphan";
 
+    /// <summary>The namespace finalizer the namespace controller removes once the namespace's content is gone.</summary>
+    public const string KubernetesFinalizer = "kubernetes";
+
     /// <summary>
-    /// Deletes an object. With finalizers (or foreground propagation) it only gets a deletionTimestamp and goes
-    /// when the last finalizer is removed; a pod bound to a node terminates gracefully until its kubelet deletes
-    /// it with grace period 0. Dependents are garbage collected (background), deleted first (foreground) or
-    /// orphaned. Deleting a namespace deletes everything in it. Returns the object as it now is, or null when it
-    /// is gone.
+    /// Deletes an object. With finalizers (or foreground or orphan propagation, which add <c>foregroundDeletion</c>
+    /// or <c>orphan</c> when the object has dependents) it only gets a deletionTimestamp and goes when the last
+    /// finalizer is removed; a pod bound to a node terminates gracefully until its kubelet deletes it with grace
+    /// period 0. A namespace goes Terminating, and goes once its <c>spec.finalizers</c> are empty. Dependents and a
+    /// namespace's content are the <see cref="Controllers.GarbageCollector"/>'s and the
+    /// <see cref="Controllers.NamespaceController"/>'s work, not the store's (as in kube-apiserver, whose registry only
+    /// marks objects). Returns the object as it now is, or null when it is gone.
     /// </summary>
     public KubeObject? Delete(KubeResource resource, string? @namespace, string name, DeleteOptions? options = null, RequestContext? context = null)
     {
@@ -60,9 +65,9 @@ public sealed partial class ObjectStore
                 finalizers.Add(ForegroundDeletionFinalizer);
             }
 
-            if (policy == PropagationPolicy.Orphan)
+            if (policy == PropagationPolicy.Orphan && !finalizers.Contains(OrphanFinalizer) && Dependents(current).Any())
             {
-                Orphan(current);
+                finalizers.Add(OrphanFinalizer);
             }
 
             if (finalizers.Count > 0 || graceful)
@@ -87,11 +92,6 @@ public sealed partial class ObjectStore
                 }));
                 Put(Table(resource), KeyOf(resource, terminating), terminating);
                 Record(WatchEventType.Modified, terminating, current);
-                if (policy == PropagationPolicy.Foreground)
-                {
-                    CollectDependents(terminating);
-                }
-
                 return Table(resource).Get(KeyOf(resource, terminating));
             }
 
@@ -103,26 +103,117 @@ public sealed partial class ObjectStore
     public KubeObject? Delete(KubeObject obj, DeleteOptions? options = null, RequestContext? context = null)
         => Delete(Resources.For(obj), obj.Namespace, obj.Name, options, context);
 
-    /// <summary>Removes the object for good, then collects what it owned and what waited for it.</summary>
+    /// <summary>Removes the object for good; the garbage collector and the namespace controller hear of it.</summary>
     private void RemoveLocked(KubeResource resource, KubeObject stamped)
     {
         Drop(Table(resource), KeyOf(resource, stamped));
         Record(WatchEventType.Deleted, stamped);
-        CollectDependents(stamped);
-        ReleaseForegroundOwners(stamped);
-        if (stamped.Namespace is { } ns)
+    }
+
+    /// <summary>
+    /// Whether a terminating object may go now: no <c>metadata.finalizers</c>, and for a namespace no
+    /// <c>spec.finalizers</c> either (the namespace registry deletes a namespace only once it is finalized).
+    /// </summary>
+    private static bool IsFinalized(KubeResource resource, KubeObject obj)
+        => obj.Finalizers.Count == 0 && !(IsNamespace(resource) && obj["spec.finalizers"] is JsonArray { Count: > 0 });
+
+    private static bool IsNamespace(KubeResource resource) => resource.Kind == "Namespace" && resource.Group.Length == 0;
+
+    /// <summary>
+    /// The object with this UID and its resource, from the UID index, or null (the garbage collector's graph looks
+    /// nodes up by UID).
+    /// </summary>
+    public (KubeResource Resource, KubeObject Object)? TryGetByUid(string uid)
+    {
+        ArgumentNullException.ThrowIfNull(uid);
+        lock (_lock)
         {
-            FinishNamespaceIfEmpty(ns);
+            return _byUid.TryGetValue(uid, out var found) && found.Table.Get(found.Key) is { } obj ? (ResourceOf(found.Table), obj) : null;
         }
     }
 
     /// <summary>
-    /// Objects whose ownerReferences name <paramref name="owner"/>'s uid, from the owner index (the garbage
-    /// collector's graph), in the order a walk over every kind and object would find them.
+    /// Objects whose ownerReferences name this UID, from the owner index (the garbage collector's graph), in the
+    /// order a walk over every kind and object would find them.
     /// </summary>
-    private IEnumerable<(KubeResource Resource, KubeObject Object)> Dependents(KubeObject owner)
+    public IReadOnlyList<(KubeResource Resource, KubeObject Object)> DependentsOf(string ownerUid)
     {
-        if (owner.Uid is not { } uid || !_dependents.TryGetValue(uid, out var keys))
+        ArgumentNullException.ThrowIfNull(ownerUid);
+        lock (_lock)
+        {
+            return [.. DependentsOfLocked(ownerUid)];
+        }
+    }
+
+    /// <summary>Whether the owner a reference names exists, by UID, in the dependent's namespace or cluster-scoped.</summary>
+    public bool OwnerExists(OwnerReference reference, string? ns)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        lock (_lock)
+        {
+            return _byUid.TryGetValue(reference.Uid, out var found) && found.Table.Get(found.Key) is { } o && (o.Namespace == ns || o.Namespace is null);
+        }
+    }
+
+    /// <summary>
+    /// Everything in a namespace, kind by kind in the store's order and by name within a kind, from the namespace
+    /// index (what the namespace controller's deleter lists per resource).
+    /// </summary>
+    public IReadOnlyList<(KubeResource Resource, KubeObject Object)> ContentOf(string ns)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        lock (_lock)
+        {
+            if (_inNamespace.GetValueOrDefault(ns) == 0)
+            {
+                return [];
+            }
+
+            var content = new List<(KubeResource, KubeObject)>();
+            foreach (var table in _objects.Values)
+            {
+                var resource = ResourceOf(table);
+                if (resource.Namespaced)
+                {
+                    content.AddRange(table.InNamespace(ns).Where(o => o.Namespace == ns).Select(o => (resource, o)));
+                }
+            }
+
+            return content;
+        }
+    }
+
+    /// <summary>
+    /// The namespace's <c>finalize</c> subresource as the namespace controller calls it
+    /// (namespaced_resources_deleter.go <c>finalizeNamespace</c>): <c>kubernetes</c> is taken out of
+    /// <c>spec.finalizers</c>; a terminating namespace left without finalizers goes. Returns the namespace as it now
+    /// is, or null when it is gone.
+    /// </summary>
+    public KubeObject? FinalizeNamespace(string name, RequestContext? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var namespaces = Resources.For("v1", "Namespace");
+        var current = Get(namespaces, null, name);
+        if (current["spec.finalizers"] is not JsonArray finalizers || !finalizers.Any(f => f?.GetValue<string>() == KubernetesFinalizer))
+        {
+            return current;
+        }
+
+        var finalized = Update(current.With(json =>
+        {
+            var spec = (JsonObject)json["spec"]!;
+            var remaining = ((JsonArray)spec["finalizers"]!).Select(f => f?.GetValue<string>()).Where(f => f != KubernetesFinalizer).ToList();
+            spec["finalizers"] = new JsonArray([.. remaining.Select(f => (JsonNode?)f)]);
+        }), context);
+        return TryGet(namespaces, null, name) is null ? null : finalized;
+    }
+
+    private IEnumerable<(KubeResource Resource, KubeObject Object)> Dependents(KubeObject owner)
+        => owner.Uid is { } uid ? DependentsOfLocked(uid) : [];
+
+    private IEnumerable<(KubeResource Resource, KubeObject Object)> DependentsOfLocked(string uid)
+    {
+        if (!_dependents.TryGetValue(uid, out var keys))
         {
             yield break;
         }
@@ -137,137 +228,32 @@ public sealed partial class ObjectStore
     }
 
     /// <summary>
-    /// The garbage collector's work, done at once: a dependent whose owners are all gone (or terminating in the
-    /// foreground) is deleted, in the background.
-    /// </summary>
-    private void CollectDependents(KubeObject owner)
-    {
-        foreach (var (resource, dependent) in Dependents(owner).ToList())
-        {
-            var stillOwned = dependent.OwnerReferences.Any(r => r.Uid != owner.Uid && OwnerExists(r, dependent.Namespace));
-            var current = Table(resource).Get(KeyOf(resource, dependent));
-            if (stillOwned || current is null || current.IsTerminating)
-            {
-                continue;
-            }
-
-            Delete(resource, current.Namespace, current.Name, new DeleteOptions(PropagationPolicy.Background), RequestContext.ServiceAccount("kube-system", "generic-garbage-collector"));
-        }
-    }
-
-    private bool OwnerExists(OwnerReference reference, string? ns)
-        => _byUid.TryGetValue(reference.Uid, out var found) && found.Table.Get(found.Key) is { } o && (o.Namespace == ns || o.Namespace is null);
-
-    /// <summary>An owner waiting in the foreground loses its finalizer once no dependent blocks it.</summary>
-    private void ReleaseForegroundOwners(KubeObject removed)
-    {
-        foreach (var reference in removed.OwnerReferences)
-        {
-            var owner = _byUid.TryGetValue(reference.Uid, out var found) ? (found.Table, Object: found.Table.Get(found.Key)) : default;
-            if (owner.Object is not { IsTerminating: true } waiting || !waiting.Finalizers.Contains(ForegroundDeletionFinalizer))
-            {
-                continue;
-            }
-
-            if (Dependents(waiting).Any())
-            {
-                continue;
-            }
-
-            var resource = ResourceOf(owner.Table!);
-            var remaining = waiting.Finalizers.Where(f => f != ForegroundDeletionFinalizer).ToList();
-            UpdateLocked(resource, waiting, waiting.With(json =>
-            {
-                var metadata = KubeObject.EnsureMetadata(json);
-                if (remaining.Count == 0)
-                {
-                    metadata.Remove("finalizers");
-                }
-                else
-                {
-                    metadata["finalizers"] = new JsonArray([.. remaining.Select(f => (JsonNode)f)]);
-                }
-            }), RequestContext.ServiceAccount("kube-system", "generic-garbage-collector"), status: false);
-        }
-    }
-
-    private void Orphan(KubeObject owner)
-    {
-        foreach (var (resource, dependent) in Dependents(owner).ToList())
-        {
-            var orphaned = dependent.With(json =>
-            {
-                var references = (JsonArray)json["metadata"]!["ownerReferences"]!;
-                foreach (var item in references.Where(r => r?["uid"]?.GetValue<string>() == owner.Uid).ToList())
-                {
-                    references.Remove(item);
-                }
-
-                if (references.Count == 0)
-                {
-                    ((JsonObject)json["metadata"]!).Remove("ownerReferences");
-                }
-            });
-            UpdateLocked(resource, dependent, orphaned, RequestContext.ServiceAccount("kube-system", "generic-garbage-collector"), status: false);
-        }
-    }
-
-    /// <summary>
-    /// A namespace goes Terminating, everything in it is deleted, and it disappears once it is empty (objects with
-    /// finalizers keep it Terminating until they are finalized).
+    /// The namespace registry's delete (pkg/registry/core/namespace/storage/storage.go): the first delete sets the
+    /// deletionTimestamp and the phase <c>Terminating</c>; a namespace that is terminating goes once it is finalized
+    /// (the namespace controller deletes it again after its <c>finalize</c>).
     /// </summary>
     private KubeObject? DeleteNamespaceLocked(KubeResource namespaces, KubeObject current)
     {
-        var ns = current.Name;
-        var terminating = current.IsTerminating ? current : StampFresh(current.With(json =>
+        if (current.IsTerminating)
+        {
+            if (!IsFinalized(namespaces, current))
+            {
+                return current;
+            }
+
+            RemoveLocked(namespaces, Stamp(current));
+            return null;
+        }
+
+        var terminating = StampFresh(current.With(json =>
         {
             KubeObject.EnsureMetadata(json)["deletionTimestamp"] = KubeObject.FormatTimestamp(_time.GetUtcNow());
-            json["status"] = new JsonObject { ["phase"] = "Terminating" };
+            var status = json["status"] as JsonObject ?? [];
+            status["phase"] = "Terminating";
+            json["status"] = status;
         }));
-        if (!current.IsTerminating)
-        {
-            Put(Table(namespaces), KeyOf(namespaces, terminating), terminating);
-            Record(WatchEventType.Modified, terminating, current);
-        }
-
-        foreach (var table in _objects.Values.ToList())
-        {
-            var resource = ResourceOf(table);
-            if (!resource.Namespaced)
-            {
-                continue;
-            }
-
-            foreach (var obj in table.InNamespace(ns).Where(o => o.Namespace == ns && !o.IsTerminating).ToList())
-            {
-                // Deleting an owner may already have collected a later object of the same kind.
-                if (table.Get(KeyOf(resource, obj)) is not { IsTerminating: false })
-                {
-                    continue;
-                }
-
-                Delete(resource, ns, obj.Name, DeleteOptions.Now, RequestContext.ServiceAccount("kube-system", "namespace-controller"));
-            }
-        }
-
-        FinishNamespaceIfEmpty(ns);
-        return Table(namespaces).Get((string.Empty, ns));
-    }
-
-    private void FinishNamespaceIfEmpty(string ns)
-    {
-        var namespaces = Resources.For("v1", "Namespace");
-        if (Table(namespaces).Get((string.Empty, ns)) is not { IsTerminating: true } terminating)
-        {
-            return;
-        }
-
-        if (_inNamespace.GetValueOrDefault(ns) > 0)
-        {
-            return;
-        }
-
-        Drop(Table(namespaces), (string.Empty, ns));
-        Record(WatchEventType.Deleted, Stamp(terminating));
+        Put(Table(namespaces), KeyOf(namespaces, terminating), terminating);
+        Record(WatchEventType.Modified, terminating, current);
+        return terminating;
     }
 }

@@ -415,7 +415,7 @@ public sealed partial class ObjectStore
 
         // A terminating object whose last finalizer went is now deleted, unless it is still in its grace period (a
         // pod on a node, which its kubelet deletes).
-        if (admitted.IsTerminating && admitted.Finalizers.Count == 0 && (AsLong(current["metadata.deletionGracePeriodSeconds"]) ?? 0) == 0)
+        if (admitted.IsTerminating && IsFinalized(resource, admitted) && (AsLong(current["metadata.deletionGracePeriodSeconds"]) ?? 0) == 0)
         {
             RemoveLocked(resource, StampFresh(admitted, current));
             return Table(resource).Get(KeyOf(resource, admitted)) ?? admitted;

@@ -1,4 +1,4 @@
-using Podnet.Kube.Controllers;
+using Podnet.Kube.Controllers.Queues;
 using Podnet.Tests.TestSupport;
 
 namespace Podnet.Tests.Kube.Controllers;
@@ -14,13 +14,13 @@ public class WorkQueueTests
         queue.Add("a");
 
         Assert.Equal(2, queue.Count);
-        Assert.True(queue.TryTake(out var first));
-        Assert.True(queue.TryTake(out var second));
-        Assert.False(queue.TryTake(out _));
+        Assert.True(TryTake(queue, out var first));
+        Assert.True(TryTake(queue, out var second));
+        Assert.False(TryTake(queue, out _));
         Assert.Equal(("a", "b"), (first, second));
 
         queue.Add("a");
-        Assert.True(queue.TryTake(out var again));
+        Assert.True(TryTake(queue, out var again));
         Assert.Equal("a", again);
     }
 
@@ -41,15 +41,15 @@ public class WorkQueueTests
         Assert.Equal(2, queue.Count);
 
         time.Advance(TimeSpan.FromSeconds(4));
-        Assert.False(queue.TryTake(out _));
+        Assert.False(TryTake(queue, out _));
         time.Advance(TimeSpan.FromSeconds(1));
-        Assert.True(queue.TryTake(out var due));
+        Assert.True(TryTake(queue, out var due));
         Assert.Equal("a", due);
-        Assert.False(queue.TryTake(out _));
+        Assert.False(TryTake(queue, out _));
         Assert.Equal(start.AddSeconds(20), queue.NextDue);
 
         time.Advance(TimeSpan.FromSeconds(15));
-        Assert.True(queue.TryTake(out var later));
+        Assert.True(TryTake(queue, out var later));
         Assert.Equal("b", later);
         Assert.Null(queue.NextDue);
         Assert.Equal(0, queue.Count);
@@ -64,9 +64,9 @@ public class WorkQueueTests
         queue.Add("a");
 
         Assert.Null(queue.NextDue);
-        Assert.True(queue.TryTake(out var key));
+        Assert.True(TryTake(queue, out var key));
         Assert.Equal("a", key);
-        Assert.False(queue.TryTake(out _));
+        Assert.False(TryTake(queue, out _));
     }
 
     [Fact]
@@ -80,10 +80,10 @@ public class WorkQueueTests
 
         Assert.Null(queue.NextDue);
         Assert.Equal(2, queue.Count);
-        Assert.True(queue.TryTake(out var first));
-        Assert.True(queue.TryTake(out var second));
+        Assert.True(TryTake(queue, out var first));
+        Assert.True(TryTake(queue, out var second));
         Assert.Equal(("a", "b"), (first, second));
-        Assert.False(queue.TryTake(out _));
+        Assert.False(TryTake(queue, out _));
     }
 
     [Fact]
@@ -98,13 +98,57 @@ public class WorkQueueTests
 
         queue.Add("b");
         Assert.Equal(time.GetUtcNow().AddSeconds(30), queue.NextDue);
-        Assert.True(queue.TryTake(out var b));
+        Assert.True(TryTake(queue, out var b));
         Assert.Equal("b", b);
-        Assert.False(queue.TryTake(out _));
+        Assert.False(TryTake(queue, out _));
 
         time.Advance(TimeSpan.FromSeconds(30));
-        Assert.True(queue.TryTake(out var a));
+        Assert.True(TryTake(queue, out var a));
         Assert.Equal("a", a);
         Assert.Null(queue.NextDue);
+    }
+
+    [Fact]
+    public void WorkQueue_AddWhileProcessing_IsProcessedAgainAfterDone()
+    {
+        var queue = new WorkQueue<string>(new ManualTimeProvider());
+        queue.Add("a");
+        Assert.True(queue.TryGet(out var a));
+
+        // queue.go: a key being processed is marked dirty, not handed out twice; Done queues it again, after "b".
+        queue.Add("a");
+        queue.Add("b");
+        Assert.True(queue.TryGet(out var b));
+        Assert.Equal("b", b);
+        Assert.False(queue.TryGet(out _));
+        queue.Done(a);
+        Assert.True(queue.TryGet(out var again));
+        Assert.Equal("a", again);
+        queue.Done(again);
+        queue.Done(b);
+        Assert.False(queue.TryGet(out _));
+        Assert.Equal(0, queue.Count);
+    }
+
+    [Fact]
+    public void WorkQueue_DoneWithoutReAdd_DoesNotQueueAgain()
+    {
+        var queue = new WorkQueue<string>(new ManualTimeProvider());
+        queue.Add("a");
+        Assert.True(queue.TryGet(out var a));
+        queue.Done(a);
+        Assert.False(queue.TryGet(out _));
+    }
+
+    /// <summary>Takes a key and ends its processing at once, as a controller whose reconcile adds nothing does.</summary>
+    private static bool TryTake(WorkQueue<string> queue, out string key)
+    {
+        if (!queue.TryGet(out key))
+        {
+            return false;
+        }
+
+        queue.Done(key);
+        return true;
     }
 }

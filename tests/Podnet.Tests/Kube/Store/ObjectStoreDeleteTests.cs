@@ -113,7 +113,10 @@ public class ObjectStoreDeleteTests
         var replicaSet = _h.Store.Create(ReplicaSet("web-7d4b9c8f6", deployment));
         var pod = _h.Store.Create(OwnedPod("web-7d4b9c8f6-x2kqz", replicaSet));
 
-        Assert.Null(_h.Store.Delete(deployment, new DeleteOptions(PropagationPolicy.Orphan)));
+        // The API answers with the owner, terminating with the orphan finalizer the garbage collector removes once it
+        // has orphaned the dependents (fidelity: the store orphaned them itself and answered that it was gone).
+        var orphaning = _h.Store.Delete(deployment, new DeleteOptions(PropagationPolicy.Orphan));
+        Assert.Equal([ObjectStore.OrphanFinalizer], orphaning!.Finalizers);
 
         Assert.Null(_h.Store.TryGet(_h.Deployments, "default", "web"));
         var orphan = _h.Store.Get(_h.ReplicaSets, "default", "web-7d4b9c8f6");
@@ -297,14 +300,17 @@ public class ObjectStoreDeleteTests
 
         var result = _h.Store.Delete(_h.Namespaces, null, "team");
 
-        Assert.Null(result);
+        // The API answers with the namespace Terminating (the registry only marks it); the namespace controller deletes
+        // the content, writes its conditions, finalizes, and the namespace goes (fidelity: the store did it inline).
+        Assert.Equal("Terminating", result!.GetString("status.phase"));
         Assert.Null(_h.Store.TryGet(_h.Namespaces, null, "team"));
         Assert.DoesNotContain(_h.Store.All(), o => o.Namespace == "team");
         Assert.Equal(["keep"], Names(_h.Store.List(_h.Pods)));
         var events = namespaces.Read();
-        Assert.Equal(["MODIFIED Namespace team", "DELETED Namespace team"], events.Select(Describe));
+        Assert.Equal(["MODIFIED Namespace team", "MODIFIED Namespace team", "DELETED Namespace team"], events.Select(Describe));
         Assert.Equal("Terminating", events[0].Object.GetString("status.phase"));
-        Assert.Equal(_h.Store.CurrentResourceVersion, events[1].ResourceVersion);
+        Assert.Equal("ContentRemoved", ((JsonArray)events[1].Object["status.conditions"]!).OfType<JsonObject>().Single(c => c["type"]!.GetValue<string>() == "NamespaceContentRemaining")["reason"]!.GetValue<string>());
+        Assert.Equal(_h.Store.CurrentResourceVersion, events[2].ResourceVersion);
     }
 
     [Fact]
@@ -322,6 +328,18 @@ public class ObjectStoreDeleteTests
 
         var held = _h.Store.Get(_h.Pods, "team", "held");
         Assert.True(held.IsTerminating);
+
+        // The namespace controller's conditions say what holds the namespace (status_condition_utils.go).
+        var conditions = ((JsonArray)_h.Store.Get(_h.Namespaces, null, "team")["status.conditions"]!).OfType<JsonObject>()
+            .ToDictionary(c => c["type"]!.GetValue<string>(), c => (c["status"]!.GetValue<string>(), c["reason"]!.GetValue<string>(), c["message"]!.GetValue<string>()));
+        Assert.Equal(
+            ["NamespaceDeletionDiscoveryFailure", "NamespaceDeletionGroupVersionParsingFailure", "NamespaceDeletionContentFailure", "NamespaceContentRemaining", "NamespaceFinalizersRemaining"],
+            conditions.Keys);
+        Assert.Equal(("False", "ResourcesDiscovered", "All resources successfully discovered"), conditions["NamespaceDeletionDiscoveryFailure"]);
+        Assert.Equal(("True", "SomeResourcesRemain", "Some resources are remaining: pods. has 1 resource instances"), conditions["NamespaceContentRemaining"]);
+        Assert.Equal(("True", "SomeFinalizerRemain", "Some finalizers are remaining: example.com/hold in 1 resource instances"), conditions["NamespaceFinalizersRemaining"]);
+        Assert.Equal(["kubernetes"], ((JsonArray)_h.Store.Get(_h.Namespaces, null, "team")["spec.finalizers"]!).Select(f => f!.GetValue<string>()));
+
         _h.Store.Update(held.WithMetadata("finalizers", null));
 
         Assert.Null(_h.Store.TryGet(_h.Namespaces, null, "team"));
@@ -334,7 +352,7 @@ public class ObjectStoreDeleteTests
         var owner = _h.CreateConfigMap("a-owner", "team");
         _h.CreateConfigMap("b-dependent", "team", owner);
 
-        Assert.Null(_h.Store.Delete(_h.Namespaces, null, "team"));
+        Assert.True(_h.Store.Delete(_h.Namespaces, null, "team")!.IsTerminating);
 
         Assert.Empty(_h.Store.List(_h.ConfigMaps, "team").Items);
         Assert.Null(_h.Store.TryGet(_h.Namespaces, null, "team"));
@@ -348,7 +366,7 @@ public class ObjectStoreDeleteTests
         var replicaSet = _h.Store.Create(ReplicaSet("web-1", deployment));
         _h.Store.Create(OwnedPod("web-1-abcde", replicaSet));
 
-        Assert.Null(_h.Store.Delete(_h.Namespaces, null, "team"));
+        Assert.True(_h.Store.Delete(_h.Namespaces, null, "team")!.IsTerminating);
 
         Assert.DoesNotContain(_h.Store.All(), o => o.Namespace == "team" || o.Name == "team");
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Podnet.Kube.Admission;
 using Podnet.Kube.Api;
+using Podnet.Kube.Controllers;
 using Podnet.Kube.Store;
 using Podnet.Tests.TestSupport;
 
@@ -15,6 +16,20 @@ internal sealed class StoreHarness
     public StoreHarness(AdmissionChain? admission = null, int watchHistory = 10_000, params string[] namespaces)
     {
         Store = new ObjectStore(Time, new NameGenerator(42), admission, watchHistory: watchHistory);
+
+        // kube-controller-manager's garbage collector and namespace controller do the store's cascades (as they do
+        // for kube-apiserver); here they work as each change is delivered, so a write's cascade is done when it returns.
+        IController[] controllers = [new GarbageCollector(Store, Time), new NamespaceController(Store, Time)];
+        Store.Subscribe(change =>
+        {
+            foreach (var controller in controllers)
+            {
+                controller.OnChange(change);
+                while (controller.ProcessNext())
+                {
+                }
+            }
+        });
         foreach (var ns in new[] { "default" }.Concat(namespaces))
         {
             CreateNamespace(ns);
@@ -36,7 +51,7 @@ internal sealed class StoreHarness
     public KubeResource ReplicaSets => Store.Resources.For("apps/v1", "ReplicaSet");
 
     public KubeObject CreateNamespace(string name)
-        => Store.Create(Json($$$"""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"{{{name}}}"}}"""));
+        => Store.Create(Json($$$"""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"{{{name}}}"},"spec":{"finalizers":["kubernetes"]}}"""));
 
     public KubeObject CreatePod(string name, string ns = "default", string? nodeName = null, IReadOnlyDictionary<string, string>? labels = null, params string[] finalizers)
         => Store.Create(Pod(name, ns, nodeName, labels, finalizers));

@@ -1,0 +1,207 @@
+namespace Podnet.Kube.Controllers.Queues;
+
+/// <summary>
+/// A controller's work queue as client-go keeps it (k8s.io/client-go/util/workqueue: queue.go for the queue,
+/// delaying_queue.go for <see cref="AddAfter"/>). A key is queued once however often it is added (the <c>dirty</c>
+/// set); a key taken with <see cref="TryGet"/> is <c>processing</c> until <see cref="Done"/>, and a key added while
+/// processing is not handed to anyone else meanwhile but queued again at <see cref="Done"/>, so it is processed again
+/// after, with the state its adder saw. Time comes from the world's clock (a <see cref="TimeProvider"/>), so
+/// "after" is virtual time.
+/// </summary>
+/// <remarks>
+/// One difference from delaying_queue.go, where a waiting entry always fires: a key that is added now (or is
+/// already queued) drops its waiting entry, and a delayed add of a queued key is ignored. Every reconciler here is
+/// level-based and returns its own requeue-after when it still has something to wait for, so the dropped entry could
+/// only reconcile an unchanged state again; dropping it keeps virtual time from moving on for no work (the world
+/// settles when nothing is due).
+/// </remarks>
+/// <typeparam name="TKey">The queued key (a controller's <see cref="ObjectKey"/>).</typeparam>
+public class WorkQueue<TKey>
+    where TKey : notnull
+{
+    private readonly LinkedList<TKey> _queue = new();
+    private readonly HashSet<TKey> _dirty = [];
+    private readonly HashSet<TKey> _processing = [];
+
+    // delaying_queue.go's waitingForQueue and knownEntries: the earliest due time of each waiting key, and how many
+    // keys wait for each due time, so the earliest is known without a scan and a take with nothing due costs nothing.
+    // Keys due together are promoted in the order of the dictionary, as before this queue took client-go's shape.
+    private readonly Dictionary<TKey, DateTimeOffset> _waiting = [];
+    private readonly SortedDictionary<DateTimeOffset, int> _dueTimes = [];
+    private readonly Lock _lock = new();
+
+    /// <param name="time">The clock delays are measured on.</param>
+    public WorkQueue(TimeProvider time)
+    {
+        Time = time;
+    }
+
+    /// <summary>The clock delays are measured on.</summary>
+    protected TimeProvider Time { get; }
+
+    /// <summary>
+    /// Queues the key (queue.go <c>Add</c>): nothing happens when it is queued already; when it is being processed it
+    /// is marked dirty and queued at <see cref="Done"/>. A waiting delayed entry of the key is dropped (see remarks).
+    /// </summary>
+    public void Add(TKey key)
+    {
+        lock (_lock)
+        {
+            Unschedule(key);
+            AddLocked(key);
+        }
+    }
+
+    /// <summary>
+    /// Queues the key once <paramref name="delay"/> has passed (delaying_queue.go <c>AddAfter</c>): a delay of zero or
+    /// less adds it now; of several waiting requests for one key the earliest wins; a key already queued (dirty)
+    /// stays as it is.
+    /// </summary>
+    public void AddAfter(TKey key, TimeSpan delay)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            Add(key);
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_dirty.Contains(key))
+            {
+                return;
+            }
+
+            var due = Time.GetUtcNow() + delay;
+            if (_waiting.TryGetValue(key, out var existing) && existing <= due)
+            {
+                return;
+            }
+
+            Unschedule(key);
+            _waiting[key] = due;
+            _dueTimes[due] = _dueTimes.GetValueOrDefault(due) + 1;
+        }
+    }
+
+    /// <summary>
+    /// Takes the first queued key and marks it processing (queue.go <c>Get</c>, without blocking: false when no key is
+    /// ready now). The caller must call <see cref="Done"/> with it.
+    /// </summary>
+    public bool TryGet(out TKey key)
+    {
+        lock (_lock)
+        {
+            PromoteDue();
+            if (_queue.First is { } first)
+            {
+                _queue.RemoveFirst();
+                _processing.Add(first.Value);
+                _dirty.Remove(first.Value);
+                key = first.Value;
+                return true;
+            }
+
+            key = default!;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Ends the processing of a key (queue.go <c>Done</c>): when it was added again meanwhile, it is queued now, at
+    /// the end.
+    /// </summary>
+    public void Done(TKey key)
+    {
+        lock (_lock)
+        {
+            _processing.Remove(key);
+            if (_dirty.Contains(key))
+            {
+                _queue.AddLast(key);
+            }
+        }
+    }
+
+    /// <summary>Whether a key is ready to be taken now.</summary>
+    public bool HasReady
+    {
+        get
+        {
+            lock (_lock)
+            {
+                PromoteDue();
+                return _queue.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>When the next delayed key falls due, or null when nothing waits.</summary>
+    public DateTimeOffset? NextDue
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _dueTimes.Count == 0 ? null : _dueTimes.First().Key;
+            }
+        }
+    }
+
+    /// <summary>Keys queued or waiting (queue.go's <c>Len</c> counts the queued ones; the waiting ones are added here).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _dirty.Count + _waiting.Count;
+            }
+        }
+    }
+
+    private void AddLocked(TKey key)
+    {
+        if (!_dirty.Add(key) || _processing.Contains(key))
+        {
+            return;
+        }
+
+        _queue.AddLast(key);
+    }
+
+    /// <summary>Queues every waiting key whose time has come, earliest first (delaying_queue.go's waitingLoop).</summary>
+    private void PromoteDue()
+    {
+        var now = Time.GetUtcNow();
+        if (_dueTimes.Count == 0 || _dueTimes.First().Key > now)
+        {
+            return;
+        }
+
+        foreach (var (key, _) in _waiting.Where(p => p.Value <= now).OrderBy(p => p.Value).ToList())
+        {
+            Unschedule(key);
+            AddLocked(key);
+        }
+    }
+
+    /// <summary>Takes a key off the waiting set, and its due time off the counts.</summary>
+    private void Unschedule(TKey key)
+    {
+        if (!_waiting.Remove(key, out var due))
+        {
+            return;
+        }
+
+        var count = _dueTimes[due] - 1;
+        if (count == 0)
+        {
+            _dueTimes.Remove(due);
+        }
+        else
+        {
+            _dueTimes[due] = count;
+        }
+    }
+}
