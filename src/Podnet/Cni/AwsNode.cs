@@ -23,6 +23,9 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
     public const string Component = "aws-node";
     public const string NotReadyMessage = "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized";
 
+    /// <summary>The store index of aws-node's pods by <c>spec.nodeName</c> (an informer's indexer, as a DaemonSet's pod is looked up by node).</summary>
+    public const string AwsNodePodIndex = "aws-node/spec.nodeName";
+
     private readonly AwsCloud _cloud;
     private readonly Action _networkChanged;
     private readonly Dictionary<string, NodeAgent> _agents = new(StringComparer.Ordinal);
@@ -34,6 +37,9 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
     {
         _cloud = cloud;
         _networkChanged = networkChanged;
+
+        // Every ipamd tick of a node looks for its aws-node pod: an index finds it without reading the node's other pods.
+        store.AddIndex(Pods, AwsNodePodIndex, p => IsAwsNodePod(p) && p.GetString("spec.nodeName") is { Length: > 0 } node ? [node] : []);
     }
 
     public override string Name => Component;
@@ -73,8 +79,7 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
             return ReconcileResult.Done;
         }
 
-        var awsNode = Store.ListByIndex(Pods, ObjectStore.NodeNameIndex, key.Name)
-            .Where(p => p.Namespace == "kube-system")
+        var awsNode = Store.ListByIndex(Pods, AwsNodePodIndex, key.Name)
             .Select(p => new PodView(p))
             .FirstOrDefault(p => IsAwsNodePod(p.Object) && p.Phase == "Running" && !p.IsTerminating);
         if (awsNode is null)

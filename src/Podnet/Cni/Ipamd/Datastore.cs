@@ -20,6 +20,10 @@ public sealed class Datastore
     private readonly TimeProvider _time;
     private readonly Dictionary<string, EniState> _enis = new(StringComparer.Ordinal);
 
+    // The last snapshot of Enis, until the pool next changes: ipamd's reconcile and the warm-pool checks read it on
+    // every tick of every node, and a snapshot sorts and copies every address of the node.
+    private IReadOnlyList<EniInfo>? _enisView;
+
     public Datastore(TimeProvider time, bool prefixDelegation, TimeSpan ipCooldown)
     {
         _time = time;
@@ -41,7 +45,7 @@ public sealed class Datastore
         {
             lock (_lock)
             {
-                return [.. Ordered().Select(e => e.ToInfo())];
+                return _enisView ??= [.. Ordered().Select(e => e.ToInfo())];
             }
         }
     }
@@ -92,6 +96,7 @@ public sealed class Datastore
     {
         lock (_lock)
         {
+            _enisView = null;
             return _enis.TryAdd(eniId, new EniState(eniId, deviceNumber, isPrimary, isTrunk, isExcludedForPodIps, _time.GetUtcNow(), subnetId));
         }
     }
@@ -101,6 +106,7 @@ public sealed class Datastore
     {
         lock (_lock)
         {
+            _enisView = null;
             var eni = _enis.GetValueOrDefault(eniId) ?? throw new InvalidOperationException($"datastore: unknown ENI {eniId}");
             if (eni.Cidrs.Exists(c => c.Cidr == cidr))
             {
@@ -121,6 +127,7 @@ public sealed class Datastore
     {
         lock (_lock)
         {
+            _enisView = null;
             if (_enis.GetValueOrDefault(eniId) is not { } eni || eni.Cidrs.Find(c => c.Cidr == cidr) is not { } state)
             {
                 return false;
@@ -141,6 +148,7 @@ public sealed class Datastore
     {
         lock (_lock)
         {
+            _enisView = null;
             return _enis.Remove(eniId);
         }
     }
@@ -188,6 +196,7 @@ public sealed class Datastore
     {
         lock (_lock)
         {
+            _enisView = null;
             if (FindByKey(key) is var (heldOn, _, held))
             {
                 return AssignResult.Assigned(held.Address, heldOn.Id, heldOn.DeviceNumber);
@@ -228,6 +237,7 @@ public sealed class Datastore
     {
         lock (_lock)
         {
+            _enisView = null;
             if (FindByKey(key) is not var (_, _, held))
             {
                 return null;
@@ -247,6 +257,7 @@ public sealed class Datastore
     {
         lock (_lock)
         {
+            _enisView = null;
             if (FindByKey(key) is not null)
             {
                 return false;

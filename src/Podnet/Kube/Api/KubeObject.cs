@@ -26,6 +26,22 @@ public sealed class KubeObject
 
     public static KubeObject From(JsonObject json) => new((JsonObject)json.DeepClone());
 
+    /// <summary>
+    /// Wraps <paramref name="json"/> without a copy: only for JSON the caller has just made and hands over (a patch's
+    /// result, a managedFields record), so that no one else can write through it. Saves the copy <see cref="From"/> makes.
+    /// </summary>
+    internal static KubeObject Adopt(JsonObject json) => new(json);
+
+    /// <summary>
+    /// Sets a metadata field on this very object, without a copy: only for an object the store has just made for a
+    /// write and nobody else holds yet, as <see cref="StampResourceVersion"/>.
+    /// </summary>
+    internal KubeObject SetMetadataInPlace(string field, JsonNode? value)
+    {
+        EnsureMetadata(_json)[field] = value;
+        return this;
+    }
+
     /// <summary>Whether two versions of an object differ in status (and resourceVersion or managedFields) only.</summary>
     public static bool EqualButStatus(KubeObject a, KubeObject b)
     {

@@ -130,14 +130,21 @@ public sealed class Kubelet : ReconcilingController
         var now = KubeObject.FormatTimestamp(Time.GetUtcNow());
         var context = RequestContext.ServiceAccount("kube-system", "node-controller");
 
-        var withCondition = found.With(json =>
+        // A Ready condition already as it would be written leaves the node as it is: checked on the stored node, so a
+        // sync that changes nothing (most of them) copies no node.
+        static bool SameReady(JsonObject? old, bool ready, string? notReady)
+            => old is not null && old["status"]?.GetValue<string>() == (ready ? "True" : "False")
+               && old["message"]?.GetValue<string>() == (ready ? "kubelet is posting ready status" : notReady);
+
+        var storedReady = (found.Peek("status.conditions") as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => c["type"]?.GetValue<string>() == "Ready");
+        var withCondition = SameReady(storedReady, ready, notReady) ? found : found.With(json =>
         {
             var status = (JsonObject)(json["status"] ??= new JsonObject());
             var conditions = status["conditions"] as JsonArray ?? [];
             status["conditions"] = conditions;
             var old = conditions.OfType<JsonObject>().FirstOrDefault(c => c["type"]?.GetValue<string>() == "Ready");
             var statusText = ready ? "True" : "False";
-            if (old is not null && old["status"]?.GetValue<string>() == statusText && old["message"]?.GetValue<string>() == (ready ? "kubelet is posting ready status" : notReady))
+            if (SameReady(old, ready, notReady))
             {
                 return;
             }
@@ -157,7 +164,7 @@ public sealed class Kubelet : ReconcilingController
                 ["message"] = ready ? "kubelet is posting ready status" : notReady,
             });
         });
-        if (!JsonNode.DeepEquals(withCondition["status"], found["status"]))
+        if (!JsonNode.DeepEquals(withCondition.Peek("status"), found.Peek("status")))
         {
             found = Store.UpdateStatus(withCondition, context);
             if (ready)
@@ -538,9 +545,10 @@ public sealed class Kubelet : ReconcilingController
         var stamp = KubeObject.FormatTimestamp(now);
         var ready = podLevelReady && runtime.Containers.All(c => c.Ready);
         var containersReady = ready ? "True" : "False";
-        var updated = found.With(json =>
+        // The new status is made apart from the pod and compared with the stored one before anything else is copied:
+        // most syncs leave it as it was.
+        var status = found.Peek("status") is JsonObject stored ? (JsonObject)stored.DeepClone() : [];
         {
-            var status = (JsonObject)(json["status"] ??= new JsonObject());
             var old = (status["conditions"] as JsonArray ?? []).OfType<JsonObject>().ToList();
             JsonObject Condition(string type, string value)
             {
@@ -569,10 +577,11 @@ public sealed class Kubelet : ReconcilingController
                 Condition("ContainersReady", containersReady),
                 scheduled);
             status["containerStatuses"] = new JsonArray([.. runtime.Containers.Select(c => (JsonNode)ContainerStatus(c, podLevelReady))]);
-        });
-        if (!JsonNode.DeepEquals(updated["status"], found["status"]))
+        }
+
+        if (!JsonNode.DeepEquals(status, found.Peek("status")))
         {
-            Store.UpdateStatus(updated, context);
+            Store.UpdateStatus(found.With(json => json["status"] = status), context);
         }
     }
 

@@ -17,11 +17,14 @@ internal sealed class KindTable
         return byNamespace != 0 ? byNamespace : string.CompareOrdinal(a.Name, b.Name);
     });
 
-    private readonly SortedDictionary<(string Namespace, string Name), KubeObject> _objects = new(KeyOrder);
+    // Each key's object sits in a slot shared by the sorted map, the hash map and the namespace's map, so replacing
+    // the object under a key (most writes: a kubelet's status, a binding) sets the slot and walks no sorted tree; only
+    // a new key or a removal touches the trees.
+    private readonly SortedDictionary<(string Namespace, string Name), Slot> _objects = new(KeyOrder);
 
-    // The same objects by hash, for gets: a sorted lookup compares strings at every level of the tree.
-    private readonly Dictionary<(string Namespace, string Name), KubeObject> _byKey = [];
-    private readonly Dictionary<string, SortedDictionary<string, KubeObject>> _byNamespace = new(StringComparer.Ordinal);
+    // The same slots by hash, for gets: a sorted lookup compares strings at every level of the tree.
+    private readonly Dictionary<(string Namespace, string Name), Slot> _byKey = [];
+    private readonly Dictionary<string, SortedDictionary<string, Slot>> _byNamespace = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Index> _indexes = new(StringComparer.Ordinal);
 
     public KindTable(KubeResource resource, int ordinal)
@@ -39,27 +42,37 @@ internal sealed class KindTable
     public int Count => _objects.Count;
 
     /// <summary>Every object, by namespace and name.</summary>
-    public IEnumerable<KubeObject> Values => _objects.Values;
+    public IEnumerable<KubeObject> Values => _objects.Values.Select(s => s.Value);
 
-    public KubeObject? Get((string Namespace, string Name) key) => _byKey.GetValueOrDefault(key);
+    public KubeObject? Get((string Namespace, string Name) key) => _byKey.TryGetValue(key, out var slot) ? slot.Value : null;
 
     /// <summary>Objects of one namespace, by name (the key's namespace, so cluster-scoped objects are in "").</summary>
     public IEnumerable<KubeObject> InNamespace(string ns)
-        => _byNamespace.TryGetValue(ns, out var objects) ? objects.Values : [];
+        => _byNamespace.TryGetValue(ns, out var objects) ? objects.Values.Select(s => s.Value) : [];
 
     /// <summary>Stores <paramref name="obj"/> under <paramref name="key"/>; returns what it replaced.</summary>
     public KubeObject? Set((string Namespace, string Name) key, KubeObject obj)
     {
-        var previous = _byKey.GetValueOrDefault(key);
-        _objects[key] = obj;
-        _byKey[key] = obj;
-        if (!_byNamespace.TryGetValue(key.Namespace, out var objects))
+        KubeObject? previous = null;
+        if (_byKey.TryGetValue(key, out var slot))
         {
-            objects = new SortedDictionary<string, KubeObject>(StringComparer.Ordinal);
-            _byNamespace[key.Namespace] = objects;
+            previous = slot.Value;
+            slot.Value = obj;
+        }
+        else
+        {
+            slot = new Slot(obj);
+            _objects[key] = slot;
+            _byKey[key] = slot;
+            if (!_byNamespace.TryGetValue(key.Namespace, out var objects))
+            {
+                objects = new SortedDictionary<string, Slot>(StringComparer.Ordinal);
+                _byNamespace[key.Namespace] = objects;
+            }
+
+            objects[key.Name] = slot;
         }
 
-        objects[key.Name] = obj;
         foreach (var index in _indexes.Values)
         {
             index.Replace(key, previous, obj);
@@ -71,10 +84,12 @@ internal sealed class KindTable
     /// <summary>Removes the object under <paramref name="key"/>; returns it, or null when there was none.</summary>
     public KubeObject? Remove((string Namespace, string Name) key)
     {
-        if (!_byKey.Remove(key, out var removed))
+        if (!_byKey.Remove(key, out var slot))
         {
             return null;
         }
+
+        var removed = slot.Value;
 
         _objects.Remove(key);
 
@@ -107,9 +122,9 @@ internal sealed class KindTable
         }
 
         var index = new Index(values);
-        foreach (var (key, obj) in _objects)
+        foreach (var (key, slot) in _objects)
         {
-            index.Replace(key, null, obj);
+            index.Replace(key, null, slot.Value);
         }
 
         _indexes[name] = index;
@@ -124,7 +139,7 @@ internal sealed class KindTable
             throw new InvalidOperationException($"{Resource.Kind} has no index {name}");
         }
 
-        return index.Keys(value).Select(k => _byKey[k]);
+        return index.Keys(value).Select(k => _byKey[k].Value);
     }
 
     private sealed class Index(Func<KubeObject, IEnumerable<string>> values)
@@ -136,8 +151,16 @@ internal sealed class KindTable
 
         public void Replace((string Namespace, string Name) key, KubeObject? before, KubeObject? after)
         {
-            var old = before is null ? [] : values(before).ToHashSet(StringComparer.Ordinal);
-            var now = after is null ? [] : values(after).ToHashSet(StringComparer.Ordinal);
+            var oldValues = before is null ? [] : values(before).ToList();
+            var nowValues = after is null ? [] : values(after).ToList();
+            if (oldValues.SequenceEqual(nowValues, StringComparer.Ordinal))
+            {
+                // Most writes leave an object's index values as they were (a status update keeps spec.nodeName).
+                return;
+            }
+
+            var old = oldValues.ToHashSet(StringComparer.Ordinal);
+            var now = nowValues.ToHashSet(StringComparer.Ordinal);
             foreach (var value in old.Where(v => !now.Contains(v)))
             {
                 if (_keys.TryGetValue(value, out var keys))
@@ -161,5 +184,11 @@ internal sealed class KindTable
                 keys.Add(key);
             }
         }
+    }
+
+    /// <summary>The object stored under one key now; replaced in place by a write to the same key.</summary>
+    private sealed class Slot(KubeObject value)
+    {
+        public KubeObject Value { get; set; } = value;
     }
 }

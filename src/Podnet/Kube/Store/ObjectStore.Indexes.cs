@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
 
 namespace Podnet.Kube.Store;
@@ -70,10 +71,23 @@ public sealed partial class ObjectStore
     private void Put(KindTable table, (string Namespace, string Name) key, KubeObject obj)
     {
         var previous = table.Set(key, obj);
-        Unindex(table, key, previous);
         if (obj.Uid is { } uid)
         {
             _byUid[uid] = (table, key);
+        }
+
+        // Most writes replace an object by a version with the same uid, namespace and owners (a status update): the
+        // owner and namespace entries would be removed and added back as they were, through sorted sets.
+        if (previous is not null && previous.Uid == obj.Uid && previous.Namespace == obj.Namespace
+            && JsonNode.DeepEquals(previous.Peek("metadata.ownerReferences"), obj.Peek("metadata.ownerReferences")))
+        {
+            return;
+        }
+
+        Unindex(table, key, previous);
+        if (obj.Uid is { } added)
+        {
+            _byUid[added] = (table, key);
         }
 
         foreach (var owner in obj.OwnerReferences)

@@ -134,7 +134,8 @@ public sealed partial class ObjectStore
             var admitted = Admission.Admit(new AdmissionRequest(AdmissionOperation.Create, resource, ns, name, prepared, null, context.UserName))!;
             if (context.FieldManager is { } manager)
             {
-                admitted = KubeObject.From(ManagedFields.Record(null, admitted.Raw, manager, applied, KubePatchSchemas.Find(resource.ApiVersion, resource.Kind), _time.GetUtcNow(), resource.ApiVersion));
+                // Record returns a new object of its own: no copy of it is needed.
+                admitted = KubeObject.Adopt(ManagedFields.Record(null, admitted.Raw, manager, applied, KubePatchSchemas.Find(resource.ApiVersion, resource.Kind), _time.GetUtcNow(), resource.ApiVersion));
             }
 
             var key = (ns ?? string.Empty, name);
@@ -284,18 +285,19 @@ public sealed partial class ObjectStore
                 throw ManagedFields.ConflictError(resource, name, conflicts);
             }
 
+            // Each patcher copies its target before changing it, so the stored object is handed over as it is.
             JsonNode? patched;
             try
             {
                 patched = type switch
                 {
-                    PatchType.Apply when schema is null => JsonMergePatch.Apply(current.ToJson(), patch),
-                    PatchType.Apply => StrategicMergePatch.Apply(current.ToJson(), patch, resource.ApiVersion, resource.Kind),
-                    PatchType.Merge => JsonMergePatch.Apply(current.ToJson(), patch),
-                    PatchType.Json => JsonPatch.Apply(current.ToJson(), patch as JsonArray ?? throw new PatchException("a JSON patch must be an array of operations")),
+                    PatchType.Apply when schema is null => JsonMergePatch.Apply(current.Raw, patch),
+                    PatchType.Apply => StrategicMergePatch.Apply(current.Raw, patch, resource.ApiVersion, resource.Kind),
+                    PatchType.Merge => JsonMergePatch.Apply(current.Raw, patch),
+                    PatchType.Json => JsonPatch.Apply(current.Raw, patch as JsonArray ?? throw new PatchException("a JSON patch must be an array of operations")),
                     _ when !StrategicMergePatch.Supports(resource.ApiVersion, resource.Kind) => throw KubeException.UnsupportedMediaType(
                         "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"),
-                    _ => StrategicMergePatch.Apply(current.ToJson(), patch, resource.ApiVersion, resource.Kind),
+                    _ => StrategicMergePatch.Apply(current.Raw, patch, resource.ApiVersion, resource.Kind),
                 };
             }
             catch (PatchException e)
@@ -316,14 +318,15 @@ public sealed partial class ObjectStore
             }
 
 
-            // A patch without a resourceVersion applies to whatever is current.
-            var next = KubeObject.From(patchedObject);
+            // A patch without a resourceVersion applies to whatever is current. The patched object is the patcher's
+            // own copy (patch values are copied into it), so the store takes it over and changes it in place.
+            var next = KubeObject.Adopt(patchedObject);
             if (patch is JsonObject p && p["metadata"]?["resourceVersion"] is null)
             {
-                next = next.WithMetadata("resourceVersion", current.ResourceVersion);
+                next = next.SetMetadataInPlace("resourceVersion", current.ResourceVersion);
             }
 
-            return UpdateLocked(resource, current, next, context, status, applied);
+            return UpdateLocked(resource, current, next, context, status, applied, requestedIsOwn: true);
         }
     }
 
@@ -331,7 +334,11 @@ public sealed partial class ObjectStore
         => Patch(Resources.For(target), target.Namespace, target.Name, type, patch, context, status);
 
     /// <param name="applied">The applied configuration of a server-side apply (the manager owns exactly its fields).</param>
-    private KubeObject UpdateLocked(KubeResource resource, KubeObject current, KubeObject requested, RequestContext context, bool status, JsonObject? applied = null)
+    /// <param name="requestedIsOwn">
+    /// <paramref name="requested"/> was made by this write (a patch's result) and nobody else holds it: it is changed in
+    /// place instead of copied.
+    /// </param>
+    private KubeObject UpdateLocked(KubeResource resource, KubeObject current, KubeObject requested, RequestContext context, bool status, JsonObject? applied = null, bool requestedIsOwn = false)
     {
 
         if (requested.ResourceVersion is { } rv && rv != current.ResourceVersion)
@@ -345,52 +352,68 @@ public sealed partial class ObjectStore
         }
 
         var hasStatusSubresource = resource.HasStatusSubresource;
-        var currentJson = current.ToJson();
-        var next = requested.With(json =>
+
+        // The stored object is only read here: what the new version keeps of it is copied field by field.
+        var currentJson = current.Raw;
+        KubeObject next;
+        if (hasStatusSubresource && status)
         {
-            var metadata = KubeObject.EnsureMetadata(json);
-            var kept = (JsonObject)currentJson["metadata"]!;
-            foreach (var field in ServerOwnedMetadata)
+            // The status subresource changes status only: the stored object with the requested status (a copy of the
+            // stored one, not of the request, which is then dropped).
+            var json = (JsonObject)currentJson.DeepClone();
+            ((JsonObject)json["metadata"]!).Remove("resourceVersion");
+            json["status"] = requested.Raw["status"]?.DeepClone();
+            next = KubeObject.Adopt(json);
+        }
+        else
+        {
+            void Change(JsonObject json)
             {
-                metadata[field] = kept[field]?.DeepClone();
-                if (metadata[field] is null)
+                var metadata = KubeObject.EnsureMetadata(json);
+                var kept = (JsonObject)currentJson["metadata"]!;
+                foreach (var field in ServerOwnedMetadata)
                 {
-                    metadata.Remove(field);
+                    metadata[field] = kept[field]?.DeepClone();
+                    if (metadata[field] is null)
+                    {
+                        metadata.Remove(field);
+                    }
+                }
+
+                metadata.Remove("resourceVersion");
+                if (hasStatusSubresource)
+                {
+                    json["status"] = currentJson["status"]?.DeepClone();
+                    if (json["status"] is null)
+                    {
+                        json.Remove("status");
+                    }
                 }
             }
 
-            metadata.Remove("resourceVersion");
-            if (hasStatusSubresource && status)
+            if (requestedIsOwn)
             {
-                // The status subresource changes status only.
-                var newStatus = json["status"]?.DeepClone();
-                json.Clear();
-                foreach (var (key, value) in currentJson)
-                {
-                    json[key] = value?.DeepClone();
-                }
-
-                ((JsonObject)json["metadata"]!).Remove("resourceVersion");
-                json["status"] = newStatus;
+                Change(requested.Raw);
+                next = requested;
             }
-            else if (hasStatusSubresource)
+            else
             {
-                json["status"] = currentJson["status"]?.DeepClone();
-                if (json["status"] is null)
-                {
-                    json.Remove("status");
-                }
+                next = requested.With(Change);
             }
-        });
+        }
 
         // A status update goes through admission like any write, as the status subresource (webhooks and plugins
         // that match only the main resource let it pass).
         var admitted = Admission.Admit(new AdmissionRequest(AdmissionOperation.Update, resource, current.Namespace, current.Name, next, current, context.UserName, status ? "status" : null))!;
 
         // The spec compared is the one admission defaulted, as the API server compares decoded objects.
-        if (resource.TracksGeneration && !JsonNode.DeepEquals(admitted["spec"], currentJson["spec"]))
+        if (resource.TracksGeneration && !JsonNode.DeepEquals(admitted.Peek("spec"), currentJson["spec"]))
         {
-            admitted = admitted.WithMetadata("generation", current.Generation + 1);
+            // What admission returns is this write's own object (StampFresh below relies on it too), unless it is the
+            // stored one.
+            admitted = ReferenceEquals(admitted, current)
+                ? admitted.WithMetadata("generation", current.Generation + 1)
+                : admitted.SetMetadataInPlace("generation", current.Generation + 1);
         }
 
         // Field ownership: the manager's fields are recorded unless the write changes nothing (a no-op keeps the
@@ -400,7 +423,7 @@ public sealed partial class ObjectStore
             var recorded = ManagedFields.Record(current.Raw, admitted.Raw, manager, applied, KubePatchSchemas.Find(resource.ApiVersion, resource.Kind), _time.GetUtcNow(), resource.ApiVersion);
             var unchanged = KubeObject.EqualExcept(admitted.Raw, current.Raw, null, ["resourceVersion", "managedFields"])
                             && ManagedFields.SameOwnership(current.Raw, recorded);
-            admitted = unchanged ? current : KubeObject.From(recorded);
+            admitted = unchanged ? current : KubeObject.Adopt(recorded);
         }
 
         if (EqualButResourceVersion(admitted.Raw, current.Raw))

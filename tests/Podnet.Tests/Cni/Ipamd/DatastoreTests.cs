@@ -42,6 +42,32 @@ public class DatastoreTests
     }
 
     [Fact]
+    public void Enis_SeesEveryChangeOfThePool()
+    {
+        // Enis is a snapshot kept until the pool changes: each kind of change must show in the next one.
+        var store = SecondaryIpStore();
+        static string Show(IReadOnlyList<EniInfo> enis) => string.Join(" ", enis.Select(e =>
+            e.Id + ":" + string.Join(",", e.Cidrs.SelectMany(c => c.Addresses.Select(a => $"{c.Cidr}={a.Pod?.Name ?? (a.UnassignedTime is null ? "-" : "cool")}")))));
+
+        var empty = store.Enis;
+        Assert.Same(empty, store.Enis);
+        store.AssignPodIPv4Address(Pod(1));
+        Assert.Equal("eni-a:10.0.0.11/32=pod-1 eni-b:", Show(store.Enis));
+        store.UnassignPodIPv4Address(Pod(1));
+        Assert.Equal("eni-a:10.0.0.11/32=cool eni-b:", Show(store.Enis));
+        Assert.True(store.RestoreAssignment(Pod(2), IPAddress.Parse("10.0.0.20")));
+        Assert.Equal("eni-a:10.0.0.11/32=cool eni-b:10.0.0.20/32=pod-2", Show(store.Enis));
+        store.AddEni("eni-c", 2, isPrimary: false, isTrunk: false, isExcludedForPodIps: false, "subnet-1");
+        store.AddCidr("eni-c", Ip("10.0.0.30"), isPrefix: false);
+        Assert.Equal(["eni-a", "eni-b", "eni-c"], store.Enis.Select(e => e.Id));
+        Assert.Single(store.Enis[2].Cidrs);
+        Assert.True(store.RemoveCidr("eni-c", Ip("10.0.0.30")));
+        Assert.Empty(store.Enis[2].Cidrs);
+        Assert.True(store.RemoveEni("eni-c"));
+        Assert.Equal(["eni-a", "eni-b"], store.Enis.Select(e => e.Id));
+    }
+
+    [Fact]
     public void Release_PutsAddressInCooldown_CountedAsAvailable_NotReusedUntilCooldownEnds()
     {
         var store = new Datastore(_time, prefixDelegation: false, TimeSpan.FromSeconds(30));

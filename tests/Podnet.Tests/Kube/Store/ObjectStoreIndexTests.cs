@@ -40,6 +40,24 @@ public class ObjectStoreIndexTests
     }
 
     [Fact]
+    public void Update_OfAStoredKey_KeepsListOrderNamespaceListsAndIndexes()
+    {
+        // A write to a key already stored replaces the object in place (no tree is walked): lists, namespace lists and
+        // index lookups must all see the new version, in the same order.
+        _h.CreatePod("b", "a", nodeName: "node-1");
+        var c = _h.CreatePod("c", "a", nodeName: "node-1");
+        _h.CreatePod("a", "b", nodeName: "node-2");
+
+        var moved = _h.Store.Update(c.WithLabel("v", "2").With(json => json["spec"]!["nodeName"] = "node-2"));
+
+        Assert.Equal(["a/b", "a/c", "b/a"], Names(_h.Store.List(_h.Pods).Items));
+        Assert.Equal("2", _h.Store.List(_h.Pods, "a").Items[1].Labels["v"]);
+        Assert.Equal(["a/b"], Names(_h.Store.ListByIndex(_h.Pods, ObjectStore.NodeNameIndex, "node-1")));
+        Assert.Equal(["a/c", "b/a"], Names(_h.Store.ListByIndex(_h.Pods, ObjectStore.NodeNameIndex, "node-2")));
+        Assert.Equal(moved.ResourceVersion, _h.Store.ListByIndex(_h.Pods, ObjectStore.NodeNameIndex, "node-2")[0].ResourceVersion);
+    }
+
+    [Fact]
     public void ListByIndex_UnknownIndex_IsABug()
         => Assert.Throws<InvalidOperationException>(() => _h.Store.ListByIndex(_h.ConfigMaps, "nope", "x"));
 

@@ -192,6 +192,30 @@ public class ObjectStorePatchTests
         Assert.Equal("d", patched.Labels["c"]);
     }
 
+    [Theory]
+    [InlineData(PatchType.Merge, """{"metadata":{"labels":{"c":"d"}},"spec":{"containers":[{"name":"app","image":"nginx:1.28"}]}}""")]
+    [InlineData(PatchType.StrategicMerge, """{"metadata":{"labels":{"c":"d"}},"spec":{"containers":[{"name":"app","image":"nginx:1.28"}]}}""")]
+    [InlineData(PatchType.Json, """[{"op":"add","path":"/metadata/labels","value":{"c":"d"}},{"op":"replace","path":"/spec/containers/0/image","value":"nginx:1.28"}]""")]
+    public void Patch_LeavesTheVersionItReplacedAndThePatchAsTheyWere(PatchType type, string patchText)
+    {
+        // The store hands the stored object to the patcher without a copy and takes the patcher's result over: the
+        // version a reader (or a watch's Previous) holds, and the patch, must come out of it as they went in.
+        var pod = _h.CreatePod("x");
+        var before = pod.ToJsonString();
+        var patch = JsonNode.Parse(patchText)!;
+        var watch = _h.Store.Watch(_h.Pods, resourceVersion: pod.ResourceVersion);
+
+        var patched = _h.Store.Patch(_h.Pods, "default", "x", type, patch);
+        _h.Store.Patch(_h.Pods, "default", "x", PatchType.Merge, JsonNode.Parse("""{"metadata":{"labels":{"e":"f"}}}""")!);
+
+        Assert.Equal(before, pod.ToJsonString());
+        Assert.Equal(patchText.Replace(" ", string.Empty, StringComparison.Ordinal), patch.ToJsonString());
+        Assert.Equal("d", patched.Labels["c"]);
+        Assert.False(patched.Labels.ContainsKey("e"));
+        Assert.Equal("nginx:1.28", patched["spec.containers"]![0]!["image"]!.GetValue<string>());
+        Assert.Equal(before, watch.Read()[0].Previous!.ToJsonString());
+    }
+
     [Fact]
     public void Patch_Missing_IsNotFound()
     {

@@ -160,6 +160,26 @@ public class ObjectStoreUpdateTests
     }
 
     [Fact]
+    public void UpdateStatus_CopiesTheStatusIn_LeavingRequestAndStoredVersionAsTheyWere()
+    {
+        // A status update is made from a copy of the stored object with the request's status: neither the caller's
+        // object nor the version it replaced may be changed by it, nor the new version by a later change of either.
+        var pod = _h.CreatePod("x");
+        var storedBefore = pod.ToJsonString();
+        var request = pod.With(json => json["status"] = new JsonObject { ["phase"] = "Pending", ["conditions"] = new JsonArray(new JsonObject { ["type"] = "PodScheduled" }) });
+        var requestBefore = request.ToJsonString();
+
+        var updated = _h.Store.UpdateStatus(request);
+        var again = _h.Store.UpdateStatus(updated.With(json => json["status"]!["phase"] = "Running"));
+
+        Assert.Equal(storedBefore, pod.ToJsonString());
+        Assert.Equal(requestBefore, request.ToJsonString());
+        Assert.Equal("Pending", updated.GetString("status.phase"));
+        Assert.Equal("Running", again.GetString("status.phase"));
+        Assert.Equal(updated.Uid, again.Uid);
+    }
+
+    [Fact]
     public void UpdateStatus_StaleResourceVersion_IsConflict()
     {
         var pod = _h.CreatePod("x");
