@@ -25,15 +25,6 @@ public sealed class UpCommandTests
     }
 
     [Fact]
-    public void Up_FaultsWithState_IsRefused()
-    {
-        var (exit, output, error) = PodnetCli.Run("up", "--state", Path.GetTempPath(), "--faults", "RequestLimitExceeded=5%");
-        Assert.Equal(2, exit);
-        Assert.Equal(string.Empty, output);
-        Assert.StartsWith("error: --faults with --state: ", error, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void UpEnv_ServesInTheBackground_PrintsTheExportForEval_AndDownStopsIt()
     {
         // eval "$(podnet up --env)" needs the command to end while the server keeps running: run the real program.
