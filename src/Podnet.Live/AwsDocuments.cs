@@ -10,13 +10,17 @@ namespace Podnet.Live;
 /// rules, the EKS <c>Cluster</c> (its name from the cluster security group's <c>aws:eks:cluster-name</c> tag, which
 /// EKS sets; the group kept by ID; its rules beyond EKS's own as a <c>SecurityGroupIngress</c>), a <c>NodeGroup</c>
 /// per EKS managed node group (instances tagged <c>eks:nodegroup-name</c>, kept as its <c>Instances</c> with their IDs,
-/// addresses and subnets, so the nodes keep their names), and a <c>NetworkInterface</c> per interface of those
+/// addresses and subnets, so the nodes keep their names), a <c>NetworkInterface</c> per interface of those
 /// instances, trunk, branch or detached interface, with its addresses, groups and tags — so every pod keeps the
-/// interface, and the security groups, that hold its address.
+/// interface, and the security groups, that hold its address — and the routes: an <c>InternetGateway</c> per gateway
+/// attached to a VPC, a <c>NatGateway</c> per public NAT gateway (with its Elastic IP and interface), a
+/// <c>RouteTable</c> per route table (the main one too) with its routes to them and its associations, all with their
+/// IDs, so a <c>route</c> step names the tables and gateways the VPC router uses.
 /// What a world cannot say is left out and said in <see cref="Result.Notes"/>: the VPC's <c>default</c> group (every
 /// VPC of the world gets its own), instances outside managed node groups and their interfaces, interfaces AWS
-/// services manage (NAT gateways, endpoints, EKS's control plane), rules naming a group of another VPC, tags with the
-/// reserved <c>aws:</c> prefix.
+/// services manage (endpoints, EKS's control plane; a NAT gateway's is made again by its NatGateway), rules naming a
+/// group of another VPC, tags with the reserved <c>aws:</c> prefix, private NAT gateways and those not available,
+/// routes to other targets (peering, transit gateways, endpoints, interfaces) and IPv6 or prefix-list routes.
 /// </summary>
 public static class AwsDocuments
 {
@@ -70,6 +74,8 @@ public static class AwsDocuments
             documents.Add(Document("Subnet", subnet.SubnetId, spec));
         }
 
+        var natInterfaces = AddRoutes(documents, notes, inventory);
+
         var clusterGroup = inventory.SecurityGroups.FirstOrDefault(g => Tag(g.Tags, "aws:eks:cluster-name") is not null);
         var clusterName = clusterGroup is null ? null : Tag(clusterGroup.Tags, "aws:eks:cluster-name");
         var defaultGroups = inventory.SecurityGroups.Where(g => g.GroupName == "default").Select(g => g.GroupId).ToHashSet(StringComparer.Ordinal);
@@ -108,22 +114,181 @@ public static class AwsDocuments
             notes.Add("no security group carries EKS's aws:eks:cluster-name tag: not an EKS cluster's VPC, so the world has no Cluster and no NodeGroup (its nodes are left out)");
         }
 
-        AddInterfaces(documents, notes, inventory, known);
+        AddInterfaces(documents, notes, inventory, known, natInterfaces);
 
         return new Result(documents, notes);
+    }
+
+    /// <summary>
+    /// The routes of the VPCs read: an InternetGateway per gateway attached to one, a NatGateway per public gateway
+    /// that is <c>available</c> (or <c>pending</c>, which the world makes available) in a VPC with an internet gateway,
+    /// and a RouteTable per table, with the routes to those gateways (the <c>local</c> routes are the VPC's own) and
+    /// its associations with the VPC's subnets. Returns the interfaces of the NAT gateways written (their
+    /// NatGateway documents make them again).
+    /// </summary>
+    private static HashSet<string> AddRoutes(List<JsonObject> documents, List<string> notes, Ec2Inventory inventory)
+    {
+        var vpcIds = inventory.Vpcs.Select(v => v.VpcId).ToHashSet(StringComparer.Ordinal);
+        var internetGateways = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var igw in inventory.InternetGateways.OrderBy(g => g.InternetGatewayId, StringComparer.Ordinal))
+        {
+            var vpc = (igw.Attachments ?? []).FirstOrDefault(a => vpcIds.Contains(a.VpcId) && a.State?.Value is not ("detaching" or "detached"))?.VpcId;
+            if (vpc is null)
+            {
+                continue;
+            }
+
+            var spec = new JsonObject { ["InternetGatewayId"] = igw.InternetGatewayId, ["Attachments"] = new JsonArray(new JsonObject { ["VpcId"] = vpc }) };
+            AddTags(spec, igw.Tags, igw.InternetGatewayId, notes);
+            documents.Add(Document("InternetGateway", igw.InternetGatewayId, spec));
+            internetGateways.Add(igw.InternetGatewayId);
+        }
+
+        var vpcsWithGateway = inventory.InternetGateways.Where(g => internetGateways.Contains(g.InternetGatewayId))
+            .SelectMany(g => g.Attachments ?? []).Select(a => a.VpcId).ToHashSet(StringComparer.Ordinal);
+        var natGateways = new HashSet<string>(StringComparer.Ordinal);
+        var natInterfaces = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var nat in inventory.NatGateways.OrderBy(n => n.NatGatewayId, StringComparer.Ordinal))
+        {
+            var state = nat.State?.Value ?? "available";
+            var address = (nat.NatGatewayAddresses ?? []).FirstOrDefault(a => a.IsPrimary == true) ?? (nat.NatGatewayAddresses ?? []).FirstOrDefault();
+            var why = nat.ConnectivityType?.Value == "private" ? "a private NAT gateway, which Podnet does not emulate"
+                : state is not ("available" or "pending") ? $"{state}, so the routes to it are blackholes"
+                : !vpcsWithGateway.Contains(nat.VpcId) ? $"in {nat.VpcId}, which has no internet gateway attached"
+                : address?.AllocationId is null ? "without an Elastic IP"
+                : null;
+            if (why is not null)
+            {
+                notes.Add($"NAT gateway {nat.NatGatewayId} is {why}: left out, and the routes to it");
+                continue;
+            }
+
+            if (state == "pending")
+            {
+                notes.Add($"NAT gateway {nat.NatGatewayId} is pending: the world's is available");
+            }
+
+            var entry = new JsonObject { ["AllocationId"] = address!.AllocationId };
+            if (address.PublicIp is { } publicIp)
+            {
+                entry["PublicIp"] = publicIp;
+            }
+
+            if (address.PrivateIp is { } privateIp)
+            {
+                entry["PrivateIp"] = privateIp;
+            }
+
+            if (address.NetworkInterfaceId is { } eni)
+            {
+                entry["NetworkInterfaceId"] = eni;
+                natInterfaces.Add(eni);
+            }
+
+            var spec = new JsonObject
+            {
+                ["NatGatewayId"] = nat.NatGatewayId,
+                ["SubnetId"] = nat.SubnetId,
+                ["ConnectivityType"] = "public",
+                ["NatGatewayAddresses"] = new JsonArray(entry),
+            };
+            AddTags(spec, nat.Tags, nat.NatGatewayId, notes);
+            documents.Add(Document("NatGateway", nat.NatGatewayId, spec));
+            natGateways.Add(nat.NatGatewayId);
+        }
+
+        var subnetIds = inventory.Subnets.Select(s => s.SubnetId).ToHashSet(StringComparer.Ordinal);
+        foreach (var table in inventory.RouteTables.Where(t => vpcIds.Contains(t.VpcId)).OrderBy(t => t.RouteTableId, StringComparer.Ordinal))
+        {
+            var routes = new JsonArray();
+            foreach (var route in table.Routes ?? [])
+            {
+                if (route.GatewayId == "local")
+                {
+                    // The local routes are the VPC's CIDR blocks: a world's VPC has them itself.
+                    continue;
+                }
+
+                var target = route.GatewayId ?? route.NatGatewayId ?? route.TransitGatewayId ?? route.VpcPeeringConnectionId
+                             ?? route.NetworkInterfaceId ?? route.InstanceId ?? route.LocalGatewayId ?? route.CarrierGatewayId
+                             ?? route.EgressOnlyInternetGatewayId ?? route.CoreNetworkArn ?? "no target";
+                var destination = route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock ?? route.DestinationPrefixListId;
+                var left = route.DestinationCidrBlock is null ? "an IPv6 or prefix-list destination, which Podnet's VPC router does not route"
+                    : route.Origin?.Value == "EnableVgwRoutePropagation" ? "propagated by a virtual private gateway"
+                    : route.GatewayId is { } igw && igw.StartsWith("igw-", StringComparison.Ordinal) ? (internetGateways.Contains(igw) ? null : "to an internet gateway not attached to the VPC (a blackhole)")
+                    : route.NatGatewayId is { } natId ? (natGateways.Contains(natId) ? null : "to a NAT gateway the world does not have (above)")
+                    : "to a target Podnet does not emulate (only internet and NAT gateways)";
+                if (left is not null)
+                {
+                    notes.Add($"route table {table.RouteTableId}: the route {destination} → {target} is {left}: left out");
+                    continue;
+                }
+
+                var entry = new JsonObject { ["DestinationCidrBlock"] = route.DestinationCidrBlock };
+                if (route.NatGatewayId is { } nat)
+                {
+                    entry["NatGatewayId"] = nat;
+                }
+                else
+                {
+                    entry["GatewayId"] = route.GatewayId;
+                }
+
+                routes.Add(entry);
+            }
+
+            var associations = new JsonArray();
+            foreach (var association in (table.Associations ?? []).Where(a => a.AssociationState?.State?.Value is null or "associated"))
+            {
+                if (association.Main == true)
+                {
+                    associations.Add(new JsonObject { ["Main"] = true, ["RouteTableAssociationId"] = association.RouteTableAssociationId });
+                }
+                else if (association.SubnetId is { } subnet && subnetIds.Contains(subnet))
+                {
+                    associations.Add(new JsonObject { ["SubnetId"] = subnet, ["RouteTableAssociationId"] = association.RouteTableAssociationId });
+                }
+                else
+                {
+                    notes.Add($"route table {table.RouteTableId}: the association {association.RouteTableAssociationId} (with {association.SubnetId ?? association.GatewayId}) is not with a subnet of the VPC: left out");
+                }
+            }
+
+            var spec = new JsonObject { ["RouteTableId"] = table.RouteTableId, ["VpcId"] = table.VpcId };
+            if (routes.Count > 0)
+            {
+                spec["Routes"] = routes;
+            }
+
+            if (associations.Count > 0)
+            {
+                spec["Associations"] = associations;
+            }
+
+            AddTags(spec, table.Tags, table.RouteTableId, notes);
+            documents.Add(Document("RouteTable", table.RouteTableId, spec));
+        }
+
+        return natInterfaces;
     }
 
     /// <summary>
     /// A NetworkInterface per interface of the node groups' instances (the primary one only for its other addresses),
     /// per trunk's branch and per detached interface, in ID order; the groups a world does not describe are left out.
     /// </summary>
-    private static void AddInterfaces(List<JsonObject> documents, List<string> notes, Ec2Inventory inventory, HashSet<string> known)
+    private static void AddInterfaces(List<JsonObject> documents, List<string> notes, Ec2Inventory inventory, HashSet<string> known, HashSet<string> natInterfaces)
     {
         var nodes = inventory.Instances.Where(i => Tag(i.Tags, "eks:nodegroup-name") is not null).Select(i => i.InstanceId).ToHashSet(StringComparer.Ordinal);
         foreach (var eni in inventory.NetworkInterfaces.OrderBy(n => n.NetworkInterfaceId, StringComparer.Ordinal))
         {
             var type = eni.InterfaceType?.Value ?? "interface";
             var instance = eni.Attachment?.InstanceId;
+            if (natInterfaces.Contains(eni.NetworkInterfaceId))
+            {
+                // The NatGateway document makes it again, with its ID and address.
+                continue;
+            }
+
             if (eni.RequesterManaged == true || type is not ("interface" or "trunk" or "branch"))
             {
                 notes.Add($"network interface {eni.NetworkInterfaceId} ({eni.PrivateIpAddress}, {(eni.RequesterManaged == true ? "managed by " + (eni.RequesterId ?? "an AWS service") : "type " + type)}: {eni.Description}) is AWS's own, which a world does not describe; left out");

@@ -7,15 +7,17 @@ namespace Podnet.Live;
 
 /// <summary>
 /// Reads a cluster's VPC through EC2's API with the AWS SDK, read-only: <c>DescribeInstances</c>,
-/// <c>DescribeVpcs</c>, <c>DescribeSubnets</c>, <c>DescribeSecurityGroups</c> and <c>DescribeNetworkInterfaces</c>,
-/// each filtered to the VPC and followed through its <c>NextToken</c> pages. A refusal (<c>UnauthorizedOperation</c>,
+/// <c>DescribeVpcs</c>, <c>DescribeSubnets</c>, <c>DescribeSecurityGroups</c>, <c>DescribeNetworkInterfaces</c>,
+/// <c>DescribeRouteTables</c>, <c>DescribeInternetGateways</c> and <c>DescribeNatGateways</c>, each filtered to the VPC
+/// and followed through its <c>NextToken</c> pages. A refusal (<c>UnauthorizedOperation</c>,
 /// <c>AuthFailure</c>) or an endpoint that does not answer is a <see cref="LiveClusterException"/> naming the action.
 /// </summary>
 public sealed class Ec2Reader : IDisposable
 {
     /// <summary>The EC2 actions read (the IAM actions a reader's policy must allow).</summary>
     public static readonly IReadOnlyList<string> Actions =
-        ["ec2:DescribeInstances", "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces", "ec2:DescribeTrunkInterfaceAssociations"];
+        ["ec2:DescribeInstances", "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces",
+         "ec2:DescribeTrunkInterfaceAssociations", "ec2:DescribeRouteTables", "ec2:DescribeInternetGateways", "ec2:DescribeNatGateways"];
 
     private readonly IAmazonEC2 _client;
 
@@ -67,7 +69,7 @@ public sealed class Ec2Reader : IDisposable
         ArgumentNullException.ThrowIfNull(instanceIds);
         if (instanceIds.Count == 0)
         {
-            return new Ec2Inventory(Region, [], [], [], [], []);
+            return Ec2Inventory.Empty(Region);
         }
 
         var nodes = await Pages<Instance>("DescribeInstances", async token =>
@@ -78,13 +80,16 @@ public sealed class Ec2Reader : IDisposable
         return await ReadVpcsAsync([.. nodes.Select(i => i.VpcId).Where(v => v is not null).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], cancel).ConfigureAwait(false);
     }
 
-    /// <summary>Everything of the VPCs <paramref name="vpcIds"/>: the VPCs, their subnets, groups, interfaces and running instances.</summary>
+    /// <summary>
+    /// Everything of the VPCs <paramref name="vpcIds"/>: the VPCs, their subnets, groups, interfaces, running instances,
+    /// route tables, the internet gateways attached to them and their NAT gateways (every state: the caller decides).
+    /// </summary>
     public async Task<Ec2Inventory> ReadVpcsAsync(IReadOnlyList<string> vpcIds, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(vpcIds);
         if (vpcIds.Count == 0)
         {
-            return new Ec2Inventory(Region, [], [], [], [], []);
+            return Ec2Inventory.Empty(Region);
         }
 
         List<Filter> InVpc() => [new Filter("vpc-id", [.. vpcIds])];
@@ -113,7 +118,23 @@ public sealed class Ec2Reader : IDisposable
             var page = await _client.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = [.. InVpc(), new Filter("instance-state-name", ["running"])], NextToken = token }, cancel).ConfigureAwait(false);
             return (page.Reservations?.SelectMany(r => r.Instances ?? []) ?? [], page.NextToken);
         }).ConfigureAwait(false);
-        return new Ec2Inventory(Region, vpcs, subnets, groups, interfaces, instances);
+        var routeTables = await Pages<RouteTable>("DescribeRouteTables", async token =>
+        {
+            var page = await _client.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = InVpc(), NextToken = token }, cancel).ConfigureAwait(false);
+            return (page.RouteTables ?? [], page.NextToken);
+        }).ConfigureAwait(false);
+        var internetGateways = await Pages<InternetGateway>("DescribeInternetGateways", async token =>
+        {
+            var page = await _client.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { Filters = [new Filter("attachment.vpc-id", [.. vpcIds])], NextToken = token }, cancel).ConfigureAwait(false);
+            return (page.InternetGateways ?? [], page.NextToken);
+        }).ConfigureAwait(false);
+        var natGateways = await Pages<NatGateway>("DescribeNatGateways", async token =>
+        {
+            // DescribeNatGateways names its filter list Filter (the SDK's Filter property), not Filters.
+            var page = await _client.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { Filter = InVpc(), NextToken = token }, cancel).ConfigureAwait(false);
+            return (page.NatGateways ?? [], page.NextToken);
+        }).ConfigureAwait(false);
+        return new Ec2Inventory(Region, vpcs, subnets, groups, interfaces, instances, routeTables, internetGateways, natGateways);
     }
 
     /// <summary>

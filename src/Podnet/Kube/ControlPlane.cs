@@ -23,6 +23,8 @@ public sealed class ControlPlane
     private readonly Dictionary<string, IPodSandboxNetwork> _networks = new(StringComparer.Ordinal);
     private readonly List<Func<PodView, string?>> _readinessProbes = [];
     private readonly List<ContainerProbeRunner> _probeRunners = [];
+    private readonly List<Func<long>> _probeInputs = [];
+    private long _probeInputsSeen;
     private IPodSandboxNetwork _defaultNetwork = new NodeLocalPodNetwork();
 
     /// <param name="scheduling">False for a policy-only world: no nodes, so nothing is scheduled or started.</param>
@@ -116,6 +118,16 @@ public sealed class ControlPlane
     /// </summary>
     public void AddProbeRunner(ContainerProbeRunner runner) => _probeRunners.Add(runner);
 
+    /// <summary>
+    /// Adds a revision of what the probe runners decide by outside the cluster (the cloud's security groups): when it
+    /// changes, the kubelet's resting probes run again at their next tick (<see cref="Nodes.Kubelet.ResumeProbes"/>).
+    /// </summary>
+    public void AddProbeInputs(Func<long> revision)
+    {
+        _probeInputs.Add(revision);
+        _probeInputsSeen += revision();
+    }
+
     /// <summary>Creates what a new cluster has: the system namespaces and the <c>kubernetes</c> Service.</summary>
     public void Bootstrap()
     {
@@ -168,6 +180,18 @@ public sealed class ControlPlane
 
     public int RunReady(int limit = 1_000_000)
     {
+        var inputs = 0L;
+        foreach (var revision in _probeInputs)
+        {
+            inputs += revision();
+        }
+
+        if (inputs != _probeInputsSeen)
+        {
+            _probeInputsSeen = inputs;
+            Kubelet.ResumeProbes();
+        }
+
         var done = 0;
         bool progressed;
         do

@@ -15,8 +15,9 @@ internal sealed partial class AwsWorldBuilder
     private static readonly string[] RouteKinds = ["InternetGateway", "NatGateway", "RouteTable"];
 
     /// <summary>
-    /// An <c>InternetGateway</c>: <c>Attachments</c> (at most one <c>{VpcId}</c>, a name from the world or an ID), and
-    /// <c>Tags</c>. Created and attached as <c>aws ec2 create-internet-gateway</c> and <c>attach-internet-gateway</c> do.
+    /// An <c>InternetGateway</c>: <c>InternetGatewayId</c> (an existing gateway's, as <c>podnet snapshot</c> reads it;
+    /// else drawn from its identity), <c>Attachments</c> (at most one <c>{VpcId}</c>, a name from the world or an ID),
+    /// and <c>Tags</c>. Created and attached as <c>aws ec2 create-internet-gateway</c> and <c>attach-internet-gateway</c> do.
     /// </summary>
     private void CreateInternetGateway(WorldDocument doc)
     {
@@ -27,7 +28,7 @@ internal sealed partial class AwsWorldBuilder
             throw doc.Error("spec.Attachments", $"Too many: {attachments.Count}: an internet gateway is attached to at most one VPC");
         }
 
-        var gateway = ec2.CreateInternetGateway(WithName(DocumentFields.Tags(doc), doc.Name));
+        var gateway = ec2.CreateInternetGateway(WithName(DocumentFields.Tags(doc), doc.Name), DocumentFields.String(doc, "InternetGatewayId"));
         Remember(doc, gateway.InternetGatewayId);
         foreach (var (entry, path) in attachments)
         {
@@ -38,9 +39,11 @@ internal sealed partial class AwsWorldBuilder
 
     /// <summary>
     /// A <c>NatGateway</c>: <c>SubnetId</c> (a name from the world or an ID), <c>ConnectivityType</c> (<c>public</c>,
-    /// the only kind Podnet emulates) and <c>Tags</c>; it gets a new Elastic IP and is <c>available</c>, as a gateway
-    /// that exists already. Its VPC needs an internet gateway: EC2 would let it fail (<c>Gateway.NotAttached</c>), and
-    /// a world cannot hold a gateway that never worked.
+    /// the only kind Podnet emulates), <c>Tags</c>, and what <c>aws ec2 describe-nat-gateways</c> shows of an existing
+    /// gateway (as <c>podnet snapshot</c> reads it): <c>NatGatewayId</c> and one <c>NatGatewayAddresses</c> entry
+    /// <c>{AllocationId, PublicIp, PrivateIp, NetworkInterfaceId}</c>, each optional. It gets its Elastic IP (that one,
+    /// else a new one) and is <c>available</c>, as a gateway that exists already. Its VPC needs an internet gateway:
+    /// EC2 would let it fail (<c>Gateway.NotAttached</c>), and a world cannot hold a gateway that never worked.
     /// </summary>
     private void CreateNatGateway(WorldDocument doc)
     {
@@ -51,8 +54,24 @@ internal sealed partial class AwsWorldBuilder
         }
 
         var subnetId = Resolve(doc, "SubnetId", "Subnet", "subnet");
-        var address = ec2.AllocateAddress("vpc", [new Tag("Name", doc.Name)]);
-        var nat = ec2.CreateNatGateway(new CreateNatGatewayRequest(subnetId, address.AllocationId, WithName(DocumentFields.Tags(doc), doc.Name), Existing: true));
+        var addresses = Entries(doc, DocumentFields.Spec(doc), "spec", "NatGatewayAddresses").ToList();
+        if (addresses.Count > 1)
+        {
+            throw doc.Error("spec.NatGatewayAddresses", $"Too many: {addresses.Count}: Podnet emulates a NAT gateway's primary address only");
+        }
+
+        var (given, path) = addresses.Count == 1 ? addresses[0] : (new JsonObject(), "spec.NatGatewayAddresses[0]");
+        Known(doc, given, path, "AllocationId", "PublicIp", "PrivateIp", "NetworkInterfaceId");
+        string? Given(string field) => DocumentFields.StringAt(doc, given[field], $"{path}.{field}");
+        var address = ec2.AllocateAddress("vpc", [new Tag("Name", doc.Name)], Given("AllocationId"), Given("PublicIp"));
+        var nat = ec2.CreateNatGateway(new CreateNatGatewayRequest(
+            subnetId,
+            address.AllocationId,
+            WithName(DocumentFields.Tags(doc), doc.Name),
+            Existing: true,
+            PrivateIpAddress: Given("PrivateIp"),
+            NatGatewayId: DocumentFields.String(doc, "NatGatewayId"),
+            NetworkInterfaceId: Given("NetworkInterfaceId")));
         if (nat.State == "failed")
         {
             throw doc.Error("spec.SubnetId", $"{nat.FailureCode}: {nat.FailureMessage} (declare an InternetGateway attached to the VPC)");
@@ -62,10 +81,11 @@ internal sealed partial class AwsWorldBuilder
     }
 
     /// <summary>
-    /// A <c>RouteTable</c>: <c>VpcId</c>, <c>Routes</c> (<c>{DestinationCidrBlock, GatewayId | NatGatewayId}</c>; the
+    /// A <c>RouteTable</c>: <c>RouteTableId</c> (an existing table's, as <c>podnet snapshot</c> reads it; else drawn
+    /// from its identity), <c>VpcId</c>, <c>Routes</c> (<c>{DestinationCidrBlock, GatewayId | NatGatewayId}</c>; the
     /// VPC's <c>local</c> routes are always there and may be listed) and <c>Associations</c> (<c>{SubnetId}</c>, or
-    /// <c>{Main: true}</c> for the VPC's main table, which EC2 made with the VPC: its routes are added to that table).
-    /// A subnet no table names is implicitly associated with the main table.
+    /// <c>{Main: true}</c> for the VPC's main table, which EC2 made with the VPC: its routes are added to that table;
+    /// either with its <c>RouteTableAssociationId</c>). A subnet no table names is implicitly associated with the main table.
     /// </summary>
     private void CreateRouteTable(WorldDocument doc)
     {
@@ -75,7 +95,7 @@ internal sealed partial class AwsWorldBuilder
         var associations = Entries(doc, spec, "spec", "Associations").ToList();
         foreach (var (entry, path) in associations)
         {
-            Known(doc, entry, path, "SubnetId", "Main");
+            Known(doc, entry, path, "SubnetId", "Main", "RouteTableAssociationId");
             if ((entry["SubnetId"] is not null) == IsMain(entry))
             {
                 throw doc.Error(path, "Invalid value: an association names a SubnetId, or is {Main: true} for the VPC's main route table");
@@ -92,6 +112,14 @@ internal sealed partial class AwsWorldBuilder
             }
 
             tableId = mainTable.RouteTableId;
+
+            // The VPC was made with the IDs this document gives its main table (GivenMainRouteTable); a table of a VPC
+            // the world does not make cannot take them.
+            if (DocumentFields.String(doc, "RouteTableId") is { } givenId && givenId != tableId)
+            {
+                throw doc.Error("spec.RouteTableId", $"Invalid value: \"{givenId}\": the main route table of {vpcId} is {tableId}, made with the VPC (give the VPC as a Vpc document of the world)");
+            }
+
             if (DocumentFields.Tags(doc) is { Count: > 0 } tags)
             {
                 ec2.CreateTags([tableId], tags);
@@ -99,7 +127,7 @@ internal sealed partial class AwsWorldBuilder
         }
         else
         {
-            tableId = ec2.CreateRouteTable(vpcId, WithName(DocumentFields.Tags(doc), doc.Name)).RouteTableId;
+            tableId = ec2.CreateRouteTable(vpcId, WithName(DocumentFields.Tags(doc), doc.Name), DocumentFields.String(doc, "RouteTableId")).RouteTableId;
         }
 
         Remember(doc, tableId);
@@ -131,7 +159,7 @@ internal sealed partial class AwsWorldBuilder
         foreach (var (entry, path) in associations.Where(a => a.Entry["SubnetId"] is not null))
         {
             var subnetId = Resolve(doc, path[5..] + ".SubnetId", "Subnet", "subnet", Required(doc, entry, path, "SubnetId"));
-            ec2.AssociateRouteTable(tableId, subnetId);
+            ec2.AssociateRouteTable(tableId, subnetId, DocumentFields.StringAt(doc, entry["RouteTableAssociationId"], $"{path}.RouteTableAssociationId"));
         }
     }
 
@@ -196,6 +224,33 @@ internal sealed partial class AwsWorldBuilder
                 ec2.AssociateRouteTable(table.RouteTableId, subnet.SubnetId);
             }
         }
+    }
+
+    /// <summary>
+    /// The IDs a <c>RouteTable</c> document of the VPC <paramref name="vpcName"/> (named so, or by its given
+    /// <paramref name="vpcId"/>) gives the VPC's main table (<c>{Main: true}</c>): its <c>RouteTableId</c> and the main
+    /// association's <c>RouteTableAssociationId</c>. EC2 makes the main table with the VPC, so they are given then.
+    /// </summary>
+    private (string? RouteTableId, string? AssociationId) GivenMainRouteTable(string vpcName, string? vpcId)
+    {
+        foreach (var doc in _documents.Where(d => d.Kind == "RouteTable"))
+        {
+            var spec = DocumentFields.Spec(doc);
+            var vpc = spec["VpcId"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+            if (vpc is null || (vpc != vpcName && vpc != vpcId))
+            {
+                continue;
+            }
+
+            // A malformed document is left for CreateRouteTable to refuse, naming its field.
+            var main = (spec["Associations"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(IsMain);
+            if (main is not null)
+            {
+                return (DocumentFields.String(doc, "RouteTableId"), main["RouteTableAssociationId"] is JsonValue a && a.TryGetValue<string>(out var id) ? id : null);
+            }
+        }
+
+        return (null, null);
     }
 
     /// <summary>Whether an association is the main one (<c>Main: true</c>).</summary>

@@ -243,10 +243,14 @@ internal sealed partial class AwsWorldBuilder
                 // account alone is where seed 003 starts: the aws CLI creates everything else.
                 break;
             case "Vpc":
+                var givenVpcId = DocumentFields.String(doc, "VpcId");
+                var (mainTableId, mainAssociationId) = GivenMainRouteTable(doc.Name, givenVpcId);
                 var vpc = ec2.CreateVpc(new CreateVpcRequest(
                     DocumentFields.RequiredString(doc, "CidrBlock"),
                     WithName(DocumentFields.Tags(doc), doc.Name),
-                    VpcId: DocumentFields.String(doc, "VpcId")));
+                    VpcId: givenVpcId,
+                    MainRouteTableId: mainTableId,
+                    MainRouteTableAssociationId: mainAssociationId));
                 Remember(doc, vpc.VpcId);
                 foreach (var block in DocumentFields.Strings(doc, "SecondaryCidrBlocks"))
                 {

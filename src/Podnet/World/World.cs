@@ -40,6 +40,7 @@ public sealed class World
             ControlPlane.UseNetwork(AwsNode);
             ControlPlane.AddReadinessProbe(AwsNode.AwsNodeNotReadyReason);
             ControlPlane.AddProbeRunner(new KubeletProbes(this).Run);
+            ControlPlane.AddProbeInputs(() => cloud.Ec2Backend.SecurityRevision);
         }
     }
 

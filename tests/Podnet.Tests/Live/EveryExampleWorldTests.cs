@@ -104,10 +104,10 @@ public sealed class EveryExampleWorldTests
                 _output.WriteLine($"{question}: {onLive.Out.Split('\n')[0]} (exit {onLive.Exit}); served: {(core.Allowed ? "ALLOWED" : "DENIED")}{(HasBranchInterface(served, a) || HasBranchInterface(served, b) ? " (a pod with a branch interface)" : string.Empty)}");
 
                 // The snapshot keeps the interfaces as they are (the nodes' and the branch interfaces of pods with
-                // security groups), so the answer is the served world's own, word for word: the same verdict by the
-                // same steps, naming the same interfaces and groups. Route tables and gateways are not read yet: the
-                // snapshot's world makes a fresh EKS VPC's, alike but with IDs of its own (README, "Not expressed").
-                Assert.True(WithoutRouteIds(onLive.Out) == WithoutRouteIds(ReachCommand.Render(core)), $"{question}\n--kubeconfig:\n{onLive.Out}{onLive.Err}\nthe served world:\n{ReachCommand.Render(core)}");
+                // security groups) and the routes (tables, internet and NAT gateways with their IDs and Elastic IPs),
+                // so the answer is the served world's own, word for word: the same verdict by the same steps, naming
+                // the same interfaces, groups, route tables and gateways.
+                Assert.True(onLive.Out == ReachCommand.Render(core), $"{question}\n--kubeconfig:\n{onLive.Out}{onLive.Err}\nthe served world:\n{ReachCommand.Render(core)}");
                 Assert.Equal(core.Allowed ? 0 : ReachCommand.DeniedExitCode, onLive.Exit);
                 Assert.DoesNotContain("branch network interface", written.Err, StringComparison.Ordinal);
             }
@@ -154,9 +154,6 @@ public sealed class EveryExampleWorldTests
         var port = service["spec"]!["ports"]![0]!;
         return ($"svc/{service["metadata"]!["namespace"]}/{service["metadata"]!["name"]}", $"{port["protocol"]?.GetValue<string>() ?? "TCP"}/{port["port"]!.GetValue<int>()}");
     }
-
-    /// <summary>The text with route table, gateway and Elastic IP allocation IDs as <c>rtb-…</c>: a snapshot does not keep them.</summary>
-    internal static string WithoutRouteIds(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\b(rtb|nat|igw|eipalloc)-[0-9a-f]{8,17}\b", "$1-…");
 
     /// <summary>Whether the pod <paramref name="name"/> (namespace/name; an address is no pod) has a branch interface of the VPC resource controller.</summary>
     private static bool HasBranchInterface(ServedWorld served, string name)

@@ -45,9 +45,12 @@ public sealed class LiveSnapshotTests : IClassFixture<ServedWorld>, IDisposable
     {
         var snapshot = await LiveSnapshot.ReadAsync(Source, Endpoint);
         var kinds = snapshot.AwsDocuments.Select(d => d["kind"]!.GetValue<string>()).ToList();
-        // The VPC, its subnets, the cluster, the node group with its three instances, and the interfaces aws-node
-        // attached to them (one NetworkInterface per interface beyond a primary; a primary only if it holds pods' addresses).
-        Assert.Equal(["Vpc", "Subnet", "Subnet", "Subnet", "Subnet", "Cluster", "NodeGroup"], kinds.Where(k => k != "NetworkInterface"));
+        // The VPC, its subnets, its routes (eksctl's: an internet gateway, one NAT gateway, the main table and three
+        // more), the cluster, the node group with its three instances, and the interfaces aws-node attached to them
+        // (one NetworkInterface per interface beyond a primary; a primary only if it holds pods' addresses).
+        Assert.Equal(
+            ["Vpc", "Subnet", "Subnet", "Subnet", "Subnet", "InternetGateway", "NatGateway", "RouteTable", "RouteTable", "RouteTable", "RouteTable", "Cluster", "NodeGroup"],
+            kinds.Where(k => k != "NetworkInterface"));
         Assert.Equal(3, snapshot.AwsDocuments.Single(d => d["kind"]!.GetValue<string>() == "NodeGroup")["spec"]!["Instances"]!.AsArray().Count);
         var servedInterfaces = _world.Server.Cluster.Read(() => _world.Server.Cluster.World.Cloud!.Ec2Backend.DescribeNetworkInterfaces());
         Assert.Equal(
@@ -63,6 +66,20 @@ public sealed class LiveSnapshotTests : IClassFixture<ServedWorld>, IDisposable
         Assert.Equal([Path.Combine(_directory, LiveSnapshot.AwsFile), Path.Combine(_directory, LiveSnapshot.KubernetesFile)], files);
         var loaded = WorldLoader.Load(WorldFiles.Read(_directory));
 
+        // The routes come back with their IDs: tables, routes, associations (the main one too), gateways, the NAT
+        // gateway's Elastic IP and interface, as describe-route-tables and describe-nat-gateways show them.
+        var servedEc2 = _world.Server.Cluster.World.Cloud!.Ec2Backend;
+        static string Tables(Podnet.Aws.Ec2.Ec2Backend ec2) => string.Join("\n", ec2.DescribeRouteTables().OrderBy(t => t.RouteTableId, StringComparer.Ordinal).Select(t =>
+            $"{t.RouteTableId} {t.VpcId} [{string.Join(", ", t.Routes.Select(r => $"{r.DestinationCidrBlock}→{r.NatGatewayId ?? r.GatewayId} {r.State}"))}] [{string.Join(", ", t.Associations.Select(a => $"{a.RouteTableAssociationId} {a.SubnetId ?? "main"}"))}]"));
+        static string Gateways(Podnet.Aws.Ec2.Ec2Backend ec2) => string.Join("\n", ec2.DescribeNatGateways().Select(n =>
+            $"{n.NatGatewayId} {n.SubnetId} {n.State} {string.Join(",", n.NatGatewayAddresses.Select(a => $"{a.AllocationId} {a.PublicIp} {a.PrivateIp} {a.NetworkInterfaceId}"))}")
+            .Concat(ec2.DescribeInternetGateways().Select(g => $"{g.InternetGatewayId} {string.Join(",", g.Attachments.Select(a => a.VpcId))}")));
+        var servedTables = _world.Server.Cluster.Read(() => Tables(servedEc2));
+        Assert.Equal(4, servedTables.Split('\n').Length);
+        Assert.Equal(servedTables, Tables(loaded.Cloud!.Ec2Backend));
+        Assert.Equal(_world.Server.Cluster.Read(() => Gateways(servedEc2)), Gateways(loaded.Cloud.Ec2Backend));
+        Assert.DoesNotContain(snapshot.Notes, n => n.Contains("NAT", StringComparison.Ordinal) || n.Contains("route", StringComparison.Ordinal));
+
         var (a, b) = TwoCoreDnsPods();
         var served = _world.Server.Cluster.Read(() => new Reachability(_world.Server.Cluster.World));
         var replayed = new Reachability(loaded);
@@ -72,11 +89,16 @@ public sealed class LiveSnapshotTests : IClassFixture<ServedWorld>, IDisposable
             var actual = replayed.Evaluate(from, to, port);
             Assert.Null(expected.ErrorMessage);
 
-            // The same verdict, by the same steps, naming the same interfaces and groups: the snapshot keeps the
-            // interfaces and addresses as they are.
-            // (Route tables and gateways are not kept: their IDs are the snapshot world's own.)
-            static string Verdict(ReachResult r) => EveryExampleWorldTests.WithoutRouteIds($"{r.Allowed}: {string.Join("; ", r.Hops.Select(h => $"{h.Step} {h.Allowed} {h.Detail}"))}");
+            // The same verdict, by the same steps, naming the same interfaces, groups, route tables and gateways: the
+            // snapshot keeps the interfaces, addresses and routes as they are.
+            static string Verdict(ReachResult r) => $"{r.Allowed}: {string.Join("; ", r.Hops.Select(h => $"{h.Step} {h.Allowed} {h.Detail}"))}";
             Assert.Equal(Verdict(expected), Verdict(actual));
+            if (to == "8.8.8.8")
+            {
+                // CoreDNS's pod (no SNAT exclusion) leaves by the node's primary interface: the private subnet's
+                // table sends it to the NAT gateway, whose public table sends it to the internet gateway.
+                Assert.Matches(@"route True rtb-[0-9a-f]{17} 0\.0\.0\.0/0 → nat-[0-9a-f]{17} .* → igw-[0-9a-f]{17} ", Verdict(actual));
+            }
         }
 
         var servedMatrix = _world.Server.Cluster.Read(() => ConnectivityMatrix.Compute(served, new PortSpec("UDP", 53)));

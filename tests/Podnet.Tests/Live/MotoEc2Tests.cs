@@ -76,6 +76,8 @@ public sealed class MotoEc2Tests : IDisposable
         });
         var eni = (await _client.CreateNetworkInterfaceAsync(new CreateNetworkInterfaceRequest { SubnetId = subnet.SubnetId, Groups = [groupId], PrivateIpAddress = "10.20.1.10" })).NetworkInterface;
 
+        var main = Assert.Single((await _client.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = [new Filter("vpc-id", [vpc.VpcId])] })).RouteTables);
+
         using var reader = new Ec2Reader(_client);
         var inventory = await reader.ReadVpcsAsync([vpc.VpcId]);
         Assert.Equal(eni.NetworkInterfaceId, Assert.Single(inventory.NetworkInterfaces).NetworkInterfaceId);
@@ -103,6 +105,17 @@ public sealed class MotoEc2Tests : IDisposable
               Vpc: {vpc.VpcId}
               CidrBlock: 10.20.1.0/24
               AvailabilityZone: us-west-2a
+            ---
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: RouteTable
+            metadata:
+              name: {main.RouteTableId}
+            spec:
+              RouteTableId: {main.RouteTableId}
+              VpcId: {vpc.VpcId}
+              Associations:
+              - Main: true
+                RouteTableAssociationId: {Assert.Single(main.Associations).RouteTableAssociationId}
             ---
             apiVersion: aws.podnet.dev/v1alpha1
             kind: SecurityGroup
@@ -160,6 +173,34 @@ public sealed class MotoEc2Tests : IDisposable
         var kept = Assert.Single(world.Cloud.Ec2Backend.DescribeNetworkInterfaces(), n => n.NetworkInterfaceId == eni.NetworkInterfaceId);
         Assert.Equal(("10.20.1.10", eni.MacAddress, "available"), (kept.PrivateIpAddress, kept.MacAddress, kept.Status));
         Assert.Equal([groupId], kept.Groups.Select(g => g.GroupId));
+    }
+
+    [Fact]
+    public async Task ReadVpcs_MotosRoutes_AreTheWorldsRoutes_WithTheirIds()
+    {
+        var vpc = (await _client.CreateVpcAsync(new CreateVpcRequest { CidrBlock = "10.30.0.0/16" })).Vpc;
+        var subnet = (await _client.CreateSubnetAsync(new CreateSubnetRequest { VpcId = vpc.VpcId, CidrBlock = "10.30.1.0/24", AvailabilityZone = "us-west-2a" })).Subnet;
+        var igw = (await _client.CreateInternetGatewayAsync(new CreateInternetGatewayRequest())).InternetGateway;
+        await _client.AttachInternetGatewayAsync(new AttachInternetGatewayRequest { InternetGatewayId = igw.InternetGatewayId, VpcId = vpc.VpcId });
+        var table = (await _client.CreateRouteTableAsync(new CreateRouteTableRequest { VpcId = vpc.VpcId })).RouteTable;
+        await _client.CreateRouteAsync(new CreateRouteRequest { RouteTableId = table.RouteTableId, DestinationCidrBlock = "0.0.0.0/0", GatewayId = igw.InternetGatewayId });
+        await _client.AssociateRouteTableAsync(new AssociateRouteTableRequest { RouteTableId = table.RouteTableId, SubnetId = subnet.SubnetId });
+        var tables = (await _client.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = [new Filter("vpc-id", [vpc.VpcId])] })).RouteTables;
+
+        using var reader = new Ec2Reader(_client);
+        var result = AwsDocuments.From(await reader.ReadVpcsAsync([vpc.VpcId]), new AwsDocuments.ClusterFacts(null, null, new Dictionary<string, int>()));
+        Assert.DoesNotContain(result.Notes, n => n.Contains("route", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(["InternetGateway", "RouteTable", "RouteTable"], result.Documents.Select(d => d["kind"]!.GetValue<string>()).Where(k => k is "InternetGateway" or "NatGateway" or "RouteTable"));
+
+        // The loader builds moto's tables again: the same IDs, routes and associations, the main one included.
+        var world = WorldLoader.Load([new WorldSource("moto.yaml", Podnet.Kube.Serialization.YamlManifests.ToYamlDocuments(result.Documents))]);
+        var expected = tables.OrderBy(t => t.RouteTableId, StringComparer.Ordinal).Select(t =>
+            $"{t.RouteTableId} [{string.Join(", ", t.Routes.Select(r => $"{r.DestinationCidrBlock}→{r.GatewayId ?? r.NatGatewayId}"))}] [{string.Join(", ", t.Associations.Select(a => $"{a.RouteTableAssociationId} {(a.Main == true ? "main" : a.SubnetId)}"))}]").ToList();
+        var actual = world.Cloud!.Ec2Backend.DescribeRouteTables().OrderBy(t => t.RouteTableId, StringComparer.Ordinal).Select(t =>
+            $"{t.RouteTableId} [{string.Join(", ", t.Routes.Select(r => $"{r.DestinationCidrBlock}→{r.NatGatewayId ?? r.GatewayId}"))}] [{string.Join(", ", t.Associations.Select(a => $"{a.RouteTableAssociationId} {(a.Main ? "main" : a.SubnetId)}"))}]").ToList();
+        Assert.Equal(expected, actual);
+        Assert.Contains($"{table.RouteTableId} [10.30.0.0/16→local, 0.0.0.0/0→{igw.InternetGatewayId}]", string.Join("\n", actual), StringComparison.Ordinal);
+        Assert.Equal(igw.InternetGatewayId, Assert.Single(world.Cloud.Ec2Backend.DescribeInternetGateways()).InternetGatewayId);
     }
 
     public void Dispose()

@@ -191,4 +191,93 @@ public class KubeletProbesTests
         Assert.True(startup.Success, run);
         Assert.NotEqual("0s", startup.Groups[1].Value);
     }
+
+    /// <summary>The rule <see cref="ProbeRule"/> gives, revoked as <c>aws ec2 revoke-security-group-ingress</c> would.</summary>
+    private static void RevokeProbeRule(Podnet.World.World world)
+    {
+        var ec2 = world.Cloud!.Ec2Backend;
+        var group = ec2.DescribeSecurityGroups().Single(g => g.GroupName == "my-pod-security-group").GroupId;
+        var clusterGroup = world.Cluster!.ResourcesVpcConfig.ClusterSecurityGroupId;
+        ec2.RevokeSecurityGroupIngress(new Podnet.Aws.Ec2.RevokeSecurityGroupRequest(group, [new Podnet.Aws.Ec2.IpPermission("tcp", 80, 80, UserIdGroupPairs: [new Podnet.Aws.Ec2.UserIdGroupPair(clusterGroup)])]));
+    }
+
+    [Fact]
+    public void ReadinessProbe_RuleRevokedLater_ReadyPodsBecome0Of1_WithUnhealthyEvents()
+    {
+        // prober/worker.go: the worker's ticker runs while the container does, so a probe that passed runs again
+        // every period and fails once the rule that let it through is gone.
+        using var scenario = new ScenarioWorld(SgExample, t => DisableEarlyDemux(WithProbe(t, "          tcpSocket: {port: 80}\n")), ProbeRule(ClusterGroup()));
+        var world = scenario.Load();
+        Assert.All(Deployment(world), p => Assert.True(p.IsReady, p.Name));
+        Assert.Empty(Unhealthy(world));
+
+        RevokeProbeRule(world);
+        world.Settle();
+
+        var pods = Deployment(world);
+        Assert.Equal(4, pods.Count);
+        var messages = Unhealthy(world);
+        foreach (var pod in pods)
+        {
+            Assert.False(pod.IsReady, pod.Name);
+            Assert.Contains($"Readiness probe failed: dial tcp {pod.PodIP}:80: i/o timeout", messages);
+
+            // A readiness failure does not restart the container.
+            Assert.Equal(0, pod.Object["status.containerStatuses"]![0]!["restartCount"]!.GetValue<int>());
+        }
+    }
+
+    [Fact]
+    public void LivenessProbe_RuleRevokedLater_ContainersRestartAfterTheFailureThreshold()
+    {
+        using var scenario = new ScenarioWorld(SgExample, t => DisableEarlyDemux(WithProbe(t, HttpProbe, "livenessProbe")), ProbeRule(ClusterGroup()));
+        var world = scenario.Load();
+        Assert.All(Deployment(world), p => Assert.Equal(0, p.Object["status.containerStatuses"]![0]!["restartCount"]!.GetValue<int>()));
+        Assert.Empty(Messages(world, "Killing"));
+
+        RevokeProbeRule(world);
+        world.Settle(TimeSpan.FromSeconds(35));
+
+        // failureThreshold 3, period 10 s, timeout 1 s: the third failed run kills the container (kuberuntime's
+        // "failed liveness probe, will be restarted"), and the kubelet starts it again; the new container's first
+        // run may fail too before the 35 s are over.
+        // One Event per message, its count the runs that failed (the event recorder's aggregation).
+        var unhealthy = world.ControlPlane.Store.List("v1", "Event", "my-namespace").Items.Where(e => e["reason"]?.GetValue<string>() == "Unhealthy").ToList();
+        foreach (var pod in Deployment(world))
+        {
+            var message = $"Liveness probe failed: Get \"http://{pod.PodIP}:80/healthz\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)";
+            Assert.InRange(unhealthy.Where(e => e["message"]!.GetValue<string>() == message).Sum(e => e["count"]!.GetValue<int>()), 3, 4);
+            Assert.Equal(1, pod.Object["status.containerStatuses"]![0]!["restartCount"]!.GetValue<int>());
+        }
+
+        Assert.Equal(["Container nginx failed liveness probe, will be restarted"], Messages(world, "Killing").Distinct());
+    }
+
+    [Fact]
+    public void GrpcProbe_TheGroupsRefuse_IsDecidedAlongThePath_WithTheKubeletsMessage()
+    {
+        using var scenario = new ScenarioWorld(SgExample, t => WithProbe(t, "          grpc: {port: 80}\n"));
+        var world = scenario.Load();
+
+        var messages = Unhealthy(world);
+        foreach (var pod in Deployment(world))
+        {
+            Assert.False(pod.IsReady, pod.Name);
+
+            // pkg/probe/grpc/grpc.go: the dial with grpc.WithBlock() times out.
+            Assert.Contains($"Readiness probe failed: timeout: failed to connect service \"{pod.PodIP}:80\" within 1s: context deadline exceeded", messages);
+        }
+    }
+
+    [Fact]
+    public void PassingProbes_Rest_UntilSomethingChanges_SoASettledWorldSettles()
+    {
+        using var scenario = new ScenarioWorld(SgExample, t => DisableEarlyDemux(WithProbe(t, "          tcpSocket: {port: 80}\n")), ProbeRule(ClusterGroup()));
+        var world = scenario.Load();
+
+        // Nothing is due: the passing probes rest (their runs would change nothing) instead of ticking forever.
+        var settled = world.Settle();
+        Assert.True(settled.Settled);
+        Assert.Equal(TimeSpan.Zero, settled.Elapsed);
+    }
 }

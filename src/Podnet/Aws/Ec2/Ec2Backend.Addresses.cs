@@ -17,8 +17,16 @@ public sealed partial class Ec2Backend
     private readonly Dictionary<string, AddressEntity> _addresses = new(StringComparer.Ordinal);
 
     /// <summary>Allocates an Elastic IP for use in a VPC (<c>domain vpc</c>, the only domain there is now).</summary>
-    /// <exception cref="AwsException"><c>AddressLimitExceeded</c> beyond <see cref="ElasticIpsPerRegion"/>; an unknown domain (<c>InvalidParameterValue</c>).</exception>
-    public Address AllocateAddress(string? domain = "vpc", IReadOnlyList<Tag>? tags = null)
+    /// <param name="domain"><c>vpc</c> (or <c>standard</c>, which EC2 still accepts).</param>
+    /// <param name="tags">The address's tags.</param>
+    /// <param name="allocationId">An existing address's allocation ID (a world's, as <c>podnet snapshot</c> read it); null draws one.</param>
+    /// <param name="publicIp">An existing address's public IPv4 address (a world's); null takes the lowest free one of the pool.</param>
+    /// <exception cref="AwsException">
+    /// <c>AddressLimitExceeded</c> beyond <see cref="ElasticIpsPerRegion"/>; an unknown domain, a given public address
+    /// that is no IPv4 address or is allocated already (<c>InvalidParameterValue</c>); a given allocation ID malformed
+    /// (<c>InvalidAllocationID.NotFound</c>: EC2 publishes no malformed code for it) or in use.
+    /// </exception>
+    public Address AllocateAddress(string? domain = "vpc", IReadOnlyList<Tag>? tags = null, string? allocationId = null, string? publicIp = null)
     {
         lock (_lock)
         {
@@ -34,8 +42,13 @@ public sealed partial class Ec2Backend
             }
 
             var used = _addresses.Values.Select(a => a.PublicIp).ToHashSet();
-            var last = Enumerable.Range(1, 254).First(n => !used.Contains(PublicIp(n)));
-            var address = new AddressEntity(_ids.Next("eipalloc", Identity(validTags)), PublicIp(last)) { Tags = [.. validTags] };
+            if (publicIp is not null && (!IPAddress.TryParse(publicIp, out var given) || given.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || used.Contains(given.ToString())))
+            {
+                throw Ec2Errors.InvalidParameterValue(publicIp, "Address", "The address is no IPv4 address, or is allocated already.");
+            }
+
+            var ip = publicIp is null ? PublicIp(Enumerable.Range(1, 254).First(n => !used.Contains(PublicIp(n)))) : IPAddress.Parse(publicIp).ToString();
+            var address = new AddressEntity(NewId("eipalloc", allocationId, "InvalidAllocationID.NotFound", Identity(validTags)), ip) { Tags = [.. validTags] };
             _addresses.Add(address.AllocationId, address);
             return ToAddress(address);
         }

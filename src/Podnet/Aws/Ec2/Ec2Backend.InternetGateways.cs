@@ -4,13 +4,17 @@ public sealed partial class Ec2Backend
 {
     private readonly Dictionary<string, InternetGatewayEntity> _internetGateways = new(StringComparer.Ordinal);
 
-    /// <summary>Creates an internet gateway, attached to nothing.</summary>
-    public InternetGateway CreateInternetGateway(IReadOnlyList<Tag>? tags = null)
+    /// <summary>
+    /// Creates an internet gateway, attached to nothing. <paramref name="internetGatewayId"/> is an existing gateway's
+    /// ID (a world's); null draws one from the gateway's tags.
+    /// </summary>
+    /// <exception cref="AwsException">A given ID malformed (<c>InvalidInternetGatewayId.Malformed</c>) or in use (<c>InvalidParameterValue</c>).</exception>
+    public InternetGateway CreateInternetGateway(IReadOnlyList<Tag>? tags = null, string? internetGatewayId = null)
     {
         lock (_lock)
         {
             var validTags = TagsOf(tags);
-            var gateway = new InternetGatewayEntity(_ids.Next("igw", Identity(validTags))) { Tags = [.. validTags] };
+            var gateway = new InternetGatewayEntity(NewId("igw", internetGatewayId, "InvalidInternetGatewayId.Malformed", Identity(validTags))) { Tags = [.. validTags] };
             _internetGateways.Add(gateway.Id, gateway);
             return ToInternetGateway(gateway);
         }

@@ -40,7 +40,11 @@ public sealed partial class Ec2Backend
     /// <c>failed</c> (<c>Gateway.NotAttached</c>) when its VPC had no internet gateway, which frees the interface
     /// and the address.
     /// </summary>
-    /// <exception cref="AwsException"><c>InvalidSubnet</c>, <c>InvalidAllocationID.NotFound</c>, <c>Resource.AlreadyAssociated</c>, <c>InsufficientFreeAddressesInSubnet</c>.</exception>
+    /// <exception cref="AwsException">
+    /// <c>InvalidSubnet</c>, <c>InvalidAllocationID.NotFound</c>, <c>Resource.AlreadyAssociated</c>,
+    /// <c>InsufficientFreeAddressesInSubnet</c>; a given private address outside the subnet or taken; a given gateway
+    /// or interface ID malformed (<c>NatGatewayMalformed</c>, <c>InvalidNetworkInterfaceID.Malformed</c>) or in use.
+    /// </exception>
     public NatGateway CreateNatGateway(CreateNatGatewayRequest request)
     {
         lock (_lock)
@@ -54,8 +58,9 @@ public sealed partial class Ec2Backend
             }
 
             var tags = TagsOf(request.Tags);
-            var natId = _ids.Next("nat", $"{subnet.Id}|{address.AllocationId}|{Identity(tags)}");
-            var eni = CreateInterfaceEntity(subnet, "nat_gateway", [], $"Interface for NAT Gateway {natId}", [], null, _ => { }, natId);
+            // EC2's codes: NatGatewayMalformed, outside the Invalid*ID.Malformed naming ("Error codes for the Amazon EC2 API").
+            var natId = NewId("nat", request.NatGatewayId, "NatGatewayMalformed", $"{subnet.Id}|{address.AllocationId}|{Identity(tags)}");
+            var eni = CreateInterfaceEntity(subnet, "nat_gateway", [], $"Interface for NAT Gateway {natId}", [], request.PrivateIpAddress, _ => { }, natId, request.NetworkInterfaceId);
             eni.ManagedBy = natId;
             address.AssociationId = _ids.Next("eipassoc", $"{address.AllocationId}|{eni.Id}");
             address.NetworkInterfaceId = eni.Id;

@@ -154,6 +154,7 @@ public sealed partial class Ec2Backend
             if (request.Groups is not null)
             {
                 eni.GroupIds = ResolveInterfaceGroups(request.Groups, FindSubnet(eni.SubnetId), Ec2Errors.SecurityGroupIdNotFound);
+                _securityRevision++;
             }
             else if (request.DeleteOnTermination is { } deleteOnTermination)
             {

@@ -9,15 +9,18 @@ public sealed partial class Ec2Backend
     /// <summary>Explicit subnet associations by association ID; a subnet has at most one.</summary>
     private readonly Dictionary<string, SubnetRouteTableAssociation> _subnetAssociations = new(StringComparer.Ordinal);
 
-    /// <summary>Creates a route table in a VPC: only the <c>local</c> routes of the VPC's CIDR blocks, no associations.</summary>
-    /// <exception cref="AwsException"><c>InvalidVpcID.NotFound</c>.</exception>
-    public RouteTable CreateRouteTable(string vpcId, IReadOnlyList<Tag>? tags = null)
+    /// <summary>
+    /// Creates a route table in a VPC: only the <c>local</c> routes of the VPC's CIDR blocks, no associations.
+    /// <paramref name="routeTableId"/> is an existing table's ID (a world's); null draws one from the table's identity.
+    /// </summary>
+    /// <exception cref="AwsException"><c>InvalidVpcID.NotFound</c>; a given ID malformed (<c>InvalidRouteTableId.Malformed</c>) or in use (<c>InvalidParameterValue</c>).</exception>
+    public RouteTable CreateRouteTable(string vpcId, IReadOnlyList<Tag>? tags = null, string? routeTableId = null)
     {
         lock (_lock)
         {
             var vpc = FindVpc(vpcId);
             var validTags = TagsOf(tags);
-            var table = AddRouteTable(vpc.Id, validTags);
+            var table = AddRouteTable(vpc.Id, validTags, routeTableId);
             return ToRouteTable(table);
         }
     }
@@ -119,12 +122,16 @@ public sealed partial class Ec2Backend
         }
     }
 
-    /// <summary>Associates a subnet of the table's VPC with it explicitly; returns the association ID (<c>rtbassoc-…</c>).</summary>
+    /// <summary>
+    /// Associates a subnet of the table's VPC with it explicitly; returns the association ID (<c>rtbassoc-…</c>):
+    /// <paramref name="associationId"/> for an existing association (a world's), else one drawn from the table and subnet.
+    /// </summary>
     /// <exception cref="AwsException">
     /// Either not found; another VPC's subnet (<c>InvalidParameterValue</c>); a subnet already explicitly
-    /// associated (<c>Resource.AlreadyAssociated</c>).
+    /// associated (<c>Resource.AlreadyAssociated</c>); a given ID malformed (<c>InvalidAssociationID.NotFound</c>, EC2
+    /// publishes no malformed code for associations) or in use (<c>InvalidParameterValue</c>).
     /// </exception>
-    public string AssociateRouteTable(string routeTableId, string subnetId)
+    public string AssociateRouteTable(string routeTableId, string subnetId, string? associationId = null)
     {
         lock (_lock)
         {
@@ -140,7 +147,7 @@ public sealed partial class Ec2Backend
                 throw Ec2Errors.RouteTableAlreadyAssociated(table.Id);
             }
 
-            var association = new SubnetRouteTableAssociation(_ids.Next("rtbassoc", $"{table.Id}|{subnet.Id}"), table.Id, subnet.Id);
+            var association = new SubnetRouteTableAssociation(NewId("rtbassoc", associationId, "InvalidAssociationID.NotFound", $"{table.Id}|{subnet.Id}"), table.Id, subnet.Id);
             _subnetAssociations.Add(association.AssociationId, association);
             return association.AssociationId;
         }
@@ -180,18 +187,20 @@ public sealed partial class Ec2Backend
         }
     }
 
-    private RouteTableEntity AddRouteTable(string vpcId, IReadOnlyList<Tag> tags)
+    private RouteTableEntity AddRouteTable(string vpcId, IReadOnlyList<Tag> tags, string? givenId = null)
     {
-        var table = new RouteTableEntity(_ids.Next("rtb", $"{vpcId}|{Identity(tags)}"), vpcId) { Tags = [.. tags] };
+        // EC2's code for a malformed route table ID (InvalidRouteTableId.Malformed, "Error codes for the Amazon EC2
+        // API") differs in case from its not-found code (InvalidRouteTableID.NotFound).
+        var table = new RouteTableEntity(NewId("rtb", givenId, "InvalidRouteTableId.Malformed", $"{vpcId}|{Identity(tags)}"), vpcId) { Tags = [.. tags] };
         _routeTables.Add(table.Id, table);
         return table;
     }
 
-    /// <summary>A VPC's main table, made with the VPC, as EC2 makes it.</summary>
-    private RouteTableEntity AddMainRouteTable(string vpcId)
+    /// <summary>A VPC's main table, made with the VPC, as EC2 makes it; the IDs given are an existing VPC's (a world's).</summary>
+    private RouteTableEntity AddMainRouteTable(string vpcId, string? givenId, string? givenAssociationId)
     {
-        var table = AddRouteTable(vpcId, []);
-        table.MainAssociationId = _ids.Next("rtbassoc", $"{table.Id}|main");
+        var table = AddRouteTable(vpcId, [], givenId);
+        table.MainAssociationId = NewId("rtbassoc", givenAssociationId, "InvalidAssociationID.NotFound", $"{table.Id}|main");
         return table;
     }
 

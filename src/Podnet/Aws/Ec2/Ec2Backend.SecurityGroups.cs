@@ -7,6 +7,23 @@ public sealed partial class Ec2Backend
 {
     private readonly Dictionary<string, SecurityGroupEntity> _groups = new(StringComparer.Ordinal);
 
+    private long _securityRevision;
+
+    /// <summary>
+    /// Counts the changes that can change what a security group lets through: rules authorized or revoked, an
+    /// interface's groups replaced. The kubelet's probes rest while it stays the same (a probe that passed passes again).
+    /// </summary>
+    public long SecurityRevision
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _securityRevision;
+            }
+        }
+    }
+
     public string CreateSecurityGroup(CreateSecurityGroupRequest request)
     {
         lock (_lock)
@@ -178,6 +195,7 @@ public sealed partial class Ec2Backend
                 throw Ec2Errors.RulesPerSecurityGroupLimitExceeded();
             }
 
+            _securityRevision++;
             return [.. wanted.Select(w => AddRule(group, egress, w.Key.Protocol, w.Key.FromPort, w.Key.ToPort, w.Key.Peer, w.Description))];
         }
     }
@@ -230,6 +248,7 @@ public sealed partial class Ec2Backend
             }
 
             group.Rules.RemoveAll(revoked.Contains);
+            _securityRevision++;
             return new RevokeSecurityGroupResult(revoked, [.. unknown.Distinct()]);
         }
     }

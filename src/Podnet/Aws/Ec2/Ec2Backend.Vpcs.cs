@@ -31,7 +31,7 @@ public sealed partial class Ec2Backend
 
             // And a main route table, with the local route of each of its CIDR blocks (Amazon VPC user guide,
             // "Configure route tables": "Your VPC has an implicit router … a main route table").
-            vpc.MainRouteTableId = AddMainRouteTable(vpc.Id).Id;
+            vpc.MainRouteTableId = AddMainRouteTable(vpc.Id, request.MainRouteTableId, request.MainRouteTableAssociationId).Id;
             return ToVpc(vpc);
         }
     }

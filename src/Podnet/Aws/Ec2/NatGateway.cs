@@ -25,8 +25,18 @@ public sealed record NatGateway(
 public sealed record NatGatewayAddress(string AllocationId, string? NetworkInterfaceId, string? PrivateIp, string? PublicIp, bool IsPrimary, string Status);
 
 /// <summary>
-/// CreateNatGateway's arguments (public NAT gateways only). <see cref="Existing"/> describes a gateway that already
-/// exists, as a world declares it: <c>available</c> at once instead of <c>pending</c> for
-/// <see cref="Ec2Backend.NatGatewayCreateDuration"/> (or <c>failed</c> at once when its VPC has no internet gateway).
+/// CreateNatGateway's arguments (public NAT gateways only). <see cref="PrivateIpAddress"/> is CreateNatGateway's own
+/// (the gateway's address in its subnet; else the lowest free one). <see cref="Existing"/> describes a gateway that
+/// already exists, as a world declares it: <c>available</c> at once instead of <c>pending</c> for
+/// <see cref="Ec2Backend.NatGatewayCreateDuration"/> (or <c>failed</c> at once when its VPC has no internet gateway);
+/// such a gateway may keep its own <see cref="NatGatewayId"/> and its interface's <see cref="NetworkInterfaceId"/>
+/// (as <c>podnet snapshot</c> read them), else they are drawn from its identity.
 /// </summary>
-public sealed record CreateNatGatewayRequest(string SubnetId, string AllocationId, IReadOnlyList<Tag>? Tags = null, bool Existing = false);
+public sealed record CreateNatGatewayRequest(
+    string SubnetId,
+    string AllocationId,
+    IReadOnlyList<Tag>? Tags = null,
+    bool Existing = false,
+    string? PrivateIpAddress = null,
+    string? NatGatewayId = null,
+    string? NetworkInterfaceId = null);

@@ -24,4 +24,16 @@ public sealed record VpcCidrBlockAssociation(string AssociationId, string CidrBl
 
 public sealed record VpcCidrBlockState(string State, string? StatusMessage = null);
 
-public sealed record CreateVpcRequest(string CidrBlock, IReadOnlyList<Tag>? Tags = null, string InstanceTenancy = "default", string? VpcId = null);
+/// <summary>
+/// CreateVpc's arguments. <see cref="VpcId"/>, <see cref="MainRouteTableId"/> and
+/// <see cref="MainRouteTableAssociationId"/> are an existing VPC's own (a world's, as <c>podnet snapshot</c> read
+/// them): EC2 makes the main route table with the VPC, so its IDs are given with the VPC's; each null is drawn as
+/// EC2 draws it, from the VPC's identity.
+/// </summary>
+public sealed record CreateVpcRequest(
+    string CidrBlock,
+    IReadOnlyList<Tag>? Tags = null,
+    string InstanceTenancy = "default",
+    string? VpcId = null,
+    string? MainRouteTableId = null,
+    string? MainRouteTableAssociationId = null);

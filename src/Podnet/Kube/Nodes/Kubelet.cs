@@ -95,7 +95,49 @@ public sealed class Kubelet : ReconcilingController
             // Like the kubelet's pod config, a change of status only (such as its own) is no reason to sync again.
             if (!change.OnlyStatusChanged && new PodView(change.Object).NodeName is not null)
             {
+                // Its labels may now select it for other NetworkPolicies: its resting probes run again.
+                ResumeProbes(change.Object.Uid);
                 Queue.Add(ObjectKey.Of(change.Object));
+            }
+        }
+        else if (change.OnlyStatusChanged)
+        {
+            // A status (aws-node's rollout) decides no probe.
+        }
+        else if (Is(change, "networking.k8s.io", "NetworkPolicy")
+                 || (change.Object.Namespace == "kube-system" && ((Is(change, "apps", "DaemonSet") && change.Object.Name == "aws-node")
+                                                                   || (Is(change, string.Empty, "ConfigMap") && change.Object.Name == "amazon-vpc-cni"))))
+        {
+            // A policy, or the VPC CNI's settings (enforcing mode, TCP early demux), may now decide a probe otherwise.
+            ResumeProbes();
+        }
+    }
+
+    /// <summary>
+    /// Something that could change a probe's verdict changed — a security group's rules, a NetworkPolicy, the VPC
+    /// CNI's settings, the pod <paramref name="uid"/> (null: every pod): the probes resting because they passed
+    /// (<see cref="ProbeWorker.Resume"/>) run again at their ticker's next tick, as the kubelet's workers, which never
+    /// stop ticking (prober/worker.go run), would run them. A change of many objects within one period costs one run
+    /// per probe.
+    /// </summary>
+    public void ResumeProbes(string? uid = null)
+    {
+        var now = Time.GetUtcNow();
+        IEnumerable<RuntimePod> pods = uid is null ? _pods.Values : _pods.TryGetValue(uid, out var one) ? [one] : [];
+        foreach (var runtime in pods)
+        {
+            var woke = false;
+            foreach (var container in runtime.Containers.Where(c => c.State == RuntimeContainerState.Running))
+            {
+                foreach (var worker in container.Workers)
+                {
+                    woke |= worker.Resume(now);
+                }
+            }
+
+            if (woke && runtime.Key is { } key)
+            {
+                Queue.Add(key);
             }
         }
     }
@@ -268,6 +310,7 @@ public sealed class Kubelet : ReconcilingController
                 return retry;
             }
 
+            runtime.Key = key;
             _pods[found.Uid!] = runtime;
         }
 

@@ -13,6 +13,9 @@ internal sealed class RuntimePod(string uid, string podIp, DateTimeOffset sandbo
 
     public IReadOnlyList<RuntimeContainer> Containers { get; } = containers;
 
+    /// <summary>The pod's namespace and name, which the kubelet syncs it by.</summary>
+    public Podnet.Kube.Controllers.ObjectKey? Key { get; set; }
+
     /// <summary>When the pod-level readiness (aws-node's own) is next asked again while it says not ready.</summary>
     public DateTimeOffset? NextReadinessCheck { get; set; }
 

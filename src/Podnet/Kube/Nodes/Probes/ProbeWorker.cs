@@ -10,8 +10,12 @@ namespace Podnet.Kube.Nodes.Probes;
 /// until the container is restarted (a new container gets a new worker).
 /// </summary>
 /// <remarks>
-/// The emulator stops ticking once a probe passes steadily: nothing in a pod's own course makes a passing probe fail
-/// later, and the kubelet makes new workers when the pod changes. A probe whose connection is dropped answers only
+/// The kubelet's ticker runs as long as the container does (worker.go run), so a probe that passes now fails at the
+/// first tick after a rule that let it through is removed. A passing run changes nothing (no event, no status), so
+/// the emulator lets a probe that passes steadily rest and <see cref="Resume"/>s it when something that could change
+/// its verdict changed (a security group, a NetworkPolicy, the pod): it then runs at the ticker's next tick, the very
+/// tick the kubelet's ticker would run it at. So the cost of a settled cluster is nil and that of a change one run per
+/// resting probe and period, however many changes the period holds. A probe whose connection is dropped answers only
 /// when its timeout runs out (<see cref="ProbeFailure.TimedOut"/>): its result comes <see cref="ProbeSpec.TimeoutSeconds"/>
 /// after the tick, and the next tick is the next one of the ticker after that (Go's ticker drops the ticks missed).
 /// </remarks>
@@ -133,6 +137,28 @@ internal sealed class ProbeWorker
         }
 
         _steady = result == ProbeResult.Success;
+    }
+
+    /// <summary>
+    /// Wakes a probe that rests passing steadily (see the remarks): it runs again at the ticker's first tick at or after
+    /// <paramref name="now"/>. A startup probe that has succeeded stays done (worker.go doProbe stops probing once the
+    /// container has started); a worker on hold waits for its container's restart. Returns whether it woke.
+    /// </summary>
+    public bool Resume(DateTimeOffset now)
+    {
+        if (!_steady || _onHold || Type == ProbeType.Startup)
+        {
+            return false;
+        }
+
+        _steady = false;
+        var period = TimeSpan.FromSeconds(Spec.PeriodSeconds);
+        while (_nextTick < now)
+        {
+            _nextTick += period;
+        }
+
+        return true;
     }
 
     private void NextTickAfter(DateTimeOffset tick, DateTimeOffset now)
