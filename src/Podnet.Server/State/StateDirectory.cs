@@ -150,16 +150,7 @@ public sealed class StateDirectory : IDisposable
         lock (_access)
         {
             using var transaction = _db.BeginTransaction();
-            foreach (var (key, value) in values)
-            {
-                using var command = _db.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = "INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value=excluded.value";
-                command.Parameters.AddWithValue("$key", key);
-                command.Parameters.AddWithValue("$value", value);
-                command.ExecuteNonQuery();
-            }
-
+            WriteMeta(values, transaction);
             transaction.Commit();
         }
     }
@@ -177,16 +168,7 @@ public sealed class StateDirectory : IDisposable
             using var transaction = _db.BeginTransaction();
             Execute(_db, "DELETE FROM journal", transaction);
             Execute(_db, "DELETE FROM objects", transaction);
-            foreach (var (key, value) in values.Prepend(KeyValuePair.Create("podnet_version", PodnetVersion)).Prepend(KeyValuePair.Create("schema", SchemaVersion.ToString(CultureInfo.InvariantCulture))))
-            {
-                using var command = _db.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = "INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value=excluded.value";
-                command.Parameters.AddWithValue("$key", key);
-                command.Parameters.AddWithValue("$value", value);
-                command.ExecuteNonQuery();
-            }
-
+            WriteMeta(values.Prepend(KeyValuePair.Create("podnet_version", PodnetVersion)).Prepend(KeyValuePair.Create("schema", SchemaVersion.ToString(CultureInfo.InvariantCulture))), transaction);
             WriteObjects(objects, [], transaction);
             transaction.Commit();
         }
@@ -253,6 +235,20 @@ public sealed class StateDirectory : IDisposable
         }
 
         _lock.Dispose();
+    }
+
+    /// <summary>Sets each key of the <c>meta</c> table to its value, inside <paramref name="transaction"/>.</summary>
+    private void WriteMeta(IEnumerable<KeyValuePair<string, string>> values, SqliteTransaction transaction)
+    {
+        foreach (var (key, value) in values)
+        {
+            using var command = _db.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value=excluded.value";
+            command.Parameters.AddWithValue("$key", key);
+            command.Parameters.AddWithValue("$value", value);
+            command.ExecuteNonQuery();
+        }
     }
 
     private void WriteObjects(IEnumerable<ObjectRow> changes, IEnumerable<string> cleared, SqliteTransaction transaction)

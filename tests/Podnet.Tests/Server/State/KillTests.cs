@@ -144,7 +144,8 @@ public sealed class KillTests : IDisposable
                 if (i % 3 == 0)
                 {
                     writes.InFlight = "delete";
-                    writes.AcknowledgeDelete(await Answer(await DeleteConfigMapAsync(kube, name, stop), HttpStatusCode.OK, refused));
+                    await Answer(await DeleteConfigMapAsync(kube, name, stop), HttpStatusCode.OK, refused);
+                    writes.AcknowledgeDelete();
                 }
             }
             catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
@@ -213,12 +214,29 @@ public sealed class KillTests : IDisposable
         }
     }
 
-    /// <summary>What a client was answered about one ConfigMap, and the write it had in flight when the server died.</summary>
-    private sealed class ConfigMapWrites
+    /// <summary>One client's ledger: the write it has in flight, and the acknowledged writes not yet counted.</summary>
+    private abstract class Writes
     {
         private int _acknowledged;
 
         public string? InFlight { get; set; }
+
+        /// <summary>The writes acknowledged and not yet taken.</summary>
+        public int Pending => Volatile.Read(ref _acknowledged);
+
+        public int TakeAcknowledged() => Interlocked.Exchange(ref _acknowledged, 0);
+
+        /// <summary>The write in flight was answered: it is no longer in flight, and counts.</summary>
+        protected void Acknowledged()
+        {
+            InFlight = null;
+            Interlocked.Increment(ref _acknowledged);
+        }
+    }
+
+    /// <summary>What a client was answered about one ConfigMap, and the write it had in flight when the server died.</summary>
+    private sealed class ConfigMapWrites : Writes
+    {
 
         /// <summary>The answered object (null: never created, or deleted when <see cref="Deleted"/>).</summary>
         public JsonNode? Answered { get; private set; }
@@ -228,26 +246,13 @@ public sealed class KillTests : IDisposable
         public void Acknowledge(JsonNode answer)
         {
             Answered = answer;
-            InFlight = null;
-            Interlocked.Increment(ref _acknowledged);
+            Acknowledged();
         }
 
-        public void AcknowledgeDelete(JsonNode answer)
+        public void AcknowledgeDelete()
         {
-            _ = answer;
             Deleted = true;
-            InFlight = null;
-            Interlocked.Increment(ref _acknowledged);
-        }
-
-        /// <summary>The writes acknowledged and not yet taken.</summary>
-        public int Pending => Volatile.Read(ref _acknowledged);
-
-        public int TakeAcknowledged()
-        {
-            var count = _acknowledged;
-            _acknowledged = 0;
-            return count;
+            Acknowledged();
         }
 
         /// <summary>
@@ -311,11 +316,8 @@ public sealed class KillTests : IDisposable
     }
 
     /// <summary>What a client was answered about one security group, and the write it had in flight when the server died.</summary>
-    private sealed class GroupWrites
+    private sealed class GroupWrites : Writes
     {
-        private int _acknowledged;
-
-        public string? InFlight { get; set; }
 
         public string? GroupId { get; private set; }
 
@@ -324,25 +326,13 @@ public sealed class KillTests : IDisposable
         public void AcknowledgeCreate(string groupId)
         {
             GroupId = groupId;
-            InFlight = null;
-            Interlocked.Increment(ref _acknowledged);
+            Acknowledged();
         }
 
         public void AcknowledgeTag(string value)
         {
             Tag = value;
-            InFlight = null;
-            Interlocked.Increment(ref _acknowledged);
-        }
-
-        /// <summary>The writes acknowledged and not yet taken.</summary>
-        public int Pending => Volatile.Read(ref _acknowledged);
-
-        public int TakeAcknowledged()
-        {
-            var count = _acknowledged;
-            _acknowledged = 0;
-            return count;
+            Acknowledged();
         }
 
         /// <summary>Checks the group after the restart against <paramref name="found"/> (DescribeSecurityGroups); returns whether the write in flight was kept.</summary>
