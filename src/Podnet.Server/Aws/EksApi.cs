@@ -173,7 +173,7 @@ public sealed partial class EksApi
             scaling,
             Map("labels"),
             Map("tags"),
-            body["amiType"]?.GetValue<string>() ?? "AL2023_x86_64_STANDARD",
+            body["amiType"]?.GetValue<string>() ?? AmiTypes.Default,
             taints);
     }
 

@@ -486,6 +486,14 @@ public sealed partial class Reachability
                 // A Fargate pod's address is its micro-VM's interface's own: there is no node address to SNAT to.
                 srcNote += "; a Fargate pod's own interface: not SNATed";
             }
+            else if (ResourceController.WindowsIpam.IsWindowsNode(source.Node!))
+            {
+                // vpc-bridge's HNS endpoint policy OutboundNat to the primary address, with the VPC's CIDRs (and the
+                // service CIDR) as exceptions (FindOrCreateEndpoint, plugins/vpc-bridge/network/bridge_windows.go).
+                // aws-node's SNAT settings do not apply: it does not run there.
+                srcSide = PrimarySide(source.Node!);
+                srcNote = $"SNAT to the node's primary address {srcSide.Address} (the Windows vpc-bridge plugin's outbound NAT for destinations outside the VPC): the primary interface's groups apply";
+            }
             else if (!externalSnat && !excluded && !strictBranch)
             {
                 srcSide = PrimarySide(source.Node!);

@@ -7,7 +7,9 @@ namespace Podnet.ResourceController;
 /// <summary>
 /// The mutating webhook <c>mpod.vpc.k8s.aws</c> on pod CREATE. Host-network pods are left alone; Fargate pods get
 /// the matching security groups in <c>fargate.amazonaws.com/pod-sg</c> (or lose a user-set value when nothing
-/// matches); Windows pods are left alone (Windows IPAM is not emulated); other pods matching a SecurityGroupPolicy
+/// matches); Windows pods (a <c>kubernetes.io/os: windows</c> node selector) never get pod-eni, whatever policy
+/// matches them — with Windows IPAM enabled they get <c>vpc.amazonaws.com/PrivateIPv4Address: 1</c> in the first
+/// container's requests and limits, else nothing (<c>HandleWindowsPod</c>); other pods matching a SecurityGroupPolicy
 /// get <c>vpc.amazonaws.com/pod-eni: "1"</c> in the first container's requests and limits. A failed lookup denies.
 /// A pod that arrives already running (a world's pod given with <c>status.podIP</c>) is left as it is: it was created
 /// before, and the webhook acts on CREATE only (<c>config/webhook/manifests.yaml</c>: <c>operations: [CREATE]</c>).
@@ -23,10 +25,14 @@ public sealed class PodMutatingWebhook
     private static readonly string[] OsLabels = ["kubernetes.io/os", "beta.kubernetes.io/os"];
 
     private readonly SecurityGroupPolicyMatcher _matcher;
+    private readonly Func<bool> _windowsIpamEnabled;
 
-    public PodMutatingWebhook(SecurityGroupPolicyMatcher matcher)
+    /// <param name="matcher">The SecurityGroupPolicy lookup.</param>
+    /// <param name="windowsIpamEnabled">Whether Windows IPAM is on now (<see cref="WindowsIpamSettings"/>); off when null.</param>
+    public PodMutatingWebhook(SecurityGroupPolicyMatcher matcher, Func<bool>? windowsIpamEnabled = null)
     {
         _matcher = matcher;
+        _windowsIpamEnabled = windowsIpamEnabled ?? (() => false);
     }
 
     public static bool Matches(AdmissionRequest request)
@@ -65,7 +71,8 @@ public sealed class PodMutatingWebhook
 
         if (IsWindows(pod))
         {
-            return AdmissionResult.Allow();
+            // HandleWindowsPod (webhooks/core/pod_webhook.go): no SecurityGroupPolicy lookup at all.
+            return _windowsIpamEnabled() ? AdmissionResult.Allow(pod.With(json => Request(json, ResourceControllerNames.PrivateIPv4Address))) : AdmissionResult.Allow();
         }
 
         var match = _matcher.Match(pod);
@@ -79,12 +86,15 @@ public sealed class PodMutatingWebhook
             return AdmissionResult.Allow();
         }
 
-        return AdmissionResult.Allow(pod.With(json =>
-        {
-            var resources = ((JsonObject)json["spec"]!["containers"]![0]!).GetOrAddObject("resources");
-            resources.GetOrAddObject("limits")[ResourceControllerNames.PodEni] = ResourceLimit;
-            resources.GetOrAddObject("requests")[ResourceControllerNames.PodEni] = ResourceLimit;
-        }));
+        return AdmissionResult.Allow(pod.With(json => Request(json, ResourceControllerNames.PodEni)));
+    }
+
+    /// <summary>One of <paramref name="resource"/> in the first container's limits and requests, whatever it asked for.</summary>
+    private static void Request(JsonObject pod, string resource)
+    {
+        var resources = ((JsonObject)pod["spec"]!["containers"]![0]!).GetOrAddObject("resources");
+        resources.GetOrAddObject("limits")[resource] = ResourceLimit;
+        resources.GetOrAddObject("requests")[resource] = ResourceLimit;
     }
 
     private AdmissionResult HandleFargate(KubeObject pod)
@@ -125,7 +135,8 @@ public sealed class PodMutatingWebhook
     /// <summary>
     /// A Windows pod as the webhook tells it (<c>hasWindowsNodeSelector</c>, <c>webhooks/core/pod_webhook.go</c>):
     /// node selector <c>kubernetes.io/os</c> or <c>beta.kubernetes.io/os</c> = <c>windows</c>. Such a pod never gets
-    /// the pod-eni request (<c>HandleWindowsPod</c> only injects Windows IPAM's resource), so no branch interface.
+    /// the pod-eni request (<c>HandleWindowsPod</c> only injects Windows IPAM's resource), so no branch interface: a
+    /// SecurityGroupPolicy that selects it has no effect, and it has its node's groups (containers-roadmap#1083).
     /// </summary>
     public static bool IsWindows(KubeObject pod)
         => pod is not null && pod.Peek("spec.nodeSelector") is JsonObject selector

@@ -18,6 +18,13 @@ public static class ResourceControllerNames
     /// <summary>The extended resource a branch-ENI pod requests, and the pod annotation carrying its ENI details.</summary>
     public const string PodEni = "vpc.amazonaws.com/pod-eni";
 
+    /// <summary>
+    /// Windows IPAM's extended resource (a Windows node's capacity, a Windows pod's request) and the pod annotation that
+    /// carries the pod's address with its subnet's prefix length (<c>10.0.1.57/19</c>): <c>ResourceNameIPAddress</c>,
+    /// pkg/config/type.go.
+    /// </summary>
+    public const string PrivateIPv4Address = "vpc.amazonaws.com/PrivateIPv4Address";
+
     /// <summary>Tag the controller puts on a branch interface: the trunk it is associated with.</summary>
     public const string TrunkEniIdTag = "vpcresources.k8s.aws/trunk-eni-id";
 

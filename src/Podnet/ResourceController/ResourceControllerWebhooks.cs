@@ -13,7 +13,7 @@ public static class ResourceControllerWebhooks
     {
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(store);
-        chain.Register(new PodMutatingWebhook(new SecurityGroupPolicyMatcher(store)).ToWebhook());
+        chain.Register(new PodMutatingWebhook(new SecurityGroupPolicyMatcher(store), () => WindowsIpamSettings.Read(store).Enabled).ToWebhook());
         chain.Register(PodAnnotationValidatingWebhook.ToWebhook());
         chain.Register(NodeUpdateValidatingWebhook.ToWebhook());
     }

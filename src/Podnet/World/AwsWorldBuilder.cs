@@ -406,6 +406,12 @@ internal sealed partial class AwsWorldBuilder
         _cloud.Ec2Backend.AuthorizeSecurityGroupIngress(groupId, permissions);
     }
 
+    /// <summary>
+    /// A managed node group, in the fields of <c>aws eks create-nodegroup</c>: <c>Cluster</c>, <c>NodeRole</c>,
+    /// <c>Subnets</c>, <c>InstanceTypes</c>, the scaling sizes, <c>Labels</c>, <c>Taints</c>, <c>AmiType</c> (default
+    /// AL2023_x86_64_STANDARD; a <c>WINDOWS_…</c> type makes Windows nodes), and Podnet's <c>MaxPods</c> and
+    /// <c>Instances</c>.
+    /// </summary>
     private void CreateNodegroup(WorldDocument doc)
     {
         var clusterName = DocumentFields.RequiredString(doc, "Cluster");
@@ -452,6 +458,7 @@ internal sealed partial class AwsWorldBuilder
         }
 
         var taints = Taints(doc);
+        var amiType = DocumentFields.String(doc, "AmiType") ?? AmiTypes.Default;
         _cloud.Eks.CreateNodegroup(new CreateNodegroupRequest(
             clusterName,
             doc.Name,
@@ -460,6 +467,7 @@ internal sealed partial class AwsWorldBuilder
             types.Count == 0 ? null : types,
             new NodegroupScalingConfig(DocumentFields.Int(doc, "MinSize") ?? Math.Min(1, desired), DocumentFields.Int(doc, "MaxSize") ?? Math.Max(desired, 1), desired),
             labels,
+            AmiType: amiType,
             Taints: taints,
             Instances: instances));
         Nodegroups.Add((clusterName, doc.Name));
@@ -467,9 +475,10 @@ internal sealed partial class AwsWorldBuilder
         {
             MaxPods[doc.Name] = maxPods > 0 ? maxPods : throw doc.Error("spec.MaxPods", $"Invalid value: {maxPods}: must be greater than 0");
         }
-        else if (NodegroupMaxPods.For(_cloud.Eks.DescribeNodegroup(clusterName, doc.Name).InstanceTypes, VpcCniAddonSettings(), _cloud.Ec2Backend.InstanceTypes) is { } computed)
+        else if (!AmiTypes.IsWindows(amiType) && NodegroupMaxPods.For(_cloud.Eks.DescribeNodegroup(clusterName, doc.Name).InstanceTypes, VpcCniAddonSettings(), _cloud.Ec2Backend.InstanceTypes) is { } computed)
         {
-            // EKS's own launch template: with prefix delegation on in the add-on, max pods as EKS computes it.
+            // EKS's own launch template: with prefix delegation on in the add-on, max pods as EKS computes it. The
+            // add-on's prefix delegation is aws-node's, which does not run on Windows nodes.
             MaxPods[doc.Name] = computed;
         }
     }

@@ -37,7 +37,7 @@ public sealed class World
             // The VPC CNI is every EKS node's network plugin: aws-node's ipamd hands out VPC addresses.
             AwsNode = new AwsNode(ControlPlane.Store, Time, cloud, ControlPlane.Kubelet.RefreshNodes);
             ControlPlane.AddController(AwsNode);
-            ControlPlane.UseNetwork(AwsNode);
+            ControlPlane.UseNetwork(new NodeOsNetwork(AwsNode, new VpcBridge(ControlPlane.Store, Time)));
             ControlPlane.AddReadinessProbe(AwsNode.AwsNodeNotReadyReason);
             ControlPlane.AddProbeRunner(new KubeletProbes(this).Run);
             ControlPlane.AddProbeInputs(() => cloud.Ec2Backend.SecurityRevision);
@@ -76,9 +76,14 @@ public sealed class World
             return (match.GroupIds, match.Error);
         });
         ControlPlane.AddController(ResourceController);
+        WindowsIpam = new WindowsIpam(store, Time, ControlPlane.Events, Cloud, cluster.RoleArn);
+        ControlPlane.AddController(WindowsIpam);
         FargateScheduler = new FargateScheduler(store, Time, ControlPlane.Events, Cloud, cluster, ControlPlane.SetNetwork);
         ControlPlane.AddController(FargateScheduler);
     }
+
+    /// <summary>The VPC resource controller's Windows IPAM (secondary addresses of Windows nodes), in a world with an EKS cluster.</summary>
+    public WindowsIpam? WindowsIpam { get; private set; }
 
     /// <summary>EKS's fargate-scheduler: the micro-VM, interface and node of each pod a Fargate profile selects.</summary>
     public FargateScheduler? FargateScheduler { get; private set; }
@@ -236,7 +241,8 @@ public sealed class World
                     NodegroupMaxPods.TryGetValue(nodegroupName, out var maxPods) ? maxPods : null,
                     nodegroup.Labels,
                     nodegroup.Taints,
-                    Time.GetUtcNow());
+                    Time.GetUtcNow(),
+                    nodegroup.AmiType);
                 var store = ControlPlane.Store;
                 var nodes = store.Resources.For("v1", "Node");
                 if (store.TryGet(nodes, null, node.Name) is null)

@@ -244,6 +244,11 @@ public sealed partial class EksBackend
                 }
             }
 
+            if (!AmiTypes.All.Contains(request.AmiType, StringComparer.Ordinal))
+            {
+                throw AmiTypes.Invalid(request.AmiType);
+            }
+
             var instanceTypes = request.InstanceTypes is { Count: > 0 } given ? given : ["t3.medium"];
             foreach (var type in instanceTypes)
             {

@@ -57,7 +57,7 @@ public sealed record CreateNodegroupRequest(
     NodegroupScalingConfig? ScalingConfig = null,
     IReadOnlyDictionary<string, string>? Labels = null,
     IReadOnlyDictionary<string, string>? Tags = null,
-    string AmiType = "AL2023_x86_64_STANDARD",
+    string AmiType = AmiTypes.Default,
     IReadOnlyList<NodegroupTaint>? Taints = null,
     IReadOnlyList<ExistingInstance>? Instances = null);
 

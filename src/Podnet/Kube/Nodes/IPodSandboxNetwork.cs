@@ -17,12 +17,24 @@ public interface IPodSandboxNetwork
     void Delete(PodView pod, NodeView node);
 }
 
-/// <summary>The outcome of CNI ADD: the pod's address, or the plugin's error and when to try again.</summary>
+/// <summary>
+/// The outcome of CNI ADD: the pod's address, or the plugin's error and when to try again, or (<see cref="IsWaiting"/>)
+/// a plugin still waiting inside its ADD for something another component writes (no result yet, no error).
+/// </summary>
 public sealed record SandboxResult(string? PodIp, string? Error, TimeSpan? RetryAfter = null)
 {
     public static SandboxResult Assigned(string podIp) => new(podIp, null);
 
     public static SandboxResult Failed(string error, TimeSpan? retryAfter = null) => new(null, error, retryAfter);
 
+    /// <summary>
+    /// The plugin's ADD has not returned yet: it polls for what it needs (e.g. the Windows vpc-bridge plugin for the
+    /// pod's IPv4 annotation) and looks again after <paramref name="pollInterval"/>. The kubelet reports nothing.
+    /// </summary>
+    public static SandboxResult Waiting(TimeSpan pollInterval) => new(null, null, pollInterval);
+
     public bool Succeeded => PodIp is not null;
+
+    /// <summary>Whether the ADD is still in progress (<see cref="Waiting"/>).</summary>
+    public bool IsWaiting => PodIp is null && Error is null;
 }

@@ -329,6 +329,13 @@ public sealed class Kubelet : ReconcilingController
         else
         {
             var result = _networkOf(node).Add(pod, node);
+            if (result.IsWaiting)
+            {
+                // The plugin's ADD is still running (it polls for a moment): nothing has failed yet, nothing to report.
+                retry = result.RetryAfter;
+                return null;
+            }
+
             if (!result.Succeeded)
             {
                 // The words of seed 001's describe output: the sandbox is torn down and made again for the retry.

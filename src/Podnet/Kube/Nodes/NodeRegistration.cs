@@ -10,7 +10,9 @@ namespace Podnet.Kube.Nodes;
 /// <summary>
 /// The Node object a kubelet on an EKS AMI registers for an EC2 instance: named after the private DNS name, with
 /// the labels EKS and the cloud provider put on it, its addresses, and capacity and allocatable as the AMI's
-/// bootstrap computes them (max pods from the VPC CNI's table, kube-reserved cpu and memory).
+/// bootstrap computes them (max pods from the VPC CNI's table, kube-reserved cpu and memory). On one of EKS's
+/// Windows AMIs the node is a Windows node: <c>kubernetes.io/os=windows</c>, its build in
+/// <c>node.kubernetes.io/windows-build</c>, and max pods the IPv4 addresses of one interface less the primary one.
 /// </summary>
 public static class NodeRegistration
 {
@@ -28,8 +30,9 @@ public static class NodeRegistration
     /// <param name="nodegroupLabels">The node group's labels; null for none.</param>
     /// <param name="taints">The node group's taints; null for none.</param>
     /// <param name="now">When the kubelet registers: its conditions' heartbeat and transition times (none when null).</param>
+    /// <param name="amiType">The node group's AMI type (<see cref="AmiTypes"/>); null or a Linux one for a Linux node.</param>
     public static KubeObject NodeFor(Instance instance, InstanceTypeInfo type, string kubernetesVersion, string? nodegroup, string zoneId, int? maxPodsOverride = null,
-        IReadOnlyDictionary<string, string>? nodegroupLabels = null, IReadOnlyList<NodegroupTaint>? taints = null, DateTimeOffset? now = null)
+        IReadOnlyDictionary<string, string>? nodegroupLabels = null, IReadOnlyList<NodegroupTaint>? taints = null, DateTimeOffset? now = null, string? amiType = null)
     {
         var at = now is { } t ? KubeObject.FormatTimestamp(t) : null;
         JsonObject Condition(string type, string status, string reason, string message)
@@ -50,7 +53,9 @@ public static class NodeRegistration
         ArgumentNullException.ThrowIfNull(type);
         var zone = instance.Placement.AvailabilityZone;
         var region = zone[..^1];
-        var maxPods = maxPodsOverride ?? type.MaxPods ?? 110;
+        var windowsBuild = AmiTypes.WindowsBuild(amiType);
+        var os = windowsBuild is null ? "linux" : "windows";
+        var maxPods = maxPodsOverride ?? (windowsBuild is null ? type.MaxPods : WindowsMaxPods(type)) ?? 110;
         var cpu = (decimal)(type.DefaultVCpus ?? 2);
         var memoryBytes = (decimal)(type.MemoryMiB ?? 4096) * 1024 * 1024;
         var reservedCpu = ReservedCpu(cpu);
@@ -63,11 +68,17 @@ public static class NodeRegistration
         var set = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["beta.kubernetes.io/arch"] = "amd64",
-            ["beta.kubernetes.io/os"] = "linux",
+            ["beta.kubernetes.io/os"] = os,
             ["kubernetes.io/arch"] = "amd64",
             ["kubernetes.io/hostname"] = instance.PrivateDnsName,
-            ["kubernetes.io/os"] = "linux",
+            ["kubernetes.io/os"] = os,
         };
+        if (windowsBuild is not null)
+        {
+            // The kubelet's own label on Windows (kubelet_node_status.go, initialNode: LabelWindowsBuild).
+            set["node.kubernetes.io/windows-build"] = windowsBuild;
+        }
+
         foreach (var (key, value) in nodegroupLabels ?? new Dictionary<string, string>())
         {
             set[key] = value;
@@ -155,17 +166,32 @@ public static class NodeRegistration
                 {
                     ["architecture"] = "amd64",
                     ["containerRuntimeVersion"] = "containerd://1.7.27",
-                    ["kernelVersion"] = "6.1.141-155.222.amzn2023.x86_64",
+                    // On Windows the kernel version is the OS build and its update revision (UBR); Podnet models
+                    // no update level, so the revision is 0.
+                    ["kernelVersion"] = windowsBuild is null ? "6.1.141-155.222.amzn2023.x86_64" : $"{windowsBuild}.0",
                     ["kubeProxyVersion"] = $"v{kubernetesVersion}.0-eks-3abbec1",
                     ["kubeletVersion"] = $"v{kubernetesVersion}.0-eks-3abbec1",
-                    ["operatingSystem"] = "linux",
-                    ["osImage"] = "Amazon Linux 2023.8.20250715",
+                    ["operatingSystem"] = os,
+                    ["osImage"] = AmiTypes.WindowsOsImage(amiType) ?? "Amazon Linux 2023.8.20250715",
                     ["machineID"] = instance.InstanceId.Replace("i-", "ec2", StringComparison.Ordinal),
                     ["systemUUID"] = instance.InstanceId.Replace("i-", "ec2", StringComparison.Ordinal),
                     ["bootID"] = instance.InstanceId,
                 },
             },
         });
+    }
+
+    /// <summary>
+    /// Max pods on a Windows node: the IPv4 addresses of one network interface less its primary one ("Windows nodes
+    /// support one elastic network interface per node. The number of pods that you can run per Windows node is equal
+    /// to the number of IP addresses available per elastic network interface for the node's instance type, minus
+    /// one", EKS user guide, windows-support; the VPC resource controller's <c>getCapacity</c> for Windows in
+    /// pkg/provider/ip/provider.go is the same number). Null when the type's limits are unknown.
+    /// </summary>
+    public static int? WindowsMaxPods(InstanceTypeInfo type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return type.Ipv4AddressesPerInterface - 1;
     }
 
     /// <summary>The EKS AMI's kube-reserved cpu: 6% of the first core, 1% of the second, 0.5% of the next two, 0.25% above.</summary>

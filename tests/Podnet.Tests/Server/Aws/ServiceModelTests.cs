@@ -315,6 +315,16 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
     }
 
     [Fact]
+    public void EksAmiTypes_AreTheModelsEnum_InItsOrder()
+    {
+        // CreateNodegroup's --ami-type is checked against this list, and its refusal lists it: both must be EKS's.
+        var model = BotocoreModels.Load("eks");
+        var amiTypes = model["shapes"]!["AMITypes"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()).ToList();
+        Assert.Equal(amiTypes, Podnet.Aws.Eks.AmiTypes.All);
+        Assert.Equal("AMITypes", model["shapes"]!["CreateNodegroupRequest"]!["members"]!["amiType"]!["shape"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void EksFargateProfiles_EveryAnswerKeyAndRequestMember_IsTheModels()
     {
         var api = new EksApi(_world.Server.Cluster, name => null);

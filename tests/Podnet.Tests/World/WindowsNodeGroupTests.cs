@@ -1,0 +1,207 @@
+using Podnet.Aws.Ec2;
+using Podnet.Kube.Api;
+using Podnet.Kube.Store;
+using Podnet.Kube.Views;
+using Podnet.Lint;
+using Podnet.Policy;
+using Podnet.Tests.TestSupport;
+using Podnet.World;
+
+namespace Podnet.Tests.World;
+
+/// <summary>
+/// Issue 11 point 13, Windows: a NodeGroup with a Windows <c>AmiType</c> makes Windows nodes; aws-node and kube-proxy
+/// stay off them; their pods' addresses come from the VPC resource controller's Windows IPAM when the
+/// amazon-vpc-cni ConfigMap enables it, else the vpc-bridge plugin finds no address and the pods stay in
+/// ContainerCreating; security groups for pods do not apply to them (the webhook gives Windows pods no pod-eni), so
+/// a Windows pod has its node's groups, which reach uses and lint warns about.
+/// </summary>
+public class WindowsNodeGroupTests
+{
+    private const string Example = "security-groups-for-pods";
+
+    /// <summary>One m5.large Windows Server 2022 node in private-us-west-2a (a /19), tainted as EKS's docs advise so Linux pods stay off.</summary>
+    private const string WindowsNodeGroup = """
+        apiVersion: aws.podnet.dev/v1alpha1
+        kind: NodeGroup
+        metadata: {name: ng-windows}
+        spec:
+          Cluster: podnet
+          AmiType: WINDOWS_CORE_2022_x86_64
+          InstanceTypes: [m5.large]
+          Subnets: [private-us-west-2a]
+          DesiredSize: 1
+          Taints: [{key: os, value: windows, effect: NO_SCHEDULE}]
+        """;
+
+    /// <summary>Two IIS pods for the Windows node, labelled so the example's SecurityGroupPolicy selects them.</summary>
+    private const string WindowsApp = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: iis, namespace: my-namespace}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: iis}}
+          template:
+            metadata: {labels: {app: iis, role: my-role}}
+            spec:
+              nodeSelector: {kubernetes.io/os: windows}
+              tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+              containers:
+              - name: iis
+                image: mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022
+                ports: [{containerPort: 80}]
+        """;
+
+    private static string WithWindowsIpam(string text)
+        => text.Replace("  ConfigurationValues:\n    env:", "  ConfigurationValues:\n    enableWindowsIpam: \"true\"\n    env:", StringComparison.Ordinal);
+
+    private static NodeView WindowsNode(Podnet.World.World world)
+        => new(Assert.Single(world.ControlPlane.Store.List("v1", "Node").Items, n => n.Labels.GetValueOrDefault("eks.amazonaws.com/nodegroup") == "ng-windows"));
+
+    private static List<PodView> IisPods(Podnet.World.World world)
+        => [.. world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new PodView(p)).Where(p => p.Object.Labels.GetValueOrDefault("app") == "iis").OrderBy(p => p.Name, StringComparer.Ordinal)];
+
+    private static List<(string? Type, string? Reason, string? Message)> Events(Podnet.World.World world, KubeObject about)
+        => [.. world.ControlPlane.Events.About(about).Select(e => (e.GetString("type"), e.GetString("reason"), e.GetString("message")))];
+
+    [Fact]
+    public void WindowsAmiType_RegistersWindowsNodes_WithoutAwsNodeOrKubeProxy()
+    {
+        var world = ExampleWorlds.Load(Example, WithWindowsIpam, WindowsNodeGroup);
+        var store = world.ControlPlane.Store;
+        var node = WindowsNode(world);
+        Assert.True(node.IsReady, "the Windows node is not Ready: its vpc-bridge plugin needs no aws-node");
+        Assert.Equal("windows", node.Object.Labels["kubernetes.io/os"]);
+        Assert.Equal("windows", node.Object.Labels["beta.kubernetes.io/os"]);
+        Assert.Equal("10.0.20348", node.Object.Labels["node.kubernetes.io/windows-build"]);
+        Assert.Equal("windows", node.Object["status.nodeInfo.operatingSystem"]!.GetValue<string>());
+        Assert.Equal("Windows Server 2022 Datacenter", node.Object["status.nodeInfo.osImage"]!.GetValue<string>());
+        Assert.Equal("WINDOWS_CORE_2022_x86_64", world.Cloud!.Eks.DescribeNodegroup("podnet", "ng-windows").AmiType);
+
+        // m5.large: 10 IPv4 addresses per interface; a Windows node uses one interface, less its primary address.
+        Assert.Equal(9m, node.Capacity["pods"]);
+        Assert.Equal(29m, new NodeView(store.List("v1", "Node").Items.First(n => n.Labels["kubernetes.io/os"] == "linux")).Capacity["pods"]);
+
+        // Only the node group's own taint (the not-ready taint is gone once the node is Ready).
+        var taint = Assert.Single(node.Taints);
+        Assert.Equal(("os", "windows", "NoSchedule"), (taint.Key, taint.Value, taint.Effect));
+
+        // aws-node and kube-proxy: nodeAffinity kubernetes.io/os In [linux] keeps them on the three Linux nodes.
+        foreach (var daemonSet in new[] { "aws-node", "kube-proxy" })
+        {
+            var pods = store.List("v1", "Pod", "kube-system").Items.Select(p => new PodView(p)).Where(p => p.Name.StartsWith(daemonSet + "-", StringComparison.Ordinal)).ToList();
+            Assert.Equal(3, pods.Count);
+            Assert.DoesNotContain(pods, p => p.NodeName == node.Name);
+        }
+
+        // No trunk: the branch provider takes Linux nodes only.
+        Assert.False(node.Object.Labels.ContainsKey("vpc.amazonaws.com/has-trunk-attached"));
+        Assert.False(node.Capacity.ContainsKey("vpc.amazonaws.com/pod-eni"));
+    }
+
+    [Fact]
+    public void WindowsIpamEnabled_PodsGetSecondaryAddressOfPrimaryInterface_AndNoSecurityGroups()
+    {
+        var world = ExampleWorlds.Load(Example, WithWindowsIpam, WindowsNodeGroup, WindowsApp);
+        var node = WindowsNode(world);
+        Assert.Equal(9m, node.Capacity["vpc.amazonaws.com/PrivateIPv4Address"]);
+        Assert.Equal(9m, node.Allocatable["vpc.amazonaws.com/PrivateIPv4Address"]);
+        var nodeEvents = Events(world, node.Object);
+        Assert.Contains(nodeEvents, e => e.Reason == "ControllerVersionNotice" && e.Message!.StartsWith("The node is managed by VPC resource controller version ", StringComparison.Ordinal));
+        Assert.DoesNotContain(nodeEvents, e => e.Reason == "Unsupported");
+
+        var primary = Assert.Single(world.Cloud!.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("attachment.instance-id", node.InstanceId!))));
+        var pods = IisPods(world);
+        Assert.Equal(2, pods.Count);
+        foreach (var pod in pods)
+        {
+            Assert.Equal("Running", pod.Phase);
+            Assert.Equal(node.Name, pod.NodeName);
+
+            // The webhook's HandleWindowsPod: the IPv4 resource, never pod-eni, although the policy selects the pod.
+            var resources = pod.Containers[0]["resources"]!;
+            Assert.Equal("1", resources["requests"]!["vpc.amazonaws.com/PrivateIPv4Address"]!.GetValue<string>());
+            Assert.Equal("1", resources["limits"]!["vpc.amazonaws.com/PrivateIPv4Address"]!.GetValue<string>());
+            Assert.Null(resources["requests"]!["vpc.amazonaws.com/pod-eni"]);
+            Assert.False(pod.Object.Annotations.ContainsKey("vpc.amazonaws.com/pod-eni"));
+
+            // The annotation carries the address with the subnet's prefix length; the pod runs with that address.
+            Assert.Equal($"{pod.PodIP}/19", pod.Object.Annotations["vpc.amazonaws.com/PrivateIPv4Address"]);
+            Assert.Contains(primary.PrivateIpAddresses, a => !a.Primary && a.PrivateIpAddress == pod.PodIP);
+            var events = Events(world, pod.Object);
+            Assert.Contains(("Normal", "ResourceAllocated", $"Allocated Resource vpc.amazonaws.com/PrivateIPv4Address: {pod.PodIP}/19 to the pod"), events);
+            Assert.DoesNotContain(events, e => e.Reason == "FailedCreatePodSandBox");
+        }
+
+        // The warm pool on the primary interface: the EKS ConfigMap's warm-ip-target 1 and minimum-ip-target 3 with
+        // two pods: max(3, 2 + 1) = 3 secondary addresses.
+        Assert.Equal(3, primary.PrivateIpAddresses.Count(a => !a.Primary));
+
+        // reach judges a Windows pod by the interface that holds its address: the node's primary one, with its groups.
+        var clusterGroup = world.Cluster!.ResourcesVpcConfig.ClusterSecurityGroupId;
+        var result = new Reachability(world).Evaluate($"my-namespace/{pods[0].Name}", $"my-namespace/{pods[1].Name}", "80");
+        Assert.Null(result.ErrorMessage);
+        Assert.Contains(result.Hops, h => h.Step == "securitygroups" && h.Detail.StartsWith("same node", StringComparison.Ordinal));
+        var linux = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new PodView(p)).First(p => p.Object.Labels.GetValueOrDefault("app") == "my-app");
+        var toWindows = new Reachability(world).Evaluate($"my-namespace/{linux.Name}", $"my-namespace/{pods[0].Name}", "80");
+        Assert.Contains(toWindows.Hops, h => h.Step == "ingress" && h.Detail.Contains($"its primary interface {primary.NetworkInterfaceId}", StringComparison.Ordinal) && h.Detail.Contains(clusterGroup, StringComparison.Ordinal));
+        var outbound = new Reachability(world).Evaluate($"my-namespace/{pods[0].Name}", "1.1.1.1", "443");
+        Assert.Contains(outbound.Hops, h => h.Step == "egress" && h.Detail.Contains($"SNAT to the node's primary address {primary.PrivateIpAddress} (the Windows vpc-bridge plugin's outbound NAT", StringComparison.Ordinal));
+
+        var finding = Assert.Single(WorldLint.Run(world), f => f.Check == WindowsSecurityGroupPods.Id);
+        Assert.Equal($"Pod my-namespace/{pods[0].Name} (and 1 more with the same groups)", finding.Object);
+    }
+
+    [Fact]
+    public void WindowsIpamDisabled_PodsStayContainerCreating_WithTheConnectorsError()
+    {
+        var world = ExampleWorlds.Load(Example, null, WindowsNodeGroup, WindowsApp);
+        var node = WindowsNode(world);
+        Assert.True(node.IsReady);
+        Assert.False(node.Capacity.ContainsKey("vpc.amazonaws.com/PrivateIPv4Address"));
+        Assert.DoesNotContain(Events(world, node.Object), e => e.Reason == "ControllerVersionNotice");
+
+        foreach (var pod in IisPods(world))
+        {
+            Assert.Equal("Pending", pod.Phase);
+            Assert.Equal(node.Name, pod.NodeName);
+            Assert.Null(pod.PodIP);
+            Assert.Null(pod.Containers[0]["resources"]?["requests"]?["vpc.amazonaws.com/PrivateIPv4Address"]);
+            Assert.Equal("ContainerCreating", pod.Object["status.containerStatuses"]![0]!["state"]!["waiting"]!["reason"]!.GetValue<string>());
+            var failed = world.ControlPlane.Events.About(pod.Object).Last(e => e.GetString("reason") == "FailedCreatePodSandBox");
+            Assert.EndsWith(
+                $"network for pod \"{pod.Name}\": plugin type=\"vpc-bridge\" name=\"vpc\" failed (add): failed to parse Kubernetes args: failed to get pod IP address {pod.Name}: error executing k8s connector: error executing connector binary: exit status 1 with execution error: pod {pod.Name} does not have label vpc.amazonaws.com/PrivateIPv4Address",
+                failed.GetString("message"),
+                StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void WindowsIpam_PodDeleted_AddressCoolsDownThenServesTheNextPod()
+    {
+        var world = ExampleWorlds.Load(Example, WithWindowsIpam, WindowsNodeGroup, WindowsApp);
+        var store = world.ControlPlane.Store;
+        var pool = world.WindowsIpam!.Pools[WindowsNode(world).Name];
+        var first = IisPods(world)[0];
+        Assert.Equal(2, pool.Used.Count);
+        store.Delete(first.Object, DeleteOptions.Now);
+        world.Settle();
+
+        // The ReplicaSet's replacement took a warm address at once; the old one cooled down 30 s and is warm again.
+        var pods = IisPods(world);
+        Assert.Equal(2, pods.Count);
+        Assert.All(pods, p => Assert.Equal("Running", p.Phase));
+        Assert.DoesNotContain(pods, p => p.PodIP == first.PodIP);
+        Assert.Empty(pool.Cooling);
+        Assert.Contains(first.PodIP!, pool.Warm);
+        Assert.Equal(2, pool.Used.Count);
+    }
+
+    [Fact]
+    public void NodeGroup_UnknownAmiType_IsEksValidationError()
+    {
+        var error = Assert.Throws<WorldException>(() => ExampleWorlds.Load(Example, null, WindowsNodeGroup.Replace("WINDOWS_CORE_2022_x86_64", "WINDOWS_2022", StringComparison.Ordinal)));
+        Assert.Contains("ValidationException: 1 validation error detected: Value 'WINDOWS_2022' at 'amiType' failed to satisfy constraint: Member must satisfy enum value set: [AL2_x86_64, AL2_x86_64_GPU, AL2_ARM_64, CUSTOM, ", error.Message, StringComparison.Ordinal);
+    }
+}
