@@ -5,7 +5,10 @@ namespace Podnet.ResourceController;
 
 /// <summary>
 /// The validating webhook <c>vpod.vpc.k8s.aws</c> on pod CREATE and UPDATE: no pod is created with the pod-eni
-/// annotation, nobody changes the Fargate pod-sg annotation, and only the controller's users change pod-eni.
+/// annotation, nobody changes the Fargate pod-sg annotation, and only the controller's users change pod-eni. With
+/// Windows IPAM enabled, Windows IPAM's <c>vpc.amazonaws.com/PrivateIPv4Address</c> annotation is guarded the same way
+/// (<c>getAnnotationKeysToBeValidated</c>, webhooks/core/annotation_validation_webhook.go: only then, so that an old
+/// self-managed controller's annotations are not blocked).
 /// </summary>
 public static class PodAnnotationValidatingWebhook
 {
@@ -18,15 +21,20 @@ public static class PodAnnotationValidatingWebhook
     public static bool Matches(AdmissionRequest request)
         => request is { Operation: AdmissionOperation.Create or AdmissionOperation.Update, Resource: { Group: "", Kind: "Pod" }, SubResource: null };
 
-    public static AdmissionWebhook ToWebhook() => new(ResourceControllerNames.ValidatingPodWebhook, false, FailurePolicy.Ignore, Matches, Handle);
+    /// <param name="windowsIpamEnabled">Whether Windows IPAM is on now (<see cref="WindowsIpamSettings"/>); off when null.</param>
+    public static AdmissionWebhook ToWebhook(Func<bool>? windowsIpamEnabled = null)
+        => new(ResourceControllerNames.ValidatingPodWebhook, false, FailurePolicy.Ignore, Matches, request => Handle(request, windowsIpamEnabled?.Invoke() == true));
 
-    public static AdmissionResult Handle(AdmissionRequest request)
+    /// <param name="request">The pod CREATE or UPDATE.</param>
+    /// <param name="windowsIpamEnabled">Whether Windows IPAM's annotation is guarded too.</param>
+    public static AdmissionResult Handle(AdmissionRequest request, bool windowsIpamEnabled = false)
     {
         ArgumentNullException.ThrowIfNull(request);
+        string[] guarded = windowsIpamEnabled ? [ResourceControllerNames.PodEni, ResourceControllerNames.PrivateIPv4Address] : [ResourceControllerNames.PodEni];
         return request.Operation switch
         {
-            AdmissionOperation.Create => HandleCreate(request),
-            AdmissionOperation.Update => HandleUpdate(request),
+            AdmissionOperation.Create => HandleCreate(request, guarded),
+            AdmissionOperation.Update => HandleUpdate(request, guarded),
             _ => AdmissionResult.Allow(),
         };
     }
@@ -36,12 +44,12 @@ public static class PodAnnotationValidatingWebhook
     /// cluster, see <see cref="PodMutatingWebhook.WasAlreadyRunning"/>) got it from the controller by an UPDATE long
     /// ago, so it is kept: it names the branch interface the pod runs on.
     /// </summary>
-    private static AdmissionResult HandleCreate(AdmissionRequest request)
-        => request.Object is { } pod && pod.Annotations.ContainsKey(ResourceControllerNames.PodEni) && !PodMutatingWebhook.WasAlreadyRunning(pod)
-            ? Denied(CreatedWithAnnotationMessage(ResourceControllerNames.PodEni))
+    private static AdmissionResult HandleCreate(AdmissionRequest request, string[] guarded)
+        => request.Object is { } pod && !PodMutatingWebhook.WasAlreadyRunning(pod) && guarded.FirstOrDefault(pod.Annotations.ContainsKey) is { } annotation
+            ? Denied(CreatedWithAnnotationMessage(annotation))
             : AdmissionResult.Allow();
 
-    private static AdmissionResult HandleUpdate(AdmissionRequest request)
+    private static AdmissionResult HandleUpdate(AdmissionRequest request, string[] guarded)
     {
         if (request.Object is not { } pod || request.OldObject is not { } old)
         {
@@ -53,7 +61,7 @@ public static class PodAnnotationValidatingWebhook
             return Denied(NotSetByMutatingWebhookMessage);
         }
 
-        if (Annotation(pod, ResourceControllerNames.PodEni) != Annotation(old, ResourceControllerNames.PodEni)
+        if (guarded.Any(key => Annotation(pod, key) != Annotation(old, key))
             && !ResourceControllerNames.IsController(request.UserName))
         {
             return Denied(NotSetByControllerMessage);

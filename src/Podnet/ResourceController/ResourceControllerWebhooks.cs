@@ -13,8 +13,9 @@ public static class ResourceControllerWebhooks
     {
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(store);
-        chain.Register(new PodMutatingWebhook(new SecurityGroupPolicyMatcher(store), () => WindowsIpamSettings.Read(store).Enabled).ToWebhook());
-        chain.Register(PodAnnotationValidatingWebhook.ToWebhook());
+        bool WindowsIpamEnabled() => WindowsIpamSettings.Read(store).Enabled;
+        chain.Register(new PodMutatingWebhook(new SecurityGroupPolicyMatcher(store), WindowsIpamEnabled).ToWebhook());
+        chain.Register(PodAnnotationValidatingWebhook.ToWebhook(WindowsIpamEnabled));
         chain.Register(NodeUpdateValidatingWebhook.ToWebhook());
     }
 

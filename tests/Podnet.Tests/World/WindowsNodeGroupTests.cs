@@ -199,6 +199,24 @@ public class WindowsNodeGroupTests
     }
 
     [Fact]
+    public void WindowsIpamAnnotation_ChangedByAUser_IsDeniedOnlyWhileWindowsIpamIsEnabled()
+    {
+        // vpod.vpc.k8s.aws guards vpc.amazonaws.com/PrivateIPv4Address only with Windows IPAM on (an old self-managed
+        // controller's annotations must pass otherwise).
+        var enabled = ExampleWorlds.Load(Example, WithWindowsIpam, WindowsNodeGroup, WindowsApp);
+        var pod = IisPods(enabled)[0];
+        var denied = Assert.Throws<KubeException>(() => enabled.ControlPlane.Store.Update(pod.Object.WithAnnotation("vpc.amazonaws.com/PrivateIPv4Address", "192.168.64.200/19"), RequestContext.Admin));
+        Assert.Equal("admission webhook \"vpod.vpc.k8s.aws\" denied the request: annotation is not set by vpc-resource-controller", denied.Message);
+        var created = Assert.Throws<KubeException>(() => enabled.ControlPlane.Store.Create(KubeObject.Parse("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"preset","namespace":"my-namespace","annotations":{"vpc.amazonaws.com/PrivateIPv4Address":"192.168.64.200/19"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}"""), RequestContext.Admin));
+        Assert.Equal("admission webhook \"vpod.vpc.k8s.aws\" denied the request: pod cannot be created with vpc.amazonaws.com/PrivateIPv4Address annotation", created.Message);
+
+        var disabled = ExampleWorlds.Load(Example, null, WindowsNodeGroup, WindowsApp);
+        var other = IisPods(disabled)[0];
+        var annotated = disabled.ControlPlane.Store.Update(other.Object.WithAnnotation("vpc.amazonaws.com/PrivateIPv4Address", "192.168.64.200/19"), RequestContext.Admin);
+        Assert.Equal("192.168.64.200/19", annotated.Annotations["vpc.amazonaws.com/PrivateIPv4Address"]);
+    }
+
+    [Fact]
     public void NodeGroup_UnknownAmiType_IsEksValidationError()
     {
         var error = Assert.Throws<WorldException>(() => ExampleWorlds.Load(Example, null, WindowsNodeGroup.Replace("WINDOWS_CORE_2022_x86_64", "WINDOWS_2022", StringComparison.Ordinal)));
