@@ -18,8 +18,11 @@ namespace Podnet.Fargate;
 /// bound there (event <c>Scheduled</c> "Successfully assigned NS/POD to fargate-ip-…"). The interface carries the
 /// groups of the pod's <c>fargate.amazonaws.com/pod-sg</c> annotation (the SecurityGroupPolicies that matched), else
 /// the cluster security group, which EKS gives Fargate pods by default. The node registers only if those groups let
-/// the micro-VM reach the control plane (<see cref="FargateControlPlaneAccess"/>). When the pod is gone the node and
-/// the interface go.
+/// the micro-VM reach the control plane (<see cref="FargateControlPlaneAccess"/>). The bound pod carries the
+/// scheduler's annotations: <c>CapacityProvisioned</c> (<see cref="FargateCapacity"/>) and, without Fargate logging's
+/// ConfigMap, <c>Logging: LoggingDisabled: LOGGING_CONFIGMAP_NOT_FOUND</c>. When the pod is gone the node and the
+/// interface go. Not modelled: the micro-VM's provisioning time (the pod is bound at once), and pods larger than
+/// Fargate's largest combination are placed all the same.
 /// </summary>
 public sealed class FargateScheduler : ReconcilingController
 {
@@ -30,6 +33,18 @@ public sealed class FargateScheduler : ReconcilingController
     private readonly Cluster _cluster;
     private readonly Action<string, IPodSandboxNetwork> _setNetwork;
     private readonly IEc2 _ec2;
+
+    /// <summary>The pod annotation on Fargate's built-in log router.</summary>
+    public const string LoggingAnnotation = "Logging";
+
+    /// <summary>Its value when the log router's ConfigMap does not exist.</summary>
+    public const string LoggingDisabledNotFound = "LoggingDisabled: LOGGING_CONFIGMAP_NOT_FOUND";
+
+    /// <summary>The namespace and name of the ConfigMap that configures Fargate's log router (EKS user guide, fargate-logging).</summary>
+    public const string LoggingNamespace = "aws-observability";
+
+    /// <inheritdoc cref="LoggingNamespace"/>
+    public const string LoggingConfigMap = "aws-logging";
 
     /// <summary>How often a pod that could not be placed is looked at again.</summary>
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(30);
@@ -149,7 +164,26 @@ public sealed class FargateScheduler : ReconcilingController
         _setNetwork(node.Name, new FargatePodNetwork(obj.Uid ?? string.Empty, eni.PrivateIpAddress, eni.NetworkInterfaceId));
 
         var now = KubeObject.FormatTimestamp(Time.GetUtcNow());
-        var bound = Store.Update(obj.With(json => json["spec"]!["nodeName"] = node.Name), context);
+        // The scheduler records what it provisioned, and whether Fargate's log router is on (kubectl describe pod
+        // shows both): CapacityProvisioned (FargateCapacity), and, without the aws-observability/aws-logging
+        // ConfigMap, "Logging: LoggingDisabled: LOGGING_CONFIGMAP_NOT_FOUND" (as eks-workshop's Fargate sizing
+        // chapter prints a pod's annotations).
+        var loggingOff = Store.TryGet(Store.Resources.For("v1", "ConfigMap"), LoggingNamespace, LoggingConfigMap) is null;
+        var capacity = FargateCapacity.For(pod);
+        var bound = Store.Update(obj.With(json =>
+        {
+            json["spec"]!["nodeName"] = node.Name;
+            var annotations = json.GetOrAddObject("metadata").GetOrAddObject("annotations");
+            if (capacity is not null)
+            {
+                annotations[FargateCapacity.Annotation] = capacity.ToString();
+            }
+
+            if (loggingOff)
+            {
+                annotations[LoggingAnnotation] = LoggingDisabledNotFound;
+            }
+        }), context);
         Store.UpdateStatus(bound.With(json => Scheduler.SetScheduledCondition(json, "True", null, null, now)), context);
         _events.Normal(bound, "Scheduled", $"Successfully assigned {bound.Namespace}/{bound.Name} to {node.Name}", Component);
         return null;

@@ -204,4 +204,56 @@ public class FargateProfileTests
         var error = Assert.Throws<WorldException>(() => ExampleWorlds.Load(Example, null, Profile("batch").Replace("[{namespace: batch}]", "[{labels: {app: worker}}]", StringComparison.Ordinal)));
         Assert.Contains("InvalidParameterException: Fargate Profile must have at least one selector with at least one namespace value.", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void FargatePod_Scheduled_CarriesCapacityProvisionedAndLoggingAnnotations()
+    {
+        // The scheduler's annotations, as eks-workshop's Fargate sizing chapter prints them: no requests get the
+        // smallest combination; 1 CPU and 2.5G (2,384 MiB) plus Fargate's 256 MB rounds up to 1 vCPU and 3 GB; the
+        // largest init container counts when it is larger than the containers' sum.
+        const string Sized = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: sized, namespace: batch}
+            spec:
+              containers:
+              - name: checkout
+                image: public.ecr.aws/docker/library/busybox:1.36
+                resources: {requests: {cpu: "1", memory: 2.5G}, limits: {memory: 2.5G}}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: init-heavy, namespace: batch}
+            spec:
+              initContainers:
+              - name: migrate
+                image: public.ecr.aws/docker/library/busybox:1.36
+                resources: {requests: {cpu: "2", memory: 6Gi}}
+              containers:
+              - name: app
+                image: public.ecr.aws/docker/library/busybox:1.36
+                resources: {requests: {cpu: 250m, memory: 512Mi}}
+            """;
+        var world = ExampleWorlds.Load(Example, null, Profile("batch"), Batch, Sized);
+        var all = Pods(world, "batch");
+        Assert.Equal(4, all.Count);
+        Assert.All(all.Where(p => p.Name.StartsWith("worker-", StringComparison.Ordinal)), p => Assert.Equal("0.25vCPU 0.5GB", p.Object.Annotations["CapacityProvisioned"]));
+        Assert.Equal("1vCPU 3GB", all.Single(p => p.Name == "sized").Object.Annotations["CapacityProvisioned"]);
+        Assert.Equal("2vCPU 7GB", all.Single(p => p.Name == "init-heavy").Object.Annotations["CapacityProvisioned"]);
+        Assert.All(all, p => Assert.Equal("LoggingDisabled: LOGGING_CONFIGMAP_NOT_FOUND", p.Object.Annotations["Logging"]));
+
+        // With Fargate logging's ConfigMap the scheduler writes no LoggingDisabled.
+        const string Logging = """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: aws-observability}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: aws-logging, namespace: aws-observability}
+            data: {flb_log_cw: "false"}
+            """;
+        var logged = ExampleWorlds.Load(Example, null, Profile("batch"), Batch, Logging);
+        Assert.All(Pods(logged, "batch"), p => Assert.False(p.Object.Annotations.ContainsKey("Logging")));
+    }
 }
