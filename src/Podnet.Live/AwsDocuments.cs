@@ -51,6 +51,13 @@ public static class AwsDocuments
                 spec["SecondaryCidrBlocks"] = new JsonArray(secondary);
             }
 
+            // An Amazon-provided IPv6 block is kept with the VPC, as its ID is (a BYOIP or IPAM block is not emulated).
+            if ((vpc.Ipv6CidrBlockAssociationSet ?? []).FirstOrDefault(a => a.Ipv6Pool == Podnet.Aws.Ec2.AmazonIpv6Pool.PoolName && a.Ipv6CidrBlockState?.State?.Value == "associated") is { } ipv6)
+            {
+                spec["AmazonProvidedIpv6CidrBlock"] = true;
+                spec["Ipv6CidrBlock"] = ipv6.Ipv6CidrBlock;
+            }
+
             AddTags(spec, vpc.Tags, vpc.VpcId, notes);
             documents.Add(Document("Vpc", vpc.VpcId, spec));
         }
@@ -68,6 +75,11 @@ public static class AwsDocuments
             if (subnet.MapPublicIpOnLaunch == true)
             {
                 spec["MapPublicIpOnLaunch"] = true;
+            }
+
+            if ((subnet.Ipv6CidrBlockAssociationSet ?? []).FirstOrDefault(a => a.Ipv6CidrBlockState?.State?.Value == "associated") is { } ipv6)
+            {
+                spec["Ipv6CidrBlock"] = ipv6.Ipv6CidrBlock;
             }
 
             AddTags(spec, subnet.Tags, subnet.SubnetId, notes);
@@ -304,7 +316,9 @@ public static class AwsDocuments
             var primary = eni.Attachment?.DeviceIndex == 0;
             var addresses = (eni.PrivateIpAddresses ?? []).Where(a => !primary || a.Primary != true).ToList();
             var prefixes = eni.Ipv4Prefixes ?? [];
-            if (primary && addresses.Count + prefixes.Count == 0)
+            var ipv6Addresses = eni.Ipv6Addresses ?? [];
+            var ipv6Prefixes = eni.Ipv6Prefixes ?? [];
+            if (primary && addresses.Count + prefixes.Count + ipv6Addresses.Count + ipv6Prefixes.Count == 0)
             {
                 // The instance's primary interface is the NodeGroup instance's own; nothing to add to it.
                 continue;
@@ -328,6 +342,16 @@ public static class AwsDocuments
             if (prefixes.Count > 0)
             {
                 spec["Ipv4Prefixes"] = new JsonArray([.. prefixes.Select(p => (JsonNode)new JsonObject { ["Ipv4Prefix"] = p.Ipv4Prefix })]);
+            }
+
+            if (ipv6Addresses.Count > 0)
+            {
+                spec["Ipv6Addresses"] = new JsonArray([.. ipv6Addresses.Select(a => (JsonNode)new JsonObject { ["Ipv6Address"] = a.Ipv6Address })]);
+            }
+
+            if (ipv6Prefixes.Count > 0)
+            {
+                spec["Ipv6Prefixes"] = new JsonArray([.. ipv6Prefixes.Select(p => (JsonNode)new JsonObject { ["Ipv6Prefix"] = p.Ipv6Prefix })]);
             }
 
             if (!primary)

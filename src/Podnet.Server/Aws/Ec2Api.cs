@@ -36,6 +36,7 @@ public sealed partial class Ec2Api
         "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress",
         "DescribeInstances", "DescribeInstanceTypes", "DescribeNetworkInterfaces", "CreateNetworkInterface", "DeleteNetworkInterface",
         "AttachNetworkInterface", "DetachNetworkInterface", "ModifyNetworkInterfaceAttribute", "AssignPrivateIpAddresses", "UnassignPrivateIpAddresses",
+        "AssignIpv6Addresses", "UnassignIpv6Addresses",
         "AssociateTrunkInterface", "DisassociateTrunkInterface", "DescribeTrunkInterfaceAssociations", "CreateTags", "DeleteTags",
         .. InstanceActions,
     ];
@@ -55,7 +56,11 @@ public sealed partial class Ec2Api
     {
         return action switch
         {
-            "CreateVpc" => Write(() => [Structure("vpc", Ec2Shapes.Vpc(Done(ec2.CreateVpcAsync(new CreateVpcRequest(Required(query, "CidrBlock"), TagsFor(query, "vpc"), query.Get("InstanceTenancy") ?? "default")))))]),
+            "CreateVpc" => Write(() => [Structure("vpc", Ec2Shapes.Vpc(Done(ec2.CreateVpcAsync(new CreateVpcRequest(
+                Required(query, "CidrBlock"),
+                TagsFor(query, "vpc"),
+                query.Get("InstanceTenancy") ?? "default",
+                AmazonProvidedIpv6CidrBlock: query.Bool("AmazonProvidedIpv6CidrBlock") ?? false)))))]),
             "DescribeVpcs" => Read(() => [Items("vpcSet", Done(ec2.DescribeVpcsAsync(Describe(query, "VpcId"))), Ec2Shapes.Vpc)]),
             "DeleteVpc" => Write(() => Empty(ec2.DeleteVpcAsync(Required(query, "VpcId")))),
             "AssociateVpcCidrBlock" => Write(() =>
@@ -74,7 +79,8 @@ public sealed partial class Ec2Api
                 Required(query, "CidrBlock"),
                 query.Get("AvailabilityZone"),
                 query.Get("AvailabilityZoneId"),
-                TagsFor(query, "subnet"))))))]),
+                TagsFor(query, "subnet"),
+                Ipv6CidrBlock: query.Get("Ipv6CidrBlock"))))))]),
             "DescribeSubnets" => Read(() => [Items("subnetSet", Done(ec2.DescribeSubnetsAsync(Describe(query, "SubnetId"))), Ec2Shapes.Subnet)]),
             "DeleteSubnet" => Write(() => Empty(ec2.DeleteSubnetAsync(Required(query, "SubnetId")))),
             "CreateSecurityGroup" => Write(() =>
@@ -193,6 +199,38 @@ public sealed partial class Ec2Api
                     Required(query, "NetworkInterfaceId"),
                     addresses.Count > 0 ? addresses : null,
                     prefixes.Count > 0 ? prefixes : null)));
+            }),
+            "AssignIpv6Addresses" => Write(() =>
+            {
+                var addresses = query.List("Ipv6Addresses");
+                var prefixes = query.List("Ipv6Prefix");
+                var result = Done(ec2.AssignIpv6AddressesAsync(new AssignIpv6AddressesRequest(
+                    Required(query, "NetworkInterfaceId"),
+                    addresses.Count > 0 ? addresses : null,
+                    query.Int("Ipv6AddressCount") ?? 0,
+                    prefixes.Count > 0 ? prefixes : null,
+                    query.Int("Ipv6PrefixCount") ?? 0)));
+                return
+                [
+                    ItemValues("assignedIpv6Addresses", result.AssignedIpv6Addresses),
+                    ItemValues("assignedIpv6PrefixSet", result.AssignedIpv6Prefixes),
+                    Text("networkInterfaceId", result.NetworkInterfaceId),
+                ];
+            }),
+            "UnassignIpv6Addresses" => Write(() =>
+            {
+                var addresses = query.List("Ipv6Addresses");
+                var prefixes = query.List("Ipv6Prefix");
+                var result = Done(ec2.UnassignIpv6AddressesAsync(new UnassignIpv6AddressesRequest(
+                    Required(query, "NetworkInterfaceId"),
+                    addresses.Count > 0 ? addresses : null,
+                    prefixes.Count > 0 ? prefixes : null)));
+                return
+                [
+                    Text("networkInterfaceId", result.NetworkInterfaceId),
+                    ItemValues("unassignedIpv6Addresses", result.UnassignedIpv6Addresses),
+                    ItemValues("unassignedIpv6PrefixSet", result.UnassignedIpv6Prefixes),
+                ];
             }),
             "AssociateTrunkInterface" => Write(() =>
             {

@@ -30,7 +30,25 @@ public static partial class Ec2Shapes
         Text("instanceTenancy", vpc.InstanceTenancy),
         Bool("isDefault", vpc.IsDefault),
         Items("cidrBlockAssociationSet", vpc.CidrBlockAssociationSet, CidrBlockAssociation),
+
+        // Left out for a VPC without an IPv6 block: describe-vpcs then prints no Ipv6CidrBlockAssociationSet key.
+        vpc.Ipv6CidrBlockAssociationSet.Count == 0 ? null : Items("ipv6CidrBlockAssociationSet", vpc.Ipv6CidrBlockAssociationSet, Ipv6CidrBlockAssociation),
         TagSet(vpc.Tags),
+    ];
+
+    /// <summary>
+    /// A <c>VpcIpv6CidrBlockAssociation</c>: the /56, its association and state, network border group and pool, and
+    /// for an Amazon-provided block its address attribute (<c>public</c>) and source (<c>amazon</c>).
+    /// </summary>
+    public static object?[] Ipv6CidrBlockAssociation(VpcIpv6CidrBlockAssociation association) =>
+    [
+        Text("associationId", association.AssociationId),
+        Text("ipv6CidrBlock", association.Ipv6CidrBlock),
+        Structure("ipv6CidrBlockState", Text("state", association.Ipv6CidrBlockState.State), Text("statusMessage", association.Ipv6CidrBlockState.StatusMessage)),
+        Text("networkBorderGroup", association.NetworkBorderGroup),
+        Text("ipv6Pool", association.Ipv6Pool),
+        Text("ipv6AddressAttribute", AmazonIpv6Pool.AddressAttribute),
+        Text("ipSource", AmazonIpv6Pool.IpSource),
     ];
 
     /// <summary>A <c>VpcCidrBlockAssociation</c> (<c>associationId</c>, <c>cidrBlock</c>, <c>cidrBlockState</c>).</summary>
@@ -56,9 +74,17 @@ public static partial class Ec2Shapes
         Bool("mapPublicIpOnLaunch", subnet.MapPublicIpOnLaunch),
         Text("ownerId", subnet.OwnerId),
 
-        // The emulated subnets are IPv4 only and name hosts by address (ip-10-0-0-1…), as EC2 prints such a subnet.
+        // The emulated subnets are IPv4 or dual stack, never IPv6-only (ipv6Native), and name hosts by address
+        // (ip-10-0-0-1…), as EC2 prints such a subnet; an IPv4-only subnet's association set is there and empty.
         Bool("assignIpv6AddressOnCreation", false),
-        Items("ipv6CidrBlockAssociationSet", Array.Empty<string>(), _ => []),
+        Items("ipv6CidrBlockAssociationSet", subnet.Ipv6CidrBlockAssociationSet, a =>
+        [
+            Text("associationId", a.AssociationId),
+            Text("ipv6CidrBlock", a.Ipv6CidrBlock),
+            Structure("ipv6CidrBlockState", Text("state", a.Ipv6CidrBlockState.State), Text("statusMessage", a.Ipv6CidrBlockState.StatusMessage)),
+            Text("ipv6AddressAttribute", AmazonIpv6Pool.AddressAttribute),
+            Text("ipSource", AmazonIpv6Pool.IpSource),
+        ]),
         Bool("ipv6Native", false),
         Structure(
             "privateDnsNameOptionsOnLaunch",
@@ -222,7 +248,8 @@ public static partial class Ec2Shapes
             : null,
         Items("privateIpAddressesSet", eni.PrivateIpAddresses, PrivateIpAddress),
         Items("ipv4PrefixSet", eni.Ipv4Prefixes, p => [Text("ipv4Prefix", p.Ipv4Prefix)]),
-        Items("ipv6AddressesSet", eni.Ipv6Addresses, a => [Text("ipv6Address", a.Ipv6Address)]),
+        Items("ipv6AddressesSet", eni.Ipv6Addresses, a => [Text("ipv6Address", a.Ipv6Address), Bool("isPrimaryIpv6", a.IsPrimaryIpv6)]),
+        eni.Ipv6Prefixes.Count == 0 ? null : Items("ipv6PrefixSet", eni.Ipv6Prefixes, p => [Text("ipv6Prefix", p.Ipv6Prefix)]),
 
         // Unlike a group's or a subnet's, an interface's tagSet is there when empty: the CLI prints "TagSet": [] for
         // an untagged interface (the create-network-interface and describe-network-interfaces examples of the

@@ -175,7 +175,7 @@ public sealed record CniSettings
         var unsupported = new List<(CniSetting, string, string)>();
         if (EnableIPv6)
         {
-            unsupported.Add((CniSetting.EnableIPv6, "true", "Podnet emulates IPv4 clusters only (no IPv6 CIDR blocks, subnets or pod addresses); use ENABLE_IPv6=false"));
+            unsupported.Add((CniSetting.EnableIPv6, "true", "Podnet emulates IPv4 clusters only (VPCs and subnets may have IPv6 blocks, but pods and nodes get no IPv6 addresses); use ENABLE_IPv6=false"));
         }
 
         if (EnableMultiNic)

@@ -170,7 +170,7 @@ internal sealed partial class AwsWorldBuilder
     /// <summary>
     /// A Cluster's <c>KubernetesNetworkConfig.IpFamily</c> (<c>aws eks create-cluster --kubernetes-network-config
     /// ipFamily=ipv6</c>): <c>ipv4</c> is what Podnet emulates; <c>ipv6</c> is refused as <c>ENABLE_IPv6=true</c> is
-    /// (no IPv6 CIDR blocks, subnets or pod addresses), naming first what EKS itself would not do in such a cluster
+    /// (VPCs and subnets may have IPv6 blocks, but pods and nodes get no IPv6 addresses), naming first what EKS itself would not do in such a cluster
     /// with the world's settings: custom networking (seed 003; ipamd's "Custom Networking is not supported in IPv6
     /// mode") and security groups for pods on Amazon EC2 nodes (seed 000: only an IPv6 cluster with Fargate nodes alone
     /// may use them).
@@ -216,7 +216,7 @@ internal sealed partial class AwsWorldBuilder
             why = "security groups for pods cannot be used in a cluster of the IPv6 family that has Amazon EC2 nodes, only in one with Fargate nodes alone (seed 000)";
         }
 
-        throw doc.Error("spec.KubernetesNetworkConfig.IpFamily", $"Unsupported value: \"ipv6\": {(why is null ? string.Empty : why + "; and ")}Podnet emulates IPv4 clusters only (no IPv6 CIDR blocks, subnets or pod addresses), as it refuses ENABLE_IPv6=true: use ipv4");
+        throw doc.Error("spec.KubernetesNetworkConfig.IpFamily", $"Unsupported value: \"ipv6\": {(why is null ? string.Empty : why + "; and ")}Podnet emulates IPv4 clusters only (VPCs and subnets may have IPv6 blocks, but pods and nodes get no IPv6 addresses), as it refuses ENABLE_IPv6=true: use ipv4");
     }
 
     /// <summary>An Addon document's add-on, installed already: EKS knows it at its version with its configuration values.</summary>
@@ -245,12 +245,23 @@ internal sealed partial class AwsWorldBuilder
             case "Vpc":
                 var givenVpcId = DocumentFields.String(doc, "VpcId");
                 var (mainTableId, mainAssociationId) = GivenMainRouteTable(doc.Name, givenVpcId);
+                // AmazonProvidedIpv6CidrBlock as aws ec2 create-vpc takes it; Ipv6CidrBlock is the /56 EC2 gave an
+                // existing VPC (as VpcId is its ID), without which the block is drawn from the region's Amazon pool.
+                var amazonIpv6 = DocumentFields.Bool(doc, "AmazonProvidedIpv6CidrBlock") ?? false;
+                var givenIpv6 = DocumentFields.String(doc, "Ipv6CidrBlock");
+                if (givenIpv6 is not null && !amazonIpv6)
+                {
+                    throw doc.Error("spec.Ipv6CidrBlock", $"Invalid value: \"{givenIpv6}\": a VPC's IPv6 block is Amazon-provided: set AmazonProvidedIpv6CidrBlock: true with it");
+                }
+
                 var vpc = ec2.CreateVpc(new CreateVpcRequest(
                     DocumentFields.RequiredString(doc, "CidrBlock"),
                     WithName(DocumentFields.Tags(doc), doc.Name),
                     VpcId: givenVpcId,
                     MainRouteTableId: mainTableId,
-                    MainRouteTableAssociationId: mainAssociationId));
+                    MainRouteTableAssociationId: mainAssociationId,
+                    AmazonProvidedIpv6CidrBlock: amazonIpv6,
+                    Ipv6CidrBlock: givenIpv6));
                 Remember(doc, vpc.VpcId);
                 foreach (var block in DocumentFields.Strings(doc, "SecondaryCidrBlocks"))
                 {
@@ -266,7 +277,8 @@ internal sealed partial class AwsWorldBuilder
                     DocumentFields.String(doc, "AvailabilityZoneId"),
                     WithName(DocumentFields.Tags(doc), doc.Name),
                     DocumentFields.String(doc, "SubnetId"),
-                    DocumentFields.Bool(doc, "MapPublicIpOnLaunch") ?? false));
+                    DocumentFields.Bool(doc, "MapPublicIpOnLaunch") ?? false,
+                    DocumentFields.String(doc, "Ipv6CidrBlock")));
                 Remember(doc, subnet.SubnetId);
                 break;
             case "InternetGateway":

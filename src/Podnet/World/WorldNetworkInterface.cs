@@ -20,6 +20,7 @@ namespace Podnet.World;
 ///   Groups: [sg-…, a SecurityGroup's name, {GroupId: sg-…}]
 ///   PrivateIpAddresses: [{PrivateIpAddress: 10.0.1.20, Primary: true}, {PrivateIpAddress: 10.0.1.21}]
 ///   Ipv4Prefixes: [{Ipv4Prefix: 10.0.1.32/28}]
+///   Ipv6Addresses: [{Ipv6Address: 2600:1f14:…}], Ipv6Prefixes: [{Ipv6Prefix: 2600:1f14:…::/80}]   # a subnet with an IPv6 /64
 ///   MacAddress: 02:…, Description: …, TagSet: [{Key, Value}] (or Tags as a map)
 ///   Attachment: {InstanceId: i-…, DeviceIndex: 1}
 /// </code>
@@ -49,6 +50,8 @@ internal static class WorldNetworkInterface
         var groups = Groups(doc, spec).Select(g => resolve("Groups", g)).ToList();
         var (primary, secondaries) = Addresses(doc, spec);
         var prefixes = List(doc, spec, "Ipv4Prefixes", "Ipv4Prefix");
+        var ipv6Addresses = List(doc, spec, "Ipv6Addresses", "Ipv6Address");
+        var ipv6Prefixes = List(doc, spec, "Ipv6Prefixes", "Ipv6Prefix");
         var tags = spec["TagSet"] is not null ? DocumentFields.Tags(doc, "TagSet") : DocumentFields.Tags(doc);
         (string InstanceId, int DeviceIndex, int NetworkCardIndex)? attachment = spec["Attachment"] switch
         {
@@ -61,7 +64,8 @@ internal static class WorldNetworkInterface
 
         if (attachment is { DeviceIndex: 0 } primaryOf)
         {
-            AddToPrimary(doc, ec2, primaryOf.InstanceId, primary, secondaries, prefixes, groups);
+            var primaryId = AddToPrimary(doc, ec2, primaryOf.InstanceId, primary, secondaries, prefixes, groups);
+            AssignIpv6(ec2, primaryId, ipv6Addresses, ipv6Prefixes);
             return;
         }
 
@@ -76,6 +80,7 @@ internal static class WorldNetworkInterface
             Tags: tags,
             NetworkInterfaceId: DocumentFields.String(doc, "NetworkInterfaceId"),
             MacAddress: DocumentFields.String(doc, "MacAddress")));
+        AssignIpv6(ec2, eni.NetworkInterfaceId, ipv6Addresses, ipv6Prefixes);
         if (attachment is { } attach)
         {
             ec2.AttachNetworkInterface(new AttachNetworkInterfaceRequest(eni.NetworkInterfaceId, attach.InstanceId, attach.DeviceIndex, attach.NetworkCardIndex));
@@ -89,7 +94,7 @@ internal static class WorldNetworkInterface
     }
 
     /// <summary>The primary interface RunInstances made for a node group's instance gets the snapshot's other addresses.</summary>
-    private static void AddToPrimary(WorldDocument doc, Ec2Backend ec2, string instanceId, string? primary, IReadOnlyList<string> secondaries, IReadOnlyList<string> prefixes, IReadOnlyList<string> groups)
+    private static string AddToPrimary(WorldDocument doc, Ec2Backend ec2, string instanceId, string? primary, IReadOnlyList<string> secondaries, IReadOnlyList<string> prefixes, IReadOnlyList<string> groups)
     {
         var eni = ec2.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("attachment.instance-id", instanceId), new Filter("attachment.device-index", "0"))) is [var found, ..]
             ? found
@@ -112,6 +117,17 @@ internal static class WorldNetworkInterface
         if (groups.Count > 0)
         {
             ec2.ModifyNetworkInterfaceAttribute(new ModifyNetworkInterfaceAttributeRequest(eni.NetworkInterfaceId, Groups: groups));
+        }
+
+        return eni.NetworkInterfaceId;
+    }
+
+    /// <summary>The interface's IPv6 addresses and /80 prefixes, as the snapshot read them (EC2's errors for a subnet without IPv6).</summary>
+    private static void AssignIpv6(Ec2Backend ec2, string eniId, IReadOnlyList<string> addresses, IReadOnlyList<string> prefixes)
+    {
+        if (addresses.Count + prefixes.Count > 0)
+        {
+            ec2.AssignIpv6Addresses(new AssignIpv6AddressesRequest(eniId, addresses.Count > 0 ? addresses : null, Ipv6Prefixes: prefixes.Count > 0 ? prefixes : null));
         }
     }
 

@@ -242,7 +242,7 @@ public class CniSettingTests
 
         Assert.Equal((2, string.Empty), (exit, output));
         var line = Assert.Single(error.TrimEnd('\n').Split('\n'));
-        Assert.Matches(@"^error: .*zz-extra-0\.yaml: document 1 \(line 1, Addon vpc-cni\): spec\.ConfigurationValues\.env\.ENABLE_IPv6: Unsupported value: ""true"": Podnet emulates IPv4 clusters only \(no IPv6 CIDR blocks, subnets or pod addresses\); use ENABLE_IPv6=false$", line);
+        Assert.Matches(@"^error: .*zz-extra-0\.yaml: document 1 \(line 1, Addon vpc-cni\): spec\.ConfigurationValues\.env\.ENABLE_IPv6: Unsupported value: ""true"": Podnet emulates IPv4 clusters only \(VPCs and subnets may have IPv6 blocks, but pods and nodes get no IPv6 addresses\); use ENABLE_IPv6=false$", line);
         Assert.Equal(2, PodnetCli.Run("lint", scenario.Directory).Exit);
     }
 

@@ -4,8 +4,9 @@ using Podnet.World;
 namespace Podnet.Tests.World;
 
 /// <summary>
-/// Issue 11 point 13, IPv6: a Cluster of the IPv6 family is refused as ENABLE_IPv6=true is (Podnet's VPCs and pods are
-/// IPv4 only), and the refusal names first what EKS itself would not do there with the world's settings: security
+/// Issue 11 point 13, IPv6: a Cluster of the IPv6 family is refused as ENABLE_IPv6=true is (Podnet's pods and nodes
+/// are IPv4 only; since VPCs and subnets may have IPv6 blocks, the message says so rather than "no IPv6 CIDR blocks,
+/// subnets"), and the refusal names first what EKS itself would not do there with the world's settings: security
 /// groups for pods with EC2 nodes (seed 000) and custom networking (seed 003).
 /// </summary>
 public class Ipv6ClusterTests
@@ -30,7 +31,7 @@ public class Ipv6ClusterTests
     public void Ipv6Cluster_Plain_IsRefusedAsEnableIpv6Is_AndIpv4Loads()
     {
         var error = Assert.Throws<WorldException>(() => ExampleWorlds.Load("hello-eks", Ipv6));
-        Assert.Contains("Unsupported value: \"ipv6\": Podnet emulates IPv4 clusters only (no IPv6 CIDR blocks, subnets or pod addresses), as it refuses ENABLE_IPv6=true: use ipv4", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Unsupported value: \"ipv6\": Podnet emulates IPv4 clusters only (VPCs and subnets may have IPv6 blocks, but pods and nodes get no IPv6 addresses), as it refuses ENABLE_IPv6=true: use ipv4", error.Message, StringComparison.Ordinal);
 
         var world = ExampleWorlds.Load("hello-eks", text => text.Replace("  Version: \"1.31\"\n", "  Version: \"1.31\"\n  KubernetesNetworkConfig: {IpFamily: ipv4}\n", StringComparison.Ordinal));
         Assert.Equal("ipv4", world.Cluster!.KubernetesNetworkConfig.IpFamily);

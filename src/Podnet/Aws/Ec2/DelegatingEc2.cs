@@ -150,6 +150,14 @@ public abstract class DelegatingEc2 : IEc2
         });
 
     /// <inheritdoc/>
+    public virtual Task<AssignIpv6AddressesResult> AssignIpv6AddressesAsync(AssignIpv6AddressesRequest request, CancellationToken cancellationToken = default)
+        => Call("AssignIpv6Addresses", null, () => Inner.AssignIpv6AddressesAsync(request, cancellationToken));
+
+    /// <inheritdoc/>
+    public virtual Task<UnassignIpv6AddressesResult> UnassignIpv6AddressesAsync(UnassignIpv6AddressesRequest request, CancellationToken cancellationToken = default)
+        => Call("UnassignIpv6Addresses", null, () => Inner.UnassignIpv6AddressesAsync(request, cancellationToken));
+
+    /// <inheritdoc/>
     public virtual Task<TrunkInterfaceAssociation> AssociateTrunkInterfaceAsync(AssociateTrunkInterfaceRequest request, CancellationToken cancellationToken = default)
         => Call("AssociateTrunkInterface", null, () => Inner.AssociateTrunkInterfaceAsync(request, cancellationToken));
 

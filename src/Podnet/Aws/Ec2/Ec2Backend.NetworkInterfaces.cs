@@ -437,6 +437,7 @@ public sealed partial class Ec2Backend
             subnet.Pool.Release(prefix);
         }
 
+        ReleaseIpv6(subnet, eni);
         eni.Attachment = null;
         _interfaces.Remove(eni.Id);
     }
@@ -461,9 +462,12 @@ public sealed partial class Ec2Backend
         GroupIdentifiers(eni.GroupIds),
         PrivateAddressesOf(eni),
         [.. eni.Prefixes.Select(p => new Ipv4PrefixSpecification(p.ToString()))],
-        [],
+        [.. eni.Ipv6Addresses.Select(a => new NetworkInterfaceIpv6Address(a.ToString()))],
         eni.Attachment is { } a ? new NetworkInterfaceAttachment(a.Id, a.InstanceId, AccountId, a.DeviceIndex, a.NetworkCardIndex, "attached", a.AttachTime, a.DeleteOnTermination) : null,
-        [.. eni.Tags]);
+        [.. eni.Tags])
+    {
+        Ipv6Prefixes = [.. eni.Ipv6Prefixes.Select(p => new Ipv6PrefixSpecification(p.ToString()))],
+    };
 
     private List<NetworkInterfacePrivateIpAddress> PrivateAddressesOf(InterfaceEntity eni)
         => [new(eni.PrimaryAddress.ToString(), PrivateDnsName(eni.PrimaryAddress), true),
@@ -491,6 +495,9 @@ public sealed partial class Ec2Backend
             ["addresses.private-ip-address"] = e => e.PrivateIpAddresses.Select(p => p.PrivateIpAddress),
             ["addresses.primary"] = e => e.PrivateIpAddresses.Select(p => p.Primary ? "true" : "false"),
             ["ipv4-prefix"] = e => e.Ipv4Prefixes.Select(p => p.Ipv4Prefix),
+            ["ipv6-address"] = e => e.Ipv6Addresses.Select(a => a.Ipv6Address),
+            ["ipv6-addresses.ipv6-address"] = e => e.Ipv6Addresses.Select(a => a.Ipv6Address),
+            ["ipv6-prefix"] = e => e.Ipv6Prefixes.Select(p => p.Ipv6Prefix),
             ["group-id"] = e => e.Groups.Select(g => g.GroupId),
             ["group-name"] = e => e.Groups.Select(g => g.GroupName),
             ["attachment.attachment-id"] = e => Field.One(e.Attachment?.AttachmentId),
@@ -528,6 +535,12 @@ public sealed partial class Ec2Backend
         public List<IPAddress> SecondaryAddresses { get; } = [];
 
         public List<CidrBlock> Prefixes { get; } = [];
+
+        /// <summary>IPv6 addresses from the subnet's /64, in the order assigned.</summary>
+        public List<IPAddress> Ipv6Addresses { get; } = [];
+
+        /// <summary>/80 IPv6 prefixes from the subnet's /64, in the order assigned.</summary>
+        public List<CidrBlock> Ipv6Prefixes { get; } = [];
 
         public string Description { get; set; } = string.Empty;
 

@@ -27,6 +27,8 @@ public sealed partial class Ec2Backend
                 throw Ec2Errors.SubnetConflict(request.CidrBlock);
             }
 
+            var ipv6 = request.Ipv6CidrBlock is { } ipv6Text ? ParseSubnetIpv6Cidr(vpc, ipv6Text) : (CidrBlock?)null;
+
             var zone = ResolveZone(request.AvailabilityZone, request.AvailabilityZoneId);
             var tags = TagsOf(request.Tags);
             // A subnet's block is unique in its VPC while it exists: the block is the subnet's identity.
@@ -35,6 +37,8 @@ public sealed partial class Ec2Backend
             {
                 MapPublicIpOnLaunch = request.MapPublicIpOnLaunch,
                 Tags = [.. tags],
+                Ipv6 = ipv6 is { } block ? new Ipv6SubnetAddresses(block) : null,
+                Ipv6AssociationId = ipv6 is { } associated ? _ids.Next("subnet-cidr-assoc", $"{subnetId}|{associated}") : null,
             };
             _subnets.Add(subnetId, subnet);
             return ToSubnet(subnet);
@@ -67,6 +71,31 @@ public sealed partial class Ec2Backend
             RemoveSubnetAssociations(subnet.Id);
             _subnets.Remove(subnet.Id);
         }
+    }
+
+    /// <summary>
+    /// A subnet's IPv6 block (CreateSubnet <c>Ipv6CidrBlock</c>): a /64 (else EC2's "invalid value for parameter
+    /// ipv6-cidr-block"), inside the VPC's IPv6 /56 (else InvalidSubnet.Range, also for a VPC without one), and no
+    /// other subnet's (InvalidSubnet.Conflict).
+    /// </summary>
+    private CidrBlock ParseSubnetIpv6Cidr(VpcEntity vpc, string text)
+    {
+        if (!CidrBlock.TryParse(text, out var cidr) || cidr.IsIPv4 || cidr.PrefixLength != AmazonIpv6Pool.SubnetPrefixLength)
+        {
+            throw Ec2Errors.InvalidIpv6CidrBlock(text);
+        }
+
+        if (vpc.Ipv6Cidr is not { } block || !block.Cidr.Contains(cidr))
+        {
+            throw Ec2Errors.SubnetIpv6RangeInvalid(text);
+        }
+
+        if (_subnets.Values.Any(s => s.Ipv6?.Cidr == cidr))
+        {
+            throw Ec2Errors.SubnetConflict(text);
+        }
+
+        return cidr;
     }
 
     private SubnetEntity FindSubnet(string subnetId) => _subnets.GetValueOrDefault(subnetId) ?? throw Ec2Errors.SubnetNotFound(subnetId);
@@ -145,7 +174,12 @@ public sealed partial class Ec2Backend
         DefaultForAz: false,
         subnet.MapPublicIpOnLaunch,
         AccountId,
-        [.. subnet.Tags]);
+        [.. subnet.Tags])
+    {
+        Ipv6CidrBlockAssociationSet = subnet.Ipv6 is { } ipv6
+            ? [new SubnetIpv6CidrBlockAssociation(subnet.Ipv6AssociationId!, ipv6.Cidr.ToString(), new VpcCidrBlockState("associated"))]
+            : [],
+    };
 
     private static readonly FilterMatcher<Subnet> SubnetFilters = new(
         new Dictionary<string, Func<Subnet, IEnumerable<string?>>>(StringComparer.Ordinal)
@@ -162,6 +196,9 @@ public sealed partial class Ec2Backend
             ["default-for-az"] = s => Field.Bool(s.DefaultForAz),
             ["map-public-ip-on-launch"] = s => Field.Bool(s.MapPublicIpOnLaunch),
             ["subnet-arn"] = s => Field.One(s.SubnetArn),
+            ["ipv6-cidr-block-association.ipv6-cidr-block"] = s => s.Ipv6CidrBlockAssociationSet.Select(a => a.Ipv6CidrBlock),
+            ["ipv6-cidr-block-association.association-id"] = s => s.Ipv6CidrBlockAssociationSet.Select(a => a.AssociationId),
+            ["ipv6-cidr-block-association.state"] = s => s.Ipv6CidrBlockAssociationSet.Select(a => a.Ipv6CidrBlockState.State),
         },
         s => s.Tags);
 
@@ -182,5 +219,11 @@ public sealed partial class Ec2Backend
         public bool MapPublicIpOnLaunch { get; init; }
 
         public List<Tag> Tags { get; set; } = [];
+
+        /// <summary>The subnet's IPv6 /64 and the addresses and prefixes assigned in it; null for an IPv4-only subnet.</summary>
+        public Ipv6SubnetAddresses? Ipv6 { get; init; }
+
+        /// <summary>The association of <see cref="Ipv6"/>'s block (<c>subnet-cidr-assoc-…</c>).</summary>
+        public string? Ipv6AssociationId { get; init; }
     }
 }

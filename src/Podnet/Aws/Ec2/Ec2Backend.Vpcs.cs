@@ -14,6 +14,7 @@ public sealed partial class Ec2Backend
         lock (_lock)
         {
             var cidr = ParseVpcCidr(request.CidrBlock);
+            var givenIpv6 = request.Ipv6CidrBlock is { } text ? ParseVpcIpv6Cidr(text) : (CidrBlock?)null;
             var tags = TagsOf(request.Tags);
             // A VPC is what its tags (its Name) and its primary block say; two alike are told apart by their order.
             var vpcId = NewId("vpc", request.VpcId, "InvalidVpcID.Malformed", $"{request.CidrBlock}|{Identity(tags)}");
@@ -22,6 +23,12 @@ public sealed partial class Ec2Backend
                 Tags = [.. tags],
             };
             vpc.CidrBlocks.Add(new VpcCidr(_ids.Next("vpc-cidr-assoc", $"{vpcId}|{cidr}"), cidr));
+            if (request.AmazonProvidedIpv6CidrBlock || givenIpv6 is not null)
+            {
+                var ipv6 = givenIpv6 ?? DrawVpcIpv6Cidr(vpcId);
+                vpc.Ipv6Cidr = new VpcCidr(_ids.Next("vpc-cidr-assoc", $"{vpcId}|{ipv6}"), ipv6);
+            }
+
             _vpcs.Add(vpcId, vpc);
 
             // Every VPC comes with a "default" group: all traffic from itself in, everything out.
@@ -139,6 +146,38 @@ public sealed partial class Ec2Backend
         return cidr;
     }
 
+    /// <summary>A VPC's IPv6 block as given (a world's): a /56 no other VPC of the account holds.</summary>
+    private CidrBlock ParseVpcIpv6Cidr(string text)
+    {
+        if (!CidrBlock.TryParse(text, out var cidr) || cidr.IsIPv4 || cidr.PrefixLength != AmazonIpv6Pool.VpcPrefixLength)
+        {
+            throw Ec2Errors.InvalidIpv6CidrBlock(text);
+        }
+
+        if (_vpcs.Values.Any(v => v.Ipv6Cidr?.Cidr.Overlaps(cidr) == true))
+        {
+            throw Ec2Errors.InvalidParameterValue(text, "Ipv6CidrBlock", "Another VPC of the account holds this block.");
+        }
+
+        return cidr;
+    }
+
+    /// <summary>
+    /// The /56 EC2 gives a VPC from the region's Amazon pool: the VPC's seeded hash, drawn again while another VPC
+    /// of the account holds the block (EC2 never gives one block twice).
+    /// </summary>
+    private CidrBlock DrawVpcIpv6Cidr(string vpcId)
+    {
+        while (true)
+        {
+            var block = AmazonIpv6Pool.VpcBlock(Options.Region, AmazonIpv6Pool.ParseHash(_ids.Hex("vpc-ipv6-cidr", vpcId, 16)));
+            if (!_vpcs.Values.Any(v => v.Ipv6Cidr?.Cidr.Overlaps(block) == true))
+            {
+                return block;
+            }
+        }
+    }
+
     private Vpc ToVpc(VpcEntity vpc) => new(
         vpc.Id,
         AccountId,
@@ -148,7 +187,12 @@ public sealed partial class Ec2Backend
         vpc.InstanceTenancy,
         IsDefault: false,
         [.. vpc.CidrBlocks.Select(b => new VpcCidrBlockAssociation(b.AssociationId, b.Cidr.ToString(), new VpcCidrBlockState("associated")))],
-        [.. vpc.Tags]);
+        [.. vpc.Tags])
+    {
+        Ipv6CidrBlockAssociationSet = vpc.Ipv6Cidr is { } ipv6
+            ? [new VpcIpv6CidrBlockAssociation(ipv6.AssociationId, ipv6.Cidr.ToString(), new VpcCidrBlockState("associated"), Options.Region, AmazonIpv6Pool.PoolName)]
+            : [],
+    };
 
     private static readonly FilterMatcher<Vpc> VpcFilters = new(
         new Dictionary<string, Func<Vpc, IEnumerable<string?>>>(StringComparer.Ordinal)
@@ -162,6 +206,10 @@ public sealed partial class Ec2Backend
             ["owner-id"] = v => Field.One(v.OwnerId),
             ["is-default"] = v => Field.Bool(v.IsDefault),
             ["dhcp-options-id"] = v => Field.One(v.DhcpOptionsId),
+            ["ipv6-cidr-block-association.ipv6-cidr-block"] = v => v.Ipv6CidrBlockAssociationSet.Select(a => a.Ipv6CidrBlock),
+            ["ipv6-cidr-block-association.association-id"] = v => v.Ipv6CidrBlockAssociationSet.Select(a => a.AssociationId),
+            ["ipv6-cidr-block-association.state"] = v => v.Ipv6CidrBlockAssociationSet.Select(a => a.Ipv6CidrBlockState.State),
+            ["ipv6-cidr-block-association.ipv6-pool"] = v => v.Ipv6CidrBlockAssociationSet.Select(a => a.Ipv6Pool),
         },
         v => v.Tags);
 
@@ -175,6 +223,9 @@ public sealed partial class Ec2Backend
 
         /// <summary>The primary block first, then secondary blocks in association order.</summary>
         public List<VpcCidr> CidrBlocks { get; } = [];
+
+        /// <summary>The Amazon-provided IPv6 /56, if the VPC has one.</summary>
+        public VpcCidr? Ipv6Cidr { get; set; }
 
         public string DefaultGroupId { get; set; } = string.Empty;
 

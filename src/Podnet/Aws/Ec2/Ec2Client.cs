@@ -99,6 +99,12 @@ public sealed class Ec2Client : IEc2
     public Task UnassignPrivateIpAddressesAsync(UnassignPrivateIpAddressesRequest request, CancellationToken cancellationToken = default)
         => Call("UnassignPrivateIpAddresses", () => _backend.UnassignPrivateIpAddresses(request));
 
+    public Task<AssignIpv6AddressesResult> AssignIpv6AddressesAsync(AssignIpv6AddressesRequest request, CancellationToken cancellationToken = default)
+        => Call("AssignIpv6Addresses", () => _backend.AssignIpv6Addresses(request));
+
+    public Task<UnassignIpv6AddressesResult> UnassignIpv6AddressesAsync(UnassignIpv6AddressesRequest request, CancellationToken cancellationToken = default)
+        => Call("UnassignIpv6Addresses", () => _backend.UnassignIpv6Addresses(request));
+
     public Task<TrunkInterfaceAssociation> AssociateTrunkInterfaceAsync(AssociateTrunkInterfaceRequest request, CancellationToken cancellationToken = default)
         => Call("AssociateTrunkInterface", () => _backend.AssociateTrunkInterface(request));
 

@@ -91,6 +91,29 @@ public static class Ec2Errors
 
     public static AwsException SubnetConflict(string cidr) => E("InvalidSubnet.Conflict", $"The CIDR '{cidr}' conflicts with another subnet");
 
+    // IPv6 blocks, addresses and prefixes.
+
+    /// <summary>
+    /// An IPv6 block of the wrong size or shape (a subnet's must be a /64, a VPC's a /56), as CreateSubnet answers a
+    /// /60: <c>InvalidParameterValue: invalid value for parameter ipv6-cidr-block: 2600:1f16:c6:ff10::/60</c>
+    /// (hashicorp/terraform-provider-aws#28775).
+    /// </summary>
+    public static AwsException InvalidIpv6CidrBlock(string value) => InvalidParameterValue($"invalid value for parameter ipv6-cidr-block: {value}");
+
+    /// <summary>
+    /// A subnet's /64 outside its VPC's IPv6 block (or in a VPC that has none), as CreateSubnet answers:
+    /// <c>InvalidSubnet.Range: The IPv6 CIDR '2600:1f18:7cb4:2e01::/64' is invalid.</c> (hashicorp/terraform-provider-aws#31913).
+    /// </summary>
+    public static AwsException SubnetIpv6RangeInvalid(string cidr) => E("InvalidSubnet.Range", $"The IPv6 CIDR '{cidr}' is invalid.");
+
+    /// <summary>
+    /// IPv6 addresses or prefixes asked of an interface whose subnet has no IPv6 block. AWS's text for
+    /// AssignIpv6Addresses is not public; this follows the one it sends for the same condition on
+    /// ModifySubnetAttribute: "Cannot set assign-ipv6-address-on-creation to true unless the subnet (subnet-123) has
+    /// an IPv6 CIDR block associated with it." (terraform-aws-modules/terraform-aws-vpc#735).
+    /// </summary>
+    public static AwsException SubnetHasNoIpv6(string subnetId) => InvalidParameterValue($"Cannot assign IPv6 addresses or prefixes unless the subnet ({subnetId}) has an IPv6 CIDR block associated with it.");
+
     public static AwsException InvalidAvailabilityZone(string zone, IEnumerable<string> zones)
         => InvalidParameterValue(zone, "availabilityZone", $"Subnets can currently only be created in the following availability zones: {string.Join(", ", zones)}.");
 

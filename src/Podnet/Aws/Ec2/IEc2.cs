@@ -57,6 +57,12 @@ public interface IEc2
 
     Task UnassignPrivateIpAddressesAsync(UnassignPrivateIpAddressesRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>AssignIpv6Addresses: IPv6 addresses and /80 prefixes from the interface's subnet's /64.</summary>
+    Task<AssignIpv6AddressesResult> AssignIpv6AddressesAsync(AssignIpv6AddressesRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>UnassignIpv6Addresses: gives back IPv6 addresses and prefixes of an interface.</summary>
+    Task<UnassignIpv6AddressesResult> UnassignIpv6AddressesAsync(UnassignIpv6AddressesRequest request, CancellationToken cancellationToken = default);
+
     Task<TrunkInterfaceAssociation> AssociateTrunkInterfaceAsync(AssociateTrunkInterfaceRequest request, CancellationToken cancellationToken = default);
 
     Task<TrunkInterfaceAssociation> DisassociateTrunkInterfaceAsync(string associationId, CancellationToken cancellationToken = default);

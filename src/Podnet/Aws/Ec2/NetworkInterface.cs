@@ -20,13 +20,27 @@ public sealed record NetworkInterface(
     IReadOnlyList<Ipv4PrefixSpecification> Ipv4Prefixes,
     IReadOnlyList<NetworkInterfaceIpv6Address> Ipv6Addresses,
     NetworkInterfaceAttachment? Attachment,
-    IReadOnlyList<Tag> TagSet);
+    IReadOnlyList<Tag> TagSet)
+{
+    /// <summary>The /80 IPv6 prefixes delegated to the interface (<c>Ipv6PrefixCount</c>; the VPC CNI's prefix delegation in IPv6 mode).</summary>
+    public IReadOnlyList<Ipv6PrefixSpecification> Ipv6Prefixes { get; init; } = [];
+}
 
 public sealed record NetworkInterfacePrivateIpAddress(string PrivateIpAddress, string PrivateDnsName, bool Primary);
 
 public sealed record Ipv4PrefixSpecification(string Ipv4Prefix);
 
-public sealed record NetworkInterfaceIpv6Address(string Ipv6Address);
+/// <summary>
+/// One IPv6 address of an interface (botocore <c>NetworkInterfaceIpv6Address</c>); <see cref="IsPrimaryIpv6"/> is
+/// false unless the address was made the interface's primary IPv6 address, which Podnet does not do.
+/// </summary>
+public sealed record NetworkInterfaceIpv6Address(string Ipv6Address)
+{
+    public bool IsPrimaryIpv6 { get; init; }
+}
+
+/// <summary>One /80 IPv6 prefix of an interface (botocore <c>Ipv6PrefixSpecification</c>).</summary>
+public sealed record Ipv6PrefixSpecification(string Ipv6Prefix);
 
 public sealed record NetworkInterfaceAttachment(
     string AttachmentId,
@@ -98,6 +112,36 @@ public sealed record AssignPrivateIpAddressesResult(
     string NetworkInterfaceId,
     IReadOnlyList<string> AssignedPrivateIpAddresses,
     IReadOnlyList<string> AssignedIpv4Prefixes);
+
+/// <summary>
+/// AssignIpv6Addresses' arguments: addresses (<see cref="Ipv6Addresses"/> or <see cref="Ipv6AddressCount"/>) and /80
+/// prefixes (<see cref="Ipv6Prefixes"/> or <see cref="Ipv6PrefixCount"/>) from the interface's subnet's /64; a list
+/// and a count of the same kind are refused together, as for IPv4.
+/// </summary>
+public sealed record AssignIpv6AddressesRequest(
+    string NetworkInterfaceId,
+    IReadOnlyList<string>? Ipv6Addresses = null,
+    int Ipv6AddressCount = 0,
+    IReadOnlyList<string>? Ipv6Prefixes = null,
+    int Ipv6PrefixCount = 0);
+
+/// <summary>AssignIpv6Addresses' answer: what was assigned, in the order it was.</summary>
+public sealed record AssignIpv6AddressesResult(
+    string NetworkInterfaceId,
+    IReadOnlyList<string> AssignedIpv6Addresses,
+    IReadOnlyList<string> AssignedIpv6Prefixes);
+
+/// <summary>UnassignIpv6Addresses' arguments: addresses and prefixes the interface holds.</summary>
+public sealed record UnassignIpv6AddressesRequest(
+    string NetworkInterfaceId,
+    IReadOnlyList<string>? Ipv6Addresses = null,
+    IReadOnlyList<string>? Ipv6Prefixes = null);
+
+/// <summary>UnassignIpv6Addresses' answer: what was given back.</summary>
+public sealed record UnassignIpv6AddressesResult(
+    string NetworkInterfaceId,
+    IReadOnlyList<string> UnassignedIpv6Addresses,
+    IReadOnlyList<string> UnassignedIpv6Prefixes);
 
 public sealed record UnassignPrivateIpAddressesRequest(
     string NetworkInterfaceId,

@@ -13,8 +13,19 @@ public sealed record Subnet(
     bool DefaultForAz,
     bool MapPublicIpOnLaunch,
     string OwnerId,
-    IReadOnlyList<Tag> Tags);
+    IReadOnlyList<Tag> Tags)
+{
+    /// <summary>The subnet's IPv6 /64, when it has one (<c>Ipv6CidrBlockAssociationSet</c>; empty for an IPv4-only subnet).</summary>
+    public IReadOnlyList<SubnetIpv6CidrBlockAssociation> Ipv6CidrBlockAssociationSet { get; init; } = [];
+}
 
+/// <summary>A subnet's IPv6 block as describe-subnets prints it (botocore <c>SubnetIpv6CidrBlockAssociation</c>).</summary>
+public sealed record SubnetIpv6CidrBlockAssociation(string AssociationId, string Ipv6CidrBlock, VpcCidrBlockState Ipv6CidrBlockState);
+
+/// <summary>
+/// CreateSubnet's arguments; <see cref="Ipv6CidrBlock"/> is the subnet's IPv6 /64 (<c>--ipv6-cidr-block</c>), which
+/// must lie in the VPC's IPv6 block; null makes an IPv4-only subnet.
+/// </summary>
 public sealed record CreateSubnetRequest(
     string VpcId,
     string CidrBlock,
@@ -22,4 +33,5 @@ public sealed record CreateSubnetRequest(
     string? AvailabilityZoneId = null,
     IReadOnlyList<Tag>? Tags = null,
     string? SubnetId = null,
-    bool MapPublicIpOnLaunch = false);
+    bool MapPublicIpOnLaunch = false,
+    string? Ipv6CidrBlock = null);

@@ -18,6 +18,12 @@ public sealed record Vpc(
     /// attributes for your VPC"). A method, not a property: the record is what describe-vpcs prints.
     /// </summary>
     public System.Net.IPAddress AmazonProvidedDnsServer() => Podnet.Net.CidrBlock.Parse(CidrBlock).AddressAt(2);
+
+    /// <summary>
+    /// The VPC's IPv6 block, when it has one: the Amazon-provided /56 (<c>--amazon-provided-ipv6-cidr-block</c>);
+    /// describe-vpcs prints <c>Ipv6CidrBlockAssociationSet</c> only for a VPC that has one.
+    /// </summary>
+    public IReadOnlyList<VpcIpv6CidrBlockAssociation> Ipv6CidrBlockAssociationSet { get; init; } = [];
 }
 
 public sealed record VpcCidrBlockAssociation(string AssociationId, string CidrBlock, VpcCidrBlockState CidrBlockState);
@@ -25,10 +31,23 @@ public sealed record VpcCidrBlockAssociation(string AssociationId, string CidrBl
 public sealed record VpcCidrBlockState(string State, string? StatusMessage = null);
 
 /// <summary>
+/// A VPC's IPv6 block in the shape describe-vpcs prints (botocore <c>VpcIpv6CidrBlockAssociation</c>): the /56, its
+/// association (<c>vpc-cidr-assoc-…</c>), state, network border group (the region) and pool (<c>Amazon</c>).
+/// </summary>
+public sealed record VpcIpv6CidrBlockAssociation(
+    string AssociationId,
+    string Ipv6CidrBlock,
+    VpcCidrBlockState Ipv6CidrBlockState,
+    string NetworkBorderGroup,
+    string Ipv6Pool);
+
+/// <summary>
 /// CreateVpc's arguments. <see cref="VpcId"/>, <see cref="MainRouteTableId"/> and
 /// <see cref="MainRouteTableAssociationId"/> are an existing VPC's own (a world's, as <c>podnet snapshot</c> read
 /// them): EC2 makes the main route table with the VPC, so its IDs are given with the VPC's; each null is drawn as
-/// EC2 draws it, from the VPC's identity.
+/// EC2 draws it, from the VPC's identity. <see cref="AmazonProvidedIpv6CidrBlock"/> asks for an IPv6 /56 from the
+/// region's Amazon pool (<see cref="AmazonIpv6Pool"/>); <see cref="Ipv6CidrBlock"/> is, like the IDs, the block an
+/// existing VPC holds (a world's), given with it; null draws one.
 /// </summary>
 public sealed record CreateVpcRequest(
     string CidrBlock,
@@ -36,4 +55,6 @@ public sealed record CreateVpcRequest(
     string InstanceTenancy = "default",
     string? VpcId = null,
     string? MainRouteTableId = null,
-    string? MainRouteTableAssociationId = null);
+    string? MainRouteTableAssociationId = null,
+    bool AmazonProvidedIpv6CidrBlock = false,
+    string? Ipv6CidrBlock = null);

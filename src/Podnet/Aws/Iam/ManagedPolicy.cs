@@ -23,7 +23,7 @@ public sealed record ManagedPolicy(string PolicyName, FrozenSet<string> Actions)
         "ec2:AssignPrivateIpAddresses", "ec2:AttachNetworkInterface", "ec2:CreateNetworkInterface",
         "ec2:DeleteNetworkInterface", "ec2:DescribeInstances", "ec2:DescribeTags", "ec2:DescribeNetworkInterfaces",
         "ec2:DescribeInstanceTypes", "ec2:DescribeSubnets", "ec2:DetachNetworkInterface",
-        "ec2:ModifyNetworkInterfaceAttribute", "ec2:UnassignPrivateIpAddresses", "ec2:CreateTags");
+        "ec2:ModifyNetworkInterfaceAttribute", "ec2:UnassignPrivateIpAddresses", "ec2:CreateTags", "ec2:AssignIpv6Addresses");
 
     public static ManagedPolicy AmazonEKSClusterPolicy { get; } = Of(
         "AmazonEKSClusterPolicy",

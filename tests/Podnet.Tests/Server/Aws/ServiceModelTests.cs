@@ -136,6 +136,22 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
 
         var vpc = Value(Run("Action=CreateVpc&CidrBlock=10.9.0.0%2F16&InstanceTenancy=default&TagSpecification.1.ResourceType=vpc&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m"), "vpcId");
         Run($"Action=DeleteVpc&VpcId={vpc}");
+
+        // IPv6: an Amazon-provided /56, a subnet's /64, an interface's address and /80 prefix.
+        var dualStack = Run("Action=CreateVpc&CidrBlock=10.10.0.0%2F16&AmazonProvidedIpv6CidrBlock=true");
+        var dualVpc = Value(dualStack, "vpcId");
+        var v6Block = Podnet.Net.CidrBlock.Parse(Value(dualStack, "ipv6CidrBlock"));
+        Run($"Action=DescribeVpcs&VpcId.1={dualVpc}&Filter.1.Name=ipv6-cidr-block-association.ipv6-pool&Filter.1.Value.1=Amazon");
+        var dualSubnet = Value(Run($"Action=CreateSubnet&VpcId={dualVpc}&CidrBlock=10.10.0.0%2F24&Ipv6CidrBlock={Uri.EscapeDataString(new Podnet.Net.CidrBlock(v6Block.BaseAddress, 64).ToString())}"), "subnetId");
+        Run($"Action=DescribeSubnets&SubnetId.1={dualSubnet}");
+        var v6Eni = Value(Run($"Action=CreateNetworkInterface&SubnetId={dualSubnet}"), "networkInterfaceId");
+        var v6Assigned = Run($"Action=AssignIpv6Addresses&NetworkInterfaceId={v6Eni}&Ipv6AddressCount=1&Ipv6PrefixCount=1");
+        Run($"Action=AssignIpv6Addresses&NetworkInterfaceId={v6Eni}&Ipv6Addresses.1={Uri.EscapeDataString(v6Block.AddressAt(100).ToString())}&Ipv6Prefix.1={Uri.EscapeDataString(new Podnet.Net.CidrBlock(v6Block.AddressAt((UInt128)5 << 48), 80).ToString())}");
+        Run($"Action=DescribeNetworkInterfaces&NetworkInterfaceId.1={v6Eni}");
+        var v6Prefix = v6Assigned.Descendants("assignedIpv6PrefixSet").Single().Elements().Single().Value;
+        Run($"Action=UnassignIpv6Addresses&NetworkInterfaceId={v6Eni}&Ipv6Addresses.1={Uri.EscapeDataString(v6Assigned.Descendants("assignedIpv6Addresses").Single().Elements().Single().Value)}&Ipv6Prefix.1={Uri.EscapeDataString(v6Prefix)}");
+        Run($"Action=DeleteNetworkInterface&NetworkInterfaceId={v6Eni}");
+        Run($"Action=DeleteSubnet&SubnetId={dualSubnet}");
         Run("Action=DescribeAvailabilityZones&ZoneName.1=us-west-2a&ZoneId.1=usw2-az1&Filter.1.Name=state&Filter.1.Value.1=available");
         var launched = Value(Run($"Action=RunInstances&ImageId=ami-0a1b2c3d4e5f60718&InstanceType=m5.large&MinCount=1&MaxCount=1&SubnetId={subnetId}&PrivateIpAddress=192.168.95.250"
             + "&IamInstanceProfile.Name=model-node&TagSpecification.1.ResourceType=instance&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=model"), "instanceId");
