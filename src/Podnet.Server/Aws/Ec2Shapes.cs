@@ -177,6 +177,9 @@ public static partial class Ec2Shapes
         Text("imageId", instance.ImageId),
         Structure("instanceState", Int("code", instance.State.Code), Text("name", instance.State.Name)),
         Text("privateDnsName", instance.PrivateDnsName),
+
+        // EC2 writes <reason/> while the instance is pending or running, which the aws CLI shows as "".
+        Text("reason", instance.StateTransitionReason),
         Text("instanceType", instance.InstanceType),
         Timestamp("launchTime", instance.LaunchTime),
         Structure("placement", Text("availabilityZone", instance.Placement.AvailabilityZone)),

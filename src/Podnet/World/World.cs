@@ -153,9 +153,22 @@ public sealed class World
     /// <summary>
     /// Instances launched up to this moment were up when the world began (a world's own node groups): their kubelets
     /// registered their nodes already. An instance launched later (a node group created or scaled while the world
-    /// runs) boots first (<see cref="NodeBootDuration"/>). Worlds made otherwise than by the loader have no boots.
+    /// runs) boots first (<see cref="NodeBootDuration"/>). Worlds made otherwise than by the loader have no boots. Setting
+    /// it tells EC2 too (<see cref="Aws.Ec2.Ec2Backend.MarkUpUntil"/>): those instances are running from their launch.
     /// </summary>
-    public DateTimeOffset BootedBefore { get; internal set; } = DateTimeOffset.MaxValue;
+    public DateTimeOffset BootedBefore
+    {
+        get => _bootedBefore;
+        internal set
+        {
+            _bootedBefore = value;
+
+            // EC2's side of the same moment: those instances are running from their launch, later ones pending first.
+            Cloud?.Ec2Backend.MarkUpUntil(value);
+        }
+    }
+
+    private DateTimeOffset _bootedBefore = DateTimeOffset.MaxValue;
 
     /// <summary>
     /// How long an EC2 instance of a node group takes from its launch until its kubelet registers the Node: the instance

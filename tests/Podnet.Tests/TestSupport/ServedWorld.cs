@@ -30,6 +30,9 @@ public class ServedWorld : IAsyncLifetime
     /// <summary>The budget of waits that cost no real time (<c>podnet up --fast-forward</c>).</summary>
     protected virtual TimeSpan FastForward => TimeSpan.FromMinutes(10);
 
+    /// <summary>The wall clock the served clock is anchored to (the system's; a test may hold its own).</summary>
+    protected virtual TimeProvider Wall => TimeProvider.System;
+
     private const string Install = "the machine image's Google Cloud SDK kubectl (apt package kubectl), which brings kubectl.1.27 … kubectl.1.33 beside the dispatcher";
 
     public PodnetServer Server { get; private set; } = null!;
@@ -51,7 +54,7 @@ public class ServedWorld : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var time = VirtualTimeProvider.AnchoredTo(TimeProvider.System, TimeSpan.FromDays(1));
+        var time = VirtualTimeProvider.AnchoredTo(Wall, TimeSpan.FromDays(1));
         var world = _load(time);
         Server = await PodnetServer.StartAsync(world, new KubeApiServerOptions { AuditLogPath = AuditLogPath }, FastForward);
         if (world.Cluster is not null)

@@ -8,6 +8,52 @@ public sealed partial class Ec2Backend
 {
     private readonly Dictionary<string, InstanceEntity> _instances = new(StringComparer.Ordinal);
 
+    /// <summary>Instances launched until this moment were up when the account's world began (see <see cref="MarkUpUntil"/>).</summary>
+    private DateTimeOffset? _upUntil;
+
+    /// <summary>
+    /// How long an instance launched while the world runs stays <c>pending</c> before it is <c>running</c>: the
+    /// instance "is preparing to enter the running state" (EC2 User Guide, "Amazon EC2 instance state changes"). AWS
+    /// publishes no figure for how long; Podnet takes 10 to 20 s, decided by the world's seed and
+    /// the instance ID so runs repeat, which ends before the node's kubelet registers
+    /// (<c>World.NodeBootDuration</c>, 40 to 60 s after the launch).
+    /// </summary>
+    public TimeSpan PendingDuration(string instanceId)
+    {
+        ArgumentNullException.ThrowIfNull(instanceId);
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{Options.Seed}/pending/{instanceId}"));
+        return TimeSpan.FromMilliseconds(10_000 + (System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hash) % 10_000));
+    }
+
+    /// <summary>
+    /// Declares the instances launched up to <paramref name="moment"/> up already: a world's own node groups were
+    /// running when it began, so they show <c>running</c> from their launch; instances launched later are
+    /// <c>pending</c> for their <see cref="PendingDuration"/>. Only the first call counts: a cluster created later on
+    /// a served account does not make the instances that are booting then run at once.
+    /// </summary>
+    public void MarkUpUntil(DateTimeOffset moment)
+    {
+        lock (_lock)
+        {
+            _upUntil ??= moment;
+        }
+    }
+
+    /// <summary>
+    /// The earliest moment a pending instance becomes running, or null when none is pending: a world settling, or a
+    /// served account whose user waits (<c>aws ec2 wait instance-running</c>), advances virtual time to it.
+    /// </summary>
+    public DateTimeOffset? NextInstanceRunning
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _instances.Values.Where(i => StateOf(i) == InstanceState.Pending).Select(i => (DateTimeOffset?)i.RunningAt).Min();
+            }
+        }
+    }
+
     public Reservation RunInstances(RunInstancesRequest request)
     {
         lock (_lock)
@@ -69,8 +115,10 @@ public sealed partial class Ec2Backend
                 var profile = request.IamInstanceProfileRoleArn is { } roleArn
                     ? new IamInstanceProfile($"arn:aws:iam::{AccountId}:instance-profile/{roleArn[(roleArn.LastIndexOf('/') + 1)..]}", roleArn)
                     : null;
-                var instance = new InstanceEntity(instanceId, reservationId, request.ImageId, type, subnet.Id, subnet.VpcId, subnet.AvailabilityZone, eni.PrimaryAddress, _time.GetUtcNow())
+                var launchTime = _time.GetUtcNow();
+                var instance = new InstanceEntity(instanceId, reservationId, request.ImageId, type, subnet.Id, subnet.VpcId, subnet.AvailabilityZone, eni.PrimaryAddress, launchTime)
                 {
+                    RunningAt = launchTime + PendingDuration(instanceId),
                     IamInstanceProfile = profile,
                     Tags = [.. tags],
                 };
@@ -79,7 +127,8 @@ public sealed partial class Ec2Backend
                 launched.Add(instance);
             }
 
-            // The answer shows the instances pending; describe-instances shows them running.
+            // The answer shows the instances pending, even a world's own that run from their launch (the moment they
+            // were up until is declared after they are launched); describe-instances shows each as it is then.
             return new Reservation(reservationId, AccountId, [.. launched.Select(i => ToInstance(i) with { State = InstanceState.Pending })]);
         }
     }
@@ -97,10 +146,11 @@ public sealed partial class Ec2Backend
             var changes = new List<InstanceStateChange>();
             foreach (var instance in instances)
             {
-                var previous = instance.State;
+                var previous = StateOf(instance);
                 if (previous != InstanceState.Terminated)
                 {
                     Terminate(instance);
+                    instance.StateTransitionReason = UserInitiated(_time.GetUtcNow());
                 }
 
                 changes.Add(new InstanceStateChange(instance.Id, previous == InstanceState.Terminated ? previous : InstanceState.ShuttingDown, previous));
@@ -139,6 +189,20 @@ public sealed partial class Ec2Backend
         return [.. instanceTypes.Distinct(StringComparer.Ordinal).Select(t => InstanceTypes.Find(t)!)];
     }
 
+    /// <summary>EC2's reason for a state change a user asked for: <c>User initiated (2026-11-30 02:00:00 GMT)</c>.</summary>
+    private static string UserInitiated(DateTimeOffset at)
+        => string.Create(CultureInfo.InvariantCulture, $"User initiated ({at.UtcDateTime:yyyy-MM-dd HH:mm:ss} GMT)");
+
+    /// <summary>
+    /// The instance's state now: terminated once terminated; running from its launch when the world began with it,
+    /// else from <see cref="InstanceEntity.RunningAt"/>; pending until then. Decided when read, on the backend's
+    /// clock, so a resumed <c>podnet up --state</c> (which replays on the recorded clock) sees the same.
+    /// </summary>
+    private InstanceState StateOf(InstanceEntity instance)
+        => instance.State != InstanceState.Pending ? instance.State
+            : instance.LaunchTime <= _upUntil || _time.GetUtcNow() >= instance.RunningAt ? InstanceState.Running
+            : InstanceState.Pending;
+
     private InstanceEntity FindInstance(string id) => _instances.GetValueOrDefault(id) ?? throw Ec2Errors.InstanceNotFound(id);
 
     /// <summary>
@@ -170,13 +234,15 @@ public sealed partial class Ec2Backend
 
     private Instance ToInstance(InstanceEntity instance)
     {
-        var running = instance.State != InstanceState.Terminated;
+        var state = StateOf(instance);
+        var running = state != InstanceState.Terminated;
         var interfaces = AttachedTo(instance.Id).OrderBy(e => e.Attachment!.NetworkCardIndex).ThenBy(e => e.Attachment!.DeviceIndex).ToList();
         var primary = interfaces.FirstOrDefault(e => e.Attachment!.DeviceIndex == 0);
         return new Instance(
             instance.Id,
             instance.ImageId,
-            instance.State,
+            state,
+            instance.StateTransitionReason,
             instance.Type.InstanceType,
             new Placement(instance.AvailabilityZone),
             running ? instance.SubnetId : null,
@@ -246,7 +312,13 @@ public sealed partial class Ec2Backend
 
         public DateTimeOffset LaunchTime { get; } = launchTime;
 
-        public InstanceState State { get; set; } = InstanceState.Running;
+        /// <summary>Pending until terminated (whether it runs yet is decided when read, by <see cref="StateOf"/>), then terminated.</summary>
+        public InstanceState State { get; set; } = InstanceState.Pending;
+
+        /// <summary>When it is running, if it was launched while the world ran.</summary>
+        public DateTimeOffset RunningAt { get; init; }
+
+        public string StateTransitionReason { get; set; } = string.Empty;
 
         public IamInstanceProfile? IamInstanceProfile { get; init; }
 

@@ -1,10 +1,20 @@
 namespace Podnet.Aws.Ec2;
 
 /// <summary>An EC2 instance in the shape <c>aws ec2 describe-instances</c> prints (the fields Podnet uses).</summary>
+/// <param name="State">
+/// <c>pending</c> (0) from its launch until it has booted, then <c>running</c> (16); <c>terminated</c> (48) once
+/// terminated. Instances a world starts with are running from their launch.
+/// </param>
+/// <param name="StateTransitionReason">
+/// Why the state last changed, as EC2 words it: empty while the instance is pending or running, <c>User initiated
+/// (2026-11-30 02:00:00 GMT)</c> once a user terminated it (the time of the call, in EC2's format).
+/// </param>
+/// <param name="LaunchTime">When RunInstances launched it (set at launch, not when it starts running).</param>
 public sealed record Instance(
     string InstanceId,
     string ImageId,
     InstanceState State,
+    string StateTransitionReason,
     string InstanceType,
     Placement Placement,
     string? SubnetId,
@@ -17,6 +27,7 @@ public sealed record Instance(
     IamInstanceProfile? IamInstanceProfile,
     IReadOnlyList<Tag> Tags);
 
+/// <summary>An instance's state: EC2's code (the low byte of <c>instanceState.code</c>) and name.</summary>
 public sealed record InstanceState(int Code, string Name)
 {
     public static InstanceState Pending { get; } = new(0, "pending");

@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
 using Podnet.Net;
@@ -7,25 +10,33 @@ namespace Podnet.Kube.Admission;
 
 /// <summary>
 /// What the Service REST storage does on create: gives a ClusterIP Service an address from the service CIDR
-/// (EKS: 10.100.0.0/16), or checks the one asked for. Dynamic addresses come from the upper part of the range,
-/// as the API server prefers, from a seeded sequence so runs repeat.
+/// (EKS: 10.100.0.0/16), or checks the one asked for. A dynamic address is found as the API server's bitmap
+/// allocator finds one (pkg/registry/core/service/ipallocator/bitmap.go with allocator/bitmap.go's
+/// randomScanStrategyWithOffset): the range's addresses without the network (and, for IPv4, broadcast) address, the
+/// upper part first from a start point, probing to the next free address and wrapping; then the lower part (the
+/// first sixteenth, at least 16 and at most 256 addresses, kept for addresses asked for by name such as kube-dns's
+/// .10). The real start point is random; Podnet's is a hash of the world's seed and the Service's namespace and
+/// name, so a Service keeps its address when an unrelated one is added to the world.
 /// </summary>
 public sealed class ServiceClusterIpAllocator : IAdmissionPlugin
 {
     private readonly Func<IEnumerable<string>> _allocated;
-    private readonly Random _random;
+    private readonly int _seed;
 
+    /// <param name="serviceCidr">The service CIDR (<c>--service-cluster-ip-range</c>).</param>
+    /// <param name="allocated">The cluster IPs of the Services that exist.</param>
+    /// <param name="seed">The world's seed, from which each Service's start point is hashed.</param>
     public ServiceClusterIpAllocator(CidrBlock serviceCidr, Func<IEnumerable<string>> allocated, int seed)
     {
         ServiceCidr = serviceCidr;
         _allocated = allocated;
-#pragma warning disable CA5394 // reproducible from the seed by design
-        _random = new Random(seed);
-#pragma warning restore CA5394
+        _seed = seed;
     }
 
+    /// <summary>The range dynamic and asked-for addresses come from.</summary>
     public CidrBlock ServiceCidr { get; }
 
+    /// <inheritdoc />
     public KubeObject? Mutate(AdmissionRequest request)
     {
         if (request is not { Operation: AdmissionOperation.Create, Resource: { Group: "", Kind: "Service" }, Object: { } service })
@@ -58,7 +69,7 @@ public sealed class ServiceClusterIpAllocator : IAdmissionPlugin
         }
         else
         {
-            address = Next(used);
+            address = Next(used, request.Namespace, service.Name);
         }
 
         return service.With(json =>
@@ -73,23 +84,44 @@ public sealed class ServiceClusterIpAllocator : IAdmissionPlugin
     private static StatusCause ClusterIpsInvalid(string asked, string why)
         => new("FieldValueInvalid", $"Invalid value: []string{{\"{asked}\"}}: failed to allocate IP {asked}: {why}", "spec.clusterIPs");
 
-    private string Next(HashSet<string> used)
+    private string Next(HashSet<string> used, string? ns, string name)
     {
-        // The lower sixteenth (at least 16, at most 256 addresses) is kept for addresses asked for by name.
-        var size = (long)Math.Min((decimal)ServiceCidr.Size, int.MaxValue);
-        var reserved = Math.Clamp(size / 16, 16, 256);
-        for (var attempt = 0; attempt < 10_000; attempt++)
+        // bitmap.go's NewCIDRRange: bit 0 is the address after the network's, and IPv4 loses its broadcast address; an
+        // IPv6 range is cut to 65536 bits. calculateRangeOffset: the lower sixteenth, clamped to [16, 256], or none for
+        // 16 addresses or fewer.
+        var cidrSize = ServiceCidr.Size;
+        var max = ServiceCidr.IsIPv4 ? (long)cidrSize - 2 : (long)UInt128.Min(cidrSize - 1, 65536);
+        var offset = cidrSize <= 16 ? 0 : (long)UInt128.Clamp(cidrSize / 16, 16, 256);
+        var start = Start(ns, name);
+        return Probe(used, offset, max - offset, start)
+               ?? Probe(used, 0, offset, start)
+               ?? throw new KubeException("InternalError", "Internal error occurred: failed to allocate a serviceIP: range is full", 500);
+    }
+
+    /// <summary>The first free address of bits [<paramref name="from"/>, <paramref name="from"/> + <paramref name="count"/>), scanning from <paramref name="start"/> modulo the count.</summary>
+    private string? Probe(HashSet<string> used, long from, long count, ulong start)
+    {
+        for (var i = 0L; i < count; i++)
         {
-#pragma warning disable CA5394
-            var offset = reserved + _random.NextInt64(0, Math.Max(1, size - reserved - 1));
-#pragma warning restore CA5394
-            var candidate = ServiceCidr.AddressAt((UInt128)offset).ToString();
+            var bit = from + (long)((start + (ulong)i) % (ulong)count);
+            var candidate = ServiceCidr.AddressAt((UInt128)(bit + 1)).ToString();
             if (!used.Contains(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new KubeException("InternalError", "Internal error occurred: failed to allocate a serviceIP: range is full", 500);
+        return null;
+    }
+
+    /// <summary>SHA-256 over the seed and the length-prefixed namespace/name: where this Service's scan begins.</summary>
+    private ulong Start(string? ns, string name)
+    {
+        var identity = Encoding.UTF8.GetBytes($"{ns}/{name}");
+        var input = new byte[4 + 4 + identity.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(input, _seed);
+        BinaryPrimitives.WriteInt32LittleEndian(input.AsSpan(4), identity.Length);
+        identity.CopyTo(input.AsSpan(8));
+        return BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(input));
     }
 }

@@ -1,55 +1,68 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace Podnet.Kube.Store;
 
 /// <summary>
-/// Seeded random names and UIDs: the 5-character suffixes of <c>generateName</c> (from apimachinery's alphabet of
-/// consonants and digits, so <c>my-app-7d4b9c8f6-x2kqz</c>) and version-4-shaped UIDs.
+/// The API server's generated names and UIDs, derived from the world's seed and the identity of what they name rather
+/// than drawn from one random sequence, so adding an unrelated object to a world changes no other name or UID (as
+/// <see cref="Aws.ResourceIdGenerator"/> does for AWS IDs). A <c>generateName</c> suffix is 5 characters of
+/// apimachinery's alphabet (<c>my-app-7d4b9c8f6-x2kqz</c>) from <c>SHA-256(seed, namespace, generateName, n)</c>,
+/// where n counts the names drawn before with that prefix in that namespace; a UID is version-4-shaped, from
+/// <c>SHA-256(seed, kind, namespace, name, n)</c>, where n counts earlier objects of that identity (a pod deleted and
+/// created again under its name gets a new UID, as on a real cluster). The real ones are random
+/// (k8s.io/apiserver/pkg/storage/names/generate.go, utilrand.String(5); types.UID from uuid.NewUUID); what Podnet
+/// keeps of them is their shape and that they differ, and adds that a world gives the same ones each run.
+/// The counters live only in memory: a <c>podnet up --state</c> resume replays the journal's requests in order,
+/// which draws the same names again.
 /// </summary>
 public sealed class NameGenerator
 {
     /// <summary>apimachinery's utilrand alphabet: no vowels, no confusable characters.</summary>
     public const string Alphanumerics = "bcdfghjklmnpqrstvwxz2456789";
 
-    private readonly Random _random;
+    /// <summary>The length of a generated suffix (generate.go's randomLength).</summary>
+    public const int SuffixLength = 5;
+
+    private readonly int _seed;
+    private readonly Dictionary<(string Kind, string Identity), int> _draws = [];
     private readonly Lock _lock = new();
 
-    public NameGenerator(int seed)
+    /// <param name="seed">The world's seed: the same seed and identities give the same names and UIDs.</param>
+    public NameGenerator(int seed) => _seed = seed;
+
+    /// <summary>
+    /// The next <see cref="SuffixLength"/>-character suffix for <paramref name="generateName"/> in
+    /// <paramref name="ns"/> (null for a cluster-scoped kind). Each call is a new draw, so a name that is taken is
+    /// drawn again by calling again, as the API server's create retries with a new random name.
+    /// </summary>
+    public string Suffix(string? ns, string generateName)
     {
-#pragma warning disable CA5394 // reproducible from the seed by design
-        _random = new Random(seed);
-#pragma warning restore CA5394
+        var hash = Draw("generateName", $"{ns}/{generateName}");
+        var chars = new char[SuffixLength];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            // Two hash bytes per character: the bias of 65536 mod 27 is below 0.05%.
+            chars[i] = Alphanumerics[BinaryPrimitives.ReadUInt16LittleEndian(hash.AsSpan(2 * i)) % Alphanumerics.Length];
+        }
+
+        return new string(chars);
     }
 
-    public string Suffix(int length = 5)
+    /// <summary>
+    /// The UID of the next object named <paramref name="name"/> of <paramref name="kind"/> (group and kind, e.g.
+    /// <c>apps/Deployment</c>) in <paramref name="ns"/>: 8-4-4-4-12 lowercase hex digits with the version-4 and
+    /// RFC 4122 variant bits, as <c>uuid.NewRandom</c> gives.
+    /// </summary>
+    public string Uid(string kind, string? ns, string name)
     {
-        lock (_lock)
-        {
-            var chars = new char[length];
-            for (var i = 0; i < length; i++)
-            {
-#pragma warning disable CA5394
-                chars[i] = Alphanumerics[_random.Next(Alphanumerics.Length)];
-#pragma warning restore CA5394
-            }
-
-            return new string(chars);
-        }
-    }
-
-    public string Uid()
-    {
-        lock (_lock)
-        {
-            var bytes = new byte[16];
-#pragma warning disable CA5394
-            _random.NextBytes(bytes);
-#pragma warning restore CA5394
-            bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40);
-            bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-            var hex = Convert.ToHexStringLower(bytes);
-            return string.Create(CultureInfo.InvariantCulture, $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}");
-        }
+        var bytes = Draw("uid", $"{kind}/{ns}/{name}").AsSpan(0, 16).ToArray();
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        var hex = Convert.ToHexStringLower(bytes);
+        return string.Create(CultureInfo.InvariantCulture, $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}");
     }
 
     /// <summary>
@@ -58,4 +71,28 @@ public sealed class NameGenerator
     /// </summary>
     public static string SafeEncode(string text)
         => string.Concat(text.Select(c => Alphanumerics[c % Alphanumerics.Length]));
+
+    /// <summary>SHA-256 over the seed, the length-prefixed kind and identity, and how many draws that identity had before.</summary>
+    private byte[] Draw(string kind, string identity)
+    {
+        int n;
+        lock (_lock)
+        {
+            n = _draws.GetValueOrDefault((kind, identity));
+            _draws[(kind, identity)] = n + 1;
+        }
+
+        var kindBytes = Encoding.UTF8.GetBytes(kind);
+        var identityBytes = Encoding.UTF8.GetBytes(identity);
+        var input = new byte[4 + 4 + kindBytes.Length + 4 + identityBytes.Length + 4];
+        var span = input.AsSpan();
+        BinaryPrimitives.WriteInt32LittleEndian(span, _seed);
+        BinaryPrimitives.WriteInt32LittleEndian(span[4..], kindBytes.Length);
+        kindBytes.CopyTo(span[8..]);
+        var at = 8 + kindBytes.Length;
+        BinaryPrimitives.WriteInt32LittleEndian(span[at..], identityBytes.Length);
+        identityBytes.CopyTo(span[(at + 4)..]);
+        BinaryPrimitives.WriteInt32LittleEndian(span[(at + 4 + identityBytes.Length)..], n);
+        return SHA256.HashData(input);
+    }
 }

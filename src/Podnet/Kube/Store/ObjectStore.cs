@@ -78,21 +78,20 @@ public sealed partial class ObjectStore
                 throw undecodable;
             }
 
+            var ns = resource.Namespaced ? obj.Namespace ?? "default" : null;
             var name = obj.Name;
             if (name.Length == 0)
             {
                 name = obj.GenerateName is { Length: > 0 } prefix
-                    ? prefix + Names.Suffix()
+                    ? prefix + Names.Suffix(ns, prefix)
                     : throw KubeException.Invalid(resource, string.Empty, [new StatusCause("FieldValueRequired", "Required value: name or generateName is required", "metadata.name")]);
             }
-
-            var ns = resource.Namespaced ? obj.Namespace ?? "default" : null;
 
             // A generated name that is taken is drawn again, up to 8 times in all, as the API server does since
             // RetryGenerateName (maxNameGenerationCreateAttempts, apiserver's registry/generic/registry/store.go).
             for (var attempt = 1; obj.Name.Length == 0 && attempt < 8 && Table(resource).Get((ns ?? string.Empty, name)) is not null; attempt++)
             {
-                name = obj.GenerateName + Names.Suffix();
+                name = obj.GenerateName + Names.Suffix(ns, obj.GenerateName!);
             }
 
             CheckNamespaceAcceptsContent(resource, ns, name);
@@ -111,7 +110,7 @@ public sealed partial class ObjectStore
                     metadata["namespace"] = ns;
                 }
 
-                metadata["uid"] = keepUid && metadata["uid"] is JsonValue given && given.TryGetValue<string>(out var uid) && uid.Length > 0 ? uid : Names.Uid();
+                metadata["uid"] = keepUid && metadata["uid"] is JsonValue given && given.TryGetValue<string>(out var uid) && uid.Length > 0 ? uid : Names.Uid(resource.Group.Length == 0 ? resource.Kind : $"{resource.Group}/{resource.Kind}", ns, name);
                 metadata["creationTimestamp"] = now;
                 metadata.Remove("resourceVersion");
                 metadata.Remove("deletionTimestamp");

@@ -22,6 +22,9 @@ public class InstanceTests
         Assert.Matches("^i-[0-9a-f]{17}$", launched.InstanceId);
         Assert.Equal("pending", launched.State.Name);
 
+        // Launched while the account runs (no world began with it): pending until it has booted.
+        Assert.Equal(("pending", 0), (Describe(launched.InstanceId).State.Name, Describe(launched.InstanceId).State.Code));
+        _cloud.Time.Advance(Ec2.PendingDuration(launched.InstanceId));
         var instance = Describe(launched.InstanceId);
         Assert.Equal(("running", 16), (instance.State.Name, instance.State.Code));
         Assert.Equal("192.168.0.4", instance.PrivateIpAddress);
@@ -32,7 +35,59 @@ public class InstanceTests
         var primary = Assert.Single(instance.NetworkInterfaces);
         Assert.Equal((0, true), (primary.Attachment.DeviceIndex, primary.Attachment.DeleteOnTermination));
         Assert.Equal("interface", primary.InterfaceType);
-        Assert.Equal(_cloud.Time.GetUtcNow(), instance.LaunchTime);
+        Assert.Equal(_cloud.Time.GetUtcNow() - Ec2.PendingDuration(launched.InstanceId), instance.LaunchTime);
+    }
+
+    [Fact]
+    public void RunInstances_PendingUntilItsBoot_ThenRunning_WithAnEmptyTransitionReason()
+    {
+        var launchedAt = _cloud.Time.GetUtcNow();
+        var id = _cloud.Run().InstanceId;
+        var boot = Ec2.PendingDuration(id);
+        Assert.InRange(boot.TotalSeconds, 10, 20);
+
+        var pending = Describe(id);
+        Assert.Equal(("pending", 0, string.Empty, launchedAt), (pending.State.Name, pending.State.Code, pending.StateTransitionReason, pending.LaunchTime));
+        Assert.Equal(launchedAt + boot, Ec2.NextInstanceRunning);
+        Assert.Equal(launchedAt + boot, _cloud.Cloud.NextTransition);
+        Assert.Single(Ec2.DescribeInstances(DescribeRequest.Where(new Filter("instance-state-name", "pending"))));
+
+        _cloud.Time.Advance(boot - TimeSpan.FromMilliseconds(1));
+        Assert.Equal("pending", Describe(id).State.Name);
+        _cloud.Time.Advance(TimeSpan.FromMilliseconds(1));
+        var running = Describe(id);
+        Assert.Equal(("running", 16, string.Empty, launchedAt), (running.State.Name, running.State.Code, running.StateTransitionReason, running.LaunchTime));
+        Assert.Null(Ec2.NextInstanceRunning);
+    }
+
+    [Fact]
+    public void MarkUpUntil_InstancesAWorldBeganWith_RunFromTheirLaunch_LaterOnesBoot()
+    {
+        var own = _cloud.Run().InstanceId;
+        Ec2.MarkUpUntil(_cloud.Time.GetUtcNow());
+        _cloud.Time.Advance(TimeSpan.FromSeconds(1));
+        var later = _cloud.Run().InstanceId;
+
+        // Only the first moment counts: a cluster created later on a served account does not cut a boot short.
+        Ec2.MarkUpUntil(_cloud.Time.GetUtcNow());
+
+        Assert.Equal(("running", "pending"), (Describe(own).State.Name, Describe(later).State.Name));
+    }
+
+    [Fact]
+    public void Terminate_APendingInstance_WasPending_AndTheReasonIsUserInitiated()
+    {
+        _cloud.Time.Advance(TimeSpan.FromSeconds(3));
+        var id = _cloud.Run().InstanceId;
+
+        var change = Assert.Single(Ec2.TerminateInstances([id]));
+
+        Assert.Equal(("pending", "shutting-down"), (change.PreviousState.Name, change.CurrentState.Name));
+        var terminated = Describe(id);
+        Assert.Equal(("terminated", 48), (terminated.State.Name, terminated.State.Code));
+        Assert.Equal("User initiated (2026-11-22 09:00:03 GMT)", terminated.StateTransitionReason);
+        _cloud.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal("terminated", Describe(id).State.Name);
     }
 
     [Fact]
@@ -71,6 +126,7 @@ public class InstanceTests
         Ec2.AttachNetworkInterface(new AttachNetworkInterfaceRequest(kept.NetworkInterfaceId, instance.InstanceId, 1));
         var freeBefore = _cloud.Subnet(_cloud.SubnetA.SubnetId).AvailableIpAddressCount;
 
+        _cloud.Time.Advance(Ec2.PendingDuration(instance.InstanceId));
         var change = Assert.Single(Ec2.TerminateInstances([instance.InstanceId]));
         Assert.Equal(("running", "shutting-down"), (change.PreviousState.Name, change.CurrentState.Name));
 
@@ -131,6 +187,7 @@ public class InstanceTests
         var a = _cloud.Run("m5.large");
         var b = _cloud.Run("t3.medium", _cloud.SubnetB);
         Ec2.TerminateInstances([a.InstanceId]);
+        _cloud.Time.Advance(Ec2.PendingDuration(b.InstanceId));
 
         var running = Ec2.DescribeInstances(DescribeRequest.Where(new Filter("instance-state-name", "running"))).SelectMany(r => r.Instances);
         Assert.Equal(b.InstanceId, Assert.Single(running).InstanceId);

@@ -132,6 +132,59 @@ public class ServiceClusterIpAllocatorTests
         Assert.Equal("10.100.0.20", _c.Create(ServiceJson("b", "\"clusterIP\":\"10.100.0.20\",")).GetString("spec.clusterIP"));
     }
 
+    private string Allocate(ServiceClusterIpAllocator allocator, string name)
+    {
+        var service = KubeObject.Parse($$$"""{"apiVersion":"v1","kind":"Service","metadata":{"name":"{{{name}}}","namespace":"default"},"spec":{"ports":[{"port":80}]}}""");
+        return allocator.Mutate(new AdmissionRequest(AdmissionOperation.Create, _c.Store.Resources.For("v1", "Service"), "default", name, service, null, "admin"))!.GetString("spec.clusterIP")!;
+    }
+
+    [Fact]
+    public void AutomaticClusterIp_IsTheSameWhateverServicesCameBefore()
+    {
+        // The start of the scan is a hash of the seed and the Service's namespace and name, not the nth draw of a sequence.
+        var quiet = new ClusterHarness(5);
+        var busy = new ClusterHarness(5);
+        foreach (var i in Enumerable.Range(0, 20))
+        {
+            busy.Create(ServiceJson($"other-{i}"));
+        }
+
+        Assert.Equal(quiet.Create(ServiceJson("web")).GetString("spec.clusterIP"), busy.Create(ServiceJson("web")).GetString("spec.clusterIP"));
+        Assert.NotEqual(new ClusterHarness(5).Create(ServiceJson("web")).GetString("spec.clusterIP"), new ClusterHarness(6).Create(ServiceJson("web")).GetString("spec.clusterIP"));
+    }
+
+    [Fact]
+    public void AutomaticClusterIp_ItsAddressTaken_ProbesToTheNextFreeOne()
+    {
+        var taken = new List<string>();
+        var allocator = new ServiceClusterIpAllocator(CidrBlock.Parse("10.100.0.0/16"), () => taken, seed: 5);
+        var first = Allocate(allocator, "web");
+        taken.Add(first);
+
+        var second = Allocate(allocator, "web");
+
+        var cidr = CidrBlock.Parse("10.100.0.0/16");
+        var next = cidr.OffsetOf(IPAddress.Parse(first)) + 1;
+        Assert.Equal((next == cidr.Size - 1 ? cidr.AddressAt(257) : cidr.AddressAt(next)).ToString(), second);
+    }
+
+    [Fact]
+    public void AutomaticClusterIps_UpperPartFull_TakeTheLowerPart()
+    {
+        // A /27: bits 0-15 (.1-.16) are the lower part, 16-29 (.17-.30) the upper one; .0 and .31 are never given.
+        var taken = new List<string>();
+        var allocator = new ServiceClusterIpAllocator(CidrBlock.Parse("10.0.0.0/27"), () => taken, seed: 5);
+        for (var i = 0; i < 30; i++)
+        {
+            taken.Add(Allocate(allocator, $"s{i}"));
+        }
+
+        Assert.Equal(Enumerable.Range(17, 14).Select(n => $"10.0.0.{n}"), taken.Take(14).OrderBy(a => IPAddress.Parse(a).GetAddressBytes()[3]));
+        Assert.Equal(Enumerable.Range(1, 16).Select(n => $"10.0.0.{n}"), taken.Skip(14).OrderBy(a => IPAddress.Parse(a).GetAddressBytes()[3]));
+        var full = Assert.Throws<KubeException>(() => Allocate(allocator, "one-more"));
+        Assert.Equal("Internal error occurred: failed to allocate a serviceIP: range is full", full.Message);
+    }
+
     [Fact]
     public void SmallRange_AvoidsAddressesInUse()
     {

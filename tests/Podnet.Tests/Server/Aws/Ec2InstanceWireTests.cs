@@ -42,6 +42,12 @@ public class Ec2InstanceWireTests : IClassFixture<ServedWorld>
         var eniId = eni.Element(Ec2 + "networkInterfaceId")!.Value;
         Assert.Equal(("0", "true"), (eni.Element(Ec2 + "attachment")!.Element(Ec2 + "deviceIndex")!.Value, eni.Element(Ec2 + "attachment")!.Element(Ec2 + "deleteOnTermination")!.Value));
 
+        // Pending until it has booted; the served clock jumps there (a user waits), so it is soon running.
+        for (var polls = 0; polls < 100 && (await PostAsync($"Action=DescribeInstances&InstanceId.1={instanceId}")).Body.Descendants(Ec2 + "instanceState").Single().Element(Ec2 + "name")!.Value != "running"; polls++)
+        {
+            await Task.Delay(100);
+        }
+
         var (_, terminated) = await PostAsync($"Action=TerminateInstances&InstanceId.1={instanceId}");
         var change = terminated.Element(Ec2 + "instancesSet")!.Element(Ec2 + "item")!;
         Assert.Equal((instanceId, "shutting-down", "running"), (change.Element(Ec2 + "instanceId")!.Value, change.Element(Ec2 + "currentState")!.Element(Ec2 + "name")!.Value, change.Element(Ec2 + "previousState")!.Element(Ec2 + "name")!.Value));

@@ -1,0 +1,59 @@
+using Podnet.Tests.TestSupport;
+
+namespace Podnet.Tests.Server.Aws;
+
+/// <summary>
+/// The default world served with no budget of free waits (<c>podnet up --clock real</c>) on a wall clock the test
+/// moves: nothing happens by itself between two aws CLI calls, however slow the machine, and the test lets the
+/// instance's boot pass when it chooses.
+/// </summary>
+public sealed class HeldClockServedWorld : ServedWorld
+{
+    /// <summary>The wall clock: the system's at the start, then only moved by <see cref="Advance"/>.</summary>
+    public HeldWallClock Clock { get; } = new(TimeProvider.System.GetUtcNow());
+
+    protected override TimeProvider Wall => Clock;
+
+    protected override TimeSpan FastForward => TimeSpan.Zero;
+}
+
+/// <summary>A thread-safe wall clock that stands still until moved.</summary>
+public sealed class HeldWallClock(DateTimeOffset start) : TimeProvider
+{
+    private long _ticks = start.UtcTicks;
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+}
+
+/// <summary>An instance launched by the aws CLI through <c>podnet up</c>: pending, then running once it has booted.</summary>
+public class InstanceLifecycleCliTests : IClassFixture<HeldClockServedWorld>
+{
+    private readonly HeldClockServedWorld _world;
+
+    public InstanceLifecycleCliTests(HeldClockServedWorld world)
+    {
+        _world = world;
+    }
+
+    [Fact]
+    public void RunInstances_ThroughTheCli_DescribeShowsPending_ThenRunningAfterItsBoot()
+    {
+        var backend = _world.Server.Cluster.World.Cloud!.Ec2Backend;
+        var subnetId = _world.Server.Cluster.Read(() => backend.DescribeSubnets().First(s => s.CidrBlock == "192.168.96.0/19").SubnetId);
+
+        var id = _world.AwsOk("ec2", "run-instances", "--image-id", "ami-0a1b2c3d4e5f60718", "--instance-type", "m5.large", "--subnet-id", subnetId,
+            "--query", "Instances[0].InstanceId", "--output", "text");
+        var pending = _world.AwsOk("ec2", "describe-instances", "--instance-ids", id,
+            "--query", "Reservations[0].Instances[0].[State.Name,State.Code,StateTransitionReason]", "--output", "json");
+        Assert.Equal("[\n    \"pending\",\n    0,\n    \"\"\n]", pending);
+
+        // The boot passes: 10-20 s on the clock, as long as EC2 takes.
+        _world.Clock.Advance(_world.Server.Cluster.Read(() => backend.PendingDuration(id)));
+
+        var running = _world.AwsOk("ec2", "describe-instances", "--instance-ids", id,
+            "--query", "Reservations[0].Instances[0].[State.Name,State.Code,StateTransitionReason]", "--output", "json");
+        Assert.Equal("[\n    \"running\",\n    16,\n    \"\"\n]", running);
+    }
+}
