@@ -75,7 +75,11 @@ public sealed class World
             var match = matcher.Match(pod);
             return (match.GroupIds, match.Error);
         });
-        ControlPlane.AddController(ResourceController);
+        foreach (var controller in ResourceController.Controllers)
+        {
+            ControlPlane.AddController(controller);
+        }
+
         WindowsIpam = new WindowsIpam(store, Time, ControlPlane.Events, Cloud, cluster.RoleArn);
         ControlPlane.AddController(WindowsIpam);
         FargateScheduler = new FargateScheduler(store, Time, ControlPlane.Events, Cloud, cluster, ControlPlane.SetNetwork);
