@@ -526,15 +526,17 @@ public static class WorldLoader
                         continue;
                     }
 
+                    // A List's item is a node of its list: the store gets a copy of it, as an object of its own.
+                    var json = doc.Content.Parent is null ? doc.Content : (JsonObject)doc.Content.DeepClone();
                     if (ns is not null && Metadata(doc, "namespace") is null)
                     {
-                        KubeObject.EnsureMetadata(doc.Content)["namespace"] = ns;
+                        KubeObject.EnsureMetadata(json)["namespace"] = ns;
                     }
 
                     // A dump's uids are kept, so its objects' ownerReferences still name their owners. The document was
                     // decoded by Check: a built-in kind's decoding cannot change since, a custom resource's can (its
                     // CustomResourceDefinition was created in between), so only the latter is decoded again.
-                    store.CreateHandedOver(doc.Content, loader, keepStatus: doc.Content["status"] is not null, keepUid: true, decoded: !resource.IsCustomResource);
+                    store.CreateHandedOver(json, loader, keepStatus: json["status"] is not null, keepUid: true, decoded: !resource.IsCustomResource);
                 }
                 catch (KubeException e)
                 {
