@@ -496,39 +496,51 @@ public static class WorldLoader
         // begins, so it comes with the cluster, before ipamd reads what its node's interfaces already hold.
         bool Workload(WorldDocument d) => WorkloadKinds.Contains(d.Kind) && d.Source != EksAddonInstaller.Source
                                           && !(d.Kind == "Pod" && d.Content["status"]?["podIP"] is not null);
-        foreach (var batch in new[] { ordered.Where(d => d.Kind == "Namespace"), ordered.Where(d => d.Kind != "Namespace" && !Workload(d)), ordered.Where(Workload) })
+        // The batches are taken before any is written: the store keeps each document's JSON as the object it creates
+        // (handed over, not copied), so what decides a document's batch is read while it is still as written.
+        var batches = new[] { ordered.Where(d => d.Kind == "Namespace").ToList(), ordered.Where(d => d.Kind != "Namespace" && !Workload(d)).ToList(), ordered.Where(Workload).ToList() };
+        var loader = new RequestContext(ObjectValidation.WorldLoaderUser);
+        foreach (var batch in batches)
         {
             foreach (var doc in batch)
             {
+                // A document without a name gets one from the store: its errors name it as written.
+                var where = doc.Name.Length == 0 ? doc.Where : null;
                 try
                 {
-                    var obj = KubeObject.From(doc.Content);
-                    var resource = store.Resources.For(obj);
-                    if (resource.Namespaced && obj.Namespace is null)
-                    {
-                        obj = obj.WithMetadata("namespace", "default");
-                    }
-
+                    var resource = store.Resources.For(doc.ApiVersion, doc.Kind);
+                    var ns = resource.Namespaced ? Metadata(doc, "namespace") ?? "default" : null;
                     if (resource is { Group: "", Kind: "Node" } && !world.IsPolicyOnly)
                     {
-                        OverlayNode(world, doc, obj);
+                        OverlayNode(world, doc, KubeObject.From(doc.Content));
                         continue;
                     }
 
-                    if (store.TryGet(resource, obj.Namespace, obj.Name) is { } existing)
+                    if (store.TryGet(resource, ns, doc.Name) is { } existing)
                     {
                         // The bootstrap already made it (kube-system, default …): the world's copy wins, as the
                         // object the bootstrap made (a dump's uid for it names the dumped cluster's object).
+                        var obj = KubeObject.From(doc.Content);
+                        obj = resource.Namespaced && obj.Namespace is null ? obj.WithMetadata("namespace", "default") : obj;
                         store.Update(obj.WithMetadata("resourceVersion", existing.ResourceVersion).WithMetadata("uid", existing.Uid));
                         continue;
                     }
 
-                    // A dump's uids are kept, so its objects' ownerReferences still name their owners.
-                    store.Create(obj, new RequestContext(ObjectValidation.WorldLoaderUser), keepStatus: doc.Content["status"] is not null, keepUid: true);
+                    // A List's item is a node of its list: the store gets a copy of it, as an object of its own.
+                    var json = doc.Content.Parent is null ? doc.Content : (JsonObject)doc.Content.DeepClone();
+                    if (ns is not null && Metadata(doc, "namespace") is null)
+                    {
+                        KubeObject.EnsureMetadata(json)["namespace"] = ns;
+                    }
+
+                    // A dump's uids are kept, so its objects' ownerReferences still name their owners. The document was
+                    // decoded by Check: a built-in kind's decoding cannot change since, a custom resource's can (its
+                    // CustomResourceDefinition was created in between), so only the latter is decoded again.
+                    store.CreateHandedOver(json, loader, keepStatus: json["status"] is not null, keepUid: true, decoded: !resource.IsCustomResource);
                 }
                 catch (KubeException e)
                 {
-                    throw new WorldException($"{doc.Where}: {e.KubectlText}", e);
+                    throw new WorldException($"{where ?? doc.Where}: {e.KubectlText}", e);
                 }
             }
 

@@ -81,4 +81,21 @@ public class DumpedObjectsTests
         var group = world.Cloud.Ec2Backend.DescribeSecurityGroups().Single(g => g.GroupId == "sg-0c8156e0bfd4da678");
         Assert.Equal("sg-0c8156e0bfd4da678", Assert.Single(Assert.Single(group.IpPermissions).UserIdGroupPairs!).GroupId);
     }
+
+    [Fact]
+    public void ListItems_AreStoredAsObjectsOfTheirOwn()
+    {
+        // kubectl get -o json answers a List; the loader hands each item to the store, detached from its list.
+        var world = WorldLoader.Load([new WorldSource("dump.json", """
+            {"apiVersion": "v1", "kind": "List", "items": [
+              {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"k": "v"}},
+              {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b", "namespace": "kube-system"}}]}
+            """)]);
+
+        var store = world.ControlPlane.Store;
+        var a = store.Get("v1", "ConfigMap", "default", "a");
+        Assert.Null(a.Raw.Parent);
+        Assert.Equal("v", a.GetString("data.k"));
+        Assert.Null(store.Get("v1", "ConfigMap", "kube-system", "b").Raw.Parent);
+    }
 }

@@ -42,6 +42,17 @@ public class WorldLoaderBadInputTests
         => Assert.Equal("w.yaml: no objects (only empty documents or comments)", BadWorlds.LoadError(text));
 
     [Fact]
+    public void UnnamedDocument_RefusedByTheApiServer_IsNamedAsWritten()
+    {
+        // The store names a generateName object in the document's own JSON before admission refuses it: the error
+        // still names the document as it was written.
+        var error = BadWorlds.LoadError("apiVersion: v1\nkind: Pod\nmetadata: {generateName: web-}\nspec: {containers: []}\n");
+
+        Assert.StartsWith("w.yaml: document 1 (line 1, Pod <unnamed>): ", error, StringComparison.Ordinal);
+        Assert.Contains("spec.containers: Required value", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void KindANumber_IsUnableToDecode()
         => Assert.Equal(
             "w.yaml: document 1 (line 1, 5 a): unable to decode: json: cannot unmarshal number into Go struct field TypeMeta.kind of type string",

@@ -51,7 +51,8 @@ public sealed class AdmissionChain
             if (mutated is not null && !JsonNode.DeepEquals(mutated.Raw, current.Object?.Raw))
             {
                 changed = true;
-                current = current with { Object = mutated };
+                // What a webhook answers may be held elsewhere: the plugins that run again copy before they change it.
+                current = current with { Object = mutated, Owned = false };
             }
         }
 

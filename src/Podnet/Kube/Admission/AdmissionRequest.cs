@@ -18,7 +18,16 @@ public sealed record AdmissionRequest(
     KubeObject? Object,
     KubeObject? OldObject,
     string UserName,
-    string? SubResource = null);
+    string? SubResource = null)
+{
+    /// <summary>
+    /// <see cref="Object"/> was made for this write and nobody else holds it (the store's own copy of what was sent,
+    /// or JSON handed over to the store): a built-in mutating plugin may change its JSON in place and hand back a new
+    /// <see cref="KubeObject"/> over it, instead of copying the whole object to default one field. False for what a
+    /// webhook returned, and by default.
+    /// </summary>
+    public bool Owned { get; init; }
+}
 
 /// <summary>
 /// A webhook's answer: allowed (a mutating webhook may return the changed object) or denied with a message (and

@@ -21,6 +21,15 @@ public sealed class ObjectDefaults : IAdmissionPlugin
             return request.Object;
         }
 
-        return obj.With(json => strategy.Default(json, request.Operation == AdmissionOperation.Create));
+        var create = request.Operation == AdmissionOperation.Create;
+        if (request.Owned)
+        {
+            // The write's own object is defaulted in place (a copy of a whole pod per write was most of a create's
+            // cost); a new KubeObject over it, so no label or annotation read before defaulting is kept cached.
+            strategy.Default(obj.Raw, create);
+            return KubeObject.Adopt(obj.Raw);
+        }
+
+        return obj.With(json => strategy.Default(json, create));
     }
 }

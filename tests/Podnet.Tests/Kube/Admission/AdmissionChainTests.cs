@@ -79,6 +79,22 @@ public class AdmissionChainTests
     }
 
     [Fact]
+    public void Admit_WebhookAnswer_IsCopiedBeforeTheBuiltInPluginsRunAgain()
+    {
+        // The webhook answers with an object it keeps (a cached template, say): defaulting it again must not change it.
+        var kept = KubeObject.Parse("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x","namespace":"default","labels":{"webhook":"yes"}},"spec":{"containers":[{"name":"c","image":"nginx:1.27"}]}}""");
+        var chain = new AdmissionChain([new ObjectDefaults()]);
+        chain.Register(new AdmissionWebhook("template", true, FailurePolicy.Fail, r => r.Resource.Kind == "Pod", _ => AdmissionResult.Allow(kept)));
+        var h = new StoreHarness(chain);
+
+        var pod = h.CreatePod("x");
+
+        Assert.Equal("yes", pod.Labels["webhook"]);
+        Assert.Equal("Always", pod.GetString("spec.restartPolicy"));
+        Assert.Null(kept["spec.restartPolicy"]);
+    }
+
+    [Fact]
     public void Admit_WebhookThatDoesNotMatch_IsNotCalled()
     {
         var chain = new AdmissionChain();

@@ -240,4 +240,29 @@ public class ObjectDefaultsTests
 
         Assert.Null(defaults.Mutate(new AdmissionRequest(AdmissionOperation.Delete, resource, "default", "x", null, null, "admin")));
     }
+
+    [Fact]
+    public void Mutate_OwnedObject_IsDefaultedInPlace()
+    {
+        var pod = KubeObject.Parse(PodJson("web"));
+        var request = new AdmissionRequest(AdmissionOperation.Create, _c.Store.Resources.For("v1", "Pod"), "default", "web", pod, null, "admin") { Owned = true };
+
+        var defaulted = new ObjectDefaults().Mutate(request)!;
+
+        // The store's own copy is changed, not copied again: the request's object has the defaults too.
+        Assert.Same(pod.Raw, defaulted.Raw);
+        Assert.Equal("Always", defaulted.GetString("spec.restartPolicy"));
+    }
+
+    [Fact]
+    public void Mutate_NotOwned_LeavesTheRequestsObjectAsItWas()
+    {
+        var pod = KubeObject.Parse(PodJson("web"));
+        var request = new AdmissionRequest(AdmissionOperation.Create, _c.Store.Resources.For("v1", "Pod"), "default", "web", pod, null, "admin");
+
+        var defaulted = new ObjectDefaults().Mutate(request)!;
+
+        Assert.Equal("Always", defaulted.GetString("spec.restartPolicy"));
+        Assert.Null(pod["spec.restartPolicy"]);
+    }
 }
