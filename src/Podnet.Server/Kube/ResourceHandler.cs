@@ -78,6 +78,15 @@ public sealed class ResourceHandler
             case "log" when path.Resource is { Group: "", Kind: "Pod" } && method == HttpMethods.Get:
                 await LogAsync(context, path).ConfigureAwait(false);
                 return;
+            case "finalize" when path.Resource is { Group: "", Kind: "Namespace" } && path.Name is not null:
+                // FinalizeREST (pkg/registry/core/namespace/storage/storage.go) serves update only.
+                if (method != HttpMethods.Put)
+                {
+                    throw StatusResponses.MethodNotSupported(method, "namespaces/finalize");
+                }
+
+                await FinalizeAsync(context, path, user).ConfigureAwait(false);
+                return;
             default:
                 throw StatusResponses.PathNotFound();
         }
@@ -277,6 +286,19 @@ public sealed class ResourceHandler
         var obj = KubeObject.From(ObjectFor(path, body, context));
         var updated = _cluster.Write(() => Store.Update(obj, user, status));
         await WriteObjectAsync(context, 200, path.Resource, updated).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>PUT /api/v1/namespaces/{name}/finalize</c>: the body's <c>spec.finalizers</c> become the namespace's
+    /// (<see cref="Podnet.Kube.Store.ObjectStore.FinalizeNamespace(KubeObject, RequestContext?)"/>); 200 with the
+    /// namespace as written, also when that removed it.
+    /// </summary>
+    private async Task FinalizeAsync(HttpContext context, ApiPath path, RequestContext user)
+    {
+        var body = RequestBodies.ParseObject(context.Request, await RequestBodies.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false));
+        var obj = KubeObject.From(ObjectFor(path, body, context));
+        var finalized = _cluster.Write(() => Store.FinalizeNamespace(obj, user));
+        await WriteObjectAsync(context, 200, path.Resource, finalized).ConfigureAwait(false);
     }
 
     private async Task PatchAsync(HttpContext context, ApiPath path, RequestContext user, bool status)

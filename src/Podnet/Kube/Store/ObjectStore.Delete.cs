@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Podnet.Kube.Admission;
 using Podnet.Kube.Api;
@@ -206,6 +207,51 @@ public sealed partial class ObjectStore
             spec["finalizers"] = new JsonArray([.. remaining.Select(f => (JsonNode?)f)]);
         }), context);
         return TryGet(namespaces, null, name) is null ? null : finalized;
+    }
+
+    /// <summary>
+    /// The namespace's <c>finalize</c> subresource as a client calls it (<c>PUT /api/v1/namespaces/{name}/finalize</c>,
+    /// what <c>kubectl replace --raw</c> sends; pkg/registry/core/namespace/storage/storage.go <c>FinalizeREST</c> with
+    /// strategy.go <c>namespaceFinalizeStrategy</c>): only <c>spec.finalizers</c> is taken from
+    /// <paramref name="requested"/> (status and metadata stay the stored ones); each finalizer must be a standard name
+    /// (<c>kubernetes</c>, <c>orphan</c>, <c>foregroundDeletion</c>) or a qualified one (validation.go <c>ValidateNamespaceFinalizeUpdate</c>, 422 otherwise); a
+    /// resourceVersion in the request must be the current one (409 otherwise). A terminating namespace left without
+    /// finalizers goes with the update (<c>ShouldDeleteNamespaceDuringUpdate</c>). Returns the namespace as written.
+    /// </summary>
+    public KubeObject FinalizeNamespace(KubeObject requested, RequestContext? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(requested);
+        var namespaces = Resources.For("v1", "Namespace");
+        var current = Get(namespaces, null, requested.Name);
+        var finalizers = (requested["spec.finalizers"] as JsonArray ?? []).Select(f => f?.GetValue<string>() ?? string.Empty).ToList();
+        var causes = new List<StatusCause>();
+        for (var i = 0; i < finalizers.Count; i++)
+        {
+            var field = string.Create(CultureInfo.InvariantCulture, $"spec.finalizers[{i}]");
+            causes.AddRange(Podnet.Kube.Selectors.LabelValidation.KeyErrors(finalizers[i]).Select(e => StatusCause.Invalid(field, finalizers[i], e)));
+            if (!finalizers[i].Contains('/', StringComparison.Ordinal) && finalizers[i] is not (KubernetesFinalizer or OrphanFinalizer or ForegroundDeletionFinalizer))
+            {
+                // validation.go validateFinalizerName: a name without a prefix must be one of the standard finalizers
+                // (helper.IsStandardFinalizerName: kubernetes, orphan, foregroundDeletion).
+                causes.Add(StatusCause.Invalid(field, finalizers[i], "name is neither a standard finalizer name nor is it fully qualified"));
+            }
+        }
+
+        if (causes.Count > 0)
+        {
+            throw KubeException.Invalid(namespaces, requested.Name, causes);
+        }
+
+        return Update(current.With(json =>
+        {
+            var spec = json["spec"] as JsonObject ?? [];
+            spec["finalizers"] = new JsonArray([.. finalizers.Select(f => (JsonNode?)f)]);
+            json["spec"] = spec;
+            if (requested.ResourceVersion is { Length: > 0 } version)
+            {
+                KubeObject.EnsureMetadata(json)["resourceVersion"] = version;
+            }
+        }), context);
     }
 
     private IEnumerable<(KubeResource Resource, KubeObject Object)> Dependents(KubeObject owner)
