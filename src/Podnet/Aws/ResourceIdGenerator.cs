@@ -1,7 +1,6 @@
-using System.Buffers.Binary;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
+using Podnet.Seeding;
 
 namespace Podnet.Aws;
 
@@ -157,20 +156,5 @@ public sealed class ResourceIdGenerator
 
     /// <summary>The first <paramref name="digits"/> hex digits of SHA-256 over the seed and the length-prefixed parts, so no two part lists hash alike.</summary>
     private string HexUnlocked(string kind, string identity, int n, int attempt, int digits)
-    {
-        var kindBytes = Encoding.UTF8.GetBytes(kind);
-        var identityBytes = Encoding.UTF8.GetBytes(identity);
-        var input = new byte[4 + 4 + kindBytes.Length + 4 + identityBytes.Length + 4 + 4];
-        var span = input.AsSpan();
-        BinaryPrimitives.WriteInt32LittleEndian(span, _seed);
-        BinaryPrimitives.WriteInt32LittleEndian(span[4..], kindBytes.Length);
-        kindBytes.CopyTo(span[8..]);
-        var at = 8 + kindBytes.Length;
-        BinaryPrimitives.WriteInt32LittleEndian(span[at..], identityBytes.Length);
-        identityBytes.CopyTo(span[(at + 4)..]);
-        at += 4 + identityBytes.Length;
-        BinaryPrimitives.WriteInt32LittleEndian(span[at..], n);
-        BinaryPrimitives.WriteInt32LittleEndian(span[(at + 4)..], attempt);
-        return Convert.ToHexStringLower(SHA256.HashData(input))[..digits];
-    }
+        => Convert.ToHexStringLower(IdentityHash.Of(_seed, [kind, identity], n, attempt))[..digits];
 }

@@ -1,10 +1,9 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
 using Podnet.Net;
+using Podnet.Seeding;
 
 namespace Podnet.Kube.Admission;
 
@@ -116,12 +115,5 @@ public sealed class ServiceClusterIpAllocator : IAdmissionPlugin
 
     /// <summary>SHA-256 over the seed and the length-prefixed namespace/name: where this Service's scan begins.</summary>
     private ulong Start(string? ns, string name)
-    {
-        var identity = Encoding.UTF8.GetBytes($"{ns}/{name}");
-        var input = new byte[4 + 4 + identity.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(input, _seed);
-        BinaryPrimitives.WriteInt32LittleEndian(input.AsSpan(4), identity.Length);
-        identity.CopyTo(input.AsSpan(8));
-        return BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(input));
-    }
+        => BinaryPrimitives.ReadUInt64LittleEndian(IdentityHash.Of(_seed, [$"{ns}/{name}"]));
 }

@@ -201,7 +201,7 @@ public sealed class Scheduler : ReconcilingController
             return ReconcileResult.Done;
         }
 
-        var best = fits.OrderByDescending(f => f.Score).ThenBy(f => f.Node.Name, StringComparer.Ordinal).First().Node;
+        var best = Best(fits);
         _unschedulable.Remove(key);
         Bind(found, best.Name, context);
         return ReconcileResult.Done;
@@ -305,6 +305,26 @@ public sealed class Scheduler : ReconcilingController
         }
 
         return reasons;
+    }
+
+    /// <summary>
+    /// The highest-scored node, the first name on a tie (schedule_one.go selectHost picks among the top scores; Podnet
+    /// takes the first name so a world settles the same each run). One pass: sorting every feasible node per pod was
+    /// a quarter of the scheduler's time at 5,000 nodes.
+    /// </summary>
+    private static NodeView Best(List<(NodeView Node, double Score)> fits)
+    {
+        var best = fits[0];
+        for (var i = 1; i < fits.Count; i++)
+        {
+            var fit = fits[i];
+            if (fit.Score > best.Score || (fit.Score == best.Score && string.CompareOrdinal(fit.Node.Name, best.Node.Name) < 0))
+            {
+                best = fit;
+            }
+        }
+
+        return best.Node;
     }
 
     /// <summary>NodeResourcesFit's LeastAllocated score over cpu and memory, with non-zero defaults for empty requests.</summary>

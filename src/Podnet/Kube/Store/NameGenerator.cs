@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
+using Podnet.Seeding;
 
 namespace Podnet.Kube.Store;
 
@@ -82,17 +81,6 @@ public sealed class NameGenerator
             _draws[(kind, identity)] = n + 1;
         }
 
-        var kindBytes = Encoding.UTF8.GetBytes(kind);
-        var identityBytes = Encoding.UTF8.GetBytes(identity);
-        var input = new byte[4 + 4 + kindBytes.Length + 4 + identityBytes.Length + 4];
-        var span = input.AsSpan();
-        BinaryPrimitives.WriteInt32LittleEndian(span, _seed);
-        BinaryPrimitives.WriteInt32LittleEndian(span[4..], kindBytes.Length);
-        kindBytes.CopyTo(span[8..]);
-        var at = 8 + kindBytes.Length;
-        BinaryPrimitives.WriteInt32LittleEndian(span[at..], identityBytes.Length);
-        identityBytes.CopyTo(span[(at + 4)..]);
-        BinaryPrimitives.WriteInt32LittleEndian(span[(at + 4 + identityBytes.Length)..], n);
-        return SHA256.HashData(input);
+        return IdentityHash.Of(_seed, [kind, identity], n);
     }
 }
