@@ -49,9 +49,16 @@ public sealed class PodView
             .FirstOrDefault(c => c["type"]?.GetValue<string>() == type)?["status"]?.GetValue<string>();
 
     public IReadOnlyDictionary<string, string> NodeSelector
-        => (_json["spec"]?["nodeSelector"] as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal);
+        => _nodeSelector ??= (_json["spec"]?["nodeSelector"] as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal);
 
-    public IReadOnlyList<JsonObject> Tolerations => [.. (_json["spec"]?["tolerations"] as JsonArray ?? []).OfType<JsonObject>()];
+    // Parsed once per view, as Requests is: the scheduler asks these of one pod for every node it filters (500 nodes
+    // per pod in a 5,000-node cluster), and a view reads an object that does not change under it.
+    private IReadOnlyDictionary<string, string>? _nodeSelector;
+    private IReadOnlyList<JsonObject>? _tolerations;
+    private IReadOnlyList<(string Protocol, int Port)>? _hostPorts;
+    private (string? Name, bool Read) _affinityNodeName;
+
+    public IReadOnlyList<JsonObject> Tolerations => _tolerations ??= [.. (_json["spec"]?["tolerations"] as JsonArray ?? []).OfType<JsonObject>()];
 
     public IReadOnlyList<JsonObject> Containers => [.. (_json["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>()];
 
@@ -89,18 +96,28 @@ public sealed class PodView
 
     /// <summary>Host ports the pod's containers claim, as (protocol, port).</summary>
     public IEnumerable<(string Protocol, int Port)> HostPorts
-        => Containers.SelectMany(c => (c["ports"] as JsonArray ?? []).OfType<JsonObject>())
+        => _hostPorts ??= [.. Containers.SelectMany(c => (c["ports"] as JsonArray ?? []).OfType<JsonObject>())
             .Where(p => p["hostPort"] is not null)
-            .Select(p => (p["protocol"]?.GetValue<string>() ?? "TCP", p["hostPort"]!.GetValue<int>()));
+            .Select(p => (p["protocol"]?.GetValue<string>() ?? "TCP", p["hostPort"]!.GetValue<int>()))];
 
     /// <summary>The node a DaemonSet pod is pinned to through node affinity on metadata.name.</summary>
     public string? AffinityNodeName
-        => (_json["spec"]?["affinity"]?["nodeAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?["nodeSelectorTerms"] as JsonArray ?? [])
-            .OfType<JsonObject>()
-            .SelectMany(t => (t["matchFields"] as JsonArray ?? []).OfType<JsonObject>())
-            .Where(f => f["key"]?.GetValue<string>() == "metadata.name")
-            .Select(f => (f["values"] as JsonArray)?.FirstOrDefault()?.GetValue<string>())
-            .FirstOrDefault();
+    {
+        get
+        {
+            if (!_affinityNodeName.Read)
+            {
+                _affinityNodeName = ((_json["spec"]?["affinity"]?["nodeAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?["nodeSelectorTerms"] as JsonArray ?? [])
+                    .OfType<JsonObject>()
+                    .SelectMany(t => (t["matchFields"] as JsonArray ?? []).OfType<JsonObject>())
+                    .Where(f => f["key"]?.GetValue<string>() == "metadata.name")
+                    .Select(f => (f["values"] as JsonArray)?.FirstOrDefault()?.GetValue<string>())
+                    .FirstOrDefault(), true);
+            }
+
+            return _affinityNodeName.Name;
+        }
+    }
 
     /// <summary>Limits count as requests when no request is given, as the API server defaults them.</summary>
     private static Dictionary<string, decimal> RequestsOf(JsonObject container)
