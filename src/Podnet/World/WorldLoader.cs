@@ -43,6 +43,42 @@ public static class WorldLoader
         return new WorldSource(DefaultWorldName, reader.ReadToEnd());
     }
 
+    /// <summary>
+    /// The documents that own, directly or through their dependents, a pod given already running: found by the uids
+    /// in ownerReferences, as a dump (<c>podnet snapshot</c>) keeps them. Empty when no document has a uid.
+    /// </summary>
+    private static HashSet<WorldDocument> OwnersOfRunningPods(List<WorldDocument> documents)
+    {
+        var byUid = new Dictionary<string, WorldDocument>(StringComparer.Ordinal);
+        foreach (var doc in documents)
+        {
+            if (doc.Content["metadata"]?["uid"] is JsonValue uid && uid.TryGetValue<string>(out var text))
+            {
+                byUid.TryAdd(text, doc);
+            }
+        }
+
+        var owners = new HashSet<WorldDocument>();
+        if (byUid.Count == 0)
+        {
+            return owners;
+        }
+
+        var pending = new Stack<WorldDocument>(documents.Where(d => d.Kind == "Pod" && d.Content["status"]?["podIP"] is not null));
+        while (pending.TryPop(out var doc))
+        {
+            foreach (var reference in (doc.Content["metadata"]?["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                if (reference["uid"] is JsonValue uid && uid.TryGetValue<string>(out var text) && byUid.TryGetValue(text, out var owner) && owners.Add(owner))
+                {
+                    pending.Push(owner);
+                }
+            }
+        }
+
+        return owners;
+    }
+
     /// <summary>The kinds that make pods (and pods themselves): what a user applies once the cluster's nodes are Ready.</summary>
     private static readonly HashSet<string> WorkloadKinds = ["Pod", "ReplicationController", "ReplicaSet", "Deployment", "StatefulSet", "Job", "CronJob"];
 
@@ -494,8 +530,12 @@ public static class WorldLoader
         // taint. The add-ons' CoreDNS is created with the cluster, before nodes are Ready, and keeps that event.
         // A pod given already running (with its address) is not applied by a user: it was there when the world
         // begins, so it comes with the cluster, before ipamd reads what its node's interfaces already hold.
+        // So do its owners (a dump's ReplicaSet and Deployment, by the uids its ownerReferences name): the garbage
+        // collector deletes an object whose owners are all absent (attemptToDeleteItem), and in the world they exist.
+        var withCluster = OwnersOfRunningPods(ordered);
         bool Workload(WorldDocument d) => WorkloadKinds.Contains(d.Kind) && d.Source != EksAddonInstaller.Source
-                                          && !(d.Kind == "Pod" && d.Content["status"]?["podIP"] is not null);
+                                          && !(d.Kind == "Pod" && d.Content["status"]?["podIP"] is not null)
+                                          && !withCluster.Contains(d);
         // The batches are taken before any is written: the store keeps each document's JSON as the object it creates
         // (handed over, not copied), so what decides a document's batch is read while it is still as written.
         var batches = new[] { ordered.Where(d => d.Kind == "Namespace").ToList(), ordered.Where(d => d.Kind != "Namespace" && !Workload(d)).ToList(), ordered.Where(Workload).ToList() };

@@ -7,7 +7,9 @@ namespace Podnet.Kube.Controllers;
 /// <summary>
 /// kube-controller-manager's garbage collector (k8s.io/kubernetes pkg/controller/garbagecollector): its graph is the
 /// store's owner index, and its queue holds the UIDs of objects to look at (the graph's nodes). An object whose owners
-/// are all gone is deleted in the background (<c>attemptToDeleteItem</c>); an owner deleted in the foreground keeps
+/// are all gone — deleted, or never there (an ownerReference to a UID the cluster never had, verified as the live GET
+/// verifies it) — is deleted in the background, and one that keeps an owner loses its references to the absent ones
+/// (<c>attemptToDeleteItem</c>); an owner deleted in the foreground keeps
 /// its <c>foregroundDeletion</c> finalizer until its dependents are gone, and they are deleted meanwhile
 /// (<c>processDeletingDependentsItem</c>); an owner deleted with the orphan policy has its UID taken out of its
 /// dependents' ownerReferences, then loses its <c>orphan</c> finalizer (<c>attemptToOrphan</c>, <c>orphanDependents</c>).
@@ -56,7 +58,20 @@ public sealed class GarbageCollector : ReconcilingController
         {
             Enqueue(obj.Uid);
         }
+        else if (!obj.IsTerminating && OwnersChanged(change) && obj.OwnerReferences.Any(r => !Store.OwnerExists(r, obj.Namespace)))
+        {
+            // graph_builder.go processGraphChanges: an owner the graph has never seen becomes a virtual node, queued
+            // for attemptToDeleteItem, whose live lookup finds it absent and so looks at its dependents; here the
+            // dependent is looked at itself, which comes to the same (an owner created meanwhile makes it solid).
+            Enqueue(obj.Uid);
+        }
     }
+
+    /// <summary>A created object with owners, or an update that changed its <c>metadata.ownerReferences</c>.</summary>
+    private static bool OwnersChanged(WatchEvent change)
+        => change.Object.Peek("metadata.ownerReferences") is { } owners
+           && (change.Type == WatchEventType.Added
+               || (change.Type == WatchEventType.Modified && !JsonNode.DeepEquals(owners, change.Previous?.Peek("metadata.ownerReferences"))));
 
     /// <inheritdoc/>
     protected override ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
@@ -102,10 +117,21 @@ public sealed class GarbageCollector : ReconcilingController
             return ReconcileResult.Done;
         }
 
-        // attemptToDeleteItem: a dependent none of whose owners exists any more goes, in the background.
-        if (!obj.IsTerminating && obj.OwnerReferences.Count > 0 && !obj.OwnerReferences.Any(r => Store.OwnerExists(r, obj.Namespace)))
+        // attemptToDeleteItem (garbagecollector.go): each owner is verified (the store answers as the live GET would:
+        // absent, or another object by that name with another UID, is absent). A dependent none of whose owners exists
+        // goes, in the background; one that keeps a solid owner loses its references to the absent ones
+        // (deleteOwnerRefStrategicMergePatch of the dangling UIDs).
+        if (!obj.IsTerminating && obj.OwnerReferences.Count > 0)
         {
-            DeleteDependent(resource, obj);
+            var dangling = obj.OwnerReferences.Where(r => !Store.OwnerExists(r, obj.Namespace)).Select(r => r.Uid).ToHashSet(StringComparer.Ordinal);
+            if (dangling.Count == obj.OwnerReferences.Count)
+            {
+                DeleteDependent(resource, obj);
+            }
+            else if (dangling.Count > 0)
+            {
+                RemoveOwnerReferences(obj, dangling);
+            }
         }
 
         return ReconcileResult.Done;
@@ -142,11 +168,15 @@ public sealed class GarbageCollector : ReconcilingController
 
     /// <summary>The owner's UID leaves the dependent's ownerReferences (the field goes when none is left).</summary>
     private void RemoveOwnerReference(KubeObject dependent, string ownerUid)
+        => RemoveOwnerReferences(dependent, new HashSet<string>(StringComparer.Ordinal) { ownerUid });
+
+    /// <summary>The owners' UIDs leave the dependent's ownerReferences (the field goes when none is left).</summary>
+    private void RemoveOwnerReferences(KubeObject dependent, HashSet<string> ownerUids)
     {
         Store.Update(dependent.With(json =>
         {
             var references = (JsonArray)json["metadata"]!["ownerReferences"]!;
-            foreach (var item in references.Where(r => r?["uid"]?.GetValue<string>() == ownerUid).ToList())
+            foreach (var item in references.Where(r => r?["uid"]?.GetValue<string>() is { } uid && ownerUids.Contains(uid)).ToList())
             {
                 references.Remove(item);
             }
