@@ -27,6 +27,12 @@ public static class Discovery
     {
         ArgumentNullException.ThrowIfNull(resource);
         var subresources = new List<(string, string, string, string, string[])>();
+        if (resource is { Group: "", Kind: "Namespace" })
+        {
+            // FinalizeREST (pkg/registry/core/namespace/storage/storage.go) serves update only.
+            subresources.Add(("finalize", "Namespace", string.Empty, "v1", ["update"]));
+        }
+
         if (resource.HasStatusSubresource)
         {
             subresources.Add(("status", resource.Kind, resource.Group, resource.Version, StatusVerbs));

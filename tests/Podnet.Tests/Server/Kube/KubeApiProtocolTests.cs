@@ -90,7 +90,7 @@ public sealed class KubeApiProtocolTests : IClassFixture<ServedWorld>
     }
 
     [Fact]
-    public async Task ApiResourceList_CoreV1_HasPodsExec()
+    public async Task ApiResourceList_CoreV1_HasPodsExecAndNamespacesFinalize()
     {
         using var client = _served.Http();
         var (_, body, _) = await Send(client, HttpMethod.Get, "/api/v1");
@@ -98,6 +98,8 @@ public sealed class KubeApiProtocolTests : IClassFixture<ServedWorld>
         Assert.Contains("pods", names);
         Assert.Contains("pods/exec", names);
         Assert.Contains("namespaces/status", names);
+        var finalize = body["resources"]!.AsArray().Single(r => r!["name"]!.GetValue<string>() == "namespaces/finalize")!;
+        Assert.Equal(["update"], finalize["verbs"]!.AsArray().Select(v => v!.GetValue<string>()));
     }
 
     [Fact]
