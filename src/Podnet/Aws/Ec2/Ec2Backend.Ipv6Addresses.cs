@@ -106,16 +106,7 @@ public sealed partial class Ec2Backend
                 addresses.Add(address);
             }
 
-            var prefixes = new List<CidrBlock>();
-            foreach (var text in request.Ipv6Prefixes ?? [])
-            {
-                if (!CidrBlock.TryParse(text, out var prefix) || !eni.Ipv6Prefixes.Contains(prefix))
-                {
-                    throw Ec2Errors.AddressNotAssigned(text, eni.Id);
-                }
-
-                prefixes.Add(prefix);
-            }
+            var prefixes = HeldPrefixes(request.Ipv6Prefixes, eni.Ipv6Prefixes, eni.Id);
 
             if (addresses.Count == 0 && prefixes.Count == 0)
             {

@@ -272,16 +272,7 @@ public sealed partial class Ec2Backend
                 addresses.Add(address);
             }
 
-            var prefixes = new List<CidrBlock>();
-            foreach (var text in request.Ipv4Prefixes ?? [])
-            {
-                if (!CidrBlock.TryParse(text, out var prefix) || !eni.Prefixes.Contains(prefix))
-                {
-                    throw Ec2Errors.AddressNotAssigned(text, eni.Id);
-                }
-
-                prefixes.Add(prefix);
-            }
+            var prefixes = HeldPrefixes(request.Ipv4Prefixes, eni.Prefixes, eni.Id);
 
             if (addresses.Count == 0 && prefixes.Count == 0)
             {
@@ -509,6 +500,27 @@ public sealed partial class Ec2Backend
             ["attachment.delete-on-termination"] = e => e.Attachment is null ? [] : Field.Bool(e.Attachment.DeleteOnTermination),
         },
         e => e.TagSet);
+
+    /// <summary>
+    /// The prefixes an unassign call names (IPv4 or IPv6), each parsed and held by the interface in
+    /// <paramref name="held"/>; one it does not hold is EC2's <c>InvalidParameterValue</c> ("… is not assigned to
+    /// interface …"), before anything is released.
+    /// </summary>
+    private static List<CidrBlock> HeldPrefixes(IReadOnlyList<string>? texts, List<CidrBlock> held, string interfaceId)
+    {
+        var prefixes = new List<CidrBlock>();
+        foreach (var text in texts ?? [])
+        {
+            if (!CidrBlock.TryParse(text, out var prefix) || !held.Contains(prefix))
+            {
+                throw Ec2Errors.AddressNotAssigned(text, interfaceId);
+            }
+
+            prefixes.Add(prefix);
+        }
+
+        return prefixes;
+    }
 
     /// <param name="attachedTo">The backend's interfaces by instance, which <see cref="Attachment"/> keeps.</param>
     /// <param name="sequence">The order interfaces were made in.</param>
