@@ -75,7 +75,7 @@ public sealed class WindowsIpam : ReconcilingController
         {
             Queue.Add(ObjectKey.Of(obj));
         }
-        else if ((Is(change, string.Empty, "ConfigMap") && obj.Namespace == "kube-system" && obj.Name == "amazon-vpc-cni")
+        else if ((Is(change, string.Empty, "ConfigMap") && obj.Namespace == "kube-system" && obj.Name == ConfigMapReconciler.ConfigMapName)
                  || (Is(change, "apps", "Deployment") && obj.Namespace == "kube-system" && obj.Name == "vpc-resource-controller"))
         {
             foreach (var node in Store.List("v1", "Node").Items.Where(IsWindowsNode))

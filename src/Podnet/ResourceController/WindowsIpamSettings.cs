@@ -27,7 +27,7 @@ public sealed record WindowsIpamSettings(bool Enabled, int WarmIpTarget, int Min
     public static WindowsIpamSettings Read(ObjectStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var configMap = store.TryGet(store.Resources.For("v1", "ConfigMap"), "kube-system", "amazon-vpc-cni");
+        var configMap = store.TryGet(store.Resources.For("v1", "ConfigMap"), "kube-system", ConfigMapReconciler.ConfigMapName);
         var oldController = store.TryGet(store.Resources.For("apps/v1", "Deployment"), "kube-system", "vpc-resource-controller") is not null;
         return From(configMap, oldController);
     }
