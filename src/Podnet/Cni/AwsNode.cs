@@ -27,12 +27,15 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
     public const string AwsNodePodIndex = "aws-node/spec.nodeName";
 
     private readonly AwsCloud _cloud;
-    private readonly Action _networkChanged;
+    private readonly Action<string> _networkChanged;
     private readonly Dictionary<string, NodeAgent> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<PodKey, PodNetwork> _podNetworks = [];
 
-    /// <param name="networkChanged">Tells the kubelets to look at their nodes' network again.</param>
-    public AwsNode(ObjectStore store, TimeProvider time, AwsCloud cloud, Action networkChanged)
+    /// <param name="networkChanged">
+    /// Tells the kubelet of the named node to look at its network again (that node's only: asking every kubelet each time
+    /// one node's ipamd started was quadratic in the nodes).
+    /// </param>
+    public AwsNode(ObjectStore store, TimeProvider time, AwsCloud cloud, Action<string> networkChanged)
         : base(store, time)
     {
         _cloud = cloud;
@@ -114,7 +117,7 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
             AdoptRunning(agent);
             RestoreBranchPods(key.Name, agent);
             AdvertiseFeatures(node, agent);
-            _networkChanged();
+            _networkChanged(key.Name);
         }
 
         var next = ipamd.ReconcileAsync(CancellationToken.None).GetAwaiter().GetResult();
@@ -391,7 +394,7 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
     }
 
     public static bool IsAwsNodePod(KubeObject pod)
-        => pod.Namespace == "kube-system" && pod.Labels.GetValueOrDefault("k8s-app") == "aws-node";
+        => pod.Namespace == "kube-system" && pod.Label("k8s-app") == "aws-node";
 
     private NodeAgent? Start(KubeObject node, PodView awsNode, NodeAgent? previous)
     {

@@ -184,7 +184,7 @@ public sealed class FargateScheduler : ReconcilingController
                 annotations[LoggingAnnotation] = LoggingDisabledNotFound;
             }
         }), context);
-        Store.UpdateStatus(bound.With(json => Scheduler.SetScheduledCondition(json, "True", null, null, now)), context);
+        Store.UpdateStatus(bound.With(json => PodConditions.SetScheduled(json, "True", null, null, now)), context);
         _events.Normal(bound, "Scheduled", $"Successfully assigned {bound.Namespace}/{bound.Name} to {node.Name}", Component);
         return null;
     }

@@ -35,7 +35,7 @@ public sealed class World
         if (cloud is not null)
         {
             // The VPC CNI is every EKS node's network plugin: aws-node's ipamd hands out VPC addresses.
-            AwsNode = new AwsNode(ControlPlane.Store, Time, cloud, ControlPlane.Kubelet.RefreshNodes);
+            AwsNode = new AwsNode(ControlPlane.Store, Time, cloud, ControlPlane.Kubelet.RefreshNode);
             ControlPlane.AddController(AwsNode);
             ControlPlane.UseNetwork(new NodeOsNetwork(AwsNode, new VpcBridge(ControlPlane.Store, Time)));
             ControlPlane.AddReadinessProbe(AwsNode.AwsNodeNotReadyReason);

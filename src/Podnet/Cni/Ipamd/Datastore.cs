@@ -24,6 +24,19 @@ public sealed class Datastore
     // every tick of every node, and a snapshot sorts and copies every address of the node.
     private IReadOnlyList<EniInfo>? _enisView;
 
+    // What GetStats counts that only a change of the pool alters (totals, and when each free address was released);
+    // a tick of ipamd asks for the stats several times, at 500 nodes every few virtual seconds.
+    private StatsBasis? _statsBasis;
+
+    private sealed record StatsBasis(int Total, int Assigned, int Prefixes, DateTimeOffset[] ReleasedAt);
+
+    /// <summary>The pool changed: what was derived from it is worked out again when next asked.</summary>
+    private void Changed()
+    {
+        _enisView = null;
+        _statsBasis = null;
+    }
+
     public Datastore(TimeProvider time, bool prefixDelegation, TimeSpan ipCooldown)
     {
         _time = time;
@@ -96,7 +109,7 @@ public sealed class Datastore
     {
         lock (_lock)
         {
-            _enisView = null;
+            Changed();
             return _enis.TryAdd(eniId, new EniState(eniId, deviceNumber, isPrimary, isTrunk, isExcludedForPodIps, _time.GetUtcNow(), subnetId));
         }
     }
@@ -106,7 +119,7 @@ public sealed class Datastore
     {
         lock (_lock)
         {
-            _enisView = null;
+            Changed();
             var eni = _enis.GetValueOrDefault(eniId) ?? throw new InvalidOperationException($"datastore: unknown ENI {eniId}");
             if (eni.Cidrs.Exists(c => c.Cidr == cidr))
             {
@@ -127,7 +140,7 @@ public sealed class Datastore
     {
         lock (_lock)
         {
-            _enisView = null;
+            Changed();
             if (_enis.GetValueOrDefault(eniId) is not { } eni || eni.Cidrs.Find(c => c.Cidr == cidr) is not { } state)
             {
                 return false;
@@ -148,7 +161,7 @@ public sealed class Datastore
     {
         lock (_lock)
         {
-            _enisView = null;
+            Changed();
             return _enis.Remove(eniId);
         }
     }
@@ -161,17 +174,47 @@ public sealed class Datastore
     {
         lock (_lock)
         {
-            var now = _time.GetUtcNow();
-            int total = 0, assigned = 0, cooldown = 0, prefixes = 0;
+            var basis = _statsBasis ??= Basis();
+
+            // An address is in cooldown while now - released <= IpCooldown (AddressInfo.InCooldown): those released at
+            // or after now - IpCooldown, counted in the sorted release times.
+            var since = _time.GetUtcNow() - IpCooldown;
+            var first = Array.BinarySearch(basis.ReleasedAt, since);
+            if (first < 0)
+            {
+                first = ~first;
+            }
+            else
+            {
+                while (first > 0 && basis.ReleasedAt[first - 1] == since)
+                {
+                    first--;
+                }
+            }
+
+            return new DatastoreStats(basis.Total, basis.Assigned, basis.ReleasedAt.Length - first, basis.Prefixes);
+        }
+
+        StatsBasis Basis()
+        {
+            int total = 0, assigned = 0, prefixes = 0;
+            var released = new List<DateTimeOffset>();
             foreach (var cidr in _enis.Values.Where(e => !e.IsExcludedForPodIps).SelectMany(e => e.Cidrs).Where(c => c.IsPrefix == PrefixDelegation))
             {
                 total += cidr.Size;
                 assigned += cidr.AssignedCount;
-                cooldown += cidr.Addresses.Values.Count(a => a.InCooldown(now, IpCooldown));
                 prefixes += cidr.IsPrefix ? 1 : 0;
+                foreach (var address in cidr.Addresses.Values)
+                {
+                    if (address.Pod is null && address.UnassignedTime is { } at)
+                    {
+                        released.Add(at);
+                    }
+                }
             }
 
-            return new DatastoreStats(total, assigned, cooldown, prefixes);
+            released.Sort();
+            return new StatsBasis(total, assigned, prefixes, [.. released]);
         }
     }
 
@@ -196,7 +239,7 @@ public sealed class Datastore
     {
         lock (_lock)
         {
-            _enisView = null;
+            Changed();
             if (FindByKey(key) is var (heldOn, _, held))
             {
                 return AssignResult.Assigned(held.Address, heldOn.Id, heldOn.DeviceNumber);
@@ -237,7 +280,7 @@ public sealed class Datastore
     {
         lock (_lock)
         {
-            _enisView = null;
+            Changed();
             if (FindByKey(key) is not var (_, _, held))
             {
                 return null;
@@ -257,7 +300,7 @@ public sealed class Datastore
     {
         lock (_lock)
         {
-            _enisView = null;
+            Changed();
             if (FindByKey(key) is not null)
             {
                 return false;

@@ -140,6 +140,14 @@ public sealed class KubeObject
 
     public IReadOnlyDictionary<string, string> Annotations => _annotations ??= StringMap("annotations");
 
+    /// <summary>
+    /// One label's value, or null when absent, read without building <see cref="Labels"/>: for checks that controllers
+    /// make on every change they see (a dictionary of all labels per change was a fiftieth of a 10,000-pod settle).
+    /// </summary>
+    public string? Label(string key)
+        => _labels is { } labels ? labels.GetValueOrDefault(key)
+            : (_json["metadata"] as JsonObject)?["labels"] is JsonObject map && map[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
     public IReadOnlyList<string> Finalizers
         => (_json["metadata"] as JsonObject)?["finalizers"] is JsonArray a ? [.. a.Select(f => f is JsonValue v && v.TryGetValue<string>(out var s) ? s : string.Empty)] : [];
 

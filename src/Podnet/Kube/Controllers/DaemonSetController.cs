@@ -41,7 +41,7 @@ public sealed class DaemonSetController : ReconcilingController
         {
             Queue.Add(new ObjectKey(change.Object.Namespace, owner.Name));
         }
-        else if (Is(change, string.Empty, "Node"))
+        else if (Is(change, string.Empty, "Node") && !LabelsAndTaintsSame(change))
         {
             foreach (var daemonSet in Store.List(DaemonSets).Items)
             {
@@ -49,6 +49,17 @@ public sealed class DaemonSetController : ReconcilingController
             }
         }
     }
+
+    /// <summary>
+    /// A node update that changes neither labels nor taints is no reason to look at the DaemonSets again
+    /// (daemon_controller.go shouldIgnoreNodeUpdate): a node's status updates, its heartbeats among them, are most of
+    /// its changes. (Podnet also looks again when a node starts terminating: its reconcile leaves terminating nodes out.)
+    /// </summary>
+    private static bool LabelsAndTaintsSame(WatchEvent change)
+        => change is { Type: WatchEventType.Modified, Previous: { } before }
+           && JsonNode.DeepEquals(before.Peek("metadata.labels"), change.Object.Peek("metadata.labels"))
+           && JsonNode.DeepEquals(before.Peek("spec.taints"), change.Object.Peek("spec.taints"))
+           && before.IsTerminating == change.Object.IsTerminating;
 
     /// <inheritdoc/>
     protected override ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
@@ -87,13 +98,24 @@ public sealed class DaemonSetController : ReconcilingController
         {
             var rolling = strategy?["rollingUpdate"];
             var maxSurge = rolling?["maxSurge"] is { } surgeValue ? MaxUnavailable(surgeValue, eligible.Count) : 0;
-            var outdated = pods.Where(p => !p.IsTerminating && p.Object.Labels.GetValueOrDefault(RevisionHashLabel) != hash)
+            var outdated = pods.Where(p => !p.IsTerminating && p.Object.Label(RevisionHashLabel) != hash)
 
                 // Pods that are not available first: replacing them costs no availability.
                 .OrderBy(p => p.IsReady).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
             if (maxSurge > 0)
             {
-                bool HasCurrent(string node, bool ready) => pods.Any(p => !p.IsTerminating && TargetNode(p) == node && p.Object.Labels.GetValueOrDefault(RevisionHashLabel) == hash && (!ready || p.IsReady));
+                // Per node: whether an up-to-date pod is there, and whether one is ready (looked up, not searched: a
+                // search per node was quadratic in the nodes).
+                var current = new Dictionary<string, bool>(StringComparer.Ordinal);
+                foreach (var p in pods.Where(p => !p.IsTerminating && p.Object.Label(RevisionHashLabel) == hash))
+                {
+                    if (TargetNode(p) is { } on)
+                    {
+                        current[on] = current.GetValueOrDefault(on) || p.IsReady;
+                    }
+                }
+
+                bool HasCurrent(string node, bool ready) => current.TryGetValue(node, out var isReady) && (!ready || isReady);
                 var surging = outdated.Select(TargetNode).OfType<string>().Distinct().Count(node => HasCurrent(node, ready: false));
                 foreach (var pod in outdated)
                 {
@@ -110,7 +132,7 @@ public sealed class DaemonSetController : ReconcilingController
                     }
                     else if (!HasCurrent(node, ready: false) && surging < maxSurge)
                     {
-                        var surge = Store.Create(PodTemplates.NewPod(daemonSet, template, daemonSet.Name + "-", json => PinToNode(json, node, hash, GenerationOf(daemonSet))), context);
+                        var surge = Store.CreateHandedOver(PodTemplates.NewPod(daemonSet, template, daemonSet.Name + "-", json => PinToNode(json, node, hash, GenerationOf(daemonSet))).Raw, context, keepStatus: false, keepUid: false, decoded: false);
                         _events.Normal(daemonSet, "SuccessfulCreate", $"Created pod: {surge.Name}", Component);
                         surging++;
                     }
@@ -119,7 +141,8 @@ public sealed class DaemonSetController : ReconcilingController
             else
             {
                 var maxUnavailable = MaxUnavailable(rolling?["maxUnavailable"], eligible.Count);
-                var unavailable = eligible.Count(node => !pods.Any(p => !p.IsTerminating && TargetNode(p) == node && p.IsReady));
+                var readyOn = pods.Where(p => !p.IsTerminating && p.IsReady).Select(TargetNode).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                var unavailable = eligible.Count(node => !readyOn.Contains(node));
                 foreach (var pod in outdated)
                 {
                     if (pod.IsReady && unavailable >= maxUnavailable)
@@ -144,7 +167,7 @@ public sealed class DaemonSetController : ReconcilingController
                 continue;
             }
 
-            var pod = Store.Create(PodTemplates.NewPod(daemonSet, template, daemonSet.Name + "-", json => PinToNode(json, node, hash, GenerationOf(daemonSet))), context);
+            var pod = Store.CreateHandedOver(PodTemplates.NewPod(daemonSet, template, daemonSet.Name + "-", json => PinToNode(json, node, hash, GenerationOf(daemonSet))).Raw, context, keepStatus: false, keepUid: false, decoded: false);
             _events.Normal(daemonSet, "SuccessfulCreate", $"Created pod: {pod.Name}", Component);
         }
 
@@ -179,7 +202,7 @@ public sealed class DaemonSetController : ReconcilingController
     private static bool Fits(JsonObject template, NodeView node)
     {
         var selector = template["spec"]?["nodeSelector"] as JsonObject ?? [];
-        if (selector.Any(p => node.Object.Labels.GetValueOrDefault(p.Key) != p.Value?.GetValue<string>()))
+        if (selector.Any(p => node.Object.Label(p.Key) != p.Value?.GetValue<string>()))
         {
             return false;
         }
@@ -286,7 +309,7 @@ public sealed class DaemonSetController : ReconcilingController
             ["numberAvailable"] = ready,
             ["numberUnavailable"] = desired - ready,
             ["observedGeneration"] = GenerationOf(daemonSet),
-            ["updatedNumberScheduled"] = pods.Count(p => p.Object.Labels.GetValueOrDefault(RevisionHashLabel) == hash),
+            ["updatedNumberScheduled"] = pods.Count(p => p.Object.Label(RevisionHashLabel) == hash),
         };
         if (desired - ready <= 0)
         {

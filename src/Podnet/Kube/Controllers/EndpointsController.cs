@@ -34,14 +34,41 @@ public sealed class EndpointsController : ReconcilingController
         {
             Queue.Add(ObjectKey.Of(change.Object));
         }
-        else if (Is(change, string.Empty, "Pod"))
+        else if (Is(change, string.Empty, "Pod") && (change.Previous is not { } before || change.Type != WatchEventType.Modified || EndpointsChanged(before, change.Object)))
         {
+            // The services that select the pod, now or before (endpoints_controller.go getPodServiceMemberships, for
+            // the pod's old and new labels).
             foreach (var service in Store.List(Services, change.Object.Namespace).Items)
             {
-                Queue.Add(ObjectKey.Of(service));
+                if (service.Peek("spec.selector") is JsonObject selector && (Selects(selector, change.Object) || (change.Previous is { } previous && Selects(selector, previous))))
+                {
+                    Queue.Add(ObjectKey.Of(service));
+                }
             }
         }
     }
+
+    /// <summary>
+    /// Whether a pod's update can change an endpoint (endpoints_controller.go podEndpointsChanged): its labels,
+    /// hostname or subdomain, deletion, readiness, addresses, or (Podnet's endpoints leave finished pods out) its
+    /// phase. Most pod updates — a container's state, a kubelet's conditions' times — change none of them.
+    /// </summary>
+    private static bool EndpointsChanged(KubeObject before, KubeObject after)
+    {
+        var (old, now) = (new PodView(before), new PodView(after));
+        return !JsonNode.DeepEquals(before.Peek("metadata.labels"), after.Peek("metadata.labels"))
+               || before.GetString("spec.hostname") != after.GetString("spec.hostname")
+               || before.GetString("spec.subdomain") != after.GetString("spec.subdomain")
+               || before.GetString("metadata.deletionTimestamp") != after.GetString("metadata.deletionTimestamp")
+               || old.IsReady != now.IsReady
+               || old.Phase != now.Phase
+               || !JsonNode.DeepEquals(before.Peek("status.podIPs"), after.Peek("status.podIPs"))
+               || old.PodIP != now.PodIP;
+    }
+
+    /// <summary>A Service's selector (a map, every pair required) against a pod's labels.</summary>
+    private static bool Selects(JsonObject selector, KubeObject pod)
+        => selector.All(p => pod.Label(p.Key) == (p.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s : null));
 
     /// <inheritdoc/>
     protected override ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)

@@ -122,7 +122,9 @@ public sealed class EventRecorder
             ["reportingComponent"] = component,
             ["reportingInstance"] = host ?? string.Empty,
         };
-        var created = _store.Create(KubeObject.From(eventObject), RequestContext.ServiceAccount("kube-system", component));
+        // The event is this recorder's own, built above and read no more: the store takes it over instead of copying it, and
+        // does not decode what was made as a v1 Event.
+        var created = _store.CreateHandedOver(eventObject, RequestContext.ServiceAccount("kube-system", component), keepStatus: false, keepUid: false, decoded: true);
         lock (_lock)
         {
             _recorded[created.Uid!] = _recorded.Count;

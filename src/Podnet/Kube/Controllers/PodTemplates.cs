@@ -22,7 +22,9 @@ internal static class PodTemplates
             ["spec"] = template["spec"]?.DeepClone() ?? new JsonObject(),
         };
         adjust?.Invoke(pod);
-        return KubeObject.From(pod);
+
+        // Made here from copies, so wrapped without another copy (the controllers hand it to the store as it is).
+        return KubeObject.Adopt(pod);
     }
 
     public static bool IsControlledBy(KubeObject obj, KubeObject owner)

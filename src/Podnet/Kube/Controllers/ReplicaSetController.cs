@@ -61,7 +61,7 @@ public sealed class ReplicaSetController : ReconcilingController
             var template = (JsonObject)replicaSet["spec.template"]!;
             for (var i = active.Count; i < desired; i++)
             {
-                var pod = Store.Create(PodTemplates.NewPod(replicaSet, template, replicaSet.Name + "-"), context);
+                var pod = Store.CreateHandedOver(PodTemplates.NewPod(replicaSet, template, replicaSet.Name + "-").Raw, context, keepStatus: false, keepUid: false, decoded: false);
                 _events.Normal(replicaSet, "SuccessfulCreate", $"Created pod: {pod.Name}", Component);
             }
         }

@@ -41,6 +41,10 @@ public sealed class Scheduler : ReconcilingController
     /// <summary>Where the next attempt starts looking (kube-scheduler's nextStartNodeIndex).</summary>
     private int _nextStartNodeIndex;
 
+    // Reused by every attempt (one reconcile runs at a time): a list per attempt was a twentieth of the scheduler.
+    private readonly List<(NodeView Node, double Score)> _fits = [];
+    private readonly List<string> _why = [];
+
     public Scheduler(ObjectStore store, TimeProvider time, EventRecorder events)
         : base(store, time)
     {
@@ -173,16 +177,20 @@ public sealed class Scheduler : ReconcilingController
         var nodes = _nodeList.Count;
         var wanted = NumFeasibleNodesToFind(nodes);
         var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
-        var fits = new List<(NodeView Node, double Score)>();
+        var fit = new PodFit(pod);
+        var fits = _fits;
+        fits.Clear();
+        var why = _why;
         var processed = 0;
         for (; processed < nodes && fits.Count < wanted; processed++)
         {
             var info = _nodeList[(_nextStartNodeIndex + processed) % nodes];
             var node = info.Node!;
-            var why = Filter(pod, node, info);
+            why.Clear();
+            Filter(fit, node, info, why);
             if (why.Count == 0)
             {
-                fits.Add((node, Score(pod, node, info)));
+                fits.Add((node, Score(fit, node, info)));
             }
 
             foreach (var reason in why)
@@ -248,40 +256,55 @@ public sealed class Scheduler : ReconcilingController
             info.Add(PodUsage.Of(other));
         }
 
-        return Filter(pod, node, info);
+        var reasons = new List<string>();
+        Filter(new PodFit(pod), node, info, reasons);
+        return reasons;
     }
 
-    private static List<string> Filter(PodView pod, NodeView node, NodeInfo info)
+    /// <summary>Adds to <paramref name="reasons"/> why the node cannot take the pod; adds nothing when it can.</summary>
+    private static void Filter(PodFit pod, NodeView node, NodeInfo info, List<string> reasons)
     {
-        var reasons = new List<string>();
         if (pod.AffinityNodeName is { } pinned && pinned != node.Name)
         {
             reasons.Add("node(s) didn't match Pod's node affinity/selector");
-            return reasons;
+            return;
         }
 
-        if (node.Unschedulable && !new Taint("node.kubernetes.io/unschedulable", null, "NoSchedule").IsToleratedBy(pod.Tolerations))
+        if (node.Unschedulable && !pod.ToleratesUnschedulable)
         {
             reasons.Add("node(s) were unschedulable");
-            return reasons;
+            return;
         }
 
-        if (pod.NodeSelector.Any(s => node.Object.Labels.GetValueOrDefault(s.Key) != s.Value))
+        if (pod.NodeSelector.Length > 0)
         {
-            reasons.Add("node(s) didn't match Pod's node affinity/selector");
-            return reasons;
+            var labels = node.Object.Labels;
+            foreach (var (key, value) in pod.NodeSelector)
+            {
+                if (labels.GetValueOrDefault(key) != value)
+                {
+                    reasons.Add("node(s) didn't match Pod's node affinity/selector");
+                    return;
+                }
+            }
         }
 
-        var untolerated = node.Taints.FirstOrDefault(t => t.Effect is "NoSchedule" or "NoExecute" && !t.IsToleratedBy(pod.Tolerations));
-        if (untolerated is not null)
+        foreach (var taint in node.Taints)
         {
-            reasons.Add($"node(s) had untolerated taint {untolerated}");
-            return reasons;
+            if (taint.Effect is "NoSchedule" or "NoExecute" && !taint.IsToleratedBy(pod.Tolerations))
+            {
+                reasons.Add($"node(s) had untolerated taint {taint}");
+                return;
+            }
         }
 
-        if (pod.HostPorts.Any(info.HoldsHostPort))
+        foreach (var port in pod.HostPorts)
         {
-            reasons.Add("node(s) didn't have free ports for the requested pod ports");
+            if (info.HoldsHostPort(port))
+            {
+                reasons.Add("node(s) didn't have free ports for the requested pod ports");
+                break;
+            }
         }
 
         var allocatable = node.Allocatable;
@@ -290,21 +313,14 @@ public sealed class Scheduler : ReconcilingController
             reasons.Add("Too many pods");
         }
 
-        foreach (var (resource, amount) in pod.Requests.OrderBy(r => r.Key, StringComparer.Ordinal))
+        foreach (var (resource, amount) in pod.Requests)
         {
-            if (amount <= 0)
-            {
-                continue;
-            }
-
             var used = info.Requested.GetValueOrDefault(resource);
             if (used + amount > allocatable.GetValueOrDefault(resource))
             {
                 reasons.Add($"Insufficient {resource}");
             }
         }
-
-        return reasons;
     }
 
     /// <summary>
@@ -328,28 +344,54 @@ public sealed class Scheduler : ReconcilingController
     }
 
     /// <summary>NodeResourcesFit's LeastAllocated score over cpu and memory, with non-zero defaults for empty requests.</summary>
-    private static double Score(PodView pod, NodeView node, NodeInfo info)
+    private static double Score(PodFit pod, NodeView node, NodeInfo info)
     {
-        double Fraction(string resource, decimal onNode, decimal fallback)
-        {
-            var capacity = node.Allocatable.GetValueOrDefault(resource);
-            if (capacity <= 0)
-            {
-                return 0;
-            }
+        static double Fraction(decimal capacity, decimal requested)
+            => capacity <= 0 ? 0 : (double)Math.Max(0, (capacity - requested) / capacity);
 
-            var requested = onNode + PodUsage.NonZero(pod, resource, fallback);
-            return (double)Math.Max(0, (capacity - requested) / capacity);
+        return (Fraction(node.AllocatableCpu, info.NonZeroCpu + pod.NonZeroCpu) + Fraction(node.AllocatableMemory, info.NonZeroMemory + pod.NonZeroMemory)) / 2;
+    }
+
+    /// <summary>
+    /// What <see cref="Filter(PodFit, NodeView, NodeInfo, List{string})"/> and <see cref="Score"/> read of the pod being
+    /// placed, worked out once per attempt rather than once per node looked at (230 nodes per pod at 500 nodes, as
+    /// kube-scheduler's framework computes a pod's PreFilter state once per cycle).
+    /// </summary>
+    private sealed class PodFit
+    {
+        public PodFit(PodView pod)
+        {
+            AffinityNodeName = pod.AffinityNodeName;
+            Tolerations = pod.Tolerations;
+            ToleratesUnschedulable = new Taint("node.kubernetes.io/unschedulable", null, "NoSchedule").IsToleratedBy(Tolerations);
+            NodeSelector = [.. pod.NodeSelector];
+            HostPorts = [.. pod.HostPorts];
+            Requests = [.. pod.Requests.Where(r => r.Value > 0).OrderBy(r => r.Key, StringComparer.Ordinal)];
+            NonZeroCpu = PodUsage.NonZero(pod, "cpu", PodUsage.DefaultCpu);
+            NonZeroMemory = PodUsage.NonZero(pod, "memory", PodUsage.DefaultMemory);
         }
 
-        return (Fraction("cpu", info.NonZeroCpu, PodUsage.DefaultCpu) + Fraction("memory", info.NonZeroMemory, PodUsage.DefaultMemory)) / 2;
+        public string? AffinityNodeName { get; }
+
+        public IReadOnlyList<JsonObject> Tolerations { get; }
+
+        public bool ToleratesUnschedulable { get; }
+
+        public KeyValuePair<string, string>[] NodeSelector { get; }
+
+        public (string Protocol, int Port)[] HostPorts { get; }
+
+        /// <summary>The positive requests, by resource name in ordinal order (the order of the reasons printed).</summary>
+        public KeyValuePair<string, decimal>[] Requests { get; }
+
+        public decimal NonZeroCpu { get; }
+
+        public decimal NonZeroMemory { get; }
     }
 
     private void Bind(KubeObject pod, string nodeName, RequestContext context)
     {
-        var now = KubeObject.FormatTimestamp(Time.GetUtcNow());
-        var bound = Store.Update(pod.With(json => json["spec"]!["nodeName"] = nodeName), context);
-        Store.UpdateStatus(bound.With(json => SetScheduledCondition(json, "True", null, null, now)), context);
+        var bound = Store.Bind(Pods, pod.Namespace!, pod.Name, nodeName, context);
         _events.Normal(bound, "Scheduled", $"Successfully assigned {bound.Namespace}/{bound.Name} to {nodeName}", Component);
     }
 
@@ -360,36 +402,9 @@ public sealed class Scheduler : ReconcilingController
         var same = current?.OfType<JsonObject>().Any(c => c["type"]?.GetValue<string>() == "PodScheduled" && c["message"]?.GetValue<string>() == message) == true;
         if (!same)
         {
-            Store.UpdateStatus(pod.With(json => SetScheduledCondition(json, "False", "Unschedulable", message, now)), context);
+            Store.UpdateStatus(pod.With(json => PodConditions.SetScheduled(json, "False", "Unschedulable", message, now)), context);
         }
 
         _events.Warning(pod, "FailedScheduling", message, Component);
-    }
-
-    internal static void SetScheduledCondition(JsonObject pod, string status, string? reason, string? message, string now)
-    {
-        var statusJson = pod["status"] as JsonObject ?? [];
-        pod["status"] = statusJson;
-        var conditions = statusJson["conditions"] as JsonArray ?? [];
-        statusJson["conditions"] = conditions;
-        foreach (var old in conditions.OfType<JsonObject>().Where(c => c["type"]?.GetValue<string>() == "PodScheduled").ToList())
-        {
-            conditions.Remove(old);
-        }
-
-        var condition = new JsonObject
-        {
-            ["type"] = "PodScheduled",
-            ["status"] = status,
-            ["lastProbeTime"] = null,
-            ["lastTransitionTime"] = now,
-        };
-        if (reason is not null)
-        {
-            condition["reason"] = reason;
-            condition["message"] = message;
-        }
-
-        conditions.Add(condition);
     }
 }

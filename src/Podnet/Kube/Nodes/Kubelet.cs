@@ -139,6 +139,10 @@ public sealed class Kubelet : ReconcilingController
         }
     }
 
+    /// <summary>Asks the kubelet of one node to look at it again (its network plugin's readiness may have changed).</summary>
+    /// <param name="nodeName">The node's name.</param>
+    public void RefreshNode(string nodeName) => Queue.Add(new ObjectKey(null, nodeName));
+
     /// <summary>Asks every kubelet to look at its node again (the network plugin's readiness may have changed).</summary>
     public void RefreshNodes()
     {
@@ -628,7 +632,7 @@ public sealed class Kubelet : ReconcilingController
 
         if (!JsonNode.DeepEquals(status, found.Peek("status")))
         {
-            Store.UpdateStatus(found.With(json => json["status"] = status), context);
+            Store.UpdateStatusHandedOver(found, status, context);
         }
     }
 
@@ -686,9 +690,8 @@ public sealed class Kubelet : ReconcilingController
             return;
         }
 
-        Store.UpdateStatus(pod.With(json =>
+        var status = pod.Peek("status") is JsonObject stored ? (JsonObject)stored.DeepClone() : [];
         {
-            var status = (JsonObject)(json["status"] ??= new JsonObject());
             status["hostIP"] = node.InternalIP;
             status["hostIPs"] = new JsonArray(new JsonObject { ["ip"] = node.InternalIP });
             status["startTime"] ??= KubeObject.FormatTimestamp(Time.GetUtcNow());
@@ -702,7 +705,9 @@ public sealed class Kubelet : ReconcilingController
                 ["started"] = false,
                 ["state"] = new JsonObject { ["waiting"] = new JsonObject { ["reason"] = "ContainerCreating" } },
             })]);
-        }), context);
+        }
+
+        Store.UpdateStatusHandedOver(pod, status, context);
     }
 
     /// <summary>A new sandbox per attempt, as containerd makes one each time (so the retries' messages differ and aggregate).</summary>

@@ -294,6 +294,38 @@ public sealed partial class ObjectStore
 
     public KubeObject UpdateStatus(KubeObject obj, RequestContext? context = null) => Update(obj, context, status: true);
 
+    /// <summary>
+    /// <see cref="UpdateStatus(KubeObject, RequestContext?)"/> of <paramref name="stored"/> with a new status the caller
+    /// hands over (a kubelet's status, built apart from the pod): the store copies the stored object once, without
+    /// its old status, and takes <paramref name="status"/> as it is, instead of the caller copying the whole object to
+    /// set it and the store copying it again. Conflicts, admission and the no-op check are an update's.
+    /// </summary>
+    /// <param name="stored">The object as the caller read it (its resourceVersion must still be current).</param>
+    /// <param name="status">The new status; the store owns it from now on.</param>
+    /// <param name="context">Who writes.</param>
+    internal KubeObject UpdateStatusHandedOver(KubeObject stored, JsonObject status, RequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(context);
+        var metadata = new JsonObject { ["name"] = stored.Name, ["resourceVersion"] = stored.ResourceVersion };
+        if (stored.Namespace is { } ns)
+        {
+            metadata["namespace"] = ns;
+        }
+
+        var request = KubeObject.Adopt(new JsonObject { ["apiVersion"] = stored.ApiVersion, ["kind"] = stored.Kind, ["metadata"] = metadata, ["status"] = status });
+        var body = Audited is null ? null : request.Raw.DeepClone();
+        return Audit("update", Resources.For(stored), stored.Namespace, stored.Name, "status", context, body, () =>
+        {
+            using var delivery = Delivering();
+            lock (_lock)
+            {
+                var resource = Resources.For(request);
+                return UpdateLocked(resource, Get(resource, request.Namespace, request.Name), request, context, status: true, requestedIsOwn: true);
+            }
+        });
+    }
+
     /// <summary>Applies a patch to the current object and stores the result as an update.</summary>
     public KubeObject Patch(KubeResource resource, string? @namespace, string name, PatchType type, JsonNode patch, RequestContext? context = null, bool status = false)
     {
@@ -396,10 +428,30 @@ public sealed partial class ObjectStore
         if (hasStatusSubresource && status)
         {
             // The status subresource changes status only: the stored object with the requested status (a copy of the
-            // stored one, not of the request, which is then dropped).
-            var json = (JsonObject)currentJson.DeepClone();
+            // stored one but its status, which is not copied only to be replaced, and of the request's status, unless
+            // this write owns the request; the rest of the request is dropped). The fields keep their order.
+            var requestedStatus = requested.Raw["status"];
+            if (requestedIsOwn && requestedStatus is not null)
+            {
+                requested.Raw.Remove("status");
+            }
+            else
+            {
+                requestedStatus = requestedStatus?.DeepClone();
+            }
+
+            var json = new JsonObject();
+            foreach (var (field, value) in currentJson)
+            {
+                json[field] = field == "status" ? requestedStatus : value?.DeepClone();
+            }
+
+            if (!currentJson.ContainsKey("status"))
+            {
+                json["status"] = requestedStatus;
+            }
+
             ((JsonObject)json["metadata"]!).Remove("resourceVersion");
-            json["status"] = requested.Raw["status"]?.DeepClone();
             next = KubeObject.Adopt(json);
         }
         else

@@ -131,4 +131,31 @@ public class DatastoreTests
         Assert.False(store.RemoveCidr("eni-a", CidrBlock.Parse("10.0.0.16/28")));
         Assert.True(store.RemoveCidr("eni-a", CidrBlock.Parse("10.0.0.32/28")));
     }
+
+    [Fact]
+    public void GetStats_CountsCooldownUntilItsLastInstant_AndSeesEveryChange()
+    {
+        // The stats keep what only a change of the pool alters; the cooldown count still follows the clock.
+        var store = SecondaryIpStore();
+        store.AssignPodIPv4Address(Pod(1));
+        store.AssignPodIPv4Address(Pod(2));
+        store.UnassignPodIPv4Address(Pod(1));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        store.UnassignPodIPv4Address(Pod(2));
+        Assert.Equal(new DatastoreStats(3, 0, 2, 0), store.GetStats());
+
+        _time.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(new DatastoreStats(3, 0, 2, 0), store.GetStats());
+
+        // Released exactly 30 s ago is still cooling down (now - released <= cooldown); a tick later it is not.
+        _time.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(new DatastoreStats(3, 0, 1, 0), store.GetStats());
+
+        store.AssignPodIPv4Address(Pod(3));
+        Assert.Equal(new DatastoreStats(3, 1, 1, 0), store.GetStats());
+        store.AddCidr("eni-b", Ip("10.0.0.21"), isPrefix: false);
+        Assert.Equal(new DatastoreStats(4, 1, 1, 0), store.GetStats());
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(new DatastoreStats(4, 1, 0, 0), store.GetStats());
+    }
 }

@@ -99,6 +99,28 @@ public class DaemonSetControllerTests
     }
 
     [Fact]
+    public void DaemonSet_NodeStatusUpdate_IsNoReasonToLookAgain_ButALabelIs()
+    {
+        // daemon_controller.go shouldIgnoreNodeUpdate: only a node's labels and taints decide where a DaemonSet runs.
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1");
+        cluster.Create(TestCluster.DaemonSetJson("aws-node", spec: s => s["nodeSelector"] = new JsonObject { ["role"] = "net" }));
+        cluster.Run();
+        Assert.Empty(DaemonPods(cluster));
+        long DaemonSetLists() => cluster.Store.WholeKindLists.GetValueOrDefault("DaemonSet");
+        var before = DaemonSetLists();
+
+        cluster.Store.UpdateStatus(cluster.Node("node-1").With(n => n["status"]!["allocatable"]!["pods"] = "17"));
+        cluster.Run();
+        Assert.Equal(before, DaemonSetLists());
+
+        cluster.Store.Update(cluster.Node("node-1").With(n => n["metadata"]!["labels"]!["role"] = "net"));
+        cluster.Run();
+        Assert.True(DaemonSetLists() > before);
+        Assert.Equal(["node-1"], PodsByNode(cluster).Keys);
+    }
+
+    [Fact]
     public void DaemonSet_NewNode_GetsAPod()
     {
         var cluster = new TestCluster();
