@@ -164,7 +164,7 @@ public sealed class ClusterBuilder
         {
             // The kubelet's probes go along the world's network path, so they need the whole world.
             controlPlane.AddProbeRunner(new KubeletProbes(world).Run);
-            controlPlane.AddProbeInputs(() => account.Ec2Backend.SecurityRevision);
+            controlPlane.AddProbeInputs(() => account.Ec2View.SecurityRevision);
         }
 
         if (_cluster is { } cluster)

@@ -170,7 +170,7 @@ public sealed class World
             return Cloud.Eks.ListNodegroups(Cluster.Name)
                 .SelectMany(n => Cloud.Eks.NodegroupInstanceIds(Cluster.Name, n))
                 .Where(id => !_registeredInstances.ContainsKey(id))
-                .Select(id => BootsUntil(Cloud.Ec2Backend.DescribeInstances(DescribeRequest.ForIds(id))[0].Instances[0]))
+                .Select(id => BootsUntil(Cloud.Ec2View.DescribeInstances(DescribeRequest.ForIds(id))[0].Instances[0]))
                 .Where(at => at > now)
                 .Select(at => (DateTimeOffset?)at)
                 .Min();
@@ -207,13 +207,13 @@ public sealed class World
 
                 // What the kubelet learns of its own instance (instance metadata and the cloud provider's node
                 // initialisation), not a call the account's EC2 API counts: a read of the account's state.
-                var instance = Cloud.Ec2Backend.DescribeInstances(DescribeRequest.ForIds(instanceId))[0].Instances[0];
+                var instance = Cloud.Ec2View.DescribeInstances(DescribeRequest.ForIds(instanceId))[0].Instances[0];
                 if (instance.State.Name != "running" || BootsUntil(instance) > Time.GetUtcNow())
                 {
                     continue;
                 }
 
-                var type = Cloud.Ec2Backend.InstanceTypes.Find(instance.InstanceType)!;
+                var type = Cloud.Ec2View.InstanceTypes.Find(instance.InstanceType)!;
                 var nodegroup = Cloud.Eks.DescribeNodegroup(Cluster.Name, nodegroupName);
                 var node = NodeRegistration.NodeFor(
                     instance,
