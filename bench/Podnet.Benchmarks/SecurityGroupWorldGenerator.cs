@@ -42,9 +42,9 @@ public static class SecurityGroupWorldGenerator
     /// <summary>The world of <paramref name="pods"/> pods and <paramref name="groups"/> security groups.</summary>
     public static Podnet.World.World Build(int pods, int groups)
     {
-        var time = new VirtualTimeProvider(Podnet.World.World.Epoch);
-        var cloud = new AwsCloud(new AwsOptions { Seed = 1 }, time);
-        var world = new Podnet.World.World(1, cloud, serviceCidr: null, time);
+        var composition = new Podnet.Composition.ClusterBuilder(seed: 1);
+        var cloud = composition.AddAccount(new AwsOptions { Seed = 1 });
+        var world = composition.Build();
         world.ControlPlane.Bootstrap();
         var ec2 = cloud.Ec2Backend;
         var vpc = ec2.CreateVpc(new CreateVpcRequest("10.0.0.0/16"));

@@ -42,9 +42,9 @@ public static class ReportHtml
 
         if (world.Cloud is { } cloud)
         {
-            AppendVpcs(html, cloud.Ec2Backend);
-            AppendNodes(html, cloud.Ec2Backend, nodes, pods);
-            AppendSecurityGroups(html, cloud.Ec2Backend);
+            AppendVpcs(html, cloud.Ec2View);
+            AppendNodes(html, cloud.Ec2View, nodes, pods);
+            AppendSecurityGroups(html, cloud.Ec2View);
         }
 
         AppendPods(html, world, pods);
@@ -53,7 +53,7 @@ public static class ReportHtml
         return html.ToString();
     }
 
-    private static void AppendVpcs(StringBuilder html, Ec2Backend ec2)
+    private static void AppendVpcs(StringBuilder html, IEc2View ec2)
     {
         var subnets = ec2.DescribeSubnets();
         foreach (var vpc in ec2.DescribeVpcs())
@@ -75,7 +75,7 @@ public static class ReportHtml
         }
     }
 
-    private static void AppendNodes(StringBuilder html, Ec2Backend ec2, IReadOnlyList<NodeView> nodes, IReadOnlyList<PodView> pods)
+    private static void AppendNodes(StringBuilder html, IEc2View ec2, IReadOnlyList<NodeView> nodes, IReadOnlyList<PodView> pods)
     {
         var holders = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pod in pods.Where(p => p.PodIP is not null && !p.HostNetwork))
@@ -132,7 +132,7 @@ public static class ReportHtml
         html.Append("</ul></div>\n");
     }
 
-    private static void AppendSecurityGroups(StringBuilder html, Ec2Backend ec2)
+    private static void AppendSecurityGroups(StringBuilder html, IEc2View ec2)
     {
         html.Append("<section id=\"groups\"><h2>Security groups</h2><table class=\"grid\"><thead><tr><th>Group</th><th>Name</th><th>Inbound</th><th>Outbound</th></tr></thead><tbody>\n");
         foreach (var group in ec2.DescribeSecurityGroups())

@@ -28,7 +28,7 @@ public static class WorldJson
         var ec2 = new JsonObject();
         if (world.Cloud is { } cloud)
         {
-            var backend = cloud.Ec2Backend;
+            var backend = cloud.Ec2View;
             ec2["Vpcs"] = Node(backend.DescribeVpcs());
             ec2["Subnets"] = Node(backend.DescribeSubnets());
             ec2["SecurityGroups"] = Node(backend.DescribeSecurityGroups());

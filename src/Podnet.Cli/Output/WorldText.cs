@@ -69,7 +69,7 @@ public static class WorldText
 
         if (world.Cloud is { } cloud)
         {
-            var ec2 = cloud.Ec2Backend;
+            var ec2 = cloud.Ec2View;
             var subnets = ec2.DescribeSubnets();
             var vlans = ec2.DescribeTrunkInterfaceAssociations().ToDictionary(a => a.BranchInterfaceId, a => a.VlanId);
             var enis = new TextTable("NETWORK INTERFACE", "TYPE", "DESCRIPTION", "SUBNET", "ADDRESSES", "SECURITY GROUPS", "INSTANCE", "DEVICE", "VLAN");

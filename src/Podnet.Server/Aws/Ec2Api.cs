@@ -11,7 +11,7 @@ namespace Podnet.Server.Aws;
 /// (names as botocore's <c>EC2Serializer</c> writes them: <c>queryName</c>, else the capitalised
 /// <c>locationName</c>) become a call of <see cref="IEc2"/> as the caller's principal, under the served cluster's
 /// gate, so the controllers see what changed; the result becomes the output shape's XML (<see cref="Ec2Shapes"/>).
-/// Like moto's <c>moto/ec2/responses/*.py</c>: thin, the rules live in <see cref="Ec2Backend"/>.
+/// Like moto's <c>moto/ec2/responses/*.py</c>: thin, the rules live in the EC2 backend behind <see cref="IEc2"/>.
 /// </summary>
 public sealed partial class Ec2Api
 {

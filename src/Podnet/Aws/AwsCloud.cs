@@ -40,7 +40,19 @@ public sealed class AwsCloud
 
     public ResourceIdGenerator Ids { get; }
 
+    /// <summary>
+    /// EC2's state and rules themselves, beneath IAM, throttling and faults. Only the account's own services reach it
+    /// (EKS and CloudFormation create and delete their resources inside AWS; <see cref="Ec2For"/> wraps it) and the
+    /// world loader, which writes the account's starting state as a fixture. Whoever acts on the account goes through
+    /// <see cref="IEc2"/> (<see cref="Ec2For"/>); whoever only looks at it reads <see cref="Ec2View"/>.
+    /// </summary>
     public Ec2Backend Ec2Backend { get; }
+
+    /// <summary>
+    /// The account's EC2 state, read-only, unauthorized and unthrottled: for analysis (lint, reach, check, output) and
+    /// for the readers that are no EC2 API call (instance metadata, compiled-in instance-type limits).
+    /// </summary>
+    public IEc2View Ec2View => Ec2Backend;
 
     public IamBackend Iam { get; }
 

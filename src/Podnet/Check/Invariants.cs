@@ -37,8 +37,8 @@ public static class Invariants
             cloud is not null && world.Cluster is { } cluster && !cloud.Eks.ListClusters().Contains(cluster.Name),
             store.List("v1", "Pod").Items,
             store.List("v1", "Node").Items,
-            cloud?.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.All),
-            cloud?.Ec2Backend.DescribeTrunkInterfaceAssociations(DescribeRequest.All) ?? [],
+            cloud?.Ec2View.DescribeNetworkInterfaces(DescribeRequest.All),
+            cloud?.Ec2View.DescribeTrunkInterfaceAssociations(DescribeRequest.All) ?? [],
             controller?.Trunks.Values.Select(t => new NodeTrunk(t.NodeName, t.TrunkId, t.BranchLimit)).ToList(),
             controller?.Trunks.Values.SelectMany(t => t.DeleteQueue).Select(q => q.Branch.EniId).ToHashSet(StringComparer.Ordinal) ?? [],
             controller?.LeftBehind.ToHashSet(StringComparer.Ordinal) ?? []);

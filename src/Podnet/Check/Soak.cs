@@ -56,7 +56,7 @@ public static class Soak
         // Long enough for every cooldown, the resource controller's retries and two garbage-collection passes.
         var settled = world.Settle(TimeSpan.FromHours(2)).Settled;
         var violations = Invariants.Check(world);
-        var interfaces = world.Cloud!.Ec2Backend.DescribeNetworkInterfaces(Aws.Ec2.DescribeRequest.All);
+        var interfaces = world.Cloud!.Ec2View.DescribeNetworkInterfaces(Aws.Ec2.DescribeRequest.All);
         return new SoakResult(
             pods,
             Running(world),

@@ -405,8 +405,8 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
         }
 
         // What ipamd reads from the instance metadata service (IMDS), not from EC2's API: no IAM, no throttling.
-        var instance = _cloud.Ec2Backend.DescribeInstances(DescribeRequest.ForIds(instanceId))[0].Instances[0];
-        var type = _cloud.Ec2Backend.InstanceTypes.Find(instance.InstanceType)!;
+        var instance = _cloud.Ec2View.DescribeInstances(DescribeRequest.ForIds(instanceId))[0].Instances[0];
+        var type = _cloud.Ec2View.InstanceTypes.Find(instance.InstanceType)!;
         var settings = CniSettings.FromContainer(CniContainer(awsNode.Containers)!);
         // ipamd's SDK client retries throttled and failed calls: 10 attempts (maxRetries, pkg/awsutils/awssession/session.go).
         var ec2 = new StandardRetryer(

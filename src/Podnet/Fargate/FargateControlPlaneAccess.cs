@@ -24,7 +24,7 @@ public static class FargateControlPlaneAccess
     /// Null when a pod at <paramref name="podAddress"/> with <paramref name="podGroups"/> can reach the control plane of
     /// <paramref name="cluster"/>; otherwise why not (the security group decision that refuses it).
     /// </summary>
-    public static string? Blocked(Ec2Backend ec2, Cluster cluster, IPAddress podAddress, IReadOnlyList<string> podGroups)
+    public static string? Blocked(IEc2View ec2, Cluster cluster, IPAddress podAddress, IReadOnlyList<string> podGroups)
     {
         ArgumentNullException.ThrowIfNull(ec2);
         ArgumentNullException.ThrowIfNull(cluster);

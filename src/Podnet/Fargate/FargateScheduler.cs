@@ -149,8 +149,10 @@ public sealed class FargateScheduler : ReconcilingController
             _placements[key] = placement;
         }
 
-        var eni = _cloud.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.ForIds(placement.NetworkInterfaceId))[0];
-        if (FargateControlPlaneAccess.Blocked(_cloud.Ec2Backend, _cluster, System.Net.IPAddress.Parse(eni.PrivateIpAddress), [.. eni.Groups.Select(g => g.GroupId)]) is not null)
+        // EKS's own service looking at the interface it made and the groups the micro-VM's kubelet meets: inside AWS,
+        // not a call of the account's EC2 API, so it reads the account's state (no IAM, no throttling).
+        var eni = _cloud.Ec2View.DescribeNetworkInterfaces(DescribeRequest.ForIds(placement.NetworkInterfaceId))[0];
+        if (FargateControlPlaneAccess.Blocked(_cloud.Ec2View, _cluster, System.Net.IPAddress.Parse(eni.PrivateIpAddress), [.. eni.Groups.Select(g => g.GroupId)]) is not null)
         {
             // The micro-VM runs, but its kubelet cannot reach the API server to register: no node, the pod stays
             // Pending. A rule added later lets it through on the next look.
@@ -196,7 +198,8 @@ public sealed class FargateScheduler : ReconcilingController
     private string SubnetFor(string podUid, IReadOnlyList<string> subnetIds)
     {
         var start = (int)(BitConverter.ToUInt32(SHA256.HashData(Encoding.UTF8.GetBytes(podUid)), 0) % (uint)subnetIds.Count);
-        var subnets = _cloud.Ec2Backend.DescribeSubnets(new DescribeRequest(subnetIds)).ToDictionary(s => s.SubnetId, StringComparer.Ordinal);
+        // EKS's own look at the profile's subnets (their free addresses), inside AWS as above.
+        var subnets = _cloud.Ec2View.DescribeSubnets(new DescribeRequest(subnetIds)).ToDictionary(s => s.SubnetId, StringComparer.Ordinal);
         for (var i = 0; i < subnetIds.Count; i++)
         {
             var id = subnetIds[(start + i) % subnetIds.Count];

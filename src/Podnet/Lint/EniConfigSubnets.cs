@@ -20,7 +20,7 @@ public sealed class EniConfigSubnets : ILintCheck
             yield break;
         }
 
-        var subnets = cloud.Ec2Backend.DescribeSubnets().ToDictionary(s => s.SubnetId, StringComparer.Ordinal);
+        var subnets = cloud.Ec2View.DescribeSubnets().ToDictionary(s => s.SubnetId, StringComparer.Ordinal);
         var zones = subnets.Values.Select(s => s.AvailabilityZone).ToHashSet(StringComparer.Ordinal);
         var clusterVpc = context.World.Cluster?.ResourcesVpcConfig.VpcId;
         var settings = context.Settings ?? new CniSettings();

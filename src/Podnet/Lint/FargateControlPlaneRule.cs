@@ -25,9 +25,9 @@ public sealed class FargateControlPlaneRule : ILintCheck
         foreach (var (key, placement) in scheduler.Placements.OrderBy(p => $"{p.Key.Namespace}/{p.Key.Name}", StringComparer.Ordinal))
         {
             // Read directly, as all of lint's analysis (see LintContext): no IAM, throttling or fault.
-            var eni = cloud.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.ForIds(placement.NetworkInterfaceId))[0];
+            var eni = cloud.Ec2View.DescribeNetworkInterfaces(DescribeRequest.ForIds(placement.NetworkInterfaceId))[0];
             var groups = eni.Groups.Select(g => g.GroupId).ToList();
-            if (FargateControlPlaneAccess.Blocked(cloud.Ec2Backend, cluster, System.Net.IPAddress.Parse(eni.PrivateIpAddress), groups) is not { } why)
+            if (FargateControlPlaneAccess.Blocked(cloud.Ec2View, cluster, System.Net.IPAddress.Parse(eni.PrivateIpAddress), groups) is not { } why)
             {
                 continue;
             }

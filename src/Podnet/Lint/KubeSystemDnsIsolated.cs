@@ -64,7 +64,7 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
 
     /// <summary>The VPC's Amazon-provided DNS server (its primary CIDR's base + 2), or a resolver outside the cluster.</summary>
     private static string Upstream(LintContext context)
-        => context.World.Cloud?.Ec2Backend.DescribeVpcs() is [var vpc, ..]
+        => context.World.Cloud?.Ec2View.DescribeVpcs() is [var vpc, ..]
             ? vpc.AmazonProvidedDnsServer().ToString()
             : SomeUpstreamResolver;
 

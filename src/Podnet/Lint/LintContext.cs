@@ -25,7 +25,7 @@ public sealed class LintContext
         SecurityGroupPolicies = Store.List(ResourceControllerNames.SecurityGroupPolicyApiVersion, ResourceControllerNames.SecurityGroupPolicyKind).Items;
         // Analysis of the world as it is, not a controller's call: read directly, so no IAM, throttling or fault
         // changes what lint reports, and nothing in the account changes.
-        SecurityGroups = world.Cloud?.Ec2Backend.DescribeSecurityGroups().ToDictionary(g => g.GroupId, StringComparer.Ordinal)
+        SecurityGroups = world.Cloud?.Ec2View.DescribeSecurityGroups().ToDictionary(g => g.GroupId, StringComparer.Ordinal)
                          ?? new Dictionary<string, SecurityGroup>(StringComparer.Ordinal);
         Pods = [.. Store.List("v1", "Pod").Items.Select(p => new PodView(p)).Where(p => !p.IsFinished && !p.IsTerminating)];
         Nodes = [.. Store.List("v1", "Node").Items.Select(n => new NodeView(n))];

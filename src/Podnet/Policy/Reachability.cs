@@ -50,11 +50,11 @@ public sealed partial class Reachability
         {
             // Analysis of the world as it is, not a controller's call: EC2's state is read directly, so no IAM,
             // throttling or fault changes a verdict, and deciding a query changes nothing in the account.
-            _securityGroups = cloud.Ec2Backend.DescribeSecurityGroups();
+            _securityGroups = cloud.Ec2View.DescribeSecurityGroups();
             _groups = new SecurityGroupEvaluator(_securityGroups);
-            _router = new VpcRouter(cloud.Ec2Backend);
-            _interfaces = cloud.Ec2Backend.DescribeNetworkInterfaces();
-            var vpcs = cloud.Ec2Backend.DescribeVpcs();
+            _router = new VpcRouter(cloud.Ec2View);
+            _interfaces = cloud.Ec2View.DescribeNetworkInterfaces();
+            var vpcs = cloud.Ec2View.DescribeVpcs();
             _vpcCidrs = [.. vpcs.SelectMany(v => v.CidrBlockAssociationSet).Select(a => CidrBlock.Parse(a.CidrBlock))];
             _vpcResolvers = [.. vpcs.Select(v => v.AmazonProvidedDnsServer())];
         }

@@ -24,7 +24,7 @@ namespace Podnet.Policy;
 /// </list>
 /// Read-only: built over the backend's state when asked, for one <see cref="Reachability"/>.
 /// </summary>
-internal sealed class VpcRouter(Ec2Backend ec2)
+internal sealed class VpcRouter(IEc2View ec2)
 {
     /// <summary>
     /// Whether a packet from <paramref name="source"/>, leaving by <paramref name="leaving"/>, gets out of the VPC

@@ -113,7 +113,7 @@ public sealed class NodeReconciler : ReconcilingController
         var view = new NodeView(node);
         var typeName = node.Labels.GetValueOrDefault("node.kubernetes.io/instance-type", string.Empty);
         // The controller's compiled-in limits table (pkg/aws/vpc/limits.go), not an EC2 call: no IAM, no throttling.
-        var type = _provider.Cloud.Ec2Backend.InstanceTypes.Find(typeName);
+        var type = _provider.Cloud.Ec2View.InstanceTypes.Find(typeName);
         if (Once(name, "version"))
         {
             _events.Normal(node, "ControllerVersionNotice", $"The node is managed by VPC resource controller version {ResourceControllerOptions.Version}", Component);

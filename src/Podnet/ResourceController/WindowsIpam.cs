@@ -128,7 +128,7 @@ public sealed class WindowsIpam : ReconcilingController
             }
 
             var typeName = node.Labels.GetValueOrDefault("node.kubernetes.io/instance-type", string.Empty);
-            if (_cloud.Ec2Backend.InstanceTypes.Find(typeName) is not { Ipv4AddressesPerInterface: { } perInterface })
+            if (_cloud.Ec2View.InstanceTypes.Find(typeName) is not { Ipv4AddressesPerInterface: { } perInterface })
             {
                 // InitResource (pkg/provider/ip/provider.go): the controller's limits table does not know the type.
                 if (_announced.Add(name + "/unsupported"))

@@ -17,6 +17,12 @@ namespace Podnet.World;
 /// branches, or detached) and Fargate profiles. References take a name from the world or an AWS ID, so IDs from a
 /// real account work verbatim.
 /// </summary>
+/// <remarks>
+/// It writes to <see cref="Aws.AwsCloud.Ec2Backend"/> directly, past <see cref="Aws.Ec2.IEc2"/>: a world states the
+/// account as it was before the world began, a fixture rather than a principal's API calls, so no IAM, no rate-limit
+/// tokens spent and no injected faults (those start once it is built), and a snapshot's fields EC2's API cannot set
+/// (an interface's given ID, its requester) are kept.
+/// </remarks>
 internal sealed partial class AwsWorldBuilder
 {
     public const string ApiGroup = "aws.podnet.dev";

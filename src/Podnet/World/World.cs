@@ -26,78 +26,41 @@ public sealed class World
     private readonly Dictionary<string, string> _registeredInstances = new(StringComparer.Ordinal);
     private Action<World>? _settleProgress;
 
-    public World(int seed = 1, AwsCloud? cloud = null, CidrBlock? serviceCidr = null, VirtualTimeProvider? time = null)
+    /// <summary>
+    /// A world of parts wired by the composition root (<see cref="Composition.ClusterBuilder"/>), which news them all;
+    /// the world only runs them.
+    /// </summary>
+    internal World(int seed, VirtualTimeProvider time, AwsCloud? cloud, ControlPlane controlPlane, AwsNode? awsNode)
     {
         Seed = seed;
-        Time = time ?? new VirtualTimeProvider(Epoch);
+        Time = time;
         Cloud = cloud;
-        ControlPlane = new ControlPlane(Time, seed, serviceCidr, scheduling: cloud is not null);
-        if (cloud is not null)
-        {
-            // The VPC CNI is every EKS node's network plugin: aws-node's ipamd hands out VPC addresses.
-            AwsNode = new AwsNode(ControlPlane.Store, Time, cloud, ControlPlane.Kubelet.RefreshNode);
-            ControlPlane.AddController(AwsNode);
-            ControlPlane.UseNetwork(new NodeOsNetwork(AwsNode, new VpcBridge(ControlPlane.Store, Time)));
-            ControlPlane.AddReadinessProbe(AwsNode.AwsNodeNotReadyReason);
-            ControlPlane.AddProbeRunner(new KubeletProbes(this).Run);
-            ControlPlane.AddProbeInputs(() => cloud.Ec2Backend.SecurityRevision);
-        }
+        ControlPlane = controlPlane;
+        AwsNode = awsNode;
     }
 
     /// <summary>The VPC CNI's node agents, in a world with AWS.</summary>
     public AwsNode? AwsNode { get; }
 
     /// <summary>The VPC resource controller (security groups for pods), in a world with an EKS cluster.</summary>
-    public VpcResourceController? ResourceController { get; private set; }
-
-    /// <summary>
-    /// Starts what runs on the EKS control plane for a cluster: the VPC resource controller and its webhooks, acting
-    /// with the cluster's role.
-    /// </summary>
-    internal void StartClusterControllers(Cluster cluster)
-    {
-        Cluster = cluster;
-        if (Cloud is null)
-        {
-            return;
-        }
-
-        var store = ControlPlane.Store;
-
-        // EKS's Fargate webhook first: its configuration's name (0500-…) sorts before the resource controller's, so
-        // mpod.vpc.k8s.aws sees the Fargate profile label it sets.
-        AwsCloud cloud = Cloud;
-        store.Admission.Register(new FargateProfileWebhook(() => cloud.Eks.ActiveFargateProfiles(cluster.Name)).ToWebhook());
-        ResourceControllerWebhooks.Register(store.Admission, store);
-        var matcher = new SecurityGroupPolicyMatcher(store);
-        ResourceController = new VpcResourceController(store, Time, ControlPlane.Events, Cloud, cluster.Name, cluster.RoleArn, pod =>
-        {
-            var match = matcher.Match(pod);
-            return (match.GroupIds, match.Error);
-        });
-        foreach (var controller in ResourceController.Controllers)
-        {
-            ControlPlane.AddController(controller);
-        }
-
-        WindowsIpam = new WindowsIpam(store, Time, ControlPlane.Events, Cloud, cluster.RoleArn);
-        ControlPlane.AddController(WindowsIpam);
-        FargateScheduler = new FargateScheduler(store, Time, ControlPlane.Events, Cloud, cluster, ControlPlane.SetNetwork);
-        ControlPlane.AddController(FargateScheduler);
-    }
+    public VpcResourceController? ResourceController { get; internal set; }
 
     /// <summary>The VPC resource controller's Windows IPAM (secondary addresses of Windows nodes), in a world with an EKS cluster.</summary>
-    public WindowsIpam? WindowsIpam { get; private set; }
+    public WindowsIpam? WindowsIpam { get; internal set; }
 
     /// <summary>EKS's fargate-scheduler: the micro-VM, interface and node of each pod a Fargate profile selects.</summary>
-    public FargateScheduler? FargateScheduler { get; private set; }
+    public FargateScheduler? FargateScheduler { get; internal set; }
 
+    /// <summary>Seeds the world's generated names, UIDs, IDs and boot times.</summary>
     public int Seed { get; }
 
+    /// <summary>The world's virtual clock, which every part reads.</summary>
     public VirtualTimeProvider Time { get; }
 
+    /// <summary>The emulated AWS account, or null in a policy-only world.</summary>
     public AwsCloud? Cloud { get; }
 
+    /// <summary>The cluster's Kubernetes control plane: store, admission, controllers, scheduler and kubelets.</summary>
     public ControlPlane ControlPlane { get; }
 
     /// <summary>The EKS cluster the Kubernetes side belongs to, when the world has one.</summary>
@@ -168,6 +131,7 @@ public sealed class World
             _bootedBefore = value;
 
             // EC2's side of the same moment: those instances are running from their launch, later ones pending first.
+            // The one write past IEc2: no EC2 action says when an instance was launched in the past; the loader states it.
             Cloud?.Ec2Backend.MarkUpUntil(value);
         }
     }
@@ -206,7 +170,7 @@ public sealed class World
             return Cloud.Eks.ListNodegroups(Cluster.Name)
                 .SelectMany(n => Cloud.Eks.NodegroupInstanceIds(Cluster.Name, n))
                 .Where(id => !_registeredInstances.ContainsKey(id))
-                .Select(id => BootsUntil(Cloud.Ec2Backend.DescribeInstances(DescribeRequest.ForIds(id))[0].Instances[0]))
+                .Select(id => BootsUntil(Cloud.Ec2View.DescribeInstances(DescribeRequest.ForIds(id))[0].Instances[0]))
                 .Where(at => at > now)
                 .Select(at => (DateTimeOffset?)at)
                 .Min();
@@ -241,13 +205,15 @@ public sealed class World
                     continue;
                 }
 
-                var instance = Cloud.Ec2Backend.DescribeInstances(DescribeRequest.ForIds(instanceId))[0].Instances[0];
+                // What the kubelet learns of its own instance (instance metadata and the cloud provider's node
+                // initialisation), not a call the account's EC2 API counts: a read of the account's state.
+                var instance = Cloud.Ec2View.DescribeInstances(DescribeRequest.ForIds(instanceId))[0].Instances[0];
                 if (instance.State.Name != "running" || BootsUntil(instance) > Time.GetUtcNow())
                 {
                     continue;
                 }
 
-                var type = Cloud.Ec2Backend.InstanceTypes.Find(instance.InstanceType)!;
+                var type = Cloud.Ec2View.InstanceTypes.Find(instance.InstanceType)!;
                 var nodegroup = Cloud.Eks.DescribeNodegroup(Cluster.Name, nodegroupName);
                 var node = NodeRegistration.NodeFor(
                     instance,

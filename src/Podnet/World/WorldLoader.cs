@@ -2,6 +2,7 @@ using System.Net;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Podnet.Aws;
+using Podnet.Composition;
 using Podnet.Cni;
 using Podnet.Kube.Admission;
 using Podnet.Kube.Patching;
@@ -98,13 +99,14 @@ public static class WorldLoader
         var patches = documents.Where(WorldPatch.Is).ToList();
         var kube = documents.Except(aws).Except(patches).ToList();
 
-        time ??= new VirtualTimeProvider(World.Epoch);
+        // The composition root news every part; the loader only says what the world holds.
+        var composition = new ClusterBuilder(seed, time);
         AwsCloud? cloud = null;
         AwsWorldBuilder? builder = null;
         if (aws.Count > 0)
         {
             var region = Region(aws);
-            cloud = new AwsCloud(new AwsOptions { Seed = seed, Region = region, ZonesWithoutEksCapacity = ZonesWithoutEksCapacity(aws, region) }, time);
+            cloud = composition.AddAccount(new AwsOptions { Seed = seed, Region = region, ZonesWithoutEksCapacity = ZonesWithoutEksCapacity(aws, region) });
             builder = new AwsWorldBuilder(cloud);
             builder.Apply(aws);
 
@@ -117,17 +119,13 @@ public static class WorldLoader
         }
 
         var cluster = builder?.Clusters.FirstOrDefault();
-        var serviceCidr = cluster is null ? null : (CidrBlock?)CidrBlock.Parse(cluster.KubernetesNetworkConfig.ServiceIpv4Cidr);
-        // The world's own node groups were up when it began; instances launched from now on boot first.
-        var world = new World(seed, cloud, serviceCidr, time) { NodegroupMaxPods = builder?.MaxPods ?? [], SettleProgress = settleProgress, BootedBefore = time.GetUtcNow() };
         if (cluster is not null)
         {
-            world.StartClusterControllers(cluster);
-
-            // EKS's add-on manager: the EKS API's CreateAddon, UpdateAddon and DeleteAddon change the running cluster.
-            cloud!.Eks.UseAddonInstaller(cluster.Name, new EksAddonInstaller(world));
+            composition.UseEksCluster(cluster);
         }
 
+        // The world's own node groups were up when it began (the builder's BootedBefore); instances launched from now on boot first.
+        var world = composition.UseNodegroupMaxPods(builder?.MaxPods ?? []).UseSettleProgress(settleProgress).Build();
         world.ControlPlane.Bootstrap();
         world.Settle();
         if (cluster is not null)
@@ -164,9 +162,7 @@ public static class WorldLoader
         ArgumentNullException.ThrowIfNull(cloud);
         ArgumentNullException.ThrowIfNull(cluster);
         // Its node groups are created from now on: their instances boot before their nodes register.
-        var world = new World(seed, cloud, CidrBlock.Parse(cluster.KubernetesNetworkConfig.ServiceIpv4Cidr), time) { BootedBefore = time.GetUtcNow() };
-        world.StartClusterControllers(cluster);
-        cloud.Eks.UseAddonInstaller(cluster.Name, new EksAddonInstaller(world));
+        var world = new ClusterBuilder(seed, time).UseAccount(cloud).UseEksCluster(cluster).Build();
         world.ControlPlane.Bootstrap();
         var store = world.ControlPlane.Store;
         var eks = new RequestContext(EksAddonManager);

@@ -33,7 +33,10 @@ namespace Podnet.World;
 /// </summary>
 internal static class WorldNetworkInterface
 {
-    /// <summary>Creates the interface <paramref name="doc"/> describes.</summary>
+    /// <summary>
+    /// Creates the interface <paramref name="doc"/> describes, in EC2's state directly as the world builder writes
+    /// the account (see <see cref="AwsWorldBuilder"/>): a snapshot's given ID and requester are no API call's to set.
+    /// </summary>
     /// <param name="resolve">A <c>SubnetId</c> or <c>Groups</c> entry (name or ID) to its ID; the field is the first argument.</param>
     /// <exception cref="WorldException">A field is malformed or missing, naming it.</exception>
     /// <exception cref="Aws.AwsException">EC2 refused (an address taken, an ID in use, an unknown instance).</exception>

@@ -15,6 +15,8 @@ public sealed partial class CloudFormationBackend
 {
     private readonly Lock _lock = new();
     private readonly AwsOptions _options;
+    // A stack's resources are made by CloudFormation inside AWS, directly in EC2's state (its own pacing is the
+    // template's creation durations, not the account's EC2 rate limits).
     private readonly Ec2Backend _ec2;
     private readonly ResourceIdGenerator _ids;
     private readonly TimeProvider _time;

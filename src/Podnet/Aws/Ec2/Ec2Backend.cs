@@ -9,7 +9,7 @@ namespace Podnet.Aws.Ec2;
 /// failed call leaves no trace. Callers go through <see cref="Ec2Client"/>, which adds authorization and
 /// throttling.
 /// </summary>
-public sealed partial class Ec2Backend
+public sealed partial class Ec2Backend : IEc2View
 {
     private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 

@@ -31,6 +31,8 @@ public sealed partial class EksBackend
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ClusterEntity> _clusters = new(StringComparer.Ordinal);
     private readonly AwsOptions _options;
+    // EKS's own work inside AWS (a node group's instances, a cluster's interfaces) is no call of the account's EC2 API:
+    // the service writes EC2's state directly, unthrottled, as AWS's own control plane does.
     private readonly Ec2Backend _ec2;
     private readonly IamBackend _iam;
     private readonly ResourceIdGenerator _ids;

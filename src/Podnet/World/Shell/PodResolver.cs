@@ -36,7 +36,7 @@ internal sealed class PodResolver
         Search = _clusterResolver is null
             ? [.. new[] { nodeDomain }.OfType<string>()]
             : [.. new[] { $"{pod.Namespace}.svc.cluster.local", "svc.cluster.local", "cluster.local", nodeDomain }.OfType<string>()];
-        var vpcs = world.Cloud?.Ec2Backend.DescribeVpcs() ?? [];
+        var vpcs = world.Cloud?.Ec2View.DescribeVpcs() ?? [];
         Nameserver = _clusterResolver ?? (vpcs.Count > 0 ? vpcs[0].AmazonProvidedDnsServer() : null);
     }
 
