@@ -180,6 +180,9 @@ public static partial class Ec2Shapes
 
         // EC2 writes <reason/> while the instance is pending or running, which the aws CLI shows as "".
         Text("reason", instance.StateTransitionReason),
+
+        // Given once an instance is shutting down or terminated (Client.UserInitiatedShutdown after TerminateInstances).
+        instance.StateReason is { } stateReason ? Structure("stateReason", Text("code", stateReason.Code), Text("message", stateReason.Message)) : null,
         Text("instanceType", instance.InstanceType),
         Timestamp("launchTime", instance.LaunchTime),
         Structure("placement", Text("availabilityZone", instance.Placement.AvailabilityZone)),

@@ -63,12 +63,12 @@ public sealed class AwsCloud
 
     /// <summary>
     /// The earliest moment something in the account changes status by itself (an EKS cluster or node group becoming
-    /// ACTIVE or gone, a CloudFormation stack or a NAT gateway finishing, an EC2 instance running), or null: a world
+    /// ACTIVE or gone, a CloudFormation stack or a NAT gateway finishing, an EC2 instance running or terminated), or null: a world
     /// settling, or a served account whose user waits, advances virtual time to it. Reading it applies what is
     /// already due.
     /// </summary>
     public DateTimeOffset? NextTransition
-        => new[] { Eks.NextTransition, CloudFormation.NextTransition, Ec2Backend.NextTransition, Ec2Backend.NextInstanceRunning }.Where(t => t is not null).Min();
+        => new[] { Eks.NextTransition, CloudFormation.NextTransition, Ec2Backend.NextTransition, Ec2Backend.NextInstanceTransition }.Where(t => t is not null).Min();
 
     /// <summary>EC2 as the account administrator sees it (what the aws CLI user does).</summary>
     public IEc2 Ec2 { get; }

@@ -31,6 +31,9 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
     private readonly Dictionary<string, NodeAgent> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<PodKey, PodNetwork> _podNetworks = [];
 
+    /// <summary>The nodes whose machine shut down: their aws-node runs no more.</summary>
+    private readonly HashSet<string> _shutDown = new(StringComparer.Ordinal);
+
     /// <param name="networkChanged">
     /// Tells the kubelet of the named node to look at its network again (that node's only: asking every kubelet each time
     /// one node's ipamd started was quadratic in the nodes).
@@ -52,6 +55,16 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
 
     /// <summary>The ipamd of a node, when aws-node runs there.</summary>
     public Ipamd.Ipamd? IpamdOf(string nodeName) => _agents.GetValueOrDefault(nodeName)?.Ipamd;
+
+    /// <summary>
+    /// The machine of <paramref name="nodeName"/> shut down (its instance is terminating): aws-node's ipamd stops with
+    /// it and makes no more EC2 calls; what it held stays on the interfaces until EC2 deletes them with the instance.
+    /// </summary>
+    public void ShutDown(string nodeName)
+    {
+        _shutDown.Add(nodeName);
+        Queue.Add(new ObjectKey(null, nodeName));
+    }
 
     private KubeResource Nodes => Store.Resources.For("v1", "Node");
 
@@ -77,6 +90,14 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
     {
         var node = Store.TryGet(Nodes, null, key.Name);
         if (node is null)
+        {
+            // A node registered again under this name is a new machine.
+            _agents.Remove(key.Name);
+            _shutDown.Remove(key.Name);
+            return ReconcileResult.Done;
+        }
+
+        if (_shutDown.Contains(key.Name))
         {
             _agents.Remove(key.Name);
             return ReconcileResult.Done;

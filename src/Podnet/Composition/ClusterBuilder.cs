@@ -4,6 +4,7 @@ using Podnet.Aws.InstanceTypes;
 using Podnet.Cni;
 using Podnet.Fargate;
 using Podnet.Kube;
+using Podnet.Kube.Controllers;
 using Podnet.Net;
 using Podnet.ResourceController;
 using Podnet.World;
@@ -165,6 +166,7 @@ public sealed class ClusterBuilder
             // The kubelet's probes go along the world's network path, so they need the whole world.
             controlPlane.AddProbeRunner(new KubeletProbes(world).Run);
             controlPlane.AddProbeInputs(() => account.Ec2View.SecurityRevision);
+            controlPlane.AddController(new CloudNodeLifecycleController(controlPlane.Store, Time, controlPlane.Events, world.InstanceGoneAt));
         }
 
         if (_cluster is { } cluster)
@@ -186,6 +188,7 @@ public sealed class ClusterBuilder
     {
         world.Cluster = cluster;
         var controlPlane = world.ControlPlane;
+        controlPlane.NodeLifecycle.NodeMonitorGracePeriod = NodeLifecycleController.GracePeriodFor(cluster.Version);
         var store = controlPlane.Store;
 
         // EKS's Fargate webhook first: its configuration's name (0500-…) sorts before the resource controller's, so

@@ -43,6 +43,7 @@ public sealed class ControlPlane
         admission.AddPlugin(new ObjectValidation());
         Events = new EventRecorder(Store, time);
         Kubelet = new Nodes.Kubelet(Store, time, Events, NetworkOf, NotReadyReason, RunProbe, seed);
+        NodeLifecycle = new NodeLifecycleController(Store, time, Events, Kubelet.StoppedAt);
         Store.Subscribe(change =>
         {
             ServeCustomResources(change);
@@ -63,8 +64,9 @@ public sealed class ControlPlane
                      new DaemonSetController(Store, time, Events),
                      new EndpointsController(Store, time),
                      new Scheduler(Store, time, Events),
+                     NodeLifecycle,
                      Kubelet,
-                 }.Where(c => scheduling || c is not (Scheduler or Nodes.Kubelet)))
+                 }.Where(c => scheduling || c is not (Scheduler or Nodes.Kubelet or NodeLifecycleController)))
         {
             AddController(controller);
         }
@@ -77,6 +79,19 @@ public sealed class ControlPlane
     public EventRecorder Events { get; }
 
     public Nodes.Kubelet Kubelet { get; }
+
+    /// <summary>kube-controller-manager's node lifecycle controller: marks the node of a stopped kubelet Unknown.</summary>
+    public NodeLifecycleController NodeLifecycle { get; }
+
+    /// <summary>
+    /// The machine of <paramref name="nodeName"/> shut down at <paramref name="at"/>: its kubelet stops, and the node
+    /// lifecycle controller marks the node Unknown once its grace period has passed since then.
+    /// </summary>
+    public void ShutDownNode(string nodeName, DateTimeOffset at)
+    {
+        Kubelet.Stop(nodeName, at);
+        NodeLifecycle.KubeletStopped(nodeName);
+    }
 
     public CidrBlock ServiceCidr { get; }
 

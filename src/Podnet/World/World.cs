@@ -6,6 +6,7 @@ using Podnet.Aws.Ec2;
 using Podnet.Aws.Eks;
 using Podnet.Kube;
 using Podnet.Kube.Api;
+using Podnet.Kube.Controllers;
 using Podnet.Kube.Nodes;
 using Podnet.Kube.Printing;
 using Podnet.Net;
@@ -182,8 +183,10 @@ public sealed class World
 
     /// <summary>
     /// Registers a Node for every running instance of the cluster's node groups, as each kubelet does at boot, and
-    /// removes the Node of an instance that left its node group (terminated, its node group deleted) as the cloud
-    /// node lifecycle controller does, with the pods bound to it, as the pod garbage collector's gcOrphaned does.
+    /// shuts down the node of an instance that is shutting down (terminated by EC2, its node group deleted or scaled
+    /// in): its kubelet and aws-node stop at the moment the instance began shutting down. The node then goes NotReady
+    /// (<see cref="NodeLifecycleController"/>) and, once the instance is terminated, is deleted with its pods
+    /// (<see cref="CloudNodeLifecycleController"/>).
     /// </summary>
     public void RegisterNodes()
     {
@@ -192,14 +195,11 @@ public sealed class World
             return;
         }
 
-        var current = new HashSet<string>(StringComparer.Ordinal);
-
         // A deleted cluster has no node groups left: its nodes go as their instances did.
         foreach (var nodegroupName in Cloud.Eks.ClusterExists(Cluster.Name) ? Cloud.Eks.ListNodegroups(Cluster.Name) : [])
         {
             foreach (var instanceId in Cloud.Eks.NodegroupInstanceIds(Cluster.Name, nodegroupName))
             {
-                current.Add(instanceId);
                 if (_registeredInstances.ContainsKey(instanceId))
                 {
                     continue;
@@ -243,32 +243,46 @@ public sealed class World
             }
         }
 
-        foreach (var (instanceId, nodeName) in _registeredInstances.Where(r => !current.Contains(r.Key)).ToList())
+        // The machines of instances that are shutting down stop: their kubelet and aws-node with them.
+        var nodeResource = ControlPlane.Store.Resources.For("v1", "Node");
+        foreach (var (instanceId, nodeName) in _registeredInstances.ToList())
         {
-            RemoveNode(nodeName);
-            _registeredInstances.Remove(instanceId);
+            if (Cloud.Ec2Backend.ShuttingDownSince(instanceId) is not { } since)
+            {
+                // Running. A Node a user deleted stays deleted: the kubelet registers once, at its start
+                // (kubelet_node_status.go registerWithAPIServer runs until registrationCompleted).
+                continue;
+            }
+
+            if (ControlPlane.Store.TryGet(nodeResource, null, nodeName) is null)
+            {
+                // Gone with its instance: nothing more runs there.
+                _registeredInstances.Remove(instanceId);
+            }
+            else if (ControlPlane.Kubelet.StoppedAt(nodeName) is null)
+            {
+                ControlPlane.ShutDownNode(nodeName, since);
+                AwsNode?.ShutDown(nodeName);
+            }
         }
     }
 
-    /// <summary>The Node of an instance that is gone, and the pods bound to it (k8s.io/cloud-provider nodelifecycle; podgc gcOrphaned).</summary>
-    private void RemoveNode(string nodeName)
+    /// <summary>
+    /// When the EC2 instance of a node's <c>spec.providerID</c> (<c>aws:///us-west-2a/i-…</c>) stops existing for
+    /// cloud-provider-aws, which counts an instance until it is <c>terminated</c>: the end of its shutting-down, or
+    /// null for an instance that is not terminating (or not an EC2 instance of this account, such as a Fargate node's).
+    /// </summary>
+    internal DateTimeOffset? InstanceGoneAt(string providerId)
     {
-        var store = ControlPlane.Store;
-        var nodes = store.Resources.For("v1", "Node");
-        if (store.TryGet(nodes, null, nodeName) is not { } node)
+        var instanceId = providerId[(providerId.LastIndexOf('/') + 1)..];
+        if (Cloud is null || !instanceId.StartsWith("i-", StringComparison.Ordinal)
+            || Cloud.Ec2Backend.DescribeInstances(DescribeRequest.Where(new Filter("instance-id", instanceId))).Count == 0
+            || Cloud.Ec2Backend.ShuttingDownSince(instanceId) is not { } since)
         {
-            return;
+            return null;
         }
 
-        store.Delete(node, Kube.Store.DeleteOptions.Default, Kube.Store.RequestContext.ServiceAccount("kube-system", "cloud-node-lifecycle-controller"));
-        var pods = store.Resources.For("v1", "Pod");
-        foreach (var pod in store.ListByIndex(pods, Kube.Store.ObjectStore.NodeNameIndex, nodeName))
-        {
-            if (store.TryGet(pods, pod.Namespace, pod.Name) is not null)
-            {
-                store.Delete(pods, pod.Namespace, pod.Name, Kube.Store.DeleteOptions.Now, Kube.Store.RequestContext.ServiceAccount("kube-system", "pod-garbage-collector"));
-            }
-        }
+        return since + Cloud.Ec2Backend.ShuttingDownDuration(instanceId);
     }
 
     /// <summary>How long ago, in virtual time, as kubectl's AGE column shows it (45s, 3m12s, 2d).</summary>

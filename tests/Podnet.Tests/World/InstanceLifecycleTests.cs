@@ -1,5 +1,6 @@
 using Podnet.Aws.Ec2;
 using Podnet.Aws.Eks;
+using Podnet.Kube.Controllers;
 using Podnet.World;
 
 namespace Podnet.Tests.World;
@@ -49,5 +50,87 @@ public sealed class InstanceLifecycleTests
             var node = store.List("v1", "Node").Items.Single(n => n.GetString("spec.providerID")!.EndsWith("/" + id, StringComparison.Ordinal));
             Assert.True(node.CreationTimestamp >= launched + world.Cloud.Ec2Backend.PendingDuration(id), node.Name);
         });
+    }
+
+    [Fact]
+    public void TerminatedNodeInstance_ShutsDown_NodeGoesUnknownAfterTheGrace_ThenIsDeletedAsNotInTheCloud()
+    {
+        var world = WorldLoader.LoadDefault();
+        var cluster = world.Cluster!.Name;
+        var store = world.ControlPlane.Store;
+        var ec2 = world.Cloud!.Ec2Backend;
+        var id = world.Cloud.Eks.NodegroupInstanceIds(cluster, "ng-1")[0];
+        var node = store.List("v1", "Node").Items.Single(n => n.GetString("spec.providerID")!.EndsWith("/" + id, StringComparison.Ordinal));
+        var pods = store.List("v1", "Pod").Items.Where(p => new Podnet.Kube.Views.PodView(p).NodeName == node.Name).ToList();
+        Assert.NotEmpty(pods);
+        var primaryEni = Describe(world, id).NetworkInterfaces.Single(n => n.Attachment.DeviceIndex == 0).NetworkInterfaceId;
+
+        // kube-controller-manager 1.31 (the default world's version) waits its default 40 s; 1.32 raised it to 50 s.
+        var grace = world.ControlPlane.NodeLifecycle.NodeMonitorGracePeriod;
+        Assert.Equal((40, 50), (NodeLifecycleController.GracePeriodFor("1.31").TotalSeconds, NodeLifecycleController.GracePeriodFor("1.32").TotalSeconds));
+        Assert.Equal(TimeSpan.FromSeconds(40), grace);
+
+        Podnet.Kube.Api.KubeObject? lastSeen = null;
+        store.Subscribe(c =>
+        {
+            if (c.Object.Kind == "Node" && c.Object.Name == node.Name && c.Type == Podnet.Kube.Store.WatchEventType.Modified)
+            {
+                lastSeen = c.Object;
+            }
+        });
+
+        var at = world.Time.GetUtcNow();
+        var change = Assert.Single(ec2.TerminateInstances([id]));
+        Assert.Equal(("shutting-down", 32, "running", 16), (change.CurrentState.Name, change.CurrentState.Code, change.PreviousState.Name, change.PreviousState.Code));
+
+        // Shutting down: the interfaces stay attached, the kubelet has stopped, the node still shows what it last posted.
+        world.RegisterNodes();
+        world.ControlPlane.RunReady();
+        var shuttingDown = Describe(world, id);
+        Assert.Equal(("shutting-down", 32), (shuttingDown.State.Name, shuttingDown.State.Code));
+        Assert.Contains(shuttingDown.NetworkInterfaces, n => n.NetworkInterfaceId == primaryEni);
+        Assert.Equal(at, world.ControlPlane.Kubelet.StoppedAt(node.Name));
+        Assert.True(new Podnet.Kube.Views.NodeView(store.Get("v1", "Node", null, node.Name)).IsReady);
+
+        // Terminated after its shutting-down: its delete-on-termination interfaces go; the node is still Ready, as the
+        // node lifecycle controller has not yet missed the kubelet for its grace period.
+        var terminatedAt = at + ec2.ShuttingDownDuration(id);
+        Assert.True(terminatedAt < at + grace);
+        world.Time.AdvanceTo(terminatedAt);
+        world.RegisterNodes();
+        world.ControlPlane.RunReady();
+        Assert.Equal(("terminated", 48), (Describe(world, id).State.Name, Describe(world, id).State.Code));
+        Assert.Empty(ec2.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("network-interface-id", primaryEni))));
+        Assert.NotNull(store.TryGet(store.Resources.For("v1", "Node"), null, node.Name));
+
+        // At the grace: NotReady (Unknown), its pods not ready; the cloud node lifecycle controller then finds the
+        // instance gone and deletes the node, and the pod garbage collector its pods.
+        world.Time.AdvanceTo(at + grace);
+        world.ControlPlane.RunReady();
+        Assert.Null(store.TryGet(store.Resources.For("v1", "Node"), null, node.Name));
+        var nodeEvents = world.ControlPlane.Events.About(node).Select(e => (e.GetString("reason"), e.GetString("message"), e.GetString("source.component"), e.GetString("lastTimestamp"))).ToList();
+        var stamp = Podnet.Kube.Api.KubeObject.FormatTimestamp(at + grace);
+        Assert.Equal(
+            [
+                ("NodeNotReady", $"Node {node.Name} status is now: NodeNotReady", "node-controller", stamp),
+                ("DeletingNode", $"Deleting node {node.Name} because it does not exist in the cloud provider", "cloud-node-lifecycle-controller", stamp),
+            ],
+            nodeEvents.Where(e => e.Item1 is "NodeNotReady" or "DeletingNode").ToList());
+        Assert.All(pods, pod =>
+        {
+            Assert.Null(store.TryGet(store.Resources.For("v1", "Pod"), pod.Namespace, pod.Name));
+            Assert.Contains(world.ControlPlane.Events.About(pod), e => e.GetString("type") == "Warning" && e.GetString("reason") == "NodeNotReady" && e.GetString("message") == "Node is not ready");
+        });
+
+        // What the node showed before it went: every condition the kubelet posted Unknown, the unreachable taints.
+        Assert.NotNull(lastSeen);
+        var conditions = lastSeen!["status.conditions"]!.AsArray().Select(c => (c!["type"]!.GetValue<string>(), c["status"]!.GetValue<string>(), c["reason"]!.GetValue<string>(), c["message"]!.GetValue<string>())).ToList();
+        Assert.Equal(
+            ["MemoryPressure", "DiskPressure", "PIDPressure", "Ready"],
+            conditions.Select(c => c.Item1).ToList());
+        Assert.All(conditions, c => Assert.Equal(("Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status."), (c.Item2, c.Item3, c.Item4)));
+        Assert.Equal(
+            ["node.kubernetes.io/unreachable:NoExecute", "node.kubernetes.io/unreachable:NoSchedule"],
+            lastSeen["spec.taints"]!.AsArray().Select(t => $"{t!["key"]}:{t["effect"]}").ToList());
     }
 }

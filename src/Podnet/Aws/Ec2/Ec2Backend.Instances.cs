@@ -26,6 +26,34 @@ public sealed partial class Ec2Backend
     }
 
     /// <summary>
+    /// How long a terminated instance stays <c>shutting-down</c> (32) before it is <c>terminated</c> (48): EC2
+    /// returns shutting-down from TerminateInstances and "the instance is preparing to be terminated" until then (EC2
+    /// User Guide, "Amazon EC2 instance state changes"). AWS publishes no figure; EKS event logs show the node of a
+    /// terminated instance deleted as not existing in the cloud provider (which needs <c>terminated</c>,
+    /// cloud-provider-aws pkg/providers/v1/aws.go InstanceExistsByProviderID) within the minute its kubelet's node
+    /// went NotReady, so Podnet takes 20 to 40 s, decided by the world's seed and the instance ID so runs repeat.
+    /// </summary>
+    public TimeSpan ShuttingDownDuration(string instanceId)
+    {
+        ArgumentNullException.ThrowIfNull(instanceId);
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{Options.Seed}/shutting-down/{instanceId}"));
+        return TimeSpan.FromMilliseconds(20_000 + (System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hash) % 20_000));
+    }
+
+    /// <summary>
+    /// When the instance began shutting down (the TerminateInstances call), or null while it is pending or running:
+    /// its operating system, and so the node's kubelet, stops then.
+    /// </summary>
+    /// <exception cref="AwsException"><c>InvalidInstanceID.NotFound</c>.</exception>
+    public DateTimeOffset? ShuttingDownSince(string instanceId)
+    {
+        lock (_lock)
+        {
+            return FindInstance(instanceId).ShutdownAt;
+        }
+    }
+
+    /// <summary>
     /// Declares the instances launched up to <paramref name="moment"/> up already: a world's own node groups were
     /// running when it began, so they show <c>running</c> from their launch; instances launched later are
     /// <c>pending</c> for their <see cref="PendingDuration"/>. Only the first call counts: a cluster created later on
@@ -40,16 +68,21 @@ public sealed partial class Ec2Backend
     }
 
     /// <summary>
-    /// The earliest moment a pending instance becomes running, or null when none is pending: a world settling, or a
-    /// served account whose user waits (<c>aws ec2 wait instance-running</c>), advances virtual time to it.
+    /// The earliest moment a pending instance becomes running or a shutting-down one terminated, or null when none
+    /// is on its way: a world settling, or a served account whose user waits (<c>aws ec2 wait instance-running</c>,
+    /// <c>instance-terminated</c>), advances virtual time to it. Reading it applies the terminations already due.
     /// </summary>
-    public DateTimeOffset? NextInstanceRunning
+    public DateTimeOffset? NextInstanceTransition
     {
         get
         {
             lock (_lock)
             {
-                return _instances.Values.Where(i => StateOf(i) == InstanceState.Pending).Select(i => (DateTimeOffset?)i.RunningAt).Min();
+                SettleInstances();
+                return _instances.Values
+                    .Select(i => StateOf(i) == InstanceState.Pending ? i.RunningAt : StateOf(i) == InstanceState.ShuttingDown ? i.TerminatedAt : (DateTimeOffset?)null)
+                    .Where(t => t is not null)
+                    .Min();
             }
         }
     }
@@ -58,6 +91,8 @@ public sealed partial class Ec2Backend
     {
         lock (_lock)
         {
+            // Addresses of interfaces whose instance terminated since are free again.
+            SettleInstances();
             var type = InstanceTypes.Find(request.InstanceType);
             if (type is null || !type.HasNetworkLimits)
             {
@@ -133,6 +168,13 @@ public sealed partial class Ec2Backend
         }
     }
 
+    /// <summary>
+    /// Terminates instances: each pending or running one is <c>shutting-down</c> at once and <c>terminated</c> after
+    /// its <see cref="ShuttingDownDuration"/>, when its interfaces are detached and those marked delete-on-termination
+    /// deleted. The answer is each instance's change: running (or pending) to shutting-down; shutting-down or
+    /// terminated to itself for one already on its way (EC2's answer to a repeated call).
+    /// </summary>
+    /// <exception cref="AwsException"><c>MissingParameter</c> without IDs; <c>InvalidInstanceID.NotFound</c>.</exception>
     public IReadOnlyList<InstanceStateChange> TerminateInstances(IReadOnlyList<string> instanceIds)
     {
         lock (_lock)
@@ -142,18 +184,21 @@ public sealed partial class Ec2Backend
                 throw Ec2Errors.MissingParameter("InstanceId");
             }
 
+            SettleInstances();
             var instances = instanceIds.Distinct(StringComparer.Ordinal).Select(FindInstance).ToList();
             var changes = new List<InstanceStateChange>();
+            var now = _time.GetUtcNow();
             foreach (var instance in instances)
             {
                 var previous = StateOf(instance);
-                if (previous != InstanceState.Terminated)
+                if (instance.ShutdownAt is null)
                 {
-                    Terminate(instance);
-                    instance.StateTransitionReason = UserInitiated(_time.GetUtcNow());
+                    instance.ShutdownAt = now;
+                    instance.TerminatedAt = now + ShuttingDownDuration(instance.Id);
+                    instance.StateTransitionReason = UserInitiated(now);
                 }
 
-                changes.Add(new InstanceStateChange(instance.Id, previous == InstanceState.Terminated ? previous : InstanceState.ShuttingDown, previous));
+                changes.Add(new InstanceStateChange(instance.Id, StateOf(instance), previous));
             }
 
             return changes;
@@ -165,6 +210,7 @@ public sealed partial class Ec2Backend
         request ??= DescribeRequest.All;
         lock (_lock)
         {
+            SettleInstances();
             var selected = Select(request.Ids, id => _instances.GetValueOrDefault(id), Ec2Errors.InstanceNotFound, _instances.Values);
             var instances = InstanceFilters.Apply(selected.Select(ToInstance), request.Filters).ToList();
             return [.. instances
@@ -194,19 +240,41 @@ public sealed partial class Ec2Backend
         => string.Create(CultureInfo.InvariantCulture, $"User initiated ({at.UtcDateTime:yyyy-MM-dd HH:mm:ss} GMT)");
 
     /// <summary>
-    /// The instance's state now: terminated once terminated; running from its launch when the world began with it,
-    /// else from <see cref="InstanceEntity.RunningAt"/>; pending until then. Decided when read, on the backend's
-    /// clock, so a resumed <c>podnet up --state</c> (which replays on the recorded clock) sees the same.
+    /// The instance's state now: terminated from <see cref="InstanceEntity.TerminatedAt"/>, shutting-down from the
+    /// TerminateInstances call until then; otherwise running from its launch when the world began with it, else from
+    /// <see cref="InstanceEntity.RunningAt"/>, pending until then. Decided when read, on the backend's clock, so a
+    /// resumed <c>podnet up --state</c> (which replays on the recorded clock) sees the same.
     /// </summary>
     private InstanceState StateOf(InstanceEntity instance)
-        => instance.State != InstanceState.Pending ? instance.State
-            : instance.LaunchTime <= _upUntil || _time.GetUtcNow() >= instance.RunningAt ? InstanceState.Running
+    {
+        var now = _time.GetUtcNow();
+        return instance.TerminatedAt <= now ? InstanceState.Terminated
+            : instance.ShutdownAt is not null ? InstanceState.ShuttingDown
+            : instance.LaunchTime <= _upUntil || now >= instance.RunningAt ? InstanceState.Running
             : InstanceState.Pending;
+    }
+
+    /// <summary>
+    /// Applies what the clock has made true of instances: the interfaces of each instance that has reached
+    /// <c>terminated</c> are detached, and those marked delete-on-termination deleted (<see cref="Terminate"/>).
+    /// Until then a shutting-down instance keeps them attached, as on EC2. Called under the lock by the operations
+    /// that show instances or interfaces or take addresses, so every reader sees the same.
+    /// </summary>
+    private void SettleInstances()
+    {
+        foreach (var instance in _instances.Values)
+        {
+            if (!instance.InterfacesReleased && StateOf(instance) == InstanceState.Terminated)
+            {
+                Terminate(instance);
+            }
+        }
+    }
 
     private InstanceEntity FindInstance(string id) => _instances.GetValueOrDefault(id) ?? throw Ec2Errors.InstanceNotFound(id);
 
     /// <summary>
-    /// Terminating detaches every interface; those marked delete-on-termination go (a trunk takes its VLAN
+    /// Reaching terminated detaches every interface; those marked delete-on-termination go (a trunk takes its VLAN
     /// associations with it), the rest stay available. Branch interfaces are never attached, so they are left
     /// behind exactly as on AWS, for the resource controller's garbage collector.
     /// </summary>
@@ -229,7 +297,7 @@ public sealed partial class Ec2Backend
             RemoveInterface(eni);
         }
 
-        instance.State = InstanceState.Terminated;
+        instance.InterfacesReleased = true;
     }
 
     private Instance ToInstance(InstanceEntity instance)
@@ -243,6 +311,7 @@ public sealed partial class Ec2Backend
             instance.ImageId,
             state,
             instance.StateTransitionReason,
+            instance.ShutdownAt is null ? null : StateReason.UserInitiatedShutdown,
             instance.Type.InstanceType,
             new Placement(instance.AvailabilityZone),
             running ? instance.SubnetId : null,
@@ -312,8 +381,14 @@ public sealed partial class Ec2Backend
 
         public DateTimeOffset LaunchTime { get; } = launchTime;
 
-        /// <summary>Pending until terminated (whether it runs yet is decided when read, by <see cref="StateOf"/>), then terminated.</summary>
-        public InstanceState State { get; set; } = InstanceState.Pending;
+        /// <summary>When TerminateInstances was called for it (it is shutting-down from then), or null.</summary>
+        public DateTimeOffset? ShutdownAt { get; set; }
+
+        /// <summary>When it is terminated: <see cref="ShutdownAt"/> and its <see cref="ShuttingDownDuration"/>.</summary>
+        public DateTimeOffset? TerminatedAt { get; set; }
+
+        /// <summary>Whether its interfaces have been detached (and deleted where marked) on reaching terminated.</summary>
+        public bool InterfacesReleased { get; set; }
 
         /// <summary>When it is running, if it was launched while the world ran.</summary>
         public DateTimeOffset RunningAt { get; init; }

@@ -38,6 +38,7 @@ public sealed partial class Ec2Backend
         lock (_lock)
         {
             SettleNatGateways();
+            SettleInstances();
 
             // ipamd and the resource controller ask for one instance's interfaces: read those from the attachment
             // index, not every interface of the account (the other filters still apply, to these alone).
@@ -58,9 +59,11 @@ public sealed partial class Ec2Backend
         {
             var eni = FindInterface(request.NetworkInterfaceId);
             var instance = FindInstance(request.InstanceId);
-            if (instance.State != InstanceState.Running && instance.State != InstanceState.Pending)
+            var state = StateOf(instance);
+            if (state != InstanceState.Running && state != InstanceState.Pending)
             {
-                throw Ec2Errors.IncorrectInstanceState(instance.Id, instance.State.Name);
+                // A shutting-down instance takes no interface either: only pending, running (or stopped) ones do.
+                throw Ec2Errors.IncorrectInstanceState(instance.Id, state.Name);
             }
 
             if (eni.Attachment is not null)

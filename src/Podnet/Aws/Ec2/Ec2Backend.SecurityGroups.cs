@@ -103,6 +103,8 @@ public sealed partial class Ec2Backend
     {
         lock (_lock)
         {
+            // A terminated instance's deleted interfaces no longer use the group.
+            SettleInstances();
             var group = FindGroup(groupId);
             if (group.Name == "default")
             {

@@ -50,6 +50,8 @@ public sealed partial class Ec2Backend
         request ??= DescribeRequest.All;
         lock (_lock)
         {
+            // A terminated instance's deleted interfaces free their addresses (AvailableIpAddressCount).
+            SettleInstances();
             var selected = Select(request.Ids, id => _subnets.GetValueOrDefault(id), Ec2Errors.SubnetNotFound, _subnets.Values);
             return [.. SubnetFilters.Apply(selected.Select(ToSubnet), request.Filters)];
         }
@@ -60,6 +62,7 @@ public sealed partial class Ec2Backend
         lock (_lock)
         {
             SettleNatGateways();
+            SettleInstances();
             var subnet = FindSubnet(subnetId);
 
             // A NAT gateway's interface counts until the gateway is deleted, as on EC2.

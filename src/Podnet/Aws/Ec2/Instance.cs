@@ -2,12 +2,17 @@ namespace Podnet.Aws.Ec2;
 
 /// <summary>An EC2 instance in the shape <c>aws ec2 describe-instances</c> prints (the fields Podnet uses).</summary>
 /// <param name="State">
-/// <c>pending</c> (0) from its launch until it has booted, then <c>running</c> (16); <c>terminated</c> (48) once
-/// terminated. Instances a world starts with are running from their launch.
+/// <c>pending</c> (0) from its launch until it has booted, then <c>running</c> (16); once terminated
+/// <c>shutting-down</c> (32) for a while (<c>Ec2Backend.ShuttingDownDuration</c>), then <c>terminated</c> (48).
+/// Instances a world starts with are running from their launch.
 /// </param>
 /// <param name="StateTransitionReason">
 /// Why the state last changed, as EC2 words it: empty while the instance is pending or running, <c>User initiated
 /// (2026-11-30 02:00:00 GMT)</c> once a user terminated it (the time of the call, in EC2's format).
+/// </param>
+/// <param name="StateReason">
+/// The reason of the last state change as a code and message, which EC2 gives once an instance is shutting down or
+/// terminated (<c>Client.UserInitiatedShutdown</c> after TerminateInstances); null while pending or running.
 /// </param>
 /// <param name="LaunchTime">When RunInstances launched it (set at launch, not when it starts running).</param>
 public sealed record Instance(
@@ -15,6 +20,7 @@ public sealed record Instance(
     string ImageId,
     InstanceState State,
     string StateTransitionReason,
+    StateReason? StateReason,
     string InstanceType,
     Placement Placement,
     string? SubnetId,
@@ -34,6 +40,16 @@ public sealed record InstanceState(int Code, string Name)
     public static InstanceState Running { get; } = new(16, "running");
     public static InstanceState ShuttingDown { get; } = new(32, "shutting-down");
     public static InstanceState Terminated { get; } = new(48, "terminated");
+}
+
+/// <summary>
+/// EC2's <c>StateReason</c>: a code and its message, e.g. <c>Client.UserInitiatedShutdown</c> with
+/// <c>Client.UserInitiatedShutdown: User initiated shutdown</c> ("StateReason", EC2 API Reference).
+/// </summary>
+public sealed record StateReason(string Code, string Message)
+{
+    /// <summary>The reason of an instance a user terminated (TerminateInstances), as describe-instances shows it.</summary>
+    public static StateReason UserInitiatedShutdown { get; } = new("Client.UserInitiatedShutdown", "Client.UserInitiatedShutdown: User initiated shutdown");
 }
 
 public sealed record Placement(string AvailabilityZone);

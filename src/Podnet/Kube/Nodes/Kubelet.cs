@@ -42,6 +42,9 @@ public sealed class Kubelet : ReconcilingController
     private readonly ContainerRestartBackOff _backOff = new();
     private readonly Dictionary<string, RuntimePod> _pods = new(StringComparer.Ordinal);
 
+    /// <summary>The nodes whose kubelet stopped (their machine shut down), and when.</summary>
+    private readonly Dictionary<string, DateTimeOffset> _stopped = new(StringComparer.Ordinal);
+
     /// <param name="store">The API server's store.</param>
     /// <param name="time">The clock.</param>
     /// <param name="events">Where the kubelet's events go.</param>
@@ -67,6 +70,17 @@ public sealed class Kubelet : ReconcilingController
     /// </summary>
     public void PreloadImages(Func<string, bool> images) => _images.Preloaded = images;
 
+    /// <summary>
+    /// The kubelet of <paramref name="nodeName"/> stops at <paramref name="at"/>, its machine shutting down: it posts
+    /// no more node status and does nothing more for the node's pods (they keep the status last posted, and a
+    /// terminating one stays so), until the node object is deleted. The node lifecycle controller then marks the node
+    /// Unknown. Stopping twice keeps the first moment.
+    /// </summary>
+    public void Stop(string nodeName, DateTimeOffset at) => _stopped.TryAdd(nodeName, at);
+
+    /// <summary>When the kubelet of <paramref name="nodeName"/> stopped, or null while it runs.</summary>
+    public DateTimeOffset? StoppedAt(string nodeName) => _stopped.TryGetValue(nodeName, out var at) ? at : null;
+
     private KubeResource Pods => Store.Resources.For("v1", "Pod");
 
     private KubeResource Nodes => Store.Resources.For("v1", "Node");
@@ -77,8 +91,10 @@ public sealed class Kubelet : ReconcilingController
         {
             if (change.Type == WatchEventType.Deleted)
             {
-                // A node that comes back under the same name is a new machine, with none of the old one's images.
+                // A node that comes back under the same name is a new machine, with none of the old one's images, and
+                // a kubelet that runs.
                 _images.Forget(change.Object.Name);
+                _stopped.Remove(change.Object.Name);
                 return;
             }
 
@@ -162,7 +178,7 @@ public sealed class Kubelet : ReconcilingController
     private TimeSpan? SyncNode(string name)
     {
         var found = Store.TryGet(Nodes, null, name);
-        if (found is null)
+        if (found is null || _stopped.ContainsKey(name))
         {
             return null;
         }
@@ -271,6 +287,12 @@ public sealed class Kubelet : ReconcilingController
         }
 
         var node = new NodeView(nodeObject);
+        if (_stopped.ContainsKey(node.Name))
+        {
+            // No kubelet runs there any more: the pod stays as last posted until the node is gone.
+            return null;
+        }
+
         var context = RequestContext.ServiceAccount("kube-system", "node:" + node.Name);
         if (pod.IsTerminating)
         {

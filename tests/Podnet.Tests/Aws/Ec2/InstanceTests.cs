@@ -48,7 +48,7 @@ public class InstanceTests
 
         var pending = Describe(id);
         Assert.Equal(("pending", 0, string.Empty, launchedAt), (pending.State.Name, pending.State.Code, pending.StateTransitionReason, pending.LaunchTime));
-        Assert.Equal(launchedAt + boot, Ec2.NextInstanceRunning);
+        Assert.Equal(launchedAt + boot, Ec2.NextInstanceTransition);
         Assert.Equal(launchedAt + boot, _cloud.Cloud.NextTransition);
         Assert.Single(Ec2.DescribeInstances(DescribeRequest.Where(new Filter("instance-state-name", "pending"))));
 
@@ -57,7 +57,7 @@ public class InstanceTests
         _cloud.Time.Advance(TimeSpan.FromMilliseconds(1));
         var running = Describe(id);
         Assert.Equal(("running", 16, string.Empty, launchedAt), (running.State.Name, running.State.Code, running.StateTransitionReason, running.LaunchTime));
-        Assert.Null(Ec2.NextInstanceRunning);
+        Assert.Null(Ec2.NextInstanceTransition);
     }
 
     [Fact]
@@ -83,9 +83,20 @@ public class InstanceTests
         var change = Assert.Single(Ec2.TerminateInstances([id]));
 
         Assert.Equal(("pending", "shutting-down"), (change.PreviousState.Name, change.CurrentState.Name));
+
+        // EC2 shows it shutting-down (32) first, with the reason of a user's call, then terminated (48): before, this
+        // test expected terminated at once, which EC2 never answers.
+        var shuttingDown = Describe(id);
+        Assert.Equal(("shutting-down", 32), (shuttingDown.State.Name, shuttingDown.State.Code));
+        Assert.Equal("User initiated (2026-11-22 09:00:03 GMT)", shuttingDown.StateTransitionReason);
+        Assert.Equal(new StateReason("Client.UserInitiatedShutdown", "Client.UserInitiatedShutdown: User initiated shutdown"), shuttingDown.StateReason);
+        Assert.Equal(_cloud.Time.GetUtcNow() + Ec2.ShuttingDownDuration(id), Ec2.NextInstanceTransition);
+
+        _cloud.Time.Advance(Ec2.ShuttingDownDuration(id));
         var terminated = Describe(id);
         Assert.Equal(("terminated", 48), (terminated.State.Name, terminated.State.Code));
-        Assert.Equal("User initiated (2026-11-22 09:00:03 GMT)", terminated.StateTransitionReason);
+        Assert.Equal(("User initiated (2026-11-22 09:00:03 GMT)", StateReason.UserInitiatedShutdown), (terminated.StateTransitionReason, terminated.StateReason));
+        Assert.Null(Ec2.NextInstanceTransition);
         _cloud.Time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal("terminated", Describe(id).State.Name);
     }
@@ -130,7 +141,15 @@ public class InstanceTests
         var change = Assert.Single(Ec2.TerminateInstances([instance.InstanceId]));
         Assert.Equal(("running", "shutting-down"), (change.PreviousState.Name, change.CurrentState.Name));
 
+        // While it shuts down its interfaces stay attached and hold their addresses; they go when it is terminated.
+        Assert.Equal(2, Describe(instance.InstanceId).NetworkInterfaces.Count);
+        Assert.Equal("in-use", _cloud.Eni(kept.NetworkInterfaceId).Status);
+        _cloud.Time.Advance(Ec2.ShuttingDownDuration(instance.InstanceId) - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(freeBefore, _cloud.Subnet(_cloud.SubnetA.SubnetId).AvailableIpAddressCount);
+        _cloud.Time.Advance(TimeSpan.FromMilliseconds(1));
+
         Assert.Equal("terminated", Describe(instance.InstanceId).State.Name);
+        Assert.Empty(Describe(instance.InstanceId).NetworkInterfaces);
         Assert.Equal("InvalidNetworkInterfaceID.NotFound", Throws(() => _cloud.Eni(instance.NetworkInterfaces[0].NetworkInterfaceId)).Code);
         var survivor = _cloud.Eni(kept.NetworkInterfaceId);
         Assert.Equal("available", survivor.Status);
@@ -153,6 +172,7 @@ public class InstanceTests
         }).ToList();
 
         Ec2.TerminateInstances([instance.InstanceId]);
+        _cloud.Time.Advance(Ec2.ShuttingDownDuration(instance.InstanceId));
 
         Assert.Equal("InvalidNetworkInterfaceID.NotFound", Throws(() => _cloud.Eni(trunk.NetworkInterfaceId)).Code);
         Assert.Empty(Ec2.DescribeTrunkInterfaceAssociations());
@@ -167,18 +187,29 @@ public class InstanceTests
     public void Terminate_Twice_IsHarmless_UnknownIdIsNotFound()
     {
         var instance = _cloud.Run();
-        Ec2.TerminateInstances([instance.InstanceId]);
-        Assert.Equal("terminated", Ec2.TerminateInstances([instance.InstanceId])[0].CurrentState.Name);
+        var first = Ec2.TerminateInstances([instance.InstanceId])[0];
+
+        // Asked again while it shuts down, EC2 answers shutting-down to shutting-down; once terminated, terminated to
+        // terminated, and the shutting-down does not start over.
+        var again = Ec2.TerminateInstances([instance.InstanceId])[0];
+        Assert.Equal(("pending", "shutting-down", "shutting-down", "shutting-down"), (first.PreviousState.Name, first.CurrentState.Name, again.PreviousState.Name, again.CurrentState.Name));
+        _cloud.Time.Advance(Ec2.ShuttingDownDuration(instance.InstanceId));
+        var late = Ec2.TerminateInstances([instance.InstanceId])[0];
+        Assert.Equal(("terminated", "terminated"), (late.PreviousState.Name, late.CurrentState.Name));
         Assert.Equal("InvalidInstanceID.NotFound", Throws(() => Ec2.TerminateInstances([instance.InstanceId, "i-00000000000000000"])).Code);
     }
 
     [Fact]
-    public void Attach_ToTerminatedInstance_IsIncorrectInstanceState()
+    public void Attach_ToShuttingDownOrTerminatedInstance_IsIncorrectInstanceState()
     {
         var instance = _cloud.Run();
         Ec2.TerminateInstances([instance.InstanceId]);
         var eni = Ec2.CreateNetworkInterface(new CreateNetworkInterfaceRequest(_cloud.SubnetA.SubnetId));
-        Assert.Equal("IncorrectInstanceState", Throws(() => Ec2.AttachNetworkInterface(new AttachNetworkInterfaceRequest(eni.NetworkInterfaceId, instance.InstanceId, 1))).Code);
+        var shuttingDown = Throws(() => Ec2.AttachNetworkInterface(new AttachNetworkInterfaceRequest(eni.NetworkInterfaceId, instance.InstanceId, 1)));
+        Assert.Equal(("IncorrectInstanceState", $"The instance '{instance.InstanceId}' is not in a valid state for this operation (state: shutting-down)."), (shuttingDown.Code, shuttingDown.Message));
+        _cloud.Time.Advance(Ec2.ShuttingDownDuration(instance.InstanceId));
+        var terminated = Throws(() => Ec2.AttachNetworkInterface(new AttachNetworkInterfaceRequest(eni.NetworkInterfaceId, instance.InstanceId, 1)));
+        Assert.Equal(("IncorrectInstanceState", $"The instance '{instance.InstanceId}' is not in a valid state for this operation (state: terminated)."), (terminated.Code, terminated.Message));
     }
 
     [Fact]

@@ -101,6 +101,10 @@ public class EksBackendTests
 
         Eks.UpdateNodegroupDesiredSize("demo", "ng", 1);
         Assert.Equal([before[0]], Eks.NodegroupInstanceIds("demo", "ng"));
+
+        // The scaled-in instance shuts down, then is terminated (EC2's shutting-down; this test expected terminated at once).
+        Assert.Equal("shutting-down", _cloud.Ec2.DescribeInstances(DescribeRequest.ForIds(before[2]))[0].Instances[0].State.Name);
+        _cloud.Time.Advance(_cloud.Ec2.ShuttingDownDuration(before[2]));
         Assert.Equal("terminated", _cloud.Ec2.DescribeInstances(DescribeRequest.ForIds(before[2]))[0].Instances[0].State.Name);
 
         Eks.UpdateNodegroupDesiredSize("demo", "ng", 4);

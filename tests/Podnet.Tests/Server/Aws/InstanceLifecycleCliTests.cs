@@ -56,4 +56,32 @@ public class InstanceLifecycleCliTests : IClassFixture<HeldClockServedWorld>
             "--query", "Reservations[0].Instances[0].[State.Name,State.Code,StateTransitionReason]", "--output", "json");
         Assert.Equal("[\n    \"running\",\n    16,\n    \"\"\n]", running);
     }
+
+    [Fact]
+    public void TerminateInstances_ThroughTheCli_ShuttingDownWithItsReason_ThenTerminatedWithoutItsInterface()
+    {
+        var backend = _world.Server.Cluster.World.Cloud!.Ec2Backend;
+        var id = _world.Server.Cluster.Write(() =>
+        {
+            var subnetId = backend.DescribeSubnets().First(s => s.CidrBlock == "192.168.96.0/19").SubnetId;
+            return backend.RunInstances(new Podnet.Aws.Ec2.RunInstancesRequest("m5.large", subnetId)).Instances[0].InstanceId;
+        });
+        _world.Clock.Advance(_world.Server.Cluster.Read(() => backend.PendingDuration(id)));
+
+        var terminating = _world.AwsOk("ec2", "terminate-instances", "--instance-ids", id,
+            "--query", "TerminatingInstances[0].[InstanceId,CurrentState.Name,CurrentState.Code,PreviousState.Name,PreviousState.Code]", "--output", "json");
+        Assert.Equal($"[\n    \"{id}\",\n    \"shutting-down\",\n    32,\n    \"running\",\n    16\n]", terminating);
+
+        const string query = "Reservations[0].Instances[0].[State.Name,State.Code,StateReason.Code,StateReason.Message,length(NetworkInterfaces)]";
+        var shuttingDown = _world.AwsOk("ec2", "describe-instances", "--instance-ids", id, "--query", query, "--output", "json");
+        Assert.Equal("[\n    \"shutting-down\",\n    32,\n    \"Client.UserInitiatedShutdown\",\n    \"Client.UserInitiatedShutdown: User initiated shutdown\",\n    1\n]", shuttingDown);
+
+        // Its shutting-down passes: terminated, and its delete-on-termination primary interface is gone.
+        _world.Clock.Advance(_world.Server.Cluster.Read(() => backend.ShuttingDownDuration(id)));
+        var terminated = _world.AwsOk("ec2", "describe-instances", "--instance-ids", id,
+            "--query", "Reservations[0].Instances[0].[State.Name,State.Code,StateTransitionReason,length(NetworkInterfaces)]", "--output", "json");
+        var since = _world.Server.Cluster.Read(() => backend.ShuttingDownSince(id))!.Value.UtcDateTime;
+        var reason = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"User initiated ({since:yyyy-MM-dd HH:mm:ss} GMT)");
+        Assert.Equal($"[\n    \"terminated\",\n    48,\n    \"{reason}\",\n    0\n]", terminated);
+    }
 }

@@ -157,6 +157,9 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
             + "&IamInstanceProfile.Name=model-node&TagSpecification.1.ResourceType=instance&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=model"), "instanceId");
         Run($"Action=TerminateInstances&InstanceId.1={launched}");
 
+        // A shutting-down instance carries its stateReason (code and message).
+        Assert.Equal("Client.UserInitiatedShutdown", Run($"Action=DescribeInstances&InstanceId.1={launched}").Descendants("stateReason").Single().Element("code")!.Value);
+
         // A page of a paginated answer carries nextToken; the token brings the next one.
         var page = Run($"Action=DescribeNetworkInterfaces&Filter.1.Name=vpc-id&Filter.1.Value.1={vpcId}&MaxResults=5");
         Run($"Action=DescribeNetworkInterfaces&Filter.1.Name=vpc-id&Filter.1.Value.1={vpcId}&MaxResults=5&NextToken={Uri.EscapeDataString(Value(page, "nextToken"))}");
