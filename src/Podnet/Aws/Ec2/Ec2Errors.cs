@@ -263,6 +263,16 @@ public static class Ec2Errors
 
     public static AwsException ElasticIpAlreadyAssociated(string allocationId) => E("Resource.AlreadyAssociated", $"Elastic IP address [{allocationId}] is already associated");
 
+    /// <summary>
+    /// CreateNatGateway with an Elastic IP for a private NAT gateway. EC2's code for parameters that exclude each other;
+    /// the text is the EC2 API Reference's rule for <c>AllocationId</c> ("CreateNatGateway": "You cannot specify an
+    /// Elastic IP address with a private NAT gateway").
+    /// </summary>
+    public static AwsException PrivateNatGatewayAllocation() => E("InvalidParameterCombination", "You cannot specify an Elastic IP address with a private NAT gateway.");
+
+    /// <summary>CreateNatGateway with a <c>ConnectivityType</c> other than EC2's two (<c>ConnectivityType</c>: "Valid Values: private | public").</summary>
+    public static AwsException NatConnectivityType(string value) => InvalidParameterValue(value, "ConnectivityType", "Valid values: private, public.");
+
     /// <summary>DescribeNatGateways or DeleteNatGateway of an unknown gateway, as EC2 says it (gruntwork-io/cloud-nuke#325).</summary>
     public static AwsException NatGatewayNotFound(string id) => E("NatGatewayNotFound", $"NAT gateway {id} was not found");
 

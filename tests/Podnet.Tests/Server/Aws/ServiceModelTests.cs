@@ -128,6 +128,9 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
         var allocated = Run("Action=AllocateAddress&Domain=vpc&TagSpecification.1.ResourceType=elastic-ip&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m");
         var natGateway = Value(Run($"Action=CreateNatGateway&SubnetId={routedSubnet}&AllocationId={Value(allocated, "allocationId")}&ConnectivityType=public&ClientToken=n&TagSpecification.1.ResourceType=natgateway&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m"), "natGatewayId");
         Run($"Action=DescribeNatGateways&NatGatewayId.1={natGateway}&Filter.1.Name=vpc-id&Filter.1.Value.1={routedVpc}");
+        var privateNat = Value(Run($"Action=CreateNatGateway&SubnetId={routedSubnet}&ConnectivityType=private&PrivateIpAddress=10.8.0.20"), "natGatewayId");
+        Run($"Action=DescribeNatGateways&NatGatewayId.1={privateNat}");
+        Run($"Action=DeleteNatGateway&NatGatewayId={privateNat}");
         Run($"Action=DescribeAddresses&AllocationId.1={Value(allocated, "allocationId")}&Filter.1.Name=domain&Filter.1.Value.1=vpc");
         Run($"Action=DescribeAddresses&PublicIp.1={Value(allocated, "publicIp")}");
         Run($"Action=DeleteNatGateway&NatGatewayId={natGateway}");
