@@ -114,6 +114,20 @@ public class AwsCliTests : IClassFixture<ServedWorld>
     }
 
     [Fact]
+    public void CreateManagedPrefixList_WithEntries_ThenAnUnknownListsEntries_IsInvalidPrefixListIdNotFound()
+    {
+        var created = JsonNode.Parse(_world.AwsOk("ec2", "create-managed-prefix-list", "--prefix-list-name", "corp", "--address-family", "IPv4", "--max-entries", "2",
+            "--entries", "Cidr=10.1.0.0/16,Description=office", "Cidr=198.51.100.0/24"))!["PrefixList"]!;
+        var (exit, _, error) = _world.Aws("ec2", "get-managed-prefix-list-entries", "--prefix-list-id", "pl-0123456789abcdef0");
+
+        var id = created["PrefixListId"]!.GetValue<string>();
+        Assert.Equal(("corp", "IPv4", 2, "create-complete"), (created["PrefixListName"]!.GetValue<string>(), created["AddressFamily"]!.GetValue<string>(), created["MaxEntries"]!.GetValue<int>(), created["State"]!.GetValue<string>()));
+        Assert.Equal(["10.1.0.0/16 office", "198.51.100.0/24 "], _world.Server.Cluster.Read(() => Cloud.Ec2Backend.GetManagedPrefixListEntries(id)).Select(e => $"{e.Cidr} {e.Description}"));
+        Assert.Equal(255, exit);
+        Assert.Equal("An error occurred (InvalidPrefixListID.NotFound) when calling the GetManagedPrefixListEntries operation: The prefix list (pl-0123456789abcdef0) does not exist.", error.Trim());
+    }
+
+    [Fact]
     public void DescribeCluster_Missing_PrintsTheSeedsResourceNotFoundLine()
     {
         var (exit, output, error) = _world.Aws("eks", "describe-cluster", "--name", "my-cluster", "--query", "cluster.status", "--output", "text");
