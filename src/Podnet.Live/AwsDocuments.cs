@@ -19,7 +19,7 @@ namespace Podnet.Live;
 /// What a world cannot say is left out and said in <see cref="Result.Notes"/>: the VPC's <c>default</c> group (every
 /// VPC of the world gets its own), instances outside managed node groups and their interfaces, interfaces AWS
 /// services manage (endpoints, EKS's control plane; a NAT gateway's is made again by its NatGateway), rules naming a
-/// group of another VPC, tags with the reserved <c>aws:</c> prefix, private NAT gateways and those not available,
+/// group of another VPC, tags with the reserved <c>aws:</c> prefix, NAT gateways not available,
 /// routes to other targets (peering, transit gateways, endpoints, interfaces) and IPv6 or prefix-list routes.
 /// </summary>
 public static class AwsDocuments
@@ -132,8 +132,9 @@ public static class AwsDocuments
     }
 
     /// <summary>
-    /// The routes of the VPCs read: an InternetGateway per gateway attached to one, a NatGateway per public gateway
-    /// that is <c>available</c> (or <c>pending</c>, which the world makes available) in a VPC with an internet gateway,
+    /// The routes of the VPCs read: an InternetGateway per gateway attached to one, a NatGateway per gateway that is
+    /// <c>available</c> (or <c>pending</c>, which the world makes available) — a public one in a VPC with an internet
+    /// gateway, a private one (<c>ConnectivityType: private</c>, no Elastic IP) anywhere —
     /// and a RouteTable per table, with the routes to those gateways (the <c>local</c> routes are the VPC's own) and
     /// its associations with the VPC's subnets. Returns the interfaces of the NAT gateways written (their
     /// NatGateway documents make them again).
@@ -164,8 +165,9 @@ public static class AwsDocuments
         {
             var state = nat.State?.Value ?? "available";
             var address = (nat.NatGatewayAddresses ?? []).FirstOrDefault(a => a.IsPrimary == true) ?? (nat.NatGatewayAddresses ?? []).FirstOrDefault();
-            var why = nat.ConnectivityType?.Value == "private" ? "a private NAT gateway, which Podnet does not emulate"
-                : state is not ("available" or "pending") ? $"{state}, so the routes to it are blackholes"
+            var isPrivate = nat.ConnectivityType?.Value == "private";
+            var why = state is not ("available" or "pending") ? $"{state}, so the routes to it are blackholes"
+                : isPrivate ? null
                 : !vpcsWithGateway.Contains(nat.VpcId) ? $"in {nat.VpcId}, which has no internet gateway attached"
                 : address?.AllocationId is null ? "without an Elastic IP"
                 : null;
@@ -180,18 +182,24 @@ public static class AwsDocuments
                 notes.Add($"NAT gateway {nat.NatGatewayId} is pending: the world's is available");
             }
 
-            var entry = new JsonObject { ["AllocationId"] = address!.AllocationId };
-            if (address.PublicIp is { } publicIp)
+            // A private gateway has no Elastic IP: its entry keeps only its private address and interface.
+            var entry = new JsonObject();
+            if (!isPrivate)
+            {
+                entry["AllocationId"] = address!.AllocationId;
+            }
+
+            if (address?.PublicIp is { } publicIp && !isPrivate)
             {
                 entry["PublicIp"] = publicIp;
             }
 
-            if (address.PrivateIp is { } privateIp)
+            if (address?.PrivateIp is { } privateIp)
             {
                 entry["PrivateIp"] = privateIp;
             }
 
-            if (address.NetworkInterfaceId is { } eni)
+            if (address?.NetworkInterfaceId is { } eni)
             {
                 entry["NetworkInterfaceId"] = eni;
                 natInterfaces.Add(eni);
@@ -201,7 +209,7 @@ public static class AwsDocuments
             {
                 ["NatGatewayId"] = nat.NatGatewayId,
                 ["SubnetId"] = nat.SubnetId,
-                ["ConnectivityType"] = "public",
+                ["ConnectivityType"] = isPrivate ? "private" : "public",
                 ["NatGatewayAddresses"] = new JsonArray(entry),
             };
             AddTags(spec, nat.Tags, nat.NatGatewayId, notes);

@@ -54,12 +54,13 @@ public sealed partial class Ec2Api
         }),
         "CreateNatGateway" => Write(() =>
         {
-            if (query.Get("ConnectivityType") is { } type && type != "public")
-            {
-                throw Ec2Errors.InvalidParameterValue(type, "ConnectivityType", "Podnet emulates public NAT gateways only.");
-            }
-
-            var nat = Done(ec2.CreateNatGatewayAsync(new CreateNatGatewayRequest(Required(query, "SubnetId"), Required(query, "AllocationId"), TagsFor(query, "natgateway"))));
+            // AllocationId is optional on the wire (a private gateway takes none); the backend says what each type needs.
+            var nat = Done(ec2.CreateNatGatewayAsync(new CreateNatGatewayRequest(
+                Required(query, "SubnetId"),
+                query.Get("AllocationId") is { Length: > 0 } allocationId ? allocationId : null,
+                TagsFor(query, "natgateway"),
+                PrivateIpAddress: query.Get("PrivateIpAddress"),
+                ConnectivityType: query.Get("ConnectivityType") ?? "public")));
             return [Text("clientToken", query.Get("ClientToken")), Structure("natGateway", Ec2RouteShapes.NatGateway(nat))];
         }),
         "DescribeNatGateways" => Read(() => [Items("natGatewaySet", Done(ec2.DescribeNatGatewaysAsync(Describe(query, "NatGatewayId"))), Ec2RouteShapes.NatGateway)]),

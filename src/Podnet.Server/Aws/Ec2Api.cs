@@ -30,6 +30,7 @@ public sealed partial class Ec2Api
     public static IReadOnlyList<string> Actions { get; } =
     [
         .. RouteActions,
+        .. PrefixListActions,
         "CreateVpc", "DescribeVpcs", "DeleteVpc", "AssociateVpcCidrBlock", "DisassociateVpcCidrBlock",
         "CreateSubnet", "DescribeSubnets", "DeleteSubnet",
         "CreateSecurityGroup", "DescribeSecurityGroups", "DeleteSecurityGroup", "DescribeSecurityGroupRules",
@@ -258,7 +259,7 @@ public sealed partial class Ec2Api
                 return [];
             }),
             _ when InstanceActions.Contains(action) => AnswerInstances(action, query, ec2),
-            _ => HandleRoutes(action, query, ec2) ?? throw new AwsException("InvalidAction", $"The action {action} is not valid for this web service."),
+            _ => HandleRoutes(action, query, ec2) ?? HandlePrefixLists(action, query, ec2) ?? throw new AwsException("InvalidAction", $"The action {action} is not valid for this web service."),
         };
     }
 

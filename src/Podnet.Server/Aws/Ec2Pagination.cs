@@ -41,6 +41,8 @@ public sealed class Ec2Pagination
         ["DescribeInstances"] = new("reservationSet", 5, 1000, "InstanceId", "instancesSet"),
         ["DescribeInstanceTypes"] = new("instanceTypeSet", 5, 100),
         ["DescribeTrunkInterfaceAssociations"] = new("interfaceAssociationSet", 5, 255),
+        ["DescribeManagedPrefixLists"] = new("prefixListSet", 1, 100),
+        ["GetManagedPrefixListEntries"] = new("entrySet", 1, 100),
     };
 
     private const string TokenPrefix = "pn1.";

@@ -5,8 +5,8 @@ namespace Podnet.Lint;
 /// <summary>
 /// Pods whose traffic to the Internet is dropped by the VPC's routes: the subnet of the interface it leaves by (the
 /// node's subnet when SNATed; with AWS_VPC_K8S_CNI_EXTERNALSNAT=true or in strict mode the pod's own — an ENIConfig's
-/// subnet, a branch interface's) has no route out, a blackhole, a NAT gateway without an internet gateway behind it,
-/// or an internet gateway for an address without a public IPv4 address. Each running pod is asked as
+/// subnet, a branch interface's) has no route out, a blackhole, a NAT gateway without an internet gateway behind it, a
+/// private NAT gateway (which never reaches the internet), or an internet gateway for an address without a public IPv4 address. Each running pod is asked as
 /// <c>podnet reach POD 8.8.8.8 443</c> asks, so lint and reach cannot disagree; one finding per subnet.
 /// </summary>
 public sealed partial class PodsWithoutRouteOut : ILintCheck
@@ -51,7 +51,7 @@ public sealed partial class PodsWithoutRouteOut : ILintCheck
                 Id,
                 $"Subnet {subnet}",
                 $"{who} cannot reach the Internet ({InternetAddress}) by this subnet: {pods[0].Detail}",
-                $"if they need it, associate {subnet} with a route table whose 0.0.0.0/0 route goes to an available NAT gateway in a public subnet (aws ec2 associate-route-table), or let the CNI SNAT their traffic to the node's address (AWS_VPC_K8S_CNI_EXTERNALSNAT=false)");
+                $"if they need it, associate {subnet} with a route table whose 0.0.0.0/0 route goes to an available public NAT gateway in a public subnet (aws ec2 associate-route-table), or let the CNI SNAT their traffic to the node's address (AWS_VPC_K8S_CNI_EXTERNALSNAT=false)");
         }
     }
 

@@ -20,7 +20,13 @@ namespace Podnet.Policy;
 /// <item>a NAT gateway: it must be <c>available</c>, and its own subnet's route table must send the destination to
 /// an internet gateway, which translates the gateway's Elastic IP (Amazon VPC User Guide, "NAT gateways": "the
 /// NAT gateway must be in a public subnet … the route table for the public subnet must have a route to the
-/// internet gateway").</item>
+/// internet gateway");</item>
+/// <item>a private NAT gateway (<c>ConnectivityType: private</c>): it translates to its own private address and
+/// forwards by its subnet's table, but never to the internet (Amazon VPC User Guide, "NAT gateways": "You can
+/// attach an internet gateway to a VPC with a private NAT gateway, but if you route traffic from the private NAT
+/// gateway to the internet gateway, the internet gateway drops the traffic"); what it is for — other VPCs and
+/// on-premises networks through a transit gateway or virtual private gateway — is not modelled, so it gets no packet
+/// out of the VPC.</item>
 /// </list>
 /// Read-only: built over the backend's state when asked, for one <see cref="Reachability"/>.
 /// </summary>
@@ -71,6 +77,11 @@ internal sealed class VpcRouter(IEc2View ec2)
             return (false, $"{routeText} ({where}), but NAT gateway {natId} is {nat.State}: it forwards nothing until available");
         }
 
+        if (nat.ConnectivityType == "private")
+        {
+            return ThroughPrivateNat(routeText, where, nat, destination);
+        }
+
         var natTable = ec2.RouteTableOfSubnet(nat.SubnetId);
         var onward = LongestMatch(natTable, destination);
         if (onward is null)
@@ -87,6 +98,37 @@ internal sealed class VpcRouter(IEc2View ec2)
 
         var publicIp = nat.NatGatewayAddresses.FirstOrDefault(a => a.IsPrimary)?.PublicIp;
         return (true, $"{routeText} ({where}), then {onwardText} ({nat.SubnetId}): out through the internet gateway as the NAT gateway's Elastic IP {publicIp}");
+    }
+
+    /// <summary>
+    /// A private NAT gateway's way on: it translates the packet to its own private address and its subnet's table
+    /// routes it, but no route leads it to the internet — an internet gateway drops a private NAT gateway's traffic
+    /// ("NAT gateways"), and the transit and virtual private gateways it is meant for are not modelled. Always denied,
+    /// naming the onward route (or its absence) so the user sees why.
+    /// </summary>
+    private (bool Routed, string Detail) ThroughPrivateNat(string routeText, string where, NatGateway nat, IPAddress destination)
+    {
+        var privateIp = nat.NatGatewayAddresses.FirstOrDefault(a => a.IsPrimary)?.PrivateIp;
+        var translated = $"NAT gateway {nat.NatGatewayId} is private (it translates to its private address {privateIp}) and cannot reach the internet";
+        var natTable = ec2.RouteTableOfSubnet(nat.SubnetId);
+        var onward = LongestMatch(natTable, destination);
+        if (onward is null)
+        {
+            return (false, $"{routeText} ({where}), but {translated}: no route to {destination} in {natTable.RouteTableId} (its subnet {nat.SubnetId}, {Association(natTable, nat.SubnetId)}), the VPC router drops it");
+        }
+
+        var onwardText = $"{natTable.RouteTableId} {onward.DestinationCidrBlock} → {onward.NatGatewayId ?? onward.GatewayId}";
+        if (onward.State == "blackhole")
+        {
+            return (false, $"{routeText} ({where}), but {translated}: {onwardText} in its subnet {nat.SubnetId} is a blackhole, the VPC router drops it");
+        }
+
+        if (onward.GatewayId?.StartsWith("igw-", StringComparison.Ordinal) == true)
+        {
+            return (false, $"{routeText} ({where}), but {translated}: {onwardText} in its subnet {nat.SubnetId} sends it to the internet gateway, which drops a private NAT gateway's traffic");
+        }
+
+        return (false, $"{routeText} ({where}), but {translated}: {onwardText} in its subnet {nat.SubnetId} does not lead out of the VPC (a private NAT gateway's way to other networks, a transit or virtual private gateway, is not modelled)");
     }
 
     /// <summary>The most specific active or blackhole route of the table whose IPv4 destination contains the address.</summary>

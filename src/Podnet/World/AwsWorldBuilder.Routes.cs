@@ -14,6 +14,9 @@ internal sealed partial class AwsWorldBuilder
     /// <summary>The kinds that make a world's routes: a world with any of them declares all its routes itself.</summary>
     private static readonly string[] RouteKinds = ["InternetGateway", "NatGateway", "RouteTable"];
 
+    /// <summary>The fields of a NAT gateway's address that are its Elastic IP's, which a private NAT gateway has none of.</summary>
+    private static readonly string[] ElasticIpFields = ["AllocationId", "PublicIp"];
+
     /// <summary>
     /// An <c>InternetGateway</c>: <c>InternetGatewayId</c> (an existing gateway's, as <c>podnet snapshot</c> reads it;
     /// else drawn from its identity), <c>Attachments</c> (at most one <c>{VpcId}</c>, a name from the world or an ID),
@@ -39,18 +42,21 @@ internal sealed partial class AwsWorldBuilder
 
     /// <summary>
     /// A <c>NatGateway</c>: <c>SubnetId</c> (a name from the world or an ID), <c>ConnectivityType</c> (<c>public</c>,
-    /// the only kind Podnet emulates), <c>Tags</c>, and what <c>aws ec2 describe-nat-gateways</c> shows of an existing
+    /// the default, or <c>private</c>), <c>Tags</c>, and what <c>aws ec2 describe-nat-gateways</c> shows of an existing
     /// gateway (as <c>podnet snapshot</c> reads it): <c>NatGatewayId</c> and one <c>NatGatewayAddresses</c> entry
-    /// <c>{AllocationId, PublicIp, PrivateIp, NetworkInterfaceId}</c>, each optional. It gets its Elastic IP (that one,
-    /// else a new one) and is <c>available</c>, as a gateway that exists already. Its VPC needs an internet gateway:
-    /// EC2 would let it fail (<c>Gateway.NotAttached</c>), and a world cannot hold a gateway that never worked.
+    /// <c>{AllocationId, PublicIp, PrivateIp, NetworkInterfaceId}</c>, each optional. It is <c>available</c>, as a
+    /// gateway that exists already. A public one gets its Elastic IP (that one, else a new one), and its VPC needs an
+    /// internet gateway: EC2 would let it fail (<c>Gateway.NotAttached</c>), and a world cannot hold a gateway that
+    /// never worked. A private one has no Elastic IP (an <c>AllocationId</c> or <c>PublicIp</c> is EC2's
+    /// <c>InvalidParameterCombination</c>) and needs no internet gateway.
     /// </summary>
     private void CreateNatGateway(WorldDocument doc)
     {
         var ec2 = _cloud.Ec2Backend;
-        if (DocumentFields.String(doc, "ConnectivityType") is { } type && type != "public")
+        var type = DocumentFields.String(doc, "ConnectivityType") ?? "public";
+        if (type is not ("public" or "private"))
         {
-            throw doc.Error("spec.ConnectivityType", $"Unsupported value: \"{type}\": supported values: \"public\" (Podnet emulates public NAT gateways only)");
+            throw doc.Error("spec.ConnectivityType", $"Unsupported value: \"{type}\": supported values: \"private\", \"public\"");
         }
 
         var subnetId = Resolve(doc, "SubnetId", "Subnet", "subnet");
@@ -63,15 +69,29 @@ internal sealed partial class AwsWorldBuilder
         var (given, path) = addresses.Count == 1 ? addresses[0] : (new JsonObject(), "spec.NatGatewayAddresses[0]");
         Known(doc, given, path, "AllocationId", "PublicIp", "PrivateIp", "NetworkInterfaceId");
         string? Given(string field) => DocumentFields.StringAt(doc, given[field], $"{path}.{field}");
-        var address = ec2.AllocateAddress("vpc", [new Tag("Name", doc.Name)], Given("AllocationId"), Given("PublicIp"));
+        string? allocationId = null;
+        if (type == "private")
+        {
+            if (ElasticIpFields.FirstOrDefault(f => given[f] is not null) is { } elastic)
+            {
+                var refused = Ec2Errors.PrivateNatGatewayAllocation();
+                throw doc.Error($"{path}.{elastic}", $"{refused.Code}: {refused.Message}");
+            }
+        }
+        else
+        {
+            allocationId = ec2.AllocateAddress("vpc", [new Tag("Name", doc.Name)], Given("AllocationId"), Given("PublicIp")).AllocationId;
+        }
+
         var nat = ec2.CreateNatGateway(new CreateNatGatewayRequest(
             subnetId,
-            address.AllocationId,
+            allocationId,
             WithName(DocumentFields.Tags(doc), doc.Name),
             Existing: true,
             PrivateIpAddress: Given("PrivateIp"),
             NatGatewayId: DocumentFields.String(doc, "NatGatewayId"),
-            NetworkInterfaceId: Given("NetworkInterfaceId")));
+            NetworkInterfaceId: Given("NetworkInterfaceId"),
+            ConnectivityType: type));
         if (nat.State == "failed")
         {
             throw doc.Error("spec.SubnetId", $"{nat.FailureCode}: {nat.FailureMessage} (declare an InternetGateway attached to the VPC)");

@@ -27,7 +27,7 @@ internal sealed partial class AwsWorldBuilder
 {
     public const string ApiGroup = "aws.podnet.dev";
 
-    private static readonly string[] Order = ["Account", "Vpc", "Subnet", "InternetGateway", "NatGateway", "RouteTable", "SecurityGroup", "Role", "Cluster", "Addon", "SecurityGroupIngress", "NodeGroup", "NetworkInterface", "FargateProfile"];
+    private static readonly string[] Order = ["Account", "Vpc", "Subnet", "ManagedPrefixList", "InternetGateway", "NatGateway", "RouteTable", "SecurityGroup", "Role", "Cluster", "Addon", "SecurityGroupIngress", "NodeGroup", "NetworkInterface", "FargateProfile"];
 
     /// <summary>The name of the VPC CNI's add-on (<c>aws eks create-addon --addon-name vpc-cni</c>).</summary>
     public const string VpcCniAddon = AddonVersionCatalog.VpcCni;
@@ -286,6 +286,9 @@ internal sealed partial class AwsWorldBuilder
                     DocumentFields.Bool(doc, "MapPublicIpOnLaunch") ?? false,
                     DocumentFields.String(doc, "Ipv6CidrBlock")));
                 Remember(doc, subnet.SubnetId);
+                break;
+            case "ManagedPrefixList":
+                CreateManagedPrefixList(doc);
                 break;
             case "InternetGateway":
                 CreateInternetGateway(doc);

@@ -166,4 +166,58 @@ public class VpcRouterTests
         Assert.EndsWith($"cannot reach the Internet (8.8.8.8) by this subnet: {route.Detail}", finding.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(WorldLint.Run(ExampleWorlds.Load(CustomNetworking)), f => f.Check == PodsWithoutRouteOut.Id);
     }
+
+    [Fact]
+    public void Reach_ThroughAPrivateNatGateway_CannotReachTheInternet_AndLintSaysSo()
+    {
+        // The default world's NAT gateway declared private: same public subnet, same route on to the internet gateway,
+        // which drops a private NAT gateway's traffic (Amazon VPC User Guide, "NAT gateways").
+        var world = WorldLoader.Load([new WorldSource("w.yaml", WorldLoader.DefaultSource().Text.Replace(
+            "  SubnetId: public-us-west-2a\n  ConnectivityType: public", "  SubnetId: public-us-west-2a\n  ConnectivityType: private", StringComparison.Ordinal))]);
+        var ec2 = Ec2(world);
+        var nat = Assert.Single(ec2.DescribeNatGateways());
+        var natTable = ec2.RouteTableOfSubnet(nat.SubnetId);
+        var igw = Assert.Single(ec2.DescribeInternetGateways()).InternetGatewayId;
+        var coredns = CoreDns(world);
+
+        var result = new Reachability(world).Evaluate($"kube-system/{coredns.Name}", "8.8.8.8", "443");
+
+        Assert.Equal(("private", "available"), (nat.ConnectivityType, nat.State));
+        var address = Assert.Single(nat.NatGatewayAddresses);
+        Assert.Null(address.AllocationId);
+        Assert.Null(address.PublicIp);
+        Assert.False(result.Allowed);
+        Assert.Matches(
+            $@"^rtb-\w+ 0\.0\.0\.0/0 → {nat.NatGatewayId} \(subnet-\w+ of eni-\w+\), but NAT gateway {nat.NatGatewayId} is private \(it translates to its private address {address.PrivateIp!.Replace(".", "\\.", StringComparison.Ordinal)}\) and cannot reach the internet: {natTable.RouteTableId} 0\.0\.0\.0/0 → {igw} in its subnet {nat.SubnetId} sends it to the internet gateway, which drops a private NAT gateway's traffic$",
+            RouteHop(result).Detail);
+        var findings = WorldLint.Run(world).Where(f => f.Check == PodsWithoutRouteOut.Id).ToList();
+        var leaving = ec2.DescribeNetworkInterfaces().Single(e => e.PrivateIpAddress == new NodeView(world.ControlPlane.Store.List("v1", "Node").Items.Single(n => n.Name == coredns.NodeName)).InternalIP).SubnetId;
+        Assert.Contains(findings, f => f.Object == $"Subnet {leaving}");
+        Assert.All(findings, f => Assert.Contains($"but NAT gateway {nat.NatGatewayId} is private", f.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Reach_ThroughAPrivateNatGatewayWithoutOnwardRoute_NamesItsSubnetsTable()
+    {
+        // A private NAT gateway made through EC2 in a subnet on the main table (local routes only): nothing onward.
+        var world = WorldLoader.LoadDefault();
+        var ec2 = Ec2(world);
+        var coredns = CoreDns(world);
+        var nodeAddress = new NodeView(world.ControlPlane.Store.List("v1", "Node").Items.Single(n => n.Name == coredns.NodeName)).InternalIP!;
+        var table = ec2.RouteTableOfSubnet(ec2.DescribeNetworkInterfaces().Single(e => e.PrivateIpAddress == nodeAddress).SubnetId);
+        var vpc = ec2.DescribeVpcs()[0].VpcId;
+        var isolated = ec2.CreateSubnet(new CreateSubnetRequest(vpc, "192.168.250.0/28", "us-west-2a"));
+        var nat = ec2.CreateNatGateway(new CreateNatGatewayRequest(isolated.SubnetId, null, Existing: true, ConnectivityType: "private"));
+        ec2.DeleteRoute(table.RouteTableId, "0.0.0.0/0");
+        ec2.CreateRoute(new CreateRouteRequest(table.RouteTableId, "0.0.0.0/0", NatGatewayId: nat.NatGatewayId));
+        var main = ec2.RouteTableOfSubnet(isolated.SubnetId);
+
+        var result = new Reachability(world).Evaluate($"kube-system/{coredns.Name}", "8.8.8.8", "443");
+
+        Assert.False(result.Allowed);
+        Assert.EndsWith(
+            $", but NAT gateway {nat.NatGatewayId} is private (it translates to its private address 192.168.250.4) and cannot reach the internet: no route to 8.8.8.8 in {main.RouteTableId} (its subnet {isolated.SubnetId}, the VPC's main route table, implicitly associated), the VPC router drops it",
+            RouteHop(result).Detail,
+            StringComparison.Ordinal);
+    }
 }

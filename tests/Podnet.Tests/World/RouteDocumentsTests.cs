@@ -239,8 +239,14 @@ public class RouteDocumentsTests
         "kind: RouteTable\nmetadata: {name: t}\nspec: {VpcId: v, Routes: [{DestinationCidrBlock: 0.0.0.0/0, GatewayId: igw}, {DestinationCidrBlock: 0.0.0.0/0, GatewayId: igw}]}",
         "RouteAlreadyExists: The route identified by 0.0.0.0/0 already exists.")]
     [InlineData(
-        "kind: NatGateway\nmetadata: {name: n}\nspec: {SubnetId: public-a, ConnectivityType: private}",
-        "spec.ConnectivityType: Unsupported value: \"private\": supported values: \"public\" (Podnet emulates public NAT gateways only)")]
+        "kind: NatGateway\nmetadata: {name: n}\nspec: {SubnetId: public-a, ConnectivityType: regional}",
+        "spec.ConnectivityType: Unsupported value: \"regional\": supported values: \"private\", \"public\"")]
+    [InlineData(
+        "kind: NatGateway\nmetadata: {name: n}\nspec: {SubnetId: private-a, ConnectivityType: private, NatGatewayAddresses: [{AllocationId: eipalloc-0fedcba9876543210}]}",
+        "spec.NatGatewayAddresses[0].AllocationId: InvalidParameterCombination: You cannot specify an Elastic IP address with a private NAT gateway.")]
+    [InlineData(
+        "kind: NatGateway\nmetadata: {name: n}\nspec: {SubnetId: private-a, ConnectivityType: private, NatGatewayAddresses: [{PublicIp: 198.51.100.7}]}",
+        "spec.NatGatewayAddresses[0].PublicIp: InvalidParameterCombination: You cannot specify an Elastic IP address with a private NAT gateway.")]
     public void BadRouteDocuments_AreErrors(string document, string message)
     {
         var error = BadWorlds.LoadError(Vpc + Igw + "---\napiVersion: aws.podnet.dev/v1alpha1\n" + document + "\n");
@@ -252,5 +258,39 @@ public class RouteDocumentsTests
     {
         var error = BadWorlds.LoadError(Vpc + "---\napiVersion: aws.podnet.dev/v1alpha1\nkind: NatGateway\nmetadata: {name: n}\nspec: {SubnetId: public-a}\n");
         Assert.Matches(@"\(line \d+, NatGateway n\): spec\.SubnetId: Gateway\.NotAttached: Network vpc-\w+ has no Internet gateway attached \(declare an InternetGateway attached to the VPC\)$", error);
+    }
+
+    [Fact]
+    public void PrivateNatGateway_WithoutInternetGateway_IsAvailable_WithItsPrivateAddressOnly()
+    {
+        // As `aws ec2 describe-nat-gateways` shows a private one: no Elastic IP, its interface's address, no IGW needed.
+        var ec2 = Load(Vpc + """
+            ---
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: NatGateway
+            metadata: {name: private-nat}
+            spec:
+              SubnetId: private-a
+              ConnectivityType: private
+              NatGatewayAddresses: [{PrivateIp: 10.0.1.50}]
+            ---
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: RouteTable
+            metadata: {name: pods}
+            spec:
+              VpcId: v
+              Routes: [{DestinationCidrBlock: 10.20.0.0/16, NatGatewayId: private-nat}]
+              Associations: [{SubnetId: pods-a}]
+            """);
+
+        var nat = Assert.Single(ec2.DescribeNatGateways());
+        var address = Assert.Single(nat.NatGatewayAddresses);
+
+        Assert.Equal(("private", "available", SubnetId(ec2, "private-a")), (nat.ConnectivityType, nat.State, nat.SubnetId));
+        Assert.Equal((null, "10.0.1.50", null, "succeeded"), (address.AllocationId, address.PrivateIp, address.PublicIp, address.Status));
+        Assert.Empty(ec2.DescribeAddresses());
+        Assert.Empty(ec2.DescribeInternetGateways());
+        Assert.Equal("nat_gateway", ec2.DescribeNetworkInterfaces(DescribeRequest.ForIds(address.NetworkInterfaceId!))[0].InterfaceType);
+        Assert.Equal(nat.NatGatewayId, Target(ec2, "pods-a", "10.20.0.0/16"));
     }
 }

@@ -308,4 +308,20 @@ public abstract class DelegatingEc2 : IEc2
     /// <inheritdoc/>
     public virtual Task<string> DeleteNatGatewayAsync(string natGatewayId, CancellationToken cancellationToken = default)
         => Call("DeleteNatGateway", null, () => Inner.DeleteNatGatewayAsync(natGatewayId, cancellationToken));
+
+    /// <inheritdoc/>
+    public virtual Task<ManagedPrefixList> CreateManagedPrefixListAsync(CreateManagedPrefixListRequest request, CancellationToken cancellationToken = default)
+        => Call("CreateManagedPrefixList", null, () => Inner.CreateManagedPrefixListAsync(request, cancellationToken));
+
+    /// <inheritdoc/>
+    public virtual Task<IReadOnlyList<ManagedPrefixList>> DescribeManagedPrefixListsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribeManagedPrefixLists", request, () => Inner.DescribeManagedPrefixListsAsync(request, cancellationToken));
+
+    /// <inheritdoc/>
+    public virtual Task<IReadOnlyList<PrefixListEntry>> GetManagedPrefixListEntriesAsync(string prefixListId, CancellationToken cancellationToken = default)
+        => Call("GetManagedPrefixListEntries", null, () => Inner.GetManagedPrefixListEntriesAsync(prefixListId, cancellationToken));
+
+    /// <inheritdoc/>
+    public virtual Task<ManagedPrefixList> DeleteManagedPrefixListAsync(string prefixListId, CancellationToken cancellationToken = default)
+        => Call("DeleteManagedPrefixList", null, () => Inner.DeleteManagedPrefixListAsync(prefixListId, cancellationToken));
 }

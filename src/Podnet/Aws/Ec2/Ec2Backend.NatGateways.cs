@@ -34,46 +34,72 @@ public sealed partial class Ec2Backend
     }
 
     /// <summary>
-    /// Creates a public NAT gateway in a subnet with an Elastic IP: EC2 makes its network interface (type
-    /// <c>nat_gateway</c>, requester-managed, the subnet's lowest free address) at once and maps the Elastic IP to it;
-    /// the gateway is <c>pending</c> for <see cref="NatGatewayCreateDuration"/>, then <c>available</c>, or
-    /// <c>failed</c> (<c>Gateway.NotAttached</c>) when its VPC had no internet gateway, which frees the interface
-    /// and the address.
+    /// Creates a NAT gateway in a subnet: EC2 makes its network interface (type <c>nat_gateway</c>,
+    /// requester-managed, the subnet's lowest free address) at once; the gateway is <c>pending</c> for
+    /// <see cref="NatGatewayCreateDuration"/>, then <c>available</c>. A public one maps its Elastic IP to the
+    /// interface, and is <c>failed</c> (<c>Gateway.NotAttached</c>) instead when its VPC had no internet gateway, which
+    /// frees the interface and the address. A private one takes no Elastic IP and needs no internet gateway: it
+    /// translates to the interface's private address (Amazon VPC User Guide, "NAT gateways": "You can't associate an
+    /// elastic IP address with a private NAT gateway").
     /// </summary>
     /// <exception cref="AwsException">
-    /// <c>InvalidSubnet</c>, <c>InvalidAllocationID.NotFound</c>, <c>Resource.AlreadyAssociated</c>,
-    /// <c>InsufficientFreeAddressesInSubnet</c>; a given private address outside the subnet or taken; a given gateway
-    /// or interface ID malformed (<c>NatGatewayMalformed</c>, <c>InvalidNetworkInterfaceID.Malformed</c>) or in use.
+    /// <c>InvalidParameterValue</c> (a connectivity type neither <c>public</c> nor <c>private</c>),
+    /// <c>MissingParameter</c> (a public gateway without <c>AllocationId</c>), <c>InvalidParameterCombination</c> (a
+    /// private one with it), <c>InvalidSubnet</c>, <c>InvalidAllocationID.NotFound</c>,
+    /// <c>Resource.AlreadyAssociated</c>, <c>InsufficientFreeAddressesInSubnet</c>; a given private address outside
+    /// the subnet or taken; a given gateway or interface ID malformed (<c>NatGatewayMalformed</c>,
+    /// <c>InvalidNetworkInterfaceID.Malformed</c>) or in use.
     /// </exception>
     public NatGateway CreateNatGateway(CreateNatGatewayRequest request)
     {
+        var isPrivate = request.ConnectivityType switch
+        {
+            "public" => false,
+            "private" => true,
+            var other => throw Ec2Errors.NatConnectivityType(other),
+        };
+        if (isPrivate && request.AllocationId is not null)
+        {
+            throw Ec2Errors.PrivateNatGatewayAllocation();
+        }
+
+        if (!isPrivate && string.IsNullOrEmpty(request.AllocationId))
+        {
+            throw Ec2Errors.MissingParameter("AllocationId");
+        }
+
         lock (_lock)
         {
             SettleNatGateways();
             var subnet = _subnets.GetValueOrDefault(request.SubnetId) ?? throw Ec2Errors.NatSubnetNotFound(request.SubnetId);
-            var address = FindAddress(request.AllocationId);
-            if (address.NetworkInterfaceId is not null || _natGateways.Values.Any(n => n.AllocationId == address.AllocationId && StateOf(n) is "pending"))
+            var address = isPrivate ? null : FindAddress(request.AllocationId!);
+            if (address is not null && (address.NetworkInterfaceId is not null || _natGateways.Values.Any(n => n.AllocationId == address.AllocationId && StateOf(n) is "pending")))
             {
                 throw Ec2Errors.ElasticIpAlreadyAssociated(address.AllocationId);
             }
 
             var tags = TagsOf(request.Tags);
             // EC2's codes: NatGatewayMalformed, outside the Invalid*ID.Malformed naming ("Error codes for the Amazon EC2 API").
-            var natId = NewId("nat", request.NatGatewayId, "NatGatewayMalformed", $"{subnet.Id}|{address.AllocationId}|{Identity(tags)}");
+            var natId = NewId("nat", request.NatGatewayId, "NatGatewayMalformed", $"{subnet.Id}|{address?.AllocationId ?? "private"}|{Identity(tags)}");
             var eni = CreateInterfaceEntity(subnet, "nat_gateway", [], $"Interface for NAT Gateway {natId}", [], request.PrivateIpAddress, _ => { }, natId, request.NetworkInterfaceId);
             eni.ManagedBy = natId;
-            address.AssociationId = _ids.Next("eipassoc", $"{address.AllocationId}|{eni.Id}");
-            address.NetworkInterfaceId = eni.Id;
-            address.PrivateIpAddress = eni.PrimaryAddress.ToString();
+            if (address is not null)
+            {
+                address.AssociationId = _ids.Next("eipassoc", $"{address.AllocationId}|{eni.Id}");
+                address.NetworkInterfaceId = eni.Id;
+                address.PrivateIpAddress = eni.PrimaryAddress.ToString();
+            }
+
             var now = _time.GetUtcNow();
-            var nat = new NatGatewayEntity(natId, subnet.VpcId, subnet.Id, address.AllocationId, now, request.Existing ? now : now + NatGatewayCreateDuration)
+            var nat = new NatGatewayEntity(natId, subnet.VpcId, subnet.Id, address?.AllocationId, now, request.Existing ? now : now + NatGatewayCreateDuration)
             {
                 NetworkInterfaceId = eni.Id,
                 Tags = [.. tags],
             };
 
-            // A public NAT gateway needs its VPC's internet gateway; without one EC2 lets it fail (state failed).
-            if (!_internetGateways.Values.Any(g => g.VpcId == subnet.VpcId))
+            // A public NAT gateway needs its VPC's internet gateway; without one EC2 lets it fail (state failed). A
+            // private one never uses it ("NAT gateways": private gateways route through a transit or virtual private gateway).
+            if (!isPrivate && !_internetGateways.Values.Any(g => g.VpcId == subnet.VpcId))
             {
                 nat.FailureCode = "Gateway.NotAttached";
                 nat.FailureMessage = $"Network {subnet.VpcId} has no Internet gateway attached";
@@ -156,7 +182,7 @@ public sealed partial class Ec2Backend
                     RemoveInterface(eni);
                 }
 
-                if (_addresses.GetValueOrDefault(nat.AllocationId) is { } address && address.NetworkInterfaceId == eniId)
+                if (nat.AllocationId is { } allocationId && _addresses.GetValueOrDefault(allocationId) is { } address && address.NetworkInterfaceId == eniId)
                 {
                     address.AssociationId = null;
                     address.NetworkInterfaceId = null;
@@ -171,25 +197,41 @@ public sealed partial class Ec2Backend
     private NatGateway ToNatGateway(NatGatewayEntity nat)
     {
         var state = StateOf(nat);
-        var address = _addresses.GetValueOrDefault(nat.AllocationId);
         var eni = nat.NetworkInterfaceId is { } eniId ? _interfaces.GetValueOrDefault(eniId) : null;
-
-        // While pending EC2 shows only the allocation (boto/boto3#779); once available, the interface and addresses.
-        var addresses = state switch
+        NatGatewayAddress address;
+        if (nat.AllocationId is not { } allocationId)
         {
-            "pending" => new NatGatewayAddress(nat.AllocationId, null, null, null, true, "associating"),
-            "available" or "deleting" when eni is not null => new NatGatewayAddress(nat.AllocationId, eni.Id, eni.PrimaryAddress.ToString(), address?.PublicIp, true, state == "deleting" ? "disassociating" : "succeeded"),
-            _ => new NatGatewayAddress(nat.AllocationId, null, null, address?.PublicIp, true, state == "failed" ? "failed" : "succeeded"),
-        };
+            // A private gateway's only address is its interface's private one: assigning while pending, unassigning
+            // while deleting (NatGatewayAddress.Status, EC2 API Reference), gone with the interface.
+            address = new NatGatewayAddress(null, eni?.Id, eni?.PrimaryAddress.ToString(), null, true, state switch
+            {
+                "pending" => "assigning",
+                "deleting" => "unassigning",
+                _ => "succeeded",
+            });
+        }
+        else
+        {
+            var elasticIp = _addresses.GetValueOrDefault(allocationId);
+
+            // While pending EC2 shows only the allocation (boto/boto3#779); once available, the interface and addresses.
+            address = state switch
+            {
+                "pending" => new NatGatewayAddress(allocationId, null, null, null, true, "associating"),
+                "available" or "deleting" when eni is not null => new NatGatewayAddress(allocationId, eni.Id, eni.PrimaryAddress.ToString(), elasticIp?.PublicIp, true, state == "deleting" ? "disassociating" : "succeeded"),
+                _ => new NatGatewayAddress(allocationId, null, null, elasticIp?.PublicIp, true, state == "failed" ? "failed" : "succeeded"),
+            };
+        }
+
         return new NatGateway(
             nat.Id,
             nat.VpcId,
             nat.SubnetId,
             state,
-            "public",
+            nat.AllocationId is null ? "private" : "public",
             nat.CreateTime,
             state == "deleted" ? nat.DeletedAt : null,
-            [addresses],
+            [address],
             state == "failed" ? nat.FailureCode : null,
             state == "failed" ? nat.FailureMessage : null,
             [.. nat.Tags]);
@@ -205,7 +247,8 @@ public sealed partial class Ec2Backend
         },
         n => n.Tags);
 
-    private sealed class NatGatewayEntity(string id, string vpcId, string subnetId, string allocationId, DateTimeOffset createTime, DateTimeOffset availableAt)
+    /// <summary>A NAT gateway as EC2 keeps it; a private one has no <see cref="AllocationId"/>.</summary>
+    private sealed class NatGatewayEntity(string id, string vpcId, string subnetId, string? allocationId, DateTimeOffset createTime, DateTimeOffset availableAt)
     {
         public string Id { get; } = id;
 
@@ -213,7 +256,7 @@ public sealed partial class Ec2Backend
 
         public string SubnetId { get; } = subnetId;
 
-        public string AllocationId { get; } = allocationId;
+        public string? AllocationId { get; } = allocationId;
 
         public DateTimeOffset CreateTime { get; } = createTime;
 

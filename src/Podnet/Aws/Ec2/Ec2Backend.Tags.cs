@@ -95,6 +95,9 @@ public sealed partial class Ec2Backend
             case "nat":
                 var nat = _natGateways.GetValueOrDefault(id) ?? throw Ec2Errors.NatGatewayNotFound(id);
                 return (() => nat.Tags, t => nat.Tags = t);
+            case "pl":
+                var prefixList = FindPrefixList(id);
+                return (() => prefixList.Tags, t => prefixList.Tags = t);
             case "eipalloc":
                 var address = FindAddress(id);
                 return (() => address.Tags, t => address.Tags = t);

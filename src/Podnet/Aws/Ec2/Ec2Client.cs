@@ -189,6 +189,18 @@ public sealed class Ec2Client : IEc2
     public Task<string> DeleteNatGatewayAsync(string natGatewayId, CancellationToken cancellationToken = default)
         => Call("DeleteNatGateway", () => _backend.DeleteNatGateway(natGatewayId));
 
+    public Task<ManagedPrefixList> CreateManagedPrefixListAsync(CreateManagedPrefixListRequest request, CancellationToken cancellationToken = default)
+        => Call("CreateManagedPrefixList", () => _backend.CreateManagedPrefixList(request));
+
+    public Task<IReadOnlyList<ManagedPrefixList>> DescribeManagedPrefixListsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribeManagedPrefixLists", () => _backend.DescribeManagedPrefixLists(request), request);
+
+    public Task<IReadOnlyList<PrefixListEntry>> GetManagedPrefixListEntriesAsync(string prefixListId, CancellationToken cancellationToken = default)
+        => Call("GetManagedPrefixListEntries", () => _backend.GetManagedPrefixListEntries(prefixListId));
+
+    public Task<ManagedPrefixList> DeleteManagedPrefixListAsync(string prefixListId, CancellationToken cancellationToken = default)
+        => Call("DeleteManagedPrefixList", () => _backend.DeleteManagedPrefixList(prefixListId));
+
     private Task Call(string operation, Action action)
         => Call<object?>(operation, () =>
         {

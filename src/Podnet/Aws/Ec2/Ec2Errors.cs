@@ -263,6 +263,41 @@ public static class Ec2Errors
 
     public static AwsException ElasticIpAlreadyAssociated(string allocationId) => E("Resource.AlreadyAssociated", $"Elastic IP address [{allocationId}] is already associated");
 
+    /// <summary>
+    /// CreateNatGateway with an Elastic IP for a private NAT gateway. EC2's code for parameters that exclude each other;
+    /// the text is the EC2 API Reference's rule for <c>AllocationId</c> ("CreateNatGateway": "You cannot specify an
+    /// Elastic IP address with a private NAT gateway").
+    /// </summary>
+    public static AwsException PrivateNatGatewayAllocation() => E("InvalidParameterCombination", "You cannot specify an Elastic IP address with a private NAT gateway.");
+
+    /// <summary>CreateNatGateway with a <c>ConnectivityType</c> other than EC2's two (<c>ConnectivityType</c>: "Valid Values: private | public").</summary>
+    public static AwsException NatConnectivityType(string value) => InvalidParameterValue(value, "ConnectivityType", "Valid values: private, public.");
+
+    /// <summary>
+    /// A prefix list ID that names no list, as EC2 says it for Describe/GetManagedPrefixListEntries
+    /// (aws/aws-application-networking-k8s#172: "The prefix list (pl-0721453c7ac4ec009) does not exist.").
+    /// </summary>
+    public static AwsException PrefixListNotFound(string id) => E("InvalidPrefixListID.NotFound", $"The prefix list ({id}) does not exist.");
+
+    /// <summary>CreateManagedPrefixList with MaxEntries outside 1–1000 (aws-samples/update-aws-ip-ranges#1).</summary>
+    public static AwsException PrefixListMaxSize() => InvalidParameterValue("Must specify a max size between 1 and 1000");
+
+    /// <summary>More than 100 entries in one request (hashicorp/terraform-provider-aws#35371, EC2's own wording).</summary>
+    public static AwsException PrefixListEntriesPerRequest() => InvalidParameterValue("The number of entries per request cannot exceeds limit (100).");
+
+    /// <summary>
+    /// A prefix list's entries beyond its MaxEntries. EC2's code for a bad parameter, in its "Value (…) for parameter
+    /// … is invalid." form; the rest of AWS's wording was not found in public sources.
+    /// </summary>
+    public static AwsException PrefixListTooManyEntries(int count, int maxEntries)
+        => InvalidParameterValue(count.ToString(System.Globalization.CultureInfo.InvariantCulture), "Entries", $"The prefix list can have at most {maxEntries} entries (MaxEntries).");
+
+    /// <summary>An entry whose CIDR is not a CIDR block of the list's address family (or repeats one), in EC2's "Value (…) for parameter … is invalid." form.</summary>
+    public static AwsException PrefixListEntryCidr(string cidr, string reason) => InvalidParameterValue(cidr, "Cidr", reason);
+
+    /// <summary>An address family other than EC2's two (AddressFamily: "Valid Values: IPv4 | IPv6").</summary>
+    public static AwsException PrefixListAddressFamily(string family) => InvalidParameterValue(family, "AddressFamily", "Valid values: IPv4, IPv6.");
+
     /// <summary>DescribeNatGateways or DeleteNatGateway of an unknown gateway, as EC2 says it (gruntwork-io/cloud-nuke#325).</summary>
     public static AwsException NatGatewayNotFound(string id) => E("NatGatewayNotFound", $"NAT gateway {id} was not found");
 

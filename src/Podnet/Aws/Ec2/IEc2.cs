@@ -121,4 +121,13 @@ public interface IEc2
 
     /// <summary>Returns the gateway's ID.</summary>
     Task<string> DeleteNatGatewayAsync(string natGatewayId, CancellationToken cancellationToken = default);
+
+    Task<ManagedPrefixList> CreateManagedPrefixListAsync(CreateManagedPrefixListRequest request, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<ManagedPrefixList>> DescribeManagedPrefixListsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<PrefixListEntry>> GetManagedPrefixListEntriesAsync(string prefixListId, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns the list as EC2 answers, <c>delete-in-progress</c>.</summary>
+    Task<ManagedPrefixList> DeleteManagedPrefixListAsync(string prefixListId, CancellationToken cancellationToken = default);
 }

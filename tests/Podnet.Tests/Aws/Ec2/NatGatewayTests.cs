@@ -115,6 +115,48 @@ public class NatGatewayTests
     }
 
     [Fact]
+    public void CreateNatGateway_Private_NeedsNoInternetGateway_AndTranslatesToItsPrivateAddress()
+    {
+        // No internet gateway in the VPC: a private NAT gateway does not use one, so it never fails for it.
+        var nat = Ec2.CreateNatGateway(new CreateNatGatewayRequest(_cloud.SubnetA.SubnetId, null, [new Tag("Name", "private")], ConnectivityType: "private"));
+        var eni = Assert.Single(Ec2.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("subnet-id", _cloud.SubnetA.SubnetId))));
+
+        Assert.Equal(("private", "pending"), (nat.ConnectivityType, nat.State));
+        Assert.Equal(new NatGatewayAddress(null, eni.NetworkInterfaceId, eni.PrivateIpAddress, null, true, "assigning"), Assert.Single(nat.NatGatewayAddresses));
+        Assert.Equal("nat_gateway", eni.InterfaceType);
+
+        _cloud.Time.Advance(Ec2Backend.NatGatewayCreateDuration);
+        var available = Assert.Single(Ec2.DescribeNatGateways());
+        Assert.Equal(("available", null), (available.State, available.FailureCode));
+        Assert.Equal(new NatGatewayAddress(null, eni.NetworkInterfaceId, eni.PrivateIpAddress, null, true, "succeeded"), Assert.Single(available.NatGatewayAddresses));
+        Assert.Empty(Ec2.DescribeAddresses());
+
+        Ec2.DeleteNatGateway(nat.NatGatewayId);
+        Assert.Equal("unassigning", Assert.Single(Ec2.DescribeNatGateways()[0].NatGatewayAddresses).Status);
+        _cloud.Time.Advance(Ec2Backend.NatGatewayDeleteDuration);
+        Assert.Equal("deleted", Ec2.DescribeNatGateways()[0].State);
+        Assert.Empty(Ec2.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("subnet-id", _cloud.SubnetA.SubnetId))));
+    }
+
+    [Fact]
+    public void CreateNatGateway_ElasticIpAndConnectivityType_AreEc2sErrors()
+    {
+        AttachGateway();
+        var eip = Ec2.AllocateAddress();
+        var subnet = _cloud.SubnetA.SubnetId;
+
+        var withAllocation = Throws(() => Ec2.CreateNatGateway(new CreateNatGatewayRequest(subnet, eip.AllocationId, ConnectivityType: "private")));
+        var withoutAllocation = Throws(() => Ec2.CreateNatGateway(new CreateNatGatewayRequest(subnet, null)));
+        var unknownType = Throws(() => Ec2.CreateNatGateway(new CreateNatGatewayRequest(subnet, eip.AllocationId, ConnectivityType: "regional")));
+
+        Assert.Equal(("InvalidParameterCombination", "You cannot specify an Elastic IP address with a private NAT gateway."), (withAllocation.Code, withAllocation.Message));
+        Assert.Equal(("MissingParameter", "The request must contain the parameter AllocationId"), (withoutAllocation.Code, withoutAllocation.Message));
+        Assert.Equal(("InvalidParameterValue", "Value (regional) for parameter ConnectivityType is invalid. Valid values: private, public."), (unknownType.Code, unknownType.Message));
+        Assert.Empty(Ec2.DescribeNatGateways());
+        Assert.Null(Ec2.DescribeAddresses(DescribeRequest.ForIds(eip.AllocationId))[0].NetworkInterfaceId);
+    }
+
+    [Fact]
     public void RouteToNatGateway_IsActive_ThenBlackholeOnceDeleted_AndDetachWaitsForIt()
     {
         var gateway = Ec2.CreateInternetGateway();

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Podnet.Aws.Ec2;
 using Podnet.Tests.TestSupport;
+using Podnet.World;
 
 namespace Podnet.Tests.Server.Aws;
 
@@ -68,6 +69,62 @@ public class AwsCliTests : IClassFixture<ServedWorld>
         var (exit, _, error) = _world.Aws("ec2", "describe-security-groups", "--group-ids", podGroupId);
         Assert.Equal(255, exit);
         Assert.Equal($"An error occurred (InvalidGroup.NotFound) when calling the DescribeSecurityGroups operation: The security group '{podGroupId}' does not exist", error.Trim());
+    }
+
+    [Fact]
+    public void CreateNatGateway_PrivateConnectivity_HasNoElasticIp_AndRefusesOne()
+    {
+        // aws ec2 create-nat-gateway --connectivity-type private: no --allocation-id, the answer has no public address.
+        var subnetId = _world.Server.Cluster.Read(() => Cloud.Ec2Backend.DescribeSubnets(DescribeRequest.Where(new Filter("tag:Name", "public-us-west-2b")))[0].SubnetId);
+
+        var created = JsonNode.Parse(_world.AwsOk("ec2", "create-nat-gateway", "--subnet-id", subnetId, "--connectivity-type", "private"))!["NatGateway"]!;
+        var (exit, _, error) = _world.Aws("ec2", "create-nat-gateway", "--subnet-id", subnetId, "--connectivity-type", "private", "--allocation-id", "eipalloc-0fedcba9876543210");
+
+        Assert.Equal(("private", "pending", subnetId), (created["ConnectivityType"]!.GetValue<string>(), created["State"]!.GetValue<string>(), created["SubnetId"]!.GetValue<string>()));
+        var address = Assert.Single(created["NatGatewayAddresses"]!.AsArray())!.AsObject();
+        Assert.Equal(["IsPrimary", "NetworkInterfaceId", "PrivateIp", "Status"], address.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(255, exit);
+        Assert.Equal("An error occurred (InvalidParameterCombination) when calling the CreateNatGateway operation: You cannot specify an Elastic IP address with a private NAT gateway.", error.Trim());
+    }
+
+    [Fact]
+    public async Task Snapshot_OfAPrivateNatGateway_IsAPrivateNatGatewayDocument_ThatLoadsAgain()
+    {
+        // podnet snapshot reads it through the SDK: ConnectivityType private, its private address, no Elastic IP.
+        var (vpcId, nat) = _world.Server.Cluster.Write(() =>
+        {
+            var ec2 = Cloud.Ec2Backend;
+            var subnet = ec2.DescribeSubnets(DescribeRequest.Where(new Filter("tag:Name", "public-us-west-2a")))[0];
+            return (subnet.VpcId, ec2.CreateNatGateway(new CreateNatGatewayRequest(subnet.SubnetId, null, Existing: true, ConnectivityType: "private")));
+        });
+        using var reader = new Podnet.Live.Ec2Reader(new Amazon.EC2.AmazonEC2Client(
+            new Amazon.Runtime.BasicAWSCredentials(_world.Server.Aws.AccessKeyId, _world.Server.Aws.SecretAccessKey),
+            new Amazon.EC2.AmazonEC2Config { ServiceURL = _world.Server.Aws.Address.ToString(), AuthenticationRegion = "us-west-2", MaxErrorRetry = 0 }));
+
+        var result = Podnet.Live.AwsDocuments.From(await reader.ReadVpcsAsync([vpcId]), new Podnet.Live.AwsDocuments.ClusterFacts(null, null, new Dictionary<string, int>()));
+
+        var spec = result.Documents.Single(d => d["kind"]!.GetValue<string>() == "NatGateway" && d["spec"]!["NatGatewayId"]!.GetValue<string>() == nat.NatGatewayId)["spec"]!;
+        var address = nat.NatGatewayAddresses[0];
+        Assert.Equal("private", spec["ConnectivityType"]!.GetValue<string>());
+        Assert.Equal($$"""[{"PrivateIp":"{{address.PrivateIp}}","NetworkInterfaceId":"{{address.NetworkInterfaceId}}"}]""", spec["NatGatewayAddresses"]!.ToJsonString());
+        Assert.DoesNotContain(result.Notes, n => n.Contains(nat.NatGatewayId, StringComparison.Ordinal));
+        var reloaded = WorldLoader.Load([new WorldSource("snapshot.yaml", Podnet.Kube.Serialization.YamlManifests.ToYamlDocuments(result.Documents))]).Cloud!.Ec2Backend;
+        var again = reloaded.DescribeNatGateways(DescribeRequest.ForIds(nat.NatGatewayId))[0];
+        Assert.Equal(("private", "available", address.PrivateIp, address.NetworkInterfaceId), (again.ConnectivityType, again.State, again.NatGatewayAddresses[0].PrivateIp, again.NatGatewayAddresses[0].NetworkInterfaceId));
+    }
+
+    [Fact]
+    public void CreateManagedPrefixList_WithEntries_ThenAnUnknownListsEntries_IsInvalidPrefixListIdNotFound()
+    {
+        var created = JsonNode.Parse(_world.AwsOk("ec2", "create-managed-prefix-list", "--prefix-list-name", "corp", "--address-family", "IPv4", "--max-entries", "2",
+            "--entries", "Cidr=10.1.0.0/16,Description=office", "Cidr=198.51.100.0/24"))!["PrefixList"]!;
+        var (exit, _, error) = _world.Aws("ec2", "get-managed-prefix-list-entries", "--prefix-list-id", "pl-0123456789abcdef0");
+
+        var id = created["PrefixListId"]!.GetValue<string>();
+        Assert.Equal(("corp", "IPv4", 2, "create-complete"), (created["PrefixListName"]!.GetValue<string>(), created["AddressFamily"]!.GetValue<string>(), created["MaxEntries"]!.GetValue<int>(), created["State"]!.GetValue<string>()));
+        Assert.Equal(["10.1.0.0/16 office", "198.51.100.0/24 "], _world.Server.Cluster.Read(() => Cloud.Ec2Backend.GetManagedPrefixListEntries(id)).Select(e => $"{e.Cidr} {e.Description}"));
+        Assert.Equal(255, exit);
+        Assert.Equal("An error occurred (InvalidPrefixListID.NotFound) when calling the GetManagedPrefixListEntries operation: The prefix list (pl-0123456789abcdef0) does not exist.", error.Trim());
     }
 
     [Fact]

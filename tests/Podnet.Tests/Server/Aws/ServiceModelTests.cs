@@ -128,6 +128,16 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
         var allocated = Run("Action=AllocateAddress&Domain=vpc&TagSpecification.1.ResourceType=elastic-ip&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m");
         var natGateway = Value(Run($"Action=CreateNatGateway&SubnetId={routedSubnet}&AllocationId={Value(allocated, "allocationId")}&ConnectivityType=public&ClientToken=n&TagSpecification.1.ResourceType=natgateway&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m"), "natGatewayId");
         Run($"Action=DescribeNatGateways&NatGatewayId.1={natGateway}&Filter.1.Name=vpc-id&Filter.1.Value.1={routedVpc}");
+        var privateNat = Value(Run($"Action=CreateNatGateway&SubnetId={routedSubnet}&ConnectivityType=private&PrivateIpAddress=10.8.0.20"), "natGatewayId");
+        Run($"Action=DescribeNatGateways&NatGatewayId.1={privateNat}");
+        Run($"Action=DeleteNatGateway&NatGatewayId={privateNat}");
+
+        // Managed prefix lists: created with entries and tags, described, their entries read, deleted.
+        var prefixList = Value(Run("Action=CreateManagedPrefixList&PrefixListName=corp&AddressFamily=IPv4&MaxEntries=2&Entry.1.Cidr=10.1.0.0%2F16&Entry.1.Description=office&ClientToken=p"
+            + "&TagSpecification.1.ResourceType=prefix-list&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m"), "prefixListId");
+        Run($"Action=DescribeManagedPrefixLists&PrefixListId.1={prefixList}&Filter.1.Name=prefix-list-name&Filter.1.Value.1=corp");
+        Run($"Action=GetManagedPrefixListEntries&PrefixListId={prefixList}&MaxResults=5");
+        Run($"Action=DeleteManagedPrefixList&PrefixListId={prefixList}");
         Run($"Action=DescribeAddresses&AllocationId.1={Value(allocated, "allocationId")}&Filter.1.Name=domain&Filter.1.Value.1=vpc");
         Run($"Action=DescribeAddresses&PublicIp.1={Value(allocated, "publicIp")}");
         Run($"Action=DeleteNatGateway&NatGatewayId={natGateway}");
