@@ -117,7 +117,7 @@ public static class WorldLoader
         }
 
         var cluster = builder?.Clusters.FirstOrDefault();
-        var serviceCidr = cluster is null ? null : (CidrBlock?)CidrBlock.Parse(cluster.KubernetesNetworkConfig.ServiceIpv4Cidr);
+        var serviceCidr = cluster is null ? null : (CidrBlock?)CidrBlock.Parse(cluster.KubernetesNetworkConfig.ServiceCidr);
         // The world's own node groups were up when it began; instances launched from now on boot first.
         var world = new World(seed, cloud, serviceCidr, time) { NodegroupMaxPods = builder?.MaxPods ?? [], SettleProgress = settleProgress, BootedBefore = time.GetUtcNow() };
         if (cluster is not null)
@@ -164,7 +164,7 @@ public static class WorldLoader
         ArgumentNullException.ThrowIfNull(cloud);
         ArgumentNullException.ThrowIfNull(cluster);
         // Its node groups are created from now on: their instances boot before their nodes register.
-        var world = new World(seed, cloud, CidrBlock.Parse(cluster.KubernetesNetworkConfig.ServiceIpv4Cidr), time) { BootedBefore = time.GetUtcNow() };
+        var world = new World(seed, cloud, CidrBlock.Parse(cluster.KubernetesNetworkConfig.ServiceCidr), time) { BootedBefore = time.GetUtcNow() };
         world.StartClusterControllers(cluster);
         cloud.Eks.UseAddonInstaller(cluster.Name, new EksAddonInstaller(world));
         world.ControlPlane.Bootstrap();
