@@ -128,6 +128,37 @@ public class Ipv6ClusterTests
     }
 
     [Fact]
+    public void Ipv6Cluster_Reach_PodToPodAcrossNodes_JudgedByThePrimaryInterfacesHoldingThePrefixes()
+    {
+        var world = ExampleWorlds.Load("ipv6-cluster");
+        var web = Pods(world, "shop").OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        var (a, b) = (web.First(), web.First(p => p.NodeName != web[0].NodeName));
+        var reach = new Podnet.Policy.Reachability(world);
+        var result = reach.Evaluate($"shop/{a.Name}", b.PodIP!, "80");
+
+        Assert.True(result.Allowed, string.Join("\n", result.Hops));
+        var primaryA = reach.InterfaceHolding(IPAddress.Parse(a.PodIP!))!;
+        var primaryB = reach.InterfaceHolding(IPAddress.Parse(b.PodIP!))!;
+        Assert.Equal((0, 0), (primaryA.Attachment!.DeviceIndex, primaryB.Attachment!.DeviceIndex));
+        Assert.Contains(result.Hops, h => h.Detail.Contains($"its primary interface {primaryA.NetworkInterfaceId}", StringComparison.Ordinal));
+        Assert.Contains(result.Hops, h => h.Detail.Contains($"its primary interface {primaryB.NetworkInterfaceId}", StringComparison.Ordinal));
+
+        // The cluster security group lets IPv6 out as EKS gives it to an IPv6 cluster (0.0.0.0/0 and ::/0).
+        var group = world.Cloud!.Ec2Backend.DescribeSecurityGroups(new DescribeRequest([world.Cluster!.ResourcesVpcConfig.ClusterSecurityGroupId]))[0];
+        Assert.Contains(group.IpPermissionsEgress, p => p.IpProtocol == "-1" && (p.Ipv6Ranges ?? []).Any(r => r.CidrIpv6 == "::/0"));
+    }
+
+    [Fact]
+    public void Ipv6Cluster_Reach_Ipv6AddressOutsideTheVpc_IsNotDecided()
+    {
+        var world = ExampleWorlds.Load("ipv6-cluster");
+        var pod = Pods(world, "shop")[0];
+        var result = new Podnet.Policy.Reachability(world).Evaluate($"shop/{pod.Name}", "2600:1f18::1", "443");
+
+        Assert.Equal("TO \"2600:1f18::1\": an IPv6 address outside the VPC: Podnet does not decide IPv6 traffic out of the VPC yet (IPv6 routes and egress-only internet gateways are not emulated)", result.ErrorMessage);
+    }
+
+    [Fact]
     public void Ipv6Cluster_SecurityGroupPolicy_RefusedForEc2Nodes()
     {
         var error = Assert.Throws<WorldException>(() => ExampleWorlds.Load("security-groups-for-pods", Ipv6));

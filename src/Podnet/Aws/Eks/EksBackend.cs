@@ -123,6 +123,12 @@ public sealed partial class EksBackend
                 [new Tag($"kubernetes.io/cluster/{request.Name}", "owned"), new Tag("aws:eks:cluster-name", request.Name), new Tag("Name", groupName)],
                 request.Existing ? request.ClusterSecurityGroupId : null));
             _ec2.AuthorizeSecurityGroupIngress(groupId, [IpPermission.FromGroup("-1", null, null, groupId)]);
+            if (network.IsIpv6)
+            {
+                // The cluster security group's outbound rule is "0.0.0.0/0 (IPv4) or ::/0 (IPv6)" (EKS user guide,
+                // sec-group-reqs): an IPv6 cluster's pods and nodes send IPv6, which the group's IPv4 rule does not allow.
+                _ec2.AuthorizeSecurityGroupEgress(groupId, [new IpPermission("-1", Ipv6Ranges: [new Ipv6Range("::/0")])]);
+            }
 
             var cluster = new ClusterEntity(
                 new Cluster(
