@@ -33,7 +33,11 @@ public static class AwsDocuments
     /// <param name="Version">The server's <c>MAJOR.MINOR</c>, the cluster's Kubernetes version.</param>
     /// <param name="ServiceIpv4Cidr">The service range (from the <c>kubernetes</c> Service's address), or null for EKS's default.</param>
     /// <param name="MaxPodsByNodegroup">The pods a node of each node group takes (its Node's <c>status.capacity.pods</c>).</param>
-    public sealed record ClusterFacts(string? Version, string? ServiceIpv4Cidr, IReadOnlyDictionary<string, int> MaxPodsByNodegroup);
+    /// <param name="IpFamily">
+    /// <c>ipv6</c> for a cluster whose Services have IPv6 addresses (the <c>kubernetes</c> Service's is), null for ipv4;
+    /// the IPv6 service range itself is EKS's choice and is not kept.
+    /// </param>
+    public sealed record ClusterFacts(string? Version, string? ServiceIpv4Cidr, IReadOnlyDictionary<string, int> MaxPodsByNodegroup, string? IpFamily = null);
 
     /// <summary>The documents of <paramref name="inventory"/>.</summary>
     public static Result From(Ec2Inventory inventory, ClusterFacts facts)
@@ -403,6 +407,11 @@ public static class AwsDocuments
         if (facts.ServiceIpv4Cidr is not null)
         {
             spec["ServiceIpv4Cidr"] = facts.ServiceIpv4Cidr;
+        }
+
+        if (facts.IpFamily is not null)
+        {
+            spec["KubernetesNetworkConfig"] = new JsonObject { ["IpFamily"] = facts.IpFamily };
         }
 
         documents.Add(Document("Cluster", clusterName, spec));

@@ -49,7 +49,9 @@ public sealed record LiveSnapshot(IReadOnlyList<JsonObject> AwsDocuments, IReadO
             using var ec2 = Ec2Reader.Open(region, endpointUrl);
             var inventory = await ec2.ReadForInstancesAsync(instanceIds, cancel).ConfigureAwait(false);
             var kubernetesService = objects.FirstOrDefault(o => o["kind"]?.GetValue<string>() == "Service" && o["metadata"]?["namespace"]?.GetValue<string>() == "default" && o["metadata"]?["name"]?.GetValue<string>() == "kubernetes");
-            var facts = new Podnet.Live.AwsDocuments.ClusterFacts(version, Podnet.Live.AwsDocuments.ServiceCidr(kubernetesService?["spec"]?["clusterIP"]?.GetValue<string>()), MaxPods(nodes));
+            var kubernetesIp = kubernetesService?["spec"]?["clusterIP"]?.GetValue<string>();
+            var ipv6 = System.Net.IPAddress.TryParse(kubernetesIp, out var serviceAddress) && serviceAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+            var facts = new Podnet.Live.AwsDocuments.ClusterFacts(version, Podnet.Live.AwsDocuments.ServiceCidr(kubernetesIp), MaxPods(nodes), ipv6 ? "ipv6" : null);
             var result = Podnet.Live.AwsDocuments.From(inventory, facts);
             aws = result.Documents;
             notes.AddRange(result.Notes);

@@ -83,11 +83,7 @@ public sealed partial class EksApi
                 ["endpointPrivateAccess"] = cluster.ResourcesVpcConfig.EndpointPrivateAccess,
                 ["publicAccessCidrs"] = Strings(cluster.ResourcesVpcConfig.PublicAccessCidrs),
             },
-            ["kubernetesNetworkConfig"] = new JsonObject
-            {
-                ["serviceIpv4Cidr"] = cluster.KubernetesNetworkConfig.ServiceIpv4Cidr,
-                ["ipFamily"] = cluster.KubernetesNetworkConfig.IpFamily,
-            },
+            ["kubernetesNetworkConfig"] = KubernetesNetworkConfig(cluster.KubernetesNetworkConfig),
             ["status"] = cluster.Status,
             ["platformVersion"] = cluster.PlatformVersion,
             ["tags"] = Map(cluster.Tags),
@@ -102,6 +98,28 @@ public sealed partial class EksApi
             json["certificateAuthority"] = new JsonObject { ["data"] = authority };
         }
 
+        return json;
+    }
+
+    /// <summary>
+    /// A <c>KubernetesNetworkConfigResponse</c>: <c>serviceIpv4Cidr</c> for an ipv4 cluster, <c>serviceIpv6Cidr</c> for
+    /// an ipv6 one (a member without a value is left out, as EKS leaves it out), and <c>ipFamily</c>.
+    /// </summary>
+    public static JsonObject KubernetesNetworkConfig(KubernetesNetworkConfigResponse config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var json = new JsonObject();
+        if (config.ServiceIpv4Cidr is { } v4)
+        {
+            json["serviceIpv4Cidr"] = v4;
+        }
+
+        if (config.ServiceIpv6Cidr is { } v6)
+        {
+            json["serviceIpv6Cidr"] = v6;
+        }
+
+        json["ipFamily"] = config.IpFamily;
         return json;
     }
 
@@ -149,7 +167,8 @@ public sealed partial class EksApi
             List(vpc, "securityGroupIds"),
             body["version"]?.GetValue<string>(),
             body["kubernetesNetworkConfig"]?["serviceIpv4Cidr"]?.GetValue<string>(),
-            body["tags"] is JsonObject tags ? tags.ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal) : null);
+            body["tags"] is JsonObject tags ? tags.ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal) : null,
+            IpFamily: body["kubernetesNetworkConfig"]?["ipFamily"]?.GetValue<string>());
     }
 
     /// <summary>CreateNodegroup's body (<c>aws eks create-nodegroup</c>): camelCase members of <c>CreateNodegroupRequest</c>.</summary>

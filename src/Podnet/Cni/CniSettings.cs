@@ -14,6 +14,24 @@ public sealed record CniSettings
 {
     public const string DefaultEniConfigKey = CniSetting.DefaultEniConfigKey;
 
+    /// <summary>
+    /// The aws-node environment of an <c>ipv6</c> EKS cluster: IPv6 on, IPv4 off, and prefix delegation, without
+    /// which ipamd refuses IPv6 (<c>isConfigValid</c> in pkg/ipamd/ipamd.go: "IPv6 is supported only in Prefix
+    /// Delegation mode").
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Ipv6ClusterEnvironment = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [CniSetting.EnableIPv6.Name] = "true",
+        [CniSetting.EnableIPv4.Name] = "false",
+        [CniSetting.EnablePrefixDelegation.Name] = "true",
+    };
+
+    /// <summary>
+    /// <c>isConfigValid</c>'s refusal of IPv6 without prefix delegation or with custom networking (pkg/ipamd/ipamd.go):
+    /// the one text for both, as ipamd logs it before it exits.
+    /// </summary>
+    public const string Ipv6ModeError = "IPv6 is supported only in Prefix Delegation mode. Custom Networking is not supported in IPv6 mode. Please set the env variables accordingly.";
+
     /// <summary>The release when the image has no version tag: the add-on's default.</summary>
     public static readonly CniRelease DefaultRelease = new(1, 19, 2, 1);
 
@@ -164,8 +182,7 @@ public sealed record CniSettings
     }
 
     /// <summary>
-    /// The settings in effect that Podnet does not emulate, with the value and why: IPv6 (ENABLE_IPv6=true; Podnet's
-    /// VPCs, subnets and pods are IPv4 only), ENIs on more than one network card (ENABLE_MULTI_NIC=true), and the
+    /// The settings in effect that Podnet does not emulate, with the value and why: ENIs on more than one network card (ENABLE_MULTI_NIC=true), and the
     /// network policy agent's strict mode (NETWORK_POLICY_ENFORCING_MODE=strict). A world
     /// that sets one is refused (exit 2), and an ipamd started with one fails, so neither is ever silently ignored.
     /// Settings the release does not read (<see cref="Unread"/>) are not in effect and not listed.
@@ -173,11 +190,6 @@ public sealed record CniSettings
     public IReadOnlyList<(CniSetting Setting, string Value, string Reason)> Unsupported()
     {
         var unsupported = new List<(CniSetting, string, string)>();
-        if (EnableIPv6)
-        {
-            unsupported.Add((CniSetting.EnableIPv6, "true", "Podnet emulates IPv4 clusters only (VPCs and subnets may have IPv6 blocks, but pods and nodes get no IPv6 addresses); use ENABLE_IPv6=false"));
-        }
-
         if (EnableMultiNic)
         {
             unsupported.Add((CniSetting.EnableMultiNic, "true", "Podnet manages the interfaces of network card 0 only; use ENABLE_MULTI_NIC=false"));
@@ -192,17 +204,25 @@ public sealed record CniSettings
         return unsupported;
     }
 
-    /// <summary>Why ipamd would refuse to start with these settings, in its words; null when they are valid.</summary>
+    /// <summary>
+    /// Why ipamd would refuse to start with these settings, in its words (<c>isConfigValid</c> in pkg/ipamd/ipamd.go,
+    /// then the WARM_PREFIX_TARGET check of cmd/aws-vpc-cni/main.go); null when they are valid.
+    /// </summary>
     public string? ConfigError()
     {
-        if (EnableIPv4 == EnableIPv6)
+        if (EnableIPv4 && EnableIPv6)
         {
-            return "IPv4 and IPv6 are both enabled or both disabled; exactly one of ENABLE_IPv4 and ENABLE_IPv6 must be true";
+            return "IPv4 and IPv6 are both enabled. VPC CNI currently does not support dual stack mode";
         }
 
-        if (EnableIPv6 && CustomNetwork)
+        if (!EnableIPv4 && !EnableIPv6)
         {
-            return "Custom Networking is not supported in IPv6 mode";
+            return "IPv4 and IPv6 are both disabled. One of them have to be enabled";
+        }
+
+        if (EnableIPv6 && (CustomNetwork || !PrefixDelegation))
+        {
+            return Ipv6ModeError;
         }
 
         if (PrefixDelegation && !WarmIpDefined && WarmPrefixTarget <= 0)

@@ -87,7 +87,7 @@ public sealed class ClusterBuilder
         return this;
     }
 
-    /// <summary>The Services' ClusterIP range (EKS's <c>kubernetesNetworkConfig.serviceIpv4Cidr</c>); <see cref="ControlPlane.DefaultServiceCidr"/> when not set.</summary>
+    /// <summary>The Services' ClusterIP range (EKS's <c>kubernetesNetworkConfig.serviceIpv4Cidr</c>, or <c>serviceIpv6Cidr</c> in an IPv6 cluster); <see cref="ControlPlane.DefaultServiceCidr"/> when not set.</summary>
     public ClusterBuilder UseServiceCidr(CidrBlock? serviceCidr)
     {
         EnsureOpen();
@@ -111,7 +111,7 @@ public sealed class ClusterBuilder
         }
 
         _cluster = cluster;
-        _serviceCidr ??= CidrBlock.Parse(cluster.KubernetesNetworkConfig.ServiceIpv4Cidr);
+        _serviceCidr ??= CidrBlock.Parse(cluster.KubernetesNetworkConfig.ServiceCidr);
         return this;
     }
 

@@ -35,11 +35,13 @@ public sealed class ControlPlane
         var admission = new AdmissionChain();
         Store = new ObjectStore(time, names, admission);
         ServiceCidr = serviceCidr ?? DefaultServiceCidr;
+        // The Service storage's allocation comes before the defaults: it sets a Service's IP family from the service
+        // range (IPv6 in an IPv6 cluster), which the defaults would otherwise fill with IPv4.
+        admission.AddPlugin(new ServiceClusterIpAllocator(ServiceCidr, AllocatedClusterIps, seed));
         admission.AddPlugin(new ObjectDefaults());
         admission.AddPlugin(new ServiceAccountAdmission((ns, name) => Store.TryGet(Store.Resources.For("v1", "ServiceAccount"), ns, name) is not null));
         // Not on in upstream kube-apiserver by default; EKS turns it on (its list of enabled admission controllers).
         admission.AddPlugin(new ExtendedResourceToleration());
-        admission.AddPlugin(new ServiceClusterIpAllocator(ServiceCidr, AllocatedClusterIps, seed));
         admission.AddPlugin(new ObjectValidation());
         Events = new EventRecorder(Store, time);
         Kubelet = new Nodes.Kubelet(Store, time, Events, NetworkOf, NotReadyReason, RunProbe, seed);

@@ -35,6 +35,9 @@ public sealed partial class Reachability
     private readonly Dictionary<string, NetworkInterface> _interfaceByAddress = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NetworkInterface> _primaryByInstance = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NetworkInterface> _interfaceById = new(StringComparer.Ordinal);
+
+    // IPv6 /80 prefixes (an IPv6 node's pods take their addresses from its primary interface's one), by interface.
+    private readonly List<(CidrBlock Prefix, NetworkInterface Interface)> _ipv6Prefixes = [];
     private readonly bool _hasNetworkPolicies;
     private readonly NodeLocalDns? _nodeLocalDns;
 
@@ -55,7 +58,9 @@ public sealed partial class Reachability
             _router = new VpcRouter(cloud.Ec2View);
             _interfaces = cloud.Ec2View.DescribeNetworkInterfaces();
             var vpcs = cloud.Ec2View.DescribeVpcs();
-            _vpcCidrs = [.. vpcs.SelectMany(v => v.CidrBlockAssociationSet).Select(a => CidrBlock.Parse(a.CidrBlock))];
+            // The VPC's IPv6 /56 is its own address space as its IPv4 blocks are (a pod of an IPv6 cluster is inside).
+            _vpcCidrs = [.. vpcs.SelectMany(v => v.CidrBlockAssociationSet).Select(a => CidrBlock.Parse(a.CidrBlock)),
+                         .. vpcs.SelectMany(v => v.Ipv6CidrBlockAssociationSet).Select(a => CidrBlock.Parse(a.Ipv6CidrBlock))];
             _vpcResolvers = [.. vpcs.Select(v => v.AmazonProvidedDnsServer())];
         }
         else
@@ -74,6 +79,13 @@ public sealed partial class Reachability
             {
                 _interfaceByAddress.TryAdd(address.PrivateIpAddress, eni);
             }
+
+            foreach (var address in eni.Ipv6Addresses)
+            {
+                _interfaceByAddress.TryAdd(IPAddress.Parse(address.Ipv6Address).ToString(), eni);
+            }
+
+            _ipv6Prefixes.AddRange(eni.Ipv6Prefixes.Select(p => (CidrBlock.Parse(p.Ipv6Prefix), eni)));
 
             if (eni.Attachment is { DeviceIndex: 0 } attachment)
             {
@@ -107,7 +119,8 @@ public sealed partial class Reachability
     public NetworkInterface? InterfaceHolding(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        return _interfaceByAddress.GetValueOrDefault(address.ToString());
+        return _interfaceByAddress.GetValueOrDefault(address.ToString())
+               ?? (address.AddressFamily == AddressFamily.InterNetworkV6 ? _ipv6Prefixes.Find(p => p.Prefix.Contains(address)).Interface : null);
     }
 
     /// <summary>Evaluates <c>FROM TO PORT</c> as <c>podnet reach</c> takes them.</summary>
@@ -645,7 +658,8 @@ public sealed partial class Reachability
 
     /// <summary>
     /// Why an endpoint written as an address cannot be asked about: a form Kubernetes rejects (<c>10.1</c>,
-    /// <c>167772161</c>, <c>300.1.1.1</c>), or an IPv6 address in a world that has none (a verdict would be invented).
+    /// <c>167772161</c>, <c>300.1.1.1</c>), an IPv6 address in a world that has none, or one outside the VPC (a
+    /// verdict would be invented: IPv6 routes are not emulated).
     /// </summary>
     private string? AddressError(string role, string text)
     {
@@ -661,9 +675,21 @@ public sealed partial class Reachability
             return $"{role} \"{text}\": {ValidationMessages.IpAddress}";
         }
 
-        return address.AddressFamily == AddressFamily.InterNetworkV6 && !HasIpv6
-            ? $"{role} \"{text}\": an IPv6 address, but this world is IPv4 only (no pod, node or VPC has an IPv6 address)"
-            : null;
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return null;
+        }
+
+        if (!HasIpv6)
+        {
+            return $"{role} \"{text}\": an IPv6 address, but this world is IPv4 only (no pod, node or VPC has an IPv6 address)";
+        }
+
+        // IPv6 routes (egress-only internet gateways, ::/0 routes) are not emulated: no verdict is invented for an
+        // IPv6 address outside the VPC (a Service's address of the cluster's own range is inside it).
+        return _vpcCidrs.Any(c => c.Contains(address)) || _world.ControlPlane.ServiceCidr.Contains(address)
+            ? null
+            : $"{role} \"{text}\": an IPv6 address outside the VPC: Podnet does not decide IPv6 traffic out of the VPC yet (IPv6 routes and egress-only internet gateways are not emulated)";
     }
 
     /// <summary>

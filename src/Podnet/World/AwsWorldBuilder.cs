@@ -175,55 +175,41 @@ internal sealed partial class AwsWorldBuilder
 
     /// <summary>
     /// A Cluster's <c>KubernetesNetworkConfig.IpFamily</c> (<c>aws eks create-cluster --kubernetes-network-config
-    /// ipFamily=ipv6</c>): <c>ipv4</c> is what Podnet emulates; <c>ipv6</c> is refused as <c>ENABLE_IPv6=true</c> is
-    /// (VPCs and subnets may have IPv6 blocks, but pods and nodes get no IPv6 addresses), naming first what EKS itself would not do in such a cluster
-    /// with the world's settings: custom networking (seed 003; ipamd's "Custom Networking is not supported in IPv6
-    /// mode") and security groups for pods on Amazon EC2 nodes (seed 000: only an IPv6 cluster with Fargate nodes alone
-    /// may use them).
+    /// ipFamily=ipv6</c>), null for EKS's default (ipv4); EKS checks the value. An <c>ipv6</c> cluster with security
+    /// groups for pods and Amazon EC2 nodes is refused: seed 000, "you can't use security groups for pods with
+    /// clusters of the IPv6 family that contain Amazon EC2 nodes" (only with Fargate nodes alone).
     /// </summary>
-    private void RefuseIpv6(WorldDocument doc)
+    private string? IpFamily(WorldDocument doc)
     {
         var config = DocumentFields.Spec(doc)["KubernetesNetworkConfig"] switch
         {
             null => [],
             JsonObject o => o,
-            _ => throw doc.Error("spec.KubernetesNetworkConfig", "must be a map, e.g. {IpFamily: ipv4}"),
+            _ => throw doc.Error("spec.KubernetesNetworkConfig", "must be a map, e.g. {IpFamily: ipv6}"),
         };
         if (config.Select(p => p.Key).FirstOrDefault(k => k != "IpFamily") is { } unknown)
         {
-            throw doc.Error($"spec.KubernetesNetworkConfig.{unknown}", "unknown field: Podnet reads IpFamily (ServiceIpv4Cidr is the Cluster's own field)");
+            throw doc.Error($"spec.KubernetesNetworkConfig.{unknown}", "unknown field: Podnet reads IpFamily (ServiceIpv4Cidr is the Cluster's own field; an ipv6 cluster's ServiceIpv6Cidr is EKS's choice)");
         }
 
-        var family = DocumentFields.StringAt(doc, config["IpFamily"], "spec.KubernetesNetworkConfig.IpFamily") ?? "ipv4";
-        if (family == "ipv4")
+        var family = DocumentFields.StringAt(doc, config["IpFamily"], "spec.KubernetesNetworkConfig.IpFamily");
+        if (family == KubernetesNetworkConfigResponse.Ipv6
+            && AddonEnvironment().GetValueOrDefault(CniSetting.EnablePodEni.Name) == "true" && _documents.Any(d => d.Kind == "NodeGroup"))
         {
-            return;
+            throw doc.Error("spec.KubernetesNetworkConfig.IpFamily", "Unsupported value: \"ipv6\": security groups for pods cannot be used in a cluster of the IPv6 family that has Amazon EC2 nodes, only in one with Fargate nodes alone (seed 000); Podnet does not emulate ENABLE_POD_ENI=true on IPv6 EC2 nodes yet");
         }
 
-        if (family != "ipv6")
-        {
-            var error = EksErrors.InvalidParameter($"1 validation error detected: Value '{family}' at 'kubernetesNetworkConfig.ipFamily' failed to satisfy constraint: Member must satisfy enum value set: [ipv4, ipv6]");
-            throw doc.Error("spec.KubernetesNetworkConfig.IpFamily", $"{error.Code}: {error.Message}");
-        }
+        return family;
+    }
 
-        var env = _documents.Where(d => d.Kind == "Addon" && (DocumentFields.String(d, "AddonName") ?? d.Name) == VpcCniAddon)
+    /// <summary>The vpc-cni add-on's <c>env</c> configuration values of the world's Addon documents (the last wins).</summary>
+    private Dictionary<string, string?> AddonEnvironment()
+        => _documents.Where(d => d.Kind == "Addon" && (DocumentFields.String(d, "AddonName") ?? d.Name) == VpcCniAddon)
             .Select(d => DocumentFields.Spec(d)["ConfigurationValues"]?["env"] as JsonObject)
             .OfType<JsonObject>()
             .SelectMany(e => e)
             .GroupBy(p => p.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Last().Value?.ToString(), StringComparer.Ordinal);
-        string? why = null;
-        if (env.GetValueOrDefault(CniSetting.CustomNetworkCfg.Name) == "true")
-        {
-            why = "custom networking is not available in a cluster of the IPv6 family (seed 003; ipamd: \"Custom Networking is not supported in IPv6 mode\")";
-        }
-        else if (env.GetValueOrDefault(CniSetting.EnablePodEni.Name) == "true" && _documents.Any(d => d.Kind == "NodeGroup"))
-        {
-            why = "security groups for pods cannot be used in a cluster of the IPv6 family that has Amazon EC2 nodes, only in one with Fargate nodes alone (seed 000)";
-        }
-
-        throw doc.Error("spec.KubernetesNetworkConfig.IpFamily", $"Unsupported value: \"ipv6\": {(why is null ? string.Empty : why + "; and ")}Podnet emulates IPv4 clusters only (VPCs and subnets may have IPv6 blocks, but pods and nodes get no IPv6 addresses), as it refuses ENABLE_IPv6=true: use ipv4");
-    }
 
     /// <summary>An Addon document's add-on, installed already: EKS knows it at its version with its configuration values.</summary>
     private void RegisterAddon(WorldDocument doc)
@@ -318,7 +304,7 @@ internal sealed partial class AwsWorldBuilder
                 Remember(doc, role.Arn);
                 break;
             case "Cluster":
-                RefuseIpv6(doc);
+                var ipFamily = IpFamily(doc);
                 var roleArn = RoleArn(doc, "Role", [ManagedPolicy.AmazonEKSClusterPolicy, ManagedPolicy.AmazonEKSVPCResourceController], "cluster");
                 var cluster = _cloud.Eks.CreateCluster(new CreateClusterRequest(
                     doc.Name,
@@ -328,7 +314,8 @@ internal sealed partial class AwsWorldBuilder
                     DocumentFields.String(doc, "Version"),
                     DocumentFields.String(doc, "ServiceIpv4Cidr"),
                     Existing: true,
-                    ClusterSecurityGroupId: DocumentFields.String(doc, "ClusterSecurityGroupId")));
+                    ClusterSecurityGroupId: DocumentFields.String(doc, "ClusterSecurityGroupId"),
+                    IpFamily: ipFamily));
                 Clusters.Add(cluster);
                 Remember(doc, cluster.Name);
                 break;
@@ -565,9 +552,18 @@ internal sealed partial class AwsWorldBuilder
     /// <summary>The VPC CNI's settings as the vpc-cni add-on's version and configuration values (<c>env</c>) make them, now.</summary>
     private CniSettings VpcCniAddonSettings()
     {
-        var env = AddonConfiguration.TryGetValue(VpcCniAddon, out var values) && values["env"] is JsonObject given
-            ? given.ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal)
+        // An IPv6 cluster's add-on starts from EKS's IPv6 settings (prefix delegation among them), under the user's values.
+        var env = Clusters.FirstOrDefault()?.KubernetesNetworkConfig.IsIpv6 == true
+            ? new Dictionary<string, string>(CniSettings.Ipv6ClusterEnvironment, StringComparer.Ordinal)
             : [];
+        if (AddonConfiguration.TryGetValue(VpcCniAddon, out var values) && values["env"] is JsonObject given)
+        {
+            foreach (var (name, value) in given)
+            {
+                env[name] = value?.GetValue<string>() ?? string.Empty;
+            }
+        }
+
         return CniSettings.FromEnvironment(env, AddonVersions.TryGetValue(VpcCniAddon, out var version) ? $"amazon-k8s-cni:{version}" : null);
     }
 

@@ -82,6 +82,13 @@ public sealed class EksAddonInstaller : IAddonInstaller
 
             if (addon.Kind == "DaemonSet" && addon.Name == AwsNode.Component)
             {
+                if (!serviceCidr.IsIPv4)
+                {
+                    // An IPv6 cluster (its Services' range is IPv6): EKS sets the add-on up for IPv6 before the user's
+                    // configuration values, which may still change it.
+                    ConfigureAwsNode(addon, Ipv6Values());
+                }
+
                 ConfigureAwsNode(addon, cni);
             }
 
@@ -156,6 +163,22 @@ public sealed class EksAddonInstaller : IAddonInstaller
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// What EKS configures in the vpc-cni add-on of an <c>ipv6</c> cluster, as configuration values:
+    /// <see cref="CniSettings.Ipv6ClusterEnvironment"/> on aws-node, and <c>ENABLE_IPv6=true</c> on aws-vpc-cni-init
+    /// (which turns on the node's IPv6 forwarding: the chart's <c>init.env.ENABLE_IPv6</c>).
+    /// </summary>
+    private static JsonObject Ipv6Values()
+    {
+        var env = new JsonObject();
+        foreach (var (name, value) in CniSettings.Ipv6ClusterEnvironment)
+        {
+            env[name] = value;
+        }
+
+        return new JsonObject { ["env"] = env, ["init"] = new JsonObject { ["env"] = new JsonObject { [CniSetting.EnableIPv6.Name] = "true" } } };
     }
 
     /// <summary>The vpc-cni add-on's configuration values on the aws-node DaemonSet, where the add-on's chart puts them.</summary>

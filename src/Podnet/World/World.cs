@@ -154,6 +154,13 @@ public sealed class World
     }
 
     /// <summary>When the instance's kubelet registers its node: its launch and boot, or at once for an instance that was up when the world began.</summary>
+    /// <summary>The IPv6 address of the instance's primary interface (what the kubelet of an IPv6 cluster's node takes as its node IP).</summary>
+    private static string? PrimaryIpv6Address(AwsCloud cloud, Aws.Ec2.Instance instance)
+    {
+        var primary = instance.NetworkInterfaces.First(n => n.Attachment.DeviceIndex == 0).NetworkInterfaceId;
+        return cloud.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.ForIds(primary))[0].Ipv6Addresses is [var first, ..] ? first.Ipv6Address : null;
+    }
+
     private DateTimeOffset BootsUntil(Aws.Ec2.Instance instance)
         => instance.LaunchTime <= BootedBefore ? instance.LaunchTime : instance.LaunchTime + NodeBootDuration(instance.InstanceId);
 
@@ -225,7 +232,8 @@ public sealed class World
                     nodegroup.Labels,
                     nodegroup.Taints,
                     Time.GetUtcNow(),
-                    nodegroup.AmiType);
+                    nodegroup.AmiType,
+                    Cluster.KubernetesNetworkConfig.IsIpv6 ? PrimaryIpv6Address(Cloud, instance) : null);
                 var store = ControlPlane.Store;
                 var nodes = store.Resources.For("v1", "Node");
                 if (store.TryGet(nodes, null, node.Name) is null)

@@ -71,7 +71,14 @@ public class CniSettingsTests
     [Fact]
     public void InvalidConfigurations_AreRejected_InIpamdsWords()
     {
-        Assert.Equal("Custom Networking is not supported in IPv6 mode", From(("ENABLE_IPv6", "true"), ("ENABLE_IPv4", "false"), ("AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG", "true")).ConfigError());
+        // Fidelity fix: isConfigValid's own texts (pkg/ipamd/ipamd.go), one for IPv6 with custom networking or
+        // without prefix delegation; the custom-networking line was a paraphrase of it.
+        const string ipv6Mode = "IPv6 is supported only in Prefix Delegation mode. Custom Networking is not supported in IPv6 mode. Please set the env variables accordingly.";
+        Assert.Equal(ipv6Mode, From(("ENABLE_IPv6", "true"), ("ENABLE_IPv4", "false"), ("ENABLE_PREFIX_DELEGATION", "true"), ("AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG", "true")).ConfigError());
+        Assert.Equal(ipv6Mode, From(("ENABLE_IPv6", "true"), ("ENABLE_IPv4", "false")).ConfigError());
+        Assert.Null(From(("ENABLE_IPv6", "true"), ("ENABLE_IPv4", "false"), ("ENABLE_PREFIX_DELEGATION", "true"), ("WARM_PREFIX_TARGET", "1")).ConfigError());
+        Assert.Equal("IPv4 and IPv6 are both enabled. VPC CNI currently does not support dual stack mode", From(("ENABLE_IPv6", "true")).ConfigError());
+        Assert.Equal("IPv4 and IPv6 are both disabled. One of them have to be enabled", From(("ENABLE_IPv4", "false")).ConfigError());
         Assert.StartsWith("Setting WARM_PREFIX_TARGET = 0 is not supported", From(("ENABLE_PREFIX_DELEGATION", "true"), ("WARM_PREFIX_TARGET", "0")).ConfigError(), StringComparison.Ordinal);
         Assert.Null(From(("ENABLE_PREFIX_DELEGATION", "true"), ("WARM_PREFIX_TARGET", "1")).ConfigError());
     }

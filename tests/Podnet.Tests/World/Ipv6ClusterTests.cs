@@ -1,39 +1,167 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Podnet.Aws.Ec2;
+using Podnet.Cni;
+using Podnet.Kube.Views;
+using Podnet.Net;
+using Podnet.Tests.Kube.Patching;
 using Podnet.Tests.TestSupport;
 using Podnet.World;
 
 namespace Podnet.Tests.World;
 
 /// <summary>
-/// Issue 11 point 13, IPv6: a Cluster of the IPv6 family is refused as ENABLE_IPv6=true is (Podnet's pods and nodes
-/// are IPv4 only; since VPCs and subnets may have IPv6 blocks, the message says so rather than "no IPv6 CIDR blocks,
-/// subnets"), and the refusal names first what EKS itself would not do there with the world's settings: security
-/// groups for pods with EC2 nodes (seed 000) and custom networking (seed 003).
+/// Issue 11 point 13, IPv6 clusters (examples/ipv6-cluster): EKS accepts <c>ipFamily: ipv6</c> for a dual-stack VPC
+/// and gives Services a /108 of the unique local range; the VPC CNI runs with ENABLE_IPv6 and prefix delegation,
+/// puts one /80 prefix on each node's primary interface, and pods get their addresses from it; nodes have an IPv6
+/// InternalIP beside the IPv4 one. Custom networking is refused as ipamd refuses it (seed 003), security groups for
+/// pods on EC2 nodes as seed 000 says.
 /// </summary>
 public class Ipv6ClusterTests
 {
     private static string Ipv6(string text) => text.Replace("  Version: \"1.31\"\n", "  Version: \"1.31\"\n  KubernetesNetworkConfig: {IpFamily: ipv6}\n", StringComparison.Ordinal);
 
+    private static List<PodView> Pods(Podnet.World.World world, string? ns = null)
+        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new PodView(p))];
+
+    private static List<NodeView> Nodes(Podnet.World.World world)
+        => [.. world.ControlPlane.Store.List("v1", "Node").Items.Select(n => new NodeView(n))];
+
+    [Fact]
+    public void Ipv6Cluster_Example_ServiceRangeIsAUniqueLocalSlash108_KubeDnsIsItsTenth()
+    {
+        var world = ExampleWorlds.Load("ipv6-cluster");
+        var config = world.Cluster!.KubernetesNetworkConfig;
+        Assert.Equal(("ipv6", null), (config.IpFamily, config.ServiceIpv4Cidr));
+        var range = CidrBlock.Parse(config.ServiceIpv6Cidr!);
+        Assert.Equal(108, range.PrefixLength);
+        Assert.True(CidrBlock.Parse("fd00::/8").Contains(range), range.ToString());
+
+        var store = world.ControlPlane.Store;
+        var dns = store.TryGet(store.Resources.For("v1", "Service"), "kube-system", "kube-dns")!;
+        Assert.Equal(range.AddressAt(10).ToString(), dns.GetString("spec.clusterIP"));
+        Assert.EndsWith("::a", dns.GetString("spec.clusterIP"), StringComparison.Ordinal);
+        foreach (var service in store.List("v1", "Service").Items)
+        {
+            Assert.True(range.Contains(IPAddress.Parse(service.GetString("spec.clusterIP")!)), service.Name);
+            JsonAssert.Equal("""["IPv6"]""", service["spec.ipFamilies"]);
+            Assert.Equal("SingleStack", service.GetString("spec.ipFamilyPolicy"));
+        }
+    }
+
+    [Fact]
+    public void Ipv6Cluster_Example_PodsGetAddressesOfTheirNodesSlash80Prefix_NoSecondaryInterfaces()
+    {
+        var world = ExampleWorlds.Load("ipv6-cluster");
+        var ec2 = world.Cloud!.Ec2Backend;
+        var nodes = Nodes(world);
+        Assert.Equal(2, nodes.Count);
+        foreach (var node in nodes)
+        {
+            Assert.True(node.IsReady, node.Name);
+            var enis = ec2.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("attachment.instance-id", node.InstanceId!)));
+            var primary = Assert.Single(enis);
+            var prefix = CidrBlock.Parse(Assert.Single(primary.Ipv6Prefixes).Ipv6Prefix);
+            Assert.Equal(80, prefix.PrefixLength);
+
+            // The node's first InternalIP is the instance's IPv6 address, the IPv4 one follows (kubectl get nodes -o wide shows the first).
+            var addresses = node.Object.Peek("status.addresses")!.AsArray().Where(a => a!["type"]!.GetValue<string>() == "InternalIP").Select(a => a!["address"]!.GetValue<string>()).ToList();
+            Assert.Equal([Assert.Single(primary.Ipv6Addresses).Ipv6Address, primary.PrivateIpAddress], addresses);
+            Assert.Equal(addresses[0], node.InternalIP);
+
+            var pods = Pods(world).Where(p => p.NodeName == node.Name && !p.HostNetwork).ToList();
+            Assert.NotEmpty(pods);
+            Assert.All(pods, p => Assert.True(prefix.Contains(IPAddress.Parse(p.PodIP!)), $"{p.Name} {p.PodIP} not in {prefix}"));
+            Assert.All(pods, p => Assert.Equal(p.PodIP, p.Object.Peek("status.podIPs")![0]!["ip"]!.GetValue<string>()));
+
+            // Host-network pods (aws-node, kube-proxy) have the node's IPv6 address, as the kubelet's --node-ip is it.
+            Assert.All(Pods(world).Where(p => p.NodeName == node.Name && p.HostNetwork), p => Assert.Equal(addresses[0], p.PodIP));
+        }
+
+        // One prefix holds every pod's address: ipamd keeps no warm pool and never grows it.
+        var ipamd = world.AwsNode!.IpamdOf(nodes[0].Name)!;
+        Assert.Equal((1, 281474976710656L), (ipamd.Stats.TotalPrefixes, ipamd.Stats.TotalIPs));
+        Assert.Contains(ipamd.Log, l => l.StartsWith("Found IPv6 ENI eni-", StringComparison.Ordinal) && l.EndsWith(" having 1 secondary IPs and 0 Prefixes and isTrunk: false", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Ipv6Cluster_Example_AwsNodeRunsWithIpv6AndPrefixDelegation_MaxPodsAsEksComputes()
+    {
+        var world = ExampleWorlds.Load("ipv6-cluster");
+        var store = world.ControlPlane.Store;
+        var daemonSet = store.TryGet(store.Resources.For("apps/v1", "DaemonSet"), "kube-system", AwsNode.Component)!;
+        var container = daemonSet["spec.template.spec.containers"]!.AsArray().OfType<JsonObject>().First(c => c["name"]!.GetValue<string>() == AwsNode.Component);
+        var settings = CniSettings.FromContainer(container);
+        Assert.Equal((true, false, true), (settings.EnableIPv6, settings.EnableIPv4, settings.PrefixDelegation));
+
+        // EKS's managed node groups with prefix delegation: max-pods-calculator.sh --cni-prefix-delegation-enabled,
+        // capped at 110 for m5.large's 2 vCPUs (shared/reference/vpc-cni.md's table).
+        Assert.All(Nodes(world), n => Assert.Equal("110", n.Object.GetString("status.capacity.pods")));
+    }
+
+    [Fact]
+    public void Ipv6Cluster_Ipv4OnlySubnets_IsInvalidParameterException()
+    {
+        var error = Assert.Throws<WorldException>(() => ExampleWorlds.Load("hello-eks", Ipv6));
+        Assert.Contains("InvalidParameterException", error.Message, StringComparison.Ordinal);
+        Assert.Contains("has no IPv6 CIDR block: for ipFamily ipv6 the VPC and subnets that you specify must have both IPv4 and IPv6 CIDR blocks assigned to them", error.Message, StringComparison.Ordinal);
+
+        var world = ExampleWorlds.Load("hello-eks", text => text.Replace("  Version: \"1.31\"\n", "  Version: \"1.31\"\n  KubernetesNetworkConfig: {IpFamily: ipv4}\n", StringComparison.Ordinal));
+        Assert.Equal(("ipv4", "10.100.0.0/16", null), (world.Cluster!.KubernetesNetworkConfig.IpFamily, world.Cluster.KubernetesNetworkConfig.ServiceIpv4Cidr, world.Cluster.KubernetesNetworkConfig.ServiceIpv6Cidr));
+    }
+
+    [Fact]
+    public void Ipv6Cluster_CustomNetworking_IpamdFailsAsIsConfigValidDoes_PodsGetNoAddress()
+    {
+        // Seed 003: "If your cluster uses the IPv6 family, you can't use custom networking". ipamd's isConfigValid
+        // logs its one text for it and exits: aws-node never becomes ready, nor does the node.
+        var world = ExampleWorlds.Load("ipv6-cluster", text => text.Replace(
+            "kind: Addon\nmetadata:\n  name: vpc-cni\n",
+            "kind: Addon\nmetadata:\n  name: vpc-cni\nspec:\n  ConfigurationValues: {env: {AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: \"true\"}}\n",
+            StringComparison.Ordinal));
+        Assert.All(Nodes(world), n =>
+        {
+            Assert.False(n.IsReady, n.Name);
+            Assert.Equal(CniSettings.Ipv6ModeError, world.AwsNode!.IpamdOf(n.Name)!.InitError);
+        });
+        Assert.All(Pods(world, "shop"), p => Assert.Null(p.PodIP));
+    }
+
+    [Fact]
+    public void Ipv6Cluster_Reach_PodToPodAcrossNodes_JudgedByThePrimaryInterfacesHoldingThePrefixes()
+    {
+        var world = ExampleWorlds.Load("ipv6-cluster");
+        var web = Pods(world, "shop").OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        var (a, b) = (web.First(), web.First(p => p.NodeName != web[0].NodeName));
+        var reach = new Podnet.Policy.Reachability(world);
+        var result = reach.Evaluate($"shop/{a.Name}", b.PodIP!, "80");
+
+        Assert.True(result.Allowed, string.Join("\n", result.Hops));
+        var primaryA = reach.InterfaceHolding(IPAddress.Parse(a.PodIP!))!;
+        var primaryB = reach.InterfaceHolding(IPAddress.Parse(b.PodIP!))!;
+        Assert.Equal((0, 0), (primaryA.Attachment!.DeviceIndex, primaryB.Attachment!.DeviceIndex));
+        Assert.Contains(result.Hops, h => h.Detail.Contains($"its primary interface {primaryA.NetworkInterfaceId}", StringComparison.Ordinal));
+        Assert.Contains(result.Hops, h => h.Detail.Contains($"its primary interface {primaryB.NetworkInterfaceId}", StringComparison.Ordinal));
+
+        // The cluster security group lets IPv6 out as EKS gives it to an IPv6 cluster (0.0.0.0/0 and ::/0).
+        var group = world.Cloud!.Ec2Backend.DescribeSecurityGroups(new DescribeRequest([world.Cluster!.ResourcesVpcConfig.ClusterSecurityGroupId]))[0];
+        Assert.Contains(group.IpPermissionsEgress, p => p.IpProtocol == "-1" && (p.Ipv6Ranges ?? []).Any(r => r.CidrIpv6 == "::/0"));
+    }
+
+    [Fact]
+    public void Ipv6Cluster_Reach_Ipv6AddressOutsideTheVpc_IsNotDecided()
+    {
+        var world = ExampleWorlds.Load("ipv6-cluster");
+        var pod = Pods(world, "shop")[0];
+        var result = new Podnet.Policy.Reachability(world).Evaluate($"shop/{pod.Name}", "2600:1f18::1", "443");
+
+        Assert.Equal("TO \"2600:1f18::1\": an IPv6 address outside the VPC: Podnet does not decide IPv6 traffic out of the VPC yet (IPv6 routes and egress-only internet gateways are not emulated)", result.ErrorMessage);
+    }
+
     [Fact]
     public void Ipv6Cluster_SecurityGroupPolicy_RefusedForEc2Nodes()
     {
         var error = Assert.Throws<WorldException>(() => ExampleWorlds.Load("security-groups-for-pods", Ipv6));
-        Assert.Contains("spec.KubernetesNetworkConfig.IpFamily: Unsupported value: \"ipv6\": security groups for pods cannot be used in a cluster of the IPv6 family that has Amazon EC2 nodes, only in one with Fargate nodes alone (seed 000); and Podnet emulates IPv4 clusters only", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Ipv6Cluster_CustomNetworking_IsNotAvailable()
-    {
-        var error = Assert.Throws<WorldException>(() => ExampleWorlds.Load("custom-networking", Ipv6));
-        Assert.Contains("Unsupported value: \"ipv6\": custom networking is not available in a cluster of the IPv6 family (seed 003; ipamd: \"Custom Networking is not supported in IPv6 mode\")", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Ipv6Cluster_Plain_IsRefusedAsEnableIpv6Is_AndIpv4Loads()
-    {
-        var error = Assert.Throws<WorldException>(() => ExampleWorlds.Load("hello-eks", Ipv6));
-        Assert.Contains("Unsupported value: \"ipv6\": Podnet emulates IPv4 clusters only (VPCs and subnets may have IPv6 blocks, but pods and nodes get no IPv6 addresses), as it refuses ENABLE_IPv6=true: use ipv4", error.Message, StringComparison.Ordinal);
-
-        var world = ExampleWorlds.Load("hello-eks", text => text.Replace("  Version: \"1.31\"\n", "  Version: \"1.31\"\n  KubernetesNetworkConfig: {IpFamily: ipv4}\n", StringComparison.Ordinal));
-        Assert.Equal("ipv4", world.Cluster!.KubernetesNetworkConfig.IpFamily);
+        Assert.Contains("spec.KubernetesNetworkConfig.IpFamily: Unsupported value: \"ipv6\": security groups for pods cannot be used in a cluster of the IPv6 family that has Amazon EC2 nodes, only in one with Fargate nodes alone (seed 000)", error.Message, StringComparison.Ordinal);
     }
 }

@@ -88,8 +88,26 @@ public sealed partial class EksBackend
             }
 
             var vpc = _ec2.DescribeVpcs(DescribeRequest.ForIds(vpcId))[0];
-            var serviceCidr = request.ServiceIpv4Cidr ?? DefaultServiceCidr(vpc);
-            ValidateServiceCidr(serviceCidr, vpc);
+            var family = request.IpFamily ?? KubernetesNetworkConfigResponse.Ipv4;
+            if (family is not (KubernetesNetworkConfigResponse.Ipv4 or KubernetesNetworkConfigResponse.Ipv6))
+            {
+                // The enum constraint of KubernetesNetworkConfigRequest.ipFamily in EKS's service model.
+                throw EksErrors.InvalidParameter($"1 validation error detected: Value '{family}' at 'kubernetesNetworkConfig.ipFamily' failed to satisfy constraint: Member must satisfy enum value set: [ipv4, ipv6]");
+            }
+
+            KubernetesNetworkConfigResponse network;
+            if (family == KubernetesNetworkConfigResponse.Ipv6)
+            {
+                ValidateIpv6Network(request, vpc, subnets);
+                network = new KubernetesNetworkConfigResponse(null, family, ServiceIpv6Cidr(request.Name));
+            }
+            else
+            {
+                var serviceCidr = request.ServiceIpv4Cidr ?? DefaultServiceCidr(vpc);
+                ValidateServiceCidr(serviceCidr, vpc);
+                network = new KubernetesNetworkConfigResponse(serviceCidr, family);
+            }
+
             var additionalGroups = request.SecurityGroupIds ?? [];
             if (additionalGroups.Count > 0)
             {
@@ -107,6 +125,12 @@ public sealed partial class EksBackend
                 [new Tag($"kubernetes.io/cluster/{request.Name}", "owned"), new Tag("aws:eks:cluster-name", request.Name), new Tag("Name", groupName)],
                 request.Existing ? request.ClusterSecurityGroupId : null));
             _ec2.AuthorizeSecurityGroupIngress(groupId, [IpPermission.FromGroup("-1", null, null, groupId)]);
+            if (network.IsIpv6)
+            {
+                // The cluster security group's outbound rule is "0.0.0.0/0 (IPv4) or ::/0 (IPv6)" (EKS user guide,
+                // sec-group-reqs): an IPv6 cluster's pods and nodes send IPv6, which the group's IPv4 rule does not allow.
+                _ec2.AuthorizeSecurityGroupEgress(groupId, [new IpPermission("-1", Ipv6Ranges: [new Ipv6Range("::/0")])]);
+            }
 
             var cluster = new ClusterEntity(
                 new Cluster(
@@ -117,7 +141,7 @@ public sealed partial class EksBackend
                     $"https://{_ids.Hex("eks-endpoint", request.Name, 32).ToUpperInvariant()}.gr7.{_options.Region}.eks.amazonaws.com",
                     request.RoleArn,
                     new VpcConfigResponse([.. request.SubnetIds], [.. additionalGroups], groupId, vpcId, true, false, ["0.0.0.0/0"]),
-                    new KubernetesNetworkConfigResponse(serviceCidr, "ipv4"),
+                    network,
                     request.Existing ? ClusterStatus.Active : ClusterStatus.Creating,
                     "eks.1",
                     request.Tags ?? new Dictionary<string, string>()))
@@ -441,6 +465,16 @@ public sealed partial class EksBackend
                     new Tag("aws:autoscaling:groupName", group.Resources.AutoScalingGroups[0].Name),
                 ],
                 IamInstanceProfileRoleArn: group.NodeRole));
+            if (cluster.Cluster.KubernetesNetworkConfig.IsIpv6 && existing is null)
+            {
+                // A node of an IPv6 cluster has an IPv6 address beside its IPv4 one (its kubelet's --node-ip, and
+                // what ipamd reads as the primary IPv6): EKS's launch template asks for one on the primary interface
+                // (Ipv6AddressCount 1), from the subnet's /64. An existing instance (a world's, a snapshot's) has
+                // the addresses its NetworkInterface document gives it.
+                var primary = reservation.Instances[0].NetworkInterfaces.First(n => n.Attachment.DeviceIndex == 0).NetworkInterfaceId;
+                _ec2.AssignIpv6Addresses(new AssignIpv6AddressesRequest(primary, Ipv6AddressCount: 1));
+            }
+
             nodegroup.InstanceIds.Add(reservation.Instances[0].InstanceId);
             nodegroup.Launched++;
         }
@@ -472,6 +506,41 @@ public sealed partial class EksBackend
     /// <summary>10.100.0.0/16 unless the VPC uses 10.0.0.0/8 space, then 172.20.0.0/16 (as the EKS AMI computes it).</summary>
     private static string DefaultServiceCidr(Vpc vpc)
         => vpc.CidrBlockAssociationSet.Any(a => a.CidrBlock.StartsWith("10.", StringComparison.Ordinal)) ? "172.20.0.0/16" : "10.100.0.0/16";
+
+    /// <summary>
+    /// What an <c>ipv6</c> cluster needs: "the VPC and subnets that you specify for cluster creation must have both
+    /// IPv4 and IPv6 CIDR blocks assigned to them", and no <c>serviceIpv4Cidr</c> ("Don't specify a value if you
+    /// select ipv6 for ipFamily") — both from the EKS API reference (KubernetesNetworkConfigRequest). EKS's exact
+    /// wording of these refusals is not in the reference; the messages quote the documented requirement.
+    /// </summary>
+    private static void ValidateIpv6Network(CreateClusterRequest request, Vpc vpc, IReadOnlyList<Subnet> subnets)
+    {
+        if (request.ServiceIpv4Cidr is { } given)
+        {
+            throw EksErrors.InvalidParameter($"serviceIpv4Cidr {given} cannot be specified for a cluster of the ipv6 family: Kubernetes assigns Services IPv6 addresses from the unique local address range (fc00::/7)");
+        }
+
+        if (vpc.Ipv6CidrBlockAssociationSet.Count == 0)
+        {
+            throw EksErrors.InvalidParameter($"The VPC {vpc.VpcId} has no IPv6 CIDR block: for ipFamily ipv6 the VPC and subnets that you specify must have both IPv4 and IPv6 CIDR blocks assigned to them");
+        }
+
+        if (subnets.FirstOrDefault(s => s.Ipv6CidrBlockAssociationSet.Count == 0) is { } ipv4Only)
+        {
+            throw EksErrors.InvalidParameter($"The subnet {ipv4Only.SubnetId} has no IPv6 CIDR block: for ipFamily ipv6 the VPC and subnets that you specify must have both IPv4 and IPv6 CIDR blocks assigned to them");
+        }
+    }
+
+    /// <summary>
+    /// The /108 of the unique local range EKS gives an <c>ipv6</c> cluster's Services (<c>serviceIpv6Cidr</c>, e.g.
+    /// <c>fd30:1c53:5f8a::/108</c>): an RFC 4193 local prefix (fd and a 40-bit global ID) with the rest zero. EKS's
+    /// global ID is random; Podnet's is hashed from the cluster's name, so it is the same on every run of a world.
+    /// </summary>
+    private string ServiceIpv6Cidr(string clusterName)
+    {
+        var id = _ids.Hex("eks-service-ipv6", clusterName, 10);
+        return $"fd{id[..2]}:{id[2..6]}:{id[6..10]}::/108";
+    }
 
     private static void ValidateServiceCidr(string text, Vpc vpc)
     {

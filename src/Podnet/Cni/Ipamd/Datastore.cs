@@ -28,7 +28,7 @@ public sealed class Datastore
     // a tick of ipamd asks for the stats several times, at 500 nodes every few virtual seconds.
     private StatsBasis? _statsBasis;
 
-    private sealed record StatsBasis(int Total, int Assigned, int Prefixes, DateTimeOffset[] ReleasedAt);
+    private sealed record StatsBasis(long Total, int Assigned, int Prefixes, DateTimeOffset[] ReleasedAt);
 
     /// <summary>The pool changed: what was derived from it is worked out again when next asked.</summary>
     private void Changed()
@@ -37,14 +37,25 @@ public sealed class Datastore
         _statsBasis = null;
     }
 
-    public Datastore(TimeProvider time, bool prefixDelegation, TimeSpan ipCooldown)
+    /// <summary><c>AssignPodIPv6Address</c>'s refusal without prefix delegation (data_store.go).</summary>
+    public const string Ipv6WithoutPrefixDelegation = "PD is not enabled. V6 is only supported in PD mode";
+
+    /// <param name="ipv6">
+    /// The datastore of an IPv6 node (ENABLE_IPv6): its CIDRs are IPv6 /80 prefixes (<c>AddIPv6CidrToStore</c>), from
+    /// which pods get addresses (<see cref="AssignPodIPv6Address"/>); the counts are over them (<c>GetIPStats("6")</c>).
+    /// </param>
+    public Datastore(TimeProvider time, bool prefixDelegation, TimeSpan ipCooldown, bool ipv6 = false)
     {
         _time = time;
         PrefixDelegation = prefixDelegation;
         IpCooldown = ipCooldown;
+        Ipv6 = ipv6;
     }
 
     public bool PrefixDelegation { get; }
+
+    /// <summary>Whether pods get IPv6 addresses from /80 prefixes.</summary>
+    public bool Ipv6 { get; }
 
     public TimeSpan IpCooldown { get; }
 
@@ -197,14 +208,16 @@ public sealed class Datastore
 
         StatsBasis Basis()
         {
-            int total = 0, assigned = 0, prefixes = 0;
+            long total = 0;
+            int assigned = 0, prefixes = 0;
             var released = new List<DateTimeOffset>();
-            foreach (var cidr in _enis.Values.Where(e => !e.IsExcludedForPodIps).SelectMany(e => e.Cidrs).Where(c => c.IsPrefix == PrefixDelegation))
+            foreach (var cidr in _enis.Values.Where(e => !e.IsExcludedForPodIps).SelectMany(e => e.Cidrs).Where(c => Ipv6 || c.IsPrefix == PrefixDelegation))
             {
                 total += cidr.Size;
                 assigned += cidr.AssignedCount;
                 prefixes += cidr.IsPrefix ? 1 : 0;
-                foreach (var address in cidr.Addresses.Values)
+                // GetIPStats("6") counts no cooldown.
+                foreach (var address in Ipv6 ? Enumerable.Empty<AddressState>() : cidr.Addresses.Values)
                 {
                     if (address.Pod is null && address.UnassignedTime is { } at)
                     {
@@ -254,6 +267,48 @@ public sealed class Datastore
                 }
 
                 foreach (var cidr in eni.Cidrs.Where(c => c.IsPrefix == PrefixDelegation))
+                {
+                    if (UnusedAddress(cidr, now) is not { } address)
+                    {
+                        continue;
+                    }
+
+                    var state = cidr.Addresses.GetValueOrDefault(address) ?? new AddressState(address);
+                    cidr.Addresses[address] = state;
+                    state.Pod = key;
+                    state.AssignedTime = now;
+                    return AssignResult.Assigned(address, eni.Id, eni.DeviceNumber);
+                }
+            }
+
+            return AssignResult.Failed(NoAvailableAddresses);
+        }
+    }
+
+    /// <summary>
+    /// <c>AssignPodIPv6Address</c>: the same address again for a key that holds one; else the first free address of
+    /// the first /80 prefix (in IPv6 prefix-delegation mode the datastore holds the primary ENI and its one prefix),
+    /// as <see cref="AssignPodIPv4Address"/> finds one in a CIDR.
+    /// </summary>
+    public AssignResult AssignPodIPv6Address(PodKey key)
+    {
+        lock (_lock)
+        {
+            if (!PrefixDelegation)
+            {
+                return AssignResult.Failed(Ipv6WithoutPrefixDelegation);
+            }
+
+            Changed();
+            if (FindByKey(key) is var (heldOn, _, held))
+            {
+                return AssignResult.Assigned(held.Address, heldOn.Id, heldOn.DeviceNumber);
+            }
+
+            var now = _time.GetUtcNow();
+            foreach (var eni in Ordered().Where(e => !e.IsExcludedForPodIps))
+            {
+                foreach (var cidr in eni.Cidrs.Where(c => c.IsPrefix && !c.Cidr.IsIPv4))
                 {
                     if (UnusedAddress(cidr, now) is not { } address)
                     {
@@ -436,7 +491,8 @@ public sealed class Datastore
 
         public bool IsPrefix { get; } = isPrefix;
 
-        public int Size => (int)Cidr.Size;
+        /// <summary>Addresses in the CIDR: 1, 16 for a /28, 2^48 for an IPv6 /80 (a Go int, as in <c>CidrInfo.Size</c>).</summary>
+        public long Size => (long)Cidr.Size;
 
         public Dictionary<IPAddress, AddressState> Addresses { get; } = [];
 

@@ -100,8 +100,16 @@ public sealed class Ipamd
         MaxEni = WarmPool.MaxEni(settings, instanceType);
         MaxIpsPerEni = WarmPool.MaxIpsPerEni(instanceType, PrefixDelegation);
         MaxPrefixesPerEni = WarmPool.MaxPrefixesPerEni(instanceType);
-        _datastore = new Datastore(time, PrefixDelegation, settings.IpCooldown);
+        _datastore = NewDatastore();
     }
+
+    /// <summary>
+    /// IPv6 mode (ENABLE_IPv6 with prefix delegation): one /80 prefix on the primary ENI serves every pod; no warm
+    /// pool, no secondary ENIs ("Outside of Security Groups for Pods, no additional ENIs are attached in IPv6 mode.
+    /// The prefix used for the primary ENI is more than enough for all pods", StartNodeIPPoolManager in
+    /// pkg/ipamd/ipamd.go).
+    /// </summary>
+    public bool Ipv6 => _settings.EnableIPv6;
 
     public bool Initialized { get; private set; }
 
@@ -150,7 +158,7 @@ public sealed class Ipamd
     {
         Initialized = false;
         InitError = null;
-        _datastore = new Datastore(_time, PrefixDelegation, _settings.IpCooldown);
+        _datastore = NewDatastore();
         _unmanagedEnis = 0;
         _lastDecrease = null;
         _lastInsufficientCidrError = null;
@@ -171,6 +179,13 @@ public sealed class Ipamd
 
         if (_settings.PrefixDelegation && !PrefixDelegation)
         {
+            if (Ipv6)
+            {
+                // isConfigValid: IPv6 has no secondary-IP mode to fall back to.
+                Fail($"Prefix Delegation is not supported on non-nitro instance {_instanceType.InstanceType}. IPv6 is only supported in Prefix delegation Mode. ");
+                return;
+            }
+
             Record($"Prefix delegation is not supported on non-nitro instance {_instanceType.InstanceType}; falling back to secondary IP mode");
         }
 
@@ -186,6 +201,14 @@ public sealed class Ipamd
 
             _primarySubnetId = primary.SubnetId;
             _primaryGroups = [.. primary.Groups.Select(g => g.GroupId).Order(StringComparer.Ordinal)];
+            if (Ipv6)
+            {
+                await SetupIpv6PrimaryAsync(primary, cancellationToken).ConfigureAwait(false);
+                Initialized = true;
+                Record($"Successfully initialized ipamd on {_instance.InstanceId}: {_datastore.EniCount} ENIs, {Describe(_datastore.GetStats())}");
+                return;
+            }
+
             foreach (var eni in attached)
             {
                 SetupEni(eni);
@@ -219,8 +242,9 @@ public sealed class Ipamd
     public async Task<TimeSpan> ReconcileAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (!Initialized)
+        if (!Initialized || Ipv6)
         {
+            // StartNodeIPPoolManager returns at once in IPv6 mode: the node's one prefix is never grown or freed.
             return PoolMonitorInterval;
         }
 
@@ -257,10 +281,11 @@ public sealed class Ipamd
             return AssignResult.Failed("ipamd is not ready: " + (InitError ?? "not initialized"));
         }
 
-        return _datastore.AssignPodIPv4Address(key);
+        // AssignPodIPAddress: "Currently it's either v4 or v6. Dual Stack mode isn't supported."
+        return Ipv6 ? _datastore.AssignPodIPv6Address(key) : _datastore.AssignPodIPv4Address(key);
     }
 
-    /// <summary>CNI DEL: gives the pod's address back (into cooldown); null for a sandbox that holds none.</summary>
+    /// <summary>CNI DEL: gives the pod's address back (into cooldown); null for a sandbox that holds none. Either family.</summary>
     public AddressInfo? Release(PodKey key) => _datastore.UnassignPodIPv4Address(key);
 
     private bool IsPoolTooLow()
@@ -871,6 +896,30 @@ public sealed class Ipamd
 
         return true;
     }
+
+    /// <summary>
+    /// <c>setupENI</c> of the primary ENI in IPv6 mode, with <c>assignIPv6Prefix</c>: the /80 prefixes EC2 has on
+    /// the ENI (one left from before a restart), else one assigned now (<c>AllocIPv6Prefixes</c>:
+    /// AssignIpv6Addresses with Ipv6PrefixCount 1); only the first goes to the datastore ("VPC CNI will only attach
+    /// a single v6 prefix and it will not attempt to free any additional Prefixes"). Other ENIs are skipped, as
+    /// ipamd's <c>filterUnmanagedENIs</c> skips those it did not create in v6 PD mode.
+    /// </summary>
+    private async Task SetupIpv6PrimaryAsync(NetworkInterface primary, CancellationToken cancellationToken)
+    {
+        _datastore.AddEni(primary.NetworkInterfaceId, primary.Attachment!.DeviceIndex, isPrimary: true, isTrunk: false, isExcludedForPodIps: false, primary.SubnetId);
+        var prefixes = primary.Ipv6Prefixes.Select(p => p.Ipv6Prefix).ToList();
+        if (prefixes.Count == 0)
+        {
+            var assigned = await _ec2.AssignIpv6AddressesAsync(new AssignIpv6AddressesRequest(primary.NetworkInterfaceId, Ipv6PrefixCount: 1), cancellationToken).ConfigureAwait(false);
+            prefixes.AddRange(assigned.AssignedIpv6Prefixes);
+        }
+
+        _datastore.AddCidr(primary.NetworkInterfaceId, CidrBlock.Parse(prefixes[0]), isPrefix: true);
+        // setupENI logs the ENI's metadata as read before assignIPv6Prefix: the prefixes it had then.
+        Record($"Found IPv6 ENI {primary.NetworkInterfaceId} having {primary.Ipv6Addresses.Count} secondary IPs and {primary.Ipv6Prefixes.Count} Prefixes and isTrunk: false");
+    }
+
+    private Datastore NewDatastore() => new(_time, PrefixDelegation, _settings.IpCooldown, Ipv6);
 
     private static bool IsUnmanaged(NetworkInterface eni)
         => eni.Attachment!.DeviceIndex != 0 && eni.TagSet.Any(t => t.Key == NoManageTagKey && t.Value == "true");

@@ -27,9 +27,11 @@ public static class WarmPool
 
         var warm = settings.WarmIpTarget;
         var minimum = settings.MinimumIpTarget;
-        var available = stats.AvailableIPs;
+        // The warm pool is IPv4's (IPv6 mode has none), whose counts fit an int.
+        var available = checked((int)stats.AvailableIPs);
+        var total = checked((int)stats.TotalIPs);
         var shortBy = Math.Max(warm - available, 0);
-        shortBy = Math.Max(shortBy, minimum - stats.TotalIPs);
+        shortBy = Math.Max(shortBy, minimum - total);
         if (prefixDelegation)
         {
             var shortPrefixes = DivCeil(shortBy, AddressesPerPrefix);
@@ -39,7 +41,7 @@ public static class WarmPool
         }
 
         var over = Math.Max(available - warm, 0);
-        over = Math.Max(Math.Min(over, stats.TotalIPs - minimum), 0);
+        over = Math.Max(Math.Min(over, total - minimum), 0);
         return new PoolTarget(shortBy, over, true);
     }
 
@@ -240,7 +242,7 @@ public static class WarmPool
         return Math.Min(needed, maxPrefixesPerEni);
     }
 
-    private static bool IsRequired(int target, int otherAddresses, bool prefixDelegation)
+    private static bool IsRequired(int target, long otherAddresses, bool prefixDelegation)
         => prefixDelegation ? DivCeil(target, AddressesPerPrefix) * AddressesPerPrefix > otherAddresses : otherAddresses < target;
 
     private static int Ipv4Limit(InstanceTypeInfo instanceType)

@@ -45,7 +45,25 @@ public sealed class ServiceClusterIpAllocator : IAdmissionPlugin
 
         var type = service.GetString("spec.type") ?? "ClusterIP";
         var asked = service.GetString("spec.clusterIP");
-        if (type == "ExternalName" || asked == "None")
+        if (type == "ExternalName")
+        {
+            return service;
+        }
+
+        // initIPFamilyFields (pkg/registry/core/service/storage/alloc.go): a single-stack cluster's Service, headless
+        // ones too, is of the family of the service range: IPv6 in an EKS cluster of the ipv6 family. (An IPv4
+        // range's IPv4 is left to the defaults, which run next.)
+        if (!ServiceCidr.IsIPv4)
+        {
+            service = service.With(json =>
+            {
+                var spec = (JsonObject)(json["spec"] ??= new JsonObject());
+                spec["ipFamilyPolicy"] ??= "SingleStack";
+                spec["ipFamilies"] ??= new JsonArray("IPv6");
+            });
+        }
+
+        if (asked == "None")
         {
             return service;
         }

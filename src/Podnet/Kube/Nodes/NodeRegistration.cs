@@ -31,8 +31,10 @@ public static class NodeRegistration
     /// <param name="taints">The node group's taints; null for none.</param>
     /// <param name="now">When the kubelet registers: its conditions' heartbeat and transition times (none when null).</param>
     /// <param name="amiType">The node group's AMI type (<see cref="AmiTypes"/>); null or a Linux one for a Linux node.</param>
+    /// <param name="ipv6Address">The instance's IPv6 address on a node of an IPv6 cluster (its first InternalIP); null otherwise.</param>
     public static KubeObject NodeFor(Instance instance, InstanceTypeInfo type, string kubernetesVersion, string? nodegroup, string zoneId, int? maxPodsOverride = null,
-        IReadOnlyDictionary<string, string>? nodegroupLabels = null, IReadOnlyList<NodegroupTaint>? taints = null, DateTimeOffset? now = null, string? amiType = null)
+        IReadOnlyDictionary<string, string>? nodegroupLabels = null, IReadOnlyList<NodegroupTaint>? taints = null, DateTimeOffset? now = null, string? amiType = null,
+        string? ipv6Address = null)
     {
         var at = now is { } t ? KubeObject.FormatTimestamp(t) : null;
         JsonObject Condition(string type, string status, string reason, string message)
@@ -138,7 +140,7 @@ public static class NodeRegistration
                 ["labels"] = labels,
                 ["annotations"] = new JsonObject
                 {
-                    ["alpha.kubernetes.io/provided-node-ip"] = instance.PrivateIpAddress,
+                    ["alpha.kubernetes.io/provided-node-ip"] = ipv6Address ?? instance.PrivateIpAddress,
                     ["node.alpha.kubernetes.io/ttl"] = "0",
                     ["volumes.kubernetes.io/controller-managed-attach-detach"] = "true",
                 },
@@ -150,10 +152,14 @@ public static class NodeRegistration
             },
             ["status"] = new JsonObject
             {
-                ["addresses"] = new JsonArray(
+                // On a node of an IPv6 cluster the kubelet's --node-ip is the instance's IPv6 address, and the node's
+                // addresses put that family first (cloud-provider's GetNodeAddressesFromNodeIP): its InternalIP is
+                // the IPv6 one, the IPv4 one follows.
+                ["addresses"] = new JsonArray([..
+                    (ipv6Address is null ? Array.Empty<JsonNode>() : [new JsonObject { ["type"] = "InternalIP", ["address"] = ipv6Address }]),
                     new JsonObject { ["type"] = "InternalIP", ["address"] = instance.PrivateIpAddress },
                     new JsonObject { ["type"] = "InternalDNS", ["address"] = instance.PrivateDnsName },
-                    new JsonObject { ["type"] = "Hostname", ["address"] = instance.PrivateDnsName }),
+                    new JsonObject { ["type"] = "Hostname", ["address"] = instance.PrivateDnsName }]),
                 ["capacity"] = resources(cpu, memoryBytes, maxPods),
                 ["allocatable"] = resources(cpu - reservedCpu, memoryBytes - reservedMemory, maxPods),
                 ["conditions"] = new JsonArray(

@@ -125,7 +125,7 @@ internal sealed class IpamdNode
     }
 
     /// <summary>The pool as the doc tables count it: per attached ENI (the primary included), pod-usable addresses.</summary>
-    public int[] IpsPerEni() => [.. Ipamd.Enis.Select(e => e.CidrsOfMode(Ipamd.PrefixDelegation).Sum(c => c.Size))];
+    public int[] IpsPerEni() => [.. Ipamd.Enis.Select(e => e.CidrsOfMode(Ipamd.PrefixDelegation).Sum(c => (int)c.Size))];
 
     public int[] PrefixesPerEni() => [.. Ipamd.Enis.Select(e => e.CidrsOfMode(true).Count())];
 

@@ -296,6 +296,21 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
     }
 
     [Fact]
+    public void EksKubernetesNetworkConfig_Ipv6AndIpv4_KeysAreTheModels()
+    {
+        var model = BotocoreModels.Load("eks");
+        var problems = new List<string>();
+        CheckJson(model, "KubernetesNetworkConfigResponse", EksApi.KubernetesNetworkConfig(new Podnet.Aws.Eks.KubernetesNetworkConfigResponse(null, "ipv6", "fd30:1c53:5f8a::/108")), "DescribeCluster", problems);
+        CheckJson(model, "KubernetesNetworkConfigResponse", EksApi.KubernetesNetworkConfig(new Podnet.Aws.Eks.KubernetesNetworkConfigResponse("10.100.0.0/16", "ipv4")), "DescribeCluster", problems);
+        Assert.Empty(problems);
+
+        // The request member CreateClusterRequestOf reads, and the family's enum.
+        var request = model["shapes"]!["KubernetesNetworkConfigRequest"]!["members"]!.AsObject();
+        Assert.Equal("IpFamily", request["ipFamily"]!["shape"]!.GetValue<string>());
+        Assert.Equal(["ipv4", "ipv6"], model["shapes"]!["IpFamily"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+    }
+
+    [Fact]
     public void EksAddons_EveryAnswerKeyAndRequestMember_IsTheModels()
     {
         var api = new EksApi(_world.Server.Cluster, name => null);
