@@ -20,6 +20,7 @@ internal sealed partial class AwsWorldBuilder
             entries.Add(new PrefixListEntry(Required(doc, entry, path, "Cidr"), DocumentFields.StringAt(doc, entry["Description"], $"{path}.Description")));
         }
 
+        // The loader writes the account's starting state, as the rest of AwsWorldBuilder does: no API call, no IAM.
         var list = _cloud.Ec2Backend.CreateManagedPrefixList(new CreateManagedPrefixListRequest(
             DocumentFields.String(doc, "PrefixListName") ?? doc.Name,
             DocumentFields.RequiredString(doc, "AddressFamily"),

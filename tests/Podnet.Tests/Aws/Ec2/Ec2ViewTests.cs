@@ -19,6 +19,7 @@ public partial class Ec2ViewTests
         "src/Podnet/Aws/CloudFormation/CloudFormationBackend.cs",
         "src/Podnet/Aws/CloudFormation/EksVpcTemplate.cs",
         "src/Podnet/Aws/Eks/EksBackend.cs",
+        "src/Podnet/World/AwsWorldBuilder.PrefixLists.cs",
         "src/Podnet/World/AwsWorldBuilder.Routes.cs",
         "src/Podnet/World/AwsWorldBuilder.cs",
         "src/Podnet/World/World.cs",
