@@ -258,31 +258,34 @@ public sealed class Datastore
                 return AssignResult.Assigned(held.Address, heldOn.Id, heldOn.DeviceNumber);
             }
 
-            var now = _time.GetUtcNow();
-            foreach (var eni in Ordered())
+            return AssignFirstUnused(key, c => c.IsPrefix == PrefixDelegation, _time.GetUtcNow());
+        }
+    }
+
+    /// <summary>
+    /// Hands <paramref name="key"/> the first unused address of the first CIDR <paramref name="usable"/> admits, walking
+    /// the ENIs that take pod addresses by device number (the IPv4 and IPv6 assignments' common search). Under the lock.
+    /// </summary>
+    private AssignResult AssignFirstUnused(PodKey key, Func<CidrState, bool> usable, DateTimeOffset now)
+    {
+        foreach (var eni in Ordered().Where(e => !e.IsExcludedForPodIps))
+        {
+            foreach (var cidr in eni.Cidrs.Where(usable))
             {
-                if (eni.IsExcludedForPodIps)
+                if (UnusedAddress(cidr, now) is not { } address)
                 {
                     continue;
                 }
 
-                foreach (var cidr in eni.Cidrs.Where(c => c.IsPrefix == PrefixDelegation))
-                {
-                    if (UnusedAddress(cidr, now) is not { } address)
-                    {
-                        continue;
-                    }
-
-                    var state = cidr.Addresses.GetValueOrDefault(address) ?? new AddressState(address);
-                    cidr.Addresses[address] = state;
-                    state.Pod = key;
-                    state.AssignedTime = now;
-                    return AssignResult.Assigned(address, eni.Id, eni.DeviceNumber);
-                }
+                var state = cidr.Addresses.GetValueOrDefault(address) ?? new AddressState(address);
+                cidr.Addresses[address] = state;
+                state.Pod = key;
+                state.AssignedTime = now;
+                return AssignResult.Assigned(address, eni.Id, eni.DeviceNumber);
             }
-
-            return AssignResult.Failed(NoAvailableAddresses);
         }
+
+        return AssignResult.Failed(NoAvailableAddresses);
     }
 
     /// <summary>
@@ -305,25 +308,7 @@ public sealed class Datastore
                 return AssignResult.Assigned(held.Address, heldOn.Id, heldOn.DeviceNumber);
             }
 
-            var now = _time.GetUtcNow();
-            foreach (var eni in Ordered().Where(e => !e.IsExcludedForPodIps))
-            {
-                foreach (var cidr in eni.Cidrs.Where(c => c.IsPrefix && !c.Cidr.IsIPv4))
-                {
-                    if (UnusedAddress(cidr, now) is not { } address)
-                    {
-                        continue;
-                    }
-
-                    var state = cidr.Addresses.GetValueOrDefault(address) ?? new AddressState(address);
-                    cidr.Addresses[address] = state;
-                    state.Pod = key;
-                    state.AssignedTime = now;
-                    return AssignResult.Assigned(address, eni.Id, eni.DeviceNumber);
-                }
-            }
-
-            return AssignResult.Failed(NoAvailableAddresses);
+            return AssignFirstUnused(key, c => c.IsPrefix && !c.Cidr.IsIPv4, _time.GetUtcNow());
         }
     }
 
