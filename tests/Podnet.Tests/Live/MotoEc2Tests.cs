@@ -58,6 +58,13 @@ public sealed class MotoEc2Tests : IDisposable
         _client = new AmazonEC2Client(new BasicAWSCredentials("testing", "testing"), new AmazonEC2Config { ServiceURL = $"http://127.0.0.1:{port}", AuthenticationRegion = "us-west-2", MaxErrorRetry = 0 });
     }
 
+    /// <summary>
+    /// moto draws a random MAC address: one of digits and colons only (02:00:00:25:45:02) is a YAML 1.1 base-60 integer
+    /// unquoted, so the writer quotes it to keep it a string, as go-yaml does; any other is written plain.
+    /// </summary>
+    private static string MacAddressScalar(string mac)
+        => Podnet.Kube.Serialization.YamlScalarResolver.NeedsQuotesToStayString(mac) ? $"\"{mac}\"" : mac;
+
     [Fact]
     public async Task ReadVpcs_MotosResources_AreTheWorldDocumentsThatDescribeThem()
     {
@@ -155,7 +162,7 @@ public sealed class MotoEc2Tests : IDisposable
               PrivateIpAddresses:
               - PrivateIpAddress: 10.20.1.10
                 Primary: true
-              MacAddress: {eni.MacAddress}{(string.IsNullOrEmpty(eni.Description) ? string.Empty : $"\n  Description: {eni.Description}")}
+              MacAddress: {MacAddressScalar(eni.MacAddress)}{(string.IsNullOrEmpty(eni.Description) ? string.Empty : $"\n  Description: {eni.Description}")}
 
             """.ReplaceLineEndings("\n"),
             yaml);
