@@ -113,7 +113,10 @@ public sealed class ControlPlane
     public void SetNetwork(string nodeName, IPodSandboxNetwork network)
     {
         _networks[nodeName] = network;
-        Kubelet.RefreshNodes();
+
+        // That node's kubelet only: a Fargate pod's node gets its own network, and refreshing every kubelet each time
+        // was quadratic in the Fargate pods.
+        Kubelet.RefreshNode(nodeName);
     }
 
     /// <summary>The network plugin of every node without one of its own (the VPC CNI, once a world runs it).</summary>

@@ -283,14 +283,7 @@ public sealed class World
     internal DateTimeOffset? InstanceGoneAt(string providerId)
     {
         var instanceId = providerId[(providerId.LastIndexOf('/') + 1)..];
-        if (Cloud is null || !instanceId.StartsWith("i-", StringComparison.Ordinal)
-            || Cloud.Ec2Backend.DescribeInstances(DescribeRequest.Where(new Filter("instance-id", instanceId))).Count == 0
-            || Cloud.Ec2Backend.ShuttingDownSince(instanceId) is not { } since)
-        {
-            return null;
-        }
-
-        return since + Cloud.Ec2Backend.ShuttingDownDuration(instanceId);
+        return Cloud is not null && instanceId.StartsWith("i-", StringComparison.Ordinal) ? Cloud.Ec2Backend.TerminatesAt(instanceId) : null;
     }
 
     /// <summary>How long ago, in virtual time, as kubectl's AGE column shows it (45s, 3m12s, 2d).</summary>

@@ -54,6 +54,18 @@ public sealed partial class Ec2Backend
     }
 
     /// <summary>
+    /// When a terminating instance reaches <c>terminated</c> (the time TerminateInstances fixed), or null for one that
+    /// is pending or running, or not in this account: cloud-provider-aws counts an instance until then.
+    /// </summary>
+    public DateTimeOffset? TerminatesAt(string instanceId)
+    {
+        lock (_lock)
+        {
+            return _instances.GetValueOrDefault(instanceId)?.TerminatedAt;
+        }
+    }
+
+    /// <summary>
     /// Declares the instances launched up to <paramref name="moment"/> up already: a world's own node groups were
     /// running when it began, so they show <c>running</c> from their launch; instances launched later are
     /// <c>pending</c> for their <see cref="PendingDuration"/>. Only the first call counts: a cluster created later on

@@ -46,15 +46,6 @@ public sealed class CloudNodeLifecycleController : ReconcilingController
 
     private KubeResource Pods => Store.Resources.For("v1", "Pod");
 
-    /// <summary>Looks at every node again (an instance of one may have been terminated).</summary>
-    public void Refresh()
-    {
-        foreach (var node in Store.List(Nodes).Items)
-        {
-            Queue.Add(new ObjectKey(null, node.Name));
-        }
-    }
-
     public override void OnChange(WatchEvent change)
     {
         if (Is(change, string.Empty, "Node") && change.Type != WatchEventType.Deleted)
