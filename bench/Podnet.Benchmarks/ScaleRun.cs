@@ -8,11 +8,12 @@ namespace Podnet.Benchmarks;
 /// <summary>
 /// One measured run of a scale world, in this process (so the peak working set is the run's own): generate, load
 /// and settle, then count the pods Running. Prints one tab-separated row: variant, pods, nodes, running, settled,
-/// virtual time, wall seconds, CPU seconds, peak working set (MB), allocated (MB).
+/// virtual time, wall seconds, CPU seconds, peak working set (MB), allocated (MB), whole-kind lists, and the changes
+/// settling made by kind and type (`Pod.status` = a change of the status alone).
 /// </summary>
 public static class ScaleRun
 {
-    public const string Header = "variant\tpods\tnodes\trunning\tsettled\tvirtual\twall_s\tcpu_s\tpeak_ws_mb\talloc_mb\twhole_kind_lists";
+    public const string Header = "variant\tpods\tnodes\trunning\tsettled\tvirtual\twall_s\tcpu_s\tpeak_ws_mb\talloc_mb\twhole_kind_lists\twrites_by_kind";
 
     public static string Run(string variant, int pods)
     {
@@ -22,7 +23,24 @@ public static class ScaleRun
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
 
-        var world = WorldLoader.Load([new WorldSource($"scale-{variant}-{pods}.yaml", yaml)]);
+        // Every change from the first step of settling on (the workloads are applied after it), by kind and type, a
+        // status-only change counted apart: where the writes go.
+        var writes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var counting = false;
+        var world = WorldLoader.Load([new WorldSource($"scale-{variant}-{pods}.yaml", yaml)], settleProgress: w =>
+        {
+            if (counting)
+            {
+                return;
+            }
+
+            counting = true;
+            w.ControlPlane.Store.Subscribe(change =>
+            {
+                var key = $"{change.Object.Kind}.{(change.Object.Kind != "Event" && change.OnlyStatusChanged ? "status" : change.TypeName.ToLowerInvariant())}";
+                writes[key] = writes.GetValueOrDefault(key) + 1;
+            });
+        });
         var settled = world.Settle(TimeSpan.Zero);
 
         clock.Stop();
@@ -30,7 +48,7 @@ public static class ScaleRun
         var podsNow = world.ControlPlane.Store.List("v1", "Pod").Items.Select(p => new PodView(p)).ToList();
         var running = podsNow.Count(p => p.Phase == "Running" && !p.Namespace.Equals("kube-system", StringComparison.Ordinal));
         var nodes = world.ControlPlane.Store.List("v1", "Node").Items.Count;
-        return string.Join('\t',
+        var row = string.Join('\t',
             variant,
             pods.ToString(CultureInfo.InvariantCulture),
             nodes.ToString(CultureInfo.InvariantCulture),
@@ -41,6 +59,26 @@ public static class ScaleRun
             (process.TotalProcessorTime - cpu).TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
             (process.PeakWorkingSet64 / (1024 * 1024)).ToString(CultureInfo.InvariantCulture),
             ((GC.GetTotalAllocatedBytes(precise: true) - allocated) / (1024 * 1024)).ToString(CultureInfo.InvariantCulture),
-            string.Join(",", world.ControlPlane.Store.WholeKindLists.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")));
+            string.Join(",", world.ControlPlane.Store.WholeKindLists.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")),
+            string.Join(",", writes.OrderByDescending(w => w.Value).Select(w => $"{w.Key}={w.Value}")));
+
+        // With PODNET_HEAP_BY_KIND set: after the row's figures, the live heap and what three kinds cost as trees and as text.
+        if (Environment.GetEnvironmentVariable("PODNET_HEAP_BY_KIND") is not null)
+        {
+            var heap = GC.GetTotalMemory(forceFullCollection: true);
+            Console.Error.WriteLine($"live heap {heap / (1024 * 1024)} MB");
+            foreach (var kind in new[] { "Event", "Pod", "Node" })
+            {
+                var items = world.ControlPlane.Store.List("v1", kind).Items;
+                var before = GC.GetTotalMemory(forceFullCollection: true);
+                var copies = items.Select(i => i.ToJson()).ToList();
+                var after = GC.GetTotalMemory(forceFullCollection: true);
+                long text = items.Sum(i => (long)System.Text.Encoding.UTF8.GetByteCount(i.ToJsonString()));
+                Console.Error.WriteLine($"{kind}: {items.Count} objects, trees {(after - before) / (1024 * 1024)} MB ({(after - before) / Math.Max(1, items.Count)} B each), JSON text {text / (1024 * 1024)} MB ({text / Math.Max(1, items.Count)} B each)");
+                GC.KeepAlive(copies);
+            }
+        }
+
+        return row;
     }
 }

@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Podnet.Kube.Api;
@@ -7,22 +10,97 @@ namespace Podnet.Kube.Api;
 /// A Kubernetes object of any kind, kept whole: every field survives a round trip. Immutable: the JSON is
 /// copied in and out, and changes make a new object.
 /// </summary>
+/// <remarks>
+/// The store may keep an object of a kind that is written much and read little (Events) compact (<see cref="Compact"/>):
+/// its JSON text as UTF-8 and the identity fields every watcher reads (apiVersion, kind, name, namespace, uid,
+/// resourceVersion), with the tree dropped — about a third of the memory of a <c>System.Text.Json</c> tree. Reading any
+/// other field parses the text again once, and the object keeps the tree from then on.
+/// </remarks>
 public sealed class KubeObject
 {
-    private readonly JsonObject _json;
+    /// <summary>The tree; null while the object is compact and no field beyond its identity was read.</summary>
+    private JsonObject? _tree;
+
+    /// <summary>The JSON text, while the object is compact (set before the tree is dropped, so a reader that finds no tree finds it).</summary>
+    private byte[]? _utf8;
+
+    /// <summary>The identity fields of a compact object, read without the tree.</summary>
+    private Identity? _identity;
+
+    private static readonly IReadOnlyDictionary<string, string> NoEntries = new Dictionary<string, string>(StringComparer.Ordinal).AsReadOnly();
+
     private IReadOnlyDictionary<string, string>? _labels;
     private IReadOnlyDictionary<string, string>? _annotations;
 
     private KubeObject(JsonObject json)
     {
-        _json = json;
+        _tree = json;
     }
+
+    /// <summary>The tree, parsed again from the JSON text if the object was made compact and this is the first read since.</summary>
+    private JsonObject Json => Volatile.Read(ref _tree) ?? Parsed();
+
+    private JsonObject Parsed()
+    {
+        var parsed = (JsonObject)JsonNode.Parse(_utf8!)!;
+        return Interlocked.CompareExchange(ref _tree, parsed, null) ?? parsed;
+    }
+
+    /// <summary>
+    /// Makes this object compact in place: its JSON text as UTF-8 and its identity fields, the tree dropped. Only for an
+    /// object the store has just stored and nobody else has read (the store's per-kind strategy,
+    /// <see cref="KubeResource.KeptCompact"/>); its content does not change, so a holder notices nothing but the cost
+    /// of a later read.
+    /// </summary>
+    internal void Compact()
+    {
+        if (_utf8 is not null || _tree is not { } tree)
+        {
+            return;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            tree.WriteTo(writer);
+        }
+
+        _identity = new Identity(ApiVersion, Kind, Name, Namespace, Uid, ResourceVersion, Metadata("deletionTimestamp"), Finalizers, OwnerReferences);
+        _labels = Labels;
+        _annotations = Annotations;
+        _utf8 = buffer.WrittenSpan.ToArray();
+        Volatile.Write(ref _tree, null);
+    }
+
+    /// <summary>Whether the object is compact and its tree not parsed again (for tests and measurement).</summary>
+    internal bool IsCompactUnread => _utf8 is not null && Volatile.Read(ref _tree) is null;
+
+    /// <summary>An in-place change to an object the store just made: the text no longer says what the tree does.</summary>
+    private JsonObject Writable()
+    {
+        var tree = Json;
+        _utf8 = null;
+        _identity = null;
+        return tree;
+    }
+
+    /// <summary>What every controller's handler reads of any change it is given, so a compact object is not parsed to be passed over.</summary>
+    private sealed record Identity(
+        string ApiVersion,
+        string Kind,
+        string Name,
+        string? Namespace,
+        string? Uid,
+        string? ResourceVersion,
+        string? DeletionTimestamp,
+        IReadOnlyList<string> Finalizers,
+        IReadOnlyList<OwnerReference> OwnerReferences);
 
     /// <summary>
     /// The object's own JSON, for read-only views inside the core that must not pay for a copy on every read
     /// (the object is immutable only as long as nobody writes through this).
     /// </summary>
-    internal JsonObject Raw => _json;
+    internal JsonObject Raw => Json;
 
     public static KubeObject From(JsonObject json) => new((JsonObject)json.DeepClone());
 
@@ -38,7 +116,7 @@ public sealed class KubeObject
     /// </summary>
     internal KubeObject SetMetadataInPlace(string field, JsonNode? value)
     {
-        EnsureMetadata(_json)[field] = value;
+        EnsureMetadata(Writable())[field] = value;
         return this;
     }
 
@@ -47,7 +125,7 @@ public sealed class KubeObject
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        return EqualExcept(a._json, b._json, "status", ["resourceVersion", "managedFields"]);
+        return EqualExcept(a.Json, b.Json, "status", ["resourceVersion", "managedFields"]);
     }
 
     /// <summary>
@@ -114,25 +192,25 @@ public sealed class KubeObject
         return new KubeObject(new JsonObject { ["apiVersion"] = apiVersion, ["kind"] = kind, ["metadata"] = metadata });
     }
 
-    public string ApiVersion => String("apiVersion") ?? string.Empty;
+    public string ApiVersion => _identity?.ApiVersion ?? String("apiVersion") ?? string.Empty;
 
-    public string Kind => String("kind") ?? string.Empty;
+    public string Kind => _identity?.Kind ?? String("kind") ?? string.Empty;
 
-    public string Name => Metadata("name") ?? string.Empty;
+    public string Name => _identity?.Name ?? Metadata("name") ?? string.Empty;
 
     public string? GenerateName => Metadata("generateName");
 
-    public string? Namespace => Metadata("namespace") is { Length: > 0 } ns ? ns : null;
+    public string? Namespace => _identity is { } identity ? identity.Namespace : Metadata("namespace") is { Length: > 0 } ns ? ns : null;
 
-    public string? Uid => Metadata("uid");
+    public string? Uid => _identity is { } identity ? identity.Uid : Metadata("uid");
 
-    public string? ResourceVersion => Metadata("resourceVersion") is { Length: > 0 } rv ? rv : null;
+    public string? ResourceVersion => _identity is { } identity ? identity.ResourceVersion : Metadata("resourceVersion") is { Length: > 0 } rv ? rv : null;
 
-    public long Generation => (_json["metadata"] as JsonObject)?["generation"] is JsonValue v && (v.TryGetValue<long>(out var g) || (v.TryGetValue<int>(out var i) && (g = i) == i)) ? g : 0;
+    public long Generation => (Json["metadata"] as JsonObject)?["generation"] is JsonValue v && (v.TryGetValue<long>(out var g) || (v.TryGetValue<int>(out var i) && (g = i) == i)) ? g : 0;
 
     public DateTimeOffset? CreationTimestamp => Timestamp(Metadata("creationTimestamp"));
 
-    public DateTimeOffset? DeletionTimestamp => Timestamp(Metadata("deletionTimestamp"));
+    public DateTimeOffset? DeletionTimestamp => Timestamp(_identity is { } identity ? identity.DeletionTimestamp : Metadata("deletionTimestamp"));
 
     public bool IsTerminating => DeletionTimestamp is not null;
 
@@ -146,13 +224,13 @@ public sealed class KubeObject
     /// </summary>
     public string? Label(string key)
         => _labels is { } labels ? labels.GetValueOrDefault(key)
-            : (_json["metadata"] as JsonObject)?["labels"] is JsonObject map && map[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+            : (Json["metadata"] as JsonObject)?["labels"] is JsonObject map && map[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     public IReadOnlyList<string> Finalizers
-        => (_json["metadata"] as JsonObject)?["finalizers"] is JsonArray a ? [.. a.Select(f => f is JsonValue v && v.TryGetValue<string>(out var s) ? s : string.Empty)] : [];
+        => _identity is { } identity ? identity.Finalizers : (Json["metadata"] as JsonObject)?["finalizers"] is JsonArray a ? [.. a.Select(f => f is JsonValue v && v.TryGetValue<string>(out var s) ? s : string.Empty)] : [];
 
     public IReadOnlyList<OwnerReference> OwnerReferences
-        => (_json["metadata"] as JsonObject)?["ownerReferences"] is JsonArray a ? [.. a.OfType<JsonObject>().Select(OwnerReference.FromJson)] : [];
+        => _identity is { } identity ? identity.OwnerReferences : (Json["metadata"] as JsonObject)?["ownerReferences"] is JsonArray a ? [.. a.OfType<JsonObject>().Select(OwnerReference.FromJson)] : [];
 
     /// <summary>Reads a copy of the value at a dotted path (<c>spec.nodeName</c>); null when absent.</summary>
     public JsonNode? this[string path] => Peek(path)?.DeepClone();
@@ -164,7 +242,7 @@ public sealed class KubeObject
     /// <summary>The value at a dotted path without copying it; callers inside the core only read it.</summary>
     internal JsonNode? Peek(string path)
     {
-        JsonNode? node = _json;
+        JsonNode? node = Json;
         var start = 0;
         while (node is not null && start <= path.Length)
         {
@@ -183,7 +261,7 @@ public sealed class KubeObject
     }
 
     /// <summary>A deep copy of the whole object.</summary>
-    public JsonObject ToJson() => (JsonObject)_json.DeepClone();
+    public JsonObject ToJson() => (JsonObject)Json.DeepClone();
 
     /// <summary>A changed copy; <paramref name="change"/> edits a deep copy of the JSON.</summary>
     public KubeObject With(Action<JsonObject> change)
@@ -201,7 +279,7 @@ public sealed class KubeObject
     /// </summary>
     internal KubeObject StampResourceVersion(string resourceVersion)
     {
-        EnsureMetadata(_json)["resourceVersion"] = resourceVersion;
+        EnsureMetadata(Writable())["resourceVersion"] = resourceVersion;
         return this;
     }
 
@@ -211,7 +289,8 @@ public sealed class KubeObject
 
     public override string ToString() => $"{Kind}/{(Namespace is null ? string.Empty : Namespace + "/")}{Name}";
 
-    public string ToJsonString() => _json.ToJsonString();
+    /// <summary>The object as compact JSON text (from the kept text when the object is compact and unread).</summary>
+    public string ToJsonString() => _utf8 is { } utf8 && Volatile.Read(ref _tree) is null ? Encoding.UTF8.GetString(utf8) : Json.ToJsonString();
 
     internal static JsonObject EnsureMetadata(JsonObject json)
     {
@@ -245,14 +324,18 @@ public sealed class KubeObject
         }
     });
 
-    private string? String(string field) => _json[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    private string? String(string field) => Json[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    private string? Metadata(string field) => (_json["metadata"] as JsonObject)?[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    private string? Metadata(string field) => (Json["metadata"] as JsonObject)?[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    private Dictionary<string, string> StringMap(string field)
+    private IReadOnlyDictionary<string, string> StringMap(string field)
     {
+        if ((Json["metadata"] as JsonObject)?[field] is not JsonObject { Count: > 0 } map)
+        {
+            return NoEntries;
+        }
+
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if ((_json["metadata"] as JsonObject)?[field] is JsonObject map)
         {
             foreach (var (key, value) in map)
             {

@@ -38,6 +38,12 @@ public sealed record KubeResource(string Group, string Version, string Kind, str
     public FrozenSet<string> FieldSelectors { get; init; } = FrozenSet<string>.Empty;
 
     /// <summary>
+    /// The store keeps the kind's objects compact (<see cref="KubeObject.Compact"/>: their JSON text and identity, not a
+    /// tree): for a kind written far more than it is read, as Events are (six per pod started, read by describe).
+    /// </summary>
+    public bool KeptCompact { get; init; }
+
+    /// <summary>
     /// The kind is a custom resource (served from a CustomResourceDefinition, or unknown and served as one): its
     /// table is NAME plus <see cref="AdditionalPrinterColumns"/>, or NAME AGE without them (apiextensions-apiserver's
     /// tableconvertor), never a built-in printer.

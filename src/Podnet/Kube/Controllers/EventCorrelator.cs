@@ -1,19 +1,25 @@
 namespace Podnet.Kube.Controllers;
 
 /// <summary>
-/// client-go's EventCorrelator (tools/record/events_cache.go), which every component's event recorder runs before
-/// it writes an Event, on virtual time:
+/// client-go's EventCorrelator (tools/record/events_cache.go), which a component's event broadcaster runs before it
+/// writes an Event, on virtual time. One per source (component and host), as each component process has its own:
 /// <list type="bullet">
-/// <item>Aggregation (EventAggregate, EventAggregatorByReasonFunc): events about one object from one source with one
-/// type and reason but different messages are counted; from the 10th different message within 10 minutes they go
-/// to one event whose message is <c>(combined from similar events): </c> and the newest message.</item>
-/// <item>Observation (eventObserve): an event seen before under the same key adds to its count.</item>
-/// <item>Spam filter (EventSourceObjectSpamFilter, getSpamKey): each source may write 25 events about one object at
-/// once, then one every 5 minutes (a token bucket per source and object); the rest are dropped.</item>
+/// <item>Aggregation (EventAggregate, EventAggregatorByReasonFunc): events about one object with one type and reason
+/// but different messages are counted; from the 10th different message within 10 minutes they go to one event whose
+/// message is <c>(combined from similar events): </c> and the newest message.</item>
+/// <item>Observation (eventObserve, the eventLogger): an event seen before under the same key adds to the count of
+/// the Event written for it.</item>
+/// <item>Spam filter (EventSourceObjectSpamFilter, getSpamKey): the source may write 25 events about one object at
+/// once, then one every 5 minutes (a token bucket per object); the rest are dropped.</item>
 /// </list>
+/// Each of the three remembers at most <see cref="LruCacheEntries"/> keys, the least recently used forgotten first
+/// (lru.New(maxLruCacheEntries)): an event whose key was forgotten starts a new Event, as with client-go.
 /// </summary>
 public sealed class EventCorrelator
 {
+    /// <summary>maxLruCacheEntries: the keys each of the correlator's caches remembers.</summary>
+    public const int LruCacheEntries = 4096;
+
     /// <summary>defaultAggregateMaxEvents: different messages that make events aggregate.</summary>
     public const int AggregateMaxEvents = 10;
 
@@ -28,15 +34,23 @@ public sealed class EventCorrelator
 
     public const string CombinedPrefix = "(combined from similar events): ";
 
-    private readonly Dictionary<string, Aggregate> _aggregates = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SpamBucket> _spam = new(StringComparer.Ordinal);
+    private readonly LruCache<(string Object, string Type, string Reason), Aggregate> _aggregates = new(LruCacheEntries);
+    private readonly LruCache<string, SpamBucket> _spam = new(LruCacheEntries);
+    private readonly LruCache<EventKey, string> _written = new(LruCacheEntries);
 
-    /// <summary>One event as a component reports it, before correlation.</summary>
+    /// <summary>One event as the source reports it, before correlation.</summary>
     /// <param name="Object">The involved object's identity (its uid, or its name where it has none).</param>
-    public readonly record struct Draft(string Object, string Component, string? Host, string Type, string Reason, string Message);
+    public readonly record struct Draft(string Object, string Type, string Reason, string Message);
+
+    /// <summary>
+    /// What an Event is counted under (getEventKey; the aggregate's key, without a message, once similar events are
+    /// combined). A tuple of the strings the event already holds, not one joined string, so remembering it costs
+    /// little.
+    /// </summary>
+    public readonly record struct EventKey(string Object, string Type, string Reason, string? Message);
 
     /// <summary>What to write: under which key (an event already written under it is counted up) and with which message.</summary>
-    public readonly record struct Correlated(string Key, string Message);
+    public readonly record struct Correlated(EventKey Key, string Message);
 
     /// <summary>
     /// Correlates one event at <paramref name="now"/>; null when the spam filter drops it. The aggregation state
@@ -44,12 +58,11 @@ public sealed class EventCorrelator
     /// </summary>
     public Correlated? Correlate(Draft draft, DateTimeOffset now)
     {
-        var source = $"{draft.Component}\u001f{draft.Host}\u001f{draft.Object}";
-        var aggregateKey = $"{source}\u001f{draft.Type}\u001f{draft.Reason}";
-        if (!_aggregates.TryGetValue(aggregateKey, out var aggregate) || now - aggregate.Last > AggregateInterval)
+        var aggregateKey = (draft.Object, draft.Type, draft.Reason);
+        if (!_aggregates.TryGet(aggregateKey, out var aggregate) || now - aggregate.Last > AggregateInterval)
         {
             aggregate = new Aggregate();
-            _aggregates[aggregateKey] = aggregate;
+            _aggregates.Add(aggregateKey, aggregate);
         }
 
         aggregate.Last = now;
@@ -58,19 +71,19 @@ public sealed class EventCorrelator
             aggregate.Messages.Add(draft.Message);
         }
 
-        var correlated = new Correlated($"{aggregateKey}\u001f{draft.Message}", draft.Message);
+        var correlated = new Correlated(new EventKey(draft.Object, draft.Type, draft.Reason, draft.Message), draft.Message);
         if (aggregate.Messages.Count >= AggregateMaxEvents)
         {
             // client-go pops an arbitrary message (sets.String.PopAny) to keep the set from growing; the oldest here,
             // so that runs are repeatable.
             aggregate.Messages.RemoveAt(0);
-            correlated = new Correlated(aggregateKey, CombinedPrefix + draft.Message);
+            correlated = new Correlated(new EventKey(draft.Object, draft.Type, draft.Reason, null), CombinedPrefix + draft.Message);
         }
 
-        if (!_spam.TryGetValue(source, out var bucket))
+        if (!_spam.TryGet(draft.Object, out var bucket))
         {
             bucket = new SpamBucket { Tokens = SpamBurst, At = now };
-            _spam[source] = bucket;
+            _spam.Add(draft.Object, bucket);
         }
 
         bucket.Tokens = Math.Min(SpamBurst, bucket.Tokens + ((now - bucket.At).TotalSeconds * SpamQps));
@@ -83,6 +96,12 @@ public sealed class EventCorrelator
         bucket.Tokens -= 1;
         return correlated;
     }
+
+    /// <summary>The name of the Event last written under <paramref name="key"/>, while it is remembered (eventLogger.lastEventObservationFromCache).</summary>
+    public string? Written(EventKey key) => _written.TryGet(key, out var name) ? name : null;
+
+    /// <summary>Remembers that the Event named <paramref name="name"/> was written under <paramref name="key"/> (eventLogger.updateState).</summary>
+    public void Write(EventKey key, string name) => _written.Add(key, name);
 
     private sealed class Aggregate
     {

@@ -15,12 +15,10 @@ public sealed class EventRecorder
     private static readonly KubeResource Events = KubeResources.BuiltIn.Single(r => r is { Group: "", Kind: "Event" });
 
     private readonly ObjectStore _store;
-    private readonly Dictionary<string, string> _byKey = new(StringComparer.Ordinal);
-    private readonly EventCorrelator _correlator = new();
     private readonly TimeProvider _time;
 
-    /// <summary>The order events were first recorded in, by uid: timestamps have whole seconds.</summary>
-    private readonly Dictionary<string, long> _recorded = new(StringComparer.Ordinal);
+    /// <summary>Each source's correlator (component and host): every component process has its own broadcaster.</summary>
+    private readonly Dictionary<(string Component, string? Host), EventCorrelator> _correlators = [];
     private readonly Lock _lock = new();
 
     /// <summary>The nanosecond the last new event was named after.</summary>
@@ -50,18 +48,25 @@ public sealed class EventRecorder
         var now = KubeObject.FormatTimestamp(at);
         var ns = about.Namespace ?? "default";
         KubeObject? existing;
+        EventCorrelator correlator;
         EventCorrelator.Correlated correlated;
         lock (_lock)
         {
-            if (_correlator.Correlate(new EventCorrelator.Draft(about.Uid ?? about.ToString(), component, host, type, reason, message), at) is not { } accepted)
+            if (!_correlators.TryGetValue((component, host), out correlator!))
+            {
+                correlator = new EventCorrelator();
+                _correlators[(component, host)] = correlator;
+            }
+
+            if (correlator.Correlate(new EventCorrelator.Draft(about.Uid ?? about.ToString(), type, reason, message), at) is not { } accepted)
             {
                 return null;
             }
 
             correlated = accepted;
 
-            // The index only remembers names; the store decides what still exists.
-            existing = _byKey.TryGetValue(correlated.Key, out var name) ? _store.TryGet(Events, ns, name) : null;
+            // The correlator only remembers names; the store decides what still exists.
+            existing = correlator.Written(correlated.Key) is { } name ? _store.TryGet(Events, ns, name) : null;
         }
 
         message = correlated.Message;
@@ -127,11 +132,21 @@ public sealed class EventRecorder
         var created = _store.CreateHandedOver(eventObject, RequestContext.ServiceAccount("kube-system", component), keepStatus: false, keepUid: false, decoded: true);
         lock (_lock)
         {
-            _recorded[created.Uid!] = _recorded.Count;
-            _byKey[correlated.Key] = created.Name;
+            correlator.Write(correlated.Key, created.Name);
         }
 
         return created;
+    }
+
+    /// <summary>
+    /// The nanosecond a recorder's Event was named after (the hex after the last dot of its name), which orders events of
+    /// one second as they were first recorded; <see cref="long.MaxValue"/> for an Event named otherwise.
+    /// </summary>
+    private static long RecordedAt(KubeObject recorded)
+    {
+        var name = recorded.Name;
+        var dot = name.LastIndexOf('.');
+        return dot >= 0 && long.TryParse(name.AsSpan(dot + 1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var nanos) && nanos >= 0 ? nanos : long.MaxValue;
     }
 
     /// <summary>The events about an object, by last occurrence, as kubectl describe sorts them.</summary>
@@ -143,7 +158,7 @@ public sealed class EventRecorder
             return [.. (obj.Uid is { } uid ? _store.ListByIndex(Events, ObjectStore.InvolvedObjectUidIndex, uid) : [])
                 .Where(e => e.Namespace == ns)
                 .OrderBy(e => e.GetString("lastTimestamp"), StringComparer.Ordinal)
-                .ThenBy(e => _recorded.TryGetValue(e.Uid ?? string.Empty, out var order) ? order : long.MaxValue)];
+                .ThenBy(RecordedAt)];
         }
     }
 }

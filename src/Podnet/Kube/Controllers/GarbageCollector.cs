@@ -58,7 +58,7 @@ public sealed class GarbageCollector : ReconcilingController
         {
             Enqueue(obj.Uid);
         }
-        else if (!obj.IsTerminating && OwnersChanged(change) && obj.OwnerReferences.Any(r => !Store.OwnerExists(r, obj.Namespace)))
+        else if (!obj.IsTerminating && obj.OwnerReferences.Count > 0 && OwnersChanged(change) && obj.OwnerReferences.Any(r => !Store.OwnerExists(r, obj.Namespace)))
         {
             // graph_builder.go processGraphChanges: an owner the graph has never seen becomes a virtual node, queued
             // for attemptToDeleteItem, whose live lookup finds it absent and so looks at its dependents; here the

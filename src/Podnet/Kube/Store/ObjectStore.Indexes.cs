@@ -67,8 +67,20 @@ public sealed partial class ObjectStore
         }
     }
 
-    /// <summary>Stores an object and keeps the store-wide indexes (uid, owners, namespace content) with it.</summary>
+    /// <summary>
+    /// Stores an object and keeps the store-wide indexes (uid, owners, namespace content) with it; then makes it compact
+    /// if its kind is kept so (<see cref="KubeResource.KeptCompact"/>), once every index has read it.
+    /// </summary>
     private void Put(KindTable table, (string Namespace, string Name) key, KubeObject obj)
+    {
+        PutIndexed(table, key, obj);
+        if (table.Resource.KeptCompact)
+        {
+            obj.Compact();
+        }
+    }
+
+    private void PutIndexed(KindTable table, (string Namespace, string Name) key, KubeObject obj)
     {
         var previous = table.Set(key, obj);
         if (obj.Uid is { } uid)

@@ -1,4 +1,5 @@
 using Podnet.Kube.Api;
+using Podnet.Kube.Controllers;
 
 namespace Podnet.Tests.Kube.Controllers;
 
@@ -143,5 +144,35 @@ public class EventRecorderTests
         Assert.Equal("default", ready.Namespace);
         Assert.Null(ready["involvedObject.namespace"]);
         Assert.Equal("Node", ready.GetString("involvedObject.kind"));
+    }
+
+    /// <summary>
+    /// client-go's correlator remembers 4,096 keys per component (lru.New(maxLruCacheEntries)): once a key has been
+    /// forgotten, the same event again starts a new Event instead of counting up the first, while a key still
+    /// remembered counts up. Each source has its own caches, so another component's events forget nothing.
+    /// </summary>
+    [Fact]
+    public void EventRecorder_KeyForgottenAfter4096Others_StartsANewEvent()
+    {
+        var cluster = new TestCluster();
+        var events = cluster.Plane.Events;
+        var first = cluster.Create(TestCluster.PodJson("first"));
+        var kept = cluster.Create(TestCluster.PodJson("kept"));
+        var firstEvent = events.Normal(first, "Pulled", "pulled", "kubelet", "node-1")!;
+        var keptEvent = events.Normal(kept, "Pulled", "pulled", "kubelet", "node-2")!;
+
+        // 4,096 other keys from node-1's kubelet, about as many other pods, so none aggregates or is spam-filtered.
+        for (var i = 0; i < EventCorrelator.LruCacheEntries; i++)
+        {
+            Assert.NotNull(events.Normal(KubeObject.Create("v1", "Pod", $"other-{i}", "default"), "Pulled", "pulled", "kubelet", "node-1"));
+        }
+
+        var again = events.Normal(first, "Pulled", "pulled", "kubelet", "node-1")!;
+        var keptAgain = events.Normal(kept, "Pulled", "pulled", "kubelet", "node-2")!;
+
+        Assert.NotEqual(firstEvent.Name, again.Name);
+        Assert.Equal(1, again["count"]!.GetValue<int>());
+        Assert.Equal(keptEvent.Name, keptAgain.Name);
+        Assert.Equal(2, keptAgain["count"]!.GetValue<int>());
     }
 }
