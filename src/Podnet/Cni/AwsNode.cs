@@ -226,8 +226,8 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
     /// <summary>How long a pool must stay unchanged before the emulator stops polling it.</summary>
     public static readonly TimeSpan QuietAfter = TimeSpan.FromMinutes(3);
 
-    private static string Signature(Ipamd.Ipamd ipamd)
-        => string.Join(";", ipamd.Enis.Select(e => $"{e.Id}:{string.Join(",", e.Cidrs.Select(c => $"{c.Cidr}/{c.AssignedCount}"))}")) + "|" + ipamd.Stats;
+    /// <summary>What tells a change of the pool: the datastore's version (each ENI, CIDR or assignment it gains or loses) and its counts, which also move as addresses leave cooldown.</summary>
+    private static (long Version, DatastoreStats Stats) Signature(Ipamd.Ipamd ipamd) => (ipamd.Datastore.Version, ipamd.Stats);
 
     /// <summary>The kubelet asks: is the node's network up?</summary>
     public string? NotReadyReason(NodeView node)
@@ -456,7 +456,7 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
 
         public Ipamd.Ipamd Ipamd { get; } = ipamd;
 
-        public string Signature { get; set; } = string.Empty;
+        public (long Version, DatastoreStats Stats)? Signature { get; set; }
 
         public DateTimeOffset LastChange { get; set; }
 

@@ -30,9 +30,13 @@ public sealed class Datastore
 
     private sealed record StatsBasis(long Total, int Assigned, int Prefixes, DateTimeOffset[] ReleasedAt);
 
+    /// <summary>Counts the pool's changes: an ENI, a CIDR or an assignment added or removed (for callers that watch for change without comparing the pool).</summary>
+    public long Version { get; private set; }
+
     /// <summary>The pool changed: what was derived from it is worked out again when next asked.</summary>
     private void Changed()
     {
+        Version++;
         _enisView = null;
         _statsBasis = null;
     }
