@@ -208,7 +208,7 @@ public sealed class ClusterBuilder
 
         var windowsIpam = new WindowsIpam(store, world.Time, controlPlane.Events, cloud, cluster.RoleArn);
         controlPlane.AddController(windowsIpam);
-        var fargateScheduler = new FargateScheduler(store, world.Time, controlPlane.Events, cloud, cluster, controlPlane.SetNetwork);
+        var fargateScheduler = new FargateScheduler(store, world.Time, controlPlane.Events, cloud, cluster, controlPlane.SetNetwork, world.Seed);
         controlPlane.AddController(fargateScheduler);
         world.ResourceController = resourceController;
         world.WindowsIpam = windowsIpam;
