@@ -206,9 +206,9 @@ public sealed class ClusterBuilder
             controlPlane.AddController(controller);
         }
 
-        var windowsIpam = new WindowsIpam(store, world.Time, controlPlane.Events, cloud, cluster.RoleArn);
+        var windowsIpam = new WindowsIpam(store, world.Time, controlPlane.Events, resourceController.Provider);
         controlPlane.AddController(windowsIpam);
-        var fargateScheduler = new FargateScheduler(store, world.Time, controlPlane.Events, cloud, cluster, controlPlane.SetNetwork);
+        var fargateScheduler = new FargateScheduler(store, world.Time, controlPlane.Events, cloud, cluster, controlPlane.SetNetwork, world.Seed);
         controlPlane.AddController(fargateScheduler);
         world.ResourceController = resourceController;
         world.WindowsIpam = windowsIpam;

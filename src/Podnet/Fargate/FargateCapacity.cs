@@ -18,6 +18,16 @@ public sealed record FargateCapacity(decimal VCpu, int MemoryMiB)
     /// <summary>The pod annotation the Fargate scheduler writes.</summary>
     public const string Annotation = "CapacityProvisioned";
 
+    /// <summary>
+    /// The reason of the <c>PodScheduled=False</c> condition the fargate-scheduler writes on a pod whose requests no
+    /// combination holds (<see cref="For"/> is null); it provisions nothing and the pod stays Pending. Condition as a
+    /// user's pod showed it (aws/eks-distro-prow-jobs#11, "Reduce Fargate Task Size").
+    /// </summary>
+    public const string ExceedsMaxReason = "POD_CPU_MEM_EXCEEDS_MAX_FARGATE_SIZE";
+
+    /// <summary>That condition's message.</summary>
+    public const string ExceedsMaxMessage = "Your pod's cpu/memory requirements exceed the max Fargate configuration";
+
     /// <summary>The memory Fargate adds to every pod's requests for the Kubernetes components on the micro-VM.</summary>
     public const int KubernetesComponentsMiB = 256;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using Podnet.Aws;
 using Podnet.Aws.Ec2;
 using Podnet.Aws.Eks;
@@ -20,9 +21,11 @@ namespace Podnet.Fargate;
 /// the cluster security group, which EKS gives Fargate pods by default. The node registers only if those groups let
 /// the micro-VM reach the control plane (<see cref="FargateControlPlaneAccess"/>). The bound pod carries the
 /// scheduler's annotations: <c>CapacityProvisioned</c> (<see cref="FargateCapacity"/>) and, without Fargate logging's
-/// ConfigMap, <c>Logging: LoggingDisabled: LOGGING_CONFIGMAP_NOT_FOUND</c>. When the pod is gone the node and the
-/// interface go. Not modelled: the micro-VM's provisioning time (the pod is bound at once), and pods larger than
-/// Fargate's largest combination are placed all the same.
+/// ConfigMap, <c>Logging: LoggingDisabled: LOGGING_CONFIGMAP_NOT_FOUND</c>. The micro-VM takes its
+/// <see cref="FargateProvisioning"/> time from the interface's creation until its node registers and the pod is bound.
+/// A pod Fargate cannot run gets no micro-VM: one with host networking, host ports or privileged containers gets the
+/// <see cref="FargatePodSupport"/> event, one larger than Fargate's largest combination the
+/// <see cref="FargateCapacity.ExceedsMaxReason"/> condition. When the pod is gone the node and the interface go.
 /// </summary>
 public sealed class FargateScheduler : ReconcilingController
 {
@@ -33,6 +36,7 @@ public sealed class FargateScheduler : ReconcilingController
     private readonly Cluster _cluster;
     private readonly Action<string, IPodSandboxNetwork> _setNetwork;
     private readonly IEc2 _ec2;
+    private readonly int _seed;
 
     /// <summary>The pod annotation on Fargate's built-in log router.</summary>
     public const string LoggingAnnotation = "Logging";
@@ -52,13 +56,18 @@ public sealed class FargateScheduler : ReconcilingController
     /// <summary>The node and interface of each placed pod, by pod.</summary>
     private readonly Dictionary<ObjectKey, FargatePlacement> _placements = [];
 
+    /// <summary>The UID of each pod refused with <see cref="FargatePodSupport"/>'s event, by pod: the scheduler says it once.</summary>
+    private readonly Dictionary<ObjectKey, string> _refused = [];
+
     /// <summary>The interfaces of pods gone whose delete EC2 refused (throttled, failed), by pod: tried again.</summary>
     private readonly Dictionary<ObjectKey, HashSet<string>> _deleting = [];
 
     /// <param name="setNetwork">Gives a Fargate node its network (the control plane's per-node network plugin).</param>
-    public FargateScheduler(ObjectStore store, TimeProvider time, EventRecorder events, AwsCloud cloud, Cluster cluster, Action<string, IPodSandboxNetwork> setNetwork)
+    /// <param name="seed">The world's seed, from which each micro-VM's <see cref="FargateProvisioning"/> time derives.</param>
+    public FargateScheduler(ObjectStore store, TimeProvider time, EventRecorder events, AwsCloud cloud, Cluster cluster, Action<string, IPodSandboxNetwork> setNetwork, int seed)
         : base(store, time)
     {
+        _seed = seed;
         _events = events;
         _cloud = cloud;
         _cluster = cluster;
@@ -110,6 +119,11 @@ public sealed class FargateScheduler : ReconcilingController
         var obj = Store.TryGet(Pods, key.Namespace, key.Name);
         if (obj is null || (_placements.TryGetValue(key, out var placed) && placed.PodUid != obj.Uid))
         {
+            if (obj is null)
+            {
+                _refused.Remove(key);
+            }
+
             Release(key);
             return obj is null ? null : Place(key);
         }
@@ -129,6 +143,31 @@ public sealed class FargateScheduler : ReconcilingController
 
         if (!_placements.TryGetValue(key, out var placement))
         {
+            if (FargatePodSupport.Refusal(pod) is { } refusal)
+            {
+                // Fargate cannot run it: the scheduler says why, once, and provisions nothing.
+                if (!_refused.TryGetValue(key, out var refusedUid) || refusedUid != obj.Uid)
+                {
+                    _refused[key] = obj.Uid ?? string.Empty;
+                    _events.Warning(obj, FargatePodSupport.Reason, refusal, Component);
+                }
+
+                return null;
+            }
+
+            if (FargateCapacity.For(pod) is null)
+            {
+                // Larger than 16 vCPU and 120 GB: no micro-VM holds it; the scheduler marks it unschedulable.
+                var scheduled = (obj.Peek("status.conditions") as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(c => c["type"]?.GetValue<string>() == "PodScheduled");
+                if (scheduled?["reason"]?.GetValue<string>() != FargateCapacity.ExceedsMaxReason)
+                {
+                    var at = KubeObject.FormatTimestamp(Time.GetUtcNow());
+                    Store.UpdateStatus(obj.With(json => PodConditions.SetScheduled(json, "False", FargateCapacity.ExceedsMaxReason, FargateCapacity.ExceedsMaxMessage, at)), RequestContext.ServiceAccount("kube-system", Component));
+                }
+
+                return null;
+            }
+
             var groups = obj.Annotations.TryGetValue(ResourceControllerNames.FargatePodSecurityGroupsAnnotation, out var annotated) && annotated.Length > 0
                 ? annotated.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 : [_cluster.ResourcesVpcConfig.ClusterSecurityGroupId];
@@ -145,8 +184,15 @@ public sealed class FargateScheduler : ReconcilingController
                 return RetryPeriod;
             }
 
-            placement = new FargatePlacement(obj.Uid ?? string.Empty, null, created.NetworkInterfaceId);
+            var provisioned = Time.GetUtcNow() + FargateProvisioning.Duration(_seed, key.Namespace ?? "default", key.Name, obj.Uid ?? string.Empty);
+            placement = new FargatePlacement(obj.Uid ?? string.Empty, null, created.NetworkInterfaceId, provisioned);
             _placements[key] = placement;
+        }
+
+        if (placement.ProvisionedAt > Time.GetUtcNow())
+        {
+            // The micro-VM is still booting: its kubelet registers the node when it is up.
+            return placement.ProvisionedAt - Time.GetUtcNow();
         }
 
         // EKS's own service looking at the interface it made and the groups the micro-VM's kubelet meets: inside AWS,
@@ -269,4 +315,5 @@ public sealed class FargateScheduler : ReconcilingController
 /// <param name="PodUid">The pod's UID.</param>
 /// <param name="NodeName">Its node, <c>fargate-ip-…</c>; null while the micro-VM cannot register one (see <see cref="FargateControlPlaneAccess"/>).</param>
 /// <param name="NetworkInterfaceId">The micro-VM's interface, which holds the pod's address.</param>
-public sealed record FargatePlacement(string PodUid, string? NodeName, string NetworkInterfaceId);
+/// <param name="ProvisionedAt">When the micro-VM is up and its kubelet can register the node (<see cref="FargateProvisioning"/>).</param>
+public sealed record FargatePlacement(string PodUid, string? NodeName, string NetworkInterfaceId, DateTimeOffset ProvisionedAt);

@@ -20,7 +20,10 @@ namespace Podnet.ResourceController;
 /// request) an address, written into the pod's annotation <c>vpc.amazonaws.com/PrivateIPv4Address: IP/prefix</c> with a
 /// <c>ResourceAllocated</c> event (pkg/handler/warm.go). The Windows node's vpc-bridge plugin reads that annotation. A
 /// pod that goes returns its address to the pool after the cooldown. The branch-interface provider never takes a
-/// Windows node (<c>branchENIProvider.IsInstanceSupported</c>: Linux only), so no trunk and no pod-eni there.
+/// Windows node (<c>branchENIProvider.IsInstanceSupported</c>: Linux only), so no trunk and no pod-eni there. Its EC2
+/// calls go through the same user service client as the branch provider's (<c>userServiceClient</c>, a rate-limited
+/// HTTP client, pkg/aws/ec2/api/wrapper.go <c>getClientUsingAssumedRole</c>), so they share its token bucket
+/// (<c>--user-client-qps</c>/<c>--user-client-burst</c>) with the branch calls: a node's pool waits its turn.
 /// </summary>
 public sealed class WindowsIpam : ReconcilingController
 {
@@ -28,6 +31,7 @@ public sealed class WindowsIpam : ReconcilingController
     public static readonly TimeSpan WarmPoolEmptyRetry = TimeSpan.FromMilliseconds(600);
 
     private readonly AwsCloud _cloud;
+    private readonly BranchProvider _provider;
     private readonly IEc2 _user;
     private readonly EventRecorder _events;
     private readonly Dictionary<string, WindowsIpPool> _pools = new(StringComparer.Ordinal);
@@ -39,15 +43,16 @@ public sealed class WindowsIpam : ReconcilingController
     /// <param name="store">The cluster's objects.</param>
     /// <param name="time">The clock.</param>
     /// <param name="events">Where the controller's events go (component <c>vpc-resource-controller</c>).</param>
-    /// <param name="cloud">The account: EC2 calls go as <paramref name="clusterRoleArn"/>.</param>
-    /// <param name="clusterRoleArn">The cluster's IAM role (AmazonEKSVPCResourceController lets it assign addresses).</param>
-    public WindowsIpam(ObjectStore store, TimeProvider time, EventRecorder events, AwsCloud cloud, string clusterRoleArn)
+    /// <param name="provider">The controller's shared state: its user client (EC2 as the cluster role, which
+    /// AmazonEKSVPCResourceController lets assign addresses) and that client's token bucket.</param>
+    public WindowsIpam(ObjectStore store, TimeProvider time, EventRecorder events, BranchProvider provider)
         : base(store, time)
     {
-        ArgumentNullException.ThrowIfNull(cloud);
-        _cloud = cloud;
+        ArgumentNullException.ThrowIfNull(provider);
+        _provider = provider;
+        _cloud = provider.Cloud;
         _events = events;
-        _user = new StandardRetryer(cloud.Ec2ForRole(clusterRoleArn, VpcResourceController.Component), StandardRetryer.ResourceControllerMaxAttempts);
+        _user = provider.User;
     }
 
     /// <inheritdoc/>
@@ -139,6 +144,12 @@ public sealed class WindowsIpam : ReconcilingController
                 return null;
             }
 
+            // InitResources describes the instance's interfaces and the primary one's subnet: two calls of the client.
+            if (_provider.Throttled($"windows-init/{name}", 2) is { } wait)
+            {
+                return wait;
+            }
+
             pool = Init(node, instanceId, perInterface - 1);
             if (pool is null)
             {
@@ -150,6 +161,12 @@ public sealed class WindowsIpam : ReconcilingController
 
         Advertise(node, pool);
         var nextCool = pool.Cool(Time.GetUtcNow());
+        if (pool.Deviation(settings) != 0 && _provider.Throttled($"windows-resize/{name}", 1) is { } turn)
+        {
+            // One Assign or Unassign call, when the client's bucket lets it go.
+            return turn;
+        }
+
         var failed = Resize(pool, settings);
         if (failed)
         {

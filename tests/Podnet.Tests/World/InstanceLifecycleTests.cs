@@ -133,4 +133,51 @@ public sealed class InstanceLifecycleTests
             ["node.kubernetes.io/unreachable:NoExecute", "node.kubernetes.io/unreachable:NoSchedule"],
             lastSeen["spec.taints"]!.AsArray().Select(t => $"{t!["key"]}:{t["effect"]}").ToList());
     }
+
+    [Fact]
+    public void TerminatedNodegroupInstance_TheGroupLaunchesAReplacement_WhoseNodeJoinsAfterItsBoot()
+    {
+        var world = WorldLoader.LoadDefault();
+        var cluster = world.Cluster!.Name;
+        var eks = world.Cloud!.Eks;
+        var ec2 = world.Cloud.Ec2Backend;
+        var store = world.ControlPlane.Store;
+        var before = eks.NodegroupInstanceIds(cluster, "ng-1");
+        Assert.Equal(3, before.Count);
+        var lost = before[1];
+        var lostSubnet = Describe(world, lost).SubnetId;
+
+        // Terminated through EC2's API, behind EKS's back: the group's Auto Scaling group launches a replacement at
+        // once, in the zone that lost one (the others hold one each already).
+        var at = world.Time.GetUtcNow();
+        ec2.TerminateInstances([lost]);
+        var after = eks.NodegroupInstanceIds(cluster, "ng-1");
+        Assert.Equal(3, after.Count);
+        Assert.DoesNotContain(lost, after);
+        var replacement = Assert.Single(after.Except(before));
+        var launched = Describe(world, replacement);
+        Assert.Equal(("pending", lostSubnet, at), (launched.State.Name, launched.SubnetId, launched.LaunchTime));
+        Assert.Contains(launched.Tags, t => t.Key == "eks:nodegroup-name" && t.Value == "ng-1");
+        Assert.Contains(launched.Tags, t => t.Key == "aws:autoscaling:groupName" && t.Value == eks.DescribeNodegroup(cluster, "ng-1").Resources.AutoScalingGroups[0].Name);
+
+        // EKS's view does not change: still ACTIVE with its desired size.
+        var group = eks.DescribeNodegroup(cluster, "ng-1");
+        Assert.Equal(("ACTIVE", 3), (group.Status, group.ScalingConfig.DesiredSize));
+
+        // The lost node goes (NotReady, then not in the cloud), the new one registers after its boot and is Ready.
+        world.Settle();
+        var nodes = store.List("v1", "Node").Items.Select(n => new Podnet.Kube.Views.NodeView(n)).ToList();
+        Assert.DoesNotContain(nodes, n => n.InstanceId == lost);
+        var joined = Assert.Single(nodes, n => n.InstanceId == replacement);
+        Assert.True(joined.IsReady);
+        var boot = world.NodeBootDuration(replacement);
+        Assert.InRange(joined.Object.CreationTimestamp!.Value - at, boot - TimeSpan.FromSeconds(1), boot + TimeSpan.FromSeconds(1));
+        Assert.Equal(after.Order(StringComparer.Ordinal), nodes.Select(n => n.InstanceId!).Order(StringComparer.Ordinal));
+
+        // An instance EKS itself terminates (the group scaled in) is not replaced.
+        eks.UpdateNodegroupDesiredSize(cluster, "ng-1", 2);
+        world.Settle();
+        Assert.Equal(2, eks.NodegroupInstanceIds(cluster, "ng-1").Count);
+        Assert.Equal(2, store.List("v1", "Node").Items.Count);
+    }
 }

@@ -222,4 +222,41 @@ public class WindowsNodeGroupTests
         var error = Assert.Throws<WorldException>(() => ExampleWorlds.Load(Example, null, WindowsNodeGroup.Replace("WINDOWS_CORE_2022_x86_64", "WINDOWS_2022", StringComparison.Ordinal)));
         Assert.Contains("ValidationException: 1 validation error detected: Value 'WINDOWS_2022' at 'amiType' failed to satisfy constraint: Member must satisfy enum value set: [AL2_x86_64, AL2_x86_64_GPU, AL2_ARM_64, CUSTOM, ", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void WindowsIpam_Ec2Calls_WaitTheirTurnInTheControllersTokenBucket()
+    {
+        // Twenty Windows nodes at once: each pool's start takes two calls (its interfaces, its subnet) and its first fill
+        // one, 60 calls of the user client, whose bucket holds 18 and refills 12 a second (the branch calls of the
+        // example's pods share it). The last pool fills at least (60 - 18) / 12 = 3.5 s after the start, so the
+        // allocations spread over seconds; a single node's pool fills in the first second.
+        const string Agent = """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: win-agent, namespace: my-namespace}
+            spec:
+              selector: {matchLabels: {app: win-agent}}
+              template:
+                metadata: {labels: {app: win-agent}}
+                spec:
+                  nodeSelector: {kubernetes.io/os: windows}
+                  tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+                  containers:
+                  - name: agent
+                    image: mcr.microsoft.com/windows/servercore:ltsc2022
+            """;
+        TimeSpan LastAllocation(int nodes)
+        {
+            var world = ExampleWorlds.Load(Example, WithWindowsIpam, WindowsNodeGroup.Replace("DesiredSize: 1", $"DesiredSize: {nodes}\n  MaxSize: {nodes}", StringComparison.Ordinal), Agent);
+            var agents = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Where(p => p.Labels.GetValueOrDefault("app") == "win-agent").ToList();
+            Assert.Equal(nodes, agents.Count);
+            Assert.All(agents, p => Assert.Equal("Running", new PodView(p).Phase));
+            // From the first agent's creation (the nodes registered together, the DaemonSet made their pods at once).
+            var start = agents.Min(p => p.CreationTimestamp!.Value);
+            return agents.Select(p => DateTimeOffset.Parse(world.ControlPlane.Events.About(p).Single(e => e.GetString("reason") == "ResourceAllocated").GetString("firstTimestamp")!, System.Globalization.CultureInfo.InvariantCulture) - start).Max();
+        }
+
+        Assert.True(LastAllocation(20) >= TimeSpan.FromSeconds(3), $"the last of 20 pools filled {LastAllocation(20)} after the start");
+        Assert.Equal(TimeSpan.Zero, LastAllocation(1));
+    }
 }

@@ -448,36 +448,89 @@ public sealed partial class EksBackend
         while (nodegroup.InstanceIds.Count < desired)
         {
             var existing = nodegroup.Existing.TryDequeue(out var e) ? e : null;
-            var subnet = existing is null ? subnets[nodegroup.Launched % subnets.Count] : subnets.First(s => s.SubnetId == existing.SubnetId);
-            var reservation = _ec2.RunInstances(new RunInstancesRequest(
-                existing?.InstanceType ?? group.InstanceTypes[0],
-                subnet.SubnetId,
-                PrivateIpAddress: existing?.PrivateIpAddress,
-                InstanceId: existing?.InstanceId,
-                NetworkInterfaceId: existing?.NetworkInterfaceId,
-                MacAddress: existing?.MacAddress,
-                SecurityGroupIds: [cluster.Cluster.ResourcesVpcConfig.ClusterSecurityGroupId],
-                Tags:
-                [
-                    new Tag("eks:cluster-name", group.ClusterName),
-                    new Tag("eks:nodegroup-name", group.NodegroupName),
-                    new Tag($"kubernetes.io/cluster/{group.ClusterName}", "owned"),
-                    new Tag("aws:autoscaling:groupName", group.Resources.AutoScalingGroups[0].Name),
-                ],
-                IamInstanceProfileRoleArn: group.NodeRole));
-            if (cluster.Cluster.KubernetesNetworkConfig.IsIpv6 && existing is null)
+            Launch(cluster, nodegroup, existing is null ? subnets[nodegroup.Launched % subnets.Count] : subnets.First(s => s.SubnetId == existing.SubnetId), existing);
+        }
+    }
+
+    /// <summary>
+    /// The node group's Auto Scaling group replacing the instances that stopped running behind EKS's back (terminated
+    /// through EC2's API, a Spot interruption): each such instance is replaced by a new one launched at once, so the
+    /// group keeps its desired size (EKS's <c>scalingConfig</c> does not change). The EC2 Auto Scaling User Guide,
+    /// "Health checks for instances in an Auto Scaling group": an instance in a state other than running is unhealthy
+    /// (an unexpected termination, by a user or a Spot interruption, included), and "when Amazon EC2 Auto Scaling
+    /// determines that an InService instance is unhealthy, it replaces it with a new instance to maintain the desired
+    /// capacity of the group"; "while the instance is terminating, another scaling activity launches a new instance"
+    /// ("View the reason for health check failures"). The new instance goes to the group's subnet (zone) with the
+    /// fewest of its instances (the group's balanced placement), ties in the group's subnet order; it boots and its
+    /// node joins as any launched instance's does. A launch EC2 refuses (a full subnet) is tried again at the next
+    /// look. Instances EKS terminates itself (scaling in, deleting the group) leave the group first and are not
+    /// replaced.
+    /// </summary>
+    private void ReplaceLost(ClusterEntity cluster, NodegroupEntity nodegroup)
+    {
+        if (nodegroup.GoneAt is not null)
+        {
+            return;
+        }
+
+        var lost = nodegroup.InstanceIds.Where(id => _ec2.TerminatesAt(id) is not null).ToList();
+        if (lost.Count == 0)
+        {
+            return;
+        }
+
+        var subnets = _ec2.DescribeSubnets(new DescribeRequest(nodegroup.Nodegroup.Subnets));
+        foreach (var id in lost)
+        {
+            var kept = nodegroup.InstanceIds.Where(i => !lost.Contains(i, StringComparer.Ordinal)).ToList();
+            var keptSubnets = kept.Count == 0 ? [] : _ec2.DescribeInstances(new DescribeRequest(kept)).SelectMany(r => r.Instances).Select(i => i.SubnetId).ToList();
+            var subnetId = nodegroup.Nodegroup.Subnets.OrderBy(s => keptSubnets.Count(k => k == s)).First();
+            try
             {
-                // A node of an IPv6 cluster has an IPv6 address beside its IPv4 one (its kubelet's --node-ip, and
-                // what ipamd reads as the primary IPv6): EKS's launch template asks for one on the primary interface
-                // (Ipv6AddressCount 1), from the subnet's /64. An existing instance (a world's, a snapshot's) has
-                // the addresses its NetworkInterface document gives it.
-                var primary = reservation.Instances[0].NetworkInterfaces.First(n => n.Attachment.DeviceIndex == 0).NetworkInterfaceId;
-                _ec2.AssignIpv6Addresses(new AssignIpv6AddressesRequest(primary, Ipv6AddressCount: 1));
+                Launch(cluster, nodegroup, subnets.First(s => s.SubnetId == subnetId), null);
+            }
+            catch (AwsException)
+            {
+                // EC2 refused the launch: the lost instance stays counted until a later look launches its replacement.
+                return;
             }
 
-            nodegroup.InstanceIds.Add(reservation.Instances[0].InstanceId);
-            nodegroup.Launched++;
+            nodegroup.InstanceIds.Remove(id);
         }
+    }
+
+    /// <summary>Launches one instance of the node group in <paramref name="subnet"/> (<paramref name="existing"/>: one the world declares running already).</summary>
+    private void Launch(ClusterEntity cluster, NodegroupEntity nodegroup, Subnet subnet, ExistingInstance? existing)
+    {
+        var group = nodegroup.Nodegroup;
+        var reservation = _ec2.RunInstances(new RunInstancesRequest(
+            existing?.InstanceType ?? group.InstanceTypes[0],
+            subnet.SubnetId,
+            PrivateIpAddress: existing?.PrivateIpAddress,
+            InstanceId: existing?.InstanceId,
+            NetworkInterfaceId: existing?.NetworkInterfaceId,
+            MacAddress: existing?.MacAddress,
+            SecurityGroupIds: [cluster.Cluster.ResourcesVpcConfig.ClusterSecurityGroupId],
+            Tags:
+            [
+                new Tag("eks:cluster-name", group.ClusterName),
+                new Tag("eks:nodegroup-name", group.NodegroupName),
+                new Tag($"kubernetes.io/cluster/{group.ClusterName}", "owned"),
+                new Tag("aws:autoscaling:groupName", group.Resources.AutoScalingGroups[0].Name),
+            ],
+            IamInstanceProfileRoleArn: group.NodeRole));
+        if (cluster.Cluster.KubernetesNetworkConfig.IsIpv6 && existing is null)
+        {
+            // A node of an IPv6 cluster has an IPv6 address beside its IPv4 one (its kubelet's --node-ip, and
+            // what ipamd reads as the primary IPv6): EKS's launch template asks for one on the primary interface
+            // (Ipv6AddressCount 1), from the subnet's /64. An existing instance (a world's, a snapshot's) has
+            // the addresses its NetworkInterface document gives it.
+            var primary = reservation.Instances[0].NetworkInterfaces.First(n => n.Attachment.DeviceIndex == 0).NetworkInterfaceId;
+            _ec2.AssignIpv6Addresses(new AssignIpv6AddressesRequest(primary, Ipv6AddressCount: 1));
+        }
+
+        nodegroup.InstanceIds.Add(reservation.Instances[0].InstanceId);
+        nodegroup.Launched++;
     }
 
     private List<Subnet> DescribeSubnets(IReadOnlyList<string> subnetIds)
@@ -564,8 +617,8 @@ public sealed partial class EksBackend
 
     /// <summary>
     /// Ends the deletions whose time has come: a deleted node group or cluster is gone (the cluster's security group
-    /// with it, when nothing uses it any more). Called under the lock by every operation, so a status is always read
-    /// as of now.
+    /// with it, when nothing uses it any more); and node groups replace the instances they lost
+    /// (<see cref="ReplaceLost"/>). Called under the lock by every operation, so a status is always read as of now.
     /// </summary>
     private void Expire()
     {
@@ -575,6 +628,11 @@ public sealed partial class EksBackend
             foreach (var (name, _) in cluster.Nodegroups.Where(n => n.Value.GoneAt <= now).ToList())
             {
                 cluster.Nodegroups.Remove(name);
+            }
+
+            foreach (var nodegroup in cluster.Nodegroups.Values)
+            {
+                ReplaceLost(cluster, nodegroup);
             }
 
             foreach (var (name, _) in cluster.FargateProfiles.Where(f => f.Value.GoneAt <= now).ToList())

@@ -84,4 +84,33 @@ public class InstanceLifecycleCliTests : IClassFixture<HeldClockServedWorld>
         var reason = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"User initiated ({since:yyyy-MM-dd HH:mm:ss} GMT)");
         Assert.Equal($"[\n    \"terminated\",\n    48,\n    \"{reason}\",\n    0\n]", terminated);
     }
+
+    [Fact]
+    public async Task TerminateInstances_OfAManagedNodegroup_ThroughTheCli_TheGroupKeepsItsSize_AndTheNewNodeJoins()
+    {
+        var served = _world.Server.Cluster;
+        var cloud = served.World.Cloud!;
+        var cluster = served.World.Cluster!.Name;
+        var lost = served.Read(() => cloud.Eks.NodegroupInstanceIds(cluster, "ng-1")[0]);
+
+        var terminating = _world.AwsOk("ec2", "terminate-instances", "--instance-ids", lost, "--query", "TerminatingInstances[0].CurrentState.Name", "--output", "text");
+        Assert.Equal("shutting-down", terminating);
+
+        // The group's instances as EC2 lists them by EKS's tag: the lost one shutting down, a new one pending.
+        var listed = _world.AwsOk("ec2", "describe-instances", "--filters", "Name=tag:eks:nodegroup-name,Values=ng-1",
+            "--query", "Reservations[].Instances[].[InstanceId,State.Name]", "--output", "text");
+        var states = listed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToDictionary(f => f[0], f => f[1], StringComparer.Ordinal);
+        var replacement = served.Read(() => Assert.Single(cloud.Eks.NodegroupInstanceIds(cluster, "ng-1"), id => !states.ContainsKey(id) || states[id] == "pending"));
+        Assert.Equal("shutting-down", states[lost]);
+        Assert.Equal("pending", states[replacement]);
+        Assert.Equal(2, states.Values.Count(v => v == "running"));
+
+        // EKS still shows the group ACTIVE with its desired size.
+        var nodegroup = _world.AwsOk("eks", "describe-nodegroup", "--cluster-name", cluster, "--nodegroup-name", "ng-1", "--query", "nodegroup.[status,scalingConfig.desiredSize]", "--output", "text");
+        Assert.Equal("ACTIVE\t3", nodegroup);
+
+        // The new instance boots and its kubelet registers its node.
+        _world.Clock.Advance(served.Read(() => served.World.NodeBootDuration(replacement)) + TimeSpan.FromSeconds(1));
+        await _world.WaitUntil(store => store.List("v1", "Node").Items.Any(n => new Podnet.Kube.Views.NodeView(n).InstanceId == replacement), "the replacement's node registers");
+    }
 }
