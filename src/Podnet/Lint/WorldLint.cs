@@ -23,6 +23,7 @@ public static class WorldLint
         new EksVersionNotOffered(),
         new FargateControlPlaneRule(),
         new WindowsSecurityGroupPods(),
+        new Ipv6SecurityGroupPods(),
     ];
 
     public static IReadOnlyList<LintFinding> Run(Podnet.World.World world)
