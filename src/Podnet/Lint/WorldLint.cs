@@ -24,6 +24,7 @@ public static class WorldLint
         new FargateControlPlaneRule(),
         new WindowsSecurityGroupPods(),
         new Ipv6SecurityGroupPods(),
+        new CniConfigInvalid(),
     ];
 
     public static IReadOnlyList<LintFinding> Run(Podnet.World.World world)

@@ -125,6 +125,13 @@ public class Ipv6ClusterTests
             Assert.Equal(CniSettings.Ipv6ModeError, world.AwsNode!.IpamdOf(n.Name)!.InitError);
         });
         Assert.All(Pods(world, "shop"), p => Assert.Null(p.PodIP));
+
+        // lint says why before anyone reads ipamd's log, with seed 003's advice.
+        var finding = Assert.Single(Podnet.Lint.WorldLint.Run(world), f => f.Check == Podnet.Lint.CniConfigInvalid.Id);
+        Assert.Equal((Podnet.Lint.LintSeverity.Error, "DaemonSet kube-system/aws-node"), (finding.Severity, finding.Object));
+        Assert.Equal($"ipamd refuses these settings and exits (\"{CniSettings.Ipv6ModeError}\"): aws-node never becomes ready, its nodes stay NotReady and no pod gets an address", finding.Message);
+        Assert.StartsWith("remove AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG (and the ENIConfigs): custom networking cannot be used in a cluster of the IPv6 family (seed 003)", finding.Fix, StringComparison.Ordinal);
+        Assert.DoesNotContain(Podnet.Lint.WorldLint.Run(ExampleWorlds.Load("ipv6-cluster")), f => f.Check == Podnet.Lint.CniConfigInvalid.Id);
     }
 
     [Fact]

@@ -34,9 +34,10 @@ public class Ipv6SecurityGroupsForPodsTests
           IpPermissions:
           - IpProtocol: "-1"
             UserIdGroupPairs: [{"{"}GroupId: web-pods{"}"}]
-          # CreateSecurityGroup's default egress rule is IPv4's 0.0.0.0/0 alone: IPv6 pods need ::/0 said.
+          # CreateSecurityGroup's default egress rule is IPv4's 0.0.0.0/0 alone: IPv6 pods need ::/0 said too.
           IpPermissionsEgress:
           - IpProtocol: "-1"
+            IpRanges: [{"{"}CidrIp: 0.0.0.0/0{"}"}]
             Ipv6Ranges: [{"{"}CidrIpv6: "::/0"{"}"}]
         ---
         apiVersion: vpcresources.k8s.aws/v1beta1
@@ -157,5 +158,61 @@ public class Ipv6SecurityGroupsForPodsTests
         Assert.Equal(LintSeverity.Error, finding.Severity);
         Assert.Matches(@"but its node's subnet \(subnet-[0-9a-f]{17}(, subnet-[0-9a-f]{17})?\) does not assign IPv6 addresses on creation: the pod's branch interface gets no IPv6 address", finding.Message);
         Assert.StartsWith("aws ec2 modify-subnet-attribute --subnet-id subnet-", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ipv6Cluster_FargateOnly_SecurityGroupPolicy_PodsGetIpv6AddressOnTheirInterface_WithThePolicysGroups()
+    {
+        // Seed 000: security groups for pods can be used in a cluster of the IPv6 family that has Fargate nodes alone.
+        // The ipv6-cluster example without its node group, and a Fargate profile for shop; the pod group must let
+        // the micro-VM reach the control plane (seed 000's Fargate note): the cluster group lets it in on TCP/443.
+        var world = ExampleWorlds.Load(
+            "ipv6-cluster",
+            text => text.Replace("apiVersion: aws.podnet.dev/v1alpha1\nkind: NodeGroup\nmetadata:\n  name: ng-1\nspec:\n  Cluster: podnet\n  InstanceTypes: [m5.large]\n  Subnets: [private-us-west-2a, private-us-west-2b]\n  DesiredSize: 2\n  MinSize: 1\n  MaxSize: 5\n---\n", string.Empty, StringComparison.Ordinal),
+            WebPolicy,
+            """
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: SecurityGroupIngress
+            metadata: {name: control-plane-from-pods}
+            spec:
+              ClusterSecurityGroup: podnet
+              IpPermissions:
+              - {IpProtocol: tcp, FromPort: 443, ToPort: 443, UserIdGroupPairs: [{GroupId: web-pods}]}
+            """,
+            """
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: FargateProfile
+            metadata: {name: fp-shop}
+            spec:
+              Cluster: podnet
+              Subnets: [private-us-west-2a, private-us-west-2b]
+              Selectors: [{namespace: shop}]
+            """);
+        var ec2 = world.Cloud!.Ec2Backend;
+        Assert.DoesNotContain(world.ControlPlane.Store.List("v1", "Node").Items.Select(n => new NodeView(n)), n => !n.IsFargate);
+
+        var pods = WebPods(world);
+        Assert.Equal(3, pods.Count);
+        foreach (var pod in pods)
+        {
+            Assert.Equal("Running", pod.Phase);
+            Assert.StartsWith("fargate-ip-", pod.NodeName, StringComparison.Ordinal);
+            Assert.Equal(System.Net.Sockets.AddressFamily.InterNetworkV6, IPAddress.Parse(pod.PodIP!).AddressFamily);
+
+            // Its own interface in the profile's subnet holds the address, with the policy's groups.
+            var eni = Assert.Single(ec2.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("ipv6-address", pod.PodIP!))));
+            var subnet = ec2.DescribeSubnets(DescribeRequest.ForIds(eni.SubnetId))[0];
+            Assert.True(CidrBlock.Parse(Assert.Single(subnet.Ipv6CidrBlockAssociationSet).Ipv6CidrBlock).Contains(IPAddress.Parse(pod.PodIP!)));
+            Assert.Equal([PodGroupId], eni.Groups.Select(g => g.GroupId));
+            Assert.Equal(PodGroupId, pod.Object.Annotations["fargate.amazonaws.com/pod-sg"]);
+        }
+
+        // reach judges a Fargate pod by that interface: the pod group lets its members in, ::/0 out.
+        var reach = new Podnet.Policy.Reachability(world);
+        var result = reach.Evaluate($"shop/{pods[0].Name}", pods[1].PodIP!, "80");
+        Assert.True(result.Allowed, string.Join("\n", result.Hops));
+        var target = reach.InterfaceHolding(IPAddress.Parse(pods[1].PodIP!))!;
+        Assert.Contains(result.Hops, h => h.Step == "ingress" && h.Allowed && h.Detail.Contains(target.NetworkInterfaceId, StringComparison.Ordinal));
+        Assert.DoesNotContain(WorldLint.Run(world), f => f.Check is Ipv6SecurityGroupPods.Id or "fargate-pod-cannot-reach-control-plane");
     }
 }
