@@ -84,6 +84,10 @@ public static class AwsDocuments
             if ((subnet.Ipv6CidrBlockAssociationSet ?? []).FirstOrDefault(a => a.Ipv6CidrBlockState?.State?.Value == "associated") is { } ipv6)
             {
                 spec["Ipv6CidrBlock"] = ipv6.Ipv6CidrBlock;
+                if (subnet.AssignIpv6AddressOnCreation == true)
+                {
+                    spec["AssignIpv6AddressOnCreation"] = true;
+                }
             }
 
             AddTags(spec, subnet.Tags, subnet.SubnetId, notes);

@@ -76,7 +76,7 @@ public static partial class Ec2Shapes
 
         // The emulated subnets are IPv4 or dual stack, never IPv6-only (ipv6Native), and name hosts by address
         // (ip-10-0-0-1…), as EC2 prints such a subnet; an IPv4-only subnet's association set is there and empty.
-        Bool("assignIpv6AddressOnCreation", false),
+        Bool("assignIpv6AddressOnCreation", subnet.AssignIpv6AddressOnCreation),
         Items("ipv6CidrBlockAssociationSet", subnet.Ipv6CidrBlockAssociationSet, a =>
         [
             Text("associationId", a.AssociationId),

@@ -241,7 +241,7 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
             return SandboxResult.Failed($"plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): {NotReadyMessage}", TimeSpan.FromSeconds(10));
         }
 
-        if (agent.Settings.EnablePodEni && RequestsPodEni(pod))
+        if (agent.Settings.ServesPodEni && RequestsPodEni(pod))
         {
             return AddBranchPod(pod, agent);
         }
@@ -309,7 +309,12 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
         return SandboxResult.Assigned(network.PodIp);
     }
 
-    /// <summary>The network the pod's <c>vpc.amazonaws.com/pod-eni</c> annotation gives it (its first branch); null without a readable one.</summary>
+    /// <summary>
+    /// The network the pod's <c>vpc.amazonaws.com/pod-eni</c> annotation gives it (its first branch); null without a
+    /// readable one. The address is the branch's <c>privateIp</c>, in IPv6 mode its <c>ipv6Addr</c> ("Get pod IPv4 or
+    /// IPv6 address based on mode", AddNetwork in pkg/ipamd/rpc_handler.go): a branch without one (its subnet does not
+    /// assign IPv6 addresses on creation) fails the ADD as "Failed to parse pod-ENI annotation" does.
+    /// </summary>
     private static PodNetwork? BranchNetwork(PodView pod, NodeAgent agent)
     {
         if (!pod.Object.Annotations.TryGetValue(PodEniResource, out var annotation))
@@ -317,10 +322,11 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
             return null;
         }
 
+        var addressKey = agent.Settings.EnableIPv6 ? "ipv6Addr" : "privateIp";
         try
         {
             if (JsonNode.Parse(annotation) is not JsonArray { Count: > 0 } branches || branches[0] is not JsonObject branch
-                || branch["privateIp"]?.GetValue<string>() is not { Length: > 0 } ip)
+                || branch[addressKey]?.GetValue<string>() is not { Length: > 0 } ip)
             {
                 return null;
             }
@@ -348,12 +354,12 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
     /// It does so whatever the instance type: ipamd's <c>tryEnableSecurityGroupsForPods</c> (<c>pkg/ipamd/ipamd.go</c>,
     /// <c>askForTrunkENIIfNeeded</c> before 1.18) never asks <c>IsTrunkingCompatible</c>; on a t3 it is the resource
     /// controller that refuses, with its <c>Unsupported</c> node event. With custom networking it names the node's
-    /// ENIConfig too.
+    /// ENIConfig too. In IPv6 mode it asks only from 1.16.0 (<see cref="CniSettings.Ipv6PodEniSince"/>).
     /// </summary>
     private void AdvertiseFeatures(KubeObject node, NodeAgent agent)
     {
         var settings = agent.Settings;
-        if (!settings.EnablePodEni)
+        if (!settings.ServesPodEni)
         {
             return;
         }

@@ -71,6 +71,23 @@ public sealed record CniSettings
 
     public bool EnablePodEni { get; init; }
 
+    /// <summary>
+    /// The first release whose ipamd serves security groups for pods in IPv6 mode ("IPv6 Security Groups for Pods
+    /// Support", amazon-vpc-cni-k8s#2639, v1.16.0; the EKS user guide: "by using version 1.16.0 or later of the
+    /// Amazon VPC CNI plugin"). Before it, nodeInit returns early in IPv6 mode ("we don't support custom networking
+    /// &amp; SGPP in IPv6 mode yet", v1.15.5 pkg/ipamd/ipamd.go) before <c>askForTrunkENIIfNeeded</c>, and the
+    /// pool manager returns at once, so the node never asks for a trunk; AddNetwork reads a branch only
+    /// <c>if !enableIPv6 &amp;&amp; enablePodENI</c> (rpc_handler.go).
+    /// </summary>
+    public static readonly CniRelease Ipv6PodEniSince = new(1, 16, 0);
+
+    /// <summary>
+    /// Whether ipamd asks for a trunk and gives pods with <c>vpc.amazonaws.com/pod-eni</c> their branch interface:
+    /// ENABLE_POD_ENI, in IPv4 mode on every release, in IPv6 mode from <see cref="Ipv6PodEniSince"/>. The one
+    /// place the CNI, <c>reach</c> and <c>lint</c> read this from.
+    /// </summary>
+    public bool ServesPodEni => EnablePodEni && (!EnableIPv6 || Release >= Ipv6PodEniSince);
+
     /// <summary>strict (the default) or standard; always strict before 1.11.0, which has no standard mode.</summary>
     public string PodSecurityGroupEnforcingMode { get; init; } = "strict";
 

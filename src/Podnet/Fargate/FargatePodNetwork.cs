@@ -8,7 +8,7 @@ namespace Podnet.Fargate;
 /// Always ready (the interface exists before the node registers); ADD gives the pod that address.
 /// </summary>
 /// <param name="PodUid">The UID of the pod the node was made for.</param>
-/// <param name="Address">The interface's primary private address.</param>
+/// <param name="Address">The pod's address: the interface's primary private address, its IPv6 address in a cluster of the IPv6 family.</param>
 /// <param name="NetworkInterfaceId">The interface (<c>eni-…</c>).</param>
 public sealed record FargatePodNetwork(string PodUid, string Address, string NetworkInterfaceId) : IPodSandboxNetwork
 {

@@ -175,6 +175,12 @@ public sealed class FargateScheduler : ReconcilingController
             try
             {
                 created = _ec2.CreateNetworkInterfaceAsync(new CreateNetworkInterfaceRequest(SubnetFor(obj.Uid ?? key.Name, profile.Subnets), [.. groups])).GetAwaiter().GetResult();
+                if (_cluster.KubernetesNetworkConfig.IsIpv6 && created.Ipv6Addresses.Count == 0)
+                {
+                    // In an IPv6 cluster "Fargate Pods receive an IPv6 address from the CIDR that's specified for the
+                    // subnet that it's deployed in" (EKS user guide, cni-ipv6), beside the micro-VM's IPv4 one.
+                    _ec2.AssignIpv6AddressesAsync(new AssignIpv6AddressesRequest(created.NetworkInterfaceId, Ipv6AddressCount: 1)).GetAwaiter().GetResult();
+                }
             }
             catch (AwsException e)
             {
@@ -209,7 +215,7 @@ public sealed class FargateScheduler : ReconcilingController
         var context = RequestContext.ServiceAccount("kube-system", Component);
         Store.Create(node, RequestContext.ServiceAccount("kube-system", "node:" + node.Name), keepStatus: true);
         _placements[key] = placement with { NodeName = node.Name };
-        _setNetwork(node.Name, new FargatePodNetwork(obj.Uid ?? string.Empty, eni.PrivateIpAddress, eni.NetworkInterfaceId));
+        _setNetwork(node.Name, new FargatePodNetwork(obj.Uid ?? string.Empty, PodAddress(eni), eni.NetworkInterfaceId));
 
         var now = KubeObject.FormatTimestamp(Time.GetUtcNow());
         // The scheduler records what it provisioned, and whether Fargate's log router is on (kubectl describe pod
@@ -236,6 +242,10 @@ public sealed class FargateScheduler : ReconcilingController
         _events.Normal(bound, "Scheduled", $"Successfully assigned {bound.Namespace}/{bound.Name} to {node.Name}", Component);
         return null;
     }
+
+    /// <summary>The pod's address on its interface: the IPv6 one in a cluster of the IPv6 family, else the primary private one.</summary>
+    private string PodAddress(NetworkInterface eni)
+        => _cluster.KubernetesNetworkConfig.IsIpv6 && eni.Ipv6Addresses.Count > 0 ? eni.Ipv6Addresses[0].Ipv6Address : eni.PrivateIpAddress;
 
     /// <summary>
     /// The subnet of the profile the pod's interface goes to: one of them chosen by the pod's UID (EKS spreads Fargate

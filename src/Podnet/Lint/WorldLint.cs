@@ -23,6 +23,8 @@ public static class WorldLint
         new EksVersionNotOffered(),
         new FargateControlPlaneRule(),
         new WindowsSecurityGroupPods(),
+        new Ipv6SecurityGroupPods(),
+        new CniConfigInvalid(),
     ];
 
     public static IReadOnlyList<LintFinding> Run(Podnet.World.World world)

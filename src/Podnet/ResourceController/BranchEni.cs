@@ -28,6 +28,27 @@ public sealed record BranchEni(
         ["associationID"] = AssociationId,
     };
 
+    /// <summary>
+    /// The branch as <c>CreateAndAssociateBranchENIs</c> (pkg/provider/branch/trunk/trunk.go) records a new interface:
+    /// "Branch ENI can have an IPv4 address, IPv6 address, or both" — its private IPv4 address and the IPv6 address
+    /// EC2 gave it (one when the subnet assigns IPv6 addresses on creation, else empty), the trunk's subnet's blocks,
+    /// and no association yet.
+    /// </summary>
+    public static BranchEni Of(Aws.Ec2.NetworkInterface eni, int vlanId, TrunkState trunk)
+    {
+        ArgumentNullException.ThrowIfNull(eni);
+        ArgumentNullException.ThrowIfNull(trunk);
+        return new BranchEni(
+            eni.NetworkInterfaceId,
+            eni.MacAddress,
+            eni.PrivateIpAddress,
+            eni.Ipv6Addresses.Count > 0 ? eni.Ipv6Addresses[0].Ipv6Address : string.Empty,
+            vlanId,
+            trunk.SubnetCidr,
+            trunk.SubnetV6Cidr,
+            string.Empty);
+    }
+
     /// <summary>The annotation's value: a compact JSON array, as Go's json.Marshal writes it.</summary>
     public static string Annotation(IEnumerable<BranchEni> branches)
         => new JsonArray([.. branches.Select(b => (JsonNode)b.ToJson())]).ToJsonString();

@@ -215,7 +215,10 @@ public sealed class NodeReconciler : ReconcilingController
         }
 
         var subnet = _provider.Service.DescribeSubnetsAsync(DescribeRequest.ForIds(trunk.SubnetId)).GetAwaiter().GetResult()[0];
-        var state = new TrunkState(node.Name, instanceId, trunk.NetworkInterfaceId, trunk.SubnetId, subnet.CidrBlock, [.. trunk.Groups.Select(g => g.GroupId)], type.BranchInterfaces, _provider.Options.MaxVlanId);
+        var state = new TrunkState(node.Name, instanceId, trunk.NetworkInterfaceId, trunk.SubnetId, subnet.CidrBlock, [.. trunk.Groups.Select(g => g.GroupId)], type.BranchInterfaces, _provider.Options.MaxVlanId)
+        {
+            SubnetV6Cidr = subnet.Ipv6CidrBlockAssociationSet is [var v6, ..] ? v6.Ipv6CidrBlock : string.Empty,
+        };
         Rehydrate(state);
         _provider.AddTrunk(state);
         _events.Normal(node, "NodeTrunkInitiated", "The node has trunk interface initialized successfully", Component);
@@ -326,7 +329,7 @@ public sealed class NodeReconciler : ReconcilingController
         {
             var vlan = int.TryParse(orphan.TagSet.FirstOrDefault(t => t.Key == ResourceControllerNames.VlanIdTag)?.Value, out var v) ? v : 0;
             state.ReserveVlan(vlan);
-            state.Enqueue(new BranchEni(orphan.NetworkInterfaceId, orphan.MacAddress, orphan.PrivateIpAddress, string.Empty, vlan, state.SubnetCidr, string.Empty, string.Empty), Time.GetUtcNow());
+            state.Enqueue(BranchEni.Of(orphan, vlan, state), Time.GetUtcNow());
         }
     }
 

@@ -220,7 +220,7 @@ public sealed class PodReconciler : ReconcilingController
             throw;
         }
 
-        var branch = new BranchEni(eni.NetworkInterfaceId, eni.MacAddress, eni.PrivateIpAddress, string.Empty, vlan, trunk.SubnetCidr, string.Empty, string.Empty);
+        var branch = BranchEni.Of(eni, vlan, trunk);
         created.Add(branch);
         var association = _provider.Service.AssociateTrunkInterfaceAsync(new AssociateTrunkInterfaceRequest(eni.NetworkInterfaceId, trunk.TrunkId, vlan)).GetAwaiter().GetResult();
         created[^1] = branch with { AssociationId = association.AssociationId };

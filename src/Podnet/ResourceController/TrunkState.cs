@@ -33,6 +33,12 @@ public sealed class TrunkState
 
     public string SubnetCidr { get; }
 
+    /// <summary>
+    /// The IPv6 /64 of the instance's subnet, empty for an IPv4-only one: what the controller writes as a branch's
+    /// <c>subnetV6Cidr</c> (<c>instanceSubnetV6CidrBlock</c>, cached from the subnet in pkg/aws/ec2/instance.go).
+    /// </summary>
+    public string SubnetV6Cidr { get; init; } = string.Empty;
+
     /// <summary>The groups of the trunk: what a pod gets when no policy matches it any more.</summary>
     public IReadOnlyList<string> Groups { get; }
 

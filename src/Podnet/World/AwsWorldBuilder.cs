@@ -175,11 +175,11 @@ internal sealed partial class AwsWorldBuilder
 
     /// <summary>
     /// A Cluster's <c>KubernetesNetworkConfig.IpFamily</c> (<c>aws eks create-cluster --kubernetes-network-config
-    /// ipFamily=ipv6</c>), null for EKS's default (ipv4); EKS checks the value. An <c>ipv6</c> cluster with security
-    /// groups for pods and Amazon EC2 nodes is refused: seed 000, "you can't use security groups for pods with
-    /// clusters of the IPv6 family that contain Amazon EC2 nodes" (only with Fargate nodes alone).
+    /// ipFamily=ipv6</c>), null for EKS's default (ipv4); EKS checks the value. Security groups for pods are not
+    /// refused here: EKS accepts them, and what the VPC CNI release in use does with them on EC2 nodes decides (see
+    /// <see cref="CniSettings.Ipv6PodEniSince"/>; lint's <c>security-group-pod-ipv6</c> for seed 000's advice).
     /// </summary>
-    private string? IpFamily(WorldDocument doc)
+    private static string? IpFamily(WorldDocument doc)
     {
         var config = DocumentFields.Spec(doc)["KubernetesNetworkConfig"] switch
         {
@@ -192,24 +192,8 @@ internal sealed partial class AwsWorldBuilder
             throw doc.Error($"spec.KubernetesNetworkConfig.{unknown}", "unknown field: Podnet reads IpFamily (ServiceIpv4Cidr is the Cluster's own field; an ipv6 cluster's ServiceIpv6Cidr is EKS's choice)");
         }
 
-        var family = DocumentFields.StringAt(doc, config["IpFamily"], "spec.KubernetesNetworkConfig.IpFamily");
-        if (family == KubernetesNetworkConfigResponse.Ipv6
-            && AddonEnvironment().GetValueOrDefault(CniSetting.EnablePodEni.Name) == "true" && _documents.Any(d => d.Kind == "NodeGroup"))
-        {
-            throw doc.Error("spec.KubernetesNetworkConfig.IpFamily", "Unsupported value: \"ipv6\": security groups for pods cannot be used in a cluster of the IPv6 family that has Amazon EC2 nodes, only in one with Fargate nodes alone (seed 000); Podnet does not emulate ENABLE_POD_ENI=true on IPv6 EC2 nodes yet");
-        }
-
-        return family;
+        return DocumentFields.StringAt(doc, config["IpFamily"], "spec.KubernetesNetworkConfig.IpFamily");
     }
-
-    /// <summary>The vpc-cni add-on's <c>env</c> configuration values of the world's Addon documents (the last wins).</summary>
-    private Dictionary<string, string?> AddonEnvironment()
-        => _documents.Where(d => d.Kind == "Addon" && (DocumentFields.String(d, "AddonName") ?? d.Name) == VpcCniAddon)
-            .Select(d => DocumentFields.Spec(d)["ConfigurationValues"]?["env"] as JsonObject)
-            .OfType<JsonObject>()
-            .SelectMany(e => e)
-            .GroupBy(p => p.Key, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Last().Value?.ToString(), StringComparer.Ordinal);
 
     /// <summary>An Addon document's add-on, installed already: EKS knows it at its version with its configuration values.</summary>
     private void RegisterAddon(WorldDocument doc)
@@ -270,7 +254,8 @@ internal sealed partial class AwsWorldBuilder
                     WithName(DocumentFields.Tags(doc), doc.Name),
                     DocumentFields.String(doc, "SubnetId"),
                     DocumentFields.Bool(doc, "MapPublicIpOnLaunch") ?? false,
-                    DocumentFields.String(doc, "Ipv6CidrBlock")));
+                    DocumentFields.String(doc, "Ipv6CidrBlock"),
+                    DocumentFields.Bool(doc, "AssignIpv6AddressOnCreation") ?? false));
                 Remember(doc, subnet.SubnetId);
                 break;
             case "ManagedPrefixList":

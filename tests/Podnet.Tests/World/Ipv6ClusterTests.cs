@@ -14,8 +14,8 @@ namespace Podnet.Tests.World;
 /// Issue 11 point 13, IPv6 clusters (examples/ipv6-cluster): EKS accepts <c>ipFamily: ipv6</c> for a dual-stack VPC
 /// and gives Services a /108 of the unique local range; the VPC CNI runs with ENABLE_IPv6 and prefix delegation,
 /// puts one /80 prefix on each node's primary interface, and pods get their addresses from it; nodes have an IPv6
-/// InternalIP beside the IPv4 one. Custom networking is refused as ipamd refuses it (seed 003), security groups for
-/// pods on EC2 nodes as seed 000 says.
+/// InternalIP beside the IPv4 one. Custom networking is refused as ipamd refuses it (seed 003); security groups for
+/// pods on EC2 nodes are in <see cref="Ipv6SecurityGroupsForPodsTests"/>.
 /// </summary>
 public class Ipv6ClusterTests
 {
@@ -125,6 +125,13 @@ public class Ipv6ClusterTests
             Assert.Equal(CniSettings.Ipv6ModeError, world.AwsNode!.IpamdOf(n.Name)!.InitError);
         });
         Assert.All(Pods(world, "shop"), p => Assert.Null(p.PodIP));
+
+        // lint says why before anyone reads ipamd's log, with seed 003's advice.
+        var finding = Assert.Single(Podnet.Lint.WorldLint.Run(world), f => f.Check == Podnet.Lint.CniConfigInvalid.Id);
+        Assert.Equal((Podnet.Lint.LintSeverity.Error, "DaemonSet kube-system/aws-node"), (finding.Severity, finding.Object));
+        Assert.Equal($"ipamd refuses these settings and exits (\"{CniSettings.Ipv6ModeError}\"): aws-node never becomes ready, its nodes stay NotReady and no pod gets an address", finding.Message);
+        Assert.StartsWith("remove AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG (and the ENIConfigs): custom networking cannot be used in a cluster of the IPv6 family (seed 003)", finding.Fix, StringComparison.Ordinal);
+        Assert.DoesNotContain(Podnet.Lint.WorldLint.Run(ExampleWorlds.Load("ipv6-cluster")), f => f.Check == Podnet.Lint.CniConfigInvalid.Id);
     }
 
     [Fact]
@@ -159,9 +166,12 @@ public class Ipv6ClusterTests
     }
 
     [Fact]
-    public void Ipv6Cluster_SecurityGroupPolicy_RefusedForEc2Nodes()
+    public void Ipv6Cluster_SecurityGroupsForPodsOnIpv4OnlySubnets_IsTheSubnetsInvalidParameterException()
     {
+        // Fidelity fix: the world loader no longer refuses ENABLE_POD_ENI with EC2 nodes in an IPv6 cluster (EKS
+        // accepts it; the CNI release decides, Ipv6SecurityGroupsForPodsTests). What stops this world is EKS's own
+        // check of its IPv4-only subnets.
         var error = Assert.Throws<WorldException>(() => ExampleWorlds.Load("security-groups-for-pods", Ipv6));
-        Assert.Contains("spec.KubernetesNetworkConfig.IpFamily: Unsupported value: \"ipv6\": security groups for pods cannot be used in a cluster of the IPv6 family that has Amazon EC2 nodes, only in one with Fargate nodes alone (seed 000)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("has no IPv6 CIDR block: for ipFamily ipv6 the VPC and subnets that you specify must have both IPv4 and IPv6 CIDR blocks assigned to them", error.Message, StringComparison.Ordinal);
     }
 }

@@ -359,6 +359,16 @@ public sealed partial class Ec2Backend
         };
         entity.SecondaryAddresses.AddRange(claims.Addresses.Skip(1));
         entity.Prefixes.AddRange(claims.Prefixes);
+
+        // A subnet with AssignIpv6AddressOnCreation gives every new interface an address of its /64 (an instance's,
+        // and the resource controller's trunk and branches, which ask for none: CreateNetworkInterface in
+        // pkg/aws/ec2/api/helper.go passes no IPv6 count, and trunk.go reads the branch's Ipv6Address back). An
+        // interface a world or snapshot gives by ID has the addresses its document lists; a NAT gateway's is IPv4.
+        if (subnet.AssignIpv6AddressOnCreation && subnet.Ipv6 is { } ipv6 && givenId is null && type != "nat_gateway")
+        {
+            entity.Ipv6Addresses.Add(DrawIpv6Address(ipv6, id));
+        }
+
         _interfaces.Add(entity.Id, entity);
         return entity;
     }

@@ -33,9 +33,15 @@ public sealed partial class Ec2Backend
             var tags = TagsOf(request.Tags);
             // A subnet's block is unique in its VPC while it exists: the block is the subnet's identity.
             var subnetId = NewId("subnet", request.SubnetId, "InvalidSubnetID.Malformed", $"{vpc.Id}|{cidr}");
+            if (request.AssignIpv6AddressOnCreation && ipv6 is null)
+            {
+                throw Ec2Errors.AssignIpv6WithoutIpv6Block(subnetId);
+            }
+
             var subnet = new SubnetEntity(subnetId, vpc.Id, cidr, zone, Options.ZoneIdOf(zone), new SubnetAddressPool(cidr))
             {
                 MapPublicIpOnLaunch = request.MapPublicIpOnLaunch,
+                AssignIpv6AddressOnCreation = request.AssignIpv6AddressOnCreation,
                 Tags = [.. tags],
                 Ipv6 = ipv6 is { } block ? new Ipv6SubnetAddresses(block) : null,
                 Ipv6AssociationId = ipv6 is { } associated ? _ids.Next("subnet-cidr-assoc", $"{subnetId}|{associated}") : null,
@@ -182,6 +188,7 @@ public sealed partial class Ec2Backend
         Ipv6CidrBlockAssociationSet = subnet.Ipv6 is { } ipv6
             ? [new SubnetIpv6CidrBlockAssociation(subnet.Ipv6AssociationId!, ipv6.Cidr.ToString(), new VpcCidrBlockState("associated"))]
             : [],
+        AssignIpv6AddressOnCreation = subnet.AssignIpv6AddressOnCreation,
     };
 
     private static readonly FilterMatcher<Subnet> SubnetFilters = new(
@@ -198,6 +205,7 @@ public sealed partial class Ec2Backend
             ["owner-id"] = s => Field.One(s.OwnerId),
             ["default-for-az"] = s => Field.Bool(s.DefaultForAz),
             ["map-public-ip-on-launch"] = s => Field.Bool(s.MapPublicIpOnLaunch),
+            ["assign-ipv6-address-on-creation"] = s => Field.Bool(s.AssignIpv6AddressOnCreation),
             ["subnet-arn"] = s => Field.One(s.SubnetArn),
             ["ipv6-cidr-block-association.ipv6-cidr-block"] = s => s.Ipv6CidrBlockAssociationSet.Select(a => a.Ipv6CidrBlock),
             ["ipv6-cidr-block-association.association-id"] = s => s.Ipv6CidrBlockAssociationSet.Select(a => a.AssociationId),
@@ -220,6 +228,9 @@ public sealed partial class Ec2Backend
         public SubnetAddressPool Pool { get; } = pool;
 
         public bool MapPublicIpOnLaunch { get; init; }
+
+        /// <summary>EC2's <c>AssignIpv6AddressOnCreation</c>: a new interface gets an address of <see cref="Ipv6"/>.</summary>
+        public bool AssignIpv6AddressOnCreation { get; init; }
 
         public List<Tag> Tags { get; set; } = [];
 

@@ -114,6 +114,14 @@ public static class Ec2Errors
     /// </summary>
     public static AwsException SubnetHasNoIpv6(string subnetId) => InvalidParameterValue($"Cannot assign IPv6 addresses or prefixes unless the subnet ({subnetId}) has an IPv6 CIDR block associated with it.");
 
+    /// <summary>
+    /// <c>AssignIpv6AddressOnCreation</c> for a subnet without an IPv6 block, as ModifySubnetAttribute answers:
+    /// "Cannot set assign-ipv6-address-on-creation to true unless the subnet (subnet-123) has an IPv6 CIDR block
+    /// associated with it." (terraform-aws-modules/terraform-aws-vpc#735).
+    /// </summary>
+    public static AwsException AssignIpv6WithoutIpv6Block(string subnetId)
+        => InvalidParameterValue($"Cannot set assign-ipv6-address-on-creation to true unless the subnet ({subnetId}) has an IPv6 CIDR block associated with it.");
+
     public static AwsException InvalidAvailabilityZone(string zone, IEnumerable<string> zones)
         => InvalidParameterValue(zone, "availabilityZone", $"Subnets can currently only be created in the following availability zones: {string.Join(", ", zones)}.");
 

@@ -17,6 +17,14 @@ public sealed record Subnet(
 {
     /// <summary>The subnet's IPv6 /64, when it has one (<c>Ipv6CidrBlockAssociationSet</c>; empty for an IPv4-only subnet).</summary>
     public IReadOnlyList<SubnetIpv6CidrBlockAssociation> Ipv6CidrBlockAssociationSet { get; init; } = [];
+
+    /// <summary>
+    /// Whether an interface created in the subnet gets an IPv6 address of its /64 (EC2's subnet attribute
+    /// <c>AssignIpv6AddressOnCreation</c>, set with <c>aws ec2 modify-subnet-attribute
+    /// --assign-ipv6-address-on-creation</c>): every new interface, an instance's and the VPC resource controller's
+    /// branch interfaces too, which is where a pod with security groups in an IPv6 cluster takes its address from.
+    /// </summary>
+    public bool AssignIpv6AddressOnCreation { get; init; }
 }
 
 /// <summary>A subnet's IPv6 block as describe-subnets prints it (botocore <c>SubnetIpv6CidrBlockAssociation</c>).</summary>
@@ -24,7 +32,8 @@ public sealed record SubnetIpv6CidrBlockAssociation(string AssociationId, string
 
 /// <summary>
 /// CreateSubnet's arguments; <see cref="Ipv6CidrBlock"/> is the subnet's IPv6 /64 (<c>--ipv6-cidr-block</c>), which
-/// must lie in the VPC's IPv6 block; null makes an IPv4-only subnet.
+/// must lie in the VPC's IPv6 block; null makes an IPv4-only subnet. <see cref="AssignIpv6AddressOnCreation"/> is the
+/// subnet attribute (ModifySubnetAttribute's), which EC2 refuses for a subnet without an IPv6 block.
 /// </summary>
 public sealed record CreateSubnetRequest(
     string VpcId,
@@ -34,4 +43,5 @@ public sealed record CreateSubnetRequest(
     IReadOnlyList<Tag>? Tags = null,
     string? SubnetId = null,
     bool MapPublicIpOnLaunch = false,
-    string? Ipv6CidrBlock = null);
+    string? Ipv6CidrBlock = null,
+    bool AssignIpv6AddressOnCreation = false);

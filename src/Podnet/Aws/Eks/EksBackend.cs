@@ -525,8 +525,12 @@ public sealed partial class EksBackend
             // what ipamd reads as the primary IPv6): EKS's launch template asks for one on the primary interface
             // (Ipv6AddressCount 1), from the subnet's /64. An existing instance (a world's, a snapshot's) has
             // the addresses its NetworkInterface document gives it.
+            // A subnet with AssignIpv6AddressOnCreation has given it one already, and EC2 gives no second.
             var primary = reservation.Instances[0].NetworkInterfaces.First(n => n.Attachment.DeviceIndex == 0).NetworkInterfaceId;
-            _ec2.AssignIpv6Addresses(new AssignIpv6AddressesRequest(primary, Ipv6AddressCount: 1));
+            if (_ec2.DescribeNetworkInterfaces(DescribeRequest.ForIds(primary))[0].Ipv6Addresses.Count == 0)
+            {
+                _ec2.AssignIpv6Addresses(new AssignIpv6AddressesRequest(primary, Ipv6AddressCount: 1));
+            }
         }
 
         nodegroup.InstanceIds.Add(reservation.Instances[0].InstanceId);

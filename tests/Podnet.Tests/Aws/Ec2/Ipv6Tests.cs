@@ -185,4 +185,35 @@ public class Ipv6Tests
         var other = Ec2.CreateNetworkInterface(new CreateNetworkInterfaceRequest(subnet.SubnetId)).NetworkInterfaceId;
         Assert.Equal([prefix], Ec2.AssignIpv6Addresses(new AssignIpv6AddressesRequest(other, [address], Ipv6Prefixes: [prefix])).AssignedIpv6Prefixes);
     }
+
+    [Fact]
+    public void CreateSubnet_AssignIpv6AddressOnCreation_NewInterfacesGetOneAddressOfTheSlash64()
+    {
+        var vpc = Ec2.CreateVpc(new CreateVpcRequest("10.0.0.0/16", AmazonProvidedIpv6CidrBlock: true));
+        var subnet = Ec2.CreateSubnet(new CreateSubnetRequest(vpc.VpcId, "10.0.0.0/24", "us-west-2a", Ipv6CidrBlock: SubnetBlock(vpc, 1), AssignIpv6AddressOnCreation: true));
+        Assert.True(subnet.AssignIpv6AddressOnCreation);
+        Assert.Equal([subnet.SubnetId], Ec2.DescribeSubnets(DescribeRequest.Where(new Filter("assign-ipv6-address-on-creation", "true"))).Select(s => s.SubnetId));
+
+        // The resource controller's branch interfaces ask for no IPv6 address (CreateNetworkInterface without a count):
+        // the subnet attribute gives them one, as it gives every new interface.
+        var branch = Ec2.CreateNetworkInterface(new CreateNetworkInterfaceRequest(subnet.SubnetId, InterfaceType: NetworkInterfaceTypes.Branch));
+        var address = IPAddress.Parse(Assert.Single(branch.Ipv6Addresses).Ipv6Address);
+        Assert.True(CidrBlock.Parse(SubnetBlock(vpc, 1)).Contains(address), address.ToString());
+
+        // Without the attribute an interface has no IPv6 address until one is assigned.
+        var (_, plain) = DualStack();
+        Assert.False(plain.AssignIpv6AddressOnCreation);
+        Assert.Empty(Ec2.CreateNetworkInterface(new CreateNetworkInterfaceRequest(plain.SubnetId)).Ipv6Addresses);
+    }
+
+    [Fact]
+    public void CreateSubnet_AssignIpv6AddressOnCreationWithoutIpv6Block_IsInvalidParameterValue()
+    {
+        var vpc = Ec2.CreateVpc(new CreateVpcRequest("10.0.0.0/16", AmazonProvidedIpv6CidrBlock: true));
+        var error = Assert.Throws<AwsException>(() => Ec2.CreateSubnet(new CreateSubnetRequest(vpc.VpcId, "10.0.0.0/24", "us-west-2a", AssignIpv6AddressOnCreation: true)));
+
+        Assert.Equal("InvalidParameterValue", error.Code);
+        Assert.Matches(@"^Cannot set assign-ipv6-address-on-creation to true unless the subnet \(subnet-[0-9a-f]{17}\) has an IPv6 CIDR block associated with it\.$", error.Message);
+        Assert.Empty(Ec2.DescribeSubnets(DescribeRequest.Where(new Filter("vpc-id", vpc.VpcId))));
+    }
 }
