@@ -54,7 +54,7 @@ public sealed partial class Reachability
             // Analysis of the world as it is, not a controller's call: EC2's state is read directly, so no IAM,
             // throttling or fault changes a verdict, and deciding a query changes nothing in the account.
             _securityGroups = cloud.Ec2View.DescribeSecurityGroups();
-            _groups = new SecurityGroupEvaluator(_securityGroups);
+            _groups = SecurityGroupEvaluator.For(cloud.Ec2View);
             _router = new VpcRouter(cloud.Ec2View);
             _interfaces = cloud.Ec2View.DescribeNetworkInterfaces();
             var vpcs = cloud.Ec2View.DescribeVpcs();

@@ -151,6 +151,9 @@ public sealed partial class Reachability
                         cidrs.Add(cidr);
                     }
                 }
+
+                // A prefix list's entries split classes as the same CIDRs in the rule would.
+                cidrs.AddRange(_groups!.PrefixListCidrs(permission).Select(p => p.Cidr));
             }
         }
 
