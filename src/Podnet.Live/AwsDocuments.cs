@@ -513,11 +513,11 @@ public static class AwsDocuments
             var v6 = (p.Ipv6Ranges ?? []).Select(r => (JsonNode)Described(new JsonObject { ["CidrIpv6"] = r.CidrIpv6 }, r.Description)).ToArray();
             // The snapshot does not read prefix lists, and a world's rule may name only a list the world has
             // (EC2's InvalidPrefixListID.NotFound): that part of the rule is left out, and said.
-            var prefixLists = Array.Empty<JsonNode>();
             foreach (var reference in p.PrefixListIds ?? [])
             {
                 notes.Add($"security group {groupId}: a rule ({p.IpProtocol} {p.FromPort}-{p.ToPort}) names the prefix list {reference.Id}, which the snapshot does not read; that part of the rule is left out");
             }
+
             var pairs = new List<JsonNode>();
             foreach (var pair in p.UserIdGroupPairs ?? [])
             {
@@ -531,7 +531,7 @@ public static class AwsDocuments
                 }
             }
 
-            if (ranges.Length + v6.Length + prefixLists.Length + pairs.Count == 0)
+            if (ranges.Length + v6.Length + pairs.Count == 0)
             {
                 continue;
             }
@@ -544,11 +544,6 @@ public static class AwsDocuments
             if (v6.Length > 0)
             {
                 entry["Ipv6Ranges"] = new JsonArray(v6);
-            }
-
-            if (prefixLists.Length > 0)
-            {
-                entry["PrefixListIds"] = new JsonArray(prefixLists);
             }
 
             if (pairs.Count > 0)
