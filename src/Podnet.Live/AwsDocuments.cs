@@ -19,7 +19,7 @@ namespace Podnet.Live;
 /// What a world cannot say is left out and said in <see cref="Result.Notes"/>: the VPC's <c>default</c> group (every
 /// VPC of the world gets its own), instances outside managed node groups and their interfaces, interfaces AWS
 /// services manage (endpoints, EKS's control plane; a NAT gateway's is made again by its NatGateway), rules naming a
-/// group of another VPC, tags with the reserved <c>aws:</c> prefix, NAT gateways not available,
+/// group of another VPC or a prefix list (the snapshot does not read prefix lists), tags with the reserved <c>aws:</c> prefix, NAT gateways not available,
 /// routes to other targets (peering, transit gateways, endpoints, interfaces) and IPv6 or prefix-list routes.
 /// </summary>
 public static class AwsDocuments
@@ -241,7 +241,8 @@ public static class AwsDocuments
                              ?? route.NetworkInterfaceId ?? route.InstanceId ?? route.LocalGatewayId ?? route.CarrierGatewayId
                              ?? route.EgressOnlyInternetGatewayId ?? route.CoreNetworkArn ?? "no target";
                 var destination = route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock ?? route.DestinationPrefixListId;
-                var left = route.DestinationCidrBlock is null ? "an IPv6 or prefix-list destination, which Podnet's VPC router does not route"
+                var left = route.DestinationIpv6CidrBlock is not null ? "an IPv6 destination, which Podnet's VPC router does not route"
+                    : route.DestinationPrefixListId is not null ? "a prefix-list destination (the snapshot does not read prefix lists)"
                     : route.Origin?.Value == "EnableVgwRoutePropagation" ? "propagated by a virtual private gateway"
                     : route.GatewayId is { } igw && igw.StartsWith("igw-", StringComparison.Ordinal) ? (internetGateways.Contains(igw) ? null : "to an internet gateway not attached to the VPC (a blackhole)")
                     : route.NatGatewayId is { } natId ? (natGateways.Contains(natId) ? null : "to a NAT gateway the world does not have (above)")
@@ -514,7 +515,13 @@ public static class AwsDocuments
 
             var ranges = (p.Ipv4Ranges ?? []).Select(r => (JsonNode)Described(new JsonObject { ["CidrIp"] = r.CidrIp }, r.Description)).ToArray();
             var v6 = (p.Ipv6Ranges ?? []).Select(r => (JsonNode)Described(new JsonObject { ["CidrIpv6"] = r.CidrIpv6 }, r.Description)).ToArray();
-            var prefixLists = (p.PrefixListIds ?? []).Select(r => (JsonNode)Described(new JsonObject { ["PrefixListId"] = r.Id }, r.Description)).ToArray();
+            // The snapshot does not read prefix lists, and a world's rule may name only a list the world has
+            // (EC2's InvalidPrefixListID.NotFound): that part of the rule is left out, and said.
+            foreach (var reference in p.PrefixListIds ?? [])
+            {
+                notes.Add($"security group {groupId}: a rule ({p.IpProtocol} {p.FromPort}-{p.ToPort}) names the prefix list {reference.Id}, which the snapshot does not read; that part of the rule is left out");
+            }
+
             var pairs = new List<JsonNode>();
             foreach (var pair in p.UserIdGroupPairs ?? [])
             {
@@ -528,7 +535,7 @@ public static class AwsDocuments
                 }
             }
 
-            if (ranges.Length + v6.Length + prefixLists.Length + pairs.Count == 0)
+            if (ranges.Length + v6.Length + pairs.Count == 0)
             {
                 continue;
             }
@@ -541,11 +548,6 @@ public static class AwsDocuments
             if (v6.Length > 0)
             {
                 entry["Ipv6Ranges"] = new JsonArray(v6);
-            }
-
-            if (prefixLists.Length > 0)
-            {
-                entry["PrefixListIds"] = new JsonArray(prefixLists);
             }
 
             if (pairs.Count > 0)

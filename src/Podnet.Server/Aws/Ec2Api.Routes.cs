@@ -26,10 +26,10 @@ public sealed partial class Ec2Api
         "DeleteRouteTable" => Write(() => Empty(ec2.DeleteRouteTableAsync(Required(query, "RouteTableId")))),
         "CreateRoute" => Write(() =>
         {
-            Done(ec2.CreateRouteAsync(new CreateRouteRequest(Required(query, "RouteTableId"), Required(query, "DestinationCidrBlock"), query.Get("GatewayId"), query.Get("NatGatewayId"))));
+            Done(ec2.CreateRouteAsync(new CreateRouteRequest(Required(query, "RouteTableId"), query.Get("DestinationCidrBlock"), query.Get("GatewayId"), query.Get("NatGatewayId"), query.Get("DestinationPrefixListId"))));
             return [Bool("return", true)];
         }),
-        "DeleteRoute" => Write(() => Empty(ec2.DeleteRouteAsync(Required(query, "RouteTableId"), Required(query, "DestinationCidrBlock")))),
+        "DeleteRoute" => Write(() => Empty(ec2.DeleteRouteAsync(Required(query, "RouteTableId"), RouteDestination(query)))),
         "AssociateRouteTable" => Write(() =>
         {
             var associationId = Done(ec2.AssociateRouteTableAsync(Required(query, "RouteTableId"), Required(query, "SubnetId")));
@@ -67,6 +67,15 @@ public sealed partial class Ec2Api
         "DeleteNatGateway" => Write(() => [Text("natGatewayId", Done(ec2.DeleteNatGatewayAsync(Required(query, "NatGatewayId"))))]),
         _ => null,
     };
+
+    /// <summary>DeleteRoute names the route by exactly one of <c>DestinationCidrBlock</c> and <c>DestinationPrefixListId</c>.</summary>
+    private static string RouteDestination(QueryRequest query)
+        => (query.Get("DestinationCidrBlock"), query.Get("DestinationPrefixListId")) switch
+        {
+            ({ } cidr, null) => cidr,
+            (null, { } prefixListId) => prefixListId,
+            _ => throw Ec2Errors.RouteDestinationMissing(),
+        };
 
     /// <summary>ReleaseAddress names the address by <c>AllocationId</c> or, for an address of the classic domain, <c>PublicIp</c>.</summary>
     private static string ReleasedAllocationId(IEc2 ec2, QueryRequest query)

@@ -26,6 +26,7 @@ public static class Ec2RouteShapes
     public static object?[] Route(Route route) =>
     [
         Text("destinationCidrBlock", route.DestinationCidrBlock),
+        Text("destinationPrefixListId", route.DestinationPrefixListId),
         Text("gatewayId", route.GatewayId),
         Text("natGatewayId", route.NatGatewayId),
         Text("state", route.State),

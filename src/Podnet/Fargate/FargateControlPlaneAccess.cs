@@ -28,7 +28,7 @@ public static class FargateControlPlaneAccess
     {
         ArgumentNullException.ThrowIfNull(ec2);
         ArgumentNullException.ThrowIfNull(cluster);
-        var evaluator = new SecurityGroupEvaluator(ec2.DescribeSecurityGroups());
+        var evaluator = SecurityGroupEvaluator.For(ec2);
         var config = cluster.ResourcesVpcConfig;
         var controlPlaneGroups = new[] { config.ClusterSecurityGroupId }.Concat(config.SecurityGroupIds).Distinct(StringComparer.Ordinal).ToList();
 

@@ -38,6 +38,10 @@ public sealed partial class Reachability
 
     // IPv6 /80 prefixes (an IPv6 node's pods take their addresses from its primary interface's one), by interface.
     private readonly List<(CidrBlock Prefix, NetworkInterface Interface)> _ipv6Prefixes = [];
+
+    // IPv4 /28 prefixes (ENABLE_PREFIX_DELEGATION: ipamd gives pods addresses from them; EC2 assigns IPv4 prefixes as
+    // /28s only), by the prefix's first address: an address's /28 is found in one lookup, however many nodes.
+    private readonly Dictionary<UInt128, NetworkInterface> _ipv4PrefixByBase = [];
     private readonly bool _hasNetworkPolicies;
     private readonly NodeLocalDns? _nodeLocalDns;
 
@@ -54,7 +58,7 @@ public sealed partial class Reachability
             // Analysis of the world as it is, not a controller's call: EC2's state is read directly, so no IAM,
             // throttling or fault changes a verdict, and deciding a query changes nothing in the account.
             _securityGroups = cloud.Ec2View.DescribeSecurityGroups();
-            _groups = new SecurityGroupEvaluator(_securityGroups);
+            _groups = SecurityGroupEvaluator.For(cloud.Ec2View);
             _router = new VpcRouter(cloud.Ec2View);
             _interfaces = cloud.Ec2View.DescribeNetworkInterfaces();
             var vpcs = cloud.Ec2View.DescribeVpcs();
@@ -86,6 +90,10 @@ public sealed partial class Reachability
             }
 
             _ipv6Prefixes.AddRange(eni.Ipv6Prefixes.Select(p => (CidrBlock.Parse(p.Ipv6Prefix), eni)));
+            foreach (var prefix in eni.Ipv4Prefixes)
+            {
+                _ipv4PrefixByBase.TryAdd(CidrBlock.Parse(prefix.Ipv4Prefix).First, eni);
+            }
 
             if (eni.Attachment is { DeviceIndex: 0 } attachment)
             {
@@ -112,15 +120,18 @@ public sealed partial class Reachability
 
     /// <summary>
     /// The network interface of the account that holds <paramref name="address"/> as its primary or a secondary
-    /// private address (a branch interface's too): the interface a pod with that address sends and receives by, and
-    /// whose groups apply to it. Null when none does (a policy-only world, or a pod given with an address no
-    /// interface holds).
+    /// private address (a branch interface's too), or inside a prefix assigned to it (an IPv4 /28 with prefix
+    /// delegation, an IPv6 /80: EC2 delivers the prefix's addresses to the interface): the interface a pod with that
+    /// address sends and receives by, and whose groups apply to it. Null when none does (a policy-only world, or a pod
+    /// given with an address no interface holds).
     /// </summary>
     public NetworkInterface? InterfaceHolding(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
         return _interfaceByAddress.GetValueOrDefault(address.ToString())
-               ?? (address.AddressFamily == AddressFamily.InterNetworkV6 ? _ipv6Prefixes.Find(p => p.Prefix.Contains(address)).Interface : null);
+               ?? (address.AddressFamily == AddressFamily.InterNetworkV6
+                   ? _ipv6Prefixes.Find(p => p.Prefix.Contains(address)).Interface
+                   : _ipv4PrefixByBase.GetValueOrDefault(IpAddressMath.ToNumber(address) & ~(UInt128)15));
     }
 
     /// <summary>Evaluates <c>FROM TO PORT</c> as <c>podnet reach</c> takes them.</summary>

@@ -111,7 +111,8 @@ public sealed partial class Reachability
 
             if (_groups is not null)
             {
-                if (_interfaceByAddress.TryGetValue(pod.Address.ToString(), out var eni))
+                // The interface reach judges the pod by (a prefix's holder too, with prefix delegation).
+                if (InterfaceHolding(pod.Address) is { } eni)
                 {
                     Append(key, eni.Groups.Count.ToString(CultureInfo.InvariantCulture));
                     foreach (var group in eni.Groups)
@@ -151,6 +152,9 @@ public sealed partial class Reachability
                         cidrs.Add(cidr);
                     }
                 }
+
+                // A prefix list's entries split classes as the same CIDRs in the rule would.
+                cidrs.AddRange(_groups!.PrefixListCidrs(permission).Select(p => p.Cidr));
             }
         }
 

@@ -28,10 +28,17 @@ namespace Podnet.Policy;
 /// on-premises networks through a transit gateway or virtual private gateway — is not modelled, so it gets no packet
 /// out of the VPC.</item>
 /// </list>
+/// A route may name a prefix list (<c>DestinationPrefixListId</c>): it stands for the list's entries as they are when
+/// the router is made, each matched by longest prefix against the table's CIDR routes; at an equal prefix length the
+/// CIDR route wins (Amazon VPC User Guide, "How route priority works": longest prefix, then static routes, then
+/// prefix list routes; "Route priority for prefix lists").
 /// Read-only: built over the backend's state when asked, for one <see cref="Reachability"/>.
 /// </summary>
 internal sealed class VpcRouter(IEc2View ec2)
 {
+    // Each prefix list's name and entries, read once: the lists as they are when the packet is routed.
+    private Dictionary<string, (string Name, CidrBlock[] Entries)>? _prefixLists;
+
     /// <summary>
     /// Whether a packet from <paramref name="source"/>, leaving by <paramref name="leaving"/>, gets out of the VPC
     /// to <paramref name="destination"/>, and the explanation: the table and route that decided it
@@ -47,7 +54,7 @@ internal sealed class VpcRouter(IEc2View ec2)
             return (false, $"no route to {destination} in {table.RouteTableId} ({leaving.SubnetId}, {Association(table, leaving.SubnetId)}): the VPC router drops it");
         }
 
-        var routeText = $"{table.RouteTableId} {route.DestinationCidrBlock} → {route.NatGatewayId ?? route.GatewayId}";
+        var routeText = $"{table.RouteTableId} {DestinationText(route, destination)} → {route.NatGatewayId ?? route.GatewayId}";
         if (route.State == "blackhole")
         {
             return (false, $"{routeText} ({where}) is a blackhole: its target is gone or detached, the VPC router drops it");
@@ -89,7 +96,7 @@ internal sealed class VpcRouter(IEc2View ec2)
             return (false, $"{routeText} ({where}), but no route to {destination} in {natTable.RouteTableId} (the NAT gateway's subnet {nat.SubnetId}, {Association(natTable, nat.SubnetId)}): a NAT gateway needs a public subnet, whose table routes to an internet gateway");
         }
 
-        var onwardText = $"{natTable.RouteTableId} {onward.DestinationCidrBlock} → {onward.NatGatewayId ?? onward.GatewayId}";
+        var onwardText = $"{natTable.RouteTableId} {DestinationText(onward, destination)} → {onward.NatGatewayId ?? onward.GatewayId}";
         if (onward.State == "blackhole" || onward.GatewayId?.StartsWith("igw-", StringComparison.Ordinal) != true)
         {
             var why = onward.State == "blackhole" ? "a blackhole" : "not an internet gateway";
@@ -117,7 +124,7 @@ internal sealed class VpcRouter(IEc2View ec2)
             return (false, $"{routeText} ({where}), but {translated}: no route to {destination} in {natTable.RouteTableId} (its subnet {nat.SubnetId}, {Association(natTable, nat.SubnetId)}), the VPC router drops it");
         }
 
-        var onwardText = $"{natTable.RouteTableId} {onward.DestinationCidrBlock} → {onward.NatGatewayId ?? onward.GatewayId}";
+        var onwardText = $"{natTable.RouteTableId} {DestinationText(onward, destination)} → {onward.NatGatewayId ?? onward.GatewayId}";
         if (onward.State == "blackhole")
         {
             return (false, $"{routeText} ({where}), but {translated}: {onwardText} in its subnet {nat.SubnetId} is a blackhole, the VPC router drops it");
@@ -131,22 +138,66 @@ internal sealed class VpcRouter(IEc2View ec2)
         return (false, $"{routeText} ({where}), but {translated}: {onwardText} in its subnet {nat.SubnetId} does not lead out of the VPC (a private NAT gateway's way to other networks, a transit or virtual private gateway, is not modelled)");
     }
 
-    /// <summary>The most specific active or blackhole route of the table whose IPv4 destination contains the address.</summary>
-    private static Route? LongestMatch(RouteTable table, IPAddress destination)
+    /// <summary>
+    /// The most specific active or blackhole route of the table whose destination contains the address: a CIDR route's
+    /// block, or an entry of a prefix-list route's list; at an equal prefix length the CIDR route ("static") wins.
+    /// </summary>
+    private Route? LongestMatch(RouteTable table, IPAddress destination)
     {
         Route? best = null;
         var bestLength = -1;
         foreach (var route in table.Routes)
         {
-            if (CidrBlock.TryParse(route.DestinationCidrBlock, out var cidr) && cidr.Contains(destination) && cidr.PrefixLength > bestLength)
+            if (route.DestinationCidrBlock is { } text)
+            {
+                if (CidrBlock.TryParse(text, out var cidr) && cidr.Contains(destination)
+                    && (cidr.PrefixLength > bestLength || (cidr.PrefixLength == bestLength && best?.DestinationPrefixListId is not null)))
+                {
+                    best = route;
+                    bestLength = cidr.PrefixLength;
+                }
+            }
+            else if (MatchedEntry(route, destination) is { } entry && entry.PrefixLength > bestLength)
             {
                 best = route;
-                bestLength = cidr.PrefixLength;
+                bestLength = entry.PrefixLength;
             }
         }
 
         return best;
     }
+
+    /// <summary>The longest entry of a prefix-list route's list that holds the address; null for a CIDR route, a list that is gone, or no entry.</summary>
+    private CidrBlock? MatchedEntry(Route route, IPAddress destination)
+    {
+        if (route.DestinationPrefixListId is not { } id || !PrefixLists().TryGetValue(id, out var list))
+        {
+            return null;
+        }
+
+        CidrBlock? longest = null;
+        foreach (var entry in list.Entries)
+        {
+            if (entry.Contains(destination) && entry.PrefixLength > (longest?.PrefixLength ?? -1))
+            {
+                longest = entry;
+            }
+        }
+
+        return longest;
+    }
+
+    /// <summary>A route's destination in a step: its CIDR block, or its list with the entry that matched (<c>pl-… (name) 52.218.128.0/17</c>).</summary>
+    private string DestinationText(Route route, IPAddress destination)
+        => route.DestinationPrefixListId is { } id
+            ? $"{id} ({(PrefixLists().TryGetValue(id, out var list) ? list.Name : "deleted")}) {MatchedEntry(route, destination)}"
+            : route.DestinationCidrBlock ?? string.Empty;
+
+    private Dictionary<string, (string Name, CidrBlock[] Entries)> PrefixLists()
+        => _prefixLists ??= ec2.DescribeManagedPrefixLists().ToDictionary(
+            l => l.PrefixListId,
+            l => (l.PrefixListName, ec2.GetManagedPrefixListEntries(l.PrefixListId).Select(e => CidrBlock.Parse(e.Cidr)).ToArray()),
+            StringComparer.Ordinal);
 
     /// <summary>How the subnet uses the table: explicitly associated, or implicitly as its VPC's main table.</summary>
     private static string Association(RouteTable table, string subnetId)

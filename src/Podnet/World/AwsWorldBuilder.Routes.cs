@@ -102,7 +102,8 @@ internal sealed partial class AwsWorldBuilder
 
     /// <summary>
     /// A <c>RouteTable</c>: <c>RouteTableId</c> (an existing table's, as <c>podnet snapshot</c> reads it; else drawn
-    /// from its identity), <c>VpcId</c>, <c>Routes</c> (<c>{DestinationCidrBlock, GatewayId | NatGatewayId}</c>; the
+    /// from its identity), <c>VpcId</c>, <c>Routes</c> (<c>{DestinationCidrBlock | DestinationPrefixListId, GatewayId |
+    /// NatGatewayId}</c>, a prefix list by its document's name or ID; the
     /// VPC's <c>local</c> routes are always there and may be listed) and <c>Associations</c> (<c>{SubnetId}</c>, or
     /// <c>{Main: true}</c> for the VPC's main table, which EC2 made with the VPC: its routes are added to that table;
     /// either with its <c>RouteTableAssociationId</c>). A subnet no table names is implicitly associated with the main table.
@@ -154,10 +155,16 @@ internal sealed partial class AwsWorldBuilder
         var vpcBlocks = ec2.DescribeVpcs(DescribeRequest.ForIds(vpcId))[0].CidrBlockAssociationSet.Select(b => b.CidrBlock).ToHashSet(StringComparer.Ordinal);
         foreach (var (entry, path) in Entries(doc, spec, "spec", "Routes"))
         {
-            Known(doc, entry, path, "DestinationCidrBlock", "GatewayId", "NatGatewayId");
-            var destination = Required(doc, entry, path, "DestinationCidrBlock");
+            Known(doc, entry, path, "DestinationCidrBlock", "DestinationPrefixListId", "GatewayId", "NatGatewayId");
+            var destination = DocumentFields.StringAt(doc, entry["DestinationCidrBlock"], $"{path}.DestinationCidrBlock");
+            var prefixList = DocumentFields.StringAt(doc, entry["DestinationPrefixListId"], $"{path}.DestinationPrefixListId");
+            if ((destination is null) == (prefixList is null))
+            {
+                throw doc.Error(path, "Invalid value: a route names a DestinationCidrBlock or a DestinationPrefixListId");
+            }
+
             var gateway = DocumentFields.StringAt(doc, entry["GatewayId"], $"{path}.GatewayId");
-            if (gateway == "local")
+            if (gateway == "local" && destination is not null)
             {
                 // describe-route-tables lists the local routes; they are the VPC's CIDR blocks, not routes one adds.
                 if (!vpcBlocks.Contains(destination))
@@ -173,7 +180,8 @@ internal sealed partial class AwsWorldBuilder
                 tableId,
                 destination,
                 gateway is null ? null : Resolve(doc, path[5..] + ".GatewayId", "InternetGateway", "igw", gateway),
-                nat is null ? null : Resolve(doc, path[5..] + ".NatGatewayId", "NatGateway", "nat", nat)));
+                nat is null ? null : Resolve(doc, path[5..] + ".NatGatewayId", "NatGateway", "nat", nat),
+                prefixList is null ? null : Resolve(doc, path[5..] + ".DestinationPrefixListId", "ManagedPrefixList", "pl", prefixList)));
         }
 
         foreach (var (entry, path) in associations.Where(a => a.Entry["SubnetId"] is not null))

@@ -586,7 +586,10 @@ internal sealed partial class AwsWorldBuilder
                 DocumentFields.IntAt(doc, p["ToPort"], $"{path}.ToPort"),
                 [.. Entries(doc, p, path, "IpRanges").Select(r => new IpRange(Required(doc, r.Entry, r.Path, "CidrIp"), DocumentFields.StringAt(doc, r.Entry["Description"], $"{r.Path}.Description")))],
                 [.. Entries(doc, p, path, "Ipv6Ranges").Select(r => new Ipv6Range(Required(doc, r.Entry, r.Path, "CidrIpv6"), DocumentFields.StringAt(doc, r.Entry["Description"], $"{r.Path}.Description")))],
-                [.. Entries(doc, p, path, "PrefixListIds").Select(r => new PrefixListId(Required(doc, r.Entry, r.Path, "PrefixListId"), DocumentFields.StringAt(doc, r.Entry["Description"], $"{r.Path}.Description")))],
+                // A list by its ManagedPrefixList document's name or by ID (an AWS-managed list's, or one of a real account).
+                [.. Entries(doc, p, path, "PrefixListIds").Select(r => new PrefixListId(
+                    Resolve(doc, $"{field}[{i}].PrefixListIds", "ManagedPrefixList", "pl", Required(doc, r.Entry, r.Path, "PrefixListId")),
+                    DocumentFields.StringAt(doc, r.Entry["Description"], $"{r.Path}.Description")))],
                 [.. Entries(doc, p, path, "UserIdGroupPairs").Select(r => new UserIdGroupPair(
                     Resolve(doc, $"{field}[{i}].UserIdGroupPairs", "SecurityGroup", "sg", Required(doc, r.Entry, r.Path, "GroupId")),
                     Description: DocumentFields.StringAt(doc, r.Entry["Description"], $"{r.Path}.Description")))]));

@@ -183,6 +183,29 @@ public sealed class MotoEc2Tests : IDisposable
     }
 
     [Fact]
+    public async Task ReadVpcs_ARuleNamingAPrefixList_LeavesThatPartOut_AndTheWorldLoads()
+    {
+        // A world's rule may name only a list the world has (InvalidPrefixListID.NotFound), and the snapshot does not
+        // read prefix lists: the rest of the rule is kept, the list's part is left out and said.
+        var vpc = (await _client.CreateVpcAsync(new CreateVpcRequest { CidrBlock = "10.40.0.0/16" })).Vpc;
+        var groupId = (await _client.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { VpcId = vpc.VpcId, GroupName = "db", Description = "db" })).GroupId;
+        var list = (await _client.CreateManagedPrefixListAsync(new CreateManagedPrefixListRequest { PrefixListName = "clients", AddressFamily = "IPv4", MaxEntries = 2, Entries = [new AddPrefixListEntry { Cidr = "10.1.0.0/16" }] })).PrefixList;
+        await _client.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
+        {
+            GroupId = groupId,
+            IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 5432, ToPort = 5432, Ipv4Ranges = [new IpRange { CidrIp = "10.0.0.0/8" }], PrefixListIds = [new PrefixListId { Id = list.PrefixListId }] }],
+        });
+
+        using var reader = new Ec2Reader(_client);
+        var result = AwsDocuments.From(await reader.ReadVpcsAsync([vpc.VpcId]), new AwsDocuments.ClusterFacts(null, null, new Dictionary<string, int>()));
+
+        Assert.Contains($"security group {groupId}: a rule (tcp 5432-5432) names the prefix list {list.PrefixListId}, which the snapshot does not read; that part of the rule is left out", result.Notes);
+        var world = WorldLoader.Load([new WorldSource("moto.yaml", Podnet.Kube.Serialization.YamlManifests.ToYamlDocuments(result.Documents))]);
+        var rule = Assert.Single(world.Cloud!.Ec2Backend.DescribeSecurityGroups().Single(g => g.GroupId == groupId).IpPermissions);
+        Assert.Equal(("10.0.0.0/8", 0), (Assert.Single(rule.IpRanges!).CidrIp, rule.PrefixListIds?.Count ?? 0));
+    }
+
+    [Fact]
     public async Task ReadVpcs_MotosRoutes_AreTheWorldsRoutes_WithTheirIds()
     {
         var vpc = (await _client.CreateVpcAsync(new CreateVpcRequest { CidrBlock = "10.30.0.0/16" })).Vpc;

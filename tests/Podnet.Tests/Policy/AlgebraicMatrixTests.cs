@@ -91,6 +91,17 @@ public class AlgebraicMatrixTests
         Assert.Contains(nodes, g => g.Count() >= 2);
     }
 
+    [Fact]
+    public void RandomClusterWorlds_NameTheirPrefixListInRules()
+    {
+        // Guards the cluster cases above: their groups' rules name the prefix list, so the algebra's reading of its
+        // entries is held to the oracles.
+        var named = ClusterCases().Select(c => RandomMatrixWorlds.Cluster((int)c[0], (string)c[1], (string)c[2]))
+            .Count(w => w.Cloud!.Ec2View.DescribeSecurityGroups().Any(g => g.IpPermissions.Concat(g.IpPermissionsEgress).Any(p => p.PrefixListIds is { Count: > 0 })));
+
+        Assert.True(named >= 2, $"{named} of the cluster worlds name the prefix list");
+    }
+
     /// <summary>
     /// Asserts the algebraic matrix equals the pairwise one class by class and <see cref="Reachability.IsAllowed"/>
     /// pod by pod, and that exactly the pods with an address off the host network are in it; counts the verdicts.

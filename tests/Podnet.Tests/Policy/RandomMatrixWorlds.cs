@@ -11,7 +11,7 @@ namespace Podnet.Tests.Policy;
 /// labels and named container ports (TCP, UDP, SCTP), some on the host network or without an address, in namespaces
 /// with labels; NetworkPolicies with every kind of peer (podSelector, namespaceSelector, both, ipBlock with except)
 /// and port (numeric, named, endPort ranges, UDP, SCTP, all ports) and every policyTypes; and, in a cluster world,
-/// security groups that reference each other and CIDRs on all protocols, SecurityGroupPolicies, an enforcing mode and
+/// security groups that reference each other, CIDRs and a managed prefix list on all protocols, SecurityGroupPolicies, an enforcing mode and
 /// a NetworkPolicy enforcer (none, the VPC CNI's agent, Calico).
 /// </summary>
 internal static class RandomMatrixWorlds
@@ -80,6 +80,19 @@ internal static class RandomMatrixWorlds
         var yaml = new StringBuilder();
         var namespaces = Namespaces(random, yaml, 2);
         string[] groups = ["sg-00000000000000a01", "sg-00000000000000a02", "sg-00000000000000a03"];
+
+        // A prefix list the groups' rules may name, with one to three of the pods' subnet blocks: it must split and
+        // admit pods as the same CIDRs in the rules would.
+        var entries = new[] { "192.168.64.0/19", "192.168.96.0/19", "192.168.72.0/22", "192.168.100.0/22", "10.0.0.0/8" }
+            .OrderBy(_ => random.Next()).Take(random.Next(1, 4));
+        yaml.Append(CultureInfo.InvariantCulture, $$"""
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: ManagedPrefixList
+            metadata: {name: random-list}
+            spec: {AddressFamily: IPv4, MaxEntries: 3, Entries: [{{string.Join(", ", entries.Select(e => $"{{Cidr: {e}}}"))}}]}
+            ---
+
+            """);
         for (var g = 0; g < groups.Length; g++)
         {
             yaml.Append(CultureInfo.InvariantCulture, $$"""
@@ -169,6 +182,11 @@ internal static class RandomMatrixWorlds
             if (kind != 0 && used.Add((protocol, cidr)))
             {
                 peers.Add($"IpRanges: [{{CidrIp: {cidr}}}]");
+            }
+
+            if (random.Next(3) == 0 && used.Add((protocol, "random-list")))
+            {
+                peers.Add("PrefixListIds: [{PrefixListId: random-list}]");
             }
 
             if (peers.Count > 0)

@@ -103,6 +103,40 @@ public class VpcRouterTests
     }
 
     [Fact]
+    public void Reach_PrefixListRoute_TakesTheLongestPrefixAcrossCidrRoutesAndItsEntries()
+    {
+        // A private subnet's table: 0.0.0.0/0 → NAT (the world's), a list route → the internet gateway with the entries
+        // 1.1.1.0/24, 9.9.0.0/16 and 8.8.8.0/24, and CIDR routes 9.9.9.0/24 and 8.8.8.0/24 → the NAT gateway.
+        var world = WorldLoader.LoadDefault();
+        var ec2 = Ec2(world);
+        var coredns = CoreDns(world);
+        var nodeAddress = new NodeView(world.ControlPlane.Store.List("v1", "Node").Items.Single(n => n.Name == coredns.NodeName)).InternalIP!;
+        var primary = ec2.DescribeNetworkInterfaces().Single(e => e.PrivateIpAddress == nodeAddress);
+        var table = ec2.RouteTableOfSubnet(primary.SubnetId);
+        var igw = Assert.Single(ec2.DescribeInternetGateways()).InternetGatewayId;
+        var natId = Assert.Single(table.Routes, r => r.NatGatewayId is not null).NatGatewayId;
+        var list = ec2.CreateManagedPrefixList(new CreateManagedPrefixListRequest("direct", "IPv4", 5,
+            [new PrefixListEntry("1.1.1.0/24"), new PrefixListEntry("9.9.0.0/16"), new PrefixListEntry("8.8.8.0/24")])).PrefixListId;
+        ec2.CreateRoute(new CreateRouteRequest(table.RouteTableId, null, GatewayId: igw, DestinationPrefixListId: list));
+        ec2.CreateRoute(new CreateRouteRequest(table.RouteTableId, "9.9.9.0/24", NatGatewayId: natId));
+        ec2.CreateRoute(new CreateRouteRequest(table.RouteTableId, "8.8.8.0/24", NatGatewayId: natId));
+        var reach = new Reachability(world);
+
+        var byEntry = reach.Evaluate($"kube-system/{coredns.Name}", "1.1.1.1", "443");
+        var moreSpecificCidr = reach.Evaluate($"kube-system/{coredns.Name}", "9.9.9.9", "443");
+        var entryOnly = reach.Evaluate($"kube-system/{coredns.Name}", "9.9.1.1", "443");
+        var equalLength = reach.Evaluate($"kube-system/{coredns.Name}", "8.8.8.8", "443");
+
+        Assert.False(byEntry.Allowed);
+        Assert.StartsWith($"{table.RouteTableId} {list} (direct) 1.1.1.0/24 → {igw} ({primary.SubnetId} of {primary.NetworkInterfaceId}), but {nodeAddress} has no public IPv4 address", RouteHop(byEntry).Detail, StringComparison.Ordinal);
+        Assert.True(moreSpecificCidr.Allowed);
+        Assert.StartsWith($"{table.RouteTableId} 9.9.9.0/24 → {natId} ", RouteHop(moreSpecificCidr).Detail, StringComparison.Ordinal);
+        Assert.StartsWith($"{table.RouteTableId} {list} (direct) 9.9.0.0/16 → {igw} ", RouteHop(entryOnly).Detail, StringComparison.Ordinal);
+        Assert.True(equalLength.Allowed, "a CIDR route wins over a prefix-list route of the same length");
+        Assert.StartsWith($"{table.RouteTableId} 8.8.8.0/24 → {natId} ", RouteHop(equalLength).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Reach_NatGatewayInASubnetWithoutInternetRoute_DoesNotLeaveTheVpc()
     {
         // The NAT gateway's public subnet loses its association: it falls back to the main table, local routes only.

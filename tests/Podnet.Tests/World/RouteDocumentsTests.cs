@@ -228,7 +228,7 @@ public class RouteDocumentsTests
         "spec.Routes[0].GatewayId: no InternetGateway named \"nope\" in the world (give a name from the world or an ID such as igw-0123456789abcdef0)")]
     [InlineData(
         "kind: RouteTable\nmetadata: {name: t}\nspec: {VpcId: v, Routes: [{DestinationCidrBlock: 0.0.0.0/0, GatewayId: igw, State: blackhole}]}",
-        "spec.Routes[0].State: unknown field: supported fields: DestinationCidrBlock, GatewayId, NatGatewayId")]
+        "spec.Routes[0].State: unknown field: supported fields: DestinationCidrBlock, DestinationPrefixListId, GatewayId, NatGatewayId")]
     [InlineData(
         "kind: RouteTable\nmetadata: {name: t}\nspec: {VpcId: v, Associations: [{Main: false}]}",
         "spec.Associations[0]: Invalid value: an association names a SubnetId, or is {Main: true} for the VPC's main route table")]
@@ -292,5 +292,48 @@ public class RouteDocumentsTests
         Assert.Empty(ec2.DescribeInternetGateways());
         Assert.Equal("nat_gateway", ec2.DescribeNetworkInterfaces(DescribeRequest.ForIds(address.NetworkInterfaceId!))[0].InterfaceType);
         Assert.Equal(nat.NatGatewayId, Target(ec2, "pods-a", "10.20.0.0/16"));
+    }
+
+    [Fact]
+    public void RouteTable_WithADestinationPrefixListId_IsDescribedWithTheListsId()
+    {
+        var ec2 = Load(Vpc + Igw + """
+            ---
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: ManagedPrefixList
+            metadata: {name: partners}
+            spec: {AddressFamily: IPv4, MaxEntries: 2, Entries: [{Cidr: 198.51.100.0/24}]}
+            ---
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: RouteTable
+            metadata: {name: public}
+            spec:
+              VpcId: v
+              Routes: [{DestinationPrefixListId: partners, GatewayId: igw}]
+              Associations: [{SubnetId: public-a}]
+            """);
+        var listId = Assert.Single(ec2.DescribeManagedPrefixLists()).PrefixListId;
+
+        var route = Assert.Single(ec2.RouteTableOfSubnet(SubnetId(ec2, "public-a")).Routes, r => r.Origin == "CreateRoute");
+
+        Assert.Equal((null, listId, "active"), (route.DestinationCidrBlock, route.DestinationPrefixListId, route.State));
+        Assert.Single(ec2.DescribeRouteTables(DescribeRequest.Where(new Filter("route.destination-prefix-list-id", listId))));
+    }
+
+    [Theory]
+    [InlineData("{DestinationPrefixListId: pl-0123456789abcdef0, GatewayId: igw}", "InvalidPrefixListID.NotFound: The prefix list ID 'pl-0123456789abcdef0' does not exist.")]
+    [InlineData("{DestinationPrefixListId: nope, GatewayId: igw}", "spec.Routes[0].DestinationPrefixListId: no ManagedPrefixList named \"nope\" in the world")]
+    [InlineData("{DestinationCidrBlock: 0.0.0.0/0, DestinationPrefixListId: pl-0123456789abcdef0, GatewayId: igw}", "spec.Routes[0]: Invalid value: a route names a DestinationCidrBlock or a DestinationPrefixListId")]
+    public void RouteTable_BadPrefixListRoute_IsAnError(string route, string message)
+    {
+        var error = BadWorlds.LoadError(Vpc + Igw + $$"""
+            ---
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: RouteTable
+            metadata: {name: public}
+            spec: {VpcId: v, Routes: [{{route}}]}
+            """);
+
+        Assert.Contains(message, error, StringComparison.Ordinal);
     }
 }

@@ -230,10 +230,10 @@ public abstract class DelegatingEc2 : IEc2
         });
 
     /// <inheritdoc/>
-    public virtual Task DeleteRouteAsync(string routeTableId, string destinationCidrBlock, CancellationToken cancellationToken = default)
+    public virtual Task DeleteRouteAsync(string routeTableId, string destination, CancellationToken cancellationToken = default)
         => Call("DeleteRoute", null, async () =>
         {
-            await Inner.DeleteRouteAsync(routeTableId, destinationCidrBlock, cancellationToken).ConfigureAwait(false);
+            await Inner.DeleteRouteAsync(routeTableId, destination, cancellationToken).ConfigureAwait(false);
             return true;
         });
 

@@ -110,6 +110,8 @@ public sealed partial class Ec2Backend
         {
             var list = FindPrefixList(prefixListId);
             _prefixLists.Remove(list.Id);
+            // A rule that named the list now stands for nothing: what security groups let through may change.
+            _securityRevision++;
             return ToManagedPrefixList(list) with { State = "delete-in-progress" };
         }
     }

@@ -66,7 +66,7 @@ public sealed partial class Ec2Backend
         {
             SettleNatGateways();
             var table = FindRouteTable(request.RouteTableId);
-            var destination = ParseDestination(request.DestinationCidrBlock);
+            var destination = Destination(request.DestinationCidrBlock, request.DestinationPrefixListId);
             if ((request.GatewayId is null) == (request.NatGatewayId is null))
             {
                 throw Ec2Errors.RouteTargetMissing();
@@ -100,24 +100,28 @@ public sealed partial class Ec2Backend
                 }
             }
 
-            if (table.Routes.Exists(r => r.Destination == destination) || _vpcs[table.VpcId].CidrBlocks.Exists(b => b.Cidr == destination))
+            if (table.Routes.Exists(r => r.Destination == destination) || _vpcs[table.VpcId].CidrBlocks.Exists(b => destination.Cidr == b.Cidr))
             {
-                throw Ec2Errors.RouteAlreadyExists(request.DestinationCidrBlock);
+                throw Ec2Errors.RouteAlreadyExists(destination.Text);
             }
 
             table.Routes.Add(new RouteEntry(destination, request.GatewayId, request.NatGatewayId));
         }
     }
 
-    /// <summary>Removes a route added by CreateRoute (the <c>local</c> routes cannot be removed: they are not found).</summary>
+    /// <summary>
+    /// Removes a route added by CreateRoute (the <c>local</c> routes cannot be removed: they are not found);
+    /// <paramref name="destination"/> is its CIDR block (DestinationCidrBlock) or its prefix list's ID
+    /// (DestinationPrefixListId, <c>pl-…</c>).
+    /// </summary>
     /// <exception cref="AwsException"><c>InvalidRouteTableID.NotFound</c>, <c>InvalidRoute.NotFound</c>.</exception>
-    public void DeleteRoute(string routeTableId, string destinationCidrBlock)
+    public void DeleteRoute(string routeTableId, string destination)
     {
         lock (_lock)
         {
             var table = FindRouteTable(routeTableId);
-            var destination = ParseDestination(destinationCidrBlock);
-            var route = table.Routes.Find(r => r.Destination == destination) ?? throw Ec2Errors.RouteNotFound(destinationCidrBlock, table.Id);
+            var key = destination.StartsWith("pl-", StringComparison.Ordinal) ? new RouteDestination(null, destination) : new RouteDestination(ParseDestination(destination), null);
+            var route = table.Routes.Find(r => r.Destination == key) ?? throw Ec2Errors.RouteNotFound(destination, table.Id);
             table.Routes.Remove(route);
         }
     }
@@ -218,11 +222,39 @@ public sealed partial class Ec2Backend
     private static CidrBlock ParseDestination(string text)
         => CidrBlock.TryParse(text, out var cidr) && cidr.IsIPv4 ? cidr : throw Ec2Errors.InvalidCidr(text, "destinationCidrBlock");
 
+    /// <summary>
+    /// A route's destination: an IPv4 CIDR block, or a prefix list of the account.
+    /// </summary>
+    /// <exception cref="AwsException">
+    /// Neither or both (<c>InvalidParameterCombination</c>); a malformed block (<c>InvalidParameterValue</c>); a list
+    /// ID malformed (<c>InvalidPrefixListId.Malformed</c>) or naming no list (<c>InvalidPrefixListID.NotFound</c>).
+    /// </exception>
+    private RouteDestination Destination(string? cidr, string? prefixListId)
+    {
+        if ((cidr is null) == (prefixListId is null))
+        {
+            throw Ec2Errors.RouteDestinationMissing();
+        }
+
+        if (prefixListId is null)
+        {
+            return new RouteDestination(ParseDestination(cidr!), null);
+        }
+
+        if (!IsWellFormedId(prefixListId, "pl"))
+        {
+            throw Ec2Errors.MalformedId("InvalidPrefixListId.Malformed", "pl", prefixListId);
+        }
+
+        // An IPv6 list is taken as EC2 takes it; its entries never hold the IPv4 destinations the router is asked about.
+        return _prefixLists.ContainsKey(prefixListId) ? new RouteDestination(null, prefixListId) : throw Ec2Errors.ReferencedPrefixListNotFound(prefixListId);
+    }
+
     private RouteTable ToRouteTable(RouteTableEntity table)
     {
         // The local routes follow the VPC's CIDR blocks, so a block associated later has its route at once.
         var local = _vpcs[table.VpcId].CidrBlocks.Select(b => new Route(b.Cidr.ToString(), "local", null, "CreateRouteTable", "active"));
-        var created = table.Routes.Select(r => new Route(r.Destination.ToString(), r.GatewayId, r.NatGatewayId, "CreateRoute", RouteState(table, r)));
+        var created = table.Routes.Select(r => new Route(r.Destination.Cidr?.ToString(), r.GatewayId, r.NatGatewayId, "CreateRoute", RouteState(table, r), r.Destination.PrefixListId));
         var associations = new List<RouteTableAssociation>();
         if (table.MainAssociationId is { } main)
         {
@@ -259,6 +291,7 @@ public sealed partial class Ec2Backend
             ["association.main"] = t => t.Associations.Select(a => a.Main ? "true" : "false"),
             ["association.association-state"] = t => t.Associations.Select(a => a.AssociationState.State),
             ["route.destination-cidr-block"] = t => t.Routes.Select(r => r.DestinationCidrBlock),
+            ["route.destination-prefix-list-id"] = t => t.Routes.Select(r => r.DestinationPrefixListId),
             ["route.gateway-id"] = t => t.Routes.Select(r => r.GatewayId),
             ["route.nat-gateway-id"] = t => t.Routes.Select(r => r.NatGatewayId),
             ["route.origin"] = t => t.Routes.Select(r => r.Origin),
@@ -281,7 +314,13 @@ public sealed partial class Ec2Backend
         public List<Tag> Tags { get; set; } = [];
     }
 
-    private sealed record RouteEntry(CidrBlock Destination, string? GatewayId, string? NatGatewayId);
+    private sealed record RouteEntry(RouteDestination Destination, string? GatewayId, string? NatGatewayId);
+
+    /// <summary>A route's destination: exactly one of a CIDR block and a prefix list's ID.</summary>
+    private sealed record RouteDestination(CidrBlock? Cidr, string? PrefixListId)
+    {
+        public string Text => Cidr?.ToString() ?? PrefixListId!;
+    }
 
     private sealed record SubnetRouteTableAssociation(string AssociationId, string RouteTableId, string SubnetId);
 }

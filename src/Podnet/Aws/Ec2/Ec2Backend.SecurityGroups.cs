@@ -191,8 +191,8 @@ public sealed partial class Ec2Backend
             }
 
             var direction = group.Rules.Where(r => r.IsEgress == egress).Select(KeyOf).Concat(wanted.Select(w => w.Key)).ToList();
-            if (direction.Count(k => k.Peer.CountsAsIpv4) > Options.RulesPerSecurityGroup
-                || direction.Count(k => k.Peer.CountsAsIpv6) > Options.RulesPerSecurityGroup)
+            if (direction.Where(k => k.Peer.CountsAsIpv4).Sum(k => QuotaWeight(k.Peer)) > Options.RulesPerSecurityGroup
+                || direction.Where(k => k.Peer.CountsAsIpv6).Sum(k => QuotaWeight(k.Peer)) > Options.RulesPerSecurityGroup)
             {
                 throw Ec2Errors.RulesPerSecurityGroupLimitExceeded();
             }
@@ -331,6 +331,11 @@ public sealed partial class Ec2Backend
                 throw Ec2Errors.MalformedId("InvalidPrefixListId.Malformed", "pl", prefixList.Id);
             }
 
+            if (!_prefixLists.ContainsKey(prefixList.Id))
+            {
+                throw Ec2Errors.ReferencedPrefixListNotFound(prefixList.Id);
+            }
+
             yield return (new RulePeer(PrefixListId: prefixList.Id), prefixList.Description);
         }
 
@@ -345,6 +350,15 @@ public sealed partial class Ec2Backend
             yield return (new RulePeer(GroupId: referenced.Id), pair.Description);
         }
     }
+
+    /// <summary>
+    /// How many rules a rule counts as against the rules-per-group quota: a prefix list counts as its MaxEntries, not
+    /// as the entries it has (Amazon VPC User Guide, "Reference prefix lists in your AWS resources": "the maximum
+    /// number of entries for the prefix lists counts against the quota for the number of entries for the resource");
+    /// any other peer as one.
+    /// </summary>
+    private int QuotaWeight(RulePeer peer)
+        => peer.PrefixListId is { } id && _prefixLists.TryGetValue(id, out var list) ? list.MaxEntries : 1;
 
     private static RuleKey KeyOf(SecurityGroupRule rule) => new(
         rule.IsEgress,

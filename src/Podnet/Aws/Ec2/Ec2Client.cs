@@ -147,8 +147,8 @@ public sealed class Ec2Client : IEc2
     public Task CreateRouteAsync(CreateRouteRequest request, CancellationToken cancellationToken = default)
         => Call("CreateRoute", () => _backend.CreateRoute(request));
 
-    public Task DeleteRouteAsync(string routeTableId, string destinationCidrBlock, CancellationToken cancellationToken = default)
-        => Call("DeleteRoute", () => _backend.DeleteRoute(routeTableId, destinationCidrBlock));
+    public Task DeleteRouteAsync(string routeTableId, string destination, CancellationToken cancellationToken = default)
+        => Call("DeleteRoute", () => _backend.DeleteRoute(routeTableId, destination));
 
     public Task<string> AssociateRouteTableAsync(string routeTableId, string subnetId, CancellationToken cancellationToken = default)
         => Call("AssociateRouteTable", () => _backend.AssociateRouteTable(routeTableId, subnetId));

@@ -231,9 +231,16 @@ public static class Ec2Errors
 
     public static AwsException RouteTableHasDependencies(string id) => E(Codes.DependencyViolation, $"The routeTable '{id}' has dependencies and cannot be deleted.");
 
-    public static AwsException RouteAlreadyExists(string cidr) => E("RouteAlreadyExists", $"The route identified by {cidr} already exists.");
+    public static AwsException RouteAlreadyExists(string destination) => E("RouteAlreadyExists", $"The route identified by {destination} already exists.");
 
     public static AwsException RouteNotFound(string cidr, string routeTableId) => E("InvalidRoute.NotFound", $"no route with destination-cidr-block {cidr} in route table {routeTableId}");
+
+    /// <summary>
+    /// CreateRoute or DeleteRoute with no destination, or with both a CIDR block and a prefix list (the API takes one
+    /// of DestinationCidrBlock, DestinationIpv6CidrBlock and DestinationPrefixListId; EC2's exact text for this case
+    /// was not found, so the message follows its wording for a missing target).
+    /// </summary>
+    public static AwsException RouteDestinationMissing() => E("InvalidParameterCombination", "The request must contain exactly one of destinationCidrBlock, destinationIpv6CidrBlock or destinationPrefixListId");
 
     /// <summary>CreateRoute with no target, or more than one.</summary>
     public static AwsException RouteTargetMissing() => E("InvalidParameterCombination", "The request must contain exactly one of gatewayId, natGatewayId, networkInterfaceId, vpcPeeringConnectionId, transitGatewayId, egressOnlyInternetGatewayId, localGatewayId, carrierGatewayId, instanceId, coreNetworkArn or vpcEndpointId");
@@ -286,6 +293,13 @@ public static class Ec2Errors
     /// (aws/aws-application-networking-k8s#172: "The prefix list (pl-0721453c7ac4ec009) does not exist.").
     /// </summary>
     public static AwsException PrefixListNotFound(string id) => E("InvalidPrefixListID.NotFound", $"The prefix list ({id}) does not exist.");
+
+    /// <summary>
+    /// A security group rule or a route naming a prefix list that does not exist, as EC2 says it for
+    /// AuthorizeSecurityGroupIngress and Egress (aws-cloudformation/rain#308: "The prefix list ID 'pl-xxxxxx' does not
+    /// exist"; the code is the one DescribeManagedPrefixLists gives); CreateRoute is taken to say the same.
+    /// </summary>
+    public static AwsException ReferencedPrefixListNotFound(string id) => E("InvalidPrefixListID.NotFound", $"The prefix list ID '{id}' does not exist.");
 
     /// <summary>CreateManagedPrefixList with MaxEntries outside 1–1000 (aws-samples/update-aws-ip-ranges#1).</summary>
     public static AwsException PrefixListMaxSize() => InvalidParameterValue("Must specify a max size between 1 and 1000");

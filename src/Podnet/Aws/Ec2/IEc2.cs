@@ -91,7 +91,8 @@ public interface IEc2
 
     Task CreateRouteAsync(CreateRouteRequest request, CancellationToken cancellationToken = default);
 
-    Task DeleteRouteAsync(string routeTableId, string destinationCidrBlock, CancellationToken cancellationToken = default);
+    /// <summary>DeleteRoute: <paramref name="destination"/> is the route's CIDR block or its prefix list's ID (<c>pl-…</c>).</summary>
+    Task DeleteRouteAsync(string routeTableId, string destination, CancellationToken cancellationToken = default);
 
     /// <summary>Returns the association ID (<c>rtbassoc-…</c>).</summary>
     Task<string> AssociateRouteTableAsync(string routeTableId, string subnetId, CancellationToken cancellationToken = default);

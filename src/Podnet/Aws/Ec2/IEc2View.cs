@@ -48,6 +48,13 @@ public interface IEc2View
     /// <summary>DescribeAddresses: Elastic IP addresses, by allocation ID or by <paramref name="publicIps"/>.</summary>
     IReadOnlyList<Address> DescribeAddresses(DescribeRequest? request = null, IReadOnlyList<string>? publicIps = null);
 
+    /// <summary>DescribeManagedPrefixLists: the prefix lists security group rules and routes may name.</summary>
+    IReadOnlyList<ManagedPrefixList> DescribeManagedPrefixLists(DescribeRequest? request = null);
+
+    /// <summary>GetManagedPrefixListEntries: a prefix list's CIDR blocks, in the order they were given.</summary>
+    /// <exception cref="AwsException"><c>InvalidPrefixListID.NotFound</c>.</exception>
+    IReadOnlyList<PrefixListEntry> GetManagedPrefixListEntries(string prefixListId);
+
     /// <summary>DescribeRouteTables.</summary>
     IReadOnlyList<RouteTable> DescribeRouteTables(DescribeRequest? request = null);
 

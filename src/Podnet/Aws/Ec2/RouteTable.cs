@@ -18,8 +18,14 @@ public sealed record RouteTable(
 /// A route: <see cref="Origin"/> is <c>CreateRouteTable</c> for the <c>local</c> routes of the VPC's CIDR blocks
 /// (<see cref="GatewayId"/> <c>local</c>) and <c>CreateRoute</c> for the others; <see cref="State"/> is
 /// <c>active</c>, or <c>blackhole</c> when its target is gone (a deleted NAT gateway, a detached internet gateway).
+/// Its destination is an IPv4 CIDR block (<see cref="DestinationCidrBlock"/>) or a prefix list
+/// (<see cref="DestinationPrefixListId"/>, <c>pl-…</c>: the list's entries, whatever they are when a packet is routed).
 /// </summary>
-public sealed record Route(string DestinationCidrBlock, string? GatewayId, string? NatGatewayId, string Origin, string State);
+public sealed record Route(string? DestinationCidrBlock, string? GatewayId, string? NatGatewayId, string Origin, string State, string? DestinationPrefixListId = null)
+{
+    /// <summary>The destination as EC2 names it in messages and <c>describe-route-tables</c>: the CIDR block or the list's ID.</summary>
+    public string Destination => DestinationCidrBlock ?? DestinationPrefixListId ?? string.Empty;
+}
 
 /// <summary>An association of a route table: the VPC's main one (<see cref="Main"/>) or one with a subnet; IDs <c>rtbassoc-…</c>.</summary>
 public sealed record RouteTableAssociation(string RouteTableAssociationId, string RouteTableId, string? SubnetId, bool Main, RouteTableAssociationState AssociationState);
@@ -27,5 +33,8 @@ public sealed record RouteTableAssociation(string RouteTableAssociationId, strin
 /// <summary>The state of a route table association: <c>associated</c> once made (EC2 associates at once).</summary>
 public sealed record RouteTableAssociationState(string State, string? StatusMessage = null);
 
-/// <summary>CreateRoute's arguments: a destination and exactly one target.</summary>
-public sealed record CreateRouteRequest(string RouteTableId, string DestinationCidrBlock, string? GatewayId = null, string? NatGatewayId = null);
+/// <summary>
+/// CreateRoute's arguments, as <c>aws ec2 create-route</c> takes them: exactly one destination
+/// (<c>--destination-cidr-block</c>, an IPv4 block, or <c>--destination-prefix-list-id</c>) and exactly one target.
+/// </summary>
+public sealed record CreateRouteRequest(string RouteTableId, string? DestinationCidrBlock, string? GatewayId = null, string? NatGatewayId = null, string? DestinationPrefixListId = null);

@@ -134,7 +134,8 @@ internal sealed class SecurityGroupClassSets
 
     /// <summary>
     /// The peers a permission names: an IPv4 or IPv6 range that contains the peer's address, or a referenced group the
-    /// peer's interface has. Prefix lists match nothing, as in <see cref="SecurityGroupEvaluator"/>.
+    /// peer's interface has, or an entry of a prefix list it names that contains the peer's address
+    /// (<see cref="SecurityGroupEvaluator.PrefixListCidrs"/>).
     /// </summary>
     private ClassSet PermissionSet(IpPermission permission)
     {
@@ -147,6 +148,11 @@ internal sealed class SecurityGroupClassSets
         foreach (var text in (permission.IpRanges ?? []).Select(r => r.CidrIp).Concat((permission.Ipv6Ranges ?? []).Select(r => r.CidrIpv6)))
         {
             set.UnionWith(CidrSet(text));
+        }
+
+        foreach (var (_, cidr) in _evaluator.PrefixListCidrs(permission))
+        {
+            set.UnionWith(CidrSet(cidr.ToString()));
         }
 
         foreach (var pair in permission.UserIdGroupPairs ?? [])

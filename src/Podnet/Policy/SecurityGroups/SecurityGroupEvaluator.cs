@@ -8,15 +8,37 @@ namespace Podnet.Policy.SecurityGroups;
 /// Stateful security-group evaluation as EC2 does it: a connection is allowed when the union of the source
 /// interface's groups allows it out (egress) and the union of the destination interface's groups allows it in
 /// (ingress); replies of an allowed connection are allowed. A rule's peer is a CIDR (IPv4 or IPv6), a referenced
-/// group (any interface in the VPC that has that group) or a prefix list.
+/// group (any interface in the VPC that has that group) or a prefix list (its entries at the time of the decision).
 /// </summary>
 public sealed class SecurityGroupEvaluator
 {
     private readonly IReadOnlyDictionary<string, SecurityGroup> _groups;
 
-    public SecurityGroupEvaluator(IEnumerable<SecurityGroup> groups)
+    // Each prefix list's name and entries, as they are when the evaluator is made: EC2 applies a list's current
+    // entries to every rule that names it (Amazon VPC User Guide, "Managed prefix lists": update the list and "all
+    // security groups that use the prefix list are updated").
+    private readonly IReadOnlyDictionary<string, (string Name, IReadOnlyList<CidrBlock> Entries)> _prefixLists;
+
+    /// <summary>An evaluator over <paramref name="groups"/>; rules naming prefix lists match by <paramref name="prefixLists"/>' entries (a list not given matches nothing).</summary>
+    public SecurityGroupEvaluator(IEnumerable<SecurityGroup> groups, IEnumerable<(ManagedPrefixList List, IReadOnlyList<PrefixListEntry> Entries)>? prefixLists = null)
     {
         _groups = groups.ToDictionary(g => g.GroupId, StringComparer.Ordinal);
+        _prefixLists = (prefixLists ?? []).ToDictionary(
+            p => p.List.PrefixListId,
+            p => (p.List.PrefixListName, (IReadOnlyList<CidrBlock>)[.. p.Entries.Select(e => CidrBlock.Parse(e.Cidr))]),
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// An evaluator over the account's security groups and prefix lists as they are now, read through
+    /// <paramref name="ec2"/> (no API call: analysis changes nothing and is neither throttled nor authorized).
+    /// </summary>
+    public static SecurityGroupEvaluator For(IEc2View ec2)
+    {
+        ArgumentNullException.ThrowIfNull(ec2);
+        return new SecurityGroupEvaluator(
+            ec2.DescribeSecurityGroups(),
+            [.. ec2.DescribeManagedPrefixLists().Select(l => (l, ec2.GetManagedPrefixListEntries(l.PrefixListId)))]);
     }
 
     /// <summary>The interface on one side of a connection: its address and groups (none outside the VPC).</summary>
@@ -109,8 +131,36 @@ public sealed class SecurityGroupEvaluator
             }
         }
 
-        // Prefix lists are not modelled with their entries: they match nothing here.
+        foreach (var (label, cidr) in PrefixListCidrs(permission))
+        {
+            if (cidr.Contains(peer.Address))
+            {
+                return label;
+            }
+        }
+
         return null;
+    }
+
+    /// <summary>
+    /// The CIDR blocks the prefix lists a permission names stand for — every entry of every list, each labelled as
+    /// <c>pl-… (name) 10.0.0.0/8</c> — so a rule naming a list matches what a rule per entry would. The one place
+    /// prefix lists are resolved: the pairwise check, the matrix's set algebra
+    /// (<see cref="SecurityGroupClassSets"/>) and the matrix's address classes all read them here. A list that does
+    /// not exist (EC2 refuses such a rule when it is authorized) stands for nothing.
+    /// </summary>
+    internal IEnumerable<(string Label, CidrBlock Cidr)> PrefixListCidrs(IpPermission permission)
+    {
+        foreach (var reference in permission.PrefixListIds ?? [])
+        {
+            if (_prefixLists.TryGetValue(reference.Id, out var list))
+            {
+                foreach (var entry in list.Entries)
+                {
+                    yield return ($"{reference.Id} ({list.Name}) {entry}", entry);
+                }
+            }
+        }
     }
 
     private static string Describe(IpPermission permission) => permission.IpProtocol switch

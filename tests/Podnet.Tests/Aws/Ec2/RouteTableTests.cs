@@ -116,6 +116,33 @@ public class RouteTableTests
     }
 
     [Fact]
+    public void CreateRoute_ToAPrefixList_IsDescribedByItsId_DuplicateOrUnknown_AreEc2sErrors_AndDeleteRouteTakesTheId()
+    {
+        var table = Ec2.CreateRouteTable(_cloud.Vpc.VpcId).RouteTableId;
+        var gateway = Ec2.CreateInternetGateway().InternetGatewayId;
+        Ec2.AttachInternetGateway(gateway, _cloud.Vpc.VpcId);
+        var list = Ec2.CreateManagedPrefixList(new CreateManagedPrefixListRequest("partners", "IPv4", 2, [new PrefixListEntry("198.51.100.0/24")])).PrefixListId;
+
+        Ec2.CreateRoute(new CreateRouteRequest(table, null, GatewayId: gateway, DestinationPrefixListId: list));
+        var duplicate = Throws(() => Ec2.CreateRoute(new CreateRouteRequest(table, null, GatewayId: gateway, DestinationPrefixListId: list)));
+        var unknown = Throws(() => Ec2.CreateRoute(new CreateRouteRequest(table, null, GatewayId: gateway, DestinationPrefixListId: "pl-0123456789abcdef0")));
+        var both = Throws(() => Ec2.CreateRoute(new CreateRouteRequest(table, "0.0.0.0/0", GatewayId: gateway, DestinationPrefixListId: list)));
+        var neither = Throws(() => Ec2.CreateRoute(new CreateRouteRequest(table, null, GatewayId: gateway)));
+
+        var route = Ec2.DescribeRouteTables(DescribeRequest.ForIds(table))[0].Routes[^1];
+        Assert.Equal(new Route(null, gateway, null, "CreateRoute", "active", list), route);
+        Assert.Equal(list, route.Destination);
+        Assert.Equal(("RouteAlreadyExists", $"The route identified by {list} already exists."), (duplicate.Code, duplicate.Message));
+        Assert.Equal(("InvalidPrefixListID.NotFound", "The prefix list ID 'pl-0123456789abcdef0' does not exist."), (unknown.Code, unknown.Message));
+        Assert.Equal(("InvalidParameterCombination", "InvalidParameterCombination"), (both.Code, neither.Code));
+
+        Ec2.DeleteRoute(table, list);
+
+        Assert.Single(Ec2.DescribeRouteTables(DescribeRequest.ForIds(table))[0].Routes);
+        Assert.Equal("InvalidRoute.NotFound", Throws(() => Ec2.DeleteRoute(table, list)).Code);
+    }
+
+    [Fact]
     public void DeleteVpc_WithRouteTableOrGateway_IsDependencyViolation_ThenTakesMainTable()
     {
         var vpc = Ec2.CreateVpc(new CreateVpcRequest("10.1.0.0/16"));

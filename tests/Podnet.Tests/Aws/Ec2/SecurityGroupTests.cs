@@ -129,12 +129,39 @@ public class SecurityGroupTests
     public void Authorize_Ipv6AndPrefixList_AreSources()
     {
         var id = _cloud.NewGroup("p");
+        var list = Ec2.CreateManagedPrefixList(new CreateManagedPrefixListRequest("corp", "IPv4", 2, [new PrefixListEntry("10.1.0.0/16")])).PrefixListId;
         var rules = Ec2.AuthorizeSecurityGroupIngress(id,
-            [new IpPermission("tcp", 443, 443, Ipv6Ranges: [new Ipv6Range("::/0")], PrefixListIds: [new PrefixListId("pl-68a54001")])]);
+            [new IpPermission("tcp", 443, 443, Ipv6Ranges: [new Ipv6Range("::/0")], PrefixListIds: [new PrefixListId(list)])]);
         Assert.Equal("::/0", rules[0].CidrIpv6);
-        Assert.Equal("pl-68a54001", rules[1].PrefixListId);
+        Assert.Equal(list, rules[1].PrefixListId);
         Assert.Equal("InvalidPrefixListId.Malformed", Throws(() => Ec2.AuthorizeSecurityGroupIngress(id, [new IpPermission("tcp", 1, 1, PrefixListIds: [new PrefixListId("s3")])])).Code);
         Assert.Equal("InvalidParameterValue", Throws(() => Ec2.AuthorizeSecurityGroupIngress(id, [new IpPermission("tcp", 1, 1, IpRanges: [new IpRange("10.0.0.1/8")])])).Code);
+    }
+
+    [Fact]
+    public void Authorize_UnknownPrefixList_IsInvalidPrefixListIdNotFound_AndAddsNoRule()
+    {
+        var id = _cloud.NewGroup("p");
+
+        var error = Throws(() => Ec2.AuthorizeSecurityGroupIngress(id,
+            [new IpPermission("tcp", 5432, 5432, IpRanges: [new IpRange("10.0.0.0/8")], PrefixListIds: [new PrefixListId("pl-0123456789abcdef0")])]));
+
+        Assert.Equal(("InvalidPrefixListID.NotFound", "The prefix list ID 'pl-0123456789abcdef0' does not exist."), (error.Code, error.Message));
+        Assert.Empty(Ec2.DescribeSecurityGroups(DescribeRequest.ForIds(id))[0].IpPermissions);
+    }
+
+    [Fact]
+    public void Authorize_PrefixList_CountsAsItsMaxEntries_AgainstTheRulesQuota()
+    {
+        // A list with MaxEntries 50 takes 50 of the 60 rules, however few entries it has; 10 more rules fit, not 11.
+        var id = _cloud.NewGroup("p");
+        var list = Ec2.CreateManagedPrefixList(new CreateManagedPrefixListRequest("big", "IPv4", 50, [new PrefixListEntry("10.1.0.0/16")])).PrefixListId;
+        Ec2.AuthorizeSecurityGroupIngress(id, [new IpPermission("tcp", 443, 443, PrefixListIds: [new PrefixListId(list)])]);
+        Ec2.AuthorizeSecurityGroupIngress(id, [IpPermission.Tcp(1, 10, [.. Enumerable.Range(1, 10).Select(i => $"10.9.{i}.0/24")])]);
+
+        var error = Throws(() => Ec2.AuthorizeSecurityGroupIngress(id, [IpPermission.Tcp(80, "10.8.0.0/16")]));
+
+        Assert.Equal(("RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached."), (error.Code, error.Message));
     }
 
     [Fact]

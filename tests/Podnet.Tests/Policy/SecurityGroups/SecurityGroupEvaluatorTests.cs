@@ -9,7 +9,7 @@ public class SecurityGroupEvaluatorTests
 {
     private readonly TestCloud _cloud = new();
 
-    private SecurityGroupEvaluator Evaluator => new(_cloud.Ec2.DescribeSecurityGroups());
+    private SecurityGroupEvaluator Evaluator => SecurityGroupEvaluator.For(_cloud.Ec2);
 
     private static SecurityGroupEvaluator.Side Side(string ip, params string[] groups) => new(IPAddress.Parse(ip), groups);
 
@@ -86,10 +86,33 @@ public class SecurityGroupEvaluatorTests
     }
 
     [Fact]
-    public void PrefixListRule_MatchesNothing_BecauseEntriesAreNotModelled()
+    public void PrefixListRule_MatchesTheListsEntries_AndNothingElse()
     {
         var g = _cloud.NewGroup("g");
-        _cloud.Ec2.AuthorizeSecurityGroupIngress(g, [new IpPermission("tcp", 443, 443, PrefixListIds: [new PrefixListId("pl-68a54001")])]);
-        Assert.False(Evaluator.Check(Side("192.168.0.10", g), Side("52.94.0.1"), egress: false, "tcp", 443).Allowed);
+        var corp = _cloud.Ec2.CreateManagedPrefixList(new CreateManagedPrefixListRequest("corp", "IPv4", 5, [new PrefixListEntry("10.1.0.0/16"), new PrefixListEntry("198.51.100.0/24")])).PrefixListId;
+        _cloud.Ec2.AuthorizeSecurityGroupIngress(g, [new IpPermission("tcp", 443, 443, PrefixListIds: [new PrefixListId(corp)])]);
+
+        var inside = Evaluator.Check(Side("192.168.0.10", g), Side("198.51.100.7"), egress: false, "tcp", 443);
+
+        Assert.True(inside.Allowed);
+        Assert.Equal($"{g} (g) ingress TCP/443 from {corp} (corp) 198.51.100.0/24", inside.Explanation);
+        Assert.False(Evaluator.Check(Side("192.168.0.10", g), Side("10.2.0.1"), egress: false, "tcp", 443).Allowed);
+        Assert.False(Evaluator.Check(Side("192.168.0.10", g), Side("10.1.0.1"), egress: false, "tcp", 80).Allowed);
+    }
+
+    [Fact]
+    public void PrefixListRule_OfADeletedList_MatchesNothing()
+    {
+        // The rule stays (as EC2 keeps it in DescribeSecurityGroupRules); the list it names stands for no address.
+        var g = _cloud.NewGroup("g");
+        var corp = _cloud.Ec2.CreateManagedPrefixList(new CreateManagedPrefixListRequest("corp", "IPv4", 1, [new PrefixListEntry("10.1.0.0/16")])).PrefixListId;
+        _cloud.Ec2.AuthorizeSecurityGroupIngress(g, [new IpPermission("-1", PrefixListIds: [new PrefixListId(corp)])]);
+        Assert.True(Evaluator.Check(Side("192.168.0.10", g), Side("10.1.0.1"), egress: false, "tcp", 443).Allowed);
+        var before = _cloud.Ec2.SecurityRevision;
+
+        _cloud.Ec2.DeleteManagedPrefixList(corp);
+
+        Assert.False(Evaluator.Check(Side("192.168.0.10", g), Side("10.1.0.1"), egress: false, "tcp", 443).Allowed);
+        Assert.True(_cloud.Ec2.SecurityRevision > before);
     }
 }

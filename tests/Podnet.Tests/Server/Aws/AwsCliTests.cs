@@ -114,6 +114,47 @@ public class AwsCliTests : IClassFixture<ServedWorld>
     }
 
     [Fact]
+    public void AuthorizeIngress_WithPrefixListIds_IsARuleWithThePrefixListId_AndAnUnknownList_IsInvalidPrefixListIdNotFound()
+    {
+        var (groupId, listId) = _world.Server.Cluster.Write(() =>
+        {
+            var vpcId = Cloud.Ec2Backend.DescribeVpcs()[0].VpcId;
+            return (Cloud.Ec2Backend.CreateSecurityGroup(new CreateSecurityGroupRequest("db-from-list", "db", vpcId)),
+                    Cloud.Ec2Backend.CreateManagedPrefixList(new CreateManagedPrefixListRequest("db-clients", "IPv4", 2, [new PrefixListEntry("10.1.0.0/16")])).PrefixListId);
+        });
+
+        var rule = JsonNode.Parse(_world.AwsOk("ec2", "authorize-security-group-ingress", "--group-id", groupId,
+            "--ip-permissions", $"IpProtocol=tcp,FromPort=5432,ToPort=5432,PrefixListIds=[{{PrefixListId={listId},Description=db}}]"))!["SecurityGroupRules"]![0]!;
+        var (exit, _, error) = _world.Aws("ec2", "authorize-security-group-ingress", "--group-id", groupId,
+            "--ip-permissions", "IpProtocol=tcp,FromPort=5432,ToPort=5432,PrefixListIds=[{PrefixListId=pl-0123456789abcdef0}]");
+
+        Assert.Equal((listId, "tcp", 5432, "db"), (rule["PrefixListId"]!.GetValue<string>(), rule["IpProtocol"]!.GetValue<string>(), rule["FromPort"]!.GetValue<int>(), rule["Description"]!.GetValue<string>()));
+        Assert.Null(rule["CidrIpv4"]);
+        var described = _world.Server.Cluster.Read(() => Cloud.Ec2Backend.DescribeSecurityGroups(DescribeRequest.ForIds(groupId))[0].IpPermissions);
+        Assert.Equal(listId, Assert.Single(Assert.Single(described).PrefixListIds!).Id);
+        Assert.Equal(255, exit);
+        Assert.Equal("An error occurred (InvalidPrefixListID.NotFound) when calling the AuthorizeSecurityGroupIngress operation: The prefix list ID 'pl-0123456789abcdef0' does not exist.", error.Trim());
+    }
+
+    [Fact]
+    public void CreateRoute_WithDestinationPrefixListId_IsARouteToTheList()
+    {
+        var (tableId, gatewayId, listId) = _world.Server.Cluster.Write(() =>
+        {
+            var ec2 = Cloud.Ec2Backend;
+            var gateway = ec2.DescribeInternetGateways()[0];
+            return (ec2.CreateRouteTable(gateway.Attachments[0].VpcId).RouteTableId, gateway.InternetGatewayId,
+                    ec2.CreateManagedPrefixList(new CreateManagedPrefixListRequest("partners", "IPv4", 1, [new PrefixListEntry("198.51.100.0/24")])).PrefixListId);
+        });
+
+        var answer = JsonNode.Parse(_world.AwsOk("ec2", "create-route", "--route-table-id", tableId, "--destination-prefix-list-id", listId, "--gateway-id", gatewayId))!;
+
+        Assert.True(answer["Return"]!.GetValue<bool>());
+        var route = _world.Server.Cluster.Read(() => Cloud.Ec2Backend.DescribeRouteTables(DescribeRequest.ForIds(tableId))[0].Routes[^1]);
+        Assert.Equal((null, listId, gatewayId), (route.DestinationCidrBlock, route.DestinationPrefixListId, route.GatewayId));
+    }
+
+    [Fact]
     public void CreateManagedPrefixList_WithEntries_ThenAnUnknownListsEntries_IsInvalidPrefixListIdNotFound()
     {
         var created = JsonNode.Parse(_world.AwsOk("ec2", "create-managed-prefix-list", "--prefix-list-name", "corp", "--address-family", "IPv4", "--max-entries", "2",

@@ -67,10 +67,13 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
         Run($"Action=DeleteSubnet&SubnetId={Value(subnet, "subnetId")}");
         Run($"Action=DisassociateVpcCidrBlock&AssociationId={Value(associated, "associationId")}");
         var group = Value(Run($"Action=CreateSecurityGroup&GroupName=model-sg&GroupDescription=model&VpcId={vpcId}&TagSpecification.1.ResourceType=security-group&TagSpecification.1.Tag.1.Key=a&TagSpecification.1.Tag.1.Value=b"), "groupId");
+        // A rule may name only a prefix list that exists (EC2's InvalidPrefixListID.NotFound otherwise).
+        var rulePrefixList = Value(Run("Action=CreateManagedPrefixList&PrefixListName=rule-peers&AddressFamily=IPv4&MaxEntries=2&Entry.1.Cidr=10.2.0.0%2F16"), "prefixListId");
         var authorized = Run(
             $"Action=AuthorizeSecurityGroupIngress&GroupId={group}&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort=80&IpPermissions.1.ToPort=80"
             + $"&IpPermissions.1.IpRanges.1.CidrIp=10.0.0.0%2F16&IpPermissions.1.IpRanges.1.Description=d&IpPermissions.1.Groups.1.GroupId={group}&IpPermissions.1.Groups.1.Description=g"
-            + "&IpPermissions.1.Ipv6Ranges.1.CidrIpv6=%3A%3A%2F0&IpPermissions.1.Ipv6Ranges.1.Description=v6&IpPermissions.1.PrefixListIds.1.PrefixListId=pl-12345678&IpPermissions.1.PrefixListIds.1.Description=p");
+            + $"&IpPermissions.1.Ipv6Ranges.1.CidrIpv6=%3A%3A%2F0&IpPermissions.1.Ipv6Ranges.1.Description=v6&IpPermissions.1.PrefixListIds.1.PrefixListId={rulePrefixList}&IpPermissions.1.PrefixListIds.1.Description=p");
+        Run($"Action=AuthorizeSecurityGroupEgress&GroupId={group}&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort=5432&IpPermissions.1.ToPort=5432&IpPermissions.1.PrefixListIds.1.PrefixListId={rulePrefixList}");
         Run($"Action=AuthorizeSecurityGroupIngress&GroupName=model-sg&IpProtocol=tcp&FromPort=81&ToPort=81&CidrIp=10.1.0.0%2F16");
         Run($"Action=AuthorizeSecurityGroupIngress&GroupId={group}&IpPermissions.1.IpProtocol=udp&IpPermissions.1.FromPort=53&IpPermissions.1.ToPort=53&IpPermissions.1.Groups.1.GroupName=model-sg");
         Run($"Action=AuthorizeSecurityGroupEgress&GroupId={group}&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort=443&IpPermissions.1.ToPort=443&IpPermissions.1.IpRanges.1.CidrIp=0.0.0.0%2F0");
@@ -120,6 +123,10 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
         Run($"Action=CreateRoute&RouteTableId={table}&DestinationCidrBlock=0.0.0.0%2F0&GatewayId={gateway}");
         var routeAssociation = Value(Run($"Action=AssociateRouteTable&RouteTableId={table}&SubnetId={routedSubnet}"), "associationId");
         Run($"Action=DescribeRouteTables&RouteTableId.1={table}&Filter.1.Name=association.subnet-id&Filter.1.Value.1={routedSubnet}");
+        var routedList = Value(Run("Action=CreateManagedPrefixList&PrefixListName=routed&AddressFamily=IPv4&MaxEntries=1&Entry.1.Cidr=198.51.100.0%2F24"), "prefixListId");
+        Run($"Action=CreateRoute&RouteTableId={table}&DestinationPrefixListId={routedList}&GatewayId={gateway}");
+        Run($"Action=DescribeRouteTables&RouteTableId.1={table}&Filter.1.Name=route.destination-prefix-list-id&Filter.1.Value.1={routedList}");
+        Run($"Action=DeleteRoute&RouteTableId={table}&DestinationPrefixListId={routedList}");
         Run($"Action=DeleteRoute&RouteTableId={table}&DestinationCidrBlock=0.0.0.0%2F0");
         Run($"Action=DisassociateRouteTable&AssociationId={routeAssociation}");
         Run($"Action=DeleteRouteTable&RouteTableId={table}");
