@@ -60,6 +60,52 @@ public sealed class NamespaceControllerTests : IClassFixture<ServedWorld>
         await _served.WaitUntil(s => s.TryGet(s.Resources.For("v1", "Namespace"), null, "held") is null, "the namespace gone");
     }
 
+    /// <summary>
+    /// Fidelity fix (issue 9): the deleter deletes content with each object's own grace period
+    /// (namespaced_resources_deleter.go, background propagation and no grace), not 0: a running pod shows Terminating
+    /// for its 30 s while its kubelet stops it, the namespace says what remains, and goes after the pod. The kubelet's
+    /// Killing event in the terminating namespace is refused (NamespaceLifecycle) and dropped by its recorder.
+    /// </summary>
+    [Fact]
+    public void DeleteNamespace_RunningPod_TerminatingForItsGracePeriod_ThenNamespaceGoes()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1");
+        cluster.Create(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = "team" } });
+        cluster.Run();
+        cluster.Create(TestCluster.PodJson("web", ns: "team"));
+        cluster.Run();
+        Assert.Equal("Running", cluster.Pod("web", "team").GetString("status.phase"));
+        var rejected = cluster.Plane.Events.Rejected;
+        var namespaces = cluster.Store.Resources.For("v1", "Namespace");
+
+        cluster.Store.Delete(namespaces, null, "team");
+        cluster.Run();
+
+        var pod = cluster.Pod("web", "team");
+        Assert.True(pod.IsTerminating);
+        Assert.Equal(30, pod["metadata.deletionGracePeriodSeconds"]!.GetValue<long>());
+        Assert.Equal(cluster.Time.GetUtcNow().AddSeconds(30), pod.DeletionTimestamp);
+        var ns = cluster.Store.Get(namespaces, null, "team");
+        Assert.Equal("Terminating", ns.GetString("status.phase"));
+        var remaining = TestCluster.ConditionOf(ns, "NamespaceContentRemaining")!;
+        Assert.Equal(("True", "SomeResourcesRemain", "Some resources are remaining: pods. has 1 resource instances"), (remaining["status"]!.GetValue<string>(), remaining["reason"]!.GetValue<string>(), remaining["message"]!.GetValue<string>()));
+        Assert.Equal("False", TestCluster.ConditionOf(ns, "NamespaceFinalizersRemaining")!["status"]!.GetValue<string>());
+        Assert.Equal("False", TestCluster.ConditionOf(ns, "NamespaceDeletionContentFailure")!["status"]!.GetValue<string>());
+        Assert.Empty(cluster.Events("Killing", "team"));
+        Assert.Equal(rejected + 1, cluster.Plane.Events.Rejected);
+
+        cluster.Time.Advance(TimeSpan.FromSeconds(29));
+        cluster.Run();
+        Assert.True(cluster.Pod("web", "team").IsTerminating);
+        Assert.NotNull(cluster.Store.TryGet(namespaces, null, "team"));
+
+        cluster.Time.Advance(TimeSpan.FromSeconds(1));
+        cluster.Run();
+        Assert.Null(cluster.TryPod("web", "team"));
+        Assert.Null(cluster.Store.TryGet(namespaces, null, "team"));
+    }
+
     [Fact]
     public void DeleteNamespace_Kubectl_WaitsUntilItIsGone()
     {
