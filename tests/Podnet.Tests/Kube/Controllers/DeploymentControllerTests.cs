@@ -153,8 +153,7 @@ public class DeploymentControllerTests
 
         var before = cluster.Pods("app=web").Select(p => p.Name).ToList();
         cluster.Store.Patch(Deployment(cluster), PatchType.Merge, JsonNode.Parse("""{"spec":{"replicas":2}}""")!);
-        // The pods deleted are Terminating for their grace period (30 s) before they go (the kubelet's killPod; fidelity fix, issue 9).
-        cluster.Settle(TimeSpan.FromMinutes(5));
+        cluster.Run();
 
         var after = cluster.Pods("app=web").Select(p => p.Name).ToList();
         Assert.Equal(2, after.Count);
@@ -208,8 +207,7 @@ public class DeploymentControllerTests
             Deployment(cluster),
             PatchType.StrategicMerge,
             JsonNode.Parse("""{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.28"}]}}}}""")!);
-        // The pods deleted are Terminating for their grace period (30 s) before they go (the kubelet's killPod; fidelity fix, issue 9).
-        cluster.Settle(TimeSpan.FromMinutes(5));
+        cluster.Run();
 
         var deployment = Deployment(cluster);
         var newHash = HashOf(deployment);
@@ -274,8 +272,7 @@ public class DeploymentControllerTests
         cluster.Run();
 
         cluster.Store.Delete(Deployment(cluster));
-        // The pods deleted are Terminating for their grace period (30 s) before they go (the kubelet's killPod; fidelity fix, issue 9).
-        cluster.Settle(TimeSpan.FromMinutes(5));
+        cluster.Run();
 
         Assert.Empty(cluster.ReplicaSets());
         Assert.Empty(cluster.Pods("app=web"));
