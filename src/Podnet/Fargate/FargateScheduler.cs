@@ -217,28 +217,25 @@ public sealed class FargateScheduler : ReconcilingController
         _placements[key] = placement with { NodeName = node.Name };
         _setNetwork(node.Name, new FargatePodNetwork(obj.Uid ?? string.Empty, PodAddress(eni), eni.NetworkInterfaceId));
 
-        var now = KubeObject.FormatTimestamp(Time.GetUtcNow());
         // The scheduler records what it provisioned, and whether Fargate's log router is on (kubectl describe pod
         // shows both): CapacityProvisioned (FargateCapacity), and, without the aws-observability/aws-logging
         // ConfigMap, "Logging: LoggingDisabled: LOGGING_CONFIGMAP_NOT_FOUND" (as eks-workshop's Fargate sizing
-        // chapter prints a pod's annotations).
+        // chapter prints a pod's annotations). They ride on the Binding, which the API server copies onto the pod as
+        // it sets spec.nodeName and PodScheduled (BindingREST.setPodNodeAndMetadata): one write.
         var loggingOff = Store.TryGet(Store.Resources.For("v1", "ConfigMap"), LoggingNamespace, LoggingConfigMap) is null;
         var capacity = FargateCapacity.For(pod);
-        var bound = Store.Update(obj.With(json =>
+        var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (capacity is not null)
         {
-            json["spec"]!["nodeName"] = node.Name;
-            var annotations = json.GetOrAddObject("metadata").GetOrAddObject("annotations");
-            if (capacity is not null)
-            {
-                annotations[FargateCapacity.Annotation] = capacity.ToString();
-            }
+            annotations[FargateCapacity.Annotation] = capacity.ToString();
+        }
 
-            if (loggingOff)
-            {
-                annotations[LoggingAnnotation] = LoggingDisabledNotFound;
-            }
-        }), context);
-        Store.UpdateStatus(bound.With(json => PodConditions.SetScheduled(json, "True", null, null, now)), context);
+        if (loggingOff)
+        {
+            annotations[LoggingAnnotation] = LoggingDisabledNotFound;
+        }
+
+        var bound = Store.Bind(Pods, obj.Namespace ?? "default", obj.Name, node.Name, context, annotations);
         _events.Normal(bound, "Scheduled", $"Successfully assigned {bound.Namespace}/{bound.Name} to {node.Name}", Component);
         return null;
     }

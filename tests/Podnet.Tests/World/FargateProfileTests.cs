@@ -236,6 +236,22 @@ public class FargateProfileTests
             """;
         var world = ExampleWorlds.Load(Example, null, Profile("batch"), Batch, Sized);
         var all = Pods(world, "batch");
+
+        // The annotations ride on the Binding (BindingREST.setPodNodeAndMetadata): the change that binds a pod carries
+        // them and PodScheduled=True (it was an update, then a status update).
+        var store = world.ControlPlane.Store;
+        var binds = store.Watch(store.Resources.For("v1", "Pod"), "batch", resourceVersion: "1").Read()
+            .Where(e => e.Object.GetString("spec.nodeName") is not null)
+            .GroupBy(e => e.Object.Name)
+            .Select(g => g.First())
+            .ToList();
+        Assert.Equal(4, binds.Count);
+        Assert.All(binds, e =>
+        {
+            Assert.True(e.Object.Annotations.ContainsKey("CapacityProvisioned"));
+            Assert.Equal("LoggingDisabled: LOGGING_CONFIGMAP_NOT_FOUND", e.Object.Annotations["Logging"]);
+            Assert.Equal("True", new PodView(e.Object).Condition("PodScheduled"));
+        });
         Assert.Equal(4, all.Count);
         Assert.All(all.Where(p => p.Name.StartsWith("worker-", StringComparison.Ordinal)), p => Assert.Equal("0.25vCPU 0.5GB", p.Object.Annotations["CapacityProvisioned"]));
         Assert.Equal("1vCPU 3GB", all.Single(p => p.Name == "sized").Object.Annotations["CapacityProvisioned"]);

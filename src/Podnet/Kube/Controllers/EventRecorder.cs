@@ -8,7 +8,10 @@ namespace Podnet.Kube.Controllers;
 /// <summary>
 /// Records Events as a component does (kube-scheduler, kubelet, vpc-resource-controller …): an event equal to
 /// an earlier one about the same object (same reason, message, type and source) bumps its count and last
-/// timestamp instead of adding another, which kubectl describe shows as "(x3 over 2m)".
+/// timestamp instead of adding another, which kubectl describe shows as "(x3 over 2m)". An event the API server
+/// refuses (a create in a namespace being terminated: 403 with the <c>NamespaceTerminating</c> cause) is dropped, as
+/// client-go's recorder drops every event the server answers with an API error (tools/record/event.go
+/// <c>recordEvent</c>: "Server rejected event … (will not retry!)").
 /// </summary>
 public sealed class EventRecorder
 {
@@ -23,6 +26,8 @@ public sealed class EventRecorder
 
     /// <summary>The nanosecond the last new event was named after.</summary>
     private long _lastNanos;
+
+    private int _rejected;
 
     public EventRecorder(ObjectStore store, TimeProvider time)
     {
@@ -39,8 +44,24 @@ public sealed class EventRecorder
         => Record(about, "Warning", reason, message, component, host);
 
     /// <summary>
+    /// How many events the API server refused and the recorder dropped (client-go logs each as "Server rejected
+    /// event"; the kubelet's <c>Killing</c> events of pods in a namespace being terminated are the usual ones).
+    /// </summary>
+    public int Rejected
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _rejected;
+            }
+        }
+    }
+
+    /// <summary>
     /// Records an event about <paramref name="about"/> through client-go's correlator (<see cref="EventCorrelator"/>):
-    /// returns the Event written (new, or an earlier one counted up), or null when the spam filter dropped it.
+    /// returns the Event written (new, or an earlier one counted up), or null when the spam filter dropped it or the
+    /// API server refused it (<see cref="Rejected"/>).
     /// </summary>
     public KubeObject? Record(KubeObject about, string type, string reason, string message, string component, string? host)
     {
@@ -70,16 +91,39 @@ public sealed class EventRecorder
         }
 
         message = correlated.Message;
-        if (existing is not null)
+        try
         {
-            var count = existing["count"]?.GetValue<int>() ?? 1;
-            return _store.Update(existing.With(json =>
-            {
-                json["count"] = count + 1;
-                json["lastTimestamp"] = now;
-                json["message"] = message;
-            }));
+            return existing is null ? Create(about, type, reason, message, component, host, at, ns, correlator, correlated.Key) : CountUp(existing, now, message);
         }
+        catch (KubeException)
+        {
+            // recordEvent: an API error (a *errors.StatusError) means "something about the request or object was
+            // fatally wrong", and the event is not tried again.
+            lock (_lock)
+            {
+                _rejected++;
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>The correlator's patch of an earlier event: its count and last timestamp go up.</summary>
+    private KubeObject CountUp(KubeObject existing, string now, string message)
+    {
+        var count = existing["count"]?.GetValue<int>() ?? 1;
+        return _store.Update(existing.With(json =>
+        {
+            json["count"] = count + 1;
+            json["lastTimestamp"] = now;
+            json["message"] = message;
+        }));
+    }
+
+    /// <summary>A new Event (client-go <c>makeEvent</c>), created in the namespace of what it is about.</summary>
+    private KubeObject Create(KubeObject about, string type, string reason, string message, string component, string? host, DateTimeOffset at, string ns, EventCorrelator correlator, EventCorrelator.EventKey key)
+    {
+        var now = KubeObject.FormatTimestamp(at);
 
         var source = new JsonObject { ["component"] = component };
         if (host is not null)
@@ -132,7 +176,7 @@ public sealed class EventRecorder
         var created = _store.CreateHandedOver(eventObject, RequestContext.ServiceAccount("kube-system", component), keepStatus: false, keepUid: false, decoded: true);
         lock (_lock)
         {
-            correlator.Write(correlated.Key, created.Name);
+            correlator.Write(key, created.Name);
         }
 
         return created;

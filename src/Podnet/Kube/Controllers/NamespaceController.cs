@@ -35,6 +35,9 @@ public sealed class NamespaceController : ReconcilingController
 
     private static readonly RequestContext Context = RequestContext.ServiceAccount("kube-system", Component);
 
+    /// <summary>The deleter's options for content: background propagation, each object's own grace period.</summary>
+    private static readonly DeleteOptions Background = new(PropagationPolicy.Background);
+
     /// <summary>The "ok" reason and message of each condition type (<c>okReasons</c>, <c>okMessages</c>).</summary>
     private static readonly Dictionary<string, (string Reason, string Message)> Ok = new(StringComparer.Ordinal)
     {
@@ -94,13 +97,15 @@ public sealed class NamespaceController : ReconcilingController
             return ReconcileResult.Done;
         }
 
-        // deleteAllContent: everything in the namespace is deleted (with the options the store's callers used before,
-        // at once), then what is left is counted by resource and by finalizer.
+        // deleteAllContent: everything in the namespace is deleted, then what is left is counted by resource and by
+        // finalizer. deleteCollection and deleteEachItem delete with background propagation and no grace period
+        // (metav1.DeleteOptions{PropagationPolicy: &background}), so each object takes its own default: a pod on a node
+        // is Terminating with its terminationGracePeriodSeconds until its kubelet stops it, and the namespace waits.
         foreach (var (resource, obj) in Store.ContentOf(name).Where(c => !c.Object.IsTerminating))
         {
             try
             {
-                Store.Delete(resource, name, obj.Name, DeleteOptions.Now, Context);
+                Store.Delete(resource, name, obj.Name, Background, Context);
             }
             catch (KubeException e) when (e.Code == 404)
             {

@@ -8,27 +8,32 @@ public sealed partial class ObjectStore
     /// Binds a pod to a node, as a create of the <c>pods/binding</c> subresource does (pkg/registry/core/pod/storage
     /// BindingREST.setPodNodeAndMetadata): one write sets <c>spec.nodeName</c> and the <c>PodScheduled=True</c>
     /// condition (<c>lastTransitionTime</c> now), so a watcher sees the pod bound and scheduled in one change. The pod
-    /// itself passes no admission (the API server admits the Binding object, which nothing here intercepts).
+    /// itself passes no admission (the API server admits the Binding object, which nothing here intercepts). The
+    /// Binding's own annotations are copied onto the pod in the same write, each replacing the pod's annotation of that
+    /// key (setPodNodeAndMetadata: <c>for k, v := range annotations { pod.Annotations[k] = v }</c>): what a scheduler
+    /// records about its choice — EKS's Fargate scheduler its <c>CapacityProvisioned</c> and <c>Logging</c> — is on
+    /// the pod the moment it is bound.
     /// </summary>
     /// <param name="pods">The pods resource.</param>
     /// <param name="namespace">The pod's namespace.</param>
     /// <param name="name">The pod's name.</param>
     /// <param name="nodeName">The node to bind to.</param>
     /// <param name="context">Who binds (the scheduler).</param>
+    /// <param name="annotations">The Binding's <c>metadata.annotations</c>, merged into the pod's; null or empty for none.</param>
     /// <returns>The bound pod as stored.</returns>
     /// <exception cref="KubeException">
     /// 404 when the pod is gone; 409 <c>Operation cannot be fulfilled on pods/binding "NAME": pod NAME is being deleted,
     /// cannot be assigned to a host</c> or <c>… pod NAME is already assigned to node "NODE"</c>, as assignPod wraps
     /// those errors in a Conflict.
     /// </exception>
-    public KubeObject Bind(KubeResource pods, string @namespace, string name, string nodeName, RequestContext? context = null)
+    public KubeObject Bind(KubeResource pods, string @namespace, string name, string nodeName, RequestContext? context = null, IReadOnlyDictionary<string, string>? annotations = null)
     {
         ArgumentNullException.ThrowIfNull(pods);
         context ??= RequestContext.Admin;
-        return Audit("create", pods, @namespace, name, "binding", context, null, () => BindUnaudited(pods, @namespace, name, nodeName));
+        return Audit("create", pods, @namespace, name, "binding", context, null, () => BindUnaudited(pods, @namespace, name, nodeName, annotations));
     }
 
-    private KubeObject BindUnaudited(KubeResource pods, string @namespace, string name, string nodeName)
+    private KubeObject BindUnaudited(KubeResource pods, string @namespace, string name, string nodeName, IReadOnlyDictionary<string, string>? annotations)
     {
         using var delivery = Delivering();
         lock (_lock)
@@ -50,7 +55,17 @@ public sealed partial class ObjectStore
             var bound = current.With(json =>
             {
                 json["spec"]!["nodeName"] = nodeName;
-                ((System.Text.Json.Nodes.JsonObject)json["metadata"]!).Remove("resourceVersion");
+                var metadata = (System.Text.Json.Nodes.JsonObject)json["metadata"]!;
+                metadata.Remove("resourceVersion");
+                if (annotations is { Count: > 0 })
+                {
+                    var podAnnotations = metadata["annotations"] as System.Text.Json.Nodes.JsonObject ?? [];
+                    metadata["annotations"] = podAnnotations;
+                    foreach (var (key, value) in annotations)
+                    {
+                        podAnnotations[key] = value;
+                    }
+                }
                 PodConditions.SetScheduled(json, "True", null, null, now);
             });
             var stored = StampFresh(bound, current);

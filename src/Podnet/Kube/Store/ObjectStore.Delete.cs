@@ -14,6 +14,12 @@ public sealed partial class ObjectStore
     public const string KubernetesFinalizer = "kubernetes";
 
     /// <summary>
+    /// The cause type of a create refused because its namespace is terminating (k8s.io/api core/v1
+    /// <c>NamespaceTerminatingCause</c>), in the 403's <c>details.causes</c> with field <c>metadata.namespace</c>.
+    /// </summary>
+    public const string NamespaceTerminatingCause = "NamespaceTerminating";
+
+    /// <summary>
     /// Deletes an object. With finalizers (or foreground or orphan propagation, which add <c>foregroundDeletion</c>
     /// or <c>orphan</c> when the object has dependents) it only gets a deletionTimestamp and goes when the last
     /// finalizer is removed; a pod bound to a node terminates gracefully until its kubelet deletes it with grace

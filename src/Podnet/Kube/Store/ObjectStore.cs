@@ -552,7 +552,17 @@ public sealed partial class ObjectStore
         var found = Table(namespaces).Get((string.Empty, ns)) ?? throw KubeException.NotFound(namespaces, ns);
         if (found.IsTerminating)
         {
-            throw KubeException.Forbidden(resource, name, $"unable to create new content in namespace {ns} because it is being terminated");
+            // The NamespaceLifecycle admission plugin (k8s.io/apiserver pkg/admission/plugin/namespace/lifecycle
+            // admission.go Admit): a 403 whose details carry the NamespaceTerminating cause, which clients test for
+            // (errors.HasStatusCause) to drop the write instead of retrying it.
+            throw new KubeException(
+                "Forbidden",
+                $"{resource.QualifiedResource} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                403,
+                name,
+                resource.Plural,
+                resource.Group,
+                [new StatusCause(NamespaceTerminatingCause, $"namespace {ns} is being terminated", "metadata.namespace")]);
         }
     }
 

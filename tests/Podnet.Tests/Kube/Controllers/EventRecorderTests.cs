@@ -5,6 +5,34 @@ namespace Podnet.Tests.Kube.Controllers;
 
 public class EventRecorderTests
 {
+    /// <summary>
+    /// An event about an object in a namespace being terminated is refused by the API server (NamespaceLifecycle: 403)
+    /// and dropped by the recorder, as client-go's recordEvent drops it ("Server rejected event … (will not retry!)"),
+    /// instead of failing the component that records it.
+    /// </summary>
+    [Fact]
+    public void EventRecorder_NamespaceBeingTerminated_EventRefusedAndDropped()
+    {
+        var cluster = new TestCluster();
+        cluster.Create(new System.Text.Json.Nodes.JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "doomed" } });
+        var held = cluster.Create(new System.Text.Json.Nodes.JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "ConfigMap",
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "held", ["namespace"] = "doomed", ["finalizers"] = new System.Text.Json.Nodes.JsonArray("example.com/hold") },
+        });
+        Assert.NotNull(cluster.Plane.Events.Normal(held, "Before", "recorded", "kubelet"));
+        var rejected = cluster.Plane.Events.Rejected;
+
+        cluster.Store.Delete(cluster.Store.Resources.For("v1", "Namespace"), null, "doomed");
+        cluster.Run();
+        Assert.True(cluster.Get("v1", "Namespace", "doomed", null).IsTerminating);
+
+        Assert.Null(cluster.Plane.Events.Normal(held, "After", "refused", "kubelet"));
+        Assert.Equal(rejected + 1, cluster.Plane.Events.Rejected);
+        Assert.Empty(cluster.Store.List("v1", "Event", "doomed").Items);
+    }
+
     [Fact]
     public void EventRecorder_SameEventAgain_CountsAndMovesLastTimestamp()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
+using Podnet.Kube.Store;
 using Podnet.Tests.TestSupport;
 
 namespace Podnet.Tests.Kube.Controllers;
@@ -58,6 +59,47 @@ public sealed class NamespaceControllerTests : IClassFixture<ServedWorld>
         // The finalizer goes: the content goes, the namespace is finalized and goes.
         _served.KubectlOk(V, "patch", "configmap", "hold", "-n", "held", "--type=merge", "-p", """{"metadata":{"finalizers":null}}""");
         await _served.WaitUntil(s => s.TryGet(s.Resources.For("v1", "Namespace"), null, "held") is null, "the namespace gone");
+    }
+
+    /// <summary>
+    /// Fidelity fix (issue 9): the deleter deletes content with each object's own grace period
+    /// (namespaced_resources_deleter.go, background propagation and no grace), not 0: a running pod is Terminating with
+    /// its 30 s until its kubelet stops it and deletes it, and the namespace goes after the pod. The kubelet's Killing
+    /// event in the terminating namespace is refused (NamespaceLifecycle) and dropped by its recorder, which lets the
+    /// kubelet finish the pod.
+    /// </summary>
+    [Fact]
+    public void DeleteNamespace_RunningPod_DeletedGracefullyByItsKubelet_ThenNamespaceGoes()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1");
+        cluster.Create(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = "team" } });
+        cluster.Run();
+        cluster.Create(TestCluster.PodJson("web", ns: "team"));
+        cluster.Run();
+        Assert.Equal("Running", cluster.Pod("web", "team").GetString("status.phase"));
+        var rejected = cluster.Plane.Events.Rejected;
+        var namespaces = cluster.Store.Resources.For("v1", "Namespace");
+        var terminating = new List<KubeObject>();
+        cluster.Store.Subscribe(change =>
+        {
+            // The pod's changes while it terminates; its DELETED change, which carries the same deletionTimestamp, is not one.
+            if (change is { Type: WatchEventType.Modified, Object: { Kind: "Pod", Name: "web", IsTerminating: true } })
+            {
+                terminating.Add(change.Object);
+            }
+        });
+
+        cluster.Store.Delete(namespaces, null, "team");
+        cluster.Run();
+
+        var graceful = Assert.Single(terminating);
+        Assert.Equal(30, graceful["metadata.deletionGracePeriodSeconds"]!.GetValue<long>());
+        Assert.Equal(cluster.Time.GetUtcNow().AddSeconds(30), graceful.DeletionTimestamp);
+        Assert.Null(cluster.TryPod("web", "team"));
+        Assert.Null(cluster.Store.TryGet(namespaces, null, "team"));
+        Assert.Empty(cluster.Store.List("v1", "Event", "team").Items);
+        Assert.Equal(rejected + 1, cluster.Plane.Events.Rejected);
     }
 
     [Fact]

@@ -24,6 +24,28 @@ public class ObjectStoreBindingTests
         Assert.Equal(from + 1, change.ResourceVersion);
     }
 
+    /// <summary>
+    /// setPodNodeAndMetadata copies the Binding's annotations onto the pod in the bind's one write, each replacing the
+    /// pod's annotation of that key and leaving the others.
+    /// </summary>
+    [Fact]
+    public void Bind_WithAnnotations_MergesThemIntoThePodInTheSameChange()
+    {
+        var pod = StoreHarness.Pod("web");
+        pod.Raw["metadata"]!["annotations"] = new System.Text.Json.Nodes.JsonObject { ["keep"] = "me", ["Logging"] = "old" };
+        _h.Store.Create(pod);
+        var from = _h.Store.CurrentResourceVersion;
+
+        var bound = _h.Store.Bind(_h.Pods, "default", "web", "node-1", annotations: new Dictionary<string, string> { ["CapacityProvisioned"] = "0.25vCPU 0.5GB", ["Logging"] = "LoggingDisabled: LOGGING_CONFIGMAP_NOT_FOUND" });
+
+        var change = Assert.Single(_h.Store.Watch(_h.Pods, resourceVersion: from.ToString(System.Globalization.CultureInfo.InvariantCulture)).Read());
+        Assert.Equal(bound.ResourceVersion, change.Object.ResourceVersion);
+        Assert.Equal("node-1", change.Object.GetString("spec.nodeName"));
+        Assert.Equal(
+            new Dictionary<string, string> { ["keep"] = "me", ["Logging"] = "LoggingDisabled: LOGGING_CONFIGMAP_NOT_FOUND", ["CapacityProvisioned"] = "0.25vCPU 0.5GB" },
+            change.Object.Annotations.ToDictionary(a => a.Key, a => a.Value));
+    }
+
     [Fact]
     public void Bind_AlreadyAssigned_IsConflictOnPodsBinding()
     {

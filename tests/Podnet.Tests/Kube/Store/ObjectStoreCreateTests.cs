@@ -174,6 +174,10 @@ public class ObjectStoreCreateTests
         Assert.Equal("Forbidden", error.Reason);
         Assert.Equal(403, error.Code);
         Assert.Equal("pods \"new\" is forbidden: unable to create new content in namespace doomed because it is being terminated", error.Message);
+
+        // NamespaceLifecycle's cause, which clients (the event recorder, the ReplicaSet controller) test for.
+        Assert.Equal(new Podnet.Kube.Api.StatusCause("NamespaceTerminating", "namespace doomed is being terminated", "metadata.namespace"), Assert.Single(error.Causes));
+        Assert.Equal("NamespaceTerminating", error.ToStatus()["details"]!["causes"]![0]!["reason"]!.GetValue<string>());
     }
 
     [Fact]

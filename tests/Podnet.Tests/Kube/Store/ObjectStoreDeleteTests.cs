@@ -301,16 +301,27 @@ public class ObjectStoreDeleteTests
         var result = _h.Store.Delete(_h.Namespaces, null, "team");
 
         // The API answers with the namespace Terminating (the registry only marks it); the namespace controller deletes
-        // the content, writes its conditions, finalizes, and the namespace goes (fidelity: the store did it inline).
+        // the content with each object's own grace period (fidelity: the store did it inline; then the controller
+        // deleted with grace 0): the pod bound to a node is Terminating until its kubelet (none here) deletes it with
+        // grace 0, and the namespace says so in its conditions.
         Assert.Equal("Terminating", result!.GetString("status.phase"));
+        Assert.Equal(["b"], Names(_h.Store.List(_h.Pods, "team")));
+        Assert.True(_h.Store.Get(_h.Pods, "team", "b").IsTerminating);
+        Assert.Equal(30, _h.Store.Get(_h.Pods, "team", "b")["metadata.deletionGracePeriodSeconds"]!.GetValue<long>());
+        Assert.NotNull(_h.Store.TryGet(_h.Namespaces, null, "team"));
+
+        _h.Store.Delete(_h.Pods, "team", "b", DeleteOptions.Now);
+
         Assert.Null(_h.Store.TryGet(_h.Namespaces, null, "team"));
         Assert.DoesNotContain(_h.Store.All(), o => o.Namespace == "team");
         Assert.Equal(["keep"], Names(_h.Store.List(_h.Pods)));
         var events = namespaces.Read();
-        Assert.Equal(["MODIFIED Namespace team", "MODIFIED Namespace team", "DELETED Namespace team"], events.Select(Describe));
+        Assert.Equal(["MODIFIED Namespace team", "MODIFIED Namespace team", "MODIFIED Namespace team", "DELETED Namespace team"], events.Select(Describe));
         Assert.Equal("Terminating", events[0].Object.GetString("status.phase"));
-        Assert.Equal("ContentRemoved", ((JsonArray)events[1].Object["status.conditions"]!).OfType<JsonObject>().Single(c => c["type"]!.GetValue<string>() == "NamespaceContentRemaining")["reason"]!.GetValue<string>());
-        Assert.Equal(_h.Store.CurrentResourceVersion, events[2].ResourceVersion);
+        string Remaining(WatchEvent e) => ((JsonArray)e.Object["status.conditions"]!).OfType<JsonObject>().Single(c => c["type"]!.GetValue<string>() == "NamespaceContentRemaining")["message"]!.GetValue<string>();
+        Assert.Equal("Some resources are remaining: pods. has 1 resource instances", Remaining(events[1]));
+        Assert.Equal("All content successfully removed", Remaining(events[2]));
+        Assert.Equal(_h.Store.CurrentResourceVersion, events[3].ResourceVersion);
     }
 
     [Fact]
