@@ -60,6 +60,8 @@ public sealed class PodReconciler : ReconcilingController
 
     private KubeResource Pods => Store.Resources.For("v1", "Pod");
 
+    private KubeResource Nodes => Store.Resources.For("v1", "Node");
+
     private static RequestContext Context { get; } = new(ResourceControllerNames.LegacyControllerServiceAccountUser);
 
     /// <summary>Queues a pod's key: its node's trunk is ready, or the node's delete queue freed capacity.</summary>
@@ -95,10 +97,18 @@ public sealed class PodReconciler : ReconcilingController
 
     private ReconcileResult ReconcilePod(ObjectKey key)
     {
+        // pod_controller.go Reconcile hands a pod's branches back (HandleDelete) on its delete event, once it has
+        // completed, or once its node is gone from the cluster (isDeleteEvent || hasPodCompleted ||
+        // nodeDeletedInCluster): a pod that is only terminating keeps its branch interface through its grace period.
         var found = Store.TryGet(Pods, key.Namespace, key.Name);
-        if (found is null || new PodView(found) is { IsTerminating: true } or { IsFinished: true })
+        if (found is null || new PodView(found) is { IsFinished: true } || (new PodView(found).NodeName is { } boundTo && Store.TryGet(Nodes, null, boundTo) is null))
         {
             ReleaseGone(found);
+            return ReconcileResult.Done;
+        }
+
+        if (found.IsTerminating)
+        {
             return ReconcileResult.Done;
         }
 
@@ -226,13 +236,13 @@ public sealed class PodReconciler : ReconcilingController
         created[^1] = branch with { AssociationId = association.AssociationId };
     }
 
-    /// <summary>A pod that is gone or finished gives its branches to the delete queue; they go after the cooldown.</summary>
+    /// <summary>A pod that is gone, finished, or on a deleted node gives its branches to the delete queue; they go after the cooldown.</summary>
     private void ReleaseGone(KubeObject? pod)
     {
         foreach (var trunk in _provider.Trunks.Values)
         {
             var live = pod is null
-                ? PodsOn(trunk.NodeName).Where(p => !p.IsFinished && !p.IsTerminating).Select(p => p.Object.Uid).OfType<string>().ToHashSet(StringComparer.Ordinal)
+                ? PodsOn(trunk.NodeName).Where(p => !p.IsFinished).Select(p => p.Object.Uid).OfType<string>().ToHashSet(StringComparer.Ordinal)
                 : null;
             var gone = trunk.ByPod.Keys.Where(uid => live is null ? uid == pod!.Uid : !live.Contains(uid)).ToList();
             foreach (var uid in gone)

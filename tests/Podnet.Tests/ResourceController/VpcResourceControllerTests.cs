@@ -221,6 +221,34 @@ public class VpcResourceControllerTests
         Assert.Empty(world.Cloud!.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("interface-type", "trunk"))));
     }
 
+    /// <summary>
+    /// pod_controller.go hands a pod's branches back on its delete event, once it has completed, or once its node is
+    /// gone (isDeleteEvent || hasPodCompleted || nodeDeletedInCluster): a pod that is only terminating keeps its branch
+    /// interface, and its address, through its grace period; the cooldown starts when the pod is gone.
+    /// </summary>
+    [Fact]
+    public void TerminatingPod_KeepsItsBranchThroughItsGrace_TheCooldownStartsWhenItIsGone()
+    {
+        var world = ExampleWorlds.Load("security-groups-for-pods");
+        var store = world.ControlPlane.Store;
+        var pod = Pods(world, "my-namespace")[0];
+        var trunk = world.ResourceController!.Trunks[pod.NodeName!];
+        var queuedBefore = trunk.DeleteQueue.Count;
+
+        store.Delete(pod.Object);
+        world.Settle(TimeSpan.FromSeconds(20));
+        Assert.True(new PodView(store.Get("v1", "Pod", "my-namespace", pod.Name)).IsTerminating);
+        Assert.True(trunk.HasPod(pod.Object.Uid!));
+        Assert.Equal(queuedBefore, trunk.DeleteQueue.Count);
+
+        // Settle runs what falls due within its horizon: the end of the grace period (30 s after the delete), not the
+        // branch's deletion a cooldown after that.
+        world.Settle(TimeSpan.FromSeconds(45));
+        Assert.Null(store.TryGet(store.Resources.For("v1", "Pod"), "my-namespace", pod.Name));
+        Assert.False(trunk.HasPod(pod.Object.Uid!));
+        Assert.Equal(queuedBefore + 1, trunk.DeleteQueue.Count);
+    }
+
     [Fact]
     public void DeletedNode_ItsBranchesGoAMinuteLater()
     {

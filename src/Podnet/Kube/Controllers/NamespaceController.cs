@@ -100,7 +100,7 @@ public sealed class NamespaceController : ReconcilingController
         // deleteAllContent: everything in the namespace is deleted, then what is left is counted by resource and by
         // finalizer. deleteCollection and deleteEachItem delete with background propagation and no grace period
         // (metav1.DeleteOptions{PropagationPolicy: &background}), so each object takes its own default: a pod on a node
-        // is Terminating with its terminationGracePeriodSeconds until its kubelet stops it, and the namespace waits.
+        // is Terminating for its terminationGracePeriodSeconds while its kubelet stops it, and the namespace waits.
         foreach (var (resource, obj) in Store.ContentOf(name).Where(c => !c.Object.IsTerminating))
         {
             try

@@ -18,7 +18,8 @@ namespace Podnet.Kube.Nodes;
 /// cref="ImageManager"/>: Pulling, then Pulled after the pull's time, or "already present"); runs their startup,
 /// liveness and readiness probes on their own timings (<see cref="ProbeWorker"/>); kills a container whose liveness
 /// or startup probe fails and restarts it, after the back-off of <see cref="ContainerRestartBackOff"/> when it keeps
-/// failing (CrashLoopBackOff); a terminating pod's network is torn down and the pod deleted.
+/// failing (CrashLoopBackOff); a deleted pod's running containers are stopped over its grace period, then its network
+/// is torn down and the pod deleted.
 /// </summary>
 public sealed class Kubelet : ReconcilingController
 {
@@ -30,6 +31,15 @@ public sealed class Kubelet : ReconcilingController
 
     /// <summary>The pod worker's retry after a failed sync (pod_workers.go backOffPeriod).</summary>
     private static readonly TimeSpan SandboxRetry = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The shortest grace period the kubelet gives a container it stops (kuberuntime_container.go
+    /// <c>minimumGracePeriodInSeconds</c>): a pod deleted with a grace period of 1 s still has 2 s.
+    /// </summary>
+    private const long MinimumGracePeriod = 2;
+
+    /// <summary>A pod's grace period when nothing set one (core/v1 <c>DefaultTerminationGracePeriodSeconds</c>).</summary>
+    private const long DefaultTerminationGracePeriodSeconds = 30;
 
     /// <summary>How often a pod-level readiness check that says not ready is asked again (a probe's default period).</summary>
     private static readonly TimeSpan PodReadinessPeriod = TimeSpan.FromSeconds(ProbeSpec.DefaultPeriodSeconds);
@@ -296,19 +306,7 @@ public sealed class Kubelet : ReconcilingController
         var context = RequestContext.ServiceAccount("kube-system", "node:" + node.Name);
         if (pod.IsTerminating)
         {
-            foreach (var container in pod.Containers)
-            {
-                _events.Normal(found, "Killing", $"Stopping container {container["name"]?.GetValue<string>()}", Component, node.Name);
-            }
-
-            if (!pod.HostNetwork)
-            {
-                _networkOf(node).Delete(pod, node);
-            }
-
-            Forget(found);
-            Store.Delete(Pods, pod.Namespace, pod.Name, DeleteOptions.Now, context);
-            return null;
+            return Terminate(found, pod, node, context);
         }
 
         if (!_pods.TryGetValue(found.Uid ?? string.Empty, out var runtime))
@@ -338,6 +336,50 @@ public sealed class Kubelet : ReconcilingController
         }
 
         return Advance(found, runtime, node, context);
+    }
+
+    /// <summary>
+    /// A deleted pod's termination (pod_workers.go: a pod with a deletionTimestamp is terminating; kuberuntime_manager.go
+    /// <c>KillPod</c>): each running container is stopped with the pod's grace period (<c>deletionGracePeriodSeconds</c>,
+    /// at least <see cref="MinimumGracePeriod"/>), a <c>Killing</c> event "Stopping container X" as its stop begins
+    /// (kuberuntime_container.go <c>killContainer</c>). The emulated processes do not model their SIGTERM handling, so
+    /// each runs until its grace period ends (as a process that ignores SIGTERM, the longest the kubelet waits before
+    /// SIGKILL): the pod shows Terminating that long. Then the sandbox is stopped (the network plugin's DEL) and the
+    /// status manager deletes the pod with grace period 0 (status_manager.go <c>syncPod</c> once
+    /// <c>canBeDeleted</c>). A pod with no running container (never started, or its sandbox never made) has nothing
+    /// to wait for and goes at once. Returns how long until the grace period ends, or null once the pod is deleted.
+    /// </summary>
+    private TimeSpan? Terminate(KubeObject found, PodView pod, NodeView node, RequestContext context)
+    {
+        var now = Time.GetUtcNow();
+        if (_pods.TryGetValue(found.Uid ?? string.Empty, out var runtime) && runtime.Containers.Any(c => c.State == RuntimeContainerState.Running))
+        {
+            if (runtime.KillingSince is null)
+            {
+                runtime.KillingSince = now;
+                foreach (var container in runtime.Containers.Where(c => c.State == RuntimeContainerState.Running))
+                {
+                    _events.Normal(found, "Killing", $"Stopping container {container.Name}", Component, node.Name);
+                }
+            }
+
+            // A second delete with a shorter grace period shortens the wait (the pod worker's gracePeriodOverride).
+            var grace = TimeSpan.FromSeconds(Math.Max(found["metadata.deletionGracePeriodSeconds"] is JsonValue v && long.TryParse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : DefaultTerminationGracePeriodSeconds, MinimumGracePeriod));
+            var end = runtime.KillingSince.Value + grace;
+            if (end > now)
+            {
+                return end - now;
+            }
+        }
+
+        if (!pod.HostNetwork)
+        {
+            _networkOf(node).Delete(pod, node);
+        }
+
+        Forget(found);
+        Store.Delete(Pods, pod.Namespace, pod.Name, DeleteOptions.Now, context);
+        return null;
     }
 
     /// <summary>

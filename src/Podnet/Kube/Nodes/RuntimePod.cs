@@ -16,6 +16,12 @@ internal sealed class RuntimePod(string uid, string podIp, DateTimeOffset sandbo
     /// <summary>The pod's namespace and name, which the kubelet syncs it by.</summary>
     public Podnet.Kube.Controllers.ObjectKey? Key { get; set; }
 
+    /// <summary>
+    /// When the kubelet began to stop the pod's running containers (the pod was deleted), or null while it runs them:
+    /// the pod's grace period counts from here.
+    /// </summary>
+    public DateTimeOffset? KillingSince { get; set; }
+
     /// <summary>When the pod-level readiness (aws-node's own) is next asked again while it says not ready.</summary>
     public DateTimeOffset? NextReadinessCheck { get; set; }
 

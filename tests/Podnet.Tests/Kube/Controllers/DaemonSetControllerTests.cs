@@ -89,7 +89,8 @@ public class DaemonSetControllerTests
             DaemonSet(cluster),
             PatchType.StrategicMerge,
             JsonNode.Parse("""{"spec":{"template":{"spec":{"tolerations":[{"key":"dedicated","operator":"Exists","effect":"NoSchedule"}]}}}}""")!);
-        cluster.Run();
+        // Each replaced pod is Terminating for its grace period (30 s) before it goes (the kubelet's killPod; fidelity fix, issue 9).
+        cluster.Settle(TimeSpan.FromMinutes(5));
 
         Assert.Equal(["linux-1", "linux-tainted"], PodsByNode(cluster).Keys.Order(StringComparer.Ordinal));
         Assert.Equal("linux-tainted", DaemonPods(cluster).Single(p => new PodView(p).AffinityNodeName == "linux-tainted").GetString("spec.nodeName"));
@@ -195,7 +196,8 @@ public class DaemonSetControllerTests
             DaemonSet(cluster),
             PatchType.StrategicMerge,
             JsonNode.Parse("""{"spec":{"template":{"spec":{"containers":[{"name":"aws-node","env":[{"name":"ENABLE_POD_ENI","value":"true"}]}]}}}}""")!);
-        cluster.Run();
+        // Each replaced pod is Terminating for its grace period (30 s) before it goes (the kubelet's killPod; fidelity fix, issue 9).
+        cluster.Settle(TimeSpan.FromMinutes(5));
 
         var ds = DaemonSet(cluster);
         var generation = ds["metadata.generation"]!.GetValue<long>();
@@ -243,7 +245,8 @@ public class DaemonSetControllerTests
         cluster.Store.Patch(DaemonSet(cluster), PatchType.Merge, JsonNode.Parse("{\"spec\":{\"updateStrategy\":" + strategy + "}}")!);
         cluster.Run();
         cluster.Store.Patch(DaemonSet(cluster), PatchType.StrategicMerge, JsonNode.Parse("""{"spec":{"template":{"spec":{"containers":[{"name":"aws-node","env":[{"name":"ENABLE_POD_ENI","value":"true"}]}]}}}}""")!);
-        cluster.Run();
+        // Each replaced pod is Terminating for its grace period (30 s) before it goes (the kubelet's killPod; fidelity fix, issue 9).
+        cluster.Settle(TimeSpan.FromMinutes(5));
 
         // The events after the four creations: the first batch of deletions is as large as maxUnavailable allows.
         var rollout = cluster.EventLines(DaemonSet(cluster)).Skip(4).Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]).ToList();
@@ -277,7 +280,8 @@ public class DaemonSetControllerTests
             }
         });
         cluster.Store.Patch(DaemonSet(cluster), PatchType.StrategicMerge, JsonNode.Parse("""{"spec":{"template":{"spec":{"containers":[{"name":"aws-node","env":[{"name":"ENABLE_POD_ENI","value":"true"}]}]}}}}""")!);
-        cluster.Run();
+        // Each replaced pod is Terminating for its grace period (30 s) before it goes (the kubelet's killPod; fidelity fix, issue 9).
+        cluster.Settle(TimeSpan.FromMinutes(5));
 
         Assert.Equal(0, lacking);
         var pods = DaemonPods(cluster);
@@ -324,7 +328,8 @@ public class DaemonSetControllerTests
             DaemonSet(cluster),
             PatchType.StrategicMerge,
             JsonNode.Parse("""{"spec":{"template":{"spec":{"containers":[{"name":"aws-node","env":[{"name":"WARM_IP_TARGET","value":"2"}]}]}}}}""")!);
-        cluster.Run();
+        // Each replaced pod is Terminating for its grace period (30 s) before it goes (the kubelet's killPod; fidelity fix, issue 9).
+        cluster.Settle(TimeSpan.FromMinutes(5));
 
         var newHash = TemplateHash.Of(DaemonSet(cluster)["spec.template"]);
         var pods = DaemonPods(cluster);
@@ -336,7 +341,7 @@ public class DaemonSetControllerTests
         Assert.Equal(1, status["numberUnavailable"]!.GetValue<int>());
 
         network.AddError = null;
-        cluster.Settle();
+        cluster.Settle(TimeSpan.FromMinutes(5));
 
         pods = DaemonPods(cluster);
         Assert.All(pods, p => Assert.Equal(newHash, p.Labels["controller-revision-hash"]));

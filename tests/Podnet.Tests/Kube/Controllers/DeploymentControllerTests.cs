@@ -153,7 +153,8 @@ public class DeploymentControllerTests
 
         var before = cluster.Pods("app=web").Select(p => p.Name).ToList();
         cluster.Store.Patch(Deployment(cluster), PatchType.Merge, JsonNode.Parse("""{"spec":{"replicas":2}}""")!);
-        cluster.Run();
+        // The pods deleted are Terminating for their grace period (30 s) before they go (the kubelet's killPod; fidelity fix, issue 9).
+        cluster.Settle(TimeSpan.FromMinutes(5));
 
         var after = cluster.Pods("app=web").Select(p => p.Name).ToList();
         Assert.Equal(2, after.Count);
@@ -207,7 +208,8 @@ public class DeploymentControllerTests
             Deployment(cluster),
             PatchType.StrategicMerge,
             JsonNode.Parse("""{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.28"}]}}}}""")!);
-        cluster.Run();
+        // The pods deleted are Terminating for their grace period (30 s) before they go (the kubelet's killPod; fidelity fix, issue 9).
+        cluster.Settle(TimeSpan.FromMinutes(5));
 
         var deployment = Deployment(cluster);
         var newHash = HashOf(deployment);
@@ -272,7 +274,8 @@ public class DeploymentControllerTests
         cluster.Run();
 
         cluster.Store.Delete(Deployment(cluster));
-        cluster.Run();
+        // The pods deleted are Terminating for their grace period (30 s) before they go (the kubelet's killPod; fidelity fix, issue 9).
+        cluster.Settle(TimeSpan.FromMinutes(5));
 
         Assert.Empty(cluster.ReplicaSets());
         Assert.Empty(cluster.Pods("app=web"));

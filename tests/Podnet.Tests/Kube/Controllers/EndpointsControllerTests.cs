@@ -140,9 +140,10 @@ public class EndpointsControllerTests
         var lonerIp = cluster.Pod("loner").GetString("status.podIP")!;
         Assert.Contains(lonerIp, Ips(Endpoints(cluster)["subsets"]![0]!["addresses"]));
 
+        // Terminating pods leave the endpoints at once; they are gone after their grace period (fidelity fix, issue 9).
         cluster.Store.Delete(victim);
         cluster.Store.Delete(cluster.Pod("loner"));
-        cluster.Run();
+        cluster.Settle();
 
         var addresses = Ips(Endpoints(cluster)["subsets"]![0]!["addresses"]);
         Assert.Equal(3, addresses.Count);

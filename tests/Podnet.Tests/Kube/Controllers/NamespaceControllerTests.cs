@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
-using Podnet.Kube.Store;
 using Podnet.Tests.TestSupport;
 
 namespace Podnet.Tests.Kube.Controllers;
@@ -63,13 +62,12 @@ public sealed class NamespaceControllerTests : IClassFixture<ServedWorld>
 
     /// <summary>
     /// Fidelity fix (issue 9): the deleter deletes content with each object's own grace period
-    /// (namespaced_resources_deleter.go, background propagation and no grace), not 0: a running pod is Terminating with
-    /// its 30 s until its kubelet stops it and deletes it, and the namespace goes after the pod. The kubelet's Killing
-    /// event in the terminating namespace is refused (NamespaceLifecycle) and dropped by its recorder, which lets the
-    /// kubelet finish the pod.
+    /// (namespaced_resources_deleter.go, background propagation and no grace), not 0: a running pod shows Terminating
+    /// for its 30 s while its kubelet stops it, the namespace says what remains, and goes after the pod. The kubelet's
+    /// Killing event in the terminating namespace is refused (NamespaceLifecycle) and dropped by its recorder.
     /// </summary>
     [Fact]
-    public void DeleteNamespace_RunningPod_DeletedGracefullyByItsKubelet_ThenNamespaceGoes()
+    public void DeleteNamespace_RunningPod_TerminatingForItsGracePeriod_ThenNamespaceGoes()
     {
         var cluster = new TestCluster();
         cluster.AddNode("node-1");
@@ -80,26 +78,32 @@ public sealed class NamespaceControllerTests : IClassFixture<ServedWorld>
         Assert.Equal("Running", cluster.Pod("web", "team").GetString("status.phase"));
         var rejected = cluster.Plane.Events.Rejected;
         var namespaces = cluster.Store.Resources.For("v1", "Namespace");
-        var terminating = new List<KubeObject>();
-        cluster.Store.Subscribe(change =>
-        {
-            // The pod's changes while it terminates; its DELETED change, which carries the same deletionTimestamp, is not one.
-            if (change is { Type: WatchEventType.Modified, Object: { Kind: "Pod", Name: "web", IsTerminating: true } })
-            {
-                terminating.Add(change.Object);
-            }
-        });
 
         cluster.Store.Delete(namespaces, null, "team");
         cluster.Run();
 
-        var graceful = Assert.Single(terminating);
-        Assert.Equal(30, graceful["metadata.deletionGracePeriodSeconds"]!.GetValue<long>());
-        Assert.Equal(cluster.Time.GetUtcNow().AddSeconds(30), graceful.DeletionTimestamp);
+        var pod = cluster.Pod("web", "team");
+        Assert.True(pod.IsTerminating);
+        Assert.Equal(30, pod["metadata.deletionGracePeriodSeconds"]!.GetValue<long>());
+        Assert.Equal(cluster.Time.GetUtcNow().AddSeconds(30), pod.DeletionTimestamp);
+        var ns = cluster.Store.Get(namespaces, null, "team");
+        Assert.Equal("Terminating", ns.GetString("status.phase"));
+        var remaining = TestCluster.ConditionOf(ns, "NamespaceContentRemaining")!;
+        Assert.Equal(("True", "SomeResourcesRemain", "Some resources are remaining: pods. has 1 resource instances"), (remaining["status"]!.GetValue<string>(), remaining["reason"]!.GetValue<string>(), remaining["message"]!.GetValue<string>()));
+        Assert.Equal("False", TestCluster.ConditionOf(ns, "NamespaceFinalizersRemaining")!["status"]!.GetValue<string>());
+        Assert.Equal("False", TestCluster.ConditionOf(ns, "NamespaceDeletionContentFailure")!["status"]!.GetValue<string>());
+        Assert.Empty(cluster.Events("Killing", "team"));
+        Assert.Equal(rejected + 1, cluster.Plane.Events.Rejected);
+
+        cluster.Time.Advance(TimeSpan.FromSeconds(29));
+        cluster.Run();
+        Assert.True(cluster.Pod("web", "team").IsTerminating);
+        Assert.NotNull(cluster.Store.TryGet(namespaces, null, "team"));
+
+        cluster.Time.Advance(TimeSpan.FromSeconds(1));
+        cluster.Run();
         Assert.Null(cluster.TryPod("web", "team"));
         Assert.Null(cluster.Store.TryGet(namespaces, null, "team"));
-        Assert.Empty(cluster.Store.List("v1", "Event", "team").Items);
-        Assert.Equal(rejected + 1, cluster.Plane.Events.Rejected);
     }
 
     [Fact]

@@ -243,8 +243,12 @@ public class SchedulerTests
         cluster.Run();
         AssertUnschedulable(cluster, "second", "0/1 nodes are available: 1 Too many pods.");
 
+        // The first pod keeps its place while it is Terminating (its grace period, 30 s); once it is gone the second is
+        // scheduled (fidelity fix, issue 9: the kubelet used to delete it at once).
         cluster.Store.Delete(cluster.Pod("first"));
         cluster.Run();
+        AssertUnschedulable(cluster, "second", "0/1 nodes are available: 1 Too many pods.");
+        cluster.Settle();
 
         Assert.Null(cluster.TryPod("first"));
         var second = cluster.Pod("second");

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
 using Podnet.Kube.Nodes;
+using Podnet.Kube.Store;
 using Podnet.Kube.Views;
 using Podnet.Tests.Kube.Controllers;
 
@@ -233,14 +234,21 @@ public class KubeletTests
         Assert.Equal(nodeIp, pod.GetString("status.hostIP"));
         Assert.Empty(network.Added);
 
+        // Its container is stopped over the pod's grace period (killPod), then the pod goes.
         cluster.Store.Delete(pod);
-        cluster.Run();
+        cluster.Settle();
         Assert.Null(cluster.TryPod("aws-node"));
         Assert.Empty(network.Deleted);
     }
 
+    /// <summary>
+    /// Fidelity fix (issue 9): the kubelet used to delete a terminating pod at its next sync; the real one stops its
+    /// containers with the pod's grace period (kuberuntime_manager.go KillPod), so the pod shows Terminating that long
+    /// (the emulated process, like one ignoring SIGTERM, runs until the grace period ends), and only then is its
+    /// network torn down and the pod deleted.
+    /// </summary>
     [Fact]
-    public void Kubelet_DeleteRunningPod_TerminatingThenGoneAndNetworkTornDown()
+    public void Kubelet_DeleteRunningPod_TerminatingForItsGracePeriod_ThenGoneAndNetworkTornDown()
     {
         var (cluster, _, network) = ClusterWithFakeNetwork();
         cluster.Create(TestCluster.PodJson("web"));
@@ -252,15 +260,63 @@ public class KubeletTests
         Assert.True(terminating.IsTerminating);
         Assert.Equal(cluster.Time.GetUtcNow().AddSeconds(30), terminating.DeletionTimestamp);
         Assert.Equal(30, terminating["metadata.deletionGracePeriodSeconds"]!.GetValue<long>());
+
+        // The kubelet begins to stop the container: Killing, and the pod stays Terminating with its address.
+        cluster.Run();
         Assert.True(cluster.Pod("web").IsTerminating);
         Assert.Empty(network.Deleted);
+        var killing = Assert.Single(cluster.Events("Killing"));
+        Assert.Equal("Stopping container app", killing.GetString("message"));
 
+        cluster.Time.Advance(TimeSpan.FromSeconds(29));
+        cluster.Run();
+        Assert.True(cluster.Pod("web").IsTerminating);
+        Assert.Equal(cluster.Time.GetUtcNow().AddSeconds(1), cluster.Plane.NextDue);
+
+        cluster.Time.Advance(TimeSpan.FromSeconds(1));
+        cluster.Run();
+        Assert.Null(cluster.TryPod("web"));
+        Assert.Equal(["default/web"], network.Deleted);
+        Assert.Single(cluster.Events("Killing"));
+    }
+
+    /// <summary>A second delete with a shorter grace period shortens the wait; the kubelet never waits less than 2 s (minimumGracePeriodInSeconds).</summary>
+    [Fact]
+    public void Kubelet_DeletedAgainWithShorterGrace_GoesAtTheKubeletsMinimumOfTwoSeconds()
+    {
+        var (cluster, _, _) = ClusterWithFakeNetwork();
+        cluster.Create(TestCluster.PodJson("web"));
+        cluster.Run();
+        cluster.Store.Delete(cluster.Pod("web"));
+        cluster.Run();
+
+        cluster.Store.Delete(cluster.Pod("web"), new DeleteOptions(GracePeriodSeconds: 1));
+        Assert.Equal(1, cluster.Pod("web")["metadata.deletionGracePeriodSeconds"]!.GetValue<long>());
+        cluster.Run();
+        cluster.Time.Advance(TimeSpan.FromSeconds(1));
+        cluster.Run();
+        Assert.True(cluster.Pod("web").IsTerminating);
+
+        cluster.Time.Advance(TimeSpan.FromSeconds(1));
+        cluster.Run();
+        Assert.Null(cluster.TryPod("web"));
+    }
+
+    /// <summary>A pod whose sandbox never came up has no running container to stop: it goes at once, without a Killing event.</summary>
+    [Fact]
+    public void Kubelet_DeletePodWithoutRunningContainers_GoesAtOnce()
+    {
+        var (cluster, _, network) = ClusterWithFakeNetwork();
+        network.AddError = "no addresses";
+        cluster.Create(TestCluster.PodJson("web"));
+        cluster.Run();
+        Assert.Equal("Pending", cluster.Pod("web").GetString("status.phase"));
+
+        Assert.True(cluster.Store.Delete(cluster.Pod("web"))!.IsTerminating);
         cluster.Run();
 
         Assert.Null(cluster.TryPod("web"));
-        Assert.Equal(["default/web"], network.Deleted);
-        var killing = Assert.Single(cluster.Events("Killing"));
-        Assert.Equal("Stopping container app", killing.GetString("message"));
+        Assert.Empty(cluster.Events("Killing"));
     }
 
     [Fact]
@@ -275,6 +331,8 @@ public class KubeletTests
 
         Assert.True(cluster.Store.Delete(cluster.Pod("web"))!.IsTerminating);
         cluster.Run();
+        Assert.True(cluster.Pod("web").IsTerminating);
+        cluster.Settle();
         Assert.Null(cluster.TryPod("web"));
     }
 
