@@ -101,18 +101,18 @@ public sealed class PodReconciler : ReconcilingController
         // completed, or once its node is gone from the cluster (isDeleteEvent || hasPodCompleted ||
         // nodeDeletedInCluster): a pod that is only terminating keeps its branch interface through its grace period.
         var found = Store.TryGet(Pods, key.Namespace, key.Name);
-        if (found is null || new PodView(found) is { IsFinished: true } || (new PodView(found).NodeName is { } boundTo && Store.TryGet(Nodes, null, boundTo) is null))
+        var pod = found is null ? null : new PodView(found);
+        if (found is null || pod is { IsFinished: true } || (pod?.NodeName is { } boundTo && Store.TryGet(Nodes, null, boundTo) is null))
         {
             ReleaseGone(found);
             return ReconcileResult.Done;
         }
 
-        if (found.IsTerminating)
+        if (pod!.IsTerminating)
         {
             return ReconcileResult.Done;
         }
 
-        var pod = new PodView(found);
         var count = PodEniCount(pod);
         if (count == 0 || pod.NodeName is not { } nodeName || !_provider.Trunks.TryGetValue(nodeName, out var trunk))
         {

@@ -206,7 +206,10 @@ public sealed class KubeObject
 
     public string? ResourceVersion => _identity is { } identity ? identity.ResourceVersion : Metadata("resourceVersion") is { Length: > 0 } rv ? rv : null;
 
-    public long Generation => (Json["metadata"] as JsonObject)?["generation"] is JsonValue v && (v.TryGetValue<long>(out var g) || (v.TryGetValue<int>(out var i) && (g = i) == i)) ? g : 0;
+    public long Generation => MetadataLong("generation") ?? 0;
+
+    /// <summary><c>metadata.deletionGracePeriodSeconds</c>: the grace period of the delete that made the object terminating, or null.</summary>
+    public long? DeletionGracePeriodSeconds => MetadataLong("deletionGracePeriodSeconds");
 
     public DateTimeOffset? CreationTimestamp => Timestamp(Metadata("creationTimestamp"));
 
@@ -261,7 +264,9 @@ public sealed class KubeObject
     }
 
     /// <summary>A deep copy of the whole object.</summary>
-    public JsonObject ToJson() => (JsonObject)Json.DeepClone();
+    /// <remarks>A compact object not read since is parsed from its text into the copy, not parsed, kept and then copied.</remarks>
+    public JsonObject ToJson()
+        => _utf8 is { } utf8 && Volatile.Read(ref _tree) is null ? (JsonObject)JsonNode.Parse(utf8)! : (JsonObject)Json.DeepClone();
 
     /// <summary>A changed copy; <paramref name="change"/> edits a deep copy of the JSON.</summary>
     public KubeObject With(Action<JsonObject> change)
@@ -325,6 +330,9 @@ public sealed class KubeObject
     });
 
     private string? String(string field) => Json[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private long? MetadataLong(string field)
+        => (Json["metadata"] as JsonObject)?[field] is JsonValue v && (v.TryGetValue<long>(out var l) || (v.TryGetValue<int>(out var i) && (l = i) == i)) ? l : null;
 
     private string? Metadata(string field) => (Json["metadata"] as JsonObject)?[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 

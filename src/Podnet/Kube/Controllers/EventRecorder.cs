@@ -93,7 +93,7 @@ public sealed class EventRecorder
         message = correlated.Message;
         try
         {
-            return existing is null ? Create(about, type, reason, message, component, host, at, ns, correlator, correlated.Key) : CountUp(existing, now, message);
+            return existing is null ? Create(about, type, reason, message, component, host, at, now, ns, correlator, correlated.Key) : CountUp(existing, now, message);
         }
         catch (KubeException)
         {
@@ -110,20 +110,17 @@ public sealed class EventRecorder
 
     /// <summary>The correlator's patch of an earlier event: its count and last timestamp go up.</summary>
     private KubeObject CountUp(KubeObject existing, string now, string message)
-    {
-        var count = existing["count"]?.GetValue<int>() ?? 1;
-        return _store.Update(existing.With(json =>
+        => _store.Update(existing.With(json =>
         {
-            json["count"] = count + 1;
+            // Read from the copy: an Event is kept compact, and reading the stored one first would parse it twice.
+            json["count"] = (json["count"]?.GetValue<int>() ?? 1) + 1;
             json["lastTimestamp"] = now;
             json["message"] = message;
         }));
-    }
 
     /// <summary>A new Event (client-go <c>makeEvent</c>), created in the namespace of what it is about.</summary>
-    private KubeObject Create(KubeObject about, string type, string reason, string message, string component, string? host, DateTimeOffset at, string ns, EventCorrelator correlator, EventCorrelator.EventKey key)
+    private KubeObject Create(KubeObject about, string type, string reason, string message, string component, string? host, DateTimeOffset at, string now, string ns, EventCorrelator correlator, EventCorrelator.EventKey key)
     {
-        var now = KubeObject.FormatTimestamp(at);
 
         var source = new JsonObject { ["component"] = component };
         if (host is not null)

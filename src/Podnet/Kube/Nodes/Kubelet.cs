@@ -6,6 +6,7 @@ using Podnet.Kube.Controllers;
 using Podnet.Kube.Nodes.Probes;
 using Podnet.Kube.Serialization;
 using Podnet.Kube.Store;
+using Podnet.Kube.Validation;
 using Podnet.Kube.Views;
 
 namespace Podnet.Kube.Nodes;
@@ -37,9 +38,6 @@ public sealed class Kubelet : ReconcilingController
     /// <c>minimumGracePeriodInSeconds</c>): a pod deleted with a grace period of 1 s still has 2 s.
     /// </summary>
     private const long MinimumGracePeriod = 2;
-
-    /// <summary>A pod's grace period when nothing set one (core/v1 <c>DefaultTerminationGracePeriodSeconds</c>).</summary>
-    private const long DefaultTerminationGracePeriodSeconds = 30;
 
     /// <summary>How often a pod-level readiness check that says not ready is asked again (a probe's default period).</summary>
     private static readonly TimeSpan PodReadinessPeriod = TimeSpan.FromSeconds(ProbeSpec.DefaultPeriodSeconds);
@@ -364,7 +362,7 @@ public sealed class Kubelet : ReconcilingController
             }
 
             // A second delete with a shorter grace period shortens the wait (the pod worker's gracePeriodOverride).
-            var grace = TimeSpan.FromSeconds(Math.Max(found["metadata.deletionGracePeriodSeconds"] is JsonValue v && long.TryParse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : DefaultTerminationGracePeriodSeconds, MinimumGracePeriod));
+            var grace = TimeSpan.FromSeconds(Math.Max(found.DeletionGracePeriodSeconds ?? PodSpecDefaults.DefaultTerminationGracePeriodSeconds, MinimumGracePeriod));
             var end = runtime.KillingSince.Value + grace;
             if (end > now)
             {

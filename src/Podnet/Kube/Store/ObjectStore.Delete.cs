@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Podnet.Kube.Admission;
 using Podnet.Kube.Api;
+using Podnet.Kube.Validation;
 
 namespace Podnet.Kube.Store;
 
@@ -79,7 +80,7 @@ public sealed partial class ObjectStore
 
             if (finalizers.Count > 0 || graceful)
             {
-                var grace = options.GracePeriodSeconds ?? AsLong(current["spec.terminationGracePeriodSeconds"]) ?? 30;
+                var grace = options.GracePeriodSeconds ?? AsLong(current["spec.terminationGracePeriodSeconds"]) ?? PodSpecDefaults.DefaultTerminationGracePeriodSeconds;
                 if (current.IsTerminating && finalizers.SequenceEqual(current.Finalizers)
                     && (AsLong(current["metadata.deletionGracePeriodSeconds"]) ?? 0) <= (graceful ? grace : 0))
                 {

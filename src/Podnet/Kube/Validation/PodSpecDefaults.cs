@@ -9,12 +9,15 @@ namespace Podnet.Kube.Validation;
 /// </summary>
 public static class PodSpecDefaults
 {
+    /// <summary>A pod's grace period in seconds when nothing set one (core/v1 <c>DefaultTerminationGracePeriodSeconds</c>).</summary>
+    public const int DefaultTerminationGracePeriodSeconds = 30;
+
     /// <summary>PodSpec defaults as the API server fills them, plus the ServiceAccount and DefaultTolerationSeconds plugins.</summary>
     public static void Apply(JsonObject spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec["restartPolicy"] ??= "Always";
-        spec["terminationGracePeriodSeconds"] ??= 30;
+        spec["terminationGracePeriodSeconds"] ??= DefaultTerminationGracePeriodSeconds;
         spec["dnsPolicy"] ??= "ClusterFirst";
         spec["schedulerName"] ??= "default-scheduler";
         spec["securityContext"] ??= new JsonObject();
