@@ -18,9 +18,14 @@ public static class ScaleRun
     public static string Run(string variant, int pods)
     {
         var yaml = ScaleWorldGenerator.Yaml(variant, pods);
+
+        // With PODNET_ALLOC_BY_TYPE set: which types the run allocates, sampled (stderr, after the row).
+        using var sampler = Environment.GetEnvironmentVariable("PODNET_ALLOC_BY_TYPE") is null ? null : new AllocationSampler();
         var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var paused = GC.GetTotalPauseDuration();
+        int[] collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         var clock = Stopwatch.StartNew();
 
         // Every change from the first step of settling on (the workloads are applied after it), by kind and type, a
@@ -61,6 +66,16 @@ public static class ScaleRun
             ((GC.GetTotalAllocatedBytes(precise: true) - allocated) / (1024 * 1024)).ToString(CultureInfo.InvariantCulture),
             string.Join(",", world.ControlPlane.Store.WholeKindLists.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")),
             string.Join(",", writes.OrderByDescending(w => w.Value).Select(w => $"{w.Key}={w.Value}")));
+
+        // On stderr, beside the row: how much of the wall time the garbage collector paused the program, and how many
+        // collections of each generation it made (a gen2 collection walks the whole live heap).
+        Console.Error.WriteLine(FormattableString.Invariant(
+            $"gc: paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:0.00} s, collections gen0 {GC.CollectionCount(0) - collections[0]}, gen1 {GC.CollectionCount(1) - collections[1]}, gen2 {GC.CollectionCount(2) - collections[2]}"));
+
+        foreach (var (type, bytes, share) in sampler?.Top(40) ?? [])
+        {
+            Console.Error.WriteLine(FormattableString.Invariant($"alloc {share,6:P1} {bytes / (1024 * 1024),6} MB {type}"));
+        }
 
         // With PODNET_HEAP_BY_KIND set: after the row's figures, the live heap and what three kinds cost as trees and as text.
         if (Environment.GetEnvironmentVariable("PODNET_HEAP_BY_KIND") is not null)

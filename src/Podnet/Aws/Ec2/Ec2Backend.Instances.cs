@@ -7,6 +7,7 @@ namespace Podnet.Aws.Ec2;
 public sealed partial class Ec2Backend
 {
     private readonly Dictionary<string, InstanceEntity> _instances = new(StringComparer.Ordinal);
+    private long _terminationsOrdered;
 
     /// <summary>Instances launched until this moment were up when the account's world began (see <see cref="MarkUpUntil"/>).</summary>
     private DateTimeOffset? _upUntil;
@@ -62,6 +63,22 @@ public sealed partial class Ec2Backend
         lock (_lock)
         {
             return _instances.GetValueOrDefault(instanceId)?.TerminatedAt;
+        }
+    }
+
+    /// <summary>
+    /// How many instances TerminateInstances has begun terminating so far, in this account: a caller that watches
+    /// for lost instances (an Auto Scaling group's health check) looks again only when this moved, instead of asking
+    /// after every instance on every call.
+    /// </summary>
+    public long TerminationsOrdered
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _terminationsOrdered;
+            }
         }
     }
 
@@ -207,6 +224,7 @@ public sealed partial class Ec2Backend
                 {
                     instance.ShutdownAt = now;
                     instance.TerminatedAt = now + ShuttingDownDuration(instance.Id);
+                    _terminationsOrdered++;
                     instance.StateTransitionReason = UserInitiated(now);
                 }
 

@@ -34,6 +34,10 @@ public sealed partial class EksBackend
     // EKS's own work inside AWS (a node group's instances, a cluster's interfaces) is no call of the account's EC2 API:
     // the service writes EC2's state directly, unthrottled, as AWS's own control plane does.
     private readonly Ec2Backend _ec2;
+
+    // What Expire saw of EC2's terminations at its last look for lost instances, and whether a replacement is owed.
+    private long _terminationsSeen;
+    private bool _replacementOwed;
     private readonly IamBackend _iam;
     private readonly ResourceIdGenerator _ids;
     private readonly TimeProvider _time;
@@ -466,17 +470,18 @@ public sealed partial class EksBackend
     /// look. Instances EKS terminates itself (scaling in, deleting the group) leave the group first and are not
     /// replaced.
     /// </summary>
-    private void ReplaceLost(ClusterEntity cluster, NodegroupEntity nodegroup)
+    /// <returns>False when a launch was refused, so a later look must try again.</returns>
+    private bool ReplaceLost(ClusterEntity cluster, NodegroupEntity nodegroup)
     {
         if (nodegroup.GoneAt is not null)
         {
-            return;
+            return true;
         }
 
         var lost = nodegroup.InstanceIds.Where(id => _ec2.TerminatesAt(id) is not null).ToList();
         if (lost.Count == 0)
         {
-            return;
+            return true;
         }
 
         var subnets = _ec2.DescribeSubnets(new DescribeRequest(nodegroup.Nodegroup.Subnets));
@@ -492,11 +497,13 @@ public sealed partial class EksBackend
             catch (AwsException)
             {
                 // EC2 refused the launch: the lost instance stays counted until a later look launches its replacement.
-                return;
+                return false;
             }
 
             nodegroup.InstanceIds.Remove(id);
         }
+
+        return true;
     }
 
     /// <summary>Launches one instance of the node group in <paramref name="subnet"/> (<paramref name="existing"/>: one the world declares running already).</summary>
@@ -627,6 +634,13 @@ public sealed partial class EksBackend
     private void Expire()
     {
         var now = _time.GetUtcNow();
+
+        // Instances are lost only by TerminateInstances, so the groups are looked at when EC2 terminated one since the
+        // last look, or a replacement was refused then; not on every call (the Fargate webhook asks on every pod create).
+        var terminations = _ec2.TerminationsOrdered;
+        var lookForLost = terminations != _terminationsSeen || _replacementOwed;
+        _terminationsSeen = terminations;
+        _replacementOwed = false;
         foreach (var cluster in _clusters.Values.ToList())
         {
             foreach (var (name, _) in cluster.Nodegroups.Where(n => n.Value.GoneAt <= now).ToList())
@@ -634,9 +648,12 @@ public sealed partial class EksBackend
                 cluster.Nodegroups.Remove(name);
             }
 
-            foreach (var nodegroup in cluster.Nodegroups.Values)
+            if (lookForLost)
             {
-                ReplaceLost(cluster, nodegroup);
+                foreach (var nodegroup in cluster.Nodegroups.Values)
+                {
+                    _replacementOwed |= !ReplaceLost(cluster, nodegroup);
+                }
             }
 
             foreach (var (name, _) in cluster.FargateProfiles.Where(f => f.Value.GoneAt <= now).ToList())

@@ -3,30 +3,68 @@ using Podnet.Kube.Views;
 namespace Podnet.Kube.Controllers;
 
 /// <summary>
-/// What the scheduler knows of one node, as kube-scheduler's cache keeps it (<c>framework.NodeInfo</c>): the node,
-/// and the sums over the pods bound to it that have not finished — how many, their requests per resource, their
-/// requests with the scoring defaults for empty ones, and the host ports they hold. Kept up to date from pod and node
-/// watch events, so a scheduling attempt reads each node in constant time instead of listing every pod.
+/// What the scheduler knows of one node, as kube-scheduler's cache keeps it (<c>framework.NodeInfo</c>): the node and
+/// its allocatable resources, and the sums over the pods bound to it that have not finished — how many, their requests
+/// per resource, their requests with the scoring defaults for empty ones, and the host ports they hold. Kept up to date
+/// from pod and node watch events, so a scheduling attempt reads each node in constant time instead of listing every
+/// pod. Amounts are <see cref="MilliValue"/>s (int64, as framework.Resource keeps them), so filtering and scoring a node
+/// is integer arithmetic with cpu and memory in fields, not decimal sums looked up by name.
 /// </summary>
 internal sealed class NodeInfo
 {
     private readonly Dictionary<(string Protocol, int Port), int> _hostPorts = [];
-    private readonly Dictionary<string, decimal> _requested = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _requested = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _allocatable = new(StringComparer.Ordinal);
+    private NodeView? _node;
 
-    /// <summary>The node; null while pods are known to be bound to a name no Node has (yet).</summary>
-    public NodeView? Node { get; set; }
+    /// <summary>The node; null while pods are known to be bound to a name no Node has (yet). Setting it reads its allocatable resources.</summary>
+    public NodeView? Node
+    {
+        get => _node;
+        set
+        {
+            _node = value;
+            _allocatable.Clear();
+            foreach (var (resource, amount) in value?.Allocatable ?? new Dictionary<string, decimal>())
+            {
+                _allocatable[resource] = MilliValue.Of(amount);
+            }
+
+            AllocatableCpu = _allocatable.GetValueOrDefault("cpu");
+            AllocatableMemory = _allocatable.GetValueOrDefault("memory");
+            AllocatablePods = value?.Allocatable.TryGetValue("pods", out var pods) == true ? pods : 110;
+        }
+    }
+
+    /// <summary>Allocatable cpu of the node, in millicores (0 when not given).</summary>
+    public long AllocatableCpu { get; private set; }
+
+    /// <summary>Allocatable memory of the node, in thousandths of a byte (0 when not given).</summary>
+    public long AllocatableMemory { get; private set; }
+
+    /// <summary>How many pods the node takes (its allocatable <c>pods</c>, 110 when not given).</summary>
+    public decimal AllocatablePods { get; private set; }
 
     /// <summary>Pods bound here and not finished (terminating ones included: their resources are still held).</summary>
     public int PodCount { get; private set; }
 
-    /// <summary>Requests of those pods, summed per resource.</summary>
-    public IReadOnlyDictionary<string, decimal> Requested => _requested;
+    /// <summary>Requested cpu of those pods, in millicores.</summary>
+    public long RequestedCpu { get; private set; }
 
-    /// <summary>cpu requests with 0.1 for a container that asks for none (the scorer's non-zero default).</summary>
-    public decimal NonZeroCpu { get; private set; }
+    /// <summary>Requested memory of those pods, in thousandths of a byte.</summary>
+    public long RequestedMemory { get; private set; }
 
-    /// <summary>memory requests with 200 MiB for a container that asks for none.</summary>
-    public decimal NonZeroMemory { get; private set; }
+    /// <summary>cpu requests with 100m for a container that asks for none (the scorer's non-zero default), in millicores.</summary>
+    public long NonZeroCpu { get; private set; }
+
+    /// <summary>memory requests with 200 MiB for a container that asks for none, in thousandths of a byte.</summary>
+    public long NonZeroMemory { get; private set; }
+
+    /// <summary>The node's allocatable amount of a resource other than cpu and memory (0 when it has none).</summary>
+    public long Allocatable(string resource) => _allocatable.GetValueOrDefault(resource);
+
+    /// <summary>What the node's pods request of a resource other than cpu and memory.</summary>
+    public long Requested(string resource) => _requested.GetValueOrDefault(resource);
 
     public bool HoldsHostPort((string Protocol, int Port) port) => _hostPorts.ContainsKey(port);
 
@@ -41,10 +79,20 @@ internal sealed class NodeInfo
         PodCount += sign;
         NonZeroCpu += sign * usage.NonZeroCpu;
         NonZeroMemory += sign * usage.NonZeroMemory;
-        foreach (var (resource, amount) in usage.Requests)
+        foreach (var request in usage.Requests)
         {
-            var total = _requested.GetValueOrDefault(resource) + (sign * amount);
-            _requested[resource] = total;
+            switch (request.Slot)
+            {
+                case ResourceSlot.Cpu:
+                    RequestedCpu += sign * request.Amount;
+                    break;
+                case ResourceSlot.Memory:
+                    RequestedMemory += sign * request.Amount;
+                    break;
+                default:
+                    _requested[request.Resource] = _requested.GetValueOrDefault(request.Resource) + (sign * request.Amount);
+                    break;
+            }
         }
 
         foreach (var port in usage.HostPorts)
@@ -62,10 +110,45 @@ internal sealed class NodeInfo
     }
 }
 
-/// <summary>What one bound pod takes of its node, as <see cref="NodeInfo"/> sums it.</summary>
-internal sealed record PodUsage(string NodeName, IReadOnlyDictionary<string, decimal> Requests, decimal NonZeroCpu, decimal NonZeroMemory, IReadOnlyList<(string Protocol, int Port)> HostPorts)
+/// <summary>Where the scheduler's cache keeps a resource's sums: cpu and memory in fields, the rest by name.</summary>
+internal enum ResourceSlot
 {
-    /// <summary>The scorer's default cpu request for a container without one (kube-scheduler's DefaultMilliCPURequest).</summary>
+    Cpu,
+    Memory,
+    Other,
+}
+
+/// <summary>One resource a pod requests, as a <see cref="MilliValue"/>.</summary>
+internal readonly record struct ResourceRequest(string Resource, long Amount)
+{
+    public ResourceSlot Slot => Resource switch
+    {
+        "cpu" => ResourceSlot.Cpu,
+        "memory" => ResourceSlot.Memory,
+        _ => ResourceSlot.Other,
+    };
+
+    /// <summary>A pod's requests as milli-values, by resource name in ordinal order.</summary>
+    public static ResourceRequest[] Of(IReadOnlyDictionary<string, decimal> requests)
+        => [.. requests.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new ResourceRequest(r.Key, MilliValue.Of(r.Value)))];
+}
+
+/// <summary>
+/// A quantity in thousandths of its unit, rounded up, as an int64: what kube-scheduler compares and sums
+/// (framework.Resource keeps <c>MilliCPU</c> from <c>Quantity.MilliValue()</c>, which rounds up; the other resources
+/// in whole units, which the thousandths hold exactly for any quantity a pod or node states in whole units). A
+/// quantity beyond int64 thousandths (over 9 petabytes) saturates.
+/// </summary>
+internal static class MilliValue
+{
+    public static long Of(decimal amount)
+        => amount >= long.MaxValue / 1000m ? long.MaxValue / 2 : amount <= long.MinValue / 1000m ? long.MinValue / 2 : (long)Math.Ceiling(amount * 1000m);
+}
+
+/// <summary>What one bound pod takes of its node, as <see cref="NodeInfo"/> sums it (amounts are <see cref="MilliValue"/>s).</summary>
+internal sealed record PodUsage(string NodeName, ResourceRequest[] Requests, long NonZeroCpu, long NonZeroMemory, IReadOnlyList<(string Protocol, int Port)> HostPorts)
+{
+    /// <summary>The scorer's default cpu request for a container without one (kube-scheduler's DefaultMilliCPURequest, 100m).</summary>
     public const decimal DefaultCpu = 0.1m;
 
     /// <summary>The scorer's default memory request (DefaultMemoryRequest, 200 MiB).</summary>
@@ -74,13 +157,12 @@ internal sealed record PodUsage(string NodeName, IReadOnlyDictionary<string, dec
     /// <summary>True when <paramref name="other"/> takes the same of the same node.</summary>
     public bool SameAs(PodUsage other)
         => NodeName == other.NodeName && NonZeroCpu == other.NonZeroCpu && NonZeroMemory == other.NonZeroMemory
-           && HostPorts.SequenceEqual(other.HostPorts)
-           && Requests.Count == other.Requests.Count && Requests.All(r => other.Requests.TryGetValue(r.Key, out var v) && v == r.Value);
+           && HostPorts.SequenceEqual(other.HostPorts) && Requests.AsSpan().SequenceEqual(other.Requests);
 
     public static PodUsage Of(PodView pod)
-        => new(pod.NodeName!, pod.Requests, NonZero(pod, "cpu", DefaultCpu), NonZero(pod, "memory", DefaultMemory), [.. pod.HostPorts]);
+        => new(pod.NodeName!, ResourceRequest.Of(pod.Requests), NonZero(pod, "cpu", DefaultCpu), NonZero(pod, "memory", DefaultMemory), [.. pod.HostPorts]);
 
-    /// <summary>A pod's request of <paramref name="resource"/>, or the default times its containers when it asks for none.</summary>
-    public static decimal NonZero(PodView pod, string resource, decimal fallback)
-        => pod.Requests.TryGetValue(resource, out var r) && r > 0 ? r : fallback * Math.Max(1, pod.Containers.Count);
+    /// <summary>A pod's request of <paramref name="resource"/>, or the default times its containers when it asks for none, as a <see cref="MilliValue"/>.</summary>
+    public static long NonZero(PodView pod, string resource, decimal fallback)
+        => MilliValue.Of(pod.Requests.TryGetValue(resource, out var r) && r > 0 ? r : fallback * Math.Max(1, pod.Containers.Count));
 }

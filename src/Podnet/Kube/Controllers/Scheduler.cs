@@ -190,7 +190,7 @@ public sealed class Scheduler : ReconcilingController
             Filter(fit, node, info, why);
             if (why.Count == 0)
             {
-                fits.Add((node, Score(fit, node, info)));
+                fits.Add((node, Score(fit, info)));
             }
 
             foreach (var reason in why)
@@ -307,18 +307,22 @@ public sealed class Scheduler : ReconcilingController
             }
         }
 
-        var allocatable = node.Allocatable;
-        if (info.PodCount + 1 > allocatable.GetValueOrDefault("pods", 110))
+        if (info.PodCount + 1 > info.AllocatablePods)
         {
             reasons.Add("Too many pods");
         }
 
-        foreach (var (resource, amount) in pod.Requests)
+        foreach (var request in pod.Requests)
         {
-            var used = info.Requested.GetValueOrDefault(resource);
-            if (used + amount > allocatable.GetValueOrDefault(resource))
+            var (used, allocatable) = request.Slot switch
             {
-                reasons.Add($"Insufficient {resource}");
+                ResourceSlot.Cpu => (info.RequestedCpu, info.AllocatableCpu),
+                ResourceSlot.Memory => (info.RequestedMemory, info.AllocatableMemory),
+                _ => (info.Requested(request.Resource), info.Allocatable(request.Resource)),
+            };
+            if (used + request.Amount > allocatable)
+            {
+                reasons.Add($"Insufficient {request.Resource}");
             }
         }
     }
@@ -344,12 +348,12 @@ public sealed class Scheduler : ReconcilingController
     }
 
     /// <summary>NodeResourcesFit's LeastAllocated score over cpu and memory, with non-zero defaults for empty requests.</summary>
-    private static double Score(PodFit pod, NodeView node, NodeInfo info)
+    private static double Score(PodFit pod, NodeInfo info)
     {
-        static double Fraction(decimal capacity, decimal requested)
-            => capacity <= 0 ? 0 : (double)Math.Max(0, (capacity - requested) / capacity);
+        static double Fraction(long capacity, long requested)
+            => capacity <= 0 ? 0 : Math.Max(0, (double)(capacity - requested) / capacity);
 
-        return (Fraction(node.AllocatableCpu, info.NonZeroCpu + pod.NonZeroCpu) + Fraction(node.AllocatableMemory, info.NonZeroMemory + pod.NonZeroMemory)) / 2;
+        return (Fraction(info.AllocatableCpu, info.NonZeroCpu + pod.NonZeroCpu) + Fraction(info.AllocatableMemory, info.NonZeroMemory + pod.NonZeroMemory)) / 2;
     }
 
     /// <summary>
@@ -366,7 +370,7 @@ public sealed class Scheduler : ReconcilingController
             ToleratesUnschedulable = new Taint("node.kubernetes.io/unschedulable", null, "NoSchedule").IsToleratedBy(Tolerations);
             NodeSelector = [.. pod.NodeSelector];
             HostPorts = [.. pod.HostPorts];
-            Requests = [.. pod.Requests.Where(r => r.Value > 0).OrderBy(r => r.Key, StringComparer.Ordinal)];
+            Requests = [.. ResourceRequest.Of(pod.Requests).Where(r => r.Amount > 0)];
             NonZeroCpu = PodUsage.NonZero(pod, "cpu", PodUsage.DefaultCpu);
             NonZeroMemory = PodUsage.NonZero(pod, "memory", PodUsage.DefaultMemory);
         }
@@ -382,11 +386,11 @@ public sealed class Scheduler : ReconcilingController
         public (string Protocol, int Port)[] HostPorts { get; }
 
         /// <summary>The positive requests, by resource name in ordinal order (the order of the reasons printed).</summary>
-        public KeyValuePair<string, decimal>[] Requests { get; }
+        public ResourceRequest[] Requests { get; }
 
-        public decimal NonZeroCpu { get; }
+        public long NonZeroCpu { get; }
 
-        public decimal NonZeroMemory { get; }
+        public long NonZeroMemory { get; }
     }
 
     private void Bind(KubeObject pod, string nodeName, RequestContext context)

@@ -34,6 +34,8 @@ internal sealed class ImageManager(int seed)
     /// <summary>Per node, per image: when the image is (or will be, while a pull runs) in the node's store.</summary>
     private readonly Dictionary<string, Dictionary<string, DateTimeOffset>> _stores = new(StringComparer.Ordinal);
 
+    private readonly Dictionary<string, long> _sizes = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Images every node has from its boot, as a machine image caches some (the EKS AMIs' build can cache the pause,
     /// kube-proxy and VPC CNI images); none unless set.
@@ -98,8 +100,16 @@ internal sealed class ImageManager(int seed)
     /// <summary>kubelet image_manager.go: <c>Container image "X" is not present with pull policy of Never</c>.</summary>
     public static string NeverPullMessage(string image) => $"Container image \"{image}\" is not present with pull policy of Never";
 
-    /// <summary>The image's size in bytes: 5–150 MB, from its name alone.</summary>
-    private static long SizeOf(string image) => 5_000_000 + (long)(Hash($"size/{image}") % 145_000_000);
+    /// <summary>The image's size in bytes: 5–150 MB, from its name alone; drawn once per image (every pod waiting for a pull asks).</summary>
+    private long SizeOf(string image)
+    {
+        if (!_sizes.TryGetValue(image, out var size))
+        {
+            _sizes[image] = size = 5_000_000 + (long)(Hash($"size/{image}") % 145_000_000);
+        }
+
+        return size;
+    }
 
     private TimeSpan FullPull(string image)
     {

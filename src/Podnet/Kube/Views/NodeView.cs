@@ -45,17 +45,9 @@ public sealed class NodeView
 
     public IReadOnlyDictionary<string, decimal> Capacity => _capacity ??= Resources("capacity");
 
-    /// <summary>Allocatable cpu in cores (0 when not given): the scheduler's score reads it for every node it looks at.</summary>
-    public decimal AllocatableCpu => _allocatableCpu ??= Allocatable.GetValueOrDefault("cpu");
-
-    /// <summary>Allocatable memory in bytes (0 when not given).</summary>
-    public decimal AllocatableMemory => _allocatableMemory ??= Allocatable.GetValueOrDefault("memory");
-
     // A view reads an object that never changes, so what it parses once holds (the scheduler asks per attempt).
     private string? _name;
     private bool? _unschedulable;
-    private decimal? _allocatableCpu;
-    private decimal? _allocatableMemory;
     private IReadOnlyList<Taint>? _taints;
     private IReadOnlyDictionary<string, decimal>? _allocatable;
     private IReadOnlyDictionary<string, decimal>? _capacity;
