@@ -154,6 +154,31 @@ public class WindowsNodeGroupTests
     }
 
     [Fact]
+    public void WindowsNode_CachedServercoreImage_StartsAlreadyPresent_IisImagePulls()
+    {
+        // The EKS user guide: the Windows AMIs cache pause-windows, nanoserver and servercore for containerd.
+        const string ServerCore = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: servercore, namespace: my-namespace}
+            spec:
+              nodeSelector: {kubernetes.io/os: windows}
+              tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+              containers:
+              - name: shell
+                image: mcr.microsoft.com/windows/servercore:ltsc2022
+            """;
+        var world = ExampleWorlds.Load(Example, WithWindowsIpam, WindowsNodeGroup, WindowsApp, ServerCore);
+        var store = world.ControlPlane.Store;
+        var servercore = store.TryGet(store.Resources.For("v1", "Pod"), "my-namespace", "servercore")!;
+
+        Assert.Equal("Running", new PodView(servercore).Phase);
+        var images = Events(world, servercore).Where(e => e.Reason is "Pulling" or "Pulled").ToList();
+        Assert.Equal([("Normal", "Pulled", "Container image \"mcr.microsoft.com/windows/servercore:ltsc2022\" already present on machine")], images);
+        Assert.All(IisPods(world), pod => Assert.Contains(Events(world, pod.Object), e => e == ("Normal", "Pulling", "Pulling image \"mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022\"")));
+    }
+
+    [Fact]
     public void WindowsIpamDisabled_PodsStayContainerCreating_WithTheConnectorsError()
     {
         var world = ExampleWorlds.Load(Example, null, WindowsNodeGroup, WindowsApp);
