@@ -149,6 +149,10 @@ public sealed partial class EksApi
         {
             ["autoScalingGroups"] = new JsonArray([.. nodegroup.Resources.AutoScalingGroups.Select(g => (JsonNode)new JsonObject { ["name"] = g.Name })]),
         },
+        ["health"] = new JsonObject
+        {
+            ["issues"] = new JsonArray([.. nodegroup.Health.Issues.Select(i => (JsonNode)new JsonObject { ["code"] = i.Code, ["message"] = i.Message, ["resourceIds"] = Strings(i.ResourceIds) })]),
+        },
         ["tags"] = Map(nodegroup.Tags),
     };
 

@@ -167,6 +167,9 @@ public sealed class ClusterBuilder
             controlPlane.AddProbeRunner(new KubeletProbes(world).Run);
             controlPlane.AddProbeInputs(() => account.Ec2View.SecurityRevision);
             controlPlane.AddController(new CloudNodeLifecycleController(controlPlane.Store, Time, controlPlane.Events, world.InstanceGoneAt));
+
+            // A node group's nodes boot from its AMI type's EKS-optimized AMI, with the images it caches.
+            controlPlane.Kubelet.PreloadImages((node, image) => AmiCachedImages.IsCached(world.AmiTypeOf(node), account.Options.Region, image));
         }
 
         if (_cluster is { } cluster)

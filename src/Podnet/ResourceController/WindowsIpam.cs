@@ -24,6 +24,12 @@ namespace Podnet.ResourceController;
 /// calls go through the same user service client as the branch provider's (<c>userServiceClient</c>, a rate-limited
 /// HTTP client, pkg/aws/ec2/api/wrapper.go <c>getClientUsingAssumedRole</c>), so they share its token bucket
 /// (<c>--user-client-qps</c>/<c>--user-client-burst</c>) with the branch calls: a node's pool waits its turn.
+/// With <c>enable-windows-prefix-delegation</c> (<see cref="WindowsIpamSettings.PrefixDelegation"/>) the prefix
+/// provider takes over (pkg/provider/prefix/provider.go): the node advertises 16 addresses per secondary address its
+/// primary interface could hold, the pool is /28 prefixes on that interface (AssignPrivateIpAddresses
+/// <c>Ipv4PrefixCount</c>, UnassignPrivateIpAddresses <c>Ipv4Prefixes</c>) kept to <see cref="WindowsPrefixTargets"/>,
+/// and a pod's annotation is its address from a prefix as <c>IP/32</c>. Switching modes drains the other mode's pool
+/// (<c>SetToDraining</c>): its free addresses or prefixes go back at once, those in use as their pods go.
 /// </summary>
 public sealed class WindowsIpam : ReconcilingController
 {
@@ -35,9 +41,10 @@ public sealed class WindowsIpam : ReconcilingController
     private readonly IEc2 _user;
     private readonly EventRecorder _events;
     private readonly Dictionary<string, WindowsIpPool> _pools = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WindowsPrefixPool> _prefixPools = new(StringComparer.Ordinal);
 
-    /// <summary>Pods holding an address, by namespace/name: their UID and node, to release it once they are gone.</summary>
-    private readonly Dictionary<ObjectKey, (string Uid, string Node)> _holders = [];
+    /// <summary>Pods holding an address, by namespace/name: their UID, node and pool, to release it once they are gone.</summary>
+    private readonly Dictionary<ObjectKey, (string Uid, string Node, bool FromPrefix)> _holders = [];
     private readonly HashSet<string> _announced = new(StringComparer.Ordinal);
 
     /// <param name="store">The cluster's objects.</param>
@@ -58,8 +65,11 @@ public sealed class WindowsIpam : ReconcilingController
     /// <inheritdoc/>
     public override string Name => VpcResourceController.Component + "/windows-ipam";
 
-    /// <summary>The warm pool of each managed Windows node, by node name.</summary>
+    /// <summary>The secondary-IP warm pool of each managed Windows node, by node name.</summary>
     public IReadOnlyDictionary<string, WindowsIpPool> Pools => _pools;
+
+    /// <summary>The prefix warm pool of each Windows node managed in prefix mode, by node name.</summary>
+    public IReadOnlyDictionary<string, WindowsPrefixPool> PrefixPools => _prefixPools;
 
     private KubeResource Nodes => Store.Resources.For("v1", "Node");
 
@@ -116,6 +126,7 @@ public sealed class WindowsIpam : ReconcilingController
         {
             // The addresses go with the instance's interface.
             _pools.Remove(name);
+            _prefixPools.Remove(name);
             return null;
         }
 
@@ -125,25 +136,30 @@ public sealed class WindowsIpam : ReconcilingController
             return null;
         }
 
+        if (_announced.Add(name + "/version"))
+        {
+            _events.Normal(node, "ControllerVersionNotice", $"The node is managed by VPC resource controller version {ResourceControllerOptions.Version}", VpcResourceController.Component);
+        }
+
+        var typeName = node.Labels.GetValueOrDefault("node.kubernetes.io/instance-type", string.Empty);
+        if (_cloud.Ec2View.InstanceTypes.Find(typeName) is not { Ipv4AddressesPerInterface: { } perInterface })
+        {
+            // InitResource (pkg/provider/ip/provider.go): the controller's limits table does not know the type.
+            if (_announced.Add(name + "/unsupported"))
+            {
+                _events.Warning(node, "Unsupported", $"The instance type {typeName} is not supported for Windows", VpcResourceController.Component);
+            }
+
+            return null;
+        }
+
+        if (settings.PrefixDelegation is { } targets)
+        {
+            return ReconcilePrefixNode(node, instanceId, (perInterface - 1) * WindowsPrefixPool.AddressesPerPrefix, targets);
+        }
+
         if (!_pools.TryGetValue(name, out var pool))
         {
-            if (_announced.Add(name + "/version"))
-            {
-                _events.Normal(node, "ControllerVersionNotice", $"The node is managed by VPC resource controller version {ResourceControllerOptions.Version}", VpcResourceController.Component);
-            }
-
-            var typeName = node.Labels.GetValueOrDefault("node.kubernetes.io/instance-type", string.Empty);
-            if (_cloud.Ec2View.InstanceTypes.Find(typeName) is not { Ipv4AddressesPerInterface: { } perInterface })
-            {
-                // InitResource (pkg/provider/ip/provider.go): the controller's limits table does not know the type.
-                if (_announced.Add(name + "/unsupported"))
-                {
-                    _events.Warning(node, "Unsupported", $"The instance type {typeName} is not supported for Windows", VpcResourceController.Component);
-                }
-
-                return null;
-            }
-
             // InitResources describes the instance's interfaces and the primary one's subnet: two calls of the client.
             if (_provider.Throttled($"windows-init/{name}", 2) is { } wait)
             {
@@ -159,8 +175,22 @@ public sealed class WindowsIpam : ReconcilingController
             _pools[name] = pool;
         }
 
-        Advertise(node, pool);
-        var nextCool = pool.Cool(Time.GetUtcNow());
+        Advertise(node, pool.Capacity);
+        var now = Time.GetUtcNow();
+        var nextCool = Earliest(pool.Cool(now), _prefixPools.TryGetValue(name, out var draining) ? draining.Cool(now) : null);
+        if (draining is not null && draining.FreePrefixes.Count > 0)
+        {
+            // Prefix mode was turned off: the prefix pool drains, its free prefixes go back (SetToDraining).
+            if (_provider.Throttled($"windows-resize/{name}", 1) is { } drainTurn)
+            {
+                return drainTurn;
+            }
+
+            if (ReleasePrefixes(draining, draining.FreePrefixes))
+            {
+                return TimeSpan.FromSeconds(10);
+            }
+        }
         if (pool.Deviation(settings) != 0 && _provider.Throttled($"windows-resize/{name}", 1) is { } turn)
         {
             // One Assign or Unassign call, when the client's bucket lets it go.
@@ -175,6 +205,166 @@ public sealed class WindowsIpam : ReconcilingController
 
         return nextCool is { } at ? at - Time.GetUtcNow() : null;
     }
+
+    /// <summary>
+    /// A node in prefix mode (the prefix provider's <c>InitResourceForNode</c>, <c>UpdateResourceCapacity</c> and
+    /// <c>ReconcilePool</c>): its prefix pool, its capacity, the secondary pool drained, the prefixes kept to the targets.
+    /// </summary>
+    private TimeSpan? ReconcilePrefixNode(KubeObject node, string instanceId, int capacity, WindowsPrefixTargets targets)
+    {
+        var name = node.Name;
+        if (!_prefixPools.TryGetValue(name, out var pool))
+        {
+            // InitResources describes the instance's interfaces and the primary one's subnet: two calls of the client.
+            if (_provider.Throttled($"windows-init/{name}", 2) is { } wait)
+            {
+                return wait;
+            }
+
+            pool = InitPrefixes(node, instanceId, capacity);
+            if (pool is null)
+            {
+                return TimeSpan.FromSeconds(10);
+            }
+
+            _prefixPools[name] = pool;
+        }
+
+        Advertise(node, pool.Capacity);
+        var now = Time.GetUtcNow();
+        var nextCool = Earliest(pool.Cool(now), _pools.TryGetValue(name, out var draining) ? draining.Cool(now) : null);
+        if (draining is not null && draining.Warm.Count > 0)
+        {
+            // The secondary-IP pool drains (SetToDraining): its free addresses go back; those in use as their pods go.
+            if (_provider.Throttled($"windows-resize/{name}", 1) is { } drainTurn)
+            {
+                return drainTurn;
+            }
+
+            if (Release(draining, [.. draining.Warm]))
+            {
+                return TimeSpan.FromSeconds(10);
+            }
+        }
+
+        var deviation = pool.PrefixDeviation(targets);
+        if (deviation != 0 && _provider.Throttled($"windows-resize/{name}", 1) is { } turn)
+        {
+            return turn;
+        }
+
+        if (deviation > 0 ? AssignPrefixes(pool, deviation) : deviation < 0 && ReleasePrefixes(pool, [.. pool.FreePrefixes.Reverse().Take(-deviation)]))
+        {
+            return TimeSpan.FromSeconds(10);
+        }
+
+        return nextCool is { } at ? at - now : null;
+    }
+
+    /// <summary>
+    /// The prefix pool of a node the controller starts managing in prefix mode (<c>InitResourceForNode</c>): the /28
+    /// prefixes its primary interface holds, the addresses its pods' annotations name from them in use.
+    /// </summary>
+    private WindowsPrefixPool? InitPrefixes(KubeObject node, string instanceId, int capacity)
+    {
+        try
+        {
+            var primary = _user.DescribeNetworkInterfacesAsync(DescribeRequest.Where(new Filter("attachment.instance-id", instanceId))).GetAwaiter().GetResult()
+                .FirstOrDefault(e => e.Attachment?.DeviceIndex == 0);
+            if (primary is null)
+            {
+                return null;
+            }
+
+            var pool = new WindowsPrefixPool(node.Name, primary.NetworkInterfaceId, capacity);
+            foreach (var prefix in primary.Ipv4Prefixes)
+            {
+                pool.AddPrefix(prefix.Ipv4Prefix);
+            }
+
+            foreach (var pod in Store.ListByIndex(Pods, ObjectStore.NodeNameIndex, node.Name))
+            {
+                if (pod.Annotations.GetValueOrDefault(ResourceControllerNames.PrivateIPv4Address)?.Split('/')[0] is { } address && pod.Uid is { } uid
+                    && pool.Warm.FirstOrDefault(w => w.Value.Contains(address)) is { Key: { } prefix } group)
+                {
+                    group.Value.Remove(address);
+                    pool.Used[uid] = (address, prefix);
+                    _holders[ObjectKey.Of(pod)] = (uid, node.Name, true);
+                }
+            }
+
+            return pool;
+        }
+        catch (AwsException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Assigns <paramref name="count"/> /28 prefixes to the primary interface; true when EC2 refused.</summary>
+    private bool AssignPrefixes(WindowsPrefixPool pool, int count)
+    {
+        try
+        {
+            var assigned = _user.AssignPrivateIpAddressesAsync(new AssignPrivateIpAddressesRequest(pool.PrimaryInterfaceId, Ipv4PrefixCount: count)).GetAwaiter().GetResult();
+            foreach (var prefix in assigned.AssignedIpv4Prefixes)
+            {
+                pool.AddPrefix(prefix);
+            }
+
+            QueueWaitingPods(pool.NodeName);
+            return false;
+        }
+        catch (AwsException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Gives free prefixes back (UnassignPrivateIpAddresses <c>Ipv4Prefixes</c>); true when EC2 refused.</summary>
+    private bool ReleasePrefixes(WindowsPrefixPool pool, IReadOnlyList<string> prefixes)
+    {
+        try
+        {
+            _user.UnassignPrivateIpAddressesAsync(new UnassignPrivateIpAddressesRequest(pool.PrimaryInterfaceId, Ipv4Prefixes: prefixes)).GetAwaiter().GetResult();
+            foreach (var prefix in prefixes)
+            {
+                pool.RemovePrefix(prefix);
+            }
+
+            return false;
+        }
+        catch (AwsException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Gives free secondary addresses back (UnassignPrivateIpAddresses); true when EC2 refused.</summary>
+    private bool Release(WindowsIpPool pool, IReadOnlyList<string> addresses)
+    {
+        try
+        {
+            _user.UnassignPrivateIpAddressesAsync(new UnassignPrivateIpAddressesRequest(pool.PrimaryInterfaceId, addresses)).GetAwaiter().GetResult();
+            pool.Warm.ExceptWith(addresses);
+            return false;
+        }
+        catch (AwsException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>The pods bound to the node that wait for an address: their handlers run again once the pool has grown.</summary>
+    private void QueueWaitingPods(string nodeName)
+    {
+        foreach (var waiting in Store.ListByIndex(Pods, ObjectStore.NodeNameIndex, nodeName).Where(p => AddressCount(new PodView(p)) > 0 && !p.Annotations.ContainsKey(ResourceControllerNames.PrivateIPv4Address)))
+        {
+            Queue.Add(ObjectKey.Of(waiting));
+        }
+    }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     /// <summary>
     /// The pool of a node the controller starts managing (<c>eniManager.InitResources</c>, pkg/provider/ip/eni/eni.go):
@@ -200,7 +390,7 @@ public sealed class WindowsIpam : ReconcilingController
                     && annotation.Split('/')[0] is var address && held.Remove(address) && pod.Uid is { } uid)
                 {
                     pool.Used[uid] = address;
-                    _holders[ObjectKey.Of(pod)] = (uid, node.Name);
+                    _holders[ObjectKey.Of(pod)] = (uid, node.Name, false);
                 }
             }
 
@@ -214,9 +404,9 @@ public sealed class WindowsIpam : ReconcilingController
     }
 
     /// <summary>The node's capacity and allocatable of the resource (<c>AdvertiseCapacityIfNotSet</c>).</summary>
-    private void Advertise(KubeObject node, WindowsIpPool pool)
+    private void Advertise(KubeObject node, int capacity)
     {
-        var count = pool.Capacity.ToString(CultureInfo.InvariantCulture);
+        var count = capacity.ToString(CultureInfo.InvariantCulture);
         if ((node.Peek("status.capacity") as JsonObject)?[ResourceControllerNames.PrivateIPv4Address]?.GetValue<string>() == count)
         {
             return;
@@ -239,10 +429,7 @@ public sealed class WindowsIpam : ReconcilingController
             {
                 var assigned = _user.AssignPrivateIpAddressesAsync(new AssignPrivateIpAddressesRequest(pool.PrimaryInterfaceId, SecondaryPrivateIpAddressCount: deviation)).GetAwaiter().GetResult();
                 pool.Warm.UnionWith(assigned.AssignedPrivateIpAddresses);
-                foreach (var waiting in Store.ListByIndex(Pods, ObjectStore.NodeNameIndex, pool.NodeName).Where(p => AddressCount(new PodView(p)) > 0 && !p.Annotations.ContainsKey(ResourceControllerNames.PrivateIPv4Address)))
-                {
-                    Queue.Add(ObjectKey.Of(waiting));
-                }
+                QueueWaitingPods(pool.NodeName);
             }
             else if (deviation < 0)
             {
@@ -264,9 +451,17 @@ public sealed class WindowsIpam : ReconcilingController
         var found = Store.TryGet(Pods, key.Namespace, key.Name);
         if (found is null || new PodView(found) is { IsTerminating: true } or { IsFinished: true })
         {
-            if (_holders.Remove(key, out var holder) && _pools.TryGetValue(holder.Node, out var left))
+            if (_holders.Remove(key, out var holder))
             {
-                left.Release(holder.Uid, Time.GetUtcNow());
+                if (holder.FromPrefix && _prefixPools.TryGetValue(holder.Node, out var prefixes))
+                {
+                    prefixes.Release(holder.Uid, Time.GetUtcNow());
+                }
+                else if (!holder.FromPrefix && _pools.TryGetValue(holder.Node, out var left))
+                {
+                    left.Release(holder.Uid, Time.GetUtcNow());
+                }
+
                 Queue.AddAfter(new ObjectKey(null, holder.Node), WindowsIpPool.CoolDown);
             }
 
@@ -279,22 +474,44 @@ public sealed class WindowsIpam : ReconcilingController
             return ReconcileResult.Done;
         }
 
-        if (!_pools.TryGetValue(nodeName, out var pool))
+        // The handler of the mode in force: the prefix provider's pool in prefix mode, else the secondary-IP one's.
+        var prefixMode = WindowsIpamSettings.Read(Store).PrefixDelegation is not null;
+        string? address;
+        string value;
+        if (prefixMode)
         {
-            // getResourcePool: the node is not managed (yet); its reconcile queues the pod's handler again.
-            return ReconcileResult.Done;
+            if (!_prefixPools.TryGetValue(nodeName, out var prefixes))
+            {
+                // getResourcePool: the node is not managed in prefix mode (yet); its reconcile queues the pod's handler again.
+                return ReconcileResult.Done;
+            }
+
+            address = prefixes.Assign(found.Uid!);
+
+            // An address deconstructed from a prefix is a /32 (DeconstructIPsFromPrefix).
+            value = $"{address}/32";
+        }
+        else
+        {
+            if (!_pools.TryGetValue(nodeName, out var pool))
+            {
+                // getResourcePool: the node is not managed (yet); its reconcile queues the pod's handler again.
+                return ReconcileResult.Done;
+            }
+
+            address = pool.Assign(found.Uid!);
+            value = $"{address}/{pool.PrefixLength.ToString(CultureInfo.InvariantCulture)}";
         }
 
-        if (pool.Assign(found.Uid!) is not { } address)
+        if (address is null)
         {
             _events.Warning(found, "ResourceAllocationFailed", $"Warm pool for resource {ResourceControllerNames.PrivateIPv4Address} is currently empty, will retry in {WarmPoolEmptyRetry.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms", VpcResourceController.Component);
             Queue.Add(new ObjectKey(null, nodeName));
             return ReconcileResult.After(WarmPoolEmptyRetry);
         }
 
-        var value = $"{address}/{pool.PrefixLength.ToString(CultureInfo.InvariantCulture)}";
         Store.Patch(Pods, key.Namespace, key.Name, PatchType.Merge, new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [ResourceControllerNames.PrivateIPv4Address] = value } } }, Context);
-        _holders[key] = (found.Uid!, nodeName);
+        _holders[key] = (found.Uid!, nodeName, prefixMode);
         _events.Normal(found, "ResourceAllocated", $"Allocated Resource {ResourceControllerNames.PrivateIPv4Address}: {value} to the pod", VpcResourceController.Component);
 
         // The pool is below its warm target now: reconcile it (reconcilePool after an assignment).

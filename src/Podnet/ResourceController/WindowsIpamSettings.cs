@@ -10,15 +10,23 @@ namespace Podnet.ResourceController;
 /// (<c>IsWindowsIPAMEnabled</c>, pkg/condition/conditions.go). The targets are <c>ParseWinIPTargetConfigs</c>'s in
 /// secondary-IP mode (pkg/config/loader.go): <c>warm-ip-target</c> else <c>windows-warm-ip-target</c>,
 /// <c>minimum-ip-target</c> else <c>windows-minimum-ip-target</c>; a missing or unparsable one is 0, an explicit warm
-/// 0 is 1, and both 0 fall back to the defaults (3 and 3). Windows prefix delegation is not emulated.
+/// 0 is 1, and both 0 fall back to the defaults (3 and 3). With Windows IPAM on, <c>enable-windows-prefix-delegation</c>
+/// true turns prefix mode on (<c>IsWindowsPrefixDelegationEnabled</c>, EKS runs the controller with its Windows PD
+/// feature flag on): <see cref="PrefixDelegation"/> then has its targets.
 /// </summary>
 /// <param name="Enabled">Whether the controller manages Windows nodes' IPv4 addresses.</param>
-/// <param name="WarmIpTarget">Free addresses kept on each Windows node beyond those in use.</param>
-/// <param name="MinimumIpTarget">Addresses (used and free) each Windows node has at least.</param>
+/// <param name="WarmIpTarget">Free addresses kept on each Windows node beyond those in use (secondary-IP mode).</param>
+/// <param name="MinimumIpTarget">Addresses (used and free) each Windows node has at least (secondary-IP mode).</param>
 public sealed record WindowsIpamSettings(bool Enabled, int WarmIpTarget, int MinimumIpTarget)
 {
     /// <summary>The ConfigMap key that turns Windows IPAM on.</summary>
     public const string EnableKey = "enable-windows-ipam";
+
+    /// <summary>The ConfigMap key that turns Windows prefix delegation on (<c>EnableWindowsPrefixDelegationKey</c>).</summary>
+    public const string EnablePrefixDelegationKey = "enable-windows-prefix-delegation";
+
+    /// <summary>The prefix-mode targets while Windows prefix delegation is on; null in secondary-IP mode.</summary>
+    public WindowsPrefixTargets? PrefixDelegation { get; init; }
 
     /// <summary><c>IPv4DefaultWinWarmIPTarget</c> and <c>IPv4DefaultWinMinIPTarget</c> (pkg/config/loader.go).</summary>
     public const int DefaultTarget = 3;
@@ -43,8 +51,17 @@ public sealed record WindowsIpamSettings(bool Enabled, int WarmIpTarget, int Min
             return new WindowsIpamSettings(enabled, DefaultTarget, DefaultTarget);
         }
 
-        var warmText = Data("warm-ip-target") ?? Data("windows-warm-ip-target");
-        var minimumText = Data("minimum-ip-target") ?? Data("windows-minimum-ip-target");
+        var prefix = enabled && ParseBool(Data(EnablePrefixDelegationKey)) == true
+            ? WindowsPrefixTargets.Parse(Parse(Data("warm-ip-target")), Parse(Data("minimum-ip-target")), Parse(Data("warm-prefix-target")))
+            : null;
+        return Secondary(enabled, Data) with { PrefixDelegation = prefix };
+    }
+
+    /// <summary>The secondary-IP mode's targets (<c>ParseWinIPTargetConfigs</c>).</summary>
+    private static WindowsIpamSettings Secondary(bool enabled, Func<string, string?> data)
+    {
+        var warmText = data("warm-ip-target") ?? data("windows-warm-ip-target");
+        var minimumText = data("minimum-ip-target") ?? data("windows-minimum-ip-target");
         // "Explicitly setting WarmIPTarget zero value not supported in secondary IP mode, will override with 1".
         var warm = Parse(warmText) is { } w ? (w == 0 ? 1 : w) : 0;
         var minimum = Parse(minimumText) ?? 0;
@@ -59,7 +76,7 @@ public sealed record WindowsIpamSettings(bool Enabled, int WarmIpTarget, int Min
     }
 
     /// <summary>Go's <c>strconv.Atoi</c>: an optionally signed decimal; null when the text is none.</summary>
-    private static int? Parse(string? text)
+    internal static int? Parse(string? text)
         => int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
 
     /// <summary>Go's <c>strconv.ParseBool</c>: 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False; null otherwise.</summary>

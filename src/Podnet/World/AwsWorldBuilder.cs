@@ -463,6 +463,12 @@ internal sealed partial class AwsWorldBuilder
             AmiType: amiType,
             Taints: taints,
             Instances: instances));
+        if (_cloud.Eks.NodegroupLaunchError(clusterName, doc.Name) is { } launchError)
+        {
+            // EKS would take the group and fail it (CREATE_FAILED): a world whose nodes cannot launch is bad input.
+            throw launchError;
+        }
+
         Nodegroups.Add((clusterName, doc.Name));
         if (DocumentFields.Int(doc, "MaxPods") is { } maxPods)
         {

@@ -25,6 +25,9 @@ public sealed class World
 
     /// <summary>The instances whose kubelet registered a Node, and the Node's name.</summary>
     private readonly Dictionary<string, string> _registeredInstances = new(StringComparer.Ordinal);
+
+    /// <summary>The AMI type of each node registered from a node group's instance, by node name.</summary>
+    private readonly Dictionary<string, string> _nodeAmiTypes = new(StringComparer.Ordinal);
     private Action<World>? _settleProgress;
 
     /// <summary>
@@ -39,6 +42,12 @@ public sealed class World
         ControlPlane = controlPlane;
         AwsNode = awsNode;
     }
+
+    /// <summary>
+    /// The AMI type (<see cref="AmiTypes"/>) of the node group whose instance registered the node
+    /// <paramref name="nodeName"/>, or null for a node of no node group (a world's own Node, a Fargate node).
+    /// </summary>
+    public string? AmiTypeOf(string nodeName) => _nodeAmiTypes.GetValueOrDefault(nodeName);
 
     /// <summary>The VPC CNI's node agents, in a world with AWS.</summary>
     public AwsNode? AwsNode { get; }
@@ -248,6 +257,7 @@ public sealed class World
                 }
 
                 _registeredInstances[instanceId] = node.Name;
+                _nodeAmiTypes[node.Name] = nodegroup.AmiType;
             }
         }
 

@@ -56,6 +56,9 @@ public class WindowsNodeGroupTests
     private static string WithWindowsIpam(string text)
         => text.Replace("  ConfigurationValues:\n    env:", "  ConfigurationValues:\n    enableWindowsIpam: \"true\"\n    env:", StringComparison.Ordinal);
 
+    private static string WithWindowsPrefixDelegation(string text)
+        => text.Replace("  ConfigurationValues:\n    env:", "  ConfigurationValues:\n    enableWindowsIpam: \"true\"\n    enableWindowsPrefixDelegation: \"true\"\n    env:", StringComparison.Ordinal);
+
     private static NodeView WindowsNode(Podnet.World.World world)
         => new(Assert.Single(world.ControlPlane.Store.List("v1", "Node").Items, n => n.Labels.GetValueOrDefault("eks.amazonaws.com/nodegroup") == "ng-windows"));
 
@@ -151,6 +154,82 @@ public class WindowsNodeGroupTests
 
         var finding = Assert.Single(WorldLint.Run(world), f => f.Check == WindowsSecurityGroupPods.Id);
         Assert.Equal($"Pod my-namespace/{pods[0].Name} (and 1 more with the same groups)", finding.Object);
+    }
+
+    [Fact]
+    public void WindowsNode_CachedServercoreImage_StartsAlreadyPresent_IisImagePulls()
+    {
+        // The EKS user guide: the Windows AMIs cache pause-windows, nanoserver and servercore for containerd.
+        const string ServerCore = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: servercore, namespace: my-namespace}
+            spec:
+              nodeSelector: {kubernetes.io/os: windows}
+              tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]
+              containers:
+              - name: shell
+                image: mcr.microsoft.com/windows/servercore:ltsc2022
+            """;
+        var world = ExampleWorlds.Load(Example, WithWindowsIpam, WindowsNodeGroup, WindowsApp, ServerCore);
+        var store = world.ControlPlane.Store;
+        var servercore = store.TryGet(store.Resources.For("v1", "Pod"), "my-namespace", "servercore")!;
+
+        Assert.Equal("Running", new PodView(servercore).Phase);
+        var images = Events(world, servercore).Where(e => e.Reason is "Pulling" or "Pulled").ToList();
+        Assert.Equal([("Normal", "Pulled", "Container image \"mcr.microsoft.com/windows/servercore:ltsc2022\" already present on machine")], images);
+        Assert.All(IisPods(world), pod => Assert.Contains(Events(world, pod.Object), e => e == ("Normal", "Pulling", "Pulling image \"mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022\"")));
+    }
+
+    [Fact]
+    public void WindowsPrefixDelegation_NodeAdvertisesSixteenPerAddress_PodsGetSlash32sOfOnePrefix()
+    {
+        var world = ExampleWorlds.Load(Example, WithWindowsPrefixDelegation, WindowsNodeGroup, WindowsApp);
+        var node = WindowsNode(world);
+
+        // getCapacity × NumIPv4AddrPerPrefix: an m5.large interface holds 10 addresses, 9 besides its primary one.
+        Assert.Equal(144m, node.Capacity["vpc.amazonaws.com/PrivateIPv4Address"]);
+        Assert.Equal(144m, node.Allocatable["vpc.amazonaws.com/PrivateIPv4Address"]);
+
+        // Two pods + warm-ip-target 1, minimum-ip-target 3: one /28, and no secondary addresses.
+        var primary = Assert.Single(world.Cloud!.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("attachment.instance-id", node.InstanceId!))));
+        var prefix = Assert.Single(primary.Ipv4Prefixes).Ipv4Prefix;
+        Assert.DoesNotContain(primary.PrivateIpAddresses, a => !a.Primary);
+        var addresses = Podnet.ResourceController.WindowsPrefixPool.Deconstruct(prefix);
+        var pods = IisPods(world);
+        Assert.Equal(2, pods.Count);
+        Assert.Equal([addresses[0], addresses[1]], pods.Select(p => p.PodIP).Order(StringComparer.Ordinal));
+        foreach (var pod in pods)
+        {
+            Assert.Equal("Running", pod.Phase);
+            Assert.Equal($"{pod.PodIP}/32", pod.Object.Annotations["vpc.amazonaws.com/PrivateIPv4Address"]);
+            Assert.Contains(("Normal", "ResourceAllocated", $"Allocated Resource vpc.amazonaws.com/PrivateIPv4Address: {pod.PodIP}/32 to the pod"), Events(world, pod.Object));
+        }
+    }
+
+    [Fact]
+    public void WindowsPrefixDelegation_TurnedOnLater_SecondaryPoolDrains_NewPodsComeFromAPrefix()
+    {
+        var world = ExampleWorlds.Load(Example, WithWindowsIpam, WindowsNodeGroup, WindowsApp);
+        var node = WindowsNode(world);
+        var store = world.ControlPlane.Store;
+        var before = IisPods(world).Select(p => p.PodIP).ToHashSet(StringComparer.Ordinal);
+        store.Patch(store.Resources.For("v1", "ConfigMap"), "kube-system", "amazon-vpc-cni", PatchType.Merge,
+            System.Text.Json.Nodes.JsonNode.Parse("""{"data":{"enable-windows-prefix-delegation":"true"}}""")!.AsObject(), RequestContext.Admin);
+        store.Patch(store.Resources.For("apps/v1", "Deployment"), "my-namespace", "iis", PatchType.Merge,
+            System.Text.Json.Nodes.JsonNode.Parse("""{"spec":{"replicas":3}}""")!.AsObject(), RequestContext.Admin);
+        world.Settle();
+
+        var primary = Assert.Single(world.Cloud!.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("attachment.instance-id", node.InstanceId!))));
+        var prefix = Assert.Single(primary.Ipv4Prefixes).Ipv4Prefix;
+
+        // The two pods keep their secondary addresses; the free ones went back; the third pod has a /32 of the prefix.
+        Assert.Equal(before.Order(StringComparer.Ordinal), primary.PrivateIpAddresses.Where(a => !a.Primary).Select(a => a.PrivateIpAddress).Order(StringComparer.Ordinal));
+        Assert.Equal(144m, WindowsNode(world).Capacity["vpc.amazonaws.com/PrivateIPv4Address"]);
+        var added = Assert.Single(IisPods(world), p => !before.Contains(p.PodIP!));
+        Assert.Equal("Running", added.Phase);
+        Assert.Contains(added.PodIP, Podnet.ResourceController.WindowsPrefixPool.Deconstruct(prefix));
+        Assert.Equal($"{added.PodIP}/32", added.Object.Annotations["vpc.amazonaws.com/PrivateIPv4Address"]);
     }
 
     [Fact]

@@ -13,6 +13,7 @@ public static class Ec2Errors
     public static class Codes
     {
         public const string GroupNotFound = "InvalidGroup.NotFound";
+        public const string InvalidSubnetIdNotFound = "InvalidSubnetID.NotFound";
         public const string SecurityGroupIdNotFound = "InvalidSecurityGroupID.NotFound";
         public const string NetworkInterfaceNotFound = "InvalidNetworkInterfaceID.NotFound";
         public const string AssociationNotFound = "InvalidAssociationID.NotFound";
@@ -31,7 +32,7 @@ public static class Ec2Errors
     // Not found
     public static AwsException VpcNotFound(string id) => E("InvalidVpcID.NotFound", $"The vpc ID '{id}' does not exist");
 
-    public static AwsException SubnetNotFound(string id) => E("InvalidSubnetID.NotFound", $"The subnet ID '{id}' does not exist");
+    public static AwsException SubnetNotFound(string id) => E(Codes.InvalidSubnetIdNotFound, $"The subnet ID '{id}' does not exist");
 
     /// <summary>A group named by a call about the group itself (describe, delete, authorize, revoke).</summary>
     public static AwsException GroupNotFound(string id) => E(Codes.GroupNotFound, $"The security group '{id}' does not exist");

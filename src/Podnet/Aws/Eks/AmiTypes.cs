@@ -39,8 +39,13 @@ public static class AmiTypes
     /// The node's <c>status.nodeInfo.osImage</c> on a Windows AMI type (the kubelet reports the edition's product
     /// name, e.g. <c>Windows Server 2022 Datacenter</c>); null for other AMI types.
     /// </summary>
-    public static string? WindowsOsImage(string? amiType) => !IsWindows(amiType) ? null
-        : $"Windows Server {(amiType!.Contains("_2019_", StringComparison.Ordinal) ? "2019" : amiType.Contains("_2022_", StringComparison.Ordinal) ? "2022" : "2025")} Datacenter";
+    public static string? WindowsOsImage(string? amiType) => WindowsServerVersion(amiType) is { } version ? $"Windows Server {version} Datacenter" : null;
+
+    /// <summary>The Windows Server release of a Windows AMI type (<c>2019</c>, <c>2022</c>, <c>2025</c>); null for other AMI types.</summary>
+    public static string? WindowsServerVersion(string? amiType) => !IsWindows(amiType) ? null
+        : amiType!.Contains("_2019_", StringComparison.Ordinal) ? "2019"
+        : amiType.Contains("_2022_", StringComparison.Ordinal) ? "2022"
+        : "2025";
 
     /// <summary>
     /// CreateNodegroup's refusal of a value outside the enum, in the model-validation form EKS answers with (the CLI

@@ -326,22 +326,29 @@ public sealed partial class EksBackend
                 nodegroup.Existing.Enqueue(existing);
             }
 
-            try
-            {
-                Scale(cluster, nodegroup, subnets, scaling.DesiredSize);
-            }
-            catch (AwsException)
-            {
-                Scale(cluster, nodegroup, subnets, 0);
-                throw;
-            }
-
+            // EKS takes the request; an instance EC2 will not launch (a full subnet, the cluster security group
+            // gone) fails the creation afterwards: the group goes CREATE_FAILED with the cause in its health, and
+            // the instances launched stay.
+            Scale(cluster, nodegroup, subnets, scaling.DesiredSize);
+            nodegroup.CreateFailed = nodegroup.LaunchError is not null;
             cluster.Nodegroups.Add(request.NodegroupName, nodegroup);
             return nodegroup.Current(_time.GetUtcNow());
         }
     }
 
-    /// <summary>The node group as <c>aws eks describe-nodegroup</c> shows it now (CREATING, ACTIVE, DELETING).</summary>
+    /// <summary>
+    /// What EC2 answered the node group's last launch that failed, while that failure stands (the group is
+    /// CREATE_FAILED or DEGRADED for it), else null. A world's node group that cannot launch its instances is bad input.
+    /// </summary>
+    public AwsException? NodegroupLaunchError(string clusterName, string nodegroupName)
+    {
+        lock (_lock)
+        {
+            return FindNodegroup(clusterName, nodegroupName).LaunchError;
+        }
+    }
+
+    /// <summary>The node group as <c>aws eks describe-nodegroup</c> shows it now (CREATING, ACTIVE, DELETING, CREATE_FAILED, DEGRADED), with its health.</summary>
     /// <exception cref="AwsException"><c>ResourceNotFoundException</c> "No node group found for name: NAME." (also once a deleted group is gone).</exception>
     public Nodegroup DescribeNodegroup(string clusterName, string nodegroupName)
     {
@@ -373,8 +380,9 @@ public sealed partial class EksBackend
                 throw EksErrors.InvalidParameter($"desiredSize {desiredSize} must be between minSize {scaling.MinSize} and maxSize {scaling.MaxSize}");
             }
 
-            Scale(cluster, nodegroup, DescribeSubnets(nodegroup.Nodegroup.Subnets), desiredSize);
+            // A launch EC2 refuses does not fail the update: the group is DEGRADED until its Auto Scaling group can launch.
             nodegroup.Nodegroup = nodegroup.Nodegroup with { ScalingConfig = scaling with { DesiredSize = desiredSize } };
+            Scale(cluster, nodegroup, DescribeSubnets(nodegroup.Nodegroup.Subnets), desiredSize);
             return nodegroup.Current(_time.GetUtcNow());
         }
     }
@@ -449,10 +457,42 @@ public sealed partial class EksBackend
         }
 
         // Like the Auto Scaling group behind a node group, launch round-robin over the subnets (and so the zones).
+        // A launch EC2 refuses stops the round: the group records why (its health) and tries again at a later look.
         while (nodegroup.InstanceIds.Count < desired)
         {
-            var existing = nodegroup.Existing.TryDequeue(out var e) ? e : null;
-            Launch(cluster, nodegroup, existing is null ? subnets[nodegroup.Launched % subnets.Count] : subnets.First(s => s.SubnetId == existing.SubnetId), existing);
+            var existing = nodegroup.Existing.TryPeek(out var e) ? e : null;
+            var subnet = existing is null ? subnets[nodegroup.Launched % subnets.Count] : subnets.First(s => s.SubnetId == existing.SubnetId);
+            if (!TryLaunch(cluster, nodegroup, subnet, existing))
+            {
+                return;
+            }
+
+            if (existing is not null)
+            {
+                nodegroup.Existing.Dequeue();
+            }
+        }
+
+        nodegroup.LaunchError = null;
+        nodegroup.Issue = null;
+    }
+
+    /// <summary>
+    /// <see cref="Launch"/>, with a refusal from EC2 kept as the group's launch error and health issue
+    /// (<see cref="NodegroupIssue.ForLaunchFailure"/>); false when EC2 refused.
+    /// </summary>
+    private bool TryLaunch(ClusterEntity cluster, NodegroupEntity nodegroup, Subnet subnet, ExistingInstance? existing)
+    {
+        try
+        {
+            Launch(cluster, nodegroup, subnet, existing);
+            return true;
+        }
+        catch (AwsException e)
+        {
+            nodegroup.LaunchError = e;
+            nodegroup.Issue = NodegroupIssue.ForLaunchFailure(e, subnet.SubnetId, cluster.Cluster.ResourcesVpcConfig.ClusterSecurityGroupId, nodegroup.Nodegroup.Resources.AutoScalingGroups[0].Name);
+            return false;
         }
     }
 
@@ -490,19 +530,18 @@ public sealed partial class EksBackend
             var kept = nodegroup.InstanceIds.Where(i => !lost.Contains(i, StringComparer.Ordinal)).ToList();
             var keptSubnets = kept.Count == 0 ? [] : _ec2.DescribeInstances(new DescribeRequest(kept)).SelectMany(r => r.Instances).Select(i => i.SubnetId).ToList();
             var subnetId = nodegroup.Nodegroup.Subnets.OrderBy(s => keptSubnets.Count(k => k == s)).First();
-            try
+            if (!TryLaunch(cluster, nodegroup, subnets.First(s => s.SubnetId == subnetId), null))
             {
-                Launch(cluster, nodegroup, subnets.First(s => s.SubnetId == subnetId), null);
-            }
-            catch (AwsException)
-            {
-                // EC2 refused the launch: the lost instance stays counted until a later look launches its replacement.
+                // EC2 refused the launch: the lost instance stays counted until a later look launches its
+                // replacement, and the group is DEGRADED meanwhile.
                 return false;
             }
 
             nodegroup.InstanceIds.Remove(id);
         }
 
+        nodegroup.LaunchError = null;
+        nodegroup.Issue = null;
         return true;
     }
 
@@ -648,11 +687,24 @@ public sealed partial class EksBackend
                 cluster.Nodegroups.Remove(name);
             }
 
-            if (lookForLost)
+            foreach (var nodegroup in cluster.Nodegroups.Values)
             {
-                foreach (var nodegroup in cluster.Nodegroups.Values)
+                if (lookForLost)
                 {
                     _replacementOwed |= !ReplaceLost(cluster, nodegroup);
+                }
+
+                if (nodegroup.GoneAt is null && !nodegroup.CreateFailed && nodegroup.InstanceIds.Count < nodegroup.Nodegroup.ScalingConfig.DesiredSize)
+                {
+                    // A launch refused before (a full subnet): the Auto Scaling group tries again. A subnet gone
+                    // since leaves the group as it is.
+                    try
+                    {
+                        Scale(cluster, nodegroup, _ec2.DescribeSubnets(new DescribeRequest(nodegroup.Nodegroup.Subnets)), nodegroup.Nodegroup.ScalingConfig.DesiredSize);
+                    }
+                    catch (AwsException e) when (e.Code == Ec2Errors.Codes.InvalidSubnetIdNotFound)
+                    {
+                    }
                 }
             }
 
@@ -708,10 +760,33 @@ public sealed partial class EksBackend
         /// <summary>When a node group being deleted is gone; null while it is not being deleted.</summary>
         public DateTimeOffset? GoneAt { get; set; }
 
-        public Nodegroup Current(DateTimeOffset now) => Nodegroup with
+        /// <summary>
+        /// The group as DescribeNodegroup shows it at <paramref name="now"/>: DELETING, CREATING until its creation
+        /// time is up, then CREATE_FAILED when a launch failed while it was created, DEGRADED while a later launch
+        /// fails, else ACTIVE; the failure's issue is in its health once it is no longer CREATING.
+        /// </summary>
+        public Nodegroup Current(DateTimeOffset now)
         {
-            Status = GoneAt is not null ? NodegroupStatus.Deleting : now < ActiveAt ? NodegroupStatus.Creating : NodegroupStatus.Active,
-        };
+            var status = GoneAt is not null ? NodegroupStatus.Deleting
+                : now < ActiveAt ? NodegroupStatus.Creating
+                : CreateFailed ? NodegroupStatus.CreateFailed
+                : Issue is not null ? NodegroupStatus.Degraded
+                : NodegroupStatus.Active;
+            return Nodegroup with
+            {
+                Status = status,
+                Health = Issue is null || status == NodegroupStatus.Creating ? NodegroupHealth.Healthy : new NodegroupHealth([Issue]),
+            };
+        }
+
+        /// <summary>Whether a launch failed while the group was created: it is CREATE_FAILED for good and launches no more.</summary>
+        public bool CreateFailed { get; set; }
+
+        /// <summary>What EC2 answered the last failed launch, while the group has not launched what it needs since.</summary>
+        public AwsException? LaunchError { get; set; }
+
+        /// <summary>The health issue of <see cref="LaunchError"/>.</summary>
+        public NodegroupIssue? Issue { get; set; }
 
         public List<string> InstanceIds { get; } = [];
 

@@ -34,10 +34,16 @@ public static class ClusterStatus
     public const string Deleting = "DELETING";
 }
 
-/// <summary>A managed node group's <c>status</c> (botocore's eks model, NodegroupStatus); the failure states are not modelled.</summary>
+/// <summary>
+/// A managed node group's <c>status</c> (botocore's eks model, NodegroupStatus); UPDATING and DELETE_FAILED are not
+/// modelled. CREATE_FAILED is a group whose instances could not all be launched while it was being created, DEGRADED
+/// an active group whose Auto Scaling group cannot launch the instances it needs; either has the cause in its health.
+/// </summary>
 public static class NodegroupStatus
 {
     public const string Creating = "CREATING";
     public const string Active = "ACTIVE";
     public const string Deleting = "DELETING";
+    public const string CreateFailed = "CREATE_FAILED";
+    public const string Degraded = "DEGRADED";
 }

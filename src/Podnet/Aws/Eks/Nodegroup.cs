@@ -1,6 +1,7 @@
 namespace Podnet.Aws.Eks;
 
 /// <summary>A managed node group in the shape <c>aws eks describe-nodegroup</c> prints.</summary>
+/// <remarks>Its <see cref="Health"/> is EKS's <c>health</c>: no issue while it is healthy.</remarks>
 public sealed record Nodegroup(
     string NodegroupName,
     string NodegroupArn,
@@ -17,7 +18,11 @@ public sealed record Nodegroup(
     IReadOnlyDictionary<string, string> Labels,
     NodegroupResources Resources,
     IReadOnlyDictionary<string, string> Tags,
-    IReadOnlyList<NodegroupTaint> Taints);
+    IReadOnlyList<NodegroupTaint> Taints)
+{
+    /// <summary>EKS's <c>health</c> of the group: its issues (none while it is healthy).</summary>
+    public NodegroupHealth Health { get; init; } = NodegroupHealth.Healthy;
+}
 
 /// <summary>
 /// A taint EKS puts on every node of a managed node group (<c>aws eks create-nodegroup --taints

@@ -37,10 +37,10 @@ internal sealed class ImageManager(int seed)
     private readonly Dictionary<string, long> _sizes = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Images every node has from its boot, as a machine image caches some (the EKS AMIs' build can cache the pause,
-    /// kube-proxy and VPC CNI images); none unless set.
+    /// Whether a node (its name) has an image from its boot, as its machine image caches some
+    /// (<see cref="Aws.Eks.AmiCachedImages"/>); none unless set.
     /// </summary>
-    public Func<string, bool> Preloaded { get; set; } = _ => false;
+    public Func<string, string, bool> Preloaded { get; set; } = (_, _) => false;
 
     /// <summary>
     /// What starting a container with <paramref name="image"/> on <paramref name="node"/> at <paramref name="now"/>
@@ -50,7 +50,7 @@ internal sealed class ImageManager(int seed)
     public ImagePull Ensure(string node, string image, string? pullPolicy, DateTimeOffset now)
     {
         var store = _stores.TryGetValue(node, out var found) ? found : _stores[node] = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        if (!store.ContainsKey(image) && Preloaded(image))
+        if (!store.ContainsKey(image) && Preloaded(node, image))
         {
             store[image] = DateTimeOffset.MinValue;
         }

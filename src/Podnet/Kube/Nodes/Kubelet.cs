@@ -73,10 +73,12 @@ public sealed class Kubelet : ReconcilingController
     public override string Name => Component;
 
     /// <summary>
-    /// Makes the images <paramref name="images"/> accepts present on every node from its boot, as a machine image
-    /// that caches them: a container of such an image starts at once ("already present on machine").
+    /// Makes the images <paramref name="images"/> accepts for a node (its name, the image as the pod spells it)
+    /// present on that node from its boot, as its machine image caches them
+    /// (<see cref="Aws.Eks.AmiCachedImages"/>): a container of such an image starts at once, with no Pulling event
+    /// and Pulled "Container image … already present on machine" (image_manager.go EnsureImageExists).
     /// </summary>
-    public void PreloadImages(Func<string, bool> images) => _images.Preloaded = images;
+    public void PreloadImages(Func<string, string, bool> images) => _images.Preloaded = images;
 
     /// <summary>
     /// The kubelet of <paramref name="nodeName"/> stops at <paramref name="at"/>, its machine shutting down: it posts

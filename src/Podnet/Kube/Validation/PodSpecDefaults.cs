@@ -49,6 +49,33 @@ public static class PodSpecDefaults
         spec["tolerations"] = tolerations;
     }
 
+    /// <summary>
+    /// core/v1 <c>SetDefaults_Pod</c>'s <c>defaultHostNetworkPorts</c>: in a pod with <c>spec.hostNetwork: true</c>, each
+    /// port of its containers and init containers whose <c>hostPort</c> is unset or 0 gets its <c>containerPort</c>.
+    /// Since Kubernetes v1.28 this is done to Pods only, not to the pod templates of workloads (it moved from
+    /// <c>SetDefaults_PodSpec</c>, kept there only behind the deprecated, default-off feature gate
+    /// <c>DefaultHostNetworkHostPortsInPodTemplates</c>), so <see cref="Apply"/> does not do it.
+    /// </summary>
+    public static void ApplyPodOnly(JsonObject spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec["hostNetwork"] is not JsonValue hostNetwork || !hostNetwork.TryGetValue<bool>(out var on) || !on)
+        {
+            return;
+        }
+
+        foreach (var list in new[] { "containers", "initContainers" })
+        {
+            foreach (var port in (spec[list] as JsonArray ?? []).OfType<JsonObject>().SelectMany(c => (c["ports"] as JsonArray ?? []).OfType<JsonObject>()))
+            {
+                if ((JsonText.Integer(port["hostPort"]) ?? 0) == 0 && port["containerPort"] is JsonValue containerPort)
+                {
+                    port["hostPort"] = containerPort.DeepClone();
+                }
+            }
+        }
+    }
+
     private static void DefaultContainer(JsonObject container)
     {
         var image = container["image"]?.GetValue<string>() ?? string.Empty;

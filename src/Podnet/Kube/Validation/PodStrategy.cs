@@ -20,6 +20,7 @@ public sealed class PodStrategy() : KindStrategy(string.Empty, "Pod", GoTypes.Ki
         ArgumentNullException.ThrowIfNull(obj);
         var spec = obj.GetOrAddObject("spec");
         PodSpecDefaults.Apply(spec);
+        PodSpecDefaults.ApplyPodOnly(spec);
         if (!create)
         {
             return;

@@ -94,10 +94,16 @@ public sealed class PodView
         return sum;
     }
 
-    /// <summary>Host ports the pod's containers claim, as (protocol, port).</summary>
+    /// <summary>
+    /// Host ports the pod claims, as (protocol, port), as the scheduler's NodePorts plugin reads them
+    /// (pkg/scheduler/util <c>GetHostPorts</c>): ports with a hostPort above 0 of the sidecar init containers
+    /// (restartPolicy Always), which run the whole life of the pod, then of the containers. A hostNetwork pod's
+    /// ports have their hostPort by then (<see cref="Validation.PodSpecDefaults.ApplyPodOnly"/>).
+    /// </summary>
     public IEnumerable<(string Protocol, int Port)> HostPorts
-        => _hostPorts ??= [.. Containers.SelectMany(c => (c["ports"] as JsonArray ?? []).OfType<JsonObject>())
-            .Where(p => p["hostPort"] is not null)
+        => _hostPorts ??= [.. InitContainers.Where(c => c["restartPolicy"]?.GetValue<string>() == "Always").Concat(Containers)
+            .SelectMany(c => (c["ports"] as JsonArray ?? []).OfType<JsonObject>())
+            .Where(p => p["hostPort"] is JsonValue h && h.TryGetValue<int>(out var port) && port > 0)
             .Select(p => (p["protocol"]?.GetValue<string>() ?? "TCP", p["hostPort"]!.GetValue<int>()))];
 
     /// <summary>The node a DaemonSet pod is pinned to through node affinity on metadata.name.</summary>

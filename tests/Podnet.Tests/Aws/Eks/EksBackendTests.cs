@@ -113,14 +113,85 @@ public class EksBackendTests
     }
 
     [Fact]
-    public void Nodegroup_SubnetTooSmall_LaunchesNothing()
+    public void Nodegroup_SubnetTooSmall_IsCreateFailed_InsufficientFreeAddressesOnTheSubnet()
     {
+        // A /28 has 11 addresses for instances: EKS takes the group, its Auto Scaling group launches 11 of the 12,
+        // and the group fails with the subnet in its health.
         CreateCluster();
         var small = _cloud.Ec2.CreateSubnet(new CreateSubnetRequest(_cloud.Vpc.VpcId, "192.168.7.0/28", "us-west-2a"));
         var nodeRole = _cloud.Cloud.Iam.CreateRole("nodeRole");
-        Assert.Equal("InsufficientFreeAddressesInSubnet", Assert.Throws<AwsException>(() => Eks.CreateNodegroup(new CreateNodegroupRequest("demo", "big", nodeRole.Arn, [small.SubnetId], ["m5.large"], new NodegroupScalingConfig(1, 20, 12)))).Code);
-        Assert.Empty(_cloud.Ec2.DescribeInstances(DescribeRequest.Where(new Filter("instance-state-name", "running"))).SelectMany(r => r.Instances));
-        Assert.Empty(Eks.ListNodegroups("demo"));
+
+        var created = Eks.CreateNodegroup(new CreateNodegroupRequest("demo", "big", nodeRole.Arn, [small.SubnetId], ["m5.large"], new NodegroupScalingConfig(1, 20, 12)));
+
+        Assert.Equal(("CREATING", 0), (created.Status, created.Health.Issues.Count));
+        Assert.Equal(["big"], Eks.ListNodegroups("demo"));
+        Assert.Equal(11, Eks.NodegroupInstanceIds("demo", "big").Count);
+        _cloud.Time.Advance(EksLifecycle.NodegroupCreating);
+        var failed = Eks.DescribeNodegroup("demo", "big");
+        Assert.Equal("CREATE_FAILED", failed.Status);
+        var issue = Assert.Single(failed.Health.Issues);
+        Assert.Equal(("InsufficientFreeAddresses", "One or more of the subnets associated with your managed node group does not have enough available IP addresses for new nodes."), (issue.Code, issue.Message));
+        Assert.Equal([small.SubnetId], issue.ResourceIds);
+        Assert.Equal("InsufficientFreeAddressesInSubnet", Eks.NodegroupLaunchError("demo", "big")!.Code);
+    }
+
+    [Fact]
+    public void Nodegroup_Healthy_HasNoIssues()
+    {
+        CreateCluster();
+        var nodeRole = _cloud.Cloud.Iam.CreateRole("nodeRole");
+        Eks.CreateNodegroup(new CreateNodegroupRequest("demo", "ng", nodeRole.Arn, [_cloud.SubnetA.SubnetId], ["m5.large"], new NodegroupScalingConfig(1, 3, 2)));
+        _cloud.Time.Advance(EksLifecycle.NodegroupCreating);
+
+        var nodegroup = Eks.DescribeNodegroup("demo", "ng");
+
+        Assert.Equal("ACTIVE", nodegroup.Status);
+        Assert.Empty(nodegroup.Health.Issues);
+        Assert.Null(Eks.NodegroupLaunchError("demo", "ng"));
+    }
+
+    [Fact]
+    public void Nodegroup_ScaledBeyondItsSubnet_IsDegraded_ThenActiveOnceTheAddressIsFree()
+    {
+        CreateCluster();
+        var small = _cloud.Ec2.CreateSubnet(new CreateSubnetRequest(_cloud.Vpc.VpcId, "192.168.7.0/28", "us-west-2a"));
+        var squatter = _cloud.Run("t3.micro", small);
+        var nodeRole = _cloud.Cloud.Iam.CreateRole("nodeRole");
+        Eks.CreateNodegroup(new CreateNodegroupRequest("demo", "ng", nodeRole.Arn, [small.SubnetId], ["m5.large"], new NodegroupScalingConfig(1, 20, 2)));
+        _cloud.Time.Advance(EksLifecycle.NodegroupCreating);
+
+        // UpdateNodegroupConfig is taken; the Auto Scaling group launches the 8 more that fit and not the 9th.
+        var updated = Eks.UpdateNodegroupDesiredSize("demo", "ng", 11);
+
+        Assert.Equal("DEGRADED", updated.Status);
+        Assert.Equal(("InsufficientFreeAddresses", small.SubnetId), (Assert.Single(updated.Health.Issues).Code, Assert.Single(updated.Health.Issues[0].ResourceIds)));
+        Assert.Equal(10, Eks.NodegroupInstanceIds("demo", "ng").Count);
+
+        // The other instance goes: the next look launches the 11th, and the group is ACTIVE with no issue.
+        _cloud.Ec2.TerminateInstances([squatter.InstanceId]);
+        _cloud.Time.Advance(_cloud.Ec2.ShuttingDownDuration(squatter.InstanceId));
+        var recovered = Eks.DescribeNodegroup("demo", "ng");
+        Assert.Equal(("ACTIVE", 0), (recovered.Status, recovered.Health.Issues.Count));
+        Assert.Equal(11, Eks.NodegroupInstanceIds("demo", "ng").Count);
+    }
+
+    [Fact]
+    public void Nodegroup_ClusterSecurityGroupGone_IsCreateFailed_Ec2SecurityGroupNotFound()
+    {
+        var cluster = CreateCluster();
+        var group = cluster.ResourcesVpcConfig.ClusterSecurityGroupId;
+        _cloud.Ec2.DeleteSecurityGroup(group);
+        var nodeRole = _cloud.Cloud.Iam.CreateRole("nodeRole");
+
+        Eks.CreateNodegroup(new CreateNodegroupRequest("demo", "ng", nodeRole.Arn, [_cloud.SubnetA.SubnetId], ["m5.large"], new NodegroupScalingConfig(1, 3, 2)));
+        _cloud.Time.Advance(EksLifecycle.NodegroupCreating);
+
+        var failed = Eks.DescribeNodegroup("demo", "ng");
+        Assert.Equal("CREATE_FAILED", failed.Status);
+        var issue = Assert.Single(failed.Health.Issues);
+        Assert.Equal(("Ec2SecurityGroupNotFound", "We couldn't find the cluster security group for the cluster. You must recreate your cluster."), (issue.Code, issue.Message));
+        Assert.Equal([group], issue.ResourceIds);
+        Assert.Empty(Eks.NodegroupInstanceIds("demo", "ng"));
     }
 
     [Fact]

@@ -142,6 +142,41 @@ public class ObjectDefaultsTests
     }
 
     [Fact]
+    public void HostNetworkPod_ContainerAndInitContainerPorts_GetTheirContainerPortAsHostPort()
+    {
+        var pod = _c.Create(PodJson(
+            "agent",
+            """[{"name":"app","image":"nginx:1.27","ports":[{"containerPort":61678,"name":"metrics"},{"containerPort":53,"protocol":"UDP","hostPort":0},{"containerPort":8080,"hostPort":9090}]}]""",
+            "\"hostNetwork\":true,\"initContainers\":[{\"name\":\"init\",\"image\":\"busybox:1.36\",\"ports\":[{\"containerPort\":7000}]}],"));
+
+        JsonAssert.Equal(
+            """[{"containerPort":61678,"name":"metrics","protocol":"TCP","hostPort":61678},{"containerPort":53,"protocol":"UDP","hostPort":53},{"containerPort":8080,"hostPort":9090,"protocol":"TCP"}]""",
+            pod["spec.containers"]![0]!["ports"]);
+        Assert.Equal(7000, pod["spec.initContainers"]![0]!["ports"]![0]!["hostPort"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void PodWithoutHostNetwork_PortsGetNoHostPort()
+    {
+        var pod = _c.Create(PodJson("web", """[{"name":"app","image":"nginx:1.27","ports":[{"containerPort":80}]}]""", "\"hostNetwork\":false,"));
+
+        Assert.Null(pod["spec.containers"]![0]!["ports"]![0]!["hostPort"]);
+    }
+
+    [Fact]
+    public void HostNetworkDeploymentTemplate_PortsGetNoHostPort()
+    {
+        // Since v1.28 defaultHostNetworkPorts is in SetDefaults_Pod, not SetDefaults_PodSpec: templates keep their ports as given.
+        var deployment = _c.Create("""
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"agent","namespace":"default"},
+             "spec":{"selector":{"matchLabels":{"app":"agent"}},"template":{"metadata":{"labels":{"app":"agent"}},
+              "spec":{"hostNetwork":true,"containers":[{"name":"app","image":"nginx:1.27","ports":[{"containerPort":8080}]}]}}}}
+            """);
+
+        Assert.Null(deployment["spec.template.spec.containers"]![0]!["ports"]![0]!["hostPort"]);
+    }
+
+    [Fact]
     public void Service_DefaultsTypeProtocolAndTargetPort()
     {
         var service = _c.Create("""

@@ -116,6 +116,59 @@ public class SchedulerTests
         AssertUnschedulable(cluster, "c", "0/1 nodes are available: 1 Too many pods.");
     }
 
+    private static Action<JsonObject> Ports(bool hostNetwork, string ports, string? sidecarPorts = null) => spec =>
+    {
+        spec["hostNetwork"] = hostNetwork;
+        spec["containers"]![0]!["ports"] = JsonNode.Parse(ports);
+        if (sidecarPorts is not null)
+        {
+            spec["initContainers"] = new JsonArray(new JsonObject { ["name"] = "proxy", ["image"] = "envoy:1.31", ["restartPolicy"] = "Always", ["ports"] = JsonNode.Parse(sidecarPorts) });
+        }
+    };
+
+    [Fact]
+    public void Scheduler_TwoHostNetworkPodsOfOneContainerPort_SecondSaysNoFreePorts()
+    {
+        // defaultHostNetworkPorts gives both pods hostPort 9100, so NodePorts refuses the second on the only node.
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1");
+        cluster.Create(TestCluster.PodJson("exporter-a", spec: Ports(true, """[{"containerPort":9100}]""")));
+        cluster.Run();
+        cluster.Create(TestCluster.PodJson("exporter-b", spec: Ports(true, """[{"containerPort":9100}]""")));
+        cluster.Run();
+
+        Assert.Equal("node-1", cluster.Pod("exporter-a").GetString("spec.nodeName"));
+        AssertUnschedulable(cluster, "exporter-b", "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports.");
+    }
+
+    [Fact]
+    public void Scheduler_PodNetworkPodsOfOneContainerPort_ShareTheNode()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1");
+        cluster.Create(TestCluster.PodJson("web-a", spec: Ports(false, """[{"containerPort":80,"hostPort":0}]""")));
+        cluster.Create(TestCluster.PodJson("web-b", spec: Ports(false, """[{"containerPort":80}]""")));
+        cluster.Run();
+
+        Assert.Equal("node-1", cluster.Pod("web-a").GetString("spec.nodeName"));
+        Assert.Equal("node-1", cluster.Pod("web-b").GetString("spec.nodeName"));
+    }
+
+    [Fact]
+    public void Scheduler_SidecarInitContainerHostPort_IsClaimed()
+    {
+        // GetHostPorts counts init containers with restartPolicy Always: they run the whole life of the pod.
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1");
+        cluster.Create(TestCluster.PodJson("meshed", spec: Ports(false, """[{"containerPort":80}]""", """[{"containerPort":15001,"hostPort":15001}]""")));
+        cluster.Run();
+        cluster.Create(TestCluster.PodJson("other", spec: Ports(false, """[{"containerPort":8080,"hostPort":15001}]""")));
+        cluster.Run();
+
+        Assert.Equal("node-1", cluster.Pod("meshed").GetString("spec.nodeName"));
+        AssertUnschedulable(cluster, "other", "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports.");
+    }
+
     [Fact]
     public void Scheduler_NodeSelectorMatchesNothing_SaysAffinitySelector()
     {

@@ -33,7 +33,7 @@ internal sealed class TestCluster
         Plane = new ControlPlane(Time, seed);
         if (imagesPresent)
         {
-            Plane.Kubelet.PreloadImages(_ => true);
+            Plane.Kubelet.PreloadImages((_, _) => true);
         }
 
         Plane.Bootstrap();
