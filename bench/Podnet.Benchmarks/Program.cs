@@ -22,8 +22,8 @@ if (args is ["--load", var loadPods, .. var loadRest] && loadRest is [] or ["--s
     return;
 }
 
-// `dotnet run -c Release -- --generate-scale-world plain|sg|custom N > world.yaml` writes a cluster-scale world;
-// `dotnet run -c Release -- --scale plain|sg|custom N` loads and settles it here and prints one row of figures.
+// `dotnet run -c Release -- --generate-scale-world plain|sg|custom|nodes N > world.yaml` writes a cluster-scale world;
+// `dotnet run -c Release -- --scale plain|sg|custom|nodes N` loads and settles it here and prints one row of figures.
 if (args is ["--generate-scale-world", var variant, var count])
 {
     Console.Write(Podnet.Benchmarks.ScaleWorldGenerator.Yaml(variant, int.Parse(count, CultureInfo.InvariantCulture)));

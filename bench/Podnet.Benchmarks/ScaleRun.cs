@@ -55,7 +55,7 @@ public static class ScaleRun
         var nodes = world.ControlPlane.Store.List("v1", "Node").Items.Count;
         var row = string.Join('\t',
             variant,
-            pods.ToString(CultureInfo.InvariantCulture),
+            (variant == "nodes" ? 0 : pods).ToString(CultureInfo.InvariantCulture),
             nodes.ToString(CultureInfo.InvariantCulture),
             running.ToString(CultureInfo.InvariantCulture),
             settled.Settled ? "yes" : "no",

@@ -11,12 +11,14 @@ namespace Podnet.Benchmarks;
 /// <item><c>plain</c>: the VPC CNI's defaults (WARM_ENI_TARGET=1);</item>
 /// <item><c>sg</c>: ENABLE_POD_ENI, and half the Deployments (label <c>role: sg</c>) matched by a SecurityGroupPolicy
 /// in each namespace: their pods run on branch interfaces (m5.xlarge has 18);</item>
-/// <item><c>custom</c>: custom networking, an ENIConfig per zone (named after it) with a pod subnet of its own.</item>
+/// <item><c>custom</c>: custom networking, an ENIConfig per zone (named after it) with a pod subnet of its own;</item>
+/// <item><c>nodes</c>: N is the number of nodes, which run only the cluster's own pods (aws-node and kube-proxy on each,
+/// CoreDNS): how the control plane grows with nodes rather than pods.</item>
 /// </list>
 /// </summary>
 public static class ScaleWorldGenerator
 {
-    public static readonly string[] Variants = ["plain", "sg", "custom"];
+    public static readonly string[] Variants = ["plain", "sg", "custom", "nodes"];
 
     private const int PodsPerNode = 20;
     private const int NodesPerGroup = 450;
@@ -30,7 +32,7 @@ public static class ScaleWorldGenerator
     /// <summary>How many nodes carry <paramref name="pods"/> pods.</summary>
     public static int Nodes(int pods) => Math.Max(2, (pods + PodsPerNode - 1) / PodsPerNode);
 
-    /// <summary>The world as one multi-document YAML text.</summary>
+    /// <summary>The world as one multi-document YAML text: <paramref name="pods"/> pods, or nodes for the <c>nodes</c> variant.</summary>
     /// <exception cref="ArgumentException">An unknown variant.</exception>
     public static string Yaml(string variant, int pods)
     {
@@ -85,7 +87,7 @@ public static class ScaleWorldGenerator
               Version: "1.31"
               Subnets: [{{string.Join(", ", Zones.Select(z => $"private-{z}"))}}]
             """);
-        var nodes = Nodes(pods);
+        var nodes = variant == "nodes" ? pods : Nodes(pods);
         for (var group = 0; group * NodesPerGroup < nodes; group++)
         {
             var size = Math.Min(NodesPerGroup, nodes - (group * NodesPerGroup));
@@ -149,7 +151,7 @@ public static class ScaleWorldGenerator
                 break;
         }
 
-        var deployments = (pods + ReplicasPerDeployment - 1) / ReplicasPerDeployment;
+        var deployments = variant == "nodes" ? 0 : (pods + ReplicasPerDeployment - 1) / ReplicasPerDeployment;
         for (var ns = 0; ns < Math.Min(Namespaces, deployments); ns++)
         {
             Doc($$"""

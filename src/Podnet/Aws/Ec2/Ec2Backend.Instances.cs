@@ -9,6 +9,11 @@ public sealed partial class Ec2Backend
     private readonly Dictionary<string, InstanceEntity> _instances = new(StringComparer.Ordinal);
     private long _terminationsOrdered;
 
+    // The instances that may still change state: launched and not yet seen running, or terminating and not yet seen
+    // terminated with their interfaces released. What settles instances and finds the next transition reads, instead
+    // of every instance of the account on every describe (10,000 nodes' ipamds describing their interfaces).
+    private readonly HashSet<InstanceEntity> _changing = [];
+
     /// <summary>Instances launched until this moment were up when the account's world began (see <see cref="MarkUpUntil"/>).</summary>
     private DateTimeOffset? _upUntil;
 
@@ -108,7 +113,7 @@ public sealed partial class Ec2Backend
             lock (_lock)
             {
                 SettleInstances();
-                return _instances.Values
+                return _changing
                     .Select(i => StateOf(i) == InstanceState.Pending ? i.RunningAt : StateOf(i) == InstanceState.ShuttingDown ? i.TerminatedAt : (DateTimeOffset?)null)
                     .Where(t => t is not null)
                     .Min();
@@ -187,6 +192,7 @@ public sealed partial class Ec2Backend
                     Tags = [.. tags],
                 };
                 _instances.Add(instance.Id, instance);
+                _changing.Add(instance);
                 eni.Attachment = new AttachmentState(_ids.Next("eni-attach", $"{eni.Id}|{instance.Id}|0|0"), instance.Id, 0, 0, instance.LaunchTime, DeleteOnTermination: true);
                 launched.Add(instance);
             }
@@ -225,6 +231,7 @@ public sealed partial class Ec2Backend
                     instance.ShutdownAt = now;
                     instance.TerminatedAt = now + ShuttingDownDuration(instance.Id);
                     _terminationsOrdered++;
+                    _changing.Add(instance);
                     instance.StateTransitionReason = UserInitiated(now);
                 }
 
@@ -292,11 +299,24 @@ public sealed partial class Ec2Backend
     /// </summary>
     private void SettleInstances()
     {
-        foreach (var instance in _instances.Values)
+        if (_changing.Count == 0)
         {
-            if (!instance.InterfacesReleased && StateOf(instance) == InstanceState.Terminated)
+            return;
+        }
+
+        foreach (var instance in _changing.ToList())
+        {
+            var state = StateOf(instance);
+            if (!instance.InterfacesReleased && state == InstanceState.Terminated)
             {
                 Terminate(instance);
+            }
+
+            // Time only moves on: a running instance changes again only through TerminateInstances, which takes it
+            // back in; a terminated one never.
+            if (state == InstanceState.Running || state == InstanceState.Terminated)
+            {
+                _changing.Remove(instance);
             }
         }
     }
