@@ -79,7 +79,9 @@ public sealed partial class Ec2Backend
             if (request.EgressOnlyInternetGatewayId is { } eigwId)
             {
                 var eigw = FindEgressOnlyInternetGateway(eigwId);
-                if (destination.Cidr is not { IsIPv4: false })
+                // An IPv6 block, or a prefix list of IPv6 entries: the gateway carries IPv6 alone.
+                var ipv6List = destination.PrefixListId is { } listId && _prefixLists[listId].AddressFamily == "IPv6";
+                if (destination.Cidr is not { IsIPv4: false } && !ipv6List)
                 {
                     throw Ec2Errors.EgressOnlyGatewayNeedsIpv6Destination(destination.Cidr is null ? "destinationPrefixListId" : "destinationCidrBlock");
                 }
@@ -276,7 +278,7 @@ public sealed partial class Ec2Backend
             throw Ec2Errors.MalformedId("InvalidPrefixListId.Malformed", "pl", listId);
         }
 
-        // An IPv6 list is taken as EC2 takes it; its entries never hold the IPv4 destinations the router is asked about.
+        // A list of either family is taken as EC2 takes it; the router matches an entry only to a destination of its family.
         return _prefixLists.ContainsKey(listId) ? new RouteDestination(null, listId) : throw Ec2Errors.ReferencedPrefixListNotFound(listId);
     }
 

@@ -128,6 +128,22 @@ public class EgressOnlyInternetGatewayTests
     }
 
     [Fact]
+    public void CreateRoute_EgressOnlyGatewayForAPrefixList_TakesAnIpv6List_RefusesAnIpv4One()
+    {
+        var vpc = DualStackVpc();
+        var eigw = Ec2.CreateEgressOnlyInternetGateway(vpc.VpcId).EgressOnlyInternetGatewayId;
+        var table = Ec2.CreateRouteTable(vpc.VpcId).RouteTableId;
+        var ipv6List = Ec2.CreateManagedPrefixList(new CreateManagedPrefixListRequest("partners-v6", "IPv6", 1, [new PrefixListEntry("2001:db8::/32")])).PrefixListId;
+        var ipv4List = Ec2.CreateManagedPrefixList(new CreateManagedPrefixListRequest("partners-v4", "IPv4", 1, [new PrefixListEntry("198.51.100.0/24")])).PrefixListId;
+
+        Ec2.CreateRoute(new CreateRouteRequest(table, null, DestinationPrefixListId: ipv6List, EgressOnlyInternetGatewayId: eigw));
+        var error = Throws(() => Ec2.CreateRoute(new CreateRouteRequest(table, null, DestinationPrefixListId: ipv4List, EgressOnlyInternetGatewayId: eigw)));
+
+        Assert.Equal(new Route(null, null, null, "CreateRoute", "active", ipv6List, EgressOnlyInternetGatewayId: eigw), Route(table, ipv6List));
+        Assert.Equal(("InvalidParameterCombination", "The parameter destinationPrefixListId cannot be used with the parameter egressOnlyInternetGatewayId"), (error.Code, error.Message));
+    }
+
+    [Fact]
     public void CreateRoute_Ipv6Refusals_AreEc2sErrors()
     {
         var vpc = DualStackVpc();
