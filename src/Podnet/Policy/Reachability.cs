@@ -737,7 +737,8 @@ public sealed partial class Reachability
 
     /// <summary>
     /// Why an endpoint written as an address cannot be asked about: a form Kubernetes rejects (<c>10.1</c>,
-    /// <c>167772161</c>, <c>300.1.1.1</c>), or an IPv6 address in a world that has none.
+    /// <c>167772161</c>, <c>300.1.1.1</c>), an IPv6 address in a world that has none, or one of an IPv6 cluster's
+    /// Service range (only <c>svc/…</c> follows kube-proxy to the endpoints).
     /// </summary>
     private string? AddressError(string role, string text)
     {
@@ -763,9 +764,13 @@ public sealed partial class Reachability
             return $"{role} \"{text}\": an IPv6 address, but this world is IPv4 only (no pod, node or VPC has an IPv6 address)";
         }
 
-        // An IPv6 address outside the VPC is routed by the IPv6 routes (VpcRouter): to an internet or egress-only
-        // internet gateway, or nowhere.
-        return null;
+        // A ClusterIP of the cluster's IPv6 Service range (a unique local address) is no destination of the VPC's
+        // routes: kube-proxy rewrites it on the node. Without the Service the rewrite is unknown, so no verdict is
+        // invented (before, the route step judged it as an internet address). Any other IPv6 address outside the VPC is
+        // routed by the IPv6 routes (VpcRouter): to an internet or egress-only internet gateway, or nowhere.
+        return _world.ControlPlane.ServiceCidr.Contains(address)
+            ? $"{role} \"{text}\": an address of the cluster's Service range {_world.ControlPlane.ServiceCidr}, which kube-proxy rewrites on the node: give the Service as svc/NAMESPACE/NAME"
+            : null;
     }
 
     /// <summary>

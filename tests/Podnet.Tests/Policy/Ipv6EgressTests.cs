@@ -128,6 +128,20 @@ public class Ipv6EgressTests
     }
 
     [Fact]
+    public void Ipv6Cluster_AClusterIpAsAnAddress_IsNotRoutedOut_TheServiceIsAskedFor()
+    {
+        var world = ExampleWorlds.Load("ipv6-cluster");
+        var web = Web(world);
+        var range = world.Cluster!.KubernetesNetworkConfig.ServiceIpv6Cidr!;
+        var dns = world.ControlPlane.Store.TryGet(world.ControlPlane.Store.Resources.For("v1", "Service"), "kube-system", "kube-dns")!.GetString("spec.clusterIP")!;
+
+        var result = new Reachability(world).Evaluate($"shop/{web.Name}", dns, "53/udp");
+
+        Assert.Equal($"TO \"{dns}\": an address of the cluster's Service range {range}, which kube-proxy rewrites on the node: give the Service as svc/NAMESPACE/NAME", result.ErrorMessage);
+        Assert.True(new Reachability(world).Evaluate($"shop/{web.Name}", "svc/kube-system/kube-dns", "53/udp").Allowed);
+    }
+
+    [Fact]
     public void Ipv4Pod_ToAnIpv6AddressOutsideTheVpc_HasNoIpv6Address()
     {
         // A dual-stack VPC with an IPv4 cluster: the pods have IPv4 addresses only.
