@@ -13,14 +13,14 @@ namespace Podnet.Live;
 /// addresses and subnets, so the nodes keep their names), a <c>NetworkInterface</c> per interface of those
 /// instances, trunk, branch or detached interface, with its addresses, groups and tags — so every pod keeps the
 /// interface, and the security groups, that hold its address — and the routes: an <c>InternetGateway</c> per gateway
-/// attached to a VPC, a <c>NatGateway</c> per public NAT gateway (with its Elastic IP and interface), a
+/// attached to a VPC, an <c>EgressOnlyInternetGateway</c> per egress-only gateway of one, a <c>NatGateway</c> per public NAT gateway (with its Elastic IP and interface), a
 /// <c>RouteTable</c> per route table (the main one too) with its routes to them and its associations, all with their
 /// IDs, so a <c>route</c> step names the tables and gateways the VPC router uses.
 /// What a world cannot say is left out and said in <see cref="Result.Notes"/>: the VPC's <c>default</c> group (every
 /// VPC of the world gets its own), instances outside managed node groups and their interfaces, interfaces AWS
 /// services manage (endpoints, EKS's control plane; a NAT gateway's is made again by its NatGateway), rules naming a
 /// group of another VPC or a prefix list (the snapshot does not read prefix lists), tags with the reserved <c>aws:</c> prefix, NAT gateways not available,
-/// routes to other targets (peering, transit gateways, endpoints, interfaces) and IPv6 or prefix-list routes.
+/// routes to other targets (peering, transit gateways, endpoints, interfaces) and prefix-list routes.
 /// </summary>
 public static class AwsDocuments
 {
@@ -165,6 +165,21 @@ public static class AwsDocuments
             internetGateways.Add(igw.InternetGatewayId);
         }
 
+        var egressOnlyGateways = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var eigw in inventory.EgressOnlyInternetGateways.OrderBy(g => g.EgressOnlyInternetGatewayId, StringComparer.Ordinal))
+        {
+            var vpc = (eigw.Attachments ?? []).FirstOrDefault(a => vpcIds.Contains(a.VpcId) && a.State?.Value is null or "attached")?.VpcId;
+            if (vpc is null)
+            {
+                continue;
+            }
+
+            var spec = new JsonObject { ["EgressOnlyInternetGatewayId"] = eigw.EgressOnlyInternetGatewayId, ["Attachments"] = new JsonArray(new JsonObject { ["VpcId"] = vpc }) };
+            AddTags(spec, eigw.Tags, eigw.EgressOnlyInternetGatewayId, notes);
+            documents.Add(Document("EgressOnlyInternetGateway", eigw.EgressOnlyInternetGatewayId, spec));
+            egressOnlyGateways.Add(eigw.EgressOnlyInternetGatewayId);
+        }
+
         var vpcsWithGateway = inventory.InternetGateways.Where(g => internetGateways.Contains(g.InternetGatewayId))
             .SelectMany(g => g.Attachments ?? []).Select(a => a.VpcId).ToHashSet(StringComparer.Ordinal);
         var natGateways = new HashSet<string>(StringComparer.Ordinal);
@@ -241,22 +256,28 @@ public static class AwsDocuments
                              ?? route.NetworkInterfaceId ?? route.InstanceId ?? route.LocalGatewayId ?? route.CarrierGatewayId
                              ?? route.EgressOnlyInternetGatewayId ?? route.CoreNetworkArn ?? "no target";
                 var destination = route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock ?? route.DestinationPrefixListId;
-                var left = route.DestinationIpv6CidrBlock is not null ? "an IPv6 destination, which Podnet's VPC router does not route"
-                    : route.DestinationPrefixListId is not null ? "a prefix-list destination (the snapshot does not read prefix lists)"
+                var left = route.DestinationPrefixListId is not null ? "a prefix-list destination (the snapshot does not read prefix lists)"
                     : route.Origin?.Value == "EnableVgwRoutePropagation" ? "propagated by a virtual private gateway"
                     : route.GatewayId is { } igw && igw.StartsWith("igw-", StringComparison.Ordinal) ? (internetGateways.Contains(igw) ? null : "to an internet gateway not attached to the VPC (a blackhole)")
+                    : route.EgressOnlyInternetGatewayId is { } eigwId ? (egressOnlyGateways.Contains(eigwId) ? null : "to an egress-only internet gateway of no VPC read (a blackhole)")
                     : route.NatGatewayId is { } natId ? (natGateways.Contains(natId) ? null : "to a NAT gateway the world does not have (above)")
-                    : "to a target Podnet does not emulate (only internet and NAT gateways)";
+                    : "to a target Podnet does not emulate (only internet, egress-only internet and NAT gateways)";
                 if (left is not null)
                 {
                     notes.Add($"route table {table.RouteTableId}: the route {destination} → {target} is {left}: left out");
                     continue;
                 }
 
-                var entry = new JsonObject { ["DestinationCidrBlock"] = route.DestinationCidrBlock };
+                var entry = route.DestinationIpv6CidrBlock is { } ipv6
+                    ? new JsonObject { ["DestinationIpv6CidrBlock"] = ipv6 }
+                    : new JsonObject { ["DestinationCidrBlock"] = route.DestinationCidrBlock };
                 if (route.NatGatewayId is { } nat)
                 {
                     entry["NatGatewayId"] = nat;
+                }
+                else if (route.EgressOnlyInternetGatewayId is { } eigwTarget)
+                {
+                    entry["EgressOnlyInternetGatewayId"] = eigwTarget;
                 }
                 else
                 {

@@ -8,8 +8,9 @@ namespace Podnet.Live;
 /// <summary>
 /// Reads a cluster's VPC through EC2's API with the AWS SDK, read-only: <c>DescribeInstances</c>,
 /// <c>DescribeVpcs</c>, <c>DescribeSubnets</c>, <c>DescribeSecurityGroups</c>, <c>DescribeNetworkInterfaces</c>,
-/// <c>DescribeRouteTables</c>, <c>DescribeInternetGateways</c> and <c>DescribeNatGateways</c>, each filtered to the VPC
-/// and followed through its <c>NextToken</c> pages. A refusal (<c>UnauthorizedOperation</c>,
+/// <c>DescribeRouteTables</c>, <c>DescribeInternetGateways</c>, <c>DescribeNatGateways</c> and
+/// <c>DescribeEgressOnlyInternetGateways</c>, each filtered to the VPC (the last has no VPC filter: its gateways are
+/// kept by their attachment) and followed through its <c>NextToken</c> pages. A refusal (<c>UnauthorizedOperation</c>,
 /// <c>AuthFailure</c>) or an endpoint that does not answer is a <see cref="LiveClusterException"/> naming the action.
 /// </summary>
 public sealed class Ec2Reader : IDisposable
@@ -17,7 +18,8 @@ public sealed class Ec2Reader : IDisposable
     /// <summary>The EC2 actions read (the IAM actions a reader's policy must allow).</summary>
     public static readonly IReadOnlyList<string> Actions =
         ["ec2:DescribeInstances", "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces",
-         "ec2:DescribeTrunkInterfaceAssociations", "ec2:DescribeRouteTables", "ec2:DescribeInternetGateways", "ec2:DescribeNatGateways"];
+         "ec2:DescribeTrunkInterfaceAssociations", "ec2:DescribeRouteTables", "ec2:DescribeInternetGateways", "ec2:DescribeNatGateways",
+         "ec2:DescribeEgressOnlyInternetGateways"];
 
     private readonly IAmazonEC2 _client;
 
@@ -134,7 +136,14 @@ public sealed class Ec2Reader : IDisposable
             var page = await _client.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { Filter = InVpc(), NextToken = token }, cancel).ConfigureAwait(false);
             return (page.NatGateways ?? [], page.NextToken);
         }).ConfigureAwait(false);
-        return new Ec2Inventory(Region, vpcs, subnets, groups, interfaces, instances, routeTables, internetGateways, natGateways);
+        var egressOnly = await Pages<EgressOnlyInternetGateway>("DescribeEgressOnlyInternetGateways", async token =>
+        {
+            // EC2 filters these by tag only (botocore's DescribeEgressOnlyInternetGatewaysRequest): the VPC is chosen here.
+            var page = await _client.DescribeEgressOnlyInternetGatewaysAsync(new DescribeEgressOnlyInternetGatewaysRequest { NextToken = token }, cancel).ConfigureAwait(false);
+            return (page.EgressOnlyInternetGateways ?? [], page.NextToken);
+        }).ConfigureAwait(false);
+        var egressOnlyOfVpcs = egressOnly.Where(g => (g.Attachments ?? []).Any(a => vpcIds.Contains(a.VpcId, StringComparer.Ordinal))).ToList();
+        return new Ec2Inventory(Region, vpcs, subnets, groups, interfaces, instances, routeTables, internetGateways, natGateways, egressOnlyOfVpcs);
     }
 
     /// <summary>

@@ -5,8 +5,9 @@ using static Podnet.Server.Aws.AwsXml;
 namespace Podnet.Server.Aws;
 
 /// <summary>
-/// EC2's routing actions: route tables and routes, internet gateways, Elastic IPs and NAT gateways (what the EKS
-/// VPC template builds), parameters by botocore's wire names, answers by <see cref="Ec2RouteShapes"/>.
+/// EC2's routing actions: route tables and routes (IPv4, IPv6 and prefix-list destinations), internet gateways,
+/// egress-only internet gateways, Elastic IPs and NAT gateways (what the EKS VPC templates build), parameters by
+/// botocore's wire names, answers by <see cref="Ec2RouteShapes"/>.
 /// </summary>
 public sealed partial class Ec2Api
 {
@@ -15,6 +16,7 @@ public sealed partial class Ec2Api
     [
         "CreateRouteTable", "DescribeRouteTables", "DeleteRouteTable", "CreateRoute", "DeleteRoute", "AssociateRouteTable", "DisassociateRouteTable",
         "CreateInternetGateway", "AttachInternetGateway", "DetachInternetGateway", "DeleteInternetGateway", "DescribeInternetGateways",
+        "CreateEgressOnlyInternetGateway", "DeleteEgressOnlyInternetGateway", "DescribeEgressOnlyInternetGateways",
         "AllocateAddress", "ReleaseAddress", "DescribeAddresses", "CreateNatGateway", "DescribeNatGateways", "DeleteNatGateway",
     ];
 
@@ -26,7 +28,14 @@ public sealed partial class Ec2Api
         "DeleteRouteTable" => Write(() => Empty(ec2.DeleteRouteTableAsync(Required(query, "RouteTableId")))),
         "CreateRoute" => Write(() =>
         {
-            Done(ec2.CreateRouteAsync(new CreateRouteRequest(Required(query, "RouteTableId"), query.Get("DestinationCidrBlock"), query.Get("GatewayId"), query.Get("NatGatewayId"), query.Get("DestinationPrefixListId"))));
+            Done(ec2.CreateRouteAsync(new CreateRouteRequest(
+                Required(query, "RouteTableId"),
+                query.Get("DestinationCidrBlock"),
+                query.Get("GatewayId"),
+                query.Get("NatGatewayId"),
+                query.Get("DestinationPrefixListId"),
+                query.Get("DestinationIpv6CidrBlock"),
+                query.Get("EgressOnlyInternetGatewayId"))));
             return [Bool("return", true)];
         }),
         "DeleteRoute" => Write(() => Empty(ec2.DeleteRouteAsync(Required(query, "RouteTableId"), RouteDestination(query)))),
@@ -41,6 +50,18 @@ public sealed partial class Ec2Api
         "DetachInternetGateway" => Write(() => Empty(ec2.DetachInternetGatewayAsync(Required(query, "InternetGatewayId"), Required(query, "VpcId")))),
         "DeleteInternetGateway" => Write(() => Empty(ec2.DeleteInternetGatewayAsync(Required(query, "InternetGatewayId")))),
         "DescribeInternetGateways" => Read(() => [Items("internetGatewaySet", Done(ec2.DescribeInternetGatewaysAsync(Describe(query, "InternetGatewayId"))), Ec2RouteShapes.InternetGateway)]),
+        "CreateEgressOnlyInternetGateway" => Write(() =>
+        [
+            Text("clientToken", query.Get("ClientToken")),
+            Structure("egressOnlyInternetGateway", Ec2RouteShapes.EgressOnlyInternetGateway(Done(ec2.CreateEgressOnlyInternetGatewayAsync(Required(query, "VpcId"), TagsFor(query, "egress-only-internet-gateway"))))),
+        ]),
+        "DeleteEgressOnlyInternetGateway" => Write(() =>
+        {
+            Done(ec2.DeleteEgressOnlyInternetGatewayAsync(Required(query, "EgressOnlyInternetGatewayId")));
+            return [Bool("returnCode", true)];
+        }),
+        "DescribeEgressOnlyInternetGateways" => Read(() =>
+            [Items("egressOnlyInternetGatewaySet", Done(ec2.DescribeEgressOnlyInternetGatewaysAsync(Describe(query, "EgressOnlyInternetGatewayId"))), Ec2RouteShapes.EgressOnlyInternetGateway)]),
         "AllocateAddress" => Write(() =>
         {
             var address = Done(ec2.AllocateAddressAsync(query.Get("Domain") ?? "vpc", TagsFor(query, "elastic-ip")));
@@ -68,12 +89,17 @@ public sealed partial class Ec2Api
         _ => null,
     };
 
-    /// <summary>DeleteRoute names the route by exactly one of <c>DestinationCidrBlock</c> and <c>DestinationPrefixListId</c>.</summary>
+    /// <summary>
+    /// DeleteRoute names the route by exactly one of <c>DestinationCidrBlock</c>, <c>DestinationIpv6CidrBlock</c> and
+    /// <c>DestinationPrefixListId</c>; an IPv4 block given as the IPv6 one (or the reverse) is EC2's
+    /// <c>InvalidParameterValue</c> naming the parameter.
+    /// </summary>
     private static string RouteDestination(QueryRequest query)
-        => (query.Get("DestinationCidrBlock"), query.Get("DestinationPrefixListId")) switch
+        => (query.Get("DestinationCidrBlock"), query.Get("DestinationIpv6CidrBlock"), query.Get("DestinationPrefixListId")) switch
         {
-            ({ } cidr, null) => cidr,
-            (null, { } prefixListId) => prefixListId,
+            ({ } cidr, null, null) => cidr.Contains(':', StringComparison.Ordinal) ? throw Ec2Errors.InvalidCidr(cidr, "destinationCidrBlock") : cidr,
+            (null, { } ipv6, null) => ipv6.Contains(':', StringComparison.Ordinal) ? ipv6 : throw Ec2Errors.InvalidCidr(ipv6, "destinationIpv6CidrBlock"),
+            (null, null, { } prefixListId) => prefixListId,
             _ => throw Ec2Errors.RouteDestinationMissing(),
         };
 

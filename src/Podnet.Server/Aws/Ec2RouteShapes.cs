@@ -5,7 +5,7 @@ namespace Podnet.Server.Aws;
 
 /// <summary>
 /// The XML of EC2's routing shapes (<c>RouteTable</c>, <c>Route</c>, <c>RouteTableAssociation</c>,
-/// <c>InternetGateway</c>, <c>Address</c>, <c>NatGateway</c>, <c>NatGatewayAddress</c>), element names being the
+/// <c>InternetGateway</c>, <c>EgressOnlyInternetGateway</c>, <c>Address</c>, <c>NatGateway</c>, <c>NatGatewayAddress</c>), element names being the
 /// <c>locationName</c>s of botocore's data/ec2/2016-11-15/service-2.json; ServiceModelTests checks them.
 /// </summary>
 public static class Ec2RouteShapes
@@ -26,7 +26,9 @@ public static class Ec2RouteShapes
     public static object?[] Route(Route route) =>
     [
         Text("destinationCidrBlock", route.DestinationCidrBlock),
+        Text("destinationIpv6CidrBlock", route.DestinationIpv6CidrBlock),
         Text("destinationPrefixListId", route.DestinationPrefixListId),
+        Text("egressOnlyInternetGatewayId", route.EgressOnlyInternetGatewayId),
         Text("gatewayId", route.GatewayId),
         Text("natGatewayId", route.NatGatewayId),
         Text("state", route.State),
@@ -49,6 +51,17 @@ public static class Ec2RouteShapes
         Text("internetGatewayId", gateway.InternetGatewayId),
         Text("ownerId", gateway.OwnerId),
         Items("attachmentSet", gateway.Attachments, a => [Text("vpcId", a.VpcId), Text("state", a.State)]),
+        Ec2Shapes.TagSet(gateway.Tags),
+    ];
+
+    /// <summary>
+    /// An <c>EgressOnlyInternetGateway</c> (DescribeEgressOnlyInternetGateways' <c>egressOnlyInternetGatewaySet</c>
+    /// items, CreateEgressOnlyInternetGateway's <c>egressOnlyInternetGateway</c>): its one attachment as <c>attachmentSet</c>.
+    /// </summary>
+    public static object?[] EgressOnlyInternetGateway(EgressOnlyInternetGateway gateway) =>
+    [
+        Items("attachmentSet", gateway.Attachments, a => [Text("state", a.State), Text("vpcId", a.VpcId)]),
+        Text("egressOnlyInternetGatewayId", gateway.EgressOnlyInternetGatewayId),
         Ec2Shapes.TagSet(gateway.Tags),
     ];
 

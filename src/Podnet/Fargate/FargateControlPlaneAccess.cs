@@ -14,6 +14,10 @@ namespace Podnet.Fargate;
 /// has rules that allow the pods to communicate with the Kubernetes control plane. The easiest way to do this is to
 /// specify the cluster security group as one of the security groups." Without it the micro-VM's kubelet cannot
 /// register its node, so the pod is never started.
+/// The path is judged over IPv4 in a cluster of either family: in an IPv6 cluster the pods' traffic is IPv6, but
+/// "Control plane and worker node communications continue to follow the IPv4 model" (AWS, "IPv6 Fundamentals for EKS
+/// workloads", community.aws, 2024), so the kubelet's registration goes from the interface's IPv4 address to the
+/// control plane's IPv4 interfaces, and a pod group that lets out only <c>::/0</c> leaves the node unregistered.
 /// </summary>
 public static class FargateControlPlaneAccess
 {

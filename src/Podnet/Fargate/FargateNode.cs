@@ -10,7 +10,11 @@ namespace Podnet.Fargate;
 /// (<c>fargate-</c> and the private DNS name of the pod's address), labelled
 /// <c>eks.amazonaws.com/compute-type=fargate</c> and tainted <c>eks.amazonaws.com/compute-type=fargate:NoSchedule</c>
 /// so that nothing else is scheduled there (kube-scheduler's "node(s) had untolerated taint
-/// {eks.amazonaws.com/compute-type: fargate}"), with room for that one pod. Its only address is the pod's.
+/// {eks.amazonaws.com/compute-type: fargate}"), with room for that one pod. Its only address is the pod's: in a
+/// cluster of the IPv6 family the interface's IPv6 address, as the AWS cloud provider's Fargate variant gives it
+/// (<c>fargateVariant.NodeAddresses</c>, kubernetes/cloud-provider-aws pkg/providers/v1/variant/fargate/fargate.go:
+/// InternalIP by the node IP families, for <c>ipv6</c> the interface's first IPv6 address; kubernetes/cloud-provider-aws#565
+/// "Add support for IPv6 Fargate nodes"), while its name keeps the interface's private DNS name (IPv4).
 /// </summary>
 public static class FargateNode
 {
@@ -32,7 +36,8 @@ public static class FargateNode
     /// <param name="profileName">The Fargate profile that placed the pod.</param>
     /// <param name="kubernetesVersion">The cluster's version (the node's kubelet reports <c>v1.31.0-eks-…</c>).</param>
     /// <param name="now">When the node registers.</param>
-    public static KubeObject For(string address, string privateDnsSuffix, string zone, string podUid, string profileName, string kubernetesVersion, DateTimeOffset now)
+    /// <param name="internalIp">The node's InternalIP when it is not <paramref name="address"/>: the interface's IPv6 address in an IPv6 cluster.</param>
+    public static KubeObject For(string address, string privateDnsSuffix, string zone, string podUid, string profileName, string kubernetesVersion, DateTimeOffset now, string? internalIp = null)
     {
         var name = NameFor(address, privateDnsSuffix);
         var region = zone[..^1];
@@ -88,7 +93,7 @@ public static class FargateNode
             ["status"] = new JsonObject
             {
                 ["addresses"] = new JsonArray(
-                    new JsonObject { ["type"] = "InternalIP", ["address"] = address },
+                    new JsonObject { ["type"] = "InternalIP", ["address"] = internalIp ?? address },
                     new JsonObject { ["type"] = "InternalDNS", ["address"] = name[("fargate-".Length)..] },
                     new JsonObject { ["type"] = "Hostname", ["address"] = name[("fargate-".Length)..] }),
                 ["capacity"] = resources,

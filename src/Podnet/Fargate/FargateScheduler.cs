@@ -211,7 +211,8 @@ public sealed class FargateScheduler : ReconcilingController
             return RetryPeriod;
         }
 
-        var node = FargateNode.For(eni.PrivateIpAddress, _cloud.Options.PrivateDnsSuffix, eni.AvailabilityZone, obj.Uid ?? key.Name, profile.FargateProfileName, _cluster.Version, Time.GetUtcNow());
+        // In an IPv6 cluster the node's InternalIP is the interface's IPv6 address, the pod's (FargateNode); its name stays the IPv4 DNS name's.
+        var node = FargateNode.For(eni.PrivateIpAddress, _cloud.Options.PrivateDnsSuffix, eni.AvailabilityZone, obj.Uid ?? key.Name, profile.FargateProfileName, _cluster.Version, Time.GetUtcNow(), PodAddress(eni));
         var context = RequestContext.ServiceAccount("kube-system", Component);
         Store.Create(node, RequestContext.ServiceAccount("kube-system", "node:" + node.Name), keepStatus: true);
         _placements[key] = placement with { NodeName = node.Name };

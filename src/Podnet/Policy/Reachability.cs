@@ -495,11 +495,22 @@ public sealed partial class Reachability
         var dst = Network(destination);
         var sameNode = source.Node is not null && destination.Node is not null && source.Node.Name == destination.Node.Name;
         var outside = destination.IsExternal && !_vpcCidrs.Any(c => c.Contains(destination.Address));
+        var ipv6Out = outside && destination.Address.AddressFamily == AddressFamily.InterNetworkV6;
 
         // Which interface the packet leaves by, and with which source address.
         var srcSide = src.Side;
         var srcNote = src.Note;
-        if (outside && source.IsPod)
+        if (ipv6Out && source.Node is not null)
+        {
+            if (Ipv6Source(source, src) is not { } v6)
+            {
+                hops?.Add(new Hop(prefix + "route", false, $"{source.Display} has no IPv6 address ({source.Address}), so it cannot open a connection to the IPv6 address {destination.Address} (the VPC CNI's egress-v6 plugin, ENABLE_V6_EGRESS, which gives an IPv4 cluster's pods one, is not emulated)"));
+                return false;
+            }
+
+            (srcSide, srcNote) = v6;
+        }
+        else if (outside && source.IsPod)
         {
             var settings = src.Pod?.Settings;
             var excluded = settings?.ExcludeSnatCidrs.Any(c => c.Contains(destination.Address)) == true;
@@ -533,6 +544,15 @@ public sealed partial class Reachability
         {
             hops?.Add(new Hop(prefix + "route", routed, route));
             if (!routed)
+            {
+                return false;
+            }
+        }
+
+        if (FromTheIpv6Internet(source, destination, dst.Side) is var (admitted, inbound))
+        {
+            hops?.Add(new Hop(prefix + "route", admitted, inbound));
+            if (!admitted)
             {
                 return false;
             }
@@ -594,6 +614,54 @@ public sealed partial class Reachability
         }
 
         return _router!.Out(leaving, side.Address, destination);
+    }
+
+    /// <summary>
+    /// The side an IPv6 packet leaves by, with its note, for a packet to an IPv6 address outside the VPC; null when the
+    /// source has no IPv6 address. A pod keeps its own IPv6 address and leaves by the interface holding it (in an IPv6
+    /// cluster the node's primary interface, whose /80 prefix it is; a branch or Fargate interface): the VPC CNI
+    /// installs its SNAT rules for IPv4 only (<c>updateHostIptablesRules</c>, pkg/networkutils/network.go: "We don't
+    /// need to install any SNAT rules in v6 mode"; the egress-v4 plugin SNATs an IPv6 cluster's IPv4 traffic only), so
+    /// <c>AWS_VPC_K8S_CNI_EXTERNALSNAT</c> and <c>AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS</c> do not apply. A node or a
+    /// hostNetwork pod leaves by the node's primary interface with its first IPv6 address.
+    /// </summary>
+    private (SecurityGroupEvaluator.Side Side, string Note)? Ipv6Source(Endpoint source, (SecurityGroupEvaluator.Side Side, string Note, PodNetwork? Pod) network)
+    {
+        if (network.Side.Address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            return source.IsPod && !new PodView(source.Pod!).HostNetwork
+                ? (network.Side, network.Note + "; IPv6: not SNATed (the VPC CNI SNATs IPv4 only), leaves with its own address")
+                : (network.Side, network.Note);
+        }
+
+        if ((source.IsNode || (source.Pod is { } pod && new PodView(pod).HostNetwork)) && PrimaryInterface(source.Node!) is { } primary
+            && primary.Ipv6Addresses is [var v6, ..])
+        {
+            return (new SecurityGroupEvaluator.Side(IPAddress.Parse(v6.Ipv6Address), [.. primary.Groups.Select(g => g.GroupId)], primary.NetworkInterfaceId),
+                    $"the node's primary interface {primary.NetworkInterfaceId}, its IPv6 address {v6.Ipv6Address}");
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// For a connection from an IPv6 address outside the VPC to an endpoint in it: the route its replies take from the
+    /// receiving interface's subnet (<see cref="VpcRouter.In"/>); null for any other connection (an IPv4 one is left to
+    /// security groups, as before).
+    /// </summary>
+    private (bool Routed, string Detail)? FromTheIpv6Internet(Endpoint source, Endpoint destination, SecurityGroupEvaluator.Side arriving)
+    {
+        if (!source.IsExternal || source.Address.AddressFamily != AddressFamily.InterNetworkV6 || _vpcCidrs.Any(c => c.Contains(source.Address))
+            || destination.IsExternal || destination.Address.AddressFamily != AddressFamily.InterNetworkV6 || _router is null)
+        {
+            return null;
+        }
+
+        var eni = arriving.InterfaceId is { } id ? _interfaceById.GetValueOrDefault(id) : null;
+        eni ??= destination.Node is { } node ? PrimaryInterface(node) : null;
+        return eni is null
+            ? (false, $"{destination.Display} is on no VPC interface: nothing routes a connection from the internet to it")
+            : _router.In(eni, destination.Address, source.Address);
     }
 
     /// <summary>
@@ -669,8 +737,8 @@ public sealed partial class Reachability
 
     /// <summary>
     /// Why an endpoint written as an address cannot be asked about: a form Kubernetes rejects (<c>10.1</c>,
-    /// <c>167772161</c>, <c>300.1.1.1</c>), an IPv6 address in a world that has none, or one outside the VPC (a
-    /// verdict would be invented: IPv6 routes are not emulated).
+    /// <c>167772161</c>, <c>300.1.1.1</c>), an IPv6 address in a world that has none, or one of an IPv6 cluster's
+    /// Service range (only <c>svc/…</c> follows kube-proxy to the endpoints).
     /// </summary>
     private string? AddressError(string role, string text)
     {
@@ -696,11 +764,13 @@ public sealed partial class Reachability
             return $"{role} \"{text}\": an IPv6 address, but this world is IPv4 only (no pod, node or VPC has an IPv6 address)";
         }
 
-        // IPv6 routes (egress-only internet gateways, ::/0 routes) are not emulated: no verdict is invented for an
-        // IPv6 address outside the VPC (a Service's address of the cluster's own range is inside it).
-        return _vpcCidrs.Any(c => c.Contains(address)) || _world.ControlPlane.ServiceCidr.Contains(address)
-            ? null
-            : $"{role} \"{text}\": an IPv6 address outside the VPC: Podnet does not decide IPv6 traffic out of the VPC yet (IPv6 routes and egress-only internet gateways are not emulated)";
+        // A ClusterIP of the cluster's IPv6 Service range (a unique local address) is no destination of the VPC's
+        // routes: kube-proxy rewrites it on the node. Without the Service the rewrite is unknown, so no verdict is
+        // invented (before, the route step judged it as an internet address). Any other IPv6 address outside the VPC is
+        // routed by the IPv6 routes (VpcRouter): to an internet or egress-only internet gateway, or nowhere.
+        return _world.ControlPlane.ServiceCidr.Contains(address)
+            ? $"{role} \"{text}\": an address of the cluster's Service range {_world.ControlPlane.ServiceCidr}, which kube-proxy rewrites on the node: give the Service as svc/NAMESPACE/NAME"
+            : null;
     }
 
     /// <summary>

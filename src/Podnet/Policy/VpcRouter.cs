@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Podnet.Aws.Ec2;
 using Podnet.Net;
 
@@ -27,7 +28,17 @@ namespace Podnet.Policy;
 /// gateway to the internet gateway, the internet gateway drops the traffic"); what it is for — other VPCs and
 /// on-premises networks through a transit gateway or virtual private gateway — is not modelled, so it gets no packet
 /// out of the VPC.</item>
+/// <item>for an IPv6 destination (an IPv6 route, <c>::/0</c>): an internet gateway lets the packet out with its own
+/// address — the VPC's IPv6 addresses are public, nothing is translated ("IPv6 addresses are globally unique, and
+/// therefore public by default", Amazon VPC User Guide, "IP addressing for your VPCs and subnets"); an egress-only
+/// internet gateway lets it out too, and the replies back ("Enable outbound IPv6 traffic using an egress-only
+/// internet gateway"); a NAT gateway (NAT64, <c>64:ff9b::/96</c> to IPv4 destinations) is not modelled.</item>
 /// </list>
+/// A connection started from the internet to an IPv6 address of the VPC (<see cref="In"/>) is judged by the route its
+/// replies would take from the receiving interface's subnet: an internet gateway carries both directions, an
+/// egress-only internet gateway refuses a connection started outside ("prevents hosts outside of your VPC from
+/// initiating an IPv6 connection with your instance", the EC2 API Reference's CreateEgressOnlyInternetGateway), and
+/// without a route the replies cannot leave.
 /// A route may name a prefix list (<c>DestinationPrefixListId</c>): it stands for the list's entries as they are when
 /// the router is made, each matched by longest prefix against the table's CIDR routes; at an equal prefix length the
 /// CIDR route wins (Amazon VPC User Guide, "How route priority works": longest prefix, then static routes, then
@@ -54,10 +65,15 @@ internal sealed class VpcRouter(IEc2View ec2)
             return (false, $"no route to {destination} in {table.RouteTableId} ({leaving.SubnetId}, {Association(table, leaving.SubnetId)}): the VPC router drops it");
         }
 
-        var routeText = $"{table.RouteTableId} {DestinationText(route, destination)} → {route.NatGatewayId ?? route.GatewayId}";
+        var routeText = $"{table.RouteTableId} {DestinationText(route, destination)} → {route.Target}";
         if (route.State == "blackhole")
         {
             return (false, $"{routeText} ({where}) is a blackhole: its target is gone or detached, the VPC router drops it");
+        }
+
+        if (destination.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            return OutIpv6(routeText, where, route, source);
         }
 
         if (route.NatGatewayId is { } natId)
@@ -74,6 +90,63 @@ internal sealed class VpcRouter(IEc2View ec2)
 
         // A local route for an address outside every VPC block cannot match; any other target is not emulated.
         return (false, $"{routeText} ({where}): the target does not lead out of the VPC");
+    }
+
+    /// <summary>
+    /// An IPv6 packet's way out by its route: an egress-only or internet gateway takes it out with its own (public)
+    /// address; anything else does not lead out.
+    /// </summary>
+    private static (bool Routed, string Detail) OutIpv6(string routeText, string where, Route route, IPAddress source)
+    {
+        if (route.EgressOnlyInternetGatewayId is not null)
+        {
+            return (true, $"{routeText} ({where}): out through the egress-only internet gateway with {source}'s own IPv6 address (IPv6 is not translated; the replies come back, a connection started from the internet would not)");
+        }
+
+        if (route.GatewayId?.StartsWith("igw-", StringComparison.Ordinal) == true)
+        {
+            return (true, $"{routeText} ({where}): out through the internet gateway with {source}'s own IPv6 address (the VPC's IPv6 addresses are public: nothing is translated)");
+        }
+
+        return route.NatGatewayId is not null
+            ? (false, $"{routeText} ({where}): a NAT gateway for an IPv6 destination (NAT64 to an IPv4 address) is not modelled: the packet does not leave the VPC")
+            : (false, $"{routeText} ({where}): the target does not lead out of the VPC");
+    }
+
+    /// <summary>
+    /// Whether a connection started from <paramref name="source"/>, an IPv6 address outside the VPC, reaches
+    /// <paramref name="destination"/>, an IPv6 address of <paramref name="arriving"/>, and why: the route table of the
+    /// interface's subnet, whose most specific route for <paramref name="source"/> is the way the replies leave. An
+    /// internet gateway carries the connection both ways; an egress-only internet gateway refuses a connection started
+    /// from the internet; no route, a blackhole, or another target leaves the connection unmade.
+    /// </summary>
+    public (bool Routed, string Detail) In(NetworkInterface arriving, IPAddress destination, IPAddress source)
+    {
+        var table = ec2.RouteTableOfSubnet(arriving.SubnetId);
+        var where = $"{arriving.SubnetId} of {arriving.NetworkInterfaceId}";
+        var route = LongestMatch(table, source);
+        if (route is null)
+        {
+            return (false, $"no route to {source} in {table.RouteTableId} ({arriving.SubnetId}, {Association(table, arriving.SubnetId)}): the replies to a connection from the internet cannot leave the VPC, so none is made");
+        }
+
+        var routeText = $"{table.RouteTableId} {DestinationText(route, source)} → {route.Target}";
+        if (route.State == "blackhole")
+        {
+            return (false, $"{routeText} ({where}) is a blackhole: its target is gone or detached, so no connection from the internet is made");
+        }
+
+        if (route.EgressOnlyInternetGatewayId is not null)
+        {
+            return (false, $"{routeText} ({where}): an egress-only internet gateway lets out connections started inside the VPC and their replies, and refuses a connection started from the internet to {destination} (a route for it to an internet gateway would accept it)");
+        }
+
+        if (route.GatewayId?.StartsWith("igw-", StringComparison.Ordinal) == true)
+        {
+            return (true, $"{routeText} ({where}): in through the internet gateway to {destination}, a public IPv6 address, and the replies out the same way");
+        }
+
+        return (false, $"{routeText} ({where}): the target does not lead to the internet, so no connection from it is made");
     }
 
     private (bool Routed, string Detail) ThroughNat(string routeText, string where, string natId, IPAddress destination)
@@ -148,7 +221,7 @@ internal sealed class VpcRouter(IEc2View ec2)
         var bestLength = -1;
         foreach (var route in table.Routes)
         {
-            if (route.DestinationCidrBlock is { } text)
+            if ((route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock) is { } text)
             {
                 if (CidrBlock.TryParse(text, out var cidr) && cidr.Contains(destination)
                     && (cidr.PrefixLength > bestLength || (cidr.PrefixLength == bestLength && best?.DestinationPrefixListId is not null)))
@@ -191,7 +264,7 @@ internal sealed class VpcRouter(IEc2View ec2)
     private string DestinationText(Route route, IPAddress destination)
         => route.DestinationPrefixListId is { } id
             ? $"{id} ({(PrefixLists().TryGetValue(id, out var list) ? list.Name : "deleted")}) {MatchedEntry(route, destination)}"
-            : route.DestinationCidrBlock ?? string.Empty;
+            : route.Destination;
 
     private Dictionary<string, (string Name, CidrBlock[] Entries)> PrefixLists()
         => _prefixLists ??= ec2.DescribeManagedPrefixLists().ToDictionary(

@@ -1,18 +1,20 @@
 using System.Text.Json.Nodes;
+using Podnet.Aws;
 using Podnet.Aws.Ec2;
 using Podnet.Net;
 
 namespace Podnet.World;
 
 /// <summary>
-/// A world's routes: the kinds <c>InternetGateway</c>, <c>NatGateway</c> and <c>RouteTable</c> with the fields
-/// <c>aws ec2 describe-internet-gateways</c>, <c>describe-nat-gateways</c> and <c>describe-route-tables</c> print, and
-/// the tables a fresh EKS VPC has for a world that declares none of them.
+/// A world's routes: the kinds <c>InternetGateway</c>, <c>EgressOnlyInternetGateway</c>, <c>NatGateway</c> and
+/// <c>RouteTable</c> with the fields <c>aws ec2 describe-internet-gateways</c>,
+/// <c>describe-egress-only-internet-gateways</c>, <c>describe-nat-gateways</c> and <c>describe-route-tables</c>
+/// print, and the tables a fresh EKS VPC has for a world that declares none of them.
 /// </summary>
 internal sealed partial class AwsWorldBuilder
 {
     /// <summary>The kinds that make a world's routes: a world with any of them declares all its routes itself.</summary>
-    private static readonly string[] RouteKinds = ["InternetGateway", "NatGateway", "RouteTable"];
+    private static readonly string[] RouteKinds = ["InternetGateway", "EgressOnlyInternetGateway", "NatGateway", "RouteTable"];
 
     /// <summary>The fields of a NAT gateway's address that are its Elastic IP's, which a private NAT gateway has none of.</summary>
     private static readonly string[] ElasticIpFields = ["AllocationId", "PublicIp"];
@@ -38,6 +40,28 @@ internal sealed partial class AwsWorldBuilder
             Known(doc, entry, path, "VpcId");
             ec2.AttachInternetGateway(gateway.InternetGatewayId, Resolve(doc, path[5..] + ".VpcId", "Vpc", "vpc", Required(doc, entry, path, "VpcId")));
         }
+    }
+
+    /// <summary>
+    /// An <c>EgressOnlyInternetGateway</c>: <c>Attachments</c> (exactly one <c>{VpcId}</c>, a name from the world or
+    /// an ID: EC2 makes the gateway for one VPC, <c>aws ec2 create-egress-only-internet-gateway --vpc-id</c>),
+    /// <c>EgressOnlyInternetGatewayId</c> (an existing gateway's; else drawn from its identity) and <c>Tags</c>.
+    /// </summary>
+    private void CreateEgressOnlyInternetGateway(WorldDocument doc)
+    {
+        var attachments = Entries(doc, DocumentFields.Spec(doc), "spec", "Attachments").ToList();
+        if (attachments.Count != 1)
+        {
+            throw doc.Error("spec.Attachments", attachments.Count == 0
+                ? "Required value: an egress-only internet gateway is made for one VPC ([{VpcId: …}])"
+                : $"Too many: {attachments.Count}: an egress-only internet gateway is attached to exactly one VPC");
+        }
+
+        var (entry, path) = attachments[0];
+        Known(doc, entry, path, "VpcId");
+        var vpcId = Resolve(doc, path[5..] + ".VpcId", "Vpc", "vpc", Required(doc, entry, path, "VpcId"));
+        var gateway = _cloud.Ec2Backend.CreateEgressOnlyInternetGateway(vpcId, WithName(DocumentFields.Tags(doc), doc.Name), DocumentFields.String(doc, "EgressOnlyInternetGatewayId"));
+        Remember(doc, gateway.EgressOnlyInternetGatewayId);
     }
 
     /// <summary>
@@ -102,9 +126,9 @@ internal sealed partial class AwsWorldBuilder
 
     /// <summary>
     /// A <c>RouteTable</c>: <c>RouteTableId</c> (an existing table's, as <c>podnet snapshot</c> reads it; else drawn
-    /// from its identity), <c>VpcId</c>, <c>Routes</c> (<c>{DestinationCidrBlock | DestinationPrefixListId, GatewayId |
-    /// NatGatewayId}</c>, a prefix list by its document's name or ID; the
-    /// VPC's <c>local</c> routes are always there and may be listed) and <c>Associations</c> (<c>{SubnetId}</c>, or
+    /// from its identity), <c>VpcId</c>, <c>Routes</c> (<c>{DestinationCidrBlock | DestinationIpv6CidrBlock |
+    /// DestinationPrefixListId, GatewayId | NatGatewayId | EgressOnlyInternetGatewayId}</c>, a prefix list or gateway
+    /// by its document's name or ID; the VPC's <c>local</c> routes, its IPv6 block's too, are always there and may be listed) and <c>Associations</c> (<c>{SubnetId}</c>, or
     /// <c>{Main: true}</c> for the VPC's main table, which EC2 made with the VPC: its routes are added to that table;
     /// either with its <c>RouteTableAssociationId</c>). A subnet no table names is implicitly associated with the main table.
     /// </summary>
@@ -152,36 +176,54 @@ internal sealed partial class AwsWorldBuilder
         }
 
         Remember(doc, tableId);
-        var vpcBlocks = ec2.DescribeVpcs(DescribeRequest.ForIds(vpcId))[0].CidrBlockAssociationSet.Select(b => b.CidrBlock).ToHashSet(StringComparer.Ordinal);
+        var vpc = ec2.DescribeVpcs(DescribeRequest.ForIds(vpcId))[0];
+        var vpcBlocks = vpc.CidrBlockAssociationSet.Select(b => b.CidrBlock)
+            .Concat(vpc.Ipv6CidrBlockAssociationSet.Select(b => b.Ipv6CidrBlock))
+            .ToHashSet(StringComparer.Ordinal);
         foreach (var (entry, path) in Entries(doc, spec, "spec", "Routes"))
         {
-            Known(doc, entry, path, "DestinationCidrBlock", "DestinationPrefixListId", "GatewayId", "NatGatewayId");
+            Known(doc, entry, path, "DestinationCidrBlock", "DestinationIpv6CidrBlock", "DestinationPrefixListId", "GatewayId", "NatGatewayId", "EgressOnlyInternetGatewayId");
             var destination = DocumentFields.StringAt(doc, entry["DestinationCidrBlock"], $"{path}.DestinationCidrBlock");
+            var ipv6Destination = DocumentFields.StringAt(doc, entry["DestinationIpv6CidrBlock"], $"{path}.DestinationIpv6CidrBlock");
             var prefixList = DocumentFields.StringAt(doc, entry["DestinationPrefixListId"], $"{path}.DestinationPrefixListId");
-            if ((destination is null) == (prefixList is null))
+            if (new[] { destination, ipv6Destination, prefixList }.Count(d => d is not null) != 1)
             {
-                throw doc.Error(path, "Invalid value: a route names a DestinationCidrBlock or a DestinationPrefixListId");
+                throw doc.Error(path, "Invalid value: a route names one of DestinationCidrBlock, DestinationIpv6CidrBlock and DestinationPrefixListId");
             }
 
             var gateway = DocumentFields.StringAt(doc, entry["GatewayId"], $"{path}.GatewayId");
-            if (gateway == "local" && destination is not null)
+            if (gateway == "local" && (destination ?? ipv6Destination) is { } localDestination)
             {
                 // describe-route-tables lists the local routes; they are the VPC's CIDR blocks, not routes one adds.
-                if (!vpcBlocks.Contains(destination))
+                if (!vpcBlocks.Contains(localDestination))
                 {
-                    throw doc.Error($"{path}.DestinationCidrBlock", $"Invalid value: \"{destination}\": a local route's destination is one of the VPC's CIDR blocks ({string.Join(", ", vpcBlocks)})");
+                    var field = destination is null ? "DestinationIpv6CidrBlock" : "DestinationCidrBlock";
+                    throw doc.Error($"{path}.{field}", $"Invalid value: \"{localDestination}\": a local route's destination is one of the VPC's CIDR blocks ({string.Join(", ", vpcBlocks)})");
                 }
 
                 continue;
             }
 
             var nat = DocumentFields.StringAt(doc, entry["NatGatewayId"], $"{path}.NatGatewayId");
-            ec2.CreateRoute(new CreateRouteRequest(
+            var eigw = DocumentFields.StringAt(doc, entry["EgressOnlyInternetGatewayId"], $"{path}.EgressOnlyInternetGatewayId");
+            var request = new CreateRouteRequest(
                 tableId,
                 destination,
                 gateway is null ? null : Resolve(doc, path[5..] + ".GatewayId", "InternetGateway", "igw", gateway),
                 nat is null ? null : Resolve(doc, path[5..] + ".NatGatewayId", "NatGateway", "nat", nat),
-                prefixList is null ? null : Resolve(doc, path[5..] + ".DestinationPrefixListId", "ManagedPrefixList", "pl", prefixList)));
+                prefixList is null ? null : Resolve(doc, path[5..] + ".DestinationPrefixListId", "ManagedPrefixList", "pl", prefixList),
+                ipv6Destination,
+                eigw is null ? null : Resolve(doc, path[5..] + ".EgressOnlyInternetGatewayId", "EgressOnlyInternetGateway", "eigw", eigw));
+            try
+            {
+                ec2.CreateRoute(request);
+            }
+            catch (AwsException e) when (e.Code is "InvalidParameterCombination" or Ec2Errors.Codes.InvalidParameterValue)
+            {
+                // EC2's refusal of this route (an egress-only gateway for an IPv4 destination, a block of the other
+                // family, two targets), said at the route in EC2's words.
+                throw doc.Error(path, $"{e.Code}: {e.Message}");
+            }
         }
 
         foreach (var (entry, path) in associations.Where(a => a.Entry["SubnetId"] is not null))
@@ -201,6 +243,10 @@ internal sealed partial class AwsWorldBuilder
     /// primary CIDR block are the template's: a subnet of a secondary block (the custom-networking subnets users add,
     /// seed 003) keeps the implicit association with the main table, which has only the local routes — no way out of
     /// the VPC. Without a public subnet there is nowhere for a NAT gateway, so private subnets have no way out either.
+    /// A VPC with an IPv6 block (a cluster of the IPv6 family) gets what eksctl's IPv6 VPC stack adds
+    /// (<c>IPv6VPCResourceSet.CreateTemplate</c>, pkg/cfn/builder/vpc_ipv6.go): <c>::/0</c> → the internet gateway in
+    /// the public table, an egress-only internet gateway, and <c>::/0</c> → it in each private table (eksctl makes both
+    /// with the public resources, so a VPC without a public subnet has neither).
     /// </summary>
     private void CreateFreshEksVpcRoutes(IReadOnlyList<WorldDocument> documents)
     {
@@ -228,6 +274,13 @@ internal sealed partial class AwsWorldBuilder
 
             var publicTable = ec2.CreateRouteTable(vpc.VpcId, [new Tag("Name", $"{vpcDoc.Name}/PublicRouteTable")]);
             ec2.CreateRoute(new CreateRouteRequest(publicTable.RouteTableId, "0.0.0.0/0", GatewayId: gateway.InternetGatewayId));
+            string? egressOnly = null;
+            if (vpc.Ipv6CidrBlockAssociationSet.Count > 0)
+            {
+                ec2.CreateRoute(new CreateRouteRequest(publicTable.RouteTableId, null, GatewayId: gateway.InternetGatewayId, DestinationIpv6CidrBlock: "::/0"));
+                egressOnly = ec2.CreateEgressOnlyInternetGateway(vpc.VpcId, [new Tag("Name", $"{vpcDoc.Name}/EgressOnlyInternetGateway")]).EgressOnlyInternetGatewayId;
+            }
+
             foreach (var subnet in publicSubnets)
             {
                 ec2.AssociateRouteTable(publicTable.RouteTableId, subnet.SubnetId);
@@ -249,6 +302,11 @@ internal sealed partial class AwsWorldBuilder
 
                 var table = ec2.CreateRouteTable(vpc.VpcId, [new Tag("Name", $"{vpcDoc.Name}/PrivateRouteTable{i + 1:00}")]);
                 ec2.CreateRoute(new CreateRouteRequest(table.RouteTableId, "0.0.0.0/0", NatGatewayId: natId));
+                if (egressOnly is not null)
+                {
+                    ec2.CreateRoute(new CreateRouteRequest(table.RouteTableId, null, DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: egressOnly));
+                }
+
                 ec2.AssociateRouteTable(table.RouteTableId, subnet.SubnetId);
             }
         }

@@ -27,7 +27,7 @@ internal sealed partial class AwsWorldBuilder
 {
     public const string ApiGroup = "aws.podnet.dev";
 
-    private static readonly string[] Order = ["Account", "Vpc", "Subnet", "ManagedPrefixList", "InternetGateway", "NatGateway", "RouteTable", "SecurityGroup", "Role", "Cluster", "Addon", "SecurityGroupIngress", "NodeGroup", "NetworkInterface", "FargateProfile"];
+    private static readonly string[] Order = ["Account", "Vpc", "Subnet", "ManagedPrefixList", "InternetGateway", "EgressOnlyInternetGateway", "NatGateway", "RouteTable", "SecurityGroup", "Role", "Cluster", "Addon", "SecurityGroupIngress", "NodeGroup", "NetworkInterface", "FargateProfile"];
 
     /// <summary>The name of the VPC CNI's add-on (<c>aws eks create-addon --addon-name vpc-cni</c>).</summary>
     public const string VpcCniAddon = AddonVersionCatalog.VpcCni;
@@ -263,6 +263,9 @@ internal sealed partial class AwsWorldBuilder
                 break;
             case "InternetGateway":
                 CreateInternetGateway(doc);
+                break;
+            case "EgressOnlyInternetGateway":
+                CreateEgressOnlyInternetGateway(doc);
                 break;
             case "NatGateway":
                 CreateNatGateway(doc);

@@ -156,16 +156,6 @@ public class Ipv6ClusterTests
     }
 
     [Fact]
-    public void Ipv6Cluster_Reach_Ipv6AddressOutsideTheVpc_IsNotDecided()
-    {
-        var world = ExampleWorlds.Load("ipv6-cluster");
-        var pod = Pods(world, "shop")[0];
-        var result = new Podnet.Policy.Reachability(world).Evaluate($"shop/{pod.Name}", "2600:1f18::1", "443");
-
-        Assert.Equal("TO \"2600:1f18::1\": an IPv6 address outside the VPC: Podnet does not decide IPv6 traffic out of the VPC yet (IPv6 routes and egress-only internet gateways are not emulated)", result.ErrorMessage);
-    }
-
-    [Fact]
     public void Ipv6Cluster_SecurityGroupsForPodsOnIpv4OnlySubnets_IsTheSubnetsInvalidParameterException()
     {
         // Fidelity fix: the world loader no longer refuses ENABLE_POD_ENI with EC2 nodes in an IPv6 cluster (EKS

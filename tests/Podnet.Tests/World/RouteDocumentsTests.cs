@@ -5,8 +5,9 @@ using Podnet.World;
 namespace Podnet.Tests.World;
 
 /// <summary>
-/// The world kinds InternetGateway, NatGateway and RouteTable (the aws CLI's field names), the default world's
-/// routes (eksctl's), and the tables of a fresh EKS VPC for a world that declares none.
+/// The world kinds InternetGateway, EgressOnlyInternetGateway, NatGateway and RouteTable (the aws CLI's field names),
+/// the default world's routes (eksctl's), and the tables of a fresh EKS VPC for a world that declares none (with
+/// eksctl's IPv6 routes for a dual-stack VPC).
 /// </summary>
 public class RouteDocumentsTests
 {
@@ -99,6 +100,80 @@ public class RouteDocumentsTests
 
         Assert.Empty(ec2.DescribeNatGateways());
         Assert.Equal("none", Target(ec2, "private-a"));
+    }
+
+    private const string DualStackVpc = """
+        apiVersion: aws.podnet.dev/v1alpha1
+        kind: Vpc
+        metadata: {name: v}
+        spec: {CidrBlock: 10.0.0.0/16, AmazonProvidedIpv6CidrBlock: true, Ipv6CidrBlock: "2600:1f14:a11:5e00::/56"}
+        ---
+        apiVersion: aws.podnet.dev/v1alpha1
+        kind: Subnet
+        metadata: {name: public-a}
+        spec: {Vpc: v, CidrBlock: 10.0.0.0/24, Ipv6CidrBlock: "2600:1f14:a11:5e00::/64", AvailabilityZone: us-west-2a, MapPublicIpOnLaunch: true}
+        ---
+        apiVersion: aws.podnet.dev/v1alpha1
+        kind: Subnet
+        metadata: {name: private-a}
+        spec: {Vpc: v, CidrBlock: 10.0.1.0/24, Ipv6CidrBlock: "2600:1f14:a11:5e01::/64", AvailabilityZone: us-west-2a}
+
+        """;
+
+    private static Route Ipv6Default(Ec2Backend ec2, string subnet)
+        => Assert.Single(ec2.RouteTableOfSubnet(SubnetId(ec2, subnet)).Routes, r => r.DestinationIpv6CidrBlock == "::/0");
+
+    [Fact]
+    public void DualStackWorldWithoutRoutes_GetsEksctlsIpv6Routes_PublicToTheInternetGateway_PrivateToAnEgressOnlyGateway()
+    {
+        var ec2 = Load(DualStackVpc);
+        var igw = Assert.Single(ec2.DescribeInternetGateways()).InternetGatewayId;
+        var eigw = Assert.Single(ec2.DescribeEgressOnlyInternetGateways());
+
+        Assert.Equal(new Tag("Name", "v/EgressOnlyInternetGateway"), Assert.Single(eigw.Tags));
+        Assert.Equal(igw, Ipv6Default(ec2, "public-a").GatewayId);
+        Assert.Equal(eigw.EgressOnlyInternetGatewayId, Ipv6Default(ec2, "private-a").EgressOnlyInternetGatewayId);
+        Assert.Equal(Assert.Single(ec2.DescribeNatGateways()).NatGatewayId, Target(ec2, "private-a"));
+        var main = Assert.Single(ec2.DescribeRouteTables(DescribeRequest.Where(new Filter("association.main", "true"))));
+        Assert.Equal([("10.0.0.0/16", "local"), ("2600:1f14:a11:5e00::/56", "local")], main.Routes.Select(r => (r.Destination, r.GatewayId)));
+    }
+
+    [Fact]
+    public void EgressOnlyInternetGateway_AndIpv6Routes_WithTheCliFieldNames()
+    {
+        var ec2 = Load(DualStackVpc + Igw + """
+            ---
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: EgressOnlyInternetGateway
+            metadata: {name: eigw}
+            spec: {EgressOnlyInternetGatewayId: eigw-0a1b2c3d4e5f60718, Attachments: [{VpcId: v}], Tags: {team: net}}
+            ---
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: RouteTable
+            metadata: {name: private}
+            spec:
+              VpcId: v
+              Routes:
+              - {DestinationIpv6CidrBlock: "2600:1f14:a11:5e00::/56", GatewayId: local}
+              - {DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: eigw}
+              Associations: [{SubnetId: private-a}]
+            ---
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: RouteTable
+            metadata: {name: public}
+            spec:
+              VpcId: v
+              Routes: [{DestinationIpv6CidrBlock: "::/0", GatewayId: igw}]
+              Associations: [{SubnetId: public-a}]
+            """);
+
+        var eigw = Assert.Single(ec2.DescribeEgressOnlyInternetGateways());
+        Assert.Equal("eigw-0a1b2c3d4e5f60718", eigw.EgressOnlyInternetGatewayId);
+        Assert.Equal(new InternetGatewayAttachment(ec2.DescribeVpcs()[0].VpcId, "attached"), Assert.Single(eigw.Attachments));
+        Assert.Contains(new Tag("team", "net"), eigw.Tags);
+        Assert.Equal(new Route(null, null, null, "CreateRoute", "active", DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: "eigw-0a1b2c3d4e5f60718"), Ipv6Default(ec2, "private-a"));
+        Assert.Equal(Assert.Single(ec2.DescribeInternetGateways()).InternetGatewayId, Ipv6Default(ec2, "public-a").GatewayId);
+        Assert.Empty(ec2.DescribeNatGateways());
     }
 
     [Fact]
@@ -228,7 +303,22 @@ public class RouteDocumentsTests
         "spec.Routes[0].GatewayId: no InternetGateway named \"nope\" in the world (give a name from the world or an ID such as igw-0123456789abcdef0)")]
     [InlineData(
         "kind: RouteTable\nmetadata: {name: t}\nspec: {VpcId: v, Routes: [{DestinationCidrBlock: 0.0.0.0/0, GatewayId: igw, State: blackhole}]}",
-        "spec.Routes[0].State: unknown field: supported fields: DestinationCidrBlock, DestinationPrefixListId, GatewayId, NatGatewayId")]
+        "spec.Routes[0].State: unknown field: supported fields: DestinationCidrBlock, DestinationIpv6CidrBlock, DestinationPrefixListId, GatewayId, NatGatewayId, EgressOnlyInternetGatewayId")]
+    [InlineData(
+        "kind: EgressOnlyInternetGateway\nmetadata: {name: e}\nspec: {}",
+        "spec.Attachments: Required value: an egress-only internet gateway is made for one VPC ([{VpcId: …}])")]
+    [InlineData(
+        "kind: EgressOnlyInternetGateway\nmetadata: {name: e}\nspec: {EgressOnlyInternetGatewayId: igw-0a1b2c3d, Attachments: [{VpcId: v}]}",
+        "InvalidEgressOnlyInternetGatewayId.Malformed: Invalid id: \"igw-0a1b2c3d\" (expecting \"eigw-...\")")]
+    [InlineData(
+        "kind: EgressOnlyInternetGateway\nmetadata: {name: e}\nspec: {Attachments: [{VpcId: v}]}\n---\napiVersion: aws.podnet.dev/v1alpha1\nkind: RouteTable\nmetadata: {name: t}\nspec: {VpcId: v, Routes: [{DestinationCidrBlock: 0.0.0.0/0, EgressOnlyInternetGatewayId: e}]}",
+        "spec.Routes[0]: InvalidParameterCombination: The parameter destinationCidrBlock cannot be used with the parameter egressOnlyInternetGatewayId")]
+    [InlineData(
+        "kind: RouteTable\nmetadata: {name: t}\nspec: {VpcId: v, Routes: [{DestinationIpv6CidrBlock: \"::/0\", EgressOnlyInternetGatewayId: nope}]}",
+        "spec.Routes[0].EgressOnlyInternetGatewayId: no EgressOnlyInternetGateway named \"nope\" in the world")]
+    [InlineData(
+        "kind: RouteTable\nmetadata: {name: t}\nspec: {VpcId: v, Routes: [{DestinationCidrBlock: 0.0.0.0/0, DestinationIpv6CidrBlock: \"::/0\", GatewayId: igw}]}",
+        "spec.Routes[0]: Invalid value: a route names one of DestinationCidrBlock, DestinationIpv6CidrBlock and DestinationPrefixListId")]
     [InlineData(
         "kind: RouteTable\nmetadata: {name: t}\nspec: {VpcId: v, Associations: [{Main: false}]}",
         "spec.Associations[0]: Invalid value: an association names a SubnetId, or is {Main: true} for the VPC's main route table")]
@@ -323,7 +413,7 @@ public class RouteDocumentsTests
     [Theory]
     [InlineData("{DestinationPrefixListId: pl-0123456789abcdef0, GatewayId: igw}", "InvalidPrefixListID.NotFound: The prefix list ID 'pl-0123456789abcdef0' does not exist.")]
     [InlineData("{DestinationPrefixListId: nope, GatewayId: igw}", "spec.Routes[0].DestinationPrefixListId: no ManagedPrefixList named \"nope\" in the world")]
-    [InlineData("{DestinationCidrBlock: 0.0.0.0/0, DestinationPrefixListId: pl-0123456789abcdef0, GatewayId: igw}", "spec.Routes[0]: Invalid value: a route names a DestinationCidrBlock or a DestinationPrefixListId")]
+    [InlineData("{DestinationCidrBlock: 0.0.0.0/0, DestinationPrefixListId: pl-0123456789abcdef0, GatewayId: igw}", "spec.Routes[0]: Invalid value: a route names one of DestinationCidrBlock, DestinationIpv6CidrBlock and DestinationPrefixListId")]
     public void RouteTable_BadPrefixListRoute_IsAnError(string route, string message)
     {
         var error = BadWorlds.LoadError(Vpc + Igw + $$"""

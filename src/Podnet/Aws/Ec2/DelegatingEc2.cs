@@ -282,6 +282,22 @@ public abstract class DelegatingEc2 : IEc2
         => Call("DescribeInternetGateways", request, () => Inner.DescribeInternetGatewaysAsync(request, cancellationToken));
 
     /// <inheritdoc/>
+    public virtual Task<EgressOnlyInternetGateway> CreateEgressOnlyInternetGatewayAsync(string vpcId, IReadOnlyList<Tag>? tags = null, CancellationToken cancellationToken = default)
+        => Call("CreateEgressOnlyInternetGateway", null, () => Inner.CreateEgressOnlyInternetGatewayAsync(vpcId, tags, cancellationToken));
+
+    /// <inheritdoc/>
+    public virtual Task DeleteEgressOnlyInternetGatewayAsync(string egressOnlyInternetGatewayId, CancellationToken cancellationToken = default)
+        => Call("DeleteEgressOnlyInternetGateway", null, async () =>
+        {
+            await Inner.DeleteEgressOnlyInternetGatewayAsync(egressOnlyInternetGatewayId, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    /// <inheritdoc/>
+    public virtual Task<IReadOnlyList<EgressOnlyInternetGateway>> DescribeEgressOnlyInternetGatewaysAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribeEgressOnlyInternetGateways", request, () => Inner.DescribeEgressOnlyInternetGatewaysAsync(request, cancellationToken));
+
+    /// <inheritdoc/>
     public virtual Task<Address> AllocateAddressAsync(string? domain = "vpc", IReadOnlyList<Tag>? tags = null, CancellationToken cancellationToken = default)
         => Call("AllocateAddress", null, () => Inner.AllocateAddressAsync(domain, tags, cancellationToken));
 

@@ -54,11 +54,15 @@ public sealed partial class Ec2Backend
         }
     }
 
-    /// <summary>Adds a route to an internet gateway attached to the table's VPC or to a NAT gateway in it.</summary>
+    /// <summary>
+    /// Adds a route to an internet gateway attached to the table's VPC, a NAT gateway in it, or (for an IPv6
+    /// destination) an egress-only internet gateway made for it.
+    /// </summary>
     /// <exception cref="AwsException">
     /// <c>InvalidRouteTableID.NotFound</c>, <c>InvalidParameterValue</c> (CIDR), <c>InvalidParameterCombination</c> (not
-    /// exactly one target), <c>InvalidGatewayID.NotFound</c>/<c>InvalidNatGatewayID.NotFound</c>, a gateway of
-    /// another network, <c>RouteAlreadyExists</c>.
+    /// exactly one target; an egress-only internet gateway for an IPv4 destination),
+    /// <c>InvalidGatewayID.NotFound</c>/<c>InvalidNatGatewayID.NotFound</c>/<c>InvalidEgressOnlyInternetGatewayId.NotFound</c>,
+    /// a gateway of another network, <c>RouteAlreadyExists</c>.
     /// </exception>
     public void CreateRoute(CreateRouteRequest request)
     {
@@ -66,10 +70,26 @@ public sealed partial class Ec2Backend
         {
             SettleNatGateways();
             var table = FindRouteTable(request.RouteTableId);
-            var destination = Destination(request.DestinationCidrBlock, request.DestinationPrefixListId);
-            if ((request.GatewayId is null) == (request.NatGatewayId is null))
+            var destination = Destination(request.DestinationCidrBlock, request.DestinationIpv6CidrBlock, request.DestinationPrefixListId);
+            if (new[] { request.GatewayId, request.NatGatewayId, request.EgressOnlyInternetGatewayId }.Count(t => t is not null) != 1)
             {
                 throw Ec2Errors.RouteTargetMissing();
+            }
+
+            if (request.EgressOnlyInternetGatewayId is { } eigwId)
+            {
+                var eigw = FindEgressOnlyInternetGateway(eigwId);
+                // An IPv6 block, or a prefix list of IPv6 entries: the gateway carries IPv6 alone.
+                var ipv6List = destination.PrefixListId is { } listId && _prefixLists[listId].AddressFamily == "IPv6";
+                if (destination.Cidr is not { IsIPv4: false } && !ipv6List)
+                {
+                    throw Ec2Errors.EgressOnlyGatewayNeedsIpv6Destination(destination.Cidr is null ? "destinationPrefixListId" : "destinationCidrBlock");
+                }
+
+                if (eigw.VpcId != table.VpcId)
+                {
+                    throw Ec2Errors.DifferentNetworks(table.Id, eigwId);
+                }
             }
 
             if (request.GatewayId is { } gatewayId)
@@ -100,19 +120,20 @@ public sealed partial class Ec2Backend
                 }
             }
 
-            if (table.Routes.Exists(r => r.Destination == destination) || _vpcs[table.VpcId].CidrBlocks.Exists(b => destination.Cidr == b.Cidr))
+            var vpc = _vpcs[table.VpcId];
+            if (table.Routes.Exists(r => r.Destination == destination) || vpc.CidrBlocks.Exists(b => destination.Cidr == b.Cidr) || (vpc.Ipv6Cidr is { } v6 && destination.Cidr == v6.Cidr))
             {
                 throw Ec2Errors.RouteAlreadyExists(destination.Text);
             }
 
-            table.Routes.Add(new RouteEntry(destination, request.GatewayId, request.NatGatewayId));
+            table.Routes.Add(new RouteEntry(destination, request.GatewayId, request.NatGatewayId, request.EgressOnlyInternetGatewayId));
         }
     }
 
     /// <summary>
     /// Removes a route added by CreateRoute (the <c>local</c> routes cannot be removed: they are not found);
-    /// <paramref name="destination"/> is its CIDR block (DestinationCidrBlock) or its prefix list's ID
-    /// (DestinationPrefixListId, <c>pl-…</c>).
+    /// <paramref name="destination"/> is its CIDR block (DestinationCidrBlock, or DestinationIpv6CidrBlock for an IPv6
+    /// block such as <c>::/0</c>) or its prefix list's ID (DestinationPrefixListId, <c>pl-…</c>).
     /// </summary>
     /// <exception cref="AwsException"><c>InvalidRouteTableID.NotFound</c>, <c>InvalidRoute.NotFound</c>.</exception>
     public void DeleteRoute(string routeTableId, string destination)
@@ -120,7 +141,8 @@ public sealed partial class Ec2Backend
         lock (_lock)
         {
             var table = FindRouteTable(routeTableId);
-            var key = destination.StartsWith("pl-", StringComparison.Ordinal) ? new RouteDestination(null, destination) : new RouteDestination(ParseDestination(destination), null);
+            var key = destination.StartsWith("pl-", StringComparison.Ordinal) ? new RouteDestination(null, destination)
+                : new RouteDestination(destination.Contains(':', StringComparison.Ordinal) ? ParseIpv6Destination(destination) : ParseDestination(destination), null);
             var route = table.Routes.Find(r => r.Destination == key) ?? throw Ec2Errors.RouteNotFound(destination, table.Id);
             table.Routes.Remove(route);
         }
@@ -222,39 +244,60 @@ public sealed partial class Ec2Backend
     private static CidrBlock ParseDestination(string text)
         => CidrBlock.TryParse(text, out var cidr) && cidr.IsIPv4 ? cidr : throw Ec2Errors.InvalidCidr(text, "destinationCidrBlock");
 
+    private static CidrBlock ParseIpv6Destination(string text)
+        => CidrBlock.TryParse(text, out var cidr) && !cidr.IsIPv4 ? cidr : throw Ec2Errors.InvalidCidr(text, "destinationIpv6CidrBlock");
+
     /// <summary>
-    /// A route's destination: an IPv4 CIDR block, or a prefix list of the account.
+    /// A route's destination: an IPv4 CIDR block, an IPv6 one, or a prefix list of the account.
     /// </summary>
     /// <exception cref="AwsException">
-    /// Neither or both (<c>InvalidParameterCombination</c>); a malformed block (<c>InvalidParameterValue</c>); a list
-    /// ID malformed (<c>InvalidPrefixListId.Malformed</c>) or naming no list (<c>InvalidPrefixListID.NotFound</c>).
+    /// Not exactly one (<c>InvalidParameterCombination</c>); a malformed block, or one of the other family
+    /// (<c>InvalidParameterValue</c>); a list ID malformed (<c>InvalidPrefixListId.Malformed</c>) or naming no list
+    /// (<c>InvalidPrefixListID.NotFound</c>).
     /// </exception>
-    private RouteDestination Destination(string? cidr, string? prefixListId)
+    private RouteDestination Destination(string? cidr, string? ipv6Cidr, string? prefixListId)
     {
-        if ((cidr is null) == (prefixListId is null))
+        if (new[] { cidr, ipv6Cidr, prefixListId }.Count(d => d is not null) != 1)
         {
             throw Ec2Errors.RouteDestinationMissing();
         }
 
-        if (prefixListId is null)
+        if (cidr is not null)
         {
-            return new RouteDestination(ParseDestination(cidr!), null);
+            return new RouteDestination(ParseDestination(cidr), null);
         }
 
-        if (!IsWellFormedId(prefixListId, "pl"))
+        if (ipv6Cidr is not null)
         {
-            throw Ec2Errors.MalformedId("InvalidPrefixListId.Malformed", "pl", prefixListId);
+            return new RouteDestination(ParseIpv6Destination(ipv6Cidr), null);
         }
 
-        // An IPv6 list is taken as EC2 takes it; its entries never hold the IPv4 destinations the router is asked about.
-        return _prefixLists.ContainsKey(prefixListId) ? new RouteDestination(null, prefixListId) : throw Ec2Errors.ReferencedPrefixListNotFound(prefixListId);
+        var listId = prefixListId!;
+        if (!IsWellFormedId(listId, "pl"))
+        {
+            throw Ec2Errors.MalformedId("InvalidPrefixListId.Malformed", "pl", listId);
+        }
+
+        // A list of either family is taken as EC2 takes it; the router matches an entry only to a destination of its family.
+        return _prefixLists.ContainsKey(listId) ? new RouteDestination(null, listId) : throw Ec2Errors.ReferencedPrefixListNotFound(listId);
     }
 
     private RouteTable ToRouteTable(RouteTableEntity table)
     {
-        // The local routes follow the VPC's CIDR blocks, so a block associated later has its route at once.
-        var local = _vpcs[table.VpcId].CidrBlocks.Select(b => new Route(b.Cidr.ToString(), "local", null, "CreateRouteTable", "active"));
-        var created = table.Routes.Select(r => new Route(r.Destination.Cidr?.ToString(), r.GatewayId, r.NatGatewayId, "CreateRoute", RouteState(table, r), r.Destination.PrefixListId));
+        // The local routes follow the VPC's CIDR blocks, so a block associated later has its route at once; the IPv6
+        // /56 has its own (DestinationIpv6CidrBlock, local), as EC2 adds it when the block is associated.
+        var vpc = _vpcs[table.VpcId];
+        var local = vpc.CidrBlocks.Select(b => new Route(b.Cidr.ToString(), "local", null, "CreateRouteTable", "active"));
+        var localIpv6 = vpc.Ipv6Cidr is { } v6 ? [new Route(null, "local", null, "CreateRouteTable", "active", DestinationIpv6CidrBlock: v6.Cidr.ToString())] : Array.Empty<Route>();
+        var created = table.Routes.Select(r => new Route(
+            r.Destination.Cidr is { IsIPv4: true } v4 ? v4.ToString() : null,
+            r.GatewayId,
+            r.NatGatewayId,
+            "CreateRoute",
+            RouteState(table, r),
+            r.Destination.PrefixListId,
+            r.Destination.Cidr is { IsIPv4: false } ipv6 ? ipv6.ToString() : null,
+            r.EgressOnlyInternetGatewayId));
         var associations = new List<RouteTableAssociation>();
         if (table.MainAssociationId is { } main)
         {
@@ -263,12 +306,17 @@ public sealed partial class Ec2Backend
 
         associations.AddRange(_subnetAssociations.Values.Where(a => a.RouteTableId == table.Id)
             .Select(a => new RouteTableAssociation(a.AssociationId, table.Id, a.SubnetId, false, new RouteTableAssociationState("associated"))));
-        return new RouteTable(table.Id, table.VpcId, AccountId, [.. local, .. created], associations, [.. table.Tags]);
+        return new RouteTable(table.Id, table.VpcId, AccountId, [.. local, .. localIpv6, .. created], associations, [.. table.Tags]);
     }
 
     /// <summary>A route whose target is gone or detached is a <c>blackhole</c>, as EC2 shows it.</summary>
     private string RouteState(RouteTableEntity table, RouteEntry route)
     {
+        if (route.EgressOnlyInternetGatewayId is { } eigwId)
+        {
+            return _egressOnlyInternetGateways.GetValueOrDefault(eigwId)?.VpcId == table.VpcId ? "active" : "blackhole";
+        }
+
         if (route.GatewayId is { } gatewayId)
         {
             return _internetGateways.GetValueOrDefault(gatewayId)?.VpcId == table.VpcId ? "active" : "blackhole";
@@ -291,7 +339,9 @@ public sealed partial class Ec2Backend
             ["association.main"] = t => t.Associations.Select(a => a.Main ? "true" : "false"),
             ["association.association-state"] = t => t.Associations.Select(a => a.AssociationState.State),
             ["route.destination-cidr-block"] = t => t.Routes.Select(r => r.DestinationCidrBlock),
+            ["route.destination-ipv6-cidr-block"] = t => t.Routes.Select(r => r.DestinationIpv6CidrBlock),
             ["route.destination-prefix-list-id"] = t => t.Routes.Select(r => r.DestinationPrefixListId),
+            ["route.egress-only-internet-gateway-id"] = t => t.Routes.Select(r => r.EgressOnlyInternetGatewayId),
             ["route.gateway-id"] = t => t.Routes.Select(r => r.GatewayId),
             ["route.nat-gateway-id"] = t => t.Routes.Select(r => r.NatGatewayId),
             ["route.origin"] = t => t.Routes.Select(r => r.Origin),
@@ -314,9 +364,9 @@ public sealed partial class Ec2Backend
         public List<Tag> Tags { get; set; } = [];
     }
 
-    private sealed record RouteEntry(RouteDestination Destination, string? GatewayId, string? NatGatewayId);
+    private sealed record RouteEntry(RouteDestination Destination, string? GatewayId, string? NatGatewayId, string? EgressOnlyInternetGatewayId = null);
 
-    /// <summary>A route's destination: exactly one of a CIDR block and a prefix list's ID.</summary>
+    /// <summary>A route's destination: exactly one of a CIDR block (IPv4 or IPv6) and a prefix list's ID.</summary>
     private sealed record RouteDestination(CidrBlock? Cidr, string? PrefixListId)
     {
         public string Text => Cidr?.ToString() ?? PrefixListId!;

@@ -92,6 +92,9 @@ public sealed partial class Ec2Backend
             case "igw":
                 var gateway = FindInternetGateway(id);
                 return (() => gateway.Tags, t => gateway.Tags = t);
+            case "eigw":
+                var eigw = FindEgressOnlyInternetGateway(id);
+                return (() => eigw.Tags, t => eigw.Tags = t);
             case "nat":
                 var nat = _natGateways.GetValueOrDefault(id) ?? throw Ec2Errors.NatGatewayNotFound(id);
                 return (() => nat.Tags, t => nat.Tags = t);

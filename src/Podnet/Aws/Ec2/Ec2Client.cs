@@ -171,6 +171,15 @@ public sealed class Ec2Client : IEc2
     public Task<IReadOnlyList<InternetGateway>> DescribeInternetGatewaysAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
         => Call("DescribeInternetGateways", () => _backend.DescribeInternetGateways(request), request);
 
+    public Task<EgressOnlyInternetGateway> CreateEgressOnlyInternetGatewayAsync(string vpcId, IReadOnlyList<Tag>? tags = null, CancellationToken cancellationToken = default)
+        => Call("CreateEgressOnlyInternetGateway", () => _backend.CreateEgressOnlyInternetGateway(vpcId, tags));
+
+    public Task DeleteEgressOnlyInternetGatewayAsync(string egressOnlyInternetGatewayId, CancellationToken cancellationToken = default)
+        => Call("DeleteEgressOnlyInternetGateway", () => _backend.DeleteEgressOnlyInternetGateway(egressOnlyInternetGatewayId));
+
+    public Task<IReadOnlyList<EgressOnlyInternetGateway>> DescribeEgressOnlyInternetGatewaysAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribeEgressOnlyInternetGateways", () => _backend.DescribeEgressOnlyInternetGateways(request), request);
+
     public Task<Address> AllocateAddressAsync(string? domain = "vpc", IReadOnlyList<Tag>? tags = null, CancellationToken cancellationToken = default)
         => Call("AllocateAddress", () => _backend.AllocateAddress(domain, tags));
 

@@ -258,6 +258,21 @@ public static class Ec2Errors
 
     public static AwsException InternetGatewayNotFound(string id) => E("InvalidInternetGatewayID.NotFound", $"The internetGateway ID '{id}' does not exist");
 
+    /// <summary>
+    /// An egress-only internet gateway ID that names none (Describe, Delete, CreateRoute). The code is EC2's ("Error
+    /// codes for the Amazon EC2 API": <c>InvalidEgressOnlyInternetGatewayId.NotFound</c>, note the <c>Id</c>); EC2's
+    /// text is not published, so it follows the other gateways' "The … ID '…' does not exist".
+    /// </summary>
+    public static AwsException EgressOnlyInternetGatewayNotFound(string id) => E("InvalidEgressOnlyInternetGatewayId.NotFound", $"The egressOnlyInternetGateway ID '{id}' does not exist");
+
+    /// <summary>
+    /// CreateRoute to an egress-only internet gateway for an IPv4 destination (or a prefix list): the gateway carries
+    /// IPv6 only ("egress-only internet gateways … for IPv6 traffic", Amazon VPC User Guide). EC2's code for
+    /// parameters that exclude each other; its exact text was not found, so it is EC2's usual wording for one.
+    /// </summary>
+    public static AwsException EgressOnlyGatewayNeedsIpv6Destination(string destinationParameter)
+        => E("InvalidParameterCombination", $"The parameter {destinationParameter} cannot be used with the parameter egressOnlyInternetGatewayId");
+
     public static AwsException GatewayNotFound(string id) => E("InvalidGatewayID.NotFound", $"The gateway ID '{id}' does not exist");
 
     public static AwsException InternetGatewayAlreadyAttached(string id, string vpcId) => E("Resource.AlreadyAssociated", $"resource {id} is already attached to network {vpcId}");

@@ -91,7 +91,7 @@ public interface IEc2
 
     Task CreateRouteAsync(CreateRouteRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>DeleteRoute: <paramref name="destination"/> is the route's CIDR block or its prefix list's ID (<c>pl-…</c>).</summary>
+    /// <summary>DeleteRoute: <paramref name="destination"/> is the route's CIDR block (IPv4, or IPv6 such as <c>::/0</c>) or its prefix list's ID (<c>pl-…</c>).</summary>
     Task DeleteRouteAsync(string routeTableId, string destination, CancellationToken cancellationToken = default);
 
     /// <summary>Returns the association ID (<c>rtbassoc-…</c>).</summary>
@@ -108,6 +108,15 @@ public interface IEc2
     Task DeleteInternetGatewayAsync(string internetGatewayId, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<InternetGateway>> DescribeInternetGatewaysAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default);
+
+    /// <summary>CreateEgressOnlyInternetGateway: a gateway made for, and attached to, <paramref name="vpcId"/>.</summary>
+    Task<EgressOnlyInternetGateway> CreateEgressOnlyInternetGatewayAsync(string vpcId, IReadOnlyList<Tag>? tags = null, CancellationToken cancellationToken = default);
+
+    /// <summary>DeleteEgressOnlyInternetGateway; the routes naming it become blackholes.</summary>
+    Task DeleteEgressOnlyInternetGatewayAsync(string egressOnlyInternetGatewayId, CancellationToken cancellationToken = default);
+
+    /// <summary>DescribeEgressOnlyInternetGateways by ID and tag filters.</summary>
+    Task<IReadOnlyList<EgressOnlyInternetGateway>> DescribeEgressOnlyInternetGatewaysAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default);
 
     Task<Address> AllocateAddressAsync(string? domain = "vpc", IReadOnlyList<Tag>? tags = null, CancellationToken cancellationToken = default);
 

@@ -155,6 +155,38 @@ public class AwsCliTests : IClassFixture<ServedWorld>
     }
 
     [Fact]
+    public void EgressOnlyInternetGateway_CreateRouteDescribeDelete_WithTheAwsCli()
+    {
+        var (vpcId, tableId) = _world.Server.Cluster.Write(() =>
+        {
+            var ec2 = Cloud.Ec2Backend;
+            var vpc = ec2.CreateVpc(new CreateVpcRequest("10.77.0.0/16", AmazonProvidedIpv6CidrBlock: true));
+            return (vpc.VpcId, ec2.CreateRouteTable(vpc.VpcId).RouteTableId);
+        });
+
+        var created = JsonNode.Parse(_world.AwsOk("ec2", "create-egress-only-internet-gateway", "--vpc-id", vpcId,
+            "--tag-specifications", "ResourceType=egress-only-internet-gateway,Tags=[{Key=Name,Value=private-egress}]"))!["EgressOnlyInternetGateway"]!;
+        var eigw = created["EgressOnlyInternetGatewayId"]!.GetValue<string>();
+        Assert.Matches("^eigw-[0-9a-f]{17}$", eigw);
+        Assert.Equal((vpcId, "attached"), (created["Attachments"]![0]!["VpcId"]!.GetValue<string>(), created["Attachments"]![0]!["State"]!.GetValue<string>()));
+        Assert.Equal("private-egress", created["Tags"]![0]!["Value"]!.GetValue<string>());
+
+        Assert.True(JsonNode.Parse(_world.AwsOk("ec2", "create-route", "--route-table-id", tableId, "--destination-ipv6-cidr-block", "::/0", "--egress-only-internet-gateway-id", eigw))!["Return"]!.GetValue<bool>());
+        var routes = _world.AwsOk("ec2", "describe-route-tables", "--route-table-ids", tableId, "--query", "RouteTables[0].Routes[?DestinationIpv6CidrBlock=='::/0'].[EgressOnlyInternetGatewayId,State,Origin]", "--output", "text");
+        Assert.Equal($"{eigw}\tactive\tCreateRoute", routes);
+
+        var (exit, _, error) = _world.Aws("ec2", "create-route", "--route-table-id", tableId, "--destination-cidr-block", "0.0.0.0/0", "--egress-only-internet-gateway-id", eigw);
+        Assert.Equal(255, exit);
+        Assert.Equal("An error occurred (InvalidParameterCombination) when calling the CreateRoute operation: The parameter destinationCidrBlock cannot be used with the parameter egressOnlyInternetGatewayId", error.Trim());
+
+        Assert.True(JsonNode.Parse(_world.AwsOk("ec2", "delete-egress-only-internet-gateway", "--egress-only-internet-gateway-id", eigw))!["ReturnCode"]!.GetValue<bool>());
+        (exit, _, error) = _world.Aws("ec2", "describe-egress-only-internet-gateways", "--egress-only-internet-gateway-ids", eigw);
+        Assert.Equal(255, exit);
+        Assert.Equal($"An error occurred (InvalidEgressOnlyInternetGatewayId.NotFound) when calling the DescribeEgressOnlyInternetGateways operation: The egressOnlyInternetGateway ID '{eigw}' does not exist", error.Trim());
+        Assert.Equal("blackhole", _world.Server.Cluster.Read(() => Assert.Single(Cloud.Ec2Backend.DescribeRouteTables(DescribeRequest.ForIds(tableId))[0].Routes, r => r.DestinationIpv6CidrBlock == "::/0").State));
+    }
+
+    [Fact]
     public void CreateManagedPrefixList_WithEntries_ThenAnUnknownListsEntries_IsInvalidPrefixListIdNotFound()
     {
         var created = JsonNode.Parse(_world.AwsOk("ec2", "create-managed-prefix-list", "--prefix-list-name", "corp", "--address-family", "IPv4", "--max-entries", "2",

@@ -130,6 +130,15 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
         Run($"Action=DeleteRoute&RouteTableId={table}&DestinationCidrBlock=0.0.0.0%2F0");
         Run($"Action=DisassociateRouteTable&AssociationId={routeAssociation}");
         Run($"Action=DeleteRouteTable&RouteTableId={table}");
+        // IPv6 routes: a dual-stack VPC's table with ::/0 to an egress-only internet gateway.
+        var ipv6Vpc = Value(Run("Action=CreateVpc&CidrBlock=10.9.0.0%2F16&AmazonProvidedIpv6CidrBlock=true"), "vpcId");
+        var eigw = Value(Run($"Action=CreateEgressOnlyInternetGateway&VpcId={ipv6Vpc}&ClientToken=e&TagSpecification.1.ResourceType=egress-only-internet-gateway&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m"), "egressOnlyInternetGatewayId");
+        Run($"Action=DescribeEgressOnlyInternetGateways&EgressOnlyInternetGatewayId.1={eigw}&Filter.1.Name=tag:Name&Filter.1.Value.1=m");
+        var ipv6Table = Value(Run($"Action=CreateRouteTable&VpcId={ipv6Vpc}"), "routeTableId");
+        Run($"Action=CreateRoute&RouteTableId={ipv6Table}&DestinationIpv6CidrBlock=%3A%3A%2F0&EgressOnlyInternetGatewayId={eigw}");
+        Run($"Action=DescribeRouteTables&RouteTableId.1={ipv6Table}&Filter.1.Name=route.egress-only-internet-gateway-id&Filter.1.Value.1={eigw}");
+        Run($"Action=DeleteRoute&RouteTableId={ipv6Table}&DestinationIpv6CidrBlock=%3A%3A%2F0");
+        Run($"Action=DeleteEgressOnlyInternetGateway&EgressOnlyInternetGatewayId={eigw}");
         Run($"Action=DetachInternetGateway&InternetGatewayId={gateway}&VpcId={routedVpc}");
         Run($"Action=DeleteInternetGateway&InternetGatewayId={gateway}");
         var allocated = Run("Action=AllocateAddress&Domain=vpc&TagSpecification.1.ResourceType=elastic-ip&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m");
