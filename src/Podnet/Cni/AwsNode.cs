@@ -295,11 +295,14 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
 
     /// <summary>
     /// A pod with security groups takes the address of its branch interface from the annotation the VPC resource
-    /// controller writes; until the annotation is there the ADD fails and the kubelet retries (seed 001).
+    /// controller writes; until the annotation is there the ADD fails and the kubelet retries (seed 001): on the pod
+    /// worker's back-off (10 s, the failure names no delay of its own), or at once when the annotation arrives, as the
+    /// pod's update wakes its worker (pod_workers.go UpdatePod). A retry every second here was ten times the sandbox
+    /// attempts and events of a pod waiting minutes for EC2's rate limit.
     /// </summary>
     private SandboxResult AddBranchPod(PodView pod, NodeAgent agent)
     {
-        var failure = SandboxResult.Failed($"networkPlugin cni failed to set up pod \"{pod.Name}_{pod.Namespace}\" network: add cmd: failed to assign an IP address to container", TimeSpan.FromSeconds(1));
+        var failure = SandboxResult.Failed($"networkPlugin cni failed to set up pod \"{pod.Name}_{pod.Namespace}\" network: add cmd: failed to assign an IP address to container");
         if (BranchNetwork(pod, agent) is not { } network)
         {
             return failure;
