@@ -17,6 +17,7 @@ public static class Ec2PrefixListShapes
         Text("prefixListId", list.PrefixListId),
         Text("addressFamily", list.AddressFamily),
         Text("state", list.State),
+        Text("stateMessage", list.StateMessage),
         Text("prefixListArn", list.PrefixListArn),
         Text("prefixListName", list.PrefixListName),
         Int("maxEntries", list.MaxEntries),

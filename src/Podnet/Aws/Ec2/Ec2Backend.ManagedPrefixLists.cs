@@ -16,12 +16,18 @@ public sealed partial class Ec2Backend
     /// Creates a customer-managed prefix list, <c>create-complete</c> at version 1, with its entries in the order given.
     /// </summary>
     /// <exception cref="AwsException">
-    /// <c>InvalidParameterValue</c>: an address family other than <c>IPv4</c>/<c>IPv6</c>, MaxEntries outside
+    /// <c>InvalidParameterValue</c>: a name EC2 reserves for its own lists (<c>com.amazonaws.</c>, <c>com.amazon.</c>,
+    /// <c>com.aws.</c>), an address family other than <c>IPv4</c>/<c>IPv6</c>, MaxEntries outside
     /// 1–1000, more than 100 entries, more entries than MaxEntries, an entry that is not a CIDR block of the family or
     /// repeats one; a given ID malformed (<c>InvalidPrefixListId.Malformed</c>) or in use.
     /// </exception>
     public ManagedPrefixList CreateManagedPrefixList(CreateManagedPrefixListRequest request)
     {
+        if (AwsManagedPrefixLists.IsReservedName(request.PrefixListName))
+        {
+            throw Ec2Errors.PrefixListNameReserved();
+        }
+
         if (request.AddressFamily is not ("IPv4" or "IPv6"))
         {
             throw Ec2Errors.PrefixListAddressFamily(request.AddressFamily);
@@ -67,7 +73,7 @@ public sealed partial class Ec2Backend
             var tags = TagsOf(request.Tags);
             // EC2's code for a malformed pl- ID ("Error codes for the Amazon EC2 API": InvalidPrefixListId.Malformed).
             var id = NewId("pl", request.PrefixListId, "InvalidPrefixListId.Malformed", $"{request.PrefixListName}|{Identity(tags)}");
-            var list = new PrefixListEntity(id, request.PrefixListName, request.AddressFamily, request.MaxEntries)
+            var list = new PrefixListEntity(id, request.PrefixListName, request.AddressFamily, request.MaxEntries, AccountId)
             {
                 Entries = [.. entries],
                 Tags = [.. tags],
@@ -77,7 +83,10 @@ public sealed partial class Ec2Backend
         }
     }
 
-    /// <summary>Customer-managed prefix lists by ID and filters (<c>prefix-list-id</c>, <c>prefix-list-name</c>, <c>owner-id</c>, tags).</summary>
+    /// <summary>
+    /// The prefix lists the account sees, AWS-managed ones (owner <c>AWS</c>) first, then the customer's, by ID and
+    /// filters (<c>prefix-list-id</c>, <c>prefix-list-name</c>, <c>owner-id</c>, tags); as EC2 lists them beside each other.
+    /// </summary>
     /// <exception cref="AwsException"><c>InvalidPrefixListID.NotFound</c>; an unknown filter.</exception>
     public IReadOnlyList<ManagedPrefixList> DescribeManagedPrefixLists(DescribeRequest? request = null)
     {
@@ -100,26 +109,81 @@ public sealed partial class Ec2Backend
     }
 
     /// <summary>
-    /// Deletes a prefix list; EC2 answers with the list in state <c>delete-in-progress</c>, and it is gone for the
-    /// calls that follow.
+    /// Deletes a customer-managed prefix list; EC2 answers with the list in state <c>delete-in-progress</c>. A list no
+    /// security group rule or route names is gone for the calls that follow. One still named stays, in state
+    /// <c>delete-failed</c> with a <c>StateMessage</c> naming the first ten resources that reference it: EC2 deletes
+    /// asynchronously and reports the failure in the list's state, which is what terraform-provider-aws waits on
+    /// (<c>waitManagedPrefixListDeleted</c> turns <c>delete-failed</c> into an error with the list's StateMessage;
+    /// hashicorp/terraform-provider-aws#20991, a list still used by security groups and route tables ending
+    /// <c>delete-failed</c>). The message's wording is not public; the ten resource IDs follow the API Reference's
+    /// "Check the state message for the IDs of the first ten resources" (ModifyManagedPrefixList).
     /// </summary>
-    /// <exception cref="AwsException"><c>InvalidPrefixListID.NotFound</c>.</exception>
+    /// <exception cref="AwsException">
+    /// <c>InvalidPrefixListID.NotFound</c>; an AWS-managed list (<see cref="Ec2Errors.AwsManagedPrefixListReadOnly"/>).
+    /// </exception>
     public ManagedPrefixList DeleteManagedPrefixList(string prefixListId)
     {
         lock (_lock)
         {
             var list = FindPrefixList(prefixListId);
+            if (list.OwnerId == AwsManagedPrefixLists.Owner)
+            {
+                throw Ec2Errors.AwsManagedPrefixListReadOnly(list.Id, "deleted");
+            }
+
+            var answer = ToManagedPrefixList(list) with { State = "delete-in-progress", StateMessage = null };
+            var users = PrefixListUsers(list.Id);
+            if (users.Count > 0)
+            {
+                list.State = "delete-failed";
+                list.StateMessage = $"The prefix list {list.Id} is referenced by: {string.Join(", ", users.Take(10))}.";
+                return answer;
+            }
+
             _prefixLists.Remove(list.Id);
             // A rule that named the list now stands for nothing: what security groups let through may change.
             _securityRevision++;
-            return ToManagedPrefixList(list) with { State = "delete-in-progress" };
+            return answer;
         }
     }
+
+    /// <summary>The security groups whose rules and the route tables whose routes name the list, in ID order.</summary>
+    private List<string> PrefixListUsers(string prefixListId)
+    {
+        var groups = _groups.Values.Where(g => g.Rules.Exists(r => r.PrefixListId == prefixListId)).Select(g => g.Id);
+        var tables = _routeTables.Values.Where(t => t.Routes.Exists(r => r.Destination.PrefixListId == prefixListId)).Select(t => t.Id);
+        return [.. groups.Concat(tables).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The region's AWS-managed lists (<see cref="AwsManagedPrefixLists"/>), made with the backend: their real IDs
+    /// where known (reserved, so no drawn ID takes them), else drawn from their names.
+    /// </summary>
+    private void AddAwsManagedPrefixLists()
+    {
+        foreach (var definition in AwsManagedPrefixLists.For(Options.Region))
+        {
+            var id = definition.PrefixListId is { } known && _ids.Reserve(known) ? known : _ids.Next("pl", $"aws|{definition.Name}");
+            var maxEntries = definition.Name == AwsManagedPrefixLists.CloudFrontOriginFacing ? AwsManagedPrefixLists.CloudFrontWeight : Math.Max(1, definition.Entries.Count);
+            _prefixLists.Add(id, new PrefixListEntity(id, definition.Name, "IPv4", maxEntries, AwsManagedPrefixLists.Owner)
+            {
+                Entries = [.. definition.Entries.Select(e => new PrefixListEntry(e))],
+            });
+        }
+    }
+
+    /// <summary>The AWS-managed list of the region named <paramref name="name"/> (<c>com.amazonaws.us-west-2.s3</c>); null when there is none.</summary>
+    private PrefixListEntity? AwsPrefixListNamed(string name)
+        => _prefixLists.Values.FirstOrDefault(l => l.OwnerId == AwsManagedPrefixLists.Owner && l.Name == name);
 
     private PrefixListEntity FindPrefixList(string id) => _prefixLists.GetValueOrDefault(id) ?? throw Ec2Errors.PrefixListNotFound(id);
 
     private ManagedPrefixList ToManagedPrefixList(PrefixListEntity list)
-        => new(list.Id, list.AddressFamily, "create-complete", Arn("prefix-list", list.Id), list.Name, list.MaxEntries, 1, [.. list.Tags], AccountId);
+        => new(list.Id, list.AddressFamily, list.State, PrefixListArn(list), list.Name, list.MaxEntries, 1, [.. list.Tags], list.OwnerId) { StateMessage = list.StateMessage };
+
+    /// <summary>A list's ARN: an AWS-managed list's names the account <c>aws</c> (<c>arn:aws:ec2:us-west-2:aws:prefix-list/pl-68a54001</c>).</summary>
+    private string PrefixListArn(PrefixListEntity list)
+        => list.OwnerId == AwsManagedPrefixLists.Owner ? $"arn:aws:ec2:{Options.Region}:aws:prefix-list/{list.Id}" : Arn("prefix-list", list.Id);
 
     private static readonly FilterMatcher<ManagedPrefixList> PrefixListFilters = new(
         new Dictionary<string, Func<ManagedPrefixList, IEnumerable<string?>>>(StringComparer.Ordinal)
@@ -130,9 +194,16 @@ public sealed partial class Ec2Backend
         },
         p => p.Tags);
 
-    /// <summary>A prefix list as EC2 keeps it.</summary>
-    private sealed class PrefixListEntity(string id, string name, string addressFamily, int maxEntries)
+    /// <summary>A prefix list as EC2 keeps it; <see cref="OwnerId"/> is the account's, or <c>AWS</c> for an AWS-managed list.</summary>
+    private sealed class PrefixListEntity(string id, string name, string addressFamily, int maxEntries, string ownerId)
     {
+        public string OwnerId { get; } = ownerId;
+
+        /// <summary><c>create-complete</c>, or <c>delete-failed</c> after a delete refused because the list is in use.</summary>
+        public string State { get; set; } = "create-complete";
+
+        public string? StateMessage { get; set; }
+
         public string Id { get; } = id;
 
         public string Name { get; } = name;

@@ -18,6 +18,9 @@ public sealed record RouteTable(
 /// A route: <see cref="Origin"/> is <c>CreateRouteTable</c> for the <c>local</c> routes of the VPC's CIDR blocks
 /// (<see cref="GatewayId"/> <c>local</c>) and <c>CreateRoute</c> for the others; <see cref="State"/> is
 /// <c>active</c>, or <c>blackhole</c> when its target is gone (a deleted NAT gateway, a detached internet gateway).
+/// <see cref="GatewayId"/> is an internet gateway (<c>igw-…</c>) or a gateway VPC endpoint (<c>vpce-…</c>, whose route
+/// the endpoint adds: its service's prefix list as destination, origin <c>CreateRoute</c>, state <c>active</c>, as
+/// <c>describe-route-tables</c> shows it).
 /// Its destination is an IPv4 CIDR block (<see cref="DestinationCidrBlock"/>) or a prefix list
 /// (<see cref="DestinationPrefixListId"/>, <c>pl-…</c>: the list's entries, whatever they are when a packet is routed).
 /// </summary>
