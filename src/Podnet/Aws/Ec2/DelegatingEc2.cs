@@ -330,6 +330,10 @@ public abstract class DelegatingEc2 : IEc2
         => Call("GetManagedPrefixListEntries", null, () => Inner.GetManagedPrefixListEntriesAsync(prefixListId, cancellationToken));
 
     /// <inheritdoc/>
+    public virtual Task<ManagedPrefixList> ModifyManagedPrefixListAsync(ModifyManagedPrefixListRequest request, CancellationToken cancellationToken = default)
+        => Call("ModifyManagedPrefixList", null, () => Inner.ModifyManagedPrefixListAsync(request, cancellationToken));
+
+    /// <inheritdoc/>
     public virtual Task<ManagedPrefixList> DeleteManagedPrefixListAsync(string prefixListId, CancellationToken cancellationToken = default)
         => Call("DeleteManagedPrefixList", null, () => Inner.DeleteManagedPrefixListAsync(prefixListId, cancellationToken));
 

@@ -109,6 +109,114 @@ public sealed partial class Ec2Backend
     }
 
     /// <summary>
+    /// Modifies a customer-managed prefix list as <c>aws ec2 modify-managed-prefix-list</c> does: removes the CIDRs of
+    /// <see cref="ModifyManagedPrefixListRequest.RemoveCidrs"/>, then adds <see cref="ModifyManagedPrefixListRequest.AddEntries"/>,
+    /// renames it or changes its MaxEntries; a change of the entries makes a new version ("Adding or removing entries in
+    /// a prefix list creates a new version of the prefix list. Changing the name of the prefix list does not affect the
+    /// version", API Reference). EC2 answers <c>modify-in-progress</c>; the list is <c>modify-complete</c> after.
+    /// </summary>
+    /// <exception cref="AwsException">
+    /// <c>InvalidPrefixListID.NotFound</c>; an AWS-managed list (<c>UnsupportedOperation</c>); a
+    /// <see cref="ModifyManagedPrefixListRequest.CurrentVersion"/> that is not the list's (<c>PrefixListVersionMismatch</c>);
+    /// entries and MaxEntries in one request; an entry added that is there already, or a CIDR removed that is not
+    /// (<c>InvalidPrefixListModification</c>); a reserved name; more entries than MaxEntries; a CIDR of the other family.
+    /// </exception>
+    public ManagedPrefixList ModifyManagedPrefixList(ModifyManagedPrefixListRequest request)
+    {
+        lock (_lock)
+        {
+            var list = FindPrefixList(request.PrefixListId);
+            if (list.OwnerId == AwsManagedPrefixLists.Owner)
+            {
+                throw Ec2Errors.AwsManagedPrefixListReadOnly(list.Id, "modified");
+            }
+
+            if (request.CurrentVersion is { } current && current != list.Version)
+            {
+                throw Ec2Errors.PrefixListVersionMismatch();
+            }
+
+            var adds = request.AddEntries ?? [];
+            var removes = request.RemoveCidrs ?? [];
+            var changesEntries = adds.Count > 0 || removes.Count > 0;
+            if (changesEntries && request.MaxEntries is not null)
+            {
+                throw Ec2Errors.PrefixListEntriesAndSize();
+            }
+
+            if (request.PrefixListName is { } name && AwsManagedPrefixLists.IsReservedName(name))
+            {
+                throw Ec2Errors.PrefixListNameReserved();
+            }
+
+            if (request.MaxEntries is < 1 or > PrefixListMaxEntries)
+            {
+                throw Ec2Errors.PrefixListMaxSize();
+            }
+
+            if (adds.Count > PrefixListEntriesPerRequest || removes.Count > PrefixListEntriesPerRequest)
+            {
+                throw Ec2Errors.PrefixListEntriesPerRequest();
+            }
+
+            var entries = list.Entries.ToList();
+            foreach (var cidr in removes)
+            {
+                var index = entries.FindIndex(e => SameBlock(e.Cidr, cidr));
+                if (index < 0)
+                {
+                    throw Ec2Errors.PrefixListEntryNotFound(cidr);
+                }
+
+                entries.RemoveAt(index);
+            }
+
+            foreach (var entry in adds)
+            {
+                if (!CidrBlock.TryParse(entry.Cidr, out var block, out var error))
+                {
+                    throw Ec2Errors.PrefixListEntryCidr(entry.Cidr, error);
+                }
+
+                if (block.IsIPv4 != (list.AddressFamily == "IPv4"))
+                {
+                    throw Ec2Errors.PrefixListEntryCidr(entry.Cidr, $"The prefix list's address family is {list.AddressFamily}.");
+                }
+
+                if (entries.Exists(e => SameBlock(e.Cidr, entry.Cidr)))
+                {
+                    throw Ec2Errors.PrefixListEntryExists(entry.Cidr, entry.Description);
+                }
+
+                entries.Add(entry);
+            }
+
+            var maxEntries = request.MaxEntries ?? list.MaxEntries;
+            if (entries.Count > maxEntries)
+            {
+                throw Ec2Errors.PrefixListTooManyEntries(entries.Count, maxEntries);
+            }
+
+            list.Entries = entries;
+            list.MaxEntries = maxEntries;
+            list.Name = request.PrefixListName ?? list.Name;
+            if (changesEntries)
+            {
+                list.Version++;
+                // What a rule naming the list admits has changed.
+                _securityRevision++;
+            }
+
+            list.State = "modify-complete";
+            list.StateMessage = null;
+            return ToManagedPrefixList(list) with { State = "modify-in-progress" };
+        }
+    }
+
+    private static bool SameBlock(string a, string b)
+        => CidrBlock.TryParse(a, out var x) && CidrBlock.TryParse(b, out var y) ? x == y : string.Equals(a, b, StringComparison.Ordinal);
+
+    /// <summary>
     /// Deletes a customer-managed prefix list; EC2 answers with the list in state <c>delete-in-progress</c>. A list no
     /// security group rule or route names is gone for the calls that follow. One still named stays, in state
     /// <c>delete-failed</c> with a <c>StateMessage</c> naming the first ten resources that reference it: EC2 deletes
@@ -179,7 +287,7 @@ public sealed partial class Ec2Backend
     private PrefixListEntity FindPrefixList(string id) => _prefixLists.GetValueOrDefault(id) ?? throw Ec2Errors.PrefixListNotFound(id);
 
     private ManagedPrefixList ToManagedPrefixList(PrefixListEntity list)
-        => new(list.Id, list.AddressFamily, list.State, PrefixListArn(list), list.Name, list.MaxEntries, 1, [.. list.Tags], list.OwnerId) { StateMessage = list.StateMessage };
+        => new(list.Id, list.AddressFamily, list.State, PrefixListArn(list), list.Name, list.MaxEntries, list.Version, [.. list.Tags], list.OwnerId) { StateMessage = list.StateMessage };
 
     /// <summary>A list's ARN: an AWS-managed list's names the account <c>aws</c> (<c>arn:aws:ec2:us-west-2:aws:prefix-list/pl-68a54001</c>).</summary>
     private string PrefixListArn(PrefixListEntity list)
@@ -206,11 +314,14 @@ public sealed partial class Ec2Backend
 
         public string Id { get; } = id;
 
-        public string Name { get; } = name;
+        public string Name { get; set; } = name;
 
         public string AddressFamily { get; } = addressFamily;
 
-        public int MaxEntries { get; } = maxEntries;
+        public int MaxEntries { get; set; } = maxEntries;
+
+        /// <summary>1 at creation, one more for each modification of the entries (ModifyManagedPrefixList).</summary>
+        public long Version { get; set; } = 1;
 
         public List<PrefixListEntry> Entries { get; set; } = [];
 

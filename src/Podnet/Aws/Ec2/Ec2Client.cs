@@ -201,6 +201,9 @@ public sealed class Ec2Client : IEc2
     public Task<IReadOnlyList<PrefixListEntry>> GetManagedPrefixListEntriesAsync(string prefixListId, CancellationToken cancellationToken = default)
         => Call("GetManagedPrefixListEntries", () => _backend.GetManagedPrefixListEntries(prefixListId));
 
+    public Task<ManagedPrefixList> ModifyManagedPrefixListAsync(ModifyManagedPrefixListRequest request, CancellationToken cancellationToken = default)
+        => Call("ModifyManagedPrefixList", () => _backend.ModifyManagedPrefixList(request));
+
     public Task<ManagedPrefixList> DeleteManagedPrefixListAsync(string prefixListId, CancellationToken cancellationToken = default)
         => Call("DeleteManagedPrefixList", () => _backend.DeleteManagedPrefixList(prefixListId));
 

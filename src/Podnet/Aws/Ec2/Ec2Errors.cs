@@ -393,6 +393,30 @@ public static class Ec2Errors
     public static AwsException EndpointRouteNotDeletable(string routeTableId, string prefixListId, string endpointId)
         => InvalidParameterValue($"The route to {prefixListId} in {routeTableId} belongs to VPC endpoint {endpointId}: remove the route table from the endpoint (modify-vpc-endpoint --remove-route-table-ids).");
 
+    /// <summary>
+    /// ModifyManagedPrefixList with a CurrentVersion that is not the list's, as EC2 answers it
+    /// (hashicorp/terraform-provider-aws#43528: "PrefixListVersionMismatch: The prefix list has the incorrect version number.").
+    /// </summary>
+    public static AwsException PrefixListVersionMismatch() => E("PrefixListVersionMismatch", "The prefix list has the incorrect version number.");
+
+    /// <summary>
+    /// ModifyManagedPrefixList adding an entry the list has, as EC2 answers it (hashicorp/terraform-provider-aws#29204:
+    /// "InvalidPrefixListModification: An entry with the CIDR (fd00:FEED:BEEF::/48) and description (Test IPv6 entry) already exists.").
+    /// </summary>
+    public static AwsException PrefixListEntryExists(string cidr, string? description)
+        => E("InvalidPrefixListModification", $"An entry with the CIDR ({cidr}) and description ({description}) already exists.");
+
+    /// <summary>ModifyManagedPrefixList removing a CIDR the list does not have: EC2's code for a bad modification; the text is Podnet's, AWS's not being public.</summary>
+    public static AwsException PrefixListEntryNotFound(string cidr) => E("InvalidPrefixListModification", $"The prefix list has no entry with the CIDR ({cidr}).");
+
+    /// <summary>
+    /// ModifyManagedPrefixList changing entries and MaxEntries together; the text is the API Reference's rule
+    /// ("You cannot modify the entries of a prefix list and modify the size of a prefix list at the same time"), as
+    /// CloudFormation users quote EC2's refusal (aws-cloudformation/cloudformation-coverage-roadmap#2377); the code is
+    /// EC2's for parameters that exclude each other, not confirmed.
+    /// </summary>
+    public static AwsException PrefixListEntriesAndSize() => E("InvalidParameterCombination", "You cannot modify the entries and the maximum number of entries for the prefix list in the same request.");
+
     /// <summary>DescribeNatGateways or DeleteNatGateway of an unknown gateway, as EC2 says it (gruntwork-io/cloud-nuke#325).</summary>
     public static AwsException NatGatewayNotFound(string id) => E("NatGatewayNotFound", $"NAT gateway {id} was not found");
 

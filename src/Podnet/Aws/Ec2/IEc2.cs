@@ -132,6 +132,9 @@ public interface IEc2
 
     Task<IReadOnlyList<PrefixListEntry>> GetManagedPrefixListEntriesAsync(string prefixListId, CancellationToken cancellationToken = default);
 
+    /// <summary>ModifyManagedPrefixList: returns the list as EC2 answers, <c>modify-in-progress</c>.</summary>
+    Task<ManagedPrefixList> ModifyManagedPrefixListAsync(ModifyManagedPrefixListRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Returns the list as EC2 answers, <c>delete-in-progress</c>.</summary>
     Task<ManagedPrefixList> DeleteManagedPrefixListAsync(string prefixListId, CancellationToken cancellationToken = default);
 

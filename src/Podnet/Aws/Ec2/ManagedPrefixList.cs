@@ -39,3 +39,16 @@ public sealed record CreateManagedPrefixListRequest(
     IReadOnlyList<PrefixListEntry>? Entries = null,
     IReadOnlyList<Tag>? Tags = null,
     string? PrefixListId = null);
+
+/// <summary>
+/// ModifyManagedPrefixList's arguments, as <c>aws ec2 modify-managed-prefix-list</c> takes them:
+/// <c>--current-version</c>, <c>--prefix-list-name</c>, <c>--add-entries</c>, <c>--remove-entries</c> (by CIDR) and
+/// <c>--max-entries</c> (not with entries, EC2 refuses both in one request).
+/// </summary>
+public sealed record ModifyManagedPrefixListRequest(
+    string PrefixListId,
+    long? CurrentVersion = null,
+    string? PrefixListName = null,
+    IReadOnlyList<PrefixListEntry>? AddEntries = null,
+    IReadOnlyList<string>? RemoveCidrs = null,
+    int? MaxEntries = null);

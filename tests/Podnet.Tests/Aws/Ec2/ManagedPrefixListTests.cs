@@ -159,4 +159,41 @@ public class ManagedPrefixListTests
 
         Assert.Empty(CustomerLists());
     }
+
+    [Fact]
+    public void ModifyManagedPrefixList_RemovesThenAdds_ANewVersion_ARenameKeepsTheVersion()
+    {
+        var list = Ec2.CreateManagedPrefixList(new CreateManagedPrefixListRequest("corp", "IPv4", 2, [new PrefixListEntry("10.1.0.0/16", "office")])).PrefixListId;
+
+        var answer = Ec2.ModifyManagedPrefixList(new ModifyManagedPrefixListRequest(list, CurrentVersion: 1, AddEntries: [new PrefixListEntry("10.1.0.0/16", "moved"), new PrefixListEntry("203.0.113.0/24")], RemoveCidrs: ["10.1.0.0/16"]));
+        Ec2.ModifyManagedPrefixList(new ModifyManagedPrefixListRequest(list, PrefixListName: "corporate"));
+
+        Assert.Equal(("modify-in-progress", 2L), (answer.State, answer.Version));
+        var described = Ec2.DescribeManagedPrefixLists(DescribeRequest.ForIds(list))[0];
+        Assert.Equal(("corporate", "modify-complete", 2L), (described.PrefixListName, described.State, described.Version));
+        Assert.Equal([new PrefixListEntry("10.1.0.0/16", "moved"), new PrefixListEntry("203.0.113.0/24")], Ec2.GetManagedPrefixListEntries(list));
+    }
+
+    [Fact]
+    public void ModifyManagedPrefixList_EachRefusal_IsEc2sError_AndChangesNothing()
+    {
+        var list = Ec2.CreateManagedPrefixList(new CreateManagedPrefixListRequest("corp", "IPv4", 2, [new PrefixListEntry("10.1.0.0/16", "office")])).PrefixListId;
+
+        var stale = Throws(() => Ec2.ModifyManagedPrefixList(new ModifyManagedPrefixListRequest(list, CurrentVersion: 7, AddEntries: [new PrefixListEntry("10.2.0.0/16")])));
+        var twice = Throws(() => Ec2.ModifyManagedPrefixList(new ModifyManagedPrefixListRequest(list, AddEntries: [new PrefixListEntry("10.1.0.0/16", "office")])));
+        var absent = Throws(() => Ec2.ModifyManagedPrefixList(new ModifyManagedPrefixListRequest(list, RemoveCidrs: ["10.9.0.0/16"])));
+        var both = Throws(() => Ec2.ModifyManagedPrefixList(new ModifyManagedPrefixListRequest(list, AddEntries: [new PrefixListEntry("10.2.0.0/16")], MaxEntries: 5)));
+        var full = Throws(() => Ec2.ModifyManagedPrefixList(new ModifyManagedPrefixListRequest(list, AddEntries: [new PrefixListEntry("10.2.0.0/16"), new PrefixListEntry("10.3.0.0/16")])));
+        var aws = Throws(() => Ec2.ModifyManagedPrefixList(new ModifyManagedPrefixListRequest("pl-68a54001", AddEntries: [new PrefixListEntry("10.2.0.0/16")])));
+
+        Assert.Equal(("PrefixListVersionMismatch", "The prefix list has the incorrect version number."), (stale.Code, stale.Message));
+        Assert.Equal(("InvalidPrefixListModification", "An entry with the CIDR (10.1.0.0/16) and description (office) already exists."), (twice.Code, twice.Message));
+        Assert.Equal(("InvalidPrefixListModification", "The prefix list has no entry with the CIDR (10.9.0.0/16)."), (absent.Code, absent.Message));
+        Assert.Equal(("InvalidParameterCombination", "You cannot modify the entries and the maximum number of entries for the prefix list in the same request."), (both.Code, both.Message));
+        Assert.Equal("InvalidParameterValue", full.Code);
+        Assert.Equal(("UnsupportedOperation", "The prefix list pl-68a54001 is an AWS-managed prefix list and cannot be modified."), (aws.Code, aws.Message));
+        Assert.Equal([new PrefixListEntry("10.1.0.0/16", "office")], Ec2.GetManagedPrefixListEntries(list));
+        Assert.Equal(1L, Ec2.DescribeManagedPrefixLists(DescribeRequest.ForIds(list))[0].Version);
+        Assert.Equal(3, Ec2.GetManagedPrefixListEntries("pl-68a54001").Count);
+    }
 }

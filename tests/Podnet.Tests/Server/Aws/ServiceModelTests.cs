@@ -156,6 +156,8 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
             + "&TagSpecification.1.ResourceType=prefix-list&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m"), "prefixListId");
         Run($"Action=DescribeManagedPrefixLists&PrefixListId.1={prefixList}&Filter.1.Name=prefix-list-name&Filter.1.Value.1=corp");
         Run($"Action=GetManagedPrefixListEntries&PrefixListId={prefixList}&MaxResults=5");
+        Run($"Action=ModifyManagedPrefixList&PrefixListId={prefixList}&CurrentVersion=1&AddEntry.1.Cidr=10.3.0.0%2F16&AddEntry.1.Description=new&RemoveEntry.1.Cidr=10.1.0.0%2F16");
+        Run($"Action=ModifyManagedPrefixList&PrefixListId={prefixList}&PrefixListName=corp2&MaxEntries=3");
         Run($"Action=DeleteManagedPrefixList&PrefixListId={prefixList}");
         Run($"Action=DescribeAddresses&AllocationId.1={Value(allocated, "allocationId")}&Filter.1.Name=domain&Filter.1.Value.1=vpc");
         Run($"Action=DescribeAddresses&PublicIp.1={Value(allocated, "publicIp")}");
