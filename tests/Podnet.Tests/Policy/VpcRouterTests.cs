@@ -220,6 +220,21 @@ public class VpcRouterTests
     }
 
     [Fact]
+    public void ReachCommand_S3AddressByTheGatewayEndpoint_PrintsTheEndpointRoute()
+    {
+        // podnet reach on a world directory (hello-eks with the endpoint on private-us-west-2a's table), as a user runs it.
+        using var scenario = new ScenarioWorld("hello-eks", null, S3Endpoint);
+        var world = scenario.Load();
+        var ec2 = Ec2(world);
+        var (node, _, primary) = NodesBySubnet(world).First(n => ec2.RouteTableOfSubnet(n.Primary.SubnetId).Routes.Any(r => r.GatewayId?.StartsWith("vpce-", StringComparison.Ordinal) == true));
+
+        var (exit, reach, _) = PodnetCli.Run("reach", scenario.Directory, $"node/{node}", "52.218.130.10", "443");
+
+        Assert.Equal(0, exit);
+        Assert.Matches($@"^ALLOWED\n(.*\n)*  ok    route: rtb-\w+ pl-68a54001 \(com\.amazonaws\.us-west-2\.s3\) 52\.218\.128\.0/17 → vpce-\w+ \({primary.SubnetId} of {primary.NetworkInterfaceId}\): to com\.amazonaws\.us-west-2\.s3 through gateway endpoint vpce-\w+, on AWS's network", reach);
+    }
+
+    [Fact]
     public void Reach_NatGatewayInASubnetWithoutInternetRoute_DoesNotLeaveTheVpc()
     {
         // The NAT gateway's public subnet loses its association: it falls back to the main table, local routes only.

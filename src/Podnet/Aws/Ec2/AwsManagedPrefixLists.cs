@@ -7,7 +7,8 @@ namespace Podnet.Aws.Ec2;
 /// <c>create-complete</c>; a customer can read and reference them but not modify or delete them.
 /// <para>
 /// The IDs are the real ones of each region where a public source shows them: the gateway lists from
-/// <c>aws ec2 describe-prefix-lists</c> run in every region (sharadchhetri/aws README), the CloudFront lists from
+/// <c>aws ec2 describe-prefix-lists</c> run in every region (sharadchhetri/aws README, an old dump: the us-west-2 and
+/// us-east-1 IDs recur in many later templates and route tables, the others are as that dump shows them), the CloudFront lists from
 /// templates that map regions to them (e.g. <c>us-west-2</c> → <c>pl-82a045eb</c>). A region not listed gets IDs drawn
 /// from its seed like any other. The entries are a SAMPLE of each service's published ranges in that region (the same
 /// describe-prefix-lists output; AWS's ip-ranges.json <c>S3</c>/<c>DYNAMODB</c>/<c>CLOUDFRONT_ORIGIN_FACING</c>
