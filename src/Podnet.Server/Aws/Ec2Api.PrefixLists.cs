@@ -13,7 +13,7 @@ public sealed partial class Ec2Api
 {
     // A property, not a field: Actions (in the other part) reads it during static initialisation.
     private static IReadOnlyList<string> PrefixListActions =>
-        ["CreateManagedPrefixList", "DescribeManagedPrefixLists", "GetManagedPrefixListEntries", "ModifyManagedPrefixList", "DeleteManagedPrefixList"];
+        ["CreateManagedPrefixList", "DescribeManagedPrefixLists", "GetManagedPrefixListEntries", "ModifyManagedPrefixList", "DeleteManagedPrefixList", "DescribePrefixLists"];
 
     /// <summary>Runs a prefix list action; null for an action that is not one.</summary>
     private IReadOnlyList<XElement?>? HandlePrefixLists(string action, QueryRequest query, IEc2 ec2) => action switch
@@ -30,6 +30,7 @@ public sealed partial class Ec2Api
         }),
         "DescribeManagedPrefixLists" => Read(() => [Items("prefixListSet", Done(ec2.DescribeManagedPrefixListsAsync(Describe(query, "PrefixListId"))), Ec2PrefixListShapes.ManagedPrefixList)]),
         "GetManagedPrefixListEntries" => Read(() => [Items("entrySet", Done(ec2.GetManagedPrefixListEntriesAsync(Required(query, "PrefixListId"))), Ec2PrefixListShapes.Entry)]),
+        "DescribePrefixLists" => Read(() => [Items("prefixListSet", Done(ec2.DescribePrefixListsAsync(Describe(query, "PrefixListId"))), Ec2PrefixListShapes.PrefixList)]),
         "ModifyManagedPrefixList" => Write(() =>
         {
             var list = Done(ec2.ModifyManagedPrefixListAsync(new ModifyManagedPrefixListRequest(

@@ -26,6 +26,14 @@ public static class Ec2PrefixListShapes
         Text("ownerId", list.OwnerId),
     ];
 
+    /// <summary>A <c>PrefixList</c> (DescribePrefixLists' <c>prefixListSet</c> items): its CIDR blocks as <c>cidrSet</c>.</summary>
+    public static object?[] PrefixList(PrefixList list) =>
+    [
+        ItemValues("cidrSet", list.Cidrs),
+        Text("prefixListId", list.PrefixListId),
+        Text("prefixListName", list.PrefixListName),
+    ];
+
     /// <summary>A <c>PrefixListEntry</c> (GetManagedPrefixListEntries' <c>entrySet</c> items).</summary>
     public static object?[] Entry(PrefixListEntry entry) =>
     [

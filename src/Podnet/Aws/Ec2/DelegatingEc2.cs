@@ -330,6 +330,10 @@ public abstract class DelegatingEc2 : IEc2
         => Call("GetManagedPrefixListEntries", null, () => Inner.GetManagedPrefixListEntriesAsync(prefixListId, cancellationToken));
 
     /// <inheritdoc/>
+    public virtual Task<IReadOnlyList<PrefixList>> DescribePrefixListsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribePrefixLists", request, () => Inner.DescribePrefixListsAsync(request, cancellationToken));
+
+    /// <inheritdoc/>
     public virtual Task<ManagedPrefixList> ModifyManagedPrefixListAsync(ModifyManagedPrefixListRequest request, CancellationToken cancellationToken = default)
         => Call("ModifyManagedPrefixList", null, () => Inner.ModifyManagedPrefixListAsync(request, cancellationToken));
 

@@ -98,6 +98,25 @@ public sealed partial class Ec2Backend
         }
     }
 
+    /// <summary>
+    /// DescribePrefixLists: the region's gateway-endpoint service lists (S3, DynamoDB) with their CIDR blocks, as the
+    /// older API lists them — the AWS services' lists only, not the CloudFront list nor customer-managed ones (the
+    /// API Reference: "Describes available Amazon Web Services services in a prefix list format"; every region's answer
+    /// holds its <c>s3</c> and <c>dynamodb</c> lists, sharadchhetri/aws's describe-prefix-lists in each region).
+    /// Filters <c>prefix-list-id</c>, <c>prefix-list-name</c>.
+    /// </summary>
+    /// <exception cref="AwsException"><c>InvalidPrefixListID.NotFound</c> for an ID not among them; an unknown filter.</exception>
+    public IReadOnlyList<PrefixList> DescribePrefixLists(DescribeRequest? request = null)
+    {
+        request ??= DescribeRequest.All;
+        lock (_lock)
+        {
+            var services = _prefixLists.Values.Where(l => l.OwnerId == AwsManagedPrefixLists.Owner && l.Name != AwsManagedPrefixLists.CloudFrontOriginFacing).ToList();
+            var selected = Select(request.Ids, id => services.Find(l => l.Id == id), Ec2Errors.ReferencedPrefixListNotFound, services);
+            return [.. ServicePrefixListFilters.Apply(selected.Select(l => new PrefixList(l.Id, l.Name, [.. l.Entries.Select(e => e.Cidr)])), request.Filters)];
+        }
+    }
+
     /// <summary>A prefix list's entries, in the order they were given.</summary>
     /// <exception cref="AwsException"><c>InvalidPrefixListID.NotFound</c>.</exception>
     public IReadOnlyList<PrefixListEntry> GetManagedPrefixListEntries(string prefixListId)
@@ -301,6 +320,14 @@ public sealed partial class Ec2Backend
             ["prefix-list-name"] = p => Field.One(p.PrefixListName),
         },
         p => p.Tags);
+
+    private static readonly FilterMatcher<PrefixList> ServicePrefixListFilters = new(
+        new Dictionary<string, Func<PrefixList, IEnumerable<string?>>>(StringComparer.Ordinal)
+        {
+            ["prefix-list-id"] = p => Field.One(p.PrefixListId),
+            ["prefix-list-name"] = p => Field.One(p.PrefixListName),
+        },
+        _ => []);
 
     /// <summary>A prefix list as EC2 keeps it; <see cref="OwnerId"/> is the account's, or <c>AWS</c> for an AWS-managed list.</summary>
     private sealed class PrefixListEntity(string id, string name, string addressFamily, int maxEntries, string ownerId)

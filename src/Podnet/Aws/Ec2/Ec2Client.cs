@@ -201,6 +201,9 @@ public sealed class Ec2Client : IEc2
     public Task<IReadOnlyList<PrefixListEntry>> GetManagedPrefixListEntriesAsync(string prefixListId, CancellationToken cancellationToken = default)
         => Call("GetManagedPrefixListEntries", () => _backend.GetManagedPrefixListEntries(prefixListId));
 
+    public Task<IReadOnlyList<PrefixList>> DescribePrefixListsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribePrefixLists", () => _backend.DescribePrefixLists(request), request);
+
     public Task<ManagedPrefixList> ModifyManagedPrefixListAsync(ModifyManagedPrefixListRequest request, CancellationToken cancellationToken = default)
         => Call("ModifyManagedPrefixList", () => _backend.ModifyManagedPrefixList(request));
 

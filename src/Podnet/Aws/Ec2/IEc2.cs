@@ -132,6 +132,9 @@ public interface IEc2
 
     Task<IReadOnlyList<PrefixListEntry>> GetManagedPrefixListEntriesAsync(string prefixListId, CancellationToken cancellationToken = default);
 
+    /// <summary>DescribePrefixLists: the region's AWS service lists (S3, DynamoDB) and their CIDR blocks.</summary>
+    Task<IReadOnlyList<PrefixList>> DescribePrefixListsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default);
+
     /// <summary>ModifyManagedPrefixList: returns the list as EC2 answers, <c>modify-in-progress</c>.</summary>
     Task<ManagedPrefixList> ModifyManagedPrefixListAsync(ModifyManagedPrefixListRequest request, CancellationToken cancellationToken = default);
 

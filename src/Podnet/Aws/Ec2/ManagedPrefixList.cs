@@ -52,3 +52,10 @@ public sealed record ModifyManagedPrefixListRequest(
     IReadOnlyList<PrefixListEntry>? AddEntries = null,
     IReadOnlyList<string>? RemoveCidrs = null,
     int? MaxEntries = null);
+
+/// <summary>
+/// A prefix list as the older <c>aws ec2 describe-prefix-lists</c> prints it: the AWS service lists a gateway
+/// endpoint routes to (<c>com.amazonaws.&lt;region&gt;.s3</c>, <c>.dynamodb</c>), their ID, name and CIDR blocks
+/// (<see cref="Cidrs"/>, botocore's <c>cidrSet</c>).
+/// </summary>
+public sealed record PrefixList(string PrefixListId, string PrefixListName, IReadOnlyList<string> Cidrs);

@@ -196,4 +196,19 @@ public class ManagedPrefixListTests
         Assert.Equal(1L, Ec2.DescribeManagedPrefixLists(DescribeRequest.ForIds(list))[0].Version);
         Assert.Equal(3, Ec2.GetManagedPrefixListEntries("pl-68a54001").Count);
     }
+
+    [Fact]
+    public void DescribePrefixLists_IsTheRegionsServiceLists_WithTheirCidrs()
+    {
+        Ec2.CreateManagedPrefixList(new CreateManagedPrefixListRequest("corp", "IPv4", 1, [new PrefixListEntry("10.1.0.0/16")]));
+
+        var lists = Ec2.DescribePrefixLists();
+        var unknown = Throws(() => Ec2.DescribePrefixLists(DescribeRequest.ForIds("pl-82a045eb")));
+
+        Assert.Equal(
+            ["pl-68a54001 com.amazonaws.us-west-2.s3 54.231.160.0/19,52.218.128.0/17,52.92.32.0/22", "pl-00a54069 com.amazonaws.us-west-2.dynamodb 52.94.28.0/23"],
+            lists.Select(l => $"{l.PrefixListId} {l.PrefixListName} {string.Join(",", l.Cidrs)}"));
+        Assert.Equal(("InvalidPrefixListID.NotFound", "The prefix list ID 'pl-82a045eb' does not exist."), (unknown.Code, unknown.Message));
+        Assert.Single(Ec2.DescribePrefixLists(DescribeRequest.Where(new Filter("prefix-list-name", "com.amazonaws.us-west-2.dynamodb"))));
+    }
 }

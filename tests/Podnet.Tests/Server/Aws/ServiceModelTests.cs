@@ -158,6 +158,7 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
         Run($"Action=GetManagedPrefixListEntries&PrefixListId={prefixList}&MaxResults=5");
         Run($"Action=ModifyManagedPrefixList&PrefixListId={prefixList}&CurrentVersion=1&AddEntry.1.Cidr=10.3.0.0%2F16&AddEntry.1.Description=new&RemoveEntry.1.Cidr=10.1.0.0%2F16");
         Run($"Action=ModifyManagedPrefixList&PrefixListId={prefixList}&PrefixListName=corp2&MaxEntries=3");
+        Run("Action=DescribePrefixLists&PrefixListId.1=pl-68a54001&Filter.1.Name=prefix-list-name&Filter.1.Value.1=com.amazonaws.us-west-2.s3");
         Run($"Action=DeleteManagedPrefixList&PrefixListId={prefixList}");
         Run($"Action=DescribeAddresses&AllocationId.1={Value(allocated, "allocationId")}&Filter.1.Name=domain&Filter.1.Value.1=vpc");
         Run($"Action=DescribeAddresses&PublicIp.1={Value(allocated, "publicIp")}");
