@@ -31,8 +31,9 @@ public sealed partial class Ec2Api
     [
         .. RouteActions,
         .. PrefixListActions,
+        .. VpcEndpointActions,
         "CreateVpc", "DescribeVpcs", "DeleteVpc", "AssociateVpcCidrBlock", "DisassociateVpcCidrBlock",
-        "CreateSubnet", "DescribeSubnets", "DeleteSubnet",
+        "CreateSubnet", "DescribeSubnets", "DeleteSubnet", "ModifySubnetAttribute",
         "CreateSecurityGroup", "DescribeSecurityGroups", "DeleteSecurityGroup", "DescribeSecurityGroupRules",
         "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress",
         "DescribeInstances", "DescribeInstanceTypes", "DescribeNetworkInterfaces", "CreateNetworkInterface", "DeleteNetworkInterface",
@@ -84,6 +85,11 @@ public sealed partial class Ec2Api
                 Ipv6CidrBlock: query.Get("Ipv6CidrBlock"))))))]),
             "DescribeSubnets" => Read(() => [Items("subnetSet", Done(ec2.DescribeSubnetsAsync(Describe(query, "SubnetId"))), Ec2Shapes.Subnet)]),
             "DeleteSubnet" => Write(() => Empty(ec2.DeleteSubnetAsync(Required(query, "SubnetId")))),
+            // Each attribute is an AttributeBooleanValue: MapPublicIpOnLaunch.Value=true on the wire.
+            "ModifySubnetAttribute" => Write(() => Empty(ec2.ModifySubnetAttributeAsync(
+                Required(query, "SubnetId"),
+                query.Bool("MapPublicIpOnLaunch.Value"),
+                query.Bool("AssignIpv6AddressOnCreation.Value")))),
             "CreateSecurityGroup" => Write(() =>
             {
                 var groupId = Done(ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest(
@@ -259,7 +265,7 @@ public sealed partial class Ec2Api
                 return [];
             }),
             _ when InstanceActions.Contains(action) => AnswerInstances(action, query, ec2),
-            _ => HandleRoutes(action, query, ec2) ?? HandlePrefixLists(action, query, ec2) ?? throw new AwsException("InvalidAction", $"The action {action} is not valid for this web service."),
+            _ => HandleRoutes(action, query, ec2) ?? HandlePrefixLists(action, query, ec2) ?? HandleVpcEndpoints(action, query, ec2) ?? throw new AwsException("InvalidAction", $"The action {action} is not valid for this web service."),
         };
     }
 

@@ -17,12 +17,21 @@ public static class Ec2PrefixListShapes
         Text("prefixListId", list.PrefixListId),
         Text("addressFamily", list.AddressFamily),
         Text("state", list.State),
+        Text("stateMessage", list.StateMessage),
         Text("prefixListArn", list.PrefixListArn),
         Text("prefixListName", list.PrefixListName),
         Int("maxEntries", list.MaxEntries),
         new XElement("version", list.Version.ToString(CultureInfo.InvariantCulture)),
         Ec2Shapes.TagSet(list.Tags),
         Text("ownerId", list.OwnerId),
+    ];
+
+    /// <summary>A <c>PrefixList</c> (DescribePrefixLists' <c>prefixListSet</c> items): its CIDR blocks as <c>cidrSet</c>.</summary>
+    public static object?[] PrefixList(PrefixList list) =>
+    [
+        ItemValues("cidrSet", list.Cidrs),
+        Text("prefixListId", list.PrefixListId),
+        Text("prefixListName", list.PrefixListName),
     ];
 
     /// <summary>A <c>PrefixListEntry</c> (GetManagedPrefixListEntries' <c>entrySet</c> items).</summary>

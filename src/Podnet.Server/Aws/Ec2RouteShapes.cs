@@ -5,7 +5,8 @@ namespace Podnet.Server.Aws;
 
 /// <summary>
 /// The XML of EC2's routing shapes (<c>RouteTable</c>, <c>Route</c>, <c>RouteTableAssociation</c>,
-/// <c>InternetGateway</c>, <c>EgressOnlyInternetGateway</c>, <c>Address</c>, <c>NatGateway</c>, <c>NatGatewayAddress</c>), element names being the
+/// <c>InternetGateway</c>, <c>EgressOnlyInternetGateway</c>, <c>Address</c>, <c>NatGateway</c>, <c>NatGatewayAddress</c>,
+/// <c>VpcEndpoint</c>, <c>UnsuccessfulItem</c>), element names being the
 /// <c>locationName</c>s of botocore's data/ec2/2016-11-15/service-2.json; ServiceModelTests checks them.
 /// </summary>
 public static class Ec2RouteShapes
@@ -102,5 +103,33 @@ public static class Ec2RouteShapes
         Text("vpcId", nat.VpcId),
         Ec2Shapes.TagSet(nat.Tags),
         Text("connectivityType", nat.ConnectivityType),
+    ];
+
+    /// <summary>A <c>VpcEndpoint</c> (DescribeVpcEndpoints' <c>vpcEndpointSet</c> items, CreateVpcEndpoint's <c>vpcEndpoint</c>); a gateway endpoint has no subnets, groups or interfaces.</summary>
+    public static object?[] VpcEndpoint(VpcEndpoint endpoint) =>
+    [
+        Text("vpcEndpointId", endpoint.VpcEndpointId),
+        Text("vpcEndpointType", endpoint.VpcEndpointType),
+        Text("vpcId", endpoint.VpcId),
+        Text("serviceName", endpoint.ServiceName),
+        Text("state", endpoint.State),
+        Text("policyDocument", endpoint.PolicyDocument),
+        ItemValues("routeTableIdSet", endpoint.RouteTableIds),
+        ItemValues("subnetIdSet", []),
+        new System.Xml.Linq.XElement("groupSet"),
+        Bool("privateDnsEnabled", false),
+        Bool("requesterManaged", false),
+        ItemValues("networkInterfaceIdSet", []),
+        new System.Xml.Linq.XElement("dnsEntrySet"),
+        Timestamp("creationTimestamp", endpoint.CreationTimestamp),
+        Ec2Shapes.TagSet(endpoint.Tags),
+        Text("ownerId", endpoint.OwnerId),
+    ];
+
+    /// <summary>An <c>UnsuccessfulItem</c> (DeleteVpcEndpoints' <c>unsuccessful</c> items): the resource and its <c>error</c>.</summary>
+    public static object?[] UnsuccessfulItem(UnsuccessfulItem item) =>
+    [
+        Structure("error", Text("code", item.Code), Text("message", item.Message)),
+        Text("resourceId", item.ResourceId),
     ];
 }

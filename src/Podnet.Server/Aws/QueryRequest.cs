@@ -99,6 +99,19 @@ public sealed class QueryRequest
             : throw new AwsException("InvalidParameterValue", $"Value ({text}) for parameter {name} is invalid. Expected: 'Integer'.");
     }
 
+    /// <summary>A long parameter (<c>CurrentVersion</c>); a value that is no integer is the service's <c>InvalidParameterValue</c>.</summary>
+    public long? Long(string name)
+    {
+        if (Get(name) is not { } text)
+        {
+            return null;
+        }
+
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new AwsException("InvalidParameterValue", $"Value ({text}) for parameter {name} is invalid. Expected: 'Long'.");
+    }
+
     /// <summary>A boolean parameter (<c>true</c>/<c>false</c>, as botocore writes them).</summary>
     public bool? Bool(string name) => Get(name) is { } text ? string.Equals(text, "true", StringComparison.OrdinalIgnoreCase) : null;
 

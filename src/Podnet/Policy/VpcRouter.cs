@@ -33,6 +33,9 @@ namespace Podnet.Policy;
 /// therefore public by default", Amazon VPC User Guide, "IP addressing for your VPCs and subnets"); an egress-only
 /// internet gateway lets it out too, and the replies back ("Enable outbound IPv6 traffic using an egress-only
 /// internet gateway"); a NAT gateway (NAT64, <c>64:ff9b::/96</c> to IPv4 destinations) is not modelled.</item>
+/// <item>a gateway VPC endpoint (<c>vpce-…</c>, the route its service's AWS-managed prefix list names): the packet
+/// goes to the service (S3 or DynamoDB of the region) over AWS's network, keeping its private source address — no
+/// NAT gateway, internet gateway or public address is needed (AWS PrivateLink Guide, "Gateway endpoints").</item>
 /// </list>
 /// A connection started from the internet to an IPv6 address of the VPC (<see cref="In"/>) is judged by the route its
 /// replies would take from the receiving interface's subnet: an internet gateway carries both directions, an
@@ -42,7 +45,11 @@ namespace Podnet.Policy;
 /// A route may name a prefix list (<c>DestinationPrefixListId</c>): it stands for the list's entries as they are when
 /// the router is made, each matched by longest prefix against the table's CIDR routes; at an equal prefix length the
 /// CIDR route wins (Amazon VPC User Guide, "How route priority works": longest prefix, then static routes, then
-/// prefix list routes; "Route priority for prefix lists").
+/// prefix list routes; "Route priority for prefix lists"). So a gateway endpoint's route beats a <c>0.0.0.0/0</c> route
+/// to a NAT or internet gateway for the service's addresses, while a CIDR route as specific as the list's entry wins
+/// over it (AWS PrivateLink Guide, "Gateway endpoints", Routing: "We use the most specific route that matches the
+/// traffic … If there is a route that sends all internet traffic (0.0.0.0/0) to an internet gateway, the endpoint
+/// route takes precedence for traffic destined for the service in the current Region").
 /// Read-only: built over the backend's state when asked, for one <see cref="Reachability"/>.
 /// </summary>
 internal sealed class VpcRouter(IEc2View ec2)
@@ -79,6 +86,12 @@ internal sealed class VpcRouter(IEc2View ec2)
         if (route.NatGatewayId is { } natId)
         {
             return ThroughNat(routeText, where, natId, destination);
+        }
+
+        if (route.GatewayId is { } endpointId && endpointId.StartsWith("vpce-", StringComparison.Ordinal))
+        {
+            var service = route.DestinationPrefixListId is { } listId && PrefixLists().TryGetValue(listId, out var list) ? list.Name : "its service";
+            return (true, $"{routeText} ({where}): to {service} through gateway endpoint {endpointId}, on AWS's network with {source}'s private address (no NAT gateway or public address needed)");
         }
 
         if (route.GatewayId is { } gatewayId && gatewayId.StartsWith("igw-", StringComparison.Ordinal))

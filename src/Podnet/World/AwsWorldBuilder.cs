@@ -27,7 +27,7 @@ internal sealed partial class AwsWorldBuilder
 {
     public const string ApiGroup = "aws.podnet.dev";
 
-    private static readonly string[] Order = ["Account", "Vpc", "Subnet", "ManagedPrefixList", "InternetGateway", "EgressOnlyInternetGateway", "NatGateway", "RouteTable", "SecurityGroup", "Role", "Cluster", "Addon", "SecurityGroupIngress", "NodeGroup", "NetworkInterface", "FargateProfile"];
+    private static readonly string[] Order = ["Account", "Vpc", "Subnet", "ManagedPrefixList", "InternetGateway", "EgressOnlyInternetGateway", "NatGateway", "RouteTable", "VpcEndpoint", "SecurityGroup", "Role", "Cluster", "Addon", "SecurityGroupIngress", "NodeGroup", "NetworkInterface", "FargateProfile"];
 
     /// <summary>The name of the VPC CNI's add-on (<c>aws eks create-addon --addon-name vpc-cni</c>).</summary>
     public const string VpcCniAddon = AddonVersionCatalog.VpcCni;
@@ -272,6 +272,9 @@ internal sealed partial class AwsWorldBuilder
                 break;
             case "RouteTable":
                 CreateRouteTable(doc);
+                break;
+            case "VpcEndpoint":
+                CreateVpcEndpoint(doc);
                 break;
             case "SecurityGroup":
                 var groupId = ec2.CreateSecurityGroup(new CreateSecurityGroupRequest(
@@ -641,6 +644,13 @@ internal sealed partial class AwsWorldBuilder
         if (_ids.TryGetValue((kind, value), out var id))
         {
             return id;
+        }
+
+        // An AWS-managed list by its name (com.amazonaws.us-west-2.s3), as the aws CLI's users look it up.
+        if (kind == "ManagedPrefixList" && AwsManagedPrefixLists.IsReservedName(value)
+            && _cloud.Ec2Backend.DescribeManagedPrefixLists(DescribeRequest.Where(new Filter("prefix-list-name", value), new Filter("owner-id", AwsManagedPrefixLists.Owner))) is [var managed])
+        {
+            return managed.PrefixListId;
         }
 
         if (value.StartsWith(idPrefix + "-", StringComparison.Ordinal))

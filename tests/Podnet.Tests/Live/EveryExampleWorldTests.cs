@@ -26,7 +26,7 @@ public sealed class EveryExampleWorldTests
     private static readonly string[] KnownClusterWorlds =
     [
         "custom-networking", "hello-eks", "security-groups-for-pods", "seed-001-pod-eni-trunk-label",
-        "seed-004-egress-network-policies", "sgp-capacity", "sgp-missing-group", "subnet-exhaustion",
+        "s3-gateway-endpoint", "seed-004-egress-network-policies", "sgp-capacity", "sgp-missing-group", "subnet-exhaustion",
     ];
 
     private readonly ITestOutputHelper _output;

@@ -136,6 +136,104 @@ public class VpcRouterTests
         Assert.StartsWith($"{table.RouteTableId} 8.8.8.0/24 → {natId} ", RouteHop(equalLength).Detail, StringComparison.Ordinal);
     }
 
+    // aws ec2 create-vpc-endpoint --vpc-id … --vpc-endpoint-type Gateway --service-name com.amazonaws.us-west-2.s3
+    //   --route-table-ids (the table of private-us-west-2a only)
+    private const string S3Endpoint = """
+        apiVersion: aws.podnet.dev/v1alpha1
+        kind: VpcEndpoint
+        metadata: {name: s3}
+        spec: {VpcId: podnet-vpc, VpcEndpointType: Gateway, ServiceName: com.amazonaws.us-west-2.s3, RouteTableIds: [private-us-west-2a]}
+        """;
+
+    private static Podnet.World.World DefaultWithS3Endpoint()
+        => WorldLoader.Load([new WorldSource("w.yaml", WorldLoader.DefaultSource().Text + "\n---\n" + S3Endpoint)]);
+
+    /// <summary>The default world's nodes by the subnet of their primary interface: (node, its address, the interface).</summary>
+    private static List<(string Node, string Address, NetworkInterface Primary)> NodesBySubnet(Podnet.World.World world)
+        => [.. world.ControlPlane.Store.List("v1", "Node").Items.Select(n => new NodeView(n))
+            .Select(n => (n.Name, n.InternalIP!, Ec2(world).DescribeNetworkInterfaces().Single(e => e.PrivateIpAddress == n.InternalIP)))];
+
+    [Fact]
+    public void Reach_S3Address_FromASubnetWhoseTableHasTheEndpointRoute_GoesByTheGatewayEndpoint()
+    {
+        // 52.218.130.10 is in the us-west-2 S3 list's entry 52.218.128.0/17; the table's 0.0.0.0/0 → NAT is less specific.
+        var world = DefaultWithS3Endpoint();
+        var ec2 = Ec2(world);
+        var endpoint = Assert.Single(ec2.DescribeVpcEndpoints()).VpcEndpointId;
+        var (node, address, primary) = NodesBySubnet(world).First(n => ec2.RouteTableOfSubnet(n.Primary.SubnetId).Routes.Any(r => r.GatewayId == endpoint));
+        var table = ec2.RouteTableOfSubnet(primary.SubnetId).RouteTableId;
+
+        var result = new Reachability(world).Evaluate($"node/{node}", "52.218.130.10", "443");
+
+        Assert.True(result.Allowed);
+        Assert.Equal(
+            $"{table} pl-68a54001 (com.amazonaws.us-west-2.s3) 52.218.128.0/17 → {endpoint} ({primary.SubnetId} of {primary.NetworkInterfaceId}): to com.amazonaws.us-west-2.s3 through gateway endpoint {endpoint}, on AWS's network with {address}'s private address (no NAT gateway or public address needed)",
+            RouteHop(result).Detail);
+        Assert.StartsWith($"{table} 0.0.0.0/0 → nat-", RouteHop(new Reachability(world).Evaluate($"node/{node}", "8.8.8.8", "443")).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reach_S3Address_FromASubnetWhoseTableLacksTheEndpointRoute_GoesByTheNatGateway()
+    {
+        var world = DefaultWithS3Endpoint();
+        var ec2 = Ec2(world);
+        var (node, _, primary) = NodesBySubnet(world).First(n => !ec2.RouteTableOfSubnet(n.Primary.SubnetId).Routes.Any(r => r.DestinationPrefixListId is not null));
+        var table = ec2.RouteTableOfSubnet(primary.SubnetId).RouteTableId;
+        var nat = Assert.Single(ec2.DescribeNatGateways());
+
+        var result = new Reachability(world).Evaluate($"node/{node}", "52.218.130.10", "443");
+
+        Assert.True(result.Allowed);
+        Assert.StartsWith($"{table} 0.0.0.0/0 → {nat.NatGatewayId} ({primary.SubnetId} of {primary.NetworkInterfaceId}), then rtb-", RouteHop(result).Detail, StringComparison.Ordinal);
+        Assert.EndsWith($": out through the internet gateway as the NAT gateway's Elastic IP {nat.NatGatewayAddresses[0].PublicIp}", RouteHop(result).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reach_S3Address_ACidrRouteAsSpecificAsTheListsEntry_WinsOverTheEndpointRoute()
+    {
+        // EC2 prefers the most specific route; at the same length the static route wins over the prefix-list route.
+        var world = DefaultWithS3Endpoint();
+        var ec2 = Ec2(world);
+        var endpoint = Assert.Single(ec2.DescribeVpcEndpoints());
+        var table = endpoint.RouteTableIds[0];
+        var nat = Assert.Single(ec2.DescribeNatGateways()).NatGatewayId;
+        ec2.CreateRoute(new CreateRouteRequest(table, "52.218.128.0/17", NatGatewayId: nat));
+        var (node, _, _) = NodesBySubnet(world).First(n => ec2.RouteTableOfSubnet(n.Primary.SubnetId).RouteTableId == table);
+
+        var result = new Reachability(world).Evaluate($"node/{node}", "52.218.130.10", "443");
+
+        Assert.StartsWith($"{table} 52.218.128.0/17 → {nat} ", RouteHop(result).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reach_S3Address_AfterTheEndpointIsDeleted_GoesByTheNatGateway()
+    {
+        var world = DefaultWithS3Endpoint();
+        var ec2 = Ec2(world);
+        var endpoint = Assert.Single(ec2.DescribeVpcEndpoints());
+        var (node, _, _) = NodesBySubnet(world).First(n => ec2.RouteTableOfSubnet(n.Primary.SubnetId).RouteTableId == endpoint.RouteTableIds[0]);
+
+        Assert.Empty(ec2.DeleteVpcEndpoints([endpoint.VpcEndpointId]));
+        var result = new Reachability(world).Evaluate($"node/{node}", "52.218.130.10", "443");
+
+        Assert.StartsWith($"{endpoint.RouteTableIds[0]} 0.0.0.0/0 → nat-", RouteHop(result).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReachCommand_S3AddressByTheGatewayEndpoint_PrintsTheEndpointRoute()
+    {
+        // podnet reach on a world directory (hello-eks with the endpoint on private-us-west-2a's table), as a user runs it.
+        using var scenario = new ScenarioWorld("hello-eks", null, S3Endpoint);
+        var world = scenario.Load();
+        var ec2 = Ec2(world);
+        var (node, _, primary) = NodesBySubnet(world).First(n => ec2.RouteTableOfSubnet(n.Primary.SubnetId).Routes.Any(r => r.GatewayId?.StartsWith("vpce-", StringComparison.Ordinal) == true));
+
+        var (exit, reach, _) = PodnetCli.Run("reach", scenario.Directory, $"node/{node}", "52.218.130.10", "443");
+
+        Assert.Equal(0, exit);
+        Assert.Matches($@"^ALLOWED\n(.*\n)*  ok    route: rtb-\w+ pl-68a54001 \(com\.amazonaws\.us-west-2\.s3\) 52\.218\.128\.0/17 → vpce-\w+ \({primary.SubnetId} of {primary.NetworkInterfaceId}\): to com\.amazonaws\.us-west-2\.s3 through gateway endpoint vpce-\w+, on AWS's network", reach);
+    }
+
     [Fact]
     public void Reach_NatGatewayInASubnetWithoutInternetRoute_DoesNotLeaveTheVpc()
     {

@@ -32,7 +32,7 @@ public class ManagedPrefixListDocumentsTests
               - {Cidr: 198.51.100.0/24}
             """)]).Cloud!.Ec2Backend;
 
-        var list = Assert.Single(ec2.DescribeManagedPrefixLists());
+        var list = Assert.Single(ec2.DescribeManagedPrefixLists(DescribeRequest.Where(new Filter("owner-id", ec2.Options.AccountId))));
 
         Assert.Equal(("pl-0a1b2c3d4e5f60718", "corp", "IPv4", 5), (list.PrefixListId, list.PrefixListName, list.AddressFamily, list.MaxEntries));
         Assert.Equal(new Tag("Name", "corp"), Assert.Single(list.Tags));

@@ -5,9 +5,9 @@ using Podnet.World;
 namespace Podnet.Tests.World;
 
 /// <summary>
-/// The world kinds InternetGateway, EgressOnlyInternetGateway, NatGateway and RouteTable (the aws CLI's field names),
-/// the default world's routes (eksctl's), and the tables of a fresh EKS VPC for a world that declares none (with
-/// eksctl's IPv6 routes for a dual-stack VPC).
+/// The world kinds InternetGateway, EgressOnlyInternetGateway, NatGateway, RouteTable and VpcEndpoint (the aws CLI's
+/// field names), the default world's routes (eksctl's), and the tables of a fresh EKS VPC for a world that declares
+/// none (with eksctl's IPv6 routes for a dual-stack VPC).
 /// </summary>
 public class RouteDocumentsTests
 {
@@ -402,7 +402,7 @@ public class RouteDocumentsTests
               Routes: [{DestinationPrefixListId: partners, GatewayId: igw}]
               Associations: [{SubnetId: public-a}]
             """);
-        var listId = Assert.Single(ec2.DescribeManagedPrefixLists()).PrefixListId;
+        var listId = Assert.Single(ec2.DescribeManagedPrefixLists(DescribeRequest.Where(new Filter("prefix-list-name", "partners")))).PrefixListId;
 
         var route = Assert.Single(ec2.RouteTableOfSubnet(SubnetId(ec2, "public-a")).Routes, r => r.Origin == "CreateRoute");
 
@@ -424,6 +424,51 @@ public class RouteDocumentsTests
             spec: {VpcId: v, Routes: [{{route}}]}
             """);
 
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VpcEndpoint_WithTheCliFieldNames_RoutesItsTables_AndARouteMayNameAnAwsManagedListByName()
+    {
+        var ec2 = Load(Vpc + Igw + """
+            ---
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: RouteTable
+            metadata: {name: private}
+            spec:
+              VpcId: v
+              Routes: [{DestinationPrefixListId: com.amazonaws.us-west-2.dynamodb, GatewayId: igw}]
+              Associations: [{SubnetId: private-a}]
+            ---
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: VpcEndpoint
+            metadata: {name: s3}
+            spec:
+              VpcId: v
+              ServiceName: com.amazonaws.us-west-2.s3
+              VpcEndpointType: Gateway
+              RouteTableIds: [private]
+              VpcEndpointId: vpce-0a1b2c3d4e5f60718
+            """);
+
+        var endpoint = Assert.Single(ec2.DescribeVpcEndpoints());
+        var routes = ec2.RouteTableOfSubnet(SubnetId(ec2, "private-a")).Routes.Where(r => r.Origin == "CreateRoute").ToList();
+
+        Assert.Equal(("vpce-0a1b2c3d4e5f60718", "s3"), (endpoint.VpcEndpointId, endpoint.Tags.Single(t => t.Key == "Name").Value));
+        Assert.Equal(["pl-00a54069", "pl-68a54001"], routes.Select(r => r.DestinationPrefixListId));
+        Assert.Equal((Assert.Single(ec2.DescribeInternetGateways()).InternetGatewayId, "vpce-0a1b2c3d4e5f60718"), (routes[0].GatewayId, routes[1].GatewayId));
+    }
+
+    [Theory]
+    [InlineData("{VpcId: v, ServiceName: com.amazonaws.us-west-2.s3, RouteTableIds: [nope]}", "spec.RouteTableIds: no RouteTable named \"nope\" in the world")]
+    [InlineData("{VpcId: v, ServiceName: com.amazonaws.us-west-2.s3, VpcEndpointType: Interface}", "UnsupportedOperation: Podnet emulates gateway VPC endpoints only")]
+    [InlineData("{VpcId: v, ServiceName: com.amazonaws.us-west-2.sqs}", "InvalidParameter: Endpoint type (Gateway) does not match available service types ([Interface]).")]
+    [InlineData("{VpcId: v}", "spec.ServiceName")]
+    public void BadVpcEndpointDocuments_AreErrors(string spec, string message)
+    {
+        var error = BadWorlds.LoadError(Vpc + "---\napiVersion: aws.podnet.dev/v1alpha1\nkind: VpcEndpoint\nmetadata: {name: e}\nspec: " + spec + "\n");
+
+        Assert.Contains("VpcEndpoint e", error, StringComparison.Ordinal);
         Assert.Contains(message, error, StringComparison.Ordinal);
     }
 }

@@ -66,6 +66,14 @@ public abstract class DelegatingEc2 : IEc2
         });
 
     /// <inheritdoc/>
+    public virtual Task ModifySubnetAttributeAsync(string subnetId, bool? mapPublicIpOnLaunch, bool? assignIpv6AddressOnCreation, CancellationToken cancellationToken = default)
+        => Call("ModifySubnetAttribute", null, async () =>
+        {
+            await Inner.ModifySubnetAttributeAsync(subnetId, mapPublicIpOnLaunch, assignIpv6AddressOnCreation, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    /// <inheritdoc/>
     public virtual Task<string> CreateSecurityGroupAsync(CreateSecurityGroupRequest request, CancellationToken cancellationToken = default)
         => Call("CreateSecurityGroup", null, () => Inner.CreateSecurityGroupAsync(request, cancellationToken));
 
@@ -338,6 +346,34 @@ public abstract class DelegatingEc2 : IEc2
         => Call("GetManagedPrefixListEntries", null, () => Inner.GetManagedPrefixListEntriesAsync(prefixListId, cancellationToken));
 
     /// <inheritdoc/>
+    public virtual Task<IReadOnlyList<PrefixList>> DescribePrefixListsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribePrefixLists", request, () => Inner.DescribePrefixListsAsync(request, cancellationToken));
+
+    /// <inheritdoc/>
+    public virtual Task<ManagedPrefixList> ModifyManagedPrefixListAsync(ModifyManagedPrefixListRequest request, CancellationToken cancellationToken = default)
+        => Call("ModifyManagedPrefixList", null, () => Inner.ModifyManagedPrefixListAsync(request, cancellationToken));
+
+    /// <inheritdoc/>
     public virtual Task<ManagedPrefixList> DeleteManagedPrefixListAsync(string prefixListId, CancellationToken cancellationToken = default)
         => Call("DeleteManagedPrefixList", null, () => Inner.DeleteManagedPrefixListAsync(prefixListId, cancellationToken));
+
+    /// <inheritdoc/>
+    public virtual Task<VpcEndpoint> CreateVpcEndpointAsync(CreateVpcEndpointRequest request, CancellationToken cancellationToken = default)
+        => Call("CreateVpcEndpoint", null, () => Inner.CreateVpcEndpointAsync(request, cancellationToken));
+
+    /// <inheritdoc/>
+    public virtual Task<IReadOnlyList<VpcEndpoint>> DescribeVpcEndpointsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribeVpcEndpoints", request, () => Inner.DescribeVpcEndpointsAsync(request, cancellationToken));
+
+    /// <inheritdoc/>
+    public virtual Task ModifyVpcEndpointAsync(ModifyVpcEndpointRequest request, CancellationToken cancellationToken = default)
+        => Call("ModifyVpcEndpoint", null, async () =>
+        {
+            await Inner.ModifyVpcEndpointAsync(request, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    /// <inheritdoc/>
+    public virtual Task<IReadOnlyList<UnsuccessfulItem>> DeleteVpcEndpointsAsync(IReadOnlyList<string> vpcEndpointIds, CancellationToken cancellationToken = default)
+        => Call("DeleteVpcEndpoints", null, () => Inner.DeleteVpcEndpointsAsync(vpcEndpointIds, cancellationToken));
 }

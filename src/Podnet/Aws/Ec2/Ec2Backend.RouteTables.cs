@@ -51,6 +51,7 @@ public sealed partial class Ec2Backend
             }
 
             _routeTables.Remove(table.Id);
+            RemoveEndpointRouteTable(table.Id);
         }
     }
 
@@ -144,6 +145,11 @@ public sealed partial class Ec2Backend
             var key = destination.StartsWith("pl-", StringComparison.Ordinal) ? new RouteDestination(null, destination)
                 : new RouteDestination(destination.Contains(':', StringComparison.Ordinal) ? ParseIpv6Destination(destination) : ParseDestination(destination), null);
             var route = table.Routes.Find(r => r.Destination == key) ?? throw Ec2Errors.RouteNotFound(destination, table.Id);
+            if (route.GatewayId is { } gatewayId && _vpcEndpoints.ContainsKey(gatewayId))
+            {
+                throw Ec2Errors.EndpointRouteNotDeletable(table.Id, destination, gatewayId);
+            }
+
             table.Routes.Remove(route);
         }
     }
@@ -309,12 +315,20 @@ public sealed partial class Ec2Backend
         return new RouteTable(table.Id, table.VpcId, AccountId, [.. local, .. localIpv6, .. created], associations, [.. table.Tags]);
     }
 
-    /// <summary>A route whose target is gone or detached is a <c>blackhole</c>, as EC2 shows it.</summary>
+    /// <summary>
+    /// A route whose target is gone or detached is a <c>blackhole</c>, as EC2 shows it; a gateway endpoint's route is
+    /// <c>active</c> (its routes go with it).
+    /// </summary>
     private string RouteState(RouteTableEntity table, RouteEntry route)
     {
         if (route.EgressOnlyInternetGatewayId is { } eigwId)
         {
             return _egressOnlyInternetGateways.GetValueOrDefault(eigwId)?.VpcId == table.VpcId ? "active" : "blackhole";
+        }
+
+        if (route.GatewayId is { } endpointId && _vpcEndpoints.ContainsKey(endpointId))
+        {
+            return "active";
         }
 
         if (route.GatewayId is { } gatewayId)

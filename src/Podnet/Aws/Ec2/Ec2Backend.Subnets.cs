@@ -63,6 +63,33 @@ public sealed partial class Ec2Backend
         }
     }
 
+    /// <summary>
+    /// Sets a subnet's <c>MapPublicIpOnLaunch</c> and <c>AssignIpv6AddressOnCreation</c>, each when given (null leaves
+    /// it), as <c>aws ec2 modify-subnet-attribute --map-public-ip-on-launch</c> and
+    /// <c>--assign-ipv6-address-on-creation</c> do. On EC2 they apply to what is launched or created afterwards. An
+    /// interface made already keeps its addresses here too; but Podnet records no public IPv4 address per instance
+    /// (reach derives it from the subnet's attribute, VpcRouter), so for reach an instance launched before the change
+    /// follows the new <c>MapPublicIpOnLaunch</c> — a deviation.
+    /// </summary>
+    /// <exception cref="AwsException">
+    /// <c>InvalidSubnetID.NotFound</c>; <c>AssignIpv6AddressOnCreation</c> for a subnet without an IPv6 block
+    /// (<see cref="Ec2Errors.AssignIpv6WithoutIpv6Block"/>, the text ModifySubnetAttribute answers).
+    /// </exception>
+    public void ModifySubnetAttribute(string subnetId, bool? mapPublicIpOnLaunch, bool? assignIpv6AddressOnCreation)
+    {
+        lock (_lock)
+        {
+            var subnet = FindSubnet(subnetId);
+            if (assignIpv6AddressOnCreation == true && subnet.Ipv6 is null)
+            {
+                throw Ec2Errors.AssignIpv6WithoutIpv6Block(subnet.Id);
+            }
+
+            subnet.MapPublicIpOnLaunch = mapPublicIpOnLaunch ?? subnet.MapPublicIpOnLaunch;
+            subnet.AssignIpv6AddressOnCreation = assignIpv6AddressOnCreation ?? subnet.AssignIpv6AddressOnCreation;
+        }
+    }
+
     public void DeleteSubnet(string subnetId)
     {
         lock (_lock)
@@ -227,10 +254,10 @@ public sealed partial class Ec2Backend
 
         public SubnetAddressPool Pool { get; } = pool;
 
-        public bool MapPublicIpOnLaunch { get; init; }
+        public bool MapPublicIpOnLaunch { get; set; }
 
         /// <summary>EC2's <c>AssignIpv6AddressOnCreation</c>: a new interface gets an address of <see cref="Ipv6"/>.</summary>
-        public bool AssignIpv6AddressOnCreation { get; init; }
+        public bool AssignIpv6AddressOnCreation { get; set; }
 
         public List<Tag> Tags { get; set; } = [];
 

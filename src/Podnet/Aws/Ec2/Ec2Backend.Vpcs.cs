@@ -118,7 +118,8 @@ public sealed partial class Ec2Backend
                                   || _groups.Values.Any(g => g.VpcId == vpcId && g.Id != vpc.DefaultGroupId)
                                   || _routeTables.Values.Any(t => t.VpcId == vpcId && t.Id != vpc.MainRouteTableId)
                                   || _internetGateways.Values.Any(g => g.VpcId == vpcId)
-                                  || _egressOnlyInternetGateways.Values.Any(g => g.VpcId == vpcId);
+                                  || _egressOnlyInternetGateways.Values.Any(g => g.VpcId == vpcId)
+                                  || _vpcEndpoints.Values.Any(e => e.VpcId == vpcId);
             if (hasDependencies)
             {
                 throw Ec2Errors.VpcHasDependencies(vpcId);

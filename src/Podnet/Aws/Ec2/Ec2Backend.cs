@@ -24,6 +24,7 @@ public sealed partial class Ec2Backend : IEc2View
         _ids = ids;
         _time = time;
         InstanceTypes = instanceTypes ?? InstanceTypeCatalog.Default;
+        AddAwsManagedPrefixLists();
     }
 
     public AwsOptions Options { get; }

@@ -51,6 +51,9 @@ public sealed class Ec2Client : IEc2
     public Task DeleteSubnetAsync(string subnetId, CancellationToken cancellationToken = default)
         => Call("DeleteSubnet", () => _backend.DeleteSubnet(subnetId));
 
+    public Task ModifySubnetAttributeAsync(string subnetId, bool? mapPublicIpOnLaunch, bool? assignIpv6AddressOnCreation, CancellationToken cancellationToken = default)
+        => Call("ModifySubnetAttribute", () => _backend.ModifySubnetAttribute(subnetId, mapPublicIpOnLaunch, assignIpv6AddressOnCreation));
+
     public Task<string> CreateSecurityGroupAsync(CreateSecurityGroupRequest request, CancellationToken cancellationToken = default)
         => Call("CreateSecurityGroup", () => _backend.CreateSecurityGroup(request));
 
@@ -207,8 +210,26 @@ public sealed class Ec2Client : IEc2
     public Task<IReadOnlyList<PrefixListEntry>> GetManagedPrefixListEntriesAsync(string prefixListId, CancellationToken cancellationToken = default)
         => Call("GetManagedPrefixListEntries", () => _backend.GetManagedPrefixListEntries(prefixListId));
 
+    public Task<IReadOnlyList<PrefixList>> DescribePrefixListsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribePrefixLists", () => _backend.DescribePrefixLists(request), request);
+
+    public Task<ManagedPrefixList> ModifyManagedPrefixListAsync(ModifyManagedPrefixListRequest request, CancellationToken cancellationToken = default)
+        => Call("ModifyManagedPrefixList", () => _backend.ModifyManagedPrefixList(request));
+
     public Task<ManagedPrefixList> DeleteManagedPrefixListAsync(string prefixListId, CancellationToken cancellationToken = default)
         => Call("DeleteManagedPrefixList", () => _backend.DeleteManagedPrefixList(prefixListId));
+
+    public Task<VpcEndpoint> CreateVpcEndpointAsync(CreateVpcEndpointRequest request, CancellationToken cancellationToken = default)
+        => Call("CreateVpcEndpoint", () => _backend.CreateVpcEndpoint(request));
+
+    public Task<IReadOnlyList<VpcEndpoint>> DescribeVpcEndpointsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default)
+        => Call("DescribeVpcEndpoints", () => _backend.DescribeVpcEndpoints(request), request);
+
+    public Task ModifyVpcEndpointAsync(ModifyVpcEndpointRequest request, CancellationToken cancellationToken = default)
+        => Call("ModifyVpcEndpoint", () => _backend.ModifyVpcEndpoint(request));
+
+    public Task<IReadOnlyList<UnsuccessfulItem>> DeleteVpcEndpointsAsync(IReadOnlyList<string> vpcEndpointIds, CancellationToken cancellationToken = default)
+        => Call("DeleteVpcEndpoints", () => _backend.DeleteVpcEndpoints(vpcEndpointIds));
 
     private Task Call(string operation, Action action)
         => Call<object?>(operation, () =>

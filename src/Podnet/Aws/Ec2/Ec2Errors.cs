@@ -336,6 +336,103 @@ public static class Ec2Errors
     /// <summary>An address family other than EC2's two (AddressFamily: "Valid Values: IPv4 | IPv6").</summary>
     public static AwsException PrefixListAddressFamily(string family) => InvalidParameterValue(family, "AddressFamily", "Valid values: IPv4, IPv6.");
 
+    /// <summary>
+    /// CreateManagedPrefixList with a name EC2 keeps for its own lists, as AWS answers it (floci-io/floci#2273, checked
+    /// against a live account): "The prefix list name cannot begin with (com.amazonaws., com.amazon., com.aws.)."
+    /// </summary>
+    public static AwsException PrefixListNameReserved() => InvalidParameterValue("The prefix list name cannot begin with (com.amazonaws., com.amazon., com.aws.).");
+
+    /// <summary>
+    /// Modify or delete of an AWS-managed prefix list. The code is the one floci-io/floci#2105 reports for it
+    /// (<c>UnsupportedOperation</c>) with this text, which it does not say it checked against AWS; AWS's own text was
+    /// not found in public sources.
+    /// </summary>
+    public static AwsException AwsManagedPrefixListReadOnly(string id, string verb) => E("UnsupportedOperation", $"The prefix list {id} is an AWS-managed prefix list and cannot be {verb}.");
+
+    public static AwsException InvalidParameterCombination(string message) => E("InvalidParameterCombination", message);
+
+    // VPC endpoints
+
+    /// <summary>The endpoint types EC2 knows (VpcEndpointType: "Valid Values: Interface | Gateway | GatewayLoadBalancer | Resource | ServiceNetwork").</summary>
+    public static readonly IReadOnlyList<string> VpcEndpointTypes = ["Interface", "Gateway", "GatewayLoadBalancer", "Resource", "ServiceNetwork"];
+
+    /// <summary>
+    /// CreateVpcEndpoint of a type Podnet does not emulate (anything but <c>Gateway</c>), or of no type EC2 knows.
+    /// EC2 makes interface endpoints; Podnet refuses them rather than pretend, with a code of its own making the refusal
+    /// plain (<c>UnsupportedOperation</c>, as Podnet refuses other things it does not emulate).
+    /// </summary>
+    public static AwsException VpcEndpointTypeNotEmulated(string type)
+        => VpcEndpointTypes.Contains(type)
+            ? E("UnsupportedOperation", $"Podnet emulates gateway VPC endpoints only (--vpc-endpoint-type Gateway, for com.amazonaws.<region>.s3 and .dynamodb); a {type} endpoint is not emulated.")
+            : InvalidParameterValue(type, "VpcEndpointType", $"Valid values: {string.Join(", ", VpcEndpointTypes)}.");
+
+    /// <summary>
+    /// A gateway endpoint to a service that has interface endpoints only (any service but the region's S3 and
+    /// DynamoDB, another region's S3 among them), as EC2 answers it (terraform users' logs:
+    /// "InvalidParameter: Endpoint type (Gateway) does not match available service types ([Interface]).").
+    /// </summary>
+    public static AwsException EndpointTypeMismatch() => E("InvalidParameter", "Endpoint type (Gateway) does not match available service types ([Interface]).");
+
+    /// <summary>A service name no endpoint service has, as EC2 says it ("InvalidServiceName: The Vpc Endpoint Service 'aws.sagemaker..notebook' does not exist"; moto's InvalidServiceName).</summary>
+    public static AwsException InvalidServiceName(string serviceName) => E("InvalidServiceName", $"The Vpc Endpoint Service '{serviceName}' does not exist");
+
+    /// <summary>
+    /// A gateway endpoint for a route table that already routes the service's prefix list, as EC2 answers
+    /// CreateVpcEndpoint (terraform: "creating VPC Endpoint: InvalidParameter: route table rtb-… already has a route
+    /// with destination-prefix-list-id pl-68a54001").
+    /// </summary>
+    public static AwsException RouteTableHasPrefixListRoute(string routeTableId, string prefixListId)
+        => E("InvalidParameter", $"route table {routeTableId} already has a route with destination-prefix-list-id {prefixListId}");
+
+    /// <summary>A route table of another VPC named for an endpoint. EC2's text is not public; the code is the one EC2 gives an endpoint's other bad route tables.</summary>
+    public static AwsException RouteTableNotInEndpointVpc(string routeTableId, string vpcId)
+        => E("InvalidParameter", $"route table {routeTableId} does not belong to vpc {vpcId}");
+
+    /// <summary>ModifyVpcEndpoint removing a route table the endpoint does not route. EC2's text is not public; the code is the one for its other bad route tables.</summary>
+    public static AwsException EndpointNotInRouteTable(string endpointId, string routeTableId)
+        => E("InvalidParameter", $"route table {routeTableId} is not associated with vpc endpoint {endpointId}");
+
+    /// <summary>
+    /// DescribeVpcEndpoints or ModifyVpcEndpoint of an unknown endpoint. The code is EC2's (its error list and the
+    /// <c>VpcEndpointExists</c> waiter of botocore); the text follows EC2's "The … ID '…' does not exist" for the other
+    /// resources, AWS's own being not public.
+    /// </summary>
+    public static AwsException VpcEndpointIdNotFound(string id) => E("InvalidVpcEndpointId.NotFound", $"The vpcEndpoint ID '{id}' does not exist");
+
+    /// <summary>An unknown endpoint in DeleteVpcEndpoints' <c>Unsuccessful</c> list (the bulk code of "Error codes for the Amazon EC2 API"; text as <see cref="VpcEndpointIdNotFound"/>).</summary>
+    public static AwsException VpcEndpointNotFound(string id) => E("InvalidVpcEndpoint.NotFound", $"The vpcEndpoint ID '{id}' does not exist");
+
+    /// <summary>
+    /// DeleteRoute of a gateway endpoint's route: the route is the endpoint's and goes with ModifyVpcEndpoint's
+    /// RemoveRouteTableId. What EC2 answers to DeleteRoute of it is not public; code and text are Podnet's.
+    /// </summary>
+    public static AwsException EndpointRouteNotDeletable(string routeTableId, string prefixListId, string endpointId)
+        => InvalidParameterValue($"The route to {prefixListId} in {routeTableId} belongs to VPC endpoint {endpointId}: remove the route table from the endpoint (modify-vpc-endpoint --remove-route-table-ids).");
+
+    /// <summary>
+    /// ModifyManagedPrefixList with a CurrentVersion that is not the list's, as EC2 answers it
+    /// (hashicorp/terraform-provider-aws#43528: "PrefixListVersionMismatch: The prefix list has the incorrect version number.").
+    /// </summary>
+    public static AwsException PrefixListVersionMismatch() => E("PrefixListVersionMismatch", "The prefix list has the incorrect version number.");
+
+    /// <summary>
+    /// ModifyManagedPrefixList adding an entry the list has, as EC2 answers it (hashicorp/terraform-provider-aws#29204:
+    /// "InvalidPrefixListModification: An entry with the CIDR (fd00:FEED:BEEF::/48) and description (Test IPv6 entry) already exists.").
+    /// </summary>
+    public static AwsException PrefixListEntryExists(string cidr, string? description)
+        => E("InvalidPrefixListModification", $"An entry with the CIDR ({cidr}) and description ({description}) already exists.");
+
+    /// <summary>ModifyManagedPrefixList removing a CIDR the list does not have: EC2's code for a bad modification; the text is Podnet's, AWS's not being public.</summary>
+    public static AwsException PrefixListEntryNotFound(string cidr) => E("InvalidPrefixListModification", $"The prefix list has no entry with the CIDR ({cidr}).");
+
+    /// <summary>
+    /// ModifyManagedPrefixList changing entries and MaxEntries together; the text is the API Reference's rule
+    /// ("You cannot modify the entries of a prefix list and modify the size of a prefix list at the same time"), as
+    /// CloudFormation users quote EC2's refusal (aws-cloudformation/cloudformation-coverage-roadmap#2377); the code is
+    /// EC2's for parameters that exclude each other, not confirmed.
+    /// </summary>
+    public static AwsException PrefixListEntriesAndSize() => E("InvalidParameterCombination", "You cannot modify the entries and the maximum number of entries for the prefix list in the same request.");
+
     /// <summary>DescribeNatGateways or DeleteNatGateway of an unknown gateway, as EC2 says it (gruntwork-io/cloud-nuke#325).</summary>
     public static AwsException NatGatewayNotFound(string id) => E("NatGatewayNotFound", $"NAT gateway {id} was not found");
 

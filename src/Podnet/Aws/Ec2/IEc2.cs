@@ -25,6 +25,9 @@ public interface IEc2
 
     Task DeleteSubnetAsync(string subnetId, CancellationToken cancellationToken = default);
 
+    /// <summary>ModifySubnetAttribute: <c>MapPublicIpOnLaunch</c> and <c>AssignIpv6AddressOnCreation</c>, each when given.</summary>
+    Task ModifySubnetAttributeAsync(string subnetId, bool? mapPublicIpOnLaunch, bool? assignIpv6AddressOnCreation, CancellationToken cancellationToken = default);
+
     Task<string> CreateSecurityGroupAsync(CreateSecurityGroupRequest request, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<SecurityGroup>> DescribeSecurityGroupsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default);
@@ -138,6 +141,23 @@ public interface IEc2
 
     Task<IReadOnlyList<PrefixListEntry>> GetManagedPrefixListEntriesAsync(string prefixListId, CancellationToken cancellationToken = default);
 
+    /// <summary>DescribePrefixLists: the region's AWS service lists (S3, DynamoDB) and their CIDR blocks.</summary>
+    Task<IReadOnlyList<PrefixList>> DescribePrefixListsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default);
+
+    /// <summary>ModifyManagedPrefixList: returns the list as EC2 answers, <c>modify-in-progress</c>.</summary>
+    Task<ManagedPrefixList> ModifyManagedPrefixListAsync(ModifyManagedPrefixListRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Returns the list as EC2 answers, <c>delete-in-progress</c>.</summary>
     Task<ManagedPrefixList> DeleteManagedPrefixListAsync(string prefixListId, CancellationToken cancellationToken = default);
+
+    /// <summary>CreateVpcEndpoint: a gateway endpoint and its routes (<see cref="Ec2Backend.CreateVpcEndpoint"/>).</summary>
+    Task<VpcEndpoint> CreateVpcEndpointAsync(CreateVpcEndpointRequest request, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<VpcEndpoint>> DescribeVpcEndpointsAsync(DescribeRequest? request = null, CancellationToken cancellationToken = default);
+
+    /// <summary>ModifyVpcEndpoint: route tables added or removed, the policy set or reset.</summary>
+    Task ModifyVpcEndpointAsync(ModifyVpcEndpointRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>DeleteVpcEndpoints: returns the IDs it could not delete, with EC2's error for each.</summary>
+    Task<IReadOnlyList<UnsuccessfulItem>> DeleteVpcEndpointsAsync(IReadOnlyList<string> vpcEndpointIds, CancellationToken cancellationToken = default);
 }

@@ -21,8 +21,10 @@ public sealed record RouteTable(
 /// internet gateway, a detached internet gateway). Its destination is an IPv4 CIDR block
 /// (<see cref="DestinationCidrBlock"/>), an IPv6 one (<see cref="DestinationIpv6CidrBlock"/>, <c>::/0</c>) or a
 /// prefix list (<see cref="DestinationPrefixListId"/>, <c>pl-…</c>: the list's entries, whatever they are when a
-/// packet is routed); its target an internet gateway or <c>local</c> (<see cref="GatewayId"/>), a NAT gateway or an
-/// egress-only internet gateway (<see cref="EgressOnlyInternetGatewayId"/>, <c>eigw-…</c>, IPv6 destinations only).
+/// packet is routed); its target an internet gateway, a gateway VPC endpoint or <c>local</c> (<see cref="GatewayId"/>:
+/// <c>igw-…</c>, or <c>vpce-…</c>, whose route the endpoint adds: its service's prefix list as destination, origin
+/// <c>CreateRoute</c>, state <c>active</c>, as <c>describe-route-tables</c> shows it), a NAT gateway or an egress-only
+/// internet gateway (<see cref="EgressOnlyInternetGatewayId"/>, <c>eigw-…</c>, IPv6 destinations only).
 /// </summary>
 public sealed record Route(
     string? DestinationCidrBlock,

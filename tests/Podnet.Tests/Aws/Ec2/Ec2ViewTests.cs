@@ -21,6 +21,7 @@ public partial class Ec2ViewTests
         "src/Podnet/Aws/Eks/EksBackend.cs",
         "src/Podnet/World/AwsWorldBuilder.PrefixLists.cs",
         "src/Podnet/World/AwsWorldBuilder.Routes.cs",
+        "src/Podnet/World/AwsWorldBuilder.VpcEndpoints.cs",
         "src/Podnet/World/AwsWorldBuilder.cs",
         "src/Podnet/World/World.cs",
         "src/Podnet/World/WorldNetworkInterface.cs",

@@ -98,4 +98,31 @@ public class SubnetTests
         Assert.Equal(2, Ec2.DescribeSubnets(DescribeRequest.Where(new Filter("availability-zone", "us-west-2a", "us-west-2b"))).Count);
         Assert.Equal("InvalidSubnetID.NotFound", Throws(() => Ec2.DescribeSubnets(DescribeRequest.ForIds("subnet-00000000000000000"))).Code);
     }
+
+    [Fact]
+    public void ModifySubnetAttribute_SetsMapPublicIpOnLaunch_AndAssignIpv6_EachWhenGiven()
+    {
+        var vpc = Ec2.CreateVpc(new CreateVpcRequest("10.0.0.0/16", AmazonProvidedIpv6CidrBlock: true));
+        var block = Podnet.Net.CidrBlock.Parse(Assert.Single(vpc.Ipv6CidrBlockAssociationSet).Ipv6CidrBlock);
+        var subnet = Ec2.CreateSubnet(new CreateSubnetRequest(vpc.VpcId, "10.0.0.0/24", "us-west-2a", Ipv6CidrBlock: new Podnet.Net.CidrBlock(block.BaseAddress, 64).ToString())).SubnetId;
+
+        Ec2.ModifySubnetAttribute(subnet, mapPublicIpOnLaunch: true, assignIpv6AddressOnCreation: null);
+        Ec2.ModifySubnetAttribute(subnet, mapPublicIpOnLaunch: null, assignIpv6AddressOnCreation: true);
+
+        var modified = _cloud.Subnet(subnet);
+        Assert.Equal((true, true), (modified.MapPublicIpOnLaunch, modified.AssignIpv6AddressOnCreation));
+        Assert.Single(Ec2.DescribeSubnets(DescribeRequest.Where(new Filter("map-public-ip-on-launch", "true"))));
+        var eni = Ec2.CreateNetworkInterface(new CreateNetworkInterfaceRequest(subnet));
+        Assert.Single(eni.Ipv6Addresses);
+    }
+
+    [Fact]
+    public void ModifySubnetAttribute_AssignIpv6WithoutAnIpv6Block_IsInvalidParameterValue()
+    {
+        var error = Throws(() => Ec2.ModifySubnetAttribute(_cloud.SubnetA.SubnetId, null, true));
+
+        Assert.Equal(("InvalidParameterValue", $"Cannot set assign-ipv6-address-on-creation to true unless the subnet ({_cloud.SubnetA.SubnetId}) has an IPv6 CIDR block associated with it."), (error.Code, error.Message));
+        Assert.False(_cloud.Subnet(_cloud.SubnetA.SubnetId).AssignIpv6AddressOnCreation);
+        Assert.Equal("InvalidSubnetID.NotFound", Throws(() => Ec2.ModifySubnetAttribute("subnet-0123456789abcdef0", true, null)).Code);
+    }
 }

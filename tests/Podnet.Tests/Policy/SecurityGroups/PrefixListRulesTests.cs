@@ -1,3 +1,4 @@
+using Podnet.Aws.Ec2;
 using Podnet.Kube.Views;
 using Podnet.Policy;
 using Podnet.Tests.TestSupport;
@@ -38,7 +39,7 @@ public class PrefixListRulesTests
         // The private subnets (192.168.64.0/19, 192.168.96.0/19) hold CoreDNS, which runs with the cluster group only.
         var world = ExampleWorlds.Load("security-groups-for-pods", null, ListAndRule("192.168.64.0/18"));
         var (replica, coredns) = Pods(world);
-        var listId = world.Cloud!.Ec2View.DescribeManagedPrefixLists()[0].PrefixListId;
+        var listId = world.Cloud!.Ec2View.DescribeManagedPrefixLists(DescribeRequest.Where(new Filter("prefix-list-name", "web-clients")))[0].PrefixListId;
 
         var result = new Reachability(world).Evaluate($"kube-system/{coredns.Name}", $"my-namespace/{replica.Name}", "80");
 
@@ -99,5 +100,24 @@ public class PrefixListRulesTests
             """.Replace("REF", reference, StringComparison.Ordinal));
 
         Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PodGroupEgress_ToTheAwsManagedS3List_AdmitsAnS3Address_AndNothingElse()
+    {
+        // What EKS users do for S3: the pod group's only egress rule names com.amazonaws.us-west-2.s3 (by its name here).
+        var world = ExampleWorlds.Load("security-groups-for-pods", text => text.Replace(
+            "  Description: My pod security group\n",
+            "  Description: My pod security group\n  IpPermissionsEgress:\n  - {IpProtocol: tcp, FromPort: 443, ToPort: 443, PrefixListIds: [{PrefixListId: com.amazonaws.us-west-2.s3}]}\n",
+            StringComparison.Ordinal));
+        var (replica, _) = Pods(world);
+
+        var s3 = new Reachability(world).Evaluate($"my-namespace/{replica.Name}", "52.218.130.10", "443");
+        var elsewhere = new Reachability(world).Evaluate($"my-namespace/{replica.Name}", "8.8.8.8", "443");
+
+        Assert.True(s3.Allowed, string.Join("\n", s3.Hops.Select(h => $"{h.Step}: {h.Detail}")));
+        Assert.Contains(s3.Hops, h => h.Step == "egress" && h.Detail.Contains("sg-05b1d815d1e4a1b2c (my-pod-security-group) egress TCP/443 to pl-68a54001 (com.amazonaws.us-west-2.s3) 52.218.128.0/17", StringComparison.Ordinal));
+        Assert.False(elsewhere.Allowed);
+        Assert.Equal(("egress", false), (elsewhere.Hops[^1].Step, elsewhere.Hops[^1].Allowed));
     }
 }

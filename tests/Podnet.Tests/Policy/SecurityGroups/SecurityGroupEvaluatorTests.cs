@@ -101,18 +101,18 @@ public class SecurityGroupEvaluatorTests
     }
 
     [Fact]
-    public void PrefixListRule_OfADeletedList_MatchesNothing()
+    public void PrefixListRule_OfAListWhoseDeleteFailed_StillMatchesItsEntries()
     {
-        // The rule stays (as EC2 keeps it in DescribeSecurityGroupRules); the list it names stands for no address.
+        // EC2 does not delete a list a rule still names: it stays, delete-failed, and the rule keeps its addresses.
         var g = _cloud.NewGroup("g");
         var corp = _cloud.Ec2.CreateManagedPrefixList(new CreateManagedPrefixListRequest("corp", "IPv4", 1, [new PrefixListEntry("10.1.0.0/16")])).PrefixListId;
         _cloud.Ec2.AuthorizeSecurityGroupIngress(g, [new IpPermission("-1", PrefixListIds: [new PrefixListId(corp)])]);
-        Assert.True(Evaluator.Check(Side("192.168.0.10", g), Side("10.1.0.1"), egress: false, "tcp", 443).Allowed);
         var before = _cloud.Ec2.SecurityRevision;
 
         _cloud.Ec2.DeleteManagedPrefixList(corp);
 
-        Assert.False(Evaluator.Check(Side("192.168.0.10", g), Side("10.1.0.1"), egress: false, "tcp", 443).Allowed);
-        Assert.True(_cloud.Ec2.SecurityRevision > before);
+        Assert.Equal("delete-failed", _cloud.Ec2.DescribeManagedPrefixLists(DescribeRequest.ForIds(corp))[0].State);
+        Assert.True(Evaluator.Check(Side("192.168.0.10", g), Side("10.1.0.1"), egress: false, "tcp", 443).Allowed);
+        Assert.Equal(before, _cloud.Ec2.SecurityRevision);
     }
 }

@@ -187,6 +187,53 @@ public class AwsCliTests : IClassFixture<ServedWorld>
     }
 
     [Fact]
+    public void CreateVpcEndpoint_Gateway_ItsRouteInDescribeRouteTables_AndTheAwsManagedListsDescribed()
+    {
+        var (vpcId, tableId) = _world.Server.Cluster.Write(() =>
+        {
+            var vpc = Cloud.Ec2Backend.DescribeVpcs()[0].VpcId;
+            return (vpc, Cloud.Ec2Backend.CreateRouteTable(vpc).RouteTableId);
+        });
+
+        var lists = _world.AwsOk("ec2", "describe-managed-prefix-lists", "--filters", "Name=owner-id,Values=AWS", "--query", "PrefixLists[].[PrefixListId,PrefixListName,OwnerId,State]", "--output", "text");
+        var endpoint = JsonNode.Parse(_world.AwsOk("ec2", "create-vpc-endpoint", "--vpc-id", vpcId, "--vpc-endpoint-type", "Gateway",
+            "--service-name", "com.amazonaws.us-west-2.s3", "--route-table-ids", tableId))!["VpcEndpoint"]!;
+        var endpointId = endpoint["VpcEndpointId"]!.GetValue<string>();
+        var routes = JsonNode.Parse(_world.AwsOk("ec2", "describe-route-tables", "--route-table-ids", tableId, "--query", "RouteTables[0].Routes"))!.AsArray();
+        var (exit, _, error) = _world.Aws("ec2", "delete-managed-prefix-list", "--prefix-list-id", "pl-68a54001");
+        var deleted = JsonNode.Parse(_world.AwsOk("ec2", "delete-vpc-endpoints", "--vpc-endpoint-ids", endpointId, "vpce-0123456789abcdef0"))!;
+
+        Assert.Equal(
+            "pl-68a54001\tcom.amazonaws.us-west-2.s3\tAWS\tcreate-complete\npl-00a54069\tcom.amazonaws.us-west-2.dynamodb\tAWS\tcreate-complete\npl-82a045eb\tcom.amazonaws.global.cloudfront.origin-facing\tAWS\tcreate-complete",
+            lists);
+        Assert.Equal(("Gateway", "available", vpcId, tableId), (endpoint["VpcEndpointType"]!.GetValue<string>(), endpoint["State"]!.GetValue<string>(), endpoint["VpcId"]!.GetValue<string>(), endpoint["RouteTableIds"]![0]!.GetValue<string>()));
+        var route = Assert.Single(routes, r => r!["GatewayId"]?.GetValue<string>() == endpointId)!;
+        Assert.Equal(
+            """{"DestinationPrefixListId":"pl-68a54001","GatewayId":"ENDPOINT","Origin":"CreateRoute","State":"active"}""".Replace("ENDPOINT", endpointId, StringComparison.Ordinal),
+            route.ToJsonString());
+        Assert.Equal(255, exit);
+        Assert.Equal("An error occurred (UnsupportedOperation) when calling the DeleteManagedPrefixList operation: The prefix list pl-68a54001 is an AWS-managed prefix list and cannot be deleted.", error.Trim());
+        var unsuccessful = Assert.Single(deleted["Unsuccessful"]!.AsArray())!;
+        Assert.Equal(("vpce-0123456789abcdef0", "InvalidVpcEndpoint.NotFound"), (unsuccessful["ResourceId"]!.GetValue<string>(), unsuccessful["Error"]!["Code"]!.GetValue<string>()));
+        Assert.DoesNotContain(_world.Server.Cluster.Read(() => Cloud.Ec2Backend.DescribeRouteTables(DescribeRequest.ForIds(tableId))[0].Routes), r => r.GatewayId == endpointId);
+    }
+
+    [Fact]
+    public void ModifySubnetAttribute_MapPublicIpOnLaunch_AndAssignIpv6WithoutABlock_AsTheAwsCliSendsThem()
+    {
+        var subnetId = _world.Server.Cluster.Write(() =>
+            Cloud.Ec2Backend.CreateSubnet(new CreateSubnetRequest(Cloud.Ec2Backend.DescribeVpcs()[0].VpcId, "192.168.160.0/24", "us-west-2a")).SubnetId);
+
+        var mapped = _world.AwsOk("ec2", "modify-subnet-attribute", "--subnet-id", subnetId, "--map-public-ip-on-launch");
+        var described = _world.AwsOk("ec2", "describe-subnets", "--subnet-ids", subnetId, "--query", "Subnets[0].MapPublicIpOnLaunch");
+        var (exit, _, error) = _world.Aws("ec2", "modify-subnet-attribute", "--subnet-id", subnetId, "--assign-ipv6-address-on-creation");
+
+        Assert.Equal((string.Empty, "true"), (mapped, described));
+        Assert.Equal(255, exit);
+        Assert.Equal($"An error occurred (InvalidParameterValue) when calling the ModifySubnetAttribute operation: Cannot set assign-ipv6-address-on-creation to true unless the subnet ({subnetId}) has an IPv6 CIDR block associated with it.", error.Trim());
+    }
+
+    [Fact]
     public void CreateManagedPrefixList_WithEntries_ThenAnUnknownListsEntries_IsInvalidPrefixListIdNotFound()
     {
         var created = JsonNode.Parse(_world.AwsOk("ec2", "create-managed-prefix-list", "--prefix-list-name", "corp", "--address-family", "IPv4", "--max-entries", "2",

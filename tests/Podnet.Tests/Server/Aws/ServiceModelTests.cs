@@ -85,6 +85,9 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
         Run($"Action=CreateTags&ResourceId.1={group}&Tag.1.Key=k&Tag.1.Value=v");
         Run($"Action=DeleteTags&ResourceId.1={group}&Tag.1.Key=k");
         Run($"Action=RevokeSecurityGroupIngress&GroupId={group}&IpPermissions.1.IpProtocol=tcp&IpPermissions.1.FromPort=80&IpPermissions.1.ToPort=80&IpPermissions.1.Ipv6Ranges.1.CidrIpv6=%3A%3A%2F0");
+        // A list a rule still names is not deleted: it stays, delete-failed, its stateMessage naming the group.
+        Run($"Action=DeleteManagedPrefixList&PrefixListId={rulePrefixList}");
+        Run($"Action=DescribeManagedPrefixLists&PrefixListId.1={rulePrefixList}");
         Run($"Action=DeleteSecurityGroup&GroupId={group}");
         Run($"Action=DescribeInstances&InstanceId.1={instance.InstanceId}&Filter.1.Name=network-interface.private-dns-name&Filter.1.Value.1={instance.PrivateDnsName}");
         Run($"Action=DescribeNetworkInterfaces&NetworkInterfaceId.1={eniId}&Filter.1.Name=vpc-id&Filter.1.Value.1={vpcId}");
@@ -128,6 +131,15 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
         Run($"Action=DescribeRouteTables&RouteTableId.1={table}&Filter.1.Name=route.destination-prefix-list-id&Filter.1.Value.1={routedList}");
         Run($"Action=DeleteRoute&RouteTableId={table}&DestinationPrefixListId={routedList}");
         Run($"Action=DeleteRoute&RouteTableId={table}&DestinationCidrBlock=0.0.0.0%2F0");
+        // A gateway endpoint routes the table; its routes are listed with the table's, modified, deleted.
+        var endpoint = Value(Run($"Action=CreateVpcEndpoint&VpcId={routedVpc}&VpcEndpointType=Gateway&ServiceName=com.amazonaws.us-west-2.s3&RouteTableId.1={table}&ClientToken=e"
+            + "&TagSpecification.1.ResourceType=vpc-endpoint&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m"), "vpcEndpointId");
+        Run($"Action=DescribeVpcEndpoints&VpcEndpointId.1={endpoint}&Filter.1.Name=service-name&Filter.1.Value.1=com.amazonaws.us-west-2.s3");
+        Run($"Action=DescribeRouteTables&RouteTableId.1={table}&Filter.1.Name=route.gateway-id&Filter.1.Value.1={endpoint}");
+        Run($"Action=ModifyVpcEndpoint&VpcEndpointId={endpoint}&RemoveRouteTableId.1={table}&ResetPolicy=true");
+        Run($"Action=ModifyVpcEndpoint&VpcEndpointId={endpoint}&AddRouteTableId.1={table}&PolicyDocument=%7B%7D");
+        Run($"Action=DeleteVpcEndpoints&VpcEndpointId.1={endpoint}&VpcEndpointId.2=vpce-0123456789abcdef0");
+        Run($"Action=ModifySubnetAttribute&SubnetId={routedSubnet}&MapPublicIpOnLaunch.Value=true");
         Run($"Action=DisassociateRouteTable&AssociationId={routeAssociation}");
         Run($"Action=DeleteRouteTable&RouteTableId={table}");
         // IPv6 routes: a dual-stack VPC's table with ::/0 to an egress-only internet gateway.
@@ -153,6 +165,9 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
             + "&TagSpecification.1.ResourceType=prefix-list&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m"), "prefixListId");
         Run($"Action=DescribeManagedPrefixLists&PrefixListId.1={prefixList}&Filter.1.Name=prefix-list-name&Filter.1.Value.1=corp");
         Run($"Action=GetManagedPrefixListEntries&PrefixListId={prefixList}&MaxResults=5");
+        Run($"Action=ModifyManagedPrefixList&PrefixListId={prefixList}&CurrentVersion=1&AddEntry.1.Cidr=10.3.0.0%2F16&AddEntry.1.Description=new&RemoveEntry.1.Cidr=10.1.0.0%2F16");
+        Run($"Action=ModifyManagedPrefixList&PrefixListId={prefixList}&PrefixListName=corp2&MaxEntries=3");
+        Run("Action=DescribePrefixLists&PrefixListId.1=pl-68a54001&Filter.1.Name=prefix-list-name&Filter.1.Value.1=com.amazonaws.us-west-2.s3");
         Run($"Action=DeleteManagedPrefixList&PrefixListId={prefixList}");
         Run($"Action=DescribeAddresses&AllocationId.1={Value(allocated, "allocationId")}&Filter.1.Name=domain&Filter.1.Value.1=vpc");
         Run($"Action=DescribeAddresses&PublicIp.1={Value(allocated, "publicIp")}");

@@ -70,6 +70,40 @@ public sealed class ServedStateTests : IDisposable
     }
 
     [Fact]
+    public async Task Restart_KeepsPrefixListsGatewayEndpointsTheirRoutes_AndSubnetAttributes()
+    {
+        string listId;
+        string endpointId;
+        string tableId;
+        string subnetId;
+        await using (var first = await StatefulServer.StartAsync(_directory))
+        {
+            using var aws = first.Aws();
+            var vpcId = await VpcIdAsync(aws);
+            listId = (await Ec2Async(aws, "Action=CreateManagedPrefixList&PrefixListName=corp&AddressFamily=IPv4&MaxEntries=2&Entry.1.Cidr=10.1.0.0%2F16")).Descendants(Ec2 + "prefixListId").First().Value;
+            tableId = (await Ec2Async(aws, $"Action=CreateRouteTable&VpcId={vpcId}")).Descendants(Ec2 + "routeTableId").First().Value;
+            endpointId = (await Ec2Async(aws, $"Action=CreateVpcEndpoint&VpcId={vpcId}&VpcEndpointType=Gateway&ServiceName=com.amazonaws.us-west-2.s3&RouteTableId.1={tableId}")).Descendants(Ec2 + "vpcEndpointId").First().Value;
+            subnetId = (await Ec2Async(aws, $"Action=CreateSubnet&VpcId={vpcId}&CidrBlock=192.168.160.0%2F24&AvailabilityZone=us-west-2a")).Descendants(Ec2 + "subnetId").First().Value;
+            await Ec2Async(aws, $"Action=ModifySubnetAttribute&SubnetId={subnetId}&MapPublicIpOnLaunch.Value=true");
+        }
+
+        await using var second = await StatefulServer.StartAsync(_directory);
+        using var aws2 = second.Aws();
+        var lists = await Ec2Async(aws2, $"Action=DescribeManagedPrefixLists&PrefixListId.1={listId}");
+        var entries = await Ec2Async(aws2, $"Action=GetManagedPrefixListEntries&PrefixListId={listId}");
+        var endpoint = await Ec2Async(aws2, $"Action=DescribeVpcEndpoints&VpcEndpointId.1={endpointId}");
+        var table = await Ec2Async(aws2, $"Action=DescribeRouteTables&RouteTableId.1={tableId}");
+        var subnet = await Ec2Async(aws2, $"Action=DescribeSubnets&SubnetId.1={subnetId}");
+
+        Assert.Equal("corp", lists.Descendants(Ec2 + "prefixListName").Single().Value);
+        Assert.Equal("10.1.0.0/16", entries.Descendants(Ec2 + "cidr").Single().Value);
+        Assert.Equal((tableId, "com.amazonaws.us-west-2.s3"), (endpoint.Descendants(Ec2 + "routeTableIdSet").Single().Elements().Single().Value, endpoint.Descendants(Ec2 + "serviceName").Single().Value));
+        var route = table.Descendants(Ec2 + "item").Single(r => r.Element(Ec2 + "gatewayId")?.Value == endpointId);
+        Assert.Equal(("pl-68a54001", "CreateRoute", "active"), (route.Element(Ec2 + "destinationPrefixListId")!.Value, route.Element(Ec2 + "origin")!.Value, route.Element(Ec2 + "state")!.Value));
+        Assert.Equal("true", subnet.Descendants(Ec2 + "mapPublicIpOnLaunch").Single().Value);
+    }
+
+    [Fact]
     public async Task Watch_AfterRestart_ResumesFromResourceVersion()
     {
         string created;
