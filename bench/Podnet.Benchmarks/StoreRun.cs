@@ -83,9 +83,10 @@ public static class StoreRun
             if (pace is { } rate)
             {
                 var due = TimeSpan.FromSeconds((double)i / rate);
-                while (clock.Elapsed < due)
+                // The clock moves between the check and the sleep: what is left is read once, and may be gone by then.
+                while (due - clock.Elapsed is { Ticks: > 0 } left)
                 {
-                    Thread.Sleep(due - clock.Elapsed);
+                    Thread.Sleep(left);
                 }
             }
 
