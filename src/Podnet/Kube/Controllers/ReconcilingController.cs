@@ -127,7 +127,7 @@ public abstract class ReconcilingController : IController
 
     /// <summary>metadata.generation however the number is held (the store writes an Int32 on create, an Int64 on update).</summary>
     protected static long GenerationOf(KubeObject obj)
-        => obj["metadata.generation"] is System.Text.Json.Nodes.JsonValue v
+        => obj.Peek("metadata.generation") is System.Text.Json.Nodes.JsonValue v
             ? v.TryGetValue<long>(out var l) ? l : v.TryGetValue<int>(out var i) ? i : 0
             : 0;
 

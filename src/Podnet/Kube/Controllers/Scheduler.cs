@@ -402,7 +402,7 @@ public sealed class Scheduler : ReconcilingController
     private void MarkUnschedulable(KubeObject pod, string message, RequestContext context)
     {
         var now = KubeObject.FormatTimestamp(Time.GetUtcNow());
-        var current = pod["status.conditions"] as JsonArray;
+        var current = pod.Peek("status.conditions") as JsonArray;
         var same = current?.OfType<JsonObject>().Any(c => c["type"]?.GetValue<string>() == "PodScheduled" && c["message"]?.GetValue<string>() == message) == true;
         if (!same)
         {

@@ -407,7 +407,7 @@ public sealed class Kubelet : ReconcilingController
             if (!result.Succeeded)
             {
                 // The words of seed 001's describe output: the sandbox is torn down and made again for the retry.
-                var retrying = found["status.containerStatuses"] is JsonArray;
+                var retrying = found.Peek("status.containerStatuses") is JsonArray;
                 ShowContainerCreating(found, node, context);
                 _events.Warning(found, "FailedCreatePodSandBox", $"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"{SandboxId(found, Time.GetUtcNow())}\" network for pod \"{pod.Name}\": {result.Error}", Component, node.Name);
                 if (retrying)
@@ -749,7 +749,7 @@ public sealed class Kubelet : ReconcilingController
     private void ShowContainerCreating(KubeObject pod, NodeView node, RequestContext context)
     {
         var view = new PodView(pod);
-        if (pod["status.containerStatuses"] is JsonArray)
+        if (pod.Peek("status.containerStatuses") is JsonArray)
         {
             return;
         }
