@@ -54,9 +54,9 @@ public sealed class DeploymentController : ReconcilingController
         }
 
         var context = RequestContext.ServiceAccount("kube-system", Component);
-        var template = (JsonObject)deployment["spec.template"]!;
+        var template = (JsonObject)deployment.Peek("spec.template")!;
         var hash = TemplateHash.Of(template);
-        var desired = deployment["spec.replicas"]?.GetValue<int>() ?? 1;
+        var desired = deployment.Peek("spec.replicas")?.GetValue<int>() ?? 1;
         var owned = PodTemplates.Controlled(Store, ReplicaSets, deployment).ToList();
         var current = owned.FirstOrDefault(rs => rs.Labels.GetValueOrDefault(PodTemplateHashLabel) == hash);
 
@@ -88,7 +88,7 @@ public sealed class DeploymentController : ReconcilingController
                 Scale(deployment, rs, 0, context);
             }
 
-            if (old.All(rs => (rs["status.replicas"]?.GetValue<int>() ?? 0) == 0))
+            if (old.All(rs => (rs.Peek("status.replicas")?.GetValue<int>() ?? 0) == 0))
             {
                 Scale(deployment, current, desired, context);
             }
@@ -136,7 +136,7 @@ public sealed class DeploymentController : ReconcilingController
         });
     }
 
-    private static int Replicas(KubeObject rs) => rs["spec.replicas"]?.GetValue<int>() ?? 0;
+    private static int Replicas(KubeObject rs) => rs.Peek("spec.replicas")?.GetValue<int>() ?? 0;
 
     private static int Revision(KubeObject rs)
         => int.TryParse(rs.Annotations.GetValueOrDefault(RevisionAnnotation), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : 0;
@@ -169,7 +169,7 @@ public sealed class DeploymentController : ReconcilingController
 
         // reconcileOldReplicaSets: what may go is counted on the ReplicaSets' sizes, less the new pods not yet
         // available, so a step never waits for an old ReplicaSet's status to catch up.
-        int Available(KubeObject rs) => rs["status.availableReplicas"]?.GetValue<int>() ?? 0;
+        int Available(KubeObject rs) => rs.Peek("status.availableReplicas")?.GetValue<int>() ?? 0;
         var minAvailable = desired - maxUnavailable;
         var maxScaledDown = Replicas(current) + old.Sum(Replicas) - minAvailable - Math.Max(0, Replicas(current) - Available(current));
         if (maxScaledDown <= 0)
@@ -217,7 +217,7 @@ public sealed class DeploymentController : ReconcilingController
             return (int)(roundUp ? Math.Ceiling(exact) : Math.Floor(exact));
         }
 
-        var rolling = deployment["spec.strategy.rollingUpdate"];
+        var rolling = deployment.Peek("spec.strategy.rollingUpdate");
         var surge = Resolve(rolling?["maxSurge"], desired, roundUp: true);
         var unavailable = Resolve(rolling?["maxUnavailable"], desired, roundUp: false);
         return (surge, surge == 0 && unavailable == 0 ? 1 : unavailable);
@@ -240,11 +240,11 @@ public sealed class DeploymentController : ReconcilingController
     private void UpdateStatus(KubeObject deployment, KubeObject current, int desired, RequestContext context)
     {
         var fresh = PodTemplates.Controlled(Store, ReplicaSets, deployment).ToList();
-        var replicas = fresh.Sum(rs => rs["status.replicas"]?.GetValue<int>() ?? 0);
+        var replicas = fresh.Sum(rs => rs.Peek("status.replicas")?.GetValue<int>() ?? 0);
         var updated = fresh.FirstOrDefault(rs => rs.Uid == current.Uid)?["status.replicas"]?.GetValue<int>() ?? 0;
-        var ready = fresh.Sum(rs => rs["status.readyReplicas"]?.GetValue<int>() ?? 0);
-        var available = fresh.Sum(rs => rs["status.availableReplicas"]?.GetValue<int>() ?? 0);
-        var previous = deployment["status.conditions"] as JsonArray;
+        var ready = fresh.Sum(rs => rs.Peek("status.readyReplicas")?.GetValue<int>() ?? 0);
+        var available = fresh.Sum(rs => rs.Peek("status.availableReplicas")?.GetValue<int>() ?? 0);
+        var previous = deployment.Peek("status.conditions") as JsonArray;
         var status = new JsonObject
         {
             ["observedGeneration"] = GenerationOf(deployment),
@@ -266,7 +266,7 @@ public sealed class DeploymentController : ReconcilingController
             status.Remove("availableReplicas");
         }
 
-        if (!JsonNode.DeepEquals(deployment["status"], status))
+        if (!JsonNode.DeepEquals(deployment.Peek("status"), status))
         {
             Store.UpdateStatus(Store.Get(Deployments, deployment.Namespace, deployment.Name).With(j => j["status"] = status), context);
         }

@@ -54,7 +54,7 @@ public sealed class ReplicaSetController : ReconcilingController
         var context = RequestContext.ServiceAccount("kube-system", Component);
         var pods = PodTemplates.Controlled(Store, Pods, replicaSet).Select(p => new PodView(p)).ToList();
         var active = pods.Where(p => !p.IsTerminating && !p.IsFinished).ToList();
-        var desired = replicaSet["spec.replicas"]?.GetValue<int>() ?? 1;
+        var desired = replicaSet.Peek("spec.replicas")?.GetValue<int>() ?? 1;
 
         if (active.Count < desired)
         {
@@ -81,8 +81,11 @@ public sealed class ReplicaSetController : ReconcilingController
             }
         }
 
-        var current = PodTemplates.Controlled(Store, Pods, replicaSet).Select(p => new PodView(p))
-            .Where(p => !p.IsTerminating && !p.IsFinished).ToList();
+        // What the status counts: the pods as they are after this pass's creates and deletes (most passes make none:
+        // a pod's status changed, and the pods read above are still the ones there are).
+        var current = active.Count == desired
+            ? active
+            : PodTemplates.Controlled(Store, Pods, replicaSet).Select(p => new PodView(p)).Where(p => !p.IsTerminating && !p.IsFinished).ToList();
         var ready = current.Count(p => p.IsReady);
         var status = new JsonObject
         {
@@ -92,7 +95,7 @@ public sealed class ReplicaSetController : ReconcilingController
             ["availableReplicas"] = ready,
             ["observedGeneration"] = GenerationOf(replicaSet),
         };
-        if (!JsonNode.DeepEquals(replicaSet["status"], status))
+        if (!JsonNode.DeepEquals(replicaSet.Peek("status"), status))
         {
             Store.UpdateStatus(Store.Get(ReplicaSets, key.Namespace, key.Name).With(j => j["status"] = status), context);
         }
