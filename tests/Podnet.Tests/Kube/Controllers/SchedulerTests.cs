@@ -102,6 +102,50 @@ public class SchedulerTests
     }
 
     [Fact]
+    public void Scheduler_RequestsFillingTheNodeExactly_Fit_OneMillicoreMoreDoesNot()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1", cpu: "1");
+        cluster.Create(TestCluster.PodJson("half", requests: Cpu("0.5")));
+        cluster.Create(TestCluster.PodJson("other-half", requests: Cpu("500m")));
+        cluster.Create(TestCluster.PodJson("one-more", requests: Cpu("1m")));
+        cluster.Run();
+
+        Assert.Equal("node-1", cluster.Pod("half").GetString("spec.nodeName"));
+        Assert.Equal("node-1", cluster.Pod("other-half").GetString("spec.nodeName"));
+        AssertUnschedulable(cluster, "one-more", "0/1 nodes are available: 1 Insufficient cpu.");
+    }
+
+    [Fact]
+    public void Scheduler_SubMillicoreRequest_CountsAsAWholeMillicore_AsMilliValueRoundsUp()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1", cpu: "1");
+        cluster.Create(TestCluster.PodJson("almost-all", requests: Cpu("999m")));
+        cluster.Create(TestCluster.PodJson("tiny", requests: Cpu("0.0001")));
+        cluster.Create(TestCluster.PodJson("tiny-too", requests: Cpu("0.0001")));
+        cluster.Run();
+
+        Assert.Equal("node-1", cluster.Pod("tiny").GetString("spec.nodeName"));
+        AssertUnschedulable(cluster, "tiny-too", "0/1 nodes are available: 1 Insufficient cpu.");
+    }
+
+    [Theory]
+    [InlineData("0.0001", 1)]
+    [InlineData("0.1", 100)]
+    [InlineData("2", 2000)]
+    [InlineData("209715200", 209_715_200_000)]
+    public void MilliValue_IsThousandthsRoundedUp(string amount, long expected)
+        => Assert.Equal(expected, Podnet.Kube.Controllers.MilliValue.Of(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Fact]
+    public void MilliValue_BeyondInt64Thousandths_Saturates_WithoutOverflow()
+    {
+        var huge = Podnet.Kube.Controllers.MilliValue.Of(decimal.MaxValue);
+        Assert.True(huge > 0 && huge + huge > 0, "two saturated amounts must still add up without overflowing");
+    }
+
+    [Fact]
     public void Scheduler_NodeFull_SaysTooManyPods()
     {
         var cluster = new TestCluster();

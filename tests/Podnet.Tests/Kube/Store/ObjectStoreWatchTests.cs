@@ -413,4 +413,26 @@ public class ObjectStoreWatchTests
         Assert.Equal(statusWritten.ResourceVersion, heard[2].Previous!.ResourceVersion);
         Assert.False(heard[2].OnlyStatusChanged);
     }
+
+    /// <summary>
+    /// Whether a change was status-only is worked out once and kept; a watch's copy of the change as ADDED or DELETED
+    /// (a selector it starts or stops matching) is not a status-only change, whatever the original said.
+    /// </summary>
+    [Fact]
+    public void OnlyStatusChanged_KeptOnce_ACopyOfAnotherType_IsNotStatusOnly()
+    {
+        var heard = new List<WatchEvent>();
+        _h.Store.Subscribe(heard.Add);
+        var pod = _h.CreatePod("a");
+        _h.Store.UpdateStatus(pod.With(j => j["status"] = new System.Text.Json.Nodes.JsonObject { ["phase"] = "Running" }));
+
+        var modified = heard[1];
+        Assert.True(modified.OnlyStatusChanged);
+        var added = modified with { Type = WatchEventType.Added };
+
+        Assert.False(added.OnlyStatusChanged);
+        Assert.True(modified.OnlyStatusChanged);
+        Assert.NotEqual(modified, added);
+        Assert.Equal(modified, modified with { });
+    }
 }
