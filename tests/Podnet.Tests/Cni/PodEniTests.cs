@@ -66,4 +66,31 @@ public class PodEniTests
         var network = Assert.Single(world.AwsNode!.PodNetworks, n => n.Name == "aws-cli");
         Assert.Equal((true, 1, branch["eniId"]!.GetValue<string>(), "standard"), (network.IsBranch, network.BranchVlanId!.Value, network.EniId, network.PodSecurityGroupEnforcingMode));
     }
+
+    /// <summary>
+    /// A failed ADD of a pod waiting for its branch names no delay, so the kubelet would try again after the pod
+    /// worker's 10 s back-off; the resource controller's annotation is an update of the pod, which wakes its worker at
+    /// once (pod_workers.go UpdatePod). So the sandbox is made within moments of the annotation, not at the next
+    /// 10-second retry: the last failure and the image pull that follows the sandbox are less than the back-off apart.
+    /// </summary>
+    [Fact]
+    public void PodWithPodEni_StartsWhenItsAnnotationArrives_NotAtTheNextTenSecondRetry()
+    {
+        var world = World();
+        var store = world.ControlPlane.Store;
+        store.Create(KubeObject.From(JsonNode.Parse("""
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"aws-cli","namespace":"default"},
+             "spec":{"containers":[{"name":"aws-cli","image":"amazon/aws-cli","resources":{"limits":{"vpc.amazonaws.com/pod-eni":"1"},"requests":{"vpc.amazonaws.com/pod-eni":"1"}}}]}}
+            """)!.AsObject()));
+        world.Settle(TimeSpan.FromMinutes(2));
+
+        var pod = store.Get("v1", "Pod", "default", "aws-cli");
+        var events = world.ControlPlane.Events.About(pod).ToList();
+        var failed = Assert.Single(events, e => e.GetString("reason") == "FailedCreatePodSandBox");
+        var pulling = Assert.Single(events, e => e.GetString("reason") == "Pulling");
+        var lastFailure = DateTimeOffset.Parse(failed.GetString("lastTimestamp")!, System.Globalization.CultureInfo.InvariantCulture);
+        var pulled = DateTimeOffset.Parse(pulling.GetString("firstTimestamp")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("Running", new PodView(pod).Phase);
+        Assert.InRange(pulled - lastFailure, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+    }
 }
