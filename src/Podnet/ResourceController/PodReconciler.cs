@@ -70,11 +70,22 @@ public sealed class PodReconciler : ReconcilingController
     /// <inheritdoc/>
     public override void OnChange(WatchEvent change)
     {
-        if (Is(change, string.Empty, "Pod") && PodEniCount(new PodView(change.Object)) > 0)
+        if (Is(change, string.Empty, "Pod") && new PodView(change.Object) is var pod && PodEniCount(pod) > 0)
         {
-            Queue.Add(ObjectKey.Of(change.Object));
+            var key = ObjectKey.Of(change.Object);
+            if (change.Type == WatchEventType.Deleted && change.Object.Uid is { } uid)
+            {
+                // The delete event carries the pod (pod_controller.go's isDeleteEvent): which pod went, and from which
+                // node, is known without looking through every trunk.
+                _deleted[key] = (uid, pod.NodeName);
+            }
+
+            Queue.Add(key);
         }
     }
+
+    // Pods with branches whose delete event came and whose key has not been reconciled since: their uid and node.
+    private readonly Dictionary<ObjectKey, (string Uid, string? NodeName)> _deleted = [];
 
     /// <summary>A pod's branch allocation is retried <see cref="ResourceControllerOptions.MaxRetries"/> times (pkg/worker/worker.go).</summary>
     protected override int? MaxRetriesOf(ObjectKey key) => _provider.Options.MaxRetries;
@@ -102,6 +113,16 @@ public sealed class PodReconciler : ReconcilingController
         // nodeDeletedInCluster): a pod that is only terminating keeps its branch interface through its grace period.
         var found = Store.TryGet(Pods, key.Namespace, key.Name);
         var pod = found is null ? null : new PodView(found);
+        if (_deleted.Remove(key, out var deleted) && deleted.Uid != found?.Uid)
+        {
+            // The deleted pod's branches, even when a pod of the same name has been created since.
+            Release(deleted.Uid, deleted.NodeName);
+            if (found is null)
+            {
+                return ReconcileResult.Done;
+            }
+        }
+
         if (found is null || pod is { IsFinished: true } || (pod?.NodeName is { } boundTo && Store.TryGet(Nodes, null, boundTo) is null))
         {
             ReleaseGone(found);
@@ -236,22 +257,49 @@ public sealed class PodReconciler : ReconcilingController
         created[^1] = branch with { AssociationId = association.AssociationId };
     }
 
-    /// <summary>A pod that is gone, finished, or on a deleted node gives its branches to the delete queue; they go after the cooldown.</summary>
+    /// <summary>
+    /// A pod that is gone, finished, or on a deleted node gives its branches to the delete queue; they go after the
+    /// cooldown. Without the pod (its delete event was not heard: a key queued otherwise), every trunk's pods are
+    /// checked against the pods still bound to its node.
+    /// </summary>
     private void ReleaseGone(KubeObject? pod)
     {
+        if (pod?.Uid is { } podUid)
+        {
+            Release(podUid, new PodView(pod).NodeName);
+            return;
+        }
+
         foreach (var trunk in _provider.Trunks.Values)
         {
-            var live = pod is null
-                ? PodsOn(trunk.NodeName).Where(p => !p.IsFinished).Select(p => p.Object.Uid).OfType<string>().ToHashSet(StringComparer.Ordinal)
-                : null;
-            var gone = trunk.ByPod.Keys.Where(uid => live is null ? uid == pod!.Uid : !live.Contains(uid)).ToList();
-            foreach (var uid in gone)
+            var live = PodsOn(trunk.NodeName).Where(p => !p.IsFinished).Select(p => p.Object.Uid).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            foreach (var uid in trunk.ByPod.Keys.Where(uid => !live.Contains(uid)).ToList())
             {
-                trunk.Release(uid, Time.GetUtcNow());
-                _gaveUp.Remove(uid);
-                _queueNode(trunk.NodeName, _provider.Cooldown);
+                Release(trunk, uid);
             }
         }
+    }
+
+    /// <summary>Releases one pod's branches: from its node's trunk, else from whichever trunk holds them (a pod's node may have been replaced).</summary>
+    private void Release(string podUid, string? nodeName)
+    {
+        if (nodeName is not null && _provider.Trunks.TryGetValue(nodeName, out var onNode) && onNode.ByPod.ContainsKey(podUid))
+        {
+            Release(onNode, podUid);
+            return;
+        }
+
+        foreach (var trunk in _provider.Trunks.Values.Where(t => t.ByPod.ContainsKey(podUid)).ToList())
+        {
+            Release(trunk, podUid);
+        }
+    }
+
+    private void Release(TrunkState trunk, string podUid)
+    {
+        trunk.Release(podUid, Time.GetUtcNow());
+        _gaveUp.Remove(podUid);
+        _queueNode(trunk.NodeName, _provider.Cooldown);
     }
 
     /// <summary>The pods bound to a node, by namespace and name, from the store's node index.</summary>

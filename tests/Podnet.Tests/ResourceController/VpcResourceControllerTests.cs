@@ -134,6 +134,39 @@ public class VpcResourceControllerTests
         Assert.Equal(4, Pods(world, "my-namespace").Count(p => p.Phase == "Running"));
     }
 
+    /// <summary>
+    /// The delete event carries the pod that went (pod_controller.go isDeleteEvent): its branch is released even when a
+    /// pod of the same name is created before the controller gets to the key, and that pod gets a branch of its own.
+    /// </summary>
+    [Fact]
+    public void DeletedPod_RecreatedUnderItsName_TheOldBranchIsReleased_TheNewPodGetsItsOwn()
+    {
+        var world = ExampleWorlds.Load("security-groups-for-pods");
+        var store = world.ControlPlane.Store;
+        var pod = Pods(world, "my-namespace")[0];
+        var trunk = world.ResourceController!.Trunks[pod.NodeName!];
+        var queuedBefore = trunk.DeleteQueue.Count;
+        var oldBranch = JsonNode.Parse(pod.Object.Annotations["vpc.amazonaws.com/pod-eni"])![0]!["eniId"]!.GetValue<string>();
+        var again = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Pod",
+            ["metadata"] = new JsonObject { ["name"] = pod.Name, ["namespace"] = pod.Namespace, ["labels"] = pod.Object.Raw["metadata"]!["labels"]!.DeepClone() },
+            ["spec"] = new JsonObject { ["containers"] = pod.Object.Raw["spec"]!["containers"]!.DeepClone() },
+        };
+
+        store.Delete(pod.Object, DeleteOptions.Now);
+        var recreated = store.Create(KubeObject.From(again));
+        world.Settle(TimeSpan.FromSeconds(20));
+
+        Assert.False(trunk.HasPod(pod.Object.Uid!));
+        Assert.Equal(queuedBefore + 1, trunk.DeleteQueue.Count);
+        var running = new PodView(store.Get("v1", "Pod", "my-namespace", pod.Name));
+        Assert.Equal((recreated.Uid, "Running"), (running.Object.Uid, running.Phase));
+        var newBranch = JsonNode.Parse(running.Object.Annotations["vpc.amazonaws.com/pod-eni"])![0]!["eniId"]!.GetValue<string>();
+        Assert.NotEqual(oldBranch, newBranch);
+    }
+
     [Fact]
     public void CooldownFromTheConfigMap_NeverUnder30Seconds_AndAnnounced()
     {
