@@ -14,15 +14,18 @@ namespace Podnet.Live;
 /// instances, trunk, branch or detached interface, with its addresses, groups and tags — so every pod keeps the
 /// interface, and the security groups, that hold its address — and the routes: an <c>InternetGateway</c> per gateway
 /// attached to a VPC, an <c>EgressOnlyInternetGateway</c> per egress-only gateway of one, a <c>NatGateway</c> per public NAT gateway (with its Elastic IP and interface), a
-/// <c>RouteTable</c> per route table (the main one too) with its routes to them and its associations, all with their
-/// IDs, so a <c>route</c> step names the tables and gateways the VPC router uses.
+/// <c>RouteTable</c> per route table (the main one too) with its routes to them and its associations, a
+/// <c>VpcEndpoint</c> per gateway endpoint (which makes its routes again) and a <c>ManagedPrefixList</c> per list of
+/// the account's own, which rules and routes may name, all with their IDs, so a <c>route</c> step names the tables
+/// and gateways the VPC router uses.
 /// What a world cannot say is left out and said in <see cref="Result.Notes"/>: the VPC's <c>default</c> group (every
 /// VPC of the world gets its own), instances outside managed node groups and their interfaces, interfaces AWS
 /// services manage (endpoints, EKS's control plane; a NAT gateway's is made again by its NatGateway), rules naming a
-/// group of another VPC or a prefix list (the snapshot does not read prefix lists), tags with the reserved <c>aws:</c> prefix, NAT gateways not available,
-/// routes to other targets (peering, transit gateways, endpoints, interfaces) and prefix-list routes.
+/// group of another VPC or a prefix list the world cannot have (one shared by another account, an AWS-managed list
+/// Podnet lacks), tags with the reserved <c>aws:</c> prefix, NAT gateways not available, endpoints other than gateway
+/// endpoints, and routes to other targets (peering, transit gateways, interface endpoints, interfaces).
 /// </summary>
-public static class AwsDocuments
+public static partial class AwsDocuments
 {
     private const string ApiVersion = "aws.podnet.dev/v1alpha1";
 
@@ -94,7 +97,8 @@ public static class AwsDocuments
             documents.Add(Document("Subnet", subnet.SubnetId, spec));
         }
 
-        var natInterfaces = AddRoutes(documents, notes, inventory);
+        var prefixLists = new PrefixListNames(inventory, AddPrefixLists(documents, notes, inventory));
+        var natInterfaces = AddRoutes(documents, notes, inventory, prefixLists);
 
         var clusterGroup = inventory.SecurityGroups.FirstOrDefault(g => Tag(g.Tags, "aws:eks:cluster-name") is not null);
         var clusterName = clusterGroup is null ? null : Tag(clusterGroup.Tags, "aws:eks:cluster-name");
@@ -109,8 +113,8 @@ public static class AwsDocuments
                 ["GroupName"] = group.GroupName,
                 ["Description"] = group.Description,
                 ["Vpc"] = group.VpcId,
-                ["IpPermissions"] = Permissions(group.IpPermissions, group.GroupId, known, notes),
-                ["IpPermissionsEgress"] = Permissions(group.IpPermissionsEgress, group.GroupId, known, notes),
+                ["IpPermissions"] = Permissions(group.IpPermissions, group.GroupId, known, prefixLists, notes),
+                ["IpPermissionsEgress"] = Permissions(group.IpPermissionsEgress, group.GroupId, known, prefixLists, notes),
             };
             AddTags(spec, group.Tags, group.GroupId, notes);
             documents.Add(Document("SecurityGroup", group.GroupId, spec));
@@ -127,7 +131,7 @@ public static class AwsDocuments
 
         if (clusterGroup is not null)
         {
-            AddCluster(documents, notes, inventory, clusterGroup, clusterName!, facts, known);
+            AddCluster(documents, notes, inventory, clusterGroup, clusterName!, facts, known, prefixLists);
         }
         else if (inventory.Vpcs.Count > 0)
         {
@@ -143,11 +147,12 @@ public static class AwsDocuments
     /// The routes of the VPCs read: an InternetGateway per gateway attached to one, a NatGateway per gateway that is
     /// <c>available</c> (or <c>pending</c>, which the world makes available) — a public one in a VPC with an internet
     /// gateway, a private one (<c>ConnectivityType: private</c>, no Elastic IP) anywhere —
-    /// and a RouteTable per table, with the routes to those gateways (the <c>local</c> routes are the VPC's own) and
-    /// its associations with the VPC's subnets. Returns the interfaces of the NAT gateways written (their
-    /// NatGateway documents make them again).
+    /// and a RouteTable per table, with the routes to those gateways (to a CIDR block or to a prefix list the world
+    /// has; the <c>local</c> routes are the VPC's own, a gateway endpoint's routes its VpcEndpoint's) and
+    /// its associations with the VPC's subnets, then the gateway endpoints. Returns the interfaces of the NAT gateways
+    /// written (their NatGateway documents make them again).
     /// </summary>
-    private static HashSet<string> AddRoutes(List<JsonObject> documents, List<string> notes, Ec2Inventory inventory)
+    private static HashSet<string> AddRoutes(List<JsonObject> documents, List<string> notes, Ec2Inventory inventory, PrefixListNames prefixLists)
     {
         var vpcIds = inventory.Vpcs.Select(v => v.VpcId).ToHashSet(StringComparer.Ordinal);
         var internetGateways = new HashSet<string>(StringComparer.Ordinal);
@@ -241,6 +246,8 @@ public static class AwsDocuments
         }
 
         var subnetIds = inventory.Subnets.Select(s => s.SubnetId).ToHashSet(StringComparer.Ordinal);
+        var endpoints = new List<JsonObject>();
+        var endpointRoutes = AddVpcEndpoints(endpoints, notes, inventory, inventory.RouteTables.Where(t => vpcIds.Contains(t.VpcId)).Select(t => t.RouteTableId).ToHashSet(StringComparer.Ordinal));
         foreach (var table in inventory.RouteTables.Where(t => vpcIds.Contains(t.VpcId)).OrderBy(t => t.RouteTableId, StringComparer.Ordinal))
         {
             var routes = new JsonArray();
@@ -256,7 +263,22 @@ public static class AwsDocuments
                              ?? route.NetworkInterfaceId ?? route.InstanceId ?? route.LocalGatewayId ?? route.CarrierGatewayId
                              ?? route.EgressOnlyInternetGatewayId ?? route.CoreNetworkArn ?? "no target";
                 var destination = route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock ?? route.DestinationPrefixListId;
-                var left = route.DestinationPrefixListId is not null ? "a prefix-list destination (the snapshot does not read prefix lists)"
+                var user = $"route table {table.RouteTableId}: the route {destination} → {target}";
+                if (route.GatewayId is { } endpointId && IsEndpoint(endpointId) && endpointRoutes.Contains((endpointId, table.RouteTableId)))
+                {
+                    // A gateway endpoint's route (its service's AWS-managed list → vpce-…): the VpcEndpoint makes it again.
+                    if (route.DestinationPrefixListId is { } endpointList)
+                    {
+                        prefixLists.Name(endpointList, user, notes);
+                    }
+
+                    continue;
+                }
+
+                var toEndpoint = route.GatewayId is { } vpce && IsEndpoint(vpce);
+                var prefixList = !toEndpoint && route.DestinationPrefixListId is { } listId ? prefixLists.Name(listId, user, notes) : null;
+                var left = toEndpoint ? "to a VPC endpoint the world does not have (above)"
+                    : route.DestinationPrefixListId is not null && prefixList is null ? "to a prefix list the world does not have (above)"
                     : route.Origin?.Value == "EnableVgwRoutePropagation" ? "propagated by a virtual private gateway"
                     : route.GatewayId is { } igw && igw.StartsWith("igw-", StringComparison.Ordinal) ? (internetGateways.Contains(igw) ? null : "to an internet gateway not attached to the VPC (a blackhole)")
                     : route.EgressOnlyInternetGatewayId is { } eigwId ? (egressOnlyGateways.Contains(eigwId) ? null : "to an egress-only internet gateway of no VPC read (a blackhole)")
@@ -264,12 +286,12 @@ public static class AwsDocuments
                     : "to a target Podnet does not emulate (only internet, egress-only internet and NAT gateways)";
                 if (left is not null)
                 {
-                    notes.Add($"route table {table.RouteTableId}: the route {destination} → {target} is {left}: left out");
+                    notes.Add($"{user} is {left}: left out");
                     continue;
                 }
 
-                var entry = route.DestinationIpv6CidrBlock is { } ipv6
-                    ? new JsonObject { ["DestinationIpv6CidrBlock"] = ipv6 }
+                var entry = prefixList is not null ? new JsonObject { ["DestinationPrefixListId"] = prefixList }
+                    : route.DestinationIpv6CidrBlock is { } ipv6 ? new JsonObject { ["DestinationIpv6CidrBlock"] = ipv6 }
                     : new JsonObject { ["DestinationCidrBlock"] = route.DestinationCidrBlock };
                 if (route.NatGatewayId is { } nat)
                 {
@@ -319,7 +341,10 @@ public static class AwsDocuments
             documents.Add(Document("RouteTable", table.RouteTableId, spec));
         }
 
+        documents.AddRange(endpoints);
         return natInterfaces;
+
+        static bool IsEndpoint(string gatewayId) => gatewayId.StartsWith("vpce-", StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -416,7 +441,7 @@ public static class AwsDocuments
     }
 
     /// <summary>The Cluster, the rules added to its group, and a NodeGroup per managed node group.</summary>
-    private static void AddCluster(List<JsonObject> documents, List<string> notes, Ec2Inventory inventory, SecurityGroup clusterGroup, string clusterName, ClusterFacts facts, HashSet<string> known)
+    private static void AddCluster(List<JsonObject> documents, List<string> notes, Ec2Inventory inventory, SecurityGroup clusterGroup, string clusterName, ClusterFacts facts, HashSet<string> known, PrefixListNames prefixLists)
     {
         // EKS's API (describe-cluster) is not read: the cluster's subnets are taken as every subnet of its VPC.
         var subnets = inventory.Subnets.Where(s => s.VpcId == clusterGroup.VpcId).OrderBy(s => s.AvailabilityZone, StringComparer.Ordinal).ThenBy(s => s.CidrBlock, StringComparer.Ordinal).ToList();
@@ -444,7 +469,7 @@ public static class AwsDocuments
 
         // EKS gives its group one rule: all traffic from itself. Any other was added since, and is kept.
         var added = (clusterGroup.IpPermissions ?? []).Select(p => p.DeepCloneWithout(clusterGroup.GroupId)).OfType<IpPermission>().ToList();
-        var permissions = Permissions(added, clusterGroup.GroupId, known, notes);
+        var permissions = Permissions(added, clusterGroup.GroupId, known, prefixLists, notes);
         if (permissions.Count > 0)
         {
             documents.Add(Document("SecurityGroupIngress", $"{clusterName}-cluster-security-group", new JsonObject { ["ClusterSecurityGroup"] = clusterName, ["IpPermissions"] = permissions }));
@@ -518,7 +543,7 @@ public static class AwsDocuments
     }
 
     /// <summary>Rules as the world's IpPermissions: the aws CLI's field names; a pair naming a group the world lacks is left out (and said).</summary>
-    private static JsonArray Permissions(IEnumerable<IpPermission>? permissions, string groupId, HashSet<string> known, List<string> notes)
+    private static JsonArray Permissions(IEnumerable<IpPermission>? permissions, string groupId, HashSet<string> known, PrefixListNames prefixLists, List<string> notes)
     {
         var list = new JsonArray();
         foreach (var p in permissions ?? [])
@@ -536,11 +561,15 @@ public static class AwsDocuments
 
             var ranges = (p.Ipv4Ranges ?? []).Select(r => (JsonNode)Described(new JsonObject { ["CidrIp"] = r.CidrIp }, r.Description)).ToArray();
             var v6 = (p.Ipv6Ranges ?? []).Select(r => (JsonNode)Described(new JsonObject { ["CidrIpv6"] = r.CidrIpv6 }, r.Description)).ToArray();
-            // The snapshot does not read prefix lists, and a world's rule may name only a list the world has
-            // (EC2's InvalidPrefixListID.NotFound): that part of the rule is left out, and said.
+            // A world's rule may name only a list the world has (EC2's InvalidPrefixListID.NotFound): the account's own
+            // lists (written) and the region's AWS-managed ones (built in); another's part of the rule is left out, and said.
+            var lists = new List<JsonNode>();
             foreach (var reference in p.PrefixListIds ?? [])
             {
-                notes.Add($"security group {groupId}: a rule ({p.IpProtocol} {p.FromPort}-{p.ToPort}) names the prefix list {reference.Id}, which the snapshot does not read; that part of the rule is left out");
+                if (prefixLists.Name(reference.Id, $"security group {groupId}: a rule ({p.IpProtocol} {p.FromPort}-{p.ToPort})", notes) is { } named)
+                {
+                    lists.Add(Described(new JsonObject { ["PrefixListId"] = named }, reference.Description));
+                }
             }
 
             var pairs = new List<JsonNode>();
@@ -556,7 +585,7 @@ public static class AwsDocuments
                 }
             }
 
-            if (ranges.Length + v6.Length + pairs.Count == 0)
+            if (ranges.Length + v6.Length + lists.Count + pairs.Count == 0)
             {
                 continue;
             }
@@ -569,6 +598,11 @@ public static class AwsDocuments
             if (v6.Length > 0)
             {
                 entry["Ipv6Ranges"] = new JsonArray(v6);
+            }
+
+            if (lists.Count > 0)
+            {
+                entry["PrefixListIds"] = new JsonArray([.. lists]);
             }
 
             if (pairs.Count > 0)

@@ -8,9 +8,11 @@ namespace Podnet.Live;
 /// <summary>
 /// Reads a cluster's VPC through EC2's API with the AWS SDK, read-only: <c>DescribeInstances</c>,
 /// <c>DescribeVpcs</c>, <c>DescribeSubnets</c>, <c>DescribeSecurityGroups</c>, <c>DescribeNetworkInterfaces</c>,
-/// <c>DescribeRouteTables</c>, <c>DescribeInternetGateways</c>, <c>DescribeNatGateways</c> and
-/// <c>DescribeEgressOnlyInternetGateways</c>, each filtered to the VPC (the last has no VPC filter: its gateways are
-/// kept by their attachment) and followed through its <c>NextToken</c> pages. A refusal (<c>UnauthorizedOperation</c>,
+/// <c>DescribeRouteTables</c>, <c>DescribeInternetGateways</c>, <c>DescribeNatGateways</c>,
+/// <c>DescribeEgressOnlyInternetGateways</c> and <c>DescribeVpcEndpoints</c>, each filtered to the VPC (egress-only
+/// gateways have no VPC filter: they are kept by their attachment), <c>DescribeManagedPrefixLists</c> (every list
+/// the account sees: its own, AWS's and those shared with it) and <c>GetManagedPrefixListEntries</c> for each of the
+/// account's own lists, each followed through its <c>NextToken</c> pages. A refusal (<c>UnauthorizedOperation</c>,
 /// <c>AuthFailure</c>) or an endpoint that does not answer is a <see cref="LiveClusterException"/> naming the action.
 /// </summary>
 public sealed class Ec2Reader : IDisposable
@@ -19,7 +21,7 @@ public sealed class Ec2Reader : IDisposable
     public static readonly IReadOnlyList<string> Actions =
         ["ec2:DescribeInstances", "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces",
          "ec2:DescribeTrunkInterfaceAssociations", "ec2:DescribeRouteTables", "ec2:DescribeInternetGateways", "ec2:DescribeNatGateways",
-         "ec2:DescribeEgressOnlyInternetGateways"];
+         "ec2:DescribeEgressOnlyInternetGateways", "ec2:DescribeManagedPrefixLists", "ec2:GetManagedPrefixListEntries", "ec2:DescribeVpcEndpoints"];
 
     private readonly IAmazonEC2 _client;
 
@@ -84,7 +86,10 @@ public sealed class Ec2Reader : IDisposable
 
     /// <summary>
     /// Everything of the VPCs <paramref name="vpcIds"/>: the VPCs, their subnets, groups, interfaces, running instances,
-    /// route tables, the internet gateways attached to them and their NAT gateways (every state: the caller decides).
+    /// route tables, the internet gateways attached to them, their NAT gateways and VPC endpoints (every state and
+    /// type: the caller decides), and the managed prefix lists the account sees, with the entries of its own (the
+    /// account is the VPCs' <c>OwnerId</c>; AWS-managed lists, <c>OwnerId: AWS</c>, and lists shared by another
+    /// account are described but their entries are not read).
     /// </summary>
     public async Task<Ec2Inventory> ReadVpcsAsync(IReadOnlyList<string> vpcIds, CancellationToken cancel = default)
     {
@@ -143,7 +148,38 @@ public sealed class Ec2Reader : IDisposable
             return (page.EgressOnlyInternetGateways ?? [], page.NextToken);
         }).ConfigureAwait(false);
         var egressOnlyOfVpcs = egressOnly.Where(g => (g.Attachments ?? []).Any(a => vpcIds.Contains(a.VpcId, StringComparer.Ordinal))).ToList();
-        return new Ec2Inventory(Region, vpcs, subnets, groups, interfaces, instances, routeTables, internetGateways, natGateways, egressOnlyOfVpcs);
+        var endpoints = await Pages<VpcEndpoint>("DescribeVpcEndpoints", async token =>
+        {
+            var page = await _client.DescribeVpcEndpointsAsync(new DescribeVpcEndpointsRequest { Filters = InVpc(), NextToken = token }, cancel).ConfigureAwait(false);
+            return (page.VpcEndpoints ?? [], page.NextToken);
+        }).ConfigureAwait(false);
+
+        // Every list the account may name: its own, AWS's (OwnerId AWS) and those shared with it through RAM. Only the
+        // account's own lists are read entry by entry (GetManagedPrefixListEntries, without --target-version: the
+        // current version); the VPCs' owner is the account.
+        var prefixLists = await Pages<ManagedPrefixList>("DescribeManagedPrefixLists", async token =>
+        {
+            var page = await _client.DescribeManagedPrefixListsAsync(new DescribeManagedPrefixListsRequest { NextToken = token }, cancel).ConfigureAwait(false);
+            return (page.PrefixLists ?? [], page.NextToken);
+        }).ConfigureAwait(false);
+        var account = vpcs.Select(v => v.OwnerId).FirstOrDefault(o => !string.IsNullOrEmpty(o));
+        var entries = new Dictionary<string, IReadOnlyList<PrefixListEntry>>(StringComparer.Ordinal);
+        foreach (var list in prefixLists.Where(l => account is not null && l.OwnerId == account))
+        {
+            entries[list.PrefixListId] = await Pages<PrefixListEntry>("GetManagedPrefixListEntries", async token =>
+            {
+                var page = await _client.GetManagedPrefixListEntriesAsync(new GetManagedPrefixListEntriesRequest { PrefixListId = list.PrefixListId, NextToken = token }, cancel).ConfigureAwait(false);
+                return (page.Entries ?? [], page.NextToken);
+            }).ConfigureAwait(false);
+        }
+
+        return new Ec2Inventory(Region, vpcs, subnets, groups, interfaces, instances, routeTables, internetGateways, natGateways, egressOnlyOfVpcs)
+        {
+            AccountId = account,
+            ManagedPrefixLists = prefixLists,
+            PrefixListEntries = entries,
+            VpcEndpoints = endpoints,
+        };
     }
 
     /// <summary>

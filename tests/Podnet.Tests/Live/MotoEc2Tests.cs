@@ -183,13 +183,13 @@ public sealed class MotoEc2Tests : IDisposable
     }
 
     [Fact]
-    public async Task ReadVpcs_ARuleNamingAPrefixList_LeavesThatPartOut_AndTheWorldLoads()
+    public async Task ReadVpcs_ARuleNamingTheAccountsPrefixList_KeepsTheListAndTheRule_AndTheWorldLoads()
     {
-        // A world's rule may name only a list the world has (InvalidPrefixListID.NotFound), and the snapshot does not
-        // read prefix lists: the rest of the rule is kept, the list's part is left out and said.
+        // moto's list is the account's own (its OwnerId is the VPC's): the snapshot writes it as a ManagedPrefixList
+        // with its ID and entries, and the rule keeps naming it.
         var vpc = (await _client.CreateVpcAsync(new CreateVpcRequest { CidrBlock = "10.40.0.0/16" })).Vpc;
         var groupId = (await _client.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { VpcId = vpc.VpcId, GroupName = "db", Description = "db" })).GroupId;
-        var list = (await _client.CreateManagedPrefixListAsync(new CreateManagedPrefixListRequest { PrefixListName = "clients", AddressFamily = "IPv4", MaxEntries = 2, Entries = [new AddPrefixListEntry { Cidr = "10.1.0.0/16" }] })).PrefixList;
+        var list = (await _client.CreateManagedPrefixListAsync(new CreateManagedPrefixListRequest { PrefixListName = "clients", AddressFamily = "IPv4", MaxEntries = 2, Entries = [new AddPrefixListEntry { Cidr = "10.1.0.0/16", Description = "office" }] })).PrefixList;
         await _client.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
         {
             GroupId = groupId,
@@ -197,12 +197,17 @@ public sealed class MotoEc2Tests : IDisposable
         });
 
         using var reader = new Ec2Reader(_client);
-        var result = AwsDocuments.From(await reader.ReadVpcsAsync([vpc.VpcId]), new AwsDocuments.ClusterFacts(null, null, new Dictionary<string, int>()));
+        var inventory = await reader.ReadVpcsAsync([vpc.VpcId]);
+        var result = AwsDocuments.From(inventory, new AwsDocuments.ClusterFacts(null, null, new Dictionary<string, int>()));
 
-        Assert.Contains($"security group {groupId}: a rule (tcp 5432-5432) names the prefix list {list.PrefixListId}, which the snapshot does not read; that part of the rule is left out", result.Notes);
+        Assert.Equal(vpc.OwnerId, inventory.AccountId);
+        var written = Assert.Single(result.Documents, d => d["kind"]!.GetValue<string>() == "ManagedPrefixList")["spec"]!;
+        Assert.Equal($$"""{"PrefixListId":"{{list.PrefixListId}}","PrefixListName":"clients","AddressFamily":"IPv4","MaxEntries":2,"Entries":[{"Cidr":"10.1.0.0/16","Description":"office"}]}""", written.ToJsonString());
+        Assert.DoesNotContain(result.Notes, n => n.Contains(list.PrefixListId, StringComparison.Ordinal));
         var world = WorldLoader.Load([new WorldSource("moto.yaml", Podnet.Kube.Serialization.YamlManifests.ToYamlDocuments(result.Documents))]);
         var rule = Assert.Single(world.Cloud!.Ec2Backend.DescribeSecurityGroups().Single(g => g.GroupId == groupId).IpPermissions);
-        Assert.Equal(("10.0.0.0/8", 0), (Assert.Single(rule.IpRanges!).CidrIp, rule.PrefixListIds?.Count ?? 0));
+        Assert.Equal(("10.0.0.0/8", list.PrefixListId), (Assert.Single(rule.IpRanges!).CidrIp, Assert.Single(rule.PrefixListIds!).Id));
+        Assert.Equal(["10.1.0.0/16"], world.Cloud.Ec2Backend.GetManagedPrefixListEntries(list.PrefixListId).Select(e => e.Cidr));
     }
 
     [Fact]
