@@ -346,17 +346,36 @@ public sealed partial class Reachability
             return null;
         }
 
-        var store = _world.ControlPlane.Store;
-        foreach (var service in store.List(store.Resources.For("v1", "Service")).Items)
+        if (ServicesByClusterIp.TryGetValue(address, out var service))
         {
-            var ips = (service["spec.clusterIPs"] as JsonArray)?.Select(ip => ip?.GetValue<string>()) ?? [service.GetString("spec.clusterIP")];
-            if (ips.Any(ip => IpAddressText.ParseOrNull(ip) is { } held && held.Equals(address)))
-            {
-                return new ClusterIpTarget(address, service);
-            }
+            return new ClusterIpTarget(address, service);
         }
 
         return _world.ControlPlane.ServiceCidr.Contains(address) ? new ClusterIpTarget(address, null) : null;
+    }
+
+    /// <summary>
+    /// Every Service's ClusterIPs (<c>spec.clusterIPs</c>, else <c>spec.clusterIP</c>; not a headless Service's
+    /// <c>None</c>), read once: lint asks for an address per pod, and the settled world does not change under a query.
+    /// </summary>
+    private Dictionary<IPAddress, KubeObject> ServicesByClusterIp => _servicesByClusterIp ??= BuildServicesByClusterIp();
+
+    private Dictionary<IPAddress, KubeObject>? _servicesByClusterIp;
+
+    private Dictionary<IPAddress, KubeObject> BuildServicesByClusterIp()
+    {
+        var store = _world.ControlPlane.Store;
+        var byAddress = new Dictionary<IPAddress, KubeObject>();
+        foreach (var service in store.List(store.Resources.For("v1", "Service")).Items)
+        {
+            var ips = (service["spec.clusterIPs"] as JsonArray)?.Select(ip => ip?.GetValue<string>()) ?? [service.GetString("spec.clusterIP")];
+            foreach (var held in ips.Select(IpAddressText.ParseOrNull).OfType<IPAddress>())
+            {
+                byAddress.TryAdd(held, service);
+            }
+        }
+
+        return byAddress;
     }
 
     /// <summary>
