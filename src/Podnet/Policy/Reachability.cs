@@ -158,7 +158,10 @@ public sealed partial class Reachability
             return ReachResult.Error(fromError);
         }
 
-        var isService = to.StartsWith("svc/", StringComparison.Ordinal);
+        // A Service's ClusterIP (or another address of the Service range) given as an address is kube-proxy's to
+        // translate on the source's node, not the VPC's to route: it is judged as the Service it belongs to.
+        var clusterIp = KubeProxyTarget(to);
+        var isService = clusterIp is not null || to.StartsWith("svc/", StringComparison.Ordinal);
         string? toError = null;
         var toGroup = isService ? null : GroupPods("TO", to, out toError);
         if (toError is not null)
@@ -199,10 +202,11 @@ public sealed partial class Reachability
 
         if (fromGroup is not null || toGroup is not null)
         {
-            return EvaluateGroups(from, sources, fromGroup, to, destinations, toGroup, (source, service) => ToServiceFrom(source, service, spec), spec);
+            return EvaluateGroups(from, sources, fromGroup, to, destinations, toGroup, (source, service) => clusterIp is { } target ? ToClusterIp(source, target, spec) : ToServiceFrom(source, service, spec), spec);
         }
 
-        return isService ? ToServiceFrom(sources[0], to, spec) : Evaluate(sources[0], destinations![0], spec);
+        return clusterIp is { } kubeProxy ? ToClusterIp(sources[0], kubeProxy, spec)
+            : isService ? ToServiceFrom(sources[0], to, spec) : Evaluate(sources[0], destinations![0], spec);
     }
 
     /// <summary>A Service from one source: a source that is not running says so before any DNS query.</summary>
@@ -286,8 +290,7 @@ public sealed partial class Reachability
         }
 
         // 2. The ClusterIP and port, then kube-proxy's choice of endpoint.
-        var servicePort = (service["spec.ports"] as JsonArray ?? []).OfType<JsonObject>()
-            .FirstOrDefault(p => p["port"]?.GetValue<int>() == spec.Port && (p["protocol"]?.GetValue<string>() ?? "TCP") == spec.Protocol);
+        var servicePort = ServicePort(service, spec);
         if (servicePort is null)
         {
             hops.Add(new Hop("service", false, $"Service {parts[1]}/{parts[2]} has no port {spec}: the connection to {service.GetString("spec.clusterIP")}:{spec.Port} is refused"));
@@ -301,16 +304,132 @@ public sealed partial class Reachability
             return new ReachResult(false, hops, null);
         }
 
+        return new ReachResult(ToEndpoints(source, service.GetString("spec.clusterIP"), servicePort, endpoints, spec, hops), hops, null);
+    }
+
+    /// <summary>
+    /// kube-proxy's DNAT of <paramref name="clusterIp"/>:port to each ready endpoint, and each endpoint's flow on its
+    /// target port: appends a <c>service</c> hop and the flow's hops per endpoint; true when every flow is allowed.
+    /// </summary>
+    private bool ToEndpoints(Endpoint source, string? clusterIp, JsonObject servicePort, List<PodView> endpoints, PortSpec spec, List<Hop> hops)
+    {
         var all = true;
         foreach (var pod in endpoints)
         {
             var target = TargetPort(servicePort, pod);
-            hops.Add(new Hop("service", true, $"{service.GetString("spec.clusterIP")}:{spec.Port} → {pod.Namespace}/{pod.Name} {pod.PodIP}:{target} (kube-proxy)"));
+            hops.Add(new Hop("service", true, $"{clusterIp}:{spec.Port} → {pod.Namespace}/{pod.Name} {pod.PodIP}:{target} (kube-proxy)"));
             all &= Flow(source, PodEndpoint(pod), spec with { Port = target }, hops, $"to {pod.Name}: ");
         }
 
-        return new ReachResult(all, hops, null);
+        return all;
     }
+
+    /// <summary>
+    /// What <c>reach</c> takes an address given as TO to be when it is kube-proxy's: a Service whose
+    /// <c>spec.clusterIPs</c> (or <c>spec.clusterIP</c>) holds it, IPv4 or IPv6, or — <see cref="ClusterIpTarget.Service"/>
+    /// null — an address of the cluster's Service range (<see cref="Podnet.Kube.ControlPlane.ServiceCidr"/>) that no
+    /// Service has. Null for anything else, for an address NodeLocal DNSCache binds (kube-dns's ClusterIP given to its
+    /// <c>-localip</c>: the cache on the node answers it), and in a policy-only world (no nodes, so no kube-proxy; its addresses are
+    /// judged as given, as the NetworkPolicy cases expect).
+    /// </summary>
+    private ClusterIpTarget? KubeProxyTarget(string to)
+    {
+        if (_world.IsPolicyOnly || to.Contains('/', StringComparison.Ordinal) || !IpAddressText.TryParse(to, out var address))
+        {
+            return null;
+        }
+
+        // NodeLocal DNSCache binding kube-dns's ClusterIP on every node (-localip 169.254.20.10,CLUSTER-DNS, iptables
+        // mode) answers it on the node, ahead of kube-proxy (nodelocaldns's NOTRACK rules): OnTheNode judges that.
+        if (_nodeLocalDns?.Serves(address) == true)
+        {
+            return null;
+        }
+
+        if (ServicesByClusterIp.TryGetValue(address, out var service))
+        {
+            return new ClusterIpTarget(address, service);
+        }
+
+        return _world.ControlPlane.ServiceCidr.Contains(address) ? new ClusterIpTarget(address, null) : null;
+    }
+
+    /// <summary>
+    /// Every Service's ClusterIPs (<c>spec.clusterIPs</c>, else <c>spec.clusterIP</c>; not a headless Service's
+    /// <c>None</c>), read once: lint asks for an address per pod, and the settled world does not change under a query.
+    /// </summary>
+    private Dictionary<IPAddress, KubeObject> ServicesByClusterIp => _servicesByClusterIp ??= BuildServicesByClusterIp();
+
+    private Dictionary<IPAddress, KubeObject>? _servicesByClusterIp;
+
+    private Dictionary<IPAddress, KubeObject> BuildServicesByClusterIp()
+    {
+        var store = _world.ControlPlane.Store;
+        var byAddress = new Dictionary<IPAddress, KubeObject>();
+        foreach (var service in store.List(store.Resources.For("v1", "Service")).Items)
+        {
+            var ips = (service["spec.clusterIPs"] as JsonArray)?.Select(ip => ip?.GetValue<string>()) ?? [service.GetString("spec.clusterIP")];
+            foreach (var held in ips.Select(IpAddressText.ParseOrNull).OfType<IPAddress>())
+            {
+                byAddress.TryAdd(held, service);
+            }
+        }
+
+        return byAddress;
+    }
+
+    /// <summary>
+    /// A connection to a ClusterIP as kube-proxy (iptables mode, EKS's default) handles it on the source's node, with
+    /// the same flows to the endpoints as <c>svc/NAMESPACE/NAME</c> but no DNS step (no name is looked up). From
+    /// kubernetes/kubernetes pkg/proxy/iptables/proxier.go, <c>syncProxyRules</c>: a Service port with endpoints gets a
+    /// nat rule (<c>"NS/NAME:PORT cluster IP"</c>, <c>-d CLUSTERIP --dport PORT</c>) that DNATs to an endpoint; one
+    /// without endpoints gets only a filter rule <c>"NS/NAME:PORT has no endpoints"</c> with <c>-j REJECT</c>
+    /// (icmp-port-unreachable: refused at once); a port no Service has, or an address of the range no Service holds,
+    /// gets no rule at all, so the packet is not translated and nothing answers it.
+    /// </summary>
+    private ReachResult ToClusterIp(Endpoint source, ClusterIpTarget target, PortSpec spec)
+    {
+        if (NotRunning(source) is { } down)
+        {
+            return new ReachResult(false, [down], null);
+        }
+
+        var address = target.Address;
+        var range = _world.ControlPlane.ServiceCidr;
+        if (target.Service is not { } service)
+        {
+            return new ReachResult(false, [new Hop("service", false, $"{address} is an address of the cluster's Service range {range} that no Service has as its ClusterIP: kube-proxy has no rule for it, so nothing translates it and nothing answers")], null);
+        }
+
+        var name = $"{service.Namespace ?? "default"}/{service.Name}";
+        if (source.Node is not { } node)
+        {
+            return new ReachResult(false, [new Hop("service", false, $"{address} is the ClusterIP of Service {name}, which only kube-proxy on a node of the cluster translates: {source.Display} is on no node, so nothing translates it and nothing answers")], null);
+        }
+
+        var servicePort = ServicePort(service, spec);
+        if (servicePort is null)
+        {
+            return new ReachResult(false, [new Hop("service", false, $"{address} is the ClusterIP of Service {name}, which has no port {spec}: kube-proxy (iptables mode) has no rule for {address} {spec}, so nothing translates it and nothing answers")], null);
+        }
+
+        var endpoints = ServicePods(service.Namespace ?? "default", service.Name);
+        var portName = servicePort["name"]?.GetValue<string>();
+        var rule = string.IsNullOrEmpty(portName) ? name : $"{name}:{portName}";
+        if (endpoints.Count == 0)
+        {
+            var icmp = address.AddressFamily == AddressFamily.InterNetworkV6 ? "icmp6-port-unreachable" : "icmp-port-unreachable";
+            return new ReachResult(false, [new Hop("service", false, $"{address} is the ClusterIP of Service {name}, which has no ready endpoints: kube-proxy's rule \"{rule} has no endpoints\" rejects {address} {spec} (REJECT, {icmp}): the connection is refused")], null);
+        }
+
+        var hops = new List<Hop> { new("service", true, $"{address} is the ClusterIP of Service {name}: kube-proxy on {node.Name} translates it (DNAT, rule \"{rule} cluster IP\") to a ready endpoint") };
+        return new ReachResult(ToEndpoints(source, address.ToString(), servicePort, endpoints, spec, hops), hops, null);
+    }
+
+    /// <summary>The Service's port entry for <paramref name="spec"/>'s number and protocol (TCP when unset); null when it has none.</summary>
+    private static JsonObject? ServicePort(KubeObject service, PortSpec spec)
+        => (service["spec.ports"] as JsonArray ?? []).OfType<JsonObject>()
+            .FirstOrDefault(p => p["port"]?.GetValue<int>() == spec.Port && (p["protocol"]?.GetValue<string>() ?? "TCP") == spec.Protocol);
 
     /// <summary>
     /// Whether a pod's DNS query for <paramref name="name"/> gets an answer, and why: the query to CoreDNS behind
@@ -737,8 +856,8 @@ public sealed partial class Reachability
 
     /// <summary>
     /// Why an endpoint written as an address cannot be asked about: a form Kubernetes rejects (<c>10.1</c>,
-    /// <c>167772161</c>, <c>300.1.1.1</c>), an IPv6 address in a world that has none, or one of an IPv6 cluster's
-    /// Service range (only <c>svc/…</c> follows kube-proxy to the endpoints).
+    /// <c>167772161</c>, <c>300.1.1.1</c>), or an IPv6 address in a world that has none. An address of the cluster's
+    /// Service range is no error: it is judged as kube-proxy translates it (<see cref="ToClusterIp"/>).
     /// </summary>
     private string? AddressError(string role, string text)
     {
@@ -764,13 +883,10 @@ public sealed partial class Reachability
             return $"{role} \"{text}\": an IPv6 address, but this world is IPv4 only (no pod, node or VPC has an IPv6 address)";
         }
 
-        // A ClusterIP of the cluster's IPv6 Service range (a unique local address) is no destination of the VPC's
-        // routes: kube-proxy rewrites it on the node. Without the Service the rewrite is unknown, so no verdict is
-        // invented (before, the route step judged it as an internet address). Any other IPv6 address outside the VPC is
-        // routed by the IPv6 routes (VpcRouter): to an internet or egress-only internet gateway, or nowhere.
-        return _world.ControlPlane.ServiceCidr.Contains(address)
-            ? $"{role} \"{text}\": an address of the cluster's Service range {_world.ControlPlane.ServiceCidr}, which kube-proxy rewrites on the node: give the Service as svc/NAMESPACE/NAME"
-            : null;
+        // An address of the cluster's IPv6 Service range (a unique local address) is kube-proxy's (KubeProxyTarget);
+        // any other IPv6 address outside the VPC is routed by the IPv6 routes (VpcRouter): to an internet or
+        // egress-only internet gateway, or nowhere.
+        return null;
     }
 
     /// <summary>
@@ -849,8 +965,7 @@ public sealed partial class Reachability
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(port);
-        var servicePort = (service["spec.ports"] as JsonArray ?? []).OfType<JsonObject>()
-            .FirstOrDefault(p => p["port"]?.GetValue<int>() == port.Port && (p["protocol"]?.GetValue<string>() ?? "TCP") == port.Protocol);
+        var servicePort = ServicePort(service, port);
         if (servicePort is null)
         {
             return null;
@@ -885,6 +1000,9 @@ public sealed partial class Reachability
             ?? servicePort["port"]!.GetValue<int>();
     }
 }
+
+/// <summary>An address given as TO that kube-proxy handles: the Service holding it as a ClusterIP, or null for an address of the Service range no Service has.</summary>
+internal sealed record ClusterIpTarget(IPAddress Address, KubeObject? Service);
 
 /// <summary>One step of the explanation: what was checked, whether it passed, and what decided it.</summary>
 public sealed record Hop(string Step, bool Allowed, string Detail);

@@ -206,6 +206,37 @@ public class ReachCommandTests
         }
     }
 
+    [Fact]
+    public void ClusterIpAsTo_ReachPrintsKubeProxysTranslation_AndTestTablesTakeIt()
+    {
+        var loaded = ExampleWorlds.Load("hello-eks");
+        var store = loaded.ControlPlane.Store;
+        var clusterIp = store.TryGet(store.Resources.For("v1", "Service"), "shop", "web")!.GetString("spec.clusterIP")!;
+        var web = store.List("v1", "Pod", "shop").Items.Select(p => new Podnet.Kube.Views.PodView(p)).Where(p => p.PodIP is not null).OrderBy(p => p.Name, StringComparer.Ordinal).First();
+        var world = Example("hello-eks");
+
+        var (exit, output, error) = PodnetCli.Run("reach", world, $"shop/{web.Name}", clusterIp, "80");
+        Assert.Equal((0, string.Empty), (exit, error));
+        Assert.StartsWith($"ALLOWED\n  ok    service: {clusterIp} is the ClusterIP of Service shop/web: kube-proxy on {web.NodeName} translates it (DNAT, rule \"shop/web:http cluster IP\") to a ready endpoint\n  ok    service: {clusterIp}:80 → shop/", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("  route: ", output, StringComparison.Ordinal);
+
+        var (closedExit, closed, _) = PodnetCli.Run("reach", world, $"shop/{web.Name}", clusterIp, "81");
+        Assert.Equal(1, closedExit);
+        Assert.Equal($"DENIED\n  FAIL  service: {clusterIp} is the ClusterIP of Service shop/web, which has no port TCP/81: kube-proxy (iptables mode) has no rule for {clusterIp} TCP/81, so nothing translates it and nothing answers\n", closed);
+
+        var dir = Directory.CreateTempSubdirectory("podnet-clusterip-").FullName;
+        try
+        {
+            var table = Path.Combine(dir, "expected.tsv");
+            File.WriteAllText(table, $"shop/{web.Name}\t{clusterIp}\tTCP/80\tallowed\nshop/app=web\t{clusterIp}\tTCP/80\tallowed\nshop/{web.Name}\t{clusterIp}\tTCP/81\tdenied\nshop/{web.Name}\t10.100.255.254\tTCP/443\tdenied\n");
+            Assert.Equal((0, "4 passed, 0 failed\n", string.Empty), PodnetCli.Run("test", world, table));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static (int Exit, string Err) Errors((int Exit, string Out, string Err) run) => (run.Exit, run.Err);
 
     /// <summary>The pods whose namespace/name starts with <paramref name="prefix"/>, as run -o json lists them, sorted.</summary>

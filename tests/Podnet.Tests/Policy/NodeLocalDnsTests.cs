@@ -68,6 +68,25 @@ public class NodeLocalDnsTests
         """;
 
     [Fact]
+    public void KubeDnsClusterIpAsAnAddress_IsTheCachesWhenItBindsIt_ElseKubeProxyTranslatesIt()
+    {
+        // iptables mode: the cache binds kube-dns's ClusterIP on the node, so a packet to it stays there.
+        using (var bound = new ScenarioWorld(SgExample, null, NodeLocalDnsDaemonSet("169.254.20.10,10.100.0.10"), Clients))
+        {
+            var (exit, output, _) = PodnetCli.Run("reach", bound.Directory, "my-namespace/plain", "10.100.0.10", "53/udp");
+            Assert.Equal(0, exit);
+            Assert.Contains("10.100.0.10 is NodeLocal DNSCache's (kube-system/node-local-dns-", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("is the ClusterIP of Service", output, StringComparison.Ordinal);
+        }
+
+        // -localip 169.254.20.10 alone: the ClusterIP is kube-proxy's, translated to the CoreDNS pods.
+        using var unbound = new ScenarioWorld(SgExample, null, NodeLocalDnsDaemonSet("169.254.20.10"), Clients);
+        var (unboundExit, unboundOutput, _) = PodnetCli.Run("reach", unbound.Directory, "my-namespace/plain", "10.100.0.10", "53/udp");
+        Assert.Equal(0, unboundExit);
+        Assert.StartsWith("ALLOWED\n  ok    service: 10.100.0.10 is the ClusterIP of Service kube-system/kube-dns: kube-proxy on ip-", unboundOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void StrictMode_PodWithSecurityGroups_CannotReachTheCache_OthersResolveThroughIt()
     {
         using var scenario = new ScenarioWorld(SgExample, null, NodeLocalDnsDaemonSet("169.254.20.10,10.100.0.10"), Clients);
