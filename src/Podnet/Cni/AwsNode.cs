@@ -251,7 +251,7 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
         {
             // The kubelet retries; meanwhile ipamd's pool loop may add addresses.
             Queue.Add(new ObjectKey(null, node.Name));
-            return SandboxResult.Failed($"networkPlugin cni failed to set up pod \"{pod.Name}_{pod.Namespace}\" network: add cmd: failed to assign an IP address to container", TimeSpan.FromSeconds(10));
+            return SandboxResult.Failed(NoAddress(pod), TimeSpan.FromSeconds(10));
         }
 
         // The pool may now be low: ipamd looks again.
@@ -293,6 +293,10 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
         => pod.Containers.Count > 0
            && (pod.Containers[0]["resources"]?["limits"]?[PodEniResource] is not null || pod.Containers[0]["resources"]?["requests"]?[PodEniResource] is not null);
 
+    /// <summary>The CNI's ADD failing for want of an address, as the kubelet reports it (seed 001's describe output).</summary>
+    private static string NoAddress(PodView pod)
+        => $"networkPlugin cni failed to set up pod \"{pod.Name}_{pod.Namespace}\" network: add cmd: failed to assign an IP address to container";
+
     /// <summary>
     /// A pod with security groups takes the address of its branch interface from the annotation the VPC resource
     /// controller writes; until the annotation is there the ADD fails and the kubelet retries (seed 001): on the pod
@@ -302,10 +306,9 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
     /// </summary>
     private SandboxResult AddBranchPod(PodView pod, NodeAgent agent)
     {
-        var failure = SandboxResult.Failed($"networkPlugin cni failed to set up pod \"{pod.Name}_{pod.Namespace}\" network: add cmd: failed to assign an IP address to container");
         if (BranchNetwork(pod, agent) is not { } network)
         {
-            return failure;
+            return SandboxResult.Failed(NoAddress(pod));
         }
 
         _podNetworks[KeyOf(pod)] = network;

@@ -59,7 +59,7 @@ public sealed partial class Reachability
             // throttling or fault changes a verdict, and deciding a query changes nothing in the account.
             _securityGroups = cloud.Ec2View.DescribeSecurityGroups();
             _groups = SecurityGroupEvaluator.For(cloud.Ec2View);
-            _router = new VpcRouter(cloud.Ec2View);
+            _router = new VpcRouter(cloud.Ec2View, _groups.PrefixLists);
             _interfaces = cloud.Ec2View.DescribeNetworkInterfaces();
             var vpcs = cloud.Ec2View.DescribeVpcs();
             // The VPC's IPv6 /56 is its own address space as its IPv4 blocks are (a pod of an IPv6 cluster is inside).

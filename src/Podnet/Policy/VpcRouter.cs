@@ -52,10 +52,11 @@ namespace Podnet.Policy;
 /// route takes precedence for traffic destined for the service in the current Region").
 /// Read-only: built over the backend's state when asked, for one <see cref="Reachability"/>.
 /// </summary>
-internal sealed class VpcRouter(IEc2View ec2)
+/// <param name="ec2">The account's state: route tables, gateways, interfaces.</param>
+/// <param name="prefixLists">The prefix lists routes name (those the security groups are matched by); null: read them through <paramref name="ec2"/> when a route first names one.</param>
+internal sealed class VpcRouter(IEc2View ec2, PrefixListTable? prefixLists = null)
 {
-    // Each prefix list's name and entries, read once: the lists as they are when the packet is routed.
-    private Dictionary<string, (string Name, CidrBlock[] Entries)>? _prefixLists;
+    private PrefixListTable? _prefixLists = prefixLists;
 
     /// <summary>
     /// Whether a packet from <paramref name="source"/>, leaving by <paramref name="leaving"/>, gets out of the VPC
@@ -90,7 +91,7 @@ internal sealed class VpcRouter(IEc2View ec2)
 
         if (route.GatewayId is { } endpointId && endpointId.StartsWith("vpce-", StringComparison.Ordinal))
         {
-            var service = route.DestinationPrefixListId is { } listId && PrefixLists().TryGetValue(listId, out var list) ? list.Name : "its service";
+            var service = route.DestinationPrefixListId is { } listId && PrefixLists().TryGet(listId, out var list) ? list.Name : "its service";
             return (true, $"{routeText} ({where}): to {service} through gateway endpoint {endpointId}, on AWS's network with {source}'s private address (no NAT gateway or public address needed)");
         }
 
@@ -256,7 +257,7 @@ internal sealed class VpcRouter(IEc2View ec2)
     /// <summary>The longest entry of a prefix-list route's list that holds the address; null for a CIDR route, a list that is gone, or no entry.</summary>
     private CidrBlock? MatchedEntry(Route route, IPAddress destination)
     {
-        if (route.DestinationPrefixListId is not { } id || !PrefixLists().TryGetValue(id, out var list))
+        if (route.DestinationPrefixListId is not { } id || !PrefixLists().TryGet(id, out var list))
         {
             return null;
         }
@@ -276,14 +277,10 @@ internal sealed class VpcRouter(IEc2View ec2)
     /// <summary>A route's destination in a step: its CIDR block, or its list with the entry that matched (<c>pl-… (name) 52.218.128.0/17</c>).</summary>
     private string DestinationText(Route route, IPAddress destination)
         => route.DestinationPrefixListId is { } id
-            ? $"{id} ({(PrefixLists().TryGetValue(id, out var list) ? list.Name : "deleted")}) {MatchedEntry(route, destination)}"
+            ? $"{id} ({(PrefixLists().TryGet(id, out var list) ? list.Name : "deleted")}) {MatchedEntry(route, destination)}"
             : route.Destination;
 
-    private Dictionary<string, (string Name, CidrBlock[] Entries)> PrefixLists()
-        => _prefixLists ??= ec2.DescribeManagedPrefixLists().ToDictionary(
-            l => l.PrefixListId,
-            l => (l.PrefixListName, ec2.GetManagedPrefixListEntries(l.PrefixListId).Select(e => CidrBlock.Parse(e.Cidr)).ToArray()),
-            StringComparer.Ordinal);
+    private PrefixListTable PrefixLists() => _prefixLists ??= PrefixListTable.For(ec2);
 
     /// <summary>How the subnet uses the table: explicitly associated, or implicitly as its VPC's main table.</summary>
     private static string Association(RouteTable table, string subnetId)

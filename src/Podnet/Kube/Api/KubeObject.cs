@@ -32,8 +32,9 @@ public sealed class KubeObject
     private IReadOnlyDictionary<string, string>? _labels;
     private IReadOnlyDictionary<string, string>? _annotations;
 
-    // Read once (the object does not change): the garbage collector, the owner index and every controller that finds
-    // what it owns ask for each object's owners, and parsing them was a twentieth of what a security-group world allocates.
+    // Read once (the object does not change), and kept when the object is made compact: the garbage collector, the owner
+    // index and every controller that finds what it owns ask for each object's owners, and parsing them was a twentieth
+    // of what a security-group world allocates.
     private IReadOnlyList<OwnerReference>? _ownerReferences;
 
     private KubeObject(JsonObject json)
@@ -69,7 +70,8 @@ public sealed class KubeObject
             tree.WriteTo(writer);
         }
 
-        _identity = new Identity(ApiVersion, Kind, Name, Namespace, Uid, ResourceVersion, Metadata("deletionTimestamp"), Finalizers, OwnerReferences);
+        _identity = new Identity(ApiVersion, Kind, Name, Namespace, Uid, ResourceVersion, Metadata("deletionTimestamp"), Finalizers);
+            _ = OwnerReferences; // read into their cache, which outlives the tree
         _labels = Labels;
         _annotations = Annotations;
         _utf8 = buffer.WrittenSpan.ToArray();
@@ -98,8 +100,7 @@ public sealed class KubeObject
         string? Uid,
         string? ResourceVersion,
         string? DeletionTimestamp,
-        IReadOnlyList<string> Finalizers,
-        IReadOnlyList<OwnerReference> OwnerReferences);
+        IReadOnlyList<string> Finalizers);
 
     /// <summary>
     /// The object's own JSON, for read-only views inside the core that must not pay for a copy on every read
@@ -238,7 +239,7 @@ public sealed class KubeObject
         => _identity is { } identity ? identity.Finalizers : (Json["metadata"] as JsonObject)?["finalizers"] is JsonArray a ? [.. a.Select(f => f is JsonValue v && v.TryGetValue<string>(out var s) ? s : string.Empty)] : [];
 
     public IReadOnlyList<OwnerReference> OwnerReferences
-        => _identity is { } identity ? identity.OwnerReferences : _ownerReferences ??= (Json["metadata"] as JsonObject)?["ownerReferences"] is JsonArray a ? [.. a.OfType<JsonObject>().Select(OwnerReference.FromJson)] : [];
+        => _ownerReferences ??= (Json["metadata"] as JsonObject)?["ownerReferences"] is JsonArray a ? [.. a.OfType<JsonObject>().Select(OwnerReference.FromJson)] : [];
 
     /// <summary>Reads a copy of the value at a dotted path (<c>spec.nodeName</c>); null when absent.</summary>
     public JsonNode? this[string path] => Peek(path)?.DeepClone();

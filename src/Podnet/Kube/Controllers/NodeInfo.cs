@@ -121,7 +121,8 @@ internal enum ResourceSlot
 /// <summary>One resource a pod requests, as a <see cref="MilliValue"/>.</summary>
 internal readonly record struct ResourceRequest(string Resource, long Amount)
 {
-    public ResourceSlot Slot => Resource switch
+    /// <summary>Where the cache sums it: told once, as the scheduler asks for every node it filters.</summary>
+    public ResourceSlot Slot { get; } = Resource switch
     {
         "cpu" => ResourceSlot.Cpu,
         "memory" => ResourceSlot.Memory,

@@ -17,17 +17,20 @@ public sealed class SecurityGroupEvaluator
     // Each prefix list's name and entries, as they are when the evaluator is made: EC2 applies a list's current
     // entries to every rule that names it (Amazon VPC User Guide, "Managed prefix lists": update the list and "all
     // security groups that use the prefix list are updated").
-    private readonly IReadOnlyDictionary<string, (string Name, IReadOnlyList<CidrBlock> Entries)> _prefixLists;
-
     /// <summary>An evaluator over <paramref name="groups"/>; rules naming prefix lists match by <paramref name="prefixLists"/>' entries (a list not given matches nothing).</summary>
     public SecurityGroupEvaluator(IEnumerable<SecurityGroup> groups, IEnumerable<(ManagedPrefixList List, IReadOnlyList<PrefixListEntry> Entries)>? prefixLists = null)
+        : this(groups, new PrefixListTable(prefixLists ?? []))
+    {
+    }
+
+    private SecurityGroupEvaluator(IEnumerable<SecurityGroup> groups, PrefixListTable prefixLists)
     {
         _groups = groups.ToDictionary(g => g.GroupId, StringComparer.Ordinal);
-        _prefixLists = (prefixLists ?? []).ToDictionary(
-            p => p.List.PrefixListId,
-            p => (p.List.PrefixListName, (IReadOnlyList<CidrBlock>)[.. p.Entries.Select(e => CidrBlock.Parse(e.Cidr))]),
-            StringComparer.Ordinal);
+        PrefixLists = prefixLists;
     }
+
+    /// <summary>The prefix lists its rules are matched by, for a router that must see the same ones.</summary>
+    internal PrefixListTable PrefixLists { get; }
 
     /// <summary>
     /// An evaluator over the account's security groups and prefix lists as they are now, read through
@@ -36,9 +39,7 @@ public sealed class SecurityGroupEvaluator
     public static SecurityGroupEvaluator For(IEc2View ec2)
     {
         ArgumentNullException.ThrowIfNull(ec2);
-        return new SecurityGroupEvaluator(
-            ec2.DescribeSecurityGroups(),
-            [.. ec2.DescribeManagedPrefixLists().Select(l => (l, ec2.GetManagedPrefixListEntries(l.PrefixListId)))]);
+        return new SecurityGroupEvaluator(ec2.DescribeSecurityGroups(), PrefixListTable.For(ec2));
     }
 
     /// <summary>The interface on one side of a connection: its address and groups (none outside the VPC).</summary>
@@ -153,7 +154,7 @@ public sealed class SecurityGroupEvaluator
     {
         foreach (var reference in permission.PrefixListIds ?? [])
         {
-            if (_prefixLists.TryGetValue(reference.Id, out var list))
+            if (PrefixLists.TryGet(reference.Id, out var list))
             {
                 foreach (var entry in list.Entries)
                 {
