@@ -45,9 +45,31 @@ public sealed class DaemonSetController : ReconcilingController
         {
             foreach (var daemonSet in Store.List(DaemonSets).Items)
             {
-                Queue.Add(ObjectKey.Of(daemonSet));
+                if (PlacementMayHaveChanged(change, daemonSet))
+                {
+                    Queue.Add(ObjectKey.Of(daemonSet));
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a node's change may start or end the DaemonSet's pod there (daemon_controller.go addNode, updateNode):
+    /// a new node the pod runs on, a node whose labels or taints changed whether it runs there, a node that is
+    /// terminating or gone. A label the DaemonSet does not select on (the resource controller's
+    /// <c>vpc.amazonaws.com/has-trunk-attached</c>, say) leaves it alone, so a cluster's nodes being labelled one by
+    /// one is not every DaemonSet looking at every node each time.
+    /// </summary>
+    private static bool PlacementMayHaveChanged(WatchEvent change, KubeObject daemonSet)
+    {
+        var placement = DaemonSetPlacement.Of(daemonSet.Peek("spec.template"));
+        return change switch
+        {
+            { Type: WatchEventType.Added } => placement.Fits(new NodeView(change.Object)),
+            { Type: WatchEventType.Modified, Previous: { } before } when before.IsTerminating == change.Object.IsTerminating
+                => placement.Fits(new NodeView(before)) != placement.Fits(new NodeView(change.Object)),
+            _ => true,
+        };
     }
 
     /// <summary>
@@ -78,7 +100,8 @@ public sealed class DaemonSetController : ReconcilingController
         var hash = TemplateHash.Of(template);
         var pods = PodTemplates.Controlled(Store, Pods, daemonSet).Select(p => new PodView(p)).ToList();
         var nodes = Store.List(Nodes).Items.Select(n => new NodeView(n)).Where(n => !n.Object.IsTerminating).ToList();
-        var eligible = nodes.Where(n => Fits(template, n)).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var placement = DaemonSetPlacement.Of(template);
+        var eligible = nodes.Where(placement.Fits).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
         var covered = pods.Select(TargetNode).OfType<string>().ToHashSet(StringComparer.Ordinal);
 
         // Pods on nodes that no longer qualify (or are gone) go.
@@ -194,72 +217,6 @@ public sealed class DaemonSetController : ReconcilingController
         return 1;
     }
 
-    /// <summary>
-    /// Node selector, the template's required node affinity, and NoSchedule/NoExecute taints; DaemonSet pods tolerate
-    /// unschedulable and not-ready nodes. The affinity is how aws-node and kube-proxy stay off Fargate and Windows
-    /// nodes (their manifests: <c>kubernetes.io/os In [linux]</c>, <c>eks.amazonaws.com/compute-type NotIn [fargate, …]</c>).
-    /// </summary>
-    private static bool Fits(JsonObject template, NodeView node)
-    {
-        var selector = template["spec"]?["nodeSelector"] as JsonObject ?? [];
-        if (selector.Any(p => node.Object.Label(p.Key) != p.Value?.GetValue<string>()))
-        {
-            return false;
-        }
-
-        if (!MatchesRequiredNodeAffinity(template["spec"]?["affinity"], node))
-        {
-            return false;
-        }
-
-        var tolerations = (template["spec"]?["tolerations"] as JsonArray ?? []).OfType<JsonObject>().Concat(DaemonTolerations()).ToList();
-        return node.Taints.Where(t => t.Effect is "NoSchedule" or "NoExecute").All(t => t.IsToleratedBy(tolerations));
-    }
-
-    /// <summary>
-    /// <c>requiredDuringSchedulingIgnoredDuringExecution</c>: the terms are ORed, a term's expressions ANDed; an empty
-    /// or absent list matches every node (<c>nodeaffinity.NewLazyErrorNodeSelector</c>). <c>matchExpressions</c> take the
-    /// label selector operators (In, NotIn, Exists, DoesNotExist); a term the label selector cannot read (Gt, Lt,
-    /// <c>matchFields</c>) matches no node here.
-    /// </summary>
-    private static bool MatchesRequiredNodeAffinity(JsonNode? affinity, NodeView node)
-    {
-        if (affinity?["nodeAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?["nodeSelectorTerms"] is not JsonArray { Count: > 0 } terms)
-        {
-            return true;
-        }
-
-        return terms.OfType<JsonObject>().Any(term =>
-        {
-            if (term["matchFields"] is JsonArray { Count: > 0 } || term["matchExpressions"] is not JsonArray { Count: > 0 } expressions)
-            {
-                return false;
-            }
-
-            try
-            {
-                return Selectors.LabelSelector.FromLabelSelector(new JsonObject { ["matchExpressions"] = expressions.DeepClone() }).Matches(node.Object.Labels);
-            }
-            catch (Selectors.SelectorException)
-            {
-                return false;
-            }
-        });
-    }
-
-    private static IEnumerable<JsonObject> DaemonTolerations()
-    {
-        foreach (var (key, effect) in new[]
-                 {
-                     ("node.kubernetes.io/not-ready", "NoExecute"), ("node.kubernetes.io/unreachable", "NoExecute"),
-                     ("node.kubernetes.io/disk-pressure", "NoSchedule"), ("node.kubernetes.io/memory-pressure", "NoSchedule"),
-                     ("node.kubernetes.io/pid-pressure", "NoSchedule"), ("node.kubernetes.io/unschedulable", "NoSchedule"),
-                 })
-        {
-            yield return new JsonObject { ["key"] = key, ["operator"] = "Exists", ["effect"] = effect };
-        }
-    }
-
     private static void PinToNode(JsonObject pod, string node, string hash, long generation)
     {
         var labels = (JsonObject)(pod["metadata"]!["labels"] ??= new JsonObject());
@@ -285,7 +242,7 @@ public sealed class DaemonSetController : ReconcilingController
             },
         };
         var tolerations = spec["tolerations"] as JsonArray ?? [];
-        foreach (var toleration in DaemonTolerations())
+        foreach (var toleration in DaemonSetPlacement.NewDaemonTolerations())
         {
             if (!tolerations.OfType<JsonObject>().Any(t => t["key"]?.GetValue<string>() == toleration["key"]!.GetValue<string>()))
             {

@@ -122,6 +122,30 @@ public class DaemonSetControllerTests
     }
 
     [Fact]
+    public void DaemonSet_NodeLabelThatChangesNoPlacement_IsNoReasonToSyncAgain()
+    {
+        // daemon_controller.go updateNode: a DaemonSet is synced again only when the node's change changes whether its
+        // pod should run there (the resource controller labels every node of a cluster with security groups for pods).
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1");
+        cluster.Create(TestCluster.DaemonSetJson("aws-node", spec: s => s["nodeSelector"] = new JsonObject { ["role"] = "net" }));
+        cluster.Store.Update(cluster.Node("node-1").With(n => n["metadata"]!["labels"]!["role"] = "net"));
+        cluster.Run();
+        Assert.Equal(["node-1"], PodsByNode(cluster).Keys);
+        long NodeLists() => cluster.Store.WholeKindLists.GetValueOrDefault("Node");
+        var before = NodeLists();
+
+        cluster.Store.Update(cluster.Node("node-1").With(n => n["metadata"]!["labels"]!["vpc.amazonaws.com/has-trunk-attached"] = "true"));
+        cluster.Run();
+        Assert.Equal(before, NodeLists());
+
+        cluster.Store.Update(cluster.Node("node-1").With(n => n["metadata"]!["labels"]!["role"] = "storage"));
+        cluster.Run();
+        Assert.True(NodeLists() > before);
+        Assert.DoesNotContain(DaemonPods(cluster), p => !p.IsTerminating);
+    }
+
+    [Fact]
     public void DaemonSet_NewNode_GetsAPod()
     {
         var cluster = new TestCluster();
