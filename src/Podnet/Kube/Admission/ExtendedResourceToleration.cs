@@ -23,7 +23,7 @@ public sealed class ExtendedResourceToleration : IAdmissionPlugin
         var resources = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var list in new[] { "containers", "initContainers" })
         {
-            foreach (var container in (pod[$"spec.{list}"] as JsonArray ?? []).OfType<JsonObject>())
+            foreach (var container in (pod.Peek($"spec.{list}") as JsonArray ?? []).OfType<JsonObject>())
             {
                 if (container["resources"]?["requests"] is JsonObject requests)
                 {

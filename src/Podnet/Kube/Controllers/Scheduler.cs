@@ -62,12 +62,11 @@ public sealed class Scheduler : ReconcilingController
             var pod = new PodView(change.Object);
             var key = ObjectKey.Of(change.Object);
             Account(key, change.Type == WatchEventType.Deleted || pod.NodeName is null || pod.IsFinished ? null : PodUsage.Of(pod));
-            var statusOnly = change.OnlyStatusChanged;
 
             // A status-only update (such as this scheduler's own PodScheduled=False) is no reason to try again.
             if (change.Type != WatchEventType.Deleted && pod.NodeName is null && pod.PodIP is null && !pod.IsTerminating && pod.SchedulerName == Component)
             {
-                if (!statusOnly)
+                if (!change.OnlyStatusChanged)
                 {
                     Queue.Add(key);
                 }

@@ -126,10 +126,10 @@ public sealed class Kubelet : ReconcilingController
                 Queue.Add(ObjectKey.Of(change.Object));
             }
         }
-        else if (!change.OnlyStatusChanged // a status (aws-node's rollout) decides no probe
-                 && (Is(change, "networking.k8s.io", "NetworkPolicy")
-                     || (change.Object.Namespace == "kube-system" && ((Is(change, "apps", "DaemonSet") && change.Object.Name == "aws-node")
-                                                                       || (Is(change, string.Empty, "ConfigMap") && change.Object.Name == "amazon-vpc-cni")))))
+        else if ((Is(change, "networking.k8s.io", "NetworkPolicy")
+                  || (change.Object.Namespace == "kube-system" && ((Is(change, "apps", "DaemonSet") && change.Object.Name == "aws-node")
+                                                                    || (Is(change, string.Empty, "ConfigMap") && change.Object.Name == "amazon-vpc-cni"))))
+                 && !change.OnlyStatusChanged) // a status (aws-node's rollout) decides no probe; asked last, as it compares the objects
         {
             // A policy, or the VPC CNI's settings (enforcing mode, TCP early demux), may now decide a probe otherwise.
             ResumeProbes();
