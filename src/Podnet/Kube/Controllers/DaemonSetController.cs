@@ -17,6 +17,13 @@ public sealed class DaemonSetController : ReconcilingController
 
     private readonly EventRecorder _events;
 
+    // The nodes each DaemonSet's pods belong on, kept between syncs: a sync looks at every node only when a node came,
+    // went, started terminating or changed its labels or taints since the last (_nodeChanges), or the template changed.
+    // The real controller lists the nodes on every sync; a pod's status change syncs its DaemonSet, so with thousands of
+    // nodes that was every node for every pod.
+    private readonly Dictionary<ObjectKey, (long NodeChanges, string TemplateHash, HashSet<string> Nodes)> _eligible = [];
+    private long _nodeChanges;
+
     public DaemonSetController(ObjectStore store, TimeProvider time, EventRecorder events)
         : base(store, time)
     {
@@ -43,6 +50,7 @@ public sealed class DaemonSetController : ReconcilingController
         }
         else if (Is(change, string.Empty, "Node") && !LabelsAndTaintsSame(change))
         {
+            Interlocked.Increment(ref _nodeChanges);
             foreach (var daemonSet in Store.List(DaemonSets).Items)
             {
                 if (PlacementMayHaveChanged(change, daemonSet))
@@ -92,6 +100,7 @@ public sealed class DaemonSetController : ReconcilingController
         var daemonSet = Store.TryGet(DaemonSets, key.Namespace, key.Name);
         if (daemonSet is null || daemonSet.IsTerminating)
         {
+            _eligible.Remove(key);
             return ReconcileResult.Done;
         }
 
@@ -99,9 +108,7 @@ public sealed class DaemonSetController : ReconcilingController
         var template = (JsonObject)daemonSet["spec.template"]!;
         var hash = TemplateHash.Of(template);
         var pods = PodTemplates.Controlled(Store, Pods, daemonSet).Select(p => new PodView(p)).ToList();
-        var nodes = Store.List(Nodes).Items.Select(n => new NodeView(n)).Where(n => !n.Object.IsTerminating).ToList();
-        var placement = DaemonSetPlacement.Of(template);
-        var eligible = nodes.Where(placement.Fits).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var eligible = Eligible(key, template, hash);
         var covered = pods.Select(TargetNode).OfType<string>().ToHashSet(StringComparer.Ordinal);
 
         // Pods on nodes that no longer qualify (or are gone) go.
@@ -183,13 +190,8 @@ public sealed class DaemonSetController : ReconcilingController
             }
         }
 
-        foreach (var node in eligible.Order(StringComparer.Ordinal))
+        foreach (var node in eligible.Where(node => !covered.Contains(node)).Order(StringComparer.Ordinal))
         {
-            if (covered.Contains(node))
-            {
-                continue;
-            }
-
             var pod = Store.CreateHandedOver(PodTemplates.NewPod(daemonSet, template, daemonSet.Name + "-", json => PinToNode(json, node, hash, GenerationOf(daemonSet))).Raw, context, keepStatus: false, keepUid: false, decoded: false);
             _events.Normal(daemonSet, "SuccessfulCreate", $"Created pod: {pod.Name}", Component);
         }
@@ -199,6 +201,22 @@ public sealed class DaemonSetController : ReconcilingController
     }
 
     private static string? TargetNode(PodView pod) => pod.NodeName ?? pod.AffinityNodeName;
+
+    /// <summary>The names of the nodes that are not terminating and that the template's pods belong on, as of now.</summary>
+    private HashSet<string> Eligible(ObjectKey key, JsonObject template, string hash)
+    {
+        var changes = Interlocked.Read(ref _nodeChanges);
+        if (_eligible.TryGetValue(key, out var kept) && kept.NodeChanges == changes && kept.TemplateHash == hash)
+        {
+            return kept.Nodes;
+        }
+
+        var placement = DaemonSetPlacement.Of(template);
+        var eligible = Store.List(Nodes).Items.Select(n => new NodeView(n)).Where(n => !n.Object.IsTerminating && placement.Fits(n))
+            .Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        _eligible[key] = (changes, hash, eligible);
+        return eligible;
+    }
 
     /// <summary>maxUnavailable (or maxSurge) as a count: an integer, or a percentage of <paramref name="nodes"/> rounded up; 1 when absent.</summary>
     private static int MaxUnavailable(JsonNode? value, int nodes)
