@@ -174,16 +174,30 @@ public sealed class Scheduler : ReconcilingController
 
         _nodeList ??= [.. _nodes.Values.Where(i => i.Node is not null)];
         var nodes = _nodeList.Count;
-        var wanted = NumFeasibleNodesToFind(nodes);
         var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
         var fit = new PodFit(pod);
+
+        // NodeAffinity's PreFilter (nodeaffinity.go): a pod pinned to a node by name (a DaemonSet's pod) is filtered
+        // on that node alone, and every other node is "absent" with one status (schedule_one.go findNodesThatFitPod,
+        // SetAbsentNodesStatus). Filtering every node for each DaemonSet pod was quadratic in the nodes.
+        IReadOnlyList<NodeInfo> candidates = _nodeList;
+        if (fit.AffinityNodeName is { } pinned)
+        {
+            candidates = _nodes.TryGetValue(pinned, out var only) && only.Node is not null ? [only] : [];
+            if (nodes > candidates.Count)
+            {
+                reasons[AbsentFromNodeAffinity] = nodes - candidates.Count;
+            }
+        }
+
+        var wanted = NumFeasibleNodesToFind(candidates.Count);
         var fits = _fits;
         fits.Clear();
         var why = _why;
         var processed = 0;
-        for (; processed < nodes && fits.Count < wanted; processed++)
+        for (; processed < candidates.Count && fits.Count < wanted; processed++)
         {
-            var info = _nodeList[(_nextStartNodeIndex + processed) % nodes];
+            var info = candidates[(_nextStartNodeIndex + processed) % candidates.Count];
             var node = info.Node!;
             why.Clear();
             Filter(fit, node, info, why);
@@ -213,6 +227,9 @@ public sealed class Scheduler : ReconcilingController
         Bind(found, best.Name, context);
         return ReconcileResult.Done;
     }
+
+    /// <summary>The status of the nodes NodeAffinity's PreFilter left out (<c>"node(s) didn't satisfy plugin(s) %v"</c>).</summary>
+    private const string AbsentFromNodeAffinity = "node(s) didn't satisfy plugin(s) [NodeAffinity]";
 
     /// <summary>
     /// How many feasible nodes an attempt looks for before it stops filtering (kube-scheduler's

@@ -382,6 +382,24 @@ public class SchedulerTests
     }
 
     [Fact]
+    public void Scheduler_PinnedPodThatDoesNotFitItsNode_IsFilteredOnThatNodeAlone()
+    {
+        // schedule_one.go findNodesThatFitPod: NodeAffinity's PreFilter result (the node named by metadata.name) is the
+        // only node filtered; the others count under one status. node-1 is full, node-2 is not looked at.
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1", cpu: "1");
+        cluster.AddNode("node-2");
+        var pinned = TestCluster.PodJson("pinned", requests: Cpu("2"), spec: s => s["affinity"] = JsonNode.Parse("""
+            {"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[
+              {"matchFields":[{"key":"metadata.name","operator":"In","values":["node-1"]}]}]}}}
+            """));
+        cluster.Create(pinned);
+        cluster.Run();
+
+        AssertUnschedulable(cluster, "pinned", "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) didn't satisfy plugin(s) [NodeAffinity].");
+    }
+
+    [Fact]
     public void Scheduler_DaemonSetPodPinnedElsewhere_SaysAffinity()
     {
         var cluster = new TestCluster();
@@ -393,7 +411,8 @@ public class SchedulerTests
         cluster.Create(pinned);
         cluster.Run();
 
-        AssertUnschedulable(cluster, "pinned", "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.");
+        // NodeAffinity's PreFilter names node-9 alone; it does not exist, so node-1 is left out with the absent nodes' status.
+        AssertUnschedulable(cluster, "pinned", "0/1 nodes are available: 1 node(s) didn't satisfy plugin(s) [NodeAffinity].");
         Assert.Equal(["node(s) didn't match Pod's node affinity/selector"], Podnet.Kube.Controllers.Scheduler.Filter(new PodView(cluster.Pod("pinned")), new NodeView(cluster.Node("node-1")), []));
     }
 
