@@ -289,29 +289,29 @@ public sealed partial class Reachability
             return new ReachResult(false, hops, null);
         }
 
-        // 2. The ClusterIP and port, then kube-proxy's choice of endpoint.
-        var servicePort = ServicePort(service, spec);
-        if (servicePort is null)
+        // 2. The ClusterIP and port, then kube-proxy's choice of endpoint: the same decision as the ClusterIP given
+        // as an address (KubeProxy), so a port the Service lacks, no endpoints and no local endpoint read alike.
+        var clusterIp = service.GetString("spec.clusterIP");
+        var route = KubeProxy(source, service, clusterIp, spec);
+        if (route.Failure is { } failure)
         {
-            hops.Add(new Hop("service", false, $"Service {parts[1]}/{parts[2]} has no port {spec}: the connection to {service.GetString("spec.clusterIP")}:{spec.Port} is refused"));
+            hops.Add(failure);
             return new ReachResult(false, hops, null);
         }
 
-        var endpoints = ServicePods(parts[1], parts[2]);
-        if (endpoints.Count == 0)
+        if (route.Local is { } local)
         {
-            hops.Add(new Hop("service", false, $"Service {parts[1]}/{parts[2]} has no ready endpoints"));
-            return new ReachResult(false, hops, null);
+            hops.Add(local);
         }
 
-        return new ReachResult(ToEndpoints(source, service.GetString("spec.clusterIP"), servicePort, endpoints, spec, hops), hops, null);
+        return new ReachResult(ToEndpoints(source, clusterIp, route.ServicePort!, route.Endpoints, spec, hops), hops, null);
     }
 
     /// <summary>
     /// kube-proxy's DNAT of <paramref name="clusterIp"/>:port to each ready endpoint, and each endpoint's flow on its
     /// target port: appends a <c>service</c> hop and the flow's hops per endpoint; true when every flow is allowed.
     /// </summary>
-    private bool ToEndpoints(Endpoint source, string? clusterIp, JsonObject servicePort, List<PodView> endpoints, PortSpec spec, List<Hop> hops)
+    private bool ToEndpoints(Endpoint source, string? clusterIp, JsonObject servicePort, IReadOnlyList<PodView> endpoints, PortSpec spec, List<Hop> hops)
     {
         var all = true;
         foreach (var pod in endpoints)
@@ -380,12 +380,11 @@ public sealed partial class Reachability
 
     /// <summary>
     /// A connection to a ClusterIP as kube-proxy (iptables mode, EKS's default) handles it on the source's node, with
-    /// the same flows to the endpoints as <c>svc/NAMESPACE/NAME</c> but no DNS step (no name is looked up). From
-    /// kubernetes/kubernetes pkg/proxy/iptables/proxier.go, <c>syncProxyRules</c>: a Service port with endpoints gets a
-    /// nat rule (<c>"NS/NAME:PORT cluster IP"</c>, <c>-d CLUSTERIP --dport PORT</c>) that DNATs to an endpoint; one
-    /// without endpoints gets only a filter rule <c>"NS/NAME:PORT has no endpoints"</c> with <c>-j REJECT</c>
-    /// (icmp-port-unreachable: refused at once); a port no Service has, or an address of the range no Service holds,
-    /// gets no rule at all, so the packet is not translated and nothing answers it.
+    /// the same flows to the endpoints as <c>svc/NAMESPACE/NAME</c> but no DNS step (no name is looked up), after one
+    /// line naming the Service and its nat rule <c>"NS/NAME:PORT cluster IP"</c>. <see cref="KubeProxy"/> decides, for
+    /// both forms, the port, the endpoints and (<c>internalTrafficPolicy: Local</c>) the local endpoints, from
+    /// kubernetes/kubernetes pkg/proxy/iptables/proxier.go <c>syncProxyRules</c>; an address of the Service range no
+    /// Service holds gets no rule at all, so the packet is not translated and nothing answers it.
     /// </summary>
     private ReachResult ToClusterIp(Endpoint source, ClusterIpTarget target, PortSpec spec)
     {
@@ -401,29 +400,19 @@ public sealed partial class Reachability
             return new ReachResult(false, [new Hop("service", false, $"{address} is an address of the cluster's Service range {range} that no Service has as its ClusterIP: kube-proxy has no rule for it, so nothing translates it and nothing answers")], null);
         }
 
-        var name = $"{service.Namespace ?? "default"}/{service.Name}";
-        if (source.Node is not { } node)
+        var route = KubeProxy(source, service, address.ToString(), spec);
+        if (route.Failure is { } failure)
         {
-            return new ReachResult(false, [new Hop("service", false, $"{address} is the ClusterIP of Service {name}, which only kube-proxy on a node of the cluster translates: {source.Display} is on no node, so nothing translates it and nothing answers")], null);
+            return new ReachResult(false, [failure], null);
         }
 
-        var servicePort = ServicePort(service, spec);
-        if (servicePort is null)
+        var hops = new List<Hop> { new("service", true, $"{address} is the ClusterIP of Service {service.Namespace ?? "default"}/{service.Name}: kube-proxy on {source.Node!.Name} translates it (DNAT, rule \"{route.Rule} cluster IP\") to a ready endpoint") };
+        if (route.Local is { } local)
         {
-            return new ReachResult(false, [new Hop("service", false, $"{address} is the ClusterIP of Service {name}, which has no port {spec}: kube-proxy (iptables mode) has no rule for {address} {spec}, so nothing translates it and nothing answers")], null);
+            hops.Add(local);
         }
 
-        var endpoints = ServicePods(service.Namespace ?? "default", service.Name);
-        var portName = servicePort["name"]?.GetValue<string>();
-        var rule = string.IsNullOrEmpty(portName) ? name : $"{name}:{portName}";
-        if (endpoints.Count == 0)
-        {
-            var icmp = address.AddressFamily == AddressFamily.InterNetworkV6 ? "icmp6-port-unreachable" : "icmp-port-unreachable";
-            return new ReachResult(false, [new Hop("service", false, $"{address} is the ClusterIP of Service {name}, which has no ready endpoints: kube-proxy's rule \"{rule} has no endpoints\" rejects {address} {spec} (REJECT, {icmp}): the connection is refused")], null);
-        }
-
-        var hops = new List<Hop> { new("service", true, $"{address} is the ClusterIP of Service {name}: kube-proxy on {node.Name} translates it (DNAT, rule \"{rule} cluster IP\") to a ready endpoint") };
-        return new ReachResult(ToEndpoints(source, address.ToString(), servicePort, endpoints, spec, hops), hops, null);
+        return new ReachResult(ToEndpoints(source, address.ToString(), route.ServicePort!, route.Endpoints, spec, hops), hops, null);
     }
 
     /// <summary>The Service's port entry for <paramref name="spec"/>'s number and protocol (TCP when unset); null when it has none.</summary>
