@@ -944,25 +944,6 @@ public sealed partial class Reachability
         return new Endpoint($"{pod.Namespace}/{pod.Name}", address, pod.Object, node);
     }
 
-    /// <summary>
-    /// Where kube-proxy may send a connection to a Service's ClusterIP and <paramref name="port"/>: each ready
-    /// endpoint pod with the target port the Service maps the port to (a named targetPort read from the pod's
-    /// containers), in the order the Endpoints object lists them. Null when the Service has no such port; empty when
-    /// it has no ready endpoints. Judge each with <see cref="Evaluate(Endpoint, Endpoint, PortSpec)"/>.
-    /// </summary>
-    public IReadOnlyList<(Endpoint Pod, PortSpec Port)>? ServiceBackends(KubeObject service, PortSpec port)
-    {
-        ArgumentNullException.ThrowIfNull(service);
-        ArgumentNullException.ThrowIfNull(port);
-        var servicePort = ServicePort(service, port);
-        if (servicePort is null)
-        {
-            return null;
-        }
-
-        return [.. ServicePods(service.Namespace ?? "default", service.Name).Select(pod => (PodEndpoint(pod), port with { Port = TargetPort(servicePort, pod) }))];
-    }
-
     private List<PodView> ServicePods(string ns, string name)
     {
         var store = _world.ControlPlane.Store;

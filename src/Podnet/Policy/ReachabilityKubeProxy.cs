@@ -93,4 +93,25 @@ public sealed partial class Reachability
         var hop = new Hop("service", true, $"Service {name} has internalTrafficPolicy Local: kube-proxy on {here} sends {address} {spec} only to its ready endpoints on {here}: {string.Join(", ", local.Select(p => $"{p.Namespace}/{p.Name}"))}{notUsed}");
         return new KubeProxyRoute(servicePort, rule, local, hop, null, false);
     }
+
+    /// <summary>
+    /// Where kube-proxy on <paramref name="source"/>'s node sends a connection to <paramref name="service"/>'s ClusterIP
+    /// <paramref name="address"/> and <paramref name="port"/> — <see cref="KubeProxy"/>'s decision, the one reach takes:
+    /// each endpoint it may DNAT to (under <c>internalTrafficPolicy: Local</c>, only those on the source's node) with the
+    /// target port the Service maps the port to (a named targetPort read from the pod's containers), in the order the
+    /// Endpoints object lists them, and the step that says which are local; or, with no backends, the step that says
+    /// why and whether the client sees kube-proxy's REJECT (refused) or nothing at all (it times out). Judge each
+    /// backend with <see cref="Evaluate(Endpoint, Endpoint, PortSpec)"/>.
+    /// </summary>
+    internal (IReadOnlyList<(Endpoint Pod, PortSpec Port)> Backends, Hop? Local, Hop? Failure, bool Refused) ServiceBackends(Endpoint source, KubeObject service, System.Net.IPAddress address, PortSpec port)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(port);
+        var route = KubeProxy(source, service, address.ToString(), port);
+        return route.ServicePort is not { } servicePort
+            ? ([], null, route.Failure, route.Refused)
+            : ([.. route.Endpoints.Select(pod => (PodEndpoint(pod), port with { Port = TargetPort(servicePort, pod) }))], route.Local, null, false);
+    }
 }
