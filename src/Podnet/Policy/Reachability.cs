@@ -479,8 +479,31 @@ public sealed partial class Reachability
         }
         else
         {
+            // The query goes to kube-dns's ClusterIP: kube-proxy's decision on the source's node (KubeProxy, as for any
+            // Service) names the CoreDNS pods it may reach — under internalTrafficPolicy: Local only those on the node,
+            // none when the node has none (DROP: the query gets no answer). From an address on no node, and in a
+            // policy-only world (no kube-proxy), the query is judged to every CoreDNS pod, as before.
+            IReadOnlyList<PodView> servers = dnsPods;
+            if (!_world.IsPolicyOnly && source.Node is not null && KubeDns is { } kubeDns)
+            {
+                var route = KubeProxy(source, kubeDns, kubeDns.GetString("spec.clusterIP"), new PortSpec("UDP", 53));
+                if (route.Failure is { } failure)
+                {
+                    hops.Add(failure with { Step = "dns: service" });
+                    hops.Add(new Hop("dns", false, $"the DNS query (UDP/53) to kube-dns gets no answer: {name} does not resolve"));
+                    return false;
+                }
+
+                if (route.Local is { } onTheNode)
+                {
+                    hops.Add(onTheNode with { Step = "dns: service" });
+                }
+
+                servers = route.Endpoints;
+            }
+
             dnsOk = false;
-            foreach (var dns in dnsPods)
+            foreach (var dns in servers)
             {
                 var dnsHops = new List<Hop>();
                 var ok = Flow(source, PodEndpoint(dns), new PortSpec("UDP", 53), dnsHops, "dns: ");
@@ -535,12 +558,15 @@ public sealed partial class Reachability
     }
 
     /// <summary>kube-dns's ClusterIP: the cluster DNS the kubelet writes into ClusterFirst pods' resolv.conf.</summary>
-    private IPAddress? ClusterDns
+    private IPAddress? ClusterDns => IpAddressText.ParseOrNull(KubeDns?.GetString("spec.clusterIP"));
+
+    /// <summary>The kube-system/kube-dns Service in front of CoreDNS, or null when the world has none.</summary>
+    private KubeObject? KubeDns
     {
         get
         {
             var store = _world.ControlPlane.Store;
-            return IpAddressText.ParseOrNull(store.TryGet(store.Resources.For("v1", "Service"), "kube-system", "kube-dns")?.GetString("spec.clusterIP"));
+            return store.TryGet(store.Resources.For("v1", "Service"), "kube-system", "kube-dns");
         }
     }
 

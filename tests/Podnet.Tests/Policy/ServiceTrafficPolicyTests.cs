@@ -147,6 +147,31 @@ public class ServiceTrafficPolicyTests
     }
 
     [Fact]
+    public void KubeDnsWithInternalTrafficPolicyLocal_OnlyPodsOnANodeWithCoreDns_ResolveAServiceName()
+    {
+        // The DNS step's query goes to kube-dns's ClusterIP, so kube-proxy's decision applies to it as to any Service.
+        var world = ExampleWorlds.Load("hello-eks");
+        var store = world.ControlPlane.Store;
+        store.Patch(store.Resources.For("v1", "Service"), "kube-system", "kube-dns", Podnet.Kube.Store.PatchType.Merge, System.Text.Json.Nodes.JsonNode.Parse("""{"spec":{"internalTrafficPolicy":"Local"}}""")!);
+        var (dns, near, lonely) = Placement(world);
+        var kubeDns = store.TryGet(store.Resources.For("v1", "Service"), "kube-system", "kube-dns")!.GetString("spec.clusterIP");
+        var reach = new Reachability(world);
+
+        var dropped = reach.Evaluate($"shop/{lonely.Name}", "svc/shop/web", "80");
+        Assert.False(dropped.Allowed);
+        Assert.Equal(new Hop("dns", false, "the DNS query (UDP/53) to kube-dns gets no answer: web.shop.svc.cluster.local does not resolve"), dropped.Hops[^1]);
+        var elsewhere = string.Join(", ", dns.Select(p => $"kube-system/{p.Name} on {p.NodeName}"));
+        Assert.Equal(new Hop("dns: service", false, $"{kubeDns} is the ClusterIP of Service kube-system/kube-dns, whose internalTrafficPolicy is Local, and none of its ready endpoints is on {lonely.NodeName} ({elsewhere}): kube-proxy's filter rule \"kube-system/kube-dns:dns has no local endpoints\" drops {kubeDns} UDP/53 (DROP, not REJECT): nothing answers, the connection times out"), dropped.Hops[^2]);
+
+        var resolved = reach.Evaluate($"shop/{near.Name}", "svc/shop/web", "80");
+        Assert.True(resolved.Allowed, Text(resolved));
+        var local = dns.Single(p => p.NodeName == near.NodeName);
+        var other = dns.Single(p => p.NodeName != near.NodeName);
+        Assert.Contains(new Hop("dns: service", true, $"Service kube-system/kube-dns has internalTrafficPolicy Local: kube-proxy on {near.NodeName} sends {kubeDns} UDP/53 only to its ready endpoints on {near.NodeName}: kube-system/{local.Name}; not kube-system/{other.Name} on {other.NodeName}"), resolved.Hops);
+        Assert.DoesNotContain(resolved.Hops, h => h.Step.StartsWith("dns", StringComparison.Ordinal) && h.Detail.Contains(other.Name + " via", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ServiceName_OnAPortTheServiceDoesNotHave_SaysWhatTheClusterIpFormSays_NothingAnswers()
     {
         var world = ExampleWorlds.Load("hello-eks");
