@@ -282,16 +282,24 @@ public sealed partial class Reachability
 
         var hops = new List<Hop>();
 
-        // 1. The name: a DNS query to CoreDNS behind kube-dns (or NodeLocal DNSCache), judged like any other flow.
+        // 1. The name: a DNS query to CoreDNS behind kube-dns (or NodeLocal DNSCache), judged like any other flow. A
+        // headless Service's name answers its ready endpoints' own addresses.
         var name = $"{parts[2]}.{parts[1]}.svc.cluster.local";
-        if (!Dns(source, name, service.GetString("spec.clusterIP"), hops))
+        var clusterIp = service.GetString("spec.clusterIP");
+        var headless = clusterIp == "None" ? ServicePods(parts[1], parts[2]) : null;
+        var answer = headless is null ? clusterIp : headless.Count == 0 ? null : string.Join(", ", headless.Select(p => p.PodIP));
+        if (!Dns(source, name, answer, hops))
         {
             return new ReachResult(false, hops, null);
         }
 
+        if (headless is not null)
+        {
+            return ToHeadless(source, $"{parts[1]}/{parts[2]}", name, headless, spec, hops);
+        }
+
         // 2. The ClusterIP and port, then kube-proxy's choice of endpoint: the same decision as the ClusterIP given
         // as an address (KubeProxy), so a port the Service lacks, no endpoints and no local endpoint read alike.
-        var clusterIp = service.GetString("spec.clusterIP");
         var route = KubeProxy(source, service, clusterIp, spec);
         if (route.Failure is { } failure)
         {
@@ -305,6 +313,32 @@ public sealed partial class Reachability
         }
 
         return new ReachResult(ToEndpoints(source, clusterIp, route.ServicePort!, route.Endpoints, spec, hops), hops, null);
+    }
+
+    /// <summary>
+    /// A headless Service (<c>clusterIP: None</c>) by name, after its DNS step: CoreDNS answers the ready endpoints' own
+    /// addresses and kube-proxy has no rule for the Service (kubernetes/kubernetes pkg/proxy/util/utils.go
+    /// <c>ShouldSkipService</c> skips a Service whose ClusterIP is not set), so the client connects to an endpoint's
+    /// address on the port it asked for: no Service port is looked up, no targetPort applies and no traffic policy.
+    /// Appends a <c>service</c> hop and the flow's hops per endpoint; allowed when every flow is. Without ready
+    /// endpoints the name has no address records and nothing is connected to.
+    /// </summary>
+    private ReachResult ToHeadless(Endpoint source, string service, string name, List<PodView> endpoints, PortSpec spec, List<Hop> hops)
+    {
+        if (endpoints.Count == 0)
+        {
+            hops.Add(new Hop("service", false, $"Service {service} is headless (clusterIP None) and has no ready endpoints: {name} has no address records, so there is nothing to connect to"));
+            return new ReachResult(false, hops, null);
+        }
+
+        var all = true;
+        foreach (var pod in endpoints)
+        {
+            hops.Add(new Hop("service", true, $"Service {service} is headless (clusterIP None): {name} answers {pod.Namespace}/{pod.Name}'s own address, connected to directly on {pod.PodIP}:{spec.Port} (no kube-proxy)"));
+            all &= Flow(source, PodEndpoint(pod), spec, hops, $"to {pod.Name}: ");
+        }
+
+        return new ReachResult(all, hops, null);
     }
 
     /// <summary>

@@ -172,6 +172,32 @@ public class ServiceTrafficPolicyTests
     }
 
     [Fact]
+    public void HeadlessService_ByName_IsConnectedToDirectly_WithoutKubeProxysPortsOrTrafficPolicy()
+    {
+        // kube-proxy skips a Service without a ClusterIP (pkg/proxy/util ShouldSkipService): the name answers the
+        // endpoints' own addresses, so a port the Service does not list and internalTrafficPolicy change nothing.
+        var world = ExampleWorlds.Load("hello-eks", null, """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web-headless, namespace: shop}
+            spec:
+              clusterIP: None
+              selector: {app: web}
+              internalTrafficPolicy: Local
+              ports:
+              - {name: http, port: 80}
+            """);
+        var web = Pods(world, "shop", "web-");
+
+        var result = new Reachability(world).Evaluate($"shop/{web[0].Name}", "svc/shop/web-headless", "8080");
+
+        Assert.True(result.Allowed, Text(result));
+        Assert.Equal(new Hop("dns", true, $"web-headless.shop.svc.cluster.local resolves to {string.Join(", ", web.Select(p => p.PodIP))} (kube-dns)"), result.Hops.Single(h => h.Step == "dns"));
+        Assert.Equal([.. web.Select(p => $"Service shop/web-headless is headless (clusterIP None): web-headless.shop.svc.cluster.local answers shop/{p.Name}'s own address, connected to directly on {p.PodIP}:8080 (no kube-proxy)")],
+            result.Hops.Where(h => h.Step == "service").Select(h => h.Detail).ToList());
+    }
+
+    [Fact]
     public void ServiceName_OnAPortTheServiceDoesNotHave_SaysWhatTheClusterIpFormSays_NothingAnswers()
     {
         var world = ExampleWorlds.Load("hello-eks");
