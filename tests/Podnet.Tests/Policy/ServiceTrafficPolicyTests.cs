@@ -147,6 +147,62 @@ public class ServiceTrafficPolicyTests
     }
 
     [Fact]
+    public void InternalTrafficPolicyLocal_FromAFargatePod_OnlyThePodItselfIsLocal_ItsNodeIsItsOwn()
+    {
+        // Each Fargate pod runs on its own fargate-ip-… node, with kube-proxy in its micro-VM: under Local the only
+        // endpoint on that node is the pod itself; a pod on an EC2 node has none there.
+        var world = ExampleWorlds.Load("security-groups-for-pods", null, """
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: FargateProfile
+            metadata: {name: fp-batch}
+            spec:
+              Cluster: podnet
+              Subnets: [private-us-west-2a, private-us-west-2b]
+              Selectors: [{namespace: batch}]
+            ---
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: batch}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: worker, namespace: batch}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: worker}}
+              template:
+                metadata: {labels: {app: worker}}
+                spec:
+                  containers:
+                  - {name: worker, image: public.ecr.aws/docker/library/busybox:1.36, ports: [{containerPort: 8080}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: workers, namespace: batch}
+            spec:
+              selector: {app: worker}
+              internalTrafficPolicy: Local
+              ports:
+              - {name: api, port: 8080}
+            """);
+        var workers = Pods(world, "batch", "worker-");
+        Assert.Equal(2, workers.Count);
+        Assert.All(workers, w => Assert.StartsWith("fargate-ip-", w.NodeName, StringComparison.Ordinal));
+        var clusterIp = world.ControlPlane.Store.TryGet(world.ControlPlane.Store.Resources.For("v1", "Service"), "batch", "workers")!.GetString("spec.clusterIP")!;
+        var reach = new Reachability(world);
+
+        var own = reach.Evaluate($"batch/{workers[0].Name}", clusterIp, "8080");
+        Assert.True(own.Allowed, Text(own));
+        Assert.Equal(new Hop("service", true, $"Service batch/workers has internalTrafficPolicy Local: kube-proxy on {workers[0].NodeName} sends {clusterIp} TCP/8080 only to its ready endpoints on {workers[0].NodeName}: batch/{workers[0].Name}; not batch/{workers[1].Name} on {workers[1].NodeName}"), own.Hops[1]);
+        Assert.Equal([$"batch/{workers[0].Name}"], Translations(own));
+
+        var ec2Pod = Pods(world, "my-namespace", "my-deployment-")[0];
+        var dropped = reach.Evaluate($"my-namespace/{ec2Pod.Name}", clusterIp, "8080");
+        Assert.False(dropped.Allowed);
+        Assert.Contains($"none of its ready endpoints is on {ec2Pod.NodeName} (", Assert.Single(dropped.Hops).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void KubeDnsWithInternalTrafficPolicyLocal_OnlyPodsOnANodeWithCoreDns_ResolveAServiceName()
     {
         // The DNS step's query goes to kube-dns's ClusterIP, so kube-proxy's decision applies to it as to any Service.
