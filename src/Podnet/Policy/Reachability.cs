@@ -282,36 +282,70 @@ public sealed partial class Reachability
 
         var hops = new List<Hop>();
 
-        // 1. The name: a DNS query to CoreDNS behind kube-dns (or NodeLocal DNSCache), judged like any other flow.
+        // 1. The name: a DNS query to CoreDNS behind kube-dns (or NodeLocal DNSCache), judged like any other flow. A
+        // headless Service's name answers its ready endpoints' own addresses.
         var name = $"{parts[2]}.{parts[1]}.svc.cluster.local";
-        if (!Dns(source, name, service.GetString("spec.clusterIP"), hops))
+        var clusterIp = service.GetString("spec.clusterIP");
+        var headless = clusterIp == "None" ? ServicePods(parts[1], parts[2]) : null;
+        var answer = headless is null ? clusterIp : headless.Count == 0 ? null : string.Join(", ", headless.Select(p => p.PodIP));
+        if (!Dns(source, name, answer, hops))
         {
             return new ReachResult(false, hops, null);
         }
 
-        // 2. The ClusterIP and port, then kube-proxy's choice of endpoint.
-        var servicePort = ServicePort(service, spec);
-        if (servicePort is null)
+        if (headless is not null)
         {
-            hops.Add(new Hop("service", false, $"Service {parts[1]}/{parts[2]} has no port {spec}: the connection to {service.GetString("spec.clusterIP")}:{spec.Port} is refused"));
+            return ToHeadless(source, $"{parts[1]}/{parts[2]}", name, headless, spec, hops);
+        }
+
+        // 2. The ClusterIP and port, then kube-proxy's choice of endpoint: the same decision as the ClusterIP given
+        // as an address (KubeProxy), so a port the Service lacks, no endpoints and no local endpoint read alike.
+        var route = KubeProxy(source, service, clusterIp, spec);
+        if (route.Failure is { } failure)
+        {
+            hops.Add(failure);
             return new ReachResult(false, hops, null);
         }
 
-        var endpoints = ServicePods(parts[1], parts[2]);
+        if (route.Local is { } local)
+        {
+            hops.Add(local);
+        }
+
+        return new ReachResult(ToEndpoints(source, clusterIp, route.ServicePort!, route.Endpoints, spec, hops), hops, null);
+    }
+
+    /// <summary>
+    /// A headless Service (<c>clusterIP: None</c>) by name, after its DNS step: CoreDNS answers the ready endpoints' own
+    /// addresses and kube-proxy has no rule for the Service (kubernetes/kubernetes pkg/proxy/util/utils.go
+    /// <c>ShouldSkipService</c> skips a Service whose ClusterIP is not set), so the client connects to an endpoint's
+    /// address on the port it asked for: no Service port is looked up, no targetPort applies and no traffic policy.
+    /// Appends a <c>service</c> hop and the flow's hops per endpoint; allowed when every flow is. Without ready
+    /// endpoints the name has no address records and nothing is connected to.
+    /// </summary>
+    private ReachResult ToHeadless(Endpoint source, string service, string name, List<PodView> endpoints, PortSpec spec, List<Hop> hops)
+    {
         if (endpoints.Count == 0)
         {
-            hops.Add(new Hop("service", false, $"Service {parts[1]}/{parts[2]} has no ready endpoints"));
+            hops.Add(new Hop("service", false, $"Service {service} is headless (clusterIP None) and has no ready endpoints: {name} has no address records, so there is nothing to connect to"));
             return new ReachResult(false, hops, null);
         }
 
-        return new ReachResult(ToEndpoints(source, service.GetString("spec.clusterIP"), servicePort, endpoints, spec, hops), hops, null);
+        var all = true;
+        foreach (var pod in endpoints)
+        {
+            hops.Add(new Hop("service", true, $"Service {service} is headless (clusterIP None): {name} answers {pod.Namespace}/{pod.Name}'s own address, connected to directly on {pod.PodIP}:{spec.Port} (no kube-proxy)"));
+            all &= Flow(source, PodEndpoint(pod), spec, hops, $"to {pod.Name}: ");
+        }
+
+        return new ReachResult(all, hops, null);
     }
 
     /// <summary>
     /// kube-proxy's DNAT of <paramref name="clusterIp"/>:port to each ready endpoint, and each endpoint's flow on its
     /// target port: appends a <c>service</c> hop and the flow's hops per endpoint; true when every flow is allowed.
     /// </summary>
-    private bool ToEndpoints(Endpoint source, string? clusterIp, JsonObject servicePort, List<PodView> endpoints, PortSpec spec, List<Hop> hops)
+    private bool ToEndpoints(Endpoint source, string? clusterIp, JsonObject servicePort, IReadOnlyList<PodView> endpoints, PortSpec spec, List<Hop> hops)
     {
         var all = true;
         foreach (var pod in endpoints)
@@ -380,12 +414,11 @@ public sealed partial class Reachability
 
     /// <summary>
     /// A connection to a ClusterIP as kube-proxy (iptables mode, EKS's default) handles it on the source's node, with
-    /// the same flows to the endpoints as <c>svc/NAMESPACE/NAME</c> but no DNS step (no name is looked up). From
-    /// kubernetes/kubernetes pkg/proxy/iptables/proxier.go, <c>syncProxyRules</c>: a Service port with endpoints gets a
-    /// nat rule (<c>"NS/NAME:PORT cluster IP"</c>, <c>-d CLUSTERIP --dport PORT</c>) that DNATs to an endpoint; one
-    /// without endpoints gets only a filter rule <c>"NS/NAME:PORT has no endpoints"</c> with <c>-j REJECT</c>
-    /// (icmp-port-unreachable: refused at once); a port no Service has, or an address of the range no Service holds,
-    /// gets no rule at all, so the packet is not translated and nothing answers it.
+    /// the same flows to the endpoints as <c>svc/NAMESPACE/NAME</c> but no DNS step (no name is looked up), after one
+    /// line naming the Service and its nat rule <c>"NS/NAME:PORT cluster IP"</c>. <see cref="KubeProxy"/> decides, for
+    /// both forms, the port, the endpoints and (<c>internalTrafficPolicy: Local</c>) the local endpoints, from
+    /// kubernetes/kubernetes pkg/proxy/iptables/proxier.go <c>syncProxyRules</c>; an address of the Service range no
+    /// Service holds gets no rule at all, so the packet is not translated and nothing answers it.
     /// </summary>
     private ReachResult ToClusterIp(Endpoint source, ClusterIpTarget target, PortSpec spec)
     {
@@ -401,29 +434,19 @@ public sealed partial class Reachability
             return new ReachResult(false, [new Hop("service", false, $"{address} is an address of the cluster's Service range {range} that no Service has as its ClusterIP: kube-proxy has no rule for it, so nothing translates it and nothing answers")], null);
         }
 
-        var name = $"{service.Namespace ?? "default"}/{service.Name}";
-        if (source.Node is not { } node)
+        var route = KubeProxy(source, service, address.ToString(), spec);
+        if (route.Failure is { } failure)
         {
-            return new ReachResult(false, [new Hop("service", false, $"{address} is the ClusterIP of Service {name}, which only kube-proxy on a node of the cluster translates: {source.Display} is on no node, so nothing translates it and nothing answers")], null);
+            return new ReachResult(false, [failure], null);
         }
 
-        var servicePort = ServicePort(service, spec);
-        if (servicePort is null)
+        var hops = new List<Hop> { new("service", true, $"{address} is the ClusterIP of Service {service.Namespace ?? "default"}/{service.Name}: kube-proxy on {source.Node!.Name} translates it (DNAT, rule \"{route.Rule} cluster IP\") to a ready endpoint") };
+        if (route.Local is { } local)
         {
-            return new ReachResult(false, [new Hop("service", false, $"{address} is the ClusterIP of Service {name}, which has no port {spec}: kube-proxy (iptables mode) has no rule for {address} {spec}, so nothing translates it and nothing answers")], null);
+            hops.Add(local);
         }
 
-        var endpoints = ServicePods(service.Namespace ?? "default", service.Name);
-        var portName = servicePort["name"]?.GetValue<string>();
-        var rule = string.IsNullOrEmpty(portName) ? name : $"{name}:{portName}";
-        if (endpoints.Count == 0)
-        {
-            var icmp = address.AddressFamily == AddressFamily.InterNetworkV6 ? "icmp6-port-unreachable" : "icmp-port-unreachable";
-            return new ReachResult(false, [new Hop("service", false, $"{address} is the ClusterIP of Service {name}, which has no ready endpoints: kube-proxy's rule \"{rule} has no endpoints\" rejects {address} {spec} (REJECT, {icmp}): the connection is refused")], null);
-        }
-
-        var hops = new List<Hop> { new("service", true, $"{address} is the ClusterIP of Service {name}: kube-proxy on {node.Name} translates it (DNAT, rule \"{rule} cluster IP\") to a ready endpoint") };
-        return new ReachResult(ToEndpoints(source, address.ToString(), servicePort, endpoints, spec, hops), hops, null);
+        return new ReachResult(ToEndpoints(source, address.ToString(), route.ServicePort!, route.Endpoints, spec, hops), hops, null);
     }
 
     /// <summary>The Service's port entry for <paramref name="spec"/>'s number and protocol (TCP when unset); null when it has none.</summary>
@@ -490,8 +513,31 @@ public sealed partial class Reachability
         }
         else
         {
+            // The query goes to kube-dns's ClusterIP: kube-proxy's decision on the source's node (KubeProxy, as for any
+            // Service) names the CoreDNS pods it may reach — under internalTrafficPolicy: Local only those on the node,
+            // none when the node has none (DROP: the query gets no answer). From an address on no node, and in a
+            // policy-only world (no kube-proxy), the query is judged to every CoreDNS pod, as before.
+            IReadOnlyList<PodView> servers = dnsPods;
+            if (!_world.IsPolicyOnly && source.Node is not null && KubeDns is { } kubeDns)
+            {
+                var route = KubeProxy(source, kubeDns, kubeDns.GetString("spec.clusterIP"), new PortSpec("UDP", 53));
+                if (route.Failure is { } failure)
+                {
+                    hops.Add(failure with { Step = "dns: service" });
+                    hops.Add(new Hop("dns", false, $"the DNS query (UDP/53) to kube-dns gets no answer: {name} does not resolve"));
+                    return false;
+                }
+
+                if (route.Local is { } onTheNode)
+                {
+                    hops.Add(onTheNode with { Step = "dns: service" });
+                }
+
+                servers = route.Endpoints;
+            }
+
             dnsOk = false;
-            foreach (var dns in dnsPods)
+            foreach (var dns in servers)
             {
                 var dnsHops = new List<Hop>();
                 var ok = Flow(source, PodEndpoint(dns), new PortSpec("UDP", 53), dnsHops, "dns: ");
@@ -546,12 +592,15 @@ public sealed partial class Reachability
     }
 
     /// <summary>kube-dns's ClusterIP: the cluster DNS the kubelet writes into ClusterFirst pods' resolv.conf.</summary>
-    private IPAddress? ClusterDns
+    private IPAddress? ClusterDns => IpAddressText.ParseOrNull(KubeDns?.GetString("spec.clusterIP"));
+
+    /// <summary>The kube-system/kube-dns Service in front of CoreDNS, or null when the world has none.</summary>
+    private KubeObject? KubeDns
     {
         get
         {
             var store = _world.ControlPlane.Store;
-            return IpAddressText.ParseOrNull(store.TryGet(store.Resources.For("v1", "Service"), "kube-system", "kube-dns")?.GetString("spec.clusterIP"));
+            return store.TryGet(store.Resources.For("v1", "Service"), "kube-system", "kube-dns");
         }
     }
 
@@ -953,25 +1002,6 @@ public sealed partial class Reachability
         var node = pod.NodeName is null ? null : store.TryGet(store.Resources.For("v1", "Node"), null, pod.NodeName);
         var address = pod.PodAddress ?? IPAddress.None;
         return new Endpoint($"{pod.Namespace}/{pod.Name}", address, pod.Object, node);
-    }
-
-    /// <summary>
-    /// Where kube-proxy may send a connection to a Service's ClusterIP and <paramref name="port"/>: each ready
-    /// endpoint pod with the target port the Service maps the port to (a named targetPort read from the pod's
-    /// containers), in the order the Endpoints object lists them. Null when the Service has no such port; empty when
-    /// it has no ready endpoints. Judge each with <see cref="Evaluate(Endpoint, Endpoint, PortSpec)"/>.
-    /// </summary>
-    public IReadOnlyList<(Endpoint Pod, PortSpec Port)>? ServiceBackends(KubeObject service, PortSpec port)
-    {
-        ArgumentNullException.ThrowIfNull(service);
-        ArgumentNullException.ThrowIfNull(port);
-        var servicePort = ServicePort(service, port);
-        if (servicePort is null)
-        {
-            return null;
-        }
-
-        return [.. ServicePods(service.Namespace ?? "default", service.Name).Select(pod => (PodEndpoint(pod), port with { Port = TargetPort(servicePort, pod) }))];
     }
 
     private List<PodView> ServicePods(string ns, string name)

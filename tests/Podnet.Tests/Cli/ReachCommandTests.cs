@@ -237,6 +237,48 @@ public class ReachCommandTests
         }
     }
 
+    [Fact]
+    public void InternalTrafficPolicyLocal_ReachPrintsTheLocalEndpoint_OrKubeProxysDrop_AndTestTablesAgree()
+    {
+        var dir = Directory.CreateTempSubdirectory("podnet-itp-").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(Example("hello-eks"), "*.yaml"))
+            {
+                File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
+            }
+
+            File.WriteAllText(Path.Combine(dir, "dns-local.yaml"), Podnet.Tests.Policy.ServiceTrafficPolicyTests.DnsService("Local"));
+            var items = System.Text.Json.Nodes.JsonNode.Parse(PodnetCli.Run("run", dir, "-o", "json").Out)!["kubernetes"]!["items"]!.AsArray().Select(i => i!).ToList();
+            var clusterIp = items.Single(i => i["kind"]!.GetValue<string>() == "Service" && i["metadata"]!["name"]!.GetValue<string>() == "dns-local")["spec"]!["clusterIP"]!.GetValue<string>();
+            var pods = items.Where(i => i["kind"]!.GetValue<string>() == "Pod" && i["spec"]!["nodeName"] is not null)
+                .Select(i => (Name: $"{i["metadata"]!["namespace"]}/{i["metadata"]!["name"]}", Node: i["spec"]!["nodeName"]!.GetValue<string>()))
+                .OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+            var dns = pods.Where(p => p.Name.StartsWith("kube-system/coredns-", StringComparison.Ordinal)).ToList();
+            var near = pods.First(p => p.Name.StartsWith("shop/web-", StringComparison.Ordinal) && dns.Any(d => d.Node == p.Node));
+            var lonely = pods.First(p => p.Name.StartsWith("shop/web-", StringComparison.Ordinal) && dns.All(d => d.Node != p.Node));
+            var (local, other) = (dns.Single(d => d.Node == near.Node), dns.Single(d => d.Node != near.Node));
+
+            var (exit, output, error) = PodnetCli.Run("reach", dir, near.Name, "svc/kube-system/dns-local", "53/udp");
+            Assert.Equal((0, string.Empty), (exit, error));
+            Assert.Contains($"\n  ok    service: Service kube-system/dns-local has internalTrafficPolicy Local: kube-proxy on {near.Node} sends {clusterIp} UDP/53 only to its ready endpoints on {near.Node}: {local.Name}; not {other.Name} on {other.Node}\n  ok    service: {clusterIp}:53 → {local.Name} ", output, StringComparison.Ordinal);
+            Assert.DoesNotContain($"→ {other.Name} ", output, StringComparison.Ordinal);
+
+            var (droppedExit, dropped, _) = PodnetCli.Run("reach", dir, lonely.Name, clusterIp, "53/udp");
+            Assert.Equal(1, droppedExit);
+            var elsewhere = string.Join(", ", dns.Select(d => $"{d.Name} on {d.Node}"));
+            Assert.Equal($"DENIED\n  FAIL  service: {clusterIp} is the ClusterIP of Service kube-system/dns-local, whose internalTrafficPolicy is Local, and none of its ready endpoints is on {lonely.Node} ({elsewhere}): kube-proxy's filter rule \"kube-system/dns-local:dns has no local endpoints\" drops {clusterIp} UDP/53 (DROP, not REJECT): nothing answers, the connection times out\n", dropped);
+
+            var table = Path.Combine(dir, "expected.tsv");
+            File.WriteAllText(table, $"{near.Name}\tsvc/kube-system/dns-local\tUDP/53\tallowed\n{lonely.Name}\tsvc/kube-system/dns-local\tUDP/53\tdenied\n{near.Name}\t{clusterIp}\tUDP/53\tallowed\n{lonely.Name}\t{clusterIp}\tUDP/53\tdenied\nshop/app=web\tsvc/kube-system/dns-local\tUDP/53\tdenied\n");
+            Assert.Equal((0, "5 passed, 0 failed\n", string.Empty), PodnetCli.Run("test", dir, table));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static (int Exit, string Err) Errors((int Exit, string Out, string Err) run) => (run.Exit, run.Err);
 
     /// <summary>The pods whose namespace/name starts with <paramref name="prefix"/>, as run -o json lists them, sorted.</summary>

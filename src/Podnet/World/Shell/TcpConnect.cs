@@ -24,8 +24,10 @@ internal sealed record ConnectResult(ConnectOutcome Outcome, PodView? Server, Js
 
 /// <summary>
 /// A TCP connect from a pod to an address and port, decided by Podnet's reach machinery along the real path: to a
-/// Service's ClusterIP, kube-proxy's iptables rules DNAT to an endpoint (a Service without ready endpoints is
-/// REJECTed, which the client sees as refused); to a pod, NetworkPolicy and security groups decide
+/// Service's ClusterIP, kube-proxy's iptables rules DNAT to an endpoint, as reach decides it
+/// (<see cref="Reachability.ServiceBackends"/>: a Service without ready endpoints is REJECTed, which the client sees as
+/// refused; a port the Service lacks has no rule, and under <c>internalTrafficPolicy: Local</c> a node without an
+/// endpoint DROPs it, so the client times out); to a pod, NetworkPolicy and security groups decide
 /// (<see cref="Reachability.Evaluate(Endpoint, Endpoint, PortSpec)"/>); a denied SYN is dropped, so the client times
 /// out; loopback stays in the pod. kube-proxy picks an endpoint at random; the emulation takes the first the Endpoints object lists, so the
 /// same world always answers the same way (every endpoint's verdict is kept for the explanation). A pod accepts on a
@@ -47,17 +49,18 @@ internal static class TcpConnect
 
         if (ServiceAt(world, address) is { } service)
         {
-            var backends = reach.ServiceBackends(service, spec);
-            if (backends is null || backends.Count == 0)
+            // The decision reach takes for the ClusterIP: a port the Service lacks has no rule and a Service port
+            // with no endpoint on this node under internalTrafficPolicy Local is DROPped (the SYN gets no answer);
+            // a Service without endpoints is REJECTed (refused at once).
+            var (backends, local, failure, refused) = reach.ServiceBackends(source, service, address, spec);
+            if (failure is not null)
             {
-                var why = backends is null
-                    ? $"Service {service.Namespace}/{service.Name} has no port {spec}: the connection to {address}:{port} is refused"
-                    : $"Service {service.Namespace}/{service.Name} has no ready endpoints: kube-proxy rejects the connection to {address}:{port}";
-                return new ConnectResult(ConnectOutcome.Refused, null, null, [new ReachResult(false, [new Hop("service", false, why)], null)]);
+                return new ConnectResult(refused ? ConnectOutcome.Refused : ConnectOutcome.TimedOut, null, null, [new ReachResult(false, [failure], null)]);
             }
 
+            Hop[] policy = local is null ? [] : [local];
             var verdicts = backends.Select(b => (Backend: b, Verdict: reach.Evaluate(source, b.Pod, b.Port)))
-                .Select(v => v.Verdict with { Hops = [new Hop("service", true, $"{address}:{port} → {v.Backend.Pod.Display} {v.Backend.Pod.Address}:{v.Backend.Port.Port} (kube-proxy)"), .. v.Verdict.Hops] })
+                .Select(v => v.Verdict with { Hops = [.. policy, new Hop("service", true, $"{address}:{port} → {v.Backend.Pod.Display} {v.Backend.Pod.Address}:{v.Backend.Port.Port} (kube-proxy)"), .. v.Verdict.Hops] })
                 .ToList();
             var (chosen, chosenPort) = backends[0];
             return ToPod(chosen, chosenPort.Port, verdicts[0].Allowed, verdicts);

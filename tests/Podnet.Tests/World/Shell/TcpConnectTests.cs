@@ -1,0 +1,68 @@
+using Podnet.Kube.Views;
+using Podnet.Tests.TestSupport;
+using Podnet.World.Shell;
+
+namespace Podnet.Tests.World.Shell;
+
+/// <summary>
+/// The emulated shell's TCP connect to a Service's ClusterIP takes reach's decision (kube-proxy's rules on the pod's
+/// node): a port the Service lacks has no rule and <c>internalTrafficPolicy: Local</c> without an endpoint on the node
+/// is DROPped, so <c>curl</c> times out instead of being refused.
+/// </summary>
+public class TcpConnectTests
+{
+    /// <summary>CoreDNS's TCP port behind a Service that keeps traffic on the client's node.</summary>
+    private const string DnsTcpLocal = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: dns-tcp-local, namespace: kube-system}
+        spec:
+          selector: {k8s-app: kube-dns}
+          internalTrafficPolicy: Local
+          ports:
+          - {name: dns-tcp, port: 53, protocol: TCP}
+        """;
+
+    private static List<PodView> Pods(Podnet.World.World world, string ns, string prefix)
+        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new PodView(p))
+            .Where(p => p.PodIP is not null && p.Name.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(p => p.Name, StringComparer.Ordinal)];
+
+    private static string ClusterIp(Podnet.World.World world, string ns, string name)
+        => world.ControlPlane.Store.Get("v1", "Service", ns, name).GetString("spec.clusterIP")!;
+
+    [Fact]
+    public void Curl_InternalTrafficPolicyLocal_WithoutAnEndpointOnItsNode_TimesOut_AndWithOne_IsTranslatedToIt()
+    {
+        var world = ExampleWorlds.Load("hello-eks", null, DnsTcpLocal);
+        var dns = Pods(world, "kube-system", "coredns-");
+        var nodes = dns.Select(p => p.NodeName).ToHashSet(StringComparer.Ordinal);
+        var web = Pods(world, "shop", "web-");
+        var lonely = web.First(p => !nodes.Contains(p.NodeName));
+        var near = web.First(p => nodes.Contains(p.NodeName));
+        var clusterIp = ClusterIp(world, "kube-system", "dns-tcp-local");
+
+        var dropped = new PodShell(world, "shop", lonely.Name).Exec(["curl", "-sS", "-m", "2", $"http://{clusterIp}:53/"]);
+        Assert.Equal(("curl: (28) Connection timed out after 2000 milliseconds\n", 28), (dropped.Stderr, dropped.ExitCode));
+        Assert.Contains($"none of its ready endpoints is on {lonely.NodeName} (", dropped.Explanation, StringComparison.Ordinal);
+        Assert.Contains("\"kube-system/dns-tcp-local:dns-tcp has no local endpoints\" drops", dropped.Explanation, StringComparison.Ordinal);
+
+        var translated = new PodShell(world, "shop", near.Name).Exec(["curl", "-sS", "-m", "2", $"http://{clusterIp}:53/"]);
+        Assert.NotEqual(28, translated.ExitCode);
+        var local = dns.Single(p => p.NodeName == near.NodeName);
+        Assert.Contains($"only to its ready endpoints on {near.NodeName}: kube-system/{local.Name}; not ", translated.Explanation, StringComparison.Ordinal);
+        Assert.Contains($"{clusterIp}:53 → kube-system/{local.Name} ", translated.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Curl_ClusterIpOnAPortTheServiceLacks_TimesOut_NotRefused()
+    {
+        var world = ExampleWorlds.Load("hello-eks");
+        var web = Pods(world, "shop", "web-")[0];
+        var clusterIp = ClusterIp(world, "shop", "web");
+
+        var result = new PodShell(world, "shop", web.Name).Exec(["curl", "-sS", "-m", "2", $"http://{clusterIp}:81/"]);
+
+        Assert.Equal(("curl: (28) Connection timed out after 2000 milliseconds\n", 28), (result.Stderr, result.ExitCode));
+        Assert.Contains($"{clusterIp} is the ClusterIP of Service shop/web, which has no port TCP/81: kube-proxy (iptables mode) has no rule for {clusterIp} TCP/81, so nothing translates it and nothing answers", result.Explanation, StringComparison.Ordinal);
+    }
+}
