@@ -9,10 +9,12 @@ public sealed partial class Ec2Backend
     private readonly Dictionary<string, InstanceEntity> _instances = new(StringComparer.Ordinal);
     private long _terminationsOrdered;
 
-    // The instances that may still change state: launched and not yet seen running, or terminating and not yet seen
-    // terminated with their interfaces released. What settles instances and finds the next transition reads, instead
-    // of every instance of the account on every describe (10,000 nodes' ipamds describing their interfaces).
-    private readonly HashSet<InstanceEntity> _changing = [];
+    // The instances that may still change state, by the moment they next do: launched (at RunningAt) and terminating
+    // (at TerminatedAt). What settles instances and finds the next transition reads the front of it only, instead of
+    // every instance of the account on every describe (10,000 nodes' ipamds describing their interfaces while
+    // thousands of instances were pending). An entry whose moment is no longer the instance's next transition (a
+    // pending instance terminated, or counted as up from the start) is stale and dropped when it comes to the front.
+    private readonly PriorityQueue<InstanceEntity, DateTimeOffset> _changing = new();
 
     /// <summary>Instances launched until this moment were up when the account's world began (see <see cref="MarkUpUntil"/>).</summary>
     private DateTimeOffset? _upUntil;
@@ -113,10 +115,17 @@ public sealed partial class Ec2Backend
             lock (_lock)
             {
                 SettleInstances();
-                return _changing
-                    .Select(i => StateOf(i) == InstanceState.Pending ? i.RunningAt : StateOf(i) == InstanceState.ShuttingDown ? i.TerminatedAt : (DateTimeOffset?)null)
-                    .Where(t => t is not null)
-                    .Min();
+                while (_changing.TryPeek(out var instance, out var at))
+                {
+                    if (NextInstanceTransitionOf(instance) == at)
+                    {
+                        return at;
+                    }
+
+                    _changing.Dequeue();
+                }
+
+                return null;
             }
         }
     }
@@ -192,7 +201,7 @@ public sealed partial class Ec2Backend
                     Tags = [.. tags],
                 };
                 _instances.Add(instance.Id, instance);
-                _changing.Add(instance);
+                _changing.Enqueue(instance, instance.RunningAt);
                 eni.Attachment = new AttachmentState(_ids.Next("eni-attach", $"{eni.Id}|{instance.Id}|0|0"), instance.Id, 0, 0, instance.LaunchTime, DeleteOnTermination: true);
                 launched.Add(instance);
             }
@@ -231,7 +240,7 @@ public sealed partial class Ec2Backend
                     instance.ShutdownAt = now;
                     instance.TerminatedAt = now + ShuttingDownDuration(instance.Id);
                     _terminationsOrdered++;
-                    _changing.Add(instance);
+                    _changing.Enqueue(instance, instance.TerminatedAt.Value);
                     instance.StateTransitionReason = UserInitiated(now);
                 }
 
@@ -299,26 +308,25 @@ public sealed partial class Ec2Backend
     /// </summary>
     private void SettleInstances()
     {
-        if (_changing.Count == 0)
+        // Time only moves on: an instance whose moment has come is running, terminated, or (a pending one terminated
+        // since) shutting down with a later entry of its own; a running instance changes again only through
+        // TerminateInstances, which queues it again.
+        var now = _time.GetUtcNow();
+        while (_changing.TryPeek(out var instance, out var at) && at <= now)
         {
-            return;
-        }
-
-        foreach (var instance in _changing.ToList())
-        {
-            var state = StateOf(instance);
-            if (!instance.InterfacesReleased && state == InstanceState.Terminated)
+            _changing.Dequeue();
+            if (!instance.InterfacesReleased && StateOf(instance) == InstanceState.Terminated)
             {
                 Terminate(instance);
             }
-
-            // Time only moves on: a running instance changes again only through TerminateInstances, which takes it
-            // back in; a terminated one never.
-            if (state == InstanceState.Running || state == InstanceState.Terminated)
-            {
-                _changing.Remove(instance);
-            }
         }
+    }
+
+    /// <summary>When a pending instance becomes running or a shutting-down one terminated; null for one that changes no more by itself.</summary>
+    private DateTimeOffset? NextInstanceTransitionOf(InstanceEntity instance)
+    {
+        var state = StateOf(instance);
+        return state == InstanceState.Pending ? instance.RunningAt : state == InstanceState.ShuttingDown ? instance.TerminatedAt : null;
     }
 
     private InstanceEntity FindInstance(string id) => _instances.GetValueOrDefault(id) ?? throw Ec2Errors.InstanceNotFound(id);

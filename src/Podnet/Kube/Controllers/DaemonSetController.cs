@@ -110,11 +110,13 @@ public sealed class DaemonSetController : ReconcilingController
         var pods = PodTemplates.Controlled(Store, Pods, daemonSet).Select(p => new PodView(p)).ToList();
         var eligible = Eligible(key, template, hash);
         var covered = pods.Select(TargetNode).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var podsChanged = false;
 
         // Pods on nodes that no longer qualify (or are gone) go.
         foreach (var pod in pods.Where(p => !p.IsTerminating && !eligible.Contains(TargetNode(p) ?? string.Empty)))
         {
             Store.Delete(Pods, pod.Namespace, pod.Name, DeleteOptions.Default, context);
+            podsChanged = true;
             _events.Normal(daemonSet, "SuccessfulDelete", $"Deleted pod: {pod.Name}", Component);
         }
 
@@ -158,11 +160,13 @@ public sealed class DaemonSetController : ReconcilingController
                     if (HasCurrent(node, ready: true) || !pod.IsReady)
                     {
                         Store.Delete(Pods, pod.Namespace, pod.Name, DeleteOptions.Default, context);
+                        podsChanged = true;
                         _events.Normal(daemonSet, "SuccessfulDelete", $"Deleted pod: {pod.Name}", Component);
                     }
                     else if (!HasCurrent(node, ready: false) && surging < maxSurge)
                     {
                         var surge = Store.CreateHandedOver(PodTemplates.NewPod(daemonSet, template, daemonSet.Name + "-", json => PinToNode(json, node, hash, GenerationOf(daemonSet))).Raw, context, keepStatus: false, keepUid: false, decoded: false);
+                        podsChanged = true;
                         _events.Normal(daemonSet, "SuccessfulCreate", $"Created pod: {surge.Name}", Component);
                         surging++;
                     }
@@ -181,6 +185,7 @@ public sealed class DaemonSetController : ReconcilingController
                     }
 
                     Store.Delete(Pods, pod.Namespace, pod.Name, DeleteOptions.Default, context);
+                    podsChanged = true;
                     _events.Normal(daemonSet, "SuccessfulDelete", $"Deleted pod: {pod.Name}", Component);
                     if (pod.IsReady)
                     {
@@ -193,10 +198,12 @@ public sealed class DaemonSetController : ReconcilingController
         foreach (var node in eligible.Where(node => !covered.Contains(node)).Order(StringComparer.Ordinal))
         {
             var pod = Store.CreateHandedOver(PodTemplates.NewPod(daemonSet, template, daemonSet.Name + "-", json => PinToNode(json, node, hash, GenerationOf(daemonSet))).Raw, context, keepStatus: false, keepUid: false, decoded: false);
+            podsChanged = true;
             _events.Normal(daemonSet, "SuccessfulCreate", $"Created pod: {pod.Name}", Component);
         }
 
-        UpdateStatus(daemonSet, eligible.Count, hash, context);
+        // The status counts the pods as they are now: those just read, unless this sync created or deleted some.
+        UpdateStatus(daemonSet, podsChanged ? null : pods, eligible.Count, hash, context);
         return ReconcileResult.Done;
     }
 
@@ -271,9 +278,9 @@ public sealed class DaemonSetController : ReconcilingController
         spec["tolerations"] = tolerations;
     }
 
-    private void UpdateStatus(KubeObject daemonSet, int desired, string hash, RequestContext context)
+    private void UpdateStatus(KubeObject daemonSet, List<PodView>? current, int desired, string hash, RequestContext context)
     {
-        var pods = PodTemplates.Controlled(Store, Pods, daemonSet).Select(p => new PodView(p)).Where(p => !p.IsTerminating).ToList();
+        var pods = (current ?? PodTemplates.Controlled(Store, Pods, daemonSet).Select(p => new PodView(p))).Where(p => !p.IsTerminating).ToList();
         var ready = pods.Count(p => p.IsReady);
         var status = new JsonObject
         {
