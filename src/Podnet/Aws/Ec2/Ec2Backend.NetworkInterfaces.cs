@@ -474,8 +474,7 @@ public sealed partial class Ec2Backend
     };
 
     private List<NetworkInterfacePrivateIpAddress> PrivateAddressesOf(InterfaceEntity eni)
-        => [new(eni.PrimaryAddress.ToString(), PrivateDnsName(eni.PrimaryAddress), true),
-            .. eni.SecondaryAddresses.Select(a => new NetworkInterfacePrivateIpAddress(a.ToString(), PrivateDnsName(a), false))];
+        => [AddressEntries(eni.PrimaryAddress).Primary, .. eni.SecondaryAddresses.Select(a => AddressEntries(a).Secondary)];
 
     private List<GroupIdentifier> GroupIdentifiers(IEnumerable<string> groupIds)
         => [.. groupIds.Select(id => new GroupIdentifier(id, _groups.GetValueOrDefault(id)?.Name ?? string.Empty))];

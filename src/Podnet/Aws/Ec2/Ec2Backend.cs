@@ -35,7 +35,23 @@ public sealed partial class Ec2Backend : IEc2View
 
     private string Arn(string resourceType, string id) => $"arn:aws:ec2:{Options.Region}:{AccountId}:{resourceType}/{id}";
 
-    private string PrivateDnsName(IPAddress address) => $"ip-{address.ToString().Replace('.', '-')}.{Options.PrivateDnsSuffix}";
+    private string PrivateDnsName(IPAddress address) => AddressEntries(address).Primary.PrivateDnsName;
+
+    // How every describe shows an address (its text, its private DNS name ip-10-0-1-5.us-west-2.compute.internal), made
+    // once per address: ipamd and the resource controller describe their interfaces again and again, and each address
+    // of each interface was two new strings every time.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IPAddress, (NetworkInterfacePrivateIpAddress Primary, NetworkInterfacePrivateIpAddress Secondary)> _addressEntries = new();
+
+    /// <summary>The address as a describe lists it, as the interface's primary address and as a secondary one.</summary>
+    private (NetworkInterfacePrivateIpAddress Primary, NetworkInterfacePrivateIpAddress Secondary) AddressEntries(IPAddress address)
+        => _addressEntries.GetOrAdd(address, static (a, suffix) =>
+        {
+            var text = a.ToString();
+            var dns = $"ip-{text.Replace('.', '-')}.{suffix}";
+            return (new NetworkInterfacePrivateIpAddress(text, dns, true), new NetworkInterfacePrivateIpAddress(text, dns, false));
+        }, _privateDnsSuffix ??= Options.PrivateDnsSuffix);
+
+    private string? _privateDnsSuffix;
 
     /// <summary>Takes a user-given ID (checked for shape) or generates one from <paramref name="identity"/> (see <see cref="ResourceIdGenerator"/>).</summary>
     private string NewId(string prefix, string? given, string malformedCode, string identity)

@@ -28,7 +28,19 @@ internal static class PodTemplates
     }
 
     public static bool IsControlledBy(KubeObject obj, KubeObject owner)
-        => obj.OwnerReferences.Any(r => r.Controller && r.Uid == owner.Uid);
+    {
+        // A loop, not a query: controllers ask it for every pod they own on every sync.
+        var uid = owner.Uid;
+        foreach (var reference in obj.OwnerReferences)
+        {
+            if (reference.Controller && reference.Uid == uid)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// The objects of <paramref name="resource"/> in <paramref name="owner"/>'s namespace that it controls, by name,

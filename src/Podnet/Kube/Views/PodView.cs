@@ -45,8 +45,21 @@ public sealed class PodView
     public bool IsReady => Condition("Ready") == "True";
 
     public string? Condition(string type)
-        => (_json["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>()
-            .FirstOrDefault(c => c["type"]?.GetValue<string>() == type)?["status"]?.GetValue<string>();
+    {
+        // A loop, not a query: IsReady asks for every pod a controller counts.
+        if (_json["status"]?["conditions"] is JsonArray conditions)
+        {
+            foreach (var condition in conditions)
+            {
+                if (condition is JsonObject c && c["type"] is JsonValue t && t.TryGetValue<string>(out var name) && name == type)
+                {
+                    return c["status"]?.GetValue<string>();
+                }
+            }
+        }
+
+        return null;
+    }
 
     public IReadOnlyDictionary<string, string> NodeSelector
         => _nodeSelector ??= (_json["spec"]?["nodeSelector"] as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal);
