@@ -12,11 +12,13 @@ namespace Podnet.Benchmarks;
 /// The in-process store under load, as issue 9's targets put it: writes per second through admission (a control
 /// plane's store, its controllers listening), and how long a change takes to reach each of many watchers that read
 /// their watch as a stream (<see cref="Watch.ReadAllAsync"/>), each on its own task — as a server's watch
-/// connections would. Prints tab-separated rows: what, writes, watchers, seconds, writes/s, p50 ms, p99 ms, max ms.
+/// connections would. Prints tab-separated rows: what, writes, watchers, seconds, writes/s, p50 ms, p99 ms, max ms, and
+/// how long the garbage collector paused the process during the run, in how many generation-1 and -2 collections
+/// (each pause holds up every watcher at once, so the tail of delivery is mostly made of them).
 /// </summary>
 public static class StoreRun
 {
-    public const string Header = "run\twrites\twatchers\tseconds\twrites_per_s\tp50_ms\tp99_ms\tmax_ms";
+    public const string Header = "run\twrites\twatchers\tseconds\twrites_per_s\tp50_ms\tp99_ms\tmax_ms\tgc_paused_ms\tgen1\tgen2";
 
     /// <param name="writes">How many writes each run makes: half pod creates, then a status update of each.</param>
     /// <param name="watchers">How many watchers listen in the runs with watchers.</param>
@@ -27,7 +29,7 @@ public static class StoreRun
         yield return Row($"{watchers} watchers, 1,000 writes/s", Measure(Math.Min(writes, 5_000), watchers, pace: 1_000));
     }
 
-    private sealed record Figures(int Writes, int Watchers, double Seconds, double[] LatenciesMs);
+    private sealed record Figures(int Writes, int Watchers, double Seconds, double[] LatenciesMs, double GcPausedMs, int Gen1, int Gen2);
 
     private static string Row(string what, Figures f)
     {
@@ -35,7 +37,8 @@ public static class StoreRun
         string Ms(double q) => sorted.Length == 0 ? "-" : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))].ToString("0.00", CultureInfo.InvariantCulture);
         return string.Join('\t', what, f.Writes.ToString(CultureInfo.InvariantCulture), f.Watchers.ToString(CultureInfo.InvariantCulture),
             f.Seconds.ToString("0.00", CultureInfo.InvariantCulture), (f.Writes / f.Seconds).ToString("0", CultureInfo.InvariantCulture),
-            Ms(0.50), Ms(0.99), sorted.Length == 0 ? "-" : sorted[^1].ToString("0.00", CultureInfo.InvariantCulture));
+            Ms(0.50), Ms(0.99), sorted.Length == 0 ? "-" : sorted[^1].ToString("0.00", CultureInfo.InvariantCulture),
+            f.GcPausedMs.ToString("0", CultureInfo.InvariantCulture), f.Gen1.ToString(CultureInfo.InvariantCulture), f.Gen2.ToString(CultureInfo.InvariantCulture));
     }
 
     private static Figures Measure(int writes, int watchers, int? pace)
@@ -77,6 +80,7 @@ public static class StoreRun
 
         var context = RequestContext.ServiceAccount("kube-system", "bench");
         var created = new List<KubeObject>(writes / 2);
+        var (paused, gen1, gen2) = (GC.GetTotalPauseDuration(), GC.CollectionCount(1), GC.CollectionCount(2));
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < writes; i++)
         {
@@ -113,7 +117,8 @@ public static class StoreRun
             throw new TimeoutException("the watchers did not hear every write within 5 minutes");
         }
 
-        return new Figures(writes, watchers, seconds, [.. latencies]);
+        return new Figures(writes, watchers, seconds, [.. latencies], (GC.GetTotalPauseDuration() - paused).TotalMilliseconds,
+            GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
     }
 
     private static KubeObject Pod(int i) => KubeObject.From(new JsonObject
