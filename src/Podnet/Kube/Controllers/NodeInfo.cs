@@ -12,7 +12,10 @@ namespace Podnet.Kube.Controllers;
 /// </summary>
 internal sealed class NodeInfo
 {
-    private readonly Dictionary<(string Protocol, int Port), int> _hostPorts = [];
+    // Host ports held by the node's pods: by address, protocol and port, and by protocol and port on any address
+    // (what a pod binding 0.0.0.0 conflicts with).
+    private readonly Dictionary<HostPort, int> _hostPorts = [];
+    private readonly Dictionary<(string Protocol, int Port), int> _hostPortsOnAnyAddress = [];
     private readonly Dictionary<string, long> _requested = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _allocatable = new(StringComparer.Ordinal);
     private NodeView? _node;
@@ -66,7 +69,14 @@ internal sealed class NodeInfo
     /// <summary>What the node's pods request of a resource other than cpu and memory.</summary>
     public long Requested(string resource) => _requested.GetValueOrDefault(resource);
 
-    public bool HoldsHostPort((string Protocol, int Port) port) => _hostPorts.ContainsKey(port);
+    /// <summary>
+    /// Whether a pod's host port conflicts with one the node's pods hold (HostPortInfo.CheckConflict): binding
+    /// 0.0.0.0 conflicts with the protocol and port on any address; binding one address, with that address and 0.0.0.0.
+    /// </summary>
+    public bool HoldsHostPort(HostPort port)
+        => port.HostIp == HostPort.BindAll
+            ? _hostPortsOnAnyAddress.ContainsKey((port.Protocol, port.Port))
+            : _hostPorts.ContainsKey(port) || _hostPorts.ContainsKey(port with { HostIp = HostPort.BindAll });
 
     public bool IsEmpty => PodCount == 0 && Node is null;
 
@@ -97,14 +107,21 @@ internal sealed class NodeInfo
 
         foreach (var port in usage.HostPorts)
         {
-            var count = _hostPorts.GetValueOrDefault(port) + sign;
+            Count(_hostPorts, port, sign);
+            Count(_hostPortsOnAnyAddress, (port.Protocol, port.Port), sign);
+        }
+
+        static void Count<TKey>(Dictionary<TKey, int> counts, TKey key, int sign)
+            where TKey : notnull
+        {
+            var count = counts.GetValueOrDefault(key) + sign;
             if (count <= 0)
             {
-                _hostPorts.Remove(port);
+                counts.Remove(key);
             }
             else
             {
-                _hostPorts[port] = count;
+                counts[key] = count;
             }
         }
     }
@@ -147,7 +164,7 @@ internal static class MilliValue
 }
 
 /// <summary>What one bound pod takes of its node, as <see cref="NodeInfo"/> sums it (amounts are <see cref="MilliValue"/>s).</summary>
-internal sealed record PodUsage(string NodeName, ResourceRequest[] Requests, long NonZeroCpu, long NonZeroMemory, IReadOnlyList<(string Protocol, int Port)> HostPorts)
+internal sealed record PodUsage(string NodeName, ResourceRequest[] Requests, long NonZeroCpu, long NonZeroMemory, IReadOnlyList<HostPort> HostPorts)
 {
     /// <summary>The scorer's default cpu request for a container without one (kube-scheduler's DefaultMilliCPURequest, 100m).</summary>
     public const decimal DefaultCpu = 0.1m;

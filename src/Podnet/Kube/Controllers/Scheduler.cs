@@ -256,7 +256,7 @@ public sealed class Scheduler : ReconcilingController
             pod.AffinityNodeName ?? string.Empty,
             string.Join(',', pod.Tolerations.Select(t => t.ToJsonString())),
             string.Join(',', pod.NodeSelector.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}")),
-            string.Join(',', pod.HostPorts.Select(p => $"{p.Protocol}/{p.Port}")),
+            string.Join(',', pod.HostPorts),
             string.Join(',', pod.Requests.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key}={r.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}")));
 
     /// <summary>Why a node cannot take the pod, in kube-scheduler's words; empty when it can.</summary>
@@ -399,7 +399,7 @@ public sealed class Scheduler : ReconcilingController
 
         public KeyValuePair<string, string>[] NodeSelector { get; }
 
-        public (string Protocol, int Port)[] HostPorts { get; }
+        public HostPort[] HostPorts { get; }
 
         /// <summary>The positive requests, by resource name in ordinal order (the order of the reasons printed).</summary>
         public ResourceRequest[] Requests { get; }

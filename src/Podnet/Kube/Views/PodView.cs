@@ -68,7 +68,7 @@ public sealed class PodView
     // per pod in a 5,000-node cluster), and a view reads an object that does not change under it.
     private IReadOnlyDictionary<string, string>? _nodeSelector;
     private IReadOnlyList<JsonObject>? _tolerations;
-    private IReadOnlyList<(string Protocol, int Port)>? _hostPorts;
+    private IReadOnlyList<HostPort>? _hostPorts;
     private (string? Name, bool Read) _affinityNodeName;
 
     public IReadOnlyList<JsonObject> Tolerations => _tolerations ??= [.. (_json["spec"]?["tolerations"] as JsonArray ?? []).OfType<JsonObject>()];
@@ -108,16 +108,16 @@ public sealed class PodView
     }
 
     /// <summary>
-    /// Host ports the pod claims, as (protocol, port), as the scheduler's NodePorts plugin reads them
-    /// (pkg/scheduler/util <c>GetHostPorts</c>): ports with a hostPort above 0 of the sidecar init containers
-    /// (restartPolicy Always), which run the whole life of the pod, then of the containers. A hostNetwork pod's
-    /// ports have their hostPort by then (<see cref="Validation.PodSpecDefaults.ApplyPodOnly"/>).
+    /// Host ports the pod claims, as the scheduler's NodePorts plugin reads them (pkg/scheduler/util
+    /// <c>GetHostPorts</c>): ports with a hostPort above 0 of the sidecar init containers (restartPolicy Always), which
+    /// run the whole life of the pod, then of the containers. A hostNetwork pod's ports have their hostPort by then
+    /// (<see cref="Validation.PodSpecDefaults.ApplyPodOnly"/>).
     /// </summary>
-    public IEnumerable<(string Protocol, int Port)> HostPorts
+    public IEnumerable<HostPort> HostPorts
         => _hostPorts ??= [.. InitContainers.Where(c => c["restartPolicy"]?.GetValue<string>() == "Always").Concat(Containers)
             .SelectMany(c => (c["ports"] as JsonArray ?? []).OfType<JsonObject>())
             .Where(p => p["hostPort"] is JsonValue h && h.TryGetValue<int>(out var port) && port > 0)
-            .Select(p => (p["protocol"]?.GetValue<string>() ?? "TCP", p["hostPort"]!.GetValue<int>()))];
+            .Select(p => HostPort.Of(p["hostIP"]?.GetValue<string>(), p["protocol"]?.GetValue<string>(), p["hostPort"]!.GetValue<int>()))];
 
     /// <summary>The node a DaemonSet pod is pinned to through node affinity on metadata.name.</summary>
     public string? AffinityNodeName

@@ -213,6 +213,35 @@ public class SchedulerTests
         AssertUnschedulable(cluster, "other", "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports.");
     }
 
+    [Theory]
+    [InlineData("10.0.0.1", "10.0.0.2", true)] // two addresses of the node: no conflict
+    [InlineData("10.0.0.1", "10.0.0.1", false)] // the same address
+    [InlineData("", "10.0.0.2", false)] // the first binds every address (0.0.0.0)
+    [InlineData("10.0.0.1", "", false)] // the second does
+    [InlineData("10.0.0.1", "0.0.0.0", false)]
+    public void Scheduler_HostPortsOnTheSameNode_ConflictByAddress(string firstIp, string secondIp, bool bothFit)
+    {
+        // HostPortInfo.CheckConflict (pkg/scheduler/framework/types.go): 0.0.0.0 conflicts with the port on any address,
+        // an address with itself and with 0.0.0.0.
+        static string Port(string ip) => ip.Length == 0 ? """[{"containerPort":80,"hostPort":8080}]""" : $$"""[{"containerPort":80,"hostPort":8080,"hostIP":"{{ip}}"}]""";
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1");
+        cluster.Create(TestCluster.PodJson("first", spec: Ports(false, Port(firstIp))));
+        cluster.Run();
+        cluster.Create(TestCluster.PodJson("second", spec: Ports(false, Port(secondIp))));
+        cluster.Run();
+
+        Assert.Equal("node-1", cluster.Pod("first").GetString("spec.nodeName"));
+        if (bothFit)
+        {
+            Assert.Equal("node-1", cluster.Pod("second").GetString("spec.nodeName"));
+        }
+        else
+        {
+            AssertUnschedulable(cluster, "second", "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports.");
+        }
+    }
+
     [Fact]
     public void Scheduler_NodeSelectorMatchesNothing_SaysAffinitySelector()
     {
