@@ -37,6 +37,12 @@ public static class ResourceControllerNames
     /// <summary>Node label naming the ENIConfig of custom networking.</summary>
     public const string EniConfigLabel = "vpc.amazonaws.com/eniConfig";
 
+    /// <summary>The node event's reason when a subnet has no free /28 for a prefix (pkg/utils <c>InsufficientCidrBlocksReason</c>).</summary>
+    public const string InsufficientCidrBlocksReason = "InsufficientCidrBlocks";
+
+    /// <summary>Its message (pkg/utils <c>ErrInsufficientCidrBlocks</c>), the text the EKS best-practices guide quotes.</summary>
+    public const string InsufficientCidrBlocksMessage = "InsufficientCidrBlocks: The specified subnet does not have enough free cidr blocks to satisfy the request";
+
     /// <summary>Label Fargate puts on pods of a Fargate profile.</summary>
     public const string FargateProfileLabel = "eks.amazonaws.com/fargate-profile";
 

@@ -253,7 +253,12 @@ public sealed class WindowsIpam : ReconcilingController
             return turn;
         }
 
-        if (deviation > 0 ? AssignPrefixes(pool, deviation) : deviation < 0 && ReleasePrefixes(pool, [.. pool.FreePrefixes.Reverse().Take(-deviation)]))
+        if (deviation > 0 && AssignPrefixes(node, pool, deviation) is { } retry)
+        {
+            return retry;
+        }
+
+        if (deviation < 0 && ReleasePrefixes(pool, [.. pool.FreePrefixes.Reverse().Take(-deviation)]))
         {
             return TimeSpan.FromSeconds(10);
         }
@@ -301,8 +306,14 @@ public sealed class WindowsIpam : ReconcilingController
         }
     }
 
-    /// <summary>Assigns <paramref name="count"/> /28 prefixes to the primary interface; true when EC2 refused.</summary>
-    private bool AssignPrefixes(WindowsPrefixPool pool, int count)
+    /// <summary>
+    /// Assigns <paramref name="count"/> /28 prefixes to the primary interface; null when done, else when to try again
+    /// (10 s). A subnet without a free /28 is told on the node as the controller tells it
+    /// (pkg/provider/prefix/provider.go: a Warning <c>InsufficientCidrBlocks</c> with <c>utils.ErrInsufficientCidrBlocks</c>,
+    /// the event users are pointed to for subnet CIDR reservations); that error is not retried by the job
+    /// (<c>utils.NotRetryErrors</c>), and the pool looks again at its next resync, 2 minutes on.
+    /// </summary>
+    private TimeSpan? AssignPrefixes(KubeObject node, WindowsPrefixPool pool, int count)
     {
         try
         {
@@ -312,14 +323,29 @@ public sealed class WindowsIpam : ReconcilingController
                 pool.AddPrefix(prefix);
             }
 
+            pool.PrefixAvailable = true;
             QueueWaitingPods(pool.NodeName);
-            return false;
+            return null;
+        }
+        catch (AwsException e) when (e.Code == Ec2Errors.Codes.InsufficientCidrBlocks)
+        {
+            pool.PrefixAvailable = false;
+            _events.Warning(node, ResourceControllerNames.InsufficientCidrBlocksReason, ResourceControllerNames.InsufficientCidrBlocksMessage, VpcResourceController.Component);
+            return PrefixNotAvailableRetry;
         }
         catch (AwsException)
         {
-            return true;
+            return TimeSpan.FromSeconds(10);
         }
     }
+
+    /// <summary>
+    /// How long a pod waits when the prefix pool is empty for want of a free /28 (pkg/handler/warm.go
+    /// <c>RequeueAfterWhenPrefixNotAvailable</c>). The controller does not retry the failed job itself
+    /// (<c>utils.NotRetryErrors</c>); Podnet's node looks again after the same time, so freeing room in the subnet
+    /// starts the pods.
+    /// </summary>
+    public static readonly TimeSpan PrefixNotAvailableRetry = TimeSpan.FromMinutes(2);
 
     /// <summary>Gives free prefixes back (UnassignPrivateIpAddresses <c>Ipv4Prefixes</c>); true when EC2 refused.</summary>
     private bool ReleasePrefixes(WindowsPrefixPool pool, IReadOnlyList<string> prefixes)
@@ -487,6 +513,12 @@ public sealed class WindowsIpam : ReconcilingController
             }
 
             address = prefixes.Assign(found.Uid!);
+            if (address is null && !prefixes.PrefixAvailable)
+            {
+                // pool.go AssignResource: ErrInsufficientCidrBlocks, and warm.go's event and 2-minute requeue.
+                _events.Warning(found, "ResourceAllocationFailed", $"Warm pool for resource {ResourceControllerNames.PrivateIPv4Address} is currently empty because the specified subnet does not have enough free cidr blocks, will retry in 2m0s", VpcResourceController.Component);
+                return ReconcileResult.After(PrefixNotAvailableRetry);
+            }
 
             // An address deconstructed from a prefix is a /32 (DeconstructIPsFromPrefix).
             value = $"{address}/32";

@@ -33,6 +33,12 @@ public sealed record WindowsPrefixPool(string NodeName, string PrimaryInterfaceI
     /// <summary>Released addresses, their prefix and when they are warm again.</summary>
     public Dictionary<string, (string Prefix, DateTimeOffset Until)> Cooling { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Whether the subnet had a free /28 at the last prefix assignment (pool.go <c>prefixAvailable</c>): false after
+    /// <c>InsufficientCidrBlocks</c>, when a pod finding the pool empty is told so and comes back in 2 minutes.
+    /// </summary>
+    public bool PrefixAvailable { get; set; } = true;
+
     /// <summary>Every address the pool holds (free, used, cooling).</summary>
     public int Total => Warm.Values.Sum(w => w.Count) + Used.Count + Cooling.Count;
 

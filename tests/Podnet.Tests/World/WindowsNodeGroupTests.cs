@@ -208,6 +208,31 @@ public class WindowsNodeGroupTests
     }
 
     [Fact]
+    public void WindowsPrefixDelegation_SubnetWithoutAFreeSlash28_NodeGetsTheControllersInsufficientCidrBlocksEvent()
+    {
+        // A /28 subnet: AWS keeps five of its addresses and the node takes one, so no aligned /28 is free. The resource
+        // controller tells it on the node (pkg/provider/prefix/provider.go, utils.ErrInsufficientCidrBlocks) and the
+        // pods wait for an address.
+        const string TinySubnet = """
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: Subnet
+            metadata: {name: tiny-us-west-2a}
+            spec: {Vpc: podnet-vpc, CidrBlock: 192.168.200.0/28, AvailabilityZone: us-west-2a}
+            """;
+        var world = ExampleWorlds.Load(Example, WithWindowsPrefixDelegation, TinySubnet, WindowsNodeGroup.Replace("[private-us-west-2a]", "[tiny-us-west-2a]", StringComparison.Ordinal), WindowsApp);
+        var node = WindowsNode(world);
+
+        Assert.Contains(("Warning", "InsufficientCidrBlocks", "InsufficientCidrBlocks: The specified subnet does not have enough free cidr blocks to satisfy the request"), Events(world, node.Object));
+        var pods = IisPods(world);
+        Assert.Equal(2, pods.Count);
+        Assert.All(pods, pod =>
+        {
+            Assert.Null(pod.PodIP);
+            Assert.Contains(("Warning", "ResourceAllocationFailed", "Warm pool for resource vpc.amazonaws.com/PrivateIPv4Address is currently empty because the specified subnet does not have enough free cidr blocks, will retry in 2m0s"), Events(world, pod.Object));
+        });
+    }
+
+    [Fact]
     public void WindowsPrefixDelegation_TurnedOnLater_SecondaryPoolDrains_NewPodsComeFromAPrefix()
     {
         var world = ExampleWorlds.Load(Example, WithWindowsIpam, WindowsNodeGroup, WindowsApp);
