@@ -396,6 +396,17 @@ public sealed partial class Reachability
 
     private Dictionary<IPAddress, KubeObject>? _servicesByClusterIp;
 
+    /// <summary>
+    /// The Service that holds <paramref name="address"/> as one of its ClusterIPs (any entry of <c>spec.clusterIPs</c>,
+    /// IPv4 or IPv6 — a dual-stack Service has one of each — else <c>spec.clusterIP</c>), or null: the one lookup reach's
+    /// ClusterIP form (<see cref="KubeProxyTarget"/>) and the emulated shell's TCP connect share.
+    /// </summary>
+    internal KubeObject? ServiceWithClusterIp(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return ServicesByClusterIp.GetValueOrDefault(address);
+    }
+
     private Dictionary<IPAddress, KubeObject> BuildServicesByClusterIp()
     {
         var store = _world.ControlPlane.Store;
