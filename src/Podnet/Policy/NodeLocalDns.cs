@@ -73,16 +73,8 @@ public sealed class NodeLocalDns
     public static IPAddress? ResolverOf(PodView pod, IPAddress? clusterDns)
     {
         ArgumentNullException.ThrowIfNull(pod);
-        var json = pod.Object.ToJson();
-        var policy = json["spec"]?["dnsPolicy"]?.GetValue<string>() ?? "ClusterFirst";
-        var nameservers = (json["spec"]?["dnsConfig"]?["nameservers"] as JsonArray ?? []).Select(n => IpAddressText.ParseOrNull(n?.GetValue<string>())).OfType<IPAddress>().ToList();
-        return policy switch
-        {
-            "None" => nameservers.FirstOrDefault(),
-            "ClusterFirst" when !pod.HostNetwork => clusterDns ?? nameservers.FirstOrDefault(),
-            "ClusterFirstWithHostNet" => clusterDns ?? nameservers.FirstOrDefault(),
-            _ => null,
-        };
+        var dns = PodDns.Of(pod, clusterDns, hostResolver: null);
+        return dns.Type == PodDnsType.Host || dns.Nameservers.Count == 0 ? null : dns.Nameservers[0];
     }
 
     /// <summary>Whether the cache answers queries to <paramref name="resolver"/> (an address it binds).</summary>

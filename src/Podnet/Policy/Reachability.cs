@@ -28,6 +28,7 @@ public sealed partial class Reachability
 
     /// <summary>Each VPC's Amazon-provided DNS server: its primary CIDR block's base + 2 (secondary blocks have none).</summary>
     private readonly IReadOnlyList<IPAddress> _vpcResolvers;
+    private readonly Dictionary<string, IPAddress> _vpcResolverById = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<SecurityGroup> _securityGroups;
 
     // Indexes over the settled world, so that a query (and a matrix's many) looks things up instead of scanning.
@@ -66,6 +67,10 @@ public sealed partial class Reachability
             _vpcCidrs = [.. vpcs.SelectMany(v => v.CidrBlockAssociationSet).Select(a => CidrBlock.Parse(a.CidrBlock)),
                          .. vpcs.SelectMany(v => v.Ipv6CidrBlockAssociationSet).Select(a => CidrBlock.Parse(a.Ipv6CidrBlock))];
             _vpcResolvers = [.. vpcs.Select(v => v.AmazonProvidedDnsServer())];
+            foreach (var vpc in vpcs)
+            {
+                _vpcResolverById.TryAdd(vpc.VpcId, vpc.AmazonProvidedDnsServer());
+            }
         }
         else
         {
@@ -282,20 +287,78 @@ public sealed partial class Reachability
 
         var hops = new List<Hop>();
 
-        // 1. The name: a DNS query to CoreDNS behind kube-dns (or NodeLocal DNSCache), judged like any other flow. A
-        // headless Service's name answers its ready endpoints' own addresses.
+        // 1. The name: a DNS query to the pod's nameservers (its dnsPolicy): CoreDNS behind kube-dns (or NodeLocal
+        // DNSCache) answers it, judged like any other flow. A headless Service's name answers its ready endpoints' own
+        // addresses, an ExternalName Service's its spec.externalName.
         var name = $"{parts[2]}.{parts[1]}.svc.cluster.local";
-        var clusterIp = service.GetString("spec.clusterIP");
-        var headless = clusterIp == "None" ? ServicePods(parts[1], parts[2]) : null;
-        var answer = headless is null ? clusterIp : headless.Count == 0 ? null : string.Join(", ", headless.Select(p => p.PodIP));
-        if (!Dns(source, name, answer, hops))
+        if (Dns(source, name, DnsAnswerOf(service), hops) != DnsReply.Answered)
         {
             return new ReachResult(false, hops, null);
         }
 
-        if (headless is not null)
+        return AfterDns(source, to, service, name, spec, hops, 0);
+    }
+
+    /// <summary>What CoreDNS answers for a Service's name, as the DNS hop words it; null for no address records.</summary>
+    private string? DnsAnswerOf(KubeObject service)
+    {
+        if (service.GetString("spec.type") == "ExternalName")
         {
-            return ToHeadless(source, $"{parts[1]}/{parts[2]}", name, headless, spec, hops);
+            var target = service.GetString("spec.externalName")?.TrimEnd('.');
+            return string.IsNullOrEmpty(target) ? null : IpAddressText.ParseOrNull(target) is { } ip ? ip.ToString() : $"CNAME {target}";
+        }
+
+        var clusterIp = service.GetString("spec.clusterIP");
+        if (clusterIp != "None")
+        {
+            return clusterIp;
+        }
+
+        var headless = ServicePods(service.Namespace ?? "default", service.Name);
+        return headless.Count == 0 ? null : string.Join(", ", headless.Select(p => p.PodIP));
+    }
+
+    /// <summary>
+    /// The address CoreDNS's kubernetes plugin answers first for the Service <paramref name="ns"/>/<paramref name="name"/>
+    /// (<c>NAME.NS.svc.cluster.local</c>): its ClusterIP; a headless Service's first ready endpoint; an ExternalName
+    /// Service's <c>spec.externalName</c> when it is an IP address, or what its CNAME into the cluster's zone answers
+    /// (CoreDNS follows those itself, at most 8 deep); null for no address record (no such Service, no ready endpoint,
+    /// a CNAME to a name outside the cluster, whose address Podnet cannot know). The emulated shell's resolver asks it,
+    /// so that it answers what reach's DNS step does.
+    /// </summary>
+    internal IPAddress? ServiceAddress(string ns, string name, int cnames = 0)
+    {
+        ArgumentNullException.ThrowIfNull(ns);
+        ArgumentNullException.ThrowIfNull(name);
+        var store = _world.ControlPlane.Store;
+        if (cnames > 8 || store.TryGet(store.Resources.For("v1", "Service"), ns, name) is not { } service)
+        {
+            return null;
+        }
+
+        if (service.GetString("spec.type") == "ExternalName")
+        {
+            var target = service.GetString("spec.externalName")?.TrimEnd('.') ?? string.Empty;
+            return IpAddressText.ParseOrNull(target) ?? (target.ToLowerInvariant().Split('.') is [var n, var s, "svc", "cluster", "local"] ? ServiceAddress(s, n, cnames + 1) : null);
+        }
+
+        var clusterIp = service.GetString("spec.clusterIP");
+        return clusterIp == "None" ? ServicePods(ns, name).Select(p => p.PodAddress).FirstOrDefault(a => a is not null) : IpAddressText.ParseOrNull(clusterIp);
+    }
+
+    /// <summary>A Service's path after its name resolved: kube-proxy's, a headless Service's endpoints, or an ExternalName's target.</summary>
+    private ReachResult AfterDns(Endpoint source, string to, KubeObject service, string name, PortSpec spec, List<Hop> hops, int cnames)
+    {
+        var ns = service.Namespace ?? "default";
+        if (service.GetString("spec.type") == "ExternalName")
+        {
+            return ToExternalName(source, to, service, name, spec, hops, cnames);
+        }
+
+        var clusterIp = service.GetString("spec.clusterIP");
+        if (clusterIp == "None")
+        {
+            return ToHeadless(source, $"{ns}/{service.Name}", name, ServicePods(ns, service.Name), spec, hops);
         }
 
         // 2. The ClusterIP and port, then kube-proxy's choice of endpoint: the same decision as the ClusterIP given
@@ -313,6 +376,69 @@ public sealed partial class Reachability
         }
 
         return new ReachResult(ToEndpoints(source, clusterIp, route.ServicePort!, route.Endpoints, spec, hops), hops, null);
+    }
+
+    /// <summary>
+    /// An ExternalName Service by name, after its DNS step. It has no ClusterIP, so kube-proxy has no rule for it
+    /// (kubernetes/kubernetes pkg/proxy/util/utils.go <c>ShouldSkipService</c>); CoreDNS's kubernetes plugin answers its
+    /// name from <c>spec.externalName</c> (coredns plugin/backend_lookup.go <c>A</c>, by <c>msg.Service.HostType</c>):
+    /// an IP address as the name's A (or AAAA) record — the client connects to it directly, on the port asked (the
+    /// Service's ports play no part), judged as reach judges that address (a pod, a node, the internet through the
+    /// route tables, or a ClusterIP through kube-proxy); a host name as a CNAME, which CoreDNS follows itself when it is a
+    /// Service name of the cluster's domain (a target in its own zone), and otherwise asks its upstream for. Podnet has
+    /// no upstream: the connection then depends on an address it cannot know, and the question is answered with an
+    /// error that says so (ask reach with that address) rather than with an invented address.
+    /// </summary>
+    private ReachResult ToExternalName(Endpoint source, string to, KubeObject service, string name, PortSpec spec, List<Hop> hops, int cnames)
+    {
+        var ns = service.Namespace ?? "default";
+        var target = service.GetString("spec.externalName")?.TrimEnd('.') ?? string.Empty;
+        var what = $"Service {ns}/{service.Name} is type ExternalName: it has no ClusterIP, so kube-proxy has no rule for it (pkg/proxy/util ShouldSkipService)";
+        if (target.Length == 0)
+        {
+            // The API server rejects it (ValidateService: spec.externalName: Required value); a world's dump could hold it.
+            hops.Add(new Hop("service", false, $"{what} and no spec.externalName: CoreDNS has no record for {name}, so there is nothing to connect to"));
+            return new ReachResult(false, hops, null);
+        }
+
+        if (IpAddressText.ParseOrNull(target) is { } address)
+        {
+            hops.Add(new Hop("service", true, $"{what}; its spec.externalName {target} is an IP address, which CoreDNS answers as {name}'s address record (plugin/backend_lookup.go A): the client connects to {address}:{spec.Port} directly, with no Service port or targetPort"));
+            if (KubeProxyTarget(address.ToString()) is { } clusterIp)
+            {
+                var translated = ToClusterIp(source, clusterIp, spec);
+                return new ReachResult(translated.Allowed, [.. hops, .. translated.Hops], translated.ErrorMessage);
+            }
+
+            var destination = ResolveEndpoint(address.ToString())!;
+            if (NotRunning(destination) is { } down)
+            {
+                hops.Add(down);
+                return new ReachResult(false, hops, null);
+            }
+
+            return new ReachResult(Flow(source, destination, spec, hops, string.Empty), hops, null);
+        }
+
+        var store = _world.ControlPlane.Store;
+        var labels = target.ToLowerInvariant().Split('.');
+        if (labels is [var targetName, var targetNamespace, "svc", "cluster", "local"])
+        {
+            // A CNAME into CoreDNS's own zone: it looks the target up in its own records (backend_lookup.go A, the
+            // dns.IsSubDomain(zone, target) case). A chain of them ends as CoreDNS's does (its maximum depth, 8).
+            var next = cnames < 8 ? store.TryGet(store.Resources.For("v1", "Service"), targetNamespace, targetName) : null;
+            var nextAnswer = next is null ? null : DnsAnswerOf(next);
+            if (next is null || nextAnswer is null)
+            {
+                hops.Add(new Hop("service", false, $"{what}; CoreDNS answers {name} with a CNAME to spec.externalName {target}, a name of its own zone that has no address record{(next is null ? " (no such Service)" : string.Empty)}: {name} does not resolve to an address"));
+                return new ReachResult(false, hops, null);
+            }
+
+            hops.Add(new Hop("service", true, $"{what}; CoreDNS answers {name} with a CNAME to spec.externalName {target}, a name of its own zone, and follows it itself (plugin/backend_lookup.go A): {target} resolves to {nextAnswer}"));
+            return AfterDns(source, to, next, target, spec, hops, cnames + 1);
+        }
+
+        return ReachResult.Error($"TO \"{to}\": Service {ns}/{service.Name} is type ExternalName: CoreDNS answers {name} with a CNAME to spec.externalName \"{target}\", a name outside the cluster that Podnet cannot resolve (CoreDNS asks its upstream for the address; Podnet emulates no DNS outside the cluster), so whether the connection is made depends on that name's address: ask reach with the address as TO");
     }
 
     /// <summary>
@@ -396,6 +522,17 @@ public sealed partial class Reachability
 
     private Dictionary<IPAddress, KubeObject>? _servicesByClusterIp;
 
+    /// <summary>
+    /// The Service that holds <paramref name="address"/> as one of its ClusterIPs (any entry of <c>spec.clusterIPs</c>,
+    /// IPv4 or IPv6 — a dual-stack Service has one of each — else <c>spec.clusterIP</c>), or null: the one lookup reach's
+    /// ClusterIP form (<see cref="KubeProxyTarget"/>) and the emulated shell's TCP connect share.
+    /// </summary>
+    internal KubeObject? ServiceWithClusterIp(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return ServicesByClusterIp.GetValueOrDefault(address);
+    }
+
     private Dictionary<IPAddress, KubeObject> BuildServicesByClusterIp()
     {
         var store = _world.ControlPlane.Store;
@@ -455,29 +592,145 @@ public sealed partial class Reachability
             .FirstOrDefault(p => p["port"]?.GetValue<int>() == spec.Port && (p["protocol"]?.GetValue<string>() ?? "TCP") == spec.Protocol);
 
     /// <summary>
-    /// Whether a pod's DNS query for <paramref name="name"/> gets an answer, and why: the query to CoreDNS behind
-    /// kube-dns (UDP/53 from the source, through Service, NetworkPolicy and security groups) or, when the source's
-    /// resolver is an address NodeLocal DNSCache binds on its node, to that cache, which asks CoreDNS from the node
-    /// over TCP/53. <paramref name="answer"/> is what CoreDNS answers for the name (an address, or null for NXDOMAIN):
-    /// it only words the last hop, the verdict is whether any answer comes back at all. The same step reach takes
-    /// before a Service (<c>svc/namespace/name</c>), for the emulated shell's resolver (<c>curl</c>, <c>nslookup</c>).
+    /// Whether a pod's DNS query for <paramref name="name"/> is answered, by whom, and why: the pod's nameservers as the
+    /// kubelet writes them for its <c>dnsPolicy</c> (<see cref="PodDns"/>), each asked in turn until one answers. The
+    /// cluster's DNS — kube-dns's ClusterIP (through kube-proxy to CoreDNS), an address NodeLocal DNSCache binds (the
+    /// cache on the pod's node, which asks CoreDNS from the node over TCP/53), a CoreDNS pod's own address — answers
+    /// <paramref name="answer"/> (an address, or null for NXDOMAIN: it only words the last hop). The node's resolver
+    /// (the VPC's Route 53 Resolver) and a server outside the VPC answer NXDOMAIN for the cluster's names. The same step
+    /// reach takes before a Service (<c>svc/namespace/name</c>), for the emulated shell's resolver (<c>curl</c>,
+    /// <c>nslookup</c>): <see cref="DnsResolution.Query"/> is allowed only when the cluster's DNS answered.
     /// </summary>
-    public ReachResult Resolve(Endpoint source, string name, string? answer)
+    public DnsResolution Resolve(Endpoint source, string name, string? answer)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(name);
         if (NotRunning(source) is { } down)
         {
-            return new ReachResult(false, [down], null);
+            return new DnsResolution(DnsReply.NoAnswer, new ReachResult(false, [down], null));
         }
 
         var hops = new List<Hop>();
-        var ok = Dns(source, name, answer, hops);
-        return new ReachResult(ok, hops, null);
+        var reply = Dns(source, name, answer, hops);
+        return new DnsResolution(reply, new ReachResult(reply == DnsReply.Answered, hops, null));
     }
 
-    /// <summary>The DNS step of a Service's path: appends its hops and says whether the query is answered.</summary>
-    private bool Dns(Endpoint source, string name, string? answer, List<Hop> hops)
+    /// <summary>
+    /// The nameservers the kubelet writes into <paramref name="pod"/>'s resolv.conf (pkg/kubelet/network/dns/dns.go
+    /// <c>GetPodDNS</c>): kube-dns's ClusterIP as the cluster DNS, the VPC's Amazon-provided DNS server (of the VPC of
+    /// the pod's node) as the node's resolver.
+    /// </summary>
+    public PodDns DnsOf(PodView pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var store = _world.ControlPlane.Store;
+        var node = pod.NodeName is null ? null : store.TryGet(store.Resources.For("v1", "Node"), null, pod.NodeName);
+        return PodDns.Of(pod, ClusterDns, HostResolver(node));
+    }
+
+    /// <summary>The node's resolver: the Amazon-provided DNS server of the node's VPC (the first VPC's when the node has no interface).</summary>
+    private IPAddress? HostResolver(KubeObject? node)
+        => (node is null ? null : PrimaryInterface(node)) is { } primary && _vpcResolverById.TryGetValue(primary.VpcId, out var own) ? own : _vpcResolvers.Count > 0 ? _vpcResolvers[0] : null;
+
+    /// <summary>The DNS step of a Service's path: appends its hops and says who answered the query, if anyone.</summary>
+    private DnsReply Dns(Endpoint source, string name, string? answer, List<Hop> hops)
+    {
+        // Only a pod has a dnsPolicy. A node or an address asking for a Service name is judged, as before, as a query
+        // to CoreDNS behind kube-dns; a policy-only world has no kubelet writing resolv.conf.
+        if (_world.IsPolicyOnly || source.Pod is not { } client)
+        {
+            return ClusterQuery(source, name, answer, null, hops) ? DnsReply.Answered : DnsReply.NoAnswer;
+        }
+
+        var view = new PodView(client);
+        var dns = PodDns.Of(view, ClusterDns, HostResolver(source.Node));
+        var policy = dns.Describe(view.HostNetwork);
+        if (dns.Type == PodDnsType.Cluster && ClusterDns is null)
+        {
+            // No kube-dns Service: the query is judged to the CoreDNS pods themselves (ClusterQuery says when there are none).
+            hops.Add(new Hop("dns: resolver", true, $"{policy}: the cluster DNS (the world has no kube-system/kube-dns Service, so the CoreDNS pods are asked)"));
+            return ClusterQuery(source, name, answer, null, hops) ? DnsReply.Answered : DnsReply.NoAnswer;
+        }
+
+        if (dns.Nameservers.Count == 0)
+        {
+            hops.Add(new Hop("dns", false, $"{policy} and no spec.dnsConfig.nameservers: the pod's resolv.conf names no nameserver, so {name} does not resolve"));
+            return DnsReply.NoAnswer;
+        }
+
+        hops.Add(new Hop("dns: resolver", true, $"{policy}: nameserver {string.Join(", ", dns.Nameservers.Select(ns => $"{ns} ({NameserverRole(ns)})"))}"));
+        foreach (var nameserver in dns.Nameservers)
+        {
+            var reply = IsClusterDns(nameserver)
+                ? ClusterQuery(source, name, answer, nameserver, hops) ? DnsReply.Answered : DnsReply.NoAnswer
+                : OtherNameserver(source, name, nameserver, hops);
+            if (reply != DnsReply.NoAnswer)
+            {
+                return reply;
+            }
+        }
+
+        if (dns.Nameservers.Count > 1)
+        {
+            hops.Add(new Hop("dns", false, $"none of the pod's nameservers ({string.Join(", ", dns.Nameservers)}) answers: {name} does not resolve"));
+        }
+
+        return DnsReply.NoAnswer;
+    }
+
+    /// <summary>Whether <paramref name="nameserver"/> is the cluster's DNS: kube-dns's ClusterIP, an address NodeLocal DNSCache binds, or a CoreDNS pod's own address.</summary>
+    private bool IsClusterDns(IPAddress nameserver)
+        => nameserver.Equals(ClusterDns) || _nodeLocalDns?.Serves(nameserver) == true || CoreDnsPodAt(nameserver) is not null;
+
+    private PodView? CoreDnsPodAt(IPAddress address) => ServicePods("kube-system", "kube-dns").Find(p => address.Equals(p.PodAddress));
+
+    /// <summary>What a nameserver of a pod's resolv.conf is, as the resolver hop names it.</summary>
+    private string NameserverRole(IPAddress nameserver)
+        => nameserver.Equals(ClusterDns) ? _nodeLocalDns?.Serves(nameserver) == true ? "kube-dns's ClusterIP, which NodeLocal DNSCache binds" : "kube-dns's ClusterIP"
+           : _nodeLocalDns?.Serves(nameserver) == true ? "NodeLocal DNSCache's"
+           : CoreDnsPodAt(nameserver) is { } coreDns ? $"CoreDNS pod kube-system/{coreDns.Name}"
+           : _vpcResolvers.Contains(nameserver) ? "the VPC's Route 53 Resolver, its primary CIDR block + 2, not the cluster's DNS"
+           : "not the cluster's DNS";
+
+    /// <summary>
+    /// A query to a nameserver that is not the cluster's DNS: judged as a UDP/53 flow; when it gets there, the VPC's
+    /// Route 53 Resolver and a server outside the VPC answer NXDOMAIN for a name of the cluster's domain (only CoreDNS
+    /// serves <c>cluster.local</c>); an address of the VPC or of the node with no DNS server Podnet knows answers
+    /// nothing, and glibc moves on to the next nameserver.
+    /// </summary>
+    private DnsReply OtherNameserver(Endpoint source, string name, IPAddress nameserver, List<Hop> hops)
+    {
+        var server = ResolveEndpoint(nameserver.ToString()) ?? new Endpoint(nameserver.ToString(), nameserver, null, null);
+        if (!Flow(source, server, new PortSpec("UDP", 53), hops, "dns: "))
+        {
+            hops.Add(new Hop("dns", false, $"the DNS query (UDP/53) to {nameserver} gets no answer: {name} does not resolve there"));
+            return DnsReply.NoAnswer;
+        }
+
+        var cluster = name.EndsWith(".cluster.local", StringComparison.OrdinalIgnoreCase);
+        var what = cluster ? "it does not serve the cluster's domain cluster.local (only CoreDNS does)" : "Podnet does not emulate names outside the cluster's domain";
+        if (_vpcResolvers.Contains(nameserver))
+        {
+            hops.Add(new Hop("dns", false, $"{nameserver}, the VPC's Route 53 Resolver, answers NXDOMAIN: {what}, so {name} does not resolve"));
+            return DnsReply.NotFound;
+        }
+
+        if (server.IsExternal && !NodeLocalDns.LinkLocal.Contains(nameserver) && !_vpcCidrs.Any(c => c.Contains(nameserver)))
+        {
+            hops.Add(new Hop("dns", false, $"{nameserver}, outside the cluster and the VPC, answers NXDOMAIN: {what}, so {name} does not resolve"));
+            return DnsReply.NotFound;
+        }
+
+        hops.Add(new Hop("dns", false, $"{nameserver} ({server.Display}) is not the cluster's DNS and no DNS server Podnet knows listens there: the query gets no answer"));
+        return DnsReply.NoAnswer;
+    }
+
+    /// <summary>
+    /// A query to the cluster's DNS at <paramref name="nameserver"/>: NodeLocal DNSCache when it binds the address and
+    /// runs on the source's node; a CoreDNS pod asked at its own address; else kube-dns's ClusterIP through
+    /// kube-proxy (or, with no nameserver, every CoreDNS pod). Appends the hops; true when the query is answered.
+    /// </summary>
+    private bool ClusterQuery(Endpoint source, string name, string? answer, IPAddress? nameserver, List<Hop> hops)
     {
         var answerText = answer is null ? "nothing (NXDOMAIN)" : answer;
         var dnsPods = ServicePods("kube-system", "kube-dns");
@@ -487,7 +740,7 @@ public sealed partial class Reachability
             return false;
         }
 
-        var resolver = source.Pod is { } client ? NodeLocalDns.ResolverOf(new PodView(client), ClusterDns) : null;
+        var resolver = nameserver;
         bool dnsOk;
         if (_nodeLocalDns is { } cache && !_world.IsPolicyOnly && cache.Serves(resolver) && source.Node is { } node
             && IpAddressText.ParseOrNull(new NodeView(node).InternalIP) is { } nodeAddress && cache.PodOn(node.Name) is { } local)
@@ -510,6 +763,20 @@ public sealed partial class Reachability
                 : query
                     ? $"NodeLocal DNSCache kube-system/{local.Name} cannot ask CoreDNS (TCP/53 from the node): {name} does not resolve"
                     : $"the DNS query (UDP/53) to NodeLocal DNSCache at {resolver} fails: {name} does not resolve"));
+        }
+        else if (resolver is not null && !resolver.Equals(ClusterDns) && _nodeLocalDns?.Serves(resolver) == true)
+        {
+            // An address only the cache binds (169.254.20.10), with no cache running on the source's node (or no node).
+            Flow(source, new Endpoint(resolver.ToString(), resolver, null, null), new PortSpec("UDP", 53), hops, "dns: ");
+            hops.Add(new Hop("dns", false, $"no NodeLocal DNSCache pod runs on {source.Node?.Name ?? "the source's node"} to answer at {resolver}: {name} does not resolve there"));
+            dnsOk = false;
+        }
+        else if (resolver is not null && !resolver.Equals(ClusterDns) && CoreDnsPodAt(resolver) is { } coreDns)
+        {
+            dnsOk = Flow(source, PodEndpoint(coreDns), new PortSpec("UDP", 53), hops, "dns: ");
+            hops.Add(new Hop("dns", dnsOk, dnsOk
+                ? $"{name} resolves to {answerText} (CoreDNS kube-system/{coreDns.Name} at its own address {resolver})"
+                : $"the DNS query (UDP/53) to CoreDNS kube-system/{coreDns.Name} at {resolver} is denied: {name} does not resolve"));
         }
         else
         {
@@ -1033,6 +1300,22 @@ public sealed partial class Reachability
 
 /// <summary>An address given as TO that kube-proxy handles: the Service holding it as a ClusterIP, or null for an address of the Service range no Service has.</summary>
 internal sealed record ClusterIpTarget(IPAddress Address, KubeObject? Service);
+
+/// <summary>Who answered a pod's DNS query (<see cref="Reachability.Resolve"/>).</summary>
+public enum DnsReply
+{
+    /// <summary>The cluster's DNS (CoreDNS, directly or through NodeLocal DNSCache) answered: its records decide.</summary>
+    Answered,
+
+    /// <summary>A nameserver that is not the cluster's answered NXDOMAIN: the cluster's names do not exist there.</summary>
+    NotFound,
+
+    /// <summary>No nameserver answered: every query was dropped, or nothing listened (the resolver times out).</summary>
+    NoAnswer,
+}
+
+/// <summary>A pod's DNS query: who answered it, and the reach verdict and steps of the query (allowed when the cluster's DNS answered).</summary>
+public sealed record DnsResolution(DnsReply Reply, ReachResult Query);
 
 /// <summary>One step of the explanation: what was checked, whether it passed, and what decided it.</summary>
 public sealed record Hop(string Step, bool Allowed, string Detail);

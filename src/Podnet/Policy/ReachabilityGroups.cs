@@ -126,6 +126,12 @@ public sealed partial class Reachability
             }
         }
 
+        // A question that cannot be answered for one source (an ExternalName's host name) cannot be for the group.
+        if (results.Find(r => r.Result.ErrorMessage is not null) is { Result.ErrorMessage: { } error })
+        {
+            return ReachResult.Error(error);
+        }
+
         var allowed = results.Count > 0 && results.All(r => r.Result.Allowed);
         var summary = string.Join("; ", running)
                       + (results.Count == 0 ? "; no connection to judge (a pod to itself is left out)" : $"; {results.Count(r => r.Result.Allowed)} of {Count(results.Count, "connection")} allowed");

@@ -99,7 +99,7 @@ public class ReachCommandTests
             var summary = $"is 4 pods ({string.Join(", ", pods)}); 4 of 4 connections allowed";
             var (exit, output, error) = PodnetCli.Run("reach", dir, "deploy/my-namespace/my-deployment", "svc/my-namespace/my-app", "80");
             Assert.Equal((0, string.Empty), (exit, error));
-            Assert.StartsWith($"ALLOWED\n  ok    pods: deploy/my-namespace/my-deployment {summary}\n  ok    {pods[0]} -> svc/my-namespace/my-app: dns: egress: ", output, StringComparison.Ordinal);
+            Assert.StartsWith($"ALLOWED\n  ok    pods: deploy/my-namespace/my-deployment {summary}\n  ok    {pods[0]} -> svc/my-namespace/my-app: dns: resolver: dnsPolicy ClusterFirst: nameserver 10.100.0.10 (kube-dns's ClusterIP)\n  ok    {pods[0]} -> svc/my-namespace/my-app: dns: egress: ", output, StringComparison.Ordinal);
             Assert.All(pods, pod => Assert.Equal(0, PodnetCli.Run("reach", dir, pod, "svc/my-namespace/my-app", "80").Exit));
 
             // The same pods by their label, the way kubectl get -l names them: the same steps, another name.

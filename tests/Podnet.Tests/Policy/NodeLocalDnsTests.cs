@@ -101,7 +101,7 @@ public class NodeLocalDnsTests
         // reach: the pod with security groups asks 169.254.20.10, which its branch interface never delivers.
         var (reachExit, reach, _) = PodnetCli.Run("reach", scenario.Directory, "my-namespace/client", "svc/my-namespace/my-app", "80");
         Assert.Equal(1, reachExit);
-        Assert.Matches(@"^DENIED\n  FAIL  dns: node: 169\.254\.20\.10 is NodeLocal DNSCache's \(kube-system/node-local-dns-\S+, host network on ip-192-168-\d+-\d+\.us-west-2\.compute\.internal\): in strict mode my-namespace/client sends every packet by its branch interface eni-[0-9a-f]{17}, so it never reaches the node's listener \(POD_SECURITY_GROUP_ENFORCING_MODE=standard lets it\)\n", reach);
+        Assert.Matches(@"^DENIED\n  ok    dns: resolver: dnsPolicy None: nameserver 169\.254\.20\.10 \(NodeLocal DNSCache's\)\n  FAIL  dns: node: 169\.254\.20\.10 is NodeLocal DNSCache's \(kube-system/node-local-dns-\S+, host network on ip-192-168-\d+-\d+\.us-west-2\.compute\.internal\): in strict mode my-namespace/client sends every packet by its branch interface eni-[0-9a-f]{17}, so it never reaches the node's listener \(POD_SECURITY_GROUP_ENFORCING_MODE=standard lets it\)\n", reach);
         Assert.Contains("  FAIL  dns: the DNS query (UDP/53) to NodeLocal DNSCache at 169.254.20.10 fails: my-app.my-namespace.svc.cluster.local does not resolve\n", reach, StringComparison.Ordinal);
         Assert.DoesNotContain("NAT gateway", reach, StringComparison.Ordinal);
 
@@ -132,7 +132,7 @@ public class NodeLocalDnsTests
             NodeLocalDnsDaemonSet("169.254.20.10,10.100.0.10"),
             Clients);
         var (_, reach, _) = PodnetCli.Run("reach", scenario.Directory, "my-namespace/client", "svc/my-namespace/my-app", "80");
-        Assert.Matches(@"^(ALLOWED|DENIED)\n  ok    dns: node: 169\.254\.20\.10 is NodeLocal DNSCache's \(kube-system/node-local-dns-\S+, host network on \S+\): the packet stays on the node, crosses no VPC interface and is never routed out of the VPC: security groups do not apply\n", reach);
+        Assert.Matches(@"^(ALLOWED|DENIED)\n  ok    dns: resolver: dnsPolicy None: nameserver 169\.254\.20\.10 \(NodeLocal DNSCache's\)\n  ok    dns: node: 169\.254\.20\.10 is NodeLocal DNSCache's \(kube-system/node-local-dns-\S+, host network on \S+\): the packet stays on the node, crosses no VPC interface and is never routed out of the VPC: security groups do not apply\n", reach);
         Assert.Matches(@"\n  ok    dns: my-app\.my-namespace\.svc\.cluster\.local resolves to 10\.100\.\d+\.\d+ \(NodeLocal DNSCache kube-system/node-local-dns-\S+ at 169\.254\.20\.10, then kube-dns\)\n", reach);
 
         var (_, lint, _) = PodnetCli.Run("lint", scenario.Directory);

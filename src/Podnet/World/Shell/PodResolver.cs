@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -9,42 +10,56 @@ namespace Podnet.World.Shell;
 
 /// <summary>
 /// A pod's stub resolver as the kubelet sets it up (<c>pkg/kubelet/network/dns/dns.go</c>, <c>GetPodDNS</c>) and glibc
-/// uses it: for ClusterFirst, <c>nameserver</c> kube-dns's ClusterIP, <c>search NAMESPACE.svc.cluster.local
-/// svc.cluster.local cluster.local</c> plus the node's search domain (the VPC's <c>REGION.compute.internal</c>),
-/// <c>options ndots:5</c>; for a pod that resolves through its node (Default, or ClusterFirst on the host network),
-/// the VPC's Amazon-provided DNS server and the node's search domain. A name with fewer than five dots is tried with
-/// each search domain first, then as given (resolv.conf(5)). CoreDNS answers <c>SERVICE.NAMESPACE.svc.cluster.local</c>
-/// with the Service's ClusterIP (a headless Service with its first ready endpoint); names outside the cluster domain
-/// are not emulated and do not exist. Whether the query is answered at all is Podnet's reach verdict for it
-/// (<see cref="Reachability.Resolve"/>).
+/// uses it. The nameservers are reach's (<see cref="Reachability.DnsOf"/>, <see cref="PodDns"/>): for the cluster DNS
+/// (ClusterFirst, ClusterFirstWithHostNet) kube-dns's ClusterIP, <c>search NAMESPACE.svc.cluster.local
+/// svc.cluster.local cluster.local</c> plus the node's search domain (the VPC's <c>REGION.compute.internal</c>) and
+/// <c>options ndots:5</c>; for the node's resolver (Default, or ClusterFirst on the host network) the VPC's
+/// Amazon-provided DNS server and the node's search domain; for <c>None</c> only <c>spec.dnsConfig</c>. The pod's
+/// <c>spec.dnsConfig</c> nameservers, searches and options are appended (<c>appendDNSConfig</c>). A name with fewer
+/// than ndots dots is tried with each search domain first, then as given (resolv.conf(5)). CoreDNS answers
+/// <c>SERVICE.NAMESPACE.svc.cluster.local</c> with the Service's ClusterIP (a headless Service with its first ready
+/// endpoint, an ExternalName Service whose <c>spec.externalName</c> is an IP address with that address); names outside
+/// the cluster domain — an ExternalName's host name among them — are not emulated and do not exist. Who answers the
+/// query, if anyone, is Podnet's reach decision for it (<see cref="Reachability.Resolve"/>): only the cluster's DNS
+/// knows the cluster's names; the VPC's resolver answers NXDOMAIN.
 /// </summary>
 internal sealed class PodResolver
 {
-    private const int Ndots = 5;
-    private readonly Podnet.World.World _world;
     private readonly PodView _pod;
-    private readonly IPAddress? _clusterResolver;
+    private readonly PodDns _dns;
+    private readonly int _ndots;
 
-    public PodResolver(Podnet.World.World world, PodView pod)
+    public PodResolver(Podnet.World.World world, PodView pod, Reachability reach)
     {
-        _world = world;
+        ArgumentNullException.ThrowIfNull(reach);
         _pod = pod;
-        var store = world.ControlPlane.Store;
-        var clusterDns = IpAddressText.ParseOrNull(store.TryGet(store.Resources.For("v1", "Service"), "kube-system", "kube-dns")?.GetString("spec.clusterIP"));
-        _clusterResolver = NodeLocalDns.ResolverOf(pod, clusterDns);
+        _dns = reach.DnsOf(pod);
         var nodeDomain = world.Cloud?.Options.PrivateDnsSuffix;
-        Search = _clusterResolver is null
-            ? [.. new[] { nodeDomain }.OfType<string>()]
-            : [.. new[] { $"{pod.Namespace}.svc.cluster.local", "svc.cluster.local", "cluster.local", nodeDomain }.OfType<string>()];
-        var vpcs = world.Cloud?.Ec2View.DescribeVpcs() ?? [];
-        Nameserver = _clusterResolver ?? (vpcs.Count > 0 ? vpcs[0].AmazonProvidedDnsServer() : null);
+        var spec = pod.Object.ToJson()["spec"]?["dnsConfig"];
+        var searches = (spec?["searches"] as JsonArray ?? []).Select(n => n is JsonValue v && v.TryGetValue<string>(out var t) ? t : null).OfType<string>();
+        var options = (spec?["options"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        string?[] search = _dns.Type switch
+        {
+            PodDnsType.Cluster => [$"{pod.Namespace}.svc.cluster.local", "svc.cluster.local", "cluster.local", nodeDomain],
+            PodDnsType.Host => [nodeDomain],
+            _ => [],
+        };
+        Search = [.. search.OfType<string>().Concat(searches).Distinct(StringComparer.Ordinal)];
+        Options = [.. (_dns.Type == PodDnsType.Cluster ? ["ndots:5"] : Array.Empty<string>())
+            .Concat(options.Select(o => (Name: o["name"] is JsonValue k && k.TryGetValue<string>(out var key) ? key : string.Empty, Value: o["value"] is JsonValue v && v.TryGetValue<string>(out var value) ? value : null))
+                .Where(o => o.Name.Length > 0).Select(o => o.Value is null ? o.Name : $"{o.Name}:{o.Value}"))];
+        var ndots = Options.LastOrDefault(o => o.StartsWith("ndots:", StringComparison.Ordinal));
+        _ndots = ndots is not null && int.TryParse(ndots["ndots:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 1;
     }
 
     /// <summary>The search list of the pod's resolv.conf.</summary>
     public IReadOnlyList<string> Search { get; }
 
+    /// <summary>The options line of the pod's resolv.conf (<c>ndots:5</c> for the cluster DNS, then <c>spec.dnsConfig.options</c>).</summary>
+    public IReadOnlyList<string> Options { get; }
+
     /// <summary>The first nameserver of the pod's resolv.conf; null when the world knows none.</summary>
-    public IPAddress? Nameserver { get; }
+    public IPAddress? Nameserver => _dns.Nameservers.Count > 0 ? _dns.Nameservers[0] : null;
 
     /// <summary>/etc/resolv.conf as the kubelet writes it for the pod.</summary>
     public string ResolvConf
@@ -57,14 +72,14 @@ internal sealed class PodResolver
                 text.Append("search ").Append(string.Join(' ', Search)).Append('\n');
             }
 
-            if (Nameserver is not null)
+            foreach (var nameserver in _dns.Nameservers)
             {
-                text.Append("nameserver ").Append(Nameserver).Append('\n');
+                text.Append("nameserver ").Append(nameserver).Append('\n');
             }
 
-            if (_clusterResolver is not null)
+            if (Options.Count > 0)
             {
-                text.Append("options ndots:5\n");
+                text.Append("options ").Append(string.Join(' ', Options)).Append('\n');
             }
 
             return text.ToString();
@@ -92,19 +107,21 @@ internal sealed class PodResolver
         IPAddress? address = null;
         foreach (var candidate in Candidates(name))
         {
-            if (Answer(candidate) is { } answer)
+            if (Answer(candidate, reach) is { } answer)
             {
                 (found, address) = (candidate, answer);
                 break;
             }
         }
 
-        var query = Query(reach, source, found ?? name.TrimEnd('.'), address);
-        return !query.Allowed
-            ? new DnsAnswer(DnsOutcome.TimedOut, name, null, query)
-            : found is null
-                ? new DnsAnswer(DnsOutcome.NotFound, name, null, query)
-                : new DnsAnswer(DnsOutcome.Resolved, found, address, query);
+        // Who answers is reach's decision (the pod's nameservers in turn); only the cluster's DNS knows these records.
+        var query = reach.Resolve(source, found ?? name.TrimEnd('.'), address?.ToString());
+        return query.Reply switch
+        {
+            DnsReply.NoAnswer => new DnsAnswer(DnsOutcome.TimedOut, name, null, query.Query),
+            DnsReply.Answered when found is not null => new DnsAnswer(DnsOutcome.Resolved, found, address, query.Query),
+            _ => new DnsAnswer(DnsOutcome.NotFound, name, null, query.Query),
+        };
     }
 
     /// <summary>The kubelet-managed /etc/hosts: <c>127.0.0.1 localhost</c>, and the pod's address with its hostname.</summary>
@@ -128,58 +145,13 @@ internal sealed class PodResolver
         }
 
         var withSearch = Search.Select(s => $"{name}.{s}");
-        return name.Count(c => c == '.') >= Ndots ? [name, .. withSearch] : [.. withSearch, name];
+        return name.Count(c => c == '.') >= _ndots ? [name, .. withSearch] : [.. withSearch, name];
     }
 
-    /// <summary>What CoreDNS's kubernetes plugin answers for a name of the cluster domain; null for NXDOMAIN.</summary>
-    private IPAddress? Answer(string fqdn)
+    /// <summary>What CoreDNS's kubernetes plugin answers for a Service name of the cluster domain (reach's <see cref="Reachability.ServiceAddress"/>); null for NXDOMAIN.</summary>
+    private static IPAddress? Answer(string fqdn, Reachability reach)
     {
-        if (_clusterResolver is null)
-        {
-            // The VPC's resolver knows nothing of cluster.local.
-            return null;
-        }
-
         var labels = fqdn.ToLowerInvariant().Split('.');
-        if (labels.Length != 5 || labels[2] != "svc" || labels[3] != "cluster" || labels[4] != "local")
-        {
-            return null;
-        }
-
-        var store = _world.ControlPlane.Store;
-        if (store.TryGet(store.Resources.For("v1", "Service"), labels[1], labels[0]) is not { } service)
-        {
-            return null;
-        }
-
-        var clusterIp = service.GetString("spec.clusterIP");
-        if (clusterIp is "None")
-        {
-            // A headless Service answers with its ready endpoints' addresses; the first one stands for them.
-            var endpoints = store.TryGet(store.Resources.For("v1", "Endpoints"), labels[1], labels[0]);
-            clusterIp = (endpoints?["subsets"] as JsonArray ?? []).OfType<JsonObject>()
-                .SelectMany(s => (s["addresses"] as JsonArray ?? []).OfType<JsonObject>())
-                .Select(a => a["ip"]?.GetValue<string>())
-                .FirstOrDefault();
-        }
-
-        return IpAddressText.ParseOrNull(clusterIp);
-    }
-
-    /// <summary>The reach verdict of the query: to CoreDNS (or NodeLocal DNSCache), or to the VPC's resolver.</summary>
-    private ReachResult Query(Reachability reach, Endpoint source, string name, IPAddress? answer)
-    {
-        if (_clusterResolver is not null)
-        {
-            return reach.Resolve(source, name, answer?.ToString());
-        }
-
-        if (Nameserver is null || reach.ResolveEndpoint(Nameserver.ToString()) is not { } server)
-        {
-            return ReachResult.Error($"{_pod.Namespace}/{_pod.Name} has no nameserver: the world has no VPC");
-        }
-
-        return reach.Evaluate(source, server, new PortSpec("UDP", 53));
+        return labels is [var name, var ns, "svc", "cluster", "local"] ? reach.ServiceAddress(ns, name) : null;
     }
 }
-

@@ -164,7 +164,7 @@ public sealed class PodShell
             switch (file)
             {
                 case "/etc/resolv.conf":
-                    stdout.Append(new PodResolver(_world, Pod()).ResolvConf);
+                    stdout.Append(Context().Resolver.ResolvConf);
                     break;
                 case "/etc/hostname":
                     stdout.Append(Hostname).Append('\n');
@@ -222,7 +222,7 @@ public sealed class PodShell
         var pod = Pod();
         var reach = new Reachability(_world);
         var source = reach.ResolveEndpoint($"{Namespace}/{PodName}") ?? throw new InvalidOperationException($"pods \"{PodName}\" not found");
-        return new ShellContext(_world, reach, pod, source, new PodResolver(_world, pod));
+        return new ShellContext(_world, reach, pod, source, new PodResolver(_world, pod, reach));
     }
 
     private JsonObject? ContainerSpec() => Pod().Containers.FirstOrDefault(c => c["name"]?.GetValue<string>() == Container);

@@ -24,7 +24,8 @@ internal sealed record ConnectResult(ConnectOutcome Outcome, PodView? Server, Js
 
 /// <summary>
 /// A TCP connect from a pod to an address and port, decided by Podnet's reach machinery along the real path: to a
-/// Service's ClusterIP, kube-proxy's iptables rules DNAT to an endpoint, as reach decides it
+/// Service's ClusterIP — any entry of its <c>spec.clusterIPs</c>, the IPv6 one of a dual-stack Service too, found by
+/// reach's own lookup (<see cref="Reachability.ServiceWithClusterIp"/>) — kube-proxy's iptables rules DNAT to an endpoint, as reach decides it
 /// (<see cref="Reachability.ServiceBackends"/>: a Service without ready endpoints is REJECTed, which the client sees as
 /// refused; a port the Service lacks has no rule, and under <c>internalTrafficPolicy: Local</c> a node without an
 /// endpoint DROPs it, so the client times out); to a pod, NetworkPolicy and security groups decide
@@ -47,7 +48,7 @@ internal static class TcpConnect
             return ToPod(source, port, allowed: true, [loopback]);
         }
 
-        if (ServiceAt(world, address) is { } service)
+        if (reach.ServiceWithClusterIp(address) is { } service)
         {
             // The decision reach takes for the ClusterIP: a port the Service lacks has no rule and a Service port
             // with no endpoint on this node under internalTrafficPolicy Local is DROPped (the SYN gets no answer);
@@ -112,9 +113,4 @@ internal static class TcpConnect
         return declared.FirstOrDefault(c => (c["ports"] as JsonArray ?? []).OfType<JsonObject>()
             .Any(p => p["containerPort"]?.GetValue<int>() == port && (p["protocol"]?.GetValue<string>() ?? "TCP") == "TCP"));
     }
-
-    /// <summary>The Service whose ClusterIP is <paramref name="address"/>, or null.</summary>
-    private static KubeObject? ServiceAt(Podnet.World.World world, IPAddress address)
-        => world.ControlPlane.Store.List("v1", "Service").Items.FirstOrDefault(s =>
-            s.GetString("spec.clusterIP") is { } ip && ip != "None" && Podnet.Net.IpAddressText.ParseOrNull(ip) is { } parsed && parsed.Equals(address));
 }

@@ -1,4 +1,7 @@
+using System.Net;
+using System.Text.Json.Nodes;
 using Podnet.Kube.Views;
+using Podnet.Policy;
 using Podnet.Tests.TestSupport;
 using Podnet.World.Shell;
 
@@ -64,5 +67,38 @@ public class TcpConnectTests
 
         Assert.Equal(("curl: (28) Connection timed out after 2000 milliseconds\n", 28), (result.Stderr, result.ExitCode));
         Assert.Contains($"{clusterIp} is the ClusterIP of Service shop/web, which has no port TCP/81: kube-proxy (iptables mode) has no rule for {clusterIp} TCP/81, so nothing translates it and nothing answers", result.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Connect_ToTheSecondClusterIpOfADualStackService_IsTranslatedAsTheFirst()
+    {
+        // A dual-stack Service (ipFamilyPolicy RequireDualStack) holds an IPv4 and an IPv6 ClusterIP in spec.clusterIPs,
+        // and kube-proxy has rules for both (one proxier per family); spec.clusterIP is only the first. Podnet's
+        // allocator gives one family, so the world's Service is given its second address as a dump of a dual-stack
+        // cluster would hold it.
+        var world = ExampleWorlds.Load("hello-eks");
+        var store = world.ControlPlane.Store;
+        var web = Pods(world, "shop", "web-");
+        var ipv4 = ClusterIp(world, "shop", "web");
+        const string Ipv6 = "fd26:5c1a:de0b::6f7";
+        store.Update(store.Get("v1", "Service", "shop", "web").With(json =>
+        {
+            json["spec"]!["clusterIPs"] = new JsonArray(ipv4, Ipv6);
+            json["spec"]!["ipFamilies"] = new JsonArray("IPv4", "IPv6");
+            json["spec"]!["ipFamilyPolicy"] = "RequireDualStack";
+        }));
+        var reach = new Reachability(world);
+        var source = reach.ResolveEndpoint($"shop/{web[0].Name}")!;
+
+        var byIpv6 = TcpConnect.To(world, reach, source, IPAddress.Parse(Ipv6), 80);
+        var byIpv4 = TcpConnect.To(world, reach, source, IPAddress.Parse(ipv4), 80);
+
+        Assert.Equal(ConnectOutcome.Connected, byIpv6.Outcome);
+        Assert.Equal(web[0].Name, byIpv6.Server!.Name);
+        Assert.Equal((byIpv4.Outcome, byIpv4.Server!.Name), (byIpv6.Outcome, byIpv6.Server.Name));
+        Assert.Contains(byIpv6.Reach.SelectMany(r => r.Hops), h => h.Step == "service" && h.Detail.StartsWith($"{Ipv6}:80 → shop/{web[0].Name} {web[0].PodIP}:", StringComparison.Ordinal));
+        Assert.Equal(
+            byIpv4.Reach.Select(r => r.Hops.Count(h => h.Step == "service")),
+            byIpv6.Reach.Select(r => r.Hops.Count(h => h.Step == "service")));
     }
 }
