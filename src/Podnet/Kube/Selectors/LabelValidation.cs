@@ -102,7 +102,8 @@ public static class LabelValidation
         return errors;
     }
 
-    private static List<string> Dns1123SubdomainErrors(string value)
+    /// <summary>apimachinery's IsDNS1123Subdomain: its error texts for <paramref name="value"/> (none when valid).</summary>
+    public static List<string> Dns1123SubdomainErrors(string value)
     {
         var errors = new List<string>();
         if (ByteLength(value) > PrefixMaxLength)

@@ -18,9 +18,26 @@ public sealed class ServiceStrategy() : KindStrategy(string.Empty, "Service", Go
         var spec = obj.GetOrAddObject("spec");
         spec["type"] ??= "ClusterIP";
         spec["sessionAffinity"] ??= "None";
-        spec["internalTrafficPolicy"] ??= "Cluster";
-        spec["ipFamilyPolicy"] ??= "SingleStack";
-        spec["ipFamilies"] ??= new JsonArray("IPv4");
+        var type = JsonText.String(spec["type"]);
+
+        // SetDefaults_Service (pkg/apis/core/v1/defaults.go): the traffic policies only for the types kube-proxy
+        // serves; an ExternalName Service is a DNS name alone, with no cluster IP and so no IP families.
+        if (type is "NodePort" or "LoadBalancer")
+        {
+            spec["externalTrafficPolicy"] ??= "Cluster";
+        }
+
+        if (type is "ClusterIP" or "NodePort" or "LoadBalancer")
+        {
+            spec["internalTrafficPolicy"] ??= "Cluster";
+        }
+
+        if (type != "ExternalName")
+        {
+            spec["ipFamilyPolicy"] ??= "SingleStack";
+            spec["ipFamilies"] ??= new JsonArray("IPv4");
+        }
+
         foreach (var port in (spec["ports"] as JsonArray ?? []).OfType<JsonObject>())
         {
             port["protocol"] ??= "TCP";
@@ -35,6 +52,25 @@ public sealed class ServiceStrategy() : KindStrategy(string.Empty, "Service", Go
         ArgumentNullException.ThrowIfNull(causes);
         var spec = obj["spec"] as JsonObject;
         var headless = JsonText.String(spec?["clusterIP"]) == "None";
+        if (JsonText.String(spec?["type"]) == "ExternalName")
+        {
+            // ValidateService (pkg/apis/core/validation): the CNAME may end in one dot; empty is required, anything
+            // else must be a DNS-1123 subdomain.
+            var externalName = JsonText.String(spec?["externalName"]) ?? string.Empty;
+            var cname = externalName.EndsWith('.') ? externalName[..^1] : externalName;
+            if (cname.Length == 0)
+            {
+                causes.Add(StatusCause.Required("spec.externalName"));
+            }
+            else
+            {
+                foreach (var error in Selectors.LabelValidation.Dns1123SubdomainErrors(cname))
+                {
+                    causes.Add(StatusCause.Invalid("spec.externalName", cname, error));
+                }
+            }
+        }
+
         if (spec?["ports"] is not JsonArray { Count: > 0 } ports)
         {
             if (!headless && JsonText.String(spec?["type"]) != "ExternalName")

@@ -81,7 +81,7 @@ internal sealed record HttpFetch(HttpUrl Url, DnsAnswer Dns, ConnectResult? Conn
             return new HttpFetch(url, dns, null, null);
         }
 
-        var connect = TcpConnect.To(context.World, context.Reach, context.Source, dns.Address!, url.Port);
+        var connect = TcpConnect.To(context.Reach, context.Source, dns.Address!, url.Port);
         return new HttpFetch(url, dns, connect, connect.Outcome == ConnectOutcome.Connected ? Serve(context, connect, url.Path) : null);
     }
 

@@ -38,7 +38,7 @@ internal sealed record ConnectResult(ConnectOutcome Outcome, PodView? Server, Js
 /// </summary>
 internal static class TcpConnect
 {
-    public static ConnectResult To(Podnet.World.World world, Reachability reach, Endpoint source, IPAddress address, int port)
+    public static ConnectResult To(Reachability reach, Endpoint source, IPAddress address, int port)
     {
         var spec = new PortSpec("TCP", port);
         if (IPAddress.IsLoopback(address) && source.IsPod)

@@ -196,6 +196,24 @@ public class ObjectDefaultsTests
     }
 
     [Theory]
+    [InlineData("ClusterIP", null, "Cluster", true)]
+    [InlineData("NodePort", "Cluster", "Cluster", true)]
+    [InlineData("LoadBalancer", "Cluster", "Cluster", true)]
+    [InlineData("ExternalName", null, null, false)]
+    public void Service_TrafficPoliciesAndFamilies_OnlyForTheTypesKubeProxyServes(string type, string? externalTrafficPolicy, string? internalTrafficPolicy, bool families)
+    {
+        // SetDefaults_Service: externalTrafficPolicy for NodePort and LoadBalancer, internalTrafficPolicy for those and
+        // ClusterIP; an ExternalName Service has no cluster IP, so no IP families either.
+        var ports = type == "ExternalName" ? "\"externalName\":\"db.example.com\"" : "\"ports\":[{\"port\":80}]";
+        var service = _c.Create($$$"""{"apiVersion":"v1","kind":"Service","metadata":{"name":"web","namespace":"default"},"spec":{"type":"{{{type}}}",{{{ports}}}}}""");
+
+        Assert.Equal(externalTrafficPolicy, service.GetString("spec.externalTrafficPolicy"));
+        Assert.Equal(internalTrafficPolicy, service.GetString("spec.internalTrafficPolicy"));
+        Assert.Equal(families, service["spec.ipFamilies"] is not null);
+        Assert.Equal(families, service["spec.ipFamilyPolicy"] is not null);
+    }
+
+    [Theory]
     [InlineData("""{"podSelector":{}}""", """["Ingress"]""")]
     [InlineData("""{"podSelector":{},"ingress":[{}]}""", """["Ingress"]""")]
     [InlineData("""{"podSelector":{},"egress":[{"to":[{"ipBlock":{"cidr":"10.0.0.0/8"}}]}]}""", """["Ingress","Egress"]""")]

@@ -90,6 +90,24 @@ public class ObjectValidationTests
             error.Message);
     }
 
+    [Theory]
+    [InlineData("", "Service \"db\" is invalid: spec.externalName: Required value")]
+    [InlineData("Db.Example.com", "Service \"db\" is invalid: spec.externalName: Invalid value: \"Db.Example.com\": " + SubdomainMessage)]
+    [InlineData("db.example.com.", null)] // a fully qualified name's trailing dot is allowed
+    public void Service_ExternalName_IsADns1123Subdomain(string externalName, string? expected)
+    {
+        // ValidateService: type ExternalName needs spec.externalName, a DNS-1123 subdomain once one trailing dot is off.
+        var service = $$$"""{"apiVersion":"v1","kind":"Service","metadata":{"name":"db","namespace":"default"},"spec":{"type":"ExternalName","externalName":"{{{externalName}}}"}}""";
+        if (expected is null)
+        {
+            _c.Create(service);
+        }
+        else
+        {
+            Assert.Equal(expected, _c.CreateFails(service).Message);
+        }
+    }
+
     [Fact]
     public void Service_WithoutPorts_IsInvalid()
     {

@@ -90,8 +90,8 @@ public class TcpConnectTests
         var reach = new Reachability(world);
         var source = reach.ResolveEndpoint($"shop/{web[0].Name}")!;
 
-        var byIpv6 = TcpConnect.To(world, reach, source, IPAddress.Parse(Ipv6), 80);
-        var byIpv4 = TcpConnect.To(world, reach, source, IPAddress.Parse(ipv4), 80);
+        var byIpv6 = TcpConnect.To(reach, source, IPAddress.Parse(Ipv6), 80);
+        var byIpv4 = TcpConnect.To(reach, source, IPAddress.Parse(ipv4), 80);
 
         Assert.Equal(ConnectOutcome.Connected, byIpv6.Outcome);
         Assert.Equal(web[0].Name, byIpv6.Server!.Name);
