@@ -45,7 +45,7 @@ public sealed record PodDns(string Policy, PodDnsType Type, IReadOnlyList<IPAddr
     public static PodDns Of(PodView pod, IPAddress? clusterDns, IPAddress? hostResolver)
     {
         ArgumentNullException.ThrowIfNull(pod);
-        var spec = pod.Object.ToJson()["spec"];
+        var spec = pod.Object.Peek("spec");
         var policy = spec?["dnsPolicy"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : "ClusterFirst";
         var type = policy switch
         {
