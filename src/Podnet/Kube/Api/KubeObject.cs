@@ -51,15 +51,16 @@ public sealed class KubeObject
         return Interlocked.CompareExchange(ref _tree, parsed, null) ?? parsed;
     }
 
+    // The buffer Compact writes through on this thread (see there).
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_compactBuffer;
+
     /// <summary>
     /// Makes this object compact in place: its JSON text as UTF-8 and its identity fields, the tree dropped. Only for an
     /// object the store has just stored and nobody else has read (the store's per-kind strategy,
     /// <see cref="KubeResource.KeptCompact"/>); its content does not change, so a holder notices nothing but the cost
     /// of a later read.
     /// </summary>
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_compactBuffer;
-
     internal void Compact()
     {
         if (_utf8 is not null || _tree is not { } tree)
@@ -76,13 +77,21 @@ public sealed class KubeObject
             tree.WriteTo(writer);
         }
 
-        _identity = new Identity(ApiVersion, Kind, Name, Namespace, Uid, ResourceVersion, Metadata("deletionTimestamp"), Finalizers);
-            _ = OwnerReferences; // read into their cache, which outlives the tree
+        Seal();
+        _ = OwnerReferences; // read into their cache, which outlives the tree
         _labels = Labels;
         _annotations = Annotations;
         _utf8 = buffer.WrittenSpan.ToArray();
         Volatile.Write(ref _tree, null);
     }
+
+    /// <summary>
+    /// Remembers the identity fields (name, namespace, uid, resourceVersion, deletion, finalizers) of an object the
+    /// store has just stored, so that every later read of them is a field, not two lookups in the tree: controllers ask
+    /// them of every object they list (a twentieth of a security-group world). Nobody writes a stored object; the store's
+    /// own in-place stamps forget them again (<see cref="Writable"/>).
+    /// </summary>
+    internal void Seal() => _identity ??= new Identity(ApiVersion, Kind, Name, Namespace, Uid, ResourceVersion, Metadata("deletionTimestamp"), Finalizers);
 
     /// <summary>Whether the object is compact and its tree not parsed again (for tests and measurement).</summary>
     internal bool IsCompactUnread => _utf8 is not null && Volatile.Read(ref _tree) is null;

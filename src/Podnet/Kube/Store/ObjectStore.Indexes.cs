@@ -73,6 +73,7 @@ public sealed partial class ObjectStore
     /// </summary>
     private void Put(KindTable table, (string Namespace, string Name) key, KubeObject obj)
     {
+        obj.Seal();
         PutIndexed(table, key, obj);
         if (table.Resource.KeptCompact)
         {
