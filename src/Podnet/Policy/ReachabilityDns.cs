@@ -1,0 +1,257 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Podnet.Aws.Ec2;
+using Podnet.Cni;
+using Podnet.Kube.Api;
+using Podnet.Kube.Validation;
+using Podnet.Kube.Views;
+using Podnet.Net;
+using Podnet.Policy.SecurityGroups;
+
+namespace Podnet.Policy;
+
+public sealed partial class Reachability
+{
+    /// <summary>
+    /// Whether a pod's DNS query for <paramref name="name"/> is answered, by whom, and why: the pod's nameservers as the
+    /// kubelet writes them for its <c>dnsPolicy</c> (<see cref="PodDns"/>), each asked in turn until one answers. The
+    /// cluster's DNS — kube-dns's ClusterIP (through kube-proxy to CoreDNS), an address NodeLocal DNSCache binds (the
+    /// cache on the pod's node, which asks CoreDNS from the node over TCP/53), a CoreDNS pod's own address — answers
+    /// <paramref name="answer"/> (an address, or null for NXDOMAIN: it only words the last hop). The node's resolver
+    /// (the VPC's Route 53 Resolver) and a server outside the VPC answer NXDOMAIN for the cluster's names. The same step
+    /// reach takes before a Service (<c>svc/namespace/name</c>), for the emulated shell's resolver (<c>curl</c>,
+    /// <c>nslookup</c>): <see cref="DnsResolution.Query"/> is allowed only when the cluster's DNS answered.
+    /// </summary>
+    public DnsResolution Resolve(Endpoint source, string name, string? answer)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(name);
+        if (NotRunning(source) is { } down)
+        {
+            return new DnsResolution(DnsReply.NoAnswer, new ReachResult(false, [down], null));
+        }
+
+        var hops = new List<Hop>();
+        var reply = Dns(source, name, answer, hops);
+        return new DnsResolution(reply, new ReachResult(reply == DnsReply.Answered, hops, null));
+    }
+
+    /// <summary>
+    /// The nameservers the kubelet writes into <paramref name="pod"/>'s resolv.conf (pkg/kubelet/network/dns/dns.go
+    /// <c>GetPodDNS</c>): kube-dns's ClusterIP as the cluster DNS, the VPC's Amazon-provided DNS server (of the VPC of
+    /// the pod's node) as the node's resolver.
+    /// </summary>
+    public PodDns DnsOf(PodView pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var store = _world.ControlPlane.Store;
+        var node = pod.NodeName is null ? null : store.TryGet(store.Resources.For("v1", "Node"), null, pod.NodeName);
+        return PodDns.Of(pod, ClusterDns, HostResolver(node));
+    }
+
+    /// <summary>The node's resolver: the Amazon-provided DNS server of the node's VPC (the first VPC's when the node has no interface).</summary>
+    private IPAddress? HostResolver(KubeObject? node)
+        => (node is null ? null : PrimaryInterface(node)) is { } primary && _vpcResolverById.TryGetValue(primary.VpcId, out var own) ? own : _vpcResolvers.Count > 0 ? _vpcResolvers[0] : null;
+
+    /// <summary>The DNS step of a Service's path: appends its hops and says who answered the query, if anyone.</summary>
+    private DnsReply Dns(Endpoint source, string name, string? answer, List<Hop> hops)
+    {
+        // Only a pod has a dnsPolicy. A node or an address asking for a Service name is judged, as before, as a query
+        // to CoreDNS behind kube-dns; a policy-only world has no kubelet writing resolv.conf.
+        if (_world.IsPolicyOnly || source.Pod is not { } client)
+        {
+            return ClusterQuery(source, name, answer, null, hops) ? DnsReply.Answered : DnsReply.NoAnswer;
+        }
+
+        var view = new PodView(client);
+        var dns = PodDns.Of(view, ClusterDns, HostResolver(source.Node));
+        var policy = dns.Describe(view.HostNetwork);
+        if (dns.Type == PodDnsType.Cluster && ClusterDns is null)
+        {
+            // No kube-dns Service: the query is judged to the CoreDNS pods themselves (ClusterQuery says when there are none).
+            hops.Add(new Hop("dns: resolver", true, $"{policy}: the cluster DNS (the world has no kube-system/kube-dns Service, so the CoreDNS pods are asked)"));
+            return ClusterQuery(source, name, answer, null, hops) ? DnsReply.Answered : DnsReply.NoAnswer;
+        }
+
+        if (dns.Nameservers.Count == 0)
+        {
+            hops.Add(new Hop("dns", false, $"{policy} and no spec.dnsConfig.nameservers: the pod's resolv.conf names no nameserver, so {name} does not resolve"));
+            return DnsReply.NoAnswer;
+        }
+
+        hops.Add(new Hop("dns: resolver", true, $"{policy}: nameserver {string.Join(", ", dns.Nameservers.Select(ns => $"{ns} ({NameserverRole(ns)})"))}"));
+        foreach (var nameserver in dns.Nameservers)
+        {
+            var reply = IsClusterDns(nameserver)
+                ? ClusterQuery(source, name, answer, nameserver, hops) ? DnsReply.Answered : DnsReply.NoAnswer
+                : OtherNameserver(source, name, nameserver, hops);
+            if (reply != DnsReply.NoAnswer)
+            {
+                return reply;
+            }
+        }
+
+        if (dns.Nameservers.Count > 1)
+        {
+            hops.Add(new Hop("dns", false, $"none of the pod's nameservers ({string.Join(", ", dns.Nameservers)}) answers: {name} does not resolve"));
+        }
+
+        return DnsReply.NoAnswer;
+    }
+
+    /// <summary>Whether <paramref name="nameserver"/> is the cluster's DNS: kube-dns's ClusterIP, an address NodeLocal DNSCache binds, or a CoreDNS pod's own address.</summary>
+    private bool IsClusterDns(IPAddress nameserver)
+        => nameserver.Equals(ClusterDns) || _nodeLocalDns?.Serves(nameserver) == true || CoreDnsPodAt(nameserver) is not null;
+
+    private PodView? CoreDnsPodAt(IPAddress address) => ServicePods("kube-system", "kube-dns").Find(p => address.Equals(p.PodAddress));
+
+    /// <summary>What a nameserver of a pod's resolv.conf is, as the resolver hop names it.</summary>
+    private string NameserverRole(IPAddress nameserver)
+        => nameserver.Equals(ClusterDns) ? _nodeLocalDns?.Serves(nameserver) == true ? "kube-dns's ClusterIP, which NodeLocal DNSCache binds" : "kube-dns's ClusterIP"
+           : _nodeLocalDns?.Serves(nameserver) == true ? "NodeLocal DNSCache's"
+           : CoreDnsPodAt(nameserver) is { } coreDns ? $"CoreDNS pod kube-system/{coreDns.Name}"
+           : _vpcResolvers.Contains(nameserver) ? "the VPC's Route 53 Resolver, its primary CIDR block + 2, not the cluster's DNS"
+           : "not the cluster's DNS";
+
+    /// <summary>
+    /// A query to a nameserver that is not the cluster's DNS: judged as a UDP/53 flow; when it gets there, the VPC's
+    /// Route 53 Resolver and a server outside the VPC answer NXDOMAIN for a name of the cluster's domain (only CoreDNS
+    /// serves <c>cluster.local</c>); an address of the VPC or of the node with no DNS server Podnet knows answers
+    /// nothing, and glibc moves on to the next nameserver.
+    /// </summary>
+    private DnsReply OtherNameserver(Endpoint source, string name, IPAddress nameserver, List<Hop> hops)
+    {
+        var server = ResolveEndpoint(nameserver.ToString()) ?? new Endpoint(nameserver.ToString(), nameserver, null, null);
+        if (!Flow(source, server, new PortSpec("UDP", 53), hops, "dns: "))
+        {
+            hops.Add(new Hop("dns", false, $"the DNS query (UDP/53) to {nameserver} gets no answer: {name} does not resolve there"));
+            return DnsReply.NoAnswer;
+        }
+
+        var cluster = name.EndsWith(".cluster.local", StringComparison.OrdinalIgnoreCase);
+        var what = cluster ? "it does not serve the cluster's domain cluster.local (only CoreDNS does)" : "Podnet does not emulate names outside the cluster's domain";
+        if (_vpcResolvers.Contains(nameserver))
+        {
+            hops.Add(new Hop("dns", false, $"{nameserver}, the VPC's Route 53 Resolver, answers NXDOMAIN: {what}, so {name} does not resolve"));
+            return DnsReply.NotFound;
+        }
+
+        if (server.IsExternal && !NodeLocalDns.LinkLocal.Contains(nameserver) && !_vpcCidrs.Any(c => c.Contains(nameserver)))
+        {
+            hops.Add(new Hop("dns", false, $"{nameserver}, outside the cluster and the VPC, answers NXDOMAIN: {what}, so {name} does not resolve"));
+            return DnsReply.NotFound;
+        }
+
+        hops.Add(new Hop("dns", false, $"{nameserver} ({server.Display}) is not the cluster's DNS and no DNS server Podnet knows listens there: the query gets no answer"));
+        return DnsReply.NoAnswer;
+    }
+
+    /// <summary>
+    /// A query to the cluster's DNS at <paramref name="nameserver"/>: NodeLocal DNSCache when it binds the address and
+    /// runs on the source's node; a CoreDNS pod asked at its own address; else kube-dns's ClusterIP through
+    /// kube-proxy (or, with no nameserver, every CoreDNS pod). Appends the hops; true when the query is answered.
+    /// </summary>
+    private bool ClusterQuery(Endpoint source, string name, string? answer, IPAddress? nameserver, List<Hop> hops)
+    {
+        var answerText = answer is null ? "nothing (NXDOMAIN)" : answer;
+        var dnsPods = ServicePods("kube-system", "kube-dns");
+        if (dnsPods.Count == 0)
+        {
+            hops.Add(new Hop("dns", false, "kube-system/kube-dns has no ready endpoints: the name cannot be resolved"));
+            return false;
+        }
+
+        var resolver = nameserver;
+        bool dnsOk;
+        if (_nodeLocalDns is { } cache && !_world.IsPolicyOnly && cache.Serves(resolver) && source.Node is { } node
+            && IpAddressText.ParseOrNull(new NodeView(node).InternalIP) is { } nodeAddress && cache.PodOn(node.Name) is { } local)
+        {
+            var query = Flow(source, new Endpoint(resolver!.ToString(), resolver, null, null), new PortSpec("UDP", 53), hops, "dns: ");
+            var upstream = false;
+            if (query)
+            {
+                // nodelocaldns.yaml's Corefile forwards cluster.local to kube-dns with force_tcp, from the host network.
+                var nodeEndpoint = new Endpoint($"node/{node.Name}", nodeAddress, null, node);
+                foreach (var dns in dnsPods)
+                {
+                    upstream |= Flow(nodeEndpoint, PodEndpoint(dns), new PortSpec("TCP", 53), hops, $"dns: {local.Name} to {dns.Name}: ");
+                }
+            }
+
+            dnsOk = query && upstream;
+            hops.Add(new Hop("dns", dnsOk, dnsOk
+                ? $"{name} resolves to {answerText} (NodeLocal DNSCache kube-system/{local.Name} at {resolver}, then kube-dns)"
+                : query
+                    ? $"NodeLocal DNSCache kube-system/{local.Name} cannot ask CoreDNS (TCP/53 from the node): {name} does not resolve"
+                    : $"the DNS query (UDP/53) to NodeLocal DNSCache at {resolver} fails: {name} does not resolve"));
+        }
+        else if (resolver is not null && !resolver.Equals(ClusterDns) && _nodeLocalDns?.Serves(resolver) == true)
+        {
+            // An address only the cache binds (169.254.20.10), with no cache running on the source's node (or no node).
+            Flow(source, new Endpoint(resolver.ToString(), resolver, null, null), new PortSpec("UDP", 53), hops, "dns: ");
+            hops.Add(new Hop("dns", false, $"no NodeLocal DNSCache pod runs on {source.Node?.Name ?? "the source's node"} to answer at {resolver}: {name} does not resolve there"));
+            dnsOk = false;
+        }
+        else if (resolver is not null && !resolver.Equals(ClusterDns) && CoreDnsPodAt(resolver) is { } coreDns)
+        {
+            dnsOk = Flow(source, PodEndpoint(coreDns), new PortSpec("UDP", 53), hops, "dns: ");
+            hops.Add(new Hop("dns", dnsOk, dnsOk
+                ? $"{name} resolves to {answerText} (CoreDNS kube-system/{coreDns.Name} at its own address {resolver})"
+                : $"the DNS query (UDP/53) to CoreDNS kube-system/{coreDns.Name} at {resolver} is denied: {name} does not resolve"));
+        }
+        else
+        {
+            // The query goes to kube-dns's ClusterIP: kube-proxy's decision on the source's node (KubeProxy, as for any
+            // Service) names the CoreDNS pods it may reach — under internalTrafficPolicy: Local only those on the node,
+            // none when the node has none (DROP: the query gets no answer). From an address on no node, and in a
+            // policy-only world (no kube-proxy), the query is judged to every CoreDNS pod, as before.
+            IReadOnlyList<PodView> servers = dnsPods;
+            if (!_world.IsPolicyOnly && source.Node is not null && KubeDns is { } kubeDns)
+            {
+                var route = KubeProxy(source, kubeDns, kubeDns.GetString("spec.clusterIP"), new PortSpec("UDP", 53));
+                if (route.Failure is { } failure)
+                {
+                    hops.Add(failure with { Step = "dns: service" });
+                    hops.Add(new Hop("dns", false, $"the DNS query (UDP/53) to kube-dns gets no answer: {name} does not resolve"));
+                    return false;
+                }
+
+                if (route.Local is { } onTheNode)
+                {
+                    hops.Add(onTheNode with { Step = "dns: service" });
+                }
+
+                servers = route.Endpoints;
+            }
+
+            dnsOk = false;
+            foreach (var dns in servers)
+            {
+                var dnsHops = new List<Hop>();
+                var ok = Flow(source, PodEndpoint(dns), new PortSpec("UDP", 53), dnsHops, "dns: ");
+                hops.AddRange(dnsHops);
+                dnsOk |= ok;
+            }
+
+            hops.Add(new Hop("dns", dnsOk, dnsOk
+                ? $"{name} resolves to {answerText} (kube-dns)"
+                : $"the DNS query (UDP/53) to CoreDNS is denied: {name} does not resolve"));
+        }
+
+        return dnsOk;
+    }
+
+    /// <summary>kube-dns's ClusterIP: the cluster DNS the kubelet writes into ClusterFirst pods' resolv.conf.</summary>
+    private IPAddress? ClusterDns => IpAddressText.ParseOrNull(KubeDns?.GetString("spec.clusterIP"));
+
+    /// <summary>The kube-system/kube-dns Service in front of CoreDNS, or null when the world has none.</summary>
+    private KubeObject? KubeDns
+    {
+        get
+        {
+            var store = _world.ControlPlane.Store;
+            return store.TryGet(store.Resources.For("v1", "Service"), "kube-system", "kube-dns");
+        }
+    }
+}
