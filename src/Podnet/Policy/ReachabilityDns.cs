@@ -1,13 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
-using System.Text.Json.Nodes;
-using Podnet.Aws.Ec2;
-using Podnet.Cni;
 using Podnet.Kube.Api;
-using Podnet.Kube.Validation;
 using Podnet.Kube.Views;
 using Podnet.Net;
-using Podnet.Policy.SecurityGroups;
 
 namespace Podnet.Policy;
 
