@@ -51,8 +51,17 @@ public sealed partial class Reachability
     /// <summary>The DNS step of a Service's path: appends its hops and says who answered the query, if anyone.</summary>
     private DnsReply Dns(Endpoint source, string name, string? answer, List<Hop> hops)
     {
-        // Only a pod has a dnsPolicy. A node or an address asking for a Service name is judged, as before, as a query
-        // to CoreDNS behind kube-dns; a policy-only world has no kubelet writing resolv.conf.
+        // Only a pod has a dnsPolicy. A node asks what its own /etc/resolv.conf names: the VPC's Amazon-provided DNS
+        // (the EKS AMIs leave the instance's DHCP-given resolver in place), which knows nothing of cluster.local, so a
+        // Service's name does not resolve on a node, as on EKS; its ClusterIP still works. An address outside the
+        // cluster is judged, as before, as a query to CoreDNS behind kube-dns; a policy-only world has no kubelet and
+        // no node resolver.
+        if (!_world.IsPolicyOnly && source.Pod is null && source.Node is { } host && HostResolver(host) is { } resolver)
+        {
+            hops.Add(new Hop("dns: resolver", true, $"{source.Display} is a node: its /etc/resolv.conf names nameserver {resolver} ({NameserverRole(resolver)})"));
+            return OtherNameserver(source, name, resolver, hops);
+        }
+
         if (_world.IsPolicyOnly || source.Pod is not { } client)
         {
             return ClusterQuery(source, name, answer, null, hops) ? DnsReply.Answered : DnsReply.NoAnswer;

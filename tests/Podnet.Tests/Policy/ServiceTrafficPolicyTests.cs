@@ -136,14 +136,29 @@ public class ServiceTrafficPolicyTests
     public void InternalTrafficPolicyLocal_FromTheNodeItself_UsesThatNodesEndpoints()
     {
         // A node's own connections pass the same KUBE-SERVICES rules (the nat and filter OUTPUT chains jump to them).
+        // A node resolves no Service name (its resolver is the VPC's), so it is asked by the Service's ClusterIP.
         var world = ExampleWorlds.Load("hello-eks", null, DnsService("Local"));
         var (dns, _, lonely) = Placement(world);
         var reach = new Reachability(world);
+        var clusterIp = world.ControlPlane.Store.Get(world.ControlPlane.Store.Resources.For("v1", "Service"), "kube-system", "dns-local").GetString("spec.clusterIP")!;
 
-        Assert.False(reach.Evaluate($"node/{lonely.NodeName}", "svc/kube-system/dns-local", "53/udp").Allowed);
-        var near = reach.Evaluate($"node/{dns[0].NodeName}", "svc/kube-system/dns-local", "53/udp");
+        Assert.False(reach.Evaluate($"node/{lonely.NodeName}", clusterIp, "53/udp").Allowed);
+        var near = reach.Evaluate($"node/{dns[0].NodeName}", clusterIp, "53/udp");
         Assert.True(near.Allowed, Text(near));
         Assert.Equal([$"kube-system/{dns[0].Name}"], Translations(near));
+    }
+
+    [Fact]
+    public void ServiceName_FromANode_DoesNotResolve_ItsResolverIsTheVpcs()
+    {
+        // The node's /etc/resolv.conf names the VPC's Amazon-provided DNS, which answers NXDOMAIN for cluster.local.
+        var world = ExampleWorlds.Load("hello-eks", null, DnsService("Cluster"));
+        var (dns, _, _) = Placement(world);
+        var result = new Reachability(world).Evaluate($"node/{dns[0].NodeName}", "svc/kube-system/dns-local", "53/udp");
+
+        Assert.False(result.Allowed);
+        Assert.Contains(result.Hops, h => h.Step == "dns: resolver" && h.Detail.Contains("is a node: its /etc/resolv.conf names nameserver", StringComparison.Ordinal));
+        Assert.Contains(result.Hops, h => !h.Allowed && h.Detail.Contains("the VPC's Route 53 Resolver, answers NXDOMAIN", StringComparison.Ordinal));
     }
 
     [Fact]
