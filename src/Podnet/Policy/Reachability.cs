@@ -430,6 +430,15 @@ public sealed partial class Reachability
             }
         }
 
+        // The VPC's Amazon-provided DNS server is one of the AWS-reserved addresses, whose traffic security groups do not
+        // filter (VPC User Guide, "Internetwork traffic privacy": security groups and network ACLs don't filter traffic
+        // to or from link-local addresses or AWS-reserved IPv4 addresses, the Amazon DNS server's among them).
+        if (_vpcResolvers.Contains(destination.Address))
+        {
+            hops?.Add(new Hop(prefix + "securitygroups", true, $"{destination.Address} is the VPC's Amazon-provided DNS server, an AWS-reserved address: security groups do not filter traffic to it"));
+            return true;
+        }
+
         // Same node: pod-to-pod traffic stays on the node unless a pod with security groups is in strict mode.
         if (sameNode && src.Pod?.IsStrictBranch != true && dst.Pod?.IsStrictBranch != true)
         {

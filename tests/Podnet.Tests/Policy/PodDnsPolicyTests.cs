@@ -99,7 +99,8 @@ public class PodDnsPolicyTests
 
         Assert.False(result.Allowed);
         Assert.Equal(new Hop("dns: resolver", true, "dnsPolicy ClusterFirst on the host network (the kubelet falls back to Default): nameserver 192.168.0.2 (the VPC's Route 53 Resolver, its primary CIDR block + 2, not the cluster's DNS)"), result.Hops[0]);
-        Assert.Contains("the node's primary interface", result.Hops[1].Detail, StringComparison.Ordinal);
+        // The query to the resolver passes no security group (an AWS-reserved address), and the resolver knows no cluster.local.
+        Assert.Equal(new Hop("dns: securitygroups", true, "192.168.0.2 is the VPC's Amazon-provided DNS server, an AWS-reserved address: security groups do not filter traffic to it"), result.Hops[1]);
         Assert.Equal(new Hop("dns", false, "192.168.0.2, the VPC's Route 53 Resolver, answers NXDOMAIN: it does not serve the cluster's domain cluster.local (only CoreDNS does), so web.shop.svc.cluster.local does not resolve"), result.Hops[^1]);
         Assert.Equal(1, Nslookup("host-cluster-first").ExitCode);
         Assert.Contains("** server can't find web: NXDOMAIN", Nslookup("host-cluster-first").Stdout, StringComparison.Ordinal);
