@@ -38,11 +38,7 @@ public sealed class AdmissionChain
     /// <summary>Runs the chain; returns the admitted object (possibly mutated) or throws the API server's error.</summary>
     public KubeObject? Admit(AdmissionRequest request)
     {
-        var current = request;
-        foreach (var plugin in _plugins)
-        {
-            current = current with { Object = plugin.Mutate(current) };
-        }
+        var current = MutateAll(request);
 
         var changed = false;
         foreach (var webhook in _webhooks.Where(w => w.Mutating))
@@ -61,10 +57,7 @@ public sealed class AdmissionChain
         // change). So a pod-eni request added by the resource controller's webhook gets its toleration.
         if (changed)
         {
-            foreach (var plugin in _plugins)
-            {
-                current = current with { Object = plugin.Mutate(current) };
-            }
+            current = MutateAll(current);
         }
 
         foreach (var plugin in _plugins)
@@ -82,6 +75,25 @@ public sealed class AdmissionChain
         }
 
         return current.Object;
+    }
+
+    /// <summary>
+    /// The built-in mutating plugins in order, each given what the one before made. A plugin that leaves the object
+    /// as it is (most, for most objects) makes no new request: every write runs the chain.
+    /// </summary>
+    private AdmissionRequest MutateAll(AdmissionRequest request)
+    {
+        var current = request;
+        foreach (var plugin in _plugins)
+        {
+            var mutated = plugin.Mutate(current);
+            if (!ReferenceEquals(mutated, current.Object))
+            {
+                current = current with { Object = mutated };
+            }
+        }
+
+        return current;
     }
 
     private static KubeObject? Call(AdmissionWebhook webhook, AdmissionRequest request)
