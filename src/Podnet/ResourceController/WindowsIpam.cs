@@ -4,6 +4,7 @@ using Podnet.Aws;
 using Podnet.Aws.Ec2;
 using Podnet.Kube.Api;
 using Podnet.Kube.Controllers;
+using Podnet.Kube.Serialization;
 using Podnet.Kube.Store;
 using Podnet.Kube.Views;
 
@@ -516,7 +517,7 @@ public sealed class WindowsIpam : ReconcilingController
             if (address is null && !prefixes.PrefixAvailable)
             {
                 // pool.go AssignResource: ErrInsufficientCidrBlocks, and warm.go's event and 2-minute requeue.
-                _events.Warning(found, "ResourceAllocationFailed", $"Warm pool for resource {ResourceControllerNames.PrivateIPv4Address} is currently empty because the specified subnet does not have enough free cidr blocks, will retry in 2m0s", VpcResourceController.Component);
+                _events.Warning(found, "ResourceAllocationFailed", $"Warm pool for resource {ResourceControllerNames.PrivateIPv4Address} is currently empty because the specified subnet does not have enough free cidr blocks, will retry in {GoDuration.Format(PrefixNotAvailableRetry)}", VpcResourceController.Component);
                 return ReconcileResult.After(PrefixNotAvailableRetry);
             }
 
@@ -537,7 +538,7 @@ public sealed class WindowsIpam : ReconcilingController
 
         if (address is null)
         {
-            _events.Warning(found, "ResourceAllocationFailed", $"Warm pool for resource {ResourceControllerNames.PrivateIPv4Address} is currently empty, will retry in {WarmPoolEmptyRetry.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms", VpcResourceController.Component);
+            _events.Warning(found, "ResourceAllocationFailed", $"Warm pool for resource {ResourceControllerNames.PrivateIPv4Address} is currently empty, will retry in {GoDuration.Format(WarmPoolEmptyRetry)}", VpcResourceController.Component);
             Queue.Add(new ObjectKey(null, nodeName));
             return ReconcileResult.After(WarmPoolEmptyRetry);
         }

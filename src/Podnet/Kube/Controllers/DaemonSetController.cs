@@ -112,12 +112,25 @@ public sealed class DaemonSetController : ReconcilingController
         var covered = pods.Select(TargetNode).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var podsChanged = false;
 
-        // Pods on nodes that no longer qualify (or are gone) go.
-        foreach (var pod in pods.Where(p => !p.IsTerminating && !eligible.Contains(TargetNode(p) ?? string.Empty)))
+        // The controller's two writes of a pod (syncNodes' creates and deletes), each with its event.
+        void DeletePod(PodView pod)
         {
             Store.Delete(Pods, pod.Namespace, pod.Name, DeleteOptions.Default, context);
             podsChanged = true;
             _events.Normal(daemonSet, "SuccessfulDelete", $"Deleted pod: {pod.Name}", Component);
+        }
+
+        void CreatePod(string node)
+        {
+            var pod = Store.CreateHandedOver(PodTemplates.NewPod(daemonSet, template, daemonSet.Name + "-", json => PinToNode(json, node, hash, GenerationOf(daemonSet))).Raw, context, keepStatus: false, keepUid: false, decoded: false);
+            podsChanged = true;
+            _events.Normal(daemonSet, "SuccessfulCreate", $"Created pod: {pod.Name}", Component);
+        }
+
+        // Pods on nodes that no longer qualify (or are gone) go.
+        foreach (var pod in pods.Where(p => !p.IsTerminating && !eligible.Contains(TargetNode(p) ?? string.Empty)))
+        {
+            DeletePod(pod);
         }
 
         // The update strategy (pkg/controller/daemon/update.go rollingUpdate): OnDelete replaces a pod only when
@@ -159,15 +172,11 @@ public sealed class DaemonSetController : ReconcilingController
 
                     if (HasCurrent(node, ready: true) || !pod.IsReady)
                     {
-                        Store.Delete(Pods, pod.Namespace, pod.Name, DeleteOptions.Default, context);
-                        podsChanged = true;
-                        _events.Normal(daemonSet, "SuccessfulDelete", $"Deleted pod: {pod.Name}", Component);
+                        DeletePod(pod);
                     }
                     else if (!HasCurrent(node, ready: false) && surging < maxSurge)
                     {
-                        var surge = Store.CreateHandedOver(PodTemplates.NewPod(daemonSet, template, daemonSet.Name + "-", json => PinToNode(json, node, hash, GenerationOf(daemonSet))).Raw, context, keepStatus: false, keepUid: false, decoded: false);
-                        podsChanged = true;
-                        _events.Normal(daemonSet, "SuccessfulCreate", $"Created pod: {surge.Name}", Component);
+                        CreatePod(node);
                         surging++;
                     }
                 }
@@ -184,9 +193,7 @@ public sealed class DaemonSetController : ReconcilingController
                         break;
                     }
 
-                    Store.Delete(Pods, pod.Namespace, pod.Name, DeleteOptions.Default, context);
-                    podsChanged = true;
-                    _events.Normal(daemonSet, "SuccessfulDelete", $"Deleted pod: {pod.Name}", Component);
+                    DeletePod(pod);
                     if (pod.IsReady)
                     {
                         unavailable++;
@@ -197,9 +204,7 @@ public sealed class DaemonSetController : ReconcilingController
 
         foreach (var node in eligible.Where(node => !covered.Contains(node)).Order(StringComparer.Ordinal))
         {
-            var pod = Store.CreateHandedOver(PodTemplates.NewPod(daemonSet, template, daemonSet.Name + "-", json => PinToNode(json, node, hash, GenerationOf(daemonSet))).Raw, context, keepStatus: false, keepUid: false, decoded: false);
-            podsChanged = true;
-            _events.Normal(daemonSet, "SuccessfulCreate", $"Created pod: {pod.Name}", Component);
+            CreatePod(node);
         }
 
         // The status counts the pods as they are now: those just read, unless this sync created or deleted some.
