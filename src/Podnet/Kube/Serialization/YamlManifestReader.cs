@@ -20,6 +20,12 @@ internal sealed class YamlManifestReader
     private readonly Dictionary<string, Anchored> _anchors = new(StringComparer.Ordinal);
     private long _aliasedNodes;
 
+    /// <summary>
+    /// The keys written in the mapping being read at each depth, with their lines (for "already defined at line"),
+    /// one table per depth reused from mapping to mapping: a world has a mapping per few scalars.
+    /// </summary>
+    private readonly List<Dictionary<string, long>> _explicitKeys = [];
+
     private readonly bool _yaml11Booleans;
 
     public YamlManifestReader(string text, string source, bool yaml11Booleans = true)
@@ -154,7 +160,14 @@ internal sealed class YamlManifestReader
     {
         Next();
         var mapping = new JsonObject();
-        var explicitKeys = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (_explicitKeys.Count <= depth)
+        {
+            _explicitKeys.Add(new Dictionary<string, long>(StringComparer.Ordinal));
+        }
+
+        // A key's value is read at depth + 1, so the nested mappings it holds use the tables below this one.
+        var explicitKeys = _explicitKeys[depth];
+        explicitKeys.Clear();
         var size = 1L;
         while (_parser.Current is not MappingEnd)
         {
@@ -272,22 +285,30 @@ internal sealed class YamlManifestReader
         return error is null ? resolved : throw Fail(scalar, error);
     }
 
-    private static JsonNode? ScalarToJson(Scalar at, YamlScalar scalar) => scalar.Kind switch
+    private static JsonNode? ScalarToJson(Scalar at, YamlScalar scalar)
+        => TryScalarToJson(scalar, out var node) ? node : throw Fail(at, $"json: unsupported value: {scalar.Text} (JSON has no infinity or NaN; quote it to make it a string)");
+
+    /// <summary>A typed scalar as JSON; false for an infinite or NaN float, which JSON cannot hold.</summary>
+    internal static bool TryScalarToJson(YamlScalar scalar, out JsonNode? node)
     {
-        YamlScalarKind.Null => null,
-        YamlScalarKind.Bool => JsonValue.Create(scalar.Bool),
-        YamlScalarKind.Int => Number(scalar.Int.ToString(CultureInfo.InvariantCulture)),
-        YamlScalarKind.UInt => Number(scalar.UInt.ToString(CultureInfo.InvariantCulture)),
-        YamlScalarKind.Float when double.IsFinite(scalar.Float) => Number(GoNumberFormat.Json(scalar.Float)),
-        YamlScalarKind.Float => throw Fail(at, $"json: unsupported value: {scalar.Text} (JSON has no infinity or NaN; quote it to make it a string)"),
-        _ => JsonValue.Create(scalar.Text),
-    };
+        node = scalar.Kind switch
+        {
+            YamlScalarKind.Null => null,
+            YamlScalarKind.Bool => JsonValue.Create(scalar.Bool),
+            YamlScalarKind.Int => Number(scalar.Int.ToString(CultureInfo.InvariantCulture)),
+            YamlScalarKind.UInt => Number(scalar.UInt.ToString(CultureInfo.InvariantCulture)),
+            YamlScalarKind.Float when double.IsFinite(scalar.Float) => Number(GoNumberFormat.Json(scalar.Float)),
+            YamlScalarKind.Float => null,
+            _ => JsonValue.Create(scalar.Text),
+        };
+        return scalar.Kind != YamlScalarKind.Float || double.IsFinite(scalar.Float);
+    }
 
     /// <summary>A number backed by its JSON text, so GetValue&lt;int&gt;, &lt;long&gt; and &lt;double&gt; all work.</summary>
     private static JsonNode Number(string json) => JsonNode.Parse(json)!;
 
     /// <summary>A built node, the typed scalar it came from (for keys), and its node count (to bound alias expansion).</summary>
-    private sealed record Anchored(JsonNode? Node, YamlScalar? Scalar, long Size);
+    private readonly record struct Anchored(JsonNode? Node, YamlScalar? Scalar, long Size);
 
     private sealed class ManifestYamlException(Mark start, string message) : YamlException(start, start, message);
 }

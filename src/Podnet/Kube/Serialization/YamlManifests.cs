@@ -16,7 +16,8 @@ public static class YamlManifests
     public const int MaxDepth = 1000;
 
     /// <summary>
-    /// Splits a YAML stream ("---" separated; JSON is YAML too) into documents and converts each to JSON.
+    /// Splits a YAML stream ("---" separated; JSON is YAML too) into documents and converts each to JSON (the plain subset
+    /// most manifests use by <see cref="YamlSubsetReader"/>, the rest by YamlDotNet; both give the same JSON).
     /// Empty documents are kept, with null content. Throws <see cref="ManifestSyntaxException"/> with the source, line and column.
     /// </summary>
     public static IReadOnlyList<YamlDocument> Parse(string text, string source) => Parse(text, source, yaml11Booleans: true);
@@ -33,7 +34,8 @@ public static class YamlManifests
         // (an interlocked slot and a concurrent queue shared by every scanner), so two at once spend their time on its
         // cache lines: pieces of the 50,000-pod world read on both cores took 1.3 s of wall time where one read took
         // 0.4 s, and the scanner on a thread of its own beside the JSON building gained no wall time either.
-        return new YamlManifestReader(text, source, yaml11Booleans).ReadAll();
+        // The common subset without YamlDotNet first; anything beyond it (and every error) is YamlDotNet's.
+        return YamlSubsetReader.TryRead(text, source, yaml11Booleans) ?? new YamlManifestReader(text, source, yaml11Booleans).ReadAll();
     }
 
     /// <summary>Parses a single-document manifest; null when the text holds no document or only an empty one.</summary>
