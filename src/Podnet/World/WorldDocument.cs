@@ -5,9 +5,25 @@ namespace Podnet.World;
 /// <summary>One object of a world, with where it came from for error messages.</summary>
 public sealed record WorldDocument(string Source, int Index, int Line, JsonObject Content)
 {
+    private readonly JsonObject _content = Content;
+
+    private string? _kind;
+
+    /// <summary>The object; a copy made with <c>with { Content = … }</c> reads its kind again.</summary>
+    public JsonObject Content
+    {
+        get => _content;
+        init
+        {
+            _content = value;
+            _kind = null;
+        }
+    }
+
     public string ApiVersion => Text(Content["apiVersion"]);
 
-    public string Kind => Text(Content["kind"]);
+    /// <summary>The object's kind, read once: the loader asks every document's kind for each step of the load.</summary>
+    public string Kind => _kind ??= Text(Content["kind"]);
 
     public string Name => Text((Content["metadata"] as JsonObject)?["name"]);
 

@@ -44,19 +44,24 @@ public static class GoJsonDecoder
     /// <summary>The fields of closed structs that their type does not declare, with their paths (indices included).</summary>
     private static void Unknown(JsonNode? node, GoType type, string path, List<string> unknown, bool prune = false)
     {
+        // A path is made only for what is unknown or holds something closed below it: most objects have no unknown
+        // field, and making every field's path cost the world's load a string per field.
         switch (type.Kind, node)
         {
             case (GoTypeKind.Struct, JsonObject obj):
-                foreach (var (name, value) in obj.ToList())
+                // Pruning removes as it goes, so it walks a copy.
+                foreach (var (name, value) in prune ? obj.ToList() : (IEnumerable<KeyValuePair<string, JsonNode?>>)obj)
                 {
-                    var at = path.Length == 0 ? name : $"{path}.{name}";
                     if (type.Field(name) is { } field)
                     {
-                        Unknown(value, field, at, unknown, prune);
+                        if (MayHoldUnknown(value, field))
+                        {
+                            Unknown(value, field, path.Length == 0 ? name : $"{path}.{name}", unknown, prune);
+                        }
                     }
                     else if (type.IsClosed)
                     {
-                        unknown.Add(at);
+                        unknown.Add(path.Length == 0 ? name : $"{path}.{name}");
                         if (prune)
                         {
                             obj.Remove(name);
@@ -68,19 +73,29 @@ public static class GoJsonDecoder
             case (GoTypeKind.Slice, JsonArray array):
                 for (var i = 0; i < array.Count; i++)
                 {
-                    Unknown(array[i], type.Element!, string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]"), unknown, prune);
+                    if (MayHoldUnknown(array[i], type.Element!))
+                    {
+                        Unknown(array[i], type.Element!, string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]"), unknown, prune);
+                    }
                 }
 
                 break;
             case (GoTypeKind.Map, JsonObject map):
                 foreach (var (key, value) in map)
                 {
-                    Unknown(value, type.Element!, $"{path}[{key}]", unknown, prune);
+                    if (MayHoldUnknown(value, type.Element!))
+                    {
+                        Unknown(value, type.Element!, $"{path}[{key}]", unknown, prune);
+                    }
                 }
 
                 break;
         }
     }
+
+    /// <summary>Whether <see cref="Unknown"/> has anything to look at in <paramref name="node"/>: a struct, or a slice or map of something.</summary>
+    private static bool MayHoldUnknown(JsonNode? node, GoType type)
+        => node is JsonObject or JsonArray && type.Kind is GoTypeKind.Struct or GoTypeKind.Slice or GoTypeKind.Map;
 
     private static string? Check(JsonNode? node, GoType type, string? structName, List<string> fields)
     {
@@ -111,10 +126,26 @@ public static class GoJsonDecoder
 
                 return null;
             case GoTypeKind.Slice when node is JsonArray array:
-                return array.Select(item => Check(item, type.Element!, structName, fields)).FirstOrDefault(e => e is not null);
+                foreach (var item in array)
+                {
+                    if (Check(item, type.Element!, structName, fields) is { } error)
+                    {
+                        return error;
+                    }
+                }
+
+                return null;
             case GoTypeKind.Map when node is JsonObject map:
                 // encoding/json names the map field, not the key, in an error about one of its values.
-                return map.Select(p => Check(p.Value, type.Element!, structName, fields)).FirstOrDefault(e => e is not null);
+                foreach (var (_, value) in map)
+                {
+                    if (Check(value, type.Element!, structName, fields) is { } error)
+                    {
+                        return error;
+                    }
+                }
+
+                return null;
             case GoTypeKind.Quantity:
                 // Quantity.UnmarshalJSON parses the text (quotes dropped) and returns ParseQuantity's error as it is.
                 var text = Kind(node) == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString();
@@ -126,6 +157,12 @@ public static class GoJsonDecoder
             case GoTypeKind.IntOrString when Kind(node) == JsonValueKind.String:
                 return null;
             case GoTypeKind.Int32 or GoTypeKind.Int64 or GoTypeKind.IntOrString when Kind(node) == JsonValueKind.Number:
+                if (node is JsonValue whole && whole.TryGetValue<long>(out var read) && (type.Kind == GoTypeKind.Int64 || read is >= int.MinValue and <= int.MaxValue))
+                {
+                    // A whole number read as it is (JSON text like 1.0 or 1e3 is no long): no need to write it out.
+                    return null;
+                }
+
                 var literal = node.ToJsonString();
                 var fits = long.TryParse(literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
                            && (type.Kind == GoTypeKind.Int64 || number is >= int.MinValue and <= int.MaxValue);

@@ -47,6 +47,7 @@ public sealed class GoType
     {
         Kind = kind;
         Name = name;
+        StructName = name[(name.IndexOf('.', StringComparison.Ordinal) + 1)..];
         Element = element;
         _fields = fields;
         IsClosed = closed;
@@ -62,7 +63,7 @@ public sealed class GoType
     public GoType? Element { get; }
 
     /// <summary>The struct's name without its package (<c>PodSpec</c>), as encoding/json names the struct of a field.</summary>
-    public string StructName => Name[(Name.IndexOf('.', StringComparison.Ordinal) + 1)..];
+    public string StructName { get; }
 
     /// <summary>The string type, or a named one (<c>v1.Protocol</c>).</summary>
     public static GoType String(string name = "string") => new(GoTypeKind.String, name, null, null);
