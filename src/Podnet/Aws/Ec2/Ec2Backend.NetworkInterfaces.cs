@@ -48,6 +48,10 @@ public sealed partial class Ec2Backend
             IEnumerable<InterfaceEntity> candidates = byInstance is null
                 ? _interfaces.Values
                 : byInstance.Values.Distinct(StringComparer.Ordinal).SelectMany(AttachedTo).OrderBy(e => e.Sequence);
+
+            // Tag filters (the resource controller finds a trunk's branches by tag) narrow the interfaces before each
+            // is converted; the converted ones are filtered again by every filter, so the answer is the same.
+            candidates = EntityTagFilters.Apply(candidates, request.Filters?.Where(IsTagFilter).ToList());
             var selected = Select(request.Ids, id => _interfaces.GetValueOrDefault(id), Ec2Errors.NetworkInterfaceNotFound, candidates);
             return [.. InterfaceFilters.Apply(selected.Select(ToNetworkInterface), request.Filters)];
         }
@@ -478,6 +482,11 @@ public sealed partial class Ec2Backend
 
     private List<GroupIdentifier> GroupIdentifiers(IEnumerable<string> groupIds)
         => [.. groupIds.Select(id => new GroupIdentifier(id, _groups.GetValueOrDefault(id)?.Name ?? string.Empty))];
+
+    /// <summary>The tag filters alone, on the interfaces as kept (their tags are the described TagSet).</summary>
+    private static readonly FilterMatcher<InterfaceEntity> EntityTagFilters = new(new Dictionary<string, Func<InterfaceEntity, IEnumerable<string?>>>(), e => e.Tags);
+
+    private static bool IsTagFilter(Filter filter) => filter.Name.StartsWith("tag:", StringComparison.Ordinal) || filter.Name is "tag-key" or "tag-value";
 
     private static readonly FilterMatcher<NetworkInterface> InterfaceFilters = new(
         new Dictionary<string, Func<NetworkInterface, IEnumerable<string?>>>(StringComparer.Ordinal)
