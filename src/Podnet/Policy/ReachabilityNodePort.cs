@@ -23,6 +23,14 @@ internal sealed record NodePortTarget(KubeObject Node, IPAddress Address, KubeOb
 /// </summary>
 internal sealed record NodePortRoute(Hop Step, IReadOnlyList<PodView> Endpoints, Endpoint? Masquerade, bool Refused);
 
+/// <summary>
+/// A NodePort connection as reach decides it: <see cref="Entry"/>, the steps into the node and kube-proxy's choice;
+/// <see cref="Backends"/>, each endpoint it may DNAT to, with its target port and the forwarded leg's verdict and
+/// steps; none when the node's groups or kube-proxy stopped it (<see cref="Refused"/> for kube-proxy's REJECT, else
+/// the client times out).
+/// </summary>
+internal sealed record NodePortConnection(IReadOnlyList<Hop> Entry, bool Refused, IReadOnlyList<(Endpoint Pod, int Port, ReachResult Leg)> Backends);
+
 public sealed partial class Reachability
 {
     private Dictionary<(string Protocol, int NodePort), (KubeObject Service, JsonObject Port)>? _servicesByNodePort;
@@ -133,34 +141,52 @@ public sealed partial class Reachability
     /// </summary>
     private ReachResult ToNodePort(Endpoint source, NodePortTarget target, PortSpec spec)
     {
-        var hops = new List<Hop>();
+        var connection = NodePortConnect(source, target, spec);
+        return connection.Backends.Count == 0
+            ? new ReachResult(false, connection.Entry, null)
+            : new ReachResult(connection.Backends.All(b => b.Leg.Allowed), [.. connection.Entry, .. connection.Backends.SelectMany(b => b.Leg.Hops)], null);
+    }
+
+    /// <summary>
+    /// A connection from <paramref name="source"/> to <paramref name="destination"/> on <paramref name="spec"/> when it
+    /// is a NodePort connection (<see cref="NodePortOf"/>), as <see cref="ToNodePort"/> decides it, one leg per endpoint
+    /// kube-proxy may choose, so that the emulated shell's <c>curl</c> connects to one of them as reach judges it; null
+    /// when it is no NodePort connection.
+    /// </summary>
+    internal NodePortConnection? NodePortConnect(Endpoint source, Endpoint destination, PortSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(spec);
+        return NodePortOf(destination, spec) is { } target ? NodePortConnect(source, target, spec) : null;
+    }
+
+    private NodePortConnection NodePortConnect(Endpoint source, NodePortTarget target, PortSpec spec)
+    {
+        var entry = new List<Hop>();
         var node = target.Node;
-        var entry = new Endpoint($"node/{node.Name}", target.Address, null, node);
-        if (!Flow(source, entry, spec, hops, string.Empty))
+        if (!Flow(source, new Endpoint($"node/{node.Name}", target.Address, null, node), spec, entry, string.Empty))
         {
-            return new ReachResult(false, hops, null);
+            return new NodePortConnection(entry, Refused: false, []);
         }
 
         var route = KubeProxyNodePort(source, target, spec);
-        hops.Add(route.Step);
-        if (route.Endpoints.Count == 0)
-        {
-            return new ReachResult(false, hops, null);
-        }
-
-        var all = true;
+        entry.Add(route.Step);
+        var backends = new List<(Endpoint Pod, int Port, ReachResult Leg)>();
         foreach (var pod in route.Endpoints)
         {
             var port = TargetPort(target.ServicePort, pod);
             var by = route.Masquerade is { } snat ? $", source {snat.Address}" : $", source {source.Address} kept";
-            hops.Add(new Hop("service", true, $"{target.Address}:{target.NodePort} → {pod.Namespace}/{pod.Name} {pod.PodIP}:{port} (kube-proxy on {node.Name}{by})"));
+            var hops = new List<Hop> { new("service", true, $"{target.Address}:{target.NodePort} → {pod.Namespace}/{pod.Name} {pod.PodIP}:{port} (kube-proxy on {node.Name}{by})") };
             var prefix = $"to {pod.Name}: ";
-            all &= route.Masquerade is { } masquerade
-                ? Flow(masquerade, PodEndpoint(pod), spec with { Port = port }, hops, prefix, forwarded: true)
-                : LocalLeg(source, PodEndpoint(pod), node, spec with { Port = port }, hops, prefix);
+            var endpoint = PodEndpoint(pod);
+            var allowed = route.Masquerade is { } masquerade
+                ? Flow(masquerade, endpoint, spec with { Port = port }, hops, prefix, forwarded: true)
+                : LocalLeg(source, endpoint, node, spec with { Port = port }, hops, prefix);
+            backends.Add((endpoint, port, new ReachResult(allowed, hops, null)));
         }
 
-        return new ReachResult(all, hops, null);
+        return new NodePortConnection(entry, route.Refused, backends);
     }
 
     /// <summary>
