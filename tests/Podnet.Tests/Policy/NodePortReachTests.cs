@@ -288,6 +288,54 @@ public class NodePortReachTests
     }
 
     [Fact]
+    public void ThePrimaryAddressOfANodesSecondaryInterface_IsANodePortAddressToo_JudgedByThatInterfacesGroups()
+    {
+        // --nodeport-addresses unset: kube-proxy answers on every address of the host, and ipamd puts each attached
+        // interface's primary address on it (WARM_ENI_TARGET=1 keeps a second interface on every node).
+        var world = ExampleWorlds.Load("hello-eks", null, WebNodePort(null), NodePortsFromClients);
+        var node = Node(world, Pods(world, "shop", "web-")[0].NodeName!);
+        var secondary = world.Cloud!.Ec2View.DescribeNetworkInterfaces()
+            .First(e => e.Attachment is { DeviceIndex: > 0 } a && a.InstanceId == node.InstanceId && e.InterfaceType == "interface");
+        var reach = new Reachability(world);
+
+        var result = reach.Evaluate(Client, secondary.PrivateIpAddress, "30080");
+
+        Assert.True(result.Allowed, Text(result));
+        Assert.StartsWith($"node/{node.Name} via the node's interface {secondary.NetworkInterfaceId}: ", result.Hops[1].Detail, StringComparison.Ordinal);
+        Assert.StartsWith($"{secondary.PrivateIpAddress}:30080 is NodePort 30080 of Service shop/web-public (port 80/TCP): kube-proxy on {node.Name} translates it", result.Hops[2].Detail, StringComparison.Ordinal);
+
+        // A pod's secondary address on the same interface is the pod's, not the host's: no NodePort there.
+        var podAddress = secondary.PrivateIpAddresses.First(a => !a.Primary).PrivateIpAddress;
+        Assert.DoesNotContain(reach.Evaluate(Client, podAddress, "30080").Hops, h => h.Step == "service");
+    }
+
+    [Fact]
+    public void LoadBalancerService_IsReachedOnItsNodePorts_AsAnInstanceTargetWouldBe()
+    {
+        // Podnet models no load balancer: the Service gets node ports (allocated here) and stays <pending>.
+        var world = ExampleWorlds.Load("hello-eks", null, NodePortsFromClients, """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web-lb, namespace: shop}
+            spec:
+              type: LoadBalancer
+              selector: {app: web}
+              ports: [{name: http, port: 80, targetPort: http}]
+            """);
+        var service = world.ControlPlane.Store.Get("v1", "Service", "shop", "web-lb");
+        var nodePort = service["spec.ports"]![0]!["nodePort"]!.GetValue<int>();
+        Assert.InRange(nodePort, 30086, 32767);
+        Assert.Equal("Cluster", service.GetString("spec.externalTrafficPolicy"));
+        var node = Node(world, Pods(world, "shop", "web-")[0].NodeName!);
+
+        var result = new Reachability(world).Evaluate(Client, $"node/{node.Name}", nodePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(result.Allowed, Text(result));
+        Assert.StartsWith($"{node.InternalIP}:{nodePort} is NodePort {nodePort} of Service shop/web-lb (port 80/TCP)", result.Hops[2].Detail, StringComparison.Ordinal);
+        Assert.Equal(3, Translations(result).Count);
+    }
+
+    [Fact]
     public void FromAPod_ToAnotherNodesAddress_IsTranslatedByThatNodesKubeProxy()
     {
         var world = ExampleWorlds.Load("hello-eks", null, DnsNodePortLocal);
