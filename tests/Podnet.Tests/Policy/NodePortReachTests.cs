@@ -137,6 +137,43 @@ public class NodePortReachTests
     }
 
     [Fact]
+    public void NetworkPolicy_SeesTheNodesAddressUnderCluster_AndTheClientsUnderLocal()
+    {
+        // The VPC CNI's network policy agent enforces a policy that admits shop/web only from the clients' network.
+        const string policy = """
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: Addon
+            metadata: {name: vpc-cni}
+            spec: {ConfigurationValues: {enableNetworkPolicy: "true"}}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: web-from-clients, namespace: shop}
+            spec:
+              podSelector: {matchLabels: {app: web}}
+              policyTypes: [Ingress]
+              ingress:
+              - from: [{ipBlock: {cidr: 203.0.113.0/24}}]
+            """;
+        var cluster = ExampleWorlds.Load("hello-eks", null, WebNodePort("Cluster"), NodePortsFromClients, policy);
+        var web = Pods(cluster, "shop", "web-")[0];
+        var node = Node(cluster, web.NodeName!);
+
+        var masqueraded = new Reachability(cluster).Evaluate(Client, node.InternalIP!, "30080");
+
+        Assert.False(masqueraded.Allowed);
+        var denied = Assert.Single(masqueraded.Hops, h => h.Step == $"to {web.Name}: networkpolicy");
+        Assert.False(denied.Allowed);
+        Assert.Contains(node.InternalIP!, denied.Detail, StringComparison.Ordinal);
+
+        var local = ExampleWorlds.Load("hello-eks", null, WebNodePort("Local"), NodePortsFromClients, policy);
+        var kept = new Reachability(local).Evaluate(Client, node.InternalIP!, "30080");
+
+        Assert.True(kept.Allowed, Text(kept));
+        Assert.True(Assert.Single(kept.Hops, h => h.Step == $"to {web.Name}: networkpolicy").Allowed);
+    }
+
+    [Fact]
     public void Local_OnANodeWithAnEndpoint_ReachesOnlyIt_WithTheClientsAddressKept()
     {
         var world = ExampleWorlds.Load("hello-eks", null, DnsNodePortLocal, NodePortsFromClients);
