@@ -177,7 +177,7 @@ public sealed partial class Reachability
         {
             var port = TargetPort(target.ServicePort, pod);
             var by = route.Masquerade is { } snat ? $", source {snat.Address}" : $", source {source.Address} kept";
-            var hops = new List<Hop> { new("service", true, $"{target.Address}:{target.NodePort} → {pod.Namespace}/{pod.Name} {pod.PodIP}:{port} (kube-proxy on {node.Name}{by})") };
+            var hops = new List<Hop> { new("service", true, $"{At(target.Address.ToString(), target.NodePort)} → {pod.Namespace}/{pod.Name} {At(pod.PodIP!, port)} (kube-proxy on {node.Name}{by})") };
             var prefix = $"to {pod.Name}: ";
             var endpoint = PodEndpoint(pod);
             var allowed = route.Masquerade is { } masquerade
@@ -225,7 +225,7 @@ public sealed partial class Reachability
         var rule = ServicePortName(service, target.ServicePort);
         var protocol = spec.Protocol.ToLowerInvariant();
         var port = target.ServicePort["port"]?.GetValue<int>();
-        var what = $"{target.Address}:{target.NodePort} is NodePort {target.NodePort} of Service {ns}/{service.Name} (port {port}/{spec.Protocol})";
+        var what = $"{At(target.Address.ToString(), target.NodePort)} is NodePort {target.NodePort} of Service {ns}/{service.Name} (port {port}/{spec.Protocol})";
         var endpoints = ServicePods(ns, service.Name);
         if (endpoints.Count == 0)
         {
@@ -238,7 +238,7 @@ public sealed partial class Reachability
         var translated = $"{what}: kube-proxy on {node} translates it (KUBE-NODEPORTS rule \"{rule}\", then {ext})";
         if (!ExternalTrafficPolicy.IsLocal(service) || fromTheNode)
         {
-            var snat = NodeAddress(target.Node);
+            var snat = NodeAddress(target.Node, target.Address.AddressFamily);
             var cluster = KubeProxyChains.Cluster(rule, protocol);
             var why = fromTheNode
                 ? $"externalTrafficPolicy Local, but the connection comes from {node} itself (src-type LOCAL): the rule \"masquerade LOCAL traffic for {rule} external destinations\" marks it for masquerade (KUBE-MARK-MASQ) and \"route LOCAL traffic for {rule} external destinations\" sends it to {cluster}, any ready endpoint"
@@ -258,9 +258,23 @@ public sealed partial class Reachability
         return new NodePortRoute(new Hop("service", true, $"{translated}; externalTrafficPolicy Local: only its ready endpoints on {node} ({KubeProxyChains.Local(rule, protocol)}): {string.Join(", ", local.Select(p => $"{p.Namespace}/{p.Name}"))}{notUsed}; no masquerade: the endpoint sees the client's address {source.Address}"), local, null, Refused: false);
     }
 
-    /// <summary>The node's primary private address (what MASQUERADE gives a packet leaving by its primary interface); its InternalIP when it has no primary interface.</summary>
-    private IPAddress NodeAddress(KubeObject node)
-        => IpAddressText.ParseOrNull(PrimaryInterface(node)?.PrivateIpAddress) ?? IPAddress.Parse(new NodeView(node).InternalIP!);
+    /// <summary>An address and port as a client names them: <c>192.168.64.4:30080</c>, <c>[2600:…]:30080</c>.</summary>
+    private static string At(string address, int port)
+        => address.Contains(':', StringComparison.Ordinal) ? $"[{address}]:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : $"{address}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>
+    /// The node's address of <paramref name="family"/> on its primary interface (what MASQUERADE gives a packet leaving
+    /// by it): the primary private address, or in an IPv6 cluster its first IPv6 address; its InternalIP when it has
+    /// no such address.
+    /// </summary>
+    private IPAddress NodeAddress(KubeObject node, AddressFamily family)
+    {
+        var primary = PrimaryInterface(node);
+        var address = family == AddressFamily.InterNetworkV6
+            ? IpAddressText.ParseOrNull(primary?.Ipv6Addresses is [var first, ..] ? first.Ipv6Address : null)
+            : IpAddressText.ParseOrNull(primary?.PrivateIpAddress);
+        return address ?? IPAddress.Parse(new NodeView(node).InternalIP!);
+    }
 
     /// <summary>
     /// The forwarded leg of an <c>externalTrafficPolicy: Local</c> connection: kube-proxy on <paramref name="node"/>

@@ -373,6 +373,26 @@ public class NodePortReachTests
     }
 
     [Fact]
+    public void IpV6Cluster_MasqueradesToTheNodesIpv6Address_AndWritesAddressesWithPortsInBrackets()
+    {
+        var world = ExampleWorlds.Load("ipv6-cluster", null, WebNodePort(null));
+        var web = Pods(world, "shop", "web-");
+        var source = web[0];
+        var node = world.ControlPlane.Store.List("v1", "Node").Items.Select(n => new NodeView(n)).First(n => n.Name != source.NodeName);
+        var address = node.InternalIP!;
+        Assert.Contains(":", address, StringComparison.Ordinal);
+
+        var result = new Reachability(world).Evaluate($"shop/{source.Name}", $"node/{node.Name}", "30080");
+
+        Assert.True(result.Allowed, Text(result));
+        var kubeProxy = result.Hops.Single(h => h.Step == "service" && h.Detail.Contains("is NodePort", StringComparison.Ordinal)).Detail;
+        Assert.StartsWith($"[{address}]:30080 is NodePort 30080 of Service shop/web-public (port 80/TCP): kube-proxy on {node.Name} translates it", kubeProxy, StringComparison.Ordinal);
+        Assert.EndsWith($"KUBE-POSTROUTING's MASQUERADE gives it {node.Name}'s address {address}: the endpoint sees {address}, not {source.PodIP}", kubeProxy, StringComparison.Ordinal);
+        var local = web.First(p => p.NodeName == node.Name);
+        Assert.Contains(new Hop("service", true, $"[{address}]:30080 → shop/{local.Name} [{local.PodIP}]:80 (kube-proxy on {node.Name}, source {address})"), result.Hops);
+    }
+
+    [Fact]
     public void FromAPod_ToAnotherNodesAddress_IsTranslatedByThatNodesKubeProxy()
     {
         var world = ExampleWorlds.Load("hello-eks", null, DnsNodePortLocal);
