@@ -38,6 +38,7 @@ public sealed class ControlPlane
         // The Service storage's allocation comes before the defaults: it sets a Service's IP family from the service
         // range (IPv6 in an IPv6 cluster), which the defaults would otherwise fill with IPv4.
         admission.AddPlugin(new ServiceClusterIpAllocator(ServiceCidr, AllocatedClusterIps, seed));
+        admission.AddPlugin(new ServiceNodePortAllocator(AllocatedNodePorts, seed));
         admission.AddPlugin(new ObjectDefaults());
         admission.AddPlugin(new ServiceAccountAdmission((ns, name) => Store.TryGet(Store.Resources.For("v1", "ServiceAccount"), ns, name) is not null));
         // Not on in upstream kube-apiserver by default; EKS turns it on (its list of enabled admission controllers).
@@ -275,4 +276,10 @@ public sealed class ControlPlane
             .SelectMany(s => (s["spec.clusterIPs"] as JsonArray)?.Select(ip => ip?.GetValue<string>()) ?? [s.GetString("spec.clusterIP")])
             .Where(ip => !string.IsNullOrEmpty(ip) && ip != "None")
             .Select(ip => ip!);
+
+    private IEnumerable<int> AllocatedNodePorts()
+        => Store.List(Store.Resources.For("v1", "Service")).Items
+            .SelectMany(s => (s["spec.ports"] as JsonArray ?? []).OfType<JsonObject>())
+            .Select(p => p["nodePort"] is JsonValue v && v.TryGetValue<int>(out var port) ? port : 0)
+            .Where(port => port != 0);
 }

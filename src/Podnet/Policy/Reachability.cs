@@ -220,7 +220,9 @@ public sealed partial class Reachability
 
     /// <summary>
     /// Evaluates a connection between two endpoints already resolved (see <see cref="ResolveEndpoint"/>), with the
-    /// explanation: the same checks as <see cref="Evaluate(string, string, string)"/> for two pods, nodes or addresses.
+    /// explanation: the same checks as <see cref="Evaluate(string, string, string)"/> for two pods, nodes or addresses. A
+    /// node's address on a Service's <c>nodePort</c> is a NodePort connection, translated by kube-proxy on that node
+    /// (<see cref="ToNodePort"/>).
     /// </summary>
     public ReachResult Evaluate(Endpoint from, Endpoint to, PortSpec port)
     {
@@ -231,6 +233,12 @@ public sealed partial class Reachability
         if (down.Count > 0)
         {
             return new ReachResult(false, down, null);
+        }
+
+        // A node's address on a Service's node port is kube-proxy's on that node to translate.
+        if (NodePortOf(to, port) is { } nodePort)
+        {
+            return ToNodePort(from, nodePort, port);
         }
 
         var hops = new List<Hop>();
@@ -272,32 +280,15 @@ public sealed partial class Reachability
 
     /// <summary>
     /// One connection between two endpoints: NetworkPolicy (if enforced), then security groups along the path. With
-    /// no <paramref name="hops"/> only the verdict is computed.
+    /// no <paramref name="hops"/> only the verdict is computed. <paramref name="forwarded"/>: a packet the node forwards
+    /// for another connection (kube-proxy's NodePort DNAT), not one of the node's own sockets, so TCP early demux
+    /// plays no part.
     /// </summary>
-    private bool Flow(Endpoint source, Endpoint destination, PortSpec spec, List<Hop>? hops, string prefix)
+    private bool Flow(Endpoint source, Endpoint destination, PortSpec spec, List<Hop>? hops, string prefix, bool forwarded = false)
     {
-        if (Enforcer is not null && !GovernedOnlyBySecurityGroups(source, destination))
+        if (!NetworkPolicyAllows(source, destination, spec, hops, prefix))
         {
-            if (hops is null)
-            {
-                if (!NetworkPolicies.IsAllowed(source, destination, spec.Protocol, spec.Port))
-                {
-                    return false;
-                }
-            }
-            else
-            {
-                var decision = NetworkPolicies.Decide(source, destination, spec.Protocol, spec.Port);
-                hops.Add(new Hop(prefix + "networkpolicy", decision.Allowed, $"{decision.Explanation} (enforced by {Enforcer})"));
-                if (!decision.Allowed)
-                {
-                    return false;
-                }
-            }
-        }
-        else if (hops is not null && Enforcer is null && _hasNetworkPolicies)
-        {
-            hops.Add(new Hop(prefix + "networkpolicy", true, "NetworkPolicies exist but nothing enforces them (no VPC CNI network policy agent, no Calico)"));
+            return false;
         }
 
         if (_groups is null)
@@ -305,7 +296,30 @@ public sealed partial class Reachability
             return true;
         }
 
-        return SecurityGroups(source, destination, spec, hops, prefix);
+        return SecurityGroups(source, destination, spec, hops, prefix, forwarded);
+    }
+
+    /// <summary>The NetworkPolicy part of <see cref="Flow"/>: the enforcer's verdict (with its step), or true when nothing enforces policy.</summary>
+    private bool NetworkPolicyAllows(Endpoint source, Endpoint destination, PortSpec spec, List<Hop>? hops, string prefix)
+    {
+        if (Enforcer is not null && !GovernedOnlyBySecurityGroups(source, destination))
+        {
+            if (hops is null)
+            {
+                return NetworkPolicies.IsAllowed(source, destination, spec.Protocol, spec.Port);
+            }
+
+            var decision = NetworkPolicies.Decide(source, destination, spec.Protocol, spec.Port);
+            hops.Add(new Hop(prefix + "networkpolicy", decision.Allowed, $"{decision.Explanation} (enforced by {Enforcer})"));
+            return decision.Allowed;
+        }
+
+        if (hops is not null && Enforcer is null && _hasNetworkPolicies)
+        {
+            hops.Add(new Hop(prefix + "networkpolicy", true, "NetworkPolicies exist but nothing enforces them (no VPC CNI network policy agent, no Calico)"));
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -356,7 +370,7 @@ public sealed partial class Reachability
         return true;
     }
 
-    private bool SecurityGroups(Endpoint source, Endpoint destination, PortSpec spec, List<Hop>? hops, string prefix)
+    private bool SecurityGroups(Endpoint source, Endpoint destination, PortSpec spec, List<Hop>? hops, string prefix, bool forwarded)
     {
         var src = Network(source);
         if (OnTheNode(source, destination, spec, src.Pod, hops, prefix) is { } local)
@@ -455,7 +469,7 @@ public sealed partial class Reachability
 
         var ingress = _groups.Check(dst.Side, srcSide, egress: false, spec.Protocol, spec.Port);
         hops?.Add(new Hop(prefix + "ingress", ingress.Allowed, $"{destination.Display} via {dst.Note}: {ingress.Explanation}{(ingress.Allowed ? string.Empty : AllowHint(dst.Side, srcSide, egress: false, spec))}"));
-        if (ingress.Allowed && sameNode && source.IsNode && dst.Pod?.IsStrictBranch == true && string.Equals(spec.Protocol, "TCP", StringComparison.OrdinalIgnoreCase) && !_earlyDemuxDisabled)
+        if (ingress.Allowed && !forwarded && sameNode && source.IsNode && dst.Pod?.IsStrictBranch == true && string.Equals(spec.Protocol, "TCP", StringComparison.OrdinalIgnoreCase) && !_earlyDemuxDisabled)
         {
             hops?.Add(new Hop(prefix + "earlydemux", false, $"{destination.Display} is in strict mode on its branch interface and TCP early demux is on: the node's TCP connection gets no answer ({TcpEarlyDemux.EnvName}=true on {TcpEarlyDemux.InitContainer} lets it)"));
             return false;
@@ -566,6 +580,12 @@ public sealed partial class Reachability
         if (endpoint.IsNode || hostNetwork)
         {
             var primary = PrimarySide(endpoint.Node!);
+            if (endpoint.IsNode && NodeInterfaceHolding(endpoint.Node!, endpoint.Address) is { } other && other.NetworkInterfaceId != primary.InterfaceId)
+            {
+                // The node asked for by the primary address of another of its interfaces (a NodePort on it): that one.
+                return (new SecurityGroupEvaluator.Side(endpoint.Address, [.. other.Groups.Select(g => g.GroupId)], other.NetworkInterfaceId), $"the node's interface {other.NetworkInterfaceId}", null);
+            }
+
             return (primary, $"the node's primary interface {primary.InterfaceId}", null);
         }
 

@@ -64,10 +64,7 @@ public sealed partial class Reachability
             return KubeProxyRoute.Fails(new Hop("service", false, $"{address} is the ClusterIP of Service {name}, which has no port {spec}: kube-proxy (iptables mode) has no rule for {address} {spec}, so nothing translates it and nothing answers"), refused: false);
         }
 
-        // The iptables comment names the Service port as proxy.ServicePortName.String() does: NS/NAME, then :PORT-NAME
-        // when the port has a name.
-        var portName = servicePort["name"]?.GetValue<string>();
-        var rule = string.IsNullOrEmpty(portName) ? name : $"{name}:{portName}";
+        var rule = ServicePortName(service, servicePort);
         var endpoints = ServicePods(service.Namespace ?? "default", service.Name);
         if (endpoints.Count == 0)
         {
@@ -92,6 +89,17 @@ public sealed partial class Reachability
         var notUsed = elsewhere.Length == 0 ? string.Empty : $"; not {elsewhere}";
         var hop = new Hop("service", true, $"Service {name} has internalTrafficPolicy Local: kube-proxy on {here} sends {address} {spec} only to its ready endpoints on {here}: {string.Join(", ", local.Select(p => $"{p.Namespace}/{p.Name}"))}{notUsed}");
         return new KubeProxyRoute(servicePort, rule, local, hop, null, false);
+    }
+
+    /// <summary>
+    /// The name kube-proxy's rule comments and chain hashes give a Service port, as <c>proxy.ServicePortName.String()</c>
+    /// does: <c>NS/NAME</c>, then <c>:PORT-NAME</c> when the port has a name.
+    /// </summary>
+    private static string ServicePortName(KubeObject service, JsonObject servicePort)
+    {
+        var name = $"{service.Namespace ?? "default"}/{service.Name}";
+        var portName = servicePort["name"]?.GetValue<string>();
+        return string.IsNullOrEmpty(portName) ? name : $"{name}:{portName}";
     }
 
     /// <summary>

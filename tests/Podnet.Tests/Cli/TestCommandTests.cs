@@ -33,6 +33,30 @@ public class TestCommandTests
     }
 
     [Fact]
+    public void NodePortExample_Passes_RowsToANodesAddressAndNodePortAreKubeProxys()
+    {
+        var dir = Path.Combine(PodnetCli.Examples(), "nodeport");
+        var (exit, output, error) = PodnetCli.Run("test", dir, Path.Combine(dir, "expected.tsv"));
+        Assert.True(exit == 0, error + output);
+        Assert.Equal("9 passed, 0 failed\n", output);
+
+        // A row's verdict is reach's: a Local row through a node without an endpoint fails with kube-proxy's DROP.
+        var expected = Path.Combine(Path.GetTempPath(), $"podnet-expected-{Guid.NewGuid():N}.tsv");
+        File.WriteAllText(expected, "203.0.113.10\t192.168.64.4\tTCP/30100\tallowed\n");
+        try
+        {
+            (exit, output, _) = PodnetCli.Run("test", dir, expected);
+            Assert.Equal(1, exit);
+            Assert.Contains("203.0.113.10 -> 192.168.64.4 TCP/30100: expected allowed, got denied", output, StringComparison.Ordinal);
+            Assert.Contains("kube-proxy's filter rule \"shop/web-local:http has no local endpoints\" (KUBE-EXTERNAL-SERVICES) drops it", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(expected);
+        }
+    }
+
+    [Fact]
     public void AWrongExpectation_IsReportedWithTheExplanation_AndFails()
     {
         var dir = Path.Combine(PodnetCli.Examples(), "egress-policies");

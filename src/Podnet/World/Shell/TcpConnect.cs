@@ -30,7 +30,9 @@ internal sealed record ConnectResult(ConnectOutcome Outcome, PodView? Server, Js
 /// refused; a port the Service lacks has no rule, and under <c>internalTrafficPolicy: Local</c> a node without an
 /// endpoint DROPs it, so the client times out); to a pod, NetworkPolicy and security groups decide
 /// (<see cref="Reachability.Evaluate(Endpoint, Endpoint, PortSpec)"/>); a denied SYN is dropped, so the client times
-/// out; loopback stays in the pod. kube-proxy picks an endpoint at random; the emulation takes the first the Endpoints object lists, so the
+/// out; to a node's address on a Service's <c>nodePort</c>, kube-proxy on that node, as reach decides it
+/// (<see cref="Reachability.NodePortConnect"/>: any endpoint masqueraded, or under <c>externalTrafficPolicy: Local</c>
+/// the node's own with the client's address); loopback stays in the pod. kube-proxy picks an endpoint at random; the emulation takes the first the Endpoints object lists, so the
 /// same world always answers the same way (every endpoint's verdict is kept for the explanation). A pod accepts on a
 /// port one of its containers declares (<c>containerPort</c>); a pod that declares no port at all is taken to
 /// listen (Podnet cannot tell). Nodes and addresses without a pod have no emulated server: an allowed connection
@@ -70,6 +72,19 @@ internal static class TcpConnect
         if (reach.ResolveEndpoint(address.ToString()) is not { } destination)
         {
             return new ConnectResult(ConnectOutcome.TimedOut, null, null, [ReachResult.Error($"{address}: not an address Podnet knows")]);
+        }
+
+        // A node's address on a Service's nodePort: kube-proxy on that node DNATs it to an endpoint, as reach decides
+        // it (its NodePort REJECT is refused; its DROP and a denial on the way time out).
+        if (reach.NodePortConnect(source, destination, spec) is { } nodePort)
+        {
+            if (nodePort.Backends.Count == 0)
+            {
+                return new ConnectResult(nodePort.Refused ? ConnectOutcome.Refused : ConnectOutcome.TimedOut, null, null, [new ReachResult(false, nodePort.Entry, null)]);
+            }
+
+            var legs = nodePort.Backends.Select(b => b.Leg with { Hops = [.. nodePort.Entry, .. b.Leg.Hops] }).ToList();
+            return ToPod(nodePort.Backends[0].Pod, nodePort.Backends[0].Port, legs[0].Allowed, legs);
         }
 
         var verdict = reach.Evaluate(source, destination, spec);

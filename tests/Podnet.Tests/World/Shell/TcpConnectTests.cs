@@ -57,6 +57,36 @@ public class TcpConnectTests
     }
 
     [Fact]
+    public void Curl_ANodesAddressOnANodePort_IsTranslatedByThatNodesKubeProxy_AndLocalWithoutAnEndpointTimesOut()
+    {
+        // CoreDNS's TCP port behind a NodePort Service that keeps external traffic on the node it arrives at.
+        var world = ExampleWorlds.Load("hello-eks", null, """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: dns-tcp-public, namespace: kube-system}
+            spec:
+              type: NodePort
+              externalTrafficPolicy: Local
+              selector: {k8s-app: kube-dns}
+              ports:
+              - {name: dns-tcp, port: 53, protocol: TCP, nodePort: 30053}
+            """);
+        var dns = Pods(world, "kube-system", "coredns-");
+        var client = Pods(world, "shop", "web-")[0];
+        var nodes = world.ControlPlane.Store.List("v1", "Node").Items.Select(n => new NodeView(n)).ToList();
+        var near = nodes.First(n => n.Name == dns[0].NodeName);
+        var lonely = nodes.Single(n => dns.All(p => p.NodeName != n.Name));
+
+        var translated = new PodShell(world, "shop", client.Name).Exec(["curl", "-sS", "-m", "2", $"http://{near.InternalIP}:30053/"]);
+        Assert.NotEqual(28, translated.ExitCode);
+        Assert.Contains($"{near.InternalIP}:30053 → kube-system/{dns[0].Name} {dns[0].PodIP}:53 (kube-proxy on {near.Name}, source {client.PodIP} kept)", translated.Explanation, StringComparison.Ordinal);
+
+        var dropped = new PodShell(world, "shop", client.Name).Exec(["curl", "-sS", "-m", "2", $"http://{lonely.InternalIP}:30053/"]);
+        Assert.Equal(("curl: (28) Connection timed out after 2000 milliseconds\n", 28), (dropped.Stderr, dropped.ExitCode));
+        Assert.Contains("\"kube-system/dns-tcp-public:dns-tcp has no local endpoints\" (KUBE-EXTERNAL-SERVICES) drops it", dropped.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Curl_ClusterIpOnAPortTheServiceLacks_TimesOut_NotRefused()
     {
         var world = ExampleWorlds.Load("hello-eks");
