@@ -500,12 +500,14 @@ internal sealed class YamlSubsetReader
     private static bool IsPlainStart(ReadOnlySpan<char> line, int at)
     {
         var c = line[at];
-        if (c is '-' or '?' or ':')
+        if (c == '-')
         {
+            // -1, -foo; "- " is a sequence entry and "-" alone or before a flow indicator is left to YamlDotNet.
             return at + 1 < line.Length && line[at + 1] is not ' ' and not ',' and not '[' and not ']' and not '{' and not '}';
         }
 
-        return c is not (',' or '[' or ']' or '{' or '}' or '#' or '&' or '*' or '!' or '|' or '>' or '\'' or '"' or '%' or '@' or '`' or ' ');
+        // "?x" and ":x" are plain scalars to YAML 1.2 and not to every YAML 1.1 reader: left to YamlDotNet.
+        return c is not ('?' or ':' or ',' or '[' or ']' or '{' or '}' or '#' or '&' or '*' or '!' or '|' or '>' or '\'' or '"' or '%' or '@' or '`' or ' ');
     }
 
     /// <summary>Spaces and at most a comment to the end of the line.</summary>

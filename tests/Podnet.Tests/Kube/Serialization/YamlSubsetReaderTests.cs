@@ -109,6 +109,8 @@ public class YamlSubsetReaderTests
         "just a scalar\n",
         "a: {b: c} d\n",
         "a: 'x' y\n",
+        "a: :x\n",
+        "a: ?x\n",
     ];
 
     [Theory]
