@@ -94,7 +94,15 @@ public static class RunCommand
 
         // Loading settled the world already; this tells whether anything is still going on.
         var settled = world.Settle(TimeSpan.Zero);
-        output.Write(format == "json" ? WorldJson.Render(world) : WorldText.Render(world, settled, selector, targets));
+        if (format == "json")
+        {
+            WorldJson.Write(world, output);
+        }
+        else
+        {
+            output.Write(WorldText.Render(world, settled, selector, targets));
+        }
+
         return ExitCodes.Ok;
     }
 }

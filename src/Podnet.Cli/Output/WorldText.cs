@@ -181,17 +181,39 @@ public static class WorldText
         }
 
         var store = world.ControlPlane.Store;
-        var pods = store.List("v1", "Pod").Items.Select(p => new PodView(p)).ToList();
+
+        // The nodes with a pod still in ContainerCreating, and each node's aws-node pod, read once: asking every pod
+        // for every node was the whole output's cost at 10,000 pods (nodes × pods).
+        var waitingOn = new HashSet<string>(StringComparer.Ordinal);
+        var awsNodePods = new Dictionary<string, PodView>(StringComparer.Ordinal);
+        foreach (var pod in store.List("v1", "Pod").Items.Select(p => new PodView(p)))
+        {
+            if (pod.NodeName is not { } nodeName)
+            {
+                continue;
+            }
+
+            if (PodPrinter.Status(pod.Object) == "ContainerCreating")
+            {
+                waitingOn.Add(nodeName);
+            }
+
+            if (Podnet.Cni.AwsNode.IsAwsNodePod(pod.Object))
+            {
+                awsNodePods.TryAdd(nodeName, pod);
+            }
+        }
+
         foreach (var node in store.List("v1", "Node").Items.Select(n => new NodeView(n)))
         {
             var ipamd = awsNode.IpamdOf(node.Name);
-            var waiting = pods.Any(p => p.NodeName == node.Name && PodPrinter.Status(p.Object) == "ContainerCreating");
+            var waiting = waitingOn.Contains(node.Name);
             if (ipamd is null || (ipamd.Initialized && !waiting))
             {
                 continue;
             }
 
-            var awsNodePod = pods.FirstOrDefault(p => p.NodeName == node.Name && Podnet.Cni.AwsNode.IsAwsNodePod(p.Object));
+            var awsNodePod = awsNodePods.GetValueOrDefault(node.Name);
             text.Append("$ kubectl logs -n kube-system ").Append(awsNodePod?.Name ?? "aws-node").Append(" | tail   # ipamd on ").Append(node.Name).Append('\n');
             foreach (var line in ipamd.Log.TakeLast(8))
             {
