@@ -594,12 +594,9 @@ internal sealed class YamlSubsetReader
         {
             case '{':
             {
-                at++;
                 var mapping = new JsonObject();
-                SkipSpaces(line, ref at);
-                if (at < line.Length && line[at] == '}')
+                if (OpensEmpty(line, ref at, '}'))
                 {
-                    at++;
                     node = mapping;
                     return true;
                 }
@@ -607,8 +604,7 @@ internal sealed class YamlSubsetReader
                 while (true)
                 {
                     SkipSpaces(line, ref at);
-                    if (!ReadFlowScalar(line, ref at, isKey: true, out var keyNode) || keyNode is not JsonValue keyValue
-                        || !keyValue.TryGetValue<string>(out var key) || mapping.ContainsKey(key))
+                    if (!ReadFlowKey(line, ref at, out var key) || mapping.ContainsKey(key))
                     {
                         return false;
                     }
@@ -648,12 +644,9 @@ internal sealed class YamlSubsetReader
 
             case '[':
             {
-                at++;
                 var array = new JsonArray();
-                SkipSpaces(line, ref at);
-                if (at < line.Length && line[at] == ']')
+                if (OpensEmpty(line, ref at, ']'))
                 {
-                    at++;
                     node = array;
                     return true;
                 }
@@ -680,8 +673,22 @@ internal sealed class YamlSubsetReader
             }
 
             default:
-                return ReadFlowScalar(line, ref at, isKey: false, out node);
+                return ReadFlowScalar(line, ref at, out node);
         }
+    }
+
+    /// <summary>Moves past an opening bracket; true, and past the closing one, when nothing is between them.</summary>
+    private static bool OpensEmpty(ReadOnlySpan<char> line, ref int at, char close)
+    {
+        at++;
+        SkipSpaces(line, ref at);
+        if (at < line.Length && line[at] == close)
+        {
+            at++;
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>After a flow entry: "," and another entry (not the closing bracket: no trailing comma), or the closing bracket.</summary>
@@ -720,12 +727,13 @@ internal sealed class YamlSubsetReader
     }
 
     /// <summary>
-    /// A scalar in a flow collection: quoted, or plain up to a flow indicator or ": ". A plain one holding a colon or
-    /// a comment is left to YamlDotNet; a key must type as a string.
+    /// A scalar in a flow collection: quoted (its value in <paramref name="quoted"/>), or plain up to a flow indicator
+    /// or ": " (its text in <paramref name="plain"/>). A plain one holding a colon or a comment is left to YamlDotNet.
     /// </summary>
-    private bool ReadFlowScalar(ReadOnlySpan<char> line, ref int at, bool isKey, out JsonNode? node)
+    private bool ScanFlowScalar(ReadOnlySpan<char> line, ref int at, out string? quoted, out ReadOnlySpan<char> plain)
     {
-        node = null;
+        quoted = null;
+        plain = default;
         if (at >= line.Length)
         {
             return false;
@@ -733,13 +741,7 @@ internal sealed class YamlSubsetReader
 
         if (line[at] is '"' or '\'')
         {
-            if (!ScanQuoted(line, ref at, out var quoted))
-            {
-                return false;
-            }
-
-            node = JsonValue.Create(isKey ? Share(quoted, alwaysShare: true) : quoted);
-            return true;
+            return ScanQuoted(line, ref at, out quoted);
         }
 
         if (!IsPlainStart(line, at))
@@ -764,20 +766,39 @@ internal sealed class YamlSubsetReader
             return false;
         }
 
-        var text = line[start..at].TrimEnd(' ');
-        if (text.Length == 0)
+        plain = line[start..at].TrimEnd(' ');
+        return plain.Length > 0;
+    }
+
+    /// <summary>A flow mapping's key: quoted, or plain and typed as a string.</summary>
+    private bool ReadFlowKey(ReadOnlySpan<char> line, ref int at, out string key)
+    {
+        key = string.Empty;
+        if (!ScanFlowScalar(line, ref at, out var quoted, out var plain))
         {
             return false;
         }
 
-        if (isKey)
+        key = Share(quoted ?? plain, alwaysShare: true);
+        return quoted is not null || Resolve(key).Kind == YamlScalarKind.String;
+    }
+
+    /// <summary>A scalar value in a flow collection, typed as <see cref="YamlManifestReader"/> types it.</summary>
+    private bool ReadFlowScalar(ReadOnlySpan<char> line, ref int at, out JsonNode? node)
+    {
+        node = null;
+        if (!ScanFlowScalar(line, ref at, out var quoted, out var plain))
         {
-            var key = Share(text, alwaysShare: true);
-            node = JsonValue.Create(key);
-            return Resolve(key).Kind == YamlScalarKind.String;
+            return false;
         }
 
-        return ToJson(text, out node);
+        if (quoted is not null)
+        {
+            node = JsonValue.Create(quoted);
+            return true;
+        }
+
+        return ToJson(plain, out node);
     }
 
     /// <summary>Types a plain scalar as <see cref="YamlManifestReader"/> does, including its YAML 1.2 booleans option.</summary>
