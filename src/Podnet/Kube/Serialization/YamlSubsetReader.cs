@@ -130,7 +130,7 @@ internal sealed class YamlSubsetReader
             }
 
             var indent = Indent(_line);
-            if (indent < 0 || indent != 0 || !ReadBlockNode(indent, 0, out var content) || content is null)
+            if (indent != 0 || !ReadBlockNode(indent, 0, out var content) || content is null)
             {
                 return null;
             }
