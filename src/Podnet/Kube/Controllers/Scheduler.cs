@@ -61,7 +61,15 @@ public sealed class Scheduler : ReconcilingController
         {
             var pod = new PodView(change.Object);
             var key = ObjectKey.Of(change.Object);
-            Account(key, change.Type == WatchEventType.Deleted || pod.NodeName is null || pod.IsFinished ? null : PodUsage.Of(pod));
+
+            // A pod's usage is its spec's (requests, host ports) on its node: a status write to a pod that is counted
+            // on that node and still running changes nothing the cache holds (the kubelet writes one per container
+            // state), so its requests are not read again.
+            var unchanged = change.OnlyStatusChanged && !pod.IsFinished && _bound.TryGetValue(key, out var counted) && counted.NodeName == pod.NodeName;
+            if (!unchanged)
+            {
+                Account(key, change.Type == WatchEventType.Deleted || pod.NodeName is null || pod.IsFinished ? null : PodUsage.Of(pod));
+            }
 
             // A status-only update (such as this scheduler's own PodScheduled=False) is no reason to try again.
             if (change.Type != WatchEventType.Deleted && pod.NodeName is null && pod.PodIP is null && !pod.IsTerminating && pod.SchedulerName == Component)
