@@ -60,4 +60,15 @@ public static class IpAddressText
 
     /// <summary>The address, or null when Kubernetes would reject the text.</summary>
     public static IPAddress? ParseOrNull(string? text) => TryParse(text, out var address) ? address : null;
+
+    /// <summary>
+    /// An address and port as clients and kube-proxy's rules write them (RFC 3986's host:port, Go's
+    /// net.JoinHostPort): <c>10.100.0.10:53</c>, <c>[fd00:10:100::a]:53</c>.
+    /// </summary>
+    public static string WithPort(string address, int port)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var text = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return address.Contains(':', StringComparison.Ordinal) ? $"[{address}]:{text}" : $"{address}:{text}";
+    }
 }

@@ -259,8 +259,7 @@ public sealed partial class Reachability
     }
 
     /// <summary>An address and port as a client names them: <c>192.168.64.4:30080</c>, <c>[2600:…]:30080</c>.</summary>
-    private static string At(string address, int port)
-        => address.Contains(':', StringComparison.Ordinal) ? $"[{address}]:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : $"{address}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    private static string At(string address, int port) => IpAddressText.WithPort(address, port);
 
     /// <summary>
     /// The node's address of <paramref name="family"/> on its primary interface (what MASQUERADE gives a packet leaving

@@ -141,7 +141,7 @@ public sealed partial class Reachability
 
         if (IpAddressText.ParseOrNull(target) is { } address)
         {
-            hops.Add(new Hop("service", true, $"{what}; its spec.externalName {target} is an IP address, which CoreDNS answers as {name}'s address record (plugin/backend_lookup.go A): the client connects to {address}:{spec.Port} directly, with no Service port or targetPort"));
+            hops.Add(new Hop("service", true, $"{what}; its spec.externalName {target} is an IP address, which CoreDNS answers as {name}'s address record (plugin/backend_lookup.go A): the client connects to {IpAddressText.WithPort(address.ToString(), spec.Port)} directly, with no Service port or targetPort"));
             if (KubeProxyTarget(address.ToString()) is { } clusterIp)
             {
                 var translated = ToClusterIp(source, clusterIp, spec);
@@ -198,7 +198,7 @@ public sealed partial class Reachability
         var all = true;
         foreach (var pod in endpoints)
         {
-            hops.Add(new Hop("service", true, $"Service {service} is headless (clusterIP None): {name} answers {pod.Namespace}/{pod.Name}'s own address, connected to directly on {pod.PodIP}:{spec.Port} (no kube-proxy)"));
+            hops.Add(new Hop("service", true, $"Service {service} is headless (clusterIP None): {name} answers {pod.Namespace}/{pod.Name}'s own address, connected to directly on {IpAddressText.WithPort(pod.PodIP ?? string.Empty, spec.Port)} (no kube-proxy)"));
             all &= Flow(source, PodEndpoint(pod), spec, hops, $"to {pod.Name}: ");
         }
 
@@ -215,7 +215,7 @@ public sealed partial class Reachability
         foreach (var pod in endpoints)
         {
             var target = TargetPort(servicePort, pod);
-            hops.Add(new Hop("service", true, $"{clusterIp}:{spec.Port} → {pod.Namespace}/{pod.Name} {pod.PodIP}:{target} (kube-proxy)"));
+            hops.Add(new Hop("service", true, $"{IpAddressText.WithPort(clusterIp ?? string.Empty, spec.Port)} → {pod.Namespace}/{pod.Name} {IpAddressText.WithPort(pod.PodIP ?? string.Empty, target)} (kube-proxy)"));
             all &= Flow(source, PodEndpoint(pod), spec with { Port = target }, hops, $"to {pod.Name}: ");
         }
 

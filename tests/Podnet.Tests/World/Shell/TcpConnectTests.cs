@@ -126,7 +126,7 @@ public class TcpConnectTests
         Assert.Equal(ConnectOutcome.Connected, byIpv6.Outcome);
         Assert.Equal(web[0].Name, byIpv6.Server!.Name);
         Assert.Equal((byIpv4.Outcome, byIpv4.Server!.Name), (byIpv6.Outcome, byIpv6.Server.Name));
-        Assert.Contains(byIpv6.Reach.SelectMany(r => r.Hops), h => h.Step == "service" && h.Detail.StartsWith($"{Ipv6}:80 → shop/{web[0].Name} {web[0].PodIP}:", StringComparison.Ordinal));
+        Assert.Contains(byIpv6.Reach.SelectMany(r => r.Hops), h => h.Step == "service" && h.Detail.StartsWith($"[{Ipv6}]:80 → shop/{web[0].Name} {web[0].PodIP}:", StringComparison.Ordinal));
         Assert.Equal(
             byIpv4.Reach.Select(r => r.Hops.Count(h => h.Step == "service")),
             byIpv6.Reach.Select(r => r.Hops.Count(h => h.Step == "service")));
