@@ -177,7 +177,7 @@ public sealed partial class Reachability
         {
             var port = TargetPort(target.ServicePort, pod);
             var by = route.Masquerade is { } snat ? $", source {snat.Address}" : $", source {source.Address} kept";
-            var hops = new List<Hop> { new("service", true, $"{At(target.Address.ToString(), target.NodePort)} → {pod.Namespace}/{pod.Name} {At(pod.PodIP!, port)} (kube-proxy on {node.Name}{by})") };
+            var hops = new List<Hop> { new("service", true, $"{IpAddressText.WithPort(target.Address.ToString(), target.NodePort)} → {pod.Namespace}/{pod.Name} {IpAddressText.WithPort(pod.PodIP!, port)} (kube-proxy on {node.Name}{by})") };
             var prefix = $"to {pod.Name}: ";
             var endpoint = PodEndpoint(pod);
             var allowed = route.Masquerade is { } masquerade
@@ -225,7 +225,7 @@ public sealed partial class Reachability
         var rule = ServicePortName(service, target.ServicePort);
         var protocol = spec.Protocol.ToLowerInvariant();
         var port = target.ServicePort["port"]?.GetValue<int>();
-        var what = $"{At(target.Address.ToString(), target.NodePort)} is NodePort {target.NodePort} of Service {ns}/{service.Name} (port {port}/{spec.Protocol})";
+        var what = $"{IpAddressText.WithPort(target.Address.ToString(), target.NodePort)} is NodePort {target.NodePort} of Service {ns}/{service.Name} (port {port}/{spec.Protocol})";
         var endpoints = ServicePods(ns, service.Name);
         if (endpoints.Count == 0)
         {
@@ -257,9 +257,6 @@ public sealed partial class Reachability
         var notUsed = elsewhere.Length == 0 ? string.Empty : $"; not {elsewhere}";
         return new NodePortRoute(new Hop("service", true, $"{translated}; externalTrafficPolicy Local: only its ready endpoints on {node} ({KubeProxyChains.Local(rule, protocol)}): {string.Join(", ", local.Select(p => $"{p.Namespace}/{p.Name}"))}{notUsed}; no masquerade: the endpoint sees the client's address {source.Address}"), local, null, Refused: false);
     }
-
-    /// <summary>An address and port as a client names them: <c>192.168.64.4:30080</c>, <c>[2600:…]:30080</c>.</summary>
-    private static string At(string address, int port) => IpAddressText.WithPort(address, port);
 
     /// <summary>
     /// The node's address of <paramref name="family"/> on its primary interface (what MASQUERADE gives a packet leaving

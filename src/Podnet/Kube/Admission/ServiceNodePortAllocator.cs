@@ -107,7 +107,7 @@ public sealed class ServiceNodePortAllocator : IAdmissionPlugin
                 else
                 {
                     nodePort = Next(used, request.Namespace, service.Name, i)
-                               ?? throw new KubeException("InternalError", "Internal error occurred: failed to allocate a nodePort: range is full", 500);
+                               ?? throw new KubeException("Internal error occurred: failed to allocate a nodePort: range is full");
                 }
 
                 used.Add(nodePort);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
+using Podnet.Net;
 
 namespace Podnet.Kube.Printing;
 
@@ -126,9 +127,8 @@ public static class ServicePrinters
 
             foreach (var port in ports)
             {
-                var number = (TablePrinter.Integer(port["port"]) ?? 0).ToString(CultureInfo.InvariantCulture);
-                // net.JoinHostPort brackets an IPv6 address.
-                Add(addresses, ip => ip.Contains(':', StringComparison.Ordinal) ? $"[{ip}]:{number}" : $"{ip}:{number}");
+                var number = (int)(TablePrinter.Integer(port["port"]) ?? 0);
+                Add(addresses, ip => IpAddressText.WithPort(ip, number));
             }
         }
 

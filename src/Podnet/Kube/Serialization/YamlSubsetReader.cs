@@ -235,27 +235,13 @@ internal sealed class YamlSubsetReader
             var span = LineSpan(_line);
             var rest = span[(indent + 1)..];
             var itemColumn = indent + 1 + (rest.Length - rest.TrimStart(' ').Length);
+            JsonNode? item;
             if (itemColumn >= span.Length || span[itemColumn] == '#')
             {
                 // "-" alone: the item is the block below, or null.
-                _line++;
-                var below = NextIndent();
-                if (below > indent)
-                {
-                    if (!ReadBlockNode(below, depth + 1, out var item))
-                    {
-                        return false;
-                    }
-
-                    array.Add(item);
-                }
-                else if (below == int.MinValue)
+                if (!ReadBlockBelow(indent, depth, compactSequence: false, out item))
                 {
                     return false;
-                }
-                else
-                {
-                    array.Add(null);
                 }
             }
             else if (IsSequenceEntry(span[itemColumn..]))
@@ -266,32 +252,18 @@ internal sealed class YamlSubsetReader
             else if (LooksLikeMappingEntry(span, itemColumn))
             {
                 // "- key: value": a mapping whose keys sit at the item's column.
-                if (!ReadBlockMapping(itemColumn, depth + 1, out var item))
+                if (!ReadBlockMapping(itemColumn, depth + 1, out item))
                 {
                     return false;
                 }
-
-                array.Add(item);
             }
-            else
+            else if (!ReadInlineValueLine(itemColumn, depth, out item))
             {
-                var at = itemColumn;
-                if (!ReadInlineValue(ref at, depth + 1, out var item))
-                {
-                    return false;
-                }
-
-                array.Add(item);
-                _line++;
-                if (NextIndent() > indent)
-                {
-                    // A plain scalar going on over lines, or an error: YamlDotNet knows which.
-                    return false;
-                }
+                return false;
             }
 
-            var next = NextIndent();
-            if (next == int.MinValue || next > indent)
+            array.Add(item);
+            if (!ContinuesAt(indent, out var next))
             {
                 return false;
             }
@@ -302,6 +274,47 @@ internal sealed class YamlSubsetReader
                 return true;
             }
         }
+    }
+
+    /// <summary>
+    /// The value of a "key:" or "-" that ends its line: the block indented below it (with
+    /// <paramref name="compactSequence"/>, also a sequence at the key's own indent, as kubectl writes lists), or null.
+    /// </summary>
+    private bool ReadBlockBelow(int indent, int depth, bool compactSequence, out JsonNode? node)
+    {
+        node = null;
+        _line++;
+        var below = NextIndent();
+        if (below == int.MinValue)
+        {
+            return false;
+        }
+
+        return below > indent || (compactSequence && below == indent && IsSequenceEntry(LineSpan(_line)[below..]))
+            ? ReadBlockNode(below, depth + 1, out node)
+            : true;
+    }
+
+    /// <summary>A value that starts at <paramref name="column"/> and ends its line (<see cref="ReadInlineValue"/>); moves to the next line.</summary>
+    private bool ReadInlineValueLine(int column, int depth, out JsonNode? node)
+    {
+        if (!ReadInlineValue(ref column, depth + 1, out node))
+        {
+            return false;
+        }
+
+        _line++;
+        return true;
+    }
+
+    /// <summary>
+    /// The indent of the next content line after a node of a collection at <paramref name="indent"/>; false when that
+    /// line is indented deeper (a plain scalar going on over lines, or an error: YamlDotNet knows which) or has a tab.
+    /// </summary>
+    private bool ContinuesAt(int indent, out int next)
+    {
+        next = NextIndent();
+        return next != int.MinValue && next <= indent;
     }
 
     /// <summary>Whether the text at <paramref name="column"/> is "key:" followed by a space or the line's end.</summary>
@@ -320,11 +333,10 @@ internal sealed class YamlSubsetReader
         }
 
         var mapping = new JsonObject();
-        var column = indent;
         while (true)
         {
             var span = LineSpan(_line);
-            var at = column;
+            var at = indent;
             if (!ScanKey(span, ref at, out var key) || mapping.ContainsKey(key))
             {
                 // Not a key, or a key written twice (YamlDotNet's error names both lines).
@@ -337,64 +349,27 @@ internal sealed class YamlSubsetReader
                 at++;
             }
 
-            if (at >= span.Length || span[at] == '#')
-            {
-                _line++;
-                var below = NextIndent();
-                if (below == int.MinValue)
-                {
-                    return false;
-                }
-
-                if (below > indent || (below == indent && IsSequenceEntry(LineSpan(_line)[below..])))
-                {
-                    if (!ReadBlockNode(below, depth + 1, out var value))
-                    {
-                        return false;
-                    }
-
-                    mapping[key] = value;
-                }
-                else
-                {
-                    mapping[key] = null;
-                }
-            }
-            else
-            {
-                if (!ReadInlineValue(ref at, depth + 1, out var value))
-                {
-                    return false;
-                }
-
-                mapping[key] = value;
-                _line++;
-                if (NextIndent() > indent)
-                {
-                    return false;
-                }
-            }
-
-            var next = NextIndent();
-            if (next == int.MinValue || next > indent)
+            var read = at >= span.Length || span[at] == '#'
+                ? ReadBlockBelow(indent, depth, compactSequence: true, out var value)
+                : ReadInlineValueLine(at, depth, out value);
+            if (!read)
             {
                 return false;
             }
 
-            if (next < indent)
+            mapping[key] = value;
+            if (!ContinuesAt(indent, out var next))
+            {
+                return false;
+            }
+
+            // The mapping ends at a line indented less, or at a sequence entry at its own indent (it was a sequence
+            // item's mapping; anywhere else that line is an error its reader finds).
+            if (next < indent || IsSequenceEntry(LineSpan(_line)[indent..]))
             {
                 node = mapping;
                 return true;
             }
-
-            if (IsSequenceEntry(LineSpan(_line)[indent..]))
-            {
-                // A sequence entry at a mapping's indent ends it only when the mapping is a sequence item's.
-                node = mapping;
-                return true;
-            }
-
-            column = indent;
         }
     }
 
@@ -436,7 +411,6 @@ internal sealed class YamlSubsetReader
                 // true:, 1:, null: … — keys that YamlManifestReader types first; rare, left to it.
                 return false;
             }
-
         }
 
         if (at >= line.Length || line[at] != ':' || (at + 1 < line.Length && line[at + 1] != ' '))
