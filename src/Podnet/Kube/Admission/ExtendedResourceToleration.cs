@@ -15,45 +15,72 @@ public sealed class ExtendedResourceToleration : IAdmissionPlugin
 {
     public KubeObject? Mutate(AdmissionRequest request)
     {
-        if (request is not { Operation: AdmissionOperation.Create or AdmissionOperation.Update, Resource: { Group: "", Kind: "Pod" }, Object: { } pod })
+        // Admit: "Ignore all calls to subresources or resources other than pods" — a status update is left as it is.
+        if (request is not { Operation: AdmissionOperation.Create or AdmissionOperation.Update, Resource: { Group: "", Kind: "Pod" }, SubResource: null, Object: { } pod })
         {
             return request.Object;
         }
 
-        var resources = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var list in new[] { "containers", "initContainers" })
+        SortedSet<string>? resources = null;
+        foreach (var list in ContainerLists)
         {
-            foreach (var container in (pod.Peek($"spec.{list}") as JsonArray ?? []).OfType<JsonObject>())
+            if (pod.Peek(list) is not JsonArray containers)
             {
-                if (container["resources"]?["requests"] is JsonObject requests)
+                continue;
+            }
+
+            foreach (var container in containers)
+            {
+                if (container?["resources"]?["requests"] is JsonObject requests)
                 {
-                    resources.UnionWith(requests.Select(r => r.Key).Where(IsExtendedResourceName));
+                    foreach (var (name, _) in requests)
+                    {
+                        if (IsExtendedResourceName(name))
+                        {
+                            (resources ??= new SortedSet<string>(StringComparer.Ordinal)).Add(name);
+                        }
+                    }
                 }
             }
         }
 
-        if (resources.Count == 0)
+        // A pod that tolerates every such taint already (any update of a pod admitted before) is not copied to be
+        // left as it was.
+        var tolerations = pod.Peek("spec.tolerations") as JsonArray;
+        var missing = resources?.Where(resource => !Tolerates(tolerations, resource)).ToList();
+        if (missing is not { Count: > 0 })
         {
             return pod;
         }
 
-        return pod.With(json =>
+        void Add(JsonObject json)
         {
             var spec = (JsonObject)json["spec"]!;
             var tolerations = spec["tolerations"] as JsonArray ?? [];
             spec["tolerations"] = tolerations;
-            foreach (var resource in resources)
+            foreach (var resource in missing)
             {
-                var existing = tolerations.OfType<JsonObject>().FirstOrDefault(t =>
-                    t["key"]?.GetValue<string>() == resource && t["operator"]?.GetValue<string>() == "Exists"
-                    && (t["value"]?.GetValue<string>() ?? string.Empty) == string.Empty && t["effect"]?.GetValue<string>() == "NoSchedule");
-                if (existing is null)
-                {
-                    tolerations.Add(new JsonObject { ["key"] = resource, ["operator"] = "Exists", ["effect"] = "NoSchedule" });
-                }
+                tolerations.Add(new JsonObject { ["key"] = resource, ["operator"] = "Exists", ["effect"] = "NoSchedule" });
             }
-        });
+        }
+
+        if (request.Owned)
+        {
+            // The write's own object, changed in place (as ObjectDefaults does).
+            Add(pod.Raw);
+            return KubeObject.Adopt(pod.Raw);
+        }
+
+        return pod.With(Add);
     }
+
+    private static readonly string[] ContainerLists = ["spec.containers", "spec.initContainers"];
+
+    /// <summary>Whether <paramref name="tolerations"/> holds <c>{key: resource, operator: Exists, effect: NoSchedule}</c> (no value).</summary>
+    private static bool Tolerates(JsonArray? tolerations, string resource)
+        => tolerations is not null && tolerations.OfType<JsonObject>().Any(t =>
+            t["key"]?.GetValue<string>() == resource && t["operator"]?.GetValue<string>() == "Exists"
+            && (t["value"]?.GetValue<string>() ?? string.Empty) == string.Empty && t["effect"]?.GetValue<string>() == "NoSchedule");
 
     /// <summary>
     /// helper.IsExtendedResourceName: a name with a domain (not a native resource: no <c>kubernetes.io/</c> in it)

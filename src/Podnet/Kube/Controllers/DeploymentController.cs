@@ -25,6 +25,23 @@ public sealed class DeploymentController : ReconcilingController
 
     public override string Name => Component;
 
+    // The template hash of each Deployment as of its generation: a Deployment is reconciled on every change of its
+    // ReplicaSets' status (each pod that becomes ready), and hashing its template was a twentieth of what a world of
+    // pods with security groups allocated. The template is spec, so a new template is a new generation.
+    private readonly Dictionary<ObjectKey, (string? Uid, long Generation, string Hash)> _hashes = [];
+
+    private string HashOf(ObjectKey key, KubeObject deployment, JsonObject template)
+    {
+        if (_hashes.TryGetValue(key, out var known) && known.Uid == deployment.Uid && known.Generation == deployment.Generation)
+        {
+            return known.Hash;
+        }
+
+        var hash = TemplateHash.Of(template);
+        _hashes[key] = (deployment.Uid, deployment.Generation, hash);
+        return hash;
+    }
+
     private KubeResource Deployments => Store.Resources.For("apps/v1", "Deployment");
 
     private KubeResource ReplicaSets => Store.Resources.For("apps/v1", "ReplicaSet");
@@ -50,12 +67,13 @@ public sealed class DeploymentController : ReconcilingController
         var deployment = Store.TryGet(Deployments, key.Namespace, key.Name);
         if (deployment is null || deployment.IsTerminating)
         {
+            _hashes.Remove(key);
             return ReconcileResult.Done;
         }
 
         var context = RequestContext.ServiceAccount("kube-system", Component);
         var template = (JsonObject)deployment.Peek("spec.template")!;
-        var hash = TemplateHash.Of(template);
+        var hash = HashOf(key, deployment, template);
         var desired = deployment.Peek("spec.replicas")?.GetValue<int>() ?? 1;
         var owned = PodTemplates.Controlled(Store, ReplicaSets, deployment).ToList();
         var current = owned.FirstOrDefault(rs => rs.Labels.GetValueOrDefault(PodTemplateHashLabel) == hash);

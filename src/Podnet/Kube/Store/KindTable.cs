@@ -151,19 +151,20 @@ internal sealed class KindTable
 
         public void Replace((string Namespace, string Name) key, KubeObject? before, KubeObject? after)
         {
-            var oldValues = before is null ? [] : values(before).ToList();
-            var nowValues = after is null ? [] : values(after).ToList();
+            var oldValues = before is null ? [] : values(before);
+            var nowValues = after is null ? [] : values(after);
             if (oldValues.SequenceEqual(nowValues, StringComparer.Ordinal))
             {
-                // Most writes leave an object's index values as they were (a status update keeps spec.nodeName).
+                // Most writes leave an object's index values as they were (a status update keeps spec.nodeName):
+                // compared as the index function gives them, with nothing copied.
                 return;
             }
 
             var old = oldValues.ToHashSet(StringComparer.Ordinal);
             var now = nowValues.ToHashSet(StringComparer.Ordinal);
-            foreach (var value in old.Where(v => !now.Contains(v)))
+            foreach (var value in old)
             {
-                if (_keys.TryGetValue(value, out var keys))
+                if (!now.Contains(value) && _keys.TryGetValue(value, out var keys))
                 {
                     keys.Remove(key);
                     if (keys.Count == 0)
@@ -173,8 +174,13 @@ internal sealed class KindTable
                 }
             }
 
-            foreach (var value in now.Where(v => !old.Contains(v)))
+            foreach (var value in now)
             {
+                if (old.Contains(value))
+                {
+                    continue;
+                }
+
                 if (!_keys.TryGetValue(value, out var keys))
                 {
                     keys = new SortedSet<(string Namespace, string Name)>(KeyOrder);

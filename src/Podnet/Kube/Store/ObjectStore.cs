@@ -512,7 +512,7 @@ public sealed partial class ObjectStore
         if (context.FieldManager is { } manager && !status)
         {
             var recorded = ManagedFields.Record(current.Raw, admitted.Raw, manager, applied, KubePatchSchemas.Find(resource.ApiVersion, resource.Kind), _time.GetUtcNow(), resource.ApiVersion);
-            var unchanged = KubeObject.EqualExcept(admitted.Raw, current.Raw, null, ["resourceVersion", "managedFields"])
+            var unchanged = KubeObject.EqualExcept(admitted.Raw, current.Raw, null, KubeObject.VersionAndOwnership)
                             && ManagedFields.SameOwnership(current.Raw, recorded);
             admitted = unchanged ? current : KubeObject.Adopt(recorded);
         }
@@ -588,7 +588,9 @@ public sealed partial class ObjectStore
     }
 
     /// <summary>Whether two objects are equal but for metadata.resourceVersion (a no-op write), without copying either.</summary>
-    private static bool EqualButResourceVersion(JsonObject a, JsonObject b) => KubeObject.EqualExcept(a, b, null, ["resourceVersion"]);
+    private static bool EqualButResourceVersion(JsonObject a, JsonObject b) => KubeObject.EqualExcept(a, b, null, ResourceVersionOnly);
+
+    private static readonly string[] ResourceVersionOnly = ["resourceVersion"];
 
     private KindTable Table(KubeResource resource)
     {

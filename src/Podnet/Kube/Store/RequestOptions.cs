@@ -28,7 +28,14 @@ public sealed record RequestContext(string UserName)
     public static RequestContext Admin { get; } = new("kubernetes-admin");
 
     /// <summary>A controller of the control plane, e.g. <c>system:serviceaccount:kube-system:replicaset-controller</c>.</summary>
-    public static RequestContext ServiceAccount(string @namespace, string name) => new($"system:serviceaccount:{@namespace}:{name}");
+    /// <remarks>
+    /// Made once per name and shared (a context is immutable): controllers ask for theirs on every reconcile and the
+    /// event recorder on every Event, and the user name was written out each time.
+    /// </remarks>
+    public static RequestContext ServiceAccount(string @namespace, string name)
+        => ServiceAccounts.GetOrAdd((@namespace, name), static key => new($"system:serviceaccount:{key.Namespace}:{key.Name}"));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Namespace, string Name), RequestContext> ServiceAccounts = new();
 }
 
 public enum PropagationPolicy

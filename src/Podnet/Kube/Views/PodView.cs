@@ -68,14 +68,16 @@ public sealed class PodView
     // per pod in a 5,000-node cluster), and a view reads an object that does not change under it.
     private IReadOnlyDictionary<string, string>? _nodeSelector;
     private IReadOnlyList<JsonObject>? _tolerations;
+    private IReadOnlyList<JsonObject>? _containers;
+    private IReadOnlyList<JsonObject>? _initContainers;
     private IReadOnlyList<HostPort>? _hostPorts;
     private (string? Name, bool Read) _affinityNodeName;
 
     public IReadOnlyList<JsonObject> Tolerations => _tolerations ??= [.. (_json["spec"]?["tolerations"] as JsonArray ?? []).OfType<JsonObject>()];
 
-    public IReadOnlyList<JsonObject> Containers => [.. (_json["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>()];
+    public IReadOnlyList<JsonObject> Containers => _containers ??= [.. (_json["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>()];
 
-    public IReadOnlyList<JsonObject> InitContainers => [.. (_json["spec"]?["initContainers"] as JsonArray ?? []).OfType<JsonObject>()];
+    public IReadOnlyList<JsonObject> InitContainers => _initContainers ??= [.. (_json["spec"]?["initContainers"] as JsonArray ?? []).OfType<JsonObject>()];
 
     /// <summary>
     /// What the pod asks of a node, as the scheduler sums it: containers added up, init containers as a maximum,

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Podnet.Kube.Admission;
+using Podnet.Kube.Api;
 using Podnet.Kube.Views;
 using Podnet.Tests.TestSupport;
 
@@ -36,6 +37,54 @@ public class ExtendedResourceTolerationTests
         Assert.NotEmpty(others);
         Assert.All(others, pod => Assert.DoesNotContain(pod.Tolerations, t => t["key"]?.GetValue<string>() == "vpc.amazonaws.com/pod-eni"));
     }
+
+    [Fact]
+    public void Mutate_PodRequestingPodEni_GetsTheTolerationOnACopy()
+    {
+        var pod = KubeObject.Parse(PodEniPod());
+
+        var mutated = new ExtendedResourceToleration().Mutate(Request(pod, AdmissionOperation.Create))!;
+
+        Assert.Equal(["vpc.amazonaws.com/pod-eni:NoSchedule:Exists"], new PodView(mutated).Tolerations.Select(Describe));
+        Assert.Null(pod["spec.tolerations"]);
+    }
+
+    [Fact]
+    public void Mutate_OwnedRequest_IsChangedInPlace()
+    {
+        var pod = KubeObject.Parse(PodEniPod());
+
+        var mutated = new ExtendedResourceToleration().Mutate(Request(pod, AdmissionOperation.Create) with { Owned = true })!;
+
+        Assert.Same(pod.Raw, mutated.Raw);
+        Assert.Equal(["vpc.amazonaws.com/pod-eni:NoSchedule:Exists"], new PodView(mutated).Tolerations.Select(Describe));
+    }
+
+    [Fact]
+    public void Mutate_PodThatToleratesAlready_IsReturnedAsItIs()
+    {
+        var pod = KubeObject.Parse(PodEniPod("""[{"key":"vpc.amazonaws.com/pod-eni","operator":"Exists","effect":"NoSchedule"}]"""));
+
+        Assert.Same(pod, new ExtendedResourceToleration().Mutate(Request(pod, AdmissionOperation.Update)));
+    }
+
+    /// <summary>admission.go Admit: "Ignore all calls to subresources" — a status update is not given the toleration.</summary>
+    [Fact]
+    public void Mutate_StatusSubresource_IsLeftAlone()
+    {
+        var pod = KubeObject.Parse(PodEniPod());
+
+        Assert.Same(pod, new ExtendedResourceToleration().Mutate(Request(pod, AdmissionOperation.Update) with { SubResource = "status" }));
+    }
+
+    private static AdmissionRequest Request(KubeObject pod, AdmissionOperation operation)
+        => new(operation, new ClusterHarness().Store.Resources.For("v1", "Pod"), "default", "web", pod, operation == AdmissionOperation.Update ? pod : null, "admin");
+
+    private static string PodEniPod(string tolerations = "null") => """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"default"},
+         "spec":{"tolerations":TOLERATIONS,"containers":[{"name":"web","image":"nginx",
+           "resources":{"requests":{"vpc.amazonaws.com/pod-eni":"1"},"limits":{"vpc.amazonaws.com/pod-eni":"1"}}}]}}
+        """.Replace("TOLERATIONS", tolerations, StringComparison.Ordinal);
 
     private static string Describe(JsonObject toleration)
         => $"{toleration["key"]}:{toleration["effect"]}:{toleration["operator"]}";

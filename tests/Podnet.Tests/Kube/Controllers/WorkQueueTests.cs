@@ -56,6 +56,29 @@ public class WorkQueueTests
     }
 
     [Fact]
+    public void WorkQueue_KeysFallingDueTogether_AreQueuedEarliestFirst_TiesInTheOrderTheyWaited()
+    {
+        var time = new ManualTimeProvider();
+        var queue = new WorkQueue<string>(time);
+        queue.AddAfter("late", TimeSpan.FromSeconds(9));
+        queue.AddAfter("tie-1", TimeSpan.FromSeconds(5));
+        queue.AddAfter("early", TimeSpan.FromSeconds(1));
+        queue.AddAfter("tie-2", TimeSpan.FromSeconds(5));
+        queue.AddAfter("later", TimeSpan.FromSeconds(60));
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        var taken = new List<string>();
+        while (TryTake(queue, out var key))
+        {
+            taken.Add(key);
+        }
+
+        Assert.Equal(["early", "tie-1", "tie-2", "late"], taken);
+        Assert.Equal(1, queue.Count);
+        Assert.Equal(time.GetUtcNow().AddSeconds(50), queue.NextDue);
+    }
+
+    [Fact]
     public void WorkQueue_AddWhileWaiting_RunsNow()
     {
         var time = new ManualTimeProvider();

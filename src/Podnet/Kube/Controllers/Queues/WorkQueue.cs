@@ -27,7 +27,13 @@ public class WorkQueue<TKey>
     // keys wait for each due time, so the earliest is known without a scan and a take with nothing due costs nothing.
     // Keys due together are promoted in the order of the dictionary, as before this queue took client-go's shape.
     private readonly Dictionary<TKey, DateTimeOffset> _waiting = [];
-    private readonly SortedDictionary<DateTimeOffset, int> _dueTimes = [];
+    // The due times in order (a sorted set's Min costs no allocation; a sorted dictionary's first entry was an
+    // enumerator and a stack on every take), and how many keys wait for each.
+    private readonly SortedSet<DateTimeOffset> _dueTimes = [];
+    private readonly Dictionary<DateTimeOffset, int> _dueCounts = [];
+
+    // The keys due at one promotion, in due order (reused: a promotion happens on most takes of a busy queue).
+    private readonly List<(DateTimeOffset Due, int Order, TKey Key)> _due = [];
     private readonly Lock _lock = new();
 
     /// <param name="time">The clock delays are measured on.</param>
@@ -80,7 +86,14 @@ public class WorkQueue<TKey>
 
             Unschedule(key);
             _waiting[key] = due;
-            _dueTimes[due] = _dueTimes.GetValueOrDefault(due) + 1;
+            if (_dueTimes.Add(due))
+            {
+                _dueCounts[due] = 1;
+            }
+            else
+            {
+                _dueCounts[due]++;
+            }
         }
     }
 
@@ -143,7 +156,7 @@ public class WorkQueue<TKey>
         {
             lock (_lock)
             {
-                return _dueTimes.Count == 0 ? null : _dueTimes.First().Key;
+                return _dueTimes.Count == 0 ? null : _dueTimes.Min;
             }
         }
     }
@@ -174,16 +187,28 @@ public class WorkQueue<TKey>
     private void PromoteDue()
     {
         var now = Time.GetUtcNow();
-        if (_dueTimes.Count == 0 || _dueTimes.First().Key > now)
+        if (_dueTimes.Count == 0 || _dueTimes.Min > now)
         {
             return;
         }
 
-        foreach (var (key, _) in _waiting.Where(p => p.Value <= now).OrderBy(p => p.Value).ToList())
+        // In due order, keys due together in the order of the dictionary (a stable sort by due time).
+        foreach (var (key, due) in _waiting)
+        {
+            if (due <= now)
+            {
+                _due.Add((due, _due.Count, key));
+            }
+        }
+
+        _due.Sort(static (a, b) => a.Due != b.Due ? a.Due.CompareTo(b.Due) : a.Order.CompareTo(b.Order));
+        foreach (var (_, _, key) in _due)
         {
             Unschedule(key);
             AddLocked(key);
         }
+
+        _due.Clear();
     }
 
     /// <summary>Takes a key off the waiting set, and its due time off the counts.</summary>
@@ -194,14 +219,15 @@ public class WorkQueue<TKey>
             return;
         }
 
-        var count = _dueTimes[due] - 1;
+        var count = _dueCounts[due] - 1;
         if (count == 0)
         {
             _dueTimes.Remove(due);
+            _dueCounts.Remove(due);
         }
         else
         {
-            _dueTimes[due] = count;
+            _dueCounts[due] = count;
         }
     }
 }
