@@ -301,21 +301,40 @@ public sealed class KubeObject
     internal JsonNode? Peek(string path)
     {
         JsonNode? node = Json;
-        var start = 0;
-        while (node is not null && start <= path.Length)
+        foreach (var part in Segments(path))
         {
-            var dot = path.IndexOf('.', start);
-            var part = dot < 0 ? path[start..] : path[start..dot];
-            node = node is JsonObject o ? o[part] : null;
-            if (dot < 0)
+            if (node is not JsonObject o)
             {
-                break;
+                return null;
             }
 
-            start = dot + 1;
+            node = o[part];
         }
 
         return node;
+    }
+
+    // The parts of each dotted path read so far: the paths are the code's own ("spec.nodeName", "involvedObject.uid"),
+    // asked of every object a controller or an index reads, and cutting them up again was a string per part per read.
+    // Bounded, in case paths come from outside (a field selector's): past the bound a path is cut up each time.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> PathSegments = new(StringComparer.Ordinal);
+
+    private const int PathSegmentsKept = 4096;
+
+    private static string[] Segments(string path)
+    {
+        if (PathSegments.TryGetValue(path, out var segments))
+        {
+            return segments;
+        }
+
+        segments = path.Split('.');
+        if (PathSegments.Count < PathSegmentsKept)
+        {
+            PathSegments.TryAdd(path, segments);
+        }
+
+        return segments;
     }
 
     /// <summary>A deep copy of the whole object.</summary>

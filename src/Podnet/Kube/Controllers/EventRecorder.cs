@@ -110,13 +110,13 @@ public sealed class EventRecorder
 
     /// <summary>The correlator's patch of an earlier event: its count and last timestamp go up.</summary>
     private KubeObject CountUp(KubeObject existing, string now, string message)
-        => _store.Update(existing.With(json =>
+        => _store.UpdateHandedOver(existing.With(json =>
         {
             // Read from the copy: an Event is kept compact, and reading the stored one first would parse it twice.
             json["count"] = (json["count"]?.GetValue<int>() ?? 1) + 1;
             json["lastTimestamp"] = now;
             json["message"] = message;
-        }));
+        }), RequestContext.Admin);
 
     /// <summary>A new Event (client-go <c>makeEvent</c>), created in the namespace of what it is about.</summary>
     private KubeObject Create(KubeObject about, string type, string reason, string message, string component, string? host, DateTimeOffset at, string now, string ns, EventCorrelator correlator, EventCorrelator.EventKey key)

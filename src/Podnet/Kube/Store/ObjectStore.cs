@@ -271,7 +271,23 @@ public sealed partial class ObjectStore
         return Audit("update", Resources.For(obj), obj.Namespace, obj.Name, status ? "status" : null, context, obj.Raw, () => UpdateUnaudited(obj, context, status));
     }
 
-    private KubeObject UpdateUnaudited(KubeObject obj, RequestContext? context, bool status)
+    /// <summary>
+    /// <see cref="Update"/> of an object the caller has just made from the stored one and hands over (the event
+    /// recorder's count-up of an Event): the store neither copies it again nor decodes it again, since what the caller
+    /// changed are fields of the kind's own types. Conflicts, admission and the no-op check are an update's.
+    /// </summary>
+    /// <param name="obj">The next version; the store owns it from now on.</param>
+    /// <param name="context">Who writes.</param>
+    internal KubeObject UpdateHandedOver(KubeObject obj, RequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        ArgumentNullException.ThrowIfNull(context);
+        var body = Audited is null ? null : obj.Raw.DeepClone();
+        return Audit("update", Resources.For(obj), obj.Namespace, obj.Name, null, context, body, () => UpdateUnaudited(obj, context, status: false, handedOver: true));
+    }
+
+    /// <param name="handedOver">Nobody but this write holds <paramref name="obj"/>, and it is decoded (<see cref="UpdateHandedOver"/>).</param>
+    private KubeObject UpdateUnaudited(KubeObject obj, RequestContext? context, bool status, bool handedOver = false)
     {
         using var delivery = Delivering();
         context ??= RequestContext.Admin;
@@ -283,12 +299,12 @@ public sealed partial class ObjectStore
             // An update's body is decoded before anything reads it. A status update carries the stored, already decoded
             // object with a new status (a client's status was decoded where it arrived), so the whole object is not
             // decoded again for every status update a kubelet makes.
-            if (!status && Validation.KindStrategies.Decode(resource, obj.Raw, current.Name) is { } undecodable)
+            if (!status && !handedOver && Validation.KindStrategies.Decode(resource, obj.Raw, current.Name) is { } undecodable)
             {
                 throw undecodable;
             }
 
-            return UpdateLocked(resource, current, obj, context, status);
+            return UpdateLocked(resource, current, obj, context, status, requestedIsOwn: handedOver);
         }
     }
 
@@ -456,27 +472,35 @@ public sealed partial class ObjectStore
         }
         else
         {
+            // The server's fields (and, with a status subresource, status) are the stored object's. Most requests carry
+            // them as they were read (a patch's result, a client's read-modify-write), so a field already equal is
+            // left as it is rather than copied again: a pod's status is most of a pod.
             void Change(JsonObject json)
             {
                 var metadata = KubeObject.EnsureMetadata(json);
                 var kept = (JsonObject)currentJson["metadata"]!;
                 foreach (var field in ServerOwnedMetadata)
                 {
-                    metadata[field] = kept[field]?.DeepClone();
-                    if (metadata[field] is null)
-                    {
-                        metadata.Remove(field);
-                    }
+                    KeepStored(metadata, kept, field);
                 }
 
                 metadata.Remove("resourceVersion");
                 if (hasStatusSubresource)
                 {
-                    json["status"] = currentJson["status"]?.DeepClone();
-                    if (json["status"] is null)
-                    {
-                        json.Remove("status");
-                    }
+                    KeepStored(json, currentJson, "status");
+                }
+            }
+
+            static void KeepStored(JsonObject json, JsonObject stored, string field)
+            {
+                var value = stored[field];
+                if (value is null)
+                {
+                    json.Remove(field);
+                }
+                else if (!json.TryGetPropertyValue(field, out var sent) || !JsonNode.DeepEquals(sent, value))
+                {
+                    json[field] = value.DeepClone();
                 }
             }
 
