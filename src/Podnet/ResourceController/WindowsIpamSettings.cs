@@ -43,10 +43,10 @@ public sealed record WindowsIpamSettings(bool Enabled, int WarmIpTarget, int Min
     /// <summary>The settings a ConfigMap gives (null: none), with or without the old controller's Deployment.</summary>
     public static WindowsIpamSettings From(KubeObject? configMap, bool oldControllerDeployed = false)
     {
-        string? Data(string key) => configMap?["data"]?[key] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        string? Data(string key) => configMap?.Peek("data")?[key] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
         var enabled = !oldControllerDeployed && ParseBool(Data(EnableKey)) == true;
-        if (configMap?["data"] is null)
+        if (configMap?.Peek("data") is null)
         {
             return new WindowsIpamSettings(enabled, DefaultTarget, DefaultTarget);
         }

@@ -242,7 +242,30 @@ public sealed class Datastore
         {
             lock (_lock)
             {
-                return _enis.Values.Where(e => !e.IsExcludedForPodIps).SelectMany(e => e.Cidrs).Count(c => c.IsPrefix && PrefixDelegation && c.AssignedCount == 0);
+                if (!PrefixDelegation)
+                {
+                    return 0;
+                }
+
+                // A loop: ipamd asks this on every look at the pool.
+                var free = 0;
+                foreach (var eni in _enis.Values)
+                {
+                    if (eni.IsExcludedForPodIps)
+                    {
+                        continue;
+                    }
+
+                    foreach (var cidr in eni.Cidrs)
+                    {
+                        if (cidr.IsPrefix && cidr.AssignedCount == 0)
+                        {
+                            free++;
+                        }
+                    }
+                }
+
+                return free;
             }
         }
     }
@@ -427,18 +450,41 @@ public sealed class Datastore
     /// </summary>
     private IPAddress? UnusedAddress(CidrState cidr, DateTimeOffset now)
     {
-        var reusable = cidr.Addresses.Values
-            .Where(a => a.Pod is null && !a.ToInfo().InCooldown(now, IpCooldown))
-            .OrderBy(a => IpAddressMath.ToNumber(a.Address))
-            .ToList();
-        foreach (var stale in reusable.Skip(1))
+        // The lowest address handed out before and out of its cooldown is taken; the other such entries are dropped
+        // (as getUnusedIP deletes what it passes over). A loop, not a sorted query: every ADD runs this.
+        AddressState? lowest = null;
+        List<AddressState>? stale = null;
+        foreach (var address in cidr.Addresses.Values)
         {
-            cidr.Addresses.Remove(stale.Address);
+            if (address.Pod is not null || address.InCooldown(now, IpCooldown))
+            {
+                continue;
+            }
+
+            if (lowest is null)
+            {
+                lowest = address;
+                continue;
+            }
+
+            var lower = IpAddressMath.ToNumber(address.Address) < IpAddressMath.ToNumber(lowest.Address);
+            (stale ??= []).Add(lower ? lowest : address);
+            if (lower)
+            {
+                lowest = address;
+            }
         }
 
-        if (reusable.Count > 0)
+        // Dropped lowest first, as before: the order of removals decides where the dictionary puts later entries.
+        stale?.Sort(static (a, b) => IpAddressMath.ToNumber(a.Address).CompareTo(IpAddressMath.ToNumber(b.Address)));
+        foreach (var passed in stale ?? [])
         {
-            return reusable[0].Address;
+            cidr.Addresses.Remove(passed.Address);
+        }
+
+        if (lowest is not null)
+        {
+            return lowest.Address;
         }
 
         for (UInt128 offset = 0; offset < cidr.Cidr.Size; offset++)
@@ -485,7 +531,22 @@ public sealed class Datastore
 
         public Dictionary<IPAddress, AddressState> Addresses { get; } = [];
 
-        public int AssignedCount => Addresses.Values.Count(a => a.Pod is not null);
+        public int AssignedCount
+        {
+            get
+            {
+                var count = 0;
+                foreach (var address in Addresses.Values)
+                {
+                    if (address.Pod is not null)
+                    {
+                        count++;
+                    }
+                }
+
+                return count;
+            }
+        }
 
         public CidrInfo ToInfo() => new(Cidr, IsPrefix, [.. Addresses.Values.OrderBy(a => IpAddressMath.ToNumber(a.Address)).Select(a => a.ToInfo())]);
     }
@@ -502,6 +563,8 @@ public sealed class Datastore
 
         public AddressInfo ToInfo() => new(Address, Pod, AssignedTime, UnassignedTime);
 
-        public bool InCooldown(DateTimeOffset now, TimeSpan cooldown) => ToInfo().InCooldown(now, cooldown);
+        /// <summary><see cref="AddressInfo.InCooldown"/>, without making the info.</summary>
+        public bool InCooldown(DateTimeOffset now, TimeSpan cooldown)
+            => Pod is null && UnassignedTime is { } released && now - released <= cooldown;
     }
 }
