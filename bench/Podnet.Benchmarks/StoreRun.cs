@@ -50,27 +50,28 @@ public static class StoreRun
         plane.RunReady(); // the service account controller makes the namespace's default ServiceAccount, which admission wants
         var from = store.CurrentResourceVersion.ToString(CultureInfo.InvariantCulture);
 
-        // When each write started, by the resourceVersion it made; each watcher notes when it heard of it.
+        // When each write started, by the resourceVersion it made; each watcher notes, in arrays of its own made before
+        // the clock starts, which resourceVersion it heard when. The two are joined after the run: a watcher may hear
+        // of a write before the writer has noted when it started it (delivery is part of the write), and a shared
+        // bag of latencies was itself most of what the run allocated, so its collections were in the figures.
         var started = new ConcurrentDictionary<long, long>();
-        var latencies = new ConcurrentBag<double>();
+        var heard = new List<(long[] ResourceVersions, long[] At)>();
         using var done = new CancellationTokenSource();
         var readers = Enumerable.Range(0, watchers).Select(_ =>
         {
             // A buffer for every write: this peer measures delivery, not the API server's closing of a watcher
             // that falls behind (a reader here may lag while the writer runs flat out on the same cores).
             var watch = store.Watch(pods, "default", from, bufferSize: writes);
+            var (versions, at) = (new long[writes], new long[writes]);
+            heard.Add((versions, at));
             return Task.Run(async () =>
             {
-                var heard = 0;
+                var count = 0;
                 await foreach (var change in watch.ReadAllAsync(done.Token))
                 {
-                    var now = Stopwatch.GetTimestamp();
-                    if (started.TryGetValue(change.ResourceVersion, out var at))
-                    {
-                        latencies.Add(Stopwatch.GetElapsedTime(at, now).TotalMilliseconds);
-                    }
-
-                    if (++heard == writes)
+                    at[count] = Stopwatch.GetTimestamp();
+                    versions[count] = change.ResourceVersion;
+                    if (++count == writes)
                     {
                         watch.Stop();
                     }
@@ -117,8 +118,16 @@ public static class StoreRun
             throw new TimeoutException("the watchers did not hear every write within 5 minutes");
         }
 
-        return new Figures(writes, watchers, seconds, [.. latencies], (GC.GetTotalPauseDuration() - paused).TotalMilliseconds,
-            GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
+        var (pausedMs, collections1, collections2) = ((GC.GetTotalPauseDuration() - paused).TotalMilliseconds, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
+        var latencies = heard.SelectMany(h => h.ResourceVersions.Zip(h.At))
+            .Select(e => started.TryGetValue(e.First, out var start) ? Stopwatch.GetElapsedTime(start, e.Second).TotalMilliseconds : double.NaN)
+            .ToArray();
+        if (latencies.Any(double.IsNaN))
+        {
+            throw new InvalidOperationException("a watcher heard a resourceVersion no write of the run made");
+        }
+
+        return new Figures(writes, watchers, seconds, latencies, pausedMs, collections1, collections2);
     }
 
     private static KubeObject Pod(int i) => KubeObject.From(new JsonObject
