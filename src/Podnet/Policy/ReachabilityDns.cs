@@ -13,7 +13,8 @@ public sealed partial class Reachability
     /// cluster's DNS — kube-dns's ClusterIP (through kube-proxy to CoreDNS), an address NodeLocal DNSCache binds (the
     /// cache on the pod's node, which asks CoreDNS from the node over TCP/53), a CoreDNS pod's own address — answers
     /// <paramref name="answer"/> (an address, or null for NXDOMAIN: it only words the last hop). The node's resolver
-    /// (the VPC's Route 53 Resolver) and a server outside the VPC answer NXDOMAIN for the cluster's names. The same step
+    /// (the VPC's Route 53 Resolver) and a server outside the VPC answer NXDOMAIN for the cluster's names; a node, and an
+    /// address that is not a pod, ask such a resolver (their own resolv.conf), not the cluster's DNS. The same step
     /// reach takes before a Service (<c>svc/namespace/name</c>), for the emulated shell's resolver (<c>curl</c>,
     /// <c>nslookup</c>): <see cref="DnsResolution.Query"/> is allowed only when the cluster's DNS answered.
     /// </summary>
@@ -53,13 +54,17 @@ public sealed partial class Reachability
     {
         // Only a pod has a dnsPolicy. A node asks what its own /etc/resolv.conf names: the VPC's Amazon-provided DNS
         // (the EKS AMIs leave the instance's DHCP-given resolver in place), which knows nothing of cluster.local, so a
-        // Service's name does not resolve on a node, as on EKS; its ClusterIP still works. An address outside the
-        // cluster is judged, as before, as a query to CoreDNS behind kube-dns; a policy-only world has no kubelet and
-        // no node resolver.
+        // Service's name does not resolve on a node, as on EKS; its ClusterIP still works. A policy-only world has no
+        // kubelet and no node resolver: anything there is judged as a query to CoreDNS behind kube-dns.
         if (!_world.IsPolicyOnly && source.Pod is null && source.Node is { } host && HostResolver(host) is { } resolver)
         {
             hops.Add(new Hop("dns: resolver", true, $"{source.Display} is a node: its /etc/resolv.conf names nameserver {resolver} ({NameserverRole(resolver)})"));
             return OtherNameserver(source, name, resolver, hops);
+        }
+
+        if (!_world.IsPolicyOnly && source.IsExternal)
+        {
+            return AddressDns(source, name, hops);
         }
 
         if (_world.IsPolicyOnly || source.Pod is not { } client)
@@ -101,6 +106,33 @@ public sealed partial class Reachability
         }
 
         return DnsReply.NoAnswer;
+    }
+
+    /// <summary>
+    /// The DNS step for a source that is neither a pod nor a node (an address given as FROM): a machine outside the
+    /// cluster asks the resolver its own /etc/resolv.conf names, which is never the cluster's DNS. Inside a VPC of the
+    /// world (an EC2 instance that is not a node, a Lambda function, a bastion) that is the VPC's Amazon-provided DNS,
+    /// its primary CIDR block + 2, which the VPC's DHCP options give every instance (the same server a node asks,
+    /// <see cref="HostResolver"/>), judged as a UDP/53 flow by <see cref="OtherNameserver"/>; outside every VPC (the
+    /// internet, on-premises) a public or corporate resolver whose address the world does not know. Neither serves
+    /// cluster.local (only CoreDNS does), so both answer NXDOMAIN: <see cref="DnsReply.NotFound"/>, unless the query to
+    /// the VPC's resolver gets no answer. In a policy-only world this is not asked (no VPC: <see cref="Dns"/> keeps the
+    /// query to CoreDNS).
+    /// </summary>
+    private DnsReply AddressDns(Endpoint source, string name, List<Hop> hops)
+    {
+        var vpc = _vpcOfCidr.Find(v => v.Cidr.Contains(source.Address));
+        if (vpc.VpcId is { } vpcId && _vpcResolverById.TryGetValue(vpcId, out var resolver))
+        {
+            hops.Add(new Hop("dns: resolver", true, $"{source.Display} is not a pod: an address of {vpcId} ({vpc.Cidr}) asks the nameserver its own /etc/resolv.conf names: nameserver {resolver} (the Amazon-provided DNS of {vpcId}, its primary CIDR block + 2, not the cluster's DNS)"));
+            return OtherNameserver(source, name, resolver, hops);
+        }
+
+        var cluster = name.EndsWith(".cluster.local", StringComparison.OrdinalIgnoreCase);
+        var what = cluster ? "it does not serve the cluster's domain cluster.local (only CoreDNS does)" : "Podnet does not emulate names outside the cluster's domain";
+        hops.Add(new Hop("dns: resolver", true, $"{source.Display} is not a pod and is outside every VPC of the world: it asks the nameserver its own /etc/resolv.conf names, a resolver outside the cluster and the VPC, not the cluster's DNS"));
+        hops.Add(new Hop("dns", false, $"{source.Display}'s resolver, outside the cluster and the VPC, answers NXDOMAIN: {what}, so {name} does not resolve"));
+        return DnsReply.NotFound;
     }
 
     /// <summary>Whether <paramref name="nameserver"/> is the cluster's DNS: kube-dns's ClusterIP, an address NodeLocal DNSCache binds, or a CoreDNS pod's own address.</summary>

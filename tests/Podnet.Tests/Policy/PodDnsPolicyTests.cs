@@ -173,4 +173,46 @@ public class PodDnsPolicyTests
                 shell.Explanation.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l + "\n"));
         }
     }
+
+    [Fact]
+    public void ServiceName_FromAnAddressInTheVpc_AsksTheVpcsResolver_TheNameDoesNotResolve_ItsClusterIpKeepsItsVerdict()
+    {
+        // An EC2 instance that is not a node (a bastion, a Lambda function's interface) asks the resolver the VPC's DHCP
+        // options give it, the Amazon-provided DNS at the VPC's base + 2, which has no cluster.local.
+        var vpc = Assert.Single(World.Cloud!.Ec2View.DescribeVpcs());
+        var reach = new Reachability(World);
+
+        var byName = reach.Evaluate("192.168.64.200", "svc/shop/web", "80");
+
+        Assert.False(byName.Allowed);
+        Assert.Equal(
+            [
+                new Hop("dns: resolver", true, $"192.168.64.200 is not a pod: an address of {vpc.VpcId} (192.168.0.0/16) asks the nameserver its own /etc/resolv.conf names: nameserver 192.168.0.2 (the Amazon-provided DNS of {vpc.VpcId}, its primary CIDR block + 2, not the cluster's DNS)"),
+                new Hop("dns: securitygroups", true, "192.168.0.2 is the VPC's Amazon-provided DNS server, an AWS-reserved address: security groups do not filter traffic to it"),
+                new Hop("dns", false, "192.168.0.2, the VPC's Route 53 Resolver, answers NXDOMAIN: it does not serve the cluster's domain cluster.local (only CoreDNS does), so web.shop.svc.cluster.local does not resolve"),
+            ],
+            byName.Hops);
+
+        // The ClusterIP given as an address: as before, no kube-proxy handles an address on no node.
+        var byAddress = reach.Evaluate("192.168.64.200", ClusterIp, "80");
+        Assert.False(byAddress.Allowed);
+        Assert.Equal([new Hop("service", false, $"{ClusterIp} is the ClusterIP of Service shop/web, which only kube-proxy on a node of the cluster translates: 192.168.64.200 is on no node, so nothing translates it and nothing answers")], byAddress.Hops);
+    }
+
+    [Fact]
+    public void ServiceName_FromAnAddressOutsideEveryVpc_AsksAResolverOutsideTheCluster_TheNameDoesNotResolve()
+    {
+        var reach = new Reachability(World);
+
+        var byName = reach.Evaluate("203.0.113.7", "svc/shop/web", "80");
+
+        Assert.False(byName.Allowed);
+        Assert.Equal(
+            [
+                new Hop("dns: resolver", true, "203.0.113.7 is not a pod and is outside every VPC of the world: it asks the nameserver its own /etc/resolv.conf names, a resolver outside the cluster and the VPC, not the cluster's DNS"),
+                new Hop("dns", false, "203.0.113.7's resolver, outside the cluster and the VPC, answers NXDOMAIN: it does not serve the cluster's domain cluster.local (only CoreDNS does), so web.shop.svc.cluster.local does not resolve"),
+            ],
+            byName.Hops);
+        Assert.Equal([new Hop("service", false, $"{ClusterIp} is the ClusterIP of Service shop/web, which only kube-proxy on a node of the cluster translates: 203.0.113.7 is on no node, so nothing translates it and nothing answers")], reach.Evaluate("203.0.113.7", ClusterIp, "80").Hops);
+    }
 }
