@@ -18,10 +18,10 @@ public class NodeLocalDnsTests
     private const string SgExample = "security-groups-for-pods";
 
     /// <summary>nodelocaldns.yaml's DaemonSet, trimmed, with <paramref name="localIp"/> as its <c>-localip</c>.</summary>
-    private static string NodeLocalDnsDaemonSet(string localIp) => NodeLocalDnsDaemonSet(localIp, "kube-dns-upstream");
+    internal static string NodeLocalDnsDaemonSet(string localIp) => NodeLocalDnsDaemonSet(localIp, "kube-dns-upstream");
 
     /// <summary>The same DaemonSet with <c>-upstreamsvc</c> <paramref name="upstreamService"/>, or without the argument (node-cache's default, kube-dns) when null.</summary>
-    private static string NodeLocalDnsDaemonSet(string localIp, string? upstreamService) => $$"""
+    internal static string NodeLocalDnsDaemonSet(string localIp, string? upstreamService) => $$"""
         apiVersion: apps/v1
         kind: DaemonSet
         metadata:
