@@ -230,8 +230,9 @@ public sealed partial class Reachability
         {
             // The query goes to kube-dns's ClusterIP: kube-proxy's decision on the source's node (KubeProxy, as for any
             // Service) names the CoreDNS pods it may reach — under internalTrafficPolicy: Local only those on the node,
-            // none when the node has none (DROP: the query gets no answer). From an address on no node, and in a
-            // policy-only world (no kube-proxy), the query is judged to every CoreDNS pod, as before.
+            // none when the node has none (DROP: the query gets no answer). From a pod on no node (given with an address
+            // and no spec.nodeName), and in a policy-only world (no kube-proxy), the query is judged to every CoreDNS
+            // pod, as before. An address that is not a pod never gets here: it asks its own resolver (AddressDns).
             IReadOnlyList<PodView> servers = dnsPods;
             if (!_world.IsPolicyOnly && source.Node is not null && KubeDns is { } kubeDns)
             {

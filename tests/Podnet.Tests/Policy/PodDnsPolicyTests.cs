@@ -215,4 +215,42 @@ public class PodDnsPolicyTests
             byName.Hops);
         Assert.Equal([new Hop("service", false, $"{ClusterIp} is the ClusterIP of Service shop/web, which only kube-proxy on a node of the cluster translates: 203.0.113.7 is on no node, so nothing translates it and nothing answers")], reach.Evaluate("203.0.113.7", ClusterIp, "80").Hops);
     }
+
+    [Fact]
+    public void ServiceName_FromAnAddress_InAPolicyOnlyWorld_IsStillAQueryToCoreDns()
+    {
+        // No VPC and no kubelet writing resolv.conf: an address's query is judged to CoreDNS behind kube-dns, as before.
+        var world = Podnet.World.WorldLoader.Load([new Podnet.World.WorldSource("policy-only.yaml", """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: shop}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: coredns-a, namespace: kube-system, labels: {k8s-app: kube-dns}}
+            spec: {containers: [{name: coredns, image: coredns}]}
+            status: {phase: Running, podIP: 10.0.0.53, conditions: [{type: Ready, status: "True"}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: kube-dns, namespace: kube-system}
+            spec: {clusterIP: 10.100.0.10, selector: {k8s-app: kube-dns}, ports: [{name: dns, port: 53, protocol: UDP}]}
+            ---
+            apiVersion: v1
+            kind: Endpoints
+            metadata: {name: kube-dns, namespace: kube-system}
+            subsets: [{addresses: [{ip: 10.0.0.53}], ports: [{name: dns, port: 53, protocol: UDP}]}]
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, namespace: shop}
+            spec: {clusterIP: 10.100.0.80, selector: {app: web}, ports: [{port: 80}]}
+            """)]);
+        Assert.True(world.IsPolicyOnly);
+
+        var result = new Reachability(world).Evaluate("10.1.2.3", "svc/shop/web", "80");
+
+        Assert.DoesNotContain(result.Hops, h => h.Step == "dns: resolver");
+        Assert.True(result.Hops.Contains(new Hop("dns", true, "web.shop.svc.cluster.local resolves to 10.100.0.80 (kube-dns)")), Text(result));
+    }
 }
