@@ -185,8 +185,9 @@ public sealed partial class Reachability
 
     /// <summary>
     /// A query to the cluster's DNS at <paramref name="nameserver"/>: NodeLocal DNSCache when it binds the address and
-    /// runs on the source's node (then its upstream, <see cref="CacheUpstream"/>); a CoreDNS pod asked at its own address; else kube-dns's ClusterIP through
-    /// kube-proxy (or, with no nameserver, every CoreDNS pod). Appends the hops; true when the query is answered.
+    /// runs on the source's node (then its upstream, <see cref="CacheUpstream"/>); a CoreDNS pod asked at its own
+    /// address; else kube-dns's ClusterIP through kube-proxy (or, with no nameserver, every CoreDNS pod). Appends the
+    /// hops; true when the query is answered.
     /// </summary>
     private bool ClusterQuery(Endpoint source, string name, string? answer, IPAddress? nameserver, List<Hop> hops)
     {
