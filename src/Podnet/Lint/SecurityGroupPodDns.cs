@@ -1,13 +1,23 @@
+using Podnet.Policy;
+
 namespace Podnet.Lint;
 
 /// <summary>
 /// Seed 000's trap: a pod with its own security groups resolves names through CoreDNS, which runs with the cluster
 /// security group; unless the groups on both sides allow UDP/53 (and TCP/53), <c>curl my-app</c> fails while the
-/// Service's pod IPs work. Each set of pods is tried against every CoreDNS pod, judged by security groups alone.
+/// Service's pod IPs work. Each set of pods is judged by the DNS step <c>reach</c> takes for its first running pod
+/// (<see cref="Reachability.Resolve"/>: the pod's nameservers for its dnsPolicy, kube-proxy's choice of CoreDNS pods,
+/// NodeLocal DNSCache and its upstream), so lint and reach give one verdict; the set is reported when the name does
+/// not resolve and a security group of the pod's own query (a <c>dns: egress</c> or <c>dns: ingress</c> step) denied
+/// it. A query that never crosses the pod's groups (to NodeLocal DNSCache on its node in standard mode) is not this
+/// trap; strict mode with the cache is <c>strict-mode-nodelocal-dnscache</c>'s.
 /// </summary>
 public sealed class SecurityGroupPodDns : ILintCheck
 {
     public const string Id = "security-group-pod-without-dns";
+
+    /// <summary>The name asked: the API server's Service, which every cluster has.</summary>
+    private const string ClusterName = "kubernetes.default.svc.cluster.local";
 
     public IEnumerable<LintFinding> Check(LintContext context)
     {
@@ -23,30 +33,18 @@ public sealed class SecurityGroupPodDns : ILintCheck
             yield break;
         }
 
+        var answer = context.Store.TryGet(context.Store.Resources.For("v1", "Service"), "default", "kubernetes")?.GetString("spec.clusterIP");
         foreach (var set in context.SecurityGroupPods)
         {
-            if (set.Pods.FirstOrDefault(p => p.PodIP is not null) is not { } pod)
+            if (set.Pods.FirstOrDefault(p => p.PodIP is not null) is not { } pod
+                || context.Reachability.ResolveEndpoint($"{pod.Namespace}/{pod.Name}") is not { } source)
             {
                 continue;
             }
 
-            var failures = new List<string>();
-            foreach (var dns in coreDns)
-            {
-                var result = context.Reachability.Evaluate($"{pod.Namespace}/{pod.Name}", $"kube-system/{dns.Name}", "53/udp");
-                if (result.Allowed)
-                {
-                    failures.Clear();
-                    break;
-                }
-
-                if (LintContext.SecurityGroupDenial(result) is { } failed)
-                {
-                    failures.Add($"to {dns.Name}: {failed.Detail}");
-                }
-            }
-
-            if (failures.Count == 0)
+            var query = context.Reachability.Resolve(source, ClusterName, answer);
+            if (query.Reply == DnsReply.Answered
+                || query.Query.Hops.FirstOrDefault(h => !h.Allowed && h.Step is "dns: egress" or "dns: ingress") is not { } failed)
             {
                 continue;
             }
@@ -55,7 +53,7 @@ public sealed class SecurityGroupPodDns : ILintCheck
                 LintSeverity.Warning,
                 Id,
                 set.Display,
-                $"its security groups ({string.Join(", ", set.Groups.Select(context.Describe))}) allow no DNS path to CoreDNS, so Service names do not resolve (pod IPs still work); {failures[0]}",
+                $"its security groups ({string.Join(", ", set.Groups.Select(context.Describe))}) allow no DNS path to CoreDNS, so Service names do not resolve (pod IPs still work); {failed.Detail}",
                 $"allow UDP and TCP 53 between the pod's groups and CoreDNS's: `aws ec2 authorize-security-group-ingress --group-id {context.ClusterSecurityGroup} --protocol udp --port 53 --source-group {set.Groups[0]}` (and --protocol tcp), and egress to it if the pod's groups restrict egress");
         }
     }

@@ -16,7 +16,9 @@ namespace Podnet.Policy;
 /// (<c>pkg/kubelet/network/dns/dns.go</c>, <c>GetPodDNS</c>): with <c>dnsPolicy: None</c> its
 /// <c>dnsConfig.nameservers</c>, with ClusterFirst the cluster DNS (kube-dns's ClusterIP) first. A query to an address
 /// the cache binds is answered on the pod's own node; the cache asks CoreDNS itself, from the node, over TCP
-/// (the Corefile's <c>forward … { force_tcp }</c>).
+/// (the Corefile's <c>forward … { force_tcp }</c>), at the ClusterIP of the Service its <c>-upstreamsvc</c> names
+/// (<see cref="UpstreamService"/>): the manifest's <c>forward . __PILLAR__CLUSTER__DNS__</c>, which node-cache fills
+/// with that address (kubernetes/dns cmd/node-cache/app/configmap.go <c>updateCorefile</c>).
 /// </summary>
 public sealed class NodeLocalDns
 {
@@ -31,11 +33,15 @@ public sealed class NodeLocalDns
 
     private readonly ObjectStore _store;
 
-    private NodeLocalDns(ObjectStore store, KubeObject daemonSet, IReadOnlyList<IPAddress> addresses)
+    /// <summary>node-cache's <c>-upstreamsvc</c> default (kubernetes/dns cmd/node-cache/main.go <c>parseAndValidateFlags</c>).</summary>
+    public const string DefaultUpstreamService = "kube-dns";
+
+    private NodeLocalDns(ObjectStore store, KubeObject daemonSet, IReadOnlyList<IPAddress> addresses, string upstreamService)
     {
         _store = store;
         DaemonSet = daemonSet;
         Addresses = addresses;
+        UpstreamService = upstreamService;
     }
 
     /// <summary>The <c>node-local-dns</c> DaemonSet.</summary>
@@ -43,6 +49,17 @@ public sealed class NodeLocalDns
 
     /// <summary>The addresses it binds on each node (its <c>-localip</c>; 169.254.20.10 when the argument is absent).</summary>
     public IReadOnlyList<IPAddress> Addresses { get; }
+
+    /// <summary>
+    /// The name of the kube-system Service whose ClusterIP the cache forwards the cluster's domain to: its
+    /// <c>-upstreamsvc</c> argument, <c>kube-dns</c> when absent (node-cache's default). nodelocaldns.yaml passes
+    /// <c>-upstreamsvc kube-dns-upstream</c> and ships that Service (selector <c>k8s-app: kube-dns</c>, UDP and TCP 53),
+    /// so that the cache, which binds kube-dns's own ClusterIP in iptables mode, does not forward to itself.
+    /// node-cache reads the address from the Service's environment variable (<c>KUBE_DNS_UPSTREAM_SERVICE_HOST</c>:
+    /// cmd/node-cache/app/cache_app.go <c>NewCacheApp</c>, <c>toSvcEnv</c>), which the kubelet gives only for Services of
+    /// the pod's own namespace, kube-system.
+    /// </summary>
+    public string UpstreamService { get; }
 
     /// <summary>The cluster's NodeLocal DNSCache: the <c>node-local-dns</c> DaemonSet in kube-system, or null.</summary>
     public static NodeLocalDns? Find(ObjectStore store)
@@ -58,10 +75,35 @@ public sealed class NodeLocalDns
             .SelectMany(c => (c["args"] as JsonArray ?? []).Concat(c["command"] as JsonArray ?? []))
             .Select(a => a is JsonValue v && v.TryGetValue<string>(out var s) ? s : string.Empty)
             .ToList();
-        var localIp = args.Select((a, i) => a.StartsWith("-localip=", StringComparison.Ordinal) ? a["-localip=".Length..] : a == "-localip" && i + 1 < args.Count ? args[i + 1] : null)
-            .FirstOrDefault(v => v is not null) ?? LinkLocalAddress;
+        var localIp = Flag(args, "localip") ?? LinkLocalAddress;
         IReadOnlyList<IPAddress> addresses = [.. localIp.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(IpAddressText.ParseOrNull).OfType<IPAddress>()];
-        return new NodeLocalDns(store, daemonSet, addresses);
+        var upstream = Flag(args, "upstreamsvc") is { Length: > 0 } named ? named : DefaultUpstreamService;
+        return new NodeLocalDns(store, daemonSet, addresses, upstream);
+    }
+
+    /// <summary>A Go <c>flag</c> value among the container's arguments: <c>-NAME VALUE</c>, <c>-NAME=VALUE</c> (or with <c>--</c>); null when absent.</summary>
+    private static string? Flag(List<string> args, string name)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i].StartsWith("--", StringComparison.Ordinal) ? args[i][2..] : args[i].StartsWith('-') ? args[i][1..] : null;
+            if (arg is null)
+            {
+                continue;
+            }
+
+            if (arg.StartsWith(name + "=", StringComparison.Ordinal))
+            {
+                return arg[(name.Length + 1)..];
+            }
+
+            if (arg == name && i + 1 < args.Count)
+            {
+                return args[i + 1];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

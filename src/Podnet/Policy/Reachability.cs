@@ -29,6 +29,9 @@ public sealed partial class Reachability
     /// <summary>Each VPC's Amazon-provided DNS server: its primary CIDR block's base + 2 (secondary blocks have none).</summary>
     private readonly IReadOnlyList<IPAddress> _vpcResolvers;
     private readonly Dictionary<string, IPAddress> _vpcResolverById = new(StringComparer.Ordinal);
+
+    /// <summary>Every CIDR block of every VPC (IPv4 primary and secondary, IPv6) with its VPC's id: which VPC an address is in.</summary>
+    private readonly List<(CidrBlock Cidr, string VpcId)> _vpcOfCidr = [];
     private readonly IReadOnlyList<SecurityGroup> _securityGroups;
 
     // Indexes over the settled world, so that a query (and a matrix's many) looks things up instead of scanning.
@@ -70,6 +73,8 @@ public sealed partial class Reachability
             foreach (var vpc in vpcs)
             {
                 _vpcResolverById.TryAdd(vpc.VpcId, vpc.AmazonProvidedDnsServer());
+                _vpcOfCidr.AddRange(vpc.CidrBlockAssociationSet.Select(a => (CidrBlock.Parse(a.CidrBlock), vpc.VpcId)));
+                _vpcOfCidr.AddRange(vpc.Ipv6CidrBlockAssociationSet.Select(a => (CidrBlock.Parse(a.Ipv6CidrBlock), vpc.VpcId)));
             }
         }
         else

@@ -11,9 +11,11 @@ public sealed partial class Reachability
     /// Whether a pod's DNS query for <paramref name="name"/> is answered, by whom, and why: the pod's nameservers as the
     /// kubelet writes them for its <c>dnsPolicy</c> (<see cref="PodDns"/>), each asked in turn until one answers. The
     /// cluster's DNS — kube-dns's ClusterIP (through kube-proxy to CoreDNS), an address NodeLocal DNSCache binds (the
-    /// cache on the pod's node, which asks CoreDNS from the node over TCP/53), a CoreDNS pod's own address — answers
+    /// cache on the pod's node, which asks CoreDNS from the node over TCP/53 through the ClusterIP of its upstream
+    /// Service, <see cref="CacheUpstream"/>), a CoreDNS pod's own address — answers
     /// <paramref name="answer"/> (an address, or null for NXDOMAIN: it only words the last hop). The node's resolver
-    /// (the VPC's Route 53 Resolver) and a server outside the VPC answer NXDOMAIN for the cluster's names. The same step
+    /// (the VPC's Route 53 Resolver) and a server outside the VPC answer NXDOMAIN for the cluster's names; a node, and an
+    /// address that is not a pod, ask such a resolver (their own resolv.conf), not the cluster's DNS. The same step
     /// reach takes before a Service (<c>svc/namespace/name</c>), for the emulated shell's resolver (<c>curl</c>,
     /// <c>nslookup</c>): <see cref="DnsResolution.Query"/> is allowed only when the cluster's DNS answered.
     /// </summary>
@@ -53,13 +55,17 @@ public sealed partial class Reachability
     {
         // Only a pod has a dnsPolicy. A node asks what its own /etc/resolv.conf names: the VPC's Amazon-provided DNS
         // (the EKS AMIs leave the instance's DHCP-given resolver in place), which knows nothing of cluster.local, so a
-        // Service's name does not resolve on a node, as on EKS; its ClusterIP still works. An address outside the
-        // cluster is judged, as before, as a query to CoreDNS behind kube-dns; a policy-only world has no kubelet and
-        // no node resolver.
+        // Service's name does not resolve on a node, as on EKS; its ClusterIP still works. A policy-only world has no
+        // kubelet and no node resolver: anything there is judged as a query to CoreDNS behind kube-dns.
         if (!_world.IsPolicyOnly && source.Pod is null && source.Node is { } host && HostResolver(host) is { } resolver)
         {
             hops.Add(new Hop("dns: resolver", true, $"{source.Display} is a node: its /etc/resolv.conf names nameserver {resolver} ({NameserverRole(resolver)})"));
             return OtherNameserver(source, name, resolver, hops);
+        }
+
+        if (!_world.IsPolicyOnly && source.IsExternal)
+        {
+            return AddressDns(source, name, hops);
         }
 
         if (_world.IsPolicyOnly || source.Pod is not { } client)
@@ -101,6 +107,33 @@ public sealed partial class Reachability
         }
 
         return DnsReply.NoAnswer;
+    }
+
+    /// <summary>
+    /// The DNS step for a source that is neither a pod nor a node (an address given as FROM): a machine outside the
+    /// cluster asks the resolver its own /etc/resolv.conf names, which is never the cluster's DNS. Inside a VPC of the
+    /// world (an EC2 instance that is not a node, a Lambda function, a bastion) that is the VPC's Amazon-provided DNS,
+    /// its primary CIDR block + 2, which the VPC's DHCP options give every instance (the same server a node asks,
+    /// <see cref="HostResolver"/>), judged as a UDP/53 flow by <see cref="OtherNameserver"/>; outside every VPC (the
+    /// internet, on-premises) a public or corporate resolver whose address the world does not know. Neither serves
+    /// cluster.local (only CoreDNS does), so both answer NXDOMAIN: <see cref="DnsReply.NotFound"/>, unless the query to
+    /// the VPC's resolver gets no answer. In a policy-only world this is not asked (no VPC: <see cref="Dns"/> keeps the
+    /// query to CoreDNS).
+    /// </summary>
+    private DnsReply AddressDns(Endpoint source, string name, List<Hop> hops)
+    {
+        var vpc = _vpcOfCidr.Find(v => v.Cidr.Contains(source.Address));
+        if (vpc.VpcId is { } vpcId && _vpcResolverById.TryGetValue(vpcId, out var resolver))
+        {
+            hops.Add(new Hop("dns: resolver", true, $"{source.Display} is not a pod: an address of {vpcId} ({vpc.Cidr}) asks the nameserver its own /etc/resolv.conf names: nameserver {resolver} (the Amazon-provided DNS of {vpcId}, its primary CIDR block + 2, not the cluster's DNS)"));
+            return OtherNameserver(source, name, resolver, hops);
+        }
+
+        var cluster = name.EndsWith(".cluster.local", StringComparison.OrdinalIgnoreCase);
+        var what = cluster ? "it does not serve the cluster's domain cluster.local (only CoreDNS does)" : "Podnet does not emulate names outside the cluster's domain";
+        hops.Add(new Hop("dns: resolver", true, $"{source.Display} is not a pod and is outside every VPC of the world: it asks the nameserver its own /etc/resolv.conf names, a resolver outside the cluster and the VPC, not the cluster's DNS"));
+        hops.Add(new Hop("dns", false, $"{source.Display}'s resolver, outside the cluster and the VPC, answers NXDOMAIN: {what}, so {name} does not resolve"));
+        return DnsReply.NotFound;
     }
 
     /// <summary>Whether <paramref name="nameserver"/> is the cluster's DNS: kube-dns's ClusterIP, an address NodeLocal DNSCache binds, or a CoreDNS pod's own address.</summary>
@@ -152,8 +185,9 @@ public sealed partial class Reachability
 
     /// <summary>
     /// A query to the cluster's DNS at <paramref name="nameserver"/>: NodeLocal DNSCache when it binds the address and
-    /// runs on the source's node; a CoreDNS pod asked at its own address; else kube-dns's ClusterIP through
-    /// kube-proxy (or, with no nameserver, every CoreDNS pod). Appends the hops; true when the query is answered.
+    /// runs on the source's node (then its upstream, <see cref="CacheUpstream"/>); a CoreDNS pod asked at its own
+    /// address; else kube-dns's ClusterIP through kube-proxy (or, with no nameserver, every CoreDNS pod). Appends the
+    /// hops; true when the query is answered.
     /// </summary>
     private bool ClusterQuery(Endpoint source, string name, string? answer, IPAddress? nameserver, List<Hop> hops)
     {
@@ -171,22 +205,12 @@ public sealed partial class Reachability
             && IpAddressText.ParseOrNull(new NodeView(node).InternalIP) is { } nodeAddress && cache.PodOn(node.Name) is { } local)
         {
             var query = Flow(source, new Endpoint(resolver!.ToString(), resolver, null, null), new PortSpec("UDP", 53), hops, "dns: ");
-            var upstream = false;
-            if (query)
-            {
-                // nodelocaldns.yaml's Corefile forwards cluster.local to kube-dns with force_tcp, from the host network.
-                var nodeEndpoint = new Endpoint($"node/{node.Name}", nodeAddress, null, node);
-                foreach (var dns in dnsPods)
-                {
-                    upstream |= Flow(nodeEndpoint, PodEndpoint(dns), new PortSpec("TCP", 53), hops, $"dns: {local.Name} to {dns.Name}: ");
-                }
-            }
-
-            dnsOk = query && upstream;
+            var upstream = query ? CacheUpstream(cache, local, node, nodeAddress, hops) : null;
+            dnsOk = upstream is { Answered.Count: > 0 };
             hops.Add(new Hop("dns", dnsOk, dnsOk
-                ? $"{name} resolves to {answerText} (NodeLocal DNSCache kube-system/{local.Name} at {resolver}, then kube-dns)"
+                ? $"{name} resolves to {answerText} (NodeLocal DNSCache kube-system/{local.Name} at {resolver}, then Service kube-system/{upstream!.Service}: CoreDNS {string.Join(", ", upstream.Answered)})"
                 : query
-                    ? $"NodeLocal DNSCache kube-system/{local.Name} cannot ask CoreDNS (TCP/53 from the node): {name} does not resolve"
+                    ? $"NodeLocal DNSCache kube-system/{local.Name} gets no answer from CoreDNS{(upstream?.Service is { } via ? $" through Service kube-system/{via}" : string.Empty)} (TCP/53 from the node): {name} does not resolve"
                     : $"the DNS query (UDP/53) to NodeLocal DNSCache at {resolver} fails: {name} does not resolve"));
         }
         else if (resolver is not null && !resolver.Equals(ClusterDns) && _nodeLocalDns?.Serves(resolver) == true)
@@ -207,8 +231,9 @@ public sealed partial class Reachability
         {
             // The query goes to kube-dns's ClusterIP: kube-proxy's decision on the source's node (KubeProxy, as for any
             // Service) names the CoreDNS pods it may reach — under internalTrafficPolicy: Local only those on the node,
-            // none when the node has none (DROP: the query gets no answer). From an address on no node, and in a
-            // policy-only world (no kube-proxy), the query is judged to every CoreDNS pod, as before.
+            // none when the node has none (DROP: the query gets no answer). From a pod on no node (given with an address
+            // and no spec.nodeName), and in a policy-only world (no kube-proxy), the query is judged to every CoreDNS
+            // pod, as before. An address that is not a pod never gets here: it asks its own resolver (AddressDns).
             IReadOnlyList<PodView> servers = dnsPods;
             if (!_world.IsPolicyOnly && source.Node is not null && KubeDns is { } kubeDns)
             {
@@ -244,6 +269,86 @@ public sealed partial class Reachability
 
         return dnsOk;
     }
+
+    /// <summary>
+    /// NodeLocal DNSCache's query for the cluster's domain, from the node's host network: nodelocaldns.yaml's Corefile
+    /// forwards cluster.local (and the reverse zones) with <c>forward . __PILLAR__CLUSTER__DNS__ { force_tcp }</c>, and
+    /// node-cache fills that in with the ClusterIP of the Service its <c>-upstreamsvc</c> names (kubernetes/dns
+    /// cmd/node-cache/app/configmap.go <c>updateCorefile</c>, cache_app.go <c>NewCacheApp</c>;
+    /// <see cref="NodeLocalDns.UpstreamService"/>: kube-dns-upstream in the manifest, kube-dns by default). So the
+    /// query goes over TCP/53 to that ClusterIP, and kube-proxy on the node decides where (<see cref="KubeProxy"/>, the
+    /// decision every ClusterIP takes: under <c>internalTrafficPolicy: Local</c> only a CoreDNS pod on this node, none
+    /// there being kube-proxy's "has no local endpoints" DROP), then each chosen CoreDNS pod is judged as a flow from
+    /// the node. A world without the named Service is judged against kube-dns itself (some installs point the cache at
+    /// kube-dns directly); the real node-cache would find no address in the Service's environment variable. A ClusterIP
+    /// the cache binds itself (kube-dns's, with <c>-localip 169.254.20.10,CLUSTER-DNS</c>) brings the query back to
+    /// the cache: a forwarding loop, which the Corefile's <c>loop</c> plugin stops. Appends the hops; null when the
+    /// cache has no upstream Service at all, else the Service asked and the CoreDNS pods that answered (none: the
+    /// query gets no answer).
+    /// </summary>
+    private CacheUpstreamReply? CacheUpstream(NodeLocalDns cache, PodView local, KubeObject node, IPAddress nodeAddress, List<Hop> hops)
+    {
+        var store = _world.ControlPlane.Store;
+        var serviceKind = store.Resources.For("v1", "Service");
+        var named = cache.UpstreamService;
+        var service = store.TryGet(serviceKind, "kube-system", named);
+        var instead = string.Empty;
+        if (service is null && named != NodeLocalDns.DefaultUpstreamService && KubeDns is { } kubeDns)
+        {
+            service = kubeDns;
+            instead = $"; the world has no Service kube-system/{named}, so it is judged against kube-dns";
+        }
+
+        var cacheName = $"NodeLocal DNSCache kube-system/{local.Name}";
+        if (service is null)
+        {
+            hops.Add(new Hop("dns: service", false, $"{cacheName} forwards cluster.local to the ClusterIP of Service kube-system/{named} (its -upstreamsvc), which the world does not have: the cache has no upstream"));
+            return null;
+        }
+
+        var upstream = new CacheUpstreamReply(service.Name, []);
+        var address = service.GetString("spec.clusterIP");
+        var forwards = $"{cacheName} forwards cluster.local over TCP (force_tcp), from the host network of {node.Name}, to {address}, the ClusterIP of Service kube-system/{service.Name} (-upstreamsvc {named}{instead})";
+        if (IpAddressText.ParseOrNull(address) is not { } clusterIp)
+        {
+            hops.Add(new Hop("dns: service", false, $"{cacheName} forwards cluster.local to the ClusterIP of Service kube-system/{service.Name} (-upstreamsvc {named}{instead}), which has none (clusterIP {address ?? "unset"}): the cache has no upstream address"));
+            return upstream;
+        }
+
+        if (cache.Serves(clusterIp))
+        {
+            hops.Add(new Hop("dns: service", false, $"{forwards}: the cache binds {clusterIp} itself (-localip), so the query comes back to it, a forwarding loop that the Corefile's loop plugin stops (nodelocaldns.yaml forwards to kube-dns-upstream, a ClusterIP of its own, for this reason)"));
+            return upstream;
+        }
+
+        var nodeEndpoint = new Endpoint($"node/{node.Name}", nodeAddress, null, node);
+        var tcp = new PortSpec("TCP", 53);
+        var route = KubeProxy(nodeEndpoint, service, address, tcp);
+        if (route.Failure is { } failure)
+        {
+            hops.Add(new Hop("dns: service", false, $"{forwards}: {failure.Detail}"));
+            return upstream;
+        }
+
+        hops.Add(new Hop("dns: service", true, $"{forwards}: kube-proxy on {node.Name} translates it (DNAT, rule \"{route.Rule} cluster IP\") to a ready endpoint"));
+        if (route.Local is { } onTheNode)
+        {
+            hops.Add(onTheNode with { Step = "dns: service" });
+        }
+
+        foreach (var dns in route.Endpoints)
+        {
+            if (Flow(nodeEndpoint, PodEndpoint(dns), tcp with { Port = TargetPort(route.ServicePort!, dns) }, hops, $"dns: {local.Name} to {dns.Name}: "))
+            {
+                upstream.Answered.Add($"kube-system/{dns.Name}");
+            }
+        }
+
+        return upstream;
+    }
+
+    /// <summary>NodeLocal DNSCache's upstream query: the Service it asked (its name in kube-system) and the CoreDNS pods (<c>kube-system/NAME</c>) that answered.</summary>
+    private sealed record CacheUpstreamReply(string Service, List<string> Answered);
 
     /// <summary>kube-dns's ClusterIP: the cluster DNS the kubelet writes into ClusterFirst pods' resolv.conf.</summary>
     private IPAddress? ClusterDns => IpAddressText.ParseOrNull(KubeDns?.GetString("spec.clusterIP"));

@@ -146,6 +146,26 @@ public class WorldLintTests
     }
 
     [Fact]
+    public void SecurityGroupPods_ResolvingThroughNodeLocalDnsCacheInStandardMode_HaveADnsPath_AsReachSays()
+    {
+        // Standard mode, no DNS rules for the pods' group, every replica on the node without CoreDNS: asked directly,
+        // CoreDNS's group refuses them. With NodeLocal DNSCache their query stays on the node and the cache asks
+        // CoreDNS from the node (through kube-dns-upstream), so names resolve and lint does not say otherwise.
+        static string Edit(string text) => ExampleWorlds.WithoutKind(ExampleWorlds.WithCniEnv(text, ("POD_SECURITY_GROUP_ENFORCING_MODE", "standard")), "SecurityGroupIngress")
+            .Replace("    spec:\n      containers:\n      - name: nginx", "    spec:\n      nodeSelector: {kubernetes.io/hostname: ip-192-168-96-4.us-west-2.compute.internal}\n      containers:\n      - name: nginx", StringComparison.Ordinal);
+
+        var direct = ExampleWorlds.Load(SgExample, Edit);
+        Assert.Contains("allow no DNS path to CoreDNS", Assert.Single(Lint(direct, SecurityGroupPodDns.Id)).Message, StringComparison.Ordinal);
+        Assert.False(new Podnet.Policy.Reachability(direct).Evaluate("deploy/my-namespace/my-deployment", "svc/my-namespace/my-app", "80").Allowed);
+
+        var cached = ExampleWorlds.Load(SgExample, Edit, Podnet.Tests.Policy.NodeLocalDnsTests.NodeLocalDnsDaemonSet("169.254.20.10,10.100.0.10"), Podnet.Tests.Policy.NodeLocalDnsTests.KubeDnsUpstream(null));
+        Assert.Empty(Lint(cached, SecurityGroupPodDns.Id));
+        var reach = new Podnet.Policy.Reachability(cached).Evaluate("deploy/my-namespace/my-deployment", "svc/my-namespace/my-app", "80");
+        Assert.Contains(reach.Hops, h => h.Step.EndsWith("dns", StringComparison.Ordinal) && h.Allowed && h.Detail.Contains("resolves to", StringComparison.Ordinal) && h.Detail.Contains("NodeLocal DNSCache", StringComparison.Ordinal));
+        Assert.DoesNotContain(reach.Hops, h => h.Step.EndsWith("dns", StringComparison.Ordinal) && !h.Allowed);
+    }
+
+    [Fact]
     public void SecurityGroupPods_WithAProbeTheirGroupsRefuse_AreReported_WithTheEarlyDemuxSetting()
     {
         var world = ExampleWorlds.Load(SgExample, text => text.Replace(

@@ -173,4 +173,84 @@ public class PodDnsPolicyTests
                 shell.Explanation.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l + "\n"));
         }
     }
+
+    [Fact]
+    public void ServiceName_FromAnAddressInTheVpc_AsksTheVpcsResolver_TheNameDoesNotResolve_ItsClusterIpKeepsItsVerdict()
+    {
+        // An EC2 instance that is not a node (a bastion, a Lambda function's interface) asks the resolver the VPC's DHCP
+        // options give it, the Amazon-provided DNS at the VPC's base + 2, which has no cluster.local.
+        var vpc = Assert.Single(World.Cloud!.Ec2View.DescribeVpcs());
+        var reach = new Reachability(World);
+
+        var byName = reach.Evaluate("192.168.64.200", "svc/shop/web", "80");
+
+        Assert.False(byName.Allowed);
+        Assert.Equal(
+            [
+                new Hop("dns: resolver", true, $"192.168.64.200 is not a pod: an address of {vpc.VpcId} (192.168.0.0/16) asks the nameserver its own /etc/resolv.conf names: nameserver 192.168.0.2 (the Amazon-provided DNS of {vpc.VpcId}, its primary CIDR block + 2, not the cluster's DNS)"),
+                new Hop("dns: securitygroups", true, "192.168.0.2 is the VPC's Amazon-provided DNS server, an AWS-reserved address: security groups do not filter traffic to it"),
+                new Hop("dns", false, "192.168.0.2, the VPC's Route 53 Resolver, answers NXDOMAIN: it does not serve the cluster's domain cluster.local (only CoreDNS does), so web.shop.svc.cluster.local does not resolve"),
+            ],
+            byName.Hops);
+
+        // The ClusterIP given as an address: as before, no kube-proxy handles an address on no node.
+        var byAddress = reach.Evaluate("192.168.64.200", ClusterIp, "80");
+        Assert.False(byAddress.Allowed);
+        Assert.Equal([new Hop("service", false, $"{ClusterIp} is the ClusterIP of Service shop/web, which only kube-proxy on a node of the cluster translates: 192.168.64.200 is on no node, so nothing translates it and nothing answers")], byAddress.Hops);
+    }
+
+    [Fact]
+    public void ServiceName_FromAnAddressOutsideEveryVpc_AsksAResolverOutsideTheCluster_TheNameDoesNotResolve()
+    {
+        var reach = new Reachability(World);
+
+        var byName = reach.Evaluate("203.0.113.7", "svc/shop/web", "80");
+
+        Assert.False(byName.Allowed);
+        Assert.Equal(
+            [
+                new Hop("dns: resolver", true, "203.0.113.7 is not a pod and is outside every VPC of the world: it asks the nameserver its own /etc/resolv.conf names, a resolver outside the cluster and the VPC, not the cluster's DNS"),
+                new Hop("dns", false, "203.0.113.7's resolver, outside the cluster and the VPC, answers NXDOMAIN: it does not serve the cluster's domain cluster.local (only CoreDNS does), so web.shop.svc.cluster.local does not resolve"),
+            ],
+            byName.Hops);
+        Assert.Equal([new Hop("service", false, $"{ClusterIp} is the ClusterIP of Service shop/web, which only kube-proxy on a node of the cluster translates: 203.0.113.7 is on no node, so nothing translates it and nothing answers")], reach.Evaluate("203.0.113.7", ClusterIp, "80").Hops);
+    }
+
+    [Fact]
+    public void ServiceName_FromAnAddress_InAPolicyOnlyWorld_IsStillAQueryToCoreDns()
+    {
+        // No VPC and no kubelet writing resolv.conf: an address's query is judged to CoreDNS behind kube-dns, as before.
+        var world = Podnet.World.WorldLoader.Load([new Podnet.World.WorldSource("policy-only.yaml", """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: shop}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: coredns-a, namespace: kube-system, labels: {k8s-app: kube-dns}}
+            spec: {containers: [{name: coredns, image: coredns}]}
+            status: {phase: Running, podIP: 10.0.0.53, conditions: [{type: Ready, status: "True"}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: kube-dns, namespace: kube-system}
+            spec: {clusterIP: 10.100.0.10, selector: {k8s-app: kube-dns}, ports: [{name: dns, port: 53, protocol: UDP}]}
+            ---
+            apiVersion: v1
+            kind: Endpoints
+            metadata: {name: kube-dns, namespace: kube-system}
+            subsets: [{addresses: [{ip: 10.0.0.53}], ports: [{name: dns, port: 53, protocol: UDP}]}]
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, namespace: shop}
+            spec: {clusterIP: 10.100.0.80, selector: {app: web}, ports: [{port: 80}]}
+            """)]);
+        Assert.True(world.IsPolicyOnly);
+
+        var result = new Reachability(world).Evaluate("10.1.2.3", "svc/shop/web", "80");
+
+        Assert.DoesNotContain(result.Hops, h => h.Step == "dns: resolver");
+        Assert.True(result.Hops.Contains(new Hop("dns", true, "web.shop.svc.cluster.local resolves to 10.100.0.80 (kube-dns)")), Text(result));
+    }
 }

@@ -286,10 +286,11 @@ public class ServiceTrafficPolicyTests
     }
 
     [Fact]
-    public void ServiceName_FromAnAddressOnNoNode_IsNotTranslated_AsItsClusterIp()
+    public void ServiceName_FromAnAddressOnNoNode_DoesNotResolve_AndItsClusterIpIsNotTranslated()
     {
-        // The address may ask CoreDNS (the cluster security group admits its DNS queries), so the name resolves; the
-        // ClusterIP it resolves to is kube-proxy's, and no kube-proxy handles the address's packets.
+        // The address is not a pod: it asks the resolver its own resolv.conf names, the VPC's Amazon-provided DNS, not
+        // CoreDNS, even where the cluster security group admits its DNS queries to CoreDNS; and the ClusterIP the name
+        // would resolve to is kube-proxy's, which handles no packet of an address on no node.
         var world = ExampleWorlds.Load("hello-eks", null, """
             apiVersion: aws.podnet.dev/v1alpha1
             kind: SecurityGroupIngress
@@ -305,8 +306,10 @@ public class ServiceTrafficPolicyTests
         var byName = reach.Evaluate("192.168.64.200", "svc/shop/web", "80");
 
         Assert.False(byName.Allowed);
-        Assert.Contains(byName.Hops, h => h.Step == "dns" && h.Allowed);
-        Assert.Equal(Assert.Single(reach.Evaluate("192.168.64.200", clusterIp, "80").Hops), byName.Hops[^1]);
+        Assert.StartsWith("192.168.64.200 is not a pod: an address of vpc-", Assert.Single(byName.Hops, h => h.Step == "dns: resolver").Detail, StringComparison.Ordinal);
+        Assert.Equal(new Hop("dns", false, "192.168.0.2, the VPC's Route 53 Resolver, answers NXDOMAIN: it does not serve the cluster's domain cluster.local (only CoreDNS does), so web.shop.svc.cluster.local does not resolve"), byName.Hops[^1]);
+        Assert.DoesNotContain(byName.Hops, h => h.Detail.Contains("coredns", StringComparison.Ordinal));
+        Assert.Equal(new Hop("service", false, $"{clusterIp} is the ClusterIP of Service shop/web, which only kube-proxy on a node of the cluster translates: 192.168.64.200 is on no node, so nothing translates it and nothing answers"), Assert.Single(reach.Evaluate("192.168.64.200", clusterIp, "80").Hops));
         Assert.Empty(Translations(byName));
     }
 }
