@@ -103,7 +103,30 @@ public sealed class KubeObject
         _utf8 = null;
         _identity = null;
         _ownerReferences = null;
+        _facts = null;
         return tree;
+    }
+
+    /// <summary>What a typed view has read of this version (<see cref="Facts{T}"/>); null until a view asks.</summary>
+    private object? _facts;
+
+    /// <summary>
+    /// The facts a typed view reads of this object (a pod's node, phase, readiness, requests …), made once per object
+    /// version by <paramref name="make"/> and kept with it, so every controller that views the same version reads them
+    /// once between them: a pod is viewed by the scheduler, its kubelet, aws-node, its ReplicaSet's controller and the
+    /// endpoints controller, each reading the same fields of the same version again. Only for a stored object or one
+    /// nobody changes any more; the store's own in-place stamps forget them (<see cref="Writable"/>).
+    /// </summary>
+    internal T Facts<T>(Func<KubeObject, T> make)
+        where T : class
+    {
+        if (Volatile.Read(ref _facts) is T known)
+        {
+            return known;
+        }
+
+        var made = make(this);
+        return Interlocked.CompareExchange(ref _facts, made, null) as T ?? made;
     }
 
     /// <summary>What every controller's handler reads of any change it is given, so a compact object is not parsed to be passed over.</summary>

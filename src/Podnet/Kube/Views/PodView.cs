@@ -5,32 +5,39 @@ using Podnet.Net;
 
 namespace Podnet.Kube.Views;
 
-/// <summary>The parts of a Pod the controllers read.</summary>
+/// <summary>
+/// The parts of a Pod the controllers read. What a view reads once (node, phase, readiness, requests, tolerations …)
+/// is kept with the object version (<see cref="KubeObject.Facts{T}"/>), so a new view of a version another controller
+/// viewed before reads nothing again.
+/// </summary>
 public sealed class PodView
 {
-    private readonly JsonObject _json;
+    private readonly Read _read;
 
     public PodView(KubeObject pod)
     {
+        ArgumentNullException.ThrowIfNull(pod);
         Object = pod;
-        _json = pod.Raw;
+        _read = pod.Facts(static p => new Read(p));
     }
 
     public KubeObject Object { get; }
+
+    private JsonObject Json => _read.Json;
 
     public string Name => Object.Name;
 
     public string Namespace => Object.Namespace ?? "default";
 
-    public string? NodeName => _json["spec"]?["nodeName"]?.GetValue<string>() is { Length: > 0 } n ? n : null;
+    public string? NodeName => _read.NodeName;
 
-    public string SchedulerName => _json["spec"]?["schedulerName"]?.GetValue<string>() ?? "default-scheduler";
+    public string SchedulerName => Json["spec"]?["schedulerName"]?.GetValue<string>() ?? "default-scheduler";
 
-    public bool HostNetwork => _json["spec"]?["hostNetwork"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+    public bool HostNetwork => _read.HostNetwork;
 
-    public string Phase => _json["status"]?["phase"]?.GetValue<string>() ?? "Pending";
+    public string Phase => _read.Phase;
 
-    public string? PodIP => _json["status"]?["podIP"]?.GetValue<string>() is { Length: > 0 } ip ? ip : null;
+    public string? PodIP => _read.PodIP;
 
     /// <summary>
     /// <see cref="PodIP"/> as Kubernetes parses it (ParseIPSloppy: <c>10.0.0.01</c> is 10.0.0.1); null when absent.
@@ -42,12 +49,14 @@ public sealed class PodView
 
     public bool IsFinished => Phase is "Succeeded" or "Failed";
 
-    public bool IsReady => Condition("Ready") == "True";
+    public bool IsReady => _read.IsReady;
 
-    public string? Condition(string type)
+    public string? Condition(string type) => ConditionOf(Json, type);
+
+    private static string? ConditionOf(JsonObject json, string type)
     {
         // A loop, not a query: IsReady asks for every pod a controller counts.
-        if (_json["status"]?["conditions"] is JsonArray conditions)
+        if (json["status"]?["conditions"] is JsonArray conditions)
         {
             foreach (var condition in conditions)
             {
@@ -62,30 +71,21 @@ public sealed class PodView
     }
 
     public IReadOnlyDictionary<string, string> NodeSelector
-        => _nodeSelector ??= (_json["spec"]?["nodeSelector"] as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal);
+        => _read.NodeSelector ??= (Json["spec"]?["nodeSelector"] as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal);
 
-    // Parsed once per view, as Requests is: the scheduler asks these of one pod for every node it filters (500 nodes
-    // per pod in a 5,000-node cluster), and a view reads an object that does not change under it.
-    private IReadOnlyDictionary<string, string>? _nodeSelector;
-    private IReadOnlyList<JsonObject>? _tolerations;
-    private IReadOnlyList<JsonObject>? _containers;
-    private IReadOnlyList<JsonObject>? _initContainers;
-    private IReadOnlyList<HostPort>? _hostPorts;
-    private (string? Name, bool Read) _affinityNodeName;
+    // Read once per object version (the scheduler asks these of one pod for every node it filters, 500 nodes per pod in
+    // a 5,000-node cluster), and kept with the version: an object does not change under its views.
+    public IReadOnlyList<JsonObject> Tolerations => _read.Tolerations ??= [.. (Json["spec"]?["tolerations"] as JsonArray ?? []).OfType<JsonObject>()];
 
-    public IReadOnlyList<JsonObject> Tolerations => _tolerations ??= [.. (_json["spec"]?["tolerations"] as JsonArray ?? []).OfType<JsonObject>()];
+    public IReadOnlyList<JsonObject> Containers => _read.Containers ??= [.. (Json["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>()];
 
-    public IReadOnlyList<JsonObject> Containers => _containers ??= [.. (_json["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>()];
-
-    public IReadOnlyList<JsonObject> InitContainers => _initContainers ??= [.. (_json["spec"]?["initContainers"] as JsonArray ?? []).OfType<JsonObject>()];
+    public IReadOnlyList<JsonObject> InitContainers => _read.InitContainers ??= [.. (Json["spec"]?["initContainers"] as JsonArray ?? []).OfType<JsonObject>()];
 
     /// <summary>
     /// What the pod asks of a node, as the scheduler sums it: containers added up, init containers as a maximum,
     /// per resource name (cpu in cores, memory in bytes, extended resources as counts).
     /// </summary>
-    public IReadOnlyDictionary<string, decimal> Requests => _requests ??= SumRequests();
-
-    private IReadOnlyDictionary<string, decimal>? _requests;
+    public IReadOnlyDictionary<string, decimal> Requests => _read.Requests ??= SumRequests();
 
     private Dictionary<string, decimal> SumRequests()
     {
@@ -116,7 +116,7 @@ public sealed class PodView
     /// (<see cref="Validation.PodSpecDefaults.ApplyPodOnly"/>).
     /// </summary>
     public IEnumerable<HostPort> HostPorts
-        => _hostPorts ??= [.. InitContainers.Where(c => c["restartPolicy"]?.GetValue<string>() == "Always").Concat(Containers)
+        => _read.HostPorts ??= [.. InitContainers.Where(c => c["restartPolicy"]?.GetValue<string>() == "Always").Concat(Containers)
             .SelectMany(c => (c["ports"] as JsonArray ?? []).OfType<JsonObject>())
             .Where(p => p["hostPort"] is JsonValue h && h.TryGetValue<int>(out var port) && port > 0)
             .Select(p => HostPort.Of(p["hostIP"]?.GetValue<string>(), p["protocol"]?.GetValue<string>(), p["hostPort"]!.GetValue<int>()))];
@@ -126,9 +126,9 @@ public sealed class PodView
     {
         get
         {
-            if (!_affinityNodeName.Read)
+            if (!_read.AffinityNodeName.Read)
             {
-                _affinityNodeName = ((_json["spec"]?["affinity"]?["nodeAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?["nodeSelectorTerms"] as JsonArray ?? [])
+                _read.AffinityNodeName = ((Json["spec"]?["affinity"]?["nodeAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?["nodeSelectorTerms"] as JsonArray ?? [])
                     .OfType<JsonObject>()
                     .SelectMany(t => (t["matchFields"] as JsonArray ?? []).OfType<JsonObject>())
                     .Where(f => f["key"]?.GetValue<string>() == "metadata.name")
@@ -136,7 +136,7 @@ public sealed class PodView
                     .FirstOrDefault(), true);
             }
 
-            return _affinityNodeName.Name;
+            return _read.AffinityNodeName.Name;
         }
     }
 
@@ -157,5 +157,54 @@ public sealed class PodView
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// What views have read of one object version. The scalars every controller asks for are read when the first view
+    /// is made; the rest when first asked. Kept with the version (<see cref="KubeObject.Facts{T}"/>).
+    /// </summary>
+    private sealed class Read
+    {
+        private readonly KubeObject _pod;
+
+        public Read(KubeObject pod)
+        {
+            _pod = pod;
+            var json = pod.Raw;
+            var spec = json["spec"] as JsonObject;
+            var status = json["status"] as JsonObject;
+            NodeName = spec?["nodeName"]?.GetValue<string>() is { Length: > 0 } node ? node : null;
+            HostNetwork = spec?["hostNetwork"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+            Phase = status?["phase"]?.GetValue<string>() ?? "Pending";
+            PodIP = status?["podIP"]?.GetValue<string>() is { Length: > 0 } ip ? ip : null;
+            IsReady = ConditionOf(json, "Ready") == "True";
+        }
+
+        /// <summary>The pod's JSON, read through the object each time (the object may be kept compact).</summary>
+        public JsonObject Json => _pod.Raw;
+
+        public string? NodeName { get; }
+
+        public bool HostNetwork { get; }
+
+        public string Phase { get; }
+
+        public string? PodIP { get; }
+
+        public bool IsReady { get; }
+
+        public IReadOnlyDictionary<string, string>? NodeSelector { get; set; }
+
+        public IReadOnlyList<JsonObject>? Tolerations { get; set; }
+
+        public IReadOnlyList<JsonObject>? Containers { get; set; }
+
+        public IReadOnlyList<JsonObject>? InitContainers { get; set; }
+
+        public IReadOnlyDictionary<string, decimal>? Requests { get; set; }
+
+        public IReadOnlyList<HostPort>? HostPorts { get; set; }
+
+        public (string? Name, bool Read) AffinityNodeName { get; set; }
     }
 }
