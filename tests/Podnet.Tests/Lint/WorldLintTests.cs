@@ -165,6 +165,38 @@ public class WorldLintTests
         Assert.DoesNotContain(reach.Hops, h => h.Step.EndsWith("dns", StringComparison.Ordinal) && !h.Allowed);
     }
 
+    /// <summary>
+    /// Standard mode, no DNS rules for the pods' group: a replica on a node with a CoreDNS pod resolves (the query to
+    /// it stays on the node, no group applies), a replica on the node without one is refused by CoreDNS's group. The
+    /// set is reported for the replicas whose query fails, as reach says, though its first replica resolves.
+    /// </summary>
+    [Fact]
+    public void SecurityGroupPods_SplitOverNodes_AreReportedForThePodsWhoseDnsFails()
+    {
+        static string Standard(string text) => ExampleWorlds.WithCniEnv(text, ("POD_SECURITY_GROUP_ENFORCING_MODE", "standard"));
+        var world = ExampleWorlds.Load(SgExample, text => ExampleWorlds.WithoutKind(Standard(text), "SecurityGroupIngress"));
+        var pods = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new Podnet.Kube.Views.PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        var coreDnsNodes = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new Podnet.Kube.Views.PodView(p))
+            .Where(p => p.Object.Labels.GetValueOrDefault("k8s-app") == "kube-dns").Select(p => p.NodeName).ToHashSet();
+        var failing = pods.Where(p => !coreDnsNodes.Contains(p.NodeName)).ToList();
+        Assert.InRange(failing.Count, 1, pods.Count - 1);
+        Assert.Contains(pods[0].NodeName, coreDnsNodes);
+
+        var finding = Assert.Single(Lint(world, SecurityGroupPodDns.Id));
+        Assert.Equal($"Pod my-namespace/{pods[0].Name} (and {pods.Count - 1} more with the same groups)", finding.Object);
+        Assert.StartsWith(
+            $"its security groups (sg-05b1d815d1e4a1b2c (my-pod-security-group)) allow no DNS path to CoreDNS for {string.Join(", ", failing.Select(p => $"my-namespace/{p.Name}"))} ({failing.Count} of the {pods.Count} pods with these groups; the others resolve): Service names do not resolve (pod IPs still work); kube-system/coredns-",
+            finding.Message,
+            StringComparison.Ordinal);
+        Assert.Contains($"allows UDP/53 from {failing[0].PodIP};", finding.Message, StringComparison.Ordinal);
+        var reach = new Podnet.Policy.Reachability(world);
+        Assert.All(failing, p => Assert.False(reach.Evaluate($"my-namespace/{p.Name}", "svc/my-namespace/my-app", "80").Allowed));
+        Assert.All(pods.Except(failing), p => Assert.True(reach.Evaluate($"my-namespace/{p.Name}", "svc/my-namespace/my-app", "80").Allowed));
+
+        // With the example's DNS rules every replica resolves, and the set is not reported.
+        Assert.Empty(Lint(ExampleWorlds.Load(SgExample, Standard), SecurityGroupPodDns.Id));
+    }
+
     [Fact]
     public void SecurityGroupPods_WithAProbeTheirGroupsRefuse_AreReported_WithTheEarlyDemuxSetting()
     {
