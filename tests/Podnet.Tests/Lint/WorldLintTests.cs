@@ -81,6 +81,52 @@ public class WorldLintTests
         Assert.False(new Podnet.Policy.Reachability(world).Evaluate("team-a/web", "kube-system/coredns", "53/udp").Allowed);
     }
 
+    /// <summary>
+    /// NodeLocal DNSCache asks CoreDNS from its node's host network (TCP/53 through kube-dns-upstream's ClusterIP), which
+    /// a <c>namespaceSelector: {}</c> rule does not match: reach says names do not resolve for the pods that use the
+    /// cache, and lint says so with an ipBlock of the nodes' subnets; with that ipBlock added both say they resolve.
+    /// </summary>
+    [Fact]
+    public void KubeSystem_IngressFromAllNamespaces_RefusesNodeLocalDnsCache_TheFixIsAnIpBlockOfTheNodesSubnets()
+    {
+        static string Policy(string extraPeers) => """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: dns-from-pods, namespace: kube-system}
+            spec:
+              podSelector: {matchLabels: {k8s-app: kube-dns}}
+              policyTypes: [Ingress]
+              ingress:
+              - from: [{namespaceSelector: {}}
+            """ + extraPeers + """
+            ]
+                ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]
+            """;
+        static Podnet.World.World World(string policy, bool cache) => cache
+            ? ExampleWorlds.Load("hello-eks", WithNetworkPolicy, policy, Podnet.Tests.Policy.NodeLocalDnsTests.NodeLocalDnsDaemonSet("169.254.20.10,10.100.0.10"), Podnet.Tests.Policy.NodeLocalDnsTests.KubeDnsUpstream(null))
+            : ExampleWorlds.Load("hello-eks", WithNetworkPolicy, policy);
+
+        // Without the cache every pod asks CoreDNS itself, from its own address: all namespaces are allowed.
+        Assert.Empty(Lint(World(Policy(string.Empty), cache: false), KubeSystemDnsIsolated.Id));
+
+        var refused = World(Policy(string.Empty), cache: true);
+        var finding = Assert.Single(Lint(refused, KubeSystemDnsIsolated.Id));
+        Assert.Equal((LintSeverity.Warning, "NetworkPolicy kube-system/dns-from-pods"), (finding.Severity, finding.Object));
+        Assert.Matches(@"^it isolates CoreDNS in kube-system: NodeLocal DNSCache cannot ask CoreDNS: 192\.168\.\d+\.\d+ -> kube-system/coredns-\S+ TCP/53: denied; egress from 192\.168\.\d+\.\d+: external endpoint, no policy applies; ingress to kube-system/coredns-\S+: isolated by kube-system/dns-from-pods; denied: no rule of kube-system/dns-from-pods allows it;", finding.Message);
+        Assert.Matches(@"the cache asks from its node's host network, which no podSelector or namespaceSelector matches, so Service names do not resolve for the pods that use it \(shop/web-\S+, shop/web-\S+, shop/web-\S+; pod IPs still work\)$", finding.Message);
+        Assert.Matches(@"^seed 004 advises not to apply default-deny policies to kube-system; if you keep it, allow ingress to `k8s-app: kube-dns` on UDP and TCP 53 from the nodes' addresses in a policy of kube-system — NetworkPolicy matches the host network only by ipBlock: `from: \[\{ipBlock: \{cidr: 192\.168\.64\.0/19\}\}, \{ipBlock: \{cidr: 192\.168\.96\.0/19\}\}\]` \(subnet-[0-9a-f]{17}'s block, subnet-[0-9a-f]{17}'s block\) with `ports: \[\{protocol: UDP, port: 53\}, \{protocol: TCP, port: 53\}\]`$", finding.Fix);
+        var denied = new Podnet.Policy.Reachability(refused).Evaluate("deploy/shop/web", "svc/shop/web", "80");
+        Assert.False(denied.Allowed);
+        Assert.Contains(denied.Hops, h => !h.Allowed && h.Detail.Contains("gets no answer from CoreDNS through Service kube-system/kube-dns-upstream (TCP/53 from the node): web.shop.svc.cluster.local does not resolve", StringComparison.Ordinal));
+
+        // The advice as given: lint is silent and reach resolves through the cache.
+        var fixedWorld = World(Policy(", {ipBlock: {cidr: 192.168.64.0/19}}, {ipBlock: {cidr: 192.168.96.0/19}}"), cache: true);
+        Assert.Empty(Lint(fixedWorld, KubeSystemDnsIsolated.Id));
+        var allowed = new Podnet.Policy.Reachability(fixedWorld).Evaluate("deploy/shop/web", "svc/shop/web", "80");
+        Assert.True(allowed.Allowed);
+        Assert.Contains(allowed.Hops, h => h.Allowed && h.Detail.Contains("web.shop.svc.cluster.local resolves to", StringComparison.Ordinal) && h.Detail.Contains("then Service kube-system/kube-dns-upstream", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void NetworkPolicies_WithoutAnEnforcer_AreReported_AndNotOnceTheAddonEnablesIt()
     {
@@ -298,6 +344,10 @@ public class WorldLintTests
     [Fact]
     public void TheDefaultWorld_HasNoFindings()
         => Assert.Empty(WorldLint.Run(WorldLoader.LoadDefault()));
+
+    /// <summary>hello-eks's vpc-cni add-on with <c>enableNetworkPolicy</c>: the VPC CNI's agent enforces NetworkPolicy.</summary>
+    private static string WithNetworkPolicy(string text)
+        => text.Replace("kind: Addon\nmetadata:\n  name: vpc-cni\n", "kind: Addon\nmetadata:\n  name: vpc-cni\nspec:\n  ConfigurationValues: {enableNetworkPolicy: \"true\"}\n", StringComparison.Ordinal);
 
     private static string EksAddons()
     {
