@@ -117,6 +117,7 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
 
         var answer = context.Store.TryGet(services, "default", "kubernetes")?.GetString("spec.clusterIP");
         var kubeSystem = new NetworkPolicyEngine(context.NetworkPolicies.Where(p => p.Namespace == "kube-system"));
+        var kubeSystemPods = context.Pods.Where(p => p.Namespace == "kube-system").ToList();
         foreach (var situation in context.Reachability.DnsSituations(clients))
         {
             var pod = situation[0];
@@ -139,7 +140,7 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
             // is kube-system's doing when CoreDNS's ingress (the kube-system policies alone) refuses the pod.
             var prefix = $"{pod.Namespace}/{pod.Name} -> kube-system/";
             if (direct is null && denied.Detail.StartsWith(prefix, StringComparison.Ordinal)
-                && context.Pods.FirstOrDefault(p => p.Namespace == "kube-system" && denied.Detail.AsSpan(prefix.Length).StartsWith($"{p.Name} ", StringComparison.Ordinal)) is { } server
+                && kubeSystemPods.Find(p => denied.Detail.AsSpan(prefix.Length).StartsWith($"{p.Name} ", StringComparison.Ordinal)) is { } server
                 && kubeSystem.Evaluate(PolicyPeer.FromPod(pod.Object, PolicyPeer.LabelsOfNamespace(namespaceLabels, pod.Namespace)), PolicyPeer.FromPod(server.Object, PolicyPeer.LabelsOfNamespace(namespaceLabels, "kube-system")), "UDP", 53).Ingress is { Allowed: false })
             {
                 direct = denied.Detail;

@@ -45,10 +45,12 @@ public sealed class SecurityGroupPodDns : ILintCheck
         // One query per situation, for every set at once: the denied step of the situation's first pod, or null.
         var answer = context.Store.TryGet(context.Store.Resources.For("v1", "Service"), "default", "kubernetes")?.GetString("spec.clusterIP");
         var failures = new Dictionary<PodView, Hop?>(ReferenceEqualityComparer.Instance);
+        var asked = new HashSet<PodView>(ReferenceEqualityComparer.Instance);
         var running = context.SecurityGroupPods.SelectMany(s => s.Pods).Where(p => p.PodIP is not null).ToList();
         foreach (var situation in context.Reachability.DnsSituations(running))
         {
             var failed = Failure(context, situation[0], answer);
+            asked.Add(situation[0]);
             foreach (var pod in situation)
             {
                 failures[pod] = failed;
@@ -65,12 +67,15 @@ public sealed class SecurityGroupPodDns : ILintCheck
 
             var names = string.Join(", ", failing.Take(NamedPods).Select(p => $"{p.Namespace}/{p.Name}"))
                         + (failing.Count > NamedPods ? $" and {failing.Count - NamedPods} more" : string.Empty);
+            // The reason as reach gives it for the first pod named (a situation may have been asked for a pod of another
+            // set, with another address); the same verdict, so it fails for the same step.
+            var reason = (asked.Contains(failing[0]) ? null : Failure(context, failing[0], answer)) ?? failures[failing[0]]!;
             var share = failing.Count < set.Pods.Count ? $" ({failing.Count} of the {set.Pods.Count} pods with these groups; the others resolve)" : string.Empty;
             yield return new LintFinding(
                 LintSeverity.Warning,
                 Id,
                 set.Display,
-                $"its security groups ({string.Join(", ", set.Groups.Select(context.Describe))}) allow no DNS path to CoreDNS for {names}{share}: Service names do not resolve (pod IPs still work); {failures[failing[0]]!.Detail}",
+                $"its security groups ({string.Join(", ", set.Groups.Select(context.Describe))}) allow no DNS path to CoreDNS for {names}{share}: Service names do not resolve (pod IPs still work); {reason.Detail}",
                 $"allow UDP and TCP 53 between the pod's groups and CoreDNS's: `aws ec2 authorize-security-group-ingress --group-id {context.ClusterSecurityGroup} --protocol udp --port 53 --source-group {set.Groups[0]}` (and --protocol tcp), and egress to it if the pod's groups restrict egress");
         }
     }

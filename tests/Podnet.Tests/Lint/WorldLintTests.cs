@@ -287,6 +287,50 @@ public class WorldLintTests
         Assert.Empty(Lint(ExampleWorlds.Load(SgExample, Standard), SecurityGroupPodDns.Id));
     }
 
+    /// <summary>
+    /// Two namespaces' pods with the same groups on the same nodes share their DNS situations (no NetworkPolicy), so one
+    /// query may speak for both sets; each finding still gives the reason reach gives for the first pod it names.
+    /// </summary>
+    [Fact]
+    public void SecurityGroupPods_OfTwoNamespaces_EachFindingGivesTheReasonForItsOwnPod()
+    {
+        const string other = """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: other}
+            ---
+            apiVersion: vpcresources.k8s.aws/v1beta1
+            kind: SecurityGroupPolicy
+            metadata: {name: my-security-group-policy, namespace: other}
+            spec:
+              podSelector: {matchLabels: {role: my-role}}
+              securityGroups: {groupIds: [sg-05b1d815d1e4a1b2c]}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: other, namespace: other}
+            spec:
+              replicas: 3
+              selector: {matchLabels: {app: other}}
+              template:
+                metadata: {labels: {app: other, role: my-role}}
+                spec:
+                  containers:
+                  - {name: nginx, image: public.ecr.aws/nginx/nginx:1.23}
+            """;
+        var world = ExampleWorlds.Load(SgExample, text => ExampleWorlds.WithoutKind(text, "SecurityGroupIngress"), other);
+
+        var findings = Lint(world, SecurityGroupPodDns.Id);
+        Assert.Equal(2, findings.Count);
+        foreach (var ns in new[] { "my-namespace", "other" })
+        {
+            var first = world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new Podnet.Kube.Views.PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal).First();
+            var finding = Assert.Single(findings, f => f.Object.StartsWith($"Pod {ns}/{first.Name} ", StringComparison.Ordinal));
+            Assert.Contains($"allow no DNS path to CoreDNS for {ns}/{first.Name}, ", finding.Message, StringComparison.Ordinal);
+            Assert.Contains($"allows UDP/53 from {first.PodIP}; ", finding.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void SecurityGroupPods_WithAProbeTheirGroupsRefuse_AreReported_WithTheEarlyDemuxSetting()
     {
