@@ -1,4 +1,5 @@
 using Podnet.Kube.Views;
+using Podnet.Net;
 using Podnet.Policy;
 using Podnet.Policy.NetworkPolicies;
 
@@ -8,8 +9,15 @@ namespace Podnet.Lint;
 /// Seed 004's advice about its default-deny policies: "best not to apply it to the kube-system namespace, because it
 /// can affect the cluster's functions". A NetworkPolicy that isolates CoreDNS is judged like any other; when it
 /// leaves CoreDNS unable to ask its upstream (the VPC's Amazon-provided resolver, the VPC's base address + 2, which
-/// CoreDNS forwards to through the node's /etc/resolv.conf) or pods unable to ask CoreDNS (UDP/53), the policies
-/// that isolate it are reported, with the connection reach decides and the rules that would keep DNS working.
+/// CoreDNS forwards to through the node's /etc/resolv.conf) or pods' names unresolved, the policies that isolate it
+/// are reported, with the connection reach decides and the rules that would keep DNS working. Whether pods' names
+/// resolve is <c>reach</c>'s DNS step (<see cref="Reachability.Resolve"/>), asked for one pod per group that
+/// <see cref="Reachability.DnsSituations"/> makes (node, namespace and labels, dnsPolicy, enforcing mode…), so lint
+/// and reach never disagree: a pod's own query refused by CoreDNS's ingress (UDP/53) is fixed by a
+/// <c>namespaceSelector: {}</c> rule; NodeLocal DNSCache's query (TCP/53 from the node's host network, through the
+/// ClusterIP of its upstream Service) is matched by no pod or namespace selector — NetworkPolicy sees host-network
+/// traffic only as its address — so its fix is an <c>ipBlock</c> with the CIDRs of the nodes' subnets (what the
+/// NodeLocal DNSCache pull request's reviewers found, kubernetes/kubernetes#70555).
 /// </summary>
 public sealed class KubeSystemDnsIsolated : ILintCheck
 {
@@ -17,6 +25,12 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
 
     // Without a VPC (a policy-only world) the upstream is "some resolver outside the cluster": a documentation address.
     private const string SomeUpstreamResolver = "203.0.113.53";
+
+    /// <summary>The name asked: the API server's Service, which every cluster has.</summary>
+    private const string ClusterName = "kubernetes.default.svc.cluster.local";
+
+    /// <summary>How many pods a finding names before "and N more".</summary>
+    private const int NamedPods = 3;
 
     public IEnumerable<LintFinding> Check(LintContext context)
     {
@@ -32,8 +46,8 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
             yield break;
         }
 
-        var namespaceLabels = context.Store.TryGet(context.Store.Resources.For("v1", "Namespace"), null, "kube-system")?.Labels ?? new Dictionary<string, string>();
-        var dnsPeer = PolicyPeer.FromPod(coreDns.Object, namespaceLabels);
+        var namespaceLabels = PolicyPeer.LabelsByNamespace(context.Store.List("v1", "Namespace").Items);
+        var dnsPeer = PolicyPeer.FromPod(coreDns.Object, PolicyPeer.LabelsOfNamespace(namespaceLabels, "kube-system"));
         var isolating = context.NetworkPolicies.Where(p => p.Namespace == "kube-system")
             .Select(p => NetworkPolicyCompiler.Compile(p, []))
             .Where(p => p.Selects(dnsPeer))
@@ -50,16 +64,123 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
                 $"allow egress from `k8s-app: kube-dns` on UDP and TCP 53 to the VPC resolver ({upstream}/32) in a policy of kube-system");
         }
 
-        var client = context.Pods.FirstOrDefault(p => p.Namespace != "kube-system" && p.PodIP is not null && !p.HostNetwork);
-        if (client is not null
-            && isolating.Where(p => p.IsolatesIngress).ToList() is { Count: > 0 } ingress
-            && Denial(context.Reachability.Evaluate($"{client.Namespace}/{client.Name}", dns, "53/udp")) is { } ingressDenied)
+        if (isolating.Where(p => p.IsolatesIngress).ToList() is not { Count: > 0 } ingress)
+        {
+            yield break;
+        }
+
+        var (direct, cache) = PodQueries(context, dns, namespaceLabels);
+        if (direct is not null)
         {
             yield return Finding(
                 ingress,
-                $"pods cannot ask CoreDNS: {ingressDenied.Detail}; Service names do not resolve (pod IPs still work)",
+                $"pods cannot ask CoreDNS: {direct}; Service names do not resolve (pod IPs still work)",
                 "allow ingress to `k8s-app: kube-dns` on UDP and TCP 53 from every namespace (`from: [{namespaceSelector: {}}]`) in a policy of kube-system");
         }
+
+        if (cache.Count > 0)
+        {
+            var names = string.Join(", ", cache.Take(NamedPods).Select(c => $"{c.Pod.Namespace}/{c.Pod.Name}"))
+                        + (cache.Count > NamedPods ? $" and {cache.Count - NamedPods} more" : string.Empty);
+            var blocks = NodeCidrs(context, cache.Select(c => c.Pod.NodeName).OfType<string>());
+            yield return Finding(
+                ingress,
+                $"NodeLocal DNSCache cannot ask CoreDNS: {cache[0].Detail}; the cache asks from its node's host network, which no podSelector or namespaceSelector matches, so Service names do not resolve for pods that use it ({names}; pod IPs still work)",
+                $"allow ingress to `k8s-app: kube-dns` on UDP and TCP 53 from the nodes' addresses in a policy of kube-system — NetworkPolicy matches the host network only by ipBlock: `from: [{string.Join(", ", blocks.Select(b => $"{{ipBlock: {{cidr: {b.Cidr}}}}}"))}]` ({string.Join(", ", blocks.Select(b => b.What))}) with `ports: [{{protocol: UDP, port: 53}}, {{protocol: TCP, port: 53}}]`");
+        }
+    }
+
+    /// <summary>
+    /// Reach's DNS step for one pod per DNS situation (pods outside kube-system, with an address, not on the host
+    /// network): the first refusal of a pod's own query by CoreDNS's ingress (the NetworkPolicy hop's text), and every
+    /// pod whose NodeLocal DNSCache's query a NetworkPolicy refused, with that hop's text. A query refused by the pod's
+    /// own egress policies is not kube-system's doing and is not counted. In a world without the kube-dns Service the
+    /// first pod's connection to CoreDNS (<paramref name="dns"/>) is judged instead.
+    /// </summary>
+    private static (string? Direct, List<(PodView Pod, string Detail)> Cache) PodQueries(LintContext context, string dns, Dictionary<string, IReadOnlyDictionary<string, string>> namespaceLabels)
+    {
+        var clients = context.Pods.Where(p => p.Namespace != "kube-system" && p.PodIP is not null && !p.HostNetwork).ToList();
+        string? direct = null;
+        var cache = new List<(PodView Pod, string Detail)>();
+        if (clients.Count == 0)
+        {
+            return (direct, cache);
+        }
+
+        var services = context.Store.Resources.For("v1", "Service");
+        if (context.Store.TryGet(services, "kube-system", "kube-dns") is null)
+        {
+            // No kube-dns Service (a policy-only world of bare pods): reach resolves no Service name at all, so what
+            // the policy does is the first pod's connection to CoreDNS itself, as `reach POD kube-system/coredns 53/udp` decides it.
+            return (Denial(context.Reachability.Evaluate($"{clients[0].Namespace}/{clients[0].Name}", dns, "53/udp"))?.Detail, cache);
+        }
+
+        var answer = context.Store.TryGet(services, "default", "kubernetes")?.GetString("spec.clusterIP");
+        var kubeSystem = new NetworkPolicyEngine(context.NetworkPolicies.Where(p => p.Namespace == "kube-system"));
+        var kubeSystemPods = context.Pods.Where(p => p.Namespace == "kube-system").ToList();
+        foreach (var situation in context.Reachability.DnsSituations(clients))
+        {
+            var pod = situation[0];
+            if (context.Reachability.ResolveEndpoint($"{pod.Namespace}/{pod.Name}") is not { } source
+                || context.Reachability.Resolve(source, ClusterName, answer) is not { Reply: not DnsReply.Answered } query
+                || query.Query.Hops.FirstOrDefault(h => !h.Allowed && h.Step.EndsWith("networkpolicy", StringComparison.Ordinal)) is not { } denied)
+            {
+                continue;
+            }
+
+            if (denied.Step != "dns: networkpolicy")
+            {
+                // "dns: node-local-dns-… to coredns-…: networkpolicy": the cache's query from the node, which no egress
+                // policy selects; only CoreDNS's ingress, a kube-system policy, refuses it.
+                cache.AddRange(situation.Select(p => (p, denied.Detail)));
+                continue;
+            }
+
+            // The pod's own query: "ns/pod -> kube-system/coredns-… UDP/53: denied; …" when a CoreDNS pod was asked; it
+            // is kube-system's doing when CoreDNS's ingress (the kube-system policies alone) refuses the pod.
+            var prefix = $"{pod.Namespace}/{pod.Name} -> kube-system/";
+            if (direct is null && denied.Detail.StartsWith(prefix, StringComparison.Ordinal)
+                && kubeSystemPods.Find(p => denied.Detail.AsSpan(prefix.Length).StartsWith($"{p.Name} ", StringComparison.Ordinal)) is { } server
+                && kubeSystem.Evaluate(PolicyPeer.FromPod(pod.Object, PolicyPeer.LabelsOfNamespace(namespaceLabels, pod.Namespace)), PolicyPeer.FromPod(server.Object, PolicyPeer.LabelsOfNamespace(namespaceLabels, "kube-system")), "UDP", 53).Ingress is { Allowed: false })
+            {
+                direct = denied.Detail;
+            }
+        }
+
+        return (direct, cache);
+    }
+
+    /// <summary>
+    /// The CIDRs an ipBlock needs to admit <paramref name="nodeNames"/>' host network: each node's subnet (the one
+    /// whose IPv4 block or IPv6 /64 holds its InternalIP), else the VPC's block, else the address alone; in order, once each.
+    /// </summary>
+    private static List<(string Cidr, string What)> NodeCidrs(LintContext context, IEnumerable<string> nodeNames)
+    {
+        var subnets = context.World.Cloud?.Ec2View.DescribeSubnets() ?? [];
+        var vpcs = context.World.Cloud?.Ec2View.DescribeVpcs() ?? [];
+        var blocks = new List<(string Cidr, string What)>();
+        foreach (var name in nodeNames.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            if (context.Nodes.FirstOrDefault(n => n.Name == name) is not { } node || IpAddressText.ParseOrNull(node.InternalIP) is not { } address)
+            {
+                continue;
+            }
+
+            var block = subnets.SelectMany(s => s.Ipv6CidrBlockAssociationSet.Select(a => a.Ipv6CidrBlock).Prepend(s.CidrBlock).Select(c => (Cidr: c, What: $"{s.SubnetId}'s block")))
+                            .Concat(vpcs.SelectMany(v => v.CidrBlockAssociationSet.Select(a => a.CidrBlock).Concat(v.Ipv6CidrBlockAssociationSet.Select(a => a.Ipv6CidrBlock)).Select(c => (Cidr: c, What: $"{v.VpcId}'s block"))))
+                            .FirstOrDefault(c => CidrBlock.TryParse(c.Cidr, out var cidr) && cidr.Contains(address));
+            if (block.Cidr is null)
+            {
+                block = ($"{address}/{(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32)}", $"{name}'s address");
+            }
+
+            if (!blocks.Exists(b => b.Cidr == block.Cidr))
+            {
+                blocks.Add(block);
+            }
+        }
+
+        return blocks;
     }
 
     /// <summary>The VPC's Amazon-provided DNS server (its primary CIDR's base + 2), or a resolver outside the cluster.</summary>
@@ -79,4 +200,4 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
             $"NetworkPolicy {policies[0].FullName}",
             $"{(policies.Count > 1 ? $"with {string.Join(", ", policies.Skip(1).Select(p => p.FullName))}, " : string.Empty)}it isolates CoreDNS in kube-system: {message}",
             $"seed 004 advises not to apply default-deny policies to kube-system; if you keep it, {fix}");
-}
+    }

@@ -1,3 +1,4 @@
+using Podnet.Kube.Views;
 using Podnet.Policy;
 
 namespace Podnet.Lint;
@@ -5,12 +6,17 @@ namespace Podnet.Lint;
 /// <summary>
 /// Seed 000's trap: a pod with its own security groups resolves names through CoreDNS, which runs with the cluster
 /// security group; unless the groups on both sides allow UDP/53 (and TCP/53), <c>curl my-app</c> fails while the
-/// Service's pod IPs work. Each set of pods is judged by the DNS step <c>reach</c> takes for its first running pod
+/// Service's pod IPs work. Each set of pods is judged by the DNS step <c>reach</c> takes
 /// (<see cref="Reachability.Resolve"/>: the pod's nameservers for its dnsPolicy, kube-proxy's choice of CoreDNS pods,
 /// NodeLocal DNSCache and its upstream), so lint and reach give one verdict; the set is reported when the name does
-/// not resolve and a security group of the pod's own query (a <c>dns: egress</c> or <c>dns: ingress</c> step) denied
-/// it. A query that never crosses the pod's groups (to NodeLocal DNSCache on its node in standard mode) is not this
-/// trap; strict mode with the cache is <c>strict-mode-nodelocal-dnscache</c>'s.
+/// not resolve for one of its pods and a security group of that pod's own query (a <c>dns: egress</c> or
+/// <c>dns: ingress</c> step) denied it. Pods of one set can differ in what decides that — their node (a CoreDNS or
+/// node-local-dns pod on it, <c>internalTrafficPolicy: Local</c>), the enforcing mode they were created in, the groups
+/// of the interface that holds their address, their dnsPolicy — so one pod is judged per group that
+/// <see cref="Reachability.DnsSituations"/> makes (not one per pod: a Deployment of thousands on a few nodes is a few
+/// queries), and the finding names the pods whose query failed. A query that never crosses the pod's groups (to
+/// NodeLocal DNSCache on its node in standard mode) is not this trap; strict mode with the cache is
+/// <c>strict-mode-nodelocal-dnscache</c>'s.
 /// </summary>
 public sealed class SecurityGroupPodDns : ILintCheck
 {
@@ -18,6 +24,9 @@ public sealed class SecurityGroupPodDns : ILintCheck
 
     /// <summary>The name asked: the API server's Service, which every cluster has.</summary>
     private const string ClusterName = "kubernetes.default.svc.cluster.local";
+
+    /// <summary>How many failing pods a finding names before "and N more".</summary>
+    private const int NamedPods = 3;
 
     public IEnumerable<LintFinding> Check(LintContext context)
     {
@@ -28,33 +37,60 @@ public sealed class SecurityGroupPodDns : ILintCheck
         }
 
         var coreDns = context.Pods.Where(p => p.Namespace == "kube-system" && p.Object.Labels.GetValueOrDefault("k8s-app") == "kube-dns" && p.PodIP is not null).ToList();
-        if (coreDns.Count == 0)
+        if (coreDns.Count == 0 || context.SecurityGroupPods.Count == 0)
         {
             yield break;
         }
 
+        // One query per situation, for every set at once: the denied step of the situation's first pod, or null.
         var answer = context.Store.TryGet(context.Store.Resources.For("v1", "Service"), "default", "kubernetes")?.GetString("spec.clusterIP");
+        var failures = new Dictionary<PodView, Hop?>(ReferenceEqualityComparer.Instance);
+        var asked = new HashSet<PodView>(ReferenceEqualityComparer.Instance);
+        var running = context.SecurityGroupPods.SelectMany(s => s.Pods).Where(p => p.PodIP is not null).ToList();
+        foreach (var situation in context.Reachability.DnsSituations(running))
+        {
+            var failed = Failure(context, situation[0], answer);
+            asked.Add(situation[0]);
+            foreach (var pod in situation)
+            {
+                failures[pod] = failed;
+            }
+        }
+
         foreach (var set in context.SecurityGroupPods)
         {
-            if (set.Pods.FirstOrDefault(p => p.PodIP is not null) is not { } pod
-                || context.Reachability.ResolveEndpoint($"{pod.Namespace}/{pod.Name}") is not { } source)
+            var failing = set.Pods.Where(p => failures.GetValueOrDefault(p) is not null).ToList();
+            if (failing.Count == 0)
             {
                 continue;
             }
 
-            var query = context.Reachability.Resolve(source, ClusterName, answer);
-            if (query.Reply == DnsReply.Answered
-                || query.Query.Hops.FirstOrDefault(h => !h.Allowed && h.Step is "dns: egress" or "dns: ingress") is not { } failed)
-            {
-                continue;
-            }
-
+            var names = string.Join(", ", failing.Take(NamedPods).Select(p => $"{p.Namespace}/{p.Name}"))
+                        + (failing.Count > NamedPods ? $" and {failing.Count - NamedPods} more" : string.Empty);
+            // The reason as reach gives it for the first pod named (a situation may have been asked for a pod of another
+            // set, with another address); the same verdict, so it fails for the same step.
+            var reason = (asked.Contains(failing[0]) ? null : Failure(context, failing[0], answer)) ?? failures[failing[0]]!;
+            var share = failing.Count < set.Pods.Count ? $" ({failing.Count} of the {set.Pods.Count} pods with these groups; the others resolve)" : string.Empty;
             yield return new LintFinding(
                 LintSeverity.Warning,
                 Id,
                 set.Display,
-                $"its security groups ({string.Join(", ", set.Groups.Select(context.Describe))}) allow no DNS path to CoreDNS, so Service names do not resolve (pod IPs still work); {failed.Detail}",
+                $"its security groups ({string.Join(", ", set.Groups.Select(context.Describe))}) allow no DNS path to CoreDNS for {names}{share}: Service names do not resolve (pod IPs still work); {reason.Detail}",
                 $"allow UDP and TCP 53 between the pod's groups and CoreDNS's: `aws ec2 authorize-security-group-ingress --group-id {context.ClusterSecurityGroup} --protocol udp --port 53 --source-group {set.Groups[0]}` (and --protocol tcp), and egress to it if the pod's groups restrict egress");
         }
+    }
+
+    /// <summary>The security-group step that denied <paramref name="pod"/>'s query, when the name did not resolve because of it; else null.</summary>
+    private static Hop? Failure(LintContext context, PodView pod, string? answer)
+    {
+        if (context.Reachability.ResolveEndpoint($"{pod.Namespace}/{pod.Name}") is not { } source)
+        {
+            return null;
+        }
+
+        var query = context.Reachability.Resolve(source, ClusterName, answer);
+        return query.Reply == DnsReply.Answered
+            ? null
+            : query.Query.Hops.FirstOrDefault(h => !h.Allowed && h.Step is "dns: egress" or "dns: ingress");
     }
 }

@@ -41,13 +41,15 @@ public sealed partial class Reachability
     /// security-group IPv4/IPv6 ranges) contain it. CIDRs that contain every pod or none cannot tell pods apart and
     /// are left out; with no ipBlock or CIDR rule the address is not part of the key at all.</item>
     /// </list>
-    /// The pod's name is not: no rule looks at it.
+    /// The pod's name is not: no rule looks at it. Without <paramref name="policyPeers"/> the NetworkPolicy part (the
+    /// peer and the ipBlock CIDRs) is left out, for a world where no policy is enforced, so that pods that differ only
+    /// in labels or namespace share a key.
     /// </summary>
-    internal string[] DecisionKeys(IReadOnlyList<Endpoint> pods)
+    internal string[] DecisionKeys(IReadOnlyList<Endpoint> pods, bool policyPeers = true)
     {
         var decider = (EngineDecider)NetworkPolicies;
-        var peers = pods.Select(decider.Peer).ToArray();
-        var policyCidrs = decider.Engine.Policies
+        PolicyPeer[] peers = policyPeers ? [.. pods.Select(decider.Peer)] : [];
+        List<CidrBlock> policyCidrs = !policyPeers ? [] : decider.Engine.Policies
             .SelectMany(p => p.IngressRules.Concat(p.EgressRules))
             .SelectMany(r => r.Peers)
             .Where(p => p.IsValid && p.IpBlock is not null)
@@ -76,8 +78,11 @@ public sealed partial class Reachability
         {
             key.Clear();
             var pod = pods[i];
-            var peer = peers[i];
-            if (peer.IsPod)
+            if (!policyPeers)
+            {
+                Append(key, "-");
+            }
+            else if (peers[i] is { IsPod: true } peer)
             {
                 Append(key, "pod");
                 Append(key, peer.Namespace!);

@@ -81,6 +81,96 @@ public class WorldLintTests
         Assert.False(new Podnet.Policy.Reachability(world).Evaluate("team-a/web", "kube-system/coredns", "53/udp").Allowed);
     }
 
+    /// <summary>
+    /// NodeLocal DNSCache asks CoreDNS from its node's host network (TCP/53 through kube-dns-upstream's ClusterIP), which
+    /// a <c>namespaceSelector: {}</c> rule does not match: reach says names do not resolve for the pods that use the
+    /// cache, and lint says so with an ipBlock of the nodes' subnets; with that ipBlock added both say they resolve.
+    /// </summary>
+    [Fact]
+    public void KubeSystem_IngressFromAllNamespaces_RefusesNodeLocalDnsCache_TheFixIsAnIpBlockOfTheNodesSubnets()
+    {
+        static string Policy(string extraPeers) => """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: dns-from-pods, namespace: kube-system}
+            spec:
+              podSelector: {matchLabels: {k8s-app: kube-dns}}
+              policyTypes: [Ingress]
+              ingress:
+              - from: [{namespaceSelector: {}}
+            """ + extraPeers + """
+            ]
+                ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]
+            """;
+        static Podnet.World.World World(string policy, bool cache) => cache
+            ? ExampleWorlds.Load("hello-eks", WithNetworkPolicy, policy, Podnet.Tests.Policy.NodeLocalDnsTests.NodeLocalDnsDaemonSet("169.254.20.10,10.100.0.10"), Podnet.Tests.Policy.NodeLocalDnsTests.KubeDnsUpstream(null))
+            : ExampleWorlds.Load("hello-eks", WithNetworkPolicy, policy);
+
+        // Without the cache every pod asks CoreDNS itself, from its own address: all namespaces are allowed.
+        Assert.Empty(Lint(World(Policy(string.Empty), cache: false), KubeSystemDnsIsolated.Id));
+
+        var refused = World(Policy(string.Empty), cache: true);
+        var finding = Assert.Single(Lint(refused, KubeSystemDnsIsolated.Id));
+        Assert.Equal((LintSeverity.Warning, "NetworkPolicy kube-system/dns-from-pods"), (finding.Severity, finding.Object));
+        Assert.Matches(@"^it isolates CoreDNS in kube-system: NodeLocal DNSCache cannot ask CoreDNS: 192\.168\.\d+\.\d+ -> kube-system/coredns-\S+ TCP/53: denied; egress from 192\.168\.\d+\.\d+: external endpoint, no policy applies; ingress to kube-system/coredns-\S+: isolated by kube-system/dns-from-pods; denied: no rule of kube-system/dns-from-pods allows it;", finding.Message);
+        Assert.Matches(@"the cache asks from its node's host network, which no podSelector or namespaceSelector matches, so Service names do not resolve for pods that use it \(shop/web-\S+, shop/web-\S+, shop/web-\S+; pod IPs still work\)$", finding.Message);
+        Assert.Matches(@"^seed 004 advises not to apply default-deny policies to kube-system; if you keep it, allow ingress to `k8s-app: kube-dns` on UDP and TCP 53 from the nodes' addresses in a policy of kube-system — NetworkPolicy matches the host network only by ipBlock: `from: \[\{ipBlock: \{cidr: 192\.168\.64\.0/19\}\}, \{ipBlock: \{cidr: 192\.168\.96\.0/19\}\}\]` \(subnet-[0-9a-f]{17}'s block, subnet-[0-9a-f]{17}'s block\) with `ports: \[\{protocol: UDP, port: 53\}, \{protocol: TCP, port: 53\}\]`$", finding.Fix);
+        var denied = new Podnet.Policy.Reachability(refused).Evaluate("deploy/shop/web", "svc/shop/web", "80");
+        Assert.False(denied.Allowed);
+        Assert.Contains(denied.Hops, h => !h.Allowed && h.Detail.Contains("gets no answer from CoreDNS through Service kube-system/kube-dns-upstream (TCP/53 from the node): web.shop.svc.cluster.local does not resolve", StringComparison.Ordinal));
+
+        // The advice as given: lint is silent and reach resolves through the cache.
+        var fixedWorld = World(Policy(", {ipBlock: {cidr: 192.168.64.0/19}}, {ipBlock: {cidr: 192.168.96.0/19}}"), cache: true);
+        Assert.Empty(Lint(fixedWorld, KubeSystemDnsIsolated.Id));
+        var allowed = new Podnet.Policy.Reachability(fixedWorld).Evaluate("deploy/shop/web", "svc/shop/web", "80");
+        Assert.True(allowed.Allowed);
+        Assert.Contains(allowed.Hops, h => h.Allowed && h.Detail.Contains("web.shop.svc.cluster.local resolves to", StringComparison.Ordinal) && h.Detail.Contains("then Service kube-system/kube-dns-upstream", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// CoreDNS admits every namespace, but shop's own default-deny egress stops its pods' queries: reach says names do not
+    /// resolve, and the NetworkPolicy step names shop's policy, not kube-system's, so this check (whose fix is already in
+    /// place) says nothing.
+    /// </summary>
+    [Fact]
+    public void KubeSystem_PodsRefusedByTheirOwnEgressPolicy_AreNotLaidAtKubeSystemsDoor()
+    {
+        const string kubeSystem = """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: dns-from-pods, namespace: kube-system}
+            spec:
+              podSelector: {matchLabels: {k8s-app: kube-dns}}
+              policyTypes: [Ingress]
+              ingress:
+              - from: [{namespaceSelector: {}}]
+                ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]
+            """;
+        const string shop = """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: default-deny-egress, namespace: shop}
+            spec: {podSelector: {}, policyTypes: [Egress]}
+            """;
+        var world = ExampleWorlds.Load("hello-eks", WithNetworkPolicy, kubeSystem, shop);
+
+        Assert.Empty(Lint(world, KubeSystemDnsIsolated.Id));
+        var reach = new Podnet.Policy.Reachability(world).Evaluate("deploy/shop/web", "svc/shop/web", "80");
+        Assert.False(reach.Allowed);
+        Assert.Contains(reach.Hops, h => !h.Allowed && h.Step.EndsWith("dns: networkpolicy", StringComparison.Ordinal) && h.Detail.Contains("egress from shop/web-", StringComparison.Ordinal) && h.Detail.Contains("isolated by shop/default-deny-egress; denied", StringComparison.Ordinal));
+
+        // Without shop's policy, a default deny in kube-system is reported as before, with the namespaceSelector fix.
+        const string denyAll = """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: default-deny-ingress, namespace: kube-system}
+            spec: {podSelector: {}}
+            """;
+        var finding = Assert.Single(Lint(ExampleWorlds.Load("hello-eks", WithNetworkPolicy, denyAll), KubeSystemDnsIsolated.Id));
+        Assert.Matches(@"^it isolates CoreDNS in kube-system: pods cannot ask CoreDNS: shop/web-\S+ -> kube-system/coredns-\S+ UDP/53: denied; egress from shop/web-\S+: not isolated", finding.Message);
+        Assert.EndsWith("(`from: [{namespaceSelector: {}}]`) in a policy of kube-system", finding.Fix, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void NetworkPolicies_WithoutAnEnforcer_AreReported_AndNotOnceTheAddonEnablesIt()
     {
@@ -163,6 +253,82 @@ public class WorldLintTests
         var reach = new Podnet.Policy.Reachability(cached).Evaluate("deploy/my-namespace/my-deployment", "svc/my-namespace/my-app", "80");
         Assert.Contains(reach.Hops, h => h.Step.EndsWith("dns", StringComparison.Ordinal) && h.Allowed && h.Detail.Contains("resolves to", StringComparison.Ordinal) && h.Detail.Contains("NodeLocal DNSCache", StringComparison.Ordinal));
         Assert.DoesNotContain(reach.Hops, h => h.Step.EndsWith("dns", StringComparison.Ordinal) && !h.Allowed);
+    }
+
+    /// <summary>
+    /// Standard mode, no DNS rules for the pods' group: a replica on a node with a CoreDNS pod resolves (the query to
+    /// it stays on the node, no group applies), a replica on the node without one is refused by CoreDNS's group. The
+    /// set is reported for the replicas whose query fails, as reach says, though its first replica resolves.
+    /// </summary>
+    [Fact]
+    public void SecurityGroupPods_SplitOverNodes_AreReportedForThePodsWhoseDnsFails()
+    {
+        static string Standard(string text) => ExampleWorlds.WithCniEnv(text, ("POD_SECURITY_GROUP_ENFORCING_MODE", "standard"));
+        var world = ExampleWorlds.Load(SgExample, text => ExampleWorlds.WithoutKind(Standard(text), "SecurityGroupIngress"));
+        var pods = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new Podnet.Kube.Views.PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        var coreDnsNodes = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new Podnet.Kube.Views.PodView(p))
+            .Where(p => p.Object.Labels.GetValueOrDefault("k8s-app") == "kube-dns").Select(p => p.NodeName).ToHashSet();
+        var failing = pods.Where(p => !coreDnsNodes.Contains(p.NodeName)).ToList();
+        Assert.InRange(failing.Count, 1, pods.Count - 1);
+        Assert.Contains(pods[0].NodeName, coreDnsNodes);
+
+        var finding = Assert.Single(Lint(world, SecurityGroupPodDns.Id));
+        Assert.Equal($"Pod my-namespace/{pods[0].Name} (and {pods.Count - 1} more with the same groups)", finding.Object);
+        Assert.StartsWith(
+            $"its security groups (sg-05b1d815d1e4a1b2c (my-pod-security-group)) allow no DNS path to CoreDNS for {string.Join(", ", failing.Select(p => $"my-namespace/{p.Name}"))} ({failing.Count} of the {pods.Count} pods with these groups; the others resolve): Service names do not resolve (pod IPs still work); kube-system/coredns-",
+            finding.Message,
+            StringComparison.Ordinal);
+        Assert.Contains($"allows UDP/53 from {failing[0].PodIP};", finding.Message, StringComparison.Ordinal);
+        var reach = new Podnet.Policy.Reachability(world);
+        Assert.All(failing, p => Assert.False(reach.Evaluate($"my-namespace/{p.Name}", "svc/my-namespace/my-app", "80").Allowed));
+        Assert.All(pods.Except(failing), p => Assert.True(reach.Evaluate($"my-namespace/{p.Name}", "svc/my-namespace/my-app", "80").Allowed));
+
+        // With the example's DNS rules every replica resolves, and the set is not reported.
+        Assert.Empty(Lint(ExampleWorlds.Load(SgExample, Standard), SecurityGroupPodDns.Id));
+    }
+
+    /// <summary>
+    /// Two namespaces' pods with the same groups on the same nodes share their DNS situations (no NetworkPolicy), so one
+    /// query may speak for both sets; each finding still gives the reason reach gives for the first pod it names.
+    /// </summary>
+    [Fact]
+    public void SecurityGroupPods_OfTwoNamespaces_EachFindingGivesTheReasonForItsOwnPod()
+    {
+        const string other = """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: other}
+            ---
+            apiVersion: vpcresources.k8s.aws/v1beta1
+            kind: SecurityGroupPolicy
+            metadata: {name: my-security-group-policy, namespace: other}
+            spec:
+              podSelector: {matchLabels: {role: my-role}}
+              securityGroups: {groupIds: [sg-05b1d815d1e4a1b2c]}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: other, namespace: other}
+            spec:
+              replicas: 3
+              selector: {matchLabels: {app: other}}
+              template:
+                metadata: {labels: {app: other, role: my-role}}
+                spec:
+                  containers:
+                  - {name: nginx, image: public.ecr.aws/nginx/nginx:1.23}
+            """;
+        var world = ExampleWorlds.Load(SgExample, text => ExampleWorlds.WithoutKind(text, "SecurityGroupIngress"), other);
+
+        var findings = Lint(world, SecurityGroupPodDns.Id);
+        Assert.Equal(2, findings.Count);
+        foreach (var ns in new[] { "my-namespace", "other" })
+        {
+            var first = world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new Podnet.Kube.Views.PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal).First();
+            var finding = Assert.Single(findings, f => f.Object.StartsWith($"Pod {ns}/{first.Name} ", StringComparison.Ordinal));
+            Assert.Contains($"allow no DNS path to CoreDNS for {ns}/{first.Name}, ", finding.Message, StringComparison.Ordinal);
+            Assert.Contains($"allows UDP/53 from {first.PodIP}; ", finding.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -266,6 +432,10 @@ public class WorldLintTests
     [Fact]
     public void TheDefaultWorld_HasNoFindings()
         => Assert.Empty(WorldLint.Run(WorldLoader.LoadDefault()));
+
+    /// <summary>hello-eks's vpc-cni add-on with <c>enableNetworkPolicy</c>: the VPC CNI's agent enforces NetworkPolicy.</summary>
+    private static string WithNetworkPolicy(string text)
+        => text.Replace("kind: Addon\nmetadata:\n  name: vpc-cni\n", "kind: Addon\nmetadata:\n  name: vpc-cni\nspec:\n  ConfigurationValues: {enableNetworkPolicy: \"true\"}\n", StringComparison.Ordinal);
 
     private static string EksAddons()
     {
