@@ -33,7 +33,19 @@ public sealed record RequestContext(string UserName)
     /// event recorder on every Event, and the user name was written out each time.
     /// </remarks>
     public static RequestContext ServiceAccount(string @namespace, string name)
-        => ServiceAccounts.GetOrAdd((@namespace, name), static key => new($"system:serviceaccount:{key.Namespace}:{key.Name}"));
+    {
+        if (ServiceAccounts.TryGetValue((@namespace, name), out var known))
+        {
+            return known;
+        }
+
+        // Bounded: a kubelet's identity names its node, and a long-running server sees nodes come and go (a Fargate
+        // pod gets a node of its own).
+        var made = new RequestContext($"system:serviceaccount:{@namespace}:{name}");
+        return ServiceAccounts.Count < ServiceAccountsKept ? ServiceAccounts.GetOrAdd((@namespace, name), made) : made;
+    }
+
+    private const int ServiceAccountsKept = 4096;
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Namespace, string Name), RequestContext> ServiceAccounts = new();
 }
