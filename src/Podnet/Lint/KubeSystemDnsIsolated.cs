@@ -85,7 +85,7 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
             var blocks = NodeCidrs(context, cache.Select(c => c.Pod.NodeName).OfType<string>());
             yield return Finding(
                 ingress,
-                $"NodeLocal DNSCache cannot ask CoreDNS: {cache[0].Detail}; the cache asks from its node's host network, which no podSelector or namespaceSelector matches, so Service names do not resolve for pods that use it ({names}; pod IPs still work)",
+                $"NodeLocal DNSCache cannot ask CoreDNS: {cache[0].Detail}; the cache asks from its node's host network, which no podSelector or namespaceSelector matches{(context.Enforcer == NetworkPolicyEnforcer.VpcCni ? " (the network policy agent lets a node's own address in only to the CoreDNS pods on that node)" : string.Empty)}, so Service names do not resolve for pods that use it ({names}; pod IPs still work)",
                 $"allow ingress to `k8s-app: kube-dns` on UDP and TCP 53 from the nodes' addresses in a policy of kube-system — NetworkPolicy matches the host network only by ipBlock: `from: [{string.Join(", ", blocks.Select(b => $"{{ipBlock: {{cidr: {b.Cidr}}}}}"))}]` ({string.Join(", ", blocks.Select(b => b.What))}) with `ports: [{{protocol: UDP, port: 53}}, {{protocol: TCP, port: 53}}]`");
         }
     }
