@@ -79,6 +79,26 @@ public class AgentOwnNodeTests
         Assert.StartsWith($"shop/{web.Name} -> {Node(world, other).InternalIP} TCP/10250: denied;", denied.Detail, StringComparison.Ordinal);
     }
 
+    /// <summary>In an IPv6 cluster the agent's address is the node's IPv6 address (IMDS <c>ipv6</c>), the node's InternalIP.</summary>
+    [Fact]
+    public void Ipv6Cluster_TheNodesIpv6Address_IsLetIn_AnotherNodesIsNot()
+    {
+        var world = ExampleWorlds.Load("ipv6-cluster", WithNetworkPolicy, DenyAll);
+        var web = Web(world)[0];
+        var own = Node(world, web.NodeName!);
+        var other = world.ControlPlane.Store.List("v1", "Node").Items.Select(n => new NodeView(n)).First(n => n.Name != own.Name);
+        Assert.Contains(':', own.InternalIP!);
+        var reach = new Reachability(world);
+
+        var hop = NetworkPolicyHop(reach.Evaluate($"node/{own.Name}", $"shop/{web.Name}", "80"));
+        Assert.True(hop.Allowed);
+        Assert.StartsWith($"{own.InternalIP} is the primary address of {own.Name}, the node shop/{web.Name} runs on: the network policy agent allows the pod's own node in", hop.Detail, StringComparison.Ordinal);
+
+        var denied = NetworkPolicyHop(reach.Evaluate($"node/{other.Name}", $"shop/{web.Name}", "80"));
+        Assert.False(denied.Allowed);
+        Assert.StartsWith($"{other.InternalIP} -> shop/{web.Name} TCP/80: denied;", denied.Detail, StringComparison.Ordinal);
+    }
+
     /// <summary>Only the node's primary address is in the agent's map: a pod of the same node is judged by the policies.</summary>
     [Fact]
     public void APodOfTheSameNode_IsNotTheNode_TheAgentJudgesItByThePolicies()
