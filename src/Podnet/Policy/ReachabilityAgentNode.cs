@@ -12,8 +12,9 @@ public sealed partial class Reachability
     /// ingress map and the egress map alike — before the policies' rules (aws/aws-network-policy-agent
     /// pkg/fwruleprocessor/fw_rule_processor.go <c>ComputeMapEntriesFromEndpointRules</c>: "Traffic from the local
     /// node should always be allowed. Add NodeIP by default to map entries", an entry of
-    /// <c>ComputeTrieValue([]Port{}, true, false)</c>, allow-all; a policy rule for that same address is skipped,
-    /// <c>shouldSkipRule</c>/<c>utils.IsNodeIP</c>; pkg/ebpf/bpf_client.go <c>UpdateEbpfMaps</c> calls it for ingress
+    /// <c>ComputeTrieValue([]Port{}, true, false)</c>, allow-all; since #65 "Ignore policy restrictions against Node IP"
+    /// (v1.1.0) a policy rule for that same address — a /32 ipBlock with ports, an <c>except</c> — is skipped rather than
+    /// narrowing it, <c>shouldSkipRule</c>/<c>utils.IsNodeIP</c>; pkg/ebpf/bpf_client.go <c>UpdateEbpfMaps</c> calls it for ingress
     /// and egress). The address is the agent's node's primary private address from IMDS (main.go:
     /// <c>imds.GetMetaData("local-ipv4")</c>, <c>"ipv6"</c> in an IPv6 cluster): one address, not the node's other
     /// addresses, and only for the pods of that node (each node's agent fills its own pods' maps). The entry is there
