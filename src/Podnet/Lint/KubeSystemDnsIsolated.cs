@@ -17,7 +17,10 @@ namespace Podnet.Lint;
 /// <c>namespaceSelector: {}</c> rule; NodeLocal DNSCache's query (TCP/53 from the node's host network, through the
 /// ClusterIP of its upstream Service) is matched by no pod or namespace selector — NetworkPolicy sees host-network
 /// traffic only as its address — so its fix is an <c>ipBlock</c> with the CIDRs of the nodes' subnets (what the
-/// NodeLocal DNSCache pull request's reviewers found, kubernetes/kubernetes#70555).
+/// NodeLocal DNSCache pull request's reviewers found, kubernetes/kubernetes#70555). Under the VPC CNI's network policy
+/// agent a cache's query to the CoreDNS pod on its own node passes whatever the policies say (reach's own-node
+/// allow), so only pods whose node runs no CoreDNS pod are named; the fix's ipBlocks still cover the nodes whose
+/// cache kube-proxy may send to another, refusing CoreDNS pod.
 /// </summary>
 public sealed class KubeSystemDnsIsolated : ILintCheck
 {
@@ -69,7 +72,7 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
             yield break;
         }
 
-        var (direct, cache) = PodQueries(context, dns, namespaceLabels);
+        var (direct, cache, partly) = PodQueries(context, dns, namespaceLabels);
         if (direct is not null)
         {
             yield return Finding(
@@ -82,10 +85,10 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
         {
             var names = string.Join(", ", cache.Take(NamedPods).Select(c => $"{c.Pod.Namespace}/{c.Pod.Name}"))
                         + (cache.Count > NamedPods ? $" and {cache.Count - NamedPods} more" : string.Empty);
-            var blocks = NodeCidrs(context, cache.Select(c => c.Pod.NodeName).OfType<string>());
+            var blocks = NodeCidrs(context, cache.Select(c => c.Pod.NodeName).OfType<string>().Concat(partly));
             yield return Finding(
                 ingress,
-                $"NodeLocal DNSCache cannot ask CoreDNS: {cache[0].Detail}; the cache asks from its node's host network, which no podSelector or namespaceSelector matches, so Service names do not resolve for pods that use it ({names}; pod IPs still work)",
+                $"NodeLocal DNSCache cannot ask CoreDNS: {cache[0].Detail}; the cache asks from its node's host network, which no podSelector or namespaceSelector matches{(context.Enforcer == NetworkPolicyEnforcer.VpcCni ? " (the network policy agent lets a node's own address in only to the CoreDNS pods on that node)" : string.Empty)}, so Service names do not resolve for pods that use it ({names}; pod IPs still work)",
                 $"allow ingress to `k8s-app: kube-dns` on UDP and TCP 53 from the nodes' addresses in a policy of kube-system — NetworkPolicy matches the host network only by ipBlock: `from: [{string.Join(", ", blocks.Select(b => $"{{ipBlock: {{cidr: {b.Cidr}}}}}"))}]` ({string.Join(", ", blocks.Select(b => b.What))}) with `ports: [{{protocol: UDP, port: 53}}, {{protocol: TCP, port: 53}}]`");
         }
     }
@@ -94,17 +97,21 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
     /// Reach's DNS step for one pod per DNS situation (pods outside kube-system, with an address, not on the host
     /// network): the first refusal of a pod's own query by CoreDNS's ingress (the NetworkPolicy hop's text), and every
     /// pod whose NodeLocal DNSCache's query a NetworkPolicy refused, with that hop's text. A query refused by the pod's
-    /// own egress policies is not kube-system's doing and is not counted. In a world without the kube-dns Service the
-    /// first pod's connection to CoreDNS (<paramref name="dns"/>) is judged instead.
+    /// own egress policies is not kube-system's doing and is not counted. Partly: the nodes whose cache resolved, but
+    /// some CoreDNS pod kube-proxy may send its query to refused it (under the VPC CNI's network policy agent, only the
+    /// CoreDNS pod on the cache's own node admits it): on EKS the queries sent there time out, so the fix's ipBlocks
+    /// cover those nodes too. In a world without the kube-dns Service the first pod's connection to CoreDNS
+    /// (<paramref name="dns"/>) is judged instead.
     /// </summary>
-    private static (string? Direct, List<(PodView Pod, string Detail)> Cache) PodQueries(LintContext context, string dns, Dictionary<string, IReadOnlyDictionary<string, string>> namespaceLabels)
+    private static (string? Direct, List<(PodView Pod, string Detail)> Cache, List<string> Partly) PodQueries(LintContext context, string dns, Dictionary<string, IReadOnlyDictionary<string, string>> namespaceLabels)
     {
         var clients = context.Pods.Where(p => p.Namespace != "kube-system" && p.PodIP is not null && !p.HostNetwork).ToList();
         string? direct = null;
         var cache = new List<(PodView Pod, string Detail)>();
+        var partly = new List<string>();
         if (clients.Count == 0)
         {
-            return (direct, cache);
+            return (direct, cache, partly);
         }
 
         var services = context.Store.Resources.For("v1", "Service");
@@ -112,7 +119,7 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
         {
             // No kube-dns Service (a policy-only world of bare pods): reach resolves no Service name at all, so what
             // the policy does is the first pod's connection to CoreDNS itself, as `reach POD kube-system/coredns 53/udp` decides it.
-            return (Denial(context.Reachability.Evaluate($"{clients[0].Namespace}/{clients[0].Name}", dns, "53/udp"))?.Detail, cache);
+            return (Denial(context.Reachability.Evaluate($"{clients[0].Namespace}/{clients[0].Name}", dns, "53/udp"))?.Detail, cache, partly);
         }
 
         var answer = context.Store.TryGet(services, "default", "kubernetes")?.GetString("spec.clusterIP");
@@ -122,8 +129,22 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
         {
             var pod = situation[0];
             if (context.Reachability.ResolveEndpoint($"{pod.Namespace}/{pod.Name}") is not { } source
-                || context.Reachability.Resolve(source, ClusterName, answer) is not { Reply: not DnsReply.Answered } query
-                || query.Query.Hops.FirstOrDefault(h => !h.Allowed && h.Step.EndsWith("networkpolicy", StringComparison.Ordinal)) is not { } denied)
+                || context.Reachability.Resolve(source, ClusterName, answer) is not { } query)
+            {
+                continue;
+            }
+
+            if (query.Reply == DnsReply.Answered)
+            {
+                if (pod.NodeName is { } node && query.Query.Hops.Any(h => !h.Allowed && h.Step.StartsWith("dns: node-local-dns-", StringComparison.Ordinal) && h.Step.EndsWith(": networkpolicy", StringComparison.Ordinal)))
+                {
+                    partly.Add(node);
+                }
+
+                continue;
+            }
+
+            if (query.Query.Hops.FirstOrDefault(h => !h.Allowed && h.Step.EndsWith("networkpolicy", StringComparison.Ordinal)) is not { } denied)
             {
                 continue;
             }
@@ -147,7 +168,7 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
             }
         }
 
-        return (direct, cache);
+        return (direct, cache, partly);
     }
 
     /// <summary>

@@ -304,11 +304,30 @@ public sealed partial class Reachability
         return SecurityGroups(source, destination, spec, hops, prefix, forwarded);
     }
 
-    /// <summary>The NetworkPolicy part of <see cref="Flow"/>: the enforcer's verdict (with its step), or true when nothing enforces policy.</summary>
+    /// <summary>
+    /// The NetworkPolicy part of <see cref="Flow"/>: the enforcer's verdict (with its step), or true when nothing
+    /// enforces policy. Under the VPC CNI's network policy agent a pod's own node's primary address passes first, in and
+    /// out, whatever the policies say (<see cref="AgentOwnNodeAllow"/>); Calico and a policy-only world judge it by the
+    /// policies alone.
+    /// </summary>
     private bool NetworkPolicyAllows(Endpoint source, Endpoint destination, PortSpec spec, List<Hop>? hops, string prefix)
     {
         if (Enforcer is not null && !GovernedOnlyBySecurityGroups(source, destination))
         {
+            if (AgentOwnNodeAllow(source, destination) is { } ownNode)
+            {
+                // The agent's own-node entry comes before the policies' rules; what they alone would say is kept in the step.
+                if (hops is not null)
+                {
+                    var policies = NetworkPolicies.Decide(source, destination, spec.Protocol, spec.Port);
+                    var verdict = policies.Explanation.Split("; to allow it, ", 2)[0];
+                    var alone = policies.Allowed ? string.Empty : $"; the NetworkPolicies alone would deny it: {verdict}";
+                    hops.Add(new Hop(prefix + "networkpolicy", true, $"{ownNode}{alone} (enforced by {Enforcer})"));
+                }
+
+                return true;
+            }
+
             if (hops is null)
             {
                 return NetworkPolicies.IsAllowed(source, destination, spec.Protocol, spec.Port);

@@ -113,11 +113,28 @@ public class WorldLintTests
         var finding = Assert.Single(Lint(refused, KubeSystemDnsIsolated.Id));
         Assert.Equal((LintSeverity.Warning, "NetworkPolicy kube-system/dns-from-pods"), (finding.Severity, finding.Object));
         Assert.Matches(@"^it isolates CoreDNS in kube-system: NodeLocal DNSCache cannot ask CoreDNS: 192\.168\.\d+\.\d+ -> kube-system/coredns-\S+ TCP/53: denied; egress from 192\.168\.\d+\.\d+: external endpoint, no policy applies; ingress to kube-system/coredns-\S+: isolated by kube-system/dns-from-pods; denied: no rule of kube-system/dns-from-pods allows it;", finding.Message);
-        Assert.Matches(@"the cache asks from its node's host network, which no podSelector or namespaceSelector matches, so Service names do not resolve for pods that use it \(shop/web-\S+, shop/web-\S+, shop/web-\S+; pod IPs still work\)$", finding.Message);
+        // The network policy agent lets each node's own address in to the CoreDNS pod on that node: only the web pod on
+        // the node without CoreDNS gets no answer.
+        var dnsNodes = refused.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new Podnet.Kube.Views.PodView(p)).Where(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal)).Select(p => p.NodeName).ToHashSet();
+        var web = refused.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => new Podnet.Kube.Views.PodView(p)).Where(p => p.Name.StartsWith("web-", StringComparison.Ordinal)).ToList();
+        var lonely = Assert.Single(web, p => !dnsNodes.Contains(p.NodeName));
+        Assert.EndsWith($"the cache asks from its node's host network, which no podSelector or namespaceSelector matches (the network policy agent lets a node's own address in only to the CoreDNS pods on that node), so Service names do not resolve for pods that use it (shop/{lonely.Name}; pod IPs still work)", finding.Message, StringComparison.Ordinal);
+        // The fix still covers every node's subnet: a cache beside a CoreDNS pod resolves, but the queries kube-proxy sends
+        // to the other CoreDNS pod are refused.
         Assert.Matches(@"^seed 004 advises not to apply default-deny policies to kube-system; if you keep it, allow ingress to `k8s-app: kube-dns` on UDP and TCP 53 from the nodes' addresses in a policy of kube-system — NetworkPolicy matches the host network only by ipBlock: `from: \[\{ipBlock: \{cidr: 192\.168\.64\.0/19\}\}, \{ipBlock: \{cidr: 192\.168\.96\.0/19\}\}\]` \(subnet-[0-9a-f]{17}'s block, subnet-[0-9a-f]{17}'s block\) with `ports: \[\{protocol: UDP, port: 53\}, \{protocol: TCP, port: 53\}\]`$", finding.Fix);
-        var denied = new Podnet.Policy.Reachability(refused).Evaluate("deploy/shop/web", "svc/shop/web", "80");
+        var denied = new Podnet.Policy.Reachability(refused).Evaluate($"shop/{lonely.Name}", "svc/shop/web", "80");
         Assert.False(denied.Allowed);
         Assert.Contains(denied.Hops, h => !h.Allowed && h.Detail.Contains("gets no answer from CoreDNS through Service kube-system/kube-dns-upstream (TCP/53 from the node): web.shop.svc.cluster.local does not resolve", StringComparison.Ordinal));
+
+        // A web pod beside a CoreDNS pod resolves through it: kube-proxy may send the cache's query to either CoreDNS
+        // pod, reach judges each, and the one on the cache's own node answers (the other refuses the node's address).
+        var near = web.First(p => dnsNodes.Contains(p.NodeName));
+        var resolved = new Podnet.Policy.Reachability(refused).Evaluate($"shop/{near.Name}", "svc/shop/web", "80");
+        Assert.True(resolved.Allowed);
+        Assert.Single(resolved.Hops, h => h.Allowed && h.Step.StartsWith("dns: node-local-dns-", StringComparison.Ordinal) && h.Step.EndsWith(": networkpolicy", StringComparison.Ordinal)
+                                          && h.Detail.Contains("the network policy agent allows the pod's own node in", StringComparison.Ordinal));
+        Assert.Single(resolved.Hops, h => !h.Allowed && h.Step.StartsWith("dns: node-local-dns-", StringComparison.Ordinal) && h.Detail.Contains("isolated by kube-system/dns-from-pods; denied", StringComparison.Ordinal));
+        Assert.Contains(resolved.Hops, h => h.Allowed && h.Step == "dns" && h.Detail.Contains("then Service kube-system/kube-dns-upstream: CoreDNS kube-system/coredns-", StringComparison.Ordinal));
 
         // The advice as given: lint is silent and reach resolves through the cache.
         var fixedWorld = World(Policy(", {ipBlock: {cidr: 192.168.64.0/19}}, {ipBlock: {cidr: 192.168.96.0/19}}"), cache: true);

@@ -158,13 +158,19 @@ public class NodePortReachTests
         var cluster = ExampleWorlds.Load("hello-eks", null, WebNodePort("Cluster"), NodePortsFromClients, policy);
         var web = Pods(cluster, "shop", "web-")[0];
         var node = Node(cluster, web.NodeName!);
+        var elsewhere = Pods(cluster, "shop", "web-").First(p => p.NodeName != web.NodeName);
 
         var masqueraded = new Reachability(cluster).Evaluate(Client, node.InternalIP!, "30080");
 
+        // Masqueraded to the node's address: a web pod on another node sees an address its policy does not admit; the
+        // one on this node sees its own node's, which the network policy agent always lets in.
         Assert.False(masqueraded.Allowed);
-        var denied = Assert.Single(masqueraded.Hops, h => h.Step == $"to {web.Name}: networkpolicy");
+        var denied = Assert.Single(masqueraded.Hops, h => h.Step == $"to {elsewhere.Name}: networkpolicy");
         Assert.False(denied.Allowed);
-        Assert.Contains(node.InternalIP!, denied.Detail, StringComparison.Ordinal);
+        Assert.StartsWith($"{node.InternalIP} -> shop/{elsewhere.Name} TCP/80: denied;", denied.Detail, StringComparison.Ordinal);
+        var ownNode = Assert.Single(masqueraded.Hops, h => h.Step == $"to {web.Name}: networkpolicy");
+        Assert.True(ownNode.Allowed);
+        Assert.StartsWith($"{node.InternalIP} is the primary address of {node.Name}, the node shop/{web.Name} runs on: the network policy agent allows the pod's own node in, whatever the NetworkPolicies say", ownNode.Detail, StringComparison.Ordinal);
 
         var local = ExampleWorlds.Load("hello-eks", null, WebNodePort("Local"), NodePortsFromClients, policy);
         var kept = new Reachability(local).Evaluate(Client, node.InternalIP!, "30080");
