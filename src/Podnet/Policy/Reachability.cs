@@ -291,7 +291,7 @@ public sealed partial class Reachability
     /// </summary>
     private bool Flow(Endpoint source, Endpoint destination, PortSpec spec, List<Hop>? hops, string prefix, bool forwarded = false)
     {
-        if (!NetworkPolicyAllows(source, destination, spec, hops, prefix))
+        if (!NetworkPolicyAllows(source, destination, spec, hops, prefix, forwarded))
         {
             return false;
         }
@@ -306,17 +306,17 @@ public sealed partial class Reachability
 
     /// <summary>
     /// The NetworkPolicy part of <see cref="Flow"/>: the enforcer's verdict (with its step), or true when nothing
-    /// enforces policy. Under the VPC CNI's network policy agent a pod's own node's primary address passes first, in and
-    /// out, whatever the policies say (<see cref="AgentOwnNodeAllow"/>); Calico and a policy-only world judge it by the
-    /// policies alone.
+    /// enforces policy. A pod's own node passes first, whatever the policies say, by the enforcer's own rule
+    /// (<see cref="OwnNodeAllow"/>); otherwise the policies decide. <paramref name="forwarded"/>: a packet the node
+    /// forwards (kube-proxy's NodePort DNAT), not one its host network opened.
     /// </summary>
-    private bool NetworkPolicyAllows(Endpoint source, Endpoint destination, PortSpec spec, List<Hop>? hops, string prefix)
+    private bool NetworkPolicyAllows(Endpoint source, Endpoint destination, PortSpec spec, List<Hop>? hops, string prefix, bool forwarded = false)
     {
         if (Enforcer is not null && !GovernedOnlyBySecurityGroups(source, destination))
         {
-            if (AgentOwnNodeAllow(source, destination) is { } ownNode)
+            if (OwnNodeAllow(source, destination, forwarded) is { } ownNode)
             {
-                // The agent's own-node entry comes before the policies' rules; what they alone would say is kept in the step.
+                // The enforcer's own-node rule comes before the policies' rules; what they alone would say is kept in the step.
                 if (hops is not null)
                 {
                     var policies = NetworkPolicies.Decide(source, destination, spec.Protocol, spec.Port);

@@ -24,15 +24,10 @@ public sealed partial class Reachability
     /// node, and the pod reaches its node's address. Not for pods on Fargate or Windows nodes, where the agent does
     /// not run. Returns why the connection passes NetworkPolicy, or null when the allow does not apply: the
     /// destination is a pod (not on the host network) whose node's primary address is the source's, or the source is
-    /// such a pod and the destination is its node's primary address.
+    /// such a pod and the destination is its node's primary address. Chosen by <see cref="OwnNodeAllow"/>.
     /// </summary>
     private string? AgentOwnNodeAllow(Endpoint source, Endpoint destination)
     {
-        if (Enforcer != NetworkPolicyEnforcer.VpcCni)
-        {
-            return null;
-        }
-
         if (AgentNodeAddress(destination) is { } inbound && inbound.Address.Equals(source.Address))
         {
             return $"{source.Address} is the primary address of {inbound.Node}, the node {destination.Display} runs on: the network policy agent allows the pod's own node in, whatever the NetworkPolicies say, on every protocol and port (its eBPF ingress map always holds the node's address, so the kubelet's probes and the node's host network are never blocked)";

@@ -285,7 +285,7 @@ public sealed partial class Reachability
     /// </summary>
     private bool LocalLeg(Endpoint client, Endpoint pod, KubeObject node, PortSpec spec, List<Hop> hops, string prefix)
     {
-        if (!NetworkPolicyAllows(client, pod, spec, hops, prefix))
+        if (!NetworkPolicyAllows(client, pod, spec, hops, prefix, forwarded: true))
         {
             return false;
         }

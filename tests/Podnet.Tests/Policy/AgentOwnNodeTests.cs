@@ -8,8 +8,9 @@ namespace Podnet.Tests.Policy;
 /// <summary>
 /// Issue 11: the VPC CNI's network policy agent writes its node's primary address, allow-all, into every pod's eBPF
 /// ingress and egress maps (aws-network-policy-agent fw_rule_processor.go ComputeMapEntriesFromEndpointRules), so a
-/// pod's own node gets in and out whatever the NetworkPolicies say; another node's address, and any address under
-/// Calico, is judged by the policies alone.
+/// pod's own node gets in and out whatever the NetworkPolicies say; another node's address is judged by the policies
+/// alone. Calico lets the pod's own node's host network in (felix/rules/static.go filterOutputChain) and judges the
+/// pod's egress to it by the policies (filterWorkloadToHostChain).
 /// </summary>
 public class AgentOwnNodeTests
 {
@@ -114,38 +115,77 @@ public class AgentOwnNodeTests
         Assert.Contains("isolated by shop/deny-all; denied", NetworkPolicyHop(result).Detail, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Calico (Felix's filter OUTPUT chain returns the host's packets to a workload interface before any policy) lets
+    /// the node's own host network in to its pods; another node, and the pod's egress to its own node (cali-wl-to-host
+    /// applies the pod's egress policy), are judged by the policies.
+    /// </summary>
     [Fact]
-    public void Calico_JudgesThePodsOwnNodeByThePoliciesAlone()
+    public void Calico_LetsThePodsOwnNodeIn_JudgesAnotherNodeAndThePodsEgressToItsNodeByThePolicies()
     {
         var world = ExampleWorlds.Load("hello-eks", null, ExampleWorlds.CalicoDaemonSet, DenyAll);
         var web = Web(world)[0];
         var own = Node(world, web.NodeName!);
+        var other = Web(world).Select(p => p.NodeName!).First(n => n != web.NodeName);
+        var reach = new Reachability(world);
 
-        var result = new Reachability(world).Evaluate($"node/{own.Name}", $"shop/{web.Name}", "80");
+        var fromOwn = reach.Evaluate($"node/{own.Name}", $"shop/{web.Name}", "8080/udp");
+        Assert.True(fromOwn.Allowed);
+        var hop = NetworkPolicyHop(fromOwn);
+        Assert.True(hop.Allowed);
+        Assert.Equal(
+            $"{own.InternalIP} is {own.Name}, the node shop/{web.Name} runs on: Calico does not apply a pod's ingress policy to connections its own node's host network opens, on any protocol or port (Felix's filter OUTPUT chain returns a packet from the host to a workload interface before any policy, so the kubelet's probes and the node's host-network pods are never blocked); "
+            + $"the NetworkPolicies alone would deny it: {own.InternalIP} -> shop/{web.Name} UDP/8080: denied; egress from {own.InternalIP}: external endpoint, no policy applies; ingress to shop/{web.Name}: isolated by shop/deny-all; denied: no rule of shop/deny-all allows it (enforced by Calico)",
+            hop.Detail);
 
-        Assert.False(result.Allowed);
-        var hop = NetworkPolicyHop(result);
-        Assert.StartsWith($"{own.InternalIP} -> shop/{web.Name} TCP/80: denied;", hop.Detail, StringComparison.Ordinal);
-        Assert.EndsWith("(enforced by Calico)", hop.Detail, StringComparison.Ordinal);
+        var fromOther = NetworkPolicyHop(reach.Evaluate($"node/{other}", $"shop/{web.Name}", "80"));
+        Assert.False(fromOther.Allowed);
+        Assert.StartsWith($"{Node(world, other).InternalIP} -> shop/{web.Name} TCP/80: denied;", fromOther.Detail, StringComparison.Ordinal);
+        Assert.EndsWith("(enforced by Calico)", fromOther.Detail, StringComparison.Ordinal);
+
+        var toOwn = NetworkPolicyHop(reach.Evaluate($"shop/{web.Name}", $"node/{own.Name}", "10250"));
+        Assert.False(toOwn.Allowed);
+        Assert.StartsWith($"shop/{web.Name} -> {own.InternalIP} TCP/10250: denied; egress from shop/{web.Name}: isolated by shop/deny-all", toOwn.Detail, StringComparison.Ordinal);
+        Assert.EndsWith("(enforced by Calico)", toOwn.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>A host-network pod (calico-node itself) opens its connections from its node's host: Calico lets it in to a pod of that node only.</summary>
+    [Fact]
+    public void Calico_AHostNetworkPodOfThePodsNode_IsLetIn_OneOfAnotherNodeIsNot()
+    {
+        var world = ExampleWorlds.Load("hello-eks", null, ExampleWorlds.CalicoDaemonSet, DenyAll);
+        var web = Web(world)[0];
+        var calicoNodes = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new PodView(p)).Where(p => p.Name.StartsWith("calico-node-", StringComparison.Ordinal) && p.HostNetwork).ToList();
+        var same = calicoNodes.First(p => p.NodeName == web.NodeName);
+        var elsewhere = calicoNodes.First(p => p.NodeName != web.NodeName);
+        var reach = new Reachability(world);
+
+        var hop = NetworkPolicyHop(reach.Evaluate($"kube-system/{same.Name}", $"shop/{web.Name}", "80"));
+        Assert.True(hop.Allowed);
+        Assert.StartsWith($"kube-system/{same.Name} ({same.PodIP}) is on the host network of {web.NodeName}, the node shop/{web.Name} runs on: Calico does not apply a pod's ingress policy", hop.Detail, StringComparison.Ordinal);
+
+        var denied = NetworkPolicyHop(reach.Evaluate($"kube-system/{elsewhere.Name}", $"shop/{web.Name}", "80"));
+        Assert.False(denied.Allowed);
+        Assert.Contains("isolated by shop/deny-all; denied", denied.Detail, StringComparison.Ordinal);
     }
 
     /// <summary>
-    /// The kubelet probes from its node's address: under the agent a readiness probe a deny-all policy would block
-    /// passes (the pods are Ready, no Unhealthy event, lint's probe check silent); under Calico it fails as before.
+    /// The kubelet probes from its node's host: a readiness probe a deny-all policy would block passes under the
+    /// agent (its map holds the node's address) and under Calico (Felix does not police host to local workload) —
+    /// the pods are Ready, no Unhealthy event, lint's probe checks silent.
     /// </summary>
     [Fact]
-    public void ReadinessProbe_BlockedOnlyByNetworkPolicy_PassesUnderTheAgent_FailsUnderCalico()
+    public void ReadinessProbe_BlockedOnlyByNetworkPolicy_PassesUnderTheAgentAndUnderCalico()
     {
         var agent = ExampleWorlds.Load("hello-eks", t => WithReadinessProbe(WithNetworkPolicy(t)), DenyAll);
-        var pods = Web(agent);
-        Assert.Equal(3, pods.Count);
-        Assert.All(pods, p => Assert.True(p.IsReady, p.Name));
-        Assert.DoesNotContain(agent.ControlPlane.Store.List("v1", "Event", "shop").Items, e => e["reason"]?.GetValue<string>() == "Unhealthy");
-        Assert.DoesNotContain(WorldLint.Run(agent), f => f.Check == SecurityGroupPodProbes.Id);
-
         var calico = ExampleWorlds.Load("hello-eks", WithReadinessProbe, ExampleWorlds.CalicoDaemonSet, DenyAll);
-        Assert.All(Web(calico), p => Assert.False(p.IsReady, p.Name));
-        var unhealthy = calico.ControlPlane.Store.List("v1", "Event", "shop").Items.Where(e => e["reason"]?.GetValue<string>() == "Unhealthy").Select(e => e["message"]!.GetValue<string>()).ToList();
-        Assert.Contains(unhealthy, m => m.StartsWith("Readiness probe failed: Get \"http://", StringComparison.Ordinal));
+        foreach (var world in new[] { agent, calico })
+        {
+            var pods = Web(world);
+            Assert.Equal(3, pods.Count);
+            Assert.All(pods, p => Assert.True(p.IsReady, p.Name));
+            Assert.DoesNotContain(world.ControlPlane.Store.List("v1", "Event", "shop").Items, e => e["reason"]?.GetValue<string>() == "Unhealthy");
+            Assert.DoesNotContain(WorldLint.Run(world), f => f.Check == SecurityGroupPodProbes.Id);
+        }
     }
 }

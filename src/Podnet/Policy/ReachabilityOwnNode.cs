@@ -1,0 +1,20 @@
+namespace Podnet.Policy;
+
+public sealed partial class Reachability
+{
+    /// <summary>
+    /// Why a connection between a pod and its own node passes NetworkPolicy whatever the policies say, by the rule of
+    /// the enforcer that runs on that node; null when no such rule applies and the policies decide. The VPC CNI's
+    /// network policy agent lets the node's primary address in and out (<see cref="AgentOwnNodeAllow"/>); Calico lets
+    /// in what the node's host network itself opens, but judges the pod's egress to its node by the policies
+    /// (<see cref="CalicoHostAllow"/>); a policy-only world has no node, only the policies. <paramref name="forwarded"/>:
+    /// a packet the node forwards for another connection (kube-proxy's NodePort DNAT, masqueraded or not), which the
+    /// agent judges by its address and Calico as forwarded traffic, not as the host's own.
+    /// </summary>
+    private string? OwnNodeAllow(Endpoint source, Endpoint destination, bool forwarded) => Enforcer switch
+    {
+        NetworkPolicyEnforcer.VpcCni => AgentOwnNodeAllow(source, destination),
+        NetworkPolicyEnforcer.Calico => CalicoHostAllow(source, destination, forwarded),
+        _ => null,
+    };
+}
