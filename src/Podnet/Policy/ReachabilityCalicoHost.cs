@@ -19,8 +19,8 @@ public sealed partial class Reachability
     /// direction is policed: a pod's packets to its own host go from the INPUT chain to <c>cali-wl-to-host</c>
     /// (<c>filterWorkloadToHostChain</c>), which applies the pod's egress policy (<c>ChainFromWorkloadDispatch</c>)
     /// and then <c>DefaultEndpointToHostAction</c> (felix/config/config_params.go, Felix's default <c>DROP</c>; the
-    /// tigera-operator, which the EKS docs install Calico with, and the calico.yaml manifests set
-    /// <c>FELIX_DEFAULTENDPOINTTOHOSTACTION=ACCEPT</c> on calico-node, which Podnet assumes), so that direction is
+    /// tigera-operator, which the EKS docs install Calico with, sets <c>FELIX_DEFAULTENDPOINTTOHOSTACTION=ACCEPT</c> on
+    /// calico-node, tigera/operator pkg/render/node.go, as do Calico's manifests; Podnet assumes it), so that direction is
     /// judged by the policies alone. Traffic the node forwards (a NodePort leg, <paramref name="forwarded"/>) crosses
     /// the FORWARD chain and the destination's ingress policy. Only where calico-node runs: not for pods on Fargate
     /// (no DaemonSets) or Windows nodes (the DaemonSet selects <c>kubernetes.io/os: linux</c>). Returns why the
