@@ -18,8 +18,8 @@ namespace Podnet.Lint;
 /// ClusterIP of its upstream Service) is matched by no pod or namespace selector — NetworkPolicy sees host-network
 /// traffic only as its address — so its fix is an <c>ipBlock</c> with the CIDRs of the nodes' subnets (what the
 /// NodeLocal DNSCache pull request's reviewers found, kubernetes/kubernetes#70555). Under the VPC CNI's network policy
-/// agent a cache's query to the CoreDNS pod on its own node passes whatever the policies say (reach's own-node
-/// allow), so only pods whose node runs no CoreDNS pod are named; the fix's ipBlocks still cover the nodes whose
+/// agent and under Calico a cache's query to the CoreDNS pod on its own node passes whatever the policies say (reach's
+/// own-node allow), so only pods whose node runs no CoreDNS pod are named; the fix's ipBlocks still cover the nodes whose
 /// cache kube-proxy may send to another, refusing CoreDNS pod.
 /// </summary>
 public sealed class KubeSystemDnsIsolated : ILintCheck
@@ -88,7 +88,7 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
             var blocks = NodeCidrs(context, cache.Select(c => c.Pod.NodeName).OfType<string>().Concat(partly));
             yield return Finding(
                 ingress,
-                $"NodeLocal DNSCache cannot ask CoreDNS: {cache[0].Detail}; the cache asks from its node's host network, which no podSelector or namespaceSelector matches{(context.Enforcer == NetworkPolicyEnforcer.VpcCni ? " (the network policy agent lets a node's own address in only to the CoreDNS pods on that node)" : string.Empty)}, so Service names do not resolve for pods that use it ({names}; pod IPs still work)",
+                $"NodeLocal DNSCache cannot ask CoreDNS: {cache[0].Detail}; the cache asks from its node's host network, which no podSelector or namespaceSelector matches{context.Enforcer switch { NetworkPolicyEnforcer.VpcCni => " (the network policy agent lets a node's own address in only to the CoreDNS pods on that node)", NetworkPolicyEnforcer.Calico => " (Calico lets a node's host network in only to the CoreDNS pods on that node)", _ => string.Empty }}, so Service names do not resolve for pods that use it ({names}; pod IPs still work)",
                 $"allow ingress to `k8s-app: kube-dns` on UDP and TCP 53 from the nodes' addresses in a policy of kube-system — NetworkPolicy matches the host network only by ipBlock: `from: [{string.Join(", ", blocks.Select(b => $"{{ipBlock: {{cidr: {b.Cidr}}}}}"))}]` ({string.Join(", ", blocks.Select(b => b.What))}) with `ports: [{{protocol: UDP, port: 53}}, {{protocol: TCP, port: 53}}]`");
         }
     }
@@ -98,8 +98,8 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
     /// network): the first refusal of a pod's own query by CoreDNS's ingress (the NetworkPolicy hop's text), and every
     /// pod whose NodeLocal DNSCache's query a NetworkPolicy refused, with that hop's text. A query refused by the pod's
     /// own egress policies is not kube-system's doing and is not counted. Partly: the nodes whose cache resolved, but
-    /// some CoreDNS pod kube-proxy may send its query to refused it (under the VPC CNI's network policy agent, only the
-    /// CoreDNS pod on the cache's own node admits it): on EKS the queries sent there time out, so the fix's ipBlocks
+    /// some CoreDNS pod kube-proxy may send its query to refused it (under the VPC CNI's network policy agent or Calico,
+    /// only the CoreDNS pod on the cache's own node admits it): on EKS the queries sent there time out, so the fix's ipBlocks
     /// cover those nodes too. In a world without the kube-dns Service the first pod's connection to CoreDNS
     /// (<paramref name="dns"/>) is judged instead.
     /// </summary>

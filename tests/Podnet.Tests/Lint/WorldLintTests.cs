@@ -145,6 +145,34 @@ public class WorldLintTests
     }
 
     /// <summary>
+    /// Under Calico the cache's query to the CoreDNS pod on its own node is the node's host network to a local workload,
+    /// which Felix does not police (felix/rules/static.go filterOutputChain): as under the agent, only the pod on the node
+    /// without CoreDNS is named, with Calico's reason.
+    /// </summary>
+    [Fact]
+    public void KubeSystem_IngressFromAllNamespaces_UnderCalico_NamesOnlyThePodsWhoseNodeRunsNoCoreDns()
+    {
+        const string policy = """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: dns-from-pods, namespace: kube-system}
+            spec:
+              podSelector: {matchLabels: {k8s-app: kube-dns}}
+              policyTypes: [Ingress]
+              ingress:
+              - from: [{namespaceSelector: {}}]
+                ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]
+            """;
+        var world = ExampleWorlds.Load("hello-eks", null, ExampleWorlds.CalicoDaemonSet, policy, Podnet.Tests.Policy.NodeLocalDnsTests.NodeLocalDnsDaemonSet("169.254.20.10,10.100.0.10"), Podnet.Tests.Policy.NodeLocalDnsTests.KubeDnsUpstream(null));
+        var finding = Assert.Single(Lint(world, KubeSystemDnsIsolated.Id));
+        var dnsNodes = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new Podnet.Kube.Views.PodView(p)).Where(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal)).Select(p => p.NodeName).ToHashSet();
+        var web = world.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => new Podnet.Kube.Views.PodView(p)).Where(p => p.Name.StartsWith("web-", StringComparison.Ordinal)).ToList();
+        var lonely = Assert.Single(web, p => !dnsNodes.Contains(p.NodeName));
+        Assert.Contains("(enforced by Calico)", finding.Message, StringComparison.Ordinal);
+        Assert.EndsWith($"the cache asks from its node's host network, which no podSelector or namespaceSelector matches (Calico lets a node's host network in only to the CoreDNS pods on that node), so Service names do not resolve for pods that use it (shop/{lonely.Name}; pod IPs still work)", finding.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// CoreDNS admits every namespace, but shop's own default-deny egress stops its pods' queries: reach says names do not
     /// resolve, and the NetworkPolicy step names shop's policy, not kube-system's, so this check (whose fix is already in
     /// place) says nothing.
