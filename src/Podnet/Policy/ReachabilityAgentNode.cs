@@ -49,8 +49,7 @@ public sealed partial class Reachability
     /// </summary>
     private (IPAddress Address, string Node)? AgentNodeAddress(Endpoint endpoint)
     {
-        if (endpoint.Pod is not { } pod || endpoint.Node is not { } node || new PodView(pod).HostNetwork
-            || new NodeView(node).IsFargate || ResourceController.WindowsIpam.IsWindowsNode(node))
+        if (EnforcedPodNode(endpoint) is not { } node)
         {
             return null;
         }

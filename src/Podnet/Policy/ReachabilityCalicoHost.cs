@@ -29,8 +29,7 @@ public sealed partial class Reachability
     /// </summary>
     private static string? CalicoHostAllow(Endpoint source, Endpoint destination, bool forwarded)
     {
-        if (forwarded || destination.Pod is not { } pod || destination.Node is not { } node || new PodView(pod).HostNetwork
-            || new NodeView(node).IsFargate || ResourceController.WindowsIpam.IsWindowsNode(node))
+        if (forwarded || EnforcedPodNode(destination) is not { } node)
         {
             return null;
         }

@@ -1,3 +1,6 @@
+using Podnet.Kube.Api;
+using Podnet.Kube.Views;
+
 namespace Podnet.Policy;
 
 public sealed partial class Reachability
@@ -17,4 +20,15 @@ public sealed partial class Reachability
         NetworkPolicyEnforcer.Calico => CalicoHostAllow(source, destination, forwarded),
         _ => null,
     };
+
+    /// <summary>
+    /// The node of <paramref name="endpoint"/> when it is a pod with its own address on a Linux EC2 node, where both
+    /// enforcers run (the agent in aws-node, calico-node as a DaemonSet for <c>kubernetes.io/os: linux</c>); null for
+    /// a node, a host-network pod, an address, or a pod on Fargate (no DaemonSets) or a Windows node.
+    /// </summary>
+    private static KubeObject? EnforcedPodNode(Endpoint endpoint)
+        => endpoint.Pod is { } pod && endpoint.Node is { } node && !new PodView(pod).HostNetwork
+           && !new NodeView(node).IsFargate && !ResourceController.WindowsIpam.IsWindowsNode(node)
+            ? node
+            : null;
 }

@@ -12,6 +12,9 @@ public sealed record AddressInfo(IPAddress Address, PodKey? Pod, DateTimeOffset?
     public bool IsAssigned => Pod is not null;
 
     /// <summary>ipamd's <c>inCoolingPeriod</c>: <c>time.Since(UnassignedTime) &lt;= cooldown</c>.</summary>
-    public bool InCooldown(DateTimeOffset now, TimeSpan cooldown)
-        => !IsAssigned && UnassignedTime is { } released && now - released <= cooldown;
+    public bool InCooldown(DateTimeOffset now, TimeSpan cooldown) => InCooldown(IsAssigned, UnassignedTime, now, cooldown);
+
+    /// <summary><see cref="InCooldown(DateTimeOffset, TimeSpan)"/> of an address's state, for the datastore's own entries.</summary>
+    internal static bool InCooldown(bool assigned, DateTimeOffset? unassignedTime, DateTimeOffset now, TimeSpan cooldown)
+        => !assigned && unassignedTime is { } released && now - released <= cooldown;
 }

@@ -565,6 +565,6 @@ public sealed class Datastore
 
         /// <summary><see cref="AddressInfo.InCooldown"/>, without making the info.</summary>
         public bool InCooldown(DateTimeOffset now, TimeSpan cooldown)
-            => Pod is null && UnassignedTime is { } released && now - released <= cooldown;
+            => AddressInfo.InCooldown(Pod is not null, UnassignedTime, now, cooldown);
     }
 }
