@@ -7,9 +7,10 @@ namespace Podnet.Policy;
 
 public sealed partial class Reachability
 {
-    private static INetworkPolicyDecider CreateNetworkPolicyDecider(Podnet.World.World world)
+    private static INetworkPolicyDecider CreateNetworkPolicyDecider(Podnet.World.World world, string? enforcer)
     {
         var store = world.ControlPlane.Store;
+        var nodes = store.Resources.For("v1", "Node");
         var engine = new NetworkPolicyEngine(store.List("networking.k8s.io/v1", "NetworkPolicy").Items);
         var pods = new Dictionary<(string Namespace, string Name), KubeObject>();
         foreach (var pod in store.List("v1", "Pod").Items)
@@ -17,16 +18,20 @@ public sealed partial class Reachability
             pods[(pod.Namespace ?? "default", pod.Name)] = pod;
         }
 
-        return new EngineDecider(engine, pods, PolicyPeer.LabelsByNamespace(store.List("v1", "Namespace").Items));
+        return new EngineDecider(
+            engine,
+            pods,
+            PolicyPeer.LabelsByNamespace(store.List("v1", "Namespace").Items),
+            pod => new PodView(pod).NodeName is { } node && store.TryGet(nodes, null, node) is { } nodeObject ? NotEnforcedOn(enforcer, nodeObject) : null);
     }
 
     /// <summary>
     /// NetworkPolicy through the engine. A hostNetwork pod or a node is not a pod to NetworkPolicy: it is its
     /// address, which only ipBlocks can match. The pods and namespaces are those of the world when the decider was
     /// made; a pod's peer is worked out when a query first needs it (one <c>podnet reach</c> in a world of 50,000
-    /// pods needs two).
+    /// pods needs two). <paramref name="notEnforced"/> gives why no enforcer filters a pod's traffic, or null.
     /// </summary>
-    private sealed class EngineDecider(NetworkPolicyEngine engine, Dictionary<(string Namespace, string Name), KubeObject> pods, Dictionary<string, IReadOnlyDictionary<string, string>> namespaceLabels) : INetworkPolicyDecider
+    private sealed class EngineDecider(NetworkPolicyEngine engine, Dictionary<(string Namespace, string Name), KubeObject> pods, Dictionary<string, IReadOnlyDictionary<string, string>> namespaceLabels, Func<KubeObject, string?> notEnforced) : INetworkPolicyDecider
     {
         // Read without a lock: the pairwise matrix asks for two peers per pair of classes.
         private readonly ConcurrentDictionary<(string Namespace, string Name), PolicyPeer?> _peers = new();
@@ -71,6 +76,11 @@ public sealed partial class Reachability
             lock (_lock)
             {
                 var peer = pods.TryGetValue((ns, name), out var pod) ? PolicyPeer.FromPod(pod, PolicyPeer.LabelsOfNamespace(namespaceLabels, ns)) : null;
+                if (peer is not null && notEnforced(pod!) is { } why)
+                {
+                    peer = peer.WithoutEnforcement(why);
+                }
+
                 return _peers.GetOrAdd((ns, name), peer);
             }
         }

@@ -119,8 +119,8 @@ public sealed partial class Reachability
         _hasNetworkPolicies = world.ControlPlane.Store.List("networking.k8s.io/v1", "NetworkPolicy").Items.Count > 0;
         _nodeLocalDns = NodeLocalDns.Find(world.ControlPlane.Store);
         _earlyDemuxDisabled = TcpEarlyDemux.Disabled(world.ControlPlane.Store.TryGet(world.ControlPlane.Store.Resources.For("apps/v1", "DaemonSet"), "kube-system", "aws-node"));
-        NetworkPolicies = CreateNetworkPolicyDecider(world);
         Enforcer = NetworkPolicyEnforcer.Find(world);
+        NetworkPolicies = CreateNetworkPolicyDecider(world, Enforcer);
     }
 
     /// <summary>Who enforces NetworkPolicy: the VPC CNI's agent, Calico, "policy-only world", or null (nobody).</summary>

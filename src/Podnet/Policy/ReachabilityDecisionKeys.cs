@@ -84,7 +84,7 @@ public sealed partial class Reachability
             }
             else if (peers[i] is { IsPod: true } peer)
             {
-                Append(key, "pod");
+                Append(key, peer.NotEnforced is null ? "pod" : "pod-not-enforced");
                 Append(key, peer.Namespace!);
                 AppendMap(key, peer.Labels);
                 AppendMap(key, peer.NamespaceLabels);

@@ -22,6 +22,38 @@ public sealed partial class Reachability
     };
 
     /// <summary>
+    /// Why no NetworkPolicy filters <paramref name="pod"/>'s traffic although an enforcer runs in the cluster (it is on
+    /// a Fargate or a Windows node, where the enforcer does not run: <see cref="NotEnforcedOn"/>); null when the policies
+    /// that select it are enforced, or when nothing enforces any (<see cref="Enforcer"/> is null).
+    /// </summary>
+    public string? NetworkPolicyNotEnforced(Endpoint pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        return pod.Pod is null ? null : ((EngineDecider)NetworkPolicies).Peer(pod).NotEnforced;
+    }
+
+    /// <summary>
+    /// Why <paramref name="enforcer"/> filters no traffic of a pod on <paramref name="node"/>: the VPC CNI's network
+    /// policy agent runs in aws-node and calico-node is a DaemonSet for Linux, so neither runs on a Fargate node (no
+    /// DaemonSets there) or a Windows node. The EKS user guide (network policy considerations): the policies apply "to
+    /// Amazon EC2 Linux nodes only. You can't apply the policies to Fargate or Windows nodes". Null where the enforcer
+    /// runs, and in a policy-only world (the policies alone decide) or one without an enforcer.
+    /// </summary>
+    private static string? NotEnforcedOn(string? enforcer, KubeObject node)
+    {
+        var where = new NodeView(node).IsFargate ? $"its node {node.Name} is a Fargate node, which runs no DaemonSets"
+            : ResourceController.WindowsIpam.IsWindowsNode(node) ? $"its node {node.Name} is a Windows node"
+            : null;
+        return (enforcer, where) switch
+        {
+            (_, null) => null,
+            (NetworkPolicyEnforcer.VpcCni, _) => $"{where}: the network policy agent runs in aws-node on EC2 Linux nodes only",
+            (NetworkPolicyEnforcer.Calico, _) => $"{where}: calico-node runs on Linux EC2 nodes only",
+            _ => null,
+        };
+    }
+
+    /// <summary>
     /// The node of <paramref name="endpoint"/> when it is a pod with its own address on a Linux EC2 node, where both
     /// enforcers run (the agent in aws-node, calico-node as a DaemonSet for <c>kubernetes.io/os: linux</c>); null for
     /// a node, a host-network pod, an address, or a pod on Fargate (no DaemonSets) or a Windows node.

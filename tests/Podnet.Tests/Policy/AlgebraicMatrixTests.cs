@@ -106,7 +106,7 @@ public class AlgebraicMatrixTests
     /// Asserts the algebraic matrix equals the pairwise one class by class and <see cref="Reachability.IsAllowed"/>
     /// pod by pod, and that exactly the pods with an address off the host network are in it; counts the verdicts.
     /// </summary>
-    private static (int Pods, long Allowed, long Denied) AssertAlgebraEqualsOracles(Podnet.World.World world, IReadOnlyList<string> ports)
+    internal static (int Pods, long Allowed, long Denied) AssertAlgebraEqualsOracles(Podnet.World.World world, IReadOnlyList<string> ports)
     {
         var reach = new Reachability(world);
         var expectedPods = world.ControlPlane.Store.List("v1", "Pod").Items.Select(p => new PodView(p))
@@ -169,7 +169,7 @@ public class AlgebraicMatrixTests
         return (podCount, allowed, denied);
     }
 
-    private static PortSpec Spec(string port)
+    internal static PortSpec Spec(string port)
     {
         Assert.True(PortSpec.TryParse(port, out var spec, out var error), error);
         return spec;

@@ -21,7 +21,7 @@ public class WindowsNodeGroupTests
     private const string Example = "security-groups-for-pods";
 
     /// <summary>One m5.large Windows Server 2022 node in private-us-west-2a (a /19), tainted as EKS's docs advise so Linux pods stay off.</summary>
-    private const string WindowsNodeGroup = """
+    internal const string WindowsNodeGroup = """
         apiVersion: aws.podnet.dev/v1alpha1
         kind: NodeGroup
         metadata: {name: ng-windows}
@@ -35,7 +35,7 @@ public class WindowsNodeGroupTests
         """;
 
     /// <summary>Two IIS pods for the Windows node, labelled so the example's SecurityGroupPolicy selects them.</summary>
-    private const string WindowsApp = """
+    internal const string WindowsApp = """
         apiVersion: apps/v1
         kind: Deployment
         metadata: {name: iis, namespace: my-namespace}
@@ -53,7 +53,7 @@ public class WindowsNodeGroupTests
                 ports: [{containerPort: 80}]
         """;
 
-    private static string WithWindowsIpam(string text)
+    internal static string WithWindowsIpam(string text)
         => text.Replace("  ConfigurationValues:\n    env:", "  ConfigurationValues:\n    enableWindowsIpam: \"true\"\n    env:", StringComparison.Ordinal);
 
     private static string WithWindowsPrefixDelegation(string text)

@@ -101,8 +101,8 @@ internal sealed class NetworkPolicyClassSets
     {
         var pod = _classes[self];
 
-        // An external endpoint has no policies: NetworkPolicyEngine.IsAllowed skips its direction.
-        var policies = pod.IsPod ? _engine.IsolatingPolicies(pod, PolicyDirection.Egress) : [];
+        // An external endpoint has no policies, and a pod no enforcer filters is not isolated: NetworkPolicyEngine.IsAllowed skips its direction.
+        var policies = pod is { IsPod: true, NotEnforced: null } ? _engine.IsolatingPolicies(pod, PolicyDirection.Egress) : [];
         if (policies.Count == 0)
         {
             return null;
@@ -131,7 +131,7 @@ internal sealed class NetworkPolicyClassSets
     private void AddIngress(int self)
     {
         var pod = _classes[self];
-        var policies = pod.IsPod ? _engine.IsolatingPolicies(pod, PolicyDirection.Ingress) : [];
+        var policies = pod is { IsPod: true, NotEnforced: null } ? _engine.IsolatingPolicies(pod, PolicyDirection.Ingress) : [];
         if (policies.Count == 0)
         {
             Ingress.Open.Add(self);

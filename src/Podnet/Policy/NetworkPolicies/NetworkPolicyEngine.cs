@@ -75,8 +75,8 @@ public sealed class NetworkPolicyEngine
         ArgumentNullException.ThrowIfNull(to);
         ArgumentException.ThrowIfNullOrEmpty(protocol);
         protocol = protocol.ToUpperInvariant();
-        return (!from.IsPod || Allows(SelectionOf(from).Egress, PolicyDirection.Egress, from, to, protocol, port, out _))
-               && (!to.IsPod || Allows(SelectionOf(to).Ingress, PolicyDirection.Ingress, from, to, protocol, port, out _));
+        return (!from.IsPod || from.NotEnforced is not null || Allows(SelectionOf(from).Egress, PolicyDirection.Egress, from, to, protocol, port, out _))
+               && (!to.IsPod || to.NotEnforced is not null || Allows(SelectionOf(to).Ingress, PolicyDirection.Ingress, from, to, protocol, port, out _));
     }
 
     private DirectionVerdict Decide(PolicyDirection direction, PolicyPeer from, PolicyPeer to, string protocol, int port)

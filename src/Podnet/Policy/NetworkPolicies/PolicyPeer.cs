@@ -45,6 +45,20 @@ public sealed record PolicyPeer
 
     public IReadOnlyList<PodContainerPort> ContainerPorts { get; }
 
+    /// <summary>
+    /// Why no enforcer applies NetworkPolicy to this pod (it runs where none runs: on Fargate, on a Windows node);
+    /// null when policies that select it isolate it. Such a pod is still matched by other pods' rules (its labels and
+    /// address are what they are), but its own egress and ingress are not filtered.
+    /// </summary>
+    public string? NotEnforced { get; private init; }
+
+    /// <summary>This pod with <see cref="NotEnforced"/> set to <paramref name="reason"/>.</summary>
+    public PolicyPeer WithoutEnforcement(string reason)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        return this with { NotEnforced = reason };
+    }
+
     /// <summary>A pod from its parts.</summary>
     public static PolicyPeer Pod(
         string @namespace,
