@@ -238,7 +238,7 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
     {
         if (!_agents.TryGetValue(node.Name, out var agent) || !agent.Ipamd.Initialized)
         {
-            return SandboxResult.Failed($"plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): {NotReadyMessage}", TimeSpan.FromSeconds(10));
+            return SandboxResult.Failed($"plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): {NotReadyMessage}");
         }
 
         if (agent.Settings.ServesPodEni && RequestsPodEni(pod))
@@ -251,7 +251,7 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
         {
             // The kubelet retries; meanwhile ipamd's pool loop may add addresses.
             Queue.Add(new ObjectKey(null, node.Name));
-            return SandboxResult.Failed(NoAddress(pod), TimeSpan.FromSeconds(10));
+            return SandboxResult.Failed(NoAddress(pod));
         }
 
         // The pool may now be low: ipamd looks again.

@@ -26,6 +26,17 @@ public sealed class World
     /// <summary>The instances whose kubelet registered a Node, and the Node's name.</summary>
     private readonly Dictionary<string, string> _registeredInstances = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// What <see cref="RegisterNodes"/> saw at its last full look, asked at every step of a settle: EC2's
+    /// <see cref="Aws.Ec2.Ec2Backend.InstancesVersion"/> (-1: look again), and when each instance of the node groups
+    /// not yet registered then boots, earliest first. Until the version moves or the first of those moments comes,
+    /// nothing can be registered or shut down, so a step does not walk every instance (a world of thousands of
+    /// steps and hundreds of nodes did).
+    /// </summary>
+    private long _instancesSeen = -1;
+
+    private List<DateTimeOffset> _boots = [];
+
     /// <summary>The AMI type of each node registered from a node group's instance, by node name.</summary>
     private readonly Dictionary<string, string> _nodeAmiTypes = new(StringComparer.Ordinal);
     private Action<World>? _settleProgress;
@@ -139,6 +150,7 @@ public sealed class World
         internal set
         {
             _bootedBefore = value;
+            _instancesSeen = -1;
 
             // EC2's side of the same moment: those instances are running from their launch, later ones pending first.
             // The one write past IEc2: no EC2 action says when an instance was launched in the past; the loader states it.
@@ -178,21 +190,38 @@ public sealed class World
     {
         get
         {
-            if (Cloud is null || Cluster is null || BootedBefore == DateTimeOffset.MaxValue || !Cloud.Eks.ClusterExists(Cluster.Name))
+            if (Cloud is null || Cluster is null || BootedBefore == DateTimeOffset.MaxValue)
             {
                 return null;
             }
 
+            if (_instancesSeen != Cloud.Ec2Backend.InstancesVersion)
+            {
+                _boots = Boots();
+            }
+
             var now = Time.GetUtcNow();
-            return Cloud.Eks.ListNodegroups(Cluster.Name)
+            foreach (var at in _boots)
+            {
+                if (at > now)
+                {
+                    return at;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>When each instance of the cluster's node groups that has no Node yet registers it, earliest first.</summary>
+    private List<DateTimeOffset> Boots()
+        => Cloud is null || Cluster is null || !Cloud.Eks.ClusterExists(Cluster.Name)
+            ? []
+            : [.. Cloud.Eks.ListNodegroups(Cluster.Name)
                 .SelectMany(n => Cloud.Eks.NodegroupInstanceIds(Cluster.Name, n))
                 .Where(id => !_registeredInstances.ContainsKey(id))
                 .Select(id => BootsUntil(Cloud.Ec2View.DescribeInstances(DescribeRequest.ForIds(id))[0].Instances[0]))
-                .Where(at => at > now)
-                .Select(at => (DateTimeOffset?)at)
-                .Min();
-        }
-    }
+                .Order()];
 
     /// <summary>The earlier of two moments, either of which may be absent.</summary>
     public static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
@@ -207,6 +236,12 @@ public sealed class World
     public void RegisterNodes()
     {
         if (Cloud is null || Cluster is null)
+        {
+            return;
+        }
+
+        var version = Cloud.Ec2Backend.InstancesVersion;
+        if (version == _instancesSeen && (_boots.Count == 0 || _boots[0] > Time.GetUtcNow()))
         {
             return;
         }
@@ -283,6 +318,9 @@ public sealed class World
                 AwsNode?.ShutDown(nodeName);
             }
         }
+
+        _instancesSeen = version;
+        _boots = Boots();
     }
 
     /// <summary>

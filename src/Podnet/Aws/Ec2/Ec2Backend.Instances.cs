@@ -19,6 +19,26 @@ public sealed partial class Ec2Backend
     /// <summary>Instances launched until this moment were up when the account's world began (see <see cref="MarkUpUntil"/>).</summary>
     private DateTimeOffset? _upUntil;
 
+    /// <summary>Counts the actions that launch or terminate instances (<see cref="InstancesVersion"/>).</summary>
+    private long _instancesVersion;
+
+    /// <summary>
+    /// A number that changes whenever an instance is launched or begins to terminate, or <see cref="MarkUpUntil"/>
+    /// moves: a reader of the instances can tell it has seen them all as they are. The moves that follow from time alone
+    /// (pending to running, shutting-down to terminated) do not change it; <see cref="NextInstanceTransition"/> says when
+    /// the next is.
+    /// </summary>
+    public long InstancesVersion
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _instancesVersion;
+            }
+        }
+    }
+
     /// <summary>
     /// How long an instance launched while the world runs stays <c>pending</c> before it is <c>running</c>: the
     /// instance "is preparing to enter the running state" (EC2 User Guide, "Amazon EC2 instance state changes"). AWS
@@ -100,6 +120,7 @@ public sealed partial class Ec2Backend
         lock (_lock)
         {
             _upUntil ??= moment;
+            _instancesVersion++;
         }
     }
 
@@ -201,6 +222,7 @@ public sealed partial class Ec2Backend
                     Tags = [.. tags],
                 };
                 _instances.Add(instance.Id, instance);
+                _instancesVersion++;
                 _changing.Enqueue(instance, instance.RunningAt);
                 eni.Attachment = new AttachmentState(_ids.Next("eni-attach", $"{eni.Id}|{instance.Id}|0|0"), instance.Id, 0, 0, instance.LaunchTime, DeleteOnTermination: true);
                 launched.Add(instance);
@@ -238,6 +260,7 @@ public sealed partial class Ec2Backend
                 if (instance.ShutdownAt is null)
                 {
                     instance.ShutdownAt = now;
+                    _instancesVersion++;
                     instance.TerminatedAt = now + ShuttingDownDuration(instance.Id);
                     _terminationsOrdered++;
                     _changing.Enqueue(instance, instance.TerminatedAt.Value);

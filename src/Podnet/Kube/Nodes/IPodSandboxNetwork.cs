@@ -18,14 +18,15 @@ public interface IPodSandboxNetwork
 }
 
 /// <summary>
-/// The outcome of CNI ADD: the pod's address, or the plugin's error and when to try again, or (<see cref="IsWaiting"/>)
-/// a plugin still waiting inside its ADD for something another component writes (no result yet, no error).
+/// The outcome of CNI ADD: the pod's address, or the plugin's error (the kubelet tries again on its pod worker's
+/// back-off, not a time the plugin names), or (<see cref="IsWaiting"/>) a plugin still waiting inside its ADD for
+/// something another component writes (no result yet, no error), with when it looks again.
 /// </summary>
 public sealed record SandboxResult(string? PodIp, string? Error, TimeSpan? RetryAfter = null)
 {
     public static SandboxResult Assigned(string podIp) => new(podIp, null);
 
-    public static SandboxResult Failed(string error, TimeSpan? retryAfter = null) => new(null, error, retryAfter);
+    public static SandboxResult Failed(string error) => new(null, error);
 
     /// <summary>
     /// The plugin's ADD has not returned yet: it polls for what it needs (e.g. the Windows vpc-bridge plugin for the

@@ -30,8 +30,11 @@ public sealed class Kubelet : ReconcilingController
     /// <summary>The event reason of a failed probe (kubelet <c>events.ContainerUnhealthy</c>).</summary>
     public const string UnhealthyReason = "Unhealthy";
 
-    /// <summary>The pod worker's retry after a failed sync (pod_workers.go backOffPeriod).</summary>
-    private static readonly TimeSpan SandboxRetry = TimeSpan.FromSeconds(10);
+    /// <summary>The pod worker's retry after a failed sync, before jitter (kubelet.go <c>backOffPeriod</c>).</summary>
+    private static readonly TimeSpan BackOffPeriod = TimeSpan.FromSeconds(10);
+
+    /// <summary>pod_workers.go <c>workerBackOffPeriodJitterFactor</c>: the jitter adds up to half the period again.</summary>
+    private const double BackOffJitterFactor = 0.5;
 
     /// <summary>
     /// The shortest grace period the kubelet gives a container it stops (kuberuntime_container.go
@@ -409,16 +412,16 @@ public sealed class Kubelet : ReconcilingController
                 // The words of seed 001's describe output: the sandbox is torn down and made again for the retry.
                 var retrying = found.Peek("status.containerStatuses") is JsonArray;
                 ShowContainerCreating(found, node, context);
-                _events.Warning(found, "FailedCreatePodSandBox", $"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"{SandboxId(found, Time.GetUtcNow())}\" network for pod \"{pod.Name}\": {result.Error}", Component, node.Name);
+                var sandbox = SandboxId(found, Time.GetUtcNow());
+                _events.Warning(found, "FailedCreatePodSandBox", $"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"{sandbox}\" network for pod \"{pod.Name}\": {result.Error}", Component, node.Name);
                 if (retrying)
                 {
                     _events.Normal(found, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.", Component, node.Name);
                 }
 
-                // The pod worker's retry after a failed sync (pod_workers.go, completeWork): the plugin's delay, or
-                // backOffPeriod (10 s) — every time, not doubling. The kubelet adds up to half again as jitter
-                // (wait.Jitter(backOffPeriod, 0.5)); Podnet leaves it out so a run's timeline is exact and repeatable.
-                retry = result.RetryAfter ?? SandboxRetry;
+                // The pod worker's retry after a failed sync (pod_workers.go, completeWork): backOffPeriod with jitter,
+                // every time, not doubling.
+                retry = NextSync(Time.GetUtcNow(), BackOff(sandbox));
                 return null;
             }
 
@@ -487,7 +490,7 @@ public sealed class Kubelet : ReconcilingController
         {
             // Each sync of a pod in back-off says so again (kuberuntime_manager.go doBackOff), every 10 s.
             _events.Warning(found, "BackOff", $"Back-off restarting failed container {container.Name} in pod {PodRef(found)}", Component, node.Name);
-            container.NextBackOffReport = now + SandboxRetry;
+            container.NextBackOffReport = now + NextSync(now, BackOff(Hex($"backoff{found.Uid}{container.Name}{now.UtcTicks}")));
         }
 
         // A pod-level check (aws-node's) stands for its containers' readiness probe: it holds them back too.
@@ -778,4 +781,27 @@ public sealed class Kubelet : ReconcilingController
     private static string SandboxId(KubeObject pod, DateTimeOffset attempt) => Hex($"sandbox{pod.Uid}{attempt.UtcTicks}");
 
     private static string Hex(string seed) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(seed)));
+
+    /// <summary>
+    /// How long from <paramref name="now"/> until the kubelet's sync loop takes up a pod whose work queue entry is due
+    /// after <paramref name="delay"/>: the pod worker queues the retry (pod_workers.go <c>completeWork</c>,
+    /// <c>p.workQueue.Enqueue</c>), and <c>syncLoop</c> (kubelet.go) takes what is due on its <c>syncTicker</c>, which
+    /// ticks every second (<c>getPodsToSync</c>, <c>workQueue.GetWork</c>). Podnet's ticks fall on whole seconds of
+    /// virtual time, for every kubelet alike.
+    /// </summary>
+    private static TimeSpan NextSync(DateTimeOffset now, TimeSpan delay)
+    {
+        var due = now + delay;
+        var tick = new DateTimeOffset((due.UtcTicks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        return tick - now;
+    }
+
+    /// <summary>
+    /// When the pod worker syncs a pod again after a failed sync (pod_workers.go <c>completeWork</c>:
+    /// <c>wait.Jitter(p.backOffPeriod, workerBackOffPeriodJitterFactor)</c>): 10 s plus a random part of up to 5 s, in
+    /// whole milliseconds. The random part is read from <paramref name="hex"/> (a hash of the attempt, such as its
+    /// sandbox ID), so a run's timeline is repeatable while retries spread as the kubelet's do.
+    /// </summary>
+    private static TimeSpan BackOff(string hex)
+        => BackOffPeriod + TimeSpan.FromMilliseconds(Math.Floor(Convert.ToUInt16(hex[..4], 16) / 65536.0 * BackOffJitterFactor * BackOffPeriod.TotalMilliseconds));
 }

@@ -14,8 +14,6 @@ internal sealed class FakeSandboxNetwork : IPodSandboxNetwork
     /// <summary>When set, ADD fails with this error.</summary>
     public string? AddError { get; set; }
 
-    public TimeSpan? RetryAfter { get; set; }
-
     public List<string> Added { get; } = [];
 
     public List<string> Deleted { get; } = [];
@@ -30,7 +28,7 @@ internal sealed class FakeSandboxNetwork : IPodSandboxNetwork
         Added.Add(key);
         if (AddError is not null)
         {
-            return SandboxResult.Failed(AddError, RetryAfter);
+            return SandboxResult.Failed(AddError);
         }
 
         if (!Addresses.TryGetValue(key, out var ip))

@@ -179,12 +179,14 @@ public class KubeletTests
             "^Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"[0-9a-f]{64}\" network for pod \"web\": add cmd: failed to assign an IP address to container$",
             failed.GetString("message"));
 
-        // The kubelet tries again after its back-off, not before.
-        Assert.Equal(cluster.Time.GetUtcNow().AddSeconds(10), cluster.Plane.NextDue);
-        cluster.Time.Advance(TimeSpan.FromSeconds(9));
+        // The kubelet tries again after its back-off (10 s and a jitter of up to 5 s drawn from the attempt), at the
+        // next tick of its one-second sync loop, not before.
+        var retry = BackOffAfter(failed, cluster.Time.GetUtcNow());
+        Assert.Equal(cluster.Time.GetUtcNow() + retry, cluster.Plane.NextDue);
+        cluster.Time.Advance(retry - TimeSpan.FromMilliseconds(1));
         cluster.Run();
         Assert.Single(network.Added);
-        cluster.Time.Advance(TimeSpan.FromSeconds(1));
+        cluster.Time.Advance(TimeSpan.FromMilliseconds(1));
         cluster.Run();
         Assert.Equal(2, network.Added.Count);
         // Each attempt is a new sandbox with its own ID, so the second failure is an event of its own (client-go
@@ -207,16 +209,43 @@ public class KubeletTests
         Assert.Null(cluster.Plane.NextDue);
     }
 
+    /// <summary>
+    /// pod_workers.go completeWork retries a failed sync after <c>wait.Jitter(backOffPeriod, 0.5)</c>: 10 s plus up to
+    /// 5 s at random, so the retries of many pods spread out instead of coming in step; the sync loop takes them up on
+    /// its one-second ticker. The random part is drawn from each attempt's sandbox ID, so a run repeats exactly.
+    /// </summary>
     [Fact]
-    public void Kubelet_SandboxFails_RetryAfterFromPluginHonoured()
+    public void Kubelet_SandboxFails_RetriesOnThePodWorkersJitteredBackOff_AtTheSyncLoopsNextTick()
     {
         var (cluster, _, network) = ClusterWithFakeNetwork();
         network.AddError = "failed to allocate for range 0: no IP addresses available in range set";
-        network.RetryAfter = TimeSpan.FromSeconds(3);
-        cluster.Create(TestCluster.PodJson("web"));
+        var start = cluster.Time.GetUtcNow();
+        foreach (var name in new[] { "a", "b", "c", "d", "e", "f" })
+        {
+            cluster.Create(TestCluster.PodJson(name));
+        }
+
         cluster.Run();
 
-        Assert.Equal(cluster.Time.GetUtcNow().AddSeconds(3), cluster.Plane.NextDue);
+        var retries = cluster.Events("FailedCreatePodSandBox").Select(f => BackOffAfter(f, start)).ToList();
+        Assert.Equal(6, retries.Count);
+        Assert.All(retries, r => Assert.InRange(r, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(15)));
+        Assert.All(retries, r => Assert.Equal(0, (start + r).UtcTicks % TimeSpan.TicksPerSecond));
+        Assert.True(retries.Distinct().Count() >= 3, string.Join(", ", retries));
+        Assert.Equal(start + retries.Min(), cluster.Plane.NextDue);
+    }
+
+    /// <summary>
+    /// How long after <paramref name="at"/> the kubelet retries the failed attempt <paramref name="failure"/> reports:
+    /// 10 s plus the share of 5 s that the first four hex digits of its sandbox ID give (in whole milliseconds), then
+    /// on to the next whole second, where its sync loop ticks.
+    /// </summary>
+    private static TimeSpan BackOffAfter(KubeObject failure, DateTimeOffset at)
+    {
+        var sandbox = System.Text.RegularExpressions.Regex.Match(failure.GetString("message")!, "sandbox container \"([0-9a-f]{64})\"").Groups[1].Value;
+        var due = at + TimeSpan.FromSeconds(10) + TimeSpan.FromMilliseconds(Math.Floor(Convert.ToUInt16(sandbox[..4], 16) / 65536.0 * 5000));
+        var tick = (due.UtcTicks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond;
+        return TimeSpan.FromTicks(tick - at.UtcTicks);
     }
 
     [Fact]

@@ -23,17 +23,14 @@ public class WorkQueue<TKey>
     private readonly HashSet<TKey> _dirty = [];
     private readonly HashSet<TKey> _processing = [];
 
-    // delaying_queue.go's waitingForQueue and knownEntries: the earliest due time of each waiting key, and how many
-    // keys wait for each due time, so the earliest is known without a scan and a take with nothing due costs nothing.
-    // Keys due together are promoted in the order of the dictionary, as before this queue took client-go's shape.
-    private readonly Dictionary<TKey, DateTimeOffset> _waiting = [];
-    // The due times in order (a sorted set's Min costs no allocation; a sorted dictionary's first entry was an
-    // enumerator and a stack on every take), and how many keys wait for each.
-    private readonly SortedSet<DateTimeOffset> _dueTimes = [];
-    private readonly Dictionary<DateTimeOffset, int> _dueCounts = [];
+    // delaying_queue.go's waitingForQueue (a heap by due time) and knownEntries: each waiting key with its due time and
+    // the order it began to wait in, and the same entries sorted by (due, order), so the earliest is known, and the
+    // keys due are taken, without a scan: a take with nothing due costs nothing, and one key due among thousands
+    // waiting costs a logarithm, not a pass over all of them.
+    private readonly Dictionary<TKey, (DateTimeOffset Due, long Order)> _waiting = [];
+    private readonly SortedSet<(DateTimeOffset Due, long Order, TKey Key)> _byDue = new(DueOrder.Instance);
+    private long _waitOrder;
 
-    // The keys due at one promotion, in due order (reused: a promotion happens on most takes of a busy queue).
-    private readonly List<(DateTimeOffset Due, int Order, TKey Key)> _due = [];
     private readonly Lock _lock = new();
 
     /// <param name="time">The clock delays are measured on.</param>
@@ -79,21 +76,15 @@ public class WorkQueue<TKey>
             }
 
             var due = Time.GetUtcNow() + delay;
-            if (_waiting.TryGetValue(key, out var existing) && existing <= due)
+            if (_waiting.TryGetValue(key, out var existing) && existing.Due <= due)
             {
                 return;
             }
 
             Unschedule(key);
-            _waiting[key] = due;
-            if (_dueTimes.Add(due))
-            {
-                _dueCounts[due] = 1;
-            }
-            else
-            {
-                _dueCounts[due]++;
-            }
+            var order = _waitOrder++;
+            _waiting[key] = (due, order);
+            _byDue.Add((due, order, key));
         }
     }
 
@@ -156,7 +147,7 @@ public class WorkQueue<TKey>
         {
             lock (_lock)
             {
-                return _dueTimes.Count == 0 ? null : _dueTimes.Min;
+                return _byDue.Count == 0 ? null : _byDue.Min.Due;
             }
         }
     }
@@ -183,51 +174,39 @@ public class WorkQueue<TKey>
         _queue.AddLast(key);
     }
 
-    /// <summary>Queues every waiting key whose time has come, earliest first (delaying_queue.go's waitingLoop).</summary>
+    /// <summary>
+    /// Queues every waiting key whose time has come, earliest first, keys due together in the order they began to wait
+    /// (delaying_queue.go's waitingLoop).
+    /// </summary>
     private void PromoteDue()
     {
         var now = Time.GetUtcNow();
-        if (_dueTimes.Count == 0 || _dueTimes.Min > now)
+        while (_byDue.Count > 0 && _byDue.Min is var first && first.Due <= now)
         {
-            return;
+            _byDue.Remove(first);
+            _waiting.Remove(first.Key);
+            AddLocked(first.Key);
         }
-
-        // In due order, keys due together in the order of the dictionary (a stable sort by due time).
-        foreach (var (key, due) in _waiting)
-        {
-            if (due <= now)
-            {
-                _due.Add((due, _due.Count, key));
-            }
-        }
-
-        _due.Sort(static (a, b) => a.Due != b.Due ? a.Due.CompareTo(b.Due) : a.Order.CompareTo(b.Order));
-        foreach (var (_, _, key) in _due)
-        {
-            Unschedule(key);
-            AddLocked(key);
-        }
-
-        _due.Clear();
     }
 
-    /// <summary>Takes a key off the waiting set, and its due time off the counts.</summary>
+    /// <summary>Takes a key off the waiting set.</summary>
     private void Unschedule(TKey key)
     {
-        if (!_waiting.Remove(key, out var due))
+        if (_waiting.Remove(key, out var entry))
         {
-            return;
+            _byDue.Remove((entry.Due, entry.Order, key));
         }
+    }
 
-        var count = _dueCounts[due] - 1;
-        if (count == 0)
+    /// <summary>Waiting entries by due time, then by the order they began to wait in (unique per entry).</summary>
+    private sealed class DueOrder : IComparer<(DateTimeOffset Due, long Order, TKey Key)>
+    {
+        public static readonly DueOrder Instance = new();
+
+        public int Compare((DateTimeOffset Due, long Order, TKey Key) x, (DateTimeOffset Due, long Order, TKey Key) y)
         {
-            _dueTimes.Remove(due);
-            _dueCounts.Remove(due);
-        }
-        else
-        {
-            _dueCounts[due] = count;
+            var due = x.Due.CompareTo(y.Due);
+            return due != 0 ? due : x.Order.CompareTo(y.Order);
         }
     }
 }
