@@ -91,6 +91,6 @@ public sealed class SecurityGroupPodDns : ILintCheck
         var query = context.Reachability.Resolve(source, ClusterName, answer);
         return query.Reply == DnsReply.Answered
             ? null
-            : query.Query.Hops.FirstOrDefault(h => !h.Allowed && h.Step is "dns: egress" or "dns: ingress");
+            : query.Query.Hops.FirstOrDefault(h => !h.Allowed && h.Kind == HopKind.SecurityGroups && h.From?.Pod is not null);
     }
 }
