@@ -17,7 +17,9 @@ public sealed partial class Reachability
     /// (the VPC's Route 53 Resolver) and a server outside the VPC answer NXDOMAIN for the cluster's names; a node, and an
     /// address that is not a pod, ask such a resolver (their own resolv.conf), not the cluster's DNS. The same step
     /// reach takes before a Service (<c>svc/namespace/name</c>), for the emulated shell's resolver (<c>curl</c>,
-    /// <c>nslookup</c>): <see cref="DnsResolution.Query"/> is allowed only when the cluster's DNS answered.
+    /// <c>nslookup</c>): <see cref="DnsResolution.Query"/> is allowed only when the cluster's DNS answered, and
+    /// <see cref="DnsResolution.Partial"/> names the CoreDNS pods kube-proxy may send the answered query (or NodeLocal
+    /// DNSCache's) to that refuse it, when some do.
     /// </summary>
     public DnsResolution Resolve(Endpoint source, string name, string? answer)
     {
