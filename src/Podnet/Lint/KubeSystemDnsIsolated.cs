@@ -81,34 +81,61 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
                 "allow ingress to `k8s-app: kube-dns` on UDP and TCP 53 from every namespace (`from: [{namespaceSelector: {}}]`) in a policy of kube-system");
         }
 
+        if (cache.Count == 0 && partly.Count == 0)
+        {
+            yield break;
+        }
+
+        var ownNode = context.Enforcer switch
+        {
+            NetworkPolicyEnforcer.VpcCni => " (the network policy agent lets a node's own address in only to the CoreDNS pods on that node)",
+            NetworkPolicyEnforcer.Calico => " (Calico lets a node's host network in only to the CoreDNS pods on that node)",
+            _ => string.Empty,
+        };
+        var blocks = NodeCidrs(context, cache.Select(c => c.Pod.NodeName).Concat(partly.Select(p => p.Pod.NodeName)).OfType<string>());
+        var fix = $"allow ingress to `k8s-app: kube-dns` on UDP and TCP 53 from the nodes' addresses in a policy of kube-system — NetworkPolicy matches the host network only by ipBlock: `from: [{string.Join(", ", blocks.Select(b => $"{{ipBlock: {{cidr: {b.Cidr}}}}}"))}]` ({string.Join(", ", blocks.Select(b => b.What))}) with `ports: [{{protocol: UDP, port: 53}}, {{protocol: TCP, port: 53}}]`";
         if (cache.Count > 0)
         {
-            var names = string.Join(", ", cache.Take(NamedPods).Select(c => $"{c.Pod.Namespace}/{c.Pod.Name}"))
-                        + (cache.Count > NamedPods ? $" and {cache.Count - NamedPods} more" : string.Empty);
-            var blocks = NodeCidrs(context, cache.Select(c => c.Pod.NodeName).OfType<string>().Concat(partly));
             yield return Finding(
                 ingress,
-                $"NodeLocal DNSCache cannot ask CoreDNS: {cache[0].Detail}; the cache asks from its node's host network, which no podSelector or namespaceSelector matches{context.Enforcer switch { NetworkPolicyEnforcer.VpcCni => " (the network policy agent lets a node's own address in only to the CoreDNS pods on that node)", NetworkPolicyEnforcer.Calico => " (Calico lets a node's host network in only to the CoreDNS pods on that node)", _ => string.Empty }}, so Service names do not resolve for pods that use it ({names}; pod IPs still work)",
-                $"allow ingress to `k8s-app: kube-dns` on UDP and TCP 53 from the nodes' addresses in a policy of kube-system — NetworkPolicy matches the host network only by ipBlock: `from: [{string.Join(", ", blocks.Select(b => $"{{ipBlock: {{cidr: {b.Cidr}}}}}"))}]` ({string.Join(", ", blocks.Select(b => b.What))}) with `ports: [{{protocol: UDP, port: 53}}, {{protocol: TCP, port: 53}}]`");
+                $"NodeLocal DNSCache cannot ask CoreDNS: {cache[0].Detail}; the cache asks from its node's host network, which no podSelector or namespaceSelector matches{ownNode}, so Service names do not resolve for pods that use it ({Names(cache.Select(c => c.Pod).ToList())}; pod IPs still work)",
+                fix);
+        }
+        else
+        {
+            // Every cache resolves, but only through the CoreDNS pods that admit it: reach's partial answer.
+            var (_, partial, denied) = partly[0];
+            var share = (int)Math.Round(100 * partial.Unanswered, MidpointRounding.AwayFromZero);
+            yield return Finding(
+                ingress,
+                $"NodeLocal DNSCache cannot ask every CoreDNS pod: {denied.Detail}; the cache asks from its node's host network, which no podSelector or namespaceSelector matches{ownNode}, so kube-proxy sends about {share}% of the cache's connections to a CoreDNS pod that refuses them: Service names resolve slowly, and now and then fail, for pods that use it ({Names(partly.Select(p => p.Pod).ToList())})",
+                fix);
         }
     }
+
+    /// <summary>Up to <see cref="NamedPods"/> pods as <c>namespace/name</c>, then "and N more".</summary>
+    private static string Names(List<PodView> pods)
+        => string.Join(", ", pods.Take(NamedPods).Select(p => $"{p.Namespace}/{p.Name}"))
+           + (pods.Count > NamedPods ? $" and {pods.Count - NamedPods} more" : string.Empty);
 
     /// <summary>
     /// Reach's DNS step for one pod per DNS situation (pods outside kube-system, with an address, not on the host
     /// network): the first refusal of a pod's own query by CoreDNS's ingress (the NetworkPolicy hop's text), and every
-    /// pod whose NodeLocal DNSCache's query a NetworkPolicy refused, with that hop's text. A query refused by the pod's
-    /// own egress policies is not kube-system's doing and is not counted. Partly: the nodes whose cache resolved, but
-    /// some CoreDNS pod kube-proxy may send its query to refused it (under the VPC CNI's network policy agent or Calico,
-    /// only the CoreDNS pod on the cache's own node admits it): on EKS the queries sent there time out, so the fix's ipBlocks
-    /// cover those nodes too. In a world without the kube-dns Service the first pod's connection to CoreDNS
+    /// pod whose NodeLocal DNSCache's query a NetworkPolicy refused, with that hop's text. The hops are told apart by
+    /// their <see cref="Hop.Kind"/>, <see cref="Hop.From"/> and <see cref="Hop.To"/>, never by their words. A query
+    /// refused by the pod's own egress policies is not kube-system's doing and is not counted. Partly: the nodes whose
+    /// cache resolved, but with some CoreDNS pod kube-proxy may send its query to refusing it by a NetworkPolicy
+    /// (<see cref="DnsResolution.Partial"/>, reach's own decision; under the VPC CNI's network policy agent or Calico,
+    /// only the CoreDNS pod on the cache's own node admits it): on EKS the queries sent there time out, so the fix's
+    /// ipBlocks cover those nodes too. In a world without the kube-dns Service the first pod's connection to CoreDNS
     /// (<paramref name="dns"/>) is judged instead.
     /// </summary>
-    private static (string? Direct, List<(PodView Pod, string Detail)> Cache, List<string> Partly) PodQueries(LintContext context, string dns, Dictionary<string, IReadOnlyDictionary<string, string>> namespaceLabels)
+    private static (string? Direct, List<(PodView Pod, string Detail)> Cache, List<(PodView Pod, DnsPartialAnswer Partial, Hop Denied)> Partly) PodQueries(LintContext context, string dns, Dictionary<string, IReadOnlyDictionary<string, string>> namespaceLabels)
     {
         var clients = context.Pods.Where(p => p.Namespace != "kube-system" && p.PodIP is not null && !p.HostNetwork).ToList();
         string? direct = null;
         var cache = new List<(PodView Pod, string Detail)>();
-        var partly = new List<string>();
+        var partly = new List<(PodView Pod, DnsPartialAnswer Partial, Hop Denied)>();
         if (clients.Count == 0)
         {
             return (direct, cache, partly);
@@ -134,41 +161,65 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
                 continue;
             }
 
-            if (query.Reply == DnsReply.Answered)
+            var (blame, denied) = Blame(query, pod);
+            switch (blame)
             {
-                if (pod.NodeName is { } node && query.Query.Hops.Any(h => !h.Allowed && h.Step.StartsWith("dns: node-local-dns-", StringComparison.Ordinal) && h.Step.EndsWith(": networkpolicy", StringComparison.Ordinal)))
-                {
-                    partly.Add(node);
-                }
-
-                continue;
-            }
-
-            if (query.Query.Hops.FirstOrDefault(h => !h.Allowed && h.Step.EndsWith("networkpolicy", StringComparison.Ordinal)) is not { } denied)
-            {
-                continue;
-            }
-
-            if (denied.Step != "dns: networkpolicy")
-            {
-                // "dns: node-local-dns-… to coredns-…: networkpolicy": the cache's query from the node, which no egress
-                // policy selects; only CoreDNS's ingress, a kube-system policy, refuses it.
-                cache.AddRange(situation.Select(p => (p, denied.Detail)));
-                continue;
-            }
-
-            // The pod's own query: "ns/pod -> kube-system/coredns-… UDP/53: denied; …" when a CoreDNS pod was asked; it
-            // is kube-system's doing when CoreDNS's ingress (the kube-system policies alone) refuses the pod.
-            var prefix = $"{pod.Namespace}/{pod.Name} -> kube-system/";
-            if (direct is null && denied.Detail.StartsWith(prefix, StringComparison.Ordinal)
-                && kubeSystemPods.Find(p => denied.Detail.AsSpan(prefix.Length).StartsWith($"{p.Name} ", StringComparison.Ordinal)) is { } server
-                && kubeSystem.Evaluate(PolicyPeer.FromPod(pod.Object, PolicyPeer.LabelsOfNamespace(namespaceLabels, pod.Namespace)), PolicyPeer.FromPod(server.Object, PolicyPeer.LabelsOfNamespace(namespaceLabels, "kube-system")), "UDP", 53).Ingress is { Allowed: false })
-            {
-                direct = denied.Detail;
+                case DnsBlame.CachePartly:
+                    partly.AddRange(situation.Select(p => (p, query.Partial!, denied!)));
+                    break;
+                case DnsBlame.Cache:
+                    cache.AddRange(situation.Select(p => (p, denied!.Detail)));
+                    break;
+                case DnsBlame.PodToCoreDns when direct is null
+                    && kubeSystemPods.Find(p => p.Name == denied!.To!.Pod!.Name) is { } server
+                    && kubeSystem.Evaluate(PolicyPeer.FromPod(pod.Object, PolicyPeer.LabelsOfNamespace(namespaceLabels, pod.Namespace)), PolicyPeer.FromPod(server.Object, PolicyPeer.LabelsOfNamespace(namespaceLabels, "kube-system")), "UDP", 53).Ingress is { Allowed: false }:
+                    // It is kube-system's doing when CoreDNS's ingress (the kube-system policies alone) refuses the pod.
+                    direct = denied!.Detail;
+                    break;
             }
         }
 
         return (direct, cache, partly);
+    }
+
+    /// <summary>
+    /// What reach's DNS step for <paramref name="pod"/> (<paramref name="query"/>) says about NetworkPolicy at CoreDNS,
+    /// read from the hops' <see cref="Hop.Kind"/>, <see cref="Hop.From"/> and <see cref="Hop.To"/> and from
+    /// <see cref="DnsResolution.Partial"/>, never from their words, with the NetworkPolicy step it rests on:
+    /// <list type="bullet">
+    /// <item><see cref="DnsBlame.CachePartly"/>: the name resolved through NodeLocal DNSCache, but a NetworkPolicy makes
+    /// a CoreDNS pod kube-proxy may send the cache's query to refuse it (the first such step);</item>
+    /// <item><see cref="DnsBlame.Cache"/>: the name did not resolve, and the first NetworkPolicy refusal is of a flow from
+    /// a node (the cache's query from its host network, which no egress policy selects);</item>
+    /// <item><see cref="DnsBlame.PodToCoreDns"/>: the name did not resolve, and the first NetworkPolicy refusal is of the
+    /// pod's own query to a pod of kube-system (whose policies the caller asks whether it is their doing);</item>
+    /// <item><see cref="DnsBlame.None"/> otherwise (resolved, refused by something else, or by a policy on another flow).</item>
+    /// </list>
+    /// </summary>
+    internal static (DnsBlame Blame, Hop? Denied) Blame(DnsResolution query, PodView pod)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(pod);
+        if (query.Reply == DnsReply.Answered)
+        {
+            return pod.NodeName is not null && query.Partial is { ByCache: true } partial && partial.Refused.FirstOrDefault(r => r.Denied.Kind == HopKind.NetworkPolicy) is { } refusal
+                ? (DnsBlame.CachePartly, refusal.Denied)
+                : (DnsBlame.None, null);
+        }
+
+        if (query.Query.Hops.FirstOrDefault(h => !h.Allowed && h.Kind == HopKind.NetworkPolicy) is not { } denied)
+        {
+            return (DnsBlame.None, null);
+        }
+
+        if (denied.From is { IsNode: true })
+        {
+            return (DnsBlame.Cache, denied);
+        }
+
+        return denied.From?.Pod is { } from && from.Namespace == pod.Namespace && from.Name == pod.Name && denied.To?.Pod is { Namespace: "kube-system" }
+            ? (DnsBlame.PodToCoreDns, denied)
+            : (DnsBlame.None, null);
     }
 
     /// <summary>
@@ -222,3 +273,19 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
             $"{(policies.Count > 1 ? $"with {string.Join(", ", policies.Skip(1).Select(p => p.FullName))}, " : string.Empty)}it isolates CoreDNS in kube-system: {message}",
             $"seed 004 advises not to apply default-deny policies to kube-system; if you keep it, {fix}");
     }
+
+/// <summary>What <see cref="KubeSystemDnsIsolated.Blame"/> makes of one pod's DNS query.</summary>
+internal enum DnsBlame
+{
+    /// <summary>Nothing for this check: resolved with every CoreDNS pod answering, or refused by something other than NetworkPolicy at CoreDNS.</summary>
+    None,
+
+    /// <summary>Resolved through NodeLocal DNSCache, though a NetworkPolicy makes some CoreDNS pod refuse the cache.</summary>
+    CachePartly,
+
+    /// <summary>Not resolved: a NetworkPolicy refused NodeLocal DNSCache's query from its node.</summary>
+    Cache,
+
+    /// <summary>Not resolved: a NetworkPolicy refused the pod's own query to a pod of kube-system.</summary>
+    PodToCoreDns,
+}

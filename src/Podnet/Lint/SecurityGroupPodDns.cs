@@ -14,7 +14,10 @@ namespace Podnet.Lint;
 /// node-local-dns pod on it, <c>internalTrafficPolicy: Local</c>), the enforcing mode they were created in, the groups
 /// of the interface that holds their address, their dnsPolicy — so one pod is judged per group that
 /// <see cref="Reachability.DnsSituations"/> makes (not one per pod: a Deployment of thousands on a few nodes is a few
-/// queries), and the finding names the pods whose query failed. A query that never crosses the pod's groups (to
+/// queries), and the finding names the pods whose query failed. A pod whose name resolves only because kube-proxy may
+/// send its query to a CoreDNS pod its groups do not cross (on its own node, in standard mode) while another CoreDNS
+/// pod's group refuses it (reach's <see cref="DnsResolution.Partial"/>: about k/n of its queries get no answer) is
+/// named too, as resolving slowly — alone, or after the failing pods. A query that never crosses the pod's groups (to
 /// NodeLocal DNSCache on its node in standard mode) is not this trap; strict mode with the cache is
 /// <c>strict-mode-nodelocal-dnscache</c>'s.
 /// </summary>
@@ -44,12 +47,12 @@ public sealed class SecurityGroupPodDns : ILintCheck
 
         // One query per situation, for every set at once: the denied step of the situation's first pod, or null.
         var answer = context.Store.TryGet(context.Store.Resources.For("v1", "Service"), "default", "kubernetes")?.GetString("spec.clusterIP");
-        var failures = new Dictionary<PodView, Hop?>(ReferenceEqualityComparer.Instance);
+        var failures = new Dictionary<PodView, DnsTrouble>(ReferenceEqualityComparer.Instance);
         var asked = new HashSet<PodView>(ReferenceEqualityComparer.Instance);
         var running = context.SecurityGroupPods.SelectMany(s => s.Pods).Where(p => p.PodIP is not null).ToList();
         foreach (var situation in context.Reachability.DnsSituations(running))
         {
-            var failed = Failure(context, situation[0], answer);
+            var failed = Failure(context, situation[0], answer) ?? new DnsTrouble(null, null);
             asked.Add(situation[0]);
             foreach (var pod in situation)
             {
@@ -59,29 +62,57 @@ public sealed class SecurityGroupPodDns : ILintCheck
 
         foreach (var set in context.SecurityGroupPods)
         {
-            var failing = set.Pods.Where(p => failures.GetValueOrDefault(p) is not null).ToList();
-            if (failing.Count == 0)
+            var failing = set.Pods.Where(p => failures.GetValueOrDefault(p)?.Denied is not null).ToList();
+            var slow = set.Pods.Where(p => failures.GetValueOrDefault(p)?.Slow is not null).ToList();
+            if (failing.Count == 0 && slow.Count == 0)
             {
                 continue;
             }
 
-            var names = string.Join(", ", failing.Take(NamedPods).Select(p => $"{p.Namespace}/{p.Name}"))
-                        + (failing.Count > NamedPods ? $" and {failing.Count - NamedPods} more" : string.Empty);
+            var groups = string.Join(", ", set.Groups.Select(context.Describe));
+            var fix = $"allow UDP and TCP 53 between the pod's groups and CoreDNS's: `aws ec2 authorize-security-group-ingress --group-id {context.ClusterSecurityGroup} --protocol udp --port 53 --source-group {set.Groups[0]}` (and --protocol tcp), and egress to it if the pod's groups restrict egress";
+
             // The reason as reach gives it for the first pod named (a situation may have been asked for a pod of another
             // set, with another address); the same verdict, so it fails for the same step.
-            var reason = (asked.Contains(failing[0]) ? null : Failure(context, failing[0], answer)) ?? failures[failing[0]]!;
+            if (failing.Count == 0)
+            {
+                var first = (asked.Contains(slow[0]) ? null : Failure(context, slow[0], answer))?.Slow ?? failures[slow[0]].Slow!;
+                yield return new LintFinding(
+                    LintSeverity.Warning,
+                    Id,
+                    set.Display,
+                    $"its security groups ({groups}) let {Names(slow)} ask only the CoreDNS pods their groups do not cross (on their own node){SlowNote(first)}: Service names resolve slowly and now and then fail (pod IPs still work); {first.Refused[0].Denied.Detail}",
+                    fix);
+                continue;
+            }
+
+            var reason = (asked.Contains(failing[0]) ? null : Failure(context, failing[0], answer))?.Denied ?? failures[failing[0]].Denied!;
             var share = failing.Count < set.Pods.Count ? $" ({failing.Count} of the {set.Pods.Count} pods with these groups; the others resolve)" : string.Empty;
+            var slowly = slow.Count > 0 ? $"; {Names(slow)} resolve only through the CoreDNS pods their groups do not cross (on their own node){SlowNote(failures[slow[0]].Slow!)}" : string.Empty;
             yield return new LintFinding(
                 LintSeverity.Warning,
                 Id,
                 set.Display,
-                $"its security groups ({string.Join(", ", set.Groups.Select(context.Describe))}) allow no DNS path to CoreDNS for {names}{share}: Service names do not resolve (pod IPs still work); {reason.Detail}",
-                $"allow UDP and TCP 53 between the pod's groups and CoreDNS's: `aws ec2 authorize-security-group-ingress --group-id {context.ClusterSecurityGroup} --protocol udp --port 53 --source-group {set.Groups[0]}` (and --protocol tcp), and egress to it if the pod's groups restrict egress");
+                $"its security groups ({groups}) allow no DNS path to CoreDNS for {Names(failing)}{share}: Service names do not resolve (pod IPs still work); {reason.Detail}{slowly}",
+                fix);
         }
     }
 
-    /// <summary>The security-group step that denied <paramref name="pod"/>'s query, when the name did not resolve because of it; else null.</summary>
-    private static Hop? Failure(LintContext context, PodView pod, string? answer)
+    /// <summary>Up to <see cref="NamedPods"/> pods as <c>namespace/name</c>, then "and N more".</summary>
+    private static string Names(List<PodView> pods)
+        => string.Join(", ", pods.Take(NamedPods).Select(p => $"{p.Namespace}/{p.Name}"))
+           + (pods.Count > NamedPods ? $" and {pods.Count - NamedPods} more" : string.Empty);
+
+    /// <summary>", and about N% of their queries go to another CoreDNS pod, whose groups refuse them, and get no answer", from reach's partial answer for the first such pod (the pods named may be refused by different CoreDNS pods).</summary>
+    private static string SlowNote(DnsPartialAnswer slow)
+        => $", and about {(int)Math.Round(100 * slow.Unanswered, MidpointRounding.AwayFromZero)}% of their queries go to another CoreDNS pod, whose groups refuse them, and get no answer";
+
+    /// <summary>
+    /// What reach's DNS step says of <paramref name="pod"/>'s query, for this check: the security-group step that denied
+    /// it when the name did not resolve because of it; or, when it resolved, reach's partial answer if a security group
+    /// of the pod's own query made some CoreDNS pod refuse it. Null when the pod is not found.
+    /// </summary>
+    private static DnsTrouble? Failure(LintContext context, PodView pod, string? answer)
     {
         if (context.Reachability.ResolveEndpoint($"{pod.Namespace}/{pod.Name}") is not { } source)
         {
@@ -90,7 +121,10 @@ public sealed class SecurityGroupPodDns : ILintCheck
 
         var query = context.Reachability.Resolve(source, ClusterName, answer);
         return query.Reply == DnsReply.Answered
-            ? null
-            : query.Query.Hops.FirstOrDefault(h => !h.Allowed && h.Step is "dns: egress" or "dns: ingress");
+            ? new DnsTrouble(null, query.Partial is { ByCache: false } partial && partial.Refused.All(r => r.Denied.Kind == HopKind.SecurityGroups) ? partial : null)
+            : new DnsTrouble(query.Query.Hops.FirstOrDefault(h => !h.Allowed && h.Kind == HopKind.SecurityGroups && h.From?.Pod is not null), null);
     }
+
+    /// <summary>A pod's DNS trouble: the step that denied its query, or the partial answer it resolved with (at most one is set).</summary>
+    private sealed record DnsTrouble(Hop? Denied, DnsPartialAnswer? Slow);
 }

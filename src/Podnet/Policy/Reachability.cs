@@ -268,7 +268,7 @@ public sealed partial class Reachability
         var stuck = Podnet.World.StuckObjects.Of(_world, pod);
         var state = stuck?.Status ?? new PodView(pod).Phase;
         var why = stuck?.Reason ?? "it has finished or is being deleted";
-        return new Hop("pod", false, $"{endpoint.Display} is not running ({state}): it has no address yet, so it can neither open nor accept a connection; {why}");
+        return new Hop("pod", false, $"{endpoint.Display} is not running ({state}): it has no address yet, so it can neither open nor accept a connection; {why}") { Kind = HopKind.Pod, From = endpoint };
     }
 
     /// <summary>
@@ -322,7 +322,7 @@ public sealed partial class Reachability
                     var policies = NetworkPolicies.Decide(source, destination, spec.Protocol, spec.Port);
                     var verdict = policies.Explanation.Split("; to allow it, ", 2)[0];
                     var alone = policies.Allowed ? string.Empty : $"; the NetworkPolicies alone would deny it: {verdict}";
-                    hops.Add(new Hop(prefix + "networkpolicy", true, $"{ownNode}{alone} (enforced by {Enforcer})"));
+                    hops.Add(new Hop(prefix + "networkpolicy", true, $"{ownNode}{alone} (enforced by {Enforcer})") { Kind = HopKind.NetworkPolicy, From = source, To = destination });
                 }
 
                 return true;
@@ -334,13 +334,13 @@ public sealed partial class Reachability
             }
 
             var decision = NetworkPolicies.Decide(source, destination, spec.Protocol, spec.Port);
-            hops.Add(new Hop(prefix + "networkpolicy", decision.Allowed, $"{decision.Explanation} (enforced by {Enforcer})"));
+            hops.Add(new Hop(prefix + "networkpolicy", decision.Allowed, $"{decision.Explanation} (enforced by {Enforcer})") { Kind = HopKind.NetworkPolicy, From = source, To = destination });
             return decision.Allowed;
         }
 
         if (hops is not null && Enforcer is null && _hasNetworkPolicies)
         {
-            hops.Add(new Hop(prefix + "networkpolicy", true, "NetworkPolicies exist but nothing enforces them (no VPC CNI network policy agent, no Calico)"));
+            hops.Add(new Hop(prefix + "networkpolicy", true, "NetworkPolicies exist but nothing enforces them (no VPC CNI network policy agent, no Calico)") { Kind = HopKind.NetworkPolicy, From = source, To = destination });
         }
 
         return true;
@@ -368,19 +368,19 @@ public sealed partial class Reachability
             : $"{destination.Address} is link-local, on the node {node.Name}";
         if (sourcePod?.IsStrictBranch == true)
         {
-            hops?.Add(new Hop(prefix + "node", false, $"{what}: in strict mode {source.Display} sends every packet by its branch interface {sourcePod.EniId}, so it never reaches the node's listener (POD_SECURITY_GROUP_ENFORCING_MODE=standard lets it)"));
+            hops?.Add(new Hop(prefix + "node", false, $"{what}: in strict mode {source.Display} sends every packet by its branch interface {sourcePod.EniId}, so it never reaches the node's listener (POD_SECURITY_GROUP_ENFORCING_MODE=standard lets it)") { Kind = HopKind.Node, From = source, To = destination });
             return false;
         }
 
         if (cacheAddress && cache is null && NodeLocalDns.LinkLocal.Contains(destination.Address))
         {
-            hops?.Add(new Hop(prefix + "node", false, $"{destination.Address} is link-local and no node-local-dns pod runs on {node.Name}: nothing there listens on it"));
+            hops?.Add(new Hop(prefix + "node", false, $"{destination.Address} is link-local and no node-local-dns pod runs on {node.Name}: nothing there listens on it") { Kind = HopKind.Node, From = source, To = destination });
             return false;
         }
 
         if (cache is not null && spec.Port != 53)
         {
-            hops?.Add(new Hop(prefix + "node", false, $"{what}: it listens on port 53 only, not {spec}"));
+            hops?.Add(new Hop(prefix + "node", false, $"{what}: it listens on port 53 only, not {spec}") { Kind = HopKind.Node, From = source, To = destination });
             return false;
         }
 
@@ -390,7 +390,7 @@ public sealed partial class Reachability
             return null;
         }
 
-        hops?.Add(new Hop(prefix + "node", true, $"{what}: the packet stays on the node, crosses no VPC interface and is never routed out of the VPC: security groups do not apply"));
+        hops?.Add(new Hop(prefix + "node", true, $"{what}: the packet stays on the node, crosses no VPC interface and is never routed out of the VPC: security groups do not apply") { Kind = HopKind.Node, From = source, To = destination });
         return true;
     }
 
@@ -414,7 +414,7 @@ public sealed partial class Reachability
         {
             if (Ipv6Source(source, src) is not { } v6)
             {
-                hops?.Add(new Hop(prefix + "route", false, $"{source.Display} has no IPv6 address ({source.Address}), so it cannot open a connection to the IPv6 address {destination.Address} (the VPC CNI's egress-v6 plugin, ENABLE_V6_EGRESS, which gives an IPv4 cluster's pods one, is not emulated)"));
+                hops?.Add(new Hop(prefix + "route", false, $"{source.Display} has no IPv6 address ({source.Address}), so it cannot open a connection to the IPv6 address {destination.Address} (the VPC CNI's egress-v6 plugin, ENABLE_V6_EGRESS, which gives an IPv4 cluster's pods one, is not emulated)") { Kind = HopKind.Route, From = source, To = destination });
                 return false;
             }
 
@@ -452,7 +452,7 @@ public sealed partial class Reachability
 
         if (outside && source.Node is not null && Route(source, srcSide, destination.Address) is var (routed, route))
         {
-            hops?.Add(new Hop(prefix + "route", routed, route));
+            hops?.Add(new Hop(prefix + "route", routed, route) { Kind = HopKind.Route, From = source, To = destination });
             if (!routed)
             {
                 return false;
@@ -461,7 +461,7 @@ public sealed partial class Reachability
 
         if (FromTheIpv6Internet(source, destination, dst.Side) is var (admitted, inbound))
         {
-            hops?.Add(new Hop(prefix + "route", admitted, inbound));
+            hops?.Add(new Hop(prefix + "route", admitted, inbound) { Kind = HopKind.Route, From = source, To = destination });
             if (!admitted)
             {
                 return false;
@@ -473,29 +473,29 @@ public sealed partial class Reachability
         // to or from link-local addresses or AWS-reserved IPv4 addresses, the Amazon DNS server's among them).
         if (_vpcResolvers.Contains(destination.Address))
         {
-            hops?.Add(new Hop(prefix + "securitygroups", true, $"{destination.Address} is the VPC's Amazon-provided DNS server, an AWS-reserved address: security groups do not filter traffic to it"));
+            hops?.Add(new Hop(prefix + "securitygroups", true, $"{destination.Address} is the VPC's Amazon-provided DNS server, an AWS-reserved address: security groups do not filter traffic to it") { Kind = HopKind.SecurityGroups, From = source, To = destination });
             return true;
         }
 
         // Same node: pod-to-pod traffic stays on the node unless a pod with security groups is in strict mode.
         if (sameNode && src.Pod?.IsStrictBranch != true && dst.Pod?.IsStrictBranch != true)
         {
-            hops?.Add(new Hop(prefix + "securitygroups", true, "same node: the traffic does not cross a VPC interface, security groups are not involved"));
+            hops?.Add(new Hop(prefix + "securitygroups", true, "same node: the traffic does not cross a VPC interface, security groups are not involved") { Kind = HopKind.SecurityGroups, From = source, To = destination });
             return true;
         }
 
         var egress = _groups!.Check(srcSide, dst.Side, egress: true, spec.Protocol, spec.Port);
-        hops?.Add(new Hop(prefix + "egress", egress.Allowed, $"{source.Display} via {srcNote}: {egress.Explanation}{(egress.Allowed ? string.Empty : AllowHint(srcSide, dst.Side, egress: true, spec))}"));
+        hops?.Add(new Hop(prefix + "egress", egress.Allowed, $"{source.Display} via {srcNote}: {egress.Explanation}{(egress.Allowed ? string.Empty : AllowHint(srcSide, dst.Side, egress: true, spec))}") { Kind = HopKind.SecurityGroups, From = source, To = destination });
         if (!egress.Allowed)
         {
             return false;
         }
 
         var ingress = _groups.Check(dst.Side, srcSide, egress: false, spec.Protocol, spec.Port);
-        hops?.Add(new Hop(prefix + "ingress", ingress.Allowed, $"{destination.Display} via {dst.Note}: {ingress.Explanation}{(ingress.Allowed ? string.Empty : AllowHint(dst.Side, srcSide, egress: false, spec))}"));
+        hops?.Add(new Hop(prefix + "ingress", ingress.Allowed, $"{destination.Display} via {dst.Note}: {ingress.Explanation}{(ingress.Allowed ? string.Empty : AllowHint(dst.Side, srcSide, egress: false, spec))}") { Kind = HopKind.SecurityGroups, From = source, To = destination });
         if (ingress.Allowed && !forwarded && sameNode && source.IsNode && dst.Pod?.IsStrictBranch == true && string.Equals(spec.Protocol, "TCP", StringComparison.OrdinalIgnoreCase) && !_earlyDemuxDisabled)
         {
-            hops?.Add(new Hop(prefix + "earlydemux", false, $"{destination.Display} is in strict mode on its branch interface and TCP early demux is on: the node's TCP connection gets no answer ({TcpEarlyDemux.EnvName}=true on {TcpEarlyDemux.InitContainer} lets it)"));
+            hops?.Add(new Hop(prefix + "earlydemux", false, $"{destination.Display} is in strict mode on its branch interface and TCP early demux is on: the node's TCP connection gets no answer ({TcpEarlyDemux.EnvName}=true on {TcpEarlyDemux.InitContainer} lets it)") { From = source, To = destination });
             return false;
         }
 
@@ -804,11 +804,89 @@ public enum DnsReply
     NoAnswer,
 }
 
-/// <summary>A pod's DNS query: who answered it, and the reach verdict and steps of the query (allowed when the cluster's DNS answered).</summary>
-public sealed record DnsResolution(DnsReply Reply, ReachResult Query);
+/// <summary>
+/// A pod's DNS query: who answered it, and the reach verdict and steps of the query (allowed when the cluster's DNS
+/// answered). <see cref="Partial"/>: when it was answered through a ClusterIP (kube-dns, or NodeLocal DNSCache's
+/// upstream Service) but some of the CoreDNS pods kube-proxy may send it to refuse it — the name resolves, slowly and
+/// not every time.
+/// </summary>
+public sealed record DnsResolution(DnsReply Reply, ReachResult Query)
+{
+    /// <summary>The CoreDNS pods that refuse the answered query among those kube-proxy may choose; null when every one answers, or the query was not answered.</summary>
+    public DnsPartialAnswer? Partial { get; init; }
+}
 
-/// <summary>One step of the explanation: what was checked, whether it passed, and what decided it.</summary>
-public sealed record Hop(string Step, bool Allowed, string Detail);
+/// <summary>
+/// An answered query to a ClusterIP of which only some CoreDNS pods answer. kube-proxy (iptables mode) sends each new
+/// flow to one ready endpoint at random (kubernetes pkg/proxy/iptables/proxier.go <c>writeServiceToEndpointRules</c>:
+/// <c>-m statistic --mode random --probability 1/n</c>, then 1/(n-1), …), so about <see cref="Refused"/>.Count of
+/// <see cref="Servers"/> new flows go to a pod that refuses them and get no answer.
+/// </summary>
+/// <param name="Servers">How many CoreDNS pods kube-proxy may send the query to (n).</param>
+/// <param name="Refused">Those that refuse it (k, 0 &lt; k &lt; n), each with the step that refused it.</param>
+/// <param name="ByCache">True when the refused flows are NodeLocal DNSCache's own (TCP/53 from its node's host network), false when they are the pod's query (UDP/53).</param>
+public sealed record DnsPartialAnswer(int Servers, IReadOnlyList<DnsRefusal> Refused, bool ByCache)
+{
+    /// <summary>The share of new flows (0 to 1) kube-proxy sends to a refusing CoreDNS pod: k/n.</summary>
+    public double Unanswered => (double)Refused.Count / Servers;
+}
+
+/// <summary>A CoreDNS pod (<c>kube-system/NAME</c>) that refuses a DNS query, and the step of that flow that refused it (its <see cref="Hop.Kind"/>, <see cref="Hop.From"/> and <see cref="Hop.To"/> say what and between whom).</summary>
+public sealed record DnsRefusal(string Server, Hop Denied);
+
+/// <summary>
+/// One step of the explanation: what was checked, whether it passed, and what decided it. <see cref="Step"/> and
+/// <see cref="Detail"/> are the words reach prints; <see cref="Kind"/>, <see cref="From"/> and <see cref="To"/> say the
+/// same for code (lint), which should never parse the words. Only the three words are printed or serialised
+/// (<c>reach -o json</c>, <c>report</c>), and only they make two hops equal: the structured members describe the words,
+/// they add nothing a reader of the output could tell apart (and an <see cref="Endpoint"/> holds its objects by reference).
+/// </summary>
+public sealed record Hop(string Step, bool Allowed, string Detail)
+{
+    /// <summary>Equal when <see cref="Step"/>, <see cref="Allowed"/> and <see cref="Detail"/> are (ordinal).</summary>
+    public bool Equals(Hop? other)
+        => other is not null && string.Equals(Step, other.Step, StringComparison.Ordinal) && Allowed == other.Allowed && string.Equals(Detail, other.Detail, StringComparison.Ordinal);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(StringComparer.Ordinal.GetHashCode(Step), Allowed, StringComparer.Ordinal.GetHashCode(Detail));
+
+    /// <summary>What decided the step; <see cref="HopKind.Other"/> for steps no code looks at.</summary>
+    public HopKind Kind { get; init; }
+
+    /// <summary>The flow's source, for steps that judge one flow (NetworkPolicy, security groups, the node, routes); else null.</summary>
+    public Endpoint? From { get; init; }
+
+    /// <summary>The flow's destination, as <see cref="From"/>: a CoreDNS pod for a DNS query kube-proxy sent to it.</summary>
+    public Endpoint? To { get; init; }
+}
+
+/// <summary>What a <see cref="Hop"/> judged.</summary>
+public enum HopKind
+{
+    /// <summary>Anything else (the pods of a workload, a reply that cannot come back, TCP early demux…).</summary>
+    Other,
+
+    /// <summary>A pod that is not running (the <c>pod</c> step).</summary>
+    Pod,
+
+    /// <summary>The NetworkPolicy verdict of one flow (<c>networkpolicy</c>, with any prefix).</summary>
+    NetworkPolicy,
+
+    /// <summary>A packet that stays on the node (link-local, NodeLocal DNSCache's addresses: <c>node</c>).</summary>
+    Node,
+
+    /// <summary>Route tables and gateways (<c>route</c>).</summary>
+    Route,
+
+    /// <summary>Security groups of one flow (<c>egress</c>, <c>ingress</c>, <c>securitygroups</c>).</summary>
+    SecurityGroups,
+
+    /// <summary>kube-proxy and the Service (<c>service</c>, <c>dns: service</c>).</summary>
+    Service,
+
+    /// <summary>The DNS step's resolver and verdict (<c>dns: resolver</c>, <c>dns</c>).</summary>
+    Dns,
+}
 
 /// <summary>The verdict and its explanation, or why the question could not be answered.</summary>
 public sealed record ReachResult(bool Allowed, IReadOnlyList<Hop> Hops, string? ErrorMessage)

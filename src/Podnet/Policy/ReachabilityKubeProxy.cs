@@ -55,13 +55,13 @@ public sealed partial class Reachability
         var node = source.Node;
         if (node is null && !_world.IsPolicyOnly)
         {
-            return KubeProxyRoute.Fails(new Hop("service", false, $"{address} is the ClusterIP of Service {name}, which only kube-proxy on a node of the cluster translates: {source.Display} is on no node, so nothing translates it and nothing answers"), refused: false);
+            return KubeProxyRoute.Fails(new Hop("service", false, $"{address} is the ClusterIP of Service {name}, which only kube-proxy on a node of the cluster translates: {source.Display} is on no node, so nothing translates it and nothing answers") { Kind = HopKind.Service }, refused: false);
         }
 
         var servicePort = ServicePort(service, spec);
         if (servicePort is null)
         {
-            return KubeProxyRoute.Fails(new Hop("service", false, $"{address} is the ClusterIP of Service {name}, which has no port {spec}: kube-proxy (iptables mode) has no rule for {address} {spec}, so nothing translates it and nothing answers"), refused: false);
+            return KubeProxyRoute.Fails(new Hop("service", false, $"{address} is the ClusterIP of Service {name}, which has no port {spec}: kube-proxy (iptables mode) has no rule for {address} {spec}, so nothing translates it and nothing answers") { Kind = HopKind.Service }, refused: false);
         }
 
         var rule = ServicePortName(service, servicePort);
@@ -69,7 +69,7 @@ public sealed partial class Reachability
         if (endpoints.Count == 0)
         {
             var icmp = Podnet.Net.IpAddressText.ParseOrNull(address)?.AddressFamily == AddressFamily.InterNetworkV6 ? "icmp6-port-unreachable" : "icmp-port-unreachable";
-            return KubeProxyRoute.Fails(new Hop("service", false, $"{address} is the ClusterIP of Service {name}, which has no ready endpoints: kube-proxy's rule \"{rule} has no endpoints\" rejects {address} {spec} (REJECT, {icmp}): the connection is refused"), refused: true);
+            return KubeProxyRoute.Fails(new Hop("service", false, $"{address} is the ClusterIP of Service {name}, which has no ready endpoints: kube-proxy's rule \"{rule} has no endpoints\" rejects {address} {spec} (REJECT, {icmp}): the connection is refused") { Kind = HopKind.Service }, refused: true);
         }
 
         if (service.GetString("spec.internalTrafficPolicy") != "Local")
@@ -83,11 +83,11 @@ public sealed partial class Reachability
         if (local.Count == 0)
         {
             var none = here is null ? $"{source.Display} is on no node, so none of its ready endpoints ({elsewhere}) is local to it" : $"none of its ready endpoints is on {here} ({elsewhere})";
-            return KubeProxyRoute.Fails(new Hop("service", false, $"{address} is the ClusterIP of Service {name}, whose internalTrafficPolicy is Local, and {none}: kube-proxy's filter rule \"{rule} has no local endpoints\" drops {address} {spec} (DROP, not REJECT): nothing answers, the connection times out"), refused: false);
+            return KubeProxyRoute.Fails(new Hop("service", false, $"{address} is the ClusterIP of Service {name}, whose internalTrafficPolicy is Local, and {none}: kube-proxy's filter rule \"{rule} has no local endpoints\" drops {address} {spec} (DROP, not REJECT): nothing answers, the connection times out") { Kind = HopKind.Service }, refused: false);
         }
 
         var notUsed = elsewhere.Length == 0 ? string.Empty : $"; not {elsewhere}";
-        var hop = new Hop("service", true, $"Service {name} has internalTrafficPolicy Local: kube-proxy on {here} sends {address} {spec} only to its ready endpoints on {here}: {string.Join(", ", local.Select(p => $"{p.Namespace}/{p.Name}"))}{notUsed}");
+        var hop = new Hop("service", true, $"Service {name} has internalTrafficPolicy Local: kube-proxy on {here} sends {address} {spec} only to its ready endpoints on {here}: {string.Join(", ", local.Select(p => $"{p.Namespace}/{p.Name}"))}{notUsed}") { Kind = HopKind.Service };
         return new KubeProxyRoute(servicePort, rule, local, hop, null, false);
     }
 

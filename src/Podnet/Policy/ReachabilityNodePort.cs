@@ -230,7 +230,7 @@ public sealed partial class Reachability
         if (endpoints.Count == 0)
         {
             var icmp = target.Address.AddressFamily == AddressFamily.InterNetworkV6 ? "icmp6-port-unreachable" : "icmp-port-unreachable";
-            return new NodePortRoute(new Hop("service", false, $"{what}, which has no ready endpoints: kube-proxy's filter rule \"{rule} has no endpoints\" (KUBE-EXTERNAL-SERVICES) on {node} rejects it (REJECT, {icmp}): the connection is refused"), [], null, Refused: true);
+            return new NodePortRoute(new Hop("service", false, $"{what}, which has no ready endpoints: kube-proxy's filter rule \"{rule} has no endpoints\" (KUBE-EXTERNAL-SERVICES) on {node} rejects it (REJECT, {icmp}): the connection is refused") { Kind = HopKind.Service }, [], null, Refused: true);
         }
 
         var fromTheNode = source.Node?.Name == node && (source.IsNode || (source.Pod is { } pod && new PodView(pod).HostNetwork));
@@ -244,18 +244,18 @@ public sealed partial class Reachability
                 ? $"externalTrafficPolicy Local, but the connection comes from {node} itself (src-type LOCAL): the rule \"masquerade LOCAL traffic for {rule} external destinations\" marks it for masquerade (KUBE-MARK-MASQ) and \"route LOCAL traffic for {rule} external destinations\" sends it to {cluster}, any ready endpoint"
                 : $"externalTrafficPolicy Cluster: the rule \"masquerade traffic for {rule} external destinations\" marks it for masquerade (KUBE-MARK-MASQ), then {cluster} sends it to any ready endpoint";
             var step = $"{translated}; {why}; KUBE-POSTROUTING's MASQUERADE gives it {node}'s address {snat}: the endpoint sees {snat}, not {source.Address}";
-            return new NodePortRoute(new Hop("service", true, step), endpoints, new Endpoint($"node/{node}", snat, null, target.Node), Refused: false);
+            return new NodePortRoute(new Hop("service", true, step) { Kind = HopKind.Service }, endpoints, new Endpoint($"node/{node}", snat, null, target.Node), Refused: false);
         }
 
         var local = endpoints.Where(p => p.NodeName == node).ToList();
         var elsewhere = string.Join(", ", endpoints.Except(local).Select(p => $"{p.Namespace}/{p.Name} on {p.NodeName ?? "no node"}"));
         if (local.Count == 0)
         {
-            return new NodePortRoute(new Hop("service", false, $"{what}, whose externalTrafficPolicy is Local, and none of its ready endpoints is on {node} ({elsewhere}): kube-proxy's filter rule \"{rule} has no local endpoints\" (KUBE-EXTERNAL-SERVICES) drops it (DROP, not REJECT): nothing answers, the connection times out"), [], null, Refused: false);
+            return new NodePortRoute(new Hop("service", false, $"{what}, whose externalTrafficPolicy is Local, and none of its ready endpoints is on {node} ({elsewhere}): kube-proxy's filter rule \"{rule} has no local endpoints\" (KUBE-EXTERNAL-SERVICES) drops it (DROP, not REJECT): nothing answers, the connection times out") { Kind = HopKind.Service }, [], null, Refused: false);
         }
 
         var notUsed = elsewhere.Length == 0 ? string.Empty : $"; not {elsewhere}";
-        return new NodePortRoute(new Hop("service", true, $"{translated}; externalTrafficPolicy Local: only its ready endpoints on {node} ({KubeProxyChains.Local(rule, protocol)}): {string.Join(", ", local.Select(p => $"{p.Namespace}/{p.Name}"))}{notUsed}; no masquerade: the endpoint sees the client's address {source.Address}"), local, null, Refused: false);
+        return new NodePortRoute(new Hop("service", true, $"{translated}; externalTrafficPolicy Local: only its ready endpoints on {node} ({KubeProxyChains.Local(rule, protocol)}): {string.Join(", ", local.Select(p => $"{p.Namespace}/{p.Name}"))}{notUsed}; no masquerade: the endpoint sees the client's address {source.Address}") { Kind = HopKind.Service }, local, null, Refused: false);
     }
 
     /// <summary>
@@ -294,20 +294,20 @@ public sealed partial class Reachability
         if (_groups is null || network?.IsStrictBranch != true)
         {
             var standard = network?.IsBranch == true ? $" (its security groups are on its branch interface {network.EniId}, which standard mode does not route traffic from the node through)" : string.Empty;
-            hops.Add(new Hop(prefix + "securitygroups", true, $"kube-proxy on {node.Name} delivers it to {pod.Display} on the node itself, from {client.Address}: it crosses no other VPC interface, so no other security group is involved{standard}"));
+            hops.Add(new Hop(prefix + "securitygroups", true, $"kube-proxy on {node.Name} delivers it to {pod.Display} on the node itself, from {client.Address}: it crosses no other VPC interface, so no other security group is involved{standard}") { Kind = HopKind.SecurityGroups, From = client, To = pod });
             return true;
         }
 
         var arriving = Network(pod);
         var from = new Podnet.Policy.SecurityGroups.SecurityGroupEvaluator.Side(client.Address, []);
         var ingress = _groups.Check(arriving.Side, from, egress: false, spec.Protocol, spec.Port);
-        hops.Add(new Hop(prefix + "ingress", ingress.Allowed, $"{pod.Display} via {arriving.Note} (strict mode: {node.Name} forwards the packet to it through the VPC, from {client.Address}): {ingress.Explanation}{(ingress.Allowed ? string.Empty : AllowHint(arriving.Side, from, egress: false, spec))}"));
+        hops.Add(new Hop(prefix + "ingress", ingress.Allowed, $"{pod.Display} via {arriving.Note} (strict mode: {node.Name} forwards the packet to it through the VPC, from {client.Address}): {ingress.Explanation}{(ingress.Allowed ? string.Empty : AllowHint(arriving.Side, from, egress: false, spec))}") { Kind = HopKind.SecurityGroups, From = client, To = pod });
         if (!ingress.Allowed)
         {
             return false;
         }
 
-        hops.Add(new Hop(prefix + "reply", false, ExternalTrafficLocalFailure(new PodView(pod.Pod!))!));
+        hops.Add(new Hop(prefix + "reply", false, ExternalTrafficLocalFailure(new PodView(pod.Pod!))!) { From = client, To = pod });
         return false;
     }
 

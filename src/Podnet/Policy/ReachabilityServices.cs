@@ -29,7 +29,7 @@ public sealed partial class Reachability
         // DNSCache) answers it, judged like any other flow. A headless Service's name answers its ready endpoints' own
         // addresses, an ExternalName Service's its spec.externalName.
         var name = $"{parts[2]}.{parts[1]}.svc.cluster.local";
-        if (Dns(source, name, DnsAnswerOf(service), hops) != DnsReply.Answered)
+        if (Dns(source, name, DnsAnswerOf(service), hops).Reply != DnsReply.Answered)
         {
             return new ReachResult(false, hops, null);
         }
@@ -135,13 +135,13 @@ public sealed partial class Reachability
         if (target.Length == 0)
         {
             // The API server rejects it (ValidateService: spec.externalName: Required value); a world's dump could hold it.
-            hops.Add(new Hop("service", false, $"{what} and no spec.externalName: CoreDNS has no record for {name}, so there is nothing to connect to"));
+            hops.Add(new Hop("service", false, $"{what} and no spec.externalName: CoreDNS has no record for {name}, so there is nothing to connect to") { Kind = HopKind.Service });
             return new ReachResult(false, hops, null);
         }
 
         if (IpAddressText.ParseOrNull(target) is { } address)
         {
-            hops.Add(new Hop("service", true, $"{what}; its spec.externalName {target} is an IP address, which CoreDNS answers as {name}'s address record (plugin/backend_lookup.go A): the client connects to {IpAddressText.WithPort(address.ToString(), spec.Port)} directly, with no Service port or targetPort"));
+            hops.Add(new Hop("service", true, $"{what}; its spec.externalName {target} is an IP address, which CoreDNS answers as {name}'s address record (plugin/backend_lookup.go A): the client connects to {IpAddressText.WithPort(address.ToString(), spec.Port)} directly, with no Service port or targetPort") { Kind = HopKind.Service });
             if (KubeProxyTarget(address.ToString()) is { } clusterIp)
             {
                 var translated = ToClusterIp(source, clusterIp, spec);
@@ -168,11 +168,11 @@ public sealed partial class Reachability
             var nextAnswer = next is null ? null : DnsAnswerOf(next);
             if (next is null || nextAnswer is null)
             {
-                hops.Add(new Hop("service", false, $"{what}; CoreDNS answers {name} with a CNAME to spec.externalName {target}, a name of its own zone that has no address record{(next is null ? " (no such Service)" : string.Empty)}: {name} does not resolve to an address"));
+                hops.Add(new Hop("service", false, $"{what}; CoreDNS answers {name} with a CNAME to spec.externalName {target}, a name of its own zone that has no address record{(next is null ? " (no such Service)" : string.Empty)}: {name} does not resolve to an address") { Kind = HopKind.Service });
                 return new ReachResult(false, hops, null);
             }
 
-            hops.Add(new Hop("service", true, $"{what}; CoreDNS answers {name} with a CNAME to spec.externalName {target}, a name of its own zone, and follows it itself (plugin/backend_lookup.go A): {target} resolves to {nextAnswer}"));
+            hops.Add(new Hop("service", true, $"{what}; CoreDNS answers {name} with a CNAME to spec.externalName {target}, a name of its own zone, and follows it itself (plugin/backend_lookup.go A): {target} resolves to {nextAnswer}") { Kind = HopKind.Service });
             return AfterDns(source, to, next, target, spec, hops, cnames + 1);
         }
 
@@ -191,14 +191,14 @@ public sealed partial class Reachability
     {
         if (endpoints.Count == 0)
         {
-            hops.Add(new Hop("service", false, $"Service {service} is headless (clusterIP None) and has no ready endpoints: {name} has no address records, so there is nothing to connect to"));
+            hops.Add(new Hop("service", false, $"Service {service} is headless (clusterIP None) and has no ready endpoints: {name} has no address records, so there is nothing to connect to") { Kind = HopKind.Service });
             return new ReachResult(false, hops, null);
         }
 
         var all = true;
         foreach (var pod in endpoints)
         {
-            hops.Add(new Hop("service", true, $"Service {service} is headless (clusterIP None): {name} answers {pod.Namespace}/{pod.Name}'s own address, connected to directly on {IpAddressText.WithPort(pod.PodIP ?? string.Empty, spec.Port)} (no kube-proxy)"));
+            hops.Add(new Hop("service", true, $"Service {service} is headless (clusterIP None): {name} answers {pod.Namespace}/{pod.Name}'s own address, connected to directly on {IpAddressText.WithPort(pod.PodIP ?? string.Empty, spec.Port)} (no kube-proxy)") { Kind = HopKind.Service });
             all &= Flow(source, PodEndpoint(pod), spec, hops, $"to {pod.Name}: ");
         }
 
@@ -215,7 +215,7 @@ public sealed partial class Reachability
         foreach (var pod in endpoints)
         {
             var target = TargetPort(servicePort, pod);
-            hops.Add(new Hop("service", true, $"{IpAddressText.WithPort(clusterIp ?? string.Empty, spec.Port)} → {pod.Namespace}/{pod.Name} {IpAddressText.WithPort(pod.PodIP ?? string.Empty, target)} (kube-proxy)"));
+            hops.Add(new Hop("service", true, $"{IpAddressText.WithPort(clusterIp ?? string.Empty, spec.Port)} → {pod.Namespace}/{pod.Name} {IpAddressText.WithPort(pod.PodIP ?? string.Empty, target)} (kube-proxy)") { Kind = HopKind.Service });
             all &= Flow(source, PodEndpoint(pod), spec with { Port = target }, hops, $"to {pod.Name}: ");
         }
 
@@ -306,7 +306,7 @@ public sealed partial class Reachability
         var range = _world.ControlPlane.ServiceCidr;
         if (target.Service is not { } service)
         {
-            return new ReachResult(false, [new Hop("service", false, $"{address} is an address of the cluster's Service range {range} that no Service has as its ClusterIP: kube-proxy has no rule for it, so nothing translates it and nothing answers")], null);
+            return new ReachResult(false, [new Hop("service", false, $"{address} is an address of the cluster's Service range {range} that no Service has as its ClusterIP: kube-proxy has no rule for it, so nothing translates it and nothing answers") { Kind = HopKind.Service }], null);
         }
 
         var route = KubeProxy(source, service, address.ToString(), spec);

@@ -333,6 +333,64 @@ public class WorldLintTests
     }
 
     /// <summary>
+    /// The same split: the replicas beside a CoreDNS pod resolve only through it (reach's partial answer: the other
+    /// CoreDNS pod's group refuses them), and the finding names them after the failing ones, as resolving slowly.
+    /// </summary>
+    [Fact]
+    public void SecurityGroupPods_SplitOverNodes_TheReplicasBesideACoreDnsPodAreNamedAsResolvingSlowly()
+    {
+        static string Standard(string text) => ExampleWorlds.WithCniEnv(text, ("POD_SECURITY_GROUP_ENFORCING_MODE", "standard"));
+        var world = ExampleWorlds.Load(SgExample, text => ExampleWorlds.WithoutKind(Standard(text), "SecurityGroupIngress"));
+        var pods = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new Podnet.Kube.Views.PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        var coreDnsNodes = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new Podnet.Kube.Views.PodView(p))
+            .Where(p => p.Object.Labels.GetValueOrDefault("k8s-app") == "kube-dns").Select(p => p.NodeName).ToHashSet();
+        var slow = pods.Where(p => coreDnsNodes.Contains(p.NodeName)).ToList();
+        Assert.InRange(slow.Count, 1, 3);
+
+        var finding = Assert.Single(Lint(world, SecurityGroupPodDns.Id));
+
+        Assert.EndsWith(
+            $"; {string.Join(", ", slow.Select(p => $"my-namespace/{p.Name}"))} resolve only through the CoreDNS pods their groups do not cross (on their own node), and about 50% of their queries go to another CoreDNS pod, whose groups refuse them, and get no answer",
+            finding.Message,
+            StringComparison.Ordinal);
+        var reach = new Podnet.Policy.Reachability(world);
+        Assert.All(slow, p => Assert.NotNull(reach.Resolve(reach.ResolveEndpoint($"my-namespace/{p.Name}")!, "kubernetes.default.svc.cluster.local", null).Partial));
+    }
+
+    /// <summary>
+    /// Every replica beside a CoreDNS pod (pinned to its node): each resolves, but only through that pod, so no replica
+    /// fails and the set is still reported, as resolving slowly, with reach's reason for the first and the same fix;
+    /// with the example's DNS rules it is not.
+    /// </summary>
+    [Fact]
+    public void SecurityGroupPods_AllBesideOneCoreDnsPod_AreReportedAsResolvingSlowly()
+    {
+        static string Standard(string text) => ExampleWorlds.WithCniEnv(text, ("POD_SECURITY_GROUP_ENFORCING_MODE", "standard"));
+        var probe = ExampleWorlds.Load(SgExample, Standard);
+        var coreDns = probe.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new Podnet.Kube.Views.PodView(p))
+            .Where(p => p.Object.Labels.GetValueOrDefault("k8s-app") == "kube-dns").OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        var dnsNode = coreDns[0].NodeName!;
+        string Pinned(string text) => Standard(text)
+            .Replace("    spec:\n      containers:\n      - name: nginx", $"    spec:\n      nodeSelector: {{kubernetes.io/hostname: {dnsNode}}}\n      containers:\n      - name: nginx", StringComparison.Ordinal);
+        var world = ExampleWorlds.Load(SgExample, text => ExampleWorlds.WithoutKind(Pinned(text), "SecurityGroupIngress"));
+        var pods = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new Podnet.Kube.Views.PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        Assert.All(pods, p => Assert.Equal(dnsNode, p.NodeName));
+        var other = coreDns.Single(p => p.NodeName != dnsNode);
+
+        var finding = Assert.Single(Lint(world, SecurityGroupPodDns.Id));
+
+        Assert.StartsWith(
+            $"its security groups (sg-05b1d815d1e4a1b2c (my-pod-security-group)) let {string.Join(", ", pods.Take(3).Select(p => $"my-namespace/{p.Name}"))}{(pods.Count > 3 ? $" and {pods.Count - 3} more" : string.Empty)} ask only the CoreDNS pods their groups do not cross (on their own node), and about 50% of their queries go to another CoreDNS pod, whose groups refuse them, and get no answer: Service names resolve slowly and now and then fail (pod IPs still work); kube-system/{other.Name} via its primary interface eni-",
+            finding.Message,
+            StringComparison.Ordinal);
+        Assert.Contains($"allows UDP/53 from {pods[0].PodIP}", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("--protocol udp --port 53 --source-group sg-05b1d815d1e4a1b2c", finding.Fix, StringComparison.Ordinal);
+        Assert.True(new Podnet.Policy.Reachability(world).Evaluate($"my-namespace/{pods[0].Name}", "svc/my-namespace/my-app", "80").Allowed);
+
+        Assert.Empty(Lint(ExampleWorlds.Load(SgExample, Pinned), SecurityGroupPodDns.Id));
+    }
+
+    /// <summary>
     /// Two namespaces' pods with the same groups on the same nodes share their DNS situations (no NetworkPolicy), so one
     /// query may speak for both sets; each finding still gives the reason reach gives for the first pod it names.
     /// </summary>

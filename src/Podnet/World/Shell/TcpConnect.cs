@@ -64,7 +64,7 @@ internal static class TcpConnect
 
             Hop[] policy = local is null ? [] : [local];
             var verdicts = backends.Select(b => (Backend: b, Verdict: reach.Evaluate(source, b.Pod, b.Port)))
-                .Select(v => v.Verdict with { Hops = [.. policy, new Hop("service", true, $"{IpAddressText.WithPort(address.ToString(), port)} → {v.Backend.Pod.Display} {IpAddressText.WithPort(v.Backend.Pod.Address?.ToString() ?? string.Empty, v.Backend.Port.Port)} (kube-proxy)"), .. v.Verdict.Hops] })
+                .Select(v => v.Verdict with { Hops = [.. policy, new Hop("service", true, $"{IpAddressText.WithPort(address.ToString(), port)} → {v.Backend.Pod.Display} {IpAddressText.WithPort(v.Backend.Pod.Address?.ToString() ?? string.Empty, v.Backend.Port.Port)} (kube-proxy)") { Kind = HopKind.Service }, .. v.Verdict.Hops] })
                 .ToList();
             var (chosen, chosenPort) = backends[0];
             return ToPod(chosen, chosenPort.Port, verdicts[0].Allowed, verdicts);
