@@ -22,7 +22,9 @@ public sealed partial class Reachability
             engine,
             pods,
             PolicyPeer.LabelsByNamespace(store.List("v1", "Namespace").Items),
-            pod => new PodView(pod).NodeName is { } node && store.TryGet(nodes, null, node) is { } nodeObject ? NotEnforcedOn(enforcer, nodeObject) : null);
+            enforcer is NetworkPolicyEnforcer.VpcCni or NetworkPolicyEnforcer.Calico
+                ? pod => new PodView(pod).NodeName is { } node && store.TryGet(nodes, null, node) is { } nodeObject ? NotEnforcedOn(enforcer, nodeObject) : null
+                : _ => null);
     }
 
     /// <summary>
