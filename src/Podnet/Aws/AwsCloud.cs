@@ -68,7 +68,10 @@ public sealed class AwsCloud
     /// already due.
     /// </summary>
     public DateTimeOffset? NextTransition
-        => new[] { Eks.NextTransition, CloudFormation.NextTransition, Ec2Backend.NextTransition, Ec2Backend.NextInstanceTransition }.Where(t => t is not null).Min();
+        => Earlier(Earlier(Eks.NextTransition, CloudFormation.NextTransition), Earlier(Ec2Backend.NextTransition, Ec2Backend.NextInstanceTransition));
+
+    /// <summary>The earlier of two moments, either of which may be absent (asked at every step of a settle: no query).</summary>
+    private static DateTimeOffset? Earlier(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     /// <summary>EC2 as the account administrator sees it (what the aws CLI user does).</summary>
     public IEc2 Ec2 { get; }

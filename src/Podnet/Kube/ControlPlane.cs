@@ -237,7 +237,23 @@ public sealed class ControlPlane
     }
 
     /// <summary>The earliest moment any controller has delayed work for, or null.</summary>
-    public DateTimeOffset? NextDue => _controllers.Select(c => c.NextDue).Where(d => d is not null).Min();
+    public DateTimeOffset? NextDue
+    {
+        get
+        {
+            // Asked at every step of a settle: a loop, not a query.
+            DateTimeOffset? earliest = null;
+            foreach (var controller in _controllers)
+            {
+                if (controller.NextDue is { } due && (earliest is null || due < earliest))
+                {
+                    earliest = due;
+                }
+            }
+
+            return earliest;
+        }
+    }
 
     /// <summary>
     /// A CustomResourceDefinition that is created or changed makes its kind served, with its scope, names, status
