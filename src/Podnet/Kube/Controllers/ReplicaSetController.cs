@@ -52,8 +52,7 @@ public sealed class ReplicaSetController : ReconcilingController
         }
 
         var context = RequestContext.ServiceAccount("kube-system", Component);
-        var pods = PodTemplates.Controlled(Store, Pods, replicaSet).Select(p => new PodView(p)).ToList();
-        var active = pods.Where(p => !p.IsTerminating && !p.IsFinished).ToList();
+        var active = Active(replicaSet);
         var desired = replicaSet.Peek("spec.replicas")?.GetValue<int>() ?? 1;
 
         if (active.Count < desired)
@@ -85,8 +84,13 @@ public sealed class ReplicaSetController : ReconcilingController
         // a pod's status changed, and the pods read above are still the ones there are).
         var current = active.Count == desired
             ? active
-            : PodTemplates.Controlled(Store, Pods, replicaSet).Select(p => new PodView(p)).Where(p => !p.IsTerminating && !p.IsFinished).ToList();
-        var ready = current.Count(p => p.IsReady);
+            : Active(replicaSet);
+        var ready = 0;
+        foreach (var pod in current)
+        {
+            ready += pod.IsReady ? 1 : 0;
+        }
+
         var status = new JsonObject
         {
             ["replicas"] = current.Count,
@@ -101,5 +105,21 @@ public sealed class ReplicaSetController : ReconcilingController
         }
 
         return ReconcileResult.Done;
+    }
+
+    /// <summary>The pods <paramref name="replicaSet"/> controls that are neither terminating nor finished (one pass: a sync of a large ReplicaSet reads them all).</summary>
+    private List<PodView> Active(KubeObject replicaSet)
+    {
+        var active = new List<PodView>();
+        foreach (var pod in PodTemplates.Controlled(Store, Pods, replicaSet))
+        {
+            var view = new PodView(pod);
+            if (!view.IsTerminating && !view.IsFinished)
+            {
+                active.Add(view);
+            }
+        }
+
+        return active;
     }
 }

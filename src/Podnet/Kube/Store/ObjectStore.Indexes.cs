@@ -61,9 +61,22 @@ public sealed partial class ObjectStore
         lock (_lock)
         {
             var table = Table(resource);
-            return _dependents.TryGetValue(ownerUid, out var keys)
-                ? [.. keys.Where(k => k.Table == table).Select(k => table.Get(k.Key)).OfType<KubeObject>()]
-                : [];
+            if (!_dependents.TryGetValue(ownerUid, out var keys))
+            {
+                return [];
+            }
+
+            // A loop: a ReplicaSet's sync asks for all of its pods, tens of thousands in a large one.
+            var owned = new List<KubeObject>(keys.Count);
+            foreach (var (kind, key) in keys)
+            {
+                if (kind == table && table.Get(key) is { } obj)
+                {
+                    owned.Add(obj);
+                }
+            }
+
+            return owned;
         }
     }
 
