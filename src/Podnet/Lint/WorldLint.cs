@@ -25,6 +25,7 @@ public static class WorldLint
         new WindowsSecurityGroupPods(),
         new Ipv6SecurityGroupPods(),
         new CniConfigInvalid(),
+        new V6EgressNodeWithoutIpv6(),
     ];
 
     public static IReadOnlyList<LintFinding> Run(Podnet.World.World world)
