@@ -84,6 +84,11 @@ public static partial class AwsDocuments
                 spec["MapPublicIpOnLaunch"] = true;
             }
 
+            if (subnet.EnableDns64 == true)
+            {
+                spec["EnableDns64"] = true;
+            }
+
             if ((subnet.Ipv6CidrBlockAssociationSet ?? []).FirstOrDefault(a => a.Ipv6CidrBlockState?.State?.Value == "associated") is { } ipv6)
             {
                 spec["Ipv6CidrBlock"] = ipv6.Ipv6CidrBlock;

@@ -89,7 +89,8 @@ public sealed partial class Ec2Api
             "ModifySubnetAttribute" => Write(() => Empty(ec2.ModifySubnetAttributeAsync(
                 Required(query, "SubnetId"),
                 query.Bool("MapPublicIpOnLaunch.Value"),
-                query.Bool("AssignIpv6AddressOnCreation.Value")))),
+                query.Bool("AssignIpv6AddressOnCreation.Value"),
+                query.Bool("EnableDns64.Value")))),
             "CreateSecurityGroup" => Write(() =>
             {
                 var groupId = Done(ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest(

@@ -86,6 +86,7 @@ public static partial class Ec2Shapes
             Text("ipSource", AmazonIpv6Pool.IpSource),
         ]),
         Bool("ipv6Native", false),
+        Bool("enableDns64", subnet.EnableDns64),
         Structure(
             "privateDnsNameOptionsOnLaunch",
             Text("hostnameType", "ip-name"),

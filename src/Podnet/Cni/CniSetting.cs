@@ -42,6 +42,20 @@ public sealed record CniSetting(string Name, CniRelease Since, string EffectBefo
     public static readonly CniSetting ExcludeSnatCidrs = new("AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS", new(1, 6, 0), "");
     public static readonly CniSetting EnableIPv4 = new("ENABLE_IPv4", new(1, 10, 0), "true");
     public static readonly CniSetting EnableIPv6 = new("ENABLE_IPv6", new(1, 10, 0), "false");
+
+    /// <summary>
+    /// The egress-cni plugin in an IPv4 cluster: pods get a unique local IPv6 address (<c>fd00::ac:00/118</c>) and their
+    /// IPv6 traffic is SNATed to the node's primary IPv6 address (amazon-vpc-cni-k8s README, "ENABLE_V6_EGRESS
+    /// (v1.13.0+)"; cmd/aws-vpc-cni/main.go <c>generateJSON</c>, cmd/egress-cni-plugin <c>cmdAddEgressV6</c>).
+    /// </summary>
+    public static readonly CniSetting EnableV6Egress = new("ENABLE_V6_EGRESS", new(1, 13, 0), "false");
+
+    /// <summary>
+    /// The egress-cni plugin in an IPv6 cluster, on by default: pods get an address of <c>169.254.172.0/22</c> and their
+    /// IPv4 traffic is SNATed to the node's primary IPv4 address (README "ENABLE_V4_EGRESS (v1.15.1+)"); before 1.15.1
+    /// the plugin is always on in IPv6 mode.
+    /// </summary>
+    public static readonly CniSetting EnableV4Egress = new("ENABLE_V4_EGRESS", new(1, 15, 1), "true");
     public static readonly CniSetting EnableSubnetDiscovery = new("ENABLE_SUBNET_DISCOVERY", new(1, 18, 0), "false");
     public static readonly CniSetting ManageEnisNonSchedulable = new("AWS_MANAGE_ENIS_NON_SCHEDULABLE", new(1, 12, 6), "true");
     public static readonly CniSetting EnableMultiNic = new("ENABLE_MULTI_NIC", new(1, 20, 0), "false");
@@ -56,7 +70,7 @@ public sealed record CniSetting(string Name, CniRelease Since, string EffectBefo
     [
         CustomNetworkCfg, EniConfigAnnotationDef, EniConfigLabelDef, ExternalSnat, ExcludeSnatCidrs, WarmEniTarget, WarmIpTarget,
         MinimumIpTarget, WarmPrefixTarget, MaxEni, EnablePrefixDelegation, IpCooldownPeriod, EnablePodEni, PodSecurityGroupEnforcingMode,
-        EnableIPv4, EnableIPv6, EnableSubnetDiscovery, ManageEnisNonSchedulable, EnableMultiNic, DisableNetworkResourceProvisioning,
+        EnableIPv4, EnableIPv6, EnableV6Egress, EnableV4Egress, EnableSubnetDiscovery, ManageEnisNonSchedulable, EnableMultiNic, DisableNetworkResourceProvisioning,
         EnableImdsOnlyMode, NetworkPolicyEnforcingMode, ClusterName, AdditionalEniTags,
     ];
 

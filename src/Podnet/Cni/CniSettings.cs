@@ -99,6 +99,58 @@ public sealed record CniSettings
 
     public bool EnableIPv6 { get; init; }
 
+    /// <summary>
+    /// ENABLE_V6_EGRESS (from 1.13.0, default false): in an IPv4 cluster (ENABLE_IPv6=false) aws-node enables the
+    /// egress-cni plugin for IPv6, which gives each new pod a unique local IPv6 address of <see cref="V6EgressRange"/>
+    /// on a second interface (<c>v6if0</c>) and SNATs its IPv6 traffic to the node's primary IPv6 address
+    /// (cmd/egress-cni-plugin/egressContext.go <c>cmdAddEgressV6</c>: "IPv6 egress traffic of all containers in a node
+    /// shares node primary interface (eth0) through SNAT"). The address is not the pod's IP (<c>podIPs</c> stays IPv4).
+    /// </summary>
+    public bool EnableV6Egress { get; init; }
+
+    /// <summary>
+    /// ENABLE_V4_EGRESS (from 1.15.1, default true; always on before): in an IPv6 cluster the egress-cni plugin gives each
+    /// new pod an address of <see cref="V4EgressRange"/> on <c>v4if0</c> and SNATs its IPv4 traffic to the node's primary
+    /// IPv4 address (egressContext.go <c>cmdAddEgressV4</c>).
+    /// </summary>
+    public bool EnableV4Egress { get; init; } = true;
+
+    /// <summary>The egress-cni plugin's host-local range for pods' IPv6 in an IPv4 cluster (cmd/aws-vpc-cni/main.go <c>egressPluginIpamSubnetV6</c>).</summary>
+    public const string V6EgressRange = "fd00::ac:00/118";
+
+    /// <summary>The egress-cni plugin's host-local range for pods' IPv4 in an IPv6 cluster (<c>egressPluginIpamSubnetV4</c>).</summary>
+    public const string V4EgressRange = "169.254.172.0/22";
+
+    /// <summary>
+    /// The first release whose aws-node, with ENABLE_V6_EGRESS=true on a node whose primary interface has no IPv6
+    /// address, logs a warning and leaves the egress plugin off ("enable ipv6 egress on cluster with nodes ipv4 and nodes
+    /// ipv6", amazon-vpc-cni-k8s#2754, v1.17.1). From 1.13.0 to 1.17.0 <c>generateJSON</c> returned the error, aws-node
+    /// exited ("Failed to generate 10-awsconflist") and the node never got its CNI configuration.
+    /// </summary>
+    public static readonly CniRelease V6EgressWithoutAddressWarnsSince = new(1, 17, 1);
+
+    /// <summary>
+    /// The text aws-node logs when ENABLE_V6_EGRESS is set and IMDS has no <c>ipv6</c> for the node
+    /// (cmd/aws-vpc-cni/main.go <c>generateJSON</c>; the IMDS error as utils/imds <c>GetMetaData</c> words it, the SDK's
+    /// status line left out): an error before <see cref="V6EgressWithoutAddressWarnsSince"/>, a warning from it.
+    /// </summary>
+    public const string V6EgressWithoutAddressMessage = "To support IPv6 egress, node primary ENI must have a global IPv6 address, error: get instance metadata: failed to retrieve ipv6 - EC2MetadataError: failed to make EC2Metadata request";
+
+    /// <summary>
+    /// Whether the egress-cni plugin gives a pod of an IPv4 cluster IPv6 egress on a node whose primary interface has
+    /// (<paramref name="nodeHasIpv6"/>) or lacks a global IPv6 address: ENABLE_V6_EGRESS in IPv4 mode, and the address.
+    /// </summary>
+    public bool ServesV6Egress(bool nodeHasIpv6) => EnableV6Egress && !EnableIPv6 && nodeHasIpv6;
+
+    /// <summary>
+    /// Why aws-node stops on a node without an IPv6 address on its primary interface: ENABLE_V6_EGRESS in IPv4 mode on a
+    /// release from 1.13.0 before <see cref="V6EgressWithoutAddressWarnsSince"/> (<c>generateJSON</c> returns the error
+    /// and <c>_main</c> returns 1, "Failed to generate 10-awsconflist"); null otherwise (a later release warns and goes on
+    /// without the plugin).
+    /// </summary>
+    public string? V6EgressNodeError(bool nodeHasIpv6)
+        => EnableV6Egress && !EnableIPv6 && !nodeHasIpv6 && Release < V6EgressWithoutAddressWarnsSince ? V6EgressWithoutAddressMessage : null;
+
     /// <summary>ENABLE_SUBNET_DISCOVERY (from 1.18.0, default true): new ENIs may go to other subnets of the zone tagged kubernetes.io/role/cni.</summary>
     public bool EnableSubnetDiscovery { get; init; } = true;
 
@@ -177,6 +229,8 @@ public sealed record CniSettings
                 .Select(cidr => cidr!.Value)],
             EnableIPv4 = Bool(CniSetting.EnableIPv4, true),
             EnableIPv6 = Bool(CniSetting.EnableIPv6, false),
+            EnableV6Egress = Bool(CniSetting.EnableV6Egress, false),
+            EnableV4Egress = Bool(CniSetting.EnableV4Egress, true),
             EnableSubnetDiscovery = Bool(CniSetting.EnableSubnetDiscovery, CniSetting.EnableSubnetDiscovery.ReadBy(release)),
             ManageEnisOnUnschedulable = Bool(CniSetting.ManageEnisNonSchedulable, !CniSetting.ManageEnisNonSchedulable.ReadBy(release)),
             EnableMultiNic = Bool(CniSetting.EnableMultiNic, false),

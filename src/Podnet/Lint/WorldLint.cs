@@ -25,6 +25,8 @@ public static class WorldLint
         new WindowsSecurityGroupPods(),
         new Ipv6SecurityGroupPods(),
         new CniConfigInvalid(),
+        new V6EgressNodeWithoutIpv6(),
+        new Dns64WithoutNat64Route(),
     ];
 
     public static IReadOnlyList<LintFinding> Run(Podnet.World.World world)

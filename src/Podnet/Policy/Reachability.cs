@@ -414,11 +414,22 @@ public sealed partial class Reachability
         {
             if (Ipv6Source(source, src) is not { } v6)
             {
-                hops?.Add(new Hop(prefix + "route", false, $"{source.Display} has no IPv6 address ({source.Address}), so it cannot open a connection to the IPv6 address {destination.Address} (the VPC CNI's egress-v6 plugin, ENABLE_V6_EGRESS, which gives an IPv4 cluster's pods one, is not emulated)") { Kind = HopKind.Route, From = source, To = destination });
+                hops?.Add(new Hop(prefix + "route", false, NoIpv6Source(source, src.Pod, destination.Address)) { Kind = HopKind.Route, From = source, To = destination });
                 return false;
             }
 
             (srcSide, srcNote) = v6;
+        }
+        else if (EgressV4Applies(source, src.Side, destination))
+        {
+            // An IPv6 cluster's pod to an IPv4 address: the egress-cni plugin's v4if0, SNATed to the node's IPv4 address.
+            if (EgressV4Source(source, src.Pod) is not { } v4)
+            {
+                hops?.Add(new Hop(prefix + "route", false, $"{source.Display} has no IPv4 address ({source.Address}), so it cannot open a connection to the IPv4 address {destination.Address}: ENABLE_V4_EGRESS=false on aws-node, so the egress-cni plugin gives new pods of this IPv6 cluster no address of {CniSettings.V4EgressRange}") { Kind = HopKind.Route, From = source, To = destination });
+                return false;
+            }
+
+            (srcSide, srcNote) = v4;
         }
         else if (outside && source.IsPod)
         {
@@ -457,6 +468,12 @@ public sealed partial class Reachability
             {
                 return false;
             }
+        }
+
+        if (ToAPodWithoutIpv6(source, destination, dst.Pod) is { } unreachable)
+        {
+            hops?.Add(new Hop(prefix + "route", false, unreachable) { Kind = HopKind.Route, From = source, To = destination });
+            return false;
         }
 
         if (FromTheIpv6Internet(source, destination, dst.Side) is var (admitted, inbound))
@@ -510,7 +527,8 @@ public sealed partial class Reachability
             return string.Empty;
         }
 
-        var peerText = peer.GroupIds.Count > 0 ? $"{peer.GroupIds[0]} or {peer.Address}/32" : $"{peer.Address}/32";
+        var host = peer.Address.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32;
+        var peerText = peer.GroupIds.Count > 0 ? $"{peer.GroupIds[0]} or {peer.Address}/{host}" : $"{peer.Address}/{host}";
         return $"; to allow it, add an {(egress ? "egress" : "ingress")} rule to {self.GroupIds[0]} for {spec.Protocol}/{spec.Port} {(egress ? "to" : "from")} {peerText}";
     }
 
@@ -542,7 +560,8 @@ public sealed partial class Reachability
     /// installs its SNAT rules for IPv4 only (<c>updateHostIptablesRules</c>, pkg/networkutils/network.go: "We don't
     /// need to install any SNAT rules in v6 mode"; the egress-v4 plugin SNATs an IPv6 cluster's IPv4 traffic only), so
     /// <c>AWS_VPC_K8S_CNI_EXTERNALSNAT</c> and <c>AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS</c> do not apply. A node or a
-    /// hostNetwork pod leaves by the node's primary interface with its first IPv6 address.
+    /// hostNetwork pod leaves by the node's primary interface with its first IPv6 address. An IPv4 cluster's pod with
+    /// the egress-cni plugin (ENABLE_V6_EGRESS) leaves SNATed to its node's primary IPv6 address (<see cref="EgressV6Source"/>).
     /// </summary>
     private (SecurityGroupEvaluator.Side Side, string Note)? Ipv6Source(Endpoint source, (SecurityGroupEvaluator.Side Side, string Note, PodNetwork? Pod) network)
     {
@@ -560,7 +579,7 @@ public sealed partial class Reachability
                     $"the node's primary interface {primary.NetworkInterfaceId}, its IPv6 address {v6.Ipv6Address}");
         }
 
-        return null;
+        return EgressV6Source(source, network.Pod);
     }
 
     /// <summary>

@@ -32,7 +32,14 @@ namespace Podnet.Policy;
 /// address — the VPC's IPv6 addresses are public, nothing is translated ("IPv6 addresses are globally unique, and
 /// therefore public by default", Amazon VPC User Guide, "IP addressing for your VPCs and subnets"); an egress-only
 /// internet gateway lets it out too, and the replies back ("Enable outbound IPv6 traffic using an egress-only
-/// internet gateway"); a NAT gateway (NAT64, <c>64:ff9b::/96</c> to IPv4 destinations) is not modelled.</item>
+/// internet gateway"); a NAT gateway takes a destination of NAT64's well-known prefix <c>64:ff9b::/96</c> (what the
+/// Amazon DNS resolver synthesizes for IPv4-only names in a subnet with <c>EnableDns64</c>), translates it to the IPv4
+/// address in its last 32 bits and sends that on as it sends IPv4 (Amazon VPC User Guide, "DNS64 and NAT64": "you must
+/// … add a route … 64:ff9b::/96 … to the NAT gateway"; the same rules as above: available, a public gateway's subnet
+/// routing to an internet gateway, a private one never to the internet); any other IPv6 destination a NAT gateway drops.
+/// Without such a route a <c>64:ff9b::/96</c> address follows the table's other IPv6 routes out to the internet,
+/// which does not route the prefix (RFC 6052 §3.1: the well-known prefix "MUST NOT be used to represent non-global
+/// IPv4 addresses" and is routed only to a translator): the connection is never answered.</item>
 /// <item>a gateway VPC endpoint (<c>vpce-…</c>, the route its service's AWS-managed prefix list names): the packet
 /// goes to the service (S3 or DynamoDB of the region) over AWS's network, keeping its private source address — no
 /// NAT gateway, internet gateway or public address is needed (AWS PrivateLink Guide, "Gateway endpoints").</item>
@@ -81,12 +88,12 @@ internal sealed class VpcRouter(IEc2View ec2, PrefixListTable? prefixLists = nul
 
         if (destination.AddressFamily == AddressFamily.InterNetworkV6)
         {
-            return OutIpv6(routeText, where, route, source);
+            return OutIpv6(routeText, where, table.RouteTableId, route, source, destination);
         }
 
         if (route.NatGatewayId is { } natId)
         {
-            return ThroughNat(routeText, where, natId, destination);
+            return ThroughNat($"{routeText} ({where})", natId, destination);
         }
 
         if (route.GatewayId is { } endpointId && endpointId.StartsWith("vpce-", StringComparison.Ordinal))
@@ -108,10 +115,23 @@ internal sealed class VpcRouter(IEc2View ec2, PrefixListTable? prefixLists = nul
 
     /// <summary>
     /// An IPv6 packet's way out by its route: an egress-only or internet gateway takes it out with its own (public)
-    /// address; anything else does not lead out.
+    /// address — unless it is bound to NAT64's prefix, which only a NAT gateway translates; a NAT gateway translates a
+    /// <c>64:ff9b::/96</c> destination (<see cref="ThroughNat64"/>) and drops any other; anything else does not lead out.
     /// </summary>
-    private static (bool Routed, string Detail) OutIpv6(string routeText, string where, Route route, IPAddress source)
+    private (bool Routed, string Detail) OutIpv6(string routeText, string where, string tableId, Route route, IPAddress source, IPAddress destination)
     {
+        if (route.NatGatewayId is { } natId)
+        {
+            return Nat64Prefix.Contains(destination)
+                ? ThroughNat64($"{routeText} ({where})", natId, destination)
+                : (false, $"{routeText} ({where}): a NAT gateway translates IPv6 only to {Nat64Prefix} (NAT64) and drops any other IPv6 destination: the packet does not leave the VPC");
+        }
+
+        if (Nat64Prefix.Contains(destination) && (route.EgressOnlyInternetGatewayId is not null || route.GatewayId?.StartsWith("igw-", StringComparison.Ordinal) == true))
+        {
+            return (false, $"{routeText} ({where}): {destination} is in NAT64's well-known prefix {Nat64Prefix} (RFC 6052), which the internet does not route, so the connection is never answered; DNS64's addresses (a subnet's EnableDns64) need a route {Nat64Prefix} → a NAT gateway in {tableId}");
+        }
+
         if (route.EgressOnlyInternetGatewayId is not null)
         {
             return (true, $"{routeText} ({where}): out through the egress-only internet gateway with {source}'s own IPv6 address (IPv6 is not translated; the replies come back, a connection started from the internet would not)");
@@ -122,9 +142,32 @@ internal sealed class VpcRouter(IEc2View ec2, PrefixListTable? prefixLists = nul
             return (true, $"{routeText} ({where}): out through the internet gateway with {source}'s own IPv6 address (the VPC's IPv6 addresses are public: nothing is translated)");
         }
 
-        return route.NatGatewayId is not null
-            ? (false, $"{routeText} ({where}): a NAT gateway for an IPv6 destination (NAT64 to an IPv4 address) is not modelled: the packet does not leave the VPC")
-            : (false, $"{routeText} ({where}): the target does not lead out of the VPC");
+        return (false, $"{routeText} ({where}): the target does not lead out of the VPC");
+    }
+
+    /// <summary>NAT64's well-known prefix (RFC 6052 §2.1), the one DNS64 and a NAT gateway use.</summary>
+    public static readonly CidrBlock Nat64Prefix = CidrBlock.Parse("64:ff9b::/96");
+
+    /// <summary>
+    /// The IPv4 address a <c>64:ff9b::/96</c> address stands for: its last 32 bits (RFC 6052 §2.2, a /96 prefix).
+    /// </summary>
+    public static IPAddress EmbeddedIpv4(IPAddress nat64)
+    {
+        ArgumentNullException.ThrowIfNull(nat64);
+        var bytes = nat64.GetAddressBytes();
+        return new IPAddress(bytes[12..16]);
+    }
+
+    /// <summary>
+    /// NAT64 through a NAT gateway: the gateway takes the IPv6 packet to <paramref name="destination"/> (in
+    /// <c>64:ff9b::/96</c>), translates it to IPv4 — the embedded address, from its own private address — and forwards
+    /// it as any IPv4 packet it translates (<see cref="ThroughNat"/>): a public gateway out through its subnet's internet
+    /// gateway as its Elastic IP, a private one not to the internet.
+    /// </summary>
+    private (bool Routed, string Detail) ThroughNat64(string head, string natId, IPAddress destination)
+    {
+        var ipv4 = EmbeddedIpv4(destination);
+        return ThroughNat($"{head}: NAT64 translates {destination} to the IPv4 address {ipv4}", natId, ipv4);
     }
 
     /// <summary>
@@ -163,35 +206,39 @@ internal sealed class VpcRouter(IEc2View ec2, PrefixListTable? prefixLists = nul
         return (false, $"{routeText} ({where}): the target does not lead to the internet, so no connection from it is made");
     }
 
-    private (bool Routed, string Detail) ThroughNat(string routeText, string where, string natId, IPAddress destination)
+    /// <summary>
+    /// A NAT gateway's way on for an IPv4 packet it translates; <paramref name="head"/> is the step so far (the route to
+    /// the gateway, <c>rtb-… 0.0.0.0/0 → nat-… (subnet-… of eni-…)</c>).
+    /// </summary>
+    private (bool Routed, string Detail) ThroughNat(string head, string natId, IPAddress destination)
     {
         var nat = ec2.DescribeNatGateways(DescribeRequest.ForIds(natId))[0];
         if (nat.State != "available")
         {
-            return (false, $"{routeText} ({where}), but NAT gateway {natId} is {nat.State}: it forwards nothing until available");
+            return (false, $"{head}, but NAT gateway {natId} is {nat.State}: it forwards nothing until available");
         }
 
         if (nat.ConnectivityType == "private")
         {
-            return ThroughPrivateNat(routeText, where, nat, destination);
+            return ThroughPrivateNat(head, nat, destination);
         }
 
         var natTable = ec2.RouteTableOfSubnet(nat.SubnetId);
         var onward = LongestMatch(natTable, destination);
         if (onward is null)
         {
-            return (false, $"{routeText} ({where}), but no route to {destination} in {natTable.RouteTableId} (the NAT gateway's subnet {nat.SubnetId}, {Association(natTable, nat.SubnetId)}): a NAT gateway needs a public subnet, whose table routes to an internet gateway");
+            return (false, $"{head}, but no route to {destination} in {natTable.RouteTableId} (the NAT gateway's subnet {nat.SubnetId}, {Association(natTable, nat.SubnetId)}): a NAT gateway needs a public subnet, whose table routes to an internet gateway");
         }
 
         var onwardText = $"{natTable.RouteTableId} {DestinationText(onward, destination)} → {onward.NatGatewayId ?? onward.GatewayId}";
         if (onward.State == "blackhole" || onward.GatewayId?.StartsWith("igw-", StringComparison.Ordinal) != true)
         {
             var why = onward.State == "blackhole" ? "a blackhole" : "not an internet gateway";
-            return (false, $"{routeText} ({where}), then {onwardText} in the NAT gateway's subnet {nat.SubnetId} is {why}: the NAT gateway's traffic does not leave the VPC");
+            return (false, $"{head}, then {onwardText} in the NAT gateway's subnet {nat.SubnetId} is {why}: the NAT gateway's traffic does not leave the VPC");
         }
 
         var publicIp = nat.NatGatewayAddresses.FirstOrDefault(a => a.IsPrimary)?.PublicIp;
-        return (true, $"{routeText} ({where}), then {onwardText} ({nat.SubnetId}): out through the internet gateway as the NAT gateway's Elastic IP {publicIp}");
+        return (true, $"{head}, then {onwardText} ({nat.SubnetId}): out through the internet gateway as the NAT gateway's Elastic IP {publicIp}");
     }
 
     /// <summary>
@@ -200,7 +247,7 @@ internal sealed class VpcRouter(IEc2View ec2, PrefixListTable? prefixLists = nul
     /// ("NAT gateways"), and the transit and virtual private gateways it is meant for are not modelled. Always denied,
     /// naming the onward route (or its absence) so the user sees why.
     /// </summary>
-    private (bool Routed, string Detail) ThroughPrivateNat(string routeText, string where, NatGateway nat, IPAddress destination)
+    private (bool Routed, string Detail) ThroughPrivateNat(string head, NatGateway nat, IPAddress destination)
     {
         var privateIp = nat.NatGatewayAddresses.FirstOrDefault(a => a.IsPrimary)?.PrivateIp;
         var translated = $"NAT gateway {nat.NatGatewayId} is private (it translates to its private address {privateIp}) and cannot reach the internet";
@@ -208,21 +255,21 @@ internal sealed class VpcRouter(IEc2View ec2, PrefixListTable? prefixLists = nul
         var onward = LongestMatch(natTable, destination);
         if (onward is null)
         {
-            return (false, $"{routeText} ({where}), but {translated}: no route to {destination} in {natTable.RouteTableId} (its subnet {nat.SubnetId}, {Association(natTable, nat.SubnetId)}), the VPC router drops it");
+            return (false, $"{head}, but {translated}: no route to {destination} in {natTable.RouteTableId} (its subnet {nat.SubnetId}, {Association(natTable, nat.SubnetId)}), the VPC router drops it");
         }
 
         var onwardText = $"{natTable.RouteTableId} {DestinationText(onward, destination)} → {onward.NatGatewayId ?? onward.GatewayId}";
         if (onward.State == "blackhole")
         {
-            return (false, $"{routeText} ({where}), but {translated}: {onwardText} in its subnet {nat.SubnetId} is a blackhole, the VPC router drops it");
+            return (false, $"{head}, but {translated}: {onwardText} in its subnet {nat.SubnetId} is a blackhole, the VPC router drops it");
         }
 
         if (onward.GatewayId?.StartsWith("igw-", StringComparison.Ordinal) == true)
         {
-            return (false, $"{routeText} ({where}), but {translated}: {onwardText} in its subnet {nat.SubnetId} sends it to the internet gateway, which drops a private NAT gateway's traffic");
+            return (false, $"{head}, but {translated}: {onwardText} in its subnet {nat.SubnetId} sends it to the internet gateway, which drops a private NAT gateway's traffic");
         }
 
-        return (false, $"{routeText} ({where}), but {translated}: {onwardText} in its subnet {nat.SubnetId} does not lead out of the VPC (a private NAT gateway's way to other networks, a transit or virtual private gateway, is not modelled)");
+        return (false, $"{head}, but {translated}: {onwardText} in its subnet {nat.SubnetId} does not lead out of the VPC (a private NAT gateway's way to other networks, a transit or virtual private gateway, is not modelled)");
     }
 
     /// <summary>

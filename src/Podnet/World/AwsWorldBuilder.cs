@@ -255,7 +255,8 @@ internal sealed partial class AwsWorldBuilder
                     DocumentFields.String(doc, "SubnetId"),
                     DocumentFields.Bool(doc, "MapPublicIpOnLaunch") ?? false,
                     DocumentFields.String(doc, "Ipv6CidrBlock"),
-                    DocumentFields.Bool(doc, "AssignIpv6AddressOnCreation") ?? false));
+                    DocumentFields.Bool(doc, "AssignIpv6AddressOnCreation") ?? false,
+                    DocumentFields.Bool(doc, "EnableDns64") ?? false));
                 Remember(doc, subnet.SubnetId);
                 break;
             case "ManagedPrefixList":

@@ -86,4 +86,56 @@ public class CniSettingsTests
     [Fact]
     public void ExcludeSnatCidrs_AreParsed()
         => Assert.Equal(["10.0.0.0/8", "172.16.0.0/12"], From(("AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS", "10.0.0.0/8, 172.16.0.0/12,bogus")).ExcludeSnatCidrs.Select(c => c.ToString()));
+
+    [Fact]
+    public void EgressPlugin_Defaults_V6Off_V4On()
+    {
+        var settings = From();
+        Assert.False(settings.EnableV6Egress);
+        Assert.True(settings.EnableV4Egress);
+        Assert.False(settings.ServesV6Egress(nodeHasIpv6: true));
+    }
+
+    [Theory]
+    [InlineData("v1.12.6-eksbuild.2", false)]
+    [InlineData("v1.13.0-eksbuild.1", true)]
+    public void EnableV6Egress_IsReadFrom1_13_0(string tag, bool read)
+    {
+        var settings = CniSettings.FromEnvironment(new Dictionary<string, string> { ["ENABLE_V6_EGRESS"] = "true" }, $"602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:{tag}");
+
+        Assert.Equal(read, settings.EnableV6Egress);
+        Assert.Equal(!read, settings.Unread.Any(u => u.Setting == CniSetting.EnableV6Egress));
+    }
+
+    [Fact]
+    public void EnableV4Egress_Before1_15_1_IsNotRead_AndStaysOn()
+    {
+        var settings = CniSettings.FromEnvironment(new Dictionary<string, string> { ["ENABLE_V4_EGRESS"] = "false" }, "602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.15.0-eksbuild.2");
+
+        Assert.True(settings.EnableV4Egress);
+        Assert.Contains(settings.Unread, u => u.Setting == CniSetting.EnableV4Egress);
+        Assert.False(From(("ENABLE_V4_EGRESS", "false")).EnableV4Egress);
+    }
+
+    [Theory]
+    [InlineData("v1.17.0-eksbuild.1", true)]
+    [InlineData("v1.17.1-eksbuild.1", false)]
+    public void V6EgressNodeError_OnANodeWithoutIpv6_StopsAwsNodeOnlyBefore1_17_1(string tag, bool stops)
+    {
+        var settings = CniSettings.FromEnvironment(new Dictionary<string, string> { ["ENABLE_V6_EGRESS"] = "true" }, $"602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:{tag}");
+
+        Assert.Equal(stops ? CniSettings.V6EgressWithoutAddressMessage : null, settings.V6EgressNodeError(nodeHasIpv6: false));
+        Assert.Null(settings.V6EgressNodeError(nodeHasIpv6: true));
+        Assert.False(settings.ServesV6Egress(nodeHasIpv6: false));
+        Assert.True(settings.ServesV6Egress(nodeHasIpv6: true));
+    }
+
+    [Fact]
+    public void EnableV6Egress_InIpv6Mode_ServesNothing()
+    {
+        var settings = From(("ENABLE_V6_EGRESS", "true"), ("ENABLE_IPv6", "true"), ("ENABLE_IPv4", "false"), ("ENABLE_PREFIX_DELEGATION", "true"));
+
+        Assert.False(settings.ServesV6Egress(nodeHasIpv6: true));
+        Assert.Null(settings.V6EgressNodeError(nodeHasIpv6: false));
+    }
 }

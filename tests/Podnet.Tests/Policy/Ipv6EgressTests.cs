@@ -153,6 +153,42 @@ public class Ipv6EgressTests
         var result = new Reachability(world).Evaluate($"shop/{web.Name}", Internet, "443");
 
         Assert.False(result.Allowed);
-        Assert.Equal($"shop/{web.Name} has no IPv6 address ({web.PodIP}), so it cannot open a connection to the IPv6 address {Internet} (the VPC CNI's egress-v6 plugin, ENABLE_V6_EGRESS, which gives an IPv4 cluster's pods one, is not emulated)", RouteHop(result).Detail);
+        Assert.Equal($"shop/{web.Name} has no IPv6 address ({web.PodIP}), so it cannot open a connection to the IPv6 address {Internet} (ENABLE_V6_EGRESS=true on aws-node and aws-vpc-cni-init, VPC CNI 1.13.0 or later, gives an IPv4 cluster's new pods IPv6 egress through their node's IPv6 address)", RouteHop(result).Detail);
     }
+
+    [Fact]
+    public void Ipv6Cluster_PodToAnIpv4Address_LeavesByTheEgressV4Plugin_SnatedToTheNodesIpv4Address()
+    {
+        // AWS_VPC_K8S_CNI_EXTERNALSNAT=true changes nothing: the egress-cni plugin SNATs every IPv4 packet of the pod.
+        var world = ExampleWorlds.Load("ipv6-cluster", WithCniEnv(("AWS_VPC_K8S_CNI_EXTERNALSNAT", "true")));
+        var web = Web(world);
+        var node = new NodeView(world.ControlPlane.Store.TryGet(world.ControlPlane.Store.Resources.For("v1", "Node"), null, web.NodeName!)!);
+        var primary = Assert.Single(world.Cloud!.Ec2Backend.DescribeNetworkInterfaces(), e => e.Attachment is { DeviceIndex: 0 } a && a.InstanceId == node.InstanceId);
+
+        var result = new Reachability(world).Evaluate($"shop/{web.Name}", "203.0.113.10", "443");
+
+        Assert.True(result.Allowed, string.Join("\n", result.Hops));
+        var egress = Assert.Single(result.Hops, h => h.Step == "egress");
+        Assert.StartsWith($"shop/{web.Name} via egress-v4: the egress-cni plugin (ENABLE_V4_EGRESS=true, the default) gives it an address of 169.254.172.0/22 and SNATs its IPv4 traffic to the node's primary address {primary.PrivateIpAddress} on {primary.NetworkInterfaceId}: the primary interface's groups apply (AWS_VPC_K8S_CNI_EXTERNALSNAT and the SNAT exclusions are IPv4 mode's): ", egress.Detail, StringComparison.Ordinal);
+        Assert.EndsWith("out through the internet gateway as the NAT gateway's Elastic IP 203.0.113.1", RouteHop(result).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ipv6Cluster_V4EgressOff_PodHasNoIpv4Address()
+    {
+        var world = ExampleWorlds.Load("ipv6-cluster", WithCniEnv(("ENABLE_V4_EGRESS", "false")));
+        var web = Web(world);
+
+        var result = new Reachability(world).Evaluate($"shop/{web.Name}", "203.0.113.10", "443");
+
+        Assert.False(result.Allowed);
+        Assert.Equal($"shop/{web.Name} has no IPv4 address ({web.PodIP}), so it cannot open a connection to the IPv4 address 203.0.113.10: ENABLE_V4_EGRESS=false on aws-node, so the egress-cni plugin gives new pods of this IPv6 cluster no address of 169.254.172.0/22", RouteHop(result).Detail);
+    }
+
+    /// <summary>The example's vpc-cni Addon with aws-node environment variables (its ConfigurationValues).</summary>
+    internal static Func<string, string> WithCniEnv(params (string Name, string Value)[] env)
+        => text => text.Replace(
+            "kind: Addon\nmetadata:\n  name: vpc-cni\n",
+            "kind: Addon\nmetadata:\n  name: vpc-cni\nspec:\n  ConfigurationValues:\n    env:\n" + string.Concat(env.Select(e => $"      {e.Name}: \"{e.Value}\"\n")),
+            StringComparison.Ordinal);
 }

@@ -66,10 +66,10 @@ public abstract class DelegatingEc2 : IEc2
         });
 
     /// <inheritdoc/>
-    public virtual Task ModifySubnetAttributeAsync(string subnetId, bool? mapPublicIpOnLaunch, bool? assignIpv6AddressOnCreation, CancellationToken cancellationToken = default)
+    public virtual Task ModifySubnetAttributeAsync(string subnetId, bool? mapPublicIpOnLaunch, bool? assignIpv6AddressOnCreation, bool? enableDns64 = null, CancellationToken cancellationToken = default)
         => Call("ModifySubnetAttribute", null, async () =>
         {
-            await Inner.ModifySubnetAttributeAsync(subnetId, mapPublicIpOnLaunch, assignIpv6AddressOnCreation, cancellationToken).ConfigureAwait(false);
+            await Inner.ModifySubnetAttributeAsync(subnetId, mapPublicIpOnLaunch, assignIpv6AddressOnCreation, enableDns64, cancellationToken).ConfigureAwait(false);
             return true;
         });
 

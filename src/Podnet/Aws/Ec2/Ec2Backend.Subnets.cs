@@ -42,6 +42,7 @@ public sealed partial class Ec2Backend
             {
                 MapPublicIpOnLaunch = request.MapPublicIpOnLaunch,
                 AssignIpv6AddressOnCreation = request.AssignIpv6AddressOnCreation,
+                EnableDns64 = request.EnableDns64,
                 Tags = [.. tags],
                 Ipv6 = ipv6 is { } block ? new Ipv6SubnetAddresses(block) : null,
                 Ipv6AssociationId = ipv6 is { } associated ? _ids.Next("subnet-cidr-assoc", $"{subnetId}|{associated}") : null,
@@ -64,9 +65,10 @@ public sealed partial class Ec2Backend
     }
 
     /// <summary>
-    /// Sets a subnet's <c>MapPublicIpOnLaunch</c> and <c>AssignIpv6AddressOnCreation</c>, each when given (null leaves
-    /// it), as <c>aws ec2 modify-subnet-attribute --map-public-ip-on-launch</c> and
-    /// <c>--assign-ipv6-address-on-creation</c> do. On EC2 they apply to what is launched or created afterwards. An
+    /// Sets a subnet's <c>MapPublicIpOnLaunch</c>, <c>AssignIpv6AddressOnCreation</c> and <c>EnableDns64</c>, each when
+    /// given (null leaves it), as <c>aws ec2 modify-subnet-attribute --map-public-ip-on-launch</c>,
+    /// <c>--assign-ipv6-address-on-creation</c> and <c>--enable-dns64</c> do (DNS64 takes effect for the resolver's
+    /// next answers; Podnet's reach reads it when asked). On EC2 they apply to what is launched or created afterwards. An
     /// interface made already keeps its addresses here too; but Podnet records no public IPv4 address per instance
     /// (reach derives it from the subnet's attribute, VpcRouter), so for reach an instance launched before the change
     /// follows the new <c>MapPublicIpOnLaunch</c> — a deviation.
@@ -75,7 +77,7 @@ public sealed partial class Ec2Backend
     /// <c>InvalidSubnetID.NotFound</c>; <c>AssignIpv6AddressOnCreation</c> for a subnet without an IPv6 block
     /// (<see cref="Ec2Errors.AssignIpv6WithoutIpv6Block"/>, the text ModifySubnetAttribute answers).
     /// </exception>
-    public void ModifySubnetAttribute(string subnetId, bool? mapPublicIpOnLaunch, bool? assignIpv6AddressOnCreation)
+    public void ModifySubnetAttribute(string subnetId, bool? mapPublicIpOnLaunch, bool? assignIpv6AddressOnCreation, bool? enableDns64 = null)
     {
         lock (_lock)
         {
@@ -87,6 +89,7 @@ public sealed partial class Ec2Backend
 
             subnet.MapPublicIpOnLaunch = mapPublicIpOnLaunch ?? subnet.MapPublicIpOnLaunch;
             subnet.AssignIpv6AddressOnCreation = assignIpv6AddressOnCreation ?? subnet.AssignIpv6AddressOnCreation;
+            subnet.EnableDns64 = enableDns64 ?? subnet.EnableDns64;
         }
     }
 
@@ -216,6 +219,7 @@ public sealed partial class Ec2Backend
             ? [new SubnetIpv6CidrBlockAssociation(subnet.Ipv6AssociationId!, ipv6.Cidr.ToString(), new VpcCidrBlockState("associated"))]
             : [],
         AssignIpv6AddressOnCreation = subnet.AssignIpv6AddressOnCreation,
+        EnableDns64 = subnet.EnableDns64,
     };
 
     private static readonly FilterMatcher<Subnet> SubnetFilters = new(
@@ -233,6 +237,7 @@ public sealed partial class Ec2Backend
             ["default-for-az"] = s => Field.Bool(s.DefaultForAz),
             ["map-public-ip-on-launch"] = s => Field.Bool(s.MapPublicIpOnLaunch),
             ["assign-ipv6-address-on-creation"] = s => Field.Bool(s.AssignIpv6AddressOnCreation),
+            ["enable-dns64"] = s => Field.Bool(s.EnableDns64),
             ["subnet-arn"] = s => Field.One(s.SubnetArn),
             ["ipv6-cidr-block-association.ipv6-cidr-block"] = s => s.Ipv6CidrBlockAssociationSet.Select(a => a.Ipv6CidrBlock),
             ["ipv6-cidr-block-association.association-id"] = s => s.Ipv6CidrBlockAssociationSet.Select(a => a.AssociationId),
@@ -258,6 +263,9 @@ public sealed partial class Ec2Backend
 
         /// <summary>EC2's <c>AssignIpv6AddressOnCreation</c>: a new interface gets an address of <see cref="Ipv6"/>.</summary>
         public bool AssignIpv6AddressOnCreation { get; set; }
+
+        /// <summary>EC2's <c>EnableDns64</c>: the Amazon DNS resolver synthesizes <c>64:ff9b::/96</c> answers for the subnet.</summary>
+        public bool EnableDns64 { get; set; }
 
         public List<Tag> Tags { get; set; } = [];
 

@@ -51,8 +51,8 @@ public sealed class Ec2Client : IEc2
     public Task DeleteSubnetAsync(string subnetId, CancellationToken cancellationToken = default)
         => Call("DeleteSubnet", () => _backend.DeleteSubnet(subnetId));
 
-    public Task ModifySubnetAttributeAsync(string subnetId, bool? mapPublicIpOnLaunch, bool? assignIpv6AddressOnCreation, CancellationToken cancellationToken = default)
-        => Call("ModifySubnetAttribute", () => _backend.ModifySubnetAttribute(subnetId, mapPublicIpOnLaunch, assignIpv6AddressOnCreation));
+    public Task ModifySubnetAttributeAsync(string subnetId, bool? mapPublicIpOnLaunch, bool? assignIpv6AddressOnCreation, bool? enableDns64 = null, CancellationToken cancellationToken = default)
+        => Call("ModifySubnetAttribute", () => _backend.ModifySubnetAttribute(subnetId, mapPublicIpOnLaunch, assignIpv6AddressOnCreation, enableDns64));
 
     public Task<string> CreateSecurityGroupAsync(CreateSecurityGroupRequest request, CancellationToken cancellationToken = default)
         => Call("CreateSecurityGroup", () => _backend.CreateSecurityGroup(request));

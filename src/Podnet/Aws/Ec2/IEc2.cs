@@ -25,8 +25,8 @@ public interface IEc2
 
     Task DeleteSubnetAsync(string subnetId, CancellationToken cancellationToken = default);
 
-    /// <summary>ModifySubnetAttribute: <c>MapPublicIpOnLaunch</c> and <c>AssignIpv6AddressOnCreation</c>, each when given.</summary>
-    Task ModifySubnetAttributeAsync(string subnetId, bool? mapPublicIpOnLaunch, bool? assignIpv6AddressOnCreation, CancellationToken cancellationToken = default);
+    /// <summary>ModifySubnetAttribute: <c>MapPublicIpOnLaunch</c>, <c>AssignIpv6AddressOnCreation</c> and <c>EnableDns64</c>, each when given.</summary>
+    Task ModifySubnetAttributeAsync(string subnetId, bool? mapPublicIpOnLaunch, bool? assignIpv6AddressOnCreation, bool? enableDns64 = null, CancellationToken cancellationToken = default);
 
     Task<string> CreateSecurityGroupAsync(CreateSecurityGroupRequest request, CancellationToken cancellationToken = default);
 

@@ -199,6 +199,21 @@ public sealed class Ipamd
                 return;
             }
 
+            // aws-node's generateJSON (cmd/aws-vpc-cni/main.go) reads IMDS ipv6 for ENABLE_V6_EGRESS: before 1.17.1 a node
+            // without one stops aws-node (no CNI configuration, the node stays NotReady); from 1.17.1 it warns and the
+            // egress plugin stays off, so pods get no IPv6 egress.
+            var nodeHasIpv6 = primary.Ipv6Addresses.Count > 0;
+            if (_settings.V6EgressNodeError(nodeHasIpv6) is { } egressError)
+            {
+                Fail(egressError);
+                return;
+            }
+
+            if (_settings.EnableV6Egress && !_settings.EnableIPv6 && !nodeHasIpv6)
+            {
+                Record(CniSettings.V6EgressWithoutAddressMessage);
+            }
+
             _primarySubnetId = primary.SubnetId;
             _primaryGroups = [.. primary.Groups.Select(g => g.GroupId).Order(StringComparer.Ordinal)];
             if (Ipv6)

@@ -117,6 +117,23 @@ public class SubnetTests
     }
 
     [Fact]
+    public void ModifySubnetAttribute_EnableDns64_IsShownAndFiltered_AndLeftWhenNotGiven()
+    {
+        var vpc = Ec2.CreateVpc(new CreateVpcRequest("10.0.0.0/16", AmazonProvidedIpv6CidrBlock: true));
+        var block = Podnet.Net.CidrBlock.Parse(Assert.Single(vpc.Ipv6CidrBlockAssociationSet).Ipv6CidrBlock);
+        var subnet = Ec2.CreateSubnet(new CreateSubnetRequest(vpc.VpcId, "10.0.0.0/24", "us-west-2a", Ipv6CidrBlock: new Podnet.Net.CidrBlock(block.BaseAddress, 64).ToString())).SubnetId;
+        Assert.False(_cloud.Subnet(subnet).EnableDns64);
+
+        Ec2.ModifySubnetAttribute(subnet, mapPublicIpOnLaunch: null, assignIpv6AddressOnCreation: null, enableDns64: true);
+        Ec2.ModifySubnetAttribute(subnet, mapPublicIpOnLaunch: true, assignIpv6AddressOnCreation: null);
+
+        Assert.True(_cloud.Subnet(subnet).EnableDns64);
+        Assert.Equal(subnet, Assert.Single(Ec2.DescribeSubnets(DescribeRequest.Where(new Filter("enable-dns64", "true")))).SubnetId);
+        Ec2.ModifySubnetAttribute(subnet, null, null, enableDns64: false);
+        Assert.Empty(Ec2.DescribeSubnets(DescribeRequest.Where(new Filter("enable-dns64", "true"))));
+    }
+
+    [Fact]
     public void ModifySubnetAttribute_AssignIpv6WithoutAnIpv6Block_IsInvalidParameterValue()
     {
         var error = Throws(() => Ec2.ModifySubnetAttribute(_cloud.SubnetA.SubnetId, null, true));

@@ -234,6 +234,18 @@ public class AwsCliTests : IClassFixture<ServedWorld>
     }
 
     [Fact]
+    public void ModifySubnetAttribute_EnableDns64_AsTheAwsCliSendsIt()
+    {
+        var subnetId = _world.Server.Cluster.Write(() =>
+            Cloud.Ec2Backend.CreateSubnet(new CreateSubnetRequest(Cloud.Ec2Backend.DescribeVpcs()[0].VpcId, "192.168.161.0/24", "us-west-2a")).SubnetId);
+
+        var modified = _world.AwsOk("ec2", "modify-subnet-attribute", "--subnet-id", subnetId, "--enable-dns64");
+        var described = _world.AwsOk("ec2", "describe-subnets", "--filters", "Name=enable-dns64,Values=true", "--query", "Subnets[].[SubnetId,EnableDns64]", "--output", "text");
+
+        Assert.Equal((string.Empty, $"{subnetId}\tTrue"), (modified, described));
+    }
+
+    [Fact]
     public void CreateManagedPrefixList_WithEntries_ThenAnUnknownListsEntries_IsInvalidPrefixListIdNotFound()
     {
         var created = JsonNode.Parse(_world.AwsOk("ec2", "create-managed-prefix-list", "--prefix-list-name", "corp", "--address-family", "IPv4", "--max-entries", "2",
