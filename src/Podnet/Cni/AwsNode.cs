@@ -238,7 +238,7 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
     {
         if (!_agents.TryGetValue(node.Name, out var agent) || !agent.Ipamd.Initialized)
         {
-            return SandboxResult.Failed($"plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): {NotReadyMessage}");
+            return SandboxResult.Failed(CniPlugin.AwsCni, NotReadyMessage);
         }
 
         if (agent.Settings.ServesPodEni && RequestsPodEni(pod))
@@ -251,7 +251,7 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
         {
             // The kubelet retries; meanwhile ipamd's pool loop may add addresses.
             Queue.Add(new ObjectKey(null, node.Name));
-            return SandboxResult.Failed(NoAddress(pod));
+            return SandboxResult.Failed(CniPlugin.AwsCni, NoAddress);
         }
 
         // The pool may now be low: ipamd looks again.
@@ -293,9 +293,8 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
         => pod.Containers.Count > 0
            && (pod.Containers[0]["resources"]?["limits"]?[PodEniResource] is not null || pod.Containers[0]["resources"]?["requests"]?[PodEniResource] is not null);
 
-    /// <summary>The CNI's ADD failing for want of an address, as the kubelet reports it (seed 001's describe output).</summary>
-    private static string NoAddress(PodView pod)
-        => $"networkPlugin cni failed to set up pod \"{pod.Name}_{pod.Namespace}\" network: add cmd: failed to assign an IP address to container";
+    /// <summary>The CNI's ADD failing for want of an address (cmd/routed-eni-cni-plugin cni.go <c>add</c>; seed 001's describe output).</summary>
+    private const string NoAddress = "add cmd: failed to assign an IP address to container";
 
     /// <summary>
     /// A pod with security groups takes the address of its branch interface from the annotation the VPC resource
@@ -308,7 +307,7 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
     {
         if (BranchNetwork(pod, agent) is not { } network)
         {
-            return SandboxResult.Failed(NoAddress(pod));
+            return SandboxResult.Failed(CniPlugin.AwsCni, NoAddress);
         }
 
         _podNetworks[KeyOf(pod)] = network;

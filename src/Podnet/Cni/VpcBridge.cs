@@ -68,7 +68,7 @@ public sealed class VpcBridge : IPodSandboxNetwork
 
         // This ADD fails; the kubelet's next one waits anew.
         _waitingSince.Remove(uid);
-        return SandboxResult.Failed($"plugin type=\"vpc-bridge\" name=\"vpc\" failed (add): failed to parse Kubernetes args: failed to get pod IP address {pod.Name}: error executing k8s connector: error executing connector binary: exit status 1 with execution error: pod {pod.Name} does not have label {ResourceControllerNames.PrivateIPv4Address}");
+        return SandboxResult.Failed(CniPlugin.VpcBridge, $"failed to parse Kubernetes args: failed to get pod IP address {pod.Name}: error executing k8s connector: error executing connector binary: exit status 1 with execution error: pod {pod.Name} does not have label {ResourceControllerNames.PrivateIPv4Address}");
     }
 
     /// <summary>CNI DEL: nothing to free on the node; the resource controller takes the address back when the pod goes.</summary>

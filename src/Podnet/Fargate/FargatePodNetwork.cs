@@ -19,7 +19,7 @@ public sealed record FargatePodNetwork(string PodUid, string Address, string Net
         ArgumentNullException.ThrowIfNull(pod);
         return pod.Object.Uid == PodUid
             ? SandboxResult.Assigned(Address)
-            : SandboxResult.Failed($"pod {pod.Namespace}/{pod.Name} is not the pod this Fargate node runs");
+            : SandboxResult.Failed(CniPlugin.AwsCni, $"pod {pod.Namespace}/{pod.Name} is not the pod this Fargate node runs");
     }
 
     public void Delete(PodView pod, NodeView node)

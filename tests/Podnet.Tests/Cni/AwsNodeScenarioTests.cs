@@ -117,7 +117,7 @@ public class AwsNodeScenarioTests
         {
             // The newest: each retry is a new sandbox, and from the 10th the events are combined from similar ones.
             var failed = world.ControlPlane.Events.About(pod.Object).Last(e => e.GetString("reason") == "FailedCreatePodSandBox");
-            Assert.EndsWith($"networkPlugin cni failed to set up pod \"{pod.Name}_{pod.Namespace}\" network: add cmd: failed to assign an IP address to container", failed.GetString("message"), StringComparison.Ordinal);
+            Assert.EndsWith("\": plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container", failed.GetString("message"), StringComparison.Ordinal);
             Assert.Equal("ContainerCreating", ((JsonArray)pod.Object["status.containerStatuses"]!)[0]!["state"]!["waiting"]!["reason"]!.GetValue<string>());
         }
 

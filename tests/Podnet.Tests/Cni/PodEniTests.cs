@@ -59,7 +59,7 @@ public class PodEniTests
         // The kubelet asks before the resource controller has written the annotation: seed 001's transient failure.
         var pod = new PodView(store.Get("v1", "Pod", "default", "aws-cli"));
         Assert.Contains(world.ControlPlane.Events.About(pod.Object), e => e.GetString("reason") == "FailedCreatePodSandBox"
-            && e.GetString("message")!.EndsWith("networkPlugin cni failed to set up pod \"aws-cli_default\" network: add cmd: failed to assign an IP address to container", StringComparison.Ordinal));
+            && e.GetString("message")!.EndsWith("\": plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container", StringComparison.Ordinal));
 
         var branch = JsonNode.Parse(pod.Object.Annotations["vpc.amazonaws.com/pod-eni"])![0]!;
         Assert.Equal(("Running", branch["privateIp"]!.GetValue<string>()), (pod.Phase, pod.PodIP));

@@ -151,7 +151,7 @@ public class Ipv6SecurityGroupsForPodsTests
             Assert.Null(pod.PodIP);
             Assert.Equal("ContainerCreating", pod.Object["status.containerStatuses"]![0]!["state"]!["waiting"]!["reason"]!.GetValue<string>());
             var failed = world.ControlPlane.Events.About(pod.Object).Last(e => e.GetString("reason") == "FailedCreatePodSandBox");
-            Assert.EndsWith($"networkPlugin cni failed to set up pod \"{pod.Name}_shop\" network: add cmd: failed to assign an IP address to container", failed.GetString("message"), StringComparison.Ordinal);
+            Assert.EndsWith("\": plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container", failed.GetString("message"), StringComparison.Ordinal);
         }
 
         var finding = Assert.Single(WorldLint.Run(world), f => f.Check == Ipv6SecurityGroupPods.Id);

@@ -275,7 +275,7 @@ public class WindowsNodeGroupTests
             Assert.Equal("ContainerCreating", pod.Object["status.containerStatuses"]![0]!["state"]!["waiting"]!["reason"]!.GetValue<string>());
             var failed = world.ControlPlane.Events.About(pod.Object).Last(e => e.GetString("reason") == "FailedCreatePodSandBox");
             Assert.EndsWith(
-                $"network for pod \"{pod.Name}\": plugin type=\"vpc-bridge\" name=\"vpc\" failed (add): failed to parse Kubernetes args: failed to get pod IP address {pod.Name}: error executing k8s connector: error executing connector binary: exit status 1 with execution error: pod {pod.Name} does not have label vpc.amazonaws.com/PrivateIPv4Address",
+                $"\": plugin type=\"vpc-bridge\" name=\"vpc\" failed (add): failed to parse Kubernetes args: failed to get pod IP address {pod.Name}: error executing k8s connector: error executing connector binary: exit status 1 with execution error: pod {pod.Name} does not have label vpc.amazonaws.com/PrivateIPv4Address",
                 failed.GetString("message"),
                 StringComparison.Ordinal);
         }

@@ -24,9 +24,13 @@ public interface IPodSandboxNetwork
 /// </summary>
 public sealed record SandboxResult(string? PodIp, string? Error, TimeSpan? RetryAfter = null)
 {
+    /// <summary>The plugin whose ADD failed (<see cref="Error"/> is its own message); null unless it failed.</summary>
+    public CniPlugin? Plugin { get; init; }
+
     public static SandboxResult Assigned(string podIp) => new(podIp, null);
 
-    public static SandboxResult Failed(string error) => new(null, error);
+    /// <summary>The ADD of <paramref name="plugin"/> failed with <paramref name="error"/>, the plugin's own words; the runtime wraps them (<see cref="ContainerRuntime.NetworkSetupFailure"/>).</summary>
+    public static SandboxResult Failed(CniPlugin plugin, string error) => new(null, error) { Plugin = plugin };
 
     /// <summary>
     /// The plugin's ADD has not returned yet: it polls for what it needs (e.g. the Windows vpc-bridge plugin for the

@@ -409,13 +409,18 @@ public sealed class Kubelet : ReconcilingController
 
             if (!result.Succeeded)
             {
-                // The words of seed 001's describe output: the sandbox is torn down and made again for the retry.
                 var retrying = found.Peek("status.containerStatuses") is JsonArray;
                 ShowContainerCreating(found, node, context);
                 var sandbox = SandboxId(found, Time.GetUtcNow());
-                _events.Warning(found, "FailedCreatePodSandBox", $"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"{sandbox}\" network for pod \"{pod.Name}\": {result.Error}", Component, node.Name);
-                if (retrying)
+                var failure = result.Plugin is { } plugin ? ContainerRuntime.NetworkSetupFailure(node, pod, sandbox, plugin, result.Error!) : result.Error;
+                _events.Warning(found, "FailedCreatePodSandBox", $"Failed to create pod sandbox: rpc error: code = Unknown desc = {failure}", Component, node.Name);
+                if (retrying && ContainerRuntime.IsDocker(node))
                 {
+                    // Docker keeps the sandbox whose network failed, so the next sync finds it changed and replaces it
+                    // (kuberuntime_manager.go SyncPod: SandboxChanged when computePodActions names a sandbox ID; the
+                    // words of seed 001's describe output). containerd removes a sandbox whose network setup failed
+                    // before it is ever listed (pkg/cri sandbox_run.go: the sandbox is stored only once it runs), so
+                    // on containerd each retry is a new sandbox and nothing is said to have changed.
                     _events.Normal(found, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.", Component, node.Name);
                 }
 

@@ -44,7 +44,7 @@ public sealed class NodeLocalPodNetwork : IPodSandboxNetwork
                 }
             }
 
-            return SandboxResult.Failed("failed to allocate for range 0: no IP addresses available in range set: " + entry.Cidr);
+            return SandboxResult.Failed(CniPlugin.ContainerdNet, "failed to allocate for range 0: no IP addresses available in range set: " + entry.Cidr);
         }
     }
 

@@ -171,7 +171,7 @@ public static class NodeRegistration
                 ["nodeInfo"] = new JsonObject
                 {
                     ["architecture"] = "amd64",
-                    ["containerRuntimeVersion"] = "containerd://1.7.27",
+                    ["containerRuntimeVersion"] = ContainerRuntime.ForKubernetes(kubernetesVersion),
                     // On Windows the kernel version is the OS build and its update revision (UBR); Podnet models
                     // no update level, so the revision is 0.
                     ["kernelVersion"] = windowsBuild is null ? "6.1.141-155.222.amzn2023.x86_64" : $"{windowsBuild}.0",

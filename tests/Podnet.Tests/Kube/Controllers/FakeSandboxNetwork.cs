@@ -28,7 +28,7 @@ internal sealed class FakeSandboxNetwork : IPodSandboxNetwork
         Added.Add(key);
         if (AddError is not null)
         {
-            return SandboxResult.Failed(AddError);
+            return SandboxResult.Failed(CniPlugin.AwsCni, AddError);
         }
 
         if (!Addresses.TryGetValue(key, out var ip))

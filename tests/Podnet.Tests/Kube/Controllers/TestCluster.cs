@@ -68,12 +68,12 @@ internal sealed class TestCluster
     }
 
     /// <summary>Registers the Node the EKS AMI registers for a new EC2 instance, and lets the kubelet make it Ready.</summary>
-    public KubeObject AddEc2Node(string instanceType = "m5.large", Subnet? subnet = null, bool run = true)
+    public KubeObject AddEc2Node(string instanceType = "m5.large", Subnet? subnet = null, bool run = true, string kubernetesVersion = "1.33")
     {
         var instance = Cloud.Run(instanceType, subnet);
         var type = InstanceTypeCatalog.Default.Find(instanceType)!;
         var zoneId = Cloud.Subnet(instance.SubnetId!).AvailabilityZoneId;
-        var node = Store.Create(NodeRegistration.NodeFor(instance, type, "1.33", "ng-1", zoneId), keepStatus: true);
+        var node = Store.Create(NodeRegistration.NodeFor(instance, type, kubernetesVersion, "ng-1", zoneId), keepStatus: true);
         if (run)
         {
             Run();

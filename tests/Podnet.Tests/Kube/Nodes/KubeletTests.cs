@@ -176,7 +176,7 @@ public class KubeletTests
         Assert.Equal("kubelet", failed.GetString("source.component"));
         Assert.Equal(node.Name, failed.GetString("source.host"));
         Assert.Matches(
-            "^Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"[0-9a-f]{64}\" network for pod \"web\": add cmd: failed to assign an IP address to container$",
+            "^Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"[0-9a-f]{64}\": plugin type=\"aws-cni\" name=\"aws-cni\" failed \\(add\\): add cmd: failed to assign an IP address to container$",
             failed.GetString("message"));
 
         // The kubelet tries again after its back-off (10 s and a jitter of up to 5 s drawn from the attempt), at the
@@ -196,7 +196,8 @@ public class KubeletTests
         Assert.NotEqual(failures[0].GetString("message"), failures[1].GetString("message"));
         Assert.All(failures, f => Assert.Equal(1, f["count"]!.GetValue<int>()));
         Assert.Contains(failures, f => f.GetString("lastTimestamp") == KubeObject.FormatTimestamp(cluster.Time.GetUtcNow()));
-        Assert.Equal("Pod sandbox changed, it will be killed and re-created.", Assert.Single(cluster.Events("SandboxChanged")).GetString("message"));
+        // containerd removes a sandbox whose network failed: nothing is said to have changed (Docker's dockershim does say so).
+        Assert.Empty(cluster.Events("SandboxChanged"));
 
         network.AddError = null;
         cluster.Settle();
@@ -207,6 +208,34 @@ public class KubeletTests
         Assert.NotNull(((JsonArray)pod["status.containerStatuses"]!)[0]!["state"]!["running"]);
         Assert.Equal(3, network.Added.Count);
         Assert.Null(cluster.Plane.NextDue);
+    }
+
+    /// <summary>
+    /// On a node of Kubernetes 1.23 or earlier EKS's AMI ran Docker through the kubelet's dockershim: the failure reads as
+    /// dockershim said it (seed 001's words: "failed to set up sandbox container … networkPlugin cni failed to set up
+    /// pod …"), and the failed sandbox stays, so the next attempt reports SandboxChanged before it tries again.
+    /// </summary>
+    [Fact]
+    public void Kubelet_SandboxFails_OnADockerNode_SaysItAsDockershim_AndTheRetryReportsSandboxChanged()
+    {
+        var cluster = new TestCluster();
+        var network = new FakeSandboxNetwork { AddError = "add cmd: failed to assign an IP address to container" };
+        var node = cluster.AddEc2Node(run: false, kubernetesVersion: "1.22");
+        cluster.Plane.SetNetwork(node.Name, network);
+        Assert.Equal("docker://20.10.17", node.GetString("status.nodeInfo.containerRuntimeVersion"));
+        cluster.Create(TestCluster.PodJson("web"));
+        cluster.Run();
+
+        var failed = Assert.Single(cluster.Events("FailedCreatePodSandBox"));
+        Assert.Matches(
+            "^Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"[0-9a-f]{64}\" network for pod \"web\": networkPlugin cni failed to set up pod \"web_default\" network: add cmd: failed to assign an IP address to container$",
+            failed.GetString("message"));
+        Assert.Empty(cluster.Events("SandboxChanged"));
+
+        cluster.Time.Advance(TimeSpan.FromSeconds(15));
+        cluster.Run();
+        Assert.Equal(2, network.Added.Count);
+        Assert.Equal("Pod sandbox changed, it will be killed and re-created.", Assert.Single(cluster.Events("SandboxChanged")).GetString("message"));
     }
 
     /// <summary>
@@ -242,7 +271,7 @@ public class KubeletTests
     /// </summary>
     private static TimeSpan BackOffAfter(KubeObject failure, DateTimeOffset at)
     {
-        var sandbox = System.Text.RegularExpressions.Regex.Match(failure.GetString("message")!, "sandbox container \"([0-9a-f]{64})\"").Groups[1].Value;
+        var sandbox = System.Text.RegularExpressions.Regex.Match(failure.GetString("message")!, "sandbox \"([0-9a-f]{64})\"").Groups[1].Value;
         var due = at + TimeSpan.FromSeconds(10) + TimeSpan.FromMilliseconds(Math.Floor(Convert.ToUInt16(sandbox[..4], 16) / 65536.0 * 5000));
         var tick = (due.UtcTicks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond;
         return TimeSpan.FromTicks(tick - at.UtcTicks);

@@ -1,0 +1,38 @@
+using Podnet.Kube.Views;
+
+namespace Podnet.Kube.Nodes;
+
+/// <summary>
+/// The container runtime a node's kubelet talks to, as the node reports it (<c>status.nodeInfo.containerRuntimeVersion</c>)
+/// and as it shapes what a failed pod sandbox looks like. EKS's AMIs ran Docker (through the kubelet's dockershim)
+/// until Kubernetes 1.23 and containerd from 1.24 ("Amazon EKS ended support for Dockershim starting with Kubernetes
+/// version 1.24", the EKS user guide).
+/// </summary>
+public static class ContainerRuntime
+{
+    /// <summary>What a node of an EKS AMI reports for Kubernetes 1.24 and later.</summary>
+    public const string Containerd = "containerd://1.7.27";
+
+    /// <summary>What a node of an EKS AMI reported for Kubernetes 1.23 and earlier (Docker through dockershim).</summary>
+    public const string Docker = "docker://20.10.17";
+
+    /// <summary>The runtime an EKS node of Kubernetes <paramref name="kubernetesVersion"/> (<c>1.31</c>) runs.</summary>
+    public static string ForKubernetes(string kubernetesVersion)
+        => Version.TryParse(kubernetesVersion, out var version) && version < new Version(1, 24) ? Docker : Containerd;
+
+    /// <summary>Whether <paramref name="node"/> runs Docker through the kubelet's dockershim.</summary>
+    public static bool IsDocker(NodeView node)
+        => node.Object.GetString("status.nodeInfo.containerRuntimeVersion")?.StartsWith("docker://", StringComparison.Ordinal) == true;
+
+    /// <summary>
+    /// Why RunPodSandbox failed when the network plugin's ADD did, as the runtime says it (the text after the kubelet's
+    /// <c>rpc error: code = Unknown desc = </c>): containerd's <c>failed to setup network for sandbox "ID": plugin
+    /// type="T" name="N" failed (add): ERR</c> (pkg/cri sandbox_run.go <c>RunPodSandbox</c>, libcni's <c>pluginErr</c>),
+    /// or dockershim's <c>failed to set up sandbox container "ID" network for pod "NAME": networkPlugin cni failed to set
+    /// up pod "NAME_NAMESPACE" network: ERR</c> (docker_sandbox.go <c>RunPodSandbox</c>, cni.go <c>SetUpPod</c>).
+    /// </summary>
+    public static string NetworkSetupFailure(NodeView node, PodView pod, string sandboxId, CniPlugin plugin, string error)
+        => IsDocker(node)
+            ? $"failed to set up sandbox container \"{sandboxId}\" network for pod \"{pod.Name}\": networkPlugin cni failed to set up pod \"{pod.Name}_{pod.Namespace}\" network: {error}"
+            : $"failed to setup network for sandbox \"{sandboxId}\": plugin type=\"{plugin.Type}\" name=\"{plugin.Name}\" failed (add): {error}";
+}
