@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
+using Podnet.Kube.Nodes;
 
 namespace Podnet.Fargate;
 
@@ -107,7 +108,7 @@ public static class FargateNode
                 ["nodeInfo"] = new JsonObject
                 {
                     ["architecture"] = "amd64",
-                    ["containerRuntimeVersion"] = "containerd://1.7.27",
+                    ["containerRuntimeVersion"] = ContainerRuntime.Containerd,
                     ["kernelVersion"] = "5.10.238-231.953.amzn2.x86_64",
                     ["kubeProxyVersion"] = $"v{kubernetesVersion}.0-eks-3abbec1",
                     ["kubeletVersion"] = $"v{kubernetesVersion}.0-eks-3abbec1",
