@@ -15,7 +15,7 @@ namespace Podnet.Kube.Nodes;
 /// The kubelets of all nodes. For a node: posts its Ready condition from the network plugin's readiness (a node
 /// whose network is not ready carries the not-ready taint). For a pod bound to a node: sets up its sandbox through
 /// the network plugin, shows ContainerCreating until that works (FailedCreatePodSandBox events while it does not,
-/// retried every 10 s); then starts its containers in order, each once its image is on the node (<see
+/// retried after the pod worker's jittered 10 to 15 s, at the sync loop's next one-second tick); then starts its containers in order, each once its image is on the node (<see
 /// cref="ImageManager"/>: Pulling, then Pulled after the pull's time, or "already present"); runs their startup,
 /// liveness and readiness probes on their own timings (<see cref="ProbeWorker"/>); kills a container whose liveness
 /// or startup probe fails and restarts it, after the back-off of <see cref="ContainerRestartBackOff"/> when it keeps
@@ -493,7 +493,7 @@ public sealed class Kubelet : ReconcilingController
 
         foreach (var container in runtime.Containers.Where(c => c.State == RuntimeContainerState.BackOff && c.NextBackOffReport <= now))
         {
-            // Each sync of a pod in back-off says so again (kuberuntime_manager.go doBackOff), every 10 s.
+            // Each sync of a pod in back-off says so again (kuberuntime_manager.go doBackOff), on the pod worker's retry.
             _events.Warning(found, "BackOff", $"Back-off restarting failed container {container.Name} in pod {PodRef(found)}", Component, node.Name);
             container.NextBackOffReport = now + NextSync(now, BackOff(Hex($"backoff{found.Uid}{container.Name}{now.UtcTicks}")));
         }

@@ -60,7 +60,7 @@ internal sealed class RuntimeContainer(JsonObject spec)
     /// <summary>When the back-off ends and the container starts again.</summary>
     public DateTimeOffset RestartAt { get; set; }
 
-    /// <summary>When the kubelet, syncing the pod in back-off, next reports it (every 10 s, the pod worker's retry).</summary>
+    /// <summary>When the kubelet, syncing the pod in back-off, next reports it (on the pod worker's retry: 10 to 15 s, at the sync loop's next tick).</summary>
     public DateTimeOffset NextBackOffReport { get; set; }
 
     /// <summary>The waiting message of a container in back-off (kuberuntime_manager.go doBackOff).</summary>
