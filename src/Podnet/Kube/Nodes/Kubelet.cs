@@ -15,8 +15,9 @@ namespace Podnet.Kube.Nodes;
 /// The kubelets of all nodes. For a node: posts its Ready condition from the network plugin's readiness (a node
 /// whose network is not ready carries the not-ready taint). For a pod bound to a node: sets up its sandbox through
 /// the network plugin, shows ContainerCreating until that works (FailedCreatePodSandBox events while it does not,
-/// retried after the pod worker's jittered 10 to 15 s, at the sync loop's next one-second tick); then starts its containers in order, each once its image is on the node (<see
-/// cref="ImageManager"/>: Pulling, then Pulled after the pull's time, or "already present"); runs their startup,
+/// retried after the pod worker's jittered 10 to 15 s, at the sync loop's next one-second tick); then starts its
+/// containers in order, each once its image is on the node (<see cref="ImageManager"/>: Pulling, then Pulled after
+/// the pull's time, or "already present"); runs their startup,
 /// liveness and readiness probes on their own timings (<see cref="ProbeWorker"/>); kills a container whose liveness
 /// or startup probe fails and restarts it, after the back-off of <see cref="ContainerRestartBackOff"/> when it keeps
 /// failing (CrashLoopBackOff); a deleted pod's running containers are stopped over its grace period, then its network
