@@ -10,7 +10,9 @@ namespace Podnet.Kube.Nodes;
 /// <summary>
 /// The Node object a kubelet on an EKS AMI registers for an EC2 instance: named after the private DNS name, with
 /// the labels EKS and the cloud provider put on it, its addresses, and capacity and allocatable as the AMI's
-/// bootstrap computes them (max pods from the VPC CNI's table, kube-reserved cpu and memory). On one of EKS's
+/// bootstrap computes them (max pods from the VPC CNI's table, kube-reserved cpu and memory), and what its AMI says of
+/// the machine: OS image, kernel, architecture (<see cref="EksOptimizedAmi"/>) and container runtime
+/// (<see cref="ContainerRuntime"/>), which follow the AMI type and the Kubernetes version. On one of EKS's
 /// Windows AMIs the node is a Windows node: <c>kubernetes.io/os=windows</c>, its build in
 /// <c>node.kubernetes.io/windows-build</c>, and max pods the IPv4 addresses of one interface less the primary one.
 /// </summary>
