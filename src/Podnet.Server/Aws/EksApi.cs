@@ -196,7 +196,7 @@ public sealed partial class EksApi
             scaling,
             Map("labels"),
             Map("tags"),
-            body["amiType"]?.GetValue<string>() ?? AmiTypes.Default,
+            body["amiType"]?.GetValue<string>(),
             taints);
     }
 

@@ -409,7 +409,8 @@ internal sealed partial class AwsWorldBuilder
     /// <summary>
     /// A managed node group, in the fields of <c>aws eks create-nodegroup</c>: <c>Cluster</c>, <c>NodeRole</c>,
     /// <c>Subnets</c>, <c>InstanceTypes</c>, the scaling sizes, <c>Labels</c>, <c>Taints</c>, <c>AmiType</c> (default
-    /// AL2023_x86_64_STANDARD; a <c>WINDOWS_…</c> type makes Windows nodes), and Podnet's <c>MaxPods</c> and
+    /// EKS's for the cluster's version: AL2_x86_64 before 1.30, AL2023_x86_64_STANDARD from it; a <c>WINDOWS_…</c> type
+    /// makes Windows nodes), and Podnet's <c>MaxPods</c> and
     /// <c>Instances</c>.
     /// </summary>
     private void CreateNodegroup(WorldDocument doc)
@@ -458,7 +459,17 @@ internal sealed partial class AwsWorldBuilder
         }
 
         var taints = Taints(doc);
-        var amiType = DocumentFields.String(doc, "AmiType") ?? AmiTypes.Default;
+        var amiType = DocumentFields.String(doc, "AmiType");
+        if (amiType is not null)
+        {
+            // EKS's refusal of the field, named as the world spells it: a value outside its enum, or an AMI type it
+            // publishes no AMI of for the cluster's version (AL2 after 1.32, AL2023 before 1.23).
+            var version = _cloud.Eks.DescribeCluster(clusterName).Version;
+            if ((AmiTypes.All.Contains(amiType, StringComparer.Ordinal) ? AmiTypes.NotOffered(amiType, version) : AmiTypes.Invalid(amiType)) is { } refused)
+            {
+                throw doc.Error("spec.AmiType", $"{refused.Code}: {refused.Message}" + (refused.Code == "ValidationException" ? string.Empty : $" (Kubernetes {version}: leave AmiType out for EKS's default, {AmiTypes.DefaultFor(version)})"));
+            }
+        }
         _cloud.Eks.CreateNodegroup(new CreateNodegroupRequest(
             clusterName,
             doc.Name,

@@ -1,4 +1,5 @@
 using Podnet.Aws.Ec2;
+using Podnet.Kube.Printing;
 using Podnet.Kube.Views;
 using Podnet.Lint;
 using Podnet.Tests.TestSupport;
@@ -73,6 +74,40 @@ public class RegionAndVersionTests
     {
         var (exit, output, _) = PodnetCli.Run("lint", dir);
         return (exit, output);
+    }
+
+    /// <summary>
+    /// Seed 001's nodes run <c>v1.22.12-eks-ba74326</c>, the kubelet of amazon-eks-node-1.22-v20221104: eksctl's
+    /// managed node group on Kubernetes 1.22 got EKS's default AMI type then, Amazon Linux 2 (kernel
+    /// 5.4.219-126.411.amzn2, Docker 20.10.17), which <c>kubectl get nodes -o wide</c> shows.
+    /// </summary>
+    [Fact]
+    public void Seed001World_NodeGroupWithoutAmiType_IsAmazonLinux2_AsKubectlGetNodesWideShows()
+    {
+        var world = ExampleWorlds.Load("seed-001-pod-eni-trunk-label");
+
+        Assert.Equal("AL2_x86_64", world.Cloud!.Eks.DescribeNodegroup("ironman-2022", "ng1-public-ssh").AmiType);
+        var nodes = world.ControlPlane.Store.List("v1", "Node").Items;
+        Assert.Equal(4, nodes.Count);
+        Assert.All(nodes, n => Assert.Equal(
+            ["Amazon Linux 2", "5.4.219-126.411.amzn2.x86_64", "docker://20.10.17"],
+            NodePrinter.Printer.Cells(n, world.Time.GetUtcNow()).TakeLast(3).Select(c => c!.GetValue<string>())));
+    }
+
+    [Fact]
+    public void NodeGroup_AmiTypeWithoutAnAmiForTheVersion_IsEksInvalidParameter_OnSpecAmiType()
+    {
+        static string WithAmiType(string text, string amiType) => text.Replace("  DesiredSize: 3", $"  AmiType: {amiType}\n  DesiredSize: 3", StringComparison.Ordinal);
+
+        var al2023 = Assert.Throws<WorldException>(() => WorldLoader.Load([new WorldSource("cluster.yaml", WithAmiType(Seed001(), "AL2023_x86_64_STANDARD"))]));
+        Assert.Equal("cluster.yaml: document 7 (line 65, NodeGroup ng-1): spec.AmiType: InvalidParameterException: AMI Type AL2023_x86_64_STANDARD is only supported for kubernetes versions 1.23 or later (Kubernetes 1.22: leave AmiType out for EKS's default, AL2_x86_64)", al2023.Message);
+
+        var al2 = Assert.Throws<WorldException>(() => WorldLoader.Load([new WorldSource("cluster.yaml", WithAmiType(Seed001("1.33"), "AL2_x86_64"))]));
+        Assert.Equal("cluster.yaml: document 7 (line 65, NodeGroup ng-1): spec.AmiType: InvalidParameterException: AMI Type AL2_x86_64 is only supported for kubernetes versions 1.32 or earlier (Kubernetes 1.33: leave AmiType out for EKS's default, AL2023_x86_64_STANDARD)", al2.Message);
+
+        // Where EKS has the AMI, it is taken: AL2 on 1.32, AL2023 on 1.23.
+        Assert.Equal("AL2_x86_64", WorldLoader.Load([new WorldSource("cluster.yaml", WithAmiType(Seed001("1.32"), "AL2_x86_64"))]).Cloud!.Eks.DescribeNodegroup("podnet", "ng-1").AmiType);
+        Assert.Equal("AL2023_x86_64_STANDARD", WorldLoader.Load([new WorldSource("cluster.yaml", WithAmiType(Seed001("1.23"), "AL2023_x86_64_STANDARD"))]).Cloud!.Eks.DescribeNodegroup("podnet", "ng-1").AmiType);
     }
 
     [Fact]

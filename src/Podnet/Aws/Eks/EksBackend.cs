@@ -274,9 +274,17 @@ public sealed partial class EksBackend
                 }
             }
 
-            if (!AmiTypes.All.Contains(request.AmiType, StringComparer.Ordinal))
+            // Without --ami-type EKS picks the version's default (AL2 before 1.30, AL2023 from it); a type it publishes
+            // no AMI of for the version is refused.
+            var amiType = request.AmiType ?? AmiTypes.DefaultFor(cluster.Cluster.Version);
+            if (!AmiTypes.All.Contains(amiType, StringComparer.Ordinal))
             {
-                throw AmiTypes.Invalid(request.AmiType);
+                throw AmiTypes.Invalid(amiType);
+            }
+
+            if (AmiTypes.NotOffered(amiType, cluster.Cluster.Version) is { } notOffered)
+            {
+                throw notOffered;
             }
 
             var instanceTypes = request.InstanceTypes is { Count: > 0 } given ? given : ["t3.medium"];
@@ -306,7 +314,7 @@ public sealed partial class EksBackend
                     scaling,
                     [.. instanceTypes],
                     [.. request.Subnets],
-                    request.AmiType,
+                    amiType,
                     request.NodeRole,
                     request.Labels ?? new Dictionary<string, string>(),
                     new NodegroupResources([new AutoScalingGroup($"eks-{request.NodegroupName}-{_ids.Uuid("eks-nodegroup-asg", $"{request.ClusterName}/{request.NodegroupName}")}")]),

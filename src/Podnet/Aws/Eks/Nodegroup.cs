@@ -53,6 +53,10 @@ public sealed record NodegroupResources(IReadOnlyList<AutoScalingGroup> AutoScal
 
 public sealed record AutoScalingGroup(string Name);
 
+/// <summary>
+/// CreateNodegroup's request (botocore <c>CreateNodegroupRequest</c>). <paramref name="AmiType"/> null is the CLI without
+/// <c>--ami-type</c>: EKS gives the group the default of the cluster's version (<see cref="AmiTypes.DefaultFor"/>).
+/// </summary>
 public sealed record CreateNodegroupRequest(
     string ClusterName,
     string NodegroupName,
@@ -62,7 +66,7 @@ public sealed record CreateNodegroupRequest(
     NodegroupScalingConfig? ScalingConfig = null,
     IReadOnlyDictionary<string, string>? Labels = null,
     IReadOnlyDictionary<string, string>? Tags = null,
-    string AmiType = AmiTypes.Default,
+    string? AmiType = null,
     IReadOnlyList<NodegroupTaint>? Taints = null,
     IReadOnlyList<ExistingInstance>? Instances = null);
 

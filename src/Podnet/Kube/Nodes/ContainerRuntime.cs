@@ -1,3 +1,4 @@
+using Podnet.Aws.Eks;
 using Podnet.Kube.Views;
 
 namespace Podnet.Kube.Nodes;
@@ -16,9 +17,18 @@ public static class ContainerRuntime
     /// <summary>What a node of an EKS AMI reported for Kubernetes 1.23 and earlier (Docker through dockershim).</summary>
     public const string Docker = "docker://20.10.17";
 
-    /// <summary>The runtime an EKS node of Kubernetes <paramref name="kubernetesVersion"/> (<c>1.31</c>) runs.</summary>
-    public static string ForKubernetes(string kubernetesVersion)
-        => Version.TryParse(kubernetesVersion, out var version) && version < new Version(1, 24) ? Docker : Containerd;
+    /// <summary>
+    /// The runtime an EKS node of Kubernetes <paramref name="kubernetesVersion"/> (<c>1.31</c>) on
+    /// <paramref name="amiType"/> runs: Docker up to 1.23 on the AMIs that had it (Amazon Linux 2, Windows), containerd
+    /// otherwise — Amazon Linux 2023's AMIs (from 1.23) and Bottlerocket's never shipped Docker. A null AMI type (a node
+    /// outside a managed node group) is the version's default one (<see cref="AmiTypes.DefaultFor"/>).
+    /// </summary>
+    public static string For(string kubernetesVersion, string? amiType)
+    {
+        amiType ??= AmiTypes.DefaultFor(kubernetesVersion);
+        var hadDocker = AmiTypes.IsAmazonLinux2(amiType) || AmiTypes.IsWindows(amiType);
+        return hadDocker && Version.TryParse(kubernetesVersion, out var version) && version < new Version(1, 24) ? Docker : Containerd;
+    }
 
     /// <summary>Whether <paramref name="node"/> runs Docker through the kubelet's dockershim.</summary>
     public static bool IsDocker(NodeView node)

@@ -10,7 +10,9 @@ namespace Podnet.Kube.Nodes;
 /// <summary>
 /// The Node object a kubelet on an EKS AMI registers for an EC2 instance: named after the private DNS name, with
 /// the labels EKS and the cloud provider put on it, its addresses, and capacity and allocatable as the AMI's
-/// bootstrap computes them (max pods from the VPC CNI's table, kube-reserved cpu and memory). On one of EKS's
+/// bootstrap computes them (max pods from the VPC CNI's table, kube-reserved cpu and memory), and what its AMI says of
+/// the machine: OS image, kernel, architecture (<see cref="EksOptimizedAmi"/>) and container runtime
+/// (<see cref="ContainerRuntime"/>), which follow the AMI type and the Kubernetes version. On one of EKS's
 /// Windows AMIs the node is a Windows node: <c>kubernetes.io/os=windows</c>, its build in
 /// <c>node.kubernetes.io/windows-build</c>, and max pods the IPv4 addresses of one interface less the primary one.
 /// </summary>
@@ -30,7 +32,9 @@ public static class NodeRegistration
     /// <param name="nodegroupLabels">The node group's labels; null for none.</param>
     /// <param name="taints">The node group's taints; null for none.</param>
     /// <param name="now">When the kubelet registers: its conditions' heartbeat and transition times (none when null).</param>
-    /// <param name="amiType">The node group's AMI type (<see cref="AmiTypes"/>); null or a Linux one for a Linux node.</param>
+    /// <param name="amiType">The node group's AMI type (<see cref="AmiTypes"/>): its OS image, kernel, architecture and
+    /// container runtime (<see cref="EksOptimizedAmi"/>, <see cref="ContainerRuntime"/>); null for a node outside a node
+    /// group, which runs the AMI a node group of <paramref name="kubernetesVersion"/> gets by default.</param>
     /// <param name="ipv6Address">The instance's IPv6 address on a node of an IPv6 cluster (its first InternalIP); null otherwise.</param>
     public static KubeObject NodeFor(Instance instance, InstanceTypeInfo type, string kubernetesVersion, string? nodegroup, string zoneId, int? maxPodsOverride = null,
         IReadOnlyDictionary<string, string>? nodegroupLabels = null, IReadOnlyList<NodegroupTaint>? taints = null, DateTimeOffset? now = null, string? amiType = null,
@@ -57,6 +61,7 @@ public static class NodeRegistration
         var region = zone[..^1];
         var windowsBuild = AmiTypes.WindowsBuild(amiType);
         var os = windowsBuild is null ? "linux" : "windows";
+        var arch = EksOptimizedAmi.Architecture(amiType);
         var maxPods = maxPodsOverride ?? (windowsBuild is null ? type.MaxPods : WindowsMaxPods(type)) ?? 110;
         var cpu = (decimal)(type.DefaultVCpus ?? 2);
         var memoryBytes = (decimal)(type.MemoryMiB ?? 4096) * 1024 * 1024;
@@ -69,9 +74,9 @@ public static class NodeRegistration
         // come with --node-labels too, and a node group cannot take them over.
         var set = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["beta.kubernetes.io/arch"] = "amd64",
+            ["beta.kubernetes.io/arch"] = arch,
             ["beta.kubernetes.io/os"] = os,
-            ["kubernetes.io/arch"] = "amd64",
+            ["kubernetes.io/arch"] = arch,
             ["kubernetes.io/hostname"] = instance.PrivateDnsName,
             ["kubernetes.io/os"] = os,
         };
@@ -170,15 +175,13 @@ public static class NodeRegistration
                 ["daemonEndpoints"] = new JsonObject { ["kubeletEndpoint"] = new JsonObject { ["Port"] = 10250 } },
                 ["nodeInfo"] = new JsonObject
                 {
-                    ["architecture"] = "amd64",
-                    ["containerRuntimeVersion"] = ContainerRuntime.ForKubernetes(kubernetesVersion),
-                    // On Windows the kernel version is the OS build and its update revision (UBR); Podnet models
-                    // no update level, so the revision is 0.
-                    ["kernelVersion"] = windowsBuild is null ? "6.1.141-155.222.amzn2023.x86_64" : $"{windowsBuild}.0",
+                    ["architecture"] = arch,
+                    ["containerRuntimeVersion"] = ContainerRuntime.For(kubernetesVersion, amiType),
+                    ["kernelVersion"] = EksOptimizedAmi.KernelVersion(amiType, kubernetesVersion),
                     ["kubeProxyVersion"] = $"v{kubernetesVersion}.0-eks-3abbec1",
                     ["kubeletVersion"] = $"v{kubernetesVersion}.0-eks-3abbec1",
                     ["operatingSystem"] = os,
-                    ["osImage"] = AmiTypes.WindowsOsImage(amiType) ?? "Amazon Linux 2023.8.20250715",
+                    ["osImage"] = EksOptimizedAmi.OsImage(amiType, kubernetesVersion),
                     ["machineID"] = instance.InstanceId.Replace("i-", "ec2", StringComparison.Ordinal),
                     ["systemUUID"] = instance.InstanceId.Replace("i-", "ec2", StringComparison.Ordinal),
                     ["bootID"] = instance.InstanceId,

@@ -194,6 +194,60 @@ public class EksBackendTests
         Assert.Empty(Eks.NodegroupInstanceIds("demo", "ng"));
     }
 
+    /// <summary>A cluster of <paramref name="version"/> (a retired one as a world describes it) with a node role.</summary>
+    private string ClusterOfVersion(string version)
+    {
+        var role = _cloud.Cloud.Iam.CreateRole("role-" + version);
+        var name = "v" + version.Replace('.', '-');
+        Eks.CreateCluster(new CreateClusterRequest(name, role.Arn, [_cloud.SubnetA.SubnetId, _cloud.SubnetB.SubnetId], Version: version, Existing: !EksBackend.OfferedVersions.Contains(version)));
+        return name;
+    }
+
+    [Theory]
+    [InlineData("1.22", "AL2_x86_64")]
+    [InlineData("1.29", "AL2_x86_64")]
+    [InlineData("1.30", "AL2023_x86_64_STANDARD")]
+    [InlineData("1.33", "AL2023_x86_64_STANDARD")]
+    public void CreateNodegroup_WithoutAmiType_GetsTheVersionsDefault_Al2Before130(string version, string amiType)
+    {
+        var cluster = ClusterOfVersion(version);
+        var nodeRole = _cloud.Cloud.Iam.CreateRole("nodeRole");
+
+        var nodegroup = Eks.CreateNodegroup(new CreateNodegroupRequest(cluster, "ng", nodeRole.Arn, [_cloud.SubnetA.SubnetId], ["m5.large"], new NodegroupScalingConfig(1, 1, 1)));
+
+        Assert.Equal(amiType, nodegroup.AmiType);
+        Assert.Equal(amiType, Eks.DescribeNodegroup(cluster, "ng").AmiType);
+    }
+
+    [Theory]
+    [InlineData("1.33", "AL2_x86_64", "AMI Type AL2_x86_64 is only supported for kubernetes versions 1.32 or earlier")]
+    [InlineData("1.35", "AL2_ARM_64", "AMI Type AL2_ARM_64 is only supported for kubernetes versions 1.32 or earlier")]
+    [InlineData("1.22", "AL2023_x86_64_STANDARD", "AMI Type AL2023_x86_64_STANDARD is only supported for kubernetes versions 1.23 or later")]
+    public void CreateNodegroup_AmiTypeWithoutAnAmiForTheVersion_IsInvalidParameter_AndLaunchesNothing(string version, string amiType, string message)
+    {
+        var cluster = ClusterOfVersion(version);
+        var nodeRole = _cloud.Cloud.Iam.CreateRole("nodeRole");
+
+        var refused = Assert.Throws<AwsException>(() => Eks.CreateNodegroup(new CreateNodegroupRequest(cluster, "ng", nodeRole.Arn, [_cloud.SubnetA.SubnetId], ["m5.large"], AmiType: amiType)));
+
+        Assert.Equal(("InvalidParameterException", message), (refused.Code, refused.Message));
+        Assert.Empty(Eks.ListNodegroups(cluster));
+        Assert.Empty(_cloud.Ec2.DescribeInstances());
+    }
+
+    [Theory]
+    [InlineData("1.32", "AL2_x86_64_GPU")]
+    [InlineData("1.23", "AL2023_ARM_64_STANDARD")]
+    [InlineData("1.22", "BOTTLEROCKET_x86_64")]
+    [InlineData("1.35", "WINDOWS_CORE_2022_x86_64")]
+    public void CreateNodegroup_AmiTypeWithAnAmiForTheVersion_IsTaken(string version, string amiType)
+    {
+        var cluster = ClusterOfVersion(version);
+        var nodeRole = _cloud.Cloud.Iam.CreateRole("nodeRole");
+
+        Assert.Equal(amiType, Eks.CreateNodegroup(new CreateNodegroupRequest(cluster, "ng", nodeRole.Arn, [_cloud.SubnetA.SubnetId], ["m5.large"], new NodegroupScalingConfig(1, 1, 1), AmiType: amiType)).AmiType);
+    }
+
     [Fact]
     public void DeleteCluster_WithNodegroups_IsResourceInUse_ThenDeletingThenGone_WithItsSecurityGroup()
     {

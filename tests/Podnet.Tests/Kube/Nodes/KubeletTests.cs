@@ -45,6 +45,11 @@ public class KubeletTests
         Assert.StartsWith("aws:///us-west-2a/i-", view.ProviderId, StringComparison.Ordinal);
         Assert.Equal([new Taint(Kubelet.NotReadyTaint, null, "NoSchedule")], view.Taints);
         Assert.Equal("False", view.Condition("Ready"));
+        // A node of 1.33 outside a node group runs the version's default AMI, Amazon Linux 2023 (v20250715).
+        Assert.Equal("Amazon Linux 2023.8.20250715", node.GetString("status.nodeInfo.osImage"));
+        Assert.Equal("6.1.141-155.222.amzn2023.x86_64", node.GetString("status.nodeInfo.kernelVersion"));
+        Assert.Equal("containerd://1.7.27", node.GetString("status.nodeInfo.containerRuntimeVersion"));
+        Assert.Equal(("amd64", "amd64"), (node.GetString("status.nodeInfo.architecture"), node.Labels["kubernetes.io/arch"]));
     }
 
     [Fact]

@@ -1,0 +1,78 @@
+namespace Podnet.Aws.Eks;
+
+/// <summary>
+/// What a node booted from one of EKS's AMIs tells the kubelet about its machine: the kubelet reports it in
+/// <c>status.nodeInfo</c> (<c>osImage</c> is /etc/os-release's PRETTY_NAME, <c>kernelVersion</c> is <c>uname -r</c>,
+/// <c>architecture</c> is the Go runtime's GOARCH) and labels the node with the architecture
+/// (<c>kubernetes.io/arch</c>), and <c>kubectl get nodes -o wide</c> shows the first two as OS-IMAGE and
+/// KERNEL-VERSION. The releases are those of awslabs/amazon-eks-ami's CHANGELOG.md ("AMI details"):
+/// <list type="bullet">
+/// <item>Amazon Linux 2023 (<c>AL2023_…</c>): <c>Amazon Linux 2023.8.20250715</c>, kernel 6.1, whatever the version.</item>
+/// <item>Amazon Linux 2 (<c>AL2_…</c>): <c>Amazon Linux 2</c>. Its kernel followed the Kubernetes version: 4.14 up to
+/// 1.18, 5.4 from 1.19 (amazon-eks-ami#600, "Sets the 5.4 linux kernel as default for kubernetes version 1.19 and
+/// higher"), 5.10 from 1.24 (#1118, "Upgrade 1.24 to kernel 5.10"; #1728 moved 1.23 and older to 5.10 too in March
+/// 2024, long after 1.22 was retired). The release is the one whose runtime the node reports
+/// (<see cref="Podnet.Kube.Nodes.ContainerRuntime"/>): up to 1.23 the Docker 20.10.17 of v20221104
+/// (<c>5.4.219-126.411.amzn2</c>; 1.18's last AMI, v20220406, had <c>4.14.268-205.500.amzn2</c>), from 1.24 the
+/// containerd 1.7.27 of v20250715 (<c>5.10.238-234.956.amzn2</c>).</item>
+/// <item>Windows: see <see cref="AmiTypes.WindowsOsImage"/>. Bottlerocket and <c>CUSTOM</c> are not modelled: their
+/// nodes report Amazon Linux 2023's facts.</item>
+/// </list>
+/// A null AMI type is a node outside a managed node group, taken to run the AMI a node group of the version gets by
+/// default (<see cref="AmiTypes.DefaultFor"/>).
+/// </summary>
+public static class EksOptimizedAmi
+{
+    /// <summary>The <c>osImage</c> of an Amazon Linux 2023 node (the AMI release v20250715).</summary>
+    public const string Al2023OsImage = "Amazon Linux 2023.8.20250715";
+
+    /// <summary>The <c>osImage</c> of an Amazon Linux 2 node (its os-release's PRETTY_NAME).</summary>
+    public const string Al2OsImage = "Amazon Linux 2";
+
+    /// <summary>
+    /// The node's <c>status.nodeInfo.osImage</c>: <c>Amazon Linux 2</c>, <c>Amazon Linux 2023.8.20250715</c> or
+    /// <c>Windows Server 2022 Datacenter</c>.
+    /// </summary>
+    /// <param name="amiType">The node group's AMI type; null for a node outside one.</param>
+    /// <param name="kubernetesVersion">The cluster's version, e.g. <c>1.22</c>.</param>
+    public static string OsImage(string? amiType, string kubernetesVersion)
+    {
+        amiType ??= AmiTypes.DefaultFor(kubernetesVersion);
+        return AmiTypes.WindowsOsImage(amiType) ?? (AmiTypes.IsAmazonLinux2(amiType) ? Al2OsImage : Al2023OsImage);
+    }
+
+    /// <summary>
+    /// The node's <c>status.nodeInfo.kernelVersion</c> (<c>uname -r</c>): e.g. <c>5.4.219-126.411.amzn2.x86_64</c> on an
+    /// Amazon Linux 2 node of 1.22, <c>6.1.141-155.222.amzn2023.aarch64</c> on an Arm Amazon Linux 2023 node; on Windows
+    /// the OS build and its update revision, which Podnet does not model (0): <c>10.0.20348.0</c>.
+    /// </summary>
+    /// <param name="amiType">The node group's AMI type; null for a node outside one.</param>
+    /// <param name="kubernetesVersion">The cluster's version, e.g. <c>1.22</c>.</param>
+    public static string KernelVersion(string? amiType, string kubernetesVersion)
+    {
+        amiType ??= AmiTypes.DefaultFor(kubernetesVersion);
+        if (AmiTypes.WindowsBuild(amiType) is { } build)
+        {
+            return $"{build}.0";
+        }
+
+        var machine = AmiTypes.IsArm(amiType) ? "aarch64" : "x86_64";
+        if (!AmiTypes.IsAmazonLinux2(amiType))
+        {
+            return $"6.1.141-155.222.amzn2023.{machine}";
+        }
+
+        var version = Version.TryParse(kubernetesVersion, out var parsed) ? parsed : new Version(1, 24);
+        var release = version < new Version(1, 19) ? "4.14.268-205.500"
+            : version < new Version(1, 24) ? "5.4.219-126.411"
+            : "5.10.238-234.956";
+        return $"{release}.amzn2.{machine}";
+    }
+
+    /// <summary>
+    /// The node's architecture as Go names it (<c>status.nodeInfo.architecture</c>, the <c>kubernetes.io/arch</c>
+    /// label): <c>arm64</c> for an Arm AMI type, else <c>amd64</c>. Podnet knows no instance type's architecture, so
+    /// it does not check that a node group's instance types match its AMI's.
+    /// </summary>
+    public static string Architecture(string? amiType) => AmiTypes.IsArm(amiType) ? "arm64" : "amd64";
+}
