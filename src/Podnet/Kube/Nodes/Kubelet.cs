@@ -34,6 +34,9 @@ public sealed class Kubelet : ReconcilingController
     /// <summary>The pod worker's retry after a failed sync, before jitter (kubelet.go <c>backOffPeriod</c>).</summary>
     private static readonly TimeSpan BackOffPeriod = TimeSpan.FromSeconds(10);
 
+    /// <summary>The pod worker's retry of a sync that found the network not ready (pod_workers.go <c>backOffOnTransientErrorPeriod</c>).</summary>
+    private static readonly TimeSpan TransientBackOffPeriod = TimeSpan.FromSeconds(1);
+
     /// <summary>pod_workers.go <c>workerBackOffPeriodJitterFactor</c>: the jitter adds up to half the period again.</summary>
     private const double BackOffJitterFactor = 0.5;
 
@@ -400,7 +403,20 @@ public sealed class Kubelet : ReconcilingController
         }
         else
         {
-            var result = _networkOf(node).Add(pod, node);
+            var network = _networkOf(node);
+            if (network.NotReadyReason(node) is { } notReady)
+            {
+                // kubelet.go SyncPod: while the runtime's network is not ready only host-network pods start; the others
+                // get NetworkNotReady and are synced again after backOffOnTransientErrorPeriod (pod_workers.go
+                // completeWork: 1 s with the same jitter), not the 10 s of a failed sync.
+                var now = Time.GetUtcNow();
+                ShowContainerCreating(found, node, context);
+                _events.Warning(found, "NetworkNotReady", $"network is not ready: {notReady}", Component, node.Name);
+                retry = NextSync(now, BackOff(Hex($"network{found.Uid}{now.UtcTicks}"), TransientBackOffPeriod));
+                return null;
+            }
+
+            var result = network.Add(pod, node);
             if (result.IsWaiting)
             {
                 // The plugin's ADD is still running (it polls for a moment): nothing has failed yet, nothing to report.
@@ -427,7 +443,7 @@ public sealed class Kubelet : ReconcilingController
 
                 // The pod worker's retry after a failed sync (pod_workers.go, completeWork): backOffPeriod with jitter,
                 // every time, not doubling.
-                retry = NextSync(Time.GetUtcNow(), BackOff(sandbox));
+                retry = NextSync(Time.GetUtcNow(), BackOff(sandbox, BackOffPeriod));
                 return null;
             }
 
@@ -496,7 +512,7 @@ public sealed class Kubelet : ReconcilingController
         {
             // Each sync of a pod in back-off says so again (kuberuntime_manager.go doBackOff), on the pod worker's retry.
             _events.Warning(found, "BackOff", $"Back-off restarting failed container {container.Name} in pod {PodRef(found)}", Component, node.Name);
-            container.NextBackOffReport = now + NextSync(now, BackOff(Hex($"backoff{found.Uid}{container.Name}{now.UtcTicks}")));
+            container.NextBackOffReport = now + NextSync(now, BackOff(Hex($"backoff{found.Uid}{container.Name}{now.UtcTicks}"), BackOffPeriod));
         }
 
         // A pod-level check (aws-node's) stands for its containers' readiness probe: it holds them back too.
@@ -804,10 +820,11 @@ public sealed class Kubelet : ReconcilingController
 
     /// <summary>
     /// When the pod worker syncs a pod again after a failed sync (pod_workers.go <c>completeWork</c>:
-    /// <c>wait.Jitter(p.backOffPeriod, workerBackOffPeriodJitterFactor)</c>): 10 s plus a random part of up to 5 s, in
+    /// <c>wait.Jitter(period, workerBackOffPeriodJitterFactor)</c>): <paramref name="period"/> (<see cref="BackOffPeriod"/>,
+    /// or <see cref="TransientBackOffPeriod"/> while the network is not ready) plus a random part of up to half of it, in
     /// whole milliseconds. The random part is read from <paramref name="hex"/> (a hash of the attempt, such as its
     /// sandbox ID), so a run's timeline is repeatable while retries spread as the kubelet's do.
     /// </summary>
-    private static TimeSpan BackOff(string hex)
-        => BackOffPeriod + TimeSpan.FromMilliseconds(Math.Floor(Convert.ToUInt16(hex[..4], 16) / 65536.0 * BackOffJitterFactor * BackOffPeriod.TotalMilliseconds));
+    private static TimeSpan BackOff(string hex, TimeSpan period)
+        => period + TimeSpan.FromMilliseconds(Math.Floor(Convert.ToUInt16(hex[..4], 16) / 65536.0 * BackOffJitterFactor * period.TotalMilliseconds));
 }

@@ -216,6 +216,33 @@ public class KubeletTests
     }
 
     /// <summary>
+    /// kubelet.go SyncPod: while the node's network is not ready (no CNI configuration yet: aws-node has not started
+    /// ipamd), a pod not on the host network is not given a sandbox at all: NetworkNotReady with the runtime's reason,
+    /// and the pod worker tries again after backOffOnTransientErrorPeriod (1 s, jittered, at the sync loop's tick).
+    /// </summary>
+    [Fact]
+    public void Kubelet_NetworkNotReady_NoSandboxIsTried_NetworkNotReadyEvent_RetriedWithinTwoSeconds()
+    {
+        var (cluster, node, network) = ClusterWithFakeNetwork();
+        const string Reason = "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized";
+        network.NotReady = Reason;
+        var start = cluster.Time.GetUtcNow();
+        cluster.Create(TestCluster.PodJson("web", spec: s => s["nodeName"] = node.Name));
+        cluster.Run();
+
+        var warning = Assert.Single(cluster.Events("NetworkNotReady"));
+        Assert.Equal(("Warning", $"network is not ready: {Reason}"), (warning.GetString("type"), warning.GetString("message")));
+        Assert.Empty(network.Added);
+        Assert.Empty(cluster.Events("FailedCreatePodSandBox"));
+        Assert.InRange(cluster.Plane.NextDue!.Value - start, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
+
+        network.NotReady = null;
+        cluster.Settle();
+        Assert.Equal("Running", cluster.Pod("web").GetString("status.phase"));
+        Assert.Single(network.Added);
+    }
+
+    /// <summary>
     /// On a node of Kubernetes 1.23 or earlier EKS's AMI ran Docker through the kubelet's dockershim: the failure reads as
     /// dockershim said it (seed 001's words: "failed to set up sandbox container … networkPlugin cni failed to set up
     /// pod …"), and the failed sandbox stays, so the next attempt reports SandboxChanged before it tries again.
