@@ -59,8 +59,5 @@ public sealed partial class Reachability
     /// a node, a host-network pod, an address, or a pod on Fargate (no DaemonSets) or a Windows node.
     /// </summary>
     private static KubeObject? EnforcedPodNode(Endpoint endpoint)
-        => endpoint.Pod is { } pod && endpoint.Node is { } node && !new PodView(pod).HostNetwork
-           && !new NodeView(node).IsFargate && !ResourceController.WindowsIpam.IsWindowsNode(node)
-            ? node
-            : null;
+        => IsPodNetwork(endpoint) && IsLinuxEc2Node(endpoint.Node) ? endpoint.Node : null;
 }
