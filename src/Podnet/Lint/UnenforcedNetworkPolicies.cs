@@ -1,3 +1,4 @@
+using Podnet.Kube.Views;
 using Podnet.Policy.NetworkPolicies;
 
 namespace Podnet.Lint;
@@ -36,16 +37,14 @@ public sealed class UnenforcedNetworkPolicies : ILintCheck
             yield break;
         }
 
-        // The pods the enforcer does not reach, as the engine sees them (labels, namespace labels) with reach's reason.
+        // The pods the enforcer does not reach, as reach's NetworkPolicy step sees them (the peer carries the reason).
         var unfiltered = new List<(PolicyPeer Peer, bool Fargate)>();
-        var namespaceLabels = PolicyPeer.LabelsByNamespace(context.Store.List("v1", "Namespace").Items);
         foreach (var pod in context.Pods.Where(p => p.NodeName is not null && !p.HostNetwork))
         {
-            if (context.Reachability.ResolveEndpoint($"{pod.Namespace}/{pod.Name}") is { } endpoint
-                && context.Reachability.NetworkPolicyNotEnforced(endpoint) is { } why)
+            if (context.Reachability.ResolveEndpoint($"{pod.Namespace}/{pod.Name}") is { Node: { } node } endpoint
+                && context.Reachability.NetworkPolicyPeer(endpoint) is { NotEnforced: not null } peer)
             {
-                var fargate = context.Nodes.FirstOrDefault(n => n.Name == pod.NodeName)?.IsFargate == true;
-                unfiltered.Add((PolicyPeer.FromPod(pod.Object, PolicyPeer.LabelsOfNamespace(namespaceLabels, pod.Namespace)).WithoutEnforcement(why), fargate));
+                unfiltered.Add((peer, new NodeView(node).IsFargate));
             }
         }
 

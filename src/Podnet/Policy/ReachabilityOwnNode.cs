@@ -1,5 +1,6 @@
 using Podnet.Kube.Api;
 using Podnet.Kube.Views;
+using Podnet.Policy.NetworkPolicies;
 
 namespace Podnet.Policy;
 
@@ -29,7 +30,17 @@ public sealed partial class Reachability
     public string? NetworkPolicyNotEnforced(Endpoint pod)
     {
         ArgumentNullException.ThrowIfNull(pod);
-        return pod.Pod is null ? null : ((EngineDecider)NetworkPolicies).Peer(pod).NotEnforced;
+        return pod.Pod is null ? null : NetworkPolicyPeer(pod).NotEnforced;
+    }
+
+    /// <summary>
+    /// <paramref name="endpoint"/> as NetworkPolicy sees it in this world: a pod's peer (labels, namespace labels, ports,
+    /// and <see cref="PolicyPeer.NotEnforced"/> where no enforcer filters it), or an address for anything else.
+    /// </summary>
+    public PolicyPeer NetworkPolicyPeer(Endpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return ((EngineDecider)NetworkPolicies).Peer(endpoint);
     }
 
     /// <summary>

@@ -195,13 +195,10 @@ public sealed class World
                 return null;
             }
 
-            if (_instancesSeen != Cloud.Ec2Backend.InstancesVersion)
-            {
-                _boots = Boots();
-            }
-
+            // What RegisterNodes saw, while EC2's instances are as it saw them; else worked out afresh (it keeps them).
+            var boots = _instancesSeen == Cloud.Ec2Backend.InstancesVersion ? _boots : Boots();
             var now = Time.GetUtcNow();
-            foreach (var at in _boots)
+            foreach (var at in boots)
             {
                 if (at > now)
                 {

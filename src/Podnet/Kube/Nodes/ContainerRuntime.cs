@@ -14,6 +14,9 @@ public static class ContainerRuntime
     /// <summary>What a node of an EKS AMI reports for Kubernetes 1.24 and later.</summary>
     public const string Containerd = "containerd://1.7.27";
 
+    /// <summary>The first Kubernetes version EKS runs without dockershim.</summary>
+    public static readonly Version ContainerdFrom = new(1, 24);
+
     /// <summary>What a node of an EKS AMI reported for Kubernetes 1.23 and earlier (Docker through dockershim).</summary>
     public const string Docker = "docker://20.10.17";
 
@@ -27,7 +30,7 @@ public static class ContainerRuntime
     {
         amiType ??= AmiTypes.DefaultFor(kubernetesVersion);
         var hadDocker = AmiTypes.IsAmazonLinux2(amiType) || AmiTypes.IsWindows(amiType);
-        return hadDocker && Version.TryParse(kubernetesVersion, out var version) && version < new Version(1, 24) ? Docker : Containerd;
+        return hadDocker && Version.TryParse(kubernetesVersion, out var version) && version < ContainerdFrom ? Docker : Containerd;
     }
 
     /// <summary>Whether <paramref name="node"/> runs Docker through the kubelet's dockershim.</summary>
