@@ -19,6 +19,9 @@ public static class ScaleRun
     {
         var yaml = ScaleWorldGenerator.Yaml(variant, pods);
 
+        // As `podnet run` collects (the CLI's Program.cs): no background generation-2 collections.
+        System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.Batch;
+
         // With PODNET_ALLOC_BY_TYPE set: which types the run allocates, sampled (stderr, after the row).
         using var sampler = Environment.GetEnvironmentVariable("PODNET_ALLOC_BY_TYPE") is null ? null : new AllocationSampler();
         var process = Process.GetCurrentProcess();

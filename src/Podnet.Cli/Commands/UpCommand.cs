@@ -72,6 +72,9 @@ public static class UpCommand
 
     private static async Task<int> ServeAsync(UpOptions options, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
+        // A server answers while it collects: background generation-2 collections, not the batch mode the one-shot
+        // commands run in (Program.cs).
+        System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.Interactive;
         if (!IPAddress.TryParse(options.Address, out var address))
         {
             error.WriteLine($"error: --address \"{options.Address}\": not an IP address");

@@ -290,8 +290,10 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
 
     /// <summary>A pod with security groups: its first container asks for <c>vpc.amazonaws.com/pod-eni</c>.</summary>
     public static bool RequestsPodEni(PodView pod)
-        => pod.Containers.Count > 0
-           && (pod.Containers[0]["resources"]?["limits"]?[PodEniResource] is not null || pod.Containers[0]["resources"]?["requests"]?[PodEniResource] is not null);
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        return pod.FirstContainerAsks(PodEniResource);
+    }
 
     /// <summary>The CNI's ADD failing for want of an address (cmd/routed-eni-cni-plugin cni.go <c>add</c>; seed 001's describe output).</summary>
     private const string NoAddress = "add cmd: failed to assign an IP address to container";

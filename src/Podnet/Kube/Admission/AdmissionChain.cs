@@ -41,8 +41,14 @@ public sealed class AdmissionChain
         var current = MutateAll(request);
 
         var changed = false;
-        foreach (var webhook in _webhooks.Where(w => w.Mutating))
+        // Loops, not queries: every write of the store comes through here, and most clusters register no webhook.
+        foreach (var webhook in _webhooks)
         {
+            if (!webhook.Mutating)
+            {
+                continue;
+            }
+
             var mutated = Call(webhook, current);
             if (mutated is not null && !JsonNode.DeepEquals(mutated.Raw, current.Object?.Raw))
             {
@@ -69,9 +75,12 @@ public sealed class AdmissionChain
             }
         }
 
-        foreach (var webhook in _webhooks.Where(w => !w.Mutating))
+        foreach (var webhook in _webhooks)
         {
-            Call(webhook, current);
+            if (!webhook.Mutating)
+            {
+                Call(webhook, current);
+            }
         }
 
         return current.Object;

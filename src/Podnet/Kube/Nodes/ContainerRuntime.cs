@@ -35,7 +35,7 @@ public static class ContainerRuntime
 
     /// <summary>Whether <paramref name="node"/> runs Docker through the kubelet's dockershim.</summary>
     public static bool IsDocker(NodeView node)
-        => node.Object.GetString("status.nodeInfo.containerRuntimeVersion")?.StartsWith("docker://", StringComparison.Ordinal) == true;
+        => node.ContainerRuntimeVersion.StartsWith("docker://", StringComparison.Ordinal);
 
     /// <summary>
     /// Why RunPodSandbox failed when the network plugin's ADD did, as the runtime says it (the text after the kubelet's
@@ -45,7 +45,21 @@ public static class ContainerRuntime
     /// up pod "NAME_NAMESPACE" network: ERR</c> (docker_sandbox.go <c>RunPodSandbox</c>, cni.go <c>SetUpPod</c>).
     /// </summary>
     public static string NetworkSetupFailure(NodeView node, PodView pod, string sandboxId, CniPlugin plugin, string error)
+        => FailedCreatePodSandbox(node, pod, sandboxId, plugin, error, prefix: string.Empty);
+
+    /// <summary>
+    /// The kubelet's <c>FailedCreatePodSandBox</c> message when the network plugin's ADD failed: <c>Failed to create pod
+    /// sandbox: rpc error: code = Unknown desc = </c> and <see cref="NetworkSetupFailure"/>, made as one string (a pod
+    /// waiting for its branch interface fails every 10 s, and the two texts were each a string per attempt).
+    /// </summary>
+    public static string FailedCreatePodSandboxMessage(NodeView node, PodView pod, string sandboxId, CniPlugin plugin, string error)
+        => FailedCreatePodSandbox(node, pod, sandboxId, plugin, error, FailedCreatePodSandboxPrefix);
+
+    /// <summary>What the kubelet writes before the runtime's reason (kuberuntime_sandbox.go createPodSandbox, the gRPC status).</summary>
+    public const string FailedCreatePodSandboxPrefix = "Failed to create pod sandbox: rpc error: code = Unknown desc = ";
+
+    private static string FailedCreatePodSandbox(NodeView node, PodView pod, string sandboxId, CniPlugin plugin, string error, string prefix)
         => IsDocker(node)
-            ? $"failed to set up sandbox container \"{sandboxId}\" network for pod \"{pod.Name}\": networkPlugin cni failed to set up pod \"{pod.Name}_{pod.Namespace}\" network: {error}"
-            : $"failed to setup network for sandbox \"{sandboxId}\": plugin type=\"{plugin.Type}\" name=\"{plugin.Name}\" failed (add): {error}";
+            ? $"{prefix}failed to set up sandbox container \"{sandboxId}\" network for pod \"{pod.Name}\": networkPlugin cni failed to set up pod \"{pod.Name}_{pod.Namespace}\" network: {error}"
+            : $"{prefix}failed to setup network for sandbox \"{sandboxId}\": plugin type=\"{plugin.Type}\" name=\"{plugin.Name}\" failed (add): {error}";
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -426,11 +427,13 @@ public sealed class Kubelet : ReconcilingController
 
             if (!result.Succeeded)
             {
-                var retrying = found.Peek("status.containerStatuses") is JsonArray;
+                var retrying = pod.HasContainerStatuses;
                 ShowContainerCreating(found, node, context);
                 var sandbox = SandboxId(found, Time.GetUtcNow());
-                var failure = result.Plugin is { } plugin ? ContainerRuntime.NetworkSetupFailure(node, pod, sandbox, plugin, result.Error!) : result.Error;
-                _events.Warning(found, "FailedCreatePodSandBox", $"Failed to create pod sandbox: rpc error: code = Unknown desc = {failure}", Component, node.Name);
+                var message = result.Plugin is { } plugin
+                    ? ContainerRuntime.FailedCreatePodSandboxMessage(node, pod, sandbox, plugin, result.Error!)
+                    : ContainerRuntime.FailedCreatePodSandboxPrefix + result.Error;
+                _events.Warning(found, "FailedCreatePodSandBox", message, Component, node.Name);
                 if (retrying && ContainerRuntime.IsDocker(node))
                 {
                     // Docker keeps the sandbox whose network failed, so the next sync finds it changed and replaces it
@@ -774,7 +777,7 @@ public sealed class Kubelet : ReconcilingController
     private void ShowContainerCreating(KubeObject pod, NodeView node, RequestContext context)
     {
         var view = new PodView(pod);
-        if (pod.Peek("status.containerStatuses") is JsonArray)
+        if (view.HasContainerStatuses)
         {
             return;
         }
@@ -800,8 +803,21 @@ public sealed class Kubelet : ReconcilingController
     }
 
     /// <summary>A new sandbox per attempt, as containerd makes one each time (so the retries' messages differ and aggregate).</summary>
-    private static string SandboxId(KubeObject pod, DateTimeOffset attempt) => Hex($"sandbox{pod.Uid}{attempt.UtcTicks}");
+    private static string SandboxId(KubeObject pod, DateTimeOffset attempt)
+    {
+        // Hashed from a buffer on the stack: a pod waiting for its branch interface makes an ID every 10 s.
+        Span<byte> seed = stackalloc byte[256];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        if (!System.Text.Unicode.Utf8.TryWrite(seed, CultureInfo.InvariantCulture, $"sandbox{pod.Uid}{attempt.UtcTicks}", out var written))
+        {
+            return Hex($"sandbox{pod.Uid}{attempt.UtcTicks}");
+        }
 
+        SHA256.HashData(seed[..written], hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>The SHA-256 of <paramref name="seed"/> in lower-case hex: IDs and jitter that repeat from run to run.</summary>
     private static string Hex(string seed) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(seed)));
 
     /// <summary>

@@ -17,14 +17,13 @@ internal sealed class KindTable
         return byNamespace != 0 ? byNamespace : string.CompareOrdinal(a.Name, b.Name);
     });
 
-    // Each key's object sits in a slot shared by the sorted map, the hash map and the namespace's map, so replacing
-    // the object under a key (most writes: a kubelet's status, a binding) sets the slot and walks no sorted tree; only
-    // a new key or a removal touches the trees.
-    private readonly SortedDictionary<(string Namespace, string Name), Slot> _objects = new(KeyOrder);
-
-    // The same slots by hash, for gets: a sorted lookup compares strings at every level of the tree.
+    // Each key's object sits in a slot of the hash map, so replacing the object under a key (most writes: a kubelet's
+    // status, a binding) sets the slot and touches no order; only a new key or a removal changes the sets of keys, whose
+    // order is worked out when they are read (SortedOnRead: Events are written by the hundred thousand and listed
+    // rarely).
     private readonly Dictionary<(string Namespace, string Name), Slot> _byKey = [];
-    private readonly Dictionary<string, SortedDictionary<string, Slot>> _byNamespace = new(StringComparer.Ordinal);
+    private readonly SortedOnRead<(string Namespace, string Name)> _keys = new(KeyOrder);
+    private readonly Dictionary<string, SortedOnRead<(string Namespace, string Name)>> _byNamespace = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Index> _indexes = new(StringComparer.Ordinal);
 
     public KindTable(KubeResource resource, int ordinal)
@@ -39,16 +38,16 @@ internal sealed class KindTable
     /// <summary>When the table was made, among all tables: the order kinds are walked in.</summary>
     public int Ordinal { get; }
 
-    public int Count => _objects.Count;
+    public int Count => _byKey.Count;
 
     /// <summary>Every object, by namespace and name.</summary>
-    public IEnumerable<KubeObject> Values => _objects.Values.Select(s => s.Value);
+    public IEnumerable<KubeObject> Values => _keys.InOrder().Select(k => _byKey[k].Value);
 
     public KubeObject? Get((string Namespace, string Name) key) => _byKey.TryGetValue(key, out var slot) ? slot.Value : null;
 
     /// <summary>Objects of one namespace, by name (the key's namespace, so cluster-scoped objects are in "").</summary>
     public IEnumerable<KubeObject> InNamespace(string ns)
-        => _byNamespace.TryGetValue(ns, out var objects) ? objects.Values.Select(s => s.Value) : [];
+        => _byNamespace.TryGetValue(ns, out var keys) ? keys.InOrder().Select(k => _byKey[k].Value) : [];
 
     /// <summary>Stores <paramref name="obj"/> under <paramref name="key"/>; returns what it replaced.</summary>
     public KubeObject? Set((string Namespace, string Name) key, KubeObject obj)
@@ -62,15 +61,15 @@ internal sealed class KindTable
         else
         {
             slot = new Slot(obj);
-            _objects[key] = slot;
             _byKey[key] = slot;
-            if (!_byNamespace.TryGetValue(key.Namespace, out var objects))
+            _keys.Add(key);
+            if (!_byNamespace.TryGetValue(key.Namespace, out var keys))
             {
-                objects = new SortedDictionary<string, Slot>(StringComparer.Ordinal);
-                _byNamespace[key.Namespace] = objects;
+                keys = new SortedOnRead<(string Namespace, string Name)>(KeyOrder);
+                _byNamespace[key.Namespace] = keys;
             }
 
-            objects[key.Name] = slot;
+            keys.Add(key);
         }
 
         foreach (var index in _indexes.Values)
@@ -91,12 +90,12 @@ internal sealed class KindTable
 
         var removed = slot.Value;
 
-        _objects.Remove(key);
+        _keys.Remove(key);
 
-        if (_byNamespace.TryGetValue(key.Namespace, out var objects))
+        if (_byNamespace.TryGetValue(key.Namespace, out var keys))
         {
-            objects.Remove(key.Name);
-            if (objects.Count == 0)
+            keys.Remove(key);
+            if (keys.Count == 0)
             {
                 _byNamespace.Remove(key.Namespace);
             }
@@ -122,7 +121,7 @@ internal sealed class KindTable
         }
 
         var index = new Index(values);
-        foreach (var (key, slot) in _objects)
+        foreach (var (key, slot) in _byKey)
         {
             index.Replace(key, null, slot.Value);
         }
@@ -144,10 +143,10 @@ internal sealed class KindTable
 
     private sealed class Index(Func<KubeObject, IEnumerable<string>> values)
     {
-        private readonly Dictionary<string, SortedSet<(string Namespace, string Name)>> _keys = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, SortedOnRead<(string Namespace, string Name)>> _keys = new(StringComparer.Ordinal);
 
         public IEnumerable<(string Namespace, string Name)> Keys(string value)
-            => _keys.TryGetValue(value, out var keys) ? keys : [];
+            => _keys.TryGetValue(value, out var keys) ? keys.InOrder() : [];
 
         public void Replace((string Namespace, string Name) key, KubeObject? before, KubeObject? after)
         {
@@ -183,7 +182,7 @@ internal sealed class KindTable
 
                 if (!_keys.TryGetValue(value, out var keys))
                 {
-                    keys = new SortedSet<(string Namespace, string Name)>(KeyOrder);
+                    keys = new SortedOnRead<(string Namespace, string Name)>(KeyOrder);
                     _keys[value] = keys;
                 }
 

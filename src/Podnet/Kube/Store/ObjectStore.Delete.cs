@@ -271,7 +271,7 @@ public sealed partial class ObjectStore
             yield break;
         }
 
-        foreach (var (table, key) in keys.ToList())
+        foreach (var (table, key) in keys.InOrder())
         {
             if (table.Get(key) is { } dependent)
             {

@@ -27,7 +27,7 @@ public sealed partial class ObjectStore
         });
 
     private readonly Dictionary<string, (KindTable Table, (string Namespace, string Name) Key)> _byUid = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SortedSet<(KindTable Table, (string Namespace, string Name) Key)>> _dependents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedOnRead<(KindTable Table, (string Namespace, string Name) Key)>> _dependents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _inNamespace = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -68,7 +68,7 @@ public sealed partial class ObjectStore
 
             // A loop: a ReplicaSet's sync asks for all of its pods, tens of thousands in a large one.
             var owned = new List<KubeObject>(keys.Count);
-            foreach (var (kind, key) in keys)
+            foreach (var (kind, key) in keys.InOrder())
             {
                 if (kind == table && table.Get(key) is { } obj)
                 {
@@ -120,7 +120,7 @@ public sealed partial class ObjectStore
         {
             if (!_dependents.TryGetValue(owner.Uid, out var dependents))
             {
-                dependents = new SortedSet<(KindTable, (string, string))>(DependentOrder);
+                dependents = new SortedOnRead<(KindTable, (string, string))>(DependentOrder);
                 _dependents[owner.Uid] = dependents;
             }
 

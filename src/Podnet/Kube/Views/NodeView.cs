@@ -3,26 +3,45 @@ using Podnet.Kube.Api;
 
 namespace Podnet.Kube.Views;
 
-/// <summary>The parts of a Node the scheduler and controllers read.</summary>
+/// <summary>
+/// The parts of a Node the scheduler and controllers read. What a view parses once is kept with the object version
+/// (<see cref="KubeObject.Facts{T}"/>), so the next view of the same version (each kubelet sync and each sandbox attempt
+/// makes one) reads nothing again.
+/// </summary>
 public sealed class NodeView
 {
     private readonly JsonObject _json;
+    private readonly Read _read;
 
     public NodeView(KubeObject node)
     {
+        ArgumentNullException.ThrowIfNull(node);
         Object = node;
         _json = node.Raw;
+        _read = node.Facts(static _ => new Read());
     }
 
     public KubeObject Object { get; }
 
-    public string Name => _name ??= Object.Name;
+    public string Name => _read.Name ??= Object.Name;
 
-    public bool Unschedulable => _unschedulable ??= _json["spec"]?["unschedulable"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+    public bool Unschedulable => _read.Unschedulable ??= _json["spec"]?["unschedulable"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
 
     public bool IsReady => Condition("Ready") == "True";
 
-    public string? InternalIP => Address("InternalIP");
+    public string? InternalIP
+    {
+        get
+        {
+            if (_read.InternalIP is not { Read: true } known)
+            {
+                known = (Address("InternalIP"), true);
+                _read.InternalIP = known;
+            }
+
+            return known.Value;
+        }
+    }
 
     public string? ProviderId => _json["spec"]?["providerID"]?.GetValue<string>();
 
@@ -35,22 +54,21 @@ public sealed class NodeView
     /// <summary>Whether EKS runs this node on Fargate: the label <c>eks.amazonaws.com/compute-type=fargate</c>.</summary>
     public bool IsFargate => _json["metadata"]?["labels"]?["eks.amazonaws.com/compute-type"] is JsonValue v && v.TryGetValue<string>(out var type) && type == "fargate";
 
+    /// <summary>
+    /// <c>status.nodeInfo.containerRuntimeVersion</c> (<c>containerd://1.7.27</c>, <c>docker://20.10.17</c>); empty when
+    /// the node does not say.
+    /// </summary>
+    public string ContainerRuntimeVersion => _read.ContainerRuntimeVersion ??= _json["status"]?["nodeInfo"]?["containerRuntimeVersion"] is JsonValue v && v.TryGetValue<string>(out var runtime) ? runtime : string.Empty;
+
     public IReadOnlyList<Taint> Taints
-        => _taints ??= [.. (_json["spec"]?["taints"] as JsonArray ?? []).OfType<JsonObject>().Select(t => new Taint(
+        => _read.Taints ??= [.. (_json["spec"]?["taints"] as JsonArray ?? []).OfType<JsonObject>().Select(t => new Taint(
             t["key"]?.GetValue<string>() ?? string.Empty,
             t["value"]?.GetValue<string>(),
             t["effect"]?.GetValue<string>() ?? "NoSchedule"))];
 
-    public IReadOnlyDictionary<string, decimal> Allocatable => _allocatable ??= Resources("allocatable");
+    public IReadOnlyDictionary<string, decimal> Allocatable => _read.Allocatable ??= Resources("allocatable");
 
-    public IReadOnlyDictionary<string, decimal> Capacity => _capacity ??= Resources("capacity");
-
-    // A view reads an object that never changes, so what it parses once holds (the scheduler asks per attempt).
-    private string? _name;
-    private bool? _unschedulable;
-    private IReadOnlyList<Taint>? _taints;
-    private IReadOnlyDictionary<string, decimal>? _allocatable;
-    private IReadOnlyDictionary<string, decimal>? _capacity;
+    public IReadOnlyDictionary<string, decimal> Capacity => _read.Capacity ??= Resources("capacity");
 
     public string? Condition(string type)
         => (_json["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>()
@@ -72,6 +90,27 @@ public sealed class NodeView
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// What views have read of one node version, each when first asked: an object that never changes, so what is parsed
+    /// once holds. Copies only (strings, records, dictionaries), no part of the tree.
+    /// </summary>
+    private sealed class Read
+    {
+        public string? Name { get; set; }
+
+        public bool? Unschedulable { get; set; }
+
+        public (string? Value, bool Read)? InternalIP { get; set; }
+
+        public string? ContainerRuntimeVersion { get; set; }
+
+        public IReadOnlyList<Taint>? Taints { get; set; }
+
+        public IReadOnlyDictionary<string, decimal>? Allocatable { get; set; }
+
+        public IReadOnlyDictionary<string, decimal>? Capacity { get; set; }
     }
 }
 

@@ -82,6 +82,27 @@ public sealed class PodView
     public IReadOnlyList<JsonObject> InitContainers => _read.InitContainers ??= [.. (Json["spec"]?["initContainers"] as JsonArray ?? []).OfType<JsonObject>()];
 
     /// <summary>
+    /// Whether the first container names <paramref name="resource"/> (an extended resource such as
+    /// <c>vpc.amazonaws.com/pod-eni</c>) in its limits or its requests. Kept with the version for the last resource
+    /// asked: aws-node asks it of a pod on every sandbox attempt.
+    /// </summary>
+    public bool FirstContainerAsks(string resource)
+    {
+        if (_read.FirstContainerAsks is { } known && known.Resource == resource)
+        {
+            return known.Asks;
+        }
+
+        var resources = Containers.Count > 0 ? Containers[0]["resources"] : null;
+        var asks = resources?["limits"]?[resource] is not null || resources?["requests"]?[resource] is not null;
+        _read.FirstContainerAsks = (resource, asks);
+        return asks;
+    }
+
+    /// <summary>Whether the pod's status lists its containers (the kubelet has shown them, waiting or running, before).</summary>
+    public bool HasContainerStatuses => _read.HasContainerStatuses ??= Json["status"]?["containerStatuses"] is JsonArray;
+
+    /// <summary>
     /// What the pod asks of a node, as the scheduler sums it: containers added up, init containers as a maximum,
     /// per resource name (cpu in cores, memory in bytes, extended resources as counts).
     /// </summary>
@@ -206,5 +227,9 @@ public sealed class PodView
         public IReadOnlyList<HostPort>? HostPorts { get; set; }
 
         public (string? Name, bool Read) AffinityNodeName { get; set; }
+
+        public (string Resource, bool Asks)? FirstContainerAsks { get; set; }
+
+        public bool? HasContainerStatuses { get; set; }
     }
 }
