@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
 
 namespace Podnet.Cni;
@@ -18,15 +17,11 @@ public static class TcpEarlyDemux
     public const string EnvName = "DISABLE_TCP_EARLY_DEMUX";
 
     /// <summary>The init container of aws-node that reads it.</summary>
-    public const string InitContainer = "aws-vpc-cni-init";
+    public const string InitContainer = AwsVpcCniInit.ContainerName;
 
-    /// <summary>Whether aws-node's init container disables early demux ("true", as main.go's getEnv compares it).</summary>
-    public static bool Disabled(KubeObject? awsNodeDaemonSet)
-    {
-        var init = awsNodeDaemonSet?.ToJson()["spec"]?["template"]?["spec"]?["initContainers"] as JsonArray ?? [];
-        return init.OfType<JsonObject>()
-            .Where(c => c["name"]?.GetValue<string>() == InitContainer)
-            .SelectMany(c => (c["env"] as JsonArray ?? []).OfType<JsonObject>())
-            .Any(e => e["name"]?.GetValue<string>() == EnvName && string.Equals(e["value"]?.GetValue<string>(), "true", StringComparison.OrdinalIgnoreCase));
-    }
+    /// <summary>
+    /// Whether aws-node's init container disables early demux (main.go <c>configureSystemParams</c> reads it with
+    /// utils.GetBoolAsStringEnvVar: Go's <c>strconv.ParseBool</c>).
+    /// </summary>
+    public static bool Disabled(KubeObject? awsNodeDaemonSet) => AwsVpcCniInit.Bool(awsNodeDaemonSet, EnvName, false);
 }

@@ -26,6 +26,7 @@ public static class WorldLint
         new Ipv6SecurityGroupPods(),
         new CniConfigInvalid(),
         new V6EgressNodeWithoutIpv6(),
+        new V6EgressInitNotForwarding(),
         new Dns64WithoutNat64Route(),
     ];
 

@@ -51,6 +51,9 @@ public sealed partial class Reachability
 
     // aws-vpc-cni-init's DISABLE_TCP_EARLY_DEMUX: without it the node's TCP to a strict-mode branch pod fails.
     private readonly bool _earlyDemuxDisabled;
+
+    // aws-vpc-cni-init's ENABLE_V6_EGRESS (or ENABLE_IPv6): without it the nodes do not forward the egress-v6 plugin's IPv6.
+    private readonly bool _ipv6Forwarding;
     private bool? _hasIpv6;
 
     public Reachability(Podnet.World.World world)
@@ -118,7 +121,9 @@ public sealed partial class Reachability
 
         _hasNetworkPolicies = world.ControlPlane.Store.List("networking.k8s.io/v1", "NetworkPolicy").Items.Count > 0;
         _nodeLocalDns = NodeLocalDns.Find(world.ControlPlane.Store);
-        _earlyDemuxDisabled = TcpEarlyDemux.Disabled(world.ControlPlane.Store.TryGet(world.ControlPlane.Store.Resources.For("apps/v1", "DaemonSet"), "kube-system", "aws-node"));
+        var awsNode = world.ControlPlane.Store.TryGet(world.ControlPlane.Store.Resources.For("apps/v1", "DaemonSet"), "kube-system", "aws-node");
+        _earlyDemuxDisabled = TcpEarlyDemux.Disabled(awsNode);
+        _ipv6Forwarding = AwsVpcCniInit.ForwardsIpv6(awsNode);
         Enforcer = NetworkPolicyEnforcer.Find(world);
         NetworkPolicies = CreateNetworkPolicyDecider(world, Enforcer);
     }

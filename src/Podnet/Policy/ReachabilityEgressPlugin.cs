@@ -53,12 +53,14 @@ public sealed partial class Reachability
     /// with the node's first IPv6 address (the plugin's SNAT, egressContext.go <c>cmdAddEgressV6</c>: "IPv6 egress traffic
     /// of all containers in a node shares node primary interface (eth0) through SNAT"), judged by that interface's
     /// groups and its subnet's IPv6 route. Null when the plugin gives the pod no IPv6 (ENABLE_V6_EGRESS off or not read,
-    /// the node without an IPv6 address: aws-node leaves the plugin off from 1.17.1, and before it never started).
+    /// the node without an IPv6 address: aws-node leaves the plugin off from 1.17.1, and before it never started), or
+    /// when the node does not forward it (aws-vpc-cni-init without ENABLE_V6_EGRESS, <see cref="AwsVpcCniInit.ForwardsIpv6"/>).
     /// </summary>
     private (SecurityGroupEvaluator.Side Side, string Note)? EgressV6Source(Endpoint source, PodNetwork? pod)
     {
         if (!IsPodNetwork(source) || !IsLinuxEc2Node(source.Node) || CniSettingsOf(pod) is not { } settings
-            || PrimaryInterface(source.Node!) is not { } primary || !settings.ServesV6Egress(primary.Ipv6Addresses.Count > 0))
+            || PrimaryInterface(source.Node!) is not { } primary || !settings.ServesV6Egress(primary.Ipv6Addresses.Count > 0)
+            || !_ipv6Forwarding)
         {
             return null;
         }
@@ -92,6 +94,12 @@ public sealed partial class Reachability
         }
 
         var primary = PrimaryInterface(source.Node!);
+        if (primary is not null && settings.ServesV6Egress(primary.Ipv6Addresses.Count > 0))
+        {
+            // The plugin gave the pod its address; the node is what drops the packet.
+            return $"{source.Display} has the IPv6 address of {CniSettings.V6EgressRange} the egress-cni plugin gives it (ENABLE_V6_EGRESS=true on aws-node), but its node {source.Node!.Name} does not forward IPv6, so the packet to {destination} goes no further than the node: {AwsVpcCniInit.ContainerName} sets {AwsVpcCniInit.Ipv6ForwardingSysctl}=1 only when its own {AwsVpcCniInit.EnableV6Egress} (or {AwsVpcCniInit.EnableIpv6}) is true (cmd/aws-vpc-cni-init configureIPv6Settings); set {AwsVpcCniInit.EnableV6Egress}=true on {AwsVpcCniInit.ContainerName} too (the add-on's init.env)";
+        }
+
         return $"{head}: ENABLE_V6_EGRESS=true, but its node's primary interface {primary?.NetworkInterfaceId ?? "(none)"} has no IPv6 address, so aws-node left the egress-cni plugin off (\"To support IPv6 egress, node primary ENI must have a global IPv6 address\"); a subnet with an IPv6 block and AssignIpv6AddressOnCreation gives new nodes one";
     }
 

@@ -45,13 +45,13 @@ public sealed record WindowsIpamSettings(bool Enabled, int WarmIpTarget, int Min
     {
         string? Data(string key) => configMap?.Peek("data")?[key] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-        var enabled = !oldControllerDeployed && ParseBool(Data(EnableKey)) == true;
+        var enabled = !oldControllerDeployed && Podnet.Net.GoStrconv.ParseBool(Data(EnableKey)) == true;
         if (configMap?.Peek("data") is null)
         {
             return new WindowsIpamSettings(enabled, DefaultTarget, DefaultTarget);
         }
 
-        var prefix = enabled && ParseBool(Data(EnablePrefixDelegationKey)) == true
+        var prefix = enabled && Podnet.Net.GoStrconv.ParseBool(Data(EnablePrefixDelegationKey)) == true
             ? WindowsPrefixTargets.Parse(Parse(Data("warm-ip-target")), Parse(Data("minimum-ip-target")), Parse(Data("warm-prefix-target")))
             : null;
         return Secondary(enabled, Data) with { PrefixDelegation = prefix };
@@ -78,12 +78,4 @@ public sealed record WindowsIpamSettings(bool Enabled, int WarmIpTarget, int Min
     /// <summary>Go's <c>strconv.Atoi</c>: an optionally signed decimal; null when the text is none.</summary>
     internal static int? Parse(string? text)
         => int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
-
-    /// <summary>Go's <c>strconv.ParseBool</c>: 1, t, T, TRUE, true, True, 0, f, F, FALSE, false, False; null otherwise.</summary>
-    private static bool? ParseBool(string? text) => text switch
-    {
-        "1" or "t" or "T" or "TRUE" or "true" or "True" => true,
-        "0" or "f" or "F" or "FALSE" or "false" or "False" => false,
-        _ => null,
-    };
 }

@@ -1,5 +1,6 @@
 using Podnet.Aws.Ec2;
 using Podnet.Kube.Views;
+using Podnet.Lint;
 using Podnet.Policy;
 using Podnet.Tests.TestSupport;
 
@@ -23,11 +24,15 @@ public class Ipv6EgressPluginTests
             : text;
     }
 
-    private static Podnet.World.World Load(bool nodesGetIpv6 = true, string? version = null, params (string Name, string Value)[] env)
+    /// <summary>
+    /// The world with <paramref name="env"/> on aws-node and, unless <paramref name="initForwards"/> is false, on
+    /// aws-vpc-cni-init too, as the VPC CNI's documentation has it (the init container turns the node's IPv6 forwarding on).
+    /// </summary>
+    private static Podnet.World.World Load(bool nodesGetIpv6 = true, string? version = null, bool initForwards = true, params (string Name, string Value)[] env)
     {
         var world = ExampleWorlds.Load("ipv6-cluster", t =>
         {
-            var edited = Ipv6EgressTests.WithCniEnv(env)(Ipv4Cluster(t, nodesGetIpv6));
+            var edited = Ipv6EgressTests.WithCniEnv(env, initForwards ? env : [])(Ipv4Cluster(t, nodesGetIpv6));
             return version is null ? edited : edited.Replace("  name: vpc-cni\nspec:\n", $"  name: vpc-cni\nspec:\n  AddonVersion: {version}\n", StringComparison.Ordinal);
         });
         return world;
@@ -47,6 +52,56 @@ public class Ipv6EgressPluginTests
     }
 
     private static Hop RouteHop(ReachResult result) => Assert.Single(result.Hops, h => h.Step == "route");
+
+    [Fact]
+    public void V6Egress_OnAwsNodeOnly_TheNodeDoesNotForwardIt_AndReachSaysWhereToSetIt()
+    {
+        var world = Load(initForwards: false, env: ("ENABLE_V6_EGRESS", "true"));
+        AllowIpv6Out(world);
+        var web = Web(world);
+
+        var result = new Reachability(world).Evaluate($"shop/{web.Name}", Internet, "443");
+
+        Assert.False(result.Allowed);
+        Assert.Equal(
+            $"shop/{web.Name} has the IPv6 address of fd00::ac:00/118 the egress-cni plugin gives it (ENABLE_V6_EGRESS=true on aws-node), but its node {web.NodeName} does not forward IPv6, so the packet to {Internet} goes no further than the node: aws-vpc-cni-init sets net/ipv6/conf/all/forwarding=1 only when its own ENABLE_V6_EGRESS (or ENABLE_IPv6) is true (cmd/aws-vpc-cni-init configureIPv6Settings); set ENABLE_V6_EGRESS=true on aws-vpc-cni-init too (the add-on's init.env)",
+            RouteHop(result).Detail);
+    }
+
+    [Fact]
+    public void V6Egress_OnAwsNodeOnly_IsALintError_WithTheInitEnvFix()
+    {
+        var world = Load(initForwards: false, env: ("ENABLE_V6_EGRESS", "true"));
+
+        var finding = Assert.Single(WorldLint.Run(world), f => f.Check == V6EgressInitNotForwarding.Id);
+
+        Assert.Equal(LintSeverity.Error, finding.Severity);
+        Assert.Equal("DaemonSet kube-system/aws-node", finding.Object);
+        Assert.StartsWith("ENABLE_V6_EGRESS=true on aws-node but not on aws-vpc-cni-init, which turns the nodes' IPv6 forwarding (net/ipv6/conf/all/forwarding) on only when its own ENABLE_V6_EGRESS is true", finding.Message, StringComparison.Ordinal);
+        Assert.StartsWith("the add-on's configuration values {\"init\":{\"env\":{\"ENABLE_V6_EGRESS\":\"true\"}}}", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void V6Egress_OnBothContainers_IsNoLintFinding()
+    {
+        var world = Load(env: ("ENABLE_V6_EGRESS", "true"));
+
+        Assert.DoesNotContain(WorldLint.Run(world), f => f.Check == V6EgressInitNotForwarding.Id);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("True")]
+    public void V6Egress_InitReadsItAsGoParsesABoolean(string value)
+    {
+        var world = ExampleWorlds.Load("ipv6-cluster", t => Ipv6EgressTests.WithCniEnv([("ENABLE_V6_EGRESS", "true")], [("ENABLE_V6_EGRESS", value)])(Ipv4Cluster(t, nodesGetIpv6: true)));
+        AllowIpv6Out(world);
+        var web = Web(world);
+
+        var result = new Reachability(world).Evaluate($"shop/{web.Name}", Internet, "443");
+
+        Assert.True(result.Allowed, string.Join("\n", result.Hops));
+    }
 
     [Fact]
     public void V6Egress_Ipv4ClusterPod_LeavesWithItsNodesIpv6Address_ThroughTheEgressOnlyGateway()

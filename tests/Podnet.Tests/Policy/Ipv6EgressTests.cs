@@ -186,9 +186,13 @@ public class Ipv6EgressTests
     }
 
     /// <summary>The example's vpc-cni Addon with aws-node environment variables (its ConfigurationValues).</summary>
-    internal static Func<string, string> WithCniEnv(params (string Name, string Value)[] env)
+    internal static Func<string, string> WithCniEnv(params (string Name, string Value)[] env) => WithCniEnv(env, []);
+
+    /// <summary>The example's vpc-cni Addon with aws-node's and aws-vpc-cni-init's environment variables (<c>env</c>, <c>init.env</c>).</summary>
+    internal static Func<string, string> WithCniEnv((string Name, string Value)[] env, (string Name, string Value)[] initEnv)
         => text => text.Replace(
             "kind: Addon\nmetadata:\n  name: vpc-cni\n",
-            "kind: Addon\nmetadata:\n  name: vpc-cni\nspec:\n  ConfigurationValues:\n    env:\n" + string.Concat(env.Select(e => $"      {e.Name}: \"{e.Value}\"\n")),
+            "kind: Addon\nmetadata:\n  name: vpc-cni\nspec:\n  ConfigurationValues:\n    env:\n" + string.Concat(env.Select(e => $"      {e.Name}: \"{e.Value}\"\n"))
+            + (initEnv.Length == 0 ? string.Empty : "    init:\n      env:\n" + string.Concat(initEnv.Select(e => $"        {e.Name}: \"{e.Value}\"\n"))),
             StringComparison.Ordinal);
 }
