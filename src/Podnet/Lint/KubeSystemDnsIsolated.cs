@@ -263,7 +263,7 @@ public sealed class KubeSystemDnsIsolated : ILintCheck
 
     /// <summary>The NetworkPolicy step that denied the connection; null when it was allowed or something else denied it.</summary>
     private static Hop? Denial(ReachResult result)
-        => result.Allowed ? null : result.Hops.FirstOrDefault(h => !h.Allowed && h.Step == "networkpolicy");
+        => result.Allowed ? null : result.Hops.FirstOrDefault(h => !h.Allowed && h.Kind == HopKind.NetworkPolicy);
 
     private static LintFinding Finding(IReadOnlyList<CompiledNetworkPolicy> policies, string message, string fix)
         => new(

@@ -28,7 +28,7 @@ public sealed partial class PodsWithoutRouteOut : ILintCheck
         foreach (var pod in context.Pods.Where(p => p.PodIP is not null && !p.HostNetwork))
         {
             var result = context.Reachability.Evaluate($"{pod.Namespace}/{pod.Name}", InternetAddress, "443");
-            if (result.Hops.FirstOrDefault(h => h.Step == "route") is not { Allowed: false } route)
+            if (result.Hops.FirstOrDefault(h => h.Kind == Podnet.Policy.HopKind.Route) is not { Allowed: false } route)
             {
                 continue;
             }
