@@ -1,3 +1,4 @@
+using Podnet.Policy;
 using Podnet.Kube.Views;
 using Podnet.Policy.NetworkPolicies;
 
@@ -63,7 +64,8 @@ public sealed class UnenforcedNetworkPolicies : ILintCheck
 
             var fix = selected.Exists(s => s.Fargate)
                 ? "to restrict pods on Fargate, use security groups: a SecurityGroupPolicy selecting them gives their interface its groups (else they have the cluster security group); or run them on EC2 Linux nodes (a Fargate profile's selectors decide which pods go to Fargate)"
-                : "a Windows pod has its node's security groups (security groups for pods are not available on Windows): restrict it with the node group's groups, or run it on EC2 Linux nodes";
+                : "a Windows pod has its node's security groups (security groups for pods are not available on Windows): restrict it with the node group's groups, or run it on EC2 Linux nodes"
+                  + (context.Reachability.Enforcer is NetworkPolicyEnforcer.Calico ? $"; or install Calico for Windows (the Tigera operator's Windows dataplane, a {NetworkPolicyEnforcer.CalicoNodeWindows} DaemonSet), whose Felix filters Windows pods by NetworkPolicy" : string.Empty);
             yield return new LintFinding(
                 LintSeverity.Warning,
                 Id,

@@ -18,12 +18,13 @@ public sealed partial class Reachability
             pods[(pod.Namespace ?? "default", pod.Name)] = pod;
         }
 
+        var calicoForWindows = enforcer is NetworkPolicyEnforcer.Calico && NetworkPolicyEnforcer.CalicoForWindows(world);
         return new EngineDecider(
             engine,
             pods,
             PolicyPeer.LabelsByNamespace(store.List("v1", "Namespace").Items),
             enforcer is NetworkPolicyEnforcer.VpcCni or NetworkPolicyEnforcer.Calico
-                ? pod => new PodView(pod).NodeName is { } node && store.TryGet(nodes, null, node) is { } nodeObject ? NotEnforcedOn(enforcer, nodeObject) : null
+                ? pod => new PodView(pod).NodeName is { } node && store.TryGet(nodes, null, node) is { } nodeObject ? NotEnforcedOn(enforcer, nodeObject, calicoForWindows) : null
                 : _ => null);
     }
 

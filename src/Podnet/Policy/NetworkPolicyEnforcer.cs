@@ -35,6 +35,24 @@ public static class NetworkPolicyEnforcer
     public static KubeObject? CalicoDaemonSet(Podnet.World.World world)
     {
         ArgumentNullException.ThrowIfNull(world);
-        return world.ControlPlane.Store.List("apps/v1", "DaemonSet").Items.FirstOrDefault(d => d.Name == "calico-node");
+        return world.ControlPlane.Store.List("apps/v1", "DaemonSet").Items.FirstOrDefault(d => d.Name == CalicoNode);
+    }
+
+    /// <summary>Calico's DaemonSet for Linux nodes (calico-node runs with <c>kubernetes.io/os: linux</c>).</summary>
+    public const string CalicoNode = "calico-node";
+
+    /// <summary>
+    /// Calico for Windows' DaemonSet: the Tigera operator renders <c>calico-node-windows</c> (in calico-system) when the
+    /// Installation enables the Windows dataplane, and Calico's manifests install it in kube-system
+    /// (tigera/operator pkg/render/windows.go); it runs Felix on the Windows nodes, which then filter their pods' traffic
+    /// by NetworkPolicy as calico-node does on Linux.
+    /// </summary>
+    public const string CalicoNodeWindows = "calico-node-windows";
+
+    /// <summary>Whether Calico for Windows is installed (a <see cref="CalicoNodeWindows"/> DaemonSet in any namespace).</summary>
+    public static bool CalicoForWindows(Podnet.World.World world)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        return world.ControlPlane.Store.List("apps/v1", "DaemonSet").Items.Any(d => d.Name == CalicoNodeWindows);
     }
 }

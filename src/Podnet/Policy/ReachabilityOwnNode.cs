@@ -47,18 +47,22 @@ public sealed partial class Reachability
     /// Why <paramref name="enforcer"/> filters no traffic of a pod on <paramref name="node"/>: the VPC CNI's network
     /// policy agent runs in aws-node and calico-node is a DaemonSet for Linux, so neither runs on a Fargate node (no
     /// DaemonSets there) or a Windows node. The EKS user guide (network policy considerations): the policies apply "to
-    /// Amazon EC2 Linux nodes only. You can't apply the policies to Fargate or Windows nodes". Null where the enforcer
-    /// runs, and in a policy-only world (the policies alone decide) or one without an enforcer.
+    /// Amazon EC2 Linux nodes only. You can't apply the policies to Fargate or Windows nodes". Calico for Windows
+    /// (<paramref name="calicoForWindows"/>: a calico-node-windows DaemonSet) runs Felix on the Windows nodes, so under
+    /// Calico those are filtered too. Null where the enforcer runs, and in a policy-only world (the policies alone
+    /// decide) or one without an enforcer.
     /// </summary>
-    private static string? NotEnforcedOn(string? enforcer, KubeObject node)
+    private static string? NotEnforcedOn(string? enforcer, KubeObject node, bool calicoForWindows)
     {
+        var windows = ResourceController.WindowsIpam.IsWindowsNode(node);
         var where = new NodeView(node).IsFargate ? $"its node {node.Name} is a Fargate node, which runs no DaemonSets"
-            : ResourceController.WindowsIpam.IsWindowsNode(node) ? $"its node {node.Name} is a Windows node"
+            : windows && !(enforcer is NetworkPolicyEnforcer.Calico && calicoForWindows) ? $"its node {node.Name} is a Windows node"
             : null;
         return (enforcer, where) switch
         {
             (_, null) => null,
             (NetworkPolicyEnforcer.VpcCni, _) => $"{where}: the network policy agent runs in aws-node on EC2 Linux nodes only",
+            (NetworkPolicyEnforcer.Calico, _) when windows => $"{where}: calico-node runs on Linux EC2 nodes only, and Calico for Windows (a {NetworkPolicyEnforcer.CalicoNodeWindows} DaemonSet) is not installed",
             (NetworkPolicyEnforcer.Calico, _) => $"{where}: calico-node runs on Linux EC2 nodes only",
             _ => null,
         };

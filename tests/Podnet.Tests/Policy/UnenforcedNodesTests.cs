@@ -137,6 +137,62 @@ public class UnenforcedNodesTests
         Assert.EndsWith("(enforced by Calico)", hop.Detail, StringComparison.Ordinal);
     }
 
+    /// <summary>Calico for Windows as the Tigera operator renders it: Felix on the Windows nodes.</summary>
+    private const string CalicoNodeWindows = """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: calico-node-windows, namespace: kube-system}
+        spec:
+          selector: {matchLabels: {k8s-app: calico-node-windows}}
+          template:
+            metadata: {labels: {k8s-app: calico-node-windows}}
+            spec:
+              nodeSelector: {kubernetes.io/os: windows}
+              hostNetwork: true
+              containers: [{name: felix, image: docker.io/calico/node-windows:v3.28.0}]
+        """;
+
+    private static Podnet.World.World WindowsUnderCalico(bool calicoForWindows)
+        => calicoForWindows
+            ? ExampleWorlds.Load(Example, WindowsNodeGroupTests.WithWindowsIpam, ExampleWorlds.CalicoDaemonSet, CalicoNodeWindows, WindowsNodeGroupTests.WindowsNodeGroup, WindowsNodeGroupTests.WindowsApp, DenyAll("my-namespace"))
+            : ExampleWorlds.Load(Example, WindowsNodeGroupTests.WithWindowsIpam, ExampleWorlds.CalicoDaemonSet, WindowsNodeGroupTests.WindowsNodeGroup, WindowsNodeGroupTests.WindowsApp, DenyAll("my-namespace"));
+
+    private static PodView Iis(Podnet.World.World world)
+        => new(world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.First(p => p.Labels.GetValueOrDefault("app") == "iis"));
+
+    [Fact]
+    public void WindowsPod_UnderCalicoWithoutCalicoForWindows_IsNotFiltered_AndLintNamesCalicoForWindows()
+    {
+        var world = WindowsUnderCalico(calicoForWindows: false);
+        var iis = Iis(world);
+        var reach = new Reachability(world);
+        Assert.Equal(NetworkPolicyEnforcer.Calico, reach.Enforcer);
+
+        var hop = NetworkPolicyHop(reach.Evaluate($"my-namespace/{iis.Name}", "10.0.0.10", "443"));
+
+        Assert.True(hop.Allowed);
+        Assert.Contains($"but not enforced (its node {iis.NodeName} is a Windows node: calico-node runs on Linux EC2 nodes only, and Calico for Windows (a calico-node-windows DaemonSet) is not installed); allowed", hop.Detail, StringComparison.Ordinal);
+        var finding = Assert.Single(WorldLint.Run(world), f => f.Check == UnenforcedNetworkPolicies.Id && f.Object == "NetworkPolicy my-namespace/deny-all");
+        Assert.EndsWith("or install Calico for Windows (the Tigera operator's Windows dataplane, a calico-node-windows DaemonSet), whose Felix filters Windows pods by NetworkPolicy", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WindowsPod_UnderCalicoForWindows_IsFilteredByItsDenyAll()
+    {
+        var world = WindowsUnderCalico(calicoForWindows: true);
+        var iis = Iis(world);
+        var reach = new Reachability(world);
+
+        var egress = NetworkPolicyHop(reach.Evaluate($"my-namespace/{iis.Name}", "10.0.0.10", "443"));
+        var ingress = NetworkPolicyHop(reach.Evaluate("10.0.0.10", $"my-namespace/{iis.Name}", "80"));
+
+        Assert.False(egress.Allowed);
+        Assert.Contains($"egress from my-namespace/{iis.Name}: isolated by my-namespace/deny-all; denied", egress.Detail, StringComparison.Ordinal);
+        Assert.Contains($"ingress to my-namespace/{iis.Name}: isolated by my-namespace/deny-all; denied", ingress.Detail, StringComparison.Ordinal);
+        Assert.Null(reach.NetworkPolicyNotEnforced(reach.ResolveEndpoint($"my-namespace/{iis.Name}")!));
+        Assert.DoesNotContain(WorldLint.Run(world), f => f.Check == UnenforcedNetworkPolicies.Id && f.Object == "NetworkPolicy my-namespace/deny-all");
+    }
+
     [Fact]
     public void WindowsPod_ItsDenyAll_IsNotEnforced_AnEc2PodOfTheSameNamespaceIs()
     {
