@@ -172,8 +172,9 @@ public sealed class Scheduler : ReconcilingController
             _failuresAt = _version;
         }
 
-        var signature = SchedulingSignature(pod);
-        if (_failures.TryGetValue(signature, out var failed))
+        // Made only when an attempt of this cluster state has failed before, or this one fails: most attempts fit.
+        var signature = _failures.Count > 0 ? SchedulingSignature(pod) : null;
+        if (signature is not null && _failures.TryGetValue(signature, out var failed))
         {
             _unschedulable.Add(key);
             MarkUnschedulable(found, failed, context);
@@ -224,7 +225,7 @@ public sealed class Scheduler : ReconcilingController
         if (fits.Count == 0)
         {
             var message = $"0/{nodes} nodes are available" + (reasons.Count == 0 ? "." : ": " + string.Join(", ", reasons.Select(r => $"{r.Value} {r.Key}").Order(StringComparer.Ordinal)) + ".");
-            _failures[signature] = message;
+            _failures[signature ?? SchedulingSignature(pod)] = message;
             _unschedulable.Add(key);
             MarkUnschedulable(found, message, context);
             return ReconcileResult.Done;
