@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Podnet.Aws.Eks;
 using Podnet.Kube.Api;
 using Podnet.Kube.Store;
 using Podnet.Server.State;
@@ -270,27 +271,47 @@ public sealed class KubeApiServer : IAsyncDisposable
         }
     }
 
-    /// <summary>The EKS build of the cluster's Kubernetes version, as <c>/version</c> reports it (<c>v1.31.0-eks-3abbec1</c>).</summary>
-    private string GitVersion => $"v{KubernetesVersion}.0-eks-3abbec1";
+    /// <summary>
+    /// The EKS build of the cluster's Kubernetes version, as <c>/version</c> reports it (<c>v1.22.11-eks-18ef993</c>;
+    /// <see cref="EksKubernetesBuilds"/>).
+    /// </summary>
+    private string GitVersion => EksKubernetesBuilds.For(KubernetesVersion).GitVersion;
 
     /// <summary>
-    /// <c>/version</c> as EKS answers it: the minor version carries a <c>+</c> (<c>"31+"</c>), which the kubectl
-    /// dispatcher reads to pick the kubectl of that minor version.
+    /// <c>/version</c> as EKS answers it (apimachinery's <c>version.Info</c>): the minor version carries a <c>+</c>
+    /// (<c>"31+"</c>), which the kubectl dispatcher reads to pick the kubectl of that minor version; the build's
+    /// gitVersion, gitCommit, buildDate and goVersion from <see cref="EksKubernetesBuilds"/>. Where no full
+    /// <c>/version</c> of the version's EKS build is on record, gitCommit, buildDate and goVersion are left out rather
+    /// than made up (the real one always has them).
     /// </summary>
     private JsonObject VersionInfo()
     {
         var parts = KubernetesVersion.Split('.');
-        return new JsonObject
+        var build = EksKubernetesBuilds.For(KubernetesVersion);
+        var info = new JsonObject
         {
             ["major"] = parts[0],
             ["minor"] = (parts.Length > 1 ? parts[1] : "0") + "+",
-            ["gitVersion"] = GitVersion,
-            ["gitCommit"] = "3abbec1b5bde1b5e8b4bd0e4a4f4e0d4c0f7c1a2",
-            ["gitTreeState"] = "clean",
-            ["buildDate"] = "2024-11-20T19:21:49Z",
-            ["goVersion"] = "go1.22.9",
-            ["compiler"] = "gc",
-            ["platform"] = "linux/amd64",
+            ["gitVersion"] = build.GitVersion,
         };
+        if (build.GitCommit is not null)
+        {
+            info["gitCommit"] = build.GitCommit;
+        }
+
+        info["gitTreeState"] = "clean";
+        if (build.BuildDate is not null)
+        {
+            info["buildDate"] = build.BuildDate;
+        }
+
+        if (build.GoVersion is not null)
+        {
+            info["goVersion"] = build.GoVersion;
+        }
+
+        info["compiler"] = "gc";
+        info["platform"] = "linux/amd64";
+        return info;
     }
 }

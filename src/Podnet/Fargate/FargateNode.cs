@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Podnet.Aws.Eks;
 using Podnet.Kube.Api;
 using Podnet.Kube.Nodes;
 
@@ -35,7 +36,7 @@ public static class FargateNode
     /// <param name="zone">The zone of the interface's subnet.</param>
     /// <param name="podUid">The pod's UID, from which the node's opaque IDs are derived (reproducibly).</param>
     /// <param name="profileName">The Fargate profile that placed the pod.</param>
-    /// <param name="kubernetesVersion">The cluster's version (the node's kubelet reports <c>v1.31.0-eks-…</c>).</param>
+    /// <param name="kubernetesVersion">The cluster's version (the node's kubelet reports <see cref="EksKubernetesBuilds.KubeletVersion"/>).</param>
     /// <param name="now">When the node registers.</param>
     /// <param name="internalIp">The node's InternalIP when it is not <paramref name="address"/>: the interface's IPv6 address in an IPv6 cluster.</param>
     public static KubeObject For(string address, string privateDnsSuffix, string zone, string podUid, string profileName, string kubernetesVersion, DateTimeOffset now, string? internalIp = null)
@@ -110,8 +111,8 @@ public static class FargateNode
                     ["architecture"] = "amd64",
                     ["containerRuntimeVersion"] = ContainerRuntime.Containerd,
                     ["kernelVersion"] = "5.10.238-231.953.amzn2.x86_64",
-                    ["kubeProxyVersion"] = $"v{kubernetesVersion}.0-eks-3abbec1",
-                    ["kubeletVersion"] = $"v{kubernetesVersion}.0-eks-3abbec1",
+                    ["kubeProxyVersion"] = EksKubernetesBuilds.KubeletVersion(kubernetesVersion),
+                    ["kubeletVersion"] = EksKubernetesBuilds.KubeletVersion(kubernetesVersion),
                     ["operatingSystem"] = "linux",
                     ["osImage"] = "Amazon Linux 2",
                     ["machineID"] = id[..32],

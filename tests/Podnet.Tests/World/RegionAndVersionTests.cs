@@ -38,7 +38,7 @@ public class RegionAndVersionTests
                 Assert.StartsWith("eu-west-1", n.Object.Labels["topology.kubernetes.io/zone"], StringComparison.Ordinal);
                 Assert.Equal("eu-west-1", n.Object.Labels["topology.kubernetes.io/region"]);
                 Assert.StartsWith("euw1-az", n.Object.Labels["topology.k8s.aws/zone-id"], StringComparison.Ordinal);
-                Assert.Equal("v1.22.0-eks-3abbec1", n.Object["status.nodeInfo.kubeletVersion"]!.GetValue<string>());
+                Assert.Equal("v1.22.12-eks-ba74326", n.Object["status.nodeInfo.kubeletVersion"]!.GetValue<string>());
                 Assert.StartsWith("aws:///eu-west-1", n.ProviderId, StringComparison.Ordinal);
             });
             Assert.StartsWith("arn:aws:eks:eu-west-1:123456789012:cluster/podnet", world.Cluster!.Arn, StringComparison.Ordinal);
@@ -47,7 +47,7 @@ public class RegionAndVersionTests
 
             // run shows it; lint warns (exit 0: a warning), and reach works on it.
             var run = PodnetCli.Run("run", dir).Out;
-            Assert.Contains("v1.22.0-eks-3abbec1   192.168.64.4   eu-west-1a   m5.large", run, StringComparison.Ordinal);
+            Assert.Contains("v1.22.12-eks-ba74326   192.168.64.4   eu-west-1a   m5.large", run, StringComparison.Ordinal);
             var (exit, lint, _) = PodnetCli.Run("lint", dir);
             Assert.Equal(0, exit);
             Assert.Equal($"""

@@ -47,6 +47,9 @@ public static class AmiTypes
     /// <summary>Whether <paramref name="amiType"/> is one of EKS's Amazon Linux 2023 AMIs (<c>AL2023_…</c>).</summary>
     public static bool IsAmazonLinux2023(string? amiType) => amiType?.StartsWith("AL2023_", StringComparison.Ordinal) == true;
 
+    /// <summary>Whether <paramref name="amiType"/> is one of EKS's Bottlerocket AMIs (<c>BOTTLEROCKET_…</c>).</summary>
+    public static bool IsBottlerocket(string? amiType) => amiType?.StartsWith("BOTTLEROCKET_", StringComparison.Ordinal) == true;
+
     /// <summary>
     /// Whether <paramref name="amiType"/> is an Arm (Graviton) AMI (<c>AL2_ARM_64</c>, <c>AL2023_ARM_64_…</c>,
     /// <c>BOTTLEROCKET_ARM_64…</c>): its nodes are <c>arm64</c>.

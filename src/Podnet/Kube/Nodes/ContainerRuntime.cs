@@ -23,12 +23,18 @@ public static class ContainerRuntime
     /// <summary>
     /// The runtime an EKS node of Kubernetes <paramref name="kubernetesVersion"/> (<c>1.31</c>) on
     /// <paramref name="amiType"/> runs: Docker up to 1.23 on the AMIs that had it (Amazon Linux 2, Windows), containerd
-    /// otherwise — Amazon Linux 2023's AMIs (from 1.23) and Bottlerocket's never shipped Docker. A null AMI type (a node
-    /// outside a managed node group) is the version's default one (<see cref="AmiTypes.DefaultFor"/>).
+    /// otherwise — Amazon Linux 2023's AMIs (from 1.23) and Bottlerocket's never shipped Docker; Bottlerocket's is its own
+    /// build (<c>containerd://1.7.24+bottlerocket</c>, <see cref="EksOptimizedAmi.Bottlerocket"/>). A null AMI type (a
+    /// node outside a managed node group) is the version's default one (<see cref="AmiTypes.DefaultFor"/>).
     /// </summary>
     public static string For(string kubernetesVersion, string? amiType)
     {
         amiType ??= AmiTypes.DefaultFor(kubernetesVersion);
+        if (AmiTypes.IsBottlerocket(amiType))
+        {
+            return EksOptimizedAmi.Bottlerocket(kubernetesVersion).ContainerRuntime;
+        }
+
         var hadDocker = AmiTypes.IsAmazonLinux2(amiType) || AmiTypes.IsWindows(amiType);
         return hadDocker && Version.TryParse(kubernetesVersion, out var version) && version < ContainerdFrom ? Docker : Containerd;
     }

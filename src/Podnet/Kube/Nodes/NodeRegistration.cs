@@ -25,7 +25,7 @@ public static class NodeRegistration
     /// </summary>
     /// <param name="instance">The EC2 instance: its private DNS name names the node.</param>
     /// <param name="type">Its instance type (capacity, allocatable, max pods from the table).</param>
-    /// <param name="kubernetesVersion">The cluster's version, e.g. 1.31 (the kubelet reports v1.31.0-eks-…).</param>
+    /// <param name="kubernetesVersion">The cluster's version, e.g. 1.31 (the kubelet reports <see cref="EksKubernetesBuilds.KubeletVersion"/>, v1.31.7-eks-473151a).</param>
     /// <param name="nodegroup">The managed node group, or null for a node outside one.</param>
     /// <param name="zoneId">The zone's ID (usw2-az1), for <c>topology.k8s.aws/zone-id</c>.</param>
     /// <param name="maxPodsOverride">The kubelet's <c>--max-pods</c> when set; else the table's value.</param>
@@ -178,8 +178,8 @@ public static class NodeRegistration
                     ["architecture"] = arch,
                     ["containerRuntimeVersion"] = ContainerRuntime.For(kubernetesVersion, amiType),
                     ["kernelVersion"] = EksOptimizedAmi.KernelVersion(amiType, kubernetesVersion),
-                    ["kubeProxyVersion"] = $"v{kubernetesVersion}.0-eks-3abbec1",
-                    ["kubeletVersion"] = $"v{kubernetesVersion}.0-eks-3abbec1",
+                    ["kubeProxyVersion"] = EksKubernetesBuilds.KubeletVersion(kubernetesVersion),
+                    ["kubeletVersion"] = EksKubernetesBuilds.KubeletVersion(kubernetesVersion),
                     ["operatingSystem"] = os,
                     ["osImage"] = EksOptimizedAmi.OsImage(amiType, kubernetesVersion),
                     ["machineID"] = instance.InstanceId.Replace("i-", "ec2", StringComparison.Ordinal),

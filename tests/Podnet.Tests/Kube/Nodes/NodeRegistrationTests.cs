@@ -1,3 +1,4 @@
+using Podnet.Aws.Eks;
 using Podnet.Aws.InstanceTypes;
 using Podnet.Kube.Api;
 using Podnet.Kube.Nodes;
@@ -80,5 +81,39 @@ public class NodeRegistrationTests
     {
         Assert.Equal(("Windows Server 2022 Datacenter", "10.0.20348.0", "docker://20.10.17", "amd64"), Info(Register("1.22", "WINDOWS_CORE_2022_x86_64")));
         Assert.Equal("containerd://1.7.27", Info(Register("1.24", "WINDOWS_CORE_2022_x86_64")).Runtime);
+    }
+
+    [Fact]
+    public void NodeRegistration_Kubernetes122Node_ReportsSeed001sKubelet()
+    {
+        // Seed 001: "ip-192-168-31-166.eu-west-1.compute.internal Ready <none> 111m v1.22.12-eks-ba74326".
+        var node = Register("1.22", null);
+
+        Assert.Equal("v1.22.12-eks-ba74326", node.GetString("status.nodeInfo.kubeletVersion"));
+        Assert.Equal("v1.22.12-eks-ba74326", node.GetString("status.nodeInfo.kubeProxyVersion"));
+    }
+
+    [Fact]
+    public void NodeRegistration_Kubernetes131Node_ReportsTheEksBuildOf131()
+    {
+        var node = Register("1.31", "AL2023_x86_64_STANDARD");
+
+        Assert.Equal("v1.31.7-eks-473151a", node.GetString("status.nodeInfo.kubeletVersion"));
+        Assert.Equal("v1.31.7-eks-473151a", node.GetString("status.nodeInfo.kubeProxyVersion"));
+    }
+
+    [Theory]
+    [InlineData("1.31", "BOTTLEROCKET_x86_64", "m5.large", "Bottlerocket OS 1.31.0 (aws-k8s-1.31)", "6.1.119", "containerd://1.7.24+bottlerocket", "amd64")]
+    [InlineData("1.31", "BOTTLEROCKET_x86_64_NVIDIA", "g5.xlarge", "Bottlerocket OS 1.31.0 (aws-k8s-1.31-nvidia)", "6.1.119", "containerd://1.7.24+bottlerocket", "amd64")]
+    [InlineData("1.30", "BOTTLEROCKET_ARM_64_FIPS", "m6g.large", "Bottlerocket OS 1.31.0 (aws-k8s-1.30-fips)", "6.1.119", "containerd://1.7.24+bottlerocket", "arm64")]
+    [InlineData("1.24", "BOTTLEROCKET_x86_64", "m5.large", "Bottlerocket OS 1.12.0 (aws-k8s-1.24)", "5.15.79", "containerd://1.6.15+bottlerocket", "amd64")]
+    [InlineData("1.23", "BOTTLEROCKET_x86_64", "m5.large", "Bottlerocket OS 1.12.0 (aws-k8s-1.23)", "5.10.157", "containerd://1.6.15+bottlerocket", "amd64")]
+    [InlineData("1.35", "BOTTLEROCKET_x86_64", "m5.large", "Bottlerocket OS 1.56.0 (aws-k8s-1.35)", "6.12.68", "containerd://2.1.6+bottlerocket", "amd64")]
+    public void NodeRegistration_BottlerocketNode_ReportsBottlerocketsOsKernelAndContainerd(string version, string amiType, string instanceType, string osImage, string kernel, string runtime, string architecture)
+    {
+        var node = Register(version, amiType, instanceType);
+
+        Assert.Equal((osImage, kernel, runtime, architecture), Info(node));
+        Assert.Equal(EksKubernetesBuilds.KubeletVersion(version), node.GetString("status.nodeInfo.kubeletVersion"));
     }
 }

@@ -51,7 +51,8 @@ public sealed class KubeApiProtocolTests : IClassFixture<ServedWorld>
         Assert.Equal(HttpStatusCode.OK, code);
         Assert.Equal("1", body!["major"]!.GetValue<string>());
         Assert.Equal("31+", body["minor"]!.GetValue<string>());
-        Assert.StartsWith("v1.31.", body["gitVersion"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("v1.31.2-eks-7f9249a", body["gitVersion"]!.GetValue<string>());
+        Assert.Equal(("clean", "gc", "linux/amd64"), (body["gitTreeState"]!.GetValue<string>(), body["compiler"]!.GetValue<string>(), body["platform"]!.GetValue<string>()));
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public sealed class KubectlCustomNetworkingTests : IClassFixture<ServedWorld>
         var nodes = _served.KubectlOk(v, "get", "nodes").TrimEnd('\n').Split('\n');
         Assert.Matches(@"^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION$", nodes[0]);
         Assert.Equal(4, nodes.Length);
-        Assert.All(nodes.Skip(1), n => Assert.Matches(@"^ip-\S+\s+Ready\s+<none>\s+\S+\s+v1\.31\.0-eks-", n));
+        Assert.All(nodes.Skip(1), n => Assert.Matches(@"^ip-\S+\s+Ready\s+<none>\s+\S+\s+v1\.31\.7-eks-473151a$", n));
 
         // k20: seed 001's aws-cli pod (without its policy here), applied.
         var pod = Path.Combine(_served.Directory, "aws-cli.yaml");
