@@ -176,12 +176,19 @@ public sealed partial class Reachability
         foreach (var pod in route.Endpoints)
         {
             var port = TargetPort(target.ServicePort, pod);
-            var by = route.Masquerade is { } snat ? $", source {snat.Address}" : $", source {source.Address} kept";
+            var endpoint = PodEndpoint(pod);
+            var beforeMasquerade = route.Masquerade is not null && CalicoJudgesBeforeMasquerade(endpoint, node);
+            var by = route.Masquerade is { } snat
+                ? beforeMasquerade
+                    ? $", source {snat.Address}; Calico judges the pod's ingress policy in the FORWARD chain, after the DNAT and before KUBE-POSTROUTING's MASQUERADE, so with the client's address {source.Address}"
+                    : $", source {snat.Address}"
+                : $", source {source.Address} kept";
             var hops = new List<Hop> { new("service", true, $"{IpAddressText.WithPort(target.Address.ToString(), target.NodePort)} → {pod.Namespace}/{pod.Name} {IpAddressText.WithPort(pod.PodIP!, port)} (kube-proxy on {node.Name}{by})") };
             var prefix = $"to {pod.Name}: ";
-            var endpoint = PodEndpoint(pod);
             var allowed = route.Masquerade is { } masquerade
-                ? Flow(masquerade, endpoint, spec with { Port = port }, hops, prefix, forwarded: true)
+                ? beforeMasquerade
+                    ? ForwardedBeforeMasquerade(source, masquerade, endpoint, spec with { Port = port }, hops, prefix)
+                    : Flow(masquerade, endpoint, spec with { Port = port }, hops, prefix, forwarded: true)
                 : LocalLeg(source, endpoint, node, spec with { Port = port }, hops, prefix);
             backends.Add((endpoint, port, new ReachResult(allowed, hops, null)));
         }
@@ -271,6 +278,27 @@ public sealed partial class Reachability
             : IpAddressText.ParseOrNull(primary?.PrivateIpAddress);
         return address ?? IPAddress.Parse(new NodeView(node).InternalIP!);
     }
+
+    /// <summary>
+    /// Whether Calico judges a masqueraded NodePort leg to <paramref name="endpoint"/> with the client's address: when the
+    /// pod runs on <paramref name="node"/>, the node that translated the connection. There the packet goes from
+    /// PREROUTING (kube-proxy's DNAT to the pod) through the filter FORWARD chain, where Felix applies the pod's ingress
+    /// policy (projectcalico/calico felix/rules/static.go <c>filterForwardChain</c>, the <c>cali-to-wl-dispatch</c>
+    /// jump), to POSTROUTING, where KUBE-POSTROUTING masquerades it; Felix sees the source before the masquerade. A leg
+    /// to a pod of another node leaves masqueraded, and that node's Felix sees the node's address. The network policy
+    /// agent judges at the pod's interface (its eBPF programs on the veth), after POSTROUTING: the node's address.
+    /// </summary>
+    private bool CalicoJudgesBeforeMasquerade(Endpoint endpoint, KubeObject node)
+        => Enforcer is NetworkPolicyEnforcer.Calico && endpoint.Node?.Name == node.Name;
+
+    /// <summary>
+    /// A masqueraded leg Calico judges before the masquerade (<see cref="CalicoJudgesBeforeMasquerade"/>): NetworkPolicy
+    /// with the client's address, as <see cref="LocalLeg"/> judges it, then the security groups the packet crosses with
+    /// the node's address it then has (<paramref name="masquerade"/>).
+    /// </summary>
+    private bool ForwardedBeforeMasquerade(Endpoint client, Endpoint masquerade, Endpoint pod, PortSpec spec, List<Hop> hops, string prefix)
+        => NetworkPolicyAllows(client, pod, spec, hops, prefix, forwarded: true)
+           && (_groups is null || SecurityGroups(masquerade, pod, spec, hops, prefix, forwarded: true));
 
     /// <summary>
     /// The forwarded leg of an <c>externalTrafficPolicy: Local</c> connection: kube-proxy on <paramref name="node"/>

@@ -92,6 +92,59 @@ public class NodePortReachTests
     private static List<string> Translations(ReachResult result)
         => [.. result.Hops.Where(h => h.Step == "service" && h.Detail.Contains(" → ", StringComparison.Ordinal)).Select(h => h.Detail[(h.Detail.IndexOf(" → ", StringComparison.Ordinal) + 3)..].Split(' ')[0])];
 
+    /// <summary>shop/web takes port 80 from the clients' network only.</summary>
+    private const string WebFromClientsOnly = """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: web-from-clients, namespace: shop}
+        spec:
+          podSelector: {matchLabels: {app: web}}
+          policyTypes: [Ingress]
+          ingress:
+          - from: [{ipBlock: {cidr: 203.0.113.0/24}}]
+            ports: [{port: 80}]
+        """;
+
+    [Fact]
+    public void Cluster_UnderCalico_ThePodOfTheNodeIsJudgedWithTheClientsAddress_ThePodOfAnotherNodeWithTheNodes()
+    {
+        var world = ExampleWorlds.Load("hello-eks", null, ExampleWorlds.CalicoDaemonSet, WebNodePort(null), NodePortsFromClients, WebFromClientsOnly);
+        var web = Pods(world, "shop", "web-");
+        var node = Node(world, web[0].NodeName!);
+        var local = web.Single(p => p.NodeName == node.Name);
+        var other = web.First(p => p.NodeName != node.Name);
+        var reach = new Reachability(world);
+        Assert.Equal(NetworkPolicyEnforcer.Calico, reach.Enforcer);
+
+        var result = reach.Evaluate(Client, $"node/{node.Name}", "30080");
+
+        Assert.False(result.Allowed, Text(result));
+        Assert.Contains(new Hop("service", true, $"{node.InternalIP}:30080 → shop/{local.Name} {local.PodIP}:80 (kube-proxy on {node.Name}, source {node.InternalIP}; Calico judges the pod's ingress policy in the FORWARD chain, after the DNAT and before KUBE-POSTROUTING's MASQUERADE, so with the client's address {Client})"), result.Hops);
+        var toLocal = Assert.Single(result.Hops, h => h.Step == $"to {local.Name}: networkpolicy");
+        Assert.True(toLocal.Allowed, toLocal.Detail);
+        Assert.StartsWith($"{Client} -> shop/{local.Name} TCP/80: allowed", toLocal.Detail, StringComparison.Ordinal);
+        var toOther = Assert.Single(result.Hops, h => h.Step == $"to {other.Name}: networkpolicy");
+        Assert.False(toOther.Allowed);
+        Assert.StartsWith($"{node.InternalIP} -> shop/{other.Name} TCP/80: denied", toOther.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cluster_UnderTheAgent_ThePodOfTheNodeIsJudgedWithTheNodesAddress()
+    {
+        var world = ExampleWorlds.Load("hello-eks", text => text.Replace("kind: Addon\nmetadata:\n  name: vpc-cni\n", "kind: Addon\nmetadata:\n  name: vpc-cni\nspec:\n  ConfigurationValues:\n    enableNetworkPolicy: \"true\"\n", StringComparison.Ordinal), WebNodePort(null), NodePortsFromClients, WebFromClientsOnly);
+        var web = Pods(world, "shop", "web-");
+        var node = Node(world, web[0].NodeName!);
+        var local = web.Single(p => p.NodeName == node.Name);
+        var reach = new Reachability(world);
+        Assert.Equal(NetworkPolicyEnforcer.VpcCni, reach.Enforcer);
+
+        var result = reach.Evaluate(Client, $"node/{node.Name}", "30080");
+
+        var toLocal = Assert.Single(result.Hops, h => h.Step == $"to {local.Name}: networkpolicy");
+        Assert.DoesNotContain(Client, toLocal.Detail, StringComparison.Ordinal);
+        Assert.Contains(new Hop("service", true, $"{node.InternalIP}:30080 → shop/{local.Name} {local.PodIP}:80 (kube-proxy on {node.Name}, source {node.InternalIP})"), result.Hops);
+    }
+
     [Fact]
     public void Cluster_FromAnOutsideAddress_IsAllowed_ToEveryEndpoint_MasqueradedToTheNodesAddress()
     {
