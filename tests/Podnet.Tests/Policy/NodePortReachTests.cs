@@ -105,6 +105,11 @@ public class NodePortReachTests
             ports: [{port: 80}]
         """;
 
+    /// <summary>
+    /// Under the network policy agent both legs see the node's address
+    /// (<see cref="NetworkPolicy_SeesTheNodesAddressUnderCluster_AndTheClientsUnderLocal"/>); Calico judges the leg to the
+    /// pod of the translating node in its FORWARD chain, before the masquerade.
+    /// </summary>
     [Fact]
     public void Cluster_UnderCalico_ThePodOfTheNodeIsJudgedWithTheClientsAddress_ThePodOfAnotherNodeWithTheNodes()
     {
@@ -126,23 +131,6 @@ public class NodePortReachTests
         var toOther = Assert.Single(result.Hops, h => h.Step == $"to {other.Name}: networkpolicy");
         Assert.False(toOther.Allowed);
         Assert.StartsWith($"{node.InternalIP} -> shop/{other.Name} TCP/80: denied", toOther.Detail, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Cluster_UnderTheAgent_ThePodOfTheNodeIsJudgedWithTheNodesAddress()
-    {
-        var world = ExampleWorlds.Load("hello-eks", text => text.Replace("kind: Addon\nmetadata:\n  name: vpc-cni\n", "kind: Addon\nmetadata:\n  name: vpc-cni\nspec:\n  ConfigurationValues:\n    enableNetworkPolicy: \"true\"\n", StringComparison.Ordinal), WebNodePort(null), NodePortsFromClients, WebFromClientsOnly);
-        var web = Pods(world, "shop", "web-");
-        var node = Node(world, web[0].NodeName!);
-        var local = web.Single(p => p.NodeName == node.Name);
-        var reach = new Reachability(world);
-        Assert.Equal(NetworkPolicyEnforcer.VpcCni, reach.Enforcer);
-
-        var result = reach.Evaluate(Client, $"node/{node.Name}", "30080");
-
-        var toLocal = Assert.Single(result.Hops, h => h.Step == $"to {local.Name}: networkpolicy");
-        Assert.DoesNotContain(Client, toLocal.Detail, StringComparison.Ordinal);
-        Assert.Contains(new Hop("service", true, $"{node.InternalIP}:30080 → shop/{local.Name} {local.PodIP}:80 (kube-proxy on {node.Name}, source {node.InternalIP})"), result.Hops);
     }
 
     [Fact]
