@@ -85,7 +85,9 @@ public static class EksKubernetesBuilds
         new("1.21", "v1.21.14-eks-ba74326", "v1.21.12-eks-a64ea69", "d4336843ba36120e9ed1491fddff5f2fec33eb77", "2022-05-12T18:29:27Z", "go1.16.15"),
 
         // Nodes: seed 001 ("ip-192-168-31-166.eu-west-1.compute.internal Ready <none> 111m v1.22.12-eks-ba74326"; seed
-        // 003 shows the earlier v1.22.9-eks-810597c). Control plane: "v1.22.11-eks-18ef993".
+        // 003 shows the earlier v1.22.9-eks-810597c), the kubelet of amazon-eks-node-1.22-v20221104 (amazon-eks-ami
+        // CHANGELOG.md, "AMI Release v20221104": release version 1.22.12-20221104, kernel 5.4.219-126.411.amzn2, dockerd
+        // 20.10.17; 1.22.15 came with v20221112). Control plane: "v1.22.11-eks-18ef993".
         new("1.22", "v1.22.12-eks-ba74326", "v1.22.11-eks-18ef993", "b9628d6d3867ffd84c704af0befd31c7451cdc37", "2022-07-06T18:06:23Z", "go1.16.15"),
 
         // Nodes: "v1.23.9-eks-ba74326" (kubectl get nodes -o wide: Amazon Linux 2, docker). Control plane:
