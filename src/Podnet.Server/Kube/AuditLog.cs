@@ -30,7 +30,7 @@ public sealed class AuditLog : IDisposable
     public void Write(AuditRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var line = Event(record, _clock.GetUtcNow(), Guid.NewGuid()).ToJsonString();
+        var line = Event(record, _clock.GetUtcNow(), Guid.NewGuid()).ToJsonString(Podnet.Kube.Serialization.GoJsonEncoder.SerializerOptions);
         lock (_lock)
         {
             _writer.Write(line + "\n");

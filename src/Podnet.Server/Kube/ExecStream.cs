@@ -224,7 +224,7 @@ public static class ExecStream
                     ["causes"] = new JsonArray(new JsonObject { ["reason"] = "ExitCode", ["message"] = exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
                 },
             };
-        await SendAsync(socket, Error, status.ToJsonString(), cancellation).ConfigureAwait(false);
+        await SendAsync(socket, Error, status.ToJsonString(Podnet.Kube.Serialization.GoJsonEncoder.SerializerOptions), cancellation).ConfigureAwait(false);
         if (socket.State == WebSocketState.Open)
         {
             await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, string.Empty, cancellation).ConfigureAwait(false);

@@ -11,7 +11,7 @@ public static class HttpAnswers
 {
     /// <summary>A JSON document with <paramref name="code"/>.</summary>
     public static Task JsonAsync(HttpContext context, int code, JsonNode body, string contentType = KubeMediaTypes.Json)
-        => RawJsonAsync(context, code, (body ?? throw new ArgumentNullException(nameof(body))).ToJsonString(), contentType);
+        => RawJsonAsync(context, code, (body ?? throw new ArgumentNullException(nameof(body))).ToJsonString(Podnet.Kube.Serialization.GoJsonEncoder.SerializerOptions), contentType);
 
     /// <summary>A JSON text with <paramref name="code"/>.</summary>
     public static async Task RawJsonAsync(HttpContext context, int code, string json, string contentType = KubeMediaTypes.Json)
@@ -43,11 +43,11 @@ public static class HttpAnswers
             ["apiVersion"] = "meta.k8s.io/v1",
             ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion },
             ["columnDefinitions"] = new JsonArray([.. printer.Columns.Select(c => (JsonNode)c.ToJson())]),
-        }.ToJsonString();
+        }.ToJsonString(Podnet.Kube.Serialization.GoJsonEncoder.SerializerOptions);
         var text = new StringBuilder(head, 0, head.Length - 1, 4096).Append(",\"rows\":[");
         for (var i = 0; i < items.Count; i++)
         {
-            text.Append(i == 0 ? string.Empty : ",").Append(TableConvertor.Row(printer, items[i], now).ToJsonString());
+            text.Append(i == 0 ? string.Empty : ",").Append(TableConvertor.Row(printer, items[i], now).ToJsonString(Podnet.Kube.Serialization.GoJsonEncoder.SerializerOptions));
             if (text.Length > 64 * 1024)
             {
                 await context.Response.WriteAsync(text.ToString(), context.RequestAborted).ConfigureAwait(false);
@@ -66,7 +66,7 @@ public static class HttpAnswers
         ArgumentNullException.ThrowIfNull(items);
         context.Response.StatusCode = 200;
         context.Response.ContentType = KubeMediaTypes.Json;
-        var head = new JsonObject { ["kind"] = listKind, ["apiVersion"] = apiVersion, ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion } }.ToJsonString();
+        var head = new JsonObject { ["kind"] = listKind, ["apiVersion"] = apiVersion, ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion } }.ToJsonString(Podnet.Kube.Serialization.GoJsonEncoder.SerializerOptions);
         var text = new StringBuilder(head, 0, head.Length - 1, 4096).Append(",\"items\":[");
         for (var i = 0; i < items.Count; i++)
         {

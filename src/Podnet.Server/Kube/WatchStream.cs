@@ -37,7 +37,7 @@ public static class WatchStream
         catch (KubeException e) when (e.Code == 410)
         {
             // The API server answers a watch from an expired resourceVersion with 200 and one ERROR event.
-            await WriteEventAsync(response, "ERROR", e.ToStatus().ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+            await WriteEventAsync(response, "ERROR", e.ToStatus().ToJsonString(Podnet.Kube.Serialization.GoJsonEncoder.SerializerOptions), context.RequestAborted).ConfigureAwait(false);
             return;
         }
 
@@ -55,7 +55,7 @@ public static class WatchStream
             await foreach (var change in watch.ReadAllAsync(timeout.Token).ConfigureAwait(false))
             {
                 var obj = wantsTable
-                    ? TableConvertor.Build(path.Resource, [change.Object], clock.GetUtcNow(), change.ResourceVersion.ToString(CultureInfo.InvariantCulture)).ToJsonString()
+                    ? TableConvertor.Build(path.Resource, [change.Object], clock.GetUtcNow(), change.ResourceVersion.ToString(CultureInfo.InvariantCulture)).ToJsonString(Podnet.Kube.Serialization.GoJsonEncoder.SerializerOptions)
                     : Serialized.GetValue(change.Object, o => o.ToJsonString());
                 await WriteEventAsync(response, change.TypeName, obj, context.RequestAborted).ConfigureAwait(false);
             }

@@ -72,7 +72,7 @@ public sealed class KubeObject
         // and was thrown away (a twelfth of what a security-group world allocated went into it).
         var buffer = t_compactBuffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, Serialization.GoJsonEncoder.WriterOptions))
         {
             tree.WriteTo(writer);
         }
@@ -390,8 +390,11 @@ public sealed class KubeObject
 
     public override string ToString() => $"{Kind}/{(Namespace is null ? string.Empty : Namespace + "/")}{Name}";
 
-    /// <summary>The object as compact JSON text (from the kept text when the object is compact and unread).</summary>
-    public string ToJsonString() => _utf8 is { } utf8 && Volatile.Read(ref _tree) is null ? Encoding.UTF8.GetString(utf8) : Json.ToJsonString();
+    /// <summary>
+    /// The object as compact JSON text, escaped as the API server writes it (<see cref="Serialization.GoJsonEncoder"/>);
+    /// from the kept text when the object is compact and unread.
+    /// </summary>
+    public string ToJsonString() => _utf8 is { } utf8 && Volatile.Read(ref _tree) is null ? Encoding.UTF8.GetString(utf8) : Json.ToJsonString(Serialization.GoJsonEncoder.SerializerOptions);
 
     internal static JsonObject EnsureMetadata(JsonObject json)
     {

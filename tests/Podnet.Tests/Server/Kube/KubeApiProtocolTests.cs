@@ -53,6 +53,10 @@ public sealed class KubeApiProtocolTests : IClassFixture<ServedWorld>
         Assert.Equal("31+", body["minor"]!.GetValue<string>());
         Assert.Equal("v1.31.2-eks-7f9249a", body["gitVersion"]!.GetValue<string>());
         Assert.Equal(("clean", "gc", "linux/amd64"), (body["gitTreeState"]!.GetValue<string>(), body["compiler"]!.GetValue<string>(), body["platform"]!.GetValue<string>()));
+
+        // As the API server's Go encoder writes it ("31+"), not System.Text.Json's default ("31\u002B"): kubectl get --raw shows it.
+        var raw = await client.GetStringAsync(new Uri("/version", UriKind.Relative));
+        Assert.Contains("\"minor\":\"31+\"", raw, StringComparison.Ordinal);
     }
 
     [Fact]
