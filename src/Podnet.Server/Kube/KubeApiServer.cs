@@ -185,7 +185,8 @@ public sealed class KubeApiServer : IAsyncDisposable
             {
                 // Public, as the API server's system:public-info-viewer role makes them.
                 await (segments[0] == "version"
-                    ? HttpAnswers.JsonAsync(context, 200, VersionInfo())
+                    // version.go's handler writes it with responsewriters.WriteRawJSON: json.MarshalIndent, two spaces.
+                    ? HttpAnswers.RawJsonAsync(context, 200, VersionInfo().ToJsonString(Podnet.Kube.Serialization.GoJsonEncoder.IndentedSerializerOptions))
                     : HttpAnswers.RawJsonAsync(context, 200, "ok", "text/plain; charset=utf-8")).ConfigureAwait(false);
                 return;
             }

@@ -23,6 +23,12 @@ public sealed class GoJsonEncoder : JavaScriptEncoder
     /// <summary>Options that write JSON text as the API server does (<see cref="JsonNode.ToJsonString"/>).</summary>
     public static JsonSerializerOptions SerializerOptions { get; } = new() { Encoder = Instance };
 
+    /// <summary>
+    /// <see cref="SerializerOptions"/> indented as Go's <c>json.MarshalIndent(v, "", "  ")</c> indents: what the API
+    /// server's <c>responsewriters.WriteRawJSON</c> writes (<c>/version</c>).
+    /// </summary>
+    public static JsonSerializerOptions IndentedSerializerOptions { get; } = new() { Encoder = Instance, WriteIndented = true, IndentSize = 2, NewLine = "\n" };
+
     /// <summary>Writer options that write JSON text as the API server does.</summary>
     public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = Instance };
 
