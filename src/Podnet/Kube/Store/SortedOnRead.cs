@@ -48,8 +48,19 @@ internal sealed class SortedOnRead<T>(IComparer<T> order)
         }
 
         _removedSince = true;
+
+        // A set written and emptied again without a read (a long-running server's Events come and go, unlisted) would
+        // keep every key it ever had in _added: past twice what it holds, the merge drops the ones gone.
+        if (_added.Count > (2 * _members.Count) + 64)
+        {
+            InOrder();
+        }
+
         return true;
     }
+
+    /// <summary>How many items were added since the last read (those removed since included): what a read will merge.</summary>
+    internal int Pending => _added.Count;
 
     /// <summary>Whether the set holds <paramref name="item"/>.</summary>
     public bool Contains(T item) => _members.Contains(item);

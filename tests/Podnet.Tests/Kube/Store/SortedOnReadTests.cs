@@ -83,6 +83,24 @@ public sealed class SortedOnReadTests
     }
 
     [Fact]
+    public void ManyAddedAndRemovedWithoutARead_LeaveOnlyWhatIsThere()
+    {
+        var set = Set();
+        for (var i = 0; i < 10_000; i++)
+        {
+            set.Add($"event-{i:D5}");
+            if (i >= 3)
+            {
+                set.Remove($"event-{i - 3:D5}");
+            }
+
+            Assert.True(set.Pending <= 2 * set.Count + 65, $"{set.Pending} pending after {i + 1} added");
+        }
+
+        Assert.Equal(["event-09997", "event-09998", "event-09999"], set.InOrder());
+    }
+
+    [Fact]
     public void Add_AnItemThere_IsRefused()
     {
         var set = Set();
