@@ -187,15 +187,8 @@ public class NodePortReachTests
             metadata: {name: vpc-cni}
             spec: {ConfigurationValues: {enableNetworkPolicy: "true"}}
             ---
-            apiVersion: networking.k8s.io/v1
-            kind: NetworkPolicy
-            metadata: {name: web-from-clients, namespace: shop}
-            spec:
-              podSelector: {matchLabels: {app: web}}
-              policyTypes: [Ingress]
-              ingress:
-              - from: [{ipBlock: {cidr: 203.0.113.0/24}}]
-            """;
+
+            """ + WebFromClientsOnly;
         var cluster = ExampleWorlds.Load("hello-eks", null, WebNodePort("Cluster"), NodePortsFromClients, policy);
         var web = Pods(cluster, "shop", "web-")[0];
         var node = Node(cluster, web.NodeName!);
