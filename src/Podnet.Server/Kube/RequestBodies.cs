@@ -73,7 +73,8 @@ public static class RequestBodies
                        ?? throw KubeException.BadRequest("error decoding YAML: the body is empty");
             }
 
-            return JsonNode.Parse(body) ?? throw KubeException.BadRequest("the body of the request is null");
+            // Invalid UTF-8 and unpaired surrogate escapes read as U+FFFD, as the API server's Go decoder reads them.
+            return JsonNode.Parse(Podnet.Kube.Serialization.GoJsonStrings.ReplaceInvalid(body)) ?? throw KubeException.BadRequest("the body of the request is null");
         }
         catch (JsonException e)
         {

@@ -124,6 +124,20 @@ public sealed class KubeApiProtocolTests : IClassFixture<ServedWorld>
     }
 
     [Fact]
+    public async Task Create_WithAnUnpairedSurrogateEscape_StoresTheReplacementCharacter_AsGoDecodes()
+    {
+        using var client = _served.Http();
+        var ns = await Namespace(client, "surrogates");
+
+        var (code, created, _) = await Send(client, HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","annotations":{"note":"x\ud800y"}},"data":{"a":"\udc00"}}""");
+
+        Assert.Equal(HttpStatusCode.Created, code);
+        Assert.Equal("x\ufffdy", created!["metadata"]!["annotations"]!["note"]!.GetValue<string>());
+        var (_, read, _) = await Send(client, HttpMethod.Get, $"/api/v1/namespaces/{ns}/configmaps/c");
+        Assert.Equal("\ufffd", read!["data"]!["a"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Update_WithStaleResourceVersion_Conflict()
     {
         using var client = _served.Http();
