@@ -44,6 +44,6 @@ public sealed class GoJsonStringsTests
     }
 
     [Fact]
-    public void EscapesOutsideStringsAndKeys_AreLeftToTheParser()
+    public void SurrogateEscapesInKeys_ReadAsTheReplacementCharacterToo()
         => Assert.Equal("\ufffd", Read("""{"k\ud800":"\ud800"}""", "k\ufffd"));
 }
