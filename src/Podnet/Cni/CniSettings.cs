@@ -140,7 +140,10 @@ public sealed record CniSettings
     /// Whether the egress-cni plugin gives a pod of an IPv4 cluster IPv6 egress on a node whose primary interface has
     /// (<paramref name="nodeHasIpv6"/>) or lacks a global IPv6 address: ENABLE_V6_EGRESS in IPv4 mode, and the address.
     /// </summary>
-    public bool ServesV6Egress(bool nodeHasIpv6) => EnableV6Egress && !EnableIPv6 && nodeHasIpv6;
+    public bool ServesV6Egress(bool nodeHasIpv6) => AsksV6Egress && nodeHasIpv6;
+
+    /// <summary>ENABLE_V6_EGRESS in IPv4 mode: aws-node wants the egress-cni plugin for IPv6, if its node has an IPv6 address.</summary>
+    public bool AsksV6Egress => EnableV6Egress && !EnableIPv6;
 
     /// <summary>
     /// Why aws-node stops on a node without an IPv6 address on its primary interface: ENABLE_V6_EGRESS in IPv4 mode on a
@@ -149,7 +152,7 @@ public sealed record CniSettings
     /// without the plugin).
     /// </summary>
     public string? V6EgressNodeError(bool nodeHasIpv6)
-        => EnableV6Egress && !EnableIPv6 && !nodeHasIpv6 && Release < V6EgressWithoutAddressWarnsSince ? V6EgressWithoutAddressMessage : null;
+        => AsksV6Egress && !nodeHasIpv6 && Release < V6EgressWithoutAddressWarnsSince ? V6EgressWithoutAddressMessage : null;
 
     /// <summary>ENABLE_SUBNET_DISCOVERY (from 1.18.0, default true): new ENIs may go to other subnets of the zone tagged kubernetes.io/role/cni.</summary>
     public bool EnableSubnetDiscovery { get; init; } = true;
@@ -183,7 +186,8 @@ public sealed record CniSettings
         ArgumentNullException.ThrowIfNull(env);
         var release = CniRelease.FromImage(image) ?? DefaultRelease;
         string? Get(CniSetting setting) => setting.ReadBy(release) && env.TryGetValue(setting.Name, out var value) ? value.Trim() : null;
-        bool Bool(CniSetting setting, bool fallback) => Get(setting) is { } v && bool.TryParse(v, out var b) ? b : fallback;
+        // ipamd reads its booleans with strconv.ParseBool (pkg/ipamd/ipamd.go parseBoolEnvVar, networkutils getBoolEnvVar): "1" and "t" are true, "yes" the default.
+        bool Bool(CniSetting setting, bool fallback) => Podnet.Net.GoStrconv.ParseBool(Get(setting)) ?? fallback;
         int Int(CniSetting setting) => Get(setting) is { } v && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) && i > 0 ? i : 0;
 
         var warmEni = Get(CniSetting.WarmEniTarget) is { } w && int.TryParse(w, NumberStyles.Integer, CultureInfo.InvariantCulture, out var we) ? (we < 0 ? 1 : we) : 1;

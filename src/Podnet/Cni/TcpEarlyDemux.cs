@@ -16,9 +16,6 @@ public static class TcpEarlyDemux
     /// <summary>The init container's environment variable.</summary>
     public const string EnvName = "DISABLE_TCP_EARLY_DEMUX";
 
-    /// <summary>The init container of aws-node that reads it.</summary>
-    public const string InitContainer = AwsVpcCniInit.ContainerName;
-
     /// <summary>
     /// Whether aws-node's init container disables early demux (main.go <c>configureSystemParams</c> reads it with
     /// utils.GetBoolAsStringEnvVar: Go's <c>strconv.ParseBool</c>).

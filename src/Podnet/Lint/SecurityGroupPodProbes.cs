@@ -58,7 +58,7 @@ public sealed class SecurityGroupPodProbes : ILintCheck
                 EarlyDemuxId,
                 "DaemonSet kube-system/aws-node",
                 $"pods with security groups have TCP probes, POD_SECURITY_GROUP_ENFORCING_MODE is strict (CNI {settings.CniVersion.ToString(3)}) and DISABLE_TCP_EARLY_DEMUX is not \"true\" on aws-vpc-cni-init: the kubelet's TCP connections to pods on branch interfaces fail",
-                "`kubectl patch daemonset aws-node -n kube-system -p '{\"spec\": {\"template\": {\"spec\": {\"initContainers\": [{\"env\":[{\"name\":\"DISABLE_TCP_EARLY_DEMUX\",\"value\":\"true\"}],\"name\":\"aws-vpc-cni-init\"}]}}}}'`, or use POD_SECURITY_GROUP_ENFORCING_MODE=standard");
+                $"{Podnet.Cni.AwsVpcCniInit.KubectlPatch(Podnet.Cni.TcpEarlyDemux.EnvName, "true")}, or use POD_SECURITY_GROUP_ENFORCING_MODE=standard");
         }
     }
 

@@ -8,7 +8,7 @@ namespace Podnet.Lint;
 /// NetworkPolicies that look like protection and deny nothing: in a cluster where nothing enforces them, or for the
 /// pods they select on Fargate or Windows nodes, where neither the VPC CNI's network policy agent nor calico-node runs
 /// (the EKS user guide: the policies apply "to Amazon EC2 Linux nodes only"). Which pods are not filtered is reach's
-/// own answer (<see cref="Policy.Reachability.NetworkPolicyNotEnforced"/>), so lint and reach agree.
+/// own answer (<see cref="Policy.Reachability.NetworkPolicyPeer"/>, whose <see cref="PolicyPeer.NotEnforced"/> carries the reason), so lint and reach agree.
 /// </summary>
 public sealed class UnenforcedNetworkPolicies : ILintCheck
 {

@@ -17,7 +17,7 @@ public sealed class V6EgressInitNotForwarding : ILintCheck
     public IEnumerable<LintFinding> Check(LintContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Settings is not { EnableV6Egress: true, EnableIPv6: false } settings
+        if (context.Settings is not { AsksV6Egress: true } settings
             || settings.Unread.Any(u => u.Setting == CniSetting.EnableV6Egress)
             || context.AwsNodeDaemonSet is not { } awsNode
             || AwsVpcCniInit.ForwardsIpv6(awsNode))
@@ -29,7 +29,7 @@ public sealed class V6EgressInitNotForwarding : ILintCheck
             LintSeverity.Error,
             Id,
             "DaemonSet kube-system/aws-node",
-            $"ENABLE_V6_EGRESS=true on aws-node but not on {AwsVpcCniInit.ContainerName}, which turns the nodes' IPv6 forwarding ({AwsVpcCniInit.Ipv6ForwardingSysctl}) on only when its own {AwsVpcCniInit.EnableV6Egress} is true: new pods get an IPv6 address of {CniSettings.V6EgressRange}, and their IPv6 traffic goes no further than their node",
-            $"the add-on's configuration values {{\"init\":{{\"env\":{{\"{AwsVpcCniInit.EnableV6Egress}\":\"true\"}}}}}}, or `kubectl patch daemonset aws-node -n kube-system -p '{{\"spec\": {{\"template\": {{\"spec\": {{\"initContainers\": [{{\"env\":[{{\"name\":\"{AwsVpcCniInit.EnableV6Egress}\",\"value\":\"true\"}}],\"name\":\"{AwsVpcCniInit.ContainerName}\"}}]}}}}}}}}'`; then replace the nodes (the init container runs when aws-node starts)");
+            $"ENABLE_V6_EGRESS=true on aws-node but not on {AwsVpcCniInit.ContainerName}, which turns the nodes' IPv6 forwarding ({AwsVpcCniInit.Ipv6ForwardingSysctl}) on only when its own {CniSetting.EnableV6Egress.Name} is true: new pods get an IPv6 address of {CniSettings.V6EgressRange}, and their IPv6 traffic goes no further than their node",
+            $"the add-on's configuration values {{\"init\":{{\"env\":{{\"{CniSetting.EnableV6Egress.Name}\":\"true\"}}}}}}, or {AwsVpcCniInit.KubectlPatch(CniSetting.EnableV6Egress.Name, "true")}; then replace the nodes (the init container runs when aws-node starts)");
     }
 }

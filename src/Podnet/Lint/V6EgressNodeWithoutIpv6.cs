@@ -17,7 +17,7 @@ public sealed class V6EgressNodeWithoutIpv6 : ILintCheck
     public IEnumerable<LintFinding> Check(LintContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Settings is not { EnableV6Egress: true, EnableIPv6: false } settings || context.World.Cloud?.Ec2View is not { } ec2)
+        if (context.Settings is not { AsksV6Egress: true } settings || context.World.Cloud?.Ec2View is not { } ec2)
         {
             yield break;
         }

@@ -32,11 +32,7 @@ public static class NetworkPolicyEnforcer
     }
 
     /// <summary>Calico's <c>calico-node</c> DaemonSet, in whatever namespace it was installed; null without Calico.</summary>
-    public static KubeObject? CalicoDaemonSet(Podnet.World.World world)
-    {
-        ArgumentNullException.ThrowIfNull(world);
-        return world.ControlPlane.Store.List("apps/v1", "DaemonSet").Items.FirstOrDefault(d => d.Name == CalicoNode);
-    }
+    public static KubeObject? CalicoDaemonSet(Podnet.World.World world) => DaemonSetNamed(world, CalicoNode);
 
     /// <summary>Calico's DaemonSet for Linux nodes (calico-node runs with <c>kubernetes.io/os: linux</c>).</summary>
     public const string CalicoNode = "calico-node";
@@ -50,9 +46,12 @@ public static class NetworkPolicyEnforcer
     public const string CalicoNodeWindows = "calico-node-windows";
 
     /// <summary>Whether Calico for Windows is installed (a <see cref="CalicoNodeWindows"/> DaemonSet in any namespace).</summary>
-    public static bool CalicoForWindows(Podnet.World.World world)
+    public static bool CalicoForWindows(Podnet.World.World world) => DaemonSetNamed(world, CalicoNodeWindows) is not null;
+
+    /// <summary>The first DaemonSet named <paramref name="name"/>, in whatever namespace it was installed; null when none is.</summary>
+    private static KubeObject? DaemonSetNamed(Podnet.World.World world, string name)
     {
         ArgumentNullException.ThrowIfNull(world);
-        return world.ControlPlane.Store.List("apps/v1", "DaemonSet").Items.Any(d => d.Name == CalicoNodeWindows);
+        return world.ControlPlane.Store.List("apps/v1", "DaemonSet").Items.FirstOrDefault(d => d.Name == name);
     }
 }

@@ -430,7 +430,7 @@ public sealed partial class Reachability
             // An IPv6 cluster's pod to an IPv4 address: the egress-cni plugin's v4if0, SNATed to the node's IPv4 address.
             if (EgressV4Source(source, src.Pod) is not { } v4)
             {
-                hops?.Add(new Hop(prefix + "route", false, $"{source.Display} has no IPv4 address ({source.Address}), so it cannot open a connection to the IPv4 address {destination.Address}: ENABLE_V4_EGRESS=false on aws-node, so the egress-cni plugin gives new pods of this IPv6 cluster no address of {CniSettings.V4EgressRange}") { Kind = HopKind.Route, From = source, To = destination });
+                hops?.Add(new Hop(prefix + "route", false, NoIpv4Source(source, destination.Address)) { Kind = HopKind.Route, From = source, To = destination });
                 return false;
             }
 
@@ -517,7 +517,7 @@ public sealed partial class Reachability
         hops?.Add(new Hop(prefix + "ingress", ingress.Allowed, $"{destination.Display} via {dst.Note}: {ingress.Explanation}{(ingress.Allowed ? string.Empty : AllowHint(dst.Side, srcSide, egress: false, spec))}") { Kind = HopKind.SecurityGroups, From = source, To = destination });
         if (ingress.Allowed && !forwarded && sameNode && source.IsNode && dst.Pod?.IsStrictBranch == true && string.Equals(spec.Protocol, "TCP", StringComparison.OrdinalIgnoreCase) && !_earlyDemuxDisabled)
         {
-            hops?.Add(new Hop(prefix + "earlydemux", false, $"{destination.Display} is in strict mode on its branch interface and TCP early demux is on: the node's TCP connection gets no answer ({TcpEarlyDemux.EnvName}=true on {TcpEarlyDemux.InitContainer} lets it)") { From = source, To = destination });
+            hops?.Add(new Hop(prefix + "earlydemux", false, $"{destination.Display} is in strict mode on its branch interface and TCP early demux is on: the node's TCP connection gets no answer ({TcpEarlyDemux.EnvName}=true on {AwsVpcCniInit.ContainerName} lets it)") { From = source, To = destination });
             return false;
         }
 

@@ -97,7 +97,7 @@ public sealed partial class Reachability
         if (primary is not null && settings.ServesV6Egress(primary.Ipv6Addresses.Count > 0))
         {
             // The plugin gave the pod its address; the node is what drops the packet.
-            return $"{source.Display} has the IPv6 address of {CniSettings.V6EgressRange} the egress-cni plugin gives it (ENABLE_V6_EGRESS=true on aws-node), but its node {source.Node!.Name} does not forward IPv6, so the packet to {destination} goes no further than the node: {AwsVpcCniInit.ContainerName} sets {AwsVpcCniInit.Ipv6ForwardingSysctl}=1 only when its own {AwsVpcCniInit.EnableV6Egress} (or {AwsVpcCniInit.EnableIpv6}) is true (cmd/aws-vpc-cni-init configureIPv6Settings); set {AwsVpcCniInit.EnableV6Egress}=true on {AwsVpcCniInit.ContainerName} too (the add-on's init.env)";
+            return $"{source.Display} has the IPv6 address of {CniSettings.V6EgressRange} the egress-cni plugin gives it (ENABLE_V6_EGRESS=true on aws-node), but its node {source.Node!.Name} does not forward IPv6, so the packet to {destination} goes no further than the node: {AwsVpcCniInit.ContainerName} sets {AwsVpcCniInit.Ipv6ForwardingSysctl}=1 only when its own {CniSetting.EnableV6Egress.Name} (or {CniSetting.EnableIPv6.Name}) is true (cmd/aws-vpc-cni-init configureIPv6Settings); set {CniSetting.EnableV6Egress.Name}=true on {AwsVpcCniInit.ContainerName} too (the add-on's init.env)";
         }
 
         return $"{head}: ENABLE_V6_EGRESS=true, but its node's primary interface {primary?.NetworkInterfaceId ?? "(none)"} has no IPv6 address, so aws-node left the egress-cni plugin off (\"To support IPv6 egress, node primary ENI must have a global IPv6 address\"); a subnet with an IPv6 block and AssignIpv6AddressOnCreation gives new nodes one";
@@ -131,6 +131,10 @@ public sealed partial class Reachability
             : "ENABLE_V4_EGRESS=true, the default";
         return (side, $"egress-v4: the egress-cni plugin ({setting}) gives it an address of {CniSettings.V4EgressRange} and SNATs its IPv4 traffic to the node's primary address {side.Address} on {side.InterfaceId}: the primary interface's groups apply (AWS_VPC_K8S_CNI_EXTERNALSNAT and the SNAT exclusions are IPv4 mode's)");
     }
+
+    /// <summary>Why an IPv6 cluster's pod cannot open a connection to an IPv4 address: ENABLE_V4_EGRESS=false (<see cref="EgressV4Source"/> is null).</summary>
+    private static string NoIpv4Source(Endpoint source, IPAddress destination)
+        => $"{source.Display} has no IPv4 address ({source.Address}), so it cannot open a connection to the IPv4 address {destination}: ENABLE_V4_EGRESS=false on aws-node, so the egress-cni plugin gives new pods of this IPv6 cluster no address of {CniSettings.V4EgressRange}";
 
     /// <summary>
     /// An IPv6 connection to an IPv4 cluster's pod cannot be made: the pod's IPv6 address, if the egress-cni plugin gave

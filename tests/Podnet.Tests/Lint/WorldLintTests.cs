@@ -152,17 +152,7 @@ public class WorldLintTests
     [Fact]
     public void KubeSystem_IngressFromAllNamespaces_UnderCalico_NamesOnlyThePodsWhoseNodeRunsNoCoreDns()
     {
-        const string policy = """
-            apiVersion: networking.k8s.io/v1
-            kind: NetworkPolicy
-            metadata: {name: dns-from-pods, namespace: kube-system}
-            spec:
-              podSelector: {matchLabels: {k8s-app: kube-dns}}
-              policyTypes: [Ingress]
-              ingress:
-              - from: [{namespaceSelector: {}}]
-                ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]
-            """;
+        const string policy = Podnet.Tests.Policy.DnsPartialAnswerTests.DnsFromPods;
         var world = ExampleWorlds.Load("hello-eks", null, ExampleWorlds.CalicoDaemonSet, policy, Podnet.Tests.Policy.NodeLocalDnsTests.NodeLocalDnsDaemonSet("169.254.20.10,10.100.0.10"), Podnet.Tests.Policy.NodeLocalDnsTests.KubeDnsUpstream(null));
         var finding = Assert.Single(Lint(world, KubeSystemDnsIsolated.Id));
         var dnsNodes = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new Podnet.Kube.Views.PodView(p)).Where(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal)).Select(p => p.NodeName).ToHashSet();
@@ -180,17 +170,7 @@ public class WorldLintTests
     [Fact]
     public void KubeSystem_PodsRefusedByTheirOwnEgressPolicy_AreNotLaidAtKubeSystemsDoor()
     {
-        const string kubeSystem = """
-            apiVersion: networking.k8s.io/v1
-            kind: NetworkPolicy
-            metadata: {name: dns-from-pods, namespace: kube-system}
-            spec:
-              podSelector: {matchLabels: {k8s-app: kube-dns}}
-              policyTypes: [Ingress]
-              ingress:
-              - from: [{namespaceSelector: {}}]
-                ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]
-            """;
+        const string kubeSystem = Podnet.Tests.Policy.DnsPartialAnswerTests.DnsFromPods;
         const string shop = """
             apiVersion: networking.k8s.io/v1
             kind: NetworkPolicy

@@ -181,7 +181,7 @@ public class DnsPartialAnswerTests
     }
 
     /// <summary>A kube-system policy that lets CoreDNS be asked on 53 by every namespace (no node).</summary>
-    private const string DnsFromPods = """
+    internal const string DnsFromPods = """
         apiVersion: networking.k8s.io/v1
         kind: NetworkPolicy
         metadata: {name: dns-from-pods, namespace: kube-system}

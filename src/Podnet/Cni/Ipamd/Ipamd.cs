@@ -209,7 +209,7 @@ public sealed class Ipamd
                 return;
             }
 
-            if (_settings.EnableV6Egress && !_settings.EnableIPv6 && !nodeHasIpv6)
+            if (_settings.AsksV6Egress && !nodeHasIpv6)
             {
                 Record(CniSettings.V6EgressWithoutAddressMessage);
             }

@@ -43,29 +43,20 @@ public static class ContainerRuntime
     public static bool IsDocker(NodeView node)
         => node.ContainerRuntimeVersion.StartsWith("docker://", StringComparison.Ordinal);
 
-    /// <summary>
-    /// Why RunPodSandbox failed when the network plugin's ADD did, as the runtime says it (the text after the kubelet's
-    /// <c>rpc error: code = Unknown desc = </c>): containerd's <c>failed to setup network for sandbox "ID": plugin
-    /// type="T" name="N" failed (add): ERR</c> (pkg/cri sandbox_run.go <c>RunPodSandbox</c>, libcni's <c>pluginErr</c>),
-    /// or dockershim's <c>failed to set up sandbox container "ID" network for pod "NAME": networkPlugin cni failed to set
-    /// up pod "NAME_NAMESPACE" network: ERR</c> (docker_sandbox.go <c>RunPodSandbox</c>, cni.go <c>SetUpPod</c>).
-    /// </summary>
-    public static string NetworkSetupFailure(NodeView node, PodView pod, string sandboxId, CniPlugin plugin, string error)
-        => FailedCreatePodSandbox(node, pod, sandboxId, plugin, error, prefix: string.Empty);
-
-    /// <summary>
-    /// The kubelet's <c>FailedCreatePodSandBox</c> message when the network plugin's ADD failed: <c>Failed to create pod
-    /// sandbox: rpc error: code = Unknown desc = </c> and <see cref="NetworkSetupFailure"/>, made as one string (a pod
-    /// waiting for its branch interface fails every 10 s, and the two texts were each a string per attempt).
-    /// </summary>
-    public static string FailedCreatePodSandboxMessage(NodeView node, PodView pod, string sandboxId, CniPlugin plugin, string error)
-        => FailedCreatePodSandbox(node, pod, sandboxId, plugin, error, FailedCreatePodSandboxPrefix);
-
     /// <summary>What the kubelet writes before the runtime's reason (kuberuntime_sandbox.go createPodSandbox, the gRPC status).</summary>
     public const string FailedCreatePodSandboxPrefix = "Failed to create pod sandbox: rpc error: code = Unknown desc = ";
 
-    private static string FailedCreatePodSandbox(NodeView node, PodView pod, string sandboxId, CniPlugin plugin, string error, string prefix)
+    /// <summary>
+    /// The kubelet's <c>FailedCreatePodSandBox</c> message when the network plugin's ADD failed:
+    /// <see cref="FailedCreatePodSandboxPrefix"/>, then why RunPodSandbox failed as the runtime says it — containerd's
+    /// <c>failed to setup network for sandbox "ID": plugin type="T" name="N" failed (add): ERR</c> (pkg/cri
+    /// sandbox_run.go <c>RunPodSandbox</c>, libcni's <c>pluginErr</c>), or dockershim's <c>failed to set up sandbox
+    /// container "ID" network for pod "NAME": networkPlugin cni failed to set up pod "NAME_NAMESPACE" network: ERR</c>
+    /// (docker_sandbox.go <c>RunPodSandbox</c>, cni.go <c>SetUpPod</c>). One string (a pod waiting for its branch
+    /// interface fails every 10 s).
+    /// </summary>
+    public static string FailedCreatePodSandboxMessage(NodeView node, PodView pod, string sandboxId, CniPlugin plugin, string error)
         => IsDocker(node)
-            ? $"{prefix}failed to set up sandbox container \"{sandboxId}\" network for pod \"{pod.Name}\": networkPlugin cni failed to set up pod \"{pod.Name}_{pod.Namespace}\" network: {error}"
-            : $"{prefix}failed to setup network for sandbox \"{sandboxId}\": plugin type=\"{plugin.Type}\" name=\"{plugin.Name}\" failed (add): {error}";
+            ? $"{FailedCreatePodSandboxPrefix}failed to set up sandbox container \"{sandboxId}\" network for pod \"{pod.Name}\": networkPlugin cni failed to set up pod \"{pod.Name}_{pod.Namespace}\" network: {error}"
+            : $"{FailedCreatePodSandboxPrefix}failed to setup network for sandbox \"{sandboxId}\": plugin type=\"{plugin.Type}\" name=\"{plugin.Name}\" failed (add): {error}";
 }

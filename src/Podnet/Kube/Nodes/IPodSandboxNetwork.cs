@@ -29,7 +29,7 @@ public sealed record SandboxResult(string? PodIp, string? Error, TimeSpan? Retry
 
     public static SandboxResult Assigned(string podIp) => new(podIp, null);
 
-    /// <summary>The ADD of <paramref name="plugin"/> failed with <paramref name="error"/>, the plugin's own words; the runtime wraps them (<see cref="ContainerRuntime.NetworkSetupFailure"/>).</summary>
+    /// <summary>The ADD of <paramref name="plugin"/> failed with <paramref name="error"/>, the plugin's own words; the runtime wraps them (<see cref="ContainerRuntime.FailedCreatePodSandboxMessage"/>).</summary>
     public static SandboxResult Failed(CniPlugin plugin, string error) => new(null, error) { Plugin = plugin };
 
     /// <summary>

@@ -803,22 +803,18 @@ public sealed class Kubelet : ReconcilingController
     }
 
     /// <summary>A new sandbox per attempt, as containerd makes one each time (so the retries' messages differ and aggregate).</summary>
-    private static string SandboxId(KubeObject pod, DateTimeOffset attempt)
-    {
-        // Hashed from a buffer on the stack: a pod waiting for its branch interface makes an ID every 10 s.
-        Span<byte> seed = stackalloc byte[256];
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        if (!System.Text.Unicode.Utf8.TryWrite(seed, CultureInfo.InvariantCulture, $"sandbox{pod.Uid}{attempt.UtcTicks}", out var written))
-        {
-            return Hex($"sandbox{pod.Uid}{attempt.UtcTicks}");
-        }
-
-        SHA256.HashData(seed[..written], hash);
-        return Convert.ToHexStringLower(hash);
-    }
+    private static string SandboxId(KubeObject pod, DateTimeOffset attempt) => Hex($"sandbox{pod.Uid}{attempt.UtcTicks}");
 
     /// <summary>The SHA-256 of <paramref name="seed"/> in lower-case hex: IDs and jitter that repeat from run to run.</summary>
-    private static string Hex(string seed) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(seed)));
+    private static string Hex(string seed)
+    {
+        // Hashed from a buffer on the stack: a pod waiting for its branch interface makes an ID every 10 s.
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        var length = Encoding.UTF8.GetMaxByteCount(seed.Length);
+        var bytes = length <= 512 ? stackalloc byte[length] : new byte[length];
+        SHA256.HashData(bytes[..Encoding.UTF8.GetBytes(seed, bytes)], hash);
+        return Convert.ToHexStringLower(hash);
+    }
 
     /// <summary>
     /// How long from <paramref name="now"/> until the kubelet's sync loop takes up a pod whose work queue entry is due
