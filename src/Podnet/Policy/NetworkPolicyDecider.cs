@@ -42,9 +42,9 @@ public sealed partial class Reachability
 
         public NetworkPolicyEngine Engine { get; } = engine;
 
-        public (bool Allowed, string Explanation) Decide(Endpoint source, Endpoint destination, string protocol, int port)
+        public (bool Allowed, string Explanation) Decide(Endpoint source, Endpoint destination, string protocol, int port, PolicyDirection? only = null)
         {
-            var verdict = Engine.Evaluate(Peer(source), Peer(destination), protocol, port);
+            var verdict = Engine.Evaluate(Peer(source), Peer(destination), protocol, port, only);
             var explanation = verdict.ToString().Replace("\n", "; ", StringComparison.Ordinal);
             if (verdict.Egress is { Allowed: false })
             {
@@ -59,8 +59,8 @@ public sealed partial class Reachability
             return (verdict.Allowed, explanation);
         }
 
-        public bool IsAllowed(Endpoint source, Endpoint destination, string protocol, int port)
-            => Engine.IsAllowed(Peer(source), Peer(destination), protocol, port);
+        public bool IsAllowed(Endpoint source, Endpoint destination, string protocol, int port, PolicyDirection? only = null)
+            => Engine.IsAllowed(Peer(source), Peer(destination), protocol, port, only);
 
         /// <summary>The endpoint as the engine sees it: the pod's peer, or an address.</summary>
         public PolicyPeer Peer(Endpoint endpoint)

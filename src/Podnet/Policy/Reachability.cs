@@ -7,6 +7,7 @@ using Podnet.Kube.Api;
 using Podnet.Kube.Validation;
 using Podnet.Kube.Views;
 using Podnet.Net;
+using Podnet.Policy.NetworkPolicies;
 using Podnet.Policy.SecurityGroups;
 
 namespace Podnet.Policy;
@@ -294,9 +295,9 @@ public sealed partial class Reachability
     /// for another connection (kube-proxy's NodePort DNAT), not one of the node's own sockets, so TCP early demux
     /// plays no part.
     /// </summary>
-    private bool Flow(Endpoint source, Endpoint destination, PortSpec spec, List<Hop>? hops, string prefix, bool forwarded = false)
+    private bool Flow(Endpoint source, Endpoint destination, PortSpec spec, List<Hop>? hops, string prefix, bool forwarded = false, PolicyDirection? only = null)
     {
-        if (!NetworkPolicyAllows(source, destination, spec, hops, prefix, forwarded))
+        if (!NetworkPolicyAllows(source, destination, spec, hops, prefix, forwarded, only))
         {
             return false;
         }
@@ -313,9 +314,10 @@ public sealed partial class Reachability
     /// The NetworkPolicy part of <see cref="Flow"/>: the enforcer's verdict (with its step), or true when nothing
     /// enforces policy. A pod's own node passes first, whatever the policies say, by the enforcer's own rule
     /// (<see cref="OwnNodeAllow"/>); otherwise the policies decide. <paramref name="forwarded"/>: a packet the node
-    /// forwards (kube-proxy's NodePort DNAT), not one its host network opened.
+    /// forwards (kube-proxy's NodePort DNAT), not one its host network opened. <paramref name="only"/>: the one direction
+    /// judged on this leg (<see cref="INetworkPolicyDecider.Decide"/>).
     /// </summary>
-    private bool NetworkPolicyAllows(Endpoint source, Endpoint destination, PortSpec spec, List<Hop>? hops, string prefix, bool forwarded = false)
+    private bool NetworkPolicyAllows(Endpoint source, Endpoint destination, PortSpec spec, List<Hop>? hops, string prefix, bool forwarded = false, PolicyDirection? only = null)
     {
         if (Enforcer is not null && !GovernedOnlyBySecurityGroups(source, destination))
         {
@@ -324,7 +326,7 @@ public sealed partial class Reachability
                 // The enforcer's own-node rule comes before the policies' rules; what they alone would say is kept in the step.
                 if (hops is not null)
                 {
-                    var policies = NetworkPolicies.Decide(source, destination, spec.Protocol, spec.Port);
+                    var policies = NetworkPolicies.Decide(source, destination, spec.Protocol, spec.Port, only);
                     var verdict = policies.Explanation.Split("; to allow it, ", 2)[0];
                     var alone = policies.Allowed ? string.Empty : $"; the NetworkPolicies alone would deny it: {verdict}";
                     hops.Add(new Hop(prefix + "networkpolicy", true, $"{ownNode}{alone} (enforced by {Enforcer})") { Kind = HopKind.NetworkPolicy, From = source, To = destination });
@@ -335,10 +337,10 @@ public sealed partial class Reachability
 
             if (hops is null)
             {
-                return NetworkPolicies.IsAllowed(source, destination, spec.Protocol, spec.Port);
+                return NetworkPolicies.IsAllowed(source, destination, spec.Protocol, spec.Port, only);
             }
 
-            var decision = NetworkPolicies.Decide(source, destination, spec.Protocol, spec.Port);
+            var decision = NetworkPolicies.Decide(source, destination, spec.Protocol, spec.Port, only);
             hops.Add(new Hop(prefix + "networkpolicy", decision.Allowed, $"{decision.Explanation} (enforced by {Enforcer})") { Kind = HopKind.NetworkPolicy, From = source, To = destination });
             return decision.Allowed;
         }
@@ -921,8 +923,13 @@ public sealed record ReachResult(bool Allowed, IReadOnlyList<Hop> Hops, string? 
 /// <summary>The NetworkPolicy verdict for one connection between two endpoints.</summary>
 public interface INetworkPolicyDecider
 {
-    (bool Allowed, string Explanation) Decide(Endpoint source, Endpoint destination, string protocol, int port);
+    /// <summary>
+    /// Whether the policies let <paramref name="source"/> open a connection to <paramref name="destination"/> on
+    /// <paramref name="protocol"/>/<paramref name="port"/>: the source's egress and the destination's ingress, or only
+    /// the direction <paramref name="only"/> names (the other is judged elsewhere on the packet's way).
+    /// </summary>
+    (bool Allowed, string Explanation) Decide(Endpoint source, Endpoint destination, string protocol, int port, PolicyDirection? only = null);
 
     /// <summary>The verdict of <see cref="Decide"/> without the explanation.</summary>
-    bool IsAllowed(Endpoint source, Endpoint destination, string protocol, int port) => Decide(source, destination, protocol, port).Allowed;
+    bool IsAllowed(Endpoint source, Endpoint destination, string protocol, int port, PolicyDirection? only = null) => Decide(source, destination, protocol, port, only).Allowed;
 }

@@ -5,6 +5,7 @@ using Podnet.Aws.Ec2;
 using Podnet.Kube.Api;
 using Podnet.Kube.Views;
 using Podnet.Net;
+using Podnet.Policy.NetworkPolicies;
 
 namespace Podnet.Policy;
 
@@ -165,7 +166,16 @@ public sealed partial class Reachability
     {
         var entry = new List<Hop>();
         var node = target.Node;
-        if (!Flow(source, new Endpoint($"node/{node.Name}", target.Address, null, node), spec, entry, string.Empty))
+        var nodeEndpoint = new Endpoint($"node/{node.Name}", target.Address, null, node);
+        var egressAfterDnat = CalicoJudgesEgressAfterDnat(source, node);
+        if (egressAfterDnat)
+        {
+            entry.Add(new Hop("networkpolicy", true, $"{source.Display} connects to its own node's address {IpAddressText.WithPort(target.Address.ToString(), target.NodePort)}: kube-proxy's DNAT in PREROUTING comes before Calico's filter FORWARD chain, so Felix judges {source.Display}'s egress policy against the endpoint the connection is translated to, not against the node port (enforced by {Enforcer})") { Kind = HopKind.NetworkPolicy, From = source, To = nodeEndpoint });
+        }
+
+        if (egressAfterDnat
+                ? _groups is not null && !SecurityGroups(source, nodeEndpoint, spec, entry, string.Empty, forwarded: false)
+                : !Flow(source, nodeEndpoint, spec, entry, string.Empty))
         {
             return new NodePortConnection(entry, Refused: false, []);
         }
@@ -185,11 +195,17 @@ public sealed partial class Reachability
                 : $", source {source.Address} kept";
             var hops = new List<Hop> { new("service", true, $"{IpAddressText.WithPort(target.Address.ToString(), target.NodePort)} → {pod.Namespace}/{pod.Name} {IpAddressText.WithPort(pod.PodIP!, port)} (kube-proxy on {node.Name}{by})") };
             var prefix = $"to {pod.Name}: ";
+            var leg = spec with { Port = port };
+
+            // The client's egress policy was judged on its way to the node port, except where Calico judges it after the
+            // DNAT (CalicoJudgesEgressAfterDnat): then against this endpoint, on its target port.
+            var clientPolicy = egressAfterDnat ? (PolicyDirection?)null : PolicyDirection.Ingress;
             var allowed = route.Masquerade is { } masquerade
                 ? beforeMasquerade
-                    ? ForwardedBeforeMasquerade(source, masquerade, endpoint, spec with { Port = port }, hops, prefix)
-                    : Flow(masquerade, endpoint, spec with { Port = port }, hops, prefix, forwarded: true)
-                : LocalLeg(source, endpoint, node, spec with { Port = port }, hops, prefix);
+                    ? ForwardedBeforeMasquerade(source, masquerade, endpoint, leg, hops, prefix, clientPolicy)
+                    : (!egressAfterDnat || NetworkPolicyAllows(source, endpoint, leg, hops, prefix, forwarded: true, PolicyDirection.Egress))
+                      && Flow(masquerade, endpoint, leg, hops, prefix, forwarded: true)
+                : LocalLeg(source, endpoint, node, leg, hops, prefix, clientPolicy);
             backends.Add((endpoint, port, new ReachResult(allowed, hops, null)));
         }
 
@@ -292,12 +308,26 @@ public sealed partial class Reachability
         => Enforcer is NetworkPolicyEnforcer.Calico && endpoint.Node?.Name == node.Name;
 
     /// <summary>
-    /// A masqueraded leg Calico judges before the masquerade (<see cref="CalicoJudgesBeforeMasquerade"/>): NetworkPolicy
-    /// with the client's address, as <see cref="LocalLeg"/> judges it, then the security groups the packet crosses with
-    /// the node's address it then has (<paramref name="masquerade"/>).
+    /// Whether Calico judges the egress policy of <paramref name="client"/>, a pod connecting to a node port of
+    /// <paramref name="node"/>, after kube-proxy's DNAT: when the pod runs on that node. Its packet to the node's own
+    /// address meets kube-proxy's nat PREROUTING rules first (KUBE-SERVICES' <c>--dst-type LOCAL</c> jump to
+    /// KUBE-NODEPORTS), is translated to an endpoint and so crosses the filter FORWARD chain, where Felix applies the
+    /// pod's egress policy (felix/rules/static.go <c>filterForwardChain</c>, <c>cali-from-wl-dispatch</c>) to the
+    /// translated destination, as for a ClusterIP. A pod of another node sends to a foreign address, which its node's
+    /// kube-proxy leaves alone: Felix there judges the egress against the node port. The network policy agent judges a
+    /// pod's egress on its veth (eBPF, before netfilter), always against the node port.
     /// </summary>
-    private bool ForwardedBeforeMasquerade(Endpoint client, Endpoint masquerade, Endpoint pod, PortSpec spec, List<Hop> hops, string prefix)
-        => NetworkPolicyAllows(client, pod, spec, hops, prefix, forwarded: true)
+    private bool CalicoJudgesEgressAfterDnat(Endpoint client, KubeObject node)
+        => Enforcer is NetworkPolicyEnforcer.Calico && client.Pod is { } pod && !new PodView(pod).HostNetwork && client.Node?.Name == node.Name;
+
+    /// <summary>
+    /// A masqueraded leg Calico judges before the masquerade (<see cref="CalicoJudgesBeforeMasquerade"/>): NetworkPolicy
+    /// with the client's address, as <see cref="LocalLeg"/> judges it (<paramref name="only"/>: the endpoint's ingress
+    /// alone, or with the client's egress as well), then the security groups the packet crosses with the node's address it
+    /// then has (<paramref name="masquerade"/>).
+    /// </summary>
+    private bool ForwardedBeforeMasquerade(Endpoint client, Endpoint masquerade, Endpoint pod, PortSpec spec, List<Hop> hops, string prefix, PolicyDirection? only)
+        => NetworkPolicyAllows(client, pod, spec, hops, prefix, forwarded: true, only)
            && (_groups is null || SecurityGroups(masquerade, pod, spec, hops, prefix, forwarded: true));
 
     /// <summary>
@@ -309,11 +339,12 @@ public sealed partial class Reachability
     /// groups in strict mode has its routes only in its VLAN's table: the node sends the packet to its branch
     /// interface, whose groups judge the client's address (no group of the client's travels with a forwarded packet),
     /// and the pod's answer leaves by that branch interface, not back through the node: see
-    /// <see cref="ExternalTrafficLocalFailure"/>.
+    /// <see cref="ExternalTrafficLocalFailure"/>. <paramref name="only"/>: the endpoint's ingress policy alone (the client's
+    /// egress was judged on its way to the node port), or null for the client's egress as well.
     /// </summary>
-    private bool LocalLeg(Endpoint client, Endpoint pod, KubeObject node, PortSpec spec, List<Hop> hops, string prefix)
+    private bool LocalLeg(Endpoint client, Endpoint pod, KubeObject node, PortSpec spec, List<Hop> hops, string prefix, PolicyDirection? only)
     {
-        if (!NetworkPolicyAllows(client, pod, spec, hops, prefix, forwarded: true))
+        if (!NetworkPolicyAllows(client, pod, spec, hops, prefix, forwarded: true, only))
         {
             return false;
         }

@@ -448,4 +448,95 @@ public class NodePortReachTests
         Assert.Equal([$"kube-system/{dns[0].Name}"], Translations(result));
         Assert.EndsWith($"no masquerade: the endpoint sees the client's address {source.PodIP}", result.Hops.Single(h => h.Step == "service" && h.Detail.Contains("NodePort", StringComparison.Ordinal)).Detail, StringComparison.Ordinal);
     }
+
+    /// <summary>The network policy agent in aws-node, as the add-on's configuration enables it.</summary>
+    private const string NetworkPolicyAgent = """
+        apiVersion: aws.podnet.dev/v1alpha1
+        kind: Addon
+        metadata: {name: vpc-cni}
+        spec: {ConfigurationValues: {enableNetworkPolicy: "true"}}
+        """;
+
+    /// <summary>shop/web may send only to <paramref name="to"/> on UDP <paramref name="port"/>.</summary>
+    private static string WebEgressOnly(string to, int port) => $$$"""
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: web-egress, namespace: shop}
+        spec:
+          podSelector: {matchLabels: {app: web}}
+          policyTypes: [Egress]
+          egress:
+          - to: [{{{to}}}]
+            ports: [{protocol: UDP, port: {{{port}}}}]
+        """;
+
+    /// <summary>
+    /// A pod of another node connects to a node port: its egress policy is judged on the way to the node's address and
+    /// node port (by the network policy agent on the pod's veth, by Calico on the pod's node, where kube-proxy leaves a
+    /// foreign address alone), and the forwarded leg judges only the endpoint's ingress — a policy that lets the pod
+    /// send to the node port, not to the endpoint's own port, lets the connection through.
+    /// </summary>
+    [Theory]
+    [InlineData("agent")]
+    [InlineData("calico")]
+    public void FromAPodOfAnotherNode_ItsEgressIsJudgedAgainstTheNodePort_TheForwardedLegOnlyByTheEndpointsIngress(string enforcer)
+    {
+        var world = ExampleWorlds.Load("hello-eks", null, enforcer == "agent" ? NetworkPolicyAgent : ExampleWorlds.CalicoDaemonSet, DnsNodePortLocal, WebEgressOnly("{ipBlock: {cidr: 192.168.0.0/16}}", 30053));
+        var dns = Pods(world, "kube-system", "coredns-");
+        var source = Pods(world, "shop", "web-").First(p => p.NodeName != dns[0].NodeName && p.NodeName != dns[1].NodeName);
+        var node = Node(world, dns[0].NodeName!);
+
+        var result = new Reachability(world).Evaluate($"shop/{source.Name}", node.InternalIP!, "30053/udp");
+
+        Assert.True(result.Allowed, Text(result));
+        var entry = Assert.Single(result.Hops, h => h.Step == "networkpolicy");
+        Assert.Contains($"egress from shop/{source.Name}: isolated by shop/web-egress; allowed by shop/web-egress rule 0", entry.Detail, StringComparison.Ordinal);
+        var leg = Assert.Single(result.Hops, h => h.Step == $"to {dns[0].Name}: networkpolicy");
+        Assert.True(leg.Allowed, leg.Detail);
+        Assert.Contains($"egress from shop/{source.Name}: not judged here (judged on an earlier leg of the connection)", leg.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A pod connecting to a node port of its own node: kube-proxy's DNAT in PREROUTING comes first, so Calico judges the
+    /// pod's egress policy in the FORWARD chain against the endpoint and its port; the network policy agent judges it on
+    /// the pod's veth before netfilter, against the node's address, which it always lets out — so under the agent the
+    /// pod reaches the endpoint whatever its egress policy says of either.
+    /// </summary>
+    [Fact]
+    public void FromAPodOfTheSameNode_CalicoJudgesItsEgressAgainstTheEndpointAfterTheDnat_TheAgentAgainstTheNodePort()
+    {
+        const string toDns = "{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}";
+        foreach (var (enforcer, policy, allowed) in new[]
+        {
+            (ExampleWorlds.CalicoDaemonSet, WebEgressOnly(toDns, 53), true),
+            (ExampleWorlds.CalicoDaemonSet, WebEgressOnly("{ipBlock: {cidr: 192.168.0.0/16}}", 30053), false),
+            (NetworkPolicyAgent, WebEgressOnly(toDns, 53), true),
+            (NetworkPolicyAgent, WebEgressOnly("{ipBlock: {cidr: 192.168.0.0/16}}", 30053), true),
+        })
+        {
+            var world = ExampleWorlds.Load("hello-eks", null, enforcer, DnsNodePortLocal, policy);
+            var dns = Pods(world, "kube-system", "coredns-")[0];
+            var source = Pods(world, "shop", "web-").Single(p => p.NodeName == dns.NodeName);
+            var node = Node(world, dns.NodeName!);
+            var calico = enforcer == ExampleWorlds.CalicoDaemonSet;
+
+            var result = new Reachability(world).Evaluate($"shop/{source.Name}", node.InternalIP!, "30053/udp");
+
+            Assert.True(allowed == result.Allowed, $"{(calico ? "Calico" : "agent")}, {policy}:\n{Text(result)}");
+            var entry = Assert.Single(result.Hops, h => h.Step == "networkpolicy");
+            if (calico)
+            {
+                Assert.Equal($"shop/{source.Name} connects to its own node's address {node.InternalIP}:30053: kube-proxy's DNAT in PREROUTING comes before Calico's filter FORWARD chain, so Felix judges shop/{source.Name}'s egress policy against the endpoint the connection is translated to, not against the node port (enforced by Calico)", entry.Detail);
+                var leg = Assert.Single(result.Hops, h => h.Step == $"to {dns.Name}: networkpolicy");
+                Assert.Equal(allowed, leg.Allowed);
+                Assert.StartsWith($"shop/{source.Name} -> kube-system/{dns.Name} UDP/53: {(allowed ? "allowed" : "denied")}", leg.Detail, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.True(entry.Allowed);
+                Assert.StartsWith($"{node.InternalIP} is the primary address of {node.Name}, the node shop/{source.Name} runs on: the network policy agent allows the pod's own node out", entry.Detail, StringComparison.Ordinal);
+                Assert.Contains($"egress from shop/{source.Name}: not judged here", Assert.Single(result.Hops, h => h.Step == $"to {dns.Name}: networkpolicy").Detail, StringComparison.Ordinal);
+            }
+        }
+    }
 }

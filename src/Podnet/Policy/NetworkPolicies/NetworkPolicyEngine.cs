@@ -57,26 +57,34 @@ public sealed class NetworkPolicyEngine
     /// Whether a new <paramref name="protocol"/> (TCP, UDP or SCTP) connection from <paramref name="from"/> to
     /// destination port <paramref name="port"/> of <paramref name="to"/> is allowed, with the reasons.
     /// </summary>
-    public NetworkPolicyVerdict Evaluate(PolicyPeer from, PolicyPeer to, string protocol, int port)
+    /// <param name="from">The source.</param>
+    /// <param name="to">The destination.</param>
+    /// <param name="protocol">TCP, UDP or SCTP (any case).</param>
+    /// <param name="port">The destination port.</param>
+    /// <param name="only">
+    /// One direction alone, for a packet whose other direction is judged elsewhere on its way (a NodePort connection's
+    /// forwarded leg: the client's egress was judged on its way to the node port); null for both.
+    /// </param>
+    public NetworkPolicyVerdict Evaluate(PolicyPeer from, PolicyPeer to, string protocol, int port, PolicyDirection? only = null)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
         ArgumentException.ThrowIfNullOrEmpty(protocol);
         protocol = protocol.ToUpperInvariant();
-        var egress = from.IsPod ? Decide(PolicyDirection.Egress, from, to, protocol, port) : null;
-        var ingress = to.IsPod ? Decide(PolicyDirection.Ingress, from, to, protocol, port) : null;
-        return new NetworkPolicyVerdict(from, to, protocol, port, egress, ingress);
+        var egress = from.IsPod && only != PolicyDirection.Ingress ? Decide(PolicyDirection.Egress, from, to, protocol, port) : null;
+        var ingress = to.IsPod && only != PolicyDirection.Egress ? Decide(PolicyDirection.Ingress, from, to, protocol, port) : null;
+        return new NetworkPolicyVerdict(from, to, protocol, port, egress, ingress) { Only = only };
     }
 
     /// <summary>The same answer as <see cref="Evaluate"/>'s <see cref="NetworkPolicyVerdict.Allowed"/>, without the explanation.</summary>
-    public bool IsAllowed(PolicyPeer from, PolicyPeer to, string protocol, int port)
+    public bool IsAllowed(PolicyPeer from, PolicyPeer to, string protocol, int port, PolicyDirection? only = null)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
         ArgumentException.ThrowIfNullOrEmpty(protocol);
         protocol = protocol.ToUpperInvariant();
-        return (!from.IsPod || from.NotEnforced is not null || Allows(SelectionOf(from).Egress, PolicyDirection.Egress, from, to, protocol, port, out _))
-               && (!to.IsPod || to.NotEnforced is not null || Allows(SelectionOf(to).Ingress, PolicyDirection.Ingress, from, to, protocol, port, out _));
+        return (!from.IsPod || from.NotEnforced is not null || only == PolicyDirection.Ingress || Allows(SelectionOf(from).Egress, PolicyDirection.Egress, from, to, protocol, port, out _))
+               && (!to.IsPod || to.NotEnforced is not null || only == PolicyDirection.Egress || Allows(SelectionOf(to).Ingress, PolicyDirection.Ingress, from, to, protocol, port, out _));
     }
 
     private DirectionVerdict Decide(PolicyDirection direction, PolicyPeer from, PolicyPeer to, string protocol, int port)
