@@ -172,7 +172,10 @@ public sealed partial class EksApi
             body["version"]?.GetValue<string>(),
             body["kubernetesNetworkConfig"]?["serviceIpv4Cidr"]?.GetValue<string>(),
             body["tags"] is JsonObject tags ? tags.ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal) : null,
-            IpFamily: body["kubernetesNetworkConfig"]?["ipFamily"]?.GetValue<string>());
+            IpFamily: body["kubernetesNetworkConfig"]?["ipFamily"]?.GetValue<string>(),
+            EndpointPublicAccess: vpc["endpointPublicAccess"]?.GetValue<bool>(),
+            EndpointPrivateAccess: vpc["endpointPrivateAccess"]?.GetValue<bool>(),
+            PublicAccessCidrs: List(vpc, "publicAccessCidrs"));
     }
 
     /// <summary>CreateNodegroup's body (<c>aws eks create-nodegroup</c>): camelCase members of <c>CreateNodegroupRequest</c>.</summary>

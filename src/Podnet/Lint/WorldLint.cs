@@ -28,6 +28,7 @@ public static class WorldLint
         new V6EgressNodeWithoutIpv6(),
         new V6EgressInitNotForwarding(),
         new Dns64WithoutNat64Route(),
+        new NodegroupNodesCannotJoin(),
     ];
 
     public static IReadOnlyList<LintFinding> Run(Podnet.World.World world)

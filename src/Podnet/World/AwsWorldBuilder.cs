@@ -307,7 +307,10 @@ internal sealed partial class AwsWorldBuilder
                     DocumentFields.String(doc, "ServiceIpv4Cidr"),
                     Existing: true,
                     ClusterSecurityGroupId: DocumentFields.String(doc, "ClusterSecurityGroupId"),
-                    IpFamily: ipFamily));
+                    IpFamily: ipFamily,
+                    EndpointPublicAccess: DocumentFields.Bool(doc, "EndpointPublicAccess"),
+                    EndpointPrivateAccess: DocumentFields.Bool(doc, "EndpointPrivateAccess"),
+                    PublicAccessCidrs: DocumentFields.Strings(doc, "PublicAccessCidrs")));
                 Clusters.Add(cluster);
                 Remember(doc, cluster.Name);
                 break;

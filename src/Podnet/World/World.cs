@@ -39,6 +39,15 @@ public sealed class World
 
     /// <summary>The AMI type of each node registered from a node group's instance, by node name.</summary>
     private readonly Dictionary<string, string> _nodeAmiTypes = new(StringComparer.Ordinal);
+
+    /// <summary>The booted instances whose kubelet cannot reach the API server (<see cref="ApiServerPath"/>), and why.</summary>
+    private readonly Dictionary<string, string> _notJoined = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The instances of the cluster's node groups that have booted but whose node has not joined, by instance ID, with
+    /// why their kubelet cannot reach the API server (EKS reports them as <c>NodeCreationFailure</c>).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> InstancesNotJoined => _notJoined;
     private Action<World>? _settleProgress;
 
     /// <summary>
@@ -259,6 +268,24 @@ public sealed class World
                 if (instance.State.Name != "running" || BootsUntil(instance) > Time.GetUtcNow())
                 {
                     continue;
+                }
+
+                // An instance launched while the world runs boots and registers through the network; the world's own
+                // were up and joined when it began. The kubelet keeps trying (kubelet_node_status.go
+                // registerWithAPIServer), so a way mended later lets the node in then.
+                if (instance.LaunchTime > BootedBefore && ApiServerPath.Blocked(Cloud.Ec2View, Cluster, instance) is { } blocked)
+                {
+                    if (_notJoined.TryAdd(instanceId, blocked))
+                    {
+                        Cloud.Eks.NodeNotJoined(Cluster.Name, nodegroupName, instanceId);
+                    }
+
+                    continue;
+                }
+
+                if (_notJoined.Remove(instanceId))
+                {
+                    Cloud.Eks.NodeJoined(Cluster.Name, nodegroupName, instanceId);
                 }
 
                 var type = Cloud.Ec2View.InstanceTypes.Find(instance.InstanceType)!;

@@ -14,6 +14,12 @@ public sealed record Cluster(
     string PlatformVersion,
     IReadOnlyDictionary<string, string> Tags);
 
+/// <summary>
+/// A cluster's <c>resourcesVpcConfig</c> as DescribeCluster returns it. The endpoint fields say how the cluster's nodes
+/// reach its API server (EKS user guide, "Cluster API server endpoint"): through the public endpoint — out of the VPC,
+/// so by a NAT gateway or a public address, from an address <see cref="PublicAccessCidrs"/> admits — or, with
+/// <see cref="EndpointPrivateAccess"/>, through the endpoint's interfaces inside the VPC.
+/// </summary>
 public sealed record VpcConfigResponse(
     IReadOnlyList<string> SubnetIds,
     IReadOnlyList<string> SecurityGroupIds,
@@ -51,6 +57,9 @@ public sealed record KubernetesNetworkConfigResponse(string? ServiceIpv4Cidr, st
 /// it was offered. <c>podnet lint</c> warns about it.
 /// </param>
 /// <param name="IpFamily"><c>kubernetesNetworkConfig.ipFamily</c>: <c>ipv4</c> (the default) or <c>ipv6</c>.</param>
+/// <param name="EndpointPublicAccess"><c>resourcesVpcConfig.endpointPublicAccess</c>: null for EKS's default, true.</param>
+/// <param name="EndpointPrivateAccess"><c>resourcesVpcConfig.endpointPrivateAccess</c>: null for EKS's default, false.</param>
+/// <param name="PublicAccessCidrs"><c>resourcesVpcConfig.publicAccessCidrs</c>: null for EKS's default, <c>0.0.0.0/0</c>.</param>
 public sealed record CreateClusterRequest(
     string Name,
     string RoleArn,
@@ -61,4 +70,7 @@ public sealed record CreateClusterRequest(
     IReadOnlyDictionary<string, string>? Tags = null,
     bool Existing = false,
     string? ClusterSecurityGroupId = null,
-    string? IpFamily = null);
+    string? IpFamily = null,
+    bool? EndpointPublicAccess = null,
+    bool? EndpointPrivateAccess = null,
+    IReadOnlyList<string>? PublicAccessCidrs = null);

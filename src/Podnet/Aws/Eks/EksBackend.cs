@@ -144,7 +144,7 @@ public sealed partial class EksBackend
                     version,
                     $"https://{_ids.Hex("eks-endpoint", request.Name, 32).ToUpperInvariant()}.gr7.{_options.Region}.eks.amazonaws.com",
                     request.RoleArn,
-                    new VpcConfigResponse([.. request.SubnetIds], [.. additionalGroups], groupId, vpcId, true, false, ["0.0.0.0/0"]),
+                    new VpcConfigResponse([.. request.SubnetIds], [.. additionalGroups], groupId, vpcId, request.EndpointPublicAccess ?? true, request.EndpointPrivateAccess ?? false, request.PublicAccessCidrs is { Count: > 0 } cidrs ? [.. cidrs] : ["0.0.0.0/0"]),
                     network,
                     request.Existing ? ClusterStatus.Active : ClusterStatus.Creating,
                     "eks.1",
@@ -338,6 +338,7 @@ public sealed partial class EksBackend
             // gone) fails the creation afterwards: the group goes CREATE_FAILED with the cause in its health, and
             // the instances launched stay.
             Scale(cluster, nodegroup, subnets, scaling.DesiredSize);
+            nodegroup.CreationInstances.UnionWith(nodegroup.InstanceIds);
             nodegroup.CreateFailed = nodegroup.LaunchError is not null;
             cluster.Nodegroups.Add(request.NodegroupName, nodegroup);
             return nodegroup.Current(_time.GetUtcNow());
@@ -454,6 +455,46 @@ public sealed partial class EksBackend
         }
     }
 
+    /// <summary>
+    /// What EKS sees of a node group's instance whose node has not joined the cluster though the instance has booted
+    /// (its kubelet cannot reach the API server): the group stays CREATING while it is being created, and is
+    /// CREATE_FAILED with the health issue <c>NodeCreationFailure</c> ("Instances failed to join the kubernetes
+    /// cluster", the instances as its <c>resourceIds</c>) once <see cref="EksLifecycle.NodeJoinTimeout"/> has passed
+    /// since its creation; an ACTIVE group is DEGRADED with that issue while such an instance runs. Told by whoever runs
+    /// the cluster's nodes (<see cref="World.World"/>), as EKS watches the cluster for them. Once at most per instance.
+    /// </summary>
+    public void NodeNotJoined(string clusterName, string nodegroupName, string instanceId)
+    {
+        lock (_lock)
+        {
+            var nodegroup = FindNodegroup(clusterName, nodegroupName);
+            if (nodegroup.NotJoined.Add(instanceId) && nodegroup.CreationInstances.Contains(instanceId))
+            {
+                nodegroup.CreationNodeMissing = true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The node of an instance <see cref="NodeNotJoined"/> named has joined after all (its way to the API server was
+    /// mended; the kubelet tries to register until it can). A group that was CREATE_FAILED for it stays so, as EKS does
+    /// not look again (aws/containers-roadmap#764); one still CREATING, or DEGRADED, recovers.
+    /// </summary>
+    public void NodeJoined(string clusterName, string nodegroupName, string instanceId)
+    {
+        lock (_lock)
+        {
+            var nodegroup = FindNodegroup(clusterName, nodegroupName);
+            if (nodegroup.JoinFailed(_time.GetUtcNow()) is { } issue && nodegroup.CreationNodeMissing)
+            {
+                nodegroup.CreateFailed = true;
+                nodegroup.Issue ??= issue;
+            }
+
+            nodegroup.NotJoined.Remove(instanceId);
+        }
+    }
+
     private void Scale(ClusterEntity cluster, NodegroupEntity nodegroup, IReadOnlyList<Subnet> subnets, int desired)
     {
         var group = nodegroup.Nodegroup;
@@ -462,6 +503,7 @@ public sealed partial class EksBackend
             var newest = nodegroup.InstanceIds[^1];
             _ec2.TerminateInstances([newest]);
             nodegroup.InstanceIds.RemoveAt(nodegroup.InstanceIds.Count - 1);
+            nodegroup.NotJoined.Remove(newest);
         }
 
         // Like the Auto Scaling group behind a node group, launch round-robin over the subnets (and so the zones).
@@ -546,6 +588,7 @@ public sealed partial class EksBackend
             }
 
             nodegroup.InstanceIds.Remove(id);
+            nodegroup.NotJoined.Remove(id);
         }
 
         nodegroup.LaunchError = null;
@@ -773,19 +816,46 @@ public sealed partial class EksBackend
         /// time is up, then CREATE_FAILED when a launch failed while it was created, DEGRADED while a later launch
         /// fails, else ACTIVE; the failure's issue is in its health once it is no longer CREATING.
         /// </summary>
+        /// <remarks>
+        /// A group whose instances booted without their nodes joining while it was being created (<see cref="CreationNodeMissing"/>)
+        /// is CREATING until <see cref="EksLifecycle.NodeJoinTimeout"/> after its creation, then CREATE_FAILED with
+        /// <c>NodeCreationFailure</c>, unless they all joined in time.
+        /// </remarks>
         public Nodegroup Current(DateTimeOffset now)
         {
+            var joinIssue = JoinFailed(now);
+            NodegroupIssue[] issues = [.. new[] { Issue, Issue?.Code == NodegroupIssue.Codes.NodeCreationFailure ? null : joinIssue }.OfType<NodegroupIssue>()];
             var status = GoneAt is not null ? NodegroupStatus.Deleting
                 : now < ActiveAt ? NodegroupStatus.Creating
                 : CreateFailed ? NodegroupStatus.CreateFailed
-                : Issue is not null ? NodegroupStatus.Degraded
+                : CreationNodeMissing && NotJoined.Count > 0 ? joinIssue is null ? NodegroupStatus.Creating : NodegroupStatus.CreateFailed
+                : issues.Length > 0 ? NodegroupStatus.Degraded
                 : NodegroupStatus.Active;
             return Nodegroup with
             {
                 Status = status,
-                Health = Issue is null || status == NodegroupStatus.Creating ? NodegroupHealth.Healthy : new NodegroupHealth([Issue]),
+                Health = issues.Length == 0 || status == NodegroupStatus.Creating ? NodegroupHealth.Healthy : new NodegroupHealth(issues),
             };
         }
+
+        /// <summary>
+        /// The <c>NodeCreationFailure</c> issue of the instances whose nodes have not joined, once EKS gives up on them:
+        /// <see cref="EksLifecycle.NodeJoinTimeout"/> after the group's creation for those of its creation, at once for
+        /// later ones (a scale-up, a replacement); null while none is missing or EKS still waits.
+        /// </summary>
+        public NodegroupIssue? JoinFailed(DateTimeOffset now)
+            => NotJoined.Count == 0 || (CreationNodeMissing && now < Nodegroup.CreatedAt + EksLifecycle.NodeJoinTimeout)
+                ? null
+                : NodegroupIssue.ForNodesNotJoined([.. NotJoined]);
+
+        /// <summary>The instances that booted without their nodes joining the cluster (<see cref="NodeNotJoined"/>), by ID.</summary>
+        public SortedSet<string> NotJoined { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Whether an instance of the group's creation failed to join: the creation then waits for it, and fails.</summary>
+        public bool CreationNodeMissing { get; set; }
+
+        /// <summary>The instances CreateNodegroup launched (a later scale-up's or replacement's are not the creation's).</summary>
+        public HashSet<string> CreationInstances { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Whether a launch failed while the group was created: it is CREATE_FAILED for good and launches no more.</summary>
         public bool CreateFailed { get; set; }

@@ -16,6 +16,13 @@ public static class EksLifecycle
     /// <summary>CreateNodegroup until ACTIVE: the instances boot and their nodes join.</summary>
     public static readonly TimeSpan NodegroupCreating = TimeSpan.FromMinutes(3);
 
+    /// <summary>
+    /// CreateNodegroup until CREATE_FAILED when instances boot but their nodes never join (<c>NodeCreationFailure</c>):
+    /// EKS waits for them about 20 minutes (terraform-aws-eks#1910: "21 minutes. error waiting for EKS Node Group to
+    /// create: unexpected state 'CREATE_FAILED'", the wait of a group whose nodes did not join).
+    /// </summary>
+    public static readonly TimeSpan NodeJoinTimeout = TimeSpan.FromMinutes(20);
+
     /// <summary>DeleteNodegroup until the group is gone: its nodes are drained and its instances terminated.</summary>
     public static readonly TimeSpan NodegroupDeleting = TimeSpan.FromMinutes(3);
 

@@ -52,9 +52,23 @@ public sealed record NodegroupIssue(string Code, string Message, IReadOnlyList<s
         };
     }
 
+    /// <summary>
+    /// The issue of instances that launched and booted but whose nodes never joined the cluster, as EKS reports it
+    /// (terraform-provider-aws#15675: "NodeCreationFailure: Instances failed to join the kubernetes cluster. Resource
+    /// IDs: [i-0b06c566c8c8f87d7]"; aws-cdk#8520, eksctl#3477 the same): the instances are its <c>resourceIds</c>. EKS
+    /// says no more; the EKS API reference gives the causes, "insufficient node IAM role permissions or lack of outbound
+    /// internet access for the nodes".
+    /// </summary>
+    /// <param name="instanceIds">The instances whose nodes have not joined.</param>
+    public static NodegroupIssue ForNodesNotJoined(IReadOnlyList<string> instanceIds)
+        => new(Codes.NodeCreationFailure, "Instances failed to join the kubernetes cluster", instanceIds);
+
     /// <summary>The <c>NodegroupIssueCode</c> values Podnet reports.</summary>
     public static class Codes
     {
+        /// <summary>"Instances failed to join the kubernetes cluster" (<see cref="ForNodesNotJoined"/>).</summary>
+        public const string NodeCreationFailure = "NodeCreationFailure";
+
         /// <summary>"One or more of the subnets associated with your managed node group does not have enough available IP addresses for new nodes."</summary>
         public const string InsufficientFreeAddresses = "InsufficientFreeAddresses";
 

@@ -3,7 +3,11 @@ using Podnet.World;
 
 namespace Podnet.Tests.Server.Aws;
 
-/// <summary>An account with a VPC, two subnets and the roles, but no cluster yet: where seed 003 creates one.</summary>
+/// <summary>
+/// An account with a VPC, two private subnets, a public one (so the world gets the routes of a fresh EKS VPC: a NAT
+/// gateway for the private subnets, without which no node of theirs reaches the cluster's public endpoint) and the roles,
+/// but no cluster yet: where seed 003 creates one.
+/// </summary>
 public sealed class ServedAccountWorld : ServedWorld
 {
     public const string Yaml = """
@@ -20,6 +24,16 @@ public sealed class ServedAccountWorld : ServedWorld
           name: vpc
         spec:
           CidrBlock: 192.168.0.0/24
+        ---
+        apiVersion: aws.podnet.dev/v1alpha1
+        kind: Subnet
+        metadata:
+          name: public-a
+        spec:
+          Vpc: vpc
+          CidrBlock: 192.168.0.0/27
+          AvailabilityZone: us-west-2a
+          MapPublicIpOnLaunch: true
         ---
         apiVersion: aws.podnet.dev/v1alpha1
         kind: Subnet
@@ -83,7 +97,7 @@ public class EksClusterLifecycleTests : IClassFixture<ServedAccountWorld>
     {
         Assert.Throws<InvalidOperationException>(() => _world.Server.Kube);
         var cloud = _world.Server.Account.Cloud!;
-        var subnets = _world.Server.Cluster.Read(() => cloud.Ec2Backend.DescribeSubnets(new Podnet.Aws.Ec2.DescribeRequest()).Select(s => s.SubnetId).Order(StringComparer.Ordinal).ToList());
+        var subnets = _world.Server.Cluster.Read(() => cloud.Ec2Backend.DescribeSubnets(new Podnet.Aws.Ec2.DescribeRequest()).Where(s => !s.MapPublicIpOnLaunch).Select(s => s.SubnetId).Order(StringComparer.Ordinal).ToList());
 
         // x4 with the seed's forms: the subnets as subnetIds=a,b.
         Assert.Contains("\"status\": \"CREATING\"", _world.AwsOk("eks", "create-cluster", "--region", "region-code", "--name", "my-custom-networking-cluster", "--role-arn", "arn:aws:iam::123456789012:role/myClusterRole", "--resources-vpc-config", $"subnetIds={subnets[0]},{subnets[1]}"), StringComparison.Ordinal);

@@ -19,7 +19,7 @@ public class EksNodegroupAmiTypeCliTests : IClassFixture<ServedAccountWorld>
     private List<string> Subnets()
     {
         var cloud = _world.Server.Account.Cloud!;
-        return _world.Server.Cluster.Read(() => cloud.Ec2Backend.DescribeSubnets(new Podnet.Aws.Ec2.DescribeRequest()).Select(s => s.SubnetId).Order(StringComparer.Ordinal).ToList());
+        return _world.Server.Cluster.Read(() => cloud.Ec2Backend.DescribeSubnets(new Podnet.Aws.Ec2.DescribeRequest()).Where(s => !s.MapPublicIpOnLaunch).Select(s => s.SubnetId).Order(StringComparer.Ordinal).ToList());
     }
 
     private void CreateCluster(string name, string version, IReadOnlyList<string> subnets)
