@@ -490,6 +490,11 @@ internal sealed partial class AwsWorldBuilder
             throw launchError;
         }
 
+        if (_cloud.Eks.NodegroupCreationIssue(clusterName, doc.Name) is { } issue)
+        {
+            throw doc.Error("spec.Subnets", $"{issue.Code}: {issue.Message}");
+        }
+
         Nodegroups.Add((clusterName, doc.Name));
         if (DocumentFields.Int(doc, "MaxPods") is { } maxPods)
         {

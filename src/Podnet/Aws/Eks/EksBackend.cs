@@ -334,6 +334,18 @@ public sealed partial class EksBackend
                 nodegroup.Existing.Enqueue(existing);
             }
 
+            // A public subnet (its table routes 0.0.0.0/0 to an internet gateway) that does not map public IPs on
+            // launch would give nodes no way to the cluster's public endpoint: EKS fails the group for it, launching
+            // nothing (a managed node group's subnets must auto-assign public IPs since 2020-04-22).
+            var noPublicIps = subnets.Where(s => !s.MapPublicIpOnLaunch && RoutesToInternetGateway(s.SubnetId)).Select(s => s.SubnetId).ToList();
+            if (noPublicIps.Count > 0)
+            {
+                nodegroup.Issue = NodegroupIssue.ForSubnetsWithoutPublicIps(noPublicIps, request.NodegroupName);
+                nodegroup.CreateFailed = true;
+                cluster.Nodegroups.Add(request.NodegroupName, nodegroup);
+                return nodegroup.Current(_time.GetUtcNow());
+            }
+
             // EKS takes the request; an instance EC2 will not launch (a full subnet, the cluster security group
             // gone) fails the creation afterwards: the group goes CREATE_FAILED with the cause in its health, and
             // the instances launched stay.
@@ -342,6 +354,23 @@ public sealed partial class EksBackend
             nodegroup.CreateFailed = nodegroup.LaunchError is not null;
             cluster.Nodegroups.Add(request.NodegroupName, nodegroup);
             return nodegroup.Current(_time.GetUtcNow());
+        }
+    }
+
+    /// <summary>Whether the subnet's route table (its own, else the VPC's main one) sends 0.0.0.0/0 to an internet gateway: a public subnet.</summary>
+    private bool RoutesToInternetGateway(string subnetId)
+        => _ec2.RouteTableOfSubnet(subnetId).Routes.Any(r => r.DestinationCidrBlock == "0.0.0.0/0" && r.GatewayId?.StartsWith("igw-", StringComparison.Ordinal) == true);
+
+    /// <summary>
+    /// Why EKS failed the node group's creation before launching anything (<c>Ec2SubnetInvalidConfiguration</c>), or
+    /// null. A world's node group with such an issue is bad input, as one that cannot launch is.
+    /// </summary>
+    public NodegroupIssue? NodegroupCreationIssue(string clusterName, string nodegroupName)
+    {
+        lock (_lock)
+        {
+            var nodegroup = FindNodegroup(clusterName, nodegroupName);
+            return nodegroup.CreateFailed && nodegroup.LaunchError is null ? nodegroup.Issue : null;
         }
     }
 

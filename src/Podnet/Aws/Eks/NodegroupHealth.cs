@@ -63,9 +63,26 @@ public sealed record NodegroupIssue(string Code, string Message, IReadOnlyList<s
     public static NodegroupIssue ForNodesNotJoined(IReadOnlyList<string> instanceIds)
         => new(Codes.NodeCreationFailure, "Instances failed to join the kubernetes cluster", instanceIds);
 
+    /// <summary>
+    /// The issue of a group created in public subnets (routed to an internet gateway) that do not assign public IPv4
+    /// addresses on launch, in EKS's words as aws/amazon-vpc-cni-k8s#878 quotes them: "One or more Amazon EC2 Subnets of
+    /// [subnet-0cd62ce8f19b1817c, subnet-0b0dce45d938751fd, subnet-0310bcff99bfdf415] for node group
+    /// leegyuho-test-eks-mng-al2-cpu does not automatically assign public IP addresses to instances launched into it. …"
+    /// </summary>
+    /// <param name="subnetIds">The subnets at fault, the issue's <c>resourceIds</c>.</param>
+    /// <param name="nodegroupName">The node group's name.</param>
+    public static NodegroupIssue ForSubnetsWithoutPublicIps(IReadOnlyList<string> subnetIds, string nodegroupName)
+        => new(
+            Codes.Ec2SubnetInvalidConfiguration,
+            $"One or more Amazon EC2 Subnets of [{string.Join(", ", subnetIds)}] for node group {nodegroupName} does not automatically assign public IP addresses to instances launched into it. If you want your instances to be assigned a public IP address, then you need to enable auto-assign public IP address for the subnet. See IP addressing in VPC guide: https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html#subnet-public-ip",
+            subnetIds);
+
     /// <summary>The <c>NodegroupIssueCode</c> values Podnet reports.</summary>
     public static class Codes
     {
+        /// <summary>A public subnet of the group does not map public IPs on launch (<see cref="ForSubnetsWithoutPublicIps"/>).</summary>
+        public const string Ec2SubnetInvalidConfiguration = "Ec2SubnetInvalidConfiguration";
+
         /// <summary>"Instances failed to join the kubernetes cluster" (<see cref="ForNodesNotJoined"/>).</summary>
         public const string NodeCreationFailure = "NodeCreationFailure";
 
