@@ -41,4 +41,22 @@ public sealed class NodegroupSubnetIssueTests
         Assert.NotEqual(NodegroupStatus.CreateFailed, eks.CreateNodegroup(new CreateNodegroupRequest(world.Cluster.Name, "public-mapped", existing.NodeRole, [subnet], existing.InstanceTypes)).Status);
         Assert.NotEmpty(eks.NodegroupInstanceIds(world.Cluster.Name, "public-mapped"));
     }
+
+    [Fact]
+    public void WorldNodeGroupInAPublicSubnetWithoutPublicIps_IsBadInputOnItsSubnets()
+    {
+        const string group = """
+            apiVersion: aws.podnet.dev/v1alpha1
+            kind: NodeGroup
+            metadata: {name: edge}
+            spec: {Cluster: podnet, InstanceTypes: [m5.large], Subnets: [public-us-west-2a], DesiredSize: 1, MinSize: 1, MaxSize: 1}
+            """;
+
+        var error = Assert.Throws<Podnet.World.WorldException>(() => ExampleWorlds.Load(
+            "hello-eks",
+            t => t.Replace("  AvailabilityZone: us-west-2a\n  MapPublicIpOnLaunch: true\n", "  AvailabilityZone: us-west-2a\n  MapPublicIpOnLaunch: false\n", StringComparison.Ordinal),
+            group));
+
+        Assert.Matches(@"^extra-0\.yaml: document 1 \(line 1, NodeGroup edge\): spec\.Subnets: Ec2SubnetInvalidConfiguration: One or more Amazon EC2 Subnets of \[subnet-[0-9a-f]+\] for node group edge does not automatically assign public IP addresses to instances launched into it\.", error.Message);
+    }
 }
