@@ -43,14 +43,37 @@ public sealed partial class EksApi
             ("DELETE", ["clusters", var name]) => ("DeleteCluster", _cluster.Write(() => new JsonObject { ["cluster"] = Cluster(eks.DeleteCluster(name), null) })),
             ("GET", ["clusters"]) => ("ListClusters", _cluster.Read(() => new JsonObject { ["clusters"] = Strings(eks.ListClusters()) })),
             ("GET", ["clusters", var name]) => ("DescribeCluster", _cluster.Read(() => new JsonObject { ["cluster"] = Cluster(eks.DescribeCluster(name), _endpoints(name)) })),
+            ("POST", ["clusters", var name, "update-config"]) => ("UpdateClusterConfig", _cluster.Write(() => new JsonObject { ["update"] = Update(UpdateClusterConfig(eks, name, body ?? [])) })),
             ("GET", ["clusters", var name, "node-groups"]) => ("ListNodegroups", _cluster.Read(() => new JsonObject { ["nodegroups"] = Strings(eks.ListNodegroups(name)) })),
             ("GET", ["clusters", var name, "node-groups", var nodegroup]) => ("DescribeNodegroup", _cluster.Read(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.DescribeNodegroup(name, nodegroup)) })),
             ("POST", ["clusters", var name, "node-groups"]) => ("CreateNodegroup", _cluster.Write(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.CreateNodegroup(CreateNodegroupRequestOf(name, body ?? []))) })),
             ("DELETE", ["clusters", var name, "node-groups", var nodegroup]) => ("DeleteNodegroup", _cluster.Write(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.DeleteNodegroup(name, nodegroup)) })),
             (_, ["addons", ..] or ["clusters", _, "addons", ..] or ["clusters", _, "updates", _]) => Addons(eks, method, segments, body), // addons
             (_, ["clusters", _, "fargate-profiles", ..]) => FargateProfiles(eks, method, segments, body),
-            _ => throw new AwsException("UnknownOperationException", $"Podnet's EKS does not serve {method} {path} (it serves CreateCluster, DescribeCluster, ListClusters, DeleteCluster, CreateNodegroup, DescribeNodegroup, ListNodegroups, DeleteNodegroup, the Fargate profile and the add-on operations).", 404),
+            _ => throw new AwsException("UnknownOperationException", $"Podnet's EKS does not serve {method} {path} (it serves CreateCluster, DescribeCluster, ListClusters, DeleteCluster, UpdateClusterConfig of the endpoint access, CreateNodegroup, DescribeNodegroup, ListNodegroups, DeleteNodegroup, the Fargate profile and the add-on operations).", 404),
         };
+    }
+
+    /// <summary>
+    /// UpdateClusterConfig (<c>POST /clusters/NAME/update-config</c>) of <c>resourcesVpcConfig</c>'s endpoint access, the
+    /// part Podnet emulates (how nodes reach the API server); any other member (logging, subnets, groups, …) is refused
+    /// rather than ignored.
+    /// </summary>
+    private static Update UpdateClusterConfig(EksBackend eks, string name, JsonObject body)
+    {
+        var other = body.Select(p => p.Key).Where(k => k is not ("resourcesVpcConfig" or "clientRequestToken")).ToList();
+        var vpc = body["resourcesVpcConfig"] as JsonObject;
+        other.AddRange((vpc ?? []).Select(p => p.Key).Where(k => k is not ("endpointPublicAccess" or "endpointPrivateAccess" or "publicAccessCidrs")).Select(k => "resourcesVpcConfig." + k));
+        if (other.Count > 0 || vpc is null)
+        {
+            throw new AwsException("InvalidParameterException", $"Podnet's UpdateClusterConfig changes only resourcesVpcConfig's endpointPublicAccess, endpointPrivateAccess and publicAccessCidrs{(other.Count > 0 ? $", not {string.Join(", ", other)}" : string.Empty)}", 400);
+        }
+
+        return eks.UpdateClusterEndpointAccess(
+            name,
+            vpc["endpointPublicAccess"]?.GetValue<bool>(),
+            vpc["endpointPrivateAccess"]?.GetValue<bool>(),
+            vpc["publicAccessCidrs"] is JsonArray cidrs ? [.. cidrs.Select(c => c!.GetValue<string>())] : null);
     }
 
     /// <summary>
@@ -61,7 +84,7 @@ public sealed partial class EksApi
     public static JsonObject Cluster(Cluster cluster, ServedEndpoint? served)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        if (cluster.Status != ClusterStatus.Active)
+        if (cluster.Status is not (ClusterStatus.Active or ClusterStatus.Updating))
         {
             served = null;
         }
@@ -88,7 +111,7 @@ public sealed partial class EksApi
             ["platformVersion"] = cluster.PlatformVersion,
             ["tags"] = Map(cluster.Tags),
         };
-        if (cluster.Status == ClusterStatus.Active)
+        if (cluster.Status is ClusterStatus.Active or ClusterStatus.Updating)
         {
             json["endpoint"] = served?.Endpoint ?? cluster.Endpoint;
         }

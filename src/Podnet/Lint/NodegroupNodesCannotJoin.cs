@@ -17,10 +17,12 @@ public sealed class NodegroupNodesCannotJoin : ILintCheck
     public IEnumerable<LintFinding> Check(LintContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.World is not { Cloud: { } cloud, Cluster: { } cluster } || !cloud.Eks.ClusterExists(cluster.Name))
+        if (context.World is not { Cloud: { } cloud, Cluster: { } world } || !cloud.Eks.ClusterExists(world.Name))
         {
             yield break;
         }
+
+        var cluster = cloud.Eks.DescribeCluster(world.Name);
 
         var ec2 = cloud.Ec2View;
         foreach (var nodegroup in cloud.Eks.ListNodegroups(cluster.Name))

@@ -273,7 +273,7 @@ public sealed class World
                 // An instance launched while the world runs boots and registers through the network; the world's own
                 // were up and joined when it began. The kubelet keeps trying (kubelet_node_status.go
                 // registerWithAPIServer), so a way mended later lets the node in then.
-                if (instance.LaunchTime > BootedBefore && ApiServerPath.Blocked(Cloud.Ec2View, Cluster, instance) is { } blocked)
+                if (instance.LaunchTime > BootedBefore && ApiServerPath.Blocked(Cloud.Ec2View, Cloud.Eks.DescribeCluster(Cluster.Name), instance) is { } blocked)
                 {
                     if (_notJoined.TryAdd(instanceId, blocked))
                     {

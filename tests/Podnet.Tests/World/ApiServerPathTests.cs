@@ -110,6 +110,37 @@ public sealed class ApiServerPathTests
     }
 
     [Fact]
+    public void PrivateEndpointAccessTurnedOn_ClusterUpdating_ThenTheWaitingNodesJoin()
+    {
+        var (world, subnet) = WorldWithIsolatedSubnet();
+        var ids = CreateGroup(world, subnet);
+        var eks = world.Cloud!.Eks;
+        var name = world.Cluster!.Name;
+        world.Settle();
+        Assert.NotEmpty(world.InstancesNotJoined);
+
+        var update = eks.UpdateClusterEndpointAccess(name, publicAccess: null, privateAccess: true, publicAccessCidrs: null);
+
+        Assert.Equal(("InProgress", "EndpointAccessUpdate"), (update.Status, update.Type));
+        Assert.Equal([("EndpointPrivateAccess", "true")], update.Params.Select(p => (p.Type, p.Value)));
+        var updating = eks.DescribeCluster(name);
+        Assert.Equal((ClusterStatus.Updating, false), (updating.Status, updating.ResourcesVpcConfig.EndpointPrivateAccess));
+        world.RegisterNodes();
+        Assert.NotEmpty(world.InstancesNotJoined);
+
+        world.Time.Advance(EksLifecycle.EndpointAccessUpdating);
+        world.RegisterNodes();
+
+        var active = eks.DescribeCluster(name);
+        Assert.Equal((ClusterStatus.Active, true, true), (active.Status, active.ResourcesVpcConfig.EndpointPrivateAccess, active.ResourcesVpcConfig.EndpointPublicAccess));
+        Assert.Equal("Successful", eks.DescribeUpdate(name, update.Id, addonName: null).Status);
+        Assert.Empty(world.InstancesNotJoined);
+        Assert.All(ids, id => Assert.True(HasNode(world, id), id));
+        var again = Assert.Throws<Podnet.Aws.AwsException>(() => eks.UpdateClusterEndpointAccess(name, publicAccess: true, privateAccess: true, publicAccessCidrs: null));
+        Assert.Equal(("InvalidParameterException", "Cluster is already at the desired configuration with endpointPrivateAccess: true , endpointPublicAccess: true, and Public Endpoint Restrictions: [0.0.0.0/0]"), (again.Code, again.Message));
+    }
+
+    [Fact]
     public void WorldsOwnNodeGroup_WasUpWhenTheWorldBegan_HasItsNodes_ItsScaleUpDoesNotJoin_AsLintWarns()
     {
         // A world states the account as it was: its node group's nodes had joined, though its VPC has no public subnet

@@ -184,16 +184,20 @@ public sealed partial class EksBackend
         }
     }
 
-    /// <summary>An update of an add-on (<c>aws eks describe-update --name CLUSTER --addon-name NAME --update-id ID</c>).</summary>
+    /// <summary>An update of an add-on (<c>aws eks describe-update --name CLUSTER --addon-name NAME --update-id ID</c>), or without an add-on of the cluster itself.</summary>
     /// <exception cref="AwsException">ResourceNotFoundException: no such cluster, add-on or update.</exception>
     public Update DescribeUpdate(string clusterName, string updateId, string? addonName)
     {
         lock (_lock)
         {
-            FindCluster(clusterName);
+            var cluster = FindCluster(clusterName);
             if (addonName is not null)
             {
                 FindAddon(clusterName, addonName);
+            }
+            else if (ClusterUpdate(cluster, updateId, _time.GetUtcNow()) is { } own)
+            {
+                return own;
             }
 
             return _addons.Where(a => a.Key.Cluster == clusterName && (addonName is null || a.Key.Addon == addonName))

@@ -10,6 +10,12 @@ public static class EksLifecycle
     /// <summary>CreateCluster until ACTIVE: the control plane is provisioned (typically about 10 minutes).</summary>
     public static readonly TimeSpan ClusterCreating = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// UpdateClusterConfig of the endpoint access until the update is Successful and the cluster ACTIVE again; the EKS user
+    /// guide ("Cluster API server endpoint") says only to wait until describe-update shows it Successful. Unverified.
+    /// </summary>
+    public static readonly TimeSpan EndpointAccessUpdating = TimeSpan.FromMinutes(5);
+
     /// <summary>DeleteCluster until the cluster is gone.</summary>
     public static readonly TimeSpan ClusterDeleting = TimeSpan.FromMinutes(4);
 
@@ -33,12 +39,15 @@ public static class EksLifecycle
     public static readonly TimeSpan FargateProfileDeleting = TimeSpan.FromMinutes(2);
 }
 
-/// <summary>A cluster's <c>status</c> (botocore's eks model, ClusterStatus); FAILED, UPDATING and PENDING are not modelled.</summary>
+/// <summary>A cluster's <c>status</c> (botocore's eks model, ClusterStatus); FAILED and PENDING are not modelled.</summary>
 public static class ClusterStatus
 {
     public const string Creating = "CREATING";
     public const string Active = "ACTIVE";
     public const string Deleting = "DELETING";
+
+    /// <summary>An update of the cluster's configuration is in progress (its endpoint access).</summary>
+    public const string Updating = "UPDATING";
 }
 
 /// <summary>
