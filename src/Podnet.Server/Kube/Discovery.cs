@@ -125,7 +125,7 @@ public static class Discovery
                         ["responseKind"] = new JsonObject { ["group"] = r.Group, ["version"] = r.Version, ["kind"] = r.Kind },
                         ["scope"] = r.Namespaced ? "Namespaced" : "Cluster",
                         ["singularResource"] = r.Singular,
-                        ["verbs"] = new JsonArray([.. ObjectVerbs.Select(x => (JsonNode)x)]),
+                        ["verbs"] = new JsonArray([.. (r.Verbs ?? ObjectVerbs).Select(x => (JsonNode)x)]),
                     };
                     if (r.ShortNames.Count > 0)
                     {
@@ -218,7 +218,7 @@ public static class Discovery
                 ["singularName"] = r.Singular,
                 ["namespaced"] = r.Namespaced,
                 ["kind"] = r.Kind,
-                ["verbs"] = new JsonArray([.. ObjectVerbs.Select(x => (JsonNode)x)]),
+                ["verbs"] = new JsonArray([.. (r.Verbs ?? ObjectVerbs).Select(x => (JsonNode)x)]),
             };
             if (r.ShortNames.Count > 0)
             {

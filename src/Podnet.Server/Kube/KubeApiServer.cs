@@ -222,7 +222,7 @@ public sealed class KubeApiServer : IAsyncDisposable
 
     private async Task RouteAsync(HttpContext context, string[] segments, RequestContext user)
     {
-        var served = _cluster.Store.Resources.All.ToList();
+        var served = _cluster.Store.Resources.All.Concat(SelfReviews.Resources).ToList();
         var request = context.Request;
         var get = request.Method == HttpMethods.Get;
         switch (segments)
@@ -261,6 +261,18 @@ public sealed class KubeApiServer : IAsyncDisposable
             case ["openapi", "v3", "apis", var group, var version] when get:
                 await HttpAnswers.JsonAsync(context, 200, OpenApiDocuments.Document(served, group, version, GitVersion) ?? throw StatusResponses.PathNotFound()).ConfigureAwait(false);
                 return;
+            case ["apis", var group, var version, var plural] when SelfReviews.Find(group, version, plural) is { } review:
+            {
+                if (request.Method != HttpMethods.Post)
+                {
+                    throw StatusResponses.MethodNotSupported(request.Method, review.Plural);
+                }
+
+                var body = RequestBodies.ParseObject(request, await RequestBodies.ReadAsync(request, context.RequestAborted).ConfigureAwait(false));
+                await HttpAnswers.JsonAsync(context, 201, SelfReviews.Answer(review, body, user)).ConfigureAwait(false);
+                return;
+            }
+
             case ["api", var version, .. var rest] when ApiPath.Parse(served, string.Empty, version, rest) is { } path:
                 await _resources.HandleAsync(context, path, user).ConfigureAwait(false);
                 return;

@@ -53,6 +53,13 @@ public static class OpenApiDocuments
                 ["x-kubernetes-group-version-kind"] = new JsonObject { ["group"] = r.Group, ["version"] = r.Version, ["kind"] = r.Kind },
                 ["parameters"] = new JsonArray(FieldValidation.DeepClone()),
             };
+            if (r.Verbs is ["create"])
+            {
+                // A review: created and answered, never stored.
+                paths[prefix] = new JsonObject { ["post"] = Operation("post") };
+                continue;
+            }
+
             paths[prefix] = new JsonObject { ["get"] = Operation("list"), ["post"] = Operation("post") };
             paths[prefix + "/{name}"] = new JsonObject
             {

@@ -55,4 +55,10 @@ public sealed record KubeResource(string Group, string Version, string Kind, str
     /// custom resources without columns).
     /// </summary>
     public IReadOnlyList<PrinterColumn> AdditionalPrinterColumns { get; init; } = [];
+
+    /// <summary>
+    /// The verbs served, as discovery lists them; null for an object kind's (create, delete, deletecollection, get,
+    /// list, patch, update, watch). A review the API server answers without storing it has <c>create</c> only.
+    /// </summary>
+    public IReadOnlyList<string>? Verbs { get; init; }
 }
