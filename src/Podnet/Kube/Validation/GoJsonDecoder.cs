@@ -24,6 +24,17 @@ public static class GoJsonDecoder
             return error;
         }
 
+        return StrictError(node, type);
+    }
+
+    /// <summary>
+    /// The strict decoder's error for the fields of closed structs in <paramref name="node"/> that their type does not
+    /// declare (<c>strict decoding error: unknown field "spec.ingres"</c>), or null when there are none; types are not
+    /// checked (a custom resource's are its schema's to check).
+    /// </summary>
+    public static string? StrictError(JsonNode? node, GoType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
         var unknown = new List<string>();
         Unknown(node, type, string.Empty, unknown);
         return unknown.Count == 0 ? null : "strict decoding error: " + string.Join(", ", unknown.Select(u => $"unknown field \"{u}\""));

@@ -61,6 +61,13 @@ public static class KindStrategies
             return CannotBeHandled(resource, metaError);
         }
 
+        // A field the CRD's structural schema does not have (where it does not preserve unknown fields) is the strict
+        // decoder's error, as for a built-in kind; under Warn and Ignore it was pruned before (PruneUnknownFields).
+        if (GoJsonDecoder.StrictError(json, strategy.Schema) is { } unknownField)
+        {
+            return CannotBeHandled(resource, unknownField);
+        }
+
         var causes = new List<StatusCause>();
         foreach (var (top, value) in json)
         {
@@ -74,11 +81,12 @@ public static class KindStrategies
     }
 
     /// <summary>
-    /// Drops the fields a built-in kind does not have (<c>fieldValidation=Ignore</c> or <c>Warn</c>) and returns
-    /// their paths; a custom resource's and an unknown kind's objects are left as they are.
+    /// Drops the fields a kind does not have (<c>fieldValidation=Ignore</c> or <c>Warn</c>) and returns their paths: a
+    /// built-in kind's as its Go types decode, a custom resource's as apiextensions-apiserver prunes what its structural
+    /// schema does not declare; an unknown kind's objects are left as they are.
     /// </summary>
     public static IReadOnlyList<string> PruneUnknownFields(KubeResource resource, JsonObject json)
-        => For(resource) is { IsCustomResource: false } strategy ? GoJsonDecoder.Prune(json, strategy.Schema) : [];
+        => For(resource) is { } strategy ? GoJsonDecoder.Prune(json, strategy.Schema) : [];
 
     /// <summary>
     /// The whole check of one object outside the API server (a file a command reads): decoding, then the kind's

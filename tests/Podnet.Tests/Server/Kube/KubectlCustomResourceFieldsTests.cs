@@ -1,0 +1,41 @@
+using Podnet.Tests.TestSupport;
+
+namespace Podnet.Tests.Server.Kube;
+
+/// <summary>
+/// A SecurityGroupPolicy with a mistyped field through the real kubectl against <c>podnet up</c>: refused by the strict
+/// field validation kubectl asks for by default (its CRD declares every field), pruned with a warning under
+/// <c>--validate=warn</c> and silently under <c>--validate=false</c>, as apiextensions-apiserver prunes what a
+/// structural schema does not declare — never stored as a policy whose selector was lost to a typo unseen.
+/// </summary>
+public sealed class KubectlCustomResourceFieldsTests : IClassFixture<ServedWorld>
+{
+    private const string Typo = """
+        apiVersion: vpcresources.k8s.aws/v1beta1
+        kind: SecurityGroupPolicy
+        metadata: {name: typo, namespace: default}
+        spec:
+          podSelecter: {matchLabels: {app: x}}
+          securityGroups: {groupIds: [sg-0123456789abcdef0]}
+        """;
+
+    private readonly ServedWorld _world;
+
+    public KubectlCustomResourceFieldsTests(ServedWorld world)
+    {
+        _world = world;
+    }
+
+    [Fact]
+    public void SecurityGroupPolicyTypo_StrictRefused_WarnPrunedWithAWarning()
+    {
+        var (exit, _, error) = _world.Kubectl("1.31", Typo, "apply", "-f", "-");
+        Assert.Equal((1, "Error from server (BadRequest): error when creating \"STDIN\": SecurityGroupPolicy in version \"v1beta1\" cannot be handled as a SecurityGroupPolicy: strict decoding error: unknown field \"spec.podSelecter\""), (exit, error.Trim()));
+
+        (exit, var output, error) = _world.Kubectl("1.31", Typo, "apply", "--validate=warn", "-f", "-");
+        Assert.True(exit == 0, error);
+        Assert.Equal("securitygrouppolicy.vpcresources.k8s.aws/typo created", output.Trim());
+        Assert.Equal("Warning: unknown field \"spec.podSelecter\"", error.Trim());
+        Assert.Equal("{\"securityGroups\":{\"groupIds\":[\"sg-0123456789abcdef0\"]}}", _world.KubectlOk("1.31", "get", "sgp", "typo", "-o", "jsonpath={.spec}").Trim());
+    }
+}
