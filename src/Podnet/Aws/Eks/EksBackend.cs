@@ -404,7 +404,7 @@ public sealed partial class EksBackend
 
             // A public subnet (its table routes 0.0.0.0/0 to an internet gateway) that does not map public IPs on
             // launch would give nodes no way to the cluster's public endpoint: EKS fails the group for it, launching
-            // nothing (a managed node group's subnets must auto-assign public IPs since 2020-04-22).
+            // nothing.
             var noPublicIps = subnets.Where(s => !s.MapPublicIpOnLaunch && RoutesToInternetGateway(s.SubnetId)).Select(s => s.SubnetId).ToList();
             if (noPublicIps.Count > 0)
             {
@@ -438,7 +438,7 @@ public sealed partial class EksBackend
         lock (_lock)
         {
             var nodegroup = FindNodegroup(clusterName, nodegroupName);
-            return nodegroup.CreateFailed && nodegroup.LaunchError is null ? nodegroup.Issue : null;
+            return nodegroup.Issue is { Code: NodegroupIssue.Codes.Ec2SubnetInvalidConfiguration } issue ? issue : null;
         }
     }
 
