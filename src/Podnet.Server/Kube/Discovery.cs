@@ -12,6 +12,14 @@ namespace Podnet.Server.Kube;
 public static class Discovery
 {
     private static readonly string[] ObjectVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+    /// <summary>
+    /// The verbs a resource serves: every kind's <see cref="ObjectVerbs"/>, but a Namespace has no deletecollection
+    /// (pkg/registry/core/namespace/storage's REST implements no <c>rest.CollectionDeleter</c>, so the API server
+    /// registers no DELETE route on <c>/api/v1/namespaces</c> and answers it 405).
+    /// </summary>
+    public static IReadOnlyList<string> VerbsOf(KubeResource resource)
+        => resource is { Group: "", Kind: "Namespace" } ? [.. ObjectVerbs.Where(v => v != "deletecollection")] : ObjectVerbs;
     private static readonly string[] StatusVerbs = ["get", "patch", "update"];
 
     /// <summary>The kinds <c>kubectl get all</c> lists (their registries' Categories()).</summary>
@@ -125,7 +133,7 @@ public static class Discovery
                         ["responseKind"] = new JsonObject { ["group"] = r.Group, ["version"] = r.Version, ["kind"] = r.Kind },
                         ["scope"] = r.Namespaced ? "Namespaced" : "Cluster",
                         ["singularResource"] = r.Singular,
-                        ["verbs"] = new JsonArray([.. ObjectVerbs.Select(x => (JsonNode)x)]),
+                        ["verbs"] = new JsonArray([.. VerbsOf(r).Select(x => (JsonNode)x)]),
                     };
                     if (r.ShortNames.Count > 0)
                     {
@@ -218,7 +226,7 @@ public static class Discovery
                 ["singularName"] = r.Singular,
                 ["namespaced"] = r.Namespaced,
                 ["kind"] = r.Kind,
-                ["verbs"] = new JsonArray([.. ObjectVerbs.Select(x => (JsonNode)x)]),
+                ["verbs"] = new JsonArray([.. VerbsOf(r).Select(x => (JsonNode)x)]),
             };
             if (r.ShortNames.Count > 0)
             {

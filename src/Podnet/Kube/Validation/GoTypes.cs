@@ -175,6 +175,31 @@ public static class GoTypes
     });
 
     /// <summary>
+    /// metav1.DeleteOptions, the body of a delete or deletecollection (and an Eviction's <c>deleteOptions</c>): the
+    /// API server decodes it leniently (unknown fields ignored), so only a value of the wrong type is an error.
+    /// </summary>
+    public static GoType DeleteOptions { get; } = GoType.Struct("v1.DeleteOptions", new Dictionary<string, GoType>
+    {
+        ["apiVersion"] = Str, ["kind"] = Str, ["gracePeriodSeconds"] = GoType.Int64,
+        ["preconditions"] = GoType.Struct("v1.Preconditions", new Dictionary<string, GoType> { ["uid"] = GoType.String("types.UID"), ["resourceVersion"] = Str }),
+        ["orphanDependents"] = GoType.Bool, ["propagationPolicy"] = GoType.String("v1.DeletionPropagation"), ["dryRun"] = Strings,
+    });
+
+    /// <summary>policy/v1 Eviction, the body of <c>pods/eviction</c> (unknown fields ignored here).</summary>
+    public static GoType Eviction { get; } = GoType.Struct("v1.Eviction", new Dictionary<string, GoType>
+    {
+        ["apiVersion"] = Str, ["kind"] = Str, ["metadata"] = ObjectMeta, ["deleteOptions"] = DeleteOptions,
+    });
+
+    /// <summary>autoscaling/v1 Scale, the body of the <c>scale</c> subresource (unknown fields ignored here).</summary>
+    public static GoType Scale { get; } = GoType.Struct("v1.Scale", new Dictionary<string, GoType>
+    {
+        ["apiVersion"] = Str, ["kind"] = Str, ["metadata"] = ObjectMeta,
+        ["spec"] = GoType.Struct("v1.ScaleSpec", new Dictionary<string, GoType> { ["replicas"] = GoType.Int32 }),
+        ["status"] = GoType.Struct("v1.ScaleStatus", new Dictionary<string, GoType> { ["replicas"] = GoType.Int32, ["selector"] = Str }),
+    });
+
+    /// <summary>
     /// A top-level kind: apiVersion, kind, metadata and the given fields — all of its fields, so a field it does not
     /// have is refused under strict field validation (<c>strict decoding error: unknown field "dta"</c>).
     /// </summary>
