@@ -189,7 +189,9 @@ public sealed class AwsApiServer : IAsyncDisposable
         QueryRequest? query;
         try
         {
-            query = request.HasFormContentType || request.Query.ContainsKey("Action") ? await QueryRequest.ReadAsync(request).ConfigureAwait(false) : null;
+            // A GET carries its parameters in the query string: one naming a Version but no Action is still that
+            // service's request (EC2 answers it MissingAction), not one of no service.
+            query = request.HasFormContentType || request.Query.ContainsKey("Action") || request.Query.ContainsKey("Version") ? await QueryRequest.ReadAsync(request).ConfigureAwait(false) : null;
         }
         catch (InvalidDataException)
         {
@@ -240,9 +242,13 @@ public sealed class AwsApiServer : IAsyncDisposable
 
                 case "eks":
                 {
-                    var input = request.ContentLength is > 0 || request.Method == HttpMethods.Post
-                        ? await System.Text.Json.Nodes.JsonNode.ParseAsync(request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false) as System.Text.Json.Nodes.JsonObject
-                        : null;
+                    System.Text.Json.Nodes.JsonObject? input = null;
+                    if (request.ContentLength is > 0 || request.Method == HttpMethods.Post)
+                    {
+                        using var document = await System.Text.Json.JsonDocument.ParseAsync(request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+                        input = JsonLastWins.Node(document.RootElement) as System.Text.Json.Nodes.JsonObject;
+                    }
+
                     // rest-json's querystring members (DeleteAddon's preserve, DescribeAddonVersions' addonName) are
                     // members of the operation's input as the body's are: the handler reads both from one object.
                     foreach (var (key, values) in request.Query)

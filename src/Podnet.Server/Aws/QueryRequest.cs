@@ -50,10 +50,12 @@ public sealed class QueryRequest
     /// <summary>Reads the form body (and the query string, which carries the parameters of a GET).</summary>
     public static async Task<QueryRequest> ReadAsync(HttpRequest request)
     {
+        // A parameter given twice counts once, with its first value, as a Java servlet's getParameter reads it
+        // (StringValues.ToString would join them with commas: Version=2016-11-15,x named no service).
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in request.Query)
         {
-            parameters[key] = value.ToString();
+            parameters[key] = value.FirstOrDefault() ?? string.Empty;
         }
 
         if (request.HasFormContentType)
@@ -61,7 +63,7 @@ public sealed class QueryRequest
             var form = await request.ReadFormAsync().ConfigureAwait(false);
             foreach (var (key, value) in form)
             {
-                parameters[key] = value.ToString();
+                parameters[key] = value.FirstOrDefault() ?? string.Empty;
             }
         }
 

@@ -75,7 +75,7 @@ public static class RequestBodies
 
             // Invalid UTF-8 and unpaired surrogate escapes read as U+FFFD, as the API server's Go decoder reads them.
             using var document = JsonDocument.Parse(Podnet.Kube.Serialization.GoJsonStrings.ReplaceInvalid(body));
-            return LastWins(document.RootElement) ?? throw KubeException.BadRequest("the body of the request is null");
+            return JsonLastWins.Node(document.RootElement) ?? throw KubeException.BadRequest("the body of the request is null");
         }
         catch (JsonException e)
         {
@@ -84,51 +84,6 @@ public static class RequestBodies
         catch (ManifestSyntaxException e)
         {
             throw KubeException.BadRequest($"error decoding YAML: {e.Message}");
-        }
-    }
-
-    /// <summary>
-    /// A parsed document as nodes, a key given twice keeping its last value, as Go's encoding/json (and
-    /// sigs.k8s.io/json, the API server's decoder) fills a struct field or map key again; a JsonNode made straight
-    /// from such text would fail on first reading the object, a 500 where the API server decodes.
-    /// </summary>
-    private static JsonNode? LastWins(JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-            {
-                var obj = new JsonObject();
-                foreach (var property in element.EnumerateObject())
-                {
-                    obj[property.Name] = LastWins(property.Value);
-                }
-
-                return obj;
-            }
-
-            case JsonValueKind.Array:
-            {
-                var array = new JsonArray();
-                foreach (var item in element.EnumerateArray())
-                {
-                    array.Add(LastWins(item));
-                }
-
-                return array;
-            }
-
-            case JsonValueKind.String:
-                return JsonValue.Create(element.GetString());
-            case JsonValueKind.True:
-                return JsonValue.Create(true);
-            case JsonValueKind.False:
-                return JsonValue.Create(false);
-            case JsonValueKind.Number:
-                // The literal kept as written (1e400, 1.0): the Go type check names it.
-                return JsonValue.Create(element.Clone());
-            default:
-                return null;
         }
     }
 
