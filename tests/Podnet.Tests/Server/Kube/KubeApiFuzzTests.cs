@@ -36,6 +36,9 @@ public sealed class KubeApiFuzzTests(ServedWorld served, ITestOutputHelper outpu
     /// <summary>Text that is .NET's, never the API server's.</summary>
     private static readonly string[] DotNetText = ["System.", "Exception", " at Podnet.", "Object reference"];
 
+    /// <summary>The code <see cref="SendAsync"/> gives a request whose answer did not end within 30 s.</summary>
+    private const int NoAnswer = -1;
+
     private static readonly string[] Verbs = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
 
     private static readonly string[] PatchTypes =
@@ -266,6 +269,11 @@ public sealed class KubeApiFuzzTests(ServedWorld served, ITestOutputHelper outpu
     /// <remarks>A HEAD answer has no body to hold to anything but its code.</remarks>
     private static string? Problem(int code, string text, bool bodyless)
     {
+        if (code == NoAnswer)
+        {
+            return "no whole answer within 30 s";
+        }
+
         // The API server answers a client's request 5xx only for its own faults (an etcd timeout, a webhook down, a
         // panic — InternalError); none of those exist here, so any 5xx is Podnet's bug.
         if (code >= 500)
@@ -345,9 +353,27 @@ public sealed class KubeApiFuzzTests(ServedWorld served, ITestOutputHelper outpu
             }
         }
 
-        // A watch streams until its timeout: read what comes in a moment, then leave (the server must let it go).
-        using var cancel = new CancellationTokenSource(drawn.Watch ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(30));
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, drawn.Watch ? CancellationToken.None : cancel.Token);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        HttpResponseMessage answered;
+        try
+        {
+            answered = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return (NoAnswer, string.Empty);
+        }
+
+        using var response = answered;
+
+        // A watch that started streams until its timeout: read what comes in a moment, then leave (the server must
+        // let it go). A watch refused is an answer like any other, read whole.
+        var streaming = drawn.Watch && response.IsSuccessStatusCode;
+        if (streaming)
+        {
+            cancel.CancelAfter(TimeSpan.FromMilliseconds(300));
+        }
+
         var text = new StringBuilder();
         try
         {
@@ -360,10 +386,14 @@ public sealed class KubeApiFuzzTests(ServedWorld served, ITestOutputHelper outpu
                 text.Append(buffer, 0, read);
             }
         }
-        catch (OperationCanceledException) when (drawn.Watch)
+        catch (OperationCanceledException) when (streaming)
         {
         }
-        catch (IOException) when (drawn.Watch)
+        catch (OperationCanceledException)
+        {
+            return (NoAnswer, text.ToString());
+        }
+        catch (IOException) when (streaming)
         {
         }
 
@@ -519,7 +549,9 @@ public sealed class KubeApiFuzzTests(ServedWorld served, ITestOutputHelper outpu
             }
         }
 
-        return new Drawn(method, path, accept, contentType, body, verb == "watch" && method == HttpMethod.Get);
+        // A list with watch=true among its drawn parameters is a watch too (the server decides by the parameter).
+        var watch = method == HttpMethod.Get && System.Text.RegularExpressions.Regex.IsMatch(path, "[?&]watch=(true|1)(&|$)");
+        return new Drawn(method, path, accept, contentType, body, watch);
     }
 
     private static void MutatePath(Random random, List<string> segments)
