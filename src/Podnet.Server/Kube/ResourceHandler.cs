@@ -390,8 +390,8 @@ public sealed class ResourceHandler
         var body = bytes.Length == 0 ? new JsonObject() : RequestBodies.ParseJson(bytes) as JsonObject ?? new JsonObject();
 
         // Decoded into metav1.DeleteOptions before anything reads it: a value of the wrong type is the decoder's
-        // error, 400 as the API server answers it since its delete handler wraps it in NewBadRequest (handlers/delete.go;
-        // 1.31's answered 500 with the same text, an upstream bug fixed later).
+        // error, 400 as the API server answers it since its delete handler wraps it in NewBadRequest (handlers/delete.go
+        // DeleteResource; before that change it reached scope.err unwrapped, a 500 with the same text).
         if (Podnet.Kube.Validation.GoJsonDecoder.FirstError(body, Podnet.Kube.Validation.GoTypes.DeleteOptions) is { } undecodable)
         {
             throw KubeException.BadRequest(undecodable);
