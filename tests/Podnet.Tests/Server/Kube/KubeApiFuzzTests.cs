@@ -237,6 +237,17 @@ public sealed class KubeApiFuzzTests(ServedWorld served, ITestOutputHelper outpu
         AssertStatus(patch, patchCode, 400, "BadRequest");
     }
 
+    [Fact]
+    public async Task Post_YamlNestedDeeperThanTheJsonReaderReads_Is400()
+    {
+        using var client = served.Http();
+        var deep = string.Concat(Enumerable.Repeat("{\"a\":", 100)) + "1" + new string('}', 100);
+
+        var (code, status) = await RequestAsync(client, HttpMethod.Post, "/api/v1/namespaces/default/configmaps", $$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"data":{{deep}}}""", "application/yaml");
+
+        AssertStatus(status, code, 400, "BadRequest", "error decoding YAML: the document is nested deeper than 64 levels");
+    }
+
     private static async Task<(int Code, JsonNode? Body)> RequestAsync(HttpClient client, HttpMethod method, string path, string? body, string? contentType)
     {
         using var request = new HttpRequestMessage(method, path);
