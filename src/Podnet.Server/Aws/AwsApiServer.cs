@@ -187,6 +187,13 @@ public sealed class AwsApiServer : IAsyncDisposable
         }
 
         QueryRequest? query;
+
+        // Kept, so that a form the reader refuses can still be read for the service it names (its error's shape).
+        if (request.HasFormContentType)
+        {
+            request.EnableBuffering(MaxRequestBodyBytes);
+        }
+
         try
         {
             // A GET carries its parameters in the query string: one naming a Version but no Action is still that
@@ -197,7 +204,10 @@ public sealed class AwsApiServer : IAsyncDisposable
         {
             // A form the reader refuses (more than 1,024 parameters, a name over 2,048 characters): the query
             // protocol's common error for a query string that does not follow its rules (AWS APIs' Common Errors).
-            await ErrorAsync(context, scope?.Service ?? "ec2", new AwsException("InvalidQueryParameter", "The AWS query string is malformed or does not adhere to AWS standards."), requestId).ConfigureAwait(false);
+            // The error is in the shape of the service the form names (its Version), as that service's own front end
+            // would answer; EC2's when nothing names one.
+            var named = scope?.Service ?? ServiceOf(null, await QueryRequest.VersionOfRefusedFormAsync(request).ConfigureAwait(false), request.Path) ?? "ec2";
+            await ErrorAsync(context, named, new AwsException("InvalidQueryParameter", "The AWS query string is malformed or does not adhere to AWS standards."), requestId).ConfigureAwait(false);
             return;
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)

@@ -70,6 +70,39 @@ public sealed class QueryRequest
         return new QueryRequest(parameters);
     }
 
+    /// <summary>
+    /// The <c>Version</c> of a form body the reader refused (more parameters or longer names than it takes), read again
+    /// without those limits from the buffered body, as a request of only that parameter; null when the body cannot be
+    /// read again or names none.
+    /// </summary>
+    public static async Task<QueryRequest?> VersionOfRefusedFormAsync(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!request.Body.CanSeek)
+        {
+            return null;
+        }
+
+        request.Body.Position = 0;
+        using var reader = new Microsoft.AspNetCore.WebUtilities.FormReader(request.Body)
+        {
+            ValueCountLimit = int.MaxValue,
+            KeyLengthLimit = int.MaxValue,
+            ValueLengthLimit = int.MaxValue,
+        };
+        try
+        {
+            var form = await reader.ReadFormAsync().ConfigureAwait(false);
+            return form.TryGetValue("Version", out var version)
+                ? new QueryRequest(new Dictionary<string, string>(StringComparer.Ordinal) { ["Version"] = version.FirstOrDefault() ?? string.Empty })
+                : null;
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Parses a form body (tests and routing).</summary>
     public static QueryRequest Parse(string form)
     {

@@ -64,6 +64,7 @@ public sealed class AwsApiFuzzTests(ServedWorld served, ITestOutputHelper output
         var actions = Ec2Api.Actions.Order(StringComparer.Ordinal).ToList();
         var unserved = ec2["operations"]!.AsObject().Select(o => o.Key).Where(a => !actions.Contains(a)).Order(StringComparer.Ordinal).ToList();
         var eksOperations = eks["operations"]!.AsObject().Select(o => o.Key).Order(StringComparer.Ordinal).ToList();
+        var queryModels = new[] { "iam", "sts", "cloudformation" }.Select(BotocoreModels.Load).ToList();
         using var http = served.AwsHttp();
         var ids = await WorldIdsAsync(http);
 
@@ -74,16 +75,22 @@ public sealed class AwsApiFuzzTests(ServedWorld served, ITestOutputHelper output
         while (explore is null ? runs < FixedRuns && clock.Elapsed < Budget : clock.Elapsed < explore)
         {
             var random = new Random(draw.Next());
-            var drawn = random.Next(4) switch
+            var drawn = random.Next(5) switch
             {
                 0 => DrawEks(random, eks, eksOperations, ids),
-                1 => DrawEc2(random, ec2, unserved[random.Next(unserved.Count)], ids),
+                1 when queryModels[random.Next(queryModels.Count)] is var other => DrawEc2(random, other, Operations(other)[random.Next(Operations(other).Count)], ids),
+                2 => DrawEc2(random, ec2, unserved[random.Next(unserved.Count)], ids),
                 _ => DrawEc2(random, ec2, actions[random.Next(actions.Count)], ids),
             };
             var what = $"input {runs} of seed {seed}: {drawn.What}";
             runs++;
             var (status, text, errorType) = await SendAsync(http, drawn);
-            var (code, problem) = drawn.Service == "eks" ? CheckEks(status, text, errorType) : CheckEc2(status, text);
+            var (code, problem) = drawn.Service switch
+            {
+                "eks" => CheckEks(status, text, errorType),
+                "ec2" => CheckEc2(status, text),
+                _ => CheckQuery(status, text),
+            };
             codes[$"{drawn.Service} {status} {code}"] = codes.GetValueOrDefault($"{drawn.Service} {status} {code}") + 1;
             if (problem is not null && failures.Count < 40)
             {
@@ -168,6 +175,20 @@ public sealed class AwsApiFuzzTests(ServedWorld served, ITestOutputHelper output
         Assert.Equal("DescribeVpcsResponse", XElement.Parse(text).Name.LocalName);
     }
 
+    [Fact]
+    public async Task Query_UnsignedFormTheReaderRefuses_IsAnsweredInTheShapeOfTheServiceItsVersionNames()
+    {
+        using var http = served.AwsHttp();
+        var form = "Action=ListRoles&Version=2010-05-08&" + string.Join('&', Enumerable.Range(1, 1100).Select(i => $"Marker.member.{i}=x"));
+
+        var (status, text, _) = await SendAsync(http, new Drawn("iam", HttpMethod.Post, "/", form, null, null, "ListRoles"));
+
+        Assert.Equal(400, status);
+        var root = XElement.Parse(text);
+        Assert.Equal("ErrorResponse", root.Name.LocalName);
+        Assert.Equal("InvalidQueryParameter", root.Elements().First(e => e.Name.LocalName == "Error").Elements().First(e => e.Name.LocalName == "Code").Value);
+    }
+
     /// <summary>An EC2 answer's error code (or "ok") and what is wrong with it, if anything.</summary>
     private static (string Code, string? Problem) CheckEc2(int status, string text)
     {
@@ -206,6 +227,44 @@ public sealed class AwsApiFuzzTests(ServedWorld served, ITestOutputHelper output
             ? (code, "a code EC2 does not answer")
             : (code, null);
     }
+
+    /// <summary>
+    /// An IAM, STS or CloudFormation answer's error code (or "ok") and what is wrong with it: the query protocol's
+    /// <c>&lt;ErrorResponse&gt;&lt;Error&gt;&lt;Type/&gt;&lt;Code/&gt;&lt;Message/&gt;&lt;/Error&gt;&lt;RequestId/&gt;</c>.
+    /// </summary>
+    private static (string Code, string? Problem) CheckQuery(int status, string text)
+    {
+        if (DotNetText.FirstOrDefault(t => text.Contains(t, StringComparison.Ordinal)) is { } leak)
+        {
+            return ("?", $".NET text \"{leak}\" in the answer");
+        }
+
+        if (status == 200)
+        {
+            return ("ok", null);
+        }
+
+        XElement root;
+        try
+        {
+            root = XElement.Parse(text);
+        }
+        catch (System.Xml.XmlException)
+        {
+            return ("?", $"a {status} that is not XML");
+        }
+
+        var error = root.Elements().FirstOrDefault(e => e.Name.LocalName == "Error");
+        var code = error?.Elements().FirstOrDefault(e => e.Name.LocalName == "Code")?.Value;
+        if (root.Name.LocalName != "ErrorResponse" || code is null || error!.Elements().All(e => e.Name.LocalName != "Type") || root.Elements().All(e => e.Name.LocalName != "RequestId"))
+        {
+            return (code ?? "?", $"a {status} whose body is not the query protocol's <ErrorResponse><Error><Type><Code>");
+        }
+
+        return status >= 500 ? (code, $"a {status}") : (code, null);
+    }
+
+    private static List<string> Operations(JsonObject model) => [.. model["operations"]!.AsObject().Select(o => o.Key).Order(StringComparer.Ordinal)];
 
     /// <summary>An EKS answer's error type (or "ok") and what is wrong with it, if anything.</summary>
     private static (string Code, string? Problem) CheckEks(int status, string text, string? errorType)
@@ -330,6 +389,7 @@ public sealed class AwsApiFuzzTests(ServedWorld served, ITestOutputHelper output
                 break;
         }
 
+        var service = model["metadata"]!["endpointPrefix"]!.ToString();
         var form = new List<string>();
         if (random.Next(30) != 0)
         {
@@ -339,20 +399,20 @@ public sealed class AwsApiFuzzTests(ServedWorld served, ITestOutputHelper output
         var signed = random.Next(3) == 0;
         if (!signed || random.Next(2) == 0)
         {
-            form.Add("Version=2016-11-15");
+            form.Add("Version=" + model["metadata"]!["apiVersion"]);
         }
 
         form.AddRange(parameters.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
         var text = string.Join('&', form);
         var get = random.Next(10) == 0 && text.Length < 4000;
         return new Drawn(
-            "ec2",
+            service,
             get ? HttpMethod.Get : HttpMethod.Post,
             get ? "/?" + text : "/",
             get ? null : text,
             null,
-            signed ? Scope("ec2") : null,
-            $"EC2 {action} {(text.Length > 400 ? text[..400] + "…" : text)}");
+            signed ? Scope(service) : null,
+            $"{service} {action} {(text.Length > 400 ? text[..400] + "…" : text)}");
     }
 
     /// <summary>Parameters for a shape as botocore's EC2 serializer writes them (queryName, else the capitalised locationName).</summary>
@@ -371,7 +431,10 @@ public sealed class AwsApiFuzzTests(ServedWorld served, ITestOutputHelper output
                 continue;
             }
 
-            var wire = reference!["queryName"]?.ToString() ?? Capitalise(reference["locationName"]?.ToString() ?? member);
+            // EC2's serializer: queryName, else the capitalised locationName; the query protocol's: locationName, else the member.
+            var wire = model["metadata"]!["protocol"]!.ToString() == "ec2"
+                ? reference!["queryName"]?.ToString() ?? Capitalise(reference["locationName"]?.ToString() ?? member)
+                : reference!["locationName"]?.ToString() ?? member;
             var target = model["shapes"]![reference["shape"]!.ToString()]!.AsObject();
             Value(random, model, target, prefix + wire, member, parameters, ids, depth);
         }
@@ -388,13 +451,19 @@ public sealed class AwsApiFuzzTests(ServedWorld served, ITestOutputHelper output
             {
                 var element = model["shapes"]![shape["member"]!["shape"]!.ToString()]!.AsObject();
                 var count = random.Next(4);
+                var flat = model["metadata"]!["protocol"]!.ToString() == "ec2" || shape["flattened"]?.GetValue<bool>() == true;
                 for (var i = 1; i <= count; i++)
                 {
-                    Value(random, model, element, $"{name}.{i}", member, parameters, ids, depth + 1);
+                    Value(random, model, element, flat ? $"{name}.{i}" : $"{name}.{shape["member"]!["locationName"]?.ToString() ?? "member"}.{i}", member, parameters, ids, depth + 1);
                 }
 
                 break;
             }
+
+            case "map":
+                parameters.Add(new($"{name}.entry.1.key", Garbage[random.Next(Garbage.Length)]));
+                parameters.Add(new($"{name}.entry.1.value", Garbage[random.Next(Garbage.Length)]));
+                break;
 
             case "integer" or "long":
                 parameters.Add(new(name, new[] { "1", "0", "-1", "5", "1000", "2147483648", "x", "1.5" }[random.Next(8)]));
