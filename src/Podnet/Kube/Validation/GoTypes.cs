@@ -163,7 +163,8 @@ public static class GoTypes
     public static GoType NodeStatus { get; } = GoType.Struct("v1.NodeStatus", new Dictionary<string, GoType>
     {
         ["addresses"] = GoType.SliceOf(GoType.Struct("v1.NodeAddress", new Dictionary<string, GoType> { ["type"] = GoType.String("v1.NodeAddressType"), ["address"] = Str })),
-        ["capacity"] = GoType.Any, ["allocatable"] = GoType.Any, ["conditions"] = GoType.Any,
+        // v1.ResourceList: resource.Quantity values, which decode from a string or a bare number (Quantity.UnmarshalJSON).
+        ["capacity"] = GoType.MapOf(GoType.Quantity), ["allocatable"] = GoType.MapOf(GoType.Quantity), ["conditions"] = GoType.Any,
     });
 
     /// <summary>core/v1 EndpointSubset: the addresses and ports behind a Service (a dump may carry its own).</summary>

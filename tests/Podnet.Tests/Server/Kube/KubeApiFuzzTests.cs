@@ -248,6 +248,20 @@ public sealed class KubeApiFuzzTests(ServedWorld served, ITestOutputHelper outpu
         AssertStatus(status, code, 400, "BadRequest", "error decoding YAML: the document is nested deeper than 64 levels");
     }
 
+    [Fact]
+    public async Task Post_NodeWithNumericAllocatable_IsCreatedAndABoolIsTheQuantityError()
+    {
+        using var client = served.Http();
+        const string Node = """{"apiVersion":"v1","kind":"Node","metadata":{"name":"fuzz-node-NAME"},"status":{"allocatable":{"cpu":2,"memory":VALUE,"pods":"29"}}}""";
+
+        var (createdCode, created) = await RequestAsync(client, HttpMethod.Post, "/api/v1/nodes", Node.Replace("NAME", "a", StringComparison.Ordinal).Replace("VALUE", "8388608", StringComparison.Ordinal), "application/json");
+        var (code, status) = await RequestAsync(client, HttpMethod.Post, "/api/v1/nodes", Node.Replace("NAME", "b", StringComparison.Ordinal).Replace("VALUE", "true", StringComparison.Ordinal), "application/json");
+
+        Assert.Equal(201, createdCode);
+        Assert.Equal("fuzz-node-a", created!["metadata"]!["name"]!.ToString());
+        AssertStatus(status, code, 400, "BadRequest", "Node in version \"v1\" cannot be handled as a Node: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+    }
+
     private static async Task<(int Code, JsonNode? Body)> RequestAsync(HttpClient client, HttpMethod method, string path, string? body, string? contentType)
     {
         using var request = new HttpRequestMessage(method, path);
@@ -344,8 +358,9 @@ public sealed class KubeApiFuzzTests(ServedWorld served, ITestOutputHelper outpu
     /// <summary>The problem without names and numbers, to report each kind once.</summary>
     private static string Kind(string problem) => System.Text.RegularExpressions.Regex.Replace(problem, "[0-9]+", "N");
 
+    /// <summary>The body as a failure shows it: whole up to 8,000 bytes, so the mutated field is in it.</summary>
     private static string Preview(byte[]? body)
-        => body is null ? "(none)" : body.Length > 300 ? Encoding.UTF8.GetString(body, 0, 300) + $"… ({body.Length} bytes)" : Encoding.UTF8.GetString(body);
+        => body is null ? "(none)" : body.Length > 8000 ? Encoding.UTF8.GetString(body, 0, 8000) + $"… ({body.Length} bytes)" : Encoding.UTF8.GetString(body);
 
     private static async Task<(int Code, string Text)> SendAsync(HttpClient client, Drawn drawn)
     {
