@@ -228,9 +228,16 @@ public sealed class KubeApiFuzzTests(ServedWorld served, ITestOutputHelper outpu
     public async Task Scale_PutOfTheWrongTypeOrPatchToAString_Is400()
     {
         using var client = served.Http();
-        const string Scale = "/apis/apps/v1/namespaces/kube-system/deployments/coredns/scale";
 
-        var (putCode, put) = await RequestAsync(client, HttpMethod.Put, Scale, """{"apiVersion":"autoscaling/v1","kind":"Scale","metadata":{"name":"coredns"},"spec":{"replicas":"two"}}""", "application/json");
+        // A Deployment of its own: the fuzz test shares this cluster and may have deleted any other.
+        const string Scale = "/apis/apps/v1/namespaces/default/deployments/scaled/scale";
+        var (createdCode, _) = await RequestAsync(
+            client, HttpMethod.Post, "/apis/apps/v1/namespaces/default/deployments",
+            """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"scaled"},"spec":{"replicas":0,"selector":{"matchLabels":{"app":"scaled"}},"template":{"metadata":{"labels":{"app":"scaled"}},"spec":{"containers":[{"name":"c","image":"nginx"}]}}}}""",
+            "application/json");
+        Assert.Equal(201, createdCode);
+
+        var (putCode, put) = await RequestAsync(client, HttpMethod.Put, Scale, """{"apiVersion":"autoscaling/v1","kind":"Scale","metadata":{"name":"scaled"},"spec":{"replicas":"two"}}""", "application/json");
         var (patchCode, patch) = await RequestAsync(client, HttpMethod.Patch, Scale, "\"x\"", "application/merge-patch+json");
 
         AssertStatus(put, putCode, 400, "BadRequest", "Scale in version \"v1\" cannot be handled as a Scale: json: cannot unmarshal string into Go struct field ScaleSpec.spec.replicas of type int32");
