@@ -187,15 +187,27 @@ public sealed class AwsApiServer : IAsyncDisposable
         }
 
         QueryRequest? query;
+
+        // Kept, so that a form the reader refuses can still be read for the service it names (its error's shape).
+        if (request.HasFormContentType)
+        {
+            request.EnableBuffering(MaxRequestBodyBytes);
+        }
+
         try
         {
-            query = request.HasFormContentType || request.Query.ContainsKey("Action") ? await QueryRequest.ReadAsync(request).ConfigureAwait(false) : null;
+            // A GET carries its parameters in the query string: one naming a Version but no Action is still that
+            // service's request (EC2 answers it MissingAction), not one of no service.
+            query = request.HasFormContentType || request.Query.ContainsKey("Action") || request.Query.ContainsKey("Version") ? await QueryRequest.ReadAsync(request).ConfigureAwait(false) : null;
         }
         catch (InvalidDataException)
         {
             // A form the reader refuses (more than 1,024 parameters, a name over 2,048 characters): the query
             // protocol's common error for a query string that does not follow its rules (AWS APIs' Common Errors).
-            await ErrorAsync(context, scope?.Service ?? "ec2", new AwsException("InvalidQueryParameter", "The AWS query string is malformed or does not adhere to AWS standards."), requestId).ConfigureAwait(false);
+            // The error is in the shape of the service the form names (its Version), as that service's own front end
+            // would answer; EC2's when nothing names one.
+            var named = scope?.Service ?? ServiceOf(null, await QueryRequest.VersionOfRefusedFormAsync(request).ConfigureAwait(false), request.Path) ?? "ec2";
+            await ErrorAsync(context, named, new AwsException("InvalidQueryParameter", "The AWS query string is malformed or does not adhere to AWS standards."), requestId).ConfigureAwait(false);
             return;
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
@@ -240,9 +252,13 @@ public sealed class AwsApiServer : IAsyncDisposable
 
                 case "eks":
                 {
-                    var input = request.ContentLength is > 0 || request.Method == HttpMethods.Post
-                        ? await System.Text.Json.Nodes.JsonNode.ParseAsync(request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false) as System.Text.Json.Nodes.JsonObject
-                        : null;
+                    System.Text.Json.Nodes.JsonObject? input = null;
+                    if (request.ContentLength is > 0 || request.Method == HttpMethods.Post)
+                    {
+                        using var document = await System.Text.Json.JsonDocument.ParseAsync(request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+                        input = JsonLastWins.Node(document.RootElement) as System.Text.Json.Nodes.JsonObject;
+                    }
+
                     // rest-json's querystring members (DeleteAddon's preserve, DescribeAddonVersions' addonName) are
                     // members of the operation's input as the body's are: the handler reads both from one object.
                     foreach (var (key, values) in request.Query)

@@ -55,6 +55,17 @@ public static class AwsXml
             }
         }
 
+        // Text a client sent (a value echoed in an error's message) may hold characters XML 1.0 cannot carry (NUL,
+        // other C0 controls, unpaired surrogates): they are written as U+FFFD, so the answer stays a document botocore
+        // parses instead of the writer's ArgumentException (a bare 500).
+        foreach (var text in root.DescendantNodes().OfType<XText>())
+        {
+            if (text.Value.Any(c => !XmlConvert.IsXmlChar(c)) || HasUnpairedSurrogate(text.Value))
+            {
+                text.Value = Printable(text.Value);
+            }
+        }
+
         var settings = new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = false, OmitXmlDeclaration = false };
         using var stream = new MemoryStream();
         using (var writer = XmlWriter.Create(stream, settings))
@@ -63,5 +74,40 @@ public static class AwsXml
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static bool HasUnpairedSurrogate(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Printable(string value)
+    {
+        var text = new StringBuilder(value.Length);
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                text.Append(value[i]).Append(value[++i]);
+            }
+            else
+            {
+                text.Append(XmlConvert.IsXmlChar(value[i]) ? value[i] : '\uFFFD');
+            }
+        }
+
+        return text.ToString();
     }
 }

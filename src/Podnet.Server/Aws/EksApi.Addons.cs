@@ -146,6 +146,6 @@ public sealed partial class EksApi
             Member("serviceAccountRoleArn"),
             Member("resolveConflicts"),
             Member("configurationValues"),
-            body["tags"] is JsonObject tags ? tags.ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal) : null);
+            RestJsonMembers.StringMap(body["tags"]));
     }
 }

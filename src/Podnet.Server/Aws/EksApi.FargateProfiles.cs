@@ -46,15 +46,17 @@ public sealed partial class EksApi
     {
         ArgumentNullException.ThrowIfNull(body);
         static AwsException Missing(string member) => new("InvalidParameterException", $"{member} is required", 400);
-        static IReadOnlyDictionary<string, string> Labels(JsonNode? node) => node is JsonObject map ? map.ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal) : new Dictionary<string, string>();
-        var selectors = body["selectors"] is JsonArray list
-            ? list.OfType<JsonObject>().Select(s => new FargateProfileSelector(s["namespace"]?.GetValue<string>() ?? string.Empty, Labels(s["labels"]))).ToList()
+        static IReadOnlyDictionary<string, string> Labels(JsonNode? node) => RestJsonMembers.StringMap(node) ?? new Dictionary<string, string>();
+        var selectors = body["selectors"] is JsonNode given
+            ? (given as JsonArray ?? throw new AwsException("SerializationException", "Start of structure or map found where not expected."))
+                .Select(s => RestJsonMembers.Object(s) ?? new JsonObject())
+                .Select(s => new FargateProfileSelector(RestJsonMembers.String(s["namespace"]) ?? string.Empty, Labels(s["labels"]))).ToList()
             : [];
         return new CreateFargateProfileRequest(
-            body["fargateProfileName"]?.GetValue<string>() ?? throw Missing("fargateProfileName"),
+            RestJsonMembers.String(body["fargateProfileName"]) ?? throw Missing("fargateProfileName"),
             clusterName,
-            body["podExecutionRoleArn"]?.GetValue<string>() ?? throw Missing("podExecutionRoleArn"),
-            body["subnets"] is JsonArray subnets ? [.. subnets.Select(v => v!.GetValue<string>())] : [],
+            RestJsonMembers.String(body["podExecutionRoleArn"]) ?? throw Missing("podExecutionRoleArn"),
+            RestJsonMembers.Strings(body["subnets"]) ?? [],
             selectors,
             body["tags"] is JsonObject tags ? Labels(tags) : null);
     }

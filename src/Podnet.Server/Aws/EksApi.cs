@@ -62,7 +62,7 @@ public sealed partial class EksApi
     private static Update UpdateClusterConfig(EksBackend eks, string name, JsonObject body)
     {
         var other = body.Select(p => p.Key).Where(k => k is not ("resourcesVpcConfig" or "clientRequestToken")).ToList();
-        var vpc = body["resourcesVpcConfig"] as JsonObject;
+        var vpc = RestJsonMembers.Object(body["resourcesVpcConfig"]);
         other.AddRange((vpc ?? []).Select(p => p.Key).Where(k => k is not ("endpointPublicAccess" or "endpointPrivateAccess" or "publicAccessCidrs")).Select(k => "resourcesVpcConfig." + k));
         if (other.Count > 0 || vpc is null)
         {
@@ -71,9 +71,9 @@ public sealed partial class EksApi
 
         return eks.UpdateClusterEndpointAccess(
             name,
-            vpc["endpointPublicAccess"]?.GetValue<bool>(),
-            vpc["endpointPrivateAccess"]?.GetValue<bool>(),
-            vpc["publicAccessCidrs"] is JsonArray cidrs ? [.. cidrs.Select(c => c!.GetValue<string>())] : null);
+            RestJsonMembers.Bool(vpc["endpointPublicAccess"]),
+            RestJsonMembers.Bool(vpc["endpointPrivateAccess"]),
+            RestJsonMembers.Strings(vpc["publicAccessCidrs"]));
     }
 
     /// <summary>
@@ -185,19 +185,20 @@ public sealed partial class EksApi
     {
         ArgumentNullException.ThrowIfNull(body);
         static AwsException Missing(string member) => new("InvalidParameterException", $"{member} is required", 400);
-        var vpc = body["resourcesVpcConfig"] as JsonObject ?? throw Missing("resourcesVpcConfig");
-        static IReadOnlyList<string>? List(JsonObject json, string member) => json[member] is JsonArray array ? [.. array.Select(v => v!.GetValue<string>())] : null;
+        var vpc = RestJsonMembers.Object(body["resourcesVpcConfig"]) ?? throw Missing("resourcesVpcConfig");
+        var network = RestJsonMembers.Object(body["kubernetesNetworkConfig"]);
+        static IReadOnlyList<string>? List(JsonObject json, string member) => RestJsonMembers.Strings(json[member]);
         return new CreateClusterRequest(
-            body["name"]?.GetValue<string>() ?? throw Missing("name"),
-            body["roleArn"]?.GetValue<string>() ?? throw Missing("roleArn"),
+            RestJsonMembers.String(body["name"]) ?? throw Missing("name"),
+            RestJsonMembers.String(body["roleArn"]) ?? throw Missing("roleArn"),
             List(vpc, "subnetIds") ?? [],
             List(vpc, "securityGroupIds"),
-            body["version"]?.GetValue<string>(),
-            body["kubernetesNetworkConfig"]?["serviceIpv4Cidr"]?.GetValue<string>(),
-            body["tags"] is JsonObject tags ? tags.ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal) : null,
-            IpFamily: body["kubernetesNetworkConfig"]?["ipFamily"]?.GetValue<string>(),
-            EndpointPublicAccess: vpc["endpointPublicAccess"]?.GetValue<bool>(),
-            EndpointPrivateAccess: vpc["endpointPrivateAccess"]?.GetValue<bool>(),
+            RestJsonMembers.String(body["version"]),
+            RestJsonMembers.String(network?["serviceIpv4Cidr"]),
+            RestJsonMembers.StringMap(body["tags"]),
+            IpFamily: RestJsonMembers.String(network?["ipFamily"]),
+            EndpointPublicAccess: RestJsonMembers.Bool(vpc["endpointPublicAccess"]),
+            EndpointPrivateAccess: RestJsonMembers.Bool(vpc["endpointPrivateAccess"]),
             PublicAccessCidrs: List(vpc, "publicAccessCidrs"));
     }
 
@@ -205,24 +206,28 @@ public sealed partial class EksApi
     public static CreateNodegroupRequest CreateNodegroupRequestOf(string clusterName, JsonObject body)
     {
         static AwsException Missing(string member) => new("InvalidParameterException", $"{member} is required", 400);
-        IReadOnlyList<string>? List(string member) => body[member] is JsonArray array ? [.. array.Select(v => v!.GetValue<string>())] : null;
-        IReadOnlyDictionary<string, string>? Map(string member) => body[member] is JsonObject map ? map.ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal) : null;
-        var scaling = body["scalingConfig"] is JsonObject config
-            ? new NodegroupScalingConfig(config["minSize"]?.GetValue<int>() ?? 1, config["maxSize"]?.GetValue<int>() ?? 2, config["desiredSize"]?.GetValue<int>() ?? 2)
+        IReadOnlyList<string>? List(string member) => RestJsonMembers.Strings(body[member]);
+        IReadOnlyDictionary<string, string>? Map(string member) => RestJsonMembers.StringMap(body[member]);
+        var scaling = RestJsonMembers.Object(body["scalingConfig"]) is { } config
+            ? new NodegroupScalingConfig(RestJsonMembers.Int(config["minSize"]) ?? 1, RestJsonMembers.Int(config["maxSize"]) ?? 2, RestJsonMembers.Int(config["desiredSize"]) ?? 2)
             : null;
-        var taints = body["taints"] is JsonArray list
-            ? list.Select(t => new NodegroupTaint(t!["key"]!.GetValue<string>(), t["value"]?.GetValue<string>(), t["effect"]!.GetValue<string>())).ToList()
+
+        // A taint's key and effect are required members of the Taint shape (botocore's eks model).
+        var taints = body["taints"] is JsonNode given
+            ? (given as JsonArray ?? throw new AwsException("SerializationException", "Start of structure or map found where not expected."))
+                .Select(t => RestJsonMembers.Object(t) ?? new JsonObject())
+                .Select(t => new NodegroupTaint(RestJsonMembers.String(t["key"]) ?? throw Missing("taints.key"), RestJsonMembers.String(t["value"]), RestJsonMembers.String(t["effect"]) ?? throw Missing("taints.effect"))).ToList()
             : null;
         return new CreateNodegroupRequest(
             clusterName,
-            body["nodegroupName"]?.GetValue<string>() ?? throw Missing("nodegroupName"),
-            body["nodeRole"]?.GetValue<string>() ?? throw Missing("nodeRole"),
+            RestJsonMembers.String(body["nodegroupName"]) ?? throw Missing("nodegroupName"),
+            RestJsonMembers.String(body["nodeRole"]) ?? throw Missing("nodeRole"),
             List("subnets") ?? throw Missing("subnets"),
             List("instanceTypes"),
             scaling,
             Map("labels"),
             Map("tags"),
-            body["amiType"]?.GetValue<string>(),
+            RestJsonMembers.String(body["amiType"]),
             taints);
     }
 

@@ -50,10 +50,12 @@ public sealed class QueryRequest
     /// <summary>Reads the form body (and the query string, which carries the parameters of a GET).</summary>
     public static async Task<QueryRequest> ReadAsync(HttpRequest request)
     {
+        // A parameter given twice counts once, with its first value, as a Java servlet's getParameter reads it
+        // (StringValues.ToString would join them with commas: Version=2016-11-15,x named no service).
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in request.Query)
         {
-            parameters[key] = value.ToString();
+            parameters[key] = value.FirstOrDefault() ?? string.Empty;
         }
 
         if (request.HasFormContentType)
@@ -61,11 +63,44 @@ public sealed class QueryRequest
             var form = await request.ReadFormAsync().ConfigureAwait(false);
             foreach (var (key, value) in form)
             {
-                parameters[key] = value.ToString();
+                parameters[key] = value.FirstOrDefault() ?? string.Empty;
             }
         }
 
         return new QueryRequest(parameters);
+    }
+
+    /// <summary>
+    /// The <c>Version</c> of a form body the reader refused (more parameters or longer names than it takes), read again
+    /// without those limits from the buffered body, as a request of only that parameter; null when the body cannot be
+    /// read again or names none.
+    /// </summary>
+    public static async Task<QueryRequest?> VersionOfRefusedFormAsync(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!request.Body.CanSeek)
+        {
+            return null;
+        }
+
+        request.Body.Position = 0;
+        using var reader = new Microsoft.AspNetCore.WebUtilities.FormReader(request.Body)
+        {
+            ValueCountLimit = int.MaxValue,
+            KeyLengthLimit = int.MaxValue,
+            ValueLengthLimit = int.MaxValue,
+        };
+        try
+        {
+            var form = await reader.ReadFormAsync().ConfigureAwait(false);
+            return form.TryGetValue("Version", out var version)
+                ? new QueryRequest(new Dictionary<string, string>(StringComparer.Ordinal) { ["Version"] = version.FirstOrDefault() ?? string.Empty })
+                : null;
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Parses a form body (tests and routing).</summary>

@@ -12,6 +12,17 @@ namespace Podnet.Server.Kube;
 public static class Discovery
 {
     private static readonly string[] ObjectVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+    /// <summary>
+    /// The verbs a resource serves: its registry's (<see cref="KubeResource.Verbs"/>: a Namespace has no deletecollection,
+    /// a review only create), else every object kind's <see cref="ObjectVerbs"/>.
+    /// </summary>
+    public static IReadOnlyList<string> VerbsOf(KubeResource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return resource.Verbs ?? ObjectVerbs;
+    }
+
     private static readonly string[] StatusVerbs = ["get", "patch", "update"];
 
     /// <summary>The kinds <c>kubectl get all</c> lists (their registries' Categories()).</summary>
@@ -125,7 +136,7 @@ public static class Discovery
                         ["responseKind"] = new JsonObject { ["group"] = r.Group, ["version"] = r.Version, ["kind"] = r.Kind },
                         ["scope"] = r.Namespaced ? "Namespaced" : "Cluster",
                         ["singularResource"] = r.Singular,
-                        ["verbs"] = new JsonArray([.. (r.Verbs ?? ObjectVerbs).Select(x => (JsonNode)x)]),
+                        ["verbs"] = new JsonArray([.. VerbsOf(r).Select(x => (JsonNode)x)]),
                     };
                     if (r.ShortNames.Count > 0)
                     {
@@ -218,7 +229,7 @@ public static class Discovery
                 ["singularName"] = r.Singular,
                 ["namespaced"] = r.Namespaced,
                 ["kind"] = r.Kind,
-                ["verbs"] = new JsonArray([.. (r.Verbs ?? ObjectVerbs).Select(x => (JsonNode)x)]),
+                ["verbs"] = new JsonArray([.. VerbsOf(r).Select(x => (JsonNode)x)]),
             };
             if (r.ShortNames.Count > 0)
             {

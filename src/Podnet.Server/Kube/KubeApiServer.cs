@@ -112,6 +112,16 @@ public sealed class KubeApiServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = RequestBodies.MaxBytes + 1;
+
+            // The API server's request line and headers may hold 1 MiB together (secure_serving.go sets
+            // http.Server.MaxHeaderBytes = 1 << 20): a long name in a URL is the API server's 404 or 422, where
+            // Kestrel's 8 KiB request line made it a bare 414.
+            kestrel.Limits.MaxRequestLineSize = 1 << 20;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 1 << 20;
+
+            // Go writes header values as they are: a Warning naming a field with non-ASCII text (strconv.Quote keeps
+            // it) goes out in UTF-8, where Kestrel's ASCII-only default threw.
+            kestrel.ResponseHeaderEncodingSelector = _ => System.Text.Encoding.UTF8;
             kestrel.Listen(options.Address, options.Port, listen =>
             {
                 if (certificates is not null)

@@ -60,6 +60,43 @@ public static class RequestBodies
     private static KubeException TooLarge()
         => new("RequestEntityTooLarge", $"Request entity too large: limit is {MaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)}", 413);
 
+    /// <summary>
+    /// The deepest nesting of objects and arrays a body may have: System.Text.Json's default, which the JSON reader
+    /// enforces and the writers assume. (Go's decoder takes 10,000 levels; no Kubernetes object nears 64.)
+    /// </summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>How deeply <paramref name="node"/> nests objects and arrays (a scalar is 0), walked without recursion.</summary>
+    private static int Depth(JsonNode node)
+    {
+        var deepest = 0;
+        var pending = new Stack<(JsonNode Node, int Depth)>();
+        pending.Push((node, 1));
+        while (pending.Count > 0)
+        {
+            var (current, depth) = pending.Pop();
+            IEnumerable<JsonNode?> children = current switch
+            {
+                JsonObject o => o.Select(p => p.Value),
+                JsonArray a => a,
+                _ => [],
+            };
+            if (current is JsonObject or JsonArray)
+            {
+                deepest = Math.Max(deepest, depth);
+                foreach (var child in children)
+                {
+                    if (child is not null)
+                    {
+                        pending.Push((child, depth + 1));
+                    }
+                }
+            }
+        }
+
+        return deepest;
+    }
+
     /// <summary>A JSON (or YAML, for apply patches) body as a node.</summary>
     /// <exception cref="KubeException">400 with the decoder's message for a body that is not JSON.</exception>
     public static JsonNode ParseJson(byte[] body, bool yaml = false)
@@ -69,12 +106,17 @@ public static class RequestBodies
         {
             if (yaml)
             {
-                return YamlManifests.ParseSingle(System.Text.Encoding.UTF8.GetString(body), "request body")
-                       ?? throw KubeException.BadRequest("error decoding YAML: the body is empty");
+                var parsed = YamlManifests.ParseSingle(System.Text.Encoding.UTF8.GetString(body), "request body")
+                             ?? throw KubeException.BadRequest("error decoding YAML: the body is empty");
+
+                // Held to the JSON reader's nesting limit, which every later step (serializing, admission, storing)
+                // assumes: a deeper YAML document made a 500 when it was first written out.
+                return Depth(parsed) <= MaxDepth ? parsed : throw KubeException.BadRequest($"error decoding YAML: the document is nested deeper than {MaxDepth} levels");
             }
 
             // Invalid UTF-8 and unpaired surrogate escapes read as U+FFFD, as the API server's Go decoder reads them.
-            return JsonNode.Parse(Podnet.Kube.Serialization.GoJsonStrings.ReplaceInvalid(body)) ?? throw KubeException.BadRequest("the body of the request is null");
+            using var document = JsonDocument.Parse(Podnet.Kube.Serialization.GoJsonStrings.ReplaceInvalid(body));
+            return JsonLastWins.Node(document.RootElement) ?? throw KubeException.BadRequest("the body of the request is null");
         }
         catch (JsonException e)
         {

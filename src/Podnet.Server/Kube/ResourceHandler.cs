@@ -109,7 +109,7 @@ public sealed class ResourceHandler
             {
                 await CreateAsync(context, path, user).ConfigureAwait(false);
             }
-            else if (method == HttpMethods.Delete)
+            else if (method == HttpMethods.Delete && Discovery.VerbsOf(path.Resource).Contains("deletecollection"))
             {
                 await DeleteCollectionAsync(context, path, user).ConfigureAwait(false);
             }
@@ -203,8 +203,26 @@ public sealed class ResourceHandler
     /// with a warning under <c>Warn</c> (the API server's default) and dropped silently under <c>Ignore</c>
     /// (kubectl's <c>--validate=false</c>).
     /// </summary>
-    private static JsonObject ObjectFor(ApiPath path, JsonObject body, HttpContext context)
+    private static JsonObject ObjectFor(ApiPath path, JsonObject body, HttpContext context, byte[] raw)
     {
+        // The serializer reads apiVersion and kind before the rest (SimpleMetaFactory.Interpret, into an anonymous
+        // struct); either of another type than a string leaves the object unrecognized (handlers/create.go
+        // transformDecodeError, without a kind to name, summarizes the body's first 30 bytes).
+        foreach (var field in (string[])["apiVersion", "kind"])
+        {
+            if (body[field] is JsonNode value && value.GetValueKind() != System.Text.Json.JsonValueKind.String)
+            {
+                var type = value.GetValueKind() switch
+                {
+                    System.Text.Json.JsonValueKind.Object => "object",
+                    System.Text.Json.JsonValueKind.Array => "array",
+                    System.Text.Json.JsonValueKind.Number => "number",
+                    _ => "bool",
+                };
+                throw KubeException.BadRequest($"the object provided is unrecognized (must be of type {path.Resource.Kind}): couldn't get version/kind; json parse error: json: cannot unmarshal {type} into Go struct field .{field} of type string ({Summary(raw)})");
+            }
+        }
+
         var validation = context.Request.Query["fieldValidation"].FirstOrDefault() ?? "Warn";
         if (validation is not ("Strict" or "Warn" or "Ignore"))
         {
@@ -218,7 +236,7 @@ public sealed class ResourceHandler
                 if (validation == "Warn")
                 {
                     // The API server's warning header (RFC 7234 code 299), which kubectl prints as "Warning: …".
-                    context.Response.Headers.Append("Warning", $"299 - \"unknown field \\\"{field}\\\"\"");
+                    context.Response.Headers.Append("Warning", WarningHeaders.UnknownField(field));
                 }
             }
         }
@@ -272,18 +290,37 @@ public sealed class ResourceHandler
         return body;
     }
 
+    /// <summary>
+    /// The start of a body for an error message (handlers/create.go summarizeData with 30 bytes): JSON as text,
+    /// anything else in hex, <c> ...</c> when cut.
+    /// </summary>
+    private static string Summary(byte[] raw)
+    {
+        const int max = 30;
+        if (raw.Length == 0)
+        {
+            return "<empty>";
+        }
+
+        var head = raw.AsSpan(0, Math.Min(raw.Length, max));
+        var text = raw[0] == (byte)'{' ? System.Text.Encoding.UTF8.GetString(head) : Convert.ToHexStringLower(head);
+        return raw.Length > max ? text + " ..." : text;
+    }
+
     private async Task CreateAsync(HttpContext context, ApiPath path, RequestContext user)
     {
-        var body = RequestBodies.ParseObject(context.Request, await RequestBodies.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false));
-        var obj = KubeObject.From(ObjectFor(path, body, context));
+        var raw = await RequestBodies.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var body = RequestBodies.ParseObject(context.Request, raw);
+        var obj = KubeObject.From(ObjectFor(path, body, context, raw));
         var created = _cluster.Write(() => Store.Create(obj, user));
         await WriteObjectAsync(context, 201, path.Resource, created).ConfigureAwait(false);
     }
 
     private async Task UpdateAsync(HttpContext context, ApiPath path, RequestContext user, bool status)
     {
-        var body = RequestBodies.ParseObject(context.Request, await RequestBodies.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false));
-        var obj = KubeObject.From(ObjectFor(path, body, context));
+        var raw = await RequestBodies.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var body = RequestBodies.ParseObject(context.Request, raw);
+        var obj = KubeObject.From(ObjectFor(path, body, context, raw));
         var updated = _cluster.Write(() => Store.Update(obj, user, status));
         await WriteObjectAsync(context, 200, path.Resource, updated).ConfigureAwait(false);
     }
@@ -295,8 +332,9 @@ public sealed class ResourceHandler
     /// </summary>
     private async Task FinalizeAsync(HttpContext context, ApiPath path, RequestContext user)
     {
-        var body = RequestBodies.ParseObject(context.Request, await RequestBodies.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false));
-        var obj = KubeObject.From(ObjectFor(path, body, context));
+        var raw = await RequestBodies.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var body = RequestBodies.ParseObject(context.Request, raw);
+        var obj = KubeObject.From(ObjectFor(path, body, context, raw));
         var finalized = _cluster.Write(() => Store.FinalizeNamespace(obj, user));
         await WriteObjectAsync(context, 200, path.Resource, finalized).ConfigureAwait(false);
     }
@@ -319,7 +357,7 @@ public sealed class ResourceHandler
                 }
 
                 var applied = RequestBodies.ParseJson(bytes, yaml: true) as JsonObject ?? throw KubeException.BadRequest("an apply patch must be an object");
-                var obj = ObjectFor(path, applied, context);
+                var obj = ObjectFor(path, applied, context, bytes);
                 var (code, result) = _cluster.Write(() => (Store.TryGet(resource, path.Namespace, path.Name!) is null ? 201 : 200,
                     Store.Patch(resource, path.Namespace, path.Name!, PatchType.Apply, obj, user, status)));
                 await WriteObjectAsync(context, code, resource, result).ConfigureAwait(false);
@@ -350,6 +388,15 @@ public sealed class ResourceHandler
     {
         var bytes = await RequestBodies.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         var body = bytes.Length == 0 ? new JsonObject() : RequestBodies.ParseJson(bytes) as JsonObject ?? new JsonObject();
+
+        // Decoded into metav1.DeleteOptions before anything reads it: a value of the wrong type is the decoder's
+        // error, 400 as the API server answers it since its delete handler wraps it in NewBadRequest (handlers/delete.go
+        // DeleteResource; before that change it reached scope.err unwrapped, a 500 with the same text).
+        if (Podnet.Kube.Validation.GoJsonDecoder.FirstError(body, Podnet.Kube.Validation.GoTypes.DeleteOptions) is { } undecodable)
+        {
+            throw KubeException.BadRequest(undecodable);
+        }
+
         var query = context.Request.Query;
         var policyText = body["propagationPolicy"]?.GetValue<string>() ?? query["propagationPolicy"].FirstOrDefault();
         PropagationPolicy? policy = policyText switch
@@ -458,6 +505,12 @@ public sealed class ResourceHandler
         var bodyType = KubeMediaTypes.BodyType(context.Request);
         var bytes = await RequestBodies.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         var patch = RequestBodies.ParseJson(bytes);
+        if (method == HttpMethods.Put && Podnet.Kube.Validation.GoJsonDecoder.FirstError(patch, Podnet.Kube.Validation.GoTypes.Scale) is { } undecodable)
+        {
+            // The update handler's transformDecodeError (handlers/update.go → create.go).
+            throw KubeException.BadRequest($"Scale in version \"v1\" cannot be handled as a Scale: {undecodable}");
+        }
+
         var scaled = _cluster.Write(() =>
         {
             var parent = Store.Get(path.Resource, path.Namespace, path.Name);
@@ -468,10 +521,12 @@ public sealed class ResourceHandler
                 _ => Podnet.Kube.Patching.JsonMergePatch.Apply(scale, patch),
             };
             // An int32, as the Scale type's field is (a long JsonValue would not read back as one).
-            var replicas = next?["spec"]?["replicas"] is JsonValue r && r.TryGetValue<long>(out var n) && n is >= 0 and <= int.MaxValue
+            // What a patch made may be anything (a merge patch of a string replaces the whole document): only an
+            // object's spec.replicas is read.
+            var replicas = next is JsonObject { } made && made["spec"] is JsonObject spec && spec["replicas"] is JsonValue r && r.TryGetValue<long>(out var n) && n is >= 0 and <= int.MaxValue
                 ? (int)n
                 : throw KubeException.BadRequest("spec.replicas: a whole number between 0 and 2147483647 is required");
-            if (next?["metadata"]?["resourceVersion"] is JsonValue rv && rv.GetValue<string>() != parent.ResourceVersion && method == HttpMethods.Put)
+            if (next is JsonObject { } put && put["metadata"] is JsonObject metadata && metadata["resourceVersion"] is JsonValue rv && rv.ToString() != parent.ResourceVersion && method == HttpMethods.Put)
             {
                 throw KubeException.Conflict(path.Resource, path.Name);
             }
@@ -485,6 +540,12 @@ public sealed class ResourceHandler
     private async Task EvictAsync(HttpContext context, ApiPath path, RequestContext user)
     {
         var body = RequestBodies.ParseJson(await RequestBodies.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false)) as JsonObject ?? new JsonObject();
+        if (Podnet.Kube.Validation.GoJsonDecoder.FirstError(body, Podnet.Kube.Validation.GoTypes.Eviction) is { } undecodable)
+        {
+            // The create handler's transformDecodeError (handlers/create.go).
+            throw KubeException.BadRequest($"Eviction in version \"v1\" cannot be handled as a Eviction: {undecodable}");
+        }
+
         var grace = body["deleteOptions"]?["gracePeriodSeconds"] is JsonValue g ? g.GetValue<long>() : (long?)null;
         _cluster.Write(() => Store.Delete(path.Resource, path.Namespace, path.Name!, new DeleteOptions(GracePeriodSeconds: grace), user));
         await HttpAnswers.JsonAsync(context, 201, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["code"] = 201 }).ConfigureAwait(false);

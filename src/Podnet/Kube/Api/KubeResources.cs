@@ -24,7 +24,9 @@ public sealed class KubeResources
 
     public static IReadOnlyList<KubeResource> BuiltIn { get; } =
     [
-        new(string.Empty, "v1", "Namespace", "namespaces", false, ["ns"]) { HasStatusSubresource = true, FieldSelectors = Fields("status.phase") },
+        // No deletecollection: pkg/registry/core/namespace/storage's REST implements no rest.CollectionDeleter, so the
+        // API server registers no DELETE route on /api/v1/namespaces and answers it 405.
+        new(string.Empty, "v1", "Namespace", "namespaces", false, ["ns"]) { HasStatusSubresource = true, FieldSelectors = Fields("status.phase"), Verbs = ["create", "delete", "get", "list", "patch", "update", "watch"] },
         new(string.Empty, "v1", "Node", "nodes", false, ["no"]) { HasStatusSubresource = true, KeepsStatusOnCreate = true, FieldSelectors = Fields("spec.unschedulable") },
         new(string.Empty, "v1", "Pod", "pods", true, ["po"]) { HasStatusSubresource = true, FieldSelectors = Fields("spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName") },
         new(string.Empty, "v1", "Service", "services", true, ["svc"]) { HasStatusSubresource = true },

@@ -21,6 +21,13 @@ public sealed partial class ObjectStore
     public const string NamespaceTerminatingCause = "NamespaceTerminating";
 
     /// <summary>
+    /// The namespaces no delete may remove: <c>default</c>, <c>kube-system</c> and <c>kube-public</c>, the
+    /// NamespaceLifecycle plugin's <c>immortalNamespaces</c> (metav1.NamespaceDefault, NamespaceSystem,
+    /// NamespacePublic); a delete is 403 <c>namespaces "default" is forbidden: this namespace may not be deleted</c>.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ImmortalNamespaces = new HashSet<string>(StringComparer.Ordinal) { "default", "kube-system", "kube-public" };
+
+    /// <summary>
     /// Deletes an object. With finalizers (or foreground or orphan propagation, which add <c>foregroundDeletion</c>
     /// or <c>orphan</c> when the object has dependents) it only gets a deletionTimestamp and goes when the last
     /// finalizer is removed; a pod bound to a node terminates gracefully until its kubelet deletes it with grace
@@ -43,6 +50,13 @@ public sealed partial class ObjectStore
         context ??= RequestContext.Admin;
         lock (_lock)
         {
+            // The NamespaceLifecycle admission plugin refuses before the object is even read (k8s.io/apiserver
+            // pkg/admission/plugin/namespace/lifecycle admission.go Admit: "prevent deletion of immortal namespaces").
+            if (resource is { Group: "", Kind: "Namespace" } && ImmortalNamespaces.Contains(name))
+            {
+                throw KubeException.Forbidden(resource, name, "this namespace may not be deleted");
+            }
+
             var current = Get(resource, @namespace, name);
             if (options.PreconditionUid is { } uid && uid != current.Uid)
             {

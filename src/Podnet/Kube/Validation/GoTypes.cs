@@ -163,7 +163,8 @@ public static class GoTypes
     public static GoType NodeStatus { get; } = GoType.Struct("v1.NodeStatus", new Dictionary<string, GoType>
     {
         ["addresses"] = GoType.SliceOf(GoType.Struct("v1.NodeAddress", new Dictionary<string, GoType> { ["type"] = GoType.String("v1.NodeAddressType"), ["address"] = Str })),
-        ["capacity"] = GoType.Any, ["allocatable"] = GoType.Any, ["conditions"] = GoType.Any,
+        // v1.ResourceList: resource.Quantity values, which decode from a string or a bare number (Quantity.UnmarshalJSON).
+        ["capacity"] = GoType.MapOf(GoType.Quantity), ["allocatable"] = GoType.MapOf(GoType.Quantity), ["conditions"] = GoType.Any,
     });
 
     /// <summary>core/v1 EndpointSubset: the addresses and ports behind a Service (a dump may carry its own).</summary>
@@ -172,6 +173,31 @@ public static class GoTypes
         ["addresses"] = GoType.SliceOf(EndpointAddress),
         ["notReadyAddresses"] = GoType.SliceOf(EndpointAddress),
         ["ports"] = GoType.SliceOf(GoType.Struct("v1.EndpointPort", new Dictionary<string, GoType> { ["name"] = Str, ["port"] = GoType.Int32, ["protocol"] = GoType.String("v1.Protocol"), ["appProtocol"] = Str })),
+    });
+
+    /// <summary>
+    /// metav1.DeleteOptions, the body of a delete or deletecollection (and an Eviction's <c>deleteOptions</c>): the
+    /// API server decodes it leniently (unknown fields ignored), so only a value of the wrong type is an error.
+    /// </summary>
+    public static GoType DeleteOptions { get; } = GoType.Struct("v1.DeleteOptions", new Dictionary<string, GoType>
+    {
+        ["apiVersion"] = Str, ["kind"] = Str, ["gracePeriodSeconds"] = GoType.Int64,
+        ["preconditions"] = GoType.Struct("v1.Preconditions", new Dictionary<string, GoType> { ["uid"] = GoType.String("types.UID"), ["resourceVersion"] = Str }),
+        ["orphanDependents"] = GoType.Bool, ["propagationPolicy"] = GoType.String("v1.DeletionPropagation"), ["dryRun"] = Strings,
+    });
+
+    /// <summary>policy/v1 Eviction, the body of <c>pods/eviction</c> (unknown fields ignored here).</summary>
+    public static GoType Eviction { get; } = GoType.Struct("v1.Eviction", new Dictionary<string, GoType>
+    {
+        ["apiVersion"] = Str, ["kind"] = Str, ["metadata"] = ObjectMeta, ["deleteOptions"] = DeleteOptions,
+    });
+
+    /// <summary>autoscaling/v1 Scale, the body of the <c>scale</c> subresource (unknown fields ignored here).</summary>
+    public static GoType Scale { get; } = GoType.Struct("v1.Scale", new Dictionary<string, GoType>
+    {
+        ["apiVersion"] = Str, ["kind"] = Str, ["metadata"] = ObjectMeta,
+        ["spec"] = GoType.Struct("v1.ScaleSpec", new Dictionary<string, GoType> { ["replicas"] = GoType.Int32 }),
+        ["status"] = GoType.Struct("v1.ScaleStatus", new Dictionary<string, GoType> { ["replicas"] = GoType.Int32, ["selector"] = Str }),
     });
 
     /// <summary>

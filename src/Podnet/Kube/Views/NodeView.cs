@@ -83,7 +83,9 @@ public sealed class NodeView
         var result = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var (name, value) in _json["status"]?[section] as JsonObject ?? [])
         {
-            if (Quantity.TryParse(value?.GetValue<string>(), out var amount))
+            // A quantity may be a bare number, as Quantity.UnmarshalJSON reads one (the API server would store its
+            // canonical string; Podnet keeps what was sent): its text is parsed either way.
+            if (Quantity.TryParse(value?.ToString(), out var amount))
             {
                 result[name] = amount;
             }

@@ -29,6 +29,20 @@ public class ObjectStoreDeleteTests
         Assert.Equal(pod.Uid, deleted.Object.Uid);
     }
 
+    [Theory]
+    [InlineData("default")]
+    [InlineData("kube-system")]
+    [InlineData("kube-public")]
+    public void Delete_ImmortalNamespace_IsForbiddenEvenWhenAbsent(string name)
+    {
+        // NamespaceLifecycle refuses before reading the namespace: kube-public need not exist to be refused.
+        var error = Throws(() => _h.Store.Delete(_h.Namespaces, null, name));
+
+        Assert.Equal(403, error.Code);
+        Assert.Equal("Forbidden", error.Reason);
+        Assert.Equal($"namespaces \"{name}\" is forbidden: this namespace may not be deleted", error.Message);
+    }
+
     [Fact]
     public void Delete_Missing_IsNotFound()
     {
