@@ -10,7 +10,10 @@ namespace Podnet.Server.Kube;
 /// resources. kubectl <c>apply</c> and <c>create -f</c> read them before writing: the paths with their
 /// <c>x-kubernetes-group-version-kind</c> tell it the kind is served and that the server validates fields
 /// (<c>fieldValidation</c>), so it sends <c>fieldValidation=Strict</c> and leaves the check to the server. The
-/// documents carry no schemas (<c>kubectl explain</c> needs them; it is not served).
+/// documents carry the schemas of the custom resources Podnet reads (SecurityGroupPolicy, ENIConfig), as the API server
+/// publishes a CRD's structural schema, so <c>kubectl explain sgp.spec</c> lists their fields and types; the fields'
+/// descriptions are their CRDs' and are not repeated here. Built-in kinds have no schema (<c>kubectl explain pod</c>
+/// still fails: their schemas are Kubernetes' own, with its descriptions).
 /// </summary>
 public static class OpenApiDocuments
 {
@@ -70,12 +73,48 @@ public static class OpenApiDocuments
             };
         }
 
+        var schemas = new JsonObject();
+        foreach (var r in resources)
+        {
+            if (Podnet.Kube.Validation.KindStrategies.For(r) is { IsCustomResource: true } strategy)
+            {
+                var schema = SchemaOf(strategy.Schema);
+                schema["x-kubernetes-group-version-kind"] = new JsonArray(new JsonObject { ["group"] = r.Group, ["kind"] = r.Kind, ["version"] = r.Version });
+                schemas[SchemaName(r)] = schema;
+            }
+        }
+
         return new JsonObject
         {
             ["openapi"] = "3.0.0",
             ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = kubernetesVersion },
             ["paths"] = paths,
-            ["components"] = new JsonObject { ["schemas"] = new JsonObject() },
+            ["components"] = new JsonObject { ["schemas"] = schemas },
         };
     }
+
+    /// <summary>A custom resource's schema name as the API server publishes it: the group reversed, the version, the kind (<c>aws.k8s.vpcresources.v1beta1.SecurityGroupPolicy</c>).</summary>
+    private static string SchemaName(KubeResource resource)
+        => $"{string.Join('.', resource.Group.Split('.').Reverse())}.{resource.Version}.{resource.Kind}";
+
+    /// <summary>
+    /// The OpenAPI v3 schema of a Go type as a structural schema states it: a struct's properties, a slice's items, a
+    /// map's additionalProperties, the scalar types; what Podnet does not check preserves unknown fields.
+    /// </summary>
+    private static JsonObject SchemaOf(Podnet.Kube.Validation.GoType type) => type.Kind switch
+    {
+        Podnet.Kube.Validation.GoTypeKind.String => new JsonObject { ["type"] = "string" },
+        Podnet.Kube.Validation.GoTypeKind.Int32 => new JsonObject { ["type"] = "integer", ["format"] = "int32" },
+        Podnet.Kube.Validation.GoTypeKind.Int64 => new JsonObject { ["type"] = "integer", ["format"] = "int64" },
+        Podnet.Kube.Validation.GoTypeKind.Bool => new JsonObject { ["type"] = "boolean" },
+        Podnet.Kube.Validation.GoTypeKind.IntOrString or Podnet.Kube.Validation.GoTypeKind.Quantity => new JsonObject { ["x-kubernetes-int-or-string"] = true },
+        Podnet.Kube.Validation.GoTypeKind.Slice => new JsonObject { ["type"] = "array", ["items"] = SchemaOf(type.Element!) },
+        Podnet.Kube.Validation.GoTypeKind.Map => new JsonObject { ["type"] = "object", ["additionalProperties"] = SchemaOf(type.Element!) },
+        Podnet.Kube.Validation.GoTypeKind.Struct => new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = new JsonObject([.. type.Fields.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => KeyValuePair.Create(f.Key, (JsonNode?)SchemaOf(f.Value)))]),
+        },
+        _ => new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true },
+    };
 }

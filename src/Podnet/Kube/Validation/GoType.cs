@@ -103,4 +103,7 @@ public sealed class GoType
 
     /// <summary>The type of a struct's field, or null for a field the struct does not declare.</summary>
     public GoType? Field(string name) => _fields?.GetValueOrDefault(name);
+
+    /// <summary>A struct's declared fields (JSON names) and their types; none for any other type.</summary>
+    public IEnumerable<KeyValuePair<string, GoType>> Fields => _fields ?? (IEnumerable<KeyValuePair<string, GoType>>)[];
 }

@@ -38,4 +38,16 @@ public sealed class KubectlCustomResourceFieldsTests : IClassFixture<ServedWorld
         Assert.Equal("Warning: unknown field \"spec.podSelecter\"", error.Trim());
         Assert.Equal("{\"securityGroups\":{\"groupIds\":[\"sg-0123456789abcdef0\"]}}", _world.KubectlOk("1.31", "get", "sgp", "typo", "-o", "jsonpath={.spec}").Trim());
     }
+
+    [Fact]
+    public void Explain_SecurityGroupPolicyAndEniConfig_ListTheirSchemasFields()
+    {
+        var spec = _world.KubectlOk("1.31", "explain", "sgp.spec").Replace("\r", string.Empty, StringComparison.Ordinal);
+        Assert.StartsWith("GROUP:      vpcresources.k8s.aws\nKIND:       SecurityGroupPolicy\nVERSION:    v1beta1\n\nFIELD: spec <Object>", spec, StringComparison.Ordinal);
+        Assert.Contains("  podSelector\t<Object>", spec, StringComparison.Ordinal);
+        Assert.Contains("  securityGroups\t<Object>", spec, StringComparison.Ordinal);
+        Assert.Contains("  serviceAccountSelector\t<Object>", spec, StringComparison.Ordinal);
+        Assert.Contains("  groupIds\t<[]string>", _world.KubectlOk("1.31", "explain", "sgp.spec.securityGroups"), StringComparison.Ordinal);
+        Assert.Contains("  subnet\t<string>", _world.KubectlOk("1.31", "explain", "eniconfigs.spec"), StringComparison.Ordinal);
+    }
 }
