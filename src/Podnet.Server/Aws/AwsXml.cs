@@ -60,7 +60,8 @@ public static class AwsXml
         // parses instead of the writer's ArgumentException (a bare 500).
         foreach (var text in root.DescendantNodes().OfType<XText>())
         {
-            if (text.Value.Any(c => !XmlConvert.IsXmlChar(c)) || HasUnpairedSurrogate(text.Value))
+            // XmlConvert.IsXmlChar is false for every surrogate, paired or not: Printable keeps the pairs.
+            if (text.Value.Any(c => !XmlConvert.IsXmlChar(c)))
             {
                 text.Value = Printable(text.Value);
             }
@@ -74,23 +75,6 @@ public static class AwsXml
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    private static bool HasUnpairedSurrogate(string value)
-    {
-        for (var i = 0; i < value.Length; i++)
-        {
-            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(value[i]))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static string Printable(string value)

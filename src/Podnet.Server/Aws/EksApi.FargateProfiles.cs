@@ -47,17 +47,15 @@ public sealed partial class EksApi
         ArgumentNullException.ThrowIfNull(body);
         static AwsException Missing(string member) => new("InvalidParameterException", $"{member} is required", 400);
         static IReadOnlyDictionary<string, string> Labels(JsonNode? node) => RestJsonMembers.StringMap(node) ?? new Dictionary<string, string>();
-        var selectors = body["selectors"] is JsonNode given
-            ? (given as JsonArray ?? throw new AwsException("SerializationException", "Start of structure or map found where not expected."))
-                .Select(s => RestJsonMembers.Object(s) ?? new JsonObject())
-                .Select(s => new FargateProfileSelector(RestJsonMembers.String(s["namespace"]) ?? string.Empty, Labels(s["labels"]))).ToList()
-            : [];
+        var selectors = RestJsonMembers.Objects(body["selectors"])?
+            .Select(s => new FargateProfileSelector(RestJsonMembers.String(s["namespace"]) ?? string.Empty, Labels(s["labels"])))
+            .ToList() ?? [];
         return new CreateFargateProfileRequest(
             RestJsonMembers.String(body["fargateProfileName"]) ?? throw Missing("fargateProfileName"),
             clusterName,
             RestJsonMembers.String(body["podExecutionRoleArn"]) ?? throw Missing("podExecutionRoleArn"),
             RestJsonMembers.Strings(body["subnets"]) ?? [],
             selectors,
-            body["tags"] is JsonObject tags ? Labels(tags) : null);
+            RestJsonMembers.StringMap(body["tags"]));
     }
 }

@@ -213,11 +213,9 @@ public sealed partial class EksApi
             : null;
 
         // A taint's key and effect are required members of the Taint shape (botocore's eks model).
-        var taints = body["taints"] is JsonNode given
-            ? (given as JsonArray ?? throw new AwsException("SerializationException", "Start of structure or map found where not expected."))
-                .Select(t => RestJsonMembers.Object(t) ?? new JsonObject())
-                .Select(t => new NodegroupTaint(RestJsonMembers.String(t["key"]) ?? throw Missing("taints.key"), RestJsonMembers.String(t["value"]), RestJsonMembers.String(t["effect"]) ?? throw Missing("taints.effect"))).ToList()
-            : null;
+        var taints = RestJsonMembers.Objects(body["taints"])?
+            .Select(t => new NodegroupTaint(RestJsonMembers.String(t["key"]) ?? throw Missing("taints.key"), RestJsonMembers.String(t["value"]), RestJsonMembers.String(t["effect"]) ?? throw Missing("taints.effect")))
+            .ToList();
         return new CreateNodegroupRequest(
             clusterName,
             RestJsonMembers.String(body["nodegroupName"]) ?? throw Missing("nodegroupName"),

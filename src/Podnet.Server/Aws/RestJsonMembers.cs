@@ -40,6 +40,11 @@ public static class RestJsonMembers
     public static JsonObject? Object(JsonNode? node)
         => node is null ? null : node as JsonObject ?? throw Mismatch(node, "a Structure or Map");
 
+    /// <summary>A list of structures (a null item reads as an empty one); null when absent or JSON null.</summary>
+    /// <exception cref="AwsException"><c>SerializationException</c> when it is no list or an item is no structure.</exception>
+    public static IReadOnlyList<JsonObject>? Objects(JsonNode? node)
+        => node is null ? null : node is JsonArray array ? [.. array.Select(v => Object(v) ?? [])] : throw Mismatch(node, "a List");
+
     /// <summary>A list of strings (a null item reads as empty); null when absent or JSON null.</summary>
     /// <exception cref="AwsException"><c>SerializationException</c> when it is no list or an item is no string.</exception>
     public static IReadOnlyList<string>? Strings(JsonNode? node)

@@ -254,7 +254,7 @@ public sealed class ResourceHandler
         var kind = body["kind"]?.GetValue<string>();
         if (apiVersion is { Length: > 0 } && apiVersion != resource.ApiVersion)
         {
-            throw KubeException.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({resource.ApiVersion})");
+            throw StatusResponses.ApiVersionMismatch(apiVersion, resource);
         }
 
         if (kind is { Length: > 0 } && kind != resource.Kind)

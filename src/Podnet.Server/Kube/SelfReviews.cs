@@ -40,7 +40,7 @@ internal static class SelfReviews
         ArgumentNullException.ThrowIfNull(user);
         if (body["apiVersion"] is JsonValue given && given.TryGetValue<string>(out var apiVersion) && apiVersion != review.ApiVersion)
         {
-            throw KubeException.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({review.ApiVersion})");
+            throw StatusResponses.ApiVersionMismatch(apiVersion, review);
         }
 
         var answer = new JsonObject
@@ -85,7 +85,7 @@ internal static class SelfReviews
     /// </summary>
     private static JsonObject UserInfo(RequestContext user)
     {
-        var groups = user == RequestContext.Admin || user.UserName == RequestContext.Admin.UserName
+        var groups = user.UserName == RequestContext.Admin.UserName
             ? new JsonArray("system:masters", "system:authenticated")
             : new JsonArray("system:authenticated");
         return new JsonObject { ["username"] = user.UserName, ["groups"] = groups };

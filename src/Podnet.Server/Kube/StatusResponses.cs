@@ -13,6 +13,13 @@ public static class StatusResponses
     public static KubeException MethodNotSupported(string verb, string resource)
         => new("MethodNotAllowed", $"the server does not allow this method on the requested resource ({verb} {resource})", 405);
 
+    /// <summary>
+    /// 400 for a body whose apiVersion is not the one the path serves (handlers/create.go and update.go: "the API
+    /// version in the data (apps/v1) does not match the expected API version (v1)").
+    /// </summary>
+    public static KubeException ApiVersionMismatch(string given, KubeResource expected)
+        => KubeException.BadRequest($"the API version in the data ({given}) does not match the expected API version ({expected.ApiVersion})");
+
     /// <summary>401 for a request without valid credentials.</summary>
     public static KubeException Unauthorized() => new("Unauthorized", "Unauthorized", 401);
 

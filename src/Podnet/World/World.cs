@@ -252,6 +252,9 @@ public sealed class World
             return;
         }
 
+        // The cluster's endpoint access as it is now (an update may have changed it), read once for every booted instance.
+        Aws.Eks.Cluster? current = null;
+
         // A deleted cluster has no node groups left: its nodes go as their instances did.
         foreach (var nodegroupName in Cloud.Eks.ClusterExists(Cluster.Name) ? Cloud.Eks.ListNodegroups(Cluster.Name) : [])
         {
@@ -273,7 +276,7 @@ public sealed class World
                 // An instance launched while the world runs boots and registers through the network; the world's own
                 // were up and joined when it began. The kubelet keeps trying (kubelet_node_status.go
                 // registerWithAPIServer), so a way mended later lets the node in then.
-                if (instance.LaunchTime > BootedBefore && ApiServerPath.Blocked(Cloud.Ec2View, Cloud.Eks.DescribeCluster(Cluster.Name), instance) is { } blocked)
+                if (instance.LaunchTime > BootedBefore && ApiServerPath.Blocked(Cloud.Ec2View, current ??= Cloud.Eks.DescribeCluster(Cluster.Name), instance) is { } blocked)
                 {
                     if (_notJoined.TryAdd(instanceId, blocked))
                     {

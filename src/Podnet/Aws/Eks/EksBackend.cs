@@ -221,9 +221,7 @@ public sealed partial class EksBackend
             }
 
             var update = new Update(_ids.Uuid("eks-cluster-update", $"{clusterName}/{entity.Updates.Count}"), UpdateStatus.InProgress, "EndpointAccessUpdate", parameters, now, []);
-            var doneAt = now + EksLifecycle.EndpointAccessUpdating;
-            entity.EndpointUpdate = (update, config, doneAt);
-            entity.Updates.Add((update, doneAt));
+            entity.Updates.Add((update, config, now + EksLifecycle.EndpointAccessUpdating));
             return update;
         }
 
@@ -565,10 +563,7 @@ public sealed partial class EksBackend
         lock (_lock)
         {
             var nodegroup = FindNodegroup(clusterName, nodegroupName);
-            if (nodegroup.NotJoined.Add(instanceId) && nodegroup.CreationInstances.Contains(instanceId))
-            {
-                nodegroup.CreationNodeMissing = true;
-            }
+            nodegroup.NotJoined.Add(instanceId);
         }
     }
 
@@ -893,11 +888,11 @@ public sealed partial class EksBackend
         /// <summary>When a cluster being deleted is gone; null while it is not being deleted.</summary>
         public DateTimeOffset? GoneAt { get; set; }
 
-        /// <summary>The endpoint access update in progress or done last, and when it takes effect (<see cref="UpdateClusterEndpointAccess"/>).</summary>
-        public (Update Update, VpcConfigResponse Config, DateTimeOffset DoneAt)? EndpointUpdate { get; set; }
-
-        /// <summary>The cluster's endpoint access updates, first to last (DescribeUpdate).</summary>
-        public List<(Update Update, DateTimeOffset DoneAt)> Updates { get; } = [];
+        /// <summary>
+        /// The cluster's endpoint access updates, first to last (<see cref="UpdateClusterEndpointAccess"/>, DescribeUpdate):
+        /// each with the configuration it makes and when that takes effect; the last one's is the cluster's.
+        /// </summary>
+        public List<(Update Update, VpcConfigResponse Config, DateTimeOffset DoneAt)> Updates { get; } = [];
 
         /// <summary>
         /// The cluster as DescribeCluster shows it: DELETING, CREATING until its creation time is up, UPDATING while an
@@ -905,11 +900,14 @@ public sealed partial class EksBackend
         /// </summary>
         public Cluster Current(DateTimeOffset now)
         {
-            var updating = EndpointUpdate is { } pending && now < pending.DoneAt;
+            // Each update was made while the one before was done (only an ACTIVE cluster takes one): the last one
+            // decides, and until it is done the one before it (or the creation's) is in force.
+            var updating = Updates.Count > 0 && now < Updates[^1].DoneAt;
+            var inForce = Updates.Count - (updating ? 2 : 1);
             return Cluster with
             {
                 Status = GoneAt is not null ? ClusterStatus.Deleting : now < ActiveAt ? ClusterStatus.Creating : updating ? ClusterStatus.Updating : ClusterStatus.Active,
-                ResourcesVpcConfig = EndpointUpdate is { } update && !updating ? update.Config : Cluster.ResourcesVpcConfig,
+                ResourcesVpcConfig = inForce >= 0 ? Updates[inForce].Config : Cluster.ResourcesVpcConfig,
             };
         }
     }
@@ -940,7 +938,7 @@ public sealed partial class EksBackend
             var status = GoneAt is not null ? NodegroupStatus.Deleting
                 : now < ActiveAt ? NodegroupStatus.Creating
                 : CreateFailed ? NodegroupStatus.CreateFailed
-                : CreationNodeMissing && NotJoined.Count > 0 ? joinIssue is null ? NodegroupStatus.Creating : NodegroupStatus.CreateFailed
+                : CreationNodeMissing ? joinIssue is null ? NodegroupStatus.Creating : NodegroupStatus.CreateFailed
                 : issues.Length > 0 ? NodegroupStatus.Degraded
                 : NodegroupStatus.Active;
             return Nodegroup with
@@ -963,8 +961,8 @@ public sealed partial class EksBackend
         /// <summary>The instances that booted without their nodes joining the cluster (<see cref="NodeNotJoined"/>), by ID.</summary>
         public SortedSet<string> NotJoined { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>Whether an instance of the group's creation failed to join: the creation then waits for it, and fails.</summary>
-        public bool CreationNodeMissing { get; set; }
+        /// <summary>Whether an instance of the group's creation has not joined: the creation waits for it, and then fails.</summary>
+        public bool CreationNodeMissing => NotJoined.Overlaps(CreationInstances);
 
         /// <summary>The instances CreateNodegroup launched (a later scale-up's or replacement's are not the creation's).</summary>
         public HashSet<string> CreationInstances { get; } = new(StringComparer.Ordinal);

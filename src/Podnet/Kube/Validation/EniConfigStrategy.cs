@@ -12,18 +12,14 @@ namespace Podnet.Kube.Validation;
 public sealed class EniConfigStrategy() : KindStrategy("crd.k8s.amazonaws.com", "ENIConfig", Spec, isCustomResource: true)
 {
     /// <summary>The CRD's schema: a subnet and security groups; the top level open, with a status of any content.</summary>
-    private static GoType Spec => GoType.Struct("v1alpha1.ENIConfig", new Dictionary<string, GoType>
-    {
-        ["apiVersion"] = GoType.String(),
-        ["kind"] = GoType.String(),
-        ["metadata"] = GoTypes.ObjectMeta,
-        ["spec"] = GoType.Struct("v1alpha1.ENIConfigSpec", new Dictionary<string, GoType>
+    private static GoType Spec => GoTypes.KindPreservingUnknownFields(
+        "v1alpha1.ENIConfig",
+        ("spec", GoType.Struct("v1alpha1.ENIConfigSpec", new Dictionary<string, GoType>
         {
             ["subnet"] = GoType.String(),
             ["securityGroups"] = GoType.SliceOf(GoType.String()),
-        }, closed: true),
-        ["status"] = GoType.Any,
-    });
+        }, closed: true)),
+        ("status", GoType.Any));
 
     /// <inheritdoc/>
     public override void Validate(JsonObject obj, ValidationOptions options, List<StatusCause> causes)

@@ -204,7 +204,15 @@ public static class GoTypes
     /// A top-level kind: apiVersion, kind, metadata and the given fields — all of its fields, so a field it does not
     /// have is refused under strict field validation (<c>strict decoding error: unknown field "dta"</c>).
     /// </summary>
-    public static GoType Kind(string name, params (string Field, GoType Type)[] fields)
+    public static GoType Kind(string name, params (string Field, GoType Type)[] fields) => Kind(name, closed: true, fields);
+
+    /// <summary>
+    /// A top-level kind whose other top-level fields are kept (a CRD whose root preserves unknown fields): apiVersion,
+    /// kind, metadata and the given fields, nothing refused beside them.
+    /// </summary>
+    public static GoType KindPreservingUnknownFields(string name, params (string Field, GoType Type)[] fields) => Kind(name, closed: false, fields);
+
+    private static GoType Kind(string name, bool closed, (string Field, GoType Type)[] fields)
     {
         var all = new Dictionary<string, GoType> { ["apiVersion"] = Str, ["kind"] = Str, ["metadata"] = ObjectMeta };
         foreach (var (field, type) in fields)
@@ -212,7 +220,7 @@ public static class GoTypes
             all[field] = type;
         }
 
-        return GoType.Struct(name, all, closed: true);
+        return GoType.Struct(name, all, closed);
     }
 
     /// <summary>An apps/v1 workload spec (Deployment, ReplicaSet, DaemonSet, StatefulSet): replicas, selector, template.</summary>
