@@ -179,6 +179,9 @@ public static partial class Ec2Shapes
         Structure("instanceState", Int("code", instance.State.Code), Text("name", instance.State.Name)),
         Text("privateDnsName", instance.PrivateDnsName),
 
+        // Empty without a public address: the CLI prints "PublicDnsName": "".
+        Text("dnsName", instance.PublicDnsName),
+
         // EC2 writes <reason/> while the instance is pending or running, which the aws CLI shows as "".
         Text("reason", instance.StateTransitionReason),
 
@@ -190,6 +193,7 @@ public static partial class Ec2Shapes
         Text("subnetId", instance.SubnetId),
         Text("vpcId", instance.VpcId),
         Text("privateIpAddress", instance.PrivateIpAddress),
+        Text("ipAddress", instance.PublicIpAddress),
         Items("groupSet", instance.SecurityGroups, GroupIdentifier),
         instance.IamInstanceProfile is { } profile ? Structure("iamInstanceProfile", Text("arn", profile.Arn)) : null,
         Items("networkInterfaceSet", instance.NetworkInterfaces, InstanceNetworkInterface),
@@ -216,9 +220,23 @@ public static partial class Ec2Shapes
             Timestamp("attachTime", eni.Attachment.AttachTime),
             Bool("deleteOnTermination", eni.Attachment.DeleteOnTermination)),
         Items("groupSet", eni.Groups, GroupIdentifier),
+
+        // An InstanceNetworkInterfaceAssociation, which has no allocation or association ID.
+        eni.Association is { } association ? Structure("association", Text("ipOwnerId", association.IpOwnerId), Text("publicDnsName", association.PublicDnsName), Text("publicIp", association.PublicIp)) : null,
         Items("privateIpAddressesSet", eni.PrivateIpAddresses, PrivateIpAddress),
         Items("ipv4PrefixSet", eni.Ipv4Prefixes, p => [Text("ipv4Prefix", p.Ipv4Prefix)]),
     ];
+
+    /// <summary>A <c>NetworkInterfaceAssociation</c>: an interface's <c>association</c> (its primary address's public IPv4 address), absent without one.</summary>
+    public static object? Association(NetworkInterfaceAssociation? association) => association is null
+        ? null
+        : Structure(
+            "association",
+            Text("allocationId", association.AllocationId),
+            Text("associationId", association.AssociationId),
+            Text("ipOwnerId", association.IpOwnerId),
+            Text("publicDnsName", association.PublicDnsName),
+            Text("publicIp", association.PublicIp));
 
     /// <summary>A <c>NetworkInterfacePrivateIpAddress</c>.</summary>
     public static object?[] PrivateIpAddress(NetworkInterfacePrivateIpAddress address) =>
@@ -241,6 +259,7 @@ public static partial class Ec2Shapes
         Bool("sourceDestCheck", eni.SourceDestCheck),
         Text("interfaceType", eni.InterfaceType),
         Items("groupSet", eni.Groups, GroupIdentifier),
+        Association(eni.Association),
         eni.Attachment is { } attachment
             ? Structure(
                 "attachment",

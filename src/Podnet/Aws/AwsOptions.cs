@@ -78,6 +78,9 @@ public sealed record AwsOptions
     /// <summary>The DNS suffix of private names: <c>ec2.internal</c> in us-east-1, else <c>REGION.compute.internal</c>.</summary>
     public string PrivateDnsSuffix => Region == "us-east-1" ? "ec2.internal" : $"{Region}.compute.internal";
 
+    /// <summary>The DNS suffix of public names: <c>compute-1.amazonaws.com</c> in us-east-1, else <c>REGION.compute.amazonaws.com</c>.</summary>
+    public string PublicDnsSuffix => Region == "us-east-1" ? "compute-1.amazonaws.com" : $"{Region}.compute.amazonaws.com";
+
     /// <summary>The zone ID EC2 reports (us-west-2a → usw2-az1); the emulator maps letters to IDs in order.</summary>
     public string ZoneIdOf(string zone)
     {

@@ -63,6 +63,24 @@ namespace Podnet.Policy;
 /// <param name="prefixLists">The prefix lists routes name (those the security groups are matched by); null: read them through <paramref name="ec2"/> when a route first names one.</param>
 internal sealed class VpcRouter(IEc2View ec2, PrefixListTable? prefixLists = null)
 {
+    /// <summary>
+    /// Whether a packet leaves the VPC, why, and the public address it crosses the internet with: an instance's public
+    /// IPv4 address or Elastic IP through an internet gateway, a NAT gateway's Elastic IP, an IPv6 address itself; null
+    /// when it does not leave, or leaves on AWS's network with its private address (a gateway endpoint).
+    /// </summary>
+    public readonly record struct Egress(bool Routed, string Detail, string? PublicAddress = null)
+    {
+        public static implicit operator Egress((bool Routed, string Detail) decision) => new(decision.Routed, decision.Detail);
+
+        public static implicit operator (bool Routed, string Detail)(Egress egress) => (egress.Routed, egress.Detail);
+
+        public void Deconstruct(out bool routed, out string detail)
+        {
+            routed = Routed;
+            detail = Detail;
+        }
+    }
+
     private PrefixListTable? _prefixLists = prefixLists;
 
     /// <summary>
@@ -70,7 +88,7 @@ internal sealed class VpcRouter(IEc2View ec2, PrefixListTable? prefixLists = nul
     /// to <paramref name="destination"/>, and the explanation: the table and route that decided it
     /// (<c>rtb-… 0.0.0.0/0 → nat-…</c>) or why nothing did.
     /// </summary>
-    public (bool Routed, string Detail) Out(NetworkInterface leaving, IPAddress source, IPAddress destination)
+    public Egress Out(NetworkInterface leaving, IPAddress source, IPAddress destination)
     {
         var table = ec2.RouteTableOfSubnet(leaving.SubnetId);
         var where = $"{leaving.SubnetId} of {leaving.NetworkInterfaceId}";
@@ -104,8 +122,8 @@ internal sealed class VpcRouter(IEc2View ec2, PrefixListTable? prefixLists = nul
 
         if (route.GatewayId is { } gatewayId && gatewayId.StartsWith("igw-", StringComparison.Ordinal))
         {
-            return HasPublicAddress(leaving, source)
-                ? (true, $"{routeText} ({where}): out through the internet gateway with {source}'s public IPv4 address")
+            return PublicAddressOf(leaving, source) is { } publicAddress
+                ? new Egress(true, $"{routeText} ({where}): out through the internet gateway with {source}'s public IPv4 address {publicAddress}", publicAddress)
                 : (false, $"{routeText} ({where}), but {source} has no public IPv4 address (only an instance's primary address in a subnet that maps public IPs on launch, or one with an Elastic IP, has one): the internet gateway drops it (a packet that keeps a pod's own address needs a route to a NAT gateway)");
         }
 
@@ -118,7 +136,7 @@ internal sealed class VpcRouter(IEc2View ec2, PrefixListTable? prefixLists = nul
     /// address — unless it is bound to NAT64's prefix, which only a NAT gateway translates; a NAT gateway translates a
     /// <c>64:ff9b::/96</c> destination (<see cref="ThroughNat64"/>) and drops any other; anything else does not lead out.
     /// </summary>
-    private (bool Routed, string Detail) OutIpv6(string routeText, string where, string tableId, Route route, IPAddress source, IPAddress destination)
+    private Egress OutIpv6(string routeText, string where, string tableId, Route route, IPAddress source, IPAddress destination)
     {
         if (route.NatGatewayId is { } natId)
         {
@@ -134,12 +152,12 @@ internal sealed class VpcRouter(IEc2View ec2, PrefixListTable? prefixLists = nul
 
         if (route.EgressOnlyInternetGatewayId is not null)
         {
-            return (true, $"{routeText} ({where}): out through the egress-only internet gateway with {source}'s own IPv6 address (IPv6 is not translated; the replies come back, a connection started from the internet would not)");
+            return new Egress(true, $"{routeText} ({where}): out through the egress-only internet gateway with {source}'s own IPv6 address (IPv6 is not translated; the replies come back, a connection started from the internet would not)", source.ToString());
         }
 
         if (route.GatewayId?.StartsWith("igw-", StringComparison.Ordinal) == true)
         {
-            return (true, $"{routeText} ({where}): out through the internet gateway with {source}'s own IPv6 address (the VPC's IPv6 addresses are public: nothing is translated)");
+            return new Egress(true, $"{routeText} ({where}): out through the internet gateway with {source}'s own IPv6 address (the VPC's IPv6 addresses are public: nothing is translated)", source.ToString());
         }
 
         return (false, $"{routeText} ({where}): the target does not lead out of the VPC");
@@ -164,7 +182,7 @@ internal sealed class VpcRouter(IEc2View ec2, PrefixListTable? prefixLists = nul
     /// it as any IPv4 packet it translates (<see cref="ThroughNat"/>): a public gateway out through its subnet's internet
     /// gateway as its Elastic IP, a private one not to the internet.
     /// </summary>
-    private (bool Routed, string Detail) ThroughNat64(string head, string natId, IPAddress destination)
+    private Egress ThroughNat64(string head, string natId, IPAddress destination)
     {
         var ipv4 = EmbeddedIpv4(destination);
         return ThroughNat($"{head}: NAT64 translates {destination} to the IPv4 address {ipv4}", natId, ipv4);
@@ -210,7 +228,7 @@ internal sealed class VpcRouter(IEc2View ec2, PrefixListTable? prefixLists = nul
     /// A NAT gateway's way on for an IPv4 packet it translates; <paramref name="head"/> is the step so far (the route to
     /// the gateway, <c>rtb-… 0.0.0.0/0 → nat-… (subnet-… of eni-…)</c>).
     /// </summary>
-    private (bool Routed, string Detail) ThroughNat(string head, string natId, IPAddress destination)
+    private Egress ThroughNat(string head, string natId, IPAddress destination)
     {
         var nat = ec2.DescribeNatGateways(DescribeRequest.ForIds(natId))[0];
         if (nat.State != "available")
@@ -238,7 +256,7 @@ internal sealed class VpcRouter(IEc2View ec2, PrefixListTable? prefixLists = nul
         }
 
         var publicIp = nat.NatGatewayAddresses.FirstOrDefault(a => a.IsPrimary)?.PublicIp;
-        return (true, $"{head}, then {onwardText} ({nat.SubnetId}): out through the internet gateway as the NAT gateway's Elastic IP {publicIp}");
+        return new Egress(true, $"{head}, then {onwardText} ({nat.SubnetId}): out through the internet gateway as the NAT gateway's Elastic IP {publicIp}", publicIp);
     }
 
     /// <summary>
@@ -247,7 +265,7 @@ internal sealed class VpcRouter(IEc2View ec2, PrefixListTable? prefixLists = nul
     /// ("NAT gateways"), and the transit and virtual private gateways it is meant for are not modelled. Always denied,
     /// naming the onward route (or its absence) so the user sees why.
     /// </summary>
-    private (bool Routed, string Detail) ThroughPrivateNat(string head, NatGateway nat, IPAddress destination)
+    private Egress ThroughPrivateNat(string head, NatGateway nat, IPAddress destination)
     {
         var privateIp = nat.NatGatewayAddresses.FirstOrDefault(a => a.IsPrimary)?.PrivateIp;
         var translated = $"NAT gateway {nat.NatGatewayId} is private (it translates to its private address {privateIp}) and cannot reach the internet";
@@ -334,19 +352,19 @@ internal sealed class VpcRouter(IEc2View ec2, PrefixListTable? prefixLists = nul
         => table.Associations.Any(a => a.SubnetId == subnetId) ? "explicitly associated" : "the VPC's main route table, implicitly associated";
 
     /// <summary>
-    /// Whether the internet gateway can translate <paramref name="source"/>: an Elastic IP mapped to it, or the public
-    /// IPv4 address EC2 gives at launch to the primary private address of an instance's primary interface (device
-    /// index 0) in a subnet with <c>MapPublicIpOnLaunch</c> — never to a secondary address or another interface.
+    /// The public IPv4 address the internet gateway translates <paramref name="source"/> to, or null: an Elastic IP
+    /// mapped to it, or the one EC2 gave at launch to the primary private address of an instance's primary interface in
+    /// a subnet with <c>MapPublicIpOnLaunch</c> (the interface's <see cref="NetworkInterface.Association"/>) — never a
+    /// secondary address's.
     /// </summary>
-    private bool HasPublicAddress(NetworkInterface eni, IPAddress source)
+    private string? PublicAddressOf(NetworkInterface eni, IPAddress source)
     {
         var text = source.ToString();
-        if (ec2.DescribeAddresses().Any(a => a.NetworkInterfaceId == eni.NetworkInterfaceId && a.PrivateIpAddress == text))
+        if (ec2.DescribeAddresses().FirstOrDefault(a => a.NetworkInterfaceId == eni.NetworkInterfaceId && a.PrivateIpAddress == text) is { } elastic)
         {
-            return true;
+            return elastic.PublicIp;
         }
 
-        return eni.Attachment is { DeviceIndex: 0 } && eni.InterfaceType == "interface" && eni.PrivateIpAddress == text
-               && ec2.DescribeSubnets(DescribeRequest.ForIds(eni.SubnetId))[0].MapPublicIpOnLaunch;
+        return eni.PrivateIpAddress == text ? eni.Association?.PublicIp : null;
     }
 }

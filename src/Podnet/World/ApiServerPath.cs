@@ -1,6 +1,7 @@
 using System.Net;
 using Podnet.Aws.Ec2;
 using Podnet.Aws.Eks;
+using Podnet.Net;
 using Podnet.Policy;
 
 namespace Podnet.World;
@@ -15,10 +16,13 @@ namespace Podnet.World;
 /// within your cluster's VPC … use the private VPC endpoint", which needs no route out.
 /// </summary>
 /// <remarks>
-/// Not modelled: <c>publicAccessCidrs</c> (a restricted public endpoint that does not list the NAT gateway's or the
-/// instance's public address refuses the node too), the VPC's DNS attributes the private endpoint needs, the security
-/// groups between the node and the endpoint's interfaces (the cluster security group admits itself), and the node
-/// role's permissions.
+/// A public endpoint restricted by <c>publicAccessCidrs</c> admits only the addresses they hold, and the node's
+/// request arrives from the public address it left the VPC with — its NAT gateway's Elastic IP, or the instance's own
+/// public address: "if you have a node in a private subnet that communicates to the internet through a NAT Gateway,
+/// you will need to add the outbound IP address of the NAT gateway as part of an allowed CIDR block on your public
+/// endpoint" (the same guide; aws-cdk#10103: a restricted public endpoint without private access "breaks cluster
+/// functionality"). Not modelled: the VPC's DNS attributes the private endpoint needs, the security groups between the
+/// node and the endpoint's interfaces (the cluster security group admits itself), and the node role's permissions.
 /// </remarks>
 internal static class ApiServerPath
 {
@@ -36,8 +40,14 @@ internal static class ApiServerPath
     /// <param name="ec2">The account's state: the instance's primary interface, its subnet's route table, the gateways.</param>
     /// <param name="cluster">The cluster, for its endpoint access.</param>
     /// <param name="instance">A running instance of one of the cluster's node groups.</param>
-    public static string? Blocked(IEc2View ec2, Cluster cluster, Instance instance)
+    public static string? Blocked(IEc2View ec2, Cluster cluster, Instance instance) => Blocked(ec2, cluster, instance, out _);
+
+    /// <inheritdoc cref="Blocked(IEc2View, Cluster, Instance)"/>
+    /// <param name="refused">The public address the kubelet's requests come from when the endpoint's
+    /// <c>publicAccessCidrs</c> refuse it (so a fix can name it); else null.</param>
+    public static string? Blocked(IEc2View ec2, Cluster cluster, Instance instance, out string? refused)
     {
+        refused = null;
         ArgumentNullException.ThrowIfNull(ec2);
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(instance);
@@ -55,9 +65,23 @@ internal static class ApiServerPath
 
         var primaryId = instance.NetworkInterfaces.First(n => n.Attachment.DeviceIndex == 0).NetworkInterfaceId;
         var primary = ec2.DescribeNetworkInterfaces(DescribeRequest.ForIds(primaryId))[0];
-        var (routed, detail) = new VpcRouter(ec2).Out(primary, IPAddress.Parse(primary.PrivateIpAddress), PublicEndpoint);
-        return routed
-            ? null
-            : $"its kubelet cannot reach the cluster's public endpoint {host} from {primary.PrivateIpAddress} ({detail}), and the cluster has no private endpoint access (endpointPrivateAccess false)";
+        var egress = new VpcRouter(ec2).Out(primary, IPAddress.Parse(primary.PrivateIpAddress), PublicEndpoint);
+        if (!egress.Routed)
+        {
+            return $"its kubelet cannot reach the cluster's public endpoint {host} from {primary.PrivateIpAddress} ({egress.Detail}), and the cluster has no private endpoint access (endpointPrivateAccess false)";
+        }
+
+        if (Admitted(access.PublicAccessCidrs, egress.PublicAddress))
+        {
+            return null;
+        }
+
+        refused = egress.PublicAddress;
+        return $"its kubelet reaches the cluster's public endpoint {host} from {primary.PrivateIpAddress} as {egress.PublicAddress} ({egress.Detail}), but the endpoint's publicAccessCidrs [{string.Join(", ", access.PublicAccessCidrs)}] do not include {egress.PublicAddress}, and the cluster has no private endpoint access (endpointPrivateAccess false)";
     }
+
+    /// <summary>Whether a request from <paramref name="publicAddress"/> is in one of the public endpoint's <paramref name="publicAccessCidrs"/>.</summary>
+    internal static bool Admitted(IReadOnlyList<string> publicAccessCidrs, string? publicAddress)
+        => publicAddress is not null && IPAddress.TryParse(publicAddress, out var address)
+           && publicAccessCidrs.Any(c => CidrBlock.TryParse(c, out var cidr) && cidr.Contains(address));
 }

@@ -261,8 +261,10 @@ public class VpcRouterTests
 
         var result = new Reachability(world).Evaluate($"node/{node.Name}", "8.8.8.8", "443");
 
+        // The node's public address is the one it shows as its ExternalIP.
+        var external = node.Peek("status.addresses")!.AsArray().Single(a => a!["type"]!.GetValue<string>() == "ExternalIP")!["address"]!.GetValue<string>();
         Assert.True(result.Allowed);
-        Assert.Matches($@"^rtb-\w+ 0\.0\.0\.0/0 → igw-\w+ \(subnet-\w+ of eni-\w+\): out through the internet gateway with {address.Replace(".", "\\.", StringComparison.Ordinal)}'s public IPv4 address$", RouteHop(result).Detail);
+        Assert.Matches($@"^rtb-\w+ 0\.0\.0\.0/0 → igw-\w+ \(subnet-\w+ of eni-\w+\): out through the internet gateway with {address.Replace(".", "\\.", StringComparison.Ordinal)}'s public IPv4 address {external.Replace(".", "\\.", StringComparison.Ordinal)}$", RouteHop(result).Detail);
     }
 
     [Fact]

@@ -23,15 +23,25 @@ public sealed class ApiServerPathTests
         return (world, subnet);
     }
 
-    private static IReadOnlyList<string> CreateGroup(Podnet.World.World world, string subnetId)
+    private static IReadOnlyList<string> CreateGroup(Podnet.World.World world, string subnetId, string name = "isolated")
     {
         var eks = world.Cloud!.Eks;
         var existing = eks.DescribeNodegroup(world.Cluster!.Name, "ng-1");
-        eks.CreateNodegroup(new CreateNodegroupRequest(world.Cluster.Name, "isolated", existing.NodeRole, [subnetId], existing.InstanceTypes));
-        var ids = eks.NodegroupInstanceIds(world.Cluster.Name, "isolated");
+        eks.CreateNodegroup(new CreateNodegroupRequest(world.Cluster.Name, name, existing.NodeRole, [subnetId], existing.InstanceTypes));
+        var ids = eks.NodegroupInstanceIds(world.Cluster.Name, name);
         Assert.NotEmpty(ids);
         return ids;
     }
+
+    /// <summary>examples/hello-eks with its public endpoint restricted to an office's range, 192.0.2.0/24 (RFC 5737).</summary>
+    private static Podnet.World.World WorldWithOfficeOnlyEndpoint()
+        => ExampleWorlds.Load("hello-eks", t => t.Replace("  Version: \"1.31\"\n", "  Version: \"1.31\"\n  PublicAccessCidrs: [192.0.2.0/24]\n", StringComparison.Ordinal));
+
+    private static string SubnetOf(Podnet.World.World world, string cidr)
+        => world.Cloud!.Ec2Backend.DescribeSubnets().Single(s => s.CidrBlock == cidr).SubnetId;
+
+    private static Instance InstanceOf(Podnet.World.World world, string id)
+        => world.Cloud!.Ec2Backend.DescribeInstances(DescribeRequest.ForIds(id))[0].Instances[0];
 
     private static bool HasNode(Podnet.World.World world, string instanceId)
         => world.ControlPlane.Store.List("v1", "Node").Items.Any(n => n.GetString("spec.providerID")!.EndsWith("/" + instanceId, StringComparison.Ordinal));
@@ -138,6 +148,90 @@ public sealed class ApiServerPathTests
         Assert.All(ids, id => Assert.True(HasNode(world, id), id));
         var again = Assert.Throws<Podnet.Aws.AwsException>(() => eks.UpdateClusterEndpointAccess(name, publicAccess: true, privateAccess: true, publicAccessCidrs: null));
         Assert.Equal(("InvalidParameterException", "Cluster is already at the desired configuration with endpointPrivateAccess: true , endpointPublicAccess: true, and Public Endpoint Restrictions: [0.0.0.0/0]"), (again.Code, again.Message));
+    }
+
+    [Fact]
+    public void RestrictedPublicEndpoint_NatGatewaysElasticIpNotInPublicAccessCidrs_NodesNeverJoin_AsLintWarns_UntilItIsAdded()
+    {
+        var world = WorldWithOfficeOnlyEndpoint();
+        var eks = world.Cloud!.Eks;
+        var name = world.Cluster!.Name;
+        Assert.Equal(["192.0.2.0/24"], world.Cluster.ResourcesVpcConfig.PublicAccessCidrs);
+
+        // The world's own nodes had joined when it began; a new group behind the NAT gateway does not.
+        Assert.Empty(world.InstancesNotJoined);
+        var subnet = SubnetOf(world, "192.168.64.0/19");
+        var ids = CreateGroup(world, subnet, "behind-nat");
+        world.Settle();
+
+        var ec2 = world.Cloud.Ec2Backend;
+        var table = ec2.RouteTableOfSubnet(subnet);
+        var natId = table.Routes.Single(r => r.DestinationCidrBlock == "0.0.0.0/0").NatGatewayId!;
+        var nat = ec2.DescribeNatGateways(DescribeRequest.ForIds(natId))[0];
+        var elasticIp = nat.NatGatewayAddresses.Single().PublicIp!;
+        var natTable = ec2.RouteTableOfSubnet(nat.SubnetId);
+        var igw = natTable.Routes.Single(r => r.DestinationCidrBlock == "0.0.0.0/0").GatewayId;
+        var host = new Uri(world.Cluster.Endpoint).Host;
+        var primary = InstanceOf(world, ids[0]).PrivateIpAddress;
+        Assert.All(ids, id => Assert.False(HasNode(world, id), id));
+        Assert.Equal(
+            $"its kubelet reaches the cluster's public endpoint {host} from {primary} as {elasticIp} ({table.RouteTableId} 0.0.0.0/0 → {natId} ({subnet} of {InstanceOf(world, ids[0]).NetworkInterfaces[0].NetworkInterfaceId}), then {natTable.RouteTableId} 0.0.0.0/0 → {igw} ({nat.SubnetId}): out through the internet gateway as the NAT gateway's Elastic IP {elasticIp}), but the endpoint's publicAccessCidrs [192.0.2.0/24] do not include {elasticIp}, and the cluster has no private endpoint access (endpointPrivateAccess false)",
+            world.InstancesNotJoined[ids[0]]);
+
+        var finding = Assert.Single(WorldLint.Run(world), f => f.Check == NodegroupNodesCannotJoin.Id && f.Object == "NodeGroup behind-nat");
+        Assert.StartsWith(
+            $"admit the address the nodes' requests come from: aws eks update-cluster-config --name {name} --resources-vpc-config publicAccessCidrs=\"192.0.2.0/24,{elasticIp}/32\", or let nodes use the private endpoint",
+            finding.Fix,
+            StringComparison.Ordinal);
+
+        // The NAT gateway's Elastic IP admitted: once the update is done the waiting kubelets get in.
+        var update = eks.UpdateClusterEndpointAccess(name, publicAccess: null, privateAccess: null, publicAccessCidrs: ["192.0.2.0/24", $"{elasticIp}/32"]);
+        Assert.Equal([("PublicAccessCidrs", $"[\"192.0.2.0/24\",\"{elasticIp}/32\"]")], update.Params.Select(p => (p.Type, p.Value)));
+        world.Time.Advance(EksLifecycle.EndpointAccessUpdating);
+        world.RegisterNodes();
+        Assert.Empty(world.InstancesNotJoined);
+        Assert.All(ids, id => Assert.True(HasNode(world, id), id));
+        Assert.DoesNotContain(WorldLint.Run(world), f => f.Check == NodegroupNodesCannotJoin.Id && f.Object == "NodeGroup behind-nat");
+    }
+
+    [Fact]
+    public void PublicSubnet_NodeHasItsOwnPublicAddress_AsExternalIpAndDns_AndTheRestrictedEndpointJudgesThatAddress()
+    {
+        foreach (var restricted in new[] { false, true })
+        {
+            var world = restricted ? WorldWithOfficeOnlyEndpoint() : ExampleWorlds.Load("hello-eks");
+            var subnet = SubnetOf(world, "192.168.0.0/19");
+            var id = CreateGroup(world, subnet, "public")[0];
+            world.Settle();
+
+            var instance = InstanceOf(world, id);
+            Assert.Matches(@"^198\.18\.\d+\.\d+$", instance.PublicIpAddress);
+            if (restricted)
+            {
+                Assert.False(HasNode(world, id));
+                Assert.Contains(
+                    $"from {instance.PrivateIpAddress} as {instance.PublicIpAddress} (",
+                    world.InstancesNotJoined[id],
+                    StringComparison.Ordinal);
+                Assert.Contains(
+                    $"out through the internet gateway with {instance.PrivateIpAddress}'s public IPv4 address {instance.PublicIpAddress}), but the endpoint's publicAccessCidrs [192.0.2.0/24] do not include {instance.PublicIpAddress}",
+                    world.InstancesNotJoined[id],
+                    StringComparison.Ordinal);
+
+                // lint cannot name an address to admit: the next instance there gets another.
+                var finding = Assert.Single(WorldLint.Run(world), f => f.Check == NodegroupNodesCannotJoin.Id && f.Object == "NodeGroup public");
+                Assert.EndsWith($"or send {subnet}'s traffic out by a NAT gateway whose Elastic IP publicAccessCidrs admit: {instance.PublicIpAddress} is {id}'s own public address, and a new instance gets another", finding.Fix, StringComparison.Ordinal);
+                continue;
+            }
+
+            // cloud-provider-aws's order (extractIPv4NodeAddresses): private address, public address, private name twice, public name.
+            var node = world.ControlPlane.Store.List("v1", "Node").Items.Single(n => n.GetString("spec.providerID")!.EndsWith("/" + id, StringComparison.Ordinal));
+            var addresses = node.Peek("status.addresses")!.AsArray().Select(a => (a!["type"]!.GetValue<string>(), a["address"]!.GetValue<string>()));
+            Assert.Equal(
+                [("InternalIP", instance.PrivateIpAddress!), ("ExternalIP", instance.PublicIpAddress!), ("InternalDNS", instance.PrivateDnsName), ("Hostname", instance.PrivateDnsName), ("ExternalDNS", instance.PublicDnsName)],
+                addresses);
+            Assert.Empty(world.InstancesNotJoined);
+        }
     }
 
     [Fact]

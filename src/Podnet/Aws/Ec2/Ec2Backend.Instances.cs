@@ -201,6 +201,11 @@ public sealed partial class Ec2Backend
                 throw Ec2Errors.InsufficientFreeAddressesForInstances(subnet.Id);
             }
 
+            if (subnet.MapPublicIpOnLaunch && _publicIps.Count + count > PublicIpPoolSize)
+            {
+                throw Ec2Errors.InsufficientAddressCapacity();
+            }
+
             var tags = TagsOf(request.Tags);
             // An instance is what it is launched as (subnet, type, image, tags — an EKS node group's name among them);
             // the nth alike is told by n, so a node group's third node keeps its ID whatever else the account runs.
@@ -211,6 +216,11 @@ public sealed partial class Ec2Backend
             {
                 var instanceId = NewId("i", request.InstanceId, "InvalidInstanceID.Malformed", identity);
                 var eni = CreateInterfaceEntity(subnet, NetworkInterfaceTypes.Interface, [.. groups], string.Empty, [], request.PrivateIpAddress, _ => { }, instanceId, request.NetworkInterfaceId, request.MacAddress);
+                if (subnet.MapPublicIpOnLaunch)
+                {
+                    eni.PublicIp = PublicIpOf(instanceId);
+                }
+
                 var profile = request.IamInstanceProfileRoleArn is { } roleArn
                     ? new IamInstanceProfile($"arn:aws:iam::{AccountId}:instance-profile/{roleArn[(roleArn.LastIndexOf('/') + 1)..]}", roleArn)
                     : null;
@@ -363,6 +373,13 @@ public sealed partial class Ec2Backend
     {
         foreach (var eni in AttachedTo(instance.Id).ToList())
         {
+            // The public address EC2 gave at launch goes back to Amazon's pool with the instance.
+            if (eni.PublicIp is { } publicIp)
+            {
+                _publicIps.Remove(publicIp);
+                eni.PublicIp = null;
+            }
+
             var deleteOnTermination = eni.Attachment!.DeleteOnTermination;
             eni.Attachment = null;
             if (!deleteOnTermination)
@@ -381,12 +398,44 @@ public sealed partial class Ec2Backend
         instance.InterfacesReleased = true;
     }
 
+    /// <summary>
+    /// The public IPv4 addresses EC2 has given instances at launch and not taken back (<see cref="PublicIpOf"/>).
+    /// </summary>
+    private readonly HashSet<IPAddress> _publicIps = [];
+
+    // Amazon's pool of public addresses, emulated by RFC 2544's benchmarking range 198.18.0.0/16 (never a real
+    // public address, and outside 198.19.0.0/16, which a VPC may use): 65,534 addresses.
+    private const int PublicIpPoolSize = 65_534;
+
+    /// <summary>
+    /// The public IPv4 address EC2 gives an instance launched into a subnet with <c>MapPublicIpOnLaunch</c> (the
+    /// "auto-assign public IP" of the EC2 console), one of Amazon's pool rather than the account's: drawn from the
+    /// instance's ID, so an instance keeps its address whatever else the account launches, the next free one on a clash.
+    /// </summary>
+    private IPAddress PublicIpOf(string instanceId)
+    {
+        var start = (int)(System.IO.Hashing.XxHash3.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(instanceId)) % PublicIpPoolSize);
+        for (var i = 0; i < PublicIpPoolSize; i++)
+        {
+            var n = ((start + i) % PublicIpPoolSize) + 1;
+            var address = new IPAddress([198, 18, (byte)(n >> 8), (byte)(n & 0xFF)]);
+            if (_publicIps.Add(address))
+            {
+                return address;
+            }
+        }
+
+        // RunInstances checked that the pool has an address for every instance it launches.
+        throw new System.Diagnostics.UnreachableException("the public address pool is full");
+    }
+
     private Instance ToInstance(InstanceEntity instance)
     {
         var state = StateOf(instance);
         var running = state != InstanceState.Terminated;
         var interfaces = AttachedTo(instance.Id).OrderBy(e => e.Attachment!.NetworkCardIndex).ThenBy(e => e.Attachment!.DeviceIndex).ToList();
         var primary = interfaces.FirstOrDefault(e => e.Attachment!.DeviceIndex == 0);
+        var publicAddress = primary is null ? null : AssociationOf(primary);
         return new Instance(
             instance.Id,
             instance.ImageId,
@@ -413,9 +462,16 @@ public sealed partial class Ec2Backend
                 new InstanceNetworkInterfaceAttachment(e.Attachment!.Id, e.Attachment.DeviceIndex, e.Attachment.NetworkCardIndex, "attached", e.Attachment.AttachTime, e.Attachment.DeleteOnTermination),
                 GroupIdentifiers(e.GroupIds),
                 PrivateAddressesOf(e),
-                [.. e.Prefixes.Select(p => new Ipv4PrefixSpecification(p.ToString()))]))],
+                [.. e.Prefixes.Select(p => new Ipv4PrefixSpecification(p.ToString()))])
+            {
+                Association = AssociationOf(e),
+            })],
             instance.IamInstanceProfile,
-            [.. instance.Tags]);
+            [.. instance.Tags])
+        {
+            PublicIpAddress = publicAddress?.PublicIp,
+            PublicDnsName = publicAddress?.PublicDnsName ?? string.Empty,
+        };
     }
 
     private static readonly FilterMatcher<Instance> InstanceFilters = new(
@@ -431,6 +487,9 @@ public sealed partial class Ec2Backend
             ["image-id"] = i => Field.One(i.ImageId),
             ["private-ip-address"] = i => Field.One(i.PrivateIpAddress),
             ["private-dns-name"] = i => Field.One(i.PrivateDnsName),
+            ["ip-address"] = i => Field.One(i.PublicIpAddress),
+            ["dns-name"] = i => Field.One(i.PublicDnsName is { Length: > 0 } name ? name : null),
+            ["network-interface.association.public-ip"] = i => i.NetworkInterfaces.Select(n => n.Association?.PublicIp),
             ["network-interface.network-interface-id"] = i => i.NetworkInterfaces.Select(n => n.NetworkInterfaceId),
             ["network-interface.addresses.private-ip-address"] = i => i.NetworkInterfaces.SelectMany(n => n.PrivateIpAddresses).Select(a => a.PrivateIpAddress),
 

@@ -475,7 +475,30 @@ public sealed partial class Ec2Backend
         [.. eni.Tags])
     {
         Ipv6Prefixes = [.. eni.Ipv6Prefixes.Select(p => new Ipv6PrefixSpecification(p.ToString()))],
+        Association = AssociationOf(eni),
     };
+
+    /// <summary>
+    /// The public address of the interface's primary private address: an Elastic IP associated with it, else the one
+    /// EC2 gave it at launch (an associated Elastic IP takes the place of that one, as on EC2).
+    /// </summary>
+    private NetworkInterfaceAssociation? AssociationOf(InterfaceEntity eni)
+    {
+        var primary = eni.PrimaryAddress.ToString();
+        if (_addresses.Values.FirstOrDefault(a => a.NetworkInterfaceId == eni.Id && a.PrivateIpAddress == primary) is { } elastic)
+        {
+            return new NetworkInterfaceAssociation(elastic.PublicIp, PublicDnsName(IPAddress.Parse(elastic.PublicIp)), AccountId)
+            {
+                AllocationId = elastic.AllocationId,
+                AssociationId = elastic.AssociationId,
+            };
+        }
+
+        return eni.PublicIp is { } launched ? new NetworkInterfaceAssociation(launched.ToString(), PublicDnsName(launched), "amazon") : null;
+    }
+
+    /// <summary>A public address's DNS name: <c>ec2-198-18-7-21.us-west-2.compute.amazonaws.com</c>.</summary>
+    private string PublicDnsName(IPAddress address) => $"ec2-{address.ToString().Replace('.', '-')}.{Options.PublicDnsSuffix}";
 
     private List<NetworkInterfacePrivateIpAddress> PrivateAddressesOf(InterfaceEntity eni)
         => [AddressEntries(eni.PrimaryAddress).Primary, .. eni.SecondaryAddresses.Select(a => AddressEntries(a).Secondary)];
@@ -503,6 +526,11 @@ public sealed partial class Ec2Backend
             ["requester-managed"] = e => Field.Bool(e.RequesterManaged),
             ["source-dest-check"] = e => Field.Bool(e.SourceDestCheck),
             ["private-dns-name"] = e => Field.One(e.PrivateDnsName),
+            ["association.public-ip"] = e => Field.One(e.Association?.PublicIp),
+            ["association.public-dns-name"] = e => Field.One(e.Association?.PublicDnsName),
+            ["association.ip-owner-id"] = e => Field.One(e.Association?.IpOwnerId),
+            ["association.allocation-id"] = e => Field.One(e.Association?.AllocationId),
+            ["association.association-id"] = e => Field.One(e.Association?.AssociationId),
             ["private-ip-address"] = e => e.PrivateIpAddresses.Select(p => p.PrivateIpAddress),
             ["addresses.private-ip-address"] = e => e.PrivateIpAddresses.Select(p => p.PrivateIpAddress),
             ["addresses.primary"] = e => e.PrivateIpAddresses.Select(p => p.Primary ? "true" : "false"),
@@ -585,6 +613,9 @@ public sealed partial class Ec2Backend
 
         /// <summary>The NAT gateway that made this interface (requester-managed: only EC2 may delete it).</summary>
         public string? ManagedBy { get; set; }
+
+        /// <summary>The public IPv4 address EC2 gave its primary address at launch (<see cref="PublicIpOf"/>), or null.</summary>
+        public IPAddress? PublicIp { get; set; }
 
         /// <summary>The attachment; setting it moves the interface in the backend's by-instance index.</summary>
         public AttachmentState? Attachment

@@ -68,10 +68,9 @@ public sealed partial class Ec2Backend
     /// Sets a subnet's <c>MapPublicIpOnLaunch</c>, <c>AssignIpv6AddressOnCreation</c> and <c>EnableDns64</c>, each when
     /// given (null leaves it), as <c>aws ec2 modify-subnet-attribute --map-public-ip-on-launch</c>,
     /// <c>--assign-ipv6-address-on-creation</c> and <c>--enable-dns64</c> do (DNS64 takes effect for the resolver's
-    /// next answers; Podnet's reach reads it when asked). On EC2 they apply to what is launched or created afterwards. An
-    /// interface made already keeps its addresses here too; but Podnet records no public IPv4 address per instance
-    /// (reach derives it from the subnet's attribute, VpcRouter), so for reach an instance launched before the change
-    /// follows the new <c>MapPublicIpOnLaunch</c> — a deviation.
+    /// next answers; Podnet's reach reads it when asked). On EC2 they apply to what is launched or created afterwards, and
+    /// so here: an instance keeps the public address it was launched with, or its lack of one, and an interface its
+    /// addresses.
     /// </summary>
     /// <exception cref="AwsException">
     /// <c>InvalidSubnetID.NotFound</c>; <c>AssignIpv6AddressOnCreation</c> for a subnet without an IPv6 block

@@ -22,6 +22,7 @@ public static class Ec2Errors
         public const string PrivateIpAddressLimitExceeded = "PrivateIpAddressLimitExceeded";
         public const string InsufficientFreeAddressesInSubnet = "InsufficientFreeAddressesInSubnet";
         public const string InsufficientCidrBlocks = "InsufficientCidrBlocks";
+        public const string InsufficientAddressCapacity = "InsufficientAddressCapacity";
         public const string UnauthorizedOperation = "UnauthorizedOperation";
         public const string RequestLimitExceeded = "RequestLimitExceeded";
         public const string InternalError = "InternalError";
@@ -187,6 +188,13 @@ public static class Ec2Errors
 
     /// <summary>RunInstances with fewer free addresses in the subnet than MinCount instances need.</summary>
     public static AwsException InsufficientFreeAddressesForInstances(string subnetId) => E(Codes.InsufficientFreeAddressesInSubnet, $"There are not enough free addresses in subnet '{subnetId}' to satisfy the requested number of instances.");
+
+    /// <summary>
+    /// RunInstances into a subnet that maps public IPs on launch when Amazon's pool, as Podnet emulates it (65,534
+    /// addresses), has too few left for MinCount instances (EC2 API Reference, "Error codes": "Not enough available
+    /// addresses to satisfy your minimum request").
+    /// </summary>
+    public static AwsException InsufficientAddressCapacity() => E(Codes.InsufficientAddressCapacity, "Not enough available addresses to satisfy your minimum request. Reduce the number of addresses you are requesting or wait for additional capacity to become available.");
 
     /// <summary>
     /// CreateNetworkInterface or AssignPrivateIpAddresses asking for more addresses than the subnet has free, as

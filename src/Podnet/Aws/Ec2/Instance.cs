@@ -31,7 +31,17 @@ public sealed record Instance(
     IReadOnlyList<GroupIdentifier> SecurityGroups,
     IReadOnlyList<InstanceNetworkInterface> NetworkInterfaces,
     IamInstanceProfile? IamInstanceProfile,
-    IReadOnlyList<Tag> Tags);
+    IReadOnlyList<Tag> Tags)
+{
+    /// <summary>
+    /// The public IPv4 address of its primary interface (<see cref="NetworkInterfaceAssociation"/>): given at launch in
+    /// a subnet with <c>MapPublicIpOnLaunch</c>, gone once the instance is terminated; null without one.
+    /// </summary>
+    public string? PublicIpAddress { get; init; }
+
+    /// <summary>That address's public DNS name; empty without one, as describe-instances prints <c>"PublicDnsName": ""</c>.</summary>
+    public string PublicDnsName { get; init; } = string.Empty;
+}
 
 /// <summary>An instance's state: EC2's code (the low byte of <c>instanceState.code</c>) and name.</summary>
 public sealed record InstanceState(int Code, string Name)
@@ -69,7 +79,11 @@ public sealed record InstanceNetworkInterface(
     InstanceNetworkInterfaceAttachment Attachment,
     IReadOnlyList<GroupIdentifier> Groups,
     IReadOnlyList<NetworkInterfacePrivateIpAddress> PrivateIpAddresses,
-    IReadOnlyList<Ipv4PrefixSpecification> Ipv4Prefixes);
+    IReadOnlyList<Ipv4PrefixSpecification> Ipv4Prefixes)
+{
+    /// <summary>The public IPv4 address of the interface's primary private address, or null (<see cref="NetworkInterfaceAssociation"/>).</summary>
+    public NetworkInterfaceAssociation? Association { get; init; }
+}
 
 public sealed record InstanceNetworkInterfaceAttachment(
     string AttachmentId,

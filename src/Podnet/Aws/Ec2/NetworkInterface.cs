@@ -24,6 +24,28 @@ public sealed record NetworkInterface(
 {
     /// <summary>The /80 IPv6 prefixes delegated to the interface (<c>Ipv6PrefixCount</c>; the VPC CNI's prefix delegation in IPv6 mode).</summary>
     public IReadOnlyList<Ipv6PrefixSpecification> Ipv6Prefixes { get; init; } = [];
+
+    /// <summary>The public IPv4 address of the interface's primary private address, or null: see <see cref="NetworkInterfaceAssociation"/>.</summary>
+    public NetworkInterfaceAssociation? Association { get; init; }
+}
+
+/// <summary>
+/// The public IPv4 address mapped to an interface's primary private address (botocore
+/// <c>NetworkInterfaceAssociation</c>; describe-network-interfaces' and describe-instances' <c>Association</c>): the
+/// address EC2 gives at launch to an instance's primary interface in a subnet with <c>MapPublicIpOnLaunch</c>
+/// (<see cref="IpOwnerId"/> <c>amazon</c>, no allocation), or an Elastic IP associated with it (the account's, with
+/// its <see cref="AllocationId"/> and <see cref="AssociationId"/>).
+/// </summary>
+/// <param name="PublicIp">The public IPv4 address, e.g. <c>198.18.7.21</c> (Podnet draws them from RFC 2544's benchmarking range, never a real one).</param>
+/// <param name="PublicDnsName">Its public DNS name, <c>ec2-198-18-7-21.us-west-2.compute.amazonaws.com</c> (<c>compute-1.amazonaws.com</c> in us-east-1).</param>
+/// <param name="IpOwnerId"><c>amazon</c> for an address EC2 assigned, else the account that owns the Elastic IP.</param>
+public sealed record NetworkInterfaceAssociation(string PublicIp, string PublicDnsName, string IpOwnerId)
+{
+    /// <summary>The Elastic IP's allocation ID (<c>eipalloc-…</c>); null for an address EC2 assigned at launch.</summary>
+    public string? AllocationId { get; init; }
+
+    /// <summary>The Elastic IP's association ID (<c>eipassoc-…</c>); null for an address EC2 assigned at launch.</summary>
+    public string? AssociationId { get; init; }
 }
 
 public sealed record NetworkInterfacePrivateIpAddress(string PrivateIpAddress, string PrivateDnsName, bool Primary);

@@ -255,8 +255,9 @@ public sealed partial class EksBackend
     }
 
     /// <summary>
-    /// The earliest moment a cluster or node group changes status by itself (CREATING → ACTIVE, DELETING → gone), or
-    /// null when none is in progress: what a caller waiting on EKS waits for.
+    /// The earliest moment a cluster or node group changes status by itself (CREATING → ACTIVE, DELETING → gone, an
+    /// endpoint access update done and the cluster ACTIVE again, a new group whose nodes have not joined CREATE_FAILED),
+    /// or null when none is in progress: what a caller waiting on EKS waits for.
     /// </summary>
     public DateTimeOffset? NextTransition
     {
@@ -267,8 +268,9 @@ public sealed partial class EksBackend
                 Expire();
                 var now = _time.GetUtcNow();
                 return _clusters.Values
-                    .SelectMany(c => c.Nodegroups.Values.SelectMany(n => new[] { n.ActiveAt, n.GoneAt })
+                    .SelectMany(c => c.Nodegroups.Values.SelectMany(n => new[] { n.ActiveAt, n.GoneAt, n.CreationNodeMissing ? n.Nodegroup.CreatedAt + EksLifecycle.NodeJoinTimeout : null })
                         .Concat(c.FargateProfiles.Values.SelectMany(f => new[] { f.ActiveAt, f.GoneAt }))
+                        .Concat(c.Updates.Select(u => (DateTimeOffset?)u.DoneAt))
                         .Append(c.ActiveAt).Append(c.GoneAt))
                     .Where(at => at > now)
                     .Min();

@@ -160,11 +160,16 @@ public static class NodeRegistration
                 // On a node of an IPv6 cluster the kubelet's --node-ip is the instance's IPv6 address, and the node's
                 // addresses put that family first (cloud-provider's GetNodeAddressesFromNodeIP): its InternalIP is
                 // the IPv6 one, the IPv4 one follows.
+                // An instance with a public IPv4 address has it as ExternalIP and its public name as ExternalDNS, in
+                // the order cloud-provider-aws gives them (aws.go extractIPv4NodeAddresses): the private addresses,
+                // the public one, the private name as InternalDNS and Hostname, the public name.
                 ["addresses"] = new JsonArray([..
                     (ipv6Address is null ? Array.Empty<JsonNode>() : [new JsonObject { ["type"] = "InternalIP", ["address"] = ipv6Address }]),
                     new JsonObject { ["type"] = "InternalIP", ["address"] = instance.PrivateIpAddress },
+                    .. (instance.PublicIpAddress is { } publicIp ? [new JsonObject { ["type"] = "ExternalIP", ["address"] = publicIp }] : Array.Empty<JsonNode>()),
                     new JsonObject { ["type"] = "InternalDNS", ["address"] = instance.PrivateDnsName },
-                    new JsonObject { ["type"] = "Hostname", ["address"] = instance.PrivateDnsName }]),
+                    new JsonObject { ["type"] = "Hostname", ["address"] = instance.PrivateDnsName },
+                    .. (instance.PublicDnsName is { Length: > 0 } publicName ? [new JsonObject { ["type"] = "ExternalDNS", ["address"] = publicName }] : Array.Empty<JsonNode>())]),
                 ["capacity"] = resources(cpu, memoryBytes, maxPods),
                 ["allocatable"] = resources(cpu - reservedCpu, memoryBytes - reservedMemory, maxPods),
                 ["conditions"] = new JsonArray(

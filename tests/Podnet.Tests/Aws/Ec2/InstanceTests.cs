@@ -39,6 +39,36 @@ public class InstanceTests
     }
 
     [Fact]
+    public void RunInstances_InASubnetThatMapsPublicIps_PrimaryInterfaceGetsAPublicAddress_UntilTerminated()
+    {
+        var privateOnly = Describe(_cloud.Run().InstanceId);
+        Assert.Null(privateOnly.PublicIpAddress);
+        Assert.Equal(string.Empty, privateOnly.PublicDnsName);
+        Assert.Null(Assert.Single(privateOnly.NetworkInterfaces).Association);
+
+        Ec2.ModifySubnetAttribute(_cloud.SubnetB.SubnetId, mapPublicIpOnLaunch: true, assignIpv6AddressOnCreation: null);
+        var ids = Ec2.RunInstances(new RunInstancesRequest("m5.large", _cloud.SubnetB.SubnetId, MinCount: 2, MaxCount: 2)).Instances.Select(i => i.InstanceId).ToList();
+        var instance = Describe(ids[0]);
+
+        // One of Amazon's addresses (emulated by RFC 2544's 198.18.0.0/16), its name in the region's public domain, and
+        // the primary interface's association owned by "amazon"; the other instance has another address.
+        Assert.Matches(@"^198\.18\.\d+\.\d+$", instance.PublicIpAddress);
+        Assert.Equal($"ec2-{instance.PublicIpAddress!.Replace('.', '-')}.us-west-2.compute.amazonaws.com", instance.PublicDnsName);
+        var association = Assert.Single(instance.NetworkInterfaces).Association!;
+        Assert.Equal((instance.PublicIpAddress, instance.PublicDnsName, "amazon", (string?)null), (association.PublicIp, association.PublicDnsName, association.IpOwnerId, association.AllocationId));
+        Assert.NotEqual(instance.PublicIpAddress, Describe(ids[1]).PublicIpAddress);
+        var eni = Ec2.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("association.public-ip", instance.PublicIpAddress)));
+        Assert.Equal(instance.NetworkInterfaces[0].NetworkInterfaceId, Assert.Single(eni).NetworkInterfaceId);
+        Assert.Equal(ids[0], Assert.Single(Ec2.DescribeInstances(DescribeRequest.Where(new Filter("ip-address", instance.PublicIpAddress)))).Instances.Single().InstanceId);
+
+        // The address goes back to Amazon's pool with the instance.
+        Ec2.TerminateInstances([ids[0]]);
+        _cloud.Time.Advance(Ec2.ShuttingDownDuration(ids[0]));
+        var terminated = Describe(ids[0]);
+        Assert.Equal(("terminated", null, string.Empty), (terminated.State.Name, terminated.PublicIpAddress, terminated.PublicDnsName));
+    }
+
+    [Fact]
     public void RunInstances_PendingUntilItsBoot_ThenRunning_WithAnEmptyTransitionReason()
     {
         var launchedAt = _cloud.Time.GetUtcNow();

@@ -58,6 +58,30 @@ public class InstanceLifecycleCliTests : IClassFixture<HeldClockServedWorld>
     }
 
     [Fact]
+    public void RunInstances_ThroughTheCli_InAPublicSubnet_DescribeShowsItsPublicAddress_UntilItIsTerminated()
+    {
+        var backend = _world.Server.Cluster.World.Cloud!.Ec2Backend;
+        var subnetId = _world.Server.Cluster.Read(() => backend.DescribeSubnets().First(s => s.CidrBlock == "192.168.0.0/19").SubnetId);
+
+        var id = _world.AwsOk("ec2", "run-instances", "--image-id", "ami-0a1b2c3d4e5f60718", "--instance-type", "m5.large", "--subnet-id", subnetId,
+            "--query", "Instances[0].InstanceId", "--output", "text");
+        var shown = _world.AwsOk("ec2", "describe-instances", "--instance-ids", id, "--query",
+            "Reservations[0].Instances[0].[PublicIpAddress,PublicDnsName,NetworkInterfaces[0].Association.PublicIp,NetworkInterfaces[0].Association.IpOwnerId]", "--output", "text");
+        var fields = shown.Split('\t');
+        Assert.Matches(@"^198\.18\.\d+\.\d+$", fields[0]);
+        Assert.Equal([fields[0], $"ec2-{fields[0].Replace('.', '-')}.us-west-2.compute.amazonaws.com", fields[0], "amazon"], fields);
+        var byAddress = _world.AwsOk("ec2", "describe-network-interfaces", "--filters", $"Name=association.public-ip,Values={fields[0]}",
+            "--query", "NetworkInterfaces[0].[Attachment.InstanceId,Association.PublicDnsName]", "--output", "text");
+        Assert.Equal($"{id}\t{fields[1]}", byAddress);
+
+        _world.AwsOk("ec2", "terminate-instances", "--instance-ids", id);
+        _world.Clock.Advance(_world.Server.Cluster.Read(() => backend.ShuttingDownDuration(id)));
+        var terminated = _world.AwsOk("ec2", "describe-instances", "--instance-ids", id,
+            "--query", "Reservations[0].Instances[0].[State.Name,PublicIpAddress,PublicDnsName]", "--output", "json");
+        Assert.Equal("[\n    \"terminated\",\n    null,\n    \"\"\n]", terminated);
+    }
+
+    [Fact]
     public void TerminateInstances_ThroughTheCli_ShuttingDownWithItsReason_ThenTerminatedWithoutItsInterface()
     {
         var backend = _world.Server.Cluster.World.Cloud!.Ec2Backend;
