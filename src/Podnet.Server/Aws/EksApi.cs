@@ -10,7 +10,8 @@ namespace Podnet.Server.Aws;
 /// /clusters/{name}</c> (DeleteCluster: DELETING, then gone), <c>GET /clusters</c> (ListClusters), <c>GET /clusters/{name}</c> (DescribeCluster),
 /// <c>GET /clusters/{name}/node-groups</c> (ListNodegroups), <c>GET /clusters/{name}/node-groups/{nodegroupName}</c>
 /// (DescribeNodegroup), <c>POST /clusters/{name}/node-groups</c> (CreateNodegroup: its instances launch and join the
-/// served cluster as nodes), <c>DELETE /clusters/{name}/node-groups/{nodegroupName}</c> (DeleteNodegroup). Writes
+/// served cluster as nodes), <c>POST /clusters/{name}/node-groups/{nodegroupName}/update-config</c> (UpdateNodegroupConfig:
+/// labels, taints, sizes), <c>DELETE /clusters/{name}/node-groups/{nodegroupName}</c> (DeleteNodegroup). Writes
 /// run under the served cluster's gate. The served cluster's <c>endpoint</c> and <c>certificateAuthority.data</c> are those of its
 /// Kubernetes API, so <c>aws eks update-kubeconfig</c> writes a kubeconfig that reaches it.
 /// </summary>
@@ -47,10 +48,11 @@ public sealed partial class EksApi
             ("GET", ["clusters", var name, "node-groups"]) => ("ListNodegroups", _cluster.Read(() => new JsonObject { ["nodegroups"] = Strings(eks.ListNodegroups(name)) })),
             ("GET", ["clusters", var name, "node-groups", var nodegroup]) => ("DescribeNodegroup", _cluster.Read(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.DescribeNodegroup(name, nodegroup)) })),
             ("POST", ["clusters", var name, "node-groups"]) => ("CreateNodegroup", _cluster.Write(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.CreateNodegroup(CreateNodegroupRequestOf(name, body ?? []))) })),
+            ("POST", ["clusters", var name, "node-groups", var nodegroup, "update-config"]) => ("UpdateNodegroupConfig", _cluster.Write(() => new JsonObject { ["update"] = Update(eks.UpdateNodegroupConfig(name, nodegroup, NodegroupConfigUpdateOf(body ?? []))) })),
             ("DELETE", ["clusters", var name, "node-groups", var nodegroup]) => ("DeleteNodegroup", _cluster.Write(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.DeleteNodegroup(name, nodegroup)) })),
             (_, ["addons", ..] or ["clusters", _, "addons", ..] or ["clusters", _, "updates", _]) => Addons(eks, method, segments, body), // addons
             (_, ["clusters", _, "fargate-profiles", ..]) => FargateProfiles(eks, method, segments, body),
-            _ => throw new AwsException("UnknownOperationException", $"Podnet's EKS does not serve {method} {path} (it serves CreateCluster, DescribeCluster, ListClusters, DeleteCluster, UpdateClusterConfig of the endpoint access, CreateNodegroup, DescribeNodegroup, ListNodegroups, DeleteNodegroup, the Fargate profile and the add-on operations).", 404),
+            _ => throw new AwsException("UnknownOperationException", $"Podnet's EKS does not serve {method} {path} (it serves CreateCluster, DescribeCluster, ListClusters, DeleteCluster, UpdateClusterConfig of the endpoint access, CreateNodegroup, DescribeNodegroup, ListNodegroups, UpdateNodegroupConfig, DeleteNodegroup, the Fargate profile and the add-on operations).", 404),
         };
     }
 
@@ -177,6 +179,9 @@ public sealed partial class EksApi
             ["issues"] = new JsonArray([.. nodegroup.Health.Issues.Select(i => (JsonNode)new JsonObject { ["code"] = i.Code, ["message"] = i.Message, ["resourceIds"] = Strings(i.ResourceIds) })]),
         },
         ["tags"] = Map(nodegroup.Tags),
+        ["updateConfig"] = nodegroup.UpdateConfig.MaxUnavailable is { } maxUnavailable
+            ? new JsonObject { ["maxUnavailable"] = maxUnavailable }
+            : new JsonObject { ["maxUnavailablePercentage"] = nodegroup.UpdateConfig.MaxUnavailablePercentage },
     };
 
     /// <summary>CreateCluster's body (<c>aws eks create-cluster</c>): camelCase members of <c>CreateClusterRequest</c>.</summary>
@@ -212,10 +217,7 @@ public sealed partial class EksApi
             ? new NodegroupScalingConfig(RestJsonMembers.Int(config["minSize"]) ?? 1, RestJsonMembers.Int(config["maxSize"]) ?? 2, RestJsonMembers.Int(config["desiredSize"]) ?? 2)
             : null;
 
-        // A taint's key and effect are required members of the Taint shape (botocore's eks model).
-        var taints = RestJsonMembers.Objects(body["taints"])?
-            .Select(t => new NodegroupTaint(RestJsonMembers.String(t["key"]) ?? throw Missing("taints.key"), RestJsonMembers.String(t["value"]), RestJsonMembers.String(t["effect"]) ?? throw Missing("taints.effect")))
-            .ToList();
+        var taints = Taints(body["taints"], "taints");
         return new CreateNodegroupRequest(
             clusterName,
             RestJsonMembers.String(body["nodegroupName"]) ?? throw Missing("nodegroupName"),
@@ -227,6 +229,52 @@ public sealed partial class EksApi
             Map("tags"),
             RestJsonMembers.String(body["amiType"]),
             taints);
+    }
+
+    /// <summary>A list of <c>Taint</c>s; a taint's key and effect are required members of the shape (botocore's eks model).</summary>
+    private static List<NodegroupTaint>? Taints(JsonNode? list, string member)
+        => RestJsonMembers.Objects(list)?
+            .Select(t => new NodegroupTaint(
+                RestJsonMembers.String(t["key"]) ?? throw new AwsException("InvalidParameterException", $"{member}.key is required", 400),
+                RestJsonMembers.String(t["value"]),
+                RestJsonMembers.String(t["effect"]) ?? throw new AwsException("InvalidParameterException", $"{member}.effect is required", 400)))
+            .ToList();
+
+    /// <summary>
+    /// UpdateNodegroupConfig's body (<c>aws eks update-nodegroup-config</c>): <c>labels</c> (<c>addOrUpdateLabels</c>,
+    /// <c>removeLabels</c>), <c>taints</c> (<c>addOrUpdateTaints</c>, <c>removeTaints</c>), <c>scalingConfig</c> and
+    /// <c>updateConfig</c>; <c>nodeRepairConfig</c> and anything else is refused rather than ignored.
+    /// </summary>
+    /// <exception cref="AwsException"><c>InvalidParameterException</c>: a member Podnet does not serve, a taint without key or effect, an empty scalingConfig.</exception>
+    public static NodegroupConfigUpdate NodegroupConfigUpdateOf(JsonObject body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var other = body.Select(p => p.Key).Where(k => k is not ("labels" or "taints" or "scalingConfig" or "updateConfig" or "clientRequestToken")).ToList();
+        if (other.Count > 0)
+        {
+            throw new AwsException("InvalidParameterException", $"Podnet's UpdateNodegroupConfig changes labels, taints, scalingConfig and updateConfig, not {string.Join(", ", other)}", 400);
+        }
+
+        var labels = RestJsonMembers.Object(body["labels"]);
+        var taints = RestJsonMembers.Object(body["taints"]);
+        var scaling = RestJsonMembers.Object(body["scalingConfig"]);
+        var update = RestJsonMembers.Object(body["updateConfig"]);
+        if (scaling is not null && scaling["minSize"] is null && scaling["maxSize"] is null && scaling["desiredSize"] is null)
+        {
+            // EKS's words (rancher#33302).
+            throw new AwsException("InvalidParameterException", "Either all or at least one of minSize, maxSize, desiredSize must be provided", 400);
+        }
+
+        return new NodegroupConfigUpdate(
+            labels is null ? null : RestJsonMembers.StringMap(labels["addOrUpdateLabels"]),
+            labels is null ? null : RestJsonMembers.Strings(labels["removeLabels"]),
+            taints is null ? null : Taints(taints["addOrUpdateTaints"], "taints.addOrUpdateTaints"),
+            taints is null ? null : Taints(taints["removeTaints"], "taints.removeTaints"),
+            scaling is null ? null : RestJsonMembers.Int(scaling["minSize"]),
+            scaling is null ? null : RestJsonMembers.Int(scaling["maxSize"]),
+            scaling is null ? null : RestJsonMembers.Int(scaling["desiredSize"]),
+            update is null ? null : RestJsonMembers.Int(update["maxUnavailable"]),
+            update is null ? null : RestJsonMembers.Int(update["maxUnavailablePercentage"]));
     }
 
     private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);

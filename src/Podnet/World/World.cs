@@ -27,6 +27,47 @@ public sealed class World
     private readonly Dictionary<string, string> _registeredInstances = new(StringComparer.Ordinal);
 
     /// <summary>
+    /// Puts a node group's changed labels and taints (<c>aws eks update-nodegroup-config</c>) on its running nodes, as
+    /// EKS updates a managed node group's nodes without replacing them; new nodes register with them
+    /// (<see cref="NodeRegistration.NodeFor"/>). Written as EKS's <c>eks:node-manager</c>.
+    /// </summary>
+    private void ApplyNodegroupConfigs()
+    {
+        var version = Cloud!.Eks.NodegroupConfigsVersion;
+        if (version == _nodegroupConfigsSeen || !Cloud.Eks.ClusterExists(Cluster!.Name))
+        {
+            return;
+        }
+
+        _nodegroupConfigsSeen = version;
+        var store = ControlPlane.Store;
+        var nodes = store.Resources.For("v1", "Node");
+        var context = new Kube.Store.RequestContext("eks:node-manager");
+        var groups = Cloud.Eks.ListNodegroups(Cluster.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var (instanceId, (nodegroup, generation)) in _nodeConfigs.ToList())
+        {
+            if (!groups.Contains(nodegroup))
+            {
+                continue;
+            }
+
+            var now = Cloud.Eks.NodegroupConfig(Cluster.Name, nodegroup);
+            if (now.Generation == generation)
+            {
+                continue;
+            }
+
+            var given = Cloud.Eks.NodegroupConfig(Cluster.Name, nodegroup, generation);
+            if (_registeredInstances.TryGetValue(instanceId, out var nodeName) && store.TryGet(nodes, null, nodeName) is { } node)
+            {
+                store.Update(NodeRegistration.WithNodegroupConfig(node, (given.Labels, given.Taints), (now.Labels, now.Taints)), context);
+            }
+
+            _nodeConfigs[instanceId] = (nodegroup, now.Generation);
+        }
+    }
+
+    /// <summary>
     /// What <see cref="RegisterNodes"/> saw at its last full look, asked at every step of a settle: EC2's
     /// <see cref="Aws.Ec2.Ec2Backend.InstancesVersion"/> (-1: look again), and when each instance of the node groups
     /// not yet registered then boots, earliest first. Until the version moves or the first of those moments comes,
@@ -42,6 +83,15 @@ public sealed class World
 
     /// <summary>The booted instances whose kubelet cannot reach the API server (<see cref="ApiServerPath"/>), and why.</summary>
     private readonly Dictionary<string, string> _notJoined = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The node group and the generation of its labels and taints (<see cref="Aws.Eks.EksBackend.NodegroupConfig"/>)
+    /// each registered instance's node was last given, by instance ID; and EKS's
+    /// <see cref="Aws.Eks.EksBackend.NodegroupConfigsVersion"/> when they were last compared.
+    /// </summary>
+    private readonly Dictionary<string, (string Nodegroup, int Generation)> _nodeConfigs = new(StringComparer.Ordinal);
+
+    private long _nodegroupConfigsSeen;
 
     /// <summary>
     /// The instances of the cluster's node groups that have booted but whose node has not joined, by instance ID, with
@@ -246,6 +296,8 @@ public sealed class World
             return;
         }
 
+        ApplyNodegroupConfigs();
+
         var version = Cloud.Ec2Backend.InstancesVersion;
         if (version == _instancesSeen && (_boots.Count == 0 || _boots[0] > Time.GetUtcNow()))
         {
@@ -293,6 +345,7 @@ public sealed class World
 
                 var type = Cloud.Ec2View.InstanceTypes.Find(instance.InstanceType)!;
                 var nodegroup = Cloud.Eks.DescribeNodegroup(Cluster.Name, nodegroupName);
+                var config = Cloud.Eks.NodegroupConfig(Cluster.Name, nodegroupName);
                 var node = NodeRegistration.NodeFor(
                     instance,
                     type,
@@ -300,8 +353,8 @@ public sealed class World
                     nodegroupName,
                     Cloud.Options.ZoneIdOf(instance.Placement.AvailabilityZone),
                     NodegroupMaxPods.TryGetValue(nodegroupName, out var maxPods) ? maxPods : null,
-                    nodegroup.Labels,
-                    nodegroup.Taints,
+                    config.Labels,
+                    config.Taints,
                     Time.GetUtcNow(),
                     nodegroup.AmiType,
                     Cluster.KubernetesNetworkConfig.IsIpv6 ? PrimaryIpv6Address(Cloud, instance) : null);
@@ -319,6 +372,7 @@ public sealed class World
                 }
 
                 _registeredInstances[instanceId] = node.Name;
+                _nodeConfigs[instanceId] = (nodegroupName, config.Generation);
                 _nodeAmiTypes[node.Name] = nodegroup.AmiType;
             }
         }
@@ -338,6 +392,7 @@ public sealed class World
             {
                 // Gone with its instance: nothing more runs there.
                 _registeredInstances.Remove(instanceId);
+                _nodeConfigs.Remove(instanceId);
             }
             else if (ControlPlane.Kubelet.StoppedAt(nodeName) is null)
             {

@@ -186,11 +186,19 @@ public sealed partial class EksBackend
 
     /// <summary>An update of an add-on (<c>aws eks describe-update --name CLUSTER --addon-name NAME --update-id ID</c>), or without an add-on of the cluster itself.</summary>
     /// <exception cref="AwsException">ResourceNotFoundException: no such cluster, add-on or update.</exception>
-    public Update DescribeUpdate(string clusterName, string updateId, string? addonName)
+    public Update DescribeUpdate(string clusterName, string updateId, string? addonName, string? nodegroupName = null)
     {
         lock (_lock)
         {
             var cluster = FindCluster(clusterName);
+            if (nodegroupName is not null)
+            {
+                var now = _time.GetUtcNow();
+                return FindNodegroup(clusterName, nodegroupName).Updates.FirstOrDefault(u => u.Update.Id == updateId) is { Update: { } found } entry
+                    ? found with { Status = now < entry.DoneAt ? UpdateStatus.InProgress : UpdateStatus.Successful }
+                    : throw new AwsException("ResourceNotFoundException", $"No update found for ID: {updateId}", 404);
+            }
+
             if (addonName is not null)
             {
                 FindAddon(clusterName, addonName);

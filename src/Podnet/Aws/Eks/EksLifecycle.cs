@@ -29,6 +29,12 @@ public static class EksLifecycle
     /// </summary>
     public static readonly TimeSpan NodeJoinTimeout = TimeSpan.FromMinutes(20);
 
+    /// <summary>
+    /// UpdateNodegroupConfig until the update is Successful and the group ACTIVE again (labels, taints and sizes take
+    /// effect at once). EKS gives no figure; Podnet's. Unverified.
+    /// </summary>
+    public static readonly TimeSpan NodegroupConfigUpdating = TimeSpan.FromMinutes(1);
+
     /// <summary>DeleteNodegroup until the group is gone: its nodes are drained and its instances terminated.</summary>
     public static readonly TimeSpan NodegroupDeleting = TimeSpan.FromMinutes(3);
 
@@ -62,4 +68,7 @@ public static class NodegroupStatus
     public const string Deleting = "DELETING";
     public const string CreateFailed = "CREATE_FAILED";
     public const string Degraded = "DEGRADED";
+
+    /// <summary>An update of the group's configuration is in progress (<c>UpdateNodegroupConfig</c>).</summary>
+    public const string Updating = "UPDATING";
 }

@@ -22,6 +22,9 @@ public sealed record Nodegroup(
 {
     /// <summary>EKS's <c>health</c> of the group: its issues (none while it is healthy).</summary>
     public NodegroupHealth Health { get; init; } = NodegroupHealth.Healthy;
+
+    /// <summary>EKS's <c>updateConfig</c> of the group (<see cref="NodegroupUpdateConfig.Default"/> unless changed).</summary>
+    public NodegroupUpdateConfig UpdateConfig { get; init; } = NodegroupUpdateConfig.Default;
 }
 
 /// <summary>
@@ -82,3 +85,38 @@ public sealed record CreateNodegroupRequest(
 /// <param name="NetworkInterfaceId">Its primary interface's ID; EC2 draws one when null.</param>
 /// <param name="MacAddress">Its primary interface's MAC address; EC2 draws one when null.</param>
 public sealed record ExistingInstance(string InstanceId, string PrivateIpAddress, string SubnetId, string? InstanceType = null, string? NetworkInterfaceId = null, string? MacAddress = null);
+
+/// <summary>
+/// UpdateNodegroupConfig's arguments (<c>aws eks update-nodegroup-config --labels addOrUpdateLabels={…},removeLabels=…
+/// --taints … --scaling-config minSize=…,maxSize=…,desiredSize=… --update-config maxUnavailable=…</c>): each null
+/// member leaves that part of the group as it is; a scaling member not given keeps its value.
+/// </summary>
+/// <param name="AddOrUpdateLabels">Kubernetes labels to add to the group's nodes, or to change.</param>
+/// <param name="RemoveLabels">Label keys to take off the group's nodes.</param>
+/// <param name="AddOrUpdateTaints">Taints to add, or to change (by key and effect).</param>
+/// <param name="RemoveTaints">Taints to take off (by key and effect).</param>
+/// <param name="MinSize">The Auto Scaling group's minimum size.</param>
+/// <param name="MaxSize">Its maximum size (at most <see cref="EksErrors.MaxNodesPerNodegroup"/>).</param>
+/// <param name="DesiredSize">How many nodes the group should run.</param>
+/// <param name="MaxUnavailable">How many nodes a version or launch template update may take down at once.</param>
+/// <param name="MaxUnavailablePercentage">The same as a percentage of the group's nodes.</param>
+public sealed record NodegroupConfigUpdate(
+    IReadOnlyDictionary<string, string>? AddOrUpdateLabels = null,
+    IReadOnlyList<string>? RemoveLabels = null,
+    IReadOnlyList<NodegroupTaint>? AddOrUpdateTaints = null,
+    IReadOnlyList<NodegroupTaint>? RemoveTaints = null,
+    int? MinSize = null,
+    int? MaxSize = null,
+    int? DesiredSize = null,
+    int? MaxUnavailable = null,
+    int? MaxUnavailablePercentage = null);
+
+/// <summary>
+/// A node group's <c>updateConfig</c>: how many nodes (or what share of them) an update may take down at once; EKS's
+/// default is one node.
+/// </summary>
+public sealed record NodegroupUpdateConfig(int? MaxUnavailable, int? MaxUnavailablePercentage)
+{
+    /// <summary>EKS's default: <c>{"maxUnavailable": 1}</c>.</summary>
+    public static NodegroupUpdateConfig Default { get; } = new(1, null);
+}

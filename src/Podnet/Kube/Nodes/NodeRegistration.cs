@@ -115,14 +115,7 @@ public static class NodeRegistration
         var nodeTaints = new JsonArray(new JsonObject { ["key"] = Kubelet.NotReadyTaint, ["effect"] = "NoSchedule" });
         foreach (var taint in taints ?? [])
         {
-            var entry = new JsonObject { ["key"] = taint.Key };
-            if (taint.Value is { Length: > 0 } value)
-            {
-                entry["value"] = value;
-            }
-
-            entry["effect"] = taint.KubernetesEffect;
-            nodeTaints.Add(entry);
+            nodeTaints.Add(TaintOf(taint));
         }
 
         var resources = new Func<decimal, decimal, int, JsonObject>((cores, memory, pods) => new JsonObject
@@ -234,6 +227,55 @@ public static class NodeRegistration
     /// 40 s long, owned by the Node. <c>kubectl describe node</c> shows it. Renewals are not modelled: the renew time
     /// is the registration's.
     /// </summary>
+    /// <summary>A node group's taint as a Node's <c>spec.taints</c> entry: key, value when it has one, Kubernetes' effect.</summary>
+    private static JsonObject TaintOf(NodegroupTaint taint)
+    {
+        var entry = new JsonObject { ["key"] = taint.Key };
+        if (taint.Value is { Length: > 0 } value)
+        {
+            entry["value"] = value;
+        }
+
+        entry["effect"] = taint.KubernetesEffect;
+        return entry;
+    }
+
+    /// <summary>
+    /// <paramref name="node"/> with its node group's labels and taints changed from <paramref name="before"/> to
+    /// <paramref name="after"/> (UpdateNodegroupConfig): labels the group dropped are taken off, its labels set; taints
+    /// the group had are taken off (by key and effect) and its taints put on. Labels and taints the node got otherwise
+    /// (kubectl label, the kubelet's, the resource controller's) stay.
+    /// </summary>
+    public static KubeObject WithNodegroupConfig(
+        KubeObject node,
+        (IReadOnlyDictionary<string, string> Labels, IReadOnlyList<NodegroupTaint> Taints) before,
+        (IReadOnlyDictionary<string, string> Labels, IReadOnlyList<NodegroupTaint> Taints) after)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return node.With(json =>
+        {
+            var metadata = KubeObject.EnsureMetadata(json);
+            var labels = metadata["labels"] as JsonObject ?? [];
+            metadata["labels"] = labels;
+            foreach (var key in before.Labels.Keys.Where(k => !after.Labels.ContainsKey(k)))
+            {
+                labels.Remove(key);
+            }
+
+            foreach (var (key, value) in after.Labels)
+            {
+                labels[key] = value;
+            }
+
+            var spec = json["spec"] as JsonObject ?? [];
+            json["spec"] = spec;
+            var kept = (spec["taints"] as JsonArray ?? []).OfType<JsonObject>()
+                .Where(t => !before.Taints.Concat(after.Taints).Any(g => g.Key == t["key"]?.GetValue<string>() && g.KubernetesEffect == t["effect"]?.GetValue<string>()))
+                .Select(t => (JsonNode)t.DeepClone());
+            spec["taints"] = new JsonArray([.. kept, .. after.Taints.Select(t => (JsonNode)TaintOf(t))]);
+        });
+    }
+
     public static KubeObject LeaseFor(KubeObject node, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(node);

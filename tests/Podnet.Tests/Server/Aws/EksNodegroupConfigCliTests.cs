@@ -1,0 +1,44 @@
+using Podnet.Tests.TestSupport;
+
+namespace Podnet.Tests.Server.Aws;
+
+/// <summary>
+/// <c>aws eks update-nodegroup-config</c> through the real aws CLI against <c>podnet up</c> (the default world, on a
+/// held clock): the CLI's shorthand for labels, taints and sizes arrives as EKS's members, <c>describe-update
+/// --nodegroup-name</c> follows the <c>ConfigUpdate</c>, and kubectl sees the label on the running nodes.
+/// </summary>
+public sealed class EksNodegroupConfigCliTests : IClassFixture<HeldClockServedWorld>
+{
+    private readonly HeldClockServedWorld _world;
+
+    public EksNodegroupConfigCliTests(HeldClockServedWorld world)
+    {
+        _world = world;
+    }
+
+    [Fact]
+    public async Task UpdateNodegroupConfig_ThroughTheCli_ConfigUpdate_GroupUpdating_NodesLabelled()
+    {
+        var id = _world.AwsOk("eks", "update-nodegroup-config", "--cluster-name", "podnet", "--nodegroup-name", "ng-1",
+            "--labels", "addOrUpdateLabels={team=payments}",
+            "--taints", "addOrUpdateTaints=[{key=dedicated,value=payments,effect=PREFER_NO_SCHEDULE}]",
+            "--scaling-config", "minSize=1,maxSize=6,desiredSize=3",
+            "--query", "update.id", "--output", "text").Trim();
+
+        Assert.Equal(
+            "InProgress\tConfigUpdate\tLabelsToAdd,TaintsToAdd,MinSize,MaxSize,DesiredSize",
+            _world.AwsOk("eks", "describe-update", "--name", "podnet", "--nodegroup-name", "ng-1", "--update-id", id, "--query", "update.[status,type,join(',', params[].type)]", "--output", "text").Trim());
+        Assert.Equal(
+            "UPDATING\t6\tpayments\tdedicated\tPREFER_NO_SCHEDULE\t1",
+            _world.AwsOk("eks", "describe-nodegroup", "--cluster-name", "podnet", "--nodegroup-name", "ng-1", "--query", "nodegroup.[status,scalingConfig.maxSize,labels.team,taints[0].key,taints[0].effect,updateConfig.maxUnavailable]", "--output", "text").Trim());
+
+        await _world.WaitUntil(store => store.List("v1", "Node").Items.Count(n => n.Label("team") == "payments") == 3, "the running nodes take the label");
+        var labelled = _world.KubectlOk("1.31", "get", "nodes", "-l", "team=payments", "-o", "jsonpath={range .items[*]}{.spec.taints[?(@.key==\"dedicated\")].effect}{\"\\n\"}{end}");
+        Assert.Equal(["PreferNoSchedule", "PreferNoSchedule", "PreferNoSchedule"], labelled.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        _world.Clock.Advance(Podnet.Aws.Eks.EksLifecycle.NodegroupConfigUpdating);
+        Assert.Equal("Successful", _world.AwsOk("eks", "describe-update", "--name", "podnet", "--nodegroup-name", "ng-1", "--update-id", id, "--query", "update.status", "--output", "text").Trim());
+        var (exit, _, error) = _world.Aws("eks", "update-nodegroup-config", "--cluster-name", "podnet", "--nodegroup-name", "ng-1", "--scaling-config", "minSize=4");
+        Assert.Equal((255, "An error occurred (InvalidParameterException) when calling the UpdateNodegroupConfig operation: Minimum capacity 4 can't be greater than desired size 3"), (exit, error.Trim()));
+    }
+}
