@@ -78,7 +78,7 @@ public static class OpenApiDocuments
         {
             if (Podnet.Kube.Validation.KindStrategies.For(r) is { IsCustomResource: true } strategy)
             {
-                var schema = SchemaOf(strategy.Schema);
+                var schema = Podnet.Kube.Validation.StructuralSchema.Of(strategy.Schema);
                 schema["x-kubernetes-group-version-kind"] = new JsonArray(new JsonObject { ["group"] = r.Group, ["kind"] = r.Kind, ["version"] = r.Version });
                 schemas[SchemaName(r)] = schema;
             }
@@ -96,25 +96,4 @@ public static class OpenApiDocuments
     /// <summary>A custom resource's schema name as the API server publishes it: the group reversed, the version, the kind (<c>aws.k8s.vpcresources.v1beta1.SecurityGroupPolicy</c>).</summary>
     private static string SchemaName(KubeResource resource)
         => $"{string.Join('.', resource.Group.Split('.').Reverse())}.{resource.Version}.{resource.Kind}";
-
-    /// <summary>
-    /// The OpenAPI v3 schema of a Go type as a structural schema states it: a struct's properties, a slice's items, a
-    /// map's additionalProperties, the scalar types; what Podnet does not check preserves unknown fields.
-    /// </summary>
-    private static JsonObject SchemaOf(Podnet.Kube.Validation.GoType type) => type.Kind switch
-    {
-        Podnet.Kube.Validation.GoTypeKind.String => new JsonObject { ["type"] = "string" },
-        Podnet.Kube.Validation.GoTypeKind.Int32 => new JsonObject { ["type"] = "integer", ["format"] = "int32" },
-        Podnet.Kube.Validation.GoTypeKind.Int64 => new JsonObject { ["type"] = "integer", ["format"] = "int64" },
-        Podnet.Kube.Validation.GoTypeKind.Bool => new JsonObject { ["type"] = "boolean" },
-        Podnet.Kube.Validation.GoTypeKind.IntOrString or Podnet.Kube.Validation.GoTypeKind.Quantity => new JsonObject { ["x-kubernetes-int-or-string"] = true },
-        Podnet.Kube.Validation.GoTypeKind.Slice => new JsonObject { ["type"] = "array", ["items"] = SchemaOf(type.Element!) },
-        Podnet.Kube.Validation.GoTypeKind.Map => new JsonObject { ["type"] = "object", ["additionalProperties"] = SchemaOf(type.Element!) },
-        Podnet.Kube.Validation.GoTypeKind.Struct => new JsonObject
-        {
-            ["type"] = "object",
-            ["properties"] = new JsonObject([.. type.Fields.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => KeyValuePair.Create(f.Key, (JsonNode?)SchemaOf(f.Value)))]),
-        },
-        _ => new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true },
-    };
 }

@@ -257,8 +257,12 @@ public sealed class ControlPlane
 
     /// <summary>
     /// A CustomResourceDefinition that is created or changed makes its kind served, with its scope, names, status
-    /// subresource and printer columns (apiextensions-apiserver's crdHandler serves a CRD once it is established).
-    /// A deleted definition leaves its kind served (the real server stops serving it and deletes its objects).
+    /// subresource and printer columns (apiextensions-apiserver's crdHandler serves a CRD once it is established), and a
+    /// new one without conditions gets the status of an established definition, as the API server's naming and
+    /// establishing controllers give it (so <c>kubectl wait --for condition=established</c> returns). A kind Podnet
+    /// models itself (SecurityGroupPolicy, CNINode, ENIConfig: the definitions EKS installs) keeps its own registration,
+    /// with its checks. A deleted definition leaves its kind served (the real server stops serving it and deletes its
+    /// objects).
     /// </summary>
     private void ServeCustomResources(WatchEvent change)
     {
@@ -271,12 +275,22 @@ public sealed class ControlPlane
         {
             foreach (var resource in CustomResourceDefinitions.FromCustomResourceDefinition(crd.ToJson()))
             {
-                Store.Resources.Register(resource);
+                if (!KubeResources.BuiltIn.Any(b => b.ApiVersion == resource.ApiVersion && b.Kind == resource.Kind))
+                {
+                    Store.Resources.Register(resource);
+                }
             }
         }
         catch (ArgumentException)
         {
             // A definition without a group, kind or plural serves nothing; its validation is the store's.
+            return;
+        }
+
+        if (change.Type == WatchEventType.Added && crd.Peek("status.conditions") is null)
+        {
+            var status = CustomResourceDefinitions.Established(crd.Raw, Time.GetUtcNow());
+            Store.UpdateStatusHandedOver(crd, status, new RequestContext("system:apiserver"));
         }
     }
 

@@ -127,6 +127,11 @@ public static class WorldLoader
         // The world's own node groups were up when it began (the builder's BootedBefore); instances launched from now on boot first.
         var world = composition.UseNodegroupMaxPods(builder?.MaxPods ?? []).UseSettleProgress(settleProgress).Build();
         world.ControlPlane.Bootstrap();
+        if (cluster is not null)
+        {
+            EksCustomResourceDefinitions.Create(world.ControlPlane.Store, world.Time);
+        }
+
         world.Settle();
         if (cluster is not null)
         {
@@ -164,6 +169,7 @@ public static class WorldLoader
         // Its node groups are created from now on: their instances boot before their nodes register.
         var world = new ClusterBuilder(seed, time).UseAccount(cloud).UseEksCluster(cluster).Build();
         world.ControlPlane.Bootstrap();
+        EksCustomResourceDefinitions.Create(world.ControlPlane.Store, time);
         var store = world.ControlPlane.Store;
         var eks = new RequestContext(EksAddonManager);
         foreach (var addon in Addons([], new AwsWorldBuilder(cloud), world.ControlPlane.ServiceCidr, cloud.Options.Region))

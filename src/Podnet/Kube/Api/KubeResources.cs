@@ -46,7 +46,7 @@ public sealed class KubeResources
         new("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, []),
         new("rbac.authorization.k8s.io", "v1", "Role", "roles", true, []),
         new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true, []),
-        new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"]) { TracksGeneration = true },
+        new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"]) { HasStatusSubresource = true, TracksGeneration = true },
         // The AWS kinds are custom resources; their printer columns are those of their CRDs
         // (aws/amazon-vpc-resource-controller-k8s config/crd/bases/vpcresources.k8s.aws_securitygrouppolicies.yaml and
         // _cninodes.yaml; aws/amazon-vpc-cni-k8s charts/aws-vpc-cni/crds/customresourcedefinition.yaml has none).

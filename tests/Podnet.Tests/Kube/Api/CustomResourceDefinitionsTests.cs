@@ -132,4 +132,31 @@ public class CustomResourceDefinitionsTests
     {
         Assert.Throws<ArgumentException>(() => CustomResourceDefinitions.FromCustomResourceDefinition(Crd("spec: {names: {kind: A, plural: as}}")));
     }
+
+    [Fact]
+    public void Definition_OfEachKindEksInstalls_ServesTheKindAsPodnetRegistersIt_Established()
+    {
+        var kinds = Podnet.World.EksCustomResourceDefinitions.Kinds;
+        Assert.Equal(["CNINode", "ENIConfig", "SecurityGroupPolicy"], kinds.Select(k => k.Kind).Order(StringComparer.Ordinal));
+        var at = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        foreach (var resource in kinds)
+        {
+            var crd = CustomResourceDefinitions.Definition(resource, new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["metadata"] = new JsonObject { ["properties"] = new JsonObject() } } }, at);
+
+            Assert.Equal($"{resource.Plural}.{resource.Group}", crd["metadata"]!["name"]!.GetValue<string>());
+            var served = Assert.Single(CustomResourceDefinitions.FromCustomResourceDefinition(crd));
+            Assert.Equal(
+                (resource.ApiVersion, resource.Kind, resource.Plural, resource.Namespaced, resource.HasStatusSubresource),
+                (served.ApiVersion, served.Kind, served.Plural, served.Namespaced, served.HasStatusSubresource));
+            Assert.Equal(resource.ShortNames, served.ShortNames);
+            Assert.Equal(resource.AdditionalPrinterColumns, served.AdditionalPrinterColumns);
+            Assert.Equal("{\"type\":\"object\"}", crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["metadata"]!.ToJsonString());
+            var conditions = crd["status"]!["conditions"]!.AsArray().Select(c => (c!["type"]!.GetValue<string>(), c["status"]!.GetValue<string>(), c["reason"]!.GetValue<string>(), c["message"]!.GetValue<string>(), c["lastTransitionTime"]!.GetValue<string>()));
+            Assert.Equal(
+                [("NamesAccepted", "True", "NoConflicts", "no conflicts found", "2026-01-01T00:00:00Z"), ("Established", "True", "InitialNamesAccepted", "the initial names have been accepted", "2026-01-01T00:00:00Z")],
+                conditions);
+            Assert.Equal($"[\"{resource.Version}\"]", crd["status"]!["storedVersions"]!.ToJsonString());
+            Assert.Equal(resource.Kind + "List", crd["status"]!["acceptedNames"]!["listKind"]!.GetValue<string>());
+        }
+    }
 }

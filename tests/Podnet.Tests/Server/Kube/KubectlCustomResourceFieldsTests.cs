@@ -50,4 +50,36 @@ public sealed class KubectlCustomResourceFieldsTests : IClassFixture<ServedWorld
         Assert.Contains("  groupIds\t<[]string>", _world.KubectlOk("1.31", "explain", "sgp.spec.securityGroups"), StringComparison.Ordinal);
         Assert.Contains("  subnet\t<string>", _world.KubectlOk("1.31", "explain", "eniconfigs.spec"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void GetCrd_ListsTheDefinitionsEksInstalls_AndAnAppliedOneIsEstablished()
+    {
+        var lines = _world.KubectlOk("1.31", "get", "crd").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^NAME\s+CREATED AT$", lines[0]);
+        Assert.Equal(
+            ["cninodes.vpcresources.k8s.aws", "eniconfigs.crd.k8s.amazonaws.com", "securitygrouppolicies.vpcresources.k8s.aws"],
+            lines.Skip(1).Select(l => l.Split(' ')[0]).Where(n => n.EndsWith(".k8s.aws", StringComparison.Ordinal) || n.EndsWith(".amazonaws.com", StringComparison.Ordinal)));
+        Assert.All(lines.Skip(1), l => Assert.Matches(@"\s\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", l));
+
+        const string definition = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: crontabs.stable.example.com}
+            spec:
+              group: stable.example.com
+              scope: Namespaced
+              names: {plural: crontabs, singular: crontab, kind: CronTab, shortNames: [ct]}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+            """;
+        var (exit, _, error) = _world.Kubectl("1.31", definition, "apply", "-f", "-");
+        Assert.True(exit == 0, error);
+        Assert.Equal("customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com condition met", _world.KubectlOk("1.31", "wait", "--for", "condition=established", "--timeout=20s", "crd/crontabs.stable.example.com").Trim());
+        (exit, _, error) = _world.Kubectl("1.31", "apiVersion: stable.example.com/v1\nkind: CronTab\nmetadata: {name: nightly, namespace: default}\nspec: {cronSpec: \"0 3 * * *\"}\n", "apply", "-f", "-");
+        Assert.True(exit == 0, error);
+        Assert.Equal("0 3 * * *", _world.KubectlOk("1.31", "get", "ct", "nightly", "-o", "jsonpath={.spec.cronSpec}").Trim());
+    }
 }
