@@ -8,7 +8,8 @@ namespace Podnet.Server.Aws;
 /// EKS add-ons over rest-json (botocore data/eks/2017-11-01/service-2.json): <c>POST /clusters/{name}/addons</c>
 /// (CreateAddon), <c>GET /clusters/{name}/addons</c> (ListAddons), <c>GET /clusters/{name}/addons/{addonName}</c>
 /// (DescribeAddon), <c>POST /clusters/{name}/addons/{addonName}/update</c> (UpdateAddon),
-/// <c>DELETE /clusters/{name}/addons/{addonName}?preserve=</c> (DeleteAddon), <c>GET /clusters/{name}/updates/{updateId}?addonName=|nodegroupName=</c>
+/// <c>DELETE /clusters/{name}/addons/{addonName}?preserve=</c> (DeleteAddon), <c>GET /clusters/{name}/updates?addonName=|nodegroupName=</c>
+/// (ListUpdates), <c>GET /clusters/{name}/updates/{updateId}?addonName=|nodegroupName=</c>
 /// (DescribeUpdate), <c>GET /addons/supported-versions</c> (DescribeAddonVersions) and
 /// <c>GET /addons/configuration-schemas</c> (DescribeAddonConfiguration). Creates, updates and deletes run under the
 /// served cluster's gate and change the cluster through EKS's add-on manager, so its controllers roll the change out.
@@ -32,6 +33,7 @@ public sealed partial class EksApi
             {
                 ["addon"] = Addon(eks.DeleteAddon(name, addon, string.Equals(Member("preserve"), "true", StringComparison.OrdinalIgnoreCase))),
             })),
+            ("GET", ["clusters", var name, "updates"]) => ("ListUpdates", _cluster.Read(() => Page("updateIds", eks.ListUpdates(name, Member("nodegroupName"), Member("addonName")), Member("maxResults"), Member("nextToken")))),
             ("GET", ["clusters", var name, "updates", var id]) => ("DescribeUpdate", _cluster.Read(() => new JsonObject { ["update"] = Update(eks.DescribeUpdate(name, id, Member("addonName"), Member("nodegroupName"))) })),
             ("GET", ["addons", "supported-versions"]) => ("DescribeAddonVersions", new JsonObject
             {

@@ -50,9 +50,9 @@ public sealed partial class EksApi
             ("POST", ["clusters", var name, "node-groups"]) => ("CreateNodegroup", _cluster.Write(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.CreateNodegroup(CreateNodegroupRequestOf(name, body ?? []))) })),
             ("POST", ["clusters", var name, "node-groups", var nodegroup, "update-config"]) => ("UpdateNodegroupConfig", _cluster.Write(() => new JsonObject { ["update"] = Update(eks.UpdateNodegroupConfig(name, nodegroup, NodegroupConfigUpdateOf(body ?? []))) })),
             ("DELETE", ["clusters", var name, "node-groups", var nodegroup]) => ("DeleteNodegroup", _cluster.Write(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.DeleteNodegroup(name, nodegroup)) })),
-            (_, ["addons", ..] or ["clusters", _, "addons", ..] or ["clusters", _, "updates", _]) => Addons(eks, method, segments, body), // addons
+            (_, ["addons", ..] or ["clusters", _, "addons", ..] or ["clusters", _, "updates", ..]) => Addons(eks, method, segments, body), // addons
             (_, ["clusters", _, "fargate-profiles", ..]) => FargateProfiles(eks, method, segments, body),
-            _ => throw new AwsException("UnknownOperationException", $"Podnet's EKS does not serve {method} {path} (it serves CreateCluster, DescribeCluster, ListClusters, DeleteCluster, UpdateClusterConfig of the endpoint access, CreateNodegroup, DescribeNodegroup, ListNodegroups, UpdateNodegroupConfig, DeleteNodegroup, the Fargate profile and the add-on operations).", 404),
+            _ => throw new AwsException("UnknownOperationException", $"Podnet's EKS does not serve {method} {path} (it serves CreateCluster, DescribeCluster, ListClusters, DeleteCluster, UpdateClusterConfig of the endpoint access, CreateNodegroup, DescribeNodegroup, ListNodegroups, UpdateNodegroupConfig, DeleteNodegroup, ListUpdates, DescribeUpdate, the Fargate profile and the add-on operations).", 404),
         };
     }
 
@@ -275,6 +275,35 @@ public sealed partial class EksApi
             scaling is null ? null : RestJsonMembers.Int(scaling["desiredSize"]),
             update is null ? null : RestJsonMembers.Int(update["maxUnavailable"]),
             update is null ? null : RestJsonMembers.Int(update["maxUnavailablePercentage"]));
+    }
+
+    /// <summary>
+    /// One page of a list operation's <paramref name="member"/>: at most <paramref name="maxResults"/> (all when not
+    /// given) from the position <paramref name="nextToken"/> names, and the <c>nextToken</c> of the next page while
+    /// there is one.
+    /// </summary>
+    /// <exception cref="AwsException"><c>InvalidParameterException</c> for a maxResults outside 1–100 or a token this list did not give.</exception>
+    private static JsonObject Page(string member, IReadOnlyList<string> items, string? maxResults, string? nextToken)
+    {
+        var start = 0;
+        if (nextToken is not null && (!int.TryParse(nextToken, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out start) || start > items.Count))
+        {
+            throw new AwsException("InvalidParameterException", "The nextToken is not valid.", 400);
+        }
+
+        var size = items.Count - start;
+        if (maxResults is not null && (!int.TryParse(maxResults, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > 100))
+        {
+            throw new AwsException("InvalidParameterException", "maxResults must be between 1 and 100.", 400);
+        }
+
+        var page = new JsonObject { [member] = Strings(items.Skip(start).Take(size)) };
+        if (start + size < items.Count)
+        {
+            page["nextToken"] = (start + size).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return page;
     }
 
     private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);

@@ -184,6 +184,31 @@ public sealed partial class EksBackend
         }
     }
 
+    /// <summary>
+    /// The IDs of the updates of a cluster (<c>aws eks list-updates --name CLUSTER</c>: its endpoint access updates), of
+    /// one of its node groups (<c>--nodegroup-name</c>) or of one of its add-ons (<c>--addon-name</c>), oldest first.
+    /// </summary>
+    /// <exception cref="AwsException">ResourceNotFoundException: no such cluster, node group or add-on.</exception>
+    public IReadOnlyList<string> ListUpdates(string clusterName, string? nodegroupName, string? addonName)
+    {
+        lock (_lock)
+        {
+            var cluster = FindCluster(clusterName);
+            if (nodegroupName is not null)
+            {
+                return [.. FindNodegroup(clusterName, nodegroupName).Updates.Select(u => u.Update.Id)];
+            }
+
+            if (addonName is not null)
+            {
+                FindAddon(clusterName, addonName);
+                return [.. _addons[(clusterName, addonName)].Updates.Select(u => u.Id)];
+            }
+
+            return [.. cluster.Updates.Select(u => u.Update.Id)];
+        }
+    }
+
     /// <summary>An update of an add-on (<c>aws eks describe-update --name CLUSTER --addon-name NAME --update-id ID</c>), or without an add-on of the cluster itself.</summary>
     /// <exception cref="AwsException">ResourceNotFoundException: no such cluster, add-on or update.</exception>
     public Update DescribeUpdate(string clusterName, string updateId, string? addonName, string? nodegroupName = null)

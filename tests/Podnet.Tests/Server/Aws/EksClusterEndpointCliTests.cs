@@ -30,6 +30,7 @@ public sealed class EksClusterEndpointCliTests : IClassFixture<HeldClockServedWo
         var (exit, _, error) = _world.Aws("eks", "update-cluster-config", "--name", "podnet", "--resources-vpc-config", "endpointPrivateAccess=true");
         Assert.Equal((255, "An error occurred (ResourceInUseException) when calling the UpdateClusterConfig operation: Cluster podnet is in UPDATING state and cannot be updated"), (exit, error.Trim()));
 
+        Assert.Equal(id, _world.AwsOk("eks", "list-updates", "--name", "podnet", "--query", "join(',', updateIds)", "--output", "text").Trim());
         _world.Clock.Advance(Podnet.Aws.Eks.EksLifecycle.EndpointAccessUpdating);
         Assert.Equal("Successful", _world.AwsOk("eks", "describe-update", "--name", "podnet", "--update-id", id, "--query", "update.status", "--output", "text").Trim());
         Assert.Equal("ACTIVE	True", _world.AwsOk("eks", "describe-cluster", "--name", "podnet", "--query", "cluster.[status,resourcesVpcConfig.endpointPrivateAccess]", "--output", "text").Trim());

@@ -28,6 +28,8 @@ public sealed class EksNodegroupConfigCliTests : IClassFixture<HeldClockServedWo
         Assert.Equal(
             "InProgress\tConfigUpdate\tLabelsToAdd,TaintsToAdd,MinSize,MaxSize,DesiredSize",
             _world.AwsOk("eks", "describe-update", "--name", "podnet", "--nodegroup-name", "ng-1", "--update-id", id, "--query", "update.[status,type,join(',', params[].type)]", "--output", "text").Trim());
+        Assert.Equal(id, _world.AwsOk("eks", "list-updates", "--name", "podnet", "--nodegroup-name", "ng-1", "--query", "updateIds[0]", "--output", "text").Trim());
+        Assert.Equal("None", _world.AwsOk("eks", "list-updates", "--name", "podnet", "--query", "updateIds[0]", "--output", "text").Trim());
         Assert.Equal(
             "UPDATING\t6\tpayments\tdedicated\tPREFER_NO_SCHEDULE\t1",
             _world.AwsOk("eks", "describe-nodegroup", "--cluster-name", "podnet", "--nodegroup-name", "ng-1", "--query", "nodegroup.[status,scalingConfig.maxSize,labels.team,taints[0].key,taints[0].effect,updateConfig.maxUnavailable]", "--output", "text").Trim());
