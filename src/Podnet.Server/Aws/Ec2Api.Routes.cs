@@ -17,7 +17,7 @@ public sealed partial class Ec2Api
         "CreateRouteTable", "DescribeRouteTables", "DeleteRouteTable", "CreateRoute", "DeleteRoute", "AssociateRouteTable", "DisassociateRouteTable",
         "CreateInternetGateway", "AttachInternetGateway", "DetachInternetGateway", "DeleteInternetGateway", "DescribeInternetGateways",
         "CreateEgressOnlyInternetGateway", "DeleteEgressOnlyInternetGateway", "DescribeEgressOnlyInternetGateways",
-        "AllocateAddress", "ReleaseAddress", "DescribeAddresses", "CreateNatGateway", "DescribeNatGateways", "DeleteNatGateway",
+        "AllocateAddress", "ReleaseAddress", "AssociateAddress", "DisassociateAddress", "DescribeAddresses", "CreateNatGateway", "DescribeNatGateways", "DeleteNatGateway",
     ];
 
     /// <summary>Runs a routing action; null for an action that is not one.</summary>
@@ -68,6 +68,16 @@ public sealed partial class Ec2Api
             return [Text("publicIp", address.PublicIp), Text("domain", address.Domain), Text("allocationId", address.AllocationId), Text("publicIpv4Pool", address.PublicIpv4Pool), Text("networkBorderGroup", address.NetworkBorderGroup)];
         }),
         "ReleaseAddress" => Write(() => Empty(ec2.ReleaseAddressAsync(ReleasedAllocationId(ec2, query)))),
+        "AssociateAddress" => Write(() =>
+        [
+            Text("associationId", Done(ec2.AssociateAddressAsync(
+                query.Get("AllocationId") is { Length: > 0 } allocationId ? allocationId : ReleasedAllocationId(ec2, query),
+                query.Get("InstanceId"),
+                query.Get("NetworkInterfaceId"),
+                query.Get("PrivateIpAddress"),
+                string.Equals(query.Get("AllowReassociation"), "true", StringComparison.OrdinalIgnoreCase)))),
+        ]),
+        "DisassociateAddress" => Write(() => Empty(ec2.DisassociateAddressAsync(Required(query, "AssociationId")))),
         "DescribeAddresses" => Read(() =>
         {
             var publicIps = query.List("PublicIp");

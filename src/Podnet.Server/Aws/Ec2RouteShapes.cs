@@ -73,6 +73,7 @@ public static class Ec2RouteShapes
         Text("allocationId", address.AllocationId),
         Text("associationId", address.AssociationId),
         Text("domain", address.Domain),
+        Text("instanceId", address.InstanceId),
         Text("networkInterfaceId", address.NetworkInterfaceId),
         Text("networkInterfaceOwnerId", address.NetworkInterfaceOwnerId),
         Text("privateIpAddress", address.PrivateIpAddress),

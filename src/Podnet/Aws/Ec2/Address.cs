@@ -2,7 +2,8 @@ namespace Podnet.Aws.Ec2;
 
 /// <summary>
 /// An Elastic IP address (domain <c>vpc</c>) in the shape <c>aws ec2 describe-addresses</c> prints: allocated from
-/// Amazon's pool, associated with at most one network interface (a NAT gateway's, here).
+/// Amazon's pool, associated with at most one network interface (a NAT gateway's, or one of an instance's through
+/// AssociateAddress).
 /// </summary>
 public sealed record Address(
     string AllocationId,
@@ -14,4 +15,8 @@ public sealed record Address(
     string? NetworkInterfaceId,
     string? NetworkInterfaceOwnerId,
     string? PrivateIpAddress,
-    IReadOnlyList<Tag> Tags);
+    IReadOnlyList<Tag> Tags)
+{
+    /// <summary>The instance the associated interface is attached to, or null.</summary>
+    public string? InstanceId { get; init; }
+}

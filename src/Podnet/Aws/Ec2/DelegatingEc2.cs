@@ -318,6 +318,18 @@ public abstract class DelegatingEc2 : IEc2
         });
 
     /// <inheritdoc/>
+    public virtual Task<string> AssociateAddressAsync(string allocationId, string? instanceId, string? networkInterfaceId, string? privateIpAddress = null, bool allowReassociation = false, CancellationToken cancellationToken = default)
+        => Call("AssociateAddress", null, () => Inner.AssociateAddressAsync(allocationId, instanceId, networkInterfaceId, privateIpAddress, allowReassociation, cancellationToken));
+
+    /// <inheritdoc/>
+    public virtual Task DisassociateAddressAsync(string associationId, CancellationToken cancellationToken = default)
+        => Call("DisassociateAddress", null, async () =>
+        {
+            await Inner.DisassociateAddressAsync(associationId, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    /// <inheritdoc/>
     public virtual Task<IReadOnlyList<Address>> DescribeAddressesAsync(DescribeRequest? request = null, IReadOnlyList<string>? publicIps = null, CancellationToken cancellationToken = default)
         => Call("DescribeAddresses", request, () => Inner.DescribeAddressesAsync(request, publicIps, cancellationToken));
 

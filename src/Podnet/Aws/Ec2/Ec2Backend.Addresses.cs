@@ -71,6 +71,127 @@ public sealed partial class Ec2Backend
         }
     }
 
+    /// <summary>
+    /// Associates an Elastic IP with a private address of an interface (<c>aws ec2 associate-address --allocation-id …
+    /// --instance-id …|--network-interface-id … [--private-ip-address …] [--allow-reassociation]</c>): the interface's
+    /// primary private address unless one is given; an instance's only interface when the instance is named. An Elastic
+    /// IP on an instance's primary address takes the place of the public address EC2 gave it at launch, which goes back
+    /// to Amazon's pool (Amazon EC2 User Guide, "Elastic IP addresses").
+    /// </summary>
+    /// <returns>The association ID (<c>eipassoc-…</c>).</returns>
+    /// <exception cref="AwsException">
+    /// <c>InvalidAllocationID.NotFound</c>, <c>InvalidInstanceID.NotFound</c>, <c>InvalidNetworkInterfaceID.NotFound</c>;
+    /// <c>MissingParameter</c> without an instance or interface; <c>InvalidInstanceID</c> for an instance with several
+    /// interfaces ("There are multiple interfaces attached to instance '…'. Please specify an interface ID for the
+    /// operation instead."); <c>Resource.AlreadyAssociated</c> for an address in use without
+    /// <paramref name="allowReassociation"/>, or one a NAT gateway holds; <c>InvalidParameterValue</c> for a private
+    /// address the interface does not have.
+    /// </exception>
+    public string AssociateAddress(string allocationId, string? instanceId, string? networkInterfaceId, string? privateIpAddress = null, bool allowReassociation = false)
+    {
+        lock (_lock)
+        {
+            SettleInstances();
+            SettleNatGateways();
+            var address = FindAddress(allocationId);
+            InterfaceEntity eni;
+            if (networkInterfaceId is not null)
+            {
+                eni = FindInterface(networkInterfaceId);
+            }
+            else if (instanceId is not null)
+            {
+                FindInstance(instanceId);
+                var attached = AttachedTo(instanceId).ToList();
+                eni = attached.Count == 1
+                    ? attached[0]
+                    : throw new AwsException("InvalidInstanceID", $"There are multiple interfaces attached to instance '{instanceId}'. Please specify an interface ID for the operation instead.");
+            }
+            else
+            {
+                throw Ec2Errors.MissingParameter("instanceId or networkInterfaceId");
+            }
+
+            var target = privateIpAddress is null ? eni.PrimaryAddress : IPAddress.TryParse(privateIpAddress, out var given) ? given : null;
+            if (target is null || (!target.Equals(eni.PrimaryAddress) && !eni.SecondaryAddresses.Contains(target)))
+            {
+                throw Ec2Errors.InvalidParameterValue(privateIpAddress ?? string.Empty, "PrivateIpAddress", $"The address is not a private IPv4 address of network interface '{eni.Id}'.");
+            }
+
+            if (address.NetworkInterfaceId is not null && (!allowReassociation || _natGateways.Values.Any(n => n.AllocationId == allocationId && n.NetworkInterfaceId == address.NetworkInterfaceId)))
+            {
+                throw Ec2Errors.ElasticIpAlreadyAssociated(allocationId);
+            }
+
+            // Another Elastic IP on that private address makes way for this one.
+            foreach (var other in _addresses.Values.Where(a => a != address && a.NetworkInterfaceId == eni.Id && a.PrivateIpAddress == target.ToString()))
+            {
+                other.AssociationId = null;
+                other.NetworkInterfaceId = null;
+                other.PrivateIpAddress = null;
+            }
+
+            if (address.NetworkInterfaceId is { } previous && _interfaces.GetValueOrDefault(previous) is { } was && address.PrivateIpAddress == was.PrimaryAddress.ToString())
+            {
+                Disassociated(address, was);
+            }
+
+            address.AssociationId = _ids.Next("eipassoc", $"{address.AllocationId}|{eni.Id}");
+            address.NetworkInterfaceId = eni.Id;
+            address.PrivateIpAddress = target.ToString();
+            if (target.Equals(eni.PrimaryAddress) && eni.PublicIp is { } launched)
+            {
+                _publicIps.Remove(launched);
+                eni.PublicIp = null;
+            }
+
+            return address.AssociationId;
+        }
+    }
+
+    /// <summary>
+    /// Takes an Elastic IP off the interface it is associated with (<c>aws ec2 disassociate-address --association-id
+    /// …</c>). An instance that was given a public address at launch gets a new one on its primary address, as EC2 gives
+    /// it ("When you disassociate an Elastic IP address from your instance, … a new public IPv4 address" is assigned).
+    /// </summary>
+    /// <exception cref="AwsException">
+    /// <c>InvalidAssociationID.NotFound</c>; <c>InvalidParameterValue</c> for a NAT gateway's address, which goes with
+    /// the gateway.
+    /// </exception>
+    public void DisassociateAddress(string associationId)
+    {
+        lock (_lock)
+        {
+            SettleNatGateways();
+            var address = _addresses.Values.FirstOrDefault(a => a.AssociationId == associationId)
+                          ?? throw new AwsException("InvalidAssociationID.NotFound", $"The association ID '{associationId}' does not exist");
+            if (_natGateways.Values.Any(n => n.AllocationId == address.AllocationId && n.NetworkInterfaceId == address.NetworkInterfaceId))
+            {
+                throw Ec2Errors.InvalidParameterValue(associationId, "AssociationId", "The Elastic IP address is a NAT gateway's: it is released with the gateway (DeleteNatGateway).");
+            }
+
+            var eni = _interfaces.GetValueOrDefault(address.NetworkInterfaceId!);
+            address.AssociationId = null;
+            address.NetworkInterfaceId = null;
+            var privateAddress = address.PrivateIpAddress;
+            address.PrivateIpAddress = null;
+            if (eni is not null && privateAddress == eni.PrimaryAddress.ToString())
+            {
+                Disassociated(address, eni);
+            }
+        }
+    }
+
+    /// <summary>An instance's primary interface launched with a public address gets a new one when the Elastic IP on its primary address goes.</summary>
+    private void Disassociated(AddressEntity address, InterfaceEntity eni)
+    {
+        if (eni.LaunchedWithPublicIp && eni.PublicIp is null && eni.Attachment is { DeviceIndex: 0, InstanceId: { } instanceId }
+            && !_addresses.Values.Any(a => a != address && a.NetworkInterfaceId == eni.Id && a.PrivateIpAddress == eni.PrimaryAddress.ToString()))
+        {
+            eni.PublicIp = PublicIpOf(instanceId + "|" + address.AllocationId);
+        }
+    }
+
     /// <summary>Addresses by allocation ID (<see cref="DescribeRequest.Ids"/>) or public IP (<paramref name="publicIps"/>) and filters.</summary>
     public IReadOnlyList<Address> DescribeAddresses(DescribeRequest? request = null, IReadOnlyList<string>? publicIps = null)
     {
@@ -103,12 +224,16 @@ public sealed partial class Ec2Backend
         address.NetworkInterfaceId,
         address.NetworkInterfaceId is null ? null : AccountId,
         address.PrivateIpAddress,
-        [.. address.Tags]);
+        [.. address.Tags])
+    {
+        InstanceId = address.NetworkInterfaceId is { } eniId ? _interfaces.GetValueOrDefault(eniId)?.Attachment?.InstanceId : null,
+    };
 
     private static readonly FilterMatcher<Address> AddressFilters = new(
         new Dictionary<string, Func<Address, IEnumerable<string?>>>(StringComparer.Ordinal)
         {
             ["allocation-id"] = a => Field.One(a.AllocationId),
+            ["instance-id"] = a => Field.One(a.InstanceId),
             ["association-id"] = a => Field.One(a.AssociationId),
             ["domain"] = a => Field.One(a.Domain),
             ["network-border-group"] = a => Field.One(a.NetworkBorderGroup),

@@ -219,6 +219,7 @@ public sealed partial class Ec2Backend
                 if (subnet.MapPublicIpOnLaunch)
                 {
                     eni.PublicIp = PublicIpOf(instanceId);
+                    eni.LaunchedWithPublicIp = true;
                 }
 
                 var profile = request.IamInstanceProfileRoleArn is { } roleArn
@@ -380,6 +381,8 @@ public sealed partial class Ec2Backend
                 eni.PublicIp = null;
             }
 
+            eni.LaunchedWithPublicIp = false;
+
             var deleteOnTermination = eni.Attachment!.DeleteOnTermination;
             eni.Attachment = null;
             if (!deleteOnTermination)
@@ -410,11 +413,12 @@ public sealed partial class Ec2Backend
     /// <summary>
     /// The public IPv4 address EC2 gives an instance launched into a subnet with <c>MapPublicIpOnLaunch</c> (the
     /// "auto-assign public IP" of the EC2 console), one of Amazon's pool rather than the account's: drawn from the
-    /// instance's ID, so an instance keeps its address whatever else the account launches, the next free one on a clash.
+    /// instance's ID (<paramref name="identity"/>), so an instance keeps its address whatever else the account launches,
+    /// the next free one on a clash.
     /// </summary>
-    private IPAddress PublicIpOf(string instanceId)
+    private IPAddress PublicIpOf(string identity)
     {
-        var start = (int)(System.IO.Hashing.XxHash3.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(instanceId)) % PublicIpPoolSize);
+        var start = (int)(System.IO.Hashing.XxHash3.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(identity)) % PublicIpPoolSize);
         for (var i = 0; i < PublicIpPoolSize; i++)
         {
             var n = ((start + i) % PublicIpPoolSize) + 1;

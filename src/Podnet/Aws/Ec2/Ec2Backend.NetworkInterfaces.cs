@@ -614,8 +614,11 @@ public sealed partial class Ec2Backend
         /// <summary>The NAT gateway that made this interface (requester-managed: only EC2 may delete it).</summary>
         public string? ManagedBy { get; set; }
 
-        /// <summary>The public IPv4 address EC2 gave its primary address at launch (<see cref="PublicIpOf"/>), or null.</summary>
+        /// <summary>The public IPv4 address EC2 gave its primary address at launch (<see cref="PublicIpOf"/>), or null (none, or an Elastic IP took its place).</summary>
         public IPAddress? PublicIp { get; set; }
+
+        /// <summary>Whether its instance was launched with a public address on it (an Elastic IP taken off gives it a new one).</summary>
+        public bool LaunchedWithPublicIp { get; set; }
 
         /// <summary>The attachment; setting it moves the interface in the backend's by-instance index.</summary>
         public AttachmentState? Attachment

@@ -189,6 +189,12 @@ public sealed class Ec2Client : IEc2
     public Task ReleaseAddressAsync(string allocationId, CancellationToken cancellationToken = default)
         => Call("ReleaseAddress", () => _backend.ReleaseAddress(allocationId));
 
+    public Task<string> AssociateAddressAsync(string allocationId, string? instanceId, string? networkInterfaceId, string? privateIpAddress = null, bool allowReassociation = false, CancellationToken cancellationToken = default)
+        => Call("AssociateAddress", () => _backend.AssociateAddress(allocationId, instanceId, networkInterfaceId, privateIpAddress, allowReassociation));
+
+    public Task DisassociateAddressAsync(string associationId, CancellationToken cancellationToken = default)
+        => Call("DisassociateAddress", () => _backend.DisassociateAddress(associationId));
+
     public Task<IReadOnlyList<Address>> DescribeAddressesAsync(DescribeRequest? request = null, IReadOnlyList<string>? publicIps = null, CancellationToken cancellationToken = default)
         => Call("DescribeAddresses", () => _backend.DescribeAddresses(request, publicIps), request);
 

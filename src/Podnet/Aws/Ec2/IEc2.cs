@@ -125,6 +125,12 @@ public interface IEc2
 
     Task ReleaseAddressAsync(string allocationId, CancellationToken cancellationToken = default);
 
+    /// <summary>AssociateAddress: an Elastic IP on an instance's only interface or a given interface; the association ID (see <see cref="Ec2Backend.AssociateAddress"/>).</summary>
+    Task<string> AssociateAddressAsync(string allocationId, string? instanceId, string? networkInterfaceId, string? privateIpAddress = null, bool allowReassociation = false, CancellationToken cancellationToken = default);
+
+    /// <summary>DisassociateAddress by association ID (see <see cref="Ec2Backend.DisassociateAddress"/>).</summary>
+    Task DisassociateAddressAsync(string associationId, CancellationToken cancellationToken = default);
+
     /// <summary>Addresses by allocation ID (the request's IDs), public IP, and filters.</summary>
     Task<IReadOnlyList<Address>> DescribeAddressesAsync(DescribeRequest? request = null, IReadOnlyList<string>? publicIps = null, CancellationToken cancellationToken = default);
 

@@ -1,3 +1,4 @@
+using Podnet.Aws;
 using Podnet.Aws.Ec2;
 using Podnet.Tests.TestSupport;
 using static Podnet.Tests.TestSupport.TestCloud;
@@ -66,6 +67,56 @@ public class InstanceTests
         _cloud.Time.Advance(Ec2.ShuttingDownDuration(ids[0]));
         var terminated = Describe(ids[0]);
         Assert.Equal(("terminated", null, string.Empty), (terminated.State.Name, terminated.PublicIpAddress, terminated.PublicDnsName));
+    }
+
+    [Fact]
+    public void ElasticIp_AssociatedWithAnInstance_TakesThePlaceOfItsLaunchAddress_DisassociatedItGetsANewOne()
+    {
+        Ec2.ModifySubnetAttribute(_cloud.SubnetB.SubnetId, mapPublicIpOnLaunch: true, assignIpv6AddressOnCreation: null);
+        var id = _cloud.Run(subnet: _cloud.SubnetB).InstanceId;
+        var launched = Describe(id).PublicIpAddress!;
+        var eip = Ec2.AllocateAddress();
+
+        var associationId = Ec2.AssociateAddress(eip.AllocationId, id, networkInterfaceId: null);
+
+        Assert.Matches("^eipassoc-[0-9a-f]{17}$", associationId);
+        var instance = Describe(id);
+        Assert.Equal(eip.PublicIp, instance.PublicIpAddress);
+        var association = instance.NetworkInterfaces[0].Association!;
+        Assert.Equal((eip.PublicIp, "123456789012", eip.AllocationId, associationId), (association.PublicIp, association.IpOwnerId, association.AllocationId, association.AssociationId));
+        var described = Ec2.DescribeAddresses(DescribeRequest.ForIds(eip.AllocationId))[0];
+        Assert.Equal((id, instance.NetworkInterfaces[0].NetworkInterfaceId, instance.PrivateIpAddress), (described.InstanceId, described.NetworkInterfaceId, described.PrivateIpAddress));
+
+        // In use: another association is refused without AllowReassociation, and so is releasing it.
+        var other = _cloud.Run(subnet: _cloud.SubnetB).InstanceId;
+        Assert.Equal("Resource.AlreadyAssociated", Assert.Throws<AwsException>(() => Ec2.AssociateAddress(eip.AllocationId, other, null)).Code);
+        Assert.Equal("InvalidIPAddress.InUse", Assert.Throws<AwsException>(() => Ec2.ReleaseAddress(eip.AllocationId)).Code);
+
+        Ec2.DisassociateAddress(associationId);
+
+        var again = Describe(id).PublicIpAddress;
+        Assert.Matches(@"^198\.18\.", again);
+        Assert.NotEqual(launched, again);
+        Assert.Null(Ec2.DescribeAddresses(DescribeRequest.ForIds(eip.AllocationId))[0].AssociationId);
+        var missing = Assert.Throws<AwsException>(() => Ec2.DisassociateAddress(associationId));
+        Assert.Equal(("InvalidAssociationID.NotFound", $"The association ID '{associationId}' does not exist"), (missing.Code, missing.Message));
+    }
+
+    [Fact]
+    public void AssociateAddress_WithAnInstanceOfSeveralInterfaces_NeedsTheInterface()
+    {
+        var id = _cloud.Run().InstanceId;
+        var eni = Ec2.CreateNetworkInterface(new CreateNetworkInterfaceRequest(_cloud.SubnetA.SubnetId));
+        _cloud.Time.Advance(Ec2.PendingDuration(id));
+        Ec2.AttachNetworkInterface(new AttachNetworkInterfaceRequest(eni.NetworkInterfaceId, id, 1));
+        var eip = Ec2.AllocateAddress();
+
+        var error = Assert.Throws<AwsException>(() => Ec2.AssociateAddress(eip.AllocationId, id, null));
+
+        Assert.Equal(("InvalidInstanceID", $"There are multiple interfaces attached to instance '{id}'. Please specify an interface ID for the operation instead."), (error.Code, error.Message));
+        Ec2.AssociateAddress(eip.AllocationId, null, eni.NetworkInterfaceId);
+        Assert.Equal(eip.PublicIp, Ec2.DescribeNetworkInterfaces(DescribeRequest.ForIds(eni.NetworkInterfaceId))[0].Association!.PublicIp);
+        Assert.Null(Describe(id).PublicIpAddress);
     }
 
     [Fact]

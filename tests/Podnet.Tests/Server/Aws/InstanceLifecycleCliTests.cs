@@ -58,7 +58,7 @@ public class InstanceLifecycleCliTests : IClassFixture<HeldClockServedWorld>
     }
 
     [Fact]
-    public void RunInstances_ThroughTheCli_InAPublicSubnet_DescribeShowsItsPublicAddress_UntilItIsTerminated()
+    public void RunInstances_ThroughTheCli_InAPublicSubnet_DescribeShowsItsPublicAddress_AnElasticIpTakesItsPlace_UntilItIsTerminated()
     {
         var backend = _world.Server.Cluster.World.Cloud!.Ec2Backend;
         var subnetId = _world.Server.Cluster.Read(() => backend.DescribeSubnets().First(s => s.CidrBlock == "192.168.0.0/19").SubnetId);
@@ -73,6 +73,22 @@ public class InstanceLifecycleCliTests : IClassFixture<HeldClockServedWorld>
         var byAddress = _world.AwsOk("ec2", "describe-network-interfaces", "--filters", $"Name=association.public-ip,Values={fields[0]}",
             "--query", "NetworkInterfaces[0].[Attachment.InstanceId,Association.PublicDnsName]", "--output", "text");
         Assert.Equal($"{id}\t{fields[1]}", byAddress);
+
+        // An Elastic IP takes the place of the launch address, and is shown with its allocation; taken off, the
+        // instance gets a new address of Amazon's pool.
+        var allocation = _world.AwsOk("ec2", "allocate-address", "--query", "[AllocationId,PublicIp]", "--output", "text").Trim().Split('\t');
+        var association = _world.AwsOk("ec2", "associate-address", "--allocation-id", allocation[0], "--instance-id", id, "--query", "AssociationId", "--output", "text").Trim();
+        Assert.Equal(
+            $"{allocation[1]}\t123456789012",
+            _world.AwsOk("ec2", "describe-instances", "--instance-ids", id, "--query", "Reservations[0].Instances[0].[PublicIpAddress,NetworkInterfaces[0].Association.IpOwnerId]", "--output", "text").Trim());
+        Assert.Equal(
+            $"{allocation[0]}\t{association}",
+            _world.AwsOk("ec2", "describe-network-interfaces", "--filters", $"Name=association.public-ip,Values={allocation[1]}", "--query", "NetworkInterfaces[0].Association.[AllocationId,AssociationId]", "--output", "text").Trim());
+        Assert.Equal(id, _world.AwsOk("ec2", "describe-addresses", "--filters", $"Name=instance-id,Values={id}", "--query", "Addresses[0].InstanceId", "--output", "text").Trim());
+        _world.AwsOk("ec2", "disassociate-address", "--association-id", association);
+        var renewed = _world.AwsOk("ec2", "describe-instances", "--instance-ids", id, "--query", "Reservations[0].Instances[0].PublicIpAddress", "--output", "text").Trim();
+        Assert.Matches(@"^198\.18\.\d+\.\d+$", renewed);
+        _world.AwsOk("ec2", "release-address", "--allocation-id", allocation[0]);
 
         _world.AwsOk("ec2", "terminate-instances", "--instance-ids", id);
         _world.Clock.Advance(_world.Server.Cluster.Read(() => backend.ShuttingDownDuration(id)));

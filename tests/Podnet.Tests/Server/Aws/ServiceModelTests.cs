@@ -172,7 +172,11 @@ public class ServiceModelTests : IClassFixture<ServedWorld>
         Run($"Action=DescribeAddresses&AllocationId.1={Value(allocated, "allocationId")}&Filter.1.Name=domain&Filter.1.Value.1=vpc");
         Run($"Action=DescribeAddresses&PublicIp.1={Value(allocated, "publicIp")}");
         Run($"Action=DeleteNatGateway&NatGatewayId={natGateway}");
-        Run($"Action=ReleaseAddress&AllocationId={Value(Run("Action=AllocateAddress"), "allocationId")}");
+        var elasticIp = Value(Run("Action=AllocateAddress"), "allocationId");
+        var eipAssociation = Value(Run($"Action=AssociateAddress&AllocationId={elasticIp}&NetworkInterfaceId={eniId}&PrivateIpAddress={instance.PrivateIpAddress}&AllowReassociation=true"), "associationId");
+        Run($"Action=DescribeAddresses&Filter.1.Name=instance-id&Filter.1.Value.1={instance.InstanceId}");
+        Run($"Action=DisassociateAddress&AssociationId={eipAssociation}");
+        Run($"Action=ReleaseAddress&AllocationId={elasticIp}");
         Run($"Action=ReleaseAddress&PublicIp={Value(Run("Action=AllocateAddress&Domain=vpc"), "publicIp")}");
 
         var vpc = Value(Run("Action=CreateVpc&CidrBlock=10.9.0.0%2F16&InstanceTenancy=default&TagSpecification.1.ResourceType=vpc&TagSpecification.1.Tag.1.Key=Name&TagSpecification.1.Tag.1.Value=m"), "vpcId");
