@@ -8,7 +8,7 @@ namespace Podnet.Server.Aws;
 /// EKS over rest-json (botocore data/eks/2017-11-01/service-2.json; moto's <c>moto/eks/urls.py</c> routes):
 /// <c>POST /clusters</c> (CreateCluster: CREATING, then ACTIVE with a Kubernetes API of its own), <c>DELETE
 /// /clusters/{name}</c> (DeleteCluster: DELETING, then gone), <c>GET /clusters</c> (ListClusters), <c>GET /clusters/{name}</c> (DescribeCluster),
-/// <c>GET /clusters/{name}/node-groups</c> (ListNodegroups), <c>GET /clusters/{name}/node-groups/{nodegroupName}</c>
+/// <c>POST /clusters/{name}/updates</c> (UpdateClusterVersion), <c>GET /clusters/{name}/node-groups</c> (ListNodegroups), <c>GET /clusters/{name}/node-groups/{nodegroupName}</c>
 /// (DescribeNodegroup), <c>POST /clusters/{name}/node-groups</c> (CreateNodegroup: its instances launch and join the
 /// served cluster as nodes), <c>POST /clusters/{name}/node-groups/{nodegroupName}/update-config</c> (UpdateNodegroupConfig:
 /// labels, taints, sizes), <c>DELETE /clusters/{name}/node-groups/{nodegroupName}</c> (DeleteNodegroup). Writes
@@ -44,6 +44,7 @@ public sealed partial class EksApi
             ("DELETE", ["clusters", var name]) => ("DeleteCluster", _cluster.Write(() => new JsonObject { ["cluster"] = Cluster(eks.DeleteCluster(name), null) })),
             ("GET", ["clusters"]) => ("ListClusters", _cluster.Read(() => new JsonObject { ["clusters"] = Strings(eks.ListClusters()) })),
             ("GET", ["clusters", var name]) => ("DescribeCluster", _cluster.Read(() => new JsonObject { ["cluster"] = Cluster(eks.DescribeCluster(name), _endpoints(name)) })),
+            ("POST", ["clusters", var name, "updates"]) => ("UpdateClusterVersion", _cluster.Write(() => new JsonObject { ["update"] = Update(eks.UpdateClusterVersion(name, RestJsonMembers.String((body ?? [])["version"]) ?? throw new AwsException("InvalidParameterException", "version is required", 400))) })),
             ("POST", ["clusters", var name, "update-config"]) => ("UpdateClusterConfig", _cluster.Write(() => new JsonObject { ["update"] = Update(UpdateClusterConfig(eks, name, body ?? [])) })),
             ("GET", ["clusters", var name, "node-groups"]) => ("ListNodegroups", _cluster.Read(() => new JsonObject { ["nodegroups"] = Strings(eks.ListNodegroups(name)) })),
             ("GET", ["clusters", var name, "node-groups", var nodegroup]) => ("DescribeNodegroup", _cluster.Read(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.DescribeNodegroup(name, nodegroup)) })),
@@ -52,7 +53,7 @@ public sealed partial class EksApi
             ("DELETE", ["clusters", var name, "node-groups", var nodegroup]) => ("DeleteNodegroup", _cluster.Write(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.DeleteNodegroup(name, nodegroup)) })),
             (_, ["addons", ..] or ["clusters", _, "addons", ..] or ["clusters", _, "updates", ..]) => Addons(eks, method, segments, body), // addons
             (_, ["clusters", _, "fargate-profiles", ..]) => FargateProfiles(eks, method, segments, body),
-            _ => throw new AwsException("UnknownOperationException", $"Podnet's EKS does not serve {method} {path} (it serves CreateCluster, DescribeCluster, ListClusters, DeleteCluster, UpdateClusterConfig of the endpoint access, CreateNodegroup, DescribeNodegroup, ListNodegroups, UpdateNodegroupConfig, DeleteNodegroup, ListUpdates, DescribeUpdate, the Fargate profile and the add-on operations).", 404),
+            _ => throw new AwsException("UnknownOperationException", $"Podnet's EKS does not serve {method} {path} (it serves CreateCluster, DescribeCluster, ListClusters, DeleteCluster, UpdateClusterConfig of the endpoint access, UpdateClusterVersion, CreateNodegroup, DescribeNodegroup, ListNodegroups, UpdateNodegroupConfig, DeleteNodegroup, ListUpdates, DescribeUpdate, the Fargate profile and the add-on operations).", 404),
         };
     }
 

@@ -87,8 +87,14 @@ public sealed class KubeApiServer : IAsyncDisposable
     /// <summary>A kubeconfig for this server.</summary>
     public string Kubeconfig => Kube.Kubeconfig.Render(ClusterArn, Address.ToString().TrimEnd('/'), Certificates?.AuthorityData, Token);
 
-    /// <summary>The Kubernetes version served, from the cluster (<c>1.31</c>).</summary>
-    public string KubernetesVersion => _cluster.World.Cluster?.Version ?? "1.31";
+    /// <summary>
+    /// The Kubernetes version served, the cluster's as EKS has it now (<c>1.31</c>; the next minor once an
+    /// <c>update-cluster-version</c> is done).
+    /// </summary>
+    public string KubernetesVersion
+        => _cluster.World is { Cloud: { } cloud, Cluster: { } cluster } && cloud.Eks.ClusterExists(cluster.Name)
+            ? _cluster.Read(() => cloud.Eks.DescribeCluster(cluster.Name).Version)
+            : _cluster.World.Cluster?.Version ?? "1.31";
 
     /// <summary>
     /// Starts serving; the port is bound when this returns. A request body may hold up to

@@ -349,7 +349,7 @@ public sealed class World
                 var node = NodeRegistration.NodeFor(
                     instance,
                     type,
-                    Cluster.Version,
+                    nodegroup.Version,
                     nodegroupName,
                     Cloud.Options.ZoneIdOf(instance.Placement.AvailabilityZone),
                     NodegroupMaxPods.TryGetValue(nodegroupName, out var maxPods) ? maxPods : null,

@@ -221,11 +221,62 @@ public sealed partial class EksBackend
             }
 
             var update = new Update(_ids.Uuid("eks-cluster-update", $"{clusterName}/{entity.Updates.Count}"), UpdateStatus.InProgress, "EndpointAccessUpdate", parameters, now, []);
-            entity.Updates.Add((update, config, now + EksLifecycle.EndpointAccessUpdating));
+            entity.Updates.Add((update, current with { ResourcesVpcConfig = config }, now + EksLifecycle.EndpointAccessUpdating));
             return update;
         }
 
         static string Lower(bool value) => value ? "true" : "false";
+    }
+
+    /// <summary>
+    /// Updates the cluster's control plane to the next Kubernetes minor version (<c>aws eks update-cluster-version --name
+    /// … --kubernetes-version 1.32</c>): a <c>VersionUpdate</c> with the parameters <c>Version</c> and
+    /// <c>PlatformVersion</c>, InProgress while the cluster is UPDATING (<see cref="EksLifecycle.ClusterVersionUpdating"/>),
+    /// then Successful with the cluster at that version — its API server reports it, new node groups take it. The node
+    /// groups keep theirs (their kubelets one minor behind, which Kubernetes' skew policy allows) until they are updated
+    /// themselves, which Podnet does not emulate.
+    /// </summary>
+    /// <exception cref="AwsException">
+    /// <c>InvalidParameterException</c> "Unsupported Kubernetes minor version update from 1.31 to 1.33" for anything but
+    /// the next minor version (the same version and a downgrade too: terraform-aws-eks#2607, rancher#21043, rancher#28939),
+    /// "unsupported Kubernetes version" for one EKS does not offer; <c>ResourceInUseException</c> while the cluster is not
+    /// ACTIVE.
+    /// </exception>
+    public Update UpdateClusterVersion(string clusterName, string version)
+    {
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            var entity = FindCluster(clusterName);
+            var current = entity.Current(now);
+            if (current.Status != ClusterStatus.Active)
+            {
+                throw EksErrors.ResourceInUse($"Cluster {clusterName} is in {current.Status} state and cannot be updated");
+            }
+
+            if (!OfferedVersions.Contains(version))
+            {
+                throw EksErrors.InvalidParameter("unsupported Kubernetes version");
+            }
+
+            if (Minor(version) != Minor(current.Version) + 1)
+            {
+                throw EksErrors.InvalidParameter($"Unsupported Kubernetes minor version update from {current.Version} to {version}");
+            }
+
+            const string platformVersion = "eks.1";
+            var update = new Update(
+                _ids.Uuid("eks-cluster-update", $"{clusterName}/{entity.Updates.Count}"),
+                UpdateStatus.InProgress,
+                "VersionUpdate",
+                [new UpdateParam("Version", version), new UpdateParam("PlatformVersion", platformVersion)],
+                now,
+                []);
+            entity.Updates.Add((update, current with { Version = version, PlatformVersion = platformVersion }, now + EksLifecycle.ClusterVersionUpdating));
+            return update;
+        }
+
+        static int Minor(string version) => int.Parse(version.AsSpan(version.IndexOf('.', StringComparison.Ordinal) + 1), CultureInfo.InvariantCulture);
     }
 
     /// <summary>An update of the cluster itself (<see cref="UpdateClusterEndpointAccess"/>) by its ID, as it is now; null when it has none of that ID.</summary>
@@ -345,13 +396,14 @@ public sealed partial class EksBackend
 
             // Without --ami-type EKS picks the version's default (AL2 before 1.30, AL2023 from it); a type it publishes
             // no AMI of for the version is refused.
-            var amiType = request.AmiType ?? AmiTypes.DefaultFor(cluster.Cluster.Version);
+            var clusterVersion = cluster.Current(_time.GetUtcNow()).Version;
+            var amiType = request.AmiType ?? AmiTypes.DefaultFor(clusterVersion);
             if (!AmiTypes.All.Contains(amiType, StringComparer.Ordinal))
             {
                 throw AmiTypes.Invalid(amiType);
             }
 
-            if (AmiTypes.NotOffered(amiType, cluster.Cluster.Version) is { } notOffered)
+            if (AmiTypes.NotOffered(amiType, clusterVersion) is { } notOffered)
             {
                 throw notOffered;
             }
@@ -376,7 +428,7 @@ public sealed partial class EksBackend
                     request.NodegroupName,
                     $"arn:aws:eks:{_options.Region}:{_options.AccountId}:nodegroup/{request.ClusterName}/{request.NodegroupName}/{_ids.Uuid("eks-nodegroup", $"{request.ClusterName}/{request.NodegroupName}")}",
                     request.ClusterName,
-                    cluster.Cluster.Version,
+                    clusterVersion,
                     _time.GetUtcNow(),
                     NodegroupStatus.Creating,
                     "ON_DEMAND",
@@ -1047,14 +1099,15 @@ public sealed partial class EksBackend
         public DateTimeOffset? GoneAt { get; set; }
 
         /// <summary>
-        /// The cluster's endpoint access updates, first to last (<see cref="UpdateClusterEndpointAccess"/>, DescribeUpdate):
-        /// each with the configuration it makes and when that takes effect; the last one's is the cluster's.
+        /// The cluster's updates, first to last (<see cref="UpdateClusterEndpointAccess"/>, <see cref="UpdateClusterVersion"/>,
+        /// DescribeUpdate): each with the cluster as it makes it and when that takes effect; the last done one's is the
+        /// cluster's.
         /// </summary>
-        public List<(Update Update, VpcConfigResponse Config, DateTimeOffset DoneAt)> Updates { get; } = [];
+        public List<(Update Update, Cluster After, DateTimeOffset DoneAt)> Updates { get; } = [];
 
         /// <summary>
         /// The cluster as DescribeCluster shows it: DELETING, CREATING until its creation time is up, UPDATING while an
-        /// endpoint access update is in progress, else ACTIVE; an update's configuration once it is done.
+        /// update is in progress, else ACTIVE; an update's configuration or version once it is done.
         /// </summary>
         public Cluster Current(DateTimeOffset now)
         {
@@ -1062,10 +1115,9 @@ public sealed partial class EksBackend
             // decides, and until it is done the one before it (or the creation's) is in force.
             var updating = Updates.Count > 0 && now < Updates[^1].DoneAt;
             var inForce = Updates.Count - (updating ? 2 : 1);
-            return Cluster with
+            return (inForce >= 0 ? Updates[inForce].After : Cluster) with
             {
                 Status = GoneAt is not null ? ClusterStatus.Deleting : now < ActiveAt ? ClusterStatus.Creating : updating ? ClusterStatus.Updating : ClusterStatus.Active,
-                ResourcesVpcConfig = inForce >= 0 ? Updates[inForce].Config : Cluster.ResourcesVpcConfig,
             };
         }
     }

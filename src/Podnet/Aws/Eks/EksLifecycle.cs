@@ -16,6 +16,12 @@ public static class EksLifecycle
     /// </summary>
     public static readonly TimeSpan EndpointAccessUpdating = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// UpdateClusterVersion until the control plane runs the new version and the cluster is ACTIVE again. EKS gives no
+    /// figure ("can take several minutes"); Podnet's. Unverified.
+    /// </summary>
+    public static readonly TimeSpan ClusterVersionUpdating = TimeSpan.FromMinutes(10);
+
     /// <summary>DeleteCluster until the cluster is gone.</summary>
     public static readonly TimeSpan ClusterDeleting = TimeSpan.FromMinutes(4);
 

@@ -341,4 +341,35 @@ public class EksBackendTests
         Assert.Equal("UnsupportedAvailabilityZoneException", error.Code);
         Assert.EndsWith("us-west-2b, the targeted availability zone, does not currently have sufficient capacity to support the cluster. Retry and choose from these availability zones: us-west-2a, us-west-2c, us-west-2d", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void UpdateClusterVersion_NextMinorOnly_UpdatingThenTheVersion_NewNodegroupsTakeIt()
+    {
+        CreateCluster();
+        _cloud.Time.Advance(EksLifecycle.ClusterCreating);
+        (string Code, string Message) Refusal(string version)
+        {
+            var error = Assert.Throws<AwsException>(() => Eks.UpdateClusterVersion("demo", version));
+            return (error.Code, error.Message);
+        }
+
+        Assert.Equal(("InvalidParameterException", "Unsupported Kubernetes minor version update from 1.31 to 1.31"), Refusal("1.31"));
+        Assert.Equal(("InvalidParameterException", "Unsupported Kubernetes minor version update from 1.31 to 1.30"), Refusal("1.30"));
+        Assert.Equal(("InvalidParameterException", "Unsupported Kubernetes minor version update from 1.31 to 1.33"), Refusal("1.33"));
+        Assert.Equal(("InvalidParameterException", "unsupported Kubernetes version"), Refusal("1.40"));
+
+        var update = Eks.UpdateClusterVersion("demo", "1.32");
+
+        Assert.Equal(("VersionUpdate", "InProgress"), (update.Type, update.Status));
+        Assert.Equal([("Version", "1.32"), ("PlatformVersion", "eks.1")], update.Params.Select(p => (p.Type, p.Value)));
+        Assert.Equal((ClusterStatus.Updating, "1.31"), (Eks.DescribeCluster("demo").Status, Eks.DescribeCluster("demo").Version));
+        Assert.Equal("ResourceInUseException", Assert.Throws<AwsException>(() => Eks.UpdateClusterVersion("demo", "1.32")).Code);
+        Assert.Equal(update.CreatedAt + EksLifecycle.ClusterVersionUpdating, Eks.NextTransition);
+        _cloud.Time.Advance(EksLifecycle.ClusterVersionUpdating);
+        Assert.Equal((ClusterStatus.Active, "1.32"), (Eks.DescribeCluster("demo").Status, Eks.DescribeCluster("demo").Version));
+        Assert.Equal([update.Id], Eks.ListUpdates("demo", nodegroupName: null, addonName: null));
+
+        var nodeRole = _cloud.Cloud.Iam.CreateRole("demoNodeRole");
+        Assert.Equal("1.32", Eks.CreateNodegroup(new CreateNodegroupRequest("demo", "ng", nodeRole.Arn, [_cloud.SubnetA.SubnetId], ["m5.large"])).Version);
+    }
 }
