@@ -21,13 +21,7 @@ public sealed partial class EksBackend
         lock (_lock)
         {
             var now = _time.GetUtcNow();
-            var entity = FindCluster(clusterName);
-            var current = entity.Current(now);
-            if (current.Status != ClusterStatus.Active)
-            {
-                // The add-ons' form of the refusal (EksBackend.Addons); EKS's own text for a cluster was not found.
-                throw EksErrors.ResourceInUse($"Cluster {clusterName} is in {current.Status} state and cannot be updated");
-            }
+            var (entity, current) = ActiveForUpdate(clusterName, now);
 
             var was = current.ResourcesVpcConfig;
             var config = was with
@@ -84,12 +78,7 @@ public sealed partial class EksBackend
         lock (_lock)
         {
             var now = _time.GetUtcNow();
-            var entity = FindCluster(clusterName);
-            var current = entity.Current(now);
-            if (current.Status != ClusterStatus.Active)
-            {
-                throw EksErrors.ResourceInUse($"Cluster {clusterName} is in {current.Status} state and cannot be updated");
-            }
+            var (entity, current) = ActiveForUpdate(clusterName, now);
 
             if (!OfferedVersions.Contains(version))
             {
@@ -121,4 +110,18 @@ public sealed partial class EksBackend
         => cluster.Updates.FirstOrDefault(u => u.Update.Id == updateId) is { Update: { } update } found
             ? update with { Status = now < found.DoneAt ? UpdateStatus.InProgress : UpdateStatus.Successful }
             : null;
+
+    /// <summary>The cluster and how it is now, which must be ACTIVE to take an update (only one runs at a time).</summary>
+    /// <exception cref="AwsException">
+    /// <c>ResourceInUseException</c> "Cluster NAME is in UPDATING state and cannot be updated": the add-ons' form of the
+    /// refusal (EksBackend.Addons); EKS's own text for a cluster was not found.
+    /// </exception>
+    private (ClusterEntity Entity, Cluster Current) ActiveForUpdate(string clusterName, DateTimeOffset now)
+    {
+        var entity = FindCluster(clusterName);
+        var current = entity.Current(now);
+        return current.Status == ClusterStatus.Active
+            ? (entity, current)
+            : throw EksErrors.ResourceInUse($"Cluster {clusterName} is in {current.Status} state and cannot be updated");
+    }
 }
