@@ -70,8 +70,9 @@ public sealed partial class EksBackend
     /// <exception cref="AwsException">
     /// <c>InvalidParameterException</c> "Unsupported Kubernetes minor version update from 1.31 to 1.33" for anything but
     /// the next minor version (the same version and a downgrade too: terraform-aws-eks#2607, rancher#21043, rancher#28939),
-    /// "unsupported Kubernetes version" for one EKS does not offer; <c>ResourceInUseException</c> while the cluster is not
-    /// ACTIVE.
+    /// "unsupported Kubernetes version" for one EKS does not offer, "Nodegroups ng-1 must be updated to match cluster
+    /// version 1.32 before updating cluster version" while a managed node group is at another version (several named
+    /// with commas: EKS's separator was not found); <c>ResourceInUseException</c> while the cluster is not ACTIVE.
     /// </exception>
     public Update UpdateClusterVersion(string clusterName, string version)
     {
@@ -88,6 +89,14 @@ public sealed partial class EksBackend
             if (Minor(version) != Minor(current.Version) + 1)
             {
                 throw EksErrors.InvalidParameter($"Unsupported Kubernetes minor version update from {current.Version} to {version}");
+            }
+
+            // The managed node groups must be at the control plane's version before it moves on (EKS user guide, "Update
+            // existing cluster to new Kubernetes version"; terraform-provider-aws#19478 quotes the text).
+            var behind = entity.Nodegroups.Values.Where(n => n.GoneAt is null && n.Nodegroup.Version != current.Version).Select(n => n.Nodegroup.NodegroupName).Order(StringComparer.Ordinal).ToList();
+            if (behind.Count > 0)
+            {
+                throw EksErrors.InvalidParameter($"Nodegroups {string.Join(",", behind)} must be updated to match cluster version {current.Version} before updating cluster version");
             }
 
             const string platformVersion = "eks.1";

@@ -372,4 +372,21 @@ public class EksBackendTests
         var nodeRole = _cloud.Cloud.Iam.CreateRole("demoNodeRole");
         Assert.Equal("1.32", Eks.CreateNodegroup(new CreateNodegroupRequest("demo", "ng", nodeRole.Arn, [_cloud.SubnetA.SubnetId], ["m5.large"])).Version);
     }
+
+    [Fact]
+    public void UpdateClusterVersion_WhileANodegroupIsBehind_IsRefused()
+    {
+        CreateCluster();
+        _cloud.Time.Advance(EksLifecycle.ClusterCreating);
+        var nodeRole = _cloud.Cloud.Iam.CreateRole("demoNodeRole");
+        Eks.CreateNodegroup(new CreateNodegroupRequest("demo", "ng-1", nodeRole.Arn, [_cloud.SubnetA.SubnetId], ["m5.large"]));
+        _cloud.Time.Advance(EksLifecycle.NodegroupCreating);
+        Eks.UpdateClusterVersion("demo", "1.32");
+        _cloud.Time.Advance(EksLifecycle.ClusterVersionUpdating);
+
+        var error = Assert.Throws<AwsException>(() => Eks.UpdateClusterVersion("demo", "1.33"));
+
+        Assert.Equal(("InvalidParameterException", "Nodegroups ng-1 must be updated to match cluster version 1.32 before updating cluster version"), (error.Code, error.Message));
+        Assert.Equal("1.32", Eks.DescribeCluster("demo").Version);
+    }
 }
