@@ -180,6 +180,7 @@ public sealed partial class EksApi
             ["issues"] = new JsonArray([.. nodegroup.Health.Issues.Select(i => (JsonNode)new JsonObject { ["code"] = i.Code, ["message"] = i.Message, ["resourceIds"] = Strings(i.ResourceIds) })]),
         },
         ["tags"] = Map(nodegroup.Tags),
+        ["diskSize"] = nodegroup.DiskSize,
         ["updateConfig"] = nodegroup.UpdateConfig.MaxUnavailable is { } maxUnavailable
             ? new JsonObject { ["maxUnavailable"] = maxUnavailable }
             : new JsonObject { ["maxUnavailablePercentage"] = nodegroup.UpdateConfig.MaxUnavailablePercentage },
@@ -219,6 +220,17 @@ public sealed partial class EksApi
             : null;
 
         var taints = Taints(body["taints"], "taints");
+
+        // Members Podnet does not emulate are refused rather than ignored (a launch template, remote access, a release
+        // version, node repair, a warm pool).
+        var other = body.Select(p => p.Key).Where(k => k is not ("nodegroupName" or "nodeRole" or "subnets" or "instanceTypes" or "scalingConfig" or "labels" or "tags"
+            or "amiType" or "taints" or "clientRequestToken" or "version" or "capacityType" or "diskSize" or "updateConfig")).ToList();
+        if (other.Count > 0)
+        {
+            throw new AwsException("InvalidParameterException", $"Podnet's CreateNodegroup does not emulate {string.Join(", ", other)}", 400);
+        }
+
+        var update = RestJsonMembers.Object(body["updateConfig"]);
         return new CreateNodegroupRequest(
             clusterName,
             RestJsonMembers.String(body["nodegroupName"]) ?? throw Missing("nodegroupName"),
@@ -229,7 +241,15 @@ public sealed partial class EksApi
             Map("labels"),
             Map("tags"),
             RestJsonMembers.String(body["amiType"]),
-            taints);
+            taints)
+        {
+            Version = RestJsonMembers.String(body["version"]),
+            CapacityType = RestJsonMembers.String(body["capacityType"]),
+            DiskSize = RestJsonMembers.Int(body["diskSize"]),
+            UpdateConfig = update is null || (update["maxUnavailable"] is null && update["maxUnavailablePercentage"] is null)
+                ? null
+                : new NodegroupUpdateConfig(RestJsonMembers.Int(update["maxUnavailable"]), RestJsonMembers.Int(update["maxUnavailablePercentage"])),
+        };
     }
 
     /// <summary>A list of <c>Taint</c>s; a taint's key and effect are required members of the shape (botocore's eks model).</summary>

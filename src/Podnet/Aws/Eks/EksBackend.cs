@@ -286,6 +286,31 @@ public sealed partial class EksBackend
                 throw AmiTypes.Invalid(amiType);
             }
 
+            if (request.Version is { } requested && requested != clusterVersion)
+            {
+                // EKS's text was not found; its API reference: the cluster's version "is the only accepted specified value".
+                throw EksErrors.InvalidParameter($"version {requested} is not the cluster's ({clusterVersion}): CreateNodegroup accepts only the cluster's Kubernetes version");
+            }
+
+            if (request.CapacityType is { } capacity && capacity != "ON_DEMAND")
+            {
+                throw EksErrors.InvalidParameter(capacity is "SPOT" or "CAPACITY_BLOCK"
+                    ? $"capacityType {capacity} is not emulated by Podnet: its node groups are ON_DEMAND"
+                    : $"capacityType must be one of ON_DEMAND, SPOT, CAPACITY_BLOCK, not {capacity}");
+            }
+
+            if (request.DiskSize is < 1)
+            {
+                throw EksErrors.InvalidParameter($"diskSize must be at least 1 GiB, not {request.DiskSize}");
+            }
+
+            if (request.UpdateConfig is { } updateConfig
+                && (updateConfig.MaxUnavailable is { } count && (count < 1 || count > scaling.MaxSize)
+                    || updateConfig.MaxUnavailablePercentage is { } share && (share is < 1 or > 100 || updateConfig.MaxUnavailable is not null)))
+            {
+                throw EksErrors.InvalidParameter("max-unavailable must be within the range 1 and max size of the node group");
+            }
+
             if (AmiTypes.NotOffered(amiType, clusterVersion) is { } notOffered)
             {
                 throw notOffered;
@@ -323,7 +348,11 @@ public sealed partial class EksBackend
                     request.Labels ?? new Dictionary<string, string>(),
                     new NodegroupResources([new AutoScalingGroup($"eks-{request.NodegroupName}-{_ids.Uuid("eks-nodegroup-asg", $"{request.ClusterName}/{request.NodegroupName}")}")]),
                     request.Tags ?? new Dictionary<string, string>(),
-                    [.. request.Taints ?? []]))
+                    [.. request.Taints ?? []])
+                {
+                    UpdateConfig = request.UpdateConfig ?? NodegroupUpdateConfig.Default,
+                    DiskSize = request.DiskSize ?? (AmiTypes.IsWindows(amiType) ? 50 : 20),
+                })
             {
                 // The instances launch at once; EKS reports the group ACTIVE once its nodes have joined.
                 ActiveAt = _time.GetUtcNow() + EksLifecycle.NodegroupCreating,

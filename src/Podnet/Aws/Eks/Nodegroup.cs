@@ -25,6 +25,9 @@ public sealed record Nodegroup(
 
     /// <summary>EKS's <c>updateConfig</c> of the group (<see cref="NodegroupUpdateConfig.Default"/> unless changed).</summary>
     public NodegroupUpdateConfig UpdateConfig { get; init; } = NodegroupUpdateConfig.Default;
+
+    /// <summary>The root device disk size of its instances, GiB (EKS's default: 20, or 50 for a Windows AMI type).</summary>
+    public int DiskSize { get; init; } = 20;
 }
 
 /// <summary>
@@ -71,7 +74,23 @@ public sealed record CreateNodegroupRequest(
     IReadOnlyDictionary<string, string>? Tags = null,
     string? AmiType = null,
     IReadOnlyList<NodegroupTaint>? Taints = null,
-    IReadOnlyList<ExistingInstance>? Instances = null);
+    IReadOnlyList<ExistingInstance>? Instances = null)
+{
+    /// <summary>
+    /// <c>--kubernetes-version</c>: "By default, the Kubernetes version of the cluster is used, and this is the only accepted
+    /// specified value" (CreateNodegroup, Amazon EKS API reference); null for the cluster's.
+    /// </summary>
+    public string? Version { get; init; }
+
+    /// <summary><c>--capacity-type</c>: <c>ON_DEMAND</c> (the default; SPOT and CAPACITY_BLOCK are not emulated).</summary>
+    public string? CapacityType { get; init; }
+
+    /// <summary><c>--disk-size</c> in GiB; null for EKS's default, 20 (50 for a Windows AMI type).</summary>
+    public int? DiskSize { get; init; }
+
+    /// <summary><c>--update-config</c>; null for EKS's default (<see cref="NodegroupUpdateConfig.Default"/>).</summary>
+    public NodegroupUpdateConfig? UpdateConfig { get; init; }
+}
 
 /// <summary>
 /// An instance a node group runs already (a world's, e.g. a snapshot of a real node group): launched first, as it is,

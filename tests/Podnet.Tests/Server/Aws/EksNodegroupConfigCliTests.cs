@@ -43,4 +43,30 @@ public sealed class EksNodegroupConfigCliTests : IClassFixture<HeldClockServedWo
         var (exit, _, error) = _world.Aws("eks", "update-nodegroup-config", "--cluster-name", "podnet", "--nodegroup-name", "ng-1", "--scaling-config", "minSize=4");
         Assert.Equal((255, "An error occurred (InvalidParameterException) when calling the UpdateNodegroupConfig operation: Minimum capacity 4 can't be greater than desired size 3"), (exit, error.Trim()));
     }
+
+    [Fact]
+    public void CreateNodegroup_ThroughTheCli_TakesDiskSizeAndUpdateConfig_RefusesWhatIsNotEmulated()
+    {
+        var (role, subnet) = _world.Server.Cluster.Read(() =>
+        {
+            var cloud = _world.Server.Cluster.World.Cloud!;
+            return (cloud.Eks.DescribeNodegroup("podnet", "ng-1").NodeRole, cloud.Ec2Backend.DescribeSubnets().First(s => s.CidrBlock == "192.168.96.0/19").SubnetId);
+        });
+        string[] Create(string name, params string[] more) => ["eks", "create-nodegroup", "--cluster-name", "podnet", "--nodegroup-name", name, "--node-role", role, "--subnets", subnet, "--instance-types", "m5.large", .. more];
+
+        Assert.Equal(
+            "50\t2\tON_DEMAND\t1.31",
+            _world.AwsOk([.. Create("sized", "--disk-size", "50", "--update-config", "maxUnavailable=2", "--capacity-type", "ON_DEMAND", "--kubernetes-version", "1.31"), "--query", "nodegroup.[diskSize,updateConfig.maxUnavailable,capacityType,version]", "--output", "text"]).Trim());
+
+        (string, string) Refusal(params string[] more)
+        {
+            var (exit, _, error) = _world.Aws(Create("refused", more));
+            Assert.Equal(255, exit);
+            return ("CreateNodegroup", error.Trim());
+        }
+
+        Assert.Equal(("CreateNodegroup", "An error occurred (InvalidParameterException) when calling the CreateNodegroup operation: Podnet's CreateNodegroup does not emulate launchTemplate"), Refusal("--launch-template", "name=my-template"));
+        Assert.Equal(("CreateNodegroup", "An error occurred (InvalidParameterException) when calling the CreateNodegroup operation: capacityType SPOT is not emulated by Podnet: its node groups are ON_DEMAND"), Refusal("--capacity-type", "SPOT"));
+        Assert.Equal(("CreateNodegroup", "An error occurred (InvalidParameterException) when calling the CreateNodegroup operation: version 1.30 is not the cluster's (1.31): CreateNodegroup accepts only the cluster's Kubernetes version"), Refusal("--kubernetes-version", "1.30"));
+    }
 }
