@@ -246,9 +246,7 @@ public sealed partial class EksApi
             Version = RestJsonMembers.String(body["version"]),
             CapacityType = RestJsonMembers.String(body["capacityType"]),
             DiskSize = RestJsonMembers.Int(body["diskSize"]),
-            UpdateConfig = update is null || (update["maxUnavailable"] is null && update["maxUnavailablePercentage"] is null)
-                ? null
-                : new NodegroupUpdateConfig(RestJsonMembers.Int(update["maxUnavailable"]), RestJsonMembers.Int(update["maxUnavailablePercentage"])),
+            UpdateConfig = update is null ? null : new NodegroupUpdateConfig(RestJsonMembers.Int(update["maxUnavailable"]), RestJsonMembers.Int(update["maxUnavailablePercentage"])),
         };
     }
 

@@ -315,8 +315,9 @@ public sealed class KubeApiServer : IAsyncDisposable
     /// </summary>
     private JsonObject VersionInfo()
     {
-        var parts = KubernetesVersion.Split('.');
-        var build = EksKubernetesBuilds.For(KubernetesVersion);
+        var version = KubernetesVersion;
+        var parts = version.Split('.');
+        var build = EksKubernetesBuilds.For(version);
         var info = new JsonObject
         {
             ["major"] = parts[0],

@@ -273,7 +273,7 @@ public sealed class ControlPlane
 
         try
         {
-            foreach (var resource in CustomResourceDefinitions.FromCustomResourceDefinition(crd.ToJson()))
+            foreach (var resource in CustomResourceDefinitions.FromCustomResourceDefinition(crd.Raw))
             {
                 if (!KubeResources.BuiltIn.Any(b => b.ApiVersion == resource.ApiVersion && b.Kind == resource.Kind))
                 {

@@ -126,9 +126,7 @@ public sealed partial class Ec2Backend
             // Another Elastic IP on that private address makes way for this one.
             foreach (var other in _addresses.Values.Where(a => a != address && a.NetworkInterfaceId == eni.Id && a.PrivateIpAddress == target.ToString()))
             {
-                other.AssociationId = null;
-                other.NetworkInterfaceId = null;
-                other.PrivateIpAddress = null;
+                other.Dissociate();
             }
 
             if (address.NetworkInterfaceId is { } previous && _interfaces.GetValueOrDefault(previous) is { } was && address.PrivateIpAddress == was.PrimaryAddress.ToString())
@@ -136,16 +134,15 @@ public sealed partial class Ec2Backend
                 Disassociated(address, was);
             }
 
-            address.AssociationId = _ids.Next("eipassoc", $"{address.AllocationId}|{eni.Id}");
-            address.NetworkInterfaceId = eni.Id;
-            address.PrivateIpAddress = target.ToString();
+            var associationId = _ids.Next("eipassoc", $"{address.AllocationId}|{eni.Id}");
+            address.Associate(associationId, eni.Id, target.ToString());
             if (target.Equals(eni.PrimaryAddress) && eni.PublicIp is { } launched)
             {
                 _publicIps.Remove(launched);
                 eni.PublicIp = null;
             }
 
-            return address.AssociationId;
+            return associationId;
         }
     }
 
@@ -171,10 +168,8 @@ public sealed partial class Ec2Backend
             }
 
             var eni = _interfaces.GetValueOrDefault(address.NetworkInterfaceId!);
-            address.AssociationId = null;
-            address.NetworkInterfaceId = null;
             var privateAddress = address.PrivateIpAddress;
-            address.PrivateIpAddress = null;
+            address.Dissociate();
             if (eni is not null && privateAddress == eni.PrimaryAddress.ToString())
             {
                 Disassociated(address, eni);
@@ -257,5 +252,21 @@ public sealed partial class Ec2Backend
         public string? PrivateIpAddress { get; set; }
 
         public List<Tag> Tags { get; set; } = [];
+
+        /// <summary>Associates it with <paramref name="privateIpAddress"/> of interface <paramref name="networkInterfaceId"/>.</summary>
+        public void Associate(string associationId, string networkInterfaceId, string privateIpAddress)
+        {
+            AssociationId = associationId;
+            NetworkInterfaceId = networkInterfaceId;
+            PrivateIpAddress = privateIpAddress;
+        }
+
+        /// <summary>Takes the association off.</summary>
+        public void Dissociate()
+        {
+            AssociationId = null;
+            NetworkInterfaceId = null;
+            PrivateIpAddress = null;
+        }
     }
 }

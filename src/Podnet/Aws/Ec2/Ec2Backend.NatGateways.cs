@@ -85,9 +85,7 @@ public sealed partial class Ec2Backend
             eni.ManagedBy = natId;
             if (address is not null)
             {
-                address.AssociationId = _ids.Next("eipassoc", $"{address.AllocationId}|{eni.Id}");
-                address.NetworkInterfaceId = eni.Id;
-                address.PrivateIpAddress = eni.PrimaryAddress.ToString();
+                address.Associate(_ids.Next("eipassoc", $"{address.AllocationId}|{eni.Id}"), eni.Id, eni.PrimaryAddress.ToString());
             }
 
             var now = _time.GetUtcNow();
@@ -184,9 +182,7 @@ public sealed partial class Ec2Backend
 
                 if (nat.AllocationId is { } allocationId && _addresses.GetValueOrDefault(allocationId) is { } address && address.NetworkInterfaceId == eniId)
                 {
-                    address.AssociationId = null;
-                    address.NetworkInterfaceId = null;
-                    address.PrivateIpAddress = null;
+                    address.Dissociate();
                 }
 
                 nat.NetworkInterfaceId = null;

@@ -201,8 +201,7 @@ public sealed partial class EksBackend
 
             if (addonName is not null)
             {
-                FindAddon(clusterName, addonName);
-                return [.. _addons[(clusterName, addonName)].Updates.Select(u => u.Id)];
+                return [.. FindAddon(clusterName, addonName).Updates.Select(u => u.Id)];
             }
 
             return [.. cluster.Updates.Select(u => u.Update.Id)];
@@ -218,9 +217,8 @@ public sealed partial class EksBackend
             var cluster = FindCluster(clusterName);
             if (nodegroupName is not null)
             {
-                var now = _time.GetUtcNow();
                 return FindNodegroup(clusterName, nodegroupName).Updates.FirstOrDefault(u => u.Update.Id == updateId) is { Update: { } found } entry
-                    ? found with { Status = now < entry.DoneAt ? UpdateStatus.InProgress : UpdateStatus.Successful }
+                    ? found.AsOf(entry.DoneAt, _time.GetUtcNow())
                     : throw new AwsException("ResourceNotFoundException", $"No update found for ID: {updateId}", 404);
             }
 

@@ -116,9 +116,7 @@ public sealed partial class EksBackend
 
     /// <summary>An update of the cluster itself (<see cref="UpdateClusterEndpointAccess"/>) by its ID, as it is now; null when it has none of that ID.</summary>
     private static Update? ClusterUpdate(ClusterEntity cluster, string updateId, DateTimeOffset now)
-        => cluster.Updates.FirstOrDefault(u => u.Update.Id == updateId) is { Update: { } update } found
-            ? update with { Status = now < found.DoneAt ? UpdateStatus.InProgress : UpdateStatus.Successful }
-            : null;
+        => cluster.Updates.FirstOrDefault(u => u.Update.Id == updateId) is { Update: { } update } found ? update.AsOf(found.DoneAt, now) : null;
 
     /// <summary>The cluster and how it is now, which must be ACTIVE to take an update (only one runs at a time).</summary>
     /// <exception cref="AwsException">

@@ -56,15 +56,7 @@ public sealed partial class EksBackend
                 throw EksErrors.InvalidParameter("desiredSize can't be greater than maxSize");
             }
 
-            if (request.MaxUnavailable is { } maxUnavailable && (maxUnavailable < 1 || maxUnavailable > scaling.MaxSize))
-            {
-                throw EksErrors.InvalidParameter("max-unavailable must be within the range 1 and max size of the node group");
-            }
-
-            if (request.MaxUnavailablePercentage is { } percentage && (percentage < 1 || percentage > 100 || request.MaxUnavailable is not null))
-            {
-                throw EksErrors.InvalidParameter("updateConfig takes one of maxUnavailable (1 to the group's maxSize) and maxUnavailablePercentage (1 to 100)");
-            }
+            var updateConfig = NodegroupUpdateConfig.Checked(request.MaxUnavailable, request.MaxUnavailablePercentage, scaling.MaxSize) ?? was.UpdateConfig;
 
             var labels = new Dictionary<string, string>(was.Labels, StringComparer.Ordinal);
             foreach (var key in request.RemoveLabels ?? [])
@@ -82,10 +74,6 @@ public sealed partial class EksBackend
             var taints = was.Taints.Where(t => !(request.RemoveTaints ?? []).Any(r => Same(r, t)) && !(request.AddOrUpdateTaints ?? []).Any(a => Same(a, t)))
                 .Concat(request.AddOrUpdateTaints ?? [])
                 .ToList();
-            var updateConfig = request.MaxUnavailable is { } count ? new NodegroupUpdateConfig(count, null)
-                : request.MaxUnavailablePercentage is { } share ? new NodegroupUpdateConfig(null, share)
-                : was.UpdateConfig;
-
             var parameters = new List<UpdateParam>();
             void Param(string type, object? value)
             {

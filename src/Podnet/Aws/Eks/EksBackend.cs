@@ -304,12 +304,7 @@ public sealed partial class EksBackend
                 throw EksErrors.InvalidParameter($"diskSize must be at least 1 GiB, not {request.DiskSize}");
             }
 
-            if (request.UpdateConfig is { } updateConfig
-                && (updateConfig.MaxUnavailable is { } count && (count < 1 || count > scaling.MaxSize)
-                    || updateConfig.MaxUnavailablePercentage is { } share && (share is < 1 or > 100 || updateConfig.MaxUnavailable is not null)))
-            {
-                throw EksErrors.InvalidParameter("max-unavailable must be within the range 1 and max size of the node group");
-            }
+            var updateConfig = NodegroupUpdateConfig.Checked(request.UpdateConfig?.MaxUnavailable, request.UpdateConfig?.MaxUnavailablePercentage, scaling.MaxSize);
 
             if (AmiTypes.NotOffered(amiType, clusterVersion) is { } notOffered)
             {
@@ -350,7 +345,7 @@ public sealed partial class EksBackend
                     request.Tags ?? new Dictionary<string, string>(),
                     [.. request.Taints ?? []])
                 {
-                    UpdateConfig = request.UpdateConfig ?? NodegroupUpdateConfig.Default,
+                    UpdateConfig = updateConfig ?? NodegroupUpdateConfig.Default,
                     DiskSize = request.DiskSize ?? (AmiTypes.IsWindows(amiType) ? 50 : 20),
                 })
             {

@@ -138,4 +138,27 @@ public sealed record NodegroupUpdateConfig(int? MaxUnavailable, int? MaxUnavaila
 {
     /// <summary>EKS's default: <c>{"maxUnavailable": 1}</c>.</summary>
     public static NodegroupUpdateConfig Default { get; } = new(1, null);
+
+    /// <summary>
+    /// The configuration CreateNodegroup or UpdateNodegroupConfig asks for, checked against the group's
+    /// <paramref name="maxSize"/>: null when neither member is given.
+    /// </summary>
+    /// <exception cref="AwsException">
+    /// <c>InvalidParameterException</c> "max-unavailable must be within the range 1 and max size of the node group"
+    /// (terraform-provider-aws#26551 quotes it); a percentage outside 1–100, or both members, in Podnet's words.
+    /// </exception>
+    public static NodegroupUpdateConfig? Checked(int? maxUnavailable, int? maxUnavailablePercentage, int maxSize)
+    {
+        if (maxUnavailable is { } count && (count < 1 || count > maxSize))
+        {
+            throw EksErrors.InvalidParameter("max-unavailable must be within the range 1 and max size of the node group");
+        }
+
+        if (maxUnavailablePercentage is { } percentage && (percentage is < 1 or > 100 || maxUnavailable is not null))
+        {
+            throw EksErrors.InvalidParameter("updateConfig takes one of maxUnavailable (1 to the group's maxSize) and maxUnavailablePercentage (1 to 100)");
+        }
+
+        return maxUnavailable is null && maxUnavailablePercentage is null ? null : new(maxUnavailable, maxUnavailablePercentage);
+    }
 }

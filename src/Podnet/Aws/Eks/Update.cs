@@ -5,7 +5,11 @@ namespace Podnet.Aws.Eks;
 /// <c>Update</c>): its id (a UUID), status (<c>InProgress</c>, <c>Failed</c>, <c>Cancelled</c>, <c>Successful</c>),
 /// type (<c>AddonUpdate</c> for add-ons), the parameters it changes, and the errors of a failed one.
 /// </summary>
-public sealed record Update(string Id, string Status, string Type, IReadOnlyList<UpdateParam> Params, DateTimeOffset CreatedAt, IReadOnlyList<ErrorDetail> Errors);
+public sealed record Update(string Id, string Status, string Type, IReadOnlyList<UpdateParam> Params, DateTimeOffset CreatedAt, IReadOnlyList<ErrorDetail> Errors)
+{
+    /// <summary>An update that runs until <paramref name="doneAt"/>, as it is at <paramref name="now"/>: InProgress, then Successful.</summary>
+    public Update AsOf(DateTimeOffset doneAt, DateTimeOffset now) => this with { Status = now < doneAt ? UpdateStatus.InProgress : UpdateStatus.Successful };
+}
 
 /// <summary>A parameter an update changes (botocore <c>UpdateParam</c>: type <c>AddonVersion</c>, <c>ResolveConflicts</c>, <c>ConfigurationValues</c>, …).</summary>
 public sealed record UpdateParam(string Type, string Value);

@@ -189,9 +189,13 @@ public sealed class AwsApiFuzzTests(ServedWorld served, ITestOutputHelper output
         Assert.Equal("InvalidQueryParameter", root.Elements().First(e => e.Name.LocalName == "Error").Elements().First(e => e.Name.LocalName == "Code").Value);
     }
 
-    /// <summary>An EC2 answer's error code (or "ok") and what is wrong with it, if anything.</summary>
-    private static (string Code, string? Problem) CheckEc2(int status, string text)
+    /// <summary>
+    /// What every XML protocol's answer is checked for first: no .NET text, a 200 is fine, an error is XML
+    /// (<paramref name="root"/>); null when the protocol's own checks are to follow.
+    /// </summary>
+    private static (string Code, string? Problem)? XmlAnswer(int status, string text, out XElement root)
     {
+        root = new XElement("none");
         if (DotNetText.FirstOrDefault(t => text.Contains(t, StringComparison.Ordinal)) is { } leak)
         {
             return ("?", $".NET text \"{leak}\" in the answer");
@@ -202,7 +206,6 @@ public sealed class AwsApiFuzzTests(ServedWorld served, ITestOutputHelper output
             return ("ok", null);
         }
 
-        XElement root;
         try
         {
             root = XElement.Parse(text);
@@ -210,6 +213,17 @@ public sealed class AwsApiFuzzTests(ServedWorld served, ITestOutputHelper output
         catch (System.Xml.XmlException)
         {
             return ("?", $"a {status} that is not XML");
+        }
+
+        return null;
+    }
+
+    /// <summary>An EC2 answer's error code (or "ok") and what is wrong with it, if anything.</summary>
+    private static (string Code, string? Problem) CheckEc2(int status, string text)
+    {
+        if (XmlAnswer(status, text, out var root) is { } early)
+        {
+            return early;
         }
 
         var code = root.Element("Errors")?.Element("Error")?.Element("Code")?.Value;
@@ -234,24 +248,9 @@ public sealed class AwsApiFuzzTests(ServedWorld served, ITestOutputHelper output
     /// </summary>
     private static (string Code, string? Problem) CheckQuery(int status, string text)
     {
-        if (DotNetText.FirstOrDefault(t => text.Contains(t, StringComparison.Ordinal)) is { } leak)
+        if (XmlAnswer(status, text, out var root) is { } early)
         {
-            return ("?", $".NET text \"{leak}\" in the answer");
-        }
-
-        if (status == 200)
-        {
-            return ("ok", null);
-        }
-
-        XElement root;
-        try
-        {
-            root = XElement.Parse(text);
-        }
-        catch (System.Xml.XmlException)
-        {
-            return ("?", $"a {status} that is not XML");
+            return early;
         }
 
         var error = root.Elements().FirstOrDefault(e => e.Name.LocalName == "Error");
