@@ -44,6 +44,13 @@ public sealed record KubeResource(string Group, string Version, string Kind, str
     public bool KeptCompact { get; init; }
 
     /// <summary>
+    /// The top-level fields whose parts the store holds once for all objects of the kind that have them equal
+    /// (<see cref="Store.SubtreeInterner"/>): a pod's containers, volumes, tolerations, labels and owner references, equal
+    /// in every pod of a workload. Empty for a kind whose objects seldom share parts.
+    /// </summary>
+    public IReadOnlyList<string> SharedParts { get; init; } = [];
+
+    /// <summary>
     /// The kind is a custom resource (served from a CustomResourceDefinition, or unknown and served as one): its
     /// table is NAME plus <see cref="AdditionalPrinterColumns"/>, or NAME AGE without them (apiextensions-apiserver's
     /// tableconvertor), never a built-in printer.

@@ -28,7 +28,7 @@ public sealed class KubeResources
         // API server registers no DELETE route on /api/v1/namespaces and answers it 405.
         new(string.Empty, "v1", "Namespace", "namespaces", false, ["ns"]) { HasStatusSubresource = true, FieldSelectors = Fields("status.phase"), Verbs = ["create", "delete", "get", "list", "patch", "update", "watch"] },
         new(string.Empty, "v1", "Node", "nodes", false, ["no"]) { HasStatusSubresource = true, KeepsStatusOnCreate = true, FieldSelectors = Fields("spec.unschedulable") },
-        new(string.Empty, "v1", "Pod", "pods", true, ["po"]) { HasStatusSubresource = true, FieldSelectors = Fields("spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName") },
+        new(string.Empty, "v1", "Pod", "pods", true, ["po"]) { HasStatusSubresource = true, FieldSelectors = Fields("spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"), SharedParts = ["metadata", "spec", "status"] },
         new(string.Empty, "v1", "Service", "services", true, ["svc"]) { HasStatusSubresource = true },
         new(string.Empty, "v1", "Endpoints", "endpoints", true, ["ep"]),
         new(string.Empty, "v1", "ServiceAccount", "serviceaccounts", true, ["sa"]),

@@ -86,11 +86,42 @@ public sealed partial class ObjectStore
     /// </summary>
     private void Put(KindTable table, (string Namespace, string Name) key, KubeObject obj)
     {
+        ShareParts(table, key, obj);
         obj.Seal();
         PutIndexed(table, key, obj);
         if (table.Resource.KeptCompact)
         {
             obj.Compact();
+        }
+    }
+
+    /// <summary>
+    /// Makes a new version hold what it has equal with the version it replaces (<see cref="SharedSubtrees"/>), and a new
+    /// object what it has equal with others of its kind (<see cref="KubeResource.SharedParts"/>), instead of copies:
+    /// every write path (update, status, patch, binding, deletion) stores through here. Not for a compact kind, whose
+    /// stored versions are text.
+    /// </summary>
+    private void ShareParts(KindTable table, (string Namespace, string Name) key, KubeObject obj)
+    {
+        if (table.Resource.KeptCompact)
+        {
+            return;
+        }
+
+        var previous = table.Get(key);
+        if (ReferenceEquals(previous, obj))
+        {
+            return;
+        }
+
+        if (previous is not null)
+        {
+            SharedSubtrees.ShareUnchanged(obj.Raw, previous.Raw);
+        }
+
+        if (table.Resource.SharedParts.Count > 0)
+        {
+            _sharedParts.Intern(obj.Raw, table.Resource.SharedParts, previous?.Raw);
         }
     }
 

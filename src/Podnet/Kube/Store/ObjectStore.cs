@@ -19,6 +19,9 @@ public sealed partial class ObjectStore
 
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Group, string Kind), KindTable> _objects = new();
+
+    // Equal parts of different objects, held once (KubeResource.SharedParts).
+    private readonly SubtreeInterner _sharedParts = new();
     private readonly Dictionary<string, long> _wholeKindLists = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private long _resourceVersion;
@@ -425,6 +428,23 @@ public sealed partial class ObjectStore
     /// </param>
     private KubeObject UpdateLocked(KubeResource resource, KubeObject current, KubeObject requested, RequestContext context, bool status, JsonObject? applied = null, bool requestedIsOwn = false)
     {
+        try
+        {
+            return UpdateLockedUnreclaimed(resource, current, requested, context, status, applied, requestedIsOwn);
+        }
+        finally
+        {
+            // A status update lends the stored version's nodes to the next one; where that one was not stored (a no-op,
+            // a dry run, a refusal), they are the stored version's alone again, not kept on record by a dropped object.
+            if (status && resource.HasStatusSubresource && ReferenceEquals(Table(resource).Get(KeyOf(resource, current)), current))
+            {
+                SharedSubtrees.Reclaim(current.Raw);
+            }
+        }
+    }
+
+    private KubeObject UpdateLockedUnreclaimed(KubeResource resource, KubeObject current, KubeObject requested, RequestContext context, bool status, JsonObject? applied, bool requestedIsOwn)
+    {
 
         if (requested.ResourceVersion is { } rv && rv != current.ResourceVersion)
         {
@@ -456,10 +476,17 @@ public sealed partial class ObjectStore
                 requestedStatus = requestedStatus?.DeepClone();
             }
 
+            // The rest is the stored version's own nodes, shared rather than copied (SharedSubtrees): admission changes
+            // nothing but status in place on a status update, and metadata is a new object, which the write stamps.
             var json = new JsonObject();
             foreach (var (field, value) in currentJson)
             {
-                json[field] = field == "status" ? requestedStatus : value?.DeepClone();
+                json[field] = field switch
+                {
+                    "status" => requestedStatus,
+                    "metadata" when value is JsonObject metadata => SharedMetadataButResourceVersion(metadata),
+                    _ => SharedSubtrees.Lend(value),
+                };
             }
 
             if (!currentJson.ContainsKey("status"))
@@ -467,7 +494,6 @@ public sealed partial class ObjectStore
                 json["status"] = requestedStatus;
             }
 
-            ((JsonObject)json["metadata"]!).Remove("resourceVersion");
             next = KubeObject.Adopt(json);
         }
         else
@@ -563,6 +589,21 @@ public sealed partial class ObjectStore
         Put(Table(resource), KeyOf(resource, stored), stored);
         Record(WatchEventType.Modified, stored, current);
         return stored;
+    }
+
+    /// <summary>A new metadata object holding <paramref name="metadata"/>'s fields (shared, not copied) but resourceVersion.</summary>
+    private static JsonObject SharedMetadataButResourceVersion(JsonObject metadata)
+    {
+        var copy = new JsonObject();
+        foreach (var (field, value) in metadata)
+        {
+            if (field != "resourceVersion")
+            {
+                copy[field] = SharedSubtrees.Lend(value);
+            }
+        }
+
+        return copy;
     }
 
     private void CheckNamespaceAcceptsContent(KubeResource resource, string? ns, string name)
