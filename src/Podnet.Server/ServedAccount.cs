@@ -303,7 +303,7 @@ public sealed class ServedAccount : IDisposable
             {
                 cluster.World.RegisterNodes();
                 busy |= cluster.World.ControlPlane.RunReady(BatchSize) == BatchSize;
-                next = Podnet.World.World.Earliest(Podnet.World.World.Earliest(next, cluster.World.ControlPlane.NextDue), cluster.World.NextNodeBoot);
+                next = Podnet.World.World.Earliest(Podnet.World.World.Earliest(Podnet.World.World.Earliest(next, cluster.World.ControlPlane.NextDue), cluster.World.NextNodeBoot), cluster.World.NextNodegroupRolloutStep);
             }
 
             var cloudTransition = Cloud?.NextTransition;

@@ -11,7 +11,8 @@ namespace Podnet.Server.Aws;
 /// <c>POST /clusters/{name}/updates</c> (UpdateClusterVersion), <c>GET /clusters/{name}/node-groups</c> (ListNodegroups), <c>GET /clusters/{name}/node-groups/{nodegroupName}</c>
 /// (DescribeNodegroup), <c>POST /clusters/{name}/node-groups</c> (CreateNodegroup: its instances launch and join the
 /// served cluster as nodes), <c>POST /clusters/{name}/node-groups/{nodegroupName}/update-config</c> (UpdateNodegroupConfig:
-/// labels, taints, sizes), <c>DELETE /clusters/{name}/node-groups/{nodegroupName}</c> (DeleteNodegroup). Writes
+/// labels, taints, sizes), <c>POST /clusters/{name}/node-groups/{nodegroupName}/update-version</c> (UpdateNodegroupVersion:
+/// the group's nodes replaced by nodes of the cluster's version), <c>DELETE /clusters/{name}/node-groups/{nodegroupName}</c> (DeleteNodegroup). Writes
 /// run under the served cluster's gate. The served cluster's <c>endpoint</c> and <c>certificateAuthority.data</c> are those of its
 /// Kubernetes API, so <c>aws eks update-kubeconfig</c> writes a kubeconfig that reaches it.
 /// </summary>
@@ -49,11 +50,12 @@ public sealed partial class EksApi
             ("GET", ["clusters", var name, "node-groups"]) => ("ListNodegroups", _cluster.Read(() => new JsonObject { ["nodegroups"] = Strings(eks.ListNodegroups(name)) })),
             ("GET", ["clusters", var name, "node-groups", var nodegroup]) => ("DescribeNodegroup", _cluster.Read(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.DescribeNodegroup(name, nodegroup)) })),
             ("POST", ["clusters", var name, "node-groups"]) => ("CreateNodegroup", _cluster.Write(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.CreateNodegroup(CreateNodegroupRequestOf(name, body ?? []))) })),
+            ("POST", ["clusters", var name, "node-groups", var nodegroup, "update-version"]) => ("UpdateNodegroupVersion", _cluster.Write(() => new JsonObject { ["update"] = Update(eks.UpdateNodegroupVersion(name, nodegroup, NodegroupVersionUpdateOf(body ?? []))) })),
             ("POST", ["clusters", var name, "node-groups", var nodegroup, "update-config"]) => ("UpdateNodegroupConfig", _cluster.Write(() => new JsonObject { ["update"] = Update(eks.UpdateNodegroupConfig(name, nodegroup, NodegroupConfigUpdateOf(body ?? []))) })),
             ("DELETE", ["clusters", var name, "node-groups", var nodegroup]) => ("DeleteNodegroup", _cluster.Write(() => new JsonObject { ["nodegroup"] = Nodegroup(eks.DeleteNodegroup(name, nodegroup)) })),
             (_, ["addons", ..] or ["clusters", _, "addons", ..] or ["clusters", _, "updates", ..]) => Addons(eks, method, segments, body), // addons
             (_, ["clusters", _, "fargate-profiles", ..]) => FargateProfiles(eks, method, segments, body),
-            _ => throw new AwsException("UnknownOperationException", $"Podnet's EKS does not serve {method} {path} (it serves CreateCluster, DescribeCluster, ListClusters, DeleteCluster, UpdateClusterConfig of the endpoint access, UpdateClusterVersion, CreateNodegroup, DescribeNodegroup, ListNodegroups, UpdateNodegroupConfig, DeleteNodegroup, ListUpdates, DescribeUpdate, the Fargate profile and the add-on operations).", 404),
+            _ => throw new AwsException("UnknownOperationException", $"Podnet's EKS does not serve {method} {path} (it serves CreateCluster, DescribeCluster, ListClusters, DeleteCluster, UpdateClusterConfig of the endpoint access, UpdateClusterVersion, CreateNodegroup, DescribeNodegroup, ListNodegroups, UpdateNodegroupConfig, UpdateNodegroupVersion, DeleteNodegroup, ListUpdates, DescribeUpdate, the Fargate profile and the add-on operations).", 404),
         };
     }
 
@@ -156,6 +158,7 @@ public sealed partial class EksApi
         ["nodegroupArn"] = nodegroup.NodegroupArn,
         ["clusterName"] = nodegroup.ClusterName,
         ["version"] = nodegroup.Version,
+        ["releaseVersion"] = EksOptimizedAmi.ReleaseVersion(nodegroup.AmiType, nodegroup.Version),
         ["createdAt"] = nodegroup.CreatedAt.ToUnixTimeMilliseconds() / 1000.0,
         ["status"] = nodegroup.Status,
         ["capacityType"] = nodegroup.CapacityType,
@@ -294,6 +297,27 @@ public sealed partial class EksApi
             scaling is null ? null : RestJsonMembers.Int(scaling["desiredSize"]),
             update is null ? null : RestJsonMembers.Int(update["maxUnavailable"]),
             update is null ? null : RestJsonMembers.Int(update["maxUnavailablePercentage"]));
+    }
+
+    /// <summary>
+    /// UpdateNodegroupVersion's body (<c>aws eks update-nodegroup-version</c>): <c>version</c>, <c>releaseVersion</c>,
+    /// <c>launchTemplate</c> (whose presence is passed on, to be refused), <c>force</c>; anything else is refused.
+    /// </summary>
+    /// <exception cref="AwsException"><c>InvalidParameterException</c>: a member Podnet does not serve.</exception>
+    public static NodegroupVersionUpdate NodegroupVersionUpdateOf(JsonObject body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var other = body.Select(p => p.Key).Where(k => k is not ("version" or "releaseVersion" or "launchTemplate" or "force" or "clientRequestToken")).ToList();
+        if (other.Count > 0)
+        {
+            throw new AwsException("InvalidParameterException", $"Podnet's UpdateNodegroupVersion takes version, releaseVersion, launchTemplate and force, not {string.Join(", ", other)}", 400);
+        }
+
+        return new NodegroupVersionUpdate(
+            RestJsonMembers.String(body["version"]),
+            RestJsonMembers.String(body["releaseVersion"]),
+            RestJsonMembers.Bool(body["force"]) ?? false,
+            body["launchTemplate"] is not null);
     }
 
     /// <summary>

@@ -536,7 +536,10 @@ public sealed class ResourceHandler
         await HttpAnswers.JsonAsync(context, 200, scaled).ConfigureAwait(false);
     }
 
-    /// <summary>pods/eviction: the pod is deleted as the Eviction's DeleteOptions say (disruption budgets are not checked).</summary>
+    /// <summary>
+    /// pods/eviction: the pod is deleted as the Eviction's DeleteOptions say, unless its PodDisruptionBudget allows no
+    /// disruption (429, which <c>kubectl drain</c> retries every 5 seconds: <see cref="ObjectStore.Evict"/>).
+    /// </summary>
     private async Task EvictAsync(HttpContext context, ApiPath path, RequestContext user)
     {
         var body = RequestBodies.ParseJson(await RequestBodies.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false)) as JsonObject ?? new JsonObject();
@@ -547,7 +550,7 @@ public sealed class ResourceHandler
         }
 
         var grace = body["deleteOptions"]?["gracePeriodSeconds"] is JsonValue g ? g.GetValue<long>() : (long?)null;
-        _cluster.Write(() => Store.Delete(path.Resource, path.Namespace, path.Name!, new DeleteOptions(GracePeriodSeconds: grace), user));
+        _cluster.Write(() => Store.Evict(path.Resource, path.Namespace ?? "default", path.Name!, new DeleteOptions(GracePeriodSeconds: grace), user));
         await HttpAnswers.JsonAsync(context, 201, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["code"] = 201 }).ConfigureAwait(false);
     }
 

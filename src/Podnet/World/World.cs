@@ -93,6 +93,15 @@ public sealed class World
 
     private long _nodegroupConfigsSeen;
 
+    /// <summary>EKS's cordoning and draining of the old nodes of node groups being updated to a new version.</summary>
+    private NodegroupRollouts? _rollouts;
+
+    /// <summary>
+    /// The next moment a node group's version update has something to do by the clock (an eviction tried again, an
+    /// instance terminated a minute after its node was drained); null when none.
+    /// </summary>
+    public DateTimeOffset? NextNodegroupRolloutStep => _rollouts?.NextDue;
+
     /// <summary>
     /// The instances of the cluster's node groups that have booted but whose node has not joined, by instance ID, with
     /// why their kubelet cannot reach the API server (EKS reports them as <c>NodeCreationFailure</c>).
@@ -182,7 +191,7 @@ public sealed class World
             RegisterNodes();
             steps += ControlPlane.RunReady();
             SettleProgress?.Invoke(this);
-            var next = Earliest(Earliest(ControlPlane.NextDue, Cloud?.NextTransition), NextNodeBoot);
+            var next = Earliest(Earliest(Earliest(ControlPlane.NextDue, Cloud?.NextTransition), NextNodeBoot), NextNodegroupRolloutStep);
             if (next is null)
             {
                 return new SettleResult(true, steps, Time.GetUtcNow() - started);
@@ -297,6 +306,7 @@ public sealed class World
         }
 
         ApplyNodegroupConfigs();
+        (_rollouts ??= new NodegroupRollouts(ControlPlane.Store, Cloud.Eks, Cluster.Name, Time)).Step(_registeredInstances);
 
         var version = Cloud.Ec2Backend.InstancesVersion;
         if (version == _instancesSeen && (_boots.Count == 0 || _boots[0] > Time.GetUtcNow()))
@@ -349,7 +359,7 @@ public sealed class World
                 var node = NodeRegistration.NodeFor(
                     instance,
                     type,
-                    nodegroup.Version,
+                    Cloud.Eks.NodegroupInstanceVersion(Cluster.Name, nodegroupName, instanceId),
                     nodegroupName,
                     Cloud.Options.ZoneIdOf(instance.Placement.AvailabilityZone),
                     NodegroupMaxPods.TryGetValue(nodegroupName, out var maxPods) ? maxPods : null,

@@ -207,7 +207,7 @@ public sealed partial class EksBackend
                         .Concat(c.FargateProfiles.Values.SelectMany(f => new[] { f.ActiveAt, f.GoneAt }))
                         .Concat(c.Updates.Select(u => (DateTimeOffset?)u.DoneAt))
                         .Append(c.ActiveAt).Append(c.GoneAt))
-                    .Where(at => at > now)
+                    .Where(at => at > now && at != DateTimeOffset.MaxValue)
                     .Min();
             }
         }
@@ -685,6 +685,7 @@ public sealed partial class EksBackend
         }
 
         nodegroup.InstanceIds.Add(reservation.Instances[0].InstanceId);
+        nodegroup.InstanceVersions[reservation.Instances[0].InstanceId] = nodegroup.Rollout?.Version ?? group.Version;
         nodegroup.Launched++;
     }
 
@@ -878,8 +879,37 @@ public sealed partial class EksBackend
     {
         public Nodegroup Nodegroup { get; set; } = nodegroup;
 
-        /// <summary>The group's UpdateNodegroupConfig updates, oldest first, each with when it is done.</summary>
+        /// <summary>
+        /// The group's updates (UpdateNodegroupConfig, UpdateNodegroupVersion), oldest first, each with when it is done
+        /// (<see cref="DateTimeOffset.MaxValue"/> while a version update rolls: it is done when its last old node goes).
+        /// </summary>
         public List<(Update Update, DateTimeOffset DoneAt)> Updates { get; } = [];
+
+        /// <summary>The version update rolling the group's nodes (<see cref="UpdateNodegroupVersion"/>); null when none is.</summary>
+        public VersionRollout? Rollout { get; set; }
+
+        /// <summary>The Kubernetes version each instance was launched with, by ID (a rolling group has two).</summary>
+        public Dictionary<string, string> InstanceVersions { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>A version update in progress: which update it is, the version, and the old instances still to go.</summary>
+        public sealed class VersionRollout(int updateIndex, string version, bool force, int maxUnavailable, List<string> old)
+        {
+            public int UpdateIndex { get; } = updateIndex;
+
+            public string Version { get; } = version;
+
+            public bool Force { get; } = force;
+
+            public int MaxUnavailable { get; } = maxUnavailable;
+
+            public List<string> Old { get; } = old;
+
+            /// <summary>How many old instances there were: as many new ones are launched.</summary>
+            public int OldCount { get; } = old.Count;
+
+            /// <summary>How many new instances have been launched so far.</summary>
+            public int Launched { get; set; }
+        }
 
         /// <summary>The group's labels and taints as created and after each change (<see cref="NodegroupConfig"/>).</summary>
         public List<(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<NodegroupTaint> Taints)> ConfigHistory { get; } = [(nodegroup.Labels, nodegroup.Taints)];

@@ -124,6 +124,33 @@ public static class EksOptimizedAmi
     }
 
     /// <summary>
+    /// The AMI release a node group of <paramref name="kubernetesVersion"/> runs, as DescribeNodegroup's
+    /// <c>releaseVersion</c> says it: the kubelet's version and the Amazon Linux release date for Amazon Linux
+    /// (<c>1.31.7-20250715</c>: v20250715, the release <see cref="Al2023OsImage"/> names; EKS's form, e.g.
+    /// "1.31.3-20250103" in eksctl#7976), the Bottlerocket release for Bottlerocket (<c>1.31.0</c>: EKS adds the
+    /// release's commit, which Podnet does not know), and the release date for Windows (<c>2025.07.15</c>).
+    /// </summary>
+    /// <param name="amiType">The node group's AMI type.</param>
+    /// <param name="kubernetesVersion">The group's version, e.g. <c>1.31</c>.</param>
+    public static string ReleaseVersion(string? amiType, string kubernetesVersion)
+    {
+        amiType ??= AmiTypes.DefaultFor(kubernetesVersion);
+        if (AmiTypes.IsBottlerocket(amiType))
+        {
+            return Bottlerocket(kubernetesVersion).Release;
+        }
+
+        if (AmiTypes.WindowsOsImage(amiType) is not null)
+        {
+            return "2025.07.15";
+        }
+
+        var kubelet = EksKubernetesBuilds.KubeletVersion(kubernetesVersion).TrimStart('v');
+        var suffix = kubelet.IndexOf('-', StringComparison.Ordinal);
+        return $"{(suffix < 0 ? kubelet : kubelet[..suffix])}-20250715";
+    }
+
+    /// <summary>
     /// The Bottlerocket variant a node of <paramref name="amiType"/> boots, as its OS image names it:
     /// <c>aws-k8s-1.31</c>, <c>aws-k8s-1.31-nvidia</c> for the NVIDIA AMI types, <c>aws-k8s-1.31-fips</c> for the FIPS
     /// ones (both seen on EKS nodes); <c>aws-k8s-1.31-nvidia-fips</c> for the NVIDIA FIPS ones is Podnet's spelling.

@@ -8,7 +8,7 @@ namespace Podnet.Aws.Eks;
 public sealed record Update(string Id, string Status, string Type, IReadOnlyList<UpdateParam> Params, DateTimeOffset CreatedAt, IReadOnlyList<ErrorDetail> Errors)
 {
     /// <summary>An update that runs until <paramref name="doneAt"/>, as it is at <paramref name="now"/>: InProgress, then Successful.</summary>
-    public Update AsOf(DateTimeOffset doneAt, DateTimeOffset now) => this with { Status = now < doneAt ? UpdateStatus.InProgress : UpdateStatus.Successful };
+    public Update AsOf(DateTimeOffset doneAt, DateTimeOffset now) => Status == UpdateStatus.Failed ? this : this with { Status = now < doneAt ? UpdateStatus.InProgress : UpdateStatus.Successful };
 }
 
 /// <summary>A parameter an update changes (botocore <c>UpdateParam</c>: type <c>AddonVersion</c>, <c>ResolveConflicts</c>, <c>ConfigurationValues</c>, …).</summary>
