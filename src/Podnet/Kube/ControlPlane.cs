@@ -66,6 +66,7 @@ public sealed class ControlPlane
                      new ReplicaSetController(Store, time, Events),
                      new DaemonSetController(Store, time, Events),
                      new EndpointsController(Store, time),
+                     new DisruptionController(Store, time, Events),
                      new Scheduler(Store, time, Events),
                      NodeLifecycle,
                      Kubelet,

@@ -74,7 +74,7 @@ public sealed class KubeResources
         new(string.Empty, "v1", "ReplicationController", "replicationcontrollers", true, ["rc"]),
         new(string.Empty, "v1", "PodTemplate", "podtemplates", true, []),
         new("batch", "v1", "CronJob", "cronjobs", true, ["cj"]),
-        new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, ["pdb"]),
+        new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, ["pdb"]) { HasStatusSubresource = true, TracksGeneration = true },
         new("storage.k8s.io", "v1", "StorageClass", "storageclasses", false, ["sc"]),
         new("networking.k8s.io", "v1", "Ingress", "ingresses", true, ["ing"]),
         new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", false, []),

@@ -5,7 +5,8 @@ namespace Podnet.Kube.Printing;
 
 /// <summary>
 /// The kinds whose row is the name, one field or count, and the age, by pkg/printers/internalversion/printers.go
-/// printNamespace, printServiceAccount, printConfigMap, printSecret, printLease and printNetworkPolicy.
+/// printNamespace, printServiceAccount, printConfigMap, printSecret, printLease, printNetworkPolicy and
+/// printPodDisruptionBudget.
 /// </summary>
 public static class SimplePrinters
 {
@@ -38,6 +39,27 @@ public static class SimplePrinters
     public static TablePrinter NetworkPolicy { get; } = new(
         [TableColumn.ObjectName, TableColumn.Text("Pod-Selector", "Selects the pods to which this NetworkPolicy object applies."), TableColumn.Age],
         (policy, now) => [policy.Name, TablePrinter.FormatLabelSelector(policy.Peek("spec.podSelector")), TablePrinter.Age(policy, now)]);
+
+    /// <summary>
+    /// printPodDisruptionBudget: NAME MIN-AVAILABLE MAX-UNAVAILABLE ALLOWED-DISRUPTIONS AGE (an unset bound prints N/A, a
+    /// percentage as it is written).
+    /// </summary>
+    public static TablePrinter PodDisruptionBudget { get; } = new(
+        [
+            TableColumn.ObjectName,
+            TableColumn.Text("Min Available", "The minimum number of pods that must be available."),
+            TableColumn.Text("Max Unavailable", "The maximum number of pods that may be unavailable."),
+            TableColumn.Integer("Allowed Disruptions", "Calculated number of pods that may be disrupted at this time."),
+            TableColumn.Age,
+        ],
+        (budget, now) =>
+        [
+            budget.Name,
+            budget.Peek("spec.minAvailable")?.ToString() ?? "N/A",
+            budget.Peek("spec.maxUnavailable")?.ToString() ?? "N/A",
+            TablePrinter.Number(budget, "status.disruptionsAllowed"),
+            TablePrinter.Age(budget, now),
+        ]);
 
     private static long Count(JsonNode? node) => node switch
     {

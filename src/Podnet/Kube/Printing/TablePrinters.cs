@@ -28,6 +28,7 @@ public static class TablePrinters
         [("apps", "StatefulSet")] = WorkloadPrinters.StatefulSet,
         [("networking.k8s.io", "NetworkPolicy")] = SimplePrinters.NetworkPolicy,
         [("coordination.k8s.io", "Lease")] = SimplePrinters.Lease,
+        [("policy", "PodDisruptionBudget")] = SimplePrinters.PodDisruptionBudget,
     }.ToFrozenDictionary();
 
     /// <summary>The printer of <paramref name="resource"/>; never null.</summary>

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
 using Podnet.Kube.Selectors;
 using Podnet.Kube.Views;
@@ -10,25 +10,20 @@ public sealed partial class ObjectStore
 {
     /// <summary>
     /// Evicts a pod as the API server's eviction subresource does (k8s.io/kubernetes pkg/registry/core/pod/storage
-    /// eviction.go, EvictionREST.Create): a pod already terminating, or done (Succeeded, Failed), is deleted at once; a
-    /// pod no PodDisruptionBudget selects is deleted; a pod one budget selects is deleted only while the budget allows a
-    /// disruption, which is worked out here as the disruption controller would (pkg/controller/disruption
-    /// disruption.go, getExpectedPodCount and countHealthyPods): healthy pods are the budget's Ready pods not being
-    /// deleted, expected pods those it selects not being deleted, and the desired healthy count is <c>minAvailable</c>
-    /// (a percentage of expected rounded up) or expected less <c>maxUnavailable</c> (a percentage rounded up). A pod that
-    /// is not Ready may go while the budget is healthy (the default unhealthyPodEvictionPolicy, IfHealthyBudget).
-    /// Returns the pod as it now is (terminating), or null when it is gone.
+    /// eviction.go, EvictionREST.Create): a pod already terminating, or done (Succeeded, Failed), is deleted at once, and
+    /// so is a pod no PodDisruptionBudget selects; a pod one budget selects is deleted only if the budget's status (kept by
+    /// the <see cref="Controllers.DisruptionController"/>) allows a disruption, which the eviction then takes off
+    /// <c>status.disruptionsAllowed</c> and records in <c>status.disruptedPods</c> (checkAndDecrement), so evictions one
+    /// after another cannot outrun the controller. A pod that is not Ready goes without taking one off while the budget
+    /// is healthy (the default unhealthyPodEvictionPolicy, IfHealthyBudget). Returns the pod as it now is (terminating), or
+    /// null when it is gone.
     /// </summary>
-    /// <remarks>
-    /// The API server reads the budget's <c>status.disruptionsAllowed</c>, kept by the disruption controller, and takes
-    /// one off it per eviction; Podnet has no disruption controller and counts the pods at each eviction instead, which
-    /// gives the same answer for evictions one after another (an evicted pod is terminating, so no longer healthy).
-    /// </remarks>
     /// <exception cref="KubeException">
     /// 429 TooManyRequests "Cannot evict pod as it would violate the pod's disruption budget." with the cause
-    /// <c>DisruptionBudget</c> "The disruption budget NAME needs N healthy pods and has M currently"; 500 "This pod has
-    /// more than one PodDisruptionBudget, which the eviction subresource does not support." (eviction.go's texts); 404 for
-    /// a pod that is not there.
+    /// <c>DisruptionBudget</c> "The disruption budget NAME needs N healthy pods and has M currently" (or "… is still being
+    /// processed by the server." before the controller has seen the budget's generation); 500 "This pod has more than one
+    /// PodDisruptionBudget, which the eviction subresource does not support." (eviction.go's texts); 404 for a pod that is
+    /// not there.
     /// </exception>
     public KubeObject? Evict(KubeResource pods, string @namespace, string name, DeleteOptions? options = null, RequestContext? context = null)
     {
@@ -37,28 +32,40 @@ public sealed partial class ObjectStore
         var view = new PodView(pod);
         if (!pod.IsTerminating && view.Phase is not ("Succeeded" or "Failed"))
         {
-            var budgets = List(Resources.For("policy/v1", "PodDisruptionBudget"), @namespace).Items
-                .Where(b => LabelSelector.FromLabelSelector(b.Peek("spec.selector")) is { IsEverything: false } selector && selector.Matches(pod.Labels))
+            var budgets = Resources.For("policy/v1", "PodDisruptionBudget");
+            var selecting = List(budgets, @namespace).Items
+                .Where(b => b.Peek("spec.selector") is { } selector && LabelSelector.FromLabelSelector(selector).Matches(pod.Labels))
                 .ToList();
-            if (budgets.Count > 1)
+            if (selecting.Count > 1)
             {
                 throw new KubeException("InternalError", "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.", 500);
             }
 
-            if (budgets is [var budget])
+            if (selecting is [var budget])
             {
-                var (healthy, desired) = Budget(budget, pods, @namespace);
-                var allowed = view.IsReady ? healthy - desired > 0 : healthy >= desired;
-                if (!allowed)
+                var healthy = Status(budget, "currentHealthy");
+                var desired = Status(budget, "desiredHealthy");
+                var unhealthyMayGo = !view.IsReady && healthy >= desired && desired > 0;
+                if (!unhealthyMayGo)
                 {
-                    throw new KubeException(
-                        "TooManyRequests",
-                        "Cannot evict pod as it would violate the pod's disruption budget.",
-                        429,
-                        name,
-                        pods.Plural,
-                        pods.Group,
-                        [new StatusCause("DisruptionBudget", $"The disruption budget {budget.Name} needs {desired} healthy pods and has {healthy} currently", string.Empty)]);
+                    if (Status(budget, "observedGeneration") < budget.Generation)
+                    {
+                        throw Refused(pods, name, $"The disruption budget {budget.Name} is still being processed by the server.");
+                    }
+
+                    if (Status(budget, "disruptionsAllowed") <= 0)
+                    {
+                        throw Refused(pods, name, $"The disruption budget {budget.Name} needs {desired} healthy pods and has {healthy} currently");
+                    }
+
+                    UpdateStatus(budget.With(json =>
+                    {
+                        var status = (JsonObject)json["status"]!;
+                        status["disruptionsAllowed"] = (int)(Status(budget, "disruptionsAllowed") - 1);
+                        var disrupted = status["disruptedPods"] as JsonObject ?? [];
+                        disrupted[name] = KubeObject.FormatTimestamp(_time.GetUtcNow());
+                        status["disruptedPods"] = disrupted;
+                    }), RequestContext.Admin);
                 }
             }
         }
@@ -66,30 +73,17 @@ public sealed partial class ObjectStore
         return Delete(pods, @namespace, name, options, context);
     }
 
-    /// <summary>A budget's healthy pods now and how many it must keep (disruption.go's currentHealthy and desiredHealthy).</summary>
-    private (int Healthy, int Desired) Budget(KubeObject budget, KubeResource pods, string @namespace)
-    {
-        var selector = LabelSelector.FromLabelSelector(budget.Peek("spec.selector"));
-        var selected = List(pods, @namespace).Items.Where(p => !p.IsTerminating && selector.Matches(p.Labels)).Select(p => new PodView(p)).ToList();
-        var expected = selected.Count;
-        var healthy = selected.Count(p => p.IsReady);
-        int desired;
-        if (budget.Peek("spec.maxUnavailable") is { } maxUnavailable)
-        {
-            desired = Math.Max(0, expected - Scaled(maxUnavailable.ToString(), expected));
-        }
-        else
-        {
-            desired = budget.Peek("spec.minAvailable") is { } minAvailable ? Scaled(minAvailable.ToString(), expected) : 0;
-        }
+    // A number as the controller wrote it (an int, a long) or as a client sent it (parsed JSON).
+    private static long Status(KubeObject budget, string field)
+        => budget.Peek("status")?[field] is JsonValue value && long.TryParse(value.ToJsonString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : 0;
 
-        return (healthy, desired);
-
-        // intstr.GetScaledValueFromIntOrPercent with roundUp: an integer as it is, a percentage of the total rounded up.
-        // A value that is neither (validation keeps it out of a served budget) counts as 0.
-        static int Scaled(string value, int total)
-            => value.EndsWith('%')
-                ? int.TryParse(value.AsSpan(0, value.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var percent) ? (int)Math.Ceiling(percent * total / 100.0) : 0
-                : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
-    }
+    private static KubeException Refused(KubeResource pods, string name, string cause)
+        => new(
+            "TooManyRequests",
+            "Cannot evict pod as it would violate the pod's disruption budget.",
+            429,
+            name,
+            pods.Plural,
+            pods.Group,
+            [new StatusCause("DisruptionBudget", cause, string.Empty)]);
 }

@@ -94,6 +94,11 @@ public sealed class NodegroupVersionUpdateTests
         var group = eks.DescribeNodegroup(cluster, "ng-1");
         Assert.Equal((NodegroupStatus.Active, "1.31"), (group.Status, group.Version));
 
+        // The budget allowed no disruption throughout, as kubectl get pdb shows.
+        var budget = world.ControlPlane.Store.Get(world.ControlPlane.Store.Resources.For("policy/v1", "PodDisruptionBudget"), "shop", "web");
+        Assert.Equal(0, budget.Peek("status.disruptionsAllowed")!.GetValue<int>());
+        Assert.Equal(("False", "InsufficientPods"), (budget.Peek("status.conditions")![0]!["status"]!.GetValue<string>(), budget.Peek("status.conditions")![0]!["reason"]!.GetValue<string>()));
+
         // The web pods were never evicted: three Running, on old nodes, which stay cordoned.
         var web = WebPods(world);
         Assert.Equal(3, web.Count(p => p.Phase == "Running"));
@@ -140,22 +145,41 @@ public sealed class NodegroupVersionUpdateTests
     }
 
     [Fact]
-    public void Eviction_HonoursTheBudget_InTheApiServersWords()
+    public void Eviction_HonoursTheBudgetsStatus_InTheApiServersWords()
     {
         var world = ExampleWorlds.Load("hello-eks");
         var store = world.ControlPlane.Store;
         var pods = store.Resources.For("v1", "Pod");
+        var budgets = store.Resources.For("policy/v1", "PodDisruptionBudget");
         WebBudget(world, minAvailable: 2);
         var web = WebPods(world);
         Assert.Equal(3, web.Count(p => p.IsReady));
 
-        store.Evict(pods, "shop", web[0].Name);
-        var refused = Assert.Throws<KubeException>(() => store.Evict(pods, "shop", web[1].Name));
+        // Before the disruption controller has seen the budget, nothing it selects may go.
+        var early = Assert.Throws<KubeException>(() => store.Evict(pods, "shop", web[0].Name));
+        Assert.Equal((429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget."), (early.Code, early.Reason, early.Message));
+        Assert.Equal(("DisruptionBudget", "The disruption budget web is still being processed by the server."), (early.Causes[0].Reason, early.Causes[0].Message));
 
-        Assert.Equal((429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget."), (refused.Code, refused.Reason, refused.Message));
-        Assert.Equal(("DisruptionBudget", "The disruption budget web needs 2 healthy pods and has 2 currently"), (refused.Causes[0].Reason, refused.Causes[0].Message));
+        world.ControlPlane.RunReady();
+        var status = store.Get(budgets, "shop", "web").Peek("status")!;
+        Assert.Equal((1, 3, 2, 3), (status["disruptionsAllowed"]!.GetValue<int>(), status["currentHealthy"]!.GetValue<int>(), status["desiredHealthy"]!.GetValue<int>(), status["expectedPods"]!.GetValue<int>()));
+        Assert.Equal(("True", "SufficientPods"), (status["conditions"]![0]!["status"]!.GetValue<string>(), status["conditions"]![0]!["reason"]!.GetValue<string>()));
+
+        store.Evict(pods, "shop", web[0].Name);
         Assert.True(store.Get(pods, "shop", web[0].Name).IsTerminating);
+        Assert.Equal(0, store.Get(budgets, "shop", "web").Peek("status.disruptionsAllowed")!.GetValue<int>());
+
+        // The eviction took the one disruption: the next is refused before the controller has counted again.
+        var refused = Assert.Throws<KubeException>(() => store.Evict(pods, "shop", web[1].Name));
+        Assert.Equal(429, refused.Code);
+        Assert.Equal(("DisruptionBudget", "The disruption budget web needs 2 healthy pods and has 3 currently"), (refused.Causes[0].Reason, refused.Causes[0].Message));
         Assert.False(store.Get(pods, "shop", web[1].Name).IsTerminating);
+        Assert.Equal(web[0].Name, Assert.Single(store.Get(budgets, "shop", "web").Peek("status.disruptedPods")!.AsObject()).Key);
+
+        // kubectl get pdb's row: NAME MIN AVAILABLE MAX UNAVAILABLE ALLOWED DISRUPTIONS AGE (the controller has counted again).
+        world.ControlPlane.RunReady();
+        var row = Podnet.Kube.Printing.TablePrinters.For(budgets).Cells(store.Get(budgets, "shop", "web"), world.Time.GetUtcNow());
+        Assert.Equal(["web", "2", "N/A", store.Get(budgets, "shop", "web").Peek("status.disruptionsAllowed")!.ToString()], row.Take(4).Select(c => c!.ToString()));
 
         // A pod no budget selects goes as a delete would.
         store.Evict(pods, "shop", "batch-giant");
