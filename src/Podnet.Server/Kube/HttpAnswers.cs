@@ -30,7 +30,7 @@ public static class HttpAnswers
     /// A list as a <c>meta.k8s.io/v1</c> Table, written row by row (a Table of 10,000 pods is never one tree or one
     /// string); the same document <see cref="TableConvertor.Build"/> makes.
     /// </summary>
-    public static async Task TableAsync(HttpContext context, KubeResource resource, IReadOnlyList<KubeObject> items, DateTimeOffset now, string resourceVersion)
+    public static async Task TableAsync(HttpContext context, KubeResource resource, IReadOnlyList<KubeObject> items, DateTimeOffset now, string resourceVersion, IncludeObjectPolicy includeObject)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(items);
@@ -47,7 +47,7 @@ public static class HttpAnswers
         var text = new StringBuilder(head, 0, head.Length - 1, 4096).Append(",\"rows\":[");
         for (var i = 0; i < items.Count; i++)
         {
-            text.Append(i == 0 ? string.Empty : ",").Append(TableConvertor.Row(printer, items[i], now).ToJsonString(Podnet.Kube.Serialization.GoJsonEncoder.SerializerOptions));
+            text.Append(i == 0 ? string.Empty : ",").Append(TableConvertor.Row(printer, items[i], now, includeObject).ToJsonString(Podnet.Kube.Serialization.GoJsonEncoder.SerializerOptions));
             if (text.Length > 64 * 1024)
             {
                 await context.Response.WriteAsync(text.ToString(), context.RequestAborted).ConfigureAwait(false);

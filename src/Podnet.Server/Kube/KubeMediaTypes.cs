@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Podnet.Kube.Api;
+using Podnet.Kube.Printing;
 
 namespace Podnet.Server.Kube;
 
@@ -51,6 +53,22 @@ public static class KubeMediaTypes
     /// <summary>Whether the client asks for a <c>meta.k8s.io</c> Table (kubectl's human-readable <c>get</c>).</summary>
     public static bool WantsTable(HttpRequest request)
         => AcceptRanges(request) is [var first, ..] && first.GetValueOrDefault("as") == "Table" && first.GetValueOrDefault("g") == "meta.k8s.io";
+
+    /// <summary>
+    /// A Table request's <c>includeObject</c> (metav1.TableOptions): Metadata when absent or empty, None, Object.
+    /// </summary>
+    /// <exception cref="KubeException">400 for another value, with the supported ones as the API server lists them.</exception>
+    public static IncludeObjectPolicy IncludeObject(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Query["includeObject"].FirstOrDefault() switch
+        {
+            null or "" or "Metadata" => IncludeObjectPolicy.Metadata,
+            "None" => IncludeObjectPolicy.None,
+            "Object" => IncludeObjectPolicy.Object,
+            var other => throw KubeException.BadRequest($"includeObject: Unsupported value: \"{other}\": supported values: \"Metadata\", \"None\", \"Object\""),
+        };
+    }
 
     /// <summary>The aggregated discovery version the client accepts first (<c>v2</c> or <c>v2beta1</c>), or null for the legacy form.</summary>
     public static string? DiscoveryVersion(HttpRequest request)

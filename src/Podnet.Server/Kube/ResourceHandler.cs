@@ -178,7 +178,7 @@ public sealed class ResourceHandler
         var rv = list.ResourceVersion.ToString(CultureInfo.InvariantCulture);
         if (KubeMediaTypes.WantsTable(context.Request))
         {
-            await HttpAnswers.TableAsync(context, path.Resource, list.Items, _cluster.World.Time.GetUtcNow(), rv).ConfigureAwait(false);
+            await HttpAnswers.TableAsync(context, path.Resource, list.Items, _cluster.World.Time.GetUtcNow(), rv, KubeMediaTypes.IncludeObject(context.Request)).ConfigureAwait(false);
             return;
         }
 
@@ -190,7 +190,7 @@ public sealed class ResourceHandler
     {
         if (KubeMediaTypes.WantsTable(context.Request))
         {
-            await HttpAnswers.JsonAsync(context, code, TableConvertor.Build(resource, [obj], _cluster.World.Time.GetUtcNow(), obj.ResourceVersion ?? string.Empty)).ConfigureAwait(false);
+            await HttpAnswers.JsonAsync(context, code, TableConvertor.Build(resource, [obj], _cluster.World.Time.GetUtcNow(), obj.ResourceVersion ?? string.Empty, KubeMediaTypes.IncludeObject(context.Request))).ConfigureAwait(false);
             return;
         }
 

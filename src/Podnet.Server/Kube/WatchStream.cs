@@ -42,6 +42,7 @@ public static class WatchStream
         }
 
         var wantsTable = KubeMediaTypes.WantsTable(context.Request);
+        var includeObject = wantsTable ? KubeMediaTypes.IncludeObject(context.Request) : IncludeObjectPolicy.Metadata;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         if (int.TryParse(query["timeoutSeconds"].FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
         {
@@ -55,7 +56,7 @@ public static class WatchStream
             await foreach (var change in watch.ReadAllAsync(timeout.Token).ConfigureAwait(false))
             {
                 var obj = wantsTable
-                    ? TableConvertor.Build(path.Resource, [change.Object], clock.GetUtcNow(), change.ResourceVersion.ToString(CultureInfo.InvariantCulture)).ToJsonString(Podnet.Kube.Serialization.GoJsonEncoder.SerializerOptions)
+                    ? TableConvertor.Build(path.Resource, [change.Object], clock.GetUtcNow(), change.ResourceVersion.ToString(CultureInfo.InvariantCulture), includeObject).ToJsonString(Podnet.Kube.Serialization.GoJsonEncoder.SerializerOptions)
                     : Serialized.GetValue(change.Object, o => o.ToJsonString());
                 await WriteEventAsync(response, change.TypeName, obj, context.RequestAborted).ConfigureAwait(false);
             }

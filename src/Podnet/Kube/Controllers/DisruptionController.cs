@@ -51,7 +51,7 @@ public sealed class DisruptionController : ReconcilingController
             // The budgets that select the pod as it is, or as it was (addPod, updatePod, deletePod: getPdbForPod).
             foreach (var budget in Store.List(Store.Resources.For("policy/v1", "PodDisruptionBudget"), ns).Items)
             {
-                var selector = LabelSelector.FromLabelSelector(budget.Peek("spec.selector"));
+                var selector = SelectorOf(budget);
                 if (selector.Matches(change.Object.Labels) || (change.Previous is { } old && selector.Matches(old.Labels)))
                 {
                     Queue.Add(new ObjectKey(ns, budget.Name));
@@ -73,10 +73,8 @@ public sealed class DisruptionController : ReconcilingController
         }
 
         var now = Time.GetUtcNow();
-        var selector = LabelSelector.FromLabelSelector(budget.Peek("spec.selector"));
-        var pods = selector.IsEverything && budget.Peek("spec.selector") is null
-            ? []
-            : Store.List(Store.Resources.For("v1", "Pod"), key.Namespace).Items.Where(p => selector.Matches(p.Labels)).ToList();
+        var selector = SelectorOf(budget);
+        var pods = Store.List(Store.Resources.For("v1", "Pod"), key.Namespace).Items.Where(p => selector.Matches(p.Labels)).ToList();
 
         // Evictions not yet seen through: their pods are not healthy for 2 minutes, unless they are going already.
         var disrupted = new JsonObject();
@@ -135,6 +133,13 @@ public sealed class DisruptionController : ReconcilingController
 
         static DateTimeOffset? Earlier(DateTimeOffset? a, DateTimeOffset b) => a is null || b < a ? b : a;
     }
+
+    /// <summary>
+    /// The pods a budget selects: a null selector none, an empty one all of its namespace (policy/v1); a selector
+    /// validation let through, so it converts (the store validates every write).
+    /// </summary>
+    internal static LabelSelector SelectorOf(KubeObject budget)
+        => budget.Peek("spec.selector") is { } selector ? LabelSelector.FromLabelSelector(selector) : LabelSelector.Nothing;
 
     /// <summary>
     /// getExpectedPodCount: the expected pods, the desired healthy count, and a selected pod without a scalable controller

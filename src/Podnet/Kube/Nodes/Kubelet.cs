@@ -61,6 +61,9 @@ public sealed class Kubelet : ReconcilingController
     /// <summary>The nodes whose kubelet stopped (their machine shut down), and when.</summary>
     private readonly Dictionary<string, DateTimeOffset> _stopped = new(StringComparer.Ordinal);
 
+    /// <summary>The nodes whose kubelet last saw them cordoned (kubelet.go's lastNodeUnschedulable, false at its start).</summary>
+    private readonly HashSet<string> _unschedulable = new(StringComparer.Ordinal);
+
     /// <param name="store">The API server's store.</param>
     /// <param name="time">The clock.</param>
     /// <param name="events">Where the kubelet's events go.</param>
@@ -113,6 +116,7 @@ public sealed class Kubelet : ReconcilingController
                 // a kubelet that runs.
                 _images.Forget(change.Object.Name);
                 _stopped.Remove(change.Object.Name);
+                _unschedulable.Remove(change.Object.Name);
                 return;
             }
 
@@ -248,6 +252,15 @@ public sealed class Kubelet : ReconcilingController
             {
                 _events.Normal(found, "NodeReady", $"Node {name} status is now: NodeReady", Component, name);
             }
+        }
+
+        // A cordon or uncordon, as the kubelet tells it at its next status sync (kubelet_node_status.go
+        // recordNodeSchedulableEvent): "Node NAME status is now: NodeNotSchedulable" / "NodeSchedulable".
+        if (node.Unschedulable != _unschedulable.Contains(name))
+        {
+            var reason = node.Unschedulable ? "NodeNotSchedulable" : "NodeSchedulable";
+            _events.Normal(found, reason, $"Node {name} status is now: {reason}", Component, name);
+            _ = node.Unschedulable ? _unschedulable.Add(name) : _unschedulable.Remove(name);
         }
 
         // The node lifecycle controller keeps the not-ready taint in step with the condition.

@@ -13,12 +13,12 @@ public static class TableConvertor
     /// <c>{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":{"resourceVersion"},"columnDefinitions":[…],
     /// "rows":[{"cells":[…],"object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{…}}}]}</c>
     /// for <paramref name="items"/> of <paramref name="resource"/>, in the order given, ages taken at
-    /// <paramref name="now"/> (the server's virtual clock). With <paramref name="includeObject"/> each row carries
-    /// the object's whole metadata (includeObject=Metadata, kubectl's default, which the NAMESPACE column of
-    /// <c>-A</c> reads); without it rows carry cells only (includeObject=None). A finished pod's row also carries
+    /// <paramref name="now"/> (the server's virtual clock). Each row carries what <paramref name="includeObject"/> says:
+    /// the object's whole metadata (Metadata, kubectl's default, which the NAMESPACE column of <c>-A</c> reads), the
+    /// whole object (Object, which <c>--sort-by</c> asks for), or nothing (None). A finished pod's row also carries
     /// <c>"conditions":[{"type":"Completed",…}]</c>. A single object (a get, or a watch event) is a one-row table.
     /// </summary>
-    public static JsonObject Build(KubeResource resource, IReadOnlyList<KubeObject> items, DateTimeOffset now, string resourceVersion, bool includeObject = true)
+    public static JsonObject Build(KubeResource resource, IReadOnlyList<KubeObject> items, DateTimeOffset now, string resourceVersion, IncludeObjectPolicy includeObject = IncludeObjectPolicy.Metadata)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(items);
@@ -40,10 +40,11 @@ public static class TableConvertor
     }
 
     /// <summary>
-    /// One row of a Table: the object's cells, its row conditions, and (with <paramref name="includeObject"/>) its
-    /// metadata as PartialObjectMetadata — for a caller that writes a long Table row by row.
+    /// One row of a Table: the object's cells, its row conditions, and what <paramref name="includeObject"/> says of
+    /// the object (its metadata as PartialObjectMetadata, the whole object, or nothing) — for a caller that writes a
+    /// long Table row by row.
     /// </summary>
-    public static JsonObject Row(TablePrinter printer, KubeObject item, DateTimeOffset now, bool includeObject = true)
+    public static JsonObject Row(TablePrinter printer, KubeObject item, DateTimeOffset now, IncludeObjectPolicy includeObject = IncludeObjectPolicy.Metadata)
     {
         ArgumentNullException.ThrowIfNull(printer);
         ArgumentNullException.ThrowIfNull(item);
@@ -53,14 +54,16 @@ public static class TableConvertor
             row["conditions"] = conditions;
         }
 
-        if (includeObject)
+        if (includeObject != IncludeObjectPolicy.None)
         {
-            row["object"] = new JsonObject
-            {
-                ["kind"] = "PartialObjectMetadata",
-                ["apiVersion"] = "meta.k8s.io/v1",
-                ["metadata"] = item.Raw["metadata"]?.DeepClone() ?? new JsonObject(),
-            };
+            row["object"] = includeObject == IncludeObjectPolicy.Object
+                ? item.ToJson()
+                : new JsonObject
+                {
+                    ["kind"] = "PartialObjectMetadata",
+                    ["apiVersion"] = "meta.k8s.io/v1",
+                    ["metadata"] = item.Raw["metadata"]?.DeepClone() ?? new JsonObject(),
+                };
         }
 
         return row;

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
-using Podnet.Kube.Selectors;
 using Podnet.Kube.Views;
 
 namespace Podnet.Kube.Store;
@@ -34,7 +33,7 @@ public sealed partial class ObjectStore
         {
             var budgets = Resources.For("policy/v1", "PodDisruptionBudget");
             var selecting = List(budgets, @namespace).Items
-                .Where(b => b.Peek("spec.selector") is { } selector && LabelSelector.FromLabelSelector(selector).Matches(pod.Labels))
+                .Where(b => Controllers.DisruptionController.SelectorOf(b).Matches(pod.Labels))
                 .ToList();
             if (selecting.Count > 1)
             {

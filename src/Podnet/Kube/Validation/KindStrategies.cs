@@ -19,6 +19,7 @@ public static class KindStrategies
         new WorkloadStrategy("DaemonSet", GoTypes.WorkloadSpec("v1.DaemonSetSpec", replicas: false, ("updateStrategy", GoType.Any)), emptySelectorName: "daemonset", WorkloadDefaults.DaemonSet),
         new WorkloadStrategy("StatefulSet", GoTypes.WorkloadSpec("v1.StatefulSetSpec", replicas: true, ("serviceName", GoType.String())), emptySelectorName: "statefulset", specDefaults: null),
         new NetworkPolicyStrategy(),
+        new PodDisruptionBudgetStrategy(),
         new SecurityGroupPolicyStrategy(),
         new EniConfigStrategy(),
         new NamespaceStrategy(),

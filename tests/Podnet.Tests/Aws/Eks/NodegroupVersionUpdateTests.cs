@@ -74,6 +74,11 @@ public sealed class NodegroupVersionUpdateTests
         // EKS's node manager evicted them, and the Deployment's ReplicaSet made new ones.
         var events = world.ControlPlane.Store.List("v1", "Event").Items;
         Assert.Contains(events, e => e.GetString("reason") == "SuccessfulCreate" && e.GetString("involvedObject.kind") == "ReplicaSet");
+
+        // Each old node's kubelet told of its cordon.
+        var cordoned = events.Where(e => e.GetString("reason") == "NodeNotSchedulable").Select(e => e.GetString("involvedObject.name")).OfType<string>().ToHashSet();
+        Assert.Subset(oldNodes, cordoned);
+        Assert.Contains(events, e => e.GetString("message") == $"Node {oldNodes.Order(StringComparer.Ordinal).First()} status is now: NodeNotSchedulable");
     }
 
     [Fact]

@@ -42,9 +42,20 @@ public class TableConvertorTests
     [Fact]
     public void Build_WithoutObjects_RowsCarryCellsOnly()
     {
-        var table = TableConvertor.Build(Resources.For("v1", "Namespace"), [Namespace("default", "2026-11-26T12:00:00Z")], Now, "1", includeObject: false);
+        var table = TableConvertor.Build(Resources.For("v1", "Namespace"), [Namespace("default", "2026-11-26T12:00:00Z")], Now, "1", includeObject: IncludeObjectPolicy.None);
 
         Assert.Null(table["rows"]![0]!["object"]);
+    }
+
+    [Fact]
+    public void Build_IncludeObjectObject_RowsCarryTheWholeObject_AsKubectlSortByAsks()
+    {
+        var ns = Namespace("default", "2026-11-26T12:00:00Z");
+
+        var row = TableConvertor.Build(Resources.For("v1", "Namespace"), [ns], Now, "1", includeObject: IncludeObjectPolicy.Object)["rows"]![0]!;
+
+        Assert.Equal(ns.ToJsonString(), row["object"]!.ToJsonString(Podnet.Kube.Serialization.GoJsonEncoder.SerializerOptions));
+        Assert.Equal("Namespace", row["object"]!["kind"]!.GetValue<string>());
     }
 
     [Fact]

@@ -39,5 +39,10 @@ public sealed class KubectlDrainTests : IClassFixture<ServedWorld>
         Assert.Contains("global timeout reached: 8s", error, StringComparison.Ordinal);
         Assert.Equal(2, _served.Server.Cluster.Read(() => _served.Server.Cluster.Store.List("v1", "Pod", "drain").Items.Count(p => !p.IsTerminating)));
         _served.KubectlOk("1.31", "uncordon", node);
+
+        // kubectl get --sort-by asks for Table rows with whole objects (includeObject=Object) and sorts by any field.
+        var events = _served.KubectlOk("1.31", "get", "events", "-n", "drain", "--sort-by=.lastTimestamp", "--no-headers").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(events, e => e.Contains("SuccessfulCreate", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.Contains("NodeNotSchedulable", StringComparison.Ordinal) || e.Contains("Scheduled", StringComparison.Ordinal));
     }
 }
