@@ -27,8 +27,9 @@ public sealed partial class EksBackend
     /// which ends in the same nodes without the scale-down's extra terminations.
     /// </remarks>
     /// <exception cref="AwsException">
-    /// <c>ResourceInUseException</c> "Nodegroup cannot be updated as it is currently not in Active State" unless the group
-    /// is ACTIVE or DEGRADED; <c>InvalidParameterException</c> for a version other than the cluster's (the API reference:
+    /// <c>ResourceInUseException</c> "Cluster NAME is in UPDATING state and cannot be updated" while the cluster is not
+    /// ACTIVE (<see cref="ActiveForUpdate"/>), "Nodegroup cannot be updated as it is currently not in Active State" unless
+    /// the group is ACTIVE or DEGRADED; <c>InvalidParameterException</c> for a version other than the cluster's (the API reference:
     /// the group is updated "to match the cluster's current Kubernetes version"), and for <c>releaseVersion</c> and
     /// <c>launchTemplate</c>, which Podnet does not emulate (its groups run the latest AMI release of their version, as
     /// CreateNodegroup refuses them too).
@@ -38,9 +39,11 @@ public sealed partial class EksBackend
         ArgumentNullException.ThrowIfNull(request);
         lock (_lock)
         {
-            var cluster = FindCluster(clusterName);
-            var nodegroup = FindNodegroup(clusterName, nodegroupName);
             var now = _time.GetUtcNow();
+
+            // Not while the control plane changes (an update to the version this one would take is the usual case).
+            var (cluster, current) = ActiveForUpdate(clusterName, now);
+            var nodegroup = FindNodegroup(clusterName, nodegroupName);
             if (nodegroup.Current(now).Status is not (NodegroupStatus.Active or NodegroupStatus.Degraded))
             {
                 throw EksErrors.ResourceInUse("Nodegroup cannot be updated as it is currently not in Active State");
@@ -51,7 +54,7 @@ public sealed partial class EksBackend
                 throw EksErrors.InvalidParameter($"{(request.LaunchTemplate ? "launchTemplate" : "releaseVersion")} is not emulated by Podnet: its node groups run EKS's latest AMI release of their Kubernetes version");
             }
 
-            var clusterVersion = cluster.Current(now).Version;
+            var clusterVersion = current.Version;
             var version = request.Version ?? clusterVersion;
             if (version != clusterVersion)
             {

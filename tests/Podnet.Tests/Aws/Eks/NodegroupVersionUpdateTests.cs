@@ -130,6 +130,20 @@ public sealed class NodegroupVersionUpdateTests
     }
 
     [Fact]
+    public void WhileTheClusterUpdates_TheGroupWaits()
+    {
+        var world = ExampleWorlds.Load("hello-eks");
+        var eks = world.Cloud!.Eks;
+        var cluster = world.Cluster!.Name;
+        eks.UpdateClusterVersion(cluster, "1.32");
+
+        var busy = Assert.Throws<AwsException>(() => eks.UpdateNodegroupVersion(cluster, "ng-1", new NodegroupVersionUpdate()));
+
+        Assert.Equal(("ResourceInUseException", $"Cluster {cluster} is in UPDATING state and cannot be updated"), (busy.Code, busy.Message));
+        Assert.Equal(NodegroupStatus.Active, eks.DescribeNodegroup(cluster, "ng-1").Status);
+    }
+
+    [Fact]
     public void ReleaseVersion_LaunchTemplate_AnotherVersion_AndABusyGroup_AreRefused()
     {
         var world = ClusterAt132();
