@@ -22,9 +22,6 @@ internal sealed class SubtreeInterner
 
     private readonly Dictionary<int, JsonNode> _parts = [];
 
-    /// <summary>How many parts of a stored object were replaced by an equal one already held (for tests and measurement).</summary>
-    internal long Shared { get; private set; }
-
     /// <summary>
     /// Replaces each object or array within <paramref name="json"/>'s <paramref name="fields"/> (a pod's
     /// <c>spec.tolerations</c>, <c>metadata.labels</c>) by an equal one already held, or holds it for the next object;
@@ -121,7 +118,6 @@ internal sealed class SubtreeInterner
         else if (!ReferenceEquals(found, part) && JsonNode.DeepEquals(found, part))
         {
             held = found;
-            Shared++;
         }
 
         return hash;
