@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Podnet.Aws.Eks;
 using Podnet.Kube.Api;
 using Podnet.Kube.Store;
@@ -17,7 +18,9 @@ namespace Podnet.World;
 /// <item>60 seconds after a node's last pod was evicted, EKS terminates its instance (the cloud controller then deletes
 /// the node);</item>
 /// <item>a pod still refused after 15 minutes fails the update with <c>PodEvictionFailure</c> "Reached max retries while
-/// trying to evict pods from nodes in node group NAME", unless the update was forced, which deletes it instead.</item>
+/// trying to evict pods from nodes in node group NAME", unless the update was forced, which deletes it instead;</item>
+/// <item>new nodes not Ready within EKS's join timeout (<see cref="EksLifecycle.NodeJoinTimeout"/>) fail it with
+/// <c>NodeCreationFailure</c> "Instances failed to join the kubernetes cluster", as they fail a group's creation.</item>
 /// </list>
 /// </summary>
 internal sealed class NodegroupRollouts(ObjectStore store, EksBackend eks, string clusterName, TimeProvider time)
@@ -68,8 +71,16 @@ internal sealed class NodegroupRollouts(ObjectStore store, EksBackend eks, strin
             // replacements launched later join while the old nodes drain.
             if (!_cordoned.Contains(rollout.NodegroupName))
             {
-                if (!rollout.NewInstanceIds.All(id => nodeOf.TryGetValue(id, out var name) && store.TryGet(nodes, null, name) is { } node && new NodeView(node).IsReady))
+                var waiting = rollout.NewInstanceIds.Where(id => !(nodeOf.TryGetValue(id, out var name) && store.TryGet(nodes, null, name) is { } node && new NodeView(node).IsReady)).ToList();
+                if (waiting.Count > 0)
                 {
+                    if (time.GetUtcNow() - rollout.StartedAt >= EksLifecycle.NodeJoinTimeout)
+                    {
+                        // New nodes that never become Ready fail the update as they fail a group's creation.
+                        eks.NodegroupRolloutFailed(clusterName, rollout.NodegroupName, new ErrorDetail(NodegroupIssue.Codes.NodeCreationFailure, "Instances failed to join the kubernetes cluster", waiting));
+                        continue;
+                    }
+
                     // EKS looks again (its node manager polls the cluster; a node turning Ready wakes nothing here).
                     Due(time.GetUtcNow() + PollInterval);
                     continue;
@@ -84,8 +95,8 @@ internal sealed class NodegroupRollouts(ObjectStore store, EksBackend eks, strin
                 {
                     store.Update(node.With(json =>
                     {
-                        ((System.Text.Json.Nodes.JsonObject)json["spec"]!)["unschedulable"] = true;
-                        var labels = json["metadata"]!["labels"] as System.Text.Json.Nodes.JsonObject ?? [];
+                        ((JsonObject)json["spec"]!)["unschedulable"] = true;
+                        var labels = json["metadata"]!["labels"] as JsonObject ?? [];
                         json["metadata"]!["labels"] = labels;
                         labels[ExcludeFromExternalLoadBalancers] = "true";
                     }), NodeManager);
@@ -177,8 +188,10 @@ internal sealed class NodegroupRollouts(ObjectStore store, EksBackend eks, strin
                     store.Evict(pods, pod.Namespace!, pod.Name, null, NodeManager);
                 }
             }
-            catch (KubeException e) when (e.Code == 429)
+            catch (KubeException e) when (e.Code != 404)
             {
+                // A budget that allows no disruption now (429), or two budgets selecting the pod (500): tried again.
+                // A pod gone meanwhile (404) is evicted.
                 refused ??= e;
             }
         }

@@ -116,7 +116,8 @@ public sealed partial class EksBackend
                     n.Rollout.Force,
                     n.Rollout.MaxUnavailable,
                     [.. n.Rollout.Old],
-                    [.. n.InstanceIds.Where(id => !n.Rollout.Old.Contains(id))]))];
+                    [.. n.InstanceIds.Where(id => !n.Rollout.Old.Contains(id))],
+                    n.Updates[n.Rollout.UpdateIndex].Update.CreatedAt))];
         }
     }
 

@@ -20,4 +20,5 @@ public sealed record NodegroupVersionUpdate(string? Version = null, string? Rele
 /// <param name="MaxUnavailable">How many old nodes are drained at a time.</param>
 /// <param name="OldInstanceIds">The old instances still running, in the order they were launched.</param>
 /// <param name="NewInstanceIds">The new instances launched so far.</param>
-public sealed record NodegroupRolloutState(string NodegroupName, string Version, bool Force, int MaxUnavailable, IReadOnlyList<string> OldInstanceIds, IReadOnlyList<string> NewInstanceIds);
+/// <param name="StartedAt">When the update began.</param>
+public sealed record NodegroupRolloutState(string NodegroupName, string Version, bool Force, int MaxUnavailable, IReadOnlyList<string> OldInstanceIds, IReadOnlyList<string> NewInstanceIds, DateTimeOffset StartedAt);

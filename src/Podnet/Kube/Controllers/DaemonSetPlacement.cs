@@ -42,8 +42,9 @@ internal sealed class DaemonSetPlacement
     /// <summary>The placement of a pod template (the DaemonSet's <c>spec.template</c>).</summary>
     public static DaemonSetPlacement Of(JsonNode? template)
     {
-        var spec = template?["spec"];
-        var nodeSelector = (spec?["nodeSelector"] as JsonObject ?? []).Select(p => KeyValuePair.Create(p.Key, p.Value?.GetValue<string>())).ToArray();
+        // Read as the template may be (its affinity is not typed on the way in): a part of another shape is absent.
+        var spec = (template as JsonObject)?["spec"] as JsonObject;
+        var nodeSelector = (spec?["nodeSelector"] as JsonObject ?? []).Select(p => KeyValuePair.Create(p.Key, Validation.JsonText.String(p.Value))).ToArray();
         var tolerations = (spec?["tolerations"] as JsonArray ?? []).OfType<JsonObject>().Concat(DaemonTolerations).ToArray();
         return new DaemonSetPlacement(nodeSelector, AffinityTerms(spec?["affinity"]), tolerations);
     }
@@ -75,7 +76,9 @@ internal sealed class DaemonSetPlacement
     /// </summary>
     private static LabelSelector?[]? AffinityTerms(JsonNode? affinity)
     {
-        if (affinity?["nodeAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?["nodeSelectorTerms"] is not JsonArray { Count: > 0 } terms)
+        if ((affinity as JsonObject)?["nodeAffinity"] is not JsonObject nodeAffinity
+            || nodeAffinity["requiredDuringSchedulingIgnoredDuringExecution"] is not JsonObject required
+            || required["nodeSelectorTerms"] is not JsonArray { Count: > 0 } terms)
         {
             return null;
         }

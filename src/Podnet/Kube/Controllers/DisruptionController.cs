@@ -81,10 +81,11 @@ public sealed class DisruptionController : ReconcilingController
         DateTimeOffset? recheck = null;
         foreach (var (pod, at) in budget.Peek("status.disruptedPods") as JsonObject ?? [])
         {
-            if (DateTimeOffset.TryParse(at?.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when)
+            if (Validation.JsonText.String(at) is { } text
+                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when)
                 && when + DeletionTimeout > now && pods.Any(p => p.Name == pod && !p.IsTerminating))
             {
-                disrupted[pod] = at!.GetValue<string>();
+                disrupted[pod] = text;
                 recheck = Earlier(recheck, when + DeletionTimeout);
             }
         }
@@ -112,8 +113,9 @@ public sealed class DisruptionController : ReconcilingController
 
         // The DisruptionAllowed condition (policy/v1: reasons SufficientPods, InsufficientPods), its time kept while it holds.
         var condition = allowed > 0 ? ("True", "SufficientPods") : ("False", "InsufficientPods");
-        var was = (budget.Peek("status.conditions") as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => c["type"]?.GetValue<string>() == "DisruptionAllowed");
-        var since = was?["status"]?.GetValue<string>() == condition.Item1 ? was["lastTransitionTime"]?.GetValue<string>() : null;
+        // Read as any client may have written them (the status subresource takes what it is sent).
+        var was = (budget.Peek("status.conditions") as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => Validation.JsonText.String(c["type"]) == "DisruptionAllowed");
+        var since = Validation.JsonText.String(was?["status"]) == condition.Item1 ? Validation.JsonText.String(was!["lastTransitionTime"]) : null;
         status["conditions"] = new JsonArray(new JsonObject
         {
             ["type"] = "DisruptionAllowed",

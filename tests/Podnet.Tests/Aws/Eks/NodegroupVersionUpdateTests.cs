@@ -130,6 +130,29 @@ public sealed class NodegroupVersionUpdateTests
     }
 
     [Fact]
+    public void NewNodesThatNeverJoin_FailTheUpdateWithNodeCreationFailure_OldNodesStayUncordoned()
+    {
+        // examples/restricted-endpoint: the public endpoint admits neither the NAT gateway's address nor a private path,
+        // so a new instance's kubelet never reaches the API server.
+        var world = ExampleWorlds.Load("restricted-endpoint");
+        var eks = world.Cloud!.Eks;
+        var cluster = world.Cluster!.Name;
+        var oldNodes = Nodes(world).Select(n => n.Name).ToHashSet();
+
+        var update = eks.UpdateNodegroupVersion(cluster, "ng-1", new NodegroupVersionUpdate());
+        world.Settle(TimeSpan.FromHours(1));
+
+        var failed = eks.DescribeUpdate(cluster, update.Id, addonName: null, nodegroupName: "ng-1");
+        Assert.Equal("Failed", failed.Status);
+        var error = Assert.Single(failed.Errors);
+        Assert.Equal(("NodeCreationFailure", "Instances failed to join the kubernetes cluster"), (error.ErrorCode, error.ErrorMessage));
+        Assert.NotEmpty(error.ResourceIds);
+        Assert.All(error.ResourceIds, id => Assert.StartsWith("i-", id, StringComparison.Ordinal));
+        Assert.Equal(oldNodes, Nodes(world).Select(n => n.Name).ToHashSet());
+        Assert.All(Nodes(world), n => Assert.False(new NodeView(n).Unschedulable));
+    }
+
+    [Fact]
     public void WhileTheClusterUpdates_TheGroupWaits()
     {
         var world = ExampleWorlds.Load("hello-eks");
