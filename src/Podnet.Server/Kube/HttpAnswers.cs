@@ -37,13 +37,7 @@ public static class HttpAnswers
         context.Response.StatusCode = 200;
         context.Response.ContentType = KubeMediaTypes.Json;
         var printer = TablePrinters.For(resource);
-        var head = new JsonObject
-        {
-            ["kind"] = "Table",
-            ["apiVersion"] = "meta.k8s.io/v1",
-            ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion },
-            ["columnDefinitions"] = new JsonArray([.. printer.Columns.Select(c => (JsonNode)c.ToJson())]),
-        }.ToJsonString(Podnet.Kube.Serialization.GoJsonEncoder.SerializerOptions);
+        var head = TableConvertor.Head(printer, resourceVersion).ToJsonString(Podnet.Kube.Serialization.GoJsonEncoder.SerializerOptions);
         var text = new StringBuilder(head, 0, head.Length - 1, 4096).Append(",\"rows\":[");
         for (var i = 0; i < items.Count; i++)
         {

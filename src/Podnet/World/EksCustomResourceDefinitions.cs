@@ -31,9 +31,7 @@ public static class EksCustomResourceDefinitions
         foreach (var resource in Kinds)
         {
             // A kind Podnet does not check field by field (CNINode) keeps what it is given, as an open schema does.
-            var schema = KindStrategies.For(resource) is { } strategy
-                ? StructuralSchema.Of(strategy.Schema)
-                : new System.Text.Json.Nodes.JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true };
+            var schema = StructuralSchema.Of(KindStrategies.For(resource)?.Schema ?? GoType.Any);
             var crd = KubeObject.From(CustomResourceDefinitions.Definition(resource, schema, time.GetUtcNow()));
             if (store.TryGet(definitions, null, crd.Name) is null)
             {

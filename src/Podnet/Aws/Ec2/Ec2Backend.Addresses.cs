@@ -118,13 +118,13 @@ public sealed partial class Ec2Backend
                 throw Ec2Errors.InvalidParameterValue(privateIpAddress ?? string.Empty, "PrivateIpAddress", $"The address is not a private IPv4 address of network interface '{eni.Id}'.");
             }
 
-            if (address.NetworkInterfaceId is not null && (!allowReassociation || _natGateways.Values.Any(n => n.AllocationId == allocationId && n.NetworkInterfaceId == address.NetworkInterfaceId)))
+            if (address.NetworkInterfaceId is not null && (!allowReassociation || HeldByNatGateway(address)))
             {
                 throw Ec2Errors.ElasticIpAlreadyAssociated(allocationId);
             }
 
             // Another Elastic IP on that private address makes way for this one.
-            foreach (var other in _addresses.Values.Where(a => a != address && a.NetworkInterfaceId == eni.Id && a.PrivateIpAddress == target.ToString()))
+            foreach (var other in OthersOn(eni, target, address).ToList())
             {
                 other.Dissociate();
             }
@@ -162,7 +162,7 @@ public sealed partial class Ec2Backend
             SettleNatGateways();
             var address = _addresses.Values.FirstOrDefault(a => a.AssociationId == associationId)
                           ?? throw new AwsException("InvalidAssociationID.NotFound", $"The association ID '{associationId}' does not exist");
-            if (_natGateways.Values.Any(n => n.AllocationId == address.AllocationId && n.NetworkInterfaceId == address.NetworkInterfaceId))
+            if (HeldByNatGateway(address))
             {
                 throw Ec2Errors.InvalidParameterValue(associationId, "AssociationId", "The Elastic IP address is a NAT gateway's: it is released with the gateway (DeleteNatGateway).");
             }
@@ -181,11 +181,19 @@ public sealed partial class Ec2Backend
     private void Disassociated(AddressEntity address, InterfaceEntity eni)
     {
         if (eni.LaunchedWithPublicIp && eni.PublicIp is null && eni.Attachment is { DeviceIndex: 0, InstanceId: { } instanceId }
-            && !_addresses.Values.Any(a => a != address && a.NetworkInterfaceId == eni.Id && a.PrivateIpAddress == eni.PrimaryAddress.ToString()))
+            && !OthersOn(eni, eni.PrimaryAddress, address).Any())
         {
             eni.PublicIp = PublicIpOf(instanceId + "|" + address.AllocationId);
         }
     }
+
+    /// <summary>Whether a NAT gateway holds <paramref name="address"/> on its own interface (it goes with the gateway).</summary>
+    private bool HeldByNatGateway(AddressEntity address)
+        => _natGateways.Values.Any(n => n.AllocationId == address.AllocationId && n.NetworkInterfaceId == address.NetworkInterfaceId);
+
+    /// <summary>The Elastic IPs other than <paramref name="except"/> on <paramref name="privateAddress"/> of <paramref name="eni"/>.</summary>
+    private IEnumerable<AddressEntity> OthersOn(InterfaceEntity eni, IPAddress privateAddress, AddressEntity except)
+        => _addresses.Values.Where(a => a != except && a.NetworkInterfaceId == eni.Id && a.PrivateIpAddress == privateAddress.ToString());
 
     /// <summary>Addresses by allocation ID (<see cref="DescribeRequest.Ids"/>) or public IP (<paramref name="publicIps"/>) and filters.</summary>
     public IReadOnlyList<Address> DescribeAddresses(DescribeRequest? request = null, IReadOnlyList<string>? publicIps = null)

@@ -185,7 +185,7 @@ public sealed partial class EksBackend
     }
 
     /// <summary>
-    /// The IDs of the updates of a cluster (<c>aws eks list-updates --name CLUSTER</c>: its endpoint access updates), of
+    /// The IDs of the updates of a cluster (<c>aws eks list-updates --name CLUSTER</c>: its endpoint access and version updates), of
     /// one of its node groups (<c>--nodegroup-name</c>) or of one of its add-ons (<c>--addon-name</c>), oldest first.
     /// </summary>
     /// <exception cref="AwsException">ResourceNotFoundException: no such cluster, node group or add-on.</exception>

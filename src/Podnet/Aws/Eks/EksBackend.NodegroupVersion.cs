@@ -16,8 +16,8 @@ public sealed partial class EksBackend
     /// update-nodegroup-version --cluster-name … --nodegroup-name … [--kubernetes-version 1.32] [--force]</c>): a
     /// <c>VersionUpdate</c> with the parameters <c>Version</c> and <c>ReleaseVersion</c>, InProgress while the group is
     /// UPDATING. The scale-up phase launches new instances at once — the larger of twice the group's zones and its
-    /// <c>maxUnavailable</c>, at most as many as it has nodes — and then one more for each old instance terminated, so
-    /// the group ends with as many nodes as it had, all new. Once the new nodes are Ready, the world cordons the old ones
+    /// <c>maxUnavailable</c>, at most as many as it has nodes — and the first old instance terminated makes way for the
+    /// rest, so the group ends with as many nodes as it had, all new. Once the new nodes are Ready, the world cordons the old ones
     /// and drains up to <c>maxUnavailable</c> at a time; each drained node's instance is terminated 60 seconds after its
     /// last pod went. The update is Successful, and the group at the new version, when the last old instance is gone.
     /// </summary>
@@ -82,13 +82,8 @@ public sealed partial class EksBackend
 
             // The scale-up phase: twice the zones ("to ensure at least one new instance comes up in every Availability
             // Zone"), or maxUnavailable if larger, never more than the nodes being replaced.
-            var subnets = DescribeSubnets(group.Subnets);
             var surge = Math.Min(old.Count, Math.Max(2 * zones, maxUnavailable));
-            for (var i = 0; i < surge && TryLaunch(cluster, nodegroup, subnets[nodegroup.Launched % subnets.Count], null); i++)
-            {
-                nodegroup.Rollout.Launched++;
-            }
-
+            Scale(cluster, nodegroup, DescribeSubnets(group.Subnets), old.Count + surge);
             return update;
         }
     }
@@ -102,7 +97,8 @@ public sealed partial class EksBackend
     {
         lock (_lock)
         {
-            if (!_clusters.TryGetValue(clusterName, out var cluster))
+            // Asked at every step of a world: most of the time no group rolls.
+            if (!_clusters.TryGetValue(clusterName, out var cluster) || !cluster.Nodegroups.Values.Any(n => n.Rollout is not null && n.GoneAt is null))
             {
                 return [];
             }
@@ -110,14 +106,18 @@ public sealed partial class EksBackend
             return [.. cluster.Nodegroups.Values
                 .Where(n => n.Rollout is not null && n.GoneAt is null)
                 .OrderBy(n => n.Nodegroup.NodegroupName, StringComparer.Ordinal)
-                .Select(n => new NodegroupRolloutState(
-                    n.Nodegroup.NodegroupName,
-                    n.Rollout!.Version,
-                    n.Rollout.Force,
-                    n.Rollout.MaxUnavailable,
-                    [.. n.Rollout.Old],
-                    [.. n.InstanceIds.Where(id => !n.Rollout.Old.Contains(id))],
-                    n.Updates[n.Rollout.UpdateIndex].Update.CreatedAt))];
+                .Select(n =>
+                {
+                    var old = n.Rollout!.Old.ToHashSet(StringComparer.Ordinal);
+                    return new NodegroupRolloutState(
+                        n.Nodegroup.NodegroupName,
+                        n.Rollout.Version,
+                        n.Rollout.Force,
+                        n.Rollout.MaxUnavailable,
+                        [.. n.Rollout.Old],
+                        [.. n.InstanceIds.Where(id => !old.Contains(id))],
+                        n.Updates[n.Rollout.UpdateIndex].Update.CreatedAt);
+                })];
         }
     }
 
@@ -137,14 +137,12 @@ public sealed partial class EksBackend
                 return;
             }
 
+            // The old instances left and, in its place, as many new ones as the group had old (a new one EC2 refuses is
+            // launched at the next drain).
             _ec2.TerminateInstances([instanceId]);
             nodegroup.InstanceIds.Remove(instanceId);
             nodegroup.NotJoined.Remove(instanceId);
-            var subnets = DescribeSubnets(nodegroup.Nodegroup.Subnets);
-            while (rollout.Launched < rollout.OldCount && TryLaunch(cluster, nodegroup, subnets[nodegroup.Launched % subnets.Count], null))
-            {
-                rollout.Launched++;
-            }
+            Scale(cluster, nodegroup, DescribeSubnets(nodegroup.Nodegroup.Subnets), rollout.Old.Count + rollout.OldCount);
 
             if (rollout.Old.Count == 0)
             {

@@ -902,13 +902,11 @@ public sealed partial class EksBackend
 
             public int MaxUnavailable { get; } = maxUnavailable;
 
+            /// <summary>The old instances still running, in launch order (the order they are drained in).</summary>
             public List<string> Old { get; } = old;
 
             /// <summary>How many old instances there were: as many new ones are launched.</summary>
             public int OldCount { get; } = old.Count;
-
-            /// <summary>How many new instances have been launched so far.</summary>
-            public int Launched { get; set; }
         }
 
         /// <summary>The group's labels and taints as created and after each change (<see cref="NodegroupConfig"/>).</summary>

@@ -26,8 +26,11 @@ namespace Podnet.Aws.Eks;
 /// </summary>
 public static class EksOptimizedAmi
 {
+    /// <summary>The date of the AMI release Podnet's nodes run (v20250715), which its Amazon Linux names carry.</summary>
+    private const string ReleaseDate = "20250715";
+
     /// <summary>The <c>osImage</c> of an Amazon Linux 2023 node (the AMI release v20250715).</summary>
-    public const string Al2023OsImage = "Amazon Linux 2023.8.20250715";
+    public const string Al2023OsImage = "Amazon Linux 2023.8." + ReleaseDate;
 
     /// <summary>The <c>osImage</c> of an Amazon Linux 2 node (its os-release's PRETTY_NAME).</summary>
     public const string Al2OsImage = "Amazon Linux 2";
@@ -142,12 +145,12 @@ public static class EksOptimizedAmi
 
         if (AmiTypes.WindowsOsImage(amiType) is not null)
         {
-            return "2025.07.15";
+            return $"{ReleaseDate[..4]}.{ReleaseDate[4..6]}.{ReleaseDate[6..]}";
         }
 
         var kubelet = EksKubernetesBuilds.KubeletVersion(kubernetesVersion).TrimStart('v');
         var suffix = kubelet.IndexOf('-', StringComparison.Ordinal);
-        return $"{(suffix < 0 ? kubelet : kubelet[..suffix])}-20250715";
+        return $"{(suffix < 0 ? kubelet : kubelet[..suffix])}-{ReleaseDate}";
     }
 
     /// <summary>

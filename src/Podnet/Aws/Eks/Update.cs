@@ -7,7 +7,10 @@ namespace Podnet.Aws.Eks;
 /// </summary>
 public sealed record Update(string Id, string Status, string Type, IReadOnlyList<UpdateParam> Params, DateTimeOffset CreatedAt, IReadOnlyList<ErrorDetail> Errors)
 {
-    /// <summary>An update that runs until <paramref name="doneAt"/>, as it is at <paramref name="now"/>: InProgress, then Successful.</summary>
+    /// <summary>
+    /// An update that runs until <paramref name="doneAt"/>, as it is at <paramref name="now"/>: InProgress, then
+    /// Successful; a Failed one stays Failed.
+    /// </summary>
     public Update AsOf(DateTimeOffset doneAt, DateTimeOffset now) => Status == UpdateStatus.Failed ? this : this with { Status = now < doneAt ? UpdateStatus.InProgress : UpdateStatus.Successful };
 }
 

@@ -138,10 +138,11 @@ public sealed class DisruptionController : ReconcilingController
 
     /// <summary>
     /// The pods a budget selects: a null selector none, an empty one all of its namespace (policy/v1); a selector
-    /// validation let through, so it converts (the store validates every write).
+    /// validation let through, so it converts (the store validates every write). Converted once per version of the
+    /// budget (<see cref="KubeObject.Facts{T}"/>): every pod change in its namespace asks.
     /// </summary>
     internal static LabelSelector SelectorOf(KubeObject budget)
-        => budget.Peek("spec.selector") is { } selector ? LabelSelector.FromLabelSelector(selector) : LabelSelector.Nothing;
+        => budget.Facts(static b => b.Peek("spec.selector") is { } selector ? LabelSelector.FromLabelSelector(selector) : LabelSelector.Nothing);
 
     /// <summary>
     /// getExpectedPodCount: the expected pods, the desired healthy count, and a selected pod without a scalable controller

@@ -29,13 +29,21 @@ public static class TableConvertor
             rows.Add(Row(printer, item, now, includeObject));
         }
 
+        var table = Head(printer, resourceVersion);
+        table["rows"] = rows;
+        return table;
+    }
+
+    /// <summary>A Table without its rows: kind, apiVersion, metadata and the printer's column definitions.</summary>
+    public static JsonObject Head(TablePrinter printer, string resourceVersion)
+    {
+        ArgumentNullException.ThrowIfNull(printer);
         return new JsonObject
         {
             ["kind"] = "Table",
             ["apiVersion"] = "meta.k8s.io/v1",
             ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion },
             ["columnDefinitions"] = new JsonArray([.. printer.Columns.Select(c => (JsonNode)c.ToJson())]),
-            ["rows"] = rows,
         };
     }
 

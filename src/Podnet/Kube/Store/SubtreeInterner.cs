@@ -48,10 +48,14 @@ internal sealed class SubtreeInterner
         }
     }
 
-    // How deep parts are shared: spec, containers, a container, its resources, their requests.
+    // How deep parts are shared: spec, containers, a container, its resources, their requests. Deeper parts are hashed
+    // for their parent's sake, not held.
     private const int Depth = 5;
 
-    /// <summary>Interns the parts of <paramref name="container"/>; returns its content's hash.</summary>
+    /// <summary>
+    /// Returns <paramref name="container"/>'s content hash (its keys and values in order: two equal parts hash alike),
+    /// interning its parts down to <see cref="Depth"/>.
+    /// </summary>
     private int InternParts(JsonNode container, int depth)
     {
         var hash = new HashCode();
@@ -62,8 +66,7 @@ internal sealed class SubtreeInterner
             foreach (var (name, part) in obj)
             {
                 hash.Add(name.GetHashCode(StringComparison.Ordinal));
-                var partHash = Part(part, depth, out var held);
-                hash.Add(partHash);
+                hash.Add(Part(part, depth, out var held));
                 if (held is not null)
                 {
                     (replaced ??= []).Add((name, held));
@@ -93,8 +96,8 @@ internal sealed class SubtreeInterner
     }
 
     /// <summary>
-    /// The hash of one part; for an object or array, <paramref name="held"/> is an equal part already held to put in its
-    /// place (null when this part is now held, or its own parts were shared instead).
+    /// The hash of one part; for an object or array within <see cref="Depth"/>, <paramref name="held"/> is an equal part
+    /// already held to put in its place (null when this part is now held, or its own parts were shared instead).
     /// </summary>
     private int Part(JsonNode? part, int depth, out JsonNode? held)
     {
@@ -105,7 +108,12 @@ internal sealed class SubtreeInterner
         }
 
         // Children first: the part's hash is made of theirs, and where the part is not held its parts may be.
-        var hash = depth < Depth ? InternParts(part, depth + 1) : Hash(part);
+        var hash = InternParts(part, depth + 1);
+        if (depth > Depth)
+        {
+            return hash;
+        }
+
         if (!_parts.TryGetValue(hash, out var found))
         {
             if (_parts.Count >= Kept)
@@ -121,41 +129,6 @@ internal sealed class SubtreeInterner
         }
 
         return hash;
-    }
-
-    /// <summary>A hash of a part's content: its keys and values in order (two equal parts hash alike).</summary>
-    private static int Hash(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-            {
-                var hash = new HashCode();
-                hash.Add(1);
-                foreach (var (key, value) in obj)
-                {
-                    hash.Add(key.GetHashCode(StringComparison.Ordinal));
-                    hash.Add(Hash(value));
-                }
-
-                return hash.ToHashCode();
-            }
-
-            case JsonArray array:
-            {
-                var hash = new HashCode();
-                hash.Add(2);
-                foreach (var item in array)
-                {
-                    hash.Add(Hash(item));
-                }
-
-                return hash.ToHashCode();
-            }
-
-            default:
-                return ValueHash(node);
-        }
     }
 
     private static int ValueHash(JsonNode? node)
