@@ -5,6 +5,7 @@ using Podnet.Cni;
 using Podnet.Fargate;
 using Podnet.Kube;
 using Podnet.Kube.Controllers;
+using Podnet.NetworkPolicyController;
 using Podnet.Net;
 using Podnet.ResourceController;
 using Podnet.World;
@@ -185,7 +186,7 @@ public sealed class ClusterBuilder
 
     /// <summary>
     /// What runs on the EKS control plane for a cluster: the VPC resource controller and its webhooks, its Windows
-    /// IPAM, the Fargate scheduler, acting with the cluster's role.
+    /// IPAM, the Fargate scheduler, acting with the cluster's role, and the network policy controller.
     /// </summary>
     private static void StartClusterControllers(World world, AwsCloud cloud, Cluster cluster)
     {
@@ -213,6 +214,7 @@ public sealed class ClusterBuilder
         controlPlane.AddController(windowsIpam);
         var fargateScheduler = new FargateScheduler(store, world.Time, controlPlane.Events, cloud, cluster, controlPlane.SetNetwork, world.Seed);
         controlPlane.AddController(fargateScheduler);
+        controlPlane.AddController(new PolicyEndpointsController(store, world.Time));
         world.ResourceController = resourceController;
         world.WindowsIpam = windowsIpam;
         world.FargateScheduler = fargateScheduler;

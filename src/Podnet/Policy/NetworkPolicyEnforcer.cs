@@ -1,4 +1,5 @@
 using Podnet.Kube.Api;
+using Podnet.NetworkPolicyController;
 
 namespace Podnet.Policy;
 
@@ -21,9 +22,7 @@ public static class NetworkPolicyEnforcer
             return PolicyOnly;
         }
 
-        var store = world.ControlPlane.Store;
-        var configMap = store.TryGet(store.Resources.For("v1", "ConfigMap"), "kube-system", "amazon-vpc-cni");
-        if (configMap?.GetString("data.enable-network-policy-controller") == "true")
+        if (PolicyEndpointsController.IsEnabled(world.ControlPlane.Store))
         {
             return VpcCni;
         }

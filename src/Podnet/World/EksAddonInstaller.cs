@@ -7,6 +7,7 @@ using Podnet.Kube.Api;
 using Podnet.Kube.Patching;
 using Podnet.Kube.Store;
 using Podnet.Net;
+using Podnet.NetworkPolicyController;
 
 namespace Podnet.World;
 
@@ -44,7 +45,7 @@ public sealed class EksAddonInstaller : IAddonInstaller
     /// <summary>The amazon-vpc-cni ConfigMap's keys for the add-on's switches: the network policy controller and agent, Windows IPAM.</summary>
     private static readonly (string Value, string Key)[] ConfigMapKeys =
     [
-        ("enableNetworkPolicy", "enable-network-policy-controller"),
+        ("enableNetworkPolicy", PolicyEndpointsController.EnabledKey),
         ("enableWindowsIpam", "enable-windows-ipam"),
         ("enableWindowsPrefixDelegation", "enable-windows-prefix-delegation"),
     ];

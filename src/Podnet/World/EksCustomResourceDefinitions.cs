@@ -7,20 +7,17 @@ namespace Podnet.World;
 /// <summary>
 /// The CustomResourceDefinitions an EKS cluster has from its creation, for the kinds Podnet models:
 /// <c>securitygrouppolicies.vpcresources.k8s.aws</c> and <c>cninodes.vpcresources.k8s.aws</c> (the VPC resource
-/// controller's, which EKS runs in the control plane) and <c>eniconfigs.crd.k8s.amazonaws.com</c> (the VPC CNI's,
-/// charts/aws-vpc-cni/crds), so <c>kubectl get crd</c> lists them as on EKS. Each is built from the schema Podnet checks
-/// the kind by (<see cref="StructuralSchema"/>, without the real definitions' descriptions) and its registration
-/// (names, scope, status subresource, printer columns), established when the cluster is made.
+/// controller's, which EKS runs in the control plane), <c>eniconfigs.crd.k8s.amazonaws.com</c> and
+/// <c>policyendpoints.networking.k8s.aws</c> (the VPC CNI's chart installs both, charts/aws-vpc-cni/crds), so
+/// <c>kubectl get crd</c> lists them as on EKS. Each is built from the schema Podnet checks the kind by
+/// (<see cref="StructuralSchema"/>, without the real definitions' descriptions) and its registration (names, scope,
+/// status subresource, printer columns), established when the cluster is made.
 /// </summary>
-/// <remarks>
-/// Not created: <c>policyendpoints.networking.k8s.aws</c>, which EKS's network policy controller installs: Podnet's
-/// network policy agent decides from the NetworkPolicies themselves and writes no PolicyEndpoints.
-/// </remarks>
 public static class EksCustomResourceDefinitions
 {
     /// <summary>The kinds whose definitions EKS installs, as Podnet registers them.</summary>
     public static IReadOnlyList<KubeResource> Kinds { get; } =
-        [.. KubeResources.BuiltIn.Where(r => r.IsCustomResource && r.Kind is "SecurityGroupPolicy" or "CNINode" or "ENIConfig")];
+        [.. KubeResources.BuiltIn.Where(r => r.IsCustomResource && r.Kind is "SecurityGroupPolicy" or "CNINode" or "ENIConfig" or "PolicyEndpoint")];
 
     /// <summary>Creates the definitions <paramref name="store"/> does not hold yet (a world may carry them, as a snapshot does).</summary>
     public static void Create(ObjectStore store, TimeProvider time)

@@ -18,7 +18,7 @@ public sealed class EksCustomResourceDefinitionsTests
     {
         var world = ExampleWorlds.Load("hello-eks");
 
-        Assert.Equal(["cninodes.vpcresources.k8s.aws", "eniconfigs.crd.k8s.amazonaws.com", "securitygrouppolicies.vpcresources.k8s.aws"], Definitions(world));
+        Assert.Equal(["cninodes.vpcresources.k8s.aws", "eniconfigs.crd.k8s.amazonaws.com", "policyendpoints.networking.k8s.aws", "securitygrouppolicies.vpcresources.k8s.aws"], Definitions(world));
         var sgp = world.ControlPlane.Store.List("apiextensions.k8s.io/v1", "CustomResourceDefinition").Items.Single(c => c.Name.StartsWith("securitygrouppolicies.", StringComparison.Ordinal));
         Assert.Equal("True", sgp.Peek("status.conditions")!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "Established")!["status"]!.GetValue<string>());
         Assert.Equal("Namespaced", sgp.GetString("spec.scope"));

@@ -64,6 +64,9 @@ public sealed class KubeResources
             AdditionalPrinterColumns = [new("Features", "string", ".spec.features", "The features delegated to VPC resource controller")],
         },
         new("crd.k8s.amazonaws.com", "v1alpha1", "ENIConfig", "eniconfigs", false, []) { TracksGeneration = true, IsCustomResource = true },
+        // The network policy controller's (aws/amazon-network-policy-controller-k8s api/v1alpha1/policyendpoint_types.go);
+        // the VPC CNI's chart installs its definition beside ENIConfig's, without printer columns or short names.
+        new("networking.k8s.aws", "v1alpha1", "PolicyEndpoint", "policyendpoints", true, []) { HasStatusSubresource = true, TracksGeneration = true, IsCustomResource = true },
 
         // Served, kept whole, not modelled: kinds a dump of a real cluster holds, so that they load rather than
         // being taken for a mistyped kind ("no matches for kind").

@@ -22,6 +22,7 @@ public static class KindStrategies
         new PodDisruptionBudgetStrategy(),
         new SecurityGroupPolicyStrategy(),
         new EniConfigStrategy(),
+        new PolicyEndpointStrategy(),
         new NamespaceStrategy(),
         new KindStrategy(string.Empty, "ConfigMap", GoTypes.Kind("v1.ConfigMap", ("data", GoType.MapOf(GoType.String())), ("binaryData", GoType.Any), ("immutable", GoType.Bool))),
         new KindStrategy(string.Empty, "ServiceAccount", GoTypes.Kind("v1.ServiceAccount", ("automountServiceAccountToken", GoType.Bool), ("secrets", GoType.Any), ("imagePullSecrets", GoType.Any))),

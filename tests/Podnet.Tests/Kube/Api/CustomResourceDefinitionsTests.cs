@@ -137,7 +137,7 @@ public class CustomResourceDefinitionsTests
     public void Definition_OfEachKindEksInstalls_ServesTheKindAsPodnetRegistersIt_Established()
     {
         var kinds = Podnet.World.EksCustomResourceDefinitions.Kinds;
-        Assert.Equal(["CNINode", "ENIConfig", "SecurityGroupPolicy"], kinds.Select(k => k.Kind).Order(StringComparer.Ordinal));
+        Assert.Equal(["CNINode", "ENIConfig", "PolicyEndpoint", "SecurityGroupPolicy"], kinds.Select(k => k.Kind).Order(StringComparer.Ordinal));
         var at = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         foreach (var resource in kinds)
         {

@@ -49,6 +49,7 @@ public sealed class KubectlCustomResourceFieldsTests : IClassFixture<ServedWorld
         Assert.Contains("  serviceAccountSelector\t<Object>", spec, StringComparison.Ordinal);
         Assert.Contains("  groupIds\t<[]string>", _world.KubectlOk("1.31", "explain", "sgp.spec.securityGroups"), StringComparison.Ordinal);
         Assert.Contains("  subnet\t<string>", _world.KubectlOk("1.31", "explain", "eniconfigs.spec"), StringComparison.Ordinal);
+        Assert.Contains("  podIP\t<string>", _world.KubectlOk("1.31", "explain", "policyendpoints.spec.podSelectorEndpoints"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -57,7 +58,7 @@ public sealed class KubectlCustomResourceFieldsTests : IClassFixture<ServedWorld
         var lines = _world.KubectlOk("1.31", "get", "crd").Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Matches(@"^NAME\s+CREATED AT$", lines[0]);
         Assert.Equal(
-            ["cninodes.vpcresources.k8s.aws", "eniconfigs.crd.k8s.amazonaws.com", "securitygrouppolicies.vpcresources.k8s.aws"],
+            ["cninodes.vpcresources.k8s.aws", "eniconfigs.crd.k8s.amazonaws.com", "policyendpoints.networking.k8s.aws", "securitygrouppolicies.vpcresources.k8s.aws"],
             lines.Skip(1).Select(l => l.Split(' ')[0]).Where(n => n.EndsWith(".k8s.aws", StringComparison.Ordinal) || n.EndsWith(".amazonaws.com", StringComparison.Ordinal)));
         Assert.All(lines.Skip(1), l => Assert.Matches(@"\s\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", l));
 
