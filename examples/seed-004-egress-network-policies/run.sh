@@ -101,3 +101,8 @@ echo 'curl -sS -m 5 web.team-a' | kubectl exec -i -n team-b deploy/api -- /bin/b
 kubectl label namespace team-a networking/namespace=team-a
 kubectl label namespace team-b networking/namespace=team-b
 kubectl get networkpolicies -A
+
+# What EKS's network policy controller made of team-b's policies: the PolicyEndpoints the node agents program their
+# eBPF maps from — the pods each policy applies to, and its egress peers resolved to addresses (the kube-dns pods and
+# the kube-dns Service's cluster IP for the narrowed DNS rule; 0.0.0.0/0 and ::/0 for internet-egress's empty rule).
+kubectl get policyendpoints -n team-b -o custom-columns='POLICY:.spec.policyRef.name,PODS:.spec.podSelectorEndpoints[*].name,EGRESS:.spec.egress[*].cidr' --sort-by=.spec.policyRef.name

@@ -141,6 +141,14 @@ public class SeedScriptTests
             ],
             tries);
 
+        // The network policy controller's PolicyEndpoints for team-b: the narrowed DNS rule resolved to the two CoreDNS
+        // pods and the kube-dns Service's cluster IP, internet-egress's empty rule to both address families.
+        var endpoints = Output(lines, "$ kubectl get policyendpoints");
+        Assert.Equal(3, endpoints.Count(l => l.Length > 0));
+        Assert.Matches(@"^POLICY\s+PODS\s+EGRESS$", endpoints[0]);
+        Assert.Matches(@"^default-deny-all-egress\s+api-\S+,crawler-\S+\s+\d+\.\d+\.\d+\.\d+,\d+\.\d+\.\d+\.\d+,10\.100\.0\.10$", endpoints[1]);
+        Assert.Matches(@"^internet-egress\s+crawler-\S+\s+0\.0\.0\.0/0,::/0$", endpoints[2]);
+
         // podnet reach decides the same on examples/egress-policies, the same three policies as a policy-only world.
         var world = Path.Combine(PodnetCli.Examples(), "egress-policies");
         string Reach(string from, string to, string port) => PodnetCli.Run("reach", world, from, to, port).Out.Split('\n')[0];
