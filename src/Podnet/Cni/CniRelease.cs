@@ -17,13 +17,17 @@ public sealed partial record CniRelease(Version Version, int EksBuild = 0) : ICo
 
     /// <summary>The release in an amazon-k8s-cni image reference (<c>…/amazon-k8s-cni:v1.11.2-eksbuild.1</c>); null without a version tag.</summary>
     public static CniRelease? FromImage(string? image)
+        => image is null || image.LastIndexOf(':') is var colon && colon < 0 ? null : FromTag(image[(colon + 1)..]);
+
+    /// <summary>The release an image tag or add-on version names (<c>v1.11.2-eksbuild.1</c>, <c>1.11.2</c>); null for another form.</summary>
+    public static CniRelease? FromTag(string? tag)
     {
-        if (image is null || image.LastIndexOf(':') is var colon && colon < 0)
+        if (tag is null)
         {
             return null;
         }
 
-        var match = TagPattern().Match(image[(colon + 1)..]);
+        var match = TagPattern().Match(tag);
         if (!match.Success)
         {
             return null;

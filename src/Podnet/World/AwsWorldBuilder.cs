@@ -591,7 +591,7 @@ internal sealed partial class AwsWorldBuilder
     private static CniRelease AddonRelease(WorldDocument doc, string version)
     {
         if (!System.Text.RegularExpressions.Regex.IsMatch(version, @"^v\d+\.\d+\.\d+-eksbuild\.\d+$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)
-            || CniRelease.FromImage($"addon:{version}") is not { } release)
+            || CniRelease.FromTag(version) is not { } release)
         {
             var error = EksErrors.AddonVersionNotSupported();
             throw doc.Error("spec.AddonVersion", $"Invalid value: \"{version}\": {error.Code}: {error.Message} (add-on versions look like v1.11.2-eksbuild.1)");

@@ -145,7 +145,22 @@ public sealed class EksAddonInstaller : IAddonInstaller
     {
         var spec = workload.Content["spec"]!["template"]!["spec"]!;
         var tag = addon == AddonVersionCatalog.KubeProxy ? version.Replace("-eksbuild.", "-minimal-eksbuild.", StringComparison.Ordinal) : version;
-        foreach (var container in ContainerLists.SelectMany(list => (spec[list] as JsonArray ?? []).OfType<JsonObject>()))
+        if (addon == AddonVersionCatalog.VpcCni && CniRelease.FromTag(version) is { } pinned && spec["containers"] is JsonArray containers
+            && containers.OfType<JsonObject>().FirstOrDefault(c => c["name"]?.GetValue<string>() == NetworkPolicyAgentImage.ContainerName) is { } agent)
+        {
+            // The network policy agent has a version of its own, which the release pins; a release before it has none.
+            if (NetworkPolicyAgentImage.TagFor(pinned) is { } agentTag)
+            {
+                var agentImage = agent["image"]!.GetValue<string>();
+                agent["image"] = $"{agentImage[..agentImage.LastIndexOf(':')]}:{agentTag}";
+            }
+            else
+            {
+                containers.Remove(agent);
+            }
+        }
+
+        foreach (var container in ContainerLists.SelectMany(list => (spec[list] as JsonArray ?? []).OfType<JsonObject>()).Where(c => c["name"]?.GetValue<string>() != NetworkPolicyAgentImage.ContainerName))
         {
             var image = container["image"]!.GetValue<string>();
             container["image"] = $"{image[..image.LastIndexOf(':')]}:{tag}";
@@ -169,7 +184,8 @@ public sealed class EksAddonInstaller : IAddonInstaller
     /// <summary>
     /// What EKS configures in the vpc-cni add-on of an <c>ipv6</c> cluster, as configuration values:
     /// <see cref="CniSettings.Ipv6ClusterEnvironment"/> on aws-node, and <c>ENABLE_IPv6=true</c> on aws-vpc-cni-init
-    /// (which turns on the node's IPv6 forwarding: the chart's <c>init.env.ENABLE_IPv6</c>).
+    /// (which turns on the node's IPv6 forwarding: the chart's <c>init.env.ENABLE_IPv6</c>), and the network policy
+    /// agent's <c>nodeAgent.enableIpv6</c>.
     /// </summary>
     private static JsonObject Ipv6Values()
     {
@@ -179,7 +195,12 @@ public sealed class EksAddonInstaller : IAddonInstaller
             env[name] = value;
         }
 
-        return new JsonObject { ["env"] = env, ["init"] = new JsonObject { ["env"] = new JsonObject { [CniSetting.EnableIPv6.Name] = "true" } } };
+        return new JsonObject
+        {
+            ["env"] = env,
+            ["init"] = new JsonObject { ["env"] = new JsonObject { [CniSetting.EnableIPv6.Name] = "true" } },
+            ["nodeAgent"] = new JsonObject { ["enableIpv6"] = "true" },
+        };
     }
 
     /// <summary>The vpc-cni add-on's configuration values on the aws-node DaemonSet, where the add-on's chart puts them.</summary>
@@ -189,6 +210,11 @@ public sealed class EksAddonInstaller : IAddonInstaller
         var spec = template["spec"]!;
         SetEnv(Container(spec, "containers", AwsNode.Component), values["env"] as JsonObject);
         SetEnv(Container(spec, "initContainers", "aws-vpc-cni-init"), values["init"]?["env"] as JsonObject);
+        if (spec["containers"]!.AsArray().OfType<JsonObject>().FirstOrDefault(c => c["name"]!.GetValue<string>() == NetworkPolicyAgentImage.ContainerName) is { } agent)
+        {
+            ConfigureAgent(agent, values);
+        }
+
         if (values["resources"] is JsonObject resources)
         {
             Container(spec, "containers", AwsNode.Component)["resources"] = resources.DeepClone();
@@ -238,6 +264,46 @@ public sealed class EksAddonInstaller : IAddonInstaller
             }
 
             container["env"] = list;
+        }
+    }
+
+    /// <summary>
+    /// The network policy agent's arguments from the configuration values, as the chart renders them:
+    /// <c>--enable-network-policy</c> from <c>enableNetworkPolicy</c>, the others from <c>nodeAgent</c>
+    /// (<c>enableIpv6</c>, <c>enableCloudWatchLogs</c>, <c>enablePolicyEventLogs</c>,
+    /// <c>networkPolicyAgentLogFileLocation</c>, <c>metricsBindAddr</c> and <c>healthProbeBindAddr</c> as ports,
+    /// <c>conntrackCacheCleanupPeriod</c>), and <c>nodeAgent.resources</c>.
+    /// </summary>
+    private static void ConfigureAgent(JsonObject agent, JsonObject values)
+    {
+        var nodeAgent = values["nodeAgent"] as JsonObject ?? [];
+        var arguments = new (string Flag, JsonNode? Value, string Prefix)[]
+        {
+            ("enable-ipv6", nodeAgent["enableIpv6"], string.Empty),
+            ("enable-network-policy", values["enableNetworkPolicy"], string.Empty),
+            ("enable-cloudwatch-logs", nodeAgent["enableCloudWatchLogs"], string.Empty),
+            ("enable-policy-event-logs", nodeAgent["enablePolicyEventLogs"], string.Empty),
+            ("log-file", nodeAgent["networkPolicyAgentLogFileLocation"], string.Empty),
+            ("metrics-bind-addr", nodeAgent["metricsBindAddr"], ":"),
+            ("health-probe-bind-addr", nodeAgent["healthProbeBindAddr"], ":"),
+            ("conntrack-cache-cleanup-period", nodeAgent["conntrackCacheCleanupPeriod"], string.Empty),
+        };
+        var args = agent["args"]!.AsArray();
+        foreach (var (flag, value, prefix) in arguments)
+        {
+            if (value is not JsonValue given)
+            {
+                continue;
+            }
+
+            var text = given.TryGetValue<string>(out var s) ? s : given.ToJsonString();
+            var index = args.Select(a => a!.GetValue<string>()).ToList().FindIndex(a => a.StartsWith($"--{flag}=", StringComparison.Ordinal));
+            args[index] = $"--{flag}={prefix}{text}";
+        }
+
+        if (nodeAgent["resources"] is JsonObject resources)
+        {
+            agent["resources"] = resources.DeepClone();
         }
     }
 

@@ -240,7 +240,7 @@ public class SeedScriptTests
         Assert.Equal(2, After("$ kubectl get nodes").Count(l => Regex.IsMatch(l, @"^ip-192-168-0-\d+\.us-west-2\.compute\.internal\s+Ready\s")));
         var pods = After("$ kubectl get pods -A -o wide");
         Assert.Equal(2, pods.Count(l => Regex.IsMatch(l, @"^kube-system\s+coredns-\S+\s+1/1\s+Running\s+0\s+\S+\s+192\.168\.1\.\d+\s")));
-        Assert.Equal(2, pods.Count(l => Regex.IsMatch(l, @"^kube-system\s+aws-node-\S+\s+1/1\s+Running\s+0\s+\S+\s+192\.168\.0\.\d+\s")));
+        Assert.Equal(2, pods.Count(l => Regex.IsMatch(l, @"^kube-system\s+aws-node-\S+\s+2/2\s+Running\s+0\s+\S+\s+192\.168\.0\.\d+\s")));
 
         // The max-pods calculator for the launch-template path: t3.medium with custom networking has 2 usable ENIs of 6
         // addresses, (3 - 1) × (6 - 1) + 2 = 12; the seed's note: 110 for an m5.large with prefix delegation. The tutorial's

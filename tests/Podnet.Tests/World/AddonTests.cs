@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Podnet.Cni;
 using Podnet.Kube.Api;
 using Podnet.Lint;
 using Podnet.Tests.TestSupport;
@@ -26,6 +27,51 @@ public class AddonTests
 
     private static string? Env(JsonObject container, string name)
         => (container["env"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(e => e["name"]!.GetValue<string>() == name)?["value"]?.GetValue<string>();
+
+    private static List<string> Args(JsonObject container) => [.. container["args"]!.AsArray().Select(a => a!.GetValue<string>())];
+
+    [Fact]
+    public void AwsNode_RunsTheNetworkPolicyAgent_BesideIpamd_TwoOfTwoReady()
+    {
+        var world = ExampleWorlds.Load(SgExample);
+
+        var agent = Container(world, "containers", NetworkPolicyAgentImage.ContainerName);
+        Assert.Equal("602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon/aws-network-policy-agent:v1.1.6-eksbuild.1", agent["image"]!.GetValue<string>());
+        Assert.Equal(
+            ["--enable-ipv6=false", "--enable-network-policy=false", "--enable-cloudwatch-logs=false", "--enable-policy-event-logs=false", "--log-file=/var/log/aws-routed-eni/network-policy-agent.log", "--metrics-bind-addr=:8162", "--health-probe-bind-addr=:8163", "--conntrack-cache-cleanup-period=300"],
+            Args(agent));
+        var pods = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Where(p => p.Name.StartsWith("aws-node-", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(pods);
+        Assert.All(pods, p => Assert.Equal(["aws-node:True", "aws-eks-nodeagent:True"], p.Peek("status.containerStatuses")!.AsArray().Select(c => $"{c!["name"]}:{c["ready"]!.GetValue<bool>()}")));
+    }
+
+    [Fact]
+    public void EnableNetworkPolicy_AndNodeAgentValues_LandOnTheAgentsArguments()
+    {
+        var world = ExampleWorlds.Load(SgExample, text => text.Replace("    env:\n", "    enableNetworkPolicy: \"true\"\n    nodeAgent: {enablePolicyEventLogs: \"true\", metricsBindAddr: \"9162\", conntrackCacheCleanupPeriod: 600}\n    env:\n", StringComparison.Ordinal));
+
+        var args = Args(Container(world, "containers", NetworkPolicyAgentImage.ContainerName));
+        Assert.Contains("--enable-network-policy=true", args);
+        Assert.Contains("--enable-policy-event-logs=true", args);
+        Assert.Contains("--metrics-bind-addr=:9162", args);
+        Assert.Contains("--conntrack-cache-cleanup-period=600", args);
+        Assert.Contains("--enable-ipv6=false", args);
+    }
+
+    [Theory]
+    [InlineData("v1.19.0-eksbuild.1", "v1.1.5-eksbuild.1")]
+    [InlineData("v1.18.5-eksbuild.1", "v1.1.3-eksbuild.1")]
+    [InlineData("v1.14.1-eksbuild.1", "v1.0.2-eksbuild.1")]
+    [InlineData("v1.13.4-eksbuild.1", null)]
+    public void AddonVersion_PinsTheAgentItsReleaseShips_NoneBefore114(string addonVersion, string? agentTag)
+    {
+        var world = ExampleWorlds.Load(SgExample, text => WithAddonFields(text, $"  AddonVersion: {addonVersion}\n"));
+
+        var ds = world.ControlPlane.Store.List("apps/v1", "DaemonSet").Items.Single(d => d.Name == "aws-node").ToJson();
+        var agent = ds["spec"]!["template"]!["spec"]!["containers"]!.AsArray().OfType<JsonObject>().SingleOrDefault(c => c["name"]!.GetValue<string>() == NetworkPolicyAgentImage.ContainerName);
+        Assert.Equal(agentTag, agent?["image"]!.GetValue<string>().Split(':')[^1]);
+        Assert.Equal($"amazon-k8s-cni:{addonVersion}", Container(world, "containers", "aws-node")["image"]!.GetValue<string>().Split('/')[^1]);
+    }
 
     [Fact]
     public void AddonVersion_PinsAwsNodesImage_AndTheReleaseReachRunAndLintUse()

@@ -286,7 +286,7 @@ public sealed partial class EksBackend
     /// <summary>The configuration schema of a version of an add-on whose values Podnet applies (vpc-cni).</summary>
     private static AddonConfigurationSchema SchemaOf(string addonName, string version)
         => addonName == AddonVersionCatalog.VpcCni
-            ? AddonConfigurationSchema.VpcCni((CniRelease.FromImage($"addon:{version}") ?? CniSettings.DefaultRelease).Version)
+            ? AddonConfigurationSchema.VpcCni((CniRelease.FromTag(version) ?? CniSettings.DefaultRelease).Version)
             : throw EksErrors.InvalidParameter($"Podnet applies the configuration values of the {AddonVersionCatalog.VpcCni} add-on only, not of {addonName}, and has no configuration schema for it");
 
     /// <summary>
