@@ -4,7 +4,7 @@ using Podnet.Kube.Nodes.Probes;
 namespace Podnet.Kube.Validation;
 
 /// <summary>
-/// core/v1 SetDefaults_PodSpec, SetDefaults_Container and SetDefaults_Probe as the API server applies them to pods and pod templates,
+/// core/v1 SetDefaults_PodSpec, SetDefaults_Container, SetDefaults_Probe and SetDefaults_ObjectFieldSelector as the API server applies them to pods and pod templates,
 /// with the ServiceAccount and DefaultTolerationSeconds admission plugins' additions, and the QoS class it records.
 /// </summary>
 public static class PodSpecDefaults
@@ -95,6 +95,15 @@ public static class PodSpecDefaults
         foreach (var port in (container["ports"] as JsonArray ?? []).OfType<JsonObject>())
         {
             port["protocol"] ??= "TCP";
+        }
+
+        // SetDefaults_ObjectFieldSelector: a downward-API field's apiVersion is v1 (kubectl describe: "(v1:spec.nodeName)").
+        foreach (var env in (container["env"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (env["valueFrom"]?["fieldRef"] is JsonObject fieldRef)
+            {
+                fieldRef["apiVersion"] ??= "v1";
+            }
         }
     }
 

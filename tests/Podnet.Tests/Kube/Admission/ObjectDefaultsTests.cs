@@ -32,6 +32,15 @@ public class ObjectDefaultsTests
     }
 
     [Fact]
+    public void Pod_DownwardApiFieldRef_GetsApiVersionV1()
+    {
+        var pod = _c.Create(PodJson("web", containers: """[{"name":"app","image":"nginx:1.27","env":[{"name":"MY_NODE_NAME","valueFrom":{"fieldRef":{"fieldPath":"spec.nodeName"}}},{"name":"X","value":"1"}]}]"""));
+
+        JsonAssert.Equal("""{"apiVersion":"v1","fieldPath":"spec.nodeName"}""", pod["spec.containers"]![0]!["env"]![0]!["valueFrom"]!["fieldRef"]);
+        Assert.Null(pod["spec.containers"]![0]!["env"]![1]!["valueFrom"]);
+    }
+
+    [Fact]
     public void Pod_KeepsWhatWasGiven()
     {
         var pod = _c.Create(PodJson("web", extraSpec: "\"restartPolicy\":\"Never\",\"dnsPolicy\":\"Default\",\"terminationGracePeriodSeconds\":5,"));
