@@ -19,8 +19,10 @@ namespace Podnet.NetworkPolicyController;
 /// A policy is reconciled when it changes and when a pod, namespace or Service it may resolve to changes
 /// (internal/eventhandlers): the pods of its namespace it selects or its rules' selectors pick, before or after the
 /// change, and for a policy with a namespaceSelector peer the pods and Services of any namespace and the namespaces
-/// themselves. Podnet's own agent decides connections from the NetworkPolicies, so the PolicyEndpoints are what a user
-/// inspects (<c>kubectl get policyendpoints -A</c>), not what enforces.
+/// themselves; those come a <see cref="PodUpdateBatchPeriod"/> later, a policy's own change at once, and a change of a
+/// policy that leaves its spec and deletion as they were (its finalizer, its labels) not at all. Podnet's own agent
+/// decides connections from the NetworkPolicies, so the PolicyEndpoints are what a user inspects
+/// (<c>kubectl get policyendpoints -A</c>), not what enforces.
 /// </remarks>
 public sealed class PolicyEndpointsController : ReconcilingController
 {
@@ -35,6 +37,13 @@ public sealed class PolicyEndpointsController : ReconcilingController
 
     /// <summary>The most entries of each list (ingress, egress, pods) one PolicyEndpoint holds (pkg/config <c>defaultEndpointsChunkSize</c>).</summary>
     public const int EndpointChunkSize = 200;
+
+    /// <summary>
+    /// How long a policy waits after a pod, Service or namespace change concerns it before it is resolved again, so a
+    /// burst of changes (a Deployment scaling) is resolved once (pkg/config <c>defaultBatchPeriodDuration</c>, the flag
+    /// <c>--pod-update-batch-period-duration</c>; eventhandlers/policy.go Generic enqueues with it).
+    /// </summary>
+    public static readonly TimeSpan PodUpdateBatchPeriod = TimeSpan.FromSeconds(1);
 
     /// <summary>The user the EKS-managed controller writes as.</summary>
     public const string ControllerUser = "eks:network-policy-controller";
@@ -88,7 +97,9 @@ public sealed class PolicyEndpointsController : ReconcilingController
                 _crossNamespace.Add(key);
             }
 
-            if (change.Type != WatchEventType.Deleted)
+            // eventhandlers/policy.go Update: a new version with the same spec and deletion state is not resolved again.
+            if (change.Type != WatchEventType.Deleted && !(change.Type == WatchEventType.Modified && change.Previous is { } previous
+                    && JsonNode.DeepEquals(previous.Peek("spec"), obj.Peek("spec")) && previous.IsTerminating == obj.IsTerminating))
             {
                 Queue.Add(key);
             }
@@ -123,7 +134,7 @@ public sealed class PolicyEndpointsController : ReconcilingController
                 var compiled = Compiled(policy);
                 if (peers.Any(p => compiled.Concerns(p)))
                 {
-                    Queue.Add(ObjectKey.Of(policy));
+                    Queue.AddAfter(ObjectKey.Of(policy), PodUpdateBatchPeriod);
                 }
             }
         }
@@ -132,14 +143,14 @@ public sealed class PolicyEndpointsController : ReconcilingController
             // eventhandlers/service.go: egress rules carry the cluster IPs of the Services their peers select.
             foreach (var policy in Candidates(serviceNamespace))
             {
-                Queue.Add(ObjectKey.Of(policy));
+                Queue.AddAfter(ObjectKey.Of(policy), PodUpdateBatchPeriod);
             }
         }
         else if (Is(change, string.Empty, "Namespace"))
         {
             foreach (var key in _crossNamespace)
             {
-                Queue.Add(key);
+                Queue.AddAfter(key, PodUpdateBatchPeriod);
             }
         }
     }

@@ -170,6 +170,35 @@ public class PolicyEndpointsControllerTests
     }
 
     [Fact]
+    public void PodChange_ResolvesThePolicyAfterTheBatchPeriod_ALabelOnThePolicyDoesNot()
+    {
+        var world = ExampleWorlds.Load("hello-eks", WithNetworkPolicy, WebPolicy);
+        var store = world.ControlPlane.Store;
+        var before = Assert.Single(Endpoints(world));
+        var leaving = WebPods(world)[0];
+        string[] Names(KubeObject endpoint) => [.. ((JsonArray)endpoint.Peek("spec.podSelectorEndpoints")!).Select(e => e!["name"]!.GetValue<string>())];
+        Assert.Contains(leaving.Name, Names(before));
+
+        // A label on the policy alone: the same spec, so the controller does not resolve it again.
+        var policies = store.Resources.For("networking.k8s.io/v1", "NetworkPolicy");
+        store.Update(store.Get(policies, "shop", "web").WithLabel("team", "shop"));
+        world.Settle();
+        Assert.Equal(before.ResourceVersion, Assert.Single(Endpoints(world)).ResourceVersion);
+
+        var changed = world.Time.GetUtcNow();
+        store.Update(leaving.Object.WithLabel("app", "web-old"));
+        world.ControlPlane.RunReady();
+        Assert.Contains(leaving.Name, Names(Assert.Single(Endpoints(world))));
+
+        world.Settle();
+        var after = Assert.Single(Endpoints(world));
+        Assert.DoesNotContain(leaving.Name, Names(after));
+        Assert.Equal(3, Names(after).Length);
+        var resolvedAt = DateTimeOffset.Parse(after.Annotations[PolicyEndpointsController.LastChangeTriggerTimeAnnotation], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(resolvedAt >= changed + PolicyEndpointsController.PodUpdateBatchPeriod, $"resolved at {resolvedAt:O}, the pod changed at {changed:O}");
+    }
+
+    [Fact]
     public void SwitchedOff_ADeletedPolicyStaysTerminatingBehindItsFinalizer_UntilSwitchedOnAgain()
     {
         var world = ExampleWorlds.Load("hello-eks", WithNetworkPolicy, WebPolicy);

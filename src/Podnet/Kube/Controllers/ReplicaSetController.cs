@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
+using Podnet.Kube.Selectors;
 using Podnet.Kube.Store;
 using Podnet.Kube.Views;
 
@@ -9,9 +10,19 @@ namespace Podnet.Kube.Controllers;
 /// Keeps a ReplicaSet's number of pods: creates pods named <c>&lt;replicaset&gt;-&lt;5 chars&gt;</c>, deletes surplus ones
 /// (unscheduled, then not ready, then newest first), and reports replicas, ready and available counts.
 /// </summary>
+/// <remarks>
+/// Which pods are its own is claimed as kube-controller-manager's ReplicaSet controller claims them
+/// (replica_set.go claimPods, controller_ref_manager.go ClaimObject): an active pod it controls whose labels its
+/// selector no longer matches is released (its controller reference removed; <c>kubectl label pod web-… app=debug</c>
+/// takes a pod out of its ReplicaSet, which makes another), and an active pod no controller owns that its selector
+/// matches is adopted — neither while the ReplicaSet is being deleted.
+/// </remarks>
 public sealed class ReplicaSetController : ReconcilingController
 {
     public const string Component = "replicaset-controller";
+
+    /// <summary>The pods index of active pods without a controller, by namespace: those a ReplicaSet may adopt.</summary>
+    private const string OrphanIndex = "replicaset-orphans";
 
     private readonly EventRecorder _events;
 
@@ -19,6 +30,7 @@ public sealed class ReplicaSetController : ReconcilingController
         : base(store, time)
     {
         _events = events;
+        store.AddIndex(Pods, OrphanIndex, static pod => PodTemplates.ControllerOf(pod) is null && pod.Namespace is { } ns && IsActive(new PodView(pod)) ? [ns] : []);
     }
 
     public override string Name => Component;
@@ -33,11 +45,46 @@ public sealed class ReplicaSetController : ReconcilingController
         {
             Queue.Add(ObjectKey.Of(change.Object));
         }
-        else if (Is(change, string.Empty, "Pod") && PodTemplates.ControllerOf(change.Object) is { Kind: "ReplicaSet" } owner)
+        else if (Is(change, string.Empty, "Pod"))
         {
-            Queue.Add(new ObjectKey(change.Object.Namespace, owner.Name));
+            // replica_set.go addPod/updatePod: the controller's own ReplicaSet, the one it had before, or for an orphan
+            // every ReplicaSet of its namespace that matches it and may adopt it.
+            var owner = PodTemplates.ControllerOf(change.Object);
+            if (owner is { Kind: "ReplicaSet" })
+            {
+                Queue.Add(new ObjectKey(change.Object.Namespace, owner.Name));
+            }
+
+            if (change.Previous is { } previous && PodTemplates.ControllerOf(previous) is { Kind: "ReplicaSet" } before && before.Uid != owner?.Uid)
+            {
+                Queue.Add(new ObjectKey(previous.Namespace, before.Name));
+            }
+
+            if (owner is null && change.Type != WatchEventType.Deleted && change.Object.Namespace is { } ns)
+            {
+                foreach (var replicaSet in Store.List(ReplicaSets, ns).Items)
+                {
+                    if (SelectorOf(replicaSet).Matches(change.Object.Labels))
+                    {
+                        Queue.Add(ObjectKey.Of(replicaSet));
+                    }
+                }
+            }
         }
     }
+
+    /// <summary>A ReplicaSet's selector, converted once per stored version (one that cannot be read selects nothing).</summary>
+    private static LabelSelector SelectorOf(KubeObject replicaSet) => replicaSet.Facts(static r =>
+    {
+        try
+        {
+            return r.Peek("spec.selector") is { } selector ? LabelSelector.FromLabelSelector(selector) : LabelSelector.Nothing;
+        }
+        catch (SelectorException)
+        {
+            return LabelSelector.Nothing;
+        }
+    });
 
     /// <inheritdoc/>
     protected override ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
@@ -107,19 +154,66 @@ public sealed class ReplicaSetController : ReconcilingController
         return ReconcileResult.Done;
     }
 
-    /// <summary>The pods <paramref name="replicaSet"/> controls that are neither terminating nor finished (one pass: a sync of a large ReplicaSet reads them all).</summary>
+    /// <summary>
+    /// The pods <paramref name="replicaSet"/> controls that are neither terminating nor finished, after releasing those
+    /// its selector no longer matches and adopting the orphans it does (one pass: a sync of a large ReplicaSet reads
+    /// them all).
+    /// </summary>
     private List<PodView> Active(KubeObject replicaSet)
     {
+        var selector = SelectorOf(replicaSet);
+        var context = RequestContext.ServiceAccount("kube-system", Component);
         var active = new List<PodView>();
         foreach (var pod in PodTemplates.Controlled(Store, Pods, replicaSet))
         {
             var view = new PodView(pod);
-            if (!view.IsTerminating && !view.IsFinished)
+            if (!IsActive(view))
             {
-                active.Add(view);
+                continue;
+            }
+
+            if (!selector.Matches(pod.Labels))
+            {
+                // ClaimObject: owned by it but no longer matching, released unless the ReplicaSet is going.
+                if (!replicaSet.IsTerminating)
+                {
+                    Store.Update(pod.With(j => SetOwnerReferences(j, pod.OwnerReferences.Where(r => r.Uid != replicaSet.Uid))), context);
+                }
+
+                continue;
+            }
+
+            active.Add(view);
+        }
+
+        if (!replicaSet.IsTerminating && replicaSet.Namespace is { } ns)
+        {
+            foreach (var orphan in Store.ListByIndex(Pods, OrphanIndex, ns))
+            {
+                if (selector.Matches(orphan.Labels))
+                {
+                    var adopted = Store.Update(orphan.With(j => SetOwnerReferences(j, [.. orphan.OwnerReferences, OwnerReference.ControllerOf(replicaSet)])), context);
+                    active.Add(new PodView(adopted));
+                }
             }
         }
 
         return active;
+    }
+
+    private static bool IsActive(PodView pod) => !pod.IsTerminating && !pod.IsFinished;
+
+    private static void SetOwnerReferences(JsonObject pod, IEnumerable<OwnerReference> references)
+    {
+        var metadata = (JsonObject)pod["metadata"]!;
+        var list = new JsonArray([.. references.Select(r => (JsonNode)r.ToJson())]);
+        if (list.Count == 0)
+        {
+            metadata.Remove("ownerReferences");
+        }
+        else
+        {
+            metadata["ownerReferences"] = list;
+        }
     }
 }
