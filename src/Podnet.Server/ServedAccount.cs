@@ -338,11 +338,18 @@ public sealed class ServedAccount : IDisposable
         return ([.. names.Where(n => !servedNames.Contains(n)).Select(Cloud.Eks.DescribeCluster)], [.. served.Where(c => !names.Contains(c.World.Cluster!.Name))]);
     });
 
+    /// <summary>
+    /// How long a pod the scheduler finds no node for still counts as waited for: kube-scheduler's
+    /// podMaxInUnschedulablePodsDuration (5 minutes), after which it retries such a pod whatever happened.
+    /// </summary>
+    private static readonly TimeSpan UnschedulableWaitedFor = TimeSpan.FromMinutes(5);
+
     /// <summary>Whether EKS has a cluster no world serves yet, or a served cluster is gone from EKS.</summary>
     private bool ClustersChanged() => ClusterChanges() is var (created, gone) && (created.Count > 0 || gone.Count > 0);
 
     /// <summary>
-    /// Whether a user is waiting for something: a pod not yet running and ready, a pod or namespace being deleted, or
+    /// Whether a user is waiting for something: a pod not yet running and ready (unless no node has fitted it for
+    /// <see cref="UnschedulableWaitedFor"/>), a pod or namespace being deleted, or
     /// an EKS cluster or node group being created or deleted. Only then does virtual time jump to the next due
     /// moment; background work (ipamd topping up its warm pool every few seconds) otherwise runs in real time, so
     /// the fast-forward budget is spent on what a user would wait for and timestamps stay close to the wall clock.
@@ -359,7 +366,13 @@ public sealed class ServedAccount : IDisposable
         {
             var store = cluster.Store;
             var pods = store.List(store.Resources.For("v1", "Pod")).Items;
-            if (pods.Any(p => new PodView(p) is var view && (view.IsTerminating || (!view.IsFinished && !(view.Phase == "Running" && view.IsReady)))))
+            // A pod no node has fitted for longer than the scheduler keeps it waiting for an event
+            // (podMaxInUnschedulablePodsDuration) waits for the cluster to change, not for time: hello-eks's batch-giant
+            // would otherwise spend the budget on ipamd's background work. A pod that newly fits nowhere may be waiting
+            // for what time brings (a node joining, a trunk interface's pod-eni capacity).
+            var now = Time.GetUtcNow();
+            if (pods.Any(p => new PodView(p) is var view && (view.IsTerminating || (!view.IsFinished && !(view.Phase == "Running" && view.IsReady)
+                    && !(view.UnschedulableSince is { } since && now - since > UnschedulableWaitedFor)))))
             {
                 return true;
             }

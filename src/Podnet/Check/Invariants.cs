@@ -209,10 +209,7 @@ public static class Invariants
     {
         foreach (var pod in live.Where(p => p.Phase != "Running").OrderBy(Name, StringComparer.Ordinal))
         {
-            var scheduled = pod.Object["status.conditions"] is System.Text.Json.Nodes.JsonArray conditions
-                ? conditions.OfType<System.Text.Json.Nodes.JsonObject>().FirstOrDefault(c => c["type"]?.GetValue<string>() == "PodScheduled")
-                : null;
-            if (scheduled?["reason"]?.GetValue<string>() == "Unschedulable")
+            if (pod.UnschedulableSince is not null)
             {
                 // The scheduler found no node for it: it cannot run in this cluster as it is.
                 continue;

@@ -288,9 +288,9 @@ public sealed class KubeObject
     /// <summary><c>metadata.deletionGracePeriodSeconds</c>: the grace period of the delete that made the object terminating, or null.</summary>
     public long? DeletionGracePeriodSeconds => MetadataLong("deletionGracePeriodSeconds");
 
-    public DateTimeOffset? CreationTimestamp => Timestamp(Metadata("creationTimestamp"));
+    public DateTimeOffset? CreationTimestamp => ParseTimestamp(Metadata("creationTimestamp"));
 
-    public DateTimeOffset? DeletionTimestamp => Timestamp(_identity is { } identity ? identity.DeletionTimestamp : Metadata("deletionTimestamp"));
+    public DateTimeOffset? DeletionTimestamp => ParseTimestamp(_identity is { } identity ? identity.DeletionTimestamp : Metadata("deletionTimestamp"));
 
     public bool IsTerminating => DeletionTimestamp is not null;
 
@@ -463,7 +463,8 @@ public sealed class KubeObject
         return result;
     }
 
-    private static DateTimeOffset? Timestamp(string? text)
+    /// <summary>A metav1.Time as the API server writes it (RFC 3339, UTC), or null for none or an unreadable one.</summary>
+    public static DateTimeOffset? ParseTimestamp(string? text)
         => text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
 }
 

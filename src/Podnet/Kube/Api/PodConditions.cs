@@ -8,6 +8,12 @@ namespace Podnet.Kube.Api;
 public static class PodConditions
 {
     /// <summary>
+    /// The reason of a <c>PodScheduled</c> condition that is False because no node fits the pod
+    /// (core/v1 <c>PodReasonUnschedulable</c>).
+    /// </summary>
+    public const string UnschedulableReason = "Unschedulable";
+
+    /// <summary>
     /// Replaces the pod's <c>PodScheduled</c> condition: <c>{type, status, lastProbeTime: null, lastTransitionTime,
     /// reason?, message?}</c>, as the scheduler (Unschedulable) and a binding (True) write it.
     /// </summary>

@@ -431,7 +431,7 @@ public sealed class Scheduler : ReconcilingController
         var same = current?.OfType<JsonObject>().Any(c => c["type"]?.GetValue<string>() == "PodScheduled" && c["message"]?.GetValue<string>() == message) == true;
         if (!same)
         {
-            Store.UpdateStatus(pod.With(json => PodConditions.SetScheduled(json, "False", "Unschedulable", message, now)), context);
+            Store.UpdateStatus(pod.With(json => PodConditions.SetScheduled(json, "False", PodConditions.UnschedulableReason, message, now)), context);
         }
 
         _events.Warning(pod, "FailedScheduling", message, Component);

@@ -51,9 +51,19 @@ public sealed class PodView
 
     public bool IsReady => _read.IsReady;
 
-    public string? Condition(string type) => ConditionOf(Json, type);
+    public string? Condition(string type) => ConditionOf(Json, type)?["status"]?.GetValue<string>();
 
-    private static string? ConditionOf(JsonObject json, string type)
+    /// <summary>
+    /// Since when the scheduler has found no node for the pod (its <c>PodScheduled</c> condition is False with reason
+    /// <see cref="PodConditions.UnschedulableReason"/>: the condition's lastTransitionTime); null for a pod not in
+    /// that state.
+    /// </summary>
+    public DateTimeOffset? UnschedulableSince => ConditionOf(Json, "PodScheduled") is { } scheduled
+        && scheduled["status"]?.GetValue<string>() == "False" && scheduled["reason"]?.GetValue<string>() == PodConditions.UnschedulableReason
+            ? KubeObject.ParseTimestamp(scheduled["lastTransitionTime"]?.GetValue<string>()) ?? DateTimeOffset.MinValue
+            : null;
+
+    private static JsonObject? ConditionOf(JsonObject json, string type)
     {
         // A loop, not a query: IsReady asks for every pod a controller counts.
         if (json["status"]?["conditions"] is JsonArray conditions)
@@ -62,7 +72,7 @@ public sealed class PodView
             {
                 if (condition is JsonObject c && c["type"] is JsonValue t && t.TryGetValue<string>(out var name) && name == type)
                 {
-                    return c["status"]?.GetValue<string>();
+                    return c;
                 }
             }
         }
@@ -198,7 +208,7 @@ public sealed class PodView
             HostNetwork = spec?["hostNetwork"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
             Phase = status?["phase"]?.GetValue<string>() ?? "Pending";
             PodIP = status?["podIP"]?.GetValue<string>() is { Length: > 0 } ip ? ip : null;
-            IsReady = ConditionOf(json, "Ready") == "True";
+            IsReady = ConditionOf(json, "Ready")?["status"]?.GetValue<string>() == "True";
         }
 
         /// <summary>The pod's JSON, read through the object each time (the object may be kept compact).</summary>
