@@ -22,6 +22,10 @@ namespace Podnet.World;
 /// <item>new nodes not Ready within EKS's join timeout (<see cref="EksLifecycle.NodeJoinTimeout"/>) fail it with
 /// <c>NodeCreationFailure</c> "Instances failed to join the kubernetes cluster", as they fail a group's creation.</item>
 /// </list>
+/// The same node manager drains the node of each instance a group lets go when it is scaled in or deleted
+/// (<see cref="EksBackend.NodegroupTerminations"/>): it cordons the node and evicts its pods as above, retrying refused
+/// evictions, and once no pod but DaemonSet and mirror pods is left on it (those being deleted have finished) EKS
+/// terminates the instance; after <see cref="EksLifecycle.NodeDrainTimeout"/> EKS terminates it anyway.
 /// </summary>
 internal sealed class NodegroupRollouts(ObjectStore store, EksBackend eks, string clusterName, TimeProvider time)
 {
@@ -56,6 +60,7 @@ internal sealed class NodegroupRollouts(ObjectStore store, EksBackend eks, strin
     public void Step(IReadOnlyDictionary<string, string> nodeOf)
     {
         NextDue = null;
+        DrainLeaving(nodeOf);
         var rollouts = eks.NodegroupRollouts(clusterName);
         _cordoned.IntersectWith(rollouts.Select(r => r.NodegroupName));
         if (rollouts.Count == 0)
@@ -119,6 +124,35 @@ internal sealed class NodegroupRollouts(ObjectStore store, EksBackend eks, strin
         }
     }
 
+    /// <summary>
+    /// Cordons and drains the nodes of the instances their groups let go (scaled in, deleted), and tells EKS each one
+    /// that is drained: its pods evicted and gone, but DaemonSet and mirror pods. An instance without a node (still
+    /// booting) has nothing to drain.
+    /// </summary>
+    private void DrainLeaving(IReadOnlyDictionary<string, string> nodeOf)
+    {
+        var nodes = store.Resources.For("v1", "Node");
+        foreach (var leaving in eks.NodegroupTerminations(clusterName))
+        {
+            if (nodeOf.TryGetValue(leaving.InstanceId, out var name) && store.TryGet(nodes, null, name) is { } node)
+            {
+                if (!new NodeView(node).Unschedulable)
+                {
+                    store.Update(node.With(json => ((JsonObject)json["spec"]!)["unschedulable"] = true), NodeManager);
+                }
+
+                if (Evict(name, force: false) is not null || DrainedPods(name).Any())
+                {
+                    // A budget refused an eviction, or an evicted pod is still shutting down: looked at again.
+                    Due(time.GetUtcNow() + EvictionRetry);
+                    continue;
+                }
+            }
+
+            eks.NodegroupNodeDrained(clusterName, leaving.NodegroupName, leaving.InstanceId);
+        }
+    }
+
     /// <summary>Takes one old node a step further; false when the update failed.</summary>
     private bool Drain(NodegroupRolloutState rollout, string instanceId, string? nodeName)
     {
@@ -169,14 +203,8 @@ internal sealed class NodegroupRollouts(ObjectStore store, EksBackend eks, strin
     {
         var pods = store.Resources.For("v1", "Pod");
         KubeException? refused = null;
-        foreach (var pod in store.ListByIndex(pods, ObjectStore.NodeNameIndex, nodeName))
+        foreach (var pod in DrainedPods(nodeName).Where(p => !p.IsTerminating))
         {
-            if (pod.IsTerminating || pod.Annotations.ContainsKey("kubernetes.io/config.mirror")
-                || pod.OwnerReferences.Any(o => o is { Controller: true, Kind: "DaemonSet" }))
-            {
-                continue;
-            }
-
             try
             {
                 if (force)
@@ -198,6 +226,11 @@ internal sealed class NodegroupRollouts(ObjectStore store, EksBackend eks, strin
 
         return refused;
     }
+
+    /// <summary>The pods a drain of the node evicts, as kubectl drain picks them: all but DaemonSet pods and mirror pods.</summary>
+    private IEnumerable<KubeObject> DrainedPods(string nodeName)
+        => store.ListByIndex(store.Resources.For("v1", "Pod"), ObjectStore.NodeNameIndex, nodeName)
+            .Where(pod => !pod.Annotations.ContainsKey("kubernetes.io/config.mirror") && !pod.OwnerReferences.Any(o => o is { Controller: true, Kind: "DaemonSet" }));
 
     private void Due(DateTimeOffset at) => NextDue = World.Earliest(NextDue, at);
 }

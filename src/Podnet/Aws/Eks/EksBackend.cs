@@ -203,7 +203,8 @@ public sealed partial class EksBackend
                 var now = _time.GetUtcNow();
                 return _clusters.Values
                     .SelectMany(c => c.Nodegroups.Values.SelectMany(n => new[] { n.ActiveAt, n.GoneAt, n.CreationNodeMissing ? n.Nodegroup.CreatedAt + EksLifecycle.NodeJoinTimeout : null }
-                            .Concat(n.Updates.Select(u => (DateTimeOffset?)u.DoneAt)))
+                            .Concat(n.Updates.Select(u => (DateTimeOffset?)u.DoneAt))
+                            .Concat(n.Terminating.Select(t => (DateTimeOffset?)(t.Since + EksLifecycle.NodeDrainTimeout))))
                         .Concat(c.FargateProfiles.Values.SelectMany(f => new[] { f.ActiveAt, f.GoneAt }))
                         .Concat(c.Updates.Select(u => (DateTimeOffset?)u.DoneAt))
                         .Append(c.ActiveAt).Append(c.GoneAt))
@@ -454,8 +455,9 @@ public sealed partial class EksBackend
     }
 
     /// <summary>
-    /// Deletes a node group: its instances are terminated at once (what they leave behind stays), and the group shows
-    /// DELETING until EKS has finished, then is gone.
+    /// Deletes a node group: its nodes are drained and its instances terminated (<see cref="LetGo"/>; what they leave
+    /// behind stays), and the group shows DELETING until EKS has finished and its last instance is terminated, then is
+    /// gone.
     /// </summary>
     /// <returns>The group as DeleteNodegroup answers: DELETING.</returns>
     /// <exception cref="AwsException"><c>ResourceNotFoundException</c> for an unknown group; <c>ResourceInUseException</c> while it is being deleted already.</exception>
@@ -469,10 +471,9 @@ public sealed partial class EksBackend
                 throw EksErrors.ResourceInUse($"Nodegroup {nodegroupName} is already in progress with deletion");
             }
 
-            if (nodegroup.InstanceIds.Count > 0)
+            while (nodegroup.InstanceIds.Count > 0)
             {
-                _ec2.TerminateInstances([.. nodegroup.InstanceIds]);
-                nodegroup.InstanceIds.Clear();
+                LetGo(nodegroup, nodegroup.InstanceIds[^1]);
             }
 
             nodegroup.GoneAt = _time.GetUtcNow() + EksLifecycle.NodegroupDeleting;
@@ -554,10 +555,7 @@ public sealed partial class EksBackend
         var group = nodegroup.Nodegroup;
         while (nodegroup.InstanceIds.Count > desired)
         {
-            var newest = nodegroup.InstanceIds[^1];
-            _ec2.TerminateInstances([newest]);
-            nodegroup.InstanceIds.RemoveAt(nodegroup.InstanceIds.Count - 1);
-            nodegroup.NotJoined.Remove(newest);
+            LetGo(nodegroup, nodegroup.InstanceIds[^1]);
         }
 
         // Like the Auto Scaling group behind a node group, launch round-robin over the subnets (and so the zones).
@@ -579,6 +577,68 @@ public sealed partial class EksBackend
 
         nodegroup.LaunchError = null;
         nodegroup.Issue = null;
+    }
+
+    /// <summary>
+    /// Takes an instance out of the group (it no longer counts toward the desired size) to be terminated once its node
+    /// is drained: "Before each instance is terminated, Amazon EKS sends a signal to drain that node … If the node
+    /// hasn't been drained after 5 minutes, Amazon EKS lets Auto Scaling continue the forced termination of the
+    /// instance" (EKS User Guide, "Delete a managed node group"; the Auto Scaling group's termination lifecycle hook,
+    /// which scaling in goes through as well). The world drains the node (<see cref="NodegroupTerminations"/>,
+    /// <see cref="NodegroupNodeDrained"/>); <see cref="Expire"/> terminates what is still waiting after
+    /// <see cref="EksLifecycle.NodeDrainTimeout"/>.
+    /// </summary>
+    private void LetGo(NodegroupEntity nodegroup, string instanceId)
+    {
+        nodegroup.InstanceIds.Remove(instanceId);
+        nodegroup.NotJoined.Remove(instanceId);
+        nodegroup.Terminating.Add((instanceId, _time.GetUtcNow()));
+    }
+
+    /// <summary>Terminates an instance the group let go (<see cref="LetGo"/>): its node is drained, or the wait is over.</summary>
+    private void Terminate(NodegroupEntity nodegroup, string instanceId)
+    {
+        if (nodegroup.Terminating.RemoveAll(t => t.InstanceId == instanceId) > 0)
+        {
+            _ec2.TerminateInstances([instanceId]);
+        }
+    }
+
+    /// <summary>
+    /// The instances of the cluster's node groups waiting for their nodes to be drained before they are terminated
+    /// (scaled in, or their group deleted), in the order they were let go; empty at once when there are none (asked at
+    /// every step of a world).
+    /// </summary>
+    public IReadOnlyList<NodegroupTermination> NodegroupTerminations(string clusterName)
+    {
+        lock (_lock)
+        {
+            if (!_clusters.TryGetValue(clusterName, out var cluster) || !cluster.Nodegroups.Values.Any(n => n.Terminating.Count > 0))
+            {
+                return [];
+            }
+
+            Expire();
+
+            return [.. cluster.Nodegroups.Values
+                .OrderBy(n => n.Nodegroup.NodegroupName, StringComparer.Ordinal)
+                .SelectMany(n => n.Terminating.Select(t => new NodegroupTermination(n.Nodegroup.NodegroupName, t.InstanceId, t.Since)))];
+        }
+    }
+
+    /// <summary>
+    /// The world drained the node of an instance its group let go (<see cref="NodegroupTerminations"/>): EKS completes the
+    /// lifecycle action and the instance is terminated. Nothing happens for an instance not waiting (terminated already).
+    /// </summary>
+    public void NodegroupNodeDrained(string clusterName, string nodegroupName, string instanceId)
+    {
+        lock (_lock)
+        {
+            if (_clusters.TryGetValue(clusterName, out var cluster) && cluster.Nodegroups.TryGetValue(nodegroupName, out var nodegroup))
+            {
+                Terminate(nodegroup, instanceId);
+            }
+        }
     }
 
     /// <summary>
@@ -788,7 +848,15 @@ public sealed partial class EksBackend
         _replacementOwed = false;
         foreach (var cluster in _clusters.Values.ToList())
         {
-            foreach (var (name, _) in cluster.Nodegroups.Where(n => n.Value.GoneAt <= now).ToList())
+            foreach (var nodegroup in cluster.Nodegroups.Values.Where(n => n.Terminating.Count > 0))
+            {
+                foreach (var (id, _) in nodegroup.Terminating.Where(t => t.Since + EksLifecycle.NodeDrainTimeout <= now).ToList())
+                {
+                    Terminate(nodegroup, id);
+                }
+            }
+
+            foreach (var (name, _) in cluster.Nodegroups.Where(n => n.Value.GoneAt <= now && n.Value.Terminating.Count == 0).ToList())
             {
                 cluster.Nodegroups.Remove(name);
             }
@@ -914,8 +982,15 @@ public sealed partial class EksBackend
 
         public DateTimeOffset ActiveAt { get; init; }
 
-        /// <summary>When a node group being deleted is gone; null while it is not being deleted.</summary>
+        /// <summary>When a node group being deleted is gone (not before its last instance is terminated); null while it is not being deleted.</summary>
         public DateTimeOffset? GoneAt { get; set; }
+
+        /// <summary>
+        /// The instances the group has let go (scaled in, or the group deleted) that wait for their nodes to be drained
+        /// before they are terminated (the Auto Scaling group's termination lifecycle hook, Terminating:Wait), in the
+        /// order they were let go, each with when that was.
+        /// </summary>
+        public List<(string InstanceId, DateTimeOffset Since)> Terminating { get; } = [];
 
         /// <summary>
         /// The group as DescribeNodegroup shows it at <paramref name="now"/>: DELETING, CREATING until its creation

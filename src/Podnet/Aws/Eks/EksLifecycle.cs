@@ -41,7 +41,14 @@ public static class EksLifecycle
     /// </summary>
     public static readonly TimeSpan NodegroupConfigUpdating = TimeSpan.FromMinutes(1);
 
-    /// <summary>DeleteNodegroup until the group is gone: its nodes are drained and its instances terminated.</summary>
+    /// <summary>
+    /// How long EKS waits for the node of an instance a group lets go (scaled in, or the group deleted) to be drained
+    /// before the instance is terminated anyway (EKS User Guide, "Delete a managed node group": "If the node hasn't been
+    /// drained after 5 minutes, Amazon EKS lets Auto Scaling continue the forced termination of the instance").
+    /// </summary>
+    public static readonly TimeSpan NodeDrainTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>DeleteNodegroup until the group is gone at the earliest: its nodes are drained and its instances terminated.</summary>
     public static readonly TimeSpan NodegroupDeleting = TimeSpan.FromMinutes(3);
 
     /// <summary>CreateFargateProfile until ACTIVE (the console shows a few minutes; no pod is placed by it before).</summary>

@@ -102,7 +102,16 @@ public class EksBackendTests
         Eks.UpdateNodegroupDesiredSize("demo", "ng", 1);
         Assert.Equal([before[0]], Eks.NodegroupInstanceIds("demo", "ng"));
 
-        // The scaled-in instance shuts down, then is terminated (EC2's shutting-down; this test expected terminated at once).
+        // The scaled-in instances wait for their nodes' drain (a world's part; none here), for EKS's 5 minutes at most,
+        // then shut down, then are terminated (EC2's shutting-down).
+        Assert.Equal([before[2], before[1]], Eks.NodegroupTerminations("demo").Select(t => t.InstanceId));
+        Assert.Equal("pending", _cloud.Ec2.DescribeInstances(DescribeRequest.ForIds(before[2]))[0].Instances[0].State.Name);
+        Eks.NodegroupNodeDrained("demo", "ng", before[1]);
+        Assert.Equal("shutting-down", _cloud.Ec2.DescribeInstances(DescribeRequest.ForIds(before[1]))[0].Instances[0].State.Name);
+        Assert.Equal("pending", _cloud.Ec2.DescribeInstances(DescribeRequest.ForIds(before[2]))[0].Instances[0].State.Name);
+        Assert.True(Eks.NextTransition <= _cloud.Time.GetUtcNow() + EksLifecycle.NodeDrainTimeout, "EKS's wait is a transition due");
+        _cloud.Time.Advance(EksLifecycle.NodeDrainTimeout);
+        Assert.Empty(Eks.NodegroupTerminations("demo"));
         Assert.Equal("shutting-down", _cloud.Ec2.DescribeInstances(DescribeRequest.ForIds(before[2]))[0].Instances[0].State.Name);
         _cloud.Time.Advance(_cloud.Ec2.ShuttingDownDuration(before[2]));
         Assert.Equal("terminated", _cloud.Ec2.DescribeInstances(DescribeRequest.ForIds(before[2]))[0].Instances[0].State.Name);
@@ -259,7 +268,17 @@ public class EksBackendTests
         Assert.Equal(("ResourceInUseException", "Cluster has nodegroups attached"), (inUse.Code, inUse.Message));
 
         Assert.Equal("DELETING", Eks.DeleteNodegroup("demo", "ng-1").Status);
-        Assert.Empty(_cloud.Ec2.DescribeInstances(DescribeRequest.Where(new Filter("tag:eks:nodegroup-name", "ng-1"), new Filter("instance-state-name", "running"))));
+
+        // Each instance waits for its node's drain (a world's part; none here) before it is terminated.
+        var leaving = Eks.NodegroupTerminations("demo");
+        Assert.Equal(2, leaving.Count);
+        Assert.Equal(2, _cloud.Ec2.DescribeInstances(DescribeRequest.Where(new Filter("tag:eks:nodegroup-name", "ng-1"), new Filter("instance-state-name", ["pending", "running"]))).Sum(r => r.Instances.Count));
+        foreach (var instance in leaving)
+        {
+            Eks.NodegroupNodeDrained("demo", "ng-1", instance.InstanceId);
+        }
+
+        Assert.Empty(_cloud.Ec2.DescribeInstances(DescribeRequest.Where(new Filter("tag:eks:nodegroup-name", "ng-1"), new Filter("instance-state-name", ["pending", "running"]))));
         Assert.Equal("ResourceInUseException", Assert.Throws<AwsException>(() => Eks.DeleteCluster("demo")).Code);
         _cloud.Time.Advance(EksLifecycle.NodegroupDeleting);
         var gone = Assert.Throws<AwsException>(() => Eks.DescribeNodegroup("demo", "ng-1"));
