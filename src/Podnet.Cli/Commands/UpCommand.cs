@@ -43,6 +43,21 @@ public static class UpCommand
         command.SetAction((parse, cancellation) =>
         {
             var options = new UpOptions(parse.GetValue(world), parse.GetValue(port), parse.GetValue(awsPort), parse.GetValue(http), parse.GetValue(address)!, parse.GetValue(allowRemote), parse.GetValue(clock)!, parse.GetValue(fastForward)!, parse.GetValue(state), HomeOf(parse.GetValue(home)), parse.GetValue(faults));
+            if (Running(options.Home) is { } pid)
+            {
+                // One server per home: a second would take over the process ID and kubeconfig and orphan the first.
+                // `podnet up --env` alone asks for the running one's export lines (served in another terminal).
+                var onlyEnv = parse.GetValue(env) && parse.Tokens.All(t => t.Value is "up" or "--env" or "--home" || t.Value == parse.GetValue(home));
+                if (onlyEnv && File.Exists(EnvPath(options.Home)))
+                {
+                    output.Write(File.ReadAllText(EnvPath(options.Home)));
+                    return Task.FromResult(ExitCodes.Ok);
+                }
+
+                error.WriteLine($"error: podnet up is already running from {options.Home} (process {pid}): podnet down stops it; podnet up --env alone prints its export lines; --home DIR serves another");
+                return Task.FromResult(PodnetCommand.ErrorExitCode);
+            }
+
             return parse.GetValue(env) ? Task.FromResult(StartInBackground(options, args: parse.Tokens.Select(t => t.Value).Where(t => t != "--env").ToArray(), output, error)) : ServeAsync(options, output, error, cancellation);
         });
         return command;
@@ -337,6 +352,29 @@ public static class UpCommand
 
         output.Write(File.Exists(EnvPath(options.Home)) ? File.ReadAllText(EnvPath(options.Home)) : ExportLine(KubeconfigPath(options.Home)) + "\n");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The process ID of the <c>podnet up</c> serving from <paramref name="home"/>, or null when none is: no process ID
+    /// written, or its process gone (a stale file left by a server that was killed), or now another program's.
+    /// </summary>
+    private static int? Running(string home)
+    {
+        var pidFile = PidPath(home);
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited && process.ProcessName is "podnet" or "dotnet" ? pid : null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     private static int Down(string home, TextWriter output, TextWriter error)

@@ -52,6 +52,16 @@ public sealed class UpCommandTests
             Assert.True(getExit == 0, getError);
             Assert.Contains("namespace/kube-system\n", namespaces, StringComparison.Ordinal);
 
+            // One server per home: `podnet up --env` alone prints the running one's export lines (it may serve in
+            // another terminal), and anything else is refused instead of orphaning it.
+            var pid = File.ReadAllText(Path.Combine(home, "up.pid")).Trim();
+            var (againExit, again, _) = ExternalProgram.Run(dotnet, [podnet, "up", "--env", "--home", home], TimeSpan.FromMinutes(1));
+            Assert.Equal((0, output), (againExit, again));
+            var (otherExit, otherOutput, otherError) = ExternalProgram.Run(dotnet, [podnet, "up", "--env", "--home", home, Path.Combine(PodnetCli.Examples(), "hello-eks")], TimeSpan.FromMinutes(1));
+            Assert.Equal((2, string.Empty), (otherExit, otherOutput));
+            Assert.Equal($"error: podnet up is already running from {home} (process {pid}): podnet down stops it; podnet up --env alone prints its export lines; --home DIR serves another\n", otherError);
+            Assert.Equal(pid, File.ReadAllText(Path.Combine(home, "up.pid")).Trim());
+
             var (downExit, downOutput, _) = ExternalProgram.Run(dotnet, [podnet, "down", "--home", home], TimeSpan.FromSeconds(60));
             Assert.Equal(0, downExit);
             Assert.StartsWith("Stopped podnet up (process ", downOutput, StringComparison.Ordinal);
