@@ -8,7 +8,8 @@ namespace Podnet.Kube.Controllers;
 /// <summary>
 /// Runs one pod of a DaemonSet on every node it fits (node selector and taints), pinned by node affinity on the
 /// node's name as the real controller does. When the template changes (<c>kubectl set env daemonset aws-node …</c>)
-/// the pods are replaced one node at a time (rolling update, maxUnavailable 1).
+/// the pods are replaced one node at a time (rolling update, maxUnavailable 1). A pod relabeled out of its selector is
+/// released (<see cref="PodClaims"/>) and replaced; orphans are not adopted.
 /// </summary>
 public sealed class DaemonSetController : ReconcilingController
 {
@@ -107,7 +108,22 @@ public sealed class DaemonSetController : ReconcilingController
         var context = RequestContext.ServiceAccount("kube-system", Component);
         var template = (JsonObject)daemonSet["spec.template"]!;
         var hash = TemplateHash.Of(template);
-        var pods = PodTemplates.Controlled(Store, Pods, daemonSet).Select(p => new PodView(p)).ToList();
+        // daemon_controller.go getDaemonPods claims the pods: one relabeled out of the selector (kubectl label pod
+        // aws-node-… k8s-app=debug) is released and its node gets a new one. (Orphans are not adopted here.)
+        var selector = PodClaims.SelectorOf(daemonSet);
+        var pods = new List<PodView>();
+        foreach (var pod in PodTemplates.Controlled(Store, Pods, daemonSet))
+        {
+            if (selector.Matches(pod.Labels))
+            {
+                pods.Add(new PodView(pod));
+            }
+            else
+            {
+                PodClaims.Release(Store, pod, daemonSet, context);
+            }
+        }
+
         var eligible = Eligible(key, template, hash);
         var covered = pods.Select(TargetNode).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var podsChanged = false;

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
-using Podnet.Kube.Selectors;
 using Podnet.Kube.Store;
 using Podnet.Kube.Views;
 
@@ -12,10 +11,10 @@ namespace Podnet.Kube.Controllers;
 /// </summary>
 /// <remarks>
 /// Which pods are its own is claimed as kube-controller-manager's ReplicaSet controller claims them
-/// (replica_set.go claimPods, controller_ref_manager.go ClaimObject): an active pod it controls whose labels its
-/// selector no longer matches is released (its controller reference removed; <c>kubectl label pod web-… app=debug</c>
-/// takes a pod out of its ReplicaSet, which makes another), and an active pod no controller owns that its selector
-/// matches is adopted — neither while the ReplicaSet is being deleted.
+/// (replica_set.go claimPods, <see cref="PodClaims"/>): an active pod it controls whose labels its selector no longer
+/// matches is released (<c>kubectl label pod web-… app=debug</c> takes a pod out of its ReplicaSet, which makes
+/// another), and an active pod no controller owns that its selector matches is adopted — neither while the ReplicaSet
+/// is being deleted.
 /// </remarks>
 public sealed class ReplicaSetController : ReconcilingController
 {
@@ -64,7 +63,7 @@ public sealed class ReplicaSetController : ReconcilingController
             {
                 foreach (var replicaSet in Store.List(ReplicaSets, ns).Items)
                 {
-                    if (SelectorOf(replicaSet).Matches(change.Object.Labels))
+                    if (PodClaims.SelectorOf(replicaSet).Matches(change.Object.Labels))
                     {
                         Queue.Add(ObjectKey.Of(replicaSet));
                     }
@@ -72,19 +71,6 @@ public sealed class ReplicaSetController : ReconcilingController
             }
         }
     }
-
-    /// <summary>A ReplicaSet's selector, converted once per stored version (one that cannot be read selects nothing).</summary>
-    private static LabelSelector SelectorOf(KubeObject replicaSet) => replicaSet.Facts(static r =>
-    {
-        try
-        {
-            return r.Peek("spec.selector") is { } selector ? LabelSelector.FromLabelSelector(selector) : LabelSelector.Nothing;
-        }
-        catch (SelectorException)
-        {
-            return LabelSelector.Nothing;
-        }
-    });
 
     /// <inheritdoc/>
     protected override ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
@@ -161,7 +147,7 @@ public sealed class ReplicaSetController : ReconcilingController
     /// </summary>
     private List<PodView> Active(KubeObject replicaSet)
     {
-        var selector = SelectorOf(replicaSet);
+        var selector = PodClaims.SelectorOf(replicaSet);
         var context = RequestContext.ServiceAccount("kube-system", Component);
         var active = new List<PodView>();
         foreach (var pod in PodTemplates.Controlled(Store, Pods, replicaSet))
@@ -177,7 +163,7 @@ public sealed class ReplicaSetController : ReconcilingController
                 // ClaimObject: owned by it but no longer matching, released unless the ReplicaSet is going.
                 if (!replicaSet.IsTerminating)
                 {
-                    Store.Update(pod.With(j => SetOwnerReferences(j, pod.OwnerReferences.Where(r => r.Uid != replicaSet.Uid))), context);
+                    PodClaims.Release(Store, pod, replicaSet, context);
                 }
 
                 continue;
@@ -192,8 +178,7 @@ public sealed class ReplicaSetController : ReconcilingController
             {
                 if (selector.Matches(orphan.Labels))
                 {
-                    var adopted = Store.Update(orphan.With(j => SetOwnerReferences(j, [.. orphan.OwnerReferences, OwnerReference.ControllerOf(replicaSet)])), context);
-                    active.Add(new PodView(adopted));
+                    active.Add(new PodView(PodClaims.Adopt(Store, orphan, replicaSet, context)));
                 }
             }
         }
@@ -202,18 +187,4 @@ public sealed class ReplicaSetController : ReconcilingController
     }
 
     private static bool IsActive(PodView pod) => !pod.IsTerminating && !pod.IsFinished;
-
-    private static void SetOwnerReferences(JsonObject pod, IEnumerable<OwnerReference> references)
-    {
-        var metadata = (JsonObject)pod["metadata"]!;
-        var list = new JsonArray([.. references.Select(r => (JsonNode)r.ToJson())]);
-        if (list.Count == 0)
-        {
-            metadata.Remove("ownerReferences");
-        }
-        else
-        {
-            metadata["ownerReferences"] = list;
-        }
-    }
 }

@@ -146,6 +146,29 @@ public class DaemonSetControllerTests
     }
 
     [Fact]
+    public void DaemonSet_PodRelabeledOutOfItsSelector_IsReleased_AndItsNodeGetsAnother()
+    {
+        var cluster = new TestCluster();
+        cluster.AddNode("node-1");
+        cluster.AddNode("node-2");
+        cluster.Create(TestCluster.DaemonSetJson("aws-node"));
+        cluster.Settle();
+        var taken = PodsByNode(cluster)["node-1"];
+
+        cluster.Store.Update(cluster.Pod(taken, "kube-system").WithLabel("k8s-app", "debug"));
+        cluster.Settle();
+
+        var released = cluster.Pod(taken, "kube-system");
+        Assert.Empty(released.OwnerReferences);
+        Assert.Equal("Running", released.GetString("status.phase"));
+        var byNode = PodsByNode(cluster);
+        Assert.Equal(["node-1", "node-2"], byNode.Keys.Order(StringComparer.Ordinal));
+        Assert.NotEqual(taken, byNode["node-1"]);
+        Assert.All(DaemonPods(cluster), p => Assert.Equal(DaemonSet(cluster).Uid, Assert.Single(p.OwnerReferences).Uid));
+        Assert.Equal(3, cluster.EventLines(DaemonSet(cluster)).Count(l => l.StartsWith("SuccessfulCreate: ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void DaemonSet_NewNode_GetsAPod()
     {
         var cluster = new TestCluster();
