@@ -360,8 +360,7 @@ public static class UpCommand
     /// </summary>
     private static int? Running(string home)
     {
-        var pidFile = PidPath(home);
-        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId)
+        if (WrittenPid(home) is not { } pid || pid == Environment.ProcessId)
         {
             return null;
         }
@@ -377,10 +376,14 @@ public static class UpCommand
         }
     }
 
+    /// <summary>The process ID a server serving from <paramref name="home"/> wrote (<c>up.pid</c>), or null when there is none.</summary>
+    private static int? WrittenPid(string home)
+        => File.Exists(PidPath(home)) && int.TryParse(File.ReadAllText(PidPath(home)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+
     private static int Down(string home, TextWriter output, TextWriter error)
     {
         var pidFile = PidPath(home);
-        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        if (WrittenPid(home) is not { } pid)
         {
             error.WriteLine($"error: no podnet up is running from {home} (no {pidFile})");
             return PodnetCommand.ErrorExitCode;

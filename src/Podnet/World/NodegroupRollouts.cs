@@ -96,15 +96,9 @@ internal sealed class NodegroupRollouts(ObjectStore store, EksBackend eks, strin
 
             foreach (var id in rollout.OldInstanceIds)
             {
-                if (nodeOf.TryGetValue(id, out var name) && store.TryGet(nodes, null, name) is { } node && !new NodeView(node).Unschedulable)
+                if (nodeOf.TryGetValue(id, out var name) && store.TryGet(nodes, null, name) is { } node)
                 {
-                    store.Update(node.With(json =>
-                    {
-                        ((JsonObject)json["spec"]!)["unschedulable"] = true;
-                        var labels = json["metadata"]!["labels"] as JsonObject ?? [];
-                        json["metadata"]!["labels"] = labels;
-                        labels[ExcludeFromExternalLoadBalancers] = "true";
-                    }), NodeManager);
+                    Cordon(node, excludeFromExternalLoadBalancers: true);
                 }
             }
 
@@ -136,14 +130,11 @@ internal sealed class NodegroupRollouts(ObjectStore store, EksBackend eks, strin
         {
             if (nodeOf.TryGetValue(leaving.InstanceId, out var name) && store.TryGet(nodes, null, name) is { } node)
             {
-                if (!new NodeView(node).Unschedulable)
+                Cordon(node, excludeFromExternalLoadBalancers: false);
+                if (DrainedPods(name) is { Count: > 0 } left)
                 {
-                    store.Update(node.With(json => ((JsonObject)json["spec"]!)["unschedulable"] = true), NodeManager);
-                }
-
-                if (Evict(name, force: false) is not null || DrainedPods(name).Any())
-                {
-                    // A budget refused an eviction, or an evicted pod is still shutting down: looked at again.
+                    // Evicted now (a budget may refuse), or shutting down since: looked at again.
+                    Evict(left, force: false);
                     Due(time.GetUtcNow() + EvictionRetry);
                     continue;
                 }
@@ -160,7 +151,7 @@ internal sealed class NodegroupRollouts(ObjectStore store, EksBackend eks, strin
         var (started, drained) = _drains[instanceId];
         if (drained is null)
         {
-            var refused = nodeName is null ? null : Evict(nodeName, force: rollout.Force && now - started >= EvictionTimeout);
+            var refused = nodeName is null ? null : Evict(DrainedPods(nodeName), force: rollout.Force && now - started >= EvictionTimeout);
             if (refused is not null)
             {
                 if (now - started >= EvictionTimeout)
@@ -199,11 +190,11 @@ internal sealed class NodegroupRollouts(ObjectStore store, EksBackend eks, strin
     /// Evicts the node's pods but DaemonSet pods, mirror pods and those already going (or deletes them when
     /// <paramref name="force"/>); the eviction a budget refused, or null when every pod has been evicted.
     /// </summary>
-    private KubeException? Evict(string nodeName, bool force)
+    private KubeException? Evict(IReadOnlyList<KubeObject> drained, bool force)
     {
         var pods = store.Resources.For("v1", "Pod");
         KubeException? refused = null;
-        foreach (var pod in DrainedPods(nodeName).Where(p => !p.IsTerminating))
+        foreach (var pod in drained.Where(p => !p.IsTerminating))
         {
             try
             {
@@ -228,9 +219,32 @@ internal sealed class NodegroupRollouts(ObjectStore store, EksBackend eks, strin
     }
 
     /// <summary>The pods a drain of the node evicts, as kubectl drain picks them: all but DaemonSet pods and mirror pods.</summary>
-    private IEnumerable<KubeObject> DrainedPods(string nodeName)
-        => store.ListByIndex(store.Resources.For("v1", "Pod"), ObjectStore.NodeNameIndex, nodeName)
-            .Where(pod => !pod.Annotations.ContainsKey("kubernetes.io/config.mirror") && !pod.OwnerReferences.Any(o => o is { Controller: true, Kind: "DaemonSet" }));
+    private List<KubeObject> DrainedPods(string nodeName)
+        => [.. store.ListByIndex(store.Resources.For("v1", "Pod"), ObjectStore.NodeNameIndex, nodeName)
+            .Where(pod => !pod.Annotations.ContainsKey("kubernetes.io/config.mirror") && !pod.OwnerReferences.Any(o => o is { Controller: true, Kind: "DaemonSet" }))];
+
+    /// <summary>
+    /// Marks the node unschedulable as <c>eks:node-manager</c> (its kubelet then records <c>NodeNotSchedulable</c>), and
+    /// for a version update also labels it out of external load balancers; nothing when it is cordoned already.
+    /// </summary>
+    private void Cordon(KubeObject node, bool excludeFromExternalLoadBalancers)
+    {
+        if (new NodeView(node).Unschedulable)
+        {
+            return;
+        }
+
+        store.Update(node.With(json =>
+        {
+            ((JsonObject)json["spec"]!)["unschedulable"] = true;
+            if (excludeFromExternalLoadBalancers)
+            {
+                var labels = json["metadata"]!["labels"] as JsonObject ?? [];
+                json["metadata"]!["labels"] = labels;
+                labels[ExcludeFromExternalLoadBalancers] = "true";
+            }
+        }), NodeManager);
+    }
 
     private void Due(DateTimeOffset at) => NextDue = World.Earliest(NextDue, at);
 }

@@ -139,9 +139,9 @@ public sealed partial class EksBackend
 
             // The old instances left and, in its place, as many new ones as the group had old (a new one EC2 refuses is
             // launched at the next drain).
-            _ec2.TerminateInstances([instanceId]);
-            nodegroup.InstanceIds.Remove(instanceId);
-            nodegroup.NotJoined.Remove(instanceId);
+            // Drained by the update already: out of the group and terminated at once.
+            LetGo(nodegroup, instanceId);
+            Terminate(nodegroup, instanceId);
             Scale(cluster, nodegroup, DescribeSubnets(nodegroup.Nodegroup.Subnets), rollout.Old.Count + rollout.OldCount);
 
             if (rollout.Old.Count == 0)

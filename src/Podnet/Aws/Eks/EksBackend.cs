@@ -622,7 +622,7 @@ public sealed partial class EksBackend
 
             return [.. cluster.Nodegroups.Values
                 .OrderBy(n => n.Nodegroup.NodegroupName, StringComparer.Ordinal)
-                .SelectMany(n => n.Terminating.Select(t => new NodegroupTermination(n.Nodegroup.NodegroupName, t.InstanceId, t.Since)))];
+                .SelectMany(n => n.Terminating.Select(t => new NodegroupTermination(n.Nodegroup.NodegroupName, t.InstanceId)))];
         }
     }
 

@@ -5,6 +5,5 @@ namespace Podnet.Aws.Eks;
 /// before EKS terminates it (<see cref="EksBackend.NodegroupTerminations"/>).
 /// </summary>
 /// <param name="NodegroupName">The group it left.</param>
-/// <param name="InstanceId">The instance.</param>
-/// <param name="Since">When the group let it go; EKS terminates it anyway <see cref="EksLifecycle.NodeDrainTimeout"/> later.</param>
-public sealed record NodegroupTermination(string NodegroupName, string InstanceId, DateTimeOffset Since);
+/// <param name="InstanceId">The instance; EKS terminates it anyway <see cref="EksLifecycle.NodeDrainTimeout"/> after the group let it go.</param>
+public sealed record NodegroupTermination(string NodegroupName, string InstanceId);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
+using Podnet.Kube.Selectors;
 using Podnet.Kube.Store;
 using Podnet.Kube.Views;
 
@@ -110,7 +111,7 @@ public sealed class DaemonSetController : ReconcilingController
         var hash = TemplateHash.Of(template);
         // daemon_controller.go getDaemonPods claims the pods: one relabeled out of the selector (kubectl label pod
         // aws-node-… k8s-app=debug) is released and its node gets a new one. (Orphans are not adopted here.)
-        var selector = PodClaims.SelectorOf(daemonSet);
+        var selector = LabelSelector.OfSpec(daemonSet);
         var pods = new List<PodView>();
         foreach (var pod in PodTemplates.Controlled(Store, Pods, daemonSet))
         {

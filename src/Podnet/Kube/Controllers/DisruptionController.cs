@@ -51,7 +51,7 @@ public sealed class DisruptionController : ReconcilingController
             // The budgets that select the pod as it is, or as it was (addPod, updatePod, deletePod: getPdbForPod).
             foreach (var budget in Store.List(Store.Resources.For("policy/v1", "PodDisruptionBudget"), ns).Items)
             {
-                var selector = SelectorOf(budget);
+                var selector = LabelSelector.OfSpec(budget);
                 if (selector.Matches(change.Object.Labels) || (change.Previous is { } old && selector.Matches(old.Labels)))
                 {
                     Queue.Add(new ObjectKey(ns, budget.Name));
@@ -73,7 +73,7 @@ public sealed class DisruptionController : ReconcilingController
         }
 
         var now = Time.GetUtcNow();
-        var selector = SelectorOf(budget);
+        var selector = LabelSelector.OfSpec(budget);
         var pods = Store.List(Store.Resources.For("v1", "Pod"), key.Namespace).Items.Where(p => selector.Matches(p.Labels)).ToList();
 
         // Evictions not yet seen through: their pods are not healthy for 2 minutes, unless they are going already.
@@ -135,14 +135,6 @@ public sealed class DisruptionController : ReconcilingController
 
         static DateTimeOffset? Earlier(DateTimeOffset? a, DateTimeOffset b) => a is null || b < a ? b : a;
     }
-
-    /// <summary>
-    /// The pods a budget selects: a null selector none, an empty one all of its namespace (policy/v1); a selector
-    /// validation let through, so it converts (the store validates every write). Converted once per version of the
-    /// budget (<see cref="KubeObject.Facts{T}"/>): every pod change in its namespace asks.
-    /// </summary>
-    internal static LabelSelector SelectorOf(KubeObject budget)
-        => budget.Facts(static b => b.Peek("spec.selector") is { } selector ? LabelSelector.FromLabelSelector(selector) : LabelSelector.Nothing);
 
     /// <summary>
     /// getExpectedPodCount: the expected pods, the desired healthy count, and a selected pod without a scalable controller

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
-using Podnet.Kube.Selectors;
 using Podnet.Kube.Store;
 
 namespace Podnet.Kube.Controllers;
@@ -13,22 +12,6 @@ namespace Podnet.Kube.Controllers;
 /// </summary>
 internal static class PodClaims
 {
-    /// <summary>
-    /// The workload's <c>spec.selector</c> (metav1.LabelSelector), converted once per stored version; one that cannot
-    /// be read selects nothing.
-    /// </summary>
-    public static LabelSelector SelectorOf(KubeObject workload) => workload.Facts(static w =>
-    {
-        try
-        {
-            return w.Peek("spec.selector") is { } selector ? LabelSelector.FromLabelSelector(selector) : LabelSelector.Nothing;
-        }
-        catch (SelectorException)
-        {
-            return LabelSelector.Nothing;
-        }
-    });
-
     /// <summary>Removes <paramref name="owner"/>'s reference from the pod (ClaimObject's release); the stored pod.</summary>
     public static KubeObject Release(ObjectStore store, KubeObject pod, KubeObject owner, RequestContext context)
         => store.Update(pod.With(j => SetOwnerReferences(j, pod.OwnerReferences.Where(r => r.Uid != owner.Uid))), context);

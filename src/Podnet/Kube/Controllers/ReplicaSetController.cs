@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
+using Podnet.Kube.Selectors;
 using Podnet.Kube.Store;
 using Podnet.Kube.Views;
 
@@ -63,7 +64,7 @@ public sealed class ReplicaSetController : ReconcilingController
             {
                 foreach (var replicaSet in Store.List(ReplicaSets, ns).Items)
                 {
-                    if (PodClaims.SelectorOf(replicaSet).Matches(change.Object.Labels))
+                    if (LabelSelector.OfSpec(replicaSet).Matches(change.Object.Labels))
                     {
                         Queue.Add(ObjectKey.Of(replicaSet));
                     }
@@ -147,7 +148,7 @@ public sealed class ReplicaSetController : ReconcilingController
     /// </summary>
     private List<PodView> Active(KubeObject replicaSet)
     {
-        var selector = PodClaims.SelectorOf(replicaSet);
+        var selector = LabelSelector.OfSpec(replicaSet);
         var context = RequestContext.ServiceAccount("kube-system", Component);
         var active = new List<PodView>();
         foreach (var pod in PodTemplates.Controlled(Store, Pods, replicaSet))

@@ -81,6 +81,28 @@ public sealed class LabelSelector
     }
 
     /// <summary>
+    /// An object's <c>spec.selector</c> (a PodDisruptionBudget's, a ReplicaSet's, a DaemonSet's), converted once per
+    /// stored version (<see cref="Api.KubeObject.Facts{T}"/>): every pod change in its namespace may ask. An absent
+    /// selector selects nothing (a budget's nil selector; workloads require one), and so does one that cannot be
+    /// converted (validation lets none through; an object loaded as it was must not stop a controller).
+    /// </summary>
+    public static LabelSelector OfSpec(Api.KubeObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        return obj.Facts(static o =>
+        {
+            try
+            {
+                return o.Peek("spec.selector") is { } selector ? FromLabelSelector(selector) : Nothing;
+            }
+            catch (SelectorException)
+            {
+                return Nothing;
+            }
+        });
+    }
+
+    /// <summary>
     /// Converts a metav1.LabelSelector JSON object
     /// (<c>{"matchLabels":{"k":"v"},"matchExpressions":[{"key":"k","operator":"In","values":["v"]}]}</c>) as
     /// metav1.LabelSelectorAsSelector does, after the checks of ValidateLabelSelector.

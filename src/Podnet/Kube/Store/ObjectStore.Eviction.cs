@@ -33,7 +33,7 @@ public sealed partial class ObjectStore
         {
             var budgets = Resources.For("policy/v1", "PodDisruptionBudget");
             var selecting = List(budgets, @namespace).Items
-                .Where(b => Controllers.DisruptionController.SelectorOf(b).Matches(pod.Labels))
+                .Where(b => Selectors.LabelSelector.OfSpec(b).Matches(pod.Labels))
                 .ToList();
             if (selecting.Count > 1)
             {
