@@ -166,6 +166,11 @@ public sealed record CniSettings
     /// </summary>
     public bool ManageEnisOnUnschedulable { get; init; }
 
+    /// <summary>
+    /// DISABLE_NETWORK_RESOURCE_PROVISIONING (from 1.7.0), or ENABLE_IMDS_ONLY_MODE (from 1.19.6): ipamd attaches no ENI and
+    /// assigns no address, and hands out only the secondary addresses already on the node's interfaces
+    /// (pkg/ipamd/ipamd.go <c>disableENIProvisioning</c>, which is true in either case).
+    /// </summary>
     public bool DisableNetworkResourceProvisioning { get; init; }
 
     public string NetworkPolicyEnforcingMode { get; init; } = string.Empty;

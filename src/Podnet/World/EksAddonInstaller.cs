@@ -20,7 +20,9 @@ namespace Podnet.World;
 /// the vpc-cni add-on's configuration values land where its chart puts them — <c>env</c> on the aws-node container,
 /// <c>init.env</c> on aws-vpc-cni-init, <c>enableNetworkPolicy</c>, <c>enableWindowsIpam</c> and
 /// <c>enableWindowsPrefixDelegation</c> in the amazon-vpc-cni ConfigMap, <c>tolerations</c>, <c>affinity</c>,
-/// <c>resources</c>, <c>podAnnotations</c>, <c>podLabels</c> and <c>updateStrategy</c> on the DaemonSet, and
+/// <c>resources</c>, <c>podAnnotations</c>, <c>podLabels</c> and <c>updateStrategy</c> on the DaemonSet,
+/// <c>livenessProbeTimeoutSeconds</c> and <c>readinessProbeTimeoutSeconds</c> on aws-node's probes, <c>nodeAgent</c>
+/// on the network policy agent's container, and
 /// <c>eniConfig</c> (with <c>create: true</c>) an ENIConfig per zone (aws/amazon-vpc-cni-k8s
 /// charts/aws-vpc-cni/templates/eniconfig.yaml; values.yaml for where each key lands).
 /// </summary>
@@ -208,7 +210,8 @@ public sealed class EksAddonInstaller : IAddonInstaller
     {
         var template = daemonSet.Content["spec"]!["template"]!;
         var spec = template["spec"]!;
-        SetEnv(Container(spec, "containers", AwsNode.Component), values["env"] as JsonObject);
+        var awsNode = Container(spec, "containers", AwsNode.Component);
+        SetEnv(awsNode, values["env"] as JsonObject);
         SetEnv(Container(spec, "initContainers", "aws-vpc-cni-init"), values["init"]?["env"] as JsonObject);
         if (spec["containers"]!.AsArray().OfType<JsonObject>().FirstOrDefault(c => c["name"]!.GetValue<string>() == NetworkPolicyAgentImage.ContainerName) is { } agent)
         {
@@ -217,7 +220,16 @@ public sealed class EksAddonInstaller : IAddonInstaller
 
         if (values["resources"] is JsonObject resources)
         {
-            Container(spec, "containers", AwsNode.Component)["resources"] = resources.DeepClone();
+            awsNode["resources"] = resources.DeepClone();
+        }
+
+        // The chart writes each probe's timeoutSeconds from its own value (templates/daemonset.yaml).
+        foreach (var (key, probe) in new[] { ("livenessProbeTimeoutSeconds", "livenessProbe"), ("readinessProbeTimeoutSeconds", "readinessProbe") })
+        {
+            if (values[key] is JsonValue timeout && awsNode[probe] is JsonObject handler)
+            {
+                handler["timeoutSeconds"] = timeout.DeepClone();
+            }
         }
 
         foreach (var (key, target) in new[] { ("tolerations", spec), ("affinity", spec), ("updateStrategy", daemonSet.Content["spec"]!) })
@@ -272,7 +284,8 @@ public sealed class EksAddonInstaller : IAddonInstaller
     /// <c>--enable-network-policy</c> from <c>enableNetworkPolicy</c>, the others from <c>nodeAgent</c>
     /// (<c>enableIpv6</c>, <c>enableCloudWatchLogs</c>, <c>enablePolicyEventLogs</c>,
     /// <c>networkPolicyAgentLogFileLocation</c>, <c>metricsBindAddr</c> and <c>healthProbeBindAddr</c> as ports,
-    /// <c>conntrackCacheCleanupPeriod</c>), and <c>nodeAgent.resources</c>.
+    /// <c>conntrackCacheCleanupPeriod</c>, <c>networkPolicyAgentLogLevel</c> as <c>--log-level</c>), and
+    /// <c>nodeAgent.resources</c> and <c>nodeAgent.securityContext</c> on the container.
     /// </summary>
     private static void ConfigureAgent(JsonObject agent, JsonObject values)
     {
@@ -287,6 +300,7 @@ public sealed class EksAddonInstaller : IAddonInstaller
             ("metrics-bind-addr", nodeAgent["metricsBindAddr"], ":"),
             ("health-probe-bind-addr", nodeAgent["healthProbeBindAddr"], ":"),
             ("conntrack-cache-cleanup-period", nodeAgent["conntrackCacheCleanupPeriod"], string.Empty),
+            ("log-level", nodeAgent["networkPolicyAgentLogLevel"], string.Empty),
         };
         var args = agent["args"]!.AsArray();
         foreach (var (flag, value, prefix) in arguments)
@@ -298,12 +312,24 @@ public sealed class EksAddonInstaller : IAddonInstaller
 
             var text = given.TryGetValue<string>(out var s) ? s : given.ToJsonString();
             var index = args.Select(a => a!.GetValue<string>()).ToList().FindIndex(a => a.StartsWith($"--{flag}=", StringComparison.Ordinal));
-            args[index] = $"--{flag}={prefix}{text}";
+            if (index < 0)
+            {
+                // A flag the release's manifest leaves at the agent's default (--log-level, "debug" in the agent's
+                // pkg/config/controller_config.go, rendered by the chart only from mid-2025).
+                args.Add($"--{flag}={prefix}{text}");
+            }
+            else
+            {
+                args[index] = $"--{flag}={prefix}{text}";
+            }
         }
 
-        if (nodeAgent["resources"] is JsonObject resources)
+        foreach (var key in new[] { "resources", "securityContext" })
         {
-            agent["resources"] = resources.DeepClone();
+            if (nodeAgent[key] is JsonObject value)
+            {
+                agent[key] = value.DeepClone();
+            }
         }
     }
 

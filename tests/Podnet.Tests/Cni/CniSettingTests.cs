@@ -234,6 +234,29 @@ public class CniSettingTests
         }
     }
 
+    [Theory]
+    [InlineData("DISABLE_NETWORK_RESOURCE_PROVISIONING", "v1.19.2-eksbuild.1", true)]
+    [InlineData("ENABLE_IMDS_ONLY_MODE", "v1.20.0-eksbuild.1", true)]
+    [InlineData("ENABLE_IMDS_ONLY_MODE", "v1.19.2-eksbuild.1", false)]
+    public void NoProvisioning_IpamdAttachesNoEniAndAssignsNoAddress_SoPodsWait(string setting, string tag, bool read)
+    {
+        // ipamd.go disableENIProvisioning: either setting leaves the node's interfaces as they are, and the primary
+        // interface of an EKS node has no secondary address of its own. ENABLE_IMDS_ONLY_MODE is read from 1.19.6 on.
+        using var scenario = new ScenarioWorld("hello-eks", null, AwsNodeAt(tag, (setting, "true")));
+        var world = scenario.Load();
+        var interfaces = world.Cloud!.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.All).Where(e => e.Attachment?.InstanceId is not null).ToList();
+        Assert.NotEmpty(interfaces);
+        Assert.Equal(read, interfaces.All(e => !e.Description.StartsWith("aws-K8S-", StringComparison.Ordinal) && e.PrivateIpAddresses.Count == 1));
+
+        var (exit, run, _) = PodnetCli.Run("run", scenario.Directory);
+        Assert.Equal(0, exit);
+        var web = run.Split('\n').Where(l => l.StartsWith("shop ", StringComparison.Ordinal) && l.Contains(" web-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, web.Count);
+        Assert.All(web, l => Assert.Contains(read ? " ContainerCreating " : " Running ", l, StringComparison.Ordinal));
+        Assert.Equal(read, run.Contains("add cmd: failed to assign an IP address to container", StringComparison.Ordinal));
+        Assert.Equal(!read, PodnetCli.Run("lint", scenario.Directory).Out.Contains($"[cni-setting-not-read]", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Ipv6_WithoutPrefixDelegation_IpamdRefusesInIsConfigValidsWords()
     {

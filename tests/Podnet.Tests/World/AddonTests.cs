@@ -58,6 +58,37 @@ public class AddonTests
         Assert.Contains("--enable-ipv6=false", args);
     }
 
+    [Fact]
+    public void ProbeTimeouts_AndTheAgentsLogLevelAndSecurityContext_LandWhereTheChartPutsThem()
+    {
+        var world = ExampleWorlds.Load(SgExample, text => text.Replace("    env:\n", "    livenessProbeTimeoutSeconds: 20\n    readinessProbeTimeoutSeconds: 15\n    nodeAgent: {networkPolicyAgentLogLevel: info, securityContext: {privileged: true}}\n    env:\n", StringComparison.Ordinal));
+
+        var awsNode = Container(world, "containers", "aws-node");
+        Assert.Equal((20, 60), (awsNode["livenessProbe"]!["timeoutSeconds"]!.GetValue<int>(), awsNode["livenessProbe"]!["initialDelaySeconds"]!.GetValue<int>()));
+        Assert.Equal((15, 1), (awsNode["readinessProbe"]!["timeoutSeconds"]!.GetValue<int>(), awsNode["readinessProbe"]!["initialDelaySeconds"]!.GetValue<int>()));
+        var agent = Container(world, "containers", NetworkPolicyAgentImage.ContainerName);
+        Assert.Equal("--log-level=info", Args(agent)[^1]);
+        Assert.Equal("""{"privileged":true}""", agent["securityContext"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void AwsNodesProbes_AreTheReleases_AndItsPodIsReadyAtTheFirstReadinessProbe()
+    {
+        var world = ExampleWorlds.Load(SgExample);
+
+        // config/master/aws-k8s-cni.yaml of v1.19.2: grpc-health-probe against ipamd, 10 s timeouts.
+        var probe = Container(world, "containers", "aws-node")["readinessProbe"]!;
+        Assert.Equal(["/app/grpc-health-probe", "-addr=:50051", "-connect-timeout=5s", "-rpc-timeout=5s"], probe["exec"]!["command"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Equal(10, probe["timeoutSeconds"]!.GetValue<int>());
+
+        // The readiness probe's first tick after its 1 s delay is the period's (10 s): the pod is Ready then, not
+        // when its containers start (prober/worker.go doProbe skips a tick inside initialDelaySeconds).
+        var pod = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.First(p => p.Name.StartsWith("aws-node-", StringComparison.Ordinal));
+        var started = pod.Peek("status.containerStatuses")!.AsArray().Select(c => KubeObject.ParseTimestamp(c!["state"]!["running"]!["startedAt"]!.GetValue<string>())!.Value).Max();
+        var ready = KubeObject.ParseTimestamp(pod.Peek("status.conditions")!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "Ready")!["lastTransitionTime"]!.GetValue<string>())!.Value;
+        Assert.InRange(ready - started, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(11));
+    }
+
     [Theory]
     [InlineData("v1.19.0-eksbuild.1", "v1.1.5-eksbuild.1")]
     [InlineData("v1.18.5-eksbuild.1", "v1.1.3-eksbuild.1")]

@@ -61,6 +61,12 @@ public sealed class Kubelet : ReconcilingController
     /// <summary>The nodes whose kubelet stopped (their machine shut down), and when.</summary>
     private readonly Dictionary<string, DateTimeOffset> _stopped = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The pods (by uid) whose last sandbox failed on a Docker node: Docker keeps such a sandbox, so the next sync finds
+    /// it and says so before it makes another.
+    /// </summary>
+    private readonly HashSet<string> _keptFailedSandboxes = new(StringComparer.Ordinal);
+
     /// <summary>The nodes whose kubelet last saw them cordoned (kubelet.go's lastNodeUnschedulable, false at its start).</summary>
     private readonly HashSet<string> _unschedulable = new(StringComparer.Ordinal);
 
@@ -430,6 +436,15 @@ public sealed class Kubelet : ReconcilingController
                 return null;
             }
 
+            if (_keptFailedSandboxes.Remove(found.Uid ?? string.Empty))
+            {
+                // kuberuntime_manager.go SyncPod: computePodActions names the kept sandbox's ID, so the kubelet says it
+                // will replace it before it creates the next one (the words of seed 001's describe output). containerd
+                // removes a sandbox whose network setup failed before it is ever listed (pkg/cri sandbox_run.go: the
+                // sandbox is stored only once it runs), so on containerd nothing is said to have changed.
+                _events.Normal(found, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.", Component, node.Name);
+            }
+
             var result = network.Add(pod, node);
             if (result.IsWaiting)
             {
@@ -440,21 +455,15 @@ public sealed class Kubelet : ReconcilingController
 
             if (!result.Succeeded)
             {
-                var retrying = pod.HasContainerStatuses;
                 ShowContainerCreating(found, node, context);
                 var sandbox = SandboxId(found, Time.GetUtcNow());
                 var message = result.Plugin is { } plugin
                     ? ContainerRuntime.FailedCreatePodSandboxMessage(node, pod, sandbox, plugin, result.Error!)
                     : ContainerRuntime.FailedCreatePodSandboxPrefix + result.Error;
                 _events.Warning(found, "FailedCreatePodSandBox", message, Component, node.Name);
-                if (retrying && ContainerRuntime.IsDocker(node))
+                if (ContainerRuntime.IsDocker(node))
                 {
-                    // Docker keeps the sandbox whose network failed, so the next sync finds it changed and replaces it
-                    // (kuberuntime_manager.go SyncPod: SandboxChanged when computePodActions names a sandbox ID; the
-                    // words of seed 001's describe output). containerd removes a sandbox whose network setup failed
-                    // before it is ever listed (pkg/cri sandbox_run.go: the sandbox is stored only once it runs), so
-                    // on containerd each retry is a new sandbox and nothing is said to have changed.
-                    _events.Normal(found, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.", Component, node.Name);
+                    _keptFailedSandboxes.Add(found.Uid ?? string.Empty);
                 }
 
                 // The pod worker's retry after a failed sync (pod_workers.go, completeWork): backOffPeriod with jitter,
@@ -778,6 +787,7 @@ public sealed class Kubelet : ReconcilingController
     private void Forget(KubeObject pod)
     {
         _pods.Remove(pod.Uid ?? string.Empty);
+        _keptFailedSandboxes.Remove(pod.Uid ?? string.Empty);
         _backOff.Forget(pod.Uid + "/");
     }
 

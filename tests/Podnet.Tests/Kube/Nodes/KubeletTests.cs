@@ -268,6 +268,19 @@ public class KubeletTests
         cluster.Run();
         Assert.Equal(2, network.Added.Count);
         Assert.Equal("Pod sandbox changed, it will be killed and re-created.", Assert.Single(cluster.Events("SandboxChanged")).GetString("message"));
+
+        // The attempt that succeeds says so too, before it starts the containers (seed 001: FailedCreatePodSandBox,
+        // SandboxChanged, Pulling … Started): the sandbox it replaces is the one that failed before it.
+        network.AddError = null;
+        cluster.Time.Advance(TimeSpan.FromSeconds(15));
+        cluster.Settle();
+        Assert.Equal("Running", cluster.Pod("web").GetString("status.phase"));
+        // The same words again: client-go counts the one event up.
+        var changed = Assert.Single(cluster.Events("SandboxChanged"));
+        Assert.Equal(2, changed["count"]!.GetValue<int>());
+        var lastFailure = cluster.Events("FailedCreatePodSandBox").Max(e => e.GetString("lastTimestamp"));
+        var started = Assert.Single(cluster.Events("Started")).GetString("firstTimestamp");
+        Assert.True(string.CompareOrdinal(lastFailure, changed.GetString("lastTimestamp")) < 0 && string.CompareOrdinal(changed.GetString("lastTimestamp"), started) <= 0);
     }
 
     /// <summary>
