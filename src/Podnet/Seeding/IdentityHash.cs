@@ -22,29 +22,48 @@ public static class IdentityHash
     /// <param name="numbers">Counters: how many identifiers that identity had before, a collision's retry.</param>
     public static byte[] Of(int seed, ReadOnlySpan<string> texts, params ReadOnlySpan<int> numbers)
     {
+        var hash = new byte[SHA256.HashSizeInBytes];
+        Into(hash, seed, texts, numbers);
+        return hash;
+    }
+
+    /// <summary>
+    /// <see cref="Of"/> written into <paramref name="destination"/> (at least 32 bytes), its input made in a pooled
+    /// buffer: the API server draws a UID for every object it creates, and the arrays of each draw were a fiftieth of a
+    /// settle's allocations.
+    /// </summary>
+    public static void Into(Span<byte> destination, int seed, ReadOnlySpan<string> texts, params ReadOnlySpan<int> numbers)
+    {
         var length = 4 + (4 * numbers.Length);
         foreach (var text in texts)
         {
             length += 4 + Encoding.UTF8.GetByteCount(text);
         }
 
-        var input = new byte[length];
-        var span = input.AsSpan();
-        BinaryPrimitives.WriteInt32LittleEndian(span, seed);
-        var at = 4;
-        foreach (var text in texts)
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        try
         {
-            var written = Encoding.UTF8.GetBytes(text, span[(at + 4)..]);
-            BinaryPrimitives.WriteInt32LittleEndian(span[at..], written);
-            at += 4 + written;
-        }
+            var span = rented.AsSpan(0, length);
+            BinaryPrimitives.WriteInt32LittleEndian(span, seed);
+            var at = 4;
+            foreach (var text in texts)
+            {
+                var written = Encoding.UTF8.GetBytes(text, span[(at + 4)..]);
+                BinaryPrimitives.WriteInt32LittleEndian(span[at..], written);
+                at += 4 + written;
+            }
 
-        foreach (var number in numbers)
+            foreach (var number in numbers)
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(span[at..], number);
+                at += 4;
+            }
+
+            SHA256.HashData(span, destination);
+        }
+        finally
         {
-            BinaryPrimitives.WriteInt32LittleEndian(span[at..], number);
-            at += 4;
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
         }
-
-        return SHA256.HashData(input);
     }
 }

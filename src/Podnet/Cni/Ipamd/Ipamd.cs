@@ -274,7 +274,7 @@ public sealed class Ipamd
                 await DecreasePoolAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            if (WarmPool.ShouldRemoveExtraEnis(_settings, _datastore.GetStats(), PrefixDelegation, MaxIpsPerEni, _datastore.Enis))
+            if (WarmPool.ShouldRemoveExtraEnis(_settings, _datastore.GetStats(), PrefixDelegation, MaxIpsPerEni, () => _datastore.Enis))
             {
                 await TryFreeEniAsync(cancellationToken).ConfigureAwait(false);
             }

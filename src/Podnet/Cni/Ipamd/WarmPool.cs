@@ -99,9 +99,10 @@ public static class WarmPool
     /// <summary>
     /// <c>shouldRemoveExtraENIs</c>: always with WARM_IP/MIN_IP (<see cref="GetDeletableEni"/> decides); else when a
     /// target-plus-one ENIs' worth of addresses is available, or with prefix delegation when an ENI other than the
-    /// primary or trunk has no pods.
+    /// primary or trunk has no pods. <paramref name="enis"/> is asked only then: the datastore makes its list anew after
+    /// every change, and ipamd asks this on every turn of its pool loop.
     /// </summary>
-    public static bool ShouldRemoveExtraEnis(CniSettings settings, DatastoreStats stats, bool prefixDelegation, int maxIpsPerEni, IReadOnlyList<EniInfo> enis)
+    public static bool ShouldRemoveExtraEnis(CniSettings settings, DatastoreStats stats, bool prefixDelegation, int maxIpsPerEni, Func<IReadOnlyList<EniInfo>> enis)
     {
         if (WarmIpDefined(settings))
         {
@@ -112,7 +113,7 @@ public static class WarmPool
         var remove = stats.AvailableIPs >= warmTarget * maxIpsPerEni;
         if (prefixDelegation)
         {
-            remove = remove || enis.Any(e => !e.IsPrimary && !e.IsTrunk && !e.IsExcludedForPodIps && !e.HasPods);
+            remove = remove || enis().Any(e => !e.IsPrimary && !e.IsTrunk && !e.IsExcludedForPodIps && !e.HasPods);
         }
 
         return remove;

@@ -192,7 +192,7 @@ public sealed class KubeObject
             return false;
         }
 
-        foreach (var (key, value) in a)
+        foreach (var (key, value) in a.Fields())
         {
             if (key != field && value is not JsonObject and not JsonArray && !SameField(b, key, value))
             {
@@ -205,7 +205,7 @@ public sealed class KubeObject
             return false;
         }
 
-        foreach (var (key, value) in a)
+        foreach (var (key, value) in a.Fields())
         {
             if (key == field || key == "status" || value is not (JsonObject or JsonArray))
             {
@@ -219,7 +219,7 @@ public sealed class KubeObject
                     return false;
                 }
 
-                foreach (var (name, item) in ma)
+                foreach (var (name, item) in ma.Fields())
                 {
                     if (!metadataFields.Contains(name) && !SameField(mb, name, item))
                     {

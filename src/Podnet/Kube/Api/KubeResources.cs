@@ -99,13 +99,14 @@ public sealed class KubeResources
     public KubeResource? Find(string apiVersion, string kind) => _byKind.GetValueOrDefault((apiVersion, kind));
 
     /// <summary>The registered resource, or for an unknown kind a namespaced custom resource with the conventional plural.</summary>
-    public KubeResource For(string apiVersion, string kind)
-    {
-        if (Find(apiVersion, kind) is { } known)
-        {
-            return known;
-        }
+    public KubeResource For(string apiVersion, string kind) => Find(apiVersion, kind) ?? Unknown(apiVersion, kind);
 
+    /// <summary>
+    /// A kind no definition names, as a custom resource of its own. Apart from <see cref="For(string, string)"/>, whose
+    /// every call (every write asks it) would otherwise make the closure below before looking the kind up.
+    /// </summary>
+    private KubeResource Unknown(string apiVersion, string kind)
+    {
         var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
         var group = slash < 0 ? string.Empty : apiVersion[..slash];
         var version = slash < 0 ? apiVersion : apiVersion[(slash + 1)..];

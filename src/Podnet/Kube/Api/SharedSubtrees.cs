@@ -143,7 +143,7 @@ internal static class SharedSubtrees
     private static void ShareFields(JsonObject next, JsonObject previous, int depth)
     {
         List<(string Field, JsonNode Value)>? shared = null;
-        foreach (var (field, value) in next)
+        foreach (var (field, value) in next.Fields())
         {
             // Strings and numbers are shared already (a JsonValue holds the same string); only containers are worth it.
             if (value is not (JsonObject or JsonArray) || !previous.TryGetPropertyValue(field, out var kept) || kept is null || ReferenceEquals(kept, value))

@@ -29,10 +29,12 @@ internal static class PodTemplates
 
     public static bool IsControlledBy(KubeObject obj, KubeObject owner)
     {
-        // A loop, not a query: controllers ask it for every pod they own on every sync.
+        // A loop by index, not a query or an enumerator: controllers ask it for every pod they own on every sync.
         var uid = owner.Uid;
-        foreach (var reference in obj.OwnerReferences)
+        var references = obj.OwnerReferences;
+        for (var i = 0; i < references.Count; i++)
         {
+            var reference = references[i];
             if (reference.Controller && reference.Uid == uid)
             {
                 return true;
@@ -51,5 +53,19 @@ internal static class PodTemplates
             ? store.ListOwnedBy(resource, uid).Where(o => o.Namespace == owner.Namespace && IsControlledBy(o, owner))
             : [];
 
-    public static OwnerReference? ControllerOf(KubeObject obj) => obj.OwnerReferences.FirstOrDefault(r => r.Controller);
+    /// <summary>The object's controller: its owner reference with <c>controller: true</c>, or null (metav1.GetControllerOf).</summary>
+    public static OwnerReference? ControllerOf(KubeObject obj)
+    {
+        // By index: an enumerator of the list is an allocation, and every pod change asks this.
+        var references = obj.OwnerReferences;
+        for (var i = 0; i < references.Count; i++)
+        {
+            if (references[i].Controller)
+            {
+                return references[i];
+            }
+        }
+
+        return null;
+    }
 }

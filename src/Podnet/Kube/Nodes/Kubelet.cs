@@ -712,9 +712,10 @@ public sealed class Kubelet : ReconcilingController
         var containersReady = ready ? "True" : "False";
         // The new status is made apart from the pod and compared with the stored one before anything else is copied:
         // most syncs leave it as it was.
-        var status = found.Peek("status") is JsonObject stored ? (JsonObject)stored.DeepClone() : [];
+        var stored = found.Peek("status") as JsonObject;
+        var status = CopyBut(stored, PostedStatusFields);
         {
-            var old = (status["conditions"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+            var old = (stored?["conditions"] as JsonArray ?? []).OfType<JsonObject>().ToList();
             JsonObject Condition(string type, string value)
             {
                 var previous = old.FirstOrDefault(c => c["type"]?.GetValue<string>() == type);
@@ -748,6 +749,28 @@ public sealed class Kubelet : ReconcilingController
         {
             Store.UpdateStatusHandedOver(found, status, context);
         }
+    }
+
+    /// <summary>The status fields <see cref="PostStatus"/> writes anew each time.</summary>
+    private static readonly string[] PostedStatusFields = ["phase", "hostIP", "hostIPs", "podIP", "podIPs", "conditions", "containerStatuses"];
+
+    /// <summary>The status fields <see cref="ShowContainerCreating"/> writes anew.</summary>
+    private static readonly string[] CreatingStatusFields = ["hostIP", "hostIPs", "containerStatuses"];
+
+    /// <summary>
+    /// A copy of a pod's status (empty for none) but the fields <paramref name="replaced"/>, which hold null in their
+    /// places for the caller to set: the fields keep their order, and a status's largest parts, its conditions and
+    /// container statuses, are not copied only to be replaced.
+    /// </summary>
+    private static JsonObject CopyBut(JsonObject? stored, string[] replaced)
+    {
+        var status = new JsonObject();
+        foreach (var (field, value) in stored ?? [])
+        {
+            status[field] = Array.IndexOf(replaced, field) >= 0 ? null : value?.DeepClone();
+        }
+
+        return status;
     }
 
     /// <summary>A container's entry of <c>status.containerStatuses</c>.</summary>
@@ -805,7 +828,7 @@ public sealed class Kubelet : ReconcilingController
             return;
         }
 
-        var status = pod.Peek("status") is JsonObject stored ? (JsonObject)stored.DeepClone() : [];
+        var status = CopyBut(pod.Peek("status") as JsonObject, CreatingStatusFields);
         {
             status["hostIP"] = node.InternalIP;
             status["hostIPs"] = new JsonArray(new JsonObject { ["ip"] = node.InternalIP });

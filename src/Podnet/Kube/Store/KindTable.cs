@@ -159,34 +159,64 @@ internal sealed class KindTable
                 return;
             }
 
+            if (before is null || after is null)
+            {
+                // A create or a delete (every Event's): its values go in or out, without two sets to tell the change
+                // (a key set adds and removes a key once however often it is named).
+                foreach (var value in after is null ? oldValues : nowValues)
+                {
+                    if (after is null)
+                    {
+                        Remove(value, key);
+                    }
+                    else
+                    {
+                        Add(value, key);
+                    }
+                }
+
+                return;
+            }
+
             var old = oldValues.ToHashSet(StringComparer.Ordinal);
             var now = nowValues.ToHashSet(StringComparer.Ordinal);
             foreach (var value in old)
             {
-                if (!now.Contains(value) && _keys.TryGetValue(value, out var keys))
+                if (!now.Contains(value))
                 {
-                    keys.Remove(key);
-                    if (keys.Count == 0)
-                    {
-                        _keys.Remove(value);
-                    }
+                    Remove(value, key);
                 }
             }
 
             foreach (var value in now)
             {
-                if (old.Contains(value))
+                if (!old.Contains(value))
                 {
-                    continue;
+                    Add(value, key);
                 }
+            }
+        }
 
-                if (!_keys.TryGetValue(value, out var keys))
+        private void Add(string value, (string Namespace, string Name) key)
+        {
+            if (!_keys.TryGetValue(value, out var keys))
+            {
+                keys = new SortedOnRead<(string Namespace, string Name)>(KeyOrder);
+                _keys[value] = keys;
+            }
+
+            keys.Add(key);
+        }
+
+        private void Remove(string value, (string Namespace, string Name) key)
+        {
+            if (_keys.TryGetValue(value, out var keys))
+            {
+                keys.Remove(key);
+                if (keys.Count == 0)
                 {
-                    keys = new SortedOnRead<(string Namespace, string Name)>(KeyOrder);
-                    _keys[value] = keys;
+                    _keys.Remove(value);
                 }
-
-                keys.Add(key);
             }
         }
     }

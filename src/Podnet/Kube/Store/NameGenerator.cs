@@ -46,12 +46,13 @@ public sealed class NameGenerator
     /// </summary>
     public string Suffix(string? ns, string generateName)
     {
-        var hash = Draw("generateName", $"{ns}/{generateName}");
-        var chars = new char[SuffixLength];
+        Span<byte> hash = stackalloc byte[32];
+        Draw(hash, "generateName", $"{ns}/{generateName}");
+        Span<char> chars = stackalloc char[SuffixLength];
         for (var i = 0; i < chars.Length; i++)
         {
             // Two hash bytes per character: the bias of 65536 mod 27 is below 0.05%.
-            chars[i] = Alphanumerics[BinaryPrimitives.ReadUInt16LittleEndian(hash.AsSpan(2 * i)) % Alphanumerics.Length];
+            chars[i] = Alphanumerics[BinaryPrimitives.ReadUInt16LittleEndian(hash[(2 * i)..]) % Alphanumerics.Length];
         }
 
         return new string(chars);
@@ -64,11 +65,25 @@ public sealed class NameGenerator
     /// </summary>
     public string Uid(string kind, string? ns, string name)
     {
-        var bytes = Draw("uid", $"{kind}/{ns}/{name}").AsSpan(0, 16).ToArray();
-        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x40);
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        var hex = Convert.ToHexStringLower(bytes);
-        return string.Create(CultureInfo.InvariantCulture, $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}");
+        Span<byte> hash = stackalloc byte[32];
+        Draw(hash, "uid", string.Concat(kind, "/", ns, "/", name));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x40);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        Span<char> hex = stackalloc char[32];
+        Convert.TryToHexStringLower(hash[..16], hex, out _);
+
+        // 8-4-4-4-12, as a UUID is written.
+        Span<char> uuid = stackalloc char[36];
+        hex[..8].CopyTo(uuid);
+        uuid[8] = '-';
+        hex[8..12].CopyTo(uuid[9..]);
+        uuid[13] = '-';
+        hex[12..16].CopyTo(uuid[14..]);
+        uuid[18] = '-';
+        hex[16..20].CopyTo(uuid[19..]);
+        uuid[23] = '-';
+        hex[20..].CopyTo(uuid[24..]);
+        return new string(uuid);
     }
 
     /// <summary>
@@ -79,7 +94,7 @@ public sealed class NameGenerator
         => string.Concat(text.Select(c => Alphanumerics[c % Alphanumerics.Length]));
 
     /// <summary>SHA-256 over the seed, the length-prefixed kind and identity, and how many draws that identity had before.</summary>
-    private byte[] Draw(string kind, string identity)
+    private void Draw(Span<byte> hash, string kind, string identity)
     {
         int n;
         lock (_lock)
@@ -89,6 +104,6 @@ public sealed class NameGenerator
             _draws[key] = n + 1;
         }
 
-        return IdentityHash.Of(_seed, [kind, identity], n);
+        IdentityHash.Into(hash, _seed, [kind, identity], n);
     }
 }

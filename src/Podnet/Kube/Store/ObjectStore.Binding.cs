@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
 
 namespace Podnet.Kube.Store;
@@ -52,26 +53,52 @@ public sealed partial class ObjectStore
             }
 
             var now = KubeObject.FormatTimestamp(_time.GetUtcNow());
-            var bound = current.With(json =>
+
+            // The bound version holds the stored one's parts but spec.nodeName, the annotations and the conditions
+            // (SharedSubtrees), as a status update does, instead of a copy of the whole pod per binding: the scheduler
+            // binds every pod once.
+            var json = new JsonObject();
+            foreach (var (field, value) in current.Raw.Fields())
             {
-                json["spec"]!["nodeName"] = nodeName;
-                var metadata = (System.Text.Json.Nodes.JsonObject)json["metadata"]!;
-                metadata.Remove("resourceVersion");
-                if (annotations is { Count: > 0 })
+                json[field] = (field, value) switch
                 {
-                    var podAnnotations = metadata["annotations"] as System.Text.Json.Nodes.JsonObject ?? [];
-                    metadata["annotations"] = podAnnotations;
-                    foreach (var (key, value) in annotations)
-                    {
-                        podAnnotations[key] = value;
-                    }
+                    ("metadata", JsonObject metadata) => SharedMetadataButResourceVersion(metadata),
+                    ("spec", JsonObject spec) => SharedFields(spec, copied: null),
+                    ("status", JsonObject status) => SharedFields(status, copied: "conditions"),
+                    _ => SharedSubtrees.Lend(value),
+                };
+            }
+
+            ((JsonObject)json["spec"]!)["nodeName"] = nodeName;
+            if (annotations is { Count: > 0 })
+            {
+                var metadata = (JsonObject)json["metadata"]!;
+                var podAnnotations = metadata["annotations"]?.DeepClone() as JsonObject ?? [];
+                metadata["annotations"] = podAnnotations;
+                foreach (var (key, value) in annotations)
+                {
+                    podAnnotations[key] = value;
                 }
-                PodConditions.SetScheduled(json, "True", null, null, now);
-            });
+            }
+
+            PodConditions.SetScheduled(json, "True", null, null, now);
+            var bound = KubeObject.Adopt(json);
             var stored = StampFresh(bound, current);
             Put(Table(pods), KeyOf(pods, stored), stored);
             Record(WatchEventType.Modified, stored, current);
             return stored;
         }
+    }
+
+    /// <summary>A new object holding <paramref name="source"/>'s fields, shared, but <paramref name="copied"/>, copied so the write may change it.</summary>
+    private static JsonObject SharedFields(JsonObject source, string? copied)
+    {
+        var result = new JsonObject();
+        foreach (var (field, value) in source.Fields())
+        {
+            result[field] = field == copied ? value?.DeepClone() : SharedSubtrees.Lend(value);
+        }
+
+        return result;
     }
 }

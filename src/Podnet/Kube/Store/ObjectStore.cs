@@ -479,7 +479,7 @@ public sealed partial class ObjectStore
             // The rest is the stored version's own nodes, shared rather than copied (SharedSubtrees): admission changes
             // nothing but status in place on a status update, and metadata is a new object, which the write stamps.
             var json = new JsonObject();
-            foreach (var (field, value) in currentJson)
+            foreach (var (field, value) in currentJson.Fields())
             {
                 json[field] = field switch
                 {
@@ -595,7 +595,7 @@ public sealed partial class ObjectStore
     private static JsonObject SharedMetadataButResourceVersion(JsonObject metadata)
     {
         var copy = new JsonObject();
-        foreach (var (field, value) in metadata)
+        foreach (var (field, value) in metadata.Fields())
         {
             if (field != "resourceVersion")
             {
@@ -658,18 +658,21 @@ public sealed partial class ObjectStore
     private static readonly string[] ResourceVersionOnly = ["resourceVersion"];
 
     private KindTable Table(KubeResource resource)
-    {
-        if (!_objects.TryGetValue((resource.Group, resource.Kind), out var table))
-        {
-            table = new KindTable(resource, _objects.Count);
-            foreach (var (name, values) in BuiltInIndexes.Where(i => i.Group == resource.Group && i.Kind == resource.Kind).Select(i => (i.Name, i.Values)))
-            {
-                table.AddIndex(name, values);
-            }
+        => _objects.TryGetValue((resource.Group, resource.Kind), out var table) ? table : NewTable(resource);
 
-            _objects[(resource.Group, resource.Kind)] = table;
+    /// <summary>
+    /// The table of a kind not stored before, with its built-in indexes. Apart from <see cref="Table"/>, whose every call
+    /// (every read and write) would otherwise make the closure below before looking the table up.
+    /// </summary>
+    private KindTable NewTable(KubeResource resource)
+    {
+        var table = new KindTable(resource, _objects.Count);
+        foreach (var (name, values) in BuiltInIndexes.Where(i => i.Group == resource.Group && i.Kind == resource.Kind).Select(i => (i.Name, i.Values)))
+        {
+            table.AddIndex(name, values);
         }
 
+        _objects[(resource.Group, resource.Kind)] = table;
         return table;
     }
 

@@ -62,20 +62,18 @@ internal sealed class SubtreeInterner
         if (container is JsonObject obj)
         {
             hash.Add(1);
-            List<(string Name, JsonNode Part)>? replaced = null;
-            foreach (var (name, part) in obj)
+
+            // By position, not with the object's enumerator (an allocation per object walked, every write of a pod): a
+            // part is replaced under its name in place, which moves no other field.
+            for (var i = 0; i < obj.Count; i++)
             {
+                var (name, part) = obj.GetAt(i);
                 hash.Add(name.GetHashCode(StringComparison.Ordinal));
                 hash.Add(Part(part, depth, out var held));
                 if (held is not null)
                 {
-                    (replaced ??= []).Add((name, held));
+                    SharedSubtrees.Replace(obj, name, held);
                 }
-            }
-
-            foreach (var (name, held) in replaced ?? [])
-            {
-                SharedSubtrees.Replace(obj, name, held);
             }
         }
         else

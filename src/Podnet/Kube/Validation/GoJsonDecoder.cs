@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Podnet.Kube.Api;
 
 namespace Podnet.Kube.Validation;
 
@@ -59,25 +60,18 @@ public static class GoJsonDecoder
         // field, and making every field's path cost the world's load a string per field.
         switch (type.Kind, node)
         {
-            case (GoTypeKind.Struct, JsonObject obj):
+            case (GoTypeKind.Struct, JsonObject obj) when prune:
                 // Pruning removes as it goes, so it walks a copy.
-                foreach (var (name, value) in prune ? obj.ToList() : (IEnumerable<KeyValuePair<string, JsonNode?>>)obj)
+                foreach (var (name, value) in obj.ToList())
                 {
-                    if (type.Field(name) is { } field)
-                    {
-                        if (MayHoldUnknown(value, field))
-                        {
-                            Unknown(value, field, path.Length == 0 ? name : $"{path}.{name}", unknown, prune);
-                        }
-                    }
-                    else if (type.IsClosed)
-                    {
-                        unknown.Add(path.Length == 0 ? name : $"{path}.{name}");
-                        if (prune)
-                        {
-                            obj.Remove(name);
-                        }
-                    }
+                    StructField(obj, name, value, type, path, unknown, prune);
+                }
+
+                break;
+            case (GoTypeKind.Struct, JsonObject obj):
+                foreach (var (name, value) in obj.Fields())
+                {
+                    StructField(obj, name, value, type, path, unknown, prune);
                 }
 
                 break;
@@ -92,7 +86,7 @@ public static class GoJsonDecoder
 
                 break;
             case (GoTypeKind.Map, JsonObject map):
-                foreach (var (key, value) in map)
+                foreach (var (key, value) in map.Fields())
                 {
                     if (MayHoldUnknown(value, type.Element!))
                     {
@@ -101,6 +95,26 @@ public static class GoJsonDecoder
                 }
 
                 break;
+        }
+    }
+
+    /// <summary><see cref="Unknown"/> of one field of a struct: a declared one is looked into, an undeclared one of a closed struct is unknown.</summary>
+    private static void StructField(JsonObject obj, string name, JsonNode? value, GoType type, string path, List<string> unknown, bool prune)
+    {
+        if (type.Field(name) is { } field)
+        {
+            if (MayHoldUnknown(value, field))
+            {
+                Unknown(value, field, path.Length == 0 ? name : $"{path}.{name}", unknown, prune);
+            }
+        }
+        else if (type.IsClosed)
+        {
+            unknown.Add(path.Length == 0 ? name : $"{path}.{name}");
+            if (prune)
+            {
+                obj.Remove(name);
+            }
         }
     }
 
@@ -119,7 +133,7 @@ public static class GoJsonDecoder
         switch (type.Kind)
         {
             case GoTypeKind.Struct when node is JsonObject obj:
-                foreach (var (name, value) in obj)
+                foreach (var (name, value) in obj.Fields())
                 {
                     if (type.Field(name) is not { } fieldType)
                     {
@@ -137,9 +151,9 @@ public static class GoJsonDecoder
 
                 return null;
             case GoTypeKind.Slice when node is JsonArray array:
-                foreach (var item in array)
+                for (var i = 0; i < array.Count; i++)
                 {
-                    if (Check(item, type.Element!, structName, fields) is { } error)
+                    if (Check(array[i], type.Element!, structName, fields) is { } error)
                     {
                         return error;
                     }
@@ -148,7 +162,7 @@ public static class GoJsonDecoder
                 return null;
             case GoTypeKind.Map when node is JsonObject map:
                 // encoding/json names the map field, not the key, in an error about one of its values.
-                foreach (var (_, value) in map)
+                foreach (var (_, value) in map.Fields())
                 {
                     if (Check(value, type.Element!, structName, fields) is { } error)
                     {

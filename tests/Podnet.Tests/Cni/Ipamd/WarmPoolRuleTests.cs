@@ -109,9 +109,9 @@ public class WarmPoolRuleTests
     public void ShouldRemoveExtraEnis_WarmEni_NeedsTargetPlusOneEnisAvailable()
     {
         var settings = new CniSettings { WarmEniTarget = 1 };
-        Assert.False(WarmPool.ShouldRemoveExtraEnis(settings, Stats(9, 4), false, 3, []));
-        Assert.True(WarmPool.ShouldRemoveExtraEnis(settings, Stats(9, 3), false, 3, []));
-        Assert.True(WarmPool.ShouldRemoveExtraEnis(new CniSettings { WarmIpTarget = 1 }, Stats(9, 9), false, 3, []));
+        Assert.False(WarmPool.ShouldRemoveExtraEnis(settings, Stats(9, 4), false, 3, () => []));
+        Assert.True(WarmPool.ShouldRemoveExtraEnis(settings, Stats(9, 3), false, 3, () => []));
+        Assert.True(WarmPool.ShouldRemoveExtraEnis(new CniSettings { WarmIpTarget = 1 }, Stats(9, 9), false, 3, () => []));
     }
 
     [Fact]
