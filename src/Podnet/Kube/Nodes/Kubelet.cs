@@ -707,12 +707,19 @@ public sealed class Kubelet : ReconcilingController
     /// <param name="context">The kubelet's identity.</param>
     private void PostStatus(KubeObject found, RuntimePod runtime, NodeView node, bool podLevelReady, DateTimeOffset now, RequestContext context)
     {
+        var inputs = PodStatusInputs.Of(runtime, node, podLevelReady);
+        var stored = found.Peek("status") as JsonObject;
+        if (runtime.Posted is { } posted && ReferenceEquals(posted.Status, stored) && posted.Inputs.Equals(inputs))
+        {
+            // Stored nodes never change, so the same node with the same inputs is the status this would make again.
+            return;
+        }
+
         var stamp = KubeObject.FormatTimestamp(now);
         var ready = podLevelReady && runtime.Containers.All(c => c.Ready);
         var containersReady = ready ? "True" : "False";
         // The new status is made apart from the pod and compared with the stored one before anything else is copied:
         // most syncs leave it as it was.
-        var stored = found.Peek("status") as JsonObject;
         var status = CopyBut(stored, PostedStatusFields);
         {
             var old = (stored?["conditions"] as JsonArray ?? []).OfType<JsonObject>().ToList();
@@ -745,10 +752,13 @@ public sealed class Kubelet : ReconcilingController
             status["containerStatuses"] = new JsonArray([.. runtime.Containers.Select(c => (JsonNode)ContainerStatus(c, podLevelReady))]);
         }
 
-        if (!JsonNode.DeepEquals(status, found.Peek("status")))
+        if (JsonNode.DeepEquals(status, stored))
         {
-            Store.UpdateStatusHandedOver(found, status, context);
+            runtime.Posted = (stored, inputs);
+            return;
         }
+
+        runtime.Posted = (Store.UpdateStatusHandedOver(found, status, context).Peek("status"), inputs);
     }
 
     /// <summary>The status fields <see cref="PostStatus"/> writes anew each time.</summary>
