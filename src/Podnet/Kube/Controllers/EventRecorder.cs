@@ -109,14 +109,46 @@ public sealed class EventRecorder
     }
 
     /// <summary>The correlator's patch of an earlier event: its count and last timestamp go up.</summary>
+    /// <remarks>
+    /// The stored Event is kept as text, and the store reads it whole to compare the new version with it; the new version
+    /// is made from that same reading, not from a second parse of the text into a copy: its values are the stored
+    /// version's own nodes (values never change; <see cref="SharedSubtrees"/>), its objects (metadata, involvedObject,
+    /// source) copies the write may change.
+    /// </remarks>
     private KubeObject CountUp(KubeObject existing, string now, string message)
-        => _store.UpdateHandedOver(existing.With(json =>
+    {
+        var stored = existing.Raw;
+        var next = Taken(stored);
+        next["count"] = (stored["count"]?.GetValue<int>() ?? 1) + 1;
+        next["lastTimestamp"] = now;
+        next["message"] = message;
+        try
         {
-            // Read from the copy: an Event is kept compact, and reading the stored one first would parse it twice.
-            json["count"] = (json["count"]?.GetValue<int>() ?? 1) + 1;
-            json["lastTimestamp"] = now;
-            json["message"] = message;
-        }), RequestContext.Admin);
+            return _store.UpdateHandedOver(KubeObject.Adopt(next), RequestContext.Admin);
+        }
+        finally
+        {
+            // The values lent are the replaced version's on record again: the new one is stored as text (its tree is
+            // dropped), and a refused one is dropped whole, so neither is kept alive through the values' parents.
+            SharedSubtrees.Reclaim(stored);
+        }
+
+        static JsonObject Taken(JsonObject from)
+        {
+            var taken = new JsonObject();
+            foreach (var (field, value) in from.Fields())
+            {
+                taken[field] = value switch
+                {
+                    JsonValue => SharedSubtrees.Lend(value),
+                    JsonObject metadata when field == "metadata" => Taken(metadata),
+                    _ => value?.DeepClone(),
+                };
+            }
+
+            return taken;
+        }
+    }
 
     /// <summary>A new Event (client-go <c>makeEvent</c>), created in the namespace of what it is about.</summary>
     private KubeObject Create(KubeObject about, string type, string reason, string message, string component, string? host, DateTimeOffset at, string now, string ns, EventCorrelator correlator, EventCorrelator.EventKey key)

@@ -199,9 +199,10 @@ public sealed record LabelRequirement(string Key, SelectorOperator Operator, IRe
 
     private bool HasValue(string value)
     {
-        foreach (var v in Values)
+        // By index: the list's enumerator is an allocation, and every selector match of every pod change asks this.
+        for (var i = 0; i < Values.Count; i++)
         {
-            if (string.Equals(v, value, StringComparison.Ordinal))
+            if (string.Equals(Values[i], value, StringComparison.Ordinal))
             {
                 return true;
             }

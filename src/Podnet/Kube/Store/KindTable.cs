@@ -145,12 +145,17 @@ internal sealed class KindTable
     {
         private readonly Dictionary<string, SortedOnRead<(string Namespace, string Name)>> _keys = new(StringComparer.Ordinal);
 
+        // The values each key is indexed under now (none kept for none), as client-go's indexer keeps them: asking the
+        // replaced version again would read a compact one's whole text (every count-up of an Event parsed the Event it
+        // replaced for its involvedObject.uid).
+        private readonly Dictionary<(string Namespace, string Name), string[]> _valuesOf = [];
+
         public IEnumerable<(string Namespace, string Name)> Keys(string value)
             => _keys.TryGetValue(value, out var keys) ? keys.InOrder() : [];
 
         public void Replace((string Namespace, string Name) key, KubeObject? before, KubeObject? after)
         {
-            var oldValues = before is null ? [] : values(before);
+            IEnumerable<string> oldValues = before is not null && _valuesOf.TryGetValue(key, out var indexed) ? indexed : [];
             var nowValues = after is null ? [] : values(after);
             if (oldValues.SequenceEqual(nowValues, StringComparer.Ordinal))
             {
@@ -159,11 +164,21 @@ internal sealed class KindTable
                 return;
             }
 
+            var now = nowValues.ToArray();
+            if (now.Length == 0)
+            {
+                _valuesOf.Remove(key);
+            }
+            else
+            {
+                _valuesOf[key] = now;
+            }
+
             if (before is null || after is null)
             {
                 // A create or a delete (every Event's): its values go in or out, without two sets to tell the change
                 // (a key set adds and removes a key once however often it is named).
-                foreach (var value in after is null ? oldValues : nowValues)
+                foreach (var value in after is null ? oldValues : now)
                 {
                     if (after is null)
                     {
@@ -179,16 +194,16 @@ internal sealed class KindTable
             }
 
             var old = oldValues.ToHashSet(StringComparer.Ordinal);
-            var now = nowValues.ToHashSet(StringComparer.Ordinal);
+            var current = now.ToHashSet(StringComparer.Ordinal);
             foreach (var value in old)
             {
-                if (!now.Contains(value))
+                if (!current.Contains(value))
                 {
                     Remove(value, key);
                 }
             }
 
-            foreach (var value in now)
+            foreach (var value in current)
             {
                 if (!old.Contains(value))
                 {
