@@ -62,6 +62,26 @@ internal static class SharedSubtrees
     }
 
     /// <summary>
+    /// A new object holding <paramref name="source"/>'s fields in their order, each lent (<see cref="Lend"/>), but
+    /// <paramref name="skipped"/>, which it leaves out, and <paramref name="copied"/>, which it copies so the write that
+    /// makes the next version may change it: a next version's metadata (without resourceVersion, which the write
+    /// stamps), or a pod's spec and status when the scheduler binds it.
+    /// </summary>
+    internal static JsonObject LendFields(JsonObject source, string? skipped = null, string? copied = null)
+    {
+        var result = new JsonObject();
+        foreach (var (field, value) in source.Fields())
+        {
+            if (field != skipped)
+            {
+                result[field] = field == copied ? value?.DeepClone() : Lend(value);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
     /// Makes <paramref name="owner"/> (and its metadata) the parent on record of each of its fields again, after they
     /// were lent to a version that was then dropped (a no-op or refused write), so the dropped version is not kept alive
     /// by its parent records.

@@ -62,9 +62,9 @@ public sealed partial class ObjectStore
             {
                 json[field] = (field, value) switch
                 {
-                    ("metadata", JsonObject metadata) => SharedMetadataButResourceVersion(metadata),
-                    ("spec", JsonObject spec) => SharedFields(spec, copied: null),
-                    ("status", JsonObject status) => SharedFields(status, copied: "conditions"),
+                    ("metadata", JsonObject metadata) => SharedSubtrees.LendFields(metadata, skipped: "resourceVersion"),
+                    ("spec", JsonObject spec) => SharedSubtrees.LendFields(spec),
+                    ("status", JsonObject status) => SharedSubtrees.LendFields(status, copied: "conditions"),
                     _ => SharedSubtrees.Lend(value),
                 };
             }
@@ -88,17 +88,5 @@ public sealed partial class ObjectStore
             Record(WatchEventType.Modified, stored, current);
             return stored;
         }
-    }
-
-    /// <summary>A new object holding <paramref name="source"/>'s fields, shared, but <paramref name="copied"/>, copied so the write may change it.</summary>
-    private static JsonObject SharedFields(JsonObject source, string? copied)
-    {
-        var result = new JsonObject();
-        foreach (var (field, value) in source.Fields())
-        {
-            result[field] = field == copied ? value?.DeepClone() : SharedSubtrees.Lend(value);
-        }
-
-        return result;
     }
 }

@@ -484,7 +484,7 @@ public sealed partial class ObjectStore
                 json[field] = field switch
                 {
                     "status" => requestedStatus,
-                    "metadata" when value is JsonObject metadata => SharedMetadataButResourceVersion(metadata),
+                    "metadata" when value is JsonObject metadata => SharedSubtrees.LendFields(metadata, skipped: "resourceVersion"),
                     _ => SharedSubtrees.Lend(value),
                 };
             }
@@ -589,21 +589,6 @@ public sealed partial class ObjectStore
         Put(Table(resource), KeyOf(resource, stored), stored);
         Record(WatchEventType.Modified, stored, current);
         return stored;
-    }
-
-    /// <summary>A new metadata object holding <paramref name="metadata"/>'s fields (shared, not copied) but resourceVersion.</summary>
-    private static JsonObject SharedMetadataButResourceVersion(JsonObject metadata)
-    {
-        var copy = new JsonObject();
-        foreach (var (field, value) in metadata.Fields())
-        {
-            if (field != "resourceVersion")
-            {
-                copy[field] = SharedSubtrees.Lend(value);
-            }
-        }
-
-        return copy;
     }
 
     private void CheckNamespaceAcceptsContent(KubeResource resource, string? ns, string name)
