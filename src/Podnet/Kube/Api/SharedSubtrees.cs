@@ -62,10 +62,30 @@ internal static class SharedSubtrees
     }
 
     /// <summary>
+    /// The next version of <paramref name="stored"/>, made of its parts: a new object holding the stored fields in their
+    /// order, each lent (<see cref="Lend"/>), but metadata, a new object of the stored metadata's fields, lent, without
+    /// resourceVersion (which the write stamps), and the fields <paramref name="remade"/>, which hold null in their
+    /// places for the write to set. A status update, a binding and an Event's count-up make their versions so; a write
+    /// that is not stored gives the parts back with <see cref="Reclaim"/>.
+    /// </summary>
+    internal static JsonObject NextVersion(JsonObject stored, params ReadOnlySpan<string> remade)
+    {
+        var next = new JsonObject();
+        foreach (var (field, value) in stored.Fields())
+        {
+            next[field] = remade.Contains(field) ? null
+                : field == "metadata" && value is JsonObject metadata ? LendFields(metadata, skipped: "resourceVersion")
+                : Lend(value);
+        }
+
+        return next;
+    }
+
+    /// <summary>
     /// A new object holding <paramref name="source"/>'s fields in their order, each lent (<see cref="Lend"/>), but
     /// <paramref name="skipped"/>, which it leaves out, and <paramref name="copied"/>, which it copies so the write that
-    /// makes the next version may change it: a next version's metadata (without resourceVersion, which the write
-    /// stamps), or a pod's spec and status when the scheduler binds it.
+    /// makes the next version may change it: a next version's metadata (<see cref="NextVersion"/>), or a pod's spec and
+    /// status when the scheduler binds it.
     /// </summary>
     internal static JsonObject LendFields(JsonObject source, string? skipped = null, string? copied = null)
     {

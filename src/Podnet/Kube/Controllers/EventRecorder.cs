@@ -111,42 +111,27 @@ public sealed class EventRecorder
     /// <summary>The correlator's patch of an earlier event: its count and last timestamp go up.</summary>
     /// <remarks>
     /// The stored Event is kept as text, and the store reads it whole to compare the new version with it; the new version
-    /// is made from that same reading, not from a second parse of the text into a copy: its values are the stored
-    /// version's own nodes (values never change; <see cref="SharedSubtrees"/>), its objects (metadata, involvedObject,
-    /// source) copies the write may change.
+    /// is made of that same reading's parts (<see cref="SharedSubtrees.NextVersion"/>, as a status update's is: nothing
+    /// writes into them, an Event having no defaults), not from a second parse of the text into a copy. It carries the
+    /// stored resourceVersion, so a count-up of a version replaced meanwhile is refused as before.
     /// </remarks>
     private KubeObject CountUp(KubeObject existing, string now, string message)
     {
         var stored = existing.Raw;
-        var next = Taken(stored);
+        var next = SharedSubtrees.NextVersion(stored, "count", "lastTimestamp", "message");
         next["count"] = (stored["count"]?.GetValue<int>() ?? 1) + 1;
         next["lastTimestamp"] = now;
         next["message"] = message;
+        KubeObject.EnsureMetadata(next)["resourceVersion"] = existing.ResourceVersion;
         try
         {
             return _store.UpdateHandedOver(KubeObject.Adopt(next), RequestContext.Admin);
         }
         finally
         {
-            // The values lent are the replaced version's on record again: the new one is stored as text (its tree is
-            // dropped), and a refused one is dropped whole, so neither is kept alive through the values' parents.
+            // The parts lent are the replaced version's on record again: the new one is stored as text (its tree is
+            // dropped), and a refused one is dropped whole, so neither is kept alive through the parts' parents.
             SharedSubtrees.Reclaim(stored);
-        }
-
-        static JsonObject Taken(JsonObject from)
-        {
-            var taken = new JsonObject();
-            foreach (var (field, value) in from.Fields())
-            {
-                taken[field] = value switch
-                {
-                    JsonValue => SharedSubtrees.Lend(value),
-                    JsonObject metadata when field == "metadata" => Taken(metadata),
-                    _ => value?.DeepClone(),
-                };
-            }
-
-            return taken;
         }
     }
 

@@ -74,7 +74,7 @@ internal sealed class KindTable
 
         foreach (var index in _indexes.Values)
         {
-            index.Replace(key, previous, obj);
+            index.Replace(key, obj);
         }
 
         return previous;
@@ -103,7 +103,7 @@ internal sealed class KindTable
 
         foreach (var index in _indexes.Values)
         {
-            index.Replace(key, removed, null);
+            index.Replace(key, null);
         }
 
         return removed;
@@ -123,7 +123,7 @@ internal sealed class KindTable
         var index = new Index(values);
         foreach (var (key, slot) in _byKey)
         {
-            index.Replace(key, null, slot.Value);
+            index.Replace(key, slot.Value);
         }
 
         _indexes[name] = index;
@@ -153,18 +153,17 @@ internal sealed class KindTable
         public IEnumerable<(string Namespace, string Name)> Keys(string value)
             => _keys.TryGetValue(value, out var keys) ? keys.InOrder() : [];
 
-        public void Replace((string Namespace, string Name) key, KubeObject? before, KubeObject? after)
+        /// <summary>Indexes <paramref name="key"/> under the values of its new version, <paramref name="after"/> (null when it is gone).</summary>
+        public void Replace((string Namespace, string Name) key, KubeObject? after)
         {
-            IEnumerable<string> oldValues = before is not null && _valuesOf.TryGetValue(key, out var indexed) ? indexed : [];
-            var nowValues = after is null ? [] : values(after);
-            if (oldValues.SequenceEqual(nowValues, StringComparer.Ordinal))
+            var old = _valuesOf.GetValueOrDefault(key, []);
+            string[] now = after is null ? [] : [.. values(after)];
+            if (old.AsSpan().SequenceEqual(now))
             {
-                // Most writes leave an object's index values as they were (a status update keeps spec.nodeName):
-                // compared as the index function gives them, with nothing copied.
+                // Most writes leave an object's index values as they were (a status update keeps spec.nodeName).
                 return;
             }
 
-            var now = nowValues.ToArray();
             if (now.Length == 0)
             {
                 _valuesOf.Remove(key);
@@ -174,38 +173,19 @@ internal sealed class KindTable
                 _valuesOf[key] = now;
             }
 
-            if (before is null || after is null)
-            {
-                // A create or a delete (every Event's): its values go in or out, without two sets to tell the change
-                // (a key set adds and removes a key once however often it is named).
-                foreach (var value in after is null ? oldValues : now)
-                {
-                    if (after is null)
-                    {
-                        Remove(value, key);
-                    }
-                    else
-                    {
-                        Add(value, key);
-                    }
-                }
-
-                return;
-            }
-
-            var old = oldValues.ToHashSet(StringComparer.Ordinal);
-            var current = now.ToHashSet(StringComparer.Ordinal);
+            // An object is indexed under a value or two: each is looked up in the other list, and a key set adds and
+            // removes a key once however often it is named.
             foreach (var value in old)
             {
-                if (!current.Contains(value))
+                if (Array.IndexOf(now, value) < 0)
                 {
                     Remove(value, key);
                 }
             }
 
-            foreach (var value in current)
+            foreach (var value in now)
             {
-                if (!old.Contains(value))
+                if (Array.IndexOf(old, value) < 0)
                 {
                     Add(value, key);
                 }

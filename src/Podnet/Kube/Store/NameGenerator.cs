@@ -69,20 +69,15 @@ public sealed class NameGenerator
         Draw(hash, "uid", string.Concat(kind, "/", ns, "/", name));
         hash[6] = (byte)((hash[6] & 0x0F) | 0x40);
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        Span<char> hex = stackalloc char[32];
-        Convert.TryToHexStringLower(hash[..16], hex, out _);
 
-        // 8-4-4-4-12, as a UUID is written.
+        // 8-4-4-4-12 hex digits of the first 16 bytes, as a UUID is written.
         Span<char> uuid = stackalloc char[36];
-        hex[..8].CopyTo(uuid);
-        uuid[8] = '-';
-        hex[8..12].CopyTo(uuid[9..]);
-        uuid[13] = '-';
-        hex[12..16].CopyTo(uuid[14..]);
-        uuid[18] = '-';
-        hex[16..20].CopyTo(uuid[19..]);
-        uuid[23] = '-';
-        hex[20..].CopyTo(uuid[24..]);
+        uuid.Fill('-');
+        Convert.TryToHexStringLower(hash[..4], uuid, out _);
+        Convert.TryToHexStringLower(hash[4..6], uuid[9..], out _);
+        Convert.TryToHexStringLower(hash[6..8], uuid[14..], out _);
+        Convert.TryToHexStringLower(hash[8..10], uuid[19..], out _);
+        Convert.TryToHexStringLower(hash[10..16], uuid[24..], out _);
         return new string(uuid);
     }
 

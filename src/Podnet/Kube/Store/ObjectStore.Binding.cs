@@ -57,16 +57,12 @@ public sealed partial class ObjectStore
             // The bound version holds the stored one's parts but spec.nodeName, the annotations and the conditions
             // (SharedSubtrees), as a status update does, instead of a copy of the whole pod per binding: the scheduler
             // binds every pod once.
-            var json = new JsonObject();
-            foreach (var (field, value) in current.Raw.Fields())
+            var pod = current.Raw;
+            var json = SharedSubtrees.NextVersion(pod, "spec", "status");
+            json["spec"] = SharedSubtrees.LendFields((JsonObject)pod["spec"]!);
+            if (pod["status"] is JsonObject status)
             {
-                json[field] = (field, value) switch
-                {
-                    ("metadata", JsonObject metadata) => SharedSubtrees.LendFields(metadata, skipped: "resourceVersion"),
-                    ("spec", JsonObject spec) => SharedSubtrees.LendFields(spec),
-                    ("status", JsonObject status) => SharedSubtrees.LendFields(status, copied: "conditions"),
-                    _ => SharedSubtrees.Lend(value),
-                };
+                json["status"] = SharedSubtrees.LendFields(status, copied: "conditions");
             }
 
             ((JsonObject)json["spec"]!)["nodeName"] = nodeName;

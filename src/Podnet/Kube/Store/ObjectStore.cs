@@ -478,22 +478,8 @@ public sealed partial class ObjectStore
 
             // The rest is the stored version's own nodes, shared rather than copied (SharedSubtrees): admission changes
             // nothing but status in place on a status update, and metadata is a new object, which the write stamps.
-            var json = new JsonObject();
-            foreach (var (field, value) in currentJson.Fields())
-            {
-                json[field] = field switch
-                {
-                    "status" => requestedStatus,
-                    "metadata" when value is JsonObject metadata => SharedSubtrees.LendFields(metadata, skipped: "resourceVersion"),
-                    _ => SharedSubtrees.Lend(value),
-                };
-            }
-
-            if (!currentJson.ContainsKey("status"))
-            {
-                json["status"] = requestedStatus;
-            }
-
+            var json = SharedSubtrees.NextVersion(currentJson, "status");
+            json["status"] = requestedStatus;
             next = KubeObject.Adopt(json);
         }
         else

@@ -63,11 +63,9 @@ internal sealed class SubtreeInterner
         {
             hash.Add(1);
 
-            // By position, not with the object's enumerator (an allocation per object walked, every write of a pod): a
-            // part is replaced under its name in place, which moves no other field.
-            for (var i = 0; i < obj.Count; i++)
+            // A part is replaced under its name in place, which moves no other field.
+            foreach (var (name, part) in obj.Fields())
             {
-                var (name, part) = obj.GetAt(i);
                 hash.Add(name.GetHashCode(StringComparison.Ordinal));
                 hash.Add(Part(part, depth, out var held));
                 if (held is not null)
