@@ -70,15 +70,15 @@ internal static class SharedSubtrees
     /// </summary>
     internal static JsonObject NextVersion(JsonObject stored, params ReadOnlySpan<string> remade)
     {
-        var next = new JsonObject();
+        var next = new SizedJsonObject.Builder(stored.Count);
         foreach (var (field, value) in stored.Fields())
         {
-            next[field] = remade.Contains(field) ? null
+            next.Add(field, remade.Contains(field) ? null
                 : field == "metadata" && value is JsonObject metadata ? LendFields(metadata, skipped: "resourceVersion")
-                : Lend(value);
+                : Lend(value));
         }
 
-        return next;
+        return next.Build();
     }
 
     /// <summary>
@@ -87,18 +87,19 @@ internal static class SharedSubtrees
     /// makes the next version may change it: a next version's metadata (<see cref="NextVersion"/>), or a pod's spec and
     /// status when the scheduler binds it.
     /// </summary>
-    internal static JsonObject LendFields(JsonObject source, string? skipped = null, string? copied = null)
+    /// <param name="room">How many fields the write will add (sized for; a skipped field counts as one it adds again).</param>
+    internal static JsonObject LendFields(JsonObject source, string? skipped = null, string? copied = null, int room = 0)
     {
-        var result = new JsonObject();
+        var result = new SizedJsonObject.Builder(source.Count + room);
         foreach (var (field, value) in source.Fields())
         {
             if (field != skipped)
             {
-                result[field] = field == copied ? value?.DeepClone() : Lend(value);
+                result.Add(field, field == copied ? value?.DeepClone() : Lend(value));
             }
         }
 
-        return result;
+        return result.Build();
     }
 
     /// <summary>

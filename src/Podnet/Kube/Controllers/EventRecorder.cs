@@ -145,19 +145,10 @@ public sealed class EventRecorder
             source["host"] = host;
         }
 
-        var involved = new JsonObject
-        {
-            ["kind"] = about.Kind,
-            ["namespace"] = about.Namespace,
-            ["name"] = about.Name,
-            ["uid"] = about.Uid,
-            ["apiVersion"] = about.ApiVersion,
-            ["resourceVersion"] = about.ResourceVersion,
-        };
-        if (about.Namespace is null)
-        {
-            involved.Remove("namespace");
-        }
+        // Made at their sizes (SizedJsonObject): an Event is the object written most.
+        var involved = about.Namespace is null
+            ? SizedJsonObject.Of(("kind", about.Kind), ("name", about.Name), ("uid", about.Uid), ("apiVersion", about.ApiVersion), ("resourceVersion", about.ResourceVersion))
+            : SizedJsonObject.Of(("kind", about.Kind), ("namespace", about.Namespace), ("name", about.Name), ("uid", about.Uid), ("apiVersion", about.ApiVersion), ("resourceVersion", about.ResourceVersion));
 
         // client-go's makeEvent names an event "<object>.<%x of the time in nanoseconds>", unique because real time
         // moves between two events; virtual time does not, so two events at one instant take the next nanosecond.
@@ -169,22 +160,21 @@ public sealed class EventRecorder
         }
 
         var suffix = nanos.ToString("x", CultureInfo.InvariantCulture);
-        var eventObject = new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Event",
-            ["metadata"] = new JsonObject { ["name"] = $"{about.Name}.{suffix}", ["namespace"] = ns },
-            ["involvedObject"] = involved,
-            ["reason"] = reason,
-            ["message"] = message,
-            ["source"] = source,
-            ["firstTimestamp"] = now,
-            ["lastTimestamp"] = now,
-            ["count"] = 1,
-            ["type"] = type,
-            ["reportingComponent"] = component,
-            ["reportingInstance"] = host ?? string.Empty,
-        };
+        var eventObject = SizedJsonObject.Of(
+            ("apiVersion", "v1"),
+            ("kind", "Event"),
+            // Room for what the store stamps: uid, creationTimestamp and resourceVersion.
+            ("metadata", SizedJsonObject.Of(5, ("name", $"{about.Name}.{suffix}"), ("namespace", ns))),
+            ("involvedObject", involved),
+            ("reason", reason),
+            ("message", message),
+            ("source", source),
+            ("firstTimestamp", now),
+            ("lastTimestamp", now),
+            ("count", 1),
+            ("type", type),
+            ("reportingComponent", component),
+            ("reportingInstance", host ?? string.Empty));
         // The event is this recorder's own, built above and read no more: the store takes it over instead of copying it, and
         // does not decode what was made as a v1 Event.
         var created = _store.CreateHandedOver(eventObject, RequestContext.ServiceAccount("kube-system", component), keepStatus: false, keepUid: false, decoded: true);

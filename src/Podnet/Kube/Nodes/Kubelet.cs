@@ -726,13 +726,11 @@ public sealed class Kubelet : ReconcilingController
             JsonObject Condition(string type, string value)
             {
                 var previous = old.FirstOrDefault(c => c["type"]?.GetValue<string>() == type);
-                return new JsonObject
-                {
-                    ["type"] = type,
-                    ["status"] = value,
-                    ["lastProbeTime"] = null,
-                    ["lastTransitionTime"] = previous?["status"]?.GetValue<string>() == value ? previous["lastTransitionTime"]?.DeepClone() : stamp,
-                };
+                return SizedJsonObject.Of(
+                    ("type", type),
+                    ("status", value),
+                    ("lastProbeTime", null),
+                    ("lastTransitionTime", previous?["status"]?.GetValue<string>() == value ? previous["lastTransitionTime"]?.DeepClone() : stamp));
             }
 
             status["phase"] = runtime.Phase;
@@ -742,7 +740,7 @@ public sealed class Kubelet : ReconcilingController
             status["podIPs"] = new JsonArray(new JsonObject { ["ip"] = runtime.PodIp });
             status["startTime"] ??= KubeObject.FormatTimestamp(runtime.SandboxReadyAt);
             var scheduled = old.FirstOrDefault(c => c["type"]?.GetValue<string>() == "PodScheduled")?.DeepClone()
-                            ?? new JsonObject { ["type"] = "PodScheduled", ["status"] = "True", ["lastProbeTime"] = null, ["lastTransitionTime"] = stamp };
+                            ?? SizedJsonObject.Of(("type", "PodScheduled"), ("status", "True"), ("lastProbeTime", null), ("lastTransitionTime", stamp));
             status["conditions"] = new JsonArray(
                 Condition("PodReadyToStartContainers", "True"),
                 Condition("Initialized", "True"),
@@ -774,46 +772,48 @@ public sealed class Kubelet : ReconcilingController
     /// </summary>
     private static JsonObject CopyBut(JsonObject? stored, string[] replaced)
     {
-        var status = new JsonObject();
-        foreach (var (field, value) in stored ?? [])
+        // Sized for the stored fields and the replaced ones and startTime, which the caller may add.
+        var status = new SizedJsonObject.Builder((stored?.Count ?? 0) + replaced.Length + 1);
+        if (stored is not null)
         {
-            status[field] = Array.IndexOf(replaced, field) >= 0 ? null : value?.DeepClone();
+            foreach (var (field, value) in stored.Fields())
+            {
+                status.Add(field, Array.IndexOf(replaced, field) >= 0 ? null : value?.DeepClone());
+            }
         }
 
-        return status;
+        return status.Build();
     }
 
     /// <summary>A container's entry of <c>status.containerStatuses</c>.</summary>
     private static JsonObject ContainerStatus(RuntimeContainer container, bool podLevelReady)
     {
-        var status = new JsonObject
-        {
-            ["name"] = container.Name,
-            ["image"] = container.Image,
-            ["imageID"] = container.EverStarted ? container.Image : string.Empty,
-        };
+        var status = new SizedJsonObject.Builder(9);
+        status.Add("name", container.Name);
+        status.Add("image", container.Image);
+        status.Add("imageID", container.EverStarted ? container.Image : string.Empty);
         if (container.EverStarted)
         {
-            status["containerID"] = container.ContainerId;
+            status.Add("containerID", container.ContainerId);
         }
 
-        status["ready"] = container.Ready && podLevelReady;
-        status["restartCount"] = container.RestartCount;
-        status["started"] = container.Started;
-        status["state"] = container.State switch
+        status.Add("ready", container.Ready && podLevelReady);
+        status.Add("restartCount", container.RestartCount);
+        status.Add("started", container.Started);
+        status.Add("state", container.State switch
         {
             RuntimeContainerState.Running => new JsonObject { ["running"] = new JsonObject { ["startedAt"] = KubeObject.FormatTimestamp(container.StartedAt) } },
             RuntimeContainerState.BackOff => new JsonObject { ["waiting"] = new JsonObject { ["message"] = container.BackOffMessage, ["reason"] = "CrashLoopBackOff" } },
             RuntimeContainerState.Terminated => new JsonObject { ["terminated"] = container.LastTerminated?.DeepClone() },
             RuntimeContainerState.ImageNeverPull => new JsonObject { ["waiting"] = new JsonObject { ["message"] = ImageManager.NeverPullMessage(container.Image), ["reason"] = ImageManager.NeverPullReason } },
             _ => new JsonObject { ["waiting"] = new JsonObject { ["reason"] = "ContainerCreating" } },
-        };
+        });
         if (container.LastTerminated is not null && container.State != RuntimeContainerState.Terminated)
         {
-            status["lastState"] = new JsonObject { ["terminated"] = container.LastTerminated.DeepClone() };
+            status.Add("lastState", new JsonObject { ["terminated"] = container.LastTerminated.DeepClone() });
         }
 
-        return status;
+        return status.Build();
     }
 
     /// <summary>The kubelet forgets a pod that is gone: its state and its containers' back-off.</summary>

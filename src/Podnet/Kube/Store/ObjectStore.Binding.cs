@@ -59,10 +59,10 @@ public sealed partial class ObjectStore
             // binds every pod once.
             var pod = current.Raw;
             var json = SharedSubtrees.NextVersion(pod, "spec", "status");
-            json["spec"] = SharedSubtrees.LendFields((JsonObject)pod["spec"]!);
+            json["spec"] = SharedSubtrees.LendFields((JsonObject)pod["spec"]!, room: 1);
             if (pod["status"] is JsonObject status)
             {
-                json["status"] = SharedSubtrees.LendFields(status, copied: "conditions");
+                json["status"] = SharedSubtrees.LendFields(status, copied: "conditions", room: 1);
             }
 
             ((JsonObject)json["spec"]!)["nodeName"] = nodeName;
