@@ -286,7 +286,7 @@ public sealed class DeploymentController : ReconcilingController
 
         if (!JsonNode.DeepEquals(deployment.Peek("status"), status))
         {
-            Store.UpdateStatus(Store.Get(Deployments, deployment.Namespace, deployment.Name).With(j => j["status"] = status), context);
+            Store.UpdateStatusHandedOver(Store.Get(Deployments, deployment.Namespace, deployment.Name), status, context);
         }
     }
 

@@ -110,10 +110,11 @@ public sealed class EventRecorder
 
     /// <summary>The correlator's patch of an earlier event: its count and last timestamp go up.</summary>
     /// <remarks>
-    /// The stored Event is kept as text, and the store reads it whole to compare the new version with it; the new version
-    /// is made of that same reading's parts (<see cref="SharedSubtrees.NextVersion"/>, as a status update's is: nothing
-    /// writes into them, an Event having no defaults), not from a second parse of the text into a copy. It carries the
-    /// stored resourceVersion, so a count-up of a version replaced meanwhile is refused as before.
+    /// A new Event is stored as text, a counted-up one as a tree (<see cref="KubeResource.KeptCompact"/>); the store reads
+    /// the stored version whole to compare the new one with it. The new version is made of that same reading's parts
+    /// (<see cref="SharedSubtrees.NextVersion"/>, as a status update's is: nothing writes into them, an Event having no
+    /// defaults), not from a second parse of the text into a copy. It carries the stored resourceVersion, so a count-up
+    /// of a version replaced meanwhile is refused as before.
     /// </remarks>
     private KubeObject CountUp(KubeObject existing, string now, string message)
     {
@@ -125,13 +126,15 @@ public sealed class EventRecorder
         KubeObject.EnsureMetadata(next)["resourceVersion"] = existing.ResourceVersion;
         try
         {
+            // The new version keeps its tree (KubeResource.KeptCompact), holding the parts lent as their parent.
             return _store.UpdateHandedOver(KubeObject.Adopt(next), RequestContext.Admin);
         }
-        finally
+        catch
         {
-            // The parts lent are the replaced version's on record again: the new one is stored as text (its tree is
-            // dropped), and a refused one is dropped whole, so neither is kept alive through the parts' parents.
+            // The parts lent are the replaced version's on record again: a refused version is dropped whole, and is not
+            // kept alive through the parts' parents.
             SharedSubtrees.Reclaim(stored);
+            throw;
         }
     }
 

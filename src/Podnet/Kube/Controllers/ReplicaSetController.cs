@@ -135,7 +135,7 @@ public sealed class ReplicaSetController : ReconcilingController
         };
         if (!JsonNode.DeepEquals(replicaSet.Peek("status"), status))
         {
-            Store.UpdateStatus(Store.Get(ReplicaSets, key.Namespace, key.Name).With(j => j["status"] = status), context);
+            Store.UpdateStatusHandedOver(Store.Get(ReplicaSets, key.Namespace, key.Name), status, context);
         }
 
         return ReconcileResult.Done;

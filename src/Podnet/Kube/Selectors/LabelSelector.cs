@@ -195,9 +195,10 @@ public sealed class LabelSelector
             return false;
         }
 
-        foreach (var requirement in Requirements)
+        // By index: the list's enumerator is an allocation, and a ReplicaSet's sync matches each pod it owns.
+        for (var i = 0; i < Requirements.Count; i++)
         {
-            if (!requirement.Matches(labels))
+            if (!Requirements[i].Matches(labels))
             {
                 return false;
             }

@@ -81,15 +81,17 @@ public sealed partial class ObjectStore
     }
 
     /// <summary>
-    /// Stores an object and keeps the store-wide indexes (uid, owners, namespace content) with it; then makes it compact
-    /// if its kind is kept so (<see cref="KubeResource.KeptCompact"/>), once every index has read it.
+    /// Stores an object and keeps the store-wide indexes (uid, owners, namespace content) with it; then makes a new
+    /// object compact if its kind is kept so (<see cref="KubeResource.KeptCompact"/>), once every index has read it.
     /// </summary>
     private void Put(KindTable table, (string Namespace, string Name) key, KubeObject obj)
     {
+        // A version that replaces another keeps its tree (an Event counted up): see KubeResource.KeptCompact.
+        var compact = table.Resource.KeptCompact && table.Get(key) is null;
         ShareParts(table, key, obj);
         obj.Seal();
         PutIndexed(table, key, obj);
-        if (table.Resource.KeptCompact)
+        if (compact)
         {
             obj.Compact();
         }

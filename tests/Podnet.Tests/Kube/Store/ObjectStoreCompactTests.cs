@@ -53,6 +53,31 @@ public class ObjectStoreCompactTests
         Assert.Equal(2, JsonNode.Parse(listed.ToJsonString())!["count"]!.GetValue<int>());
     }
 
+    /// <summary>
+    /// Only a new Event is made compact: a count-up reads the version it replaces whole, so the version it writes keeps
+    /// its tree for the next one (KubeResource.KeptCompact).
+    /// </summary>
+    [Fact]
+    public void CountedUpEvent_KeepsItsTree_NewEventIsCompact()
+    {
+        var pod = _h.CreatePod("web");
+        var recorder = new EventRecorder(_h.Store, _h.Time);
+        var events = _h.Store.Resources.For("v1", "Event");
+        var first = recorder.Normal(pod, "Pulled", "pulled", "kubelet", "node-1")!;
+        Assert.True(_h.Store.Get(events, "default", first.Name).IsCompactUnread);
+
+        recorder.Normal(pod, "Pulled", "pulled", "kubelet", "node-1");
+        recorder.Normal(pod, "Pulled", "pulled", "kubelet", "node-1");
+        var other = recorder.Normal(pod, "Created", "created", "kubelet", "node-1")!;
+
+        var counted = _h.Store.Get(events, "default", first.Name);
+        Assert.False(counted.IsCompactUnread);
+        Assert.Equal(3, counted["count"]!.GetValue<int>());
+        Assert.Equal(pod.Uid, counted.GetString("involvedObject.uid"));
+        Assert.Equal(first.GetString("firstTimestamp"), counted.GetString("firstTimestamp"));
+        Assert.True(_h.Store.Get(events, "default", other.Name).IsCompactUnread);
+    }
+
     [Fact]
     public void Pods_AreNotKeptCompact()
     {
