@@ -58,7 +58,7 @@ public sealed class FargateProfileWebhook
             return AdmissionResult.Allow();
         }
 
-        return AdmissionResult.Allow(pod
+        return AdmissionResult.AllowChanged(pod
             .WithLabel(ResourceControllerNames.FargateProfileLabel, profile.FargateProfileName)
             .With(json => ((JsonObject)json["spec"]!)["schedulerName"] = SchedulerName));
     }

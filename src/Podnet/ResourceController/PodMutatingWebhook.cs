@@ -72,7 +72,7 @@ public sealed class PodMutatingWebhook
         if (IsWindows(pod))
         {
             // HandleWindowsPod (webhooks/core/pod_webhook.go): no SecurityGroupPolicy lookup at all.
-            return _windowsIpamEnabled() ? AdmissionResult.Allow(pod.With(json => Request(json, ResourceControllerNames.PrivateIPv4Address))) : AdmissionResult.Allow();
+            return _windowsIpamEnabled() ? AdmissionResult.AllowChanged(pod.With(json => Request(json, ResourceControllerNames.PrivateIPv4Address))) : AdmissionResult.Allow();
         }
 
         var match = _matcher.Match(pod);
@@ -86,7 +86,7 @@ public sealed class PodMutatingWebhook
             return AdmissionResult.Allow();
         }
 
-        return AdmissionResult.Allow(pod.With(json => Request(json, ResourceControllerNames.PodEni)));
+        return AdmissionResult.AllowChanged(pod.With(json => Request(json, ResourceControllerNames.PodEni)));
     }
 
     /// <summary>One of <paramref name="resource"/> in the first container's limits and requests, whatever it asked for.</summary>
@@ -107,12 +107,12 @@ public sealed class PodMutatingWebhook
 
         if (match.GroupIds.Count > 0)
         {
-            return AdmissionResult.Allow(pod.WithAnnotation(ResourceControllerNames.FargatePodSecurityGroupsAnnotation, string.Join(",", match.GroupIds)));
+            return AdmissionResult.AllowChanged(pod.WithAnnotation(ResourceControllerNames.FargatePodSecurityGroupsAnnotation, string.Join(",", match.GroupIds)));
         }
 
         // Only the webhook may set the annotation: a value the user gave is dropped.
         return pod.Annotations.ContainsKey(ResourceControllerNames.FargatePodSecurityGroupsAnnotation)
-            ? AdmissionResult.Allow(pod.WithAnnotation(ResourceControllerNames.FargatePodSecurityGroupsAnnotation, null))
+            ? AdmissionResult.AllowChanged(pod.WithAnnotation(ResourceControllerNames.FargatePodSecurityGroupsAnnotation, null))
             : AdmissionResult.Allow();
     }
 

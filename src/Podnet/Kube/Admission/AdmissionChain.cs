@@ -49,12 +49,12 @@ public sealed class AdmissionChain
                 continue;
             }
 
-            var mutated = Call(webhook, current);
-            if (mutated is not null && !JsonNode.DeepEquals(mutated.Raw, current.Object?.Raw))
+            if (Call(webhook, current) is { Patched: { } mutated } answer && !JsonNode.DeepEquals(mutated.Raw, current.Object?.Raw))
             {
                 changed = true;
-                // What a webhook answers may be held elsewhere: the plugins that run again copy before they change it.
-                current = current with { Object = mutated, Owned = false };
+                // What a webhook answers may be held elsewhere, unless it says it made it for this answer: the plugins
+                // that run again copy before they change it.
+                current = current with { Object = mutated, Owned = answer.PatchedIsOwn };
             }
         }
 
@@ -105,7 +105,8 @@ public sealed class AdmissionChain
         return current;
     }
 
-    private static KubeObject? Call(AdmissionWebhook webhook, AdmissionRequest request)
+    /// <summary>The webhook's answer when it matches and allows (null for a validating one's, or one ignored).</summary>
+    private static AdmissionResult? Call(AdmissionWebhook webhook, AdmissionRequest request)
     {
         if (!webhook.Matches(request))
         {
@@ -135,7 +136,7 @@ public sealed class AdmissionChain
             throw new KubeException(result.Reason, message, code);
         }
 
-        return webhook.Mutating ? result.Patched : null;
+        return webhook.Mutating ? result : null;
     }
 }
 

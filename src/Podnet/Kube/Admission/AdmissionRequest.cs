@@ -35,7 +35,18 @@ public sealed record AdmissionRequest(
 /// </summary>
 public sealed record AdmissionResult(bool Allowed, KubeObject? Patched = null, string? Message = null, int Code = 0, string Reason = "")
 {
+    /// <summary>
+    /// <see cref="Patched"/> was made for this answer and nothing else holds it (<see cref="AllowChanged"/>): the write
+    /// takes it over, and the built-in plugins that run again change it in place, as the API server's run on its own
+    /// copy of the object with the webhook's patch applied (mutating.go <c>callAttrMutatingHook</c>). Otherwise they copy
+    /// it first: a webhook may answer with an object it keeps.
+    /// </summary>
+    public bool PatchedIsOwn { get; init; }
+
     public static AdmissionResult Allow(KubeObject? patched = null) => new(true, patched);
+
+    /// <summary>Allowed with <paramref name="changed"/>, a changed copy made for this answer (<see cref="PatchedIsOwn"/>).</summary>
+    public static AdmissionResult AllowChanged(KubeObject changed) => new(true, changed) { PatchedIsOwn = true };
 
     public static AdmissionResult Deny(string message, int code = 0, string reason = "") => new(false, null, message, code, reason);
 }

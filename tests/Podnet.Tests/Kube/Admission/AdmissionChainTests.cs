@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Podnet.Kube.Admission;
 using Podnet.Kube.Api;
 using Podnet.Kube.Store;
@@ -92,6 +93,25 @@ public class AdmissionChainTests
         Assert.Equal("yes", pod.Labels["webhook"]);
         Assert.Equal("Always", pod.GetString("spec.restartPolicy"));
         Assert.Null(kept["spec.restartPolicy"]);
+    }
+
+    [Fact]
+    public void Admit_WebhookAnswerMadeForIt_IsDefaultedInPlace()
+    {
+        // A webhook that answers with a changed copy made for the request (as the API server's patched copy) hands it
+        // over: the built-in plugins that run again change it instead of copying it. This one drops a default, which
+        // the defaults plugin sets again on the webhook's own copy.
+        KubeObject? made = null;
+        var chain = new AdmissionChain([new ObjectDefaults()]);
+        chain.Register(new AdmissionWebhook("label", true, FailurePolicy.Fail, r => r.Resource.Kind == "Pod",
+            r => AdmissionResult.AllowChanged(made = r.Object!.WithLabel("webhook", "yes").With(j => ((JsonObject)j["spec"]!).Remove("restartPolicy")))));
+        var h = new StoreHarness(chain);
+
+        var pod = h.CreatePod("x");
+
+        Assert.Equal("yes", pod.Labels["webhook"]);
+        Assert.Equal("Always", pod.GetString("spec.restartPolicy"));
+        Assert.Equal("Always", made!.GetString("spec.restartPolicy"));
     }
 
     [Fact]
