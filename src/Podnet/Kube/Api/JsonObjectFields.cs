@@ -13,7 +13,7 @@ internal static class JsonObjectFields
     /// <summary>The fields of <paramref name="json"/> as <c>(name, value)</c> pairs, for <c>foreach</c>.</summary>
     public static Walk Fields(this JsonObject json) => new(json);
 
-    /// <summary>A walk over one object's fields; its enumerator is a struct. The default walk has no fields.</summary>
+    /// <summary>A walk over one object's fields; its enumerator is a struct.</summary>
     public readonly struct Walk(JsonObject json)
     {
         public Enumerator GetEnumerator() => new(json);
@@ -26,6 +26,6 @@ internal static class JsonObjectFields
 
         public readonly KeyValuePair<string, JsonNode?> Current => json.GetAt(_index);
 
-        public bool MoveNext() => json is not null && ++_index < json.Count;
+        public bool MoveNext() => ++_index < json.Count;
     }
 }

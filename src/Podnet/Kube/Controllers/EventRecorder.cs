@@ -149,9 +149,17 @@ public sealed class EventRecorder
         }
 
         // Made at their sizes (SizedJsonObject): an Event is the object written most.
-        var involved = about.Namespace is null
-            ? SizedJsonObject.Of(("kind", about.Kind), ("name", about.Name), ("uid", about.Uid), ("apiVersion", about.ApiVersion), ("resourceVersion", about.ResourceVersion))
-            : SizedJsonObject.Of(("kind", about.Kind), ("namespace", about.Namespace), ("name", about.Name), ("uid", about.Uid), ("apiVersion", about.ApiVersion), ("resourceVersion", about.ResourceVersion));
+        var involved = new SizedJsonObject.Builder(6);
+        involved.Add("kind", about.Kind);
+        if (about.Namespace is { } aboutNamespace)
+        {
+            involved.Add("namespace", aboutNamespace);
+        }
+
+        involved.Add("name", about.Name);
+        involved.Add("uid", about.Uid);
+        involved.Add("apiVersion", about.ApiVersion);
+        involved.Add("resourceVersion", about.ResourceVersion);
 
         // client-go's makeEvent names an event "<object>.<%x of the time in nanoseconds>", unique because real time
         // moves between two events; virtual time does not, so two events at one instant take the next nanosecond.
@@ -168,7 +176,7 @@ public sealed class EventRecorder
             ("kind", "Event"),
             // Room for what the store stamps: uid, creationTimestamp and resourceVersion.
             ("metadata", SizedJsonObject.Of(5, ("name", $"{about.Name}.{suffix}"), ("namespace", ns))),
-            ("involvedObject", involved),
+            ("involvedObject", involved.Build()),
             ("reason", reason),
             ("message", message),
             ("source", source),

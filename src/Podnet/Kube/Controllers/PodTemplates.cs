@@ -9,44 +9,30 @@ internal static class PodTemplates
 {
     public static KubeObject NewPod(KubeObject owner, JsonObject template, string generateName, Action<JsonObject>? adjust = null)
     {
-        // The template's metadata but its name, with the pod's generateName, namespace and controller reference, each
-        // where the template has it or else after the rest; sized for them and for what the store stamps on create
-        // (name, uid, creationTimestamp, resourceVersion), so the pod's metadata is allocated once.
+        // The template's metadata but its name, then the pod's generateName, namespace and controller reference (each in
+        // place where the template has it, else after the rest), made at its size with room for what the store stamps on
+        // create (name, uid, creationTimestamp, resourceVersion).
         var templateMetadata = template["metadata"] as JsonObject;
-        (string Name, JsonNode? Value)[] set = [("generateName", generateName), ("namespace", owner.Namespace), ("ownerReferences", new JsonArray(OwnerReference.ControllerOf(owner).ToJson()))];
-        var metadata = new SizedJsonObject.Builder((templateMetadata?.Count ?? 0) + set.Length + 4);
-        var placed = 0;
-        foreach (var (field, value) in templateMetadata is null ? default : templateMetadata.Fields())
+        var copied = new SizedJsonObject.Builder((templateMetadata?.Count ?? 0) + 7);
+        if (templateMetadata is not null)
         {
-            var given = set.Length - 1;
-            while (given >= 0 && set[given].Name != field)
+            foreach (var (field, value) in templateMetadata.Fields())
             {
-                given--;
-            }
-
-            if (given >= 0)
-            {
-                metadata.Add(field, set[given].Value);
-                placed |= 1 << given;
-            }
-            else if (field != "name")
-            {
-                metadata.Add(field, value?.DeepClone());
+                if (field != "name")
+                {
+                    copied.Add(field, value?.DeepClone());
+                }
             }
         }
 
-        for (var i = 0; i < set.Length; i++)
-        {
-            if ((placed & (1 << i)) == 0)
-            {
-                metadata.Add(set[i].Name, set[i].Value);
-            }
-        }
-
+        var metadata = copied.Build();
+        metadata["generateName"] = generateName;
+        metadata["namespace"] = owner.Namespace;
+        metadata["ownerReferences"] = new JsonArray(OwnerReference.ControllerOf(owner).ToJson());
         var pod = SizedJsonObject.Of(
             ("apiVersion", "v1"),
             ("kind", "Pod"),
-            ("metadata", metadata.Build()),
+            ("metadata", metadata),
             ("spec", template["spec"]?.DeepClone() ?? new JsonObject()));
         adjust?.Invoke(pod);
 
