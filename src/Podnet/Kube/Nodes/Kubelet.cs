@@ -859,10 +859,17 @@ public sealed class Kubelet : ReconcilingController
     }
 
     /// <summary>A new sandbox per attempt, as containerd makes one each time (so the retries' messages differ and aggregate).</summary>
-    private static string SandboxId(KubeObject pod, DateTimeOffset attempt) => Hex($"sandbox{pod.Uid}{attempt.UtcTicks}");
+    private static string SandboxId(KubeObject pod, DateTimeOffset attempt)
+    {
+        // Its seed is formatted on the stack too: a pod waiting for its branch interface makes an ID every 10 s.
+        Span<char> seed = stackalloc char[128];
+        return seed.TryWrite($"sandbox{pod.Uid}{attempt.UtcTicks}", out var written)
+            ? Hex(seed[..written])
+            : Hex($"sandbox{pod.Uid}{attempt.UtcTicks}");
+    }
 
     /// <summary>The SHA-256 of <paramref name="seed"/> in lower-case hex: IDs and jitter that repeat from run to run.</summary>
-    private static string Hex(string seed)
+    private static string Hex(ReadOnlySpan<char> seed)
     {
         // Hashed from a buffer on the stack: a pod waiting for its branch interface makes an ID every 10 s.
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
