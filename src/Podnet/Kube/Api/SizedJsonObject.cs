@@ -28,7 +28,7 @@ internal static class SizedJsonObject
     /// <inheritdoc cref="Of(ReadOnlySpan{ValueTuple{string, JsonNode}})" path="/exception"/>
     public static JsonObject Of(int capacity, params ReadOnlySpan<(string Name, JsonNode? Value)> fields)
     {
-        var builder = new Builder(Math.Max(capacity, fields.Length));
+        var builder = new Builder(capacity);
         foreach (var (name, value) in fields)
         {
             builder.Add(name, value);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -859,13 +860,22 @@ public sealed class Kubelet : ReconcilingController
     }
 
     /// <summary>A new sandbox per attempt, as containerd makes one each time (so the retries' messages differ and aggregate).</summary>
-    private static string SandboxId(KubeObject pod, DateTimeOffset attempt)
+    private static string SandboxId(KubeObject pod, DateTimeOffset attempt) => Hex($"sandbox{pod.Uid}{attempt.UtcTicks}");
+
+    /// <summary>
+    /// <see cref="Hex(ReadOnlySpan{char})"/> of an interpolated seed, formatted into a pooled buffer rather than a string:
+    /// a pod waiting for its branch interface makes a sandbox ID every 10 s.
+    /// </summary>
+    private static string Hex(ref DefaultInterpolatedStringHandler seed)
     {
-        // Its seed is formatted on the stack too: a pod waiting for its branch interface makes an ID every 10 s.
-        Span<char> seed = stackalloc char[128];
-        return seed.TryWrite($"sandbox{pod.Uid}{attempt.UtcTicks}", out var written)
-            ? Hex(seed[..written])
-            : Hex($"sandbox{pod.Uid}{attempt.UtcTicks}");
+        try
+        {
+            return Hex(seed.Text);
+        }
+        finally
+        {
+            seed.Clear();
+        }
     }
 
     /// <summary>The SHA-256 of <paramref name="seed"/> in lower-case hex: IDs and jitter that repeat from run to run.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Podnet.Kube.Nodes;
 
 /// <summary>A pod whose sandbox the kubelet has set up on its node: its address and its containers, in spec order.</summary>
@@ -26,7 +28,7 @@ internal sealed class RuntimePod(string uid, string podIp, DateTimeOffset sandbo
     /// The stored status the kubelet last wrote or found equal to its own, with the inputs it made it from: while the pod
     /// still holds that very status node and the inputs are equal, the status would be the same again.
     /// </summary>
-    public (System.Text.Json.Nodes.JsonNode? Status, PodStatusInputs Inputs)? Posted { get; set; }
+    public (JsonNode? Status, PodStatusInputs Inputs)? Posted { get; set; }
 
     /// <summary>When the pod-level readiness (aws-node's own) is next asked again while it says not ready.</summary>
     public DateTimeOffset? NextReadinessCheck { get; set; }

@@ -315,9 +315,9 @@ public sealed partial class ObjectStore
 
     /// <summary>
     /// <see cref="UpdateStatus(KubeObject, RequestContext?)"/> of <paramref name="stored"/> with a new status the caller
-    /// hands over (a kubelet's status, built apart from the pod): the store copies the stored object once, without
-    /// its old status, and takes <paramref name="status"/> as it is, instead of the caller copying the whole object to
-    /// set it and the store copying it again. Conflicts, admission and the no-op check are an update's.
+    /// hands over (a kubelet's pod status, a workload controller's, built apart from the object): the store makes the
+    /// next version of the stored one's parts and takes <paramref name="status"/> as it is, instead of the caller
+    /// copying the whole object to set it. Conflicts, admission and the no-op check are an update's.
     /// </summary>
     /// <param name="stored">The object as the caller read it (its resourceVersion must still be current).</param>
     /// <param name="status">The new status; the store owns it from now on.</param>
