@@ -238,7 +238,7 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
     {
         if (!_agents.TryGetValue(node.Name, out var agent) || !agent.Ipamd.Initialized)
         {
-            return SandboxResult.Failed(CniPlugin.AwsCni, NotReadyMessage);
+            return NotReady;
         }
 
         if (agent.Settings.ServesPodEni && RequestsPodEni(pod))
@@ -251,7 +251,7 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
         {
             // The kubelet retries; meanwhile ipamd's pool loop may add addresses.
             Queue.Add(new ObjectKey(null, node.Name));
-            return SandboxResult.Failed(CniPlugin.AwsCni, NoAddress);
+            return NoAddressFailure;
         }
 
         // The pool may now be low: ipamd looks again.
@@ -299,6 +299,14 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
     private const string NoAddress = "add cmd: failed to assign an IP address to container";
 
     /// <summary>
+    /// The ADD's failures, made once: a pod waiting for its branch interface fails its ADD on every retry of its worker
+    /// (about 300,000 times in a 10,000-pod world with security groups), and the result is immutable.
+    /// </summary>
+    private static readonly SandboxResult NoAddressFailure = SandboxResult.Failed(CniPlugin.AwsCni, NoAddress);
+
+    private static readonly SandboxResult NotReady = SandboxResult.Failed(CniPlugin.AwsCni, NotReadyMessage);
+
+    /// <summary>
     /// A pod with security groups takes the address of its branch interface from the annotation the VPC resource
     /// controller writes; until the annotation is there the ADD fails and the kubelet retries (seed 001): on the pod
     /// worker's back-off (10 s, the failure names no delay of its own), or at once when the annotation arrives, as the
@@ -309,7 +317,7 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
     {
         if (BranchNetwork(pod, agent) is not { } network)
         {
-            return SandboxResult.Failed(CniPlugin.AwsCni, NoAddress);
+            return NoAddressFailure;
         }
 
         _podNetworks[KeyOf(pod)] = network;

@@ -66,7 +66,6 @@ public sealed class EventRecorder
     public KubeObject? Record(KubeObject about, string type, string reason, string message, string component, string? host)
     {
         var at = _time.GetUtcNow();
-        var now = KubeObject.FormatTimestamp(at);
         var ns = about.Namespace ?? "default";
         KubeObject? existing;
         EventCorrelator correlator;
@@ -91,6 +90,8 @@ public sealed class EventRecorder
         }
 
         message = correlated.Message;
+        // Formatted only for an event written: the spam filter drops most of a waiting pod's sandbox retries.
+        var now = KubeObject.FormatTimestamp(at);
         try
         {
             return existing is null ? Create(about, type, reason, message, component, host, at, now, ns, correlator, correlated.Key) : CountUp(existing, now, message);
