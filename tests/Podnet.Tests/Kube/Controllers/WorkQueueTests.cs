@@ -132,6 +132,38 @@ public class WorkQueueTests
     }
 
     [Fact]
+    public void WorkQueue_EntriesTakenOffOrReplaced_DoNotFallDueAtTheirOldTimes()
+    {
+        var time = new ManualTimeProvider();
+        var start = time.GetUtcNow();
+        var queue = new WorkQueue<string>(time);
+        queue.AddAfter("a", TimeSpan.FromSeconds(5));
+        queue.Add("a");
+        Assert.True(TryTake(queue, out _));
+
+        // Waiting again, later than the entry the add took off; then earlier, replacing it.
+        queue.AddAfter("a", TimeSpan.FromSeconds(30));
+        queue.AddAfter("b", TimeSpan.FromSeconds(40));
+        queue.AddAfter("b", TimeSpan.FromSeconds(20));
+        Assert.Equal(start.AddSeconds(20), queue.NextDue);
+        Assert.Equal(2, queue.Count);
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.False(queue.HasReady);
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.True(TryTake(queue, out var b));
+        Assert.Equal("b", b);
+        Assert.Equal(start.AddSeconds(30), queue.NextDue);
+
+        time.Advance(TimeSpan.FromSeconds(20));
+        Assert.True(TryTake(queue, out var a));
+        Assert.Equal("a", a);
+        Assert.False(TryTake(queue, out _));
+        Assert.Null(queue.NextDue);
+        Assert.Equal(0, queue.Count);
+    }
+
+    [Fact]
     public void WorkQueue_AddWhileProcessing_IsProcessedAgainAfterDone()
     {
         var queue = new WorkQueue<string>(new ManualTimeProvider());
