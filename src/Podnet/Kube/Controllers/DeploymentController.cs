@@ -263,30 +263,29 @@ public sealed class DeploymentController : ReconcilingController
         var ready = fresh.Sum(rs => rs.Peek("status.readyReplicas")?.GetValue<int>() ?? 0);
         var available = fresh.Sum(rs => rs.Peek("status.availableReplicas")?.GetValue<int>() ?? 0);
         var previous = deployment.Peek("status.conditions") as JsonArray;
-        var status = new JsonObject
+        // Made at its size (SizedJsonObject): a Deployment's status is written again whenever one of its pods becomes
+        // ready. readyReplicas and availableReplicas are left out while zero (omitempty).
+        var status = new SizedJsonObject.Builder(6);
+        status.Add("observedGeneration", GenerationOf(deployment));
+        status.Add("replicas", replicas);
+        status.Add("updatedReplicas", updated);
+        if (ready != 0)
         {
-            ["observedGeneration"] = GenerationOf(deployment),
-            ["replicas"] = replicas,
-            ["updatedReplicas"] = updated,
-            ["readyReplicas"] = ready,
-            ["availableReplicas"] = available,
-            ["conditions"] = new JsonArray(
-                Condition(previous, "Available", available >= desired ? "True" : "False", available >= desired ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable", available >= desired ? "Deployment has minimum availability." : "Deployment does not have minimum availability."),
-                Condition(previous, "Progressing", "True", updated == desired && available >= desired ? "NewReplicaSetAvailable" : "ReplicaSetUpdated", updated == desired && available >= desired ? $"ReplicaSet \"{current.Name}\" has successfully progressed." : $"ReplicaSet \"{current.Name}\" is progressing.")),
-        };
-        if (ready == 0)
-        {
-            status.Remove("readyReplicas");
+            status.Add("readyReplicas", ready);
         }
 
-        if (available == 0)
+        if (available != 0)
         {
-            status.Remove("availableReplicas");
+            status.Add("availableReplicas", available);
         }
 
-        if (!JsonNode.DeepEquals(deployment.Peek("status"), status))
+        status.Add("conditions", new JsonArray(
+            Condition(previous, "Available", available >= desired ? "True" : "False", available >= desired ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable", available >= desired ? "Deployment has minimum availability." : "Deployment does not have minimum availability."),
+            Condition(previous, "Progressing", "True", updated == desired && available >= desired ? "NewReplicaSetAvailable" : "ReplicaSetUpdated", updated == desired && available >= desired ? $"ReplicaSet \"{current.Name}\" has successfully progressed." : $"ReplicaSet \"{current.Name}\" is progressing.")));
+        var built = status.Build();
+        if (!JsonNode.DeepEquals(deployment.Peek("status"), built))
         {
-            Store.UpdateStatusHandedOver(Store.Get(Deployments, deployment.Namespace, deployment.Name), status, context);
+            Store.UpdateStatusHandedOver(Store.Get(Deployments, deployment.Namespace, deployment.Name), built, context);
         }
     }
 
@@ -296,14 +295,12 @@ public sealed class DeploymentController : ReconcilingController
         var now = KubeObject.FormatTimestamp(Time.GetUtcNow());
         var unchanged = old?["status"]?.GetValue<string>() == status;
         var sameReason = unchanged && old?["reason"]?.GetValue<string>() == reason;
-        return new JsonObject
-        {
-            ["type"] = type,
-            ["status"] = status,
-            ["lastUpdateTime"] = sameReason ? old!["lastUpdateTime"]?.DeepClone() : now,
-            ["lastTransitionTime"] = unchanged ? old!["lastTransitionTime"]?.DeepClone() : now,
-            ["reason"] = reason,
-            ["message"] = message,
-        };
+        return SizedJsonObject.Of(
+            ("type", type),
+            ("status", status),
+            ("lastUpdateTime", sameReason ? old!["lastUpdateTime"]?.DeepClone() : now),
+            ("lastTransitionTime", unchanged ? old!["lastTransitionTime"]?.DeepClone() : now),
+            ("reason", reason),
+            ("message", message));
     }
 }

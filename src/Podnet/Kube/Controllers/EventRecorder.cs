@@ -143,11 +143,7 @@ public sealed class EventRecorder
     private KubeObject Create(KubeObject about, string type, string reason, string message, string component, string? host, DateTimeOffset at, string now, string ns, EventCorrelator correlator, EventCorrelator.EventKey key)
     {
 
-        var source = new JsonObject { ["component"] = component };
-        if (host is not null)
-        {
-            source["host"] = host;
-        }
+        var source = host is null ? SizedJsonObject.Of(("component", component)) : SizedJsonObject.Of(("component", component), ("host", host));
 
         // Made at their sizes (SizedJsonObject): an Event is the object written most.
         var involved = new SizedJsonObject.Builder(6);
@@ -171,12 +167,11 @@ public sealed class EventRecorder
             _lastNanos = nanos;
         }
 
-        var suffix = nanos.ToString("x", CultureInfo.InvariantCulture);
         var eventObject = SizedJsonObject.Of(
             ("apiVersion", "v1"),
             ("kind", "Event"),
             // Room for what the store stamps: uid, creationTimestamp and resourceVersion.
-            ("metadata", SizedJsonObject.Of(5, ("name", $"{about.Name}.{suffix}"), ("namespace", ns))),
+            ("metadata", SizedJsonObject.Of(5, ("name", string.Create(CultureInfo.InvariantCulture, $"{about.Name}.{nanos:x}")), ("namespace", ns))),
             ("involvedObject", involved.Build()),
             ("reason", reason),
             ("message", message),

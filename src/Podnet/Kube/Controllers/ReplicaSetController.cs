@@ -125,14 +125,12 @@ public sealed class ReplicaSetController : ReconcilingController
             ready += pod.IsReady ? 1 : 0;
         }
 
-        var status = new JsonObject
-        {
-            ["replicas"] = current.Count,
-            ["fullyLabeledReplicas"] = current.Count,
-            ["readyReplicas"] = ready,
-            ["availableReplicas"] = ready,
-            ["observedGeneration"] = GenerationOf(replicaSet),
-        };
+        var status = SizedJsonObject.Of(
+            ("replicas", current.Count),
+            ("fullyLabeledReplicas", current.Count),
+            ("readyReplicas", ready),
+            ("availableReplicas", ready),
+            ("observedGeneration", GenerationOf(replicaSet)));
         if (!JsonNode.DeepEquals(replicaSet.Peek("status"), status))
         {
             Store.UpdateStatusHandedOver(Store.Get(ReplicaSets, key.Namespace, key.Name), status, context);
