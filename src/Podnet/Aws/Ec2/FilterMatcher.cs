@@ -77,23 +77,18 @@ internal sealed class FilterMatcher<T>
             return false;
         }
 
-        if (filter.Name.StartsWith("tag:", StringComparison.Ordinal))
+        // Made once per filter, not per item: a lambda inside the item's would be a new delegate for each.
+        var key = filter.Name.StartsWith("tag:", StringComparison.Ordinal) ? filter.Name[4..] : null;
+        Func<Tag, bool>? tagMatches = filter.Name switch
         {
-            var key = filter.Name[4..];
-            Func<Tag, bool> keyMatches = tag => tag.Key == key && Matches(tag.Value);
-            return item => AnyTag(_tags(item), keyMatches);
-        }
-
-        if (filter.Name == "tag-key")
+            "tag-key" => tag => Matches(tag.Key),
+            "tag-value" => tag => Matches(tag.Value),
+            _ when key is not null => tag => tag.Key == key && Matches(tag.Value),
+            _ => null,
+        };
+        if (tagMatches is not null)
         {
-            Func<Tag, bool> keyMatches = tag => Matches(tag.Key);
-            return item => AnyTag(_tags(item), keyMatches);
-        }
-
-        if (filter.Name == "tag-value")
-        {
-            Func<Tag, bool> valueMatches = tag => Matches(tag.Value);
-            return item => AnyTag(_tags(item), valueMatches);
+            return item => AnyTag(_tags(item), tagMatches);
         }
 
         if (!_fields.TryGetValue(filter.Name, out var field))

@@ -75,7 +75,7 @@ public sealed class DeploymentController : ReconcilingController
         var template = (JsonObject)deployment.Peek("spec.template")!;
         var hash = HashOf(key, deployment, template);
         var desired = deployment.Peek("spec.replicas")?.GetValue<int>() ?? 1;
-        var owned = PodTemplates.Controlled(Store, ReplicaSets, deployment).ToList();
+        var owned = PodTemplates.Controlled(Store, ReplicaSets, deployment);
         var current = owned.FirstOrDefault(rs => rs.Labels.GetValueOrDefault(PodTemplateHashLabel) == hash);
 
         var maxRevision = owned.Select(Revision).DefaultIfEmpty(0).Max();
@@ -257,7 +257,7 @@ public sealed class DeploymentController : ReconcilingController
 
     private void UpdateStatus(KubeObject deployment, KubeObject current, int desired, RequestContext context)
     {
-        var fresh = PodTemplates.Controlled(Store, ReplicaSets, deployment).ToList();
+        var fresh = PodTemplates.Controlled(Store, ReplicaSets, deployment);
         var replicas = fresh.Sum(rs => rs.Peek("status.replicas")?.GetValue<int>() ?? 0);
         var updated = fresh.FirstOrDefault(rs => rs.Uid == current.Uid)?["status.replicas"]?.GetValue<int>() ?? 0;
         var ready = fresh.Sum(rs => rs.Peek("status.readyReplicas")?.GetValue<int>() ?? 0);

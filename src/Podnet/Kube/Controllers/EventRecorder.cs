@@ -142,7 +142,6 @@ public sealed class EventRecorder
     /// <summary>A new Event (client-go <c>makeEvent</c>), created in the namespace of what it is about.</summary>
     private KubeObject Create(KubeObject about, string type, string reason, string message, string component, string? host, DateTimeOffset at, string now, string ns, EventCorrelator correlator, EventCorrelator.EventKey key)
     {
-
         var source = host is null ? SizedJsonObject.Of(("component", component)) : SizedJsonObject.Of(("component", component), ("host", host));
 
         // Made at their sizes (SizedJsonObject): an Event is the object written most.

