@@ -40,6 +40,7 @@ public sealed class EventCorrelator
 
     /// <summary>One event as the source reports it, before correlation.</summary>
     /// <param name="Object">The involved object's identity (its uid, or its name where it has none).</param>
+    /// <param name="Message">What tells the message apart (<see cref="EventMessage.Identity"/>): the text, or what stands for it.</param>
     public readonly record struct Draft(string Object, string Type, string Reason, string Message);
 
     /// <summary>
@@ -49,18 +50,14 @@ public sealed class EventCorrelator
     /// </summary>
     public readonly record struct EventKey(string Object, string Type, string Reason, string? Message);
 
-    /// <summary>What to write: under which key (an event already written under it is counted up) and with which message.</summary>
+    /// <summary>What to write: under which key (an event already written under it is counted up) and how.</summary>
     /// <param name="Key">The key the event is counted under.</param>
-    /// <param name="Reported">The message as the source reported it.</param>
-    /// <param name="Combined">Similar events are combined: the message written carries <see cref="CombinedPrefix"/>.</param>
-    public readonly record struct Correlated(EventKey Key, string Reported, bool Combined)
-    {
-        /// <summary>
-        /// The message to write, made when asked: a kubelet retrying a sandbox every 10 s reports a new message each time,
-        /// and the spam filter drops most of them, so the combined text is made only for what is written.
-        /// </summary>
-        public string Message => Combined ? CombinedPrefix + Reported : Reported;
-    }
+    /// <param name="Combined">
+    /// Similar events are combined: the message written is <see cref="CombinedPrefix"/> and the reported one, made by the
+    /// recorder only for what is written (a kubelet retrying a sandbox every 10 s reports a new message each time, and the
+    /// spam filter drops most of them).
+    /// </param>
+    public readonly record struct Correlated(EventKey Key, bool Combined);
 
     /// <summary>
     /// Correlates one event at <paramref name="now"/>; null when the spam filter drops it. The aggregation state
@@ -81,13 +78,13 @@ public sealed class EventCorrelator
             aggregate.Messages.Add(draft.Message);
         }
 
-        var correlated = new Correlated(new EventKey(draft.Object, draft.Type, draft.Reason, draft.Message), draft.Message, Combined: false);
+        var correlated = new Correlated(new EventKey(draft.Object, draft.Type, draft.Reason, draft.Message), Combined: false);
         if (aggregate.Messages.Count >= AggregateMaxEvents)
         {
             // client-go pops an arbitrary message (sets.String.PopAny) to keep the set from growing; the oldest here,
             // so that runs are repeatable.
             aggregate.Messages.RemoveAt(0);
-            correlated = new Correlated(new EventKey(draft.Object, draft.Type, draft.Reason, null), draft.Message, Combined: true);
+            correlated = new Correlated(new EventKey(draft.Object, draft.Type, draft.Reason, null), Combined: true);
         }
 
         if (!_spam.TryGet(draft.Object, out var bucket))

@@ -36,11 +36,11 @@ public sealed class EventRecorder
     }
 
     /// <inheritdoc cref="Record"/>
-    public KubeObject? Normal(KubeObject about, string reason, string message, string component, string? host = null)
+    public KubeObject? Normal(KubeObject about, string reason, EventMessage message, string component, string? host = null)
         => Record(about, "Normal", reason, message, component, host);
 
     /// <inheritdoc cref="Record"/>
-    public KubeObject? Warning(KubeObject about, string reason, string message, string component, string? host = null)
+    public KubeObject? Warning(KubeObject about, string reason, EventMessage message, string component, string? host = null)
         => Record(about, "Warning", reason, message, component, host);
 
     /// <summary>
@@ -63,7 +63,7 @@ public sealed class EventRecorder
     /// returns the Event written (new, or an earlier one counted up), or null when the spam filter dropped it or the
     /// API server refused it (<see cref="Rejected"/>).
     /// </summary>
-    public KubeObject? Record(KubeObject about, string type, string reason, string message, string component, string? host)
+    public KubeObject? Record(KubeObject about, string type, string reason, EventMessage message, string component, string? host)
     {
         var at = _time.GetUtcNow();
         var ns = about.Namespace ?? "default";
@@ -78,7 +78,7 @@ public sealed class EventRecorder
                 _correlators[(component, host)] = correlator;
             }
 
-            if (correlator.Correlate(new EventCorrelator.Draft(about.Uid ?? about.ToString(), type, reason, message), at) is not { } accepted)
+            if (correlator.Correlate(new EventCorrelator.Draft(about.Uid ?? about.ToString(), type, reason, message.Identity), at) is not { } accepted)
             {
                 return null;
             }
@@ -89,12 +89,13 @@ public sealed class EventRecorder
             existing = correlator.Written(correlated.Key) is { } name ? _store.TryGet(Events, ns, name) : null;
         }
 
-        message = correlated.Message;
-        // Formatted only for an event written: the spam filter drops most of a waiting pod's sandbox retries.
+        // Made only for an event written, as its timestamp is formatted: the spam filter drops most of a waiting pod's
+        // sandbox retries.
+        var text = correlated.Combined ? EventCorrelator.CombinedPrefix + message.Text : message.Text;
         var now = KubeObject.FormatTimestamp(at);
         try
         {
-            return existing is null ? Create(about, type, reason, message, component, host, at, now, ns, correlator, correlated.Key) : CountUp(existing, now, message);
+            return existing is null ? Create(about, type, reason, text, component, host, at, now, ns, correlator, correlated.Key) : CountUp(existing, now, text);
         }
         catch (KubeException)
         {

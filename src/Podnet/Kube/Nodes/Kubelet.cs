@@ -458,9 +458,12 @@ public sealed class Kubelet : ReconcilingController
             {
                 ShowContainerCreating(found, node, context);
                 var sandbox = SandboxId(found, Time.GetUtcNow());
+                // The runtime makes a new sandbox ID for every attempt, so the ID tells this message apart from the pod's
+                // earlier ones, and its text is made only if the event is written.
+                var error = result.Error!;
                 var message = result.Plugin is { } plugin
-                    ? ContainerRuntime.FailedCreatePodSandboxMessage(node, pod, sandbox, plugin, result.Error!)
-                    : ContainerRuntime.FailedCreatePodSandboxPrefix + result.Error;
+                    ? new EventMessage(sandbox, () => ContainerRuntime.FailedCreatePodSandboxMessage(node, pod, sandbox, plugin, error))
+                    : ContainerRuntime.FailedCreatePodSandboxPrefix + error;
                 _events.Warning(found, "FailedCreatePodSandBox", message, Component, node.Name);
                 if (ContainerRuntime.IsDocker(node))
                 {

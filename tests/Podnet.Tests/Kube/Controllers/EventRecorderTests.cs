@@ -121,6 +121,34 @@ public class EventRecorderTests
         Assert.Equal(26, cluster.EventsAbout(pod).Single(e => e.GetString("reason") == "BackOff")["count"]!.GetValue<int>());
     }
 
+    /// <summary>
+    /// A message made when written (a kubelet's FailedCreatePodSandBox, told apart by its sandbox ID) is made only for
+    /// the events the spam filter lets through, aggregates by its identity as a text message does by its text, and is
+    /// written combined once ten identities were seen.
+    /// </summary>
+    [Fact]
+    public void EventRecorder_MessageMadeWhenWritten_MadeOnlyForWhatIsWritten()
+    {
+        var cluster = new TestCluster();
+        var pod = cluster.Create(TestCluster.PodJson("web"));
+        var made = 0;
+
+        var written = Enumerable.Range(0, 40).Count(i => cluster.Plane.Events.Warning(
+            pod,
+            "FailedCreatePodSandBox",
+            new EventMessage($"sandbox-{i}", () => { made++; return $"failed to setup network for sandbox \"sandbox-{i}\""; }),
+            "kubelet",
+            "node-1") is not null);
+
+        Assert.Equal(25, written);
+        Assert.Equal(25, made);
+        var events = cluster.EventsAbout(pod);
+        Assert.Equal(10, events.Count);
+        Assert.Equal("failed to setup network for sandbox \"sandbox-0\"", events[0].GetString("message"));
+        Assert.Equal("(combined from similar events): failed to setup network for sandbox \"sandbox-24\"", events[9].GetString("message"));
+        Assert.Equal(16, events[9]["count"]!.GetValue<int>());
+    }
+
     [Fact]
     public void EventRecorder_DifferentMessageTypeOrComponent_RecordsAnother()
     {
