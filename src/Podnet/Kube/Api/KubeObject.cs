@@ -236,7 +236,7 @@ public sealed class KubeObject
         return true;
 
         static bool SameField(JsonObject o, string key, JsonNode? value)
-            => o.TryGetPropertyValue(key, out var other) && JsonNode.DeepEquals(value, other);
+            => o.TryGetPropertyValue(key, out var other) && SharedSubtrees.Equal(value, other);
 
         static int CountWithout(JsonObject o, string? skipped) => o.Count - (skipped is not null && o.ContainsKey(skipped) ? 1 : 0);
     }

@@ -192,6 +192,59 @@ internal static class SharedSubtrees
         }
     }
 
+    /// <summary>
+    /// Whether two nodes are equal, as <see cref="JsonNode.DeepEquals"/> decides (an object's fields in any order, an
+    /// array's items in order, values by their content), taking one node for equal to itself at every depth.
+    /// <see cref="JsonNode.DeepEquals"/> walks a node compared with itself to its leaves, and the store compares each
+    /// new version with the stored one whose parts it shares (a pod's whole spec when its status is written).
+    /// </summary>
+    internal static bool Equal(JsonNode? a, JsonNode? b)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        if (a is JsonObject objectA && b is JsonObject objectB)
+        {
+            if (objectA.Count != objectB.Count)
+            {
+                return false;
+            }
+
+            foreach (var (field, value) in objectA.Fields())
+            {
+                if (!objectB.TryGetPropertyValue(field, out var other) || !Equal(value, other))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        if (a is JsonArray arrayA && b is JsonArray arrayB)
+        {
+            if (arrayA.Count != arrayB.Count)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < arrayA.Count; i++)
+            {
+                if (!Equal(arrayA[i], arrayB[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // Values, null, and a container against something else.
+        return JsonNode.DeepEquals(a, b);
+    }
+
     // A top-level field and the fields within it: deeper, an unequal part is small or changes as a whole (a condition).
     private const int SharedDepth = 1;
 
@@ -206,7 +259,7 @@ internal static class SharedSubtrees
                 continue;
             }
 
-            if (JsonNode.DeepEquals(kept, value))
+            if (Equal(kept, value))
             {
                 (shared ??= []).Add((field, kept));
             }

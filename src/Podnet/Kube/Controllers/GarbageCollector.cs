@@ -71,7 +71,7 @@ public sealed class GarbageCollector : ReconcilingController
     private static bool OwnersChanged(WatchEvent change)
         => change.Object.Peek("metadata.ownerReferences") is { } owners
            && (change.Type == WatchEventType.Added
-               || (change.Type == WatchEventType.Modified && !JsonNode.DeepEquals(owners, change.Previous?.Peek("metadata.ownerReferences"))));
+               || (change.Type == WatchEventType.Modified && !SharedSubtrees.Equal(owners, change.Previous?.Peek("metadata.ownerReferences"))));
 
     /// <inheritdoc/>
     protected override ValueTask<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)

@@ -138,7 +138,7 @@ public sealed partial class ObjectStore
         // Most writes replace an object by a version with the same uid, namespace and owners (a status update): the
         // owner and namespace entries would be removed and added back as they were, through sorted sets.
         if (previous is not null && previous.Uid == obj.Uid && previous.Namespace == obj.Namespace
-            && JsonNode.DeepEquals(previous.Peek("metadata.ownerReferences"), obj.Peek("metadata.ownerReferences")))
+            && SharedSubtrees.Equal(previous.Peek("metadata.ownerReferences"), obj.Peek("metadata.ownerReferences")))
         {
             return;
         }

@@ -510,7 +510,7 @@ public sealed partial class ObjectStore
                 {
                     json.Remove(field);
                 }
-                else if (!json.TryGetPropertyValue(field, out var sent) || !JsonNode.DeepEquals(sent, value))
+                else if (!json.TryGetPropertyValue(field, out var sent) || !SharedSubtrees.Equal(sent, value))
                 {
                     json[field] = value.DeepClone();
                 }
@@ -534,7 +534,7 @@ public sealed partial class ObjectStore
         var admitted = Admission.Admit(new AdmissionRequest(AdmissionOperation.Update, resource, current.Namespace, current.Name, next, current, context.UserName, status ? "status" : null) { Owned = true })!;
 
         // The spec compared is the one admission defaulted, as the API server compares decoded objects.
-        if (resource.TracksGeneration && !JsonNode.DeepEquals(admitted.Peek("spec"), currentJson["spec"]))
+        if (resource.TracksGeneration && !SharedSubtrees.Equal(admitted.Peek("spec"), currentJson["spec"]))
         {
             // What admission returns is this write's own object (StampFresh below relies on it too), unless it is the
             // stored one.

@@ -11,7 +11,7 @@ namespace Podnet.Kube.Store;
 /// versions of one object do (<see cref="SharedSubtrees"/>); a reader sees its own object's JSON either way.
 /// </summary>
 /// <remarks>
-/// Parts are found by a hash of their content and confirmed equal with <see cref="JsonNode.DeepEquals"/>. At most
+/// Parts are found by a hash of their content and confirmed equal with <see cref="SharedSubtrees.Equal"/>. At most
 /// <see cref="Kept"/> parts are held; past that the table starts again (the objects keep what they share), so a
 /// cluster whose workloads come and go holds no part of a deleted workload for long. Not thread-safe: the store calls
 /// it under its lock.
@@ -119,7 +119,7 @@ internal sealed class SubtreeInterner
 
             _parts[hash] = part;
         }
-        else if (!ReferenceEquals(found, part) && JsonNode.DeepEquals(found, part))
+        else if (!ReferenceEquals(found, part) && SharedSubtrees.Equal(found, part))
         {
             held = found;
         }

@@ -45,4 +45,45 @@ public class SharedSubtreesTests
 
         Assert.Same(name, next["metadata"]!["name"]);
     }
+
+    /// <summary>
+    /// <see cref="SharedSubtrees.Equal"/> decides as <see cref="JsonNode.DeepEquals"/> does — fields in any order, items
+    /// in order, numbers and strings by their content, null against a JSON null, a value against a container — and
+    /// takes a node shared between two trees for equal without walking it.
+    /// </summary>
+    [Fact]
+    public void Equal_DecidesAsDeepEquals_AndTakesASharedNodeForEqual()
+    {
+        JsonNode? Parse(string text) => JsonNode.Parse(text);
+        var pairs = new (JsonNode? A, JsonNode? B)[]
+        {
+            (Parse("""{"a":1,"b":[1,2,{"c":"x"}]}"""), Parse("""{"b":[1,2,{"c":"x"}],"a":1}""")),
+            (Parse("""{"a":1,"b":[1,2]}"""), Parse("""{"a":1,"b":[2,1]}""")),
+            (Parse("""{"a":1}"""), Parse("""{"a":1,"b":null}""")),
+            (Parse("""{"a":null}"""), new JsonObject { ["a"] = null }),
+            (Parse("""{"a":"1"}"""), Parse("""{"a":1}""")),
+            (new JsonObject { ["n"] = 1 }, Parse("""{"n":1}""")),
+            (new JsonObject { ["s"] = "x" }, Parse("""{"s":"x"}""")),
+            (Parse("1"), Parse("{}")),
+            (Parse("[]"), Parse("{}")),
+            (null, null),
+            (null, Parse("null")),
+            (Parse("""{"a":{"b":{"c":[true]}}}"""), Parse("""{"a":{"b":{"c":[false]}}}""")),
+        };
+
+        Assert.NotEmpty(pairs);
+        foreach (var (a, b) in pairs)
+        {
+            Assert.Equal(JsonNode.DeepEquals(a, b), SharedSubtrees.Equal(a, b));
+            Assert.Equal(JsonNode.DeepEquals(b, a), SharedSubtrees.Equal(b, a));
+        }
+
+        Assert.Contains(pairs, p => SharedSubtrees.Equal(p.A, p.B));
+        Assert.Contains(pairs, p => !SharedSubtrees.Equal(p.A, p.B));
+
+        // A spec held by two versions is one node, equal to itself.
+        var spec = Parse("""{"containers":[{"name":"app","image":"nginx"}]}""")!;
+        Assert.True(SharedSubtrees.Equal(spec, spec));
+        Assert.True(SharedSubtrees.Equal(new JsonArray(1, 2), new JsonArray(1, 2)));
+    }
 }
