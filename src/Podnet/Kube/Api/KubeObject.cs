@@ -93,6 +93,38 @@ public sealed class KubeObject
     /// </summary>
     internal void Seal() => _identity ??= new Identity(ApiVersion, Kind, Name, Namespace, Uid, ResourceVersion, Metadata("deletionTimestamp"), Finalizers);
 
+    /// <summary>
+    /// Takes over what <paramref name="previous"/> has read already of the parts this version holds as the very same
+    /// nodes (its labels, annotations and owner references), as the store has a new version share the unchanged parts of
+    /// the one it replaces (<see cref="SharedSubtrees.ShareUnchanged"/>): otherwise every reader parsed them again after
+    /// each status write of a pod. Nothing is taken of a part that is not shared, or of a version held as text.
+    /// </summary>
+    internal void ReuseReads(KubeObject previous)
+    {
+        if (Volatile.Read(ref _tree)?["metadata"] is not JsonObject metadata || Volatile.Read(ref previous._tree)?["metadata"] is not JsonObject kept)
+        {
+            return;
+        }
+
+        if (_labels is null && previous._labels is { } labels && Shared("labels"))
+        {
+            _labels = labels;
+        }
+
+        if (_annotations is null && previous._annotations is { } annotations && Shared("annotations"))
+        {
+            _annotations = annotations;
+        }
+
+        if (_ownerReferences is null && previous._ownerReferences is { } owners && Shared("ownerReferences"))
+        {
+            _ownerReferences = owners;
+        }
+
+        bool Shared(string field)
+            => metadata.TryGetPropertyValue(field, out var part) && part is not null && kept.TryGetPropertyValue(field, out var before) && ReferenceEquals(part, before);
+    }
+
     /// <summary>Whether the object is compact and its tree not parsed again (for tests and measurement).</summary>
     internal bool IsCompactUnread => _utf8 is not null && Volatile.Read(ref _tree) is null;
 

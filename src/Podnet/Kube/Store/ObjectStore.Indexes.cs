@@ -100,8 +100,9 @@ public sealed partial class ObjectStore
     /// <summary>
     /// Makes a new version hold what it has equal with the version it replaces (<see cref="SharedSubtrees"/>), and a new
     /// object what it has equal with others of its kind (<see cref="KubeResource.SharedParts"/>), instead of copies:
-    /// every write path (update, status, patch, binding, deletion) stores through here. Not for a compact kind, whose
-    /// stored versions are text.
+    /// every write path (update, status, patch, binding, deletion) stores through here. The new version takes over what
+    /// was read of the parts it shares (<see cref="KubeObject.ReuseReads"/>). Not for a compact kind, whose stored
+    /// versions are text.
     /// </summary>
     private void ShareParts(KindTable table, (string Namespace, string Name) key, KubeObject obj)
     {
@@ -119,6 +120,7 @@ public sealed partial class ObjectStore
         if (previous is not null)
         {
             SharedSubtrees.ShareUnchanged(obj.Raw, previous.Raw);
+            obj.ReuseReads(previous);
         }
 
         if (table.Resource.SharedParts.Count > 0)

@@ -36,6 +36,34 @@ public class ObjectStoreSharedPartsTests
         Assert.Equal(updated.ToJsonString(), KubeObject.Parse(updated.ToJsonString()).ToJsonString());
     }
 
+    /// <summary>
+    /// A new version takes over what was read of the labels, annotations and owner references it shares with the version
+    /// it replaces; a part it does not share is read from its own nodes.
+    /// </summary>
+    [Fact]
+    public void StatusUpdate_TakesOverWhatWasReadOfSharedParts_ButNotOfChangedOnes()
+    {
+        var owner = _h.Store.Create(StoreHarness.ConfigMap("owner"));
+        var created = _h.Store.Create(StoreHarness.OwnedPod("web", owner).With(json =>
+        {
+            json["metadata"]!["labels"] = new JsonObject { ["app"] = "web" };
+            json["metadata"]!["annotations"] = new JsonObject { ["note"] = "one" };
+        }));
+        var (labels, annotations, owners) = (created.Labels, created.Annotations, created.OwnerReferences);
+        Assert.Single(owners);
+
+        var running = _h.Store.UpdateStatus(created.With(json => json["status"] = StatusOf("Running", "10.0.0.5")));
+        var annotated = _h.Store.Update(running.With(json => json["metadata"]!["annotations"] = new JsonObject { ["note"] = "two" }));
+
+        Assert.Same(labels, running.Labels);
+        Assert.Same(annotations, running.Annotations);
+        Assert.Same(owners, running.OwnerReferences);
+        Assert.Same(labels, annotated.Labels);
+        Assert.NotSame(annotations, annotated.Annotations);
+        Assert.Equal("two", annotated.Annotations["note"]);
+        Assert.Equal(owner.Uid, annotated.OwnerReferences.Single().Uid);
+    }
+
     [Fact]
     public void NoOpOrRefusedStatusUpdate_LeavesTheStoredVersionsPartsWithIt()
     {
