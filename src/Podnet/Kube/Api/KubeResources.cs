@@ -9,7 +9,7 @@ namespace Podnet.Kube.Api;
 /// </summary>
 public sealed class KubeResources
 {
-    private readonly ConcurrentDictionary<(string ApiVersion, string Kind), KubeResource> _byKind = new();
+    private readonly ConcurrentDictionary<(string ApiVersion, string Kind), KubeResource> _byKind = new(KindKeyComparer.Instance);
 
     public KubeResources()
     {
@@ -123,4 +123,23 @@ public sealed class KubeResources
         _ when singular.EndsWith('s') || singular.EndsWith('x') || singular.EndsWith("ch", StringComparison.Ordinal) => singular + "es",
         _ => singular + "s",
     };
+
+    /// <summary>
+    /// Compares (apiVersion, kind) keys by their strings, hashing their lengths and end characters instead of running
+    /// the randomized string hash over both: every controller, read and write looks a kind up here, the same few dozen
+    /// keys, and the hash was a percent of a settle.
+    /// </summary>
+    private sealed class KindKeyComparer : IEqualityComparer<(string ApiVersion, string Kind)>
+    {
+        public static readonly KindKeyComparer Instance = new();
+
+        public bool Equals((string ApiVersion, string Kind) x, (string ApiVersion, string Kind) y)
+            => string.Equals(x.Kind, y.Kind, StringComparison.Ordinal) && string.Equals(x.ApiVersion, y.ApiVersion, StringComparison.Ordinal);
+
+        public int GetHashCode((string ApiVersion, string Kind) key)
+            => HashCode.Combine(Ends(key.Kind), Ends(key.ApiVersion));
+
+        private static int Ends(string? text)
+            => text is not { Length: > 0 } ? 0 : (text.Length << 16) ^ (text[0] << 8) ^ text[^1] ^ (text[text.Length / 2] << 4);
+    }
 }
