@@ -41,9 +41,33 @@ internal sealed class SubtreeInterner
 
         foreach (var field in fields)
         {
-            if (json[field] is JsonObject parent && !ReferenceEquals(parent, previous?[field]))
+            var kept = previous?[field];
+            if (json[field] is JsonObject parent && !ReferenceEquals(parent, kept))
             {
-                InternParts(parent, depth: 1);
+                InternFields(parent, kept as JsonObject);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Interns the objects and arrays of one top-level field but those it holds as the very same nodes as the version it
+    /// replaces (<paramref name="kept"/>'s field of the same name): they were interned with that version, and a
+    /// top-level field's own hash, made of its parts' hashes, is not needed. A pod's status write lends its metadata's
+    /// labels and owner references, a binding its spec's containers, which were hashed again on every write.
+    /// </summary>
+    private void InternFields(JsonObject parent, JsonObject? kept)
+    {
+        foreach (var (name, part) in parent.Fields())
+        {
+            if (part is not (JsonObject or JsonArray) || (kept is not null && kept.TryGetPropertyValue(name, out var before) && ReferenceEquals(before, part)))
+            {
+                continue;
+            }
+
+            Part(part, depth: 1, out var held);
+            if (held is not null)
+            {
+                SharedSubtrees.Replace(parent, name, held);
             }
         }
     }
