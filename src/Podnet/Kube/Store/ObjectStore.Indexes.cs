@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
 
 namespace Podnet.Kube.Store;
