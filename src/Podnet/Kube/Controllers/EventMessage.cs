@@ -10,7 +10,7 @@ namespace Podnet.Kube.Controllers;
 /// </summary>
 public readonly struct EventMessage
 {
-    private readonly Func<string>? _make;
+    private readonly Func<string, string>? _make;
 
     /// <summary>A message given as its text.</summary>
     public EventMessage(string text)
@@ -20,9 +20,12 @@ public readonly struct EventMessage
 
     /// <summary>
     /// A message made when it is written. <paramref name="identity"/> must differ wherever the text would, among the
-    /// messages of one source about one object with one type and reason.
+    /// messages of one source about one object with one type and reason. <paramref name="make"/> is given what goes
+    /// before the text (the correlator's <see cref="EventCorrelator.CombinedPrefix"/>, or nothing) and makes the whole
+    /// message as one string: most of a waiting pod's written sandbox failures are combined, and the text and its
+    /// prefixed copy were two long strings each.
     /// </summary>
-    public EventMessage(string identity, Func<string> make)
+    public EventMessage(string identity, Func<string, string> make)
     {
         Identity = identity;
         _make = make;
@@ -32,7 +35,10 @@ public readonly struct EventMessage
     public string Identity { get; }
 
     /// <summary>The text, made on every call for a message made when written.</summary>
-    public string Text => _make?.Invoke() ?? Identity;
+    public string Text => After(string.Empty);
+
+    /// <summary><paramref name="prefix"/> and then the text, as one string made on every call.</summary>
+    public string After(string prefix) => _make is { } make ? make(prefix) : prefix.Length == 0 ? Identity : prefix + Identity;
 
     /// <summary>A message given as its text.</summary>
     public static implicit operator EventMessage(string text) => new(text);

@@ -91,7 +91,7 @@ public sealed class EventRecorder
 
         // Made only for an event written, as its timestamp is formatted: the spam filter drops most of a waiting pod's
         // sandbox retries.
-        var text = correlated.Combined ? EventCorrelator.CombinedPrefix + message.Text : message.Text;
+        var text = message.After(correlated.Combined ? EventCorrelator.CombinedPrefix : string.Empty);
         var now = KubeObject.FormatTimestamp(at);
         try
         {

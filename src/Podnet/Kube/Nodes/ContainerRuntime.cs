@@ -53,10 +53,10 @@ public static class ContainerRuntime
     /// sandbox_run.go <c>RunPodSandbox</c>, libcni's <c>pluginErr</c>), or dockershim's <c>failed to set up sandbox
     /// container "ID" network for pod "NAME": networkPlugin cni failed to set up pod "NAME_NAMESPACE" network: ERR</c>
     /// (docker_sandbox.go <c>RunPodSandbox</c>, cni.go <c>SetUpPod</c>). One string (a pod waiting for its branch
-    /// interface fails every 10 s).
+    /// interface fails every 10 s), after <paramref name="before"/> (what the event correlator puts first, or nothing).
     /// </summary>
-    public static string FailedCreatePodSandboxMessage(NodeView node, PodView pod, string sandboxId, CniPlugin plugin, string error)
+    public static string FailedCreatePodSandboxMessage(NodeView node, PodView pod, string sandboxId, CniPlugin plugin, string error, string before = "")
         => IsDocker(node)
-            ? $"{FailedCreatePodSandboxPrefix}failed to set up sandbox container \"{sandboxId}\" network for pod \"{pod.Name}\": networkPlugin cni failed to set up pod \"{pod.Name}_{pod.Namespace}\" network: {error}"
-            : $"{FailedCreatePodSandboxPrefix}failed to setup network for sandbox \"{sandboxId}\": plugin type=\"{plugin.Type}\" name=\"{plugin.Name}\" failed (add): {error}";
+            ? $"{before}{FailedCreatePodSandboxPrefix}failed to set up sandbox container \"{sandboxId}\" network for pod \"{pod.Name}\": networkPlugin cni failed to set up pod \"{pod.Name}_{pod.Namespace}\" network: {error}"
+            : $"{before}{FailedCreatePodSandboxPrefix}failed to setup network for sandbox \"{sandboxId}\": plugin type=\"{plugin.Type}\" name=\"{plugin.Name}\" failed (add): {error}";
 }

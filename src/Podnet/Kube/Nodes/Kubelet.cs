@@ -63,6 +63,12 @@ public sealed class Kubelet : ReconcilingController
     private readonly Dictionary<string, DateTimeOffset> _stopped = new(StringComparer.Ordinal);
 
     /// <summary>
+    /// Each node's kubelet identity, by node name: asked on every pod sync, which made a new name and looked it up in
+    /// the process-wide cache of identities each time. Forgotten with the node.
+    /// </summary>
+    private readonly Dictionary<string, RequestContext> _nodeContexts = new(StringComparer.Ordinal);
+
+    /// <summary>
     /// The pods (by uid) whose last sandbox failed on a Docker node: Docker keeps such a sandbox, so the next sync finds
     /// it and says so before it makes another.
     /// </summary>
@@ -123,6 +129,7 @@ public sealed class Kubelet : ReconcilingController
                 // a kubelet that runs.
                 _images.Forget(change.Object.Name);
                 _stopped.Remove(change.Object.Name);
+                _nodeContexts.Remove(change.Object.Name);
                 _unschedulable.Remove(change.Object.Name);
                 return;
             }
@@ -331,7 +338,12 @@ public sealed class Kubelet : ReconcilingController
             return null;
         }
 
-        var context = RequestContext.ServiceAccount("kube-system", "node:" + node.Name);
+        if (!_nodeContexts.TryGetValue(node.Name, out var context))
+        {
+            context = RequestContext.ServiceAccount("kube-system", "node:" + node.Name);
+            _nodeContexts[node.Name] = context;
+        }
+
         if (pod.IsTerminating)
         {
             return Terminate(found, pod, node, context);
@@ -433,7 +445,7 @@ public sealed class Kubelet : ReconcilingController
                 var now = Time.GetUtcNow();
                 ShowContainerCreating(found, node, context);
                 _events.Warning(found, "NetworkNotReady", $"network is not ready: {notReady}", Component, node.Name);
-                retry = NextSync(now, BackOff(Hex($"network{found.Uid}{now.UtcTicks}"), TransientBackOffPeriod));
+                retry = NextSync(now, BackOff(Jitter($"network{found.Uid}{now.UtcTicks}"), TransientBackOffPeriod));
                 return null;
             }
 
@@ -457,13 +469,10 @@ public sealed class Kubelet : ReconcilingController
             if (!result.Succeeded)
             {
                 ShowContainerCreating(found, node, context);
-                var sandbox = SandboxId(found, Time.GetUtcNow());
-                // The runtime makes a new sandbox ID for every attempt, so the ID tells this message apart from the pod's
-                // earlier ones, and its text is made only if the event is written.
-                var error = result.Error!;
+                var attempt = Time.GetUtcNow();
                 var message = result.Plugin is { } plugin
-                    ? new EventMessage(sandbox, () => ContainerRuntime.FailedCreatePodSandboxMessage(node, pod, sandbox, plugin, error))
-                    : ContainerRuntime.FailedCreatePodSandboxPrefix + error;
+                    ? SandboxFailure(found, pod, node, attempt, plugin, result.Error!)
+                    : ContainerRuntime.FailedCreatePodSandboxPrefix + result.Error;
                 _events.Warning(found, "FailedCreatePodSandBox", message, Component, node.Name);
                 if (ContainerRuntime.IsDocker(node))
                 {
@@ -471,8 +480,8 @@ public sealed class Kubelet : ReconcilingController
                 }
 
                 // The pod worker's retry after a failed sync (pod_workers.go, completeWork): backOffPeriod with jitter,
-                // every time, not doubling.
-                retry = NextSync(Time.GetUtcNow(), BackOff(sandbox, BackOffPeriod));
+                // every time, not doubling; the jitter read from the hash the sandbox ID is.
+                retry = NextSync(attempt, BackOff(Jitter($"sandbox{found.Uid}{attempt.UtcTicks}"), BackOffPeriod));
                 return null;
             }
 
@@ -541,7 +550,7 @@ public sealed class Kubelet : ReconcilingController
         {
             // Each sync of a pod in back-off says so again (kuberuntime_manager.go doBackOff), on the pod worker's retry.
             _events.Warning(found, "BackOff", $"Back-off restarting failed container {container.Name} in pod {PodRef(found)}", Component, node.Name);
-            container.NextBackOffReport = now + NextSync(now, BackOff(Hex($"backoff{found.Uid}{container.Name}{now.UtcTicks}"), BackOffPeriod));
+            container.NextBackOffReport = now + NextSync(now, BackOff(Jitter($"backoff{found.Uid}{container.Name}{now.UtcTicks}"), BackOffPeriod));
         }
 
         // A pod-level check (aws-node's) stands for its containers' readiness probe: it holds them back too.
@@ -866,6 +875,17 @@ public sealed class Kubelet : ReconcilingController
     private static string SandboxId(KubeObject pod, DateTimeOffset attempt) => Hex($"sandbox{pod.Uid}{attempt.UtcTicks}");
 
     /// <summary>
+    /// The <c>FailedCreatePodSandBox</c> message of the attempt at <paramref name="attempt"/>, told apart from the pod's
+    /// earlier ones by that moment (the sandbox ID is a hash of the pod and it), and made, sandbox ID and all, only if
+    /// the event is written: a pod waiting for its branch interface fails every 10 s, and the spam filter drops most.
+    /// A method of its own so that what the text needs is captured only on this path, not on every sandbox made.
+    /// </summary>
+    private static EventMessage SandboxFailure(KubeObject found, PodView pod, NodeView node, DateTimeOffset attempt, CniPlugin plugin, string error)
+        => new(
+            attempt.UtcTicks.ToString(CultureInfo.InvariantCulture),
+            before => ContainerRuntime.FailedCreatePodSandboxMessage(node, pod, SandboxId(found, attempt), plugin, error, before));
+
+    /// <summary>
     /// <see cref="Hex(ReadOnlySpan{char})"/> of an interpolated seed, formatted into a pooled buffer rather than a string:
     /// a pod waiting for its branch interface makes a sandbox ID every 10 s.
     /// </summary>
@@ -881,15 +901,39 @@ public sealed class Kubelet : ReconcilingController
         }
     }
 
-    /// <summary>The SHA-256 of <paramref name="seed"/> in lower-case hex: IDs and jitter that repeat from run to run.</summary>
+    /// <summary>The SHA-256 of <paramref name="seed"/> in lower-case hex: IDs that repeat from run to run.</summary>
     private static string Hex(ReadOnlySpan<char> seed)
     {
-        // Hashed from a buffer on the stack: a pod waiting for its branch interface makes an ID every 10 s.
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        Hash(seed, hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>
+    /// The first 16 bits of the SHA-256 of an interpolated seed (the first four hex digits of its <see cref="Hex(ReadOnlySpan{char})"/>):
+    /// the random part of a retry that repeats from run to run, made without the hex (a pod waiting for its branch
+    /// interface retries every 10 s).
+    /// </summary>
+    private static ushort Jitter(ref DefaultInterpolatedStringHandler seed)
+    {
+        try
+        {
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            Hash(seed.Text, hash);
+            return (ushort)((hash[0] << 8) | hash[1]);
+        }
+        finally
+        {
+            seed.Clear();
+        }
+    }
+
+    /// <summary>Hashes <paramref name="seed"/>'s UTF-8 from a buffer on the stack into <paramref name="hash"/>.</summary>
+    private static void Hash(ReadOnlySpan<char> seed, Span<byte> hash)
+    {
         var length = Encoding.UTF8.GetMaxByteCount(seed.Length);
         var bytes = length <= 512 ? stackalloc byte[length] : new byte[length];
         SHA256.HashData(bytes[..Encoding.UTF8.GetBytes(seed, bytes)], hash);
-        return Convert.ToHexStringLower(hash);
     }
 
     /// <summary>
@@ -910,9 +954,10 @@ public sealed class Kubelet : ReconcilingController
     /// When the pod worker syncs a pod again after a failed sync (pod_workers.go <c>completeWork</c>:
     /// <c>wait.Jitter(period, workerBackOffPeriodJitterFactor)</c>): <paramref name="period"/> (<see cref="BackOffPeriod"/>,
     /// or <see cref="TransientBackOffPeriod"/> while the network is not ready) plus a random part of up to half of it, in
-    /// whole milliseconds. The random part is read from <paramref name="hex"/> (a hash of the attempt, such as its
-    /// sandbox ID), so a run's timeline is repeatable while retries spread as the kubelet's do.
+    /// whole milliseconds. The random part is read from <paramref name="jitter"/> (<see cref="Jitter"/>: a hash of the
+    /// attempt, such as the one its sandbox ID is), so a run's timeline is repeatable while retries spread as the
+    /// kubelet's do.
     /// </summary>
-    private static TimeSpan BackOff(string hex, TimeSpan period)
-        => period + TimeSpan.FromMilliseconds(Math.Floor(Convert.ToUInt16(hex[..4], 16) / 65536.0 * BackOffJitterFactor * period.TotalMilliseconds));
+    private static TimeSpan BackOff(ushort jitter, TimeSpan period)
+        => period + TimeSpan.FromMilliseconds(Math.Floor(jitter / 65536.0 * BackOffJitterFactor * period.TotalMilliseconds));
 }

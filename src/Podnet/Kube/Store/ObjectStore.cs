@@ -125,49 +125,16 @@ public sealed partial class ObjectStore
 
             CheckNamespaceAcceptsContent(resource, ns, name);
 
-            var now = KubeObject.FormatTimestamp(_time.GetUtcNow());
-            void Prepare(JsonObject json)
-            {
-                var metadata = KubeObject.EnsureMetadata(json);
-                metadata["name"] = name;
-                if (ns is null)
-                {
-                    metadata.Remove("namespace");
-                }
-                else
-                {
-                    metadata["namespace"] = ns;
-                }
-
-                metadata["uid"] = keepUid && metadata["uid"] is JsonValue given && given.TryGetValue<string>(out var uid) && uid.Length > 0 ? uid : Names.Uid(resource.Group.Length == 0 ? resource.Kind : $"{resource.Group}/{resource.Kind}", ns, name);
-                metadata["creationTimestamp"] = now;
-                metadata.Remove("resourceVersion");
-                metadata.Remove("deletionTimestamp");
-                metadata.Remove("deletionGracePeriodSeconds");
-                if (resource.TracksGeneration)
-                {
-                    metadata["generation"] = 1L;
-                }
-                else
-                {
-                    metadata.Remove("generation");
-                }
-
-                if (!keepStatus && resource.HasStatusSubresource && !resource.KeepsStatusOnCreate)
-                {
-                    json.Remove("status");
-                }
-            }
-
+            var fresh = new Fresh(resource, ns, name, KubeObject.FormatTimestamp(_time.GetUtcNow()), keepUid, keepStatus);
             KubeObject prepared;
             if (handedOver)
             {
-                Prepare(obj.Raw);
+                Prepare(obj.Raw, fresh);
                 prepared = KubeObject.Adopt(obj.Raw);
             }
             else
             {
-                prepared = obj.With(Prepare);
+                prepared = PreparedCopy(obj, fresh);
             }
 
             // The prepared object is this write's own (a copy, or JSON handed over): admission defaults it in place.
@@ -196,6 +163,55 @@ public sealed partial class ObjectStore
             return stored;
         }
     }
+
+    /// <summary>What a create stamps on the object it stores (<see cref="Prepare"/>).</summary>
+    /// <param name="Now">The creationTimestamp, formatted.</param>
+    /// <param name="KeepUid">A uid the object brings is kept (a world's objects that name each other by uid).</param>
+    /// <param name="KeepStatus">The status given is kept, even for a kind with a status subresource.</param>
+    private readonly record struct Fresh(KubeResource Resource, string? Namespace, string Name, string Now, bool KeepUid, bool KeepStatus);
+
+    /// <summary>
+    /// Stamps a created object in place (BeforeCreate, apiserver's rest/create.go: name, namespace, uid,
+    /// creationTimestamp, generation 1 where tracked; no resourceVersion or deletion yet; the status dropped where it is a
+    /// subresource). A method with its stamps as a value, not a local function over the create's variables, whose
+    /// closure every create made.
+    /// </summary>
+    private void Prepare(JsonObject json, in Fresh fresh)
+    {
+        var resource = fresh.Resource;
+        var metadata = KubeObject.EnsureMetadata(json);
+        metadata["name"] = fresh.Name;
+        if (fresh.Namespace is null)
+        {
+            metadata.Remove("namespace");
+        }
+        else
+        {
+            metadata["namespace"] = fresh.Namespace;
+        }
+
+        metadata["uid"] = fresh.KeepUid && metadata["uid"] is JsonValue given && given.TryGetValue<string>(out var uid) && uid.Length > 0 ? uid : Names.Uid(resource.Group.Length == 0 ? resource.Kind : $"{resource.Group}/{resource.Kind}", fresh.Namespace, fresh.Name);
+        metadata["creationTimestamp"] = fresh.Now;
+        metadata.Remove("resourceVersion");
+        metadata.Remove("deletionTimestamp");
+        metadata.Remove("deletionGracePeriodSeconds");
+        if (resource.TracksGeneration)
+        {
+            metadata["generation"] = 1L;
+        }
+        else
+        {
+            metadata.Remove("generation");
+        }
+
+        if (!fresh.KeepStatus && resource.HasStatusSubresource && !resource.KeepsStatusOnCreate)
+        {
+            json.Remove("status");
+        }
+    }
+
+    /// <summary>A prepared copy of an object the caller keeps (<see cref="Prepare"/>).</summary>
+    private KubeObject PreparedCopy(KubeObject obj, Fresh fresh) => obj.With(json => Prepare(json, fresh));
 
     public KubeObject Get(KubeResource resource, string? @namespace, string name)
         => TryGet(resource, @namespace, name) ?? throw KubeException.NotFound(resource, name);

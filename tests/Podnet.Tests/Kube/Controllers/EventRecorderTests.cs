@@ -136,7 +136,7 @@ public class EventRecorderTests
         var written = Enumerable.Range(0, 40).Count(i => cluster.Plane.Events.Warning(
             pod,
             "FailedCreatePodSandBox",
-            new EventMessage($"sandbox-{i}", () => { made++; return $"failed to setup network for sandbox \"sandbox-{i}\""; }),
+            new EventMessage($"sandbox-{i}", prefix => { made++; return $"{prefix}failed to setup network for sandbox \"sandbox-{i}\""; }),
             "kubelet",
             "node-1") is not null);
 
