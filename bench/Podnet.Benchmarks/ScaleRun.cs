@@ -65,7 +65,7 @@ public static class ScaleRun
 
         clock.Stop();
         process.Refresh();
-        var podsNow = world.ControlPlane.Store.List("v1", "Pod").Items.Select(p => new PodView(p)).ToList();
+        var podsNow = world.ControlPlane.Store.List("v1", "Pod").Items.Select(p => PodView.Of(p)).ToList();
         var running = podsNow.Count(p => p.Phase == "Running" && !p.Namespace.Equals("kube-system", StringComparison.Ordinal));
         var nodes = world.ControlPlane.Store.List("v1", "Node").Items.Count;
         var row = string.Join('\t',

@@ -48,7 +48,7 @@ public static class WorldFiles
     private static string Describe(Podnet.World.World world)
     {
         var pods = world.ControlPlane.Store.List("v1", "Pod").Items;
-        var running = pods.Count(p => new PodView(p).Phase == "Running");
+        var running = pods.Count(p => PodView.Of(p).Phase == "Running");
         var elapsed = world.Time.GetUtcNow() - Podnet.World.World.Epoch;
         return string.Create(CultureInfo.InvariantCulture, $"settling the world: {running:N0}/{pods.Count:N0} pods Running, {Podnet.Kube.Printing.HumanDuration.Format(elapsed)} of virtual time");
     }

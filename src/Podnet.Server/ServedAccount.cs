@@ -371,7 +371,7 @@ public sealed class ServedAccount : IDisposable
             // would otherwise spend the budget on ipamd's background work. A pod that newly fits nowhere may be waiting
             // for what time brings (a node joining, a trunk interface's pod-eni capacity).
             var now = Time.GetUtcNow();
-            if (pods.Any(p => new PodView(p) is var view && (view.IsTerminating || (!view.IsFinished && !(view.Phase == "Running" && view.IsReady)
+            if (pods.Any(p => PodView.Of(p) is var view && (view.IsTerminating || (!view.IsFinished && !(view.Phase == "Running" && view.IsReady)
                     && !(view.UnschedulableSince is { } since && now - since > UnschedulableWaitedFor)))))
             {
                 return true;

@@ -26,7 +26,7 @@ public static class KubectlText
     {
         var text = new StringBuilder();
         void Field(string name, string? value) => text.Append(CultureInfo.InvariantCulture, $"{name + ":",-18}{value}\n");
-        var view = new PodView(pod);
+        var view = PodView.Of(pod);
         Field("Name", pod.Name);
         Field("Namespace", pod.Namespace);
         Field("Priority", pod["spec.priority"]?.ToJsonString() ?? "0");

@@ -30,7 +30,7 @@ public static class ReportHtml
         ArgumentNullException.ThrowIfNull(world);
         var html = new StringBuilder();
         var store = world.ControlPlane.Store;
-        var pods = store.List("v1", "Pod").Items.Select(p => new PodView(p)).ToList();
+        var pods = store.List("v1", "Pod").Items.Select(p => PodView.Of(p)).ToList();
         var nodes = store.List("v1", "Node").Items.Select(n => new NodeView(n)).ToList();
 
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")

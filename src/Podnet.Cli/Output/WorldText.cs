@@ -38,7 +38,7 @@ public static class WorldText
         var podList = store.List("v1", "Pod").Items.Where(p => selected.Matches(p.Labels)).ToList();
         foreach (var pod in podList)
         {
-            var view = new PodView(pod);
+            var view = PodView.Of(pod);
             pods.Add(pod.Namespace ?? string.Empty, pod.Name, PodPrinter.Ready(pod), PodPrinter.Status(pod), PodPrinter.Restarts(pod, world.Time.GetUtcNow()), world.Age(pod.CreationTimestamp), view.PodIP ?? "<none>", view.NodeName ?? "<none>", "<none>", "<none>");
         }
 
@@ -138,7 +138,7 @@ public static class WorldText
     {
         var started = pods
             .Select(p => (Pod: p, Started: (p["status.containerStatuses"] as System.Text.Json.Nodes.JsonArray)?.FirstOrDefault()?["state"]?["running"]?["startedAt"]?.GetValue<string>()))
-            .Where(p => p.Started is not null && p.Pod.CreationTimestamp is not null && !new PodView(p.Pod).HostNetwork)
+            .Where(p => p.Started is not null && p.Pod.CreationTimestamp is not null && !PodView.Of(p.Pod).HostNetwork)
             .Select(p => (p.Pod, Latency: DateTimeOffset.Parse(p.Started!, System.Globalization.CultureInfo.InvariantCulture) - p.Pod.CreationTimestamp!.Value))
             .OrderBy(p => p.Latency)
             .ToList();
@@ -186,7 +186,7 @@ public static class WorldText
         // for every node was the whole output's cost at 10,000 pods (nodes × pods).
         var waitingOn = new HashSet<string>(StringComparer.Ordinal);
         var awsNodePods = new Dictionary<string, PodView>(StringComparer.Ordinal);
-        foreach (var pod in store.List("v1", "Pod").Items.Select(p => new PodView(p)))
+        foreach (var pod in store.List("v1", "Pod").Items.Select(p => PodView.Of(p)))
         {
             if (pod.NodeName is not { } nodeName)
             {

@@ -51,7 +51,7 @@ public static class ExecStream
             throw KubeException.BadRequest(e.Message);
         }
 
-        if (new PodView(pod).Phase != "Running")
+        if (PodView.Of(pod).Phase != "Running")
         {
             throw KubeException.BadRequest($"unable to upgrade connection: container not found (\"{shell.Container}\")");
         }

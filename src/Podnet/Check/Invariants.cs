@@ -49,7 +49,7 @@ public static class Invariants
     {
         ArgumentNullException.ThrowIfNull(facts);
         var violations = new List<Violation>();
-        var pods = facts.Pods.Select(p => new PodView(p)).ToList();
+        var pods = facts.Pods.Select(p => PodView.Of(p)).ToList();
         var live = pods.Where(p => !p.IsFinished && !p.IsTerminating).ToList();
         if (!facts.ClusterGone)
         {

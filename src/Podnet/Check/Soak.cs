@@ -201,7 +201,7 @@ public static class Soak
     }
 
     private static int Running(World.World world)
-        => world.ControlPlane.Store.List("v1", "Pod", "soak").Items.Select(p => new PodView(p)).Count(p => p.Phase == "Running" && !p.IsTerminating);
+        => world.ControlPlane.Store.List("v1", "Pod", "soak").Items.Select(p => PodView.Of(p)).Count(p => p.Phase == "Running" && !p.IsTerminating);
 
     private static string Virtual(World.World world) => Kube.Printing.HumanDuration.Format(world.Time.GetUtcNow() - World.World.Epoch);
 }

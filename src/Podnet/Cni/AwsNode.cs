@@ -76,7 +76,7 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
         {
             Queue.Add(new ObjectKey(null, change.Object.Name));
         }
-        else if (Is(change, string.Empty, "Pod") && IsAwsNodePod(change.Object) && new PodView(change.Object).NodeName is { } node)
+        else if (Is(change, string.Empty, "Pod") && IsAwsNodePod(change.Object) && PodView.Of(change.Object).NodeName is { } node)
         {
             Queue.Add(new ObjectKey(null, node));
         }
@@ -104,7 +104,7 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
         }
 
         var awsNode = Store.ListByIndex(Pods, AwsNodePodIndex, key.Name)
-            .Select(p => new PodView(p))
+            .Select(p => PodView.Of(p))
             .FirstOrDefault(p => IsAwsNodePod(p.Object) && p.Phase == "Running" && !p.IsTerminating);
         if (awsNode is null)
         {
@@ -168,7 +168,7 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
     {
         var restored = ipamd.Datastore.Allocations().Select(a => a.Key).ToHashSet();
         return Store.ListByIndex(Pods, ObjectStore.NodeNameIndex, nodeName)
-            .Select(p => new PodView(p))
+            .Select(p => PodView.Of(p))
             .Where(p => p is { HostNetwork: false, IsTerminating: false, PodAddress: not null } && !restored.Contains(KeyOf(p)) && !RequestsPodEni(p));
     }
 
@@ -180,7 +180,7 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
     /// </summary>
     private void RestoreBranchPods(string nodeName, NodeAgent agent)
     {
-        foreach (var pod in Store.ListByIndex(Pods, ObjectStore.NodeNameIndex, nodeName).Select(p => new PodView(p))
+        foreach (var pod in Store.ListByIndex(Pods, ObjectStore.NodeNameIndex, nodeName).Select(p => PodView.Of(p))
                      .Where(p => p is { HostNetwork: false, IsTerminating: false, PodAddress: not null } && RequestsPodEni(p) && !_podNetworks.ContainsKey(KeyOf(p))))
         {
             if (BranchNetwork(pod, agent) is { } network && network.PodIp == pod.PodIP)
@@ -206,7 +206,7 @@ public sealed class AwsNode : ReconcilingController, IPodSandboxNetwork
         foreach (var pod in agent.Running.ToList())
         {
             var key = KeyOf(pod);
-            if (Store.TryGet(Pods, pod.Namespace, pod.Name) is not { } current || current.Uid != pod.Object.Uid || new PodView(current).IsTerminating)
+            if (Store.TryGet(Pods, pod.Namespace, pod.Name) is not { } current || current.Uid != pod.Object.Uid || PodView.Of(current).IsTerminating)
             {
                 // Gone (or going) before its address was taken: nothing to keep.
                 agent.Running.Remove(pod);

@@ -44,7 +44,7 @@ public static class AwsNodeContainerLog
         }
 
         var release = CniRelease.FromImage(container["image"]?.GetValue<string>()) ?? new CniRelease(1, 19, 0);
-        var view = new PodView(pod);
+        var view = PodView.Of(pod);
         DateTimeOffset? ready = view.IsReady && (pod["status.conditions"] as System.Text.Json.Nodes.JsonArray ?? [])
             .FirstOrDefault(c => c?["type"]?.GetValue<string>() == "Ready")?["lastTransitionTime"]?.GetValue<string>() is { } readyText
             && DateTimeOffset.TryParse(readyText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;

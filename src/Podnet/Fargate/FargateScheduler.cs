@@ -92,7 +92,7 @@ public sealed class FargateScheduler : ReconcilingController
         }
 
         var key = ObjectKey.Of(change.Object);
-        if (new PodView(change.Object).SchedulerName == Component || _placements.ContainsKey(key))
+        if (PodView.Of(change.Object).SchedulerName == Component || _placements.ContainsKey(key))
         {
             Queue.Add(key);
         }
@@ -128,7 +128,7 @@ public sealed class FargateScheduler : ReconcilingController
             return obj is null ? null : Place(key);
         }
 
-        var pod = new PodView(obj);
+        var pod = PodView.Of(obj);
         if (pod.NodeName is not null || pod.IsTerminating || pod.IsFinished || pod.SchedulerName != Component)
         {
             return null;

@@ -27,7 +27,7 @@ public sealed class LintContext
         // changes what lint reports, and nothing in the account changes.
         SecurityGroups = world.Cloud?.Ec2View.DescribeSecurityGroups().ToDictionary(g => g.GroupId, StringComparer.Ordinal)
                          ?? new Dictionary<string, SecurityGroup>(StringComparer.Ordinal);
-        Pods = [.. Store.List("v1", "Pod").Items.Select(p => new PodView(p)).Where(p => !p.IsFinished && !p.IsTerminating)];
+        Pods = [.. Store.List("v1", "Pod").Items.Select(p => PodView.Of(p)).Where(p => !p.IsFinished && !p.IsTerminating)];
         Nodes = [.. Store.List("v1", "Node").Items.Select(n => new NodeView(n))];
         Enforcer = NetworkPolicyEnforcer.Find(world);
         _reachability = new(() => new Reachability(world));

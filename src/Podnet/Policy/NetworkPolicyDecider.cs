@@ -24,7 +24,7 @@ public sealed partial class Reachability
             pods,
             PolicyPeer.LabelsByNamespace(store.List("v1", "Namespace").Items),
             enforcer is NetworkPolicyEnforcer.VpcCni or NetworkPolicyEnforcer.Calico
-                ? pod => new PodView(pod).NodeName is { } node && store.TryGet(nodes, null, node) is { } nodeObject ? NotEnforcedOn(enforcer, nodeObject, calicoForWindows) : null
+                ? pod => PodView.Of(pod).NodeName is { } node && store.TryGet(nodes, null, node) is { } nodeObject ? NotEnforcedOn(enforcer, nodeObject, calicoForWindows) : null
                 : _ => null);
     }
 
@@ -64,7 +64,7 @@ public sealed partial class Reachability
 
         /// <summary>The endpoint as the engine sees it: the pod's peer, or an address.</summary>
         public PolicyPeer Peer(Endpoint endpoint)
-            => endpoint.Pod is { } pod && !new PodView(pod).HostNetwork && PeerOf(pod.Namespace ?? "default", pod.Name) is { } peer
+            => endpoint.Pod is { } pod && !PodView.Of(pod).HostNetwork && PeerOf(pod.Namespace ?? "default", pod.Name) is { } peer
                 ? peer
                 : PolicyPeer.External(endpoint.Address);
 

@@ -125,7 +125,7 @@ public sealed class NodeLocalDns
     /// <summary>The running <c>node-local-dns</c> pod of a node, or null when none runs there.</summary>
     public PodView? PodOn(string nodeName)
         => _store.ListByIndex(_store.Resources.For("v1", "Pod"), ObjectStore.NodeNameIndex, nodeName)
-            .Select(p => new PodView(p))
+            .Select(p => PodView.Of(p))
             .FirstOrDefault(p => p.Namespace == "kube-system" && p.Phase == "Running" && !p.IsTerminating
                                  && p.Object.OwnerReferences.Any(o => o.Kind == "DaemonSet" && o.Name == Name));
 }

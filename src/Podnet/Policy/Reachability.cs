@@ -266,13 +266,13 @@ public sealed partial class Reachability
     /// </summary>
     private Hop? NotRunning(Endpoint endpoint)
     {
-        if (_world.IsPolicyOnly || endpoint.Pod is not { } pod || new PodView(pod).PodAddress is not null)
+        if (_world.IsPolicyOnly || endpoint.Pod is not { } pod || PodView.Of(pod).PodAddress is not null)
         {
             return null;
         }
 
         var stuck = Podnet.World.StuckObjects.Of(_world, pod);
-        var state = stuck?.Status ?? new PodView(pod).Phase;
+        var state = stuck?.Status ?? PodView.Of(pod).Phase;
         var why = stuck?.Reason ?? "it has finished or is being deleted";
         return new Hop("pod", false, $"{endpoint.Display} is not running ({state}): it has no address yet, so it can neither open nor accept a connection; {why}") { Kind = HopKind.Pod, From = endpoint };
     }
@@ -574,12 +574,12 @@ public sealed partial class Reachability
     {
         if (network.Side.Address.AddressFamily == AddressFamily.InterNetworkV6)
         {
-            return source.IsPod && !new PodView(source.Pod!).HostNetwork
+            return source.IsPod && !PodView.Of(source.Pod!).HostNetwork
                 ? (network.Side, network.Note + "; IPv6: not SNATed (the VPC CNI SNATs IPv4 only), leaves with its own address")
                 : (network.Side, network.Note);
         }
 
-        if ((source.IsNode || (source.Pod is { } pod && new PodView(pod).HostNetwork)) && PrimaryInterface(source.Node!) is { } primary
+        if ((source.IsNode || (source.Pod is { } pod && PodView.Of(pod).HostNetwork)) && PrimaryInterface(source.Node!) is { } primary
             && primary.Ipv6Addresses is [var v6, ..])
         {
             return (new SecurityGroupEvaluator.Side(IPAddress.Parse(v6.Ipv6Address), [.. primary.Groups.Select(g => g.GroupId)], primary.NetworkInterfaceId),
@@ -626,7 +626,7 @@ public sealed partial class Reachability
         }
 
         var podNetwork = PodNetworkOf(endpoint);
-        var hostNetwork = endpoint.Pod is { } p && new PodView(p).HostNetwork;
+        var hostNetwork = endpoint.Pod is { } p && PodView.Of(p).HostNetwork;
         if (endpoint.IsNode || hostNetwork)
         {
             var primary = PrimarySide(endpoint.Node!);
@@ -741,7 +741,7 @@ public sealed partial class Reachability
     /// <summary>Whether any pod, node or VPC of the world has an IPv6 address.</summary>
     private bool HasIpv6 => _hasIpv6 ??=
         _vpcCidrs.Any(c => c.Network.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6)
-        || _world.ControlPlane.Store.List("v1", "Pod").Items.Any(p => new PodView(p).PodAddress?.AddressFamily == AddressFamily.InterNetworkV6)
+        || _world.ControlPlane.Store.List("v1", "Pod").Items.Any(p => PodView.Of(p).PodAddress?.AddressFamily == AddressFamily.InterNetworkV6)
         || _world.ControlPlane.Store.List("v1", "Node").Items.Any(n => IpAddressText.ParseOrNull(new NodeView(n).InternalIP)?.AddressFamily == AddressFamily.InterNetworkV6);
 
     /// <summary>A pod (<c>namespace/name</c>), <c>node/NAME</c> or an IP address as an endpoint; null when there is no such thing.</summary>
@@ -759,10 +759,10 @@ public sealed partial class Reachability
         // Kubernetes rejects (10.1, 167772161) are no address at all.
         if (IpAddressText.TryParse(text, out var address))
         {
-            var pod = store.List("v1", "Pod").Items.FirstOrDefault(p => new PodView(p) is { HostNetwork: false } v && address.Equals(v.PodAddress));
+            var pod = store.List("v1", "Pod").Items.FirstOrDefault(p => PodView.Of(p) is { HostNetwork: false } v && address.Equals(v.PodAddress));
             if (pod is not null)
             {
-                return PodEndpoint(new PodView(pod));
+                return PodEndpoint(PodView.Of(pod));
             }
 
             var node = store.List("v1", "Node").Items.FirstOrDefault(n => address.Equals(IpAddressText.ParseOrNull(new NodeView(n).InternalIP)));
@@ -776,7 +776,7 @@ public sealed partial class Reachability
         }
 
         var found = store.TryGet(store.Resources.For("v1", "Pod"), text[..slash], text[(slash + 1)..]);
-        return found is null ? null : PodEndpoint(new PodView(found));
+        return found is null ? null : PodEndpoint(PodView.Of(found));
     }
 
     private Endpoint PodEndpoint(PodView pod)
@@ -795,7 +795,7 @@ public sealed partial class Reachability
             .SelectMany(s => (s["addresses"] as JsonArray ?? []).OfType<JsonObject>())
             .Select(a => a["ip"]?.GetValue<string>())
             .ToHashSet(StringComparer.Ordinal);
-        return [.. store.List("v1", "Pod", ns).Items.Select(p => new PodView(p)).Where(p => p.PodIP is not null && ips.Contains(p.PodIP))];
+        return [.. store.List("v1", "Pod", ns).Items.Select(p => PodView.Of(p)).Where(p => p.PodIP is not null && ips.Contains(p.PodIP))];
     }
 
     private static int TargetPort(JsonObject servicePort, PodView pod)

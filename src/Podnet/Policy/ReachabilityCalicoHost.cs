@@ -34,7 +34,7 @@ public sealed partial class Reachability
             return null;
         }
 
-        var fromHost = source.IsNode || (source.Pod is { } client && new PodView(client).HostNetwork);
+        var fromHost = source.IsNode || (source.Pod is { } client && PodView.Of(client).HostNetwork);
         if (!fromHost || source.Node?.Name != node.Name)
         {
             return null;

@@ -21,7 +21,7 @@ public sealed partial class Reachability
         return
         [
             .. store.List("v1", "Pod").Items
-                .Select(p => new PodView(p))
+                .Select(p => PodView.Of(p))
                 .Where(v => v.PodAddress is not null && !v.HostNetwork)
                 .OrderBy(v => v.Namespace, StringComparer.Ordinal)
                 .ThenBy(v => v.Name, StringComparer.Ordinal)

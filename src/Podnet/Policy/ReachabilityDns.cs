@@ -78,7 +78,7 @@ public sealed partial class Reachability
             return ClusterQuery(source, name, answer, null, hops);
         }
 
-        var view = new PodView(client);
+        var view = PodView.Of(client);
         var dns = PodDns.Of(view, ClusterDns, HostResolver(source.Node));
         var policy = dns.Describe(view.HostNetwork);
         if (dns.Type == PodDnsType.Cluster && ClusterDns is null)

@@ -46,7 +46,7 @@ public sealed partial class Reachability
         => node is not null && !new NodeView(node).IsFargate && !ResourceController.WindowsIpam.IsWindowsNode(node);
 
     /// <summary>A pod's own network namespace (not the host's).</summary>
-    private static bool IsPodNetwork(Endpoint endpoint) => endpoint.Pod is { } pod && !new PodView(pod).HostNetwork;
+    private static bool IsPodNetwork(Endpoint endpoint) => endpoint.Pod is { } pod && !PodView.Of(pod).HostNetwork;
 
     /// <summary>
     /// An IPv4 cluster's pod to an IPv6 address with the egress-cni plugin on: it leaves by the node's primary interface

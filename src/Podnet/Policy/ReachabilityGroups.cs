@@ -78,7 +78,7 @@ public sealed partial class Reachability
 
     private List<PodView> Matching(string ns, LabelSelector selector)
         => [.. _world.ControlPlane.Store.List("v1", "Pod", ns).Items
-            .Select(p => new PodView(p))
+            .Select(p => PodView.Of(p))
             .Where(p => !p.IsTerminating && !p.IsFinished && selector.Matches(p.Object.Labels))
             .OrderBy(p => p.Name, StringComparer.Ordinal)];
 

@@ -256,7 +256,7 @@ public sealed partial class Reachability
             return new NodePortRoute(new Hop("service", false, $"{what}, which has no ready endpoints: kube-proxy's filter rule \"{rule} has no endpoints\" (KUBE-EXTERNAL-SERVICES) on {node} rejects it (REJECT, {icmp}): the connection is refused") { Kind = HopKind.Service }, [], null, Refused: true);
         }
 
-        var fromTheNode = source.Node?.Name == node && (source.IsNode || (source.Pod is { } pod && new PodView(pod).HostNetwork));
+        var fromTheNode = source.Node?.Name == node && (source.IsNode || (source.Pod is { } pod && PodView.Of(pod).HostNetwork));
         var ext = KubeProxyChains.External(rule, protocol);
         var translated = $"{what}: kube-proxy on {node} translates it (KUBE-NODEPORTS rule \"{rule}\", then {ext})";
         if (!ExternalTrafficPolicy.IsLocal(service) || fromTheNode)
@@ -318,7 +318,7 @@ public sealed partial class Reachability
     /// pod's egress on its veth (eBPF, before netfilter), always against the node port.
     /// </summary>
     private bool CalicoJudgesEgressAfterDnat(Endpoint client, KubeObject node)
-        => Enforcer is NetworkPolicyEnforcer.Calico && client.Pod is { } pod && !new PodView(pod).HostNetwork && client.Node?.Name == node.Name;
+        => Enforcer is NetworkPolicyEnforcer.Calico && client.Pod is { } pod && !PodView.Of(pod).HostNetwork && client.Node?.Name == node.Name;
 
     /// <summary>
     /// A masqueraded leg Calico judges before the masquerade (<see cref="CalicoJudgesBeforeMasquerade"/>): NetworkPolicy
@@ -366,7 +366,7 @@ public sealed partial class Reachability
             return false;
         }
 
-        hops.Add(new Hop(prefix + "reply", false, ExternalTrafficLocalFailure(new PodView(pod.Pod!))!) { From = client, To = pod });
+        hops.Add(new Hop(prefix + "reply", false, ExternalTrafficLocalFailure(PodView.Of(pod.Pod!))!) { From = client, To = pod });
         return false;
     }
 

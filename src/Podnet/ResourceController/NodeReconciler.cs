@@ -311,7 +311,7 @@ public sealed class NodeReconciler : ReconcilingController
     }
 
     /// <summary>The pods bound to a node, by namespace and name, from the store's node index.</summary>
-    private IEnumerable<PodView> PodsOn(string nodeName) => Store.ListByIndex(Pods, ObjectStore.NodeNameIndex, nodeName).Select(p => new PodView(p));
+    private IEnumerable<PodView> PodsOn(string nodeName) => Store.ListByIndex(Pods, ObjectStore.NodeNameIndex, nodeName).Select(p => PodView.Of(p));
 
     /// <summary>Branches that pods' annotations name are kept (their VLANs reserved); the trunk's others are queued for deletion.</summary>
     private void Rehydrate(TrunkState state)

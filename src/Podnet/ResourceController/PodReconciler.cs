@@ -70,7 +70,7 @@ public sealed class PodReconciler : ReconcilingController
     /// <inheritdoc/>
     public override void OnChange(WatchEvent change)
     {
-        if (Is(change, string.Empty, "Pod") && new PodView(change.Object) is var pod && PodEniCount(pod) > 0)
+        if (Is(change, string.Empty, "Pod") && PodView.Of(change.Object) is var pod && PodEniCount(pod) > 0)
         {
             var key = ObjectKey.Of(change.Object);
             if (change.Type == WatchEventType.Deleted && change.Object.Uid is { } uid)
@@ -112,7 +112,7 @@ public sealed class PodReconciler : ReconcilingController
         // completed, or once its node is gone from the cluster (isDeleteEvent || hasPodCompleted ||
         // nodeDeletedInCluster): a pod that is only terminating keeps its branch interface through its grace period.
         var found = Store.TryGet(Pods, key.Namespace, key.Name);
-        var pod = found is null ? null : new PodView(found);
+        var pod = found is null ? null : PodView.Of(found);
         if (_deleted.Remove(key, out var deleted) && deleted.Uid != found?.Uid)
         {
             // The deleted pod's branches, even when a pod of the same name has been created since.
@@ -266,7 +266,7 @@ public sealed class PodReconciler : ReconcilingController
     {
         if (pod?.Uid is { } podUid)
         {
-            Release(podUid, new PodView(pod).NodeName);
+            Release(podUid, PodView.Of(pod).NodeName);
             return;
         }
 
@@ -303,5 +303,5 @@ public sealed class PodReconciler : ReconcilingController
     }
 
     /// <summary>The pods bound to a node, by namespace and name, from the store's node index.</summary>
-    private IEnumerable<PodView> PodsOn(string nodeName) => Store.ListByIndex(Pods, ObjectStore.NodeNameIndex, nodeName).Select(p => new PodView(p));
+    private IEnumerable<PodView> PodsOn(string nodeName) => Store.ListByIndex(Pods, ObjectStore.NodeNameIndex, nodeName).Select(p => PodView.Of(p));
 }

@@ -87,7 +87,7 @@ public sealed class WindowsIpam : ReconcilingController
         {
             Queue.Add(new ObjectKey(null, obj.Name));
         }
-        else if (Is(change, string.Empty, "Pod") && (AddressCount(new PodView(obj)) > 0 || _holders.ContainsKey(ObjectKey.Of(obj))))
+        else if (Is(change, string.Empty, "Pod") && (AddressCount(PodView.Of(obj)) > 0 || _holders.ContainsKey(ObjectKey.Of(obj))))
         {
             Queue.Add(ObjectKey.Of(obj));
         }
@@ -385,7 +385,7 @@ public sealed class WindowsIpam : ReconcilingController
     /// <summary>The pods bound to the node that wait for an address: their handlers run again once the pool has grown.</summary>
     private void QueueWaitingPods(string nodeName)
     {
-        foreach (var waiting in Store.ListByIndex(Pods, ObjectStore.NodeNameIndex, nodeName).Where(p => AddressCount(new PodView(p)) > 0 && !p.Annotations.ContainsKey(ResourceControllerNames.PrivateIPv4Address)))
+        foreach (var waiting in Store.ListByIndex(Pods, ObjectStore.NodeNameIndex, nodeName).Where(p => AddressCount(PodView.Of(p)) > 0 && !p.Annotations.ContainsKey(ResourceControllerNames.PrivateIPv4Address)))
         {
             Queue.Add(ObjectKey.Of(waiting));
         }
@@ -476,7 +476,7 @@ public sealed class WindowsIpam : ReconcilingController
     private ReconcileResult ReconcilePod(ObjectKey key)
     {
         var found = Store.TryGet(Pods, key.Namespace, key.Name);
-        if (found is null || new PodView(found) is { IsTerminating: true } or { IsFinished: true })
+        if (found is null || PodView.Of(found) is { IsTerminating: true } or { IsFinished: true })
         {
             if (_holders.Remove(key, out var holder))
             {
@@ -495,7 +495,7 @@ public sealed class WindowsIpam : ReconcilingController
             return ReconcileResult.Done;
         }
 
-        var pod = new PodView(found);
+        var pod = PodView.Of(found);
         if (AddressCount(pod) == 0 || pod.NodeName is not { } nodeName || found.Annotations.ContainsKey(ResourceControllerNames.PrivateIPv4Address))
         {
             return ReconcileResult.Done;

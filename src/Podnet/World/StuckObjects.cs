@@ -45,7 +45,7 @@ public static class StuckObjects
     {
         ArgumentNullException.ThrowIfNull(world);
         ArgumentNullException.ThrowIfNull(pod);
-        var view = new PodView(pod);
+        var view = PodView.Of(pod);
         if (view.Phase is "Running" or "Succeeded" or "Failed" || view.IsTerminating)
         {
             return null;

@@ -38,7 +38,7 @@ public class InvariantsTests
     {
         var world = WorldLoader.LoadDefault();
         var store = world.ControlPlane.Store;
-        var pods = store.List("v1", "Pod").Items.Select(p => new PodView(p)).Where(p => !p.HostNetwork && p.PodIP is not null).OrderBy(p => p.Name, StringComparer.Ordinal).Take(2).ToList();
+        var pods = store.List("v1", "Pod").Items.Select(p => PodView.Of(p)).Where(p => !p.HostNetwork && p.PodIP is not null).OrderBy(p => p.Name, StringComparer.Ordinal).Take(2).ToList();
         store.UpdateStatus(pods[1].Object.With(json => json["status"]!["podIP"] = pods[0].PodIP));
 
         var violation = Assert.Single(Invariants.Check(world));
@@ -82,7 +82,7 @@ public class InvariantsTests
         world.Settle(TimeSpan.FromMinutes(1));
 
         Assert.Empty(Invariants.Check(world));
-        Assert.Equal("Pending", new PodView(world.ControlPlane.Store.Get(world.ControlPlane.Store.Resources.For("v1", "Pod"), "default", "too-big")).Phase);
+        Assert.Equal("Pending", PodView.Of(world.ControlPlane.Store.Get(world.ControlPlane.Store.Resources.For("v1", "Pod"), "default", "too-big")).Phase);
     }
 
     [Fact]

@@ -212,7 +212,7 @@ public class ReachCommandTests
         var loaded = ExampleWorlds.Load("hello-eks");
         var store = loaded.ControlPlane.Store;
         var clusterIp = store.TryGet(store.Resources.For("v1", "Service"), "shop", "web")!.GetString("spec.clusterIP")!;
-        var web = store.List("v1", "Pod", "shop").Items.Select(p => new Podnet.Kube.Views.PodView(p)).Where(p => p.PodIP is not null).OrderBy(p => p.Name, StringComparer.Ordinal).First();
+        var web = store.List("v1", "Pod", "shop").Items.Select(p => Podnet.Kube.Views.PodView.Of(p)).Where(p => p.PodIP is not null).OrderBy(p => p.Name, StringComparer.Ordinal).First();
         var world = Example("hello-eks");
 
         var (exit, output, error) = PodnetCli.Run("reach", world, $"shop/{web.Name}", clusterIp, "80");

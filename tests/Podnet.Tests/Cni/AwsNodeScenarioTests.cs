@@ -13,7 +13,7 @@ namespace Podnet.Tests.Cni;
 public class AwsNodeScenarioTests
 {
     private static List<PodView> Pods(Podnet.World.World world, string? ns = null)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new PodView(p))];
+        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => PodView.Of(p))];
 
     private static List<NodeView> Nodes(Podnet.World.World world)
         => [.. world.ControlPlane.Store.List("v1", "Node").Items.Select(n => new NodeView(n))];

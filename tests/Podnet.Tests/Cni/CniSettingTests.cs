@@ -33,7 +33,7 @@ public class CniSettingTests
     /// <summary>A CoreDNS pod and a replica with security groups on the same node (CoreDNS's group is not admitted by the replica's).</summary>
     private static (PodView CoreDns, PodView Replica) SameNodePair(Podnet.World.World world)
     {
-        var pods = world.ControlPlane.Store.List("v1", "Pod").Items.Select(p => new PodView(p)).ToList();
+        var pods = world.ControlPlane.Store.List("v1", "Pod").Items.Select(p => PodView.Of(p)).ToList();
         return (from dns in pods.Where(p => p.Namespace == "kube-system" && p.Name.StartsWith("coredns-", StringComparison.Ordinal))
                 from replica in pods.Where(p => p.Namespace == "my-namespace")
                 where dns.NodeName == replica.NodeName
@@ -169,7 +169,7 @@ public class CniSettingTests
         var (exit, run, _) = PodnetCli.Run("run", scenario.Directory);
         Assert.Equal(0, exit);
         Assert.DoesNotContain("ContainerCreating", run, StringComparison.Ordinal);
-        var pods = world.ControlPlane.Store.List("v1", "Pod", "default").Items.Select(p => new PodView(p)).ToList();
+        var pods = world.ControlPlane.Store.List("v1", "Pod", "default").Items.Select(p => PodView.Of(p)).ToList();
         var moved = pods.First(p => p.PodIP!.StartsWith("10.0.2.", StringComparison.Ordinal));
         var stayed = pods.First(p => p.PodIP!.StartsWith("10.0.0.", StringComparison.Ordinal));
 

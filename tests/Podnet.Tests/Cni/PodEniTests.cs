@@ -57,7 +57,7 @@ public class PodEniTests
         world.Settle(TimeSpan.FromMinutes(2));
 
         // The kubelet asks before the resource controller has written the annotation: seed 001's transient failure.
-        var pod = new PodView(store.Get("v1", "Pod", "default", "aws-cli"));
+        var pod = PodView.Of(store.Get("v1", "Pod", "default", "aws-cli"));
         Assert.Contains(world.ControlPlane.Events.About(pod.Object), e => e.GetString("reason") == "FailedCreatePodSandBox"
             && e.GetString("message")!.EndsWith("\": plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container", StringComparison.Ordinal));
 
@@ -90,7 +90,7 @@ public class PodEniTests
         var pulling = Assert.Single(events, e => e.GetString("reason") == "Pulling");
         var lastFailure = DateTimeOffset.Parse(failed.GetString("lastTimestamp")!, System.Globalization.CultureInfo.InvariantCulture);
         var pulled = DateTimeOffset.Parse(pulling.GetString("firstTimestamp")!, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Equal("Running", new PodView(pod).Phase);
+        Assert.Equal("Running", PodView.Of(pod).Phase);
         Assert.InRange(pulled - lastFailure, TimeSpan.Zero, TimeSpan.FromSeconds(5));
     }
 }

@@ -60,7 +60,7 @@ public class FargateIpv6Tests
         => ExampleWorlds.Load("ipv6-cluster", text => text.Replace(WithoutNodeGroup, string.Empty, StringComparison.Ordinal), [ShopOnFargate, .. extra]);
 
     private static List<PodView> Web(Podnet.World.World world)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => new PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal)];
+        => [.. world.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => PodView.Of(p)).OrderBy(p => p.Name, StringComparer.Ordinal)];
 
     [Fact]
     public void Ipv6Cluster_FargateNode_InternalIpIsItsInterfacesIpv6Address_ItsNameTheIpv4DnsName()

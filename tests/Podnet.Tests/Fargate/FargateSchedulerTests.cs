@@ -39,7 +39,7 @@ public class FargateSchedulerTests
         => world.ControlPlane.Store.Create(pod, RequestContext.Admin);
 
     private static PodView Current(Podnet.World.World world, string name)
-        => new(world.ControlPlane.Store.Get("v1", "Pod", "batch", name));
+        => PodView.Of(world.ControlPlane.Store.Get("v1", "Pod", "batch", name));
 
     private static List<(string? Type, string? Reason, string? Message, string? From)> Events(Podnet.World.World world, KubeObject about)
         => [.. world.ControlPlane.Events.About(about).Select(e => (e.GetString("type"), e.GetString("reason"), e.GetString("message"), e.GetString("source.component")))];
@@ -204,7 +204,7 @@ public class FargateSchedulerTests
         var store = world.ControlPlane.Store;
         var nodes = store.List("v1", "Node").Items.Select(n => new NodeView(n)).ToList();
         var fargateNode = Assert.Single(nodes, n => n.IsFargate).Name;
-        var pods = store.List("v1", "Pod", "batch").Items.Select(p => new PodView(p)).ToList();
+        var pods = store.List("v1", "Pod", "batch").Items.Select(p => PodView.Of(p)).ToList();
 
         // No DaemonSet pod went to the fargate-scheduler: the Fargate webhook leaves them to the default scheduler.
         Assert.All(pods.Where(p => p.Name != "job"), p => Assert.Equal("default-scheduler", p.SchedulerName));

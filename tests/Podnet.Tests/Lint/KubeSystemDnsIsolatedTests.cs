@@ -16,7 +16,7 @@ public class KubeSystemDnsIsolatedTests
     private static readonly Podnet.World.World World = ExampleWorlds.Load("hello-eks");
 
     private static PodView PodNamed(string ns, string prefix)
-        => World.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new PodView(p)).First(p => p.Name.StartsWith(prefix, StringComparison.Ordinal));
+        => World.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => PodView.Of(p)).First(p => p.Name.StartsWith(prefix, StringComparison.Ordinal));
 
     private static Endpoint Of(PodView pod) => new("a", IPAddress.Parse(pod.PodIP!), pod.Object, World.ControlPlane.Store.Get("v1", "Node", null, pod.NodeName!));
 
@@ -55,7 +55,7 @@ public class KubeSystemDnsIsolatedTests
         Assert.Equal((DnsBlame.None, (Hop?)null), KubeSystemDnsIsolated.Blame(Query(DnsReply.NoAnswer, words), web));
         Assert.Equal((DnsBlame.None, (Hop?)null), KubeSystemDnsIsolated.Blame(Query(DnsReply.Answered, words), web));
         Assert.Equal((DnsBlame.None, (Hop?)null), KubeSystemDnsIsolated.Blame(Query(DnsReply.NoAnswer, own with { To = Of(web) }), web));
-        var otherPod = World.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => new PodView(p)).Last(p => p.Name.StartsWith("web-", StringComparison.Ordinal));
+        var otherPod = World.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => PodView.Of(p)).Last(p => p.Name.StartsWith("web-", StringComparison.Ordinal));
         Assert.NotEqual(web.Name, otherPod.Name);
         Assert.Equal((DnsBlame.None, (Hop?)null), KubeSystemDnsIsolated.Blame(Query(DnsReply.NoAnswer, own), otherPod));
     }

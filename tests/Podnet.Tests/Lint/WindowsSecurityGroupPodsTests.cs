@@ -18,7 +18,7 @@ public class WindowsSecurityGroupPodsTests
             "      containers:\n      - name: nginx",
             "      nodeSelector: {kubernetes.io/os: windows}\n      containers:\n      - name: nginx",
             StringComparison.Ordinal));
-        var pods = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new PodView(p)).ToList();
+        var pods = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => PodView.Of(p)).ToList();
         Assert.Equal(4, pods.Count);
         Assert.All(pods, p => Assert.False(Podnet.Cni.AwsNode.RequestsPodEni(p)));
 

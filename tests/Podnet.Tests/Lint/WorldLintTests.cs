@@ -115,8 +115,8 @@ public class WorldLintTests
         Assert.Matches(@"^it isolates CoreDNS in kube-system: NodeLocal DNSCache cannot ask CoreDNS: 192\.168\.\d+\.\d+ -> kube-system/coredns-\S+ TCP/53: denied; egress from 192\.168\.\d+\.\d+: external endpoint, no policy applies; ingress to kube-system/coredns-\S+: isolated by kube-system/dns-from-pods; denied: no rule of kube-system/dns-from-pods allows it;", finding.Message);
         // The network policy agent lets each node's own address in to the CoreDNS pod on that node: only the web pod on
         // the node without CoreDNS gets no answer.
-        var dnsNodes = refused.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new Podnet.Kube.Views.PodView(p)).Where(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal)).Select(p => p.NodeName).ToHashSet();
-        var web = refused.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => new Podnet.Kube.Views.PodView(p)).Where(p => p.Name.StartsWith("web-", StringComparison.Ordinal)).ToList();
+        var dnsNodes = refused.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => Podnet.Kube.Views.PodView.Of(p)).Where(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal)).Select(p => p.NodeName).ToHashSet();
+        var web = refused.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => Podnet.Kube.Views.PodView.Of(p)).Where(p => p.Name.StartsWith("web-", StringComparison.Ordinal)).ToList();
         var lonely = Assert.Single(web, p => !dnsNodes.Contains(p.NodeName));
         Assert.EndsWith($"the cache asks from its node's host network, which no podSelector or namespaceSelector matches (the network policy agent lets a node's own address in only to the CoreDNS pods on that node), so Service names do not resolve for pods that use it (shop/{lonely.Name}; pod IPs still work)", finding.Message, StringComparison.Ordinal);
         // The fix still covers every node's subnet: a cache beside a CoreDNS pod resolves, but the queries kube-proxy sends
@@ -155,8 +155,8 @@ public class WorldLintTests
         const string policy = Podnet.Tests.Policy.DnsPartialAnswerTests.DnsFromPods;
         var world = ExampleWorlds.Load("hello-eks", null, ExampleWorlds.CalicoDaemonSet, policy, Podnet.Tests.Policy.NodeLocalDnsTests.NodeLocalDnsDaemonSet("169.254.20.10,10.100.0.10"), Podnet.Tests.Policy.NodeLocalDnsTests.KubeDnsUpstream(null));
         var finding = Assert.Single(Lint(world, KubeSystemDnsIsolated.Id));
-        var dnsNodes = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new Podnet.Kube.Views.PodView(p)).Where(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal)).Select(p => p.NodeName).ToHashSet();
-        var web = world.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => new Podnet.Kube.Views.PodView(p)).Where(p => p.Name.StartsWith("web-", StringComparison.Ordinal)).ToList();
+        var dnsNodes = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => Podnet.Kube.Views.PodView.Of(p)).Where(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal)).Select(p => p.NodeName).ToHashSet();
+        var web = world.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => Podnet.Kube.Views.PodView.Of(p)).Where(p => p.Name.StartsWith("web-", StringComparison.Ordinal)).ToList();
         var lonely = Assert.Single(web, p => !dnsNodes.Contains(p.NodeName));
         Assert.Contains("(enforced by Calico)", finding.Message, StringComparison.Ordinal);
         Assert.EndsWith($"the cache asks from its node's host network, which no podSelector or namespaceSelector matches (Calico lets a node's host network in only to the CoreDNS pods on that node), so Service names do not resolve for pods that use it (shop/{lonely.Name}; pod IPs still work)", finding.Message, StringComparison.Ordinal);
@@ -290,8 +290,8 @@ public class WorldLintTests
     {
         static string Standard(string text) => ExampleWorlds.WithCniEnv(text, ("POD_SECURITY_GROUP_ENFORCING_MODE", "standard"));
         var world = ExampleWorlds.Load(SgExample, text => ExampleWorlds.WithoutKind(Standard(text), "SecurityGroupIngress"));
-        var pods = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new Podnet.Kube.Views.PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
-        var coreDnsNodes = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new Podnet.Kube.Views.PodView(p))
+        var pods = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => Podnet.Kube.Views.PodView.Of(p)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        var coreDnsNodes = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => Podnet.Kube.Views.PodView.Of(p))
             .Where(p => p.Object.Labels.GetValueOrDefault("k8s-app") == "kube-dns").Select(p => p.NodeName).ToHashSet();
         var failing = pods.Where(p => !coreDnsNodes.Contains(p.NodeName)).ToList();
         Assert.InRange(failing.Count, 1, pods.Count - 1);
@@ -321,8 +321,8 @@ public class WorldLintTests
     {
         static string Standard(string text) => ExampleWorlds.WithCniEnv(text, ("POD_SECURITY_GROUP_ENFORCING_MODE", "standard"));
         var world = ExampleWorlds.Load(SgExample, text => ExampleWorlds.WithoutKind(Standard(text), "SecurityGroupIngress"));
-        var pods = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new Podnet.Kube.Views.PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
-        var coreDnsNodes = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new Podnet.Kube.Views.PodView(p))
+        var pods = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => Podnet.Kube.Views.PodView.Of(p)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        var coreDnsNodes = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => Podnet.Kube.Views.PodView.Of(p))
             .Where(p => p.Object.Labels.GetValueOrDefault("k8s-app") == "kube-dns").Select(p => p.NodeName).ToHashSet();
         var slow = pods.Where(p => coreDnsNodes.Contains(p.NodeName)).ToList();
         Assert.InRange(slow.Count, 1, 3);
@@ -347,13 +347,13 @@ public class WorldLintTests
     {
         static string Standard(string text) => ExampleWorlds.WithCniEnv(text, ("POD_SECURITY_GROUP_ENFORCING_MODE", "standard"));
         var probe = ExampleWorlds.Load(SgExample, Standard);
-        var coreDns = probe.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new Podnet.Kube.Views.PodView(p))
+        var coreDns = probe.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => Podnet.Kube.Views.PodView.Of(p))
             .Where(p => p.Object.Labels.GetValueOrDefault("k8s-app") == "kube-dns").OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
         var dnsNode = coreDns[0].NodeName!;
         string Pinned(string text) => Standard(text)
             .Replace("    spec:\n      containers:\n      - name: nginx", $"    spec:\n      nodeSelector: {{kubernetes.io/hostname: {dnsNode}}}\n      containers:\n      - name: nginx", StringComparison.Ordinal);
         var world = ExampleWorlds.Load(SgExample, text => ExampleWorlds.WithoutKind(Pinned(text), "SecurityGroupIngress"));
-        var pods = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new Podnet.Kube.Views.PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        var pods = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => Podnet.Kube.Views.PodView.Of(p)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
         Assert.All(pods, p => Assert.Equal(dnsNode, p.NodeName));
         var other = coreDns.Single(p => p.NodeName != dnsNode);
 
@@ -407,7 +407,7 @@ public class WorldLintTests
         Assert.Equal(2, findings.Count);
         foreach (var ns in new[] { "my-namespace", "other" })
         {
-            var first = world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new Podnet.Kube.Views.PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal).First();
+            var first = world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => Podnet.Kube.Views.PodView.Of(p)).OrderBy(p => p.Name, StringComparer.Ordinal).First();
             var finding = Assert.Single(findings, f => f.Object.StartsWith($"Pod {ns}/{first.Name} ", StringComparison.Ordinal));
             Assert.Contains($"allow no DNS path to CoreDNS for {ns}/{first.Name}, ", finding.Message, StringComparison.Ordinal);
             Assert.Contains($"allows UDP/53 from {first.PodIP}; ", finding.Message, StringComparison.Ordinal);

@@ -126,7 +126,7 @@ public sealed class EveryExampleWorldTests
     /// </summary>
     private static (string From, string To, string Port) Endpoints(ServedWorld served)
     {
-        var pods = served.Server.Cluster.Read(() => served.Server.Cluster.Store.List("v1", "Pod").Items.Select(p => new PodView(p))
+        var pods = served.Server.Cluster.Read(() => served.Server.Cluster.Store.List("v1", "Pod").Items.Select(p => PodView.Of(p))
             .Where(p => p.Phase == "Running" && p.PodIP is not null && !p.HostNetwork && !p.IsTerminating)
             .OrderBy(p => p.Namespace == "kube-system").ThenBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal)
             .Take(2).ToList());

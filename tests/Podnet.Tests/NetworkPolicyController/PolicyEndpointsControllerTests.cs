@@ -46,7 +46,7 @@ public class PolicyEndpointsControllerTests
         => world.ControlPlane.Store.List("networking.k8s.aws/v1alpha1", "PolicyEndpoint", ns).Items;
 
     private static List<PodView> WebPods(Podnet.World.World world)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => new PodView(p)).Where(p => p.Name.StartsWith("web-", StringComparison.Ordinal))];
+        => [.. world.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => PodView.Of(p)).Where(p => p.Name.StartsWith("web-", StringComparison.Ordinal))];
 
     private static KubeObject Object(string yaml) => KubeObject.From((JsonObject)YamlManifests.ParseSingle(yaml, "test")!);
 
@@ -98,7 +98,7 @@ public class PolicyEndpointsControllerTests
         var spec = Assert.Single(Endpoints(world)).Peek("spec")!.AsObject();
         Assert.Equal(["podSelector", "policyRef", "podIsolation", "podSelectorEndpoints"], spec.Select(p => p.Key));
         Assert.Equal("{}", spec["podSelector"]!.ToJsonString());
-        var running = world.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => new PodView(p)).Where(p => p.PodIP is not null).Select(p => p.Name).Order(StringComparer.Ordinal);
+        var running = world.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => PodView.Of(p)).Where(p => p.PodIP is not null).Select(p => p.Name).Order(StringComparer.Ordinal);
         Assert.NotEmpty(running);
         Assert.Equal(running, ((JsonArray)spec["podSelectorEndpoints"]!).Select(e => e!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
     }

@@ -28,7 +28,7 @@ public class AgentOwnNodeTests
         => text.Replace("          containerPort: 80\n", "          containerPort: 80\n        readinessProbe:\n          httpGet: {path: /, port: http}\n", StringComparison.Ordinal);
 
     private static List<PodView> Web(Podnet.World.World world)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => new PodView(p)).Where(p => p.Name.StartsWith("web-", StringComparison.Ordinal))];
+        => [.. world.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => PodView.Of(p)).Where(p => p.Name.StartsWith("web-", StringComparison.Ordinal))];
 
     private static NodeView Node(Podnet.World.World world, string name)
         => new(world.ControlPlane.Store.TryGet(world.ControlPlane.Store.Resources.For("v1", "Node"), null, name)!);
@@ -105,7 +105,7 @@ public class AgentOwnNodeTests
     public void APodOfTheSameNode_IsNotTheNode_TheAgentJudgesItByThePolicies()
     {
         var world = ExampleWorlds.Load("hello-eks", WithNetworkPolicy, DenyAll);
-        var coreDns = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new PodView(p)).Where(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal)).ToList();
+        var coreDns = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => PodView.Of(p)).Where(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal)).ToList();
         var web = Web(world).First(w => coreDns.Exists(d => d.NodeName == w.NodeName));
         var neighbour = coreDns.First(d => d.NodeName == web.NodeName);
 
@@ -155,7 +155,7 @@ public class AgentOwnNodeTests
     {
         var world = ExampleWorlds.Load("hello-eks", null, ExampleWorlds.CalicoDaemonSet, DenyAll);
         var web = Web(world)[0];
-        var calicoNodes = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new PodView(p)).Where(p => p.Name.StartsWith("calico-node-", StringComparison.Ordinal) && p.HostNetwork).ToList();
+        var calicoNodes = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => PodView.Of(p)).Where(p => p.Name.StartsWith("calico-node-", StringComparison.Ordinal) && p.HostNetwork).ToList();
         var same = calicoNodes.First(p => p.NodeName == web.NodeName);
         var elsewhere = calicoNodes.First(p => p.NodeName != web.NodeName);
         var reach = new Reachability(world);

@@ -109,7 +109,7 @@ public class AlgebraicMatrixTests
     internal static (int Pods, long Allowed, long Denied) AssertAlgebraEqualsOracles(Podnet.World.World world, IReadOnlyList<string> ports)
     {
         var reach = new Reachability(world);
-        var expectedPods = world.ControlPlane.Store.List("v1", "Pod").Items.Select(p => new PodView(p))
+        var expectedPods = world.ControlPlane.Store.List("v1", "Pod").Items.Select(p => PodView.Of(p))
             .Where(v => v.PodIP is not null && !v.HostNetwork)
             .Select(v => $"{v.Namespace}/{v.Name}")
             .Order(StringComparer.Ordinal)

@@ -26,7 +26,7 @@ public class ClusterIpReachTests
         """;
 
     private static PodView Web(Podnet.World.World world)
-        => world.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => new PodView(p)).Where(p => p.PodIP is not null).OrderBy(p => p.Name, StringComparer.Ordinal).First();
+        => world.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => PodView.Of(p)).Where(p => p.PodIP is not null).OrderBy(p => p.Name, StringComparer.Ordinal).First();
 
     private static KubeObject Service(Podnet.World.World world, string ns, string name)
         => world.ControlPlane.Store.TryGet(world.ControlPlane.Store.Resources.For("v1", "Service"), ns, name)!;

@@ -25,7 +25,7 @@ public class DnsPartialAnswerTests
         => ExampleWorlds.WithoutKind(ExampleWorlds.WithCniEnv(text, ("POD_SECURITY_GROUP_ENFORCING_MODE", "standard")), "SecurityGroupIngress");
 
     private static List<PodView> Pods(Podnet.World.World world, string ns)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal)];
+        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => PodView.Of(p)).OrderBy(p => p.Name, StringComparer.Ordinal)];
 
     private static List<PodView> CoreDns(Podnet.World.World world)
         => [.. Pods(world, "kube-system").Where(p => p.Object.Labels.GetValueOrDefault("k8s-app") == "kube-dns")];

@@ -32,7 +32,7 @@ public class DnsSituationsTests
     public void DnsSituations_ReplicasOnOneNode_ShareAGroup_OtherNodesAndResolversDoNot()
     {
         var world = ExampleWorlds.Load(SgExample, null, CachePod);
-        var pods = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        var pods = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => PodView.Of(p)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
         var replicas = pods.Where(p => p.Name.StartsWith("my-deployment-", StringComparison.Ordinal)).ToList();
         var client = Assert.Single(pods, p => p.Name == "client");
 
@@ -73,7 +73,7 @@ public class DnsSituationsTests
             """;
         static string Enforced(string text) => text.Replace("    env:\n      ENABLE_POD_ENI", "    enableNetworkPolicy: \"true\"\n    env:\n      ENABLE_POD_ENI", StringComparison.Ordinal);
         PodView[] Pods(Podnet.World.World world) =>
-            [.. world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new PodView(p)).Where(p => p.NodeName == "ip-192-168-96-4.us-west-2.compute.internal")];
+            [.. world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => PodView.Of(p)).Where(p => p.NodeName == "ip-192-168-96-4.us-west-2.compute.internal")];
 
         var unenforced = ExampleWorlds.Load(SgExample, null, other);
         var together = Pods(unenforced);

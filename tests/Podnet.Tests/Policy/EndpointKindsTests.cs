@@ -12,7 +12,7 @@ public class EndpointKindsTests
     private static readonly Podnet.World.World World = ExampleWorlds.Load("custom-networking");
 
     private static PodView Pod(string prefix, string? notOnNode = null)
-        => World.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new PodView(p))
+        => World.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => PodView.Of(p))
             .Where(p => p.Name.StartsWith(prefix, StringComparison.Ordinal) && p.NodeName != notOnNode).OrderBy(p => p.Name, StringComparer.Ordinal).First();
 
     private static ReachResult Reach(string from, string to, string port) => new Reachability(World).Evaluate(from, to, port);
@@ -22,7 +22,7 @@ public class EndpointKindsTests
     [Fact]
     public void RegularPod_WithCustomNetworking_SpeaksWithTheEniConfigsGroups()
     {
-        var coredns = World.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new PodView(p))
+        var coredns = World.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => PodView.Of(p))
             .Where(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
         var result = Reach($"kube-system/{coredns[0].Name}", $"kube-system/{coredns[1].Name}", "53/udp");
 

@@ -43,7 +43,7 @@ public class Ipv6EgressPluginTests
         => world.Cloud!.Ec2Backend.AuthorizeSecurityGroupEgress(world.Cluster!.ResourcesVpcConfig.ClusterSecurityGroupId!, [new IpPermission("-1", Ipv6Ranges: [new Ipv6Range("::/0")])]);
 
     private static PodView Web(Podnet.World.World world)
-        => world.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => new PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal).First();
+        => world.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => PodView.Of(p)).OrderBy(p => p.Name, StringComparer.Ordinal).First();
 
     private static NetworkInterface Primary(Podnet.World.World world, PodView pod)
     {
@@ -186,7 +186,7 @@ public class Ipv6EgressPluginTests
         var nodes = world.ControlPlane.Store.List("v1", "Node").Items.Select(n => new NodeView(n)).ToList();
         Assert.NotEmpty(nodes);
         Assert.All(nodes, n => Assert.False(n.IsReady));
-        Assert.DoesNotContain(world.ControlPlane.Store.List("v1", "Pod", "shop").Items, p => new PodView(p).Phase == "Running");
+        Assert.DoesNotContain(world.ControlPlane.Store.List("v1", "Pod", "shop").Items, p => PodView.Of(p).Phase == "Running");
         Assert.All(nodes, n => Assert.Equal(Podnet.Cni.CniSettings.V6EgressWithoutAddressMessage, world.AwsNode!.IpamdOf(n.Name)!.InitError));
     }
 }

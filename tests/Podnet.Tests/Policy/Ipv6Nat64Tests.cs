@@ -24,7 +24,7 @@ public class Ipv6Nat64Tests
         => text.Replace("  AvailabilityZone: us-west-2a\n  Tags:\n    kubernetes.io/role/internal-elb", "  AvailabilityZone: us-west-2a\n  EnableDns64: true\n  Tags:\n    kubernetes.io/role/internal-elb", StringComparison.Ordinal);
 
     private static PodView Web(Podnet.World.World world)
-        => world.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => new PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal).First();
+        => world.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => PodView.Of(p)).OrderBy(p => p.Name, StringComparer.Ordinal).First();
 
     private static Hop RouteHop(ReachResult result) => Assert.Single(result.Hops, h => h.Step == "route");
 

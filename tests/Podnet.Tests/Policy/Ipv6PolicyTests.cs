@@ -56,7 +56,7 @@ public class Ipv6PolicyTests
         => text.Replace("kind: Addon\nmetadata:\n  name: vpc-cni\n", "kind: Addon\nmetadata:\n  name: vpc-cni\nspec:\n  ConfigurationValues: {enableNetworkPolicy: \"true\"}\n", StringComparison.Ordinal);
 
     private static List<PodView> Pods(Podnet.World.World world, string ns)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new PodView(p)).Where(p => p.PodIP is not null).OrderBy(p => p.Name, StringComparer.Ordinal)];
+        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => PodView.Of(p)).Where(p => p.PodIP is not null).OrderBy(p => p.Name, StringComparer.Ordinal)];
 
     private static bool In(string cidr, PodView pod) => CidrBlock.Parse(cidr).Contains(IPAddress.Parse(pod.PodIP!));
 

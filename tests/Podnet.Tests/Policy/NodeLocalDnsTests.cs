@@ -193,7 +193,7 @@ public class NodeLocalDnsTests
     private static (List<PodView> Dns, PodView Near, PodView Lonely) Placement(Podnet.World.World world)
     {
         List<PodView> Pods(string ns, string prefix)
-            => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new PodView(p))
+            => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => PodView.Of(p))
                 .Where(p => p.PodIP is not null && p.Name.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(p => p.Name, StringComparer.Ordinal)];
         var dns = Pods("kube-system", "coredns-");
         var web = Pods("shop", "web-");
@@ -204,7 +204,7 @@ public class NodeLocalDnsTests
 
     /// <summary>The name of the node-local-dns pod on <paramref name="node"/>.</summary>
     private static string CacheOn(Podnet.World.World world, string node)
-        => world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new PodView(p))
+        => world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => PodView.Of(p))
             .Single(p => p.NodeName == node && p.Name.StartsWith("node-local-dns-", StringComparison.Ordinal)).Name;
 
     private static string ClusterIp(Podnet.World.World world, string ns, string name)
@@ -275,7 +275,7 @@ public class NodeLocalDnsTests
               containers: [{name: c, image: public.ecr.aws/docker/library/busybox:1.36}]
             """;
         var world = ExampleWorlds.Load("hello-eks", null, NodeLocalDnsDaemonSet("169.254.20.10", null), client);
-        var node = new PodView(world.ControlPlane.Store.Get("v1", "Pod", "shop", "cache-client")).NodeName!;
+        var node = PodView.Of(world.ControlPlane.Store.Get("v1", "Pod", "shop", "cache-client")).NodeName!;
         var cache = CacheOn(world, node);
         var result = new Reachability(world).Evaluate("shop/cache-client", "svc/shop/web", "80");
         Assert.True(result.Allowed, Text(result));

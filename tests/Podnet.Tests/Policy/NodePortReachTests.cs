@@ -82,7 +82,7 @@ public class NodePortReachTests
     private static string Text(ReachResult result) => string.Join("\n", result.Hops.Select(h => $"{h.Step} {h.Allowed} {h.Detail}"));
 
     private static List<PodView> Pods(Podnet.World.World world, string ns, string prefix)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new PodView(p))
+        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => PodView.Of(p))
             .Where(p => p.PodIP is not null && p.Name.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(p => p.Name, StringComparer.Ordinal)];
 
     private static NodeView Node(Podnet.World.World world, string name)

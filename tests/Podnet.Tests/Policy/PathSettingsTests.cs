@@ -24,7 +24,7 @@ public class PathSettingsTests
         => text => ExampleWorlds.WithCniEnv(text, env);
 
     private static List<PodView> Pods(Podnet.World.World world, string ns)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal)];
+        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => PodView.Of(p)).OrderBy(p => p.Name, StringComparer.Ordinal)];
 
     /// <summary>A CoreDNS pod and a replica on the same node: CoreDNS's cluster group is not admitted by the replica's group.</summary>
     private static (PodView CoreDns, PodView Replica) SameNodePair(Podnet.World.World world)

@@ -81,7 +81,7 @@ public class PodDnsPolicyTests
     [Fact]
     public void ClusterFirstWithHostNet_OnAHostNetworkPod_AsksKubeDns()
     {
-        var pod = new PodView(World.ControlPlane.Store.Get("v1", "Pod", "shop", "host-with-host-net"));
+        var pod = PodView.Of(World.ControlPlane.Store.Get("v1", "Pod", "shop", "host-with-host-net"));
         Assert.True(pod.HostNetwork);
 
         var result = Reach("host-with-host-net");

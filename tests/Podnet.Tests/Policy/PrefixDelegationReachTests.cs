@@ -17,11 +17,11 @@ public class PrefixDelegationReachTests
     public void PodWithAnAddressFromA28Prefix_IsJudgedByTheInterfaceThatHoldsThePrefix()
     {
         var world = ExampleWorlds.Load("security-groups-for-pods", text => ExampleWorlds.WithCniEnv(text, ("ENABLE_PREFIX_DELEGATION", "true")));
-        var coredns = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new PodView(p)).First(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal));
+        var coredns = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => PodView.Of(p)).First(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal));
         var address = IPAddress.Parse(coredns.PodIP!);
         var holder = world.Cloud!.Ec2View.DescribeNetworkInterfaces().Single(e => e.Ipv4Prefixes.Any(p => CidrBlock.Parse(p.Ipv4Prefix).Contains(address)));
         Assert.DoesNotContain(holder.PrivateIpAddresses, a => a.PrivateIpAddress == coredns.PodIP);
-        var replica = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new PodView(p)).First();
+        var replica = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => PodView.Of(p)).First();
         var reach = new Reachability(world);
 
         var result = reach.Evaluate($"my-namespace/{replica.Name}", coredns.PodIP!, "53/udp");

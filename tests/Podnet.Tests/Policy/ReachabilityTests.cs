@@ -9,7 +9,7 @@ namespace Podnet.Tests.Policy;
 public class ReachabilityTests
 {
     private static List<PodView> Replicas(Podnet.World.World world)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal)];
+        => [.. world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => PodView.Of(p)).OrderBy(p => p.Name, StringComparer.Ordinal)];
 
     [Fact]
     public void Seed000_WithTheDnsRules_CurlMyAppWorks()
@@ -48,7 +48,7 @@ public class ReachabilityTests
     {
         var world = ExampleWorlds.Load("security-groups-for-pods");
         var replica = Replicas(world)[0];
-        var coredns = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new PodView(p)).First(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal));
+        var coredns = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => PodView.Of(p)).First(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal));
 
         // CoreDNS (cluster group) to a pod whose group admits only itself.
         var result = new Reachability(world).Evaluate($"kube-system/{coredns.Name}", $"my-namespace/{replica.Name}", "80");
@@ -81,7 +81,7 @@ public class ReachabilityTests
     public void InternetEgress_IsSnatedToThePrimaryInterface_FromAPrivateSubnet()
     {
         var world = WorldLoader.LoadDefault();
-        var coredns = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new PodView(p)).First(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal));
+        var coredns = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => PodView.Of(p)).First(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal));
         var result = new Reachability(world).Evaluate($"kube-system/{coredns.Name}", "1.1.1.1", "443");
 
         Assert.True(result.Allowed);

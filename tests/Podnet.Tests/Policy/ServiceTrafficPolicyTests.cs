@@ -26,7 +26,7 @@ public class ServiceTrafficPolicyTests
         """;
 
     private static List<PodView> Pods(Podnet.World.World world, string ns, string prefix)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new PodView(p))
+        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => PodView.Of(p))
             .Where(p => p.PodIP is not null && p.Name.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(p => p.Name, StringComparer.Ordinal)];
 
     /// <summary>The CoreDNS pods, a web replica on a node with one of them, and a web replica on a node with none.</summary>

@@ -70,7 +70,7 @@ public class UnenforcedNodesTests
 
     /// <summary>The first pod, by name, of <paramref name="ns"/> whose name starts with <paramref name="prefix"/>.</summary>
     private static PodView Pod(Podnet.World.World world, string ns, string prefix)
-        => new(world.ControlPlane.Store.List("v1", "Pod", ns).Items.Where(p => p.Name.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(p => p.Name, StringComparer.Ordinal).First());
+        => PodView.Of(world.ControlPlane.Store.List("v1", "Pod", ns).Items.Where(p => p.Name.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(p => p.Name, StringComparer.Ordinal).First());
 
     private static Hop NetworkPolicyHop(ReachResult result) => Assert.Single(result.Hops, h => h.Step == "networkpolicy");
 
@@ -158,7 +158,7 @@ public class UnenforcedNodesTests
             : ExampleWorlds.Load(Example, WindowsNodeGroupTests.WithWindowsIpam, ExampleWorlds.CalicoDaemonSet, WindowsNodeGroupTests.WindowsNodeGroup, WindowsNodeGroupTests.WindowsApp, DenyAll("my-namespace"));
 
     private static PodView Iis(Podnet.World.World world)
-        => new(world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.First(p => p.Labels.GetValueOrDefault("app") == "iis"));
+        => PodView.Of(world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.First(p => p.Labels.GetValueOrDefault("app") == "iis"));
 
     [Fact]
     public void WindowsPod_UnderCalicoWithoutCalicoForWindows_IsNotFiltered_AndLintNamesCalicoForWindows()
@@ -197,7 +197,7 @@ public class UnenforcedNodesTests
     public void WindowsPod_ItsDenyAll_IsNotEnforced_AnEc2PodOfTheSameNamespaceIs()
     {
         var world = ExampleWorlds.Load(Example, text => WindowsNodeGroupTests.WithWindowsIpam(text).Replace("    enableWindowsIpam: \"true\"\n", "    enableWindowsIpam: \"true\"\n    enableNetworkPolicy: \"true\"\n", StringComparison.Ordinal), WindowsNodeGroupTests.WindowsNodeGroup, WindowsNodeGroupTests.WindowsApp, DenyAll("my-namespace"));
-        var iis = new PodView(world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.First(p => p.Labels.GetValueOrDefault("app") == "iis"));
+        var iis = PodView.Of(world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.First(p => p.Labels.GetValueOrDefault("app") == "iis"));
         var linux = Pod(world, "my-namespace", "my-deployment-");
         Assert.Equal("Running", iis.Phase);
         var reach = new Reachability(world);

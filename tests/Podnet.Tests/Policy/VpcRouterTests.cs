@@ -22,7 +22,7 @@ public class VpcRouterTests
         => text.Replace("      AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: \"true\"", "      AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: \"true\"\n      AWS_VPC_K8S_CNI_EXTERNALSNAT: \"true\"", StringComparison.Ordinal);
 
     private static PodView CoreDns(Podnet.World.World world)
-        => world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new PodView(p))
+        => world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => PodView.Of(p))
             .Where(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal)).OrderBy(p => p.Name, StringComparer.Ordinal).First();
 
     private static Ec2Backend Ec2(Podnet.World.World world) => world.Cloud!.Ec2Backend;

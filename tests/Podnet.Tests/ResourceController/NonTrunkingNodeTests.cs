@@ -49,7 +49,7 @@ public class NonTrunkingNodeTests
 
         Assert.Empty(world.Cloud!.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("interface-type", "trunk"))));
 
-        var pods = store.List("v1", "Pod", "my-namespace").Items.Select(p => new PodView(p)).ToList();
+        var pods = store.List("v1", "Pod", "my-namespace").Items.Select(p => PodView.Of(p)).ToList();
         Assert.Equal(4, pods.Count);
         foreach (var pod in pods)
         {

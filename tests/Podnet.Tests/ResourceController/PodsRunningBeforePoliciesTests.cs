@@ -36,10 +36,10 @@ public class PodsRunningBeforePoliciesTests
         """;
 
     private static PodView Pod(Podnet.World.World world, string name)
-        => new(world.ControlPlane.Store.Get(world.ControlPlane.Store.Resources.For("v1", "Pod"), "my-namespace", name));
+        => PodView.Of(world.ControlPlane.Store.Get(world.ControlPlane.Store.Resources.For("v1", "Pod"), "my-namespace", name));
 
     private static List<PodView> Deployment(Podnet.World.World world)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new PodView(p)).Where(p => p.Name.StartsWith("my-deployment-", StringComparison.Ordinal)).OrderBy(p => p.Name, StringComparer.Ordinal)];
+        => [.. world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => PodView.Of(p)).Where(p => p.Name.StartsWith("my-deployment-", StringComparison.Ordinal)).OrderBy(p => p.Name, StringComparer.Ordinal)];
 
     [Fact]
     public void RunningPod_KeepsItsAddressOnTheNodesInterface_GetsNoBranch_AndReachAndLintJudgeItByThatInterface()
@@ -65,7 +65,7 @@ public class PodsRunningBeforePoliciesTests
         var deployment = Deployment(world);
         Assert.Equal(4, deployment.Count);
         Assert.All(deployment, p => Assert.True(p.IsReady && p.Object.Annotations.ContainsKey("vpc.amazonaws.com/pod-eni"), p.Name));
-        Assert.Single(world.ControlPlane.Store.List("v1", "Pod").Items, p => new PodView(p) is { HostNetwork: false, PodIP: "192.168.64.10" });
+        Assert.Single(world.ControlPlane.Store.List("v1", "Pod").Items, p => PodView.Of(p) is { HostNetwork: false, PodIP: "192.168.64.10" });
         Assert.Contains(world.AwsNode!.IpamdOf(Node)!.Datastore.Allocations(), a => a.Address.Equals(IPAddress.Parse("192.168.64.10")));
 
         var (exit, run, _) = PodnetCli.Run("run", scenario.Directory);
@@ -125,7 +125,7 @@ public class PodsRunningBeforePoliciesTests
         Assert.False(AwsNode.RequestsPodEni(old));
         Assert.Empty(old.Object.Annotations);
         Assert.Contains(world.AwsNode!.IpamdOf(Node)!.Datastore.Allocations(), a => a.Address.Equals(IPAddress.Parse("192.168.64.7")));
-        Assert.Single(world.ControlPlane.Store.List("v1", "Pod").Items, p => new PodView(p) is { HostNetwork: false, PodIP: "192.168.64.7" });
+        Assert.Single(world.ControlPlane.Store.List("v1", "Pod").Items, p => PodView.Of(p) is { HostNetwork: false, PodIP: "192.168.64.7" });
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public class VpcResourceControllerTests
     private const string PodSecurityGroup = "sg-05b1d815d1e4a1b2c";
 
     private static List<PodView> Pods(Podnet.World.World world, string ns)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new PodView(p))];
+        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => PodView.Of(p))];
 
     private static IReadOnlyList<string> Reasons(Podnet.World.World world, KubeObject obj)
         => [.. world.ControlPlane.Events.About(obj).Select(e => e.GetString("reason")!)];
@@ -110,9 +110,9 @@ public class VpcResourceControllerTests
         var victim = pods.First(p => p.Phase == "Running");
         store.Delete(victim.Object, DeleteOptions.Now);
         world.Settle(TimeSpan.FromSeconds(20));
-        Assert.Null(new PodView(store.Get("v1", "Pod", "default", pending.Name)).PodIP);
+        Assert.Null(PodView.Of(store.Get("v1", "Pod", "default", pending.Name)).PodIP);
         world.Settle(TimeSpan.FromMinutes(5));
-        var now = new PodView(store.Get("v1", "Pod", "default", pending.Name));
+        var now = PodView.Of(store.Get("v1", "Pod", "default", pending.Name));
         Assert.Equal("Running", now.Phase);
     }
 
@@ -161,7 +161,7 @@ public class VpcResourceControllerTests
 
         Assert.False(trunk.HasPod(pod.Object.Uid!));
         Assert.Equal(queuedBefore + 1, trunk.DeleteQueue.Count);
-        var running = new PodView(store.Get("v1", "Pod", "my-namespace", pod.Name));
+        var running = PodView.Of(store.Get("v1", "Pod", "my-namespace", pod.Name));
         Assert.Equal((recreated.Uid, "Running"), (running.Object.Uid, running.Phase));
         var newBranch = JsonNode.Parse(running.Object.Annotations["vpc.amazonaws.com/pod-eni"])![0]!["eniId"]!.GetValue<string>();
         Assert.NotEqual(oldBranch, newBranch);
@@ -218,7 +218,7 @@ public class VpcResourceControllerTests
             """)!.AsObject()));
         world.Settle(TimeSpan.FromMinutes(2));
 
-        var pod = new PodView(store.Get("v1", "Pod", "default", "two"));
+        var pod = PodView.Of(store.Get("v1", "Pod", "default", "two"));
         var branches = JsonNode.Parse(pod.Object.Annotations["vpc.amazonaws.com/pod-eni"])!.AsArray();
         Assert.Equal(2, branches.Count);
         var trunk = world.ResourceController!.Trunks[pod.NodeName!];
@@ -270,7 +270,7 @@ public class VpcResourceControllerTests
 
         store.Delete(pod.Object);
         world.Settle(TimeSpan.FromSeconds(20));
-        Assert.True(new PodView(store.Get("v1", "Pod", "my-namespace", pod.Name)).IsTerminating);
+        Assert.True(PodView.Of(store.Get("v1", "Pod", "my-namespace", pod.Name)).IsTerminating);
         Assert.True(trunk.HasPod(pod.Object.Uid!));
         Assert.Equal(queuedBefore, trunk.DeleteQueue.Count);
 

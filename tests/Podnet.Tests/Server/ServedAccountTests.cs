@@ -36,7 +36,7 @@ public class ServedAccountTests
     {
         using var account = HelloEks(new HeldWallClock(TimeProvider.System.GetUtcNow()));
         var cluster = account.Primary;
-        var giant = cluster.Read(() => new PodView(cluster.Store.Get("v1", "Pod", "shop", "batch-giant")));
+        var giant = cluster.Read(() => PodView.Of(cluster.Store.Get("v1", "Pod", "shop", "batch-giant")));
         Assert.True(account.Time.GetUtcNow() - giant.UnschedulableSince > TimeSpan.FromMinutes(5), "hello-eks's batch-giant has fitted no node since the world's history");
         Assert.Equal(Budget, account.Time.Lag);
 
@@ -53,7 +53,7 @@ public class ServedAccountTests
             };
             cluster.Write(() => cluster.Store.Create(KubeObject.From(pod)));
             cluster.Poke();
-            Assert.True(await Eventually(() => cluster.Read(() => new PodView(cluster.Store.Get("v1", "Pod", "shop", "late")) is { Phase: "Running", IsReady: true })), "the new pod runs");
+            Assert.True(await Eventually(() => cluster.Read(() => PodView.Of(cluster.Store.Get("v1", "Pod", "shop", "late")) is { Phase: "Running", IsReady: true })), "the new pod runs");
 
             // The wall clock stands still, so the pod started on the budget (its image pull); once it is Ready nobody
             // waits, and the work its start left due (the scheduler's retry of batch-giant among it) waits for the

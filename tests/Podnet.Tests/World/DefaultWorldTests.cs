@@ -16,7 +16,7 @@ public class DefaultWorldTests
     private static Podnet.World.World World => Settled.Value;
 
     private static IReadOnlyList<PodView> Pods(string ns)
-        => [.. World.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new PodView(p))];
+        => [.. World.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => PodView.Of(p))];
 
     [Fact]
     public void ThreeM5LargeNodes_AreReady()

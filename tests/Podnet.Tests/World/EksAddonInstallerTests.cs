@@ -16,7 +16,7 @@ public class EksAddonInstallerTests
     private static EksBackend Eks(Podnet.World.World world) => world.Cloud!.Eks;
 
     private static List<PodView> AwsNodePods(Podnet.World.World world)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new PodView(p)).Where(p => p.Name.StartsWith("aws-node-", StringComparison.Ordinal))];
+        => [.. world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => PodView.Of(p)).Where(p => p.Name.StartsWith("aws-node-", StringComparison.Ordinal))];
 
     private static JsonObject AwsNodeContainer(Podnet.World.World world)
         => world.ControlPlane.Store.Get("apps/v1", "DaemonSet", "kube-system", "aws-node").ToJson()["spec"]!["template"]!["spec"]!["containers"]!.AsArray().OfType<JsonObject>().Single(c => c["name"]!.GetValue<string>() == "aws-node");

@@ -48,7 +48,7 @@ public class FargateProfileTests
         """;
 
     private static List<PodView> Pods(Podnet.World.World world, string ns)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal)];
+        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => PodView.Of(p)).OrderBy(p => p.Name, StringComparer.Ordinal)];
 
     private static NetworkInterface InterfaceHolding(Podnet.World.World world, string address)
         => Assert.Single(world.Cloud!.Ec2Backend.DescribeNetworkInterfaces(DescribeRequest.Where(new Filter("addresses.private-ip-address", address))));
@@ -250,7 +250,7 @@ public class FargateProfileTests
         {
             Assert.True(e.Object.Annotations.ContainsKey("CapacityProvisioned"));
             Assert.Equal("LoggingDisabled: LOGGING_CONFIGMAP_NOT_FOUND", e.Object.Annotations["Logging"]);
-            Assert.Equal("True", new PodView(e.Object).Condition("PodScheduled"));
+            Assert.Equal("True", PodView.Of(e.Object).Condition("PodScheduled"));
         });
         Assert.Equal(4, all.Count);
         Assert.All(all.Where(p => p.Name.StartsWith("worker-", StringComparison.Ordinal)), p => Assert.Equal("0.25vCPU 0.5GB", p.Object.Annotations["CapacityProvisioned"]));

@@ -61,7 +61,7 @@ public sealed class InstanceLifecycleTests
         var ec2 = world.Cloud!.Ec2Backend;
         var id = world.Cloud.Eks.NodegroupInstanceIds(cluster, "ng-1")[0];
         var node = store.List("v1", "Node").Items.Single(n => n.GetString("spec.providerID")!.EndsWith("/" + id, StringComparison.Ordinal));
-        var pods = store.List("v1", "Pod").Items.Where(p => new Podnet.Kube.Views.PodView(p).NodeName == node.Name).ToList();
+        var pods = store.List("v1", "Pod").Items.Where(p => Podnet.Kube.Views.PodView.Of(p).NodeName == node.Name).ToList();
         Assert.NotEmpty(pods);
         var primaryEni = Describe(world, id).NetworkInterfaces.Single(n => n.Attachment.DeviceIndex == 0).NetworkInterfaceId;
 

@@ -22,7 +22,7 @@ public class Ipv6ClusterTests
     private static string Ipv6(string text) => text.Replace("  Version: \"1.31\"\n", "  Version: \"1.31\"\n  KubernetesNetworkConfig: {IpFamily: ipv6}\n", StringComparison.Ordinal);
 
     private static List<PodView> Pods(Podnet.World.World world, string? ns = null)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new PodView(p))];
+        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => PodView.Of(p))];
 
     private static List<NodeView> Nodes(Podnet.World.World world)
         => [.. world.ControlPlane.Store.List("v1", "Node").Items.Select(n => new NodeView(n))];

@@ -71,7 +71,7 @@ public class Ipv6SecurityGroupsForPodsTests
             WebPolicy);
 
     private static List<PodView> WebPods(Podnet.World.World world)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => new PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal)];
+        => [.. world.ControlPlane.Store.List("v1", "Pod", "shop").Items.Select(p => PodView.Of(p)).OrderBy(p => p.Name, StringComparer.Ordinal)];
 
     [Fact]
     public void Ipv6Cluster_SecurityGroupPolicy_Cni1192_PodsRunOnBranchInterfacesWithTheirIpv6Addresses()

@@ -25,7 +25,7 @@ public class KubeletProbesTests
     private const string HttpProbe = "          httpGet: {path: /healthz, port: http}\n";
 
     private static List<PodView> Deployment(Podnet.World.World world)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new PodView(p)).Where(p => p.Name.StartsWith("my-deployment-", StringComparison.Ordinal))];
+        => [.. world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => PodView.Of(p)).Where(p => p.Name.StartsWith("my-deployment-", StringComparison.Ordinal))];
 
     private static List<string> Unhealthy(Podnet.World.World world) => Messages(world, "Unhealthy");
 

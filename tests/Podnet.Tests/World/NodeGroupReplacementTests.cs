@@ -27,7 +27,7 @@ public sealed class NodeGroupReplacementTests
         Assert.NotEmpty(nodes);
         Assert.All(nodes, n => Assert.Equal("ng-2", n.Labels["eks.amazonaws.com/nodegroup"]));
         var names = nodes.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
-        var pods = store.List("v1", "Pod").Items.Select(p => new PodView(p)).ToList();
+        var pods = store.List("v1", "Pod").Items.Select(p => PodView.Of(p)).ToList();
         Assert.All(pods, p => Assert.Contains(p.NodeName!, names));
         Assert.Equal(2, pods.Count(p => p.Object.Name.StartsWith("coredns-", StringComparison.Ordinal) && p.Phase == "Running"));
     }

@@ -48,7 +48,7 @@ public class NodeGroupSettingsTests
         => [.. world.ControlPlane.Store.List("v1", "Node").Items.Select(n => new NodeView(n)).OrderBy(n => n.Name, StringComparer.Ordinal)];
 
     private static List<PodView> Pods(Podnet.World.World world, string ns)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new PodView(p))];
+        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => PodView.Of(p))];
 
     /// <summary>Each node Ready, and every pod interface of it in <paramref name="subnetOf"/>'s subnet for the node's zone.</summary>
     private static void AssertPodsInTheirEniConfigSubnets(Podnet.World.World world, Func<string, string> subnetOf)

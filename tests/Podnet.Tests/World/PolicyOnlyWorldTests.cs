@@ -39,9 +39,9 @@ public class PolicyOnlyWorldTests
 
         Assert.True(world.IsPolicyOnly);
         Assert.Empty(world.ControlPlane.Store.List("v1", "Node").Items);
-        var a = new PodView(world.ControlPlane.Store.Get("v1", "Pod", "y", "a"));
+        var a = PodView.Of(world.ControlPlane.Store.Get("v1", "Pod", "y", "a"));
         Assert.Equal(("Running", "10.0.0.5"), (a.Phase, a.PodIP));
-        var b = new PodView(world.ControlPlane.Store.Get("v1", "Pod", "y", "b"));
+        var b = PodView.Of(world.ControlPlane.Store.Get("v1", "Pod", "y", "b"));
         Assert.Equal("Pending", b.Phase);
         Assert.Null(b.Condition("PodScheduled"));
         Assert.Empty(world.ControlPlane.Events.About(b.Object));

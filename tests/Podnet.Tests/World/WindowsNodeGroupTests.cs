@@ -63,7 +63,7 @@ public class WindowsNodeGroupTests
         => new(Assert.Single(world.ControlPlane.Store.List("v1", "Node").Items, n => n.Labels.GetValueOrDefault("eks.amazonaws.com/nodegroup") == "ng-windows"));
 
     private static List<PodView> IisPods(Podnet.World.World world)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new PodView(p)).Where(p => p.Object.Labels.GetValueOrDefault("app") == "iis").OrderBy(p => p.Name, StringComparer.Ordinal)];
+        => [.. world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => PodView.Of(p)).Where(p => p.Object.Labels.GetValueOrDefault("app") == "iis").OrderBy(p => p.Name, StringComparer.Ordinal)];
 
     private static List<(string? Type, string? Reason, string? Message)> Events(Podnet.World.World world, KubeObject about)
         => [.. world.ControlPlane.Events.About(about).Select(e => (e.GetString("type"), e.GetString("reason"), e.GetString("message")))];
@@ -93,7 +93,7 @@ public class WindowsNodeGroupTests
         // aws-node and kube-proxy: nodeAffinity kubernetes.io/os In [linux] keeps them on the three Linux nodes.
         foreach (var daemonSet in new[] { "aws-node", "kube-proxy" })
         {
-            var pods = store.List("v1", "Pod", "kube-system").Items.Select(p => new PodView(p)).Where(p => p.Name.StartsWith(daemonSet + "-", StringComparison.Ordinal)).ToList();
+            var pods = store.List("v1", "Pod", "kube-system").Items.Select(p => PodView.Of(p)).Where(p => p.Name.StartsWith(daemonSet + "-", StringComparison.Ordinal)).ToList();
             Assert.Equal(3, pods.Count);
             Assert.DoesNotContain(pods, p => p.NodeName == node.Name);
         }
@@ -146,7 +146,7 @@ public class WindowsNodeGroupTests
         var result = new Reachability(world).Evaluate($"my-namespace/{pods[0].Name}", $"my-namespace/{pods[1].Name}", "80");
         Assert.Null(result.ErrorMessage);
         Assert.Contains(result.Hops, h => h.Step == "securitygroups" && h.Detail.StartsWith("same node", StringComparison.Ordinal));
-        var linux = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new PodView(p)).First(p => p.Object.Labels.GetValueOrDefault("app") == "my-app");
+        var linux = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => PodView.Of(p)).First(p => p.Object.Labels.GetValueOrDefault("app") == "my-app");
         var toWindows = new Reachability(world).Evaluate($"my-namespace/{linux.Name}", $"my-namespace/{pods[0].Name}", "80");
         Assert.Contains(toWindows.Hops, h => h.Step == "ingress" && h.Detail.Contains($"its primary interface {primary.NetworkInterfaceId}", StringComparison.Ordinal) && h.Detail.Contains(clusterGroup, StringComparison.Ordinal));
         var outbound = new Reachability(world).Evaluate($"my-namespace/{pods[0].Name}", "1.1.1.1", "443");
@@ -175,7 +175,7 @@ public class WindowsNodeGroupTests
         var store = world.ControlPlane.Store;
         var servercore = store.TryGet(store.Resources.For("v1", "Pod"), "my-namespace", "servercore")!;
 
-        Assert.Equal("Running", new PodView(servercore).Phase);
+        Assert.Equal("Running", PodView.Of(servercore).Phase);
         var images = Events(world, servercore).Where(e => e.Reason is "Pulling" or "Pulled").ToList();
         Assert.Equal([("Normal", "Pulled", "Container image \"mcr.microsoft.com/windows/servercore:ltsc2022\" already present on machine")], images);
         Assert.All(IisPods(world), pod => Assert.Contains(Events(world, pod.Object), e => e == ("Normal", "Pulling", "Pulling image \"mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022\"")));
@@ -354,7 +354,7 @@ public class WindowsNodeGroupTests
             var world = ExampleWorlds.Load(Example, WithWindowsIpam, WindowsNodeGroup.Replace("DesiredSize: 1", $"DesiredSize: {nodes}\n  MaxSize: {nodes}", StringComparison.Ordinal), Agent);
             var agents = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Where(p => p.Labels.GetValueOrDefault("app") == "win-agent").ToList();
             Assert.Equal(nodes, agents.Count);
-            Assert.All(agents, p => Assert.Equal("Running", new PodView(p).Phase));
+            Assert.All(agents, p => Assert.Equal("Running", PodView.Of(p).Phase));
             // From the first agent's creation (the nodes registered together, the DaemonSet made their pods at once).
             var start = agents.Min(p => p.CreationTimestamp!.Value);
             return agents.Select(p => DateTimeOffset.Parse(world.ControlPlane.Events.About(p).Single(e => e.GetString("reason") == "ResourceAllocated").GetString("firstTimestamp")!, System.Globalization.CultureInfo.InvariantCulture) - start).Max();

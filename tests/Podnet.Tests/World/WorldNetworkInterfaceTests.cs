@@ -101,7 +101,7 @@ public class WorldNetworkInterfaceTests
         // ipamd read the interface at nodeInit and took the running pod's address as its own (its checkpoint).
         var network = Assert.Single(world.AwsNode!.PodNetworks, n => n.Name == "web");
         Assert.Equal(("192.168.70.51", "eni-0bbbbbbbbbbbbbbb1"), (network.PodIp, network.EniId));
-        Assert.Equal("Running", new PodView(world.ControlPlane.Store.TryGet(world.ControlPlane.Store.Resources.For("v1", "Pod"), "default", "web")!).Phase);
+        Assert.Equal("Running", PodView.Of(world.ControlPlane.Store.TryGet(world.ControlPlane.Store.Resources.For("v1", "Pod"), "default", "web")!).Phase);
     }
 
     [Fact]

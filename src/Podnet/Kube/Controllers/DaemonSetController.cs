@@ -117,7 +117,7 @@ public sealed class DaemonSetController : ReconcilingController
         {
             if (selector.Matches(pod.Labels))
             {
-                pods.Add(new PodView(pod));
+                pods.Add(PodView.Of(pod));
             }
             else
             {
@@ -302,7 +302,7 @@ public sealed class DaemonSetController : ReconcilingController
 
     private void UpdateStatus(KubeObject daemonSet, List<PodView>? current, int desired, string hash, RequestContext context)
     {
-        var pods = (current ?? PodTemplates.Controlled(Store, Pods, daemonSet).Select(p => new PodView(p))).Where(p => !p.IsTerminating).ToList();
+        var pods = (current ?? PodTemplates.Controlled(Store, Pods, daemonSet).Select(p => PodView.Of(p))).Where(p => !p.IsTerminating).ToList();
         var ready = pods.Count(p => p.IsReady);
         var status = new JsonObject
         {

@@ -90,7 +90,7 @@ public sealed class DisruptionController : ReconcilingController
             }
         }
 
-        var healthy = pods.Count(p => !p.IsTerminating && !disrupted.ContainsKey(p.Name) && new PodView(p).IsReady);
+        var healthy = pods.Count(p => !p.IsTerminating && !disrupted.ContainsKey(p.Name) && PodView.Of(p).IsReady);
         var (expected, desired, noController) = Expected(budget, pods);
         if (noController is not null)
         {

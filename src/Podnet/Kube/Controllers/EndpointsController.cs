@@ -55,7 +55,7 @@ public sealed class EndpointsController : ReconcilingController
     /// </summary>
     private static bool EndpointsChanged(KubeObject before, KubeObject after)
     {
-        var (old, now) = (new PodView(before), new PodView(after));
+        var (old, now) = (PodView.Of(before), PodView.Of(after));
         return !JsonNode.DeepEquals(before.Peek("metadata.labels"), after.Peek("metadata.labels"))
                || before.GetString("spec.hostname") != after.GetString("spec.hostname")
                || before.GetString("spec.subdomain") != after.GetString("spec.subdomain")
@@ -84,7 +84,7 @@ public sealed class EndpointsController : ReconcilingController
 
         var selector = LabelSelector.FromSet(selectorJson.ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal));
         var pods = Store.List(Store.Resources.For("v1", "Pod"), key.Namespace, selector).Items
-            .Select(p => new PodView(p))
+            .Select(p => PodView.Of(p))
             .Where(p => p.PodIP is not null && !p.IsFinished)
             .OrderBy(p => p.PodIP, StringComparer.Ordinal)
             .ToList();

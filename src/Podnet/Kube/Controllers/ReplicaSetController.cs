@@ -30,7 +30,7 @@ public sealed class ReplicaSetController : ReconcilingController
         : base(store, time)
     {
         _events = events;
-        store.AddIndex(Pods, OrphanIndex, static pod => PodTemplates.ControllerOf(pod) is null && pod.Namespace is { } ns && IsActive(new PodView(pod)) ? [ns] : []);
+        store.AddIndex(Pods, OrphanIndex, static pod => PodTemplates.ControllerOf(pod) is null && pod.Namespace is { } ns && IsActive(PodView.Of(pod)) ? [ns] : []);
     }
 
     public override string Name => Component;
@@ -152,7 +152,7 @@ public sealed class ReplicaSetController : ReconcilingController
         var active = new List<PodView>(controlled.Count);
         foreach (var pod in controlled)
         {
-            var view = new PodView(pod);
+            var view = PodView.Of(pod);
             if (!IsActive(view))
             {
                 continue;
@@ -178,7 +178,7 @@ public sealed class ReplicaSetController : ReconcilingController
             {
                 if (selector.Matches(orphan.Labels))
                 {
-                    active.Add(new PodView(PodClaims.Adopt(Store, orphan, replicaSet, context)));
+                    active.Add(PodView.Of(PodClaims.Adopt(Store, orphan, replicaSet, context)));
                 }
             }
         }

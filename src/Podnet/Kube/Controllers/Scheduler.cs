@@ -59,7 +59,7 @@ public sealed class Scheduler : ReconcilingController
     {
         if (Is(change, string.Empty, "Pod"))
         {
-            var pod = new PodView(change.Object);
+            var pod = PodView.Of(change.Object);
             var key = ObjectKey.Of(change.Object);
 
             // A pod's usage is its spec's (requests, host ports) on its node: a status write to a pod that is counted
@@ -158,13 +158,13 @@ public sealed class Scheduler : ReconcilingController
     private ReconcileResult Reconcile(ObjectKey key)
     {
         var found = Store.TryGet(Pods, key.Namespace, key.Name);
-        if (found is null || new PodView(found) is { NodeName: not null } or { IsTerminating: true })
+        if (found is null || PodView.Of(found) is { NodeName: not null } or { IsTerminating: true })
         {
             _unschedulable.Remove(key);
             return ReconcileResult.Done;
         }
 
-        var pod = new PodView(found);
+        var pod = PodView.Of(found);
         var context = RequestContext.ServiceAccount("kube-system", "kube-scheduler");
         if (_failuresAt != _version)
         {

@@ -145,7 +145,7 @@ public sealed class Kubelet : ReconcilingController
             }
 
             // Like the kubelet's pod config, a change of status only (such as its own) is no reason to sync again.
-            if (!change.OnlyStatusChanged && new PodView(change.Object).NodeName is not null)
+            if (!change.OnlyStatusChanged && PodView.Of(change.Object).NodeName is not null)
             {
                 // Its labels may now select it for other NetworkPolicies: its resting probes run again.
                 ResumeProbes(change.Object.Uid);
@@ -317,7 +317,7 @@ public sealed class Kubelet : ReconcilingController
             return null;
         }
 
-        var pod = new PodView(found);
+        var pod = PodView.Of(found);
         var nodeObject = pod.NodeName is null ? null : Store.TryGet(Nodes, null, pod.NodeName);
         if (nodeObject is null)
         {
@@ -496,7 +496,7 @@ public sealed class Kubelet : ReconcilingController
     {
         var now = Time.GetUtcNow();
         var statuses = (found["status.containerStatuses"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-        var runtime = new RuntimePod(found.Uid!, podIp, now, [.. new PodView(found).Containers.Select(c => new RuntimeContainer(c))]);
+        var runtime = new RuntimePod(found.Uid!, podIp, now, [.. PodView.Of(found).Containers.Select(c => new RuntimeContainer(c))]);
         foreach (var container in runtime.Containers)
         {
             var status = statuses.FirstOrDefault(s => s["name"]?.GetValue<string>() == container.Name);
@@ -554,7 +554,7 @@ public sealed class Kubelet : ReconcilingController
         }
 
         // A pod-level check (aws-node's) stands for its containers' readiness probe: it holds them back too.
-        var podLevelReason = runtime.Containers.All(c => c.Ready) ? _notReadyReason(new PodView(found)) : null;
+        var podLevelReason = runtime.Containers.All(c => c.Ready) ? _notReadyReason(PodView.Of(found)) : null;
         runtime.NextReadinessCheck = podLevelReason is null ? null : now + PodReadinessPeriod;
         PostStatus(found, runtime, node, podLevelReason is null, now, context);
 
@@ -650,7 +650,7 @@ public sealed class Kubelet : ReconcilingController
     /// <summary>Runs the probes of a running container that are due, startup first; each failed run is an Unhealthy event.</summary>
     private void RunProbes(KubeObject pod, NodeView node, RuntimeContainer container, DateTimeOffset now)
     {
-        var view = new PodView(pod);
+        var view = PodView.Of(pod);
         foreach (var worker in container.Workers)
         {
             while (worker.Due is { } due && due <= now)
@@ -845,7 +845,7 @@ public sealed class Kubelet : ReconcilingController
 
     private void ShowContainerCreating(KubeObject pod, NodeView node, RequestContext context)
     {
-        var view = new PodView(pod);
+        var view = PodView.Of(pod);
         if (view.HasContainerStatuses)
         {
             return;

@@ -28,7 +28,7 @@ public sealed partial class ObjectStore
     {
         ArgumentNullException.ThrowIfNull(pods);
         var pod = Get(pods, @namespace, name);
-        var view = new PodView(pod);
+        var view = PodView.Of(pod);
         if (!pod.IsTerminating && view.Phase is not ("Succeeded" or "Failed"))
         {
             var budgets = Resources.For("policy/v1", "PodDisruptionBudget");

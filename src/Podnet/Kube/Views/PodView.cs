@@ -6,19 +6,28 @@ using Podnet.Net;
 namespace Podnet.Kube.Views;
 
 /// <summary>
-/// The parts of a Pod the controllers read. What a view reads once (node, phase, readiness, requests, tolerations …)
-/// is kept with the object version (<see cref="KubeObject.Facts{T}"/>), so a new view of a version another controller
-/// viewed before reads nothing again.
+/// The parts of a Pod the controllers read (<see cref="Of"/>). The view, and what it reads once (node, phase, readiness,
+/// requests, tolerations …), is kept with the object version (<see cref="KubeObject.Facts{T}"/>), so a controller that
+/// views a version another controller viewed before reads nothing again.
 /// </summary>
 public sealed class PodView
 {
     private readonly Read _read;
 
-    public PodView(KubeObject pod)
+    private PodView(KubeObject pod)
+    {
+        Object = pod;
+        _read = new Read(pod);
+    }
+
+    /// <summary>
+    /// The view of <paramref name="pod"/>'s version: made once and kept with it (<see cref="KubeObject.Facts{T}"/>), so a
+    /// controller that counts a ReplicaSet's pods on every change of one of them makes no view of the others again.
+    /// </summary>
+    public static PodView Of(KubeObject pod)
     {
         ArgumentNullException.ThrowIfNull(pod);
-        Object = pod;
-        _read = pod.Facts(static p => new Read(p));
+        return pod.Facts(static p => new PodView(p));
     }
 
     public KubeObject Object { get; }
@@ -191,8 +200,8 @@ public sealed class PodView
     }
 
     /// <summary>
-    /// What views have read of one object version. The scalars every controller asks for are read when the first view
-    /// is made; the rest when first asked. Kept with the version (<see cref="KubeObject.Facts{T}"/>).
+    /// What the view has read of its object version. The scalars every controller asks for are read when the view is
+    /// made; the rest when first asked.
     /// </summary>
     private sealed class Read
     {

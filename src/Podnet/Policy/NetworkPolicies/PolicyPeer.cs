@@ -81,7 +81,7 @@ public sealed record PolicyPeer
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(namespaceLabels);
-        var view = new PodView(pod);
+        var view = PodView.Of(pod);
         var ipText = view.PodIP ?? (pod.Peek("status.podIPs") as JsonArray)?.OfType<JsonObject>().Select(p => p["ip"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null).FirstOrDefault(s => s is { Length: > 0 });
         var ip = IpAddressText.ParseOrNull(ipText);
         var ports = new List<PodContainerPort>();

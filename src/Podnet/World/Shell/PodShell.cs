@@ -231,7 +231,7 @@ public sealed class PodShell
     {
         var store = _world.ControlPlane.Store;
         var pod = store.TryGet(store.Resources.For("v1", "Pod"), Namespace, PodName) ?? throw new ArgumentException($"pods \"{PodName}\" not found");
-        return new PodView(pod);
+        return PodView.Of(pod);
     }
 
     /// <summary>The program's name without its directory (<c>/usr/bin/curl</c> → <c>curl</c>).</summary>

@@ -101,7 +101,7 @@ internal static class TcpConnect
 
     private static ConnectResult ToPod(Endpoint destination, int port, bool allowed, IReadOnlyList<ReachResult> verdicts)
     {
-        var pod = new PodView(destination.Pod!);
+        var pod = PodView.Of(destination.Pod!);
         if (!allowed)
         {
             return new ConnectResult(ConnectOutcome.TimedOut, pod, null, verdicts);

@@ -57,7 +57,7 @@ public class NodegroupMaxPodsTests
         var node = Node(world);
         Assert.Equal(110, (int)node.Capacity["pods"]);
         Assert.Equal(110, (int)node.Allocatable["pods"]);
-        var many = world.ControlPlane.Store.List("v1", "Pod", "default").Items.Select(p => new PodView(p)).ToList();
+        var many = world.ControlPlane.Store.List("v1", "Pod", "default").Items.Select(p => PodView.Of(p)).ToList();
         Assert.Equal(20, many.Count);
         Assert.All(many, p => Assert.Equal("Running", p.Phase));
 
@@ -86,7 +86,7 @@ public class NodegroupMaxPodsTests
         // eni-max-pods.txt: t3.small 11 — aws-node, kube-proxy and the two CoreDNS pods take four of them.
         var world = WorldLoader.Load([new WorldSource("world.yaml", World(string.Empty))]);
         Assert.Equal(11, (int)Node(world).Capacity["pods"]);
-        var many = world.ControlPlane.Store.List("v1", "Pod", "default").Items.Select(p => new PodView(p)).ToList();
+        var many = world.ControlPlane.Store.List("v1", "Pod", "default").Items.Select(p => PodView.Of(p)).ToList();
         Assert.Equal(7, many.Count(p => p.Phase == "Running"));
         var pending = many.First(p => p.NodeName is null);
         Assert.Contains(world.ControlPlane.Events.About(pending.Object), e => e.GetString("message") == "0/1 nodes are available: 1 Too many pods.");

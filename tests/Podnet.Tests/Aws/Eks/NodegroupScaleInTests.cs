@@ -13,7 +13,7 @@ namespace Podnet.Tests.Aws.Eks;
 public sealed class NodegroupScaleInTests
 {
     private static IReadOnlyList<PodView> WebPods(Podnet.World.World world)
-        => [.. world.ControlPlane.Store.List("v1", "Pod").Items.Where(p => p.Namespace == "shop" && p.Label("app") == "web" && !p.IsTerminating).Select(p => new PodView(p))];
+        => [.. world.ControlPlane.Store.List("v1", "Pod").Items.Where(p => p.Namespace == "shop" && p.Label("app") == "web" && !p.IsTerminating).Select(p => PodView.Of(p))];
 
     private static string InstanceState(Podnet.World.World world, string id)
         => world.Cloud!.Ec2Backend.DescribeInstances(DescribeRequest.ForIds(id))[0].Instances[0].State.Name;

@@ -18,7 +18,7 @@ public sealed class NodegroupVersionUpdateTests
     private static IReadOnlyList<KubeObject> Nodes(Podnet.World.World world) => world.ControlPlane.Store.List("v1", "Node").Items;
 
     private static IReadOnlyList<PodView> WebPods(Podnet.World.World world)
-        => [.. world.ControlPlane.Store.List("v1", "Pod").Items.Where(p => p.Namespace == "shop" && p.Label("app") == "web" && !p.IsTerminating).Select(p => new PodView(p))];
+        => [.. world.ControlPlane.Store.List("v1", "Pod").Items.Where(p => p.Namespace == "shop" && p.Label("app") == "web" && !p.IsTerminating).Select(p => PodView.Of(p))];
 
     /// <summary>hello-eks with its cluster at 1.32 and its node group still at 1.31.</summary>
     private static Podnet.World.World ClusterAt132()

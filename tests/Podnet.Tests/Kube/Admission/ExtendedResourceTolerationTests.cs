@@ -27,8 +27,8 @@ public class ExtendedResourceTolerationTests
     public void PodWithSecurityGroups_ToleratesThePodEniTaint()
     {
         var world = ExampleWorlds.Load("security-groups-for-pods");
-        var pods = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new PodView(p)).ToList();
-        var others = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new PodView(p)).Where(p => !p.HostNetwork).ToList();
+        var pods = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => PodView.Of(p)).ToList();
+        var others = world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => PodView.Of(p)).Where(p => !p.HostNetwork).ToList();
 
         Assert.NotEmpty(pods);
         Assert.All(pods, pod => Assert.Equal(
@@ -45,7 +45,7 @@ public class ExtendedResourceTolerationTests
 
         var mutated = new ExtendedResourceToleration().Mutate(Request(pod, AdmissionOperation.Create))!;
 
-        Assert.Equal(["vpc.amazonaws.com/pod-eni:NoSchedule:Exists"], new PodView(mutated).Tolerations.Select(Describe));
+        Assert.Equal(["vpc.amazonaws.com/pod-eni:NoSchedule:Exists"], PodView.Of(mutated).Tolerations.Select(Describe));
         Assert.Null(pod["spec.tolerations"]);
     }
 
@@ -57,7 +57,7 @@ public class ExtendedResourceTolerationTests
         var mutated = new ExtendedResourceToleration().Mutate(Request(pod, AdmissionOperation.Create) with { Owned = true })!;
 
         Assert.Same(pod.Raw, mutated.Raw);
-        Assert.Equal(["vpc.amazonaws.com/pod-eni:NoSchedule:Exists"], new PodView(mutated).Tolerations.Select(Describe));
+        Assert.Equal(["vpc.amazonaws.com/pod-eni:NoSchedule:Exists"], PodView.Of(mutated).Tolerations.Select(Describe));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public class DaemonSetControllerTests
     private static IReadOnlyList<KubeObject> DaemonPods(TestCluster cluster, string name = "aws-node") => cluster.Pods($"k8s-app={name}", "kube-system");
 
     private static Dictionary<string, string> PodsByNode(TestCluster cluster, string name = "aws-node")
-        => DaemonPods(cluster, name).ToDictionary(p => new PodView(p).AffinityNodeName!, p => p.Name, StringComparer.Ordinal);
+        => DaemonPods(cluster, name).ToDictionary(p => PodView.Of(p).AffinityNodeName!, p => p.Name, StringComparer.Ordinal);
 
     [Fact]
     public void DaemonSet_OnePodPerNode_PinnedByNodeAffinityOnName()
@@ -93,7 +93,7 @@ public class DaemonSetControllerTests
         cluster.Settle(TimeSpan.FromMinutes(5));
 
         Assert.Equal(["linux-1", "linux-tainted"], PodsByNode(cluster).Keys.Order(StringComparer.Ordinal));
-        Assert.Equal("linux-tainted", DaemonPods(cluster).Single(p => new PodView(p).AffinityNodeName == "linux-tainted").GetString("spec.nodeName"));
+        Assert.Equal("linux-tainted", DaemonPods(cluster).Single(p => PodView.Of(p).AffinityNodeName == "linux-tainted").GetString("spec.nodeName"));
         var status = DaemonSet(cluster)["status"]!;
         Assert.Equal(2, status["desiredNumberScheduled"]!.GetValue<int>());
         Assert.Equal(2, status["numberReady"]!.GetValue<int>());
@@ -234,7 +234,7 @@ public class DaemonSetControllerTests
                 latest[change.Object.Name] = change.Object;
             }
 
-            var available = latest.Values.Select(p => new PodView(p)).Where(p => p.IsReady && !p.IsTerminating).Select(p => p.NodeName).Distinct().Count();
+            var available = latest.Values.Select(p => PodView.Of(p)).Where(p => p.IsReady && !p.IsTerminating).Select(p => p.NodeName).Distinct().Count();
             maxUnavailable = Math.Max(maxUnavailable, 3 - available);
         });
 
@@ -322,7 +322,7 @@ public class DaemonSetControllerTests
         {
             if (change.Object.Kind == "Pod")
             {
-                var ready = DaemonPods(cluster).Select(p => new PodView(p)).Where(p => p.IsReady && !p.IsTerminating).Select(p => p.NodeName).Distinct().Count();
+                var ready = DaemonPods(cluster).Select(p => PodView.Of(p)).Where(p => p.IsReady && !p.IsTerminating).Select(p => p.NodeName).Distinct().Count();
                 lacking = Math.Max(lacking, 3 - ready);
             }
         });

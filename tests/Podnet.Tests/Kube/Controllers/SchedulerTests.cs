@@ -442,7 +442,7 @@ public class SchedulerTests
 
         // NodeAffinity's PreFilter names node-9 alone; it does not exist, so node-1 is left out with the absent nodes' status.
         AssertUnschedulable(cluster, "pinned", "0/1 nodes are available: 1 node(s) didn't satisfy plugin(s) [NodeAffinity].");
-        Assert.Equal(["node(s) didn't match Pod's node affinity/selector"], Podnet.Kube.Controllers.Scheduler.Filter(new PodView(cluster.Pod("pinned")), new NodeView(cluster.Node("node-1")), []));
+        Assert.Equal(["node(s) didn't match Pod's node affinity/selector"], Podnet.Kube.Controllers.Scheduler.Filter(PodView.Of(cluster.Pod("pinned")), new NodeView(cluster.Node("node-1")), []));
     }
 
     [Fact]

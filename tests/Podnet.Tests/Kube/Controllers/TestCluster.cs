@@ -206,7 +206,7 @@ internal sealed class TestCluster
         };
     }
 
-    public static PodView View(KubeObject pod) => new(pod);
+    public static PodView View(KubeObject pod) => PodView.Of(pod);
 
     public static JsonObject? ConditionOf(KubeObject obj, string type)
         => (obj["status.conditions"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(c => c["type"]?.GetValue<string>() == type);

@@ -15,14 +15,14 @@ public class KubeletReadinessTests
         cluster.Create(TestCluster.PodJson("web"));
         cluster.Settle(TimeSpan.FromSeconds(20));
 
-        var pod = new PodView(cluster.Pod("web"));
+        var pod = PodView.Of(cluster.Pod("web"));
         Assert.Equal("Running", pod.Phase);
         Assert.False(pod.IsReady);
         Assert.Equal("False", pod.Condition("ContainersReady"));
 
         gateOpen = true;
         cluster.Settle(TimeSpan.FromSeconds(10));
-        pod = new PodView(cluster.Pod("web"));
+        pod = PodView.Of(cluster.Pod("web"));
         Assert.True(pod.IsReady);
         Assert.Equal("True", pod.Condition("ContainersReady"));
     }

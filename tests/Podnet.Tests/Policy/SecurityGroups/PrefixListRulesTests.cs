@@ -30,8 +30,8 @@ public class PrefixListRulesTests
         """;
 
     private static (PodView Replica, PodView CoreDns) Pods(Podnet.World.World world)
-        => (world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal).First(),
-            world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => new PodView(p)).First(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal)));
+        => (world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => PodView.Of(p)).OrderBy(p => p.Name, StringComparer.Ordinal).First(),
+            world.ControlPlane.Store.List("v1", "Pod", "kube-system").Items.Select(p => PodView.Of(p)).First(p => p.Name.StartsWith("coredns-", StringComparison.Ordinal)));
 
     [Fact]
     public void PodGroupIngress_FromAPrefixList_AdmitsAnAddressOfItsEntries()

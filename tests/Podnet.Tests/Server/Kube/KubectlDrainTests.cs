@@ -23,7 +23,7 @@ public sealed class KubectlDrainTests : IClassFixture<ServedWorld>
         _served.KubectlOk("1.31", "create", "deployment", "web", "-n", "drain", "--image=nginx", "--replicas=2");
         _served.KubectlOk("1.31", "create", "pdb", "web", "-n", "drain", "--selector=app=web", "--min-available=2");
         await _served.WaitUntil(
-            s => s.List("v1", "Pod", "drain").Items.Count(p => new Podnet.Kube.Views.PodView(p).IsReady) == 2
+            s => s.List("v1", "Pod", "drain").Items.Count(p => Podnet.Kube.Views.PodView.Of(p).IsReady) == 2
                  && s.Get(s.Resources.For("policy/v1", "PodDisruptionBudget"), "drain", "web").Peek("status.currentHealthy")?.GetValue<int>() == 2,
             "two web pods Ready, counted by the budget",
             60);

@@ -92,7 +92,7 @@ public sealed class KubectlSecurityGroupsForPodsTests : IClassFixture<ServedSecu
         (exit, _, error) = _served.Kubectl(v, null, "exec", "-n", "my-namespace", pods[0].Name, "--", "curl", "my-app");
         Assert.Equal(6, exit);
         Assert.Contains("curl: (6) Could not resolve host: my-app", error, StringComparison.Ordinal);
-        var other = new Podnet.Kube.Views.PodView(pods[1]).PodIP!;
+        var other = Podnet.Kube.Views.PodView.Of(pods[1]).PodIP!;
         (exit, output, _) = _served.Kubectl(v, null, "exec", "-n", "my-namespace", pods[0].Name, "--", "curl", other);
         Assert.Equal(0, exit);
         Assert.Contains("<title>Welcome to nginx!</title>", output, StringComparison.Ordinal);

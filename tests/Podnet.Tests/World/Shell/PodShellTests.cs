@@ -21,7 +21,7 @@ public class PodShellTests
         """;
 
     private static List<PodView> Replicas(Podnet.World.World world)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal)];
+        => [.. world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => PodView.Of(p)).OrderBy(p => p.Name, StringComparer.Ordinal)];
 
     private static PodShell ShellIn(Podnet.World.World world, PodView pod) => new(world, pod.Namespace, pod.Name);
 
@@ -247,7 +247,7 @@ public class PodShellTests
     public void Curl_AnImageOtherThanNginx_AnswersWithThePodsHostname()
     {
         var world = ExampleWorlds.Load(Example, null, Extras);
-        var echo = new PodView(world.ControlPlane.Store.Get("v1", "Pod", "my-namespace", "echo"));
+        var echo = PodView.Of(world.ControlPlane.Store.Get("v1", "Pod", "my-namespace", "echo"));
         var result = ShellIn(world, Replicas(world)[0]).Exec(["curl", "-s", $"http://{echo.PodIP}:8080/"]);
 
         Assert.Equal(("echo\n", 0), (result.Stdout, result.ExitCode));
@@ -267,7 +267,7 @@ public class PodShellTests
     public void Curl_FromAClientPodWithoutThePodSecurityGroup_ResolvesButTimesOut()
     {
         var world = ExampleWorlds.Load(Example, null, Extras);
-        var client = new PodView(world.ControlPlane.Store.Get("v1", "Pod", "default", "client"));
+        var client = PodView.Of(world.ControlPlane.Store.Get("v1", "Pod", "default", "client"));
         var shell = ShellIn(world, client);
 
         var lookup = shell.Exec(["getent", "hosts", "my-app.my-namespace"]);

@@ -10,7 +10,7 @@ public class ShellSessionTests
     private static (PodShell Shell, PodView Pod) Replica()
     {
         var world = ExampleWorlds.Load("security-groups-for-pods");
-        var pod = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => new PodView(p)).OrderBy(p => p.Name, StringComparer.Ordinal).First();
+        var pod = world.ControlPlane.Store.List("v1", "Pod", "my-namespace").Items.Select(p => PodView.Of(p)).OrderBy(p => p.Name, StringComparer.Ordinal).First();
         return (new PodShell(world, pod.Namespace, pod.Name, "nginx"), pod);
     }
 

@@ -27,7 +27,7 @@ public class TcpConnectTests
         """;
 
     private static List<PodView> Pods(Podnet.World.World world, string ns, string prefix)
-        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => new PodView(p))
+        => [.. world.ControlPlane.Store.List("v1", "Pod", ns).Items.Select(p => PodView.Of(p))
             .Where(p => p.PodIP is not null && p.Name.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(p => p.Name, StringComparer.Ordinal)];
 
     private static string ClusterIp(Podnet.World.World world, string ns, string name)
