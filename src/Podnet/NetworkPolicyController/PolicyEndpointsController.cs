@@ -116,6 +116,11 @@ public sealed class PolicyEndpointsController : ReconcilingController
                 }
             }
         }
+        else if (!Is(change, string.Empty, "Pod") && !Is(change, string.Empty, "Service") && !Is(change, string.Empty, "Namespace"))
+        {
+            // Nothing else concerns the controller: the switch is read only for a change that may (every Event written
+            // read the ConfigMap here).
+        }
         else if (!IsEnabled(Store))
         {
             // Switched off, the controller is not running: the switch turning on resolves every policy.
@@ -165,7 +170,7 @@ public sealed class PolicyEndpointsController : ReconcilingController
 
     /// <summary>Whether a pod's change can change what a policy resolves it to: its labels, address, node, phase or deletion.</summary>
     private static bool Resolves(KubeObject before, KubeObject after)
-        => !JsonNode.DeepEquals(before.Peek("metadata.labels"), after.Peek("metadata.labels"))
+        => !SharedSubtrees.Equal(before.Peek("metadata.labels"), after.Peek("metadata.labels"))
            || EndpointsResolver.PodIP(before) != EndpointsResolver.PodIP(after)
            || before.GetString("status.hostIP") != after.GetString("status.hostIP")
            || before.IsTerminating != after.IsTerminating;

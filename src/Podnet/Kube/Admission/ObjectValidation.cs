@@ -43,10 +43,13 @@ public sealed partial class ObjectValidation : IAdmissionPlugin
         var name = obj.Name;
         var labelNamed = resource.Kind is "Namespace" && resource.Group.Length == 0;
         var dns1035 = resource.Kind is "Service" && resource.Group.Length == 0;
-        var valid = dns1035 ? Dns1035Label().IsMatch(name) && name.Length <= 63
+        // An Event's name is not checked (the recorder's are "<object>.<hex>", whatever the object's name), so it is not
+        // matched either: an Event is the object written most.
+        var check = !lenient && resource.Kind is not "Event";
+        var valid = !check || (dns1035 ? Dns1035Label().IsMatch(name) && name.Length <= 63
             : labelNamed ? Dns1123Label().IsMatch(name) && name.Length <= 63
-            : Dns1123Subdomain().IsMatch(name) && name.Length <= 253;
-        if (!valid && !lenient && resource.Kind is not "Event")
+            : Dns1123Subdomain().IsMatch(name) && name.Length <= 253);
+        if (!valid)
         {
             causes.Add(StatusCause.Invalid("metadata.name", name, dns1035 ? Dns1035LabelMessage : labelNamed ? Dns1123LabelMessage : Dns1123SubdomainMessage));
         }

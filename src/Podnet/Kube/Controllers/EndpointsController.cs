@@ -56,13 +56,14 @@ public sealed class EndpointsController : ReconcilingController
     private static bool EndpointsChanged(KubeObject before, KubeObject after)
     {
         var (old, now) = (PodView.Of(before), PodView.Of(after));
-        return !JsonNode.DeepEquals(before.Peek("metadata.labels"), after.Peek("metadata.labels"))
+        // Compared reference first (SharedSubtrees.Equal): a status write's new version holds the very same labels.
+        return !SharedSubtrees.Equal(before.Peek("metadata.labels"), after.Peek("metadata.labels"))
                || before.GetString("spec.hostname") != after.GetString("spec.hostname")
                || before.GetString("spec.subdomain") != after.GetString("spec.subdomain")
                || before.GetString("metadata.deletionTimestamp") != after.GetString("metadata.deletionTimestamp")
                || old.IsReady != now.IsReady
                || old.Phase != now.Phase
-               || !JsonNode.DeepEquals(before.Peek("status.podIPs"), after.Peek("status.podIPs"))
+               || !SharedSubtrees.Equal(before.Peek("status.podIPs"), after.Peek("status.podIPs"))
                || old.PodIP != now.PodIP;
     }
 

@@ -19,7 +19,8 @@ namespace Podnet.Kube.Controllers.Queues;
 public class WorkQueue<TKey>
     where TKey : notnull
 {
-    private readonly LinkedList<TKey> _queue = new();
+    // queue.go's queue, first in first out: a ring buffer, where a linked list allocated a node per key queued.
+    private readonly Queue<TKey> _queue = new();
     private readonly HashSet<TKey> _dirty = [];
     private readonly HashSet<TKey> _processing = [];
 
@@ -98,12 +99,11 @@ public class WorkQueue<TKey>
         lock (_lock)
         {
             PromoteDue();
-            if (_queue.First is { } first)
+            if (_queue.TryDequeue(out var first))
             {
-                _queue.RemoveFirst();
-                _processing.Add(first.Value);
-                _dirty.Remove(first.Value);
-                key = first.Value;
+                _processing.Add(first);
+                _dirty.Remove(first);
+                key = first;
                 return true;
             }
 
@@ -123,7 +123,7 @@ public class WorkQueue<TKey>
             _processing.Remove(key);
             if (_dirty.Contains(key))
             {
-                _queue.AddLast(key);
+                _queue.Enqueue(key);
             }
         }
     }
@@ -173,7 +173,7 @@ public class WorkQueue<TKey>
             return;
         }
 
-        _queue.AddLast(key);
+        _queue.Enqueue(key);
     }
 
     /// <summary>
