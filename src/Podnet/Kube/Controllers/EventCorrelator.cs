@@ -34,7 +34,7 @@ public sealed class EventCorrelator
 
     public const string CombinedPrefix = "(combined from similar events): ";
 
-    private readonly LruCache<(string Object, string Type, string Reason), Aggregate> _aggregates = new(LruCacheEntries);
+    private readonly LruCache<AggregateKey, Aggregate> _aggregates = new(LruCacheEntries);
     private readonly LruCache<string, SpamBucket> _spam = new(LruCacheEntries);
     private readonly LruCache<EventKey, string> _written = new(LruCacheEntries);
 
@@ -49,6 +49,13 @@ public sealed class EventCorrelator
     /// little.
     /// </summary>
     public readonly record struct EventKey(string Object, string Type, string Reason, string? Message);
+
+    /// <summary>
+    /// What similar events are aggregated under (EventAggregatorByReasonFunc's aggregate key, without the source, which
+    /// is the correlator's own). A type of its own, not a tuple of strings: a dictionary keyed by a tuple of references
+    /// finds its comparer through the runtime's shared generic code on every lookup, once per event reported.
+    /// </summary>
+    private readonly record struct AggregateKey(string Object, string Type, string Reason);
 
     /// <summary>What to write: under which key (an event already written under it is counted up) and how.</summary>
     /// <param name="Key">The key the event is counted under.</param>
@@ -65,7 +72,7 @@ public sealed class EventCorrelator
     /// </summary>
     public Correlated? Correlate(Draft draft, DateTimeOffset now)
     {
-        var aggregateKey = (draft.Object, draft.Type, draft.Reason);
+        var aggregateKey = new AggregateKey(draft.Object, draft.Type, draft.Reason);
         if (!_aggregates.TryGet(aggregateKey, out var aggregate) || now - aggregate.Last > AggregateInterval)
         {
             aggregate = new Aggregate();

@@ -21,8 +21,14 @@ public sealed class EventRecorder
     private readonly TimeProvider _time;
 
     /// <summary>Each source's correlator (component and host): every component process has its own broadcaster.</summary>
-    private readonly Dictionary<(string Component, string? Host), EventCorrelator> _correlators = [];
+    private readonly Dictionary<Source, EventCorrelator> _correlators = [];
     private readonly Lock _lock = new();
+
+    /// <summary>
+    /// An event's source (v1 EventSource: component and host), the key of its correlator. A type of its own, not a tuple
+    /// of strings, whose dictionary finds its comparer through shared generic code on every event.
+    /// </summary>
+    private readonly record struct Source(string Component, string? Host);
 
     /// <summary>The nanosecond the last new event was named after.</summary>
     private long _lastNanos;
@@ -72,10 +78,10 @@ public sealed class EventRecorder
         EventCorrelator.Correlated correlated;
         lock (_lock)
         {
-            if (!_correlators.TryGetValue((component, host), out correlator!))
+            if (!_correlators.TryGetValue(new Source(component, host), out correlator!))
             {
                 correlator = new EventCorrelator();
-                _correlators[(component, host)] = correlator;
+                _correlators[new Source(component, host)] = correlator;
             }
 
             if (correlator.Correlate(new EventCorrelator.Draft(about.Uid ?? about.ToString(), type, reason, message.Identity), at) is not { } accepted)

@@ -24,17 +24,22 @@ public sealed partial class ObjectStore
     /// <summary>Called with every write after it is answered (a dry run included); null keeps no audit.</summary>
     public Action<AuditRecord>? Audited { get; set; }
 
-    private T Audit<T>(string verb, KubeResource resource, string? @namespace, string? name, string? subresource, RequestContext context, JsonNode? request, Func<T> write)
+    /// <summary>
+    /// Runs a write (<paramref name="write"/> of this store and <paramref name="state"/>) and records it with
+    /// <see cref="Audited"/>, when set, answered or refused. The write is a static delegate over its arguments as a value:
+    /// a closure over them was made by every write, audited or not.
+    /// </summary>
+    private T Audit<TState, T>(string verb, KubeResource resource, string? @namespace, string? name, string? subresource, RequestContext context, JsonNode? request, TState state, Func<ObjectStore, TState, T> write)
     {
         if (Audited is not { } audited)
         {
-            return write();
+            return write(this, state);
         }
 
         var ns = resource.Namespaced ? @namespace ?? "default" : null;
         try
         {
-            var result = write();
+            var result = write(this, state);
             var written = result as KubeObject;
             audited(new AuditRecord(verb, resource, ns, written?.Name ?? name, subresource, context, request, verb == "create" ? 201 : 200, null));
             return result;

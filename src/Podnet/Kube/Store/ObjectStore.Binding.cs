@@ -31,7 +31,8 @@ public sealed partial class ObjectStore
     {
         ArgumentNullException.ThrowIfNull(pods);
         context ??= RequestContext.Admin;
-        return Audit("create", pods, @namespace, name, "binding", context, null, () => BindUnaudited(pods, @namespace, name, nodeName, annotations));
+        return Audit("create", pods, @namespace, name, "binding", context, null, (Pods: pods, Namespace: @namespace, Name: name, NodeName: nodeName, Annotations: annotations),
+            static (store, s) => store.BindUnaudited(s.Pods, s.Namespace, s.Name, s.NodeName, s.Annotations));
     }
 
     private KubeObject BindUnaudited(KubeResource pods, string @namespace, string name, string nodeName, IReadOnlyDictionary<string, string>? annotations)

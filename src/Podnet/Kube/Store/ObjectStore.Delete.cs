@@ -40,7 +40,8 @@ public sealed partial class ObjectStore
     {
         ArgumentNullException.ThrowIfNull(resource);
         context ??= RequestContext.Admin;
-        return Audit("delete", resource, @namespace, name, null, context, null, () => DeleteUnaudited(resource, @namespace, name, options, context));
+        return Audit("delete", resource, @namespace, name, null, context, null, (Resource: resource, Namespace: @namespace, Name: name, Options: options, Context: context),
+            static (store, s) => store.DeleteUnaudited(s.Resource, s.Namespace, s.Name, s.Options, s.Context));
     }
 
     private KubeObject? DeleteUnaudited(KubeResource resource, string? @namespace, string name, DeleteOptions? options, RequestContext? context)

@@ -63,7 +63,8 @@ public sealed partial class ObjectStore
     {
         ArgumentNullException.ThrowIfNull(obj);
         context ??= RequestContext.Admin;
-        return Audit("create", Resources.For(obj), obj.Namespace, obj.Name.Length > 0 ? obj.Name : null, null, context, obj.Raw, () => CreateUnaudited(obj, context, keepStatus, keepUid: keepUid));
+        return Audit("create", Resources.For(obj), obj.Namespace, obj.Name.Length > 0 ? obj.Name : null, null, context, obj.Raw, (Object: obj, Context: context, KeepStatus: keepStatus, KeepUid: keepUid),
+            static (store, s) => store.CreateUnaudited(s.Object, s.Context, s.KeepStatus, keepUid: s.KeepUid));
     }
 
     /// <summary>
@@ -86,8 +87,8 @@ public sealed partial class ObjectStore
         ArgumentNullException.ThrowIfNull(context);
         var obj = KubeObject.Adopt(json);
         var body = Audited is null ? null : json.DeepClone();
-        return Audit("create", Resources.For(obj), obj.Namespace, obj.Name.Length > 0 ? obj.Name : null, null, context, body,
-            () => CreateUnaudited(obj, context, keepStatus, keepUid: keepUid, handedOver: true, decoded: decoded));
+        return Audit("create", Resources.For(obj), obj.Namespace, obj.Name.Length > 0 ? obj.Name : null, null, context, body, (Object: obj, Context: context, KeepStatus: keepStatus, KeepUid: keepUid, Decoded: decoded),
+            static (store, s) => store.CreateUnaudited(s.Object, s.Context, s.KeepStatus, keepUid: s.KeepUid, handedOver: true, decoded: s.Decoded));
     }
 
     /// <param name="applied">The applied configuration when a server-side apply creates the object.</param>
@@ -287,7 +288,8 @@ public sealed partial class ObjectStore
     {
         ArgumentNullException.ThrowIfNull(obj);
         context ??= RequestContext.Admin;
-        return Audit("update", Resources.For(obj), obj.Namespace, obj.Name, status ? "status" : null, context, obj.Raw, () => UpdateUnaudited(obj, context, status));
+        return Audit("update", Resources.For(obj), obj.Namespace, obj.Name, status ? "status" : null, context, obj.Raw, (Object: obj, Context: context, Status: status),
+            static (store, s) => store.UpdateUnaudited(s.Object, s.Context, s.Status));
     }
 
     /// <summary>
@@ -302,7 +304,8 @@ public sealed partial class ObjectStore
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(context);
         var body = Audited is null ? null : obj.Raw.DeepClone();
-        return Audit("update", Resources.For(obj), obj.Namespace, obj.Name, null, context, body, () => UpdateUnaudited(obj, context, status: false, handedOver: true));
+        return Audit("update", Resources.For(obj), obj.Namespace, obj.Name, null, context, body, (Object: obj, Context: context),
+            static (store, s) => store.UpdateUnaudited(s.Object, s.Context, status: false, handedOver: true));
     }
 
     /// <param name="handedOver">Nobody but this write holds <paramref name="obj"/>, and it is decoded (<see cref="UpdateHandedOver"/>).</param>
@@ -350,13 +353,13 @@ public sealed partial class ObjectStore
 
         var request = KubeObject.Adopt(new JsonObject { ["apiVersion"] = stored.ApiVersion, ["kind"] = stored.Kind, ["metadata"] = metadata, ["status"] = status });
         var body = Audited is null ? null : request.Raw.DeepClone();
-        return Audit("update", Resources.For(stored), stored.Namespace, stored.Name, "status", context, body, () =>
+        return Audit("update", Resources.For(stored), stored.Namespace, stored.Name, "status", context, body, (Request: request, Context: context), static (store, s) =>
         {
-            using var delivery = Delivering();
-            lock (_lock)
+            using var delivery = store.Delivering();
+            lock (store._lock)
             {
-                var resource = Resources.For(request);
-                return UpdateLocked(resource, Get(resource, request.Namespace, request.Name), request, context, status: true, requestedIsOwn: true);
+                var resource = store.Resources.For(s.Request);
+                return store.UpdateLocked(resource, store.Get(resource, s.Request.Namespace, s.Request.Name), s.Request, s.Context, status: true, requestedIsOwn: true);
             }
         });
     }
@@ -366,7 +369,8 @@ public sealed partial class ObjectStore
     {
         ArgumentNullException.ThrowIfNull(resource);
         context ??= RequestContext.Admin;
-        return Audit("patch", resource, @namespace, name, status ? "status" : null, context, patch, () => PatchUnaudited(resource, @namespace, name, type, patch, context, status));
+        return Audit("patch", resource, @namespace, name, status ? "status" : null, context, patch, (Resource: resource, Namespace: @namespace, Name: name, Type: type, Patch: patch, Context: context, Status: status),
+            static (store, s) => store.PatchUnaudited(s.Resource, s.Namespace, s.Name, s.Type, s.Patch, s.Context, s.Status));
     }
 
     private KubeObject PatchUnaudited(KubeResource resource, string? @namespace, string name, PatchType type, JsonNode patch, RequestContext? context, bool status)
