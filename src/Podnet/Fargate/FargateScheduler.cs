@@ -214,7 +214,7 @@ public sealed class FargateScheduler : ReconcilingController
         // In an IPv6 cluster the node's InternalIP is the interface's IPv6 address, the pod's (FargateNode); its name stays the IPv4 DNS name's.
         var node = FargateNode.For(eni.PrivateIpAddress, _cloud.Options.PrivateDnsSuffix, eni.AvailabilityZone, obj.Uid ?? key.Name, profile.FargateProfileName, _cluster.Version, Time.GetUtcNow(), PodAddress(eni));
         var context = RequestContext.ServiceAccount("kube-system", Component);
-        Store.Create(node, RequestContext.ServiceAccount("kube-system", "node:" + node.Name), keepStatus: true);
+        Store.Create(node, RequestContext.Kubelet(node.Name), keepStatus: true);
         _placements[key] = placement with { NodeName = node.Name };
         _setNetwork(node.Name, new FargatePodNetwork(obj.Uid ?? string.Empty, PodAddress(eni), eni.NetworkInterfaceId));
 

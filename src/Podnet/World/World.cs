@@ -372,7 +372,7 @@ public sealed class World
                 var nodes = store.Resources.For("v1", "Node");
                 if (store.TryGet(nodes, null, node.Name) is null)
                 {
-                    var kubelet = Kube.Store.RequestContext.ServiceAccount("kube-system", "node:" + node.Name);
+                    var kubelet = Kube.Store.RequestContext.Kubelet(node.Name);
                     var registered = store.Create(node, kubelet, keepStatus: true);
                     if (store.TryGet(store.Resources.For("v1", "Namespace"), null, "kube-node-lease") is not null
                         && store.TryGet(store.Resources.For("coordination.k8s.io/v1", "Lease"), "kube-node-lease", node.Name) is null)

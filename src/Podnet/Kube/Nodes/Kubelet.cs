@@ -63,12 +63,6 @@ public sealed class Kubelet : ReconcilingController
     private readonly Dictionary<string, DateTimeOffset> _stopped = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Each node's kubelet identity, by node name: asked on every pod sync, which made a new name and looked it up in
-    /// the process-wide cache of identities each time. Forgotten with the node.
-    /// </summary>
-    private readonly Dictionary<string, RequestContext> _nodeContexts = new(StringComparer.Ordinal);
-
-    /// <summary>
     /// The pods (by uid) whose last sandbox failed on a Docker node: Docker keeps such a sandbox, so the next sync finds
     /// it and says so before it makes another.
     /// </summary>
@@ -129,7 +123,6 @@ public sealed class Kubelet : ReconcilingController
                 // a kubelet that runs.
                 _images.Forget(change.Object.Name);
                 _stopped.Remove(change.Object.Name);
-                _nodeContexts.Remove(change.Object.Name);
                 _unschedulable.Remove(change.Object.Name);
                 return;
             }
@@ -338,11 +331,7 @@ public sealed class Kubelet : ReconcilingController
             return null;
         }
 
-        if (!_nodeContexts.TryGetValue(node.Name, out var context))
-        {
-            context = RequestContext.ServiceAccount("kube-system", "node:" + node.Name);
-            _nodeContexts[node.Name] = context;
-        }
+        var context = RequestContext.Kubelet(node.Name);
 
         if (pod.IsTerminating)
         {
@@ -481,7 +470,7 @@ public sealed class Kubelet : ReconcilingController
 
                 // The pod worker's retry after a failed sync (pod_workers.go, completeWork): backOffPeriod with jitter,
                 // every time, not doubling; the jitter read from the hash the sandbox ID is.
-                retry = NextSync(attempt, BackOff(Jitter($"sandbox{found.Uid}{attempt.UtcTicks}"), BackOffPeriod));
+                retry = NextSync(attempt, BackOff(SandboxJitter(found, attempt), BackOffPeriod));
                 return null;
             }
 
@@ -871,8 +860,28 @@ public sealed class Kubelet : ReconcilingController
         Store.UpdateStatusHandedOver(pod, status, context);
     }
 
-    /// <summary>A new sandbox per attempt, as containerd makes one each time (so the retries' messages differ and aggregate).</summary>
-    private static string SandboxId(KubeObject pod, DateTimeOffset attempt) => Hex($"sandbox{pod.Uid}{attempt.UtcTicks}");
+    /// <summary>
+    /// The SHA-256 of the sandbox the attempt at <paramref name="attempt"/> makes, a new one per attempt as containerd
+    /// makes one each time (so the retries' messages differ and aggregate): its hex is the sandbox ID, its first 16
+    /// bits the jitter of the retry that follows a failure.
+    /// </summary>
+    private static void SandboxHash(KubeObject pod, DateTimeOffset attempt, Span<byte> hash) => Hash($"sandbox{pod.Uid}{attempt.UtcTicks}", hash);
+
+    /// <summary>The ID (64 hex digits) of the sandbox the attempt at <paramref name="attempt"/> makes.</summary>
+    private static string SandboxId(KubeObject pod, DateTimeOffset attempt)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SandboxHash(pod, attempt, hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>The jitter of the retry after the attempt at <paramref name="attempt"/> failed, read from its sandbox ID.</summary>
+    private static ushort SandboxJitter(KubeObject pod, DateTimeOffset attempt)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SandboxHash(pod, attempt, hash);
+        return First16Bits(hash);
+    }
 
     /// <summary>
     /// The <c>FailedCreatePodSandBox</c> message of the attempt at <paramref name="attempt"/>, told apart from the pod's
@@ -884,22 +893,6 @@ public sealed class Kubelet : ReconcilingController
         => new(
             attempt.UtcTicks.ToString(CultureInfo.InvariantCulture),
             before => ContainerRuntime.FailedCreatePodSandboxMessage(node, pod, SandboxId(found, attempt), plugin, error, before));
-
-    /// <summary>
-    /// <see cref="Hex(ReadOnlySpan{char})"/> of an interpolated seed, formatted into a pooled buffer rather than a string:
-    /// a pod waiting for its branch interface makes a sandbox ID every 10 s.
-    /// </summary>
-    private static string Hex(ref DefaultInterpolatedStringHandler seed)
-    {
-        try
-        {
-            return Hex(seed.Text);
-        }
-        finally
-        {
-            seed.Clear();
-        }
-    }
 
     /// <summary>The SHA-256 of <paramref name="seed"/> in lower-case hex: IDs that repeat from run to run.</summary>
     private static string Hex(ReadOnlySpan<char> seed)
@@ -916,11 +909,22 @@ public sealed class Kubelet : ReconcilingController
     /// </summary>
     private static ushort Jitter(ref DefaultInterpolatedStringHandler seed)
     {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        Hash(ref seed, hash);
+        return First16Bits(hash);
+    }
+
+    private static ushort First16Bits(ReadOnlySpan<byte> hash) => (ushort)((hash[0] << 8) | hash[1]);
+
+    /// <summary>
+    /// <see cref="Hash(ReadOnlySpan{char}, Span{byte})"/> of an interpolated seed, formatted into a pooled buffer rather
+    /// than a string: a pod waiting for its branch interface makes a seed every 10 s.
+    /// </summary>
+    private static void Hash(ref DefaultInterpolatedStringHandler seed, scoped Span<byte> hash)
+    {
         try
         {
-            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
             Hash(seed.Text, hash);
-            return (ushort)((hash[0] << 8) | hash[1]);
         }
         finally
         {

@@ -33,37 +33,50 @@ public sealed record RequestContext(string UserName)
     /// event recorder on every Event, and the user name was written out each time.
     /// </remarks>
     public static RequestContext ServiceAccount(string @namespace, string name)
-    {
-        if (ServiceAccounts.TryGetValue((@namespace, name), out var known))
-        {
-            return known;
-        }
+        => ServiceAccounts.TryGetValue((@namespace, name), out var known)
+            ? known
+            : Keep(ServiceAccounts, (@namespace, name), new RequestContext($"system:serviceaccount:{@namespace}:{name}"));
 
+    /// <summary>
+    /// The kubelet of node <paramref name="nodeName"/> (<c>system:serviceaccount:kube-system:node:ip-10-0-1-5…</c>):
+    /// what it registers its node and posts its pods' status as. Kept by node name alone, so that the kubelet, asking
+    /// on every pod sync, makes neither a name nor a pair to look it up.
+    /// </summary>
+    public static RequestContext Kubelet(string nodeName)
+        => Kubelets.TryGetValue(nodeName, out var known)
+            ? known
+            : Keep(Kubelets, nodeName, new RequestContext($"system:serviceaccount:kube-system:node:{nodeName}"));
+
+    /// <summary>Keeps <paramref name="made"/> under <paramref name="key"/> while fewer than the bound are kept, and returns the one kept.</summary>
+    private static RequestContext Keep<TKey>(System.Collections.Concurrent.ConcurrentDictionary<TKey, RequestContext> kept, TKey key, RequestContext made)
+        where TKey : notnull
+    {
         // Bounded: a kubelet's identity names its node, and a long-running server sees nodes come and go (a Fargate
         // pod gets a node of its own). The bound is counted here, not read from the dictionary: its Count takes every
         // lock, and past the bound every kubelet of a 5,000-node cluster asked it on each write (a twentieth of that
         // cluster's settle).
-        var made = new RequestContext($"system:serviceaccount:{@namespace}:{name}");
-        if (Volatile.Read(ref _serviceAccountsMade) >= ServiceAccountsKept)
+        if (Volatile.Read(ref _made) >= Kept)
         {
             return made;
         }
 
-        var kept = ServiceAccounts.GetOrAdd((@namespace, name), made);
-        if (ReferenceEquals(kept, made))
+        var found = kept.GetOrAdd(key, made);
+        if (ReferenceEquals(found, made))
         {
-            Interlocked.Increment(ref _serviceAccountsMade);
+            Interlocked.Increment(ref _made);
         }
 
-        return kept;
+        return found;
     }
 
     // A kubelet each for the largest clusters Podnet is measured on (5,000 nodes), and every controller.
-    private const int ServiceAccountsKept = 16_384;
+    private const int Kept = 16_384;
 
-    private static int _serviceAccountsMade;
+    private static int _made;
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Namespace, string Name), RequestContext> ServiceAccounts = new();
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, RequestContext> Kubelets = new(StringComparer.Ordinal);
 }
 
 public enum PropagationPolicy

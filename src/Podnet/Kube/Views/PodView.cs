@@ -12,12 +12,29 @@ namespace Podnet.Kube.Views;
 /// </summary>
 public sealed class PodView
 {
-    private readonly Read _read;
+    // What the view has read of its object version: the scalars every controller asks for when the view is made, the
+    // rest when first asked.
+    private IReadOnlyDictionary<string, string>? _nodeSelector;
+    private IReadOnlyList<JsonObject>? _tolerations;
+    private IReadOnlyList<JsonObject>? _containers;
+    private IReadOnlyList<JsonObject>? _initContainers;
+    private IReadOnlyDictionary<string, decimal>? _requests;
+    private IReadOnlyList<HostPort>? _hostPorts;
+    private (string? Name, bool Read) _affinityNodeName;
+    private (string Resource, bool Asks)? _firstContainerAsks;
+    private bool? _hasContainerStatuses;
 
     private PodView(KubeObject pod)
     {
         Object = pod;
-        _read = new Read(pod);
+        var json = pod.Raw;
+        var spec = json["spec"] as JsonObject;
+        var status = json["status"] as JsonObject;
+        NodeName = spec?["nodeName"]?.GetValue<string>() is { Length: > 0 } node ? node : null;
+        HostNetwork = spec?["hostNetwork"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+        Phase = status?["phase"]?.GetValue<string>() ?? "Pending";
+        PodIP = status?["podIP"]?.GetValue<string>() is { Length: > 0 } ip ? ip : null;
+        IsReady = ConditionOf(json, "Ready")?["status"]?.GetValue<string>() == "True";
     }
 
     /// <summary>
@@ -32,21 +49,22 @@ public sealed class PodView
 
     public KubeObject Object { get; }
 
-    private JsonObject Json => _read.Json;
+    /// <summary>The pod's JSON, read through the object each time (the object may be kept compact).</summary>
+    private JsonObject Json => Object.Raw;
 
     public string Name => Object.Name;
 
     public string Namespace => Object.Namespace ?? "default";
 
-    public string? NodeName => _read.NodeName;
+    public string? NodeName { get; }
 
     public string SchedulerName => Json["spec"]?["schedulerName"]?.GetValue<string>() ?? "default-scheduler";
 
-    public bool HostNetwork => _read.HostNetwork;
+    public bool HostNetwork { get; }
 
-    public string Phase => _read.Phase;
+    public string Phase { get; }
 
-    public string? PodIP => _read.PodIP;
+    public string? PodIP { get; }
 
     /// <summary>
     /// <see cref="PodIP"/> as Kubernetes parses it (ParseIPSloppy: <c>10.0.0.01</c> is 10.0.0.1); null when absent.
@@ -58,7 +76,7 @@ public sealed class PodView
 
     public bool IsFinished => Phase is "Succeeded" or "Failed";
 
-    public bool IsReady => _read.IsReady;
+    public bool IsReady { get; }
 
     public string? Condition(string type) => ConditionOf(Json, type)?["status"]?.GetValue<string>();
 
@@ -90,15 +108,15 @@ public sealed class PodView
     }
 
     public IReadOnlyDictionary<string, string> NodeSelector
-        => _read.NodeSelector ??= (Json["spec"]?["nodeSelector"] as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal);
+        => _nodeSelector ??= (Json["spec"]?["nodeSelector"] as JsonObject ?? []).ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal);
 
     // Read once per object version (the scheduler asks these of one pod for every node it filters, 500 nodes per pod in
     // a 5,000-node cluster), and kept with the version: an object does not change under its views.
-    public IReadOnlyList<JsonObject> Tolerations => _read.Tolerations ??= [.. (Json["spec"]?["tolerations"] as JsonArray ?? []).OfType<JsonObject>()];
+    public IReadOnlyList<JsonObject> Tolerations => _tolerations ??= [.. (Json["spec"]?["tolerations"] as JsonArray ?? []).OfType<JsonObject>()];
 
-    public IReadOnlyList<JsonObject> Containers => _read.Containers ??= [.. (Json["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>()];
+    public IReadOnlyList<JsonObject> Containers => _containers ??= [.. (Json["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>()];
 
-    public IReadOnlyList<JsonObject> InitContainers => _read.InitContainers ??= [.. (Json["spec"]?["initContainers"] as JsonArray ?? []).OfType<JsonObject>()];
+    public IReadOnlyList<JsonObject> InitContainers => _initContainers ??= [.. (Json["spec"]?["initContainers"] as JsonArray ?? []).OfType<JsonObject>()];
 
     /// <summary>
     /// Whether the first container names <paramref name="resource"/> (an extended resource such as
@@ -107,25 +125,25 @@ public sealed class PodView
     /// </summary>
     public bool FirstContainerAsks(string resource)
     {
-        if (_read.FirstContainerAsks is { } known && known.Resource == resource)
+        if (_firstContainerAsks is { } known && known.Resource == resource)
         {
             return known.Asks;
         }
 
         var resources = Containers.Count > 0 ? Containers[0]["resources"] : null;
         var asks = resources?["limits"]?[resource] is not null || resources?["requests"]?[resource] is not null;
-        _read.FirstContainerAsks = (resource, asks);
+        _firstContainerAsks = (resource, asks);
         return asks;
     }
 
     /// <summary>Whether the pod's status lists its containers (the kubelet has shown them, waiting or running, before).</summary>
-    public bool HasContainerStatuses => _read.HasContainerStatuses ??= Json["status"]?["containerStatuses"] is JsonArray;
+    public bool HasContainerStatuses => _hasContainerStatuses ??= Json["status"]?["containerStatuses"] is JsonArray;
 
     /// <summary>
     /// What the pod asks of a node, as the scheduler sums it: containers added up, init containers as a maximum,
     /// per resource name (cpu in cores, memory in bytes, extended resources as counts).
     /// </summary>
-    public IReadOnlyDictionary<string, decimal> Requests => _read.Requests ??= SumRequests();
+    public IReadOnlyDictionary<string, decimal> Requests => _requests ??= SumRequests();
 
     private Dictionary<string, decimal> SumRequests()
     {
@@ -156,7 +174,7 @@ public sealed class PodView
     /// (<see cref="Validation.PodSpecDefaults.ApplyPodOnly"/>).
     /// </summary>
     public IEnumerable<HostPort> HostPorts
-        => _read.HostPorts ??= [.. InitContainers.Where(c => c["restartPolicy"]?.GetValue<string>() == "Always").Concat(Containers)
+        => _hostPorts ??= [.. InitContainers.Where(c => c["restartPolicy"]?.GetValue<string>() == "Always").Concat(Containers)
             .SelectMany(c => (c["ports"] as JsonArray ?? []).OfType<JsonObject>())
             .Where(p => p["hostPort"] is JsonValue h && h.TryGetValue<int>(out var port) && port > 0)
             .Select(p => HostPort.Of(p["hostIP"]?.GetValue<string>(), p["protocol"]?.GetValue<string>(), p["hostPort"]!.GetValue<int>()))];
@@ -166,9 +184,9 @@ public sealed class PodView
     {
         get
         {
-            if (!_read.AffinityNodeName.Read)
+            if (!_affinityNodeName.Read)
             {
-                _read.AffinityNodeName = ((Json["spec"]?["affinity"]?["nodeAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?["nodeSelectorTerms"] as JsonArray ?? [])
+                _affinityNodeName = ((Json["spec"]?["affinity"]?["nodeAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?["nodeSelectorTerms"] as JsonArray ?? [])
                     .OfType<JsonObject>()
                     .SelectMany(t => (t["matchFields"] as JsonArray ?? []).OfType<JsonObject>())
                     .Where(f => f["key"]?.GetValue<string>() == "metadata.name")
@@ -176,7 +194,7 @@ public sealed class PodView
                     .FirstOrDefault(), true);
             }
 
-            return _read.AffinityNodeName.Name;
+            return _affinityNodeName.Name;
         }
     }
 
@@ -197,58 +215,5 @@ public sealed class PodView
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// What the view has read of its object version. The scalars every controller asks for are read when the view is
-    /// made; the rest when first asked.
-    /// </summary>
-    private sealed class Read
-    {
-        private readonly KubeObject _pod;
-
-        public Read(KubeObject pod)
-        {
-            _pod = pod;
-            var json = pod.Raw;
-            var spec = json["spec"] as JsonObject;
-            var status = json["status"] as JsonObject;
-            NodeName = spec?["nodeName"]?.GetValue<string>() is { Length: > 0 } node ? node : null;
-            HostNetwork = spec?["hostNetwork"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
-            Phase = status?["phase"]?.GetValue<string>() ?? "Pending";
-            PodIP = status?["podIP"]?.GetValue<string>() is { Length: > 0 } ip ? ip : null;
-            IsReady = ConditionOf(json, "Ready")?["status"]?.GetValue<string>() == "True";
-        }
-
-        /// <summary>The pod's JSON, read through the object each time (the object may be kept compact).</summary>
-        public JsonObject Json => _pod.Raw;
-
-        public string? NodeName { get; }
-
-        public bool HostNetwork { get; }
-
-        public string Phase { get; }
-
-        public string? PodIP { get; }
-
-        public bool IsReady { get; }
-
-        public IReadOnlyDictionary<string, string>? NodeSelector { get; set; }
-
-        public IReadOnlyList<JsonObject>? Tolerations { get; set; }
-
-        public IReadOnlyList<JsonObject>? Containers { get; set; }
-
-        public IReadOnlyList<JsonObject>? InitContainers { get; set; }
-
-        public IReadOnlyDictionary<string, decimal>? Requests { get; set; }
-
-        public IReadOnlyList<HostPort>? HostPorts { get; set; }
-
-        public (string? Name, bool Read) AffinityNodeName { get; set; }
-
-        public (string Resource, bool Asks)? FirstContainerAsks { get; set; }
-
-        public bool? HasContainerStatuses { get; set; }
     }
 }
