@@ -168,7 +168,7 @@ public readonly record struct CidrBlock : IComparable<CidrBlock>
 
     public int CompareTo(CidrBlock other)
     {
-        var byFamily = Family.CompareTo(other.Family);
+        var byFamily = ((int)Family).CompareTo((int)other.Family); // not the enum's CompareTo(object), which boxes
         if (byFamily != 0)
         {
             return byFamily;
