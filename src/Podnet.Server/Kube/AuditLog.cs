@@ -115,7 +115,9 @@ public sealed class AuditLog : IDisposable
         return path;
     }
 
-    private static string ComponentOf(string user) => user[(user.LastIndexOf(':') + 1)..];
+    /// <summary>The component a user of the control plane is: a service account's name, or the kubelet for a node's user.</summary>
+    private static string ComponentOf(string user)
+        => user.StartsWith("system:node:", StringComparison.Ordinal) ? "kubelet" : user[(user.LastIndexOf(':') + 1)..];
 
     public void Dispose() => _writer.Dispose();
 }

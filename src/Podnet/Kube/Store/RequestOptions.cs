@@ -38,14 +38,15 @@ public sealed record RequestContext(string UserName)
             : Keep(ServiceAccounts, (@namespace, name), new RequestContext($"system:serviceaccount:{@namespace}:{name}"));
 
     /// <summary>
-    /// The kubelet of node <paramref name="nodeName"/> (<c>system:serviceaccount:kube-system:node:ip-10-0-1-5…</c>):
-    /// what it registers its node and posts its pods' status as. Kept by node name alone, so that the kubelet, asking
-    /// on every pod sync, makes neither a name nor a pair to look it up.
+    /// The kubelet of node <paramref name="nodeName"/> (<c>system:node:ip-10-0-1-5.ec2.internal</c>, in the group
+    /// <c>system:nodes</c>): what it registers its node and posts its pods' status as, the user EKS maps a node's IAM
+    /// role to (aws-auth's <c>system:node:{{EC2PrivateDNSName}}</c>). Kept by node name alone, so that the kubelet,
+    /// asking on every pod sync, makes neither a name nor a pair to look it up.
     /// </summary>
     public static RequestContext Kubelet(string nodeName)
         => Kubelets.TryGetValue(nodeName, out var known)
             ? known
-            : Keep(Kubelets, nodeName, new RequestContext($"system:serviceaccount:kube-system:node:{nodeName}"));
+            : Keep(Kubelets, nodeName, new RequestContext($"system:node:{nodeName}"));
 
     /// <summary>Keeps <paramref name="made"/> under <paramref name="key"/> while fewer than the bound are kept, and returns the one kept.</summary>
     private static RequestContext Keep<TKey>(System.Collections.Concurrent.ConcurrentDictionary<TKey, RequestContext> kept, TKey key, RequestContext made)

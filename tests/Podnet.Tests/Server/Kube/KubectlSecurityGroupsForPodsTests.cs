@@ -74,6 +74,15 @@ public sealed class KubectlSecurityGroupsForPodsTests : IClassFixture<ServedSecu
         Assert.Contains(controllerWrites, e => e["objectRef"]!["resource"]!.GetValue<string>() == "pods" && e["objectRef"]!["name"]!.GetValue<string>() == pods[0].Name);
         Assert.Contains(controllerWrites, e => e["objectRef"]!["resource"]!.GetValue<string>() == "nodes");
 
+        // Its status was posted by its node's kubelet, as the node's user (system:node:<name>, in the group system:nodes).
+        var nodeName = Podnet.Kube.Views.PodView.Of(pods[0]).NodeName;
+        Assert.NotNull(nodeName);
+        Assert.Contains(audit, e => e["objectRef"]!["resource"]!.GetValue<string>() == "pods" && e["objectRef"]!["name"]!.GetValue<string>() == pods[0].Name
+                                    && e["objectRef"]!["subresource"]?.GetValue<string>() == "status"
+                                    && e["user"]!["username"]!.GetValue<string>() == "system:node:" + nodeName
+                                    && e["user"]!["groups"]!.AsArray().Any(g => g!.GetValue<string>() == "system:nodes")
+                                    && e["userAgent"]!.GetValue<string>() == "podnet/kubelet");
+
         // k25 + c1: curl my-app from inside a pod answers nginx's page.
         var (exit, output, error) = _served.Kubectl(v, "curl my-app\nexit\n", "exec", "-i", "-n", "my-namespace", pods[0].Name, "--", "/bin/bash");
         Assert.True(exit == 0, error);
