@@ -20,7 +20,11 @@ internal sealed class NodeInfo
     private readonly Dictionary<string, long> _allocatable = new(StringComparer.Ordinal);
     private NodeView? _node;
 
-    /// <summary>The node; null while pods are known to be bound to a name no Node has (yet). Setting it reads its allocatable resources.</summary>
+    /// <summary>
+    /// The node; null while pods are known to be bound to a name no Node has (yet). Setting it reads what filtering and
+    /// scoring need of it: its allocatable resources, <see cref="Name"/>, <see cref="Unschedulable"/> and
+    /// <see cref="SchedulingTaints"/>.
+    /// </summary>
     public NodeView? Node
     {
         get => _node;
