@@ -46,7 +46,7 @@ public sealed class AuditLog : IDisposable
         var user = record.Context.UserName;
         var groups = user.StartsWith("system:serviceaccount:", StringComparison.Ordinal)
             ? new JsonArray("system:serviceaccounts", "system:serviceaccounts:" + user.Split(':')[2], "system:authenticated")
-            : user.StartsWith("system:node:", StringComparison.Ordinal) ? new JsonArray("system:nodes", "system:authenticated")
+            : user.StartsWith(RequestContext.NodeUserPrefix, StringComparison.Ordinal) ? new JsonArray("system:nodes", "system:authenticated")
             : new JsonArray("system:masters", "system:authenticated");
         var objectRef = new JsonObject { ["resource"] = resource.Plural };
         if (record.Namespace is not null)
@@ -117,7 +117,7 @@ public sealed class AuditLog : IDisposable
 
     /// <summary>The component a user of the control plane is: a service account's name, or the kubelet for a node's user.</summary>
     private static string ComponentOf(string user)
-        => user.StartsWith("system:node:", StringComparison.Ordinal) ? "kubelet" : user[(user.LastIndexOf(':') + 1)..];
+        => user.StartsWith(RequestContext.NodeUserPrefix, StringComparison.Ordinal) ? "kubelet" : user[(user.LastIndexOf(':') + 1)..];
 
     public void Dispose() => _writer.Dispose();
 }

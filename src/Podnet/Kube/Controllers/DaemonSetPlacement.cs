@@ -65,7 +65,7 @@ internal sealed class DaemonSetPlacement
             return false;
         }
 
-        return node.Taints.Where(t => t.Effect is "NoSchedule" or "NoExecute").All(t => t.IsToleratedBy(_tolerations));
+        return node.Taints.Where(t => t.KeepsPodsOff).All(t => t.IsToleratedBy(_tolerations));
     }
 
     /// <summary>

@@ -78,10 +78,11 @@ public sealed class EventRecorder
         EventCorrelator.Correlated correlated;
         lock (_lock)
         {
-            if (!_correlators.TryGetValue(new Source(component, host), out correlator!))
+            var source = new Source(component, host);
+            if (!_correlators.TryGetValue(source, out correlator!))
             {
                 correlator = new EventCorrelator();
-                _correlators[new Source(component, host)] = correlator;
+                _correlators[source] = correlator;
             }
 
             if (correlator.Correlate(new EventCorrelator.Draft(about.Uid ?? about.ToString(), type, reason, message.Identity), at) is not { } accepted)

@@ -42,7 +42,7 @@ internal sealed class NodeInfo
             AllocatablePods = value?.Allocatable.TryGetValue("pods", out var pods) == true ? pods : 110;
             Name = value?.Name ?? string.Empty;
             Unschedulable = value?.Unschedulable ?? false;
-            SchedulingTaints = value is null ? [] : [.. value.Taints.Where(t => t.Effect is "NoSchedule" or "NoExecute")];
+            SchedulingTaints = value is null ? [] : [.. value.Taints.Where(t => t.KeepsPodsOff)];
         }
     }
 
@@ -56,7 +56,7 @@ internal sealed class NodeInfo
     /// <summary>The node's <c>spec.unschedulable</c> (a cordoned node).</summary>
     public bool Unschedulable { get; private set; }
 
-    /// <summary>The node's taints that keep pods off (effect <c>NoSchedule</c> or <c>NoExecute</c>), in the node's order.</summary>
+    /// <summary>The node's taints that keep pods off (<see cref="Taint.KeepsPodsOff"/>), in the node's order.</summary>
     public Taint[] SchedulingTaints { get; private set; } = [];
 
     /// <summary>Allocatable cpu of the node, in millicores (0 when not given).</summary>

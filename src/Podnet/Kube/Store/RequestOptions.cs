@@ -46,7 +46,10 @@ public sealed record RequestContext(string UserName)
     public static RequestContext Kubelet(string nodeName)
         => Kubelets.TryGetValue(nodeName, out var known)
             ? known
-            : Keep(Kubelets, nodeName, new RequestContext($"system:node:{nodeName}"));
+            : Keep(Kubelets, nodeName, new RequestContext(NodeUserPrefix + nodeName));
+
+    /// <summary>What a node's user name begins with (<c>system:node:</c>; the node authorizer's <c>NodeUserNamePrefix</c>).</summary>
+    public const string NodeUserPrefix = "system:node:";
 
     /// <summary>Keeps <paramref name="made"/> under <paramref name="key"/> while fewer than the bound are kept, and returns the one kept.</summary>
     private static RequestContext Keep<TKey>(System.Collections.Concurrent.ConcurrentDictionary<TKey, RequestContext> kept, TKey key, RequestContext made)

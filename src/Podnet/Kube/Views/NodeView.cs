@@ -118,6 +118,12 @@ public sealed class NodeView
 
 public sealed record Taint(string Key, string? Value, string Effect)
 {
+    /// <summary>
+    /// Whether the taint keeps untolerating pods off the node (effect <c>NoSchedule</c> or <c>NoExecute</c>; the
+    /// TaintToleration filter's <c>doNotScheduleTaintsFilterFunc</c>); <c>PreferNoSchedule</c> only weighs in scoring.
+    /// </summary>
+    public bool KeepsPodsOff => Effect is "NoSchedule" or "NoExecute";
+
     /// <summary>Whether one of the tolerations tolerates this taint (the rules of ToleratesTaint).</summary>
     public bool IsToleratedBy(IEnumerable<JsonObject> tolerations) => tolerations.Any(t =>
     {
