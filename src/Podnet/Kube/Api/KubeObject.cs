@@ -24,6 +24,12 @@ public sealed class KubeObject
     /// <summary>The JSON text, while the object is compact (set before the tree is dropped, so a reader that finds no tree finds it).</summary>
     private byte[]? _utf8;
 
+    /// <summary>How much of <see cref="_utf8"/> the text is: an object made as text keeps room after it for the store's stamps.</summary>
+    private int _length;
+
+    /// <summary>The JSON text of a compact object (valid while <see cref="_utf8"/> is set).</summary>
+    private ReadOnlySpan<byte> Text => _utf8.AsSpan(0, _length);
+
     /// <summary>The identity fields of a compact object, read without the tree.</summary>
     private Identity? _identity;
 
@@ -47,7 +53,7 @@ public sealed class KubeObject
 
     private JsonObject Parsed()
     {
-        var parsed = (JsonObject)JsonNode.Parse(_utf8!)!;
+        var parsed = (JsonObject)JsonNode.Parse(Text)!;
         return Interlocked.CompareExchange(ref _tree, parsed, null) ?? parsed;
     }
 
@@ -86,8 +92,164 @@ public sealed class KubeObject
         _ = OwnerReferences; // read into their cache, which outlives the tree
         _labels = Labels;
         _annotations = Annotations;
+        _length = buffer.WrittenCount;
         _utf8 = buffer.WrittenSpan.ToArray();
         Volatile.Write(ref _tree, null);
+    }
+
+    /// <summary>
+    /// Where the metadata of an object made as text (<see cref="Written{TState}"/>) closes in <see cref="_utf8"/>: what the
+    /// store stamps on a create goes there (<see cref="TryStampInText"/>). Zero for any other object, and once the tree is
+    /// parsed or written.
+    /// </summary>
+    private int _metadataEnd;
+
+    /// <summary>Writes the fields of an object made as text that follow its metadata (<see cref="Written{TState}"/>).</summary>
+    internal delegate void BodyWriter<TState>(Utf8JsonWriter writer, in TState state);
+
+    /// <summary>
+    /// A new object made as JSON text, never built as a tree: <c>{"apiVersion","kind","metadata":{"name","namespace"}</c>,
+    /// then the fields <paramref name="body"/> writes, escaped as the API server writes them. It is what
+    /// <see cref="Compact"/> would have made of the same object as a tree, field for field, and reads as such; it has no
+    /// labels, annotations, owners or finalizers. For the object written most (the event recorder's Events): building a
+    /// tree of forty nodes per Event, for the store to write it out as text and drop it, was a fifth of a security-group
+    /// world's settle. The store stamps a create's uid, creationTimestamp and resourceVersion into the text.
+    /// </summary>
+    /// <param name="body">Writes the fields after metadata, in their order, through the writer it is given (static, over <paramref name="state"/>).</param>
+    internal static KubeObject Written<TState>(string apiVersion, string kind, string @namespace, string name, in TState state, BodyWriter<TState> body)
+    {
+        var buffer = t_compactBuffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var writer = t_compactWriter ??= new Utf8JsonWriter(buffer, Serialization.GoJsonEncoder.WriterOptions);
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        writer.WriteString("apiVersion", apiVersion);
+        writer.WriteString("kind", kind);
+        writer.WriteStartObject("metadata");
+        writer.WriteString("name", name);
+        writer.WriteString("namespace", @namespace);
+        writer.Flush();
+        var metadataEnd = buffer.WrittenCount;
+        writer.WriteEndObject();
+        body(writer, state);
+        writer.WriteEndObject();
+        writer.Flush();
+
+        // Made with room for what a create stamps (uid, creationTimestamp, resourceVersion), which goes in place.
+        var text = new byte[buffer.WrittenCount + StampRoom];
+        buffer.WrittenSpan.CopyTo(text);
+        return new KubeObject(text, buffer.WrittenCount, metadataEnd, new Identity(apiVersion, kind, name, @namespace, null, null, null, []));
+    }
+
+    /// <summary>
+    /// The room an object made as text keeps for the store's stamps on a create: <c>,"uid":"</c> and a UUID (45 bytes),
+    /// <c>,"creationTimestamp":"</c> and a timestamp (41), <c>,"resourceVersion":"</c> and up to 20 digits (41).
+    /// </summary>
+    private const int StampRoom = 127;
+
+    private KubeObject(byte[] utf8, int length, int metadataEnd, Identity identity)
+    {
+        _utf8 = utf8;
+        _length = length;
+        _metadataEnd = metadataEnd;
+        _identity = identity;
+        _labels = NoEntries;
+        _annotations = NoEntries;
+        _ownerReferences = [];
+    }
+
+    /// <summary>Whether the object was made as text (<see cref="Written{TState}"/>) and nobody has read its tree since.</summary>
+    internal bool IsWrittenUnread => _metadataEnd > 0 && Volatile.Read(ref _tree) is null;
+
+    /// <summary>
+    /// Adds a metadata field to an object made as text that nobody has read as a tree, in the text itself (after the
+    /// fields its metadata has, as setting it in the tree would place it): the store's stamps on a create. False, with
+    /// nothing changed, for any other object, or a value that JSON would escape (none of the store's stamps).
+    /// </summary>
+    internal bool TryStampInText(string field, string value)
+    {
+        if (!IsWrittenUnread || !IsPlainText(field) || !IsPlainText(value))
+        {
+            return false;
+        }
+
+        var text = _utf8!;
+        var end = _metadataEnd;
+        // ,"field":"value", in the room kept after the text (the rest moved up; Span.CopyTo allows the overlap), or in
+        // a larger copy once the room is used up.
+        var added = field.Length + value.Length + 6;
+        var stamped = _length + added <= text.Length ? text : new byte[_length + added];
+        text.AsSpan(end, _length - end).CopyTo(stamped.AsSpan(end + added));
+        if (!ReferenceEquals(stamped, text))
+        {
+            text.AsSpan(0, end).CopyTo(stamped);
+        }
+
+        var at = end;
+        stamped[at++] = (byte)',';
+        stamped[at++] = (byte)'"';
+        at += Encoding.ASCII.GetBytes(field, stamped.AsSpan(at));
+        stamped[at++] = (byte)'"';
+        stamped[at++] = (byte)':';
+        stamped[at++] = (byte)'"';
+        at += Encoding.ASCII.GetBytes(value, stamped.AsSpan(at));
+        stamped[at++] = (byte)'"';
+
+        _utf8 = stamped;
+        _length += added;
+        _metadataEnd = at;
+        _identity = field switch
+        {
+            "uid" => _identity! with { Uid = value },
+            "resourceVersion" => _identity! with { ResourceVersion = value },
+            _ => _identity,
+        };
+        _facts = null;
+        return true;
+    }
+
+    /// <summary>Whether JSON writes <paramref name="text"/> as it is (ASCII letters, digits and <c>-.:_</c>).</summary>
+    private static bool IsPlainText(string text) => !text.AsSpan().ContainsAnyExcept(PlainText);
+
+    private static readonly SearchValues<char> PlainText = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.:_");
+
+    /// <summary>
+    /// The string at a dotted path of JSON text, read by a reader without building the tree (null when absent or not a
+    /// string): an index or a field selector reads one field of an Event kept as text.
+    /// </summary>
+    private static string? ScanString(ReadOnlySpan<byte> utf8, string[] segments)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        var depth = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var found = reader.ValueTextEquals(segments[depth]);
+            reader.Read();
+            if (!found)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            if (depth == segments.Length - 1)
+            {
+                return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            depth++;
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -138,6 +300,7 @@ public sealed class KubeObject
     {
         var tree = Json;
         _utf8 = null;
+        _metadataEnd = 0;
         _identity = null;
         _ownerReferences = null;
         _facts = null;
@@ -353,8 +516,10 @@ public sealed class KubeObject
     public JsonNode? this[string path] => Peek(path)?.DeepClone();
 
     /// <summary>A string at a dotted path, or null.</summary>
+    /// <remarks>An object kept as text and not read as a tree since is read by a reader over the text, not parsed.</remarks>
     public string? GetString(string path)
-        => Peek(path) is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        => _utf8 is not null && Volatile.Read(ref _tree) is null ? ScanString(Text, Segments(path))
+            : Peek(path) is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     /// <summary>The value at a dotted path without copying it; callers inside the core only read it.</summary>
     internal JsonNode? Peek(string path)
@@ -399,7 +564,7 @@ public sealed class KubeObject
     /// <summary>A deep copy of the whole object.</summary>
     /// <remarks>A compact object not read since is parsed from its text into the copy, not parsed, kept and then copied.</remarks>
     public JsonObject ToJson()
-        => _utf8 is { } utf8 && Volatile.Read(ref _tree) is null ? (JsonObject)JsonNode.Parse(utf8)! : (JsonObject)Json.DeepClone();
+        => _utf8 is not null && Volatile.Read(ref _tree) is null ? (JsonObject)JsonNode.Parse(Text)! : (JsonObject)Json.DeepClone();
 
     /// <summary>A changed copy; <paramref name="change"/> edits a deep copy of the JSON.</summary>
     public KubeObject With(Action<JsonObject> change)
@@ -431,7 +596,7 @@ public sealed class KubeObject
     /// The object as compact JSON text, escaped as the API server writes it (<see cref="Serialization.GoJsonEncoder"/>);
     /// from the kept text when the object is compact and unread.
     /// </summary>
-    public string ToJsonString() => _utf8 is { } utf8 && Volatile.Read(ref _tree) is null ? Encoding.UTF8.GetString(utf8) : Json.ToJsonString(Serialization.GoJsonEncoder.SerializerOptions);
+    public string ToJsonString() => _utf8 is not null && Volatile.Read(ref _tree) is null ? Encoding.UTF8.GetString(Text) : Json.ToJsonString(Serialization.GoJsonEncoder.SerializerOptions);
 
     internal static JsonObject EnsureMetadata(JsonObject json)
     {

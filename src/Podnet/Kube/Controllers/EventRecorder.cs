@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Podnet.Kube.Api;
 using Podnet.Kube.Store;
@@ -150,21 +151,6 @@ public sealed class EventRecorder
     /// <summary>A new Event (client-go <c>makeEvent</c>), created in the namespace of what it is about.</summary>
     private KubeObject Create(KubeObject about, string type, string reason, string message, string component, string? host, DateTimeOffset at, string now, string ns, EventCorrelator correlator, EventCorrelator.EventKey key)
     {
-        var source = host is null ? SizedJsonObject.Of(("component", component)) : SizedJsonObject.Of(("component", component), ("host", host));
-
-        // Made at their sizes (SizedJsonObject): an Event is the object written most.
-        var involved = new SizedJsonObject.Builder(6);
-        involved.Add("kind", about.Kind);
-        if (about.Namespace is { } aboutNamespace)
-        {
-            involved.Add("namespace", aboutNamespace);
-        }
-
-        involved.Add("name", about.Name);
-        involved.Add("uid", about.Uid);
-        involved.Add("apiVersion", about.ApiVersion);
-        involved.Add("resourceVersion", about.ResourceVersion);
-
         // client-go's makeEvent names an event "<object>.<%x of the time in nanoseconds>", unique because real time
         // moves between two events; virtual time does not, so two events at one instant take the next nanosecond.
         long nanos;
@@ -174,30 +160,67 @@ public sealed class EventRecorder
             _lastNanos = nanos;
         }
 
-        var eventObject = SizedJsonObject.Of(
-            ("apiVersion", "v1"),
-            ("kind", "Event"),
-            // Room for what the store stamps: uid, creationTimestamp and resourceVersion.
-            ("metadata", SizedJsonObject.Of(5, ("name", string.Create(CultureInfo.InvariantCulture, $"{about.Name}.{nanos:x}")), ("namespace", ns))),
-            ("involvedObject", involved.Build()),
-            ("reason", reason),
-            ("message", message),
-            ("source", source),
-            ("firstTimestamp", now),
-            ("lastTimestamp", now),
-            ("count", 1),
-            ("type", type),
-            ("reportingComponent", component),
-            ("reportingInstance", host ?? string.Empty));
-        // The event is this recorder's own, built above and read no more: the store takes it over instead of copying it, and
-        // does not decode what was made as a v1 Event.
-        var created = _store.CreateHandedOver(eventObject, RequestContext.ServiceAccount("kube-system", component), keepStatus: false, keepUid: false, decoded: true);
+        // Written as text, never built as a tree (KubeObject.Written): an Event is the object written most, and the store
+        // keeps it as text. The store stamps uid, creationTimestamp and resourceVersion into it, and does not decode what
+        // was made as a v1 Event.
+        var name = string.Create(CultureInfo.InvariantCulture, $"{about.Name}.{nanos:x}");
+        var made = KubeObject.Written("v1", "Event", ns, name, new EventBody(about, reason, message, component, host, now, type), WriteBody);
+        var created = _store.CreateHandedOver(made, RequestContext.ServiceAccount("kube-system", component), keepStatus: false, keepUid: false, decoded: true);
         lock (_lock)
         {
             correlator.Write(key, created.Name);
         }
 
         return created;
+    }
+
+    /// <summary>What a new Event says besides its name and namespace (<see cref="WriteBody"/>).</summary>
+    private readonly record struct EventBody(KubeObject About, string Reason, string Message, string Component, string? Host, string Now, string Type);
+
+    /// <summary>A new Event's fields after its metadata, in the order and with the values client-go's makeEvent gives them.</summary>
+    private static void WriteBody(Utf8JsonWriter writer, in EventBody e)
+    {
+        var about = e.About;
+        writer.WriteStartObject("involvedObject");
+        writer.WriteString("kind", about.Kind);
+        if (about.Namespace is { } aboutNamespace)
+        {
+            writer.WriteString("namespace", aboutNamespace);
+        }
+
+        writer.WriteString("name", about.Name);
+        WriteStringOrNull(writer, "uid", about.Uid);
+        writer.WriteString("apiVersion", about.ApiVersion);
+        WriteStringOrNull(writer, "resourceVersion", about.ResourceVersion);
+        writer.WriteEndObject();
+        writer.WriteString("reason", e.Reason);
+        writer.WriteString("message", e.Message);
+        writer.WriteStartObject("source");
+        writer.WriteString("component", e.Component);
+        if (e.Host is { } host)
+        {
+            writer.WriteString("host", host);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteString("firstTimestamp", e.Now);
+        writer.WriteString("lastTimestamp", e.Now);
+        writer.WriteNumber("count", 1);
+        writer.WriteString("type", e.Type);
+        writer.WriteString("reportingComponent", e.Component);
+        writer.WriteString("reportingInstance", e.Host ?? string.Empty);
+
+        static void WriteStringOrNull(Utf8JsonWriter writer, string field, string? value)
+        {
+            if (value is null)
+            {
+                writer.WriteNull(field);
+            }
+            else
+            {
+                writer.WriteString(field, value);
+            }
+        }
     }
 
     /// <summary>

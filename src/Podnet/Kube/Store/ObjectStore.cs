@@ -82,11 +82,18 @@ public sealed partial class ObjectStore
     /// resources, whose schema comes from a CustomResourceDefinition the same batch may create).
     /// </param>
     internal KubeObject CreateHandedOver(JsonObject json, RequestContext context, bool keepStatus, bool keepUid, bool decoded)
+        => CreateHandedOver(KubeObject.Adopt(json ?? throw new ArgumentNullException(nameof(json))), context, keepStatus, keepUid, decoded);
+
+    /// <summary>
+    /// <see cref="CreateHandedOver(JsonObject, RequestContext, bool, bool, bool)"/> of an object the caller made and hands
+    /// over: one made as text (<see cref="KubeObject.Written{TState}"/>, the event recorder's) is stamped and stored as
+    /// text, never built as a tree unless admission reads it.
+    /// </summary>
+    internal KubeObject CreateHandedOver(KubeObject obj, RequestContext context, bool keepStatus, bool keepUid, bool decoded)
     {
-        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(context);
-        var obj = KubeObject.Adopt(json);
-        var body = Audited is null ? null : json.DeepClone();
+        var body = Audited is null ? null : obj.ToJson();
         return Audit("create", Resources.For(obj), obj.Namespace, obj.Name.Length > 0 ? obj.Name : null, null, context, body, (Object: obj, Context: context, KeepStatus: keepStatus, KeepUid: keepUid, Decoded: decoded),
             static (store, s) => store.CreateUnaudited(s.Object, s.Context, s.KeepStatus, keepUid: s.KeepUid, handedOver: true, decoded: s.Decoded));
     }
@@ -128,7 +135,11 @@ public sealed partial class ObjectStore
 
             var fresh = new Fresh(resource, ns, name, KubeObject.FormatTimestamp(_time.GetUtcNow()), keepUid, keepStatus);
             KubeObject prepared;
-            if (handedOver)
+            if (handedOver && PreparedInText(obj, fresh))
+            {
+                prepared = obj;
+            }
+            else if (handedOver)
             {
                 Prepare(obj.Raw, fresh);
                 prepared = KubeObject.Adopt(obj.Raw);
@@ -191,7 +202,7 @@ public sealed partial class ObjectStore
             metadata["namespace"] = fresh.Namespace;
         }
 
-        metadata["uid"] = fresh.KeepUid && metadata["uid"] is JsonValue given && given.TryGetValue<string>(out var uid) && uid.Length > 0 ? uid : Names.Uid(resource.Group.Length == 0 ? resource.Kind : $"{resource.Group}/{resource.Kind}", fresh.Namespace, fresh.Name);
+        metadata["uid"] = FreshUid(fresh, metadata["uid"] is JsonValue given && given.TryGetValue<string>(out var uid) ? uid : null);
         metadata["creationTimestamp"] = fresh.Now;
         metadata.Remove("resourceVersion");
         metadata.Remove("deletionTimestamp");
@@ -210,6 +221,28 @@ public sealed partial class ObjectStore
             json.Remove("status");
         }
     }
+
+    /// <summary>
+    /// <see cref="Prepare"/> of an object made as text (<see cref="KubeObject.Written{TState}"/>), stamped in its text: its
+    /// metadata holds its name and namespace and nothing to remove, so what a create adds is the uid and the
+    /// creationTimestamp. False, with nothing done, for any other object, or a kind whose create changes more (a
+    /// generation, a status dropped, a namespace removed): the caller prepares the tree.
+    /// </summary>
+    private bool PreparedInText(KubeObject obj, in Fresh fresh)
+    {
+        var resource = fresh.Resource;
+        if (!obj.IsWrittenUnread || resource.TracksGeneration || resource.HasStatusSubresource || fresh.Namespace != obj.Namespace || fresh.Name != obj.Name)
+        {
+            return false;
+        }
+
+        return obj.TryStampInText("uid", FreshUid(fresh, given: null)) && obj.TryStampInText("creationTimestamp", fresh.Now);
+    }
+
+    /// <summary>The uid a create gives: the one the object brings when it is kept (<see cref="Fresh.KeepUid"/>), a new one otherwise.</summary>
+    private string FreshUid(in Fresh fresh, string? given)
+        => fresh.KeepUid && given is { Length: > 0 } ? given
+            : Names.Uid(fresh.Resource.Group.Length == 0 ? fresh.Resource.Kind : $"{fresh.Resource.Group}/{fresh.Resource.Kind}", fresh.Namespace, fresh.Name);
 
     /// <summary>A prepared copy of an object the caller keeps (<see cref="Prepare"/>).</summary>
     private KubeObject PreparedCopy(KubeObject obj, Fresh fresh) => obj.With(json => Prepare(json, fresh));
@@ -640,7 +673,8 @@ public sealed partial class ObjectStore
         }
 
         _resourceVersion++;
-        return made.StampResourceVersion(_resourceVersion.ToString(CultureInfo.InvariantCulture));
+        var version = _resourceVersion.ToString(CultureInfo.InvariantCulture);
+        return made.TryStampInText("resourceVersion", version) ? made : made.StampResourceVersion(version);
     }
 
     /// <summary>Whether two objects are equal but for metadata.resourceVersion (a no-op write), without copying either.</summary>

@@ -29,11 +29,65 @@ public class ObjectStoreCompactTests
         // The text kept is what the tree writes, and reading a field parses it back to the same object.
         var text = stored.ToJsonString();
         Assert.True(stored.IsCompactUnread);
+        // A string field is read from the text; a node of the tree parses it.
         Assert.Equal("Failed to create pod sandbox: \"<&>\" ünïcode", stored.GetString("message"));
+        Assert.True(stored.IsCompactUnread);
+        Assert.Equal("Failed to create pod sandbox: \"<&>\" ünïcode", stored["message"]!.GetValue<string>());
         Assert.False(stored.IsCompactUnread);
         Assert.Equal(text, stored.ToJsonString());
         Assert.Equal(pod.Uid, stored.GetString("involvedObject.uid"));
         Assert.Equal("node-1", stored.GetString("source.host"));
+    }
+
+    /// <summary>
+    /// The recorder writes an Event as text (KubeObject.Written) and the store stamps a create's fields into it: the text
+    /// is what the tree of the same Event writes, metadata in the order a create sets it, and the audit log records the
+    /// body as sent, without the stamps.
+    /// </summary>
+    [Fact]
+    public void RecordedEvent_StampedInItsText_AsACreateStampsATree_AuditedAsSent()
+    {
+        var audited = new List<AuditRecord>();
+        _h.Store.Audited = audited.Add;
+        var pod = _h.CreatePod("web");
+        var recorder = new EventRecorder(_h.Store, _h.Time);
+
+        var written = recorder.Warning(pod, "FailedCreatePodSandBox", "Failed \"<&>\"", "kubelet", "node-1")!;
+
+        var stored = _h.Store.Get(_h.Store.Resources.For("v1", "Event"), "default", written.Name);
+        Assert.True(stored.IsCompactUnread);
+        var text = stored.ToJsonString();
+        var tree = (JsonObject)JsonNode.Parse(text)!;
+        Assert.Equal(text, tree.ToJsonString(Podnet.Kube.Serialization.GoJsonEncoder.SerializerOptions));
+        Assert.Equal(["name", "namespace", "uid", "creationTimestamp", "resourceVersion"], tree["metadata"]!.AsObject().Select(f => f.Key));
+        Assert.Equal((stored.Uid, stored.ResourceVersion), (tree["metadata"]!["uid"]!.GetValue<string>(), tree["metadata"]!["resourceVersion"]!.GetValue<string>()));
+        Assert.Equal(["apiVersion", "kind", "metadata", "involvedObject", "reason", "message", "source", "firstTimestamp", "lastTimestamp", "count", "type", "reportingComponent", "reportingInstance"], tree.Select(f => f.Key));
+        Assert.Equal(pod.Uid, tree["involvedObject"]!["uid"]!.GetValue<string>());
+        Assert.Equal(StoreHarness.Start, stored.CreationTimestamp);
+
+        var create = Assert.Single(audited, a => a is { Verb: "create", Resource.Kind: "Event" });
+        Assert.Equal(["name", "namespace"], create.RequestObject!["metadata"]!.AsObject().Select(f => f.Key));
+        Assert.Equal(201, create.Code);
+    }
+
+    /// <summary>An Event made as text still passes every step of admission: a webhook that changes Events has its change stored.</summary>
+    [Fact]
+    public void RecordedEvent_ChangedByAMutatingWebhook_IsStoredAsChanged()
+    {
+        var chain = new Podnet.Kube.Admission.AdmissionChain([new Podnet.Kube.Admission.ObjectDefaults(), new Podnet.Kube.Admission.ObjectValidation()]);
+        chain.Register(new Podnet.Kube.Admission.AdmissionWebhook("label-events.example.com", true, Podnet.Kube.Admission.FailurePolicy.Fail,
+            r => r.Resource.Kind == "Event", r => Podnet.Kube.Admission.AdmissionResult.Allow(r.Object!.WithLabel("seen", "yes"))));
+        var h = new StoreHarness(chain);
+        var pod = h.CreatePod("web");
+
+        var written = new EventRecorder(h.Store, h.Time).Normal(pod, "Pulled", "pulled", "kubelet", "node-1")!;
+
+        var stored = h.Store.Get(h.Store.Resources.For("v1", "Event"), "default", written.Name);
+        Assert.Equal("yes", stored.Label("seen"));
+        Assert.NotNull(stored.Uid);
+        Assert.NotNull(stored.ResourceVersion);
+        Assert.Equal(pod.Uid, stored.GetString("involvedObject.uid"));
+        Assert.Single(h.Store.ListByIndex(h.Store.Resources.For("v1", "Event"), ObjectStore.InvolvedObjectUidIndex, pod.Uid!));
     }
 
     [Fact]
