@@ -37,4 +37,57 @@ public class LruCacheTests
         Assert.False(cache.TryGet("b", out _));
         Assert.Equal(2, cache.Count);
     }
+
+    /// <summary>
+    /// Against a plain most-recent-first list (groupcache's lru semantics spelled out), over many gets and adds of a
+    /// few keys: the same values found, the same keys forgotten, in every order of use.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(7)]
+    public void LruCache_AgreesWithAListInRecencyOrder(int capacity)
+    {
+        var random = new Random(capacity);
+        var cache = new LruCache<int, int>(capacity);
+        var model = new List<(int Key, int Value)>();
+        var hits = 0;
+
+        for (var step = 0; step < 5_000; step++)
+        {
+            var key = random.Next(12);
+            var at = model.FindIndex(e => e.Key == key);
+            if (random.Next(2) == 0)
+            {
+                var found = cache.TryGet(key, out var value);
+                Assert.Equal(at >= 0, found);
+                if (at >= 0)
+                {
+                    hits++;
+                    Assert.Equal(model[at].Value, value);
+                    var entry = model[at];
+                    model.RemoveAt(at);
+                    model.Insert(0, entry);
+                }
+            }
+            else
+            {
+                cache.Add(key, step);
+                if (at >= 0)
+                {
+                    model.RemoveAt(at);
+                }
+                else if (model.Count >= capacity)
+                {
+                    model.RemoveAt(model.Count - 1);
+                }
+
+                model.Insert(0, (key, step));
+            }
+
+            Assert.Equal(model.Count, cache.Count);
+        }
+
+        Assert.True(hits > 100, $"{hits} hits");
+    }
 }
