@@ -64,6 +64,16 @@ public sealed class KubeObject
     [ThreadStatic]
     private static Utf8JsonWriter? t_compactWriter;
 
+    /// <summary>This thread's writer (escaping as the API server does), reset onto this thread's emptied buffer.</summary>
+    private static Utf8JsonWriter ThreadWriter(out ArrayBufferWriter<byte> buffer)
+    {
+        buffer = t_compactBuffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var writer = t_compactWriter ??= new Utf8JsonWriter(buffer, Serialization.GoJsonEncoder.WriterOptions);
+        writer.Reset(buffer);
+        return writer;
+    }
+
     /// <summary>
     /// Makes this object compact in place: its JSON text as UTF-8 and its identity fields, the tree dropped. Only for an
     /// object the store has just stored and nobody else has read (the store's per-kind strategy,
@@ -81,10 +91,7 @@ public sealed class KubeObject
         // and was thrown away (a twelfth of what a security-group world allocated went into it).
         // The writer too is the thread's own, reset onto the buffer: one per Event written was a twentieth of what the
         // recorder allocated.
-        var buffer = t_compactBuffer ??= new ArrayBufferWriter<byte>(4096);
-        buffer.ResetWrittenCount();
-        var writer = t_compactWriter ??= new Utf8JsonWriter(buffer, Serialization.GoJsonEncoder.WriterOptions);
-        writer.Reset(buffer);
+        var writer = ThreadWriter(out var buffer);
         tree.WriteTo(writer);
         writer.Flush();
 
@@ -111,17 +118,15 @@ public sealed class KubeObject
     /// A new object made as JSON text, never built as a tree: <c>{"apiVersion","kind","metadata":{"name","namespace"}</c>,
     /// then the fields <paramref name="body"/> writes, escaped as the API server writes them. It is what
     /// <see cref="Compact"/> would have made of the same object as a tree, field for field, and reads as such; it has no
-    /// labels, annotations, owners or finalizers. For the object written most (the event recorder's Events): building a
-    /// tree of forty nodes per Event, for the store to write it out as text and drop it, was a fifth of a security-group
-    /// world's settle. The store stamps a create's uid, creationTimestamp and resourceVersion into the text.
+    /// labels, annotations, owners or finalizers. For the object written most (the event recorder's Events), which the
+    /// store keeps as text: a tree of some forty nodes per Event, built only to be written out and dropped, was an
+    /// eighth of what a settle allocated. The store stamps a create's uid, creationTimestamp and resourceVersion into the
+    /// text (<see cref="TryStampInText"/>).
     /// </summary>
     /// <param name="body">Writes the fields after metadata, in their order, through the writer it is given (static, over <paramref name="state"/>).</param>
     internal static KubeObject Written<TState>(string apiVersion, string kind, string @namespace, string name, in TState state, BodyWriter<TState> body)
     {
-        var buffer = t_compactBuffer ??= new ArrayBufferWriter<byte>(4096);
-        buffer.ResetWrittenCount();
-        var writer = t_compactWriter ??= new Utf8JsonWriter(buffer, Serialization.GoJsonEncoder.WriterOptions);
-        writer.Reset(buffer);
+        var writer = ThreadWriter(out var buffer);
         writer.WriteStartObject();
         writer.WriteString("apiVersion", apiVersion);
         writer.WriteString("kind", kind);
