@@ -292,10 +292,13 @@ public sealed partial class ObjectStore
                 _wholeKindLists[resource.Kind] = _wholeKindLists.GetValueOrDefault(resource.Kind) + 1;
             }
 
-            var items = (@namespace is null || !resource.Namespaced ? table.Values : table.InNamespace(@namespace))
-                .Where(o => labels is null || labels.Matches(o.Labels))
-                .Where(o => fields is null || fields.Matches(f => FieldLabels.Value(o, f)))
-                .ToList();
+            var source = @namespace is null || !resource.Namespaced ? table.Values : table.InNamespace(@namespace);
+            // Without selectors, a copy of what the table holds: controllers list a namespace's budgets or services on
+            // every pod change, and the filters' closures were made for each list.
+            var items = labels is null && fields is null ? [.. source]
+                : source.Where(o => labels is null || labels.Matches(o.Labels))
+                    .Where(o => fields is null || fields.Matches(f => FieldLabels.Value(o, f)))
+                    .ToList();
             return new ObjectList(items, _resourceVersion);
         }
     }

@@ -110,6 +110,39 @@ public class DatastoreTests
         Assert.Equal(new DatastoreStats(1, 1, 0, 0), store.GetStats());
     }
 
+    /// <summary>
+    /// A CIDR's part of the ENI view is kept until an address of it changes (an assignment, a release, an address
+    /// forgotten once its cooldown passed): the other CIDRs' parts are the same objects, and the changed one shows each change.
+    /// </summary>
+    [Fact]
+    public void Enis_KeepsACidrsInfoUntilOneOfItsAddressesChanges()
+    {
+        var store = new Datastore(_time, prefixDelegation: true, TimeSpan.FromSeconds(30));
+        store.AddEni("eni-a", 0, true, false, false, "subnet-1");
+        store.AddCidr("eni-a", CidrBlock.Parse("10.0.0.16/28"), true);
+        store.AddCidr("eni-a", CidrBlock.Parse("10.0.0.32/28"), true);
+        CidrInfo Cidr(string cidr) => store.Enis[0].Cidrs.Single(c => c.Cidr.ToString() == cidr);
+        static string Show(CidrInfo c) => string.Join(",", c.Addresses.Select(a => $"{a.Address}={a.Pod?.Name ?? (a.UnassignedTime is null ? "-" : "cool")}"));
+
+        store.AssignPodIPv4Address(Pod(1));
+        var (used, untouched) = (Cidr("10.0.0.16/28"), Cidr("10.0.0.32/28"));
+        store.AssignPodIPv4Address(Pod(2));
+
+        Assert.Same(untouched, Cidr("10.0.0.32/28"));
+        Assert.NotSame(used, Cidr("10.0.0.16/28"));
+        Assert.Equal("10.0.0.16=pod-1", Show(used));
+        Assert.Equal("10.0.0.16=pod-1,10.0.0.17=pod-2", Show(Cidr("10.0.0.16/28")));
+        store.UnassignPodIPv4Address(Pod(1));
+        store.UnassignPodIPv4Address(Pod(2));
+        Assert.Equal("10.0.0.16=cool,10.0.0.17=cool", Show(Cidr("10.0.0.16/28")));
+
+        // Past the cooldown the lowest address is handed out again and the other one forgotten.
+        _time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal("10.0.0.16", store.AssignPodIPv4Address(Pod(3)).Address!.ToString());
+        Assert.Equal("10.0.0.16=pod-3", Show(Cidr("10.0.0.16/28")));
+        Assert.Same(untouched, Cidr("10.0.0.32/28"));
+    }
+
     [Fact]
     public void PrefixDelegation_HandsOutLowestNeverUsed_ThenReusesOutOfCooldown()
     {
