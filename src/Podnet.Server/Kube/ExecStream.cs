@@ -26,6 +26,9 @@ public static class ExecStream
     private const byte Error = 3;
     private const byte Close = 255;
 
+    /// <summary>How long an exec takes to start before its first output (see <see cref="ServeAsync"/>).</summary>
+    private static readonly TimeSpan ExecStartLatency = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Serves one exec until the command or the shell ends.</summary>
     public static async Task ServeAsync(HttpContext context, ServedCluster cluster, ApiPath path)
     {
@@ -66,6 +69,13 @@ public static class ExecStream
         var stdin = query["stdin"].FirstOrDefault() is "true" or "1";
         using var socket = await context.WebSockets.AcceptWebSocketAsync(Protocol).ConfigureAwait(false);
         var cancellation = context.RequestAborted;
+
+        // kubectl starts reading the connection before it has made its streams (client-go's wsStreamExecutor runs
+        // readDemuxLoop, then streamer.stream creates stdout, stderr and the error stream), and drops a message for a
+        // stream not made yet ("Unknown stream id 2, discarding message"). A kubelet's exec answers after the runtime
+        // has started the process; the emulated shell answers at once, and on a loaded machine its stderr was lost
+        // so. The first output waits as long as a runtime's exec takes to start.
+        await Task.Delay(ExecStartLatency, cancellation).ConfigureAwait(false);
         int exitCode;
         if (PodShell.IsShell(argv))
         {

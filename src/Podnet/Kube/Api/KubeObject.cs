@@ -163,7 +163,7 @@ public sealed class KubeObject
         _ownerReferences = [];
     }
 
-    /// <summary>Whether the object was made as text (<see cref="Written{TState}"/>) and nobody has read its tree since.</summary>
+    /// <summary>Whether the object was made as text (<see cref="Written{TState}"/>), is not stored yet, and nobody has read its tree since.</summary>
     internal bool IsWrittenUnread => _metadataEnd > 0 && Volatile.Read(ref _tree) is null;
 
     /// <summary>
@@ -261,9 +261,14 @@ public sealed class KubeObject
     /// Remembers the identity fields (name, namespace, uid, resourceVersion, deletion, finalizers) of an object the
     /// store has just stored, so that every later read of them is a field, not two lookups in the tree: controllers ask
     /// them of every object they list (a twentieth of a security-group world). Nobody writes a stored object; the store's
-    /// own in-place stamps forget them again (<see cref="Writable"/>).
+    /// own in-place stamps forget them again (<see cref="Writable"/>). An object made as text takes no more stamps in its
+    /// text once stored (<see cref="TryStampInText"/> refuses it): others may hold it from then on.
     /// </summary>
-    internal void Seal() => _identity ??= new Identity(ApiVersion, Kind, Name, Namespace, Uid, ResourceVersion, Metadata("deletionTimestamp"), Finalizers);
+    internal void Seal()
+    {
+        _identity ??= new Identity(ApiVersion, Kind, Name, Namespace, Uid, ResourceVersion, Metadata("deletionTimestamp"), Finalizers);
+        _metadataEnd = 0;
+    }
 
     /// <summary>
     /// Takes over what <paramref name="previous"/> has read already of the parts this version holds as the very same

@@ -65,6 +65,10 @@ public class ObjectStoreCompactTests
         Assert.Equal(pod.Uid, tree["involvedObject"]!["uid"]!.GetValue<string>());
         Assert.Equal(StoreHarness.Start, stored.CreationTimestamp);
 
+        // Once stored, others hold it: nothing is stamped into its text any more.
+        Assert.False(stored.TryStampInText("selfLink", "x"));
+        Assert.Equal(text, stored.ToJsonString());
+
         var create = Assert.Single(audited, a => a is { Verb: "create", Resource.Kind: "Event" });
         Assert.Equal(["name", "namespace"], create.RequestObject!["metadata"]!.AsObject().Select(f => f.Key));
         Assert.Equal(201, create.Code);
