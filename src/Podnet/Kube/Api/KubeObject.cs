@@ -220,7 +220,7 @@ public sealed class KubeObject
 
     /// <summary>
     /// The string at a dotted path of JSON text, read by a reader without building the tree (null when absent or not a
-    /// string): an index or a field selector reads one field of an Event kept as text.
+    /// string): an index or describe's sort reads one field of an Event kept as text.
     /// </summary>
     private static string? ScanString(ReadOnlySpan<byte> utf8, string[] segments)
     {
