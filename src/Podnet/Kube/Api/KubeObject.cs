@@ -590,9 +590,14 @@ public sealed class KubeObject
     /// Sets metadata.resourceVersion on this very object, without a copy: only for an object the store has just
     /// made for a write and nobody else holds yet (a copy of a whole object per write is what it saves).
     /// </summary>
+    /// <remarks>An object made as text and not stored yet takes it in its text (<see cref="TryStampInText"/>), any other in its tree.</remarks>
     internal KubeObject StampResourceVersion(string resourceVersion)
     {
-        EnsureMetadata(Writable())["resourceVersion"] = resourceVersion;
+        if (!TryStampInText("resourceVersion", resourceVersion))
+        {
+            EnsureMetadata(Writable())["resourceVersion"] = resourceVersion;
+        }
+
         return this;
     }
 

@@ -676,8 +676,7 @@ public sealed partial class ObjectStore
         }
 
         _resourceVersion++;
-        var version = _resourceVersion.ToString(CultureInfo.InvariantCulture);
-        return made.TryStampInText("resourceVersion", version) ? made : made.StampResourceVersion(version);
+        return made.StampResourceVersion(_resourceVersion.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>Whether two objects are equal but for metadata.resourceVersion (a no-op write), without copying either.</summary>
