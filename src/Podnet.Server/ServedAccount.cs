@@ -249,7 +249,7 @@ public sealed class ServedAccount : IDisposable
         ArgumentNullException.ThrowIfNull(clustersChanged);
         while (!stop.IsCancellationRequested)
         {
-            var (next, cloudTransition, changed, busy) = Journaled(JournalEntry.PassKind, RunPass);
+            var (next, cloudTransition, expiry, changed, busy) = Journaled(JournalEntry.PassKind, RunPass);
 
             if (changed)
             {
@@ -271,7 +271,10 @@ public sealed class ServedAccount : IDisposable
                 }
             }
 
-            var wait = next is { } later ? later - Time.GetUtcNow() : Timeout.InfiniteTimeSpan;
+            // An Event's expiry wakes the loop when its time comes but is no reason to jump to it: the store lets it go at
+            // the next pass, whether that is due to it or to anything else.
+            var wake = Podnet.World.World.Earliest(next, expiry);
+            var wait = wake is { } later ? later - Time.GetUtcNow() : Timeout.InfiniteTimeSpan;
             if (wait != Timeout.InfiniteTimeSpan && wait < TimeSpan.FromMilliseconds(1))
             {
                 wait = TimeSpan.FromMilliseconds(1);
@@ -291,24 +294,27 @@ public sealed class ServedAccount : IDisposable
     /// <summary>
     /// One pass of the loop, under the gate: every cluster registers its nodes and does up to a batch of ready work.
     /// Returns the earliest moment work is due (controllers' and the account's transitions), the account's next
-    /// transition, whether EKS's clusters no longer match the served ones, and whether a batch was full.
+    /// transition, the next expiry of a stored object with a time to live (an Event), whether EKS's clusters no longer
+    /// match the served ones, and whether a batch was full.
     /// </summary>
-    internal (DateTimeOffset? Next, DateTimeOffset? CloudTransition, bool Changed, bool Busy) RunPass()
+    internal (DateTimeOffset? Next, DateTimeOffset? CloudTransition, DateTimeOffset? Expiry, bool Changed, bool Busy) RunPass()
     {
         lock (Gate)
         {
             DateTimeOffset? next = null;
+            DateTimeOffset? expiry = null;
             var busy = false;
             foreach (var cluster in _clusters)
             {
                 cluster.World.RegisterNodes();
                 busy |= cluster.World.ControlPlane.RunReady(BatchSize) == BatchSize;
                 next = Podnet.World.World.Earliest(Podnet.World.World.Earliest(Podnet.World.World.Earliest(next, cluster.World.ControlPlane.NextDue), cluster.World.NextNodeBoot), cluster.World.NextNodegroupRolloutStep);
+                expiry = Podnet.World.World.Earliest(expiry, cluster.World.ControlPlane.Store.NextExpiry);
             }
 
             var cloudTransition = Cloud?.NextTransition;
             next = Podnet.World.World.Earliest(next, cloudTransition);
-            return (next, cloudTransition, ClustersChanged(), busy);
+            return (next, cloudTransition, expiry, ClustersChanged(), busy);
         }
     }
 

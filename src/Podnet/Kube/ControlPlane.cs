@@ -190,7 +190,6 @@ public sealed class ControlPlane
         }
     }
 
-    /// <summary>Runs every controller until none has work ready now; returns how many items were done.</summary>
     /// <summary>
     /// Called every <see cref="ProgressEvery"/> items of work inside <see cref="RunReady"/>, so a long batch can show
     /// progress; it must not touch the control plane's queues (it does not change the order work is done in).
@@ -200,8 +199,14 @@ public sealed class ControlPlane
     /// <summary>How many items of work pass between two calls of <see cref="Progress"/>.</summary>
     public const int ProgressEvery = 256;
 
+    /// <summary>
+    /// Runs every controller until none has work ready now, or <paramref name="limit"/> items were done; returns how many
+    /// were. First the store lets go of what has outlived its time to live (<see cref="ObjectStore.ExpireDue"/>: Events an
+    /// hour after their last write), as etcd does while time passes.
+    /// </summary>
     public int RunReady(int limit = 1_000_000)
     {
+        Store.ExpireDue();
         var inputs = 0L;
         foreach (var revision in _probeInputs)
         {

@@ -51,6 +51,14 @@ public sealed record KubeResource(string Group, string Version, string Kind, str
     public bool KeptCompact { get; init; }
 
     /// <summary>
+    /// How long an object of the kind lives after its last write, or null for as long as nobody deletes it: Events, 1 hour
+    /// (<see cref="KubeResources.EventTimeToLive"/>). The API server stores such an object under an etcd lease that each
+    /// create and update renews (pkg/registry/core/event/storage's <c>TTLFunc</c>, kube-apiserver's <c>--event-ttl</c>),
+    /// and etcd deletes it when the lease runs out (<see cref="Store.ObjectStore.ExpireDue"/>).
+    /// </summary>
+    public TimeSpan? TimeToLive { get; init; }
+
+    /// <summary>
     /// The top-level fields whose parts the store holds once for all objects of the kind that have them equal
     /// (<see cref="Store.SubtreeInterner"/>): a pod's containers, volumes, tolerations, labels and owner references, equal
     /// in every pod of a workload. Empty for a kind whose objects seldom share parts.

@@ -22,6 +22,13 @@ public sealed class KubeResources
     /// <summary>An Event's field labels (pkg/registry/core/event/strategy.go ToSelectableFields), served by both Event APIs.</summary>
     private static readonly FrozenSet<string> EventFields = Fields("involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type");
 
+    /// <summary>
+    /// How long an Event lives after its last write: kube-apiserver's <c>--event-ttl</c> (cmd/kube-apiserver/app/options:
+    /// <c>EventTTL: 1 * time.Hour</c>), which EKS keeps at that default and does not let a user change (AWS Containers
+    /// blog, "Managing Kubernetes control plane events in Amazon EKS").
+    /// </summary>
+    public static readonly TimeSpan EventTimeToLive = TimeSpan.FromHours(1);
+
     public static IReadOnlyList<KubeResource> BuiltIn { get; } =
     [
         // No deletecollection: pkg/registry/core/namespace/storage's REST implements no rest.CollectionDeleter, so the
@@ -34,7 +41,7 @@ public sealed class KubeResources
         new(string.Empty, "v1", "ServiceAccount", "serviceaccounts", true, ["sa"]),
         new(string.Empty, "v1", "ConfigMap", "configmaps", true, ["cm"]),
         new(string.Empty, "v1", "Secret", "secrets", true, []) { FieldSelectors = Fields("type") },
-        new(string.Empty, "v1", "Event", "events", true, ["ev"]) { FieldSelectors = EventFields, KeptCompact = true },
+        new(string.Empty, "v1", "Event", "events", true, ["ev"]) { FieldSelectors = EventFields, KeptCompact = true, TimeToLive = EventTimeToLive },
         new("apps", "v1", "Deployment", "deployments", true, ["deploy"]) { HasStatusSubresource = true, TracksGeneration = true },
         new("apps", "v1", "ReplicaSet", "replicasets", true, ["rs"]) { HasStatusSubresource = true, TracksGeneration = true, FieldSelectors = Fields("status.replicas") },
         new("apps", "v1", "DaemonSet", "daemonsets", true, ["ds"]) { HasStatusSubresource = true, TracksGeneration = true },
@@ -85,7 +92,7 @@ public sealed class KubeResources
         new("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, ["hpa"]),
         new("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", false, ["pc"]),
         new("coordination.k8s.io", "v1", "Lease", "leases", true, []),
-        new("events.k8s.io", "v1", "Event", "events", true, ["ev"]) { FieldSelectors = EventFields, KeptCompact = true },
+        new("events.k8s.io", "v1", "Event", "events", true, ["ev"]) { FieldSelectors = EventFields, KeptCompact = true, TimeToLive = EventTimeToLive },
         new("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration", "mutatingwebhookconfigurations", false, []),
         new("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", false, []),
         new("apiregistration.k8s.io", "v1", "APIService", "apiservices", false, []),

@@ -36,7 +36,7 @@ public sealed class EventCorrelator
 
     private readonly LruCache<AggregateKey, Aggregate> _aggregates = new(LruCacheEntries);
     private readonly LruCache<string, SpamBucket> _spam = new(LruCacheEntries);
-    private readonly LruCache<EventKey, string> _written = new(LruCacheEntries);
+    private readonly LruCache<EventKey, Observation> _written = new(LruCacheEntries);
 
     /// <summary>One event as the source reports it, before correlation.</summary>
     /// <param name="Object">The involved object's identity (its uid, or its name where it has none).</param>
@@ -56,6 +56,15 @@ public sealed class EventCorrelator
     /// finds its comparer through the runtime's shared generic code on every lookup, once per event reported.
     /// </summary>
     private readonly record struct AggregateKey(string Object, string Type, string Reason);
+
+    /// <summary>
+    /// What the correlator remembers of the Event last written under a key (events_cache.go <c>eventLog</c>): its name,
+    /// its count and its first timestamp, which the next event under the key continues, whether it counts that Event up
+    /// or, the Event being gone (expired, deleted), creates it again under the same name (recordEvent's create after a
+    /// patch found nothing).
+    /// </summary>
+    /// <param name="FirstTimestamp">As the Event has it (RFC 3339, seconds).</param>
+    public readonly record struct Observation(string Name, int Count, string FirstTimestamp);
 
     /// <summary>What to write: under which key (an event already written under it is counted up) and how.</summary>
     /// <param name="Key">The key the event is counted under.</param>
@@ -111,11 +120,11 @@ public sealed class EventCorrelator
         return correlated;
     }
 
-    /// <summary>The name of the Event last written under <paramref name="key"/>, while it is remembered (eventLogger.lastEventObservationFromCache).</summary>
-    public string? Written(EventKey key) => _written.TryGet(key, out var name) ? name : null;
+    /// <summary>The Event last written under <paramref name="key"/>, while it is remembered (eventLogger.lastEventObservationFromCache).</summary>
+    public Observation? Written(EventKey key) => _written.TryGet(key, out var observation) ? observation : null;
 
-    /// <summary>Remembers that the Event named <paramref name="name"/> was written under <paramref name="key"/> (eventLogger.updateState).</summary>
-    public void Write(EventKey key, string name) => _written.Add(key, name);
+    /// <summary>Remembers the Event written under <paramref name="key"/> (eventLogger.updateState).</summary>
+    public void Write(EventKey key, Observation observation) => _written.Add(key, observation);
 
     private sealed class Aggregate
     {

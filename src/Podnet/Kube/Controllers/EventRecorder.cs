@@ -77,6 +77,7 @@ public sealed class EventRecorder
         KubeObject? existing;
         EventCorrelator correlator;
         EventCorrelator.Correlated correlated;
+        EventCorrelator.Observation? earlier;
         lock (_lock)
         {
             var source = new Source(component, host);
@@ -93,8 +94,9 @@ public sealed class EventRecorder
 
             correlated = accepted;
 
-            // The correlator only remembers names; the store decides what still exists.
-            existing = correlator.Written(correlated.Key) is { } name ? _store.TryGet(Events, ns, name) : null;
+            // The correlator remembers what it wrote; the store decides what still exists.
+            earlier = correlator.Written(correlated.Key);
+            existing = earlier is { } seen ? _store.TryGet(Events, ns, seen.Name) : null;
         }
 
         // Made only for an event written, as its timestamp is formatted: the spam filter drops most of a waiting pod's
@@ -103,7 +105,9 @@ public sealed class EventRecorder
         var now = KubeObject.FormatTimestamp(at);
         try
         {
-            return existing is null ? Create(about, type, reason, text, component, host, at, now, ns, correlator, correlated.Key) : CountUp(existing, now, text);
+            return existing is null
+                ? Create(about, type, reason, text, component, host, at, now, ns, correlator, correlated.Key, earlier)
+                : CountUp(existing, earlier!.Value, now, text, correlator, correlated.Key);
         }
         catch (KubeException)
         {
@@ -118,7 +122,10 @@ public sealed class EventRecorder
         }
     }
 
-    /// <summary>The correlator's patch of an earlier event: its count and last timestamp go up.</summary>
+    /// <summary>
+    /// The correlator's patch of an earlier event: its count (the one the correlator remembers, as eventObserve takes
+    /// <c>lastObservation.count + 1</c>) and last timestamp go up.
+    /// </summary>
     /// <remarks>
     /// A new Event is stored as text, a counted-up one as a tree (<see cref="KubeResource.KeptCompact"/>); the store reads
     /// the stored version whole to compare the new one with it. The new version is made of that same reading's parts
@@ -126,18 +133,25 @@ public sealed class EventRecorder
     /// defaults), not from a second parse of the text into a copy. It carries the stored resourceVersion, so a count-up
     /// of a version replaced meanwhile is refused as before.
     /// </remarks>
-    private KubeObject CountUp(KubeObject existing, string now, string message)
+    private KubeObject CountUp(KubeObject existing, EventCorrelator.Observation earlier, string now, string message, EventCorrelator correlator, EventCorrelator.EventKey key)
     {
         var stored = existing.Raw;
         var next = SharedSubtrees.NextVersion(stored, "count", "lastTimestamp", "message");
-        next["count"] = (stored["count"]?.GetValue<int>() ?? 1) + 1;
+        var count = earlier.Count + 1;
+        next["count"] = count;
         next["lastTimestamp"] = now;
         next["message"] = message;
         KubeObject.EnsureMetadata(next)["resourceVersion"] = existing.ResourceVersion;
         try
         {
             // The new version keeps its tree (KubeResource.KeptCompact), holding the parts lent as their parent.
-            return _store.UpdateHandedOver(KubeObject.Adopt(next), RequestContext.Admin);
+            var counted = _store.UpdateHandedOver(KubeObject.Adopt(next), RequestContext.Admin);
+            lock (_lock)
+            {
+                correlator.Write(key, earlier with { Count = count });
+            }
+
+            return counted;
         }
         catch
         {
@@ -148,34 +162,49 @@ public sealed class EventRecorder
         }
     }
 
-    /// <summary>A new Event (client-go <c>makeEvent</c>), created in the namespace of what it is about.</summary>
-    private KubeObject Create(KubeObject about, string type, string reason, string message, string component, string? host, DateTimeOffset at, string now, string ns, EventCorrelator correlator, EventCorrelator.EventKey key)
+    /// <summary>
+    /// A new Event (client-go <c>makeEvent</c>), created in the namespace of what it is about; or, where the correlator
+    /// remembers an Event under the key that is gone (expired an hour after its last write, or deleted), that Event again
+    /// under its name, its count and first timestamp continued (recordEvent: a patch answered NotFound is sent as a
+    /// create of the observed event).
+    /// </summary>
+    private KubeObject Create(KubeObject about, string type, string reason, string message, string component, string? host, DateTimeOffset at, string now, string ns, EventCorrelator correlator, EventCorrelator.EventKey key, EventCorrelator.Observation? earlier)
     {
-        // client-go's makeEvent names an event "<object>.<%x of the time in nanoseconds>", unique because real time
-        // moves between two events; virtual time does not, so two events at one instant take the next nanosecond.
-        long nanos;
-        lock (_lock)
+        string name;
+        if (earlier is { } gone)
         {
-            nanos = Math.Max((at - DateTimeOffset.UnixEpoch).Ticks * 100, _lastNanos + 1);
-            _lastNanos = nanos;
+            name = gone.Name;
+        }
+        else
+        {
+            // client-go's makeEvent names an event "<object>.<%x of the time in nanoseconds>", unique because real time
+            // moves between two events; virtual time does not, so two events at one instant take the next nanosecond.
+            long nanos;
+            lock (_lock)
+            {
+                nanos = Math.Max((at - DateTimeOffset.UnixEpoch).Ticks * 100, _lastNanos + 1);
+                _lastNanos = nanos;
+            }
+
+            name = string.Create(CultureInfo.InvariantCulture, $"{about.Name}.{nanos:x}");
         }
 
         // Written as text, never built as a tree (KubeObject.Written): an Event is the object written most, and the store
         // keeps it as text. The store stamps uid, creationTimestamp and resourceVersion into it, and does not decode what
         // was made as a v1 Event.
-        var name = string.Create(CultureInfo.InvariantCulture, $"{about.Name}.{nanos:x}");
-        var made = KubeObject.Written("v1", "Event", ns, name, new EventBody(about, reason, message, component, host, now, type), WriteBody);
+        var observation = new EventCorrelator.Observation(name, (earlier?.Count ?? 0) + 1, earlier?.FirstTimestamp ?? now);
+        var made = KubeObject.Written("v1", "Event", ns, name, new EventBody(about, reason, message, component, host, observation, now, type), WriteBody);
         var created = _store.CreateHandedOver(made, RequestContext.ServiceAccount("kube-system", component), keepStatus: false, keepUid: false, decoded: true);
         lock (_lock)
         {
-            correlator.Write(key, created.Name);
+            correlator.Write(key, observation);
         }
 
         return created;
     }
 
-    /// <summary>What a new Event says besides its name and namespace (<see cref="WriteBody"/>).</summary>
-    private readonly record struct EventBody(KubeObject About, string Reason, string Message, string Component, string? Host, string Now, string Type);
+    /// <summary>What a new Event says besides its name and namespace (<see cref="WriteBody"/>): its count and first timestamp are the observation's.</summary>
+    private readonly record struct EventBody(KubeObject About, string Reason, string Message, string Component, string? Host, EventCorrelator.Observation Observed, string Now, string Type);
 
     /// <summary>A new Event's fields after its metadata, in the order and with the values client-go's makeEvent gives them.</summary>
     private static void WriteBody(Utf8JsonWriter writer, in EventBody e)
@@ -203,9 +232,9 @@ public sealed class EventRecorder
         }
 
         writer.WriteEndObject();
-        writer.WriteString("firstTimestamp", e.Now);
+        writer.WriteString("firstTimestamp", e.Observed.FirstTimestamp);
         writer.WriteString("lastTimestamp", e.Now);
-        writer.WriteNumber("count", 1);
+        writer.WriteNumber("count", e.Observed.Count);
         writer.WriteString("type", e.Type);
         writer.WriteString("reportingComponent", e.Component);
         writer.WriteString("reportingInstance", e.Host ?? string.Empty);

@@ -90,6 +90,7 @@ public sealed partial class ObjectStore
         ShareParts(table, key, obj);
         obj.Seal();
         PutIndexed(table, key, obj);
+        Lease(table, key, obj);
         if (compact)
         {
             obj.Compact();

@@ -58,6 +58,36 @@ public class EventRecorderTests
     }
 
     /// <summary>
+    /// An Event gone since the correlator last wrote it (expired an hour after its last write, or deleted) is written
+    /// again under its name, its count and first timestamp continued, as client-go's recordEvent creates the observed
+    /// event when its patch is answered NotFound.
+    /// </summary>
+    [Fact]
+    public void EventRecorder_EventExpiredMeanwhile_CreatedAgainUnderItsNameWithItsCountContinued()
+    {
+        var cluster = new TestCluster();
+        var pod = cluster.Create(TestCluster.PodJson("web"));
+        var start = KubeObject.FormatTimestamp(cluster.Time.GetUtcNow());
+        var first = cluster.Plane.Events.Warning(pod, "FailedMount", "MountVolume.SetUp failed", "kubelet", "node-1")!;
+        cluster.Time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(2, cluster.Plane.Events.Warning(pod, "FailedMount", "MountVolume.SetUp failed", "kubelet", "node-1")!["count"]!.GetValue<int>());
+
+        cluster.Time.Advance(KubeResources.EventTimeToLive);
+        Assert.Equal(1, cluster.Store.ExpireDue());
+        Assert.Empty(cluster.EventsAbout(pod));
+
+        var again = cluster.Plane.Events.Warning(pod, "FailedMount", "MountVolume.SetUp failed", "kubelet", "node-1")!;
+
+        Assert.Equal(first.Name, again.Name);
+        Assert.NotEqual(first.Uid, again.Uid);
+        Assert.Equal(3, again["count"]!.GetValue<int>());
+        Assert.Equal(start, again.GetString("firstTimestamp"));
+        Assert.Equal(KubeObject.FormatTimestamp(cluster.Time.GetUtcNow()), again.GetString("lastTimestamp"));
+        Assert.Equal(4, cluster.Plane.Events.Warning(pod, "FailedMount", "MountVolume.SetUp failed", "kubelet", "node-1")!["count"]!.GetValue<int>());
+        Assert.Single(cluster.EventsAbout(pod));
+    }
+
+    /// <summary>
     /// client-go names an event after the time in nanoseconds; in virtual time thousands fall in one instant (a
     /// scheduler's first pass over new pods), and each still gets a name of its own instead of a 409 that stops the
     /// controller.
