@@ -163,6 +163,62 @@ public sealed class KubeObject
         _ownerReferences = [];
     }
 
+    /// <summary>
+    /// This compact object with another resourceVersion, as a new compact object made in its text (the value replaced
+    /// where its metadata has it, the text otherwise the same, as the tree would write it); null for an object whose tree
+    /// was made or read, whose metadata has no plain resourceVersion, or a value JSON would escape. For the store's stamp
+    /// of a version it reports (the DELETED version of an expired or deleted Event), which as a tree was parsed from the
+    /// text and copied: two trees, each twice the text's size, for a version only a watch history keeps.
+    /// </summary>
+    internal KubeObject? WithResourceVersionInText(string resourceVersion)
+    {
+        if (!IsCompactUnread || _identity is not { } identity || !IsPlainText(resourceVersion))
+        {
+            return null;
+        }
+
+        var text = Text;
+        var reader = new Utf8JsonReader(text);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isMetadata = reader.ValueTextEquals("metadata"u8);
+            reader.Read();
+            if (!isMetadata || reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isVersion = reader.ValueTextEquals("resourceVersion"u8);
+                reader.Read();
+                if (isVersion && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
+                {
+                    var from = (int)reader.TokenStartIndex + 1;
+                    var to = from + reader.ValueSpan.Length;
+                    var stamped = new byte[_length - (to - from) + resourceVersion.Length];
+                    text[..from].CopyTo(stamped);
+                    var at = from + Encoding.ASCII.GetBytes(resourceVersion, stamped.AsSpan(from));
+                    text[to..].CopyTo(stamped.AsSpan(at));
+                    return new KubeObject(stamped, stamped.Length, 0, identity with { ResourceVersion = resourceVersion })
+                    {
+                        _labels = Labels,
+                        _annotations = Annotations,
+                        _ownerReferences = OwnerReferences,
+                    };
+                }
+
+                reader.Skip();
+            }
+
+            return null;
+        }
+
+        return null;
+    }
+
     /// <summary>Whether the object was made as text (<see cref="Written{TState}"/>), is not stored yet, and nobody has read its tree since.</summary>
     internal bool IsWrittenUnread => _metadataEnd > 0 && Volatile.Read(ref _tree) is null;
 

@@ -53,8 +53,9 @@ public sealed record KubeResource(string Group, string Version, string Kind, str
     /// <summary>
     /// How long an object of the kind lives after its last write, or null for as long as nobody deletes it: Events, 1 hour
     /// (<see cref="KubeResources.EventTimeToLive"/>). The API server stores such an object under an etcd lease that each
-    /// create and update renews (pkg/registry/core/event/storage's <c>TTLFunc</c>, kube-apiserver's <c>--event-ttl</c>),
-    /// and etcd deletes it when the lease runs out (<see cref="Store.ObjectStore.ExpireDue"/>).
+    /// create and update renews (pkg/registry/core/event/storage's <c>TTLFunc</c>, kube-apiserver's <c>--event-ttl</c>;
+    /// the leases a little longer and shared, <see cref="Store.LeaseManager"/>), and etcd deletes it when the lease runs
+    /// out (<see cref="Store.ObjectStore.ExpireDue"/>).
     /// </summary>
     public TimeSpan? TimeToLive { get; init; }
 

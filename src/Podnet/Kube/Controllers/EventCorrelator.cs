@@ -63,8 +63,8 @@ public sealed class EventCorrelator
     /// or, the Event being gone (expired, deleted), creates it again under the same name (recordEvent's create after a
     /// patch found nothing).
     /// </summary>
-    /// <param name="FirstTimestamp">As the Event has it (RFC 3339, seconds).</param>
-    public readonly record struct Observation(string Name, int Count, string FirstTimestamp);
+    /// <param name="FirstTimestamp">When the Event was first written (its <c>firstTimestamp</c> is this, to the second): a value, not the formatted text, which the recorder only makes again for an Event created anew.</param>
+    public readonly record struct Observation(string Name, int Count, DateTimeOffset FirstTimestamp);
 
     /// <summary>What to write: under which key (an event already written under it is counted up) and how.</summary>
     /// <param name="Key">The key the event is counted under.</param>

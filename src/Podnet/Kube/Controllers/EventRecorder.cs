@@ -192,8 +192,9 @@ public sealed class EventRecorder
         // Written as text, never built as a tree (KubeObject.Written): an Event is the object written most, and the store
         // keeps it as text. The store stamps uid, creationTimestamp and resourceVersion into it, and does not decode what
         // was made as a v1 Event.
-        var observation = new EventCorrelator.Observation(name, (earlier?.Count ?? 0) + 1, earlier?.FirstTimestamp ?? now);
-        var made = KubeObject.Written("v1", "Event", ns, name, new EventBody(about, reason, message, component, host, observation, now, type), WriteBody);
+        var observation = new EventCorrelator.Observation(name, (earlier?.Count ?? 0) + 1, earlier?.FirstTimestamp ?? at);
+        var first = earlier is { } again ? KubeObject.FormatTimestamp(again.FirstTimestamp) : now;
+        var made = KubeObject.Written("v1", "Event", ns, name, new EventBody(about, reason, message, component, host, observation.Count, first, now, type), WriteBody);
         var created = _store.CreateHandedOver(made, RequestContext.ServiceAccount("kube-system", component), keepStatus: false, keepUid: false, decoded: true);
         lock (_lock)
         {
@@ -203,8 +204,8 @@ public sealed class EventRecorder
         return created;
     }
 
-    /// <summary>What a new Event says besides its name and namespace (<see cref="WriteBody"/>): its count and first timestamp are the observation's.</summary>
-    private readonly record struct EventBody(KubeObject About, string Reason, string Message, string Component, string? Host, EventCorrelator.Observation Observed, string Now, string Type);
+    /// <summary>What a new Event says besides its name and namespace (<see cref="WriteBody"/>): 1 and now for its count and first timestamp, or those continued when it is created again.</summary>
+    private readonly record struct EventBody(KubeObject About, string Reason, string Message, string Component, string? Host, int Count, string First, string Now, string Type);
 
     /// <summary>A new Event's fields after its metadata, in the order and with the values client-go's makeEvent gives them.</summary>
     private static void WriteBody(Utf8JsonWriter writer, in EventBody e)
@@ -232,9 +233,9 @@ public sealed class EventRecorder
         }
 
         writer.WriteEndObject();
-        writer.WriteString("firstTimestamp", e.Observed.FirstTimestamp);
+        writer.WriteString("firstTimestamp", e.First);
         writer.WriteString("lastTimestamp", e.Now);
-        writer.WriteNumber("count", e.Observed.Count);
+        writer.WriteNumber("count", e.Count);
         writer.WriteString("type", e.Type);
         writer.WriteString("reportingComponent", e.Component);
         writer.WriteString("reportingInstance", e.Host ?? string.Empty);

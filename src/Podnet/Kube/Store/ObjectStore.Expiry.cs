@@ -5,19 +5,14 @@ namespace Podnet.Kube.Store;
 
 public sealed partial class ObjectStore
 {
-    // The writes of kinds with a time to live (Events), oldest first, one queue per kind: a kind's time to live is one
-    // span and virtual time only moves forward, so the order written is the order due, without a heap. A write that a
-    // later one replaced stays queued and is skipped when due; the queue holds the version's number, not the object,
-    // so a replaced version is not kept alive for an hour.
-    private readonly Dictionary<KindTable, Queue<Expiry>> _expiries = [];
-
-    /// <summary>A stored version and when its lease runs out.</summary>
-    private readonly record struct Expiry(DateTimeOffset At, (string Namespace, string Name) Key, long Version);
+    // The leases of the kinds with a time to live (Events), one manager per kind as the API server has one per resource's
+    // storage; in the order the kinds were first written.
+    private readonly Dictionary<KindTable, LeaseManager> _leases = [];
 
     /// <summary>
-    /// When the next object of a kind with a time to live (<see cref="KubeResource.TimeToLive"/>) may go, or null when
-    /// none is stored: a server that is otherwise idle wakes then, as etcd's lease expiry needs no request. A version
-    /// replaced since may make it early; <see cref="ExpireDue"/> then deletes nothing.
+    /// When the next lease of an object with a time to live (<see cref="KubeResource.TimeToLive"/>) runs out, or null
+    /// when none is held: a server that is otherwise idle wakes then, as etcd's lease expiry needs no request. The
+    /// objects on it may all have been written again since; <see cref="ExpireDue"/> then deletes nothing.
     /// </summary>
     public DateTimeOffset? NextExpiry
     {
@@ -26,11 +21,11 @@ public sealed partial class ObjectStore
             lock (_lock)
             {
                 DateTimeOffset? earliest = null;
-                foreach (var queue in _expiries.Values)
+                foreach (var leases in _leases.Values)
                 {
-                    if (queue.TryPeek(out var next) && (earliest is null || next.At < earliest))
+                    if (leases.NextExpiry is { } next && (earliest is null || next < earliest))
                     {
-                        earliest = next.At;
+                        earliest = next;
                     }
                 }
 
@@ -40,11 +35,11 @@ public sealed partial class ObjectStore
     }
 
     /// <summary>
-    /// Deletes every object whose time to live has passed since its last write (<see cref="KubeResource.TimeToLive"/>:
-    /// Events, an hour), as etcd deletes a key when the lease the API server stored it under runs out: no request, so no
+    /// Deletes every object whose lease has run out (<see cref="KubeResource.TimeToLive"/>: an Event 60–61 minutes after
+    /// its last write, <see cref="LeaseManager"/>), as etcd deletes the keys of an expired lease: no request, so no
     /// admission, finalizers, grace period or audit entry; each watch gets the object DELETED at a new resourceVersion,
     /// as the API server's etcd watcher reports a deletion. Returns how many went. The control plane calls it before each
-    /// batch of work, so on virtual time an object goes at the first step at or after its expiry.
+    /// batch of work, so on virtual time an object goes at the first step at or after its lease runs out.
     /// </summary>
     public int ExpireDue()
     {
@@ -53,15 +48,17 @@ public sealed partial class ObjectStore
         {
             var now = _time.GetUtcNow();
             var expired = 0;
-            foreach (var (table, queue) in _expiries)
+            foreach (var (table, leases) in _leases)
             {
-                while (queue.TryPeek(out var next) && next.At <= now)
+                foreach (var lease in leases.TakeDue(now))
                 {
-                    queue.Dequeue();
-                    if (table.Get(next.Key) is { } stored && VersionOf(stored) == next.Version)
+                    foreach (var (key, version) in lease.Attached)
                     {
-                        RemoveLocked(table.Resource, Stamp(stored));
-                        expired++;
+                        if (table.Get(key) is { } stored && VersionOf(stored) == version)
+                        {
+                            RemoveLocked(table.Resource, Stamp(stored));
+                            expired++;
+                        }
                     }
                 }
             }
@@ -70,7 +67,7 @@ public sealed partial class ObjectStore
         }
     }
 
-    /// <summary>Starts the lease of a version just stored, for a kind with a time to live (every write renews it, as TTLFunc is asked on create and update).</summary>
+    /// <summary>Attaches a version just stored to a lease, for a kind with a time to live (every write does: TTLFunc is asked on create and update).</summary>
     private void Lease(KindTable table, (string Namespace, string Name) key, KubeObject stored)
     {
         if (table.Resource.TimeToLive is not { } timeToLive)
@@ -78,13 +75,13 @@ public sealed partial class ObjectStore
             return;
         }
 
-        if (!_expiries.TryGetValue(table, out var queue))
+        if (!_leases.TryGetValue(table, out var leases))
         {
-            queue = new Queue<Expiry>();
-            _expiries[table] = queue;
+            leases = new LeaseManager(timeToLive);
+            _leases[table] = leases;
         }
 
-        queue.Enqueue(new Expiry(_time.GetUtcNow() + timeToLive, key, VersionOf(stored)));
+        leases.Attach(_time.GetUtcNow(), key, VersionOf(stored));
     }
 
     private static long VersionOf(KubeObject stored)

@@ -661,7 +661,10 @@ public sealed partial class ObjectStore
     private KubeObject Stamp(KubeObject obj)
     {
         _resourceVersion++;
-        return obj.WithMetadata("resourceVersion", _resourceVersion.ToString(CultureInfo.InvariantCulture));
+        var resourceVersion = _resourceVersion.ToString(CultureInfo.InvariantCulture);
+
+        // A compact object (an Event being deleted) is stamped in its text, not parsed to a tree and copied.
+        return obj.WithResourceVersionInText(resourceVersion) ?? obj.WithMetadata("resourceVersion", resourceVersion);
     }
 
     /// <summary>

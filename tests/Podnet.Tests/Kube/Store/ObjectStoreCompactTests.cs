@@ -159,4 +159,33 @@ public class ObjectStoreCompactTests
         var unread = events.Count(e => e.IsCompactUnread);
         Assert.True(unread >= events.Count * 9 / 10, $"{unread} of {events.Count} events compact");
     }
+
+    /// <summary>
+    /// A deleted Event's DELETED version is stamped in its text (KubeObject.WithResourceVersionInText): compact, and the
+    /// same JSON the tree would write with the new resourceVersion.
+    /// </summary>
+    [Fact]
+    public void DeletedEvent_ItsDeletedVersionStampedInItsText()
+    {
+        var pod = _h.CreatePod("web");
+        var events = _h.Store.Resources.For("v1", "Event");
+        var written = new EventRecorder(_h.Store, _h.Time).Warning(pod, "FailedMount", "MountVolume.SetUp failed for \"x\"", "kubelet", "node-1")!;
+        var stored = _h.Store.Get(events, "default", written.Name);
+        var expected = (JsonObject)JsonNode.Parse(stored.ToJsonString())!;
+        var watch = _h.Store.Watch(events, resourceVersion: stored.ResourceVersion);
+
+        _h.Store.Delete(events, "default", written.Name);
+
+        var deleted = Assert.Single(watch.Read()).Object;
+        Assert.True(deleted.IsCompactUnread);
+        Assert.NotEqual(stored.ResourceVersion, deleted.ResourceVersion);
+        Assert.Equal(written.Name, deleted.Name);
+        Assert.Equal(
+            stored.ToJsonString().Replace($"\"resourceVersion\":\"{stored.ResourceVersion}\"", $"\"resourceVersion\":\"{deleted.ResourceVersion}\"", StringComparison.Ordinal),
+            deleted.ToJsonString());
+        expected["metadata"]!["resourceVersion"] = deleted.ResourceVersion;
+        Assert.True(deleted.IsCompactUnread);
+        Assert.Equal("MountVolume.SetUp failed for \"x\"", deleted.GetString("message"));
+        Assert.True(JsonNode.DeepEquals(expected, deleted.ToJson()));
+    }
 }
