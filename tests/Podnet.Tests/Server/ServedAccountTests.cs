@@ -67,4 +67,54 @@ public class ServedAccountTests
             await loop;
         }
     }
+
+    /// <summary>
+    /// A served cluster's Events go when their lease runs out, as on EKS. The world's history, a day old when it serves,
+    /// loses its Events at the first pass; an Event written while serving goes an hour and a minute later: the loop learns
+    /// the next expiry from each pass and wakes for it on the wall clock, but spends none of the budget jumping to it.
+    /// </summary>
+    [Fact]
+    public async Task Events_GoWhenTheirLeaseRunsOut_OnTheWallClock_WithoutAJump()
+    {
+        var wall = new HeldWallClock(TimeProvider.System.GetUtcNow());
+        using var account = HelloEks(wall);
+        var cluster = account.Primary;
+        IReadOnlyList<KubeObject> Events() => cluster.Read(() => cluster.Store.List("v1", "Event", null).Items);
+        var history = Events().ToDictionary(e => (e.Namespace, e.Name), e => e.ResourceVersion);
+        Assert.NotEmpty(history);
+
+        // Only what was written again since the history (hello-eks's unschedulable pod's FailedScheduling) is left.
+        account.RunPass();
+        Assert.All(Events(), e => Assert.False(history.TryGetValue((e.Namespace, e.Name), out var version) && version == e.ResourceVersion));
+
+        var written = cluster.Write(() =>
+        {
+            var pod = cluster.Store.Get("v1", "Pod", "shop", "batch-giant");
+            return cluster.World.ControlPlane.Events.Normal(pod, "Noted", "written while serving", "podnet-test")!;
+        });
+        var (_, _, expiry, _, _) = account.RunPass();
+        Assert.Equal(cluster.Read(() => cluster.Store.NextExpiry), expiry);
+        Assert.InRange(expiry!.Value - account.Time.GetUtcNow(), KubeResources.EventTimeToLive, KubeResources.EventTimeToLive + TimeSpan.FromMinutes(1));
+        var lag = account.Time.Lag;
+        bool Gone() => cluster.Read(() => cluster.Store.List("v1", "Event", "shop").Items.All(e => e.Name != written.Name));
+
+        using var stop = new CancellationTokenSource();
+        var loop = account.RunAsync(() => Task.CompletedTask, stop.Token);
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(0.5));
+            Assert.Equal(lag, account.Time.Lag);
+            Assert.False(Gone());
+
+            wall.Advance(TimeSpan.FromHours(2));
+            cluster.Poke();
+            Assert.True(await Eventually(Gone), "the Event went with its lease");
+            Assert.Equal(lag, account.Time.Lag);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await loop;
+        }
+    }
 }
