@@ -179,45 +179,26 @@ public sealed class KubeObject
 
         var text = Text;
         var reader = new Utf8JsonReader(text);
-        reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        if (!Seek(ref reader, ResourceVersionPath) || reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped)
         {
-            var isMetadata = reader.ValueTextEquals("metadata"u8);
-            reader.Read();
-            if (!isMetadata || reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                continue;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isVersion = reader.ValueTextEquals("resourceVersion"u8);
-                reader.Read();
-                if (isVersion && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
-                {
-                    var from = (int)reader.TokenStartIndex + 1;
-                    var to = from + reader.ValueSpan.Length;
-                    var stamped = new byte[_length - (to - from) + resourceVersion.Length];
-                    text[..from].CopyTo(stamped);
-                    var at = from + Encoding.ASCII.GetBytes(resourceVersion, stamped.AsSpan(from));
-                    text[to..].CopyTo(stamped.AsSpan(at));
-                    return new KubeObject(stamped, stamped.Length, 0, identity with { ResourceVersion = resourceVersion })
-                    {
-                        _labels = Labels,
-                        _annotations = Annotations,
-                        _ownerReferences = OwnerReferences,
-                    };
-                }
-
-                reader.Skip();
-            }
-
             return null;
         }
 
-        return null;
+        var from = (int)reader.TokenStartIndex + 1;
+        var to = from + reader.ValueSpan.Length;
+        var stamped = new byte[_length - (to - from) + resourceVersion.Length];
+        text[..from].CopyTo(stamped);
+        var at = from + Encoding.ASCII.GetBytes(resourceVersion, stamped.AsSpan(from));
+        text[to..].CopyTo(stamped.AsSpan(at));
+        return new KubeObject(stamped, stamped.Length, 0, identity with { ResourceVersion = resourceVersion })
+        {
+            _labels = Labels,
+            _annotations = Annotations,
+            _ownerReferences = OwnerReferences,
+        };
     }
+
+    private static readonly string[] ResourceVersionPath = ["metadata", "resourceVersion"];
 
     /// <summary>Whether the object was made as text (<see cref="Written{TState}"/>), is not stored yet, and nobody has read its tree since.</summary>
     internal bool IsWrittenUnread => _metadataEnd > 0 && Volatile.Read(ref _tree) is null;
@@ -281,9 +262,18 @@ public sealed class KubeObject
     private static string? ScanString(ReadOnlySpan<byte> utf8, string[] segments)
     {
         var reader = new Utf8JsonReader(utf8);
+        return Seek(ref reader, segments) && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+    }
+
+    /// <summary>
+    /// Moves a reader at the start of a JSON object onto the value at a dotted path (<paramref name="segments"/>, each an
+    /// object's property), skipping everything else; false when the path is not there.
+    /// </summary>
+    private static bool Seek(ref Utf8JsonReader reader, string[] segments)
+    {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
-            return null;
+            return false;
         }
 
         var depth = 0;
@@ -299,18 +289,18 @@ public sealed class KubeObject
 
             if (depth == segments.Length - 1)
             {
-                return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                return true;
             }
 
             if (reader.TokenType != JsonTokenType.StartObject)
             {
-                return null;
+                return false;
             }
 
             depth++;
         }
 
-        return null;
+        return false;
     }
 
     /// <summary>

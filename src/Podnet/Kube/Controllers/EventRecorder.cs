@@ -170,10 +170,12 @@ public sealed class EventRecorder
     /// </summary>
     private KubeObject Create(KubeObject about, string type, string reason, string message, string component, string? host, DateTimeOffset at, string now, string ns, EventCorrelator correlator, EventCorrelator.EventKey key, EventCorrelator.Observation? earlier)
     {
-        string name;
+        EventCorrelator.Observation observation;
+        string first;
         if (earlier is { } gone)
         {
-            name = gone.Name;
+            observation = gone with { Count = gone.Count + 1 };
+            first = KubeObject.FormatTimestamp(gone.FirstTimestamp);
         }
         else
         {
@@ -186,15 +188,14 @@ public sealed class EventRecorder
                 _lastNanos = nanos;
             }
 
-            name = string.Create(CultureInfo.InvariantCulture, $"{about.Name}.{nanos:x}");
+            observation = new EventCorrelator.Observation(string.Create(CultureInfo.InvariantCulture, $"{about.Name}.{nanos:x}"), 1, at);
+            first = now;
         }
 
         // Written as text, never built as a tree (KubeObject.Written): an Event is the object written most, and the store
         // keeps it as text. The store stamps uid, creationTimestamp and resourceVersion into it, and does not decode what
         // was made as a v1 Event.
-        var observation = new EventCorrelator.Observation(name, (earlier?.Count ?? 0) + 1, earlier?.FirstTimestamp ?? at);
-        var first = earlier is { } again ? KubeObject.FormatTimestamp(again.FirstTimestamp) : now;
-        var made = KubeObject.Written("v1", "Event", ns, name, new EventBody(about, reason, message, component, host, observation.Count, first, now, type), WriteBody);
+        var made = KubeObject.Written("v1", "Event", ns, observation.Name, new EventBody(about, reason, message, component, host, observation.Count, first, now, type), WriteBody);
         var created = _store.CreateHandedOver(made, RequestContext.ServiceAccount("kube-system", component), keepStatus: false, keepUid: false, decoded: true);
         lock (_lock)
         {

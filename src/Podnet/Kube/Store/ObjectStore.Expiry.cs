@@ -43,10 +43,16 @@ public sealed partial class ObjectStore
     /// </summary>
     public int ExpireDue()
     {
+        // Asked before every batch of the control plane: nothing due costs a look at the queues' heads.
+        var now = _time.GetUtcNow();
+        if (NextExpiry is not { } next || next > now)
+        {
+            return 0;
+        }
+
         using var delivery = Delivering();
         lock (_lock)
         {
-            var now = _time.GetUtcNow();
             var expired = 0;
             foreach (var (table, leases) in _leases)
             {
